@@ -1,0 +1,326 @@
+//! Operator subcommands other than `serve`.
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use serde_json::json;
+
+use model::{ApiKeyId, EmailAddress, MessageId, RecipientId, RecipientStatus, Role, UserId};
+use storage::{AppPassword, RecipientFilter, RecipientRecord, User};
+
+use crate::config::Config;
+use crate::setup;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user to an organisation.
+    Add {
+        /// The user's e-mail address (their login and sender address).
+        address: String,
+        /// owner, admin, compliance, sender, marketer or auditor.
+        #[arg(long, default_value = "sender")]
+        role: String,
+        /// Organisation name (default: the first organisation).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Create a new SMTP app password for a user and print it (only it) on stdout.
+    AppPassword {
+        /// The user's e-mail address.
+        address: String,
+        /// A label to recognise it by ("scanner", "Thunderbird").
+        #[arg(long, default_value = "smtp")]
+        label: String,
+    },
+    /// List users.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// List recipient copies.
+    List {
+        /// Only copies with this status (queued, delivering, delivered, deferred, bounced,
+        /// awaiting-portal, quarantined, held).
+        #[arg(long)]
+        status: Option<String>,
+        /// At most this many (newest first).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a message (all its copies) or one recipient copy, with its attempts.
+    Show {
+        /// Message id or recipient id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try a deferred, held or awaiting-portal copy again now.
+    Retry {
+        /// Message id or recipient id.
+        id: String,
+    },
+    /// Hold a queued or deferred copy: it is not delivered until released.
+    Hold {
+        /// Message id or recipient id.
+        id: String,
+    },
+    /// Release a held or quarantined copy for delivery.
+    Release {
+        /// Message id or recipient id.
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Rotate keys. Without flags, both the tenant data keys and the master key rotate.
+    Rotate {
+        /// Rotate the master key (re-wraps every stored key).
+        #[arg(long)]
+        master: bool,
+        /// Give every organisation a new data key (old keys stay to read old data).
+        #[arg(long)]
+        tenant: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Print every configuration key with its default and meaning.
+    Defaults,
+}
+
+pub async fn init(config: &Config) -> anyhow::Result<()> {
+    let (_, report) = setup::init(config).await?;
+    print_init_report(config, &report);
+    Ok(())
+}
+
+pub fn print_init_report(config: &Config, report: &setup::InitReport) {
+    let dir = config.data_dir.display();
+    if report.created_data_dir {
+        eprintln!("created data directory {dir}");
+    }
+    if report.created_master_key {
+        eprintln!("created master key {dir}/{} (mode 0600): back it up apart from the data", setup::MASTER_KEY_FILE);
+    }
+    if report.created_certificate {
+        eprintln!("created a self-signed TLS certificate in {dir}/tls (set smtp.tls_cert_file to use your own)");
+    }
+    match &report.first_admin {
+        Some((address, password)) => {
+            println!("organisation: {}", config.organisation);
+            println!("admin address: {address}");
+            println!("admin password: {}", password.as_str());
+            eprintln!("the admin password is shown only this once and must be changed at first sign-in");
+        }
+        None => eprintln!("already initialised: nothing to create"),
+    }
+    if let Some(record) = &report.dkim_record {
+        println!(
+            "DKIM: publish TXT at {}._domainkey.<your-domain>: \"{record}\"",
+            config.dkim.selector
+        );
+    }
+}
+
+pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let rt = setup::open(config).await?;
+    match cmd {
+        UserCommand::Add { address, role, tenant } => {
+            let address = EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+            let role: Role = role
+                .parse()
+                .map_err(|_| anyhow::anyhow!("unknown role {role:?}: use owner, admin, compliance, sender, marketer or auditor"))?;
+            let tenants = rt.store.tenants().await?;
+            let tenant = match tenant {
+                Some(name) => tenants.into_iter().find(|t| t.name == name).with_context(|| format!("no organisation named {name:?}"))?,
+                None => tenants.into_iter().next().context("no organisation yet: run `carepost init`")?,
+            };
+            let user = User {
+                id: UserId::new(),
+                tenant: tenant.id,
+                address: address.clone(),
+                role,
+                password_hash: None,
+                must_change_password: false,
+                disabled: false,
+                created: rt.clock.now(),
+            };
+            match rt.store.create_user(&user).await {
+                Ok(()) => {}
+                Err(storage::StorageError::Conflict { .. }) => bail!("a user with this address already exists"),
+                Err(e) => return Err(e.into()),
+            }
+            eprintln!("added {address} as {role} in {}", tenant.name);
+        }
+        UserCommand::AppPassword { address, label } => {
+            let address = EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+            let user = rt.store.user_by_address(&address).await.map_err(|e| match e {
+                storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
+                e => e.into(),
+            })?;
+            let secret = auth::generate_app_password()?;
+            let hash = auth::hash_secret(&secret)?;
+            rt.store
+                .add_app_password(&AppPassword {
+                    id: ApiKeyId::new(),
+                    user: user.id,
+                    tenant: user.tenant,
+                    label,
+                    hash,
+                    created: rt.clock.now(),
+                    revoked: false,
+                })
+                .await?;
+            println!("{}", secret.as_str());
+        }
+        UserCommand::List { json } => {
+            for t in rt.store.tenants().await? {
+                for u in rt.store.users(t.id).await? {
+                    if json {
+                        println!("{}", json!({"id": u.id, "organisation": t.name, "address": u.address, "role": u.role, "disabled": u.disabled}));
+                    } else {
+                        println!("{}\t{}\t{}\t{}", u.id, t.name, u.role, u.address);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
+    let rt = setup::open(config).await?;
+    let store = &rt.store;
+    match cmd {
+        QueueCommand::List { status, limit, json } => {
+            let statuses = match status {
+                Some(s) => vec![s.parse::<RecipientStatus>().map_err(|_| anyhow::anyhow!("unknown status {s:?}"))?],
+                None => Vec::new(),
+            };
+            let rows = store
+                .list_recipients(&RecipientFilter { tenant: None, statuses, message: None, limit })
+                .await?;
+            if !json {
+                println!("{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  RECIPIENT", "RECIPIENT-ID", "MESSAGE-ID", "STATUS", "TRY", "NEXT/UPDATED");
+            }
+            for r in rows {
+                if json {
+                    println!("{}", recipient_json(&r));
+                } else {
+                    let when = if r.status.is_final() { r.updated } else { r.next_attempt };
+                    println!("{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  {}", r.id, r.message, r.status, r.attempts, when, r.address);
+                }
+            }
+            let counts = store.count_by_status(None).await?;
+            if !json {
+                let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{s}={n}")).collect();
+                eprintln!("totals: {}", if summary.is_empty() { "empty".to_string() } else { summary.join(" ") });
+            }
+        }
+        QueueCommand::Show { id, json } => {
+            let copies = resolve(store, &id).await?;
+            let message = store.message(copies[0].message).await?;
+            let mut out_copies = Vec::new();
+            for c in &copies {
+                let attempts = store.attempts(c.id).await?;
+                out_copies.push(json!({"copy": recipient_json(c), "attempts": attempts}));
+            }
+            let doc = json!({
+                "message": {
+                    "id": message.id, "tenant": message.tenant, "principal": message.principal.to_string(),
+                    "channel": message.channel, "client_ip": message.client_ip,
+                    "envelope_from": message.envelope_from, "size": message.size, "priority": message.priority,
+                    "received": message.received.to_rfc3339(), "expires": message.expires.to_rfc3339(),
+                    "body_sha256": message.body_sha256,
+                },
+                "recipients": out_copies,
+            });
+            if json {
+                println!("{doc}");
+            } else {
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+        }
+        QueueCommand::Retry { id } => {
+            let from = [RecipientStatus::Deferred, RecipientStatus::Held, RecipientStatus::AwaitingPortal];
+            transition_all(&rt, &id, &from, RecipientStatus::Queued, "queued for an immediate retry").await?;
+        }
+        QueueCommand::Hold { id } => {
+            let from = [RecipientStatus::Queued, RecipientStatus::Deferred];
+            transition_all(&rt, &id, &from, RecipientStatus::Held, "held").await?;
+        }
+        QueueCommand::Release { id } => {
+            let from = [RecipientStatus::Held, RecipientStatus::Quarantined];
+            transition_all(&rt, &id, &from, RecipientStatus::Queued, "released").await?;
+        }
+    }
+    Ok(())
+}
+
+async fn transition_all(
+    rt: &setup::Runtime,
+    id: &str,
+    from: &[RecipientStatus],
+    to: RecipientStatus,
+    verb: &str,
+) -> anyhow::Result<()> {
+    let copies = resolve(&rt.store, id).await?;
+    let mut changed = 0;
+    for c in &copies {
+        if rt.store.transition(c.id, from, to, rt.clock.now()).await? {
+            changed += 1;
+            println!("{}: {verb}", c.id);
+        } else {
+            println!("{}: unchanged (status is {})", c.id, c.status);
+        }
+    }
+    if changed == 0 {
+        bail!("no copy could be {verb}");
+    }
+    Ok(())
+}
+
+/// A message id (all its copies) or a recipient id (that copy).
+async fn resolve(store: &storage::SharedStore, id: &str) -> anyhow::Result<Vec<RecipientRecord>> {
+    let uuid: uuid::Uuid = id.parse().map_err(|_| anyhow::anyhow!("{id:?} is not a message or recipient id"))?;
+    if let Ok(r) = store.recipient(RecipientId(uuid)).await {
+        return Ok(vec![r]);
+    }
+    let copies = store.recipients_of(MessageId(uuid)).await?;
+    if copies.is_empty() {
+        bail!("no message or recipient with id {id}");
+    }
+    Ok(copies)
+}
+
+fn recipient_json(r: &RecipientRecord) -> serde_json::Value {
+    json!({
+        "id": r.id, "message": r.message, "tenant": r.tenant, "address": r.address,
+        "status": r.status, "priority": r.priority, "attempts": r.attempts,
+        "next_attempt": r.next_attempt.to_rfc3339(), "last_error": r.last_error,
+        "tls": r.tls, "updated": r.updated.to_rfc3339(),
+    })
+}
+
+pub async fn keys(config: &Config, cmd: KeysCommand) -> anyhow::Result<()> {
+    let rt = setup::open(config).await?;
+    match cmd {
+        KeysCommand::Rotate { master, tenant } => {
+            let (master, tenant) = if !master && !tenant { (true, true) } else { (master, tenant) };
+            for line in setup::rotate_keys(&rt, master, tenant).await? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
+}

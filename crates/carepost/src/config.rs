@@ -1,0 +1,295 @@
+//! Every configuration key in one place, with its default and its meaning.
+//!
+//! The TOML file is optional: `carepost serve` with no file runs on these defaults. The
+//! table [`KEYS`] is the single source for `carepost config defaults` and the generated
+//! configuration reference in docs/.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub hostname: String,
+    pub organisation: String,
+    pub admin_address: String,
+    pub log_format: String,
+    pub database: DatabaseConfig,
+    pub smtp: SmtpConfig,
+    pub http: HttpConfig,
+    pub delivery: DeliveryConfig,
+    pub dkim: DkimConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub submission_listen: String,
+    pub submissions_listen: String,
+    pub tls_cert_file: String,
+    pub tls_key_file: String,
+    pub max_message_size: usize,
+    pub max_recipients: usize,
+    pub max_line_length: usize,
+    pub max_errors: usize,
+    pub idle_timeout_secs: u64,
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+    pub max_messages_per_minute_per_ip: u32,
+    pub max_messages_per_minute_per_user: u32,
+    pub trusted_networks: Vec<TrustedNetworkConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedNetworkConfig {
+    pub cidr: String,
+    pub name: String,
+    #[serde(default)]
+    pub allowed_senders: Vec<String>,
+    #[serde(default = "default_device_rate")]
+    pub max_messages_per_minute: u32,
+    #[serde(default)]
+    pub insecure_allow_plaintext: bool,
+    #[serde(default)]
+    pub organisation: String,
+}
+
+fn default_device_rate() -> u32 {
+    600
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    pub listen: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliveryConfig {
+    pub extra_ca_file: String,
+    pub routes: BTreeMap<String, String>,
+    pub workers: usize,
+    pub max_connections_per_destination: usize,
+    pub max_lifetime_secs: u64,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DkimConfig {
+    pub selector: String,
+    pub enabled: bool,
+}
+
+/// One documented key: name, default (as TOML text), meaning.
+pub struct Key {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every key with its default and meaning. Keep in step with the `Default` impls below
+/// (a unit test checks that the defaults parse back to `Config::default()`).
+pub const KEYS: &[Key] = &[
+    Key { name: "data_dir", default: "\"./carepost-data\"", doc: "Directory for the database, master key, TLS certificate and sealed data. Created on first start." },
+    Key { name: "hostname", default: "\"localhost\"", doc: "This server's host name: EHLO name, Received: headers, Message-IDs, DSN Reporting-MTA." },
+    Key { name: "organisation", default: "\"My Organisation\"", doc: "Name of the first organisation, created by `carepost init`." },
+    Key { name: "admin_address", default: "\"\"", doc: "Address of the first admin account created by `carepost init`. Empty: admin@<hostname>." },
+    Key { name: "log_format", default: "\"text\"", doc: "Log format on stderr: \"text\" or \"json\". Logs never contain message content or addresses." },
+    Key { name: "database.url", default: "\"\"", doc: "Empty: SQLite file carepost.db in data_dir (WAL). postgres://user:pass@host/db: PostgreSQL (several nodes)." },
+    Key { name: "smtp.submission_listen", default: "\"0.0.0.0:2587\"", doc: "SMTP submission with STARTTLS (RFC 6409). Empty disables it." },
+    Key { name: "smtp.submissions_listen", default: "\"0.0.0.0:2465\"", doc: "SMTP submission with implicit TLS (RFC 8314). Empty disables it." },
+    Key { name: "smtp.tls_cert_file", default: "\"\"", doc: "PEM certificate chain for the listeners. Empty: a self-signed certificate generated in data_dir/tls." },
+    Key { name: "smtp.tls_key_file", default: "\"\"", doc: "PEM private key for tls_cert_file." },
+    Key { name: "smtp.max_message_size", default: "26214400", doc: "Largest message accepted, in bytes (advertised as SIZE)." },
+    Key { name: "smtp.max_recipients", default: "100", doc: "Most recipients per message." },
+    Key { name: "smtp.max_line_length", default: "10000", doc: "Longest line accepted in DATA, in bytes including CRLF." },
+    Key { name: "smtp.max_errors", default: "10", doc: "Protocol errors before the session is closed with 421." },
+    Key { name: "smtp.idle_timeout_secs", default: "300", doc: "Seconds a client may stay silent before the session is closed." },
+    Key { name: "smtp.max_connections", default: "500", doc: "Concurrent SMTP connections in all." },
+    Key { name: "smtp.max_connections_per_ip", default: "50", doc: "Concurrent SMTP connections from one IP address." },
+    Key { name: "smtp.max_messages_per_minute_per_ip", default: "6000", doc: "Messages per minute from one IP address." },
+    Key { name: "smtp.max_messages_per_minute_per_user", default: "1000", doc: "Messages per minute from one user." },
+    Key { name: "smtp.trusted_networks", default: "[]", doc: "Devices that cannot authenticate (scanners, fax servers): a list of tables { cidr, name, allowed_senders = [\"addr\", \"@domain\"], max_messages_per_minute = 600, insecure_allow_plaintext = false, organisation = \"\" }. Empty by default." },
+    Key { name: "http.listen", default: "\"0.0.0.0:8443\"", doc: "HTTPS listener (health, API). Empty disables it." },
+    Key { name: "delivery.extra_ca_file", default: "\"\"", doc: "PEM file of CA certificates trusted in addition to the WebPKI roots (a smarthost's private CA)." },
+    Key { name: "delivery.routes", default: "{}", doc: "Table mapping a recipient domain to \"host:port\" or \"ip:port\" (like Postfix transport maps); the certificate is verified for that host or IP." },
+    Key { name: "delivery.workers", default: "64", doc: "Recipient copies delivered concurrently." },
+    Key { name: "delivery.max_connections_per_destination", default: "20", doc: "Concurrent connections to one next hop." },
+    Key { name: "delivery.max_lifetime_secs", default: "432000", doc: "Seconds a copy is retried before it bounces (5 days)." },
+    Key { name: "delivery.connect_timeout_secs", default: "30", doc: "Seconds to wait for a TCP connection to a next hop." },
+    Key { name: "dkim.enabled", default: "true", doc: "Sign outgoing mail with the organisation's DKIM key." },
+    Key { name: "dkim.selector", default: "\"carepost\"", doc: "DKIM selector; publish the record printed by `carepost init` at <selector>._domainkey.<domain>." },
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./carepost-data"),
+            hostname: "localhost".to_string(),
+            organisation: "My Organisation".to_string(),
+            admin_address: String::new(),
+            log_format: "text".to_string(),
+            database: DatabaseConfig::default(),
+            smtp: SmtpConfig::default(),
+            http: HttpConfig::default(),
+            delivery: DeliveryConfig::default(),
+            dkim: DkimConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: String::new() }
+    }
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            submission_listen: "0.0.0.0:2587".to_string(),
+            submissions_listen: "0.0.0.0:2465".to_string(),
+            tls_cert_file: String::new(),
+            tls_key_file: String::new(),
+            max_message_size: 26_214_400,
+            max_recipients: 100,
+            max_line_length: 10_000,
+            max_errors: 10,
+            idle_timeout_secs: 300,
+            max_connections: 500,
+            max_connections_per_ip: 50,
+            max_messages_per_minute_per_ip: 6000,
+            max_messages_per_minute_per_user: 1000,
+            trusted_networks: Vec::new(),
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { listen: "0.0.0.0:8443".to_string() }
+    }
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            extra_ca_file: String::new(),
+            routes: BTreeMap::new(),
+            workers: 64,
+            max_connections_per_destination: 20,
+            max_lifetime_secs: 432_000,
+            connect_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for DkimConfig {
+    fn default() -> Self {
+        Self { selector: "carepost".to_string(), enabled: true }
+    }
+}
+
+impl Config {
+    /// Load from a file (if given), then apply `--data-dir`.
+    pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading configuration {}", path.display()))?;
+                toml::from_str::<Config>(&text)
+                    .with_context(|| format!("invalid configuration {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(dir) = data_dir {
+            config.data_dir = dir.to_path_buf();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.smtp.tls_cert_file.is_empty() != self.smtp.tls_key_file.is_empty() {
+            bail!("smtp.tls_cert_file and smtp.tls_key_file must be set together");
+        }
+        if self.smtp.max_message_size < 1024 {
+            bail!("smtp.max_message_size must be at least 1024 bytes");
+        }
+        for (domain, target) in &self.delivery.routes {
+            model::Domain::parse(domain)
+                .map_err(|_| anyhow::anyhow!("delivery.routes: invalid domain {domain:?}"))?;
+            if target.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok()).is_none() {
+                bail!("delivery.routes: {domain:?} must map to \"host:port\", got {target:?}");
+            }
+        }
+        if self.log_format != "text" && self.log_format != "json" {
+            bail!("log_format must be \"text\" or \"json\"");
+        }
+        Ok(())
+    }
+
+    /// Print every key with its default and meaning (`carepost config defaults`).
+    pub fn defaults_text() -> String {
+        let mut out = String::from(
+            "# carepost configuration: every key, its default, and what it means.\n\
+             # Dotted names are keys inside a [table], e.g. smtp.submission_listen is\n\
+             # submission_listen under [smtp].\n\n",
+        );
+        for key in KEYS {
+            out.push_str(&format!("# {}\n{} = {}\n\n", key.doc, key.name, key.default));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_defaults_match_the_code() {
+        // Rebuild a TOML document from KEYS and check it parses to the same defaults.
+        let mut tables: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for key in KEYS {
+            let (table, name) = key.name.split_once('.').unwrap_or(("", key.name));
+            tables.entry(table).or_default().push(format!("{name} = {}", key.default));
+        }
+        let mut doc = String::new();
+        for line in tables.remove("").unwrap_or_default() {
+            doc.push_str(&line);
+            doc.push('\n');
+        }
+        for (table, lines) in tables {
+            doc.push_str(&format!("[{table}]\n"));
+            for line in lines {
+                doc.push_str(&line);
+                doc.push('\n');
+            }
+        }
+        let parsed: Config = toml::from_str(&doc).expect("documented defaults parse");
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", Config::default()));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_routes_are_refused() {
+        assert!(toml::from_str::<Config>("nonsense = 1").is_err());
+        let mut c = Config::default();
+        c.delivery.routes.insert("example.org".into(), "no-port".into());
+        assert!(c.validate().is_err());
+    }
+}

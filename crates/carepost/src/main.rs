@@ -1,0 +1,114 @@
+//! `carepost`: the one binary. It parses the command line, loads the configuration, and
+//! hands over to the libraries; it holds no logic of its own beyond wiring.
+//!
+//! **Security:** this process holds the master key (read from `data_dir/master.key`, mode
+//! 0600) and therefore everything it unwraps. Logs go to stderr and never carry message
+//! content or addresses; operator commands print addresses to stdout only when asked to
+//! show the queue.
+
+mod commands;
+mod config;
+mod serve;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+
+/// carepost: a secure e-mail gateway for healthcare.
+#[derive(Parser)]
+#[command(name = "carepost", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct GlobalArgs {
+    /// Configuration file (TOML). Without it, every key has its default.
+    #[arg(long, global = true, value_name = "FILE", env = "CAREPOST_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (overrides `data_dir` in the configuration).
+    #[arg(long, global = true, value_name = "DIR", env = "CAREPOST_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the data directory, master key, certificate, first organisation and admin
+    /// (only what is missing), then exit.
+    Init,
+    /// Initialise if needed, then accept, queue and deliver mail until stopped.
+    Serve,
+    /// Manage users and their SMTP app passwords.
+    #[command(subcommand)]
+    User(commands::UserCommand),
+    /// Inspect and act on the outbound queue.
+    #[command(subcommand)]
+    Queue(commands::QueueCommand),
+    /// Rotate encryption keys.
+    #[command(subcommand)]
+    Keys(commands::KeysCommand),
+    /// Show configuration.
+    #[command(subcommand)]
+    Config(commands::ConfigCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Config(commands::ConfigCommand::Defaults) = cli.command {
+        print!("{}", Config::defaults_text());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("carepost: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    // One crypto provider for every TLS connection (see DEPENDENCIES.md: aws-lc-rs only).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("carepost: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Init => commands::init(&config).await,
+            Command::Serve => serve::serve(&config).await,
+            Command::User(cmd) => commands::user(&config, cmd).await,
+            Command::Queue(cmd) => commands::queue(&config, cmd).await,
+            Command::Keys(cmd) => commands::keys(&config, cmd).await,
+            Command::Config(commands::ConfigCommand::Defaults) => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("carepost: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("CAREPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.with_ansi(false).init();
+    }
+}

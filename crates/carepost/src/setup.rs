@@ -1,0 +1,311 @@
+//! First run and start-up: the data directory, the master key, the listener certificate,
+//! the store, the first organisation and admin, and the key ring.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+
+use crypto::{KeyKind, KeyRing, MasterKey};
+use model::{Clock, EmailAddress, Role, SystemClock, TenantId, UserId};
+use storage::{KeyPurpose, SharedStore, StorageError, Tenant, User, WrappedKey};
+
+use crate::config::Config;
+
+pub const MASTER_KEY_FILE: &str = "master.key";
+const MASTER_KEY_NEW_FILE: &str = "master.key.new";
+const DB_FILE: &str = "carepost.db";
+
+/// Everything a command needs once start-up is done.
+pub struct Runtime {
+    pub config: Config,
+    pub store: SharedStore,
+    pub keys: Arc<KeyRing>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What `init` did, for its report.
+pub struct InitReport {
+    pub created_data_dir: bool,
+    pub created_master_key: bool,
+    pub created_certificate: bool,
+    /// Set only when the organisation and admin were created now.
+    pub first_admin: Option<(String, zeroize::Zeroizing<String>)>,
+    pub dkim_record: Option<String>,
+}
+
+/// The first-run step, idempotent: creates only what is missing.
+pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
+    let dir = &config.data_dir;
+    let created_data_dir = !dir.exists();
+    fs::create_dir_all(dir).with_context(|| format!("creating data directory {}", dir.display()))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("restricting {}", dir.display()))?;
+
+    let db_exists = config.database.url.is_empty() && dir.join(DB_FILE).exists();
+    let key_path = dir.join(MASTER_KEY_FILE);
+    let created_master_key = if key_path.exists() {
+        false
+    } else {
+        if db_exists {
+            bail!(
+                "{} is missing but the database exists: without the master key the sealed data \
+                 cannot be read. Restore the key file from your backup; refusing to create a new one.",
+                key_path.display()
+            );
+        }
+        let master = MasterKey::generate()?;
+        write_secret_file(&key_path, master.to_text().as_bytes())?;
+        true
+    };
+
+    let created_certificate = ensure_listener_certificate(config)?;
+    let store = open_store(config).await?;
+    let keys = Arc::new(load_key_ring(dir, &store).await?);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    let mut first_admin = None;
+    let mut dkim_record = None;
+    if store.tenants().await?.is_empty() {
+        let now = clock.now();
+        let tenant = Tenant { id: TenantId::new(), name: config.organisation.clone(), created: now };
+        // Keys first, so an interrupted init never leaves a tenant that cannot seal.
+        let data_key = keys.generate_tenant_key(tenant.id)?;
+        let dkim_pkcs8 = message::dkim::generate_rsa_pkcs8()?;
+        let dkim_key = keys.wrap_material(tenant.id, &dkim_pkcs8)?;
+        dkim_record = Some(message::dkim::dns_txt_record(&dkim_pkcs8)?);
+
+        let admin_address = admin_address(config)?;
+        let password = auth::generate_one_time_password()?;
+        let hash = auth::hash_secret(&password)?;
+        store.create_tenant(&tenant).await?;
+        for (k, purpose, active) in [
+            (data_key, KeyPurpose::TenantData, true),
+            (dkim_key, KeyPurpose::Dkim, true),
+        ] {
+            store
+                .put_key(&WrappedKey {
+                    id: k.id,
+                    tenant: tenant.id,
+                    purpose,
+                    wrapped: k.wrapped,
+                    wrapping_key_id: k.wrapping_key_id,
+                    active,
+                    created: now,
+                })
+                .await?;
+        }
+        store
+            .create_user(&User {
+                id: UserId::new(),
+                tenant: tenant.id,
+                address: admin_address.clone(),
+                role: Role::Owner,
+                password_hash: Some(hash),
+                must_change_password: true,
+                disabled: false,
+                created: now,
+            })
+            .await?;
+        first_admin = Some((admin_address.to_string(), password));
+    }
+    let report = InitReport {
+        created_data_dir,
+        created_master_key,
+        created_certificate,
+        first_admin,
+        dkim_record,
+    };
+    Ok((Runtime { config: config.clone(), store, keys, clock }, report))
+}
+
+/// Start-up for commands other than init/serve: the data directory must exist.
+pub async fn open(config: &Config) -> anyhow::Result<Runtime> {
+    let dir = &config.data_dir;
+    if !dir.join(MASTER_KEY_FILE).exists() {
+        bail!(
+            "no master key in {}: run `carepost init` first (or pass --data-dir)",
+            dir.display()
+        );
+    }
+    let store = open_store(config).await?;
+    let keys = Arc::new(load_key_ring(dir, &store).await?);
+    Ok(Runtime { config: config.clone(), store, keys, clock: Arc::new(SystemClock) })
+}
+
+fn admin_address(config: &Config) -> anyhow::Result<EmailAddress> {
+    let text = if config.admin_address.is_empty() {
+        format!("admin@{}", config.hostname)
+    } else {
+        config.admin_address.clone()
+    };
+    EmailAddress::parse(&text).map_err(|e| anyhow::anyhow!("admin_address {text:?}: {e}"))
+}
+
+pub async fn open_store(config: &Config) -> anyhow::Result<SharedStore> {
+    if config.database.url.is_empty() {
+        let path = config.data_dir.join(DB_FILE);
+        let store = storage_sqlite::SqliteStore::open(&path)
+            .await
+            .with_context(|| format!("opening SQLite database {}", path.display()))?;
+        Ok(Arc::new(store))
+    } else if config.database.url.starts_with("postgres://")
+        || config.database.url.starts_with("postgresql://")
+    {
+        let store = storage_postgres::PostgresStore::connect(&config.database.url)
+            .await
+            .context("connecting to PostgreSQL (database.url)")?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("database.url must be empty (SQLite) or start with postgres://")
+    }
+}
+
+/// Read the master key file(s) and unwrap every stored key.
+pub async fn load_key_ring(dir: &Path, store: &SharedStore) -> anyhow::Result<KeyRing> {
+    let master = read_master_key(&dir.join(MASTER_KEY_FILE))?;
+    let ring = KeyRing::new(master);
+    // A rotation interrupted after writing the new key but before renaming it: keys may be
+    // wrapped by either, so hold both.
+    let new_path = dir.join(MASTER_KEY_NEW_FILE);
+    if new_path.exists() {
+        ring.add_master(read_master_key(&new_path)?, false);
+    }
+    reload_keys(&ring, store).await?;
+    Ok(ring)
+}
+
+/// Load (or reload) every stored key into the ring: picks up keys rotated by another
+/// process.
+pub async fn reload_keys(ring: &KeyRing, store: &SharedStore) -> anyhow::Result<()> {
+    for key in store.all_keys().await? {
+        let kind = match key.purpose {
+            KeyPurpose::TenantData => KeyKind::TenantData,
+            KeyPurpose::Dkim => KeyKind::Material,
+        };
+        ring.load(&key.id, key.tenant, kind, &key.wrapped, &key.wrapping_key_id, key.active)
+            .with_context(|| format!("unwrapping key {}", key.id))?;
+    }
+    Ok(())
+}
+
+fn read_master_key(path: &Path) -> anyhow::Result<MasterKey> {
+    let meta = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        bail!(
+            "{} is readable by other users (mode {:o}); run `chmod 600 {}`",
+            path.display(),
+            meta.permissions().mode() & 0o777,
+            path.display()
+        );
+    }
+    let text = zeroize::Zeroizing::new(
+        fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+    );
+    MasterKey::from_text(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// Write a file readable only by its owner, durably.
+pub fn write_secret_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    if let Some(parent) = path.parent() {
+        fs::File::open(parent)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// The listener certificate and key paths: configured, or self-signed in data_dir/tls.
+pub fn listener_cert_paths(config: &Config) -> (PathBuf, PathBuf) {
+    if config.smtp.tls_cert_file.is_empty() {
+        let dir = config.data_dir.join("tls");
+        (dir.join("cert.pem"), dir.join("key.pem"))
+    } else {
+        (PathBuf::from(&config.smtp.tls_cert_file), PathBuf::from(&config.smtp.tls_key_file))
+    }
+}
+
+fn ensure_listener_certificate(config: &Config) -> anyhow::Result<bool> {
+    let (cert, key) = listener_cert_paths(config);
+    if !config.smtp.tls_cert_file.is_empty() {
+        if !cert.exists() || !key.exists() {
+            bail!("configured TLS certificate or key not found: {} / {}", cert.display(), key.display());
+        }
+        return Ok(false);
+    }
+    if cert.exists() && key.exists() {
+        return Ok(false);
+    }
+    let dir = config.data_dir.join("tls");
+    fs::create_dir_all(&dir)?;
+    let mut names = vec![config.hostname.clone()];
+    if config.hostname != "localhost" {
+        names.push("localhost".to_string());
+    }
+    let certified = rcgen::generate_simple_self_signed(names).context("generating a self-signed certificate")?;
+    let _ = fs::remove_file(&key);
+    write_secret_file(&key, certified.signing_key.serialize_pem().as_bytes())?;
+    fs::write(&cert, certified.cert.pem())?;
+    Ok(true)
+}
+
+/// Rotate keys: new tenant data keys and/or a new master key.
+pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Result<Vec<String>> {
+    let mut done = Vec::new();
+    if tenant {
+        for t in rt.store.tenants().await? {
+            let k = rt.keys.generate_tenant_key(t.id)?;
+            let id = k.id.clone();
+            rt.store
+                .put_key(&WrappedKey {
+                    id: k.id,
+                    tenant: t.id,
+                    purpose: KeyPurpose::TenantData,
+                    wrapped: k.wrapped,
+                    wrapping_key_id: k.wrapping_key_id,
+                    active: true,
+                    created: rt.clock.now(),
+                })
+                .await?;
+            done.push(format!("tenant {} data key is now {id} (older keys kept to read existing data)", t.name));
+        }
+    }
+    if master {
+        let dir = &rt.config.data_dir;
+        let new_path = dir.join(MASTER_KEY_NEW_FILE);
+        let new_master = MasterKey::generate()?;
+        let new_id = new_master.id().to_string();
+        let _ = fs::remove_file(&new_path);
+        write_secret_file(&new_path, new_master.to_text().as_bytes())?;
+        rt.keys.add_master(new_master, true);
+        let rewrapped = rt.keys.rewrap_all()?;
+        let stored = rt.store.all_keys().await?;
+        let updated: Vec<WrappedKey> = stored
+            .into_iter()
+            .filter_map(|mut k| {
+                let (_, wrapped) = rewrapped.iter().find(|(id, _)| *id == k.id)?;
+                k.wrapped = wrapped.clone();
+                k.wrapping_key_id = new_id.clone();
+                Some(k)
+            })
+            .collect();
+        match rt.store.rewrap_keys(&updated).await {
+            Ok(()) => {}
+            Err(StorageError::Unavailable(e)) => bail!("database unavailable during rotation: {e}"),
+            Err(e) => return Err(e.into()),
+        }
+        fs::rename(&new_path, dir.join(MASTER_KEY_FILE))?;
+        fs::File::open(dir)?.sync_all()?;
+        done.push(format!("master key is now {new_id}; {} keys re-wrapped; the old master key was destroyed", updated.len()));
+    }
+    Ok(done)
+}

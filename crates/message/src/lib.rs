@@ -1,0 +1,12 @@
+//! Message handling without I/O: preparing a submitted message for the queue (trace and
+//! identity headers), DKIM signing, and building delivery status notifications.
+//!
+//! **What it does not do:** no network, no disk, no decisions. It parses with
+//! `mail-parser`, builds with `mail-builder` and signs with `mail-auth`.
+//!
+//! **PHI:** message bytes pass through here in memory only; nothing is logged. DSNs carry
+//! the original headers, never the body (RFC 3464 `text/rfc822-headers`).
+
+pub mod dkim;
+pub mod dsn;
+pub mod submission;

@@ -1,0 +1,208 @@
+//! The outbound queue's domain logic: the one intake path every submission takes, and the
+//! retry schedule.
+//!
+//! **What it does:** [`Intake::accept`] is the single function through which SMTP
+//! submission (and later the REST API and campaigns) put mail into carepost: it checks and
+//! prepares the message, seals it with the tenant's key, and commits the message with one
+//! entry per recipient copy. It returns only after the store has made that durable, so the
+//! caller may then say `250`. [`retry::RetrySchedule`] says when a deferred copy is tried
+//! again and when it gives up.
+//!
+//! **What it does not do:** no sockets, no SQL: storage is behind `storage::QueueStore`,
+//! sealing behind `crypto::KeyRing`. Delivery lives in `smtp-delivery` and the worker that
+//! drives it in `relay`.
+//!
+//! **Security and PHI:** the message body exists in clear only in memory between
+//! [`Intake::accept`]'s entry and the seal. Logs carry the queue id, tenant, sizes and
+//! counts, never addresses or content.
+//!
+//! **Errors:** [`IntakeError`] says whether the submitter should retry (`Temporary`, mapped
+//! to SMTP 451 / HTTP 503) or not (`Permanent`, mapped to 554 / 422).
+
+pub mod retry;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crypto::KeyRing;
+use message::submission::{TraceInfo, prepare};
+use model::{
+    Clock, EmailAddress, MessageId, Principal, Priority, RecipientId, RecipientStatus,
+    SubmissionChannel, TenantId,
+};
+use storage::{MessageRecord, NewMessage, NewRecipient, SharedStore};
+
+/// Intake settings.
+#[derive(Clone, Debug)]
+pub struct IntakeConfig {
+    /// Our host name, for the `Received:` header and generated `Message-ID`s.
+    pub hostname: String,
+    /// How long undelivered copies are retried before they bounce.
+    pub max_lifetime: Duration,
+}
+
+impl Default for IntakeConfig {
+    fn default() -> Self {
+        Self {
+            hostname: "localhost".to_string(),
+            max_lifetime: Duration::from_secs(5 * 24 * 3600),
+        }
+    }
+}
+
+/// A message handed to carepost by any submission path.
+pub struct Submission {
+    /// Organisation.
+    pub tenant: TenantId,
+    /// Who submitted it.
+    pub principal: Principal,
+    /// How.
+    pub channel: SubmissionChannel,
+    /// Client IP address.
+    pub client_ip: String,
+    /// HELO/EHLO name (or the API client's name).
+    pub helo: String,
+    /// `MAIL FROM`; `None` for the null sender (only carepost's own DSNs).
+    pub envelope_from: Option<EmailAddress>,
+    /// Recipients (at least one).
+    pub recipients: Vec<EmailAddress>,
+    /// The message as received (header and body, CRLF line ends).
+    pub data: Vec<u8>,
+    /// Priority chosen by the caller; `None` lets the headers decide.
+    pub priority: Option<Priority>,
+}
+
+impl std::fmt::Debug for Submission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Submission")
+            .field("tenant", &self.tenant)
+            .field("principal", &self.principal)
+            .field("channel", &self.channel)
+            .field("recipients", &self.recipients.len())
+            .field("size", &self.data.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What was committed.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    /// The queue id.
+    pub message_id: MessageId,
+    /// One id per recipient copy, in submission order.
+    pub recipients: Vec<RecipientId>,
+}
+
+/// Why a submission was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    /// Try again later (storage or keys unavailable); nothing was committed.
+    #[error("temporary failure: {0}")]
+    Temporary(String),
+    /// The message itself is unacceptable.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// The single intake path.
+pub struct Intake {
+    store: SharedStore,
+    keys: Arc<KeyRing>,
+    clock: Arc<dyn Clock>,
+    config: IntakeConfig,
+    on_enqueued: Option<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl Intake {
+    /// An intake over a store and a key ring.
+    pub fn new(
+        store: SharedStore,
+        keys: Arc<KeyRing>,
+        clock: Arc<dyn Clock>,
+        config: IntakeConfig,
+    ) -> Self {
+        Self { store, keys, clock, config, on_enqueued: None }
+    }
+
+    /// Call `f` after every committed message (the binary wakes the delivery worker).
+    pub fn with_wakeup(mut self, f: impl Fn() + Send + Sync + 'static) -> Self {
+        self.on_enqueued = Some(Box::new(f));
+        self
+    }
+
+    /// Check, prepare, seal and durably enqueue a message.
+    pub async fn accept(&self, submission: Submission) -> Result<Accepted, IntakeError> {
+        if submission.recipients.is_empty() {
+            return Err(IntakeError::Permanent("no recipients".to_string()));
+        }
+        let id = MessageId::new();
+        let now = self.clock.now();
+        let protocol = match submission.channel {
+            SubmissionChannel::SmtpStarttls | SubmissionChannel::SmtpImplicitTls => {
+                if matches!(submission.principal, Principal::User { .. }) {
+                    "ESMTPSA"
+                } else {
+                    "ESMTPS"
+                }
+            }
+            SubmissionChannel::SmtpPlaintext => "ESMTP",
+            SubmissionChannel::Api => "HTTPS",
+            SubmissionChannel::Internal => "local",
+        };
+        let trace = TraceInfo {
+            hostname: &self.config.hostname,
+            helo: &submission.helo,
+            client_ip: &submission.client_ip,
+            protocol,
+            id,
+            at: now,
+        };
+        let prepared = prepare(&submission.data, &trace)
+            .map_err(|e| IntakeError::Permanent(e.to_string()))?;
+        let body_sha256 = hex::encode(Sha256::digest(&submission.data));
+        let sealed = self
+            .keys
+            .seal(submission.tenant, id.0.as_bytes(), &prepared.bytes)
+            .map_err(|e| IntakeError::Temporary(format!("sealing failed: {e}")))?;
+
+        let recipients: Vec<NewRecipient> = submission
+            .recipients
+            .into_iter()
+            .map(|address| NewRecipient {
+                id: RecipientId::new(),
+                address,
+                // Every copy starts queued: delivery itself refuses anything but verified
+                // TLS and moves the copy to awaiting-portal when that cannot be had. The
+                // DLP/policy decision per copy plugs in here.
+                status: RecipientStatus::Queued,
+                next_attempt: now,
+            })
+            .collect();
+        let recipient_ids = recipients.iter().map(|r| r.id).collect();
+        let record = MessageRecord {
+            id,
+            tenant: submission.tenant,
+            principal: submission.principal,
+            channel: submission.channel,
+            client_ip: submission.client_ip,
+            envelope_from: submission.envelope_from,
+            size: submission.data.len() as u64,
+            priority: submission.priority.unwrap_or(prepared.priority),
+            received: now,
+            expires: now.plus(self.config.max_lifetime),
+            body_sha256,
+        };
+        let count = recipients.len();
+        self.store
+            .enqueue(NewMessage { record, sealed_body: sealed, recipients })
+            .await
+            .map_err(|e| IntakeError::Temporary(e.to_string()))?;
+        tracing::info!(queue_id = %id, recipients = count, size = submission.data.len(), "message queued");
+        if let Some(f) = &self.on_enqueued {
+            f();
+        }
+        Ok(Accepted { message_id: id, recipients: recipient_ids })
+    }
+}

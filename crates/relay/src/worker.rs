@@ -1,0 +1,300 @@
+//! The delivery worker: claim, open, sign, deliver, record.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore, watch};
+
+use crypto::KeyRing;
+use message::dkim::{self, DkimKey};
+use message::dsn::{self, DsnAction, DsnParams, DsnRecipient};
+use model::{Clock, Domain, Principal, Priority, SubmissionChannel, TenantId};
+use queue::retry::RetrySchedule;
+use queue::{Intake, Submission};
+use smtp_delivery::{Deliverer, DeliveryResult};
+use storage::{AttemptOutcome, MessageRecord, RecipientRecord, SharedStore, StorageError};
+
+/// DKIM signing settings: the selector, and each tenant's key id in the key ring.
+#[derive(Clone, Debug, Default)]
+pub struct DkimSigning {
+    /// The selector published in DNS.
+    pub selector: String,
+    /// Tenant → id of its DKIM key material in the key ring.
+    pub keys: HashMap<TenantId, String>,
+}
+
+/// Worker settings.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Name recorded as lease owner (unique per process).
+    pub worker_id: String,
+    /// Copies delivered at once.
+    pub concurrency: usize,
+    /// How long a claim is held before another worker may take it over.
+    pub lease: Duration,
+    /// Our host name (DSN Reporting-MTA).
+    pub hostname: String,
+    /// When deferred copies are retried.
+    pub schedule: RetrySchedule,
+    /// Longest sleep when nothing is due (a safety net; new mail wakes the worker).
+    pub idle_poll: Duration,
+}
+
+/// Drives delivery of every due recipient copy.
+pub struct DeliveryWorker {
+    store: SharedStore,
+    keys: Arc<KeyRing>,
+    deliverer: Arc<Deliverer>,
+    intake: Arc<Intake>,
+    clock: Arc<dyn Clock>,
+    config: WorkerConfig,
+    dkim: Option<DkimSigning>,
+    dkim_cache: Mutex<HashMap<TenantId, Arc<DkimKey>>>,
+    wake: Arc<Notify>,
+}
+
+impl DeliveryWorker {
+    /// A worker. `wake` is notified by intake after each commit.
+    #[allow(clippy::too_many_arguments)] // Each is a distinct collaborator; a builder adds nothing.
+    pub fn new(
+        store: SharedStore,
+        keys: Arc<KeyRing>,
+        deliverer: Arc<Deliverer>,
+        intake: Arc<Intake>,
+        clock: Arc<dyn Clock>,
+        config: WorkerConfig,
+        dkim: Option<DkimSigning>,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            keys,
+            deliverer,
+            intake,
+            clock,
+            config,
+            dkim,
+            dkim_cache: Mutex::new(HashMap::new()),
+            wake,
+        }
+    }
+
+    /// Run until `shutdown` turns true. Copies in flight finish their attempt; nothing
+    /// claimed is dropped (an unfinished claim's lease simply runs out and it is retried).
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let free = permits.available_permits();
+            if free == 0 {
+                // Wait until one in-flight copy finishes.
+                tokio::select! {
+                    p = permits.clone().acquire_owned() => drop(p),
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            }
+            let now = self.clock.now();
+            let limit = u32::try_from(free.min(256)).unwrap_or(256);
+            let claimed = match self
+                .store
+                .claim_due(&self.config.worker_id, now, self.config.lease, limit)
+                .await
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming due copies failed; retrying shortly");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            };
+            if claimed.is_empty() {
+                let sleep = match self.store.next_due().await {
+                    Ok(Some(at)) => at.since(now).min(self.config.idle_poll),
+                    _ => self.config.idle_poll,
+                }
+                .max(Duration::from_millis(5));
+                tokio::select! {
+                    _ = self.wake.notified() => {}
+                    _ = tokio::time::sleep(sleep) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            }
+            for copy in claimed {
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    return;
+                };
+                let this = self.clone();
+                tokio::spawn(async move {
+                    this.deliver_one(copy).await;
+                    drop(permit);
+                });
+            }
+        }
+        // Let in-flight attempts finish (bounded by the delivery timeouts).
+        let _ = permits.acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(1)).await;
+    }
+
+    async fn deliver_one(&self, copy: RecipientRecord) {
+        let outcome = match self.attempt(&copy).await {
+            Ok(o) => o,
+            Err(reason) => {
+                // Our own failure (storage, keys): try again later, never drop.
+                let now = self.clock.now();
+                AttemptOutcome::Deferred {
+                    next_attempt: self.config.schedule.next_attempt(copy.attempts + 1, now),
+                    error: reason,
+                }
+            }
+        };
+        let now = self.clock.now();
+        let bounced = matches!(outcome, AttemptOutcome::Bounced { .. });
+        match self.store.complete(copy.id, &self.config.worker_id, &outcome, now).await {
+            Ok(()) => {
+                tracing::info!(
+                    queue_id = %copy.message,
+                    recipient_id = %copy.id,
+                    status = %outcome.status(),
+                    attempt = copy.attempts + 1,
+                    "delivery attempt recorded"
+                );
+                if bounced {
+                    self.send_dsn(&copy, &outcome).await;
+                }
+            }
+            Err(StorageError::Conflict { .. }) => {
+                tracing::warn!(recipient_id = %copy.id, "lease lost before the outcome was recorded; another worker owns the copy");
+            }
+            Err(e) => {
+                tracing::error!(recipient_id = %copy.id, error = %e, "recording the outcome failed; the lease will expire and the copy will be retried");
+            }
+        }
+    }
+
+    async fn attempt(&self, copy: &RecipientRecord) -> Result<AttemptOutcome, String> {
+        let message = self.store.message(copy.message).await.map_err(|e| e.to_string())?;
+        let now = self.clock.now();
+        if self.config.schedule.gives_up(message.received, message.expires, now) {
+            return Ok(AttemptOutcome::Bounced {
+                error: "5.4.7 delivery time expired: the message could not be delivered within its lifetime"
+                    .to_string(),
+            });
+        }
+        let sealed = self.store.message_body(copy.message).await.map_err(|e| e.to_string())?;
+        let body = self
+            .keys
+            .open(message.id.0.as_bytes(), &sealed)
+            .map_err(|e| format!("opening sealed body failed: {e}"))?;
+        let signed = self.sign(&message, &body);
+        let data: &[u8] = signed.as_deref().unwrap_or(&body);
+        let result = self
+            .deliverer
+            .deliver(message.envelope_from.as_ref(), std::slice::from_ref(&copy.address), data)
+            .await
+            .into_iter()
+            .next();
+        let now = self.clock.now();
+        Ok(match result {
+            Some(DeliveryResult::Delivered(tls)) => AttemptOutcome::Delivered { tls },
+            Some(DeliveryResult::PermFailure(error)) => AttemptOutcome::Bounced { error },
+            Some(DeliveryResult::NoVerifiedTls(reason)) => AttemptOutcome::AwaitingPortal { reason },
+            Some(DeliveryResult::TempFailure(error)) => {
+                if self.config.schedule.gives_up(message.received, message.expires, now) {
+                    AttemptOutcome::Bounced { error: format!("4.4.7 lifetime expired; last error: {error}") }
+                } else {
+                    let seed = copy.id.0.as_u128() as u64;
+                    AttemptOutcome::Deferred {
+                        next_attempt: self.config.schedule.next_attempt_jittered(copy.attempts + 1, now, seed),
+                        error,
+                    }
+                }
+            }
+            None => AttemptOutcome::Deferred {
+                next_attempt: self.config.schedule.next_attempt(copy.attempts + 1, now),
+                error: "no result from delivery".to_string(),
+            },
+        })
+    }
+
+    /// DKIM-sign with the tenant's key and the From: domain. A message we cannot sign is
+    /// sent unsigned rather than held: the signature is for reputation, not secrecy.
+    fn sign(&self, message: &MessageRecord, body: &[u8]) -> Option<Vec<u8>> {
+        let dkim = self.dkim.as_ref()?;
+        let key = self.dkim_key(message.tenant, dkim)?;
+        let domain = from_domain(body)?;
+        match dkim::sign(body, &key, domain.as_str(), &dkim.selector, self.clock.now()) {
+            Ok(signed) => Some(signed),
+            Err(e) => {
+                tracing::warn!(queue_id = %message.id, error = %e, "DKIM signing failed; sending unsigned");
+                None
+            }
+        }
+    }
+
+    fn dkim_key(&self, tenant: TenantId, dkim: &DkimSigning) -> Option<Arc<DkimKey>> {
+        let mut cache = self.dkim_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(k) = cache.get(&tenant) {
+            return Some(k.clone());
+        }
+        let id = dkim.keys.get(&tenant)?;
+        let material = self.keys.material(id)?;
+        let key = Arc::new(DkimKey::from_pkcs8_der(&material).ok()?);
+        cache.insert(tenant, key.clone());
+        Some(key)
+    }
+
+    async fn send_dsn(&self, copy: &RecipientRecord, outcome: &AttemptOutcome) {
+        let Ok(message) = self.store.message(copy.message).await else { return };
+        // Never answer a bounce with a bounce (RFC 5321 section 6.1: null sender).
+        let Some(sender) = message.envelope_from.clone() else { return };
+        let Ok(sealed) = self.store.message_body(copy.message).await else { return };
+        let Ok(original) = self.keys.open(message.id.0.as_bytes(), &sealed) else { return };
+        let error = match outcome {
+            AttemptOutcome::Bounced { error } => error.clone(),
+            _ => return,
+        };
+        let now = self.clock.now();
+        let recipients = [DsnRecipient {
+            address: copy.address.clone(),
+            action: DsnAction::Failed,
+            status: None,
+            diagnostic: Some(error),
+            remote_mta: None,
+            last_attempt: Some(now),
+            will_retry_until: None,
+        }];
+        let built = dsn::build(&DsnParams {
+            reporting_mta: &self.config.hostname,
+            original_sender: &sender,
+            arrival_date: message.received,
+            now,
+            recipients: &recipients,
+            original_message: &original,
+        });
+        let submission = Submission {
+            tenant: message.tenant,
+            principal: Principal::System,
+            channel: SubmissionChannel::Internal,
+            client_ip: "127.0.0.1".to_string(),
+            helo: self.config.hostname.clone(),
+            envelope_from: None,
+            recipients: vec![built.envelope_to],
+            data: built.message,
+            priority: Some(Priority::Clinical),
+        };
+        match self.intake.accept(submission).await {
+            Ok(a) => tracing::info!(queue_id = %message.id, dsn_id = %a.message_id, "bounce notice queued to the sender"),
+            Err(e) => tracing::error!(queue_id = %message.id, error = %e, "queueing the bounce notice failed"),
+        }
+    }
+}
+
+fn from_domain(body: &[u8]) -> Option<Domain> {
+    let parsed = mail_parser::MessageParser::default().parse_headers(body)?;
+    let addr = parsed.from()?.first()?.address()?;
+    model::EmailAddress::parse(addr).ok().map(|a| a.domain().clone())
+}

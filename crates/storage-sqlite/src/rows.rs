@@ -1,0 +1,224 @@
+//! Row mapping (SQL row -> storage record) and error mapping (sqlx -> `StorageError`).
+//!
+//! Error texts built here name columns, constraints and SQLite result codes only, never a
+//! value: a value could be a patient's address.
+
+use std::str::FromStr;
+
+use sqlx::error::ErrorKind;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use model::{EmailAddress, Priority, Timestamp};
+use storage::{
+    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, RecipientRecord,
+    StorageError, Tenant, User, WrappedKey,
+};
+
+/// Columns of `recipients` in the order [`recipient`] reads them (a macro so it can be
+/// spliced into `concat!`: sqlx only takes `&'static str` SQL).
+macro_rules! recipient_cols {
+    () => {
+        "id, message, tenant, address, status, priority, attempts, next_attempt, last_error, \
+         lease_owner, lease_until, tls, updated"
+    };
+}
+pub(crate) use recipient_cols;
+
+/// Map a driver error to a `StorageError` without leaking values.
+pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
+    match err {
+        sqlx::Error::RowNotFound => StorageError::NotFound,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            match db.kind() {
+                ErrorKind::UniqueViolation => StorageError::Conflict {
+                    constraint: unique_constraint(db.message()),
+                },
+                ErrorKind::ForeignKeyViolation => {
+                    StorageError::Conflict { constraint: "foreign_key".to_string() }
+                }
+                _ => {
+                    // Primary result code is the low byte of the extended code.
+                    let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(-1);
+                    match primary {
+                        // BUSY, LOCKED, NOMEM, IOERR, FULL, CANTOPEN, PROTOCOL
+                        5 | 6 | 7 | 10 | 13 | 14 | 15 => {
+                            StorageError::Unavailable(format!("sqlite result code {code}"))
+                        }
+                        _ => StorageError::Other(format!("sqlite result code {code}")),
+                    }
+                }
+            }
+        }
+        sqlx::Error::Io(e) => StorageError::Unavailable(format!("i/o: {:?}", e.kind())),
+        sqlx::Error::PoolTimedOut => StorageError::Unavailable("pool timed out".to_string()),
+        sqlx::Error::PoolClosed => StorageError::Unavailable("pool closed".to_string()),
+        sqlx::Error::WorkerCrashed => StorageError::Unavailable("sqlite worker crashed".to_string()),
+        sqlx::Error::ColumnDecode { index, .. } => {
+            StorageError::Other(format!("cannot decode column {index}"))
+        }
+        sqlx::Error::ColumnNotFound(name) => StorageError::Other(format!("no column {name}")),
+        sqlx::Error::Migrate(e) => StorageError::Other(format!("migration failed: {e}")),
+        _ => StorageError::Other("sqlite driver error".to_string()),
+    }
+}
+
+/// `UNIQUE constraint failed: users.address` -> `users.address`. SQLite's message lists
+/// only table and column names, never the offending value.
+fn unique_constraint(message: &str) -> String {
+    message
+        .strip_prefix("UNIQUE constraint failed: ")
+        .map(str::to_string)
+        .unwrap_or_else(|| "unique".to_string())
+}
+
+/// A column that holds text in a known format but did not parse.
+pub(crate) fn corrupt(column: &str) -> StorageError {
+    StorageError::Other(format!("corrupt value in column {column}"))
+}
+
+fn get<'r, T>(row: &'r SqliteRow, column: &str) -> storage::Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    row.try_get(column).map_err(map_err)
+}
+
+fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
+    let text: String = get(row, column)?;
+    text.parse().map_err(|_| corrupt(column))
+}
+
+fn parse_opt<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<Option<T>> {
+    let text: Option<String> = get(row, column)?;
+    text.map(|t| t.parse().map_err(|_| corrupt(column))).transpose()
+}
+
+fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> storage::Result<T> {
+    let text: String = get(row, column)?;
+    serde_json::from_str(&text).map_err(|_| corrupt(column))
+}
+
+fn json_opt<T: serde::de::DeserializeOwned>(
+    row: &SqliteRow,
+    column: &str,
+) -> storage::Result<Option<T>> {
+    let text: Option<String> = get(row, column)?;
+    text.map(|t| serde_json::from_str(&t).map_err(|_| corrupt(column))).transpose()
+}
+
+fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
+    get::<i64>(row, column).map(Timestamp::from_millis)
+}
+
+fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
+    u32::try_from(get::<i64>(row, column)?).map_err(|_| corrupt(column))
+}
+
+pub(crate) fn tenant(row: &SqliteRow) -> storage::Result<Tenant> {
+    Ok(Tenant { id: parse(row, "id")?, name: get(row, "name")?, created: ts(row, "created")? })
+}
+
+pub(crate) fn user(row: &SqliteRow) -> storage::Result<User> {
+    Ok(User {
+        id: parse(row, "id")?,
+        tenant: parse(row, "tenant")?,
+        address: parse::<EmailAddress>(row, "address")?,
+        role: parse(row, "role")?,
+        password_hash: get(row, "password_hash")?,
+        must_change_password: get(row, "must_change_password")?,
+        disabled: get(row, "disabled")?,
+        created: ts(row, "created")?,
+    })
+}
+
+pub(crate) fn app_password(row: &SqliteRow) -> storage::Result<AppPassword> {
+    Ok(AppPassword {
+        id: parse(row, "id")?,
+        user: parse(row, "user_id")?,
+        tenant: parse(row, "tenant")?,
+        label: get(row, "label")?,
+        hash: get(row, "hash")?,
+        created: ts(row, "created")?,
+        revoked: get(row, "revoked")?,
+    })
+}
+
+pub(crate) fn key(row: &SqliteRow) -> storage::Result<WrappedKey> {
+    let purpose: String = get(row, "purpose")?;
+    Ok(WrappedKey {
+        id: get(row, "id")?,
+        tenant: parse(row, "tenant")?,
+        purpose: KeyPurpose::parse(&purpose).ok_or_else(|| corrupt("purpose"))?,
+        wrapped: get(row, "wrapped")?,
+        wrapping_key_id: get(row, "wrapping_key_id")?,
+        active: get(row, "active")?,
+        created: ts(row, "created")?,
+    })
+}
+
+pub(crate) fn message(row: &SqliteRow) -> storage::Result<MessageRecord> {
+    Ok(MessageRecord {
+        id: parse(row, "id")?,
+        tenant: parse(row, "tenant")?,
+        principal: json(row, "principal")?,
+        channel: parse(row, "channel")?,
+        client_ip: get(row, "client_ip")?,
+        envelope_from: parse_opt(row, "envelope_from")?,
+        size: u64::try_from(get::<i64>(row, "size")?).map_err(|_| corrupt("size"))?,
+        priority: Priority::from_rank(get(row, "priority")?),
+        received: ts(row, "received")?,
+        expires: ts(row, "expires")?,
+        body_sha256: get(row, "body_sha256")?,
+    })
+}
+
+pub(crate) fn recipient(row: &SqliteRow) -> storage::Result<RecipientRecord> {
+    Ok(RecipientRecord {
+        id: parse(row, "id")?,
+        message: parse(row, "message")?,
+        tenant: parse(row, "tenant")?,
+        address: parse(row, "address")?,
+        status: parse(row, "status")?,
+        priority: Priority::from_rank(get(row, "priority")?),
+        attempts: u32_col(row, "attempts")?,
+        next_attempt: ts(row, "next_attempt")?,
+        last_error: get(row, "last_error")?,
+        lease_owner: get(row, "lease_owner")?,
+        lease_until: get::<Option<i64>>(row, "lease_until")?.map(Timestamp::from_millis),
+        tls: json_opt(row, "tls")?,
+        updated: ts(row, "updated")?,
+    })
+}
+
+pub(crate) fn attempt(row: &SqliteRow) -> storage::Result<AttemptRecord> {
+    Ok(AttemptRecord {
+        recipient: parse(row, "recipient")?,
+        at: ts(row, "at")?,
+        worker: get(row, "worker")?,
+        outcome: json::<AttemptOutcome>(row, "outcome")?,
+    })
+}
+
+/// Serialise a value stored as JSON text. Our records always serialise; a failure is a bug.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T, column: &str) -> storage::Result<String> {
+    serde_json::to_string(value)
+        .map_err(|_| StorageError::Other(format!("cannot encode column {column}")))
+}
+
+/// Convert an unsigned count or size to SQLite's INTEGER.
+pub(crate) fn to_i64(value: u64, column: &str) -> storage::Result<i64> {
+    i64::try_from(value).map_err(|_| StorageError::Other(format!("value too large for {column}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violation_names_table_and_column_only() {
+        assert_eq!(unique_constraint("UNIQUE constraint failed: users.address"), "users.address");
+        assert_eq!(unique_constraint("something else"), "unique");
+    }
+}

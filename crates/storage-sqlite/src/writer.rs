@@ -1,0 +1,508 @@
+//! The single writer: one task, one connection, group commit.
+//!
+//! SQLite allows one writer at a time and, with `synchronous=FULL`, every commit costs an
+//! fsync. One transaction per call would cap the queue at a few hundred commits per second
+//! on ordinary disks, and concurrent writers would also fight over the write lock
+//! (`SQLITE_BUSY`). So every write goes through a bounded channel to this task, which
+//! takes every request that is waiting (up to [`MAX_BATCH`] requests or [`MAX_BATCH_BYTES`]
+//! of message bodies), runs them in ONE `BEGIN IMMEDIATE` transaction, commits once, and
+//! only then answers each caller. A caller therefore never hears "done" before the commit
+//! that holds its write is on disk.
+//!
+//! Each request in a batch of more than one runs inside its own `SAVEPOINT`, so a request
+//! that fails (a duplicate address, a stale lease) is rolled back alone and the others
+//! still commit. If SQLite itself aborts the transaction (disk full, I/O error) or the
+//! commit fails, every request of the batch gets that error: none of them is durable.
+//!
+//! Rejected alternative: a pool of writer connections with `busy_timeout`. It works, but
+//! each call pays its own fsync and writers serialise on the lock anyway.
+
+use std::time::Duration;
+
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{Connection, Row};
+use tokio::sync::{mpsc, oneshot};
+
+use model::{
+    ApiKeyId, RecipientId, RecipientStatus, SystemClock, Timestamp, UserId, Clock,
+};
+use storage::{
+    AppPassword, AttemptOutcome, NewMessage, RecipientRecord, StorageError, Tenant, User,
+    WrappedKey,
+};
+
+use crate::rows::{self, map_err, recipient_cols, to_i64, to_json};
+
+/// Most requests committed in one transaction.
+pub(crate) const MAX_BATCH: usize = 256;
+/// Soft limit on the sealed body bytes committed in one transaction.
+pub(crate) const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+/// Requests that may wait in the channel before callers wait to send.
+pub(crate) const CHANNEL_CAPACITY: usize = 1024;
+
+/// One write.
+pub(crate) enum Op {
+    CreateTenant(Tenant),
+    CreateUser(User),
+    SetPasswordHash { id: UserId, hash: String, must_change: bool },
+    AddAppPassword(AppPassword),
+    RevokeAppPassword(ApiKeyId),
+    PutKey(WrappedKey),
+    RewrapKeys(Vec<WrappedKey>),
+    Enqueue(NewMessage),
+    Claim { worker: String, now: Timestamp, lease: Duration, limit: u32 },
+    Complete { id: RecipientId, worker: String, outcome: AttemptOutcome, now: Timestamp },
+    Release { id: RecipientId, worker: String, at: Timestamp },
+    Transition {
+        id: RecipientId,
+        from: Vec<RecipientStatus>,
+        to: RecipientStatus,
+        next_attempt: Timestamp,
+    },
+}
+
+impl Op {
+    fn body_bytes(&self) -> usize {
+        match self {
+            Op::Enqueue(m) => m.sealed_body.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// What a write returns.
+pub(crate) enum Reply {
+    Done,
+    Changed(bool),
+    Claimed(Vec<RecipientRecord>),
+}
+
+pub(crate) struct Request {
+    pub(crate) op: Op,
+    pub(crate) reply: oneshot::Sender<storage::Result<Reply>>,
+}
+
+/// The sending side, held by the store.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    tx: mpsc::Sender<Request>,
+}
+
+impl Writer {
+    /// Start the writer task on `conn` (already migrated).
+    pub(crate) fn spawn(conn: SqliteConnection) -> Self {
+        let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+        tokio::spawn(run(conn, rx));
+        Self { tx }
+    }
+
+    /// Submit one write and wait until the transaction holding it has committed.
+    pub(crate) async fn call(&self, op: Op) -> storage::Result<Reply> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Request { op, reply })
+            .await
+            .map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?;
+        rx.await.map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?
+    }
+}
+
+async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
+    let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        let mut bytes = first.op.body_bytes();
+        batch.push(first);
+        while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
+            match rx.try_recv() {
+                Ok(req) => {
+                    bytes += req.op.body_bytes();
+                    batch.push(req);
+                }
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut conn, &mut batch).await;
+    }
+    // Every sender is gone: the store was dropped. Nothing is pending, so closing is clean.
+    if let Err(e) = conn.close().await {
+        tracing::warn!(error = %map_err(e), "closing the sqlite writer connection failed");
+    }
+}
+
+/// Run `batch` in one transaction and answer every request. Drains `batch`.
+async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
+    let single = batch.len() == 1;
+    if let Err(e) = exec(conn, "BEGIN IMMEDIATE").await {
+        fail_all(batch, &e);
+        return;
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    let mut aborted = None;
+    for req in batch.iter() {
+        if single {
+            // No savepoint needed: a failure rolls back the whole (one-request) transaction.
+            let result = apply(conn, &req.op).await;
+            results.push(result);
+            continue;
+        }
+        if let Err(e) = exec(conn, "SAVEPOINT req").await {
+            aborted = Some(e);
+            break;
+        }
+        let result = apply(conn, &req.op).await;
+        let end = match &result {
+            Ok(_) => exec(conn, "RELEASE req").await,
+            Err(_) => match exec(conn, "ROLLBACK TO req").await {
+                Ok(()) => exec(conn, "RELEASE req").await,
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(e) = end {
+            // SQLite rolled the whole transaction back (e.g. disk full): nothing survives.
+            aborted = Some(e);
+            break;
+        }
+        results.push(result);
+    }
+    let all_failed = single && results.first().is_some_and(|r| r.is_err());
+    let outcome = match aborted {
+        Some(e) => Err(e),
+        None if all_failed => exec(conn, "ROLLBACK").await,
+        None => exec(conn, "COMMIT").await,
+    };
+    match outcome {
+        Ok(()) => {
+            for (req, result) in batch.drain(..).zip(results) {
+                // The caller may have gone away (cancelled); its write is committed anyway.
+                let _ = req.reply.send(result);
+            }
+        }
+        Err(e) => {
+            // Best effort: the transaction may already be gone.
+            let _ = exec(conn, "ROLLBACK").await;
+            tracing::warn!(error = %e, requests = batch.len(), "sqlite group commit failed");
+            fail_all(batch, &e);
+        }
+    }
+}
+
+fn fail_all(batch: &mut Vec<Request>, err: &StorageError) {
+    for req in batch.drain(..) {
+        let _ = req.reply.send(Err(err.clone()));
+    }
+}
+
+async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> storage::Result<()> {
+    sqlx::query(sql).execute(&mut *conn).await.map(|_| ()).map_err(map_err)
+}
+
+async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
+    match op {
+        Op::CreateTenant(t) => {
+            sqlx::query("INSERT INTO tenants (id, name, created) VALUES (?, ?, ?)")
+                .bind(t.id.to_string())
+                .bind(&t.name)
+                .bind(t.created.as_millis())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        Op::CreateUser(u) => {
+            sqlx::query(
+                "INSERT INTO users (id, tenant, address, role, password_hash, \
+                 must_change_password, disabled, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(u.id.to_string())
+            .bind(u.tenant.to_string())
+            .bind(u.address.to_string())
+            .bind(u.role.as_str())
+            .bind(&u.password_hash)
+            .bind(u.must_change_password)
+            .bind(u.disabled)
+            .bind(u.created.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        Op::SetPasswordHash { id, hash, must_change } => {
+            let done = sqlx::query(
+                "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+            )
+            .bind(hash)
+            .bind(*must_change)
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        Op::AddAppPassword(p) => {
+            sqlx::query(
+                "INSERT INTO app_passwords (id, user_id, tenant, label, hash, created, revoked) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(p.id.to_string())
+            .bind(p.user.to_string())
+            .bind(p.tenant.to_string())
+            .bind(&p.label)
+            .bind(&p.hash)
+            .bind(p.created.as_millis())
+            .bind(p.revoked)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        Op::RevokeAppPassword(id) => {
+            let done = sqlx::query("UPDATE app_passwords SET revoked = 1 WHERE id = ?")
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        Op::PutKey(k) => {
+            if k.active {
+                sqlx::query(
+                    "UPDATE keys SET active = 0 WHERE tenant = ? AND purpose = ? AND active = 1",
+                )
+                .bind(k.tenant.to_string())
+                .bind(k.purpose.as_str())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            }
+            sqlx::query(
+                "INSERT INTO keys (id, tenant, purpose, wrapped, wrapping_key_id, active, created) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&k.id)
+            .bind(k.tenant.to_string())
+            .bind(k.purpose.as_str())
+            .bind(&k.wrapped)
+            .bind(&k.wrapping_key_id)
+            .bind(k.active)
+            .bind(k.created.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        Op::RewrapKeys(keys) => {
+            for k in keys {
+                let done =
+                    sqlx::query("UPDATE keys SET wrapped = ?, wrapping_key_id = ? WHERE id = ?")
+                        .bind(&k.wrapped)
+                        .bind(&k.wrapping_key_id)
+                        .bind(&k.id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                // The savepoint (or the one-request transaction) undoes earlier keys.
+                found(done.rows_affected())?;
+            }
+            Ok(Reply::Done)
+        }
+        Op::Enqueue(m) => enqueue(conn, m).await.map(|()| Reply::Done),
+        Op::Claim { worker, now, lease, limit } => {
+            claim(conn, worker, *now, *lease, *limit).await.map(Reply::Claimed)
+        }
+        Op::Complete { id, worker, outcome, now } => {
+            complete(conn, *id, worker, outcome, *now).await.map(|()| Reply::Done)
+        }
+        Op::Release { id, worker, at } => {
+            let done = sqlx::query(
+                "UPDATE recipients SET \
+                   status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, \
+                   next_attempt = ?, lease_owner = NULL, lease_until = NULL, updated = ? \
+                 WHERE id = ? AND status = 'delivering' AND lease_owner = ?",
+            )
+            .bind(at.as_millis())
+            .bind(SystemClock.now().as_millis())
+            .bind(id.to_string())
+            .bind(worker)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() == 0 {
+                return Err(missing_or_lease(conn, *id).await);
+            }
+            Ok(Reply::Done)
+        }
+        Op::Transition { id, from, to, next_attempt } => {
+            let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+            let done = sqlx::query(
+                "UPDATE recipients SET status = ?, next_attempt = ?, lease_owner = NULL, \
+                   lease_until = NULL, updated = ? \
+                 WHERE id = ? AND status IN (SELECT value FROM json_each(?))",
+            )
+            .bind(to.as_str())
+            .bind(next_attempt.as_millis())
+            .bind(SystemClock.now().as_millis())
+            .bind(id.to_string())
+            .bind(to_json(&from, "status")?)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() == 0 {
+                if exists(conn, *id).await? {
+                    return Ok(Reply::Changed(false));
+                }
+                return Err(StorageError::NotFound);
+            }
+            Ok(Reply::Changed(true))
+        }
+    }
+}
+
+fn found(rows: u64) -> storage::Result<Reply> {
+    if rows == 0 { Err(StorageError::NotFound) } else { Ok(Reply::Done) }
+}
+
+async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage) -> storage::Result<()> {
+    let r = &m.record;
+    let message_id = r.id.to_string();
+    let tenant = r.tenant.to_string();
+    sqlx::query(
+        "INSERT INTO messages (id, tenant, principal, channel, client_ip, envelope_from, size, \
+         priority, received, expires, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&message_id)
+    .bind(&tenant)
+    .bind(to_json(&r.principal, "principal")?)
+    .bind(r.channel.as_str())
+    .bind(&r.client_ip)
+    .bind(r.envelope_from.as_ref().map(|a| a.to_string()))
+    .bind(to_i64(r.size, "size")?)
+    .bind(r.priority.rank())
+    .bind(r.received.as_millis())
+    .bind(r.expires.as_millis())
+    .bind(&r.body_sha256)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    sqlx::query("INSERT INTO message_bodies (message, sealed) VALUES (?, ?)")
+        .bind(&message_id)
+        .bind(&m.sealed_body)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    for rcpt in &m.recipients {
+        sqlx::query(
+            "INSERT INTO recipients (id, message, tenant, address, status, priority, attempts, \
+             next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        )
+        .bind(rcpt.id.to_string())
+        .bind(&message_id)
+        .bind(&tenant)
+        .bind(rcpt.address.to_string())
+        .bind(rcpt.status.as_str())
+        .bind(r.priority.rank())
+        .bind(rcpt.next_attempt.as_millis())
+        .bind(r.received.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+async fn claim(
+    conn: &mut SqliteConnection,
+    worker: &str,
+    now: Timestamp,
+    lease: Duration,
+    limit: u32,
+) -> storage::Result<Vec<RecipientRecord>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    // Runs in the single writer, so the select and the update cannot interleave with
+    // another claimer: no two workers get the same copy.
+    let rows = sqlx::query(concat!(
+        "UPDATE recipients SET status = 'delivering', lease_owner = ?1, lease_until = ?2, \
+           updated = ?3 \
+         WHERE id IN (SELECT id FROM recipients \
+           WHERE (status IN ('queued', 'deferred') AND next_attempt <= ?3) \
+              OR (status = 'delivering' AND lease_until < ?3) \
+           ORDER BY priority, next_attempt LIMIT ?4) \
+         RETURNING ",
+        recipient_cols!()
+    ))
+    .bind(worker)
+    .bind(now.plus(lease).as_millis())
+    .bind(now.as_millis())
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let mut claimed = rows.iter().map(rows::recipient).collect::<storage::Result<Vec<_>>>()?;
+    // RETURNING has no defined order; give callers the claim order.
+    claimed.sort_by_key(|r| (r.priority.rank(), r.next_attempt, r.id));
+    Ok(claimed)
+}
+
+async fn complete(
+    conn: &mut SqliteConnection,
+    id: RecipientId,
+    worker: &str,
+    outcome: &AttemptOutcome,
+    now: Timestamp,
+) -> storage::Result<()> {
+    let (next_attempt, last_error, tls) = match outcome {
+        AttemptOutcome::Delivered { tls } => (None, None, Some(to_json(tls, "tls")?)),
+        AttemptOutcome::Deferred { next_attempt, error } => {
+            (Some(next_attempt.as_millis()), Some(error.as_str()), None)
+        }
+        AttemptOutcome::Bounced { error } => (None, Some(error.as_str()), None),
+        AttemptOutcome::AwaitingPortal { reason } => (None, Some(reason.as_str()), None),
+    };
+    let done = sqlx::query(
+        "UPDATE recipients SET status = ?, attempts = attempts + 1, \
+           next_attempt = COALESCE(?, next_attempt), last_error = ?, tls = COALESCE(?, tls), \
+           lease_owner = NULL, lease_until = NULL, updated = ? \
+         WHERE id = ? AND status = 'delivering' AND lease_owner = ?",
+    )
+    .bind(outcome.status().as_str())
+    .bind(next_attempt)
+    .bind(last_error)
+    .bind(tls)
+    .bind(now.as_millis())
+    .bind(id.to_string())
+    .bind(worker)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(missing_or_lease(conn, id).await);
+    }
+    sqlx::query("INSERT INTO attempts (recipient, at, worker, outcome) VALUES (?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(now.as_millis())
+        .bind(worker)
+        .bind(to_json(outcome, "outcome")?)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+async fn exists(conn: &mut SqliteConnection, id: RecipientId) -> storage::Result<bool> {
+    let row = sqlx::query("SELECT 1 AS one FROM recipients WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(row.is_some_and(|r| r.try_get::<i64, _>("one").is_ok()))
+}
+
+/// After a lease-guarded update matched nothing: `NotFound` or `Conflict { "lease" }`.
+async fn missing_or_lease(conn: &mut SqliteConnection, id: RecipientId) -> StorageError {
+    match exists(conn, id).await {
+        Ok(true) => StorageError::Conflict { constraint: "lease".to_string() },
+        Ok(false) => StorageError::NotFound,
+        Err(e) => e,
+    }
+}

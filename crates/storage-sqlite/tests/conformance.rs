@@ -1,0 +1,185 @@
+//! The shared storage conformance suite against SQLite, plus SQLite-only durability and
+//! file-permission tests. Each test gets its own temporary directory and database file;
+//! `KEEP_TEST_DB=1` keeps the directory and prints its path.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use storage::conformance::{self, Backend, T0};
+use storage::{QueueStore, RecipientFilter, SharedStore, StorageError, TenantStore};
+use storage_sqlite::SqliteStore;
+
+struct Sqlite {
+    dir: tempfile::TempDir,
+    store: SharedStore,
+}
+
+#[async_trait::async_trait]
+impl Backend for Sqlite {
+    async fn fresh() -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("carepost.db")).await.expect("open");
+        Some(Sqlite { dir, store: Arc::new(store) })
+    }
+
+    fn store(&self) -> SharedStore {
+        self.store.clone()
+    }
+
+    async fn teardown(self) {
+        drop(self.store);
+        if std::env::var_os("KEEP_TEST_DB").is_some_and(|v| v == "1") {
+            eprintln!("KEEP_TEST_DB=1: kept {}", self.dir.keep().display());
+        }
+    }
+}
+
+storage::conformance_tests!(Sqlite);
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+}
+
+#[test]
+fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    let (tenant, messages) = {
+        // A runtime that is torn down right after the writes returned: no clean close of
+        // the store, its connections or its writer task.
+        let rt = runtime();
+        rt.block_on(async {
+            let store: SharedStore = Arc::new(SqliteStore::open(&path).await.expect("open"));
+            let tenant = conformance::new_tenant(&store, "A").await;
+            let mut messages = Vec::new();
+            for i in 0..20 {
+                let m = conformance::message(
+                    tenant,
+                    model::Priority::Clinical,
+                    &[(&format!("r{i}@dest.example"), model::RecipientStatus::Queued, T0)],
+                );
+                store.enqueue(m.clone()).await.expect("enqueue");
+                messages.push(m);
+            }
+            std::mem::forget(store);
+            (tenant, messages)
+        })
+    };
+    runtime().block_on(async {
+        let store = SqliteStore::open(&path).await.expect("reopen");
+        assert_eq!(store.tenant(tenant).await.expect("tenant").id, tenant);
+        for m in &messages {
+            assert_eq!(store.message(m.record.id).await.expect("message"), m.record);
+            assert_eq!(store.message_body(m.record.id).await.expect("body"), m.sealed_body);
+        }
+        let all = store.list_recipients(&RecipientFilter::default()).await.expect("list");
+        assert_eq!(all.len(), 20);
+    });
+}
+
+#[test]
+fn opening_twice_applies_migrations_once_and_keeps_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    runtime().block_on(async {
+        let first = SqliteStore::open(&path).await.expect("open");
+        let t = conformance::tenant_rec("A", T0);
+        first.create_tenant(&t).await.expect("create");
+        // A second store on the same file while the first is open, then again after.
+        let second = SqliteStore::open(&path).await.expect("open again");
+        assert_eq!(second.tenant(t.id).await, Ok(t.clone()));
+        drop(first);
+        drop(second);
+        let third = SqliteStore::open(&path).await.expect("open a third time");
+        assert_eq!(third.tenants().await.expect("list"), vec![t]);
+    });
+}
+
+#[test]
+fn database_file_is_private_to_its_owner() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    runtime().block_on(async {
+        let store = SqliteStore::open(&path).await.expect("open");
+        store.create_tenant(&conformance::tenant_rec("A", T0)).await.expect("write");
+        assert_eq!(mode(&path), 0o600);
+        let wal = dir.path().join("carepost.db-wal");
+        assert!(wal.exists(), "WAL mode");
+        assert_eq!(mode(&wal), 0o600);
+    });
+}
+
+#[test]
+fn an_existing_world_readable_file_is_tightened() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    std::fs::write(&path, b"").expect("create empty file");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    runtime().block_on(async {
+        let _store = SqliteStore::open(&path).await.expect("open");
+        assert_eq!(mode(&path), 0o600);
+    });
+}
+
+#[test]
+fn a_missing_directory_is_unavailable_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("no-such-dir").join("carepost.db");
+    runtime().block_on(async {
+        let err = SqliteStore::open(&path).await.expect_err("cannot open");
+        assert!(matches!(err, StorageError::Unavailable(_)), "{err:?}");
+    });
+}
+
+/// Group commit: many concurrent enqueue + claim + complete cycles finish quickly. Not a
+/// benchmark (debug build, shared CI machine); it prints the rate and fails only if group
+/// commit is clearly broken (one fsync per call would take far longer on most disks).
+#[test]
+fn group_commit_sustains_many_concurrent_round_trips() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    runtime().block_on(async {
+        let store: SharedStore = Arc::new(SqliteStore::open(&path).await.expect("open"));
+        let tenant = conformance::new_tenant(&store, "A").await;
+        let start = std::time::Instant::now();
+        let n_tasks = 50;
+        let per_task = 20;
+        let mut tasks = Vec::new();
+        for t in 0..n_tasks {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let worker = format!("w{t}");
+                for i in 0..per_task {
+                    let m = conformance::message(
+                        tenant,
+                        model::Priority::Clinical,
+                        &[(&format!("t{t}m{i}@dest.example"), model::RecipientStatus::Queued, T0)],
+                    );
+                    store.enqueue(m).await.expect("enqueue");
+                    for r in store.claim_due(&worker, T0, Duration::from_secs(60), 1).await.expect("claim") {
+                        let outcome = storage::AttemptOutcome::Bounced { error: "550".into() };
+                        store.complete(r.id, &worker, &outcome, T0).await.expect("complete");
+                    }
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+        let elapsed = start.elapsed();
+        let total = n_tasks * per_task;
+        let rate = f64::from(total) / elapsed.as_secs_f64();
+        eprintln!("{total} enqueue+claim+complete in {elapsed:?}: {rate:.0} messages/s (debug build)");
+        assert!(elapsed < Duration::from_secs(60), "group commit looks broken: {elapsed:?}");
+    });
+}

@@ -1,0 +1,171 @@
+//! Storage traits per aggregate, their records, and one conformance suite that every
+//! backend must pass.
+//!
+//! **What it does:** defines what carepost keeps ([`TenantStore`], [`UserStore`],
+//! [`KeyStore`], [`QueueStore`]) as async traits over plain records. Backends live in
+//! `storage-sqlite` (the default, one machine) and `storage-postgres` (several nodes); the
+//! binary picks one through [`Store`].
+//!
+//! **What it does not do:** no SQL, no I/O. Migrations and row types belong to each backend.
+//!
+//! **Security and PHI:** message bodies arrive here already sealed (see the `crypto` crate);
+//! storage never sees plaintext content. Recipient addresses are stored in clear so the
+//! queue can route and operators can see per-recipient status; they never enter logs.
+//! Password and app-password hashes are argon2id PHC strings, never passwords.
+//!
+//! **Durability contract:** [`QueueStore::enqueue`] returns only after the message and
+//! every recipient entry are committed to stable storage. Backends may batch concurrent
+//! calls into one transaction (group commit), but none may return early.
+//!
+//! **Errors:** [`StorageError`] keeps "not found", constraint conflicts, an unavailable
+//! backend and everything else apart, so callers can map them to SMTP and HTTP replies.
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod records;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use model::{EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Timestamp, UserId};
+
+pub use records::*;
+
+/// Result of a storage call.
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// What went wrong in a storage call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// The record does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state constraint refused the write.
+    #[error("conflict on {constraint}")]
+    Conflict {
+        /// Which constraint (e.g. `users.address`, `lease`).
+        constraint: String,
+    },
+    /// The backend cannot be reached or is shutting down; the caller may retry later.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else (corrupt row, driver error). The text never holds PHI.
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+/// Organisations.
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// Create a tenant. `Conflict` if the id or name exists.
+    async fn create_tenant(&self, tenant: &Tenant) -> Result<()>;
+    /// One tenant.
+    async fn tenant(&self, id: TenantId) -> Result<Tenant>;
+    /// All tenants, oldest first.
+    async fn tenants(&self) -> Result<Vec<Tenant>>;
+}
+
+/// Users and their SMTP app passwords.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Create a user. `Conflict { constraint: "users.address" }` if the address exists.
+    async fn create_user(&self, user: &User) -> Result<()>;
+    /// The user with this address (addresses are unique across tenants: they are logins).
+    async fn user_by_address(&self, address: &EmailAddress) -> Result<User>;
+    /// One user.
+    async fn user(&self, id: UserId) -> Result<User>;
+    /// A tenant's users, oldest first.
+    async fn users(&self, tenant: TenantId) -> Result<Vec<User>>;
+    /// Replace a user's login password hash (and whether it must change at next login).
+    async fn set_password_hash(&self, id: UserId, hash: &str, must_change: bool) -> Result<()>;
+    /// Add an app password.
+    async fn add_app_password(&self, password: &AppPassword) -> Result<()>;
+    /// A user's app passwords, including revoked ones, oldest first.
+    async fn app_passwords(&self, user: UserId) -> Result<Vec<AppPassword>>;
+    /// Revoke an app password. `NotFound` if it does not exist.
+    async fn revoke_app_password(&self, id: model::ApiKeyId) -> Result<()>;
+}
+
+/// Wrapped key material (tenant data keys, DKIM keys), never in clear.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Store a new key. If `key.active`, every other key of the same tenant and purpose
+    /// becomes inactive in the same transaction.
+    async fn put_key(&self, key: &WrappedKey) -> Result<()>;
+    /// One key by id.
+    async fn key(&self, id: &str) -> Result<WrappedKey>;
+    /// All keys, oldest first.
+    async fn all_keys(&self) -> Result<Vec<WrappedKey>>;
+    /// Replace the wrapping of several keys in one transaction (master key rotation):
+    /// `wrapped` and `wrapping_key_id` are updated, nothing else.
+    async fn rewrap_keys(&self, keys: &[WrappedKey]) -> Result<()>;
+}
+
+/// The durable outbound queue: one message row, one row per recipient copy.
+#[async_trait]
+pub trait QueueStore: Send + Sync {
+    /// Commit a message and its recipients. Returns only once they are durable.
+    async fn enqueue(&self, message: NewMessage) -> Result<()>;
+    /// One message's envelope and metadata.
+    async fn message(&self, id: MessageId) -> Result<MessageRecord>;
+    /// One message's sealed body.
+    async fn message_body(&self, id: MessageId) -> Result<Vec<u8>>;
+    /// One recipient copy.
+    async fn recipient(&self, id: RecipientId) -> Result<RecipientRecord>;
+    /// All recipient copies of a message.
+    async fn recipients_of(&self, id: MessageId) -> Result<Vec<RecipientRecord>>;
+    /// Recipient copies matching a filter, newest first.
+    async fn list_recipients(&self, filter: &RecipientFilter) -> Result<Vec<RecipientRecord>>;
+    /// Claim up to `limit` copies that are due: `queued` or `deferred` with
+    /// `next_attempt <= now`, or `delivering` whose lease ran out (a crashed worker's
+    /// claim). Claimed copies become `delivering` with `lease_owner = worker` and
+    /// `lease_until = now + lease`. Clinical mail first, then by `next_attempt`. Two
+    /// concurrent claimers never receive the same copy.
+    async fn claim_due(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<RecipientRecord>>;
+    /// Record the outcome of an attempt by the worker holding the lease, and append it to
+    /// the attempt history. `Conflict { constraint: "lease" }` if the worker no longer
+    /// holds the lease (it expired and someone else claimed the copy).
+    async fn complete(
+        &self,
+        id: RecipientId,
+        worker: &str,
+        outcome: &AttemptOutcome,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Give a claimed copy back without an attempt (shutdown): it becomes due at `at`.
+    async fn release_claim(&self, id: RecipientId, worker: &str, at: Timestamp) -> Result<()>;
+    /// Operator action: move a copy from one of `from` to `to`, due at `next_attempt`.
+    /// Returns false (and changes nothing) if its status is not in `from`.
+    async fn transition(
+        &self,
+        id: RecipientId,
+        from: &[RecipientStatus],
+        to: RecipientStatus,
+        next_attempt: Timestamp,
+    ) -> Result<bool>;
+    /// The attempt history of a copy, oldest first.
+    async fn attempts(&self, id: RecipientId) -> Result<Vec<AttemptRecord>>;
+    /// Number of copies per status (for a tenant, or all).
+    async fn count_by_status(
+        &self,
+        tenant: Option<TenantId>,
+    ) -> Result<Vec<(RecipientStatus, u64)>>;
+    /// The earliest `next_attempt` (or lease expiry) among copies that could become due.
+    async fn next_due(&self) -> Result<Option<Timestamp>>;
+}
+
+/// Everything one backend provides. The binary holds an `Arc<dyn Store>`.
+pub trait Store: TenantStore + UserStore + KeyStore + QueueStore {
+    /// Short backend name for logs (`sqlite`, `postgres`).
+    fn backend_name(&self) -> &'static str;
+}
+
+/// The shared handle the services use.
+pub type SharedStore = Arc<dyn Store>;
