@@ -42,11 +42,11 @@ impl TlsListener {
                     }
                 };
                 let acceptor = acceptor.clone();
-                let tx = tx.clone();
+                let ready = tx.clone();
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
-                            let _ = tx.send((tls, peer)).await;
+                            let _ = ready.send((tls, peer)).await;
                         }
                         Ok(Err(e)) => tracing::debug!(error = %e, "https handshake failed"),
                         Err(_) => tracing::debug!("https handshake timed out"),

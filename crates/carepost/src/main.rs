@@ -6,8 +6,13 @@
 //! content or addresses; operator commands print addresses to stdout only when asked to
 //! show the queue.
 
+// A binary has no public API: `pub` here only marks what sibling modules use.
+#![allow(unreachable_pub)]
+
 mod commands;
 mod config;
+mod gateway;
+mod http;
 mod serve;
 mod setup;
 

@@ -14,7 +14,10 @@ use support::{TestDir, carepost_command, poll_for, run, terminate_child};
 const ADMIN_PASSWORD_LINE: &str = "admin password:";
 
 fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap_or_else(|e| panic!("stat {}: {e}", path.display())).permissions().mode()
+    fs::metadata(path)
+        .unwrap_or_else(|e| panic!("stat {}: {e}", path.display()))
+        .permissions()
+        .mode()
         & 0o777
 }
 
@@ -40,7 +43,9 @@ fn serve_without_config_initialises_the_data_dir_and_prints_the_admin_password_o
         .expect("spawn carepost serve");
     let data = dir.join("carepost-data");
     let initialised = poll_for(Duration::from_secs(90), Duration::from_millis(100), || {
-        let printed = fs::read_to_string(&stdout_path).unwrap_or_default().contains(ADMIN_PASSWORD_LINE);
+        let printed = fs::read_to_string(&stdout_path)
+            .unwrap_or_default()
+            .contains(ADMIN_PASSWORD_LINE);
         let listening = support::wait_for_port(2587, Duration::from_millis(1));
         let exited = matches!(child.try_wait(), Ok(Some(_)));
         ((printed && listening) || exited).then_some(())
@@ -49,33 +54,68 @@ fn serve_without_config_initialises_the_data_dir_and_prints_the_admin_password_o
     let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
     let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
     let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
-    assert!(initialised.is_some(), "serve did not initialise within 90 s\n{context}");
+    assert!(
+        initialised.is_some(),
+        "serve did not initialise within 90 s\n{context}"
+    );
 
-    assert!(data.is_dir(), "carepost-data/ was not created in the working directory\n{context}");
-    assert_eq!(mode(&data) & 0o077, 0, "data dir must not be accessible to group/others");
+    assert!(
+        data.is_dir(),
+        "carepost-data/ was not created in the working directory\n{context}"
+    );
+    assert_eq!(
+        mode(&data) & 0o077,
+        0,
+        "data dir must not be accessible to group/others"
+    );
     let key = data.join("master.key");
     assert!(key.is_file(), "no master.key\n{context}");
     assert_eq!(mode(&key), 0o600, "master.key must be mode 0600");
-    assert!(fs::metadata(&key).expect("stat master.key").len() > 0, "master.key is empty");
-    assert!(data.join("tls/cert.pem").is_file(), "no self-signed TLS certificate\n{context}");
+    assert!(
+        fs::metadata(&key).expect("stat master.key").len() > 0,
+        "master.key is empty"
+    );
+    assert!(
+        data.join("tls/cert.pem").is_file(),
+        "no self-signed TLS certificate\n{context}"
+    );
     let tls_key = data.join("tls/key.pem");
     assert!(tls_key.is_file(), "no TLS key\n{context}");
-    assert_eq!(mode(&tls_key) & 0o077, 0, "TLS key must not be readable by group/others");
-    let printed = format!("{stdout}{stderr}").matches(ADMIN_PASSWORD_LINE).count();
-    assert_eq!(printed, 1, "the admin one-time password must be printed exactly once\n{context}");
+    assert_eq!(
+        mode(&tls_key) & 0o077,
+        0,
+        "TLS key must not be readable by group/others"
+    );
+    let printed = format!("{stdout}{stderr}")
+        .matches(ADMIN_PASSWORD_LINE)
+        .count();
+    assert_eq!(
+        printed, 1,
+        "the admin one-time password must be printed exactly once\n{context}"
+    );
     let password = stdout
         .lines()
         .find_map(|l| l.strip_prefix(ADMIN_PASSWORD_LINE))
         .map(str::trim)
         .unwrap_or_default();
-    assert!(password.len() >= 12, "admin password looks too short: {password:?}");
-    assert!(!stderr.contains(password), "the admin password must not go to the log (stderr)");
+    assert!(
+        password.len() >= 12,
+        "admin password looks too short: {password:?}"
+    );
+    assert!(
+        !stderr.contains(password),
+        "the admin password must not go to the log (stderr)"
+    );
 
     // A second `init` changes nothing and prints no new password.
     let key_before = fs::read(&key).expect("read master.key");
     let again = run(&mut in_dir(dir.path(), &["init"]), Duration::from_secs(60));
     again.assert_success();
-    assert_eq!(fs::read(&key).expect("read master.key"), key_before, "init changed master.key");
+    assert_eq!(
+        fs::read(&key).expect("read master.key"),
+        key_before,
+        "init changed master.key"
+    );
     assert!(
         !again.all_text().contains(ADMIN_PASSWORD_LINE),
         "a second init must not print a new admin password\n{}",
@@ -89,7 +129,10 @@ fn init_creates_once_and_is_idempotent() {
     let dir = TestDir::new("cp-init");
     let data = dir.join("data");
     let data_arg = data.to_str().expect("utf-8 path");
-    let first = run(&mut in_dir(dir.path(), &["--data-dir", data_arg, "init"]), Duration::from_secs(60));
+    let first = run(
+        &mut in_dir(dir.path(), &["--data-dir", data_arg, "init"]),
+        Duration::from_secs(60),
+    );
     first.assert_success();
     assert_eq!(
         first.stdout_text().matches(ADMIN_PASSWORD_LINE).count(),
@@ -100,13 +143,31 @@ fn init_creates_once_and_is_idempotent() {
     let key = fs::read(data.join("master.key")).expect("master.key exists");
     let cert = fs::read(data.join("tls/cert.pem")).expect("tls/cert.pem exists");
     for _ in 0..2 {
-        let again = run(&mut in_dir(dir.path(), &["--data-dir", data_arg, "init"]), Duration::from_secs(60));
+        let again = run(
+            &mut in_dir(dir.path(), &["--data-dir", data_arg, "init"]),
+            Duration::from_secs(60),
+        );
         again.assert_success();
-        assert!(!again.all_text().contains(ADMIN_PASSWORD_LINE), "{}", again.describe());
-        assert_eq!(fs::read(data.join("master.key")).expect("read"), key, "master key changed");
-        assert_eq!(fs::read(data.join("tls/cert.pem")).expect("read"), cert, "certificate changed");
+        assert!(
+            !again.all_text().contains(ADMIN_PASSWORD_LINE),
+            "{}",
+            again.describe()
+        );
+        assert_eq!(
+            fs::read(data.join("master.key")).expect("read"),
+            key,
+            "master key changed"
+        );
+        assert_eq!(
+            fs::read(data.join("tls/cert.pem")).expect("read"),
+            cert,
+            "certificate changed"
+        );
     }
-    assert!(!dir.join("carepost-data").exists(), "--data-dir must be used instead of ./carepost-data");
+    assert!(
+        !dir.join("carepost-data").exists(),
+        "--data-dir must be used instead of ./carepost-data"
+    );
 }
 
 /// Every key of docs/CONTRACTS.md's configuration section.
@@ -130,7 +191,10 @@ const CONTRACT_KEYS: &[&str] = &[
 #[test]
 fn config_defaults_lists_every_contract_key_and_is_itself_a_valid_config() {
     let dir = TestDir::new("cp-defaults");
-    let out = run(&mut in_dir(dir.path(), &["config", "defaults"]), Duration::from_secs(60));
+    let out = run(
+        &mut in_dir(dir.path(), &["config", "defaults"]),
+        Duration::from_secs(60),
+    );
     out.assert_success();
     let text = out.stdout_text();
     for key in CONTRACT_KEYS {
@@ -141,7 +205,10 @@ fn config_defaults_lists_every_contract_key_and_is_itself_a_valid_config() {
         assert!(listed, "`config defaults` does not list {key}\n{text}");
     }
     // No listener or data is created by `config defaults`.
-    assert!(!dir.join("carepost-data").exists(), "`config defaults` must not initialise anything");
+    assert!(
+        !dir.join("carepost-data").exists(),
+        "`config defaults` must not initialise anything"
+    );
 
     // The printed defaults are a config file carepost accepts.
     let file = dir.join("defaults.toml");
@@ -150,11 +217,21 @@ fn config_defaults_lists_every_contract_key_and_is_itself_a_valid_config() {
     let init = run(
         &mut in_dir(
             dir.path(),
-            &["--config", file.to_str().expect("utf-8"), "--data-dir", data.to_str().expect("utf-8"), "init"],
+            &[
+                "--config",
+                file.to_str().expect("utf-8"),
+                "--data-dir",
+                data.to_str().expect("utf-8"),
+                "init",
+            ],
         ),
         Duration::from_secs(60),
     );
-    assert!(init.success(), "`config defaults` output is not a usable config file\n{}", init.describe());
+    assert!(
+        init.success(),
+        "`config defaults` output is not a usable config file\n{}",
+        init.describe()
+    );
 }
 
 #[test]
@@ -182,12 +259,28 @@ fn every_subcommand_has_help() {
         let mut args: Vec<&str> = words.to_vec();
         args.push("--help");
         let out = run(&mut in_dir(dir.path(), &args), Duration::from_secs(30));
-        assert!(out.success(), "`carepost {}` failed\n{}", args.join(" "), out.describe());
+        assert!(
+            out.success(),
+            "`carepost {}` failed\n{}",
+            args.join(" "),
+            out.describe()
+        );
         let text = out.stdout_text();
-        assert!(text.contains("Usage"), "`carepost {}` prints no usage\n{text}", args.join(" "));
+        assert!(
+            text.contains("Usage"),
+            "`carepost {}` prints no usage\n{text}",
+            args.join(" ")
+        );
         for flag in ["--config", "--data-dir"] {
-            assert!(text.contains(flag), "`carepost {}` does not mention global {flag}", args.join(" "));
+            assert!(
+                text.contains(flag),
+                "`carepost {}` does not mention global {flag}",
+                args.join(" ")
+            );
         }
     }
-    assert!(!dir.join("carepost-data").exists(), "--help must not initialise anything");
+    assert!(
+        !dir.join("carepost-data").exists(),
+        "--help must not initialise anything"
+    );
 }

@@ -36,25 +36,45 @@ fn postfix_peer_receives_over_verified_starttls() {
             .args(["--server", "127.0.0.1", "--port", &peer.port.to_string()])
             .args(["--tls", "--tls-verify", "--tls-ca-path"])
             .arg(peer.ca_file())
-            .args(["--from", "a@clinic.test", "--to", "b@dest.test", "--timeout", "20"])
+            .args([
+                "--from",
+                "a@clinic.test",
+                "--to",
+                "b@dest.test",
+                "--timeout",
+                "20",
+            ])
             .args(["--header", &format!("X-Carepost-Test-Id: {id}")]),
         Duration::from_secs(60),
     );
     out.assert_success();
     let msg = peer.wait_for_message(&id, Duration::from_secs(20));
-    assert_eq!(msg.test_ids(), vec![id.clone()]);
-    assert!(msg.contains("with ESMTPS"), "Postfix's Received: should say ESMTPS:\n{}", msg.text());
+    assert_eq!(msg.test_ids(), vec![id]);
+    assert!(
+        msg.contains("with ESMTPS"),
+        "Postfix's Received: should say ESMTPS:\n{}",
+        msg.text()
+    );
     assert_eq!(peer.tls_sessions(), 1, "{}", peer.describe());
     let (verified, text) = openssl_verifies(&peer);
-    assert!(verified, "openssl should verify the peer for IP 127.0.0.1:\n{text}");
+    assert!(
+        verified,
+        "openssl should verify the peer for IP 127.0.0.1:\n{text}"
+    );
 }
 
 #[test]
 fn postfix_peer_without_tls_offers_no_starttls() {
     require_interop!();
     let peer = PostfixPeer::start(PeerTls::Off);
-    let refused = Swaks::new(peer.port, "a@clinic.test", "b@dest.test").tls(SwaksTls::Starttls).run();
-    assert!(!refused.success(), "swaks --tls must fail without STARTTLS:\n{}", refused.describe());
+    let refused = Swaks::new(peer.port, "a@clinic.test", "b@dest.test")
+        .tls(SwaksTls::Starttls)
+        .run();
+    assert!(
+        !refused.success(),
+        "swaks --tls must fail without STARTTLS:\n{}",
+        refused.describe()
+    );
     assert!(peer.messages().is_empty(), "{}", peer.describe());
     let id = unique_token("peer-plain-");
     let plain = Swaks::new(peer.port, "a@clinic.test", "b@dest.test")
@@ -71,5 +91,8 @@ fn postfix_peer_with_wrong_name_fails_verification() {
     require_interop!();
     let peer = PostfixPeer::start(PeerTls::WrongName);
     let (verified, text) = openssl_verifies(&peer);
-    assert!(!verified, "the wrong-name certificate must not verify for 127.0.0.1:\n{text}");
+    assert!(
+        !verified,
+        "the wrong-name certificate must not verify for 127.0.0.1:\n{text}"
+    );
 }

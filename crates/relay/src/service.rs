@@ -57,7 +57,7 @@ impl SubmissionService {
         let identity = SenderIdentity {
             tenant: user.tenant,
             principal: Principal::User { user_id: user.id, credential: found.id },
-            allowed_senders: SenderRules::exact(vec![user.address.clone()]),
+            allowed_senders: SenderRules::only(user.address.clone()),
             rate_key: format!("user:{}", user.id),
         };
         Some((identity, found.id))

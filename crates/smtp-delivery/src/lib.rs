@@ -223,7 +223,7 @@ impl Deliverer {
                         match session::open(&hop.name, name.clone(), addr, cfg, &self.inner.tls, permit)
                             .await
                         {
-                            Ok(s) => (s, false),
+                            Ok(s) => (Box::new(s), false),
                             Err(OpenError::NoTls(why)) => {
                                 warn!(next_hop = %hop.name, addr = %addr, reason = %why, "no verified TLS");
                                 no_tls.get_or_insert(why);

@@ -16,7 +16,7 @@ use crate::session::Session;
 /// What [`Destination::checkout`] hands out.
 pub(crate) enum Checkout {
     /// An idle session, already through STARTTLS and EHLO.
-    Idle(Session),
+    Idle(Box<Session>),
     /// A free connection slot: open a new session with it.
     New(OwnedSemaphorePermit),
 }
@@ -44,11 +44,11 @@ impl Destination {
 
     /// The most recently used idle session younger than `ttl`; older ones are dropped
     /// (which frees their slots).
-    fn take_idle(&self, ttl: Duration) -> Option<Session> {
+    fn take_idle(&self, ttl: Duration) -> Option<Box<Session>> {
         let mut idle = self.idle();
         while let Some(s) = idle.pop() {
             if s.idle_since.elapsed() < ttl {
-                return Some(s);
+                return Some(Box::new(s));
             }
         }
         None
@@ -77,8 +77,8 @@ impl Destination {
     }
 
     /// Give a healthy session back for reuse.
-    pub(crate) fn put_back(&self, session: Session) {
-        self.idle().push(session);
+    pub(crate) fn put_back(&self, session: Box<Session>) {
+        self.idle().push(*session);
         self.returned.notify_one();
     }
 

@@ -294,11 +294,9 @@ impl Session {
             let e = "5.6.7 next hop does not support SMTPUTF8 (RFC 6531)".to_string();
             return Ok(self.all(RcptResult::Perm(e), n, true));
         }
-        if let Some(limit) = self.caps.size.filter(|&l| l > 0) {
-            if env.size as u64 > limit {
-                let e = format!("5.3.4 message size exceeds next hop limit of {limit} bytes");
-                return Ok(self.all(RcptResult::Perm(e), n, true));
-            }
+        if let Some(limit) = self.caps.size.filter(|&l| l > 0 && env.size as u64 > l) {
+            let e = format!("5.3.4 message size exceeds next hop limit of {limit} bytes");
+            return Ok(self.all(RcptResult::Perm(e), n, true));
         }
         self.transactions += 1;
 

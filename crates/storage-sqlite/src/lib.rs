@@ -57,9 +57,9 @@ use model::{
     ApiKeyId, EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Timestamp, UserId,
 };
 use storage::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyStore, MessageRecord, NewMessage,
-    QueueStore, RecipientFilter, RecipientRecord, StorageError, Store, Tenant, TenantStore,
-    User, UserStore, WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, KeyStore, MessageRecord, NewMessage, QueueStore,
+    RecipientFilter, RecipientRecord, StorageError, Store, Tenant, TenantStore, User, UserStore,
+    WrappedKey,
 };
 
 use crate::rows::{map_err, recipient_cols};
@@ -123,7 +123,10 @@ impl SqliteStore {
             )
             .await
             .map_err(map_err)?;
-        Ok(SqliteStore { writer: Writer::spawn(conn), read })
+        Ok(SqliteStore {
+            writer: Writer::spawn(conn),
+            read,
+        })
     }
 
     async fn write(&self, op: Op) -> storage::Result<Reply> {
@@ -166,7 +169,10 @@ fn migrate_summary(e: &sqlx::migrate::MigrateError) -> String {
 fn map_err_ref(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Database(db) => {
-            format!("database error {}", db.code().map(|c| c.into_owned()).unwrap_or_default())
+            format!(
+                "database error {}",
+                db.code().map(|c| c.into_owned()).unwrap_or_default()
+            )
         }
         _ => "driver error".to_string(),
     }
@@ -175,8 +181,14 @@ fn map_err_ref(e: &sqlx::Error) -> String {
 /// Create the database file with mode 0600 before SQLite does (SQLite would use the umask),
 /// or tighten an existing one.
 fn secure_file(path: &Path) -> storage::Result<()> {
-    let io = |e: std::io::Error| StorageError::Unavailable(format!("database file: {:?}", e.kind()));
-    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    let io =
+        |e: std::io::Error| StorageError::Unavailable(format!("database file: {:?}", e.kind()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let meta = std::fs::metadata(path).map_err(io)?;
@@ -228,11 +240,15 @@ impl UserStore for SqliteStore {
     }
 
     async fn user_by_address(&self, address: &EmailAddress) -> storage::Result<User> {
-        let row = sqlx::query(concat!("SELECT ", user_cols!(), " FROM users WHERE address = ?"))
-            .bind(address.to_string())
-            .fetch_one(&self.read)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE address = ?"
+        ))
+        .bind(address.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
         rows::user(&row)
     }
 
@@ -264,7 +280,12 @@ impl UserStore for SqliteStore {
         hash: &str,
         must_change: bool,
     ) -> storage::Result<()> {
-        self.write_done(Op::SetPasswordHash { id, hash: hash.to_string(), must_change }).await
+        self.write_done(Op::SetPasswordHash {
+            id,
+            hash: hash.to_string(),
+            must_change,
+        })
+        .await
     }
 
     async fn add_app_password(&self, password: &AppPassword) -> storage::Result<()> {
@@ -310,10 +331,14 @@ impl KeyStore for SqliteStore {
     }
 
     async fn all_keys(&self) -> storage::Result<Vec<WrappedKey>> {
-        let rows = sqlx::query(concat!("SELECT ", key_cols!(), " FROM keys ORDER BY created, id"))
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM keys ORDER BY created, id"
+        ))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
         rows.iter().map(rows::key).collect()
     }
 
@@ -350,12 +375,15 @@ impl QueueStore for SqliteStore {
     }
 
     async fn recipient(&self, id: RecipientId) -> storage::Result<RecipientRecord> {
-        let row =
-            sqlx::query(concat!("SELECT ", recipient_cols!(), " FROM recipients WHERE id = ?"))
-                .bind(id.to_string())
-                .fetch_one(&self.read)
-                .await
-                .map_err(map_err)?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            recipient_cols!(),
+            " FROM recipients WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
         rows::recipient(&row)
     }
 
@@ -377,7 +405,11 @@ impl QueueStore for SqliteStore {
         filter: &RecipientFilter,
     ) -> storage::Result<Vec<RecipientRecord>> {
         let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        let limit = if filter.limit == 0 { DEFAULT_LIST_LIMIT } else { filter.limit };
+        let limit = if filter.limit == 0 {
+            DEFAULT_LIST_LIMIT
+        } else {
+            filter.limit
+        };
         // Static SQL with optional filters: NULL (or an empty list) means "any".
         let rows = sqlx::query(concat!(
             "SELECT ",
@@ -406,7 +438,12 @@ impl QueueStore for SqliteStore {
         lease: Duration,
         limit: u32,
     ) -> storage::Result<Vec<RecipientRecord>> {
-        let op = Op::Claim { worker: worker.to_string(), now, lease, limit };
+        let op = Op::Claim {
+            worker: worker.to_string(),
+            now,
+            lease,
+            limit,
+        };
         match self.write(op).await? {
             Reply::Claimed(records) => Ok(records),
             _ => Err(StorageError::Other("unexpected writer reply".to_string())),
@@ -420,8 +457,12 @@ impl QueueStore for SqliteStore {
         outcome: &AttemptOutcome,
         now: Timestamp,
     ) -> storage::Result<()> {
-        let op =
-            Op::Complete { id, worker: worker.to_string(), outcome: outcome.clone(), now };
+        let op = Op::Complete {
+            id,
+            worker: worker.to_string(),
+            outcome: outcome.clone(),
+            now,
+        };
         self.write_done(op).await
     }
 
@@ -431,7 +472,12 @@ impl QueueStore for SqliteStore {
         worker: &str,
         at: Timestamp,
     ) -> storage::Result<()> {
-        self.write_done(Op::Release { id, worker: worker.to_string(), at }).await
+        self.write_done(Op::Release {
+            id,
+            worker: worker.to_string(),
+            at,
+        })
+        .await
     }
 
     async fn transition(
@@ -441,7 +487,12 @@ impl QueueStore for SqliteStore {
         to: RecipientStatus,
         next_attempt: Timestamp,
     ) -> storage::Result<bool> {
-        let op = Op::Transition { id, from: from.to_vec(), to, next_attempt };
+        let op = Op::Transition {
+            id,
+            from: from.to_vec(),
+            to,
+            next_attempt,
+        };
         match self.write(op).await? {
             Reply::Changed(changed) => Ok(changed),
             _ => Err(StorageError::Other("unexpected writer reply".to_string())),
@@ -515,14 +566,24 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .expect("migrations dir exists")
-            .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+            .map(|e| {
+                e.expect("dir entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .filter(|n| n.ends_with(".sql"))
             .collect();
         files.sort();
         let embedded: Vec<i64> = migrator().iter().map(|m| m.version).collect();
         let on_disk: Vec<i64> = files
             .iter()
-            .map(|n| n.split('_').next().and_then(|v| v.parse().ok()).expect("NNNN_name.sql"))
+            .map(|n| {
+                n.split('_')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("NNNN_name.sql")
+            })
             .collect();
         assert_eq!(embedded, on_disk);
     }

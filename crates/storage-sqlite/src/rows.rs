@@ -5,9 +5,9 @@
 
 use std::str::FromStr;
 
+use sqlx::Row;
 use sqlx::error::ErrorKind;
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 use model::{EmailAddress, Priority, Timestamp};
 use storage::{
@@ -35,9 +35,9 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
                 ErrorKind::UniqueViolation => StorageError::Conflict {
                     constraint: unique_constraint(db.message()),
                 },
-                ErrorKind::ForeignKeyViolation => {
-                    StorageError::Conflict { constraint: "foreign_key".to_string() }
-                }
+                ErrorKind::ForeignKeyViolation => StorageError::Conflict {
+                    constraint: "foreign_key".to_string(),
+                },
                 _ => {
                     // Primary result code is the low byte of the extended code.
                     let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(-1);
@@ -54,7 +54,9 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
         sqlx::Error::Io(e) => StorageError::Unavailable(format!("i/o: {:?}", e.kind())),
         sqlx::Error::PoolTimedOut => StorageError::Unavailable("pool timed out".to_string()),
         sqlx::Error::PoolClosed => StorageError::Unavailable("pool closed".to_string()),
-        sqlx::Error::WorkerCrashed => StorageError::Unavailable("sqlite worker crashed".to_string()),
+        sqlx::Error::WorkerCrashed => {
+            StorageError::Unavailable("sqlite worker crashed".to_string())
+        }
         sqlx::Error::ColumnDecode { index, .. } => {
             StorageError::Other(format!("cannot decode column {index}"))
         }
@@ -92,7 +94,8 @@ fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
 
 fn parse_opt<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<Option<T>> {
     let text: Option<String> = get(row, column)?;
-    text.map(|t| t.parse().map_err(|_| corrupt(column))).transpose()
+    text.map(|t| t.parse().map_err(|_| corrupt(column)))
+        .transpose()
 }
 
 fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> storage::Result<T> {
@@ -105,7 +108,8 @@ fn json_opt<T: serde::de::DeserializeOwned>(
     column: &str,
 ) -> storage::Result<Option<T>> {
     let text: Option<String> = get(row, column)?;
-    text.map(|t| serde_json::from_str(&t).map_err(|_| corrupt(column))).transpose()
+    text.map(|t| serde_json::from_str(&t).map_err(|_| corrupt(column)))
+        .transpose()
 }
 
 fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
@@ -117,7 +121,11 @@ fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
 }
 
 pub(crate) fn tenant(row: &SqliteRow) -> storage::Result<Tenant> {
-    Ok(Tenant { id: parse(row, "id")?, name: get(row, "name")?, created: ts(row, "created")? })
+    Ok(Tenant {
+        id: parse(row, "id")?,
+        name: get(row, "name")?,
+        created: ts(row, "created")?,
+    })
 }
 
 pub(crate) fn user(row: &SqliteRow) -> storage::Result<User> {
@@ -218,7 +226,10 @@ mod tests {
 
     #[test]
     fn unique_violation_names_table_and_column_only() {
-        assert_eq!(unique_constraint("UNIQUE constraint failed: users.address"), "users.address");
+        assert_eq!(
+            unique_constraint("UNIQUE constraint failed: users.address"),
+            "users.address"
+        );
         assert_eq!(unique_constraint("something else"), "unique");
     }
 }

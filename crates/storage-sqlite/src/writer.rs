@@ -23,9 +23,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use model::{
-    ApiKeyId, RecipientId, RecipientStatus, SystemClock, Timestamp, UserId, Clock,
-};
+use model::{ApiKeyId, Clock, RecipientId, RecipientStatus, SystemClock, Timestamp, UserId};
 use storage::{
     AppPassword, AttemptOutcome, NewMessage, RecipientRecord, StorageError, Tenant, User,
     WrappedKey,
@@ -44,15 +42,33 @@ pub(crate) const CHANNEL_CAPACITY: usize = 1024;
 pub(crate) enum Op {
     CreateTenant(Tenant),
     CreateUser(User),
-    SetPasswordHash { id: UserId, hash: String, must_change: bool },
+    SetPasswordHash {
+        id: UserId,
+        hash: String,
+        must_change: bool,
+    },
     AddAppPassword(AppPassword),
     RevokeAppPassword(ApiKeyId),
     PutKey(WrappedKey),
     RewrapKeys(Vec<WrappedKey>),
     Enqueue(NewMessage),
-    Claim { worker: String, now: Timestamp, lease: Duration, limit: u32 },
-    Complete { id: RecipientId, worker: String, outcome: AttemptOutcome, now: Timestamp },
-    Release { id: RecipientId, worker: String, at: Timestamp },
+    Claim {
+        worker: String,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    },
+    Complete {
+        id: RecipientId,
+        worker: String,
+        outcome: AttemptOutcome,
+        now: Timestamp,
+    },
+    Release {
+        id: RecipientId,
+        worker: String,
+        at: Timestamp,
+    },
     Transition {
         id: RecipientId,
         from: Vec<RecipientStatus>,
@@ -103,7 +119,8 @@ impl Writer {
             .send(Request { op, reply })
             .await
             .map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?;
-        rx.await.map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?
+        rx.await
+            .map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?
     }
 }
 
@@ -193,7 +210,11 @@ fn fail_all(batch: &mut Vec<Request>, err: &StorageError) {
 }
 
 async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> storage::Result<()> {
-    sqlx::query(sql).execute(&mut *conn).await.map(|_| ()).map_err(map_err)
+    sqlx::query(sql)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+        .map_err(map_err)
 }
 
 async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
@@ -226,7 +247,11 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             .map_err(map_err)?;
             Ok(Reply::Done)
         }
-        Op::SetPasswordHash { id, hash, must_change } => {
+        Op::SetPasswordHash {
+            id,
+            hash,
+            must_change,
+        } => {
             let done = sqlx::query(
                 "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
             )
@@ -306,12 +331,22 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             Ok(Reply::Done)
         }
         Op::Enqueue(m) => enqueue(conn, m).await.map(|()| Reply::Done),
-        Op::Claim { worker, now, lease, limit } => {
-            claim(conn, worker, *now, *lease, *limit).await.map(Reply::Claimed)
-        }
-        Op::Complete { id, worker, outcome, now } => {
-            complete(conn, *id, worker, outcome, *now).await.map(|()| Reply::Done)
-        }
+        Op::Claim {
+            worker,
+            now,
+            lease,
+            limit,
+        } => claim(conn, worker, *now, *lease, *limit)
+            .await
+            .map(Reply::Claimed),
+        Op::Complete {
+            id,
+            worker,
+            outcome,
+            now,
+        } => complete(conn, *id, worker, outcome, *now)
+            .await
+            .map(|()| Reply::Done),
         Op::Release { id, worker, at } => {
             let done = sqlx::query(
                 "UPDATE recipients SET \
@@ -331,7 +366,12 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             }
             Ok(Reply::Done)
         }
-        Op::Transition { id, from, to, next_attempt } => {
+        Op::Transition {
+            id,
+            from,
+            to,
+            next_attempt,
+        } => {
             let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
             let done = sqlx::query(
                 "UPDATE recipients SET status = ?, next_attempt = ?, lease_owner = NULL, \
@@ -358,7 +398,11 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
 }
 
 fn found(rows: u64) -> storage::Result<Reply> {
-    if rows == 0 { Err(StorageError::NotFound) } else { Ok(Reply::Done) }
+    if rows == 0 {
+        Err(StorageError::NotFound)
+    } else {
+        Ok(Reply::Done)
+    }
 }
 
 async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage) -> storage::Result<()> {
@@ -438,7 +482,10 @@ async fn claim(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let mut claimed = rows.iter().map(rows::recipient).collect::<storage::Result<Vec<_>>>()?;
+    let mut claimed = rows
+        .iter()
+        .map(rows::recipient)
+        .collect::<storage::Result<Vec<_>>>()?;
     // RETURNING has no defined order; give callers the claim order.
     claimed.sort_by_key(|r| (r.priority.rank(), r.next_attempt, r.id));
     Ok(claimed)
@@ -453,9 +500,10 @@ async fn complete(
 ) -> storage::Result<()> {
     let (next_attempt, last_error, tls) = match outcome {
         AttemptOutcome::Delivered { tls } => (None, None, Some(to_json(tls, "tls")?)),
-        AttemptOutcome::Deferred { next_attempt, error } => {
-            (Some(next_attempt.as_millis()), Some(error.as_str()), None)
-        }
+        AttemptOutcome::Deferred {
+            next_attempt,
+            error,
+        } => (Some(next_attempt.as_millis()), Some(error.as_str()), None),
         AttemptOutcome::Bounced { error } => (None, Some(error.as_str()), None),
         AttemptOutcome::AwaitingPortal { reason } => (None, Some(reason.as_str()), None),
     };
@@ -501,7 +549,9 @@ async fn exists(conn: &mut SqliteConnection, id: RecipientId) -> storage::Result
 /// After a lease-guarded update matched nothing: `NotFound` or `Conflict { "lease" }`.
 async fn missing_or_lease(conn: &mut SqliteConnection, id: RecipientId) -> StorageError {
     match exists(conn, id).await {
-        Ok(true) => StorageError::Conflict { constraint: "lease".to_string() },
+        Ok(true) => StorageError::Conflict {
+            constraint: "lease".to_string(),
+        },
         Ok(false) => StorageError::NotFound,
         Err(e) => e,
     }

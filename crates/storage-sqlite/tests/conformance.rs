@@ -20,8 +20,13 @@ struct Sqlite {
 impl Backend for Sqlite {
     async fn fresh() -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("carepost.db")).await.expect("open");
-        Some(Sqlite { dir, store: Arc::new(store) })
+        let store = SqliteStore::open(&dir.path().join("carepost.db"))
+            .await
+            .expect("open");
+        Some(Sqlite {
+            dir,
+            store: Arc::new(store),
+        })
     }
 
     fn store(&self) -> SharedStore {
@@ -47,7 +52,11 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 #[test]
@@ -66,7 +75,11 @@ fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
                 let m = conformance::message(
                     tenant,
                     model::Priority::Clinical,
-                    &[(&format!("r{i}@dest.example"), model::RecipientStatus::Queued, T0)],
+                    &[(
+                        &format!("r{i}@dest.example"),
+                        model::RecipientStatus::Queued,
+                        T0,
+                    )],
                 );
                 store.enqueue(m.clone()).await.expect("enqueue");
                 messages.push(m);
@@ -80,9 +93,15 @@ fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
         assert_eq!(store.tenant(tenant).await.expect("tenant").id, tenant);
         for m in &messages {
             assert_eq!(store.message(m.record.id).await.expect("message"), m.record);
-            assert_eq!(store.message_body(m.record.id).await.expect("body"), m.sealed_body);
+            assert_eq!(
+                store.message_body(m.record.id).await.expect("body"),
+                m.sealed_body
+            );
         }
-        let all = store.list_recipients(&RecipientFilter::default()).await.expect("list");
+        let all = store
+            .list_recipients(&RecipientFilter::default())
+            .await
+            .expect("list");
         assert_eq!(all.len(), 20);
     });
 }
@@ -111,7 +130,10 @@ fn database_file_is_private_to_its_owner() {
     let path = dir.path().join("carepost.db");
     runtime().block_on(async {
         let store = SqliteStore::open(&path).await.expect("open");
-        store.create_tenant(&conformance::tenant_rec("A", T0)).await.expect("write");
+        store
+            .create_tenant(&conformance::tenant_rec("A", T0))
+            .await
+            .expect("write");
         assert_eq!(mode(&path), 0o600);
         let wal = dir.path().join("carepost.db-wal");
         assert!(wal.exists(), "WAL mode");
@@ -163,12 +185,25 @@ fn group_commit_sustains_many_concurrent_round_trips() {
                     let m = conformance::message(
                         tenant,
                         model::Priority::Clinical,
-                        &[(&format!("t{t}m{i}@dest.example"), model::RecipientStatus::Queued, T0)],
+                        &[(
+                            &format!("t{t}m{i}@dest.example"),
+                            model::RecipientStatus::Queued,
+                            T0,
+                        )],
                     );
                     store.enqueue(m).await.expect("enqueue");
-                    for r in store.claim_due(&worker, T0, Duration::from_secs(60), 1).await.expect("claim") {
-                        let outcome = storage::AttemptOutcome::Bounced { error: "550".into() };
-                        store.complete(r.id, &worker, &outcome, T0).await.expect("complete");
+                    for r in store
+                        .claim_due(&worker, T0, Duration::from_secs(60), 1)
+                        .await
+                        .expect("claim")
+                    {
+                        let outcome = storage::AttemptOutcome::Bounced {
+                            error: "550".into(),
+                        };
+                        store
+                            .complete(r.id, &worker, &outcome, T0)
+                            .await
+                            .expect("complete");
                     }
                 }
             }));
@@ -179,7 +214,12 @@ fn group_commit_sustains_many_concurrent_round_trips() {
         let elapsed = start.elapsed();
         let total = n_tasks * per_task;
         let rate = f64::from(total) / elapsed.as_secs_f64();
-        eprintln!("{total} enqueue+claim+complete in {elapsed:?}: {rate:.0} messages/s (debug build)");
-        assert!(elapsed < Duration::from_secs(60), "group commit looks broken: {elapsed:?}");
+        eprintln!(
+            "{total} enqueue+claim+complete in {elapsed:?}: {rate:.0} messages/s (debug build)"
+        );
+        assert!(
+            elapsed < Duration::from_secs(60),
+            "group commit looks broken: {elapsed:?}"
+        );
     });
 }

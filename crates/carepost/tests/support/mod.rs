@@ -59,7 +59,15 @@ pub(crate) fn interop_enabled() -> bool {
         "CAREPOST_INTEROP=1 needs root (private Postfix instances are started with \
          `postfix -c DIR start`)"
     );
-    for tool in ["postfix", "postconf", "smtp-sink", "smtp-source", "swaks", "openssl", "python3"] {
+    for tool in [
+        "postfix",
+        "postconf",
+        "smtp-sink",
+        "smtp-source",
+        "swaks",
+        "openssl",
+        "python3",
+    ] {
         assert!(
             which(tool).is_some(),
             "CAREPOST_INTEROP=1 but `{tool}` is not installed (see docs/TESTING.md)"
@@ -105,7 +113,10 @@ impl TestDir {
             .expect("create temp dir in /tmp");
         let path = dir.path().to_path_buf();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod temp dir");
-        Self { dir: Some(dir), path }
+        Self {
+            dir: Some(dir),
+            path,
+        }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -119,11 +130,11 @@ impl TestDir {
 
 impl Drop for TestDir {
     fn drop(&mut self) {
-        if std::env::var("KEEP_TEST_DIRS").as_deref() == Ok("1") {
-            if let Some(dir) = self.dir.take() {
-                let kept = dir.keep();
-                eprintln!("KEEP_TEST_DIRS=1: kept {}", kept.display());
-            }
+        if std::env::var("KEEP_TEST_DIRS").as_deref() == Ok("1")
+            && let Some(dir) = self.dir.take()
+        {
+            let kept = dir.keep();
+            eprintln!("KEEP_TEST_DIRS=1: kept {}", kept.display());
         }
     }
 }
@@ -203,8 +214,15 @@ pub(crate) fn unique_token(prefix: &str) -> String {
     static COUNTER: Mutex<u64> = Mutex::new(0);
     let mut n = COUNTER.lock().unwrap_or_else(|e| e.into_inner());
     *n += 1;
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{prefix}{:x}{:x}{:x}", std::process::id(), nanos & 0xffff_ffff_ffff, *n)
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{prefix}{:x}{:x}{:x}",
+        std::process::id(),
+        nanos & 0xffff_ffff_ffff,
+        *n
+    )
 }
 
 // ------------------------------------------------------------------------------------------
@@ -244,7 +262,12 @@ impl CmdOutput {
 
     /// Panics with the command and its output unless it succeeded.
     pub(crate) fn assert_success(&self) -> &Self {
-        assert!(self.success(), "command failed: {}\n{}", self.command, self.describe());
+        assert!(
+            self.success(),
+            "command failed: {}\n{}",
+            self.command,
+            self.describe()
+        );
         self
     }
 
@@ -253,7 +276,11 @@ impl CmdOutput {
             "$ {}\nexit: {:?}{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.command,
             self.status,
-            if self.timed_out { " (TIMED OUT, killed)" } else { "" },
+            if self.timed_out {
+                " (TIMED OUT, killed)"
+            } else {
+                ""
+            },
             self.stdout_text(),
             self.stderr_text()
         )
@@ -338,7 +365,9 @@ pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let Ok(ft) = entry.file_type() else { continue };
             if ft.is_dir() {
@@ -360,7 +389,9 @@ pub(crate) fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
 /// Number of ESTABLISHED IPv4 TCP connections whose remote end is 127.0.0.1:`port`
 /// (from /proc/net/tcp), i.e. connections some local client has open to that server.
 pub(crate) fn established_connections_to(port: u16) -> usize {
-    let Ok(table) = fs::read_to_string("/proc/net/tcp") else { return 0 };
+    let Ok(table) = fs::read_to_string("/proc/net/tcp") else {
+        return 0;
+    };
     let remote = format!("0100007F:{port:04X}");
     table
         .lines()
@@ -443,9 +474,13 @@ impl Carepost {
         let dir = TestDir::new("cp");
         let data_dir = dir.join("carepost-data");
         let config_file = dir.join("carepost.toml");
-        let (submission_port, submissions_port, http_port) = (free_port(), free_port(), free_port());
+        let (submission_port, submissions_port, http_port) =
+            (free_port(), free_port(), free_port());
         let mut toml = String::new();
-        toml += &format!("data_dir = {}\nhostname = \"localhost\"\n\n", quote_path(&data_dir));
+        toml += &format!(
+            "data_dir = {}\nhostname = \"localhost\"\n\n",
+            quote_path(&data_dir)
+        );
         if let Some(url) = &cfg.database_url {
             toml += &format!("[database]\nurl = {}\n\n", quote(url));
         }
@@ -502,7 +537,11 @@ impl Carepost {
     pub(crate) fn start(&mut self) {
         assert!(self.child.is_none(), "carepost already started");
         let append = |p: &Path| {
-            fs::OpenOptions::new().create(true).append(true).open(p).expect("open log file")
+            fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .expect("open log file")
         };
         let child = carepost_command()
             .arg("--config")
@@ -522,17 +561,20 @@ impl Carepost {
             if TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok() {
                 return;
             }
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    self.child = None;
-                    panic!(
-                        "carepost serve exited ({status}) before listening on {addr}\n{}",
-                        self.describe()
-                    );
-                }
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                self.child = None;
+                panic!(
+                    "carepost serve exited ({status}) before listening on {addr}\n{}",
+                    self.describe()
+                );
             }
             if Instant::now() >= deadline {
-                panic!("carepost serve did not listen on {addr} within 90 s\n{}", self.describe());
+                panic!(
+                    "carepost serve did not listen on {addr} within 90 s\n{}",
+                    self.describe()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -559,7 +601,9 @@ impl Carepost {
 
     /// True while the server process is alive.
     pub(crate) fn is_running(&mut self) -> bool {
-        self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
     }
 
     /// Runs `carepost --config FILE ARGS...` (60 s limit).
@@ -588,7 +632,13 @@ impl Carepost {
 
     /// `user app-password ADDRESS --label test`: the new app password (its only output).
     pub(crate) fn app_password(&self, address: &str) -> String {
-        let out = self.cli_ok(&["user", "app-password", address, "--label", "integration-test"]);
+        let out = self.cli_ok(&[
+            "user",
+            "app-password",
+            address,
+            "--label",
+            "integration-test",
+        ]);
         let pw = out.stdout_text().trim().to_owned();
         assert!(
             !pw.is_empty() && !pw.contains('\n'),
@@ -724,7 +774,10 @@ pub(crate) fn json_fields(v: &Value) -> Vec<(String, String)> {
 
 /// `awaiting-portal`, `awaiting_portal` and `AwaitingPortal` compare equal.
 pub(crate) fn normalize_status(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// Number of `status` fields equal (normalised) to `status`.
@@ -732,16 +785,18 @@ pub(crate) fn count_status(v: &Value, status: &str) -> usize {
     let want = normalize_status(status);
     json_fields(v)
         .iter()
-        .filter(|(k, val)| k.to_ascii_lowercase().ends_with("status") && normalize_status(val) == want)
+        .filter(|(k, val)| {
+            k.to_ascii_lowercase().ends_with("status") && normalize_status(val) == want
+        })
         .count()
 }
 
 /// The first value of a field with this exact name, anywhere in the document.
 pub(crate) fn find_field<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     match v {
-        Value::Object(map) => {
-            map.get(name).or_else(|| map.values().find_map(|child| find_field(child, name)))
-        }
+        Value::Object(map) => map
+            .get(name)
+            .or_else(|| map.values().find_map(|child| find_field(child, name))),
         Value::Array(items) => items.iter().find_map(|child| find_field(child, name)),
         _ => None,
     }
@@ -774,9 +829,14 @@ pub(crate) fn statuses(v: &Value) -> Vec<String> {
 /// The first id-like field (`id`, `message_id`, `recipient_id`, `queue_id`).
 pub(crate) fn first_id(v: &Value) -> Option<String> {
     let fields = json_fields(v);
-    ["id", "message_id", "queue_id", "recipient_id"].iter().find_map(|want| {
-        fields.iter().find(|(k, _)| k == want).map(|(_, val)| val.clone())
-    })
+    ["id", "message_id", "queue_id", "recipient_id"]
+        .iter()
+        .find_map(|want| {
+            fields
+                .iter()
+                .find(|(k, _)| k == want)
+                .map(|(_, val)| val.clone())
+        })
 }
 
 /// A TLS protocol version mentioned anywhere (`TLSv1.3`, `TLS1.2`, or a `tls*` field "1.3").
@@ -797,14 +857,22 @@ pub(crate) fn cert_hash(v: &Value) -> Option<String> {
         let named = lk.contains("cert") || lk.contains("fingerprint") || lk.contains("spki");
         // Optional "sha256:" style prefix, then hex (with ':' separators) or base64.
         let body = match val.split_once(':') {
-            Some((algo, rest)) if algo.chars().all(|c| c.is_ascii_alphanumeric()) && algo.len() <= 10 => rest,
+            Some((algo, rest))
+                if algo.chars().all(|c| c.is_ascii_alphanumeric()) && algo.len() <= 10 =>
+            {
+                rest
+            }
             _ => val.as_str(),
         };
         let hex_digits = body.chars().filter(char::is_ascii_hexdigit).count();
-        let looks_hex =
-            hex_digits >= 32 && body.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '-');
+        let looks_hex = hex_digits >= 32
+            && body
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '-');
         let looks_b64 = body.len() >= 40
-            && body.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c));
+            && body
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c));
         (named && (looks_hex || looks_b64)).then_some(val)
     })
 }

@@ -66,7 +66,8 @@ impl SinkMessage {
             .take_while(|l| !l.is_empty())
             .filter_map(|l| {
                 let (name, value) = l.split_once(':')?;
-                name.eq_ignore_ascii_case("X-Carepost-Test-Id").then(|| value.trim().to_owned())
+                name.eq_ignore_ascii_case("X-Carepost-Test-Id")
+                    .then(|| value.trim().to_owned())
             })
             .collect()
     }
@@ -102,7 +103,15 @@ impl PostfixPeer {
             fs::create_dir_all(dir.join(sub)).expect("mkdir");
             chown_postfix(&dir.join(sub));
         }
-        let mut peer = Self { dir, port, sink_port, tls, conf, sink: None, started: false };
+        let mut peer = Self {
+            dir,
+            port,
+            sink_port,
+            tls,
+            conf,
+            sink: None,
+            started: false,
+        };
         if tls != PeerTls::Off {
             peer.make_certificates();
         }
@@ -148,14 +157,22 @@ impl PostfixPeer {
 
     /// Inbound TLS sessions Postfix logged ("... TLS connection established from ...").
     pub(crate) fn tls_sessions(&self) -> usize {
-        self.maillog().lines().filter(|l| l.contains("TLS connection established from")).count()
+        self.maillog()
+            .lines()
+            .filter(|l| l.contains("TLS connection established from"))
+            .count()
     }
 
     /// Every message in the sink so far, oldest file name first.
     pub(crate) fn messages(&self) -> Vec<SinkMessage> {
         super::files_under(&self.dir.join("sink"))
             .into_iter()
-            .filter_map(|path| Some(SinkMessage { bytes: fs::read(&path).ok()?, path }))
+            .filter_map(|path| {
+                Some(SinkMessage {
+                    bytes: fs::read(&path).ok()?,
+                    path,
+                })
+            })
             .collect()
     }
 
@@ -190,16 +207,38 @@ impl PostfixPeer {
     fn make_certificates(&self) {
         let ca = self.dir.join("ca");
         let openssl = |args: &[&str]| {
-            run(Command::new("openssl").args(args).current_dir(&ca), Duration::from_secs(60))
-                .assert_success();
+            run(
+                Command::new("openssl").args(args).current_dir(&ca),
+                Duration::from_secs(60),
+            )
+            .assert_success();
         };
         openssl(&[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-            "/CN=carepost interop test CA", "-keyout", "ca.key", "-out", "ca.pem",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=carepost interop test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
         ]);
         openssl(&[
-            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout",
-            "leaf.key", "-out", "leaf.csr",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
         ]);
         let san = match self.tls {
             PeerTls::WrongName => "DNS:wrong-name.test",
@@ -214,8 +253,21 @@ impl PostfixPeer {
         )
         .expect("write leaf.ext");
         openssl(&[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "leaf.ext", "-out", "leaf.pem",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "leaf.pem",
         ]);
         fs::copy(ca.join("leaf.pem"), self.conf.join("cert.pem")).expect("copy cert");
         fs::copy(ca.join("leaf.key"), self.conf.join("key.pem")).expect("copy key");
@@ -285,8 +337,13 @@ impl PostfixPeer {
 
     fn start_postfix(&mut self) {
         let postfix = |action: &str| {
-            run(Command::new(which("postfix").expect("postfix installed")).arg("-c").arg(&self.conf).arg(action),
-                Duration::from_secs(60))
+            run(
+                Command::new(which("postfix").expect("postfix installed"))
+                    .arg("-c")
+                    .arg(&self.conf)
+                    .arg(action),
+                Duration::from_secs(60),
+            )
         };
         // `check` creates the queue's subdirectories with the right owners.
         postfix("check").assert_success();
@@ -302,7 +359,11 @@ impl PostfixPeer {
     }
 
     fn master_pid(&self) -> Option<u32> {
-        fs::read_to_string(self.dir.join("queue/pid/master.pid")).ok()?.trim().parse().ok()
+        fs::read_to_string(self.dir.join("queue/pid/master.pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     }
 }
 
@@ -323,7 +384,9 @@ impl Drop for PostfixPeer {
                     (!Path::new(&format!("/proc/{pid}")).exists()).then_some(())
                 });
                 if gone.is_none() {
-                    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                    let _ = Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
                 }
             }
         }
@@ -334,7 +397,11 @@ impl Drop for PostfixPeer {
 }
 
 fn chown_postfix(path: &Path) {
-    run(Command::new("chown").arg("postfix").arg(path), Duration::from_secs(10)).assert_success();
+    run(
+        Command::new("chown").arg("postfix").arg(path),
+        Duration::from_secs(10),
+    )
+    .assert_success();
 }
 
 /// Upstream default master.cf services (chroot off), smtpd on `{SMTPD}` only; the same

@@ -58,10 +58,18 @@ impl SmtpClient {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))
             .unwrap_or_else(|e| panic!("connect {addr}: {e}"));
-        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("set read timeout");
-        stream.set_write_timeout(Some(Duration::from_secs(10))).expect("set write timeout");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("set read timeout");
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .expect("set write timeout");
         let writer = stream.try_clone().expect("clone stream");
-        let mut client = Self { reader: BufReader::new(stream), writer, transcript: Vec::new() };
+        let mut client = Self {
+            reader: BufReader::new(stream),
+            writer,
+            transcript: Vec::new(),
+        };
         let greeting = client.reply();
         (client, greeting)
     }
@@ -73,7 +81,8 @@ impl SmtpClient {
             let mut line = String::new();
             match self.reader.read_line(&mut line) {
                 Ok(0) | Err(_) => {
-                    self.transcript.push("S: <connection closed or timed out>".into());
+                    self.transcript
+                        .push("S: <connection closed or timed out>".into());
                     return Reply { code: 0, lines };
                 }
                 Ok(_) => {}
@@ -93,16 +102,24 @@ impl SmtpClient {
     /// Sends one command line (CRLF added) and reads the reply.
     pub(crate) fn cmd(&mut self, line: &str) -> Reply {
         self.transcript.push(format!("C: {line}"));
-        if self.writer.write_all(format!("{line}\r\n").as_bytes()).is_err() {
+        if self
+            .writer
+            .write_all(format!("{line}\r\n").as_bytes())
+            .is_err()
+        {
             self.transcript.push("C: <write failed>".into());
-            return Reply { code: 0, lines: Vec::new() };
+            return Reply {
+                code: 0,
+                lines: Vec::new(),
+            };
         }
         self.reply()
     }
 
     /// `AUTH PLAIN <base64(\0user\0password)>`.
     pub(crate) fn auth_plain(&mut self, user: &str, password: &str) -> Reply {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
         self.cmd(&format!("AUTH PLAIN {token}"))
     }
 
@@ -189,7 +206,14 @@ impl Swaks {
             SwaksTls::None => {}
         }
         if let Some((user, password)) = &self.auth {
-            cmd.args(["--auth", "PLAIN", "--auth-user", user, "--auth-password", password]);
+            cmd.args([
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                user,
+                "--auth-password",
+                password,
+            ]);
         }
         if let Some(ip) = &self.local_interface {
             cmd.args(["--local-interface", ip]);
@@ -217,17 +241,24 @@ impl SwaksOutput {
 
     /// The first error reply swaks printed (`<** 530 5.7.0 ...`), without the marker.
     pub(crate) fn error_reply(&self) -> Option<String> {
-        self.transcript()
-            .lines()
-            .find_map(|l| l.trim_start().strip_prefix("<**").map(|r| r.trim().to_owned()))
+        self.transcript().lines().find_map(|l| {
+            l.trim_start()
+                .strip_prefix("<**")
+                .map(|r| r.trim().to_owned())
+        })
     }
 
     /// True when the first error reply has this basic code (e.g. 530) and, if given, this
     /// enhanced code class/subject (e.g. "5.7").
     pub(crate) fn refused_with(&self, code: u16, enhanced_prefix: Option<&str>) -> bool {
-        let Some(reply) = self.error_reply() else { return false };
+        let Some(reply) = self.error_reply() else {
+            return false;
+        };
         let mut words = reply.split_whitespace();
-        let code_ok = words.next().and_then(|c| c.get(..3)).and_then(|c| c.parse::<u16>().ok())
+        let code_ok = words
+            .next()
+            .and_then(|c| c.get(..3))
+            .and_then(|c| c.parse::<u16>().ok())
             == Some(code);
         let enh_ok = enhanced_prefix.is_none_or(|p| words.next().is_some_and(|e| e.starts_with(p)));
         code_ok && enh_ok
@@ -242,7 +273,18 @@ impl SwaksOutput {
 pub(crate) fn smtp_source(port: u16, from: &str, to: &str, count: u32, subject: &str) -> CmdOutput {
     run(
         Command::new(which("smtp-source").expect("smtp-source installed"))
-            .args(["-f", from, "-t", to, "-m", &count.to_string(), "-s", "1", "-l", "1024"])
+            .args([
+                "-f",
+                from,
+                "-t",
+                to,
+                "-m",
+                &count.to_string(),
+                "-s",
+                "1",
+                "-l",
+                "1024",
+            ])
             .args(["-S", subject, "-M", "smtp-source.test"])
             .arg(format!("127.0.0.1:{port}")),
         Duration::from_secs(60),
@@ -313,7 +355,10 @@ impl PyLoad {
 
     /// Runs it to completion (deadline + 60 s limit).
     pub(crate) fn run(&self) -> CmdOutput {
-        run(&mut self.command(), Duration::from_secs(self.deadline_secs + 60))
+        run(
+            &mut self.command(),
+            Duration::from_secs(self.deadline_secs + 60),
+        )
     }
 }
 
