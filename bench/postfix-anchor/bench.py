@@ -19,10 +19,12 @@ Modes (the next hop of the relay is always counted by smtp-sink on :2526):
             the gateway still has to deliver) ext runs wait for an empty queue first
             and record what is left afterwards.
 
-Memory: before each run the peak-RSS counter (VmHWM) of every relay process is
-reset (/proc/PID/clear_refs, "5"); after the run the peaks are summed
-(relay_peak_rss_kb; for a single-process gateway this is exactly its peak RSS,
-for Postfix it is the sum over its live daemons, shared pages counted per process).
+Memory: relay_peak_pss_kb = the highest sum of PSS (proportional set size, so
+shared pages are not counted twice) over the relay's processes, sampled every
+0.5 s during the run -- comparable between multi-process Postfix and a
+single-process gateway. For mode ext also relay_peak_rss_kb = VmHWM of the
+gateway process, reset before each run (/proc/PID/clear_refs "5"), i.e. its exact
+peak RSS during the run.
 
 Timing per run: t0 = just before smtp-source starts; "accept" = smtp-source
 exited (all messages got 250 from the first hop); "done" = smtp-sink's
@@ -211,6 +213,21 @@ def reset_peak_rss(pids):
             pass
 
 
+def pss_kb(pids):
+    """Sum of Pss (kB) over the given live processes (/proc/PID/smaps_rollup)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def peak_rss_kb(pids):
     """Sum of VmHWM (kB) over the given live processes."""
     total = 0
@@ -391,7 +408,10 @@ def run_case(a, mode, size_name, conc, count, record=True):
     elif mode == "ext":
         target, rpid = f"127.0.0.1:{a.ext_port}", a.ext_pid
 
-    reset_peak_rss(tree_pids(rpid))
+    if mode == "ext":
+        reset_peak_rss(tree_pids(rpid))
+    peak_pss = pss_kb(tree_pids(rpid)) if rpid else 0
+    next_pss = time.monotonic() + 0.5
     sys0, iow0 = system_cpu()
     relay0, tls0 = instance_cpu(rpid), instance_cpu(tpid)
     roots = [os.getpid(), rpid, tpid]
@@ -419,6 +439,9 @@ def run_case(a, mode, size_name, conc, count, record=True):
         if now > deadline:
             timed_out = True
             break
+        if rpid and now >= next_pss:
+            peak_pss = max(peak_pss, pss_kb(tree_pids(rpid)))
+            next_pss = now + 0.5
         if t_accept is not None and src_code not in (0, None) and now - t_accept > 30:
             break  # source failed; nothing more is coming
         time.sleep(0.005)
@@ -427,7 +450,9 @@ def run_case(a, mode, size_name, conc, count, record=True):
     relay1, tls1 = instance_cpu(rpid), instance_cpu(tpid)
     me1 = self_cpu()
     ptab1 = process_table()
-    relay_peak_kb = peak_rss_kb(_ours(ptab1, [rpid])) if rpid else None
+    relay_peak_kb = peak_rss_kb(_ours(ptab1, [rpid])) if rpid and mode == "ext" else None
+    if rpid:
+        peak_pss = max(peak_pss, pss_kb(_ours(ptab1, [rpid])))
 
     if t_accept is None:
         src_code, src_cpu = stop_child(src.pid)
@@ -490,6 +515,7 @@ def run_case(a, mode, size_name, conc, count, record=True):
         "queue_left_after": left,
         "queue_before": pending_before,
         "relay_peak_rss_kb": relay_peak_kb,
+        "relay_peak_pss_kb": peak_pss if rpid else None,
     }
     busy = res["cpu_s"]["system_busy"]
     c = res["cpu_s"]
@@ -504,8 +530,9 @@ def run_case(a, mode, size_name, conc, count, record=True):
         f" recv={got:<6d} {res['seconds_done']:7.2f}s {res['msgs_per_s']:8.1f} msg/s"
         f" {res['MB_per_s']:7.2f} MB/s  accept={res['seconds_accept']:.2f}s"
         f" relayCPU={res['cpu_s']['relay']:.2f}s cores={res['cores_busy']}"
-        f" relayRSSpeak={(relay_peak_kb or 0) / 1024:.0f}MB"
+        f" relayPSSpeak={(peak_pss or 0) / 1024:.0f}MB"
         f" other={c['unattributed']:.2f}s foreign={c['foreign']:.2f}s pre={pre_busy}"
+        + (f" relayRSSpeak={relay_peak_kb / 1024:.0f}MB" if relay_peak_kb else "")
         + (" TIMEOUT" if timed_out else "") + (f" src_exit={src_code}" if src_code else ""))
     return res
 

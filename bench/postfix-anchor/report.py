@@ -137,11 +137,11 @@ def main(paths):
             p("| size | sessions | messages | seconds | msg/s | range | MB/s | sink CPU s | source CPU s | busy cores | other CPU s |")
             p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         else:
-            p("| size | sessions | messages | seconds | msg/s | range | MB/s | accept msg/s | relay CPU s | relay CPU ms/msg | relay peak RSS MB | tlssink CPU s | sink CPU s | source CPU s | busy cores | other CPU s | iowait s |")
-            p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            p("| size | sessions | messages | seconds | msg/s | range | MB/s | accept msg/s | relay CPU s | relay CPU ms/msg | relay peak PSS MB | peak RSS MB | tlssink CPU s | sink CPU s | source CPU s | busy cores | other CPU s | iowait s |")
+            p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in mrows:
             if r.get("skipped"):
-                p(f"| {r['size']} | {r['sessions']} | skipped ({r['skipped']}) |" + " |" * (9 if mode == "sink" else 15))
+                p(f"| {r['size']} | {r['sessions']} | skipped ({r['skipped']}) |" + " |" * (9 if mode == "sink" else 16))
                 continue
             c = r["cpu_s"]
             note = " (TIMEOUT)" if r["timed_out"] else ""
@@ -157,7 +157,8 @@ def main(paths):
                 p(f"| {r['size']} | {r['sessions']} | {r['messages']}{note} | {fmt(r['seconds_done'], 2)} | "
                   f"**{fmt(r['msgs_per_s'])}** | {rng(r)} | {fmt(r['MB_per_s'], 2)} | {fmt(r['accept_msgs_per_s'])} | "
                   f"{fmt(c['relay'], 2)} | {fmt(r['relay_cpu_ms_per_msg'], 2)} | "
-                  f"{fmt((r.get('relay_peak_rss_kb') or 0) / 1024 if r.get('relay_peak_rss_kb') else None, 0)} | "
+                  f"{fmt(r['relay_peak_pss_kb'] / 1024 if r.get('relay_peak_pss_kb') else None, 0)} | "
+                  f"{fmt(r['relay_peak_rss_kb'] / 1024 if r.get('relay_peak_rss_kb') else None, 0)} | "
                   f"{fmt(c['tlssink_postfix'], 2) if mode != 'plain' else '-'} | {fmt(c['smtp_sink'], 2)} | "
                   f"{fmt(c['smtp_source'], 2)} | {fmt(r['cores_busy'], 2)} | {fmt(c.get('unattributed'), 2)} | "
                   f"{fmt(c['system_iowait'], 2)} |")
@@ -168,8 +169,9 @@ def main(paths):
             msgs = sum(r["received"] for r in live)
             left = [r for r in live if r.get("queue_left_after") or r.get("queue_before")]
             p(f"TLS evidence: tlssink logged {tls_in} inbound TLS connections for {msgs} messages "
-              f"relayed by {ext.get('name')}. Relay peak RSS = VmHWM of the gateway process "
-              "(reset before each run).")
+              f"relayed by {ext.get('name')}. *peak RSS* = VmHWM of the gateway process "
+              "(reset before each run); *peak PSS* (all modes) = highest sum of PSS over the "
+              "relay's processes, sampled every 0.5 s.")
             p("Gateway queue empty before and after every run." if not left else
               f"Gateway queue NOT empty around {len(left)} run(s) (queue_before / "
               "queue_left_after in the JSON lines): later runs may count leftovers.")

@@ -198,12 +198,15 @@ python3 bench.py --relay-conf "$RELAY_CONF" --relay-queue "$RELAY_Q" --relay-log
 # The report merges the main pass with any re-measure passes written as
 # results/anchor-rerun*.jsonl (OUT=results/anchor-rerun-1.jsonl MODES=... ./run_anchor.sh).
 EARLIER=()
-[ "${ACCUMULATE:-0}" = 1 ] && EARLIER=($(ls results/earlier/*.jsonl 2>/dev/null | sort -V))
+[ "${ACCUMULATE:-0}" = 1 ] && EARLIER=($(ls results/earlier/*.jsonl 2>/dev/null | sort -V || true))
 if [ "$OUT" = results/anchor.jsonl ]; then
   INPUTS=("${EARLIER[@]}" results/anchor.jsonl)
-else
-  INPUTS=("${EARLIER[@]}" results/anchor.jsonl $(ls results/anchor-rerun*.jsonl 2>/dev/null | sort -V))
+elif [[ "$OUT" == results/anchor-rerun* ]]; then
+  INPUTS=("${EARLIER[@]}" results/anchor.jsonl $(ls results/anchor-rerun*.jsonl 2>/dev/null | sort -V || true))
   [ -f results/anchor.jsonl ] || INPUTS=("$OUT")
+else
+  # A result file of its own (e.g. bench/run.sh): report just that pass.
+  INPUTS=("$OUT")
 fi
 python3 report.py "${INPUTS[@]}" > "${REPORT:-results.md}"
 say "wrote $OUT and ${REPORT:-results.md} (from ${INPUTS[*]})"

@@ -104,8 +104,14 @@ pub fn generate_rsa_pkcs8() -> Result<Vec<u8>, DkimError> {
 /// key: `v=DKIM1; k=rsa; p=<base64 SubjectPublicKeyInfo>`.
 pub fn dns_txt_record(pkcs8: &[u8]) -> Result<String, DkimError> {
     let pair = KeyPair::from_pkcs8(pkcs8).map_err(|_| DkimError::InvalidKey)?;
-    let spki = pair.public_key().as_der().map_err(|_| DkimError::InvalidKey)?;
-    Ok(format!("v=DKIM1; k=rsa; p={}", BASE64.encode(spki.as_ref())))
+    let spki = pair
+        .public_key()
+        .as_der()
+        .map_err(|_| DkimError::InvalidKey)?;
+    Ok(format!(
+        "v=DKIM1; k=rsa; p={}",
+        BASE64.encode(spki.as_ref())
+    ))
 }
 
 /// Sign `message` for `domain` with `selector` at time `now`, and return the message
@@ -181,7 +187,8 @@ fn valid_dns_name(s: &str) -> bool {
         && s.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
 }
 
@@ -364,7 +371,9 @@ Hello,\r\n\
     async fn signature_verifies_with_the_published_record() {
         let k = DkimKey::from_pkcs8_der(key()).expect("key");
         let signed = sign(MSG, &k, "clinic.example", "sel", SystemClock.now()).expect("signs");
-        assert!(signed.starts_with(b"DKIM-Signature: v=1; a=rsa-sha256; s=sel; d=clinic.example; c=relaxed/relaxed;"));
+        assert!(signed.starts_with(
+            b"DKIM-Signature: v=1; a=rsa-sha256; s=sel; d=clinic.example; c=relaxed/relaxed;"
+        ));
         assert!(signed.ends_with(MSG));
         let txt = dns_txt_record(key()).expect("txt");
         assert!(txt.starts_with("v=DKIM1; k=rsa; p=MIIBIjAN"), "{txt}");
@@ -376,15 +385,22 @@ Hello,\r\n\
         let k = DkimKey::from_pkcs8_der(key()).expect("key");
         let signed = sign(MSG, &k, "clinic.example", "sel", SystemClock.now()).expect("signs");
         let txt = dns_txt_record(key()).expect("txt");
-        let body = String::from_utf8(signed.clone()).expect("ascii").replace("Hello", "Hellp");
+        let body = String::from_utf8(signed.clone())
+            .expect("ascii")
+            .replace("Hello", "Hellp");
         // mail-auth reports a body hash mismatch as neutral (RFC 6376 6.3 leaves it open);
         // what matters is that it does not pass.
         let res = verify(body.as_bytes(), &txt).await;
         assert!(
-            matches!(res.as_slice(), [DkimResult::Fail(_) | DkimResult::Neutral(_)]),
+            matches!(
+                res.as_slice(),
+                [DkimResult::Fail(_) | DkimResult::Neutral(_)]
+            ),
             "{res:?}"
         );
-        let subj = String::from_utf8(signed).expect("ascii").replace("Results", "Result");
+        let subj = String::from_utf8(signed)
+            .expect("ascii")
+            .replace("Results", "Result");
         let res = verify(subj.as_bytes(), &txt).await;
         assert!(matches!(res.as_slice(), [DkimResult::Fail(_)]), "{res:?}");
     }
@@ -392,9 +408,17 @@ Hello,\r\n\
     #[tokio::test]
     async fn bare_lf_message_is_normalised_and_still_verifies() {
         let k = DkimKey::from_pkcs8_der(key()).expect("key");
-        let lf = String::from_utf8(MSG.to_vec()).expect("ascii").replace("\r\n", "\n");
-        let signed = sign(lf.as_bytes(), &k, "clinic.example", "sel", SystemClock.now())
-            .expect("signs");
+        let lf = String::from_utf8(MSG.to_vec())
+            .expect("ascii")
+            .replace("\r\n", "\n");
+        let signed = sign(
+            lf.as_bytes(),
+            &k,
+            "clinic.example",
+            "sel",
+            SystemClock.now(),
+        )
+        .expect("signs");
         assert!(signed.ends_with(MSG));
         let txt = dns_txt_record(key()).expect("txt");
         assert_eq!(verify(&signed, &txt).await, vec![DkimResult::Pass]);
@@ -403,8 +427,14 @@ Hello,\r\n\
     #[test]
     fn signing_time_comes_from_the_caller() {
         let k = DkimKey::from_pkcs8_der(key()).expect("key");
-        let signed = sign(MSG, &k, "clinic.example", "sel", Timestamp(1_796_000_000_123))
-            .expect("signs");
+        let signed = sign(
+            MSG,
+            &k,
+            "clinic.example",
+            "sel",
+            Timestamp(1_796_000_000_123),
+        )
+        .expect("signs");
         let text = String::from_utf8(signed).expect("ascii");
         assert!(text.contains("t=1796000000;"), "{text}");
     }
@@ -427,14 +457,23 @@ Hello,\r\n\
             Err(DkimError::InvalidIdentity)
         );
         assert_eq!(
-            sign(b"To: a@b.example\r\n\r\nbody\r\n", &k, "clinic.example", "sel", now),
+            sign(
+                b"To: a@b.example\r\n\r\nbody\r\n",
+                &k,
+                "clinic.example",
+                "sel",
+                now
+            ),
             Err(DkimError::NoFromHeader)
         );
     }
 
     #[test]
     fn normalises_every_line_ending_to_crlf() {
-        assert_eq!(normalize_crlf(b"a\nb\rc\r\nd"), b"a\r\nb\r\nc\r\nd".to_vec());
+        assert_eq!(
+            normalize_crlf(b"a\nb\rc\r\nd"),
+            b"a\r\nb\r\nc\r\nd".to_vec()
+        );
         assert_eq!(normalize_crlf(b"\r\r\n\n"), b"\r\n\r\n\r\n".to_vec());
     }
 }

@@ -121,7 +121,9 @@ pub fn build_dsn(params: &DsnParams<'_>) -> Vec<u8> {
 
     let mut m = String::with_capacity(2048);
     // Top-level header.
-    m.push_str(&format!("From: Mail Delivery System <MAILER-DAEMON@{host}>\r\n"));
+    m.push_str(&format!(
+        "From: Mail Delivery System <MAILER-DAEMON@{host}>\r\n"
+    ));
     m.push_str(&format!("To: <{}>\r\n", params.original_sender));
     m.push_str(&format!("Subject: {subject}\r\n"));
     m.push_str(&format!("Date: {}\r\n", params.now.to_rfc5322()));
@@ -269,7 +271,8 @@ fn status_code(r: &DsnRecipient) -> String {
 /// `class.subject.detail` with class 2, 4 or 5 (RFC 3463).
 fn valid_status(s: &str) -> bool {
     let mut parts = s.split('.');
-    let (Some(c), Some(sub), Some(det), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(c), Some(sub), Some(det), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
@@ -343,13 +346,18 @@ mod tests {
     #[test]
     fn failed_dsn_parses_as_multipart_report_with_three_parts() {
         let sender = EmailAddress::parse("doctor@clinic.example").expect("valid");
-        let rcpts = [recipient(DsnAction::Failed, "550 5.1.1 <lab@lab.example>: no such user")];
+        let rcpts = [recipient(
+            DsnAction::Failed,
+            "550 5.1.1 <lab@lab.example>: no such user",
+        )];
         let orig = original();
         let dsn = build(&params(&sender, &rcpts, &orig));
         assert_eq!(dsn.envelope_from, None);
         assert_eq!(dsn.envelope_to, sender);
 
-        let msg = MessageParser::default().parse(&dsn.message).expect("parses");
+        let msg = MessageParser::default()
+            .parse(&dsn.message)
+            .expect("parses");
         let ct = msg.content_type().expect("content type");
         assert_eq!(ct.ctype(), "multipart");
         assert_eq!(ct.subtype(), Some("report"));
@@ -374,7 +382,11 @@ mod tests {
             .collect();
         assert_eq!(
             types,
-            ["text/plain", "message/delivery-status", "text/rfc822-headers"]
+            [
+                "text/plain",
+                "message/delivery-status",
+                "text/rfc822-headers"
+            ]
         );
 
         let text = String::from_utf8_lossy(&dsn.message);
@@ -385,7 +397,10 @@ mod tests {
         assert!(text.contains("Diagnostic-Code: smtp; 550 5.1.1 <lab@lab.example>: no such"));
         assert!(text.contains("Remote-MTA: dns; mx.lab.example\r\n"));
         assert!(text.contains("Arrival-Date: "));
-        assert!(text.contains("Subject: Results\r\n"), "original headers are included");
+        assert!(
+            text.contains("Subject: Results\r\n"),
+            "original headers are included"
+        );
         assert!(!text.contains("Will-Retry-Until"), "only for delayed");
     }
 
@@ -395,7 +410,10 @@ mod tests {
         let rcpts = [recipient(DsnAction::Failed, "554 rejected")];
         for orig in [
             original(),
-            String::from_utf8(original()).expect("ascii").replace("\r\n", "\n").into_bytes(),
+            String::from_utf8(original())
+                .expect("ascii")
+                .replace("\r\n", "\n")
+                .into_bytes(),
         ] {
             let dsn = build_dsn(&params(&sender, &rcpts, &orig));
             let text = String::from_utf8_lossy(&dsn);
@@ -444,15 +462,25 @@ mod tests {
         r.status = Some("bogus".into());
         assert_eq!(status_code(&r), "5.7.1");
         r.diagnostic = Some("451 4.4.1 try later".into());
-        assert_eq!(status_code(&r), "5.0.0", "a 4xx code cannot describe a failure");
+        assert_eq!(
+            status_code(&r),
+            "5.0.0",
+            "a 4xx code cannot describe a failure"
+        );
         assert!(valid_status("2.0.0") && !valid_status("3.0.0") && !valid_status("5.1"));
         assert!(!valid_status("5.1234.1"));
     }
 
     #[test]
     fn header_block_is_cut_at_the_blank_line_and_capped() {
-        assert_eq!(original_header_block(b"A: 1\r\nB: 2\r\n\r\nbody"), b"A: 1\r\nB: 2\r\n");
-        assert_eq!(original_header_block(b"A: 1\nB: 2\n\nbody"), b"A: 1\nB: 2\n");
+        assert_eq!(
+            original_header_block(b"A: 1\r\nB: 2\r\n\r\nbody"),
+            b"A: 1\r\nB: 2\r\n"
+        );
+        assert_eq!(
+            original_header_block(b"A: 1\nB: 2\n\nbody"),
+            b"A: 1\nB: 2\n"
+        );
         assert_eq!(original_header_block(b"A: 1\r\n"), b"A: 1\r\n");
         let big = "X: y\r\n".repeat(20_000) + "\r\nbody";
         let block = original_header_block(big.as_bytes());

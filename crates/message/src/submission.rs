@@ -83,7 +83,10 @@ pub fn prepare(raw: &[u8], trace: &TraceInfo<'_>) -> Result<Prepared, Submission
         .and_then(|a| a.address())
         .and_then(|a| EmailAddress::parse(a).ok())
         .ok_or(SubmissionError::NoFrom)?;
-    let priority = match parsed.header_raw("Precedence").map(|v| v.trim().to_ascii_lowercase()) {
+    let priority = match parsed
+        .header_raw("Precedence")
+        .map(|v| v.trim().to_ascii_lowercase())
+    {
         Some(v) if v == "bulk" || v == "list" || v == "junk" => Priority::Bulk,
         _ => Priority::Clinical,
     };
@@ -111,7 +114,11 @@ pub fn prepare(raw: &[u8], trace: &TraceInfo<'_>) -> Result<Prepared, Submission
     let mut bytes = Vec::with_capacity(added.len() + raw.len());
     bytes.extend_from_slice(added.as_bytes());
     bytes.extend_from_slice(raw);
-    Ok(Prepared { bytes, from_domain: from.domain().clone(), priority })
+    Ok(Prepared {
+        bytes,
+        from_domain: from.domain().clone(),
+        priority,
+    })
 }
 
 /// Length of the header block (up to and including the blank line), or the whole input.
@@ -179,12 +186,18 @@ mod tests {
 
     #[test]
     fn refuses_messages_without_from_or_with_huge_headers() {
-        assert_eq!(prepare(b"Subject: x\r\n\r\nbody\r\n", &trace()).err(), Some(SubmissionError::NoFrom));
+        assert_eq!(
+            prepare(b"Subject: x\r\n\r\nbody\r\n", &trace()).err(),
+            Some(SubmissionError::NoFrom)
+        );
         let mut big = b"From: a@b.test\r\n".to_vec();
         for _ in 0..3000 {
             big.extend_from_slice(b"X-Filler: 0123456789012345678901234567890123456789\r\n");
         }
         big.extend_from_slice(b"\r\nbody");
-        assert!(matches!(prepare(&big, &trace()), Err(SubmissionError::HeadersTooLarge(_))));
+        assert!(matches!(
+            prepare(&big, &trace()),
+            Err(SubmissionError::HeadersTooLarge(_))
+        ));
     }
 }

@@ -47,7 +47,11 @@ impl Route {
             let (ip, after) = rest.split_once(']').ok_or_else(bad)?;
             let port = match after {
                 "" => 25,
-                p => p.strip_prefix(':').ok_or_else(bad)?.parse().map_err(|_| bad())?,
+                p => p
+                    .strip_prefix(':')
+                    .ok_or_else(bad)?
+                    .parse()
+                    .map_err(|_| bad())?,
             };
             ip.parse::<IpAddr>().map_err(|_| bad())?;
             (ip.to_string(), port)
@@ -220,18 +224,57 @@ mod tests {
     #[test]
     fn parses_routes_of_every_shape() {
         let r = |s| Route::parse(s).expect(s);
-        assert_eq!(r("mx.Example.org:2525"), Route { host: "mx.example.org".into(), port: 2525 });
-        assert_eq!(r("mx.example.org"), Route { host: "mx.example.org".into(), port: 25 });
-        assert_eq!(r("127.0.0.1:2527"), Route { host: "127.0.0.1".into(), port: 2527 });
-        assert_eq!(r("[::1]:2527"), Route { host: "::1".into(), port: 2527 });
-        assert_eq!(r("::1"), Route { host: "::1".into(), port: 25 });
+        assert_eq!(
+            r("mx.Example.org:2525"),
+            Route {
+                host: "mx.example.org".into(),
+                port: 2525
+            }
+        );
+        assert_eq!(
+            r("mx.example.org"),
+            Route {
+                host: "mx.example.org".into(),
+                port: 25
+            }
+        );
+        assert_eq!(
+            r("127.0.0.1:2527"),
+            Route {
+                host: "127.0.0.1".into(),
+                port: 2527
+            }
+        );
+        assert_eq!(
+            r("[::1]:2527"),
+            Route {
+                host: "::1".into(),
+                port: 2527
+            }
+        );
+        assert_eq!(
+            r("::1"),
+            Route {
+                host: "::1".into(),
+                port: 25
+            }
+        );
         assert_eq!(r("[::1]:2527").to_string(), "[::1]:2527");
         assert_eq!(r("127.0.0.1:2527").ip(), Some(IpAddr::from([127, 0, 0, 1])));
     }
 
     #[test]
     fn refuses_malformed_routes() {
-        for bad in ["", "host:", "host:0", "host:99999", "[::1", "[nope]:25", "a b:25", ":25"] {
+        for bad in [
+            "",
+            "host:",
+            "host:0",
+            "host:99999",
+            "[::1",
+            "[nope]:25",
+            "a b:25",
+            ":25",
+        ] {
             assert!(Route::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -220,8 +220,15 @@ impl Deliverer {
                             break;
                         }
                         addresses_tried += 1;
-                        match session::open(&hop.name, name.clone(), addr, cfg, &self.inner.tls, permit)
-                            .await
+                        match session::open(
+                            &hop.name,
+                            name.clone(),
+                            addr,
+                            cfg,
+                            &self.inner.tls,
+                            permit,
+                        )
+                        .await
                         {
                             Ok(s) => (Box::new(s), false),
                             Err(OpenError::NoTls(why)) => {
@@ -241,7 +248,9 @@ impl Deliverer {
                     Ok(txn) => {
                         let results = self.results(&session, txn.results);
                         log_transaction(&session, reused, txn.last_code.as_deref(), &results);
-                        if txn.reusable && session.transactions < cfg.max_transactions_per_connection {
+                        if txn.reusable
+                            && session.transactions < cfg.max_transactions_per_connection
+                        {
                             dest.put_back(session);
                         } else {
                             tokio::spawn(session.quit());
@@ -260,12 +269,7 @@ impl Deliverer {
                             error = %e.error,
                             "transaction failed"
                         );
-                        let why = format!(
-                            "{} ({}[{}])",
-                            e.error,
-                            session.host,
-                            session.addr.ip()
-                        );
+                        let why = format!("{} ({}[{}])", e.error, session.host, session.addr.ip());
                         return all(DeliveryResult::TempFailure(why));
                     }
                 }
@@ -340,7 +344,12 @@ impl Deliverer {
     }
 }
 
-fn log_transaction(session: &Session, reused: bool, code: Option<&str>, results: &[DeliveryResult]) {
+fn log_transaction(
+    session: &Session,
+    reused: bool,
+    code: Option<&str>,
+    results: &[DeliveryResult],
+) {
     let count = |f: fn(&DeliveryResult) -> bool| results.iter().filter(|r| f(r)).count();
     info!(
         next_hop = %session.host,

@@ -85,7 +85,10 @@ impl Hop {
                 let resolver = resolver.ok_or_else(|| "no DNS resolver available".to_string())?;
                 let fqdn = format!("{}.", self.name);
                 match resolver.lookup_ip(fqdn.as_str()).await {
-                    Ok(ips) => Ok(ips.iter().map(|ip| SocketAddr::new(ip, self.port)).collect()),
+                    Ok(ips) => Ok(ips
+                        .iter()
+                        .map(|ip| SocketAddr::new(ip, self.port))
+                        .collect()),
                     Err(e) if e.is_no_records_found() => {
                         Err(format!("{}: no address records", self.name))
                     }
@@ -97,7 +100,11 @@ impl Hop {
 }
 
 /// Next hops for a domain without a route.
-pub(crate) async fn plan_by_dns(domain: &Domain, resolver: Option<&TokioResolver>, seed: u64) -> Plan {
+pub(crate) async fn plan_by_dns(
+    domain: &Domain,
+    resolver: Option<&TokioResolver>,
+    seed: u64,
+) -> Plan {
     let text = domain.as_str();
     // An address literal (`user@[192.0.2.1]`): deliver there, verify that IP.
     if let Some(inner) = text.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
@@ -205,30 +212,43 @@ mod tests {
 
     #[test]
     fn orders_by_preference_and_strips_the_root_dot() {
-        let recs = [(20, "b.example.".to_string()), (10, "A.example.".to_string())];
+        let recs = [
+            (20, "b.example.".to_string()),
+            (10, "A.example.".to_string()),
+        ];
         assert_eq!(names(order_mx(&recs, 1)), ["a.example", "b.example"]);
     }
 
     #[test]
     fn shuffles_equal_preferences_by_seed() {
-        let recs: Vec<(u16, String)> =
-            (0..6).map(|i| (10, format!("mx{i}.example."))).collect();
+        let recs: Vec<(u16, String)> = (0..6).map(|i| (10, format!("mx{i}.example."))).collect();
         let orders: std::collections::HashSet<Vec<String>> =
             (0..20).map(|seed| names(order_mx(&recs, seed))).collect();
-        assert!(orders.len() > 1, "equal-preference hosts were never shuffled");
+        assert!(
+            orders.len() > 1,
+            "equal-preference hosts were never shuffled"
+        );
         assert_eq!(names(order_mx(&recs, 3)), names(order_mx(&recs, 3)));
     }
 
     #[test]
     fn null_mx_is_a_permanent_failure() {
-        assert!(matches!(order_mx(&[(0, ".".into())], 0), Plan::Permanent(e) if e.contains("null MX")));
+        assert!(
+            matches!(order_mx(&[(0, ".".into())], 0), Plan::Permanent(e) if e.contains("null MX"))
+        );
         // A stray null MX next to a real one is ignored.
-        assert_eq!(names(order_mx(&[(0, ".".into()), (10, "mx.example.".into())], 0)), ["mx.example"]);
+        assert_eq!(
+            names(order_mx(&[(0, ".".into()), (10, "mx.example.".into())], 0)),
+            ["mx.example"]
+        );
     }
 
     #[test]
     fn duplicate_hosts_are_tried_once() {
-        let recs = [(10, "mx.example.".to_string()), (20, "MX.example.".to_string())];
+        let recs = [
+            (10, "mx.example.".to_string()),
+            (20, "MX.example.".to_string()),
+        ];
         assert_eq!(names(order_mx(&recs, 0)), ["mx.example"]);
     }
 
@@ -239,8 +259,14 @@ mod tests {
         let Plan::Hops(hops) = plan else {
             panic!("expected hops");
         };
-        assert_eq!(hops[0].lookup, Lookup::Literal(IpAddr::from([127, 0, 0, 1])));
-        assert!(matches!(hops[0].server_name(), Some(ServerName::IpAddress(_))));
+        assert_eq!(
+            hops[0].lookup,
+            Lookup::Literal(IpAddr::from([127, 0, 0, 1]))
+        );
+        assert!(matches!(
+            hops[0].server_name(),
+            Some(ServerName::IpAddress(_))
+        ));
     }
 
     #[test]

@@ -228,17 +228,25 @@ mod tests {
         assert_eq!(parse("hello\r\n"), Err(ReplyError::Malformed));
         assert_eq!(parse("250xOK\r\n"), Err(ReplyError::Malformed));
         assert_eq!(parse("999 no\r\n"), Err(ReplyError::Malformed));
-        assert_eq!(parse("250-a\r\n251 b\r\n"), Err(ReplyError::InconsistentCode));
+        assert_eq!(
+            parse("250-a\r\n251 b\r\n"),
+            Err(ReplyError::InconsistentCode)
+        );
         let long = format!("250 {}\r\n", "x".repeat(MAX_REPLY_LINE));
         assert_eq!(parse(&long), Err(ReplyError::LineTooLong));
-        assert_eq!(parse(&"x".repeat(MAX_REPLY_LINE + 1)), Err(ReplyError::LineTooLong));
+        assert_eq!(
+            parse(&"x".repeat(MAX_REPLY_LINE + 1)),
+            Err(ReplyError::LineTooLong)
+        );
         let many = "250-a\r\n".repeat(MAX_REPLY_LINES + 1);
         assert_eq!(parse(&many), Err(ReplyError::TooManyLines));
     }
 
     #[test]
     fn extracts_enhanced_codes_and_escapes_text() {
-        let (r, _) = parse("550-5.1.1 no such\r\n550 user\x1b\r\n").expect("ok").expect("c");
+        let (r, _) = parse("550-5.1.1 no such\r\n550 user\x1b\r\n")
+            .expect("ok")
+            .expect("c");
         assert_eq!(r.enhanced().as_deref(), Some("5.1.1"));
         assert_eq!(r.escaped(), "550 5.1.1 no such / user\\x1b");
         assert_eq!(r.code_for_log(), "550 5.1.1");

@@ -78,7 +78,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Io<S> {
         }
     }
 
-    async fn read_reply(&mut self, limit: Duration, stage: &'static str) -> Result<Reply, SessionError> {
+    async fn read_reply(
+        &mut self,
+        limit: Duration,
+        stage: &'static str,
+    ) -> Result<Reply, SessionError> {
         match timeout(limit, self.read_reply_inner()).await {
             Ok(r) => r,
             Err(_) => Err(SessionError::Timeout(stage)),
@@ -98,7 +102,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Io<S> {
         }
     }
 
-    async fn send(&mut self, bytes: &[u8], limit: Duration, stage: &'static str) -> Result<(), SessionError> {
+    async fn send(
+        &mut self,
+        bytes: &[u8],
+        limit: Duration,
+        stage: &'static str,
+    ) -> Result<(), SessionError> {
         let write = async {
             self.stream.write_all(bytes).await?;
             self.stream.flush().await
@@ -205,11 +214,17 @@ pub(crate) async fn open(
         2 => {}
         4 => return Err(transient(format!("EHLO {}", reply.escaped()))),
         // No ESMTP means no STARTTLS.
-        _ => return Err(OpenError::NoTls(format!("next hop offers no STARTTLS ({hop})"))),
+        _ => {
+            return Err(OpenError::NoTls(format!(
+                "next hop offers no STARTTLS ({hop})"
+            )));
+        }
     }
     if !Capabilities::from_ehlo(&reply).starttls {
         let _ = io.send(b"QUIT\r\n", Duration::from_secs(2), "QUIT").await;
-        return Err(OpenError::NoTls(format!("next hop offers no STARTTLS ({hop})")));
+        return Err(OpenError::NoTls(format!(
+            "next hop offers no STARTTLS ({hop})"
+        )));
     }
     io.send(b"STARTTLS\r\n", t.starttls, "STARTTLS")
         .await
@@ -241,7 +256,9 @@ pub(crate) async fn open(
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
             return Err(match describe_tls_error(&e) {
-                TlsFailure::Policy(why) => OpenError::NoTls(format!("no verified TLS: {why} ({hop})")),
+                TlsFailure::Policy(why) => {
+                    OpenError::NoTls(format!("no verified TLS: {why} ({hop})"))
+                }
                 TlsFailure::Network(why) => transient(why),
             });
         }
@@ -258,7 +275,10 @@ pub(crate) async fn open(
         .await
         .map_err(|e| transient(e.to_string()))?;
     if !reply.is_positive() {
-        return Err(transient(format!("EHLO after STARTTLS {}", reply.escaped())));
+        return Err(transient(format!(
+            "EHLO after STARTTLS {}",
+            reply.escaped()
+        )));
     }
     debug!(
         next_hop = %host,
@@ -319,7 +339,12 @@ impl Session {
         outcome.map_err(|error| TxnError {
             retry_fresh: reused
                 && replies_seen == 0
-                && matches!(error, SessionError::Io(_) | SessionError::Closed | SessionError::Timeout("RSET reply")),
+                && matches!(
+                    error,
+                    SessionError::Io(_)
+                        | SessionError::Closed
+                        | SessionError::Timeout("RSET reply")
+                ),
             error,
         })
     }
@@ -439,8 +464,13 @@ impl Session {
 
         match data_reply {
             Some(d) if d.code == 354 && any_accepted => {
-                self.io.send(env.encoded, t.data_block, "message data").await?;
-                let fin = self.io.read_reply(t.data_end, "reply to end of DATA").await?;
+                self.io
+                    .send(env.encoded, t.data_block, "message data")
+                    .await?;
+                let fin = self
+                    .io
+                    .read_reply(t.data_end, "reply to end of DATA")
+                    .await?;
                 reusable &= fin.code != 421;
                 last_code = Some(fin.code_for_log());
                 for slot in results.iter_mut().filter(|s| s.is_none()) {
@@ -455,7 +485,10 @@ impl Session {
                 // A server that answers DATA with 354 although no recipient was accepted
                 // (RFC 2920 section 3.1 forbids it): send an empty message's end at once.
                 self.io.send(b".\r\n", t.data_block, "message data").await?;
-                let _ = self.io.read_reply(t.data_end, "reply to end of DATA").await?;
+                let _ = self
+                    .io
+                    .read_reply(t.data_end, "reply to end of DATA")
+                    .await?;
             }
             Some(d) => {
                 last_code = Some(d.code_for_log());

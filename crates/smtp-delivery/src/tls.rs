@@ -51,9 +51,10 @@ impl TlsSetup {
             }
         }
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .build()
-            .map_err(|e| ConfigError::Tls(e.to_string()))?;
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| ConfigError::Tls(e.to_string()))?;
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|e| ConfigError::Tls(e.to_string()))?;
@@ -121,7 +122,10 @@ impl TlsSetup {
 
 /// A precise, PHI-free description of why a TLS handshake failed.
 pub(crate) fn describe_tls_error(err: &std::io::Error) -> TlsFailure {
-    let Some(tls) = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) else {
+    let Some(tls) = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    else {
         return match err.kind() {
             std::io::ErrorKind::UnexpectedEof => {
                 TlsFailure::Network("connection closed during TLS handshake".into())

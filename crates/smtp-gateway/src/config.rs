@@ -30,14 +30,19 @@ pub struct GatewayConfig {
     pub idle_timeout: Duration,
     /// Longest TLS handshake. Default 30 s.
     pub tls_handshake_timeout: Duration,
+    /// At shutdown, how long a session in the middle of a transaction may take to finish it
+    /// before it is closed with `421 4.3.2` (idle sessions are closed at once). Default 30 s.
+    pub shutdown_grace: Duration,
     /// Open connections over both listeners; beyond it `421 4.7.0 Too many connections`.
     /// Default 500.
     pub max_connections: usize,
     /// Open connections from one client address. Default 50.
     pub max_connections_per_ip: usize,
-    /// Messages (MAIL commands accepted) per minute from one client address. Default 6000.
+    /// Messages (MAIL commands accepted) per minute from one client address; 0 = no limit.
+    /// Default 6000.
     pub messages_per_minute_per_ip: u32,
-    /// Messages per minute per authenticated user (`SenderIdentity::rate_key`). Default 1000.
+    /// Messages per minute per authenticated user (`SenderIdentity::rate_key`); 0 = no
+    /// limit. Default 1000.
     pub messages_per_minute_per_user: u32,
     /// Failed AUTH attempts per minute from one address before AUTH from it is refused with
     /// `454 4.7.0` for a minute. Default 30.
@@ -54,6 +59,7 @@ impl Default for GatewayConfig {
             session: SessionConfig::default(),
             idle_timeout: Duration::from_secs(300),
             tls_handshake_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(30),
             max_connections: 500,
             max_connections_per_ip: 50,
             messages_per_minute_per_ip: 6000,
@@ -174,7 +180,10 @@ pub struct SenderRules {
 impl SenderRules {
     /// Rules that allow exactly one address (a user's own).
     pub fn only(address: EmailAddress) -> Self {
-        Self { addresses: vec![address], domains: Vec::new() }
+        Self {
+            addresses: vec![address],
+            domains: Vec::new(),
+        }
     }
 
     /// Parse configuration entries: `user@domain` or `@domain`.
@@ -244,13 +253,27 @@ mod tests {
         assert!(v6.contains(ip("::1")) && !v6.contains(ip("::2")));
         let all = Cidr::parse("0.0.0.0/0").expect("valid");
         assert!(all.contains(ip("203.0.113.9")) && !all.contains(ip("2001:db8::1")));
-        assert_eq!(Cidr::parse("192.0.2.7").expect("host").to_string(), "192.0.2.7/32");
-        assert!(Cidr::parse("2001:db8::/32").expect("v6").contains(ip("2001:db8:1::5")));
+        assert_eq!(
+            Cidr::parse("192.0.2.7").expect("host").to_string(),
+            "192.0.2.7/32"
+        );
+        assert!(
+            Cidr::parse("2001:db8::/32")
+                .expect("v6")
+                .contains(ip("2001:db8:1::5"))
+        );
     }
 
     #[test]
     fn cidr_refuses_typos_that_would_widen_trust() {
-        for bad in ["10.0.0.1/8", "10.0.0.0/33", "::1/129", "nonsense", "10.0.0.0/", "/8"] {
+        for bad in [
+            "10.0.0.1/8",
+            "10.0.0.0/33",
+            "::1/129",
+            "nonsense",
+            "10.0.0.0/",
+            "/8",
+        ] {
             assert!(Cidr::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -265,6 +288,9 @@ mod tests {
         assert!(!rules.allows(&a("other@clinic.example")));
         assert!(!rules.allows(&a("anyone@sub.lab.example")));
         assert!(!SenderRules::default().allows(&a("scanner@clinic.example")));
-        assert_eq!(SenderRules::parse(["ok@x.example", "@"]), Err(ConfigError::BadSenderRule(1)));
+        assert_eq!(
+            SenderRules::parse(["ok@x.example", "@"]),
+            Err(ConfigError::BadSenderRule(1))
+        );
     }
 }

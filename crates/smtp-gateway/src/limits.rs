@@ -27,7 +27,11 @@ pub(crate) struct ConnectionSlot {
 
 impl ConnectionTracker {
     pub(crate) fn new(max_total: usize, max_per_ip: usize) -> Arc<Self> {
-        Arc::new(Self { max_total, max_per_ip, state: Mutex::new((0, HashMap::new())) })
+        Arc::new(Self {
+            max_total,
+            max_per_ip,
+            state: Mutex::new((0, HashMap::new())),
+        })
     }
 
     /// A slot, or `None` if either cap is reached.
@@ -42,7 +46,10 @@ impl ConnectionTracker {
         }
         *total += 1;
         per_ip.insert(ip, mine + 1);
-        Some(ConnectionSlot { tracker: Arc::clone(self), ip })
+        Some(ConnectionSlot {
+            tracker: Arc::clone(self),
+            ip,
+        })
     }
 
     /// Open connections (for tests and metrics).
@@ -53,7 +60,11 @@ impl ConnectionTracker {
 
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
-        let mut guard = self.tracker.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self
+            .tracker
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let (total, per_ip) = &mut *guard;
         *total = total.saturating_sub(1);
         if let Some(n) = per_ip.get_mut(&self.ip) {
@@ -106,13 +117,17 @@ impl RateLimits {
     /// Take one message from the client address's budget. A configured 0 means "no limit"
     /// for the per-IP and per-user limits.
     pub(crate) fn allow_ip(&self, ip: IpAddr) -> bool {
-        self.per_ip.as_ref().is_none_or(|l| l.check_key(&ip).is_ok())
+        self.per_ip
+            .as_ref()
+            .is_none_or(|l| l.check_key(&ip).is_ok())
     }
 
     /// Take one message from a user's budget.
     pub(crate) fn allow_user(&self, key: &str) -> bool {
         // XXX: check_key wants an owned key; one small String per message is acceptable.
-        self.per_user.as_ref().is_none_or(|l| l.check_key(&key.to_string()).is_ok())
+        self.per_user
+            .as_ref()
+            .is_none_or(|l| l.check_key(&key.to_string()).is_ok())
     }
 
     /// Take one message from a trusted network entry's budget.
@@ -122,15 +137,26 @@ impl RateLimits {
 
     /// True if AUTH from this address is refused for now.
     pub(crate) fn auth_blocked(&self, ip: IpAddr) -> bool {
-        let blocked = self.auth_blocked.lock().unwrap_or_else(PoisonError::into_inner);
-        blocked.get(&ip).is_some_and(|until| Instant::now() < *until)
+        let blocked = self
+            .auth_blocked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        blocked
+            .get(&ip)
+            .is_some_and(|until| Instant::now() < *until)
     }
 
     /// Record a failed AUTH; past the limit, the address is blocked for a minute.
     pub(crate) fn auth_failed(&self, ip: IpAddr) -> bool {
-        let over = self.auth_failures.as_ref().is_some_and(|l| l.check_key(&ip).is_err());
+        let over = self
+            .auth_failures
+            .as_ref()
+            .is_some_and(|l| l.check_key(&ip).is_err());
         if over {
-            let mut blocked = self.auth_blocked.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut blocked = self
+                .auth_blocked
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             blocked.insert(ip, Instant::now() + AUTH_BLOCK);
         }
         over
@@ -147,7 +173,10 @@ impl RateLimits {
             l.shrink_to_fit();
         }
         let now = Instant::now();
-        let mut blocked = self.auth_blocked.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut blocked = self
+            .auth_blocked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         blocked.retain(|_, until| *until > now);
     }
 }
@@ -168,12 +197,19 @@ mod tests {
         assert!(t.try_acquire(b).is_none(), "total cap");
         drop(s1);
         assert!(t.try_acquire(a).is_some());
-        assert_eq!(t.open(), 2, "the slot acquired in the assert above was dropped again");
+        assert_eq!(
+            t.open(),
+            2,
+            "the slot acquired in the assert above was dropped again"
+        );
     }
 
     #[test]
     fn message_rate_is_limited_per_ip_and_zero_means_unlimited() {
-        let config = GatewayConfig { messages_per_minute_per_ip: 2, ..Default::default() };
+        let config = GatewayConfig {
+            messages_per_minute_per_ip: 2,
+            ..Default::default()
+        };
         let limits = RateLimits::new(&config);
         let ip: IpAddr = "192.0.2.1".parse().expect("ip");
         assert!(limits.allow_ip(ip) && limits.allow_ip(ip));
@@ -189,7 +225,10 @@ mod tests {
 
     #[test]
     fn auth_failures_past_the_limit_block_the_address() {
-        let config = GatewayConfig { auth_failures_per_minute_per_ip: 2, ..Default::default() };
+        let config = GatewayConfig {
+            auth_failures_per_minute_per_ip: 2,
+            ..Default::default()
+        };
         let limits = RateLimits::new(&config);
         let ip: IpAddr = "192.0.2.1".parse().expect("ip");
         assert!(!limits.auth_failed(ip) && !limits.auth_failed(ip));

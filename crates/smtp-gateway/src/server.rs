@@ -41,7 +41,9 @@ pub struct Gateway<H: SubmissionHandler> {
 
 impl<H: SubmissionHandler> Clone for Gateway<H> {
     fn clone(&self) -> Self {
-        Self { inner: Arc::clone(&self.inner) }
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
@@ -116,7 +118,10 @@ impl<H: SubmissionHandler> Gateway<H> {
         let mut housekeeping = tokio::time::interval(HOUSEKEEPING_EVERY);
         let shutdown = std::pin::pin!(shutdown);
         let mut shutdown = shutdown;
-        for (l, port) in [(&listeners.starttls, Port::StartTls), (&listeners.implicit_tls, Port::ImplicitTls)] {
+        for (l, port) in [
+            (&listeners.starttls, Port::StartTls),
+            (&listeners.implicit_tls, Port::ImplicitTls),
+        ] {
             if let Some(l) = l {
                 info!(event = "listening", port = port.name(), addr = %l.local_addr()?);
             }
@@ -170,8 +175,8 @@ impl<H: SubmissionHandler> Gateway<H> {
                 tasks.spawn(async move {
                     let mut tcp = tcp;
                     let bytes = Reply::too_many_connections().to_bytes();
-                    let _ = tokio::time::timeout(Duration::from_secs(5), tcp.write_all(&bytes))
-                        .await;
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(5), tcp.write_all(&bytes)).await;
                 });
             }
             return;
@@ -268,7 +273,11 @@ async fn serve_connection<H: SubmissionHandler>(
     port: Port,
     mut stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
-    let trusted = inner.config.trusted_networks.iter().position(|t| t.cidr.contains(ip));
+    let trusted = inner
+        .config
+        .trusted_networks
+        .iter()
+        .position(|t| t.cidr.contains(ip));
     let trusted_client = trusted.map(|i| TrustedClient {
         insecure_allow_plaintext: inner.config.trusted_networks[i].insecure_allow_plaintext,
     });
@@ -285,21 +294,35 @@ async fn serve_connection<H: SubmissionHandler>(
         trusted: trusted_client,
     };
     let mut session = Session::new(Arc::clone(&inner.session_config), info);
-    let mut conn = Conn { inner, ip, port, trusted, authenticated: None, sending_as: None };
+    let mut conn = Conn {
+        inner,
+        ip,
+        port,
+        trusted,
+        authenticated: None,
+        sending_as: None,
+    };
     let mut buf = vec![0u8; READ_BUFFER];
-    let mut stopping = false;
+    // Set when shutdown is seen: the instant by which a transaction must be finished.
+    let mut stopping: Option<tokio::time::Instant> = None;
     loop {
         match session.poll() {
             Action::NeedInput => {
                 flush(&mut stream, &mut session).await?;
-                if !stopping && *stop.borrow() {
-                    stopping = true;
+                if stopping.is_none() && *stop.borrow() {
+                    stopping = Some(tokio::time::Instant::now() + inner.config.shutdown_grace);
                 }
-                if stopping && !session.in_transaction() {
+                if stopping.is_some() && !session.in_transaction() {
                     session.close(Reply::shutting_down());
                     continue;
                 }
                 let idle = inner.config.idle_timeout;
+                let grace_over = async {
+                    match stopping {
+                        Some(deadline) => tokio::time::sleep_until(deadline).await,
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
                     r = tokio::time::timeout(idle, stream.read(&mut buf)) => match r {
                         Ok(Ok(0)) => return Ok(()),
@@ -310,16 +333,22 @@ async fn serve_connection<H: SubmissionHandler>(
                             session.close(Reply::idle_timeout());
                         }
                     },
-                    // Between transactions, a shutdown interrupts the wait for the next
-                    // command; inside one, the session finishes first.
-                    r = stop.wait_for(|s| *s), if !stopping && !session.in_transaction() => {
+                    // Shutdown: between transactions the loop closes at once (above); inside
+                    // one, the client gets `shutdown_grace` to finish it.
+                    r = stop.wait_for(|s| *s), if stopping.is_none() => {
                         let _ = r;
-                        stopping = true;
+                        stopping = Some(tokio::time::Instant::now() + inner.config.shutdown_grace);
+                    }
+                    () = grace_over => {
+                        debug!(event = "shutdown_grace_expired", code = 421);
+                        session.close(Reply::shutting_down());
                     }
                 }
             }
             Action::VerifyAuth(request) => {
-                let verdict = conn.verify(&request.username, request.secret.expose()).await;
+                let verdict = conn
+                    .verify(&request.username, request.secret.expose())
+                    .await;
                 session.auth_verified(verdict);
             }
             Action::CheckSender(sender) => {
@@ -356,8 +385,11 @@ async fn serve_connection<H: SubmissionHandler>(
 }
 
 async fn handshake<H>(inner: &Inner<H>, tcp: TcpStream) -> io::Result<TlsStream<TcpStream>> {
-    match tokio::time::timeout(inner.config.tls_handshake_timeout, inner.acceptor.accept(tcp))
-        .await
+    match tokio::time::timeout(
+        inner.config.tls_handshake_timeout,
+        inner.acceptor.accept(tcp),
+    )
+    .await
     {
         Ok(Ok(tls)) => {
             let (_, conn) = tls.get_ref();
@@ -374,7 +406,10 @@ async fn handshake<H>(inner: &Inner<H>, tcp: TcpStream) -> io::Result<TlsStream<
         }
         Err(_) => {
             debug!(event = "tls_failed", error = "timeout");
-            Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out"))
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "TLS handshake timed out",
+            ))
         }
     }
 }
@@ -429,7 +464,10 @@ impl<H: SubmissionHandler> Conn<'_, H> {
         self.sending_as = None;
         let (identity, device) = match (&self.authenticated, self.trusted) {
             (Some(id), _) => (id.clone(), None),
-            (None, Some(i)) => (device_identity(&self.inner.config.trusted_networks[i]), Some(i)),
+            (None, Some(i)) => (
+                device_identity(&self.inner.config.trusted_networks[i]),
+                Some(i),
+            ),
             // The session refuses MAIL without AUTH or trust before asking; fail closed.
             (None, None) => return Err(Reply::new(530, "5.7.0", "Authentication required")),
         };
@@ -496,7 +534,9 @@ impl<H: SubmissionHandler> Conn<'_, H> {
 fn device_identity(entry: &TrustedNetwork) -> SenderIdentity {
     SenderIdentity {
         tenant: entry.tenant,
-        principal: Principal::Device { name: entry.name.clone() },
+        principal: Principal::Device {
+            name: entry.name.clone(),
+        },
         allowed_senders: entry.allowed_senders.clone(),
         rate_key: format!("device:{}", entry.name),
     }

@@ -90,7 +90,12 @@ impl std::fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     /// Open (creating if needed, mode `0600`) the database at `path`, apply pending
-    /// migrations and start the writer task. Must be called inside a tokio runtime.
+    /// migrations and start the writer task. Must be called inside a tokio runtime; the
+    /// writer task lives on that runtime, so keep the runtime for the store's lifetime.
+    ///
+    /// Several stores (or processes) may open the same file: each batch runs under
+    /// `BEGIN IMMEDIATE`, so SQLite's write lock still serialises claims and no copy is
+    /// claimed twice; they merely share the write throughput.
     pub async fn open(path: &Path) -> storage::Result<SqliteStore> {
         secure_file(path)?;
         let base = SqliteConnectOptions::new()
@@ -560,6 +565,43 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Three writes queued while the writer is idle end up in one batch (one transaction):
+    /// the middle one fails on its own, the other two commit.
+    #[test]
+    fn a_failing_request_in_a_batch_does_not_fail_the_others() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = SqliteStore::open(&dir.path().join("t.db"))
+                .await
+                .expect("open");
+            let t = |name: &str, ms| Tenant {
+                id: TenantId::new(),
+                name: name.to_string(),
+                created: Timestamp::from_millis(ms),
+            };
+            let (first, dup, last) = (t("A", 1), t("A", 2), t("C", 3));
+            // On a current-thread runtime `join!` sends all three before the writer runs.
+            let (a, b, c) = tokio::join!(
+                store.create_tenant(&first),
+                store.create_tenant(&dup),
+                store.create_tenant(&last)
+            );
+            assert_eq!(a, Ok(()));
+            assert_eq!(
+                b,
+                Err(StorageError::Conflict {
+                    constraint: "tenants.name".into()
+                })
+            );
+            assert_eq!(c, Ok(()));
+            assert_eq!(store.tenants().await.expect("list"), vec![first, last]);
+        });
+    }
 
     #[test]
     fn migrator_embeds_every_file_in_migrations_dir() {

@@ -19,8 +19,8 @@
 
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use model::{ApiKeyId, Clock, RecipientId, RecipientStatus, SystemClock, Timestamp, UserId};
@@ -181,10 +181,17 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
         }
         results.push(result);
     }
-    let all_failed = single && results.first().is_some_and(|r| r.is_err());
+    if single && results.first().is_some_and(|r| r.is_err()) {
+        // Nothing to keep. SQLite may already have rolled back on its own (disk full, I/O),
+        // in which case this ROLLBACK fails harmlessly; the caller gets the original error.
+        let _ = exec(conn, "ROLLBACK").await;
+        for (req, result) in batch.drain(..).zip(results) {
+            let _ = req.reply.send(result);
+        }
+        return;
+    }
     let outcome = match aborted {
         Some(e) => Err(e),
-        None if all_failed => exec(conn, "ROLLBACK").await,
         None => exec(conn, "COMMIT").await,
     };
     match outcome {
@@ -543,7 +550,7 @@ async fn exists(conn: &mut SqliteConnection, id: RecipientId) -> storage::Result
         .fetch_optional(&mut *conn)
         .await
         .map_err(map_err)?;
-    Ok(row.is_some_and(|r| r.try_get::<i64, _>("one").is_ok()))
+    Ok(row.is_some())
 }
 
 /// After a lease-guarded update matched nothing: `NotFound` or `Conflict { "lease" }`.

@@ -8,23 +8,31 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 /// A test certificate authority.
-pub struct Ca {
+pub(crate) struct Ca {
     issuer: Issuer<'static, KeyPair>,
-    pub pem: String,
+    pub(crate) pem: String,
 }
 
 impl Ca {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let key = KeyPair::generate().expect("ca key");
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        // Distinct names, so a chain is never matched to another test's CA by subject.
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, format!("carepost test CA {n}"));
         let cert = params.self_signed(&key).expect("ca cert");
         Self {
             pem: cert.pem(),
@@ -33,11 +41,10 @@ impl Ca {
     }
 
     /// A leaf certificate for `sans` (DNS names or IP addresses), and its key.
-    pub fn leaf(&self, sans: &[&str]) -> Leaf {
+    pub(crate) fn leaf(&self, sans: &[&str]) -> Leaf {
         let key = KeyPair::generate().expect("leaf key");
-        let params =
-            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .expect("leaf params");
+        let params = CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .expect("leaf params");
         let cert = params.signed_by(&key, &self.issuer).expect("leaf cert");
         Leaf {
             der: cert.der().clone(),
@@ -47,13 +54,13 @@ impl Ca {
 }
 
 /// A server certificate and key.
-pub struct Leaf {
-    pub der: CertificateDer<'static>,
-    pub key: PrivateKeyDer<'static>,
+pub(crate) struct Leaf {
+    pub(crate) der: CertificateDer<'static>,
+    pub(crate) key: PrivateKeyDer<'static>,
 }
 
 impl Leaf {
-    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
+    pub(crate) fn server_config(&self) -> Arc<rustls::ServerConfig> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -67,28 +74,34 @@ impl Leaf {
 
 /// How the peer behaves.
 #[derive(Clone)]
-pub struct Behaviour {
+pub(crate) struct Behaviour {
     /// Offer STARTTLS (with this server config).
-    pub tls: Option<Arc<rustls::ServerConfig>>,
-    pub pipelining: bool,
-    pub mail_reply: String,
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    pub(crate) pipelining: bool,
+    pub(crate) mail_reply: String,
     /// Reply to `RCPT TO:<addr>`, by address.
-    pub rcpt_reply: Arc<dyn Fn(&str) -> String + Send + Sync>,
-    pub data_end_reply: String,
+    pub(crate) rcpt_reply: Arc<dyn Fn(&str) -> String + Send + Sync>,
+    pub(crate) data_end_reply: String,
+    /// Send a forged reply in plaintext right behind the STARTTLS 220 (CVE-2011-0411).
+    pub(crate) inject_after_starttls: bool,
+    /// Drop the connection right after replying to the end of DATA.
+    pub(crate) close_after_message: bool,
 }
 
 impl Behaviour {
-    pub fn tls(config: Arc<rustls::ServerConfig>) -> Self {
+    pub(crate) fn tls(config: Arc<rustls::ServerConfig>) -> Self {
         Self {
             tls: Some(config),
             pipelining: true,
             mail_reply: "250 2.1.0 Ok".into(),
             rcpt_reply: Arc::new(|_| "250 2.1.5 Ok".into()),
             data_end_reply: "250 2.0.0 Ok: queued as TEST1".into(),
+            inject_after_starttls: false,
+            close_after_message: false,
         }
     }
 
-    pub fn plaintext_only() -> Self {
+    pub(crate) fn plaintext_only() -> Self {
         Self {
             tls: None,
             ..Self::tls(Leaf::dummy_config())
@@ -104,27 +117,27 @@ impl Leaf {
 
 /// What the peer saw.
 #[derive(Default, Debug)]
-pub struct Seen {
-    pub connections: usize,
+pub(crate) struct Seen {
+    pub(crate) connections: usize,
     /// (TLS up?, command line).
-    pub commands: Vec<(bool, String)>,
+    pub(crate) commands: Vec<(bool, String)>,
     /// Received messages, dot-unstuffed, CRLF, without the final `.` line.
-    pub messages: Vec<Vec<u8>>,
+    pub(crate) messages: Vec<Vec<u8>>,
 }
 
 impl Seen {
-    pub fn plaintext_transaction_commands(&self) -> Vec<String> {
+    pub(crate) fn plaintext_transaction_commands(&self) -> Vec<String> {
         self.commands
             .iter()
             .filter(|(tls, c)| {
                 let c = c.to_ascii_uppercase();
-                !tls && !(c.starts_with("EHLO") || c == "STARTTLS" || c == "QUIT")
+                !(*tls || c.starts_with("EHLO") || c == "STARTTLS" || c == "QUIT")
             })
             .map(|(_, c)| c.clone())
             .collect()
     }
 
-    pub fn count(&self, verb: &str) -> usize {
+    pub(crate) fn count(&self, verb: &str) -> usize {
         self.commands
             .iter()
             .filter(|(_, c)| c.to_ascii_uppercase().starts_with(verb))
@@ -133,13 +146,13 @@ impl Seen {
 }
 
 /// A running peer.
-pub struct Server {
-    pub addr: SocketAddr,
-    pub seen: Arc<Mutex<Seen>>,
+pub(crate) struct Server {
+    pub(crate) addr: SocketAddr,
+    pub(crate) seen: Arc<Mutex<Seen>>,
 }
 
 impl Server {
-    pub async fn start(behaviour: Behaviour) -> Self {
+    pub(crate) async fn start(behaviour: Behaviour) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let seen = Arc::new(Mutex::new(Seen::default()));
@@ -153,7 +166,7 @@ impl Server {
         Self { addr, seen }
     }
 
-    pub fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+    pub(crate) fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
         self.seen.lock().expect("lock")
     }
 }
@@ -183,13 +196,17 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Option<S> {
     let mut r = BufReader::new(stream);
     let mut accepted = 0usize;
+    let mut in_mail = false;
     loop {
         let mut line = Vec::new();
         if r.read_until(b'\n', &mut line).await.ok()? == 0 {
             return None;
         }
         let text = String::from_utf8_lossy(&line).trim_end().to_string();
-        seen.lock().expect("lock").commands.push((tls, text.clone()));
+        seen.lock()
+            .expect("lock")
+            .commands
+            .push((tls, text.clone()));
         let upper = text.to_ascii_uppercase();
         let reply = if upper.starts_with("EHLO") {
             let mut caps = vec!["250-fake.test".to_string()];
@@ -206,14 +223,25 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             if tls || b.tls.is_none() {
                 "502 5.5.1 no".into()
             } else {
-                r.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n").await.ok()?;
+                let ready: &[u8] = if b.inject_after_starttls {
+                    b"220 2.0.0 Ready to start TLS\r\n250-injected\r\n250 STARTTLS\r\n"
+                } else {
+                    b"220 2.0.0 Ready to start TLS\r\n"
+                };
+                r.get_mut().write_all(ready).await.ok()?;
                 return Some(r.into_inner());
             }
         } else if upper.starts_with("MAIL FROM:") {
             accepted = 0;
+            in_mail = b.mail_reply.starts_with('2');
             b.mail_reply.clone()
+        } else if upper.starts_with("RCPT TO:") && !in_mail {
+            "503 5.5.1 Error: need MAIL command".into()
         } else if upper.starts_with("RCPT TO:") {
-            let addr = text[8..].trim().trim_start_matches('<').trim_end_matches('>');
+            let addr = text[8..]
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>');
             let reply = (b.rcpt_reply)(addr);
             if reply.starts_with('2') {
                 accepted += 1;
@@ -223,7 +251,10 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             if accepted == 0 {
                 "554 5.5.1 Error: no valid recipients".into()
             } else {
-                r.get_mut().write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await.ok()?;
+                r.get_mut()
+                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await
+                    .ok()?;
                 let mut msg = Vec::new();
                 loop {
                     let mut l = Vec::new();
@@ -238,10 +269,17 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                 }
                 seen.lock().expect("lock").messages.push(msg);
                 accepted = 0;
+                in_mail = false;
+                if b.close_after_message {
+                    let reply = format!("{}\r\n", b.data_end_reply);
+                    let _ = r.get_mut().write_all(reply.as_bytes()).await;
+                    return None;
+                }
                 b.data_end_reply.clone()
             }
         } else if upper == "RSET" {
             accepted = 0;
+            in_mail = false;
             "250 2.0.0 Ok".into()
         } else if upper == "QUIT" {
             let _ = r.get_mut().write_all(b"221 2.0.0 Bye\r\n").await;
