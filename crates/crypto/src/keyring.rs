@@ -66,10 +66,10 @@ impl MasterKey {
                 id = Some(v.to_string());
             } else if let Some(v) = line.strip_prefix("key=") {
                 key_hex = Some(Zeroizing::new(v.to_string()));
-            } else if let Some(v) = line.strip_prefix("version=") {
-                if v != "1" {
-                    return Err(CryptoError::BadMasterKey("unsupported version"));
-                }
+            } else if let Some(v) = line.strip_prefix("version=")
+                && v != "1"
+            {
+                return Err(CryptoError::BadMasterKey("unsupported version"));
             }
         }
         let id = id.filter(|i| valid_key_id(i)).ok_or(CryptoError::BadMasterKey("missing id"))?;

@@ -116,8 +116,7 @@ impl<H: SubmissionHandler> Gateway<H> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let mut housekeeping = tokio::time::interval(HOUSEKEEPING_EVERY);
-        let shutdown = std::pin::pin!(shutdown);
-        let mut shutdown = shutdown;
+        let mut shutdown = std::pin::pin!(shutdown);
         for (l, port) in [
             (&listeners.starttls, Port::StartTls),
             (&listeners.implicit_tls, Port::ImplicitTls),
@@ -420,7 +419,8 @@ async fn flush(stream: &mut Stream, session: &mut Session) -> io::Result<()> {
     if out.is_empty() {
         return Ok(());
     }
-    for line in out.split(|&b| b == b'\n') {
+    let lines = tracing::enabled!(tracing::Level::DEBUG).then(|| out.split(|&b| b == b'\n'));
+    for line in lines.into_iter().flatten() {
         if let Some(&first) = line.first()
             && (first == b'4' || first == b'5')
         {

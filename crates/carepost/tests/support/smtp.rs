@@ -226,7 +226,7 @@ impl Swaks {
     }
 }
 
-/// swaks' exit status and transcript. swaks marks server error replies with `<**`.
+/// swaks' exit status and transcript. swaks marks server error replies with `<**`/`<~*`.
 #[derive(Debug)]
 pub(crate) struct SwaksOutput(pub(crate) CmdOutput);
 
@@ -239,11 +239,13 @@ impl SwaksOutput {
         self.0.all_text()
     }
 
-    /// The first error reply swaks printed (`<** 530 5.7.0 ...`), without the marker.
+    /// The first error reply swaks printed, without its marker: `<** 530 5.7.0 ...` in
+    /// plaintext, `<~* 530 5.7.0 ...` inside TLS.
     pub(crate) fn error_reply(&self) -> Option<String> {
         self.transcript().lines().find_map(|l| {
-            l.trim_start()
-                .strip_prefix("<**")
+            let l = l.trim_start();
+            l.strip_prefix("<**")
+                .or_else(|| l.strip_prefix("<~*"))
                 .map(|r| r.trim().to_owned())
         })
     }
