@@ -13,6 +13,7 @@ mod commands;
 mod config;
 mod gateway;
 mod http;
+mod scan;
 mod serve;
 mod setup;
 
@@ -62,13 +63,28 @@ enum Command {
     /// Show configuration.
     #[command(subcommand)]
     Config(commands::ConfigCommand),
+    /// Scan text or a message for PHI (values are masked in the report).
+    Scan(scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Config(commands::ConfigCommand::Defaults) = cli.command {
-        print!("{}", Config::defaults_text());
-        return ExitCode::SUCCESS;
+    match cli.command {
+        Command::Config(commands::ConfigCommand::Defaults) => {
+            print!("{}", Config::defaults_text());
+            return ExitCode::SUCCESS;
+        }
+        // Scanning needs no data directory, keys or runtime.
+        Command::Scan(args) => {
+            return match scan::scan(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("carepost: {e:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
     }
     let config = match Config::load(cli.global.config.as_deref(), cli.global.data_dir.as_deref()) {
         Ok(c) => c,
@@ -95,7 +111,7 @@ fn main() -> ExitCode {
             Command::User(cmd) => commands::user(&config, cmd).await,
             Command::Queue(cmd) => commands::queue(&config, cmd).await,
             Command::Keys(cmd) => commands::keys(&config, cmd).await,
-            Command::Config(commands::ConfigCommand::Defaults) => Ok(()),
+            Command::Config(_) | Command::Scan(_) => Ok(()),
         }
     });
     match result {
