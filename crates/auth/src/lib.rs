@@ -37,7 +37,9 @@ pub fn hash_secret(secret: &str) -> Result<String, AuthError> {
 /// Check a secret against a PHC string. `Ok(false)` for a wrong secret.
 pub fn verify_secret(secret: &str, phc: &str) -> Result<bool, AuthError> {
     let hash = PasswordHash::new(phc).map_err(|_| AuthError::MalformedHash)?;
-    Ok(Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok())
+    Ok(Argon2::default()
+        .verify_password(secret.as_bytes(), &hash)
+        .is_ok())
 }
 
 /// A random app password: 16 random bytes as 4 groups of lower-case letters and digits
@@ -55,7 +57,9 @@ fn random_grouped(bytes: usize, group: usize) -> Result<Zeroizing<String>, AuthE
     // 32 symbols: 5 bits each; no 0/o/1/l to avoid misreading.
     const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let mut raw = Zeroizing::new(vec![0u8; bytes]);
-    SystemRandom::new().fill(&mut raw).map_err(|_| AuthError::Hashing)?;
+    SystemRandom::new()
+        .fill(&mut raw)
+        .map_err(|_| AuthError::Hashing)?;
     let mut bits: u32 = 0;
     let mut nbits = 0;
     let mut chars = Zeroizing::new(String::new());
@@ -88,9 +92,18 @@ mod tests {
     fn right_secret_verifies_and_wrong_one_does_not() {
         let phc = hash_secret("correct horse battery staple").expect("hash");
         assert!(phc.starts_with("$argon2id$"));
-        assert_eq!(verify_secret("correct horse battery staple", &phc), Ok(true));
-        assert_eq!(verify_secret("correct horse battery stapl", &phc), Ok(false));
-        assert_eq!(verify_secret("x", "not a hash"), Err(AuthError::MalformedHash));
+        assert_eq!(
+            verify_secret("correct horse battery staple", &phc),
+            Ok(true)
+        );
+        assert_eq!(
+            verify_secret("correct horse battery stapl", &phc),
+            Ok(false)
+        );
+        assert_eq!(
+            verify_secret("x", "not a hash"),
+            Err(AuthError::MalformedHash)
+        );
     }
 
     #[test]
@@ -106,7 +119,10 @@ mod tests {
         let a = generate_app_password().expect("rng");
         let b = generate_app_password().expect("rng");
         assert_ne!(*a, *b);
-        assert!(a.replace('-', "").len() >= 26, "128 bits at 5 bits per char");
+        assert!(
+            a.replace('-', "").len() >= 26,
+            "128 bits at 5 bits per char"
+        );
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     }
 }

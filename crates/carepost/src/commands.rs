@@ -110,17 +110,24 @@ pub fn print_init_report(config: &Config, report: &setup::InitReport) {
         eprintln!("created data directory {dir}");
     }
     if report.created_master_key {
-        eprintln!("created master key {dir}/{} (mode 0600): back it up apart from the data", setup::MASTER_KEY_FILE);
+        eprintln!(
+            "created master key {dir}/{} (mode 0600): back it up apart from the data",
+            setup::MASTER_KEY_FILE
+        );
     }
     if report.created_certificate {
-        eprintln!("created a self-signed TLS certificate in {dir}/tls (set smtp.tls_cert_file to use your own)");
+        eprintln!(
+            "created a self-signed TLS certificate in {dir}/tls (set smtp.tls_cert_file to use your own)"
+        );
     }
     match &report.first_admin {
         Some((address, password)) => {
             println!("organisation: {}", config.organisation);
             println!("admin address: {address}");
             println!("admin password: {}", password.as_str());
-            eprintln!("the admin password is shown only this once and must be changed at first sign-in");
+            eprintln!(
+                "the admin password is shown only this once and must be changed at first sign-in"
+            );
         }
         None => eprintln!("already initialised: nothing to create"),
     }
@@ -135,15 +142,26 @@ pub fn print_init_report(config: &Config, report: &setup::InitReport) {
 pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
     let rt = setup::open(config).await?;
     match cmd {
-        UserCommand::Add { address, role, tenant } => {
-            let address = EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+        UserCommand::Add {
+            address,
+            role,
+            tenant,
+        } => {
+            let address =
+                EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
             let role: Role = role
                 .parse()
                 .map_err(|_| anyhow::anyhow!("unknown role {role:?}: use owner, admin, compliance, sender, marketer or auditor"))?;
             let tenants = rt.store.tenants().await?;
             let tenant = match tenant {
-                Some(name) => tenants.into_iter().find(|t| t.name == name).with_context(|| format!("no organisation named {name:?}"))?,
-                None => tenants.into_iter().next().context("no organisation yet: run `carepost init`")?,
+                Some(name) => tenants
+                    .into_iter()
+                    .find(|t| t.name == name)
+                    .with_context(|| format!("no organisation named {name:?}"))?,
+                None => tenants
+                    .into_iter()
+                    .next()
+                    .context("no organisation yet: run `carepost init`")?,
             };
             let user = User {
                 id: UserId::new(),
@@ -157,17 +175,24 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             };
             match rt.store.create_user(&user).await {
                 Ok(()) => {}
-                Err(storage::StorageError::Conflict { .. }) => bail!("a user with this address already exists"),
+                Err(storage::StorageError::Conflict { .. }) => {
+                    bail!("a user with this address already exists")
+                }
                 Err(e) => return Err(e.into()),
             }
             eprintln!("added {address} as {role} in {}", tenant.name);
         }
         UserCommand::AppPassword { address, label } => {
-            let address = EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
-            let user = rt.store.user_by_address(&address).await.map_err(|e| match e {
-                storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
-                e => e.into(),
-            })?;
+            let address =
+                EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+            let user = rt
+                .store
+                .user_by_address(&address)
+                .await
+                .map_err(|e| match e {
+                    storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
+                    e => e.into(),
+                })?;
             let secret = auth::generate_app_password()?;
             let hash = auth::hash_secret(&secret)?;
             rt.store
@@ -187,7 +212,10 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             for t in rt.store.tenants().await? {
                 for u in rt.store.users(t.id).await? {
                     if json {
-                        println!("{}", json!({"id": u.id, "organisation": t.name, "address": u.address, "role": u.role, "disabled": u.disabled}));
+                        println!(
+                            "{}",
+                            json!({"id": u.id, "organisation": t.name, "address": u.address, "role": u.role, "disabled": u.disabled})
+                        );
                     } else {
                         println!("{}\t{}\t{}\t{}", u.id, t.name, u.role, u.address);
                     }
@@ -202,29 +230,58 @@ pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
     let rt = setup::open(config).await?;
     let store = &rt.store;
     match cmd {
-        QueueCommand::List { status, limit, json } => {
+        QueueCommand::List {
+            status,
+            limit,
+            json,
+        } => {
             let statuses = match status {
-                Some(s) => vec![s.parse::<RecipientStatus>().map_err(|_| anyhow::anyhow!("unknown status {s:?}"))?],
+                Some(s) => vec![
+                    s.parse::<RecipientStatus>()
+                        .map_err(|_| anyhow::anyhow!("unknown status {s:?}"))?,
+                ],
                 None => Vec::new(),
             };
             let rows = store
-                .list_recipients(&RecipientFilter { tenant: None, statuses, message: None, limit })
+                .list_recipients(&RecipientFilter {
+                    tenant: None,
+                    statuses,
+                    message: None,
+                    limit,
+                })
                 .await?;
             if !json {
-                println!("{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  RECIPIENT", "RECIPIENT-ID", "MESSAGE-ID", "STATUS", "TRY", "NEXT/UPDATED");
+                println!(
+                    "{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  RECIPIENT",
+                    "RECIPIENT-ID", "MESSAGE-ID", "STATUS", "TRY", "NEXT/UPDATED"
+                );
             }
             for r in rows {
                 if json {
                     println!("{}", recipient_json(&r));
                 } else {
-                    let when = if r.status.is_final() { r.updated } else { r.next_attempt };
-                    println!("{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  {}", r.id, r.message, r.status, r.attempts, when, r.address);
+                    let when = if r.status.is_final() {
+                        r.updated
+                    } else {
+                        r.next_attempt
+                    };
+                    println!(
+                        "{:<36}  {:<36}  {:<15}  {:>3}  {:<24}  {}",
+                        r.id, r.message, r.status, r.attempts, when, r.address
+                    );
                 }
             }
             let counts = store.count_by_status(None).await?;
             if !json {
                 let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{s}={n}")).collect();
-                eprintln!("totals: {}", if summary.is_empty() { "empty".to_string() } else { summary.join(" ") });
+                eprintln!(
+                    "totals: {}",
+                    if summary.is_empty() {
+                        "empty".to_string()
+                    } else {
+                        summary.join(" ")
+                    }
+                );
             }
         }
         QueueCommand::Show { id, json } => {
@@ -252,8 +309,19 @@ pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
             }
         }
         QueueCommand::Retry { id } => {
-            let from = [RecipientStatus::Deferred, RecipientStatus::Held, RecipientStatus::AwaitingPortal];
-            transition_all(&rt, &id, &from, RecipientStatus::Queued, "queued for an immediate retry").await?;
+            let from = [
+                RecipientStatus::Deferred,
+                RecipientStatus::Held,
+                RecipientStatus::AwaitingPortal,
+            ];
+            transition_all(
+                &rt,
+                &id,
+                &from,
+                RecipientStatus::Queued,
+                "queued for an immediate retry",
+            )
+            .await?;
         }
         QueueCommand::Hold { id } => {
             let from = [RecipientStatus::Queued, RecipientStatus::Deferred];
@@ -292,7 +360,9 @@ async fn transition_all(
 
 /// A message id (all its copies) or a recipient id (that copy).
 async fn resolve(store: &storage::SharedStore, id: &str) -> anyhow::Result<Vec<RecipientRecord>> {
-    let uuid: uuid::Uuid = id.parse().map_err(|_| anyhow::anyhow!("{id:?} is not a message or recipient id"))?;
+    let uuid: uuid::Uuid = id
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{id:?} is not a message or recipient id"))?;
     if let Ok(r) = store.recipient(RecipientId(uuid)).await {
         return Ok(vec![r]);
     }
@@ -316,7 +386,11 @@ pub async fn keys(config: &Config, cmd: KeysCommand) -> anyhow::Result<()> {
     let rt = setup::open(config).await?;
     match cmd {
         KeysCommand::Rotate { master, tenant } => {
-            let (master, tenant) = if !master && !tenant { (true, true) } else { (master, tenant) };
+            let (master, tenant) = if !master && !tenant {
+                (true, true)
+            } else {
+                (master, tenant)
+            };
             for line in setup::rotate_keys(&rt, master, tenant).await? {
                 println!("{line}");
             }

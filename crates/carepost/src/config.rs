@@ -26,7 +26,7 @@ pub struct Config {
     pub dkim: DkimConfig,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     pub url: String,
@@ -104,35 +104,151 @@ pub struct Key {
 /// Every key with its default and meaning. Keep in step with the `Default` impls below
 /// (a unit test checks that the defaults parse back to `Config::default()`).
 pub const KEYS: &[Key] = &[
-    Key { name: "data_dir", default: "\"./carepost-data\"", doc: "Directory for the database, master key, TLS certificate and sealed data. Created on first start." },
-    Key { name: "hostname", default: "\"localhost\"", doc: "This server's host name: EHLO name, Received: headers, Message-IDs, DSN Reporting-MTA." },
-    Key { name: "organisation", default: "\"My Organisation\"", doc: "Name of the first organisation, created by `carepost init`." },
-    Key { name: "admin_address", default: "\"\"", doc: "Address of the first admin account created by `carepost init`. Empty: admin@<hostname>." },
-    Key { name: "log_format", default: "\"text\"", doc: "Log format on stderr: \"text\" or \"json\". Logs never contain message content or addresses." },
-    Key { name: "database.url", default: "\"\"", doc: "Empty: SQLite file carepost.db in data_dir (WAL). postgres://user:pass@host/db: PostgreSQL (several nodes)." },
-    Key { name: "smtp.submission_listen", default: "\"0.0.0.0:2587\"", doc: "SMTP submission with STARTTLS (RFC 6409). Empty disables it." },
-    Key { name: "smtp.submissions_listen", default: "\"0.0.0.0:2465\"", doc: "SMTP submission with implicit TLS (RFC 8314). Empty disables it." },
-    Key { name: "smtp.tls_cert_file", default: "\"\"", doc: "PEM certificate chain for the listeners. Empty: a self-signed certificate generated in data_dir/tls." },
-    Key { name: "smtp.tls_key_file", default: "\"\"", doc: "PEM private key for tls_cert_file." },
-    Key { name: "smtp.max_message_size", default: "26214400", doc: "Largest message accepted, in bytes (advertised as SIZE)." },
-    Key { name: "smtp.max_recipients", default: "100", doc: "Most recipients per message." },
-    Key { name: "smtp.max_line_length", default: "10000", doc: "Longest line accepted in DATA, in bytes including CRLF." },
-    Key { name: "smtp.max_errors", default: "10", doc: "Protocol errors before the session is closed with 421." },
-    Key { name: "smtp.idle_timeout_secs", default: "300", doc: "Seconds a client may stay silent before the session is closed." },
-    Key { name: "smtp.max_connections", default: "500", doc: "Concurrent SMTP connections in all." },
-    Key { name: "smtp.max_connections_per_ip", default: "50", doc: "Concurrent SMTP connections from one IP address." },
-    Key { name: "smtp.max_messages_per_minute_per_ip", default: "6000", doc: "Messages per minute from one IP address." },
-    Key { name: "smtp.max_messages_per_minute_per_user", default: "1000", doc: "Messages per minute from one user." },
-    Key { name: "smtp.trusted_networks", default: "[]", doc: "Devices that cannot authenticate (scanners, fax servers): a list of tables { cidr, name, allowed_senders = [\"addr\", \"@domain\"], max_messages_per_minute = 600, insecure_allow_plaintext = false, organisation = \"\" }. Empty by default." },
-    Key { name: "http.listen", default: "\"0.0.0.0:8443\"", doc: "HTTPS listener (health, API). Empty disables it." },
-    Key { name: "delivery.extra_ca_file", default: "\"\"", doc: "PEM file of CA certificates trusted in addition to the WebPKI roots (a smarthost's private CA)." },
-    Key { name: "delivery.routes", default: "{}", doc: "Table mapping a recipient domain to \"host:port\" or \"ip:port\" (like Postfix transport maps); the certificate is verified for that host or IP." },
-    Key { name: "delivery.workers", default: "64", doc: "Recipient copies delivered concurrently." },
-    Key { name: "delivery.max_connections_per_destination", default: "20", doc: "Concurrent connections to one next hop." },
-    Key { name: "delivery.max_lifetime_secs", default: "432000", doc: "Seconds a copy is retried before it bounces (5 days)." },
-    Key { name: "delivery.connect_timeout_secs", default: "30", doc: "Seconds to wait for a TCP connection to a next hop." },
-    Key { name: "dkim.enabled", default: "true", doc: "Sign outgoing mail with the organisation's DKIM key." },
-    Key { name: "dkim.selector", default: "\"carepost\"", doc: "DKIM selector; publish the record printed by `carepost init` at <selector>._domainkey.<domain>." },
+    Key {
+        name: "data_dir",
+        default: "\"./carepost-data\"",
+        doc: "Directory for the database, master key, TLS certificate and sealed data. Created on first start.",
+    },
+    Key {
+        name: "hostname",
+        default: "\"localhost\"",
+        doc: "This server's host name: EHLO name, Received: headers, Message-IDs, DSN Reporting-MTA.",
+    },
+    Key {
+        name: "organisation",
+        default: "\"My Organisation\"",
+        doc: "Name of the first organisation, created by `carepost init`.",
+    },
+    Key {
+        name: "admin_address",
+        default: "\"\"",
+        doc: "Address of the first admin account created by `carepost init`. Empty: admin@<hostname>.",
+    },
+    Key {
+        name: "log_format",
+        default: "\"text\"",
+        doc: "Log format on stderr: \"text\" or \"json\". Logs never contain message content or addresses.",
+    },
+    Key {
+        name: "database.url",
+        default: "\"\"",
+        doc: "Empty: SQLite file carepost.db in data_dir (WAL). postgres://user:pass@host/db: PostgreSQL (several nodes).",
+    },
+    Key {
+        name: "smtp.submission_listen",
+        default: "\"0.0.0.0:2587\"",
+        doc: "SMTP submission with STARTTLS (RFC 6409). Empty disables it.",
+    },
+    Key {
+        name: "smtp.submissions_listen",
+        default: "\"0.0.0.0:2465\"",
+        doc: "SMTP submission with implicit TLS (RFC 8314). Empty disables it.",
+    },
+    Key {
+        name: "smtp.tls_cert_file",
+        default: "\"\"",
+        doc: "PEM certificate chain for the listeners. Empty: a self-signed certificate generated in data_dir/tls.",
+    },
+    Key {
+        name: "smtp.tls_key_file",
+        default: "\"\"",
+        doc: "PEM private key for tls_cert_file.",
+    },
+    Key {
+        name: "smtp.max_message_size",
+        default: "26214400",
+        doc: "Largest message accepted, in bytes (advertised as SIZE).",
+    },
+    Key {
+        name: "smtp.max_recipients",
+        default: "100",
+        doc: "Most recipients per message.",
+    },
+    Key {
+        name: "smtp.max_line_length",
+        default: "10000",
+        doc: "Longest line accepted in DATA, in bytes including CRLF.",
+    },
+    Key {
+        name: "smtp.max_errors",
+        default: "10",
+        doc: "Protocol errors before the session is closed with 421.",
+    },
+    Key {
+        name: "smtp.idle_timeout_secs",
+        default: "300",
+        doc: "Seconds a client may stay silent before the session is closed.",
+    },
+    Key {
+        name: "smtp.max_connections",
+        default: "500",
+        doc: "Concurrent SMTP connections in all.",
+    },
+    Key {
+        name: "smtp.max_connections_per_ip",
+        default: "50",
+        doc: "Concurrent SMTP connections from one IP address.",
+    },
+    Key {
+        name: "smtp.max_messages_per_minute_per_ip",
+        default: "6000",
+        doc: "Messages per minute from one IP address (0 = no limit).",
+    },
+    Key {
+        name: "smtp.max_messages_per_minute_per_user",
+        default: "1000",
+        doc: "Messages per minute from one user (0 = no limit).",
+    },
+    Key {
+        name: "smtp.trusted_networks",
+        default: "[]",
+        doc: "Devices that cannot authenticate (scanners, fax servers): a list of tables { cidr, name, allowed_senders = [\"addr\", \"@domain\"], max_messages_per_minute = 600, insecure_allow_plaintext = false, organisation = \"\" }. Empty by default.",
+    },
+    Key {
+        name: "http.listen",
+        default: "\"0.0.0.0:8443\"",
+        doc: "HTTPS listener (health, API). Empty disables it.",
+    },
+    Key {
+        name: "delivery.extra_ca_file",
+        default: "\"\"",
+        doc: "PEM file of CA certificates trusted in addition to the WebPKI roots (a smarthost's private CA).",
+    },
+    Key {
+        name: "delivery.routes",
+        default: "{}",
+        doc: "Table mapping a recipient domain to \"host:port\" or \"ip:port\" (like Postfix transport maps); the certificate is verified for that host or IP.",
+    },
+    Key {
+        name: "delivery.workers",
+        default: "64",
+        doc: "Recipient copies delivered concurrently.",
+    },
+    Key {
+        name: "delivery.max_connections_per_destination",
+        default: "20",
+        doc: "Concurrent connections to one next hop.",
+    },
+    Key {
+        name: "delivery.max_lifetime_secs",
+        default: "432000",
+        doc: "Seconds a copy is retried before it bounces (5 days).",
+    },
+    Key {
+        name: "delivery.connect_timeout_secs",
+        default: "30",
+        doc: "Seconds to wait for a TCP connection to a next hop.",
+    },
+    Key {
+        name: "dkim.enabled",
+        default: "true",
+        doc: "Sign outgoing mail with the organisation's DKIM key.",
+    },
+    Key {
+        name: "dkim.selector",
+        default: "\"carepost\"",
+        doc: "DKIM selector; publish the record printed by `carepost init` at <selector>._domainkey.<domain>.",
+    },
 ];
 
 impl Default for Config {
@@ -149,12 +265,6 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             dkim: DkimConfig::default(),
         }
-    }
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self { url: String::new() }
     }
 }
 
@@ -181,7 +291,9 @@ impl Default for SmtpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { listen: "0.0.0.0:8443".to_string() }
+        Self {
+            listen: "0.0.0.0:8443".to_string(),
+        }
     }
 }
 
@@ -200,7 +312,10 @@ impl Default for DeliveryConfig {
 
 impl Default for DkimConfig {
     fn default() -> Self {
-        Self { selector: "carepost".to_string(), enabled: true }
+        Self {
+            selector: "carepost".to_string(),
+            enabled: true,
+        }
     }
 }
 
@@ -233,7 +348,11 @@ impl Config {
         for (domain, target) in &self.delivery.routes {
             model::Domain::parse(domain)
                 .map_err(|_| anyhow::anyhow!("delivery.routes: invalid domain {domain:?}"))?;
-            if target.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok()).is_none() {
+            if target
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse::<u16>().ok())
+                .is_none()
+            {
                 bail!("delivery.routes: {domain:?} must map to \"host:port\", got {target:?}");
             }
         }
@@ -251,7 +370,10 @@ impl Config {
              # submission_listen under [smtp].\n\n",
         );
         for key in KEYS {
-            out.push_str(&format!("# {}\n{} = {}\n\n", key.doc, key.name, key.default));
+            out.push_str(&format!(
+                "# {}\n{} = {}\n\n",
+                key.doc, key.name, key.default
+            ));
         }
         out
     }
@@ -267,7 +389,10 @@ mod tests {
         let mut tables: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for key in KEYS {
             let (table, name) = key.name.split_once('.').unwrap_or(("", key.name));
-            tables.entry(table).or_default().push(format!("{name} = {}", key.default));
+            tables
+                .entry(table)
+                .or_default()
+                .push(format!("{name} = {}", key.default));
         }
         let mut doc = String::new();
         for line in tables.remove("").unwrap_or_default() {
@@ -289,7 +414,9 @@ mod tests {
     fn unknown_keys_and_bad_routes_are_refused() {
         assert!(toml::from_str::<Config>("nonsense = 1").is_err());
         let mut c = Config::default();
-        c.delivery.routes.insert("example.org".into(), "no-port".into());
+        c.delivery
+            .routes
+            .insert("example.org".into(), "no-port".into());
         assert!(c.validate().is_err());
     }
 }

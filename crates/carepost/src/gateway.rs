@@ -10,7 +10,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use relay::SubmissionService;
-use smtp_gateway::{Cidr, Gateway, GatewayConfig, Listeners, SenderRules, SessionConfig, TrustedNetwork};
+use smtp_gateway::{
+    Cidr, Gateway, GatewayConfig, Listeners, SenderRules, SessionConfig, TrustedNetwork,
+};
 
 use crate::config::Config;
 use crate::setup::Runtime;
@@ -43,8 +45,12 @@ async fn bind(addr: &str, key: &str) -> anyhow::Result<Option<TcpListener>> {
     if addr.is_empty() {
         return Ok(None);
     }
-    let sock: SocketAddr = addr.parse().with_context(|| format!("{key}: {addr:?} is not ip:port"))?;
-    let l = TcpListener::bind(sock).await.with_context(|| format!("binding {key} {sock}"))?;
+    let sock: SocketAddr = addr
+        .parse()
+        .with_context(|| format!("{key}: {addr:?} is not ip:port"))?;
+    let l = TcpListener::bind(sock)
+        .await
+        .with_context(|| format!("binding {key} {sock}"))?;
     Ok(Some(l))
 }
 
@@ -69,13 +75,21 @@ async fn gateway_config(config: &Config, rt: &Runtime) -> anyhow::Result<Gateway
             tenants
                 .iter()
                 .find(|t| t.name == entry.organisation)
-                .with_context(|| format!("smtp.trusted_networks {:?}: no organisation {:?}", entry.name, entry.organisation))?
+                .with_context(|| {
+                    format!(
+                        "smtp.trusted_networks {:?}: no organisation {:?}",
+                        entry.name, entry.organisation
+                    )
+                })?
                 .id
         };
         let allowed_senders = SenderRules::parse(&entry.allowed_senders)
             .map_err(|e| anyhow::anyhow!("smtp.trusted_networks {:?}: {e}", entry.name))?;
         if allowed_senders.is_empty() {
-            bail!("smtp.trusted_networks {:?}: allowed_senders is empty, so the device could send nothing", entry.name);
+            bail!(
+                "smtp.trusted_networks {:?}: allowed_senders is empty, so the device could send nothing",
+                entry.name
+            );
         }
         if entry.insecure_allow_plaintext {
             tracing::warn!(

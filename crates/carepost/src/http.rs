@@ -90,8 +90,10 @@ pub fn router(store: SharedStore) -> Router {
 async fn health(State(store): State<Arc<SharedStore>>) -> impl IntoResponse {
     match store.count_by_status(None).await {
         Ok(counts) => {
-            let queue: serde_json::Map<String, serde_json::Value> =
-                counts.into_iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
+            let queue: serde_json::Map<String, serde_json::Value> = counts
+                .into_iter()
+                .map(|(s, n)| (s.to_string(), json!(n)))
+                .collect();
             axum::Json(json!({"status": "ok", "backend": store.backend_name(), "queue": queue}))
                 .into_response()
         }
@@ -105,9 +107,18 @@ async fn health(State(store): State<Arc<SharedStore>>) -> impl IntoResponse {
 
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     let h = res.headers_mut();
-    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,

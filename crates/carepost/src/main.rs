@@ -97,7 +97,10 @@ fn main() -> ExitCode {
     // One crypto provider for every TLS connection (see DEPENDENCIES.md: aws-lc-rs only).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("carepost: cannot start the async runtime: {e}");
@@ -126,7 +129,9 @@ fn main() -> ExitCode {
 fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("CAREPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {

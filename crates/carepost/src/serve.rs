@@ -46,12 +46,15 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 
     // SMTP listeners.
     let service = Arc::new(SubmissionService::new(intake.clone(), rt.store.clone()));
-    let gateway_task = gateway::start(config, &rt, service, tls.clone(), shutdown_rx.clone()).await?;
+    let gateway_task =
+        gateway::start(config, &rt, service, tls.clone(), shutdown_rx.clone()).await?;
 
     // HTTPS listener.
     if !config.http.listen.is_empty() {
         let addr: SocketAddr = config.http.listen.parse().context("http.listen")?;
-        let tcp = TcpListener::bind(addr).await.with_context(|| format!("binding http.listen {addr}"))?;
+        let tcp = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding http.listen {addr}"))?;
         let mut http_tls = (*tls).clone();
         http_tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         let listener = http::TlsListener::new(tcp, TlsAcceptor::from(Arc::new(http_tls)))?;
@@ -76,7 +79,10 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
                 keys.insert(k.tenant, k.id);
             }
         }
-        Some(DkimSigning { selector: config.dkim.selector.clone(), keys })
+        Some(DkimSigning {
+            selector: config.dkim.selector.clone(),
+            keys,
+        })
     } else {
         None
     };
@@ -106,6 +112,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     {
         let keys = rt.keys.clone();
         let store = rt.store.clone();
+        let dir = config.data_dir.clone();
         let mut stop = shutdown_rx.clone();
         tokio::spawn(async move {
             loop {
@@ -113,7 +120,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
                     _ = tokio::time::sleep(Duration::from_secs(10)) => {}
                     _ = stop.changed() => break,
                 }
-                if let Err(e) = setup::reload_keys(&keys, &store).await {
+                if let Err(e) = setup::reload_keys(&keys, &store, &dir).await {
                     tracing::warn!(error = %e, "reloading keys failed");
                 }
             }
@@ -134,12 +141,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
     };
     tokio::select! {
         _ = term.recv() => {}
@@ -155,8 +159,12 @@ fn build_deliverer(config: &Config) -> anyhow::Result<Deliverer> {
             .map_err(|e| anyhow::anyhow!("delivery.routes {domain:?}: {e}"))?;
     }
     if !config.delivery.extra_ca_file.is_empty() {
-        let pem = fs::read(&config.delivery.extra_ca_file)
-            .with_context(|| format!("reading delivery.extra_ca_file {}", config.delivery.extra_ca_file))?;
+        let pem = fs::read(&config.delivery.extra_ca_file).with_context(|| {
+            format!(
+                "reading delivery.extra_ca_file {}",
+                config.delivery.extra_ca_file
+            )
+        })?;
         dc.extra_ca_pem = Some(pem);
     }
     dc.max_connections_per_destination = config.delivery.max_connections_per_destination;

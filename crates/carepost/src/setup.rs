@@ -41,7 +41,8 @@ pub struct InitReport {
 pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     let dir = &config.data_dir;
     let created_data_dir = !dir.exists();
-    fs::create_dir_all(dir).with_context(|| format!("creating data directory {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("creating data directory {}", dir.display()))?;
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
         .with_context(|| format!("restricting {}", dir.display()))?;
 
@@ -71,7 +72,11 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     let mut dkim_record = None;
     if store.tenants().await?.is_empty() {
         let now = clock.now();
-        let tenant = Tenant { id: TenantId::new(), name: config.organisation.clone(), created: now };
+        let tenant = Tenant {
+            id: TenantId::new(),
+            name: config.organisation.clone(),
+            created: now,
+        };
         // Keys first, so an interrupted init never leaves a tenant that cannot seal.
         let data_key = keys.generate_tenant_key(tenant.id)?;
         let dkim_pkcs8 = message::dkim::generate_rsa_pkcs8()?;
@@ -119,7 +124,15 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
         first_admin,
         dkim_record,
     };
-    Ok((Runtime { config: config.clone(), store, keys, clock }, report))
+    Ok((
+        Runtime {
+            config: config.clone(),
+            store,
+            keys,
+            clock,
+        },
+        report,
+    ))
 }
 
 /// Start-up for commands other than init/serve: the data directory must exist.
@@ -133,7 +146,12 @@ pub async fn open(config: &Config) -> anyhow::Result<Runtime> {
     }
     let store = open_store(config).await?;
     let keys = Arc::new(load_key_ring(dir, &store).await?);
-    Ok(Runtime { config: config.clone(), store, keys, clock: Arc::new(SystemClock) })
+    Ok(Runtime {
+        config: config.clone(),
+        store,
+        keys,
+        clock: Arc::new(SystemClock),
+    })
 }
 
 fn admin_address(config: &Config) -> anyhow::Result<EmailAddress> {
@@ -174,20 +192,39 @@ pub async fn load_key_ring(dir: &Path, store: &SharedStore) -> anyhow::Result<Ke
     if new_path.exists() {
         ring.add_master(read_master_key(&new_path)?, false);
     }
-    reload_keys(&ring, store).await?;
+    reload_keys(&ring, store, dir).await?;
     Ok(ring)
 }
 
 /// Load (or reload) every stored key into the ring: picks up keys rotated by another
-/// process.
-pub async fn reload_keys(ring: &KeyRing, store: &SharedStore) -> anyhow::Result<()> {
-    for key in store.all_keys().await? {
+/// process (`carepost keys rotate` while `serve` runs), including a new master key file.
+pub async fn reload_keys(ring: &KeyRing, store: &SharedStore, dir: &Path) -> anyhow::Result<()> {
+    let keys = store.all_keys().await?;
+    if keys.iter().any(|k| !ring.has_master(&k.wrapping_key_id)) {
+        for (file, active) in [(MASTER_KEY_FILE, true), (MASTER_KEY_NEW_FILE, false)] {
+            let path = dir.join(file);
+            if path.exists() {
+                let master = read_master_key(&path)?;
+                if !ring.has_master(master.id()) {
+                    ring.add_master(master, active);
+                }
+            }
+        }
+    }
+    for key in keys {
         let kind = match key.purpose {
             KeyPurpose::TenantData => KeyKind::TenantData,
             KeyPurpose::Dkim => KeyKind::Material,
         };
-        ring.load(&key.id, key.tenant, kind, &key.wrapped, &key.wrapping_key_id, key.active)
-            .with_context(|| format!("unwrapping key {}", key.id))?;
+        ring.load(
+            &key.id,
+            key.tenant,
+            kind,
+            &key.wrapped,
+            &key.wrapping_key_id,
+            key.active,
+        )
+        .with_context(|| format!("unwrapping key {}", key.id))?;
     }
     Ok(())
 }
@@ -230,7 +267,10 @@ pub fn listener_cert_paths(config: &Config) -> (PathBuf, PathBuf) {
         let dir = config.data_dir.join("tls");
         (dir.join("cert.pem"), dir.join("key.pem"))
     } else {
-        (PathBuf::from(&config.smtp.tls_cert_file), PathBuf::from(&config.smtp.tls_key_file))
+        (
+            PathBuf::from(&config.smtp.tls_cert_file),
+            PathBuf::from(&config.smtp.tls_key_file),
+        )
     }
 }
 
@@ -238,7 +278,11 @@ fn ensure_listener_certificate(config: &Config) -> anyhow::Result<bool> {
     let (cert, key) = listener_cert_paths(config);
     if !config.smtp.tls_cert_file.is_empty() {
         if !cert.exists() || !key.exists() {
-            bail!("configured TLS certificate or key not found: {} / {}", cert.display(), key.display());
+            bail!(
+                "configured TLS certificate or key not found: {} / {}",
+                cert.display(),
+                key.display()
+            );
         }
         return Ok(false);
     }
@@ -251,7 +295,8 @@ fn ensure_listener_certificate(config: &Config) -> anyhow::Result<bool> {
     if config.hostname != "localhost" {
         names.push("localhost".to_string());
     }
-    let certified = rcgen::generate_simple_self_signed(names).context("generating a self-signed certificate")?;
+    let certified = rcgen::generate_simple_self_signed(names)
+        .context("generating a self-signed certificate")?;
     let _ = fs::remove_file(&key);
     write_secret_file(&key, certified.signing_key.serialize_pem().as_bytes())?;
     fs::write(&cert, certified.cert.pem())?;
@@ -276,7 +321,10 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
                     created: rt.clock.now(),
                 })
                 .await?;
-            done.push(format!("tenant {} data key is now {id} (older keys kept to read existing data)", t.name));
+            done.push(format!(
+                "tenant {} data key is now {id} (older keys kept to read existing data)",
+                t.name
+            ));
         }
     }
     if master {
@@ -305,7 +353,10 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
         }
         fs::rename(&new_path, dir.join(MASTER_KEY_FILE))?;
         fs::File::open(dir)?.sync_all()?;
-        done.push(format!("master key is now {new_id}; {} keys re-wrapped; the old master key was destroyed", updated.len()));
+        done.push(format!(
+            "master key is now {new_id}; {} keys re-wrapped; the old master key was destroyed",
+            updated.len()
+        ));
     }
     Ok(done)
 }

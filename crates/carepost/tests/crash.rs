@@ -23,6 +23,9 @@ const CONNECTIONS: usize = 8;
 /// Kill once this many messages reached the sink (delivery is then under way).
 const KILL_AFTER_DELIVERED: usize = 25;
 const SENDER: &str = "lab@clinic.test";
+/// Seconds to wait after the restart for every message to arrive (override with
+/// CAREPOST_CRASH_WAIT_SECS, e.g. to outlast a delivery lease).
+const DEFAULT_WAIT_SECS: u64 = 180;
 const RCPT: &str = "archive@dest.test";
 
 /// id -> number of complete copies at the sink.
@@ -127,10 +130,19 @@ fn kill_9_while_delivering_loses_nothing_and_duplicates_at_most_what_was_in_flig
     }
 
     // Phase 3: wait (bounded) until every message arrived, then let stragglers settle.
-    let arrived = poll_for(Duration::from_secs(180), Duration::from_millis(250), || {
-        let counts = sink_counts(&peer);
-        all.iter().all(|id| counts.contains_key(id)).then_some(())
-    });
+    let wait_secs = std::env::var("CAREPOST_CRASH_WAIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_WAIT_SECS);
+    let restarted = Instant::now();
+    let arrived = poll_for(
+        Duration::from_secs(wait_secs),
+        Duration::from_millis(250),
+        || {
+            let counts = sink_counts(&peer);
+            all.iter().all(|id| counts.contains_key(id)).then_some(())
+        },
+    );
     if arrived.is_some() {
         // Whatever is still queued (e.g. a copy whose 250 was lost at the kill) goes out now.
         let _ = poll_for(Duration::from_secs(60), Duration::from_millis(500), || {
@@ -144,19 +156,27 @@ fn kill_9_while_delivering_loses_nothing_and_duplicates_at_most_what_was_in_flig
     let duplicates: usize = counts.values().map(|n| n - 1).sum();
     let in_flight_total = deliveries + submissions;
     let incomplete = peer.messages().iter().filter(|m| !m.is_complete()).count();
+    let mut by_status = BTreeMap::new();
+    for st in support::statuses(&cp.queue_json()) {
+        *by_status.entry(st).or_insert(0usize) += 1;
+    }
     println!(
         "crash test: {TOTAL} messages over {CONNECTIONS} connections; kill -9 after {:.1} s with \
          {delivered_at_kill} delivered; {} accepted before the kill, {} resubmitted; in flight at the \
          kill: {deliveries} delivery + {submissions} submission connections = {in_flight_total}; \
-         LOSS = {}, DUPLICATES = {duplicates}; truncated transfers at the sink: {incomplete}",
+         LOSS = {}, DUPLICATES = {duplicates} (after waiting {:.0} s of at most {wait_secs} s); \
+         truncated transfers at the sink: {incomplete}; carepost queue by status: {by_status:?}",
         killed_after.as_secs_f64(),
         accepted_before.len(),
         rest.len(),
         lost.len(),
+        restarted.elapsed().as_secs_f64(),
     );
     assert!(
         lost.is_empty(),
-        "{} accepted message(s) never arrived, e.g. {:?}\n{}\n{}",
+        "{} accepted message(s) did not arrive within {wait_secs} s of the restart, e.g. {:?}; \
+         carepost queue by status: {by_status:?} (copies still `delivering` were claimed by the \
+         killed process and wait for their lease to run out)\n{}\n{}",
         lost.len(),
         lost.iter().take(5).collect::<Vec<_>>(),
         peer.describe()

@@ -37,8 +37,13 @@ impl MasterKey {
     /// A fresh random master key with a new id.
     pub fn generate() -> Result<Self, CryptoError> {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
-        SystemRandom::new().fill(key.as_mut()).map_err(|_| CryptoError::Rng)?;
-        Ok(Self { id: new_key_id("mk")?, key })
+        SystemRandom::new()
+            .fill(key.as_mut())
+            .map_err(|_| CryptoError::Rng)?;
+        Ok(Self {
+            id: new_key_id("mk")?,
+            key,
+        })
     }
 
     /// The key id.
@@ -72,10 +77,13 @@ impl MasterKey {
                 return Err(CryptoError::BadMasterKey("unsupported version"));
             }
         }
-        let id = id.filter(|i| valid_key_id(i)).ok_or(CryptoError::BadMasterKey("missing id"))?;
+        let id = id
+            .filter(|i| valid_key_id(i))
+            .ok_or(CryptoError::BadMasterKey("missing id"))?;
         let key_hex = key_hex.ok_or(CryptoError::BadMasterKey("missing key"))?;
         let bytes = Zeroizing::new(
-            hex::decode(key_hex.as_bytes()).map_err(|_| CryptoError::BadMasterKey("key is not hex"))?,
+            hex::decode(key_hex.as_bytes())
+                .map_err(|_| CryptoError::BadMasterKey("key is not hex"))?,
         );
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         if bytes.len() != KEY_LEN {
@@ -138,9 +146,15 @@ impl fmt::Debug for KeyRing {
 impl KeyRing {
     /// A ring whose active master key is `master`.
     pub fn new(master: MasterKey) -> Self {
-        let mut inner = Inner { active_master: master.id.clone(), ..Inner::default() };
+        let mut inner = Inner {
+            active_master: master.id.clone(),
+            ..Inner::default()
+        };
         inner.masters.insert(master.id, master.key);
-        Self { inner: RwLock::new(inner), rng: SystemRandom::new() }
+        Self {
+            inner: RwLock::new(inner),
+            rng: SystemRandom::new(),
+        }
     }
 
     /// Add a master key. With `make_active`, new wrappings use it (master rotation).
@@ -150,6 +164,11 @@ impl KeyRing {
             inner.active_master = master.id.clone();
         }
         inner.masters.insert(master.id, master.key);
+    }
+
+    /// True if the ring holds the master key with this id.
+    pub fn has_master(&self, id: &str) -> bool {
+        self.read().masters.contains_key(id)
     }
 
     /// The id of the master key used for new wrappings.
@@ -170,7 +189,13 @@ impl KeyRing {
     /// Wrap opaque key material (e.g. a DKIM PKCS#8 key) for storage and load it.
     pub fn wrap_material(&self, tenant: TenantId, material: &[u8]) -> Result<NewKey, CryptoError> {
         let key = self.wrap_new(tenant, material, "km")?;
-        self.insert(key.id.clone(), tenant, KeyKind::Material, Zeroizing::new(material.to_vec()), false);
+        self.insert(
+            key.id.clone(),
+            tenant,
+            KeyKind::Material,
+            Zeroizing::new(material.to_vec()),
+            false,
+        );
         Ok(key)
     }
 
@@ -217,7 +242,12 @@ impl KeyRing {
             .ok_or_else(|| CryptoError::UnknownKey(inner.active_master.clone()))?;
         let mut out = Vec::with_capacity(inner.keys.len());
         for (id, key) in &inner.keys {
-            let wrapped = seal_raw(&self.rng, master.as_ref(), &key_wrap_aad(id, key.tenant), &key.secret)?;
+            let wrapped = seal_raw(
+                &self.rng,
+                master.as_ref(),
+                &key_wrap_aad(id, key.tenant),
+                &key.secret,
+            )?;
             out.push((id.clone(), wrapped));
         }
         out.sort();
@@ -226,18 +256,38 @@ impl KeyRing {
 
     /// Seal `plaintext` for `tenant` with a fresh data key. `aad` binds the object to its
     /// place (e.g. a message id) and must be given again to open it.
-    pub fn seal(&self, tenant: TenantId, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    pub fn seal(
+        &self,
+        tenant: TenantId,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
         let inner = self.read();
-        let key_id = inner.active_data.get(&tenant).ok_or(CryptoError::NoActiveKey)?;
-        let tenant_key = inner.keys.get(key_id).ok_or_else(|| CryptoError::UnknownKey(key_id.clone()))?;
+        let key_id = inner
+            .active_data
+            .get(&tenant)
+            .ok_or(CryptoError::NoActiveKey)?;
+        let tenant_key = inner
+            .keys
+            .get(key_id)
+            .ok_or_else(|| CryptoError::UnknownKey(key_id.clone()))?;
 
         let mut dek = Zeroizing::new([0u8; KEY_LEN]);
         self.rng.fill(dek.as_mut()).map_err(|_| CryptoError::Rng)?;
-        let wrapped_dek = seal_raw(&self.rng, &tenant_key.secret, &dek_wrap_aad(key_id, aad), dek.as_ref())?;
+        let wrapped_dek = seal_raw(
+            &self.rng,
+            &tenant_key.secret,
+            &dek_wrap_aad(key_id, aad),
+            dek.as_ref(),
+        )?;
 
-        let id_len = u8::try_from(key_id.len()).map_err(|_| CryptoError::Malformed("key id too long"))?;
-        let wrapped_len = u16::try_from(wrapped_dek.len()).map_err(|_| CryptoError::Malformed("wrapped key too long"))?;
-        let mut out = Vec::with_capacity(8 + key_id.len() + wrapped_dek.len() + NONCE_LEN + plaintext.len() + TAG_LEN);
+        let id_len =
+            u8::try_from(key_id.len()).map_err(|_| CryptoError::Malformed("key id too long"))?;
+        let wrapped_len = u16::try_from(wrapped_dek.len())
+            .map_err(|_| CryptoError::Malformed("wrapped key too long"))?;
+        let mut out = Vec::with_capacity(
+            8 + key_id.len() + wrapped_dek.len() + NONCE_LEN + plaintext.len() + TAG_LEN,
+        );
         out.extend_from_slice(OBJECT_MAGIC);
         out.push(id_len);
         out.extend_from_slice(key_id.as_bytes());
@@ -255,7 +305,11 @@ impl KeyRing {
         let key = aead_key(dek.as_ref())?;
         let (_, body) = out.split_at_mut(body_start);
         let tag = key
-            .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(&object_aad), body)
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(&object_aad),
+                body,
+            )
             .map_err(|_| CryptoError::Integrity)?;
         out.extend_from_slice(tag.as_ref());
         Ok(out)
@@ -270,12 +324,17 @@ impl KeyRing {
             .get(parsed.key_id)
             .filter(|k| k.kind == KeyKind::TenantData)
             .ok_or_else(|| CryptoError::UnknownKey(parsed.key_id.to_string()))?;
-        let dek = open_raw(&tenant_key.secret, &dek_wrap_aad(parsed.key_id, aad), parsed.wrapped_dek)?;
+        let dek = open_raw(
+            &tenant_key.secret,
+            &dek_wrap_aad(parsed.key_id, aad),
+            parsed.wrapped_dek,
+        )?;
         drop(inner);
 
         let object_aad = object_aad(aad, parsed.header);
         let key = aead_key(&dek)?;
-        let nonce = Nonce::try_assume_unique_for_key(parsed.nonce).map_err(|_| CryptoError::Malformed("nonce"))?;
+        let nonce = Nonce::try_assume_unique_for_key(parsed.nonce)
+            .map_err(|_| CryptoError::Malformed("nonce"))?;
         let mut buf = Zeroizing::new(parsed.ciphertext.to_vec());
         let plain_len = key
             .open_in_place(nonce, Aad::from(&object_aad), buf.as_mut_slice())
@@ -285,23 +344,51 @@ impl KeyRing {
         Ok(buf)
     }
 
-    fn wrap_new(&self, tenant: TenantId, secret: &[u8], prefix: &str) -> Result<NewKey, CryptoError> {
+    fn wrap_new(
+        &self,
+        tenant: TenantId,
+        secret: &[u8],
+        prefix: &str,
+    ) -> Result<NewKey, CryptoError> {
         let id = new_key_id(prefix)?;
         let inner = self.read();
         let master = inner
             .masters
             .get(&inner.active_master)
             .ok_or_else(|| CryptoError::UnknownKey(inner.active_master.clone()))?;
-        let wrapped = seal_raw(&self.rng, master.as_ref(), &key_wrap_aad(&id, tenant), secret)?;
-        Ok(NewKey { id, wrapped, wrapping_key_id: inner.active_master.clone() })
+        let wrapped = seal_raw(
+            &self.rng,
+            master.as_ref(),
+            &key_wrap_aad(&id, tenant),
+            secret,
+        )?;
+        Ok(NewKey {
+            id,
+            wrapped,
+            wrapping_key_id: inner.active_master.clone(),
+        })
     }
 
-    fn insert(&self, id: String, tenant: TenantId, kind: KeyKind, secret: Zeroizing<Vec<u8>>, active: bool) {
+    fn insert(
+        &self,
+        id: String,
+        tenant: TenantId,
+        kind: KeyKind,
+        secret: Zeroizing<Vec<u8>>,
+        active: bool,
+    ) {
         let mut inner = self.write();
         if active && kind == KeyKind::TenantData {
             inner.active_data.insert(tenant, id.clone());
         }
-        inner.keys.insert(id, LoadedKey { tenant, kind, secret });
+        inner.keys.insert(
+            id,
+            LoadedKey {
+                tenant,
+                kind,
+                secret,
+            },
+        );
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
@@ -329,13 +416,18 @@ struct ParsedObject<'a> {
 }
 
 fn parse_object(sealed: &[u8]) -> Result<ParsedObject<'_>, CryptoError> {
-    let rest = sealed.strip_prefix(OBJECT_MAGIC.as_slice()).ok_or(CryptoError::Malformed("bad magic"))?;
-    let (&id_len, rest) = rest.split_first().ok_or(CryptoError::Malformed("truncated"))?;
+    let rest = sealed
+        .strip_prefix(OBJECT_MAGIC.as_slice())
+        .ok_or(CryptoError::Malformed("bad magic"))?;
+    let (&id_len, rest) = rest
+        .split_first()
+        .ok_or(CryptoError::Malformed("truncated"))?;
     let id_len = usize::from(id_len);
     if rest.len() < id_len + 2 {
         return Err(CryptoError::Malformed("truncated"));
     }
-    let key_id = std::str::from_utf8(&rest[..id_len]).map_err(|_| CryptoError::Malformed("key id"))?;
+    let key_id =
+        std::str::from_utf8(&rest[..id_len]).map_err(|_| CryptoError::Malformed("key id"))?;
     let wrapped_len = usize::from(u16::from_be_bytes([rest[id_len], rest[id_len + 1]]));
     let rest = &rest[id_len + 2..];
     if rest.len() < wrapped_len + NONCE_LEN + TAG_LEN {
@@ -358,7 +450,12 @@ fn aead_key(bytes: &[u8]) -> Result<LessSafeKey, CryptoError> {
 }
 
 /// nonce || ciphertext || tag, under `key`.
-fn seal_raw(rng: &SystemRandom, key: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+fn seal_raw(
+    rng: &SystemRandom,
+    key: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
     let key = aead_key(key)?;
     let mut nonce = [0u8; NONCE_LEN];
     rng.fill(&mut nonce).map_err(|_| CryptoError::Rng)?;
@@ -366,7 +463,11 @@ fn seal_raw(rng: &SystemRandom, key: &[u8], aad: &[u8], plaintext: &[u8]) -> Res
     out.extend_from_slice(&nonce);
     out.extend_from_slice(plaintext);
     let tag = key
-        .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut out[NONCE_LEN..])
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(aad),
+            &mut out[NONCE_LEN..],
+        )
         .map_err(|_| CryptoError::Integrity)?;
     out.extend_from_slice(tag.as_ref());
     Ok(out)
@@ -377,7 +478,8 @@ fn open_raw(key: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>,
         return Err(CryptoError::Malformed("truncated"));
     }
     let key = aead_key(key)?;
-    let nonce = Nonce::try_assume_unique_for_key(&sealed[..NONCE_LEN]).map_err(|_| CryptoError::Malformed("nonce"))?;
+    let nonce = Nonce::try_assume_unique_for_key(&sealed[..NONCE_LEN])
+        .map_err(|_| CryptoError::Malformed("nonce"))?;
     let mut buf = Zeroizing::new(sealed[NONCE_LEN..].to_vec());
     let len = key
         .open_in_place(nonce, Aad::from(aad), buf.as_mut_slice())
@@ -402,7 +504,9 @@ fn object_aad(aad: &[u8], header: &[u8]) -> Vec<u8> {
 
 fn new_key_id(prefix: &str) -> Result<String, CryptoError> {
     let mut raw = [0u8; 8];
-    SystemRandom::new().fill(&mut raw).map_err(|_| CryptoError::Rng)?;
+    SystemRandom::new()
+        .fill(&mut raw)
+        .map_err(|_| CryptoError::Rng)?;
     Ok(format!("{prefix}-{}", hex::encode(raw)))
 }
 
@@ -427,7 +531,10 @@ mod tests {
         let canary = b"CANARY-123-45-6789 diagnosis";
         let sealed = ring.seal(tenant, b"msg-1", canary).expect("seal");
         assert!(!sealed.windows(canary.len()).any(|w| w == canary));
-        assert_eq!(ring.open(b"msg-1", &sealed).expect("open").as_slice(), canary);
+        assert_eq!(
+            ring.open(b"msg-1", &sealed).expect("open").as_slice(),
+            canary
+        );
     }
 
     #[test]
@@ -458,7 +565,18 @@ mod tests {
         };
         // A second process with only the stored forms can open the object.
         let other = KeyRing::new(MasterKey::generate().expect("rng"));
-        assert!(other.load(&key.id, tenant, KeyKind::TenantData, &key.wrapped, &key.wrapping_key_id, true).is_err());
+        assert!(
+            other
+                .load(
+                    &key.id,
+                    tenant,
+                    KeyKind::TenantData,
+                    &key.wrapped,
+                    &key.wrapping_key_id,
+                    true
+                )
+                .is_err()
+        );
 
         // Master rotation: add a new master, rewrap, and a fresh ring with only the new
         // master opens the old object.
@@ -469,7 +587,14 @@ mod tests {
         let fresh = KeyRing::new(new_master_copy);
         for (id, wrapped) in rewrapped {
             fresh
-                .load(&id, tenant, KeyKind::TenantData, &wrapped, &fresh.active_master_id(), true)
+                .load(
+                    &id,
+                    tenant,
+                    KeyKind::TenantData,
+                    &wrapped,
+                    &fresh.active_master_id(),
+                    true,
+                )
                 .expect("load rewrapped");
         }
         assert_eq!(fresh.open(b"a", &sealed).expect("open").as_slice(), b"body");
@@ -496,7 +621,7 @@ mod tests {
         // Rewrite the key id in the header to tenant 2's key: must not open.
         let id1 = sealed_key_id(&sealed).expect("id");
         assert_eq!(id1.len(), k2.id.len());
-        let mut forged = sealed.clone();
+        let mut forged = sealed;
         forged[5..5 + id1.len()].copy_from_slice(k2.id.as_bytes());
         assert!(ring.open(b"m", &forged).is_err());
     }
@@ -504,7 +629,10 @@ mod tests {
     #[test]
     fn sealing_without_a_tenant_key_is_refused() {
         let ring = KeyRing::new(MasterKey::generate().expect("rng"));
-        assert_eq!(ring.seal(TenantId::new(), b"", b"x"), Err(CryptoError::NoActiveKey));
+        assert_eq!(
+            ring.seal(TenantId::new(), b"", b"x"),
+            Err(CryptoError::NoActiveKey)
+        );
     }
 
     #[test]
@@ -512,7 +640,10 @@ mod tests {
         assert!(MasterKey::from_text("id=mk-1\nkey=zz\n").is_err());
         assert!(MasterKey::from_text("key=00\n").is_err());
         assert!(MasterKey::from_text(&format!("id=mk-1\nkey={}\n", "00".repeat(31))).is_err());
-        assert!(MasterKey::from_text(&format!("version=2\nid=mk-1\nkey={}\n", "00".repeat(32))).is_err());
+        assert!(
+            MasterKey::from_text(&format!("version=2\nid=mk-1\nkey={}\n", "00".repeat(32)))
+                .is_err()
+        );
         assert!(format!("{:?}", MasterKey::generate().expect("rng")).starts_with("MasterKey(mk-"));
     }
 }

@@ -148,7 +148,9 @@ fn valid_local(local: &str) -> bool {
         return false;
     }
     local.chars().all(|c| {
-        c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c) || (!c.is_ascii() && !c.is_control())
+        c.is_ascii_alphanumeric()
+            || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+            || (!c.is_ascii() && !c.is_control())
     })
 }
 
@@ -214,7 +216,10 @@ mod tests {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
         }
         let long_local = format!("{}@example.org", "a".repeat(65));
-        assert_eq!(EmailAddress::parse(&long_local), Err(AddressError::LocalTooLong));
+        assert_eq!(
+            EmailAddress::parse(&long_local),
+            Err(AddressError::LocalTooLong)
+        );
     }
 
     #[test]

@@ -22,11 +22,17 @@ impl Timestamp {
     }
     /// This time plus a duration (saturating).
     pub fn plus(self, d: Duration) -> Self {
-        Self(self.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+        Self(
+            self.0
+                .saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        )
     }
     /// This time minus a duration (saturating).
     pub fn minus(self, d: Duration) -> Self {
-        Self(self.0.saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+        Self(
+            self.0
+                .saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        )
     }
     /// The duration from `earlier` to `self`, zero if `earlier` is later.
     pub fn since(self, earlier: Timestamp) -> Duration {
@@ -89,7 +95,10 @@ mod tests {
         let t = Timestamp::from_millis(1_796_000_000_000);
         assert!(t.to_rfc3339().starts_with("2026-"));
         assert!(t.to_rfc5322().ends_with("+0000"));
-        assert_eq!(t.plus(Duration::from_secs(1)).since(t), Duration::from_secs(1));
+        assert_eq!(
+            t.plus(Duration::from_secs(1)).since(t),
+            Duration::from_secs(1)
+        );
         assert_eq!(t.since(t.plus(Duration::from_secs(1))), Duration::ZERO);
     }
 }

@@ -123,7 +123,13 @@ impl Intake {
         clock: Arc<dyn Clock>,
         config: IntakeConfig,
     ) -> Self {
-        Self { store, keys, clock, config, on_enqueued: None }
+        Self {
+            store,
+            keys,
+            clock,
+            config,
+            on_enqueued: None,
+        }
     }
 
     /// Call `f` after every committed message (the binary wakes the delivery worker).
@@ -159,8 +165,8 @@ impl Intake {
             id,
             at: now,
         };
-        let prepared = prepare(&submission.data, &trace)
-            .map_err(|e| IntakeError::Permanent(e.to_string()))?;
+        let prepared =
+            prepare(&submission.data, &trace).map_err(|e| IntakeError::Permanent(e.to_string()))?;
         let body_sha256 = hex::encode(Sha256::digest(&submission.data));
         let sealed = self
             .keys
@@ -196,13 +202,20 @@ impl Intake {
         };
         let count = recipients.len();
         self.store
-            .enqueue(NewMessage { record, sealed_body: sealed, recipients })
+            .enqueue(NewMessage {
+                record,
+                sealed_body: sealed,
+                recipients,
+            })
             .await
             .map_err(|e| IntakeError::Temporary(e.to_string()))?;
         tracing::info!(queue_id = %id, recipients = count, size = submission.data.len(), "message queued");
         if let Some(f) = &self.on_enqueued {
             f();
         }
-        Ok(Accepted { message_id: id, recipients: recipient_ids })
+        Ok(Accepted {
+            message_id: id,
+            recipients: recipient_ids,
+        })
     }
 }

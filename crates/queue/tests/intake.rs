@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crypto::{KeyRing, MasterKey};
-use model::{EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock, TenantId};
+use model::{
+    EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock, TenantId,
+};
 use queue::{Intake, IntakeConfig, IntakeError, Submission};
 use storage::{RecipientFilter, SharedStore};
 
@@ -13,12 +15,18 @@ const CANARY: &str = "CANARY-7f3a-SSN-078-05-1120";
 async fn setup() -> (tempfile::TempDir, SharedStore, Arc<KeyRing>, TenantId) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store: SharedStore = Arc::new(
-        storage_sqlite::SqliteStore::open(&dir.path().join("q.db")).await.expect("open"),
+        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
+            .await
+            .expect("open"),
     );
     let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
     let tenant = TenantId::new();
     store
-        .create_tenant(&storage::Tenant { id: tenant, name: "Clinic".into(), created: model::Timestamp::from_millis(0) })
+        .create_tenant(&storage::Tenant {
+            id: tenant,
+            name: "Clinic".into(),
+            created: model::Timestamp::from_millis(0),
+        })
         .await
         .expect("tenant");
     keys.generate_tenant_key(tenant).expect("tenant key");
@@ -28,12 +36,17 @@ async fn setup() -> (tempfile::TempDir, SharedStore, Arc<KeyRing>, TenantId) {
 fn submission(tenant: TenantId, data: &str, rcpts: &[&str]) -> Submission {
     Submission {
         tenant,
-        principal: Principal::Device { name: "scanner".into() },
+        principal: Principal::Device {
+            name: "scanner".into(),
+        },
         channel: SubmissionChannel::SmtpStarttls,
         client_ip: "127.0.0.1".into(),
         helo: "scanner.local".into(),
         envelope_from: Some(EmailAddress::parse("scanner@clinic.test").expect("addr")),
-        recipients: rcpts.iter().map(|r| EmailAddress::parse(r).expect("addr")).collect(),
+        recipients: rcpts
+            .iter()
+            .map(|r| EmailAddress::parse(r).expect("addr"))
+            .collect(),
         data: data.as_bytes().to_vec(),
         priority: None,
     }
@@ -44,10 +57,15 @@ async fn accepted_message_is_sealed_and_every_copy_is_queued() {
     let (_dir, store, keys, tenant) = setup().await;
     let woken = Arc::new(AtomicUsize::new(0));
     let w = woken.clone();
-    let intake = Intake::new(store.clone(), keys.clone(), Arc::new(SystemClock), IntakeConfig::default())
-        .with_wakeup(move || {
-            w.fetch_add(1, Ordering::SeqCst);
-        });
+    let intake = Intake::new(
+        store.clone(),
+        keys.clone(),
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    )
+    .with_wakeup(move || {
+        w.fetch_add(1, Ordering::SeqCst);
+    });
     let data = format!("From: scanner@clinic.test\r\nSubject: {CANARY}\r\n\r\nbody {CANARY}\r\n");
     let accepted = intake
         .accept(submission(tenant, &data, &["a@one.test", "b@two.test"]))
@@ -61,14 +79,22 @@ async fn accepted_message_is_sealed_and_every_copy_is_queued() {
     assert_eq!(record.priority, Priority::Clinical);
     assert_eq!(record.size, data.len() as u64);
     let sealed = store.message_body(accepted.message_id).await.expect("body");
-    assert!(!sealed.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()), "stored body must be sealed");
-    let opened = keys.open(accepted.message_id.0.as_bytes(), &sealed).expect("open");
+    assert!(
+        !sealed.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),
+        "stored body must be sealed"
+    );
+    let opened = keys
+        .open(accepted.message_id.0.as_bytes(), &sealed)
+        .expect("open");
     let text = String::from_utf8(opened.to_vec()).expect("utf8");
     assert!(text.starts_with("Received: from scanner.local"));
     assert!(text.contains(CANARY));
 
     let copies = store
-        .list_recipients(&RecipientFilter { message: Some(accepted.message_id), ..Default::default() })
+        .list_recipients(&RecipientFilter {
+            message: Some(accepted.message_id),
+            ..Default::default()
+        })
         .await
         .expect("list");
     assert_eq!(copies.len(), 2);
@@ -78,27 +104,55 @@ async fn accepted_message_is_sealed_and_every_copy_is_queued() {
 #[tokio::test]
 async fn bad_submissions_are_refused_and_nothing_is_queued() {
     let (_dir, store, keys, tenant) = setup().await;
-    let intake = Intake::new(store.clone(), keys, Arc::new(SystemClock), IntakeConfig::default());
-    let no_from = intake.accept(submission(tenant, "Subject: x\r\n\r\nx\r\n", &["a@b.test"])).await;
+    let intake = Intake::new(
+        store.clone(),
+        keys,
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    );
+    let no_from = intake
+        .accept(submission(tenant, "Subject: x\r\n\r\nx\r\n", &["a@b.test"]))
+        .await;
     assert!(matches!(no_from, Err(IntakeError::Permanent(_))));
-    let no_rcpt = intake.accept(submission(tenant, "From: a@b.test\r\n\r\nx\r\n", &[])).await;
+    let no_rcpt = intake
+        .accept(submission(tenant, "From: a@b.test\r\n\r\nx\r\n", &[]))
+        .await;
     assert!(matches!(no_rcpt, Err(IntakeError::Permanent(_))));
     // A tenant without a data key cannot seal: temporary, so the client retries.
     let other = intake
-        .accept(submission(TenantId::new(), "From: a@b.test\r\n\r\nx\r\n", &["a@b.test"]))
+        .accept(submission(
+            TenantId::new(),
+            "From: a@b.test\r\n\r\nx\r\n",
+            &["a@b.test"],
+        ))
         .await;
     assert!(matches!(other, Err(IntakeError::Temporary(_))));
-    let all = store.list_recipients(&RecipientFilter::default()).await.expect("list");
+    let all = store
+        .list_recipients(&RecipientFilter::default())
+        .await
+        .expect("list");
     assert!(all.is_empty());
 }
 
 #[tokio::test]
 async fn bulk_header_lowers_priority() {
     let (_dir, store, keys, tenant) = setup().await;
-    let intake = Intake::new(store.clone(), keys, Arc::new(SystemClock), IntakeConfig::default());
+    let intake = Intake::new(
+        store.clone(),
+        keys,
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    );
     let a = intake
-        .accept(submission(tenant, "From: a@b.test\r\nPrecedence: bulk\r\n\r\nx\r\n", &["a@b.test"]))
+        .accept(submission(
+            tenant,
+            "From: a@b.test\r\nPrecedence: bulk\r\n\r\nx\r\n",
+            &["a@b.test"],
+        ))
         .await
         .expect("accepted");
-    assert_eq!(store.message(a.message_id).await.expect("m").priority, Priority::Bulk);
+    assert_eq!(
+        store.message(a.message_id).await.expect("m").priority,
+        Priority::Bulk
+    );
 }

@@ -28,7 +28,11 @@ pub struct SubmissionService {
 impl SubmissionService {
     /// A service over the intake path and the user store.
     pub fn new(intake: Arc<Intake>, store: SharedStore) -> Self {
-        Self { intake, store, cache: Mutex::new(HashMap::new()) }
+        Self {
+            intake,
+            store,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     async fn verify(&self, username: &str, secret: &str) -> Option<(SenderIdentity, ApiKeyId)> {
@@ -56,7 +60,10 @@ impl SubmissionService {
         .ok()??;
         let identity = SenderIdentity {
             tenant: user.tenant,
-            principal: Principal::User { user_id: user.id, credential: found.id },
+            principal: Principal::User {
+                user_id: user.id,
+                credential: found.id,
+            },
             allowed_senders: SenderRules::only(user.address.clone()),
             rate_key: format!("user:{}", user.id),
         };
@@ -78,13 +85,21 @@ impl SubmissionHandler for SubmissionService {
         let key = cache_key(username, secret);
         let cached = {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            cache.get(&key).filter(|(_, _, at)| at.elapsed() < AUTH_CACHE_TTL).cloned()
+            cache
+                .get(&key)
+                .filter(|(_, _, at)| at.elapsed() < AUTH_CACHE_TTL)
+                .cloned()
         };
         if let Some((identity, credential, _)) = cached {
             // Re-check that the credential and user are still valid.
             let still_valid = match &identity.principal {
                 Principal::User { user_id, .. } => {
-                    let user_ok = self.store.user(*user_id).await.map(|u| !u.disabled).unwrap_or(false);
+                    let user_ok = self
+                        .store
+                        .user(*user_id)
+                        .await
+                        .map(|u| !u.disabled)
+                        .unwrap_or(false);
                     let cred_ok = self
                         .store
                         .app_passwords(*user_id)
@@ -98,7 +113,10 @@ impl SubmissionHandler for SubmissionService {
             if still_valid {
                 return Some(identity);
             }
-            self.cache.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+            self.cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&key);
             return None;
         }
         let (identity, credential) = self.verify(username, secret).await?;

@@ -136,7 +136,9 @@ impl DeliveryWorker {
             }
         }
         // Let in-flight attempts finish (bounded by the delivery timeouts).
-        let _ = permits.acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(1)).await;
+        let _ = permits
+            .acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(1))
+            .await;
     }
 
     async fn deliver_one(&self, copy: RecipientRecord) {
@@ -153,7 +155,11 @@ impl DeliveryWorker {
         };
         let now = self.clock.now();
         let bounced = matches!(outcome, AttemptOutcome::Bounced { .. });
-        match self.store.complete(copy.id, &self.config.worker_id, &outcome, now).await {
+        match self
+            .store
+            .complete(copy.id, &self.config.worker_id, &outcome, now)
+            .await
+        {
             Ok(()) => {
                 tracing::info!(
                     queue_id = %copy.message,
@@ -176,15 +182,27 @@ impl DeliveryWorker {
     }
 
     async fn attempt(&self, copy: &RecipientRecord) -> Result<AttemptOutcome, String> {
-        let message = self.store.message(copy.message).await.map_err(|e| e.to_string())?;
+        let message = self
+            .store
+            .message(copy.message)
+            .await
+            .map_err(|e| e.to_string())?;
         let now = self.clock.now();
-        if self.config.schedule.gives_up(message.received, message.expires, now) {
+        if self
+            .config
+            .schedule
+            .gives_up(message.received, message.expires, now)
+        {
             return Ok(AttemptOutcome::Bounced {
                 error: "5.4.7 delivery time expired: the message could not be delivered within its lifetime"
                     .to_string(),
             });
         }
-        let sealed = self.store.message_body(copy.message).await.map_err(|e| e.to_string())?;
+        let sealed = self
+            .store
+            .message_body(copy.message)
+            .await
+            .map_err(|e| e.to_string())?;
         let body = self
             .keys
             .open(message.id.0.as_bytes(), &sealed)
@@ -193,7 +211,11 @@ impl DeliveryWorker {
         let data: &[u8] = signed.as_deref().unwrap_or(&body);
         let result = self
             .deliverer
-            .deliver(message.envelope_from.as_ref(), std::slice::from_ref(&copy.address), data)
+            .deliver(
+                message.envelope_from.as_ref(),
+                std::slice::from_ref(&copy.address),
+                data,
+            )
             .await
             .into_iter()
             .next();
@@ -201,14 +223,26 @@ impl DeliveryWorker {
         Ok(match result {
             Some(DeliveryResult::Delivered(tls)) => AttemptOutcome::Delivered { tls },
             Some(DeliveryResult::PermFailure(error)) => AttemptOutcome::Bounced { error },
-            Some(DeliveryResult::NoVerifiedTls(reason)) => AttemptOutcome::AwaitingPortal { reason },
+            Some(DeliveryResult::NoVerifiedTls(reason)) => {
+                AttemptOutcome::AwaitingPortal { reason }
+            }
             Some(DeliveryResult::TempFailure(error)) => {
-                if self.config.schedule.gives_up(message.received, message.expires, now) {
-                    AttemptOutcome::Bounced { error: format!("4.4.7 lifetime expired; last error: {error}") }
+                if self
+                    .config
+                    .schedule
+                    .gives_up(message.received, message.expires, now)
+                {
+                    AttemptOutcome::Bounced {
+                        error: format!("4.4.7 lifetime expired; last error: {error}"),
+                    }
                 } else {
                     let seed = copy.id.0.as_u128() as u64;
                     AttemptOutcome::Deferred {
-                        next_attempt: self.config.schedule.next_attempt_jittered(copy.attempts + 1, now, seed),
+                        next_attempt: self.config.schedule.next_attempt_jittered(
+                            copy.attempts + 1,
+                            now,
+                            seed,
+                        ),
                         error,
                     }
                 }
@@ -226,7 +260,13 @@ impl DeliveryWorker {
         let dkim = self.dkim.as_ref()?;
         let key = self.dkim_key(message.tenant, dkim)?;
         let domain = from_domain(body)?;
-        match dkim::sign(body, &key, domain.as_str(), &dkim.selector, self.clock.now()) {
+        match dkim::sign(
+            body,
+            &key,
+            domain.as_str(),
+            &dkim.selector,
+            self.clock.now(),
+        ) {
             Ok(signed) => Some(signed),
             Err(e) => {
                 tracing::warn!(queue_id = %message.id, error = %e, "DKIM signing failed; sending unsigned");
@@ -248,11 +288,19 @@ impl DeliveryWorker {
     }
 
     async fn send_dsn(&self, copy: &RecipientRecord, outcome: &AttemptOutcome) {
-        let Ok(message) = self.store.message(copy.message).await else { return };
+        let Ok(message) = self.store.message(copy.message).await else {
+            return;
+        };
         // Never answer a bounce with a bounce (RFC 5321 section 6.1: null sender).
-        let Some(sender) = message.envelope_from.clone() else { return };
-        let Ok(sealed) = self.store.message_body(copy.message).await else { return };
-        let Ok(original) = self.keys.open(message.id.0.as_bytes(), &sealed) else { return };
+        let Some(sender) = message.envelope_from.clone() else {
+            return;
+        };
+        let Ok(sealed) = self.store.message_body(copy.message).await else {
+            return;
+        };
+        let Ok(original) = self.keys.open(message.id.0.as_bytes(), &sealed) else {
+            return;
+        };
         let error = match outcome {
             AttemptOutcome::Bounced { error } => error.clone(),
             _ => return,
@@ -287,8 +335,12 @@ impl DeliveryWorker {
             priority: Some(Priority::Clinical),
         };
         match self.intake.accept(submission).await {
-            Ok(a) => tracing::info!(queue_id = %message.id, dsn_id = %a.message_id, "bounce notice queued to the sender"),
-            Err(e) => tracing::error!(queue_id = %message.id, error = %e, "queueing the bounce notice failed"),
+            Ok(a) => {
+                tracing::info!(queue_id = %message.id, dsn_id = %a.message_id, "bounce notice queued to the sender")
+            }
+            Err(e) => {
+                tracing::error!(queue_id = %message.id, error = %e, "queueing the bounce notice failed")
+            }
         }
     }
 }
@@ -296,5 +348,7 @@ impl DeliveryWorker {
 fn from_domain(body: &[u8]) -> Option<Domain> {
     let parsed = mail_parser::MessageParser::default().parse_headers(body)?;
     let addr = parsed.from()?.first()?.address()?;
-    model::EmailAddress::parse(addr).ok().map(|a| a.domain().clone())
+    model::EmailAddress::parse(addr)
+        .ok()
+        .map(|a| a.domain().clone())
 }

@@ -1,0 +1,389 @@
+//! The export format and the offline verifier.
+//!
+//! An export is JSON Lines. Each line is canonical JSON (see `canonical.rs`) of either
+//!
+//! * an event: `{"type":"event", …every field of the event…}`, in `seq` order from 0; or
+//! * a signed tree head: `{"type":"head","key_id":…,"root_hash":…,"signature":…,
+//!   "timestamp":…,"tree_size":…}` (hex root, base64 signature), anywhere in the stream.
+//!
+//! The file must end with a head that covers every event. An event's leaf is the canonical
+//! JSON of its line without the `type` member, so any JCS implementation can recompute it.
+//!
+//! [`verify_export`] recomputes the tree from the events and checks every head against it.
+//! What it trusts: the public keys it is given, SHA-256 and Ed25519. Not the file, not the
+//! database the file came from, not the key ids the file names.
+//!
+//! A cut made exactly after a head leaves a shorter export that is still valid: nothing in
+//! the file can show that more existed. Compare [`VerifyReport::last_size`] (and the root)
+//! with a head obtained independently (a witness, a published checkpoint, the previous
+//! export) to catch that.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use model::Timestamp;
+
+use crate::AuditError;
+use crate::canonical::{parse_strict, write_canonical};
+use crate::event::AuditEvent;
+use crate::head::{
+    SIGNATURE_LEN, SignedTreeHead, TreeHead, TrustedKeys, b64_sig, hex_hash, verify_head,
+};
+use crate::merkle::{EMPTY_ROOT, Hash, MerkleTree, leaf_hash};
+
+/// The longest line the verifier reads; events are far smaller (details are bounded).
+pub const MAX_LINE_LEN: usize = 64 * 1024;
+
+/// What a successful verification establishes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Events read (all covered by a verified head).
+    pub events: u64,
+    /// Signed heads read and verified.
+    pub heads: u64,
+    /// Size of the last (largest) verified head; equals `events`.
+    pub last_size: u64,
+    /// Root of the last verified head.
+    pub last_root: Hash,
+}
+
+/// Why an export does not verify. The first problem in file order is reported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// Some event in `first_seq..=last_seq` is not what the head on line `head_line` signed
+    /// (its content changed, or events were renumbered). With a head after every event the
+    /// range is that one event; otherwise no file content can narrow it further.
+    #[error(
+        "event content changed: an event in seq {first_seq}..={last_seq} does not match the \
+         signed head on line {head_line}"
+    )]
+    ModifiedEvent {
+        /// First event not covered by an earlier verified head.
+        first_seq: u64,
+        /// Last event covered by the failing head.
+        last_seq: u64,
+        /// Line of the failing head.
+        head_line: u64,
+    },
+    /// The event with this sequence number is not in the export.
+    #[error("event {expected_seq} is missing")]
+    MissingEvent {
+        /// The first sequence number that should be there and is not.
+        expected_seq: u64,
+    },
+    /// The event on `line` repeats an earlier sequence number or comes before an event that
+    /// should precede it.
+    #[error("event {seq} on line {line} is inserted or out of order")]
+    InsertedOrReordered {
+        /// Its sequence number.
+        seq: u64,
+        /// Its line.
+        line: u64,
+    },
+    /// The export does not end with a signed head covering every event.
+    #[error("truncated: {events} events but signed heads cover only {covered}")]
+    Truncated {
+        /// Events read.
+        events: u64,
+        /// Events covered by the largest verified head.
+        covered: u64,
+    },
+    /// A head is signed by a key that is not among the trusted keys.
+    #[error("head on line {line} is signed by unknown key {key_id}")]
+    UnknownSigningKey {
+        /// The key id the head names (16 hex digits).
+        key_id: String,
+        /// Its line.
+        line: u64,
+    },
+    /// A head names a trusted key but its signature does not verify.
+    #[error("head on line {line} has a bad signature")]
+    BadSignature {
+        /// Its line.
+        line: u64,
+    },
+    /// A correctly signed head disagrees with an earlier verified head of this export about
+    /// events both cover: the signer signed two histories (key compromise or a split view).
+    #[error("head on line {line} (size {tree_size}) contradicts an earlier signed head")]
+    ForkedHead {
+        /// Its line.
+        line: u64,
+        /// Its size.
+        tree_size: u64,
+    },
+    /// A line that is not a valid event or head.
+    #[error("line {line} is malformed: {reason}")]
+    Malformed {
+        /// The line (from 1).
+        line: u64,
+        /// Which rule it breaks (never the line's content).
+        reason: String,
+    },
+}
+
+/// The export line for an event (validated first).
+pub fn event_line(event: &AuditEvent) -> Result<String, AuditError> {
+    event.validate()?;
+    let mut value = serde_json::to_value(event)
+        .map_err(|_| AuditError::InvalidEvent("cannot be represented as JSON".into()))?;
+    if let Value::Object(map) = &mut value {
+        map.insert("type".into(), Value::from("event"));
+    }
+    canonical_text(&value)
+}
+
+/// The export line for a signed tree head.
+pub fn head_line(sth: &SignedTreeHead) -> String {
+    let line = HeadLine {
+        tree_size: sth.head.tree_size,
+        root_hash: sth.head.root_hash,
+        timestamp: sth.head.timestamp,
+        key_id: sth.head.key_id.clone(),
+        signature: sth.signature,
+    };
+    let mut value = match serde_json::to_value(&line) {
+        Ok(v) => v,
+        // Invariant: HeadLine holds only integers and strings, which always serialize.
+        Err(_) => unreachable!("a head always serializes"),
+    };
+    if let Value::Object(map) = &mut value {
+        map.insert("type".into(), Value::from("head"));
+    }
+    match canonical_text(&value) {
+        Ok(text) => text,
+        Err(_) => unreachable!("a head has no floating point numbers"),
+    }
+}
+
+/// Verify an export, line by line, trusting only `trusted` signer keys.
+///
+/// `lines` are the lines of the file without their line terminators. Memory is one leaf
+/// hash per event (64 bytes with the tree's inner nodes).
+pub fn verify_export<I, S>(lines: I, trusted: &TrustedKeys) -> Result<VerifyReport, VerifyError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut lines = lines.into_iter().zip(1u64..).peekable();
+    let mut tree = MerkleTree::new();
+    let mut heads = 0u64;
+    let mut covered = 0u64;
+    let mut last_root = EMPTY_ROOT;
+
+    while let Some((text, line)) = lines.next() {
+        let is_last = lines.peek().is_none();
+        let parsed = parse_line(text.as_ref(), line, is_last).map_err(|e| match e {
+            VerifyError::Truncated { .. } => VerifyError::Truncated {
+                events: tree.size(),
+                covered,
+            },
+            other => other,
+        })?;
+        match parsed {
+            Parsed::Event { seq, leaf } => {
+                let expected = tree.size();
+                if seq == expected {
+                    tree.push(leaf);
+                } else if seq < expected {
+                    return Err(VerifyError::InsertedOrReordered { seq, line });
+                } else {
+                    // A gap. If the missing event turns up later it was moved, not deleted.
+                    let later =
+                        lines.any(|(rest, _)| peek_event_seq(rest.as_ref()) == Some(expected));
+                    return Err(if later {
+                        VerifyError::InsertedOrReordered { seq, line }
+                    } else {
+                        VerifyError::MissingEvent {
+                            expected_seq: expected,
+                        }
+                    });
+                }
+            }
+            Parsed::Head(sth) => {
+                verify_head(&sth, trusted).map_err(|e| match e {
+                    AuditError::UnknownKey { key_id } => {
+                        VerifyError::UnknownSigningKey { key_id, line }
+                    }
+                    _ => VerifyError::BadSignature { line },
+                })?;
+                heads += 1;
+                let size = sth.head.tree_size;
+                if size > tree.size() {
+                    return Err(VerifyError::MissingEvent {
+                        expected_seq: tree.size(),
+                    });
+                }
+                let root = tree.root_at(size).map_err(|_| VerifyError::MissingEvent {
+                    expected_seq: tree.size(),
+                })?;
+                if root != sth.head.root_hash {
+                    // Events up to `covered` already matched a signed head; a head that
+                    // disagrees about them contradicts that head, not the events.
+                    return Err(if size <= covered {
+                        VerifyError::ForkedHead {
+                            line,
+                            tree_size: size,
+                        }
+                    } else {
+                        VerifyError::ModifiedEvent {
+                            first_seq: covered,
+                            last_seq: size - 1,
+                            head_line: line,
+                        }
+                    });
+                }
+                if size >= covered {
+                    covered = size;
+                    last_root = root;
+                }
+            }
+        }
+    }
+    if heads == 0 || covered != tree.size() {
+        return Err(VerifyError::Truncated {
+            events: tree.size(),
+            covered,
+        });
+    }
+    Ok(VerifyReport {
+        events: tree.size(),
+        heads,
+        last_size: covered,
+        last_root,
+    })
+}
+
+enum Parsed {
+    Event { seq: u64, leaf: Hash },
+    Head(SignedTreeHead),
+}
+
+/// A head line without its `type`.
+#[derive(serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadLine {
+    tree_size: u64,
+    #[serde(with = "hex_hash")]
+    root_hash: Hash,
+    timestamp: Timestamp,
+    key_id: String,
+    #[serde(with = "b64_sig")]
+    signature: [u8; SIGNATURE_LEN],
+}
+
+fn parse_line(text: &str, line: u64, is_last: bool) -> Result<Parsed, VerifyError> {
+    let malformed = |reason: String| VerifyError::Malformed { line, reason };
+    if text.len() > MAX_LINE_LEN {
+        return Err(malformed(format!("longer than {MAX_LINE_LEN} bytes")));
+    }
+    let value = match parse_strict(text) {
+        Ok(v) => v,
+        // An incomplete last line is what cutting a file mid-line leaves behind. The
+        // caller fills in the counts.
+        Err(e) if is_last && e.is_eof() => {
+            return Err(VerifyError::Truncated {
+                events: 0,
+                covered: 0,
+            });
+        }
+        Err(e) => return Err(malformed(describe(&e))),
+    };
+    let Value::Object(mut map) = value else {
+        return Err(malformed("not a JSON object".into()));
+    };
+    let kind = match map.remove("type") {
+        Some(Value::String(kind)) => kind,
+        _ => return Err(malformed("no \"type\" member".into())),
+    };
+    match kind.as_str() {
+        "event" => parse_event(map).map_err(malformed),
+        "head" => parse_head(map).map_err(malformed),
+        _ => Err(malformed(
+            "\"type\" is neither \"event\" nor \"head\"".into(),
+        )),
+    }
+}
+
+fn parse_event(map: Map<String, Value>) -> Result<Parsed, String> {
+    let value = Value::Object(map);
+    let event = AuditEvent::deserialize(&value).map_err(|e| describe(&e))?;
+    event.validate().map_err(|e| e.to_string())?;
+    // The leaf covers the line as written (minus `type`), not a re-serialization of the
+    // parsed struct, so a verifier in another language computes the same bytes.
+    let mut bytes = Vec::with_capacity(512);
+    write_canonical(&value, &mut bytes).map_err(|_| "floating point number".to_string())?;
+    Ok(Parsed::Event {
+        seq: event.seq,
+        leaf: leaf_hash(&bytes),
+    })
+}
+
+fn parse_head(map: Map<String, Value>) -> Result<Parsed, String> {
+    let line = HeadLine::deserialize(&Value::Object(map)).map_err(|e| describe(&e))?;
+    if line.key_id.len() != 16 || !line.key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("key_id is not 16 hex digits".into());
+    }
+    let head = TreeHead {
+        tree_size: line.tree_size,
+        root_hash: line.root_hash,
+        timestamp: line.timestamp,
+        key_id: line.key_id,
+    };
+    Ok(Parsed::Head(SignedTreeHead {
+        head,
+        signature: line.signature,
+    }))
+}
+
+/// The `seq` of an event line, for the look-ahead after a gap; `None` for anything else.
+fn peek_event_seq(text: &str) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Peek {
+        #[serde(rename = "type")]
+        kind: String,
+        seq: Option<u64>,
+    }
+    let peek: Peek = serde_json::from_str(text).ok()?;
+    if peek.kind == "event" { peek.seq } else { None }
+}
+
+/// A reason for a JSON error that never repeats the line's content (which may be anything,
+/// including PHI someone tried to smuggle in): the error class, column, and only the
+/// messages we wrote ourselves or serde's fixed prefixes.
+fn describe(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    const KNOWN: [&str; 10] = [
+        "duplicate object key",
+        "floating point numbers are not allowed",
+        "unknown event kind",
+        "not 64 hex digits",
+        "signature is not base64",
+        "signature is not 64 bytes",
+        "missing field",
+        "unknown field",
+        "unknown variant",
+        "invalid type",
+    ];
+    let what = KNOWN
+        .iter()
+        .find(|k| msg.starts_with(*k))
+        .copied()
+        .unwrap_or(match e.classify() {
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Eof => "incomplete JSON",
+            _ => "does not match the schema",
+        });
+    if e.column() > 0 {
+        format!("{what} (column {})", e.column())
+    } else {
+        what.to_string()
+    }
+}
+
+fn canonical_text(value: &Value) -> Result<String, AuditError> {
+    let mut out = Vec::with_capacity(512);
+    write_canonical(value, &mut out)
+        .map_err(|_| AuditError::InvalidEvent("contains a floating point number".into()))?;
+    // Canonical output of valid UTF-8 strings is valid UTF-8.
+    String::from_utf8(out).map_err(|_| AuditError::InvalidEvent("not UTF-8".into()))
+}
