@@ -62,7 +62,7 @@ pub(crate) fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), Ca
 }
 
 /// Append the canonical text of an object given as (key, value) pairs in any order.
-fn write_object<'a>(
+pub(crate) fn write_object<'a>(
     members: impl Iterator<Item = (&'a String, &'a Value)>,
     out: &mut Vec<u8>,
 ) -> Result<(), CanonicalError> {
@@ -81,7 +81,7 @@ fn write_object<'a>(
     Ok(())
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     for ch in s.chars() {
         match ch {

@@ -529,7 +529,7 @@ mod tests {
             verify_head(&bad, &trusted),
             Err(AuditError::BadSignature { .. })
         ));
-        let mut bad = sth.clone();
+        let mut bad = sth;
         bad.signature[0] ^= 1;
         assert!(matches!(
             verify_head(&bad, &trusted),
@@ -550,7 +550,7 @@ mod tests {
             })
         );
         // Claiming a trusted key id does not help a foreign key.
-        let mut claimed = sth.clone();
+        let mut claimed = sth;
         claimed.head.key_id = signer.key_id().to_string();
         assert!(matches!(
             verify_head(&claimed, &trusted),

@@ -344,7 +344,7 @@ impl MerkleTree {
     /// RFC recursions ask for is aligned to its largest power of two, so only the incomplete
     /// right edge is recomputed.
     fn subtree(&self, start: u64, len: u64) -> Hash {
-        if len.is_power_of_two() && start % len == 0 {
+        if len.is_power_of_two() && start.is_multiple_of(len) {
             let level = len.trailing_zeros() as usize;
             // Invariant: levels[l] has one entry per complete aligned block of 2^l leaves,
             // and callers stay within the tree (checked by check_size/index checks).
@@ -366,7 +366,7 @@ fn slice(leaves: &[Hash], start: u64, len: u64) -> &[Hash] {
     &leaves[start as usize..(start + len) as usize]
 }
 
-/// PATH(index, D[0:size]) with `subtree(start, len)` giving MTH(D[start:start+len]).
+/// `PATH(index, D[0:size])` with `subtree(start, len)` giving `MTH(D[start:start+len])`.
 fn inclusion_path(index: u64, size: u64, subtree: impl Fn(u64, u64) -> Hash) -> Vec<Hash> {
     let mut path = Vec::with_capacity(64);
     let (mut start, mut len, mut m) = (0, size, index);
@@ -387,7 +387,7 @@ fn inclusion_path(index: u64, size: u64, subtree: impl Fn(u64, u64) -> Hash) -> 
     path
 }
 
-/// SUBPROOF(m, D[0:n], true), or empty when `m` is 0 or `n`.
+/// `SUBPROOF(m, D[0:n], true)`, or empty when `m` is 0 or `n`.
 fn consistency_path(m: u64, n: u64, subtree: impl Fn(u64, u64) -> Hash) -> Vec<Hash> {
     if m == 0 || m == n {
         return Vec::new();

@@ -14,10 +14,12 @@
 //! database the file came from, not the key ids the file names.
 //!
 //! A cut made exactly after a head leaves a shorter export that is still valid: nothing in
-//! the file can show that more existed. Compare [`VerifyReport::last_size`] (and the root)
-//! with a head obtained independently (a witness, a published checkpoint, the previous
-//! export) to catch that.
+//! the file can show that more existed. [`verify_export_against`] checks the export against
+//! a head obtained independently (a witness, a published checkpoint, the previous export)
+//! to catch that.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -93,23 +95,33 @@ pub enum VerifyError {
     UnknownSigningKey {
         /// The key id the head names (16 hex digits).
         key_id: String,
-        /// Its line.
+        /// Its line (0 for the known head of [`verify_export_against`]).
         line: u64,
     },
     /// A head names a trusted key but its signature does not verify.
     #[error("head on line {line} has a bad signature")]
     BadSignature {
-        /// Its line.
+        /// Its line (0 for the known head of [`verify_export_against`]).
         line: u64,
     },
-    /// A correctly signed head disagrees with an earlier verified head of this export about
-    /// events both cover: the signer signed two histories (key compromise or a split view).
-    #[error("head on line {line} (size {tree_size}) contradicts an earlier signed head")]
+    /// A correctly signed head disagrees with an earlier verified head of this export (or,
+    /// on line 0, the known head disagrees with the export) about events both cover: the
+    /// signer signed two histories (key compromise or a split view).
+    #[error("head on line {line} (size {tree_size}) contradicts another signed head")]
     ForkedHead {
-        /// Its line.
+        /// Its line (0 for the known head of [`verify_export_against`]).
         line: u64,
         /// Its size.
         tree_size: u64,
+    },
+    /// The export holds fewer events than a head known from elsewhere
+    /// ([`verify_export_against`]): it was cut, or it predates that head.
+    #[error("export has {events} events but a known head covers {known_size}")]
+    ShorterThanKnownHead {
+        /// The known head's size.
+        known_size: u64,
+        /// Events in the export.
+        events: u64,
     },
     /// A line that is not a valid event or head.
     #[error("line {line} is malformed: {reason}")]
@@ -123,36 +135,29 @@ pub enum VerifyError {
 
 /// The export line for an event (validated first).
 pub fn event_line(event: &AuditEvent) -> Result<String, AuditError> {
-    event.validate()?;
-    let mut value = serde_json::to_value(event)
-        .map_err(|_| AuditError::InvalidEvent("cannot be represented as JSON".into()))?;
-    if let Value::Object(map) = &mut value {
-        map.insert("type".into(), Value::from("event"));
-    }
-    canonical_text(&value)
+    let mut bytes = event.canonical_bytes()?;
+    // `type` sorts after every member of an event ("tenant" is the last), so the canonical
+    // line is the canonical event with the member spliced in before the closing brace.
+    bytes.pop();
+    bytes.extend_from_slice(EVENT_LINE_SUFFIX.as_bytes());
+    // Canonical output of valid UTF-8 strings is valid UTF-8.
+    String::from_utf8(bytes).map_err(|_| AuditError::InvalidEvent("not UTF-8".into()))
 }
+
+/// How every canonical event line ends.
+const EVENT_LINE_SUFFIX: &str = r#","type":"event"}"#;
 
 /// The export line for a signed tree head.
 pub fn head_line(sth: &SignedTreeHead) -> String {
-    let line = HeadLine {
-        tree_size: sth.head.tree_size,
-        root_hash: sth.head.root_hash,
-        timestamp: sth.head.timestamp,
-        key_id: sth.head.key_id.clone(),
-        signature: sth.signature,
-    };
-    let mut value = match serde_json::to_value(&line) {
-        Ok(v) => v,
-        // Invariant: HeadLine holds only integers and strings, which always serialize.
-        Err(_) => unreachable!("a head always serializes"),
-    };
-    if let Value::Object(map) = &mut value {
-        map.insert("type".into(), Value::from("head"));
-    }
-    match canonical_text(&value) {
-        Ok(text) => text,
-        Err(_) => unreachable!("a head has no floating point numbers"),
-    }
+    // Members in key order; the key id is the only free text, escaped as JSON.
+    format!(
+        r#"{{"key_id":{},"root_hash":"{}","signature":"{}","timestamp":{},"tree_size":{},"type":"head"}}"#,
+        Value::from(sth.head.key_id.as_str()),
+        hex::encode(sth.head.root_hash),
+        B64.encode(sth.signature),
+        sth.head.timestamp.as_millis(),
+        sth.head.tree_size,
+    )
 }
 
 /// Verify an export, line by line, trusting only `trusted` signer keys.
@@ -160,6 +165,49 @@ pub fn head_line(sth: &SignedTreeHead) -> String {
 /// `lines` are the lines of the file without their line terminators. Memory is one leaf
 /// hash per event (64 bytes with the tree's inner nodes).
 pub fn verify_export<I, S>(lines: I, trusted: &TrustedKeys) -> Result<VerifyReport, VerifyError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    verify_tree(lines, trusted).map(|(report, _)| report)
+}
+
+/// [`verify_export`], then check the export against a head known from elsewhere (a
+/// witness's last countersigned head, a published checkpoint, the head of the previous
+/// export): the export must contain that head's tree. This is what catches a file cut
+/// exactly after one of its heads, or an export that rewrites history the known head fixed.
+pub fn verify_export_against<I, S>(
+    lines: I,
+    trusted: &TrustedKeys,
+    known: &SignedTreeHead,
+) -> Result<VerifyReport, VerifyError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let (report, tree) = verify_tree(lines, trusted)?;
+    verify_head(known, trusted).map_err(|e| match e {
+        AuditError::UnknownKey { key_id } => VerifyError::UnknownSigningKey { key_id, line: 0 },
+        _ => VerifyError::BadSignature { line: 0 },
+    })?;
+    let size = known.head.tree_size;
+    match tree.root_at(size) {
+        Err(_) => Err(VerifyError::ShorterThanKnownHead {
+            known_size: size,
+            events: report.events,
+        }),
+        Ok(root) if root != known.head.root_hash => Err(VerifyError::ForkedHead {
+            line: 0,
+            tree_size: size,
+        }),
+        Ok(_) => Ok(report),
+    }
+}
+
+fn verify_tree<I, S>(
+    lines: I,
+    trusted: &TrustedKeys,
+) -> Result<(VerifyReport, MerkleTree), VerifyError>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
@@ -208,11 +256,7 @@ where
                 })?;
                 heads += 1;
                 let size = sth.head.tree_size;
-                if size > tree.size() {
-                    return Err(VerifyError::MissingEvent {
-                        expected_seq: tree.size(),
-                    });
-                }
+                // A head counting more events than precede it: the next one is missing.
                 let root = tree.root_at(size).map_err(|_| VerifyError::MissingEvent {
                     expected_seq: tree.size(),
                 })?;
@@ -245,12 +289,13 @@ where
             covered,
         });
     }
-    Ok(VerifyReport {
+    let report = VerifyReport {
         events: tree.size(),
         heads,
         last_size: covered,
         last_root,
-    })
+    };
+    Ok((report, tree))
 }
 
 enum Parsed {
@@ -259,7 +304,7 @@ enum Parsed {
 }
 
 /// A head line without its `type`.
-#[derive(serde::Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HeadLine {
     tree_size: u64,
@@ -276,6 +321,9 @@ fn parse_line(text: &str, line: u64, is_last: bool) -> Result<Parsed, VerifyErro
     if text.len() > MAX_LINE_LEN {
         return Err(malformed(format!("longer than {MAX_LINE_LEN} bytes")));
     }
+    if let Some(parsed) = parse_canonical_event(text) {
+        return Ok(parsed);
+    }
     let value = match parse_strict(text) {
         Ok(v) => v,
         // An incomplete last line is what cutting a file mid-line leaves behind. The
@@ -291,9 +339,8 @@ fn parse_line(text: &str, line: u64, is_last: bool) -> Result<Parsed, VerifyErro
     let Value::Object(mut map) = value else {
         return Err(malformed("not a JSON object".into()));
     };
-    let kind = match map.remove("type") {
-        Some(Value::String(kind)) => kind,
-        _ => return Err(malformed("no \"type\" member".into())),
+    let Some(Value::String(kind)) = map.remove("type") else {
+        return Err(malformed("no \"type\" member".into()));
     };
     match kind.as_str() {
         "event" => parse_event(map).map_err(malformed),
@@ -302,6 +349,24 @@ fn parse_line(text: &str, line: u64, is_last: bool) -> Result<Parsed, VerifyErro
             "\"type\" is neither \"event\" nor \"head\"".into(),
         )),
     }
+}
+
+/// The fast path for a line exactly as [`event_line`] writes it (every line of an honest
+/// export): parse the event straight into its struct and check that its canonical bytes are
+/// the line minus its `type` member. If they are, the general path would compute the same
+/// leaf (canonical text has no duplicate keys and re-canonicalises to itself) and accept
+/// the same event; anything else, including every malformed line, takes the general path.
+fn parse_canonical_event(text: &str) -> Option<Parsed> {
+    let body = text.strip_suffix(EVENT_LINE_SUFFIX)?;
+    let mut candidate = String::with_capacity(body.len() + 1);
+    candidate.push_str(body);
+    candidate.push('}');
+    let event: AuditEvent = serde_json::from_str(&candidate).ok()?;
+    let bytes = event.canonical_bytes().ok()?;
+    (bytes == candidate.as_bytes()).then(|| Parsed::Event {
+        seq: event.seq,
+        leaf: leaf_hash(&bytes),
+    })
 }
 
 fn parse_event(map: Map<String, Value>) -> Result<Parsed, String> {
@@ -378,12 +443,4 @@ fn describe(e: &serde_json::Error) -> String {
     } else {
         what.to_string()
     }
-}
-
-fn canonical_text(value: &Value) -> Result<String, AuditError> {
-    let mut out = Vec::with_capacity(512);
-    write_canonical(value, &mut out)
-        .map_err(|_| AuditError::InvalidEvent("contains a floating point number".into()))?;
-    // Canonical output of valid UTF-8 strings is valid UTF-8.
-    String::from_utf8(out).map_err(|_| AuditError::InvalidEvent("not UTF-8".into()))
 }

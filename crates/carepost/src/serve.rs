@@ -86,6 +86,16 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     } else {
         None
     };
+    // Claims left by this node's previous process (a crash or kill -9) are given back now
+    // rather than after their lease runs out: nothing of that process is still in flight.
+    let node = setup::node_id(&config.data_dir)?;
+    let released = rt
+        .store
+        .release_claims_by_owner_prefix(&format!("{node}-"), rt.clock.now())
+        .await?;
+    if released > 0 {
+        tracing::warn!(copies = released, "released claims left by an earlier run of this node; they will be retried");
+    }
     let worker = Arc::new(DeliveryWorker::new(
         rt.store.clone(),
         rt.keys.clone(),
@@ -93,7 +103,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         intake.clone(),
         rt.clock.clone(),
         WorkerConfig {
-            worker_id: format!("{}-{}", config.hostname, uuid::Uuid::new_v4().simple()),
+            worker_id: format!("{node}-{}", uuid::Uuid::new_v4().simple()),
             concurrency: config.delivery.workers,
             lease: Duration::from_secs(300),
             hostname: config.hostname.clone(),

@@ -135,6 +135,22 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     ))
 }
 
+/// This node's stable id (data_dir/node.id, created on first use): the prefix of every
+/// lease it takes, so a restarted node can recognise its own orphaned claims.
+pub fn node_id(dir: &Path) -> anyhow::Result<String> {
+    let path = dir.join("node.id");
+    if let Ok(text) = fs::read_to_string(&path) {
+        let id = text.trim().to_string();
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Ok(id);
+        }
+        bail!("{} is malformed: delete it to get a new node id", path.display());
+    }
+    let id = format!("node{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    fs::write(&path, format!("{id}\n")).with_context(|| format!("writing {}", path.display()))?;
+    Ok(id)
+}
+
 /// Start-up for commands other than init/serve: the data directory must exist.
 pub async fn open(config: &Config) -> anyhow::Result<Runtime> {
     let dir = &config.data_dir;

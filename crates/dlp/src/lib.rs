@@ -24,9 +24,9 @@
 //! package `drug-named-entity-recognition` 2.0.9 (restricted to entries with a MedlinePlus or NHS
 //! record).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_automata::{Anchored, Input, meta::Regex};
 
 mod rules;
@@ -139,8 +139,11 @@ pub const PHI_THRESHOLD: f32 = 0.5;
 pub struct Scanner {
     pub(crate) patterns: Regex,
     pub(crate) value: Regex,
+    pub(crate) city: Regex,
     pub(crate) keywords: AhoCorasick,
-    pub(crate) meds: AhoCorasick,
+    pub(crate) meds: HashSet<&'static str>,
+    pub(crate) med_max_words: usize,
+    pub(crate) med_first_words: HashSet<&'static str>,
     pub(crate) first_names: HashSet<&'static str>,
     pub(crate) surnames: HashSet<&'static str>,
     pub(crate) icd10: HashSet<&'static str>,
@@ -175,16 +178,18 @@ impl Scanner {
         )
         .expect("built-in patterns are valid (covered by tests)");
         let value = Regex::new(rules::VALUE).expect("built-in value pattern is valid");
+        let city = Regex::new(rules::CITY).expect("built-in city pattern is valid");
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(rules::KEYWORDS.iter().map(|k| k.0))
             .expect("built-in keywords are valid");
-        let meds = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(MEDICATIONS.lines().filter(|l| !l.is_empty()))
-            .expect("medication list is valid");
+        let meds: HashSet<&'static str> =
+            MEDICATIONS.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let med_max_words = meds.iter().map(|m| m.split(' ').count()).max().unwrap_or(1);
+        let med_first_words: HashSet<&'static str> =
+            meds.iter().filter_map(|m| m.split_once(' ').map(|x| x.0)).collect();
         let set = |s: &'static str| {
             s.lines()
                 .map(str::trim)
@@ -194,8 +199,11 @@ impl Scanner {
         Scanner {
             patterns,
             value,
+            city,
             keywords,
             meds,
+            med_max_words,
+            med_first_words,
             first_names: set(FIRST_NAMES),
             surnames: set(SURNAMES),
             icd10: set(ICD10_CODES),
@@ -229,14 +237,20 @@ fn resolve(text: &str, cands: &mut [Cand]) -> ScanResult {
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
+// Kept spans never overlap, so ordered by start they are also ordered by end: one
+    // predecessor/successor check per candidate (O(n log n) overall).
+    let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut kept: Vec<&Cand> = Vec::new();
-    for c in cands.iter() {
+    for (idx, c) in cands.iter().enumerate() {
         if c.start >= c.end || !text.is_char_boundary(c.start) || !text.is_char_boundary(c.end) {
             continue;
         }
-        if kept.iter().any(|k| k.start < c.end && c.start < k.end) {
+        if let Some((_, &(end, _))) = taken.range(..c.end).next_back()
+            && end > c.start
+        {
             continue;
         }
+        taken.insert(c.start, (c.end, idx));
         kept.push(c);
     }
     kept.retain(|c| c.label.is_some());

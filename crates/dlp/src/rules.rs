@@ -1,6 +1,8 @@
 //! Candidate generation and context rules. Everything here works on byte offsets into the text;
 //! `lib.rs` resolves overlaps and converts to code points.
 
+use std::collections::HashSet;
+
 use crate::{Cand, Label, Scanner, anchored};
 
 /// Kinds of unlabelled pattern, in priority order (leftmost-first picks the earlier one at a tie).
@@ -9,6 +11,7 @@ pub(crate) enum Pat {
     Email,
     Url,
     Ipv4,
+    Ipv6,
     Mbi,
     Vin,
     Address,
@@ -28,7 +31,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
     std::sync::LazyLock::new(|| {
         let date: &'static str = Box::leak(
         format!(
-            r"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/\-.]\d{{1,2}}[/\-.](?:\d{{4}}|\d{{2}})|{m}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)? {m}\.?,? \d{{4}}|\d{{1,2}}-{m}-\d{{2,4}}|\d{{1,2}}/\d{{1,2}})\b",
+            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}/[0-9]{{1,2}})(?-u:\b)",
             m = MONTH
         )
         .into_boxed_str(),
@@ -39,30 +42,34 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
             ),
             (Pat::Url, r#"(?:https?://|www\.)[^\s<>"'()\[\]|]+"#),
-            (Pat::Ipv4, r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
+            (Pat::Ipv4, r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)"),
+            (
+                Pat::Ipv6,
+                r"(?-u:\b)[0-9A-Fa-f]{1,4}(?:::?[0-9A-Fa-f]{1,4}){2,7}(?:::)?",
+            ),
             (
                 Pat::Mbi,
-                r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{2}[0-9]{2}\b",
+                r"(?-u:\b)[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{2}[0-9]{2}(?-u:\b)",
             ),
-            (Pat::Vin, r"\b[A-HJ-NPR-Z0-9]{17}\b"),
+            (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"\b\d{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)\b\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}\b)?",
+                r"(?-u:\b)[0-9]{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}(?-u:\b))?",
             ),
             (Pat::Date, date),
-            (Pat::Time, r"\b\d{1,2}:\d{2}(?: ?[AaPp]\.?[Mm]\b\.?)?"),
+            (Pat::Time, r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?: ?[AaPp]\.?[Mm](?-u:\b)\.?)?"),
             (
                 Pat::Age,
-                r"\b(?:\d{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged) \d{2,3})\b",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged) [0-9]{2,3})(?-u:\b)",
             ),
-            (Pat::Ssn, r"\b\d{3}[ .\-]\d{2}[ .\-]\d{4}\b"),
+            (Pat::Ssn, r"(?-u:\b)[0-9]{3}[ .\-][0-9]{2}[ .\-][0-9]{4}(?-u:\b)"),
             (
                 Pat::Phone,
-                r"(?:\+1[ .\-]?|\b1[ .\-])?(?:\(\d{3}\) ?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b",
+                r"(?:\+1[ .\-]?|(?-u:\b)1[ .\-])?(?:\([0-9]{3}\) ?|(?-u:\b)[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}(?-u:\b)",
             ),
-            (Pat::Dea, r"\b[A-Z]{2}\d{7}\b"),
-            (Pat::Icd, r"\b[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?\b"),
-            (Pat::Digits10, r"\b\d{10}\b"),
+            (Pat::Dea, r"(?-u:\b)[A-Z]{2}[0-9]{7}(?-u:\b)"),
+            (Pat::Icd, r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?(?-u:\b)"),
+            (Pat::Digits10, r"(?-u:\b)[0-9]{10}(?-u:\b)"),
         ]
     });
 
@@ -76,6 +83,8 @@ pub(crate) enum Kw {
     Value(Label),
     /// Generic "ID #": member ID near insurance words, else another identifier.
     GenericId,
+    /// A city-level location of the patient ("Approximate location: Austin, TX").
+    City,
     /// Not PHI (order, invoice, ticket, group number, CPT, model...): blocks the value.
     Negative,
 }
@@ -93,6 +102,24 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("hospital number", Kw::Value(Label::Mrn)),
     ("hospital no", Kw::Value(Label::Mrn)),
     ("patient id", Kw::Value(Label::Mrn)),
+    ("pt id", Kw::Value(Label::Mrn)),
+    ("emr id", Kw::Value(Label::Mrn)),
+    ("emr #", Kw::Value(Label::Mrn)),
+    ("ehr id", Kw::Value(Label::Mrn)),
+    ("prescription #", Kw::Value(Label::OtherId)),
+    ("prescription no", Kw::Value(Label::OtherId)),
+    ("csn", Kw::Value(Label::OtherId)),
+    ("visit id", Kw::Value(Label::OtherId)),
+    ("visit #", Kw::Value(Label::OtherId)),
+    ("enter code", Kw::Value(Label::OtherId)),
+    ("enter the code", Kw::Value(Label::OtherId)),
+    ("confirmation code", Kw::Value(Label::OtherId)),
+    ("approximate location", Kw::City),
+    ("location", Kw::City),
+    ("lives in", Kw::City),
+    ("resides in", Kw::City),
+    ("living in", Kw::City),
+    ("city of residence", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     ("chart", Kw::Value(Label::Mrn)),
     ("chart number", Kw::Value(Label::Mrn)),
@@ -324,6 +351,9 @@ const CLOSINGS: &[&str] = &[
 ];
 
 /// Capitalised words that are not names (or that start an organisation or a place).
+static NOT_NAMES_SET: std::sync::LazyLock<HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
 const NOT_NAMES: &[&str] = &[
     "january",
     "february",
@@ -750,23 +780,25 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Whole-word, case-insensitive: does any of `words` occur in `hay`?
 fn has_word(hay: &str, words: &[&str]) -> bool {
+    // Word lists are lowercase; only word starts are tried, and only words whose first byte
+    // matches, so this is close to one pass over `hay`.
     let h = hay.as_bytes();
-    for w in words {
-        let wb = w.as_bytes();
-        if wb.len() > h.len() {
+    for i in 0..h.len() {
+        if i > 0 && is_word_byte(h[i - 1]) && is_word_byte(h[i]) {
             continue;
         }
-        let mut i = 0;
-        while i + wb.len() <= h.len() {
-            if h[i..i + wb.len()].eq_ignore_ascii_case(wb)
-                && (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(wb[0]))
-                && (i + wb.len() == h.len()
-                    || !is_word_byte(h[i + wb.len()])
-                    || !is_word_byte(wb[wb.len() - 1]))
+        let c = h[i].to_ascii_lowercase();
+        for w in words {
+            let wb = w.as_bytes();
+            if wb.first() != Some(&c) || i + wb.len() > h.len() {
+                continue;
+            }
+            let e = i + wb.len();
+            if h[i..e].eq_ignore_ascii_case(wb)
+                && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
             {
                 return true;
             }
-            i += 1;
         }
     }
     false
@@ -834,7 +866,9 @@ struct Doc {
 
 impl Doc {
     fn in_sig(&self, at: usize) -> bool {
-        self.sigs.iter().any(|&(a, b)| a <= at && at < b)
+        // `sigs` is sorted and merged: binary search.
+        let i = self.sigs.partition_point(|&(a, _)| a <= at);
+        i > 0 && at < self.sigs[i - 1].1
     }
 }
 
@@ -843,8 +877,7 @@ fn analyse(text: &str) -> Doc {
     let mut off = 0;
     let mut has_to_org = false;
     let mut has_consumer = false;
-    let mut lines = text.split('\n').peekable();
-    while let Some(line) = lines.next() {
+    for line in text.split('\n') {
         let start = off;
         off += line.len() + 1;
         let t = line.trim().trim_end_matches([',', '!', '.', ':']).trim();
@@ -872,11 +905,46 @@ fn analyse(text: &str) -> Doc {
         }
         let _ = start;
     }
-    if lower_contains_any(text, CONSUMER_MAIL) {
-        has_consumer = true;
+    // Personal mailbox anywhere: look at the domain after each '@'.
+    for (i, _) in text.match_indices('@') {
+        let rest = &text[i + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        if lower_eq_any(rest[..end].trim_end_matches('.'), CONSUMER_MAIL) {
+            has_consumer = true;
+            break;
+        }
     }
-    let business = has_word(text, &["invoice", "purchase order", "shipment", "shipped", "order number", "po number", "quote", "your order", "order confirmation"]);
-    Doc { sigs, internal: has_to_org && !has_consumer, consumer: has_consumer, business }
+    // Merge overlapping signature ranges so `in_sig` can binary-search.
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(sigs.len());
+    for (a, b) in sigs {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let sigs = merged;
+    let business = has_word(
+        text,
+        &[
+            "invoice",
+            "purchase order",
+            "shipment",
+            "shipped",
+            "order number",
+            "po number",
+            "quote",
+            "your order",
+            "order confirmation",
+        ],
+    );
+    Doc {
+        sigs,
+        internal: has_to_org && !has_consumer,
+        consumer: has_consumer,
+        business,
+    }
 }
 
 fn lower_contains_any(hay: &str, needles: &[&str]) -> bool {
@@ -893,8 +961,9 @@ pub(crate) fn collect(s: &Scanner, text: &str) -> Vec<Cand> {
     let mut out = Vec::new();
     keyword_values(s, text, &doc, &mut out);
     patterns(s, text, &doc, &mut out);
-    medications(s, text, &mut out);
-    persons(s, text, &doc, &mut out);
+    let toks = tokens(text);
+    medications(s, text, &toks, &mut out);
+    persons(s, text, &toks, &doc, &mut out);
     out
 }
 
@@ -1058,12 +1127,27 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
         if p >= text.len() {
             continue;
         }
+        if kind == Kw::City {
+            if let Some(ce) = anchored(&s.city, text, p) {
+                let org = kw_text.eq_ignore_ascii_case("location") || doc.in_sig(p);
+                if !org {
+                    let (r, why) = ("address.city", "city-level location of the patient");
+                    push(out, Some(Label::Address), p, ce, 0.8, r, why);
+                }
+            }
+            continue;
+        }
         let Some(ve) = anchored(&s.value, text, p) else {
             continue;
         };
         let mut ve = ve;
         let v = &text[p..ve];
-        if !v.bytes().any(|b| b.is_ascii_digit()) || v.len() < 3 || v.len() > 28 {
+        let code_kw = kw_text.to_ascii_lowercase().ends_with("code");
+        let letters_code = code_kw
+            && (5..=10).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !(v.bytes().any(|b| b.is_ascii_digit()) || letters_code) || v.len() < 3 || v.len() > 28 {
             continue;
         }
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
@@ -1106,6 +1190,7 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 }
             }
             Kw::Value(l) => l,
+            Kw::City => continue,
         };
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
         let (score, rule, reason): (f32, &'static str, &'static str) = match label {
@@ -1267,6 +1352,37 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                     );
                 }
             }
+            Pat::Ipv6 => {
+                let colons = v.bytes().filter(|&b| b == b':').count();
+                if colons >= 3 && (v.contains("::") || colons == 7) {
+                    let lower = v.to_ascii_lowercase();
+                    if lower.starts_with("fe80")
+                        || lower.starts_with("fc")
+                        || lower.starts_with("fd")
+                        || lower == "::1"
+                    {
+                        push(
+                            out,
+                            None,
+                            st,
+                            en,
+                            0.9,
+                            "ip.infra",
+                            "link-local or private IPv6",
+                        );
+                    } else {
+                        push(
+                            out,
+                            Some(Label::Ip),
+                            st,
+                            en,
+                            0.85,
+                            "ip.public",
+                            "public IPv6 address (sign-in/session)",
+                        );
+                    }
+                }
+            }
             Pat::Mbi => push(
                 out,
                 Some(Label::MemberId),
@@ -1295,7 +1411,11 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
                 let at_before = ctx.trim_end().to_ascii_lowercase().ends_with(" at")
                     || ctx.trim_end().eq_ignore_ascii_case("at");
-                if has_ampm || at_before {
+                let tail = before_line(text, st, 14);
+                let after_date = tail.ends_with(' ')
+                    && tail.trim_end().ends_with(|c: char| c.is_ascii_digit())
+                    && tail.contains(['/', '-', ',']);
+                if has_ampm || at_before || after_date {
                     date(text, doc, st, en, -0.1, out);
                 }
             }
@@ -1617,6 +1737,25 @@ const PHONE_ORG: &[&str] = &[
     "triage",
 ];
 
+/// A value alone at the start of its line, under a line naming an organisation.
+fn bare_line_after_org(text: &str, st: usize) -> bool {
+    let head = before(text, st, 200);
+    let Some(nl) = head.rfind('\n') else { return false };
+    if !head[nl + 1..].trim().is_empty() {
+        return false;
+    }
+    let prev = &head[..nl];
+    let prev = prev.rfind('\n').map_or(prev, |i| &prev[i + 1..]);
+    has_word(prev, ORG_WORDS) && !has_word(prev, PHONE_PATIENT)
+}
+
+const ORG_WORDS: &[&str] = &[
+    "services", "service", "medicine", "health", "healthcare", "clinic", "hospital", "group", "care",
+    "orthopedics", "therapy", "center", "centre", "medical", "associates", "pharmacy", "labs", "lab",
+    "neurology", "cardiology", "oncology", "pediatrics", "radiology", "dermatology", "surgery",
+    "department", "office", "practice", "partners", "physicians", "inc", "llc", "system",
+];
+
 fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
     let near = before_line(text, st, 28);
     let fax =
@@ -1632,6 +1771,10 @@ fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<C
             "phone.org",
             "organisation phone/fax",
         ),
+        None if bare_line_after_org(text, st) => {
+            let why = "phone on its own line under an organisation name";
+            push(out, None, st, en, 0.9, "phone.org", why)
+        }
         _ if sig => push(
             out,
             None,
@@ -1657,100 +1800,66 @@ fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<C
     let _ = doc;
 }
 
+const DATE_PATIENT: &[&str] = &[
+    "dob", "birth", "born", "admitted", "admission", "discharge", "discharged", "surgery", "procedure",
+    "performed", "implanted", "visit", "appointment", "appt", "seen", "collected", "dated", "statement",
+    "service", "scheduled", "due", "injury", "accident", "treated", "received", "expires",
+];
+const DATE_NONPATIENT: &[&str] = &[
+    "published", "issue", "held", "closed", "closure", "effective", "huddle", "meeting", "webinar",
+    "event", "events", "posted", "updated", "revised", "deadline", "seminar", "class", "holiday",
+    "copyright", "version", "newsletter", "enrollment", "season", "training", "outage", "maintenance",
+    "unavailable", "downtime", "agenda", "conference", "shipped", "delivery", "expected", "ordered",
+    "invoice", "order", "clinics", "workshop", "fair", "since", "cases", "reported", "outbreak",
+    "alert", "advisory", "through", "until", "starting", "beginning", "launch", "launched", "opens",
+];
+const DATE_STRONG: &[&str] = &[
+    "dob", "birth", "born", "d.o.b", "admitted", "admission", "discharge", "discharged", "surgery",
+    "procedure", "performed",
+];
+
+/// Numeric dates must be plausible and use one separator ("4.5-11" is a lab range).
+fn date_plausible(v: &str) -> bool {
+    let b = v.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) || !b.last().is_some_and(u8::is_ascii_digit) {
+        return true;
+    }
+    if b.iter().any(|c| c.is_ascii_alphabetic() || *c == b':') {
+        return true;
+    }
+    let seps: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_digit()).collect();
+    if seps.windows(2).any(|w| w[0] != w[1]) {
+        return false;
+    }
+    let parts: Vec<u32> = v.split(['/', '-', '.']).filter_map(|x| x.parse().ok()).collect();
+    match parts.as_slice() {
+        [y, m, d] if *y >= 1000 => (1..=12).contains(m) && (1..=31).contains(d),
+        [m, d] => (1..=12).contains(m) && (1..=31).contains(d),
+        [m, d, _] => {
+            (1..=12).contains(m) && (1..=31).contains(d)
+                || (1..=12).contains(d) && (1..=31).contains(m)
+        }
+        _ => false,
+    }
+}
+
 fn date(text: &str, doc: &Doc, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
-    let ctx = before(text, st, 70);
+    if !date_plausible(&text[st..en]) {
+        return;
+    }
+    let wide = before(text, st, 40);
     let line = before_line(text, st, 70);
-    let neg = has_word(
-        ctx,
-        &[
-            "published",
-            "issued",
-            "issue",
-            "held",
-            "closed",
-            "closure",
-            "effective",
-            "huddle",
-            "meeting",
-            "webinar",
-            "event",
-            "events",
-            "posted",
-            "updated",
-            "revised",
-            "deadline",
-            "seminar",
-            "class",
-            "holiday",
-            "copyright",
-            "version",
-            "newsletter",
-            "enrollment",
-            "open",
-            "season",
-            "training",
-            "outage",
-            "maintenance",
-            "unavailable",
-            "downtime",
-            "agenda",
-            "conference",
-            "shipped",
-            "delivery",
-            "expected",
-            "ordered",
-            "invoice",
-            "order",
-            "clinics",
-            "workshop",
-            "fair",
-            "drive",
-        ],
-    ) || line
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("subject:")
-        && !has_word(line, &["appointment", "visit", "dob"]);
-    let strong = has_word(
-        ctx,
-        &[
-            "dob",
-            "birth",
-            "born",
-            "d.o.b",
-            "b",
-            "admitted",
-            "admission",
-            "discharge",
-            "discharged",
-            "surgery",
-            "procedure",
-            "performed",
-        ],
-    );
-    if neg && !strong {
-        push(
-            out,
-            None,
-            st,
-            en,
-            0.8,
-            "date.nonpatient",
-            "newsletter/event/business date",
-        );
+    let strong = has_word(wide, DATE_STRONG) || has_word(line, DATE_STRONG);
+    let subject = line.trim_start().to_ascii_lowercase().starts_with("subject:");
+    let cue = nearest_cue(text, st, 70, DATE_PATIENT, DATE_NONPATIENT);
+    if !strong && (cue == Some(false) || subject && cue != Some(true)) {
+        push(out, None, st, en, 0.8, "date.nonpatient", "newsletter/event/business date");
         return;
     }
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
-    push(
-        out,
-        Some(Label::Date),
-        st,
-        en,
-        sc,
-        if strong { "date.dob" } else { "date.context" },
-        "date in a patient context",
-    );
+    let rule = if strong { "date.dob" } else { "date.context" };
+    push(out, Some(Label::Date), st, en, sc, rule, "date in a patient context");
 }
 
 fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
@@ -1839,27 +1948,46 @@ fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
     }
 }
 
-fn medications(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
-    let b = text.as_bytes();
-    for m in s.meds.find_iter(text) {
-        let (st, en) = (m.start(), m.end());
-        if st > 0 && (b[st - 1].is_ascii_alphanumeric() || b[st - 1] >= 0x80)
-            || en < b.len() && (b[en].is_ascii_alphanumeric() || b[en] >= 0x80)
-        {
-            continue;
+/// Drug names: one hash lookup per word token; multi-word names only after a known first word.
+fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
+    let mut buf = String::new();
+    let mut one = String::new();
+    let mut i = 0;
+    while i < toks.len() {
+        lower(text, toks[i], &mut one);
+        let mut hit = None;
+        if s.med_first_words.contains(one.as_str()) {
+            for n in (2..=s.med_max_words.min(toks.len() - i)).rev() {
+                let run = &toks[i..i + n];
+                if run.windows(2).any(|w| &text[w[0].e..w[1].s] != " ") {
+                    continue;
+                }
+                buf.clear();
+                for (k, t) in run.iter().enumerate() {
+                    if k > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(&text[t.s..t.e]);
+                }
+                buf.make_ascii_lowercase();
+                if s.meds.contains(buf.as_str()) {
+                    hit = Some(n);
+                    break;
+                }
+            }
         }
-        push(
-            out,
-            Some(Label::Medication),
-            st,
-            en,
-            0.85,
-            "medication.dictionary",
-            "drug name in the dictionary",
-        );
+        if hit.is_none() && s.meds.contains(one.as_str()) {
+            hit = Some(1);
+        }
+        if let Some(n) = hit {
+            let (st, en) = (toks[i].s, toks[i + n - 1].e);
+            let why = "drug name in the dictionary";
+            push(out, Some(Label::Medication), st, en, 0.85, "medication.dictionary", why);
+            i += n;
+        } else {
+            i += 1;
+        }
     }
-    // City-level location after a location cue ("Approximate location: Little Rock, AR").
-    let _ = s;
 }
 
 /// A word token: letters with internal `'`/`-`; byte offsets.
@@ -1915,27 +2043,38 @@ fn is_upper(text: &str, t: Tok) -> bool {
 
 fn lower(text: &str, t: Tok, buf: &mut String) {
     buf.clear();
-    for c in text[t.s..t.e].chars() {
+    let w = &text[t.s..t.e];
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        return;
+    }
+    for c in w.chars() {
         buf.extend(c.to_lowercase());
     }
 }
 
-fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
-    let toks = tokens(text);
+/// A greeted name held back until the whole message is read: (start, end, its word spans).
+type Greeting = (usize, usize, Vec<(usize, usize)>);
+
+fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>) {
     let mut buf = String::new();
     let mut staff: Vec<(usize, usize)> = Vec::new();
     let mut patient_words: Vec<(usize, usize)> = Vec::new();
-    let mut greetings: Vec<(usize, usize, Vec<(usize, usize)>)> = Vec::new();
+    let mut greetings: Vec<Greeting> = Vec::new();
     let name_ok = |t: Tok, buf: &mut String| -> bool {
         lower(text, t, buf);
-        !lower_eq_any(buf, NOT_NAMES)
+        !NOT_NAMES_SET.contains(buf.as_str())
     };
     let mut i = 0;
     while i < toks.len() {
         let t0 = toks[i];
         let after_title = {
             let p = before_line(text, t0.s, 8).trim_end_matches([' ', '.']);
-            let w = p.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            let w = p
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
             lower_eq_any(w, TITLES)
         };
         if !is_cap(text, t0) || !(name_ok(t0, &mut buf) || after_title && !is_upper(text, t0)) {
@@ -2046,7 +2185,7 @@ fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
         let org_after = after.starts_with(' ') && lower_eq_any(after_first, ORG_AFTER)
             || possessive && lower_eq_any(after_word, ORG_AFTER);
         let line_start =
-            &text[floor_cb(text, text[..start].rfind('\n').map_or(0, |x| x + 1))..start];
+            before_line(text, start, 200);
         let header_from = line_start
             .trim_start()
             .to_ascii_lowercase()
@@ -2110,8 +2249,13 @@ fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
             (0.0, "", "")
         };
         if score > 0.0 && !(possessive && !title_before && !cue) {
-            if rule == "person.greeting" && !doc.consumer && !prev_word.eq_ignore_ascii_case("dear") {
-                greetings.push((start, end, run.iter().map(|t| (t.s, t.e)).collect::<Vec<_>>()));
+            if rule == "person.greeting" && !doc.consumer && !prev_word.eq_ignore_ascii_case("dear")
+            {
+                greetings.push((
+                    start,
+                    end,
+                    run.iter().map(|t| (t.s, t.e)).collect::<Vec<_>>(),
+                ));
                 i = next_i;
                 continue;
             }
@@ -2124,12 +2268,22 @@ fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
     }
     // "Hi Sam," in mail without a personal mailbox: the patient, unless the message goes on to
     // name another patient (then Sam is a colleague).
+    let patient_lower: HashSet<String> =
+        patient_words.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
     for (gs, ge, words) in greetings {
-        let other = patient_words.iter().any(|&(a, b)| {
-            !words.iter().any(|&(c, d)| text[a..b].eq_ignore_ascii_case(&text[c..d]))
-        });
+        let greeted: HashSet<String> =
+            words.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
+        let other = patient_lower.iter().any(|w| !greeted.contains(w));
         if !other {
-            push(out, Some(Label::Person), gs, ge, 0.7, "person.greeting", "greeting in patient-facing mail");
+            push(
+                out,
+                Some(Label::Person),
+                gs,
+                ge,
+                0.7,
+                "person.greeting",
+                "greeting in patient-facing mail",
+            );
             patient_words.extend(words);
         }
     }
@@ -2137,21 +2291,20 @@ fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
     if patient_words.is_empty() {
         return;
     }
-    let mut names: Vec<&str> = patient_words
+    let staff_words: HashSet<String> =
+        staff.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
+    let names: HashSet<String> = patient_words
         .iter()
-        .map(|&(a, b)| &text[a..b])
-        .filter(|w| w.chars().count() >= 3)
+        .map(|&(a, b)| text[a..b].to_lowercase())
+        .filter(|w| w.chars().count() >= 3 && !staff_words.contains(w))
         .collect();
-    let staff_words: Vec<&str> = staff.iter().map(|&(a, b)| &text[a..b]).collect();
-    names.retain(|w| !staff_words.iter().any(|s| s.eq_ignore_ascii_case(w)));
-    names.sort_unstable();
-    names.dedup();
-    for &t in &toks {
-        let w = &text[t.s..t.e];
-        if !names.iter().any(|n| n.eq_ignore_ascii_case(w)) || !is_cap(text, t) {
+    let already: HashSet<usize> = patient_words.iter().map(|&(a, _)| a).collect();
+    for &t in toks {
+        if already.contains(&t.s) || !is_cap(text, t) {
             continue;
         }
-        if patient_words.iter().any(|&(a, b)| a <= t.s && t.e <= b) {
+        lower(text, t, &mut buf);
+        if !names.contains(buf.as_str()) {
             continue;
         }
         let prev = before_line(text, t.s, 12).trim_end_matches(['.', ' ']);
@@ -2184,3 +2337,6 @@ fn persons(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
         );
     }
 }
+
+/// "City, ST" (one to four capitalised words, a comma, a two-letter state).
+pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}\b";

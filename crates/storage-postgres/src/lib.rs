@@ -663,6 +663,26 @@ impl QueueStore for PostgresStore {
         Ok(())
     }
 
+    async fn release_claims_by_owner_prefix(
+        &self,
+        owner_prefix: &str,
+        at: Timestamp,
+    ) -> storage::Result<u64> {
+        let done = sqlx::query(
+            "UPDATE recipients SET \
+               status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, \
+               next_attempt = $1, lease_owner = NULL, lease_until = NULL, updated = $2 \
+             WHERE status = 'delivering' AND substr(lease_owner, 1, length($3)) = $3",
+        )
+        .bind(at.as_millis())
+        .bind(SystemClock.now().as_millis())
+        .bind(owner_prefix)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn transition(
         &self,
         id: RecipientId,

@@ -485,6 +485,21 @@ impl QueueStore for SqliteStore {
         .await
     }
 
+    async fn release_claims_by_owner_prefix(
+        &self,
+        owner_prefix: &str,
+        at: Timestamp,
+    ) -> storage::Result<u64> {
+        let op = Op::ReleaseByOwnerPrefix {
+            prefix: owner_prefix.to_string(),
+            at,
+        };
+        match self.write(op).await? {
+            Reply::Count(n) => Ok(n),
+            _ => Err(StorageError::Other("unexpected writer reply".to_string())),
+        }
+    }
+
     async fn transition(
         &self,
         id: RecipientId,

@@ -69,6 +69,10 @@ pub(crate) enum Op {
         worker: String,
         at: Timestamp,
     },
+    ReleaseByOwnerPrefix {
+        prefix: String,
+        at: Timestamp,
+    },
     Transition {
         id: RecipientId,
         from: Vec<RecipientStatus>,
@@ -91,6 +95,7 @@ pub(crate) enum Reply {
     Done,
     Changed(bool),
     Claimed(Vec<RecipientRecord>),
+    Count(u64),
 }
 
 pub(crate) struct Request {
@@ -372,6 +377,22 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
                 return Err(missing_or_lease(conn, *id).await);
             }
             Ok(Reply::Done)
+        }
+        Op::ReleaseByOwnerPrefix { prefix, at } => {
+            let done = sqlx::query(
+                "UPDATE recipients SET \
+                   status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, \
+                   next_attempt = ?, lease_owner = NULL, lease_until = NULL, updated = ? \
+                 WHERE status = 'delivering' AND substr(lease_owner, 1, length(?)) = ?",
+            )
+            .bind(at.as_millis())
+            .bind(SystemClock.now().as_millis())
+            .bind(prefix.as_str())
+            .bind(prefix.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Count(done.rows_affected()))
         }
         Op::Transition {
             id,

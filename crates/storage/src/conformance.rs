@@ -111,6 +111,7 @@ macro_rules! conformance_tests {
             complete_delivered_stores_tls_and_an_attempt,
             complete_deferred_reschedules_and_counts_attempts,
             release_claim_makes_the_copy_due_again,
+            a_restarting_node_releases_its_own_claims_only,
             transition_respects_from,
             count_by_status_and_next_due,
             list_recipients_filters_and_isolates_tenants,
@@ -955,6 +956,42 @@ pub async fn release_claim_makes_the_copy_due_again(store: SharedStore) {
         .expect("release");
     let r = store.recipient(id).await.expect("r");
     assert_eq!((r.status, r.attempts), (RecipientStatus::Deferred, 1));
+}
+
+/// A node restarting after a crash gives back its own claims at once (not another node's).
+pub async fn a_restarting_node_releases_its_own_claims_only(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let addr = format!("r{i}@d.example");
+        let m = message(a, Priority::Normal, &[(addr.as_str(), RecipientStatus::Queued, T0)]);
+        ids.push(m.recipients[0].id);
+        store.enqueue(m).await.expect("enqueue");
+    }
+    let mine = store.claim_due("node-a-1", T0, secs(300), 3).await.expect("claim");
+    let theirs = store.claim_due("node-b-1", T0, secs(300), 1).await.expect("claim");
+    assert_eq!((mine.len(), theirs.len()), (3, 1));
+    // "node-a" must not match "node-ab-..." style owners by accident: the prefix includes
+    // the separator.
+    let n = store
+        .release_claims_by_owner_prefix("node-a-", T0.plus(secs(1)))
+        .await
+        .expect("release");
+    assert_eq!(n, 3);
+    for r in &mine {
+        let r = store.recipient(r.id).await.expect("r");
+        assert_eq!(r.status, RecipientStatus::Queued);
+        assert_eq!((r.lease_owner, r.next_attempt), (None, T0.plus(secs(1))));
+    }
+    let other = store.recipient(theirs[0].id).await.expect("r");
+    assert_eq!(other.status, RecipientStatus::Delivering);
+    assert_eq!(
+        store.release_claims_by_owner_prefix("node-a-", T0).await.expect("again"),
+        0
+    );
+    // The released copies are due again for anyone.
+    let again = store.claim_due("node-a-2", T0.plus(secs(1)), secs(300), 10).await.expect("claim");
+    assert_eq!(again.len(), 3);
 }
 
 /// Operator hold/release/retry: only from the listed statuses; clears any lease.

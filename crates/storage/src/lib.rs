@@ -141,6 +141,12 @@ pub trait QueueStore: Send + Sync {
     ) -> Result<()>;
     /// Give a claimed copy back without an attempt (shutdown): it becomes due at `at`.
     async fn release_claim(&self, id: RecipientId, worker: &str, at: Timestamp) -> Result<()>;
+    /// Give back every claim whose lease owner starts with `owner_prefix`, due at `at`.
+    /// A node calls this when it starts: none of its earlier process's attempts can still
+    /// be in flight, so its copies need not wait for their leases to run out. Returns how
+    /// many copies were released.
+    async fn release_claims_by_owner_prefix(&self, owner_prefix: &str, at: Timestamp)
+    -> Result<u64>;
     /// Operator action: move a copy from one of `from` to `to`, due at `next_attempt`.
     /// Returns false (and changes nothing) if its status is not in `from`.
     async fn transition(

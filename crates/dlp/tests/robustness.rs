@@ -1,0 +1,63 @@
+//! The scanner never panics, returns offsets on char boundaries, and stays fast on inputs built
+//! to make it backtrack or blow up.
+
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+/// Built once: construction dominates a debug-build property run otherwise.
+static SCANNER: std::sync::LazyLock<dlp::Scanner> = std::sync::LazyLock::new(dlp::Scanner::new);
+
+fn check(scanner: &dlp::Scanner, text: &str) {
+    let r = scanner.scan(text);
+    let mut last_end = 0;
+    for f in &r.findings {
+        assert!(text.is_char_boundary(f.start_byte) && text.is_char_boundary(f.end_byte));
+        assert!(f.start_byte < f.end_byte && f.start_byte >= last_end, "sorted, non-overlapping");
+        assert_eq!(text[..f.start_byte].chars().count(), f.start_char);
+        assert_eq!(text[..f.end_byte].chars().count(), f.end_char);
+        last_end = f.end_byte;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn scan_never_panics_on_arbitrary_strings(s in any::<String>()) {
+        check(&SCANNER, &s);
+    }
+
+    #[test]
+    fn scan_never_panics_on_mail_like_strings(
+        s in r"(Dear |Mr\. |MRN: |SSN |DOB |Hi |Thanks,\n|[A-Z][a-zé]{1,8} |[0-9]{1,10}|[-/.:#(),@ ]|\n|é|’s ){0,60}"
+    ) {
+        check(&SCANNER, &s);
+    }
+}
+
+#[test]
+fn pathological_10mb_inputs_finish_quickly() {
+    let scanner = dlp::Scanner::new();
+    // 10 MB for the shapes the issue names, 1 MB for the others (keeps `cargo test` short).
+    let unit_inputs = [
+        ("1-1-1-1-", 10),
+        ("Aaaa ", 10),
+        ("1234567890", 10),
+        ("Mr. Aaaa, ", 1),
+        ("MRN: 1 ", 1),
+        ("a@b.", 1),
+        ("Dear Ann Lee Smith Jones ", 1),
+        ("é’s ", 1),
+        ("Thanks,\n", 1),
+    ];
+    for (unit, mb) in unit_inputs {
+        let text = unit.repeat(mb * 1024 * 1024 / unit.len());
+        let t = Instant::now();
+        let r = scanner.scan(&text);
+        let el = t.elapsed();
+        println!("{unit:?} x {} bytes: {el:?}, {} findings", text.len(), r.findings.len());
+        // Generous: debug build on a shared 2-core machine.
+        assert!(el < Duration::from_secs(60), "{unit:?} took {el:?}");
+    }
+}
