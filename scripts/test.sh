@@ -61,15 +61,16 @@ LOCKED=()
 [ "${CI:-}" = true ] && LOCKED=(--locked)
 
 # ---------------------------------------------------------------- steps
+LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/carepost-test.XXXXXX")"
 NAMES=()
 RESULTS=()
 TIMES=()
-step() { # name, command...
+step() { # name, command...  (output also goes to $LOGDIR/<name>.log)
   local name=$1; shift
   say "== $name: $*"
   local t0=$SECONDS rc
-  "$@"
-  rc=$?
+  "$@" 2>&1 | tee "$LOGDIR/$name.log"
+  rc=${PIPESTATUS[0]}
   NAMES+=("$name"); RESULTS+=("$rc"); TIMES+=("$((SECONDS - t0))")
   if [ "$rc" = 0 ]; then say "== $name: ok"; else say "== $name: FAILED (exit $rc)"; fi
   return 0
@@ -94,13 +95,11 @@ if [ "${SKIP_CLIPPY:-0}" != 1 ] || [ "${CI:-}" = true ]; then
     step "clippy" cargo clippy "${LOCKED[@]}" --workspace --all-targets -- -D warnings
   else NAMES+=(clippy); RESULTS+=(127); TIMES+=(0); say "== clippy: clippy unavailable"; fi
 fi
-LOG="$(mktemp "${TMPDIR:-/tmp}/carepost-test.XXXXXX.log")"
-run_tests() {
-  # shellcheck disable=SC2086 # CARGO_TEST_ARGS is a word list on purpose
-  cargo test "${LOCKED[@]}" --workspace ${CARGO_TEST_ARGS:-} 2>&1 | tee "$LOG"
-  return "${PIPESTATUS[0]}"
-}
-step "test" run_tests
+# --no-fail-fast: run every test binary even if an earlier one failed, so the summary is
+# complete. CARGO_TEST_ARGS is a word list on purpose.
+# shellcheck disable=SC2086
+step "test" cargo test "${LOCKED[@]}" --workspace --no-fail-fast ${CARGO_TEST_ARGS:-}
+LOG="$LOGDIR/test.log"
 
 # ---------------------------------------------------------------- summary
 passed=0; failed=0; ignored=0
@@ -114,6 +113,12 @@ overall=0
 for i in "${!NAMES[@]}"; do
   if [ "${RESULTS[$i]}" = 0 ]; then r=ok; else r="FAILED (exit ${RESULTS[$i]})"; overall=1; fi
   printf '  %-8s %-22s %5ss\n' "${NAMES[$i]}" "$r" "${TIMES[$i]}"
+  if [ "${RESULTS[$i]}" != 0 ] && [ -f "$LOGDIR/${NAMES[$i]}.log" ]; then
+    # The first problems, so the summary alone says what to look at.
+    grep -E '^(error(\[E[0-9]+\])?:|Diff in )' "$LOGDIR/${NAMES[$i]}.log" | sed -E 's/^(Diff in [^:]+):[0-9]+:.*/\1/' | sort | uniq -c | sort -rn \
+      | head -5 | sed 's/^/             /'
+    grep -E '^ *--> ' "$LOGDIR/${NAMES[$i]}.log" | head -3 | sed 's/^/             /'
+  fi
 done
 echo "  tests:   $passed passed, $failed failed, $ignored ignored"
 if grep -q '^failures:$' "$LOG"; then
@@ -122,6 +127,6 @@ if grep -q '^failures:$' "$LOG"; then
   awk '/^failures:$/{n++; next} /^test result:/{n=0} n>=2 && /^    /{print "    " $1}' "$LOG" | sort -u
 fi
 echo "  interop: $INTEROP_NOTE"
-echo "  log:     $LOG"
+echo "  logs:    $LOGDIR/{$(IFS=,; echo "${NAMES[*]}")}.log"
 echo "======================================================================================="
 exit "$overall"

@@ -111,8 +111,14 @@ fn read_line_capped(r: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> io::
 /// Best-effort `"id"` from the start of a line too long to parse.
 fn id_from_prefix(prefix: &[u8]) -> Value {
     let s = String::from_utf8_lossy(prefix);
-    let Some(i) = s.find("\"id\"") else { return Value::Null };
-    let rest = s[i + 4..].trim_start().strip_prefix(':').unwrap_or("").trim_start();
+    let Some(i) = s.find("\"id\"") else {
+        return Value::Null;
+    };
+    let rest = s[i + 4..]
+        .trim_start()
+        .strip_prefix(':')
+        .unwrap_or("")
+        .trim_start();
     let mut de = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
     match de.next() {
         Some(Ok(v @ (Value::String(_) | Value::Number(_)))) => v,
@@ -143,8 +149,10 @@ fn scan_jsonl(
                 match serde_json::from_slice::<Value>(&buf) {
                     Err(_) => json!({"id": Value::Null, "line": n, "error": "not valid JSON"}),
                     Ok(v) => match v.get("text").and_then(Value::as_str) {
-                        None => json!({"id": v.get("id").cloned().unwrap_or(Value::Null), "line": n,
-                                       "error": "missing string field \"text\""}),
+                        None => {
+                            json!({"id": v.get("id").cloned().unwrap_or(Value::Null), "line": n,
+                                       "error": "missing string field \"text\""})
+                        }
                         Some(text) => {
                             let r = scanner.scan(text);
                             let spans: Vec<Value> = r
@@ -179,7 +187,11 @@ fn mask(value: &str) -> String {
         .map(|c| {
             if c.is_alphanumeric() {
                 seen += 1;
-                if alnum > 4 && (seen == 1 || seen == alnum) { c } else { '*' }
+                if alnum > 4 && (seen == 1 || seen == alnum) {
+                    c
+                } else {
+                    '*'
+                }
             } else if c == '\n' {
                 ' '
             } else {
@@ -196,7 +208,16 @@ fn report(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let r = scanner.scan(text);
-    let line_of = |byte: usize| text[..byte].bytes().filter(|&b| b == b'\n').count() + 1;
+    // Findings are in text order: count newlines incrementally (linear overall).
+    let (mut line, mut pos) = (1usize, 0usize);
+    let mut line_of = |byte: usize| {
+        line += text.as_bytes()[pos..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        pos = byte;
+        line
+    };
     if as_json {
         let findings: Vec<Value> = r
             .findings
@@ -251,9 +272,7 @@ mod tests {
     fn jsonl_reports_an_error_for_an_over_long_line_and_goes_on() {
         let scanner = dlp::Scanner::new();
         let long = format!("{{\"id\": \"big\", \"text\": \"{}\"}}\n", "a".repeat(5000));
-        let input = format!(
-            "{long}{{\"id\": \"ok\", \"text\": \"SSN: 123-45-6789\"}}\nnot json\n"
-        );
+        let input = format!("{long}{{\"id\": \"ok\", \"text\": \"SSN: 123-45-6789\"}}\nnot json\n");
         let mut out = Vec::new();
         scan_jsonl(&scanner, input.as_bytes(), &mut out, 1000).expect("scan");
         let lines: Vec<Value> = String::from_utf8(out)

@@ -2,8 +2,9 @@
 //!
 //! **Does:** scans one `&str` and returns [`Finding`]s — a [`Label`], byte and code-point offsets,
 //! a score, the rule that fired and why — plus a document verdict ([`ScanResult::contains_phi`]).
-//! Candidates come from one multi-pattern pass (`regex-automata` `meta::Regex::new_many`) and
-//! dictionary passes (`aho-corasick`: context keywords, drug names); ownership (patient versus
+//! Candidates come from one multi-pattern pass (`regex-automata` `meta::Regex::new_many`), one
+//! `aho-corasick` pass for context keywords ("MRN", "Member ID", "Claim #", ...), and one pass
+//! over word tokens (drug and name dictionaries are hash lookups); ownership (patient versus
 //! clinic/staff/newsletter) is decided from whole-word context words in a window around each
 //! candidate, from the signature block, and from checksums (NPI Luhn over `80840`, DEA check digit,
 //! VIN check digit, ICD-10-CM code list).
@@ -23,6 +24,14 @@
 //! MIT-licensed PyPI package `simple-icd-10-cm` 1.5.0), and drug names from the MIT-licensed PyPI
 //! package `drug-named-entity-recognition` 2.0.9 (restricted to entries with a MedlinePlus or NHS
 //! record).
+//!
+//! **Accuracy** on `testdata/dev.jsonl` (synthetic, the corpus it was tuned on): document recall
+//! 1.000, false-positive rate 0.000, typed span F1 0.999 (every label >= 0.99). Held-out mail by
+//! other authors will score lower; the floors in `tests/dev_corpus.rs` are the targets.
+//!
+//! **Speed** (release, one core, shared machine): about 10 MB/s and p99 about 10 ms for a 100 KB
+//! message (`cargo run --release -p dlp --example bench`) — below the 100 MB/s / 2 ms target; all
+//! passes are linear (see `tests/robustness.rs`), the cost is per-candidate context work.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -185,11 +194,16 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .build(rules::KEYWORDS.iter().map(|k| k.0))
             .expect("built-in keywords are valid");
-        let meds: HashSet<&'static str> =
-            MEDICATIONS.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let meds: HashSet<&'static str> = MEDICATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let med_max_words = meds.iter().map(|m| m.split(' ').count()).max().unwrap_or(1);
-        let med_first_words: HashSet<&'static str> =
-            meds.iter().filter_map(|m| m.split_once(' ').map(|x| x.0)).collect();
+        let med_first_words: HashSet<&'static str> = meds
+            .iter()
+            .filter_map(|m| m.split_once(' ').map(|x| x.0))
+            .collect();
         let set = |s: &'static str| {
             s.lines()
                 .map(str::trim)
@@ -237,7 +251,7 @@ fn resolve(text: &str, cands: &mut [Cand]) -> ScanResult {
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-// Kept spans never overlap, so ordered by start they are also ordered by end: one
+    // Kept spans never overlap, so ordered by start they are also ordered by end: one
     // predecessor/successor check per candidate (O(n log n) overall).
     let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut kept: Vec<&Cand> = Vec::new();
@@ -297,7 +311,9 @@ fn resolve(text: &str, cands: &mut [Cand]) -> ScanResult {
 
 /// Runs `value` anchored at `at`; returns the match end.
 pub(crate) fn anchored(re: &Regex, text: &str, at: usize) -> Option<usize> {
-    let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+    // Values are short: bounding the search keeps a run of keywords linear overall.
+    let end = (at + 64).min(text.len());
+    let input = Input::new(text).range(at..end).anchored(Anchored::Yes);
     re.find(input).map(|m| m.end())
 }
 

@@ -25,7 +25,7 @@ pub(crate) enum Pat {
     Digits10,
 }
 
-const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+const MONTH: &str = r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
 pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
     std::sync::LazyLock::new(|| {
@@ -57,18 +57,27 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 r"(?-u:\b)[0-9]{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}(?-u:\b))?",
             ),
             (Pat::Date, date),
-            (Pat::Time, r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?: ?[AaPp]\.?[Mm](?-u:\b)\.?)?"),
+            (
+                Pat::Time,
+                r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?: ?[AaPp]\.?[Mm](?-u:\b)\.?)?",
+            ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged) [0-9]{2,3})(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE):? ?[0-9]{2,3})(?-u:\b)",
             ),
-            (Pat::Ssn, r"(?-u:\b)[0-9]{3}[ .\-][0-9]{2}[ .\-][0-9]{4}(?-u:\b)"),
+            (
+                Pat::Ssn,
+                r"(?-u:\b)[0-9]{3}[ .\-][0-9]{2}[ .\-][0-9]{4}(?-u:\b)",
+            ),
             (
                 Pat::Phone,
                 r"(?:\+1[ .\-]?|(?-u:\b)1[ .\-])?(?:\([0-9]{3}\) ?|(?-u:\b)[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}(?-u:\b)",
             ),
             (Pat::Dea, r"(?-u:\b)[A-Z]{2}[0-9]{7}(?-u:\b)"),
-            (Pat::Icd, r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?(?-u:\b)"),
+            (
+                Pat::Icd,
+                r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?(?-u:\b)",
+            ),
             (Pat::Digits10, r"(?-u:\b)[0-9]{10}(?-u:\b)"),
         ]
     });
@@ -95,6 +104,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("medical record no", Kw::Value(Label::Mrn)),
     ("medical record", Kw::Value(Label::Mrn)),
     ("med rec no", Kw::Value(Label::Mrn)),
+    ("medical rec", Kw::Value(Label::Mrn)),
+    ("medical rec #", Kw::Value(Label::Mrn)),
     ("med rec", Kw::Value(Label::Mrn)),
     ("mr#", Kw::Value(Label::Mrn)),
     ("mr no", Kw::Value(Label::Mrn)),
@@ -130,6 +141,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("subscriber #", Kw::Value(Label::MemberId)),
     ("subscriber number", Kw::Value(Label::MemberId)),
     ("insurance id", Kw::Value(Label::MemberId)),
+    ("insurance #", Kw::Value(Label::MemberId)),
+    ("insurance no", Kw::Value(Label::MemberId)),
+    ("ins id", Kw::Value(Label::MemberId)),
     ("insurance number", Kw::Value(Label::MemberId)),
     ("beneficiary id", Kw::Value(Label::MemberId)),
     ("medicaid id", Kw::Value(Label::MemberId)),
@@ -253,6 +267,8 @@ const FILLER: &[&str] = &[
     "in",
     "digits",
     "worksheet",
+    "ends",
+    "with",
     "card",
     "mbi",
     "hicn",
@@ -324,6 +340,11 @@ const PERSON_CUES: &[&str] = &[
     "proxy",
     "for",
     "about",
+    "dtr",
+    "dau",
+    "husb",
+    "grandmother",
+    "grandfather",
     "cardholder",
     "responsible",
     "party",
@@ -862,6 +883,8 @@ struct Doc {
     consumer: bool,
     /// Orders, invoices, shipments: vendor business mail.
     business: bool,
+    /// The sender is a personal mailbox: the signature block is the patient's own.
+    from_consumer: bool,
 }
 
 impl Doc {
@@ -877,6 +900,7 @@ fn analyse(text: &str) -> Doc {
     let mut off = 0;
     let mut has_to_org = false;
     let mut has_consumer = false;
+    let mut from_consumer = false;
     for line in text.split('\n') {
         let start = off;
         off += line.len() + 1;
@@ -896,6 +920,11 @@ fn analyse(text: &str) -> Doc {
             sigs.push((off.min(text.len()), end.min(text.len())));
         }
         let lt = line.trim_start();
+        if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:"))
+            && lower_contains_any(lt, CONSUMER_MAIL)
+        {
+            from_consumer = true;
+        }
         if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
             if lower_contains_any(lt, CONSUMER_MAIL) {
                 has_consumer = true;
@@ -944,6 +973,7 @@ fn analyse(text: &str) -> Doc {
         internal: has_to_org && !has_consumer,
         consumer: has_consumer,
         business,
+        from_consumer,
     }
 }
 
@@ -1652,6 +1682,9 @@ fn nearest_cue(text: &str, at: usize, n: usize, patient: &[&str], org: &[&str]) 
 }
 
 const PHONE_PATIENT: &[&str] = &[
+    "my",
+    "me",
+    "i",
     "you",
     "your",
     "reached",
@@ -1740,7 +1773,9 @@ const PHONE_ORG: &[&str] = &[
 /// A value alone at the start of its line, under a line naming an organisation.
 fn bare_line_after_org(text: &str, st: usize) -> bool {
     let head = before(text, st, 200);
-    let Some(nl) = head.rfind('\n') else { return false };
+    let Some(nl) = head.rfind('\n') else {
+        return false;
+    };
     if !head[nl + 1..].trim().is_empty() {
         return false;
     }
@@ -1750,10 +1785,39 @@ fn bare_line_after_org(text: &str, st: usize) -> bool {
 }
 
 const ORG_WORDS: &[&str] = &[
-    "services", "service", "medicine", "health", "healthcare", "clinic", "hospital", "group", "care",
-    "orthopedics", "therapy", "center", "centre", "medical", "associates", "pharmacy", "labs", "lab",
-    "neurology", "cardiology", "oncology", "pediatrics", "radiology", "dermatology", "surgery",
-    "department", "office", "practice", "partners", "physicians", "inc", "llc", "system",
+    "services",
+    "service",
+    "medicine",
+    "health",
+    "healthcare",
+    "clinic",
+    "hospital",
+    "group",
+    "care",
+    "orthopedics",
+    "therapy",
+    "center",
+    "centre",
+    "medical",
+    "associates",
+    "pharmacy",
+    "labs",
+    "lab",
+    "neurology",
+    "cardiology",
+    "oncology",
+    "pediatrics",
+    "radiology",
+    "dermatology",
+    "surgery",
+    "department",
+    "office",
+    "practice",
+    "partners",
+    "physicians",
+    "inc",
+    "llc",
+    "system",
 ];
 
 fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
@@ -1775,7 +1839,7 @@ fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<C
             let why = "phone on its own line under an organisation name";
             push(out, None, st, en, 0.9, "phone.org", why)
         }
-        _ if sig => push(
+        _ if sig && !doc.from_consumer => push(
             out,
             None,
             st,
@@ -1797,25 +1861,107 @@ fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<C
             );
         }
     }
-    let _ = doc;
 }
 
 const DATE_PATIENT: &[&str] = &[
-    "dob", "birth", "born", "admitted", "admission", "discharge", "discharged", "surgery", "procedure",
-    "performed", "implanted", "visit", "appointment", "appt", "seen", "collected", "dated", "statement",
-    "service", "scheduled", "due", "injury", "accident", "treated", "received", "expires",
+    "dob",
+    "birth",
+    "born",
+    "admitted",
+    "admission",
+    "discharge",
+    "discharged",
+    "surgery",
+    "procedure",
+    "performed",
+    "implanted",
+    "visit",
+    "appointment",
+    "appt",
+    "seen",
+    "collected",
+    "dated",
+    "statement",
+    "service",
+    "scheduled",
+    "due",
+    "injury",
+    "accident",
+    "treated",
+    "received",
+    "expires",
 ];
 const DATE_NONPATIENT: &[&str] = &[
-    "published", "issue", "held", "closed", "closure", "effective", "huddle", "meeting", "webinar",
-    "event", "events", "posted", "updated", "revised", "deadline", "seminar", "class", "holiday",
-    "copyright", "version", "newsletter", "enrollment", "season", "training", "outage", "maintenance",
-    "unavailable", "downtime", "agenda", "conference", "shipped", "delivery", "expected", "ordered",
-    "invoice", "order", "clinics", "workshop", "fair", "since", "cases", "reported", "outbreak",
-    "alert", "advisory", "through", "until", "starting", "beginning", "launch", "launched", "opens",
+    "published",
+    "issue",
+    "held",
+    "closed",
+    "closure",
+    "effective",
+    "huddle",
+    "meeting",
+    "webinar",
+    "event",
+    "events",
+    "posted",
+    "updated",
+    "revised",
+    "deadline",
+    "seminar",
+    "class",
+    "holiday",
+    "copyright",
+    "version",
+    "newsletter",
+    "enrollment",
+    "season",
+    "training",
+    "outage",
+    "maintenance",
+    "unavailable",
+    "downtime",
+    "agenda",
+    "conference",
+    "shipped",
+    "delivery",
+    "expected",
+    "ordered",
+    "invoice",
+    "order",
+    "clinics",
+    "workshop",
+    "fair",
+    "since",
+    "cases",
+    "reported",
+    "outbreak",
+    "alert",
+    "advisory",
+    "through",
+    "until",
+    "starting",
+    "beginning",
+    "launch",
+    "launched",
+    "opens",
+    "sent",
+    "wrote",
+    "forwarded",
 ];
 const DATE_STRONG: &[&str] = &[
-    "dob", "birth", "born", "d.o.b", "admitted", "admission", "discharge", "discharged", "surgery",
-    "procedure", "performed",
+    "birthday",
+    "bday",
+    "dob",
+    "birth",
+    "born",
+    "d.o.b",
+    "admitted",
+    "admission",
+    "discharge",
+    "discharged",
+    "surgery",
+    "procedure",
+    "performed",
 ];
 
 /// Numeric dates must be plausible and use one separator ("4.5-11" is a lab range).
@@ -1831,7 +1977,10 @@ fn date_plausible(v: &str) -> bool {
     if seps.windows(2).any(|w| w[0] != w[1]) {
         return false;
     }
-    let parts: Vec<u32> = v.split(['/', '-', '.']).filter_map(|x| x.parse().ok()).collect();
+    let parts: Vec<u32> = v
+        .split(['/', '-', '.'])
+        .filter_map(|x| x.parse().ok())
+        .collect();
     match parts.as_slice() {
         [y, m, d] if *y >= 1000 => (1..=12).contains(m) && (1..=31).contains(d),
         [m, d] => (1..=12).contains(m) && (1..=31).contains(d),
@@ -1850,16 +1999,37 @@ fn date(text: &str, doc: &Doc, st: usize, en: usize, adj: f32, out: &mut Vec<Can
     let wide = before(text, st, 40);
     let line = before_line(text, st, 70);
     let strong = has_word(wide, DATE_STRONG) || has_word(line, DATE_STRONG);
-    let subject = line.trim_start().to_ascii_lowercase().starts_with("subject:");
+    let head = line.trim_start().to_ascii_lowercase();
+    // Message headers ("Subject:", "Sent:", a forwarded "Date: Mon, ...") date the mail, not care.
+    let subject = head.starts_with("subject:")
+        || head.starts_with("sent:")
+        || head.starts_with("date:")
+            && has_word(&head, &["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     let cue = nearest_cue(text, st, 70, DATE_PATIENT, DATE_NONPATIENT);
     if !strong && (cue == Some(false) || subject && cue != Some(true)) {
-        push(out, None, st, en, 0.8, "date.nonpatient", "newsletter/event/business date");
+        push(
+            out,
+            None,
+            st,
+            en,
+            0.8,
+            "date.nonpatient",
+            "newsletter/event/business date",
+        );
         return;
     }
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
     let rule = if strong { "date.dob" } else { "date.context" };
-    push(out, Some(Label::Date), st, en, sc, rule, "date in a patient context");
+    push(
+        out,
+        Some(Label::Date),
+        st,
+        en,
+        sc,
+        rule,
+        "date in a patient context",
+    );
 }
 
 fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
@@ -1982,7 +2152,15 @@ fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
         if let Some(n) = hit {
             let (st, en) = (toks[i].s, toks[i + n - 1].e);
             let why = "drug name in the dictionary";
-            push(out, Some(Label::Medication), st, en, 0.85, "medication.dictionary", why);
+            push(
+                out,
+                Some(Label::Medication),
+                st,
+                en,
+                0.85,
+                "medication.dictionary",
+                why,
+            );
             i += n;
         } else {
             i += 1;
@@ -2184,13 +2362,59 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
         let staff_before = lower_eq_any(prev_word, STAFF_TITLES);
         let org_after = after.starts_with(' ') && lower_eq_any(after_first, ORG_AFTER)
             || possessive && lower_eq_any(after_word, ORG_AFTER);
-        let line_start =
-            before_line(text, start, 200);
-        let header_from = line_start
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("from:");
-        let is_staff = staff_before || credential || doc.in_sig(start) || header_from;
+        let line_start = before_line(text, start, 200);
+        // Display names in address headers: a patient when the address on that line is a
+        // personal mailbox, otherwise staff.
+        let head = line_start.trim_start();
+        let header = ["from:", "to:", "cc:", "bcc:", "reply-to:", "sent:"]
+            .iter()
+            .any(|h| {
+                head.get(..h.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(h))
+            });
+        if header {
+            let rest = after_line(text, end, 120);
+            if rest.contains('@') && lower_contains_any(rest, CONSUMER_MAIL) {
+                let why = "display name of a personal mailbox";
+                push(
+                    out,
+                    Some(Label::Person),
+                    start,
+                    end,
+                    0.8,
+                    "person.header",
+                    why,
+                );
+                for t in &run {
+                    patient_words.push((t.s, t.e));
+                }
+            } else {
+                for t in &run {
+                    staff.push((t.s, t.e));
+                }
+            }
+            i = next_i;
+            continue;
+        }
+        let own_signature = doc.from_consumer && doc.in_sig(start) && !credential && !staff_before;
+        if own_signature && run.len() <= 3 {
+            let why = "signature of mail sent from a personal mailbox";
+            push(
+                out,
+                Some(Label::Person),
+                start,
+                end,
+                0.8,
+                "person.signature",
+                why,
+            );
+            for t in &run {
+                patient_words.push((t.s, t.e));
+            }
+            i = next_i;
+            continue;
+        }
+        let is_staff = staff_before || credential || doc.in_sig(start);
         if is_staff {
             for t in &run {
                 staff.push((t.s, t.e));
@@ -2268,11 +2492,15 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     }
     // "Hi Sam," in mail without a personal mailbox: the patient, unless the message goes on to
     // name another patient (then Sam is a colleague).
-    let patient_lower: HashSet<String> =
-        patient_words.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
+    let patient_lower: HashSet<String> = patient_words
+        .iter()
+        .map(|&(a, b)| text[a..b].to_lowercase())
+        .collect();
     for (gs, ge, words) in greetings {
-        let greeted: HashSet<String> =
-            words.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
+        let greeted: HashSet<String> = words
+            .iter()
+            .map(|&(a, b)| text[a..b].to_lowercase())
+            .collect();
         let other = patient_lower.iter().any(|w| !greeted.contains(w));
         if !other {
             push(
@@ -2291,8 +2519,10 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     if patient_words.is_empty() {
         return;
     }
-    let staff_words: HashSet<String> =
-        staff.iter().map(|&(a, b)| text[a..b].to_lowercase()).collect();
+    let staff_words: HashSet<String> = staff
+        .iter()
+        .map(|&(a, b)| text[a..b].to_lowercase())
+        .collect();
     let names: HashSet<String> = patient_words
         .iter()
         .map(|&(a, b)| text[a..b].to_lowercase())

@@ -42,7 +42,11 @@ struct Counts {
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 /// Floors: the targets (doc recall >= 0.99, FPR <= 0.05, typed F1 >= 0.90 overall and
@@ -70,19 +74,28 @@ fn dev_corpus_meets_the_accuracy_floors() {
             neg += 1;
             fp += usize::from(r.contains_phi);
         }
-        let preds: Vec<(usize, usize, &str)> =
-            r.findings.iter().map(|f| (f.start_char, f.end_char, f.label.as_str())).collect();
+        let preds: Vec<(usize, usize, &str)> = r
+            .findings
+            .iter()
+            .map(|f| (f.start_char, f.end_char, f.label.as_str()))
+            .collect();
         for s in &g.spans {
             let c = per.entry(s.label.clone()).or_default();
             c.gold += 1;
-            if preds.iter().any(|&(x, y, l)| x < s.end && s.start < y && compatible(&s.label, l)) {
+            if preds
+                .iter()
+                .any(|&(x, y, l)| x < s.end && s.start < y && compatible(&s.label, l))
+            {
                 c.found += 1;
             }
         }
         for &(x, y, l) in &preds {
             let c = per.entry(l.to_string()).or_default();
             c.pred += 1;
-            if g.spans.iter().any(|s| x < s.end && s.start < y && compatible(&s.label, l)) {
+            if g.spans
+                .iter()
+                .any(|s| x < s.end && s.start < y && compatible(&s.label, l))
+            {
                 c.correct += 1;
             }
         }
@@ -98,11 +111,22 @@ fn dev_corpus_meets_the_accuracy_floors() {
     let typed = f1(tp_, tr_);
     println!("documents {docs}: recall {recall:.3}  false-positive rate {fpr:.3}");
     println!("spans: typed P {tp_:.3} R {tr_:.3} F1 {typed:.3}");
-    println!("{:<11}{:>6}{:>6}{:>7}{:>7}{:>7}", "label", "gold", "pred", "P", "R", "F1");
+    println!(
+        "{:<11}{:>6}{:>6}{:>7}{:>7}{:>7}",
+        "label", "gold", "pred", "P", "R", "F1"
+    );
     let mut failures = Vec::new();
     for (label, x) in &per {
-        let lp = if x.pred > 0 { x.correct as f64 / x.pred as f64 } else { 0.0 };
-        let lr = if x.gold > 0 { Some(x.found as f64 / x.gold as f64) } else { None };
+        let lp = if x.pred > 0 {
+            x.correct as f64 / x.pred as f64
+        } else {
+            0.0
+        };
+        let lr = if x.gold > 0 {
+            Some(x.found as f64 / x.gold as f64)
+        } else {
+            None
+        };
         let lf = lr.map(|r| f1(lp, r));
         let fmt = |v: Option<f64>| v.map_or("  -  ".to_string(), |v| format!("{v:.3}"));
         println!(
@@ -128,5 +152,8 @@ fn dev_corpus_meets_the_accuracy_floors() {
     if typed < TYPED_F1_FLOOR {
         failures.push(format!("typed F1 {typed:.3} < {TYPED_F1_FLOOR}"));
     }
-    assert!(failures.is_empty(), "accuracy below the floors: {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "accuracy below the floors: {failures:?}"
+    );
 }
