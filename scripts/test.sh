@@ -34,6 +34,18 @@ peers_missing() {
   echo "${missing[*]:-}"
 }
 
+# On a fresh machine, as root: install and start what the tests need (idempotent).
+if [ "$(id -u)" = 0 ] && [ "${CAREPOST_INTEROP:-}" != 0 ] \
+   && { [ -n "$(peers_missing)" ] || [ -z "${TEST_DATABASE_URL:-}" ]; }; then
+  say "setting up test peers and PostgreSQL (scripts/setup-peers.sh)"
+  if PEERS_OUT=$("$HERE/setup-peers.sh"); then
+    eval "$(grep '^export TEST_DATABASE_URL=' <<<"$PEERS_OUT")"
+  else
+    echo "$PEERS_OUT"
+    say "scripts/setup-peers.sh failed; continuing with what is installed"
+  fi
+fi
+
 MISSING="$(peers_missing)"
 if [ -z "${CAREPOST_INTEROP:-}" ]; then
   if [ -z "$MISSING" ]; then
@@ -95,6 +107,8 @@ if [ "${SKIP_CLIPPY:-0}" != 1 ] || [ "${CI:-}" = true ]; then
     step "clippy" cargo clippy "${LOCKED[@]}" --workspace --all-targets -- -D warnings
   else NAMES+=(clippy); RESULTS+=(127); TIMES+=(0); say "== clippy: clippy unavailable"; fi
 fi
+step "licences" python3 scripts/check_licences.py
+step "layering" scripts/check_layering.sh
 # --no-fail-fast: run every test binary even if an earlier one failed, so the summary is
 # complete. CARGO_TEST_ARGS is a word list on purpose.
 # shellcheck disable=SC2086
@@ -120,7 +134,7 @@ for i in "${!NAMES[@]}"; do
     grep -E '^ *--> ' "$LOGDIR/${NAMES[$i]}.log" | head -3 | sed 's/^/             /'
   fi
 done
-echo "  tests:   $passed passed, $failed failed, $ignored ignored"
+echo "tests: $passed passed, $failed failed, $ignored skipped"
 if grep -q '^failures:$' "$LOG"; then
   echo "  failed tests:"
   # The second "failures:" block of each test binary lists the failed test names.

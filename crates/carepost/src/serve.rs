@@ -94,7 +94,10 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         .release_claims_by_owner_prefix(&format!("{node}-"), rt.clock.now())
         .await?;
     if released > 0 {
-        tracing::warn!(copies = released, "released claims left by an earlier run of this node; they will be retried");
+        tracing::warn!(
+            copies = released,
+            "released claims left by an earlier run of this node; they will be retried"
+        );
     }
     let worker = Arc::new(DeliveryWorker::new(
         rt.store.clone(),

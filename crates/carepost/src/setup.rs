@@ -144,7 +144,10 @@ pub fn node_id(dir: &Path) -> anyhow::Result<String> {
         if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Ok(id);
         }
-        bail!("{} is malformed: delete it to get a new node id", path.display());
+        bail!(
+            "{} is malformed: delete it to get a new node id",
+            path.display()
+        );
     }
     let id = format!("node{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     fs::write(&path, format!("{id}\n")).with_context(|| format!("writing {}", path.display()))?;

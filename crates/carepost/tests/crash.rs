@@ -20,8 +20,10 @@ use support::{Carepost, Config, established_connections_to, kill_child, poll_for
 
 const TOTAL: usize = 1000;
 const CONNECTIONS: usize = 8;
-/// Kill once this many messages reached the sink (delivery is then under way).
+/// Kill once this many messages reached the sink (delivery is then under way) ...
 const KILL_AFTER_DELIVERED: usize = 25;
+/// ... and this many were accepted (so a backlog sits in the queue), or the client is done.
+const KILL_AFTER_ACCEPTED: usize = TOTAL / 2;
 const SENDER: &str = "lab@clinic.test";
 /// Seconds to wait after the restart for every message to arrive (override with
 /// CAREPOST_CRASH_WAIT_SECS, e.g. to outlast a delivery lease).
@@ -71,7 +73,12 @@ fn kill_9_while_delivering_loses_nothing_and_duplicates_at_most_what_was_in_flig
     let deadline = Instant::now() + Duration::from_secs(300);
     while Instant::now() < deadline {
         let delivered: usize = sink_counts(&peer).len();
-        if delivered >= KILL_AFTER_DELIVERED {
+        let accepted = read_ids(&accepted_file).len();
+        let client_done = matches!(client.try_wait(), Ok(Some(_)));
+        if delivered >= KILL_AFTER_DELIVERED
+            && (accepted >= KILL_AFTER_ACCEPTED || client_done)
+            && delivered < TOTAL
+        {
             let deliveries = established_connections_to(peer.port);
             let submissions = established_connections_to(cp.submission_port);
             cp.kill9();

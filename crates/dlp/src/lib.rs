@@ -34,6 +34,7 @@
 //! passes are linear (see `tests/robustness.rs`), the cost is per-candidate context work.
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_automata::{Anchored, Input, meta::Regex};
@@ -144,18 +145,71 @@ pub struct ScanResult {
 /// Minimum score for an identifier to make [`ScanResult::contains_phi`] true.
 pub const PHI_THRESHOLD: f32 = 0.5;
 
+/// A small, fast, non-cryptographic hasher (the FxHash mix) for the built-in dictionaries: the
+/// keys are fixed, public word lists, so SipHash's flooding resistance buys nothing here.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            a[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(a) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A hash set keyed with [`FxHasher`].
+pub(crate) type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+
 /// The detector. Build once with [`Scanner::new`] and share (`Send + Sync`); scanning takes `&self`.
 pub struct Scanner {
     pub(crate) patterns: Regex,
     pub(crate) value: Regex,
     pub(crate) city: Regex,
     pub(crate) keywords: AhoCorasick,
-    pub(crate) meds: HashSet<&'static str>,
+    pub(crate) meds: FastSet<&'static str>,
     pub(crate) med_max_words: usize,
-    pub(crate) med_first_words: HashSet<&'static str>,
-    pub(crate) first_names: HashSet<&'static str>,
-    pub(crate) surnames: HashSet<&'static str>,
-    pub(crate) icd10: HashSet<&'static str>,
+    pub(crate) med_first_words: FastSet<&'static str>,
+    /// Bit filter over `meds` and `med_first_words` (see [`rules::word_key`]): a clear bit means
+    /// an ASCII token is in neither set, so most tokens skip lower-casing and both lookups.
+    pub(crate) med_filter: Box<[u64]>,
+    pub(crate) first_names: FastSet<&'static str>,
+    pub(crate) surnames: FastSet<&'static str>,
+    pub(crate) icd10: FastSet<&'static str>,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -194,21 +248,26 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .build(rules::KEYWORDS.iter().map(|k| k.0))
             .expect("built-in keywords are valid");
-        let meds: HashSet<&'static str> = MEDICATIONS
+        let meds: FastSet<&'static str> = MEDICATIONS
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
         let med_max_words = meds.iter().map(|m| m.split(' ').count()).max().unwrap_or(1);
-        let med_first_words: HashSet<&'static str> = meds
+        let med_first_words: FastSet<&'static str> = meds
             .iter()
             .filter_map(|m| m.split_once(' ').map(|x| x.0))
             .collect();
+        let mut med_filter = vec![0u64; rules::WORD_KEY_BITS / 64].into_boxed_slice();
+        for w in meds.iter().chain(med_first_words.iter()) {
+            let k = rules::word_key(w.as_bytes());
+            med_filter[k / 64] |= 1 << (k % 64);
+        }
         let set = |s: &'static str| {
             s.lines()
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
-                .collect::<HashSet<_>>()
+                .collect::<FastSet<_>>()
         };
         Scanner {
             patterns,
@@ -218,6 +277,7 @@ impl Scanner {
             meds,
             med_max_words,
             med_first_words,
+            med_filter,
             first_names: set(FIRST_NAMES),
             surnames: set(SURNAMES),
             icd10: set(ICD10_CODES),

@@ -1,9 +1,7 @@
 //! Candidate generation and context rules. Everything here works on byte offsets into the text;
 //! `lib.rs` resolves overlaps and converts to code points.
 
-use std::collections::HashSet;
-
-use crate::{Cand, Label, Scanner, anchored};
+use crate::{Cand, FastSet, Label, Scanner, anchored};
 
 /// Kinds of unlabelled pattern, in priority order (leftmost-first picks the earlier one at a tie).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,7 +370,7 @@ const CLOSINGS: &[&str] = &[
 ];
 
 /// Capitalised words that are not names (or that start an organisation or a place).
-static NOT_NAMES_SET: std::sync::LazyLock<HashSet<&'static str>> =
+static NOT_NAMES_SET: std::sync::LazyLock<FastSet<&'static str>> =
     std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 
 const NOT_NAMES: &[&str] = &[
@@ -792,7 +790,16 @@ const CONSUMER_MAIL: &[&str] = &[
 ];
 
 fn lower_eq_any(word: &str, set: &[&str]) -> bool {
-    set.iter().any(|s| s.eq_ignore_ascii_case(word))
+    // Length and first byte reject almost every entry before the full comparison.
+    let w = word.as_bytes();
+    let Some(&f) = w.first() else {
+        return set.iter().any(|s| s.is_empty());
+    };
+    let f = f.to_ascii_lowercase();
+    set.iter().any(|s| {
+        let b = s.as_bytes();
+        b.len() == w.len() && b[0].to_ascii_lowercase() == f && b.eq_ignore_ascii_case(w)
+    })
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -804,7 +811,18 @@ fn has_word(hay: &str, words: &[&str]) -> bool {
     // Word lists are lowercase; only word starts are tried, and only words whose first byte
     // matches, so this is close to one pass over `hay`.
     let h = hay.as_bytes();
+    // First bytes of the words, either case: a table lookup rejects most positions at once.
+    let mut first = [false; 256];
+    for w in words {
+        if let Some(&b) = w.as_bytes().first() {
+            first[usize::from(b.to_ascii_lowercase())] = true;
+            first[usize::from(b.to_ascii_uppercase())] = true;
+        }
+    }
     for i in 0..h.len() {
+        if !first[usize::from(h[i])] {
+            continue;
+        }
         if i > 0 && is_word_byte(h[i - 1]) && is_word_byte(h[i]) {
             continue;
         }
@@ -2118,12 +2136,39 @@ fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
     }
 }
 
+/// Size of the [`word_key`] bit filter.
+pub(crate) const WORD_KEY_BITS: usize = 1 << 16;
+
+/// A cheap key for a word, case-insensitive over ASCII: length, first two and last two bytes.
+/// Equal lower-cased words get equal keys, so a filter built from a set has no false negatives.
+pub(crate) fn word_key(w: &[u8]) -> usize {
+    let n = w.len();
+    let at = |i: usize| u32::from(w.get(i).map_or(0, u8::to_ascii_lowercase));
+    let last = |i: usize| if n > i { at(n - 1 - i) } else { 0 };
+    let h = (n as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(at(0).wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(at(1).wrapping_mul(0xC2B2_AE35))
+        .wrapping_add(last(0).wrapping_mul(0x27D4_EB2F))
+        .wrapping_add(last(1).wrapping_mul(0x1656_67B1));
+    ((h ^ (h >> 15)).wrapping_mul(0x2C1B_3C6D) >> 16) as usize % WORD_KEY_BITS
+}
+
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
+/// An ASCII token whose [`word_key`] bit is clear is in neither dictionary and is skipped.
 fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
     let mut buf = String::new();
     let mut one = String::new();
     let mut i = 0;
     while i < toks.len() {
+        let w = &text.as_bytes()[toks[i].s..toks[i].e];
+        if w.is_ascii() {
+            let k = word_key(w);
+            if s.med_filter[k / 64] & (1 << (k % 64)) == 0 {
+                i += 1;
+                continue;
+            }
+        }
         lower(text, toks[i], &mut one);
         let mut hit = None;
         if s.med_first_words.contains(one.as_str()) {
@@ -2176,27 +2221,52 @@ struct Tok {
 }
 
 fn tokens(text: &str) -> Vec<Tok> {
-    let mut v = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !c.is_alphabetic() {
+    let b = text.as_bytes();
+    let n = b.len();
+    // The char at byte `i` (a char boundary) and its length; ASCII without decoding.
+    let char_at = |i: usize| -> Option<(char, usize)> {
+        match b.get(i) {
+            None => None,
+            Some(&c) if c.is_ascii() => Some((char::from(c), 1)),
+            Some(_) => text[i..].chars().next().map(|c| (c, c.len_utf8())),
+        }
+    };
+    let alpha = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_alphabetic()
+        }
+    };
+    let mut v = Vec::with_capacity(n / 5);
+    let mut i = 0;
+    while i < n {
+        // Skip ASCII non-letters quickly.
+        if b[i].is_ascii() && !b[i].is_ascii_alphabetic() {
+            i += 1;
             continue;
         }
-        let mut e = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
-            if d.is_alphabetic() {
-                e = j + d.len_utf8();
-                it.next();
+        let Some((c, l)) = char_at(i) else { break };
+        if !alpha(c) {
+            i += l;
+            continue;
+        }
+        let start = i;
+        let mut e = i + l;
+        let mut j = e;
+        while let Some((d, dl)) = char_at(j) {
+            if alpha(d) {
+                e = j + dl;
+                j = e;
             } else if d == '\'' || d == '\u{2019}' || d == '-' {
                 // Internal only, and not a possessive "'s".
-                let rest = &text[j + d.len_utf8()..];
-                let mut rc = rest.chars();
-                let n1 = rc.next();
-                let n2 = rc.next();
-                let possessive =
-                    (d != '-') && matches!(n1, Some('s')) && !n2.is_some_and(char::is_alphabetic);
-                if n1.is_some_and(char::is_alphabetic) && !possessive {
-                    it.next();
+                let n1 = char_at(j + dl);
+                let n2 = n1.and_then(|(_, l1)| char_at(j + dl + l1));
+                let possessive = (d != '-')
+                    && matches!(n1, Some(('s', _)))
+                    && !n2.is_some_and(|(c2, _)| c2.is_alphabetic());
+                if n1.is_some_and(|(c1, _)| c1.is_alphabetic()) && !possessive {
+                    j += dl;
                 } else {
                     break;
                 }
@@ -2204,15 +2274,23 @@ fn tokens(text: &str) -> Vec<Tok> {
                 break;
             }
         }
-        v.push(Tok { s: i, e });
+        v.push(Tok { s: start, e });
+        i = j;
     }
     v
 }
 
 fn is_cap(text: &str, t: Tok) -> bool {
     let w = &text[t.s..t.e];
-    let mut cs = w.chars();
-    cs.next().is_some_and(char::is_uppercase) && w.chars().count() >= 2
+    let b = w.as_bytes();
+    match b.first() {
+        // ASCII fast path: an ASCII first letter is one byte, so two bytes means two chars.
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase() && b.len() >= 2,
+        _ => {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase) && cs.next().is_some()
+        }
+    }
 }
 
 fn is_upper(text: &str, t: Tok) -> bool {
@@ -2247,7 +2325,9 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     let mut i = 0;
     while i < toks.len() {
         let t0 = toks[i];
-        let after_title = {
+        // Cheap gates first: most tokens are not capitalised, and most capitalised ones are
+        // not in the not-a-name list; the title look-back only runs for the rest.
+        let after_title = || {
             let p = before_line(text, t0.s, 8).trim_end_matches([' ', '.']);
             let w = p
                 .rsplit(|c: char| !c.is_alphanumeric())
@@ -2255,7 +2335,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 .unwrap_or("");
             lower_eq_any(w, TITLES)
         };
-        if !is_cap(text, t0) || !(name_ok(t0, &mut buf) || after_title && !is_upper(text, t0)) {
+        if !is_cap(text, t0) || !(name_ok(t0, &mut buf) || after_title() && !is_upper(text, t0)) {
             i += 1;
             continue;
         }
@@ -2492,12 +2572,12 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     }
     // "Hi Sam," in mail without a personal mailbox: the patient, unless the message goes on to
     // name another patient (then Sam is a colleague).
-    let patient_lower: HashSet<String> = patient_words
+    let patient_lower: FastSet<String> = patient_words
         .iter()
         .map(|&(a, b)| text[a..b].to_lowercase())
         .collect();
     for (gs, ge, words) in greetings {
-        let greeted: HashSet<String> = words
+        let greeted: FastSet<String> = words
             .iter()
             .map(|&(a, b)| text[a..b].to_lowercase())
             .collect();
@@ -2519,18 +2599,18 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     if patient_words.is_empty() {
         return;
     }
-    let staff_words: HashSet<String> = staff
+    let staff_words: FastSet<String> = staff
         .iter()
         .map(|&(a, b)| text[a..b].to_lowercase())
         .collect();
-    let names: HashSet<String> = patient_words
+    let names: FastSet<String> = patient_words
         .iter()
         .map(|&(a, b)| text[a..b].to_lowercase())
         .filter(|w| w.chars().count() >= 3 && !staff_words.contains(w))
         .collect();
-    let already: HashSet<usize> = patient_words.iter().map(|&(a, _)| a).collect();
+    let already: FastSet<usize> = patient_words.iter().map(|&(a, _)| a).collect();
     for &t in toks {
-        if already.contains(&t.s) || !is_cap(text, t) {
+        if !is_cap(text, t) || already.contains(&t.s) {
             continue;
         }
         lower(text, t, &mut buf);

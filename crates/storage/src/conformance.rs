@@ -964,12 +964,22 @@ pub async fn a_restarting_node_releases_its_own_claims_only(store: SharedStore) 
     let mut ids = Vec::new();
     for i in 0..4 {
         let addr = format!("r{i}@d.example");
-        let m = message(a, Priority::Normal, &[(addr.as_str(), RecipientStatus::Queued, T0)]);
+        let m = message(
+            a,
+            Priority::Normal,
+            &[(addr.as_str(), RecipientStatus::Queued, T0)],
+        );
         ids.push(m.recipients[0].id);
         store.enqueue(m).await.expect("enqueue");
     }
-    let mine = store.claim_due("node-a-1", T0, secs(300), 3).await.expect("claim");
-    let theirs = store.claim_due("node-b-1", T0, secs(300), 1).await.expect("claim");
+    let mine = store
+        .claim_due("node-a-1", T0, secs(300), 3)
+        .await
+        .expect("claim");
+    let theirs = store
+        .claim_due("node-b-1", T0, secs(300), 1)
+        .await
+        .expect("claim");
     assert_eq!((mine.len(), theirs.len()), (3, 1));
     // "node-a" must not match "node-ab-..." style owners by accident: the prefix includes
     // the separator.
@@ -986,11 +996,17 @@ pub async fn a_restarting_node_releases_its_own_claims_only(store: SharedStore) 
     let other = store.recipient(theirs[0].id).await.expect("r");
     assert_eq!(other.status, RecipientStatus::Delivering);
     assert_eq!(
-        store.release_claims_by_owner_prefix("node-a-", T0).await.expect("again"),
+        store
+            .release_claims_by_owner_prefix("node-a-", T0)
+            .await
+            .expect("again"),
         0
     );
     // The released copies are due again for anyone.
-    let again = store.claim_due("node-a-2", T0.plus(secs(1)), secs(300), 10).await.expect("claim");
+    let again = store
+        .claim_due("node-a-2", T0.plus(secs(1)), secs(300), 10)
+        .await
+        .expect("claim");
     assert_eq!(again.len(), 3);
 }
 

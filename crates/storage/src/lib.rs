@@ -145,8 +145,11 @@ pub trait QueueStore: Send + Sync {
     /// A node calls this when it starts: none of its earlier process's attempts can still
     /// be in flight, so its copies need not wait for their leases to run out. Returns how
     /// many copies were released.
-    async fn release_claims_by_owner_prefix(&self, owner_prefix: &str, at: Timestamp)
-    -> Result<u64>;
+    async fn release_claims_by_owner_prefix(
+        &self,
+        owner_prefix: &str,
+        at: Timestamp,
+    ) -> Result<u64>;
     /// Operator action: move a copy from one of `from` to `to`, due at `next_attempt`.
     /// Returns false (and changes nothing) if its status is not in `from`.
     async fn transition(
