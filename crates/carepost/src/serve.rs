@@ -43,6 +43,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let tls = Arc::new(server_tls_config(config)?);
+    let deliverer = Arc::new(build_deliverer(config)?);
 
     // SMTP listeners.
     let service = Arc::new(SubmissionService::new(intake.clone(), rt.store.clone()));
@@ -70,8 +71,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         tracing::info!(%addr, "https listening");
     }
 
-    // Delivery.
-    let deliverer = Arc::new(build_deliverer(config)?);
+    // Delivery (built before anything listens, so a bad delivery setting fails start-up
+    // cleanly instead of after the ports are open).
     let dkim = if config.dkim.enabled {
         let mut keys = std::collections::HashMap::new();
         for k in rt.store.all_keys().await? {

@@ -207,6 +207,8 @@ pub struct Scanner {
     /// Bit filter over `meds` and `med_first_words` (see [`rules::word_key`]): a clear bit means
     /// an ASCII token is in neither set, so most tokens skip lower-casing and both lookups.
     pub(crate) med_filter: Box<[u64]>,
+    /// Overlapping, case-insensitive matcher for [`rules::BUSINESS_WORDS`].
+    pub(crate) business: AhoCorasick,
     pub(crate) first_names: FastSet<&'static str>,
     pub(crate) surnames: FastSet<&'static str>,
     pub(crate) icd10: FastSet<&'static str>,
@@ -258,11 +260,13 @@ impl Scanner {
             .iter()
             .filter_map(|m| m.split_once(' ').map(|x| x.0))
             .collect();
-        let mut med_filter = vec![0u64; rules::WORD_KEY_BITS / 64].into_boxed_slice();
-        for w in meds.iter().chain(med_first_words.iter()) {
-            let k = rules::word_key(w.as_bytes());
-            med_filter[k / 64] |= 1 << (k % 64);
-        }
+        let med_filter = rules::key_filter(meds.iter().chain(med_first_words.iter()).copied());
+        let business = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(rules::BUSINESS_WORDS)
+            .expect("built-in business words are valid");
         let set = |s: &'static str| {
             s.lines()
                 .map(str::trim)
@@ -278,6 +282,7 @@ impl Scanner {
             med_max_words,
             med_first_words,
             med_filter,
+            business,
             first_names: set(FIRST_NAMES),
             surnames: set(SURNAMES),
             icd10: set(ICD10_CODES),

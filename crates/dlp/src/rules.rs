@@ -373,6 +373,42 @@ const CLOSINGS: &[&str] = &[
 static NOT_NAMES_SET: std::sync::LazyLock<FastSet<&'static str>> =
     std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 
+/// [`word_key`] bit filter over [`NOT_NAMES`]: a clear bit means an ASCII word is not in it.
+static NOT_NAMES_FILTER: std::sync::LazyLock<Box<[u64]>> =
+    std::sync::LazyLock::new(|| key_filter(NOT_NAMES.iter().copied()));
+
+/// Builds a [`word_key`] bit filter (no false negatives for ASCII words of the set).
+pub(crate) fn key_filter<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]> {
+    let mut f = vec![0u64; WORD_KEY_BITS / 64].into_boxed_slice();
+    for w in words {
+        let k = word_key(w.as_bytes());
+        f[k / 64] |= 1 << (k % 64);
+    }
+    f
+}
+
+/// May the ASCII word `w` be in the set the filter was built from? (Always true for non-ASCII.)
+fn key_maybe(filter: &[u64], w: &[u8]) -> bool {
+    if !w.is_ascii() {
+        return true;
+    }
+    let k = word_key(w);
+    filter[k / 64] & (1 << (k % 64)) != 0
+}
+
+/// Words whose presence makes the mail vendor business mail (see [`Doc::business`]).
+pub(crate) const BUSINESS_WORDS: &[&str] = &[
+    "invoice",
+    "purchase order",
+    "shipment",
+    "shipped",
+    "order number",
+    "po number",
+    "quote",
+    "your order",
+    "order confirmation",
+];
+
 const NOT_NAMES: &[&str] = &[
     "january",
     "february",
@@ -913,7 +949,7 @@ impl Doc {
     }
 }
 
-fn analyse(text: &str) -> Doc {
+fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
     let mut sigs = Vec::new();
     let mut off = 0;
     let mut has_to_org = false;
@@ -972,20 +1008,14 @@ fn analyse(text: &str) -> Doc {
         }
     }
     let sigs = merged;
-    let business = has_word(
-        text,
-        &[
-            "invoice",
-            "purchase order",
-            "shipment",
-            "shipped",
-            "order number",
-            "po number",
-            "quote",
-            "your order",
-            "order confirmation",
-        ],
-    );
+    // Same test as `has_word(text, BUSINESS_WORDS)`, from one automaton pass.
+    let h = text.as_bytes();
+    let business = business.find_overlapping_iter(text).any(|m| {
+        let (i, e) = (m.start(), m.end());
+        let last = BUSINESS_WORDS[m.pattern().as_usize()].as_bytes().last();
+        (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(h[i]))
+            && (e == h.len() || !is_word_byte(h[e]) || !last.is_some_and(|&b| is_word_byte(b)))
+    });
     Doc {
         sigs,
         internal: has_to_org && !has_consumer,
@@ -1005,7 +1035,7 @@ fn lower_contains_any(hay: &str, needles: &[&str]) -> bool {
 
 /// Collects every candidate in `text`.
 pub(crate) fn collect(s: &Scanner, text: &str) -> Vec<Cand> {
-    let doc = analyse(text);
+    let doc = analyse(text, &s.business);
     let mut out = Vec::new();
     keyword_values(s, text, &doc, &mut out);
     patterns(s, text, &doc, &mut out);
@@ -2161,13 +2191,9 @@ fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
     let mut one = String::new();
     let mut i = 0;
     while i < toks.len() {
-        let w = &text.as_bytes()[toks[i].s..toks[i].e];
-        if w.is_ascii() {
-            let k = word_key(w);
-            if s.med_filter[k / 64] & (1 << (k % 64)) == 0 {
-                i += 1;
-                continue;
-            }
+        if !key_maybe(&s.med_filter, &text.as_bytes()[toks[i].s..toks[i].e]) {
+            i += 1;
+            continue;
         }
         lower(text, toks[i], &mut one);
         let mut hit = None;
@@ -2319,6 +2345,9 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     let mut patient_words: Vec<(usize, usize)> = Vec::new();
     let mut greetings: Vec<Greeting> = Vec::new();
     let name_ok = |t: Tok, buf: &mut String| -> bool {
+        if !key_maybe(&NOT_NAMES_FILTER, &text.as_bytes()[t.s..t.e]) {
+            return true;
+        }
         lower(text, t, buf);
         !NOT_NAMES_SET.contains(buf.as_str())
     };

@@ -88,11 +88,17 @@ pub(crate) struct PostfixPeer {
     conf: PathBuf,
     sink: Option<Child>,
     started: bool,
+    extra_main_cf: String,
 }
 
 impl PostfixPeer {
     /// Creates the instance and starts it; waits (bounded) until smtpd accepts.
     pub(crate) fn start(tls: PeerTls) -> Self {
+        Self::start_with(tls, "")
+    }
+
+    /// Like [`PostfixPeer::start`], with extra main.cf lines (e.g. recipient restrictions).
+    pub(crate) fn start_with(tls: PeerTls, extra_main_cf: &str) -> Self {
         let dir = TestDir::new("pf");
         let (port, sink_port) = (free_port(), free_port());
         let conf = dir.join("conf");
@@ -111,6 +117,7 @@ impl PostfixPeer {
             conf,
             sink: None,
             started: false,
+            extra_main_cf: extra_main_cf.to_owned(),
         };
         // Certificates in every mode, so `ca_file()` always exists (with TLS off the test
         // is then purely "no STARTTLS offered", not "unreadable CA file").
@@ -306,8 +313,9 @@ impl PostfixPeer {
              biff = no\n\
              {tls}\
              # Before-queue hand-off of every transaction to smtp-sink (dumps one file each).\n\
-             smtpd_proxy_filter = 127.0.0.1:{sink}\n",
-            sink = self.sink_port
+             smtpd_proxy_filter = 127.0.0.1:{sink}\n{extra}\n",
+            sink = self.sink_port,
+            extra = self.extra_main_cf
         );
         fs::write(self.conf.join("main.cf"), main_cf).expect("write main.cf");
         let master_cf = MASTER_CF.replace("{SMTPD}", &format!("127.0.0.1:{}", self.port));
