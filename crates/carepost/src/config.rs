@@ -411,6 +411,15 @@ mod tests {
     }
 
     #[test]
+    fn the_configuration_reference_in_docs_is_current() {
+        let doc = include_str!("../../../docs/CONFIGURATION.md");
+        assert!(
+            doc.contains(&Config::defaults_text()),
+            "docs/CONFIGURATION.md is stale: regenerate it with `carepost config defaults`"
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_routes_are_refused() {
         assert!(toml::from_str::<Config>("nonsense = 1").is_err());
         let mut c = Config::default();
