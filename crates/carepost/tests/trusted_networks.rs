@@ -79,6 +79,11 @@ fn trusted_device_without_auth_over_starttls_is_accepted_and_delivered_over_veri
     let msg = peer.wait_for_message(&id, TIMEOUT);
     assert!(msg.contains("with ESMTPS"), "{}", msg.text());
     assert_delivered_verified(&cp, 1);
+    let (principal, channel) = attribution(&cp);
+    assert_eq!(
+        (principal.as_str(), channel.as_str()),
+        ("device:scanner-2nd-floor", "smtp-starttls")
+    );
 }
 
 #[test]
@@ -119,6 +124,32 @@ fn trusted_device_plain_smtp_is_accepted_with_insecure_allow_plaintext_and_still
         msg.text()
     );
     assert_delivered_verified(&cp, 1);
+    // Recorded per message: it arrived in plaintext, from the named device.
+    let (principal, channel) = attribution(&cp);
+    assert_eq!(
+        (principal.as_str(), channel.as_str()),
+        ("device:scanner-2nd-floor", "smtp-plaintext")
+    );
+    let logs = String::from_utf8_lossy(&cp.logs()).to_string();
+    assert!(
+        logs.contains("insecure_allow_plaintext is set"),
+        "start-up must warn about the plaintext network:\n{logs}"
+    );
+}
+
+/// The principal and channel `queue show` records for the only message in the queue.
+fn attribution(cp: &Carepost) -> (String, String) {
+    let listing = cp.queue_json();
+    let rec = records(&listing)
+        .first()
+        .map(|r| r["message"].as_str().unwrap_or_default().to_string())
+        .expect("one queued message");
+    let shown = cp.queue_show_json(&rec);
+    let m = &shown["message"];
+    (
+        m["principal"].as_str().unwrap_or_default().to_string(),
+        m["channel"].as_str().unwrap_or_default().to_string(),
+    )
 }
 
 #[test]

@@ -25,6 +25,9 @@ fn main() {
     for (i, t) in texts.iter().enumerate().step_by(3) {
         let j = texts[(i * 7 + 3) % texts.len()].as_str();
         println!("{:?}", s.scan(&format!("{t}{j}")));
-        println!("{:?}", s.scan(&format!("{}\n{}", t.to_uppercase(), j.to_lowercase())));
+        println!(
+            "{:?}",
+            s.scan(&format!("{}\n{}", t.to_uppercase(), j.to_lowercase()))
+        );
     }
 }

@@ -825,6 +825,30 @@ const CONSUMER_MAIL: &[&str] = &[
     "163.com",
 ];
 
+/// Bit `n` set when some word of `set` is `n` bytes long (`63` stands for 63 or more).
+const fn len_mask(set: &[&str]) -> u64 {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < set.len() {
+        let l = set[i].len();
+        m |= 1u64 << if l < 63 { l } else { 63 };
+        i += 1;
+    }
+    m
+}
+
+/// [`lower_eq_any`] behind a length check: `mask` is [`len_mask`] of `set`.
+fn lower_eq_any_m(word: &str, set: &[&str], mask: u64) -> bool {
+    mask & (1u64 << word.len().min(63)) != 0 && lower_eq_any(word, set)
+}
+
+const CLOSINGS_M: u64 = len_mask(CLOSINGS);
+const FILLER_M: u64 = len_mask(FILLER);
+const CREDENTIALS_M: u64 = len_mask(CREDENTIALS);
+const ORG_AFTER_M: u64 = len_mask(ORG_AFTER);
+const PERSON_CUES_M: u64 = len_mask(PERSON_CUES);
+const CONSUMER_MAIL_M: u64 = len_mask(CONSUMER_MAIL);
+
 fn lower_eq_any(word: &str, set: &[&str]) -> bool {
     // Length and first byte reject almost every entry before the full comparison.
     let w = word.as_bytes();
@@ -959,7 +983,7 @@ fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
         let start = off;
         off += line.len() + 1;
         let t = line.trim().trim_end_matches([',', '!', '.', ':']).trim();
-        if t.len() <= 24 && (lower_eq_any(t, CLOSINGS) || t == "--" || t == "-- ") {
+        if t.len() <= 24 && (lower_eq_any_m(t, CLOSINGS, CLOSINGS_M) || t == "--" || t == "-- ") {
             // The next few non-empty lines are a signature.
             let mut end = off;
             let mut n = 0;
@@ -994,7 +1018,11 @@ fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .unwrap_or(rest.len());
-        if lower_eq_any(rest[..end].trim_end_matches('.'), CONSUMER_MAIL) {
+        if lower_eq_any_m(
+            rest[..end].trim_end_matches('.'),
+            CONSUMER_MAIL,
+            CONSUMER_MAIL_M,
+        ) {
             has_consumer = true;
             break;
         }
@@ -1193,7 +1221,7 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 .map_or(limit, |i| p + i);
             if w_end > p
                 && words < 4
-                && lower_eq_any(&text[p..w_end], FILLER)
+                && lower_eq_any_m(&text[p..w_end], FILLER, FILLER_M)
                 && (w_end == limit || !bytes[w_end].is_ascii_digit())
             {
                 p = w_end;
@@ -1359,7 +1387,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
         match pat {
             Pat::Email => {
                 let domain = v.rsplit('@').next().unwrap_or("");
-                if lower_eq_any(domain, CONSUMER_MAIL) && !sig {
+                if lower_eq_any_m(domain, CONSUMER_MAIL, CONSUMER_MAIL_M) && !sig {
                     push(
                         out,
                         Some(Label::Email),
@@ -1715,14 +1743,15 @@ fn personalised_url(u: &str) -> bool {
 /// `Some(false)` for an organisation cue, `None` if neither occurs within `n` bytes.
 fn nearest_cue(text: &str, at: usize, n: usize, patient: &[&str], org: &[&str]) -> Option<bool> {
     let ctx = before_line(text, at, n);
+    let (pm, om) = (len_mask(patient), len_mask(org));
     for w in ctx.rsplit(|c: char| !(c.is_alphanumeric() || c == '-')) {
         if w.is_empty() {
             continue;
         }
-        if lower_eq_any(w, patient) {
+        if lower_eq_any_m(w, patient, pm) {
             return Some(true);
         }
-        if lower_eq_any(w, org) {
+        if lower_eq_any_m(w, org, om) {
             return Some(false);
         }
     }
@@ -2464,13 +2493,14 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 .split([',', ' ', '|', '\n', ')'])
                 .next()
                 .unwrap_or("");
-            lower_eq_any(w.trim_end_matches('.'), CREDENTIALS)
+            lower_eq_any_m(w.trim_end_matches('.'), CREDENTIALS, CREDENTIALS_M)
         };
         let title_before =
             lower_eq_any(prev_word, TITLES) && prev_line.trim_end().len() >= prev_word.len();
         let staff_before = lower_eq_any(prev_word, STAFF_TITLES);
-        let org_after = after.starts_with(' ') && lower_eq_any(after_first, ORG_AFTER)
-            || possessive && lower_eq_any(after_word, ORG_AFTER);
+        let org_after = after.starts_with(' ')
+            && lower_eq_any_m(after_first, ORG_AFTER, ORG_AFTER_M)
+            || possessive && lower_eq_any_m(after_word, ORG_AFTER, ORG_AFTER_M);
         let line_start = before_line(text, start, 200);
         // Display names in address headers: a patient when the address on that line is a
         // personal mailbox, otherwise staff.
@@ -2536,7 +2566,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
             continue;
         }
         let greet = lower_eq_any(prev_word, GREETINGS);
-        let cue = lower_eq_any(prev_word, PERSON_CUES);
+        let cue = lower_eq_any_m(prev_word, PERSON_CUES, PERSON_CUES_M);
         lower(text, run[0], &mut buf);
         let first_in =
             s.first_names.contains(buf.as_str()) || s.surnames.contains(buf.as_str()) && comma_form;
@@ -2661,7 +2691,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("");
-            if lower_eq_any(aw, ORG_AFTER) {
+            if lower_eq_any_m(aw, ORG_AFTER, ORG_AFTER_M) {
                 continue;
             }
         }
