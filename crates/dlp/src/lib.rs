@@ -29,9 +29,13 @@
 //! 1.000, false-positive rate 0.000, typed span F1 0.999 (every label >= 0.99). Held-out mail by
 //! other authors will score lower; the floors in `tests/dev_corpus.rs` are the targets.
 //!
-//! **Speed** (release, one core, shared machine): about 10 MB/s and p99 about 10 ms for a 100 KB
-//! message (`cargo run --release -p dlp --example bench`) — below the 100 MB/s / 2 ms target; all
-//! passes are linear (see `tests/robustness.rs`), the cost is per-candidate context work.
+//! **Speed** (release, one core, shared machine): about 15-18 MB/s and p50 about 5 ms for a
+//! 100 KB message (`cargo run --release -p dlp --example bench`; was about 10 MB/s) — still below
+//! the 100 MB/s / 2 ms target. All passes are linear (see `tests/robustness.rs`). Cheap gates run
+//! before the dictionary and context work: a 64 Kbit filter keyed on length and first/last bytes
+//! rejects most tokens before the drug and not-a-name lookups, dictionaries use an Fx-style
+//! hasher, word lists are length-masked, and the title look-back runs only for capitalised words.
+//! What remains is spread thinly (regex and keyword automata, token walk, per-candidate windows).
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
