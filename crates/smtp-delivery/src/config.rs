@@ -1,7 +1,7 @@
 //! Delivery settings, every one with its default.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use model::Domain;
@@ -163,6 +163,17 @@ pub struct DeliveryConfig {
     /// unverifiable certificate is accepted and recorded with `verified: false`: an
     /// explicit, weaker policy for peers with private certificates.
     pub require_verified_tls: bool,
+    /// DNS servers to query for MX and address records, over UDP with TCP for truncated
+    /// answers, instead of the system configuration (`/etc/resolv.conf`). Default empty:
+    /// the system configuration. When set, only these servers are asked, `/etc/hosts`
+    /// is not consulted for MX hosts, and record TTLs are respected as published.
+    /// Configured routes with a host name still use the system resolver.
+    pub dns_servers: Vec<SocketAddr>,
+    /// The TCP port for next hops found through DNS (MX hosts, the domain's own A/AAAA
+    /// records when it has no MX) and for address literals (`user@[192.0.2.1]`).
+    /// Default 25; change it only for tests and unusual networks. Routes keep their own
+    /// port.
+    pub smtp_port: u16,
 }
 
 impl Default for DeliveryConfig {
@@ -178,6 +189,8 @@ impl Default for DeliveryConfig {
             max_transactions_per_connection: 1000,
             max_addresses: 5,
             require_verified_tls: true,
+            dns_servers: Vec::new(),
+            smtp_port: 25,
         }
     }
 }
@@ -212,6 +225,9 @@ impl DeliveryConfig {
         }
         if self.max_transactions_per_connection == 0 {
             return Err(ConfigError::ZeroLimit("max_transactions_per_connection"));
+        }
+        if self.smtp_port == 0 {
+            return Err(ConfigError::ZeroLimit("smtp_port"));
         }
         Ok(())
     }
@@ -291,5 +307,16 @@ mod tests {
             ..DeliveryConfig::default()
         };
         assert!(matches!(zero.validate(), Err(ConfigError::ZeroLimit(_))));
+        let zero_port = DeliveryConfig {
+            smtp_port: 0,
+            ..DeliveryConfig::default()
+        };
+        assert_eq!(
+            zero_port.validate(),
+            Err(ConfigError::ZeroLimit("smtp_port"))
+        );
+        let d = DeliveryConfig::default();
+        assert_eq!(d.smtp_port, 25);
+        assert!(d.dns_servers.is_empty());
     }
 }

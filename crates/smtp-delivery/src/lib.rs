@@ -63,7 +63,12 @@ mod tls;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::net::SocketAddr;
+
 use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
+use hickory_resolver::net::NetError;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use tokio::sync::OnceCell;
 use tracing::{info, warn};
 
@@ -302,15 +307,17 @@ impl Deliverer {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.subsec_nanos().into())
             .unwrap_or(0);
-        nexthop::plan_by_dns(rcpt.domain(), self.resolver().await, seed).await
+        let port = self.inner.config.smtp_port;
+        nexthop::plan_by_dns(rcpt.domain(), self.resolver().await, seed, port).await
     }
 
-    /// The DNS resolver (system configuration), created on first use.
+    /// The DNS resolver (the configured servers, else the system configuration), created
+    /// on first use.
     async fn resolver(&self) -> Option<&TokioResolver> {
         self.inner
             .resolver
             .get_or_init(|| async {
-                match TokioResolver::builder_tokio().and_then(|b| b.build()) {
+                match build_resolver(&self.inner.config.dns_servers) {
                     Ok(r) => Some(r),
                     Err(e) => {
                         warn!(error = %e, "DNS resolver unavailable");
@@ -342,6 +349,34 @@ impl Deliverer {
             })
             .collect()
     }
+}
+
+/// A resolver for `servers` (UDP, TCP for truncated answers), or the system configuration
+/// when there are none.
+fn build_resolver(servers: &[SocketAddr]) -> Result<TokioResolver, NetError> {
+    if servers.is_empty() {
+        return TokioResolver::builder_tokio()?.build();
+    }
+    let name_servers = servers
+        .iter()
+        .map(|s| {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = s.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = s.port();
+            NameServerConfig::new(s.ip(), true, vec![udp, tcp])
+        })
+        .collect();
+    let mut builder = TokioResolver::builder_with_config(
+        ResolverConfig::from_name_servers(name_servers),
+        TokioRuntimeProvider::default(),
+    );
+    let opts = builder.options_mut();
+    // Only the configured servers answer: no /etc/hosts, no TTL floors.
+    opts.use_hosts_file = ResolveHosts::Never;
+    opts.positive_min_ttl = None;
+    opts.negative_min_ttl = None;
+    builder.build()
 }
 
 fn log_transaction(

@@ -99,12 +99,25 @@ impl Hop {
     }
 }
 
-/// Next hops for a domain without a route.
+/// Next hops for a domain without a route, each on `port` (the configured SMTP port).
 pub(crate) async fn plan_by_dns(
     domain: &Domain,
     resolver: Option<&TokioResolver>,
     seed: u64,
+    port: u16,
 ) -> Plan {
+    match plan_by_dns_on_25(domain, resolver, seed).await {
+        Plan::Hops(mut hops) => {
+            for hop in &mut hops {
+                hop.port = port;
+            }
+            Plan::Hops(hops)
+        }
+        other => other,
+    }
+}
+
+async fn plan_by_dns_on_25(domain: &Domain, resolver: Option<&TokioResolver>, seed: u64) -> Plan {
     let text = domain.as_str();
     // An address literal (`user@[192.0.2.1]`): deliver there, verify that IP.
     if let Some(inner) = text.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
@@ -255,7 +268,7 @@ mod tests {
     #[tokio::test]
     async fn address_literals_are_their_own_next_hop() {
         let d = Domain::parse("[127.0.0.1]").expect("literal");
-        let plan = plan_by_dns(&d, None, 0).await;
+        let plan = plan_by_dns(&d, None, 0, 2525).await;
         let Plan::Hops(hops) = plan else {
             panic!("expected hops");
         };
@@ -263,6 +276,7 @@ mod tests {
             hops[0].lookup,
             Lookup::Literal(IpAddr::from([127, 0, 0, 1]))
         );
+        assert_eq!(hops[0].port, 2525);
         assert!(matches!(
             hops[0].server_name(),
             Some(ServerName::IpAddress(_))

@@ -151,7 +151,7 @@ impl DataReceiver {
         }
         if f.bare_cr || f.bare_lf {
             // RFC 5321 section 2.3.8: CR and LF may only appear together as CRLF.
-            return Err(Reply::new(554, "5.6.11", "Message contains bare CR or LF"));
+            return Err(Reply::new(554, "5.6.0", "Message contains bare CR or LF"));
         }
         if f.nul {
             return Err(Reply::new(554, "5.6.0", "Message contains NUL bytes"));

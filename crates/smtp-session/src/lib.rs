@@ -44,7 +44,7 @@
 //! **Security:** runs inside the network-facing gateway process and trusts nothing it
 //! reads. Defences built in here:
 //! - *SMTP smuggling*: only `<CR><LF>.<CR><LF>` ends DATA; any bare CR, bare LF or NUL in a
-//!   body gets the message refused (`554 5.6.11`) after the real end, and nothing after a
+//!   body gets the message refused (`554 5.6.0`) after the real end, and nothing after a
 //!   fake end is ever read as a command (see the `data` module).
 //! - *Command framing*: command lines must end in CRLF and hold no other CR, LF or NUL
 //!   (`500 5.5.2`).
