@@ -54,6 +54,11 @@ extra_ca_file = "$ca"
 
 [delivery.routes]
 "dest.bench.test" = "127.0.0.1:2527"
+
+[dkim]
+# DKIM signing (RSA-2048) is on by default in carepost; Postfix in mode tls does not sign.
+# CAREPOST_DKIM=false measures carepost without it, for a like-for-like comparison.
+enabled = ${CAREPOST_DKIM:-true}
 TOML
 }
 
@@ -80,7 +85,8 @@ case "${1:-}" in
       tail -20 "$DIR/serve.stderr" >&2
       exit 1
     fi
-    echo "EXT_PORT=$PORT EXT_PID=$(cat "$PIDFILE") EXT_NAME=carepost"
+    if [ "${CAREPOST_DKIM:-true}" = true ]; then name=carepost; else name=carepost-nodkim; fi
+    echo "EXT_PORT=$PORT EXT_PID=$(cat "$PIDFILE") EXT_NAME=$name"
     ;;
   pending)
     n=0
