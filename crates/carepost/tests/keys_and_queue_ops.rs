@@ -133,3 +133,67 @@ fn sealed_mail_survives_key_rotation_and_queue_actions_move_copies() {
     });
     cp.stop();
 }
+
+#[test]
+fn a_copy_past_its_lifetime_bounces_and_the_sender_gets_a_dsn() {
+    let port = closed_port();
+    let mut cp = Carepost::new(&Config {
+        routes: vec![
+            ("nowhere.test".into(), format!("127.0.0.1:{port}")),
+            // The DSN to the sender goes nowhere too; it only has to be queued.
+            ("clinic.test".into(), format!("127.0.0.1:{port}")),
+        ],
+        ..Config::default()
+    });
+    // A two-second lifetime: the first attempt defers, the forced retry gives up.
+    let text = cp
+        .config_text()
+        .replace("[delivery]\n", "[delivery]\nmax_lifetime_secs = 2\n");
+    fs::write(&cp.config_file, text).expect("rewrite config");
+    cp.start();
+    let password = cp.user_with_app_password("nurse@clinic.test");
+    let out = run(
+        Command::new("python3").args([
+            "-c",
+            SEND,
+            &cp.submissions_port.to_string(),
+            "nurse@clinic.test",
+            &password,
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(out.success(), "submission failed: {}", out.describe());
+    let copy = wait_for(&cp, "a deferred copy", |c| c["status"] == "deferred");
+    let id = copy["id"].as_str().expect("id").to_string();
+    std::thread::sleep(Duration::from_millis(2500));
+    cp.cli_ok(&["queue", "retry", &id]);
+
+    // The original copy bounces; a DSN (null sender) to the sender is queued.
+    let all = poll_for(Duration::from_secs(60), Duration::from_millis(300), || {
+        let all = copies(&cp);
+        let bounced = all
+            .iter()
+            .any(|c| c["id"] == id.as_str() && c["status"] == "bounced");
+        let dsn = all.iter().any(|c| c["address"] == "nurse@clinic.test");
+        (bounced && dsn).then_some(all)
+    })
+    .unwrap_or_else(|| panic!("no bounce + DSN: {:?}\n{}", copies(&cp), cp.describe()));
+    let bounced = all.iter().find(|c| c["id"] == id.as_str()).expect("copy");
+    let error = bounced["last_error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("lifetime") || error.contains("expired"),
+        "reason: {error}"
+    );
+    let dsn = all
+        .iter()
+        .find(|c| c["address"] == "nurse@clinic.test")
+        .expect("dsn");
+    let shown = cp.queue_show_json(dsn["message"].as_str().expect("message id"));
+    assert_eq!(
+        shown["message"]["envelope_from"],
+        Value::Null,
+        "DSNs use the null sender"
+    );
+    assert_eq!(shown["message"]["principal"], "system");
+    cp.stop();
+}

@@ -6,7 +6,9 @@
 //! sends the message, and reports one [`DeliveryResult`] per recipient, with a
 //! [`model::TlsRecord`] describing how each delivered copy travelled. Sessions are pooled
 //! per next hop and reused (RSET between transactions), with a cap on simultaneous
-//! connections per next hop.
+//! connections per next hop. DNS questions go to the system resolver, or only to
+//! [`DeliveryConfig::dns_servers`] when set; MX and implicit-MX hosts are tried on
+//! [`DeliveryConfig::smtp_port`] (25 unless changed for tests).
 //!
 //! **What it does not do:** no queueing, no retries, no storage, no DKIM signing, no
 //! DSNs: the queue worker decides what a [`DeliveryResult`] means for the copy (the retry
@@ -60,10 +62,9 @@ mod reply;
 mod session;
 mod tls;
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use std::net::SocketAddr;
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};

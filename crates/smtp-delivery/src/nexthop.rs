@@ -106,7 +106,7 @@ pub(crate) async fn plan_by_dns(
     seed: u64,
     port: u16,
 ) -> Plan {
-    match plan_by_dns_on_25(domain, resolver, seed).await {
+    match dns_hops(domain, resolver, seed).await {
         Plan::Hops(mut hops) => {
             for hop in &mut hops {
                 hop.port = port;
@@ -117,7 +117,7 @@ pub(crate) async fn plan_by_dns(
     }
 }
 
-async fn plan_by_dns_on_25(domain: &Domain, resolver: Option<&TokioResolver>, seed: u64) -> Plan {
+async fn dns_hops(domain: &Domain, resolver: Option<&TokioResolver>, seed: u64) -> Plan {
     let text = domain.as_str();
     // An address literal (`user@[192.0.2.1]`): deliver there, verify that IP.
     if let Some(inner) = text.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
