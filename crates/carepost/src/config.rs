@@ -85,6 +85,8 @@ pub struct DeliveryConfig {
     pub max_connections_per_destination: usize,
     pub max_lifetime_secs: u64,
     pub connect_timeout_secs: u64,
+    pub dns_servers: Vec<String>,
+    pub smtp_port: u16,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -306,6 +308,8 @@ impl Default for DeliveryConfig {
             max_connections_per_destination: 20,
             max_lifetime_secs: 432_000,
             connect_timeout_secs: 30,
+            dns_servers: Vec::new(),
+            smtp_port: 25,
         }
     }
 }
