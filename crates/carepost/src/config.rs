@@ -242,6 +242,16 @@ pub const KEYS: &[Key] = &[
         doc: "Seconds to wait for a TCP connection to a next hop.",
     },
     Key {
+        name: "delivery.dns_servers",
+        default: "[]",
+        doc: "DNS servers (\"ip:port\") for MX and address lookups, e.g. a local DNSSEC-validating resolver. Empty: the system's /etc/resolv.conf.",
+    },
+    Key {
+        name: "delivery.smtp_port",
+        default: "25",
+        doc: "Port of the MX hosts (routes carry their own port). Change only for tests and unusual networks.",
+    },
+    Key {
         name: "dkim.enabled",
         default: "true",
         doc: "Sign outgoing mail with the organisation's DKIM key.",

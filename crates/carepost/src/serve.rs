@@ -183,6 +183,14 @@ fn build_deliverer(config: &Config) -> anyhow::Result<Deliverer> {
     }
     dc.max_connections_per_destination = config.delivery.max_connections_per_destination;
     dc.connect_timeout = Duration::from_secs(config.delivery.connect_timeout_secs);
+    dc.smtp_port = config.delivery.smtp_port;
+    for server in &config.delivery.dns_servers {
+        dc.dns_servers.push(
+            server
+                .parse()
+                .with_context(|| format!("delivery.dns_servers: {server:?} is not ip:port"))?,
+        );
+    }
     Deliverer::new(dc).map_err(|e| anyhow::anyhow!("delivery configuration: {e}"))
 }
 
