@@ -165,19 +165,15 @@ pub fn sign(
 /// Convert bare LF and bare CR to CRLF (RFC 5322 line endings).
 pub fn normalize_crlf(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + message.len() / 32);
-    let mut i = 0;
-    while i < message.len() {
-        match message[i] {
-            b'\r' if message.get(i + 1) == Some(&b'\n') => {
-                out.extend_from_slice(b"\r\n");
-                i += 2;
-                continue;
-            }
-            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
-            b => out.push(b),
-        }
-        i += 1;
+    // Copy whole runs between line-end bytes (memchr finds them with SIMD).
+    let mut rest = message;
+    while let Some(end) = memchr::memchr2(b'\r', b'\n', rest) {
+        out.extend_from_slice(&rest[..end]);
+        out.extend_from_slice(b"\r\n");
+        let crlf = rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n');
+        rest = &rest[end + if crlf { 2 } else { 1 }..];
     }
+    out.extend_from_slice(rest);
     out
 }
 

@@ -167,27 +167,28 @@ impl Capabilities {
 /// with `.` doubled (RFC 5321 4.5.2), a final CRLF added if missing, then `.` CRLF.
 pub(crate) fn encode_data(payload: &[u8], out: &mut Vec<u8>) {
     out.reserve(payload.len() + payload.len() / 64 + 8);
+    // Line by line: memchr finds each line end (CR, LF or CRLF, all written as CRLF) and the
+    // line is copied in one piece, with a leading dot doubled (RFC 5321 section 4.5.2).
+    let mut rest = payload;
     let mut at_line_start = true;
-    let mut i = 0;
-    while i < payload.len() {
-        let b = payload[i];
-        match b {
-            b'\r' | b'\n' => {
+    while let Some(&first) = rest.first() {
+        if first == b'.' {
+            out.push(b'.');
+        }
+        match memchr::memchr2(b'\r', b'\n', rest) {
+            Some(end) => {
+                out.extend_from_slice(&rest[..end]);
                 out.extend_from_slice(b"\r\n");
-                if b == b'\r' && payload.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
+                let crlf = rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n');
+                rest = &rest[end + if crlf { 2 } else { 1 }..];
                 at_line_start = true;
             }
-            _ => {
-                if at_line_start && b == b'.' {
-                    out.push(b'.');
-                }
-                out.push(b);
+            None => {
+                out.extend_from_slice(rest);
+                rest = &[];
                 at_line_start = false;
             }
         }
-        i += 1;
     }
     if !at_line_start {
         out.extend_from_slice(b"\r\n");

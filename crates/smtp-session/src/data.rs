@@ -83,10 +83,8 @@ impl DataReceiver {
                 }
                 Scan::LineStart | Scan::Mid => {
                     let rest = &input[i..];
-                    let run = rest
-                        .iter()
-                        .position(|&c| c == b'\r' || c == b'\n' || c == 0)
-                        .unwrap_or(rest.len());
+                    // memchr: SIMD search for the next byte that needs a decision.
+                    let run = memchr::memchr3(b'\r', b'\n', 0, rest).unwrap_or(rest.len());
                     if run > 0 {
                         self.push(&rest[..run]);
                         self.line_len += run;
