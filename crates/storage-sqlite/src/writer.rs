@@ -82,6 +82,22 @@ pub(crate) enum Op {
 }
 
 impl Op {
+    /// Whether the commit that carries this write must reach stable storage before the
+    /// caller is answered. Queue bookkeeping by delivery workers (claims, outcomes,
+    /// released leases) need not: a process crash keeps it (it is in the OS page cache),
+    /// and after a power loss a lost claim is simply claimed again and a lost outcome means
+    /// the copy is tried again -- SMTP's at-least-once rule, never a lost message. Saving
+    /// those fsyncs keeps the one writer free for the commits that acknowledge mail.
+    fn needs_fsync(&self) -> bool {
+        !matches!(
+            self,
+            Op::Claim { .. }
+                | Op::Complete { .. }
+                | Op::Release { .. }
+                | Op::ReleaseByOwnerPrefix { .. }
+        )
+    }
+
     fn body_bytes(&self) -> usize {
         match self {
             Op::Enqueue(m) => m.sealed_body.len(),
@@ -131,6 +147,8 @@ impl Writer {
 
 async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
     let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
+    // The connection opens with synchronous=FULL.
+    let mut synchronous_full = true;
     while let Some(first) = rx.recv().await {
         let mut bytes = first.op.body_bytes();
         batch.push(first);
@@ -142,6 +160,28 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
                 }
                 Err(_) => break,
             }
+        }
+        // In WAL mode a FULL commit syncs the whole log, including frames of earlier NORMAL
+        // commits, so switching per batch never reorders what reaches the disk.
+        let want_full = batch.iter().any(|r| r.op.needs_fsync());
+        if want_full != synchronous_full {
+            let pragma = if want_full {
+                "PRAGMA synchronous = FULL"
+            } else {
+                "PRAGMA synchronous = NORMAL"
+            };
+            match exec(&mut conn, pragma).await {
+                Ok(()) => synchronous_full = want_full,
+                Err(e) => tracing::warn!(error = %e, "changing sqlite synchronous mode failed"),
+            }
+        }
+        if !synchronous_full && want_full {
+            // Could not switch back to FULL: do not acknowledge durable writes.
+            let e = StorageError::Unavailable("cannot make the commit durable".to_string());
+            for req in batch.drain(..) {
+                let _ = req.reply.send(Err(e.clone()));
+            }
+            continue;
         }
         commit_batch(&mut conn, &mut batch).await;
     }
