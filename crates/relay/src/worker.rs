@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore, watch};
+use zeroize::Zeroizing;
 
 use crypto::KeyRing;
 use message::dkim::{self, DkimKey};
@@ -207,7 +208,7 @@ impl DeliveryWorker {
             .keys
             .open(message.id.0.as_bytes(), &sealed)
             .map_err(|e| format!("opening sealed body failed: {e}"))?;
-        let signed = self.sign(&message, &body);
+        let (body, signed) = self.sign(&message, body).await?;
         let data: &[u8] = signed.as_deref().unwrap_or(&body);
         let result = self
             .deliverer
@@ -256,22 +257,38 @@ impl DeliveryWorker {
 
     /// DKIM-sign with the tenant's key and the From: domain. A message we cannot sign is
     /// sent unsigned rather than held: the signature is for reputation, not secrecy.
-    fn sign(&self, message: &MessageRecord, body: &[u8]) -> Option<Vec<u8>> {
-        let dkim = self.dkim.as_ref()?;
-        let key = self.dkim_key(message.tenant, dkim)?;
-        let domain = from_domain(body)?;
-        match dkim::sign(
-            body,
-            &key,
-            domain.as_str(),
-            &dkim.selector,
-            self.clock.now(),
-        ) {
-            Ok(signed) => Some(signed),
-            Err(e) => {
+    ///
+    /// The RSA signature is CPU work of about a millisecond: it runs on the blocking pool so
+    /// the async workers stay free for SMTP sessions (on two cores, signing inline delayed
+    /// every session's replies). The body moves there and back rather than being copied.
+    async fn sign(
+        &self,
+        message: &MessageRecord,
+        body: Zeroizing<Vec<u8>>,
+    ) -> Result<(Zeroizing<Vec<u8>>, Option<Vec<u8>>), String> {
+        let Some(dkim) = self.dkim.as_ref() else {
+            return Ok((body, None));
+        };
+        let (Some(key), Some(domain)) = (self.dkim_key(message.tenant, dkim), from_domain(&body))
+        else {
+            return Ok((body, None));
+        };
+        let selector = dkim.selector.clone();
+        let now = self.clock.now();
+        let joined = tokio::task::spawn_blocking(move || {
+            let signed = dkim::sign(&body, &key, domain.as_str(), &selector, now);
+            (body, signed)
+        })
+        .await;
+        match joined {
+            Ok((body, Ok(signed))) => Ok((body, Some(signed))),
+            Ok((body, Err(e))) => {
                 tracing::warn!(queue_id = %message.id, error = %e, "DKIM signing failed; sending unsigned");
-                None
+                Ok((body, None))
             }
+            // The blocking task panicked or was cancelled and took the body with it: this
+            // attempt fails as our own temporary error and the copy is retried.
+            Err(_) => Err("DKIM signing task failed".to_string()),
         }
     }
 
