@@ -2,6 +2,11 @@
 //!
 //! * `carepost scan FILE.eml|-` prints a readable report with every value MASKED
 //!   (`SSN  line 3  1**-**-***9  score 0.95  rule ssn.context`); `--json` prints the same as JSON.
+//!   A MIME message is taken apart first (`message::extract`): the Subject, text and HTML bodies,
+//!   text attachments (CSV, ...) and attached messages are scanned one by one and findings are
+//!   reported per part (`[attachment 2 (labs.csv)]`); parts that cannot be read (PDF, images,
+//!   encrypted, over a limit) are listed as `UNSCANNABLE  attachment 3 (report.pdf):
+//!   application/pdf not readable yet`. A file that is not a MIME message is scanned as one text.
 //! * `carepost scan --jsonl FILE|-` reads `{"id":..., "text":...}` lines and writes one
 //!   `{"id":..., "phi": bool, "spans":[{"start","end","label","score"}]}` line per input, in input
 //!   order, with Unicode code-point offsets (the format `score.py` reads). It streams: memory is
@@ -15,6 +20,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 use anyhow::Context as _;
+use message::extract::{self, ExtractLimits, Extracted, Origin, TextPart};
 use serde_json::{Value, json};
 
 /// Arguments of `carepost scan`.
@@ -56,8 +62,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<()> {
             "message is larger than --max-bytes ({} bytes)",
             args.max_bytes
         );
-        let text = String::from_utf8_lossy(&buf);
-        report(&scanner, &text, args.json, &mut out)?;
+        report_message(&scanner, &buf, args.json, &mut out)?;
     }
     out.flush()?;
     Ok(())
@@ -201,14 +206,51 @@ fn mask(value: &str) -> String {
         .collect()
 }
 
-fn report(
+/// Scans a message (or a plain-text file) and writes the report.
+fn report_message(
     scanner: &dlp::Scanner,
-    text: &str,
+    raw: &[u8],
     as_json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let r = scanner.scan(text);
-    // Findings are in text order: count newlines incrementally (linear overall).
+    if extract::looks_like_message(raw) {
+        let ex = extract::extract_text(raw, &ExtractLimits::default());
+        report_parts(scanner, &ex, true, as_json, out)
+    } else {
+        let ex = Extracted {
+            parts: vec![TextPart {
+                origin: Origin::BodyText,
+                name: None,
+                text: String::from_utf8_lossy(raw).into_owned(),
+            }],
+            unscannable: Vec::new(),
+        };
+        report_parts(scanner, &ex, false, as_json, out)
+    }
+}
+
+/// `attachment 2 (labs.csv)`, `body text`, `subject`.
+fn part_label(origin: Origin, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{origin} ({})", sanitize(n)),
+        None => origin.to_string(),
+    }
+}
+
+/// A file name made safe for a one-line report (control characters replaced, length capped).
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .take(120)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// One report line: line number, label, masked value, score, rule.
+type Row = (usize, &'static str, String, f32, &'static str);
+
+/// Per-finding JSON and text lines for one part; findings are in text order.
+fn part_findings(text: &str, r: &dlp::ScanResult, part: &str) -> (Vec<Value>, Vec<Row>) {
+    // Count newlines incrementally (linear overall).
     let (mut line, mut pos) = (1usize, 0usize);
     let mut line_of = |byte: usize| {
         line += text.as_bytes()[pos..byte]
@@ -218,41 +260,123 @@ fn report(
         pos = byte;
         line
     };
+    let mut json_rows = Vec::new();
+    let mut rows = Vec::new();
+    for f in &r.findings {
+        let l = line_of(f.start_byte);
+        let masked = mask(&text[f.start_byte..f.end_byte]);
+        json_rows.push(json!({"part": part, "label": f.label.as_str(), "line": l,
+               "start": f.start_char, "end": f.end_char,
+               "masked": masked,
+               "score": (f64::from(f.score) * 1000.0).round() / 1000.0,
+               "rule": f.rule, "reason": f.reason}));
+        rows.push((l, f.label.as_str(), masked, f.score, f.rule));
+    }
+    (json_rows, rows)
+}
+
+fn report_parts(
+    scanner: &dlp::Scanner,
+    ex: &Extracted,
+    is_mime: bool,
+    as_json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut phi = false;
+    let mut cats = std::collections::BTreeSet::new();
+    let mut all_json = Vec::new();
+    let mut parts_json = Vec::new();
+    let mut text_sections = Vec::new();
+    let mut total = 0usize;
+    for p in &ex.parts {
+        let r = scanner.scan(&p.text);
+        phi |= r.contains_phi;
+        cats.extend(r.categories.iter().map(|l| l.as_str()));
+        let label = part_label(p.origin, p.name.as_deref());
+        let (js, rows) = part_findings(&p.text, &r, &label);
+        total += rows.len();
+        let (origin, index) = match p.origin {
+            Origin::Subject => ("subject", None),
+            Origin::BodyText => ("body_text", None),
+            Origin::BodyHtml => ("body_html", None),
+            Origin::Attachment { index } => ("attachment", Some(index)),
+        };
+        parts_json.push(json!({"part": label, "origin": origin, "index": index,
+                               "name": p.name.as_deref().map(sanitize), "bytes": p.text.len(),
+                               "phi": r.contains_phi, "findings": rows.len()}));
+        all_json.extend(js);
+        if !rows.is_empty() {
+            text_sections.push((label, rows));
+        }
+    }
+    let unscannable: Vec<(String, &extract::Unscannable)> = ex
+        .unscannable
+        .iter()
+        .map(|u| {
+            let origin = if u.index == 0 {
+                "message".to_string()
+            } else {
+                Origin::Attachment { index: u.index }.to_string()
+            };
+            let label = match &u.name {
+                Some(n) => format!("{origin} ({})", sanitize(n)),
+                None => origin,
+            };
+            (label, u)
+        })
+        .collect();
     if as_json {
-        let findings: Vec<Value> = r
-            .findings
+        let unsc: Vec<Value> = unscannable
             .iter()
-            .map(|f| {
-                json!({"label": f.label.as_str(), "line": line_of(f.start_byte),
-                       "start": f.start_char, "end": f.end_char,
-                       "masked": mask(&text[f.start_byte..f.end_byte]),
-                       "score": (f64::from(f.score) * 1000.0).round() / 1000.0,
-                       "rule": f.rule, "reason": f.reason})
+            .map(|(label, u)| {
+                json!({"part": label, "index": u.index, "name": u.name.as_deref().map(sanitize),
+                       "content_type": u.content_type, "reason": u.reason.code(),
+                       "message": u.reason.as_str()})
             })
             .collect();
-        let cats: Vec<&str> = r.categories.iter().map(|l| l.as_str()).collect();
+        let cats: Vec<&str> = cats.into_iter().collect();
         serde_json::to_writer_pretty(
             &mut *out,
-            &json!({"phi": r.contains_phi, "categories": cats, "findings": findings}),
+            &json!({"phi": phi, "categories": cats, "findings": all_json,
+                    "parts": parts_json, "unscannable": unsc}),
         )?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "PHI: {}  ({} findings)",
-        if r.contains_phi { "yes" } else { "no" },
-        r.findings.len()
-    )?;
-    for f in &r.findings {
+    if unscannable.is_empty() {
         writeln!(
             out,
-            "{:<11} line {:<4} {:<28} score {:.2}  rule {}",
-            f.label.as_str(),
-            line_of(f.start_byte),
-            mask(&text[f.start_byte..f.end_byte]),
-            f.score,
-            f.rule
+            "PHI: {}  ({} findings)",
+            if phi { "yes" } else { "no" },
+            total
+        )?;
+    } else {
+        writeln!(
+            out,
+            "PHI: {}  ({} findings, {} unscannable parts)",
+            if phi { "yes" } else { "no" },
+            total,
+            unscannable.len()
+        )?;
+    }
+    for (label, rows) in &text_sections {
+        if is_mime {
+            writeln!(out, "[{label}]")?;
+        }
+        for (line, lab, masked, score, rule) in rows {
+            writeln!(
+                out,
+                "{:<11} line {:<4} {:<28} score {:.2}  rule {}",
+                lab, line, masked, score, rule
+            )?;
+        }
+    }
+    for (label, u) in &unscannable {
+        writeln!(
+            out,
+            "UNSCANNABLE  {label}: {} {}",
+            u.content_type,
+            u.reason.as_str()
         )?;
     }
     Ok(())
@@ -292,9 +416,65 @@ mod tests {
     fn report_masks_values() {
         let scanner = dlp::Scanner::new();
         let mut out = Vec::new();
-        report(&scanner, "Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
+        report_message(&scanner, b"Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
         let s = String::from_utf8(out).expect("utf8");
         assert!(s.contains("1**-**-***9"), "{s}");
         assert!(!s.contains("123-45-6789"));
+    }
+
+    const CSV_MESSAGE: &str = "From: clinic@example.test\r\nTo: lab@example.test\r\n\
+Subject: Weekly labs\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nPlease see the attached file.\r\n\
+--b\r\nContent-Type: text/csv; name=\"labs.csv\"\r\n\
+Content-Disposition: attachment; filename=\"labs.csv\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n\
+TODO_B64\r\n\
+--b\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\n\
+Content-Disposition: attachment; filename=\"report.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n\
+--b--\r\n";
+
+    fn csv_message() -> Vec<u8> {
+        use base64::Engine as _;
+        let csv = "patient,field,value\nsynthetic,Patient SSN,123-45-6789\n";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(csv);
+        CSV_MESSAGE.replace("TODO_B64", &b64).into_bytes()
+    }
+
+    #[test]
+    fn csv_attachment_ssn_is_found_and_masked() {
+        let scanner = dlp::Scanner::new();
+        let raw = csv_message();
+        let mut out = Vec::new();
+        report_message(&scanner, &raw, false, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(s.starts_with("PHI: yes"), "{s}");
+        assert!(s.contains("[attachment 2 (labs.csv)]"), "{s}");
+        assert!(s.contains("SSN"), "{s}");
+        assert!(s.contains("1**-**-***9"), "{s}");
+        assert!(!s.contains("123-45-6789"), "{s}");
+        assert!(
+            s.contains("UNSCANNABLE  attachment 3 (report.pdf): application/pdf not readable yet"),
+            "{s}"
+        );
+
+        let mut out = Vec::new();
+        report_message(&scanner, &raw, true, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(!s.contains("123-45-6789"), "{s}");
+        let v: Value = serde_json::from_str(&s).expect("json");
+        assert_eq!(v["phi"], true);
+        let ssn = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["label"] == "SSN")
+            .expect("ssn finding");
+        assert_eq!(ssn["part"], "attachment 2 (labs.csv)");
+        assert_eq!(ssn["masked"], "1**-**-***9");
+        assert!(v["parts"].as_array().expect("parts").len() >= 3);
+        assert_eq!(v["unscannable"][0]["content_type"], "application/pdf");
+        assert_eq!(v["unscannable"][0]["reason"], "binary");
     }
 }

@@ -9,4 +9,5 @@
 
 pub mod dkim;
 pub mod dsn;
+pub mod extract;
 pub mod submission;

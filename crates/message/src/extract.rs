@@ -1,0 +1,864 @@
+//! Text extraction for the PHI detector: turns a whole message into the pieces of text a
+//! scanner can read (decoded Subject, text/plain bodies, HTML converted to text, text
+//! attachments, nested `message/rfc822`), and lists the parts it could not read.
+//!
+//! **Does:** parse with `mail-parser` (which decodes transfer encodings and charsets; anything
+//! not valid UTF-8 is decoded lossily), walk the MIME tree without recursion, convert HTML with a
+//! small converter of our own ([`html_to_text`]), and enforce [`ExtractLimits`] (depth, part
+//! count, per-part and total size). Anything over a limit, encrypted, or of a type we cannot read
+//! yet (PDF, Office documents, images, ...) becomes an [`Unscannable`] entry so policy can act on
+//! it. Never panics on hostile input, never recurses on input structure.
+//!
+//! **Does not:** log anything, read PDF/Office/images, or decide what to do.
+//!
+//! **PHI:** [`TextPart::text`] is patient text. `Debug` of [`TextPart`] and [`Extracted`] prints
+//! lengths only, never text.
+
+use std::fmt;
+
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+/// Limits on what [`extract_text`] will do with one message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtractLimits {
+    /// Deepest MIME nesting walked (multipart and `message/rfc822` levels). Default 8.
+    pub max_depth: usize,
+    /// Most MIME parts visited. Default 500.
+    pub max_parts: usize,
+    /// Most decoded text returned in total, in bytes. Default 20 MiB.
+    pub max_total_bytes: usize,
+    /// Largest single decoded part, in bytes. Default 10 MiB.
+    pub max_part_bytes: usize,
+}
+
+impl Default for ExtractLimits {
+    fn default() -> Self {
+        ExtractLimits {
+            max_depth: 8,
+            max_parts: 500,
+            max_total_bytes: 20 * 1024 * 1024,
+            max_part_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// Where a piece of text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A (decoded) `Subject:` header, of the message or of a nested message.
+    Subject,
+    /// A `text/plain` body part.
+    BodyText,
+    /// A `text/html` body part, converted to text.
+    BodyHtml,
+    /// An attachment (or a part of an attached message); `index` is the part number (1-based,
+    /// leaf parts in message order).
+    Attachment { index: usize },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Subject => f.write_str("subject"),
+            Origin::BodyText => f.write_str("body text"),
+            Origin::BodyHtml => f.write_str("body html"),
+            Origin::Attachment { index } => write!(f, "attachment {index}"),
+        }
+    }
+}
+
+/// One piece of text to scan. `Debug` never prints the text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TextPart {
+    /// Where it came from.
+    pub origin: Origin,
+    /// The attachment file name, when there is one.
+    pub name: Option<String>,
+    /// The decoded text (PHI).
+    pub text: String,
+}
+
+impl fmt::Debug for TextPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextPart")
+            .field("origin", &self.origin)
+            .field("name", &self.name)
+            .field("text_len", &self.text.len())
+            .finish()
+    }
+}
+
+/// Why a part was not scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnscannableReason {
+    /// A type we cannot read yet (PDF, DOCX, XLSX, images, other binary).
+    Binary,
+    /// Encrypted content (S/MIME, PGP).
+    Encrypted,
+    /// Over the per-part or total size limit.
+    TooLarge,
+    /// Nested deeper than the depth limit.
+    TooDeep,
+    /// Over the part-count limit (the rest of the message was not walked).
+    TooManyParts,
+    /// The transfer encoding or charset could not be decoded.
+    Undecodable,
+}
+
+impl UnscannableReason {
+    /// A short phrase for reports (`"not readable yet"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnscannableReason::Binary => "not readable yet",
+            UnscannableReason::Encrypted => "encrypted",
+            UnscannableReason::TooLarge => "too large",
+            UnscannableReason::TooDeep => "nested too deep",
+            UnscannableReason::TooManyParts => "too many parts",
+            UnscannableReason::Undecodable => "could not be decoded",
+        }
+    }
+
+    /// A stable identifier for JSON (`"binary"`, `"too_deep"`, ...).
+    pub fn code(self) -> &'static str {
+        match self {
+            UnscannableReason::Binary => "binary",
+            UnscannableReason::Encrypted => "encrypted",
+            UnscannableReason::TooLarge => "too_large",
+            UnscannableReason::TooDeep => "too_deep",
+            UnscannableReason::TooManyParts => "too_many_parts",
+            UnscannableReason::Undecodable => "undecodable",
+        }
+    }
+}
+
+/// A part that was not scanned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unscannable {
+    /// Part number (1-based, leaf parts in message order; 0 for the message as a whole).
+    pub index: usize,
+    /// The file name, when there is one.
+    pub name: Option<String>,
+    /// `type/subtype` as declared.
+    pub content_type: String,
+    /// Why.
+    pub reason: UnscannableReason,
+}
+
+/// The result of [`extract_text`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Text to scan, in message order.
+    pub parts: Vec<TextPart>,
+    /// Parts that were not scanned.
+    pub unscannable: Vec<Unscannable>,
+}
+
+/// `true` when `raw` starts with an RFC 5322 header block (so it should be parsed as a message);
+/// a plain-text file is not.
+pub fn looks_like_message(raw: &[u8]) -> bool {
+    let first = raw.split(|&b| b == b'\n').next().unwrap_or_default();
+    let Some(colon) = first.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let name = &first[..colon];
+    if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
+        return false;
+    }
+    // At least one header a message would have, in the leading header block.
+    const KNOWN: [&str; 9] = [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "received",
+        "return-path",
+    ];
+    raw.split(|&b| b == b'\n')
+        .take_while(|l| !l.is_empty() && *l != b"\r")
+        .take(1000)
+        .any(|l| {
+            l.iter().position(|&b| b == b':').is_some_and(|c| {
+                let n = String::from_utf8_lossy(&l[..c]).to_ascii_lowercase();
+                KNOWN.contains(&n.trim())
+            })
+        })
+}
+
+/// Extracts every piece of readable text from a raw message. Never panics; see the module docs.
+pub fn extract_text(raw: &[u8], limits: &ExtractLimits) -> Extracted {
+    let mut out = Extracted::default();
+    let Some(message) = MessageParser::default().parse(raw) else {
+        out.unscannable.push(Unscannable {
+            index: 0,
+            name: None,
+            content_type: "message/rfc822".into(),
+            reason: UnscannableReason::Undecodable,
+        });
+        return out;
+    };
+    Walker {
+        limits,
+        out: &mut out,
+        total: 0,
+        visited: 0,
+        leaf: 0,
+    }
+    .walk(&message);
+    out
+}
+
+struct Walker<'l, 'o> {
+    limits: &'l ExtractLimits,
+    out: &'o mut Extracted,
+    total: usize,
+    visited: usize,
+    leaf: usize,
+}
+
+/// One entry of the walk stack.
+struct Item<'m, 'x> {
+    msg: &'m Message<'x>,
+    part: usize,
+    depth: usize,
+    /// Inside an attached message: every text part counts as an attachment.
+    attached: bool,
+}
+
+impl Walker<'_, '_> {
+    fn walk(&mut self, root: &Message<'_>) {
+        if let Some(s) = root.subject() {
+            self.push_text(Origin::Subject, None, s.to_string(), "text/plain", 0);
+        }
+        let mut stack = vec![Item {
+            msg: root,
+            part: 0,
+            depth: 0,
+            attached: false,
+        }];
+        while let Some(item) = stack.pop() {
+            let Some(part) = item.msg.parts.get(item.part) else {
+                continue;
+            };
+            self.visited += 1;
+            let ctype = content_type(part);
+            if self.visited > self.limits.max_parts {
+                self.unscannable(0, None, "multipart/mixed", UnscannableReason::TooManyParts);
+                return;
+            }
+            let name = part.attachment_name().map(str::to_string);
+            if item.depth > self.limits.max_depth {
+                self.leaf += 1;
+                self.unscannable(self.leaf, name, &ctype, UnscannableReason::TooDeep);
+                continue;
+            }
+            if is_encrypted(&ctype) {
+                self.leaf += 1;
+                self.unscannable(self.leaf, name, &ctype, UnscannableReason::Encrypted);
+                continue;
+            }
+            match &part.body {
+                PartType::Multipart(children) => {
+                    // Reverse so the stack pops them in message order.
+                    for &child in children.iter().rev() {
+                        stack.push(Item {
+                            msg: item.msg,
+                            part: child as usize,
+                            depth: item.depth + 1,
+                            attached: item.attached,
+                        });
+                    }
+                }
+                PartType::Message(nested) => {
+                    self.leaf += 1;
+                    if item.depth + 1 > self.limits.max_depth {
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::TooDeep);
+                        continue;
+                    }
+                    if let Some(s) = nested.subject() {
+                        self.push_text(Origin::Subject, None, s.to_string(), &ctype, self.leaf);
+                    }
+                    stack.push(Item {
+                        msg: nested,
+                        part: 0,
+                        depth: item.depth + 1,
+                        attached: true,
+                    });
+                }
+                PartType::Text(text) | PartType::Html(text) => {
+                    self.leaf += 1;
+                    if part.is_encoding_problem {
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::Undecodable);
+                        continue;
+                    }
+                    let html = matches!(part.body, PartType::Html(_));
+                    let body = !item.attached && name.is_none() && !is_attachment(part);
+                    let origin = match (body, html) {
+                        (true, true) => Origin::BodyHtml,
+                        (true, false) => Origin::BodyText,
+                        _ => Origin::Attachment { index: self.leaf },
+                    };
+                    if text.len() > self.limits.max_part_bytes {
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::TooLarge);
+                        continue;
+                    }
+                    let text = if html {
+                        html_to_text(text)
+                    } else {
+                        text.to_string()
+                    };
+                    self.push_text(origin, name, text, &ctype, self.leaf);
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                    self.leaf += 1;
+                    if !is_texty(&ctype, name.as_deref()) {
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::Binary);
+                        continue;
+                    }
+                    if bytes.len() > self.limits.max_part_bytes {
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::TooLarge);
+                        continue;
+                    }
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    let origin = Origin::Attachment { index: self.leaf };
+                    self.push_text(origin, name, text, &ctype, self.leaf);
+                }
+            }
+        }
+    }
+
+    fn push_text(
+        &mut self,
+        origin: Origin,
+        name: Option<String>,
+        text: String,
+        ctype: &str,
+        index: usize,
+    ) {
+        if text.len() > self.limits.max_part_bytes
+            || self.total.saturating_add(text.len()) > self.limits.max_total_bytes
+        {
+            self.unscannable(index, name, ctype, UnscannableReason::TooLarge);
+            return;
+        }
+        self.total += text.len();
+        self.out.parts.push(TextPart { origin, name, text });
+    }
+
+    fn unscannable(
+        &mut self,
+        index: usize,
+        name: Option<String>,
+        ctype: &str,
+        reason: UnscannableReason,
+    ) {
+        self.out.unscannable.push(Unscannable {
+            index,
+            name,
+            content_type: ctype.to_string(),
+            reason,
+        });
+    }
+}
+
+/// `type/subtype`, lower case (`text/plain` when absent).
+fn content_type(part: &MessagePart<'_>) -> String {
+    match part.content_type() {
+        Some(ct) => {
+            let mut s = ct.ctype().to_ascii_lowercase();
+            if let Some(sub) = ct.subtype() {
+                s.push('/');
+                s.push_str(&sub.to_ascii_lowercase());
+            }
+            s
+        }
+        None => "text/plain".into(),
+    }
+}
+
+fn is_attachment(part: &MessagePart<'_>) -> bool {
+    part.content_disposition()
+        .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
+}
+
+fn is_encrypted(ctype: &str) -> bool {
+    matches!(
+        ctype,
+        "multipart/encrypted"
+            | "application/pkcs7-mime"
+            | "application/x-pkcs7-mime"
+            | "application/pgp-encrypted"
+    )
+}
+
+/// Binary parts we can still read as text (CSV and friends sent as `application/*`).
+fn is_texty(ctype: &str, name: Option<&str>) -> bool {
+    if ctype.starts_with("text/")
+        || matches!(
+            ctype,
+            "application/csv"
+                | "application/x-csv"
+                | "application/json"
+                | "application/xml"
+                | "application/x-ndjson"
+        )
+    {
+        return true;
+    }
+    let generic = matches!(
+        ctype,
+        "application/octet-stream" | "application/vnd.ms-excel"
+    );
+    let ext = name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
+    generic && matches!(ext.as_deref(), Some("csv" | "tsv" | "txt"))
+}
+
+/// Converts HTML to readable text: drops tags, comments, `<script>`, `<style>` and `<head>`
+/// content; decodes character references; starts a new line at block elements; collapses runs
+/// of white space. Linear in the input, never panics.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut pending_space = false;
+    let mut i = 0;
+    let b = html.as_bytes();
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                // Comment.
+                if html[i..].starts_with("<!--") {
+                    i = match html[i + 4..].find("-->") {
+                        Some(e) => i + 4 + e + 3,
+                        None => b.len(),
+                    };
+                    continue;
+                }
+                let Some(end) = tag_end(b, i + 1) else {
+                    // A lone '<': keep it as text.
+                    push_char(&mut out, &mut pending_space, '<');
+                    i += 1;
+                    continue;
+                };
+                let inner = &html[i + 1..end];
+                let closing = inner.starts_with('/');
+                let name: String = inner
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .take(16)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                i = end + 1;
+                if !closing && matches!(name.as_str(), "script" | "style" | "head" | "title") {
+                    // Skip to the matching close tag (case-insensitive).
+                    let close = format!("</{name}");
+                    i = match find_ci(&b[i..], close.as_bytes()) {
+                        Some(p) => match tag_end(b, i + p + 1) {
+                            Some(e) => e + 1,
+                            None => b.len(),
+                        },
+                        None => b.len(),
+                    };
+                    if name == "title" {
+                        newline(&mut out, &mut pending_space);
+                    }
+                    continue;
+                }
+                if is_block(&name) {
+                    newline(&mut out, &mut pending_space);
+                } else if matches!(name.as_str(), "td" | "th") {
+                    pending_space = true;
+                }
+            }
+            b'&' => {
+                let (c, len) = entity(&html[i..]);
+                match c {
+                    Some(c) if c.is_whitespace() => pending_space = true,
+                    // Soft hyphen and zero-width joiners: drop (they would split words).
+                    Some('\u{AD}') => {}
+                    Some(c) => push_char(&mut out, &mut pending_space, c),
+                    None => push_char(&mut out, &mut pending_space, '&'),
+                }
+                i += len;
+            }
+            c if c.is_ascii_whitespace() => {
+                pending_space = true;
+                i += 1;
+            }
+            _ => {
+                let ch = html[i..].chars().next().unwrap_or('\u{FFFD}');
+                push_char(&mut out, &mut pending_space, ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+/// Index of the `>` closing a tag whose name starts at `from`, honouring quoted attribute values.
+fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut quote = None;
+    let mut i = from;
+    while i < b.len() {
+        match (quote, b[i]) {
+            (None, b'"' | b'\'') => quote = Some(b[i]),
+            (Some(q), c) if c == q => quote = None,
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// ASCII case-insensitive search.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&p| hay[p..p + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "br"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "address"
+            | "dd"
+            | "dt"
+            | "dl"
+            | "body"
+            | "html"
+            | "caption"
+            | "thead"
+            | "tbody"
+            | "form"
+            | "nav"
+            | "main"
+            | "aside"
+            | "figure"
+            | "figcaption"
+    )
+}
+
+fn push_char(out: &mut String, pending_space: &mut bool, c: char) {
+    if *pending_space {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push(' ');
+        }
+        *pending_space = false;
+    }
+    out.push(c);
+}
+
+fn newline(out: &mut String, pending_space: &mut bool) {
+    *pending_space = false;
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// Decodes a character reference at the start of `s` (which starts with `&`). Returns the
+/// character (None when it is not a reference) and how many bytes to consume.
+fn entity(s: &str) -> (Option<char>, usize) {
+    let body: String = s[1..]
+        .chars()
+        .take(12)
+        .take_while(|&c| c != ';' && (c.is_ascii_alphanumeric() || c == '#'))
+        .collect();
+    let has_semi = s[1 + body.len()..].starts_with(';');
+    let len = 1 + body.len() + usize::from(has_semi);
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let v = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => num.parse::<u32>().ok(),
+        };
+        v.map(|v| {
+            char::from_u32(v)
+                .filter(|&c| c != '\0')
+                .unwrap_or('\u{FFFD}')
+        })
+    } else {
+        match body.as_str() {
+            "amp" | "AMP" => Some('&'),
+            "lt" | "LT" => Some('<'),
+            "gt" | "GT" => Some('>'),
+            "quot" | "QUOT" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            "ndash" => Some('\u{2013}'),
+            "mdash" => Some('\u{2014}'),
+            "hellip" => Some('\u{2026}'),
+            "copy" => Some('\u{A9}'),
+            "reg" => Some('\u{AE}'),
+            "lsquo" => Some('\u{2018}'),
+            "rsquo" => Some('\u{2019}'),
+            "ldquo" => Some('\u{201C}'),
+            "rdquo" => Some('\u{201D}'),
+            "middot" => Some('\u{B7}'),
+            "bull" => Some('\u{2022}'),
+            "shy" | "zwnj" | "zwj" => Some('\u{AD}'),
+            _ => None,
+        }
+    };
+    match c {
+        Some(c) => (Some(c), len),
+        None => (None, 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn ex(raw: &str) -> Extracted {
+        extract_text(raw.as_bytes(), &ExtractLimits::default())
+    }
+
+    #[test]
+    fn alternative_text_and_html() {
+        let raw = "From: a@example.test\r\nSubject: Lab results\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlain body line\r\n\
+--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Html <b>body</b></p><p>second</p>\r\n\
+--b1--\r\n";
+        let e = ex(raw);
+        assert!(e.unscannable.is_empty(), "{:?}", e.unscannable);
+        assert_eq!(e.parts.len(), 3, "{:?}", e.parts);
+        assert_eq!(e.parts[0].origin, Origin::Subject);
+        assert_eq!(e.parts[0].text, "Lab results");
+        assert_eq!(e.parts[1].origin, Origin::BodyText);
+        assert!(e.parts[1].text.contains("Plain body line"));
+        assert_eq!(e.parts[2].origin, Origin::BodyHtml);
+        assert_eq!(e.parts[2].text, "Html body\nsecond");
+    }
+
+    #[test]
+    fn base64_quoted_printable_and_latin1() {
+        let raw = "From: a@example.test\r\nSubject: =?iso-8859-1?Q?R=E9sultats?=\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+SGVsbG8gYmFzZTY0\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+soft=\r\nbreak =3D equals\r\n\
+--b\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+caf=E9 na=EFve\r\n\
+--b--\r\n";
+        let e = ex(raw);
+        let texts: Vec<&str> = e.parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts[0], "Résultats");
+        assert!(texts[1].contains("Hello base64"), "{texts:?}");
+        assert!(texts[2].contains("softbreak = equals"), "{texts:?}");
+        assert!(texts[3].contains("café naïve"), "{texts:?}");
+    }
+
+    #[test]
+    fn html_drops_script_style_and_decodes_entities() {
+        let html = "<html><head><title>T</title><style>p{color:red}</style></head><body>\
+<script type=\"text/javascript\">var ssn = 'x';</script><!-- hidden comment -->\
+<div>Tom &amp; Jerry &lt;ok&gt; &#65;&#x42; caf&eacute;&nbsp;x</div><table><tr><td>a</td><td>b</td></tr></table>\
+<SCRIPT>alert(1)</SCRIPT>line<br>next</body></html>";
+        let t = html_to_text(html);
+        assert!(!t.contains("color"), "{t}");
+        assert!(!t.contains("ssn"), "{t}");
+        assert!(!t.contains("alert"), "{t}");
+        assert!(!t.contains("hidden"), "{t}");
+        assert!(t.contains("Tom & Jerry <ok> AB caf&eacute; x"), "{t}");
+        assert!(t.contains("a b"), "{t}");
+        assert!(t.contains("line\nnext"), "{t}");
+        // Hostile fragments do not panic.
+        for s in [
+            "<",
+            "&",
+            "&#xFFFFFFFF;",
+            "<scr",
+            "<script>",
+            "<a href='>",
+            "&#0;",
+            "é<é>é",
+        ] {
+            let _ = html_to_text(s);
+        }
+    }
+
+    #[test]
+    fn csv_attachment_is_text_and_pdf_is_unscannable() {
+        let raw = "From: a@example.test\r\nSubject: s\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: text/csv; name=\"labs.csv\"\r\nContent-Disposition: attachment; filename=\"labs.csv\"\r\n\r\n\
+name,value\r\nglucose,99\r\n\
+--b\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\nContent-Disposition: attachment; filename=\"report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+JVBERi0xLjQKJcfs\r\n\
+--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"more.csv\"\r\n\r\n\
+a,b\r\n\
+--b--\r\n";
+        let e = ex(raw);
+        let csv = e
+            .parts
+            .iter()
+            .find(|p| p.name.as_deref() == Some("labs.csv"))
+            .expect("csv");
+        assert_eq!(csv.origin, Origin::Attachment { index: 2 });
+        assert!(csv.text.contains("glucose,99"));
+        assert!(
+            e.parts
+                .iter()
+                .any(|p| p.name.as_deref() == Some("more.csv"))
+        );
+        assert_eq!(e.unscannable.len(), 1, "{:?}", e.unscannable);
+        let u = &e.unscannable[0];
+        assert_eq!(u.index, 3);
+        assert_eq!(u.name.as_deref(), Some("report.pdf"));
+        assert_eq!(u.content_type, "application/pdf");
+        assert_eq!(u.reason, UnscannableReason::Binary);
+        // Debug never prints text.
+        let dbg = format!("{e:?}");
+        assert!(!dbg.contains("glucose"), "{dbg}");
+    }
+
+    #[test]
+    fn nested_message_is_walked() {
+        let raw = "From: a@example.test\r\nSubject: Fwd: note\r\n\
+Content-Type: multipart/mixed; boundary=\"o\"\r\n\r\n\
+--o\r\nContent-Type: text/plain\r\n\r\nforwarding\r\n\
+--o\r\nContent-Type: message/rfc822\r\n\r\n\
+From: b@example.test\r\nSubject: inner subject\r\nContent-Type: text/plain\r\n\r\ninner body text\r\n\
+--o--\r\n";
+        let e = ex(raw);
+        assert!(e.unscannable.is_empty(), "{:?}", e.unscannable);
+        let texts: Vec<&str> = e.parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(texts.contains(&"inner subject"), "{texts:?}");
+        let inner = e
+            .parts
+            .iter()
+            .find(|p| p.text.contains("inner body text"))
+            .expect("inner body");
+        assert!(matches!(inner.origin, Origin::Attachment { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_too_deep_and_fast() {
+        let mut raw = String::from("From: a@example.test\r\nSubject: deep\r\n");
+        for d in 0..50 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{d}\"\r\n\r\n--b{d}\r\n"
+            ));
+        }
+        raw.push_str("Content-Type: text/plain\r\n\r\nbottom\r\n");
+        for d in (0..50).rev() {
+            raw.push_str(&format!("--b{d}--\r\n"));
+        }
+        let t = Instant::now();
+        let e = ex(&raw);
+        assert!(t.elapsed() < Duration::from_secs(2));
+        assert!(
+            e.unscannable
+                .iter()
+                .any(|u| u.reason == UnscannableReason::TooDeep),
+            "{e:?}"
+        );
+        assert!(!e.parts.iter().any(|p| p.text.contains("bottom")));
+
+        // Nested message/rfc822, 50 deep.
+        let mut raw = String::new();
+        for _ in 0..50 {
+            raw.push_str("From: a@example.test\r\nContent-Type: message/rfc822\r\n\r\n");
+        }
+        raw.push_str("From: a@example.test\r\nContent-Type: text/plain\r\n\r\nbottom\r\n");
+        let t = Instant::now();
+        let e = ex(&raw);
+        assert!(t.elapsed() < Duration::from_secs(2));
+        assert!(!e.parts.iter().any(|p| p.text.contains("bottom")), "{e:?}");
+    }
+
+    #[test]
+    fn ten_thousand_parts_is_too_many_and_fast() {
+        let mut raw = String::from(
+            "From: a@example.test\r\nSubject: many\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
+        );
+        for i in 0..10_000 {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n"
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        let t = Instant::now();
+        let e = ex(&raw);
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(e.parts.len() <= 501);
+        assert_eq!(
+            e.unscannable.last().map(|u| u.reason),
+            Some(UnscannableReason::TooManyParts)
+        );
+    }
+
+    #[test]
+    fn size_limits() {
+        let raw = format!(
+            "From: a@example.test\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\n{}\r\n",
+            "x".repeat(2000)
+        );
+        let limits = ExtractLimits {
+            max_part_bytes: 1000,
+            ..ExtractLimits::default()
+        };
+        let e = extract_text(raw.as_bytes(), &limits);
+        assert_eq!(e.unscannable[0].reason, UnscannableReason::TooLarge);
+        let limits = ExtractLimits {
+            max_total_bytes: 1000,
+            ..ExtractLimits::default()
+        };
+        let e = extract_text(raw.as_bytes(), &limits);
+        assert_eq!(e.unscannable[0].reason, UnscannableReason::TooLarge);
+    }
+
+    #[test]
+    fn plain_text_is_not_a_message() {
+        assert!(!looks_like_message(b"Patient SSN: 123-45-6789\n"));
+        assert!(!looks_like_message(b"hello there\n"));
+        assert!(looks_like_message(
+            b"From: a@example.test\r\nSubject: x\r\n\r\nbody"
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn garbage_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let _ = extract_text(&bytes, &ExtractLimits::default());
+            let _ = looks_like_message(&bytes);
+            let _ = html_to_text(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn mime_like_garbage_never_panics(s in "(From: a\r\n|Content-Type: (multipart/mixed; boundary=b|message/rfc822|text/html)\r\n|\r\n|--b\r\n|--b--\r\n|<p>|&#x41;|=3D|x)*") {
+            let _ = extract_text(s.as_bytes(), &ExtractLimits::default());
+        }
+    }
+}
