@@ -31,6 +31,21 @@ fn closed_port() -> u16 {
     l.local_addr().expect("addr").port()
 }
 
+/// Submit one message over implicit TLS with AUTH (Python smtplib).
+fn submit(cp: &Carepost, password: &str) {
+    let out = run(
+        Command::new("python3").args([
+            "-c",
+            SEND,
+            &cp.submissions_port.to_string(),
+            "nurse@clinic.test",
+            password,
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(out.success(), "submission failed: {}", out.describe());
+}
+
 fn copies(cp: &Carepost) -> Vec<Value> {
     // One JSON object per line; a single line parses as one object.
     match cp.queue_json() {
@@ -69,17 +84,7 @@ fn sealed_mail_survives_key_rotation_and_queue_actions_move_copies() {
     });
     cp.start();
     let password = cp.user_with_app_password("nurse@clinic.test");
-    let out = run(
-        Command::new("python3").args([
-            "-c",
-            SEND,
-            &cp.submissions_port.to_string(),
-            "nurse@clinic.test",
-            &password,
-        ]),
-        Duration::from_secs(60),
-    );
-    assert!(out.success(), "submission failed: {}", out.describe());
+    submit(&cp, &password);
 
     // The next hop is down: the copy is deferred, with a reason and no plaintext attempt.
     let copy = wait_for(&cp, "a deferred copy", |c| c["status"] == "deferred");
@@ -152,17 +157,7 @@ fn a_copy_past_its_lifetime_bounces_and_the_sender_gets_a_dsn() {
     fs::write(&cp.config_file, text).expect("rewrite config");
     cp.start();
     let password = cp.user_with_app_password("nurse@clinic.test");
-    let out = run(
-        Command::new("python3").args([
-            "-c",
-            SEND,
-            &cp.submissions_port.to_string(),
-            "nurse@clinic.test",
-            &password,
-        ]),
-        Duration::from_secs(60),
-    );
-    assert!(out.success(), "submission failed: {}", out.describe());
+    submit(&cp, &password);
     let copy = wait_for(&cp, "a deferred copy", |c| c["status"] == "deferred");
     let id = copy["id"].as_str().expect("id").to_string();
     std::thread::sleep(Duration::from_millis(2500));
