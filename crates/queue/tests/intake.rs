@@ -33,6 +33,15 @@ async fn setup() -> (tempfile::TempDir, SharedStore, Arc<KeyRing>, TenantId) {
     (dir, store, keys, tenant)
 }
 
+fn intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
+    Intake::new(
+        store.clone(),
+        keys,
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    )
+}
+
 fn submission(tenant: TenantId, data: &str, rcpts: &[&str]) -> Submission {
     Submission {
         tenant,
@@ -104,12 +113,7 @@ async fn accepted_message_is_sealed_and_every_copy_is_queued() {
 #[tokio::test]
 async fn bad_submissions_are_refused_and_nothing_is_queued() {
     let (_dir, store, keys, tenant) = setup().await;
-    let intake = Intake::new(
-        store.clone(),
-        keys,
-        Arc::new(SystemClock),
-        IntakeConfig::default(),
-    );
+    let intake = intake(&store, keys);
     let no_from = intake
         .accept(submission(tenant, "Subject: x\r\n\r\nx\r\n", &["a@b.test"]))
         .await;
@@ -137,12 +141,7 @@ async fn bad_submissions_are_refused_and_nothing_is_queued() {
 #[tokio::test]
 async fn bulk_header_lowers_priority() {
     let (_dir, store, keys, tenant) = setup().await;
-    let intake = Intake::new(
-        store.clone(),
-        keys,
-        Arc::new(SystemClock),
-        IntakeConfig::default(),
-    );
+    let intake = intake(&store, keys);
     let a = intake
         .accept(submission(
             tenant,

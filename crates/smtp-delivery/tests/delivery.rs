@@ -94,6 +94,15 @@ async fn next_hop_without_starttls_gets_nothing_and_goes_to_the_portal() {
     assert!(seen.messages.is_empty());
 }
 
+/// The only outcome is NoVerifiedTls with `reason`, and no MAIL command reached the server.
+fn assert_refused_without_mail(out: &[DeliveryResult], server: &Server, reason: &str) {
+    let [DeliveryResult::NoVerifiedTls(why)] = out else {
+        panic!("expected NoVerifiedTls, got {out:?}");
+    };
+    assert!(why.contains(reason), "{why}");
+    assert_eq!(server.seen().count("MAIL"), 0);
+}
+
 #[tokio::test]
 async fn certificate_from_an_untrusted_ca_is_refused() {
     let trusted = Ca::new();
@@ -105,14 +114,11 @@ async fn certificate_from_an_untrusted_ca_is_refused() {
         .deliver(Some(&sender()), &[addr("a@dest.test")], MSG)
         .await;
 
-    let [DeliveryResult::NoVerifiedTls(why)] = out.as_slice() else {
-        panic!("expected NoVerifiedTls, got {out:?}");
-    };
-    assert!(
-        why.contains("no verified TLS: certificate issuer not trusted"),
-        "{why}"
+    assert_refused_without_mail(
+        &out,
+        &server,
+        "no verified TLS: certificate issuer not trusted",
     );
-    assert_eq!(server.seen().count("MAIL"), 0);
 }
 
 #[tokio::test]
@@ -125,14 +131,11 @@ async fn certificate_for_the_wrong_name_is_refused() {
         .deliver(Some(&sender()), &[addr("a@dest.test")], MSG)
         .await;
 
-    let [DeliveryResult::NoVerifiedTls(why)] = out.as_slice() else {
-        panic!("expected NoVerifiedTls, got {out:?}");
-    };
-    assert!(
-        why.contains("no verified TLS: certificate not valid for name"),
-        "{why}"
+    assert_refused_without_mail(
+        &out,
+        &server,
+        "no verified TLS: certificate not valid for name",
     );
-    assert_eq!(server.seen().count("MAIL"), 0);
 }
 
 #[tokio::test]
