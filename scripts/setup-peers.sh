@@ -13,8 +13,9 @@ say() { echo "[setup-peers $(date +%H:%M:%S)] $*"; }
 say "apt-get update"
 apt-get update -qq
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-say "installing postfix swaks openssl python3"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix swaks openssl python3 >/dev/null
+say "installing postfix swaks openssl python3 rsyslog rsyslog-gnutls"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix swaks openssl python3 \
+  rsyslog rsyslog-gnutls >/dev/null
 export PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------- system Postfix off

@@ -35,6 +35,9 @@ pub const MAX_DETAIL_KEY_LEN: usize = 40;
 pub const MAX_TOKEN_LEN: usize = 128;
 /// At most this many items in a detail array.
 pub const MAX_DETAIL_ARRAY_LEN: usize = 32;
+/// At most this many bytes of canonical JSON per event (well under the export verifier's
+/// line limit and a syslog frame).
+pub const MAX_EVENT_BYTES: usize = 16 * 1024;
 
 macro_rules! event_kinds {
     ($($(#[$doc:meta])* $variant:ident => $text:literal),+ $(,)?) => {
@@ -124,8 +127,16 @@ event_kinds! {
     AdminConfigChanged => "admin.config_changed",
     /// A policy or DLP rule changed.
     AdminPolicyChanged => "admin.policy_changed",
+    /// An operator moved queued copies (details: action, status before and after).
+    AdminQueueChanged => "admin.queue_changed",
+    /// An organisation was created.
+    AdminTenantCreated => "admin.tenant_created",
     /// Part of the audit log was exported.
     AuditExported => "audit.exported",
+    /// Retention removed the content of old events (details: count, cut-off).
+    AuditPurged => "audit.purged",
+    /// Someone read the trail: a search, a receipt, a disclosure report (details: what).
+    AuditQueried => "audit.queried",
 }
 
 impl fmt::Display for EventKind {
@@ -317,6 +328,13 @@ impl AuditEvent {
         self.validate()?;
         let mut out = Vec::with_capacity(512);
         self.write_canonical(&mut out)?;
+        // Every consumer (the export verifier, a SIEM's syslog frame) has a line limit; an
+        // event that would not fit any of them is refused here, where it is made.
+        if out.len() > MAX_EVENT_BYTES {
+            return Err(AuditError::InvalidEvent(format!(
+                "canonical event is larger than {MAX_EVENT_BYTES} bytes"
+            )));
+        }
         Ok(out)
     }
 
@@ -485,6 +503,29 @@ mod tests {
             &h[20..]
         );
         text.parse().expect("valid uuid text")
+    }
+
+    #[test]
+    fn an_event_too_large_for_any_consumer_is_refused() {
+        let mut e = AuditEvent::new(
+            0,
+            Timestamp::from_millis(0),
+            Actor::System {
+                component: "test".into(),
+            },
+            EventKind::AuthLogin,
+        );
+        for i in 0..MAX_DETAILS {
+            let items: Vec<String> = (0..MAX_DETAIL_ARRAY_LEN)
+                .map(|_| "x".repeat(MAX_TOKEN_LEN))
+                .collect();
+            e.details.insert(format!("k{i}"), items.into());
+        }
+        e.validate().expect("each detail is within its own limits");
+        assert!(matches!(
+            e.canonical_bytes(),
+            Err(AuditError::InvalidEvent(_))
+        ));
     }
 
     #[test]

@@ -52,11 +52,12 @@ mod event;
 mod head;
 mod log;
 mod merkle;
+pub mod record;
 mod verify;
 
 pub use event::{
     Actor, AuditEvent, EventKind, KeyedHashKey, MAX_DETAIL_ARRAY_LEN, MAX_DETAIL_KEY_LEN,
-    MAX_DETAILS, MAX_TOKEN_LEN, SCHEMA_VERSION, Subject, is_token, keyed_hash,
+    MAX_DETAILS, MAX_EVENT_BYTES, MAX_TOKEN_LEN, SCHEMA_VERSION, Subject, is_token, keyed_hash,
 };
 pub use head::{
     AuditSigner, Cosignature, Pkcs8Secret, PublicKey, SIGNATURE_LEN, SIGNING_CONTEXT,
@@ -68,8 +69,8 @@ pub use merkle::{
     verify_consistency, verify_inclusion,
 };
 pub use verify::{
-    MAX_LINE_LEN, VerifyError, VerifyReport, event_line, head_line, verify_export,
-    verify_export_against,
+    MAX_LINE_LEN, VerifyError, VerifyReport, event_line, head_line, parse_head_line, purged_line,
+    verify_export, verify_export_against, verify_export_against_heads,
 };
 
 use model::Timestamp;

@@ -4,7 +4,11 @@
 //!
 //! * an event: `{"type":"event", …every field of the event…}`, in `seq` order from 0; or
 //! * a signed tree head: `{"type":"head","key_id":…,"root_hash":…,"signature":…,
-//!   "timestamp":…,"tree_size":…}` (hex root, base64 signature), anywhere in the stream.
+//!   "timestamp":…,"tree_size":…}` (hex root, base64 signature), anywhere in the stream; or
+//! * a purged event: `{"leaf_hash":"…","seq":…,"type":"purged"}`, standing in for an event
+//!   whose content retention removed. Only its leaf hash remains, which is all the tree
+//!   needs, so heads and proofs over later events still verify; the verifier cannot say
+//!   anything about the purged content itself.
 //!
 //! The file must end with a head that covers every event. An event's leaf is the canonical
 //! JSON of its line without the `type` member, so any JCS implementation can recompute it.
@@ -147,6 +151,77 @@ pub fn event_line(event: &AuditEvent) -> Result<String, AuditError> {
 /// How every canonical event line ends.
 const EVENT_LINE_SUFFIX: &str = r#","type":"event"}"#;
 
+/// The export line standing in for a purged event (only its leaf hash is left).
+pub fn purged_line(seq: u64, leaf_hash: &Hash) -> String {
+    format!(
+        r#"{{"leaf_hash":"{}","seq":{seq},"type":"purged"}}"#,
+        hex::encode(leaf_hash)
+    )
+}
+
+/// [`verify_export`], then check the export against several heads known from elsewhere
+/// (every head in a published head file, a witness's countersigned heads): each must be
+/// signed by a trusted key and agree with the export's tree at its size.
+pub fn verify_export_against_heads<I, S>(
+    lines: I,
+    trusted: &TrustedKeys,
+    known: &[SignedTreeHead],
+) -> Result<VerifyReport, VerifyError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let (report, tree) = verify_tree(lines, trusted)?;
+    for head in known {
+        check_known(&tree, &report, trusted, head)?;
+    }
+    Ok(report)
+}
+
+fn check_known(
+    tree: &MerkleTree,
+    report: &VerifyReport,
+    trusted: &TrustedKeys,
+    known: &SignedTreeHead,
+) -> Result<(), VerifyError> {
+    verify_head(known, trusted).map_err(|e| match e {
+        AuditError::UnknownKey { key_id } => VerifyError::UnknownSigningKey { key_id, line: 0 },
+        _ => VerifyError::BadSignature { line: 0 },
+    })?;
+    let size = known.head.tree_size;
+    match tree.root_at(size) {
+        Err(_) => Err(VerifyError::ShorterThanKnownHead {
+            known_size: size,
+            events: report.events,
+        }),
+        Ok(root) if root != known.head.root_hash => Err(VerifyError::ForkedHead {
+            line: 0,
+            tree_size: size,
+        }),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Read one line as written by [`head_line`] (a published head file holds these). The
+/// error names the rule broken, never the content.
+pub fn parse_head_line(text: &str) -> Result<SignedTreeHead, String> {
+    if text.len() > MAX_LINE_LEN {
+        return Err(format!("longer than {MAX_LINE_LEN} bytes"));
+    }
+    let value = parse_strict(text).map_err(|e| describe(&e))?;
+    let Value::Object(mut map) = value else {
+        return Err("not a JSON object".into());
+    };
+    match map.remove("type") {
+        Some(Value::String(kind)) if kind == "head" => {}
+        _ => return Err("not a head line".into()),
+    }
+    match parse_head(map)? {
+        Parsed::Head(sth) => Ok(sth),
+        Parsed::Event { .. } => Err("not a head line".into()),
+    }
+}
+
 /// The export line for a signed tree head.
 pub fn head_line(sth: &SignedTreeHead) -> String {
     // Members in key order; the key id is the only free text, escaped as JSON.
@@ -185,23 +260,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let (report, tree) = verify_tree(lines, trusted)?;
-    verify_head(known, trusted).map_err(|e| match e {
-        AuditError::UnknownKey { key_id } => VerifyError::UnknownSigningKey { key_id, line: 0 },
-        _ => VerifyError::BadSignature { line: 0 },
-    })?;
-    let size = known.head.tree_size;
-    match tree.root_at(size) {
-        Err(_) => Err(VerifyError::ShorterThanKnownHead {
-            known_size: size,
-            events: report.events,
-        }),
-        Ok(root) if root != known.head.root_hash => Err(VerifyError::ForkedHead {
-            line: 0,
-            tree_size: size,
-        }),
-        Ok(_) => Ok(report),
-    }
+    verify_export_against_heads(lines, trusted, std::slice::from_ref(known))
 }
 
 fn verify_tree<I, S>(
@@ -345,8 +404,9 @@ fn parse_line(text: &str, line: u64, is_last: bool) -> Result<Parsed, VerifyErro
     match kind.as_str() {
         "event" => parse_event(map).map_err(malformed),
         "head" => parse_head(map).map_err(malformed),
+        "purged" => parse_purged(map).map_err(malformed),
         _ => Err(malformed(
-            "\"type\" is neither \"event\" nor \"head\"".into(),
+            "\"type\" is not \"event\", \"head\" or \"purged\"".into(),
         )),
     }
 }
@@ -383,6 +443,21 @@ fn parse_event(map: Map<String, Value>) -> Result<Parsed, String> {
     })
 }
 
+fn parse_purged(map: Map<String, Value>) -> Result<Parsed, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PurgedLine {
+        seq: u64,
+        #[serde(with = "hex_hash")]
+        leaf_hash: Hash,
+    }
+    let line = PurgedLine::deserialize(&Value::Object(map)).map_err(|e| describe(&e))?;
+    Ok(Parsed::Event {
+        seq: line.seq,
+        leaf: line.leaf_hash,
+    })
+}
+
 fn parse_head(map: Map<String, Value>) -> Result<Parsed, String> {
     let line = HeadLine::deserialize(&Value::Object(map)).map_err(|e| describe(&e))?;
     if line.key_id.len() != 16 || !line.key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -409,7 +484,11 @@ fn peek_event_seq(text: &str) -> Option<u64> {
         seq: Option<u64>,
     }
     let peek: Peek = serde_json::from_str(text).ok()?;
-    if peek.kind == "event" { peek.seq } else { None }
+    if peek.kind == "event" || peek.kind == "purged" {
+        peek.seq
+    } else {
+        None
+    }
 }
 
 /// A reason for a JSON error that never repeats the line's content (which may be anything,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use audit::{
     Actor, AuditEvent, AuditLog, AuditSigner, EventKind, KeyedHashKey, Subject, TrustedKeys,
-    VerifyError, event_line, head_line, keyed_hash, verify_export,
+    VerifyError, event_line, head_line, keyed_hash, purged_line, verify_export,
 };
 use model::{Timestamp, UserId};
 
@@ -586,7 +586,7 @@ fn malformed_lines_are_refused_without_echoing_their_content() {
         ),
         (
             edit(&x.lines[i], |m| m["type"] = Value::from("note")),
-            "neither",
+            "\"type\" is not",
         ),
         (
             edit(&x.lines[i], |m| {
@@ -679,5 +679,43 @@ fn the_leaf_covers_content_not_formatting() {
             last_seq: 49,
             ..
         })
+    ));
+}
+
+#[test]
+fn purged_events_keep_the_export_verifiable_and_are_still_bound_by_the_head() {
+    let signer = AuditSigner::generate().expect("rng");
+    let trusted = TrustedKeys::new().with(signer.public_key());
+    let mut log = AuditLog::new();
+    let mut lines = Vec::new();
+    let mut leaves = Vec::new();
+    for seq in 0..6 {
+        let e = AuditEvent::new(
+            seq,
+            Timestamp::from_millis(seq as i64),
+            Actor::System {
+                component: "test".into(),
+            },
+            EventKind::AuthLogin,
+        );
+        leaves.push(log.append(&e).expect("append"));
+        lines.push(event_line(&e).expect("line"));
+    }
+    lines.push(head_line(
+        &log.sign_head(&signer, Timestamp::from_millis(9)),
+    ));
+    // Purge the first three: their lines become leaf-hash stand-ins.
+    let mut purged = lines.clone();
+    for seq in 0..3 {
+        purged[seq] = purged_line(seq as u64, &leaves[seq]);
+    }
+    let report = verify_export(&purged, &trusted).expect("still verifies");
+    assert_eq!(report.events, 6);
+    // A stand-in with a different hash is caught like a modified event.
+    let mut forged = purged.clone();
+    forged[1] = purged_line(1, &[7u8; 32]);
+    assert!(matches!(
+        verify_export(&forged, &trusted),
+        Err(VerifyError::ModifiedEvent { .. })
     ));
 }

@@ -4,6 +4,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use serde_json::json;
 
+use audit::{AuditEvent, EventKind, Subject};
 use model::{ApiKeyId, EmailAddress, MessageId, RecipientId, RecipientStatus, Role, UserId};
 use storage::{AppPassword, RecipientFilter, RecipientRecord, User};
 
@@ -173,7 +174,19 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
                 disabled: false,
                 created: rt.clock.now(),
             };
-            match rt.store.create_user(&user).await {
+            let event = AuditEvent::new(
+                0,
+                rt.clock.now(),
+                setup::audit_actor(),
+                EventKind::AdminUserCreated,
+            )
+            .with_tenant(tenant.id)
+            .with_subject(Subject {
+                user: Some(user.id),
+                ..Subject::default()
+            })
+            .with_detail("role", role.as_str());
+            match rt.store.create_user(&user, &[event]).await {
                 Ok(()) => {}
                 Err(storage::StorageError::Conflict { .. }) => {
                     bail!("a user with this address already exists")
@@ -195,16 +208,32 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
                 })?;
             let secret = auth::generate_app_password()?;
             let hash = auth::hash_secret(&secret)?;
+            let id = ApiKeyId::new();
+            let event = AuditEvent::new(
+                0,
+                rt.clock.now(),
+                setup::audit_actor(),
+                EventKind::AdminAppPasswordCreated,
+            )
+            .with_tenant(user.tenant)
+            .with_subject(Subject {
+                user: Some(user.id),
+                api_key: Some(id),
+                ..Subject::default()
+            });
             rt.store
-                .add_app_password(&AppPassword {
-                    id: ApiKeyId::new(),
-                    user: user.id,
-                    tenant: user.tenant,
-                    label,
-                    hash,
-                    created: rt.clock.now(),
-                    revoked: false,
-                })
+                .add_app_password(
+                    &AppPassword {
+                        id,
+                        user: user.id,
+                        tenant: user.tenant,
+                        label,
+                        hash,
+                        created: rt.clock.now(),
+                        revoked: false,
+                    },
+                    &[event],
+                )
                 .await?;
             println!("{}", secret.as_str());
         }
@@ -319,17 +348,24 @@ pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
                 &id,
                 &from,
                 RecipientStatus::Queued,
-                "queued for an immediate retry",
+                ("retry", "queued for an immediate retry"),
             )
             .await?;
         }
         QueueCommand::Hold { id } => {
             let from = [RecipientStatus::Queued, RecipientStatus::Deferred];
-            transition_all(&rt, &id, &from, RecipientStatus::Held, "held").await?;
+            transition_all(&rt, &id, &from, RecipientStatus::Held, ("hold", "held")).await?;
         }
         QueueCommand::Release { id } => {
             let from = [RecipientStatus::Held, RecipientStatus::Quarantined];
-            transition_all(&rt, &id, &from, RecipientStatus::Queued, "released").await?;
+            transition_all(
+                &rt,
+                &id,
+                &from,
+                RecipientStatus::Queued,
+                ("release", "released"),
+            )
+            .await?;
         }
     }
     Ok(())
@@ -340,12 +376,32 @@ async fn transition_all(
     id: &str,
     from: &[RecipientStatus],
     to: RecipientStatus,
-    verb: &str,
+    (action, verb): (&str, &str),
 ) -> anyhow::Result<()> {
     let copies = resolve(&rt.store, id).await?;
     let mut changed = 0;
     for c in &copies {
-        if rt.store.transition(c.id, from, to, rt.clock.now()).await? {
+        // A released quarantine is a reviewer's decision and is recorded as such.
+        let kind = if action == "release" && c.status == RecipientStatus::Quarantined {
+            EventKind::QuarantineReleased
+        } else {
+            EventKind::AdminQueueChanged
+        };
+        let event = AuditEvent::new(0, rt.clock.now(), setup::audit_actor(), kind)
+            .with_tenant(c.tenant)
+            .with_subject(Subject {
+                message: Some(c.message),
+                recipient: Some(c.id),
+                ..Subject::default()
+            })
+            .with_detail("action", action)
+            .with_detail("from", c.status.as_str())
+            .with_detail("to", to.as_str());
+        if rt
+            .store
+            .transition(c.id, from, to, rt.clock.now(), &[event])
+            .await?
+        {
             changed += 1;
             println!("{}: {verb}", c.id);
         } else {
@@ -359,7 +415,10 @@ async fn transition_all(
 }
 
 /// A message id (all its copies) or a recipient id (that copy).
-async fn resolve(store: &storage::SharedStore, id: &str) -> anyhow::Result<Vec<RecipientRecord>> {
+pub async fn resolve(
+    store: &storage::SharedStore,
+    id: &str,
+) -> anyhow::Result<Vec<RecipientRecord>> {
     let uuid: uuid::Uuid = id
         .parse()
         .map_err(|_| anyhow::anyhow!("{id:?} is not a message or recipient id"))?;
@@ -376,7 +435,7 @@ async fn resolve(store: &storage::SharedStore, id: &str) -> anyhow::Result<Vec<R
 fn recipient_json(r: &RecipientRecord) -> serde_json::Value {
     json!({
         "id": r.id, "message": r.message, "tenant": r.tenant, "address": r.address,
-        "status": r.status, "priority": r.priority, "attempts": r.attempts,
+        "status": r.status, "route": r.route, "priority": r.priority, "attempts": r.attempts,
         "next_attempt": r.next_attempt.to_rfc3339(), "last_error": r.last_error,
         "tls": r.tls, "updated": r.updated.to_rfc3339(),
     })

@@ -24,6 +24,53 @@ pub struct Config {
     pub http: HttpConfig,
     pub delivery: DeliveryConfig,
     pub dkim: DkimConfig,
+    pub audit: AuditConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    pub sign_interval_secs: u64,
+    pub head_file: String,
+    pub witnesses: Vec<WitnessConfig>,
+    pub retention_days: u64,
+    pub patient_header: String,
+    pub purpose_header: String,
+    pub syslog_address: String,
+    pub syslog_server_name: String,
+    pub syslog_ca_file: String,
+    pub syslog_client_cert_file: String,
+    pub syslog_client_key_file: String,
+    pub syslog_facility: String,
+    pub syslog_insecure_plaintext: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessConfig {
+    pub url: String,
+    #[serde(default)]
+    pub key: String,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            sign_interval_secs: 60,
+            head_file: String::new(),
+            witnesses: Vec::new(),
+            retention_days: 2192,
+            patient_header: "X-Carepost-Patient".to_string(),
+            purpose_header: "X-Carepost-Purpose".to_string(),
+            syslog_address: String::new(),
+            syslog_server_name: String::new(),
+            syslog_ca_file: String::new(),
+            syslog_client_cert_file: String::new(),
+            syslog_client_key_file: String::new(),
+            syslog_facility: "authpriv".to_string(),
+            syslog_insecure_plaintext: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -261,6 +308,71 @@ pub const KEYS: &[Key] = &[
         default: "\"carepost\"",
         doc: "DKIM selector; publish the record printed by `carepost init` at <selector>._domainkey.<domain>.",
     },
+    Key {
+        name: "audit.sign_interval_secs",
+        default: "60",
+        doc: "Sign a tree head over the audit log this often (only when events were added), publish it to the head file and the witnesses.",
+    },
+    Key {
+        name: "audit.head_file",
+        default: "\"\"",
+        doc: "Append-only file of every signed tree head (empty = <data_dir>/audit-heads.jsonl). Keep a copy off this machine: `carepost audit verify` checks the database against it.",
+    },
+    Key {
+        name: "audit.witnesses",
+        default: "[]",
+        doc: "Witnesses that countersign each head after checking it extends the last one: a list of tables { url = \"http://host:port\", key = \"<witness public key, hex>\" }. Run one with `carepost witness`.",
+    },
+    Key {
+        name: "audit.retention_days",
+        default: "2192",
+        doc: "Keep audit event content this long (default six years, HIPAA 164.316(b)(2)); older content is purged daily, leaf hashes stay so later proofs still verify.",
+    },
+    Key {
+        name: "audit.patient_header",
+        default: "\"X-Carepost-Patient\"",
+        doc: "Header an EHR or sender sets to the patient identifier (e.g. MRN) a message discloses; recorded only as a keyed hash for the accounting of disclosures, and removed before delivery.",
+    },
+    Key {
+        name: "audit.purpose_header",
+        default: "\"X-Carepost-Purpose\"",
+        doc: "Header naming the purpose of a disclosure (treatment, payment, operations, ...); recorded as a token and removed before delivery.",
+    },
+    Key {
+        name: "audit.syslog_address",
+        default: "\"\"",
+        doc: "Stream every audit event to a SIEM over syslog (RFC 5424 over TLS, RFC 5425 framing) at this host:port; empty = off. Delivery is at least once and resumes after restarts.",
+    },
+    Key {
+        name: "audit.syslog_server_name",
+        default: "\"\"",
+        doc: "Name the SIEM's certificate must carry (empty = the host part of audit.syslog_address).",
+    },
+    Key {
+        name: "audit.syslog_ca_file",
+        default: "\"\"",
+        doc: "PEM file of CA certificates to trust for the SIEM, in addition to the public web roots.",
+    },
+    Key {
+        name: "audit.syslog_client_cert_file",
+        default: "\"\"",
+        doc: "PEM client certificate for mutual TLS with the SIEM (set with audit.syslog_client_key_file).",
+    },
+    Key {
+        name: "audit.syslog_client_key_file",
+        default: "\"\"",
+        doc: "PEM private key of audit.syslog_client_cert_file.",
+    },
+    Key {
+        name: "audit.syslog_facility",
+        default: "\"authpriv\"",
+        doc: "Syslog facility: auth, authpriv or local0..local7.",
+    },
+    Key {
+        name: "audit.syslog_insecure_plaintext",
+        default: "false",
+        doc: "Send to the SIEM over plain TCP (no TLS). Only for a collector on the same host; a warning is logged at start-up.",
+    },
 ];
 
 impl Default for Config {
@@ -276,6 +388,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             delivery: DeliveryConfig::default(),
             dkim: DkimConfig::default(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -334,6 +447,15 @@ impl Default for DkimConfig {
 }
 
 impl Config {
+    /// Where signed tree heads are appended.
+    pub fn audit_head_file(&self) -> PathBuf {
+        if self.audit.head_file.is_empty() {
+            self.data_dir.join(crate::setup::AUDIT_HEADS_FILE)
+        } else {
+            PathBuf::from(&self.audit.head_file)
+        }
+    }
+
     /// Load from a file (if given), then apply `--data-dir`.
     pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
         let mut config = match file {
@@ -368,6 +490,28 @@ impl Config {
                 .is_none()
             {
                 bail!("delivery.routes: {domain:?} must map to \"host:port\", got {target:?}");
+            }
+        }
+        if self.audit.sign_interval_secs == 0 {
+            bail!("audit.sign_interval_secs must be at least 1");
+        }
+        if self.audit.retention_days < 1 {
+            bail!("audit.retention_days must be at least 1");
+        }
+        for w in &self.audit.witnesses {
+            if !(w.url.starts_with("http://") || w.url.starts_with("https://")) {
+                bail!("audit.witnesses: url must start with http:// or https://");
+            }
+            if !w.key.is_empty() && audit::PublicKey::from_hex(&w.key).is_err() {
+                bail!("audit.witnesses: key must be 64 hex digits (the witness's public key)");
+            }
+        }
+        for n in &self.smtp.trusted_networks {
+            if !audit::is_token(&n.name) {
+                bail!(
+                    "smtp.trusted_networks: name {:?} must be one word (letters, digits, '-', '_', '.'): it names the device in the audit log",
+                    n.name
+                );
             }
         }
         if self.log_format != "text" && self.log_format != "json" {

@@ -5,12 +5,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::IntoResponse;
+use audit::{Actor, AuditEvent, EventKind, Subject};
+use audit_trail::AuditTrail;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
+use model::{Clock, MessageId, Role, SystemClock};
+use serde::Deserialize;
 use serde_json::json;
+use storage::{AuditFilter, User};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
@@ -61,6 +66,18 @@ impl TlsListener {
     }
 }
 
+/// The client's address, for handlers (`ConnectInfo<PeerAddr>`).
+#[derive(Clone, Copy, Debug)]
+pub struct PeerAddr(pub SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>>
+    for PeerAddr
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}
+
 impl axum::serve::Listener for TlsListener {
     type Io = TlsStream<TcpStream>;
     type Addr = SocketAddr;
@@ -80,32 +97,313 @@ impl axum::serve::Listener for TlsListener {
     }
 }
 
-pub fn router(store: SharedStore) -> Router {
+/// What the handlers share.
+pub struct AppState {
+    pub store: SharedStore,
+    pub trail: Arc<AuditTrail>,
+}
+
+pub fn router(store: SharedStore, trail: Arc<AuditTrail>) -> Router {
     Router::new()
         .route("/healthz", get(health))
-        .with_state(Arc::new(store))
+        .route("/audit/v1/head", get(latest_head))
+        .route("/audit/v1/consistency", get(consistency))
+        .route("/audit/v1/proof/{message}", get(proof))
+        .route("/audit/v1/events", get(events))
+        .with_state(Arc::new(AppState { store, trail }))
         .layer(axum::middleware::map_response(security_headers))
 }
 
-async fn health(State(store): State<Arc<SharedStore>>) -> impl IntoResponse {
+/// The newest signed tree head, as a head line (public: it holds sizes, a root hash and a
+/// signature, nothing about any message). Monitors and witnesses poll it.
+async fn latest_head(State(app): State<Arc<AppState>>) -> Response {
+    match app.store.latest_tree_head().await {
+        Ok(Some(h)) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            audit::head_line(&h.head),
+        )
+            .into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no head signed yet"})),
+        )
+            .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConsistencyQuery {
+    first: u64,
+    second: u64,
+}
+
+/// RFC 9162 consistency proof between two tree sizes (public, like the heads).
+async fn consistency(
+    State(app): State<Arc<AppState>>,
+    Query(q): Query<ConsistencyQuery>,
+) -> Response {
+    match app.trail.consistency_proof(q.first, q.second).await {
+        Ok(proof) => Json(json!({
+            "first": q.first,
+            "second": q.second,
+            "proof": proof.iter().map(hex::encode).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(audit_trail::TrailError::Proof(e)) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": e.to_string()})),
+        )
+            .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// A delivery receipt for one message (needs an owner, admin, compliance or auditor
+/// credential; the receipt names no addresses, only ids).
+async fn proof(
+    State(app): State<Arc<AppState>>,
+    Path(message): Path<String>,
+    headers: HeaderMap,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+) -> Response {
+    let user = match auditor(&app.store, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(id) = message.parse().map(MessageId) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "not a message id"})),
+        )
+            .into_response();
+    };
+    match app.trail.receipt(id).await {
+        Ok(receipt) => {
+            record_query(&app.store, &user, peer, "proof", Some(id)).await;
+            Json(receipt).into_response()
+        }
+        Err(audit_trail::TrailError::NoEvents) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no audit events for this message"})),
+        )
+            .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    from: Option<String>,
+    until: Option<String>,
+    kind: Option<String>,
+    actor: Option<String>,
+    message: Option<String>,
+    recipient: Option<String>,
+    after_seq: Option<u64>,
+    limit: Option<u32>,
+}
+
+/// Search the trail (same filters as `carepost audit search`), JSON lines.
+async fn events(
+    State(app): State<Arc<AppState>>,
+    Query(q): Query<EventsQuery>,
+    headers: HeaderMap,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+) -> Response {
+    let user = match auditor(&app.store, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let bad = |what: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": format!("invalid {what}")})),
+        )
+            .into_response()
+    };
+    let filter = AuditFilter {
+        from: match q
+            .from
+            .as_deref()
+            .map(crate::audit_cmd::parse_time)
+            .transpose()
+        {
+            Ok(t) => t,
+            Err(_) => return bad("from"),
+        },
+        until: match q
+            .until
+            .as_deref()
+            .map(crate::audit_cmd::parse_time)
+            .transpose()
+        {
+            Ok(t) => t,
+            Err(_) => return bad("until"),
+        },
+        kinds: match q.kind.as_deref().map(str::parse::<EventKind>).transpose() {
+            Ok(k) => k.into_iter().collect(),
+            Err(_) => return bad("kind"),
+        },
+        actor: q.actor,
+        message: match q
+            .message
+            .as_deref()
+            .map(|m| m.parse().map(MessageId))
+            .transpose()
+        {
+            Ok(m) => m,
+            Err(_) => return bad("message"),
+        },
+        recipient: match q
+            .recipient
+            .as_deref()
+            .map(|r| r.parse().map(model::RecipientId))
+            .transpose()
+        {
+            Ok(r) => r,
+            Err(_) => return bad("recipient"),
+        },
+        // An auditor sees their own organisation only.
+        tenant: Some(user.tenant),
+        after_seq: q.after_seq,
+        limit: q.limit.unwrap_or(1000).min(10_000),
+        ..AuditFilter::default()
+    };
+    match app.store.find_audit(&filter).await {
+        Ok(found) => {
+            record_query(&app.store, &user, peer, "search", filter.message).await;
+            let mut body = String::new();
+            for e in &found {
+                if let Ok(line) = audit::event_line(e) {
+                    body.push_str(&line);
+                    body.push('\n');
+                }
+            }
+            ([(header::CONTENT_TYPE, "application/jsonl")], body).into_response()
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"error": "storage unavailable"})),
+    )
+        .into_response()
+}
+
+/// HTTP Basic with a user's address and one of their app passwords; the user must be an
+/// owner, admin, compliance officer or auditor. Failures say only "unauthorised".
+async fn auditor(store: &SharedStore, headers: &HeaderMap) -> Result<User, Response> {
+    let deny = |status| {
+        let mut r = (status, Json(json!({"error": "unauthorised"}))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"carepost\", charset=\"UTF-8\""),
+            );
+        }
+        r
+    };
+    let Some((name, secret)) = basic_credentials(headers) else {
+        return Err(deny(StatusCode::UNAUTHORIZED));
+    };
+    let Ok(address) = model::EmailAddress::parse(&name) else {
+        return Err(deny(StatusCode::UNAUTHORIZED));
+    };
+    let Ok(user) = store.user_by_address(&address).await else {
+        return Err(deny(StatusCode::UNAUTHORIZED));
+    };
+    if user.disabled {
+        return Err(deny(StatusCode::UNAUTHORIZED));
+    }
+    let Ok(passwords) = store.app_passwords(user.id).await else {
+        return Err(unavailable());
+    };
+    let hashes: Vec<String> = passwords
+        .into_iter()
+        .filter(|p| !p.revoked)
+        .map(|p| p.hash)
+        .collect();
+    let ok = tokio::task::spawn_blocking(move || {
+        hashes
+            .iter()
+            .any(|h| auth::verify_secret(&secret, h).unwrap_or(false))
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        return Err(deny(StatusCode::UNAUTHORIZED));
+    }
+    if !matches!(
+        user.role,
+        Role::Owner | Role::Admin | Role::Compliance | Role::Auditor
+    ) {
+        return Err(deny(StatusCode::FORBIDDEN));
+    }
+    Ok(user)
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (name, secret) = text.split_once(':')?;
+    Some((name.to_string(), secret.to_string()))
+}
+
+async fn record_query(
+    store: &SharedStore,
+    user: &User,
+    peer: SocketAddr,
+    what: &str,
+    message: Option<MessageId>,
+) {
+    let event = AuditEvent::new(
+        0,
+        SystemClock.now(),
+        Actor::User { id: user.id },
+        EventKind::AuditQueried,
+    )
+    .with_tenant(user.tenant)
+    .with_source_ip(peer.ip())
+    .with_subject(Subject {
+        message,
+        ..Subject::default()
+    })
+    .with_detail("query", what)
+    .with_detail("via", "api");
+    if let Err(e) = store.append_audit(&[event]).await {
+        tracing::error!(error = %e, "recording an audit query failed");
+    }
+}
+
+async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
+    let store = &app.store;
     match store.count_by_status(None).await {
         Ok(counts) => {
             let queue: serde_json::Map<String, serde_json::Value> = counts
                 .into_iter()
                 .map(|(s, n)| (s.to_string(), json!(n)))
                 .collect();
-            axum::Json(json!({"status": "ok", "backend": store.backend_name(), "queue": queue}))
+            Json(json!({"status": "ok", "backend": store.backend_name(), "queue": queue}))
                 .into_response()
         }
         Err(_) => (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({"status": "storage unavailable"})),
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "storage unavailable"})),
         )
             .into_response(),
     }
 }
 
-async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+async fn security_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(
         header::STRICT_TRANSPORT_SECURITY,

@@ -9,13 +9,19 @@
 // A binary has no public API: `pub` here only marks what sibling modules use.
 #![allow(unreachable_pub)]
 
+mod audit_cmd;
 mod commands;
 mod config;
+mod disclosures;
 mod gateway;
 mod http;
+mod policy_cmd;
+mod quarantine_cmd;
 mod scan;
 mod serve;
 mod setup;
+mod siem;
+mod witness_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +71,18 @@ enum Command {
     Config(commands::ConfigCommand),
     /// Scan text or a message for PHI (values are masked in the report).
     Scan(scan::ScanArgs),
+    /// Review copies that policy quarantined: show, release or reject them.
+    #[command(subcommand)]
+    Quarantine(quarantine_cmd::QuarantineCommand),
+    /// Verify, export, search and prove from the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
+    /// Show, replace, list and dry-run the organisation's policy (versioned in the database).
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
+    /// Run a witness: countersign another carepost's audit heads after checking that each
+    /// extends the last one, and refuse any that does not.
+    Witness(witness_cmd::WitnessArgs),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +132,10 @@ fn main() -> ExitCode {
             Command::User(cmd) => commands::user(&config, cmd).await,
             Command::Queue(cmd) => commands::queue(&config, cmd).await,
             Command::Keys(cmd) => commands::keys(&config, cmd).await,
+            Command::Audit(cmd) => audit_cmd::audit(&config, cmd).await,
+            Command::Policy(cmd) => policy_cmd::policy(&config, cmd).await,
+            Command::Quarantine(cmd) => quarantine_cmd::quarantine(&config, cmd).await,
+            Command::Witness(args) => witness_cmd::run(args).await,
             Command::Config(_) | Command::Scan(_) => Ok(()),
         }
     });
@@ -128,7 +150,10 @@ fn main() -> ExitCode {
 
 fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("CAREPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // lopdf logs warnings about malformed PDFs that can quote document content: off.
+    let filter = EnvFilter::try_from_env("CAREPOST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info"))
+        .add_directive("lopdf=off".parse().expect("static directive"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -455,7 +455,9 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n\
         assert!(s.contains("1**-**-***9"), "{s}");
         assert!(!s.contains("123-45-6789"), "{s}");
         assert!(
-            s.contains("UNSCANNABLE  attachment 3 (report.pdf): application/pdf not readable yet"),
+            s.contains(
+                "UNSCANNABLE  attachment 3 (report.pdf): application/pdf could not be decoded"
+            ),
             "{s}"
         );
 
@@ -475,6 +477,6 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n\
         assert_eq!(ssn["masked"], "1**-**-***9");
         assert!(v["parts"].as_array().expect("parts").len() >= 3);
         assert_eq!(v["unscannable"][0]["content_type"], "application/pdf");
-        assert_eq!(v["unscannable"][0]["reason"], "binary");
+        assert_eq!(v["unscannable"][0]["reason"], "undecodable");
     }
 }

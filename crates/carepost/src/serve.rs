@@ -18,11 +18,15 @@ use storage::KeyPurpose;
 
 use crate::commands::print_init_report;
 use crate::config::Config;
-use crate::{gateway, http, setup};
+use crate::{audit_cmd, gateway, http, setup};
 
 pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let (rt, report) = setup::init(config).await?;
     print_init_report(config, &report);
+
+    if let Err(e) = record_config(config, &rt.store).await {
+        tracing::error!(error = %e, "recording the configuration in the audit log failed");
+    }
 
     let wake = Arc::new(Notify::new());
     let intake = {
@@ -35,18 +39,49 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
                 IntakeConfig {
                     hostname: config.hostname.clone(),
                     max_lifetime: Duration::from_secs(config.delivery.max_lifetime_secs),
+                    disclosure: Some(queue::DisclosureHeaders {
+                        patient_header: config.audit.patient_header.clone(),
+                        purpose_header: config.audit.purpose_header.clone(),
+                        key: Arc::new(setup::patient_ref_key(&config.data_dir)?),
+                    }),
                 },
             )
-            .with_wakeup(move || wake.notify_one()),
+            .with_wakeup(move || wake.notify_one())
+            .with_screening(queue::Screening {
+                screener: Arc::new(screening::Screener::new()),
+                policies: Arc::new(
+                    queue::StorePolicySource::new(rt.store.clone()).map_err(anyhow::Error::msg)?,
+                ),
+            }),
         )
     };
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    // The audit trail: a head over whatever is already stored (including this start-up's
+    // own events), then one every audit.sign_interval_secs.
+    let trail = audit_cmd::open_trail(config, &rt, true).await?;
+    match trail.check_prefix().await {
+        Ok(size) => {
+            tracing::info!(events = size, key = %trail.public_key().key_id(), "audit trail loaded")
+        }
+        Err(e) => tracing::error!(error = %e, "audit trail check failed"),
+    }
+    let siem_task = crate::siem::start(config, rt.store.clone(), shutdown_rx.clone())?;
+    let audit_task = tokio::spawn(audit_loop(
+        config.clone(),
+        trail.clone(),
+        shutdown_rx.clone(),
+    ));
     let tls = Arc::new(server_tls_config(config)?);
     let deliverer = Arc::new(build_deliverer(config)?);
 
     // SMTP listeners.
-    let service = Arc::new(SubmissionService::new(intake.clone(), rt.store.clone()));
+    let service = Arc::new(SubmissionService::new(
+        intake.clone(),
+        rt.store.clone(),
+        &config.hostname,
+    ));
     let gateway_task =
         gateway::start(config, &rt, service, tls.clone(), shutdown_rx.clone()).await?;
 
@@ -59,7 +94,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         let mut http_tls = (*tls).clone();
         http_tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         let listener = http::TlsListener::new(tcp, TlsAcceptor::from(Arc::new(http_tls)))?;
-        let app = http::router(rt.store.clone());
+        let app = http::router(rt.store.clone(), trail.clone())
+            .into_make_service_with_connect_info::<http::PeerAddr>();
         let mut stop = shutdown_rx.clone();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -148,9 +184,63 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(20), async {
         let _ = gateway_task.await;
         let _ = worker_task.await;
+        let _ = audit_task.await;
+        if let Some(t) = siem_task {
+            let _ = t.await;
+        }
     })
     .await;
     Ok(())
+}
+
+/// Sign (and publish) a head whenever events were added, every `sign_interval_secs`, and
+/// once more at shutdown; check the stored prefix against the held tree hourly; purge
+/// content past retention daily.
+async fn audit_loop(
+    config: Config,
+    trail: Arc<audit_trail::AuditTrail>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let interval = Duration::from_secs(config.audit.sign_interval_secs);
+    let mut last_check = std::time::Instant::now();
+    let mut last_purge: Option<std::time::Instant> = None;
+    loop {
+        match trail.sign_head_if_grown().await {
+            Ok(Some((head, failures))) => {
+                tracing::info!(
+                    tree_size = head.head.head.tree_size,
+                    cosignatures = head.cosignatures.len(),
+                    "signed an audit tree head"
+                );
+                for f in failures {
+                    tracing::error!(error = %f, "publishing an audit head failed");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "signing an audit head failed"),
+        }
+        if last_check.elapsed() >= Duration::from_secs(3600) {
+            last_check = std::time::Instant::now();
+            if let Err(e) = trail.check_prefix().await {
+                tracing::error!(error = %e, "AUDIT LOG TAMPERING SUSPECTED: the stored log no longer matches the signed tree");
+            }
+        }
+        if last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(86_400)) {
+            last_purge = Some(std::time::Instant::now());
+            match audit_cmd::purge_store(&config, trail.store()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "purged audit event content past retention"),
+                Err(e) => tracing::warn!(error = %e, "audit retention purge failed"),
+            }
+        }
+        if *stop.borrow() {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => {}
+        }
+    }
 }
 
 async fn wait_for_signal() {
@@ -217,4 +307,71 @@ pub fn server_tls_config(config: &Config) -> anyhow::Result<rustls::ServerConfig
     .context("TLS certificate and key do not match")?;
     tls.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().context("TLS session tickets")?;
     Ok(tls)
+}
+
+/// Record the configuration this server runs with, when it differs from the one recorded
+/// last: a digest per section (values never: they may hold a database password), and which
+/// sections changed.
+async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow::Result<()> {
+    use audit::{AuditEvent, EventKind};
+    use sha2::{Digest, Sha256};
+    let digest = |text: String| hex::encode(&Sha256::digest(text.as_bytes())[..8]);
+    let sections: Vec<(&str, String)> = vec![
+        (
+            "general",
+            digest(format!(
+                "{:?}{:?}{:?}{:?}{:?}",
+                config.data_dir,
+                config.hostname,
+                config.organisation,
+                config.admin_address,
+                config.log_format
+            )),
+        ),
+        ("database", digest(format!("{:?}", config.database))),
+        ("smtp", digest(format!("{:?}", config.smtp))),
+        ("http", digest(format!("{:?}", config.http))),
+        ("delivery", digest(format!("{:?}", config.delivery))),
+        ("dkim", digest(format!("{:?}", config.dkim))),
+        ("audit", digest(format!("{:?}", config.audit))),
+    ];
+    let tokens: Vec<String> = sections.iter().map(|(n, d)| format!("{n}:{d}")).collect();
+    // The newest earlier record, if any.
+    let recorded = store
+        .find_audit_all(&storage::AuditFilter {
+            kinds: vec![EventKind::AdminConfigChanged],
+            actor: Some("system:config".into()),
+            ..storage::AuditFilter::default()
+        })
+        .await?;
+    let previous: Option<Vec<String>> = recorded.last().and_then(|last| {
+        last.details
+            .get("sections")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+    });
+    if previous.as_ref() == Some(&tokens) {
+        return Ok(());
+    }
+    let changed: Vec<&str> = sections
+        .iter()
+        .zip(&tokens)
+        .filter(|(_, t)| previous.as_ref().is_none_or(|p| !p.contains(t)))
+        .map(|((n, _), _)| *n)
+        .collect();
+    let event = AuditEvent::new(
+        0,
+        model::Clock::now(&model::SystemClock),
+        audit::record::system("config"),
+        EventKind::AdminConfigChanged,
+    )
+    .with_detail("sections", tokens)
+    .with_detail("changed", changed)
+    .with_detail("first", previous.is_none());
+    store.append_audit(&[event]).await?;
+    Ok(())
 }

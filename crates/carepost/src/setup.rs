@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
+use audit::{AuditEvent, EventKind, Subject};
 use crypto::{KeyKind, KeyRing, MasterKey};
 use model::{Clock, EmailAddress, Role, SystemClock, TenantId, UserId};
 use storage::{KeyPurpose, SharedStore, StorageError, Tenant, User, WrappedKey};
@@ -64,6 +65,10 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     };
 
     let created_certificate = ensure_listener_certificate(config)?;
+    // The audit signing key and the patient-reference key, so verifiers and witnesses can
+    // be given audit-signing.pub before the first `serve`.
+    audit_signer(dir)?;
+    patient_ref_key(dir)?;
     let store = open_store(config).await?;
     let keys = Arc::new(load_key_ring(dir, &store).await?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -86,34 +91,51 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
         let admin_address = admin_address(config)?;
         let password = auth::generate_one_time_password()?;
         let hash = auth::hash_secret(&password)?;
-        store.create_tenant(&tenant).await?;
+        let created = AuditEvent::new(0, now, audit_actor(), EventKind::AdminTenantCreated)
+            .with_tenant(tenant.id);
+        store.create_tenant(&tenant, &[created]).await?;
         for (k, purpose, active) in [
             (data_key, KeyPurpose::TenantData, true),
             (dkim_key, KeyPurpose::Dkim, true),
         ] {
+            let event = key_event(now, tenant.id, purpose, &k.id, "created");
             store
-                .put_key(&WrappedKey {
-                    id: k.id,
-                    tenant: tenant.id,
-                    purpose,
-                    wrapped: k.wrapped,
-                    wrapping_key_id: k.wrapping_key_id,
-                    active,
-                    created: now,
-                })
+                .put_key(
+                    &WrappedKey {
+                        id: k.id,
+                        tenant: tenant.id,
+                        purpose,
+                        wrapped: k.wrapped,
+                        wrapping_key_id: k.wrapping_key_id,
+                        active,
+                        created: now,
+                    },
+                    &[event],
+                )
                 .await?;
         }
-        store
-            .create_user(&User {
-                id: UserId::new(),
-                tenant: tenant.id,
-                address: admin_address.clone(),
-                role: Role::Owner,
-                password_hash: Some(hash),
-                must_change_password: true,
-                disabled: false,
-                created: now,
+        let admin_id = UserId::new();
+        let admin_created = AuditEvent::new(0, now, audit_actor(), EventKind::AdminUserCreated)
+            .with_tenant(tenant.id)
+            .with_subject(Subject {
+                user: Some(admin_id),
+                ..Subject::default()
             })
+            .with_detail("role", Role::Owner.as_str());
+        store
+            .create_user(
+                &User {
+                    id: admin_id,
+                    tenant: tenant.id,
+                    address: admin_address.clone(),
+                    role: Role::Owner,
+                    password_hash: Some(hash),
+                    must_change_password: true,
+                    disabled: false,
+                    created: now,
+                },
+                &[admin_created],
+            )
             .await?;
         first_admin = Some((admin_address.to_string(), password));
     }
@@ -329,16 +351,20 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
         for t in rt.store.tenants().await? {
             let k = rt.keys.generate_tenant_key(t.id)?;
             let id = k.id.clone();
+            let event = key_event(rt.clock.now(), t.id, KeyPurpose::TenantData, &id, "rotated");
             rt.store
-                .put_key(&WrappedKey {
-                    id: k.id,
-                    tenant: t.id,
-                    purpose: KeyPurpose::TenantData,
-                    wrapped: k.wrapped,
-                    wrapping_key_id: k.wrapping_key_id,
-                    active: true,
-                    created: rt.clock.now(),
-                })
+                .put_key(
+                    &WrappedKey {
+                        id: k.id,
+                        tenant: t.id,
+                        purpose: KeyPurpose::TenantData,
+                        wrapped: k.wrapped,
+                        wrapping_key_id: k.wrapping_key_id,
+                        active: true,
+                        created: rt.clock.now(),
+                    },
+                    &[event],
+                )
                 .await?;
             done.push(format!(
                 "tenant {} data key is now {id} (older keys kept to read existing data)",
@@ -365,7 +391,11 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
                 Some(k)
             })
             .collect();
-        match rt.store.rewrap_keys(&updated).await {
+        let event = AuditEvent::new(0, rt.clock.now(), audit_actor(), EventKind::AdminKeyRotated)
+            .with_detail("key_kind", "master")
+            .with_detail("key_id", token(&new_id))
+            .with_detail("rewrapped", updated.len() as u64);
+        match rt.store.rewrap_keys(&updated, &[event]).await {
             Ok(()) => {}
             Err(StorageError::Unavailable(e)) => bail!("database unavailable during rotation: {e}"),
             Err(e) => return Err(e.into()),
@@ -378,4 +408,77 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
         ));
     }
     Ok(done)
+}
+
+/// The actor for changes made from the command line: the operator is whoever can run
+/// carepost against this data directory (the OS account), which the log cannot name.
+pub fn audit_actor() -> audit::Actor {
+    audit::record::system("cli")
+}
+
+/// `text` as an audit token, or a fixed stand-in (key ids are tokens; this is a guard).
+pub fn token(text: &str) -> String {
+    if audit::is_token(text) {
+        text.to_string()
+    } else {
+        "unrepresentable".to_string()
+    }
+}
+
+fn key_event(
+    at: model::Timestamp,
+    tenant: TenantId,
+    purpose: KeyPurpose,
+    key_id: &str,
+    action: &str,
+) -> AuditEvent {
+    AuditEvent::new(0, at, audit_actor(), EventKind::AdminKeyRotated)
+        .with_tenant(tenant)
+        .with_detail("key_kind", purpose.as_str())
+        .with_detail("key_id", token(key_id))
+        .with_detail("action", action)
+}
+
+/// The audit signing key (data_dir/audit-signing.key, PKCS#8 PEM, mode 0600), created on
+/// first use together with its public half (audit-signing.pub), which verifiers trust.
+pub fn audit_signer(dir: &Path) -> anyhow::Result<audit::AuditSigner> {
+    let signer = audit_trail::witness::load_or_create_key(&dir.join(AUDIT_KEY_FILE))?;
+    let public = dir.join(AUDIT_PUB_FILE);
+    if !public.exists() {
+        fs::write(&public, signer.public_key().to_pem())
+            .with_context(|| format!("writing {}", public.display()))?;
+    }
+    Ok(signer)
+}
+
+pub const AUDIT_KEY_FILE: &str = "audit-signing.key";
+pub const AUDIT_PUB_FILE: &str = "audit-signing.pub";
+pub const AUDIT_HEADS_FILE: &str = "audit-heads.jsonl";
+
+pub const PATIENT_REF_KEY_FILE: &str = "patient-ref.key";
+
+/// The secret for patient references in the audit log (data_dir/patient-ref.key, 32 random
+/// bytes as hex, mode 0600), created on first use. Losing it makes earlier references
+/// unmatchable: the accounting of disclosures could no longer find them. Back it up with
+/// the master key.
+pub fn patient_ref_key(dir: &Path) -> anyhow::Result<audit::KeyedHashKey> {
+    let path = dir.join(PATIENT_REF_KEY_FILE);
+    let secret = match fs::read_to_string(&path) {
+        Ok(text) => {
+            let mode = fs::metadata(&path)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                bail!("{} must not be readable by group or others", path.display());
+            }
+            hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut secret = vec![0u8; 32];
+            aws_lc_rs::rand::fill(&mut secret)
+                .map_err(|_| anyhow::anyhow!("random number generator failed"))?;
+            write_secret_file(&path, hex::encode(&secret).as_bytes())?;
+            secret
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    audit::KeyedHashKey::new(&secret).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }

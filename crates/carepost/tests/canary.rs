@@ -39,6 +39,8 @@ fn canary_in_subject_and_body_is_delivered_but_never_stored_or_logged_in_plainte
         .auth(sender, &password)
         .header(&format!("Subject: Lab result {canary}"))
         .header(&format!("X-Carepost-Test-Id: {canary}-id"))
+        // The patient identifier header: kept only as a keyed hash, stripped before delivery.
+        .header(&format!("X-Carepost-Patient: {canary}-patient"))
         .body(&format!(
             "Patient note (synthetic): {canary}\nSecond line {canary}\nEND-OF-TEST-MESSAGE\n"
         ))
@@ -115,6 +117,31 @@ fn canary_in_subject_and_body_is_delivered_but_never_stored_or_logged_in_plainte
         "`queue show` shows content:\n{}",
         shown.describe()
     );
+    // The audit trail: its store (scanned above with the data directory), an export, a
+    // receipt and a search hold ids and categories only.
+    let export = cp.dir().join("audit-export.jsonl");
+    cp.cli_ok(&["audit", "export", "--out", export.to_str().expect("utf8")]);
+    let exported = fs::read(&export).expect("export");
+    assert!(!exported.is_empty());
+    assert!(
+        !contains_bytes(&exported, canary.as_bytes()),
+        "canary in the audit export"
+    );
+    let message = cp.queue_show_json(&id)["message"]["id"]
+        .as_str()
+        .map(str::to_string)
+        .expect("message id");
+    for args in [
+        vec!["audit", "proof", message.as_str(), "--json"],
+        vec!["audit", "search", "--limit", "10000"],
+    ] {
+        let out = cp.cli_ok(&args);
+        assert!(
+            !out.all_text().contains(&canary),
+            "`{}` shows content",
+            args.join(" ")
+        );
+    }
     cp.kill9();
     let final_scan = files_containing(&cp.data_dir, &canary);
     assert!(

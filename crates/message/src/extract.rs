@@ -1,15 +1,39 @@
 //! Text extraction for the PHI detector: turns a whole message into the pieces of text a
-//! scanner can read (decoded Subject, text/plain bodies, HTML converted to text, text
-//! attachments, nested `message/rfc822`), and lists the parts it could not read.
+//! scanner can read (decoded Subject, text/plain bodies, HTML converted to text, text and CSV
+//! attachments, PDF text layers, DOCX/XLSX/PPTX text, nested `message/rfc822`), and lists the
+//! parts it could not read, each with a reason policy can act on.
 //!
 //! **Does:** parse with `mail-parser` (which decodes transfer encodings and charsets; anything
 //! not valid UTF-8 is decoded lossily), walk the MIME tree without recursion, convert HTML with a
-//! small converter of our own ([`html_to_text`]), and enforce [`ExtractLimits`] (depth, part
-//! count, per-part and total size). Anything over a limit, encrypted, or of a type we cannot read
-//! yet (PDF, Office documents, images, ...) becomes an [`Unscannable`] entry so policy can act on
-//! it. Never panics on hostile input, never recurses on input structure.
+//! small converter of our own ([`html_to_text`]), and read documents, recognised by their content
+//! rather than their label:
+//! - PDF (the private `pdf` module): the text layer, via `lopdf`'s object model and our own
+//!   bounded page walk. No layout analysis; a PDF without text is
+//!   [`UnscannableReason::NoTextLayer`].
+//!   A PDF that opens with the empty user password (owner-password "protection") is read; one
+//!   that needs a password is [`UnscannableReason::Encrypted`].
+//! - DOCX, XLSX, PPTX (the private `office` module): `zip` + `quick-xml` over the parts that hold
+//!   text (body, headers, footers, notes, comments, tracked deletions, shared strings, cells,
+//!   sheet names, slides, document properties). Encrypted OOXML (a CFB container with an
+//!   `EncryptionInfo` stream) is [`UnscannableReason::Encrypted`].
 //!
-//! **Does not:** log anything, read PDF/Office/images, or decide what to do.
+//! Every input is bounded by [`ExtractLimits`]: depth, part count, per-part and total size, and
+//! for documents the archive entry count, the bytes inflated per document and per message, and
+//! the compression ratio. Inflated bytes are counted as they are produced, so a zip or PDF bomb
+//! becomes [`UnscannableReason::DecompressionBomb`] after a bounded amount of work, never a hang
+//! or a huge allocation. PDF object and cross-reference streams in encodings other than Flate
+//! are refused ([`UnscannableReason::Undecodable`]), because `lopdf` expands them while loading,
+//! before they can be counted. Anything over a limit, encrypted, corrupt, or of a type we cannot
+//! read (images, legacy `.doc`/`.xls`, plain `.zip`) becomes an [`Unscannable`] entry. Never
+//! panics on hostile input (document parsers run under `catch_unwind` as a last line). Our code
+//! never recurses on input structure; `lopdf`'s parser does, to a fixed depth. Synchronous and
+//! CPU-bound: run it on a blocking thread.
+//!
+//! **Does not:** log anything itself (`lopdf` emits `log` warnings about malformed PDFs, which
+//! can quote PDF objects: filter the `lopdf` target out), read images (no OCR), open archives
+//! nested inside documents (embedded workbooks, attached `.zip` files), read legacy binary
+//! Office formats or ODF, or decide what to do. XLSX dates come out as the serial numbers the
+//! file stores.
 //!
 //! **PHI:** [`TextPart::text`] is patient text. `Debug` of [`TextPart`] and [`Extracted`] prints
 //! lengths only, never text.
@@ -18,7 +42,14 @@ use std::fmt;
 
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
+mod office;
+mod pdf;
+
 /// Limits on what [`extract_text`] will do with one message.
+///
+/// The document limits (archive entries, decompressed bytes, compression ratio) are what turn a
+/// zip or PDF bomb into a prompt verdict: every byte inflated from a DOCX/XLSX/PPTX entry or a
+/// PDF stream is counted against them as it is produced, whatever sizes the file declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExtractLimits {
     /// Deepest MIME nesting walked (multipart and `message/rfc822` levels). Default 8.
@@ -27,8 +58,22 @@ pub struct ExtractLimits {
     pub max_parts: usize,
     /// Most decoded text returned in total, in bytes. Default 20 MiB.
     pub max_total_bytes: usize,
-    /// Largest single decoded part, in bytes. Default 10 MiB.
+    /// Largest single decoded part, in bytes: a text part, an attachment as sent (a PDF or
+    /// DOCX file), and the text extracted from one document. Default 10 MiB.
     pub max_part_bytes: usize,
+    /// Most entries in one DOCX/XLSX/PPTX archive (counted from the central directory, before
+    /// anything is inflated). Real documents have tens to a few hundred. Default 2 000.
+    pub max_archive_entries: usize,
+    /// Most bytes inflated for one document attachment: zip entries read, PDF streams (with
+    /// small fixed charges per PDF page, font and stream so work without output is bounded
+    /// too). Default 64 MiB.
+    pub max_decompressed_bytes: usize,
+    /// Most bytes inflated for all the documents of one message. Default 256 MiB.
+    pub max_total_decompressed_bytes: usize,
+    /// Largest compression ratio (inflated / stored) of a zip entry, applied once the entry has
+    /// inflated past 1 MiB. Default 100, Apache POI's `ZipSecureFile` default; real XML parts
+    /// stay well under it.
+    pub max_compression_ratio: u32,
 }
 
 impl Default for ExtractLimits {
@@ -38,6 +83,10 @@ impl Default for ExtractLimits {
             max_parts: 500,
             max_total_bytes: 20 * 1024 * 1024,
             max_part_bytes: 10 * 1024 * 1024,
+            max_archive_entries: 2_000,
+            max_decompressed_bytes: 64 * 1024 * 1024,
+            max_total_decompressed_bytes: 256 * 1024 * 1024,
+            max_compression_ratio: 100,
         }
     }
 }
@@ -91,18 +140,27 @@ impl fmt::Debug for TextPart {
 /// Why a part was not scanned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnscannableReason {
-    /// A type we cannot read yet (PDF, DOCX, XLSX, images, other binary).
+    /// A type we cannot read (images, legacy `.doc`/`.xls`, plain `.zip`, other binary).
     Binary,
-    /// Encrypted content (S/MIME, PGP).
+    /// Encrypted content: S/MIME, PGP, a password-protected PDF or Office document, an
+    /// encrypted zip entry.
     Encrypted,
-    /// Over the per-part or total size limit.
+    /// Over the per-part or total size limit (including the message's decompression budget).
     TooLarge,
     /// Nested deeper than the depth limit.
     TooDeep,
     /// Over the part-count limit (the rest of the message was not walked).
     TooManyParts,
-    /// The transfer encoding or charset could not be decoded.
+    /// The transfer encoding or charset could not be decoded, or the document is corrupt (or
+    /// uses an encoding we refuse to expand, see [`extract_text`]).
     Undecodable,
+    /// A document that inflates past the per-document decompression limit or the compression
+    /// ratio limit: a zip or PDF bomb, or something indistinguishable from one.
+    DecompressionBomb,
+    /// An archive with more entries than the limit.
+    TooManyEntries,
+    /// A PDF without a text layer: most likely a scan, whose image may well be PHI.
+    NoTextLayer,
 }
 
 impl UnscannableReason {
@@ -115,6 +173,9 @@ impl UnscannableReason {
             UnscannableReason::TooDeep => "nested too deep",
             UnscannableReason::TooManyParts => "too many parts",
             UnscannableReason::Undecodable => "could not be decoded",
+            UnscannableReason::DecompressionBomb => "decompression bomb",
+            UnscannableReason::TooManyEntries => "too many archive entries",
+            UnscannableReason::NoTextLayer => "no text layer (scanned image?)",
         }
     }
 
@@ -127,6 +188,9 @@ impl UnscannableReason {
             UnscannableReason::TooDeep => "too_deep",
             UnscannableReason::TooManyParts => "too_many_parts",
             UnscannableReason::Undecodable => "undecodable",
+            UnscannableReason::DecompressionBomb => "decompression_bomb",
+            UnscannableReason::TooManyEntries => "too_many_entries",
+            UnscannableReason::NoTextLayer => "no_text_layer",
         }
     }
 }
@@ -205,6 +269,7 @@ pub fn extract_text(raw: &[u8], limits: &ExtractLimits) -> Extracted {
         total: 0,
         visited: 0,
         leaf: 0,
+        decompressed: 0,
     }
     .walk(&message);
     out
@@ -216,6 +281,8 @@ struct Walker<'l, 'o> {
     total: usize,
     visited: usize,
     leaf: usize,
+    /// Bytes inflated so far for the documents of this message.
+    decompressed: usize,
 }
 
 /// One entry of the walk stack.
@@ -293,6 +360,12 @@ impl Walker<'_, '_> {
                         self.unscannable(self.leaf, name, &ctype, UnscannableReason::Undecodable);
                         continue;
                     }
+                    if looks_like_document(text.as_bytes()) {
+                        // A PDF or zip sent as text/*: it was decoded as (lossy) text, so the
+                        // document itself is lost. Say so rather than scan the noise.
+                        self.unscannable(self.leaf, name, &ctype, UnscannableReason::Undecodable);
+                        continue;
+                    }
                     let html = matches!(part.body, PartType::Html(_));
                     let body = !item.attached && name.is_none() && !is_attachment(part);
                     let origin = match (body, html) {
@@ -313,6 +386,17 @@ impl Walker<'_, '_> {
                 }
                 PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
                     self.leaf += 1;
+                    if let Some(kind) = document_kind(&ctype, name.as_deref(), bytes) {
+                        let result = self.document(kind, bytes);
+                        match result {
+                            Ok(text) => {
+                                let origin = Origin::Attachment { index: self.leaf };
+                                self.push_text(origin, name, text, &ctype, self.leaf);
+                            }
+                            Err(reason) => self.unscannable(self.leaf, name, &ctype, reason),
+                        }
+                        continue;
+                    }
                     if !is_texty(&ctype, name.as_deref()) {
                         self.unscannable(self.leaf, name, &ctype, UnscannableReason::Binary);
                         continue;
@@ -327,6 +411,38 @@ impl Walker<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Extracts a document's text within the per-document and per-message budgets.
+    fn document(&mut self, kind: DocKind, bytes: &[u8]) -> Result<String, UnscannableReason> {
+        if bytes.len() > self.limits.max_part_bytes {
+            return Err(UnscannableReason::TooLarge);
+        }
+        let left = self
+            .limits
+            .max_total_decompressed_bytes
+            .saturating_sub(self.decompressed);
+        let mut budget = if self.limits.max_decompressed_bytes <= left {
+            Budget::new(
+                self.limits.max_decompressed_bytes,
+                UnscannableReason::DecompressionBomb,
+            )
+        } else {
+            // The message's budget binds: running out of it is "too large", not a bomb.
+            Budget::new(left, UnscannableReason::TooLarge)
+        };
+        let limits = self.limits;
+        // Parsers of hostile formats are where a panic would come from, ours or a dependency's
+        // (release builds keep overflow checks). Contain it to this attachment.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
+            DocKind::Pdf => pdf::pdf_text(bytes, limits, &mut budget),
+            DocKind::Zip => office::ooxml_text(bytes, limits, &mut budget),
+            DocKind::EncryptedOoxml => Err(UnscannableReason::Encrypted),
+            DocKind::Declared => Err(UnscannableReason::Undecodable),
+        }))
+        .unwrap_or(Err(UnscannableReason::Undecodable));
+        self.decompressed = self.decompressed.saturating_add(budget.used());
+        result
     }
 
     fn push_text(
@@ -391,6 +507,89 @@ fn is_encrypted(ctype: &str) -> bool {
             | "application/x-pkcs7-mime"
             | "application/pgp-encrypted"
     )
+}
+
+/// The documents [`Walker::document`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DocKind {
+    /// `%PDF-` header.
+    Pdf,
+    /// A zip: DOCX, XLSX or PPTX if its entries say so.
+    Zip,
+    /// A CFB container with an `EncryptionInfo` stream.
+    EncryptedOoxml,
+    /// Declared a PDF or OOXML document, but it is neither: corrupt (or mislabelled).
+    Declared,
+}
+
+/// What to do with a binary part. The content decides (a PDF labelled `image/png` is still
+/// read); the declared type only turns a mismatch into a verdict. `None`: not a document.
+fn document_kind(ctype: &str, name: Option<&str>, bytes: &[u8]) -> Option<DocKind> {
+    if pdf::is_pdf(bytes) {
+        return Some(DocKind::Pdf);
+    }
+    if office::is_zip(bytes) {
+        return Some(DocKind::Zip);
+    }
+    if office::is_encrypted_ooxml(bytes) {
+        return Some(DocKind::EncryptedOoxml);
+    }
+    let ext = name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let declared = matches!(ctype, "application/pdf" | "application/x-pdf")
+        || ctype.starts_with("application/vnd.openxmlformats-officedocument.")
+        || matches!(
+            ext.as_deref(),
+            Some("pdf" | "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm")
+        );
+    // A legacy CFB file (`.doc`, `.xls`) named `.docx` is not corrupt, just not readable.
+    (declared && !bytes.starts_with(office::CFB_MAGIC)).then_some(DocKind::Declared)
+}
+
+/// `true` when text starts like a PDF or a zip (a document mislabelled as `text/*`).
+fn looks_like_document(text: &[u8]) -> bool {
+    text.starts_with(b"%PDF-") || text.starts_with(office::ZIP_MAGIC)
+}
+
+/// Bytes that one document may still inflate. Charged as bytes are produced.
+struct Budget {
+    limit: usize,
+    used: usize,
+    /// The verdict when it runs out.
+    exhausted: UnscannableReason,
+}
+
+impl Budget {
+    fn new(limit: usize, exhausted: UnscannableReason) -> Self {
+        Budget {
+            limit,
+            used: 0,
+            exhausted,
+        }
+    }
+
+    fn remaining(&self) -> usize {
+        self.limit - self.used
+    }
+
+    fn used(&self) -> usize {
+        self.used
+    }
+
+    fn exhausted(&self) -> UnscannableReason {
+        self.exhausted
+    }
+
+    /// Charges `n` bytes; `Err` (the verdict) once over the limit.
+    fn charge(&mut self, n: usize) -> Result<(), UnscannableReason> {
+        if n > self.remaining() {
+            self.used = self.limit;
+            return Err(self.exhausted);
+        }
+        self.used += n;
+        Ok(())
+    }
 }
 
 /// Binary parts we can still read as text (CSV and friends sent as `application/*`).
@@ -708,7 +907,7 @@ caf=E9 na=EFve\r\n\
     }
 
     #[test]
-    fn csv_attachment_is_text_and_pdf_is_unscannable() {
+    fn csv_attachment_is_text_and_truncated_pdf_is_undecodable() {
         let raw = "From: a@example.test\r\nSubject: s\r\n\
 Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
 --b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
@@ -737,7 +936,8 @@ a,b\r\n\
         assert_eq!(u.index, 3);
         assert_eq!(u.name.as_deref(), Some("report.pdf"));
         assert_eq!(u.content_type, "application/pdf");
-        assert_eq!(u.reason, UnscannableReason::Binary);
+        // Nine bytes of header are not a PDF (documents are read: tests/extract_documents.rs).
+        assert_eq!(u.reason, UnscannableReason::Undecodable);
         // Debug never prints text.
         let dbg = format!("{e:?}");
         assert!(!dbg.contains("glucose"), "{dbg}");

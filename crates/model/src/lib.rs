@@ -19,6 +19,7 @@ pub use address::{AddressError, Domain, EmailAddress};
 pub use ids::{ApiKeyId, MessageId, RecipientId, TenantId, UserId};
 pub use phi::{Phi, escape_for_log};
 pub use status::{
-    Principal, Priority, RecipientStatus, Role, SubmissionChannel, TlsRecord, UnknownName,
+    DeliveryRoute, Principal, Priority, RecipientStatus, Role, SubmissionChannel, TlsRecord,
+    UnknownName,
 };
 pub use time::{Clock, SystemClock, Timestamp};

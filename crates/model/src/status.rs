@@ -127,6 +127,28 @@ named_enum!(
 );
 
 named_enum!(
+    /// How policy lets a queued copy travel (see the `policy` crate's actions).
+    DeliveryRoute {
+        /// TLS with a verified certificate; without it the copy waits for the portal.
+        VerifiedTlsOrPortal => "verified-tls-or-portal",
+        /// TLS with a verified certificate; without it the copy stays queued and is
+        /// retried until its lifetime runs out.
+        VerifiedTlsOrHold => "verified-tls-or-hold",
+        /// TLS with a verified certificate; without it the copy bounces to the sender.
+        VerifiedTlsOrBounce => "verified-tls-or-bounce",
+        /// TLS with any certificate (recorded as unverified); never plaintext.
+        AnyTls => "any-tls",
+    }
+);
+
+impl Default for DeliveryRoute {
+    /// What carepost did before policy existed, and still does without one.
+    fn default() -> Self {
+        Self::VerifiedTlsOrPortal
+    }
+}
+
+named_enum!(
     /// How a message entered carepost.
     SubmissionChannel {
         /// SMTP with STARTTLS on the submission port.

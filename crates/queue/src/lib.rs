@@ -19,7 +19,11 @@
 //! **Errors:** [`IntakeError`] says whether the submitter should retry (`Temporary`, mapped
 //! to SMTP 451 / HTTP 503) or not (`Permanent`, mapped to 554 / 422).
 
+pub mod disclosure;
 pub mod retry;
+mod screen;
+
+pub use screen::{PolicySource, Screening, StorePolicySource};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,8 +33,8 @@ use sha2::{Digest, Sha256};
 use crypto::KeyRing;
 use message::submission::{TraceInfo, prepare};
 use model::{
-    Clock, EmailAddress, MessageId, Principal, Priority, RecipientId, RecipientStatus,
-    SubmissionChannel, TenantId,
+    Clock, DeliveryRoute, EmailAddress, MessageId, Principal, Priority, RecipientId,
+    RecipientStatus, SubmissionChannel, TenantId,
 };
 use storage::{MessageRecord, NewMessage, NewRecipient, SharedStore};
 
@@ -41,6 +45,21 @@ pub struct IntakeConfig {
     pub hostname: String,
     /// How long undelivered copies are retried before they bounce.
     pub max_lifetime: Duration,
+    /// The disclosure headers and the key for patient references (see [`disclosure`]);
+    /// `None` leaves the headers in the message untouched.
+    pub disclosure: Option<DisclosureHeaders>,
+}
+
+/// Which headers carry the patient and purpose of a disclosure, and the key that turns the
+/// patient identifier into a reference.
+#[derive(Clone, Debug)]
+pub struct DisclosureHeaders {
+    /// e.g. `X-Carepost-Patient`.
+    pub patient_header: String,
+    /// e.g. `X-Carepost-Purpose`.
+    pub purpose_header: String,
+    /// Key for [`disclosure::patient_ref`].
+    pub key: Arc<audit::KeyedHashKey>,
 }
 
 impl Default for IntakeConfig {
@@ -48,6 +67,7 @@ impl Default for IntakeConfig {
         Self {
             hostname: "localhost".to_string(),
             max_lifetime: Duration::from_secs(5 * 24 * 3600),
+            disclosure: None,
         }
     }
 }
@@ -93,6 +113,8 @@ pub struct Accepted {
     pub message_id: MessageId,
     /// One id per recipient copy, in submission order.
     pub recipients: Vec<RecipientId>,
+    /// What policy decided for each copy (same order), when the message was screened.
+    pub decisions: Vec<policy::Decision>,
 }
 
 /// Why a submission was not accepted.
@@ -104,6 +126,10 @@ pub enum IntakeError {
     /// The message itself is unacceptable.
     #[error("{0}")]
     Permanent(String),
+    /// The organisation's policy refuses the message; the text is the policy's reason for
+    /// the sender (no PHI).
+    #[error("refused by policy: {0}")]
+    Rejected(String),
 }
 
 /// The single intake path.
@@ -113,6 +139,7 @@ pub struct Intake {
     clock: Arc<dyn Clock>,
     config: IntakeConfig,
     on_enqueued: Option<Box<dyn Fn() + Send + Sync>>,
+    screening: Option<Screening>,
 }
 
 impl Intake {
@@ -129,7 +156,15 @@ impl Intake {
             clock,
             config,
             on_enqueued: None,
+            screening: None,
         }
+    }
+
+    /// Screen every submission (except carepost's own notices) for PHI and let the
+    /// organisation's policy decide each copy's route.
+    pub fn with_screening(mut self, screening: Screening) -> Self {
+        self.screening = Some(screening);
+        self
     }
 
     /// Call `f` after every committed message (the binary wakes the delivery worker).
@@ -139,9 +174,28 @@ impl Intake {
     }
 
     /// Check, prepare, seal and durably enqueue a message.
-    pub async fn accept(&self, submission: Submission) -> Result<Accepted, IntakeError> {
+    pub async fn accept(&self, mut submission: Submission) -> Result<Accepted, IntakeError> {
         if submission.recipients.is_empty() {
             return Err(IntakeError::Permanent("no recipients".to_string()));
+        }
+        let mut patient_refs = Vec::new();
+        let mut purpose = None;
+        if let Some(d) = &self.config.disclosure {
+            let (stripped, patients) = disclosure::take_header(&submission.data, &d.patient_header);
+            if let Some(data) = stripped {
+                submission.data = data;
+            }
+            let (stripped, purposes) = disclosure::take_header(&submission.data, &d.purpose_header);
+            if let Some(data) = stripped {
+                submission.data = data;
+            }
+            for p in patients.iter().filter(|p| !p.trim().is_empty()) {
+                let r = disclosure::patient_ref(&d.key, p);
+                if !patient_refs.contains(&r) && patient_refs.len() < disclosure::MAX_PATIENT_REFS {
+                    patient_refs.push(r);
+                }
+            }
+            purpose = purposes.first().map(|p| disclosure::purpose(p));
         }
         let id = MessageId::new();
         let now = self.clock.now();
@@ -167,6 +221,28 @@ impl Intake {
         };
         let prepared =
             prepare(&submission.data, &trace).map_err(|e| IntakeError::Permanent(e.to_string()))?;
+        // Screening and policy, per copy. carepost's own notices and DSNs are not screened:
+        // they are built from fixed text and ids.
+        let screened = match (&self.screening, &submission.principal) {
+            (Some(screening), principal) if !matches!(principal, Principal::System) => Some(
+                screening
+                    .decide(
+                        submission.tenant,
+                        submission.envelope_from.as_ref(),
+                        &submission.recipients,
+                        &submission.data,
+                    )
+                    .await?,
+            ),
+            _ => None,
+        };
+        if let Some(s) = &screened {
+            // One answer at DATA: a reject for any copy refuses the message, with the
+            // policy's reason (validated by the policy engine to carry no PHI).
+            if let Some(reason) = s.reject_reason() {
+                return Err(IntakeError::Rejected(reason));
+            }
+        }
         let body_sha256 = hex::encode(Sha256::digest(&submission.data));
         let sealed = self
             .keys
@@ -176,13 +252,19 @@ impl Intake {
         let recipients: Vec<NewRecipient> = submission
             .recipients
             .into_iter()
-            .map(|address| NewRecipient {
+            .enumerate()
+            .map(|(i, address)| NewRecipient {
                 id: RecipientId::new(),
                 address,
-                // Every copy starts queued: delivery itself refuses anything but verified
-                // TLS and moves the copy to awaiting-portal when that cannot be had. The
-                // DLP/policy decision per copy plugs in here.
-                status: RecipientStatus::Queued,
+                // Without screening every copy starts queued: delivery itself refuses
+                // anything but verified TLS and moves the copy to awaiting-portal when that
+                // cannot be had.
+                status: screened
+                    .as_ref()
+                    .map_or(RecipientStatus::Queued, |s| s.initial_status(i)),
+                route: screened
+                    .as_ref()
+                    .map_or(DeliveryRoute::default(), |s| s.route(i)),
                 next_attempt: now,
             })
             .collect();
@@ -201,11 +283,44 @@ impl Intake {
             body_sha256,
         };
         let count = recipients.len();
+        // Recorded in the same transaction as the message: no message without its event.
+        let mut submitted = audit::record::message_submitted(
+            now,
+            record.tenant,
+            &record.principal,
+            &record.client_ip,
+            record.channel,
+            id,
+            record.size,
+            count,
+            record.priority,
+        );
+        if !patient_refs.is_empty() {
+            submitted = submitted.with_detail(storage::PATIENT_REFS_DETAIL, patient_refs);
+        }
+        if let Some(purpose) = purpose {
+            submitted = submitted.with_detail("purpose", purpose);
+        }
+        let mut audit_events = vec![submitted];
+        if let Some(s) = &screened {
+            audit_events.push(s.verdict.scanned_event(now, record.tenant, id));
+            for (copy, (decision, internal)) in recipients.iter().zip(&s.decisions) {
+                audit_events.push(screening::decided_event(
+                    now,
+                    record.tenant,
+                    id,
+                    copy.id,
+                    *internal,
+                    decision,
+                ));
+            }
+        }
         self.store
             .enqueue(NewMessage {
                 record,
                 sealed_body: sealed,
                 recipients,
+                audit: audit_events,
             })
             .await
             .map_err(|e| IntakeError::Temporary(e.to_string()))?;
@@ -216,6 +331,9 @@ impl Intake {
         Ok(Accepted {
             message_id: id,
             recipients: recipient_ids,
+            decisions: screened
+                .map(|s| s.decisions.into_iter().map(|(d, _)| d).collect())
+                .unwrap_or_default(),
         })
     }
 }

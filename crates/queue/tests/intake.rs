@@ -22,11 +22,14 @@ async fn setup() -> (tempfile::TempDir, SharedStore, Arc<KeyRing>, TenantId) {
     let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
     let tenant = TenantId::new();
     store
-        .create_tenant(&storage::Tenant {
-            id: tenant,
-            name: "Clinic".into(),
-            created: model::Timestamp::from_millis(0),
-        })
+        .create_tenant(
+            &storage::Tenant {
+                id: tenant,
+                name: "Clinic".into(),
+                created: model::Timestamp::from_millis(0),
+            },
+            &[],
+        )
         .await
         .expect("tenant");
     keys.generate_tenant_key(tenant).expect("tenant key");

@@ -16,5 +16,6 @@
 mod service;
 mod worker;
 
+pub mod notices;
 pub use service::SubmissionService;
 pub use worker::{DeliveryWorker, DkimSigning, WorkerConfig};

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 
-use model::{ApiKeyId, EmailAddress, MessageId, Principal};
+use std::net::IpAddr;
+
+use audit::{Actor, AuditEvent, EventKind, Subject};
+use model::{ApiKeyId, Clock, EmailAddress, MessageId, Principal, SystemClock, TenantId, UserId};
 use queue::{Intake, IntakeError, Submission};
 use smtp_gateway::{Envelope, SenderIdentity, SenderRules, SubmissionHandler, SubmitError};
 use storage::SharedStore;
@@ -22,30 +25,48 @@ const AUTH_CACHE_MAX: usize = 10_000;
 pub struct SubmissionService {
     intake: Arc<Intake>,
     store: SharedStore,
+    hostname: String,
     cache: Mutex<HashMap<[u8; 32], (SenderIdentity, ApiKeyId, Instant)>>,
 }
 
 impl SubmissionService {
     /// A service over the intake path and the user store.
-    pub fn new(intake: Arc<Intake>, store: SharedStore) -> Self {
+    pub fn new(intake: Arc<Intake>, store: SharedStore, hostname: &str) -> Self {
         Self {
             intake,
             store,
+            hostname: hostname.to_string(),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
-    async fn verify(&self, username: &str, secret: &str) -> Option<(SenderIdentity, ApiKeyId)> {
-        let address = EmailAddress::parse(username).ok()?;
-        let user = self.store.user_by_address(&address).await.ok()?;
+    async fn verify(
+        &self,
+        username: &str,
+        secret: &str,
+    ) -> Result<(SenderIdentity, ApiKeyId), AuthFailure> {
+        let unknown = AuthFailure {
+            reason: "unknown-user",
+            user: None,
+        };
+        let address = EmailAddress::parse(username).map_err(|_| unknown.clone())?;
+        let user = self
+            .store
+            .user_by_address(&address)
+            .await
+            .map_err(|_| unknown)?;
+        let failure = |reason| AuthFailure {
+            reason,
+            user: Some((user.id, user.tenant)),
+        };
         if user.disabled {
-            return None;
+            return Err(failure("disabled"));
         }
         let candidates: Vec<_> = self
             .store
             .app_passwords(user.id)
             .await
-            .ok()?
+            .map_err(|_| failure("unavailable"))?
             .into_iter()
             .filter(|p| !p.revoked)
             .collect();
@@ -57,7 +78,9 @@ impl SubmissionService {
                 .find(|p| auth::verify_secret(&secret, &p.hash).unwrap_or(false))
         })
         .await
-        .ok()??;
+        .ok()
+        .flatten()
+        .ok_or_else(|| failure("bad-secret"))?;
         let identity = SenderIdentity {
             tenant: user.tenant,
             principal: Principal::User {
@@ -67,8 +90,74 @@ impl SubmissionService {
             allowed_senders: SenderRules::only(user.address.clone()),
             rate_key: format!("user:{}", user.id),
         };
-        Some((identity, found.id))
+        Ok((identity, found.id))
     }
+
+    /// Tell the organisation's compliance officers (owners and admins if it has none) when
+    /// policy quarantined a copy or asked for a notice. A failure is logged; the message
+    /// itself is already committed.
+    async fn notify_compliance(
+        &self,
+        tenant: TenantId,
+        sender: Option<&EmailAddress>,
+        accepted: &queue::Accepted,
+    ) {
+        let wanted = accepted
+            .decisions
+            .iter()
+            .any(|d| d.notify_compliance || matches!(d.action, policy::Action::Quarantine));
+        if !wanted {
+            return;
+        }
+        let users = match self.store.users(tenant).await {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::error!(error = %e, "compliance notice: cannot list users");
+                return;
+            }
+        };
+        let pick = |roles: &[model::Role]| -> Vec<EmailAddress> {
+            users
+                .iter()
+                .filter(|u| !u.disabled && roles.contains(&u.role))
+                .map(|u| u.address.clone())
+                .collect()
+        };
+        let mut to = pick(&[model::Role::Compliance]);
+        if to.is_empty() {
+            to = pick(&[model::Role::Owner, model::Role::Admin]);
+        }
+        if to.is_empty() {
+            tracing::warn!(queue_id = %accepted.message_id, "compliance notice: nobody to tell");
+            return;
+        }
+        let data = crate::notices::compliance_notice(
+            &self.hostname,
+            &to,
+            accepted.message_id,
+            sender,
+            &accepted.decisions,
+            SystemClock.now(),
+        );
+        if let Err(e) = crate::notices::submit_notice(&self.intake, tenant, to, data).await {
+            tracing::error!(queue_id = %accepted.message_id, error = %e, "compliance notice could not be queued");
+        }
+    }
+
+    /// Record a sign-in event; a failure to record is logged, never fatal to the session
+    /// (the gateway's own throttling still applies).
+    async fn record(&self, event: AuditEvent) {
+        if let Err(e) = self.store.append_audit(std::slice::from_ref(&event)).await {
+            tracing::error!(error = %e, kind = %event.kind, "recording an audit event failed");
+        }
+    }
+}
+
+/// Why an SMTP AUTH failed, for the audit event (never the name or secret tried).
+#[derive(Clone, Debug)]
+struct AuthFailure {
+    reason: &'static str,
+    user: Option<(UserId, TenantId)>,
 }
 
 fn cache_key(username: &str, secret: &str) -> [u8; 32] {
@@ -81,7 +170,12 @@ fn cache_key(username: &str, secret: &str) -> [u8; 32] {
 
 #[async_trait]
 impl SubmissionHandler for SubmissionService {
-    async fn authenticate(&self, username: &str, secret: &str) -> Option<SenderIdentity> {
+    async fn authenticate(
+        &self,
+        username: &str,
+        secret: &str,
+        client_ip: IpAddr,
+    ) -> Option<SenderIdentity> {
         let key = cache_key(username, secret);
         let cached = {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -119,7 +213,43 @@ impl SubmissionHandler for SubmissionService {
                 .remove(&key);
             return None;
         }
-        let (identity, credential) = self.verify(username, secret).await?;
+        // Sign-ins are recorded when the secret is verified, not on each cache hit: a client
+        // that reconnects per message would otherwise add an event per message.
+        let (identity, credential) = match self.verify(username, secret).await {
+            Ok(found) => found,
+            Err(failure) => {
+                let actor = match failure.user {
+                    Some((id, _)) => Actor::User { id },
+                    None => audit::record::system("smtp-auth"),
+                };
+                let mut event =
+                    AuditEvent::new(0, SystemClock.now(), actor, EventKind::AuthLoginFailed)
+                        .with_source_ip(client_ip)
+                        .with_detail("method", "smtp-app-password")
+                        .with_detail("reason", failure.reason);
+                if let Some((_, tenant)) = failure.user {
+                    event = event.with_tenant(tenant);
+                }
+                self.record(event).await;
+                return None;
+            }
+        };
+        if let Principal::User { user_id, .. } = &identity.principal {
+            let event = AuditEvent::new(
+                0,
+                SystemClock.now(),
+                Actor::User { id: *user_id },
+                EventKind::AuthLogin,
+            )
+            .with_tenant(identity.tenant)
+            .with_source_ip(client_ip)
+            .with_subject(Subject {
+                api_key: Some(credential),
+                ..Subject::default()
+            })
+            .with_detail("method", "smtp-app-password");
+            self.record(event).await;
+        }
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= AUTH_CACHE_MAX {
             cache.retain(|_, (_, _, at)| at.elapsed() < AUTH_CACHE_TTL);
@@ -143,10 +273,17 @@ impl SubmissionHandler for SubmissionService {
             data,
             priority: None,
         };
+        let tenant = submission.tenant;
+        let sender = submission.envelope_from.clone();
         match self.intake.accept(submission).await {
-            Ok(accepted) => Ok(accepted.message_id),
+            Ok(accepted) => {
+                self.notify_compliance(tenant, sender.as_ref(), &accepted)
+                    .await;
+                Ok(accepted.message_id)
+            }
             Err(IntakeError::Temporary(e)) => Err(SubmitError::Temporary(e)),
             Err(IntakeError::Permanent(e)) => Err(SubmitError::Permanent(e)),
+            Err(IntakeError::Rejected(reason)) => Err(SubmitError::PolicyRefused(reason)),
         }
     }
 }

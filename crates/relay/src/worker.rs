@@ -10,10 +10,10 @@ use zeroize::Zeroizing;
 use crypto::KeyRing;
 use message::dkim::{self, DkimKey};
 use message::dsn::{self, DsnAction, DsnParams, DsnRecipient};
-use model::{Clock, Domain, Principal, Priority, SubmissionChannel, TenantId};
+use model::{Clock, DeliveryRoute, Domain, Principal, Priority, SubmissionChannel, TenantId};
 use queue::retry::RetrySchedule;
 use queue::{Intake, Submission};
-use smtp_delivery::{Deliverer, DeliveryResult};
+use smtp_delivery::{Deliverer, DeliveryResult, TlsRequirement};
 use storage::{AttemptOutcome, MessageRecord, RecipientRecord, SharedStore, StorageError};
 
 /// DKIM signing settings: the selector, and each tenant's key id in the key ring.
@@ -156,9 +156,32 @@ impl DeliveryWorker {
         };
         let now = self.clock.now();
         let bounced = matches!(outcome, AttemptOutcome::Bounced { .. });
+        let recorded = audit::record::delivery_outcome(
+            now,
+            copy.tenant,
+            copy.message,
+            copy.id,
+            copy.attempts + 1,
+            match &outcome {
+                AttemptOutcome::Delivered { tls } => audit::record::DeliveryOutcome::Delivered(tls),
+                AttemptOutcome::Deferred { error, .. } => {
+                    audit::record::DeliveryOutcome::Deferred(error)
+                }
+                AttemptOutcome::Bounced { error } => audit::record::DeliveryOutcome::Bounced(error),
+                AttemptOutcome::AwaitingPortal { reason } => {
+                    audit::record::DeliveryOutcome::AwaitingPortal(reason)
+                }
+            },
+        );
         match self
             .store
-            .complete(copy.id, &self.config.worker_id, &outcome, now)
+            .complete(
+                copy.id,
+                &self.config.worker_id,
+                &outcome,
+                now,
+                std::slice::from_ref(&recorded),
+            )
             .await
         {
             Ok(()) => {
@@ -210,12 +233,17 @@ impl DeliveryWorker {
             .map_err(|e| format!("opening sealed body failed: {e}"))?;
         let (body, signed) = self.sign(&message, body).await?;
         let data: &[u8] = signed.as_deref().unwrap_or(&body);
+        let requirement = match copy.route {
+            DeliveryRoute::AnyTls => TlsRequirement::AnyCertificate,
+            _ => TlsRequirement::Verified,
+        };
         let result = self
             .deliverer
-            .deliver(
+            .deliver_with(
                 message.envelope_from.as_ref(),
                 std::slice::from_ref(&copy.address),
                 data,
+                requirement,
             )
             .await
             .into_iter()
@@ -224,9 +252,40 @@ impl DeliveryWorker {
         Ok(match result {
             Some(DeliveryResult::Delivered(tls)) => AttemptOutcome::Delivered { tls },
             Some(DeliveryResult::PermFailure(error)) => AttemptOutcome::Bounced { error },
-            Some(DeliveryResult::NoVerifiedTls(reason)) => {
-                AttemptOutcome::AwaitingPortal { reason }
-            }
+            // What policy said to do when TLS (verified, or for any-TLS copies, any TLS at
+            // all) cannot be had. Never plaintext.
+            Some(DeliveryResult::NoVerifiedTls(reason)) => match copy.route {
+                DeliveryRoute::VerifiedTlsOrPortal | DeliveryRoute::AnyTls => {
+                    AttemptOutcome::AwaitingPortal { reason }
+                }
+                DeliveryRoute::VerifiedTlsOrBounce => AttemptOutcome::Bounced {
+                    error: format!(
+                        "5.7.10 policy requires verified TLS, which the recipient's server does not offer: {reason}"
+                    ),
+                },
+                DeliveryRoute::VerifiedTlsOrHold => {
+                    if self
+                        .config
+                        .schedule
+                        .gives_up(message.received, message.expires, now)
+                    {
+                        AttemptOutcome::Bounced {
+                            error: format!(
+                                "4.7.10 lifetime expired waiting for verified TLS: {reason}"
+                            ),
+                        }
+                    } else {
+                        AttemptOutcome::Deferred {
+                            next_attempt: self.config.schedule.next_attempt_jittered(
+                                copy.attempts + 1,
+                                now,
+                                copy.id.0.as_u128() as u64,
+                            ),
+                            error: format!("4.7.10 waiting for verified TLS: {reason}"),
+                        }
+                    }
+                }
+            },
             Some(DeliveryResult::TempFailure(error)) => {
                 if self
                     .config

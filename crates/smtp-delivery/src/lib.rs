@@ -122,6 +122,16 @@ impl DeliveryResult {
     }
 }
 
+/// What a copy's policy demands of the TLS session that carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TlsRequirement {
+    /// TLS with a certificate verified for the next hop (the default).
+    #[default]
+    Verified,
+    /// TLS with any certificate (encrypted, not authenticated); still never plaintext.
+    AnyCertificate,
+}
+
 /// Delivers messages to next hops over verified TLS, reusing sessions. Cheap to clone.
 #[derive(Clone)]
 pub struct Deliverer {
@@ -131,6 +141,9 @@ pub struct Deliverer {
 struct Inner {
     config: DeliveryConfig,
     tls: TlsSetup,
+    /// For copies whose policy allows any certificate (`TlsRequirement::AnyCertificate`):
+    /// TLS is still required; the certificate is recorded, not enforced.
+    tls_any: TlsSetup,
     pool: Pool,
     resolver: OnceCell<Option<TokioResolver>>,
     clock: Arc<dyn Clock>,
@@ -147,10 +160,12 @@ impl Deliverer {
     pub fn with_clock(config: DeliveryConfig, clock: Arc<dyn Clock>) -> Result<Self, ConfigError> {
         config.validate()?;
         let tls = TlsSetup::new(config.extra_ca_pem.as_deref(), config.require_verified_tls)?;
+        let tls_any = TlsSetup::new(config.extra_ca_pem.as_deref(), false)?;
         let inner = Arc::new(Inner {
             pool: Pool::new(config.max_connections_per_destination),
             config,
             tls,
+            tls_any,
             resolver: OnceCell::new(),
             clock,
         });
@@ -168,6 +183,22 @@ impl Deliverer {
         mail_from: Option<&EmailAddress>,
         rcpts: &[EmailAddress],
         data: &[u8],
+    ) -> Vec<DeliveryResult> {
+        self.deliver_with(mail_from, rcpts, data, TlsRequirement::Verified)
+            .await
+    }
+
+    /// [`Deliverer::deliver`] with the TLS requirement the copies' policy set. TLS is
+    /// mandatory either way; [`TlsRequirement::AnyCertificate`] only stops the certificate
+    /// check from refusing the session (the record says `verified: false`). Sessions opened
+    /// under either requirement are pooled apart, so a copy that needs verified TLS never
+    /// rides on a session whose certificate was not verified.
+    pub async fn deliver_with(
+        &self,
+        mail_from: Option<&EmailAddress>,
+        rcpts: &[EmailAddress],
+        data: &[u8],
+        requirement: TlsRequirement,
     ) -> Vec<DeliveryResult> {
         let Some(first) = rcpts.first() else {
             return Vec::new();
@@ -204,7 +235,14 @@ impl Deliverer {
                 transient = Some(format!("{}: not a valid host name", hop.name));
                 continue;
             };
-            let dest = self.inner.pool.destination(&hop.key());
+            let (tls, pool_key) = match requirement {
+                TlsRequirement::Verified => (&self.inner.tls, hop.key()),
+                TlsRequirement::AnyCertificate => (
+                    &self.inner.tls_any,
+                    format!("{}#any-certificate", hop.key()),
+                ),
+            };
+            let dest = self.inner.pool.destination(&pool_key);
             let mut addrs: Option<std::vec::IntoIter<_>> = None;
             loop {
                 let (mut session, reused) = match dest.checkout(cfg.idle_connection_ttl).await {
@@ -226,16 +264,7 @@ impl Deliverer {
                             break;
                         }
                         addresses_tried += 1;
-                        match session::open(
-                            &hop.name,
-                            name.clone(),
-                            addr,
-                            cfg,
-                            &self.inner.tls,
-                            permit,
-                        )
-                        .await
-                        {
+                        match session::open(&hop.name, name.clone(), addr, cfg, tls, permit).await {
                             Ok(s) => (Box::new(s), false),
                             Err(OpenError::NoTls(why)) => {
                                 warn!(next_hop = %hop.name, addr = %addr, reason = %why, "no verified TLS");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use common::{Behaviour, Ca, Server};
 use model::EmailAddress;
 use sha2::{Digest, Sha256};
-use smtp_delivery::{Deliverer, DeliveryConfig, DeliveryResult};
+use smtp_delivery::{Deliverer, DeliveryConfig, DeliveryResult, TlsRequirement};
 
 const MSG: &[u8] = b"From: doctor@clinic.test\r\nTo: lab@dest.test\r\nSubject: t\r\n\r\nHello\r\n";
 
@@ -501,4 +501,66 @@ async fn throughput_smoke() {
         f64::from(n) / secs,
         seen.connections
     );
+}
+
+/// A copy whose policy allows any certificate is delivered over TLS to a host whose
+/// certificate does not verify (recorded as unverified); a copy that needs verified TLS to
+/// the same host is not, and never rides on the unverified pooled session; a host without
+/// STARTTLS gets neither.
+#[tokio::test]
+async fn any_certificate_requirement_still_needs_tls_and_is_pooled_apart() {
+    let ca = Ca::new();
+    let other_ca = Ca::new();
+    let server = Server::start(Behaviour::tls(
+        other_ca.leaf(&["localhost"]).server_config(),
+    ))
+    .await;
+    let d = deliverer(&ca, &format!("localhost:{}", server.addr.port()));
+    let out = d
+        .deliver_with(
+            Some(&sender()),
+            &[addr("a@dest.test")],
+            MSG,
+            TlsRequirement::AnyCertificate,
+        )
+        .await;
+    let [DeliveryResult::Delivered(rec)] = out.as_slice() else {
+        panic!("expected delivery, got {out:?}");
+    };
+    assert!(!rec.verified);
+    assert!(!rec.peer_cert_sha256.is_empty());
+    // The unverified session is pooled now; a verified-only copy must not use it.
+    let out = d
+        .deliver_with(
+            Some(&sender()),
+            &[addr("b@dest.test")],
+            MSG,
+            TlsRequirement::Verified,
+        )
+        .await;
+    assert!(
+        matches!(out.as_slice(), [DeliveryResult::NoVerifiedTls(_)]),
+        "{out:?}"
+    );
+    assert_eq!(
+        server.seen().count("MAIL"),
+        1,
+        "only the any-certificate copy was sent"
+    );
+
+    let plain = Server::start(Behaviour::plaintext_only()).await;
+    let d = deliverer(&ca, &format!("localhost:{}", plain.addr.port()));
+    let out = d
+        .deliver_with(
+            Some(&sender()),
+            &[addr("a@dest.test")],
+            MSG,
+            TlsRequirement::AnyCertificate,
+        )
+        .await;
+    assert!(
+        matches!(out.as_slice(), [DeliveryResult::NoVerifiedTls(_)]),
+        "{out:?}"
+    );
+    assert_eq!(plain.seen().count("MAIL"), 0);
 }

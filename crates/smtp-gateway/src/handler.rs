@@ -10,9 +10,14 @@ use crate::config::SenderRules;
 /// What the gateway needs from the rest of carepost.
 #[async_trait]
 pub trait SubmissionHandler: Send + Sync + 'static {
-    /// Verify an app password. `None` = invalid (the gateway replies `535 5.7.8` and counts
-    /// a failure). Called only over TLS.
-    async fn authenticate(&self, username: &str, secret: &str) -> Option<SenderIdentity>;
+    /// Verify an app password presented from `client_ip`. `None` = invalid (the gateway
+    /// replies `535 5.7.8` and counts a failure). Called only over TLS.
+    async fn authenticate(
+        &self,
+        username: &str,
+        secret: &str,
+        client_ip: IpAddr,
+    ) -> Option<SenderIdentity>;
 
     /// Commit the message durably (only return `Ok` after commit). The gateway replies
     /// `250 2.0.0 Ok: queued as <id>`.
@@ -63,4 +68,8 @@ pub enum SubmitError {
     /// Refused for good: `554 5.6.0 <text>`.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// Refused by the organisation's policy: `550 5.7.1 <reason>` (the reason is the
+    /// policy's text for the sender, without PHI).
+    #[error("refused by policy: {0}")]
+    PolicyRefused(String),
 }

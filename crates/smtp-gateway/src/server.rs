@@ -442,7 +442,12 @@ impl<H: SubmissionHandler> Conn<'_, H> {
             warn!(event = "auth_throttled", code = 454);
             return AuthVerdict::Deferred;
         }
-        match self.inner.handler.authenticate(username, secret).await {
+        match self
+            .inner
+            .handler
+            .authenticate(username, secret, self.ip)
+            .await
+        {
             Some(identity) => {
                 info!(event = "auth_ok", principal = %identity.principal);
                 self.authenticated = Some(identity);
@@ -526,6 +531,10 @@ impl<H: SubmissionHandler> Conn<'_, H> {
             Err(SubmitError::Permanent(text)) => {
                 warn!(event = "submit_refused", code = 554);
                 Reply::permanent_failure(text)
+            }
+            Err(SubmitError::PolicyRefused(text)) => {
+                warn!(event = "submit_refused_by_policy", code = 550);
+                Reply::refused_by_policy(text)
             }
         }
     }

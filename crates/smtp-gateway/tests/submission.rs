@@ -35,7 +35,12 @@ struct MemoryHandler {
 
 #[async_trait]
 impl SubmissionHandler for MemoryHandler {
-    async fn authenticate(&self, username: &str, secret: &str) -> Option<SenderIdentity> {
+    async fn authenticate(
+        &self,
+        username: &str,
+        secret: &str,
+        _client_ip: IpAddr,
+    ) -> Option<SenderIdentity> {
         let (password, identity) = self.users.get(username)?;
         (password == secret).then(|| identity.clone())
     }

@@ -123,6 +123,11 @@ impl Reply {
         Self::new(554, "5.6.0", reason)
     }
 
+    /// `550 5.7.1 <reason>`: the organisation's policy refuses the message.
+    pub fn refused_by_policy(reason: impl Into<String>) -> Self {
+        Self::new(550, "5.7.1", reason)
+    }
+
     /// `421 4.7.0 Too many connections`: sent on accept when a connection cap is reached.
     pub fn too_many_connections() -> Self {
         Self::new(421, "4.7.0", "Too many connections, try again later")

@@ -51,14 +51,16 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::types::Uuid;
 use sqlx::{Postgres, Row, Transaction};
 
+use audit::AuditEvent;
 use model::{
     ApiKeyId, Clock, EmailAddress, MessageId, RecipientId, RecipientStatus, SystemClock, TenantId,
     Timestamp, UserId,
 };
 use storage::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyStore, MessageRecord, NewMessage, QueueStore,
-    RecipientFilter, RecipientRecord, StorageError, Store, Tenant, TenantStore, User, UserStore,
-    WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, AuditEvents, AuditFilter, AuditRow, AuditStore,
+    KeyStore, MessageRecord, NewMessage, PolicyRecord, PolicyStore, QueueStore, RecipientFilter,
+    RecipientRecord, StorageError, Store, StoredAuditEvent, StoredTreeHead, Tenant, TenantStore,
+    User, UserStore, WrappedKey,
 };
 
 use crate::rows::{map_err, rank, to_i64, to_json};
@@ -121,13 +123,36 @@ impl PostgresStore {
 fn migrator() -> Migrator {
     use sqlx::SqlSafeStr;
     use sqlx::migrate::{Migration, MigrationType};
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "initial".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_initial.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "initial".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_initial.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            "audit".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_audit.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            3,
+            "policies".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_policies.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            4,
+            "routes".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0004_routes.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 /// A migration error without driver text that might echo data.
@@ -161,15 +186,17 @@ fn found(rows: u64) -> storage::Result<()> {
 
 #[async_trait]
 impl TenantStore for PostgresStore {
-    async fn create_tenant(&self, tenant: &Tenant) -> storage::Result<()> {
+    async fn create_tenant(&self, tenant: &Tenant, audit: AuditEvents<'_>) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO tenants (id, name, created) VALUES ($1, $2, $3)")
             .bind(tenant.id.0)
             .bind(&tenant.name)
             .bind(tenant.created.as_millis())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn tenant(&self, id: TenantId) -> storage::Result<Tenant> {
@@ -198,7 +225,8 @@ macro_rules! user_cols {
 
 #[async_trait]
 impl UserStore for PostgresStore {
-    async fn create_user(&self, user: &User) -> storage::Result<()> {
+    async fn create_user(&self, user: &User, audit: AuditEvents<'_>) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO users (id, tenant, address, role, password_hash, must_change_password, \
              disabled, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -211,10 +239,11 @@ impl UserStore for PostgresStore {
         .bind(user.must_change_password)
         .bind(user.disabled)
         .bind(user.created.as_millis())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        Ok(())
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn user_by_address(&self, address: &EmailAddress) -> storage::Result<User> {
@@ -261,20 +290,29 @@ impl UserStore for PostgresStore {
         id: UserId,
         hash: &str,
         must_change: bool,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
         )
         .bind(hash)
         .bind(must_change)
         .bind(id.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        found(done.rows_affected())
+        found(done.rows_affected())?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 
-    async fn add_app_password(&self, password: &AppPassword) -> storage::Result<()> {
+    async fn add_app_password(
+        &self,
+        password: &AppPassword,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO app_passwords (id, user_id, tenant, label, hash, created, revoked) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -286,10 +324,11 @@ impl UserStore for PostgresStore {
         .bind(&password.hash)
         .bind(password.created.as_millis())
         .bind(password.revoked)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        Ok(())
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn app_passwords(&self, user: UserId) -> storage::Result<Vec<AppPassword>> {
@@ -304,13 +343,20 @@ impl UserStore for PostgresStore {
         rows.iter().map(rows::app_password).collect()
     }
 
-    async fn revoke_app_password(&self, id: ApiKeyId) -> storage::Result<()> {
+    async fn revoke_app_password(
+        &self,
+        id: ApiKeyId,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
         let done = sqlx::query("UPDATE app_passwords SET revoked = TRUE WHERE id = $1")
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        found(done.rows_affected())
+        found(done.rows_affected())?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 }
 
@@ -322,7 +368,7 @@ macro_rules! key_cols {
 
 #[async_trait]
 impl KeyStore for PostgresStore {
-    async fn put_key(&self, key: &WrappedKey) -> storage::Result<()> {
+    async fn put_key(&self, key: &WrappedKey, audit: AuditEvents<'_>) -> storage::Result<()> {
         let mut tx = self.begin().await?;
         if key.active {
             sqlx::query(
@@ -348,6 +394,7 @@ impl KeyStore for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -372,7 +419,11 @@ impl KeyStore for PostgresStore {
         rows.iter().map(rows::key).collect()
     }
 
-    async fn rewrap_keys(&self, keys: &[WrappedKey]) -> storage::Result<()> {
+    async fn rewrap_keys(
+        &self,
+        keys: &[WrappedKey],
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
         let mut tx = self.begin().await?;
         for k in keys {
             let done =
@@ -386,14 +437,15 @@ impl KeyStore for PostgresStore {
             // Dropping `tx` without commit rolls back the keys already rewrapped.
             found(done.rows_affected())?;
         }
+        append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }
 }
 
 macro_rules! recipient_cols {
     () => {
-        "id, message, tenant, address, status, priority, attempts, next_attempt, last_error, \
-         lease_owner, lease_until, tls, updated"
+        "id, message, tenant, address, status, route, priority, attempts, next_attempt, \
+         last_error, lease_owner, lease_until, tls, updated"
     };
 }
 
@@ -444,12 +496,17 @@ impl QueueStore for PostgresStore {
             .iter()
             .map(|c| c.next_attempt.as_millis())
             .collect();
+        let routes: Vec<String> = message
+            .recipients
+            .iter()
+            .map(|c| c.route.as_str().to_string())
+            .collect();
         sqlx::query(
-            "INSERT INTO recipients (id, message, tenant, address, status, priority, attempts, \
-               next_attempt, updated) \
-             SELECT c.id, $1, $2, c.address, c.status, $3, 0, c.next_attempt, $4 \
-             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::bigint[]) \
-               AS c (id, address, status, next_attempt)",
+            "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
+               attempts, next_attempt, updated) \
+             SELECT c.id, $1, $2, c.address, c.status, c.route, $3, 0, c.next_attempt, $4 \
+             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[]) \
+               AS c (id, address, status, next_attempt, route)",
         )
         .bind(r.id.0)
         .bind(r.tenant.0)
@@ -459,9 +516,11 @@ impl QueueStore for PostgresStore {
         .bind(addresses)
         .bind(statuses)
         .bind(due)
+        .bind(routes)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        append_events(&mut tx, &message.audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -594,6 +653,7 @@ impl QueueStore for PostgresStore {
         worker: &str,
         outcome: &AttemptOutcome,
         now: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<()> {
         let (next_attempt, last_error, tls) = match outcome {
             AttemptOutcome::Delivered { tls } => (None, None, Some(to_json(tls, "tls")?)),
@@ -635,6 +695,7 @@ impl QueueStore for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -689,8 +750,10 @@ impl QueueStore for PostgresStore {
         from: &[RecipientStatus],
         to: RecipientStatus,
         next_attempt: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<bool> {
         let from: Vec<String> = from.iter().map(|s| s.as_str().to_string()).collect();
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE recipients SET status = $1, next_attempt = $2, lease_owner = NULL, \
                lease_until = NULL, updated = $3 \
@@ -701,12 +764,15 @@ impl QueueStore for PostgresStore {
         .bind(SystemClock.now().as_millis())
         .bind(id.0)
         .bind(from)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         if done.rows_affected() > 0 {
+            append_events(&mut tx, audit).await?;
+            tx.commit().await.map_err(map_err)?;
             return Ok(true);
         }
+        drop(tx);
         if self.exists(id).await? {
             Ok(false)
         } else {
@@ -785,6 +851,412 @@ impl PostgresStore {
             Ok(false) => StorageError::NotFound,
             Err(e) => e,
         }
+    }
+}
+
+/// Number, hash and insert `events` inside `tx`. Returns the first number (the current
+/// size if `events` is empty, without taking the counter's lock).
+async fn append_events(
+    tx: &mut Transaction<'static, Postgres>,
+    events: &[AuditEvent],
+) -> storage::Result<u64> {
+    if events.is_empty() {
+        let row = sqlx::query("SELECT next_seq FROM audit_state")
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        return u64::try_from(row.try_get::<i64, _>("next_seq").map_err(map_err)?)
+            .map_err(|_| rows::corrupt("next_seq"));
+    }
+    let count = to_i64(events.len() as u64, "seq")?;
+    // The row lock taken here is held until COMMIT: numbers follow commit order.
+    let row = sqlx::query(
+        "UPDATE audit_state SET next_seq = next_seq + $1 RETURNING next_seq - $1 AS first",
+    )
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let first = u64::try_from(row.try_get::<i64, _>("first").map_err(map_err)?)
+        .map_err(|_| rows::corrupt("next_seq"))?;
+    let mut cols = AuditColumns::default();
+    let mut refs: (Vec<String>, Vec<i64>) = (Vec::new(), Vec::new());
+    for (i, event) in events.iter().enumerate() {
+        let r = AuditRow::new(event, first + i as u64)?;
+        let seq = to_i64(r.seq, "seq")?;
+        for p in &r.patient_refs {
+            refs.0.push(p.clone());
+            refs.1.push(seq);
+        }
+        cols.push(seq, r)?;
+    }
+    sqlx::query(
+        "INSERT INTO audit_events (seq, at, kind, tenant, actor, message, recipient, leaf_hash, \
+           line) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::uuid[], $5::text[], \
+           $6::uuid[], $7::uuid[], $8::bytea[], $9::text[])",
+    )
+    .bind(cols.seq)
+    .bind(cols.at)
+    .bind(cols.kind)
+    .bind(cols.tenant)
+    .bind(cols.actor)
+    .bind(cols.message)
+    .bind(cols.recipient)
+    .bind(cols.leaf_hash)
+    .bind(cols.line)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    if !refs.0.is_empty() {
+        sqlx::query(
+            "INSERT INTO audit_patient_refs (patient_ref, seq) \
+             SELECT * FROM UNNEST($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING",
+        )
+        .bind(refs.0)
+        .bind(refs.1)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    }
+    Ok(first)
+}
+
+/// Column arrays for one multi-row `UNNEST` insert.
+#[derive(Default)]
+struct AuditColumns {
+    seq: Vec<i64>,
+    at: Vec<i64>,
+    kind: Vec<String>,
+    tenant: Vec<Option<Uuid>>,
+    actor: Vec<String>,
+    message: Vec<Option<Uuid>>,
+    recipient: Vec<Option<Uuid>>,
+    leaf_hash: Vec<Vec<u8>>,
+    line: Vec<String>,
+}
+
+impl AuditColumns {
+    fn push(&mut self, seq: i64, r: AuditRow) -> storage::Result<()> {
+        let uuid = |text: Option<String>, column: &str| -> storage::Result<Option<Uuid>> {
+            text.map(|t| Uuid::parse_str(&t).map_err(|_| rows::corrupt(column)))
+                .transpose()
+        };
+        self.seq.push(seq);
+        self.at.push(r.at);
+        self.kind.push(r.kind.to_string());
+        self.tenant.push(uuid(r.tenant, "tenant")?);
+        self.actor.push(r.actor);
+        self.message.push(uuid(r.message, "message")?);
+        self.recipient.push(uuid(r.recipient, "recipient")?);
+        self.leaf_hash.push(r.leaf_hash.to_vec());
+        self.line.push(r.line);
+        Ok(())
+    }
+}
+
+/// Rows returned by `find_audit` when the filter's limit is 0.
+const DEFAULT_AUDIT_LIMIT: u32 = 1000;
+
+#[async_trait]
+impl AuditStore for PostgresStore {
+    async fn append_audit(&self, events: &[AuditEvent]) -> storage::Result<u64> {
+        let mut tx = self.begin().await?;
+        let first = append_events(&mut tx, events).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(first)
+    }
+
+    async fn audit_size(&self) -> storage::Result<u64> {
+        // Committed rows, not the counter: a transaction may hold numbers it has not yet
+        // committed. Numbers follow commit order, so committed rows have no gaps.
+        let row = sqlx::query("SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM audit_events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
+        u64::try_from(row.try_get::<i64, _>("n").map_err(map_err)?)
+            .map_err(|_| rows::corrupt("seq"))
+    }
+
+    async fn audit_range(
+        &self,
+        from_seq: u64,
+        limit: u32,
+    ) -> storage::Result<Vec<StoredAuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, leaf_hash, line FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(to_i64(from_seq, "seq")?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let seq: i64 = row.try_get("seq").map_err(map_err)?;
+                let hash: Vec<u8> = row.try_get("leaf_hash").map_err(map_err)?;
+                let line: Option<String> = row.try_get("line").map_err(map_err)?;
+                Ok(StoredAuditEvent {
+                    seq: u64::try_from(seq).map_err(|_| rows::corrupt("seq"))?,
+                    leaf_hash: AuditRow::leaf_hash_from(&hash)?,
+                    line,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_leaf_hashes(&self, from_seq: u64, limit: u32) -> storage::Result<Vec<[u8; 32]>> {
+        let rows =
+            sqlx::query("SELECT leaf_hash FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2")
+                .bind(to_i64(from_seq, "seq")?)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let hash: &[u8] = row.try_get("leaf_hash").map_err(map_err)?;
+                AuditRow::leaf_hash_from(hash)
+            })
+            .collect()
+    }
+
+    async fn find_audit(&self, filter: &AuditFilter) -> storage::Result<Vec<AuditEvent>> {
+        let kinds: Option<Vec<String>> = if filter.kinds.is_empty() {
+            None
+        } else {
+            Some(
+                filter
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect(),
+            )
+        };
+        let limit = if filter.limit == 0 {
+            DEFAULT_AUDIT_LIMIT
+        } else {
+            filter.limit
+        };
+        let rows = sqlx::query(
+            "SELECT line FROM audit_events e WHERE line IS NOT NULL \
+               AND ($1::bigint IS NULL OR at >= $1) AND ($2::bigint IS NULL OR at < $2) \
+               AND ($3::text[] IS NULL OR kind = ANY($3)) \
+               AND ($4::text IS NULL OR actor = $4) AND ($5::uuid IS NULL OR message = $5) \
+               AND ($6::uuid IS NULL OR recipient = $6) AND ($7::uuid IS NULL OR tenant = $7) \
+               AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM audit_patient_refs p \
+                    WHERE p.patient_ref = $8 AND p.seq = e.seq)) \
+               AND ($9::bigint IS NULL OR seq > $9) \
+             ORDER BY seq LIMIT $10",
+        )
+        .bind(filter.from.map(|t| t.as_millis()))
+        .bind(filter.until.map(|t| t.as_millis()))
+        .bind(kinds)
+        .bind(filter.actor.as_deref())
+        .bind(filter.message.map(|m| m.0))
+        .bind(filter.recipient.map(|r| r.0))
+        .bind(filter.tenant.map(|t| t.0))
+        .bind(filter.patient_ref.as_deref())
+        .bind(filter.after_seq.map(|s| to_i64(s, "seq")).transpose()?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let line: &str = row.try_get("line").map_err(map_err)?;
+                AuditRow::parse_line(line)
+            })
+            .collect()
+    }
+
+    async fn put_tree_head(&self, head: &StoredTreeHead) -> storage::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_heads (tree_size, timestamp, head, cosignatures) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size, timestamp) \
+             DO UPDATE SET head = excluded.head, cosignatures = excluded.cosignatures",
+        )
+        .bind(to_i64(head.head.head.tree_size, "tree_size")?)
+        .bind(head.head.head.timestamp.as_millis())
+        .bind(to_json(&head.head, "head")?)
+        .bind(to_json(&head.cosignatures, "cosignatures")?)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn latest_tree_head(&self) -> storage::Result<Option<StoredTreeHead>> {
+        let row = sqlx::query(
+            "SELECT head, cosignatures FROM audit_heads \
+             ORDER BY tree_size DESC, timestamp DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(rows::tree_head).transpose()
+    }
+
+    async fn tree_heads(&self, min_size: u64, limit: u32) -> storage::Result<Vec<StoredTreeHead>> {
+        let rows = sqlx::query(
+            "SELECT head, cosignatures FROM audit_heads WHERE tree_size >= $1 \
+             ORDER BY tree_size, timestamp LIMIT $2",
+        )
+        .bind(to_i64(min_size, "tree_size")?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::tree_head).collect()
+    }
+
+    async fn purge_audit(
+        &self,
+        before: Timestamp,
+        below_seq: u64,
+        events: &[AuditEvent],
+    ) -> storage::Result<u64> {
+        let below = to_i64(below_seq, "seq")?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "DELETE FROM audit_patient_refs WHERE seq IN (SELECT seq FROM audit_events \
+             WHERE seq < $1 AND at < $2 AND line IS NOT NULL)",
+        )
+        .bind(below)
+        .bind(before.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let done = sqlx::query(
+            "UPDATE audit_events SET line = NULL, tenant = NULL, actor = '', message = NULL, \
+             recipient = NULL WHERE seq < $1 AND at < $2 AND line IS NOT NULL",
+        )
+        .bind(below)
+        .bind(before.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        append_events(&mut tx, events).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn audit_cursor(&self, consumer: &str) -> storage::Result<Option<u64>> {
+        let row = sqlx::query("SELECT seq FROM audit_cursors WHERE consumer = $1")
+            .bind(consumer)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| {
+            let seq: i64 = r.try_get("seq").map_err(map_err)?;
+            u64::try_from(seq).map_err(|_| rows::corrupt("seq"))
+        })
+        .transpose()
+    }
+
+    async fn set_audit_cursor(&self, consumer: &str, seq: u64) -> storage::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_cursors (consumer, seq) VALUES ($1, $2) \
+             ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(consumer)
+        .bind(to_i64(seq, "seq")?)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl PolicyStore for PostgresStore {
+    async fn put_policy(
+        &self,
+        tenant: TenantId,
+        document: &str,
+        author: &str,
+        created: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<u64> {
+        let mut tx = self.begin().await?;
+        // Serialise puts for this tenant on its row, held until COMMIT. FOR NO KEY UPDATE
+        // does not conflict with the FOR KEY SHARE locks of foreign-key checks, so users
+        // and messages of the tenant are not held up. Under READ COMMITTED the INSERT
+        // below takes a fresh snapshot after the lock is granted, so it sees the version
+        // the previous holder committed. Rejected alternative: insert MAX + 1 and retry on
+        // a unique violation (works, but retries under contention and needs a loop).
+        let locked = sqlx::query("SELECT 1 AS one FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(tenant.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if locked.is_none() {
+            return Err(StorageError::Conflict {
+                constraint: "foreign_key".to_string(),
+            });
+        }
+        let row = sqlx::query(
+            "INSERT INTO policies (tenant, version, document, author, created) \
+             SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM policies \
+             WHERE tenant = $1 RETURNING version",
+        )
+        .bind(tenant.0)
+        .bind(document)
+        .bind(author)
+        .bind(created.as_millis())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let version = u64::try_from(row.try_get::<i64, _>("version").map_err(map_err)?)
+            .map_err(|_| rows::corrupt("version"))?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(version)
+    }
+
+    async fn current_policy(&self, tenant: TenantId) -> storage::Result<Option<PolicyRecord>> {
+        let row = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(tenant.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(rows::policy).transpose()
+    }
+
+    async fn policy_version(
+        &self,
+        tenant: TenantId,
+        version: u64,
+    ) -> storage::Result<PolicyRecord> {
+        // A version beyond BIGINT cannot exist.
+        let Ok(version) = i64::try_from(version) else {
+            return Err(StorageError::NotFound);
+        };
+        let row = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = $1 AND version = $2",
+        )
+        .bind(tenant.0)
+        .bind(version)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows::policy(&row)
+    }
+
+    async fn policy_history(&self, tenant: TenantId) -> storage::Result<Vec<PolicyRecord>> {
+        let rows = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = $1 ORDER BY version",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::policy).collect()
     }
 }
 

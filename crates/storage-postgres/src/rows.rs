@@ -13,8 +13,8 @@ use sqlx::types::Uuid;
 
 use model::{ApiKeyId, MessageId, Priority, RecipientId, TenantId, Timestamp, UserId};
 use storage::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, RecipientRecord,
-    StorageError, Tenant, User, WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, PolicyRecord,
+    RecipientRecord, StorageError, Tenant, User, WrappedKey,
 };
 
 /// Map a driver error to a `StorageError` without leaking values.
@@ -181,6 +181,7 @@ pub(crate) fn recipient(row: &PgRow) -> storage::Result<RecipientRecord> {
         tenant: TenantId(uuid(row, "tenant")?),
         address: parse(row, "address")?,
         status: parse(row, "status")?,
+        route: parse(row, "route")?,
         priority: priority(row)?,
         attempts: u32::try_from(get::<i32>(row, "attempts")?).map_err(|_| corrupt("attempts"))?,
         next_attempt: ts(row, "next_attempt")?,
@@ -201,6 +202,16 @@ pub(crate) fn attempt(row: &PgRow) -> storage::Result<AttemptRecord> {
     })
 }
 
+pub(crate) fn policy(row: &PgRow) -> storage::Result<PolicyRecord> {
+    Ok(PolicyRecord {
+        tenant: TenantId(uuid(row, "tenant")?),
+        version: u64::try_from(get::<i64>(row, "version")?).map_err(|_| corrupt("version"))?,
+        document: get(row, "document")?,
+        author: get(row, "author")?,
+        created: ts(row, "created")?,
+    })
+}
+
 /// Serialise a value stored as JSON text. Our records always serialise.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T, column: &str) -> storage::Result<String> {
     serde_json::to_string(value)
@@ -216,6 +227,16 @@ pub(crate) fn to_i64(value: u64, column: &str) -> storage::Result<i64> {
 pub(crate) fn rank(p: Priority) -> i16 {
     // Ranks are 0..=2 (see `model::Priority::rank`).
     i16::try_from(p.rank()).unwrap_or(i16::MAX)
+}
+
+/// An `audit_heads` row.
+pub(crate) fn tree_head(row: &PgRow) -> Result<storage::StoredTreeHead, StorageError> {
+    let head: &str = row.try_get("head").map_err(map_err)?;
+    let cosignatures: &str = row.try_get("cosignatures").map_err(map_err)?;
+    Ok(storage::StoredTreeHead {
+        head: serde_json::from_str(head).map_err(|_| corrupt("head"))?,
+        cosignatures: serde_json::from_str(cosignatures).map_err(|_| corrupt("cosignatures"))?,
+    })
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ fn nodes_connecting_together_migrate_once_and_share_data() {
         // Four "nodes" start at the same time: sqlx's advisory lock serialises migration.
         let nodes = futures_join(&url, 4).await;
         let t = conformance::tenant_rec("A", T0);
-        nodes[0].create_tenant(&t).await.expect("create");
+        nodes[0].create_tenant(&t, &[]).await.expect("create");
         for n in &nodes {
             assert_eq!(n.tenant(t.id).await, Ok(t.clone()));
             n.close().await;

@@ -53,13 +53,15 @@ use sqlx::sqlite::{
 };
 use sqlx::{ConnectOptions, Row};
 
+use audit::AuditEvent;
 use model::{
     ApiKeyId, EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Timestamp, UserId,
 };
 use storage::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyStore, MessageRecord, NewMessage, QueueStore,
-    RecipientFilter, RecipientRecord, StorageError, Store, Tenant, TenantStore, User, UserStore,
-    WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, AuditEvents, AuditFilter, AuditRow, AuditStore,
+    KeyStore, MessageRecord, NewMessage, PolicyRecord, PolicyStore, QueueStore, RecipientFilter,
+    RecipientRecord, StorageError, Store, StoredAuditEvent, StoredTreeHead, Tenant, TenantStore,
+    User, UserStore, WrappedKey,
 };
 
 use crate::rows::{map_err, recipient_cols};
@@ -134,12 +136,12 @@ impl SqliteStore {
         })
     }
 
-    async fn write(&self, op: Op) -> storage::Result<Reply> {
-        self.writer.call(op).await
+    async fn write(&self, op: Op, audit: AuditEvents<'_>) -> storage::Result<Reply> {
+        self.writer.call(op, audit.to_vec()).await
     }
 
-    async fn write_done(&self, op: Op) -> storage::Result<()> {
-        self.write(op).await.map(|_| ())
+    async fn write_done(&self, op: Op, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write(op, audit).await.map(|_| ())
     }
 }
 
@@ -151,13 +153,36 @@ impl SqliteStore {
 fn migrator() -> Migrator {
     use sqlx::SqlSafeStr;
     use sqlx::migrate::{Migration, MigrationType};
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "initial".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_initial.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "initial".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_initial.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            "audit".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_audit.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            3,
+            "policies".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_policies.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            4,
+            "routes".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0004_routes.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 /// A migration error without any driver text that might echo data.
@@ -210,8 +235,9 @@ fn secure_file(path: &Path) -> storage::Result<()> {
 
 #[async_trait]
 impl TenantStore for SqliteStore {
-    async fn create_tenant(&self, tenant: &Tenant) -> storage::Result<()> {
-        self.write_done(Op::CreateTenant(tenant.clone())).await
+    async fn create_tenant(&self, tenant: &Tenant, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write_done(Op::CreateTenant(tenant.clone()), audit)
+            .await
     }
 
     async fn tenant(&self, id: TenantId) -> storage::Result<Tenant> {
@@ -240,8 +266,8 @@ macro_rules! user_cols {
 
 #[async_trait]
 impl UserStore for SqliteStore {
-    async fn create_user(&self, user: &User) -> storage::Result<()> {
-        self.write_done(Op::CreateUser(user.clone())).await
+    async fn create_user(&self, user: &User, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write_done(Op::CreateUser(user.clone()), audit).await
     }
 
     async fn user_by_address(&self, address: &EmailAddress) -> storage::Result<User> {
@@ -284,17 +310,26 @@ impl UserStore for SqliteStore {
         id: UserId,
         hash: &str,
         must_change: bool,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<()> {
-        self.write_done(Op::SetPasswordHash {
-            id,
-            hash: hash.to_string(),
-            must_change,
-        })
+        self.write_done(
+            Op::SetPasswordHash {
+                id,
+                hash: hash.to_string(),
+                must_change,
+            },
+            audit,
+        )
         .await
     }
 
-    async fn add_app_password(&self, password: &AppPassword) -> storage::Result<()> {
-        self.write_done(Op::AddAppPassword(password.clone())).await
+    async fn add_app_password(
+        &self,
+        password: &AppPassword,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.write_done(Op::AddAppPassword(password.clone()), audit)
+            .await
     }
 
     async fn app_passwords(&self, user: UserId) -> storage::Result<Vec<AppPassword>> {
@@ -309,8 +344,12 @@ impl UserStore for SqliteStore {
         rows.iter().map(rows::app_password).collect()
     }
 
-    async fn revoke_app_password(&self, id: ApiKeyId) -> storage::Result<()> {
-        self.write_done(Op::RevokeAppPassword(id)).await
+    async fn revoke_app_password(
+        &self,
+        id: ApiKeyId,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.write_done(Op::RevokeAppPassword(id), audit).await
     }
 }
 
@@ -322,8 +361,8 @@ macro_rules! key_cols {
 
 #[async_trait]
 impl KeyStore for SqliteStore {
-    async fn put_key(&self, key: &WrappedKey) -> storage::Result<()> {
-        self.write_done(Op::PutKey(key.clone())).await
+    async fn put_key(&self, key: &WrappedKey, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write_done(Op::PutKey(key.clone()), audit).await
     }
 
     async fn key(&self, id: &str) -> storage::Result<WrappedKey> {
@@ -347,15 +386,20 @@ impl KeyStore for SqliteStore {
         rows.iter().map(rows::key).collect()
     }
 
-    async fn rewrap_keys(&self, keys: &[WrappedKey]) -> storage::Result<()> {
-        self.write_done(Op::RewrapKeys(keys.to_vec())).await
+    async fn rewrap_keys(
+        &self,
+        keys: &[WrappedKey],
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.write_done(Op::RewrapKeys(keys.to_vec()), audit).await
     }
 }
 
 #[async_trait]
 impl QueueStore for SqliteStore {
-    async fn enqueue(&self, message: NewMessage) -> storage::Result<()> {
-        self.write_done(Op::Enqueue(message)).await
+    async fn enqueue(&self, mut message: NewMessage) -> storage::Result<()> {
+        let audit = std::mem::take(&mut message.audit);
+        self.write_done(Op::Enqueue(message), &audit).await
     }
 
     async fn message(&self, id: MessageId) -> storage::Result<MessageRecord> {
@@ -449,7 +493,7 @@ impl QueueStore for SqliteStore {
             lease,
             limit,
         };
-        match self.write(op).await? {
+        match self.write(op, &[]).await? {
             Reply::Claimed(records) => Ok(records),
             _ => Err(StorageError::Other("unexpected writer reply".to_string())),
         }
@@ -461,6 +505,7 @@ impl QueueStore for SqliteStore {
         worker: &str,
         outcome: &AttemptOutcome,
         now: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<()> {
         let op = Op::Complete {
             id,
@@ -468,7 +513,7 @@ impl QueueStore for SqliteStore {
             outcome: outcome.clone(),
             now,
         };
-        self.write_done(op).await
+        self.write_done(op, audit).await
     }
 
     async fn release_claim(
@@ -477,11 +522,14 @@ impl QueueStore for SqliteStore {
         worker: &str,
         at: Timestamp,
     ) -> storage::Result<()> {
-        self.write_done(Op::Release {
-            id,
-            worker: worker.to_string(),
-            at,
-        })
+        self.write_done(
+            Op::Release {
+                id,
+                worker: worker.to_string(),
+                at,
+            },
+            &[],
+        )
         .await
     }
 
@@ -494,7 +542,7 @@ impl QueueStore for SqliteStore {
             prefix: owner_prefix.to_string(),
             at,
         };
-        match self.write(op).await? {
+        match self.write(op, &[]).await? {
             Reply::Count(n) => Ok(n),
             _ => Err(StorageError::Other("unexpected writer reply".to_string())),
         }
@@ -506,6 +554,7 @@ impl QueueStore for SqliteStore {
         from: &[RecipientStatus],
         to: RecipientStatus,
         next_attempt: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> storage::Result<bool> {
         let op = Op::Transition {
             id,
@@ -513,7 +562,7 @@ impl QueueStore for SqliteStore {
             to,
             next_attempt,
         };
-        match self.write(op).await? {
+        match self.write(op, audit).await? {
             Reply::Changed(changed) => Ok(changed),
             _ => Err(StorageError::Other("unexpected writer reply".to_string())),
         }
@@ -571,6 +620,255 @@ impl QueueStore for SqliteStore {
     }
 }
 
+/// Rows returned by `find_audit` when the filter's limit is 0.
+const DEFAULT_AUDIT_LIMIT: u32 = 1000;
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn append_audit(&self, events: &[AuditEvent]) -> storage::Result<u64> {
+        match self.write(Op::AppendAudit, events).await? {
+            Reply::Count(first) => Ok(first),
+            _ => Err(StorageError::Other("unexpected writer reply".to_string())),
+        }
+    }
+
+    async fn audit_size(&self) -> storage::Result<u64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM audit_events")
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
+        u64::try_from(row.try_get::<i64, _>("n").map_err(map_err)?)
+            .map_err(|_| rows::corrupt("seq"))
+    }
+
+    async fn audit_range(
+        &self,
+        from_seq: u64,
+        limit: u32,
+    ) -> storage::Result<Vec<StoredAuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, leaf_hash, line FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?",
+        )
+        .bind(rows::to_i64(from_seq, "seq")?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let seq: i64 = row.try_get("seq").map_err(map_err)?;
+                let hash: Vec<u8> = row.try_get("leaf_hash").map_err(map_err)?;
+                let line: Option<String> = row.try_get("line").map_err(map_err)?;
+                Ok(StoredAuditEvent {
+                    seq: u64::try_from(seq).map_err(|_| rows::corrupt("seq"))?,
+                    leaf_hash: AuditRow::leaf_hash_from(&hash)?,
+                    line,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_leaf_hashes(&self, from_seq: u64, limit: u32) -> storage::Result<Vec<[u8; 32]>> {
+        let rows =
+            sqlx::query("SELECT leaf_hash FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?")
+                .bind(rows::to_i64(from_seq, "seq")?)
+                .bind(i64::from(limit))
+                .fetch_all(&self.read)
+                .await
+                .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let hash: &[u8] = row.try_get("leaf_hash").map_err(map_err)?;
+                AuditRow::leaf_hash_from(hash)
+            })
+            .collect()
+    }
+
+    async fn find_audit(&self, filter: &AuditFilter) -> storage::Result<Vec<AuditEvent>> {
+        let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
+        let limit = if filter.limit == 0 {
+            DEFAULT_AUDIT_LIMIT
+        } else {
+            filter.limit
+        };
+        // One static statement: every condition is disabled by a NULL parameter.
+        let rows = sqlx::query(
+            "SELECT line FROM audit_events e WHERE line IS NOT NULL \
+               AND (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) \
+               AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3))) \
+               AND (?4 IS NULL OR actor = ?4) AND (?5 IS NULL OR message = ?5) \
+               AND (?6 IS NULL OR recipient = ?6) AND (?7 IS NULL OR tenant = ?7) \
+               AND (?8 IS NULL OR EXISTS (SELECT 1 FROM audit_patient_refs p \
+                    WHERE p.patient_ref = ?8 AND p.seq = e.seq)) \
+               AND (?9 IS NULL OR seq > ?9) \
+             ORDER BY seq LIMIT ?10",
+        )
+        .bind(filter.from.map(|t| t.as_millis()))
+        .bind(filter.until.map(|t| t.as_millis()))
+        .bind(if kinds.is_empty() {
+            None
+        } else {
+            Some(rows::to_json(&kinds, "kinds")?)
+        })
+        .bind(filter.actor.as_deref())
+        .bind(filter.message.map(|m| m.to_string()))
+        .bind(filter.recipient.map(|r| r.to_string()))
+        .bind(filter.tenant.map(|t| t.to_string()))
+        .bind(filter.patient_ref.as_deref())
+        .bind(
+            filter
+                .after_seq
+                .map(|s| rows::to_i64(s, "seq"))
+                .transpose()?,
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let line: &str = row.try_get("line").map_err(map_err)?;
+                AuditRow::parse_line(line)
+            })
+            .collect()
+    }
+
+    async fn put_tree_head(&self, head: &StoredTreeHead) -> storage::Result<()> {
+        self.write_done(Op::PutTreeHead(head.clone()), &[]).await
+    }
+
+    async fn latest_tree_head(&self) -> storage::Result<Option<StoredTreeHead>> {
+        let row = sqlx::query(
+            "SELECT head, cosignatures FROM audit_heads \
+             ORDER BY tree_size DESC, timestamp DESC LIMIT 1",
+        )
+        .fetch_optional(&self.read)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(rows::tree_head).transpose()
+    }
+
+    async fn tree_heads(&self, min_size: u64, limit: u32) -> storage::Result<Vec<StoredTreeHead>> {
+        let rows = sqlx::query(
+            "SELECT head, cosignatures FROM audit_heads WHERE tree_size >= ? \
+             ORDER BY tree_size, timestamp LIMIT ?",
+        )
+        .bind(rows::to_i64(min_size, "tree_size")?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::tree_head).collect()
+    }
+
+    async fn purge_audit(
+        &self,
+        before: Timestamp,
+        below_seq: u64,
+        events: &[AuditEvent],
+    ) -> storage::Result<u64> {
+        match self
+            .write(Op::PurgeAudit { before, below_seq }, events)
+            .await?
+        {
+            Reply::Count(n) => Ok(n),
+            _ => Err(StorageError::Other("unexpected writer reply".to_string())),
+        }
+    }
+
+    async fn audit_cursor(&self, consumer: &str) -> storage::Result<Option<u64>> {
+        let row = sqlx::query("SELECT seq FROM audit_cursors WHERE consumer = ?")
+            .bind(consumer)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| {
+            let seq: i64 = r.try_get("seq").map_err(map_err)?;
+            u64::try_from(seq).map_err(|_| rows::corrupt("seq"))
+        })
+        .transpose()
+    }
+
+    async fn set_audit_cursor(&self, consumer: &str, seq: u64) -> storage::Result<()> {
+        self.write_done(
+            Op::SetAuditCursor {
+                consumer: consumer.to_string(),
+                seq,
+            },
+            &[],
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl PolicyStore for SqliteStore {
+    async fn put_policy(
+        &self,
+        tenant: TenantId,
+        document: &str,
+        author: &str,
+        created: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<u64> {
+        let op = Op::PutPolicy {
+            tenant,
+            document: document.to_string(),
+            author: author.to_string(),
+            created,
+        };
+        match self.write(op, audit).await? {
+            Reply::Count(version) => Ok(version),
+            _ => Err(StorageError::Other("unexpected writer reply".to_string())),
+        }
+    }
+
+    async fn current_policy(&self, tenant: TenantId) -> storage::Result<Option<PolicyRecord>> {
+        let row = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = ? ORDER BY version DESC LIMIT 1",
+        )
+        .bind(tenant.to_string())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(rows::policy).transpose()
+    }
+
+    async fn policy_version(
+        &self,
+        tenant: TenantId,
+        version: u64,
+    ) -> storage::Result<PolicyRecord> {
+        // A version beyond i64 cannot exist.
+        let Ok(version) = i64::try_from(version) else {
+            return Err(StorageError::NotFound);
+        };
+        let row = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = ? AND version = ?",
+        )
+        .bind(tenant.to_string())
+        .bind(version)
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows::policy(&row)
+    }
+
+    async fn policy_history(&self, tenant: TenantId) -> storage::Result<Vec<PolicyRecord>> {
+        let rows = sqlx::query(
+            "SELECT tenant, version, document, author, created FROM policies \
+             WHERE tenant = ? ORDER BY version",
+        )
+        .bind(tenant.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::policy).collect()
+    }
+}
+
 impl Store for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
@@ -602,9 +900,9 @@ mod tests {
             let (first, dup, last) = (t("A", 1), t("A", 2), t("C", 3));
             // On a current-thread runtime `join!` sends all three before the writer runs.
             let (a, b, c) = tokio::join!(
-                store.create_tenant(&first),
-                store.create_tenant(&dup),
-                store.create_tenant(&last)
+                store.create_tenant(&first, &[]),
+                store.create_tenant(&dup, &[]),
+                store.create_tenant(&last, &[])
             );
             assert_eq!(a, Ok(()));
             assert_eq!(

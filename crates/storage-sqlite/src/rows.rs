@@ -11,16 +11,16 @@ use sqlx::sqlite::SqliteRow;
 
 use model::{EmailAddress, Priority, Timestamp};
 use storage::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, RecipientRecord,
-    StorageError, Tenant, User, WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, PolicyRecord,
+    RecipientRecord, StorageError, Tenant, User, WrappedKey,
 };
 
 /// Columns of `recipients` in the order [`recipient`] reads them (a macro so it can be
 /// spliced into `concat!`: sqlx only takes `&'static str` SQL).
 macro_rules! recipient_cols {
     () => {
-        "id, message, tenant, address, status, priority, attempts, next_attempt, last_error, \
-         lease_owner, lease_until, tls, updated"
+        "id, message, tenant, address, status, route, priority, attempts, next_attempt, \
+         last_error, lease_owner, lease_until, tls, updated"
     };
 }
 pub(crate) use recipient_cols;
@@ -189,6 +189,7 @@ pub(crate) fn recipient(row: &SqliteRow) -> storage::Result<RecipientRecord> {
         tenant: parse(row, "tenant")?,
         address: parse(row, "address")?,
         status: parse(row, "status")?,
+        route: parse(row, "route")?,
         priority: Priority::from_rank(get(row, "priority")?),
         attempts: u32_col(row, "attempts")?,
         next_attempt: ts(row, "next_attempt")?,
@@ -209,6 +210,16 @@ pub(crate) fn attempt(row: &SqliteRow) -> storage::Result<AttemptRecord> {
     })
 }
 
+pub(crate) fn policy(row: &SqliteRow) -> storage::Result<PolicyRecord> {
+    Ok(PolicyRecord {
+        tenant: parse(row, "tenant")?,
+        version: u64::try_from(get::<i64>(row, "version")?).map_err(|_| corrupt("version"))?,
+        document: get(row, "document")?,
+        author: get(row, "author")?,
+        created: ts(row, "created")?,
+    })
+}
+
 /// Serialise a value stored as JSON text. Our records always serialise; a failure is a bug.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T, column: &str) -> storage::Result<String> {
     serde_json::to_string(value)
@@ -218,6 +229,16 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T, column: &str) -> storage::
 /// Convert an unsigned count or size to SQLite's INTEGER.
 pub(crate) fn to_i64(value: u64, column: &str) -> storage::Result<i64> {
     i64::try_from(value).map_err(|_| StorageError::Other(format!("value too large for {column}")))
+}
+
+/// An `audit_heads` row.
+pub(crate) fn tree_head(row: &SqliteRow) -> Result<storage::StoredTreeHead, StorageError> {
+    let head: &str = row.try_get("head").map_err(map_err)?;
+    let cosignatures: &str = row.try_get("cosignatures").map_err(map_err)?;
+    Ok(storage::StoredTreeHead {
+        head: serde_json::from_str(head).map_err(|_| corrupt("head"))?,
+        cosignatures: serde_json::from_str(cosignatures).map_err(|_| corrupt("cosignatures"))?,
+    })
 }
 
 #[cfg(test)]

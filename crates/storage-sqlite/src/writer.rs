@@ -23,10 +23,14 @@ use sqlx::Connection;
 use sqlx::sqlite::SqliteConnection;
 use tokio::sync::{mpsc, oneshot};
 
-use model::{ApiKeyId, Clock, RecipientId, RecipientStatus, SystemClock, Timestamp, UserId};
+use audit::AuditEvent;
+use model::{
+    ApiKeyId, Clock, RecipientId, RecipientStatus, SystemClock, TenantId, Timestamp, UserId,
+};
+use sqlx::Row;
 use storage::{
-    AppPassword, AttemptOutcome, NewMessage, RecipientRecord, StorageError, Tenant, User,
-    WrappedKey,
+    AppPassword, AttemptOutcome, NewMessage, RecipientRecord, StorageError, StoredTreeHead, Tenant,
+    User, WrappedKey,
 };
 
 use crate::rows::{self, map_err, recipient_cols, to_i64, to_json};
@@ -79,6 +83,24 @@ pub(crate) enum Op {
         to: RecipientStatus,
         next_attempt: Timestamp,
     },
+    /// Only the request's audit events.
+    AppendAudit,
+    PurgeAudit {
+        before: Timestamp,
+        below_seq: u64,
+    },
+    PutTreeHead(StoredTreeHead),
+    SetAuditCursor {
+        consumer: String,
+        seq: u64,
+    },
+    /// A new policy version: the tenant's highest + 1. Replies `Count(version)`.
+    PutPolicy {
+        tenant: TenantId,
+        document: String,
+        author: String,
+        created: Timestamp,
+    },
 }
 
 impl Op {
@@ -116,6 +138,8 @@ pub(crate) enum Reply {
 
 pub(crate) struct Request {
     pub(crate) op: Op,
+    /// Audit events committed with the op, in the same savepoint (see `storage::AuditStore`).
+    pub(crate) audit: Vec<AuditEvent>,
     pub(crate) reply: oneshot::Sender<storage::Result<Reply>>,
 }
 
@@ -134,10 +158,10 @@ impl Writer {
     }
 
     /// Submit one write and wait until the transaction holding it has committed.
-    pub(crate) async fn call(&self, op: Op) -> storage::Result<Reply> {
+    pub(crate) async fn call(&self, op: Op, audit: Vec<AuditEvent>) -> storage::Result<Reply> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Request { op, reply })
+            .send(Request { op, audit, reply })
             .await
             .map_err(|_| StorageError::Unavailable("sqlite writer stopped".to_string()))?;
         rx.await
@@ -203,7 +227,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
     for req in batch.iter() {
         if single {
             // No savepoint needed: a failure rolls back the whole (one-request) transaction.
-            let result = apply(conn, &req.op).await;
+            let result = apply_audited(conn, req).await;
             results.push(result);
             continue;
         }
@@ -211,7 +235,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
             aborted = Some(e);
             break;
         }
-        let result = apply(conn, &req.op).await;
+        let result = apply_audited(conn, req).await;
         let end = match &result {
             Ok(_) => exec(conn, "RELEASE req").await,
             Err(_) => match exec(conn, "ROLLBACK TO req").await {
@@ -267,6 +291,86 @@ async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> storage::Result
         .await
         .map(|_| ())
         .map_err(map_err)
+}
+
+/// Apply a request's op, then append its audit events (unless the op changed nothing).
+async fn apply_audited(conn: &mut SqliteConnection, req: &Request) -> storage::Result<Reply> {
+    let reply = apply(conn, &req.op).await?;
+    if matches!(reply, Reply::Changed(false)) {
+        return Ok(reply);
+    }
+    let first = append_events(conn, &req.audit).await?;
+    Ok(match req.op {
+        Op::AppendAudit => Reply::Count(first),
+        _ => reply,
+    })
+}
+
+/// Number, hash and insert `events` after the last stored one. Returns the first number.
+/// Runs inside the writer's transaction, so numbers are gap-free and in commit order.
+fn hex_lower(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+async fn append_events(conn: &mut SqliteConnection, events: &[AuditEvent]) -> storage::Result<u64> {
+    let row = sqlx::query("SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_events")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let first = u64::try_from(row.get::<i64, _>("next"))
+        .map_err(|_| StorageError::Other("audit seq out of range".to_string()))?;
+    // One statement per batch, whatever its size: the rows go in as one JSON array that
+    // SQLite unpacks itself (`json_each`), so a thousand events cost one round trip to the
+    // driver's thread instead of a thousand.
+    let mut rows = Vec::with_capacity(events.len());
+    let mut refs = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        let seq = first + i as u64;
+        let r = storage::AuditRow::new(event, seq)?;
+        let seq = to_i64(seq, "seq")?;
+        for p in &r.patient_refs {
+            refs.push(serde_json::json!([p, seq]));
+        }
+        rows.push(serde_json::json!([
+            seq,
+            r.at,
+            r.kind,
+            r.tenant,
+            r.actor,
+            r.message,
+            r.recipient,
+            hex_lower(&r.leaf_hash),
+            r.line,
+        ]));
+    }
+    if rows.is_empty() {
+        return Ok(first);
+    }
+    sqlx::query(
+        "INSERT INTO audit_events (seq, at, kind, tenant, actor, message, recipient, leaf_hash, \
+         line) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
+         value ->> 5, value ->> 6, unhex(value ->> 7), value ->> 8 FROM json_each(?)",
+    )
+    .bind(to_json(&rows, "audit_events")?)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    if !refs.is_empty() {
+        sqlx::query(
+            "INSERT OR IGNORE INTO audit_patient_refs (patient_ref, seq) \
+             SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+        )
+        .bind(to_json(&refs, "audit_patient_refs")?)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    }
+    Ok(first)
 }
 
 async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
@@ -462,6 +566,82 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             }
             Ok(Reply::Changed(true))
         }
+        Op::AppendAudit => Ok(Reply::Done),
+        Op::PurgeAudit { before, below_seq } => {
+            let below = to_i64(*below_seq, "seq")?;
+            sqlx::query(
+                "DELETE FROM audit_patient_refs WHERE seq IN (SELECT seq FROM audit_events \
+                 WHERE seq < ? AND at < ? AND line IS NOT NULL)",
+            )
+            .bind(below)
+            .bind(before.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            let done = sqlx::query(
+                "UPDATE audit_events SET line = NULL, tenant = NULL, actor = '', message = NULL, \
+                 recipient = NULL WHERE seq < ? AND at < ? AND line IS NOT NULL",
+            )
+            .bind(below)
+            .bind(before.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Count(done.rows_affected()))
+        }
+        Op::PutTreeHead(h) => {
+            sqlx::query(
+                "INSERT INTO audit_heads (tree_size, timestamp, head, cosignatures) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT (tree_size, timestamp) \
+                 DO UPDATE SET head = excluded.head, cosignatures = excluded.cosignatures",
+            )
+            .bind(to_i64(h.head.head.tree_size, "tree_size")?)
+            .bind(h.head.head.timestamp.as_millis())
+            .bind(to_json(&h.head, "head")?)
+            .bind(to_json(&h.cosignatures, "cosignatures")?)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        Op::PutPolicy {
+            tenant,
+            document,
+            author,
+            created,
+        } => {
+            // The single writer runs this select-and-insert with no other write in between,
+            // so the number is the next one; the primary key guards a second process
+            // sharing the file (its BEGIN IMMEDIATE serialises with ours anyway).
+            let row = sqlx::query(
+                "INSERT INTO policies (tenant, version, document, author, created) \
+                 SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM policies \
+                 WHERE tenant = ?1 RETURNING version",
+            )
+            .bind(tenant.to_string())
+            .bind(document)
+            .bind(author)
+            .bind(created.as_millis())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            let version: i64 = row.try_get("version").map_err(map_err)?;
+            let version = u64::try_from(version)
+                .map_err(|_| StorageError::Other("policy version out of range".to_string()))?;
+            Ok(Reply::Count(version))
+        }
+        Op::SetAuditCursor { consumer, seq } => {
+            sqlx::query(
+                "INSERT INTO audit_cursors (consumer, seq) VALUES (?, ?) \
+                 ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq",
+            )
+            .bind(consumer)
+            .bind(to_i64(*seq, "seq")?)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
     }
 }
 
@@ -503,14 +683,15 @@ async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage) -> storage::Result
         .map_err(map_err)?;
     for rcpt in &m.recipients {
         sqlx::query(
-            "INSERT INTO recipients (id, message, tenant, address, status, priority, attempts, \
-             next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
+             attempts, next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         )
         .bind(rcpt.id.to_string())
         .bind(&message_id)
         .bind(&tenant)
         .bind(rcpt.address.to_string())
         .bind(rcpt.status.as_str())
+        .bind(rcpt.route.as_str())
         .bind(r.priority.rank())
         .bind(rcpt.next_attempt.as_millis())
         .bind(r.received.as_millis())

@@ -113,7 +113,7 @@ fn opening_twice_applies_migrations_once_and_keeps_data() {
     runtime().block_on(async {
         let first = SqliteStore::open(&path).await.expect("open");
         let t = conformance::tenant_rec("A", T0);
-        first.create_tenant(&t).await.expect("create");
+        first.create_tenant(&t, &[]).await.expect("create");
         // A second store on the same file while the first is open, then again after.
         let second = SqliteStore::open(&path).await.expect("open again");
         assert_eq!(second.tenant(t.id).await, Ok(t.clone()));
@@ -131,7 +131,7 @@ fn database_file_is_private_to_its_owner() {
     runtime().block_on(async {
         let store = SqliteStore::open(&path).await.expect("open");
         store
-            .create_tenant(&conformance::tenant_rec("A", T0))
+            .create_tenant(&conformance::tenant_rec("A", T0), &[])
             .await
             .expect("write");
         assert_eq!(mode(&path), 0o600);
@@ -201,7 +201,7 @@ fn group_commit_sustains_many_concurrent_round_trips() {
                             error: "550".into(),
                         };
                         store
-                            .complete(r.id, &worker, &outcome, T0)
+                            .complete(r.id, &worker, &outcome, T0, &[])
                             .await
                             .expect("complete");
                     }

@@ -26,6 +26,9 @@
 //! - `release_claim` puts the copy back to `queued` if it was never attempted, otherwise
 //!   to `deferred`;
 //! - `transition` of an unknown id is `NotFound`, and clears any lease;
+//! - policy versions are numbered per tenant from 1 without gaps (a failed put takes no
+//!   number); a put for a missing tenant is `Conflict { constraint: "foreign_key" }`; the
+//!   history is ordered by version;
 //! - error texts never contain the values written (addresses are PHI).
 //!
 //! All stories use fixed timestamps (around [`T0`]) and pass `now` explicitly, so they
@@ -37,14 +40,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use model::{
-    ApiKeyId, EmailAddress, MessageId, Principal, Priority, RecipientId, RecipientStatus, Role,
-    SubmissionChannel, TenantId, Timestamp, TlsRecord, UserId,
+    ApiKeyId, DeliveryRoute, EmailAddress, MessageId, Principal, Priority, RecipientId,
+    RecipientStatus, Role, SubmissionChannel, TenantId, Timestamp, TlsRecord, UserId,
 };
 
+use audit::{Actor, AuditEvent, Cosignature, EventKind, Subject};
+
 use crate::{
-    AppPassword, AttemptOutcome, AttemptRecord, KeyPurpose, MessageRecord, NewMessage,
-    NewRecipient, RecipientFilter, RecipientRecord, SharedStore, StorageError, Tenant, User,
-    WrappedKey,
+    AppPassword, AttemptOutcome, AttemptRecord, AuditFilter, KeyPurpose, MessageRecord, NewMessage,
+    NewRecipient, PolicyRecord, RecipientFilter, RecipientRecord, SharedStore, StorageError,
+    StoredTreeHead, Tenant, User, WrappedKey, actor_key,
 };
 
 /// The suite's reference time (2027-01-15T08:00:00Z).
@@ -116,6 +121,16 @@ macro_rules! conformance_tests {
             count_by_status_and_next_due,
             list_recipients_filters_and_isolates_tenants,
             concurrent_enqueues_are_all_durable_and_readable,
+            audit_events_are_numbered_without_gaps_and_hashed,
+            audit_events_commit_and_roll_back_with_their_change,
+            audit_events_are_found_by_filters,
+            tree_heads_and_cosignatures_are_kept,
+            purging_keeps_leaf_hashes_and_the_size,
+            audit_cursors_are_saved,
+            concurrent_audit_appends_never_share_or_skip_a_number,
+            policies_are_versioned_per_tenant,
+            policy_put_commits_its_audit_events_or_nothing,
+            concurrent_policy_puts_get_distinct_consecutive_versions,
         );
     };
     (@each $backend:ty; $($story:ident),+ $(,)?) => {
@@ -134,8 +149,8 @@ macro_rules! conformance_tests {
 pub async fn tenants_are_created_listed_and_unique(store: SharedStore) {
     let a = tenant_rec("Clinic A", T0);
     let b = tenant_rec("Clinic B", T0.plus(ms(1)));
-    store.create_tenant(&b).await.expect("create b");
-    store.create_tenant(&a).await.expect("create a");
+    store.create_tenant(&b, &[]).await.expect("create b");
+    store.create_tenant(&a, &[]).await.expect("create a");
     assert_eq!(store.tenant(a.id).await.expect("get a"), a);
     assert_eq!(
         store.tenants().await.expect("list"),
@@ -147,12 +162,12 @@ pub async fn tenants_are_created_listed_and_unique(store: SharedStore) {
         ..a.clone()
     };
     assert_eq!(
-        store.create_tenant(&same_id).await,
+        store.create_tenant(&same_id, &[]).await,
         Err(conflict("tenants.id"))
     );
     let same_name = tenant_rec("Clinic A", T0);
     assert_eq!(
-        store.create_tenant(&same_name).await,
+        store.create_tenant(&same_name, &[]).await,
         Err(conflict("tenants.name"))
     );
     assert_eq!(
@@ -173,7 +188,7 @@ pub async fn users_are_unique_by_address_and_found_by_id_and_address(store: Shar
         ..user_rec(b, "carol@other.example", T0)
     };
     for u in [&bob, &alice, &carol] {
-        store.create_user(u).await.expect("create user");
+        store.create_user(u, &[]).await.expect("create user");
     }
     assert_eq!(store.user(alice.id).await.expect("by id"), alice);
     assert_eq!(
@@ -192,7 +207,7 @@ pub async fn users_are_unique_by_address_and_found_by_id_and_address(store: Shar
     // Addresses are logins: unique across tenants.
     let dup = user_rec(b, "alice@clinic.example", T0);
     assert_eq!(
-        store.create_user(&dup).await,
+        store.create_user(&dup, &[]).await,
         Err(conflict("users.address"))
     );
     assert_eq!(store.user(dup.id).await, Err(StorageError::NotFound));
@@ -203,7 +218,7 @@ pub async fn users_are_unique_by_address_and_found_by_id_and_address(store: Shar
     assert_eq!(store.user(UserId::new()).await, Err(StorageError::NotFound));
 
     store
-        .set_password_hash(alice.id, "$argon2id$new", true)
+        .set_password_hash(alice.id, "$argon2id$new", true, &[])
         .await
         .expect("set hash");
     let changed = store.user(alice.id).await.expect("by id");
@@ -216,7 +231,7 @@ pub async fn users_are_unique_by_address_and_found_by_id_and_address(store: Shar
     );
     assert_eq!(
         store
-            .set_password_hash(UserId::new(), "$argon2id$x", false)
+            .set_password_hash(UserId::new(), "$argon2id$x", false, &[])
             .await,
         Err(StorageError::NotFound)
     );
@@ -226,7 +241,7 @@ pub async fn users_are_unique_by_address_and_found_by_id_and_address(store: Shar
 pub async fn user_needs_an_existing_tenant(store: SharedStore) {
     let orphan = user_rec(TenantId::new(), "orphan@clinic.example", T0);
     assert_eq!(
-        store.create_user(&orphan).await,
+        store.create_user(&orphan, &[]).await,
         Err(conflict("foreign_key"))
     );
     assert_eq!(store.user(orphan.id).await, Err(StorageError::NotFound));
@@ -237,9 +252,9 @@ pub async fn user_needs_an_existing_tenant(store: SharedStore) {
 pub async fn errors_never_contain_the_values_written(store: SharedStore) {
     let a = new_tenant(&store, "A").await;
     let patient = user_rec(a, "jane.patient.4711@clinic.example", T0);
-    store.create_user(&patient).await.expect("create");
+    store.create_user(&patient, &[]).await.expect("create");
     let err = store
-        .create_user(&user_rec(a, "jane.patient.4711@clinic.example", T0))
+        .create_user(&user_rec(a, "jane.patient.4711@clinic.example", T0), &[])
         .await
         .expect_err("duplicate address");
     let text = format!("{err} {err:?}");
@@ -258,23 +273,23 @@ pub async fn app_passwords_are_added_listed_and_revoked(store: SharedStore) {
     let a = new_tenant(&store, "A").await;
     let alice = user_rec(a, "alice@clinic.example", T0);
     let bob = user_rec(a, "bob@clinic.example", T0);
-    store.create_user(&alice).await.expect("alice");
-    store.create_user(&bob).await.expect("bob");
+    store.create_user(&alice, &[]).await.expect("alice");
+    store.create_user(&bob, &[]).await.expect("bob");
     let p1 = app_password(&alice, "scanner", T0);
     let p2 = app_password(&alice, "Thunderbird", T0.plus(ms(5)));
-    store.add_app_password(&p2).await.expect("p2");
-    store.add_app_password(&p1).await.expect("p1");
+    store.add_app_password(&p2, &[]).await.expect("p2");
+    store.add_app_password(&p1, &[]).await.expect("p1");
     assert_eq!(
         store.app_passwords(alice.id).await.expect("list"),
         vec![p1.clone(), p2.clone()]
     );
     assert_eq!(store.app_passwords(bob.id).await.expect("list"), vec![]);
     assert_eq!(
-        store.add_app_password(&p1).await,
+        store.add_app_password(&p1, &[]).await,
         Err(conflict("app_passwords.id"))
     );
 
-    store.revoke_app_password(p1.id).await.expect("revoke");
+    store.revoke_app_password(p1.id, &[]).await.expect("revoke");
     let listed = store.app_passwords(alice.id).await.expect("list");
     assert_eq!(
         listed,
@@ -287,7 +302,7 @@ pub async fn app_passwords_are_added_listed_and_revoked(store: SharedStore) {
         ]
     );
     assert_eq!(
-        store.revoke_app_password(ApiKeyId::new()).await,
+        store.revoke_app_password(ApiKeyId::new(), &[]).await,
         Err(StorageError::NotFound)
     );
 }
@@ -303,7 +318,7 @@ pub async fn activating_a_key_deactivates_the_others_and_rewrap_is_atomic(store:
     let k2 = key_rec("k2", a, KeyPurpose::TenantData, true, T0.plus(ms(3)));
     let spare = key_rec("k3", a, KeyPurpose::TenantData, false, T0.plus(ms(4)));
     for k in [&k1, &dkim, &other, &k2, &spare] {
-        store.put_key(k).await.expect("put key");
+        store.put_key(k, &[]).await.expect("put key");
     }
     assert!(!store.key("k1").await.expect("k1").active, "k2 replaced k1");
     assert!(
@@ -327,7 +342,7 @@ pub async fn activating_a_key_deactivates_the_others_and_rewrap_is_atomic(store:
         .map(|k| k.id)
         .collect();
     assert_eq!(ids, ["k1", "dkim1", "kb", "k2", "k3"]);
-    assert_eq!(store.put_key(&k1).await, Err(conflict("keys.id")));
+    assert_eq!(store.put_key(&k1, &[]).await, Err(conflict("keys.id")));
     assert_eq!(store.key("nope").await, Err(StorageError::NotFound));
 
     // Rewrap: only `wrapped` and `wrapping_key_id` change, whatever else the caller passes.
@@ -339,7 +354,7 @@ pub async fn activating_a_key_deactivates_the_others_and_rewrap_is_atomic(store:
     r2.wrapped = vec![8, 8];
     r2.wrapping_key_id = "master-2".into();
     store
-        .rewrap_keys(&[r1.clone(), r2.clone()])
+        .rewrap_keys(&[r1.clone(), r2.clone()], &[])
         .await
         .expect("rewrap");
     let got1 = store.key("k1").await.expect("k1");
@@ -356,7 +371,7 @@ pub async fn activating_a_key_deactivates_the_others_and_rewrap_is_atomic(store:
     r3.wrapping_key_id = "master-3".into();
     let ghost = key_rec("ghost", a, KeyPurpose::Dkim, false, T0);
     assert_eq!(
-        store.rewrap_keys(&[r3, ghost]).await,
+        store.rewrap_keys(&[r3, ghost], &[]).await,
         Err(StorageError::NotFound)
     );
     assert_eq!(
@@ -728,7 +743,7 @@ pub async fn complete_with_a_stale_lease_is_a_conflict(store: SharedStore) {
     };
     assert_eq!(
         store
-            .complete(id, "w1", &delivered, T0.plus(secs(32)))
+            .complete(id, "w1", &delivered, T0.plus(secs(32)), &[])
             .await,
         Err(conflict("lease"))
     );
@@ -742,19 +757,19 @@ pub async fn complete_with_a_stale_lease_is_a_conflict(store: SharedStore) {
         Some("w2")
     );
     store
-        .complete(id, "w2", &delivered, T0.plus(secs(33)))
+        .complete(id, "w2", &delivered, T0.plus(secs(33)), &[])
         .await
         .expect("w2 completes");
     // Completed: nobody holds a lease any more.
     assert_eq!(
         store
-            .complete(id, "w2", &delivered, T0.plus(secs(34)))
+            .complete(id, "w2", &delivered, T0.plus(secs(34)), &[])
             .await,
         Err(conflict("lease"))
     );
     assert_eq!(
         store
-            .complete(RecipientId::new(), "w2", &delivered, T0)
+            .complete(RecipientId::new(), "w2", &delivered, T0, &[])
             .await,
         Err(StorageError::NotFound)
     );
@@ -767,7 +782,7 @@ pub async fn complete_with_a_stale_lease_is_a_conflict(store: SharedStore) {
     store.enqueue(m2.clone()).await.expect("enqueue");
     assert_eq!(
         store
-            .complete(m2.recipients[0].id, "w1", &delivered, T0)
+            .complete(m2.recipients[0].id, "w1", &delivered, T0, &[])
             .await,
         Err(conflict("lease"))
     );
@@ -790,7 +805,7 @@ pub async fn complete_delivered_stores_tls_and_an_attempt(store: SharedStore) {
         tls: tls_record(at),
     };
     store
-        .complete(id, "w1", &outcome, at)
+        .complete(id, "w1", &outcome, at, &[])
         .await
         .expect("complete");
     let r = store.recipient(id).await.expect("r");
@@ -834,7 +849,7 @@ pub async fn complete_deferred_reschedules_and_counts_attempts(store: SharedStor
         error: "451 4.7.0 try later".into(),
     };
     store
-        .complete(id, "w1", &deferred, T0.plus(secs(2)))
+        .complete(id, "w1", &deferred, T0.plus(secs(2)), &[])
         .await
         .expect("defer");
     let r = store.recipient(id).await.expect("r");
@@ -861,7 +876,7 @@ pub async fn complete_deferred_reschedules_and_counts_attempts(store: SharedStor
         error: "550 5.1.1 no such user".into(),
     };
     store
-        .complete(id, "w2", &bounced, retry_at.plus(secs(1)))
+        .complete(id, "w2", &bounced, retry_at.plus(secs(1)), &[])
         .await
         .expect("bounce");
     let r = store.recipient(id).await.expect("r");
@@ -892,7 +907,7 @@ pub async fn complete_deferred_reschedules_and_counts_attempts(store: SharedStor
         reason: "no verified TLS".into(),
     };
     store
-        .complete(m2.recipients[0].id, "w3", &portal, T0)
+        .complete(m2.recipients[0].id, "w3", &portal, T0, &[])
         .await
         .expect("portal");
     let r = store.recipient(m2.recipients[0].id).await.expect("r");
@@ -943,7 +958,7 @@ pub async fn release_claim_makes_the_copy_due_again(store: SharedStore) {
         .await
         .expect("claim");
     store
-        .complete(id, "w1", &deferred, T0.plus(secs(5)))
+        .complete(id, "w1", &deferred, T0.plus(secs(5)), &[])
         .await
         .expect("defer");
     store
@@ -1024,20 +1039,24 @@ pub async fn transition_respects_from(store: SharedStore) {
 
     // hold
     assert_eq!(
-        store.transition(id, &[Queued, Deferred], Held, T0).await,
+        store
+            .transition(id, &[Queued, Deferred], Held, T0, &[])
+            .await,
         Ok(true)
     );
     assert_eq!(store.recipient(id).await.expect("r").status, Held);
     assert_eq!(
-        store.transition(id, &[Queued, Deferred], Held, T0).await,
+        store
+            .transition(id, &[Queued, Deferred], Held, T0, &[])
+            .await,
         Ok(false),
         "already held"
     );
     assert_eq!(
-        store.transition(id, &[Queued], Deferred, T0).await,
+        store.transition(id, &[Queued], Deferred, T0, &[]).await,
         Ok(false)
     );
-    assert_eq!(store.transition(id, &[], Queued, T0).await, Ok(false));
+    assert_eq!(store.transition(id, &[], Queued, T0, &[]).await, Ok(false));
     assert_eq!(
         store.recipient(id).await.expect("r").status,
         Held,
@@ -1056,7 +1075,7 @@ pub async fn transition_respects_from(store: SharedStore) {
     // release to a later time
     assert_eq!(
         store
-            .transition(id, &[Held], Queued, T0.plus(secs(100)))
+            .transition(id, &[Held], Queued, T0.plus(secs(100)), &[])
             .await,
         Ok(true)
     );
@@ -1069,7 +1088,7 @@ pub async fn transition_respects_from(store: SharedStore) {
 
     // hold a copy being delivered: the lease goes, and the worker's outcome is refused.
     assert_eq!(
-        store.transition(other, &[Delivering], Held, T0).await,
+        store.transition(other, &[Delivering], Held, T0, &[]).await,
         Ok(true)
     );
     let r = store.recipient(other).await.expect("r");
@@ -1078,14 +1097,14 @@ pub async fn transition_respects_from(store: SharedStore) {
         tls: tls_record(T0),
     };
     assert_eq!(
-        store.complete(other, "w", &delivered, T0).await,
+        store.complete(other, "w", &delivered, T0, &[]).await,
         Err(conflict("lease"))
     );
 
     // retry now
     assert_eq!(
         store
-            .transition(id, &[Queued, Deferred, Held], Queued, T0)
+            .transition(id, &[Queued, Deferred, Held], Queued, T0, &[])
             .await,
         Ok(true)
     );
@@ -1099,7 +1118,7 @@ pub async fn transition_respects_from(store: SharedStore) {
     );
     assert_eq!(
         store
-            .transition(RecipientId::new(), &[Queued], Held, T0)
+            .transition(RecipientId::new(), &[Queued], Held, T0, &[])
             .await,
         Err(StorageError::NotFound)
     );
@@ -1366,7 +1385,7 @@ pub fn tenant_rec(name: &str, created: Timestamp) -> Tenant {
 /// Create a tenant named `name` and return its id.
 pub async fn new_tenant(store: &SharedStore, name: &str) -> TenantId {
     let t = tenant_rec(name, T0);
-    store.create_tenant(&t).await.expect("create tenant");
+    store.create_tenant(&t, &[]).await.expect("create tenant");
     t.id
 }
 
@@ -1451,13 +1470,21 @@ fn message_owned(
         sealed_body: b"sealed body".to_vec(),
         recipients: recipients
             .iter()
-            .map(|(a, status, next_attempt)| NewRecipient {
+            .enumerate()
+            .map(|(i, (a, status, next_attempt))| NewRecipient {
                 id: RecipientId::new(),
                 address: addr(a),
                 status: *status,
+                // Every other copy with a non-default route, so both round-trip.
+                route: if i.is_multiple_of(2) {
+                    DeliveryRoute::default()
+                } else {
+                    DeliveryRoute::AnyTls
+                },
                 next_attempt: *next_attempt,
             })
             .collect(),
+        audit: Vec::new(),
     }
 }
 
@@ -1470,6 +1497,7 @@ fn expected_records(m: &NewMessage) -> Vec<RecipientRecord> {
             tenant: m.record.tenant,
             address: r.address.clone(),
             status: r.status,
+            route: r.route,
             priority: m.record.priority,
             attempts: 0,
             next_attempt: r.next_attempt,
@@ -1526,4 +1554,682 @@ fn secs(s: u64) -> Duration {
 
 fn ms(m: u64) -> Duration {
     Duration::from_millis(m)
+}
+
+// ── Audit stories ──────────────────────────────────────────────────────────────────────
+
+fn event(kind: EventKind, at: Timestamp) -> AuditEvent {
+    // seq is ignored by the store; a wrong one here proves it.
+    AuditEvent::new(
+        u64::MAX,
+        at,
+        Actor::System {
+            component: "conformance".into(),
+        },
+        kind,
+    )
+}
+
+async fn all_events(store: &SharedStore) -> Vec<AuditEvent> {
+    store
+        .find_audit(&AuditFilter {
+            limit: 10_000,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("find all")
+}
+
+/// Events get 0, 1, 2, ... whatever seq the caller wrote; leaf hashes are the events'
+/// own; an invalid event fails the whole append and takes no number.
+pub async fn audit_events_are_numbered_without_gaps_and_hashed(store: SharedStore) {
+    assert_eq!(store.audit_size().await.expect("size"), 0);
+    assert_eq!(store.audit_range(0, 10).await.expect("range"), vec![]);
+    let first = store
+        .append_audit(&[
+            event(EventKind::AuthLogin, T0),
+            event(EventKind::AuthLogout, T0.plus(ms(1))),
+        ])
+        .await
+        .expect("append");
+    assert_eq!(first, 0);
+    let next = store
+        .append_audit(&[event(EventKind::AuditExported, T0.plus(ms(2)))])
+        .await
+        .expect("append");
+    assert_eq!(next, 2);
+    assert_eq!(store.audit_size().await.expect("size"), 3);
+
+    let stored = store.audit_range(0, 10).await.expect("range");
+    assert_eq!(stored.len(), 3);
+    for (i, s) in stored.iter().enumerate() {
+        assert_eq!(s.seq, i as u64);
+        let e = s.event().expect("not purged").expect("parses");
+        assert_eq!(e.seq, i as u64, "the store numbers events");
+        assert_eq!(s.leaf_hash, e.leaf_hash().expect("valid"));
+    }
+    assert_eq!(
+        stored[1].event().map(|e| e.expect("parses").kind),
+        Some(EventKind::AuthLogout)
+    );
+    let leaves = store.audit_leaf_hashes(1, 10).await.expect("leaves");
+    assert_eq!(leaves, vec![stored[1].leaf_hash, stored[2].leaf_hash]);
+    assert_eq!(store.audit_range(2, 1).await.expect("range").len(), 1);
+    assert_eq!(store.audit_range(3, 10).await.expect("range"), vec![]);
+
+    // A device name with a space is not a token: refused, and nothing of the batch stays.
+    let bad = AuditEvent::new(
+        0,
+        T0,
+        Actor::Device {
+            name: "Jane Doe".into(),
+        },
+        EventKind::MessageSubmitted,
+    );
+    let err = store
+        .append_audit(&[event(EventKind::AuthLogin, T0), bad])
+        .await
+        .expect_err("invalid event");
+    assert!(
+        !format!("{err}").contains("Jane"),
+        "no value in the error: {err}"
+    );
+    assert_eq!(store.audit_size().await.expect("size"), 3);
+}
+
+/// The events passed with a change are committed with it, and vanish with it when the
+/// change fails; a change whose event is invalid does not happen.
+pub async fn audit_events_commit_and_roll_back_with_their_change(store: SharedStore) {
+    let t = tenant_rec("Clinic A", T0);
+    store
+        .create_tenant(&t, &[event(EventKind::AdminConfigChanged, T0)])
+        .await
+        .expect("tenant");
+    let alice = user_rec(t.id, "alice@clinic.example", T0);
+    let created = event(EventKind::AdminUserCreated, T0).with_subject(Subject {
+        user: Some(alice.id),
+        ..Subject::default()
+    });
+    store
+        .create_user(&alice, std::slice::from_ref(&created))
+        .await
+        .expect("user");
+    assert_eq!(store.audit_size().await.expect("size"), 2);
+
+    // Same address again: the user insert fails, so its event must not be stored.
+    let dup = user_rec(t.id, "alice@clinic.example", T0);
+    assert_eq!(
+        store
+            .create_user(&dup, std::slice::from_ref(&created))
+            .await,
+        Err(conflict("users.address"))
+    );
+    assert_eq!(store.audit_size().await.expect("size"), 2);
+
+    // An invalid event stops the change itself.
+    let bob = user_rec(t.id, "bob@clinic.example", T0);
+    let bad = event(EventKind::AdminUserCreated, T0).with_detail("name", "Bob Smith");
+    assert!(store.create_user(&bob, &[bad]).await.is_err());
+    assert_eq!(store.user(bob.id).await, Err(StorageError::NotFound));
+    assert_eq!(store.audit_size().await.expect("size"), 2);
+
+    // Enqueue carries its events; a failed enqueue (unknown tenant) stores none.
+    let mut m = message(
+        t.id,
+        Priority::Normal,
+        &[("x@example.net", RecipientStatus::Queued, T0)],
+    );
+    m.audit = vec![
+        event(EventKind::MessageSubmitted, T0).with_subject(Subject {
+            message: Some(m.record.id),
+            ..Subject::default()
+        }),
+    ];
+    store.enqueue(m.clone()).await.expect("enqueue");
+    let mut orphan = message(
+        TenantId::new(),
+        Priority::Normal,
+        &[("y@example.net", RecipientStatus::Queued, T0)],
+    );
+    orphan.audit = m.audit.clone();
+    assert!(store.enqueue(orphan).await.is_err());
+    assert_eq!(store.audit_size().await.expect("size"), 3);
+
+    // complete: a stale lease fails and keeps no event; the holder's outcome keeps one.
+    let id = m.recipients[0].id;
+    let claimed = store
+        .claim_due("w1", T0, Duration::from_secs(30), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let delivered = AttemptOutcome::Delivered {
+        tls: tls_record(T0),
+    };
+    let attempt = event(EventKind::DeliveryDelivered, T0).with_subject(Subject {
+        message: Some(m.record.id),
+        recipient: Some(id),
+        ..Subject::default()
+    });
+    assert_eq!(
+        store
+            .complete(id, "w2", &delivered, T0, std::slice::from_ref(&attempt))
+            .await,
+        Err(conflict("lease"))
+    );
+    assert_eq!(store.audit_size().await.expect("size"), 3);
+    store
+        .complete(id, "w1", &delivered, T0, std::slice::from_ref(&attempt))
+        .await
+        .expect("complete");
+    assert_eq!(store.audit_size().await.expect("size"), 4);
+
+    // transition that changes nothing records nothing.
+    let held = event(EventKind::QuarantineHeld, T0);
+    assert_eq!(
+        store
+            .transition(
+                id,
+                &[RecipientStatus::Queued],
+                RecipientStatus::Held,
+                T0,
+                std::slice::from_ref(&held)
+            )
+            .await,
+        Ok(false)
+    );
+    assert_eq!(store.audit_size().await.expect("size"), 4);
+    let kinds: Vec<EventKind> = all_events(&store).await.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::AdminConfigChanged,
+            EventKind::AdminUserCreated,
+            EventKind::MessageSubmitted,
+            EventKind::DeliveryDelivered
+        ]
+    );
+}
+
+/// Filters by time, kind, actor, message, recipient, tenant, patient reference and paging.
+pub async fn audit_events_are_found_by_filters(store: SharedStore) {
+    let (ta, tb) = (TenantId::new(), TenantId::new());
+    let (m1, m2) = (MessageId::new(), MessageId::new());
+    let r1 = RecipientId::new();
+    let alice = UserId::new();
+    let events = vec![
+        AuditEvent::new(0, T0, Actor::User { id: alice }, EventKind::AuthLogin).with_tenant(ta),
+        event(EventKind::MessageSubmitted, T0.plus(secs(1)))
+            .with_tenant(ta)
+            .with_subject(Subject {
+                message: Some(m1),
+                ..Subject::default()
+            })
+            .with_detail("patient_refs", vec!["hmac-aaaa", "hmac-bbbb"]),
+        event(EventKind::DeliveryDelivered, T0.plus(secs(2)))
+            .with_tenant(ta)
+            .with_subject(Subject {
+                message: Some(m1),
+                recipient: Some(r1),
+                ..Subject::default()
+            })
+            .with_detail("patient_refs", vec!["hmac-aaaa"]),
+        event(EventKind::MessageSubmitted, T0.plus(secs(3)))
+            .with_tenant(tb)
+            .with_subject(Subject {
+                message: Some(m2),
+                ..Subject::default()
+            })
+            .with_detail("patient_refs", vec!["hmac-cccc"]),
+    ];
+    store.append_audit(&events).await.expect("append");
+    let seqs = |found: Vec<AuditEvent>| found.iter().map(|e| e.seq).collect::<Vec<_>>();
+    let find = |f: AuditFilter| {
+        let store = store.clone();
+        async move { seqs(store.find_audit(&f).await.expect("find")) }
+    };
+    assert_eq!(find(AuditFilter::default()).await, vec![0, 1, 2, 3]);
+    assert_eq!(
+        find(AuditFilter {
+            from: Some(T0.plus(secs(1))),
+            until: Some(T0.plus(secs(3))),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![1, 2]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            kinds: vec![EventKind::MessageSubmitted],
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![1, 3]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            actor: Some(actor_key(&Actor::User { id: alice })),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![0]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            message: Some(m1),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![1, 2]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            recipient: Some(r1),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![2]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            tenant: Some(tb),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![3]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            patient_ref: Some("hmac-aaaa".into()),
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![1, 2]
+    );
+    assert_eq!(
+        find(AuditFilter {
+            after_seq: Some(1),
+            limit: 1,
+            ..AuditFilter::default()
+        })
+        .await,
+        vec![2]
+    );
+    let found = store
+        .find_audit(&AuditFilter {
+            message: Some(m1),
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("find");
+    assert_eq!(
+        found[0],
+        AuditEvent {
+            seq: 1,
+            ..events[1].clone()
+        }
+    );
+}
+
+/// Heads are kept with their cosignatures; the latest is the largest.
+pub async fn tree_heads_and_cosignatures_are_kept(store: SharedStore) {
+    assert_eq!(store.latest_tree_head().await.expect("latest"), None);
+    let signer = audit::AuditSigner::generate().expect("rng");
+    let witness = audit::AuditSigner::generate().expect("rng");
+    let h1 = signer.sign_head(1, [1; 32], T0);
+    let h2 = signer.sign_head(5, [5; 32], T0.plus(secs(1)));
+    let plain2 = StoredTreeHead {
+        head: h2.clone(),
+        cosignatures: vec![],
+    };
+    store.put_tree_head(&plain2).await.expect("h2");
+    store
+        .put_tree_head(&StoredTreeHead {
+            head: h1.clone(),
+            cosignatures: vec![],
+        })
+        .await
+        .expect("h1");
+    assert_eq!(
+        store.latest_tree_head().await.expect("latest"),
+        Some(plain2)
+    );
+    let cosigned: Cosignature = witness.cosign(&h2.head);
+    let with_cosig = StoredTreeHead {
+        head: h2.clone(),
+        cosignatures: vec![cosigned],
+    };
+    store.put_tree_head(&with_cosig).await.expect("again");
+    assert_eq!(
+        store.latest_tree_head().await.expect("latest"),
+        Some(with_cosig.clone())
+    );
+    let all = store.tree_heads(0, 10).await.expect("all");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].head, h1);
+    assert_eq!(all[1], with_cosig);
+    assert_eq!(
+        store.tree_heads(2, 10).await.expect("from 2"),
+        vec![with_cosig]
+    );
+}
+
+/// Retention drops content but not leaf hashes, numbers or later events.
+pub async fn purging_keeps_leaf_hashes_and_the_size(store: SharedStore) {
+    let events: Vec<AuditEvent> = (0..6)
+        .map(|i| event(EventKind::AuthLogin, T0.plus(secs(i))))
+        .collect();
+    store.append_audit(&events).await.expect("append");
+    let before = store.audit_range(0, 10).await.expect("range");
+    // Older than T0+4s, but only below seq 3: events 0, 1, 2.
+    let purged = store
+        .purge_audit(
+            T0.plus(secs(4)),
+            3,
+            &[event(EventKind::AdminConfigChanged, T0.plus(secs(10)))],
+        )
+        .await
+        .expect("purge");
+    assert_eq!(purged, 3);
+    let after = store.audit_range(0, 10).await.expect("range");
+    assert_eq!(after.len(), 7, "the purge itself is recorded");
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.seq, b.seq);
+        assert_eq!(a.leaf_hash, b.leaf_hash);
+    }
+    assert!(after[..3].iter().all(|s| s.line.is_none()));
+    assert!(after[3..].iter().all(|s| s.line.is_some()));
+    assert_eq!(store.audit_size().await.expect("size"), 7);
+    let seqs: Vec<u64> = all_events(&store).await.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![3, 4, 5, 6]);
+    // Again: nothing more is older.
+    assert_eq!(
+        store
+            .purge_audit(T0.plus(secs(4)), 7, &[])
+            .await
+            .expect("again"),
+        1
+    );
+}
+
+/// Consumers' cursors are kept and replaced.
+pub async fn audit_cursors_are_saved(store: SharedStore) {
+    assert_eq!(store.audit_cursor("siem").await.expect("none"), None);
+    store.set_audit_cursor("siem", 4).await.expect("set");
+    store.set_audit_cursor("other", 1).await.expect("set");
+    store.set_audit_cursor("siem", 9).await.expect("set");
+    assert_eq!(store.audit_cursor("siem").await.expect("get"), Some(9));
+    assert_eq!(store.audit_cursor("other").await.expect("get"), Some(1));
+}
+
+/// Many concurrent writers: every number from 0 is used exactly once.
+pub async fn concurrent_audit_appends_never_share_or_skip_a_number(store: SharedStore) {
+    let mut tasks = Vec::new();
+    for task in 0..8u64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10u64 {
+                store
+                    .append_audit(&[
+                        event(EventKind::AuthLogin, T0.plus(ms(task * 100 + i))),
+                        event(EventKind::AuthLogout, T0.plus(ms(task * 100 + i))),
+                    ])
+                    .await
+                    .expect("append");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    let stored = store.audit_range(0, 1000).await.expect("range");
+    assert_eq!(stored.len(), 160);
+    for (i, s) in stored.iter().enumerate() {
+        assert_eq!(s.seq, i as u64);
+    }
+    // Each append's two events are adjacent: a batch is one transaction.
+    for pair in stored.chunks(2) {
+        let kinds: Vec<_> = pair
+            .iter()
+            .map(|s| s.event().map(|e| e.expect("parses").kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![Some(EventKind::AuthLogin), Some(EventKind::AuthLogout)]
+        );
+    }
+}
+
+// ── Policy stories ─────────────────────────────────────────────────────────────────────
+
+const POLICY_AUTHOR: &str = "system:cli";
+
+fn policy_event(tenant: TenantId, at: Timestamp) -> AuditEvent {
+    event(EventKind::AdminPolicyChanged, at).with_tenant(tenant)
+}
+
+fn policy_rec(tenant: TenantId, version: u64, document: &str, created: Timestamp) -> PolicyRecord {
+    PolicyRecord {
+        tenant,
+        version,
+        document: document.to_string(),
+        author: POLICY_AUTHOR.to_string(),
+        created,
+    }
+}
+
+/// Versions 1, 2, 3 per tenant, independent across tenants; the current version is the
+/// highest; one version by number; history oldest first; missing versions are NotFound and
+/// a tenant without a policy has none.
+pub async fn policies_are_versioned_per_tenant(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let b = new_tenant(&store, "B").await;
+    let c = new_tenant(&store, "C").await;
+    assert_eq!(store.current_policy(a).await.expect("none yet"), None);
+    assert_eq!(store.policy_history(a).await.expect("empty"), vec![]);
+
+    // Documents are kept byte for byte: comments, blank lines, non-ASCII, no final newline.
+    let docs = [
+        "format = 1\n# first\n",
+        "format = 1\n\n# second: Zürich clinic\n",
+        "format = 1\n# third",
+    ];
+    let mut expected_a = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let at = T0.plus(secs(i as u64));
+        let v = store
+            .put_policy(a, doc, POLICY_AUTHOR, at, &[])
+            .await
+            .expect("put a");
+        assert_eq!(v, i as u64 + 1, "versions count from 1 per tenant");
+        expected_a.push(policy_rec(a, v, doc, at));
+        if i == 0 {
+            // Another tenant's first version is 1 too, whatever A has.
+            let vb = store
+                .put_policy(b, "format = 1 # b", "user:b-admin", T0, &[])
+                .await
+                .expect("put b");
+            assert_eq!(vb, 1);
+        }
+    }
+    assert_eq!(
+        store.current_policy(a).await.expect("current a"),
+        Some(expected_a[2].clone())
+    );
+    assert_eq!(
+        store.policy_version(a, 2).await.expect("version 2"),
+        expected_a[1]
+    );
+    assert_eq!(
+        store.policy_history(a).await.expect("history a"),
+        expected_a
+    );
+    let b_current = store
+        .current_policy(b)
+        .await
+        .expect("current b")
+        .expect("b has one");
+    assert_eq!(
+        (
+            b_current.version,
+            b_current.document.as_str(),
+            b_current.author.as_str()
+        ),
+        (1, "format = 1 # b", "user:b-admin")
+    );
+    assert_eq!(store.policy_history(b).await.expect("history b").len(), 1);
+
+    assert_eq!(
+        store.policy_version(a, 4).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.policy_version(a, 0).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.policy_version(b, 2).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.policy_version(c, 1).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(store.current_policy(c).await.expect("none"), None);
+    let unknown = TenantId::new();
+    assert_eq!(store.current_policy(unknown).await.expect("none"), None);
+    assert_eq!(store.policy_history(unknown).await.expect("empty"), vec![]);
+    assert_eq!(
+        store.policy_version(unknown, 1).await,
+        Err(StorageError::NotFound)
+    );
+}
+
+/// A put's audit events are committed with it; a put that fails (unknown tenant, invalid
+/// event) stores neither the version nor the events, and takes no version number.
+pub async fn policy_put_commits_its_audit_events_or_nothing(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let before = store.audit_size().await.expect("size");
+    let v1 = store
+        .put_policy(a, "format = 1\n", POLICY_AUTHOR, T0, &[policy_event(a, T0)])
+        .await
+        .expect("put");
+    assert_eq!(v1, 1);
+    assert_eq!(store.audit_size().await.expect("size"), before + 1);
+    let found = store
+        .find_audit(&AuditFilter {
+            kinds: vec![EventKind::AdminPolicyChanged],
+            tenant: Some(a),
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("find");
+    assert_eq!(found.len(), 1);
+
+    // Unknown tenant: a foreign key conflict, and its event is not stored.
+    let orphan = TenantId::new();
+    assert_eq!(
+        store
+            .put_policy(
+                orphan,
+                "format = 1\n",
+                POLICY_AUTHOR,
+                T0,
+                &[policy_event(orphan, T0)]
+            )
+            .await,
+        Err(conflict("foreign_key"))
+    );
+    assert_eq!(store.audit_size().await.expect("size"), before + 1);
+    assert_eq!(store.policy_history(orphan).await.expect("empty"), vec![]);
+
+    // An invalid event stops the put itself.
+    let bad = policy_event(a, T0).with_detail("note", "Dr. Jane Doe");
+    assert!(
+        store
+            .put_policy(a, "format = 1\n# bad\n", POLICY_AUTHOR, T0, &[bad])
+            .await
+            .is_err()
+    );
+    assert_eq!(store.audit_size().await.expect("size"), before + 1);
+    assert_eq!(
+        store
+            .current_policy(a)
+            .await
+            .expect("current")
+            .map(|p| p.version),
+        Some(1)
+    );
+
+    // The failed puts took no number.
+    let v2 = store
+        .put_policy(
+            a,
+            "format = 1\n# two\n",
+            POLICY_AUTHOR,
+            T0.plus(ms(1)),
+            &[policy_event(a, T0.plus(ms(1)))],
+        )
+        .await
+        .expect("put");
+    assert_eq!(v2, 2);
+    assert_eq!(store.audit_size().await.expect("size"), before + 2);
+}
+
+/// Many concurrent puts for one tenant (and some for another): every put gets its own
+/// version, the versions are 1..=n without gaps, and each version holds its put's document.
+pub async fn concurrent_policy_puts_get_distinct_consecutive_versions(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let b = new_tenant(&store, "B").await;
+    let mut tasks = Vec::new();
+    for task in 0..8u64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for i in 0..5u64 {
+                let tenant = if task == 7 { b } else { a };
+                let doc = format!("format = 1\n# task {task} put {i}\n");
+                let at = T0.plus(ms(task * 100 + i));
+                let v = store
+                    .put_policy(tenant, &doc, POLICY_AUTHOR, at, &[policy_event(tenant, at)])
+                    .await
+                    .expect("put");
+                got.push((tenant, v, doc));
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("task"));
+    }
+    for (tenant, n) in [(a, 35u64), (b, 5u64)] {
+        let mut versions: Vec<u64> = all
+            .iter()
+            .filter(|(t, _, _)| *t == tenant)
+            .map(|(_, v, _)| *v)
+            .collect();
+        versions.sort_unstable();
+        assert_eq!(versions, (1..=n).collect::<Vec<_>>(), "distinct, no gaps");
+        let history = store.policy_history(tenant).await.expect("history");
+        assert_eq!(
+            history.iter().map(|p| p.version).collect::<Vec<_>>(),
+            (1..=n).collect::<Vec<_>>()
+        );
+        for p in &history {
+            let (_, _, doc) = all
+                .iter()
+                .find(|(t, v, _)| *t == tenant && *v == p.version)
+                .expect("every stored version was returned to a put");
+            assert_eq!(&p.document, doc);
+        }
+        assert_eq!(
+            store
+                .current_policy(tenant)
+                .await
+                .expect("current")
+                .map(|p| p.version),
+            Some(n)
+        );
+    }
+    assert_eq!(store.audit_size().await.expect("size"), 40);
 }

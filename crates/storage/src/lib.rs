@@ -2,7 +2,7 @@
 //! backend must pass.
 //!
 //! **What it does:** defines what carepost keeps ([`TenantStore`], [`UserStore`],
-//! [`KeyStore`], [`QueueStore`]) as async traits over plain records. Backends live in
+//! [`KeyStore`], [`QueueStore`], [`AuditStore`], [`PolicyStore`]) as async traits over plain records. Backends live in
 //! `storage-sqlite` (the default, one machine) and `storage-postgres` (several nodes); the
 //! binary picks one through [`Store`].
 //!
@@ -55,11 +55,15 @@ pub enum StorageError {
     Other(String),
 }
 
+/// Audit events to record with a change, in the same transaction (see [`AuditStore`]).
+/// Their `seq` is ignored: the store numbers them.
+pub type AuditEvents<'a> = &'a [audit::AuditEvent];
+
 /// Organisations.
 #[async_trait]
 pub trait TenantStore: Send + Sync {
     /// Create a tenant. `Conflict` if the id or name exists.
-    async fn create_tenant(&self, tenant: &Tenant) -> Result<()>;
+    async fn create_tenant(&self, tenant: &Tenant, audit: AuditEvents<'_>) -> Result<()>;
     /// One tenant.
     async fn tenant(&self, id: TenantId) -> Result<Tenant>;
     /// All tenants, oldest first.
@@ -70,7 +74,7 @@ pub trait TenantStore: Send + Sync {
 #[async_trait]
 pub trait UserStore: Send + Sync {
     /// Create a user. `Conflict { constraint: "users.address" }` if the address exists.
-    async fn create_user(&self, user: &User) -> Result<()>;
+    async fn create_user(&self, user: &User, audit: AuditEvents<'_>) -> Result<()>;
     /// The user with this address (addresses are unique across tenants: they are logins).
     async fn user_by_address(&self, address: &EmailAddress) -> Result<User>;
     /// One user.
@@ -78,13 +82,19 @@ pub trait UserStore: Send + Sync {
     /// A tenant's users, oldest first.
     async fn users(&self, tenant: TenantId) -> Result<Vec<User>>;
     /// Replace a user's login password hash (and whether it must change at next login).
-    async fn set_password_hash(&self, id: UserId, hash: &str, must_change: bool) -> Result<()>;
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        must_change: bool,
+        audit: AuditEvents<'_>,
+    ) -> Result<()>;
     /// Add an app password.
-    async fn add_app_password(&self, password: &AppPassword) -> Result<()>;
+    async fn add_app_password(&self, password: &AppPassword, audit: AuditEvents<'_>) -> Result<()>;
     /// A user's app passwords, including revoked ones, oldest first.
     async fn app_passwords(&self, user: UserId) -> Result<Vec<AppPassword>>;
     /// Revoke an app password. `NotFound` if it does not exist.
-    async fn revoke_app_password(&self, id: model::ApiKeyId) -> Result<()>;
+    async fn revoke_app_password(&self, id: model::ApiKeyId, audit: AuditEvents<'_>) -> Result<()>;
 }
 
 /// Wrapped key material (tenant data keys, DKIM keys), never in clear.
@@ -92,14 +102,14 @@ pub trait UserStore: Send + Sync {
 pub trait KeyStore: Send + Sync {
     /// Store a new key. If `key.active`, every other key of the same tenant and purpose
     /// becomes inactive in the same transaction.
-    async fn put_key(&self, key: &WrappedKey) -> Result<()>;
+    async fn put_key(&self, key: &WrappedKey, audit: AuditEvents<'_>) -> Result<()>;
     /// One key by id.
     async fn key(&self, id: &str) -> Result<WrappedKey>;
     /// All keys, oldest first.
     async fn all_keys(&self) -> Result<Vec<WrappedKey>>;
     /// Replace the wrapping of several keys in one transaction (master key rotation):
     /// `wrapped` and `wrapping_key_id` are updated, nothing else.
-    async fn rewrap_keys(&self, keys: &[WrappedKey]) -> Result<()>;
+    async fn rewrap_keys(&self, keys: &[WrappedKey], audit: AuditEvents<'_>) -> Result<()>;
 }
 
 /// The durable outbound queue: one message row, one row per recipient copy.
@@ -138,6 +148,7 @@ pub trait QueueStore: Send + Sync {
         worker: &str,
         outcome: &AttemptOutcome,
         now: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> Result<()>;
     /// Give a claimed copy back without an attempt (shutdown): it becomes due at `at`.
     async fn release_claim(&self, id: RecipientId, worker: &str, at: Timestamp) -> Result<()>;
@@ -158,6 +169,7 @@ pub trait QueueStore: Send + Sync {
         from: &[RecipientStatus],
         to: RecipientStatus,
         next_attempt: Timestamp,
+        audit: AuditEvents<'_>,
     ) -> Result<bool>;
     /// The attempt history of a copy, oldest first.
     async fn attempts(&self, id: RecipientId) -> Result<Vec<AttemptRecord>>;
@@ -170,8 +182,102 @@ pub trait QueueStore: Send + Sync {
     async fn next_due(&self) -> Result<Option<Timestamp>>;
 }
 
+/// The audit trail's storage: events numbered without gaps, their leaf hashes, signed tree
+/// heads, and cursors of the consumers that stream events elsewhere (a SIEM).
+///
+/// **Same transaction:** every write method of the other traits takes the audit events
+/// that record it ([`AuditEvents`]) and commits them in the same transaction as the change,
+/// so a change is never durable without its events nor the events without the change.
+/// The store assigns `seq` (the next number, without gaps, in commit order: concurrent
+/// writers on several nodes serialise on the log's counter), validates each event
+/// (`audit::AuditEvent::validate`) and stores its canonical bytes and leaf hash. An
+/// invalid event fails the whole write.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Record events that accompany no other change (a failed login, an export). Returns
+    /// the sequence number given to the first.
+    async fn append_audit(&self, events: &[audit::AuditEvent]) -> Result<u64>;
+    /// Number of events ever appended (purged ones included): the tree size.
+    async fn audit_size(&self) -> Result<u64>;
+    /// Events `from_seq..`, at most `limit`, in sequence order, purged ones included
+    /// (with `event: None`).
+    async fn audit_range(&self, from_seq: u64, limit: u32) -> Result<Vec<StoredAuditEvent>>;
+    /// Leaf hashes of events `from_seq..`, at most `limit`, in order (to rebuild the tree).
+    async fn audit_leaf_hashes(&self, from_seq: u64, limit: u32) -> Result<Vec<[u8; 32]>>;
+    /// Events matching a filter, in sequence order (purged events never match).
+    async fn find_audit(&self, filter: &AuditFilter) -> Result<Vec<audit::AuditEvent>>;
+    /// Every event matching a filter (its `limit` and `after_seq` ignored), read page by
+    /// page, in sequence order.
+    async fn find_audit_all(&self, filter: &AuditFilter) -> Result<Vec<audit::AuditEvent>> {
+        const PAGE: u32 = 1000;
+        let mut out = Vec::new();
+        let mut page_filter = AuditFilter {
+            limit: PAGE,
+            after_seq: None,
+            ..filter.clone()
+        };
+        loop {
+            let page = self.find_audit(&page_filter).await?;
+            let done = page.len() < PAGE as usize;
+            page_filter.after_seq = page.last().map(|e| e.seq);
+            out.extend(page);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+    /// Keep a signed head (and any cosignatures). Replaces the cosignatures of a head of
+    /// the same size and timestamp.
+    async fn put_tree_head(&self, head: &StoredTreeHead) -> Result<()>;
+    /// The newest head (largest size, then latest timestamp).
+    async fn latest_tree_head(&self) -> Result<Option<StoredTreeHead>>;
+    /// Heads with `tree_size >= min_size`, oldest first, at most `limit`.
+    async fn tree_heads(&self, min_size: u64, limit: u32) -> Result<Vec<StoredTreeHead>>;
+    /// Retention: drop the content of events older than `before` whose seq is below
+    /// `below_seq`, keeping their leaf hashes. Returns how many were purged. Records the
+    /// `events` (what was purged, by whom) in the same transaction.
+    async fn purge_audit(
+        &self,
+        before: Timestamp,
+        below_seq: u64,
+        events: &[audit::AuditEvent],
+    ) -> Result<u64>;
+    /// A consumer's position (the last seq it has fully handed on), if it has one.
+    async fn audit_cursor(&self, consumer: &str) -> Result<Option<u64>>;
+    /// Save a consumer's position.
+    async fn set_audit_cursor(&self, consumer: &str, seq: u64) -> Result<()>;
+}
+
+/// The organisations' policy documents, versioned. The store keeps every version and never
+/// changes one; the document in force is the highest version. Storage does not parse the
+/// documents: callers validate them (`policy::PolicyDocument::parse`) before storing.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    /// Store a new version of `tenant`'s policy and return its number: the tenant's previous
+    /// highest version plus one (1 for the first), assigned inside the transaction, so
+    /// concurrent puts (on any number of nodes) get distinct, consecutive versions. The
+    /// `audit` events are committed in the same transaction. `Conflict { constraint:
+    /// "foreign_key" }` if the tenant does not exist.
+    async fn put_policy(
+        &self,
+        tenant: TenantId,
+        document: &str,
+        author: &str,
+        created: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> Result<u64>;
+    /// The version in force (the highest), or `None` if the tenant has stored none.
+    async fn current_policy(&self, tenant: TenantId) -> Result<Option<PolicyRecord>>;
+    /// One version. `NotFound` if the tenant has no such version.
+    async fn policy_version(&self, tenant: TenantId, version: u64) -> Result<PolicyRecord>;
+    /// Every version of the tenant's policy, oldest (version 1) first.
+    async fn policy_history(&self, tenant: TenantId) -> Result<Vec<PolicyRecord>>;
+}
+
 /// Everything one backend provides. The binary holds an `Arc<dyn Store>`.
-pub trait Store: TenantStore + UserStore + KeyStore + QueueStore {
+pub trait Store:
+    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore
+{
     /// Short backend name for logs (`sqlite`, `postgres`).
     fn backend_name(&self) -> &'static str;
 }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use model::{
-    ApiKeyId, EmailAddress, MessageId, Principal, Priority, RecipientId, RecipientStatus, Role,
-    SubmissionChannel, TenantId, Timestamp, TlsRecord, UserId,
+    ApiKeyId, DeliveryRoute, EmailAddress, MessageId, Principal, Priority, RecipientId,
+    RecipientStatus, Role, SubmissionChannel, TenantId, Timestamp, TlsRecord, UserId,
 };
 
 /// An organisation.
@@ -117,6 +117,22 @@ impl std::fmt::Debug for WrappedKey {
     }
 }
 
+/// One version of an organisation's policy document (see the `policy` crate). Versions are
+/// numbered by the store, per tenant, from 1 without gaps; a stored version never changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRecord {
+    /// Organisation.
+    pub tenant: TenantId,
+    /// The version the store assigned (1 for the first).
+    pub version: u64,
+    /// The TOML document as the administrator wrote it (validated before it was stored).
+    pub document: String,
+    /// Who stored it, as an actor key ([`actor_key`]: `system:cli`, `user:ID`, ...).
+    pub author: String,
+    /// When it was stored.
+    pub created: Timestamp,
+}
+
 /// A message to commit to the queue.
 #[derive(Clone, Debug)]
 pub struct NewMessage {
@@ -126,6 +142,8 @@ pub struct NewMessage {
     pub sealed_body: Vec<u8>,
     /// One entry per recipient copy.
     pub recipients: Vec<NewRecipient>,
+    /// Audit events recorded in the same transaction (submission, scan, decisions).
+    pub audit: Vec<audit::AuditEvent>,
 }
 
 /// One recipient copy to commit.
@@ -137,6 +155,8 @@ pub struct NewRecipient {
     pub address: EmailAddress,
     /// Initial status: `queued`, or what policy decided (`awaiting-portal`, `quarantined`).
     pub status: RecipientStatus,
+    /// How policy lets it travel once delivered.
+    pub route: DeliveryRoute,
     /// When it is first due.
     pub next_attempt: Timestamp,
 }
@@ -181,6 +201,8 @@ pub struct RecipientRecord {
     pub address: EmailAddress,
     /// Where it stands.
     pub status: RecipientStatus,
+    /// How policy lets it travel.
+    pub route: DeliveryRoute,
     /// Priority (copied from the message so claims can order by it).
     pub priority: Priority,
     /// Attempts made so far.
@@ -263,4 +285,150 @@ pub struct RecipientFilter {
     pub message: Option<MessageId>,
     /// At most this many (0 = a default of 100).
     pub limit: u32,
+}
+
+/// One event as the audit store holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAuditEvent {
+    /// Its position in the log (Merkle leaf index).
+    pub seq: u64,
+    /// SHA-256 leaf hash of its canonical bytes (RFC 9162 `0x00 || bytes`), as stored.
+    pub leaf_hash: [u8; 32],
+    /// The event's canonical JSON as stored, or `None` once retention purged its content
+    /// (the leaf hash stays, so later proofs still verify). Kept as text so a verifier
+    /// hashes exactly what is stored, and so reading a million events does not parse them.
+    pub line: Option<String>,
+}
+
+impl StoredAuditEvent {
+    /// The event, parsed (`None` when purged).
+    pub fn event(&self) -> Option<crate::Result<audit::AuditEvent>> {
+        self.line.as_deref().map(AuditRow::parse_line)
+    }
+}
+
+/// Which audit events to find. Every set field must match.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// At or after this time.
+    pub from: Option<Timestamp>,
+    /// Before this time.
+    pub until: Option<Timestamp>,
+    /// Only these kinds (empty = all).
+    pub kinds: Vec<audit::EventKind>,
+    /// Only this actor, in its key form ([`actor_key`]: `user:ID`, `device:NAME`, ...).
+    pub actor: Option<String>,
+    /// Only events about this message.
+    pub message: Option<MessageId>,
+    /// Only events about this recipient copy.
+    pub recipient: Option<RecipientId>,
+    /// Only this organisation.
+    pub tenant: Option<TenantId>,
+    /// Only events whose details carry this keyed hash (see `audit::keyed_hash`) in their
+    /// `patient_refs` array: how the accounting of disclosures finds a patient's events.
+    pub patient_ref: Option<String>,
+    /// Only events with a larger sequence number (paging).
+    pub after_seq: Option<u64>,
+    /// At most this many, in sequence order (0 = a default of 1000).
+    pub limit: u32,
+}
+
+/// The text form of an actor used for filtering and indexing: `user:ID`, `device:NAME`,
+/// `system:COMPONENT` or `api_key:ID`.
+pub fn actor_key(actor: &audit::Actor) -> String {
+    match actor {
+        audit::Actor::User { id } => format!("user:{id}"),
+        audit::Actor::Device { name } => format!("device:{name}"),
+        audit::Actor::System { component } => format!("system:{component}"),
+        audit::Actor::ApiKey { id } => format!("api_key:{id}"),
+    }
+}
+
+/// The detail key whose array holds keyed hashes of the patients an event concerns.
+pub const PATIENT_REFS_DETAIL: &str = "patient_refs";
+
+/// The patient references (keyed hashes) an event carries, for indexing.
+pub fn patient_refs(event: &audit::AuditEvent) -> Vec<String> {
+    match event.details.get(PATIENT_REFS_DETAIL) {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A signed tree head and the witness cosignatures gathered for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredTreeHead {
+    /// The head the log signed.
+    pub head: audit::SignedTreeHead,
+    /// Witnesses' countersignatures, possibly none.
+    pub cosignatures: Vec<audit::Cosignature>,
+}
+
+/// An audit event ready to insert: numbered, validated, hashed, with the columns backends
+/// index. Both backends build rows here so they hash and index identically.
+#[derive(Clone, Debug)]
+pub struct AuditRow {
+    /// Its number.
+    pub seq: u64,
+    /// `at` in milliseconds.
+    pub at: i64,
+    /// The kind's text form.
+    pub kind: &'static str,
+    /// Tenant id text.
+    pub tenant: Option<String>,
+    /// [`actor_key`].
+    pub actor: String,
+    /// Subject message id text.
+    pub message: Option<String>,
+    /// Subject recipient id text.
+    pub recipient: Option<String>,
+    /// The RFC 9162 leaf hash of `line`.
+    pub leaf_hash: [u8; 32],
+    /// The canonical JSON of the numbered event.
+    pub line: String,
+    /// Keyed patient hashes from the `patient_refs` detail.
+    pub patient_refs: Vec<String>,
+}
+
+impl AuditRow {
+    /// Number `event` as `seq`, validate and hash it. The error names the schema rule
+    /// broken, never a value.
+    pub fn new(event: &audit::AuditEvent, seq: u64) -> crate::Result<Self> {
+        let mut numbered = event.clone();
+        numbered.seq = seq;
+        let bytes = numbered
+            .canonical_bytes()
+            .map_err(|e| crate::StorageError::Other(e.to_string()))?;
+        let leaf_hash = audit::leaf_hash(&bytes);
+        let line = String::from_utf8(bytes)
+            .map_err(|_| crate::StorageError::Other("audit event is not UTF-8".to_string()))?;
+        Ok(Self {
+            seq,
+            at: numbered.at.as_millis(),
+            kind: numbered.kind.as_str(),
+            tenant: numbered.tenant.map(|t| t.to_string()),
+            actor: actor_key(&numbered.actor),
+            message: numbered.subject.message.map(|m| m.to_string()),
+            recipient: numbered.subject.recipient.map(|r| r.to_string()),
+            leaf_hash,
+            patient_refs: patient_refs(&numbered),
+            line,
+        })
+    }
+
+    /// Read a stored line back into an event.
+    pub fn parse_line(line: &str) -> crate::Result<audit::AuditEvent> {
+        serde_json::from_str(line)
+            .map_err(|_| crate::StorageError::Other("stored audit event is malformed".to_string()))
+    }
+
+    /// A stored leaf hash column back into 32 bytes.
+    pub fn leaf_hash_from(bytes: &[u8]) -> crate::Result<[u8; 32]> {
+        bytes
+            .try_into()
+            .map_err(|_| crate::StorageError::Other("stored leaf hash is not 32 bytes".to_string()))
+    }
 }

@@ -1,0 +1,204 @@
+//! Screening at intake: the message is scanned once, and the organisation's policy decides
+//! each recipient copy's route before anything is committed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use model::{DeliveryRoute, Domain, EmailAddress, RecipientStatus, TenantId};
+use policy::{Action, Decision, Fallback, Policy, PolicyDocument};
+use screening::{MessageVerdict, Screener, is_internal};
+use storage::SharedStore;
+
+use crate::IntakeError;
+
+/// Where intake gets an organisation's policy and its own domains.
+#[async_trait]
+pub trait PolicySource: Send + Sync {
+    /// The policy in force for `tenant`.
+    async fn policy(&self, tenant: TenantId) -> Result<Arc<Policy>, String>;
+    /// The organisation's own mail domains (recipients there are "internal").
+    async fn internal_domains(&self, tenant: TenantId) -> Result<Arc<Vec<Domain>>, String>;
+}
+
+/// Screening settings for [`crate::Intake::with_screening`].
+#[derive(Clone)]
+pub struct Screening {
+    /// The detector.
+    pub screener: Arc<Screener>,
+    /// The policies.
+    pub policies: Arc<dyn PolicySource>,
+}
+
+impl std::fmt::Debug for Screening {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screening").finish_non_exhaustive()
+    }
+}
+
+/// The outcome for one message.
+pub(crate) struct Screened {
+    pub(crate) verdict: MessageVerdict,
+    /// Per recipient, in order: the decision and whether the recipient is internal.
+    pub(crate) decisions: Vec<(Decision, bool)>,
+}
+
+impl Screened {
+    /// The first reject reason, if any copy is rejected.
+    pub(crate) fn reject_reason(&self) -> Option<String> {
+        self.decisions.iter().find_map(|(d, _)| match &d.action {
+            Action::Reject { reason } => Some(reason.clone()),
+            _ => None,
+        })
+    }
+
+    /// How a queued copy may travel.
+    pub(crate) fn route(&self, index: usize) -> DeliveryRoute {
+        match self.decisions.get(index).map(|(d, _)| &d.action) {
+            Some(Action::DeliverAnyTls) => DeliveryRoute::AnyTls,
+            Some(Action::DeliverVerifiedTls { otherwise }) => match otherwise {
+                Fallback::Portal => DeliveryRoute::VerifiedTlsOrPortal,
+                Fallback::Hold => DeliveryRoute::VerifiedTlsOrHold,
+                Fallback::Bounce => DeliveryRoute::VerifiedTlsOrBounce,
+            },
+            _ => DeliveryRoute::default(),
+        }
+    }
+
+    /// The status a copy starts in.
+    pub(crate) fn initial_status(&self, index: usize) -> RecipientStatus {
+        match self.decisions.get(index).map(|(d, _)| &d.action) {
+            Some(Action::Portal) => RecipientStatus::AwaitingPortal,
+            Some(Action::Quarantine) => RecipientStatus::Quarantined,
+            _ => RecipientStatus::Queued,
+        }
+    }
+}
+
+impl Screening {
+    /// Scan `data` (on a blocking thread: the detector is CPU-bound) and decide each copy.
+    pub(crate) async fn decide(
+        &self,
+        tenant: TenantId,
+        sender: Option<&EmailAddress>,
+        recipients: &[EmailAddress],
+        data: &[u8],
+    ) -> Result<Screened, IntakeError> {
+        let policy = self
+            .policies
+            .policy(tenant)
+            .await
+            .map_err(|e| IntakeError::Temporary(format!("policy unavailable: {e}")))?;
+        let internal = self
+            .policies
+            .internal_domains(tenant)
+            .await
+            .map_err(|e| IntakeError::Temporary(format!("policy unavailable: {e}")))?;
+        let screener = self.screener.clone();
+        let owned = data.to_vec();
+        let verdict = tokio::task::spawn_blocking(move || screener.screen(&owned))
+            .await
+            .map_err(|_| IntakeError::Temporary("screening failed".to_string()))?;
+        let postmaster = EmailAddress::parse("postmaster@localhost")
+            .map_err(|_| IntakeError::Temporary("internal address".to_string()))?;
+        let sender = sender.unwrap_or(&postmaster);
+        let decisions = recipients
+            .iter()
+            .map(|r| {
+                let internal = is_internal(r, &internal);
+                let facts = verdict.facts(sender, Vec::new(), r, internal);
+                (policy.evaluate(&facts), internal)
+            })
+            .collect();
+        Ok(Screened { verdict, decisions })
+    }
+}
+
+/// How long a policy and the domain list are reused before the store is asked again: a new
+/// policy version takes effect within this time on every node.
+const CACHE_TTL: Duration = Duration::from_secs(15);
+
+/// Policies from the store (`storage::PolicyStore`), or the built-in default as version 0
+/// when an organisation has stored none; internal domains are the domains of the
+/// organisation's users. Cached for [`CACHE_TTL`].
+pub struct StorePolicySource {
+    store: SharedStore,
+    default: Arc<Policy>,
+    policies: Cache<Arc<Policy>>,
+    domains: Cache<Arc<Vec<Domain>>>,
+}
+
+/// Per-tenant values with the time they were read.
+type Cache<T> = Mutex<HashMap<TenantId, (Instant, T)>>;
+
+impl StorePolicySource {
+    /// A source over `store`.
+    pub fn new(store: SharedStore) -> Result<Self, String> {
+        let doc = PolicyDocument::parse(PolicyDocument::default_document())
+            .map_err(|e| format!("built-in default policy: {e}"))?;
+        Ok(Self {
+            store,
+            default: Arc::new(Policy::new(doc, 0)),
+            policies: Mutex::new(HashMap::new()),
+            domains: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+fn cached<T: Clone>(map: &Cache<T>, tenant: TenantId) -> Option<T> {
+    let map = map.lock().unwrap_or_else(|e| e.into_inner());
+    map.get(&tenant)
+        .filter(|(at, _)| at.elapsed() < CACHE_TTL)
+        .map(|(_, v)| v.clone())
+}
+
+#[async_trait]
+impl PolicySource for StorePolicySource {
+    async fn policy(&self, tenant: TenantId) -> Result<Arc<Policy>, String> {
+        if let Some(p) = cached(&self.policies, tenant) {
+            return Ok(p);
+        }
+        let policy = match self
+            .store
+            .current_policy(tenant)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(record) => {
+                let doc = PolicyDocument::parse(&record.document).map_err(|e| {
+                    format!("stored policy version {} is invalid: {e}", record.version)
+                })?;
+                Arc::new(Policy::new(doc, record.version))
+            }
+            None => self.default.clone(),
+        };
+        self.policies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(tenant, (Instant::now(), policy.clone()));
+        Ok(policy)
+    }
+
+    async fn internal_domains(&self, tenant: TenantId) -> Result<Arc<Vec<Domain>>, String> {
+        if let Some(d) = cached(&self.domains, tenant) {
+            return Ok(d);
+        }
+        let mut domains: Vec<Domain> = self
+            .store
+            .users(tenant)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|u| u.address.domain().clone())
+            .collect();
+        domains.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        domains.dedup();
+        let domains = Arc::new(domains);
+        self.domains
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(tenant, (Instant::now(), domains.clone()));
+        Ok(domains)
+    }
+}

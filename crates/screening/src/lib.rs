@@ -1,0 +1,383 @@
+//! Screening: what a message contains, in the terms the policy engine decides on.
+//!
+//! **What it does:** [`Screener::screen`] takes a whole message as received, extracts every
+//! readable piece of text (subject, bodies, HTML, attachments including PDF/DOCX/XLSX; see
+//! `message::extract`), runs the PHI detector over each, and sums the result up as a
+//! [`MessageVerdict`]: whether there is PHI, whether the subject has PHI, the categories with
+//! counts and best scores, what could not be read and why, the attachment types and the size.
+//! [`MessageVerdict::facts`] turns that into the [`policy::CopyFacts`] for one recipient, and
+//! [`MessageVerdict::scanned_event`] / [`decided_event`] into audit events.
+//!
+//! **What it does not do:** no I/O, no decision (that is `policy`), no storage. It is
+//! CPU-bound and synchronous: async callers run it on a blocking thread.
+//!
+//! **Security and PHI:** the message text exists only inside [`Screener::screen`]; what comes
+//! out holds labels, counts, scores, reason codes and file-type tokens, never a matched value
+//! or a file name (a file name can itself be PHI: only its extension is kept). The audit
+//! events it builds pass `audit::AuditEvent::validate`.
+
+use std::collections::BTreeSet;
+
+use audit::{AuditEvent, EventKind, Subject};
+use dlp::{Finding, Label, Scanner};
+use message::extract::{ExtractLimits, Extracted, Origin, extract_text, looks_like_message};
+use model::{Domain, EmailAddress, MessageId, RecipientId, TenantId, Timestamp};
+use policy::{Action, CategoryHit, CopyFacts, Decision, Fallback};
+
+/// The facts about one message, for every recipient alike.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MessageVerdict {
+    /// A patient identifier was found somewhere.
+    pub phi: bool,
+    /// The subject line holds PHI (it must never be shown in a notification).
+    pub phi_in_subject: bool,
+    /// One entry per category found, with count and best score.
+    pub categories: Vec<CategoryHit>,
+    /// Reason codes of parts that could not be read (`encrypted`, `too_large`, ...).
+    pub unscannable: Vec<String>,
+    /// Lower-case MIME types and extensions of the attachments.
+    pub attachment_types: Vec<String>,
+    /// Size of the message in bytes.
+    pub size_bytes: u64,
+}
+
+/// The detector and extraction limits, built once (the detector's tables are not free).
+pub struct Screener {
+    scanner: Scanner,
+    limits: ExtractLimits,
+}
+
+impl Default for Screener {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Screener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screener")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Screener {
+    /// A screener with the default extraction limits.
+    pub fn new() -> Self {
+        Self::with_limits(ExtractLimits::default())
+    }
+
+    /// A screener with these limits.
+    pub fn with_limits(limits: ExtractLimits) -> Self {
+        Self {
+            scanner: Scanner::new(),
+            limits,
+        }
+    }
+
+    /// Screen a whole message (header and body as received).
+    pub fn screen(&self, raw: &[u8]) -> MessageVerdict {
+        let extracted = if looks_like_message(raw) {
+            extract_text(raw, &self.limits)
+        } else {
+            // Not a message at all: read it as one plain text.
+            Extracted {
+                parts: vec![message::extract::TextPart {
+                    origin: Origin::BodyText,
+                    name: None,
+                    text: String::from_utf8_lossy(raw).into_owned(),
+                }],
+                unscannable: Vec::new(),
+            }
+        };
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut phi = false;
+        let mut phi_in_subject = false;
+        let mut types = BTreeSet::new();
+        for part in &extracted.parts {
+            let result = self.scanner.scan(&part.text);
+            if result.contains_phi {
+                phi = true;
+                if part.origin == Origin::Subject {
+                    phi_in_subject = true;
+                }
+            }
+            if let (Origin::Attachment { .. }, Some(name)) = (part.origin, &part.name)
+                && let Some(ext) = extension(name)
+            {
+                types.insert(ext);
+            }
+            findings.extend(result.findings);
+        }
+        let mut unscannable = BTreeSet::new();
+        for u in &extracted.unscannable {
+            unscannable.insert(u.reason.code().to_string());
+            let ct = u.content_type.to_ascii_lowercase();
+            if is_mime_type(&ct) {
+                types.insert(ct);
+            }
+            if let Some(ext) = u.name.as_deref().and_then(extension) {
+                types.insert(ext);
+            }
+        }
+        MessageVerdict {
+            phi,
+            phi_in_subject,
+            categories: CategoryHit::tally(findings.iter()),
+            unscannable: unscannable.into_iter().collect(),
+            attachment_types: types.into_iter().collect(),
+            size_bytes: raw.len() as u64,
+        }
+    }
+}
+
+/// `pdf` from `Lab Results.PDF`; `None` without a plausible extension.
+fn extension(name: &str) -> Option<String> {
+    let (_, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    (!ext.is_empty() && ext.len() <= 10 && ext.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some(ext)
+}
+
+fn is_mime_type(ct: &str) -> bool {
+    ct.len() <= 100
+        && ct.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && ct
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/.+-".contains(&c))
+        })
+}
+
+/// Whether `recipient` belongs to one of the organisation's own domains.
+pub fn is_internal(recipient: &EmailAddress, internal_domains: &[Domain]) -> bool {
+    internal_domains.iter().any(|d| d == recipient.domain())
+}
+
+impl MessageVerdict {
+    /// The policy facts for one recipient copy.
+    pub fn facts(
+        &self,
+        sender: &EmailAddress,
+        sender_groups: Vec<String>,
+        recipient: &EmailAddress,
+        recipient_internal: bool,
+    ) -> CopyFacts {
+        CopyFacts {
+            categories: self.categories.clone(),
+            phi: self.phi,
+            phi_in_subject: self.phi_in_subject,
+            unscannable: self.unscannable.clone(),
+            attachment_types: self.attachment_types.clone(),
+            size_bytes: self.size_bytes,
+            sender: sender.clone(),
+            sender_groups,
+            recipient: recipient.clone(),
+            recipient_internal,
+        }
+    }
+
+    /// `message.scanned`: the verdict as categories and counts only.
+    pub fn scanned_event(&self, at: Timestamp, tenant: TenantId, message: MessageId) -> AuditEvent {
+        let categories: Vec<String> = self
+            .categories
+            .iter()
+            .take(audit::MAX_DETAIL_ARRAY_LEN)
+            .map(|c| format!("{}:{}", c.label.as_str(), c.count))
+            .collect();
+        let unscannable: Vec<String> = self
+            .unscannable
+            .iter()
+            .take(audit::MAX_DETAIL_ARRAY_LEN)
+            .cloned()
+            .collect();
+        AuditEvent::new(
+            0,
+            at,
+            audit::record::system("dlp"),
+            EventKind::MessageScanned,
+        )
+        .with_tenant(tenant)
+        .with_subject(Subject {
+            message: Some(message),
+            ..Subject::default()
+        })
+        .with_detail("phi", self.phi)
+        .with_detail("phi_in_subject", self.phi_in_subject)
+        .with_detail("categories", categories)
+        .with_detail("unscannable", unscannable)
+        .with_detail("size", self.size_bytes)
+    }
+
+    /// Whether any category of `labels` was found.
+    pub fn has(&self, label: Label) -> bool {
+        self.categories.iter().any(|c| c.label == label)
+    }
+}
+
+/// `policy.decided`: what policy decided for one copy, the version it used, the rules that
+/// fired (names only).
+pub fn decided_event(
+    at: Timestamp,
+    tenant: TenantId,
+    message: MessageId,
+    recipient: RecipientId,
+    recipient_internal: bool,
+    decision: &Decision,
+) -> AuditEvent {
+    let rules: Vec<String> = decision
+        .fired
+        .iter()
+        .take(audit::MAX_DETAIL_ARRAY_LEN)
+        .map(|r| token(&r.name))
+        .collect();
+    let mut event = AuditEvent::new(
+        0,
+        at,
+        audit::record::system("policy"),
+        EventKind::PolicyDecided,
+    )
+    .with_tenant(tenant)
+    .with_subject(Subject {
+        message: Some(message),
+        recipient: Some(recipient),
+        ..Subject::default()
+    })
+    .with_detail("action", action_token(&decision.action))
+    .with_detail("policy_version", decision.version)
+    .with_detail("rules", rules)
+    .with_detail("notify_compliance", decision.notify_compliance)
+    .with_detail("hide_subject", decision.hide_subject)
+    .with_detail("recipient_internal", recipient_internal);
+    if let Action::DeliverVerifiedTls { otherwise } = &decision.action {
+        event = event.with_detail("otherwise", fallback_token(*otherwise));
+    }
+    event
+}
+
+/// The stable token of an action (`deliver_verified_tls`, `portal`, ...).
+pub fn action_token(action: &Action) -> &'static str {
+    match action {
+        Action::DeliverVerifiedTls { .. } => "deliver_verified_tls",
+        Action::DeliverAnyTls => "deliver_any_tls",
+        Action::Portal => "portal",
+        Action::Quarantine => "quarantine",
+        Action::Reject { .. } => "reject",
+    }
+}
+
+/// The stable token of a fallback.
+pub fn fallback_token(fallback: Fallback) -> &'static str {
+    match fallback {
+        Fallback::Portal => "portal",
+        Fallback::Hold => "hold",
+        Fallback::Bounce => "bounce",
+    }
+}
+
+fn token(text: &str) -> String {
+    if audit::is_token(text) {
+        text.to_string()
+    } else {
+        "unrepresentable".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policy::{Policy, PolicyDocument};
+
+    const SSN_MAIL: &[u8] = b"From: frontdesk@clinic.example\r\nTo: jdoe@mail.example\r\n\
+Subject: Intake for Maria Gonzalez\r\nContent-Type: text/plain\r\n\r\n\
+Patient: Maria Gonzalez\r\nDOB: 03/14/1962\r\nSSN: 219-09-9999\r\nMRN: 00456712\r\n";
+
+    const CLEAN_MAIL: &[u8] = b"From: frontdesk@clinic.example\r\nTo: vendor@supplies.example\r\n\
+Subject: Printer toner order\r\nContent-Type: text/plain\r\n\r\n\
+Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
+
+    fn addr(s: &str) -> EmailAddress {
+        EmailAddress::parse(s).expect("address")
+    }
+
+    #[test]
+    fn a_message_with_an_ssn_goes_to_the_portal_for_an_outside_recipient() {
+        let screener = Screener::new();
+        let v = screener.screen(SSN_MAIL);
+        assert!(v.phi, "{v:?}");
+        assert!(v.phi_in_subject, "a patient name in the subject");
+        assert!(v.has(Label::Ssn), "{v:?}");
+        let policy = Policy::new(
+            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
+            1,
+        );
+        let outside = v.facts(
+            &addr("frontdesk@clinic.example"),
+            vec![],
+            &addr("jdoe@mail.example"),
+            false,
+        );
+        let d = policy.evaluate(&outside);
+        assert_eq!(d.action, Action::Portal);
+        assert!(d.hide_subject);
+        let e = decided_event(
+            Timestamp::from_millis(1),
+            TenantId::new(),
+            MessageId::new(),
+            RecipientId::new(),
+            false,
+            &d,
+        );
+        e.validate().expect("valid event");
+        let line = String::from_utf8(e.canonical_bytes().expect("bytes")).expect("utf8");
+        assert!(line.contains("\"action\":\"portal\""), "{line}");
+        let scanned = v.scanned_event(Timestamp::from_millis(1), TenantId::new(), MessageId::new());
+        let line = String::from_utf8(scanned.canonical_bytes().expect("bytes")).expect("utf8");
+        assert!(line.contains("SSN:1"), "{line}");
+        for value in ["219-09-9999", "Gonzalez", "00456712", "jdoe"] {
+            assert!(!line.contains(value), "{value} in {line}");
+        }
+    }
+
+    #[test]
+    fn a_clean_message_has_no_phi_and_may_use_any_tls() {
+        let v = Screener::new().screen(CLEAN_MAIL);
+        assert!(!v.phi && !v.phi_in_subject, "{v:?}");
+        let policy = Policy::new(
+            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
+            1,
+        );
+        let d = policy.evaluate(&v.facts(
+            &addr("frontdesk@clinic.example"),
+            vec![],
+            &addr("vendor@supplies.example"),
+            false,
+        ));
+        assert_eq!(d.action, Action::DeliverAnyTls);
+    }
+
+    #[test]
+    fn attachment_types_keep_extensions_not_names() {
+        let raw = b"From: a@clinic.example\r\nTo: b@x.example\r\nSubject: files\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--BB\r\nContent-Type: text/csv; name=\"Maria Gonzalez labs.CSV\"\r\nContent-Disposition: attachment; filename=\"Maria Gonzalez labs.CSV\"\r\n\r\na,b\r\n1,2\r\n\
+--BB\r\nContent-Type: image/png; name=\"scan.png\"\r\nContent-Disposition: attachment; filename=\"scan.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--BB--\r\n";
+        let v = Screener::new().screen(raw);
+        assert!(v.attachment_types.contains(&"csv".to_string()), "{v:?}");
+        assert!(v.attachment_types.contains(&"png".to_string()), "{v:?}");
+        assert!(
+            v.attachment_types.contains(&"image/png".to_string()),
+            "{v:?}"
+        );
+        assert!(!v.unscannable.is_empty(), "an image cannot be read: {v:?}");
+        assert!(v.attachment_types.iter().all(|t| !t.contains("gonzalez")));
+    }
+
+    #[test]
+    fn internal_means_one_of_our_domains() {
+        let ours = vec![Domain::parse("clinic.example").expect("domain")];
+        assert!(is_internal(&addr("dr@clinic.example"), &ours));
+        assert!(!is_internal(&addr("dr@clinic.example.net"), &ours));
+    }
+}
