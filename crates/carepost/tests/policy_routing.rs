@@ -241,6 +241,19 @@ fn clean_mail_may_use_any_tls_but_phi_needs_a_verified_certificate() {
     let mut cp = Carepost::new(&cfg);
     cp.start();
     let password = cp.user_with_app_password(SENDER);
+    // The organisation opts in to any TLS for clean mail (the default policy does not).
+    let policy = cp.dir().join("policy.toml");
+    let default = cp.cli_ok(&["policy", "show"]).stdout_text();
+    let relaxed = default.replace(
+        "# [[rule]]\n# name = \"clean-any-tls\"\n# description = \"No PHI and nothing unscanned: TLS with any certificate\"\n# when = { phi = false, unscannable = false }\n# action = \"deliver_any_tls\"",
+        "[[rule]]\nname = \"clean-any-tls\"\nwhen = { phi = false, unscannable = false }\naction = \"deliver_any_tls\"",
+    );
+    assert_ne!(
+        relaxed, default,
+        "the shipped example is where the test expects it"
+    );
+    fs::write(&policy, relaxed).expect("write policy");
+    cp.cli_ok(&["policy", "set", policy.to_str().expect("utf8")]);
 
     let clean = unique_token("CLEAN-ANY-TLS");
     assert!(

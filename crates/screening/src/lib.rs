@@ -287,7 +287,7 @@ fn token(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use policy::{Policy, PolicyDocument};
+    use policy::{Fallback, Policy, PolicyDocument};
 
     const SSN_MAIL: &[u8] = b"From: frontdesk@clinic.example\r\nTo: jdoe@mail.example\r\n\
 Subject: Intake for Maria Gonzalez\r\nContent-Type: text/plain\r\n\r\n\
@@ -341,7 +341,7 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
     }
 
     #[test]
-    fn a_clean_message_has_no_phi_and_may_use_any_tls() {
+    fn a_clean_message_has_no_phi_and_takes_the_default_route() {
         let v = Screener::new().screen(CLEAN_MAIL);
         assert!(!v.phi && !v.phi_in_subject, "{v:?}");
         let policy = Policy::new(
@@ -354,7 +354,13 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
             &addr("vendor@supplies.example"),
             false,
         ));
-        assert_eq!(d.action, Action::DeliverAnyTls);
+        assert_eq!(
+            d.action,
+            Action::DeliverVerifiedTls {
+                otherwise: Fallback::Portal
+            }
+        );
+        assert!(d.fired.is_empty());
     }
 
     #[test]
