@@ -110,6 +110,8 @@ pub fn router(store: SharedStore, trail: Arc<AuditTrail>) -> Router {
         .route("/audit/v1/consistency", get(consistency))
         .route("/audit/v1/proof/{message}", get(proof))
         .route("/audit/v1/events", get(events))
+        .route("/api/v1/policy", get(policy_current).put(policy_put))
+        .route("/api/v1/policy/history", get(policy_history))
         .with_state(Arc::new(AppState { store, trail }))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -294,9 +296,118 @@ fn unavailable() -> Response {
         .into_response()
 }
 
-/// HTTP Basic with a user's address and one of their app passwords; the user must be an
-/// owner, admin, compliance officer or auditor. Failures say only "unauthorised".
+/// Who may read the audit trail and the policy.
+const READERS: &[Role] = &[Role::Owner, Role::Admin, Role::Compliance, Role::Auditor];
+/// Who may change the policy.
+const POLICY_EDITORS: &[Role] = &[Role::Owner, Role::Admin, Role::Compliance];
+
+/// HTTP Basic for one of `READERS`.
 async fn auditor(store: &SharedStore, headers: &HeaderMap) -> Result<User, Response> {
+    authorised(store, headers, READERS).await
+}
+
+/// The organisation's policy in force (version 0 = the built-in default).
+async fn policy_current(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let user = match authorised(&app.store, &headers, READERS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match app.store.current_policy(user.tenant).await {
+        Ok(Some(p)) => Json(json!({
+            "version": p.version, "author": p.author, "created": p.created.to_rfc3339(),
+            "document": p.document,
+        }))
+        .into_response(),
+        Ok(None) => Json(json!({
+            "version": 0, "author": "built-in", "created": null,
+            "document": policy::PolicyDocument::default_document(),
+        }))
+        .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// Every stored version, oldest first (documents included).
+async fn policy_history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let user = match authorised(&app.store, &headers, READERS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match app.store.policy_history(user.tenant).await {
+        Ok(all) => Json(
+            all.iter()
+                .map(|p| json!({"version": p.version, "author": p.author, "created": p.created.to_rfc3339(), "document": p.document}))
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// Most bytes of a policy document accepted over the API (the engine's own limit).
+const MAX_POLICY_BODY: usize = policy::MAX_DOCUMENT_BYTES;
+
+/// Store a new policy version: the body is the TOML document. An invalid document is
+/// refused with 422 and the line, column and reason; the version in force stays.
+async fn policy_put(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
+    body: axum::body::Bytes,
+) -> Response {
+    let user = match authorised(&app.store, &headers, POLICY_EDITORS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if body.len() > MAX_POLICY_BODY {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({"error": format!("a policy document is at most {MAX_POLICY_BODY} bytes")})),
+        )
+            .into_response();
+    }
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"error": "the document is not UTF-8"})),
+        )
+            .into_response();
+    };
+    match crate::policy_cmd::store_document(
+        &app.store,
+        user.tenant,
+        text,
+        Actor::User { id: user.id },
+        Some(peer.ip()),
+        SystemClock.now(),
+    )
+    .await
+    {
+        Ok(Ok(crate::policy_cmd::Stored::Version { version, previous })) => {
+            Json(json!({"version": version, "previous_version": previous})).into_response()
+        }
+        Ok(Ok(crate::policy_cmd::Stored::Unchanged(version))) => {
+            Json(json!({"version": version, "unchanged": true})).into_response()
+        }
+        Ok(Err(e)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({
+                "error": format!("line {}, column {}: {}", e.line, e.column, e.kind),
+                "line": e.line, "column": e.column,
+            })),
+        )
+            .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// HTTP Basic with a user's address and one of their app passwords; the user must hold one
+/// of `roles`. Failures say only "unauthorised".
+async fn authorised(
+    store: &SharedStore,
+    headers: &HeaderMap,
+    roles: &[Role],
+) -> Result<User, Response> {
     let deny = |status| {
         let mut r = (status, Json(json!({"error": "unauthorised"}))).into_response();
         if status == StatusCode::UNAUTHORIZED {
@@ -337,10 +448,7 @@ async fn auditor(store: &SharedStore, headers: &HeaderMap) -> Result<User, Respo
     if !ok {
         return Err(deny(StatusCode::UNAUTHORIZED));
     }
-    if !matches!(
-        user.role,
-        Role::Owner | Role::Admin | Role::Compliance | Role::Auditor
-    ) {
+    if !roles.contains(&user.role) {
         return Err(deny(StatusCode::FORBIDDEN));
     }
     Ok(user)

@@ -192,35 +192,76 @@ async fn show(rt: &setup::Runtime, tenant: &Tenant, version: Option<u64>) -> any
     Ok(())
 }
 
-async fn set(rt: &setup::Runtime, tenant: &Tenant, file: &Path) -> anyhow::Result<()> {
-    let (name, text) = read_document(file)?;
-    let doc = parse_document(&name, &text)?;
-    let current = rt.store.current_policy(tenant.id).await?;
+/// What storing a document did.
+pub enum Stored {
+    /// Identical to the version in force (given); nothing stored.
+    Unchanged(u64),
+    /// Stored as `version`, replacing `previous` (0 = the built-in default).
+    Version { version: u64, previous: u64 },
+}
+
+/// Validate `text` and store it as the tenant's next policy version, with its audit event
+/// in the same transaction. The CLI (`policy set`) and the API (`PUT /api/v1/policy`) both
+/// come here. An invalid document is returned as `Err(PolicyError)` inside `Ok`, and
+/// nothing is stored.
+pub async fn store_document(
+    store: &SharedStore,
+    tenant: TenantId,
+    text: &str,
+    actor: audit::Actor,
+    source_ip: Option<std::net::IpAddr>,
+    now: model::Timestamp,
+) -> anyhow::Result<Result<Stored, policy::PolicyError>> {
+    let doc = match PolicyDocument::parse(text) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let current = store.current_policy(tenant).await?;
     if let Some(c) = &current
         && c.document == text
     {
-        println!(
-            "policy unchanged: identical to version {}; nothing stored",
-            c.version
-        );
-        return Ok(());
+        return Ok(Ok(Stored::Unchanged(c.version)));
     }
     let previous = current.as_ref().map_or(0, |c| c.version);
-    let now = rt.clock.now();
     // The store numbers the version inside its transaction, after this event is built, so
     // the event names the version the change replaced (as read just now) and the document's
     // hash; `policy history` ties the hash to the number. Recording a precomputed "new
     // version" instead could be wrong if two administrators store at the same moment.
-    let event = AuditEvent::new(0, now, setup::audit_actor(), EventKind::AdminPolicyChanged)
-        .with_tenant(tenant.id)
+    let mut event = AuditEvent::new(0, now, actor.clone(), EventKind::AdminPolicyChanged)
+        .with_tenant(tenant)
         .with_detail("previous_version", previous)
         .with_detail("rules", doc.rules().len() as u64)
-        .with_detail("sha256", sha256_prefix(&text));
-    let author = storage::actor_key(&setup::audit_actor());
-    let version = rt
-        .store
-        .put_policy(tenant.id, &text, &author, now, &[event])
+        .with_detail("sha256", sha256_prefix(text));
+    if let Some(ip) = source_ip {
+        event = event.with_source_ip(ip);
+    }
+    let author = storage::actor_key(&actor);
+    let version = store
+        .put_policy(tenant, text, &author, now, &[event])
         .await?;
+    Ok(Ok(Stored::Version { version, previous }))
+}
+
+async fn set(rt: &setup::Runtime, tenant: &Tenant, file: &Path) -> anyhow::Result<()> {
+    let (name, text) = read_document(file)?;
+    parse_document(&name, &text)?;
+    let stored = store_document(
+        &rt.store,
+        tenant.id,
+        &text,
+        setup::audit_actor(),
+        None,
+        rt.clock.now(),
+    )
+    .await?
+    .map_err(|e| anyhow!("{name}:{}:{}: {}", e.line, e.column, e.kind))?;
+    let (version, previous) = match stored {
+        Stored::Unchanged(v) => {
+            println!("policy unchanged: identical to version {v}; nothing stored");
+            return Ok(());
+        }
+        Stored::Version { version, previous } => (version, previous),
+    };
     if version != previous + 1 {
         eprintln!(
             "note: another policy change was stored at the same time; this document is version \
