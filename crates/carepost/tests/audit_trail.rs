@@ -345,6 +345,34 @@ fn delivery_is_proven_exported_verified_and_disclosed() {
     ]);
     assert_eq!(code, 200, "{api_receipt}");
     assert!(api_receipt.contains("delivery.delivered"), "{api_receipt}");
+    // Search over the API: by message and kind, and by a time window that excludes it.
+    let (code, found) = curl(&[
+        "--cacert",
+        &cacert_arg,
+        "-u",
+        &auditor_auth,
+        &format!("{base}/audit/v1/events?message={id}&kind=delivery.delivered"),
+    ]);
+    assert_eq!(code, 200, "{found}");
+    assert_eq!(found.lines().count(), 1, "{found}");
+    assert!(found.contains("\"kind\":\"delivery.delivered\""), "{found}");
+    let (code, none) = curl(&[
+        "--cacert",
+        &cacert_arg,
+        "-u",
+        &auditor_auth,
+        &format!("{base}/audit/v1/events?message={id}&until=2001-01-01"),
+    ]);
+    assert_eq!(code, 200, "{none}");
+    assert!(none.trim().is_empty(), "{none}");
+    let (code, _) = curl(&[
+        "--cacert",
+        &cacert_arg,
+        "-u",
+        &auditor_auth,
+        &format!("{base}/audit/v1/events?kind=nonsense"),
+    ]);
+    assert_eq!(code, 400);
 
     // No canary anywhere in the audit store, the export, the head file or the logs.
     let found = cp
