@@ -1,6 +1,8 @@
 //! Candidate generation and context rules. Everything here works on byte offsets into the text;
 //! `lib.rs` resolves overlaps and converts to code points.
 
+use std::borrow::Cow;
+
 use crate::{Cand, FastSet, Label, Scanner, anchored};
 
 /// Kinds of unlabelled pattern, in priority order (leftmost-first picks the earlier one at a tie).
@@ -83,6 +85,39 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
 /// A labelled identifier value: groups of letters/digits joined by `-`, `.` or `/`, optionally
 /// followed by space-separated digit groups ("H11440913 04", "580 245 557", "HPM 9951").
 pub(crate) const VALUE: &str = r"[A-Za-z0-9]+(?:[\-./][A-Za-z0-9]+)*(?: [0-9]{2,}(?:-[0-9]+)*)*";
+
+/// Where [`VALUE`] run anchored at `at` (within 64 bytes, as [`anchored`] bounds it) ends, by
+/// hand: every part after the first letter/digit run is optional and starts with a byte the part
+/// before cannot take, so taking each part greedily, and only when it is complete, is exactly
+/// the regex's leftmost-first match. (Debug builds check it against the regex.)
+fn value_end(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let end = (at + 64).min(b.len());
+    let b = b.get(..end)?;
+    let run = |p: usize, f: fn(&u8) -> bool| {
+        b.get(p..)
+            .map_or(0, |r| r.iter().take_while(|c| f(c)).count())
+    };
+    let alnum: fn(&u8) -> bool = u8::is_ascii_alphanumeric;
+    let digit: fn(&u8) -> bool = u8::is_ascii_digit;
+    // [A-Za-z0-9]+
+    let mut p = at + run(at, alnum);
+    if p == at {
+        return None;
+    }
+    // (?:[\-./][A-Za-z0-9]+)*
+    while matches!(b.get(p), Some(b'-' | b'.' | b'/')) && run(p + 1, alnum) > 0 {
+        p += 1 + run(p + 1, alnum);
+    }
+    // (?: [0-9]{2,}(?:-[0-9]+)*)*
+    while b.get(p) == Some(&b' ') && run(p + 1, digit) >= 2 {
+        p += 1 + run(p + 1, digit);
+        while b.get(p) == Some(&b'-') && run(p + 1, digit) > 0 {
+            p += 1 + run(p + 1, digit);
+        }
+    }
+    Some(p)
+}
 
 /// What a keyword says about the value that follows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,7 +282,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
 ];
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
-const FILLER: &[&str] = &[
+const FILLER_LIST: &[&str] = &[
     "no",
     "num",
     "nbr",
@@ -277,16 +312,19 @@ const FILLER: &[&str] = &[
     "her",
     "reads",
 ];
+const FILLER: &Words = &Words::new(FILLER_LIST);
 
-const CREDENTIALS: &[&str] = &[
+const CREDENTIALS_LIST: &[&str] = &[
     "md", "do", "rn", "np", "pa", "pa-c", "pharmd", "bsn", "msn", "ccm", "lcsw", "otr", "otr/l",
     "pt", "dpt", "phd", "facc", "aprn", "cna", "lpn", "fnp", "fnp-c", "ma", "cma", "mph", "dds",
     "od", "dc", "crna", "cnm", "rd", "rph", "lpc", "lmft", "psyd", "mba", "mha", "facs", "facp",
     "ccc-slp", "slp", "ot", "mt", "mls", "rrt", "ches", "cpc", "dnp", "ms", "mpt",
 ];
+const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx"];
-const STAFF_TITLES: &[&str] = &[
+const TITLES_LIST: &[&str] = &["mr", "mrs", "ms", "miss", "mx"];
+const TITLES: &Words = &Words::new(TITLES_LIST);
+const STAFF_TITLES_LIST: &[&str] = &[
     "dr",
     "doctor",
     "prof",
@@ -296,9 +334,10 @@ const STAFF_TITLES: &[&str] = &[
     "physician",
     "pharmacist",
 ];
+const STAFF_TITLES: &Words = &Words::new(STAFF_TITLES_LIST);
 
 /// Context words that say the name after them belongs to a patient or their family.
-const PERSON_CUES: &[&str] = &[
+const PERSON_CUES_LIST: &[&str] = &[
     "patient",
     "pt",
     "name",
@@ -349,8 +388,8 @@ const PERSON_CUES: &[&str] = &[
     "policyholder",
     "dependent",
 ];
-const GREETINGS: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
-const CLOSINGS: &[&str] = &[
+const GREETINGS_LIST: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
+const CLOSINGS_LIST: &[&str] = &[
     "thanks",
     "thank you",
     "regards",
@@ -368,14 +407,134 @@ const CLOSINGS: &[&str] = &[
     "yours truly",
     "many thanks",
 ];
+const CLOSINGS: &Words = &Words::new(CLOSINGS_LIST);
 
-/// Capitalised words that are not names (or that start an organisation or a place).
-static NOT_NAMES_SET: std::sync::LazyLock<FastSet<&'static str>> =
-    std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+/// Capitalised words that are not names (or that start an organisation or a place), indexed by
+/// [`word_key`]: a bit filter, then a small open-addressing table of indices into [`NOT_NAMES`]
+/// probed from the key, so a look-up is a few byte compares instead of hashing the word.
+struct NotNames {
+    filter: Box<[u64]>,
+    /// `slots[i]` is an index into [`NOT_NAMES`] plus one, or 0 for an empty slot.
+    slots: Box<[u16]>,
+}
 
-/// [`word_key`] bit filter over [`NOT_NAMES`]: a clear bit means an ASCII word is not in it.
-static NOT_NAMES_FILTER: std::sync::LazyLock<Box<[u64]>> =
-    std::sync::LazyLock::new(|| key_filter(NOT_NAMES.iter().copied()));
+/// Slots in [`NotNames::slots`] (a power of two, several times the word count).
+const NOT_NAMES_SLOTS: usize = 2048;
+
+impl NotNames {
+    fn new() -> NotNames {
+        let mut slots = vec![0u16; NOT_NAMES_SLOTS].into_boxed_slice();
+        for (i, w) in NOT_NAMES.iter().enumerate() {
+            let mut k = word_key(w.as_bytes()) % NOT_NAMES_SLOTS;
+            while slots[k] != 0 {
+                k = (k + 1) % NOT_NAMES_SLOTS;
+            }
+            slots[k] = u16::try_from(i + 1).unwrap_or(u16::MAX);
+        }
+        NotNames {
+            filter: key_filter(NOT_NAMES.iter().copied()),
+            slots,
+        }
+    }
+
+    /// Is `w` (lower case) in [`NOT_NAMES`]? `key` is `word_key(w)`.
+    #[inline]
+    fn contains(&self, w: &[u8], key: usize) -> bool {
+        if !bit(&self.filter, key) {
+            return false;
+        }
+        let mut k = key % NOT_NAMES_SLOTS;
+        loop {
+            match self.slots[k] {
+                0 => return false,
+                i => {
+                    if NOT_NAMES
+                        .get(usize::from(i) - 1)
+                        .is_some_and(|n| n.as_bytes() == w)
+                    {
+                        return true;
+                    }
+                }
+            }
+            k = (k + 1) % NOT_NAMES_SLOTS;
+        }
+    }
+}
+
+static NOT_NAMES_INDEX: std::sync::LazyLock<NotNames> = std::sync::LazyLock::new(NotNames::new);
+
+/// [`PREV_WORDS`] flag: the word is in [`STAFF_TITLES`].
+const PW_STAFF: u8 = 1;
+/// [`PREV_WORDS`] flag: the word is in [`TITLES`].
+const PW_TITLE: u8 = 2;
+/// [`PREV_WORDS`] flag: the word is in [`GREETINGS_LIST`].
+const PW_GREET: u8 = 4;
+/// [`PREV_WORDS`] flag: the word is in [`PERSON_CUES_LIST`].
+const PW_CUE: u8 = 8;
+
+/// Several small word lists in one look-up: their union in an open-addressing table probed
+/// from [`word_key`], each word with a bit per list it is in. Same answers as the lists'
+/// [`Words::eq_any`] (ASCII case-insensitive), one probe instead of one search per list.
+pub(crate) struct WordTable {
+    /// `slots[i]` is an index into `words` plus one, or 0 for an empty slot.
+    slots: Box<[u16]>,
+    words: Vec<(&'static str, u8)>,
+}
+
+impl WordTable {
+    /// `lists`: each list with its flag bit.
+    fn new(lists: &[(&[&'static str], u8)]) -> WordTable {
+        let mut words: Vec<(&'static str, u8)> = Vec::new();
+        for &(list, flag) in lists {
+            for &w in list {
+                match words.iter_mut().find(|(x, _)| x.eq_ignore_ascii_case(w)) {
+                    Some((_, f)) => *f |= flag,
+                    None => words.push((w, flag)),
+                }
+            }
+        }
+        // A power of two, at least four times the word count: probes stay short and a free
+        // slot always ends them.
+        let n = (words.len() * 4).next_power_of_two().max(16);
+        let mut slots = vec![0u16; n].into_boxed_slice();
+        for (i, (w, _)) in words.iter().enumerate() {
+            let mut k = word_key(w.as_bytes()) % n;
+            while slots[k] != 0 {
+                k = (k + 1) % n;
+            }
+            slots[k] = u16::try_from(i + 1).unwrap_or(u16::MAX);
+        }
+        WordTable { slots, words }
+    }
+
+    /// The flags of the lists holding `w` (0 when none does).
+    #[inline]
+    fn flags(&self, w: &str) -> u8 {
+        let wb = w.as_bytes();
+        let n = self.slots.len();
+        let mut k = word_key(wb) % n;
+        loop {
+            let i = usize::from(self.slots[k]);
+            let Some(&(x, f)) = i.checked_sub(1).and_then(|i| self.words.get(i)) else {
+                return 0;
+            };
+            if x.len() == wb.len() && x.as_bytes().eq_ignore_ascii_case(wb) {
+                return f;
+            }
+            k = (k + 1) % n;
+        }
+    }
+}
+
+/// The word before a candidate name against the four name-context lists (`PW_*` flags).
+static PREV_WORDS: std::sync::LazyLock<WordTable> = std::sync::LazyLock::new(|| {
+    WordTable::new(&[
+        (STAFF_TITLES_LIST, PW_STAFF),
+        (TITLES_LIST, PW_TITLE),
+        (GREETINGS_LIST, PW_GREET),
+        (PERSON_CUES_LIST, PW_CUE),
+    ])
+});
 
 /// Builds a [`word_key`] bit filter (no false negatives for ASCII words of the set).
 pub(crate) fn key_filter<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]> {
@@ -387,13 +546,10 @@ pub(crate) fn key_filter<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]>
     f
 }
 
-/// May the ASCII word `w` be in the set the filter was built from? (Always true for non-ASCII.)
-fn key_maybe(filter: &[u64], w: &[u8]) -> bool {
-    if !w.is_ascii() {
-        return true;
-    }
-    let k = word_key(w);
-    filter[k / 64] & (1 << (k % 64)) != 0
+/// May the token be in the set the filter was built from? (Always true for non-ASCII.)
+#[inline]
+fn key_maybe(filter: &[u64], t: Tok) -> bool {
+    !t.ascii || bit(filter, t.key as usize)
 }
 
 /// Words whose presence makes the mail vendor business mail (see [`Doc::business`]).
@@ -743,7 +899,7 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Words right after a name that make it an organisation or a place.
-const ORG_AFTER: &[&str] = &[
+const ORG_AFTER_LIST: &[&str] = &[
     "county",
     "hospital",
     "clinic",
@@ -786,8 +942,9 @@ const ORG_AFTER: &[&str] = &[
     "phenomenon",
     "and",
 ];
+const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
-const CONSUMER_MAIL: &[&str] = &[
+const CONSUMER_MAIL_LIST: &[&str] = &[
     "gmail.com",
     "yahoo.com",
     "hotmail.com",
@@ -824,42 +981,117 @@ const CONSUMER_MAIL: &[&str] = &[
     "qq.com",
     "163.com",
 ];
+const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 
-/// Bit `n` set when some word of `set` is `n` bytes long (`63` stands for 63 or more).
-const fn len_mask(set: &[&str]) -> u64 {
-    let mut m = 0u64;
-    let mut i = 0;
-    while i < set.len() {
-        let l = set[i].len();
-        m |= 1u64 << if l < 63 { l } else { 63 };
-        i += 1;
+/// Most words a [`Words`] list may hold.
+const MAX_WORDS: usize = 64;
+
+/// Which first-letter bucket a byte falls in: `a`-`z` (either case) are 0-25, the rest 26.
+const fn bucket(b: u8) -> usize {
+    let l = b.to_ascii_lowercase();
+    if l.is_ascii_lowercase() {
+        (l - b'a') as usize
+    } else {
+        26
     }
-    m
 }
 
-/// [`lower_eq_any`] behind a length check: `mask` is [`len_mask`] of `set`.
-fn lower_eq_any_m(word: &str, set: &[&str], mask: u64) -> bool {
-    mask & (1u64 << word.len().min(63)) != 0 && lower_eq_any(word, set)
+/// A fixed list of lower-case words, indexed at compile time: a length mask and a first-byte
+/// table end most look-ups at once, and the words are grouped by first letter so a look-up
+/// compares only the few that could match.
+pub(crate) struct Words {
+    list: &'static [&'static str],
+    /// Bit `n` set when some word is `n` bytes long (`63` stands for 63 or more).
+    lens: u64,
+    /// `first[b]`: some word starts with byte `b` in either case.
+    first: [bool; 256],
+    /// Indices into `list`, grouped by [`bucket`] of the first byte.
+    order: [u8; MAX_WORDS],
+    /// `order[starts[k]..starts[k + 1]]` are the words of bucket `k`.
+    starts: [u8; 28],
 }
 
-const CLOSINGS_M: u64 = len_mask(CLOSINGS);
-const FILLER_M: u64 = len_mask(FILLER);
-const CREDENTIALS_M: u64 = len_mask(CREDENTIALS);
-const ORG_AFTER_M: u64 = len_mask(ORG_AFTER);
-const PERSON_CUES_M: u64 = len_mask(PERSON_CUES);
-const CONSUMER_MAIL_M: u64 = len_mask(CONSUMER_MAIL);
+impl Words {
+    pub(crate) const fn new(list: &'static [&'static str]) -> Words {
+        assert!(list.len() <= MAX_WORDS, "word list too long for Words");
+        let mut lens = 0u64;
+        let mut first = [false; 256];
+        let mut count = [0u8; 27];
+        let mut i = 0;
+        while i < list.len() {
+            let w = list[i].as_bytes();
+            lens |= 1u64 << if w.len() < 63 { w.len() } else { 63 };
+            if !w.is_empty() {
+                first[w[0].to_ascii_lowercase() as usize] = true;
+                first[w[0].to_ascii_uppercase() as usize] = true;
+                count[bucket(w[0])] += 1;
+            }
+            i += 1;
+        }
+        let mut starts = [0u8; 28];
+        let mut k = 0;
+        while k < 27 {
+            starts[k + 1] = starts[k] + count[k];
+            k += 1;
+        }
+        let mut next = [0u8; 27];
+        let mut order = [0u8; MAX_WORDS];
+        i = 0;
+        while i < list.len() {
+            let w = list[i].as_bytes();
+            if !w.is_empty() {
+                let k = bucket(w[0]);
+                order[(starts[k] + next[k]) as usize] = i as u8;
+                next[k] += 1;
+            }
+            i += 1;
+        }
+        Words {
+            list,
+            lens,
+            first,
+            order,
+            starts,
+        }
+    }
 
-fn lower_eq_any(word: &str, set: &[&str]) -> bool {
-    // Length and first byte reject almost every entry before the full comparison.
-    let w = word.as_bytes();
-    let Some(&f) = w.first() else {
-        return set.iter().any(|s| s.is_empty());
+    /// May a word starting with byte `b` (either case) be in the list?
+    #[inline]
+    fn first_may(&self, b: u8) -> bool {
+        self.first[usize::from(b)]
+    }
+
+    /// The words whose first byte falls in the same [`bucket`] as `b`.
+    #[inline]
+    fn starting_like(&self, b: u8) -> impl Iterator<Item = &'static [u8]> + '_ {
+        let k = bucket(b);
+        let range = usize::from(self.starts[k])..usize::from(self.starts[k + 1]);
+        self.order[range]
+            .iter()
+            .map(|&i| self.list[usize::from(i)].as_bytes())
+    }
+
+    /// Case-insensitive (ASCII): is `word` in the list?
+    #[inline]
+    fn eq_any(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        let Some(&f) = w.first() else {
+            return false;
+        };
+        if self.lens & (1u64 << w.len().min(63)) == 0 || !self.first_may(f) {
+            return false;
+        }
+        let f = f.to_ascii_lowercase();
+        self.starting_like(f)
+            .any(|b| b.len() == w.len() && b[0] == f && b.eq_ignore_ascii_case(w))
+    }
+}
+
+/// Builds a [`Words`] at compile time from a literal list.
+macro_rules! words {
+    ($($w:expr),* $(,)?) => {
+        const { &Words::new(&[$($w),*]) }
     };
-    let f = f.to_ascii_lowercase();
-    set.iter().any(|s| {
-        let b = s.as_bytes();
-        b.len() == w.len() && b[0].to_ascii_lowercase() == f && b.eq_ignore_ascii_case(w)
-    })
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -867,28 +1099,19 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// Whole-word, case-insensitive: does any of `words` occur in `hay`?
-fn has_word(hay: &str, words: &[&str]) -> bool {
+fn has_word(hay: &str, words: &Words) -> bool {
     // Word lists are lowercase; only word starts are tried, and only words whose first byte
     // matches, so this is close to one pass over `hay`.
     let h = hay.as_bytes();
-    // First bytes of the words, either case: a table lookup rejects most positions at once.
-    let mut first = [false; 256];
-    for w in words {
-        if let Some(&b) = w.as_bytes().first() {
-            first[usize::from(b.to_ascii_lowercase())] = true;
-            first[usize::from(b.to_ascii_uppercase())] = true;
-        }
-    }
     for i in 0..h.len() {
-        if !first[usize::from(h[i])] {
+        if !words.first_may(h[i]) {
             continue;
         }
         if i > 0 && is_word_byte(h[i - 1]) && is_word_byte(h[i]) {
             continue;
         }
         let c = h[i].to_ascii_lowercase();
-        for w in words {
-            let wb = w.as_bytes();
+        for wb in words.starting_like(c) {
             if wb.first() != Some(&c) || i + wb.len() > h.len() {
                 continue;
             }
@@ -925,34 +1148,40 @@ fn ceil_cb(t: &str, mut i: usize) -> usize {
     i
 }
 
-/// Up to `n` bytes before `at`, not crossing a line break.
-fn before_line(t: &str, at: usize, n: usize) -> &str {
-    let from = floor_cb(t, at.saturating_sub(n));
-    let s = &t[from..at];
-    match s.rfind('\n') {
-        Some(i) => &s[i + 1..],
-        None => s,
-    }
-}
-
 /// Up to `n` bytes before `at`, across lines.
 fn before(t: &str, at: usize, n: usize) -> &str {
     let from = floor_cb(t, at.saturating_sub(n));
     &t[from..at]
 }
 
-/// Up to `n` bytes after `at`, not crossing a line break.
-fn after_line(t: &str, at: usize, n: usize) -> &str {
-    let to = ceil_cb(t, (at + n).min(t.len()));
-    let s = &t[at..to];
-    match s.find('\n') {
-        Some(i) => &s[..i],
-        None => s,
+/// The last alphanumeric word of `s` after trimming the ASCII bytes `trim` from its end, as
+/// `s.trim_end_matches(..).rsplit(|c| !c.is_alphanumeric()).next()` would give it; bytes only
+/// unless a non-ASCII char is in the way.
+fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
+    let b = s.as_bytes();
+    let mut p = b.len();
+    while p > 0 && trim.contains(&b[p - 1]) {
+        p -= 1;
     }
+    let mut q = p;
+    while q > 0 && b[q - 1].is_ascii_alphanumeric() {
+        q -= 1;
+    }
+    if q > 0 && !b[q - 1].is_ascii() {
+        return s[..p]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+    }
+    &s[q..p]
 }
 
 /// The document-wide facts rules need: signature blocks, whether this is staff-to-staff mail.
-struct Doc {
+struct Doc<'a> {
+    text: &'a str,
+    /// Byte offsets of every `\n`, ascending: finding the line around an offset is a binary
+    /// search instead of a scan back through the text for every candidate.
+    nl: Vec<usize>,
     /// Byte ranges of signature blocks (after a closing line).
     sigs: Vec<(usize, usize)>,
     /// Staff-to-staff mail: greetings name colleagues, not patients.
@@ -965,7 +1194,40 @@ struct Doc {
     from_consumer: bool,
 }
 
-impl Doc {
+impl<'a> Doc<'a> {
+    /// Offset just after the last line break before `at` (0 on the first line).
+    fn line_start(&self, at: usize) -> usize {
+        let i = self.nl.partition_point(|&p| p < at);
+        if i == 0 { 0 } else { self.nl[i - 1] + 1 }
+    }
+
+    /// Offset of the first line break at or after `at` (the text length on the last line).
+    fn line_end(&self, at: usize) -> usize {
+        let i = self.nl.partition_point(|&p| p < at);
+        self.nl.get(i).copied().unwrap_or(self.text.len())
+    }
+
+    /// Up to `n` bytes before `at`, not crossing a line break.
+    fn before_line(&self, at: usize, n: usize) -> &'a str {
+        let t = self.text;
+        let from = floor_cb(t, at.saturating_sub(n)).max(self.line_start(at));
+        &t[from..at]
+    }
+
+    /// Up to `n` bytes after `at`, not crossing a line break.
+    fn after_line(&self, at: usize, n: usize) -> &'a str {
+        let t = self.text;
+        let to = ceil_cb(t, (at + n).min(t.len())).min(self.line_end(at));
+        &t[at..to]
+    }
+
+    /// [`Self::line_start`] and [`Self::line_end`] of `at` with one search.
+    fn line_bounds(&self, at: usize) -> (usize, usize) {
+        let i = self.nl.partition_point(|&p| p < at);
+        let start = if i == 0 { 0 } else { self.nl[i - 1] + 1 };
+        (start, self.nl.get(i).copied().unwrap_or(self.text.len()))
+    }
+
     fn in_sig(&self, at: usize) -> bool {
         // `sigs` is sorted and merged: binary search.
         let i = self.sigs.partition_point(|&(a, _)| a <= at);
@@ -973,17 +1235,39 @@ impl Doc {
     }
 }
 
-fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn analyse<'a>(text: &'a str, business: bool, mut nl: Vec<usize>) -> Doc<'a> {
     let mut sigs = Vec::new();
-    let mut off = 0;
     let mut has_to_org = false;
     let mut has_consumer = false;
     let mut from_consumer = false;
-    for line in text.split('\n') {
-        let start = off;
-        off += line.len() + 1;
-        let t = line.trim().trim_end_matches([',', '!', '.', ':']).trim();
-        if t.len() <= 24 && (lower_eq_any_m(t, CLOSINGS, CLOSINGS_M) || t == "--" || t == "-- ") {
+    let bytes = text.as_bytes();
+    // Sized up front (a SIMD count is cheaper than growing the vector line by line).
+    nl.clear();
+    nl.extend(memchr::memchr_iter(b'\n', bytes));
+    let mut line_start = 0;
+    for li in 0..=nl.len() {
+        let line_end = nl.get(li).copied().unwrap_or(text.len());
+        let line = &text[line_start..line_end];
+        let off = line_end + 1;
+        line_start = off;
+        // The first byte that is not ASCII whitespace: when it is ASCII, it starts both the
+        // trimmed line and `line.trim_start()`, so most lines are settled by that one byte.
+        let lb = line.as_bytes();
+        let k = lb
+            .iter()
+            .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
+        let Some(k) = k else { continue };
+        let fb = lb[k];
+        let t = if fb.is_ascii() && !CLOSINGS.first_may(fb) && fb != b'-'
+            || trimmed_longer_than(line, 24)
+        {
+            ""
+        } else {
+            line.trim().trim_end_matches([',', '!', '.', ':']).trim()
+        };
+        if !t.is_empty() && t.len() <= 24 && (CLOSINGS.eq_any(t) || t == "--" || t == "-- ") {
             // The next few non-empty lines are a signature.
             let mut end = off;
             let mut n = 0;
@@ -997,32 +1281,33 @@ fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
             }
             sigs.push((off.min(text.len()), end.min(text.len())));
         }
+        if fb.is_ascii() && !matches!(fb, b'f' | b'F' | b't' | b'T') {
+            continue;
+        }
         let lt = line.trim_start();
+        if !matches!(lt.as_bytes().first(), Some(b'f' | b'F' | b't' | b'T')) {
+            continue;
+        }
         if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:"))
-            && lower_contains_any(lt, CONSUMER_MAIL)
+            && mentions_consumer_mail(lt)
         {
             from_consumer = true;
         }
         if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
-            if lower_contains_any(lt, CONSUMER_MAIL) {
+            if mentions_consumer_mail(lt) {
                 has_consumer = true;
             } else if lt.contains('@') {
                 has_to_org = true;
             }
         }
-        let _ = start;
     }
     // Personal mailbox anywhere: look at the domain after each '@'.
-    for (i, _) in text.match_indices('@') {
+    for i in memchr::memchr_iter(b'@', bytes) {
         let rest = &text[i + 1..];
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .unwrap_or(rest.len());
-        if lower_eq_any_m(
-            rest[..end].trim_end_matches('.'),
-            CONSUMER_MAIL,
-            CONSUMER_MAIL_M,
-        ) {
+        if CONSUMER_MAIL.eq_any(rest[..end].trim_end_matches('.')) {
             has_consumer = true;
             break;
         }
@@ -1036,15 +1321,9 @@ fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
         }
     }
     let sigs = merged;
-    // Same test as `has_word(text, BUSINESS_WORDS)`, from one automaton pass.
-    let h = text.as_bytes();
-    let business = business.find_overlapping_iter(text).any(|m| {
-        let (i, e) = (m.start(), m.end());
-        let last = BUSINESS_WORDS[m.pattern().as_usize()].as_bytes().last();
-        (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(h[i]))
-            && (e == h.len() || !is_word_byte(h[e]) || !last.is_some_and(|&b| is_word_byte(b)))
-    });
     Doc {
+        text,
+        nl,
         sigs,
         internal: has_to_org && !has_consumer,
         consumer: has_consumer,
@@ -1053,24 +1332,292 @@ fn analyse(text: &str, business: &aho_corasick::AhoCorasick) -> Doc {
     }
 }
 
-fn lower_contains_any(hay: &str, needles: &[&str]) -> bool {
-    let h = hay.as_bytes();
-    needles.iter().any(|n| {
-        let nb = n.as_bytes();
-        h.windows(nb.len()).any(|w| w.eq_ignore_ascii_case(nb))
-    })
+/// Is `line.trim().trim_end_matches([',', '!', '.', ':']).trim()` certainly longer than `max`
+/// bytes? Worked out on bytes; `false` (not certain) when a non-ASCII char sits where Unicode
+/// whitespace could be trimmed.
+fn trimmed_longer_than(line: &str, max: usize) -> bool {
+    let b = line.as_bytes();
+    if b.len() <= max {
+        return false;
+    }
+    // ASCII chars that `char::is_whitespace` accepts.
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let mut end = b.len();
+    while end > 0 && ws(b[end - 1]) {
+        end -= 1;
+    }
+    while end > 0 && matches!(b[end - 1], b',' | b'!' | b'.' | b':') {
+        end -= 1;
+    }
+    while end > 0 && ws(b[end - 1]) {
+        end -= 1;
+    }
+    let mut start = 0;
+    while start < end && ws(b[start]) {
+        start += 1;
+    }
+    let non_ascii_edge = |i: usize| b.get(i).is_some_and(|c| !c.is_ascii());
+    if end == 0 || non_ascii_edge(end - 1) || non_ascii_edge(start) {
+        return false;
+    }
+    end - start > max
 }
 
-/// Collects every candidate in `text`.
-pub(crate) fn collect(s: &Scanner, text: &str) -> Vec<Cand> {
-    let doc = analyse(text, &s.business);
-    let mut out = Vec::new();
-    keyword_values(s, text, &doc, &mut out);
-    patterns(s, text, &doc, &mut out);
-    let toks = tokens(text);
-    medications(s, text, &toks, &mut out);
-    persons(s, text, &toks, &doc, &mut out);
-    out
+/// Case-insensitive substring matcher for [`CONSUMER_MAIL`].
+static CONSUMER_MAIL_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(CONSUMER_MAIL_LIST)
+            .expect("built-in mail domains are valid")
+    });
+
+/// Does a personal-mailbox domain occur anywhere in `hay` (case-insensitive substring)?
+fn mentions_consumer_mail(hay: &str) -> bool {
+    CONSUMER_MAIL_AC.is_match(hay)
+}
+
+/// A keyword match: byte range and index into [`KEYWORDS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct KwMatch {
+    start: usize,
+    /// `usize::MAX - end`, so that sorting puts the longest match at a start first.
+    rev_end: usize,
+    pattern: usize,
+}
+
+/// The keyword automaton ([`KEYWORDS`] then [`BUSINESS_WORDS`], ASCII case-insensitive,
+/// reporting every overlapping match) as a compact table: the `aho-corasick` DFA's reachable
+/// states renumbered densely, match states first, over the DFA's own byte classes. The scan
+/// loop is then one class look-up, one table step and one compare per byte.
+pub(crate) struct KeywordDfa {
+    /// Byte to column.
+    classes: [u8; 256],
+    /// Columns per state.
+    stride: usize,
+    /// `trans[row + class]` is the next state's row (`state * stride`: premultiplied, so a
+    /// step is one add).
+    trans: Box<[u32]>,
+    start: u32,
+    /// Rows below this are match states; `matches[row / stride]` lists (pattern, length).
+    match_rows: u32,
+    matches: Box<[KwStateMatches]>,
+}
+
+/// The (pattern, length) pairs a keyword match state reports.
+type KwStateMatches = Box<[(u16, u16)]>;
+
+impl KeywordDfa {
+    /// Copies the reachable part of `dfa` (an unanchored, `MatchKind::Standard` DFA); `None`
+    /// if it does not fit 16-bit state numbers.
+    pub(crate) fn new(dfa: &aho_corasick::dfa::DFA) -> Option<KeywordDfa> {
+        use aho_corasick::{Anchored, automaton::Automaton};
+        // Byte classes: bytes with identical columns in every state share one.
+        let start = dfa.start_state(Anchored::No).ok()?;
+        let mut ids: Vec<aho_corasick::automaton::StateID> = vec![start];
+        let mut seen = std::collections::HashMap::new();
+        seen.insert(start, 0usize);
+        let mut k = 0;
+        while k < ids.len() {
+            let sid = ids[k];
+            k += 1;
+            if dfa.is_dead(sid) {
+                continue;
+            }
+            for b in 0..=255u8 {
+                let nx = dfa.next_state(Anchored::No, sid, b);
+                if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(nx) {
+                    v.insert(ids.len());
+                    ids.push(nx);
+                }
+            }
+        }
+        if ids.len() >= usize::from(u16::MAX) {
+            return None;
+        }
+        // Columns: bytes whose transitions agree in every state share one.
+        let mut classes = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        let mut by_column: std::collections::HashMap<Vec<usize>, u8> =
+            std::collections::HashMap::new();
+        for b in 0..=255u8 {
+            let column: Vec<usize> = ids
+                .iter()
+                .map(|&sid| {
+                    if dfa.is_dead(sid) {
+                        0
+                    } else {
+                        seen[&dfa.next_state(Anchored::No, sid, b)]
+                    }
+                })
+                .collect();
+            let class = match by_column.get(&column) {
+                Some(&c) => c,
+                None => {
+                    let c = u8::try_from(reps.len()).ok()?;
+                    reps.push(b);
+                    by_column.insert(column, c);
+                    c
+                }
+            };
+            classes[usize::from(b)] = class;
+        }
+        // Number match states first.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| !dfa.is_match(ids[i]));
+        let mut dense = vec![0u16; ids.len()];
+        for (new, &old) in order.iter().enumerate() {
+            dense[old] = u16::try_from(new).ok()?;
+        }
+        let match_states = ids.iter().filter(|&&sid| dfa.is_match(sid)).count();
+        let stride = reps.len();
+        let mut trans = vec![0u32; ids.len() * stride].into_boxed_slice();
+        let row_of = |d: u16| u32::try_from(usize::from(d) * stride).ok();
+        let mut matches: Vec<Box<[(u16, u16)]>> = vec![Box::default(); match_states];
+        for (old, &sid) in ids.iter().enumerate() {
+            let row = usize::from(dense[old]) * stride;
+            for (c, &r) in reps.iter().enumerate() {
+                // A dead state (never reached unanchored) loops to itself.
+                trans[row + c] = row_of(if dfa.is_dead(sid) {
+                    dense[old]
+                } else {
+                    dense[seen[&dfa.next_state(Anchored::No, sid, r)]]
+                })?;
+            }
+            if dfa.is_match(sid) {
+                let mut list = Vec::new();
+                for i in 0..dfa.match_len(sid) {
+                    let pid = dfa.match_pattern(sid, i);
+                    list.push((
+                        u16::try_from(pid.as_usize()).ok()?,
+                        u16::try_from(dfa.pattern_len(pid)).ok()?,
+                    ));
+                }
+                matches[usize::from(dense[old])] = list.into_boxed_slice();
+            }
+        }
+        Some(KeywordDfa {
+            classes,
+            stride,
+            trans,
+            start: row_of(dense[0])?,
+            match_rows: u32::try_from(match_states * stride).ok()?,
+            matches: matches.into_boxed_slice(),
+        })
+    }
+}
+
+/// One automaton pass over `text`: the keyword matches a leftmost-longest search would report,
+/// in text order, and whether a [`BUSINESS_WORDS`] entry occurs as a whole word.
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn keyword_matches(s: &Scanner, text: &str, all: &mut Vec<KwMatch>) -> bool {
+    let h = text.as_bytes();
+    all.clear();
+    let mut business = false;
+    let dfa = &s.keywords;
+    let mut sid = dfa.start;
+    // Every (overlapping) match, as `find_overlapping_iter` would report them, without its
+    // per-byte bookkeeping: match states are the rare case.
+    // (Wrapping adds: the release profile checks overflow, and neither can overflow here.)
+    let mut e = 0usize;
+    for &b in h {
+        e = e.wrapping_add(1);
+        let next = (sid as usize).wrapping_add(usize::from(dfa.classes[usize::from(b)]));
+        sid = dfa.trans.get(next).copied().unwrap_or(dfa.start);
+        if sid >= dfa.match_rows {
+            continue;
+        }
+        let state = sid as usize / dfa.stride;
+        for &(id, len) in dfa.matches.get(state).map_or(&[][..], |m| &m[..]) {
+            let (i, id) = (e - usize::from(len), usize::from(id));
+            if let Some(w) = id.checked_sub(KEYWORDS.len()) {
+                // Same test as `has_word(text, BUSINESS_WORDS)`.
+                let last = BUSINESS_WORDS[w].as_bytes().last();
+                business |= (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(h[i]))
+                    && (e == h.len()
+                        || !is_word_byte(h[e])
+                        || !last.is_some_and(|&b| is_word_byte(b)));
+            } else {
+                all.push(KwMatch {
+                    start: i,
+                    rev_end: usize::MAX - e,
+                    pattern: id,
+                });
+            }
+        }
+    }
+    // Leftmost-longest, non-overlapping: at each start the longest match (lowest pattern id on
+    // a tie), then resume after it.
+    all.sort_unstable();
+    let mut next = 0;
+    all.retain(|m| {
+        let keep = m.start >= next;
+        if keep {
+            next = usize::MAX - m.rev_end;
+        }
+        keep
+    });
+    business
+}
+
+/// A byte range (start, end).
+type Span = (usize, usize);
+
+/// Per-thread buffers reused from one scan to the next (see [`crate::Scanner::scan`]): the
+/// keyword matches, the newline index, the tokens, the lower-cased text, the candidates and
+/// the name bookkeeping. Each scan clears what it uses; nothing carries over but capacity.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    kws: Vec<KwMatch>,
+    nl: Vec<usize>,
+    toks: Vec<Tok>,
+    lc: String,
+    pub(crate) cands: Vec<Cand>,
+    staff: Vec<Span>,
+    patient_words: Vec<Span>,
+    /// Bytes covered by kept spans while resolving overlaps, a bit each.
+    pub(crate) covered: Vec<u64>,
+}
+
+impl Scratch {
+    /// Bytes of buffer kept between scans; a larger message's buffers are dropped after it.
+    pub(crate) fn retained(&self) -> usize {
+        self.lc.capacity()
+            + self.nl.capacity() * 8
+            + self.toks.capacity() * size_of::<Tok>()
+            + self.cands.capacity() * size_of::<Cand>()
+            + self.covered.capacity() * 8
+    }
+}
+
+/// Collects every candidate in `text` into `sc.cands`.
+pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
+    let business = keyword_matches(s, text, &mut sc.kws);
+    let doc = analyse(text, business, std::mem::take(&mut sc.nl));
+    let out = &mut sc.cands;
+    out.clear();
+    keyword_values(s, text, &sc.kws, &doc, out);
+    patterns(s, text, &doc, out);
+    tokens(text, &mut sc.toks);
+    // One lower-cased copy per message: dictionary look-ups of ASCII tokens slice it instead
+    // of lower-casing each token.
+    sc.lc.clear();
+    sc.lc.push_str(text);
+    sc.lc.make_ascii_lowercase();
+    let (lc, toks) = (sc.lc.as_str(), sc.toks.as_slice());
+    medications(s, text, lc, toks, out);
+    persons(
+        s,
+        text,
+        lc,
+        toks,
+        &doc,
+        out,
+        (&mut sc.staff, &mut sc.patient_words),
+    );
+    sc.nl = doc.nl;
 }
 
 fn push(
@@ -1089,6 +1636,7 @@ fn push(
         score,
         rule,
         reason,
+        seq: 0,
     });
 }
 
@@ -1098,15 +1646,27 @@ fn digits(s: &str) -> impl Iterator<Item = u32> + '_ {
         .map(|b| u32::from(b - b'0'))
 }
 
+/// The ASCII digits of `s` when there are exactly `N` of them (no allocation).
+fn exact_digits<const N: usize>(s: &str) -> Option<[u32; N]> {
+    let mut d = [0u32; N];
+    let mut n = 0;
+    for x in digits(s) {
+        *d.get_mut(n)? = x;
+        n += 1;
+    }
+    (n == N).then_some(d)
+}
+
 /// NPI: Luhn over "80840" + the ten digits.
 pub(crate) fn npi_valid(s: &str) -> bool {
-    let d: Vec<u32> = digits(s).collect();
-    if d.len() != 10 || !(d[0] == 1 || d[0] == 2) {
+    let Some(d) = exact_digits::<10>(s) else {
+        return false;
+    };
+    if !(d[0] == 1 || d[0] == 2) {
         return false;
     }
-    let all: Vec<u32> = [8, 0, 8, 4, 0].into_iter().chain(d).collect();
     let mut sum = 0;
-    for (i, &x) in all.iter().rev().enumerate() {
+    for (i, &x) in [8, 0, 8, 4, 0].iter().chain(&d).rev().enumerate() {
         let v = if i % 2 == 1 {
             let y = x * 2;
             if y > 9 { y - 9 } else { y }
@@ -1127,10 +1687,9 @@ pub(crate) fn dea_valid(s: &str) -> bool {
     if !b"ABCDEFGHJKLMPRSTUX".contains(&b[0]) {
         return false;
     }
-    let d: Vec<u32> = digits(&s[2..]).collect();
-    if d.len() != 7 {
+    let Some(d) = exact_digits::<7>(&s[2..]) else {
         return false;
-    }
+    };
     (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
 }
 
@@ -1168,10 +1727,9 @@ pub(crate) fn vin_valid(s: &str) -> bool {
 }
 
 fn ssn_valid(s: &str) -> bool {
-    let d: Vec<u32> = digits(s).collect();
-    if d.len() != 9 {
+    let Some(d) = exact_digits::<9>(s) else {
         return false;
-    }
+    };
     let area = d[0] * 100 + d[1] * 10 + d[2];
     let group = d[3] * 10 + d[4];
     let serial = d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8];
@@ -1179,10 +1737,12 @@ fn ssn_valid(s: &str) -> bool {
 }
 
 /// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
-fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
-    for m in s.keywords.find_iter(text) {
-        let (ks, ke) = (m.start(), m.end());
+    for m in kws {
+        let (ks, ke) = (m.start, usize::MAX - m.rev_end);
         let kw_text = &text[ks..ke];
         if ks > 0 && is_word_byte(bytes[ks - 1]) {
             continue;
@@ -1190,7 +1750,7 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
         if ke < bytes.len() && is_word_byte(bytes[ke]) && is_word_byte(bytes[ke - 1]) {
             continue;
         }
-        let kind = KEYWORDS[m.pattern().as_usize()].1;
+        let kind = KEYWORDS[m.pattern].1;
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
@@ -1221,7 +1781,7 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 .map_or(limit, |i| p + i);
             if w_end > p
                 && words < 4
-                && lower_eq_any_m(&text[p..w_end], FILLER, FILLER_M)
+                && FILLER.eq_any(&text[p..w_end])
                 && (w_end == limit || !bytes[w_end].is_ascii_digit())
             {
                 p = w_end;
@@ -1243,12 +1803,19 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
             }
             continue;
         }
-        let Some(ve) = anchored(&s.value, text, p) else {
+        let ve = value_end(text, p);
+        debug_assert_eq!(
+            ve,
+            anchored(&s.value, text, p),
+            "value_end disagrees with VALUE"
+        );
+        let Some(ve) = ve else {
             continue;
         };
         let mut ve = ve;
         let v = &text[p..ve];
-        let code_kw = kw_text.to_ascii_lowercase().ends_with("code");
+        let kb = kw_text.as_bytes();
+        let code_kw = kb.len() >= 4 && kb[kb.len() - 4..].eq_ignore_ascii_case(b"code");
         let letters_code = code_kw
             && (5..=10).contains(&v.len())
             && v.bytes()
@@ -1276,7 +1843,7 @@ fn keyword_values(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 let ctx = before(text, ks, 160);
                 if has_word(
                     ctx,
-                    &[
+                    words![
                         "member",
                         "insurance",
                         "plan",
@@ -1376,18 +1943,20 @@ fn looks_like_date(v: &str) -> bool {
     seps == 2
 }
 
-fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in s.patterns.find_iter(text) {
         let (st, mut en) = (m.start(), m.end());
         let pat = PATTERNS[m.pattern().as_usize()].0;
         let v = &text[st..en];
-        let ctx = before_line(text, st, 60);
+        let ctx = doc.before_line(st, 60);
         let sig = doc.in_sig(st);
         match pat {
             Pat::Email => {
                 let domain = v.rsplit('@').next().unwrap_or("");
-                if lower_eq_any_m(domain, CONSUMER_MAIL, CONSUMER_MAIL_M) && !sig {
+                if CONSUMER_MAIL.eq_any(domain) && !sig {
                     push(
                         out,
                         Some(Label::Email),
@@ -1421,8 +1990,15 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 }
             }
             Pat::Ipv4 => {
-                let octets: Vec<u32> = v.split('.').filter_map(|o| o.parse().ok()).collect();
-                if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
+                let mut octets = [0u32; 4];
+                let mut n = 0;
+                for o in v.split('.').filter_map(|o| o.parse().ok()) {
+                    if let Some(slot) = octets.get_mut(n) {
+                        *slot = o;
+                    }
+                    n += 1;
+                }
+                if n != 4 || octets.iter().any(|&o| o > 255) {
                     continue;
                 }
                 let private = octets[0] == 10
@@ -1434,7 +2010,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 if private
                     || has_word(
                         ctx,
-                        &["server", "host", "hosts", "gateway", "dns", "subnet"],
+                        words!["server", "host", "hosts", "gateway", "dns", "subnet"],
                     )
                 {
                     push(
@@ -1461,12 +2037,12 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
             Pat::Ipv6 => {
                 let colons = v.bytes().filter(|&b| b == b':').count();
                 if colons >= 3 && (v.contains("::") || colons == 7) {
-                    let lower = v.to_ascii_lowercase();
-                    if lower.starts_with("fe80")
-                        || lower.starts_with("fc")
-                        || lower.starts_with("fd")
-                        || lower == "::1"
-                    {
+                    let starts = |p: &str| {
+                        v.as_bytes()
+                            .get(..p.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                    };
+                    if starts("fe80") || starts("fc") || starts("fd") || v == "::1" {
                         push(
                             out,
                             None,
@@ -1515,9 +2091,10 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
-                let at_before = ctx.trim_end().to_ascii_lowercase().ends_with(" at")
-                    || ctx.trim_end().eq_ignore_ascii_case("at");
-                let tail = before_line(text, st, 14);
+                let ct = ctx.trim_end().as_bytes();
+                let at_before = ct.len() >= 3 && ct[ct.len() - 3..].eq_ignore_ascii_case(b" at")
+                    || ct.eq_ignore_ascii_case(b"at");
+                let tail = doc.before_line(st, 14);
                 let after_date = tail.ends_with(' ')
                     && tail.trim_end().ends_with(|c: char| c.is_ascii_digit())
                     && tail.contains(['/', '-', ',']);
@@ -1555,7 +2132,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
             Pat::Ssn => {
                 if has_word(
                     ctx,
-                    &[
+                    words![
                         "order",
                         "invoice",
                         "ticket",
@@ -1580,7 +2157,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                         "order/ticket number shaped like an SSN",
                     );
                 } else if ssn_valid(v) {
-                    let sc = if has_word(before(text, st, 80), &["ssn", "social", "ss#"]) {
+                    let sc = if has_word(before(text, st, 80), words!["ssn", "social", "ss#"]) {
                         0.95
                     } else {
                         0.6
@@ -1611,12 +2188,21 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 }
             }
             Pat::Icd => {
-                let code: String = v.chars().filter(|&c| c != '.').collect();
-                if s.icd10.contains(code.as_str()) {
+                // The code without its dot, in a stack buffer (the pattern allows at most 8 bytes).
+                let mut buf = [0u8; 8];
+                let mut n = 0;
+                for &c in v.as_bytes().iter().filter(|&&c| c != b'.') {
+                    if let Some(slot) = buf.get_mut(n) {
+                        *slot = c;
+                    }
+                    n += 1;
+                }
+                let code = buf.get(..n).and_then(|c| std::str::from_utf8(c).ok());
+                if code.is_some_and(|c| s.icd10.contains(c)) {
                     let dotted = v.contains('.');
                     let cue = has_word(
                         before(text, st, 60),
-                        &[
+                        words![
                             "icd",
                             "icd-10",
                             "icd10",
@@ -1644,7 +2230,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 let wide = before(text, st, 50);
                 if has_word(
                     wide,
-                    &[
+                    words![
                         "confirmation",
                         "order",
                         "invoice",
@@ -1666,12 +2252,16 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                 } else if npi_valid(v)
                     && !has_word(
                         ctx,
-                        &[
+                        words![
                             "phone", "call", "fax", "tel", "mobile", "cell", "text", "reached",
                         ],
                     )
                 {
-                    let sc = if has_word(wide, &["npi"]) { 0.97 } else { 0.7 };
+                    let sc = if has_word(wide, words!["npi"]) {
+                        0.97
+                    } else {
+                        0.7
+                    };
                     push(
                         out,
                         Some(Label::Npi),
@@ -1683,7 +2273,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc, out: &mut Vec<Cand>) {
                     );
                 } else if has_word(
                     ctx,
-                    &[
+                    words![
                         "phone",
                         "call",
                         "fax",
@@ -1715,13 +2305,12 @@ fn personalised_url(u: &str) -> bool {
         for kv in q.split('&') {
             let (k, val) = kv.split_once('=').unwrap_or((kv, ""));
             if val.len() >= 6
-                || lower_eq_any(
-                    k,
-                    &[
-                        "pid", "patient", "token", "t", "id", "uid", "mrn", "member", "code",
-                        "session", "sid", "key",
-                    ],
-                ) && !val.is_empty()
+                || words![
+                    "pid", "patient", "token", "t", "id", "uid", "mrn", "member", "code",
+                    "session", "sid", "key",
+                ]
+                .eq_any(k)
+                    && !val.is_empty()
             {
                 return true;
             }
@@ -1741,24 +2330,46 @@ fn personalised_url(u: &str) -> bool {
 
 /// The nearest cue word before `at` on the same line: `Some(true)` for a patient cue,
 /// `Some(false)` for an organisation cue, `None` if neither occurs within `n` bytes.
-fn nearest_cue(text: &str, at: usize, n: usize, patient: &[&str], org: &[&str]) -> Option<bool> {
-    let ctx = before_line(text, at, n);
-    let (pm, om) = (len_mask(patient), len_mask(org));
-    for w in ctx.rsplit(|c: char| !(c.is_alphanumeric() || c == '-')) {
-        if w.is_empty() {
-            continue;
+fn nearest_cue(doc: &Doc<'_>, at: usize, n: usize, patient: &Words, org: &Words) -> Option<bool> {
+    let ctx = doc.before_line(at, n);
+    let cue = |w: &str| {
+        if patient.eq_any(w) {
+            Some(true)
+        } else if org.eq_any(w) {
+            Some(false)
+        } else {
+            None
         }
-        if lower_eq_any_m(w, patient, pm) {
-            return Some(true);
+    };
+    if !ctx.is_ascii() {
+        return ctx
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .find_map(cue);
+    }
+    // ASCII: walk the words back to front on bytes.
+    let b = ctx.as_bytes();
+    let in_word = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let mut e = b.len();
+    while e > 0 {
+        while e > 0 && !in_word(b[e - 1]) {
+            e -= 1;
         }
-        if lower_eq_any_m(w, org, om) {
-            return Some(false);
+        let mut s = e;
+        while s > 0 && in_word(b[s - 1]) {
+            s -= 1;
         }
+        if s < e
+            && let Some(c) = cue(&ctx[s..e])
+        {
+            return Some(c);
+        }
+        e = s;
     }
     None
 }
 
-const PHONE_PATIENT: &[&str] = &[
+const PHONE_PATIENT_LIST: &[&str] = &[
     "my",
     "me",
     "i",
@@ -1798,7 +2409,8 @@ const PHONE_PATIENT: &[&str] = &[
     "friend",
     "neighbor",
 ];
-const PHONE_ORG: &[&str] = &[
+const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
+const PHONE_ORG_LIST: &[&str] = &[
     "call",
     "our",
     "us",
@@ -1846,6 +2458,7 @@ const PHONE_ORG: &[&str] = &[
     "radiology",
     "triage",
 ];
+const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
 /// A value alone at the start of its line, under a line naming an organisation.
 fn bare_line_after_org(text: &str, st: usize) -> bool {
@@ -1861,7 +2474,7 @@ fn bare_line_after_org(text: &str, st: usize) -> bool {
     has_word(prev, ORG_WORDS) && !has_word(prev, PHONE_PATIENT)
 }
 
-const ORG_WORDS: &[&str] = &[
+const ORG_WORDS_LIST: &[&str] = &[
     "services",
     "service",
     "medicine",
@@ -1896,13 +2509,14 @@ const ORG_WORDS: &[&str] = &[
     "llc",
     "system",
 ];
+const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
-fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
-    let near = before_line(text, st, 28);
-    let fax =
-        has_word(near, &["fax", "faxed", "f"]) && !has_word(near, &["phone", "call", "tel", "p"]);
+fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
+    let near = doc.before_line(st, 28);
+    let fax = has_word(near, words!["fax", "faxed", "f"])
+        && !has_word(near, words!["phone", "call", "tel", "p"]);
     let label = if fax { Label::Fax } else { Label::Phone };
-    match nearest_cue(text, st, 48, PHONE_PATIENT, PHONE_ORG) {
+    match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
         Some(false) => push(
             out,
             None,
@@ -1940,7 +2554,7 @@ fn phone(text: &str, doc: &Doc, st: usize, en: usize, sig: bool, out: &mut Vec<C
     }
 }
 
-const DATE_PATIENT: &[&str] = &[
+const DATE_PATIENT_LIST: &[&str] = &[
     "dob",
     "birth",
     "born",
@@ -1968,7 +2582,8 @@ const DATE_PATIENT: &[&str] = &[
     "received",
     "expires",
 ];
-const DATE_NONPATIENT: &[&str] = &[
+const DATE_PATIENT: &Words = &Words::new(DATE_PATIENT_LIST);
+const DATE_NONPATIENT_LIST: &[&str] = &[
     "published",
     "issue",
     "held",
@@ -2025,7 +2640,8 @@ const DATE_NONPATIENT: &[&str] = &[
     "wrote",
     "forwarded",
 ];
-const DATE_STRONG: &[&str] = &[
+const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
+const DATE_STRONG_LIST: &[&str] = &[
     "birthday",
     "bday",
     "dob",
@@ -2040,6 +2656,7 @@ const DATE_STRONG: &[&str] = &[
     "procedure",
     "performed",
 ];
+const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
 /// Numeric dates must be plausible and use one separator ("4.5-11" is a lab range).
 fn date_plausible(v: &str) -> bool {
@@ -2050,15 +2667,25 @@ fn date_plausible(v: &str) -> bool {
     if b.iter().any(|c| c.is_ascii_alphabetic() || *c == b':') {
         return true;
     }
-    let seps: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_digit()).collect();
-    if seps.windows(2).any(|w| w[0] != w[1]) {
+    let mut seps = b.iter().filter(|c| !c.is_ascii_digit());
+    if let Some(first) = seps.next()
+        && seps.any(|c| c != first)
+    {
         return false;
     }
-    let parts: Vec<u32> = v
-        .split(['/', '-', '.'])
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    match parts.as_slice() {
+    // The numeric parts (at most four are needed to tell the shapes apart), without allocating.
+    let mut parts = [0u32; 4];
+    let mut n = 0;
+    for x in v.split(['/', '-', '.']) {
+        if let Ok(p) = x.parse() {
+            if n == parts.len() {
+                return false;
+            }
+            parts[n] = p;
+            n += 1;
+        }
+    }
+    match &parts[..n] {
         [y, m, d] if *y >= 1000 => (1..=12).contains(m) && (1..=31).contains(d),
         [m, d] => (1..=12).contains(m) && (1..=31).contains(d),
         [m, d, _] => {
@@ -2069,20 +2696,28 @@ fn date_plausible(v: &str) -> bool {
     }
 }
 
-fn date(text: &str, doc: &Doc, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
+fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
     if !date_plausible(&text[st..en]) {
         return;
     }
     let wide = before(text, st, 40);
-    let line = before_line(text, st, 70);
+    let line = doc.before_line(st, 70);
     let strong = has_word(wide, DATE_STRONG) || has_word(line, DATE_STRONG);
-    let head = line.trim_start().to_ascii_lowercase();
+    let head = line.trim_start();
+    let starts = |p: &str| {
+        head.as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
     // Message headers ("Subject:", "Sent:", a forwarded "Date: Mon, ...") date the mail, not care.
-    let subject = head.starts_with("subject:")
-        || head.starts_with("sent:")
-        || head.starts_with("date:")
-            && has_word(&head, &["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
-    let cue = nearest_cue(text, st, 70, DATE_PATIENT, DATE_NONPATIENT);
+    let subject = starts("subject:")
+        || starts("sent:")
+        || starts("date:")
+            && has_word(
+                head,
+                words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            );
+    let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
     if !strong && (cue == Some(false) || subject && cue != Some(true)) {
         push(
             out,
@@ -2109,13 +2744,13 @@ fn date(text: &str, doc: &Doc, st: usize, en: usize, adj: f32, out: &mut Vec<Can
     );
 }
 
-fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
+fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     let ctx = before(text, st, 50);
-    let line = before_line(text, st, 50);
+    let line = doc.before_line(st, 50);
     let org = doc.in_sig(st)
         || has_word(
             line,
-            &[
+            words![
                 "ship",
                 "location",
                 "located",
@@ -2136,7 +2771,7 @@ fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
             ],
         ) && !has_word(
             ctx,
-            &[
+            words![
                 "home",
                 "patient",
                 "lives",
@@ -2147,7 +2782,7 @@ fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
             ],
         );
     // ZIP right after the state.
-    let zip = after_line(text, en, 12);
+    let zip = doc.after_line(en, 12);
     let zb = zip.as_bytes();
     let mut zip_end = None;
     if zb.len() >= 6
@@ -2195,58 +2830,97 @@ fn address(text: &str, doc: &Doc, st: usize, en: usize, out: &mut Vec<Cand>) {
     }
 }
 
-/// Size of the [`word_key`] bit filter.
-pub(crate) const WORD_KEY_BITS: usize = 1 << 16;
+/// [`Scanner::med_words`] flag: the word is a drug name on its own.
+pub(crate) const MED_NAME: u8 = 1;
+/// [`Scanner::med_words`] flag: the word starts a multi-word drug name.
+pub(crate) const MED_FIRST: u8 = 2;
 
-/// A cheap key for a word, case-insensitive over ASCII: length, first two and last two bytes.
-/// Equal lower-cased words get equal keys, so a filter built from a set has no false negatives.
-pub(crate) fn word_key(w: &[u8]) -> usize {
+/// Is bit `k` of the filter set?
+#[inline]
+fn bit(filter: &[u64], k: usize) -> bool {
+    filter[k / 64] & (1 << (k % 64)) != 0
+}
+
+/// Builds a [`word_key2`] bit filter (no false negatives for ASCII words of the set).
+pub(crate) fn key_filter2<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]> {
+    let mut f = vec![0u64; WORD_KEY_BITS / 64].into_boxed_slice();
+    for w in words {
+        let k = word_key2(w.as_bytes());
+        f[k / 64] |= 1 << (k % 64);
+    }
+    f
+}
+
+/// A second cheap key, independent of [`word_key`]: length, third, middle and third-last bytes.
+#[inline]
+pub(crate) fn word_key2(w: &[u8]) -> usize {
     let n = w.len();
     let at = |i: usize| u32::from(w.get(i).map_or(0, u8::to_ascii_lowercase));
     let last = |i: usize| if n > i { at(n - 1 - i) } else { 0 };
     let h = (n as u32)
-        .wrapping_mul(0x9E37_79B9)
-        .wrapping_add(at(0).wrapping_mul(0x85EB_CA6B))
-        .wrapping_add(at(1).wrapping_mul(0xC2B2_AE35))
-        .wrapping_add(last(0).wrapping_mul(0x27D4_EB2F))
-        .wrapping_add(last(1).wrapping_mul(0x1656_67B1));
-    ((h ^ (h >> 15)).wrapping_mul(0x2C1B_3C6D) >> 16) as usize % WORD_KEY_BITS
+        .wrapping_mul(0x27D4_EB2F)
+        .wrapping_add(at(2).wrapping_mul(0x9E37_79B9))
+        .wrapping_add(at(n / 2).wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(last(2).wrapping_mul(0xC2B2_AE35));
+    ((h ^ (h >> 13)).wrapping_mul(0x1656_67B1) >> 16) as usize % WORD_KEY_BITS
+}
+
+/// Size of the [`word_key`] bit filter.
+pub(crate) const WORD_KEY_BITS: usize = 1 << 16;
+
+/// A cheap key for a word, case-insensitive over ASCII letters: length, first two and last two
+/// bytes. Equal words up to the case of their ASCII letters get equal keys, so a filter built from
+/// a set has no false negatives for tokens (letters, `'`, `-`) or for lower-cased words.
+#[inline]
+pub(crate) fn word_key(w: &[u8]) -> usize {
+    // `| 0x20` lower-cases ASCII letters and leaves `'`, `-`, digits and space alone.
+    let lo = |c: u8| u32::from(c | 0x20);
+    // First, second, second-last and last bytes (0 for the missing ones of a one-byte word).
+    let (f0, f1, l1, l0) = match *w {
+        [] => return 0,
+        [a] => (lo(a), 0, 0, lo(a)),
+        [a, b] => (lo(a), lo(b), lo(a), lo(b)),
+        [a, b, c] => (lo(a), lo(b), lo(b), lo(c)),
+        [a, b, .., c, d] => (lo(a), lo(b), lo(c), lo(d)),
+    };
+    let x = f0 | f1 << 8 | l0 << 16 | l1 << 24;
+    let h = (x ^ (w.len() as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x2C1B_3C6D);
+    (h ^ (h >> 15)) as usize % WORD_KEY_BITS
 }
 
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
 /// An ASCII token whose [`word_key`] bit is clear is in neither dictionary and is skipped.
-fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
-    let mut buf = String::new();
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn medications(s: &Scanner, text: &str, lc: &str, toks: &[Tok], out: &mut Vec<Cand>) {
     let mut one = String::new();
     let mut i = 0;
     while i < toks.len() {
-        if !key_maybe(&s.med_filter, &text.as_bytes()[toks[i].s..toks[i].e]) {
+        let t = toks[i];
+        if t.ascii
+            && !(key_maybe(&s.med_filter, t)
+                && bit(&s.med_filter2, word_key2(&lc.as_bytes()[t.s..t.e])))
+        {
             i += 1;
             continue;
         }
-        lower(text, toks[i], &mut one);
+        let one = low(text, lc, toks[i], &mut one);
+        let flags = s.med_words.get(one).copied().unwrap_or(0);
         let mut hit = None;
-        if s.med_first_words.contains(one.as_str()) {
+        if flags & MED_FIRST != 0 {
             for n in (2..=s.med_max_words.min(toks.len() - i)).rev() {
                 let run = &toks[i..i + n];
-                if run.windows(2).any(|w| &text[w[0].e..w[1].s] != " ") {
+                if run.windows(2).any(|w| !gap_is(text, w[0].e, w[1].s, b" ")) {
                     continue;
                 }
-                buf.clear();
-                for (k, t) in run.iter().enumerate() {
-                    if k > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(&text[t.s..t.e]);
-                }
-                buf.make_ascii_lowercase();
-                if s.meds.contains(buf.as_str()) {
+                // Tokens joined by single spaces: the ASCII-lower-cased text is the joined name.
+                if s.meds.contains(&lc[run[0].s..run[n - 1].e]) {
                     hit = Some(n);
                     break;
                 }
             }
         }
-        if hit.is_none() && s.meds.contains(one.as_str()) {
+        if hit.is_none() && flags & MED_NAME != 0 {
             hit = Some(1);
         }
         if let Some(n) = hit {
@@ -2273,9 +2947,17 @@ fn medications(s: &Scanner, text: &str, toks: &[Tok], out: &mut Vec<Cand>) {
 struct Tok {
     s: usize,
     e: usize,
+    /// Every byte is ASCII (so the ASCII-lower-cased text holds its lower-case form).
+    ascii: bool,
+    /// Capitalised: an upper-case first letter and at least two letters.
+    cap: bool,
+    /// [`word_key`] of the token when `ascii` (computed once, while tokenising).
+    key: u32,
 }
 
-fn tokens(text: &str) -> Vec<Tok> {
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn tokens(text: &str, v: &mut Vec<Tok>) {
     let b = text.as_bytes();
     let n = b.len();
     // The char at byte `i` (a char boundary) and its length; ASCII without decoding.
@@ -2286,70 +2968,135 @@ fn tokens(text: &str) -> Vec<Tok> {
             Some(_) => text[i..].chars().next().map(|c| (c, c.len_utf8())),
         }
     };
-    let alpha = |c: char| {
-        if c.is_ascii() {
-            c.is_ascii_alphabetic()
-        } else {
-            c.is_alphabetic()
-        }
+    // After an internal `'`/`’`/`-` of `dl` bytes at `j`: is the next char a letter, and not
+    // the `s` of a possessive `'s`?
+    let joins = |j: usize, dl: usize, hyphen: bool| -> bool {
+        let n1 = char_at(j + dl);
+        let n2 = n1.and_then(|(_, l1)| char_at(j + dl + l1));
+        let possessive = !hyphen
+            && matches!(n1, Some(('s', _)))
+            && !n2.is_some_and(|(c2, _)| c2.is_alphabetic());
+        n1.is_some_and(|(c1, _)| c1.is_alphabetic()) && !possessive
     };
-    let mut v = Vec::with_capacity(n / 5);
+    v.clear();
     let mut i = 0;
     while i < n {
         // Skip ASCII non-letters quickly.
-        if b[i].is_ascii() && !b[i].is_ascii_alphabetic() {
+        let c0 = b[i];
+        if c0.is_ascii() && !c0.is_ascii_alphabetic() {
             i += 1;
             continue;
         }
-        let Some((c, l)) = char_at(i) else { break };
-        if !alpha(c) {
+        let (c, l) = if c0.is_ascii() {
+            (char::from(c0), 1)
+        } else {
+            match char_at(i) {
+                Some(x) => x,
+                None => break,
+            }
+        };
+        if !c.is_ascii() && !c.is_alphabetic() {
             i += l;
             continue;
         }
         let start = i;
-        let mut e = i + l;
-        let mut j = e;
-        while let Some((d, dl)) = char_at(j) {
-            if alpha(d) {
-                e = j + dl;
-                j = e;
-            } else if d == '\'' || d == '\u{2019}' || d == '-' {
-                // Internal only, and not a possessive "'s".
-                let n1 = char_at(j + dl);
-                let n2 = n1.and_then(|(_, l1)| char_at(j + dl + l1));
-                let possessive = (d != '-')
-                    && matches!(n1, Some(('s', _)))
-                    && !n2.is_some_and(|(c2, _)| c2.is_alphabetic());
-                if n1.is_some_and(|(c1, _)| c1.is_alphabetic()) && !possessive {
-                    j += dl;
-                } else {
-                    break;
+        let mut ascii = c.is_ascii();
+        let mut j = i + l;
+        // Letters, with internal apostrophes and hyphens; ASCII letters without decoding.
+        loop {
+            j = letters_end(b, j);
+            let Some(&d0) = b.get(j) else { break };
+            if d0.is_ascii() {
+                if (d0 == b'\'' || d0 == b'-') && joins(j, 1, d0 == b'-') {
+                    j += 1;
+                    continue;
                 }
+                break;
+            }
+            let Some((d, dl)) = char_at(j) else { break };
+            if d.is_alphabetic() || d == '\u{2019}' && joins(j, dl, false) {
+                ascii = false;
+                j += dl;
             } else {
                 break;
             }
         }
-        v.push(Tok { s: start, e });
+        let e = j;
+        let cap = if c.is_ascii() {
+            // An ASCII first letter is one byte, so two bytes means two chars.
+            c.is_ascii_uppercase() && e - start >= 2
+        } else {
+            c.is_uppercase() && e - start > l
+        };
+        v.push(Tok {
+            s: start,
+            e,
+            ascii,
+            cap,
+            key: if ascii {
+                word_key(&b[start..e]) as u32
+            } else {
+                0
+            },
+        });
         i = j;
     }
-    v
 }
 
-fn is_cap(text: &str, t: Tok) -> bool {
-    let w = &text[t.s..t.e];
-    let b = w.as_bytes();
-    match b.first() {
-        // ASCII fast path: an ASCII first letter is one byte, so two bytes means two chars.
-        Some(c) if c.is_ascii() => c.is_ascii_uppercase() && b.len() >= 2,
-        _ => {
-            let mut cs = w.chars();
-            cs.next().is_some_and(char::is_uppercase) && cs.next().is_some()
+/// The first index at or after `j` whose byte is not an ASCII letter (`b.len()` if none),
+/// eight bytes at a time.
+#[inline]
+fn letters_end(b: &[u8], mut j: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(j..j + 8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // Per byte: `| 0x20` folds case (a letter lands in 0x61..=0x7a, nothing else does);
+        // with the high bit cleared, adding 0x1f sets it from 0x61 up and adding 0x05 from
+        // 0x7b up, with no carry between bytes.
+        let l = u64::from_le_bytes(bytes) | 0x2020_2020_2020_2020;
+        let low7 = l & !HIGH;
+        let from_a = low7.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & HIGH;
+        let past_z = low7.wrapping_add(0x0505_0505_0505_0505) & HIGH;
+        let letters = from_a & !past_z & !(l & HIGH);
+        let other = !letters & HIGH;
+        if other != 0 {
+            return j + (other.trailing_zeros() / 8) as usize;
         }
+        j += 8;
     }
+    b.get(j..).map_or(j, |r| {
+        j + r
+            .iter()
+            .position(|c| !c.is_ascii_alphabetic())
+            .unwrap_or(r.len())
+    })
+}
+
+/// Is `text[a..b]` exactly `g`? (Byte compare; `a..b` lies between two tokens.)
+#[inline]
+fn gap_is(text: &str, a: usize, b: usize, g: &[u8]) -> bool {
+    b.checked_sub(a) == Some(g.len()) && text.as_bytes().get(a..b) == Some(g)
 }
 
 fn is_upper(text: &str, t: Tok) -> bool {
-    text[t.s..t.e].chars().all(|c| !c.is_lowercase())
+    let w = &text[t.s..t.e];
+    if t.ascii {
+        return !w.bytes().any(|b| b.is_ascii_lowercase());
+    }
+    w.chars().all(|c| !c.is_lowercase())
+}
+
+/// The token in lower case: a slice of `lc` (the ASCII-lower-cased text) for ASCII tokens, else
+/// Unicode lower-casing into `buf`.
+#[inline]
+fn low<'b>(text: &str, lc: &'b str, t: Tok, buf: &'b mut String) -> &'b str {
+    if t.ascii {
+        return &lc[t.s..t.e];
+    }
+    lower(text, t, buf);
+    buf.as_str()
 }
 
 fn lower(text: &str, t: Tok, buf: &mut String) {
@@ -2365,20 +3112,60 @@ fn lower(text: &str, t: Tok, buf: &mut String) {
     }
 }
 
+/// The tokens of a candidate name (at most four): always consecutive tokens, so a length over
+/// the token slice from the first one (nothing is copied).
+struct Run<'t> {
+    /// The tokens from the run's first one on.
+    toks: &'t [Tok],
+    len: usize,
+}
+
+impl Run<'_> {
+    /// Extends the run by its next token (`t`, which is `toks[len]`).
+    fn push(&mut self, t: Tok) {
+        debug_assert_eq!(self.toks.get(self.len).map(|x| x.s), Some(t.s));
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        self.len -= 1;
+    }
+}
+
+impl std::ops::Deref for Run<'_> {
+    type Target = [Tok];
+
+    fn deref(&self) -> &[Tok] {
+        &self.toks[..self.len]
+    }
+}
+
 /// A greeted name held back until the whole message is read: (start, end, its word spans).
 type Greeting = (usize, usize, Vec<(usize, usize)>);
 
-fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>) {
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
+fn persons(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    toks: &[Tok],
+    doc: &Doc<'_>,
+    out: &mut Vec<Cand>,
+    (staff, patient_words): (&mut Vec<Span>, &mut Vec<Span>),
+) {
     let mut buf = String::new();
-    let mut staff: Vec<(usize, usize)> = Vec::new();
-    let mut patient_words: Vec<(usize, usize)> = Vec::new();
+    staff.clear();
+    patient_words.clear();
     let mut greetings: Vec<Greeting> = Vec::new();
+    let not_names = &*NOT_NAMES_INDEX;
+    let prev_words = &*PREV_WORDS;
     let name_ok = |t: Tok, buf: &mut String| -> bool {
-        if !key_maybe(&NOT_NAMES_FILTER, &text.as_bytes()[t.s..t.e]) {
-            return true;
+        if t.ascii {
+            return !not_names.contains(&lc.as_bytes()[t.s..t.e], t.key as usize);
         }
-        lower(text, t, buf);
-        !NOT_NAMES_SET.contains(buf.as_str())
+        let w = low(text, lc, t, buf).as_bytes();
+        !not_names.contains(w, word_key(w))
     };
     let mut i = 0;
     while i < toks.len() {
@@ -2386,41 +3173,63 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
         // Cheap gates first: most tokens are not capitalised, and most capitalised ones are
         // not in the not-a-name list; the title look-back only runs for the rest.
         let after_title = || {
-            let p = before_line(text, t0.s, 8).trim_end_matches([' ', '.']);
-            let w = p
-                .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("");
-            lower_eq_any(w, TITLES)
+            // The last word within 8 bytes before the token, on its line, after trimming
+            // spaces and dots: bytes only, unless a non-ASCII char is in the way.
+            let b = text.as_bytes();
+            let lo = floor_cb(text, t0.s.saturating_sub(8));
+            // At most 8 bytes: a plain loop beats a vectorised search here.
+            let lo = b[lo..t0.s]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(lo, |k| lo + k + 1);
+            let mut p = t0.s;
+            while p > lo && matches!(b[p - 1], b' ' | b'.') {
+                p -= 1;
+            }
+            let mut q = p;
+            while q > lo && b[q - 1].is_ascii_alphanumeric() {
+                q -= 1;
+            }
+            if q > lo && !b[q - 1].is_ascii() {
+                let w = text[lo..p]
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                return TITLES.eq_any(w);
+            }
+            TITLES.eq_any(&text[q..p])
         };
-        if !is_cap(text, t0) || !(name_ok(t0, &mut buf) || after_title() && !is_upper(text, t0)) {
+        if !t0.cap || !(name_ok(t0, &mut buf) || after_title() && !is_upper(text, t0)) {
             i += 1;
             continue;
         }
         // Grow a run: Cap ( Cap | X. ){0,3}, single spaces, same line.
-        let mut run = vec![t0];
+        let mut run = Run {
+            toks: &toks[i..],
+            len: 1,
+        };
         let mut j = i + 1;
         let mut end = t0.e;
         while j < toks.len() && run.len() < 4 {
             let t = toks[j];
-            let gap = &text[end..t.s];
+            let single_space = gap_is(text, end, t.s, b" ");
             let initial = t.e - t.s == 1
                 && text[t.s..].chars().next().is_some_and(char::is_uppercase)
                 && text.as_bytes().get(t.e) == Some(&b'.');
-            if gap != " " {
+            if !single_space {
                 break;
             }
             if initial {
                 run.push(t);
                 end = t.e + 1;
                 // Next must follow the initial's ". "
-                if j + 1 < toks.len() && &text[end..toks[j + 1].s] == " " {
+                if j + 1 < toks.len() && gap_is(text, end, toks[j + 1].s, b" ") {
                     j += 1;
                     continue;
                 }
                 break;
             }
-            if is_cap(text, t) && name_ok(t, &mut buf) {
+            if t.cap && name_ok(t, &mut buf) {
                 run.push(t);
                 end = t.e;
                 j += 1;
@@ -2440,23 +3249,21 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
         if run.len() == 1 {
             let k = i + 1;
             if k < toks.len()
-                && &text[end..toks[k].s] == ", "
-                && is_cap(text, toks[k])
+                && gap_is(text, end, toks[k].s, b", ")
+                && toks[k].cap
                 && name_ok(toks[k], &mut buf)
             {
                 let both_upper = is_upper(text, t0) && is_upper(text, toks[k]);
-                lower(text, t0, &mut buf);
-                let sur = s.surnames.contains(buf.as_str());
-                lower(text, toks[k], &mut buf);
-                let first = s.first_names.contains(buf.as_str());
+                let sur = s.surnames.contains(low(text, lc, t0, &mut buf));
+                let first = s.first_names.contains(low(text, lc, toks[k], &mut buf));
                 if both_upper || (sur && first) {
                     comma_form = true;
                     run.push(toks[k]);
                     end = toks[k].e;
                     // Optional middle name/initial.
                     if k + 1 < toks.len()
-                        && &text[end..toks[k + 1].s] == " "
-                        && is_cap(text, toks[k + 1])
+                        && gap_is(text, end, toks[k + 1].s, b" ")
+                        && toks[k + 1].cap
                         && name_ok(toks[k + 1], &mut buf)
                     {
                         let t = toks[k + 1];
@@ -2469,51 +3276,25 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 }
             }
         }
-        let prev_line = before_line(text, start, 40);
-        let prev_trim = prev_line.trim_end_matches([' ', ':', ',', '(', '\t', '-', '.']);
-        let prev_word = prev_trim
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        let after = after_line(text, end, 24);
-        let possessive = after.starts_with("'s") || after.starts_with("\u{2019}s");
-        let after_word = after
-            .trim_start_matches(['\'', '\u{2019}', 's', ' '])
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        let after_first = after
-            .trim_start()
-            .split(|c: char| !c.is_alphanumeric() && c != '/' && c != '-')
-            .next()
-            .unwrap_or("");
-        let credential = (after.starts_with(", ") || after.starts_with(" ")) && {
-            let w = after
-                .trim_start_matches([',', ' '])
-                .split([',', ' ', '|', '\n', ')'])
-                .next()
-                .unwrap_or("");
-            lower_eq_any_m(w.trim_end_matches('.'), CREDENTIALS, CREDENTIALS_M)
-        };
-        let title_before =
-            lower_eq_any(prev_word, TITLES) && prev_line.trim_end().len() >= prev_word.len();
-        let staff_before = lower_eq_any(prev_word, STAFF_TITLES);
-        let org_after = after.starts_with(' ')
-            && lower_eq_any_m(after_first, ORG_AFTER, ORG_AFTER_M)
-            || possessive && lower_eq_any_m(after_word, ORG_AFTER, ORG_AFTER_M);
-        let line_start = before_line(text, start, 200);
+        // One line look-up serves every window below (a run never crosses a line break).
+        let (ls, le) = doc.line_bounds(start);
+        let win = |n: usize| floor_cb(text, start.saturating_sub(n)).max(ls);
+        let line_start = &text[win(200)..start];
         // Display names in address headers: a patient when the address on that line is a
         // personal mailbox, otherwise staff.
         let head = line_start.trim_start();
-        let header = ["from:", "to:", "cc:", "bcc:", "reply-to:", "sent:"]
+        let header = matches!(
+            head.as_bytes().first().map(u8::to_ascii_lowercase),
+            Some(b'f' | b't' | b'c' | b'b' | b'r' | b's')
+        ) && ["from:", "to:", "cc:", "bcc:", "reply-to:", "sent:"]
             .iter()
             .any(|h| {
                 head.get(..h.len())
                     .is_some_and(|x| x.eq_ignore_ascii_case(h))
             });
         if header {
-            let rest = after_line(text, end, 120);
-            if rest.contains('@') && lower_contains_any(rest, CONSUMER_MAIL) {
+            let rest = doc.after_line(end, 120);
+            if rest.contains('@') && mentions_consumer_mail(rest) {
                 let why = "display name of a personal mailbox";
                 push(
                     out,
@@ -2524,13 +3305,49 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                     "person.header",
                     why,
                 );
-                for t in &run {
+                for t in run.iter() {
                     patient_words.push((t.s, t.e));
                 }
             } else {
-                for t in &run {
+                for t in run.iter() {
                     staff.push((t.s, t.e));
                 }
+            }
+            i = next_i;
+            continue;
+        }
+        let prev_line = &text[win(40)..start];
+        let prev_word = last_word(prev_line, b" :,(\t-.");
+        let after = if end <= le {
+            &text[end..ceil_cb(text, (end + 24).min(text.len())).min(le)]
+        } else {
+            doc.after_line(end, 24)
+        };
+        let credential = (after.starts_with(", ") || after.starts_with(" ")) && {
+            // Delimiters are ASCII, so byte positions are char boundaries.
+            let ab = after.as_bytes();
+            let k = ab
+                .iter()
+                .position(|&c| c != b',' && c != b' ')
+                .unwrap_or(ab.len());
+            let m = ab[k..]
+                .iter()
+                .position(|&c| matches!(c, b',' | b' ' | b'|' | b'\n' | b')'))
+                .map_or(ab.len(), |x| k + x);
+            CREDENTIALS.eq_any(after[k..m].trim_end_matches('.'))
+        };
+        let pw = prev_words.flags(prev_word);
+        let staff_before = pw & PW_STAFF != 0;
+        // A lone capitalised word outside a signature is a name only after a title, greeting or
+        // patient/relative cue; without one, only the credential rule below can apply to it.
+        if run.len() == 1
+            && !comma_form
+            && !staff_before
+            && pw & (PW_TITLE | PW_GREET | PW_CUE) == 0
+            && !doc.in_sig(start)
+        {
+            if credential {
+                staff.push((t0.s, t0.e));
             }
             i = next_i;
             continue;
@@ -2547,7 +3364,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 "person.signature",
                 why,
             );
-            for t in &run {
+            for t in run.iter() {
                 patient_words.push((t.s, t.e));
             }
             i = next_i;
@@ -2555,24 +3372,44 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
         }
         let is_staff = staff_before || credential || doc.in_sig(start);
         if is_staff {
-            for t in &run {
+            for t in run.iter() {
                 staff.push((t.s, t.e));
             }
             i = next_i;
             continue;
         }
-        if org_after && !title_before {
+        let possessive = after.starts_with("'s") || after.starts_with("\u{2019}s");
+        let title_before = pw & PW_TITLE != 0 && prev_line.trim_end().len() >= prev_word.len();
+        let org_after = || {
+            let after_word = after
+                .trim_start_matches(['\'', '\u{2019}', 's', ' '])
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            let after_first = after
+                .trim_start()
+                .split(|c: char| !c.is_alphanumeric() && c != '/' && c != '-')
+                .next()
+                .unwrap_or("");
+            after.starts_with(' ') && ORG_AFTER.eq_any(after_first)
+                || possessive && ORG_AFTER.eq_any(after_word)
+        };
+        if !title_before && org_after() {
             i = next_i;
             continue;
         }
-        let greet = lower_eq_any(prev_word, GREETINGS);
-        let cue = lower_eq_any_m(prev_word, PERSON_CUES, PERSON_CUES_M);
-        lower(text, run[0], &mut buf);
-        let first_in =
-            s.first_names.contains(buf.as_str()) || s.surnames.contains(buf.as_str()) && comma_form;
-        lower(text, run[run.len() - 1], &mut buf);
-        let last_in =
-            s.surnames.contains(buf.as_str()) || comma_form && s.first_names.contains(buf.as_str());
+        let greet = pw & PW_GREET != 0;
+        let cue = pw & PW_CUE != 0;
+        // The dictionaries only matter after a cue word or for a run of two or more words.
+        let need_dict = !title_before && !greet && (cue || run.len() >= 2 || comma_form);
+        let first_in = need_dict && {
+            let w = low(text, lc, run[0], &mut buf);
+            s.first_names.contains(w) || s.surnames.contains(w) && comma_form
+        };
+        let last_in = need_dict && {
+            let w = low(text, lc, run[run.len() - 1], &mut buf);
+            s.surnames.contains(w) || comma_form && s.first_names.contains(w)
+        };
         let any_in = first_in || last_in;
         let all_upper = run.iter().all(|&t| is_upper(text, t));
         let (score, rule, reason): (f32, &'static str, &'static str) = if title_before {
@@ -2589,7 +3426,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
             }
         } else if cue && (run.len() >= 2 || any_in) && !(all_upper && !comma_form && run.len() == 1)
         {
-            if lower_eq_any(prev_word, &["for", "about", "re", "regarding", "saw"])
+            if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
                 && !(run.len() >= 2 && (first_in || last_in) || comma_form)
             {
                 (0.0, "", "")
@@ -2623,7 +3460,7 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
                 continue;
             }
             push(out, Some(Label::Person), start, end, score, rule, reason);
-            for t in &run {
+            for t in run.iter() {
                 patient_words.push((t.s, t.e));
             }
         }
@@ -2631,15 +3468,22 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     }
     // "Hi Sam," in mail without a personal mailbox: the patient, unless the message goes on to
     // name another patient (then Sam is a colleague).
-    let patient_lower: FastSet<String> = patient_words
-        .iter()
-        .map(|&(a, b)| text[a..b].to_lowercase())
-        .collect();
+    // Lower-cased words borrow the lower-cased text when ASCII; only others allocate.
+    let lower_span = |(a, b): (usize, usize)| -> Cow<'_, str> {
+        let w = &text[a..b];
+        if w.is_ascii() {
+            Cow::Borrowed(&lc[a..b])
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
+    };
+    let patient_lower: FastSet<Cow<'_, str>> = if greetings.is_empty() {
+        FastSet::default()
+    } else {
+        patient_words.iter().copied().map(lower_span).collect()
+    };
     for (gs, ge, words) in greetings {
-        let greeted: FastSet<String> = words
-            .iter()
-            .map(|&(a, b)| text[a..b].to_lowercase())
-            .collect();
+        let greeted: FastSet<Cow<'_, str>> = words.iter().copied().map(lower_span).collect();
         let other = patient_lower.iter().any(|w| !greeted.contains(w));
         if !other {
             push(
@@ -2658,40 +3502,55 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
     if patient_words.is_empty() {
         return;
     }
-    let staff_words: FastSet<String> = staff
+    let mut names: Vec<Cow<'_, str>> = patient_words
         .iter()
-        .map(|&(a, b)| text[a..b].to_lowercase())
+        .copied()
+        .map(lower_span)
+        .filter(|w| w.chars().count() >= 3)
         .collect();
-    let names: FastSet<String> = patient_words
-        .iter()
-        .map(|&(a, b)| text[a..b].to_lowercase())
-        .filter(|w| w.chars().count() >= 3 && !staff_words.contains(w))
-        .collect();
+    if names.is_empty() {
+        return;
+    }
+    let staff_words: FastSet<Cow<'_, str>> = staff.iter().copied().map(lower_span).collect();
+    names.retain(|w| !staff_words.contains(w));
+    let names: FastSet<Cow<'_, str>> = names.into_iter().collect();
+    if names.is_empty() {
+        return;
+    }
+    // A 64-bit [`word_key`] filter over the (few) names: most capitalised tokens fail it
+    // without a hash look-up. Non-ASCII names switch it off.
+    let mut name_bits = 0u64;
+    for w in &names {
+        name_bits |= if w.is_ascii() {
+            1 << (word_key(w.as_bytes()) % 64)
+        } else {
+            u64::MAX
+        };
+    }
     let already: FastSet<usize> = patient_words.iter().map(|&(a, _)| a).collect();
     for &t in toks {
-        if !is_cap(text, t) || already.contains(&t.s) {
+        if !t.cap || t.ascii && name_bits & (1 << (t.key % 64)) == 0 {
             continue;
         }
-        lower(text, t, &mut buf);
-        if !names.contains(buf.as_str()) {
+        if !names.contains(low(text, lc, t, &mut buf)) || already.contains(&t.s) {
             continue;
         }
-        let prev = before_line(text, t.s, 12).trim_end_matches(['.', ' ']);
+        let prev = doc.before_line(t.s, 12).trim_end_matches(['.', ' ']);
         let pw = prev
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .unwrap_or("");
-        if lower_eq_any(pw, STAFF_TITLES) || doc.in_sig(t.s) {
+        if STAFF_TITLES.eq_any(pw) || doc.in_sig(t.s) {
             continue;
         }
-        let after = after_line(text, t.e, 16);
-        if after.starts_with("'s") && !lower_eq_any(pw, TITLES) {
+        let after = doc.after_line(t.e, 16);
+        if after.starts_with("'s") && !TITLES.eq_any(pw) {
             let aw = after[2..]
                 .trim_start()
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("");
-            if lower_eq_any_m(aw, ORG_AFTER, ORG_AFTER_M) {
+            if ORG_AFTER.eq_any(aw) {
                 continue;
             }
         }
@@ -2709,3 +3568,29 @@ fn persons(s: &Scanner, text: &str, toks: &[Tok], doc: &Doc, out: &mut Vec<Cand>
 
 /// "City, ST" (one to four capitalised words, a comma, a two-letter state).
 pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}\b";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_end_agrees_with_a_byte_loop() {
+        let naive = |b: &[u8], j: usize| {
+            (j..b.len())
+                .find(|&k| !b[k].is_ascii_alphabetic())
+                .unwrap_or(b.len())
+        };
+        // Every byte value at every position of a run of letters, from every start.
+        for len in 0..20 {
+            for pos in 0..len {
+                for v in 0..=255u8 {
+                    let mut b: Vec<u8> = (0..len).map(|i| b"aZqM"[i % 4]).collect();
+                    b[pos] = v;
+                    for j in 0..=len {
+                        assert_eq!(letters_end(&b, j), naive(&b, j), "{b:?} from {j}");
+                    }
+                }
+            }
+        }
+    }
+}
