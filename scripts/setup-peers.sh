@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts everything the tests need on a fresh Debian 12 machine (as root):
 # Postfix (no configuration; the tests start private instances), swaks, openssl, python3,
-# and the PostgreSQL 15 server that the machine already has, with a `carepost` role.
+# curl (HTTPS API tests), rsyslog with its TLS driver (the SIEM peer; the tests start
+# private rsyslogd instances), and the PostgreSQL 15 server that the machine already has, with a `carepost` role.
 # Idempotent. Prints the TEST_DATABASE_URL line to export. Called by scripts/test.sh (when
 # root and something is missing) and by .ci/run.
 set -euo pipefail
@@ -13,8 +14,8 @@ say() { echo "[setup-peers $(date +%H:%M:%S)] $*"; }
 say "apt-get update"
 apt-get update -qq
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-say "installing postfix swaks openssl python3 rsyslog rsyslog-gnutls"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix swaks openssl python3 \
+say "installing postfix swaks openssl python3 curl rsyslog rsyslog-gnutls"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix swaks openssl python3 curl \
   rsyslog rsyslog-gnutls >/dev/null
 export PATH="$PATH:/usr/sbin:/sbin"
 

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p audit-trail --example store_bench -- 1000000          # SQLite
 //! TEST_DATABASE_URL=postgres://… cargo run --release -p audit-trail --example store_bench -- 200000 postgres
+//! cargo run --release -p audit-trail --example store_bench -- 1000000 sqlite 5000   # batch size
 //! ```
 //!
 //! Issue targets: append >= 50,000 events/s in batches; verify 1,000,000 events in < 10 s;
@@ -18,7 +19,6 @@ use audit_trail::{AuditTrail, verify_store};
 use model::{MessageId, RecipientId, SystemClock, TenantId, Timestamp};
 use storage::SharedStore;
 
-const BATCH: usize = 1_000;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1_000_000);
     let backend = args.next().unwrap_or_else(|| "sqlite".into());
+    let batch: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000);
     let dir = tempfile::tempdir()?;
     let store: SharedStore = if backend == "postgres" {
         let admin = std::env::var("TEST_DATABASE_URL")?;
@@ -48,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Arc::new(storage_sqlite::SqliteStore::open(&dir.path().join("bench.db")).await?)
     };
-    println!("store_bench: {n} events on {backend}, batches of {BATCH}");
+    println!("store_bench: {n} events on {backend}, batches of {batch}");
 
     let tenant = TenantId::new();
     // Events as the delivery worker writes them: each about a new message and copy (ids are
@@ -82,13 +83,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let mut done = 0;
     while done < n {
-        let take = BATCH.min(n - done);
+        let take = batch.min(n - done);
         store.append_audit(&make_batch(done, take)).await?;
         done += take;
     }
     let dt = t.elapsed().as_secs_f64();
     println!(
-        "append (batches of {BATCH}, durable commits): {dt:>8.2} s  {:>10.0} events/s",
+        "append (batches of {batch}, durable commits): {dt:>8.2} s  {:>10.0} events/s",
         n as f64 / dt
     );
 
