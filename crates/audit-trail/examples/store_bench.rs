@@ -93,6 +93,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         n as f64 / dt
     );
 
+    if backend != "postgres" {
+        let bytes: u64 = ["bench.db", "bench.db-wal"]
+            .iter()
+            .filter_map(|f| std::fs::metadata(dir.path().join(f)).ok())
+            .map(|m| m.len())
+            .sum();
+        println!(
+            "database size after append:               {:>8.1} MB  {:>6.0} bytes/event",
+            bytes as f64 / 1e6,
+            bytes as f64 / n as f64
+        );
+    }
     let signer = AuditSigner::generate()?;
     let trusted = TrustedKeys::new().with(signer.public_key());
     let t = Instant::now();
