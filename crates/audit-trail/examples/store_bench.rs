@@ -19,7 +19,6 @@ use audit_trail::{AuditTrail, verify_store};
 use model::{MessageId, RecipientId, SystemClock, TenantId, Timestamp};
 use storage::SharedStore;
 
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
