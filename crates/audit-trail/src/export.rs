@@ -100,10 +100,7 @@ impl LiveLines {
                         // (it sorts last), exactly what `audit::event_line` writes for a
                         // valid event. A line changed in the database is passed on as
                         // changed: the verifier recomputes its leaf and names it.
-                        Some(text) => match text.strip_suffix('}') {
-                            Some(body) => format!("{body},\"type\":\"event\"}}"),
-                            None => text,
-                        },
+                        Some(text) => audit::event_line_from_canonical(&text),
                         None => audit::purged_line(stored.seq, &stored.leaf_hash),
                     };
                     self.buffer.push_back(line);

@@ -69,8 +69,9 @@ pub use merkle::{
     verify_consistency, verify_inclusion,
 };
 pub use verify::{
-    MAX_LINE_LEN, VerifyError, VerifyReport, event_line, head_line, parse_head_line, purged_line,
-    verify_export, verify_export_against, verify_export_against_heads,
+    MAX_LINE_LEN, VerifyError, VerifyReport, event_line, event_line_from_canonical, head_line,
+    parse_head_line, purged_line, verify_export, verify_export_against,
+    verify_export_against_heads,
 };
 
 use model::Timestamp;

@@ -165,8 +165,8 @@ pub fn enhanced_status(text: &str) -> Option<String> {
 }
 
 /// `text` if it is a token, otherwise `unrepresentable` (it would not validate, and the
-/// event must still be written).
-fn token_or_placeholder(text: &str) -> String {
+/// event must still be written). For names and ids that are tokens in practice.
+pub fn token_or_placeholder(text: &str) -> String {
     if is_token(text) {
         text.to_string()
     } else {

@@ -148,6 +148,21 @@ pub fn event_line(event: &AuditEvent) -> Result<String, AuditError> {
     String::from_utf8(bytes).map_err(|_| AuditError::InvalidEvent("not UTF-8".into()))
 }
 
+/// The export line for an event already in canonical form (as a store keeps it), without
+/// parsing it again. Text that is not a JSON object is passed on unchanged: the verifier
+/// then reports the line as malformed, which is what it is.
+pub fn event_line_from_canonical(canonical: &str) -> String {
+    match canonical.strip_suffix('}') {
+        Some(body) => {
+            let mut line = String::with_capacity(canonical.len() + EVENT_LINE_SUFFIX.len());
+            line.push_str(body);
+            line.push_str(EVENT_LINE_SUFFIX);
+            line
+        }
+        None => canonical.to_string(),
+    }
+}
+
 /// How every canonical event line ends.
 const EVENT_LINE_SUFFIX: &str = r#","type":"event"}"#;
 

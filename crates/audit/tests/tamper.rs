@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use audit::{
     Actor, AuditEvent, AuditLog, AuditSigner, EventKind, KeyedHashKey, Subject, TrustedKeys,
-    VerifyError, event_line, head_line, keyed_hash, purged_line, verify_export,
+    VerifyError, event_line, event_line_from_canonical, head_line, keyed_hash, purged_line,
+    verify_export,
 };
 use model::{Timestamp, UserId};
 
@@ -718,4 +719,22 @@ fn purged_events_keep_the_export_verifiable_and_are_still_bound_by_the_head() {
         verify_export(&forged, &trusted),
         Err(VerifyError::ModifiedEvent { .. })
     ));
+}
+
+#[test]
+fn an_export_line_from_stored_canonical_text_equals_the_one_from_the_event() {
+    let e = AuditEvent::new(
+        3,
+        Timestamp::from_millis(7),
+        Actor::System {
+            component: "test".into(),
+        },
+        EventKind::AuthLogin,
+    )
+    .with_detail("n", 1u64);
+    let canonical = String::from_utf8(e.canonical_bytes().expect("valid")).expect("utf8");
+    assert_eq!(
+        event_line_from_canonical(&canonical),
+        event_line(&e).expect("line")
+    );
 }

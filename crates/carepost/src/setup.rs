@@ -393,7 +393,7 @@ pub async fn rotate_keys(rt: &Runtime, master: bool, tenant: bool) -> anyhow::Re
             .collect();
         let event = AuditEvent::new(0, rt.clock.now(), audit_actor(), EventKind::AdminKeyRotated)
             .with_detail("key_kind", "master")
-            .with_detail("key_id", token(&new_id))
+            .with_detail("key_id", audit::record::token_or_placeholder(&new_id))
             .with_detail("rewrapped", updated.len() as u64);
         match rt.store.rewrap_keys(&updated, &[event]).await {
             Ok(()) => {}
@@ -416,15 +416,6 @@ pub fn audit_actor() -> audit::Actor {
     audit::record::system("cli")
 }
 
-/// `text` as an audit token, or a fixed stand-in (key ids are tokens; this is a guard).
-pub fn token(text: &str) -> String {
-    if audit::is_token(text) {
-        text.to_string()
-    } else {
-        "unrepresentable".to_string()
-    }
-}
-
 fn key_event(
     at: model::Timestamp,
     tenant: TenantId,
@@ -435,7 +426,7 @@ fn key_event(
     AuditEvent::new(0, at, audit_actor(), EventKind::AdminKeyRotated)
         .with_tenant(tenant)
         .with_detail("key_kind", purpose.as_str())
-        .with_detail("key_id", token(key_id))
+        .with_detail("key_id", audit::record::token_or_placeholder(key_id))
         .with_detail("action", action)
 }
 

@@ -224,16 +224,18 @@ impl Intake {
         // Screening and policy, per copy. carepost's own notices and DSNs are not screened:
         // they are built from fixed text and ids.
         let screened = match (&self.screening, &submission.principal) {
-            (Some(screening), principal) if !matches!(principal, Principal::System) => Some(
-                screening
+            (Some(screening), principal) if !matches!(principal, Principal::System) => {
+                let (screened, data) = screening
                     .decide(
                         submission.tenant,
                         submission.envelope_from.as_ref(),
                         &submission.recipients,
-                        &submission.data,
+                        std::mem::take(&mut submission.data),
                     )
-                    .await?,
-            ),
+                    .await?;
+                submission.data = data;
+                Some(screened)
+            }
             _ => None,
         };
         if let Some(s) = &screened {

@@ -78,13 +78,15 @@ impl Screened {
 
 impl Screening {
     /// Scan `data` (on a blocking thread: the detector is CPU-bound) and decide each copy.
+    /// Takes the message and hands it back, so the blocking thread can read it without a
+    /// copy (bodies may be tens of megabytes).
     pub(crate) async fn decide(
         &self,
         tenant: TenantId,
         sender: Option<&EmailAddress>,
         recipients: &[EmailAddress],
-        data: &[u8],
-    ) -> Result<Screened, IntakeError> {
+        data: Vec<u8>,
+    ) -> Result<(Screened, Vec<u8>), IntakeError> {
         let policy = self
             .policies
             .policy(tenant)
@@ -96,8 +98,7 @@ impl Screening {
             .await
             .map_err(|e| IntakeError::Temporary(format!("policy unavailable: {e}")))?;
         let screener = self.screener.clone();
-        let owned = data.to_vec();
-        let verdict = tokio::task::spawn_blocking(move || screener.screen(&owned))
+        let (verdict, data) = tokio::task::spawn_blocking(move || (screener.screen(&data), data))
             .await
             .map_err(|_| IntakeError::Temporary("screening failed".to_string()))?;
         let postmaster = EmailAddress::parse("postmaster@localhost")
@@ -111,7 +112,7 @@ impl Screening {
                 (policy.evaluate(&facts), internal)
             })
             .collect();
-        Ok(Screened { verdict, decisions })
+        Ok((Screened { verdict, decisions }, data))
     }
 }
 

@@ -230,7 +230,7 @@ pub fn decided_event(
         .fired
         .iter()
         .take(audit::MAX_DETAIL_ARRAY_LEN)
-        .map(|r| token(&r.name))
+        .map(|r| audit::record::token_or_placeholder(&r.name))
         .collect();
     let mut event = AuditEvent::new(
         0,
@@ -273,14 +273,6 @@ pub fn fallback_token(fallback: Fallback) -> &'static str {
         Fallback::Portal => "portal",
         Fallback::Hold => "hold",
         Fallback::Bounce => "bounce",
-    }
-}
-
-fn token(text: &str) -> String {
-    if audit::is_token(text) {
-        text.to_string()
-    } else {
-        "unrepresentable".to_string()
     }
 }
 

@@ -308,15 +308,6 @@ async fn apply_audited(conn: &mut SqliteConnection, req: &Request) -> storage::R
 
 /// Number, hash and insert `events` after the last stored one. Returns the first number.
 /// Runs inside the writer's transaction, so numbers are gap-free and in commit order.
-fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
 async fn append_events(conn: &mut SqliteConnection, events: &[AuditEvent]) -> storage::Result<u64> {
     let row = sqlx::query("SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_events")
         .fetch_one(&mut *conn)
@@ -344,7 +335,7 @@ async fn append_events(conn: &mut SqliteConnection, events: &[AuditEvent]) -> st
             r.actor,
             r.message,
             r.recipient,
-            hex_lower(&r.leaf_hash),
+            hex::encode(r.leaf_hash),
             r.line,
         ]));
     }
