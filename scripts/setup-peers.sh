@@ -2,7 +2,10 @@
 # Installs and starts everything the tests need on a fresh Debian 12 machine (as root):
 # Postfix (no configuration; the tests start private instances), swaks, openssl, python3,
 # curl (HTTPS API tests), rsyslog with its TLS driver (the SIEM peer; the tests start
-# private rsyslogd instances), and the PostgreSQL 15 server that the machine already has, with a `carepost` role.
+# private rsyslogd instances), Debian's chromium with certutil (portal tests in a real
+# browser) and playwright-core from the npm registry (tests/browser, pinned by its
+# package-lock.json), wrk (portal benchmark), and the PostgreSQL 15 server that the
+# machine already has, with a `carepost` role.
 # Idempotent. Prints the TEST_DATABASE_URL line to export. Called by scripts/test.sh (when
 # root and something is missing) and by .ci/run.
 set -euo pipefail
@@ -14,9 +17,17 @@ say() { echo "[setup-peers $(date +%H:%M:%S)] $*"; }
 say "apt-get update"
 apt-get update -qq
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-say "installing postfix swaks openssl python3 curl rsyslog rsyslog-gnutls"
+say "installing postfix swaks openssl python3 curl rsyslog rsyslog-gnutls chromium libnss3-tools wrk"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix swaks openssl python3 curl \
-  rsyslog rsyslog-gnutls >/dev/null
+  rsyslog rsyslog-gnutls chromium libnss3-tools wrk >/dev/null
+# Node.js and npm come with the machine; Debian's packages are the fallback.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  say "installing nodejs npm"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null
+fi
+ROOT_DIR="$(cd "$(dirname "$0")/.." && pwd)"
+say "installing tests/browser (playwright-core, from package-lock.json)"
+(cd "$ROOT_DIR/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 export PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------- system Postfix off

@@ -27,10 +27,12 @@ say() { echo "[test.sh $(date +%H:%M:%S)] $*"; }
 # ---------------------------------------------------------------- interop peers
 peers_missing() {
   local missing=()
-  for tool in postfix postconf smtp-sink smtp-source swaks openssl python3 curl rsyslogd; do
+  for tool in postfix postconf smtp-sink smtp-source swaks openssl python3 curl rsyslogd \
+              chromium node certutil; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
   done
   compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || missing+=("rsyslog-gnutls")
+  [ -d "$HERE/../tests/browser/node_modules/playwright-core" ] || missing+=("tests/browser (npm ci)")
   [ "$(id -u)" = 0 ] || missing+=("root (private Postfix instances are started with 'postfix -c DIR start')")
   echo "${missing[*]:-}"
 }

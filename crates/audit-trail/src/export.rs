@@ -28,6 +28,11 @@ pub struct LiveLines {
     closing: Option<SignedTreeHead>,
     buffer: VecDeque<String>,
     error: Option<StorageError>,
+    /// The next page, already being read while the caller verifies this one.
+    prefetch: Option<(
+        u64,
+        tokio::task::JoinHandle<storage::Result<Vec<storage::StoredAuditEvent>>>,
+    )>,
     /// Events written so far.
     pub events: u64,
     /// Heads written so far.
@@ -54,6 +59,7 @@ impl LiveLines {
             closing,
             buffer: VecDeque::new(),
             error: None,
+            prefetch: None,
             events: 0,
             heads_written: 0,
         }
@@ -64,17 +70,41 @@ impl LiveLines {
         self.error.as_ref()
     }
 
+    fn page_limit(&self, from: u64) -> u32 {
+        PAGE.min(u32::try_from(self.end.saturating_sub(from)).unwrap_or(PAGE))
+    }
+
     fn fill(&mut self) {
         if self.next_seq >= self.end || self.error.is_some() {
             return;
         }
-        let limit = PAGE.min(u32::try_from(self.end - self.next_seq).unwrap_or(PAGE));
-        let store = self.store.clone();
         let from = self.next_seq;
-        match self
-            .handle
-            .block_on(async move { store.audit_range(from, limit).await })
+        let fetched = match self.prefetch.take() {
+            Some((at, task)) if at == from => self
+                .handle
+                .block_on(task)
+                .unwrap_or_else(|e| Err(StorageError::Other(format!("reading the log: {e}")))),
+            _ => {
+                let store = self.store.clone();
+                let limit = self.page_limit(from);
+                self.handle
+                    .block_on(async move { store.audit_range(from, limit).await })
+            }
+        };
+        // Start reading the next page now, so the store and the verifier work at once.
+        if let Ok(page) = &fetched
+            && let Some(last) = page.last()
+            && last.seq + 1 < self.end
         {
+            let next = last.seq + 1;
+            let store = self.store.clone();
+            let limit = self.page_limit(next);
+            let task = self
+                .handle
+                .spawn(async move { store.audit_range(next, limit).await });
+            self.prefetch = Some((next, task));
+        }
+        match fetched {
             Ok(page) if page.is_empty() => {
                 // Fewer events than the size promised: the verifier reports what is missing.
                 self.next_seq = self.end;

@@ -235,15 +235,14 @@ async fn inserted_event_is_reported(postgres: bool) {
         return;
     };
     // Make room at 5 and put a copy of an event there.
-    f.db
-        .exec(
-            "UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 5; \
+    f.db.exec(
+        "UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 5; \
              UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000; \
-             INSERT INTO audit_events (seq, at, kind, tenant, actor, message, recipient, leaf_hash, line) \
-               SELECT 5, at, kind, tenant, actor, message, recipient, leaf_hash, line \
+             INSERT INTO audit_events (seq, at, message, recipient, leaf_hash, line) \
+               SELECT 5, at, message, recipient, leaf_hash, line \
                FROM audit_events WHERE seq = 2",
-        )
-        .await;
+    )
+    .await;
     assert_eq!(
         invalid(verify(&f).await),
         VerifyError::InsertedOrReordered { seq: 2, line: 6 }

@@ -101,6 +101,17 @@ event_kinds! {
     PortalExpired => "portal.expired",
     /// The sender or an administrator revoked a portal message.
     PortalRevoked => "portal.revoked",
+    /// A one-time code was sent to a portal recipient's mailbox.
+    PortalCodeSent => "portal.code_sent",
+    /// A wrong code was entered on the portal (details: attempts so far, whether now locked).
+    PortalCodeFailed => "portal.code_failed",
+    /// The portal refused access (details: `reason` — expired, revoked, locked,
+    /// unavailable, forbidden, unknown_link, session_ended).
+    PortalAccessRefused => "portal.access_refused",
+    /// A portal recipient registered a passkey.
+    PortalPasskeyRegistered => "portal.passkey_registered",
+    /// A portal recipient signed out.
+    PortalSignedOut => "portal.signed_out",
     /// A message was put in quarantine.
     QuarantineHeld => "quarantine.held",
     /// A reviewer released a quarantined message.
@@ -183,6 +194,12 @@ pub enum Actor {
     ApiKey {
         /// The key.
         id: ApiKeyId,
+    },
+    /// The recipient of a portal copy, named by the queue's recipient copy (the address
+    /// stays in the queue, out of the trail).
+    PortalRecipient {
+        /// The recipient copy the portal copy was made from.
+        recipient: RecipientId,
     },
 }
 
@@ -348,6 +365,9 @@ impl AuditEvent {
             Actor::Device { name } => write_tagged(out, "name", name, "device"),
             Actor::System { component } => write_tagged(out, "component", component, "system"),
             Actor::ApiKey { id } => write_tagged(out, "id", &id.to_string(), "api_key"),
+            Actor::PortalRecipient { recipient } => {
+                write_tagged(out, "recipient", &recipient.to_string(), "portal_recipient")
+            }
         }
         out.extend_from_slice(b",\"at\":");
         out.extend_from_slice(self.at.as_millis().to_string().as_bytes());
@@ -564,7 +584,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_direct_encoder_matches_the_definition(
-            seq: u64, at: i64, actor in 0u8..4, kind in 0usize..EventKind::ALL.len(),
+            seq: u64, at: i64, actor in 0u8..5, kind in 0usize..EventKind::ALL.len(),
             tenant: bool, ip: Option<u32>, ip6: bool, subject in proptest::bits::u8::masked(0xf),
             details in proptest::collection::btree_map(
                 "[a-z][a-z0-9_]{0,10}",
@@ -582,6 +602,7 @@ mod tests {
                 0 => Actor::User { id: id(u128::from(seq)) },
                 1 => Actor::Device { name: "fax-1".into() },
                 2 => Actor::System { component: "queue".into() },
+                3 => Actor::PortalRecipient { recipient: id(11) },
                 _ => Actor::ApiKey { id: id(7) },
             };
             let mut e = AuditEvent::new(seq, Timestamp::from_millis(at), actor, EventKind::ALL[kind]);

@@ -23,6 +23,9 @@ pub fn actor_for(principal: &Principal) -> Actor {
         Principal::System => Actor::System {
             component: "carepost".to_string(),
         },
+        Principal::PortalRecipient { recipient } => Actor::PortalRecipient {
+            recipient: *recipient,
+        },
     }
 }
 
@@ -73,6 +76,7 @@ fn auth_method(principal: &Principal, channel: SubmissionChannel) -> &'static st
         (Principal::User { .. }, _) => "app-password",
         (Principal::Device { .. }, _) => "trusted-network",
         (Principal::System, _) => "none",
+        (Principal::PortalRecipient { .. }, _) => "portal-session",
     }
 }
 

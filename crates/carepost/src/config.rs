@@ -25,6 +25,39 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     pub dkim: DkimConfig,
     pub audit: AuditConfig,
+    pub portal: PortalConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortalConfig {
+    pub enabled: bool,
+    pub public_url: String,
+    pub link_days: u64,
+    pub accent_colour: String,
+    pub read_notice: bool,
+    pub languages_dir: String,
+    pub session_idle_secs: u64,
+    pub session_max_secs: u64,
+    pub max_reply_bytes: usize,
+    pub requests_per_minute_per_ip: u32,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            public_url: String::new(),
+            link_days: 30,
+            accent_colour: "#1f4e79".to_string(),
+            read_notice: false,
+            languages_dir: String::new(),
+            session_idle_secs: 900,
+            session_max_secs: 14_400,
+            max_reply_bytes: 26_214_400,
+            requests_per_minute_per_ip: 120,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -373,6 +406,56 @@ pub const KEYS: &[Key] = &[
         default: "false",
         doc: "Send to the SIEM over plain TCP (no TLS). Only for a collector on the same host; a warning is logged at start-up.",
     },
+    Key {
+        name: "portal.enabled",
+        default: "true",
+        doc: "Serve the secure portal on the HTTPS listener and publish copies that policy keeps off e-mail (without it they wait in the queue as awaiting-portal).",
+    },
+    Key {
+        name: "portal.public_url",
+        default: "\"\"",
+        doc: "The portal's address as recipients reach it, e.g. \"https://secure.example.org\"; links in notifications start with it. Empty: https://<hostname>:<port of http.listen>.",
+    },
+    Key {
+        name: "portal.link_days",
+        default: "30",
+        doc: "Days a portal link works; afterwards the copy shows an 'expired' page and the expiry is audited.",
+    },
+    Key {
+        name: "portal.accent_colour",
+        default: "\"#1f4e79\"",
+        doc: "The organisation's colour (#rrggbb) for the portal's header; darkened if needed so white text on it keeps a 4.5:1 contrast.",
+    },
+    Key {
+        name: "portal.read_notice",
+        default: "false",
+        doc: "Tell the sender (ids and times only) when a recipient first opens a portal copy. A message can ask for it alone with the header X-Carepost-Read-Notice: yes.",
+    },
+    Key {
+        name: "portal.languages_dir",
+        default: "\"\"",
+        doc: "Directory of extra portal languages, one <language-tag>.toml per language with the keys of the built-in English catalogue (missing keys fall back to English). Empty: <data_dir>/portal-languages.",
+    },
+    Key {
+        name: "portal.session_idle_secs",
+        default: "900",
+        doc: "A recipient's portal session ends after this many seconds without a request.",
+    },
+    Key {
+        name: "portal.session_max_secs",
+        default: "14400",
+        doc: "A recipient's portal session ends this many seconds after it began, whatever the activity.",
+    },
+    Key {
+        name: "portal.max_reply_bytes",
+        default: "26214400",
+        doc: "Largest reply a recipient may send from the portal (text and attachments), in bytes.",
+    },
+    Key {
+        name: "portal.requests_per_minute_per_ip",
+        default: "120",
+        doc: "Requests per minute one IP address may make to the pages behind portal links (slows link guessing and code floods).",
+    },
 ];
 
 impl Default for Config {
@@ -389,6 +472,7 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             dkim: DkimConfig::default(),
             audit: AuditConfig::default(),
+            portal: PortalConfig::default(),
         }
     }
 }
@@ -456,6 +540,28 @@ impl Config {
         }
     }
 
+    /// The portal's public address (no trailing slash).
+    pub fn portal_public_url(&self) -> String {
+        if !self.portal.public_url.is_empty() {
+            return self.portal.public_url.trim_end_matches('/').to_string();
+        }
+        let port = self.http.listen.rsplit_once(':').map_or("8443", |(_, p)| p);
+        if port == "443" {
+            format!("https://{}", self.hostname)
+        } else {
+            format!("https://{}:{port}", self.hostname)
+        }
+    }
+
+    /// Where extra portal languages are read from.
+    pub fn portal_languages_dir(&self) -> PathBuf {
+        if self.portal.languages_dir.is_empty() {
+            self.data_dir.join("portal-languages")
+        } else {
+            PathBuf::from(&self.portal.languages_dir)
+        }
+    }
+
     /// Load from a file (if given), then apply `--data-dir`.
     pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
         let mut config = match file {
@@ -513,6 +619,17 @@ impl Config {
                     n.name
                 );
             }
+        }
+        if !self.portal.public_url.is_empty() && !self.portal.public_url.starts_with("https://") {
+            bail!("portal.public_url must start with https://");
+        }
+        if self.portal.link_days == 0
+            || self.portal.session_idle_secs == 0
+            || self.portal.session_max_secs == 0
+        {
+            bail!(
+                "portal.link_days, portal.session_idle_secs and portal.session_max_secs must be at least 1"
+            );
         }
         if self.log_format != "text" && self.log_format != "json" {
             bail!("log_format must be \"text\" or \"json\"");

@@ -103,8 +103,12 @@ pub struct AppState {
     pub trail: Arc<AuditTrail>,
 }
 
-pub fn router(store: SharedStore, trail: Arc<AuditTrail>) -> Router {
-    Router::new()
+pub fn router(
+    store: SharedStore,
+    trail: Arc<AuditTrail>,
+    portal: Option<Arc<portal_web::Portal>>,
+) -> Router {
+    let api = Router::new()
         .route("/healthz", get(health))
         .route("/audit/v1/head", get(latest_head))
         .route("/audit/v1/consistency", get(consistency))
@@ -112,8 +116,169 @@ pub fn router(store: SharedStore, trail: Arc<AuditTrail>) -> Router {
         .route("/audit/v1/events", get(events))
         .route("/api/v1/policy", get(policy_current).put(policy_put))
         .route("/api/v1/policy/history", get(policy_history))
-        .with_state(Arc::new(AppState { store, trail }))
+        .route("/api/v1/portal/copies", get(portal_copies))
+        .route(
+            "/api/v1/portal/copies/{id}/revoke",
+            axum::routing::post(portal_revoke),
+        )
+        .with_state(Arc::new(AppState { store, trail }));
+    let app = match portal {
+        Some(portal) => api.merge(portal.router()),
+        None => api,
+    };
+    app.layer(axum::middleware::map_request(client_ip))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Hand the portal the client's address (it cannot name this binary's listener type).
+async fn client_ip(
+    ConnectInfo(peer): ConnectInfo<PeerAddr>,
+    mut req: axum::extract::Request,
+) -> axum::extract::Request {
+    req.extensions_mut()
+        .insert(portal_web::ClientIp(peer.0.ip()));
+    req
+}
+
+#[derive(Deserialize)]
+struct PortalCopiesQuery {
+    message: Option<String>,
+    address: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Who may see every portal copy of the organisation; a sender sees the copies of the
+/// messages they submitted.
+const PORTAL_OVERSEERS: &[Role] = &[Role::Owner, Role::Admin, Role::Compliance];
+
+/// Whether `user` submitted `message` (or oversees the organisation's portal).
+async fn may_manage_message(store: &SharedStore, user: &User, message: MessageId) -> bool {
+    if PORTAL_OVERSEERS.contains(&user.role) {
+        return true;
+    }
+    match store.message(message).await {
+        Ok(m) => {
+            m.tenant == user.tenant
+                && matches!(m.principal, model::Principal::User { user_id, .. } if user_id == user.id)
+        }
+        Err(_) => false,
+    }
+}
+
+/// `GET /api/v1/portal/copies?message=ID&address=A&limit=N`: every portal copy's state.
+async fn portal_copies(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<PortalCopiesQuery>,
+) -> Response {
+    let user = match authorised(
+        &app.store,
+        &headers,
+        &[Role::Owner, Role::Admin, Role::Compliance, Role::Sender],
+    )
+    .await
+    {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let message = match q.message.as_deref().map(str::parse::<MessageId>) {
+        Some(Ok(m)) => Some(m),
+        Some(Err(_)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "message must be a message id"})),
+            )
+                .into_response();
+        }
+        None => None,
+    };
+    let address = match q.address.as_deref().map(model::EmailAddress::parse) {
+        Some(Ok(a)) => Some(a),
+        Some(Err(_)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "address must be an e-mail address"})),
+            )
+                .into_response();
+        }
+        None => None,
+    };
+    match message {
+        Some(m) if !may_manage_message(&app.store, &user, m).await => {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({"error": "no such message"})),
+            )
+                .into_response();
+        }
+        None if !PORTAL_OVERSEERS.contains(&user.role) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "senders must name a message (?message=ID)"})),
+            )
+                .into_response();
+        }
+        _ => {}
+    }
+    let filter = storage::PortalFilter {
+        tenant: Some(user.tenant),
+        message,
+        address,
+        limit: q.limit.unwrap_or(100).min(1000),
+    };
+    match portal_web::copies(app.store.as_ref(), &filter, SystemClock.now()).await {
+        Ok(list) => Json(list).into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `POST /api/v1/portal/copies/{id}/revoke`: the link stops working at once.
+async fn portal_revoke(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match authorised(
+        &app.store,
+        &headers,
+        &[Role::Owner, Role::Admin, Role::Compliance, Role::Sender],
+    )
+    .await
+    {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such portal copy"})),
+        )
+            .into_response()
+    };
+    let Ok(id) = id.parse::<model::PortalCopyId>() else {
+        return not_found();
+    };
+    let copy = match app.store.portal_copy(id).await {
+        Ok(c) if c.tenant == user.tenant => c,
+        Ok(_) | Err(storage::StorageError::NotFound) => return not_found(),
+        Err(_) => return unavailable(),
+    };
+    if !may_manage_message(&app.store, &user, copy.message).await {
+        return not_found();
+    }
+    match portal_web::revoke(
+        app.store.as_ref(),
+        id,
+        Some(user.tenant),
+        Actor::User { id: user.id },
+        SystemClock.now(),
+    )
+    .await
+    {
+        Ok(revoked) => Json(json!({"id": id, "revoked": true, "changed": revoked})).into_response(),
+        Err(portal_web::RevokeError::NotFound) => not_found(),
+        Err(_) => unavailable(),
+    }
 }
 
 /// The newest signed tree head, as a head line (public: it holds sizes, a root hash and a
@@ -512,23 +677,20 @@ async fn health(State(app): State<Arc<AppState>>) -> impl IntoResponse {
 }
 
 async fn security_headers(mut res: Response) -> Response {
+    // Defaults for every response; a handler that set its own (the portal's pages, with a
+    // CSP for their stylesheet and script) keeps them.
     let h = res.headers_mut();
-    h.insert(
-        header::STRICT_TRANSPORT_SECURITY,
-        HeaderValue::from_static("max-age=63072000"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
+    for (name, value) in [
+        (header::STRICT_TRANSPORT_SECURITY, "max-age=63072000"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
     res
 }

@@ -16,6 +16,7 @@ mod disclosures;
 mod gateway;
 mod http;
 mod policy_cmd;
+mod portal_cmd;
 mod quarantine_cmd;
 mod scan;
 mod serve;
@@ -80,6 +81,9 @@ enum Command {
     /// Show, replace, list and dry-run the organisation's policy (versioned in the database).
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCommand),
+    /// See where portal copies stand (notified, opened, replied, ...) and revoke them.
+    #[command(subcommand)]
+    Portal(portal_cmd::PortalCommand),
     /// Run a witness: countersign another carepost's audit heads after checking that each
     /// extends the last one, and refuse any that does not.
     Witness(witness_cmd::WitnessArgs),
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
             Command::Audit(cmd) => audit_cmd::audit(&config, cmd).await,
             Command::Policy(cmd) => policy_cmd::policy(&config, cmd).await,
             Command::Quarantine(cmd) => quarantine_cmd::quarantine(&config, cmd).await,
+            Command::Portal(cmd) => portal_cmd::portal(&config, cmd).await,
             Command::Witness(args) => witness_cmd::run(args).await,
             Command::Config(_) | Command::Scan(_) => Ok(()),
         }

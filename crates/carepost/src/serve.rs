@@ -76,6 +76,28 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let tls = Arc::new(server_tls_config(config)?);
     let deliverer = Arc::new(build_deliverer(config)?);
 
+    // The secure portal: publishing copies that wait for it, and the recipients' pages
+    // (built before any listener opens, so all of them open together).
+    let portal = if config.portal.enabled {
+        let portal = Arc::new(
+            portal_web::Portal::new(
+                rt.store.clone(),
+                rt.keys.clone(),
+                intake.clone(),
+                rt.clock.clone(),
+                portal_settings(config),
+                setup::portal_code_key(&config.data_dir)?,
+                Some(&config.portal_languages_dir()),
+            )
+            .context("portal")?,
+        );
+        let portal_wake = Arc::new(Notify::new());
+        tokio::spawn(portal.clone().run(portal_wake, shutdown_rx.clone()));
+        Some(portal)
+    } else {
+        None
+    };
+
     // SMTP listeners.
     let service = Arc::new(SubmissionService::new(
         intake.clone(),
@@ -94,7 +116,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         let mut http_tls = (*tls).clone();
         http_tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         let listener = http::TlsListener::new(tcp, TlsAcceptor::from(Arc::new(http_tls)))?;
-        let app = http::router(rt.store.clone(), trail.clone())
+        let app = http::router(rt.store.clone(), trail.clone(), portal.clone())
             .into_make_service_with_connect_info::<http::PeerAddr>();
         let mut stop = shutdown_rx.clone();
         tokio::spawn(async move {
@@ -240,6 +262,23 @@ async fn audit_loop(
             _ = tokio::time::sleep(interval) => {}
             _ = stop.changed() => {}
         }
+    }
+}
+
+fn portal_settings(config: &Config) -> portal_web::PortalSettings {
+    portal_web::PortalSettings {
+        public_url: config.portal_public_url(),
+        link_ttl: Duration::from_secs(config.portal.link_days * 86_400),
+        sessions: portal::rules::SessionRules {
+            idle: Duration::from_secs(config.portal.session_idle_secs),
+            absolute: Duration::from_secs(config.portal.session_max_secs),
+        },
+        accent: config.portal.accent_colour.clone(),
+        read_notice: config.portal.read_notice,
+        max_reply_bytes: config.portal.max_reply_bytes,
+        hostname: config.hostname.clone(),
+        requests_per_minute_per_ip: config.portal.requests_per_minute_per_ip,
+        ..portal_web::PortalSettings::default()
     }
 }
 

@@ -69,6 +69,7 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     // be given audit-signing.pub before the first `serve`.
     audit_signer(dir)?;
     patient_ref_key(dir)?;
+    portal_code_key(dir)?;
     let store = open_store(config).await?;
     let keys = Arc::new(load_key_ring(dir, &store).await?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -454,22 +455,42 @@ pub const PATIENT_REF_KEY_FILE: &str = "patient-ref.key";
 /// the master key.
 pub fn patient_ref_key(dir: &Path) -> anyhow::Result<audit::KeyedHashKey> {
     let path = dir.join(PATIENT_REF_KEY_FILE);
-    let secret = match fs::read_to_string(&path) {
+    let secret = secret_key_file(&path)?;
+    audit::KeyedHashKey::new(secret.as_ref())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The key that hashes portal one-time codes (every node of a cluster needs the same one:
+/// copy the file with the master key).
+pub const PORTAL_CODE_KEY_FILE: &str = "portal-code.key";
+
+pub fn portal_code_key(dir: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = dir.join(PORTAL_CODE_KEY_FILE);
+    let secret = secret_key_file(&path)?;
+    <[u8; 32]>::try_from(secret.as_slice())
+        .map_err(|_| anyhow::anyhow!("{} must hold 32 bytes (64 hex digits)", path.display()))
+}
+
+/// A 32-byte secret kept as hex in a file readable only by us, created on first use.
+fn secret_key_file(path: &Path) -> anyhow::Result<zeroize::Zeroizing<Vec<u8>>> {
+    match fs::read_to_string(path) {
         Ok(text) => {
-            let mode = fs::metadata(&path)?.permissions().mode();
+            let mode = fs::metadata(path)?.permissions().mode();
             if mode & 0o077 != 0 {
                 bail!("{} must not be readable by group or others", path.display());
             }
-            hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?
+            Ok(zeroize::Zeroizing::new(
+                hex::decode(text.trim())
+                    .with_context(|| format!("{} is not hex", path.display()))?,
+            ))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut secret = vec![0u8; 32];
+            let mut secret = zeroize::Zeroizing::new(vec![0u8; 32]);
             aws_lc_rs::rand::fill(&mut secret)
                 .map_err(|_| anyhow::anyhow!("random number generator failed"))?;
-            write_secret_file(&path, hex::encode(&secret).as_bytes())?;
-            secret
+            write_secret_file(path, hex::encode(secret.as_slice()).as_bytes())?;
+            Ok(secret)
         }
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
-    audit::KeyedHashKey::new(&secret).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
 }

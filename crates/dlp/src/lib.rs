@@ -31,31 +31,45 @@
 //! other authors will score lower; the floors in `tests/dev_corpus.rs` are the targets.
 //!
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
-//! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): about
-//! 35 to 40 MB/s on the corpus and about 40 MB/s on the 100 KB message (median 2.5 ms); the
-//! latency example gives p50 2.5 to 2.9 ms and p99 3.4 to 4.7 ms on quieter runs (up to 8 ms while
-//! others build). Timed side by side in one process, the previous version ran about 32 MB/s on
-//! the corpus and p50 3.3 to 3.7 ms: this one is 14% to 19% faster. Callgrind (the steadier
-//! measure): 130 instructions per byte over the corpus texts, down from 171, and 148 for the
-//! 100 KB message, down from 191 (24% and 22% fewer). Still well below the 100 MB/s / 2 ms
-//! target. All passes are linear (see `tests/robustness.rs`).
+//! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
+//! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
+//! measure): 121 instructions per byte over the corpus texts and 121 for the 100 KB message (130
+//! and 148 before the second 2026-11-30 pass, 297 the day before). Still well below the 100 MB/s /
+//! 2 ms target. All passes are linear (see `tests/robustness.rs`).
 //!
 //! How: per-thread buffers (token, newline, keyword-match and candidate vectors, the lower-cased
-//! copy of the text, the overlap bitmap) are reused across scans, so a scan allocates little
-//! beyond its result; the keyword pass steps a compact copy of the automaton's table itself
-//! instead of the library's overlapping iterator; the tokenizer reads letter runs eight bytes at
-//! a time and computes each token's `word_key` once, which feeds the bit filters in front of the
-//! drug and not-a-name lists; the not-a-name list and the four lists consulted for the word
-//! before a candidate name are open-addressing tables probed from that key (one probe instead of
-//! hashing or several list searches); keyword values are matched by hand (checked against the
-//! `VALUE` regex in debug builds); overlap resolution marks kept spans in a bitmap (linear), and
-//! code-point offsets are byte offsets for ASCII text. Checksums and code look-ups use stack
-//! buffers; small word lists are indexed at compile time. Tried and dropped: running the pattern
+//! copy of the text, the overlap bitmap, the sort keys) are reused across scans, so a scan
+//! allocates little beyond its result; the keyword pass steps a compact copy of the automaton's
+//! table itself instead of the library's overlapping iterator: a fixed-size table indexed with a
+//! mask (no bounds check), no loop counter (the release profile checks overflow), and on texts of
+//! 432 bytes or more four walks side by side, one per quarter, each started `max_len` bytes early
+//! (a table step waits on the one before it, so four independent chains use the core better; the
+//! matches then come in end order and an insertion sort puts them in start order); the tokenizer
+//! reads letter runs eight bytes at a time and computes each token's `word_key` once, which feeds
+//! the bit filters in front of the drug and not-a-name lists; the not-a-name list and the four
+//! lists consulted for the word before a candidate name are open-addressing tables probed from that
+//! key (one probe instead of hashing or several list searches); the title look-back first checks
+//! the one byte every title ends in; whole-word list searches (`has_word`) visit only word starts,
+//! found eight bytes at a time; line and signature look-ups remember the last answer (candidates
+//! come in text order); the search for later mentions of a patient's name puts a 4096-bit filter in
+//! front of the name set (a long message names many patients, and a name with a non-ASCII letter
+//! used to switch the filter off); keyword values are matched by hand (checked against the `VALUE`
+//! regex in debug builds); overlap resolution sorts one packed integer key per candidate and marks
+//! kept spans in a bitmap (linear), and code-point offsets are byte offsets for ASCII text.
+//! Checksums and code look-ups use stack buffers; small word lists are indexed at compile time.
+//!
+//! Tried and dropped (findings were identical each time; the cost was not): running the pattern
 //! regex only near digits, `@`, `:` and `www.` (on this corpus 78% of the bytes are on lines
-//! holding such a trigger, and the extra searches cost more than they skipped: +12 instructions
-//! per byte), and a fully compiled DFA for the patterns (1.6 s and 6 MB to build). Where the
-//! instructions go now (corpus): the pattern pass 28% (the regex half of it, the context words
-//! the rest), the name rules 26%, the tokenizer 15%, the keyword automaton 12%.
+//! holding such a trigger: +12 instructions per byte); a fully compiled DFA for the patterns (1.6 s
+//! and 6 MB to build); running the regex anchored only where a pattern can start (word starts
+//! filtered by their first bytes, `@` runs, `http`/`www.`): the thousands of anchored searches over
+//! the corpus cost more than the unanchored scan they replace (+16 instructions per byte, same wall
+//! time); driving the lazy DFAs directly with the reverse search anchored on the matching pattern
+//! (the meta regex's overhead is under 1 instruction per byte and the reverse search did not get
+//! shorter); eight-byte skipping of non-letters in the tokenizer and of line breaks in the line
+//! index (runs are too short to pay). Where the instructions go now (corpus): the pattern pass 28%
+//! (the regex half of it, the context words the rest), the name rules 25%, the tokenizer 16%, the
+//! keyword automaton 10%, signature and header analysis 7%.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -291,8 +305,8 @@ impl Scanner {
                     .chain(rules::BUSINESS_WORDS.iter().copied()),
             )
             .expect("built-in keywords are valid");
-        let keywords =
-            rules::KeywordDfa::new(&keywords).expect("keyword automaton fits 16-bit states");
+        let keywords = rules::KeywordDfa::new(&keywords)
+            .expect("keyword automaton fits its table (covered by tests)");
         let meds: FastSet<&'static str> = MEDICATIONS
             .lines()
             .map(str::trim)
@@ -372,18 +386,28 @@ pub(crate) struct Cand {
 #[inline(never)]
 fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
     let cands = &mut sc.cands;
-    // Best first; ties keep the order the rules produced them in (as a stable sort would), via
-    // `seq`, so an unstable sort gives the same order without a merge buffer.
-    for (i, c) in cands.iter_mut().enumerate() {
-        c.seq = i;
+    // Best first: score (descending, `f32::total_cmp`), length (descending), start, then the
+    // order the rules produced them in (as a stable sort would). Packed into one integer per
+    // candidate, so the sort compares integers and moves 16 bytes instead of a `Cand`.
+    let order = &mut sc.order;
+    order.clear();
+    let fits = u32::try_from(text.len()).is_ok() && u32::try_from(cands.len()).is_ok();
+    if fits {
+        order.extend(cands.iter().enumerate().map(|(i, c)| priority_key(c, i)));
+        order.sort_unstable();
+    } else {
+        for (i, c) in cands.iter_mut().enumerate() {
+            c.seq = i;
+        }
+        cands.sort_unstable_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.start.cmp(&b.start))
+                .then(a.seq.cmp(&b.seq))
+        });
+        order.extend((0..cands.len()).map(|i| i as u128));
     }
-    cands.sort_unstable_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(a.start.cmp(&b.start))
-            .then(a.seq.cmp(&b.seq))
-    });
     // A bit per byte of text, set where a kept span lies: a candidate is dropped when any bit
     // of its span is set. Each candidate costs a few words of its span, so resolution is linear
     // in the text plus the candidates' lengths (both bounded by the rules).
@@ -391,7 +415,10 @@ fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
     covered.clear();
     covered.resize(text.len() / 64 + 1, 0);
     let mut kept: Vec<&Cand> = Vec::with_capacity(cands.len());
-    for c in cands.iter() {
+    for &k in order.iter() {
+        // The candidate's index is the key's low 32 bits (or, unpacked, the whole key).
+        let i = if fits { k as u32 as usize } else { k as usize };
+        let c = &cands[i];
         if c.start >= c.end || !text.is_char_boundary(c.start) || !text.is_char_boundary(c.end) {
             continue;
         }
@@ -399,10 +426,12 @@ fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
             continue;
         }
         bits_set(covered, c.start, c.end);
-        kept.push(c);
+        if c.label.is_some() {
+            kept.push(c);
+        }
     }
-    kept.retain(|c| c.label.is_some());
-    kept.sort_by_key(|c| c.start);
+    // Kept spans do not overlap, so their starts differ: any sort gives the same order.
+    kept.sort_unstable_by_key(|c| c.start);
     // Byte -> char offsets in one forward pass.
     let mut findings = Vec::with_capacity(kept.len());
     let mut chars = 0usize;
@@ -446,6 +475,22 @@ fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
         contains_phi,
         categories,
     }
+}
+
+/// The candidate's place in the overlap resolution order as one integer (ascending = first):
+/// score descending (as `f32::total_cmp`), length descending, start, then `seq` (its index
+/// among the candidates). Exact when the text and the candidate count fit in `u32`.
+#[inline]
+fn priority_key(c: &Cand, seq: usize) -> u128 {
+    let bits = c.score.to_bits();
+    // `total_cmp`'s order as an unsigned key: flip the magnitude bits of negatives, then the
+    // sign bit.
+    let total = (bits ^ ((bits >> 31) * 0x7fff_ffff)) ^ 0x8000_0000;
+    let len = c.end.saturating_sub(c.start) as u128;
+    u128::from(!total) << 96
+        | (u128::from(u32::MAX) - len) << 64
+        | (c.start as u128) << 32
+        | seq as u128
 }
 
 /// The bits of word `w` that fall in `start..end` (bit `i` of word `w` is position `64w + i`).
@@ -493,6 +538,59 @@ mod tests {
         assert!(r.contains_phi);
         let dbg = format!("{r:?}");
         assert!(!dbg.contains("6789"), "{dbg}");
+    }
+
+    #[test]
+    fn priority_key_orders_as_the_comparator() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let scores = [
+            0.0,
+            -0.0,
+            0.3,
+            0.45,
+            0.5,
+            0.6,
+            0.9,
+            0.95,
+            1.0,
+            -0.5,
+            f32::MIN_POSITIVE,
+        ];
+        for _ in 0..300 {
+            let n = rnd(40) as usize;
+            let cands: Vec<Cand> = (0..n)
+                .map(|seq| {
+                    let start = rnd(50) as usize;
+                    Cand {
+                        label: None,
+                        start,
+                        end: start + rnd(6) as usize,
+                        score: scores[rnd(scores.len() as u64) as usize],
+                        rule: "",
+                        reason: "",
+                        seq,
+                    }
+                })
+                .collect();
+            let mut by_cmp: Vec<usize> = (0..n).collect();
+            by_cmp.sort_by(|&a, &b| {
+                let (a, b) = (&cands[a], &cands[b]);
+                b.score
+                    .total_cmp(&a.score)
+                    .then((b.end - b.start).cmp(&(a.end - a.start)))
+                    .then(a.start.cmp(&b.start))
+                    .then(a.seq.cmp(&b.seq))
+            });
+            let mut by_key: Vec<usize> = (0..n).collect();
+            by_key.sort_by_key(|&i| priority_key(&cands[i], i));
+            assert_eq!(by_cmp, by_key);
+        }
     }
 
     #[test]

@@ -448,10 +448,10 @@ impl NotNames {
             match self.slots[k] {
                 0 => return false,
                 i => {
-                    if NOT_NAMES
-                        .get(usize::from(i) - 1)
-                        .is_some_and(|n| n.as_bytes() == w)
-                    {
+                    // A byte loop: the words are short, and `==` on slices calls `memcmp`.
+                    if NOT_NAMES.get(usize::from(i) - 1).is_some_and(|n| {
+                        n.len() == w.len() && n.bytes().zip(w).all(|(x, &y)| x == y)
+                    }) {
                         return true;
                     }
                 }
@@ -1009,6 +1009,8 @@ pub(crate) struct Words {
     order: [u8; MAX_WORDS],
     /// `order[starts[k]..starts[k + 1]]` are the words of bucket `k`.
     starts: [u8; 28],
+    /// Some word starts with a byte that is not a word byte (see [`has_word`]).
+    nonword_first: bool,
 }
 
 impl Words {
@@ -1016,12 +1018,15 @@ impl Words {
         assert!(list.len() <= MAX_WORDS, "word list too long for Words");
         let mut lens = 0u64;
         let mut first = [false; 256];
+        let mut nonword_first = false;
         let mut count = [0u8; 27];
         let mut i = 0;
         while i < list.len() {
             let w = list[i].as_bytes();
             lens |= 1u64 << if w.len() < 63 { w.len() } else { 63 };
             if !w.is_empty() {
+                let c = w[0];
+                nonword_first |= !(c.is_ascii_alphanumeric() || c == b'_');
                 first[w[0].to_ascii_lowercase() as usize] = true;
                 first[w[0].to_ascii_uppercase() as usize] = true;
                 count[bucket(w[0])] += 1;
@@ -1052,6 +1057,7 @@ impl Words {
             first,
             order,
             starts,
+            nonword_first,
         }
     }
 
@@ -1101,29 +1107,72 @@ fn is_word_byte(b: u8) -> bool {
 /// Whole-word, case-insensitive: does any of `words` occur in `hay`?
 fn has_word(hay: &str, words: &Words) -> bool {
     // Word lists are lowercase; only word starts are tried, and only words whose first byte
-    // matches, so this is close to one pass over `hay`.
+    // matches. A position qualifies when it does not continue a word (`i == 0`, or the byte
+    // before or the byte itself is not a word byte); when every list word starts with a word
+    // byte that is exactly a word start, found eight bytes at a time.
     let h = hay.as_bytes();
-    for i in 0..h.len() {
+    let mut i = 0;
+    if !words.nonword_first {
+        let mut carry = 0u64;
+        while let Some(chunk) = h.get(i..i + 8) {
+            let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let w = word_bytes(u64::from_le_bytes(bytes));
+            let mut starts = w & !((w << 8) | carry);
+            carry = (w >> 56) & 0x80;
+            while starts != 0 {
+                let k = i + (starts.trailing_zeros() / 8) as usize;
+                starts &= starts.wrapping_sub(1);
+                if words.first_may(h[k]) && word_at(h, k, words) {
+                    return true;
+                }
+            }
+            i += 8;
+        }
+    }
+    for i in i..h.len() {
         if !words.first_may(h[i]) {
             continue;
         }
         if i > 0 && is_word_byte(h[i - 1]) && is_word_byte(h[i]) {
             continue;
         }
-        let c = h[i].to_ascii_lowercase();
-        for wb in words.starting_like(c) {
-            if wb.first() != Some(&c) || i + wb.len() > h.len() {
-                continue;
-            }
-            let e = i + wb.len();
-            if h[i..e].eq_ignore_ascii_case(wb)
-                && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
-            {
-                return true;
-            }
+        if word_at(h, i, words) {
+            return true;
         }
     }
     false
+}
+
+/// Does a word of `words` start at `h[i]` and end at a word end (or with a non-word byte)?
+#[inline]
+fn word_at(h: &[u8], i: usize, words: &Words) -> bool {
+    let c = h[i].to_ascii_lowercase();
+    words.starting_like(c).any(|wb| {
+        let e = i + wb.len();
+        wb.first() == Some(&c)
+            && e <= h.len()
+            && h[i..e].eq_ignore_ascii_case(wb)
+            && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
+    })
+}
+
+/// Bit 7 of each byte of the result is set where that byte of `x` is a word byte
+/// (`[A-Za-z0-9_]`, as [`is_word_byte`]); the other bits are clear.
+#[inline]
+fn word_bytes(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte, on the low seven bits (so no add carries into the next byte): `v + (0x80 - k)`
+    // has bit 7 set exactly when `v >= k`.
+    let low7 = x & !HIGH;
+    let folded = low7 | (0x20 * ONES);
+    let letter =
+        folded.wrapping_add((0x80 - 0x61) * ONES) & !folded.wrapping_add((0x80 - 0x7b) * ONES);
+    let digit = low7.wrapping_add((0x80 - 0x30) * ONES) & !low7.wrapping_add((0x80 - 0x3a) * ONES);
+    let underscore = !(low7 ^ (0x5f * ONES)).wrapping_add(0x7f * ONES);
+    (letter | digit | underscore) & !x & HIGH
 }
 
 /// Largest char boundary `<= i`.
@@ -1182,8 +1231,13 @@ struct Doc<'a> {
     /// Byte offsets of every `\n`, ascending: finding the line around an offset is a binary
     /// search instead of a scan back through the text for every candidate.
     nl: Vec<usize>,
+    /// The answer of the last [`Self::line_index`] call: candidates come in text order, so the
+    /// next look-up is usually on the same line or the one after it.
+    last_line: std::cell::Cell<usize>,
     /// Byte ranges of signature blocks (after a closing line).
     sigs: Vec<(usize, usize)>,
+    /// The answer of the last [`Self::in_sig`] search (see [`Self::last_line`]).
+    last_sig: std::cell::Cell<usize>,
     /// Staff-to-staff mail: greetings name colleagues, not patients.
     internal: bool,
     /// A personal mailbox appears: the mail is to or from a patient.
@@ -1197,13 +1251,13 @@ struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// Offset just after the last line break before `at` (0 on the first line).
     fn line_start(&self, at: usize) -> usize {
-        let i = self.nl.partition_point(|&p| p < at);
+        let i = self.line_index(at);
         if i == 0 { 0 } else { self.nl[i - 1] + 1 }
     }
 
     /// Offset of the first line break at or after `at` (the text length on the last line).
     fn line_end(&self, at: usize) -> usize {
-        let i = self.nl.partition_point(|&p| p < at);
+        let i = self.line_index(at);
         self.nl.get(i).copied().unwrap_or(self.text.len())
     }
 
@@ -1223,15 +1277,46 @@ impl<'a> Doc<'a> {
 
     /// [`Self::line_start`] and [`Self::line_end`] of `at` with one search.
     fn line_bounds(&self, at: usize) -> (usize, usize) {
-        let i = self.nl.partition_point(|&p| p < at);
+        let i = self.line_index(at);
         let start = if i == 0 { 0 } else { self.nl[i - 1] + 1 };
         (start, self.nl.get(i).copied().unwrap_or(self.text.len()))
     }
 
+    /// How many line breaks lie before `at` (`nl.partition_point(|&p| p < at)`): the last
+    /// answer or the next one when they fit, else a binary search.
+    #[inline]
+    fn line_index(&self, at: usize) -> usize {
+        let nl = &self.nl;
+        let fits = |i: usize| {
+            (i == 0 || nl.get(i - 1).is_some_and(|&p| p < at)) && nl.get(i).is_none_or(|&p| p >= at)
+        };
+        let last = self.last_line.get();
+        if fits(last) {
+            return last;
+        }
+        if last < nl.len() && fits(last + 1) {
+            self.last_line.set(last + 1);
+            return last + 1;
+        }
+        let i = nl.partition_point(|&p| p < at);
+        self.last_line.set(i);
+        i
+    }
+
     fn in_sig(&self, at: usize) -> bool {
-        // `sigs` is sorted and merged: binary search.
-        let i = self.sigs.partition_point(|&(a, _)| a <= at);
-        i > 0 && at < self.sigs[i - 1].1
+        // `sigs` is sorted and merged: how many start at or before `at`, by the last answer
+        // when it still fits (look-ups come in text order), else a binary search.
+        let sigs = &self.sigs;
+        let fits = |i: usize| {
+            (i == 0 || sigs.get(i - 1).is_some_and(|&(a, _)| a <= at))
+                && sigs.get(i).is_none_or(|&(a, _)| a > at)
+        };
+        let mut i = self.last_sig.get();
+        if !fits(i) {
+            i = sigs.partition_point(|&(a, _)| a <= at);
+            self.last_sig.set(i);
+        }
+        i > 0 && at < sigs[i - 1].1
     }
 }
 
@@ -1324,7 +1409,9 @@ fn analyse<'a>(text: &'a str, business: bool, mut nl: Vec<usize>) -> Doc<'a> {
     Doc {
         text,
         nl,
+        last_line: std::cell::Cell::new(0),
         sigs,
+        last_sig: std::cell::Cell::new(0),
         internal: has_to_org && !has_consumer,
         consumer: has_consumer,
         business,
@@ -1397,20 +1484,26 @@ pub(crate) struct KeywordDfa {
     /// Columns per state.
     stride: usize,
     /// `trans[row + class]` is the next state's row (`state * stride`: premultiplied, so a
-    /// step is one add).
-    trans: Box<[u32]>,
-    start: u32,
+    /// step is one add). A fixed power-of-two size, indexed with `& (KW_TRANS - 1)`: the
+    /// compiler then needs no bounds check in the scan loop (rows past the table are unused).
+    trans: Box<[u16; KW_TRANS]>,
+    start: u16,
     /// Rows below this are match states; `matches[row / stride]` lists (pattern, length).
-    match_rows: u32,
+    match_rows: u16,
     matches: Box<[KwStateMatches]>,
+    /// The longest pattern, in bytes (the deepest state).
+    max_len: usize,
 }
+
+/// Entries in [`KeywordDfa::trans`]: states times columns must fit (856 x 33 today).
+const KW_TRANS: usize = 1 << 15;
 
 /// The (pattern, length) pairs a keyword match state reports.
 type KwStateMatches = Box<[(u16, u16)]>;
 
 impl KeywordDfa {
     /// Copies the reachable part of `dfa` (an unanchored, `MatchKind::Standard` DFA); `None`
-    /// if it does not fit 16-bit state numbers.
+    /// if it does not fit 16-bit rows and a [`KW_TRANS`]-entry table.
     pub(crate) fn new(dfa: &aho_corasick::dfa::DFA) -> Option<KeywordDfa> {
         use aho_corasick::{Anchored, automaton::Automaton};
         // Byte classes: bytes with identical columns in every state share one.
@@ -1472,8 +1565,12 @@ impl KeywordDfa {
         }
         let match_states = ids.iter().filter(|&&sid| dfa.is_match(sid)).count();
         let stride = reps.len();
-        let mut trans = vec![0u32; ids.len() * stride].into_boxed_slice();
-        let row_of = |d: u16| u32::try_from(usize::from(d) * stride).ok();
+        if ids.len() * stride > KW_TRANS {
+            return None;
+        }
+        let mut trans: Box<[u16; KW_TRANS]> =
+            vec![0u16; KW_TRANS].into_boxed_slice().try_into().ok()?;
+        let row_of = |d: u16| u16::try_from(usize::from(d) * stride).ok();
         let mut matches: Vec<Box<[(u16, u16)]>> = vec![Box::default(); match_states];
         for (old, &sid) in ids.iter().enumerate() {
             let row = usize::from(dense[old]) * stride;
@@ -1502,8 +1599,13 @@ impl KeywordDfa {
             stride,
             trans,
             start: row_of(dense[0])?,
-            match_rows: u32::try_from(match_states * stride).ok()?,
+            match_rows: u16::try_from(match_states * stride).ok()?,
             matches: matches.into_boxed_slice(),
+            max_len: (0..dfa.patterns_len())
+                .filter_map(|i| aho_corasick::PatternID::new(i).ok())
+                .map(|p| dfa.pattern_len(p))
+                .max()
+                .unwrap_or(0),
         })
     }
 }
@@ -1512,45 +1614,31 @@ impl KeywordDfa {
 /// in text order, and whether a [`BUSINESS_WORDS`] entry occurs as a whole word.
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
-fn keyword_matches(s: &Scanner, text: &str, all: &mut Vec<KwMatch>) -> bool {
+fn keyword_matches(
+    s: &Scanner,
+    text: &str,
+    all: &mut Vec<KwMatch>,
+    parts: &mut [Vec<KwMatch>; 3],
+) -> bool {
     let h = text.as_bytes();
-    all.clear();
-    let mut business = false;
     let dfa = &s.keywords;
-    let mut sid = dfa.start;
-    // Every (overlapping) match, as `find_overlapping_iter` would report them, without its
-    // per-byte bookkeeping: match states are the rare case.
-    // (Wrapping adds: the release profile checks overflow, and neither can overflow here.)
-    let mut e = 0usize;
-    for &b in h {
-        e = e.wrapping_add(1);
-        let next = (sid as usize).wrapping_add(usize::from(dfa.classes[usize::from(b)]));
-        sid = dfa.trans.get(next).copied().unwrap_or(dfa.start);
-        if sid >= dfa.match_rows {
-            continue;
-        }
-        let state = sid as usize / dfa.stride;
-        for &(id, len) in dfa.matches.get(state).map_or(&[][..], |m| &m[..]) {
-            let (i, id) = (e - usize::from(len), usize::from(id));
-            if let Some(w) = id.checked_sub(KEYWORDS.len()) {
-                // Same test as `has_word(text, BUSINESS_WORDS)`.
-                let last = BUSINESS_WORDS[w].as_bytes().last();
-                business |= (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(h[i]))
-                    && (e == h.len()
-                        || !is_word_byte(h[e])
-                        || !last.is_some_and(|&b| is_word_byte(b)));
-            } else {
-                all.push(KwMatch {
-                    start: i,
-                    rev_end: usize::MAX - e,
-                    pattern: id,
-                });
-            }
-        }
-    }
+    let four = h.len() >= 8 * dfa.max_len + 256;
+    let business = keyword_walk(dfa, h, all, parts, four);
     // Leftmost-longest, non-overlapping: at each start the longest match (lowest pattern id on
     // a tie), then resume after it.
-    all.sort_unstable();
+    // They come in end order, and a match's start is at most `max_len` bytes before its end, so
+    // each is out of place by at most the few matches ending just before it: insertion sort is
+    // linear here, and cheaper than a general sort. The key is a total order (no two matches
+    // share start, end and pattern), so any sort gives this order.
+    for i in 1..all.len() {
+        let x = all[i];
+        let mut j = i;
+        while j > 0 && all[j - 1] > x {
+            all[j] = all[j - 1];
+            j -= 1;
+        }
+        all[j] = x;
+    }
     let mut next = 0;
     all.retain(|m| {
         let keep = m.start >= next;
@@ -1562,6 +1650,122 @@ fn keyword_matches(s: &Scanner, text: &str, all: &mut Vec<KwMatch>) -> bool {
     business
 }
 
+/// Every (overlapping) keyword match in `h` into `all`, in end order; whether a business word
+/// occurs as a whole word. `four`: run four walks side by side (on long texts), else one.
+fn keyword_walk(
+    dfa: &KeywordDfa,
+    h: &[u8],
+    all: &mut Vec<KwMatch>,
+    parts: &mut [Vec<KwMatch>; 3],
+    four: bool,
+) -> bool {
+    all.clear();
+    let mut business = false;
+    // Every (overlapping) match, as `find_overlapping_iter` would report them, without its
+    // per-byte bookkeeping: match states are the rare case.
+    let (trans, classes, match_rows) = (&*dfa.trans, &dfa.classes, dfa.match_rows);
+    let step = |sid: u16, b: u8| {
+        trans[usize::from(sid).wrapping_add(usize::from(classes[usize::from(b)])) & (KW_TRANS - 1)]
+    };
+    // Each step waits for the one before (a table load), so on long texts four walks run side
+    // by side, one per quarter. An automaton started anywhere is in the right state once it has
+    // read `max_len` bytes (its state is the longest pattern prefix ending there), so each walk
+    // after the first starts `max_len` bytes before its quarter and reports only the matches
+    // ending inside it: together, every match once.
+    let n = h.len();
+    let m = dfa.max_len;
+    if four && n >= 8 * m + 256 {
+        let q = n / 4;
+        // Walk `j` reads `h[from[j]..to[j]]` and reports ends in `(q * j, to[j]]`.
+        let from = [0, q - m, 2 * q - m, 3 * q - m];
+        let to = [q, 2 * q, 3 * q, n];
+        let mut sid = [dfa.start; 4];
+        // In step: the first `q` bytes of each walk (the shortest walk's length).
+        let (w0, w1, w2, w3) = (
+            &h[from[0]..from[0] + q],
+            &h[from[1]..from[1] + q],
+            &h[from[2]..from[2] + q],
+            &h[from[3]..from[3] + q],
+        );
+        for k in 0..q {
+            sid[0] = step(sid[0], w0[k]);
+            sid[1] = step(sid[1], w1[k]);
+            sid[2] = step(sid[2], w2[k]);
+            sid[3] = step(sid[3], w3[k]);
+            if sid[0].min(sid[1]).min(sid[2].min(sid[3])) >= match_rows {
+                continue;
+            }
+            for j in 0..4 {
+                let e = from[j] + k + 1;
+                if sid[j] < match_rows && e > q * j {
+                    let to = if j == 0 { &mut *all } else { &mut parts[j - 1] };
+                    kw_hits(dfa, h, e, sid[j], to, &mut business);
+                }
+            }
+        }
+        // Then each walk's rest on its own.
+        for j in 1..4 {
+            let mut st = sid[j];
+            let mut it = h[from[j] + q..to[j]].iter();
+            while let Some(&b) = it.next() {
+                st = step(st, b);
+                if st < match_rows {
+                    let e = to[j] - it.as_slice().len();
+                    if e > q * j {
+                        kw_hits(dfa, h, e, st, &mut parts[j - 1], &mut business);
+                    }
+                }
+            }
+        }
+        // Quarter by quarter: all the matches in end order.
+        for p in parts.iter_mut() {
+            all.append(p);
+        }
+    } else {
+        // No loop counter (the release profile would check it for overflow): the offset is
+        // worked out from what is left of the iterator, on the rare match states only.
+        let mut sid = dfa.start;
+        let mut it = h.iter();
+        while let Some(&b) = it.next() {
+            sid = step(sid, b);
+            if sid < match_rows {
+                let e = n - it.as_slice().len();
+                kw_hits(dfa, h, e, sid, all, &mut business);
+            }
+        }
+    }
+    business
+}
+
+/// Records what match state `sid`, reached with the byte before `e`, reports: keyword matches
+/// into `all`, and whether a business word occurs as a whole word.
+#[inline]
+fn kw_hits(
+    dfa: &KeywordDfa,
+    h: &[u8],
+    e: usize,
+    sid: u16,
+    all: &mut Vec<KwMatch>,
+    business: &mut bool,
+) {
+    let state = usize::from(sid) / dfa.stride;
+    for &(id, len) in dfa.matches.get(state).map_or(&[][..], |m| &m[..]) {
+        let (i, id) = (e - usize::from(len), usize::from(id));
+        if let Some(w) = id.checked_sub(KEYWORDS.len()) {
+            // Same test as `has_word(text, BUSINESS_WORDS)`.
+            let last = BUSINESS_WORDS[w].as_bytes().last();
+            *business |= (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(h[i]))
+                && (e == h.len() || !is_word_byte(h[e]) || !last.is_some_and(|&b| is_word_byte(b)));
+        } else {
+            all.push(KwMatch {
+                start: i,
+                rev_end: usize::MAX - e,
+                pattern: id,
+            });
+        }
+    }
+}
+
 /// A byte range (start, end).
 type Span = (usize, usize);
 
@@ -1571,10 +1775,14 @@ type Span = (usize, usize);
 #[derive(Default)]
 pub(crate) struct Scratch {
     kws: Vec<KwMatch>,
+    /// Keyword matches of the second to fourth quarters while the walks run side by side.
+    kw_parts: [Vec<KwMatch>; 3],
     nl: Vec<usize>,
     toks: Vec<Tok>,
     lc: String,
     pub(crate) cands: Vec<Cand>,
+    /// Sort keys of the candidates while resolving overlaps (see `crate::resolve`).
+    pub(crate) order: Vec<u128>,
     staff: Vec<Span>,
     patient_words: Vec<Span>,
     /// Bytes covered by kept spans while resolving overlaps, a bit each.
@@ -1589,12 +1797,13 @@ impl Scratch {
             + self.toks.capacity() * size_of::<Tok>()
             + self.cands.capacity() * size_of::<Cand>()
             + self.covered.capacity() * 8
+            + self.order.capacity() * 16
     }
 }
 
 /// Collects every candidate in `text` into `sc.cands`.
 pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
-    let business = keyword_matches(s, text, &mut sc.kws);
+    let business = keyword_matches(s, text, &mut sc.kws, &mut sc.kw_parts);
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
     let out = &mut sc.cands;
     out.clear();
@@ -3140,6 +3349,9 @@ impl std::ops::Deref for Run<'_> {
     }
 }
 
+/// Bits in the filter over the names `persons` looks for again (a multiple of 64).
+const NAME_BITS: usize = 4096;
+
 /// A greeted name held back until the whole message is read: (start, end, its word spans).
 type Greeting = (usize, usize, Vec<(usize, usize)>);
 
@@ -3169,6 +3381,11 @@ fn persons(
     };
     let mut i = 0;
     while i < toks.len() {
+        // Most tokens are not capitalised: step over them before anything is set up.
+        if !toks[i].cap {
+            i += 1;
+            continue;
+        }
         let t0 = toks[i];
         // Cheap gates first: most tokens are not capitalised, and most capitalised ones are
         // not in the not-a-name list; the title look-back only runs for the rest.
@@ -3176,6 +3393,16 @@ fn persons(
             // The last word within 8 bytes before the token, on its line, after trimming
             // spaces and dots: bytes only, unless a non-ASCII char is in the way.
             let b = text.as_bytes();
+            // Every title ends in `r`, `s` or `x`: look at the byte before the spaces and dots
+            // first (the same stop as below: neither a line break nor a char cut by the 8-byte
+            // window is a space or a dot).
+            let mut p = t0.s;
+            while p > t0.s.saturating_sub(8) && matches!(b[p - 1], b' ' | b'.') {
+                p -= 1;
+            }
+            if p == 0 || !matches!(b[p - 1] | 0x20, b'r' | b's' | b'x') {
+                return false;
+            }
             let lo = floor_cb(text, t0.s.saturating_sub(8));
             // At most 8 bytes: a plain loop beats a vectorised search here.
             let lo = b[lo..t0.s]
@@ -3517,19 +3744,18 @@ fn persons(
     if names.is_empty() {
         return;
     }
-    // A 64-bit [`word_key`] filter over the (few) names: most capitalised tokens fail it
-    // without a hash look-up. Non-ASCII names switch it off.
-    let mut name_bits = 0u64;
-    for w in &names {
-        name_bits |= if w.is_ascii() {
-            1 << (word_key(w.as_bytes()) % 64)
-        } else {
-            u64::MAX
-        };
+    // A [`word_key`] bit filter over the names, for ASCII tokens: most capitalised tokens fail
+    // it without a hash look-up. 4096 bits, so that it stays sparse when a long message names
+    // many patients. Names that are not ASCII (in lower case) are left out: they cannot equal an
+    // ASCII token, and tokens that are not ASCII skip the filter.
+    let mut name_bits = [0u64; NAME_BITS / 64];
+    for w in names.iter().filter(|w| w.is_ascii()) {
+        let k = word_key(w.as_bytes()) % NAME_BITS;
+        name_bits[k / 64] |= 1 << (k % 64);
     }
     let already: FastSet<usize> = patient_words.iter().map(|&(a, _)| a).collect();
     for &t in toks {
-        if !t.cap || t.ascii && name_bits & (1 << (t.key % 64)) == 0 {
+        if !t.cap || t.ascii && !bit(&name_bits, t.key as usize % NAME_BITS) {
             continue;
         }
         if !names.contains(low(text, lc, t, &mut buf)) || already.contains(&t.s) {
@@ -3572,6 +3798,150 @@ pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small deterministic generator for the randomised tests below.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+
+        /// Up to `max` pieces of `atoms`, joined.
+        fn text(&mut self, atoms: &[&str], max: usize) -> String {
+            let n = self.below(max + 1);
+            (0..n).map(|_| atoms[self.below(atoms.len())]).collect()
+        }
+    }
+
+    #[test]
+    fn word_bytes_marks_exactly_the_word_bytes() {
+        for v in 0..=255u8 {
+            for pos in 0..8 {
+                let mut a = *b"x_ 9-Z.\xff";
+                a[pos] = v;
+                let m = word_bytes(u64::from_le_bytes(a));
+                for (i, &c) in a.iter().enumerate() {
+                    assert_eq!(m >> (8 * i) & 0xff, if is_word_byte(c) { 0x80 } else { 0 });
+                }
+            }
+        }
+    }
+
+    /// `has_word` as it was written before the word-start scan: every byte position.
+    fn has_word_bytewise(hay: &str, words: &Words) -> bool {
+        let h = hay.as_bytes();
+        (0..h.len()).any(|i| {
+            words.first_may(h[i])
+                && !(i > 0 && is_word_byte(h[i - 1]) && is_word_byte(h[i]))
+                && word_at(h, i, words)
+        })
+    }
+
+    #[test]
+    fn has_word_agrees_with_a_bytewise_search() {
+        let atoms = [
+            "dob",
+            "DOB",
+            "birth",
+            "d.o.b",
+            "xdob",
+            "dobx",
+            "_dob",
+            "9dob",
+            " ",
+            "  ",
+            ".",
+            ",",
+            "-",
+            "#",
+            "\n",
+            "a",
+            "Z",
+            "1",
+            "\u{e9}",
+            "\u{2019}",
+            "ss#",
+            "po",
+            "case",
+            "call us",
+            "thank you",
+            "regards",
+            "best regards",
+        ];
+        let lists: [&Words; 5] = [
+            DATE_STRONG,
+            CLOSINGS,
+            PHONE_ORG,
+            words!["ss#", "po", "case", "#x"],
+            words!["thank you", "call us", "d.o.b"],
+        ];
+        let mut r = Rng(0x1234_5678);
+        for _ in 0..20_000 {
+            let t = r.text(&atoms, 24);
+            for w in lists {
+                assert_eq!(has_word(&t, w), has_word_bytewise(&t, w), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn four_keyword_walks_find_what_one_walk_finds() {
+        let s = Scanner::new();
+        let atoms = [
+            "MRN",
+            "mrn",
+            "medical record number",
+            "Member ID",
+            "id:",
+            "claim",
+            "rx",
+            "Rx",
+            "invoice",
+            "purchase order",
+            "social security number",
+            "driver\u{2019}s license",
+            "order number",
+            " ",
+            "\n",
+            "x",
+            "ab",
+            "1234",
+            ":",
+            "#",
+            "-",
+            "\u{e9}",
+        ];
+        let mut r = Rng(0x9e37_79b9);
+        for _ in 0..300 {
+            let t = r.text(&atoms, 400);
+            let (mut one, mut four) = (Vec::new(), Vec::new());
+            let mut parts: [Vec<KwMatch>; 3] = Default::default();
+            let b1 = keyword_walk(&s.keywords, t.as_bytes(), &mut one, &mut parts, false);
+            let b4 = keyword_walk(&s.keywords, t.as_bytes(), &mut four, &mut parts, true);
+            one.sort_unstable();
+            four.sort_unstable();
+            assert_eq!((b1, one), (b4, four), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn line_index_agrees_with_a_binary_search() {
+        let mut r = Rng(0x5555_1234);
+        for _ in 0..200 {
+            let t = r.text(&["a", "bc", "\n", "\n\n", " "], 200);
+            let doc = analyse(&t, false, Vec::new());
+            for _ in 0..50 {
+                // Mostly forward, sometimes back, as the rules ask.
+                let at = r.below(t.len() + 1);
+                let want = doc.nl.partition_point(|&p| p < at);
+                assert_eq!(doc.line_index(at), want, "{t:?} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn letters_end_agrees_with_a_byte_loop() {

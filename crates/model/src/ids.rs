@@ -77,3 +77,13 @@ id_type!(
     RecipientId,
     now_v7
 );
+id_type!(
+    /// A copy of a message made available on the secure portal (time-ordered).
+    PortalCopyId,
+    now_v7
+);
+id_type!(
+    /// A one-time code sent to a portal recipient, or a reply written on the portal.
+    PortalItemId,
+    now_v7
+);

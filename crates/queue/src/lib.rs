@@ -92,6 +92,9 @@ pub struct Submission {
     pub data: Vec<u8>,
     /// Priority chosen by the caller; `None` lets the headers decide.
     pub priority: Option<Priority>,
+    /// For carepost's own messages (not screened): how every copy travels. `None` is the
+    /// default route. Ignored for screened messages, where policy decides.
+    pub route: Option<DeliveryRoute>,
 }
 
 impl std::fmt::Debug for Submission {
@@ -208,7 +211,7 @@ impl Intake {
                 }
             }
             SubmissionChannel::SmtpPlaintext => "ESMTP",
-            SubmissionChannel::Api => "HTTPS",
+            SubmissionChannel::Api | SubmissionChannel::Portal => "HTTPS",
             SubmissionChannel::Internal => "local",
         };
         let trace = TraceInfo {
@@ -266,7 +269,7 @@ impl Intake {
                     .map_or(RecipientStatus::Queued, |s| s.initial_status(i)),
                 route: screened
                     .as_ref()
-                    .map_or(DeliveryRoute::default(), |s| s.route(i)),
+                    .map_or(submission.route.unwrap_or_default(), |s| s.route(i)),
                 next_attempt: now,
             })
             .collect();

@@ -61,6 +61,7 @@ fn submission(tenant: TenantId, data: &str, rcpts: &[&str]) -> Submission {
             .collect(),
         data: data.as_bytes().to_vec(),
         priority: None,
+        route: None,
     }
 }
 

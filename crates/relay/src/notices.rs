@@ -112,6 +112,7 @@ pub async fn submit_notice(
             recipients: to,
             data,
             priority: None,
+            route: None,
         })
         .await
         .map(|a| a.message_id)

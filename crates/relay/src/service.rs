@@ -272,6 +272,7 @@ impl SubmissionHandler for SubmissionService {
             recipients: envelope.recipients,
             data,
             priority: None,
+            route: None,
         };
         let tenant = submission.tenant;
         let sender = submission.envelope_from.clone();

@@ -231,10 +231,11 @@ impl DeliveryWorker {
             .keys
             .open(message.id.0.as_bytes(), &sealed)
             .map_err(|e| format!("opening sealed body failed: {e}"))?;
+        let body = strip_portal_headers(body);
         let (body, signed) = self.sign(&message, body).await?;
         let data: &[u8] = signed.as_deref().unwrap_or(&body);
         let requirement = match copy.route {
-            DeliveryRoute::AnyTls => TlsRequirement::AnyCertificate,
+            DeliveryRoute::AnyTls | DeliveryRoute::Notice => TlsRequirement::AnyCertificate,
             _ => TlsRequirement::Verified,
         };
         let result = self
@@ -261,6 +262,12 @@ impl DeliveryWorker {
                 DeliveryRoute::VerifiedTlsOrBounce => AttemptOutcome::Bounced {
                     error: format!(
                         "5.7.10 policy requires verified TLS, which the recipient's server does not offer: {reason}"
+                    ),
+                },
+                // A notice about a portal copy cannot itself wait on the portal.
+                DeliveryRoute::Notice => AttemptOutcome::Bounced {
+                    error: format!(
+                        "5.7.10 notices travel only over TLS, which the recipient's server does not offer: {reason}"
                     ),
                 },
                 DeliveryRoute::VerifiedTlsOrHold => {
@@ -409,6 +416,7 @@ impl DeliveryWorker {
             recipients: vec![built.envelope_to],
             data: built.message,
             priority: Some(Priority::Clinical),
+            route: None,
         };
         match self.intake.accept(submission).await {
             Ok(a) => {
@@ -427,4 +435,17 @@ fn from_domain(body: &[u8]) -> Option<Domain> {
     model::EmailAddress::parse(addr)
         .ok()
         .map(|a| a.domain().clone())
+}
+
+/// Headers a sender sets for the portal (a passcode for the recipient, a read-notice
+/// request) are for carepost only: they never leave with a delivered copy.
+const PORTAL_ONLY_HEADERS: [&str; 2] = ["X-Carepost-Portal-Passcode", "X-Carepost-Read-Notice"];
+
+fn strip_portal_headers(mut body: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
+    for name in PORTAL_ONLY_HEADERS {
+        if let (Some(stripped), _) = queue::disclosure::take_header(&body, name) {
+            body = Zeroizing::new(stripped);
+        }
+    }
+    body
 }

@@ -87,6 +87,7 @@ pub fn severity_of(kind: EventKind) -> Severity {
     let name = kind.as_str();
     let action = name.rsplit('.').next().unwrap_or(name);
     let failure = action.ends_with("_failed")
+        || action.ends_with("_refused")
         || matches!(
             action,
             "failed" | "bounced" | "rejected" | "refused" | "denied" | "held"
@@ -307,6 +308,8 @@ mod tests {
             let expected = if matches!(
                 kind.as_str(),
                 "auth.login_failed"
+                    | "portal.code_failed"
+                    | "portal.access_refused"
                     | "delivery.bounced"
                     | "quarantine.held"
                     | "quarantine.rejected"

@@ -205,3 +205,69 @@ fn database_name_is_replaced_in_urls() {
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
+
+/// `find_audit` reads the actor from the canonical line; it must agree with
+/// `storage::actor_key` for every kind of actor. A new kind of actor fails to compile here
+/// until it is added (the match has no catch-all).
+#[test]
+fn actor_filter_matches_actor_key_for_every_kind_of_actor() {
+    use audit::{Actor, AuditEvent, EventKind};
+    use model::{ApiKeyId, RecipientId, Timestamp, UserId};
+    use storage::{AuditFilter, AuditStore};
+    let actors = [
+        Actor::User { id: UserId::new() },
+        Actor::Device {
+            name: "fax-3rd-floor".into(),
+        },
+        Actor::System {
+            component: "delivery".into(),
+        },
+        Actor::ApiKey {
+            id: ApiKeyId::new(),
+        },
+        Actor::PortalRecipient {
+            recipient: RecipientId::new(),
+        },
+    ];
+    for actor in &actors {
+        match actor {
+            Actor::User { .. }
+            | Actor::Device { .. }
+            | Actor::System { .. }
+            | Actor::ApiKey { .. }
+            | Actor::PortalRecipient { .. } => {}
+        }
+    }
+    runtime().block_on(async {
+        let Some(db) = TestDb::create().await else {
+            return;
+        };
+        let store = PostgresStore::connect(&db.url()).await.expect("connect");
+        let events: Vec<AuditEvent> = actors
+            .iter()
+            .map(|a| {
+                AuditEvent::new(
+                    0,
+                    Timestamp::from_millis(1),
+                    a.clone(),
+                    EventKind::AuthLogin,
+                )
+            })
+            .collect();
+        store.append_audit(&events).await.expect("append");
+        for (seq, actor) in actors.iter().enumerate() {
+            let found = store
+                .find_audit(&AuditFilter {
+                    actor: Some(storage::actor_key(actor)),
+                    ..AuditFilter::default()
+                })
+                .await
+                .expect("find");
+            assert_eq!(found.len(), 1, "{}", storage::actor_key(actor));
+            assert_eq!(found[0].seq, seq as u64);
+            assert_eq!(&found[0].actor, actor);
+        }
+        store.close().await;
+        db.drop_db().await;
+    });
+}

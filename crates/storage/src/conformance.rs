@@ -30,6 +30,18 @@
 //!   number); a put for a missing tenant is `Conflict { constraint: "foreign_key" }`; the
 //!   history is ordered by version;
 //! - error texts never contain the values written (addresses are PHI).
+//! - portal: `portal_pending` is ordered by recipient id (UUIDv7, so oldest first);
+//!   `portal_copies` by `created` then id, descending; `portal_unnotified` by `created`,
+//!   `portal_expired_unrecorded` by `expires` (a copy is expired at `expires <= now`, as
+//!   in `PortalCopy::state`; revoked copies are included); codes are live while
+//!   `expires > now`; a session is purged once `expires <= now` or `last_seen + idle <=
+//!   now`; `touch_portal_session` never moves `last_seen` back;
+//! - portal writes to a missing copy, code, session or passkey are `NotFound`
+//!   (`count_portal_code_attempt` too); inserts referring to a missing tenant or copy are
+//!   `Conflict { constraint: "foreign_key" }`; a write that changes nothing
+//!   (`revoke_portal_copy` and `use_portal_code` returning false, `end_portal_session` of
+//!   a missing session) records no event, while `mark_portal_copy` records its events
+//!   every time;
 //!
 //! All stories use fixed timestamps (around [`T0`]) and pass `now` explicitly, so they
 //! never depend on the wall clock or sleep.
@@ -40,16 +52,19 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use model::{
-    ApiKeyId, DeliveryRoute, EmailAddress, MessageId, Principal, Priority, RecipientId,
-    RecipientStatus, Role, SubmissionChannel, TenantId, Timestamp, TlsRecord, UserId,
+    ApiKeyId, DeliveryRoute, EmailAddress, MessageId, PortalCopyId, PortalItemId, Principal,
+    Priority, RecipientId, RecipientStatus, Role, SubmissionChannel, TenantId, Timestamp,
+    TlsRecord, UserId,
 };
 
 use audit::{Actor, AuditEvent, Cosignature, EventKind, Subject};
 
 use crate::{
     AppPassword, AttemptOutcome, AttemptRecord, AuditFilter, KeyPurpose, MessageRecord, NewMessage,
-    NewRecipient, PolicyRecord, RecipientFilter, RecipientRecord, SharedStore, StorageError,
-    StoredTreeHead, Tenant, User, WrappedKey, actor_key,
+    NewPortalCopy, NewRecipient, PolicyRecord, PortalCode, PortalCopy, PortalCopyState,
+    PortalFilter, PortalMilestone, PortalPasskey, PortalReply, PortalSession, RecipientFilter,
+    RecipientRecord, SharedStore, StorageError, StoredTreeHead, Tenant, User, WrappedKey,
+    actor_key,
 };
 
 /// The suite's reference time (2027-01-15T08:00:00Z).
@@ -131,6 +146,21 @@ macro_rules! conformance_tests {
             policies_are_versioned_per_tenant,
             policy_put_commits_its_audit_events_or_nothing,
             concurrent_policy_puts_get_distinct_consecutive_versions,
+            portal_copies_round_trip_and_are_found_by_token,
+            portal_pending_lists_awaiting_copies_without_a_portal_copy,
+            portal_copies_are_filtered_newest_first,
+            portal_work_lists_unnotified_and_expired_unrecorded,
+            set_portal_token_replaces_the_link,
+            portal_milestones_are_stamped_once_and_audited_every_time,
+            revoking_a_portal_copy_twice_records_once,
+            live_portal_code_honours_used_expired_and_attempts,
+            portal_code_attempts_are_counted_and_codes_used_once,
+            concurrent_portal_code_guesses_never_exceed_the_limit,
+            portal_sessions_are_created_touched_and_ended,
+            portal_sessions_are_purged_when_idle_or_past_their_end,
+            portal_passkeys_are_added_listed_and_updated,
+            portal_replies_are_kept_with_sealed_content,
+            portal_writes_commit_their_audit_events_or_nothing,
         );
     };
     (@each $backend:ty; $($story:ident),+ $(,)?) => {
@@ -2232,4 +2262,1289 @@ pub async fn concurrent_policy_puts_get_distinct_consecutive_versions(store: Sha
         );
     }
     assert_eq!(store.audit_size().await.expect("size"), 40);
+}
+
+// ── Portal stories ─────────────────────────────────────────────────────────────────────
+
+/// Enqueue a message for `tenant` with one copy per address, all awaiting the portal.
+async fn portal_message(store: &SharedStore, tenant: TenantId, addresses: &[&str]) -> NewMessage {
+    let copies: Vec<(&str, RecipientStatus, Timestamp)> = addresses
+        .iter()
+        .map(|a| (*a, RecipientStatus::AwaitingPortal, T0))
+        .collect();
+    let m = message(tenant, Priority::Normal, &copies);
+    store.enqueue(m.clone()).await.expect("enqueue");
+    m
+}
+
+/// A fresh 64-character hex string standing for a token, code or session id hash.
+fn fresh_hash() -> String {
+    PortalItemId::new().0.simple().to_string().repeat(2)
+}
+
+/// A new portal copy for copy `i` of `m`, made at `created`, open for a week.
+fn portal_copy_rec(m: &NewMessage, i: usize, created: Timestamp) -> NewPortalCopy {
+    let r = &m.recipients[i];
+    NewPortalCopy {
+        copy: PortalCopy {
+            id: PortalCopyId::new(),
+            tenant: m.record.tenant,
+            message: m.record.id,
+            recipient: r.id,
+            address: r.address.clone(),
+            sender: m.record.envelope_from.clone(),
+            token_hash: fresh_hash(),
+            created,
+            expires: created.plus(secs(7 * 24 * 3600)),
+            read_notice: false,
+            notified: None,
+            verified: None,
+            opened: None,
+            downloaded: None,
+            replied: None,
+            revoked: None,
+            expiry_recorded: None,
+            passcode_hash: None,
+        },
+        sealed: format!("sealed portal copy {i}").into_bytes(),
+    }
+}
+
+/// Create a tenant, a message with one copy per address and a portal copy for each (made
+/// at `T0`, `T0 + 1ms`, ...).
+async fn portal_copies_for(
+    store: &SharedStore,
+    tenant_name: &str,
+    addresses: &[&str],
+) -> Vec<PortalCopy> {
+    let t = new_tenant(store, tenant_name).await;
+    let m = portal_message(store, t, addresses).await;
+    let mut out = Vec::new();
+    for i in 0..addresses.len() {
+        let c = portal_copy_rec(&m, i, T0.plus(ms(i as u64)));
+        store
+            .create_portal_copy(&c, &[])
+            .await
+            .expect("create copy");
+        out.push(c.copy);
+    }
+    out
+}
+
+fn portal_event(kind: EventKind, copy: &PortalCopy, at: Timestamp) -> AuditEvent {
+    event(kind, at)
+        .with_tenant(copy.tenant)
+        .with_subject(Subject {
+            message: Some(copy.message),
+            recipient: Some(copy.recipient),
+            ..Subject::default()
+        })
+}
+
+/// An event `validate` refuses (a detail value that is not a token).
+fn invalid_event(kind: EventKind) -> AuditEvent {
+    event(kind, T0).with_detail("name", "Bob Smith")
+}
+
+fn code_rec(copy: PortalCopyId, created: Timestamp, expires: Timestamp) -> PortalCode {
+    PortalCode {
+        id: PortalItemId::new(),
+        copy,
+        code_hash: fresh_hash(),
+        created,
+        expires,
+        attempts: 0,
+        used: None,
+    }
+}
+
+fn session_rec(copy: &PortalCopy, last_seen: Timestamp, expires: Timestamp) -> PortalSession {
+    PortalSession {
+        id_hash: fresh_hash(),
+        tenant: copy.tenant,
+        address: copy.address.clone(),
+        method: "email-code".to_string(),
+        csrf_token: fresh_hash(),
+        created: last_seen,
+        last_seen,
+        expires,
+        ceremony: None,
+    }
+}
+
+fn passkey_rec(tenant: TenantId, address: &str, created: Timestamp) -> PortalPasskey {
+    let credential_id = fresh_hash();
+    PortalPasskey {
+        passkey: format!("{{\"cred\":\"{credential_id}\",\"counter\":0}}"),
+        credential_id,
+        tenant,
+        address: addr(address),
+        created,
+        last_used: None,
+    }
+}
+
+fn reply_rec(copy: PortalCopyId, created: Timestamp) -> PortalReply {
+    PortalReply {
+        id: PortalItemId::new(),
+        copy,
+        message: MessageId::new(),
+        created,
+    }
+}
+
+async fn audit_size(store: &SharedStore) -> u64 {
+    store.audit_size().await.expect("audit size")
+}
+
+/// A copy and its sealed content round-trip exactly, every optional field set or not; the
+/// link token finds it; unknown ids and tokens are NotFound; a recipient copy gets at most
+/// one portal copy, a token hash belongs to one copy, and a copy needs its recipient.
+pub async fn portal_copies_round_trip_and_are_found_by_token(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    let m = portal_message(
+        &store,
+        t,
+        &[
+            "pat1@dest.example",
+            "pat2@dest.example",
+            "pat3@dest.example",
+        ],
+    )
+    .await;
+    let mut plain = portal_copy_rec(&m, 0, T0);
+    // Sealed content is binary: NUL and high bytes survive.
+    plain.sealed = vec![0, 1, 2, 0xff, 0xfe, 0, 0x80];
+    let mut full = portal_copy_rec(&m, 1, T0.plus(ms(1)));
+    full.copy.sender = None;
+    full.copy.read_notice = true;
+    full.copy.notified = Some(T0.plus(secs(1)));
+    full.copy.verified = Some(T0.plus(secs(2)));
+    full.copy.opened = Some(T0.plus(secs(3)));
+    full.copy.downloaded = Some(T0.plus(secs(4)));
+    full.copy.replied = Some(T0.plus(secs(5)));
+    full.copy.revoked = Some(T0.plus(secs(6)));
+    full.copy.expiry_recorded = Some(T0.plus(secs(7)));
+    full.copy.passcode_hash = Some("ab".repeat(32));
+    store
+        .create_portal_copy(&plain, &[])
+        .await
+        .expect("create plain");
+    store
+        .create_portal_copy(&full, &[])
+        .await
+        .expect("create full");
+
+    assert_eq!(
+        store.portal_copy(plain.copy.id).await.expect("plain"),
+        plain.copy
+    );
+    assert_eq!(
+        store.portal_copy(full.copy.id).await.expect("full"),
+        full.copy
+    );
+    assert_eq!(
+        store.portal_content(plain.copy.id).await.expect("content"),
+        plain.sealed
+    );
+    assert_eq!(
+        store.portal_content(full.copy.id).await.expect("content"),
+        full.sealed
+    );
+    assert_eq!(
+        store
+            .portal_copy_by_token(&full.copy.token_hash)
+            .await
+            .expect("by token"),
+        full.copy
+    );
+    assert_eq!(
+        store
+            .portal_copy_by_token(&plain.copy.token_hash)
+            .await
+            .expect("by token"),
+        plain.copy
+    );
+
+    assert_eq!(
+        store.portal_copy(PortalCopyId::new()).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.portal_copy_by_token(&fresh_hash()).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.portal_content(PortalCopyId::new()).await,
+        Err(StorageError::NotFound)
+    );
+
+    // A second portal copy of the same recipient copy: refused, and nothing of it stays.
+    let again = portal_copy_rec(&m, 0, T0.plus(secs(10)));
+    assert_eq!(
+        store.create_portal_copy(&again, &[]).await,
+        Err(conflict("portal_copies.recipient"))
+    );
+    assert_eq!(
+        store.portal_copy(again.copy.id).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.portal_content(again.copy.id).await,
+        Err(StorageError::NotFound)
+    );
+    // Another copy cannot reuse a token hash.
+    let mut same_token = portal_copy_rec(&m, 2, T0);
+    same_token.copy.token_hash = plain.copy.token_hash.clone();
+    assert_eq!(
+        store.create_portal_copy(&same_token, &[]).await,
+        Err(conflict("portal_copies.token_hash"))
+    );
+    // A copy refers to its recipient copy (and message and tenant).
+    let mut orphan = portal_copy_rec(&m, 2, T0);
+    orphan.copy.recipient = RecipientId::new();
+    assert_eq!(
+        store.create_portal_copy(&orphan, &[]).await,
+        Err(conflict("foreign_key"))
+    );
+    assert_eq!(
+        store
+            .portal_copies(&PortalFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+}
+
+/// `portal_pending` lists copies in status `awaiting-portal` that have no portal copy,
+/// oldest (lowest id) first, at most `limit`; other statuses never appear.
+pub async fn portal_pending_lists_awaiting_copies_without_a_portal_copy(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    assert_eq!(store.portal_pending(10).await.expect("empty"), vec![]);
+    let m = message(
+        t,
+        Priority::Normal,
+        &[
+            ("a@dest.example", RecipientStatus::AwaitingPortal, T0),
+            ("b@dest.example", RecipientStatus::AwaitingPortal, T0),
+            ("c@dest.example", RecipientStatus::Queued, T0),
+            ("d@dest.example", RecipientStatus::Deferred, T0),
+            ("e@dest.example", RecipientStatus::AwaitingPortal, T0),
+        ],
+    );
+    store.enqueue(m.clone()).await.expect("enqueue");
+    let later = portal_message(&store, t, &["f@dest.example"]).await;
+    let expected = expected_records(&m);
+    let later_expected = expected_records(&later);
+
+    let pending = strip_updated(store.portal_pending(10).await.expect("pending"));
+    assert_eq!(
+        pending,
+        vec![
+            expected[0].clone(),
+            expected[1].clone(),
+            expected[4].clone(),
+            later_expected[0].clone()
+        ]
+    );
+    assert_eq!(
+        strip_updated(store.portal_pending(2).await.expect("pending")),
+        vec![expected[0].clone(), expected[1].clone()]
+    );
+
+    // Once a copy has its portal copy it is no longer pending.
+    let made = portal_copy_rec(&m, 1, T0);
+    store.create_portal_copy(&made, &[]).await.expect("create");
+    let made_first = portal_copy_rec(&m, 0, T0);
+    store
+        .create_portal_copy(&made_first, &[])
+        .await
+        .expect("create");
+    assert_eq!(
+        strip_updated(store.portal_pending(10).await.expect("pending")),
+        vec![expected[4].clone(), later_expected[0].clone()]
+    );
+    // A copy that leaves `awaiting-portal` leaves the list too.
+    assert_eq!(
+        store
+            .transition(
+                m.recipients[4].id,
+                &[RecipientStatus::AwaitingPortal],
+                RecipientStatus::Held,
+                T0,
+                &[],
+            )
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        strip_updated(store.portal_pending(10).await.expect("pending")),
+        vec![later_expected[0].clone()]
+    );
+}
+
+/// Listing by tenant, message and address (alone or together), newest first, limited;
+/// a limit of 0 means the default.
+pub async fn portal_copies_are_filtered_newest_first(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let b = new_tenant(&store, "B").await;
+    let m1 = portal_message(
+        &store,
+        a,
+        &["x@dest.example", "y@dest.example", "z@dest.example"],
+    )
+    .await;
+    let m2 = portal_message(&store, a, &["x@dest.example"]).await;
+    let m3 = portal_message(&store, b, &["x@dest.example"]).await;
+    // Created out of id order, so the order must come from `created`.
+    let made = [
+        portal_copy_rec(&m1, 0, T0.plus(ms(4))),
+        portal_copy_rec(&m1, 1, T0),
+        portal_copy_rec(&m1, 2, T0.plus(ms(2))),
+        portal_copy_rec(&m2, 0, T0.plus(ms(3))),
+        portal_copy_rec(&m3, 0, T0.plus(ms(1))),
+    ];
+    for c in &made {
+        store.create_portal_copy(c, &[]).await.expect("create");
+    }
+    let ids = |list: Vec<PortalCopy>| -> Vec<PortalCopyId> { list.iter().map(|c| c.id).collect() };
+    let id = |i: usize| made[i].copy.id;
+    let list = |filter: PortalFilter| {
+        let store = store.clone();
+        async move { store.portal_copies(&filter).await.expect("list") }
+    };
+
+    assert_eq!(
+        ids(list(PortalFilter::default()).await),
+        vec![id(0), id(3), id(2), id(4), id(1)]
+    );
+    assert_eq!(
+        list(PortalFilter::default()).await[0],
+        made[0].copy,
+        "whole records"
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            tenant: Some(a),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![id(0), id(3), id(2), id(1)]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            message: Some(m1.record.id),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![id(0), id(2), id(1)]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            address: Some(addr("x@dest.example")),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![id(0), id(3), id(4)]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            tenant: Some(a),
+            address: Some(addr("x@dest.example")),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![id(0), id(3)]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            tenant: Some(b),
+            message: Some(m1.record.id),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            limit: 2,
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![id(0), id(3)]
+    );
+    assert_eq!(
+        ids(list(PortalFilter {
+            tenant: Some(TenantId::new()),
+            ..PortalFilter::default()
+        })
+        .await),
+        vec![]
+    );
+}
+
+/// The notifier's list (not notified, not revoked; oldest first) and the sweeper's
+/// (expired at `now`, expiry not recorded, revoked or not; earliest expiry first).
+pub async fn portal_work_lists_unnotified_and_expired_unrecorded(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    let m = portal_message(
+        &store,
+        t,
+        &["a@dest.example", "b@dest.example", "c@dest.example"],
+    )
+    .await;
+    let mut made = Vec::new();
+    for (i, expires_in) in [(0usize, 10u64), (1, 5), (2, 20)] {
+        let mut c = portal_copy_rec(&m, i, T0.plus(ms(i as u64)));
+        c.copy.expires = T0.plus(secs(expires_in));
+        store.create_portal_copy(&c, &[]).await.expect("create");
+        made.push(c.copy);
+    }
+    let ids = |list: Vec<PortalCopy>| -> Vec<PortalCopyId> { list.iter().map(|c| c.id).collect() };
+    let (c1, c2, c3) = (made[0].id, made[1].id, made[2].id);
+
+    assert_eq!(
+        store.portal_unnotified(10).await.expect("unnotified"),
+        made.clone()
+    );
+    assert_eq!(
+        ids(store.portal_unnotified(1).await.expect("unnotified")),
+        vec![c1]
+    );
+    store
+        .mark_portal_copy(c2, PortalMilestone::Notified, T0, &[])
+        .await
+        .expect("notified");
+    assert_eq!(
+        ids(store.portal_unnotified(10).await.expect("unnotified")),
+        vec![c1, c3]
+    );
+    store.revoke_portal_copy(c3, T0, &[]).await.expect("revoke");
+    assert_eq!(
+        ids(store.portal_unnotified(10).await.expect("unnotified")),
+        vec![c1]
+    );
+
+    let expired = |now: Timestamp, limit: u32| {
+        let store = store.clone();
+        async move {
+            ids(store
+                .portal_expired_unrecorded(now, limit)
+                .await
+                .expect("expired"))
+        }
+    };
+    assert_eq!(expired(T0.plus(secs(4)), 10).await, vec![]);
+    // Expired at the instant it expires, as `PortalCopy::state` says.
+    assert_eq!(expired(T0.plus(secs(5)), 10).await, vec![c2]);
+    assert_eq!(expired(T0.plus(secs(10)), 10).await, vec![c2, c1]);
+    assert_eq!(expired(T0.plus(secs(10)), 1).await, vec![c2]);
+    store
+        .mark_portal_copy(c2, PortalMilestone::ExpiryRecorded, T0.plus(secs(10)), &[])
+        .await
+        .expect("recorded");
+    assert_eq!(expired(T0.plus(secs(10)), 10).await, vec![c1]);
+    assert_eq!(expired(T0.plus(secs(3600)), 10).await, vec![c1, c3]);
+}
+
+/// A new link token replaces the old one: the old hash finds nothing. Unknown copies are
+/// NotFound; a hash already used by another copy is a conflict.
+pub async fn set_portal_token_replaces_the_link(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example", "b@dest.example"]).await;
+    let c = &copies[0];
+    let before = audit_size(&store).await;
+    let new_hash = fresh_hash();
+    store
+        .set_portal_token(
+            c.id,
+            &new_hash,
+            &[portal_event(EventKind::PortalNotified, c, T0)],
+        )
+        .await
+        .expect("set token");
+    assert_eq!(audit_size(&store).await, before + 1);
+    assert_eq!(
+        store.portal_copy_by_token(&c.token_hash).await,
+        Err(StorageError::NotFound)
+    );
+    let found = store
+        .portal_copy_by_token(&new_hash)
+        .await
+        .expect("by new token");
+    assert_eq!(
+        found,
+        PortalCopy {
+            token_hash: new_hash.clone(),
+            ..c.clone()
+        }
+    );
+    assert_eq!(
+        store.portal_copy(copies[1].id).await.expect("other"),
+        copies[1],
+        "other copies untouched"
+    );
+    assert_eq!(
+        store
+            .set_portal_token(PortalCopyId::new(), &fresh_hash(), &[])
+            .await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.set_portal_token(copies[1].id, &new_hash, &[]).await,
+        Err(conflict("portal_copies.token_hash"))
+    );
+    assert_eq!(audit_size(&store).await, before + 1);
+}
+
+/// Each milestone is stamped the first time only (the call says whether it stamped),
+/// while the events of every call are recorded; an unknown copy is NotFound and records
+/// nothing.
+pub async fn portal_milestones_are_stamped_once_and_audited_every_time(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example", "b@dest.example"]).await;
+    let c = &copies[0];
+    let steps = [
+        (PortalMilestone::Notified, EventKind::PortalNotified),
+        (PortalMilestone::Verified, EventKind::PortalVerified),
+        (PortalMilestone::Opened, EventKind::PortalOpened),
+        (PortalMilestone::Downloaded, EventKind::PortalDownloaded),
+        (PortalMilestone::Replied, EventKind::PortalReplied),
+        (PortalMilestone::ExpiryRecorded, EventKind::PortalExpired),
+    ];
+    let mut size = audit_size(&store).await;
+    for (i, (milestone, kind)) in steps.iter().enumerate() {
+        let first = T0.plus(secs(i as u64 + 1));
+        let later = first.plus(secs(100));
+        assert_eq!(
+            store
+                .mark_portal_copy(c.id, *milestone, first, &[portal_event(*kind, c, first)])
+                .await,
+            Ok(true),
+            "{milestone:?} first time"
+        );
+        assert_eq!(
+            store
+                .mark_portal_copy(c.id, *milestone, later, &[portal_event(*kind, c, later)])
+                .await,
+            Ok(false),
+            "{milestone:?} again"
+        );
+        size += 2;
+        assert_eq!(audit_size(&store).await, size, "both calls recorded");
+    }
+    let stamped = store.portal_copy(c.id).await.expect("copy");
+    assert_eq!(
+        stamped,
+        PortalCopy {
+            notified: Some(T0.plus(secs(1))),
+            verified: Some(T0.plus(secs(2))),
+            opened: Some(T0.plus(secs(3))),
+            downloaded: Some(T0.plus(secs(4))),
+            replied: Some(T0.plus(secs(5))),
+            expiry_recorded: Some(T0.plus(secs(6))),
+            ..c.clone()
+        },
+        "the first time of each step, nothing else"
+    );
+    assert_eq!(
+        store.portal_copy(copies[1].id).await.expect("other"),
+        copies[1],
+        "other copies untouched"
+    );
+    let kinds: Vec<EventKind> = all_events(&store).await.iter().map(|e| e.kind).collect();
+    let expected: Vec<EventKind> = steps.iter().flat_map(|(_, k)| [*k, *k]).collect();
+    assert_eq!(kinds, expected);
+
+    assert_eq!(
+        store
+            .mark_portal_copy(
+                PortalCopyId::new(),
+                PortalMilestone::Opened,
+                T0,
+                &[portal_event(EventKind::PortalOpened, c, T0)]
+            )
+            .await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(audit_size(&store).await, size);
+}
+
+/// Revoking stamps the time once; a second revoke returns false, keeps the first time and
+/// records nothing; an unknown copy is NotFound.
+pub async fn revoking_a_portal_copy_twice_records_once(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example"]).await;
+    let c = &copies[0];
+    let before = audit_size(&store).await;
+    let first = T0.plus(secs(1));
+    assert_eq!(
+        store
+            .revoke_portal_copy(
+                c.id,
+                first,
+                &[portal_event(EventKind::PortalRevoked, c, first)]
+            )
+            .await,
+        Ok(true)
+    );
+    assert_eq!(audit_size(&store).await, before + 1);
+    let revoked = store.portal_copy(c.id).await.expect("copy");
+    assert_eq!(revoked.revoked, Some(first));
+    assert_eq!(revoked.state(first), PortalCopyState::Revoked);
+    assert!(!revoked.is_open(first));
+
+    let later = T0.plus(secs(2));
+    assert_eq!(
+        store
+            .revoke_portal_copy(
+                c.id,
+                later,
+                &[portal_event(EventKind::PortalRevoked, c, later)]
+            )
+            .await,
+        Ok(false)
+    );
+    assert_eq!(audit_size(&store).await, before + 1);
+    assert_eq!(
+        store.portal_copy(c.id).await.expect("copy").revoked,
+        Some(first)
+    );
+    assert_eq!(
+        store
+            .revoke_portal_copy(PortalCopyId::new(), later, &[])
+            .await,
+        Err(StorageError::NotFound)
+    );
+}
+
+/// `live_portal_code` returns the newest code that is unused, unexpired at `now` and below
+/// the attempt limit; codes of other copies never match.
+pub async fn live_portal_code_honours_used_expired_and_attempts(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example", "b@dest.example"]).await;
+    let (c, other) = (copies[0].id, copies[1].id);
+    let ten_min = T0.plus(secs(600));
+    assert_eq!(store.live_portal_code(c, T0, 5).await.expect("none"), None);
+    let k1 = code_rec(c, T0, ten_min);
+    let k2 = code_rec(c, T0.plus(secs(1)), ten_min);
+    let locked = PortalCode {
+        attempts: 5,
+        ..code_rec(c, T0.plus(secs(3)), ten_min)
+    };
+    let short = code_rec(c, T0.plus(secs(4)), T0.plus(secs(5)));
+    let others = code_rec(other, T0.plus(secs(9)), ten_min);
+    for k in [&k1, &k2, &locked, &short, &others] {
+        store.create_portal_code(k, &[]).await.expect("create code");
+    }
+    let live = |now: Timestamp, max: u32| {
+        let store = store.clone();
+        async move { store.live_portal_code(c, now, max).await.expect("live") }
+    };
+    // At T0 + 4.5s the short-lived code is the newest live one (whole record back).
+    assert_eq!(live(T0.plus(ms(4500)), 5).await, Some(short.clone()));
+    // It expires at T0 + 5s; the locked one is skipped at max 5, taken at max 6.
+    assert_eq!(live(T0.plus(secs(5)), 5).await, Some(k2.clone()));
+    assert_eq!(live(T0.plus(secs(5)), 6).await, Some(locked.clone()));
+    // A used code is never live.
+    assert_eq!(
+        store.use_portal_code(k2.id, T0.plus(secs(6)), &[]).await,
+        Ok(true)
+    );
+    assert_eq!(live(T0.plus(secs(6)), 5).await, Some(k1.clone()));
+    assert_eq!(live(ten_min, 6).await, None, "all expired");
+    assert_eq!(
+        store
+            .live_portal_code(PortalCopyId::new(), T0, 5)
+            .await
+            .expect("unknown copy"),
+        None
+    );
+    // A code needs its copy.
+    assert_eq!(
+        store
+            .create_portal_code(&code_rec(PortalCopyId::new(), T0, ten_min), &[])
+            .await,
+        Err(conflict("foreign_key"))
+    );
+}
+
+/// Guesses are counted 1..=max, then refused (`None`) without counting; counts and
+/// wrong-guess totals per copy since a time; a code is used once.
+pub async fn portal_code_attempts_are_counted_and_codes_used_once(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example", "b@dest.example"]).await;
+    let (c, other) = (copies[0].id, copies[1].id);
+    let ten_min = T0.plus(secs(600));
+    let k1 = code_rec(c, T0, ten_min);
+    let before = audit_size(&store).await;
+    store
+        .create_portal_code(
+            &k1,
+            &[portal_event(EventKind::PortalNotified, &copies[0], T0)],
+        )
+        .await
+        .expect("create");
+    assert_eq!(audit_size(&store).await, before + 1);
+
+    for expected in 1..=3u32 {
+        assert_eq!(
+            store.count_portal_code_attempt(k1.id, 3).await,
+            Ok(Some(expected))
+        );
+    }
+    assert_eq!(store.count_portal_code_attempt(k1.id, 3).await, Ok(None));
+    assert_eq!(store.count_portal_code_attempt(k1.id, 3).await, Ok(None));
+    assert_eq!(
+        store.live_portal_code(c, T0, 3).await.expect("live"),
+        None,
+        "locked"
+    );
+    assert_eq!(
+        store
+            .live_portal_code(c, T0, 4)
+            .await
+            .expect("live")
+            .map(|k| k.attempts),
+        Some(3),
+        "refused guesses were not counted"
+    );
+    assert_eq!(
+        store
+            .count_portal_code_attempt(PortalItemId::new(), 3)
+            .await,
+        Err(StorageError::NotFound)
+    );
+
+    let k2 = code_rec(c, T0.plus(secs(60)), ten_min);
+    store.create_portal_code(&k2, &[]).await.expect("create");
+    store
+        .create_portal_code(&code_rec(other, T0.plus(secs(60)), ten_min), &[])
+        .await
+        .expect("create");
+    assert_eq!(store.portal_codes_since(c, T0).await, Ok(2));
+    assert_eq!(store.portal_codes_since(c, T0.plus(secs(30))).await, Ok(1));
+    assert_eq!(store.portal_codes_since(c, T0.plus(secs(61))).await, Ok(0));
+    assert_eq!(
+        store.portal_codes_since(PortalCopyId::new(), T0).await,
+        Ok(0)
+    );
+
+    assert_eq!(store.count_portal_code_attempt(k2.id, 3).await, Ok(Some(1)));
+    assert_eq!(store.portal_failed_attempts_since(c, T0).await, Ok(4));
+    assert_eq!(
+        store
+            .portal_failed_attempts_since(c, T0.plus(secs(30)))
+            .await,
+        Ok(1)
+    );
+    assert_eq!(store.portal_failed_attempts_since(other, T0).await, Ok(0));
+    assert_eq!(
+        store
+            .portal_failed_attempts_since(PortalCopyId::new(), T0)
+            .await,
+        Ok(0)
+    );
+
+    // Two tabs, one code: the first use wins and is recorded, the second changes nothing.
+    let size = audit_size(&store).await;
+    let used = portal_event(EventKind::PortalVerified, &copies[0], T0.plus(secs(61)));
+    assert_eq!(
+        store
+            .use_portal_code(k2.id, T0.plus(secs(61)), std::slice::from_ref(&used))
+            .await,
+        Ok(true)
+    );
+    assert_eq!(audit_size(&store).await, size + 1);
+    assert_eq!(
+        store
+            .use_portal_code(k2.id, T0.plus(secs(62)), std::slice::from_ref(&used))
+            .await,
+        Ok(false)
+    );
+    assert_eq!(audit_size(&store).await, size + 1);
+    assert_eq!(
+        store.use_portal_code(PortalItemId::new(), T0, &[]).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store
+            .live_portal_code(c, T0.plus(secs(62)), 10)
+            .await
+            .expect("live")
+            .map(|k| k.id),
+        Some(k1.id),
+        "the used code is no longer live"
+    );
+}
+
+/// Twenty guesses at once against a limit of five: exactly five are counted (1..=5) and
+/// the rest refused, on every backend and however the calls interleave.
+pub async fn concurrent_portal_code_guesses_never_exceed_the_limit(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example"]).await;
+    let k = code_rec(copies[0].id, T0, T0.plus(secs(600)));
+    store.create_portal_code(&k, &[]).await.expect("create");
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .count_portal_code_attempt(k.id, 5)
+                .await
+                .expect("count")
+        }));
+    }
+    let mut counted = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Some(n) => counted.push(n),
+            None => refused += 1,
+        }
+    }
+    counted.sort_unstable();
+    assert_eq!(counted, vec![1, 2, 3, 4, 5]);
+    assert_eq!(refused, 15);
+    assert_eq!(
+        store.portal_failed_attempts_since(copies[0].id, T0).await,
+        Ok(5)
+    );
+}
+
+/// Sessions: create (recorded), read by id hash, touch (never backwards), keep and clear a
+/// ceremony, end (recorded; ending again is fine and records nothing).
+pub async fn portal_sessions_are_created_touched_and_ended(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example"]).await;
+    let c = &copies[0];
+    let s = session_rec(c, T0, T0.plus(secs(12 * 3600)));
+    let before = audit_size(&store).await;
+    store
+        .create_portal_session(&s, &[portal_event(EventKind::PortalVerified, c, T0)])
+        .await
+        .expect("create");
+    assert_eq!(audit_size(&store).await, before + 1);
+    assert_eq!(store.portal_session(&s.id_hash).await.expect("read"), s);
+    assert_eq!(
+        store.create_portal_session(&s, &[]).await,
+        Err(conflict("portal_sessions.id_hash"))
+    );
+    assert_eq!(
+        store.portal_session(&fresh_hash()).await,
+        Err(StorageError::NotFound)
+    );
+
+    store
+        .touch_portal_session(&s.id_hash, T0.plus(secs(60)))
+        .await
+        .expect("touch");
+    // A slower, earlier request finishing late does not move last_seen back.
+    store
+        .touch_portal_session(&s.id_hash, T0.plus(secs(30)))
+        .await
+        .expect("touch");
+    let touched = store.portal_session(&s.id_hash).await.expect("read");
+    assert_eq!(
+        touched,
+        PortalSession {
+            last_seen: T0.plus(secs(60)),
+            ..s.clone()
+        }
+    );
+
+    let ceremony = r#"{"rs":{"challenge":"abc","user_id":"x"}}"#;
+    store
+        .set_portal_ceremony(&s.id_hash, Some(ceremony))
+        .await
+        .expect("ceremony");
+    assert_eq!(
+        store
+            .portal_session(&s.id_hash)
+            .await
+            .expect("read")
+            .ceremony
+            .as_deref(),
+        Some(ceremony)
+    );
+    store
+        .set_portal_ceremony(&s.id_hash, None)
+        .await
+        .expect("clear");
+    assert_eq!(
+        store.portal_session(&s.id_hash).await.expect("read"),
+        touched
+    );
+
+    let missing = fresh_hash();
+    assert_eq!(
+        store.touch_portal_session(&missing, T0).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.set_portal_ceremony(&missing, Some(ceremony)).await,
+        Err(StorageError::NotFound)
+    );
+
+    let size = audit_size(&store).await;
+    let logout = event(EventKind::AuthLogout, T0.plus(secs(90))).with_tenant(c.tenant);
+    store
+        .end_portal_session(&s.id_hash, std::slice::from_ref(&logout))
+        .await
+        .expect("end");
+    assert_eq!(audit_size(&store).await, size + 1);
+    assert_eq!(
+        store.portal_session(&s.id_hash).await,
+        Err(StorageError::NotFound)
+    );
+    store
+        .end_portal_session(&s.id_hash, std::slice::from_ref(&logout))
+        .await
+        .expect("ending again is not an error");
+    assert_eq!(audit_size(&store).await, size + 1);
+}
+
+/// The purge deletes sessions past their absolute end or idle for the limit (both at the
+/// boundary instant), keeps the others, and reports how many it deleted.
+pub async fn portal_sessions_are_purged_when_idle_or_past_their_end(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example"]).await;
+    let c = &copies[0];
+    let now = T0.plus(secs(3600));
+    let idle = secs(15 * 60);
+    let fresh = session_rec(c, now.minus(secs(60)), now.plus(secs(3600)));
+    let idle_too_long = session_rec(c, now.minus(secs(20 * 60)), now.plus(secs(3600)));
+    let idle_exactly = session_rec(c, now.minus(idle), now.plus(secs(3600)));
+    let past_end = session_rec(c, now.minus(secs(60)), now.minus(secs(1)));
+    let ends_now = session_rec(c, now.minus(secs(60)), now);
+    for s in [&fresh, &idle_too_long, &idle_exactly, &past_end, &ends_now] {
+        store.create_portal_session(s, &[]).await.expect("create");
+    }
+    assert_eq!(store.purge_portal_sessions(now, idle).await, Ok(4));
+    assert_eq!(
+        store.portal_session(&fresh.id_hash).await.expect("kept"),
+        fresh
+    );
+    for gone in [&idle_too_long, &idle_exactly, &past_end, &ends_now] {
+        assert_eq!(
+            store.portal_session(&gone.id_hash).await,
+            Err(StorageError::NotFound)
+        );
+    }
+    assert_eq!(store.purge_portal_sessions(now, idle).await, Ok(0));
+}
+
+/// Passkeys: registered (recorded), listed per organisation and address oldest first,
+/// unique by credential id across organisations, updated after a sign-in.
+pub async fn portal_passkeys_are_added_listed_and_updated(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let b = new_tenant(&store, "B").await;
+    let newer = passkey_rec(a, "alice@dest.example", T0.plus(secs(1)));
+    let older = passkey_rec(a, "alice@dest.example", T0);
+    let elsewhere = passkey_rec(b, "alice@dest.example", T0);
+    let bobs = passkey_rec(a, "bob@dest.example", T0);
+    let before = audit_size(&store).await;
+    for p in [&newer, &older, &elsewhere, &bobs] {
+        store
+            .add_portal_passkey(
+                p,
+                &[event(EventKind::AdminConfigChanged, T0).with_tenant(p.tenant)],
+            )
+            .await
+            .expect("add");
+    }
+    assert_eq!(audit_size(&store).await, before + 4);
+    let alice = addr("alice@dest.example");
+    assert_eq!(
+        store.portal_passkeys(a, &alice).await.expect("list"),
+        vec![older.clone(), newer.clone()]
+    );
+    assert_eq!(
+        store.portal_passkeys(b, &alice).await.expect("list"),
+        vec![elsewhere.clone()]
+    );
+    assert_eq!(
+        store
+            .portal_passkeys(a, &addr("nobody@dest.example"))
+            .await
+            .expect("list"),
+        vec![]
+    );
+    // The same credential cannot be registered twice, even for another organisation.
+    let dup = PortalPasskey {
+        tenant: b,
+        address: addr("carol@dest.example"),
+        ..older.clone()
+    };
+    assert_eq!(
+        store.add_portal_passkey(&dup, &[]).await,
+        Err(conflict("portal_passkeys.credential_id"))
+    );
+    assert_eq!(
+        store
+            .add_portal_passkey(&passkey_rec(TenantId::new(), "x@dest.example", T0), &[])
+            .await,
+        Err(conflict("foreign_key"))
+    );
+
+    let at = T0.plus(secs(600));
+    store
+        .update_portal_passkey(&newer.credential_id, r#"{"counter":7}"#, at)
+        .await
+        .expect("update");
+    assert_eq!(
+        store.portal_passkeys(a, &alice).await.expect("list"),
+        vec![
+            older.clone(),
+            PortalPasskey {
+                passkey: r#"{"counter":7}"#.to_string(),
+                last_used: Some(at),
+                ..newer.clone()
+            }
+        ]
+    );
+    assert_eq!(
+        store.update_portal_passkey(&fresh_hash(), "{}", at).await,
+        Err(StorageError::NotFound)
+    );
+}
+
+/// Replies: kept with their sealed content (recorded), listed per copy oldest first, read
+/// back byte for byte; unknown replies are NotFound; a reply needs its copy.
+pub async fn portal_replies_are_kept_with_sealed_content(store: SharedStore) {
+    let copies = portal_copies_for(&store, "A", &["a@dest.example", "b@dest.example"]).await;
+    let c = &copies[0];
+    let later = reply_rec(c.id, T0.plus(secs(2)));
+    let earlier = reply_rec(c.id, T0.plus(secs(1)));
+    let later_content = vec![0u8, 0xff, 7, 0, 42];
+    let earlier_content = b"sealed reply".to_vec();
+    let before = audit_size(&store).await;
+    store
+        .add_portal_reply(
+            &later,
+            &later_content,
+            &[portal_event(EventKind::PortalReplied, c, later.created)],
+        )
+        .await
+        .expect("add");
+    store
+        .add_portal_reply(
+            &earlier,
+            &earlier_content,
+            &[portal_event(EventKind::PortalReplied, c, earlier.created)],
+        )
+        .await
+        .expect("add");
+    assert_eq!(audit_size(&store).await, before + 2);
+    assert_eq!(
+        store.portal_replies(c.id).await.expect("list"),
+        vec![earlier.clone(), later.clone()]
+    );
+    assert_eq!(
+        store.portal_reply_content(later.id).await.expect("content"),
+        later_content
+    );
+    assert_eq!(
+        store
+            .portal_reply_content(earlier.id)
+            .await
+            .expect("content"),
+        earlier_content
+    );
+    assert_eq!(
+        store.portal_replies(copies[1].id).await.expect("list"),
+        vec![]
+    );
+    assert_eq!(
+        store.portal_reply_content(PortalItemId::new()).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store
+            .add_portal_reply(&reply_rec(PortalCopyId::new(), T0), b"x", &[])
+            .await,
+        Err(conflict("foreign_key"))
+    );
+    assert_eq!(
+        store.add_portal_reply(&later, b"again", &[]).await,
+        Err(conflict("portal_replies.id"))
+    );
+    assert_eq!(
+        store.portal_reply_content(later.id).await.expect("content"),
+        later_content,
+        "the first reply is kept"
+    );
+}
+
+/// Every portal write that carries audit events commits them with the change; a write
+/// whose change fails stores no event; a write with an invalid event does not happen.
+pub async fn portal_writes_commit_their_audit_events_or_nothing(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    let m = portal_message(&store, t, &["a@dest.example", "b@dest.example"]).await;
+    let size = audit_size(&store).await;
+
+    // create_portal_copy: invalid event, then a valid one, then a conflicting copy.
+    let copy = portal_copy_rec(&m, 0, T0);
+    assert!(
+        store
+            .create_portal_copy(&copy, &[invalid_event(EventKind::DeliveryAwaitingPortal)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.portal_copy(copy.copy.id).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.portal_content(copy.copy.id).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(store.portal_pending(10).await.expect("pending").len(), 2);
+    assert_eq!(audit_size(&store).await, size);
+    let c = copy.copy.clone();
+    let ok = |kind: EventKind| vec![portal_event(kind, &c, T0)];
+    store
+        .create_portal_copy(&copy, &ok(EventKind::DeliveryAwaitingPortal))
+        .await
+        .expect("create");
+    assert_eq!(audit_size(&store).await, size + 1);
+    let dup = portal_copy_rec(&m, 0, T0);
+    assert_eq!(
+        store
+            .create_portal_copy(&dup, &ok(EventKind::DeliveryAwaitingPortal))
+            .await,
+        Err(conflict("portal_copies.recipient"))
+    );
+    assert_eq!(audit_size(&store).await, size + 1);
+
+    // set_portal_token
+    let hash = fresh_hash();
+    assert!(
+        store
+            .set_portal_token(c.id, &hash, &[invalid_event(EventKind::PortalNotified)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.portal_copy(c.id).await.expect("copy").token_hash,
+        c.token_hash
+    );
+
+    // mark_portal_copy: neither the stamp nor the events.
+    assert!(
+        store
+            .mark_portal_copy(
+                c.id,
+                PortalMilestone::Opened,
+                T0,
+                &[invalid_event(EventKind::PortalOpened)]
+            )
+            .await
+            .is_err()
+    );
+    assert_eq!(store.portal_copy(c.id).await.expect("copy").opened, None);
+
+    // revoke_portal_copy
+    assert!(
+        store
+            .revoke_portal_copy(c.id, T0, &[invalid_event(EventKind::PortalRevoked)])
+            .await
+            .is_err()
+    );
+    assert_eq!(store.portal_copy(c.id).await.expect("copy").revoked, None);
+
+    // create_portal_code and use_portal_code
+    let code = code_rec(c.id, T0, T0.plus(secs(600)));
+    assert!(
+        store
+            .create_portal_code(&code, &[invalid_event(EventKind::PortalNotified)])
+            .await
+            .is_err()
+    );
+    assert_eq!(store.portal_codes_since(c.id, T0).await, Ok(0));
+    store
+        .create_portal_code(&code, &ok(EventKind::PortalNotified))
+        .await
+        .expect("code");
+    assert!(
+        store
+            .use_portal_code(code.id, T0, &[invalid_event(EventKind::PortalVerified)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .live_portal_code(c.id, T0, 5)
+            .await
+            .expect("live")
+            .map(|k| k.id),
+        Some(code.id),
+        "still unused"
+    );
+
+    // create_portal_session and end_portal_session
+    let session = session_rec(&c, T0, T0.plus(secs(3600)));
+    assert!(
+        store
+            .create_portal_session(&session, &[invalid_event(EventKind::PortalVerified)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.portal_session(&session.id_hash).await,
+        Err(StorageError::NotFound)
+    );
+    store
+        .create_portal_session(&session, &ok(EventKind::PortalVerified))
+        .await
+        .expect("session");
+    assert!(
+        store
+            .end_portal_session(&session.id_hash, &[invalid_event(EventKind::AuthLogout)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.portal_session(&session.id_hash).await.expect("kept"),
+        session
+    );
+
+    // add_portal_passkey
+    let passkey = passkey_rec(t, "a@dest.example", T0);
+    assert!(
+        store
+            .add_portal_passkey(&passkey, &[invalid_event(EventKind::AdminConfigChanged)])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .portal_passkeys(t, &passkey.address)
+            .await
+            .expect("list"),
+        vec![]
+    );
+
+    // add_portal_reply
+    let reply = reply_rec(c.id, T0);
+    assert!(
+        store
+            .add_portal_reply(
+                &reply,
+                b"sealed",
+                &[invalid_event(EventKind::PortalReplied)]
+            )
+            .await
+            .is_err()
+    );
+    assert_eq!(store.portal_replies(c.id).await.expect("list"), vec![]);
+    assert_eq!(
+        store.portal_reply_content(reply.id).await,
+        Err(StorageError::NotFound)
+    );
+
+    // Only the three valid writes left events.
+    assert_eq!(audit_size(&store).await, size + 3);
+    let kinds: Vec<EventKind> = all_events(&store).await.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::DeliveryAwaitingPortal,
+            EventKind::PortalNotified,
+            EventKind::PortalVerified
+        ]
+    );
 }

@@ -2,9 +2,9 @@
 //! backend must pass.
 //!
 //! **What it does:** defines what carepost keeps ([`TenantStore`], [`UserStore`],
-//! [`KeyStore`], [`QueueStore`], [`AuditStore`], [`PolicyStore`]) as async traits over plain records. Backends live in
-//! `storage-sqlite` (the default, one machine) and `storage-postgres` (several nodes); the
-//! binary picks one through [`Store`].
+//! [`KeyStore`], [`QueueStore`], [`AuditStore`], [`PolicyStore`], [`PortalStore`]) as async
+//! traits over plain records. Backends live in `storage-sqlite` (the default, one machine)
+//! and `storage-postgres` (several nodes); the binary picks one through [`Store`].
 //!
 //! **What it does not do:** no SQL, no I/O. Migrations and row types belong to each backend.
 //!
@@ -22,6 +22,7 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod portal;
 mod records;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use model::{EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Timestamp, UserId};
 
+pub use portal::*;
 pub use records::*;
 
 /// Result of a storage call.
@@ -276,7 +278,7 @@ pub trait PolicyStore: Send + Sync {
 
 /// Everything one backend provides. The binary holds an `Arc<dyn Store>`.
 pub trait Store:
-    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore
+    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore + PortalStore
 {
     /// Short backend name for logs (`sqlite`, `postgres`).
     fn backend_name(&self) -> &'static str;

@@ -341,6 +341,7 @@ pub fn actor_key(actor: &audit::Actor) -> String {
         audit::Actor::Device { name } => format!("device:{name}"),
         audit::Actor::System { component } => format!("system:{component}"),
         audit::Actor::ApiKey { id } => format!("api_key:{id}"),
+        audit::Actor::PortalRecipient { recipient } => format!("portal_recipient:{recipient}"),
     }
 }
 

@@ -14,6 +14,7 @@
 //! `KEEP_TEST_DIRS=1` keeps each test's temp directory (its path is printed).
 #![allow(dead_code)] // each test binary uses a different subset of this harness
 
+pub(crate) mod portal;
 pub(crate) mod postfix;
 pub(crate) mod smtp;
 
@@ -438,6 +439,8 @@ pub(crate) struct Config {
     pub(crate) database_url: Option<String>,
     /// Extra TOML appended verbatim at the end.
     pub(crate) extra_toml: String,
+    /// `[smtp] tls_cert_file` and `tls_key_file` (also the HTTPS listener's).
+    pub(crate) tls_cert: Option<(PathBuf, PathBuf)>,
 }
 
 impl Config {
@@ -486,8 +489,16 @@ impl Carepost {
         }
         toml += &format!(
             "[smtp]\nsubmission_listen = \"127.0.0.1:{submission_port}\"\n\
-             submissions_listen = \"127.0.0.1:{submissions_port}\"\n\n"
+             submissions_listen = \"127.0.0.1:{submissions_port}\"\n"
         );
+        if let Some((cert, key)) = &cfg.tls_cert {
+            toml += &format!(
+                "tls_cert_file = {}\ntls_key_file = {}\n",
+                quote_path(cert),
+                quote_path(key)
+            );
+        }
+        toml += "\n";
         for tn in &cfg.trusted_networks {
             let senders: Vec<String> = tn.allowed_senders.iter().map(|s| quote(s)).collect();
             toml += &format!(

@@ -1,0 +1,1422 @@
+//! The recipient's pages.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /p/{token}` | landing behind the link: who sent it, "email me a code" (no content) |
+//! | `POST /p/{token}/code` | send a one-time code to the recipient's address |
+//! | `GET /p/{token}/code` | the code form |
+//! | `POST /p/{token}/verify` | check the code; start a session |
+//! | `GET /m/{copy}` | the message (sanitised), attachments, replies, reply form |
+//! | `GET /m/{copy}/print` | print view |
+//! | `GET /m/{copy}/attachments/{n}` | one attachment, as a download |
+//! | `POST /m/{copy}/reply` | a reply, with attachments, through the gateway to the sender |
+//! | `POST /portal/sign-out` | end the session |
+//! | `GET /portal/static/*` | the stylesheet and the passkey script |
+//!
+//! Forms before a session carry a token that must match a cookie set with the page
+//! (double submit); forms in a session carry the session's own token. Cross-site posts
+//! (`Sec-Fetch-Site: cross-site`, or an `Origin` that is not this host) are refused.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use audit::{Actor, AuditEvent, EventKind};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use model::{PortalCopyId, PortalItemId, Principal, SubmissionChannel};
+use portal::content::{MessageView, parse_message};
+use portal::i18n::Lang;
+use portal::pages::{self, Brand, CodeProblem, Ctx, Notice, ReplyView};
+use portal::sanitize::{SanitizedHtml, sanitize_html, text_to_html};
+use portal::secrets;
+use queue::Submission;
+use serde::Deserialize;
+use storage::{PortalCode, PortalCopy, PortalMilestone, PortalReply, PortalSession, StorageError};
+
+use crate::Portal;
+use crate::publish::copy_event;
+
+/// The client's address, put into each request's extensions by whoever serves the router
+/// (the binary knows its listener; this crate does not).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+pub(crate) type IpLimiter = DefaultKeyedRateLimiter<IpAddr>;
+
+/// A copy that may not be opened, and why (boxed: it travels in `Err`).
+pub(crate) type Closed = Box<(Option<PortalCopy>, Refusal)>;
+
+pub(crate) fn ip_limiter(per_minute: u32) -> IpLimiter {
+    let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::keyed(Quota::per_minute(n))
+}
+
+const SESSION_COOKIE: &str = "cp_session";
+const PRE_COOKIE: &str = "cp_pre";
+const LANG_COOKIE: &str = "cp_lang";
+/// Most attachments on one reply.
+const MAX_REPLY_FILES: usize = 10;
+
+pub(crate) fn router(portal: Arc<Portal>) -> Router {
+    let reply_limit = portal.settings.max_reply_bytes + 64 * 1024;
+    Router::new()
+        .route("/p/{token}", get(landing))
+        .route("/p/{token}/code", get(code_form).post(send_code))
+        .route("/p/{token}/verify", post(verify))
+        .route("/m/{copy}", get(read))
+        .route("/m/{copy}/print", get(print))
+        .route("/m/{copy}/attachments/{index}", get(download))
+        .route(
+            "/m/{copy}/reply",
+            post(reply).layer(DefaultBodyLimit::max(reply_limit)),
+        )
+        .route("/portal/sign-out", post(sign_out))
+        .route(
+            "/p/{token}/passkey/options",
+            post(crate::passkey::sign_in_options),
+        )
+        .route(
+            "/p/{token}/passkey/finish",
+            post(crate::passkey::sign_in_finish),
+        )
+        .route(
+            "/m/{copy}/passkey/options",
+            post(crate::passkey::register_options),
+        )
+        .route(
+            "/m/{copy}/passkey/finish",
+            post(crate::passkey::register_finish),
+        )
+        .route("/portal/static/portal.css", get(css))
+        .route("/portal/static/passkey.js", get(js))
+        // Browsers ask for it on every page; "no content" keeps their consoles clean.
+        .route("/favicon.ico", get(|| async { asset("image/x-icon", "") }))
+        .with_state(portal)
+}
+
+/// Language choice in any URL (`?lang=es`) and the "show remote images" switch.
+#[derive(Deserialize, Default)]
+pub(crate) struct PageQuery {
+    lang: Option<String>,
+    remote: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    /// Only on copies whose sender chose a passcode.
+    #[serde(default)]
+    passcode: String,
+}
+
+/// What a request carries that every handler needs.
+pub(crate) struct Visit {
+    pub(crate) ip: Option<IpAddr>,
+    lang: Lang,
+    set_lang: Option<String>,
+    cookies: Vec<(String, String)>,
+    path: String,
+}
+
+impl Visit {
+    pub(crate) fn new(
+        portal: &Portal,
+        headers: &HeaderMap,
+        ext: Option<&ClientIp>,
+        query: &PageQuery,
+        path: String,
+    ) -> Self {
+        let cookies = parse_cookies(headers);
+        let chosen = query
+            .lang
+            .as_deref()
+            .filter(|l| portal.catalogs.get(l).is_some());
+        let remembered = cookie(&cookies, LANG_COOKIE);
+        let lang = portal.catalogs.negotiate(
+            chosen.or(remembered),
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        Self {
+            ip: ext.map(|c| c.0),
+            set_lang: chosen.map(|l| l.to_string()),
+            lang,
+            cookies,
+            path,
+        }
+    }
+
+    pub(crate) fn cookie(&self, name: &str) -> Option<&str> {
+        cookie(&self.cookies, name)
+    }
+}
+
+fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .take(32)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn cookie<'a>(cookies: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    cookies
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+pub(crate) fn set_cookie(name: &str, value: &str, path: &str, max_age: Duration) -> String {
+    format!(
+        "{name}={value}; Path={path}; Max-Age={}; Secure; HttpOnly; SameSite=Strict",
+        max_age.as_secs()
+    )
+}
+
+pub(crate) fn clear_cookie(name: &str, path: &str) -> String {
+    format!("{name}=; Path={path}; Max-Age=0; Secure; HttpOnly; SameSite=Strict")
+}
+
+/// A page with the portal's security headers.
+fn page(status: StatusCode, html: String, remote_images: bool, cookies: &[String]) -> Response {
+    let mut res = (status, html).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    for (name, value) in portal::headers::security_headers(remote_images) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn see_other(to: &str, cookies: &[String]) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// A post from another site. Browsers that send `Sec-Fetch-Site` say so directly; for
+/// others an `Origin` naming another host gives it away. `Origin: null` is what our own
+/// pages send (their `Referrer-Policy: no-referrer` hides the origin of form posts), so it
+/// proves nothing either way: the anti-forgery token decides.
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none"));
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some("null") | None, _) => false,
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .unwrap_or(origin);
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+    }
+}
+
+/// Why a request gets a notice page instead of what it asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    UnknownLink,
+    Expired,
+    Revoked,
+    Locked,
+    Unavailable(&'static str),
+    Forbidden,
+    SessionEnded,
+    Throttled,
+    CrossSite,
+    /// A form without the right anti-forgery token.
+    BadToken,
+}
+
+impl Refusal {
+    fn reason(self) -> &'static str {
+        match self {
+            Refusal::UnknownLink => "unknown_link",
+            Refusal::Expired => "expired",
+            Refusal::Revoked => "revoked",
+            Refusal::Locked => "locked",
+            Refusal::Unavailable(_) => "unavailable",
+            Refusal::Forbidden => "forbidden",
+            Refusal::SessionEnded => "session_ended",
+            Refusal::Throttled => "throttled",
+            Refusal::CrossSite => "cross_site",
+            Refusal::BadToken => "bad_token",
+        }
+    }
+
+    fn notice(self) -> Notice {
+        match self {
+            // A copy the session may not read looks like one that does not exist.
+            Refusal::UnknownLink | Refusal::Forbidden => Notice::LinkInvalid,
+            Refusal::Expired => Notice::Expired,
+            Refusal::Revoked => Notice::Revoked,
+            Refusal::Locked | Refusal::Throttled => Notice::Locked,
+            Refusal::Unavailable(_) => Notice::Unavailable,
+            Refusal::SessionEnded => Notice::SessionEnded,
+            Refusal::CrossSite | Refusal::BadToken => Notice::Forbidden,
+        }
+    }
+}
+
+impl Portal {
+    fn brand(&self, org: &str) -> Brand {
+        Brand::new(org, &self.settings.accent)
+    }
+
+    /// The notice page for a refusal, with its audit event (none for throttled requests:
+    /// a flood must not become a flood of events).
+    async fn refuse(&self, visit: &Visit, copy: Option<&PortalCopy>, refusal: Refusal) -> Response {
+        let now = self.clock.now();
+        tracing::info!(reason = refusal.reason(), "portal request refused");
+        if refusal != Refusal::Throttled {
+            let actor = copy.map_or(
+                Actor::System {
+                    component: "portal".into(),
+                },
+                |c| Actor::PortalRecipient {
+                    recipient: c.recipient,
+                },
+            );
+            let mut event = match copy {
+                Some(c) => copy_event(c, actor, EventKind::PortalAccessRefused, now),
+                None => AuditEvent::new(0, now, actor, EventKind::PortalAccessRefused),
+            }
+            .with_detail("reason", refusal.reason());
+            if let Refusal::Unavailable(cause) = refusal {
+                event = event.with_detail("cause", cause);
+            }
+            if let Some(ip) = visit.ip {
+                event = event.with_source_ip(ip);
+            }
+            if let Err(e) = self.store.append_audit(&[event]).await {
+                tracing::error!(error = %e, "recording a portal refusal failed");
+            }
+        }
+        let org = match copy {
+            Some(c) => self.org_name(c.tenant).await,
+            None => "carepost".to_string(),
+        };
+        let brand = self.brand(&org);
+        let ctx = Ctx {
+            lang: &visit.lang,
+            brand: &brand,
+            csrf: "",
+            path: &visit.path,
+        };
+        let notice = refusal.notice();
+        let status =
+            StatusCode::from_u16(pages::status_code(&notice)).unwrap_or(StatusCode::NOT_FOUND);
+        page(
+            status,
+            pages::notice_page(&ctx, notice),
+            false,
+            &visit.lang_cookie(),
+        )
+    }
+
+    pub(crate) fn throttled(&self, visit: &Visit) -> bool {
+        visit
+            .ip
+            .is_some_and(|ip| self.limiter.check_key(&ip).is_err())
+    }
+
+    /// The copy behind a link, if it may still be opened.
+    pub(crate) async fn copy_by_link(&self, token: &str) -> Result<PortalCopy, Closed> {
+        let hash =
+            secrets::token_hash(token).ok_or_else(|| Box::new((None, Refusal::UnknownLink)))?;
+        let copy = match self.store.portal_copy_by_token(&hash).await {
+            Ok(c) => c,
+            Err(StorageError::NotFound) => return Err(Box::new((None, Refusal::UnknownLink))),
+            Err(e) => {
+                tracing::error!(error = %e, "portal lookup failed");
+                return Err(Box::new((None, Refusal::Unavailable("storage"))));
+            }
+        };
+        self.still_open(copy)
+    }
+
+    fn still_open(&self, copy: PortalCopy) -> Result<PortalCopy, Closed> {
+        let now = self.clock.now();
+        if copy.revoked.is_some() {
+            Err(Box::new((Some(copy), Refusal::Revoked)))
+        } else if copy.expires <= now {
+            Err(Box::new((Some(copy), Refusal::Expired)))
+        } else {
+            Ok(copy)
+        }
+    }
+
+    async fn locked(&self, copy: &PortalCopy) -> bool {
+        let since = self.clock.now().minus(Duration::from_secs(3600));
+        match self
+            .store
+            .portal_failed_attempts_since(copy.id, since)
+            .await
+        {
+            Ok(n) => self.settings.codes.locked(n),
+            // Fail closed.
+            Err(_) => true,
+        }
+    }
+
+    /// The live session on this request, touched; or why there is none.
+    async fn session(&self, visit: &Visit) -> Option<(PortalSession, String)> {
+        let secret = visit.cookie(SESSION_COOKIE)?;
+        let hash = secrets::token_hash(secret)?;
+        let session = self.store.portal_session(&hash).await.ok()?;
+        // A passkey ceremony waiting to finish is not a sign-in.
+        if session.method == crate::passkey::PENDING {
+            return None;
+        }
+        let now = self.clock.now();
+        if !self
+            .settings
+            .sessions
+            .session_alive(session.created, session.last_seen, now)
+            || session.expires <= now
+        {
+            let _ = self.store.end_portal_session(&hash, &[]).await;
+            return None;
+        }
+        if let Err(e) = self.store.touch_portal_session(&hash, now).await {
+            tracing::warn!(error = %e, "touching a portal session failed");
+        }
+        Some((session, hash))
+    }
+
+    /// The copy a session asks for, if the session may read it.
+    pub(crate) async fn readable(
+        &self,
+        visit: &Visit,
+        copy: &str,
+    ) -> Result<(PortalSession, PortalCopy), Response> {
+        let Some((session, _)) = self.session(visit).await else {
+            return Err(self.refuse(visit, None, Refusal::SessionEnded).await);
+        };
+        let Ok(id) = PortalCopyId::from_str(copy) else {
+            return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
+        };
+        let Ok(copy) = self.store.portal_copy(id).await else {
+            return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
+        };
+        // Another recipient's copy, or another organisation's: refused, and it looks
+        // exactly like a copy that does not exist.
+        if copy.tenant != session.tenant || copy.address != session.address {
+            return Err(self.refuse(visit, Some(&copy), Refusal::Forbidden).await);
+        }
+        match self.still_open(copy) {
+            Ok(copy) => Ok((session, copy)),
+            Err(closed) => {
+                let (copy, refusal) = *closed;
+                Err(self.refuse(visit, copy.as_ref(), refusal).await)
+            }
+        }
+    }
+
+    /// Open a copy's content, or say why it cannot be opened.
+    async fn open_copy(&self, copy: &PortalCopy) -> Result<zeroize::Zeroizing<Vec<u8>>, Refusal> {
+        let sealed = self
+            .store
+            .portal_content(copy.id)
+            .await
+            .map_err(|_| Refusal::Unavailable("storage"))?;
+        self.keys
+            .open(copy.id.0.as_bytes(), &sealed)
+            .map_err(|e| match e {
+                crypto::CryptoError::UnknownKey(_) | crypto::CryptoError::NoActiveKey => {
+                    Refusal::Unavailable("missing_key")
+                }
+                _ => Refusal::Unavailable("integrity"),
+            })
+    }
+
+    pub(crate) fn recipient_event(
+        &self,
+        copy: &PortalCopy,
+        kind: EventKind,
+        visit: &Visit,
+    ) -> AuditEvent {
+        let mut event = copy_event(
+            copy,
+            Actor::PortalRecipient {
+                recipient: copy.recipient,
+            },
+            kind,
+            self.clock.now(),
+        );
+        if let Some(ip) = visit.ip {
+            event = event.with_source_ip(ip);
+        }
+        event
+    }
+}
+
+impl Visit {
+    fn lang_cookie(&self) -> Vec<String> {
+        self.set_lang
+            .iter()
+            .map(|l| set_cookie(LANG_COOKIE, l, "/", Duration::from_secs(365 * 24 * 3600)))
+            .collect()
+    }
+
+    /// The pre-session anti-forgery token: the one in the cookie, or a new one to set.
+    fn pre_token(&self) -> (String, Option<String>) {
+        match self.cookie(PRE_COOKIE).filter(|v| v.len() >= 32) {
+            Some(v) => (v.to_string(), None),
+            None => {
+                let t = secrets::new_csrf_token();
+                let c = set_cookie(PRE_COOKIE, &t, "/p/", Duration::from_secs(3600));
+                (t, Some(c))
+            }
+        }
+    }
+
+    pub(crate) fn pre_token_matches(&self, submitted: &str) -> bool {
+        self.cookie(PRE_COOKIE)
+            .is_some_and(|c| !submitted.is_empty() && secrets::constant_time_eq(c, submitted))
+    }
+}
+
+async fn landing(
+    State(portal): State<Arc<Portal>>,
+    Path(token): Path<String>,
+    Query(query): Query<PageQuery>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &query,
+        format!("/p/{token}"),
+    );
+    if portal.throttled(&visit) {
+        return portal.refuse(&visit, None, Refusal::Throttled).await;
+    }
+    let copy = match portal.copy_by_link(&token).await {
+        Ok(c) => c,
+        Err(closed) => {
+            let (copy, refusal) = *closed;
+            return portal.refuse(&visit, copy.as_ref(), refusal).await;
+        }
+    };
+    if portal.locked(&copy).await {
+        return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
+    }
+    let (csrf, pre_cookie) = visit.pre_token();
+    let org = portal.org_name(copy.tenant).await;
+    let brand = portal.brand(&org);
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: &csrf,
+        path: &visit.path,
+    };
+    let html = pages::landing_page(
+        &ctx,
+        &token,
+        &secrets::mask_address(&copy.address.to_string()),
+        // A copy with the sender's passcode always asks for it (with the code).
+        copy.passcode_hash.is_none() && portal.has_passkey(&copy).await,
+    );
+    let mut cookies = visit.lang_cookie();
+    cookies.extend(pre_cookie);
+    page(StatusCode::OK, html, false, &cookies)
+}
+
+async fn code_form(
+    State(portal): State<Arc<Portal>>,
+    Path(token): Path<String>,
+    Query(query): Query<PageQuery>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &query,
+        format!("/p/{token}/code"),
+    );
+    if portal.throttled(&visit) {
+        return portal.refuse(&visit, None, Refusal::Throttled).await;
+    }
+    let copy = match portal.copy_by_link(&token).await {
+        Ok(c) => c,
+        Err(closed) => {
+            let (copy, refusal) = *closed;
+            return portal.refuse(&visit, copy.as_ref(), refusal).await;
+        }
+    };
+    portal.code_page(&visit, &copy, &token, None).await
+}
+
+impl Portal {
+    async fn code_page(
+        &self,
+        visit: &Visit,
+        copy: &PortalCopy,
+        token: &str,
+        problem: Option<CodeProblem>,
+    ) -> Response {
+        let (csrf, pre_cookie) = visit.pre_token();
+        let org = self.org_name(copy.tenant).await;
+        let brand = self.brand(&org);
+        let ctx = Ctx {
+            lang: &visit.lang,
+            brand: &brand,
+            csrf: &csrf,
+            path: &format!("/p/{token}/code"),
+        };
+        let status = if problem.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        let html = pages::code_page_with_passcode(
+            &ctx,
+            token,
+            &secrets::mask_address(&copy.address.to_string()),
+            problem,
+            copy.passcode_hash.is_some(),
+        );
+        let mut cookies = visit.lang_cookie();
+        cookies.extend(pre_cookie);
+        page(status, html, false, &cookies)
+    }
+}
+
+async fn send_code(
+    State(portal): State<Arc<Portal>>,
+    Path(token): Path<String>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &PageQuery::default(),
+        format!("/p/{token}"),
+    );
+    if portal.throttled(&visit) {
+        return portal.refuse(&visit, None, Refusal::Throttled).await;
+    }
+    if cross_site(&headers) {
+        return portal.refuse(&visit, None, Refusal::CrossSite).await;
+    }
+    if !visit.pre_token_matches(&form.csrf) {
+        return portal.refuse(&visit, None, Refusal::BadToken).await;
+    }
+    let copy = match portal.copy_by_link(&token).await {
+        Ok(c) => c,
+        Err(closed) => {
+            let (copy, refusal) = *closed;
+            return portal.refuse(&visit, copy.as_ref(), refusal).await;
+        }
+    };
+    let now = portal.clock.now();
+    let hour_ago = now.minus(Duration::from_secs(3600));
+    let (Ok(sent), Ok(failures)) = (
+        portal.store.portal_codes_since(copy.id, hour_ago).await,
+        portal
+            .store
+            .portal_failed_attempts_since(copy.id, hour_ago)
+            .await,
+    ) else {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+            .await;
+    };
+    match portal.settings.codes.may_issue(sent, failures) {
+        portal::rules::IssueDecision::Send => {}
+        portal::rules::IssueDecision::TooManyCodes => {
+            return portal
+                .code_page(&visit, &copy, &token, Some(CodeProblem::TooManyCodes))
+                .await;
+        }
+        portal::rules::IssueDecision::Locked => {
+            return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
+        }
+    }
+    let code = secrets::new_code();
+    let record = PortalCode {
+        id: PortalItemId::new(),
+        copy: copy.id,
+        code_hash: secrets::code_hash(&portal.code_key, &copy.id.to_string(), &code),
+        created: now,
+        expires: now.plus(portal.settings.codes.ttl),
+        attempts: 0,
+        used: None,
+    };
+    let event = portal.recipient_event(&copy, EventKind::PortalCodeSent, &visit);
+    if portal
+        .store
+        .create_portal_code(&record, &[event])
+        .await
+        .is_err()
+    {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+            .await;
+    }
+    let org = portal.org_name(copy.tenant).await;
+    if let Err(e) = portal
+        .send_code(&visit.lang, copy.tenant, &org, &copy.address, &code)
+        .await
+    {
+        tracing::error!(portal_copy = %copy.id, error = %e, "queuing a portal code failed");
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("queue"))
+            .await;
+    }
+    see_other(&format!("/p/{token}/code"), &[])
+}
+
+async fn verify(
+    State(portal): State<Arc<Portal>>,
+    Path(token): Path<String>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CodeForm>,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &PageQuery::default(),
+        format!("/p/{token}/code"),
+    );
+    if portal.throttled(&visit) {
+        return portal.refuse(&visit, None, Refusal::Throttled).await;
+    }
+    if cross_site(&headers) {
+        return portal.refuse(&visit, None, Refusal::CrossSite).await;
+    }
+    if !visit.pre_token_matches(&form.csrf) {
+        return portal.refuse(&visit, None, Refusal::BadToken).await;
+    }
+    let copy = match portal.copy_by_link(&token).await {
+        Ok(c) => c,
+        Err(closed) => {
+            let (copy, refusal) = *closed;
+            return portal.refuse(&visit, copy.as_ref(), refusal).await;
+        }
+    };
+    if portal.locked(&copy).await {
+        return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
+    }
+    let now = portal.clock.now();
+    let max = portal.settings.codes.max_attempts_per_code;
+    let Ok(live) = portal.store.live_portal_code(copy.id, now, max).await else {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+            .await;
+    };
+    let Some(live) = live else {
+        // No code outstanding (expired, used up, never sent): the same answer as a wrong
+        // code, so nobody learns which part was wrong.
+        return portal
+            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+            .await;
+    };
+    // Count the guess before comparing it: concurrent guesses cannot exceed the limit.
+    let attempts = match portal.store.count_portal_code_attempt(live.id, max).await {
+        Ok(Some(n)) => n,
+        Ok(None) => {
+            return portal
+                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+                .await;
+        }
+        Err(_) => {
+            return portal
+                .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+                .await;
+        }
+    };
+    let code_right = secrets::normalise_code(&form.code).is_some_and(|code| {
+        secrets::constant_time_eq(
+            &secrets::code_hash(&portal.code_key, &copy.id.to_string(), &code),
+            &live.code_hash,
+        )
+    });
+    // The sender's passcode, when there is one, counts as part of the same answer: a
+    // wrong one is a wrong guess, and the page never says which part was wrong.
+    let passcode_right = copy.passcode_hash.as_deref().is_none_or(|expected| {
+        secrets::constant_time_eq(
+            &secrets::passcode_hash(&portal.code_key, &copy.id.to_string(), &form.passcode),
+            expected,
+        )
+    });
+    let right = code_right & passcode_right;
+    if !right {
+        let locked_now = portal.locked(&copy).await;
+        let event = portal
+            .recipient_event(&copy, EventKind::PortalCodeFailed, &visit)
+            .with_detail("attempts", u64::from(attempts))
+            .with_detail("locked", locked_now);
+        if let Err(e) = portal.store.append_audit(&[event]).await {
+            tracing::error!(error = %e, "recording a wrong portal code failed");
+        }
+        if locked_now {
+            return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
+        }
+        return portal
+            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+            .await;
+    }
+    match portal.store.use_portal_code(live.id, now, &[]).await {
+        Ok(true) => {}
+        _ => {
+            return portal
+                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+                .await;
+        }
+    }
+    portal.start_session(&visit, &copy, "email-code").await
+}
+
+impl Portal {
+    /// A new session for the copy's recipient (any session this browser had ends: the id
+    /// is always fresh, so a planted id never becomes a signed-in one).
+    async fn start_session(&self, visit: &Visit, copy: &PortalCopy, method: &str) -> Response {
+        match self.new_session(visit, copy, method).await {
+            Ok(cookies) => see_other(&format!("/m/{}", copy.id), &cookies),
+            Err(()) => {
+                self.refuse(visit, Some(copy), Refusal::Unavailable("storage"))
+                    .await
+            }
+        }
+    }
+
+    /// Store a new session and return the cookies that carry it.
+    pub(crate) async fn new_session(
+        &self,
+        visit: &Visit,
+        copy: &PortalCopy,
+        method: &str,
+    ) -> Result<Vec<String>, ()> {
+        if let Some(old) = visit.cookie(SESSION_COOKIE).and_then(secrets::token_hash) {
+            let _ = self.store.end_portal_session(&old, &[]).await;
+        }
+        let now = self.clock.now();
+        let id = secrets::new_session_id();
+        let session = PortalSession {
+            id_hash: id.hash.clone(),
+            tenant: copy.tenant,
+            address: copy.address.clone(),
+            method: method.to_string(),
+            csrf_token: secrets::new_csrf_token(),
+            created: now,
+            last_seen: now,
+            expires: now.plus(self.settings.sessions.absolute),
+            ceremony: None,
+        };
+        let event = self
+            .recipient_event(copy, EventKind::PortalVerified, visit)
+            .with_detail("method", method);
+        if self
+            .store
+            .create_portal_session(&session, &[])
+            .await
+            .is_err()
+            || self
+                .store
+                .mark_portal_copy(copy.id, PortalMilestone::Verified, now, &[event])
+                .await
+                .is_err()
+        {
+            return Err(());
+        }
+        let mut cookies = vec![
+            set_cookie(
+                SESSION_COOKIE,
+                &id.secret,
+                "/",
+                self.settings.sessions.absolute,
+            ),
+            clear_cookie(PRE_COOKIE, "/p/"),
+        ];
+        cookies.extend(visit.lang_cookie());
+        Ok(cookies)
+    }
+
+    /// Everything the message page shows, opened and sanitised.
+    async fn view(
+        &self,
+        copy: &PortalCopy,
+    ) -> Result<(MessageView, zeroize::Zeroizing<Vec<u8>>), Refusal> {
+        let raw = self.open_copy(copy).await?;
+        let view = parse_message(&raw).map_err(|_| Refusal::Unavailable("unparseable"))?;
+        Ok((view, raw))
+    }
+
+    async fn replies(&self, copy: &PortalCopy) -> Vec<ReplyView> {
+        let Ok(replies) = self.store.portal_replies(copy.id).await else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for r in replies {
+            let opened = match self.store.portal_reply_content(r.id).await {
+                Ok(sealed) => self.keys.open(r.id.0.as_bytes(), &sealed).ok(),
+                Err(_) => None,
+            };
+            let Some(view) = opened.and_then(|raw| parse_message(&raw).ok()) else {
+                continue;
+            };
+            out.push(ReplyView {
+                when: r.created.to_rfc3339(),
+                text: view.text.unwrap_or_default(),
+                attachments: view.attachments.into_iter().map(|a| a.filename).collect(),
+            });
+        }
+        out
+    }
+}
+
+fn body_html(view: &MessageView, allow_remote: bool) -> SanitizedHtml {
+    match (&view.html, &view.text) {
+        (Some(html), _) => sanitize_html(html, allow_remote),
+        (None, Some(text)) => SanitizedHtml {
+            html: text_to_html(text),
+            remote_blocked: 0,
+        },
+        (None, None) => SanitizedHtml {
+            html: String::new(),
+            remote_blocked: 0,
+        },
+    }
+}
+
+async fn read(
+    State(portal): State<Arc<Portal>>,
+    Path(copy_id): Path<String>,
+    Query(query): Query<PageQuery>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &query,
+        format!("/m/{copy_id}"),
+    );
+    let (session, copy) = match portal.readable(&visit, &copy_id).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let (view, _raw) = match portal.view(&copy).await {
+        Ok(v) => v,
+        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
+    };
+    let remote = query.remote.as_deref() == Some("1");
+    let body = body_html(&view, remote);
+    let replies = portal.replies(&copy).await;
+    let now = portal.clock.now();
+    let event = portal
+        .recipient_event(&copy, EventKind::PortalOpened, &visit)
+        .with_detail("remote_images", remote && body.remote_blocked == 0);
+    match portal
+        .store
+        .mark_portal_copy(copy.id, PortalMilestone::Opened, now, &[event])
+        .await
+    {
+        Ok(first) => {
+            if first
+                && copy.read_notice
+                && let (Some(sender), Ok(message)) =
+                    (&copy.sender, portal.store.message(copy.message).await)
+                && let Err(e) = portal
+                    .send_read_notice(copy.tenant, sender, copy.message, message.received, now)
+                    .await
+            {
+                tracing::warn!(portal_copy = %copy.id, error = %e, "read notice not queued");
+            }
+        }
+        Err(_) => {
+            return portal
+                .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+                .await;
+        }
+    }
+    let org = portal.org_name(copy.tenant).await;
+    let brand = portal.brand(&org);
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: &session.csrf_token,
+        path: &visit.path,
+    };
+    let offer_passkey = portal.webauthn.is_some() && !portal.has_passkey(&copy).await;
+    let html = pages::message_page(
+        &ctx,
+        &copy.id.to_string(),
+        &view,
+        &body,
+        &replies,
+        remote,
+        offer_passkey,
+    );
+    page(StatusCode::OK, html, remote, &visit.lang_cookie())
+}
+
+async fn print(
+    State(portal): State<Arc<Portal>>,
+    Path(copy_id): Path<String>,
+    Query(query): Query<PageQuery>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &query,
+        format!("/m/{copy_id}/print"),
+    );
+    let (session, copy) = match portal.readable(&visit, &copy_id).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let (view, _raw) = match portal.view(&copy).await {
+        Ok(v) => v,
+        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
+    };
+    let body = body_html(&view, false);
+    let org = portal.org_name(copy.tenant).await;
+    let brand = portal.brand(&org);
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: &session.csrf_token,
+        path: &visit.path,
+    };
+    page(
+        StatusCode::OK,
+        pages::print_page(&ctx, &view, &body),
+        false,
+        &[],
+    )
+}
+
+async fn download(
+    State(portal): State<Arc<Portal>>,
+    Path((copy_id, index)): Path<(String, usize)>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &PageQuery::default(),
+        format!("/m/{copy_id}"),
+    );
+    let (_session, copy) = match portal.readable(&visit, &copy_id).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let raw = match portal.open_copy(&copy).await {
+        Ok(r) => r,
+        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
+    };
+    let Some((info, bytes)) = portal::content::attachment(&raw, index) else {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::UnknownLink)
+            .await;
+    };
+    let event = portal
+        .recipient_event(&copy, EventKind::PortalDownloaded, &visit)
+        .with_detail("attachment", index as u64)
+        .with_detail("size", bytes.len() as u64);
+    if portal
+        .store
+        .mark_portal_copy(
+            copy.id,
+            PortalMilestone::Downloaded,
+            portal.clock.now(),
+            &[event],
+        )
+        .await
+        .is_err()
+    {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+            .await;
+    }
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    for (name, value) in portal::headers::download_headers(&info.filename, info.size) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    }
+    res
+}
+
+async fn reply(
+    State(portal): State<Arc<Portal>>,
+    Path(copy_id): Path<String>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &PageQuery::default(),
+        format!("/m/{copy_id}"),
+    );
+    let (session, copy) = match portal.readable(&visit, &copy_id).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    if cross_site(&headers) {
+        return portal.refuse(&visit, Some(&copy), Refusal::CrossSite).await;
+    }
+    let mut csrf = String::new();
+    let mut text = String::new();
+    let mut files: Vec<(String, String, Vec<u8>)> = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return reply_refused(&portal, &visit, &copy, &session).await,
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let Ok(bytes) = field.bytes().await else {
+            return reply_refused(&portal, &visit, &copy, &session).await;
+        };
+        total += bytes.len();
+        if total > portal.settings.max_reply_bytes {
+            return reply_refused(&portal, &visit, &copy, &session).await;
+        }
+        match (name.as_str(), filename) {
+            ("csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            ("text", _) => text = String::from_utf8_lossy(&bytes).into_owned(),
+            // A file input with nothing chosen still sends an empty part.
+            ("files", Some(f)) if !bytes.is_empty() => {
+                if files.len() >= MAX_REPLY_FILES {
+                    return reply_refused(&portal, &visit, &copy, &session).await;
+                }
+                files.push((f, content_type, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    if !secrets::constant_time_eq(&csrf, &session.csrf_token) {
+        return portal.refuse(&visit, Some(&copy), Refusal::BadToken).await;
+    }
+    if text.trim().is_empty() && files.is_empty() {
+        return see_other(&format!("/m/{}", copy.id), &[]);
+    }
+    let Some(sender) = copy.sender.clone() else {
+        return reply_refused(&portal, &visit, &copy, &session).await;
+    };
+    let (view, _raw) = match portal.view(&copy).await {
+        Ok(v) => v,
+        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
+    };
+    let data = portal::reply::build_reply(
+        copy.address.to_string().as_str(),
+        &sender.to_string(),
+        &view,
+        &text,
+        &files,
+        &portal.settings.hostname,
+    );
+    let accepted = portal
+        .intake
+        .accept(Submission {
+            tenant: copy.tenant,
+            principal: Principal::PortalRecipient {
+                recipient: copy.recipient,
+            },
+            channel: SubmissionChannel::Portal,
+            client_ip: visit
+                .ip
+                .map_or("127.0.0.1".to_string(), |ip| ip.to_string()),
+            helo: "portal".to_string(),
+            envelope_from: Some(copy.address.clone()),
+            recipients: vec![sender],
+            data: data.clone(),
+            priority: None,
+            route: None,
+        })
+        .await;
+    let message = match accepted {
+        Ok(a) => a.message_id,
+        Err(e) => {
+            tracing::warn!(portal_copy = %copy.id, error = %e, "a portal reply was not accepted");
+            return reply_refused(&portal, &visit, &copy, &session).await;
+        }
+    };
+    let reply = PortalReply {
+        id: PortalItemId::new(),
+        copy: copy.id,
+        message,
+        created: portal.clock.now(),
+    };
+    let Ok(sealed) = portal.keys.seal(copy.tenant, reply.id.0.as_bytes(), &data) else {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("missing_key"))
+            .await;
+    };
+    let event = portal
+        .recipient_event(&copy, EventKind::PortalReplied, &visit)
+        .with_detail("reply_message", message.to_string())
+        .with_detail("attachments", files.len() as u64);
+    let stored = portal
+        .store
+        .add_portal_reply(&reply, &sealed, &[])
+        .await
+        .and(
+            portal
+                .store
+                .mark_portal_copy(copy.id, PortalMilestone::Replied, reply.created, &[event])
+                .await,
+        );
+    if stored.is_err() {
+        return portal
+            .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
+            .await;
+    }
+    let org = portal.org_name(copy.tenant).await;
+    let brand = portal.brand(&org);
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: &session.csrf_token,
+        path: &visit.path,
+    };
+    page(
+        StatusCode::OK,
+        pages::notice_page(
+            &ctx,
+            Notice::ReplySent {
+                copy_id: copy.id.to_string(),
+            },
+        ),
+        false,
+        &[],
+    )
+}
+
+/// A reply that could not be taken (too big, too many files, refused by policy): the
+/// person is told, nothing is half-sent.
+async fn reply_refused(
+    portal: &Portal,
+    visit: &Visit,
+    copy: &PortalCopy,
+    session: &PortalSession,
+) -> Response {
+    let org = portal.org_name(copy.tenant).await;
+    let brand = portal.brand(&org);
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: &session.csrf_token,
+        path: &visit.path,
+    };
+    page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        pages::notice_page(
+            &ctx,
+            Notice::ReplyNotSent {
+                copy_id: copy.id.to_string(),
+            },
+        ),
+        false,
+        &[],
+    )
+}
+
+async fn sign_out(
+    State(portal): State<Arc<Portal>>,
+    ext: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Response {
+    let visit = Visit::new(
+        &portal,
+        &headers,
+        ext.as_deref(),
+        &PageQuery::default(),
+        "/portal/sign-out".into(),
+    );
+    if let Some((session, hash)) = portal.session(&visit).await {
+        if cross_site(&headers) {
+            return portal.refuse(&visit, None, Refusal::CrossSite).await;
+        }
+        if !secrets::constant_time_eq(&form.csrf, &session.csrf_token) {
+            return portal.refuse(&visit, None, Refusal::BadToken).await;
+        }
+        let now = portal.clock.now();
+        let mut event = AuditEvent::new(
+            0,
+            now,
+            Actor::System {
+                component: "portal".into(),
+            },
+            EventKind::PortalSignedOut,
+        )
+        .with_tenant(session.tenant);
+        if let Some(ip) = visit.ip {
+            event = event.with_source_ip(ip);
+        }
+        if let Err(e) = portal.store.end_portal_session(&hash, &[event]).await {
+            tracing::warn!(error = %e, "ending a portal session failed");
+        }
+    }
+    let brand = portal.brand("carepost");
+    let ctx = Ctx {
+        lang: &visit.lang,
+        brand: &brand,
+        csrf: "",
+        path: &visit.path,
+    };
+    page(
+        StatusCode::OK,
+        pages::notice_page(&ctx, Notice::SignedOut),
+        false,
+        &[clear_cookie(SESSION_COOKIE, "/")],
+    )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut res = (StatusCode::OK, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+async fn css(State(portal): State<Arc<Portal>>) -> Response {
+    // The organisation's colour lives in the stylesheet (the CSP allows no inline style).
+    let mut res = asset("text/css; charset=utf-8", "");
+    *res.body_mut() = axum::body::Body::from(pages::stylesheet(&portal.brand("")));
+    res
+}
+
+async fn js() -> Response {
+    asset("text/javascript; charset=utf-8", pages::PASSKEY_JS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).expect("header"));
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_posts_are_recognised() {
+        assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&headers(&[
+            ("origin", "https://evil.test"),
+            ("host", "portal.test")
+        ])));
+        // Our own pages post with `Origin: null` (no-referrer); the token decides.
+        assert!(!cross_site(&headers(&[
+            ("origin", "null"),
+            ("host", "portal.test")
+        ])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(!cross_site(&headers(&[
+            ("origin", "https://portal.test:8443"),
+            ("host", "portal.test:8443")
+        ])));
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!cross_site(&headers(&[])));
+    }
+
+    #[test]
+    fn cookies_are_parsed_and_bounded() {
+        let h = headers(&[("cookie", "a=1; cp_session=abc; cp_lang=es")]);
+        let c = parse_cookies(&h);
+        assert_eq!(cookie(&c, "cp_session"), Some("abc"));
+        assert_eq!(cookie(&c, "cp_lang"), Some("es"));
+        assert_eq!(cookie(&c, "missing"), None);
+        let long = format!("cp_session={}", "x".repeat(500));
+        assert_eq!(
+            cookie(&parse_cookies(&headers(&[("cookie", &long)])), "cp_session"),
+            None
+        );
+    }
+
+    #[test]
+    fn session_cookies_are_secure_httponly_and_strict() {
+        let c = set_cookie("cp_session", "v", "/", Duration::from_secs(60));
+        assert!(c.contains("Secure") && c.contains("HttpOnly") && c.contains("SameSite=Strict"));
+    }
+}

@@ -1,0 +1,923 @@
+//! [`PortalStore`] for SQLite (tables from `migrations/0006_portal.sql`).
+//!
+//! Reads use the read pool. Every write, including those without audit events (a session
+//! touch, a counted code guess), goes through the single writer as one [`PortalOp`], so it
+//! shares the group commit and the audit events commit in the same savepoint as the change
+//! (see `writer.rs`). A write that changes nothing replies `Reply::Changed(false)`, which
+//! the writer takes as "append no events"; `mark_portal_copy` instead replies
+//! `Reply::Count(0 | 1)` because its events are recorded whether or not it stamped.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+
+use model::{EmailAddress, PortalCopyId, PortalItemId, TenantId, Timestamp};
+use storage::{
+    AuditEvents, NewPortalCopy, PortalCode, PortalCopy, PortalFilter, PortalMilestone,
+    PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord, StorageError,
+};
+
+use crate::SqliteStore;
+use crate::rows::{self, corrupt, map_err, recipient_cols};
+use crate::writer::{Op, Reply};
+
+/// Rows returned by `portal_copies` when the filter's limit is 0.
+const DEFAULT_PORTAL_LIMIT: u32 = 100;
+
+/// Columns of `portal_copies` in the order [`copy`] reads them.
+macro_rules! copy_cols {
+    () => {
+        "id, tenant, message, recipient, address, sender, token_hash, created, expires, \
+         read_notice, notified, verified, opened, downloaded, replied, revoked, expiry_recorded, \
+         passcode_hash"
+    };
+}
+
+macro_rules! code_cols {
+    () => {
+        "id, copy, code_hash, created, expires, attempts, used"
+    };
+}
+
+macro_rules! session_cols {
+    () => {
+        "id_hash, tenant, address, method, csrf_token, created, last_seen, expires, ceremony"
+    };
+}
+
+macro_rules! passkey_cols {
+    () => {
+        "credential_id, tenant, address, passkey, created, last_used"
+    };
+}
+
+/// One portal write, run by the writer task.
+pub(crate) enum PortalOp {
+    CreateCopy(NewPortalCopy),
+    SetToken {
+        id: PortalCopyId,
+        token_hash: String,
+    },
+    /// Replies `Count(1)` if it stamped the milestone, `Count(0)` if it was stamped already.
+    Mark {
+        id: PortalCopyId,
+        milestone: PortalMilestone,
+        at: Timestamp,
+    },
+    Revoke {
+        id: PortalCopyId,
+        at: Timestamp,
+    },
+    CreateCode(PortalCode),
+    /// Replies `Count(attempts)`, or `Count(0)` if the code was locked already.
+    CountAttempt {
+        id: PortalItemId,
+        max_attempts: u32,
+    },
+    UseCode {
+        id: PortalItemId,
+        at: Timestamp,
+    },
+    CreateSession(PortalSession),
+    Touch {
+        id_hash: String,
+        at: Timestamp,
+    },
+    SetCeremony {
+        id_hash: String,
+        ceremony: Option<String>,
+    },
+    EndSession {
+        id_hash: String,
+    },
+    PurgeSessions {
+        now: Timestamp,
+        idle: Duration,
+    },
+    AddPasskey(PortalPasskey),
+    UpdatePasskey {
+        credential_id: String,
+        passkey: String,
+        at: Timestamp,
+    },
+    AddReply {
+        reply: PortalReply,
+        sealed: Vec<u8>,
+    },
+}
+
+impl PortalOp {
+    /// Sealed bytes carried (counts toward the writer's batch size limit).
+    pub(crate) fn body_bytes(&self) -> usize {
+        match self {
+            PortalOp::CreateCopy(c) => c.sealed.len(),
+            PortalOp::AddReply { sealed, .. } => sealed.len(),
+            _ => 0,
+        }
+    }
+}
+
+#[async_trait]
+impl PortalStore for SqliteStore {
+    async fn portal_pending(&self, limit: u32) -> storage::Result<Vec<RecipientRecord>> {
+        // Oldest first: recipient ids are UUIDv7, so id order is arrival order.
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            recipient_cols!(),
+            " FROM recipients r WHERE r.status = 'awaiting-portal' \
+               AND NOT EXISTS (SELECT 1 FROM portal_copies c WHERE c.recipient = r.id) \
+             ORDER BY r.id LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::recipient).collect()
+    }
+
+    async fn create_portal_copy(
+        &self,
+        copy: &NewPortalCopy,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.portal_done(PortalOp::CreateCopy(copy.clone()), audit)
+            .await
+    }
+
+    async fn portal_copy(&self, id: PortalCopyId) -> storage::Result<PortalCopy> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            " FROM portal_copies WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        copy(&row)
+    }
+
+    async fn portal_copy_by_token(&self, token_hash: &str) -> storage::Result<PortalCopy> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            " FROM portal_copies WHERE token_hash = ?"
+        ))
+        .bind(token_hash)
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        copy(&row)
+    }
+
+    async fn portal_content(&self, id: PortalCopyId) -> storage::Result<Vec<u8>> {
+        let row = sqlx::query("SELECT sealed FROM portal_contents WHERE copy = ?")
+            .bind(id.to_string())
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
+        row.try_get("sealed").map_err(map_err)
+    }
+
+    async fn portal_copies(&self, filter: &PortalFilter) -> storage::Result<Vec<PortalCopy>> {
+        let limit = if filter.limit == 0 {
+            DEFAULT_PORTAL_LIMIT
+        } else {
+            filter.limit
+        };
+        // One static statement: every condition is disabled by a NULL parameter.
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            " FROM portal_copies \
+             WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR message = ?2) \
+               AND (?3 IS NULL OR address = ?3) \
+             ORDER BY created DESC, id DESC LIMIT ?4"
+        ))
+        .bind(filter.tenant.map(|t| t.to_string()))
+        .bind(filter.message.map(|m| m.to_string()))
+        .bind(filter.address.as_ref().map(|a| a.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(copy).collect()
+    }
+
+    async fn portal_unnotified(&self, limit: u32) -> storage::Result<Vec<PortalCopy>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            " FROM portal_copies WHERE notified IS NULL AND revoked IS NULL \
+             ORDER BY created, id LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(copy).collect()
+    }
+
+    async fn portal_expired_unrecorded(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> storage::Result<Vec<PortalCopy>> {
+        // Oldest expiry first; `expires <= now` is "expired", as in `PortalCopy::state`.
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            " FROM portal_copies WHERE expiry_recorded IS NULL AND expires <= ? \
+             ORDER BY expires, id LIMIT ?"
+        ))
+        .bind(now.as_millis())
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(copy).collect()
+    }
+
+    async fn set_portal_token(
+        &self,
+        id: PortalCopyId,
+        token_hash: &str,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let op = PortalOp::SetToken {
+            id,
+            token_hash: token_hash.to_string(),
+        };
+        self.portal_done(op, audit).await
+    }
+
+    async fn mark_portal_copy(
+        &self,
+        id: PortalCopyId,
+        milestone: PortalMilestone,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        let op = PortalOp::Mark { id, milestone, at };
+        match self.write(Op::Portal(op), audit).await? {
+            Reply::Count(n) => Ok(n == 1),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn revoke_portal_copy(
+        &self,
+        id: PortalCopyId,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        self.portal_changed(PortalOp::Revoke { id, at }, audit)
+            .await
+    }
+
+    async fn create_portal_code(
+        &self,
+        code: &PortalCode,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.portal_done(PortalOp::CreateCode(code.clone()), audit)
+            .await
+    }
+
+    async fn portal_codes_since(
+        &self,
+        copy: PortalCopyId,
+        since: Timestamp,
+    ) -> storage::Result<u32> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM portal_codes WHERE copy = ? AND created >= ?")
+                .bind(copy.to_string())
+                .bind(since.as_millis())
+                .fetch_one(&self.read)
+                .await
+                .map_err(map_err)?;
+        u32_col(&row, "n")
+    }
+
+    async fn live_portal_code(
+        &self,
+        copy: PortalCopyId,
+        now: Timestamp,
+        max_attempts: u32,
+    ) -> storage::Result<Option<PortalCode>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            code_cols!(),
+            " FROM portal_codes \
+             WHERE copy = ? AND used IS NULL AND expires > ? AND attempts < ? \
+             ORDER BY created DESC, id DESC LIMIT 1"
+        ))
+        .bind(copy.to_string())
+        .bind(now.as_millis())
+        .bind(i64::from(max_attempts))
+        .fetch_optional(&self.read)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(code).transpose()
+    }
+
+    async fn count_portal_code_attempt(
+        &self,
+        id: PortalItemId,
+        max_attempts: u32,
+    ) -> storage::Result<Option<u32>> {
+        let op = PortalOp::CountAttempt { id, max_attempts };
+        match self.write(Op::Portal(op), &[]).await? {
+            Reply::Count(0) => Ok(None),
+            Reply::Count(n) => u32::try_from(n).map(Some).map_err(|_| corrupt("attempts")),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn portal_failed_attempts_since(
+        &self,
+        copy: PortalCopyId,
+        since: Timestamp,
+    ) -> storage::Result<u32> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(attempts), 0) AS n FROM portal_codes \
+             WHERE copy = ? AND created >= ?",
+        )
+        .bind(copy.to_string())
+        .bind(since.as_millis())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        u32_col(&row, "n")
+    }
+
+    async fn use_portal_code(
+        &self,
+        id: PortalItemId,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        self.portal_changed(PortalOp::UseCode { id, at }, audit)
+            .await
+    }
+
+    async fn create_portal_session(
+        &self,
+        session: &PortalSession,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.portal_done(PortalOp::CreateSession(session.clone()), audit)
+            .await
+    }
+
+    async fn portal_session(&self, id_hash: &str) -> storage::Result<PortalSession> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            session_cols!(),
+            " FROM portal_sessions WHERE id_hash = ?"
+        ))
+        .bind(id_hash)
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        session(&row)
+    }
+
+    async fn touch_portal_session(&self, id_hash: &str, at: Timestamp) -> storage::Result<()> {
+        let op = PortalOp::Touch {
+            id_hash: id_hash.to_string(),
+            at,
+        };
+        self.portal_done(op, &[]).await
+    }
+
+    async fn set_portal_ceremony(
+        &self,
+        id_hash: &str,
+        ceremony: Option<&str>,
+    ) -> storage::Result<()> {
+        let op = PortalOp::SetCeremony {
+            id_hash: id_hash.to_string(),
+            ceremony: ceremony.map(str::to_string),
+        };
+        self.portal_done(op, &[]).await
+    }
+
+    async fn end_portal_session(
+        &self,
+        id_hash: &str,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let op = PortalOp::EndSession {
+            id_hash: id_hash.to_string(),
+        };
+        self.portal_changed(op, audit).await.map(|_| ())
+    }
+
+    async fn purge_portal_sessions(&self, now: Timestamp, idle: Duration) -> storage::Result<u64> {
+        match self
+            .write(Op::Portal(PortalOp::PurgeSessions { now, idle }), &[])
+            .await?
+        {
+            Reply::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn add_portal_passkey(
+        &self,
+        passkey: &PortalPasskey,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.portal_done(PortalOp::AddPasskey(passkey.clone()), audit)
+            .await
+    }
+
+    async fn portal_passkeys(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> storage::Result<Vec<PortalPasskey>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            passkey_cols!(),
+            " FROM portal_passkeys WHERE tenant = ? AND address = ? \
+             ORDER BY created, credential_id"
+        ))
+        .bind(tenant.to_string())
+        .bind(address.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(passkey).collect()
+    }
+
+    async fn update_portal_passkey(
+        &self,
+        credential_id: &str,
+        passkey: &str,
+        at: Timestamp,
+    ) -> storage::Result<()> {
+        let op = PortalOp::UpdatePasskey {
+            credential_id: credential_id.to_string(),
+            passkey: passkey.to_string(),
+            at,
+        };
+        self.portal_done(op, &[]).await
+    }
+
+    async fn add_portal_reply(
+        &self,
+        reply: &PortalReply,
+        sealed: &[u8],
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let op = PortalOp::AddReply {
+            reply: reply.clone(),
+            sealed: sealed.to_vec(),
+        };
+        self.portal_done(op, audit).await
+    }
+
+    async fn portal_replies(&self, copy: PortalCopyId) -> storage::Result<Vec<PortalReply>> {
+        let rows = sqlx::query(
+            "SELECT id, copy, message, created FROM portal_replies WHERE copy = ? \
+             ORDER BY created, id",
+        )
+        .bind(copy.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(reply).collect()
+    }
+
+    async fn portal_reply_content(&self, id: PortalItemId) -> storage::Result<Vec<u8>> {
+        let row = sqlx::query("SELECT sealed FROM portal_replies WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
+        row.try_get("sealed").map_err(map_err)
+    }
+}
+
+impl SqliteStore {
+    async fn portal_done(&self, op: PortalOp, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write_done(Op::Portal(op), audit).await
+    }
+
+    async fn portal_changed(&self, op: PortalOp, audit: AuditEvents<'_>) -> storage::Result<bool> {
+        match self.write(Op::Portal(op), audit).await? {
+            Reply::Changed(changed) => Ok(changed),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+fn unexpected() -> StorageError {
+    StorageError::Other("unexpected writer reply".to_string())
+}
+
+/// Apply one portal write on the writer's connection, inside its transaction (or savepoint).
+pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage::Result<Reply> {
+    match op {
+        PortalOp::CreateCopy(new) => {
+            let c = &new.copy;
+            let id = c.id.to_string();
+            sqlx::query(concat!(
+                "INSERT INTO portal_copies (",
+                copy_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(&id)
+            .bind(c.tenant.to_string())
+            .bind(c.message.to_string())
+            .bind(c.recipient.to_string())
+            .bind(c.address.to_string())
+            .bind(c.sender.as_ref().map(|a| a.to_string()))
+            .bind(&c.token_hash)
+            .bind(c.created.as_millis())
+            .bind(c.expires.as_millis())
+            .bind(c.read_notice)
+            .bind(millis(c.notified))
+            .bind(millis(c.verified))
+            .bind(millis(c.opened))
+            .bind(millis(c.downloaded))
+            .bind(millis(c.replied))
+            .bind(millis(c.revoked))
+            .bind(millis(c.expiry_recorded))
+            .bind(c.passcode_hash.as_deref())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            sqlx::query("INSERT INTO portal_contents (copy, sealed) VALUES (?, ?)")
+                .bind(&id)
+                .bind(&new.sealed)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        PortalOp::SetToken { id, token_hash } => {
+            let done = sqlx::query("UPDATE portal_copies SET token_hash = ? WHERE id = ?")
+                .bind(token_hash)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        PortalOp::Mark { id, milestone, at } => {
+            let done = sqlx::query(mark_sql(*milestone))
+                .bind(at.as_millis())
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            if done.rows_affected() > 0 {
+                return Ok(Reply::Count(1));
+            }
+            if copy_exists(conn, *id).await? {
+                Ok(Reply::Count(0))
+            } else {
+                Err(StorageError::NotFound)
+            }
+        }
+        PortalOp::Revoke { id, at } => {
+            let done = sqlx::query(
+                "UPDATE portal_copies SET revoked = ? WHERE id = ? AND revoked IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() > 0 {
+                return Ok(Reply::Changed(true));
+            }
+            if copy_exists(conn, *id).await? {
+                Ok(Reply::Changed(false))
+            } else {
+                Err(StorageError::NotFound)
+            }
+        }
+        PortalOp::CreateCode(c) => {
+            sqlx::query(concat!(
+                "INSERT INTO portal_codes (",
+                code_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(c.id.to_string())
+            .bind(c.copy.to_string())
+            .bind(&c.code_hash)
+            .bind(c.created.as_millis())
+            .bind(c.expires.as_millis())
+            .bind(i64::from(c.attempts))
+            .bind(millis(c.used))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        PortalOp::CountAttempt { id, max_attempts } => {
+            // One statement: the guess is counted only while the code is below the limit.
+            let row = sqlx::query(
+                "UPDATE portal_codes SET attempts = attempts + 1 \
+                 WHERE id = ? AND attempts < ? RETURNING attempts",
+            )
+            .bind(id.to_string())
+            .bind(i64::from(*max_attempts))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            match row {
+                Some(row) => {
+                    let n: i64 = row.try_get("attempts").map_err(map_err)?;
+                    Ok(Reply::Count(
+                        u64::try_from(n).map_err(|_| corrupt("attempts"))?,
+                    ))
+                }
+                None if code_exists(conn, *id).await? => Ok(Reply::Count(0)),
+                None => Err(StorageError::NotFound),
+            }
+        }
+        PortalOp::UseCode { id, at } => {
+            let done =
+                sqlx::query("UPDATE portal_codes SET used = ? WHERE id = ? AND used IS NULL")
+                    .bind(at.as_millis())
+                    .bind(id.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            if done.rows_affected() > 0 {
+                return Ok(Reply::Changed(true));
+            }
+            if code_exists(conn, *id).await? {
+                Ok(Reply::Changed(false))
+            } else {
+                Err(StorageError::NotFound)
+            }
+        }
+        PortalOp::CreateSession(s) => {
+            sqlx::query(concat!(
+                "INSERT INTO portal_sessions (",
+                session_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(&s.id_hash)
+            .bind(s.tenant.to_string())
+            .bind(s.address.to_string())
+            .bind(&s.method)
+            .bind(&s.csrf_token)
+            .bind(s.created.as_millis())
+            .bind(s.last_seen.as_millis())
+            .bind(s.expires.as_millis())
+            .bind(s.ceremony.as_deref())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        PortalOp::Touch { id_hash, at } => {
+            // Requests may finish out of order: last_seen never moves back.
+            let done = sqlx::query(
+                "UPDATE portal_sessions SET last_seen = MAX(last_seen, ?) WHERE id_hash = ?",
+            )
+            .bind(at.as_millis())
+            .bind(id_hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        PortalOp::SetCeremony { id_hash, ceremony } => {
+            let done = sqlx::query("UPDATE portal_sessions SET ceremony = ? WHERE id_hash = ?")
+                .bind(ceremony.as_deref())
+                .bind(id_hash)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        PortalOp::EndSession { id_hash } => {
+            let done = sqlx::query("DELETE FROM portal_sessions WHERE id_hash = ?")
+                .bind(id_hash)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() > 0))
+        }
+        PortalOp::PurgeSessions { now, idle } => {
+            let done =
+                sqlx::query("DELETE FROM portal_sessions WHERE expires <= ? OR last_seen <= ?")
+                    .bind(now.as_millis())
+                    .bind(now.minus(*idle).as_millis())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            Ok(Reply::Count(done.rows_affected()))
+        }
+        PortalOp::AddPasskey(p) => {
+            sqlx::query(concat!(
+                "INSERT INTO portal_passkeys (",
+                passkey_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(&p.credential_id)
+            .bind(p.tenant.to_string())
+            .bind(p.address.to_string())
+            .bind(&p.passkey)
+            .bind(p.created.as_millis())
+            .bind(millis(p.last_used))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        PortalOp::UpdatePasskey {
+            credential_id,
+            passkey,
+            at,
+        } => {
+            let done = sqlx::query(
+                "UPDATE portal_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
+            )
+            .bind(passkey)
+            .bind(at.as_millis())
+            .bind(credential_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            found(done.rows_affected())
+        }
+        PortalOp::AddReply { reply, sealed } => {
+            sqlx::query(
+                "INSERT INTO portal_replies (id, copy, message, created, sealed) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(reply.id.to_string())
+            .bind(reply.copy.to_string())
+            .bind(reply.message.to_string())
+            .bind(reply.created.as_millis())
+            .bind(sealed)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+    }
+}
+
+/// The statement that stamps `milestone` only if it is not stamped yet (`?1` = at, `?2` =
+/// id). One static statement per column: SQL is never built from values.
+fn mark_sql(milestone: PortalMilestone) -> &'static str {
+    macro_rules! stamp {
+        ($col:literal) => {
+            concat!(
+                "UPDATE portal_copies SET ",
+                $col,
+                " = ?1 WHERE id = ?2 AND ",
+                $col,
+                " IS NULL"
+            )
+        };
+    }
+    match milestone {
+        PortalMilestone::Notified => stamp!("notified"),
+        PortalMilestone::Verified => stamp!("verified"),
+        PortalMilestone::Opened => stamp!("opened"),
+        PortalMilestone::Downloaded => stamp!("downloaded"),
+        PortalMilestone::Replied => stamp!("replied"),
+        PortalMilestone::ExpiryRecorded => stamp!("expiry_recorded"),
+    }
+}
+
+fn found(rows: u64) -> storage::Result<Reply> {
+    if rows == 0 {
+        Err(StorageError::NotFound)
+    } else {
+        Ok(Reply::Done)
+    }
+}
+
+async fn copy_exists(conn: &mut SqliteConnection, id: PortalCopyId) -> storage::Result<bool> {
+    let row = sqlx::query("SELECT 1 AS one FROM portal_copies WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(row.is_some())
+}
+
+async fn code_exists(conn: &mut SqliteConnection, id: PortalItemId) -> storage::Result<bool> {
+    let row = sqlx::query("SELECT 1 AS one FROM portal_codes WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(row.is_some())
+}
+
+fn millis(t: Option<Timestamp>) -> Option<i64> {
+    t.map(Timestamp::as_millis)
+}
+
+// ── Row mapping ────────────────────────────────────────────────────────────────────────
+
+fn get<'r, T>(row: &'r SqliteRow, column: &str) -> storage::Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    row.try_get(column).map_err(map_err)
+}
+
+fn parse<T: std::str::FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
+    let text: String = get(row, column)?;
+    text.parse().map_err(|_| corrupt(column))
+}
+
+fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
+    get::<i64>(row, column).map(Timestamp::from_millis)
+}
+
+fn ts_opt(row: &SqliteRow, column: &str) -> storage::Result<Option<Timestamp>> {
+    Ok(get::<Option<i64>>(row, column)?.map(Timestamp::from_millis))
+}
+
+fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
+    u32::try_from(get::<i64>(row, column)?).map_err(|_| corrupt(column))
+}
+
+fn copy(row: &SqliteRow) -> storage::Result<PortalCopy> {
+    let sender: Option<String> = get(row, "sender")?;
+    Ok(PortalCopy {
+        id: parse(row, "id")?,
+        tenant: parse(row, "tenant")?,
+        message: parse(row, "message")?,
+        recipient: parse(row, "recipient")?,
+        address: parse(row, "address")?,
+        sender: sender
+            .map(|s| s.parse().map_err(|_| corrupt("sender")))
+            .transpose()?,
+        token_hash: get(row, "token_hash")?,
+        created: ts(row, "created")?,
+        expires: ts(row, "expires")?,
+        read_notice: get(row, "read_notice")?,
+        notified: ts_opt(row, "notified")?,
+        verified: ts_opt(row, "verified")?,
+        opened: ts_opt(row, "opened")?,
+        downloaded: ts_opt(row, "downloaded")?,
+        replied: ts_opt(row, "replied")?,
+        revoked: ts_opt(row, "revoked")?,
+        expiry_recorded: ts_opt(row, "expiry_recorded")?,
+        passcode_hash: get(row, "passcode_hash")?,
+    })
+}
+
+fn code(row: &SqliteRow) -> storage::Result<PortalCode> {
+    Ok(PortalCode {
+        id: parse(row, "id")?,
+        copy: parse(row, "copy")?,
+        code_hash: get(row, "code_hash")?,
+        created: ts(row, "created")?,
+        expires: ts(row, "expires")?,
+        attempts: u32_col(row, "attempts")?,
+        used: ts_opt(row, "used")?,
+    })
+}
+
+fn session(row: &SqliteRow) -> storage::Result<PortalSession> {
+    Ok(PortalSession {
+        id_hash: get(row, "id_hash")?,
+        tenant: parse(row, "tenant")?,
+        address: parse(row, "address")?,
+        method: get(row, "method")?,
+        csrf_token: get(row, "csrf_token")?,
+        created: ts(row, "created")?,
+        last_seen: ts(row, "last_seen")?,
+        expires: ts(row, "expires")?,
+        ceremony: get(row, "ceremony")?,
+    })
+}
+
+fn passkey(row: &SqliteRow) -> storage::Result<PortalPasskey> {
+    Ok(PortalPasskey {
+        credential_id: get(row, "credential_id")?,
+        tenant: parse(row, "tenant")?,
+        address: parse(row, "address")?,
+        passkey: get(row, "passkey")?,
+        created: ts(row, "created")?,
+        last_used: ts_opt(row, "last_used")?,
+    })
+}
+
+fn reply(row: &SqliteRow) -> storage::Result<PortalReply> {
+    Ok(PortalReply {
+        id: parse(row, "id")?,
+        copy: parse(row, "copy")?,
+        message: parse(row, "message")?,
+        created: ts(row, "created")?,
+    })
+}
