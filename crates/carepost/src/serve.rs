@@ -373,18 +373,14 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
         ("delivery", digest(format!("{:?}", config.delivery))),
         ("dkim", digest(format!("{:?}", config.dkim))),
         ("audit", digest(format!("{:?}", config.audit))),
+        ("portal", digest(format!("{:?}", config.portal))),
     ];
     let tokens: Vec<String> = sections.iter().map(|(n, d)| format!("{n}:{d}")).collect();
-    // The newest earlier record, if any.
-    let recorded = store
-        .find_audit_all(&storage::AuditFilter {
-            kinds: vec![EventKind::AdminConfigChanged],
-            actor: Some("system:config".into()),
-            ..storage::AuditFilter::default()
-        })
-        .await?;
-    let previous: Option<Vec<String>> = recorded.last().and_then(|last| {
-        last.details
+    // The newest earlier record, if any: found through a cursor that remembers its
+    // position (reading the whole log at every start would grow with the log).
+    let sections_of = |event: &AuditEvent| -> Option<Vec<String>> {
+        event
+            .details
             .get("sections")
             .and_then(|v| v.as_array())
             .map(|a| {
@@ -392,7 +388,26 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect()
             })
-    });
+    };
+    let previous: Option<Vec<String>> = match store.audit_cursor(CONFIG_CURSOR).await? {
+        Some(seq) => store
+            .audit_range(seq, 1)
+            .await?
+            .first()
+            .and_then(|stored| stored.event())
+            .and_then(|e| e.ok())
+            .filter(|e| e.kind == EventKind::AdminConfigChanged)
+            .and_then(|e| sections_of(&e)),
+        None => store
+            .find_audit_all(&storage::AuditFilter {
+                kinds: vec![EventKind::AdminConfigChanged],
+                actor: Some("system:config".into()),
+                ..storage::AuditFilter::default()
+            })
+            .await?
+            .last()
+            .and_then(sections_of),
+    };
     if previous.as_ref() == Some(&tokens) {
         return Ok(());
     }
@@ -411,6 +426,10 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
     .with_detail("sections", tokens)
     .with_detail("changed", changed)
     .with_detail("first", previous.is_none());
-    store.append_audit(&[event]).await?;
+    let seq = store.append_audit(&[event]).await?;
+    store.set_audit_cursor(CONFIG_CURSOR, seq).await?;
     Ok(())
 }
+
+/// The audit cursor holding the position of the newest configuration record.
+const CONFIG_CURSOR: &str = "config-record";

@@ -284,3 +284,43 @@ fn every_subcommand_has_help() {
         "--help must not initialise anything"
     );
 }
+
+/// A configuration is recorded in the audit trail (section digests, never values) once per
+/// change: a restart with the same file adds nothing, a changed section is named.
+#[test]
+fn configuration_changes_are_recorded_once_per_change() {
+    let mut cp = support::Carepost::new(&support::Config::default());
+    let records = |cp: &support::Carepost| -> Vec<serde_json::Value> {
+        cp.cli_ok(&["audit", "search", "--kind", "admin.config_changed"])
+            .stdout_text()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    cp.start();
+    cp.stop();
+    cp.start();
+    cp.stop();
+    let first = records(&cp);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0]["details"]["first"], true);
+
+    std::fs::write(
+        &cp.config_file,
+        format!("{}\n[portal]\nlink_days = 7\n", cp.config_text()),
+    )
+    .expect("write config");
+    cp.start();
+    cp.stop();
+    let after = records(&cp);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(
+        after[1]["details"]["changed"],
+        serde_json::json!(["portal"])
+    );
+    assert_eq!(after[1]["details"]["first"], false);
+    assert!(
+        !after[1].to_string().contains("link_days"),
+        "values never enter the trail"
+    );
+}

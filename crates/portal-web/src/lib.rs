@@ -128,6 +128,12 @@ pub struct Portal {
     /// `None` when the public URL cannot be a WebAuthn relying party (passkeys are then
     /// not offered; codes still work).
     pub(crate) webauthn: Option<webauthn_rs::prelude::Webauthn>,
+    /// Organisation names (they never change once created): one query saved per page.
+    pub(crate) org_names: std::sync::Mutex<std::collections::HashMap<model::TenantId, String>>,
+    /// (session, copy, remote images) already recorded as opened on this node: reloading
+    /// a page in the same session is not a new opening.
+    pub(crate) openings:
+        std::sync::Mutex<std::collections::HashSet<(String, model::PortalCopyId, bool)>>,
 }
 
 impl Portal {
@@ -188,6 +194,8 @@ impl Portal {
         };
         let portal = Self {
             webauthn,
+            org_names: std::sync::Mutex::default(),
+            openings: std::sync::Mutex::default(),
             store,
             keys,
             intake,

@@ -190,11 +190,23 @@ impl Portal {
     }
 
     pub(crate) async fn org_name(&self, tenant: model::TenantId) -> String {
-        self.store
-            .tenant(tenant)
-            .await
-            .map(|t| t.name)
-            .unwrap_or_else(|_| "carepost".to_string())
+        if let Some(name) = self
+            .org_names
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&tenant).cloned())
+        {
+            return name;
+        }
+        match self.store.tenant(tenant).await {
+            Ok(t) => {
+                if let Ok(mut m) = self.org_names.lock() {
+                    m.insert(tenant, t.name.clone());
+                }
+                t.name
+            }
+            Err(_) => "carepost".to_string(),
+        }
     }
 }
 

@@ -61,6 +61,10 @@ pub(crate) fn ip_limiter(per_minute: u32) -> IpLimiter {
 const SESSION_COOKIE: &str = "cp_session";
 const PRE_COOKIE: &str = "cp_pre";
 const LANG_COOKIE: &str = "cp_lang";
+/// How often a session's activity is written (see `Portal::session`).
+const TOUCH_EVERY: Duration = Duration::from_secs(30);
+/// Openings remembered per node before the memory is cleared (see `Portal::openings`).
+const MAX_REMEMBERED_OPENINGS: usize = 50_000;
 /// Most attachments on one reply.
 const MAX_REPLY_FILES: usize = 10;
 
@@ -425,7 +429,11 @@ impl Portal {
             let _ = self.store.end_portal_session(&hash, &[]).await;
             return None;
         }
-        if let Err(e) = self.store.touch_portal_session(&hash, now).await {
+        // Activity is recorded at most every 30 s: the idle limit keeps its meaning (to
+        // within 30 s) and a busy reader does not cost a write per page.
+        if now.since(session.last_seen) >= TOUCH_EVERY
+            && let Err(e) = self.store.touch_portal_session(&hash, now).await
+        {
             tracing::warn!(error = %e, "touching a portal session failed");
         }
         Some((session, hash))
@@ -963,14 +971,27 @@ async fn read(
     let body = body_html(&view, remote);
     let replies = portal.replies(&copy).await;
     let now = portal.clock.now();
+    let remote_shown = remote && body.remote_blocked == 0;
+    // Each session's first opening of a copy (and first with remote images) is recorded;
+    // a reload in the same session is not a new opening.
+    let first_in_session = portal.openings.lock().is_ok_and(|mut seen| {
+        if seen.len() >= MAX_REMEMBERED_OPENINGS {
+            seen.clear();
+        }
+        seen.insert((session.id_hash.clone(), copy.id, remote_shown))
+    });
     let event = portal
         .recipient_event(&copy, EventKind::PortalOpened, &visit)
-        .with_detail("remote_images", remote && body.remote_blocked == 0);
-    match portal
-        .store
-        .mark_portal_copy(copy.id, PortalMilestone::Opened, now, &[event])
-        .await
-    {
+        .with_detail("remote_images", remote_shown);
+    let recorded = if first_in_session {
+        portal
+            .store
+            .mark_portal_copy(copy.id, PortalMilestone::Opened, now, &[event])
+            .await
+    } else {
+        Ok(false)
+    };
+    match recorded {
         Ok(first) => {
             if first
                 && copy.read_notice
@@ -984,6 +1005,10 @@ async fn read(
             }
         }
         Err(_) => {
+            // Not recorded, so not remembered: the next load records it.
+            if let Ok(mut seen) = portal.openings.lock() {
+                seen.remove(&(session.id_hash.clone(), copy.id, remote_shown));
+            }
             return portal
                 .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
                 .await;
