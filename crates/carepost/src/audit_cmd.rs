@@ -548,6 +548,22 @@ async fn describe_receipt(store: &SharedStore, receipt: &Receipt) -> anyhow::Res
                     .unwrap_or("?"),
                 d.get("reply_code").and_then(|v| v.as_u64()).unwrap_or(0),
             ),
+            EventKind::PortalNotified => format!("portal: notification sent{copy} (no content)"),
+            EventKind::PortalCodeSent => format!("portal: one-time code sent{copy}"),
+            EventKind::PortalVerified => format!(
+                "portal: recipient{copy} proved who they are ({})",
+                d.get("method").and_then(|v| v.as_str()).unwrap_or("?")
+            ),
+            EventKind::PortalOpened => format!("portal: opened{copy}"),
+            EventKind::PortalDownloaded => format!(
+                "portal: attachment {} downloaded{copy}",
+                d.get("attachment").and_then(|v| v.as_u64()).unwrap_or(0)
+            ),
+            EventKind::PortalReplied => format!("portal: recipient{copy} replied"),
+            EventKind::PortalRevoked => {
+                format!("portal: revoked{copy} by {}", storage::actor_key(&e.actor))
+            }
+            EventKind::PortalExpired => format!("portal: link expired{copy}"),
             other => format!("{}{copy}", other.as_str()),
         };
         writeln!(out, "  {}  #{}  {line}", e.at.to_rfc3339(), item.leaf_index)?;

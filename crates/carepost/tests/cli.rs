@@ -305,7 +305,7 @@ fn configuration_changes_are_recorded_once_per_change() {
     assert_eq!(first.len(), 1, "{first:?}");
     assert_eq!(first[0]["details"]["first"], true);
 
-    std::fs::write(
+    fs::write(
         &cp.config_file,
         format!("{}\n[portal]\nlink_days = 7\n", cp.config_text()),
     )

@@ -294,6 +294,19 @@ fn a_recipient_reads_downloads_and_replies_and_the_sender_sees_every_step() {
         );
     }
     assert!(!kinds.contains(&tag) && !kinds.contains("219-09-9999"));
+    // The sender's receipt shows how the portal copy was picked up, with its proof.
+    let receipt = fx.cp.cli_ok(&["audit", "proof", message]).stdout_text();
+    for line in [
+        "portal: notification sent to jdoe@dest.test",
+        "portal: recipient to jdoe@dest.test proved who they are (email-code)",
+        "portal: opened to jdoe@dest.test",
+        "proof:",
+    ] {
+        assert!(
+            receipt.contains(line),
+            "{line:?} not in the receipt:\n{receipt}"
+        );
+    }
 
     // Sign-out ends the session.
     let out = browser.post(
