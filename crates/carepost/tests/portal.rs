@@ -308,6 +308,24 @@ fn a_recipient_reads_downloads_and_replies_and_the_sender_sees_every_step() {
         );
     }
 
+    // Canary: the message's and the reply's text are nowhere in clear on disk (database,
+    // WAL, head file, keys) nor in carepost's logs.
+    for file in support::files_under(&fx.cp.data_dir) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for canary in [tag.as_str(), reply_tag.as_str()] {
+            assert!(
+                !support::contains_bytes(&bytes, canary.as_bytes()),
+                "{canary} in clear in {}",
+                file.display()
+            );
+        }
+    }
+    let logs = fx.cp.logs();
+    assert!(
+        !support::contains_bytes(&logs, tag.as_bytes())
+            && !support::contains_bytes(&logs, reply_tag.as_bytes())
+    );
+
     // Sign-out ends the session.
     let out = browser.post(
         &format!(
