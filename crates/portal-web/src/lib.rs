@@ -5,8 +5,9 @@
 //! portal into portal copies (the message sealed again with the copy's own data key) and
 //! queues a notification with a fresh link (≥ 128 random bits; only its hash is stored).
 //! [`Portal::router`] serves the recipient's pages: the landing page behind the link, the
-//! one-time code sent to the recipient's mailbox, the message (sanitised), attachments,
-//! the print view, the reply form, and sign-out. [`copies`] and [`revoke`]
+//! one-time code sent to the recipient's mailbox (with the sender's passcode when the
+//! message carries one), passkey registration and sign-in (WebAuthn), the message
+//! (sanitised), attachments, the print view, the reply form, and sign-out. [`copies`] and [`revoke`]
 //! are the sender's and administrator's side (the CLI and the API call them).
 //!
 //! **What it does not do:** no page templates, translations, HTML sanitising or secret
