@@ -397,6 +397,39 @@ impl Portal {
         }
     }
 
+    /// The copy behind a link, for a page: throttled per address, refused (with its page
+    /// and event) if unknown, expired or revoked.
+    async fn open_link(&self, visit: &Visit, token: &str) -> Result<PortalCopy, Response> {
+        if self.throttled(visit) {
+            return Err(self.refuse(visit, None, Refusal::Throttled).await);
+        }
+        match self.copy_by_link(token).await {
+            Ok(c) => Ok(c),
+            Err(closed) => {
+                let (copy, refusal) = *closed;
+                Err(self.refuse(visit, copy.as_ref(), refusal).await)
+            }
+        }
+    }
+
+    /// The copy behind a link, for a form posted before sign-in: as [`Portal::open_link`],
+    /// and the post must come from our own page with the page's anti-forgery token.
+    async fn link_form(
+        &self,
+        visit: &Visit,
+        headers: &HeaderMap,
+        token: &str,
+        csrf: &str,
+    ) -> Result<PortalCopy, Response> {
+        if cross_site(headers) {
+            return Err(self.refuse(visit, None, Refusal::CrossSite).await);
+        }
+        if !visit.pre_token_matches(csrf) {
+            return Err(self.refuse(visit, None, Refusal::BadToken).await);
+        }
+        self.open_link(visit, token).await
+    }
+
     async fn locked(&self, copy: &PortalCopy) -> bool {
         let since = self.clock.now().minus(Duration::from_secs(3600));
         match self
@@ -546,15 +579,9 @@ async fn landing(
         &query,
         format!("/p/{token}"),
     );
-    if portal.throttled(&visit) {
-        return portal.refuse(&visit, None, Refusal::Throttled).await;
-    }
-    let copy = match portal.copy_by_link(&token).await {
+    let copy = match portal.open_link(&visit, &token).await {
         Ok(c) => c,
-        Err(closed) => {
-            let (copy, refusal) = *closed;
-            return portal.refuse(&visit, copy.as_ref(), refusal).await;
-        }
+        Err(refused) => return refused,
     };
     if portal.locked(&copy).await {
         return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
@@ -594,15 +621,9 @@ async fn code_form(
         &query,
         format!("/p/{token}/code"),
     );
-    if portal.throttled(&visit) {
-        return portal.refuse(&visit, None, Refusal::Throttled).await;
-    }
-    let copy = match portal.copy_by_link(&token).await {
+    let copy = match portal.open_link(&visit, &token).await {
         Ok(c) => c,
-        Err(closed) => {
-            let (copy, refusal) = *closed;
-            return portal.refuse(&visit, copy.as_ref(), refusal).await;
-        }
+        Err(refused) => return refused,
     };
     portal.code_page(&visit, &copy, &token, None).await
 }
@@ -656,21 +677,9 @@ async fn send_code(
         &PageQuery::default(),
         format!("/p/{token}"),
     );
-    if portal.throttled(&visit) {
-        return portal.refuse(&visit, None, Refusal::Throttled).await;
-    }
-    if cross_site(&headers) {
-        return portal.refuse(&visit, None, Refusal::CrossSite).await;
-    }
-    if !visit.pre_token_matches(&form.csrf) {
-        return portal.refuse(&visit, None, Refusal::BadToken).await;
-    }
-    let copy = match portal.copy_by_link(&token).await {
+    let copy = match portal.link_form(&visit, &headers, &token, &form.csrf).await {
         Ok(c) => c,
-        Err(closed) => {
-            let (copy, refusal) = *closed;
-            return portal.refuse(&visit, copy.as_ref(), refusal).await;
-        }
+        Err(refused) => return refused,
     };
     let now = portal.clock.now();
     let hour_ago = now.minus(Duration::from_secs(3600));
@@ -744,21 +753,9 @@ async fn verify(
         &PageQuery::default(),
         format!("/p/{token}/code"),
     );
-    if portal.throttled(&visit) {
-        return portal.refuse(&visit, None, Refusal::Throttled).await;
-    }
-    if cross_site(&headers) {
-        return portal.refuse(&visit, None, Refusal::CrossSite).await;
-    }
-    if !visit.pre_token_matches(&form.csrf) {
-        return portal.refuse(&visit, None, Refusal::BadToken).await;
-    }
-    let copy = match portal.copy_by_link(&token).await {
+    let copy = match portal.link_form(&visit, &headers, &token, &form.csrf).await {
         Ok(c) => c,
-        Err(closed) => {
-            let (copy, refusal) = *closed;
-            return portal.refuse(&visit, copy.as_ref(), refusal).await;
-        }
+        Err(refused) => return refused,
     };
     if portal.locked(&copy).await {
         return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
