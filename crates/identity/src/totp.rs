@@ -17,7 +17,6 @@
 
 use std::fmt;
 
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 use zeroize::Zeroizing;
@@ -149,10 +148,8 @@ impl RecoveryCodes {
                 // 256 is a multiple of 32, so masking keeps the symbols uniform.
                 symbols.push(char::from(RECOVERY_ALPHABET[usize::from(b & 31)]));
             }
-            let hash = Argon2::default()
-                .hash_password(symbols.as_bytes())
-                .map_err(|_| Error::Hashing)?
-                .to_string();
+            // The same argon2id hashing as every other secret carepost keeps.
+            let hash = auth::hash_secret(&symbols).map_err(|_| Error::Hashing)?;
             let mut display = Zeroizing::new(String::with_capacity(RECOVERY_SYMBOLS + 2));
             for (i, c) in symbols.chars().enumerate() {
                 if i > 0 && i % RECOVERY_GROUP == 0 {
@@ -200,13 +197,9 @@ impl RecoveryCodes {
         {
             return None;
         }
-        hashes.iter().position(|phc| {
-            PasswordHash::new(phc.as_ref()).is_ok_and(|hash| {
-                Argon2::default()
-                    .verify_password(normalised.as_bytes(), &hash)
-                    .is_ok()
-            })
-        })
+        hashes
+            .iter()
+            .position(|phc| auth::verify_secret(&normalised, phc.as_ref()) == Ok(true))
     }
 }
 

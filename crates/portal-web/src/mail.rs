@@ -157,7 +157,8 @@ fn build(hostname: &str, to: &EmailAddress, subject: &str, body: &str) -> Vec<u8
 
 /// RFC 2047 B-encoding when the text is not plain ASCII.
 fn encode_header(text: &str) -> String {
-    use base64_engine::encode;
+    use base64::Engine as _;
+    let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
     if clean.is_ascii() {
         return clean;
@@ -176,13 +177,6 @@ fn encode_header(text: &str) -> String {
         words.push(format!("=?utf-8?B?{}?=", encode(chunk.as_bytes())));
     }
     words.join("\r\n ")
-}
-
-mod base64_engine {
-    pub(super) fn encode(bytes: &[u8]) -> String {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    }
 }
 
 #[cfg(test)]

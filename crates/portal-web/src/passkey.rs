@@ -109,6 +109,55 @@ impl Portal {
     }
 }
 
+/// What registering needs: passkeys on, a live session that may read the copy, and a
+/// same-origin call carrying the session's anti-forgery token.
+async fn register_guard<'p>(
+    portal: &'p Portal,
+    visit: &Visit,
+    headers: &HeaderMap,
+    copy_id: &str,
+) -> Result<(&'p Webauthn, PortalSession, PortalCopy), Response> {
+    let Some(webauthn) = &portal.webauthn else {
+        return Err(json_error(StatusCode::NOT_FOUND, "passkeys_unavailable"));
+    };
+    let Ok((session, copy)) = portal.readable(visit, copy_id).await else {
+        return Err(json_error(StatusCode::FORBIDDEN, "no_session"));
+    };
+    if crate::web::cross_site(headers)
+        || !portal::secrets::constant_time_eq(csrf_header(headers), &session.csrf_token)
+    {
+        return Err(json_error(StatusCode::FORBIDDEN, "forgery"));
+    }
+    Ok((webauthn, session, copy))
+}
+
+/// What signing in needs: within the per-address limit, passkeys on, a same-origin call
+/// carrying the page's anti-forgery token, a live link, and no sender's passcode (a
+/// passkey does not replace it: that copy is opened with a code and the passcode).
+async fn sign_in_guard<'p>(
+    portal: &'p Portal,
+    visit: &Visit,
+    headers: &HeaderMap,
+    token: &str,
+) -> Result<(&'p Webauthn, PortalCopy), Response> {
+    if portal.throttled(visit) {
+        return Err(json_error(StatusCode::TOO_MANY_REQUESTS, "throttled"));
+    }
+    let Some(webauthn) = &portal.webauthn else {
+        return Err(json_error(StatusCode::NOT_FOUND, "passkeys_unavailable"));
+    };
+    if crate::web::cross_site(headers) || !visit.pre_token_matches(csrf_header(headers)) {
+        return Err(json_error(StatusCode::FORBIDDEN, "forgery"));
+    }
+    let Ok(copy) = portal.copy_by_link(token).await else {
+        return Err(json_error(StatusCode::NOT_FOUND, "no_link"));
+    };
+    if copy.passcode_hash.is_some() {
+        return Err(json_error(StatusCode::FORBIDDEN, "passcode_required"));
+    }
+    Ok((webauthn, copy))
+}
+
 pub(crate) async fn register_options(
     State(portal): State<Arc<Portal>>,
     Path(copy_id): Path<String>,
@@ -122,17 +171,11 @@ pub(crate) async fn register_options(
         &PageQuery::default(),
         format!("/m/{copy_id}"),
     );
-    let Some(webauthn) = &portal.webauthn else {
-        return json_error(StatusCode::NOT_FOUND, "passkeys_unavailable");
-    };
-    let Ok((session, copy)) = portal.readable(&visit, &copy_id).await else {
-        return json_error(StatusCode::FORBIDDEN, "no_session");
-    };
-    if crate::web::cross_site(&headers)
-        || !portal::secrets::constant_time_eq(csrf_header(&headers), &session.csrf_token)
+    let (webauthn, session, copy) = match register_guard(&portal, &visit, &headers, &copy_id).await
     {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
+        Ok(x) => x,
+        Err(refused) => return refused,
+    };
     let exclude: Vec<_> = portal
         .passkeys_of(&copy)
         .await
@@ -180,17 +223,11 @@ pub(crate) async fn register_finish(
         &PageQuery::default(),
         format!("/m/{copy_id}"),
     );
-    let Some(webauthn) = &portal.webauthn else {
-        return json_error(StatusCode::NOT_FOUND, "passkeys_unavailable");
-    };
-    let Ok((session, copy)) = portal.readable(&visit, &copy_id).await else {
-        return json_error(StatusCode::FORBIDDEN, "no_session");
-    };
-    if crate::web::cross_site(&headers)
-        || !portal::secrets::constant_time_eq(csrf_header(&headers), &session.csrf_token)
+    let (webauthn, session, copy) = match register_guard(&portal, &visit, &headers, &copy_id).await
     {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
+        Ok(x) => x,
+        Err(refused) => return refused,
+    };
     let Some(state) = session
         .ceremony
         .as_deref()
@@ -244,22 +281,10 @@ pub(crate) async fn sign_in_options(
         &PageQuery::default(),
         format!("/p/{token}"),
     );
-    if portal.throttled(&visit) {
-        return json_error(StatusCode::TOO_MANY_REQUESTS, "throttled");
-    }
-    let Some(webauthn) = &portal.webauthn else {
-        return json_error(StatusCode::NOT_FOUND, "passkeys_unavailable");
+    let (webauthn, copy) = match sign_in_guard(&portal, &visit, &headers, &token).await {
+        Ok(x) => x,
+        Err(refused) => return refused,
     };
-    if crate::web::cross_site(&headers) || !visit.pre_token_matches(csrf_header(&headers)) {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
-    let Ok(copy) = portal.copy_by_link(&token).await else {
-        return json_error(StatusCode::NOT_FOUND, "no_link");
-    };
-    if copy.passcode_hash.is_some() {
-        // The sender's passcode is asked with a code; a passkey does not replace it.
-        return json_error(StatusCode::FORBIDDEN, "passcode_required");
-    }
     let keys: Vec<Passkey> = portal
         .passkeys_of(&copy)
         .await
@@ -318,17 +343,9 @@ pub(crate) async fn sign_in_finish(
         &PageQuery::default(),
         format!("/p/{token}"),
     );
-    if portal.throttled(&visit) {
-        return json_error(StatusCode::TOO_MANY_REQUESTS, "throttled");
-    }
-    let Some(webauthn) = &portal.webauthn else {
-        return json_error(StatusCode::NOT_FOUND, "passkeys_unavailable");
-    };
-    if crate::web::cross_site(&headers) || !visit.pre_token_matches(csrf_header(&headers)) {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
-    let Ok(copy) = portal.copy_by_link(&token).await else {
-        return json_error(StatusCode::NOT_FOUND, "no_link");
+    let (webauthn, copy) = match sign_in_guard(&portal, &visit, &headers, &token).await {
+        Ok(x) => x,
+        Err(refused) => return refused,
     };
     let Some(pending_hash) = visit
         .cookie(CEREMONY_COOKIE)

@@ -34,7 +34,7 @@ use model::{PortalCopyId, PortalItemId, Principal, SubmissionChannel};
 use portal::content::{MessageView, parse_message};
 use portal::i18n::Lang;
 use portal::pages::{self, Brand, CodeProblem, Ctx, Notice, ReplyView};
-use portal::sanitize::{SanitizedHtml, sanitize_html, text_to_html};
+use portal::sanitize::body_html;
 use portal::secrets;
 use queue::Submission;
 use serde::Deserialize;
@@ -314,6 +314,11 @@ impl Portal {
         Brand::new(org, &self.settings.accent)
     }
 
+    /// The organisation's name and colours for its pages.
+    async fn brand_of(&self, tenant: model::TenantId) -> Brand {
+        self.brand(&self.org_name(tenant).await)
+    }
+
     /// The notice page for a refusal, with its audit event (none for throttled requests:
     /// a flood must not become a flood of events).
     async fn refuse(&self, visit: &Visit, copy: Option<&PortalCopy>, refusal: Refusal) -> Response {
@@ -343,11 +348,10 @@ impl Portal {
                 tracing::error!(error = %e, "recording a portal refusal failed");
             }
         }
-        let org = match copy {
-            Some(c) => self.org_name(c.tenant).await,
-            None => "carepost".to_string(),
+        let brand = match copy {
+            Some(c) => self.brand_of(c.tenant).await,
+            None => self.brand("carepost"),
         };
-        let brand = self.brand(&org);
         let ctx = Ctx {
             lang: &visit.lang,
             brand: &brand,
@@ -587,8 +591,7 @@ async fn landing(
         return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
     }
     let (csrf, pre_cookie) = visit.pre_token();
-    let org = portal.org_name(copy.tenant).await;
-    let brand = portal.brand(&org);
+    let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
         brand: &brand,
@@ -637,8 +640,7 @@ impl Portal {
         problem: Option<CodeProblem>,
     ) -> Response {
         let (csrf, pre_cookie) = visit.pre_token();
-        let org = self.org_name(copy.tenant).await;
-        let brand = self.brand(&org);
+        let brand = self.brand_of(copy.tenant).await;
         let ctx = Ctx {
             lang: &visit.lang,
             brand: &brand,
@@ -896,13 +898,22 @@ impl Portal {
     }
 
     /// Everything the message page shows, opened and sanitised.
-    async fn view(
-        &self,
-        copy: &PortalCopy,
-    ) -> Result<(MessageView, zeroize::Zeroizing<Vec<u8>>), Refusal> {
+    async fn view(&self, copy: &PortalCopy) -> Result<MessageView, Refusal> {
         let raw = self.open_copy(copy).await?;
-        let view = parse_message(&raw).map_err(|_| Refusal::Unavailable("unparseable"))?;
-        Ok((view, raw))
+        parse_message(&raw).map_err(|_| Refusal::Unavailable("unparseable"))
+    }
+
+    /// The copy a session asks for, opened for display (or the page that says why not).
+    async fn readable_view(
+        &self,
+        visit: &Visit,
+        copy_id: &str,
+    ) -> Result<(PortalSession, PortalCopy, MessageView), Response> {
+        let (session, copy) = self.readable(visit, copy_id).await?;
+        match self.view(&copy).await {
+            Ok(view) => Ok((session, copy, view)),
+            Err(refusal) => Err(self.refuse(visit, Some(&copy), refusal).await),
+        }
     }
 
     async fn replies(&self, copy: &PortalCopy) -> Vec<ReplyView> {
@@ -928,20 +939,6 @@ impl Portal {
     }
 }
 
-fn body_html(view: &MessageView, allow_remote: bool) -> SanitizedHtml {
-    match (&view.html, &view.text) {
-        (Some(html), _) => sanitize_html(html, allow_remote),
-        (None, Some(text)) => SanitizedHtml {
-            html: text_to_html(text),
-            remote_blocked: 0,
-        },
-        (None, None) => SanitizedHtml {
-            html: String::new(),
-            remote_blocked: 0,
-        },
-    }
-}
-
 async fn read(
     State(portal): State<Arc<Portal>>,
     Path(copy_id): Path<String>,
@@ -956,13 +953,9 @@ async fn read(
         &query,
         format!("/m/{copy_id}"),
     );
-    let (session, copy) = match portal.readable(&visit, &copy_id).await {
+    let (session, copy, view) = match portal.readable_view(&visit, &copy_id).await {
         Ok(x) => x,
         Err(res) => return res,
-    };
-    let (view, _raw) = match portal.view(&copy).await {
-        Ok(v) => v,
-        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
     };
     let remote = query.remote.as_deref() == Some("1");
     let body = body_html(&view, remote);
@@ -1011,8 +1004,7 @@ async fn read(
                 .await;
         }
     }
-    let org = portal.org_name(copy.tenant).await;
-    let brand = portal.brand(&org);
+    let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
         brand: &brand,
@@ -1046,17 +1038,12 @@ async fn print(
         &query,
         format!("/m/{copy_id}/print"),
     );
-    let (session, copy) = match portal.readable(&visit, &copy_id).await {
+    let (session, copy, view) = match portal.readable_view(&visit, &copy_id).await {
         Ok(x) => x,
         Err(res) => return res,
     };
-    let (view, _raw) = match portal.view(&copy).await {
-        Ok(v) => v,
-        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
-    };
     let body = body_html(&view, false);
-    let org = portal.org_name(copy.tenant).await;
-    let brand = portal.brand(&org);
+    let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
         brand: &brand,
@@ -1192,7 +1179,7 @@ async fn reply(
     let Some(sender) = copy.sender.clone() else {
         return reply_refused(&portal, &visit, &copy, &session).await;
     };
-    let (view, _raw) = match portal.view(&copy).await {
+    let view = match portal.view(&copy).await {
         Ok(v) => v,
         Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
     };
@@ -1260,8 +1247,7 @@ async fn reply(
             .refuse(&visit, Some(&copy), Refusal::Unavailable("storage"))
             .await;
     }
-    let org = portal.org_name(copy.tenant).await;
-    let brand = portal.brand(&org);
+    let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
         brand: &brand,
@@ -1289,8 +1275,7 @@ async fn reply_refused(
     copy: &PortalCopy,
     session: &PortalSession,
 ) -> Response {
-    let org = portal.org_name(copy.tenant).await;
-    let brand = portal.brand(&org);
+    let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
         brand: &brand,
