@@ -13,4 +13,5 @@
 pub mod dkim;
 pub mod dsn;
 pub mod extract;
+pub mod notice;
 pub mod submission;

@@ -112,7 +112,12 @@ impl Portal {
         subject: &str,
         body: &str,
     ) -> Result<MessageId, IntakeError> {
-        let data = build(&self.settings.hostname, to, subject, body);
+        let data = message::notice::plain_text(
+            &self.settings.hostname,
+            std::slice::from_ref(to),
+            subject,
+            body,
+        );
         self.intake
             .accept(Submission {
                 tenant,
@@ -141,70 +146,4 @@ fn notice_text(lang: &Lang, org: &str, link: &str, expires: &str) -> String {
 
 fn code_text(lang: &Lang, org: &str, code: &str) -> String {
     lang.t_args("mail.code.body", &[("org", org), ("code", code)])
-}
-
-/// A plain-text message with an RFC 2047-encoded subject (the Spanish text is not ASCII).
-fn build(hostname: &str, to: &EmailAddress, subject: &str, body: &str) -> Vec<u8> {
-    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
-    format!(
-        "From: carepost <postmaster@{hostname}>\r\nTo: <{to}>\r\nSubject: {}\r\n\
-         Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n",
-        encode_header(subject)
-    )
-    .into_bytes()
-}
-
-/// RFC 2047 B-encoding when the text is not plain ASCII.
-fn encode_header(text: &str) -> String {
-    use base64::Engine as _;
-    let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    if clean.is_ascii() {
-        return clean;
-    }
-    // Encoded words are at most 75 characters: split on character boundaries.
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in clean.chars() {
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?utf-8?B?{}?=", encode(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(c);
-    }
-    if !chunk.is_empty() {
-        words.push(format!("=?utf-8?B?{}?=", encode(chunk.as_bytes())));
-    }
-    words.join("\r\n ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_ascii_subjects_are_encoded_words_that_decode_back() {
-        let s = encode_header("Mensaje seguro de Clínica Ejemplo — ñandú");
-        assert!(s.starts_with("=?utf-8?B?"), "{s}");
-        for line in s.split("\r\n ") {
-            assert!(line.len() <= 75, "{line}");
-        }
-        let raw = format!("Subject: {s}\r\n\r\n");
-        let parsed = mail_parser::MessageParser::default()
-            .parse(raw.as_bytes())
-            .expect("parses");
-        assert_eq!(
-            parsed.subject(),
-            Some("Mensaje seguro de Clínica Ejemplo — ñandú")
-        );
-    }
-
-    #[test]
-    fn ascii_subjects_stay_as_they_are_without_control_characters() {
-        assert_eq!(
-            encode_header("Secure message\r\nBcc: x"),
-            "Secure messageBcc: x"
-        );
-    }
 }

@@ -58,7 +58,7 @@ pub fn compliance_notice(
         ));
     }
     body.push_str("\r\nThis notice holds no message content; the subject is withheld.\r\n");
-    build(hostname, to, subject, &body)
+    message::notice::plain_text(hostname, to, subject, &body)
 }
 
 /// Text of the notice to a sender that their quarantined message was released or rejected.
@@ -91,7 +91,7 @@ pub fn sender_notice(
         body.push_str(&format!("\r\nReason given: {}\r\n", one_line(reason)));
     }
     body.push_str("\r\nThe subject and content are not repeated here.\r\n");
-    build(hostname, std::slice::from_ref(to), subject, &body)
+    message::notice::plain_text(hostname, std::slice::from_ref(to), subject, &body)
 }
 
 /// Queue a notice (null sender, system principal).
@@ -123,17 +123,6 @@ fn one_line(text: &str) -> String {
         .take(300)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-fn build(hostname: &str, to: &[EmailAddress], subject: &str, body: &str) -> Vec<u8> {
-    let to: Vec<String> = to.iter().map(|a| format!("<{a}>")).collect();
-    format!(
-        "From: carepost <postmaster@{hostname}>\r\nTo: {}\r\nSubject: {subject}\r\n\
-         Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}",
-        to.join(", ")
-    )
-    .into_bytes()
 }
 
 #[cfg(test)]
