@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PURE=(model crypto auth smtp-session)
-for extra in dlp audit policy portal identity access; do
+for extra in dlp audit policy portal identity access alerts; do
   [ -f "crates/$extra/Cargo.toml" ] && PURE+=("$extra")
 done
 args=()

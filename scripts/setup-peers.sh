@@ -4,8 +4,9 @@
 # curl (HTTPS API tests), rsyslog with its TLS driver (the SIEM peer; the tests start
 # private rsyslogd instances), Debian's chromium with certutil (portal tests in a real
 # browser) and playwright-core from the npm registry (tests/browser, pinned by its
-# package-lock.json), wrk (portal benchmark), and the PostgreSQL 15 server that the
-# machine already has, with a `carepost` role.
+# package-lock.json), oidc-provider from the npm registry (tests/oidc, the OpenID provider
+# peer of crates/sso, pinned by its package-lock.json), wrk (portal benchmark), and the
+# PostgreSQL 15 server that the machine already has, with a `carepost` role.
 # Idempotent. Prints the TEST_DATABASE_URL line to export. Called by scripts/test.sh (when
 # root and something is missing) and by .ci/run.
 set -euo pipefail
@@ -28,6 +29,8 @@ fi
 ROOT_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 say "installing tests/browser (playwright-core, from package-lock.json)"
 (cd "$ROOT_DIR/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+say "installing tests/oidc (oidc-provider, the OpenID provider peer, from package-lock.json)"
+(cd "$ROOT_DIR/tests/oidc" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 export PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------- system Postfix off

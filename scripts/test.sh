@@ -33,6 +33,7 @@ peers_missing() {
   done
   compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || missing+=("rsyslog-gnutls")
   [ -d "$HERE/../tests/browser/node_modules/playwright-core" ] || missing+=("tests/browser (npm ci)")
+  [ -d "$HERE/../tests/oidc/node_modules/oidc-provider" ] || missing+=("tests/oidc (npm ci)")
   [ "$(id -u)" = 0 ] || missing+=("root (private Postfix instances are started with 'postfix -c DIR start')")
   echo "${missing[*]:-}"
 }

@@ -40,6 +40,14 @@ impl SessionFingerprint {
         }
     }
 
+    /// A fingerprint from stored parts: the address a session began at and the SHA-256 of
+    /// its user-agent (so the user-agent string itself need not be kept).
+    pub fn from_parts(ip: IpAddr, user_agent_digest: [u8; 32], country: Option<&str>) -> Self {
+        let mut f = Self::new(ip, "", country);
+        f.user_agent = user_agent_digest;
+        f
+    }
+
     /// The network prefix (/24 or /48).
     pub fn network(&self) -> IpNet {
         self.network

@@ -126,6 +126,20 @@ event_kinds! {
     AuthMfa => "auth.mfa",
     /// A user signed out.
     AuthLogout => "auth.logout",
+    /// A user changed their password.
+    AuthPasswordChanged => "auth.password_changed",
+    /// A user's second factors were reset by an administrator (details: factor).
+    AuthMfaReset => "auth.mfa_reset",
+    /// Break-glass access was used (the IdP or MFA was unavailable); always alerted.
+    AuthBreakGlass => "auth.break_glass",
+    /// A conditional-access rule decided a sign-in or a request (details: outcome,
+    /// reasons, rules).
+    AuthAccessDecided => "auth.access_decided",
+    /// Single sign-on failed (details: reason).
+    AuthSsoFailed => "auth.sso_failed",
+    /// A session ended other than by signing out (details: why: idle, expired, ended by
+    /// the user or an administrator, replayed).
+    AuthSessionEnded => "auth.session_ended",
     /// An administrator created a user.
     AdminUserCreated => "admin.user_created",
     /// An app password (SMTP credential) was created.
@@ -142,6 +156,13 @@ event_kinds! {
     AdminQueueChanged => "admin.queue_changed",
     /// An organisation was created.
     AdminTenantCreated => "admin.tenant_created",
+    /// An administrator created an organisation API key (details: name, scopes, expiry).
+    AdminApiKeyCreated => "admin.api_key_created",
+    /// An organisation API key was revoked.
+    AdminApiKeyRevoked => "admin.api_key_revoked",
+    /// A REST API request was refused: unknown, expired or revoked key, missing scope, or
+    /// another organisation's data (details: reason, route).
+    ApiAccessRefused => "api.access_refused",
     /// Part of the audit log was exported.
     AuditExported => "audit.exported",
     /// Retention removed the content of old events (details: count, cut-off).

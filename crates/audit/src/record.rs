@@ -26,6 +26,7 @@ pub fn actor_for(principal: &Principal) -> Actor {
         Principal::PortalRecipient { recipient } => Actor::PortalRecipient {
             recipient: *recipient,
         },
+        Principal::ApiKey { key } => Actor::ApiKey { id: *key },
     }
 }
 
@@ -55,6 +56,7 @@ pub fn message_submitted(
             message: Some(message),
             api_key: match principal {
                 Principal::User { credential, .. } => Some(*credential),
+                Principal::ApiKey { key } => Some(*key),
                 _ => None,
             },
             ..Subject::default()
@@ -77,6 +79,7 @@ fn auth_method(principal: &Principal, channel: SubmissionChannel) -> &'static st
         (Principal::Device { .. }, _) => "trusted-network",
         (Principal::System, _) => "none",
         (Principal::PortalRecipient { .. }, _) => "portal-session",
+        (Principal::ApiKey { .. }, _) => "api-key",
     }
 }
 

@@ -32,6 +32,12 @@ pub enum UserCommand {
         #[arg(long, default_value = "smtp")]
         label: String,
     },
+    /// Give a user a one-time console password and print it (only it) on stdout; they
+    /// must choose their own at the next sign-in. Their sessions end.
+    ResetPassword {
+        /// The user's e-mail address.
+        address: String,
+    },
     /// List users.
     List {
         /// Print JSON.
@@ -236,6 +242,35 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
                 )
                 .await?;
             println!("{}", secret.as_str());
+        }
+        UserCommand::ResetPassword { address } => {
+            let address =
+                EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+            let user = rt
+                .store
+                .user_by_address(&address)
+                .await
+                .map_err(|e| match e {
+                    storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
+                    e => e.into(),
+                })?;
+            let password = auth::generate_one_time_password()?;
+            let hash = auth::hash_secret(&password)?;
+            let now = rt.clock.now();
+            let event =
+                AuditEvent::new(0, now, setup::audit_actor(), EventKind::AuthPasswordChanged)
+                    .with_tenant(user.tenant)
+                    .with_subject(Subject {
+                        user: Some(user.id),
+                        ..Subject::default()
+                    })
+                    .with_detail("how", "reset_by_operator");
+            rt.store
+                .set_password_hash(user.id, &hash, true, &[event])
+                .await?;
+            rt.store.clear_sign_in_failures(user.id).await?;
+            rt.store.end_user_sessions(user.id, None, now, &[]).await?;
+            println!("{}", password.as_str());
         }
         UserCommand::List { json } => {
             for t in rt.store.tenants().await? {

@@ -26,6 +26,86 @@ pub struct Config {
     pub dkim: DkimConfig,
     pub audit: AuditConfig,
     pub portal: PortalConfig,
+    pub sms: SmsConfig,
+    pub alerts: AlertsConfig,
+    pub console: ConsoleConfig,
+}
+
+/// The admin console on the HTTPS listener (crates/console-web).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    pub enabled: bool,
+    pub public_url: String,
+    pub session_idle_secs: u64,
+    pub session_max_secs: u64,
+    pub step_up_secs: u64,
+    pub access_policy_file: String,
+    pub geoip_database: String,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            public_url: String::new(),
+            session_idle_secs: 900,
+            session_max_secs: 43_200,
+            step_up_secs: 300,
+            access_policy_file: String::new(),
+            geoip_database: String::new(),
+        }
+    }
+}
+
+/// Security alerts e-mailed to each organisation's owners and admins (crates/alerts).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertsConfig {
+    pub enabled: bool,
+    pub failure_burst_count: u32,
+    pub failure_burst_window_secs: u64,
+    pub poll_interval_secs: u64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            failure_burst_count: 10,
+            failure_burst_window_secs: 300,
+            poll_interval_secs: 2,
+        }
+    }
+}
+
+/// Text messages (portal codes by SMS). The auth token lives in a file, never in here.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    pub enabled: bool,
+    pub provider: String,
+    pub api_base: String,
+    pub account_sid: String,
+    pub auth_token_file: String,
+    pub from: String,
+    pub extra_ca_file: String,
+    pub timeout_secs: u64,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            provider: "twilio".to_string(),
+            api_base: "https://api.twilio.com".to_string(),
+            account_sid: String::new(),
+            auth_token_file: String::new(),
+            from: String::new(),
+            extra_ca_file: String::new(),
+            timeout_secs: 10,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -407,6 +487,41 @@ pub const KEYS: &[Key] = &[
         doc: "Send to the SIEM over plain TCP (no TLS). Only for a collector on the same host; a warning is logged at start-up.",
     },
     Key {
+        name: "console.enabled",
+        default: "true",
+        doc: "Serve the admin console at /console on the HTTPS listener (sign-in with a password and a passkey or authenticator app).",
+    },
+    Key {
+        name: "console.public_url",
+        default: "\"\"",
+        doc: "The console's address as staff reach it, e.g. \"https://mail.clinic.example:8443\"; passkeys are bound to it. Empty: the portal's address.",
+    },
+    Key {
+        name: "console.session_idle_secs",
+        default: "900",
+        doc: "A console session ends after this many seconds without a request.",
+    },
+    Key {
+        name: "console.session_max_secs",
+        default: "43200",
+        doc: "A console session ends this many seconds after sign-in, whatever the activity.",
+    },
+    Key {
+        name: "console.step_up_secs",
+        default: "300",
+        doc: "Sensitive actions (ending another user's sessions, resetting their second factors) need a passkey or code proven within this many seconds.",
+    },
+    Key {
+        name: "console.access_policy_file",
+        default: "\"\"",
+        doc: "Conditional-access rules (TOML: allowed and denied networks and countries, hours per role, new-device step-up, impossible travel). Empty: allow, step up on new devices, deny impossible travel.",
+    },
+    Key {
+        name: "console.geoip_database",
+        default: "\"\"",
+        doc: "A MaxMind-format .mmdb file (GeoLite2/GeoIP2 Country or City) for country rules, new-country alerts and impossible travel. Empty: no countries.",
+    },
+    Key {
         name: "portal.enabled",
         default: "true",
         doc: "Serve the secure portal on the HTTPS listener and publish copies that policy keeps off e-mail (without it they wait in the queue as awaiting-portal).",
@@ -456,6 +571,66 @@ pub const KEYS: &[Key] = &[
         default: "120",
         doc: "Requests per minute one IP address may make to the pages behind portal links (slows link guessing and code floods).",
     },
+    Key {
+        name: "sms.enabled",
+        default: "false",
+        doc: "Offer portal recipients a code by text message when the sender gave their mobile number (header X-Carepost-Portal-Sms: +15555550123). Needs the keys below.",
+    },
+    Key {
+        name: "sms.provider",
+        default: "\"twilio\"",
+        doc: "SMS provider API: \"twilio\" (the Twilio Messages API, also spoken by other providers; see api_base).",
+    },
+    Key {
+        name: "sms.api_base",
+        default: "\"https://api.twilio.com\"",
+        doc: "https:// address of the provider's API (another Twilio-compatible provider's, or a test server's). TLS is always verified.",
+    },
+    Key {
+        name: "sms.account_sid",
+        default: "\"\"",
+        doc: "The provider account (AC... at Twilio): the Basic auth user name and part of the API path.",
+    },
+    Key {
+        name: "sms.auth_token_file",
+        default: "\"\"",
+        doc: "File holding the account's auth token (the Basic auth password); readable by carepost only. The token is never put in this configuration.",
+    },
+    Key {
+        name: "sms.from",
+        default: "\"\"",
+        doc: "Sender of the texts: an E.164 number of the account (+15005550006) or a Messaging Service sid (MG...).",
+    },
+    Key {
+        name: "sms.extra_ca_file",
+        default: "\"\"",
+        doc: "PEM CA certificates to trust for the provider in addition to the system's (a private SMS gateway). Never turns verification off.",
+    },
+    Key {
+        name: "sms.timeout_secs",
+        default: "10",
+        doc: "Limit for one request to the SMS provider, in seconds.",
+    },
+    Key {
+        name: "alerts.enabled",
+        default: "true",
+        doc: "E-mail security alerts (a sign-in from a new country, a burst of failed sign-ins, an MFA reset, break-glass use, a conditional-access alert) to the organisation's owners and admins (break-glass use also to its compliance officers); alerts with no organisation (failures for unknown user names) go to the first organisation's.",
+    },
+    Key {
+        name: "alerts.failure_burst_count",
+        default: "10",
+        doc: "This many failed sign-ins for one user, or from one address, within alerts.failure_burst_window_secs raise one alert (1..1000).",
+    },
+    Key {
+        name: "alerts.failure_burst_window_secs",
+        default: "300",
+        doc: "The window for failure bursts, in seconds; a user or address that alerted alerts again only after this long without a failure (1..86400).",
+    },
+    Key {
+        name: "alerts.poll_interval_secs",
+        default: "2",
+        doc: "How often the alert task reads new audit events, in seconds.",
+    },
 ];
 
 impl Default for Config {
@@ -473,6 +648,9 @@ impl Default for Config {
             dkim: DkimConfig::default(),
             audit: AuditConfig::default(),
             portal: PortalConfig::default(),
+            sms: SmsConfig::default(),
+            alerts: AlertsConfig::default(),
+            console: ConsoleConfig::default(),
         }
     }
 }
@@ -553,6 +731,16 @@ impl Config {
         }
     }
 
+    /// The console's public address (no trailing slash): its own setting, else the
+    /// portal's.
+    pub fn console_public_url(&self) -> String {
+        if self.console.public_url.is_empty() {
+            self.portal_public_url()
+        } else {
+            self.console.public_url.trim_end_matches('/').to_string()
+        }
+    }
+
     /// Where extra portal languages are read from.
     pub fn portal_languages_dir(&self) -> PathBuf {
         if self.portal.languages_dir.is_empty() {
@@ -623,6 +811,15 @@ impl Config {
         if !self.portal.public_url.is_empty() && !self.portal.public_url.starts_with("https://") {
             bail!("portal.public_url must start with https://");
         }
+        if !self.console.public_url.is_empty() && !self.console.public_url.starts_with("https://") {
+            bail!("console.public_url must start with https://");
+        }
+        if self.console.session_idle_secs == 0
+            || self.console.session_max_secs == 0
+            || self.console.step_up_secs == 0
+        {
+            bail!("console.session_idle_secs, session_max_secs and step_up_secs must be positive");
+        }
         if self.portal.link_days == 0
             || self.portal.session_idle_secs == 0
             || self.portal.session_max_secs == 0
@@ -630,6 +827,23 @@ impl Config {
             bail!(
                 "portal.link_days, portal.session_idle_secs and portal.session_max_secs must be at least 1"
             );
+        }
+        if self.sms.enabled {
+            if self.sms.provider != "twilio" {
+                bail!("sms.provider must be \"twilio\"");
+            }
+            if !self.sms.api_base.starts_with("https://") {
+                bail!("sms.api_base must start with https://");
+            }
+            if self.sms.account_sid.is_empty()
+                || self.sms.auth_token_file.is_empty()
+                || self.sms.from.is_empty()
+            {
+                bail!("sms.enabled needs sms.account_sid, sms.auth_token_file and sms.from");
+            }
+            if self.sms.timeout_secs == 0 {
+                bail!("sms.timeout_secs must be at least 1");
+            }
         }
         if self.log_format != "text" && self.log_format != "json" {
             bail!("log_format must be \"text\" or \"json\"");
@@ -692,6 +906,23 @@ mod tests {
             doc.contains(&Config::defaults_text()),
             "docs/CONFIGURATION.md is stale: regenerate it with `carepost config defaults`"
         );
+    }
+
+    #[test]
+    fn sms_is_off_by_default_and_needs_its_keys_when_on() {
+        let c = Config::default();
+        assert!(!c.sms.enabled);
+        assert!(c.validate().is_ok());
+        let mut c = Config::default();
+        c.sms.enabled = true;
+        assert!(c.validate().is_err(), "no account, token file or sender");
+        c.sms.account_sid = "AC1".into();
+        c.sms.auth_token_file = "/etc/carepost/sms-token".into();
+        c.sms.from = "+15005550006".into();
+        assert!(c.validate().is_ok());
+        c.sms.api_base = "http://api.twilio.com".into();
+        assert!(c.validate().is_err(), "plain http");
+        assert!(toml::from_str::<Config>("[sms]\nauth_token = \"x\"\n").is_err());
     }
 
     #[test]

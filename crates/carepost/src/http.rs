@@ -101,15 +101,41 @@ impl axum::serve::Listener for TlsListener {
 pub struct AppState {
     pub store: SharedStore,
     pub trail: Arc<AuditTrail>,
+    pub clock: Arc<dyn Clock>,
+    /// The intake path for REST submissions (`None`: the API accepts no messages).
+    pub submissions: Option<Arc<relay::SubmissionService>>,
+    /// Our host name (Message-IDs of REST submissions).
+    pub hostname: String,
+    /// Largest message a REST submission may build (as `smtp.max_message_size`).
+    pub max_message_bytes: usize,
+    /// Largest REST request body (base64 makes attachments a third larger).
+    pub max_request_bytes: usize,
+}
+
+impl AppState {
+    /// State over a store and trail, with the system clock and no submission path.
+    pub fn new(store: SharedStore, trail: Arc<AuditTrail>) -> Self {
+        Self {
+            store,
+            trail,
+            clock: Arc::new(SystemClock),
+            submissions: None,
+            hostname: "localhost".to_string(),
+            max_message_bytes: 25 * 1024 * 1024,
+            max_request_bytes: 34 * 1024 * 1024,
+        }
+    }
 }
 
 pub fn router(
-    store: SharedStore,
-    trail: Arc<AuditTrail>,
+    state: AppState,
     portal: Option<Arc<portal_web::Portal>>,
+    console: Option<Arc<console_web::Console>>,
 ) -> Router {
+    let body_limit = state.max_request_bytes;
     let api = Router::new()
         .route("/healthz", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/audit/v1/head", get(latest_head))
         .route("/audit/v1/consistency", get(consistency))
         .route("/audit/v1/proof/{message}", get(proof))
@@ -121,13 +147,42 @@ pub fn router(
             "/api/v1/portal/copies/{id}/revoke",
             axum::routing::post(portal_revoke),
         )
-        .with_state(Arc::new(AppState { store, trail }));
+        .route(
+            "/api/v1/messages",
+            axum::routing::post(crate::messages_api::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(body_limit)),
+        )
+        .route("/api/v1/messages/{id}", get(crate::messages_api::status))
+        .route("/api/v1/api-keys", get(api_keys_list).post(api_keys_create))
+        .route(
+            "/api/v1/api-keys/{id}/revoke",
+            axum::routing::post(api_keys_revoke),
+        )
+        .with_state(Arc::new(state));
     let app = match portal {
         Some(portal) => api.merge(portal.router()),
         None => api,
     };
+    let app = match console {
+        Some(console) => app.merge(console.router()),
+        None => app,
+    };
     app.layer(axum::middleware::map_request(client_ip))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// The OpenAPI 3.1 document describing every route above (checked by a test).
+const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        OPENAPI,
+    )
+        .into_response()
 }
 
 /// Hand the portal the client's address (it cannot name this binary's listener type).
@@ -137,6 +192,8 @@ async fn client_ip(
 ) -> axum::extract::Request {
     req.extensions_mut()
         .insert(portal_web::ClientIp(peer.0.ip()));
+    req.extensions_mut()
+        .insert(console_web::ClientIp(peer.0.ip()));
     req
 }
 
@@ -453,7 +510,7 @@ async fn events(
     }
 }
 
-fn unavailable() -> Response {
+pub(crate) fn unavailable() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         Json(json!({"error": "storage unavailable"})),
@@ -693,4 +750,187 @@ async fn security_headers(mut res: Response) -> Response {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     }
     res
+}
+
+/// Who may make, list and revoke organisation API keys: owners and admins only (a user
+/// cannot grant a third party access; consent-phishing defence).
+const KEY_ADMINS: &[Role] = &[Role::Owner, Role::Admin];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiKeyCreateRequest {
+    name: String,
+    scopes: String,
+    #[serde(default)]
+    senders: String,
+    days: u32,
+}
+
+/// `GET /api/v1/api-keys`: the organisation's keys (never a secret or its hash).
+async fn api_keys_list(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let now = app.clock.now();
+    match app.store.api_keys(user.tenant).await {
+        Ok(keys) => Json(
+            keys.iter()
+                .map(|k| crate::api_keys::KeyView::of(k, now))
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `POST /api/v1/api-keys` `{"name", "scopes", "senders", "days"}`: the token is in the
+/// answer, once.
+async fn api_keys_create(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let request: ApiKeyCreateRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(
+                    json!({"error": "body must be {\"name\", \"scopes\", \"senders\", \"days\"}"}),
+                ),
+            )
+                .into_response();
+        }
+    };
+    let made = crate::api_keys::create_key(
+        &app.store,
+        app.clock.as_ref(),
+        Actor::User { id: user.id },
+        crate::api_keys::KeyRequest {
+            tenant: user.tenant,
+            name: request.name,
+            scopes: request.scopes,
+            senders: request.senders,
+            days: request.days,
+            created_by: Some(user.id),
+        },
+    )
+    .await;
+    match made {
+        Ok(created) => {
+            let view = crate::api_keys::KeyView::of(&created.key, app.clock.now());
+            let mut body = serde_json::to_value(view).unwrap_or_default();
+            body["token"] = json!(created.token.as_str());
+            let mut r = (StatusCode::CREATED, Json(body)).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(crate::api_keys::KeyError::Storage(_)) => unavailable(),
+        Err(e @ crate::api_keys::KeyError::DuplicateName) => {
+            (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response()
+        }
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": e.to_string()})),
+        )
+            .into_response(),
+    }
+}
+
+/// `POST /api/v1/api-keys/{id}/revoke`.
+async fn api_keys_revoke(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<model::ApiKeyId>() else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "id must be an API key id"})),
+        )
+            .into_response();
+    };
+    match crate::api_keys::revoke_key(
+        &app.store,
+        app.clock.as_ref(),
+        Actor::User { id: user.id },
+        user.tenant,
+        id,
+    )
+    .await
+    {
+        Ok(()) => Json(json!({"id": id, "state": "revoked"})).into_response(),
+        Err(storage::StorageError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such API key"})),
+        )
+            .into_response(),
+        Err(_) => unavailable(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OPENAPI;
+
+    /// Every route this file mounts is described in the OpenAPI document, with each of
+    /// its methods, and the document describes no route that does not exist.
+    #[test]
+    fn the_openapi_document_describes_every_route_and_only_those() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("valid JSON");
+        assert_eq!(doc["openapi"], "3.1.0");
+        let paths = doc["paths"].as_object().expect("paths");
+        let source = include_str!("http.rs");
+        let router = &source[source.find("pub fn router(").expect("router")..];
+        let router = &router[..router.find("\n}\n").expect("end of router")];
+        // The console's JSON twins (its HTML pages under /console are not API).
+        let console = include_str!("../../console-web/src/lib.rs");
+        let console = &console[console.find("pub fn router(").expect("console router")..];
+        let console = &console[..console.find("\n    }\n").expect("end of console router")];
+        let mut mounted = Vec::new();
+        let routes = router.split(".route(").skip(1).chain(
+            console
+                .split(".route(")
+                .skip(1)
+                .filter(|part| part.split('"').nth(1).is_some_and(|p| p.starts_with("/api/"))),
+        );
+        for part in routes {
+            let path = part.split('"').nth(1).expect("path literal");
+            let call = &part[..part.find("\n        .").or_else(|| part.find("\n            .")).unwrap_or(part.len())];
+            for method in ["get", "post", "put", "delete", "patch"] {
+                let used = call.contains(&format!(" {method}("))
+                    || call.contains(&format!("({method}("))
+                    || call.contains(&format!("routing::{method}("))
+                    || call.contains(&format!(".{method}("));
+                if used {
+                    mounted.push((path.to_string(), method));
+                }
+            }
+        }
+        assert!(mounted.len() >= 15, "{mounted:?}");
+        for (path, method) in &mounted {
+            assert!(
+                paths.get(path).and_then(|p| p.get(*method)).is_some(),
+                "{method} {path} is mounted but not in openapi.json"
+            );
+        }
+        for (path, ops) in paths {
+            for method in ops.as_object().expect("operations").keys() {
+                assert!(
+                    mounted.iter().any(|(p, m)| p == path && m == method),
+                    "openapi.json describes {method} {path}, which is not mounted"
+                );
+            }
+        }
+    }
 }

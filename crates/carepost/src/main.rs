@@ -9,12 +9,17 @@
 // A binary has no public API: `pub` here only marks what sibling modules use.
 #![allow(unreachable_pub)]
 
+mod alerts;
+mod api_key_cmd;
+mod api_keys;
 mod audit_cmd;
 mod commands;
 mod config;
 mod disclosures;
 mod gateway;
 mod http;
+mod messages_api;
+mod org_cmd;
 mod policy_cmd;
 mod portal_cmd;
 mod quarantine_cmd;
@@ -58,6 +63,9 @@ enum Command {
     Init,
     /// Initialise if needed, then accept, queue and deliver mail until stopped.
     Serve,
+    /// Create and list organisations (each with its own keys, users and policy).
+    #[command(subcommand)]
+    Org(org_cmd::OrgCommand),
     /// Manage users and their SMTP app passwords.
     #[command(subcommand)]
     User(commands::UserCommand),
@@ -84,6 +92,10 @@ enum Command {
     /// See where portal copies stand (notified, opened, replied, ...) and revoke them.
     #[command(subcommand)]
     Portal(portal_cmd::PortalCommand),
+    /// Make, list and revoke organisation API keys for systems (EHRs, billing) on the
+    /// REST API.
+    #[command(subcommand)]
+    ApiKey(api_key_cmd::ApiKeyCommand),
     /// Run a witness: countersign another carepost's audit heads after checking that each
     /// extends the last one, and refuse any that does not.
     Witness(witness_cmd::WitnessArgs),
@@ -133,6 +145,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Init => commands::init(&config).await,
             Command::Serve => serve::serve(&config).await,
+            Command::Org(cmd) => org_cmd::org(&config, cmd).await,
             Command::User(cmd) => commands::user(&config, cmd).await,
             Command::Queue(cmd) => commands::queue(&config, cmd).await,
             Command::Keys(cmd) => commands::keys(&config, cmd).await,
@@ -140,6 +153,7 @@ fn main() -> ExitCode {
             Command::Policy(cmd) => policy_cmd::policy(&config, cmd).await,
             Command::Quarantine(cmd) => quarantine_cmd::quarantine(&config, cmd).await,
             Command::Portal(cmd) => portal_cmd::portal(&config, cmd).await,
+            Command::ApiKey(cmd) => api_key_cmd::api_key(&config, cmd).await,
             Command::Witness(args) => witness_cmd::run(args).await,
             Command::Config(_) | Command::Scan(_) => Ok(()),
         }

@@ -68,6 +68,14 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         Err(e) => tracing::error!(error = %e, "audit trail check failed"),
     }
     let siem_task = crate::siem::start(config, rt.store.clone(), shutdown_rx.clone())?;
+    // Security alerts (issue 6 item 11): sign-in events from the audit log, e-mailed to
+    // each organisation's owners and admins as notices.
+    let _alerts_task = crate::alerts::start(
+        config,
+        rt.store.clone(),
+        intake.clone(),
+        shutdown_rx.clone(),
+    )?;
     let audit_task = tokio::spawn(audit_loop(
         config.clone(),
         trail.clone(),
@@ -89,11 +97,22 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
                 setup::portal_code_key(&config.data_dir)?,
                 Some(&config.portal_languages_dir()),
             )
+            .and_then(|p| match sms_sender(config)? {
+                Some(sender) => p.with_sms(sender),
+                None => Ok(p),
+            })
             .context("portal")?,
         );
         let portal_wake = Arc::new(Notify::new());
         tokio::spawn(portal.clone().run(portal_wake, shutdown_rx.clone()));
         Some(portal)
+    } else {
+        None
+    };
+
+    // The admin console (built before any listener opens, like the portal).
+    let console = if config.console.enabled {
+        Some(Arc::new(build_console(config, &rt)?))
     } else {
         None
     };
@@ -104,8 +123,14 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         rt.store.clone(),
         &config.hostname,
     ));
-    let gateway_task =
-        gateway::start(config, &rt, service, tls.clone(), shutdown_rx.clone()).await?;
+    let gateway_task = gateway::start(
+        config,
+        &rt,
+        service.clone(),
+        tls.clone(),
+        shutdown_rx.clone(),
+    )
+    .await?;
 
     // HTTPS listener.
     if !config.http.listen.is_empty() {
@@ -116,7 +141,16 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         let mut http_tls = (*tls).clone();
         http_tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         let listener = http::TlsListener::new(tcp, TlsAcceptor::from(Arc::new(http_tls)))?;
-        let app = http::router(rt.store.clone(), trail.clone(), portal.clone())
+        let state = http::AppState {
+            clock: rt.clock.clone(),
+            submissions: Some(service.clone()),
+            hostname: config.hostname.clone(),
+            max_message_bytes: config.smtp.max_message_size,
+            // base64 grows attachments by a third; JSON adds a little.
+            max_request_bytes: config.smtp.max_message_size / 3 * 4 + 64 * 1024,
+            ..http::AppState::new(rt.store.clone(), trail.clone())
+        };
+        let app = http::router(state, portal.clone(), console.clone())
             .into_make_service_with_connect_info::<http::PeerAddr>();
         let mut stop = shutdown_rx.clone();
         tokio::spawn(async move {
@@ -265,6 +299,40 @@ async fn audit_loop(
     }
 }
 
+/// The SMS sender for portal codes, when `[sms]` is enabled. The auth token is read from
+/// its file (never from the configuration) into a zeroizing buffer.
+fn sms_sender(
+    config: &Config,
+) -> Result<Option<Arc<dyn portal_web::sms::SmsSender>>, portal_web::SetupError> {
+    use portal_web::SetupError;
+    use portal_web::sms::twilio::{TwilioConfig, TwilioSender};
+    if !config.sms.enabled {
+        return Ok(None);
+    }
+    let read = |what: &str, path: &str| {
+        fs::read(path).map_err(|e| SetupError::Setting(format!("sms.{what} {path}: {}", e.kind())))
+    };
+    let token = zeroize::Zeroizing::new(read("auth_token_file", &config.sms.auth_token_file)?);
+    let token = std::str::from_utf8(&token)
+        .map_err(|_| SetupError::Setting("sms.auth_token_file is not UTF-8 text".into()))?;
+    let extra_roots_pem = if config.sms.extra_ca_file.is_empty() {
+        None
+    } else {
+        Some(read("extra_ca_file", &config.sms.extra_ca_file)?)
+    };
+    let sender = TwilioSender::new(&TwilioConfig {
+        api_base: config.sms.api_base.clone(),
+        account_sid: config.sms.account_sid.clone(),
+        auth_token: zeroize::Zeroizing::new(token.trim().to_string()),
+        from: config.sms.from.clone(),
+        extra_roots_pem,
+        timeout: Duration::from_secs(config.sms.timeout_secs),
+    })
+    .map_err(|e| SetupError::Setting(e.to_string()))?;
+    tracing::info!(url = sender.url(), "portal codes by text message are on");
+    Ok(Some(Arc::new(sender)))
+}
+
 fn portal_settings(config: &Config) -> portal_web::PortalSettings {
     portal_web::PortalSettings {
         public_url: config.portal_public_url(),
@@ -374,6 +442,7 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
         ("dkim", digest(format!("{:?}", config.dkim))),
         ("audit", digest(format!("{:?}", config.audit))),
         ("portal", digest(format!("{:?}", config.portal))),
+        ("sms", digest(format!("{:?}", config.sms))),
     ];
     let tokens: Vec<String> = sections.iter().map(|(n, d)| format!("{n}:{d}")).collect();
     // The newest earlier record, if any: found through a cursor that remembers its
@@ -433,3 +502,41 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
 
 /// The audit cursor holding the position of the newest configuration record.
 const CONFIG_CURSOR: &str = "config-record";
+
+fn build_console(config: &Config, rt: &setup::Runtime) -> anyhow::Result<console_web::Console> {
+    let access = if config.console.access_policy_file.is_empty() {
+        access::AccessPolicy::default()
+    } else {
+        let text = fs::read_to_string(&config.console.access_policy_file).with_context(|| {
+            format!(
+                "reading console.access_policy_file {}",
+                config.console.access_policy_file
+            )
+        })?;
+        access::AccessPolicy::parse(&text)
+            .map_err(|e| anyhow::anyhow!("console.access_policy_file: {e}"))?
+    };
+    let geo = if config.console.geoip_database.is_empty() {
+        None
+    } else {
+        Some(
+            access::geo::GeoDb::open(&config.console.geoip_database)
+                .map_err(|e| anyhow::anyhow!("console.geoip_database: {e}"))?,
+        )
+    };
+    console_web::Console::new(
+        rt.store.clone(),
+        rt.keys.clone(),
+        rt.clock.clone(),
+        console_web::ConsoleSettings {
+            public_url: config.console_public_url(),
+            session_idle: Duration::from_secs(config.console.session_idle_secs),
+            session_max: Duration::from_secs(config.console.session_max_secs),
+            step_up_window: Duration::from_secs(config.console.step_up_secs),
+            issuer: format!("carepost {}", config.organisation),
+        },
+        access,
+        geo,
+    )
+    .map_err(|e| anyhow::anyhow!("console: {e}"))
+}

@@ -78,43 +78,12 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
     let mut dkim_record = None;
     if store.tenants().await?.is_empty() {
         let now = clock.now();
-        let tenant = Tenant {
-            id: TenantId::new(),
-            name: config.organisation.clone(),
-            created: now,
-        };
-        // Keys first, so an interrupted init never leaves a tenant that cannot seal.
-        let data_key = keys.generate_tenant_key(tenant.id)?;
-        let dkim_pkcs8 = message::dkim::generate_rsa_pkcs8()?;
-        let dkim_key = keys.wrap_material(tenant.id, &dkim_pkcs8)?;
-        dkim_record = Some(message::dkim::dns_txt_record(&dkim_pkcs8)?);
-
+        let (tenant, record) =
+            create_organisation(&store, &keys, clock.as_ref(), &config.organisation).await?;
+        dkim_record = Some(record);
         let admin_address = admin_address(config)?;
         let password = auth::generate_one_time_password()?;
         let hash = auth::hash_secret(&password)?;
-        let created = AuditEvent::new(0, now, audit_actor(), EventKind::AdminTenantCreated)
-            .with_tenant(tenant.id);
-        store.create_tenant(&tenant, &[created]).await?;
-        for (k, purpose, active) in [
-            (data_key, KeyPurpose::TenantData, true),
-            (dkim_key, KeyPurpose::Dkim, true),
-        ] {
-            let event = key_event(now, tenant.id, purpose, &k.id, "created");
-            store
-                .put_key(
-                    &WrappedKey {
-                        id: k.id,
-                        tenant: tenant.id,
-                        purpose,
-                        wrapped: k.wrapped,
-                        wrapping_key_id: k.wrapping_key_id,
-                        active,
-                        created: now,
-                    },
-                    &[event],
-                )
-                .await?;
-        }
         let admin_id = UserId::new();
         let admin_created = AuditEvent::new(0, now, audit_actor(), EventKind::AdminUserCreated)
             .with_tenant(tenant.id)
@@ -156,6 +125,51 @@ pub async fn init(config: &Config) -> anyhow::Result<(Runtime, InitReport)> {
         },
         report,
     ))
+}
+
+/// Create an organisation with its data key and DKIM key; returns it and the DKIM DNS TXT
+/// record to publish. Keys are made first, so an interruption never leaves an
+/// organisation that cannot seal.
+pub async fn create_organisation(
+    store: &SharedStore,
+    keys: &KeyRing,
+    clock: &dyn Clock,
+    name: &str,
+) -> anyhow::Result<(Tenant, String)> {
+    let now = clock.now();
+    let tenant = Tenant {
+        id: TenantId::new(),
+        name: name.to_string(),
+        created: now,
+    };
+    let data_key = keys.generate_tenant_key(tenant.id)?;
+    let dkim_pkcs8 = message::dkim::generate_rsa_pkcs8()?;
+    let dkim_key = keys.wrap_material(tenant.id, &dkim_pkcs8)?;
+    let dkim_record = message::dkim::dns_txt_record(&dkim_pkcs8)?;
+    let created = AuditEvent::new(0, now, audit_actor(), EventKind::AdminTenantCreated)
+        .with_tenant(tenant.id);
+    store.create_tenant(&tenant, &[created]).await?;
+    for (k, purpose, active) in [
+        (data_key, KeyPurpose::TenantData, true),
+        (dkim_key, KeyPurpose::Dkim, true),
+    ] {
+        let event = key_event(now, tenant.id, purpose, &k.id, "created");
+        store
+            .put_key(
+                &WrappedKey {
+                    id: k.id,
+                    tenant: tenant.id,
+                    purpose,
+                    wrapped: k.wrapped,
+                    wrapping_key_id: k.wrapping_key_id,
+                    active,
+                    created: now,
+                },
+                &[event],
+            )
+            .await?;
+    }
+    Ok((tenant, dkim_record))
 }
 
 /// This node's stable id (data_dir/node.id, created on first use): the prefix of every

@@ -12,7 +12,13 @@
 //! * attacks: guessed links, code brute force (lockout), session fixation, reading another
 //!   recipient's or another organisation's copy, forged (cross-site) posts, a tampered
 //!   sealed copy, an expired link and a revoked one — each refused with a clear page and an
-//!   audit event.
+//!   audit event;
+//! * a code by text message: the sender gives the recipient's mobile number in
+//!   `X-Carepost-Portal-Sms`, carepost sends the code through a Twilio-compatible provider
+//!   (a loopback HTTPS server the test runs: the real provider cannot be reached here), the
+//!   recipient reads with it; wrong, used and expired SMS codes get the generic answer; the
+//!   number is in no log, audit record, delivered copy or file in the clear; a copy without
+//!   a number offers no text message.
 //!
 //! Needs CAREPOST_INTEROP=1 (root, postfix, curl, python3).
 
@@ -21,7 +27,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::portal::{Browser, PortalFixture, SENDER, mime_message};
+use support::portal::{Browser, PortalFixture, SENDER, SmsProvider, mime_message};
 use support::{run, unique_token};
 
 const OUTSIDE: &str = "jdoe@dest.test";
@@ -727,4 +733,328 @@ fn a_passcode_the_sender_chose_is_asked_with_the_code_and_never_leaves() {
         .cli_ok(&["audit", "search", "--kind", "portal.code_failed"])
         .stdout_text();
     assert_eq!(failed.lines().count(), 2, "{failed}");
+}
+
+/// The recipient's mobile number in the tests (a fictional 555-01xx number); its digits
+/// must appear nowhere but in the provider's request.
+const MOBILE: &str = "+1 555 555 0123";
+const MOBILE_DIGITS: [&str; 3] = ["5555550123", "555 555 0123", "555-555-0123"];
+
+/// A message with the sender's `X-Carepost-Portal-Sms` header.
+fn with_sms_header(raw: String, value: &str) -> String {
+    raw.replacen(
+        "MIME-Version:",
+        &format!("X-Carepost-Portal-Sms: {value}\r\nMIME-Version:"),
+        1,
+    )
+}
+
+/// The six-digit code in a text message.
+fn code_in_text(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in the text {body:?}"))
+        .to_string()
+}
+
+#[test]
+fn a_code_by_text_message_opens_the_copy_and_the_number_never_leaks() {
+    require_interop!();
+    let provider = SmsProvider::start();
+    let fx = PortalFixture::start(&provider.config_toml());
+    let tag = unique_token("sms");
+    fx.send(
+        OUTSIDE,
+        &with_sms_header(
+            mime_message(
+                OUTSIDE,
+                "Results",
+                &phi_text(&tag),
+                &format!("<p>Hello {tag}</p>"),
+                ("r.pdf", b"r"),
+            ),
+            MOBILE,
+        ),
+    );
+    // A clean message with the header travels by e-mail, without it.
+    let clean_tag = unique_token("clean");
+    fx.send(
+        OTHER,
+        &format!(
+            "From: <{SENDER}>\r\nTo: <{OTHER}>\r\nSubject: Parking\r\n\
+             X-Carepost-Portal-Sms: {MOBILE}\r\n\r\n\
+             The car park is open on Sunday. {clean_tag}\r\n"
+        ),
+    );
+    let delivered = fx.wait_for_mail(OTHER, &clean_tag, 0);
+    assert!(
+        !delivered.contains("X-Carepost-Portal-Sms"),
+        "the number's header left with a delivered copy:\n{}",
+        delivered.text()
+    );
+
+    let link = fx.portal_link(OUTSIDE, 0);
+    let browser = Browser::new(&fx);
+    let landing = browser.get(&link);
+    assert_eq!(landing.status, 200, "{}", landing.body);
+    // E-mail stays the default; the text message is offered, showing two digits only.
+    assert!(
+        landing.body.contains("name=\"via\" value=\"email\"")
+            && landing.body.contains("name=\"via\" value=\"sms\""),
+        "{}",
+        landing.body
+    );
+    assert!(landing.body.contains("ending 23"), "{}", landing.body);
+    let sent = browser.post(
+        &format!("{link}/code"),
+        &[("csrf", &landing.csrf()), ("via", "sms")],
+    );
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert!(
+        sent.header("location")
+            .is_some_and(|l| l.ends_with("/code?via=sms")),
+        "{}",
+        sent.headers
+    );
+    let text = provider.wait_for_text(0);
+    assert_eq!(text.to, "+15555550123");
+    assert_eq!(text.from, "+15005550006");
+    // The organisation's name and the code: no PHI, no subject, no link.
+    for secret in [
+        tag.as_str(),
+        "219-09-9999",
+        "Maria",
+        "Results",
+        "/p/",
+        "jdoe",
+    ] {
+        assert!(
+            !text.body.contains(secret),
+            "the text leaks {secret:?}: {}",
+            text.body
+        );
+    }
+    let code = code_in_text(&text.body);
+    let form = browser.get(&format!("{link}/code?via=sms"));
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("by text message") && form.body.contains("ending 23"),
+        "{}",
+        form.body
+    );
+
+    // A wrong code: the generic answer, counted.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let page = browser.post(
+        &format!("{link}/verify"),
+        &[("csrf", &form.csrf()), ("via", "sms"), ("code", wrong)],
+    );
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("That code did not work"),
+        "{}",
+        page.body
+    );
+
+    // The right one opens the copy; the session's method is "sms".
+    let form = browser.get(&format!("{link}/code?via=sms"));
+    let page = browser.post(
+        &format!("{link}/verify"),
+        &[("csrf", &form.csrf()), ("via", "sms"), ("code", &code)],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let base = link.split("/p/").next().expect("base");
+    let message = browser.get(&format!(
+        "{base}{}",
+        page.header("location").expect("location")
+    ));
+    assert_eq!(message.status, 200);
+    assert!(
+        message.body.contains(&format!("Hello {tag}")),
+        "{}",
+        message.body
+    );
+    assert!(!message.body.contains("X-Carepost-Portal-Sms"));
+
+    // The same code again (another browser): used, so the same generic answer.
+    let other = Browser::new(&fx);
+    let landing = other.get(&link);
+    let page = other.post(
+        &format!("{link}/verify"),
+        &[("csrf", &landing.csrf()), ("via", "sms"), ("code", &code)],
+    );
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("That code did not work"),
+        "{}",
+        page.body
+    );
+
+    // An expired code: the same answer.
+    let sent = other.post(
+        &format!("{link}/code"),
+        &[("csrf", &landing.csrf()), ("via", "sms")],
+    );
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let late = code_in_text(&provider.wait_for_text(1).body);
+    sql(&fx.cp, "UPDATE portal_codes SET expires = 0");
+    let form = other.get(&format!("{link}/code?via=sms"));
+    let page = other.post(
+        &format!("{link}/verify"),
+        &[("csrf", &form.csrf()), ("via", "sms"), ("code", &late)],
+    );
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("That code did not work"),
+        "{}",
+        page.body
+    );
+    assert_eq!(provider.texts().len(), 2, "one text per request");
+
+    // The provider refuses: the person is told and offered e-mail; the log says why
+    // without the number the provider's answer repeats.
+    provider.refuse_with(400);
+    let form = other.get(&format!("{link}/code?via=sms"));
+    let page = other.post(
+        &format!("{link}/code"),
+        &[("csrf", &form.csrf()), ("via", "sms")],
+    );
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("could not send a text message"),
+        "{}",
+        page.body
+    );
+    let logs = String::from_utf8_lossy(&fx.cp.logs()).into_owned();
+    assert!(
+        logs.contains("sending a portal code by text message failed")
+            && logs.contains("provider code 21211"),
+        "{}",
+        fx.cp.describe()
+    );
+    provider.refuse_with(0);
+    let refused = fx
+        .cp
+        .cli_ok(&["audit", "search", "--kind", "portal.access_refused"])
+        .stdout_text();
+    assert!(refused.contains("\"cause\":\"sms\""), "{refused}");
+    // No code went to the mailbox.
+    assert!(
+        fx.peer
+            .messages()
+            .iter()
+            .all(|m| !(m.contains(&format!("<{OUTSIDE}>"))
+                && support::portal::code_in(&m.text()).is_some()
+                && !m.contains("/p/"))),
+        "a code was mailed"
+    );
+
+    // The audit trail says "sms" (the method), never the number.
+    let verified = fx
+        .cp
+        .cli_ok(&["audit", "search", "--kind", "portal.verified"])
+        .stdout_text();
+    assert!(verified.contains("sms"), "{verified}");
+    let sent_events = fx
+        .cp
+        .cli_ok(&["audit", "search", "--kind", "portal.code_sent"])
+        .stdout_text();
+    assert_eq!(sent_events.lines().count(), 2, "{sent_events}");
+    let list = portal_list(&fx.cp);
+    let message_id = copy_for(&list, OUTSIDE)["message"]
+        .as_str()
+        .expect("message id")
+        .to_string();
+    let receipt = fx.cp.cli_ok(&["audit", "proof", &message_id]).stdout_text();
+    assert!(receipt.contains("proved who they are (sms)"), "{receipt}");
+
+    // The number: in no log line, audit record, listing, delivered copy or mail, and
+    // nowhere in clear on disk.
+    let export = fx.cp.dir().join("audit-export.jsonl");
+    fx.cp
+        .cli_ok(&["audit", "export", "--out", export.to_str().expect("utf8")]);
+    let exported = std::fs::read(&export).expect("export");
+    assert!(!exported.is_empty());
+    let searched = fx
+        .cp
+        .cli_ok(&["audit", "search", "--limit", "10000"])
+        .all_text();
+    let listed = fx.cp.cli_ok(&["portal", "list", "--json"]).all_text();
+    let logs = fx.cp.logs();
+    for digits in MOBILE_DIGITS {
+        let d = digits.as_bytes();
+        assert!(!support::contains_bytes(&logs, d), "{digits} in the logs");
+        assert!(
+            !support::contains_bytes(&exported, d),
+            "{digits} in the audit export"
+        );
+        assert!(!searched.contains(digits), "{digits} in audit search");
+        assert!(!listed.contains(digits), "{digits} in portal list");
+        for m in fx.peer.messages() {
+            assert!(!m.contains(digits), "{digits} in a mail:\n{}", m.text());
+        }
+        for file in support::files_under(&fx.cp.data_dir) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            assert!(
+                !support::contains_bytes(&bytes, d),
+                "{digits} in clear in {}",
+                file.display()
+            );
+        }
+        for page in [&landing.body, &form.body, &message.body] {
+            assert!(!page.contains(digits), "{digits} on a page");
+        }
+    }
+}
+
+#[test]
+fn a_copy_without_a_number_offers_no_text_message() {
+    require_interop!();
+    let provider = SmsProvider::start();
+    let fx = PortalFixture::start(&provider.config_toml());
+    let tag = unique_token("nosms");
+    // A number for another recipient only: this one gets codes by e-mail.
+    fx.send(
+        OUTSIDE,
+        &with_sms_header(
+            mime_message(
+                OUTSIDE,
+                "Results",
+                &phi_text(&tag),
+                "<p>p</p>",
+                ("r.pdf", b"r"),
+            ),
+            &format!("{OTHER}=+15555550100"),
+        ),
+    );
+    let link = fx.portal_link(OUTSIDE, 0);
+    let browser = Browser::new(&fx);
+    let landing = browser.get(&link);
+    assert_eq!(landing.status, 200);
+    assert!(
+        !landing.body.contains("value=\"sms\"") && !landing.body.contains("text message"),
+        "{}",
+        landing.body
+    );
+    // Asking for a text anyway gets the code by e-mail, and no text is sent.
+    let sent = browser.post(
+        &format!("{link}/code"),
+        &[("csrf", &landing.csrf()), ("via", "sms")],
+    );
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert!(
+        sent.header("location")
+            .is_some_and(|l| l.ends_with("/code")),
+        "{}",
+        sent.headers
+    );
+    let code = fx.code(OUTSIDE, 0);
+    let form = browser.get(&format!("{link}/code"));
+    assert!(!form.body.contains("value=\"sms\""), "{}", form.body);
+    let page = browser.post(
+        &format!("{link}/verify"),
+        &[("csrf", &form.csrf()), ("code", &code)],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(provider.texts().is_empty(), "{:?}", provider.texts());
 }

@@ -33,9 +33,10 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 121 instructions per byte over the corpus texts and 121 for the 100 KB message (130
-//! and 148 before the second 2026-11-30 pass, 297 the day before). Still well below the 100 MB/s /
-//! 2 ms target. All passes are linear (see `tests/robustness.rs`).
+//! measure): 112.6 instructions per byte over the corpus texts and 115.1 for the 100 KB message
+//! (120.5 and 120.6 before the third 2026-11-30 pass, 130 and 148 before the second, 297 the day
+//! before). Still well below the 100 MB/s / 2 ms target. All passes are linear (see
+//! `tests/robustness.rs`).
 //!
 //! How: per-thread buffers (token, newline, keyword-match and candidate vectors, the lower-cased
 //! copy of the text, the overlap bitmap, the sort keys) are reused across scans, so a scan
@@ -45,18 +46,26 @@
 //! 432 bytes or more four walks side by side, one per quarter, each started `max_len` bytes early
 //! (a table step waits on the one before it, so four independent chains use the core better; the
 //! matches then come in end order and an insertion sort puts them in start order); the tokenizer
-//! reads letter runs eight bytes at a time and computes each token's `word_key` once, which feeds
-//! the bit filters in front of the drug and not-a-name lists; the not-a-name list and the four
-//! lists consulted for the word before a candidate name are open-addressing tables probed from that
-//! key (one probe instead of hashing or several list searches); the title look-back first checks
-//! the one byte every title ends in; whole-word list searches (`has_word`) visit only word starts,
-//! found eight bytes at a time; line and signature look-ups remember the last answer (candidates
-//! come in text order); the search for later mentions of a patient's name puts a 4096-bit filter in
-//! front of the name set (a long message names many patients, and a name with a non-ASCII letter
-//! used to switch the filter off); keyword values are matched by hand (checked against the `VALUE`
-//! regex in debug builds); overlap resolution sorts one packed integer key per candidate and marks
-//! kept spans in a bitmap (linear), and code-point offsets are byte offsets for ASCII text.
-//! Checksums and code look-ups use stack buffers; small word lists are indexed at compile time.
+//! skips non-letters with one table look-up a byte, reads letter runs eight bytes at a time, takes
+//! the general path (apostrophes, hyphens, non-ASCII letters) only when the byte after an ASCII
+//! run asks for it, fills local vectors (their lengths stay in registers), and computes each
+//! token's `word_key` once, which feeds the bit filters in front of the drug and not-a-name lists;
+//! it also lists the tokens that pass the first drug filter, so the drug pass visits only those
+//! (about one token in ten); the not-a-name list and the four lists consulted for the word before
+//! a candidate name are open-addressing tables probed from that key (one probe instead of hashing
+//! or several list searches), and the not-a-name test and the small-list test (`Words::eq_any`,
+//! which most calls leave at its length or first-byte check) are inlined where they are used; the
+//! title look-back first checks the one byte every title ends in; whole-word list searches
+//! (`has_word`) visit only word starts, found eight bytes at a time; line and signature look-ups
+//! remember the last answer (candidates come in text order); the search for later mentions of a
+//! patient's name puts a 4096-bit filter in front of the name set (a long message names many
+//! patients, and a name with a non-ASCII letter used to switch the filter off), and the few names,
+//! staff words and name positions of a message are compared one by one (`SmallSet`, hashed past 16)
+//! instead of going into three hash sets per message; keyword values are matched by hand (checked
+//! against the `VALUE` regex in debug builds); overlap resolution sorts one packed integer key per
+//! candidate and marks kept spans in a bitmap (linear), and code-point offsets are byte offsets for
+//! ASCII text. Checksums and code look-ups use stack buffers; small word lists are indexed at
+//! compile time.
 //!
 //! Tried and dropped (findings were identical each time; the cost was not): running the pattern
 //! regex only near digits, `@`, `:` and `www.` (on this corpus 78% of the bytes are on lines
@@ -67,9 +76,24 @@
 //! time); driving the lazy DFAs directly with the reverse search anchored on the matching pattern
 //! (the meta regex's overhead is under 1 instruction per byte and the reverse search did not get
 //! shorter); eight-byte skipping of non-letters in the tokenizer and of line breaks in the line
-//! index (runs are too short to pay). Where the instructions go now (corpus): the pattern pass 28%
-//! (the regex half of it, the context words the rest), the name rules 25%, the tokenizer 16%, the
-//! keyword automaton 10%, signature and header analysis 7%.
+//! index (runs are too short to pay). Also a hand-written matcher for all fifteen patterns in place
+//! of the regex (each pattern tried anchored, greedy parts and alternatives in the regex's order;
+//! its matches equalled the regex's on all 76,564 inputs of `examples/findings.rs`, checked scan by
+//! scan in a debug build): tried at every position it cost 147 instructions per byte; gated on
+//! each word's letter/digit run (its first byte, length and the byte after it rule out most
+//! patterns) 34; skipping to windows around triggers (digits, `@`, colons, `www.`, capital/digit
+//! blocks for VINs) still 30, against the regex's 17 (finding the matches only). The corpus has a
+//! trigger every 25 bytes or so, and the lazy DFA's own loop is a few instructions a byte: most of
+//! what it spends is per match (about 3,000 on the corpus: the slow path around match states and
+//! the reverse search for the start), and a matcher that looks at every word start spends more
+//! than that. Smaller ones
+//! that cost more than they saved (callgrind, corpus): a list of capitalised token indices from the
+//! tokenizer for the name pass (the pushes cost what the skipped tokens saved), a length test on
+//! the word after a name before the credential look-up, a run-length filter in `word_at`, a slice
+//! search for the next capitalised token, and inlining `word_at` and `Doc::before_line`. Where the
+//! instructions go now (corpus): the pattern pass 30% (the regex half of it, the context words the
+//! rest), the name rules 23%, the tokenizer 16%, the keyword automaton 11%, signature and header
+//! analysis 7%, overlap resolution 5%, the drug pass 4%.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};

@@ -9,6 +9,8 @@
 //! * [`throttle`]: login throttling by consecutive failures: growing delays and a lock at 100.
 //! * [`totp`]: RFC 6238 TOTP (SHA-1, 6 digits, 30 s, ±1 step, replay refused) and single-use
 //!   recovery codes stored as argon2id hashes.
+//! * [`api_keys`]: organisation API keys for systems: scopes, and a `cpk_` token whose
+//!   256-bit secret is checked against a stored SHA-256.
 //! * [`roles`]: the [`Permission`](roles::Permission) matrix for each
 //!   [`model::Role`], and which roles need phishing-resistant MFA.
 //!
@@ -42,6 +44,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api_keys;
 pub mod password;
 pub mod roles;
 pub mod throttle;

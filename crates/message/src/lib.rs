@@ -10,6 +10,7 @@
 //! logs about malformed PDFs through `log`: see [`extract`]). DSNs carry the original
 //! headers, never the body (RFC 3464 `text/rfc822-headers`).
 
+pub mod compose;
 pub mod dkim;
 pub mod dsn;
 pub mod extract;

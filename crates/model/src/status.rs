@@ -195,6 +195,11 @@ pub enum Principal {
         /// The queue's recipient copy the portal copy was made from.
         recipient: RecipientId,
     },
+    /// A system (EHR, billing) using a scoped organisation API key on the REST API.
+    ApiKey {
+        /// The key.
+        key: ApiKeyId,
+    },
 }
 
 impl fmt::Display for Principal {
@@ -204,6 +209,7 @@ impl fmt::Display for Principal {
             Principal::Device { name } => write!(f, "device:{name}"),
             Principal::System => f.write_str("system"),
             Principal::PortalRecipient { recipient } => write!(f, "portal-recipient:{recipient}"),
+            Principal::ApiKey { key } => write!(f, "api-key:{key}"),
         }
     }
 }

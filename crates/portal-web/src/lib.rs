@@ -5,8 +5,9 @@
 //! portal into portal copies (the message sealed again with the copy's own data key) and
 //! queues a notification with a fresh link (≥ 128 random bits; only its hash is stored).
 //! [`Portal::router`] serves the recipient's pages: the landing page behind the link, the
-//! one-time code sent to the recipient's mailbox (with the sender's passcode when the
-//! message carries one), passkey registration and sign-in (WebAuthn), the message
+//! one-time code sent to the recipient's mailbox or, when the sender gave the recipient's
+//! mobile number and SMS is configured ([`Portal::with_sms`]), by text message (with the
+//! sender's passcode when the message carries one), passkey registration and sign-in (WebAuthn), the message
 //! (sanitised), attachments, the print view, the reply form, and sign-out. [`copies`] and [`revoke`]
 //! are the sender's and administrator's side (the CLI and the API call them).
 //!
@@ -25,7 +26,10 @@
 //!
 //! **PHI:** message content is opened only to render a page or a download and is never
 //! logged; notifications carry the organisation's name and a link, never the subject
-//! (their text is checked by the DLP scanner). Audit events name copies by id.
+//! (their text is checked by the DLP scanner). Audit events name copies by id. The
+//! recipient's mobile number (header `X-Carepost-Portal-Sms`) is sealed like the content,
+//! opened only to send a code or to show its last two digits, and never logged or audited;
+//! the text message holds the organisation's name and the code only.
 
 mod mail;
 mod passkey;
@@ -45,6 +49,8 @@ use queue::Intake;
 use storage::SharedStore;
 
 pub use sender::{CopyStatus, RevokeError, copies, revoke};
+/// The SMS crate, for the binary that builds the sender it hands to [`Portal::with_sms`].
+pub use sms;
 pub use web::ClientIp;
 
 /// How the portal behaves.
@@ -100,6 +106,16 @@ pub enum SetupError {
         /// What is wrong.
         reason: String,
     },
+    /// The text message with a code would carry PHI-like content.
+    #[error(
+        "the portal's text message with a code in language {lang} looks like it holds PHI ({categories}); change it"
+    )]
+    SmsTextHoldsPhi {
+        /// The language.
+        lang: String,
+        /// The categories the scanner found.
+        categories: String,
+    },
     /// A notification text would carry PHI-like content.
     #[error(
         "the portal notification text in language {lang} looks like it holds PHI ({categories}); change it"
@@ -125,6 +141,8 @@ pub struct Portal {
     pub(crate) catalogs: Catalogs,
     pub(crate) code_key: zeroize::Zeroizing<[u8; 32]>,
     pub(crate) scanner: dlp::Scanner,
+    /// Sends codes by text message; `None` when SMS is not configured (only e-mail codes).
+    pub(crate) sms: Option<Arc<dyn sms::SmsSender>>,
     pub(crate) limiter: web::IpLimiter,
     /// `None` when the public URL cannot be a WebAuthn relying party (passkeys are then
     /// not offered; codes still work).
@@ -206,9 +224,19 @@ impl Portal {
             catalogs,
             code_key: zeroize::Zeroizing::new(code_key),
             scanner: dlp::Scanner::new(),
+            sms: None,
         };
         portal.check_notification_texts()?;
         Ok(portal)
+    }
+
+    /// Offer codes by text message (for copies whose sender gave the recipient's number),
+    /// sent through `sender`. Every language's text message is checked by the DLP scanner
+    /// here, as the notification texts are in [`Portal::new`].
+    pub fn with_sms(mut self, sender: Arc<dyn sms::SmsSender>) -> Result<Self, SetupError> {
+        self.check_sms_texts()?;
+        self.sms = Some(sender);
+        Ok(self)
     }
 
     /// The pages, to mount on the HTTPS listener.

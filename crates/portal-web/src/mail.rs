@@ -1,5 +1,6 @@
 //! The e-mails the portal sends on its own behalf: the notification that a secure message
-//! waits, the one-time code, and the read notice to the sender.
+//! waits, the one-time code, and the read notice to the sender; and the text of the
+//! one-time code sent by text message.
 //!
 //! **PHI:** none of them carries the message's subject, body, attachments or the
 //! recipient's name. The notification and code texts come from the language catalogs and
@@ -40,6 +41,34 @@ impl Portal {
                             .join(", "),
                     });
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Scan every language's text message with a code, as it would be sent for an example
+    /// organisation's name, with the code left out. A text that looks like it holds PHI
+    /// stops the start.
+    pub(crate) fn check_sms_texts(&self) -> Result<(), SetupError> {
+        for (code, _) in self.catalogs.languages() {
+            let lang = self.catalogs.negotiate(Some(code.as_str()), None);
+            let text = sms_code_text(&lang, "Example Home Care", "(code)");
+            let found = self.scanner.scan(&text);
+            if found.contains_phi {
+                return Err(SetupError::SmsTextHoldsPhi {
+                    lang: code,
+                    categories: found
+                        .categories
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            if sms::check_body(&sms_code_text(&lang, &"x".repeat(100), "123456")).is_err() {
+                return Err(SetupError::Setting(format!(
+                    "the text message with a code in language {code} is too long"
+                )));
             }
         }
         Ok(())
@@ -144,6 +173,44 @@ fn notice_text(lang: &Lang, org: &str, link: &str, expires: &str) -> String {
     )
 }
 
+/// The text message with a code: the organisation's name and the code, nothing else.
+pub(crate) fn sms_code_text(lang: &Lang, org: &str, code: &str) -> String {
+    lang.t_args("sms.code.body", &[("org", org), ("code", code)])
+}
+
 fn code_text(lang: &Lang, org: &str, code: &str) -> String {
     lang.t_args("mail.code.body", &[("org", org), ("code", code)])
+}
+
+#[cfg(test)]
+mod tests {
+    use portal::i18n::Catalogs;
+
+    use super::*;
+
+    #[test]
+    fn the_built_in_text_messages_hold_no_phi_and_fit_the_provider_limit() {
+        let catalogs = Catalogs::builtin();
+        let scanner = dlp::Scanner::new();
+        for (code, _) in catalogs.languages() {
+            let lang = catalogs.negotiate(Some(code.as_str()), None);
+            let text = sms_code_text(&lang, "Example Home Care", "123456");
+            assert!(text.contains("Example Home Care") && text.contains("123456"));
+            assert!(!scanner.scan(&text).contains_phi, "{code}: {text}");
+            assert!(sms::check_body(&text).is_ok(), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_text_message_template_with_phi_is_caught_by_the_scanner() {
+        let catalogs = Catalogs::builtin()
+            .with_extra(
+                "fr",
+                "sms.code.body = \"{org}: code {code} pour le patient SSN 219-09-9999\"\n",
+            )
+            .expect("catalog");
+        let lang = catalogs.negotiate(Some("fr"), None);
+        let text = sms_code_text(&lang, "Example Home Care", "(code)");
+        assert!(dlp::Scanner::new().scan(&text).contains_phi, "{text}");
+    }
 }

@@ -101,6 +101,36 @@ impl Portal {
             (Some(stripped), _) => zeroize::Zeroizing::new(stripped),
             (None, _) => body,
         };
+        // The recipient's mobile number, for a code by text message: PHI, so sealed, and
+        // the header never reaches the reader.
+        let (body, sms_values) = match queue::disclosure::take_header(&body, SMS_HEADER) {
+            (Some(stripped), values) => (zeroize::Zeroizing::new(stripped), values),
+            (None, values) => (body, values),
+        };
+        let sms_values = zeroize::Zeroizing::new(sms_values);
+        let sms_number = match sms_number_for(&sms_values, &recipient.address) {
+            Ok(number) => number,
+            Err(BadSmsHeader) => {
+                // Neither the value nor the address is logged: both are the patient's.
+                tracing::warn!(queue_id = %message.id, recipient_id = %recipient.id,
+                    "the message's X-Carepost-Portal-Sms header holds no valid number for this recipient; codes go by e-mail only");
+                None
+            }
+        };
+        let sms_sealed = match &sms_number {
+            Some(number) => match self.keys.seal(
+                message.tenant,
+                sms_aad(id).as_bytes(),
+                number.as_e164().as_bytes(),
+            ) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::error!(queue_id = %message.id, error = %e, "cannot seal a portal copy");
+                    return Ok(false);
+                }
+            },
+            None => None,
+        };
         let passcode_hash = passcodes
             .iter()
             .map(|p| p.trim())
@@ -141,6 +171,7 @@ impl Portal {
                 &NewPortalCopy {
                     copy,
                     sealed: resealed,
+                    sms_number: sms_sealed,
                 },
                 &[],
             )
@@ -229,6 +260,62 @@ pub(crate) fn copy_event(
 
 /// A passcode the sender chose and gave the recipient another way (phone, in person).
 pub(crate) const PASSCODE_HEADER: &str = "X-Carepost-Portal-Passcode";
+/// The recipient's mobile number, for a code by text message: `+15555550123` for every
+/// recipient of the message, or `address=+number` pairs separated by commas.
+pub(crate) const SMS_HEADER: &str = "X-Carepost-Portal-Sms";
+
+/// The associated data a copy's mobile number is sealed with: bound to the copy, and apart
+/// from its content (sealed with the copy id alone), so neither opens as the other.
+pub(crate) fn sms_aad(id: PortalCopyId) -> String {
+    format!("{id}/sms")
+}
+
+/// The header is there but holds no valid number for this recipient.
+#[derive(Debug, PartialEq, Eq)]
+struct BadSmsHeader;
+
+/// The number for `address` in the header's values: its own `address=+number` pair if one
+/// names it, else a bare number meant for everyone; `Ok(None)` without the header. A value
+/// that names this recipient (or everyone) with an invalid number is an error: the sender
+/// asked for SMS and should learn (from the log) that it is off.
+fn sms_number_for(
+    values: &[String],
+    address: &model::EmailAddress,
+) -> Result<Option<sms::PhoneNumber>, BadSmsHeader> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let wanted = address.to_string();
+    let mut everyone = None;
+    let mut malformed = false;
+    for item in values.iter().flat_map(|v| v.split(',')) {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        match item.rsplit_once('=') {
+            Some((who, number)) => {
+                let who = who.trim().trim_start_matches('<').trim_end_matches('>');
+                if who.eq_ignore_ascii_case(&wanted) {
+                    return sms::PhoneNumber::parse(number)
+                        .map(Some)
+                        .map_err(|_| BadSmsHeader);
+                }
+            }
+            None => match sms::PhoneNumber::parse(item) {
+                Ok(n) if everyone.is_none() => everyone = Some(n),
+                Ok(_) => {}
+                Err(_) => malformed = true,
+            },
+        }
+    }
+    match (everyone, malformed) {
+        (Some(n), _) => Ok(Some(n)),
+        (None, true) => Err(BadSmsHeader),
+        (None, false) => Ok(None),
+    }
+}
+
 /// The sender asks to be told when the copy is first opened.
 const READ_NOTICE_HEADER: &str = "X-Carepost-Read-Notice";
 /// `X-Carepost-Read-Notice: yes` in the message's header.
@@ -251,6 +338,54 @@ fn asks_for_read_notice(raw: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn values(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn number_for(v: &[&str], address: &str) -> Result<Option<String>, BadSmsHeader> {
+        let address = model::EmailAddress::parse(address).expect("address");
+        sms_number_for(&values(v), &address).map(|n| n.map(|n| n.as_e164().to_string()))
+    }
+
+    #[test]
+    fn the_sms_header_names_one_number_or_one_per_recipient() {
+        assert_eq!(number_for(&[], "a@x.test"), Ok(None));
+        assert_eq!(
+            number_for(&[" +1 555 555 0123 "], "a@x.test"),
+            Ok(Some("+15555550123".into()))
+        );
+        let pairs = ["a@x.test=+15555550123, <B@X.test> = +442079460958"];
+        assert_eq!(
+            number_for(&pairs, "a@x.test"),
+            Ok(Some("+15555550123".into()))
+        );
+        assert_eq!(
+            number_for(&pairs, "b@x.test"),
+            Ok(Some("+442079460958".into()))
+        );
+        // Pairs for others only: this recipient gets codes by e-mail.
+        assert_eq!(number_for(&pairs, "c@x.test"), Ok(None));
+        // Its own pair wins over a number for everyone; a local part may hold '='.
+        assert_eq!(
+            number_for(&["+15555550100", "a=b@x.test=+15555550123"], "a=b@x.test"),
+            Ok(Some("+15555550123".into()))
+        );
+        assert_eq!(
+            number_for(&["+15555550100", "a=b@x.test=+15555550123"], "c@x.test"),
+            Ok(Some("+15555550100".into()))
+        );
+    }
+
+    #[test]
+    fn an_invalid_number_offers_no_sms() {
+        assert_eq!(number_for(&["555-0123"], "a@x.test"), Err(BadSmsHeader));
+        assert_eq!(
+            number_for(&["a@x.test=call me"], "a@x.test"),
+            Err(BadSmsHeader)
+        );
+        assert_eq!(number_for(&["a@x.test=call me"], "b@x.test"), Ok(None));
+    }
 
     #[test]
     fn the_read_notice_header_is_found_only_in_the_header() {

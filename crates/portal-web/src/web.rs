@@ -2,9 +2,9 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /p/{token}` | landing behind the link: who sent it, "email me a code" (no content) |
-//! | `POST /p/{token}/code` | send a one-time code to the recipient's address |
-//! | `GET /p/{token}/code` | the code form |
+//! | `GET /p/{token}` | landing behind the link: who sent it, "email me a code" (no content), "text me a code instead" when the copy has a number and SMS is on |
+//! | `POST /p/{token}/code` | send a one-time code to the recipient's address (`via=sms`: by text message) |
+//! | `GET /p/{token}/code` | the code form (`?via=sms`: after a text message) |
 //! | `POST /p/{token}/verify` | check the code; start a session |
 //! | `GET /m/{copy}` | the message (sanitised), attachments, replies, reply form |
 //! | `GET /m/{copy}/print` | print view |
@@ -38,7 +38,10 @@ use portal::sanitize::body_html;
 use portal::secrets;
 use queue::Submission;
 use serde::Deserialize;
-use storage::{PortalCode, PortalCopy, PortalMilestone, PortalReply, PortalSession, StorageError};
+use storage::{
+    PortalCode, PortalCodeChannel, PortalCopy, PortalMilestone, PortalReply, PortalSession,
+    StorageError,
+};
 
 use crate::Portal;
 use crate::publish::copy_event;
@@ -110,6 +113,13 @@ pub(crate) fn router(portal: Arc<Portal>) -> Router {
 pub(crate) struct PageQuery {
     lang: Option<String>,
     remote: Option<String>,
+    /// `sms` on the code form after a code went by text message.
+    via: Option<String>,
+}
+
+/// `via=sms` in a form or query: the person chose (or got) a code by text message.
+fn via_sms(via: Option<&str>) -> bool {
+    via == Some("sms")
 }
 
 #[derive(Deserialize)]
@@ -119,9 +129,22 @@ struct CsrfForm {
 }
 
 #[derive(Deserialize)]
+struct SendCodeForm {
+    #[serde(default)]
+    csrf: String,
+    /// `sms` for a code by text message; anything else (or nothing) is e-mail.
+    #[serde(default)]
+    via: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct CodeForm {
     #[serde(default)]
     csrf: String,
+    /// `sms` when the code being answered went by text message (only the wording of a
+    /// wrong answer depends on it).
+    #[serde(default)]
+    via: Option<String>,
     #[serde(default)]
     code: String,
     /// Only on copies whose sender chose a passcode.
@@ -598,12 +621,14 @@ async fn landing(
         csrf: &csrf,
         path: &visit.path,
     };
-    let html = pages::landing_page(
+    let number = portal.sms_number(&copy).await;
+    let html = pages::landing_page_with_sms(
         &ctx,
         &token,
         &secrets::mask_address(&copy.address.to_string()),
         // A copy with the sender's passcode always asks for it (with the code).
         copy.passcode_hash.is_none() && portal.has_passkey(&copy).await,
+        number.as_ref().map(sms::PhoneNumber::last_two),
     );
     let mut cookies = visit.lang_cookie();
     cookies.extend(pre_cookie);
@@ -628,16 +653,46 @@ async fn code_form(
         Ok(c) => c,
         Err(refused) => return refused,
     };
-    portal.code_page(&visit, &copy, &token, None).await
+    portal
+        .code_page(&visit, &copy, &token, None, via_sms(query.via.as_deref()))
+        .await
 }
 
 impl Portal {
+    /// The recipient's mobile number, when the copy has one and SMS is configured. `None`
+    /// too when it cannot be opened (logged without the number; codes still go by e-mail).
+    pub(crate) async fn sms_number(&self, copy: &PortalCopy) -> Option<sms::PhoneNumber> {
+        self.sms.as_ref()?;
+        let sealed = match self.store.portal_sms_number(copy.id).await {
+            Ok(Some(sealed)) => sealed,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!(portal_copy = %copy.id, error = %e, "reading a portal copy's SMS number failed");
+                return None;
+            }
+        };
+        let opened = match self
+            .keys
+            .open(crate::publish::sms_aad(copy.id).as_bytes(), &sealed)
+        {
+            Ok(opened) => opened,
+            Err(e) => {
+                tracing::warn!(portal_copy = %copy.id, error = %e, "a portal copy's SMS number cannot be opened");
+                return None;
+            }
+        };
+        std::str::from_utf8(&opened)
+            .ok()
+            .and_then(|n| sms::PhoneNumber::parse(n).ok())
+    }
+
     async fn code_page(
         &self,
         visit: &Visit,
         copy: &PortalCopy,
         token: &str,
         problem: Option<CodeProblem>,
+        sent_by_sms: bool,
     ) -> Response {
         let (csrf, pre_cookie) = visit.pre_token();
         let brand = self.brand_of(copy.tenant).await;
@@ -652,12 +707,17 @@ impl Portal {
         } else {
             StatusCode::OK
         };
-        let html = pages::code_page_with_passcode(
+        let number = self.sms_number(copy).await;
+        let html = pages::code_page_with_options(
             &ctx,
             token,
             &secrets::mask_address(&copy.address.to_string()),
             problem,
-            copy.passcode_hash.is_some(),
+            pages::CodeOptions {
+                ask_passcode: copy.passcode_hash.is_some(),
+                sms_digits: number.as_ref().map(sms::PhoneNumber::last_two),
+                sent_by_sms,
+            },
         );
         let mut cookies = visit.lang_cookie();
         cookies.extend(pre_cookie);
@@ -670,7 +730,7 @@ async fn send_code(
     Path(token): Path<String>,
     ext: Option<axum::Extension<ClientIp>>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<CsrfForm>,
+    axum::Form(form): axum::Form<SendCodeForm>,
 ) -> Response {
     let visit = Visit::new(
         &portal,
@@ -683,6 +743,19 @@ async fn send_code(
         Ok(c) => c,
         Err(refused) => return refused,
     };
+    // A text message only where one is on offer (the copy has a number and SMS is on);
+    // otherwise the code goes to the mailbox, as it always could.
+    let number = if via_sms(form.via.as_deref()) {
+        portal.sms_number(&copy).await
+    } else {
+        None
+    };
+    let channel = if number.is_some() {
+        PortalCodeChannel::Sms
+    } else {
+        PortalCodeChannel::Email
+    };
+    let by_sms = channel == PortalCodeChannel::Sms;
     let now = portal.clock.now();
     let hour_ago = now.minus(Duration::from_secs(3600));
     let (Ok(sent), Ok(failures)) = (
@@ -700,7 +773,13 @@ async fn send_code(
         portal::rules::IssueDecision::Send => {}
         portal::rules::IssueDecision::TooManyCodes => {
             return portal
-                .code_page(&visit, &copy, &token, Some(CodeProblem::TooManyCodes))
+                .code_page(
+                    &visit,
+                    &copy,
+                    &token,
+                    Some(CodeProblem::TooManyCodes),
+                    by_sms,
+                )
                 .await;
         }
         portal::rules::IssueDecision::Locked => {
@@ -716,11 +795,23 @@ async fn send_code(
         expires: now.plus(portal.settings.codes.ttl),
         attempts: 0,
         used: None,
+        channel,
     };
-    let event = portal.recipient_event(&copy, EventKind::PortalCodeSent, &visit);
+    // The method, never the number. An e-mail code is recorded as sent with the code (the
+    // queue takes the mail durably right after); a text message only once the provider
+    // took it, below. The code counts toward the hourly limit either way, so a failing
+    // provider cannot be asked again and again.
+    let event = portal
+        .recipient_event(&copy, EventKind::PortalCodeSent, &visit)
+        .with_detail("method", channel.as_str());
+    let (now_events, sms_event) = if by_sms {
+        (Vec::new(), Some(event))
+    } else {
+        (vec![event], None)
+    };
     if portal
         .store
-        .create_portal_code(&record, &[event])
+        .create_portal_code(&record, &now_events)
         .await
         .is_err()
     {
@@ -729,6 +820,34 @@ async fn send_code(
             .await;
     }
     let org = portal.org_name(copy.tenant).await;
+    if let (Some(number), Some(sender)) = (&number, &portal.sms) {
+        let text = zeroize::Zeroizing::new(crate::mail::sms_code_text(&visit.lang, &org, &code));
+        return match sender.send(number, &text).await {
+            Ok(id) => {
+                tracing::info!(portal_copy = %copy.id, provider_message = %id, "portal code sent by text message");
+                if let Some(event) = sms_event
+                    && let Err(e) = portal.store.append_audit(&[event]).await
+                {
+                    tracing::error!(portal_copy = %copy.id, error = %e, "recording a portal code sent by text message failed");
+                }
+                see_other(&format!("/p/{token}/code?via=sms"), &[])
+            }
+            Err(e) => {
+                // The error holds neither the number nor the text (see the sms crate).
+                tracing::warn!(portal_copy = %copy.id, error = %e, temporary = e.is_temporary(), "sending a portal code by text message failed");
+                let event = portal
+                    .recipient_event(&copy, EventKind::PortalAccessRefused, &visit)
+                    .with_detail("reason", "unavailable")
+                    .with_detail("cause", "sms");
+                if let Err(e) = portal.store.append_audit(&[event]).await {
+                    tracing::error!(error = %e, "recording a portal refusal failed");
+                }
+                portal
+                    .code_page(&visit, &copy, &token, Some(CodeProblem::SmsNotSent), true)
+                    .await
+            }
+        };
+    }
     if let Err(e) = portal
         .send_code(&visit.lang, copy.tenant, &org, &copy.address, &code)
         .await
@@ -762,6 +881,7 @@ async fn verify(
     if portal.locked(&copy).await {
         return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
     }
+    let by_sms = via_sms(form.via.as_deref());
     let now = portal.clock.now();
     let max = portal.settings.codes.max_attempts_per_code;
     let Ok(live) = portal.store.live_portal_code(copy.id, now, max).await else {
@@ -773,7 +893,7 @@ async fn verify(
         // No code outstanding (expired, used up, never sent): the same answer as a wrong
         // code, so nobody learns which part was wrong.
         return portal
-            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong), by_sms)
             .await;
     };
     // Count the guess before comparing it: concurrent guesses cannot exceed the limit.
@@ -781,7 +901,7 @@ async fn verify(
         Ok(Some(n)) => n,
         Ok(None) => {
             return portal
-                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong), by_sms)
                 .await;
         }
         Err(_) => {
@@ -818,18 +938,22 @@ async fn verify(
             return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
         }
         return portal
-            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+            .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong), by_sms)
             .await;
     }
     match portal.store.use_portal_code(live.id, now, &[]).await {
         Ok(true) => {}
         _ => {
             return portal
-                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong))
+                .code_page(&visit, &copy, &token, Some(CodeProblem::Wrong), by_sms)
                 .await;
         }
     }
-    portal.start_session(&visit, &copy, "email-code").await
+    let method = match live.channel {
+        PortalCodeChannel::Email => "email-code",
+        PortalCodeChannel::Sms => "sms",
+    };
+    portal.start_session(&visit, &copy, method).await
 }
 
 impl Portal {

@@ -62,6 +62,24 @@ fn main() -> std::io::Result<()> {
                 pages::code_page(&ctx, "tok", "p•••@e•••.org", Some(CodeProblem::Wrong)),
             ),
             (
+                "landing-sms",
+                pages::landing_page_with_sms(&ctx, "tok", "p•••@e•••.org", false, Some("23")),
+            ),
+            (
+                "code-sms",
+                pages::code_page_with_options(
+                    &ctx,
+                    "tok",
+                    "p•••@e•••.org",
+                    None,
+                    pages::CodeOptions {
+                        sms_digits: Some("23"),
+                        sent_by_sms: true,
+                        ..pages::CodeOptions::default()
+                    },
+                ),
+            ),
+            (
                 "message",
                 pages::message_page(&ctx, "copy-1", &view, &body, &replies, false, true),
             ),

@@ -87,6 +87,21 @@ pub enum CodeProblem {
     Wrong,
     /// Too many codes sent this hour.
     TooManyCodes,
+    /// The text message could not be handed to the SMS provider (try again, or by e-mail).
+    SmsNotSent,
+}
+
+/// What the code page offers and says beyond the e-mail code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CodeOptions<'a> {
+    /// Ask for the passcode the sender chose, too.
+    pub ask_passcode: bool,
+    /// The last two digits of the number a code can be texted to (`None`: e-mail only).
+    /// Never more of the number: it is PHI.
+    pub sms_digits: Option<&'a str>,
+    /// The newest code went by text message (the page says so, and a wrong answer points
+    /// at the text message rather than the mailbox).
+    pub sent_by_sms: bool,
 }
 
 /// One earlier reply shown under the message.
@@ -169,6 +184,18 @@ pub fn landing_page(
     masked_address: &str,
     passkey_available: bool,
 ) -> String {
+    landing_page_with_sms(ctx, token, masked_address, passkey_available, None)
+}
+
+/// The landing page, also offering a code by text message to the number ending in
+/// `sms_digits` (the last two digits; e-mail stays the default, the first button).
+pub fn landing_page_with_sms(
+    ctx: &Ctx<'_>,
+    token: &str,
+    masked_address: &str,
+    passkey_available: bool,
+    sms_digits: Option<&str>,
+) -> String {
     let lang = ctx.lang;
     let org = org_name(ctx);
     let base = format!("/p/{}", seg(token));
@@ -186,6 +213,7 @@ pub fn landing_page(
         heading: lang.t_args("landing.heading", &[("org", org)]),
         code_explain: lang.t_args("landing.code_explain", &[("address", masked_address)]),
         code_action: format!("{base}/code"),
+        sms_explain: sms_digits.map(|d| lang.t_args("landing.sms_explain", &[("digits", d)])),
         passkey,
     }
     .render_page()
@@ -210,22 +238,54 @@ pub fn code_page_with_passcode(
     problem: Option<CodeProblem>,
     ask_passcode: bool,
 ) -> String {
+    code_page_with_options(
+        ctx,
+        token,
+        masked_address,
+        problem,
+        CodeOptions {
+            ask_passcode,
+            ..CodeOptions::default()
+        },
+    )
+}
+
+/// The code form with everything it may offer: the sender's passcode, and a code by text
+/// message. A wrong answer never says whether the code or the passcode was wrong, nor
+/// whether the code had expired.
+pub fn code_page_with_options(
+    ctx: &Ctx<'_>,
+    token: &str,
+    masked_address: &str,
+    problem: Option<CodeProblem>,
+    options: CodeOptions<'_>,
+) -> String {
     let lang = ctx.lang;
     let base = format!("/p/{}", seg(token));
+    let by_sms = options.sent_by_sms && options.sms_digits.is_some();
+    let sent = match (by_sms, options.sms_digits) {
+        (true, Some(d)) => lang.t_args("code.sent_sms", &[("digits", d)]),
+        _ => lang.t_args("code.sent", &[("address", masked_address)]),
+    };
     CodePage {
         l: layout(ctx, lang.t("code.title"), false),
-        sent: lang.t_args("code.sent", &[("address", masked_address)]),
+        sent,
         problem: problem.map(|p| {
-            match (p, ask_passcode) {
-                (CodeProblem::Wrong, false) => lang.t("code.wrong"),
-                (CodeProblem::Wrong, true) => lang.t("code.wrong_with_passcode"),
-                (CodeProblem::TooManyCodes, _) => lang.t("code.too_many"),
+            match (p, options.ask_passcode, by_sms) {
+                (CodeProblem::Wrong, false, false) => lang.t("code.wrong"),
+                (CodeProblem::Wrong, true, false) => lang.t("code.wrong_with_passcode"),
+                (CodeProblem::Wrong, false, true) => lang.t("code.wrong_sms"),
+                (CodeProblem::Wrong, true, true) => lang.t("code.wrong_with_passcode_sms"),
+                (CodeProblem::TooManyCodes, ..) => lang.t("code.too_many"),
+                (CodeProblem::SmsNotSent, ..) => lang.t("code.sms_failed"),
             }
             .to_string()
         }),
         verify_action: format!("{base}/verify"),
         resend_action: format!("{base}/code"),
-        ask_passcode,
+        ask_passcode: options.ask_passcode,
+        offer_sms: options.sms_digits.is_some(),
+        by_sms,
     }
     .render_page()
 }
@@ -548,6 +608,7 @@ struct LandingPage<'a> {
     heading: String,
     code_explain: String,
     code_action: String,
+    sms_explain: Option<String>,
     passkey: Option<Passkey>,
 }
 
@@ -560,6 +621,8 @@ struct CodePage<'a> {
     verify_action: String,
     resend_action: String,
     ask_passcode: bool,
+    offer_sms: bool,
+    by_sms: bool,
 }
 
 #[derive(Template)]
@@ -705,6 +768,68 @@ mod tests {
             assert!(p.contains("aria-invalid=\"true\""));
             let p = code_page(ctx, "tok", "x", Some(CodeProblem::TooManyCodes));
             assert!(p.contains("several codes"));
+        });
+    }
+
+    #[test]
+    fn a_text_message_is_offered_only_with_a_number_and_shows_two_digits_at_most() {
+        with_ctx("en", |ctx| {
+            let p = landing_page_with_sms(ctx, "tok", "p•••@e•••.org", false, Some("23"));
+            assert_common(&p, "en");
+            // E-mail stays the default: the first submit button.
+            let email = p
+                .find("name=\"via\" value=\"email\"")
+                .expect("email button");
+            let sms = p.find("name=\"via\" value=\"sms\"").expect("sms button");
+            assert!(email < sms);
+            assert!(p.contains("your phone number ending 23"));
+            assert!(p.contains("Text me a code instead"));
+            let p = landing_page(ctx, "tok", "p•••@e•••.org", false);
+            assert!(!p.contains("value=\"sms\""), "no number, no offer");
+
+            let texted = CodeOptions {
+                sms_digits: Some("23"),
+                sent_by_sms: true,
+                ..CodeOptions::default()
+            };
+            let p = code_page_with_options(ctx, "tok", "p•••@e•••.org", None, texted);
+            assert!(p.contains("by text message to your phone number ending 23"));
+            assert!(p.contains("<input type=\"hidden\" name=\"via\" value=\"sms\">"));
+            assert!(p.contains("Email me a new code") && p.contains("Text me a new code"));
+            let p = code_page_with_options(ctx, "tok", "x", Some(CodeProblem::Wrong), texted);
+            assert!(p.contains("That code did not work. Check the newest text message from us"));
+            let p = code_page_with_options(
+                ctx,
+                "tok",
+                "x",
+                Some(CodeProblem::Wrong),
+                CodeOptions {
+                    ask_passcode: true,
+                    ..texted
+                },
+            );
+            assert!(p.contains("That did not work."));
+            assert!(!p.to_lowercase().contains("passcode was wrong"));
+            let p = code_page_with_options(ctx, "tok", "x", Some(CodeProblem::SmsNotSent), texted);
+            assert!(p.contains("could not send a text message"));
+            // Mailed code on a copy that could also text: the mailbox is named.
+            let p = code_page_with_options(
+                ctx,
+                "tok",
+                "p•••@e•••.org",
+                None,
+                CodeOptions {
+                    sent_by_sms: false,
+                    ..texted
+                },
+            );
+            assert!(p.contains("We emailed a 6-digit code to p•••@e•••.org"));
+            assert!(!p.contains("<input type=\"hidden\" name=\"via\""));
+        });
+        with_ctx("es", |ctx| {
+            let p = landing_page_with_sms(ctx, "tok", "x", false, Some("23"));
+            assert!(p.contains("terminado en 23"));
+            assert!(p.contains("Enviarme el código por mensaje de texto"));
         });
     }
 

@@ -376,6 +376,25 @@ fn pages_with(s: &str) -> Vec<String> {
         ));
         out.push(pages::print_page(&ctx, &view, &body));
         out.push(pages::notice_page(&ctx, pages::Notice::Revoked));
+        // The digits come from a validated number; escaped all the same.
+        out.push(pages::landing_page_with_sms(
+            &ctx,
+            "tok",
+            &format!("{s}@x"),
+            false,
+            Some(s),
+        ));
+        out.push(pages::code_page_with_options(
+            &ctx,
+            "tok",
+            s,
+            Some(pages::CodeProblem::Wrong),
+            pages::CodeOptions {
+                ask_passcode: true,
+                sms_digits: Some(s),
+                sent_by_sms: true,
+            },
+        ));
     }
     out
 }

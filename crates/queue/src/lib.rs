@@ -133,6 +133,9 @@ pub enum IntakeError {
     /// the sender (no PHI).
     #[error("refused by policy: {0}")]
     Rejected(String),
+    /// A message with the same idempotency key was committed already (nothing new was).
+    #[error("a message with this idempotency key was already accepted")]
+    AlreadySubmitted,
 }
 
 /// The single intake path.
@@ -177,7 +180,19 @@ impl Intake {
     }
 
     /// Check, prepare, seal and durably enqueue a message.
-    pub async fn accept(&self, mut submission: Submission) -> Result<Accepted, IntakeError> {
+    pub async fn accept(&self, submission: Submission) -> Result<Accepted, IntakeError> {
+        self.accept_once(submission, None).await
+    }
+
+    /// [`Intake::accept`] for a REST client's retried request: the idempotency key is
+    /// committed in the message's own transaction, so two requests with the same key never
+    /// commit two messages. The second gets [`IntakeError::AlreadySubmitted`]; the caller
+    /// then answers with the first message (`storage::ApiStore::submitted_key`).
+    pub async fn accept_once(
+        &self,
+        mut submission: Submission,
+        idempotency: Option<storage::SubmissionKey>,
+    ) -> Result<Accepted, IntakeError> {
         if submission.recipients.is_empty() {
             return Err(IntakeError::Permanent("no recipients".to_string()));
         }
@@ -326,9 +341,17 @@ impl Intake {
                 sealed_body: sealed,
                 recipients,
                 audit: audit_events,
+                idempotency,
             })
             .await
-            .map_err(|e| IntakeError::Temporary(e.to_string()))?;
+            .map_err(|e| match e {
+                storage::StorageError::Conflict { constraint }
+                    if constraint == storage::SUBMISSION_KEY_CONSTRAINT =>
+                {
+                    IntakeError::AlreadySubmitted
+                }
+                e => IntakeError::Temporary(e.to_string()),
+            })?;
         tracing::info!(queue_id = %id, recipients = count, size = submission.data.len(), "message queued");
         if let Some(f) = &self.on_enqueued {
             f();

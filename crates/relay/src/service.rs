@@ -285,6 +285,31 @@ impl SubmissionHandler for SubmissionService {
             Err(IntakeError::Temporary(e)) => Err(SubmitError::Temporary(e)),
             Err(IntakeError::Permanent(e)) => Err(SubmitError::Permanent(e)),
             Err(IntakeError::Rejected(reason)) => Err(SubmitError::PolicyRefused(reason)),
+            // Only REST submissions carry an idempotency key.
+            Err(IntakeError::AlreadySubmitted) => Err(SubmitError::Temporary(
+                "unexpected idempotency conflict".to_string(),
+            )),
         }
+    }
+}
+
+impl SubmissionService {
+    /// Commit a REST submission through the same intake path as SMTP (screening, policy,
+    /// sealing, audit), with its idempotency key, and tell compliance officers what policy
+    /// asked them to be told, as for SMTP.
+    pub async fn submit_api(
+        &self,
+        submission: Submission,
+        idempotency: storage::SubmissionKey,
+    ) -> Result<queue::Accepted, IntakeError> {
+        let tenant = submission.tenant;
+        let sender = submission.envelope_from.clone();
+        let accepted = self
+            .intake
+            .accept_once(submission, Some(idempotency))
+            .await?;
+        self.notify_compliance(tenant, sender.as_ref(), &accepted)
+            .await;
+        Ok(accepted)
     }
 }

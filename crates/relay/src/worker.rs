@@ -438,8 +438,14 @@ fn from_domain(body: &[u8]) -> Option<Domain> {
 }
 
 /// Headers a sender sets for the portal (a passcode for the recipient, a read-notice
-/// request) are for carepost only: they never leave with a delivered copy.
-const PORTAL_ONLY_HEADERS: [&str; 2] = ["X-Carepost-Portal-Passcode", "X-Carepost-Read-Notice"];
+/// request, the recipient's mobile number) are for carepost only: they never leave with a
+/// delivered copy.
+const PORTAL_ONLY_HEADERS: [&str; 3] = [
+    "X-Carepost-Portal-Passcode",
+    "X-Carepost-Read-Notice",
+    // The recipient's mobile number (PHI), for portal codes by text message.
+    "X-Carepost-Portal-Sms",
+];
 
 fn strip_portal_headers(mut body: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
     for name in PORTAL_ONLY_HEADERS {

@@ -45,6 +45,8 @@
 //! pool exhaustion, shutdown, serialization failures and deadlocks `Unavailable`, missing
 //! rows `NotFound`, anything else `Other` with its SQLSTATE.
 
+mod accounts;
+mod api;
 mod portal;
 mod rows;
 
@@ -170,6 +172,27 @@ fn migrator() -> Migrator {
             "portal".into(),
             MigrationType::Simple,
             include_str!("../migrations/0006_portal.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            7,
+            "portal sms".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0007_portal_sms.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            8,
+            "api".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0008_api.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            9,
+            "accounts".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0009_accounts.sql").into_sql_str(),
             false,
         ),
     ])
@@ -540,6 +563,9 @@ impl QueueStore for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
+        if let Some(key) = &message.idempotency {
+            api::insert_submission_key(&mut tx, key, r.tenant, r.id, r.received).await?;
+        }
         append_events(&mut tx, &message.audit).await?;
         tx.commit().await.map_err(map_err)
     }

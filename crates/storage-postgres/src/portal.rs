@@ -1,4 +1,5 @@
-//! [`PortalStore`] for PostgreSQL (tables from `migrations/0006_portal.sql`).
+//! [`PortalStore`] for PostgreSQL (tables from `migrations/0006_portal.sql` and
+//! `migrations/0007_portal_sms.sql`).
 //!
 //! Each write that carries audit events is one transaction: the change, then
 //! `append_events`, then `COMMIT`, as elsewhere in this crate. A write that changes
@@ -20,8 +21,9 @@ use model::{
     EmailAddress, MessageId, PortalCopyId, PortalItemId, RecipientId, TenantId, Timestamp,
 };
 use storage::{
-    AuditEvents, NewPortalCopy, PortalCode, PortalCopy, PortalFilter, PortalMilestone,
-    PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord, StorageError,
+    AuditEvents, NewPortalCopy, PortalCode, PortalCodeChannel, PortalCopy, PortalFilter,
+    PortalMilestone, PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord,
+    StorageError,
 };
 
 use crate::rows::{self, corrupt, map_err};
@@ -41,7 +43,7 @@ macro_rules! copy_cols {
 
 macro_rules! code_cols {
     () => {
-        "id, copy, code_hash, created, expires, attempts, used"
+        "id, copy, code_hash, created, expires, attempts, used, channel"
     };
 }
 
@@ -116,6 +118,14 @@ impl PortalStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
+        if let Some(number) = &copy.sms_number {
+            sqlx::query("INSERT INTO portal_sms_numbers (copy, sealed) VALUES ($1, $2)")
+                .bind(c.id.0)
+                .bind(number)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
         append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -152,6 +162,19 @@ impl PortalStore for PostgresStore {
             .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
+        row.try_get("sealed").map_err(map_err)
+    }
+
+    async fn portal_sms_number(&self, id: PortalCopyId) -> storage::Result<Option<Vec<u8>>> {
+        // One query answers both "no copy" (NotFound) and "no number" (NULL).
+        let row = sqlx::query(
+            "SELECT s.sealed AS sealed FROM portal_copies c \
+             LEFT JOIN portal_sms_numbers s ON s.copy = c.id WHERE c.id = $1",
+        )
+        .bind(id.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
         row.try_get("sealed").map_err(map_err)
     }
 
@@ -293,7 +316,7 @@ impl PortalStore for PostgresStore {
         sqlx::query(concat!(
             "INSERT INTO portal_codes (",
             code_cols!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         ))
         .bind(code.id.0)
         .bind(code.copy.0)
@@ -302,6 +325,7 @@ impl PortalStore for PostgresStore {
         .bind(code.expires.as_millis())
         .bind(attempts)
         .bind(millis(code.used))
+        .bind(code.channel.as_str())
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -731,6 +755,10 @@ fn code(row: &PgRow) -> storage::Result<PortalCode> {
         expires: ts(row, "expires")?,
         attempts: u32::try_from(get::<i32>(row, "attempts")?).map_err(|_| corrupt("attempts"))?,
         used: ts_opt(row, "used")?,
+        channel: {
+            let text: String = get(row, "channel")?;
+            PortalCodeChannel::parse(&text).ok_or_else(|| corrupt("portal_codes.channel"))?
+        },
     })
 }
 

@@ -45,6 +45,8 @@
 //! constraint: "foreign_key" }`, busy/locked/I/O/disk-full and a stopped writer
 //! `Unavailable`, missing rows `NotFound`, anything else `Other`.
 
+mod accounts;
+mod api;
 mod portal;
 mod rows;
 mod writer;
@@ -213,6 +215,27 @@ fn migrator() -> Migrator {
             "portal".into(),
             MigrationType::Simple,
             include_str!("../migrations/0006_portal.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            7,
+            "portal sms".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0007_portal_sms.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            8,
+            "api".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0008_api.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            9,
+            "accounts".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0009_accounts.sql").into_sql_str(),
             false,
         ),
     ])

@@ -1,4 +1,5 @@
-//! [`PortalStore`] for SQLite (tables from `migrations/0006_portal.sql`).
+//! [`PortalStore`] for SQLite (tables from `migrations/0006_portal.sql` and
+//! `migrations/0007_portal_sms.sql`).
 //!
 //! Reads use the read pool. Every write, including those without audit events (a session
 //! touch, a counted code guess), goes through the single writer as one [`PortalOp`], so it
@@ -15,8 +16,9 @@ use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
 use model::{EmailAddress, PortalCopyId, PortalItemId, TenantId, Timestamp};
 use storage::{
-    AuditEvents, NewPortalCopy, PortalCode, PortalCopy, PortalFilter, PortalMilestone,
-    PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord, StorageError,
+    AuditEvents, NewPortalCopy, PortalCode, PortalCodeChannel, PortalCopy, PortalFilter,
+    PortalMilestone, PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord,
+    StorageError,
 };
 
 use crate::SqliteStore;
@@ -37,7 +39,7 @@ macro_rules! copy_cols {
 
 macro_rules! code_cols {
     () => {
-        "id, copy, code_hash, created, expires, attempts, used"
+        "id, copy, code_hash, created, expires, attempts, used, channel"
     };
 }
 
@@ -55,7 +57,8 @@ macro_rules! passkey_cols {
 
 /// One portal write, run by the writer task.
 pub(crate) enum PortalOp {
-    CreateCopy(NewPortalCopy),
+    /// Boxed: a copy is far larger than every other op (it carries the sealed content).
+    CreateCopy(Box<NewPortalCopy>),
     SetToken {
         id: PortalCopyId,
         token_hash: String,
@@ -112,7 +115,7 @@ impl PortalOp {
     /// Sealed bytes carried (counts toward the writer's batch size limit).
     pub(crate) fn body_bytes(&self) -> usize {
         match self {
-            PortalOp::CreateCopy(c) => c.sealed.len(),
+            PortalOp::CreateCopy(c) => c.sealed.len() + c.sms_number.as_ref().map_or(0, Vec::len),
             PortalOp::AddReply { sealed, .. } => sealed.len(),
             _ => 0,
         }
@@ -142,7 +145,7 @@ impl PortalStore for SqliteStore {
         copy: &NewPortalCopy,
         audit: AuditEvents<'_>,
     ) -> storage::Result<()> {
-        self.portal_done(PortalOp::CreateCopy(copy.clone()), audit)
+        self.portal_done(PortalOp::CreateCopy(Box::new(copy.clone())), audit)
             .await
     }
 
@@ -178,6 +181,19 @@ impl PortalStore for SqliteStore {
             .fetch_one(&self.read)
             .await
             .map_err(map_err)?;
+        row.try_get("sealed").map_err(map_err)
+    }
+
+    async fn portal_sms_number(&self, id: PortalCopyId) -> storage::Result<Option<Vec<u8>>> {
+        // One query answers both "no copy" (NotFound) and "no number" (NULL).
+        let row = sqlx::query(
+            "SELECT s.sealed AS sealed FROM portal_copies c \
+             LEFT JOIN portal_sms_numbers s ON s.copy = c.id WHERE c.id = ?",
+        )
+        .bind(id.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
         row.try_get("sealed").map_err(map_err)
     }
 
@@ -558,6 +574,14 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage
                 .execute(&mut *conn)
                 .await
                 .map_err(map_err)?;
+            if let Some(number) = &new.sms_number {
+                sqlx::query("INSERT INTO portal_sms_numbers (copy, sealed) VALUES (?, ?)")
+                    .bind(&id)
+                    .bind(number)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            }
             Ok(Reply::Done)
         }
         PortalOp::SetToken { id, token_hash } => {
@@ -607,7 +631,7 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage
             sqlx::query(concat!(
                 "INSERT INTO portal_codes (",
                 code_cols!(),
-                ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ))
             .bind(c.id.to_string())
             .bind(c.copy.to_string())
@@ -616,6 +640,7 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage
             .bind(c.expires.as_millis())
             .bind(i64::from(c.attempts))
             .bind(millis(c.used))
+            .bind(c.channel.as_str())
             .execute(&mut *conn)
             .await
             .map_err(map_err)?;
@@ -885,6 +910,10 @@ fn code(row: &SqliteRow) -> storage::Result<PortalCode> {
         expires: ts(row, "expires")?,
         attempts: u32_col(row, "attempts")?,
         used: ts_opt(row, "used")?,
+        channel: {
+            let text: String = get(row, "channel")?;
+            PortalCodeChannel::parse(&text).ok_or_else(|| corrupt("portal_codes.channel"))?
+        },
     })
 }
 

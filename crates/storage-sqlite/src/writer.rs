@@ -105,6 +105,10 @@ pub(crate) enum Op {
     },
     /// A secure-portal write (see `portal.rs`).
     Portal(crate::portal::PortalOp),
+    /// An API-key write (see `api.rs`).
+    Api(crate::api::ApiOp),
+    /// A console sign-in write (see `accounts.rs`).
+    Account(crate::accounts::AccountOp),
 }
 
 impl Op {
@@ -121,6 +125,9 @@ impl Op {
                 | Op::Complete { .. }
                 | Op::Release { .. }
                 | Op::ReleaseByOwnerPrefix { .. }
+                // Session activity: losing the last few seconds of it to a power cut only
+                // makes an idle session end a little sooner.
+                | Op::Account(crate::accounts::AccountOp::Touch { .. })
         )
     }
 
@@ -569,6 +576,8 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
         }
         Op::Enqueue(m) => enqueue(conn, m).await.map(|()| Reply::Done),
         Op::Portal(p) => crate::portal::apply(conn, p).await,
+        Op::Api(a) => crate::api::apply(conn, a).await,
+        Op::Account(a) => crate::accounts::apply(conn, a).await,
         Op::Claim {
             worker,
             now,
@@ -780,6 +789,9 @@ async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage) -> storage::Result
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
+    }
+    if let Some(key) = &m.idempotency {
+        crate::api::insert_submission_key(conn, key, r.tenant, &message_id, r.received).await?;
     }
     Ok(())
 }

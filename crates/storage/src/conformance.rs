@@ -61,10 +61,10 @@ use audit::{Actor, AuditEvent, Cosignature, EventKind, Subject};
 
 use crate::{
     AppPassword, AttemptOutcome, AttemptRecord, AuditFilter, KeyPurpose, MessageRecord, NewMessage,
-    NewPortalCopy, NewRecipient, PolicyRecord, PortalCode, PortalCopy, PortalCopyState,
-    PortalFilter, PortalMilestone, PortalPasskey, PortalReply, PortalSession, RecipientFilter,
-    RecipientRecord, SharedStore, StorageError, StoredTreeHead, Tenant, User, WrappedKey,
-    actor_key,
+    NewPortalCopy, NewRecipient, PolicyRecord, PortalCode, PortalCodeChannel, PortalCopy,
+    PortalCopyState, PortalFilter, PortalMilestone, PortalPasskey, PortalReply, PortalSession,
+    RecipientFilter, RecipientRecord, SharedStore, StorageError, StoredTreeHead, Tenant, User,
+    WrappedKey, actor_key,
 };
 
 /// The suite's reference time (2027-01-15T08:00:00Z).
@@ -161,6 +161,12 @@ macro_rules! conformance_tests {
             portal_passkeys_are_added_listed_and_updated,
             portal_replies_are_kept_with_sealed_content,
             portal_writes_commit_their_audit_events_or_nothing,
+            portal_sms_numbers_are_kept_sealed_and_codes_keep_their_channel,
+            api_keys_are_created_listed_and_revoked_per_organisation,
+            idempotency_keys_commit_with_their_message_once,
+            user_sessions_are_listed_stepped_up_and_ended_by_their_owner,
+            sign_in_failures_are_counted_atomically_and_cleared,
+            totp_steps_and_recovery_codes_are_accepted_once,
         );
     };
     (@each $backend:ty; $($story:ident),+ $(,)?) => {
@@ -1515,6 +1521,7 @@ fn message_owned(
             })
             .collect(),
         audit: Vec::new(),
+        idempotency: None,
     }
 }
 
@@ -2307,6 +2314,7 @@ fn portal_copy_rec(m: &NewMessage, i: usize, created: Timestamp) -> NewPortalCop
             passcode_hash: None,
         },
         sealed: format!("sealed portal copy {i}").into_bytes(),
+        sms_number: None,
     }
 }
 
@@ -2355,6 +2363,7 @@ fn code_rec(copy: PortalCopyId, created: Timestamp, expires: Timestamp) -> Porta
         expires,
         attempts: 0,
         used: None,
+        channel: PortalCodeChannel::Email,
     }
 }
 
@@ -3369,6 +3378,94 @@ pub async fn portal_replies_are_kept_with_sealed_content(store: SharedStore) {
     );
 }
 
+/// A copy's sealed mobile number round-trips byte for byte and is kept apart from the
+/// copy (listing and lookups never carry it); a copy without one answers `None`, an
+/// unknown copy `NotFound`; a failed copy creation leaves no number behind. Codes keep the
+/// channel they were sent by, and SMS and e-mail codes share one count and one lockout.
+pub async fn portal_sms_numbers_are_kept_sealed_and_codes_keep_their_channel(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    let m = portal_message(&store, t, &["a@dest.example", "b@dest.example"]).await;
+    let mut with = portal_copy_rec(&m, 0, T0);
+    // Sealed bytes are binary: NUL and high bytes survive.
+    let sealed = vec![0u8, 0xff, 0x10, 0, 0x80, 7];
+    with.sms_number = Some(sealed.clone());
+    let without = portal_copy_rec(&m, 1, T0.plus(ms(1)));
+    store.create_portal_copy(&with, &[]).await.expect("create");
+    store
+        .create_portal_copy(&without, &[])
+        .await
+        .expect("create");
+    assert_eq!(
+        store.portal_sms_number(with.copy.id).await,
+        Ok(Some(sealed.clone()))
+    );
+    assert_eq!(store.portal_sms_number(without.copy.id).await, Ok(None));
+    assert_eq!(
+        store.portal_sms_number(PortalCopyId::new()).await,
+        Err(StorageError::NotFound)
+    );
+    // The copy itself is unchanged by carrying a number.
+    assert_eq!(
+        store.portal_copy(with.copy.id).await.expect("copy"),
+        with.copy
+    );
+    // A second copy for the same recipient copy fails whole: its number is not kept.
+    let mut again = portal_copy_rec(&m, 0, T0.plus(ms(2)));
+    again.sms_number = Some(b"other".to_vec());
+    assert_eq!(
+        store.create_portal_copy(&again, &[]).await,
+        Err(conflict("portal_copies.recipient"))
+    );
+    assert_eq!(
+        store.portal_sms_number(again.copy.id).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.portal_sms_number(with.copy.id).await,
+        Ok(Some(sealed))
+    );
+
+    // Codes keep their channel; both channels count toward one limit and one lockout.
+    let c = with.copy.id;
+    let ten_min = T0.plus(secs(600));
+    let by_mail = code_rec(c, T0, ten_min);
+    let by_text = PortalCode {
+        channel: PortalCodeChannel::Sms,
+        ..code_rec(c, T0.plus(secs(1)), ten_min)
+    };
+    for k in [&by_mail, &by_text] {
+        store.create_portal_code(k, &[]).await.expect("create code");
+    }
+    assert_eq!(
+        store.live_portal_code(c, T0.plus(secs(2)), 5).await,
+        Ok(Some(by_text.clone())),
+        "the newest code, whatever its channel"
+    );
+    assert_eq!(store.portal_codes_since(c, T0).await, Ok(2));
+    assert_eq!(
+        store.count_portal_code_attempt(by_text.id, 5).await,
+        Ok(Some(1))
+    );
+    assert_eq!(
+        store.count_portal_code_attempt(by_mail.id, 5).await,
+        Ok(Some(1))
+    );
+    assert_eq!(store.portal_failed_attempts_since(c, T0).await, Ok(2));
+    assert_eq!(
+        store
+            .use_portal_code(by_text.id, T0.plus(secs(3)), &[])
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        store.live_portal_code(c, T0.plus(secs(3)), 5).await,
+        Ok(Some(PortalCode {
+            attempts: 1,
+            ..by_mail
+        }))
+    );
+}
+
 /// Every portal write that carries audit events commits them with the change; a write
 /// whose change fails stores no event; a write with an invalid event does not happen.
 pub async fn portal_writes_commit_their_audit_events_or_nothing(store: SharedStore) {
@@ -3547,4 +3644,643 @@ pub async fn portal_writes_commit_their_audit_events_or_nothing(store: SharedSto
             EventKind::PortalVerified
         ]
     );
+}
+
+// ── API stories ────────────────────────────────────────────────────────────────────────
+
+fn api_key_rec(tenant: TenantId, name: &str) -> crate::ApiKey {
+    crate::ApiKey {
+        id: ApiKeyId::new(),
+        tenant,
+        name: name.to_string(),
+        scopes: "messages:send messages:read".to_string(),
+        senders: "@clinic.example".to_string(),
+        secret_sha256: "cd".repeat(32),
+        created_by: None,
+        created: T0,
+        expires: T0.plus(secs(90 * 86_400)),
+        revoked: None,
+    }
+}
+
+fn key_event(kind: EventKind, key: &crate::ApiKey) -> AuditEvent {
+    AuditEvent::new(
+        0,
+        T0,
+        Actor::System {
+            component: "cli".into(),
+        },
+        kind,
+    )
+    .with_tenant(key.tenant)
+    .with_subject(Subject {
+        api_key: Some(key.id),
+        ..Subject::default()
+    })
+}
+
+async fn count_kind(store: &SharedStore, kind: EventKind) -> usize {
+    store
+        .find_audit_all(&AuditFilter {
+            kinds: vec![kind],
+            limit: 10_000,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("audit")
+        .len()
+}
+
+/// API keys: created with their event, found by id, listed per organisation newest first,
+/// names unique per organisation only; revoking needs the owning organisation (another
+/// one's id is NotFound), and a second revocation changes nothing and records nothing.
+pub async fn api_keys_are_created_listed_and_revoked_per_organisation(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let b = new_tenant(&store, "B").await;
+    let k1 = api_key_rec(a, "EHR interface");
+    let mut k2 = api_key_rec(a, "billing export");
+    k2.created = T0.plus(secs(5));
+    k2.created_by = None;
+    let kb = api_key_rec(b, "EHR interface");
+    for k in [&k1, &k2, &kb] {
+        store
+            .create_api_key(k, &[key_event(EventKind::AdminApiKeyCreated, k)])
+            .await
+            .expect("create");
+    }
+    assert_eq!(store.api_key(k1.id).await.expect("get"), k1);
+    assert_eq!(
+        store.api_keys(a).await.expect("list"),
+        vec![k2.clone(), k1.clone()]
+    );
+    assert_eq!(store.api_keys(b).await.expect("list"), vec![kb.clone()]);
+    assert_eq!(count_kind(&store, EventKind::AdminApiKeyCreated).await, 3);
+    let mut dup = api_key_rec(a, "EHR interface");
+    dup.id = ApiKeyId::new();
+    assert!(matches!(
+        store.create_api_key(&dup, &[]).await,
+        Err(StorageError::Conflict { .. })
+    ));
+    assert_eq!(
+        store.api_key(ApiKeyId::new()).await,
+        Err(StorageError::NotFound)
+    );
+
+    // Organisation B cannot revoke A's key.
+    let at = T0.plus(secs(60));
+    assert_eq!(
+        store
+            .revoke_api_key(
+                b,
+                k1.id,
+                at,
+                &[key_event(EventKind::AdminApiKeyRevoked, &k1)]
+            )
+            .await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(store.api_key(k1.id).await.expect("get").revoked, None);
+    store
+        .revoke_api_key(
+            a,
+            k1.id,
+            at,
+            &[key_event(EventKind::AdminApiKeyRevoked, &k1)],
+        )
+        .await
+        .expect("revoke");
+    store
+        .revoke_api_key(
+            a,
+            k1.id,
+            at.plus(secs(1)),
+            &[key_event(EventKind::AdminApiKeyRevoked, &k1)],
+        )
+        .await
+        .expect("second revoke succeeds");
+    let revoked = store.api_key(k1.id).await.expect("get");
+    assert_eq!(revoked.revoked, Some(at));
+    assert!(!revoked.usable_at(at));
+    assert!(k2.usable_at(at) && !k2.usable_at(k2.expires));
+    assert_eq!(count_kind(&store, EventKind::AdminApiKeyRevoked).await, 1);
+}
+
+/// An idempotency key commits with its message; a second message with the same key and
+/// API key is refused whole (no message, no body, no copies, no events), also when many
+/// race; the same key under another API key is another key.
+pub async fn idempotency_keys_commit_with_their_message_once(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let credential = ApiKeyId::new();
+    let key = |request: &str| crate::SubmissionKey {
+        credential,
+        key: "order-4711".to_string(),
+        request_sha256: request.repeat(64),
+    };
+    let first = {
+        let mut m = message(
+            a,
+            Priority::Normal,
+            &[("x@dest.example", RecipientStatus::Queued, T0)],
+        );
+        m.idempotency = Some(key("1"));
+        m
+    };
+    assert_eq!(
+        store.submitted_key(credential, "order-4711").await,
+        Ok(None)
+    );
+    store.enqueue(first.clone()).await.expect("first");
+    let found = store
+        .submitted_key(credential, "order-4711")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(found.message, first.record.id);
+    assert_eq!(found.key, key("1"));
+    assert_eq!(found.created, first.record.received);
+
+    let events_before = store.audit_size().await.expect("size");
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let mut m = message(
+            a,
+            Priority::Normal,
+            &[("y@dest.example", RecipientStatus::Queued, T0)],
+        );
+        m.audit = vec![
+            AuditEvent::new(
+                0,
+                T0,
+                Actor::System {
+                    component: "test".into(),
+                },
+                EventKind::MessageSubmitted,
+            )
+            .with_tenant(a),
+        ];
+        m.idempotency = Some(key("2"));
+        tasks.push(tokio::spawn(
+            async move { (store.enqueue(m.clone()).await, m) },
+        ));
+    }
+    for t in tasks {
+        let (result, m) = t.await.expect("task");
+        assert_eq!(result, Err(conflict(crate::SUBMISSION_KEY_CONSTRAINT)));
+        assert_eq!(
+            store.message(m.record.id).await,
+            Err(StorageError::NotFound)
+        );
+        assert_eq!(
+            store.message_body(m.record.id).await,
+            Err(StorageError::NotFound)
+        );
+        assert_eq!(
+            store.recipient(m.recipients[0].id).await,
+            Err(StorageError::NotFound)
+        );
+    }
+    assert_eq!(store.audit_size().await.expect("size"), events_before);
+    // The stored key still names the first message and the first request.
+    assert_eq!(
+        store
+            .submitted_key(credential, "order-4711")
+            .await
+            .expect("read")
+            .map(|k| k.message),
+        Some(first.record.id)
+    );
+
+    // Racing first submissions of a new key: exactly one commits.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let mut m = message(
+            a,
+            Priority::Normal,
+            &[("z@dest.example", RecipientStatus::Queued, T0)],
+        );
+        m.idempotency = Some(crate::SubmissionKey {
+            key: "order-4712".to_string(),
+            ..key("3")
+        });
+        tasks.push(tokio::spawn(async move { store.enqueue(m).await }));
+    }
+    let mut committed = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(()) => committed += 1,
+            Err(e) => assert_eq!(e, conflict(crate::SUBMISSION_KEY_CONSTRAINT)),
+        }
+    }
+    assert_eq!(committed, 1);
+
+    // Another API key may use the same string.
+    let mut other = message(
+        a,
+        Priority::Normal,
+        &[("x@dest.example", RecipientStatus::Queued, T0)],
+    );
+    other.idempotency = Some(crate::SubmissionKey {
+        credential: ApiKeyId::new(),
+        ..key("1")
+    });
+    store.enqueue(other).await.expect("another credential");
+}
+
+// ── Account stories ────────────────────────────────────────────────────────────────────
+
+fn user_session_rec(u: &User, n: u8, created: Timestamp) -> crate::UserSession {
+    crate::UserSession {
+        id_hash: format!("{n:02x}").repeat(32),
+        tenant: u.tenant,
+        user: u.id,
+        method: "password+totp".to_string(),
+        csrf_token: format!("csrf-{n}"),
+        created,
+        last_seen: created,
+        expires: created.plus(secs(12 * 3600)),
+        stepped_up: None,
+        ip: "192.0.2.7".to_string(),
+        device: "ab".repeat(32),
+        device_label: "Chromium on Linux".to_string(),
+        ended: None,
+        ceremony: None,
+    }
+}
+
+fn session_event(kind: EventKind, u: &User) -> AuditEvent {
+    AuditEvent::new(0, T0, Actor::User { id: u.id }, kind).with_tenant(u.tenant)
+}
+
+/// Console sessions: created with their sign-in event, listed newest first without ended
+/// ones, touched, stepped up; only their owner ends them; ending twice records once;
+/// "end all but this one" spares the caller's session and records only when it ended some.
+pub async fn user_sessions_are_listed_stepped_up_and_ended_by_their_owner(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let alice = user_rec(a, "alice@clinic.example", T0);
+    let bob = user_rec(a, "bob@clinic.example", T0);
+    for u in [&alice, &bob] {
+        store.create_user(u, &[]).await.expect("user");
+    }
+    let s1 = user_session_rec(&alice, 1, T0);
+    let s2 = user_session_rec(&alice, 2, T0.plus(secs(1)));
+    let s3 = user_session_rec(&alice, 3, T0.plus(secs(2)));
+    let sb = user_session_rec(&bob, 4, T0);
+    for s in [&s1, &s2, &s3, &sb] {
+        store
+            .create_user_session(s, &[session_event(EventKind::AuthLogin, &alice)])
+            .await
+            .expect("create");
+    }
+    assert_eq!(store.user_session(&s1.id_hash).await.expect("get"), s1);
+    assert_eq!(
+        store.user_sessions(alice.id).await.expect("list"),
+        vec![s3.clone(), s2.clone(), s1.clone()]
+    );
+    assert_eq!(
+        store.user_session(&"ff".repeat(32)).await,
+        Err(StorageError::NotFound)
+    );
+
+    let later = T0.plus(secs(60));
+    store
+        .touch_user_session(&s1.id_hash, later)
+        .await
+        .expect("touch");
+    // An older touch never moves activity back.
+    store
+        .touch_user_session(&s1.id_hash, T0)
+        .await
+        .expect("touch");
+    assert_eq!(
+        store
+            .user_session(&s1.id_hash)
+            .await
+            .expect("get")
+            .last_seen,
+        later
+    );
+    store
+        .step_up_user_session(
+            &s1.id_hash,
+            later,
+            &[session_event(EventKind::AuthMfa, &alice)],
+        )
+        .await
+        .expect("step up");
+    assert_eq!(
+        store
+            .user_session(&s1.id_hash)
+            .await
+            .expect("get")
+            .stepped_up,
+        Some(later)
+    );
+    let idle = Duration::from_secs(900);
+    assert!(
+        store
+            .user_session(&s1.id_hash)
+            .await
+            .expect("get")
+            .live_at(later, idle)
+    );
+    assert!(!s1.live_at(T0.plus(secs(901)), idle), "idle limit");
+    assert!(
+        !s1.live_at(s1.expires, Duration::from_secs(86_400)),
+        "absolute limit"
+    );
+
+    // Bob cannot end Alice's session.
+    assert_eq!(
+        store
+            .end_user_session(
+                bob.id,
+                &s1.id_hash,
+                later,
+                &[session_event(EventKind::AuthSessionEnded, &bob)]
+            )
+            .await,
+        Err(StorageError::NotFound)
+    );
+    let ended_before = count_kind(&store, EventKind::AuthSessionEnded).await;
+    assert_eq!(
+        store
+            .end_user_session(
+                alice.id,
+                &s1.id_hash,
+                later,
+                &[session_event(EventKind::AuthSessionEnded, &alice)]
+            )
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        store
+            .end_user_session(
+                alice.id,
+                &s1.id_hash,
+                later,
+                &[session_event(EventKind::AuthSessionEnded, &alice)]
+            )
+            .await,
+        Ok(false)
+    );
+    assert_eq!(
+        count_kind(&store, EventKind::AuthSessionEnded).await,
+        ended_before + 1
+    );
+    let ended = store.user_session(&s1.id_hash).await.expect("get");
+    assert_eq!(ended.ended, Some(later));
+    assert!(!ended.live_at(later, idle));
+    assert!(
+        store
+            .step_up_user_session(&s1.id_hash, later, &[])
+            .await
+            .is_err(),
+        "an ended session cannot step up"
+    );
+
+    // End all of Alice's other sessions, keeping s3; Bob's stays.
+    let n = store
+        .end_user_sessions(
+            alice.id,
+            Some(&s3.id_hash),
+            later,
+            &[session_event(EventKind::AuthSessionEnded, &alice)],
+        )
+        .await
+        .expect("end others");
+    assert_eq!(n, 1);
+    assert_eq!(
+        store.user_sessions(alice.id).await.expect("list"),
+        vec![s3.clone()]
+    );
+    assert_eq!(store.user_sessions(bob.id).await.expect("list").len(), 1);
+    let before = count_kind(&store, EventKind::AuthSessionEnded).await;
+    assert_eq!(
+        store
+            .end_user_sessions(
+                alice.id,
+                Some(&s3.id_hash),
+                later,
+                &[session_event(EventKind::AuthSessionEnded, &alice)]
+            )
+            .await,
+        Ok(0)
+    );
+    assert_eq!(
+        count_kind(&store, EventKind::AuthSessionEnded).await,
+        before,
+        "nothing ended, nothing recorded"
+    );
+    assert_eq!(
+        store.end_user_sessions(alice.id, None, later, &[]).await,
+        Ok(1),
+        "an administrator ends them all"
+    );
+    assert!(
+        store
+            .user_sessions(alice.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+/// Consecutive sign-in failures: counted atomically (no lost increments under races),
+/// with the time of the last one, and cleared.
+pub async fn sign_in_failures_are_counted_atomically_and_cleared(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let alice = user_rec(a, "alice@clinic.example", T0);
+    store.create_user(&alice, &[]).await.expect("user");
+    assert_eq!(store.sign_in_failures(alice.id).await, Ok((0, None)));
+    assert_eq!(store.record_sign_in_failure(alice.id, T0).await, Ok(1));
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        let id = alice.id;
+        tasks.push(tokio::spawn(async move {
+            store.record_sign_in_failure(id, T0.plus(secs(i))).await
+        }));
+    }
+    let mut seen = HashSet::new();
+    for t in tasks {
+        let n = t.await.expect("task").expect("count");
+        assert!(seen.insert(n), "each failure got its own count");
+    }
+    let (n, last) = store.sign_in_failures(alice.id).await.expect("read");
+    assert_eq!(n, 21);
+    assert!(last.is_some());
+    store.clear_sign_in_failures(alice.id).await.expect("clear");
+    assert_eq!(store.sign_in_failures(alice.id).await, Ok((0, None)));
+}
+
+/// TOTP: a time step is accepted only if later than the last (also when raced), which
+/// confirms the factor; recovery codes are used once each (also when raced); an MFA
+/// reset removes both.
+pub async fn totp_steps_and_recovery_codes_are_accepted_once(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let alice = user_rec(a, "alice@clinic.example", T0);
+    store.create_user(&alice, &[]).await.expect("user");
+    assert_eq!(store.user_totp(alice.id).await, Ok(None));
+    let totp = crate::UserTotp {
+        user: alice.id,
+        sealed_secret: b"sealed secret".to_vec(),
+        last_step: None,
+        created: T0,
+        confirmed: None,
+    };
+    store.put_user_totp(&totp, &[]).await.expect("put");
+    assert_eq!(store.user_totp(alice.id).await, Ok(Some(totp.clone())));
+    assert_eq!(
+        store
+            .accept_totp_step(alice.id, 100, T0.plus(secs(1)))
+            .await,
+        Ok(true)
+    );
+    let confirmed = store
+        .user_totp(alice.id)
+        .await
+        .expect("read")
+        .expect("some");
+    assert_eq!(confirmed.last_step, Some(100));
+    assert_eq!(confirmed.confirmed, Some(T0.plus(secs(1))));
+    assert_eq!(
+        store.accept_totp_step(alice.id, 100, T0).await,
+        Ok(false),
+        "replay"
+    );
+    assert_eq!(
+        store.accept_totp_step(alice.id, 99, T0).await,
+        Ok(false),
+        "older"
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let id = alice.id;
+        tasks.push(tokio::spawn(async move {
+            store.accept_totp_step(id, 101, T0).await
+        }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        if t.await.expect("task").expect("accept") {
+            accepted += 1;
+        }
+    }
+    assert_eq!(accepted, 1, "a code raced eight times is accepted once");
+    assert_eq!(
+        store
+            .user_totp(alice.id)
+            .await
+            .expect("read")
+            .expect("some")
+            .confirmed,
+        Some(T0.plus(secs(1))),
+        "confirmation keeps its first time"
+    );
+
+    let hashes: Vec<String> = (0..3).map(|i| format!("hash-{i}")).collect();
+    store
+        .put_recovery_codes(alice.id, &hashes, T0)
+        .await
+        .expect("codes");
+    assert_eq!(
+        store.unused_recovery_codes(alice.id).await.expect("list"),
+        vec![
+            (0, "hash-0".to_string()),
+            (1, "hash-1".to_string()),
+            (2, "hash-2".to_string())
+        ]
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let id = alice.id;
+        tasks.push(tokio::spawn(async move {
+            store.use_recovery_code(id, 1, T0).await
+        }));
+    }
+    let mut used = 0;
+    for t in tasks {
+        if t.await.expect("task").expect("use") {
+            used += 1;
+        }
+    }
+    assert_eq!(used, 1);
+    assert_eq!(
+        store.unused_recovery_codes(alice.id).await.expect("list"),
+        vec![(0, "hash-0".to_string()), (2, "hash-2".to_string())]
+    );
+    // New codes replace all old ones.
+    store
+        .put_recovery_codes(alice.id, &hashes[..1], T0)
+        .await
+        .expect("codes");
+    assert_eq!(
+        store
+            .unused_recovery_codes(alice.id)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+
+    let reset = AuditEvent::new(
+        0,
+        T0,
+        Actor::System {
+            component: "cli".into(),
+        },
+        EventKind::AuthMfaReset,
+    )
+    .with_tenant(a);
+    let key = crate::UserPasskey {
+        credential_id: "Y3JlZGVudGlhbA".to_string(),
+        tenant: a,
+        user: alice.id,
+        name: "YubiKey".to_string(),
+        passkey: "{}".to_string(),
+        created: T0,
+        last_used: None,
+    };
+    store.add_user_passkey(&key, &[]).await.expect("passkey");
+    assert!(matches!(
+        store.add_user_passkey(&key, &[]).await,
+        Err(StorageError::Conflict { .. })
+    ));
+    store
+        .update_user_passkey(&key.credential_id, "{\"counter\":1}", T0.plus(secs(5)))
+        .await
+        .expect("update");
+    let listed = store.user_passkeys(alice.id).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].passkey, "{\"counter\":1}");
+    assert_eq!(listed[0].last_used, Some(T0.plus(secs(5))));
+    assert_eq!(
+        store.update_user_passkey("bm9uZQ", "{}", T0).await,
+        Err(StorageError::NotFound)
+    );
+    store
+        .reset_user_factors(alice.id, &[reset])
+        .await
+        .expect("reset");
+    assert!(
+        store
+            .user_passkeys(alice.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(store.user_totp(alice.id).await, Ok(None));
+    assert!(
+        store
+            .unused_recovery_codes(alice.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(count_kind(&store, EventKind::AuthMfaReset).await, 1);
 }

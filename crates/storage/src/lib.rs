@@ -20,6 +20,8 @@
 //! **Errors:** [`StorageError`] keeps "not found", constraint conflicts, an unavailable
 //! backend and everything else apart, so callers can map them to SMTP and HTTP replies.
 
+mod accounts;
+mod api;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod portal;
@@ -31,6 +33,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use model::{EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Timestamp, UserId};
 
+pub use accounts::*;
+pub use api::*;
 pub use portal::*;
 pub use records::*;
 
@@ -278,7 +282,8 @@ pub trait PolicyStore: Send + Sync {
 
 /// Everything one backend provides. The binary holds an `Arc<dyn Store>`.
 pub trait Store:
-    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore + PortalStore
+    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore + PortalStore + ApiStore
+    + AccountStore
 {
     /// Short backend name for logs (`sqlite`, `postgres`).
     fn backend_name(&self) -> &'static str;

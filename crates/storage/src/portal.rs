@@ -154,6 +154,9 @@ pub struct NewPortalCopy {
     pub copy: PortalCopy,
     /// The message, sealed with the copy's own data key (associated data: the copy id).
     pub sealed: Vec<u8>,
+    /// The recipient's mobile number for codes by text message, when the sender gave one:
+    /// PHI, so sealed with its own data key (associated data: the copy id and `/sms`).
+    pub sms_number: Option<Vec<u8>>,
 }
 
 /// Which portal copies to list.
@@ -169,7 +172,37 @@ pub struct PortalFilter {
     pub limit: u32,
 }
 
-/// A one-time code sent to a recipient's mailbox for one copy.
+/// How a one-time code reached the recipient.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortalCodeChannel {
+    /// By e-mail to the copy's address (proves control of the mailbox).
+    #[default]
+    Email,
+    /// By text message to the number the sender gave (proves control of the phone).
+    Sms,
+}
+
+impl PortalCodeChannel {
+    /// Stable text form (as stored).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    /// The stored form back; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Self::Email),
+            "sms" => Some(Self::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// A one-time code sent to a recipient (by e-mail or text message) for one copy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalCode {
     /// Identifier.
@@ -186,6 +219,8 @@ pub struct PortalCode {
     pub attempts: u32,
     /// When it was used (a code works once).
     pub used: Option<Timestamp>,
+    /// How it was sent.
+    pub channel: PortalCodeChannel,
 }
 
 /// A recipient's session on the portal, after they proved who they are.
@@ -198,7 +233,7 @@ pub struct PortalSession {
     /// The address they proved control of: the session reads only this address's copies
     /// in this organisation.
     pub address: EmailAddress,
-    /// How they proved it (`email-code`, `passkey`).
+    /// How they proved it (`email-code`, `sms`, `passkey`).
     pub method: String,
     /// The anti-forgery token every form of this session must carry.
     pub csrf_token: String,
@@ -258,6 +293,9 @@ pub trait PortalStore: Send + Sync {
     async fn portal_copy_by_token(&self, token_hash: &str) -> Result<PortalCopy>;
     /// A copy's sealed content.
     async fn portal_content(&self, id: PortalCopyId) -> Result<Vec<u8>>;
+    /// A copy's sealed mobile number (see [`NewPortalCopy::sms_number`]), `None` if the
+    /// sender gave none. `NotFound` if no copy.
+    async fn portal_sms_number(&self, id: PortalCopyId) -> Result<Option<Vec<u8>>>;
     /// Copies matching a filter, newest first.
     async fn portal_copies(&self, filter: &PortalFilter) -> Result<Vec<PortalCopy>>;
     /// Copies not yet notified and not revoked, oldest first (a crash between queuing the

@@ -144,6 +144,10 @@ pub struct NewMessage {
     pub recipients: Vec<NewRecipient>,
     /// Audit events recorded in the same transaction (submission, scan, decisions).
     pub audit: Vec<audit::AuditEvent>,
+    /// The REST client's idempotency key, committed with the message; a second message
+    /// with the same key (and API key) is refused with `Conflict` on
+    /// [`crate::SUBMISSION_KEY_CONSTRAINT`].
+    pub idempotency: Option<crate::SubmissionKey>,
 }
 
 /// One recipient copy to commit.

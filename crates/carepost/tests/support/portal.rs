@@ -271,3 +271,201 @@ impl Browser {
         self.request(&refs)
     }
 }
+
+/// One text message as the SMS provider received it.
+#[derive(Clone, Debug)]
+pub(crate) struct Text {
+    pub(crate) to: String,
+    pub(crate) from: String,
+    pub(crate) body: String,
+}
+
+/// A Twilio-compatible SMS provider on 127.0.0.1 over HTTPS (a certificate from its own
+/// test CA, which carepost is told to trust with `sms.extra_ca_file`). The real provider
+/// cannot be reached from a test; this server speaks its Messages API, checks the Basic
+/// credentials and records every text.
+pub(crate) struct SmsProvider {
+    base: String,
+    ca_file: PathBuf,
+    token_file: PathBuf,
+    texts: std::sync::Arc<std::sync::Mutex<Vec<Text>>>,
+    /// Non-zero: refuse every text with this HTTP status.
+    refuse: std::sync::Arc<std::sync::atomic::AtomicU16>,
+    _runtime: tokio::runtime::Runtime,
+    _dir: TestDir,
+}
+
+pub(crate) const SMS_ACCOUNT: &str = "ACtest0123456789abcdef0123456789ab";
+const SMS_TOKEN: &str = "sms-test-auth-token";
+
+impl SmsProvider {
+    pub(crate) fn start() -> Self {
+        use std::sync::{Arc, Mutex};
+
+        use axum::extract::{Path as UrlPath, State};
+        use axum::http::{HeaderMap, StatusCode};
+        use axum::routing::post;
+        use base64::Engine as _;
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+        type Texts = Arc<Mutex<Vec<Text>>>;
+        type Refuse = Arc<std::sync::atomic::AtomicU16>;
+
+        async fn messages(
+            State((texts, refuse)): State<(Texts, Refuse)>,
+            UrlPath(account): UrlPath<String>,
+            headers: HeaderMap,
+            axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+        ) -> (StatusCode, String) {
+            let expected = format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(format!("{SMS_ACCOUNT}:{SMS_TOKEN}"))
+            );
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if account != SMS_ACCOUNT || auth != expected {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    r#"{"code":20003,"message":"Authenticate"}"#.into(),
+                );
+            }
+            let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+            let refused = refuse.load(std::sync::atomic::Ordering::SeqCst);
+            if refused != 0 {
+                // As Twilio does, the error message repeats the number: carepost must not
+                // pass it on.
+                return (
+                    StatusCode::from_u16(refused).expect("status"),
+                    format!(
+                        r#"{{"code":21211,"message":"The 'To' number {} is not a valid phone number.","status":{refused}}}"#,
+                        field("To")
+                    ),
+                );
+            }
+            let mut texts = texts.lock().expect("texts");
+            texts.push(Text {
+                to: field("To"),
+                from: field("From"),
+                body: field("Body"),
+            });
+            (
+                StatusCode::CREATED,
+                format!(r#"{{"sid":"SM{:032x}","status":"queued"}}"#, texts.len()),
+            )
+        }
+
+        let dir = TestDir::new("sms-provider");
+        let ca_key = KeyPair::generate().expect("ca key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "carepost test SMS provider CA");
+        let ca = params.self_signed(&ca_key).expect("ca");
+        let issuer = Issuer::new(params, ca_key);
+        let key = KeyPair::generate().expect("key");
+        let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .expect("leaf params")
+            .signed_by(&key, &issuer)
+            .expect("leaf");
+        let ca_file = dir.join("ca.pem");
+        fs::write(&ca_file, ca.pem()).expect("write ca");
+        let token_file = dir.join("token");
+        fs::write(&token_file, format!("{SMS_TOKEN}\n")).expect("write token");
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf.der().clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let texts = Texts::default();
+        let refuse = Refuse::default();
+        let app = axum::Router::new()
+            .route(
+                "/2010-04-01/Accounts/{account}/Messages.json",
+                post(messages),
+            )
+            .with_state((texts.clone(), refuse.clone()));
+        let tcp = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let port = tcp.local_addr().expect("addr").port();
+        /// TCP accept and TLS handshake; a failed handshake waits for the next client.
+        struct TlsListener {
+            tcp: tokio::net::TcpListener,
+            acceptor: tokio_rustls::TlsAcceptor,
+        }
+        impl axum::serve::Listener for TlsListener {
+            type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+            type Addr = std::net::SocketAddr;
+            async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+                loop {
+                    let Ok((tcp, peer)) = self.tcp.accept().await else {
+                        continue;
+                    };
+                    if let Ok(tls) = self.acceptor.accept(tcp).await {
+                        return (tls, peer);
+                    }
+                }
+            }
+            fn local_addr(&self) -> std::io::Result<Self::Addr> {
+                self.tcp.local_addr()
+            }
+        }
+        let listener = TlsListener { tcp, acceptor };
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        Self {
+            base: format!("https://127.0.0.1:{port}"),
+            ca_file,
+            token_file,
+            texts,
+            refuse,
+            _runtime: runtime,
+            _dir: dir,
+        }
+    }
+
+    /// The `[sms]` section that points carepost at this provider.
+    pub(crate) fn config_toml(&self) -> String {
+        format!(
+            "[sms]\nenabled = true\napi_base = {:?}\naccount_sid = {SMS_ACCOUNT:?}\n\
+             auth_token_file = {:?}\nfrom = \"+15005550006\"\nextra_ca_file = {:?}\n",
+            self.base,
+            self.token_file.display().to_string(),
+            self.ca_file.display().to_string()
+        )
+    }
+
+    /// Refuse every text from now on with HTTP `status` (0: accept again).
+    pub(crate) fn refuse_with(&self, status: u16) {
+        self.refuse
+            .store(status, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Every text received so far.
+    pub(crate) fn texts(&self) -> Vec<Text> {
+        self.texts.lock().expect("texts").clone()
+    }
+
+    /// The `n`th text (counting from 0), waiting for it.
+    pub(crate) fn wait_for_text(&self, n: usize) -> Text {
+        poll_for(Duration::from_secs(30), Duration::from_millis(50), || {
+            self.texts().into_iter().nth(n)
+        })
+        .unwrap_or_else(|| panic!("no text #{n}; got {:?}", self.texts()))
+    }
+}

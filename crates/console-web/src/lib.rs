@@ -1,0 +1,201 @@
+//! The admin console (issue 6): people of an organisation sign in and manage their
+//! sessions and, for administrators, users.
+//!
+//! **What it does:** server-rendered pages under `/console` (no JavaScript framework; one
+//! small script for WebAuthn) and their JSON twins under `/api/v1`:
+//!
+//! * sign-in with a password (NIST SP 800-63B-4 rules, throttling with growing delays and a
+//!   lock after 100 consecutive failures) and always a second factor: a passkey or security
+//!   key (WebAuthn), or a TOTP code (RFC 6238) with single-use recovery codes. Owners,
+//!   admins and compliance officers must use a phishing-resistant factor (a passkey);
+//!   TOTP is refused to them. A person with no second factor yet is taken straight to
+//!   setting one up, and a generated first password must be changed first;
+//! * conditional access at sign-in (`access::AccessPolicy`: networks, countries, hours,
+//!   impossible travel), each decision audited with its reasons;
+//! * server-side sessions: 256-bit ids in `HttpOnly; Secure; SameSite=Strict` cookies,
+//!   a new id at sign-in and at every step-up, 15-minute idle and 12-hour absolute limits
+//!   by default; a cookie replayed from another network and browser must step up
+//!   (prove a factor again) before it is honoured; sensitive actions need a step-up in the
+//!   last 5 minutes;
+//! * a person lists and ends their own sessions; an administrator ends all of a user's
+//!   sessions and resets their second factors (audited; the reset is alerted).
+//!
+//! **What it does not do (yet):** the other console pages the issue lists (queue, policy
+//! editor, quarantine review, audit search, dashboard charts) and single sign-on and
+//! break-glass access are not mounted here yet.
+//!
+//! **Security:** every form carries an anti-forgery token (double-submit before sign-in,
+//! the session's token after) and cross-site posts are refused (`Sec-Fetch-Site`, `Origin`);
+//! failures say only "the address or password is not right" or "the code is not right",
+//! with the reason in the audit trail. Session ids, recovery codes and TOTP secrets are
+//! stored only hashed or sealed (see `storage::AccountStore`). A user of one organisation
+//! never sees another organisation's users or sessions.
+//!
+//! **PHI:** none passes through: these are staff accounts.
+
+#![warn(missing_docs)]
+
+mod pages;
+mod session;
+mod signin;
+mod users;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use crypto::KeyRing;
+use model::Clock;
+use storage::SharedStore;
+use webauthn_rs::prelude::{Url, Webauthn, WebauthnBuilder};
+
+pub use session::ClientIp;
+
+/// Settings from `[console]`.
+#[derive(Clone, Debug)]
+pub struct ConsoleSettings {
+    /// The console's public origin (`https://mail.clinic.example:8443`), for passkeys.
+    pub public_url: String,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_max: Duration,
+    /// How recent a step-up must be for a sensitive action.
+    pub step_up_window: Duration,
+    /// The name shown in authenticator apps (`otpauth://` issuer).
+    pub issuer: String,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "https://localhost:8443".to_string(),
+            session_idle: Duration::from_secs(15 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            step_up_window: Duration::from_secs(5 * 60),
+            issuer: "carepost".to_string(),
+        }
+    }
+}
+
+/// The console: shared state of its handlers.
+pub struct Console {
+    store: SharedStore,
+    keys: Arc<KeyRing>,
+    clock: Arc<dyn Clock>,
+    settings: ConsoleSettings,
+    webauthn: Webauthn,
+    access: access::AccessPolicy,
+    geo: Option<access::geo::GeoDb>,
+    throttle: identity::throttle::LoginThrottle,
+    /// An argon2id hash checked when the address is unknown, so a wrong address takes as
+    /// long as a wrong password (no address enumeration by timing).
+    decoy_hash: String,
+}
+
+impl Console {
+    /// A console over the store and key ring. `access` is the conditional-access policy
+    /// (default: allow, step up on new devices, deny impossible travel); `geo` a MaxMind
+    /// database for countries and locations, if the operator has one.
+    pub fn new(
+        store: SharedStore,
+        keys: Arc<KeyRing>,
+        clock: Arc<dyn Clock>,
+        settings: ConsoleSettings,
+        access: access::AccessPolicy,
+        geo: Option<access::geo::GeoDb>,
+    ) -> Result<Self, String> {
+        let origin =
+            Url::parse(&settings.public_url).map_err(|e| format!("console public_url: {e}"))?;
+        let host = origin
+            .host_str()
+            .ok_or_else(|| "console public_url has no host".to_string())?
+            .to_string();
+        let webauthn = WebauthnBuilder::new(&host, &origin)
+            .and_then(|b| b.rp_name("carepost console").build())
+            .map_err(|e| format!("passkeys for {}: {e}", settings.public_url))?;
+        let decoy_hash = auth::hash_secret("carepost decoy password, never a real one")
+            .map_err(|e| format!("hashing: {e}"))?;
+        Ok(Self {
+            store,
+            keys,
+            clock,
+            settings,
+            webauthn,
+            access,
+            geo,
+            throttle: identity::throttle::LoginThrottle::default(),
+            decoy_hash,
+        })
+    }
+
+    /// The routes: pages under `/console`, JSON twins under `/api/v1`.
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/console", get(users::home))
+            .route("/console/", get(users::home))
+            .route(
+                "/console/sign-in",
+                get(signin::sign_in_page).post(signin::sign_in),
+            )
+            .route(
+                "/console/password",
+                get(signin::password_page).post(signin::change_password),
+            )
+            .route("/console/factor", get(signin::factor_page))
+            .route("/console/factor/totp", post(signin::factor_totp))
+            .route("/console/factor/recovery", post(signin::factor_recovery))
+            .route(
+                "/console/factor/passkey/options",
+                post(signin::passkey_sign_in_options),
+            )
+            .route(
+                "/console/factor/passkey/finish",
+                post(signin::passkey_sign_in_finish),
+            )
+            .route("/console/enrol", get(signin::enrol_page))
+            .route("/console/enrol/totp", post(signin::enrol_totp))
+            .route(
+                "/console/enrol/passkey/options",
+                post(signin::passkey_register_options),
+            )
+            .route(
+                "/console/enrol/passkey/finish",
+                post(signin::passkey_register_finish),
+            )
+            .route("/console/step-up", get(signin::step_up_page))
+            .route("/console/sign-out", post(signin::sign_out))
+            .route("/console/sessions", get(users::sessions_page))
+            .route("/console/sessions/end", post(users::end_session_form))
+            .route(
+                "/console/sessions/end-others",
+                post(users::end_other_sessions_form),
+            )
+            .route("/console/users", get(users::users_page))
+            .route(
+                "/console/users/{id}/end-sessions",
+                post(users::end_user_sessions_form),
+            )
+            .route("/console/users/{id}/reset-mfa", post(users::reset_mfa_form))
+            .route("/console/static/console.css", get(pages::css))
+            .route("/console/static/passkey.js", get(pages::passkey_js))
+            .route("/api/v1/me", get(users::me_json))
+            .route("/api/v1/me/sessions", get(users::sessions_json))
+            .route("/api/v1/me/sessions/end", post(users::end_session_json))
+            .route("/api/v1/users", get(users::users_json))
+            .route(
+                "/api/v1/users/{id}/end-sessions",
+                post(users::end_user_sessions_json),
+            )
+            .with_state(self.clone())
+    }
+
+    fn country_of(&self, ip: IpAddr) -> (Option<String>, Option<(f64, f64)>) {
+        match self.geo.as_ref().and_then(|g| g.lookup(ip)) {
+            Some(info) => (Some(info.country), info.location),
+            None => (None, None),
+        }
+    }
+}

@@ -1,0 +1,661 @@
+//! Signed-in pages: the home page, a person's own sessions, and (for owners and admins)
+//! the organisation's users; with their JSON twins under `/api/v1`.
+//!
+//! Ending someone else's sessions and resetting their second factors are sensitive: they
+//! need a step-up in the last few minutes, and they act only on users of the admin's own
+//! organisation (another organisation's user is "not found", and the attempt is audited).
+
+use std::sync::Arc;
+
+use audit::{Actor, AuditEvent, EventKind, Subject};
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use model::{Role, UserId};
+use portal::secrets;
+use serde::Deserialize;
+use serde_json::json;
+use storage::User;
+
+use crate::Console;
+use crate::pages::{self, HomePage, SessionRow, SessionsPage, UserRow, UsersPage, html};
+use crate::session::{
+    ClientIp, NoSession, SESSION_COOKIE, Signed, Stage, Visit, clear_cookie, cross_site, see_other,
+};
+
+#[derive(Deserialize)]
+pub(crate) struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    session: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Who may manage the organisation's users.
+fn is_admin(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin)
+}
+
+/// A full session for a page, or where to go instead.
+async fn signed_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
+    match console.session_of(visit).await {
+        Ok(s) if s.stage() == Stage::Full => Ok(s),
+        Ok(s) => Err(see_other(
+            match s.stage() {
+                Stage::Password => "/console/password",
+                Stage::Factor => "/console/factor",
+                _ => "/console/enrol",
+            },
+            &[],
+        )),
+        Err(NoSession::StepUp) => Err(see_other("/console/step-up", &[])),
+        Err(NoSession::SignIn) => Err(see_other(
+            "/console/sign-in",
+            &[clear_cookie(SESSION_COOKIE, "/")],
+        )),
+    }
+}
+
+/// A full session for a JSON twin, or the JSON refusal.
+async fn signed_in_json(console: &Console, visit: &Visit) -> Result<Signed, Response> {
+    match console.session_of(visit).await {
+        Ok(s) if s.stage() == Stage::Full => Ok(s),
+        Err(NoSession::StepUp) => Err(json_error(StatusCode::UNAUTHORIZED, "step_up_required")),
+        _ => Err(json_error(StatusCode::UNAUTHORIZED, "unauthorised")),
+    }
+}
+
+fn json_error(status: StatusCode, code: &str) -> Response {
+    (status, Json(json!({ "error": code }))).into_response()
+}
+
+fn csrf_ok(headers: &HeaderMap, signed: &Signed, token: &str) -> bool {
+    !cross_site(headers) && secrets::constant_time_eq(token, &signed.session.csrf_token)
+}
+
+fn header_csrf(headers: &HeaderMap) -> &str {
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// `GET /console`.
+pub(crate) async fn home(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let organisation = console
+        .store
+        .tenant(signed.user.tenant)
+        .await
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let queue = console
+        .store
+        .count_by_status(Some(signed.user.tenant))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, n)| (s.to_string(), n))
+        .collect();
+    let frame = crate::signin::frame(&signed);
+    html(
+        StatusCode::OK,
+        &HomePage {
+            title: "Console",
+            script: false,
+            frame,
+            address: signed.user.address.to_string(),
+            role: signed.user.role.to_string(),
+            organisation,
+            method: signed.session.method.replace('-', " "),
+            queue,
+        },
+        &[],
+    )
+}
+
+/// `GET /api/v1/me`: who is signed in.
+pub(crate) async fn me_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in_json(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    Json(json!({
+        "id": signed.user.id,
+        "address": signed.user.address,
+        "role": signed.user.role,
+        "organisation": signed.user.tenant,
+        "method": signed.session.method,
+        "session_expires": signed.session.expires.to_rfc3339(),
+        "csrf_token": signed.session.csrf_token,
+    }))
+    .into_response()
+}
+
+fn session_rows(signed: &Signed, sessions: &[storage::UserSession]) -> Vec<SessionRow> {
+    sessions
+        .iter()
+        .map(|s| SessionRow {
+            handle: s.id_hash.clone(),
+            device: s.device_label.clone(),
+            ip: s.ip.clone(),
+            created: pages::when(s.created),
+            last_seen: pages::when(s.last_seen),
+            current: s.id_hash == signed.session.id_hash,
+        })
+        .collect()
+}
+
+/// A person's live sessions (pending sign-ins are not shown).
+async fn live_sessions(console: &Console, user: UserId) -> Vec<storage::UserSession> {
+    let now = console.clock.now();
+    console
+        .store
+        .user_sessions(user)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| {
+            Stage::of(&s.method) == Stage::Full && s.live_at(now, console.settings.session_idle)
+        })
+        .collect()
+}
+
+async fn sessions_view(console: &Console, signed: &Signed, note: Option<String>) -> Response {
+    let sessions = live_sessions(console, signed.user.id).await;
+    let frame = crate::signin::frame(signed);
+    html(
+        StatusCode::OK,
+        &SessionsPage {
+            title: "Your sessions",
+            script: false,
+            frame,
+            note,
+            sessions: session_rows(signed, &sessions),
+        },
+        &[],
+    )
+}
+
+/// `GET /console/sessions`.
+pub(crate) async fn sessions_page(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    match signed_in(&console, &visit).await {
+        Ok(signed) => sessions_view(&console, &signed, None).await,
+        Err(r) => r,
+    }
+}
+
+/// `GET /api/v1/me/sessions`.
+pub(crate) async fn sessions_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in_json(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let sessions = live_sessions(&console, signed.user.id).await;
+    Json(
+        sessions
+            .iter()
+            .map(|s| {
+                json!({
+                    "id": s.id_hash,
+                    "device": s.device_label,
+                    "ip": s.ip,
+                    "method": s.method,
+                    "created": s.created.to_rfc3339(),
+                    "last_seen": s.last_seen.to_rfc3339(),
+                    "expires": s.expires.to_rfc3339(),
+                    "current": s.id_hash == signed.session.id_hash,
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_response()
+}
+
+impl Console {
+    /// End one of the caller's own sessions.
+    async fn end_own(&self, signed: &Signed, handle: &str, ip: std::net::IpAddr) -> Option<bool> {
+        let now = self.clock.now();
+        let event = AuditEvent::new(
+            0,
+            now,
+            Actor::User { id: signed.user.id },
+            EventKind::AuthSessionEnded,
+        )
+        .with_tenant(signed.user.tenant)
+        .with_source_ip(ip)
+        .with_detail("why", "ended_by_user");
+        self.store
+            .end_user_session(signed.user.id, handle, now, &[event])
+            .await
+            .ok()
+    }
+}
+
+/// `POST /console/sessions/end`.
+pub(crate) async fn end_session_form(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Form(form): Form<EndForm>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&headers, &signed, &form.csrf) {
+        return pages::forbidden();
+    }
+    let note = match console.end_own(&signed, &form.session, visit.ip).await {
+        Some(true) => "That session has ended.",
+        _ => "That session had already ended.",
+    };
+    sessions_view(&console, &signed, Some(note.to_string())).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EndJson {
+    id: String,
+}
+
+/// `POST /api/v1/me/sessions/end` `{"id": …}` (with `x-csrf-token`).
+pub(crate) async fn end_session_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Json(body): Json<EndJson>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in_json(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&headers, &signed, header_csrf(&headers)) {
+        return json_error(StatusCode::FORBIDDEN, "forgery");
+    }
+    match console.end_own(&signed, &body.id, visit.ip).await {
+        Some(ended) => Json(json!({ "id": body.id, "ended": ended })).into_response(),
+        None => json_error(StatusCode::NOT_FOUND, "no_such_session"),
+    }
+}
+
+/// `POST /console/sessions/end-others`.
+pub(crate) async fn end_other_sessions_form(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&headers, &signed, &form.csrf) {
+        return pages::forbidden();
+    }
+    let now = console.clock.now();
+    let event = AuditEvent::new(
+        0,
+        now,
+        Actor::User { id: signed.user.id },
+        EventKind::AuthSessionEnded,
+    )
+    .with_tenant(signed.user.tenant)
+    .with_source_ip(visit.ip)
+    .with_detail("why", "ended_by_user");
+    let n = console
+        .store
+        .end_user_sessions(signed.user.id, Some(&signed.session.id_hash), now, &[event])
+        .await
+        .unwrap_or(0);
+    let note = format!("{n} other session{} ended.", if n == 1 { "" } else { "s" });
+    sessions_view(&console, &signed, Some(note)).await
+}
+
+impl Console {
+    /// A user of the admin's own organisation; another organisation's user (or an unknown
+    /// id) is `None`, and asking for one is audited.
+    async fn managed_user(&self, admin: &Signed, id: &str, ip: std::net::IpAddr) -> Option<User> {
+        let user = match id.parse::<UserId>() {
+            Ok(id) => self.store.user(id).await.ok(),
+            Err(_) => None,
+        };
+        match user {
+            Some(u) if u.tenant == admin.user.tenant => Some(u),
+            Some(u) => {
+                self.record(
+                    AuditEvent::new(
+                        0,
+                        self.clock.now(),
+                        Actor::User { id: admin.user.id },
+                        EventKind::AuthAccessDecided,
+                    )
+                    .with_tenant(admin.user.tenant)
+                    .with_source_ip(ip)
+                    .with_subject(Subject {
+                        user: Some(u.id),
+                        ..Subject::default()
+                    })
+                    .with_detail("outcome", "deny")
+                    .with_detail(
+                        "reasons",
+                        vec![serde_json::Value::from("other_organisation")],
+                    ),
+                )
+                .await;
+                None
+            }
+            None => None,
+        }
+    }
+
+    async fn users_view(&self, signed: &Signed, note: Option<String>) -> Response {
+        let users = self
+            .store
+            .users(signed.user.tenant)
+            .await
+            .unwrap_or_default();
+        let mut rows = Vec::with_capacity(users.len());
+        for u in &users {
+            rows.push(UserRow {
+                id: u.id.to_string(),
+                address: u.address.to_string(),
+                role: u.role.to_string(),
+                disabled: u.disabled,
+                factors: self.factor_summary(u).await,
+                sessions: live_sessions(self, u.id).await.len(),
+            });
+        }
+        let frame = crate::signin::frame(signed);
+        html(
+            StatusCode::OK,
+            &UsersPage {
+                title: "Users",
+                script: false,
+                frame,
+                note,
+                users: rows,
+            },
+            &[],
+        )
+    }
+
+    async fn factor_summary(&self, u: &User) -> String {
+        let passkeys = self
+            .store
+            .user_passkeys(u.id)
+            .await
+            .unwrap_or_default()
+            .len();
+        let totp = self
+            .store
+            .user_totp(u.id)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.confirmed.is_some());
+        match (passkeys, totp) {
+            (0, false) => "none yet".to_string(),
+            (0, true) => "authenticator app".to_string(),
+            (n, false) => format!("{n} passkey{}", if n == 1 { "" } else { "s" }),
+            (n, true) => format!(
+                "{n} passkey{} and an authenticator app",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+/// An admin's full session for a users page or action.
+async fn admin_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
+    let signed = signed_in(console, visit).await?;
+    if !is_admin(signed.user.role) {
+        return Err(pages::notice(
+            StatusCode::FORBIDDEN,
+            crate::signin::frame(&signed),
+            "Not available",
+            "Only owners and administrators manage users.",
+            "/console",
+            "Back to the console",
+        ));
+    }
+    Ok(signed)
+}
+
+/// `GET /console/users`.
+pub(crate) async fn users_page(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    match admin_in(&console, &visit).await {
+        Ok(signed) => console.users_view(&signed, None).await,
+        Err(r) => r,
+    }
+}
+
+/// `GET /api/v1/users`: the organisation's users (owners and admins).
+pub(crate) async fn users_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in_json(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !is_admin(signed.user.role) {
+        return json_error(StatusCode::FORBIDDEN, "forbidden");
+    }
+    let users = console
+        .store
+        .users(signed.user.tenant)
+        .await
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(users.len());
+    for u in &users {
+        out.push(json!({
+            "id": u.id,
+            "address": u.address,
+            "role": u.role,
+            "disabled": u.disabled,
+            "second_factors": console.factor_summary(u).await,
+            "sessions": live_sessions(&console, u.id).await.len(),
+        }));
+    }
+    Json(out).into_response()
+}
+
+impl Console {
+    /// End every session of a user of the admin's organisation (step-up needed).
+    async fn end_all_of(&self, admin: &Signed, target: &User, ip: std::net::IpAddr) -> u64 {
+        let now = self.clock.now();
+        let event = AuditEvent::new(
+            0,
+            now,
+            Actor::User { id: admin.user.id },
+            EventKind::AuthSessionEnded,
+        )
+        .with_tenant(admin.user.tenant)
+        .with_source_ip(ip)
+        .with_subject(Subject {
+            user: Some(target.id),
+            ..Subject::default()
+        })
+        .with_detail("why", "ended_by_admin");
+        // An admin ending their own sessions keeps the one they are using.
+        let keep = (target.id == admin.user.id).then_some(admin.session.id_hash.as_str());
+        self.store
+            .end_user_sessions(target.id, keep, now, &[event])
+            .await
+            .unwrap_or(0)
+    }
+}
+
+/// The guard of an admin's form action on a user: an admin's full session, the form's
+/// anti-forgery token, a recent step-up (else off to prove a factor), and a user of the
+/// admin's own organisation.
+async fn admin_action(
+    console: &Console,
+    visit: &Visit,
+    headers: &HeaderMap,
+    csrf: &str,
+    id: &str,
+) -> Result<(Signed, User), Response> {
+    let signed = admin_in(console, visit).await?;
+    if !csrf_ok(headers, &signed, csrf) {
+        return Err(pages::forbidden());
+    }
+    if !console.recently_stepped_up(&signed.session, console.clock.now()) {
+        return Err(see_other("/console/step-up", &[]));
+    }
+    match console.managed_user(&signed, id, visit.ip).await {
+        Some(target) => Ok((signed, target)),
+        None => Err(console
+            .users_view(&signed, Some("No such user.".to_string()))
+            .await),
+    }
+}
+
+/// `POST /console/users/{id}/end-sessions`.
+pub(crate) async fn end_user_sessions_form(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let (signed, target) = match admin_action(&console, &visit, &headers, &form.csrf, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let n = console.end_all_of(&signed, &target, visit.ip).await;
+    console
+        .users_view(
+            &signed,
+            Some(format!(
+                "{n} session{} of {} ended.",
+                if n == 1 { "" } else { "s" },
+                target.address
+            )),
+        )
+        .await
+}
+
+/// `POST /api/v1/users/{id}/end-sessions` (with `x-csrf-token`; step-up needed).
+pub(crate) async fn end_user_sessions_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match signed_in_json(&console, &visit).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !is_admin(signed.user.role) {
+        return json_error(StatusCode::FORBIDDEN, "forbidden");
+    }
+    if !csrf_ok(&headers, &signed, header_csrf(&headers)) {
+        return json_error(StatusCode::FORBIDDEN, "forgery");
+    }
+    if !console.recently_stepped_up(&signed.session, console.clock.now()) {
+        return json_error(StatusCode::FORBIDDEN, "step_up_required");
+    }
+    let Some(target) = console.managed_user(&signed, &id, visit.ip).await else {
+        return json_error(StatusCode::NOT_FOUND, "no_such_user");
+    };
+    let n = console.end_all_of(&signed, &target, visit.ip).await;
+    Json(json!({ "user": target.id, "ended": n })).into_response()
+}
+
+/// `POST /console/users/{id}/reset-mfa`: remove a user's passkeys, TOTP and recovery
+/// codes, and end their sessions; at their next sign-in they set up a factor again.
+pub(crate) async fn reset_mfa_form(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let (signed, target) = match admin_action(&console, &visit, &headers, &form.csrf, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if target.id == signed.user.id {
+        return console
+            .users_view(
+                &signed,
+                Some("Ask another administrator to reset your own second factors.".to_string()),
+            )
+            .await;
+    }
+    let now = console.clock.now();
+    let event = AuditEvent::new(
+        0,
+        now,
+        Actor::User { id: signed.user.id },
+        EventKind::AuthMfaReset,
+    )
+    .with_tenant(signed.user.tenant)
+    .with_source_ip(visit.ip)
+    .with_subject(Subject {
+        user: Some(target.id),
+        ..Subject::default()
+    });
+    if console
+        .store
+        .reset_user_factors(target.id, &[event])
+        .await
+        .is_err()
+    {
+        return pages::unavailable();
+    }
+    console.end_all_of(&signed, &target, visit.ip).await;
+    console
+        .users_view(
+            &signed,
+            Some(format!(
+                "The second factors of {} were removed; they set up a new one at their next sign-in.",
+                target.address
+            )),
+        )
+        .await
+}

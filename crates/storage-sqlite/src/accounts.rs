@@ -1,0 +1,706 @@
+//! [`AccountStore`] for SQLite (tables from `migrations/0009_accounts.sql`).
+//!
+//! Every write goes through the single writer as one [`AccountOp`] (with its audit events
+//! in the same savepoint); a write that changes nothing replies `Changed(false)` so its
+//! events are not recorded. Compare-and-set writes (a TOTP step, a recovery code) are one
+//! conditional `UPDATE`, so two racing uses cannot both succeed.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+
+use model::{Timestamp, UserId};
+use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
+
+use crate::SqliteStore;
+use crate::rows::{corrupt, map_err};
+use crate::writer::{Op, Reply};
+
+/// Columns of `user_sessions` in the order [`session`] reads them.
+macro_rules! session_cols {
+    () => {
+        "id_hash, tenant, user_id, method, csrf_token, created, last_seen, expires, stepped_up, \
+         ip, device, device_label, ended, ceremony"
+    };
+}
+
+/// One account write, run by the writer task.
+pub(crate) enum AccountOp {
+    CreateSession(UserSession),
+    Touch {
+        id_hash: String,
+        at: Timestamp,
+    },
+    StepUp {
+        id_hash: String,
+        at: Timestamp,
+    },
+    EndSession {
+        user: UserId,
+        id_hash: String,
+        at: Timestamp,
+    },
+    EndSessions {
+        user: UserId,
+        keep: Option<String>,
+        at: Timestamp,
+    },
+    RecordFailure {
+        user: UserId,
+        at: Timestamp,
+    },
+    ClearFailures {
+        user: UserId,
+    },
+    PutTotp(UserTotp),
+    AcceptStep {
+        user: UserId,
+        step: u64,
+        at: Timestamp,
+    },
+    ResetFactors {
+        user: UserId,
+    },
+    SetCeremony {
+        id_hash: String,
+        ceremony: Option<String>,
+    },
+    AddPasskey(UserPasskey),
+    UpdatePasskey {
+        credential_id: String,
+        passkey: String,
+        at: Timestamp,
+    },
+    PutRecoveryCodes {
+        user: UserId,
+        hashes: Vec<String>,
+        at: Timestamp,
+    },
+    UseRecoveryCode {
+        user: UserId,
+        index: u32,
+        at: Timestamp,
+    },
+}
+
+impl SqliteStore {
+    async fn account(&self, op: AccountOp, audit: AuditEvents<'_>) -> storage::Result<Reply> {
+        self.write(Op::Account(op), audit).await
+    }
+
+    async fn account_changed(
+        &self,
+        op: AccountOp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        match self.account(op, audit).await? {
+            Reply::Changed(c) => Ok(c),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn account_count(&self, op: AccountOp) -> storage::Result<u64> {
+        match self.account(op, &[]).await? {
+            Reply::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+fn unexpected() -> StorageError {
+    StorageError::Other("unexpected writer reply".to_string())
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_user_session(
+        &self,
+        session: &UserSession,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.account(AccountOp::CreateSession(session.clone()), audit)
+            .await
+            .map(|_| ())
+    }
+
+    async fn user_session(&self, id_hash: &str) -> storage::Result<UserSession> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            session_cols!(),
+            " FROM user_sessions WHERE id_hash = ?"
+        ))
+        .bind(id_hash)
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        session(&row)
+    }
+
+    async fn user_sessions(&self, user: UserId) -> storage::Result<Vec<UserSession>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            session_cols!(),
+            " FROM user_sessions WHERE user_id = ? AND ended IS NULL ORDER BY created DESC"
+        ))
+        .bind(user.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(session).collect()
+    }
+
+    async fn touch_user_session(&self, id_hash: &str, at: Timestamp) -> storage::Result<()> {
+        self.account(
+            AccountOp::Touch {
+                id_hash: id_hash.to_string(),
+                at,
+            },
+            &[],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn step_up_user_session(
+        &self,
+        id_hash: &str,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        if self
+            .account_changed(
+                AccountOp::StepUp {
+                    id_hash: id_hash.to_string(),
+                    at,
+                },
+                audit,
+            )
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
+    }
+
+    async fn end_user_session(
+        &self,
+        user: UserId,
+        id_hash: &str,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT user_id FROM user_sessions WHERE id_hash = ?")
+                .bind(id_hash)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(map_err)?;
+        if owner.as_deref() != Some(user.to_string().as_str()) {
+            return Err(StorageError::NotFound);
+        }
+        self.account_changed(
+            AccountOp::EndSession {
+                user,
+                id_hash: id_hash.to_string(),
+                at,
+            },
+            audit,
+        )
+        .await
+    }
+
+    async fn end_user_sessions(
+        &self,
+        user: UserId,
+        keep: Option<&str>,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<u64> {
+        match self
+            .account(
+                AccountOp::EndSessions {
+                    user,
+                    keep: keep.map(str::to_string),
+                    at,
+                },
+                audit,
+            )
+            .await?
+        {
+            Reply::Count(n) => Ok(n),
+            Reply::Changed(false) => Ok(0),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn record_sign_in_failure(&self, user: UserId, at: Timestamp) -> storage::Result<u32> {
+        let n = self
+            .account_count(AccountOp::RecordFailure { user, at })
+            .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn sign_in_failures(&self, user: UserId) -> storage::Result<(u32, Option<Timestamp>)> {
+        let row =
+            sqlx::query("SELECT consecutive, last_failed FROM sign_in_failures WHERE user_id = ?")
+                .bind(user.to_string())
+                .fetch_optional(&self.read)
+                .await
+                .map_err(map_err)?;
+        match row {
+            None => Ok((0, None)),
+            Some(row) => {
+                let n: i64 = row.try_get("consecutive").map_err(map_err)?;
+                let at: i64 = row.try_get("last_failed").map_err(map_err)?;
+                Ok((
+                    u32::try_from(n).map_err(|_| corrupt("consecutive"))?,
+                    Some(Timestamp::from_millis(at)),
+                ))
+            }
+        }
+    }
+
+    async fn clear_sign_in_failures(&self, user: UserId) -> storage::Result<()> {
+        self.account(AccountOp::ClearFailures { user }, &[])
+            .await
+            .map(|_| ())
+    }
+
+    async fn put_user_totp(&self, totp: &UserTotp, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.account(AccountOp::PutTotp(totp.clone()), audit)
+            .await
+            .map(|_| ())
+    }
+
+    async fn user_totp(&self, user: UserId) -> storage::Result<Option<UserTotp>> {
+        let row = sqlx::query(
+            "SELECT user_id, sealed_secret, last_step, created, confirmed FROM user_totp \
+             WHERE user_id = ?",
+        )
+        .bind(user.to_string())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(map_err)?;
+        row.map(|row| {
+            let last_step: Option<i64> = row.try_get("last_step").map_err(map_err)?;
+            let confirmed: Option<i64> = row.try_get("confirmed").map_err(map_err)?;
+            Ok(UserTotp {
+                user,
+                sealed_secret: row.try_get("sealed_secret").map_err(map_err)?,
+                last_step: last_step
+                    .map(|s| u64::try_from(s).map_err(|_| corrupt("last_step")))
+                    .transpose()?,
+                created: Timestamp::from_millis(row.try_get("created").map_err(map_err)?),
+                confirmed: confirmed.map(Timestamp::from_millis),
+            })
+        })
+        .transpose()
+    }
+
+    async fn accept_totp_step(
+        &self,
+        user: UserId,
+        step: u64,
+        at: Timestamp,
+    ) -> storage::Result<bool> {
+        self.account_changed(AccountOp::AcceptStep { user, step, at }, &[])
+            .await
+    }
+
+    async fn reset_user_factors(
+        &self,
+        user: UserId,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.account(AccountOp::ResetFactors { user }, audit)
+            .await
+            .map(|_| ())
+    }
+
+    async fn set_user_session_ceremony(
+        &self,
+        id_hash: &str,
+        ceremony: Option<&str>,
+    ) -> storage::Result<()> {
+        if self
+            .account_changed(
+                AccountOp::SetCeremony {
+                    id_hash: id_hash.to_string(),
+                    ceremony: ceremony.map(str::to_string),
+                },
+                &[],
+            )
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
+    }
+
+    async fn add_user_passkey(
+        &self,
+        passkey: &UserPasskey,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.account(AccountOp::AddPasskey(passkey.clone()), audit)
+            .await
+            .map(|_| ())
+    }
+
+    async fn user_passkeys(&self, user: UserId) -> storage::Result<Vec<UserPasskey>> {
+        let rows = sqlx::query(
+            "SELECT credential_id, tenant, user_id, name, passkey, created, last_used \
+             FROM user_passkeys WHERE user_id = ? ORDER BY created, credential_id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let text = |c: &str| -> storage::Result<String> { r.try_get(c).map_err(map_err) };
+                let last_used: Option<i64> = r.try_get("last_used").map_err(map_err)?;
+                Ok(UserPasskey {
+                    credential_id: text("credential_id")?,
+                    tenant: text("tenant")?.parse().map_err(|_| corrupt("tenant"))?,
+                    user: text("user_id")?.parse().map_err(|_| corrupt("user_id"))?,
+                    name: text("name")?,
+                    passkey: text("passkey")?,
+                    created: Timestamp::from_millis(r.try_get("created").map_err(map_err)?),
+                    last_used: last_used.map(Timestamp::from_millis),
+                })
+            })
+            .collect()
+    }
+
+    async fn update_user_passkey(
+        &self,
+        credential_id: &str,
+        passkey: &str,
+        at: Timestamp,
+    ) -> storage::Result<()> {
+        if self
+            .account_changed(
+                AccountOp::UpdatePasskey {
+                    credential_id: credential_id.to_string(),
+                    passkey: passkey.to_string(),
+                    at,
+                },
+                &[],
+            )
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
+    }
+
+    async fn put_recovery_codes(
+        &self,
+        user: UserId,
+        hashes: &[String],
+        at: Timestamp,
+    ) -> storage::Result<()> {
+        self.account(
+            AccountOp::PutRecoveryCodes {
+                user,
+                hashes: hashes.to_vec(),
+                at,
+            },
+            &[],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn unused_recovery_codes(&self, user: UserId) -> storage::Result<Vec<(u32, String)>> {
+        let rows = sqlx::query(
+            "SELECT idx, hash FROM recovery_codes WHERE user_id = ? AND used IS NULL ORDER BY idx",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let idx: i64 = r.try_get("idx").map_err(map_err)?;
+                Ok((
+                    u32::try_from(idx).map_err(|_| corrupt("idx"))?,
+                    r.try_get("hash").map_err(map_err)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        index: u32,
+        at: Timestamp,
+    ) -> storage::Result<bool> {
+        self.account_changed(AccountOp::UseRecoveryCode { user, index, at }, &[])
+            .await
+    }
+}
+
+/// Apply one account write on the writer's connection, inside its transaction (or savepoint).
+pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storage::Result<Reply> {
+    match op {
+        AccountOp::CreateSession(s) => {
+            sqlx::query(concat!(
+                "INSERT INTO user_sessions (",
+                session_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(&s.id_hash)
+            .bind(s.tenant.to_string())
+            .bind(s.user.to_string())
+            .bind(&s.method)
+            .bind(&s.csrf_token)
+            .bind(s.created.as_millis())
+            .bind(s.last_seen.as_millis())
+            .bind(s.expires.as_millis())
+            .bind(s.stepped_up.map(Timestamp::as_millis))
+            .bind(&s.ip)
+            .bind(&s.device)
+            .bind(&s.device_label)
+            .bind(s.ended.map(Timestamp::as_millis))
+            .bind(s.ceremony.as_deref())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::Touch { id_hash, at } => {
+            sqlx::query(
+                "UPDATE user_sessions SET last_seen = max(last_seen, ?) \
+                 WHERE id_hash = ? AND ended IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(id_hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::StepUp { id_hash, at } => {
+            let done = sqlx::query(
+                "UPDATE user_sessions SET stepped_up = ?, last_seen = max(last_seen, ?) \
+                 WHERE id_hash = ? AND ended IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(at.as_millis())
+            .bind(id_hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::EndSession { user, id_hash, at } => {
+            let done = sqlx::query(
+                "UPDATE user_sessions SET ended = ? \
+                 WHERE id_hash = ? AND user_id = ? AND ended IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(id_hash)
+            .bind(user.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::EndSessions { user, keep, at } => {
+            let done = sqlx::query(
+                "UPDATE user_sessions SET ended = ? \
+                 WHERE user_id = ? AND ended IS NULL AND id_hash IS NOT ?",
+            )
+            .bind(at.as_millis())
+            .bind(user.to_string())
+            .bind(keep.as_deref())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            // No session ended: record no events (the writer drops them for Changed(false)).
+            if done.rows_affected() == 0 {
+                return Ok(Reply::Changed(false));
+            }
+            Ok(Reply::Count(done.rows_affected()))
+        }
+        AccountOp::RecordFailure { user, at } => {
+            let n: i64 = sqlx::query_scalar(
+                "INSERT INTO sign_in_failures (user_id, consecutive, last_failed) VALUES (?, 1, ?) \
+                 ON CONFLICT (user_id) DO UPDATE SET consecutive = consecutive + 1, \
+                 last_failed = excluded.last_failed RETURNING consecutive",
+            )
+            .bind(user.to_string())
+            .bind(at.as_millis())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Count(u64::try_from(n).unwrap_or(0)))
+        }
+        AccountOp::ClearFailures { user } => {
+            sqlx::query("DELETE FROM sign_in_failures WHERE user_id = ?")
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::PutTotp(t) => {
+            sqlx::query(
+                "INSERT INTO user_totp (user_id, sealed_secret, last_step, created, confirmed) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET \
+                 sealed_secret = excluded.sealed_secret, last_step = excluded.last_step, \
+                 created = excluded.created, confirmed = excluded.confirmed",
+            )
+            .bind(t.user.to_string())
+            .bind(&t.sealed_secret)
+            .bind(t.last_step.map(|s| i64::try_from(s).unwrap_or(i64::MAX)))
+            .bind(t.created.as_millis())
+            .bind(t.confirmed.map(Timestamp::as_millis))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::AcceptStep { user, step, at } => {
+            let step = i64::try_from(*step).map_err(|_| corrupt("step"))?;
+            let done = sqlx::query(
+                "UPDATE user_totp SET last_step = ?, confirmed = coalesce(confirmed, ?) \
+                 WHERE user_id = ? AND (last_step IS NULL OR last_step < ?)",
+            )
+            .bind(step)
+            .bind(at.as_millis())
+            .bind(user.to_string())
+            .bind(step)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::ResetFactors { user } => {
+            for statement in [
+                "DELETE FROM user_totp WHERE user_id = ?",
+                "DELETE FROM recovery_codes WHERE user_id = ?",
+                "DELETE FROM user_passkeys WHERE user_id = ?",
+            ] {
+                sqlx::query(statement)
+                    .bind(user.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            }
+            Ok(Reply::Done)
+        }
+        AccountOp::SetCeremony { id_hash, ceremony } => {
+            let done = sqlx::query(
+                "UPDATE user_sessions SET ceremony = ? WHERE id_hash = ? AND ended IS NULL",
+            )
+            .bind(ceremony.as_deref())
+            .bind(id_hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::AddPasskey(k) => {
+            sqlx::query(
+                "INSERT INTO user_passkeys (credential_id, tenant, user_id, name, passkey, created, \
+                 last_used) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&k.credential_id)
+            .bind(k.tenant.to_string())
+            .bind(k.user.to_string())
+            .bind(&k.name)
+            .bind(&k.passkey)
+            .bind(k.created.as_millis())
+            .bind(k.last_used.map(Timestamp::as_millis))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::UpdatePasskey {
+            credential_id,
+            passkey,
+            at,
+        } => {
+            let done = sqlx::query(
+                "UPDATE user_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
+            )
+            .bind(passkey)
+            .bind(at.as_millis())
+            .bind(credential_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::PutRecoveryCodes { user, hashes, at } => {
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            for (i, hash) in hashes.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO recovery_codes (user_id, idx, hash, created) VALUES (?, ?, ?, ?)",
+                )
+                .bind(user.to_string())
+                .bind(i64::try_from(i).unwrap_or(i64::MAX))
+                .bind(hash)
+                .bind(at.as_millis())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            }
+            Ok(Reply::Done)
+        }
+        AccountOp::UseRecoveryCode { user, index, at } => {
+            let done = sqlx::query(
+                "UPDATE recovery_codes SET used = ? WHERE user_id = ? AND idx = ? AND used IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(user.to_string())
+            .bind(i64::from(*index))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+    }
+}
+
+fn session(row: &SqliteRow) -> storage::Result<UserSession> {
+    let text = |c: &str| -> storage::Result<String> { row.try_get(c).map_err(map_err) };
+    let millis = |c: &str| -> storage::Result<Timestamp> {
+        row.try_get::<i64, _>(c)
+            .map(Timestamp::from_millis)
+            .map_err(map_err)
+    };
+    let opt_millis = |c: &str| -> storage::Result<Option<Timestamp>> {
+        row.try_get::<Option<i64>, _>(c)
+            .map(|v| v.map(Timestamp::from_millis))
+            .map_err(map_err)
+    };
+    Ok(UserSession {
+        id_hash: text("id_hash")?,
+        tenant: text("tenant")?.parse().map_err(|_| corrupt("tenant"))?,
+        user: text("user_id")?.parse().map_err(|_| corrupt("user_id"))?,
+        method: text("method")?,
+        csrf_token: text("csrf_token")?,
+        created: millis("created")?,
+        last_seen: millis("last_seen")?,
+        expires: millis("expires")?,
+        stepped_up: opt_millis("stepped_up")?,
+        ip: text("ip")?,
+        device: text("device")?,
+        device_label: text("device_label")?,
+        ended: opt_millis("ended")?,
+        ceremony: row.try_get("ceremony").map_err(map_err)?,
+    })
+}

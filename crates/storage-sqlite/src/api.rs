@@ -1,0 +1,215 @@
+//! [`ApiStore`] for SQLite (tables from `migrations/0008_api.sql`).
+//!
+//! Key writes go through the single writer (with their audit events, in one savepoint);
+//! idempotency keys are written by `enqueue` in the message's own savepoint (see
+//! `writer.rs`). Reads use the read pool.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+
+use model::{ApiKeyId, TenantId, Timestamp};
+use storage::{ApiKey, ApiStore, AuditEvents, StorageError, SubmissionKey, SubmittedKey};
+
+use crate::SqliteStore;
+use crate::rows::{corrupt, map_err};
+use crate::writer::{Op, Reply};
+
+/// Columns of `api_keys` in the order [`api_key`] reads them.
+macro_rules! key_cols {
+    () => {
+        "id, tenant, name, scopes, senders, secret_sha256, created_by, created, expires, revoked"
+    };
+}
+
+/// One API-key write, run by the writer task.
+pub(crate) enum ApiOp {
+    CreateKey(ApiKey),
+    /// Replies `Changed(true)` when it revoked the key now.
+    RevokeKey {
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: Timestamp,
+    },
+}
+
+#[async_trait]
+impl ApiStore for SqliteStore {
+    async fn create_api_key(&self, key: &ApiKey, audit: AuditEvents<'_>) -> storage::Result<()> {
+        self.write_done(Op::Api(ApiOp::CreateKey(key.clone())), audit)
+            .await
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> storage::Result<ApiKey> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        api_key(&row)
+    }
+
+    async fn api_keys(&self, tenant: TenantId) -> storage::Result<Vec<ApiKey>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE tenant = ? ORDER BY created DESC, id"
+        ))
+        .bind(tenant.to_string())
+        .fetch_all(&self.read)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(api_key).collect()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        // The key must belong to the organisation; checked first so another organisation's
+        // id gets NotFound, like an unknown one.
+        let owner: Option<String> = sqlx::query_scalar("SELECT tenant FROM api_keys WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(map_err)?;
+        if owner.as_deref() != Some(tenant.to_string().as_str()) {
+            return Err(StorageError::NotFound);
+        }
+        match self
+            .write(Op::Api(ApiOp::RevokeKey { tenant, id, at }), audit)
+            .await?
+        {
+            Reply::Changed(_) | Reply::Done => Ok(()),
+            _ => Err(StorageError::Other("unexpected writer reply".to_string())),
+        }
+    }
+
+    async fn submitted_key(
+        &self,
+        credential: ApiKeyId,
+        key: &str,
+    ) -> storage::Result<Option<SubmittedKey>> {
+        let row = sqlx::query(
+            "SELECT credential, key, request_sha256, message, created FROM submission_keys \
+             WHERE credential = ? AND key = ?",
+        )
+        .bind(credential.to_string())
+        .bind(key)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(map_err)?;
+        row.map(|row| {
+            Ok(SubmittedKey {
+                key: SubmissionKey {
+                    credential: parse(&row, "credential")?,
+                    key: row.try_get("key").map_err(map_err)?,
+                    request_sha256: row.try_get("request_sha256").map_err(map_err)?,
+                },
+                message: parse(&row, "message")?,
+                created: Timestamp::from_millis(row.try_get("created").map_err(map_err)?),
+            })
+        })
+        .transpose()
+    }
+}
+
+/// Apply one API-key write on the writer's connection, inside its transaction (or savepoint).
+pub(crate) async fn apply(conn: &mut SqliteConnection, op: &ApiOp) -> storage::Result<Reply> {
+    match op {
+        ApiOp::CreateKey(k) => {
+            sqlx::query(concat!(
+                "INSERT INTO api_keys (",
+                key_cols!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ))
+            .bind(k.id.to_string())
+            .bind(k.tenant.to_string())
+            .bind(&k.name)
+            .bind(&k.scopes)
+            .bind(&k.senders)
+            .bind(&k.secret_sha256)
+            .bind(k.created_by.map(|u| u.to_string()))
+            .bind(k.created.as_millis())
+            .bind(k.expires.as_millis())
+            .bind(k.revoked.map(Timestamp::as_millis))
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        ApiOp::RevokeKey { tenant, id, at } => {
+            let done = sqlx::query(
+                "UPDATE api_keys SET revoked = ? WHERE id = ? AND tenant = ? AND revoked IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(id.to_string())
+            .bind(tenant.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            // Revoking twice is not an error, but records no second event.
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+    }
+}
+
+/// Record a message's idempotency key, in the message's savepoint.
+pub(crate) async fn insert_submission_key(
+    conn: &mut SqliteConnection,
+    key: &SubmissionKey,
+    tenant: TenantId,
+    message: &str,
+    created: Timestamp,
+) -> storage::Result<()> {
+    sqlx::query(
+        "INSERT INTO submission_keys (credential, key, tenant, request_sha256, message, created) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(key.credential.to_string())
+    .bind(&key.key)
+    .bind(tenant.to_string())
+    .bind(&key.request_sha256)
+    .bind(message)
+    .bind(created.as_millis())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match map_err(e) {
+        StorageError::Conflict { .. } => StorageError::Conflict {
+            constraint: storage::SUBMISSION_KEY_CONSTRAINT.to_string(),
+        },
+        other => other,
+    })?;
+    Ok(())
+}
+
+fn parse<T: std::str::FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
+    let text: String = row.try_get(column).map_err(map_err)?;
+    text.parse().map_err(|_| corrupt(column))
+}
+
+fn api_key(row: &SqliteRow) -> storage::Result<ApiKey> {
+    let created_by: Option<String> = row.try_get("created_by").map_err(map_err)?;
+    let revoked: Option<i64> = row.try_get("revoked").map_err(map_err)?;
+    Ok(ApiKey {
+        id: parse(row, "id")?,
+        tenant: parse(row, "tenant")?,
+        name: row.try_get("name").map_err(map_err)?,
+        scopes: row.try_get("scopes").map_err(map_err)?,
+        senders: row.try_get("senders").map_err(map_err)?,
+        secret_sha256: row.try_get("secret_sha256").map_err(map_err)?,
+        created_by: created_by
+            .map(|u| u.parse().map_err(|_| corrupt("created_by")))
+            .transpose()?,
+        created: Timestamp::from_millis(row.try_get("created").map_err(map_err)?),
+        expires: Timestamp::from_millis(row.try_get("expires").map_err(map_err)?),
+        revoked: revoked.map(Timestamp::from_millis),
+    })
+}
