@@ -12,6 +12,7 @@
 //   ARTIFACTS            directory for screenshots
 //   CHROME_HOME          HOME with the NSS database that trusts the test CA
 //   OUT_FILE             where to write the admin's session cookie and user agent (JSON)
+//   RECEIPT_FILE         where to save the delivery receipt downloaded from the audit page
 //
 // Prints one line per step; exits non-zero at the first failure.
 
@@ -83,7 +84,7 @@ const browser = await chromium.launch({
 });
 let exitCode = 0;
 try {
-  const admin = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const admin = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const page = await admin.newPage();
   const errors = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -192,6 +193,12 @@ try {
   await nurse.click("details summary");
   await nurse.fill("#recovery", codes[0]);
   await Promise.all([expectPath(nurse, "/console"), nurse.click("form[action='/console/factor/recovery'] button")]);
+  // A sender does not see the organisation's figures or the queue.
+  const dash = await nurse.goto(`${BASE}/console/dashboard`);
+  if (dash.status() !== 403) fail(`a sender got the dashboard (${dash.status()})`);
+  if (await nurse.$("a[href='/console/dashboard']")) fail("a sender is offered the dashboard");
+  const queue = await nurse.goto(`${BASE}/console/queue`);
+  if (queue.status() !== 403) fail(`a sender got the queue (${queue.status()})`);
 
   // 9. The admin sees the nurse and ends all their sessions; the nurse is signed out.
   step("admin ends the nurse's sessions");
@@ -203,6 +210,41 @@ try {
   if (!note.includes("1 session")) fail(`ending the nurse's sessions said: ${note}`);
   await nurse.goto(`${BASE}/console`);
   await expectPath(nurse, "/console/sign-in");
+
+  // The queue: the message sent before the browser started, delivered.
+  step("queue");
+  await page.goto(`${BASE}/console/queue?status=delivered`);
+  if (!(await page.textContent("#queue")).includes("delivered")) fail("no delivered copy in the queue");
+  await shot(page, "11-queue");
+  const bad = await page.goto(`${BASE}/console/queue?status=nonsense`);
+  if (bad.status() !== 400) fail(`an unknown status gave ${bad.status()}`);
+
+  // The audit trail: the message's events, and its receipt as a download.
+  step("audit trail");
+  await page.goto(`${BASE}/console/queue?status=delivered`);
+  const messageId = await page.getAttribute("#queue code", "title");
+  await page.goto(`${BASE}/console/audit?message=${messageId}`);
+  const events = await page.textContent("#events");
+  if (!events.includes("message.submitted") || !events.includes("delivery.delivered")) {
+    fail(`the message's events are missing: ${events}`);
+  }
+  await shot(page, "12-audit");
+  const [probeStatus, probeText] = await page.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: "same-origin" });
+    return [r.status, (await r.text()).slice(0, 400)];
+  }, `${BASE}/console/audit/proof/${messageId}`);
+  if (probeStatus !== 200) fail(`the receipt answered ${probeStatus}: ${probeText}`);
+  const [receipt] = await Promise.all([page.waitForEvent("download"), page.click("#proof")]);
+  await receipt.saveAs(env("RECEIPT_FILE"));
+  const badKind = await page.goto(`${BASE}/console/audit?kind=no.such_kind`);
+  if (badKind.status() !== 400) fail(`an unknown kind gave ${badKind.status()}`);
+
+  // Today's mail: SVG charts, with the numbers as a table too.
+  step("dashboard");
+  await page.goto(`${BASE}/console/dashboard`);
+  const charts = await page.$$eval("section.chart svg", (els) => els.length);
+  if (charts !== 5) fail(`expected 5 charts, got ${charts}`);
+  await shot(page, "10-dashboard");
 
   // Keyboard: the first Tab reaches the skip link.
   await page.goto(`${BASE}/console`);
@@ -220,7 +262,7 @@ try {
 
   // Refused forms answer 401/422 on purpose (the browser logs those as failed loads);
   // anything else in the console is a real error.
-  const real = errors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|403|422)/.test(e));
+  const real = errors.filter((e) => !/^Failed to load resource: the server responded with a status of (400|401|403|422)/.test(e));
   if (real.length) fail(`console errors: ${real.join(" | ")}`);
   step("done");
 } catch (e) {

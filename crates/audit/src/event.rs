@@ -128,6 +128,8 @@ event_kinds! {
     AuthLogout => "auth.logout",
     /// A user changed their password.
     AuthPasswordChanged => "auth.password_changed",
+    /// A password-reset link was e-mailed to a user.
+    AuthPasswordResetSent => "auth.password_reset_sent",
     /// A user's second factors were reset by an administrator (details: factor).
     AuthMfaReset => "auth.mfa_reset",
     /// Break-glass access was used (the IdP or MFA was unavailable); always alerted.
@@ -158,6 +160,8 @@ event_kinds! {
     AdminTenantCreated => "admin.tenant_created",
     /// An administrator created an organisation API key (details: name, scopes, expiry).
     AdminApiKeyCreated => "admin.api_key_created",
+    /// An operator issued a person a new break-glass (emergency access) code.
+    AdminBreakGlassIssued => "admin.break_glass_issued",
     /// An organisation API key was revoked.
     AdminApiKeyRevoked => "admin.api_key_revoked",
     /// A REST API request was refused: unknown, expired or revoked key, missing scope, or

@@ -38,6 +38,12 @@ pub enum UserCommand {
         /// The user's e-mail address.
         address: String,
     },
+    /// Issue a user a single-use break-glass (emergency access) code and print it (only
+    /// it) on stdout; it replaces any earlier code. Keep it somewhere safe, offline.
+    BreakGlass {
+        /// The user's e-mail address.
+        address: String,
+    },
     /// List users.
     List {
         /// Print JSON.
@@ -202,16 +208,7 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             eprintln!("added {address} as {role} in {}", tenant.name);
         }
         UserCommand::AppPassword { address, label } => {
-            let address =
-                EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
-            let user = rt
-                .store
-                .user_by_address(&address)
-                .await
-                .map_err(|e| match e {
-                    storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
-                    e => e.into(),
-                })?;
+            let user = user_named(&rt, &address).await?;
             let secret = auth::generate_app_password()?;
             let hash = auth::hash_secret(&secret)?;
             let id = ApiKeyId::new();
@@ -244,16 +241,7 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             println!("{}", secret.as_str());
         }
         UserCommand::ResetPassword { address } => {
-            let address =
-                EmailAddress::parse(&address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
-            let user = rt
-                .store
-                .user_by_address(&address)
-                .await
-                .map_err(|e| match e {
-                    storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
-                    e => e.into(),
-                })?;
+            let user = user_named(&rt, &address).await?;
             let password = auth::generate_one_time_password()?;
             let hash = auth::hash_secret(&password)?;
             let now = rt.clock.now();
@@ -272,6 +260,27 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             rt.store.end_user_sessions(user.id, None, now, &[]).await?;
             println!("{}", password.as_str());
         }
+        UserCommand::BreakGlass { address } => {
+            let user = user_named(&rt, &address).await?;
+            let code = auth::generate_app_password()?;
+            let hash = auth::hash_secret(&code)?;
+            let now = rt.clock.now();
+            let event = AuditEvent::new(
+                0,
+                now,
+                setup::audit_actor(),
+                EventKind::AdminBreakGlassIssued,
+            )
+            .with_tenant(user.tenant)
+            .with_subject(Subject {
+                user: Some(user.id),
+                ..Subject::default()
+            });
+            rt.store
+                .put_break_glass(user.id, &hash, now, &[event])
+                .await?;
+            println!("{}", code.as_str());
+        }
         UserCommand::List { json } => {
             for t in rt.store.tenants().await? {
                 for u in rt.store.users(t.id).await? {
@@ -288,6 +297,18 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The user with this address, or a message saying there is none.
+async fn user_named(rt: &setup::Runtime, address: &str) -> anyhow::Result<User> {
+    let address = EmailAddress::parse(address).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+    rt.store
+        .user_by_address(&address)
+        .await
+        .map_err(|e| match e {
+            storage::StorageError::NotFound => anyhow::anyhow!("no user with this address"),
+            e => e.into(),
+        })
 }
 
 pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {

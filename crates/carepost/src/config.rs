@@ -29,6 +29,40 @@ pub struct Config {
     pub sms: SmsConfig,
     pub alerts: AlertsConfig,
     pub console: ConsoleConfig,
+    pub sso: SsoSection,
+}
+
+/// Single sign-on into the console with an OpenID provider (crates/sso).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SsoSection {
+    pub enabled: bool,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret_file: String,
+    pub redirect_uri: String,
+    pub organisation: String,
+    pub groups_claim: String,
+    pub group_roles: BTreeMap<String, model::Role>,
+    pub extra_ca_file: String,
+    pub passkey_for_privileged: bool,
+}
+
+impl Default for SsoSection {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            issuer: String::new(),
+            client_id: String::new(),
+            client_secret_file: String::new(),
+            redirect_uri: String::new(),
+            organisation: String::new(),
+            groups_claim: "groups".to_string(),
+            group_roles: BTreeMap::new(),
+            extra_ca_file: String::new(),
+            passkey_for_privileged: true,
+        }
+    }
 }
 
 /// The admin console on the HTTPS listener (crates/console-web).
@@ -522,6 +556,56 @@ pub const KEYS: &[Key] = &[
         doc: "A MaxMind-format .mmdb file (GeoLite2/GeoIP2 Country or City) for country rules, new-country alerts and impossible travel. Empty: no countries.",
     },
     Key {
+        name: "sso.enabled",
+        default: "false",
+        doc: "Offer single sign-on into the console with the organisation's OpenID provider (authorization code + PKCE).",
+    },
+    Key {
+        name: "sso.issuer",
+        default: "\"\"",
+        doc: "The provider's issuer URL, exactly as its discovery document names it, e.g. \"https://login.example.org/tenant/v2.0\".",
+    },
+    Key {
+        name: "sso.client_id",
+        default: "\"\"",
+        doc: "carepost's client id at the provider.",
+    },
+    Key {
+        name: "sso.client_secret_file",
+        default: "\"\"",
+        doc: "File holding the client secret (never the secret itself in this file).",
+    },
+    Key {
+        name: "sso.redirect_uri",
+        default: "\"\"",
+        doc: "The callback registered at the provider. Empty: <console public URL>/console/sso/callback.",
+    },
+    Key {
+        name: "sso.organisation",
+        default: "\"\"",
+        doc: "The organisation people signing in this way belong to (new people are created there). Empty: the first organisation.",
+    },
+    Key {
+        name: "sso.groups_claim",
+        default: "\"groups\"",
+        doc: "The ID token claim that lists the person's groups.",
+    },
+    Key {
+        name: "sso.group_roles",
+        default: "{}",
+        doc: "Provider group -> carepost role, e.g. { \"carepost-admins\" = \"admin\", \"staff\" = \"sender\" }. A person gets the most privileged role any of their groups maps to; with none, sign-in is refused.",
+    },
+    Key {
+        name: "sso.extra_ca_file",
+        default: "\"\"",
+        doc: "PEM CA certificates to trust for the provider besides the system's (a private provider).",
+    },
+    Key {
+        name: "sso.passkey_for_privileged",
+        default: "true",
+        doc: "Owners, admins and compliance officers also prove a passkey after the provider (carepost cannot see which factors the provider checked).",
+    },
+    Key {
         name: "portal.enabled",
         default: "true",
         doc: "Serve the secure portal on the HTTPS listener and publish copies that policy keeps off e-mail (without it they wait in the queue as awaiting-portal).",
@@ -651,6 +735,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             alerts: AlertsConfig::default(),
             console: ConsoleConfig::default(),
+            sso: SsoSection::default(),
         }
     }
 }
@@ -810,6 +895,16 @@ impl Config {
         }
         if !self.portal.public_url.is_empty() && !self.portal.public_url.starts_with("https://") {
             bail!("portal.public_url must start with https://");
+        }
+        if self.sso.enabled
+            && (self.sso.issuer.is_empty()
+                || self.sso.client_id.is_empty()
+                || self.sso.client_secret_file.is_empty()
+                || self.sso.group_roles.is_empty())
+        {
+            bail!(
+                "sso.enabled needs sso.issuer, sso.client_id, sso.client_secret_file and sso.group_roles"
+            );
         }
         if !self.console.public_url.is_empty() && !self.console.public_url.starts_with("https://") {
             bail!("console.public_url must start with https://");

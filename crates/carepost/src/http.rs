@@ -403,6 +403,24 @@ async fn proof(
             .into_response();
     };
     match app.trail.receipt(id).await {
+        // A receipt of another organisation's message is "not found", like an unknown one
+        // (decided from the events themselves, which outlive the queue's records).
+        Ok(receipt)
+            if !receipt
+                .events
+                .iter()
+                .any(|e| e.event.tenant == Some(user.tenant))
+                || receipt
+                    .events
+                    .iter()
+                    .any(|e| e.event.tenant.is_some_and(|t| t != user.tenant)) =>
+        {
+            (
+                StatusCode::NOT_FOUND,
+                Json(json!({"error": "no audit events for this message"})),
+            )
+                .into_response()
+        }
         Ok(receipt) => {
             record_query(&app.store, &user, peer, "proof", Some(id)).await;
             Json(receipt).into_response()
@@ -898,15 +916,21 @@ mod tests {
         let console = &console[console.find("pub fn router(").expect("console router")..];
         let console = &console[..console.find("\n    }\n").expect("end of console router")];
         let mut mounted = Vec::new();
-        let routes = router.split(".route(").skip(1).chain(
-            console
+        let routes =
+            router
                 .split(".route(")
                 .skip(1)
-                .filter(|part| part.split('"').nth(1).is_some_and(|p| p.starts_with("/api/"))),
-        );
+                .chain(console.split(".route(").skip(1).filter(|part| {
+                    part.split('"')
+                        .nth(1)
+                        .is_some_and(|p| p.starts_with("/api/"))
+                }));
         for part in routes {
             let path = part.split('"').nth(1).expect("path literal");
-            let call = &part[..part.find("\n        .").or_else(|| part.find("\n            .")).unwrap_or(part.len())];
+            let call = &part[..part
+                .find("\n        .")
+                .or_else(|| part.find("\n            ."))
+                .unwrap_or(part.len())];
             for method in ["get", "post", "put", "delete", "patch"] {
                 let used = call.contains(&format!(" {method}("))
                     || call.contains(&format!("({method}("))

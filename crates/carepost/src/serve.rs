@@ -112,7 +112,12 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 
     // The admin console (built before any listener opens, like the portal).
     let console = if config.console.enabled {
-        Some(Arc::new(build_console(config, &rt)?))
+        Some(Arc::new(
+            build_console(config, &rt)
+                .await?
+                .with_mail(intake.clone(), &config.hostname)
+                .with_trail(trail.clone()),
+        ))
     } else {
         None
     };
@@ -503,7 +508,10 @@ async fn record_config(config: &Config, store: &storage::SharedStore) -> anyhow:
 /// The audit cursor holding the position of the newest configuration record.
 const CONFIG_CURSOR: &str = "config-record";
 
-fn build_console(config: &Config, rt: &setup::Runtime) -> anyhow::Result<console_web::Console> {
+async fn build_console(
+    config: &Config,
+    rt: &setup::Runtime,
+) -> anyhow::Result<console_web::Console> {
     let access = if config.console.access_policy_file.is_empty() {
         access::AccessPolicy::default()
     } else {
@@ -524,7 +532,7 @@ fn build_console(config: &Config, rt: &setup::Runtime) -> anyhow::Result<console
                 .map_err(|e| anyhow::anyhow!("console.geoip_database: {e}"))?,
         )
     };
-    console_web::Console::new(
+    let console = console_web::Console::new(
         rt.store.clone(),
         rt.keys.clone(),
         rt.clock.clone(),
@@ -538,5 +546,45 @@ fn build_console(config: &Config, rt: &setup::Runtime) -> anyhow::Result<console
         access,
         geo,
     )
-    .map_err(|e| anyhow::anyhow!("console: {e}"))
+    .map_err(|e| anyhow::anyhow!("console: {e}"))?;
+    if !config.sso.enabled {
+        return Ok(console);
+    }
+    let sso = &config.sso;
+    let redirect = if sso.redirect_uri.is_empty() {
+        format!("{}/console/sso/callback", config.console_public_url())
+    } else {
+        sso.redirect_uri.clone()
+    };
+    let mut settings = sso::SsoConfig::new(
+        &sso.issuer,
+        &sso.client_id,
+        std::path::PathBuf::from(&sso.client_secret_file),
+        &redirect,
+    );
+    settings.groups_claim = sso.groups_claim.clone();
+    settings.group_roles = sso.group_roles.clone();
+    if !sso.extra_ca_file.is_empty() {
+        settings.extra_root_certificates = Some(std::path::PathBuf::from(&sso.extra_ca_file));
+    }
+    settings
+        .validate()
+        .map_err(|e| anyhow::anyhow!("sso: {}", e.detail()))?;
+    let tenants = rt.store.tenants().await?;
+    let tenant = if sso.organisation.is_empty() {
+        tenants.first()
+    } else {
+        tenants.iter().find(|t| t.name == sso.organisation)
+    }
+    .with_context(|| {
+        format!(
+            "sso.organisation {:?}: no such organisation",
+            sso.organisation
+        )
+    })?;
+    Ok(console.with_sso(console_web::SsoSetup::new(
+        settings,
+        tenant.id,
+        sso.passkey_for_privileged,
+    )))
 }

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use support::http;
 use support::portal::PortalFixture;
 use support::{TestDir, run, which, workspace_root};
 
@@ -128,9 +129,20 @@ fn staff_sign_in_with_passkeys_and_totp_and_manage_sessions_in_chromium() {
         "Other Clinic",
     ]);
 
+    // One message of the organisation, delivered, for the queue page.
+    let marker = support::unique_token("queue");
+    fx.send(
+        "pat.example@dest.test",
+        &format!(
+            "From: {}\r\nTo: <pat.example@dest.test>\r\nSubject: Appointment reminder\r\n\r\nSee you on Tuesday. {marker}\r\n",
+            support::portal::SENDER
+        ),
+    );
+    fx.peer.wait_for_message(&marker, Duration::from_secs(90));
     let home = chrome_home(&fx.peer.ca_file());
     let work = TestDir::new("console");
     let out_file = work.join("admin-session.json");
+    let receipt_file = work.join("receipt.json");
     let artifacts = workspace_root().join("target/test-artifacts/console");
     let out = run(
         Command::new("node")
@@ -148,7 +160,8 @@ fn staff_sign_in_with_passkeys_and_totp_and_manage_sessions_in_chromium() {
             .env("NURSE_NEW_PASSWORD", "quiet meadow bicycle 2031")
             .env("ARTIFACTS", &artifacts)
             .env("CHROME_HOME", home.path())
-            .env("OUT_FILE", &out_file),
+            .env("OUT_FILE", &out_file)
+            .env("RECEIPT_FILE", &receipt_file),
         Duration::from_secs(240),
     );
     assert!(
@@ -172,12 +185,24 @@ fn staff_sign_in_with_passkeys_and_totp_and_manage_sessions_in_chromium() {
         "07-nurse-enrol",
         "08-nurse-recovery-codes",
         "09-users",
+        "10-dashboard",
+        "11-queue",
+        "12-audit",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).is_file(),
             "{shot}.png missing"
         );
     }
+
+    // The receipt downloaded from the console checks offline.
+    let receipt_arg = receipt_file.to_str().expect("utf8").to_string();
+    let checked = fx.cp.cli_ok(&["audit", "verify-proof", &receipt_arg]);
+    assert!(
+        checked.stdout_text().contains("OK"),
+        "{}",
+        checked.describe()
+    );
 
     let state: Value =
         serde_json::from_str(&std::fs::read_to_string(&out_file).expect("state")).expect("json");
@@ -300,6 +325,108 @@ fn staff_sign_in_with_passkeys_and_totp_and_manage_sessions_in_chromium() {
             .as_array()
             .is_some_and(|s| s.iter().any(|s| s["current"] == true)),
         "{sessions}"
+    );
+
+    // A forgotten password: a link by e-mail, once, then still the second factor.
+    let jars = TestDir::new("reset");
+    let base = format!("https://localhost:{}", fx.cp.http_port);
+    let ca = fx.peer.ca_file();
+    let form = "Content-Type: application/x-www-form-urlencoded".to_string();
+    let csrf_of = |page: &http::Reply| {
+        page.body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("csrf field")
+            .to_string()
+    };
+    let forgot = |address: &str| {
+        let jar = jars.join("forgot");
+        let page = http::request(
+            "GET",
+            &format!("{base}/console/forgot"),
+            &ca,
+            &[],
+            None,
+            Some(&jar),
+        );
+        let body = format!(
+            "csrf={}&address={}",
+            csrf_of(&page),
+            address.replace('@', "%40")
+        );
+        http::request(
+            "POST",
+            &format!("{base}/console/forgot"),
+            &ca,
+            std::slice::from_ref(&form),
+            Some(&body),
+            Some(&jar),
+        )
+        .body
+    };
+    let unknown = forgot("nobody@clinic.test");
+    let known = forgot(NURSE);
+    assert!(
+        known.contains("on its way") && unknown.contains("on its way"),
+        "{known}"
+    );
+    let mail = fx.wait_for_mail(NURSE, "/console/reset/", 0);
+    let text = mail.text();
+    let path = text
+        .split_whitespace()
+        .find_map(|w| {
+            w.split_once("/console/reset/")
+                .map(|(_, t)| format!("/console/reset/{t}"))
+        })
+        .expect("the link");
+    let jar = jars.join("link");
+    let opened = http::request("GET", &format!("{base}{path}"), &ca, &[], None, Some(&jar));
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    assert_eq!(opened.location.as_deref(), Some("/console/password"));
+    let page = http::request(
+        "GET",
+        &format!("{base}/console/password"),
+        &ca,
+        &[],
+        None,
+        Some(&jar),
+    );
+    let body = format!(
+        "csrf={}&new=lilac+ferry+window+8120&again=lilac+ferry+window+8120",
+        csrf_of(&page)
+    );
+    let changed = http::request(
+        "POST",
+        &format!("{base}/console/password"),
+        &ca,
+        std::slice::from_ref(&form),
+        Some(&body),
+        Some(&jar),
+    );
+    assert_eq!(
+        changed.location.as_deref(),
+        Some("/console/factor"),
+        "a new password still needs the second factor: {}",
+        changed.body
+    );
+    let again = http::request(
+        "GET",
+        &format!("{base}{path}"),
+        &ca,
+        &[],
+        None,
+        Some(&jars.join("again")),
+    );
+    assert_eq!(again.status, 404, "the link works once");
+    let sent = fx
+        .cp
+        .cli_ok(&["audit", "search", "--kind", "auth.password_reset_sent"])
+        .stdout_text();
+    assert_eq!(
+        sent.lines().count(),
+        1,
+        "one link, for the real address only: {sent}"
     );
 
     // The trail has it all, with no password in it.

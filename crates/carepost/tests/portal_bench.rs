@@ -5,7 +5,11 @@
 //!
 //!     CAREPOST_INTEROP=1 cargo test --release -p carepost --test portal_bench -- --ignored --nocapture
 //!
-//! Needs root, postfix, curl, python3 and wrk.
+//! With `CAREPOST_BENCH_PIN=1` the server (all its threads) is pinned to CPU 0 and wrk,
+//! with one thread, to CPU 1 (`taskset`), so that load generator and server do not take
+//! turns on the same cores; the anchors run the same way in the same run.
+//!
+//! Needs root, postfix, curl, python3 and wrk (and util-linux's taskset for the pinned run).
 
 mod support;
 
@@ -19,17 +23,23 @@ const TO: &str = "bench.patient@dest.test";
 const SECONDS: &str = "15";
 const CONNECTIONS: &str = "200";
 
+/// Whether to pin the server and wrk to one CPU each (see the top of the file).
+fn pinned() -> bool {
+    std::env::var("CAREPOST_BENCH_PIN").is_ok_and(|v| v == "1")
+}
+
 /// wrk's latency percentiles (ms) and requests per second.
 fn wrk(url: &str, cookie: Option<&str>) -> (f64, f64, f64, f64, String) {
-    let mut cmd = Command::new("wrk");
-    cmd.args([
-        "-t2",
-        "-c",
-        CONNECTIONS,
-        "-d",
-        &format!("{SECONDS}s"),
-        "--latency",
-    ]);
+    let mut cmd = if pinned() {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "1", "wrk", "-t1"]);
+        c
+    } else {
+        let mut c = Command::new("wrk");
+        c.arg("-t2");
+        c
+    };
+    cmd.args(["-c", CONNECTIONS, "-d", &format!("{SECONDS}s"), "--latency"]);
     if let Some(c) = cookie {
         cmd.args(["-H", &format!("Cookie: {c}")]);
     }
@@ -102,7 +112,18 @@ fn portal_pages_under_200_concurrent_connections() {
     // The idle limit is 15 minutes: the session outlives the run.
     let cookie = format!("cp_session={session}");
 
-    println!("portal benchmark: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s --latency");
+    if pinned() {
+        let pid = fx.cp.pid().expect("server pid").to_string();
+        run(
+            Command::new("taskset").args(["-a", "-p", "-c", "0", &pid]),
+            Duration::from_secs(10),
+        );
+        println!(
+            "portal benchmark: server pinned to CPU 0, taskset -c 1 wrk -t1 -c{CONNECTIONS} -d{SECONDS}s --latency"
+        );
+    } else {
+        println!("portal benchmark: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s --latency");
+    }
     println!("| page | p50 ms | p90 ms | p99 ms | requests/s |");
     println!("|---|---|---|---|---|");
     for (name, url, cookie) in [

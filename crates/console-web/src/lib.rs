@@ -17,12 +17,24 @@
 //!   by default; a cookie replayed from another network and browser must step up
 //!   (prove a factor again) before it is honoured; sensitive actions need a step-up in the
 //!   last 5 minutes;
+//! * today's mail as counts and SVG charts (by channel, delivery, TLS version, DLP
+//!   category, failures), for every role (no per-message data);
+//! * the queue with each recipient copy's status (owners, admins, compliance);
+//! * the audit trail: search by kind, message and day, and a message's delivery receipt
+//!   with its proofs (owners, admins, compliance officers, auditors; every search audited);
 //! * a person lists and ends their own sessions; an administrator ends all of a user's
 //!   sessions and resets their second factors (audited; the reset is alerted).
 //!
+//! * single sign-on with the organisation's OpenID provider (`sso` crate), groups mapped
+//!   to roles, accounts created on first sign-in; privileged roles still prove a passkey.
+//!
+//! * a forgotten password is reset by a link e-mailed to the person (10 minutes, once),
+//!   which leads to choosing a new password and then still to the second factor;
+//! * break-glass access with a single-use emergency code and a reason, for when the
+//!   provider or a second factor is unavailable: at most an hour, alerted, audited.
+//!
 //! **What it does not do (yet):** the other console pages the issue lists (queue, policy
-//! editor, quarantine review, audit search, dashboard charts) and single sign-on and
-//! break-glass access are not mounted here yet.
+//! editor, quarantine review, audit search, dashboard charts) are not here yet.
 //!
 //! **Security:** every form carries an anti-forgery token (double-submit before sign-in,
 //! the session's token after) and cross-site posts are refused (`Sec-Fetch-Site`, `Origin`);
@@ -35,9 +47,15 @@
 
 #![warn(missing_docs)]
 
+mod audit_page;
+mod break_glass;
+mod dashboard;
 mod pages;
+mod queue_page;
+mod reset;
 mod session;
 mod signin;
+mod sso_signin;
 mod users;
 
 use std::net::IpAddr;
@@ -52,6 +70,7 @@ use storage::SharedStore;
 use webauthn_rs::prelude::{Url, Webauthn, WebauthnBuilder};
 
 pub use session::ClientIp;
+pub use sso_signin::SsoSetup;
 
 /// Settings from `[console]`.
 #[derive(Clone, Debug)]
@@ -90,6 +109,13 @@ pub struct Console {
     access: access::AccessPolicy,
     geo: Option<access::geo::GeoDb>,
     throttle: identity::throttle::LoginThrottle,
+    /// Where the console's own e-mails (password-reset links) are queued, and our host
+    /// name for them; `None`: no e-mail, resets only by `carepost user reset-password`.
+    mail: Option<(Arc<queue::Intake>, String)>,
+    /// The audit trail, for delivery receipts (`None`: receipts are not offered).
+    trail: Option<Arc<audit_trail::AuditTrail>>,
+    /// Single sign-on with the organisation's OpenID provider, if configured.
+    sso: Option<SsoSetup>,
     /// An argon2id hash checked when the address is unknown, so a wrong address takes as
     /// long as a wrong password (no address enumeration by timing).
     decoy_hash: String,
@@ -127,8 +153,29 @@ impl Console {
             access,
             geo,
             throttle: identity::throttle::LoginThrottle::default(),
+            sso: None,
+            mail: None,
+            trail: None,
             decoy_hash,
         })
+    }
+
+    /// Send password-reset links through the intake path (`hostname` names the sender).
+    pub fn with_mail(mut self, intake: Arc<queue::Intake>, hostname: &str) -> Self {
+        self.mail = Some((intake, hostname.to_string()));
+        self
+    }
+
+    /// Offer delivery receipts from this audit trail.
+    pub fn with_trail(mut self, trail: Arc<audit_trail::AuditTrail>) -> Self {
+        self.trail = Some(trail);
+        self
+    }
+
+    /// Offer single sign-on with an OpenID provider.
+    pub fn with_sso(mut self, sso: SsoSetup) -> Self {
+        self.sso = Some(sso);
+        self
     }
 
     /// The routes: pages under `/console`, JSON twins under `/api/v1`.
@@ -167,6 +214,18 @@ impl Console {
             )
             .route("/console/step-up", get(signin::step_up_page))
             .route("/console/sign-out", post(signin::sign_out))
+            .route(
+                "/console/break-glass",
+                get(break_glass::page).post(break_glass::use_code),
+            )
+            .route("/console/forgot", get(reset::page).post(reset::send))
+            .route("/console/reset/{token}", get(reset::open))
+            .route("/console/sso", get(sso_signin::start))
+            .route("/console/sso/callback", get(sso_signin::callback))
+            .route("/console/dashboard", get(dashboard::page))
+            .route("/console/queue", get(queue_page::page))
+            .route("/console/audit", get(audit_page::page))
+            .route("/console/audit/proof/{message}", get(audit_page::proof))
             .route("/console/sessions", get(users::sessions_page))
             .route("/console/sessions/end", post(users::end_session_form))
             .route(
@@ -181,6 +240,9 @@ impl Console {
             .route("/console/users/{id}/reset-mfa", post(users::reset_mfa_form))
             .route("/console/static/console.css", get(pages::css))
             .route("/console/static/passkey.js", get(pages::passkey_js))
+            .route("/api/v1/dashboard", get(dashboard::json))
+            .route("/api/v1/queue", get(queue_page::json))
+            .route("/api/v1/audit/events", get(audit_page::json))
             .route("/api/v1/me", get(users::me_json))
             .route("/api/v1/me/sessions", get(users::sessions_json))
             .route("/api/v1/me/sessions/end", post(users::end_session_json))

@@ -11,6 +11,12 @@ const CONSOLE_CSS: &str = include_str!("../static/console.css");
 pub(crate) struct Frame {
     pub(crate) who: Option<String>,
     pub(crate) admin: bool,
+    /// Whether the person may see the organisation's figures (the dashboard).
+    pub(crate) figures: bool,
+    /// Whether the person may see message details (the queue).
+    pub(crate) details: bool,
+    /// Whether the person may read the audit trail.
+    pub(crate) trail: bool,
     pub(crate) csrf: String,
 }
 
@@ -24,6 +30,9 @@ impl Frame {
         Self {
             who: None,
             admin: false,
+            figures: false,
+            details: false,
+            trail: false,
             csrf,
         }
     }
@@ -32,6 +41,26 @@ impl Frame {
 #[derive(Template)]
 #[template(path = "sign_in.html")]
 pub(crate) struct SignInPage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) script: bool,
+    pub(crate) frame: Frame,
+    pub(crate) problem: Option<&'a str>,
+    pub(crate) address: &'a str,
+    pub(crate) sso: bool,
+}
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+pub(crate) struct ForgotPage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) script: bool,
+    pub(crate) frame: Frame,
+    pub(crate) sent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+pub(crate) struct BreakGlassPage<'a> {
     pub(crate) title: &'a str,
     pub(crate) script: bool,
     pub(crate) frame: Frame,

@@ -63,6 +63,10 @@ pub(crate) struct Visit {
     pub(crate) ip: IpAddr,
     pub(crate) user_agent: String,
     cookies: Vec<(String, String)>,
+    /// Sessions issued for this visit are bound to no device (an e-mailed link is opened
+    /// wherever the mail is read; the session it starts is replaced at the next step by
+    /// one bound to that device).
+    unbound: bool,
 }
 
 impl Visit {
@@ -86,6 +90,17 @@ impl Visit {
                 .take(512)
                 .collect(),
             cookies,
+            unbound: false,
+        }
+    }
+
+    /// This visit, for a session bound to no device (see `unbound`).
+    pub(crate) fn unbound(&self) -> Self {
+        Self {
+            ip: self.ip,
+            user_agent: String::new(),
+            cookies: Vec::new(),
+            unbound: true,
         }
     }
 
@@ -286,12 +301,31 @@ impl Console {
         method: &str,
         audit: &[AuditEvent],
     ) -> Result<String, Response> {
+        let (secret, lifetime) = self
+            .issue_session(visit, user, stage, method, audit)
+            .await?;
+        Ok(set_cookie(SESSION_COOKIE, &secret, "/", lifetime))
+    }
+
+    /// Store a new session and return its secret id and lifetime (for a cookie, or for
+    /// the link of a password-reset e-mail).
+    pub(crate) async fn issue_session(
+        &self,
+        visit: &Visit,
+        user: &User,
+        stage: Stage,
+        method: &str,
+        audit: &[AuditEvent],
+    ) -> Result<(String, Duration), Response> {
         let now = self.clock.now();
         let issued = secrets::new_session_id();
-        let lifetime = if stage == Stage::Full {
-            self.settings.session_max
-        } else {
-            PENDING_TTL
+        let lifetime = match stage {
+            // An emergency session is short, whatever the usual limit.
+            Stage::Full if method == crate::break_glass::METHOD => {
+                self.settings.session_max.min(Duration::from_secs(3600))
+            }
+            Stage::Full => self.settings.session_max,
+            _ => PENDING_TTL,
         };
         let session = UserSession {
             id_hash: issued.hash,
@@ -307,9 +341,21 @@ impl Console {
             last_seen: now,
             expires: now.plus(lifetime),
             stepped_up: (stage == Stage::Full).then_some(now),
-            ip: visit.ip.to_string(),
-            device: visit.device(),
-            device_label: visit.device_label(),
+            ip: if visit.unbound {
+                String::new()
+            } else {
+                visit.ip.to_string()
+            },
+            device: if visit.unbound {
+                String::new()
+            } else {
+                visit.device()
+            },
+            device_label: if visit.unbound {
+                "a link sent by e-mail".to_string()
+            } else {
+                visit.device_label()
+            },
             ended: None,
             ceremony: None,
         };
@@ -321,7 +367,7 @@ impl Console {
         {
             return Err(crate::pages::unavailable());
         }
-        Ok(set_cookie(SESSION_COOKIE, &issued.secret, "/", lifetime))
+        Ok((issued.secret, lifetime))
     }
 
     /// End a session (sign-out, or replaced by a new one).

@@ -80,6 +80,21 @@ pub(crate) fn frame(signed: &Signed) -> Frame {
     Frame {
         who: full.then(|| signed.user.address.to_string()),
         admin: full && matches!(signed.user.role, Role::Owner | Role::Admin),
+        figures: full
+            && identity::roles::allows(
+                signed.user.role,
+                identity::roles::Permission::ViewAggregates,
+            ),
+        details: full
+            && identity::roles::allows(
+                signed.user.role,
+                identity::roles::Permission::ViewMessageDetails,
+            ),
+        trail: full
+            && identity::roles::allows(
+                signed.user.role,
+                identity::roles::Permission::ReadAuditTrail,
+            ),
         csrf: signed.session.csrf_token.clone(),
     }
 }
@@ -95,6 +110,7 @@ fn stage_path(stage: Stage) -> &'static str {
 }
 
 fn sign_in_form(
+    console: &Console,
     csrf: String,
     problem: Option<&str>,
     address: &str,
@@ -109,6 +125,7 @@ fn sign_in_form(
             frame: Frame::anonymous_with(csrf),
             problem,
             address,
+            sso: crate::sso_signin::offered(console),
         },
         &[cookie],
     )
@@ -124,18 +141,24 @@ pub(crate) async fn sign_in_page(
     if let Ok(signed) = console.session_of(&visit).await {
         return see_other(stage_path(signed.stage()), &[]);
     }
-    sign_in_form(secrets::new_csrf_token(), None, "", StatusCode::OK)
+    sign_in_form(
+        &console,
+        secrets::new_csrf_token(),
+        None,
+        "",
+        StatusCode::OK,
+    )
 }
 
 impl Console {
-    async fn refuse_sign_in(
+    /// Record a refused sign-in (`auth.login_failed`) with its reason; never what was typed.
+    pub(crate) async fn record_failed_sign_in(
         &self,
         visit: &Visit,
         user: Option<&User>,
+        method: &'static str,
         reason: &'static str,
-        shown: &str,
-        address: &str,
-    ) -> Response {
+    ) {
         let mut event = AuditEvent::new(
             0,
             self.clock.now(),
@@ -146,13 +169,26 @@ impl Console {
             EventKind::AuthLoginFailed,
         )
         .with_source_ip(visit.ip)
-        .with_detail("method", "console-password")
+        .with_detail("method", method)
         .with_detail("reason", reason);
         if let Some(u) = user {
             event = event.with_tenant(u.tenant);
         }
         self.record(event).await;
+    }
+
+    async fn refuse_sign_in(
+        &self,
+        visit: &Visit,
+        user: Option<&User>,
+        reason: &'static str,
+        shown: &str,
+        address: &str,
+    ) -> Response {
+        self.record_failed_sign_in(visit, user, "console-password", reason)
+            .await;
         sign_in_form(
+            self,
             secrets::new_csrf_token(),
             Some(shown),
             address,

@@ -44,7 +44,7 @@ fn is_admin(role: Role) -> bool {
 }
 
 /// A full session for a page, or where to go instead.
-async fn signed_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
+pub(crate) async fn signed_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
     match console.session_of(visit).await {
         Ok(s) if s.stage() == Stage::Full => Ok(s),
         Ok(s) => Err(see_other(
@@ -64,7 +64,7 @@ async fn signed_in(console: &Console, visit: &Visit) -> Result<Signed, Response>
 }
 
 /// A full session for a JSON twin, or the JSON refusal.
-async fn signed_in_json(console: &Console, visit: &Visit) -> Result<Signed, Response> {
+pub(crate) async fn signed_in_json(console: &Console, visit: &Visit) -> Result<Signed, Response> {
     match console.session_of(visit).await {
         Ok(s) if s.stage() == Stage::Full => Ok(s),
         Err(NoSession::StepUp) => Err(json_error(StatusCode::UNAUTHORIZED, "step_up_required")),

@@ -35,6 +35,7 @@ mod mail;
 mod passkey;
 mod publish;
 mod sender;
+mod views;
 mod web;
 
 use std::path::Path;
@@ -153,6 +154,9 @@ pub struct Portal {
     /// a page in the same session is not a new opening.
     pub(crate) openings:
         std::sync::Mutex<std::collections::HashSet<(String, model::PortalCopyId, bool)>>,
+    /// Copies opened for display in the last minute (see `views.rs`): consulted only after
+    /// the session and access checks.
+    pub(crate) views: views::Views,
 }
 
 impl Portal {
@@ -215,6 +219,7 @@ impl Portal {
             webauthn,
             org_names: std::sync::Mutex::default(),
             openings: std::sync::Mutex::default(),
+            views: views::Views::default(),
             store,
             keys,
             intake,

@@ -102,11 +102,6 @@ impl Portal {
             })
             .collect()
     }
-
-    /// Whether the recipient of `copy` has a passkey (the landing page offers it).
-    pub(crate) async fn has_passkey(&self, copy: &PortalCopy) -> bool {
-        self.webauthn.is_some() && !self.passkeys_of(copy).await.is_empty()
-    }
 }
 
 /// What registering needs: passkeys on, a live session that may read the copy, and a

@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use model::{PortalCopyId, PortalItemId, Principal, SubmissionChannel};
-use portal::content::{MessageView, parse_message};
+use portal::content::parse_message;
 use portal::i18n::Lang;
 use portal::pages::{self, Brand, CodeProblem, Ctx, Notice, ReplyView};
 use portal::sanitize::body_html;
@@ -39,12 +39,13 @@ use portal::secrets;
 use queue::Submission;
 use serde::Deserialize;
 use storage::{
-    PortalCode, PortalCodeChannel, PortalCopy, PortalMilestone, PortalReply, PortalSession,
-    StorageError,
+    PortalCode, PortalCodeChannel, PortalCopy, PortalLanding, PortalMilestone, PortalReply,
+    PortalSession, StorageError,
 };
 
 use crate::Portal;
 use crate::publish::copy_event;
+use crate::views::Shown;
 
 /// The client's address, put into each request's extensions by whoever serves the router
 /// (the binary knows its listener; this crate does not).
@@ -68,6 +69,9 @@ const LANG_COOKIE: &str = "cp_lang";
 const TOUCH_EVERY: Duration = Duration::from_secs(30);
 /// Openings remembered per node before the memory is cleared (see `Portal::openings`).
 const MAX_REMEMBERED_OPENINGS: usize = 50_000;
+/// Sealed copies up to this size are opened for display on the async worker; larger ones
+/// on a blocking thread (parsing and sanitising them takes a while).
+const OPEN_INLINE_BYTES: usize = 64 * 1024;
 /// Most attachments on one reply.
 const MAX_REPLY_FILES: usize = 10;
 
@@ -193,6 +197,11 @@ impl Visit {
     pub(crate) fn cookie(&self, name: &str) -> Option<&str> {
         cookie(&self.cookies, name)
     }
+}
+
+/// The hash of the session id in the request's cookie, if it carries a well-formed one.
+fn session_hash(visit: &Visit) -> Option<String> {
+    secrets::token_hash(visit.cookie(SESSION_COOKIE)?)
 }
 
 fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
@@ -347,6 +356,10 @@ impl Portal {
     async fn refuse(&self, visit: &Visit, copy: Option<&PortalCopy>, refusal: Refusal) -> Response {
         let now = self.clock.now();
         tracing::info!(reason = refusal.reason(), "portal request refused");
+        if let (Some(c), Refusal::Revoked | Refusal::Expired) = (copy, refusal) {
+            // Never shown again: nothing of it stays in memory.
+            self.views.forget(c.id);
+        }
         if refusal != Refusal::Throttled {
             let actor = copy.map_or(
                 Actor::System {
@@ -413,6 +426,44 @@ impl Portal {
         self.still_open(copy)
     }
 
+    /// The landing page's reads behind a link (one read of the store): throttled per
+    /// address, refused (with its page and event) if unknown, expired, revoked or locked,
+    /// as [`Portal::open_link`] and the lockout check would.
+    async fn open_landing(&self, visit: &Visit, token: &str) -> Result<PortalLanding, Response> {
+        if self.throttled(visit) {
+            return Err(self.refuse(visit, None, Refusal::Throttled).await);
+        }
+        let Some(hash) = secrets::token_hash(token) else {
+            return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
+        };
+        let since = self.clock.now().minus(Duration::from_secs(3600));
+        let landing = match self.store.portal_landing(&hash, since).await {
+            Ok(l) => l,
+            Err(StorageError::NotFound) => {
+                return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "portal lookup failed");
+                return Err(self
+                    .refuse(visit, None, Refusal::Unavailable("storage"))
+                    .await);
+            }
+        };
+        let refusal = if landing.copy.revoked.is_some() {
+            Some(Refusal::Revoked)
+        } else if landing.copy.expires <= self.clock.now() {
+            Some(Refusal::Expired)
+        } else if self.settings.codes.locked(landing.failed_attempts) {
+            Some(Refusal::Locked)
+        } else {
+            None
+        };
+        match refusal {
+            Some(r) => Err(self.refuse(visit, Some(&landing.copy), r).await),
+            None => Ok(landing),
+        }
+    }
+
     fn still_open(&self, copy: PortalCopy) -> Result<PortalCopy, Closed> {
         let now = self.clock.now();
         if copy.revoked.is_some() {
@@ -472,9 +523,18 @@ impl Portal {
 
     /// The live session on this request, touched; or why there is none.
     async fn session(&self, visit: &Visit) -> Option<(PortalSession, String)> {
-        let secret = visit.cookie(SESSION_COOKIE)?;
-        let hash = secrets::token_hash(secret)?;
+        let hash = session_hash(visit)?;
         let session = self.store.portal_session(&hash).await.ok()?;
+        self.live_session(session, hash).await
+    }
+
+    /// A session as read from the store, if it is a live sign-in (touched), or `None`
+    /// (ended here if it timed out).
+    async fn live_session(
+        &self,
+        session: PortalSession,
+        hash: String,
+    ) -> Option<(PortalSession, String)> {
         // A passkey ceremony waiting to finish is not a sign-in.
         if session.method == crate::passkey::PENDING {
             return None;
@@ -511,7 +571,20 @@ impl Portal {
         let Ok(id) = PortalCopyId::from_str(copy) else {
             return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
         };
-        let Ok(copy) = self.store.portal_copy(id).await else {
+        let copy = self.store.portal_copy(id).await.ok();
+        let copy = self.may_read(visit, &session, copy).await?;
+        Ok((session, copy))
+    }
+
+    /// The copy a session asks for, if the session may read it: the session's address in
+    /// the session's organisation, neither revoked nor expired. Otherwise the refusal page.
+    async fn may_read(
+        &self,
+        visit: &Visit,
+        session: &PortalSession,
+        copy: Option<PortalCopy>,
+    ) -> Result<PortalCopy, Response> {
+        let Some(copy) = copy else {
             return Err(self.refuse(visit, None, Refusal::UnknownLink).await);
         };
         // Another recipient's copy, or another organisation's: refused, and it looks
@@ -520,12 +593,42 @@ impl Portal {
             return Err(self.refuse(visit, Some(&copy), Refusal::Forbidden).await);
         }
         match self.still_open(copy) {
-            Ok(copy) => Ok((session, copy)),
+            Ok(copy) => Ok(copy),
             Err(closed) => {
                 let (copy, refusal) = *closed;
                 Err(self.refuse(visit, copy.as_ref(), refusal).await)
             }
         }
+    }
+
+    /// As [`Portal::readable`], for the message page: the session, the copy, whether the
+    /// recipient has a passkey, how many replies the copy has and its sealed content, in
+    /// one read of the store. The same checks in the same order, with the same refusals.
+    async fn readable_page(
+        &self,
+        visit: &Visit,
+        copy_id: &str,
+    ) -> Result<(PortalSession, PortalCopy, bool, u32, Option<Vec<u8>>), Response> {
+        let Some(hash) = session_hash(visit) else {
+            return Err(self.refuse(visit, None, Refusal::SessionEnded).await);
+        };
+        let Ok(id) = PortalCopyId::from_str(copy_id) else {
+            // As `readable`: a live session hears "no such copy", any other "signed out".
+            let refusal = match self.session(visit).await {
+                Some(_) => Refusal::UnknownLink,
+                None => Refusal::SessionEnded,
+            };
+            return Err(self.refuse(visit, None, refusal).await);
+        };
+        let Ok(reading) = self.store.portal_reading(&hash, id).await else {
+            return Err(self.refuse(visit, None, Refusal::SessionEnded).await);
+        };
+        let Some((session, _)) = self.live_session(reading.session, hash).await else {
+            return Err(self.refuse(visit, None, Refusal::SessionEnded).await);
+        };
+        let copy = self.may_read(visit, &session, reading.copy).await?;
+        let has_passkey = self.webauthn.is_some() && reading.has_passkey;
+        Ok((session, copy, has_passkey, reading.replies, reading.sealed))
     }
 
     /// Open a copy's content, or say why it cannot be opened.
@@ -535,14 +638,7 @@ impl Portal {
             .portal_content(copy.id)
             .await
             .map_err(|_| Refusal::Unavailable("storage"))?;
-        self.keys
-            .open(copy.id.0.as_bytes(), &sealed)
-            .map_err(|e| match e {
-                crypto::CryptoError::UnknownKey(_) | crypto::CryptoError::NoActiveKey => {
-                    Refusal::Unavailable("missing_key")
-                }
-                _ => Refusal::Unavailable("integrity"),
-            })
+        open_sealed(&self.keys, copy.id, &sealed)
     }
 
     pub(crate) fn recipient_event(
@@ -564,6 +660,32 @@ impl Portal {
         }
         event
     }
+}
+
+/// A copy opened, parsed and sanitised for display (without remote images).
+fn open_for_display(
+    keys: &crypto::KeyRing,
+    id: PortalCopyId,
+    sealed: &[u8],
+) -> Result<Shown, Refusal> {
+    let raw = open_sealed(keys, id, sealed)?;
+    let view = parse_message(&raw).map_err(|_| Refusal::Unavailable("unparseable"))?;
+    let body = body_html(&view, false);
+    Ok(Shown { view, body })
+}
+
+/// A copy's sealed content, opened (associated data: the copy id).
+fn open_sealed(
+    keys: &crypto::KeyRing,
+    id: PortalCopyId,
+    sealed: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>, Refusal> {
+    keys.open(id.0.as_bytes(), sealed).map_err(|e| match e {
+        crypto::CryptoError::UnknownKey(_) | crypto::CryptoError::NoActiveKey => {
+            Refusal::Unavailable("missing_key")
+        }
+        _ => Refusal::Unavailable("integrity"),
+    })
 }
 
 impl Visit {
@@ -606,13 +728,11 @@ async fn landing(
         &query,
         format!("/p/{token}"),
     );
-    let copy = match portal.open_link(&visit, &token).await {
-        Ok(c) => c,
+    let landing = match portal.open_landing(&visit, &token).await {
+        Ok(l) => l,
         Err(refused) => return refused,
     };
-    if portal.locked(&copy).await {
-        return portal.refuse(&visit, Some(&copy), Refusal::Locked).await;
-    }
+    let copy = &landing.copy;
     let (csrf, pre_cookie) = visit.pre_token();
     let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
@@ -621,13 +741,16 @@ async fn landing(
         csrf: &csrf,
         path: &visit.path,
     };
-    let number = portal.sms_number(&copy).await;
+    let number = match &landing.sms_number {
+        Some(sealed) => portal.open_sms_number(copy, sealed),
+        None => None,
+    };
     let html = pages::landing_page_with_sms(
         &ctx,
         &token,
         &secrets::mask_address(&copy.address.to_string()),
         // A copy with the sender's passcode always asks for it (with the code).
-        copy.passcode_hash.is_none() && portal.has_passkey(&copy).await,
+        copy.passcode_hash.is_none() && portal.webauthn.is_some() && landing.has_passkey,
         number.as_ref().map(sms::PhoneNumber::last_two),
     );
     let mut cookies = visit.lang_cookie();
@@ -671,9 +794,20 @@ impl Portal {
                 return None;
             }
         };
+        self.open_sms_number(copy, &sealed)
+    }
+
+    /// A copy's sealed mobile number, opened, when SMS is configured (`None` otherwise, or
+    /// when it cannot be opened: logged without the number).
+    pub(crate) fn open_sms_number(
+        &self,
+        copy: &PortalCopy,
+        sealed: &[u8],
+    ) -> Option<sms::PhoneNumber> {
+        self.sms.as_ref()?;
         let opened = match self
             .keys
-            .open(crate::publish::sms_aad(copy.id).as_bytes(), &sealed)
+            .open(crate::publish::sms_aad(copy.id).as_bytes(), sealed)
         {
             Ok(opened) => opened,
             Err(e) => {
@@ -1021,10 +1155,43 @@ impl Portal {
         Ok(cookies)
     }
 
-    /// Everything the message page shows, opened and sanitised.
-    async fn view(&self, copy: &PortalCopy) -> Result<MessageView, Refusal> {
-        let raw = self.open_copy(copy).await?;
-        parse_message(&raw).map_err(|_| Refusal::Unavailable("unparseable"))
+    /// Everything the message page shows, opened and sanitised (without remote images).
+    /// Only for a copy the session was found to be allowed to read: from the memory of
+    /// recently opened copies when it is there (see `views.rs`), else opened now (off the
+    /// async workers when it is large: it takes a while to parse and sanitise) and kept.
+    ///
+    /// `sealed` is the copy's sealed content when the caller read it already (the message
+    /// page's single read); the memory is used only if the view was opened from exactly
+    /// these bytes, so a copy changed in the store is opened (and refused) again.
+    async fn shown(
+        &self,
+        copy: &PortalCopy,
+        sealed: Option<Vec<u8>>,
+    ) -> Result<Arc<Shown>, Refusal> {
+        let sealed = match sealed {
+            Some(s) => s,
+            None => self
+                .store
+                .portal_content(copy.id)
+                .await
+                .map_err(|_| Refusal::Unavailable("storage"))?,
+        };
+        if let Some(shown) = self.views.get(copy.id, &sealed) {
+            return Ok(shown);
+        }
+        let id = copy.id;
+        let (shown, sealed) = if sealed.len() <= OPEN_INLINE_BYTES {
+            // Small: cheaper here than a hand-off to another thread.
+            (open_for_display(&self.keys, id, &sealed), sealed)
+        } else {
+            let keys = self.keys.clone();
+            tokio::task::spawn_blocking(move || (open_for_display(&keys, id, &sealed), sealed))
+                .await
+                .map_err(|_| Refusal::Unavailable("unparseable"))?
+        };
+        let shown = Arc::new(shown?);
+        self.views.put(copy.id, &sealed, shown.clone());
+        Ok(shown)
     }
 
     /// The copy a session asks for, opened for display (or the page that says why not).
@@ -1032,10 +1199,10 @@ impl Portal {
         &self,
         visit: &Visit,
         copy_id: &str,
-    ) -> Result<(PortalSession, PortalCopy, MessageView), Response> {
+    ) -> Result<(PortalSession, PortalCopy, Arc<Shown>), Response> {
         let (session, copy) = self.readable(visit, copy_id).await?;
-        match self.view(&copy).await {
-            Ok(view) => Ok((session, copy, view)),
+        match self.shown(&copy, None).await {
+            Ok(shown) => Ok((session, copy, shown)),
             Err(refusal) => Err(self.refuse(visit, Some(&copy), refusal).await),
         }
     }
@@ -1077,13 +1244,30 @@ async fn read(
         &query,
         format!("/m/{copy_id}"),
     );
-    let (session, copy, view) = match portal.readable_view(&visit, &copy_id).await {
-        Ok(x) => x,
-        Err(res) => return res,
+    let (session, copy, has_passkey, replies, sealed) =
+        match portal.readable_page(&visit, &copy_id).await {
+            Ok(x) => x,
+            Err(res) => return res,
+        };
+    let shown = match portal.shown(&copy, sealed).await {
+        Ok(shown) => shown,
+        Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
     };
+    let view = &shown.view;
     let remote = query.remote.as_deref() == Some("1");
-    let body = body_html(&view, remote);
-    let replies = portal.replies(&copy).await;
+    // Remote images are the exception: sanitised again, with them, for this page only.
+    let with_remote;
+    let body = if remote {
+        with_remote = body_html(view, true);
+        &with_remote
+    } else {
+        &shown.body
+    };
+    let replies = if replies == 0 {
+        Vec::new()
+    } else {
+        portal.replies(&copy).await
+    };
     let now = portal.clock.now();
     let remote_shown = remote && body.remote_blocked == 0;
     // Each session's first opening of a copy (and first with remote images) is recorded;
@@ -1094,10 +1278,10 @@ async fn read(
         }
         seen.insert((session.id_hash.clone(), copy.id, remote_shown))
     });
-    let event = portal
-        .recipient_event(&copy, EventKind::PortalOpened, &visit)
-        .with_detail("remote_images", remote_shown);
     let recorded = if first_in_session {
+        let event = portal
+            .recipient_event(&copy, EventKind::PortalOpened, &visit)
+            .with_detail("remote_images", remote_shown);
         portal
             .store
             .mark_portal_copy(copy.id, PortalMilestone::Opened, now, &[event])
@@ -1135,12 +1319,12 @@ async fn read(
         csrf: &session.csrf_token,
         path: &visit.path,
     };
-    let offer_passkey = portal.webauthn.is_some() && !portal.has_passkey(&copy).await;
+    let offer_passkey = portal.webauthn.is_some() && !has_passkey;
     let html = pages::message_page(
         &ctx,
         &copy.id.to_string(),
-        &view,
-        &body,
+        view,
+        body,
         &replies,
         remote,
         offer_passkey,
@@ -1162,11 +1346,10 @@ async fn print(
         &query,
         format!("/m/{copy_id}/print"),
     );
-    let (session, copy, view) = match portal.readable_view(&visit, &copy_id).await {
+    let (session, copy, shown) = match portal.readable_view(&visit, &copy_id).await {
         Ok(x) => x,
         Err(res) => return res,
     };
-    let body = body_html(&view, false);
     let brand = portal.brand_of(copy.tenant).await;
     let ctx = Ctx {
         lang: &visit.lang,
@@ -1176,7 +1359,7 @@ async fn print(
     };
     page(
         StatusCode::OK,
-        pages::print_page(&ctx, &view, &body),
+        pages::print_page(&ctx, &shown.view, &shown.body),
         false,
         &[],
     )
@@ -1303,14 +1486,14 @@ async fn reply(
     let Some(sender) = copy.sender.clone() else {
         return reply_refused(&portal, &visit, &copy, &session).await;
     };
-    let view = match portal.view(&copy).await {
+    let shown = match portal.shown(&copy, None).await {
         Ok(v) => v,
         Err(refusal) => return portal.refuse(&visit, Some(&copy), refusal).await,
     };
     let data = portal::reply::build_reply(
         copy.address.to_string().as_str(),
         &sender.to_string(),
-        &view,
+        &shown.view,
         &text,
         &files,
         &portal.settings.hostname,

@@ -77,7 +77,8 @@ impl Severity {
 /// The severity of an event kind, decided from its stable text form: `warning` when the
 /// action (the part after the last `.`) is a failure or refusal (`failed`, `*_failed`,
 /// `bounced`, `rejected`, `refused`, `denied`, `held`), e.g. `auth.login_failed`,
-/// `delivery.bounced`, `quarantine.held`; `notice` for everything else.
+/// `delivery.bounced`, `quarantine.held`; also the security events a SIEM should page on
+/// (`auth.break_glass`, `auth.mfa_reset`); `notice` for everything else.
 ///
 /// Deciding from the name, not from a match on the enum, keeps new kinds classified without
 /// an edit here (and without breaking this crate's build when the audit crate adds one),
@@ -91,7 +92,8 @@ pub fn severity_of(kind: EventKind) -> Severity {
         || matches!(
             action,
             "failed" | "bounced" | "rejected" | "refused" | "denied" | "held"
-        );
+        )
+        || matches!(name, "auth.break_glass" | "auth.mfa_reset");
     if failure {
         Severity::Warning
     } else {
@@ -289,6 +291,9 @@ mod tests {
         let cases = [
             (Facility::Authpriv, EventKind::AuthLogin, 85),
             (Facility::Authpriv, EventKind::AuthLoginFailed, 84),
+            (Facility::Authpriv, EventKind::AuthBreakGlass, 84),
+            (Facility::Authpriv, EventKind::AuthMfaReset, 84),
+            (Facility::Authpriv, EventKind::AuthPasswordChanged, 85),
             (Facility::Auth, EventKind::AuthLogin, 37),
             (Facility::Local0, EventKind::DeliveryBounced, 132),
             (Facility::Local7, EventKind::PortalOpened, 189),
@@ -308,6 +313,10 @@ mod tests {
             let expected = if matches!(
                 kind.as_str(),
                 "auth.login_failed"
+                    | "auth.sso_failed"
+                    | "auth.break_glass"
+                    | "auth.mfa_reset"
+                    | "api.access_refused"
                     | "portal.code_failed"
                     | "portal.access_refused"
                     | "delivery.bounced"

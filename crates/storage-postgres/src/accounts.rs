@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Uuid;
 
-use model::{TenantId, Timestamp, UserId};
+use model::{Role, TenantId, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::rows::{corrupt, map_err};
@@ -299,6 +299,81 @@ impl AccountStore for PostgresStore {
                 .await
                 .map_err(map_err)?;
         }
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn put_break_glass(
+        &self,
+        user: UserId,
+        hash: &str,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO break_glass (user_id, hash, created) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, \
+             created = excluded.created, used = NULL, sealed_reason = NULL",
+        )
+        .bind(user.0)
+        .bind(hash)
+        .bind(at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn unused_break_glass(&self, user: UserId) -> storage::Result<Option<String>> {
+        sqlx::query_scalar("SELECT hash FROM break_glass WHERE user_id = $1 AND used IS NULL")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)
+    }
+
+    async fn use_break_glass(
+        &self,
+        user: UserId,
+        at: Timestamp,
+        sealed_reason: &[u8],
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE break_glass SET used = $1, sealed_reason = $2 \
+             WHERE user_id = $3 AND used IS NULL",
+        )
+        .bind(at.as_millis())
+        .bind(sealed_reason)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let used = done.rows_affected() == 1;
+        if used {
+            append_events(&mut tx, audit).await?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(used)
+    }
+
+    async fn set_user_role(
+        &self,
+        user: UserId,
+        role: Role,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        found(done.rows_affected())?;
         append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -195,6 +195,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/0009_accounts.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            10,
+            "break_glass".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0010_break_glass.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
-use model::{Timestamp, UserId};
+use model::{Role, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::SqliteStore;
@@ -60,6 +60,20 @@ pub(crate) enum AccountOp {
     },
     ResetFactors {
         user: UserId,
+    },
+    SetRole {
+        user: UserId,
+        role: Role,
+    },
+    PutBreakGlass {
+        user: UserId,
+        hash: String,
+        at: Timestamp,
+    },
+    UseBreakGlass {
+        user: UserId,
+        at: Timestamp,
+        sealed_reason: Vec<u8>,
     },
     SetCeremony {
         id_hash: String,
@@ -316,6 +330,67 @@ impl AccountStore for SqliteStore {
         self.account(AccountOp::ResetFactors { user }, audit)
             .await
             .map(|_| ())
+    }
+
+    async fn put_break_glass(
+        &self,
+        user: UserId,
+        hash: &str,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        self.account(
+            AccountOp::PutBreakGlass {
+                user,
+                hash: hash.to_string(),
+                at,
+            },
+            audit,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn unused_break_glass(&self, user: UserId) -> storage::Result<Option<String>> {
+        sqlx::query_scalar("SELECT hash FROM break_glass WHERE user_id = ? AND used IS NULL")
+            .bind(user.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(map_err)
+    }
+
+    async fn use_break_glass(
+        &self,
+        user: UserId,
+        at: Timestamp,
+        sealed_reason: &[u8],
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<bool> {
+        self.account_changed(
+            AccountOp::UseBreakGlass {
+                user,
+                at,
+                sealed_reason: sealed_reason.to_vec(),
+            },
+            audit,
+        )
+        .await
+    }
+
+    async fn set_user_role(
+        &self,
+        user: UserId,
+        role: Role,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        if self
+            .account_changed(AccountOp::SetRole { user, role }, audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
     }
 
     async fn set_user_session_ceremony(
@@ -595,6 +670,46 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
                     .map_err(map_err)?;
             }
             Ok(Reply::Done)
+        }
+        AccountOp::PutBreakGlass { user, hash, at } => {
+            sqlx::query(
+                "INSERT INTO break_glass (user_id, hash, created) VALUES (?, ?, ?) \
+                 ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, \
+                 created = excluded.created, used = NULL, sealed_reason = NULL",
+            )
+            .bind(user.to_string())
+            .bind(hash)
+            .bind(at.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Done)
+        }
+        AccountOp::UseBreakGlass {
+            user,
+            at,
+            sealed_reason,
+        } => {
+            let done = sqlx::query(
+                "UPDATE break_glass SET used = ?, sealed_reason = ? \
+                 WHERE user_id = ? AND used IS NULL",
+            )
+            .bind(at.as_millis())
+            .bind(sealed_reason)
+            .bind(user.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::SetRole { user, role } => {
+            let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+                .bind(role.as_str())
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(Reply::Changed(done.rows_affected() == 1))
         }
         AccountOp::SetCeremony { id_hash, ceremony } => {
             let done = sqlx::query(

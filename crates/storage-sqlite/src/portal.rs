@@ -17,8 +17,8 @@ use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use model::{EmailAddress, PortalCopyId, PortalItemId, TenantId, Timestamp};
 use storage::{
     AuditEvents, NewPortalCopy, PortalCode, PortalCodeChannel, PortalCopy, PortalFilter,
-    PortalMilestone, PortalPasskey, PortalReply, PortalSession, PortalStore, RecipientRecord,
-    StorageError,
+    PortalLanding, PortalMilestone, PortalPasskey, PortalReading, PortalReply, PortalSession,
+    PortalStore, RecipientRecord, StorageError,
 };
 
 use crate::SqliteStore;
@@ -517,6 +517,82 @@ impl PortalStore for SqliteStore {
             .map_err(map_err)?;
         row.try_get("sealed").map_err(map_err)
     }
+
+    // One statement instead of four: every pooled query costs a round trip to the
+    // connection's thread plus a ping on acquire and on release (sqlx's default), and that,
+    // not SQLite, is most of a portal page's time under load.
+    async fn portal_landing(
+        &self,
+        token_hash: &str,
+        failed_since: Timestamp,
+    ) -> storage::Result<PortalLanding> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            copy_cols!(),
+            ", (SELECT COALESCE(SUM(k.attempts), 0) FROM portal_codes k \
+                 WHERE k.copy = portal_copies.id AND k.created >= ?2) AS failed_attempts, \
+               EXISTS (SELECT 1 FROM portal_passkeys p WHERE p.tenant = portal_copies.tenant \
+                 AND p.address = portal_copies.address) AS has_passkey, \
+               (SELECT n.sealed FROM portal_sms_numbers n WHERE n.copy = portal_copies.id) \
+                 AS sms_sealed \
+             FROM portal_copies WHERE token_hash = ?1"
+        ))
+        .bind(token_hash)
+        .bind(failed_since.as_millis())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        Ok(PortalLanding {
+            copy: copy(&row)?,
+            failed_attempts: u32_col(&row, "failed_attempts")?,
+            has_passkey: get(&row, "has_passkey")?,
+            sms_number: get(&row, "sms_sealed")?,
+        })
+    }
+
+    async fn portal_reading(
+        &self,
+        session_hash: &str,
+        copy_id: PortalCopyId,
+    ) -> storage::Result<PortalReading> {
+        // The session's columns keep their names; the copy's are prefixed `c_` (both have
+        // `tenant`, `address`, `created` and `expires`).
+        let row = sqlx::query(
+            "SELECT s.id_hash AS id_hash, s.tenant AS tenant, s.address AS address, \
+               s.method AS method, s.csrf_token AS csrf_token, s.created AS created, \
+               s.last_seen AS last_seen, s.expires AS expires, s.ceremony AS ceremony, \
+               c.id AS c_id, c.tenant AS c_tenant, c.message AS c_message, \
+               c.recipient AS c_recipient, c.address AS c_address, c.sender AS c_sender, \
+               c.token_hash AS c_token_hash, c.created AS c_created, c.expires AS c_expires, \
+               c.read_notice AS c_read_notice, c.notified AS c_notified, \
+               c.verified AS c_verified, c.opened AS c_opened, c.downloaded AS c_downloaded, \
+               c.replied AS c_replied, c.revoked AS c_revoked, \
+               c.expiry_recorded AS c_expiry_recorded, c.passcode_hash AS c_passcode_hash, \
+               CASE WHEN c.id IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM portal_passkeys p \
+                 WHERE p.tenant = c.tenant AND p.address = c.address) END AS has_passkey, \
+               (SELECT COUNT(*) FROM portal_replies r WHERE r.copy = c.id) AS replies, \
+               (SELECT t.sealed FROM portal_contents t WHERE t.copy = c.id) AS sealed \
+             FROM portal_sessions s LEFT JOIN portal_copies c ON c.id = ?2 \
+             WHERE s.id_hash = ?1",
+        )
+        .bind(session_hash)
+        .bind(copy_id.to_string())
+        .fetch_one(&self.read)
+        .await
+        .map_err(map_err)?;
+        let copy = if get::<Option<String>>(&row, "c_id")?.is_some() {
+            Some(prefixed_copy(&row)?)
+        } else {
+            None
+        };
+        Ok(PortalReading {
+            session: session(&row)?,
+            copy,
+            has_passkey: get(&row, "has_passkey")?,
+            replies: u32_col(&row, "replies")?,
+            sealed: get(&row, "sealed")?,
+        })
+    }
 }
 
 impl SqliteStore {
@@ -898,6 +974,33 @@ fn copy(row: &SqliteRow) -> storage::Result<PortalCopy> {
         revoked: ts_opt(row, "revoked")?,
         expiry_recorded: ts_opt(row, "expiry_recorded")?,
         passcode_hash: get(row, "passcode_hash")?,
+    })
+}
+
+/// A copy read with its columns prefixed `c_` (see `portal_reading`).
+fn prefixed_copy(row: &SqliteRow) -> storage::Result<PortalCopy> {
+    let sender: Option<String> = get(row, "c_sender")?;
+    Ok(PortalCopy {
+        id: parse(row, "c_id")?,
+        tenant: parse(row, "c_tenant")?,
+        message: parse(row, "c_message")?,
+        recipient: parse(row, "c_recipient")?,
+        address: parse(row, "c_address")?,
+        sender: sender
+            .map(|s| s.parse().map_err(|_| corrupt("sender")))
+            .transpose()?,
+        token_hash: get(row, "c_token_hash")?,
+        created: ts(row, "c_created")?,
+        expires: ts(row, "c_expires")?,
+        read_notice: get(row, "c_read_notice")?,
+        notified: ts_opt(row, "c_notified")?,
+        verified: ts_opt(row, "c_verified")?,
+        opened: ts_opt(row, "c_opened")?,
+        downloaded: ts_opt(row, "c_downloaded")?,
+        replied: ts_opt(row, "c_replied")?,
+        revoked: ts_opt(row, "c_revoked")?,
+        expiry_recorded: ts_opt(row, "c_expiry_recorded")?,
+        passcode_hash: get(row, "c_passcode_hash")?,
     })
 }
 

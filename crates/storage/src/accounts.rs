@@ -8,7 +8,7 @@
 //! **PHI:** none; these are staff accounts.
 
 use async_trait::async_trait;
-use model::{TenantId, Timestamp, UserId};
+use model::{Role, TenantId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::{AuditEvents, Result};
@@ -149,6 +149,29 @@ pub trait AccountStore: Send + Sync {
     /// Remove all of a person's second factors: TOTP, recovery codes and passkeys (an
     /// administrator's MFA reset).
     async fn reset_user_factors(&self, user: UserId, audit: AuditEvents<'_>) -> Result<()>;
+    /// Give a person a new single-use break-glass code (its argon2id hash), replacing any
+    /// earlier one, used or not.
+    async fn put_break_glass(
+        &self,
+        user: UserId,
+        hash: &str,
+        at: Timestamp,
+        audit: AuditEvents<'_>,
+    ) -> Result<()>;
+    /// The hash of a person's unused break-glass code, if they have one.
+    async fn unused_break_glass(&self, user: UserId) -> Result<Option<String>>;
+    /// Use the person's break-glass code at `at`, keeping the sealed reason: `Ok(true)`
+    /// only the first time (one conditional write, so two racing uses cannot both pass).
+    async fn use_break_glass(
+        &self,
+        user: UserId,
+        at: Timestamp,
+        sealed_reason: &[u8],
+        audit: AuditEvents<'_>,
+    ) -> Result<bool>;
+    /// Change a person's role (single sign-on follows the provider's groups; an
+    /// administrator changes it in the console). `NotFound` for an unknown person.
+    async fn set_user_role(&self, user: UserId, role: Role, audit: AuditEvents<'_>) -> Result<()>;
     /// Keep a WebAuthn ceremony's state in a session (`None` clears it).
     async fn set_user_session_ceremony(&self, id_hash: &str, ceremony: Option<&str>) -> Result<()>;
     /// Register a passkey. `Conflict` if the credential id exists.

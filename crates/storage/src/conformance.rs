@@ -62,9 +62,9 @@ use audit::{Actor, AuditEvent, Cosignature, EventKind, Subject};
 use crate::{
     AppPassword, AttemptOutcome, AttemptRecord, AuditFilter, KeyPurpose, MessageRecord, NewMessage,
     NewPortalCopy, NewRecipient, PolicyRecord, PortalCode, PortalCodeChannel, PortalCopy,
-    PortalCopyState, PortalFilter, PortalMilestone, PortalPasskey, PortalReply, PortalSession,
-    RecipientFilter, RecipientRecord, SharedStore, StorageError, StoredTreeHead, Tenant, User,
-    WrappedKey, actor_key,
+    PortalCopyState, PortalFilter, PortalLanding, PortalMilestone, PortalPasskey, PortalReading,
+    PortalReply, PortalSession, RecipientFilter, RecipientRecord, SharedStore, StorageError,
+    StoredTreeHead, Tenant, User, WrappedKey, actor_key,
 };
 
 /// The suite's reference time (2027-01-15T08:00:00Z).
@@ -162,6 +162,7 @@ macro_rules! conformance_tests {
             portal_replies_are_kept_with_sealed_content,
             portal_writes_commit_their_audit_events_or_nothing,
             portal_sms_numbers_are_kept_sealed_and_codes_keep_their_channel,
+            portal_landing_and_reading_answer_as_the_single_reads_do,
             api_keys_are_created_listed_and_revoked_per_organisation,
             idempotency_keys_commit_with_their_message_once,
             user_sessions_are_listed_stepped_up_and_ended_by_their_owner,
@@ -3466,6 +3467,136 @@ pub async fn portal_sms_numbers_are_kept_sealed_and_codes_keep_their_channel(sto
     );
 }
 
+/// The combined reads of the landing and message pages answer exactly what the single
+/// reads answer: the copy by token with its wrong guesses since a time, whether its
+/// recipient has a passkey (in its own organisation) and its sealed number; a session with
+/// the copy it asks for (any copy: the caller decides access), the passkey flag, the
+/// reply count and the sealed content. Unknown tokens and sessions are `NotFound`; an unknown copy is `None`.
+pub async fn portal_landing_and_reading_answer_as_the_single_reads_do(store: SharedStore) {
+    let t = new_tenant(&store, "A").await;
+    let other = new_tenant(&store, "B").await;
+    let m = portal_message(&store, t, &["a@dest.example", "b@dest.example"]).await;
+    let mut with = portal_copy_rec(&m, 0, T0);
+    let sealed = vec![0u8, 0xff, 3, 0];
+    with.sms_number = Some(sealed.clone());
+    let without = portal_copy_rec(&m, 1, T0.plus(ms(1)));
+    for c in [&with, &without] {
+        store.create_portal_copy(c, &[]).await.expect("create");
+    }
+    let (a, b) = (with.copy.clone(), without.copy.clone());
+    // Wrong guesses: one code before `since` (not counted), one after.
+    let since = T0.plus(secs(60));
+    let old = code_rec(a.id, T0, T0.plus(secs(600)));
+    let new = code_rec(a.id, since.plus(secs(1)), since.plus(secs(600)));
+    for k in [&old, &new] {
+        store.create_portal_code(k, &[]).await.expect("code");
+    }
+    for k in [&old, &old, &new, &new, &new] {
+        store
+            .count_portal_code_attempt(k.id, 10)
+            .await
+            .expect("attempt");
+    }
+    // a@ has a passkey in A; b@ only in another organisation.
+    for p in [
+        passkey_rec(t, "a@dest.example", T0),
+        passkey_rec(other, "b@dest.example", T0),
+    ] {
+        store.add_portal_passkey(&p, &[]).await.expect("passkey");
+    }
+    for i in 0..2 {
+        store
+            .add_portal_reply(&reply_rec(a.id, T0.plus(secs(i))), b"r", &[])
+            .await
+            .expect("reply");
+    }
+
+    let landing = store
+        .portal_landing(&a.token_hash, since)
+        .await
+        .expect("landing");
+    assert_eq!(
+        landing,
+        PortalLanding {
+            copy: a.clone(),
+            failed_attempts: 3,
+            has_passkey: true,
+            sms_number: Some(sealed),
+        }
+    );
+    assert_eq!(
+        landing.failed_attempts,
+        store
+            .portal_failed_attempts_since(a.id, since)
+            .await
+            .expect("n")
+    );
+    assert_eq!(
+        store
+            .portal_landing(&a.token_hash, T0)
+            .await
+            .expect("all")
+            .failed_attempts,
+        5
+    );
+    assert_eq!(
+        store.portal_landing(&b.token_hash, since).await,
+        Ok(PortalLanding {
+            copy: b.clone(),
+            failed_attempts: 0,
+            has_passkey: false,
+            sms_number: None,
+        })
+    );
+    assert_eq!(
+        store.portal_landing(&fresh_hash(), since).await,
+        Err(StorageError::NotFound)
+    );
+
+    let session = session_rec(&a, T0, T0.plus(secs(3600)));
+    store
+        .create_portal_session(&session, &[])
+        .await
+        .expect("session");
+    assert_eq!(
+        store.portal_reading(&session.id_hash, a.id).await,
+        Ok(PortalReading {
+            session: session.clone(),
+            copy: Some(a.clone()),
+            has_passkey: true,
+            replies: 2,
+            sealed: Some(with.sealed.clone()),
+        })
+    );
+    // Another recipient's copy is read as it is: refusing it is the caller's decision.
+    assert_eq!(
+        store.portal_reading(&session.id_hash, b.id).await,
+        Ok(PortalReading {
+            session: session.clone(),
+            copy: Some(b),
+            has_passkey: false,
+            replies: 0,
+            sealed: Some(without.sealed.clone()),
+        })
+    );
+    assert_eq!(
+        store
+            .portal_reading(&session.id_hash, PortalCopyId::new())
+            .await,
+        Ok(PortalReading {
+            session,
+            copy: None,
+            has_passkey: false,
+            replies: 0,
+            sealed: None,
+        })
+    );
+    assert_eq!(
+        store.portal_reading(&fresh_hash(), a.id).await,
+        Err(StorageError::NotFound)
+    );
+}
+
 /// Every portal write that carries audit events commits them with the change; a write
 /// whose change fails stores no event; a write with an invalid event does not happen.
 pub async fn portal_writes_commit_their_audit_events_or_nothing(store: SharedStore) {
@@ -4095,6 +4226,52 @@ pub async fn sign_in_failures_are_counted_atomically_and_cleared(store: SharedSt
     let alice = user_rec(a, "alice@clinic.example", T0);
     store.create_user(&alice, &[]).await.expect("user");
     assert_eq!(store.sign_in_failures(alice.id).await, Ok((0, None)));
+    store
+        .set_user_role(alice.id, Role::Auditor, &[])
+        .await
+        .expect("role");
+    assert_eq!(
+        store.user(alice.id).await.expect("user").role,
+        Role::Auditor
+    );
+    assert_eq!(
+        store.set_user_role(UserId::new(), Role::Admin, &[]).await,
+        Err(StorageError::NotFound)
+    );
+    // Break-glass: one unused code; used once, also when raced; a new code replaces it.
+    assert_eq!(store.unused_break_glass(alice.id).await, Ok(None));
+    store
+        .put_break_glass(alice.id, "hash-1", T0, &[])
+        .await
+        .expect("break-glass");
+    assert_eq!(
+        store.unused_break_glass(alice.id).await,
+        Ok(Some("hash-1".to_string()))
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let store = store.clone();
+        let id = alice.id;
+        tasks.push(tokio::spawn(async move {
+            store.use_break_glass(id, T0, b"sealed", &[]).await
+        }));
+    }
+    let mut uses = 0;
+    for t in tasks {
+        if t.await.expect("task").expect("use") {
+            uses += 1;
+        }
+    }
+    assert_eq!(uses, 1, "a break-glass code works once");
+    assert_eq!(store.unused_break_glass(alice.id).await, Ok(None));
+    store
+        .put_break_glass(alice.id, "hash-2", T0, &[])
+        .await
+        .expect("new code");
+    assert_eq!(
+        store.unused_break_glass(alice.id).await,
+        Ok(Some("hash-2".to_string()))
+    );
     assert_eq!(store.record_sign_in_failure(alice.id, T0).await, Ok(1));
     let mut tasks = Vec::new();
     for i in 0..20 {

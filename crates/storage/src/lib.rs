@@ -282,7 +282,14 @@ pub trait PolicyStore: Send + Sync {
 
 /// Everything one backend provides. The binary holds an `Arc<dyn Store>`.
 pub trait Store:
-    TenantStore + UserStore + KeyStore + QueueStore + AuditStore + PolicyStore + PortalStore + ApiStore
+    TenantStore
+    + UserStore
+    + KeyStore
+    + QueueStore
+    + AuditStore
+    + PolicyStore
+    + PortalStore
+    + ApiStore
     + AccountStore
 {
     /// Short backend name for logs (`sqlite`, `postgres`).

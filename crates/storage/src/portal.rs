@@ -277,6 +277,38 @@ pub struct PortalReply {
     pub created: Timestamp,
 }
 
+/// What the landing page behind a link needs, read together (see
+/// [`PortalStore::portal_landing`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalLanding {
+    /// The copy whose link it is.
+    pub copy: PortalCopy,
+    /// Wrong guesses over all codes of the copy created since the time asked for (lockout).
+    pub failed_attempts: u32,
+    /// Whether the copy's recipient has at least one passkey in its organisation.
+    pub has_passkey: bool,
+    /// The copy's sealed mobile number, if the sender gave one.
+    pub sms_number: Option<Vec<u8>>,
+}
+
+/// A session and the copy it asks to read, read together (see
+/// [`PortalStore::portal_reading`]). Whether the session may read the copy is for the
+/// caller to decide: this is only what the store holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalReading {
+    /// The session.
+    pub session: PortalSession,
+    /// The copy asked for; `None` if there is no such copy.
+    pub copy: Option<PortalCopy>,
+    /// Whether the copy's recipient has at least one passkey in the copy's organisation
+    /// (false when there is no copy).
+    pub has_passkey: bool,
+    /// How many replies the copy has (0 when there is no copy).
+    pub replies: u32,
+    /// The copy's sealed content (`None` when there is no copy).
+    pub sealed: Option<Vec<u8>>,
+}
+
 /// The secure portal's storage. Every write takes the audit events that record it and
 /// commits them in the same transaction (see [`crate::AuditStore`]).
 #[async_trait]
@@ -416,4 +448,67 @@ pub trait PortalStore: Send + Sync {
     async fn portal_replies(&self, copy: PortalCopyId) -> Result<Vec<PortalReply>>;
     /// A reply's sealed content.
     async fn portal_reply_content(&self, id: PortalItemId) -> Result<Vec<u8>>;
+
+    /// Everything the landing page behind a link reads, in one go: the copy whose link
+    /// token hashes to `token_hash`, its wrong guesses since `failed_since` (as
+    /// [`PortalStore::portal_failed_attempts_since`]), whether its recipient has a passkey
+    /// and its sealed mobile number. `NotFound` if no copy has that token.
+    ///
+    /// The default answers with the single reads; a backend may do it in one query (a busy
+    /// portal serves this page more than any other).
+    async fn portal_landing(
+        &self,
+        token_hash: &str,
+        failed_since: Timestamp,
+    ) -> Result<PortalLanding> {
+        let copy = self.portal_copy_by_token(token_hash).await?;
+        let failed_attempts = self
+            .portal_failed_attempts_since(copy.id, failed_since)
+            .await?;
+        let has_passkey = !self
+            .portal_passkeys(copy.tenant, &copy.address)
+            .await?
+            .is_empty();
+        let sms_number = self.portal_sms_number(copy.id).await?;
+        Ok(PortalLanding {
+            copy,
+            failed_attempts,
+            has_passkey,
+            sms_number,
+        })
+    }
+
+    /// A session by the hash of its id with the copy it asks for and its sealed content, in
+    /// one go (the message page's reads): the copy is `None` if there is none, and whether
+    /// the session may read it is the caller's decision. `NotFound` if there is no such
+    /// session.
+    ///
+    /// The default answers with the single reads; a backend may do it in one query.
+    async fn portal_reading(
+        &self,
+        session_hash: &str,
+        copy: PortalCopyId,
+    ) -> Result<PortalReading> {
+        let session = self.portal_session(session_hash).await?;
+        let copy = match self.portal_copy(copy).await {
+            Ok(c) => Some(c),
+            Err(crate::StorageError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        let (has_passkey, replies, sealed) = match &copy {
+            Some(c) => (
+                !self.portal_passkeys(c.tenant, &c.address).await?.is_empty(),
+                u32::try_from(self.portal_replies(c.id).await?.len()).unwrap_or(u32::MAX),
+                Some(self.portal_content(c.id).await?),
+            ),
+            None => (false, 0, None),
+        };
+        Ok(PortalReading {
+            session,
+            copy,
+            has_passkey,
+            replies,
+            sealed,
+        })
+    }
 }

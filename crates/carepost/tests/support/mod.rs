@@ -14,6 +14,7 @@
 //! `KEEP_TEST_DIRS=1` keeps each test's temp directory (its path is printed).
 #![allow(dead_code)] // each test binary uses a different subset of this harness
 
+pub(crate) mod http;
 pub(crate) mod portal;
 pub(crate) mod postfix;
 pub(crate) mod smtp;
