@@ -723,6 +723,59 @@ impl Console {
     }
 }
 
+impl Console {
+    /// Whether `code` is a good TOTP code of the person's factor (a confirmed one unless
+    /// `enrolling`): checked against the sealed secret, then its time step accepted in one
+    /// conditional write, so a code is never accepted twice, even when raced.
+    async fn accept_totp(&self, user: &User, code: &str, confirmed_only: bool) -> bool {
+        let Some(totp) = self.store.user_totp(user.id).await.ok().flatten() else {
+            return false;
+        };
+        if confirmed_only && totp.confirmed.is_none() {
+            return false;
+        }
+        let Some(secret) = self.open_totp(user, &totp) else {
+            return false;
+        };
+        let now = self.clock.now();
+        let unix = u64::try_from(now.as_millis() / 1000).unwrap_or(0);
+        match secret.verify(code, unix, totp.last_step) {
+            Some(step) => self
+                .store
+                .accept_totp_step(user.id, step, now)
+                .await
+                .unwrap_or(false),
+            None => false,
+        }
+    }
+
+    /// The guard of a code form (TOTP or recovery code): a session at the factor stage or
+    /// stepping up, the form's anti-forgery token, a role that may use codes, and an
+    /// account not locked. A refusal is audited and answers the factor page again.
+    async fn code_form_guard(
+        &self,
+        visit: &Visit,
+        headers: &HeaderMap,
+        csrf: &str,
+        method: &str,
+    ) -> Result<Signed, Response> {
+        let Some(signed) = self.step_up_session(visit).await else {
+            return Err(see_other("/console/sign-in", &[]));
+        };
+        if !form_ok(headers, &signed, csrf) {
+            return Err(pages::forbidden());
+        }
+        if needs_passkey(signed.user.role) || self.code_locked(&signed).await {
+            self.code_refused(visit, &signed, method, "not_allowed")
+                .await;
+            return Err(
+                factor_form(self, &signed, Some(WRONG_CODE), StatusCode::UNAUTHORIZED).await,
+            );
+        }
+        Ok(signed)
+    }
+}
+
 fn totp_aad(user: &User) -> Vec<u8> {
     format!("{}/totp", user.id).into_bytes()
 }
@@ -735,40 +788,14 @@ pub(crate) async fn factor_totp(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let Some(signed) = console.step_up_session(&visit).await else {
-        return see_other("/console/sign-in", &[]);
+    let signed = match console
+        .code_form_guard(&visit, &headers, &form.csrf, "totp")
+        .await
+    {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    if !form_ok(&headers, &signed, &form.csrf) {
-        return pages::forbidden();
-    }
-    if needs_passkey(signed.user.role) || console.code_locked(&signed).await {
-        console
-            .code_refused(&visit, &signed, "totp", "not_allowed")
-            .await;
-        return factor_form(
-            &console,
-            &signed,
-            Some(WRONG_CODE),
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
-    }
-    let totp = console.store.user_totp(signed.user.id).await.ok().flatten();
-    let secret = totp
-        .as_ref()
-        .filter(|t| t.confirmed.is_some())
-        .and_then(|t| console.open_totp(&signed.user, t).map(|s| (s, t.last_step)));
-    let now = console.clock.now();
-    let unix = u64::try_from(now.as_millis() / 1000).unwrap_or(0);
-    let step = secret.and_then(|(s, last)| s.verify(&form.code, unix, last));
-    let accepted = match step {
-        Some(step) => console
-            .store
-            .accept_totp_step(signed.user.id, step, now)
-            .await
-            .unwrap_or(false),
-        None => false,
-    };
+    let accepted = console.accept_totp(&signed.user, &form.code, true).await;
     if !accepted {
         console
             .code_refused(&visit, &signed, "totp", "wrong_code")
@@ -793,24 +820,13 @@ pub(crate) async fn factor_recovery(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let Some(signed) = console.step_up_session(&visit).await else {
-        return see_other("/console/sign-in", &[]);
+    let signed = match console
+        .code_form_guard(&visit, &headers, &form.csrf, "recovery-code")
+        .await
+    {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    if !form_ok(&headers, &signed, &form.csrf) {
-        return pages::forbidden();
-    }
-    if needs_passkey(signed.user.role) || console.code_locked(&signed).await {
-        console
-            .code_refused(&visit, &signed, "recovery-code", "not_allowed")
-            .await;
-        return factor_form(
-            &console,
-            &signed,
-            Some(WRONG_CODE),
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
-    }
     let codes = console
         .store
         .unused_recovery_codes(signed.user.id)
@@ -1127,21 +1143,8 @@ pub(crate) async fn enrol_totp(
     if needs_passkey(signed.user.role) {
         return enrol_form(&console, &signed, None, StatusCode::FORBIDDEN).await;
     }
-    let totp = console.store.user_totp(signed.user.id).await.ok().flatten();
+    let accepted = console.accept_totp(&signed.user, &form.code, false).await;
     let now = console.clock.now();
-    let unix = u64::try_from(now.as_millis() / 1000).unwrap_or(0);
-    let step = totp
-        .as_ref()
-        .and_then(|t| console.open_totp(&signed.user, t).map(|s| (s, t.last_step)))
-        .and_then(|(s, last)| s.verify(&form.code, unix, last));
-    let accepted = match step {
-        Some(step) => console
-            .store
-            .accept_totp_step(signed.user.id, step, now)
-            .await
-            .unwrap_or(false),
-        None => false,
-    };
     if !accepted {
         console
             .code_refused(&visit, &signed, "totp-enrolment", "wrong_code")

@@ -13,7 +13,7 @@ use model::{Role, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::SqliteStore;
-use crate::rows::{corrupt, map_err};
+use crate::rows::{corrupt, get, map_err, parse, ts, ts_opt};
 use crate::writer::{Op, Reply};
 
 /// Columns of `user_sessions` in the order [`session`] reads them.
@@ -791,31 +791,20 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
 }
 
 fn session(row: &SqliteRow) -> storage::Result<UserSession> {
-    let text = |c: &str| -> storage::Result<String> { row.try_get(c).map_err(map_err) };
-    let millis = |c: &str| -> storage::Result<Timestamp> {
-        row.try_get::<i64, _>(c)
-            .map(Timestamp::from_millis)
-            .map_err(map_err)
-    };
-    let opt_millis = |c: &str| -> storage::Result<Option<Timestamp>> {
-        row.try_get::<Option<i64>, _>(c)
-            .map(|v| v.map(Timestamp::from_millis))
-            .map_err(map_err)
-    };
     Ok(UserSession {
-        id_hash: text("id_hash")?,
-        tenant: text("tenant")?.parse().map_err(|_| corrupt("tenant"))?,
-        user: text("user_id")?.parse().map_err(|_| corrupt("user_id"))?,
-        method: text("method")?,
-        csrf_token: text("csrf_token")?,
-        created: millis("created")?,
-        last_seen: millis("last_seen")?,
-        expires: millis("expires")?,
-        stepped_up: opt_millis("stepped_up")?,
-        ip: text("ip")?,
-        device: text("device")?,
-        device_label: text("device_label")?,
-        ended: opt_millis("ended")?,
-        ceremony: row.try_get("ceremony").map_err(map_err)?,
+        id_hash: get(row, "id_hash")?,
+        tenant: parse(row, "tenant")?,
+        user: parse(row, "user_id")?,
+        method: get(row, "method")?,
+        csrf_token: get(row, "csrf_token")?,
+        created: ts(row, "created")?,
+        last_seen: ts(row, "last_seen")?,
+        expires: ts(row, "expires")?,
+        stepped_up: ts_opt(row, "stepped_up")?,
+        ip: get(row, "ip")?,
+        device: get(row, "device")?,
+        device_label: get(row, "device_label")?,
+        ended: ts_opt(row, "ended")?,
+        ceremony: get(row, "ceremony")?,
     })
 }

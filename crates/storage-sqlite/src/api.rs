@@ -5,14 +5,13 @@
 //! `writer.rs`). Reads use the read pool.
 
 use async_trait::async_trait;
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
 use model::{ApiKeyId, TenantId, Timestamp};
 use storage::{ApiKey, ApiStore, AuditEvents, StorageError, SubmissionKey, SubmittedKey};
 
 use crate::SqliteStore;
-use crate::rows::{corrupt, map_err};
+use crate::rows::{corrupt, get, map_err, parse, ts, ts_opt};
 use crate::writer::{Op, Reply};
 
 /// Columns of `api_keys` in the order [`api_key`] reads them.
@@ -110,11 +109,11 @@ impl ApiStore for SqliteStore {
             Ok(SubmittedKey {
                 key: SubmissionKey {
                     credential: parse(&row, "credential")?,
-                    key: row.try_get("key").map_err(map_err)?,
-                    request_sha256: row.try_get("request_sha256").map_err(map_err)?,
+                    key: get(&row, "key")?,
+                    request_sha256: get(&row, "request_sha256")?,
                 },
                 message: parse(&row, "message")?,
-                created: Timestamp::from_millis(row.try_get("created").map_err(map_err)?),
+                created: ts(&row, "created")?,
             })
         })
         .transpose()
@@ -190,26 +189,20 @@ pub(crate) async fn insert_submission_key(
     Ok(())
 }
 
-fn parse<T: std::str::FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
-    let text: String = row.try_get(column).map_err(map_err)?;
-    text.parse().map_err(|_| corrupt(column))
-}
-
 fn api_key(row: &SqliteRow) -> storage::Result<ApiKey> {
-    let created_by: Option<String> = row.try_get("created_by").map_err(map_err)?;
-    let revoked: Option<i64> = row.try_get("revoked").map_err(map_err)?;
+    let created_by: Option<String> = get(row, "created_by")?;
     Ok(ApiKey {
         id: parse(row, "id")?,
         tenant: parse(row, "tenant")?,
-        name: row.try_get("name").map_err(map_err)?,
-        scopes: row.try_get("scopes").map_err(map_err)?,
-        senders: row.try_get("senders").map_err(map_err)?,
-        secret_sha256: row.try_get("secret_sha256").map_err(map_err)?,
+        name: get(row, "name")?,
+        scopes: get(row, "scopes")?,
+        senders: get(row, "senders")?,
+        secret_sha256: get(row, "secret_sha256")?,
         created_by: created_by
             .map(|u| u.parse().map_err(|_| corrupt("created_by")))
             .transpose()?,
-        created: Timestamp::from_millis(row.try_get("created").map_err(map_err)?),
-        expires: Timestamp::from_millis(row.try_get("expires").map_err(map_err)?),
-        revoked: revoked.map(Timestamp::from_millis),
+        created: ts(row, "created")?,
+        expires: ts(row, "expires")?,
+        revoked: ts_opt(row, "revoked")?,
     })
 }

@@ -22,7 +22,7 @@ use storage::{
 };
 
 use crate::SqliteStore;
-use crate::rows::{self, corrupt, map_err, recipient_cols};
+use crate::rows::{self, corrupt, get, map_err, parse, recipient_cols, ts, ts_opt, u32_col};
 use crate::writer::{Op, Reply};
 
 /// Rows returned by `portal_copies` when the filter's limit is 0.
@@ -926,30 +926,6 @@ fn millis(t: Option<Timestamp>) -> Option<i64> {
 }
 
 // ── Row mapping ────────────────────────────────────────────────────────────────────────
-
-fn get<'r, T>(row: &'r SqliteRow, column: &str) -> storage::Result<T>
-where
-    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-{
-    row.try_get(column).map_err(map_err)
-}
-
-fn parse<T: std::str::FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
-    let text: String = get(row, column)?;
-    text.parse().map_err(|_| corrupt(column))
-}
-
-fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
-    get::<i64>(row, column).map(Timestamp::from_millis)
-}
-
-fn ts_opt(row: &SqliteRow, column: &str) -> storage::Result<Option<Timestamp>> {
-    Ok(get::<Option<i64>>(row, column)?.map(Timestamp::from_millis))
-}
-
-fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
-    u32::try_from(get::<i64>(row, column)?).map_err(|_| corrupt(column))
-}
 
 fn copy(row: &SqliteRow) -> storage::Result<PortalCopy> {
     let sender: Option<String> = get(row, "sender")?;

@@ -80,14 +80,14 @@ pub(crate) fn corrupt(column: &str) -> StorageError {
     StorageError::Other(format!("corrupt value in column {column}"))
 }
 
-fn get<'r, T>(row: &'r SqliteRow, column: &str) -> storage::Result<T>
+pub(crate) fn get<'r, T>(row: &'r SqliteRow, column: &str) -> storage::Result<T>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     row.try_get(column).map_err(map_err)
 }
 
-fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
+pub(crate) fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<T> {
     let text: String = get(row, column)?;
     text.parse().map_err(|_| corrupt(column))
 }
@@ -112,11 +112,16 @@ fn json_opt<T: serde::de::DeserializeOwned>(
         .transpose()
 }
 
-fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
+pub(crate) fn ts(row: &SqliteRow, column: &str) -> storage::Result<Timestamp> {
     get::<i64>(row, column).map(Timestamp::from_millis)
 }
 
-fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
+/// An optional time column.
+pub(crate) fn ts_opt(row: &SqliteRow, column: &str) -> storage::Result<Option<Timestamp>> {
+    Ok(get::<Option<i64>>(row, column)?.map(Timestamp::from_millis))
+}
+
+pub(crate) fn u32_col(row: &SqliteRow, column: &str) -> storage::Result<u32> {
     u32::try_from(get::<i64>(row, column)?).map_err(|_| corrupt(column))
 }
 
