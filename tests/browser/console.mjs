@@ -2,6 +2,7 @@
 // playwright-core. Started by crates/carepost/tests/console_browser.rs, which starts
 // carepost with a certificate the browser trusts, makes the users, and checks the audit
 // trail and the JSON twins afterwards. Everything talks to 127.0.0.1 only.
+// The steps shared with the other scripts here are in console_steps.mjs.
 //
 // Environment:
 //   CONSOLE_URL          https://localhost:<port>
@@ -16,27 +17,24 @@
 //
 // Prints one line per step; exits non-zero at the first failure.
 
-import { chromium } from "playwright-core";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`missing ${k}`);
-  return v;
-};
+import {
+  addVirtualAuthenticator,
+  env,
+  expectPath,
+  fail,
+  failOnConsoleErrors,
+  registerPasskey,
+  saveSession,
+  shot,
+  signIn,
+  step,
+  watchConsoleErrors,
+  withChromium,
+} from "./console_steps.mjs";
+
 const BASE = env("CONSOLE_URL");
-const ARTIFACTS = env("ARTIFACTS");
-fs.mkdirSync(ARTIFACTS, { recursive: true });
-
-const step = (s) => console.log(`step: ${s}`);
-const fail = (s) => {
-  throw new Error(s);
-};
-const shot = async (page, name) => {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-};
 
 // RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 secret, as an authenticator app.
 function totp(secret, at = Date.now()) {
@@ -57,37 +55,11 @@ function totp(secret, at = Date.now()) {
   return String(n % 1_000_000).padStart(6, "0");
 }
 
-async function signIn(page, address, password) {
-  await page.goto(`${BASE}/console/sign-in`);
-  await page.fill("#address", address);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForLoadState("load"), page.click("form[action='/console/sign-in'] button")]);
-}
-
-async function expectPath(page, p) {
-  await page.waitForURL((u) => new URL(u).pathname === p, { timeout: 15_000 });
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  env: { ...process.env, HOME: env("CHROME_HOME") },
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-let exitCode = 0;
-try {
+await withChromium(env("CHROME_HOME"), async (browser) => {
   const admin = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const page = await admin.newPage();
   const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  watchConsoleErrors(page, errors);
 
   // 1. The console sends an anonymous visitor to sign in.
   step("open the console");
@@ -119,21 +91,10 @@ try {
   step("admin enrols a passkey");
   await expectPath(page, "/console/enrol");
   if (await page.$("#totp-secret")) fail("an admin was offered TOTP");
-  const cdp = await admin.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "usb",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(admin, page);
   await page.waitForSelector("#add-passkey", { state: "visible" });
   await shot(page, "03-enrol-passkey");
-  await Promise.all([expectPath(page, "/console"), page.click("#add-passkey")]);
+  await registerPasskey(page);
   if (!(await page.content()).includes(env("ADMIN_ADDRESS"))) fail("home does not name the admin");
   await shot(page, "04-home");
 
@@ -153,13 +114,45 @@ try {
   if (await page.$("#code")) fail("an admin was offered a TOTP code");
   await page.waitForSelector("#use-passkey", { state: "visible" });
   await shot(page, "06-factor-passkey");
+  // Keep the signed assertion the browser sends, to replay it below.
+  const finishes = [];
+  const keepAssertion = (req) => {
+    if (req.method() === "POST" && req.url().endsWith("/console/factor/passkey/finish")) {
+      finishes.push(req.postData());
+    }
+  };
+  page.on("request", keepAssertion);
   await Promise.all([expectPath(page, "/console"), page.click("#use-passkey")]);
+  page.off("request", keepAssertion);
+  if (finishes.length !== 1) fail(`expected one passkey assertion, saw ${finishes.length}`);
+
+  // 6b. Someone who knows the password replays that captured assertion in a sign-in of
+  // their own (a fresh challenge): refused with the generic answer, and no session.
+  step("a replayed passkey assertion is refused");
+  const thief = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const thiefPage = await thief.newPage();
+  await signIn(thiefPage, env("ADMIN_ADDRESS"), env("ADMIN_NEW_PASSWORD"));
+  await expectPath(thiefPage, "/console/factor");
+  const replay = await thiefPage.evaluate(async (assertion) => {
+    const button = document.querySelector("#use-passkey");
+    const headers = { "content-type": "application/json", "x-csrf-token": button.dataset.csrf };
+    const options = await fetch(button.dataset.optionsUrl, { method: "POST", headers, body: "{}" });
+    const finish = await fetch(button.dataset.finishUrl, { method: "POST", headers, body: assertion });
+    return { options: options.status, status: finish.status, body: await finish.text() };
+  }, finishes[0]);
+  if (replay.options !== 200) fail(`the passkey challenge was not issued: ${replay.options}`);
+  if (replay.status !== 401 || !replay.body.includes("refused")) {
+    fail(`a replayed assertion was not refused: ${replay.status} ${replay.body}`);
+  }
+  await thiefPage.goto(`${BASE}/console/sessions`);
+  await expectPath(thiefPage, "/console/factor");
+  await thief.close();
 
   // 7. A sender signs in, changes the password and sets up an authenticator app.
   step("nurse enrols TOTP");
   const nurseCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const nurse = await nurseCtx.newPage();
-  nurse.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  watchConsoleErrors(nurse, errors);
   await signIn(nurse, env("NURSE_ADDRESS"), env("NURSE_PASSWORD"));
   await expectPath(nurse, "/console/password");
   await nurse.fill("#new", env("NURSE_NEW_PASSWORD"));
@@ -252,23 +245,13 @@ try {
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.className);
   if (!String(focused).includes("skip")) fail(`first Tab focused ${focused}, not the skip link`);
 
-  const cookies = await admin.cookies();
-  const session = cookies.find((c) => c.name === "cp_console");
-  if (!session || !session.httpOnly || !session.secure || session.sameSite !== "Strict") {
+  const session = await saveSession(admin, page, env("OUT_FILE"));
+  if (!session.httpOnly || !session.secure || session.sameSite !== "Strict") {
     fail(`the session cookie is not HttpOnly, Secure and SameSite=Strict: ${JSON.stringify(session)}`);
   }
-  const ua = await page.evaluate(() => navigator.userAgent);
-  fs.writeFileSync(env("OUT_FILE"), JSON.stringify({ cookie: session.value, user_agent: ua }));
 
   // Refused forms answer 401/422 on purpose (the browser logs those as failed loads);
   // anything else in the console is a real error.
-  const real = errors.filter((e) => !/^Failed to load resource: the server responded with a status of (400|401|403|422)/.test(e));
-  if (real.length) fail(`console errors: ${real.join(" | ")}`);
+  failOnConsoleErrors(errors, [400, 401, 403, 422]);
   step("done");
-} catch (e) {
-  console.error(`FAILED: ${e.stack || e}`);
-  exitCode = 1;
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+});

@@ -2,6 +2,7 @@
 // playwright-core. Started by crates/carepost/tests/portal_browser.rs, which sets up
 // carepost, a Postfix sink and a trusted certificate, sends the message, and checks
 // afterwards what reached the sender. Everything here talks to 127.0.0.1 only.
+// The steps shared with the other scripts here are in console_steps.mjs.
 //
 // Environment:
 //   PORTAL_LINK       the link from the notification e-mail
@@ -15,15 +16,21 @@
 //
 // Prints one line per step; exits non-zero at the first failure.
 
-import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`missing ${k}`);
-  return v;
-};
+import {
+  addVirtualAuthenticator,
+  artifactsDir,
+  env,
+  fail,
+  failOnConsoleErrors,
+  shot,
+  step,
+  watchConsoleErrors,
+  withChromium,
+} from "./console_steps.mjs";
+
 const LINK = env("PORTAL_LINK");
 const SINK = env("SINK_DIR");
 const RECIPIENT = env("RECIPIENT");
@@ -31,16 +38,7 @@ const MARKER = env("BODY_MARKER");
 const ATTACHMENT = fs.readFileSync(env("ATTACHMENT_FILE"));
 const REPLY_TEXT = env("REPLY_TEXT");
 const REPLY_FILE = env("REPLY_FILE");
-const ARTIFACTS = env("ARTIFACTS");
-fs.mkdirSync(ARTIFACTS, { recursive: true });
-
-const step = (s) => console.log(`step: ${s}`);
-const fail = (s) => {
-  throw new Error(s);
-};
-const shot = async (page, name) => {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-};
+const ARTIFACTS = artifactsDir();
 
 // Every file under a directory (smtp-sink -d writes into dated subdirectories).
 function filesUnder(dir) {
@@ -75,26 +73,11 @@ async function waitForCode() {
 // Mark the code mails that already exist (none should, but be exact).
 for (const f of filesUnder(SINK)) seen.add(f);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  env: { ...process.env, HOME: env("CHROME_HOME") },
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-let exitCode = 0;
-try {
+await withChromium(env("CHROME_HOME"), async (browser) => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  watchConsoleErrors(page, errors);
 
   // 1. The link: who sent it, a button; nothing of the message.
   step("open the link");
@@ -144,18 +127,7 @@ try {
 
   // 6. Register a passkey with a virtual authenticator.
   step("register a passkey");
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(context, page, "internal");
   await page.reload();
   await Promise.all([page.waitForURL(/passkey=1/), page.click("button[data-passkey=register]")]);
   await shot(page, "05-passkey-registered");
@@ -195,12 +167,6 @@ try {
   await shot(p2, "07-phone-es");
   await phone.close();
 
-  if (errors.length) fail(`console errors: ${errors.join(" | ")}`);
+  failOnConsoleErrors(errors);
   step("done");
-} catch (e) {
-  console.error(`FAILED: ${e.stack || e}`);
-  exitCode = 1;
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+});

@@ -164,6 +164,20 @@ event_kinds! {
     AdminBreakGlassIssued => "admin.break_glass_issued",
     /// An organisation API key was revoked.
     AdminApiKeyRevoked => "admin.api_key_revoked",
+    /// A person's SMTP app password was revoked.
+    AdminAppPasswordRevoked => "admin.app_password_revoked",
+    /// An administrator disabled a person: they cannot sign in or send, and their
+    /// sessions ended.
+    AdminUserDisabled => "admin.user_disabled",
+    /// An administrator enabled a disabled person again.
+    AdminUserEnabled => "admin.user_enabled",
+    /// A group was created or deleted, or a person added to or removed from one (details:
+    /// `action` — created, deleted, member_added, member_removed; `group`, the group's
+    /// name, a token; the person in `subject.user`).
+    AdminGroupChanged => "admin.group_changed",
+    /// An organisation stored a new conditional-access policy version (details:
+    /// `version`).
+    AdminAccessPolicyChanged => "admin.access_policy_changed",
     /// A REST API request was refused: unknown, expired or revoked key, missing scope, or
     /// another organisation's data (details: reason, route).
     ApiAccessRefused => "api.access_refused",

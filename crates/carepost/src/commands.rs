@@ -5,8 +5,9 @@ use clap::Subcommand;
 use serde_json::json;
 
 use audit::{AuditEvent, EventKind, Subject};
-use model::{ApiKeyId, EmailAddress, MessageId, RecipientId, RecipientStatus, Role, UserId};
-use storage::{AppPassword, RecipientFilter, RecipientRecord, User};
+use model::{EmailAddress, RecipientStatus, Role, UserId};
+use operations::queue_actions::{self, QueueAction};
+use storage::{RecipientFilter, RecipientRecord, User};
 
 use crate::config::Config;
 use crate::setup;
@@ -209,36 +210,16 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::AppPassword { address, label } => {
             let user = user_named(&rt, &address).await?;
-            let secret = auth::generate_app_password()?;
-            let hash = auth::hash_secret(&secret)?;
-            let id = ApiKeyId::new();
-            let event = AuditEvent::new(
-                0,
+            let made = relay::credentials::create_app_password(
+                &rt.store,
                 rt.clock.now(),
                 setup::audit_actor(),
-                EventKind::AdminAppPasswordCreated,
+                None,
+                &user,
+                &label,
             )
-            .with_tenant(user.tenant)
-            .with_subject(Subject {
-                user: Some(user.id),
-                api_key: Some(id),
-                ..Subject::default()
-            });
-            rt.store
-                .add_app_password(
-                    &AppPassword {
-                        id,
-                        user: user.id,
-                        tenant: user.tenant,
-                        label,
-                        hash,
-                        created: rt.clock.now(),
-                        revoked: false,
-                    },
-                    &[event],
-                )
-                .await?;
-            println!("{}", secret.as_str());
+            .await?;
+            println!("{}", made.secret.as_str());
         }
         UserCommand::ResetPassword { address } => {
             let user = user_named(&rt, &address).await?;
@@ -370,7 +351,7 @@ pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
             }
         }
         QueueCommand::Show { id, json } => {
-            let copies = resolve(store, &id).await?;
+            let copies = resolve(&rt, &id).await?;
             let message = store.message(copies[0].message).await?;
             let mut out_copies = Vec::new();
             for c in &copies {
@@ -393,99 +374,68 @@ pub async fn queue(config: &Config, cmd: QueueCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&doc)?);
             }
         }
-        QueueCommand::Retry { id } => {
-            let from = [
-                RecipientStatus::Deferred,
-                RecipientStatus::Held,
-                RecipientStatus::AwaitingPortal,
-            ];
-            transition_all(
-                &rt,
-                &id,
-                &from,
-                RecipientStatus::Queued,
-                ("retry", "queued for an immediate retry"),
-            )
-            .await?;
-        }
-        QueueCommand::Hold { id } => {
-            let from = [RecipientStatus::Queued, RecipientStatus::Deferred];
-            transition_all(&rt, &id, &from, RecipientStatus::Held, ("hold", "held")).await?;
-        }
-        QueueCommand::Release { id } => {
-            let from = [RecipientStatus::Held, RecipientStatus::Quarantined];
-            transition_all(
-                &rt,
-                &id,
-                &from,
-                RecipientStatus::Queued,
-                ("release", "released"),
-            )
-            .await?;
-        }
+        QueueCommand::Retry { id } => transition_all(&rt, &id, QueueAction::Retry).await?,
+        QueueCommand::Hold { id } => transition_all(&rt, &id, QueueAction::Hold).await?,
+        QueueCommand::Release { id } => transition_all(&rt, &id, QueueAction::Release).await?,
     }
     Ok(())
 }
 
-async fn transition_all(
-    rt: &setup::Runtime,
-    id: &str,
-    from: &[RecipientStatus],
-    to: RecipientStatus,
-    (action, verb): (&str, &str),
-) -> anyhow::Result<()> {
-    let copies = resolve(&rt.store, id).await?;
-    let mut changed = 0;
-    for c in &copies {
-        // A released quarantine is a reviewer's decision and is recorded as such.
-        let kind = if action == "release" && c.status == RecipientStatus::Quarantined {
-            EventKind::QuarantineReleased
+/// Apply a queue action (`operations::queue_actions`) to every copy of `id`, in any
+/// organisation, printing what became of each copy.
+async fn transition_all(rt: &setup::Runtime, id: &str, action: QueueAction) -> anyhow::Result<()> {
+    let outcomes = queue_actions::apply(
+        &rt.store,
+        operations::Scope::AllOrganisations,
+        id,
+        action,
+        queue_actions::Quarantined::MayRelease,
+        &cli_request(rt),
+    )
+    .await
+    .map_err(|e| id_error(id, e))?;
+    let verb = action.verb();
+    for o in &outcomes {
+        if o.changed {
+            println!("{}: {verb}", o.id);
         } else {
-            EventKind::AdminQueueChanged
-        };
-        let event = AuditEvent::new(0, rt.clock.now(), setup::audit_actor(), kind)
-            .with_tenant(c.tenant)
-            .with_subject(Subject {
-                message: Some(c.message),
-                recipient: Some(c.id),
-                ..Subject::default()
-            })
-            .with_detail("action", action)
-            .with_detail("from", c.status.as_str())
-            .with_detail("to", to.as_str());
-        if rt
-            .store
-            .transition(c.id, from, to, rt.clock.now(), &[event])
-            .await?
-        {
-            changed += 1;
-            println!("{}: {verb}", c.id);
-        } else {
-            println!("{}: unchanged (status is {})", c.id, c.status);
+            println!("{}: unchanged (status is {})", o.id, o.before);
         }
     }
-    if changed == 0 {
+    if !outcomes.iter().any(|o| o.changed) {
         bail!("no copy could be {verb}");
     }
     Ok(())
 }
 
-/// A message id (all its copies) or a recipient id (that copy).
-pub async fn resolve(
-    store: &storage::SharedStore,
-    id: &str,
-) -> anyhow::Result<Vec<RecipientRecord>> {
-    let uuid: uuid::Uuid = id
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{id:?} is not a message or recipient id"))?;
-    if let Ok(r) = store.recipient(RecipientId(uuid)).await {
-        return Ok(vec![r]);
+/// The operator at the command line, now.
+fn cli_request(rt: &setup::Runtime) -> operations::Request {
+    operations::Request {
+        actor: setup::audit_actor(),
+        source_ip: None,
+        now: rt.clock.now(),
     }
-    let copies = store.recipients_of(MessageId(uuid)).await?;
-    if copies.is_empty() {
-        bail!("no message or recipient with id {id}");
+}
+
+/// A message id (all its copies) or a recipient id (that copy), in any organisation.
+pub async fn resolve(rt: &setup::Runtime, id: &str) -> anyhow::Result<Vec<RecipientRecord>> {
+    operations::resolve(
+        &rt.store,
+        operations::Scope::AllOrganisations,
+        id,
+        &cli_request(rt),
+    )
+    .await
+    .map_err(|e| id_error(id, e))
+}
+
+/// An operations error about the id the operator typed, worded for the command line.
+pub fn id_error(id: &str, e: operations::Error) -> anyhow::Error {
+    match e {
+        operations::Error::BadId => anyhow::anyhow!("{id:?} is not a message or recipient id"),
+        operations::Error::NotFound => anyhow::anyhow!("no message or recipient with id {id}"),
+        e => e.into(),
     }
-    Ok(copies)
 }
 
 fn recipient_json(r: &RecipientRecord) -> serde_json::Value {

@@ -11,7 +11,8 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
+use console_web::ApiNeed;
 use model::{Clock, MessageId, Role, SystemClock};
 use serde::Deserialize;
 use serde_json::json;
@@ -110,6 +111,9 @@ pub struct AppState {
     pub max_message_bytes: usize,
     /// Largest REST request body (base64 makes attachments a third larger).
     pub max_request_bytes: usize,
+    /// The console, whose sessions the routes below also accept (besides HTTP Basic with
+    /// an app password); `router` sets it from its `console` argument.
+    pub console: Option<Arc<console_web::Console>>,
 }
 
 impl AppState {
@@ -123,6 +127,7 @@ impl AppState {
             hostname: "localhost".to_string(),
             max_message_bytes: 25 * 1024 * 1024,
             max_request_bytes: 34 * 1024 * 1024,
+            console: None,
         }
     }
 }
@@ -133,6 +138,12 @@ pub fn router(
     console: Option<Arc<console_web::Console>>,
 ) -> Router {
     let body_limit = state.max_request_bytes;
+    // One source for the console: the routes here accept its sessions exactly when its
+    // pages are mounted.
+    let state = AppState {
+        console: console.clone(),
+        ..state
+    };
     let api = Router::new()
         .route("/healthz", get(health))
         .route("/api/v1/openapi.json", get(openapi))
@@ -226,12 +237,15 @@ async fn may_manage_message(store: &SharedStore, user: &User, message: MessageId
 async fn portal_copies(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
     Query(q): Query<PortalCopiesQuery>,
 ) -> Response {
     let user = match authorised(
-        &app.store,
+        &app,
         &headers,
+        ip,
         &[Role::Owner, Role::Admin, Role::Compliance, Role::Sender],
+        ApiNeed::Read,
     )
     .await
     {
@@ -293,12 +307,15 @@ async fn portal_copies(
 async fn portal_revoke(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
     Path(id): Path<String>,
 ) -> Response {
     let user = match authorised(
-        &app.store,
+        &app,
         &headers,
+        ip,
         &[Role::Owner, Role::Admin, Role::Compliance, Role::Sender],
+        ApiNeed::Write,
     )
     .await
     {
@@ -391,7 +408,8 @@ async fn proof(
     headers: HeaderMap,
     ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
 ) -> Response {
-    let user = match auditor(&app.store, &headers).await {
+    let ip = Some(Extension(console_web::ClientIp(peer.ip())));
+    let user = match auditor(&app, &headers, ip).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -453,7 +471,8 @@ async fn events(
     headers: HeaderMap,
     ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
 ) -> Response {
-    let user = match auditor(&app.store, &headers).await {
+    let ip = Some(Extension(console_web::ClientIp(peer.ip())));
+    let user = match auditor(&app, &headers, ip).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -538,17 +557,26 @@ pub(crate) fn unavailable() -> Response {
 
 /// Who may read the audit trail and the policy.
 const READERS: &[Role] = &[Role::Owner, Role::Admin, Role::Compliance, Role::Auditor];
-/// Who may change the policy.
-const POLICY_EDITORS: &[Role] = &[Role::Owner, Role::Admin, Role::Compliance];
+/// Who may change the policy: the roles with `Permission::EditPolicy` (an admin runs the
+/// system but does not decide how PHI travels; see `identity::roles`).
+const POLICY_EDITORS: &[Role] = &[Role::Owner, Role::Compliance];
 
-/// HTTP Basic for one of `READERS`.
-async fn auditor(store: &SharedStore, headers: &HeaderMap) -> Result<User, Response> {
-    authorised(store, headers, READERS).await
+/// HTTP Basic or a console session, for one of `READERS`.
+async fn auditor(
+    app: &AppState,
+    headers: &HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
+) -> Result<User, Response> {
+    authorised(app, headers, ip, READERS, ApiNeed::Read).await
 }
 
 /// The organisation's policy in force (version 0 = the built-in default).
-async fn policy_current(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let user = match authorised(&app.store, &headers, READERS).await {
+async fn policy_current(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
+) -> Response {
+    let user = match authorised(&app, &headers, ip, READERS, ApiNeed::Read).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -568,8 +596,12 @@ async fn policy_current(State(app): State<Arc<AppState>>, headers: HeaderMap) ->
 }
 
 /// Every stored version, oldest first (documents included).
-async fn policy_history(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let user = match authorised(&app.store, &headers, READERS).await {
+async fn policy_history(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
+) -> Response {
+    let user = match authorised(&app, &headers, ip, READERS, ApiNeed::Read).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -595,7 +627,8 @@ async fn policy_put(
     ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
     body: axum::body::Bytes,
 ) -> Response {
-    let user = match authorised(&app.store, &headers, POLICY_EDITORS).await {
+    let ip = Some(Extension(console_web::ClientIp(peer.ip())));
+    let user = match authorised(&app, &headers, ip, POLICY_EDITORS, ApiNeed::Sensitive).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -613,23 +646,19 @@ async fn policy_put(
         )
             .into_response();
     };
-    match crate::policy_cmd::store_document(
-        &app.store,
-        user.tenant,
-        text,
-        Actor::User { id: user.id },
-        Some(peer.ip()),
-        SystemClock.now(),
-    )
-    .await
-    {
-        Ok(Ok(crate::policy_cmd::Stored::Version { version, previous })) => {
+    let request = operations::Request {
+        actor: Actor::User { id: user.id },
+        source_ip: Some(peer.ip()),
+        now: SystemClock.now(),
+    };
+    match operations::policy_admin::store_document(&app.store, user.tenant, text, &request).await {
+        Ok(operations::policy_admin::Stored::Version { version, previous }) => {
             Json(json!({"version": version, "previous_version": previous})).into_response()
         }
-        Ok(Ok(crate::policy_cmd::Stored::Unchanged(version))) => {
+        Ok(operations::policy_admin::Stored::Unchanged(version)) => {
             Json(json!({"version": version, "unchanged": true})).into_response()
         }
-        Ok(Err(e)) => (
+        Err(operations::Error::InvalidPolicy(e)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(json!({
                 "error": format!("line {}, column {}: {}", e.line, e.column, e.kind),
@@ -641,9 +670,40 @@ async fn policy_put(
     }
 }
 
-/// HTTP Basic with a user's address and one of their app passwords; the user must hold one
-/// of `roles`. Failures say only "unauthorised".
+/// The caller: HTTP Basic with a user's address and one of their app passwords, or else
+/// a console session (checked for `need`: the anti-forgery header on writes, a recent
+/// step-up on sensitive ones, the replay defence always); the user must hold one of
+/// `roles`. Failures say only "unauthorised" (or the console's `step_up_required` /
+/// `forgery`).
 async fn authorised(
+    app: &AppState,
+    headers: &HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
+    roles: &[Role],
+    need: ApiNeed,
+) -> Result<User, Response> {
+    if headers.get(header::AUTHORIZATION).is_none()
+        && let Some(console) = &app.console
+        && console_web::Console::has_session_cookie(headers)
+    {
+        let user = console
+            .api_user(headers, ip.map(|Extension(c)| c.0), need)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !roles.contains(&user.role) {
+            return Err((
+                StatusCode::FORBIDDEN,
+                Json(json!({"error": "unauthorised"})),
+            )
+                .into_response());
+        }
+        return Ok(user);
+    }
+    basic_user(&app.store, headers, roles).await
+}
+
+/// HTTP Basic with a user's address and one of their app passwords, for one of `roles`.
+async fn basic_user(
     store: &SharedStore,
     headers: &HeaderMap,
     roles: &[Role],
@@ -785,8 +845,12 @@ struct ApiKeyCreateRequest {
 }
 
 /// `GET /api/v1/api-keys`: the organisation's keys (never a secret or its hash).
-async fn api_keys_list(State(app): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+async fn api_keys_list(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
+) -> Response {
+    let user = match authorised(&app, &headers, ip, KEY_ADMINS, ApiNeed::Read).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -807,9 +871,10 @@ async fn api_keys_list(State(app): State<Arc<AppState>>, headers: HeaderMap) -> 
 async fn api_keys_create(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
     body: axum::body::Bytes,
 ) -> Response {
-    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+    let user = match authorised(&app, &headers, ip, KEY_ADMINS, ApiNeed::Sensitive).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -849,7 +914,9 @@ async fn api_keys_create(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        Err(crate::api_keys::KeyError::Storage(_)) => unavailable(),
+        Err(crate::api_keys::KeyError::Storage(_) | crate::api_keys::KeyError::Crypto) => {
+            unavailable()
+        }
         Err(e @ crate::api_keys::KeyError::DuplicateName) => {
             (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response()
         }
@@ -865,9 +932,10 @@ async fn api_keys_create(
 async fn api_keys_revoke(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
+    ip: Option<Extension<console_web::ClientIp>>,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match authorised(&app.store, &headers, KEY_ADMINS).await {
+    let user = match authorised(&app, &headers, ip, KEY_ADMINS, ApiNeed::Sensitive).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -899,6 +967,28 @@ async fn api_keys_revoke(
 
 #[cfg(test)]
 mod tests {
+    /// The role lists of these routes say the same as the role table the console follows.
+    #[test]
+    fn route_role_lists_follow_the_role_table() {
+        use identity::roles::{Permission, allows};
+        use model::Role;
+        let lists: [(&[Role], Permission); 4] = [
+            (super::READERS, Permission::ReadAuditTrail),
+            (super::POLICY_EDITORS, Permission::EditPolicy),
+            (super::PORTAL_OVERSEERS, Permission::ViewMessageDetails),
+            (super::KEY_ADMINS, Permission::ManageCredentials),
+        ];
+        for (list, permission) in lists {
+            for role in Role::ALL {
+                assert_eq!(
+                    list.contains(role),
+                    allows(*role, permission),
+                    "{role:?} and {permission:?}"
+                );
+            }
+        }
+    }
+
     use super::OPENAPI;
 
     /// Every route this file mounts is described in the OpenAPI document, with each of

@@ -17,6 +17,7 @@ mod commands;
 mod config;
 mod disclosures;
 mod gateway;
+mod group_cmd;
 mod http;
 mod messages_api;
 mod org_cmd;
@@ -96,6 +97,10 @@ enum Command {
     /// REST API.
     #[command(subcommand)]
     ApiKey(api_key_cmd::ApiKeyCommand),
+    /// Create, list and delete groups of people, and add or remove members (policy rules
+    /// match groups with `sender_groups`).
+    #[command(subcommand)]
+    Group(group_cmd::GroupCommand),
     /// Run a witness: countersign another carepost's audit heads after checking that each
     /// extends the last one, and refuse any that does not.
     Witness(witness_cmd::WitnessArgs),
@@ -154,6 +159,7 @@ fn main() -> ExitCode {
             Command::Quarantine(cmd) => quarantine_cmd::quarantine(&config, cmd).await,
             Command::Portal(cmd) => portal_cmd::portal(&config, cmd).await,
             Command::ApiKey(cmd) => api_key_cmd::api_key(&config, cmd).await,
+            Command::Group(cmd) => group_cmd::group(&config, cmd).await,
             Command::Witness(args) => witness_cmd::run(args).await,
             Command::Config(_) | Command::Scan(_) => Ok(()),
         }

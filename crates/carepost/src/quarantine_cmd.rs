@@ -1,18 +1,18 @@
-//! `carepost quarantine …`: the compliance reviewer's view of copies policy held back.
+//! `carepost quarantine …`: the compliance reviewer's view of copies policy held back. A
+//! thin command-line front end over `operations::quarantine` (shared with the console).
 //!
 //! Release puts a copy back in the queue; reject ends it. Either way the sender is told,
 //! without the subject or content, and the decision is recorded in the audit log in the
-//! same transaction as the change.
+//! same transaction as the change. The operator acts across organisations.
 
 use std::time::Duration;
 
-use anyhow::{Context, bail};
-use audit::{AuditEvent, EventKind, Subject};
+use anyhow::bail;
 use clap::Subcommand;
-use model::RecipientStatus;
+use operations::quarantine::{self, Finding, Notices};
+use operations::{Request, Scope};
 use queue::{Intake, IntakeConfig};
 use serde_json::json;
-use storage::{AuditFilter, RecipientFilter, RecipientRecord};
 
 use crate::config::Config;
 use crate::setup;
@@ -51,16 +51,14 @@ pub enum QuarantineCommand {
 
 pub async fn quarantine(config: &Config, cmd: QuarantineCommand) -> anyhow::Result<()> {
     let rt = setup::open(config).await?;
+    let request = Request {
+        actor: setup::audit_actor(),
+        source_ip: None,
+        now: rt.clock.now(),
+    };
     match cmd {
         QuarantineCommand::List { limit, json } => {
-            let rows = rt
-                .store
-                .list_recipients(&RecipientFilter {
-                    statuses: vec![RecipientStatus::Quarantined],
-                    limit,
-                    ..RecipientFilter::default()
-                })
-                .await?;
+            let rows = quarantine::list(&rt.store, Scope::AllOrganisations, limit).await?;
             for r in rows {
                 if json {
                     println!(
@@ -74,70 +72,49 @@ pub async fn quarantine(config: &Config, cmd: QuarantineCommand) -> anyhow::Resu
             Ok(())
         }
         QuarantineCommand::Show { id } => {
-            let copies = crate::commands::resolve(&rt.store, &id).await?;
-            let message = copies[0].message;
-            let events = rt
-                .store
-                .find_audit(&AuditFilter {
-                    message: Some(message),
-                    kinds: vec![EventKind::MessageScanned, EventKind::PolicyDecided],
-                    ..AuditFilter::default()
-                })
-                .await?;
-            println!("message {message}");
-            for e in &events {
-                let d = &e.details;
-                match e.kind {
-                    EventKind::MessageScanned => println!(
+            let detail = quarantine::detail(&rt.store, Scope::AllOrganisations, &id, &request)
+                .await
+                .map_err(|e| crate::commands::id_error(&id, e))?;
+            println!("message {}", detail.message);
+            for f in &detail.findings {
+                match f {
+                    Finding::Scanned(s) => println!(
                         "  scanned: PHI {}, PHI in subject {}, categories {}, unscannable {}",
-                        yes(d.get("phi")),
-                        yes(d.get("phi_in_subject")),
-                        list(d.get("categories")),
-                        list(d.get("unscannable")),
+                        yes(s.phi),
+                        yes(s.phi_in_subject),
+                        list(&s.categories),
+                        list(&s.unscannable),
                     ),
-                    _ => {
-                        let copy = copies
-                            .iter()
-                            .find(|c| Some(c.id) == e.subject.recipient)
-                            .map_or("(other copy)".to_string(), |c| {
-                                format!("{} ({})", c.address, c.status)
-                            });
+                    Finding::Decided(d) => {
+                        let copy = d.copy.as_ref().map_or("(other copy)".to_string(), |c| {
+                            format!("{} ({})", c.address, c.status)
+                        });
                         println!(
                             "  {copy}: {} by policy version {} (rules: {})",
-                            d.get("action").and_then(|v| v.as_str()).unwrap_or("?"),
-                            d.get("policy_version")
-                                .and_then(|v| v.as_u64())
-                                .unwrap_or(0),
-                            list(d.get("rules")),
+                            d.action,
+                            d.policy_version,
+                            list(&d.rules),
                         );
                     }
                 }
             }
             Ok(())
         }
-        QuarantineCommand::Release { id } => decide(config, &rt, &id, true, None).await,
+        QuarantineCommand::Release { id } => decide(config, &rt, &request, &id, None).await,
         QuarantineCommand::Reject { id, reason } => {
-            if reason.trim().is_empty() || reason.len() > 300 {
+            if reason.trim().is_empty() || reason.chars().count() > quarantine::MAX_REASON_CHARS {
                 bail!("--reason must be 1 to 300 characters");
             }
-            decide(config, &rt, &id, false, Some(reason)).await
+            decide(config, &rt, &request, &id, Some(reason)).await
         }
     }
 }
 
-fn yes(v: Option<&serde_json::Value>) -> &'static str {
-    if v.and_then(|v| v.as_bool()) == Some(true) {
-        "yes"
-    } else {
-        "no"
-    }
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }
 
-fn list(v: Option<&serde_json::Value>) -> String {
-    let items: Vec<&str> = v
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-        .unwrap_or_default();
+fn list(items: &[String]) -> String {
     if items.is_empty() {
         "none".to_string()
     } else {
@@ -148,76 +125,45 @@ fn list(v: Option<&serde_json::Value>) -> String {
 async fn decide(
     config: &Config,
     rt: &setup::Runtime,
+    request: &Request,
     id: &str,
-    release: bool,
     reason: Option<String>,
 ) -> anyhow::Result<()> {
-    let copies: Vec<RecipientRecord> = crate::commands::resolve(&rt.store, id)
-        .await?
-        .into_iter()
-        .filter(|c| c.status == RecipientStatus::Quarantined)
-        .collect();
-    if copies.is_empty() {
-        bail!("nothing quarantined under {id}");
-    }
-    let (to, kind) = if release {
-        (RecipientStatus::Queued, EventKind::QuarantineReleased)
-    } else {
-        (RecipientStatus::Bounced, EventKind::QuarantineRejected)
+    let intake = Intake::new(
+        rt.store.clone(),
+        rt.keys.clone(),
+        rt.clock.clone(),
+        IntakeConfig {
+            hostname: config.hostname.clone(),
+            max_lifetime: Duration::from_secs(config.delivery.max_lifetime_secs),
+            disclosure: None,
+        },
+    );
+    let notices = Notices {
+        intake: &intake,
+        hostname: &config.hostname,
     };
-    let mut changed = 0usize;
-    for c in &copies {
-        let event = AuditEvent::new(0, rt.clock.now(), setup::audit_actor(), kind)
-            .with_tenant(c.tenant)
-            .with_subject(Subject {
-                message: Some(c.message),
-                recipient: Some(c.id),
-                ..Subject::default()
-            });
-        if rt
-            .store
-            .transition(
-                c.id,
-                &[RecipientStatus::Quarantined],
-                to,
-                rt.clock.now(),
-                &[event],
-            )
-            .await?
-        {
-            changed += 1;
-            println!(
-                "{}: {}",
-                c.id,
-                if release { "released" } else { "rejected" }
-            );
-        }
+    let scope = Scope::AllOrganisations;
+    let outcome = match &reason {
+        None => quarantine::release(&rt.store, notices, scope, id, request).await,
+        Some(reason) => quarantine::reject(&rt.store, notices, scope, id, reason, request).await,
+    };
+    let decided = match outcome {
+        Ok(d) => d,
+        Err(operations::Error::NothingQuarantined) => bail!("nothing quarantined under {id}"),
+        Err(e) => return Err(crate::commands::id_error(id, e)),
+    };
+    for c in &decided.changed {
+        println!(
+            "{c}: {}",
+            if reason.is_none() {
+                "released"
+            } else {
+                "rejected"
+            }
+        );
     }
-    // Tell the sender (their own message; no subject or content in the notice).
-    let message = rt.store.message(copies[0].message).await?;
-    if let Some(sender) = &message.envelope_from {
-        let intake = Intake::new(
-            rt.store.clone(),
-            rt.keys.clone(),
-            rt.clock.clone(),
-            IntakeConfig {
-                hostname: config.hostname.clone(),
-                max_lifetime: Duration::from_secs(config.delivery.max_lifetime_secs),
-                disclosure: None,
-            },
-        );
-        let data = relay::notices::sender_notice(
-            &config.hostname,
-            sender,
-            message.id,
-            message.received,
-            release,
-            changed,
-            reason.as_deref(),
-        );
-        relay::notices::submit_notice(&intake, message.tenant, vec![sender.clone()], data)
-            .await
-            .context("queueing the notice to the sender")?;
+    if decided.sender_notified {
         eprintln!("the sender was notified");
     }
     Ok(())

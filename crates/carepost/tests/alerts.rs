@@ -1,15 +1,19 @@
 //! Security alerts end to end (issue 6 item 11): failed SMTP AUTH attempts are recorded as
 //! `auth.login_failed`, the alert task reads them from the audit log, and a burst raises
 //! one alert e-mail to the organisation's admins, delivered over TLS to a private Postfix
-//! peer. Pair: a burst alerts once; fewer failures than the threshold alert nobody.
+//! peer. Pair: a burst alerts once; fewer failures than the threshold alert nobody. Also:
+//! break-glass use in the console is e-mailed to the admins and the compliance officer,
+//! and an administrator's reset of someone's second factors to the admins (a sender of the
+//! same domain hears of neither).
 //!
-//! Needs CAREPOST_INTEROP=1 (root, postfix, swaks, openssl).
+//! Needs CAREPOST_INTEROP=1 (root, postfix, swaks, openssl, curl).
 
 mod support;
 
 use std::fs;
 use std::time::{Duration, Instant};
 
+use support::console::{ConsoleClient, NEW_PASSWORD};
 use support::postfix::{PeerTls, PostfixPeer, SinkMessage};
 use support::smtp::{Swaks, SwaksTls};
 use support::{Carepost, Config};
@@ -19,6 +23,8 @@ const ADMIN_DOMAIN: &str = "dest.test";
 const ADMIN: &str = "security-admin@dest.test";
 /// A member of staff at the same domain who is not an admin: must get nothing.
 const CLERK: &str = "clerk@dest.test";
+/// The compliance officer: told of break-glass use, not of other alerts.
+const COMPLIANCE: &str = "privacy@dest.test";
 /// Whose password is guessed (10 times: the default threshold).
 const TARGET: &str = "nurse@clinic.test";
 /// Whose password is mistyped 9 times (one fewer than the threshold).
@@ -178,5 +184,78 @@ fn history_is_never_alerted_and_a_restart_does_not_alert_twice() {
             .collect::<Vec<_>>()
             .join("\n-----\n"),
         cp.describe()
+    );
+}
+
+/// Break-glass use is e-mailed to the admins and the compliance officer, and an
+/// administrator's reset of someone's second factors to the admins (issue 6 items 8 and
+/// 11). Pair: the same organisation's sender is told of neither.
+#[test]
+fn break_glass_and_an_mfa_reset_email_the_people_who_must_know() {
+    require_interop!();
+    let peer = PostfixPeer::start(PeerTls::Offered);
+    let mut cfg = Config::delivering_to(ADMIN_DOMAIN, &peer);
+    cfg.extra_toml = "[alerts]\npoll_interval_secs = 1\n".to_owned();
+    let mut cp = Carepost::new(&cfg);
+    cp.start();
+    cp.cli_ok(&["user", "add", ADMIN, "--role", "admin"]);
+    cp.cli_ok(&["user", "add", COMPLIANCE, "--role", "compliance"]);
+    cp.cli_ok(&["user", "add", CLERK, "--role", "sender"]);
+    cp.cli_ok(&["user", "add", TARGET, "--role", "sender"]);
+    let c = ConsoleClient::new(&cp);
+    let nurse = c.jar("nurse");
+    c.first_sign_in_after_reset(None, TARGET, &nurse);
+
+    // The admin's authenticator is unavailable: break-glass, with a reason.
+    let admin = c.jar("admin");
+    let csrf = c.break_glass(ADMIN, &admin);
+    let glass = peer.wait_for_message("break-glass access was used", ALERT_TIMEOUT);
+    let text = glass.text();
+    let ctx = || format!("alert mail:\n{text}\n{}", cp.describe());
+    for (who, told) in [(ADMIN, true), (COMPLIANCE, true), (CLERK, false)] {
+        assert_eq!(
+            text.contains(&format!("<{who}>")),
+            told,
+            "{who} told of break-glass: {told}\n{}",
+            ctx()
+        );
+    }
+    assert!(text.contains(ADMIN), "names who used it\n{}", ctx());
+
+    // In that session (stepped up when it began) the admin resets the nurse's factors.
+    let nurse_id = cp.user_id(TARGET);
+    let reset = c.post_json(
+        &format!("/api/v1/users/{nurse_id}/reset-mfa"),
+        &admin,
+        Some(&csrf),
+        &serde_json::json!({}),
+    );
+    assert_eq!(reset.status, 200, "{}\n{}", reset.body, cp.describe());
+    let mail = peer.wait_for_message("second factors were reset", ALERT_TIMEOUT);
+    let text = mail.text();
+    let ctx = || format!("alert mail:\n{text}\n{}", cp.describe());
+    assert!(text.contains(TARGET), "names whose factors\n{}", ctx());
+    for (who, told) in [(ADMIN, true), (COMPLIANCE, false), (CLERK, false)] {
+        assert_eq!(
+            text.contains(&format!("<{who}>")),
+            told,
+            "{who} told of the reset: {told}\n{}",
+            ctx()
+        );
+    }
+    // The reset took effect: the nurse's sessions ended and their next sign-in sets up a
+    // new second factor.
+    assert_eq!(c.me(&nurse).status, 401, "the nurse's session ended");
+    let again = c.fill_in(
+        None,
+        "/console/sign-in",
+        &c.jar("nurse-again"),
+        &[("address", TARGET), ("password", NEW_PASSWORD)],
+    );
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/console/enrol"),
+        "{}",
+        again.body
     );
 }

@@ -19,6 +19,7 @@ use serde_json::json;
 use storage::AuditFilter;
 
 use crate::Console;
+use crate::guard::Guard;
 use crate::pages::{Frame, html};
 use crate::session::{ClientIp, Signed, Visit};
 
@@ -62,6 +63,9 @@ fn reads_trail(signed: &Signed) -> bool {
         identity::roles::Permission::ReadAuditTrail,
     )
 }
+
+/// Who may search the audit trail.
+const READERS: Guard = Guard::new(reads_trail, "Your role does not include the audit trail.");
 
 /// The filter a query asks for, within the person's organisation; `Err` names the field.
 fn filter(signed: &Signed, q: &AuditQuery) -> Result<AuditFilter, &'static str> {
@@ -154,20 +158,10 @@ pub(crate) async fn page(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match crate::users::signed_in(&console, &visit).await {
+    let signed = match READERS.page(&console, &visit).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !reads_trail(&signed) {
-        return crate::pages::notice(
-            StatusCode::FORBIDDEN,
-            crate::signin::frame(&signed),
-            "Not available",
-            "Your role does not include the audit trail.",
-            "/console",
-            "Back to the console",
-        );
-    }
     let (events, problem) = match filter(&signed, &q) {
         Ok(f) => match console.store.find_audit(&f).await {
             Ok(found) => {
@@ -218,13 +212,10 @@ pub(crate) async fn json(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match crate::users::signed_in_json(&console, &visit).await {
+    let signed = match READERS.json(&console, &visit).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !reads_trail(&signed) {
-        return (StatusCode::FORBIDDEN, Json(json!({"error": "forbidden"}))).into_response();
-    }
     let f = match filter(&signed, &q) {
         Ok(f) => f,
         Err(problem) => {

@@ -25,6 +25,7 @@ use model::Timestamp;
 use serde::Serialize;
 
 use crate::Console;
+use crate::guard::Guard;
 use crate::pages::{Frame, html};
 use crate::session::{ClientIp, Visit};
 
@@ -235,6 +236,12 @@ fn sees_aggregates(signed: &crate::session::Signed) -> bool {
     )
 }
 
+/// Who may see the organisation's figures.
+const READERS: Guard = Guard::new(
+    sees_aggregates,
+    "Your role does not include the organisation's figures.",
+);
+
 /// `GET /console/dashboard`.
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
@@ -242,20 +249,10 @@ pub(crate) async fn page(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match crate::users::signed_in(&console, &visit).await {
+    let signed = match READERS.page(&console, &visit).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !sees_aggregates(&signed) {
-        return crate::pages::notice(
-            StatusCode::FORBIDDEN,
-            crate::signin::frame(&signed),
-            "Not available",
-            "Your role does not include the organisation's figures.",
-            "/console",
-            "Back to the console",
-        );
-    }
     let Ok(tally) = console.tally_today(signed.user.tenant).await else {
         return crate::pages::unavailable();
     };
@@ -296,17 +293,10 @@ pub(crate) async fn json(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match crate::users::signed_in_json(&console, &visit).await {
+    let signed = match READERS.json(&console, &visit).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !sees_aggregates(&signed) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(serde_json::json!({"error": "forbidden"})),
-        )
-            .into_response();
-    }
     match console.tally_today(signed.user.tenant).await {
         Ok(t) => Json(t).into_response(),
         Err(()) => crate::pages::unavailable(),

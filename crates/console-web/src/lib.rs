@@ -1,5 +1,6 @@
-//! The admin console (issue 6): people of an organisation sign in and manage their
-//! sessions and, for administrators, users.
+//! The admin console (issue 6): people of an organisation sign in and run carepost for it:
+//! their own sessions and credentials, people and groups, conditional access, the policy,
+//! quarantine, the queue, the audit trail and today's figures, each by role.
 //!
 //! **What it does:** server-rendered pages under `/console` (no JavaScript framework; one
 //! small script for WebAuthn) and their JSON twins under `/api/v1`:
@@ -10,8 +11,11 @@
 //!   admins and compliance officers must use a phishing-resistant factor (a passkey);
 //!   TOTP is refused to them. A person with no second factor yet is taken straight to
 //!   setting one up, and a generated first password must be changed first;
-//! * conditional access at sign-in (`access::AccessPolicy`: networks, countries, hours,
-//!   impossible travel), each decision audited with its reasons;
+//! * conditional access (`access::AccessPolicy`: networks, countries, hours, impossible
+//!   travel) at sign-in and again on every use of a session (a denied use ends the
+//!   session), each decision audited with its reasons; the organisation's own stored
+//!   policy, edited on `/console/access`, else the server's file, else the default;
+//! * groups of people (`/console/groups`), which policy rules match with `sender_groups`;
 //! * server-side sessions: 256-bit ids in `HttpOnly; Secure; SameSite=Strict` cookies,
 //!   a new id at sign-in and at every step-up, 15-minute idle and 12-hour absolute limits
 //!   by default; a cookie replayed from another network and browser must step up
@@ -19,22 +23,36 @@
 //!   last 5 minutes;
 //! * today's mail as counts and SVG charts (by channel, delivery, TLS version, DLP
 //!   category, failures), for every role (no per-message data);
-//! * the queue with each recipient copy's status (owners, admins, compliance);
+//! * the queue with each recipient copy's status (owners, admins, compliance), and retry,
+//!   hold and release of copies (owners, admins; audited);
+//! * the policy: the document in force, an editor that validates before storing (a
+//!   sensitive action: step-up), the stored versions, and a dry run of a pasted message
+//!   that explains which rules fire and why (owners and compliance edit; admins and
+//!   auditors look; every dry run audited before anything is shown);
+//! * quarantine review: the organisation's quarantined copies, why they were held (scan
+//!   categories, policy rules), release, and reject with a reason for the sender, who is
+//!   told without the subject (owners, compliance officers; audited);
 //! * the audit trail: search by kind, message and day, and a message's delivery receipt
 //!   with its proofs (owners, admins, compliance officers, auditors; every search audited);
 //! * a person lists and ends their own sessions; an administrator ends all of a user's
-//!   sessions and resets their second factors (audited; the reset is alerted).
-//!
+//!   sessions and resets their second factors (audited; the reset is alerted);
+//! * owners and admins add people (a one-time password shown once), change roles and
+//!   disable or enable people, under the owner rules (`user_admin`);
+//! * a person makes, lists and revokes their own SMTP app passwords, and owners and admins
+//!   the organisation's API keys, each secret shown once (`credentials_page`);
+//! * the binary's older API routes accept a console session with the same checks as the
+//!   JSON twins (`Console::api_user`);
 //! * single sign-on with the organisation's OpenID provider (`sso` crate), groups mapped
-//!   to roles, accounts created on first sign-in; privileged roles still prove a passkey.
-//!
+//!   to roles (and to the organisation's groups of the same name), accounts created on
+//!   first sign-in; privileged roles still prove a passkey;
 //! * a forgotten password is reset by a link e-mailed to the person (10 minutes, once),
 //!   which leads to choosing a new password and then still to the second factor;
 //! * break-glass access with a single-use emergency code and a reason, for when the
 //!   provider or a second factor is unavailable: at most an hour, alerted, audited.
 //!
-//! **What it does not do (yet):** the other console pages the issue lists (queue, policy
-//! editor, quarantine review, audit search, dashboard charts) are not here yet.
+//! **What it does not do:** the policy, quarantine and queue logic is not here but in the
+//! `operations` crate (shared with the CLI and the REST API); these pages only check who
+//! asks and render the answers.
 //!
 //! **Security:** every form carries an anti-forgery token (double-submit before sign-in,
 //! the session's token after) and cross-site posts are refused (`Sec-Fetch-Site`, `Origin`);
@@ -43,19 +61,30 @@
 //! stored only hashed or sealed (see `storage::AccountStore`). A user of one organisation
 //! never sees another organisation's users or sessions.
 //!
-//! **PHI:** none passes through: these are staff accounts.
+//! **PHI:** the sign-in, session and user pages carry none (staff accounts). The queue and
+//! quarantine pages show recipient addresses (roles that see message details), never a
+//! subject or body; a policy dry run reads a pasted message in memory only, records the
+//! look in the audit trail first, and shows rules, categories and counts, never a value.
 
 #![warn(missing_docs)]
 
+mod access_page;
+mod api_auth;
 mod audit_page;
 mod break_glass;
+mod credentials_page;
 mod dashboard;
+mod groups_page;
+mod guard;
 mod pages;
+mod policy_page;
+mod quarantine_page;
 mod queue_page;
 mod reset;
 mod session;
 mod signin;
 mod sso_signin;
+mod user_admin;
 mod users;
 
 use std::net::IpAddr;
@@ -63,12 +92,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use crypto::KeyRing;
 use model::Clock;
 use storage::SharedStore;
 use webauthn_rs::prelude::{Url, Webauthn, WebauthnBuilder};
 
+pub use api_auth::{ApiNeed, ApiRefusal};
 pub use session::ClientIp;
 pub use sso_signin::SsoSetup;
 
@@ -106,7 +137,11 @@ pub struct Console {
     clock: Arc<dyn Clock>,
     settings: ConsoleSettings,
     webauthn: Webauthn,
-    access: access::AccessPolicy,
+    /// The configured access policy (`console.access_policy_file`, or the default): it
+    /// decides for organisations that stored none (see `access_page`).
+    access: Arc<access::AccessPolicy>,
+    /// Each organisation's access policy in force, briefly cached (see `access_page`).
+    org_access: access_page::OrgAccessCache,
     geo: Option<access::geo::GeoDb>,
     throttle: identity::throttle::LoginThrottle,
     /// Where the console's own e-mails (password-reset links) are queued, and our host
@@ -150,7 +185,8 @@ impl Console {
             clock,
             settings,
             webauthn,
-            access,
+            access: Arc::new(access),
+            org_access: access_page::OrgAccessCache::default(),
             geo,
             throttle: identity::throttle::LoginThrottle::default(),
             sso: None,
@@ -224,6 +260,34 @@ impl Console {
             .route("/console/sso/callback", get(sso_signin::callback))
             .route("/console/dashboard", get(dashboard::page))
             .route("/console/queue", get(queue_page::page))
+            .route(
+                "/console/queue/{id}/{action}",
+                post(queue_page::action_form),
+            )
+            .route(
+                "/console/policy",
+                get(policy_page::page)
+                    .post(policy_page::save_form)
+                    .layer(DefaultBodyLimit::max(policy_page::MAX_POLICY_BODY_BYTES)),
+            )
+            .route(
+                "/console/policy/test",
+                post(policy_page::test_form)
+                    .layer(DefaultBodyLimit::max(policy_page::MAX_POLICY_BODY_BYTES)),
+            )
+            .route("/console/quarantine", get(quarantine_page::page))
+            .route(
+                "/console/quarantine/{id}",
+                get(quarantine_page::detail_page),
+            )
+            .route(
+                "/console/quarantine/{id}/release",
+                post(quarantine_page::release_form),
+            )
+            .route(
+                "/console/quarantine/{id}/reject",
+                post(quarantine_page::reject_form),
+            )
             .route("/console/audit", get(audit_page::page))
             .route("/console/audit/proof/{message}", get(audit_page::proof))
             .route("/console/sessions", get(users::sessions_page))
@@ -232,25 +296,125 @@ impl Console {
                 "/console/sessions/end-others",
                 post(users::end_other_sessions_form),
             )
+            .route("/console/credentials", get(credentials_page::page))
+            .route(
+                "/console/credentials/app-passwords",
+                post(credentials_page::create_app_password_form),
+            )
+            .route(
+                "/console/credentials/app-passwords/{id}/revoke",
+                post(credentials_page::revoke_app_password_form),
+            )
+            .route(
+                "/console/credentials/api-keys",
+                post(credentials_page::create_api_key_form),
+            )
+            .route(
+                "/console/credentials/api-keys/{id}/revoke",
+                post(credentials_page::revoke_api_key_form),
+            )
             .route("/console/users", get(users::users_page))
             .route(
                 "/console/users/{id}/end-sessions",
                 post(users::end_user_sessions_form),
             )
             .route("/console/users/{id}/reset-mfa", post(users::reset_mfa_form))
+            .route("/console/users/add", post(user_admin::add_form))
+            .route("/console/users/{id}/role", post(user_admin::role_form))
+            .route(
+                "/console/users/{id}/disable",
+                post(user_admin::disable_form),
+            )
+            .route("/console/users/{id}/enable", post(user_admin::enable_form))
+            .route(
+                "/console/groups",
+                get(groups_page::page).post(groups_page::create_form),
+            )
+            .route(
+                "/console/groups/{id}/delete",
+                post(groups_page::delete_form),
+            )
+            .route(
+                "/console/groups/{id}/members",
+                post(groups_page::add_member_form),
+            )
+            .route(
+                "/console/groups/{id}/members/remove",
+                post(groups_page::remove_member_form),
+            )
+            .route(
+                "/console/access",
+                get(access_page::page).post(access_page::save_form),
+            )
+            .route("/console/access/check", post(access_page::check_form))
             .route("/console/static/console.css", get(pages::css))
             .route("/console/static/passkey.js", get(pages::passkey_js))
             .route("/api/v1/dashboard", get(dashboard::json))
             .route("/api/v1/queue", get(queue_page::json))
+            .route("/api/v1/queue/{id}/retry", post(queue_page::retry_json))
+            .route("/api/v1/queue/{id}/hold", post(queue_page::hold_json))
+            .route("/api/v1/queue/{id}/release", post(queue_page::release_json))
+            .route(
+                "/api/v1/policy/dry-run",
+                post(policy_page::dry_run_json)
+                    .layer(DefaultBodyLimit::max(policy_page::MAX_POLICY_BODY_BYTES)),
+            )
+            .route("/api/v1/quarantine", get(quarantine_page::list_json))
+            .route("/api/v1/quarantine/{id}", get(quarantine_page::detail_json))
+            .route(
+                "/api/v1/quarantine/{id}/release",
+                post(quarantine_page::release_json),
+            )
+            .route(
+                "/api/v1/quarantine/{id}/reject",
+                post(quarantine_page::reject_json),
+            )
             .route("/api/v1/audit/events", get(audit_page::json))
             .route("/api/v1/me", get(users::me_json))
             .route("/api/v1/me/sessions", get(users::sessions_json))
             .route("/api/v1/me/sessions/end", post(users::end_session_json))
-            .route("/api/v1/users", get(users::users_json))
+            .route(
+                "/api/v1/me/app-passwords",
+                get(credentials_page::list_json).post(credentials_page::create_json),
+            )
+            .route(
+                "/api/v1/me/app-passwords/{id}/revoke",
+                post(credentials_page::revoke_json),
+            )
+            .route(
+                "/api/v1/users",
+                get(users::users_json).post(user_admin::add_json),
+            )
+            .route("/api/v1/users/{id}/role", post(user_admin::role_json))
+            .route("/api/v1/users/{id}/disable", post(user_admin::disable_json))
+            .route("/api/v1/users/{id}/enable", post(user_admin::enable_json))
             .route(
                 "/api/v1/users/{id}/end-sessions",
                 post(users::end_user_sessions_json),
             )
+            .route("/api/v1/users/{id}/reset-mfa", post(users::reset_mfa_json))
+            .route(
+                "/api/v1/groups",
+                get(groups_page::list_json).post(groups_page::create_json),
+            )
+            .route("/api/v1/groups/{id}/delete", post(groups_page::delete_json))
+            .route(
+                "/api/v1/groups/{id}/members",
+                post(groups_page::add_member_json),
+            )
+            .route(
+                "/api/v1/groups/{id}/members/remove",
+                post(groups_page::remove_member_json),
+            )
+            .route(
+                "/api/v1/access-policy",
+                get(access_page::get_json).put(access_page::put_json),
+            )
+            .route(
+                "/api/v1/access-policy/history",
+                get(access_page::history_json),
+            )
+            .route("/api/v1/access-policy/check", post(access_page::check_json))
             .with_state(self.clone())
     }
 

@@ -17,6 +17,14 @@ pub(crate) struct Frame {
     pub(crate) details: bool,
     /// Whether the person may read the audit trail.
     pub(crate) trail: bool,
+    /// Whether the person may see the policy (and run dry runs).
+    pub(crate) policy: bool,
+    /// Whether the person reviews quarantine.
+    pub(crate) quarantine: bool,
+    /// Whether the person manages groups (`Permission::ManageUsers`).
+    pub(crate) groups: bool,
+    /// Whether the person may see the conditional-access policy.
+    pub(crate) access: bool,
     pub(crate) csrf: String,
 }
 
@@ -33,6 +41,10 @@ impl Frame {
             figures: false,
             details: false,
             trail: false,
+            policy: false,
+            quarantine: false,
+            groups: false,
+            access: false,
             csrf,
         }
     }
@@ -156,6 +168,11 @@ pub(crate) struct UserRow {
     pub(crate) disabled: bool,
     pub(crate) factors: String,
     pub(crate) sessions: usize,
+    /// The signed-in admin's own row (no "disable" button).
+    pub(crate) is_self: bool,
+    /// Whether this admin may give the person's current role (an admin's list has no
+    /// "owner"; an owner's row then shows it alone as the selected option).
+    pub(crate) role_offered: bool,
 }
 
 #[derive(Template)]
@@ -165,6 +182,11 @@ pub(crate) struct UsersPage<'a> {
     pub(crate) script: bool,
     pub(crate) frame: Frame,
     pub(crate) note: Option<String>,
+    pub(crate) problem: Option<String>,
+    /// A new person's one-time password, shown once.
+    pub(crate) revealed: Option<zeroize::Zeroizing<String>>,
+    /// The roles this admin may give.
+    pub(crate) roles: Vec<&'static str>,
     pub(crate) users: Vec<UserRow>,
 }
 

@@ -256,9 +256,40 @@ impl Console {
             .ok()
             .zip(hex_digest(&session.device));
         if let Some((ip, digest)) = began {
-            let then = access::SessionFingerprint::from_parts(ip, digest, None);
-            let now_fp = access::SessionFingerprint::new(visit.ip, &visit.user_agent, None);
-            let decision = self.access.on_use(&then, &now_fp);
+            let policy = self.access_policy_for(user.tenant).await;
+            let (then_country, then_location) = self.country_of(ip);
+            let (now_country, now_location) = self.country_of(visit.ip);
+            // Conditional access applies on every use of a full session too, not only at
+            // sign-in: a network or country the organisation denies, hours outside the
+            // role's window, or a cookie that "travelled" faster than a plane since the
+            // session began end the session.
+            if Stage::of(&session.method) == Stage::Full {
+                let decision = policy.evaluate(&access::SignInContext {
+                    role: user.role,
+                    ip: visit.ip,
+                    country: now_country.clone(),
+                    location: now_location,
+                    device_known: true,
+                    at: now,
+                    previous: Some(access::PreviousSignIn {
+                        at: session.created,
+                        location: then_location,
+                        country: then_country.clone(),
+                        ip,
+                    }),
+                });
+                if decision.outcome == access::Outcome::Deny {
+                    self.denied_on_use(&session, &user, visit, &decision).await;
+                    return Err(NoSession::SignIn);
+                }
+            }
+            let then = access::SessionFingerprint::from_parts(ip, digest, then_country.as_deref());
+            let now_fp = access::SessionFingerprint::new(
+                visit.ip,
+                &visit.user_agent,
+                now_country.as_deref(),
+            );
+            let decision = policy.on_use(&then, &now_fp);
             if decision.outcome == access::UseOutcome::StepUp {
                 self.record(
                     AuditEvent::new(
@@ -289,6 +320,50 @@ impl Console {
             let _ = self.store.touch_user_session(&hash, now).await;
         }
         Ok(Signed { session, user })
+    }
+
+    /// A use of a session that conditional access denies: recorded with its reasons and
+    /// rules (`auth.access_decided`, `on_use = true`, alerted when the policy says so) and
+    /// the session ended, so the cookie is worthless from then on.
+    async fn denied_on_use(
+        &self,
+        session: &UserSession,
+        user: &User,
+        visit: &Visit,
+        decision: &access::Decision,
+    ) {
+        let mut event = AuditEvent::new(
+            0,
+            self.clock.now(),
+            Actor::User { id: user.id },
+            EventKind::AuthAccessDecided,
+        )
+        .with_tenant(user.tenant)
+        .with_source_ip(visit.ip)
+        .with_detail("outcome", decision.outcome.as_str())
+        .with_detail("on_use", true)
+        .with_detail(
+            "reasons",
+            decision
+                .reasons
+                .iter()
+                .map(|r| serde_json::Value::from(r.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        let rules: Vec<serde_json::Value> = decision
+            .rules
+            .iter()
+            .filter(|r| audit::is_token(r))
+            .map(|r| serde_json::Value::from(r.as_str()))
+            .collect();
+        if !rules.is_empty() {
+            event = event.with_detail("rules", rules);
+        }
+        if decision.alert {
+            event = event.with_detail("alert", true);
+        }
+        self.record(event).await;
+        self.end_session(session, "access_denied").await;
     }
 
     /// Start a session at `stage` for `user` (a new id every time: sign-in and every

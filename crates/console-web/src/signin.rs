@@ -95,6 +95,15 @@ pub(crate) fn frame(signed: &Signed) -> Frame {
                 signed.user.role,
                 identity::roles::Permission::ReadAuditTrail,
             ),
+        policy: full && crate::policy_page::may_view(signed),
+        quarantine: full
+            && identity::roles::allows(
+                signed.user.role,
+                identity::roles::Permission::ReviewQuarantine,
+            ),
+        groups: full
+            && identity::roles::allows(signed.user.role, identity::roles::Permission::ManageUsers),
+        access: full && crate::access_page::may_view(signed),
         csrf: signed.session.csrf_token.clone(),
     }
 }
@@ -325,7 +334,8 @@ impl Console {
                 ip,
             })
         });
-        let decision = self.access.evaluate(&access::SignInContext {
+        let policy = self.access_policy_for(user.tenant).await;
+        let decision = policy.evaluate(&access::SignInContext {
             role: user.role,
             ip: visit.ip,
             country,

@@ -195,6 +195,26 @@ async fn finish(
         Ok(u) => u,
         Err(r) => return r,
     };
+    // Memberships of the organisation's groups follow the provider's groups of the same
+    // name (audited as `admin.group_changed` by `sso`), before the session starts, so the
+    // policy's `sender_groups` sees what the provider says now.
+    let request = operations::Request {
+        actor: audit::record::system("sso"),
+        source_ip: Some(visit.ip),
+        now: console.clock.now(),
+    };
+    if let Err(e) = operations::groups::sync_with_claims(
+        &console.store,
+        user.tenant,
+        user.id,
+        &identity.groups,
+        &request,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "keeping group memberships in step with single sign-on failed");
+        return pages::unavailable();
+    }
     let stage = if setup.passkey_for_privileged && needs_passkey(user.role) {
         let passkeys = console
             .store

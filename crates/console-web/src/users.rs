@@ -19,6 +19,7 @@ use serde_json::json;
 use storage::User;
 
 use crate::Console;
+use crate::guard::{ANYONE, Guard};
 use crate::pages::{self, HomePage, SessionRow, SessionsPage, UserRow, UsersPage, html};
 use crate::session::{
     ClientIp, NoSession, SESSION_COOKIE, Signed, Stage, Visit, clear_cookie, cross_site, see_other,
@@ -38,10 +39,15 @@ pub(crate) struct CsrfOnly {
     csrf: String,
 }
 
-/// Who may manage the organisation's users.
-fn is_admin(role: Role) -> bool {
-    matches!(role, Role::Owner | Role::Admin)
-}
+/// Who may manage the organisation's users: owners and admins.
+pub(crate) const ADMINS: Guard = Guard::new(
+    |signed| matches!(signed.user.role, Role::Owner | Role::Admin),
+    "Only owners and administrators manage users.",
+);
+
+/// Owners and admins, for an action that also needs a recent step-up (every change to a
+/// person).
+pub(crate) const ADMINS_STEPPED_UP: Guard = ADMINS.stepped_up();
 
 /// A full session for a page, or where to go instead.
 pub(crate) async fn signed_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
@@ -72,15 +78,35 @@ pub(crate) async fn signed_in_json(console: &Console, visit: &Visit) -> Result<S
     }
 }
 
-fn json_error(status: StatusCode, code: &str) -> Response {
+pub(crate) fn json_error(status: StatusCode, code: &str) -> Response {
     (status, Json(json!({ "error": code }))).into_response()
 }
 
-fn csrf_ok(headers: &HeaderMap, signed: &Signed, token: &str) -> bool {
+/// A JSON refusal with a message for people as well as its code (the person's mistake,
+/// never an internal detail).
+pub(crate) fn json_problem(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+/// A refused policy document (mail or access policy) with where its first fault is.
+pub(crate) fn invalid_policy_json(message: &str, line: usize, column: usize) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({
+            "error": "invalid_policy",
+            "message": message,
+            "line": line,
+            "column": column,
+        })),
+    )
+        .into_response()
+}
+
+pub(crate) fn csrf_ok(headers: &HeaderMap, signed: &Signed, token: &str) -> bool {
     !cross_site(headers) && secrets::constant_time_eq(token, &signed.session.csrf_token)
 }
 
-fn header_csrf(headers: &HeaderMap) -> &str {
+pub(crate) fn header_csrf(headers: &HeaderMap) -> &str {
     headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
@@ -270,13 +296,10 @@ pub(crate) async fn end_session_form(
     Form(form): Form<EndForm>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match signed_in(&console, &visit).await {
+    let signed = match ANYONE.form(&console, &visit, &headers, &form.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &signed, &form.csrf) {
-        return pages::forbidden();
-    }
     let note = match console.end_own(&signed, &form.session, visit.ip).await {
         Some(true) => "That session has ended.",
         _ => "That session had already ended.",
@@ -297,13 +320,10 @@ pub(crate) async fn end_session_json(
     Json(body): Json<EndJson>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match signed_in_json(&console, &visit).await {
+    let signed = match ANYONE.json_write(&console, &visit, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &signed, header_csrf(&headers)) {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
     match console.end_own(&signed, &body.id, visit.ip).await {
         Some(ended) => Json(json!({ "id": body.id, "ended": ended })).into_response(),
         None => json_error(StatusCode::NOT_FOUND, "no_such_session"),
@@ -318,13 +338,10 @@ pub(crate) async fn end_other_sessions_form(
     Form(form): Form<CsrfOnly>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match signed_in(&console, &visit).await {
+    let signed = match ANYONE.form(&console, &visit, &headers, &form.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &signed, &form.csrf) {
-        return pages::forbidden();
-    }
     let now = console.clock.now();
     let event = AuditEvent::new(
         0,
@@ -347,7 +364,12 @@ pub(crate) async fn end_other_sessions_form(
 impl Console {
     /// A user of the admin's own organisation; another organisation's user (or an unknown
     /// id) is `None`, and asking for one is audited.
-    async fn managed_user(&self, admin: &Signed, id: &str, ip: std::net::IpAddr) -> Option<User> {
+    pub(crate) async fn managed_user(
+        &self,
+        admin: &Signed,
+        id: &str,
+        ip: std::net::IpAddr,
+    ) -> Option<User> {
         let user = match id.parse::<UserId>() {
             Ok(id) => self.store.user(id).await.ok(),
             Err(_) => None,
@@ -382,6 +404,12 @@ impl Console {
     }
 
     async fn users_view(&self, signed: &Signed, note: Option<String>) -> Response {
+        self.users_view_with(signed, note.map_or(UsersNote::None, UsersNote::Note))
+            .await
+    }
+
+    /// The users page with a note, a problem, or a new person's one-time password.
+    pub(crate) async fn users_view_with(&self, signed: &Signed, note: UsersNote) -> Response {
         let users = self
             .store
             .users(signed.user.tenant)
@@ -396,16 +424,42 @@ impl Console {
                 disabled: u.disabled,
                 factors: self.factor_summary(u).await,
                 sessions: live_sessions(self, u.id).await.len(),
+                is_self: u.id == signed.user.id,
+                role_offered: u.role != Role::Owner || signed.user.role == Role::Owner,
             });
         }
         let frame = crate::signin::frame(signed);
+        let (status, note, problem, revealed) = match note {
+            UsersNote::None => (StatusCode::OK, None, None, None),
+            UsersNote::Note(n) => (StatusCode::OK, Some(n), None, None),
+            UsersNote::Problem(p) => (StatusCode::UNPROCESSABLE_ENTITY, None, Some(p), None),
+            UsersNote::Added { address, password } => (
+                StatusCode::OK,
+                Some(format!(
+                    "{address} was added. Give them this one-time password by a separate \
+                     channel (phone, in person): it is shown only now, and they choose their \
+                     own at their first sign-in."
+                )),
+                None,
+                Some(password),
+            ),
+        };
+        // An admin may give every role but owner; an owner every role.
+        let roles = Role::ALL
+            .iter()
+            .filter(|r| **r != Role::Owner || signed.user.role == Role::Owner)
+            .map(|r| r.as_str())
+            .collect();
         html(
-            StatusCode::OK,
+            status,
             &UsersPage {
                 title: "Users",
                 script: false,
                 frame,
                 note,
+                problem,
+                revealed,
+                roles,
                 users: rows,
             },
             &[],
@@ -438,20 +492,19 @@ impl Console {
     }
 }
 
-/// An admin's full session for a users page or action.
-async fn admin_in(console: &Console, visit: &Visit) -> Result<Signed, Response> {
-    let signed = signed_in(console, visit).await?;
-    if !is_admin(signed.user.role) {
-        return Err(pages::notice(
-            StatusCode::FORBIDDEN,
-            crate::signin::frame(&signed),
-            "Not available",
-            "Only owners and administrators manage users.",
-            "/console",
-            "Back to the console",
-        ));
-    }
-    Ok(signed)
+/// What the users page says besides the list.
+pub(crate) enum UsersNote {
+    /// Nothing.
+    None,
+    /// What was done.
+    Note(String),
+    /// Why it was not done.
+    Problem(String),
+    /// A person was added: their one-time password, shown once.
+    Added {
+        address: String,
+        password: zeroize::Zeroizing<String>,
+    },
 }
 
 /// `GET /console/users`.
@@ -461,7 +514,7 @@ pub(crate) async fn users_page(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    match admin_in(&console, &visit).await {
+    match ADMINS.page(&console, &visit).await {
         Ok(signed) => console.users_view(&signed, None).await,
         Err(r) => r,
     }
@@ -474,13 +527,10 @@ pub(crate) async fn users_json(
     headers: HeaderMap,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match signed_in_json(&console, &visit).await {
+    let signed = match ADMINS.json(&console, &visit).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !is_admin(signed.user.role) {
-        return json_error(StatusCode::FORBIDDEN, "forbidden");
-    }
     let users = console
         .store
         .users(signed.user.tenant)
@@ -502,7 +552,12 @@ pub(crate) async fn users_json(
 
 impl Console {
     /// End every session of a user of the admin's organisation (step-up needed).
-    async fn end_all_of(&self, admin: &Signed, target: &User, ip: std::net::IpAddr) -> u64 {
+    pub(crate) async fn end_all_of(
+        &self,
+        admin: &Signed,
+        target: &User,
+        ip: std::net::IpAddr,
+    ) -> u64 {
         let now = self.clock.now();
         let event = AuditEvent::new(
             0,
@@ -529,20 +584,16 @@ impl Console {
 /// The guard of an admin's form action on a user: an admin's full session, the form's
 /// anti-forgery token, a recent step-up (else off to prove a factor), and a user of the
 /// admin's own organisation.
-async fn admin_action(
+pub(crate) async fn admin_action(
     console: &Console,
     visit: &Visit,
     headers: &HeaderMap,
     csrf: &str,
     id: &str,
 ) -> Result<(Signed, User), Response> {
-    let signed = admin_in(console, visit).await?;
-    if !csrf_ok(headers, &signed, csrf) {
-        return Err(pages::forbidden());
-    }
-    if !console.recently_stepped_up(&signed.session, console.clock.now()) {
-        return Err(see_other("/console/step-up", &[]));
-    }
+    let signed = ADMINS_STEPPED_UP
+        .form(console, visit, headers, csrf)
+        .await?;
     match console.managed_user(&signed, id, visit.ip).await {
         Some(target) => Ok((signed, target)),
         None => Err(console
@@ -585,24 +636,48 @@ pub(crate) async fn end_user_sessions_json(
     Path(id): Path<String>,
 ) -> Response {
     let visit = Visit::new(&headers, ip.as_deref());
-    let signed = match signed_in_json(&console, &visit).await {
+    let signed = match ADMINS_STEPPED_UP
+        .json_write(&console, &visit, &headers)
+        .await
+    {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if !is_admin(signed.user.role) {
-        return json_error(StatusCode::FORBIDDEN, "forbidden");
-    }
-    if !csrf_ok(&headers, &signed, header_csrf(&headers)) {
-        return json_error(StatusCode::FORBIDDEN, "forgery");
-    }
-    if !console.recently_stepped_up(&signed.session, console.clock.now()) {
-        return json_error(StatusCode::FORBIDDEN, "step_up_required");
-    }
     let Some(target) = console.managed_user(&signed, &id, visit.ip).await else {
         return json_error(StatusCode::NOT_FOUND, "no_such_user");
     };
     let n = console.end_all_of(&signed, &target, visit.ip).await;
     Json(json!({ "user": target.id, "ended": n })).into_response()
+}
+
+impl Console {
+    /// Remove `target`'s passkeys, TOTP and recovery codes (audited as `auth.mfa_reset`,
+    /// which alerts the admins) and end their sessions. `Ok(sessions ended)`; `Err` when
+    /// the store failed and nothing changed.
+    async fn reset_factors_of(
+        &self,
+        admin: &Signed,
+        target: &User,
+        ip: std::net::IpAddr,
+    ) -> Result<u64, ()> {
+        let event = AuditEvent::new(
+            0,
+            self.clock.now(),
+            Actor::User { id: admin.user.id },
+            EventKind::AuthMfaReset,
+        )
+        .with_tenant(admin.user.tenant)
+        .with_source_ip(ip)
+        .with_subject(Subject {
+            user: Some(target.id),
+            ..Subject::default()
+        });
+        self.store
+            .reset_user_factors(target.id, &[event])
+            .await
+            .map_err(|_| ())?;
+        Ok(self.end_all_of(admin, target, ip).await)
+    }
 }
 
 /// `POST /console/users/{id}/reset-mfa`: remove a user's passkeys, TOTP and recovery
@@ -627,28 +702,13 @@ pub(crate) async fn reset_mfa_form(
             )
             .await;
     }
-    let now = console.clock.now();
-    let event = AuditEvent::new(
-        0,
-        now,
-        Actor::User { id: signed.user.id },
-        EventKind::AuthMfaReset,
-    )
-    .with_tenant(signed.user.tenant)
-    .with_source_ip(visit.ip)
-    .with_subject(Subject {
-        user: Some(target.id),
-        ..Subject::default()
-    });
     if console
-        .store
-        .reset_user_factors(target.id, &[event])
+        .reset_factors_of(&signed, &target, visit.ip)
         .await
         .is_err()
     {
         return pages::unavailable();
     }
-    console.end_all_of(&signed, &target, visit.ip).await;
     console
         .users_view(
             &signed,
@@ -658,4 +718,37 @@ pub(crate) async fn reset_mfa_form(
             )),
         )
         .await
+}
+
+/// `POST /api/v1/users/{id}/reset-mfa` (with `x-csrf-token`; a step-up within the
+/// window): the JSON twin of the form above.
+pub(crate) async fn reset_mfa_json(
+    State(console): State<Arc<Console>>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let visit = Visit::new(&headers, ip.as_deref());
+    let signed = match ADMINS_STEPPED_UP
+        .json_write(&console, &visit, &headers)
+        .await
+    {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(target) = console.managed_user(&signed, &id, visit.ip).await else {
+        return json_error(StatusCode::NOT_FOUND, "no_such_user");
+    };
+    if target.id == signed.user.id {
+        return json_problem(
+            StatusCode::CONFLICT,
+            "own_factors",
+            "Ask another administrator to reset your own second factors.",
+        );
+    }
+    match console.reset_factors_of(&signed, &target, visit.ip).await {
+        Ok(ended) => Json(json!({ "user": target.id, "reset": true, "sessions_ended": ended }))
+            .into_response(),
+        Err(()) => json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+    }
 }

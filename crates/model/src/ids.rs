@@ -87,3 +87,8 @@ id_type!(
     PortalItemId,
     now_v7
 );
+id_type!(
+    /// A group of users within an organisation (policy conditions, access rules).
+    GroupId,
+    new_v4
+);

@@ -16,7 +16,9 @@ mod status;
 mod time;
 
 pub use address::{AddressError, Domain, EmailAddress};
-pub use ids::{ApiKeyId, MessageId, PortalCopyId, PortalItemId, RecipientId, TenantId, UserId};
+pub use ids::{
+    ApiKeyId, GroupId, MessageId, PortalCopyId, PortalItemId, RecipientId, TenantId, UserId,
+};
 pub use phi::{Phi, escape_for_log};
 pub use status::{
     DeliveryRoute, Principal, Priority, RecipientStatus, Role, SubmissionChannel, TlsRecord,

@@ -246,6 +246,7 @@ impl Intake {
                 let (screened, data) = screening
                     .decide(
                         submission.tenant,
+                        principal,
                         submission.envelope_from.as_ref(),
                         &submission.recipients,
                         std::mem::take(&mut submission.data),

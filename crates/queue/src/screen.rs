@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use model::{DeliveryRoute, Domain, EmailAddress, RecipientStatus, TenantId};
+use model::{DeliveryRoute, Domain, EmailAddress, Principal, RecipientStatus, TenantId, UserId};
 use policy::{Action, Decision, Fallback, Policy, PolicyDocument};
 use screening::{MessageVerdict, Screener, is_internal};
 use storage::SharedStore;
@@ -20,6 +20,10 @@ pub trait PolicySource: Send + Sync {
     async fn policy(&self, tenant: TenantId) -> Result<Arc<Policy>, String>;
     /// The organisation's own mail domains (recipients there are "internal").
     async fn internal_domains(&self, tenant: TenantId) -> Result<Arc<Vec<Domain>>, String>;
+    /// The names of the groups the submitting principal belongs to (the policy's
+    /// `sender_groups` condition). Only a person has groups: a device, an API key, a portal
+    /// recipient or carepost itself has none.
+    async fn sender_groups(&self, principal: &Principal) -> Result<Arc<Vec<String>>, String>;
 }
 
 /// Screening settings for [`crate::Intake::with_screening`].
@@ -83,6 +87,7 @@ impl Screening {
     pub(crate) async fn decide(
         &self,
         tenant: TenantId,
+        principal: &Principal,
         sender: Option<&EmailAddress>,
         recipients: &[EmailAddress],
         data: Vec<u8>,
@@ -97,6 +102,11 @@ impl Screening {
             .internal_domains(tenant)
             .await
             .map_err(|e| IntakeError::Temporary(format!("policy unavailable: {e}")))?;
+        let groups = self
+            .policies
+            .sender_groups(principal)
+            .await
+            .map_err(|e| IntakeError::Temporary(format!("sender groups unavailable: {e}")))?;
         let screener = self.screener.clone();
         let (verdict, data) = tokio::task::spawn_blocking(move || (screener.screen(&data), data))
             .await
@@ -108,7 +118,7 @@ impl Screening {
             .iter()
             .map(|r| {
                 let internal = is_internal(r, &internal);
-                let facts = verdict.facts(sender, Vec::new(), r, internal);
+                let facts = verdict.facts(sender, groups.to_vec(), r, internal);
                 (policy.evaluate(&facts), internal)
             })
             .collect();
@@ -122,16 +132,22 @@ const CACHE_TTL: Duration = Duration::from_secs(15);
 
 /// Policies from the store (`storage::PolicyStore`), or the built-in default as version 0
 /// when an organisation has stored none; internal domains are the domains of the
-/// organisation's users. Cached for [`CACHE_TTL`].
+/// organisation's users; a person's groups from `storage::GroupStore`. Cached for
+/// [`CACHE_TTL`] (so a membership change reaches the policy within that time too).
 pub struct StorePolicySource {
     store: SharedStore,
     default: Arc<Policy>,
     policies: Cache<Arc<Policy>>,
     domains: Cache<Arc<Vec<Domain>>>,
+    groups: Cache<Arc<Vec<String>>, UserId>,
 }
 
-/// Per-tenant values with the time they were read.
-type Cache<T> = Mutex<HashMap<TenantId, (Instant, T)>>;
+/// Per-tenant (or per-person) values with the time they were read.
+type Cache<T, K = TenantId> = Mutex<HashMap<K, (Instant, T)>>;
+
+/// Past this many cached people, expired entries are dropped before adding one (the map
+/// would otherwise keep every person who ever sent).
+const MAX_CACHED_SENDERS: usize = 10_000;
 
 impl StorePolicySource {
     /// A source over `store`.
@@ -143,13 +159,14 @@ impl StorePolicySource {
             default: Arc::new(Policy::new(doc, 0)),
             policies: Mutex::new(HashMap::new()),
             domains: Mutex::new(HashMap::new()),
+            groups: Mutex::new(HashMap::new()),
         })
     }
 }
 
-fn cached<T: Clone>(map: &Cache<T>, tenant: TenantId) -> Option<T> {
+fn cached<T: Clone, K: std::hash::Hash + Eq>(map: &Cache<T, K>, key: K) -> Option<T> {
     let map = map.lock().unwrap_or_else(|e| e.into_inner());
-    map.get(&tenant)
+    map.get(&key)
         .filter(|(at, _)| at.elapsed() < CACHE_TTL)
         .map(|(_, v)| v.clone())
 }
@@ -201,5 +218,34 @@ impl PolicySource for StorePolicySource {
             .unwrap_or_else(|e| e.into_inner())
             .insert(tenant, (Instant::now(), domains.clone()));
         Ok(domains)
+    }
+
+    async fn sender_groups(&self, principal: &Principal) -> Result<Arc<Vec<String>>, String> {
+        let Principal::User { user_id, .. } = principal else {
+            return Ok(Arc::new(Vec::new()));
+        };
+        if let Some(g) = cached(&self.groups, *user_id) {
+            return Ok(g);
+        }
+        // The store joins on the organisation, so only groups of the person's own
+        // organisation come back.
+        let names: Vec<String> = self
+            .store
+            .groups_of_user(*user_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        let names = Arc::new(names);
+        let mut map = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_CACHED_SENDERS {
+            map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
+            if map.len() >= MAX_CACHED_SENDERS {
+                map.clear();
+            }
+        }
+        map.insert(*user_id, (Instant::now(), names.clone()));
+        Ok(names)
     }
 }

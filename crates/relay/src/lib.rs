@@ -16,6 +16,7 @@
 mod service;
 mod worker;
 
+pub mod credentials;
 pub mod notices;
 pub use service::SubmissionService;
 pub use worker::{DeliveryWorker, DkimSigning, WorkerConfig};

@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Uuid;
 
-use model::{Role, TenantId, Timestamp, UserId};
+use model::{Clock, Role, SystemClock, TenantId, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::rows::{corrupt, map_err};
@@ -374,6 +374,35 @@ impl AccountStore for PostgresStore {
             .await
             .map_err(map_err)?;
         found(done.rows_affected())?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn set_user_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let at = audit
+            .first()
+            .map_or_else(|| SystemClock.now(), |event| event.at);
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        found(done.rows_affected())?;
+        if disabled {
+            sqlx::query("UPDATE user_sessions SET ended = $1 WHERE user_id = $2 AND ended IS NULL")
+                .bind(at.as_millis())
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
         append_events(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)
     }

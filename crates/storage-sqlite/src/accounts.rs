@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
-use model::{Role, Timestamp, UserId};
+use model::{Clock, Role, SystemClock, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::SqliteStore;
@@ -64,6 +64,11 @@ pub(crate) enum AccountOp {
     SetRole {
         user: UserId,
         role: Role,
+    },
+    SetDisabled {
+        user: UserId,
+        disabled: bool,
+        at: Timestamp,
     },
     PutBreakGlass {
         user: UserId,
@@ -393,6 +398,25 @@ impl AccountStore for SqliteStore {
         }
     }
 
+    async fn set_user_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<()> {
+        let at = audit
+            .first()
+            .map_or_else(|| SystemClock.now(), |event| event.at);
+        if self
+            .account_changed(AccountOp::SetDisabled { user, disabled, at }, audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
+    }
+
     async fn set_user_session_ceremony(
         &self,
         id_hash: &str,
@@ -710,6 +734,28 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
                 .await
                 .map_err(map_err)?;
             Ok(Reply::Changed(done.rows_affected() == 1))
+        }
+        AccountOp::SetDisabled { user, disabled, at } => {
+            let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
+                .bind(disabled)
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            if done.rows_affected() != 1 {
+                return Ok(Reply::Changed(false));
+            }
+            if *disabled {
+                sqlx::query(
+                    "UPDATE user_sessions SET ended = ? WHERE user_id = ? AND ended IS NULL",
+                )
+                .bind(at.as_millis())
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            }
+            Ok(Reply::Changed(true))
         }
         AccountOp::SetCeremony { id_hash, ceremony } => {
             let done = sqlx::query(

@@ -47,6 +47,7 @@
 
 mod accounts;
 mod api;
+mod groups;
 mod portal;
 mod rows;
 mod writer;
@@ -249,6 +250,13 @@ fn migrator() -> Migrator {
             "break_glass".into(),
             MigrationType::Simple,
             include_str!("../migrations/0010_break_glass.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            11,
+            "groups access".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0011_groups_access.sql").into_sql_str(),
             false,
         ),
     ])

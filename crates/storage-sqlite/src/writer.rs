@@ -109,6 +109,8 @@ pub(crate) enum Op {
     Api(crate::api::ApiOp),
     /// A console sign-in write (see `accounts.rs`).
     Account(crate::accounts::AccountOp),
+    /// A group or access-policy write (see `groups.rs`).
+    Group(crate::groups::GroupOp),
 }
 
 impl Op {
@@ -578,6 +580,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
         Op::Portal(p) => crate::portal::apply(conn, p).await,
         Op::Api(a) => crate::api::apply(conn, a).await,
         Op::Account(a) => crate::accounts::apply(conn, a).await,
+        Op::Group(g) => crate::groups::apply(conn, g).await,
         Op::Claim {
             worker,
             now,

@@ -172,6 +172,18 @@ pub trait AccountStore: Send + Sync {
     /// Change a person's role (single sign-on follows the provider's groups; an
     /// administrator changes it in the console). `NotFound` for an unknown person.
     async fn set_user_role(&self, user: UserId, role: Role, audit: AuditEvents<'_>) -> Result<()>;
+    /// Disable (`true`) or enable (`false`) a person. Disabling also ends every live session
+    /// of theirs in the same transaction, at the time of the first audit event (the change's
+    /// time; the wall clock if no event is given), so a disabled person is signed out at
+    /// once and not only refused at their next request. `NotFound` for an unknown person.
+    /// The audit events are recorded even when the flag already had that value (an
+    /// administrator's repeated action is still an action).
+    async fn set_user_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        audit: AuditEvents<'_>,
+    ) -> Result<()>;
     /// Keep a WebAuthn ceremony's state in a session (`None` clears it).
     async fn set_user_session_ceremony(&self, id_hash: &str, ceremony: Option<&str>) -> Result<()>;
     /// Register a passkey. `Conflict` if the credential id exists.

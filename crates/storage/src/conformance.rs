@@ -67,6 +67,11 @@ use crate::{
     StoredTreeHead, Tenant, User, WrappedKey, actor_key,
 };
 
+pub use crate::conformance_groups::{
+    access_policies_are_versioned_per_organisation, group_members_stay_within_their_organisation,
+    groups_are_unique_per_organisation_and_limited,
+};
+
 /// The suite's reference time (2027-01-15T08:00:00Z).
 pub const T0: Timestamp = Timestamp(1_800_000_000_000);
 
@@ -168,6 +173,10 @@ macro_rules! conformance_tests {
             user_sessions_are_listed_stepped_up_and_ended_by_their_owner,
             sign_in_failures_are_counted_atomically_and_cleared,
             totp_steps_and_recovery_codes_are_accepted_once,
+            disabling_a_user_ends_their_sessions_in_the_same_transaction,
+            groups_are_unique_per_organisation_and_limited,
+            group_members_stay_within_their_organisation,
+            access_policies_are_versioned_per_organisation,
         );
     };
     (@each $backend:ty; $($story:ident),+ $(,)?) => {
@@ -4460,4 +4469,90 @@ pub async fn totp_steps_and_recovery_codes_are_accepted_once(store: SharedStore)
             .is_empty()
     );
     assert_eq!(count_kind(&store, EventKind::AuthMfaReset).await, 1);
+}
+
+/// Disabling a person: the flag is kept with its event, every live session of theirs ends
+/// at the event's time in the same transaction (another person's stay), enabling again
+/// restores the flag but no session; an unknown person is NotFound; an invalid event
+/// fails the whole write (the flag and the sessions stay as they were).
+pub async fn disabling_a_user_ends_their_sessions_in_the_same_transaction(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let alice = user_rec(a, "alice@clinic.example", T0);
+    let bob = user_rec(a, "bob@clinic.example", T0);
+    for u in [&alice, &bob] {
+        store.create_user(u, &[]).await.expect("user");
+    }
+    let s1 = user_session_rec(&alice, 1, T0);
+    let s2 = user_session_rec(&alice, 2, T0);
+    let sb = user_session_rec(&bob, 3, T0);
+    for s in [&s1, &s2, &sb] {
+        store.create_user_session(s, &[]).await.expect("session");
+    }
+    let when = T0.plus(secs(30));
+    let disable = AuditEvent::new(
+        0,
+        when,
+        Actor::User { id: bob.id },
+        EventKind::AdminRoleChanged,
+    )
+    .with_tenant(a)
+    .with_subject(Subject {
+        user: Some(alice.id),
+        ..Subject::default()
+    });
+
+    // An invalid event: nothing changes.
+    assert!(
+        store
+            .set_user_disabled(
+                alice.id,
+                true,
+                &[invalid_event(EventKind::AdminRoleChanged)]
+            )
+            .await
+            .is_err()
+    );
+    assert!(!store.user(alice.id).await.expect("user").disabled);
+    assert_eq!(store.user_sessions(alice.id).await.expect("list").len(), 2);
+
+    let before = count_kind(&store, EventKind::AdminRoleChanged).await;
+    store
+        .set_user_disabled(alice.id, true, std::slice::from_ref(&disable))
+        .await
+        .expect("disable");
+    assert!(store.user(alice.id).await.expect("user").disabled);
+    assert!(
+        store
+            .user_sessions(alice.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        store.user_session(&s1.id_hash).await.expect("get").ended,
+        Some(when)
+    );
+    assert_eq!(store.user_sessions(bob.id).await.expect("list"), vec![sb]);
+    assert_eq!(
+        count_kind(&store, EventKind::AdminRoleChanged).await,
+        before + 1
+    );
+
+    store
+        .set_user_disabled(alice.id, false, std::slice::from_ref(&disable))
+        .await
+        .expect("enable");
+    assert!(!store.user(alice.id).await.expect("user").disabled);
+    assert!(
+        store
+            .user_sessions(alice.id)
+            .await
+            .expect("list")
+            .is_empty(),
+        "enabling does not revive ended sessions"
+    );
+    assert_eq!(
+        store.set_user_disabled(UserId::new(), true, &[]).await,
+        Err(StorageError::NotFound)
+    );
 }

@@ -2,7 +2,8 @@
 //! backend must pass.
 //!
 //! **What it does:** defines what carepost keeps ([`TenantStore`], [`UserStore`],
-//! [`KeyStore`], [`QueueStore`], [`AuditStore`], [`PolicyStore`], [`PortalStore`]) as async
+//! [`KeyStore`], [`QueueStore`], [`AuditStore`], [`PolicyStore`], [`PortalStore`],
+//! [`GroupStore`], [`AccessPolicyStore`], …) as async
 //! traits over plain records. Backends live in `storage-sqlite` (the default, one machine)
 //! and `storage-postgres` (several nodes); the binary picks one through [`Store`].
 //!
@@ -24,6 +25,9 @@ mod accounts;
 mod api;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_groups;
+mod groups;
 mod portal;
 mod records;
 
@@ -35,6 +39,7 @@ use model::{EmailAddress, MessageId, RecipientId, RecipientStatus, TenantId, Tim
 
 pub use accounts::*;
 pub use api::*;
+pub use groups::*;
 pub use portal::*;
 pub use records::*;
 
@@ -291,6 +296,8 @@ pub trait Store:
     + PortalStore
     + ApiStore
     + AccountStore
+    + GroupStore
+    + AccessPolicyStore
 {
     /// Short backend name for logs (`sqlite`, `postgres`).
     fn backend_name(&self) -> &'static str;

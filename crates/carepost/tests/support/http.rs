@@ -1,6 +1,7 @@
 //! HTTPS requests with curl for the tests: one request, no redirects followed, cookies in
-//! an optional jar; the status, `Location` and body come back. And a throwaway CA with a
-//! leaf certificate for `127.0.0.1`, for test peers that speak HTTPS.
+//! an optional jar; the status, `Location` and body come back. The `Authorization` headers
+//! (Basic with an app password, Bearer with an API key). And a throwaway CA with a leaf
+//! certificate for `127.0.0.1`, for test peers that speak HTTPS.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,6 +26,31 @@ impl Reply {
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
+
+    /// The status and the body, for tests that look at both.
+    pub(crate) fn status_and_body(self) -> (u16, String) {
+        (self.status, self.body)
+    }
+
+    /// The status with the JSON body's `error` field (`Null` if there is none), for
+    /// asserting a refusal and its reason at once.
+    pub(crate) fn status_and_error(&self) -> (u16, Value) {
+        (self.status, self.json()["error"].clone())
+    }
+}
+
+/// An `Authorization` header for HTTP Basic.
+pub(crate) fn basic_auth(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Authorization: Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+/// An `Authorization` header with a bearer token (an API key).
+pub(crate) fn bearer(token: &str) -> String {
+    format!("Authorization: Bearer {token}")
 }
 
 /// One request: `method` to `url`, trusting `ca`, with `headers`, an optional `body` and
@@ -37,7 +63,24 @@ pub(crate) fn request(
     body: Option<&str>,
     jar: Option<&Path>,
 ) -> Reply {
+    request_via(None, method, url, ca, headers, body, jar)
+}
+
+/// [`request`] from a given local address (`curl --interface`, e.g. `127.0.1.1`: any
+/// 127.0.0.0/8 address is the loopback interface on Linux).
+pub(crate) fn request_via(
+    from: Option<&str>,
+    method: &str,
+    url: &str,
+    ca: &Path,
+    headers: &[String],
+    body: Option<&str>,
+    jar: Option<&Path>,
+) -> Reply {
     let mut cmd = Command::new("curl");
+    if let Some(ip) = from {
+        cmd.args(["--interface", ip]);
+    }
     cmd.args([
         "-sS",
         "-D",

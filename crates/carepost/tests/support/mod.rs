@@ -14,7 +14,13 @@
 //! `KEEP_TEST_DIRS=1` keeps each test's temp directory (its path is printed).
 #![allow(dead_code)] // each test binary uses a different subset of this harness
 
+pub(crate) mod browser;
+pub(crate) mod console;
 pub(crate) mod http;
+// The one MaxMind DB writer of the workspace's tests lives with the access crate's tests.
+#[path = "../../../access/tests/support/mmdb_writer.rs"]
+pub(crate) mod mmdb;
+pub(crate) mod oidc;
 pub(crate) mod portal;
 pub(crate) mod postfix;
 pub(crate) mod smtp;
@@ -676,6 +682,66 @@ impl Carepost {
     pub(crate) fn queue_show_json(&self, id: &str) -> Value {
         let out = self.cli_ok(&["queue", "show", id, "--json"]);
         parse_json_or_lines(&out)
+    }
+
+    /// `audit search --kind KIND` (up to 10,000 events), as printed: one JSON event a line.
+    pub(crate) fn audit_search(&self, kind: &str) -> String {
+        self.cli_ok(&["audit", "search", "--kind", kind, "--limit", "10000"])
+            .stdout_text()
+    }
+
+    /// The events of [`Carepost::audit_search`], parsed.
+    pub(crate) fn audit_events(&self, kind: &str) -> Vec<Value> {
+        self.audit_search(kind)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The whole audit trail (up to 10,000 events), one JSON event a line: for checking
+    /// that no secret or PHI reached it.
+    pub(crate) fn audit_trail(&self) -> String {
+        self.cli_ok(&["audit", "search", "--limit", "10000"])
+            .stdout_text()
+    }
+
+    /// `user list --json`, parsed (one object a person).
+    pub(crate) fn users(&self) -> Vec<Value> {
+        self.cli_ok(&["user", "list", "--json"])
+            .stdout_text()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The id of the person with `address` (in any organisation).
+    pub(crate) fn user_id(&self, address: &str) -> String {
+        let users = self.users();
+        users
+            .iter()
+            .find(|u| u["address"] == address)
+            .and_then(|u| u["id"].as_str())
+            .unwrap_or_else(|| panic!("{address} not in {users:?}"))
+            .to_string()
+    }
+
+    /// `user reset-password ADDRESS`: the new one-time password (its only output).
+    pub(crate) fn reset_password(&self, address: &str) -> String {
+        self.cli_ok(&["user", "reset-password", address])
+            .stdout_text()
+            .trim()
+            .to_string()
+    }
+
+    /// The first admin's generated password, which `serve` prints once on a new
+    /// installation.
+    pub(crate) fn first_admin_password(&self) -> String {
+        let stdout = fs::read_to_string(&self.stdout_log).expect("stdout log");
+        stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("admin password:"))
+            .map(|p| p.trim().to_string())
+            .expect("serve printed the first admin's password")
     }
 
     /// Waits (bounded) until `queue list --json` shows at least `n` recipients with

@@ -1,0 +1,164 @@
+//! The policy's `sender_groups` condition at intake, against the real default backend: the
+//! submitting person's groups come from the store (`storage::GroupStore`), so a rule for
+//! a group fires for its members and for nobody else (not a non-member, not a device).
+
+use std::sync::Arc;
+
+use crypto::{KeyRing, MasterKey};
+use model::{
+    ApiKeyId, EmailAddress, GroupId, Principal, RecipientStatus, Role, SubmissionChannel,
+    SystemClock, TenantId, Timestamp, UserId,
+};
+use queue::{Intake, IntakeConfig, Screening, StorePolicySource, Submission};
+use storage::{Group, SharedStore, User};
+
+const POLICY: &str = r#"
+format = 1
+[default]
+action = "deliver_any_tls"
+
+[[rule]]
+name = "billing-held"
+when = { sender_groups = ["billing"] }
+action = "quarantine"
+"#;
+
+fn user(tenant: TenantId, address: &str) -> User {
+    User {
+        id: UserId::new(),
+        tenant,
+        address: EmailAddress::parse(address).expect("address"),
+        role: Role::Sender,
+        password_hash: None,
+        must_change_password: false,
+        disabled: false,
+        created: Timestamp::from_millis(0),
+    }
+}
+
+fn submission(tenant: TenantId, principal: Principal, from: &str) -> Submission {
+    Submission {
+        tenant,
+        principal,
+        channel: SubmissionChannel::SmtpStarttls,
+        client_ip: "127.0.0.1".into(),
+        helo: "desk.local".into(),
+        envelope_from: Some(EmailAddress::parse(from).expect("addr")),
+        recipients: vec![EmailAddress::parse("payer@insurer.test").expect("addr")],
+        data: format!("From: {from}\r\nSubject: invoice\r\n\r\nplease pay\r\n").into_bytes(),
+        priority: None,
+        route: None,
+    }
+}
+
+fn person(id: UserId) -> Principal {
+    Principal::User {
+        user_id: id,
+        credential: ApiKeyId::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_sender_groups_rule_fires_for_members_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store: SharedStore = Arc::new(
+        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
+            .await
+            .expect("open"),
+    );
+    let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
+    let tenant = TenantId::new();
+    store
+        .create_tenant(
+            &storage::Tenant {
+                id: tenant,
+                name: "Clinic".into(),
+                created: Timestamp::from_millis(0),
+            },
+            &[],
+        )
+        .await
+        .expect("tenant");
+    keys.generate_tenant_key(tenant).expect("tenant key");
+    let member = user(tenant, "billing@clinic.test");
+    let other = user(tenant, "nurse@clinic.test");
+    for u in [&member, &other] {
+        store.create_user(u, &[]).await.expect("user");
+    }
+    let billing = Group {
+        id: GroupId::new(),
+        tenant,
+        name: "billing".into(),
+        created: Timestamp::from_millis(0),
+    };
+    store.create_group(&billing, &[]).await.expect("group");
+    store
+        .add_group_member(tenant, billing.id, member.id, &[])
+        .await
+        .expect("member");
+    store
+        .put_policy(
+            tenant,
+            POLICY,
+            "system:test",
+            Timestamp::from_millis(0),
+            &[],
+        )
+        .await
+        .expect("policy");
+
+    let intake = Intake::new(
+        store.clone(),
+        keys,
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    )
+    .with_screening(Screening {
+        screener: Arc::new(screening::Screener::new()),
+        policies: Arc::new(StorePolicySource::new(store.clone()).expect("source")),
+    });
+
+    let status_of = |accepted: queue::Accepted| {
+        let store = store.clone();
+        async move {
+            store
+                .recipient(accepted.recipients[0])
+                .await
+                .expect("copy")
+                .status
+        }
+    };
+
+    let held = intake
+        .accept(submission(tenant, person(member.id), "billing@clinic.test"))
+        .await
+        .expect("accepted");
+    assert_eq!(held.decisions[0].action, policy::Action::Quarantine);
+    assert!(
+        held.decisions[0]
+            .fired
+            .iter()
+            .any(|r| r.name == "billing-held")
+    );
+    assert_eq!(status_of(held).await, RecipientStatus::Quarantined);
+
+    let sent = intake
+        .accept(submission(tenant, person(other.id), "nurse@clinic.test"))
+        .await
+        .expect("accepted");
+    assert_eq!(sent.decisions[0].action, policy::Action::DeliverAnyTls);
+    assert_eq!(status_of(sent).await, RecipientStatus::Queued);
+
+    // A device (or an API key) has no groups, even with a member's address as sender.
+    let device = intake
+        .accept(submission(
+            tenant,
+            Principal::Device {
+                name: "scanner".into(),
+            },
+            "billing@clinic.test",
+        ))
+        .await
+        .expect("accepted");
+    assert_eq!(device.decisions[0].action, policy::Action::DeliverAnyTls);
+}
