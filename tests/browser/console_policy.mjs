@@ -110,6 +110,10 @@ await withChromium(env("CHROME_HOME"), async (browser) => {
   if (!inForce.includes("version 1")) fail(`after a refused save: ${inForce}`);
   await shot(page, "p03-policy-invalid");
 
+  // A second editor (another tab) opens the policy at version 1 before the save below.
+  const otherTab = await admin.newPage();
+  await otherTab.goto(`${BASE}/console/policy`);
+
   // A valid document: the next version.
   step("a valid document becomes version 2");
   await page.fill("#document", env("VALID_POLICY"));
@@ -121,6 +125,19 @@ await withChromium(env("CHROME_HOME"), async (browser) => {
   const rows = await page.$$eval("#history tbody tr", (els) => els.length);
   if (rows !== 2) fail(`expected 2 stored versions, got ${rows}`);
   await shot(page, "p04-policy-saved");
+
+  // The second editor saves their edit of version 1: refused (version 2 is not replaced
+  // unseen), their text kept; a second save, now based on version 2, is deliberate.
+  step("an edit of an older version does not replace a newer one unseen");
+  const theirs = `${env("VALID_POLICY")}\n# edited in another tab\n`;
+  await otherTab.fill("#document", theirs);
+  await submit(otherTab, "#save");
+  const clash = await otherTab.textContent("#problem");
+  if (!clash.includes("version 2 was stored while you edited version 1")) fail(`the clash said: ${clash}`);
+  if (lf(await otherTab.inputValue("#document")) !== lf(theirs)) fail("the other editor's text was not kept");
+  if (!(await otherTab.textContent("#in-force")).includes("version 2")) fail("the older edit replaced version 2");
+  await shot(otherTab, "p04-policy-edit-clash");
+  await otherTab.close();
 
   // A dry run: a synthetic SSN to an outside recipient goes through the portal.
   step("dry run");

@@ -18,8 +18,7 @@ pub enum ApiKeyCommand {
         /// What the key is for ("Epic interface"); unique in the organisation.
         #[arg(long)]
         name: String,
-        /// Scopes, comma- or space-separated: messages:send, messages:read, audit:read,
-        /// policy:read, policy:write, portal:manage.
+        /// Scopes, comma- or space-separated: messages:send, messages:read.
         #[arg(long, value_name = "SCOPES")]
         scopes: String,
         /// Addresses and @domains the key may send as (needed with messages:send).

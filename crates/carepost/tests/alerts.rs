@@ -243,6 +243,29 @@ fn break_glass_and_an_mfa_reset_email_the_people_who_must_know() {
             ctx()
         );
     }
+    // Only an owner acts on an owner: the admin may neither reset the owner's factors nor
+    // end the owner's sessions.
+    let owner_id = cp
+        .users()
+        .iter()
+        .find(|u| u["role"] == "owner")
+        .and_then(|u| u["id"].as_str())
+        .expect("the first owner")
+        .to_string();
+    for action in ["reset-mfa", "end-sessions"] {
+        let r = c.post_json(
+            &format!("/api/v1/users/{owner_id}/{action}"),
+            &admin,
+            Some(&csrf),
+            &serde_json::json!({}),
+        );
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (403, Some("owners_only")),
+            "{action}: {}",
+            r.body
+        );
+    }
     // The reset took effect: the nurse's sessions ended and their next sign-in sets up a
     // new second factor.
     assert_eq!(c.me(&nurse).status, 401, "the nurse's session ended");

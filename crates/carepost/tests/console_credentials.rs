@@ -261,7 +261,7 @@ fn only_owners_and_admins_make_api_keys_in_the_console_and_a_token_is_shown_once
         &[
             ("csrf", &nurse_csrf),
             ("name", "Mine"),
-            ("scope", "audit:read"),
+            ("scope", "messages:read"),
             ("days", "30"),
         ],
     );

@@ -5,7 +5,8 @@
 //! The operator stores policy version 1 at the command line (SSN mail to three review
 //! addresses is quarantined) and three such messages are submitted over SMTP. In the
 //! browser the first admin (an owner, signed in with a passkey) saves an invalid document
-//! (line and column shown, version 1 stays), saves a valid one (version 2), runs a dry run
+//! (line and column shown, version 1 stays), saves a valid one (version 2; an edit of
+//! version 1 saved afterwards in another tab is refused, not stored over it), runs a dry run
 //! of a synthetic SSN to an outside address (the portal, and the rule that decided), sees
 //! the three quarantined messages, releases one, rejects one with a reason, and releases
 //! the third from the queue page; a compliance officer of another organisation finds none

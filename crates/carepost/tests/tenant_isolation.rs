@@ -57,7 +57,7 @@ fn organisation(
         "--name",
         "EHR",
         "--scopes",
-        "messages:send messages:read audit:read policy:read policy:write portal:manage",
+        "messages:send messages:read",
         "--senders",
         &format!("@{domain}"),
         "--organisation",

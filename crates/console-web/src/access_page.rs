@@ -349,6 +349,9 @@ impl Console {
 enum SaveError {
     TooLarge,
     Invalid(access::PolicyError),
+    /// The policy would deny the person saving it, here and now (reason tokens): saving it
+    /// would end their own session at its next request and lock them out.
+    LocksOutSaver(Vec<&'static str>),
     Storage(storage::StorageError),
 }
 
@@ -369,7 +372,24 @@ async fn save(
     if text.len() > access::MAX_POLICY_BYTES {
         return Err(SaveError::TooLarge);
     }
-    AccessPolicy::parse(text).map_err(SaveError::Invalid)?;
+    let policy = AccessPolicy::parse(text).map_err(SaveError::Invalid)?;
+    // Refuse a policy that would shut out the person saving it (their role, this address,
+    // now): the commonest way to lock an organisation out of its own console.
+    let (country, location) = console.country_of(visit.ip);
+    let decision = policy.evaluate(&SignInContext {
+        role: signed.user.role,
+        ip: visit.ip,
+        country,
+        location,
+        device_known: true,
+        at: console.clock.now(),
+        previous: None,
+    });
+    if decision.outcome == access::Outcome::Deny {
+        return Err(SaveError::LocksOutSaver(
+            decision.reasons.iter().map(|r| r.as_str()).collect(),
+        ));
+    }
     let tenant = signed.user.tenant;
     let current = console
         .store
@@ -593,6 +613,20 @@ pub(crate) async fn save_form(
                 )
                 .await
         }
+        Err(SaveError::LocksOutSaver(reasons)) => {
+            console
+                .access_view(
+                    &signed,
+                    StatusCode::CONFLICT,
+                    keep(format!(
+                        "Not saved: this policy would deny you, here and now ({}), and end your \
+                         own session. Change it so that you can still sign in. The version in \
+                         force is unchanged.",
+                        reasons.join(", ")
+                    )),
+                )
+                .await
+        }
         Err(SaveError::Storage(e)) => {
             tracing::error!(error = %e, "storing an access policy failed");
             pages::unavailable()
@@ -699,6 +733,15 @@ pub(crate) async fn put_json(
             };
             invalid_policy_json(&e.to_string(), line, column)
         }
+        Err(SaveError::LocksOutSaver(reasons)) => (
+            StatusCode::CONFLICT,
+            Json(json!({
+                "error": "locks_out_saver",
+                "message": "this policy would deny you, here and now; the version in force is unchanged",
+                "reasons": reasons,
+            })),
+        )
+            .into_response(),
         Err(SaveError::Storage(e)) => {
             tracing::error!(error = %e, "storing an access policy failed");
             json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
@@ -792,6 +835,92 @@ pub(crate) async fn check_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A policy that would deny the person saving it, from where they are now, is refused
+    /// with its reasons and nothing is stored; one that still lets them in is stored.
+    #[tokio::test]
+    async fn a_policy_that_would_shut_out_its_saver_is_refused() {
+        use axum::http::{HeaderValue, header};
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: storage::SharedStore = Arc::new(
+            storage_sqlite::SqliteStore::open(&dir.path().join("s.db"))
+                .await
+                .expect("open"),
+        );
+        let tenant = storage::Tenant {
+            id: TenantId::new(),
+            name: "Clinic".into(),
+            created: Timestamp::from_millis(0),
+        };
+        store.create_tenant(&tenant, &[]).await.expect("tenant");
+        let admin = storage::User {
+            id: model::UserId::new(),
+            tenant: tenant.id,
+            address: model::EmailAddress::parse("admin@clinic.test").expect("address"),
+            role: Role::Admin,
+            password_hash: None,
+            must_change_password: false,
+            disabled: false,
+            created: Timestamp::from_millis(0),
+        };
+        store.create_user(&admin, &[]).await.expect("user");
+        let console = Console::new(
+            store.clone(),
+            Arc::new(crypto::KeyRing::new(
+                crypto::MasterKey::generate().expect("rng"),
+            )),
+            Arc::new(model::SystemClock),
+            crate::ConsoleSettings::default(),
+            AccessPolicy::default(),
+            None,
+        )
+        .expect("console");
+        let office: IpAddr = [10, 1, 2, 3].into();
+        let visit_with = |cookie: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::USER_AGENT, HeaderValue::from_static("Mozilla/5.0"));
+            if let Some(c) = cookie {
+                let value = format!("cp_console={c}");
+                headers.insert(
+                    header::COOKIE,
+                    HeaderValue::from_str(&value).expect("cookie"),
+                );
+            }
+            Visit::new(&headers, Some(&ClientIp(office)))
+        };
+        let (cookie, _) = console
+            .issue_session(
+                &visit_with(None),
+                &admin,
+                crate::session::Stage::Full,
+                "passkey",
+                &[],
+            )
+            .await
+            .expect("session");
+        let visit = visit_with(Some(&cookie));
+        let signed = console.session_of(&visit).await.expect("signed in");
+
+        let shuts_out = "[[rule]]\nname = \"no-office\"\ndeny_ip = [\"10.0.0.0/8\"]\n";
+        match save(&console, &signed, &visit, shuts_out).await {
+            Err(SaveError::LocksOutSaver(reasons)) => assert_eq!(reasons, ["ip_denied"]),
+            _ => panic!("a policy denying its saver was not refused"),
+        }
+        assert!(
+            store
+                .current_access_policy(tenant.id)
+                .await
+                .expect("read")
+                .is_none(),
+            "nothing stored"
+        );
+        let keeps_saver = "[[rule]]\nname = \"no-test-net\"\ndeny_ip = [\"192.0.2.0/24\"]\n";
+        assert!(matches!(
+            save(&console, &signed, &visit, keeps_saver).await,
+            Ok(Saved::Version(1))
+        ));
+    }
 
     /// The one chooser: the organisation's stored policy when it has one, else the
     /// configured one; a stored version that does not parse falls back to the configured

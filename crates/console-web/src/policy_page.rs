@@ -89,6 +89,7 @@ pub(crate) fn error_json(e: &operations::Error) -> Response {
         E::NotFound | E::NoSuchVersion(_) => (StatusCode::NOT_FOUND, "not_found"),
         E::NothingQuarantined => (StatusCode::CONFLICT, "nothing_quarantined"),
         E::StoredPolicyInvalid { .. } => (StatusCode::CONFLICT, "stored_policy_invalid"),
+        E::PolicySuperseded { .. } => (StatusCode::CONFLICT, "superseded"),
         E::Notice { .. } | E::Screening | E::Storage(_) => {
             tracing::error!(error = %e, "a console operation failed");
             return json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
@@ -137,6 +138,9 @@ pub(crate) struct PolicyPage<'a> {
     pub(crate) viewing: Option<u64>,
     /// The editor's text.
     pub(crate) editor: String,
+    /// The version the editor's text was edited from (sent back on save, so a version
+    /// stored by someone else in the meantime is not replaced unseen).
+    pub(crate) base: u64,
     pub(crate) problem: Option<String>,
     pub(crate) note: Option<String>,
     pub(crate) history: Vec<HistoryRow>,
@@ -160,6 +164,9 @@ pub(crate) struct SaveForm {
     csrf: String,
     #[serde(default)]
     document: String,
+    /// The version the text was edited from (absent: no check).
+    #[serde(default)]
+    base_version: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +191,8 @@ pub(crate) struct TestForm {
 struct View {
     viewing: Option<u64>,
     editor: Option<String>,
+    /// The version `editor` was edited from; `None`: the version in force.
+    base: Option<u64>,
     problem: Option<String>,
     note: Option<String>,
     test_problem: Option<String>,
@@ -216,6 +225,7 @@ impl Console {
                 author: author(&current.author),
                 when: current.created.map(pages::when).unwrap_or_default(),
                 viewing: view.viewing,
+                base: view.base.unwrap_or(current.version),
                 editor,
                 problem: view.problem,
                 note: view.note,
@@ -286,6 +296,7 @@ pub(crate) async fn save_form(
     };
     let keep = |problem: String| View {
         editor: Some(form.document.clone()),
+        base: form.base_version,
         problem: Some(problem),
         ..View::default()
     };
@@ -310,7 +321,15 @@ pub(crate) async fn save_form(
     // with LF line breaks, as the CLI and the API store it.
     let text = form.document.replace("\r\n", "\n");
     let request = op_request(&console, &signed, &visit);
-    match policy_admin::store_document(&console.store, signed.user.tenant, &text, &request).await {
+    match policy_admin::store_edit(
+        &console.store,
+        signed.user.tenant,
+        &text,
+        form.base_version,
+        &request,
+    )
+    .await
+    {
         Ok(stored) => {
             let (version, changed) = match stored {
                 Stored::Version { version, .. } => (version, true),
@@ -322,9 +341,26 @@ pub(crate) async fn save_form(
             };
             console.policy_view(&signed, StatusCode::OK, view).await
         }
+        Err(operations::Error::PolicySuperseded { base, current }) => {
+            // The text stays; the next save is based on the version now in force, so it
+            // is a deliberate replacement after a look at what changed.
+            let view = View {
+                editor: Some(text),
+                problem: Some(format!(
+                    "Not saved: version {current} was stored while you edited version {base}. \
+                     Your text is kept below; compare it with version {current} (in the list \
+                     of stored versions) and save again to replace it."
+                )),
+                ..View::default()
+            };
+            console
+                .policy_view(&signed, StatusCode::CONFLICT, view)
+                .await
+        }
         Err(e @ operations::Error::InvalidPolicy(_)) => {
             let view = View {
                 editor: Some(text),
+                base: form.base_version,
                 problem: Some(format!(
                     "Not saved: {e}. The version in force is unchanged."
                 )),
@@ -377,7 +413,7 @@ pub(crate) async fn test_form(
         to: form.to.clone(),
         from: Some(form.from.clone()).filter(|f| !f.trim().is_empty()),
         document: draft.then(|| form.document.replace("\r\n", "\n")),
-        // Sender groups come with the user-groups feature; none are applied yet.
+        // The sender's groups, looked up as the gateway would (a person of the organisation).
         sender_groups: None,
     };
     let request = op_request(&console, &signed, &visit);

@@ -263,7 +263,15 @@ impl Console {
             // sign-in: a network or country the organisation denies, hours outside the
             // role's window, or a cookie that "travelled" faster than a plane since the
             // session began end the session.
-            if Stage::of(&session.method) == Stage::Full {
+            //
+            // Except a break-glass session: it is the emergency way in past these controls
+            // (its sign-in checks no conditional access either), and ending it at its first
+            // use would spend the single-use code for nothing and leave no way in to undo an
+            // access policy that shuts everyone out. It lasts at most an hour, is alerted at
+            // once and audited; the replay defence below still applies to it.
+            if Stage::of(&session.method) == Stage::Full
+                && session.method != crate::break_glass::METHOD
+            {
                 let decision = policy.evaluate(&access::SignInContext {
                     role: user.role,
                     ip: visit.ip,
@@ -486,4 +494,123 @@ fn hex_digest(text: &str) -> Option<[u8; 32]> {
 /// Roles that must sign in with a phishing-resistant factor (a passkey).
 pub(crate) fn needs_passkey(role: Role) -> bool {
     identity::roles::requires_phishing_resistant_mfa(role)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::http::{HeaderMap, HeaderValue, header};
+    use model::{EmailAddress, Role, TenantId, Timestamp, UserId};
+    use storage::{SharedStore, Tenant, User};
+
+    use super::*;
+
+    const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0";
+
+    fn visit(ip: IpAddr, cookie: Option<&str>) -> Visit {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(BROWSER));
+        if let Some(c) = cookie {
+            let value = format!("{SESSION_COOKIE}={c}");
+            headers.insert(
+                header::COOKIE,
+                HeaderValue::from_str(&value).expect("cookie"),
+            );
+        }
+        Visit::new(&headers, Some(&ClientIp(ip)))
+    }
+
+    /// Conditional access on use: a network the organisation's policy denies ends a
+    /// signed-in session at its next request; a break-glass session (the emergency way in,
+    /// which checks no conditional access at sign-in) is not ended by it.
+    #[tokio::test]
+    async fn a_denied_use_ends_a_session_but_not_a_break_glass_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: SharedStore = Arc::new(
+            storage_sqlite::SqliteStore::open(&dir.path().join("s.db"))
+                .await
+                .expect("open"),
+        );
+        let tenant = TenantId::new();
+        store
+            .create_tenant(
+                &Tenant {
+                    id: tenant,
+                    name: "Clinic".into(),
+                    created: Timestamp::from_millis(0),
+                },
+                &[],
+            )
+            .await
+            .expect("tenant");
+        let owner = User {
+            id: UserId::new(),
+            tenant,
+            address: EmailAddress::parse("owner@clinic.test").expect("address"),
+            role: Role::Owner,
+            password_hash: None,
+            must_change_password: false,
+            disabled: false,
+            created: Timestamp::from_millis(0),
+        };
+        store.create_user(&owner, &[]).await.expect("user");
+        let keys = Arc::new(crypto::KeyRing::new(
+            crypto::MasterKey::generate().expect("rng"),
+        ));
+        let console = Console::new(
+            store.clone(),
+            keys,
+            Arc::new(model::SystemClock),
+            crate::ConsoleSettings::default(),
+            access::AccessPolicy::default(),
+            None,
+        )
+        .expect("console");
+        // The organisation allows only its office network.
+        store
+            .put_access_policy(
+                tenant,
+                "[[rule]]\nname = \"office-only\"\nallow_ip = [\"10.0.0.0/8\"]\n",
+                "system:test",
+                Timestamp::from_millis(0),
+                &[],
+            )
+            .await
+            .expect("policy");
+        let office: IpAddr = [10, 1, 2, 3].into();
+        let home: IpAddr = [198, 51, 100, 7].into();
+        let there = visit(office, None);
+        let (normal, _) = console
+            .issue_session(&there, &owner, Stage::Full, "passkey", &[])
+            .await
+            .expect("session");
+        let (emergency, _) = console
+            .issue_session(&there, &owner, Stage::Full, crate::break_glass::METHOD, &[])
+            .await
+            .expect("session");
+        for secret in [&normal, &emergency] {
+            assert!(
+                console
+                    .session_of(&visit(office, Some(secret)))
+                    .await
+                    .is_ok()
+            );
+        }
+
+        // The same browser, from home: outside the allowed network.
+        assert_eq!(
+            console.session_of(&visit(home, Some(&normal))).await.err(),
+            Some(NoSession::SignIn)
+        );
+        let hash = secrets::token_hash(&normal).expect("hash");
+        let ended = store.user_session(&hash).await.expect("stored");
+        assert!(ended.ended.is_some(), "the denied session was ended");
+
+        let signed = console
+            .session_of(&visit(home, Some(&emergency)))
+            .await
+            .expect("a break-glass session stays usable");
+        assert_eq!(signed.session.method, crate::break_glass::METHOD);
+    }
 }

@@ -602,6 +602,16 @@ pub(crate) async fn admin_action(
     }
 }
 
+/// An admin may not end an owner's sessions or reset an owner's second factors: only an
+/// owner acts on an owner (as for role changes and disabling), so a compromised admin
+/// account cannot strip the owners' passkeys.
+const OWNERS_ONLY: &str =
+    "Only an owner can end an owner's sessions or reset their second factors.";
+
+fn acts_on_owner_without_being_one(signed: &Signed, target: &User) -> bool {
+    target.role == Role::Owner && signed.user.role != Role::Owner
+}
+
 /// `POST /console/users/{id}/end-sessions`.
 pub(crate) async fn end_user_sessions_form(
     State(console): State<Arc<Console>>,
@@ -615,6 +625,11 @@ pub(crate) async fn end_user_sessions_form(
         Ok(x) => x,
         Err(r) => return r,
     };
+    if acts_on_owner_without_being_one(&signed, &target) {
+        return console
+            .users_view(&signed, Some(OWNERS_ONLY.to_string()))
+            .await;
+    }
     let n = console.end_all_of(&signed, &target, visit.ip).await;
     console
         .users_view(
@@ -646,6 +661,9 @@ pub(crate) async fn end_user_sessions_json(
     let Some(target) = console.managed_user(&signed, &id, visit.ip).await else {
         return json_error(StatusCode::NOT_FOUND, "no_such_user");
     };
+    if acts_on_owner_without_being_one(&signed, &target) {
+        return json_problem(StatusCode::FORBIDDEN, "owners_only", OWNERS_ONLY);
+    }
     let n = console.end_all_of(&signed, &target, visit.ip).await;
     Json(json!({ "user": target.id, "ended": n })).into_response()
 }
@@ -702,6 +720,11 @@ pub(crate) async fn reset_mfa_form(
             )
             .await;
     }
+    if acts_on_owner_without_being_one(&signed, &target) {
+        return console
+            .users_view(&signed, Some(OWNERS_ONLY.to_string()))
+            .await;
+    }
     if console
         .reset_factors_of(&signed, &target, visit.ip)
         .await
@@ -745,6 +768,9 @@ pub(crate) async fn reset_mfa_json(
             "own_factors",
             "Ask another administrator to reset your own second factors.",
         );
+    }
+    if acts_on_owner_without_being_one(&signed, &target) {
+        return json_problem(StatusCode::FORBIDDEN, "owners_only", OWNERS_ONLY);
     }
     match console.reset_factors_of(&signed, &target, visit.ip).await {
         Ok(ended) => Json(json!({ "user": target.id, "reset": true, "sessions_ended": ended }))

@@ -22,38 +22,25 @@ use crate::Error;
 pub enum ApiScope {
     /// Submit messages (`POST /api/v1/messages`).
     MessagesSend,
-    /// Read the per-recipient status of messages this organisation submitted.
+    /// Read the per-recipient status of messages this organisation submitted
+    /// (`GET /api/v1/messages/{id}`).
     MessagesRead,
-    /// Read and search the audit trail.
-    AuditRead,
-    /// Read the organisation's policy.
-    PolicyRead,
-    /// Change the organisation's policy.
-    PolicyWrite,
-    /// List and revoke portal copies.
-    PortalManage,
 }
 
 impl ApiScope {
     /// Every scope, in declaration order.
-    pub const ALL: &'static [ApiScope] = &[
-        ApiScope::MessagesSend,
-        ApiScope::MessagesRead,
-        ApiScope::AuditRead,
-        ApiScope::PolicyRead,
-        ApiScope::PolicyWrite,
-        ApiScope::PortalManage,
-    ];
+    ///
+    /// Only scopes a route honours exist: a key is for a system submitting mail (an EHR, a
+    /// billing service). People's programs (audit exports, policy tooling) use a person's
+    /// app password or console session, so the person's role decides, and a key can never
+    /// do what the administrator who made it may not (an admin does not edit the policy).
+    pub const ALL: &'static [ApiScope] = &[ApiScope::MessagesSend, ApiScope::MessagesRead];
 
     /// The stable text form (`messages:send`).
     pub fn as_str(self) -> &'static str {
         match self {
             ApiScope::MessagesSend => "messages:send",
             ApiScope::MessagesRead => "messages:read",
-            ApiScope::AuditRead => "audit:read",
-            ApiScope::PolicyRead => "policy:read",
-            ApiScope::PolicyWrite => "policy:write",
-            ApiScope::PortalManage => "portal:manage",
         }
     }
 
@@ -62,10 +49,6 @@ impl ApiScope {
         match self {
             ApiScope::MessagesSend => "submit messages",
             ApiScope::MessagesRead => "read the status of the organisation's messages",
-            ApiScope::AuditRead => "read and search the audit trail",
-            ApiScope::PolicyRead => "read the policy",
-            ApiScope::PolicyWrite => "change the policy",
-            ApiScope::PortalManage => "list and revoke portal copies",
         }
     }
 
@@ -104,9 +87,7 @@ impl fmt::Display for ApiScope {
 /// A scope name that is not one of [`ApiScope::ALL`] (the name, at most 40 characters of
 /// it, is kept for the error message; scope names carry no secrets). Empty for an empty list.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown API scope {0:?} (known: messages:send, messages:read, audit:read, policy:read, policy:write, portal:manage)"
-)]
+#[error("unknown API scope {0:?} (known: messages:send, messages:read)")]
 pub struct UnknownScope(pub String);
 
 impl FromStr for ApiScope {
@@ -280,8 +261,13 @@ mod tests {
             assert_eq!(scope.as_str().parse::<ApiScope>(), Ok(*scope));
         }
         assert_eq!(
-            ApiScope::join(&[ApiScope::MessagesSend, ApiScope::AuditRead]),
-            "messages:send audit:read"
+            ApiScope::join(&[ApiScope::MessagesSend, ApiScope::MessagesRead]),
+            "messages:send messages:read"
         );
+        // A scope no route honours is not offered (a key never does more than a message
+        // system needs, nor what its maker's role may not).
+        for unknown in ["audit:read", "policy:write", "portal:manage"] {
+            assert!(ApiScope::parse_list(unknown).is_err(), "{unknown}");
+        }
     }
 }

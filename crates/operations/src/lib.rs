@@ -125,6 +125,15 @@ pub enum Error {
     /// The organisation has no stored policy version of this number.
     #[error("there is no policy version {0}")]
     NoSuchVersion(u64),
+    /// The document was edited from version `base`, but version `current` has been stored
+    /// since (by someone else); nothing was stored, so their change is not lost unseen.
+    #[error("version {current} was stored while this was edited from version {base}")]
+    PolicySuperseded {
+        /// The version the edit started from.
+        base: u64,
+        /// The version in force now.
+        current: u64,
+    },
     /// An address given for a dry run does not parse.
     #[error("{field}: {reason}")]
     InvalidAddress {

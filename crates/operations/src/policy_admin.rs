@@ -166,6 +166,20 @@ pub async fn store_document(
     text: &str,
     request: &Request,
 ) -> Result<Stored, Error> {
+    store_edit(store, tenant, text, None, request).await
+}
+
+/// [`store_document`] for an edit of version `base` (0: the built-in default): refused with
+/// [`Error::PolicySuperseded`] when another version has been stored since, so one editor
+/// never replaces another's new version without seeing it. (Two saves in the same instant
+/// can still both pass this check; the audit trail's `previous_version` then shows it.)
+pub async fn store_edit(
+    store: &SharedStore,
+    tenant: TenantId,
+    text: &str,
+    base: Option<u64>,
+    request: &Request,
+) -> Result<Stored, Error> {
     let doc = PolicyDocument::parse(text).map_err(Error::InvalidPolicy)?;
     let current = store.current_policy(tenant).await?;
     if let Some(c) = &current
@@ -174,6 +188,14 @@ pub async fn store_document(
         return Ok(Stored::Unchanged(c.version));
     }
     let previous = current.as_ref().map_or(0, |c| c.version);
+    if let Some(base) = base
+        && base != previous
+    {
+        return Err(Error::PolicySuperseded {
+            base,
+            current: previous,
+        });
+    }
     // The store numbers the version inside its transaction, after this event is built, so
     // the event names the version the change replaced (as read just now) and the document's
     // hash; the history ties the hash to the number. Recording a precomputed "new version"
@@ -624,6 +646,46 @@ mod tests {
         ));
         // The refused draft never looked at the message.
         assert_eq!(events(&w, &[EventKind::AuditQueried]).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_edit_of_an_older_version_is_refused_and_the_newer_one_stays() {
+        let w = world().await;
+        // Two editors open version 0 (the default); the first stores version 1.
+        let first = store_edit(&w.store, w.clinic, QUARANTINE_SSN, Some(0), &request())
+            .await
+            .expect("first");
+        assert_eq!(
+            first,
+            Stored::Version {
+                version: 1,
+                previous: 0
+            }
+        );
+        // The second, still editing from version 0, is told and nothing is stored.
+        let other = "format = 1\n";
+        match store_edit(&w.store, w.clinic, other, Some(0), &request()).await {
+            Err(Error::PolicySuperseded {
+                base: 0,
+                current: 1,
+            }) => {}
+            other => panic!("not refused: {other:?}"),
+        }
+        assert_eq!(
+            current(&w.store, w.clinic).await.expect("current").version,
+            1
+        );
+        // Editing from version 1 works.
+        let again = store_edit(&w.store, w.clinic, other, Some(1), &request())
+            .await
+            .expect("based on 1");
+        assert_eq!(
+            again,
+            Stored::Version {
+                version: 2,
+                previous: 1
+            }
+        );
     }
 
     /// Quarantines mail from the billing group; everyone else keeps the default rules.

@@ -142,11 +142,12 @@ pub async fn detail(
 pub struct Decided {
     /// The message.
     pub message: MessageId,
-    /// The copies released or rejected (a copy another reviewer decided on in the meantime
-    /// is not among them).
+    /// The copies released or rejected, never none (a copy another reviewer decided on in
+    /// the meantime is not among them; when that is every copy, the answer is
+    /// [`Error::NothingQuarantined`]).
     pub changed: Vec<model::RecipientId>,
-    /// Whether a notice was queued to the sender (not when the message has no sender, a
-    /// bounce, or when no copy changed).
+    /// Whether a notice was queued to the sender (not when the message has no sender, as a
+    /// bounce has not).
     pub sender_notified: bool,
 }
 
@@ -229,6 +230,12 @@ async fn decide(
         {
             changed.push(c.id);
         }
+    }
+    // Every copy was decided by another reviewer between our read and our write: this
+    // reviewer decided nothing and must hear so (as after the other's decision), not a
+    // success that names their decision while the other one (perhaps the opposite) holds.
+    if changed.is_empty() {
+        return Err(Error::NothingQuarantined);
     }
     // Tell the sender (their own message; no subject or content in the notice).
     let message = store.message(message_id).await?;
@@ -345,6 +352,51 @@ mod tests {
             .expect_err("nothing left");
         assert!(matches!(again, Error::NothingQuarantined), "{again}");
         assert_eq!(notices_to_sender(&w).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn two_reviewers_deciding_at_once_make_one_decision_and_the_other_is_told_so() {
+        let w = world().await;
+        // Several rounds: the two reads usually both see the copy quarantined before
+        // either write, which is the race this is about.
+        for round in 0..10 {
+            let m = quarantined(&w, w.clinic, &["a@x.test"]).await;
+            let (scope, id) = (Scope::Organisation(w.clinic), m.message_id.to_string());
+            let req = request();
+            let (released, rejected) = tokio::join!(
+                release(&w.store, notices(&w), scope, &id, &req),
+                reject(&w.store, notices(&w), scope, &id, "not allowed", &req),
+            );
+            let winners = [released.is_ok(), rejected.is_ok()];
+            assert_eq!(
+                winners.iter().filter(|ok| **ok).count(),
+                1,
+                "round {round}: exactly one decision: {released:?} / {rejected:?}"
+            );
+            let (won, lost) = if released.is_ok() {
+                (released, rejected)
+            } else {
+                (rejected, released)
+            };
+            assert_eq!(won.expect("winner").changed, vec![m.recipients[0]]);
+            assert!(
+                matches!(lost, Err(Error::NothingQuarantined)),
+                "round {round}: the other reviewer is told nothing was left: {lost:?}"
+            );
+            let expected = if winners[0] {
+                RecipientStatus::Queued
+            } else {
+                RecipientStatus::Bounced
+            };
+            assert_eq!(status(&w, m.recipients[0]).await, expected);
+            assert_eq!(notices_to_sender(&w).await.len(), round + 1, "one notice");
+        }
+        let decided = events(
+            &w,
+            &[EventKind::QuarantineReleased, EventKind::QuarantineRejected],
+        )
+        .await;
+        assert_eq!(decided.len(), 10, "one audit event per decision");
     }
 
     #[tokio::test]

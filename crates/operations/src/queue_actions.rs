@@ -1,9 +1,10 @@
 //! Queue actions on recipient copies: retry now, hold, release.
 //!
-//! Each copy changes with a conditional transition (only from the statuses the action
-//! accepts), and its audit event commits in the same transaction: `admin.queue_changed`
-//! with the action and the statuses before and after, or `quarantine.released` when a
-//! release ends a quarantine (that is a reviewer's decision and is recorded as one).
+//! Each copy changes with a conditional transition (only from the status it was read with,
+//! which must be one the action accepts), and its audit event commits in the same
+//! transaction: `admin.queue_changed` with the action and the statuses before and after, or
+//! `quarantine.released` when a release ends a quarantine (that is a reviewer's decision
+//! and is recorded as one).
 
 use audit::EventKind;
 use model::{RecipientId, RecipientStatus};
@@ -145,8 +146,11 @@ pub async fn apply(
             .with_detail("action", action.as_str())
             .with_detail("from", c.status.as_str())
             .with_detail("to", to.as_str());
+        // Only from the status just read: the event names it as `from`, and a copy that
+        // changed meanwhile (the delivery worker moved it on, say from deferred to
+        // awaiting-portal) is a copy the person did not act on; it is reported unchanged.
         let changed = store
-            .transition(c.id, &allowed, to, request.now, &[event])
+            .transition(c.id, &[c.status], to, request.now, &[event])
             .await?;
         outcomes.push(CopyOutcome {
             id: c.id,
@@ -160,7 +164,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use audit::EventKind;
-    use model::RecipientStatus;
+    use model::{RecipientStatus, Timestamp};
 
     use super::*;
     use crate::testing::{World, events, message, quarantined, request, status, world};
@@ -275,6 +279,46 @@ mod tests {
                 .await
                 .is_empty()
         );
+    }
+
+    #[tokio::test]
+    async fn a_copy_that_changed_meanwhile_is_not_acted_on_under_its_old_status() {
+        let w = world().await;
+        for round in 0..10 {
+            let m = message(&w, w.clinic, &["a@x.test"], Some(RecipientStatus::Deferred)).await;
+            let copy = m.recipients[0];
+            let id = copy.to_string();
+            let req = request();
+            // The worker's attempt ends while the person retries: the copy goes from
+            // deferred to awaiting-portal.
+            let (retried, worker) = tokio::join!(
+                apply(
+                    &w.store,
+                    Scope::Organisation(w.clinic),
+                    &id,
+                    QueueAction::Retry,
+                    Quarantined::LeaveAlone,
+                    &req
+                ),
+                w.store.transition(
+                    copy,
+                    &[RecipientStatus::Deferred],
+                    RecipientStatus::AwaitingPortal,
+                    Timestamp::from_millis(2),
+                    &[]
+                ),
+            );
+            let retried = retried.expect("retry");
+            let moved_on = worker.expect("worker");
+            if retried[0].changed && moved_on {
+                // Both changed it: the retry must have come after the worker, and say so.
+                assert_eq!(
+                    retried[0].before,
+                    RecipientStatus::AwaitingPortal,
+                    "round {round}: retried under a status it no longer had"
+                );
+            }
+        }
     }
 
     #[test]

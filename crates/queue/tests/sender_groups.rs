@@ -149,16 +149,107 @@ async fn a_sender_groups_rule_fires_for_members_only() {
     assert_eq!(sent.decisions[0].action, policy::Action::DeliverAnyTls);
     assert_eq!(status_of(sent).await, RecipientStatus::Queued);
 
-    // A device (or an API key) has no groups, even with a member's address as sender.
-    let device = intake
-        .accept(submission(
-            tenant,
-            Principal::Device {
-                name: "scanner".into(),
+    // A device, an API key or a portal reply has no groups, even with a member's address
+    // as sender.
+    for principal in [
+        Principal::Device {
+            name: "scanner".into(),
+        },
+        Principal::ApiKey {
+            key: ApiKeyId::new(),
+        },
+        Principal::PortalRecipient {
+            recipient: model::RecipientId::new(),
+        },
+    ] {
+        let shown = principal.to_string();
+        let accepted = intake
+            .accept(submission(tenant, principal, "billing@clinic.test"))
+            .await
+            .expect("accepted");
+        assert_eq!(
+            accepted.decisions[0].action,
+            policy::Action::DeliverAnyTls,
+            "{shown}"
+        );
+    }
+}
+
+/// The store's policy and domains, but the person's groups cannot be read (the database
+/// failed just then).
+struct GroupsUnavailable(StorePolicySource);
+
+#[async_trait::async_trait]
+impl queue::PolicySource for GroupsUnavailable {
+    async fn policy(&self, tenant: TenantId) -> Result<Arc<policy::Policy>, String> {
+        self.0.policy(tenant).await
+    }
+
+    async fn internal_domains(&self, tenant: TenantId) -> Result<Arc<Vec<model::Domain>>, String> {
+        self.0.internal_domains(tenant).await
+    }
+
+    async fn sender_groups(&self, _: &Principal) -> Result<Arc<Vec<String>>, String> {
+        Err("database unavailable".into())
+    }
+}
+
+#[tokio::test]
+async fn unreadable_groups_fail_the_submission_temporarily_and_store_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store: SharedStore = Arc::new(
+        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
+            .await
+            .expect("open"),
+    );
+    let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
+    let tenant = TenantId::new();
+    store
+        .create_tenant(
+            &storage::Tenant {
+                id: tenant,
+                name: "Clinic".into(),
+                created: Timestamp::from_millis(0),
             },
-            "billing@clinic.test",
-        ))
+            &[],
+        )
         .await
-        .expect("accepted");
-    assert_eq!(device.decisions[0].action, policy::Action::DeliverAnyTls);
+        .expect("tenant");
+    keys.generate_tenant_key(tenant).expect("tenant key");
+    let member = user(tenant, "billing@clinic.test");
+    store.create_user(&member, &[]).await.expect("user");
+    store
+        .put_policy(
+            tenant,
+            POLICY,
+            "system:test",
+            Timestamp::from_millis(0),
+            &[],
+        )
+        .await
+        .expect("policy");
+    let source = StorePolicySource::new(store.clone()).expect("source");
+    let intake = Intake::new(
+        store.clone(),
+        keys,
+        Arc::new(SystemClock),
+        IntakeConfig::default(),
+    )
+    .with_screening(Screening {
+        screener: Arc::new(screening::Screener::new()),
+        policies: Arc::new(GroupsUnavailable(source)),
+    });
+
+    // Fail closed: a rule for the person's group might have held this message, so it is
+    // not decided without the groups; the client is told to try again later.
+    let err = intake
+        .accept(submission(tenant, person(member.id), "billing@clinic.test"))
+        .await
+        .expect_err("no groups, no decision");
+    assert!(matches!(err, queue::IntakeError::Temporary(_)), "{err}");
+    let stored = store
+        .list_recipients(&storage::RecipientFilter::default())
+        .await
+        .expect("list");
+    assert!(stored.is_empty(), "nothing committed: {stored:?}");
 }

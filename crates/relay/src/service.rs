@@ -21,6 +21,11 @@ use storage::SharedStore;
 const AUTH_CACHE_TTL: Duration = Duration::from_secs(300);
 const AUTH_CACHE_MAX: usize = 10_000;
 
+/// Whether a person of `role` may submit mail over SMTP (`Permission::SendMail`).
+fn may_submit(role: model::Role) -> bool {
+    identity::roles::allows(role, identity::roles::Permission::SendMail)
+}
+
 /// The gateway's view of users and the intake path.
 pub struct SubmissionService {
     intake: Arc<Intake>,
@@ -81,6 +86,13 @@ impl SubmissionService {
         .ok()
         .flatten()
         .ok_or_else(|| failure("bad-secret"))?;
+        // Checked after the secret, so the audit reason is only given for a right one.
+        // SMTP submission is sending mail: only roles with `SendMail`. Marketers and
+        // auditors hold app passwords too (for the read-only `/api/v1` and `/audit/v1`
+        // routes, and they can make them in the console), but must not send with them.
+        if !may_submit(user.role) {
+            return Err(failure("role-may-not-send"));
+        }
         let identity = SenderIdentity {
             tenant: user.tenant,
             principal: Principal::User {
@@ -192,7 +204,7 @@ impl SubmissionHandler for SubmissionService {
                         .store
                         .user(*user_id)
                         .await
-                        .map(|u| !u.disabled)
+                        .map(|u| !u.disabled && may_submit(u.role))
                         .unwrap_or(false);
                     let cred_ok = self
                         .store
@@ -311,5 +323,102 @@ impl SubmissionService {
         self.notify_compliance(tenant, sender.as_ref(), &accepted)
             .await;
         Ok(accepted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{Role, Timestamp};
+    use storage::{Tenant, User};
+
+    /// SMTP AUTH with a right app password: accepted for roles that send mail, refused
+    /// for those that do not (marketers, auditors), also once the role changes while a
+    /// verified password is remembered.
+    #[tokio::test]
+    async fn only_roles_that_send_mail_submit_with_an_app_password() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: SharedStore = Arc::new(
+            storage_sqlite::SqliteStore::open(&dir.path().join("r.db"))
+                .await
+                .expect("open"),
+        );
+        let tenant = TenantId::new();
+        store
+            .create_tenant(
+                &Tenant {
+                    id: tenant,
+                    name: "Clinic".into(),
+                    created: Timestamp::from_millis(0),
+                },
+                &[],
+            )
+            .await
+            .expect("tenant");
+        let keys = Arc::new(crypto::KeyRing::new(
+            crypto::MasterKey::generate().expect("rng"),
+        ));
+        let intake = Arc::new(Intake::new(
+            store.clone(),
+            keys,
+            Arc::new(SystemClock),
+            queue::IntakeConfig::default(),
+        ));
+        let service = SubmissionService::new(intake, store.clone(), "mx.clinic.test");
+        let ip: IpAddr = [192, 0, 2, 7].into();
+        let mut people = Vec::new();
+        for (address, role) in [
+            ("nurse@clinic.test", Role::Sender),
+            ("privacy@clinic.test", Role::Compliance),
+            ("news@clinic.test", Role::Marketer),
+            ("review@clinic.test", Role::Auditor),
+        ] {
+            let user = User {
+                id: UserId::new(),
+                tenant,
+                address: EmailAddress::parse(address).expect("address"),
+                role,
+                password_hash: None,
+                must_change_password: false,
+                disabled: false,
+                created: Timestamp::from_millis(0),
+            };
+            store.create_user(&user, &[]).await.expect("user");
+            let made = crate::credentials::create_app_password(
+                &store,
+                SystemClock.now(),
+                Actor::User { id: user.id },
+                None,
+                &user,
+                "mail program",
+            )
+            .await
+            .expect("app password");
+            people.push((user, made.secret));
+        }
+        for (user, secret) in &people {
+            let accepted = service
+                .authenticate(&user.address.to_string(), secret, ip)
+                .await
+                .is_some();
+            assert_eq!(
+                accepted,
+                matches!(user.role, Role::Sender | Role::Compliance),
+                "{}",
+                user.role
+            );
+        }
+        // A remembered sign-in stops working when the person's role no longer sends.
+        let (nurse, secret) = &people[0];
+        store
+            .set_user_role(nurse.id, Role::Auditor, &[])
+            .await
+            .expect("role");
+        assert!(
+            service
+                .authenticate(&nurse.address.to_string(), secret, ip)
+                .await
+                .is_none()
+        );
     }
 }

@@ -33,7 +33,9 @@ use tempfile::TempDir;
 
 const REDIRECT_URI: &str = "https://carepost.test/admin/sso/callback";
 const SECRET: &str = "test-client-secret-0123456789abcdef";
-const WAIT: Duration = Duration::from_secs(20);
+/// How long the provider may take to start or answer. Generous: the full suite starts a
+/// node process per test on two shared cores, and one start once took over 20 s there.
+const WAIT: Duration = Duration::from_secs(60);
 
 // ------------------------------------------------------------------------------------------
 // The peer

@@ -4,6 +4,10 @@
 //! (`FOR NO KEY UPDATE`, as `put_policy` does), so the group limit and the version numbers
 //! hold when several nodes write at once. Organisation checks are part of the statements
 //! (a join on `tenant`), so another organisation's group or person is simply not found.
+//!
+//! Lists are sorted `COLLATE "C"` (by bytes, as SQLite sorts): with the database's own
+//! collation (say en_US or ICU, which put `a_b` before `a1`) the two backends would list
+//! groups and members in different orders.
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
@@ -111,7 +115,8 @@ impl GroupStore for PostgresStore {
 
     async fn groups(&self, tenant: TenantId) -> storage::Result<Vec<Group>> {
         let rows = sqlx::query(
-            "SELECT id, tenant, name, created FROM groups WHERE tenant = $1 ORDER BY name",
+            "SELECT id, tenant, name, created FROM groups WHERE tenant = $1 \
+             ORDER BY name COLLATE \"C\"",
         )
         .bind(tenant.0)
         .fetch_all(&self.pool)
@@ -198,7 +203,7 @@ impl GroupStore for PostgresStore {
             "SELECT u.id, u.tenant, u.address, u.role, u.password_hash, \
              u.must_change_password, u.disabled, u.created \
              FROM group_members m JOIN users u ON u.id = m.user_id \
-             WHERE m.group_id = $1 AND u.tenant = $2 ORDER BY u.address",
+             WHERE m.group_id = $1 AND u.tenant = $2 ORDER BY u.address COLLATE \"C\"",
         )
         .bind(group.0)
         .bind(tenant.0)
@@ -213,7 +218,7 @@ impl GroupStore for PostgresStore {
             "SELECT g.id, g.tenant, g.name, g.created \
              FROM group_members m JOIN groups g ON g.id = m.group_id \
              JOIN users u ON u.id = m.user_id AND u.tenant = g.tenant \
-             WHERE m.user_id = $1 ORDER BY g.name",
+             WHERE m.user_id = $1 ORDER BY g.name COLLATE \"C\"",
         )
         .bind(user.0)
         .fetch_all(&self.pool)

@@ -60,6 +60,11 @@ struct TestDb {
 
 impl TestDb {
     async fn create() -> Option<TestDb> {
+        Self::create_with("").await
+    }
+
+    /// A fresh database created with these extra `CREATE DATABASE` options.
+    async fn create_with(options: &str) -> Option<TestDb> {
         let admin_url = admin_url()?;
         let name = format!(
             "carepost_test_{}",
@@ -68,10 +73,12 @@ impl TestDb {
         let mut admin = PgConnection::connect(&admin_url)
             .await
             .expect("connect to TEST_DATABASE_URL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{name}\" {options}"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
         admin.close().await.expect("close admin connection");
         Some(TestDb { admin_url, name })
     }
@@ -160,6 +167,23 @@ fn nodes_connecting_together_migrate_once_and_share_data() {
         let again = PostgresStore::connect(&url).await.expect("reconnect");
         assert_eq!(again.tenants().await.expect("list"), vec![t]);
         again.close().await;
+        db.drop_db().await;
+    });
+}
+
+#[test]
+fn lists_are_in_byte_order_in_a_database_with_a_linguistic_collation() {
+    // The conformance databases use the server's default collation (C.UTF-8 here); many
+    // servers default to en_US or ICU, which sort `a_b` before `a1`. SQLite sorts by bytes.
+    runtime().block_on(async {
+        let Some(db) =
+            TestDb::create_with("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en'").await
+        else {
+            return;
+        };
+        let store = Arc::new(PostgresStore::connect(&db.url()).await.expect("connect"));
+        conformance::groups_and_members_are_listed_in_byte_order(store.clone()).await;
+        store.close().await;
         db.drop_db().await;
     });
 }

@@ -69,7 +69,7 @@ use crate::{
 
 pub use crate::conformance_groups::{
     access_policies_are_versioned_per_organisation, group_members_stay_within_their_organisation,
-    groups_are_unique_per_organisation_and_limited,
+    groups_and_members_are_listed_in_byte_order, groups_are_unique_per_organisation_and_limited,
 };
 
 /// The suite's reference time (2027-01-15T08:00:00Z).
@@ -177,6 +177,7 @@ macro_rules! conformance_tests {
             groups_are_unique_per_organisation_and_limited,
             group_members_stay_within_their_organisation,
             access_policies_are_versioned_per_organisation,
+            groups_and_members_are_listed_in_byte_order,
         );
     };
     (@each $backend:ty; $($story:ident),+ $(,)?) => {

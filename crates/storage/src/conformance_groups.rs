@@ -370,3 +370,68 @@ pub async fn access_policies_are_versioned_per_organisation(store: SharedStore) 
         Err(conflict("foreign_key"))
     );
 }
+
+/// Lists are in byte order on every backend (as SQLite sorts): `a-c` < `a1` < `a_b` < `ab`
+/// for group names, and likewise for members' addresses. A PostgreSQL database created
+/// with a linguistic collation (en_US, ICU) would otherwise sort `a_b` first and `a-c`
+/// before `ab` ignoring the dash, so the same data would be listed differently.
+pub async fn groups_and_members_are_listed_in_byte_order(store: SharedStore) {
+    let a = new_tenant(&store, "A").await;
+    let names = ["ab", "a_b", "a1", "a-c"];
+    let mut groups = Vec::new();
+    for name in names {
+        let g = group_rec(a, name);
+        store.create_group(&g, &[]).await.expect("group");
+        groups.push(g);
+    }
+    let listed: Vec<String> = store
+        .groups(a)
+        .await
+        .expect("groups")
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(listed, ["a-c", "a1", "a_b", "ab"]);
+
+    let people: Vec<_> = names
+        .iter()
+        .map(|n| user_rec(a, &format!("{n}@clinic.example"), T0))
+        .collect();
+    for p in &people {
+        store.create_user(p, &[]).await.expect("user");
+        store
+            .add_group_member(a, groups[0].id, p.id, &[])
+            .await
+            .expect("member");
+    }
+    let members: Vec<String> = store
+        .group_members(a, groups[0].id)
+        .await
+        .expect("members")
+        .into_iter()
+        .map(|u| u.address.to_string())
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "a-c@clinic.example",
+            "a1@clinic.example",
+            "a_b@clinic.example",
+            "ab@clinic.example"
+        ]
+    );
+    for g in &groups {
+        store
+            .add_group_member(a, g.id, people[0].id, &[])
+            .await
+            .expect("member");
+    }
+    let of_user: Vec<String> = store
+        .groups_of_user(people[0].id)
+        .await
+        .expect("groups of user")
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(of_user, ["a-c", "a1", "a_b", "ab"]);
+}

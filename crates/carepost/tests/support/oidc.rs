@@ -73,7 +73,7 @@ pub(crate) fn start_provider(redirect_uri: &str, secret: &str, accounts: &Value)
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
     let line = rx
-        .recv_timeout(Duration::from_secs(30))
+        .recv_timeout(Duration::from_secs(60))
         .unwrap_or_else(|_| {
             panic!(
                 "the provider did not start: {}",
