@@ -33,9 +33,12 @@ use tempfile::TempDir;
 
 const REDIRECT_URI: &str = "https://carepost.test/admin/sso/callback";
 const SECRET: &str = "test-client-secret-0123456789abcdef";
-/// How long the provider may take to start or answer. Generous: the full suite starts a
-/// node process per test on two shared cores, and one start once took over 20 s there.
+/// How long the provider may take to answer a request.
 const WAIT: Duration = Duration::from_secs(60);
+/// How long one start of the provider may take to print its issuer (it takes about 0.5 s).
+const START_WAIT: Duration = Duration::from_secs(20);
+/// Starts tried before a test fails.
+const START_TRIES: usize = 3;
 
 // ------------------------------------------------------------------------------------------
 // The peer
@@ -120,35 +123,49 @@ impl Provider {
         });
         let config_file = dir.path().join("provider.json");
         fs::write(&config_file, config.to_string()).expect("write config");
-        let stderr = fs::File::create(dir.path().join("provider.stderr")).expect("stderr file");
-        let mut child = Command::new("node")
-            .arg(oidc.join("provider.mjs"))
-            .arg(&config_file)
-            .current_dir(&oidc)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .expect("start node");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let _ = tx.send(line);
-            // Keep draining so the provider never writes into a closed pipe.
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let line = match rx.recv_timeout(WAIT) {
-            Ok(line) if !line.trim().is_empty() => line,
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the provider did not start within {WAIT:?}; stderr:\n{}",
-                    fs::read_to_string(dir.path().join("provider.stderr")).unwrap_or_default()
-                );
+        // On this shared machine the provider now and then starts and then prints nothing for
+        // over a minute (seen in different tests; the cause is in node or oidc-provider, not
+        // in what is tested here). A start that says nothing within START_WAIT is killed and
+        // tried again, at most START_TRIES times, and says so on stderr.
+        let mut stalls = Vec::new();
+        let (child, line) = loop {
+            let stderr_path = dir.path().join(format!("provider-{}.stderr", stalls.len()));
+            let stderr = fs::File::create(&stderr_path).expect("stderr file");
+            let mut child = Command::new("node")
+                .arg(oidc.join("provider.mjs"))
+                .arg(&config_file)
+                .current_dir(&oidc)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(stderr)
+                .spawn()
+                .expect("start node");
+            let stdout = child.stdout.take().expect("piped stdout");
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stdout);
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let _ = tx.send(line);
+                // Keep draining so the provider never writes into a closed pipe.
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            });
+            match rx.recv_timeout(START_WAIT) {
+                Ok(line) if !line.trim().is_empty() => break (child, line),
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    stalls.push(fs::read_to_string(&stderr_path).unwrap_or_default());
+                    assert!(
+                        stalls.len() < START_TRIES,
+                        "the provider did not start in {START_TRIES} tries of {START_WAIT:?}; \
+                         stderr of each:\n{}",
+                        stalls.join("\n---\n")
+                    );
+                    eprintln!(
+                        "the OpenID provider said nothing in {START_WAIT:?}; starting it again"
+                    );
+                }
             }
         };
         let started: Value = serde_json::from_str(line.trim()).expect("provider prints JSON");
