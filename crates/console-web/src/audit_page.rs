@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use audit::{Actor, AuditEvent, EventKind, Subject};
+use audit::{Actor, EventKind, Subject};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -127,20 +127,14 @@ impl Console {
         message: Option<MessageId>,
     ) {
         self.record(
-            AuditEvent::new(
-                0,
-                self.clock.now(),
-                Actor::User { id: signed.user.id },
-                EventKind::AuditQueried,
-            )
-            .with_tenant(signed.user.tenant)
-            .with_source_ip(visit.ip)
-            .with_subject(Subject {
-                message,
-                ..Subject::default()
-            })
-            .with_detail("query", what.to_string())
-            .with_detail("via", "console"),
+            signed
+                .event(EventKind::AuditQueried, self.clock.now(), visit.ip)
+                .with_subject(Subject {
+                    message,
+                    ..Subject::default()
+                })
+                .with_detail("query", what.to_string())
+                .with_detail("via", "console"),
         )
         .await;
     }

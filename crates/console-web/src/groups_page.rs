@@ -29,8 +29,6 @@ use serde::Deserialize;
 use serde_json::json;
 use storage::Group;
 
-use audit::{Actor, AuditEvent, EventKind};
-
 use crate::Console;
 use crate::guard::Guard;
 use crate::pages::{self, Frame, html};
@@ -208,20 +206,9 @@ async fn group_of(
 async fn refused(console: &Console, signed: &Signed, visit: &Visit, object: &str) {
     console
         .record(
-            AuditEvent::new(
-                0,
-                console.clock.now(),
-                Actor::User { id: signed.user.id },
-                EventKind::AuthAccessDecided,
-            )
-            .with_tenant(signed.user.tenant)
-            .with_source_ip(visit.ip)
-            .with_detail("outcome", "deny")
-            .with_detail("object", object)
-            .with_detail(
-                "reasons",
-                vec![serde_json::Value::from("not_in_organisation")],
-            ),
+            signed
+                .refusal(console.clock.now(), visit.ip, "not_in_organisation")
+                .with_detail("object", object),
         )
         .await;
 }

@@ -210,6 +210,22 @@ impl Signed {
     pub(crate) fn stage(&self) -> Stage {
         Stage::of(&self.session.method)
     }
+
+    /// An audit event of `kind` done by this person at `at` from `ip`, in their
+    /// organisation's trail: the start of every record of what someone did in the console.
+    pub(crate) fn event(&self, kind: EventKind, at: Timestamp, ip: IpAddr) -> AuditEvent {
+        AuditEvent::new(0, at, Actor::User { id: self.user.id }, kind)
+            .with_tenant(self.user.tenant)
+            .with_source_ip(ip)
+    }
+
+    /// A refused access by this person (`auth.access_decided`, outcome `deny`) for one
+    /// `reason` token, e.g. an id of another organisation.
+    pub(crate) fn refusal(&self, at: Timestamp, ip: IpAddr, reason: &str) -> AuditEvent {
+        self.event(EventKind::AuthAccessDecided, at, ip)
+            .with_detail("outcome", "deny")
+            .with_detail("reasons", vec![serde_json::Value::from(reason)])
+    }
 }
 
 /// Why a request has no usable session.

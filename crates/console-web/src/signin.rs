@@ -246,27 +246,15 @@ impl Console {
         let (country, _) = self.country_of(visit.ip);
         let step_up = signed.stage() == Stage::Full;
         let mut events = vec![
-            AuditEvent::new(
-                0,
-                now,
-                Actor::User { id: signed.user.id },
-                EventKind::AuthMfa,
-            )
-            .with_tenant(signed.user.tenant)
-            .with_source_ip(visit.ip)
-            .with_detail("method", method.to_string())
-            .with_detail("outcome", "ok"),
+            signed
+                .event(EventKind::AuthMfa, now, visit.ip)
+                .with_detail("method", method.to_string())
+                .with_detail("outcome", "ok"),
         ];
         if !step_up {
-            let mut login = AuditEvent::new(
-                0,
-                now,
-                Actor::User { id: signed.user.id },
-                EventKind::AuthLogin,
-            )
-            .with_tenant(signed.user.tenant)
-            .with_source_ip(visit.ip)
-            .with_detail("method", format!("console-{method}"));
+            let mut login = signed
+                .event(EventKind::AuthLogin, now, visit.ip)
+                .with_detail("method", format!("console-{method}"));
             if let Some(c) = &country {
                 login = login.with_detail("country", c.clone());
                 if self.new_country(&signed.user, c).await {
@@ -575,14 +563,11 @@ pub(crate) async fn change_password(
     let Ok(Ok(hash)) = tokio::task::spawn_blocking(move || auth::hash_secret(&new)).await else {
         return pages::unavailable();
     };
-    let event = AuditEvent::new(
-        0,
-        console.clock.now(),
-        Actor::User { id: signed.user.id },
+    let event = signed.event(
         EventKind::AuthPasswordChanged,
-    )
-    .with_tenant(signed.user.tenant)
-    .with_source_ip(visit.ip);
+        console.clock.now(),
+        visit.ip,
+    );
     if console
         .store
         .set_password_hash(signed.user.id, &hash, false, &[event])
@@ -702,16 +687,10 @@ impl Console {
         let now = self.clock.now();
         let _ = self.store.record_sign_in_failure(signed.user.id, now).await;
         self.record(
-            AuditEvent::new(
-                0,
-                now,
-                Actor::User { id: signed.user.id },
-                EventKind::AuthMfa,
-            )
-            .with_tenant(signed.user.tenant)
-            .with_source_ip(visit.ip)
-            .with_detail("method", method.to_string())
-            .with_detail("outcome", reason.to_string()),
+            signed
+                .event(EventKind::AuthMfa, now, visit.ip)
+                .with_detail("method", method.to_string())
+                .with_detail("outcome", reason.to_string()),
         )
         .await;
     }
@@ -1286,16 +1265,10 @@ pub(crate) async fn passkey_register_finish(
         created: now,
         last_used: Some(now),
     };
-    let event = AuditEvent::new(
-        0,
-        now,
-        Actor::User { id: signed.user.id },
-        EventKind::AuthMfa,
-    )
-    .with_tenant(signed.user.tenant)
-    .with_source_ip(visit.ip)
-    .with_detail("method", "passkey-registered")
-    .with_detail("outcome", "ok");
+    let event = signed
+        .event(EventKind::AuthMfa, now, visit.ip)
+        .with_detail("method", "passkey-registered")
+        .with_detail("outcome", "ok");
     if console
         .store
         .add_user_passkey(&record, &[event])
@@ -1324,14 +1297,7 @@ pub(crate) async fn sign_out(
             return pages::forbidden();
         }
         let now = console.clock.now();
-        let event = AuditEvent::new(
-            0,
-            now,
-            Actor::User { id: signed.user.id },
-            EventKind::AuthLogout,
-        )
-        .with_tenant(signed.user.tenant)
-        .with_source_ip(visit.ip);
+        let event = signed.event(EventKind::AuthLogout, now, visit.ip);
         let _ = console
             .store
             .end_user_session(signed.user.id, &signed.session.id_hash, now, &[event])

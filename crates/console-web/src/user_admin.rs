@@ -23,7 +23,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use audit::{Actor, AuditEvent, EventKind, Subject};
+use audit::{EventKind, Subject};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -142,19 +142,13 @@ impl Console {
             disabled: false,
             created: now,
         };
-        let event = AuditEvent::new(
-            0,
-            now,
-            Actor::User { id: admin.user.id },
-            EventKind::AdminUserCreated,
-        )
-        .with_tenant(admin.user.tenant)
-        .with_source_ip(ip)
-        .with_subject(Subject {
-            user: Some(user.id),
-            ..Subject::default()
-        })
-        .with_detail("role", role.as_str());
+        let event = admin
+            .event(EventKind::AdminUserCreated, now, ip)
+            .with_subject(Subject {
+                user: Some(user.id),
+                ..Subject::default()
+            })
+            .with_detail("role", role.as_str());
         match self.store.create_user(&user, &[event]).await {
             Ok(()) => Ok(Added { user, password }),
             Err(StorageError::Conflict { .. }) => Err(Refused::Exists),
@@ -196,20 +190,14 @@ impl Console {
         if target.role == Role::Owner && !self.another_owner(target.tenant, target.id).await? {
             return Err(Refused::LastOwner);
         }
-        let event = AuditEvent::new(
-            0,
-            self.clock.now(),
-            Actor::User { id: admin.user.id },
-            EventKind::AdminRoleChanged,
-        )
-        .with_tenant(admin.user.tenant)
-        .with_source_ip(ip)
-        .with_subject(Subject {
-            user: Some(target.id),
-            ..Subject::default()
-        })
-        .with_detail("from", target.role.as_str())
-        .with_detail("to", role.as_str());
+        let event = admin
+            .event(EventKind::AdminRoleChanged, self.clock.now(), ip)
+            .with_subject(Subject {
+                user: Some(target.id),
+                ..Subject::default()
+            })
+            .with_detail("from", target.role.as_str())
+            .with_detail("to", role.as_str());
         self.store
             .set_user_role(target.id, role, &[event])
             .await
@@ -241,9 +229,8 @@ impl Console {
         } else {
             EventKind::AdminUserEnabled
         };
-        let event = AuditEvent::new(0, self.clock.now(), Actor::User { id: admin.user.id }, kind)
-            .with_tenant(admin.user.tenant)
-            .with_source_ip(ip)
+        let event = admin
+            .event(kind, self.clock.now(), ip)
             .with_subject(Subject {
                 user: Some(target.id),
                 ..Subject::default()

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use audit::{Actor, AuditEvent, EventKind, Subject};
+use audit::{EventKind, Subject};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -272,15 +272,9 @@ impl Console {
     /// End one of the caller's own sessions.
     async fn end_own(&self, signed: &Signed, handle: &str, ip: std::net::IpAddr) -> Option<bool> {
         let now = self.clock.now();
-        let event = AuditEvent::new(
-            0,
-            now,
-            Actor::User { id: signed.user.id },
-            EventKind::AuthSessionEnded,
-        )
-        .with_tenant(signed.user.tenant)
-        .with_source_ip(ip)
-        .with_detail("why", "ended_by_user");
+        let event = signed
+            .event(EventKind::AuthSessionEnded, now, ip)
+            .with_detail("why", "ended_by_user");
         self.store
             .end_user_session(signed.user.id, handle, now, &[event])
             .await
@@ -343,15 +337,9 @@ pub(crate) async fn end_other_sessions_form(
         Err(r) => return r,
     };
     let now = console.clock.now();
-    let event = AuditEvent::new(
-        0,
-        now,
-        Actor::User { id: signed.user.id },
-        EventKind::AuthSessionEnded,
-    )
-    .with_tenant(signed.user.tenant)
-    .with_source_ip(visit.ip)
-    .with_detail("why", "ended_by_user");
+    let event = signed
+        .event(EventKind::AuthSessionEnded, now, visit.ip)
+        .with_detail("why", "ended_by_user");
     let n = console
         .store
         .end_user_sessions(signed.user.id, Some(&signed.session.id_hash), now, &[event])
@@ -378,23 +366,12 @@ impl Console {
             Some(u) if u.tenant == admin.user.tenant => Some(u),
             Some(u) => {
                 self.record(
-                    AuditEvent::new(
-                        0,
-                        self.clock.now(),
-                        Actor::User { id: admin.user.id },
-                        EventKind::AuthAccessDecided,
-                    )
-                    .with_tenant(admin.user.tenant)
-                    .with_source_ip(ip)
-                    .with_subject(Subject {
-                        user: Some(u.id),
-                        ..Subject::default()
-                    })
-                    .with_detail("outcome", "deny")
-                    .with_detail(
-                        "reasons",
-                        vec![serde_json::Value::from("other_organisation")],
-                    ),
+                    admin
+                        .refusal(self.clock.now(), ip, "other_organisation")
+                        .with_subject(Subject {
+                            user: Some(u.id),
+                            ..Subject::default()
+                        }),
                 )
                 .await;
                 None
@@ -559,19 +536,13 @@ impl Console {
         ip: std::net::IpAddr,
     ) -> u64 {
         let now = self.clock.now();
-        let event = AuditEvent::new(
-            0,
-            now,
-            Actor::User { id: admin.user.id },
-            EventKind::AuthSessionEnded,
-        )
-        .with_tenant(admin.user.tenant)
-        .with_source_ip(ip)
-        .with_subject(Subject {
-            user: Some(target.id),
-            ..Subject::default()
-        })
-        .with_detail("why", "ended_by_admin");
+        let event = admin
+            .event(EventKind::AuthSessionEnded, now, ip)
+            .with_subject(Subject {
+                user: Some(target.id),
+                ..Subject::default()
+            })
+            .with_detail("why", "ended_by_admin");
         // An admin ending their own sessions keeps the one they are using.
         let keep = (target.id == admin.user.id).then_some(admin.session.id_hash.as_str());
         self.store
@@ -678,18 +649,12 @@ impl Console {
         target: &User,
         ip: std::net::IpAddr,
     ) -> Result<u64, ()> {
-        let event = AuditEvent::new(
-            0,
-            self.clock.now(),
-            Actor::User { id: admin.user.id },
-            EventKind::AuthMfaReset,
-        )
-        .with_tenant(admin.user.tenant)
-        .with_source_ip(ip)
-        .with_subject(Subject {
-            user: Some(target.id),
-            ..Subject::default()
-        });
+        let event = admin
+            .event(EventKind::AuthMfaReset, self.clock.now(), ip)
+            .with_subject(Subject {
+                user: Some(target.id),
+                ..Subject::default()
+            });
         self.store
             .reset_user_factors(target.id, &[event])
             .await
