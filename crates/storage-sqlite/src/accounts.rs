@@ -6,14 +6,15 @@
 //! conditional `UPDATE`, so two racing uses cannot both succeed.
 
 use async_trait::async_trait;
+use rusqlite::{Connection, params};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::sqlite::SqliteRow;
 
 use model::{Clock, Role, SystemClock, Timestamp, UserId};
 use storage::{AccountStore, AuditEvents, StorageError, UserPasskey, UserSession, UserTotp};
 
 use crate::SqliteStore;
-use crate::rows::{corrupt, get, map_err, parse, ts, ts_opt};
+use crate::rows::{corrupt, get, map_err, map_sql, parse, ts, ts_opt};
 use crate::writer::{Op, Reply};
 
 /// Columns of `user_sessions` in the order [`session`] reads them.
@@ -24,7 +25,7 @@ macro_rules! session_cols {
     };
 }
 
-/// One account write, run by the writer task.
+/// One account write, run by the writer thread.
 pub(crate) enum AccountOp {
     CreateSession(UserSession),
     Touch {
@@ -546,140 +547,129 @@ impl AccountStore for SqliteStore {
 }
 
 /// Apply one account write on the writer's connection, inside its transaction (or savepoint).
-pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storage::Result<Reply> {
+pub(crate) fn apply(conn: &Connection, op: &AccountOp) -> storage::Result<Reply> {
     match op {
         AccountOp::CreateSession(s) => {
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO user_sessions (",
                 session_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
-            .bind(&s.id_hash)
-            .bind(s.tenant.to_string())
-            .bind(s.user.to_string())
-            .bind(&s.method)
-            .bind(&s.csrf_token)
-            .bind(s.created.as_millis())
-            .bind(s.last_seen.as_millis())
-            .bind(s.expires.as_millis())
-            .bind(s.stepped_up.map(Timestamp::as_millis))
-            .bind(&s.ip)
-            .bind(&s.device)
-            .bind(&s.device_label)
-            .bind(s.ended.map(Timestamp::as_millis))
-            .bind(s.ceremony.as_deref())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                &s.id_hash,
+                s.tenant.to_string(),
+                s.user.to_string(),
+                &s.method,
+                &s.csrf_token,
+                s.created.as_millis(),
+                s.last_seen.as_millis(),
+                s.expires.as_millis(),
+                s.stepped_up.map(Timestamp::as_millis),
+                &s.ip,
+                &s.device,
+                &s.device_label,
+                s.ended.map(Timestamp::as_millis),
+                s.ceremony.as_deref(),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::Touch { id_hash, at } => {
-            sqlx::query(
+            conn.prepare_cached(
                 "UPDATE user_sessions SET last_seen = max(last_seen, ?) \
                  WHERE id_hash = ? AND ended IS NULL",
             )
-            .bind(at.as_millis())
-            .bind(id_hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![at.as_millis(), id_hash])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::StepUp { id_hash, at } => {
-            let done = sqlx::query(
-                "UPDATE user_sessions SET stepped_up = ?, last_seen = max(last_seen, ?) \
-                 WHERE id_hash = ? AND ended IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(at.as_millis())
-            .bind(id_hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_sessions SET stepped_up = ?, last_seen = max(last_seen, ?) \
+                     WHERE id_hash = ? AND ended IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), at.as_millis(), id_hash])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::EndSession { user, id_hash, at } => {
-            let done = sqlx::query(
-                "UPDATE user_sessions SET ended = ? \
-                 WHERE id_hash = ? AND user_id = ? AND ended IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(id_hash)
-            .bind(user.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_sessions SET ended = ? \
+                     WHERE id_hash = ? AND user_id = ? AND ended IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), id_hash, user.to_string()])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::EndSessions { user, keep, at } => {
-            let done = sqlx::query(
-                "UPDATE user_sessions SET ended = ? \
-                 WHERE user_id = ? AND ended IS NULL AND id_hash IS NOT ?",
-            )
-            .bind(at.as_millis())
-            .bind(user.to_string())
-            .bind(keep.as_deref())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_sessions SET ended = ? \
+                     WHERE user_id = ? AND ended IS NULL AND id_hash IS NOT ?",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), user.to_string(), keep.as_deref()])
+                .map_err(map_sql)?;
             // No session ended: record no events (the writer drops them for Changed(false)).
-            if done.rows_affected() == 0 {
+            if rows == 0 {
                 return Ok(Reply::Changed(false));
             }
-            Ok(Reply::Count(done.rows_affected()))
+            Ok(Reply::Count(u64::try_from(rows).unwrap_or(u64::MAX)))
         }
         AccountOp::RecordFailure { user, at } => {
-            let n: i64 = sqlx::query_scalar(
-                "INSERT INTO sign_in_failures (user_id, consecutive, last_failed) VALUES (?, 1, ?) \
-                 ON CONFLICT (user_id) DO UPDATE SET consecutive = consecutive + 1, \
-                 last_failed = excluded.last_failed RETURNING consecutive",
-            )
-            .bind(user.to_string())
-            .bind(at.as_millis())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            let n: i64 = conn
+                .prepare_cached(
+                    "INSERT INTO sign_in_failures (user_id, consecutive, last_failed) VALUES (?, 1, ?) \
+                     ON CONFLICT (user_id) DO UPDATE SET consecutive = consecutive + 1, \
+                     last_failed = excluded.last_failed RETURNING consecutive",
+                )
+                .map_err(map_sql)?
+                .query_row(params![user.to_string(), at.as_millis()], |r| r.get(0))
+                .map_err(map_sql)?;
             Ok(Reply::Count(u64::try_from(n).unwrap_or(0)))
         }
         AccountOp::ClearFailures { user } => {
-            sqlx::query("DELETE FROM sign_in_failures WHERE user_id = ?")
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+            conn.prepare_cached("DELETE FROM sign_in_failures WHERE user_id = ?")
+                .map_err(map_sql)?
+                .execute(params![user.to_string()])
+                .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::PutTotp(t) => {
-            sqlx::query(
+            conn.prepare_cached(
                 "INSERT INTO user_totp (user_id, sealed_secret, last_step, created, confirmed) \
                  VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET \
                  sealed_secret = excluded.sealed_secret, last_step = excluded.last_step, \
                  created = excluded.created, confirmed = excluded.confirmed",
             )
-            .bind(t.user.to_string())
-            .bind(&t.sealed_secret)
-            .bind(t.last_step.map(|s| i64::try_from(s).unwrap_or(i64::MAX)))
-            .bind(t.created.as_millis())
-            .bind(t.confirmed.map(Timestamp::as_millis))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                t.user.to_string(),
+                &t.sealed_secret,
+                t.last_step.map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+                t.created.as_millis(),
+                t.confirmed.map(Timestamp::as_millis),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::AcceptStep { user, step, at } => {
             let step = i64::try_from(*step).map_err(|_| corrupt("step"))?;
-            let done = sqlx::query(
-                "UPDATE user_totp SET last_step = ?, confirmed = coalesce(confirmed, ?) \
-                 WHERE user_id = ? AND (last_step IS NULL OR last_step < ?)",
-            )
-            .bind(step)
-            .bind(at.as_millis())
-            .bind(user.to_string())
-            .bind(step)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_totp SET last_step = ?, confirmed = coalesce(confirmed, ?) \
+                     WHERE user_id = ? AND (last_step IS NULL OR last_step < ?)",
+                )
+                .map_err(map_sql)?
+                .execute(params![step, at.as_millis(), user.to_string(), step])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::ResetFactors { user } => {
             for statement in [
@@ -687,26 +677,22 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
                 "DELETE FROM recovery_codes WHERE user_id = ?",
                 "DELETE FROM user_passkeys WHERE user_id = ?",
             ] {
-                sqlx::query(statement)
-                    .bind(user.to_string())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
+                conn.prepare_cached(statement)
+                    .map_err(map_sql)?
+                    .execute(params![user.to_string()])
+                    .map_err(map_sql)?;
             }
             Ok(Reply::Done)
         }
         AccountOp::PutBreakGlass { user, hash, at } => {
-            sqlx::query(
+            conn.prepare_cached(
                 "INSERT INTO break_glass (user_id, hash, created) VALUES (?, ?, ?) \
                  ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, \
                  created = excluded.created, used = NULL, sealed_reason = NULL",
             )
-            .bind(user.to_string())
-            .bind(hash)
-            .bind(at.as_millis())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![user.to_string(), hash, at.as_millis()])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::UseBreakGlass {
@@ -714,75 +700,69 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
             at,
             sealed_reason,
         } => {
-            let done = sqlx::query(
-                "UPDATE break_glass SET used = ?, sealed_reason = ? \
-                 WHERE user_id = ? AND used IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(sealed_reason)
-            .bind(user.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE break_glass SET used = ?, sealed_reason = ? \
+                     WHERE user_id = ? AND used IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), sealed_reason, user.to_string()])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::SetRole { user, role } => {
-            let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-                .bind(role.as_str())
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached("UPDATE users SET role = ? WHERE id = ?")
+                .map_err(map_sql)?
+                .execute(params![role.as_str(), user.to_string()])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::SetDisabled { user, disabled, at } => {
-            let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
-                .bind(disabled)
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            if done.rows_affected() != 1 {
+            let rows = conn
+                .prepare_cached("UPDATE users SET disabled = ? WHERE id = ?")
+                .map_err(map_sql)?
+                .execute(params![disabled, user.to_string()])
+                .map_err(map_sql)?;
+            if rows != 1 {
                 return Ok(Reply::Changed(false));
             }
             if *disabled {
-                sqlx::query(
+                conn.prepare_cached(
                     "UPDATE user_sessions SET ended = ? WHERE user_id = ? AND ended IS NULL",
                 )
-                .bind(at.as_millis())
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), user.to_string()])
+                .map_err(map_sql)?;
             }
             Ok(Reply::Changed(true))
         }
         AccountOp::SetCeremony { id_hash, ceremony } => {
-            let done = sqlx::query(
-                "UPDATE user_sessions SET ceremony = ? WHERE id_hash = ? AND ended IS NULL",
-            )
-            .bind(ceremony.as_deref())
-            .bind(id_hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_sessions SET ceremony = ? WHERE id_hash = ? AND ended IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![ceremony.as_deref(), id_hash])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::AddPasskey(k) => {
-            sqlx::query(
+            conn.prepare_cached(
                 "INSERT INTO user_passkeys (credential_id, tenant, user_id, name, passkey, created, \
                  last_used) VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
-            .bind(&k.credential_id)
-            .bind(k.tenant.to_string())
-            .bind(k.user.to_string())
-            .bind(&k.name)
-            .bind(&k.passkey)
-            .bind(k.created.as_millis())
-            .bind(k.last_used.map(Timestamp::as_millis))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                &k.credential_id,
+                k.tenant.to_string(),
+                k.user.to_string(),
+                &k.name,
+                &k.passkey,
+                k.created.as_millis(),
+                k.last_used.map(Timestamp::as_millis),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         AccountOp::UpdatePasskey {
@@ -790,48 +770,47 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &AccountOp) -> storag
             passkey,
             at,
         } => {
-            let done = sqlx::query(
-                "UPDATE user_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
-            )
-            .bind(passkey)
-            .bind(at.as_millis())
-            .bind(credential_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE user_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
+                )
+                .map_err(map_sql)?
+                .execute(params![passkey, at.as_millis(), credential_id])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
         AccountOp::PutRecoveryCodes { user, hashes, at } => {
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            for (i, hash) in hashes.iter().enumerate() {
-                sqlx::query(
+            conn.prepare_cached("DELETE FROM recovery_codes WHERE user_id = ?")
+                .map_err(map_sql)?
+                .execute(params![user.to_string()])
+                .map_err(map_sql)?;
+            // One prepared statement for every code.
+            let mut insert = conn
+                .prepare_cached(
                     "INSERT INTO recovery_codes (user_id, idx, hash, created) VALUES (?, ?, ?, ?)",
                 )
-                .bind(user.to_string())
-                .bind(i64::try_from(i).unwrap_or(i64::MAX))
-                .bind(hash)
-                .bind(at.as_millis())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+                .map_err(map_sql)?;
+            for (i, hash) in hashes.iter().enumerate() {
+                insert
+                    .execute(params![
+                        user.to_string(),
+                        i64::try_from(i).unwrap_or(i64::MAX),
+                        hash,
+                        at.as_millis(),
+                    ])
+                    .map_err(map_sql)?;
             }
             Ok(Reply::Done)
         }
         AccountOp::UseRecoveryCode { user, index, at } => {
-            let done = sqlx::query(
-                "UPDATE recovery_codes SET used = ? WHERE user_id = ? AND idx = ? AND used IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(user.to_string())
-            .bind(i64::from(*index))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE recovery_codes SET used = ? WHERE user_id = ? AND idx = ? AND used IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), user.to_string(), i64::from(*index)])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows == 1))
         }
     }
 }

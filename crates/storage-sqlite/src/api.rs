@@ -5,13 +5,14 @@
 //! `writer.rs`). Reads use the read pool.
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use rusqlite::params;
+use sqlx::sqlite::SqliteRow;
 
 use model::{ApiKeyId, TenantId, Timestamp};
 use storage::{ApiKey, ApiStore, AuditEvents, StorageError, SubmissionKey, SubmittedKey};
 
 use crate::SqliteStore;
-use crate::rows::{corrupt, get, map_err, parse, ts, ts_opt};
+use crate::rows::{corrupt, get, map_err, map_sql, parse, ts, ts_opt};
 use crate::writer::{Op, Reply};
 
 /// Columns of `api_keys` in the order [`api_key`] reads them.
@@ -21,7 +22,7 @@ macro_rules! key_cols {
     };
 }
 
-/// One API-key write, run by the writer task.
+/// One API-key write, run by the writer thread.
 pub(crate) enum ApiOp {
     CreateKey(ApiKey),
     /// Replies `Changed(true)` when it revoked the key now.
@@ -121,66 +122,69 @@ impl ApiStore for SqliteStore {
 }
 
 /// Apply one API-key write on the writer's connection, inside its transaction (or savepoint).
-pub(crate) async fn apply(conn: &mut SqliteConnection, op: &ApiOp) -> storage::Result<Reply> {
+pub(crate) fn apply(conn: &rusqlite::Connection, op: &ApiOp) -> storage::Result<Reply> {
     match op {
         ApiOp::CreateKey(k) => {
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO api_keys (",
                 key_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
-            .bind(k.id.to_string())
-            .bind(k.tenant.to_string())
-            .bind(&k.name)
-            .bind(&k.scopes)
-            .bind(&k.senders)
-            .bind(&k.secret_sha256)
-            .bind(k.created_by.map(|u| u.to_string()))
-            .bind(k.created.as_millis())
-            .bind(k.expires.as_millis())
-            .bind(k.revoked.map(Timestamp::as_millis))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .and_then(|mut s| {
+                s.execute(params![
+                    k.id.to_string(),
+                    k.tenant.to_string(),
+                    k.name,
+                    k.scopes,
+                    k.senders,
+                    k.secret_sha256,
+                    k.created_by.map(|u| u.to_string()),
+                    k.created.as_millis(),
+                    k.expires.as_millis(),
+                    k.revoked.map(Timestamp::as_millis),
+                ])
+            })
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         ApiOp::RevokeKey { tenant, id, at } => {
-            let done = sqlx::query(
-                "UPDATE api_keys SET revoked = ? WHERE id = ? AND tenant = ? AND revoked IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(id.to_string())
-            .bind(tenant.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            let done = conn
+                .prepare_cached(
+                    "UPDATE api_keys SET revoked = ? WHERE id = ? AND tenant = ? AND revoked IS NULL",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![at.as_millis(), id.to_string(), tenant.to_string()])
+                })
+                .map_err(map_sql)?;
             // Revoking twice is not an error, but records no second event.
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            Ok(Reply::Changed(done == 1))
         }
     }
 }
 
 /// Record a message's idempotency key, in the message's savepoint.
-pub(crate) async fn insert_submission_key(
-    conn: &mut SqliteConnection,
+pub(crate) fn insert_submission_key(
+    conn: &rusqlite::Connection,
     key: &SubmissionKey,
     tenant: TenantId,
     message: &str,
     created: Timestamp,
 ) -> storage::Result<()> {
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO submission_keys (credential, key, tenant, request_sha256, message, created) \
          VALUES (?, ?, ?, ?, ?, ?)",
     )
-    .bind(key.credential.to_string())
-    .bind(&key.key)
-    .bind(tenant.to_string())
-    .bind(&key.request_sha256)
-    .bind(message)
-    .bind(created.as_millis())
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| match map_err(e) {
+    .and_then(|mut s| {
+        s.execute(params![
+            key.credential.to_string(),
+            key.key,
+            tenant.to_string(),
+            key.request_sha256,
+            message,
+            created.as_millis(),
+        ])
+    })
+    .map_err(|e| match map_sql(e) {
         StorageError::Conflict { .. } => StorageError::Conflict {
             constraint: storage::SUBMISSION_KEY_CONSTRAINT.to_string(),
         },

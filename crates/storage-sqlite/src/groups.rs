@@ -8,8 +8,8 @@
 //! group or person of another organisation is simply not found.
 
 use async_trait::async_trait;
-use sqlx::Row;
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use rusqlite::{OptionalExtension, params};
+use sqlx::sqlite::SqliteRow;
 
 use model::{GroupId, TenantId, Timestamp, UserId};
 use storage::{
@@ -18,10 +18,10 @@ use storage::{
 };
 
 use crate::SqliteStore;
-use crate::rows::{self, get, map_err, parse, ts};
+use crate::rows::{self, get, map_err, map_sql, parse, ts};
 use crate::writer::{Op, Reply};
 
-/// One group or access-policy write, run by the writer task.
+/// One group or access-policy write, run by the writer thread.
 pub(crate) enum GroupOp {
     Create(Group),
     Delete {
@@ -248,57 +248,51 @@ impl AccessPolicyStore for SqliteStore {
 }
 
 /// Apply one write on the writer's connection, inside its transaction (or savepoint).
-pub(crate) async fn apply(conn: &mut SqliteConnection, op: &GroupOp) -> storage::Result<Reply> {
+pub(crate) fn apply(conn: &rusqlite::Connection, op: &GroupOp) -> storage::Result<Reply> {
     match op {
         GroupOp::Create(g) => {
-            let count: i64 = sqlx::query_scalar("SELECT count(*) FROM groups WHERE tenant = ?")
-                .bind(g.tenant.to_string())
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(map_err)?;
+            let count: i64 = conn
+                .prepare_cached("SELECT count(*) FROM groups WHERE tenant = ?")
+                .and_then(|mut s| s.query_row(params![g.tenant.to_string()], |r| r.get(0)))
+                .map_err(map_sql)?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_GROUPS_PER_TENANT {
                 return Err(StorageError::Conflict {
                     constraint: "groups.limit".to_string(),
                 });
             }
-            sqlx::query("INSERT INTO groups (id, tenant, name, created) VALUES (?, ?, ?, ?)")
-                .bind(g.id.to_string())
-                .bind(g.tenant.to_string())
-                .bind(&g.name)
-                .bind(g.created.as_millis())
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| match map_err(e) {
-                    // SQLite names the pair of columns; both backends say `groups.name`.
-                    StorageError::Conflict { constraint } if constraint.contains("groups.name") => {
-                        StorageError::Conflict {
-                            constraint: "groups.name".to_string(),
-                        }
+            conn.prepare_cached(
+                "INSERT INTO groups (id, tenant, name, created) VALUES (?, ?, ?, ?)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    g.id.to_string(),
+                    g.tenant.to_string(),
+                    g.name,
+                    g.created.as_millis()
+                ])
+            })
+            .map_err(|e| match map_sql(e) {
+                // SQLite names the pair of columns; both backends say `groups.name`.
+                StorageError::Conflict { constraint } if constraint.contains("groups.name") => {
+                    StorageError::Conflict {
+                        constraint: "groups.name".to_string(),
                     }
-                    other => other,
-                })?;
+                }
+                other => other,
+            })?;
             Ok(Reply::Done)
         }
         GroupOp::Delete { tenant, id } => {
-            let owned: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND tenant = ?")
-                    .bind(id.to_string())
-                    .bind(tenant.to_string())
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            if owned.is_none() {
+            if !group_owned(conn, *tenant, *id)? {
                 return Ok(Reply::Changed(false));
             }
             for statement in [
                 "DELETE FROM group_members WHERE group_id = ?",
                 "DELETE FROM groups WHERE id = ?",
             ] {
-                sqlx::query(statement)
-                    .bind(id.to_string())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
+                conn.prepare_cached(statement)
+                    .and_then(|mut s| s.execute(params![id.to_string()]))
+                    .map_err(map_sql)?;
             }
             Ok(Reply::Changed(true))
         }
@@ -308,52 +302,44 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &GroupOp) -> storage:
             user,
         } => {
             // Both the group and the person must be this organisation's.
-            let both: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM groups g JOIN users u ON u.tenant = g.tenant \
-                 WHERE g.id = ? AND u.id = ? AND g.tenant = ?",
-            )
-            .bind(group.to_string())
-            .bind(user.to_string())
-            .bind(tenant.to_string())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            let both: Option<i64> = conn
+                .prepare_cached(
+                    "SELECT 1 FROM groups g JOIN users u ON u.tenant = g.tenant \
+                     WHERE g.id = ? AND u.id = ? AND g.tenant = ?",
+                )
+                .and_then(|mut s| {
+                    s.query_row(
+                        params![group.to_string(), user.to_string(), tenant.to_string()],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                })
+                .map_err(map_sql)?;
             if both.is_none() {
                 return Err(StorageError::NotFound);
             }
-            let done = sqlx::query(
-                "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) \
-                 ON CONFLICT (group_id, user_id) DO NOTHING",
-            )
-            .bind(group.to_string())
-            .bind(user.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let done = conn
+                .prepare_cached(
+                    "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) \
+                     ON CONFLICT (group_id, user_id) DO NOTHING",
+                )
+                .and_then(|mut s| s.execute(params![group.to_string(), user.to_string()]))
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(done == 1))
         }
         GroupOp::RemoveMember {
             tenant,
             group,
             user,
         } => {
-            let owned: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND tenant = ?")
-                    .bind(group.to_string())
-                    .bind(tenant.to_string())
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            if owned.is_none() {
+            if !group_owned(conn, *tenant, *group)? {
                 return Err(StorageError::NotFound);
             }
-            let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-                .bind(group.to_string())
-                .bind(user.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() == 1))
+            let done = conn
+                .prepare_cached("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+                .and_then(|mut s| s.execute(params![group.to_string(), user.to_string()]))
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(done == 1))
         }
         GroupOp::PutAccessPolicy {
             tenant,
@@ -362,24 +348,34 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &GroupOp) -> storage:
             created,
         } => {
             // The single writer runs select-and-insert with no other write in between.
-            let row = sqlx::query(
+            crate::writer::insert_next_version(
+                conn,
                 "INSERT INTO access_policies (tenant, version, document, author, created) \
                  SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM access_policies \
                  WHERE tenant = ?1 RETURNING version",
+                (*tenant, document, author, *created),
+                "access policy version",
             )
-            .bind(tenant.to_string())
-            .bind(document)
-            .bind(author)
-            .bind(created.as_millis())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            let version: i64 = row.try_get("version").map_err(map_err)?;
-            let version = u64::try_from(version)
-                .map_err(|_| StorageError::Other("access policy version out of range".into()))?;
-            Ok(Reply::Count(version))
+            .map(Reply::Count)
         }
     }
+}
+
+/// Whether group `id` exists and belongs to `tenant`.
+fn group_owned(
+    conn: &rusqlite::Connection,
+    tenant: TenantId,
+    id: GroupId,
+) -> storage::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM groups WHERE id = ? AND tenant = ?")
+        .and_then(|mut s| {
+            s.query_row(params![id.to_string(), tenant.to_string()], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+        })
+        .map(|row| row.is_some())
+        .map_err(map_sql)
 }
 
 fn group(row: &SqliteRow) -> storage::Result<Group> {

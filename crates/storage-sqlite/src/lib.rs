@@ -2,7 +2,7 @@
 //!
 //! **What it does:** [`SqliteStore::open`] creates or opens one database file, applies the
 //! embedded migrations (`migrations/`, idempotent, tracked in `_sqlx_migrations`), and
-//! implements [`storage::Store`]. All writes go through one writer task that commits
+//! implements [`storage::Store`]. All writes go through one writer thread that commits
 //! concurrent requests together (group commit, see `writer.rs`); reads use a separate pool
 //! of read-only connections, which WAL lets run alongside the writer.
 //!
@@ -58,12 +58,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Row};
 
 use audit::AuditEvent;
 use model::{
@@ -94,7 +93,7 @@ const READ_ROW_BUFFER: usize = 4096;
 /// Rows returned by `list_recipients` when the filter's limit is 0.
 const DEFAULT_LIST_LIMIT: u32 = 100;
 
-/// The SQLite store. Cheap to clone: clones share the writer task and the read pool.
+/// The SQLite store. Cheap to clone: clones share the writer thread and the read pool.
 ///
 /// Dropping the last clone stops the writer after it has answered every pending request;
 /// there is no separate shutdown step, and nothing acknowledged is lost.
@@ -112,8 +111,9 @@ impl std::fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     /// Open (creating if needed, mode `0600`) the database at `path`, apply pending
-    /// migrations and start the writer task. Must be called inside a tokio runtime; the
-    /// writer task lives on that runtime, so keep the runtime for the store's lifetime.
+    /// migrations and start the writer thread. Must be called inside a tokio runtime (the
+    /// read pool lives on it). The writer thread ends once the last clone is dropped and
+    /// every pending write is answered.
     ///
     /// Several stores (or processes) may open the same file: each batch runs under
     /// `BEGIN IMMEDIATE`, so SQLite's write lock still serialises claims and no copy is
@@ -139,7 +139,7 @@ impl SqliteStore {
         migrated.map_err(|e| {
             StorageError::Other(format!("sqlite migration failed: {}", migrate_summary(&e)))
         })?;
-        let conn: SqliteConnection = base.clone().connect().await.map_err(map_err)?;
+        let conn = open_writer_connection(path)?;
         let read = SqlitePoolOptions::new()
             .max_connections(READ_POOL_SIZE)
             .min_connections(1)
@@ -159,7 +159,7 @@ impl SqliteStore {
             .await
             .map_err(map_err)?;
         Ok(SqliteStore {
-            writer: Writer::spawn(conn),
+            writer: Writer::spawn(conn)?,
             read,
         })
     }
@@ -283,6 +283,27 @@ fn map_err_ref(e: &sqlx::Error) -> String {
         }
         _ => "driver error".to_string(),
     }
+}
+
+/// The writer's connection (see `writer.rs`): the same settings as sqlx's connections
+/// (`synchronous=FULL`, foreign keys, busy timeout), on a database already migrated.
+/// The writer thread is its only user, hence no SQLite mutex on it.
+fn open_writer_connection(path: &Path) -> storage::Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(rows::map_sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(rows::map_sql)?;
+    // WAL is a property of the file, set when the migration pool created it.
+    for (pragma, value) in [("synchronous", "FULL"), ("foreign_keys", "ON")] {
+        conn.pragma_update(None, pragma, value)
+            .map_err(rows::map_sql)?;
+    }
+    // Every statement the writer runs stays prepared (about sixty distinct ones).
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
 }
 
 /// Create the database file with mode 0600 before SQLite does (SQLite would use the umask),
@@ -1005,9 +1026,11 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::ConnectOptions;
+    use sqlx::sqlite::SqliteConnection;
 
-    /// Three writes queued while the writer is idle end up in one batch (one transaction):
-    /// the middle one fails on its own, the other two commit.
+    /// Three writes that queue while the writer waits end up in one batch (one
+    /// transaction): the middle one fails on its own, the other two commit.
     #[test]
     fn a_failing_request_in_a_batch_does_not_fail_the_others() {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -1016,21 +1039,39 @@ mod tests {
             .expect("runtime");
         rt.block_on(async {
             let dir = tempfile::tempdir().expect("temp dir");
-            let store = SqliteStore::open(&dir.path().join("t.db"))
-                .await
-                .expect("open");
+            let path = dir.path().join("t.db");
+            let store = SqliteStore::open(&path).await.expect("open");
             let t = |name: &str, ms| Tenant {
                 id: TenantId::new(),
                 name: name.to_string(),
                 created: Timestamp::from_millis(ms),
             };
-            let (first, dup, last) = (t("A", 1), t("A", 2), t("C", 3));
-            // On a current-thread runtime `join!` sends all three before the writer runs.
-            let (a, b, c) = tokio::join!(
-                store.create_tenant(&first, &[]),
-                store.create_tenant(&dup, &[]),
-                store.create_tenant(&last, &[])
-            );
+            let (blocker, first, dup, last) = (t("Z", 0), t("A", 1), t("A", 2), t("C", 3));
+            // Another connection holds the write lock, so the writer waits in the blocker's
+            // BEGIN IMMEDIATE while the three queue up behind it; they form the next batch.
+            let lock = rusqlite::Connection::open(&path).expect("second connection");
+            lock.execute_batch("BEGIN IMMEDIATE")
+                .expect("take the write lock");
+            let blocked = store.create_tenant(&blocker, &[]);
+            let queued = async {
+                // Time for the writer to take the blocker alone and wait on the lock.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let three = async {
+                    tokio::join!(
+                        store.create_tenant(&first, &[]),
+                        store.create_tenant(&dup, &[]),
+                        store.create_tenant(&last, &[])
+                    )
+                };
+                let release = async {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    lock.execute_batch("COMMIT")
+                        .expect("release the write lock");
+                };
+                tokio::join!(three, release).0
+            };
+            let (z, (a, b, c)) = tokio::join!(blocked, queued);
+            assert_eq!(z, Ok(()));
             assert_eq!(a, Ok(()));
             assert_eq!(
                 b,
@@ -1039,7 +1080,15 @@ mod tests {
                 })
             );
             assert_eq!(c, Ok(()));
-            assert_eq!(store.tenants().await.expect("list"), vec![first, last]);
+            let mut names: Vec<String> = store
+                .tenants()
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            names.sort();
+            assert_eq!(names, ["A", "C", "Z"]);
         });
     }
 

@@ -11,8 +11,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::sqlite::SqliteRow;
 
 use model::{EmailAddress, PortalCopyId, PortalItemId, TenantId, Timestamp};
 use storage::{
@@ -22,7 +23,9 @@ use storage::{
 };
 
 use crate::SqliteStore;
-use crate::rows::{self, corrupt, get, map_err, parse, recipient_cols, ts, ts_opt, u32_col};
+use crate::rows::{
+    self, corrupt, get, map_err, map_sql, parse, recipient_cols, ts, ts_opt, u32_col,
+};
 use crate::writer::{Op, Reply};
 
 /// Rows returned by `portal_copies` when the filter's limit is 0.
@@ -55,7 +58,7 @@ macro_rules! passkey_cols {
     };
 }
 
-/// One portal write, run by the writer task.
+/// One portal write, run by the writer thread.
 pub(crate) enum PortalOp {
     /// Boxed: a copy is far larger than every other op (it carries the sealed content).
     CreateCopy(Box<NewPortalCopy>),
@@ -613,228 +616,218 @@ fn unexpected() -> StorageError {
 }
 
 /// Apply one portal write on the writer's connection, inside its transaction (or savepoint).
-pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage::Result<Reply> {
+pub(crate) fn apply(conn: &Connection, op: &PortalOp) -> storage::Result<Reply> {
     match op {
         PortalOp::CreateCopy(new) => {
             let c = &new.copy;
             let id = c.id.to_string();
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO portal_copies (",
                 copy_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
-            .bind(&id)
-            .bind(c.tenant.to_string())
-            .bind(c.message.to_string())
-            .bind(c.recipient.to_string())
-            .bind(c.address.to_string())
-            .bind(c.sender.as_ref().map(|a| a.to_string()))
-            .bind(&c.token_hash)
-            .bind(c.created.as_millis())
-            .bind(c.expires.as_millis())
-            .bind(c.read_notice)
-            .bind(millis(c.notified))
-            .bind(millis(c.verified))
-            .bind(millis(c.opened))
-            .bind(millis(c.downloaded))
-            .bind(millis(c.replied))
-            .bind(millis(c.revoked))
-            .bind(millis(c.expiry_recorded))
-            .bind(c.passcode_hash.as_deref())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            sqlx::query("INSERT INTO portal_contents (copy, sealed) VALUES (?, ?)")
-                .bind(&id)
-                .bind(&new.sealed)
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                &id,
+                c.tenant.to_string(),
+                c.message.to_string(),
+                c.recipient.to_string(),
+                c.address.to_string(),
+                c.sender.as_ref().map(|a| a.to_string()),
+                &c.token_hash,
+                c.created.as_millis(),
+                c.expires.as_millis(),
+                c.read_notice,
+                millis(c.notified),
+                millis(c.verified),
+                millis(c.opened),
+                millis(c.downloaded),
+                millis(c.replied),
+                millis(c.revoked),
+                millis(c.expiry_recorded),
+                c.passcode_hash.as_deref(),
+            ])
+            .map_err(map_sql)?;
+            conn.prepare_cached("INSERT INTO portal_contents (copy, sealed) VALUES (?, ?)")
+                .map_err(map_sql)?
+                .execute(params![&id, &new.sealed])
+                .map_err(map_sql)?;
             if let Some(number) = &new.sms_number {
-                sqlx::query("INSERT INTO portal_sms_numbers (copy, sealed) VALUES (?, ?)")
-                    .bind(&id)
-                    .bind(number)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
+                conn.prepare_cached("INSERT INTO portal_sms_numbers (copy, sealed) VALUES (?, ?)")
+                    .map_err(map_sql)?
+                    .execute(params![&id, number])
+                    .map_err(map_sql)?;
             }
             Ok(Reply::Done)
         }
         PortalOp::SetToken { id, token_hash } => {
-            let done = sqlx::query("UPDATE portal_copies SET token_hash = ? WHERE id = ?")
-                .bind(token_hash)
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            found(done.rows_affected())
+            let rows = conn
+                .prepare_cached("UPDATE portal_copies SET token_hash = ? WHERE id = ?")
+                .map_err(map_sql)?
+                .execute(params![token_hash, id.to_string()])
+                .map_err(map_sql)?;
+            found(rows)
         }
         PortalOp::Mark { id, milestone, at } => {
-            let done = sqlx::query(mark_sql(*milestone))
-                .bind(at.as_millis())
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            if done.rows_affected() > 0 {
+            let rows = conn
+                .prepare_cached(mark_sql(*milestone))
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), id.to_string()])
+                .map_err(map_sql)?;
+            if rows > 0 {
                 return Ok(Reply::Count(1));
             }
-            if copy_exists(conn, *id).await? {
+            if copy_exists(conn, *id)? {
                 Ok(Reply::Count(0))
             } else {
                 Err(StorageError::NotFound)
             }
         }
         PortalOp::Revoke { id, at } => {
-            let done = sqlx::query(
-                "UPDATE portal_copies SET revoked = ? WHERE id = ? AND revoked IS NULL",
-            )
-            .bind(at.as_millis())
-            .bind(id.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            if done.rows_affected() > 0 {
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE portal_copies SET revoked = ? WHERE id = ? AND revoked IS NULL",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), id.to_string()])
+                .map_err(map_sql)?;
+            if rows > 0 {
                 return Ok(Reply::Changed(true));
             }
-            if copy_exists(conn, *id).await? {
+            if copy_exists(conn, *id)? {
                 Ok(Reply::Changed(false))
             } else {
                 Err(StorageError::NotFound)
             }
         }
         PortalOp::CreateCode(c) => {
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO portal_codes (",
                 code_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ))
-            .bind(c.id.to_string())
-            .bind(c.copy.to_string())
-            .bind(&c.code_hash)
-            .bind(c.created.as_millis())
-            .bind(c.expires.as_millis())
-            .bind(i64::from(c.attempts))
-            .bind(millis(c.used))
-            .bind(c.channel.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                c.id.to_string(),
+                c.copy.to_string(),
+                &c.code_hash,
+                c.created.as_millis(),
+                c.expires.as_millis(),
+                i64::from(c.attempts),
+                millis(c.used),
+                c.channel.as_str(),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         PortalOp::CountAttempt { id, max_attempts } => {
             // One statement: the guess is counted only while the code is below the limit.
-            let row = sqlx::query(
-                "UPDATE portal_codes SET attempts = attempts + 1 \
-                 WHERE id = ? AND attempts < ? RETURNING attempts",
-            )
-            .bind(id.to_string())
-            .bind(i64::from(*max_attempts))
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            match row {
-                Some(row) => {
-                    let n: i64 = row.try_get("attempts").map_err(map_err)?;
-                    Ok(Reply::Count(
-                        u64::try_from(n).map_err(|_| corrupt("attempts"))?,
-                    ))
-                }
-                None if code_exists(conn, *id).await? => Ok(Reply::Count(0)),
+            let attempts = conn
+                .prepare_cached(
+                    "UPDATE portal_codes SET attempts = attempts + 1 \
+                     WHERE id = ? AND attempts < ? RETURNING attempts",
+                )
+                .map_err(map_sql)?
+                .query_row(params![id.to_string(), i64::from(*max_attempts)], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .optional()
+                .map_err(map_sql)?;
+            match attempts {
+                Some(n) => Ok(Reply::Count(
+                    u64::try_from(n).map_err(|_| corrupt("attempts"))?,
+                )),
+                None if code_exists(conn, *id)? => Ok(Reply::Count(0)),
                 None => Err(StorageError::NotFound),
             }
         }
         PortalOp::UseCode { id, at } => {
-            let done =
-                sqlx::query("UPDATE portal_codes SET used = ? WHERE id = ? AND used IS NULL")
-                    .bind(at.as_millis())
-                    .bind(id.to_string())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            if done.rows_affected() > 0 {
+            let rows = conn
+                .prepare_cached("UPDATE portal_codes SET used = ? WHERE id = ? AND used IS NULL")
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), id.to_string()])
+                .map_err(map_sql)?;
+            if rows > 0 {
                 return Ok(Reply::Changed(true));
             }
-            if code_exists(conn, *id).await? {
+            if code_exists(conn, *id)? {
                 Ok(Reply::Changed(false))
             } else {
                 Err(StorageError::NotFound)
             }
         }
         PortalOp::CreateSession(s) => {
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO portal_sessions (",
                 session_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
-            .bind(&s.id_hash)
-            .bind(s.tenant.to_string())
-            .bind(s.address.to_string())
-            .bind(&s.method)
-            .bind(&s.csrf_token)
-            .bind(s.created.as_millis())
-            .bind(s.last_seen.as_millis())
-            .bind(s.expires.as_millis())
-            .bind(s.ceremony.as_deref())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                &s.id_hash,
+                s.tenant.to_string(),
+                s.address.to_string(),
+                &s.method,
+                &s.csrf_token,
+                s.created.as_millis(),
+                s.last_seen.as_millis(),
+                s.expires.as_millis(),
+                s.ceremony.as_deref(),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         PortalOp::Touch { id_hash, at } => {
             // Requests may finish out of order: last_seen never moves back.
-            let done = sqlx::query(
-                "UPDATE portal_sessions SET last_seen = MAX(last_seen, ?) WHERE id_hash = ?",
-            )
-            .bind(at.as_millis())
-            .bind(id_hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            found(done.rows_affected())
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE portal_sessions SET last_seen = MAX(last_seen, ?) WHERE id_hash = ?",
+                )
+                .map_err(map_sql)?
+                .execute(params![at.as_millis(), id_hash])
+                .map_err(map_sql)?;
+            found(rows)
         }
         PortalOp::SetCeremony { id_hash, ceremony } => {
-            let done = sqlx::query("UPDATE portal_sessions SET ceremony = ? WHERE id_hash = ?")
-                .bind(ceremony.as_deref())
-                .bind(id_hash)
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            found(done.rows_affected())
+            let rows = conn
+                .prepare_cached("UPDATE portal_sessions SET ceremony = ? WHERE id_hash = ?")
+                .map_err(map_sql)?
+                .execute(params![ceremony.as_deref(), id_hash])
+                .map_err(map_sql)?;
+            found(rows)
         }
         PortalOp::EndSession { id_hash } => {
-            let done = sqlx::query("DELETE FROM portal_sessions WHERE id_hash = ?")
-                .bind(id_hash)
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            Ok(Reply::Changed(done.rows_affected() > 0))
+            let rows = conn
+                .prepare_cached("DELETE FROM portal_sessions WHERE id_hash = ?")
+                .map_err(map_sql)?
+                .execute(params![id_hash])
+                .map_err(map_sql)?;
+            Ok(Reply::Changed(rows > 0))
         }
         PortalOp::PurgeSessions { now, idle } => {
-            let done =
-                sqlx::query("DELETE FROM portal_sessions WHERE expires <= ? OR last_seen <= ?")
-                    .bind(now.as_millis())
-                    .bind(now.minus(*idle).as_millis())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-            Ok(Reply::Count(done.rows_affected()))
+            let rows = conn
+                .prepare_cached("DELETE FROM portal_sessions WHERE expires <= ? OR last_seen <= ?")
+                .map_err(map_sql)?
+                .execute(params![now.as_millis(), now.minus(*idle).as_millis()])
+                .map_err(map_sql)?;
+            Ok(Reply::Count(count(rows)))
         }
         PortalOp::AddPasskey(p) => {
-            sqlx::query(concat!(
+            conn.prepare_cached(concat!(
                 "INSERT INTO portal_passkeys (",
                 passkey_cols!(),
                 ") VALUES (?, ?, ?, ?, ?, ?)"
             ))
-            .bind(&p.credential_id)
-            .bind(p.tenant.to_string())
-            .bind(p.address.to_string())
-            .bind(&p.passkey)
-            .bind(p.created.as_millis())
-            .bind(millis(p.last_used))
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                &p.credential_id,
+                p.tenant.to_string(),
+                p.address.to_string(),
+                &p.passkey,
+                p.created.as_millis(),
+                millis(p.last_used),
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
         PortalOp::UpdatePasskey {
@@ -842,30 +835,29 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, op: &PortalOp) -> storage
             passkey,
             at,
         } => {
-            let done = sqlx::query(
-                "UPDATE portal_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
-            )
-            .bind(passkey)
-            .bind(at.as_millis())
-            .bind(credential_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            found(done.rows_affected())
+            let rows = conn
+                .prepare_cached(
+                    "UPDATE portal_passkeys SET passkey = ?, last_used = ? WHERE credential_id = ?",
+                )
+                .map_err(map_sql)?
+                .execute(params![passkey, at.as_millis(), credential_id])
+                .map_err(map_sql)?;
+            found(rows)
         }
         PortalOp::AddReply { reply, sealed } => {
-            sqlx::query(
+            conn.prepare_cached(
                 "INSERT INTO portal_replies (id, copy, message, created, sealed) \
                  VALUES (?, ?, ?, ?, ?)",
             )
-            .bind(reply.id.to_string())
-            .bind(reply.copy.to_string())
-            .bind(reply.message.to_string())
-            .bind(reply.created.as_millis())
-            .bind(sealed)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+            .map_err(map_sql)?
+            .execute(params![
+                reply.id.to_string(),
+                reply.copy.to_string(),
+                reply.message.to_string(),
+                reply.created.as_millis(),
+                sealed,
+            ])
+            .map_err(map_sql)?;
             Ok(Reply::Done)
         }
     }
@@ -895,7 +887,7 @@ fn mark_sql(milestone: PortalMilestone) -> &'static str {
     }
 }
 
-fn found(rows: u64) -> storage::Result<Reply> {
+fn found(rows: usize) -> storage::Result<Reply> {
     if rows == 0 {
         Err(StorageError::NotFound)
     } else {
@@ -903,21 +895,28 @@ fn found(rows: u64) -> storage::Result<Reply> {
     }
 }
 
-async fn copy_exists(conn: &mut SqliteConnection, id: PortalCopyId) -> storage::Result<bool> {
-    let row = sqlx::query("SELECT 1 AS one FROM portal_copies WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?;
+/// Rows changed, as the writer's reply counts them.
+fn count(rows: usize) -> u64 {
+    u64::try_from(rows).unwrap_or(u64::MAX)
+}
+
+fn copy_exists(conn: &Connection, id: PortalCopyId) -> storage::Result<bool> {
+    let row = conn
+        .prepare_cached("SELECT 1 AS one FROM portal_copies WHERE id = ?")
+        .map_err(map_sql)?
+        .query_row(params![id.to_string()], |r| r.get::<_, i64>(0))
+        .optional()
+        .map_err(map_sql)?;
     Ok(row.is_some())
 }
 
-async fn code_exists(conn: &mut SqliteConnection, id: PortalItemId) -> storage::Result<bool> {
-    let row = sqlx::query("SELECT 1 AS one FROM portal_codes WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?;
+fn code_exists(conn: &Connection, id: PortalItemId) -> storage::Result<bool> {
+    let row = conn
+        .prepare_cached("SELECT 1 AS one FROM portal_codes WHERE id = ?")
+        .map_err(map_sql)?
+        .query_row(params![id.to_string()], |r| r.get::<_, i64>(0))
+        .optional()
+        .map_err(map_sql)?;
     Ok(row.is_some())
 }
 

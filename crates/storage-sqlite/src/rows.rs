@@ -66,6 +66,44 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
     }
 }
 
+/// Map an error of the writer's own connection (rusqlite, see `writer.rs`) exactly as
+/// [`map_err`] maps sqlx's: the same SQLite result codes give the same `StorageError`.
+pub(crate) fn map_sql(err: rusqlite::Error) -> StorageError {
+    match err {
+        rusqlite::Error::QueryReturnedNoRows => StorageError::NotFound,
+        rusqlite::Error::SqliteFailure(e, message) => {
+            let code = e.extended_code;
+            match code {
+                // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+                2067 | 1555 => StorageError::Conflict {
+                    constraint: unique_constraint(message.as_deref().unwrap_or_default()),
+                },
+                // SQLITE_CONSTRAINT_FOREIGNKEY
+                787 => StorageError::Conflict {
+                    constraint: "foreign_key".to_string(),
+                },
+                // Primary result code is the low byte of the extended code.
+                _ => match code & 0xff {
+                    // BUSY, LOCKED, NOMEM, IOERR, FULL, CANTOPEN, PROTOCOL
+                    5 | 6 | 7 | 10 | 13 | 14 | 15 => {
+                        StorageError::Unavailable(format!("sqlite result code {code}"))
+                    }
+                    _ => StorageError::Other(format!("sqlite result code {code}")),
+                },
+            }
+        }
+        rusqlite::Error::FromSqlConversionFailure(index, ..)
+        | rusqlite::Error::InvalidColumnType(index, ..)
+        | rusqlite::Error::IntegralValueOutOfRange(index, _) => {
+            StorageError::Other(format!("cannot decode column {index}"))
+        }
+        rusqlite::Error::ToSqlConversionFailure(_) => {
+            StorageError::Other("cannot encode a value".to_string())
+        }
+        _ => StorageError::Other("sqlite driver error".to_string()),
+    }
+}
+
 /// `UNIQUE constraint failed: users.address` -> `users.address`. SQLite's message lists
 /// only table and column names, never the offending value.
 fn unique_constraint(message: &str) -> String {
@@ -203,6 +241,41 @@ pub(crate) fn recipient(row: &SqliteRow) -> storage::Result<RecipientRecord> {
         lease_until: get::<Option<i64>>(row, "lease_until")?.map(Timestamp::from_millis),
         tls: json_opt(row, "tls")?,
         updated: ts(row, "updated")?,
+    })
+}
+
+/// [`recipient`] for a row of the writer's own connection (claims return the rows they
+/// lease), reading the columns in [`recipient_cols`] order.
+pub(crate) fn recipient_sql(row: &rusqlite::Row<'_>) -> storage::Result<RecipientRecord> {
+    fn text<T: FromStr>(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<T> {
+        let t: String = row.get(i).map_err(map_sql)?;
+        t.parse().map_err(|_| corrupt(column))
+    }
+    let col = |i: usize| row.get_ref(i).map_err(map_sql);
+    let int = |i: usize| -> storage::Result<i64> { col(i)?.as_i64().map_err(|_| corrupt("int")) };
+    let int_opt = |i: usize| -> storage::Result<Option<i64>> {
+        col(i)?.as_i64_or_null().map_err(|_| corrupt("int"))
+    };
+    let text_opt = |i: usize| -> storage::Result<Option<String>> {
+        row.get::<_, Option<String>>(i).map_err(map_sql)
+    };
+    Ok(RecipientRecord {
+        id: text(row, 0, "id")?,
+        message: text(row, 1, "message")?,
+        tenant: text(row, 2, "tenant")?,
+        address: text(row, 3, "address")?,
+        status: text(row, 4, "status")?,
+        route: text(row, 5, "route")?,
+        priority: Priority::from_rank(int(6)?),
+        attempts: u32::try_from(int(7)?).map_err(|_| corrupt("attempts"))?,
+        next_attempt: Timestamp::from_millis(int(8)?),
+        last_error: text_opt(9)?,
+        lease_owner: text_opt(10)?,
+        lease_until: int_opt(11)?.map(Timestamp::from_millis),
+        tls: text_opt(12)?
+            .map(|t| serde_json::from_str(&t).map_err(|_| corrupt("tls")))
+            .transpose()?,
+        updated: Timestamp::from_millis(int(13)?),
     })
 }
 

@@ -1,9 +1,9 @@
-//! The single writer: one task, one connection, group commit.
+//! The single writer: one thread, one connection, group commit.
 //!
 //! SQLite allows one writer at a time and, with `synchronous=FULL`, every commit costs an
 //! fsync. One transaction per call would cap the queue at a few hundred commits per second
 //! on ordinary disks, and concurrent writers would also fight over the write lock
-//! (`SQLITE_BUSY`). So every write goes through a bounded channel to this task, which
+//! (`SQLITE_BUSY`). So every write goes through a bounded channel to this thread, which
 //! takes every request that is waiting (up to [`MAX_BATCH`] requests or [`MAX_BATCH_BYTES`]
 //! of message bodies), runs them in ONE `BEGIN IMMEDIATE` transaction, commits once, and
 //! only then answers each caller. A caller therefore never hears "done" before the commit
@@ -14,28 +14,33 @@
 //! still commit. If SQLite itself aborts the transaction (disk full, I/O error) or the
 //! commit fails, every request of the batch gets that error: none of them is durable.
 //!
-//! Rejected alternative: a pool of writer connections with `busy_timeout`. It works, but
-//! each call pays its own fsync and writers serialise on the lock anyway.
+//! The writer owns a synchronous `rusqlite` connection on a thread of its own, while reads
+//! use sqlx's pool. Both drive the same bundled SQLite library (rusqlite is pinned to the
+//! `libsqlite3-sys` that sqlx links), so SQLite's locks see one process, one library. The
+//! reason: sqlx runs each statement on a worker thread and hands every statement and result
+//! across threads; an enqueue is about a dozen statements, and those hand-offs (futex waits
+//! and wake-ups) cost more CPU than SQLite's own work and added to every message's
+//! acknowledgement time. Here a whole batch costs one hand-off in and one reply per caller.
+//!
+//! Rejected alternatives: a pool of writer connections with `busy_timeout` (each call pays
+//! its own fsync and writers serialise on the lock anyway); the whole store on rusqlite
+//! (the read side is cold next to the writes, and sqlx also serves PostgreSQL).
 
-use std::sync::OnceLock;
-use std::task::Poll;
 use std::time::Duration;
 
-use sqlx::Connection;
-use sqlx::sqlite::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
 use audit::AuditEvent;
 use model::{
     ApiKeyId, Clock, RecipientId, RecipientStatus, SystemClock, TenantId, Timestamp, UserId,
 };
-use sqlx::Row;
 use storage::{
     AppPassword, AttemptOutcome, NewMessage, RecipientRecord, StorageError, StoredTreeHead, Tenant,
     User, WrappedKey,
 };
 
-use crate::rows::{self, map_err, recipient_cols, to_i64, to_json};
+use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
 
 /// Most requests committed in one transaction.
 pub(crate) const MAX_BATCH: usize = 256;
@@ -164,11 +169,17 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Start the writer task on `conn` (already migrated).
-    pub(crate) fn spawn(conn: SqliteConnection) -> Self {
+    /// Start the writer thread on `conn` (opened on a migrated database, see
+    /// `SqliteStore::open`).
+    pub(crate) fn spawn(conn: Connection) -> storage::Result<Self> {
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        tokio::spawn(run(conn, rx));
-        Self { tx }
+        std::thread::Builder::new()
+            .name("sqlite-writer".to_string())
+            .spawn(move || run(conn, rx))
+            .map_err(|e| {
+                StorageError::Unavailable(format!("cannot start the sqlite writer: {:?}", e.kind()))
+            })?;
+        Ok(Self { tx })
     }
 
     /// Submit one write and wait until the transaction holding it has committed.
@@ -183,11 +194,13 @@ impl Writer {
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
+/// The writer thread: waits for requests, commits them in batches, until every sender is
+/// gone.
+fn run(conn: Connection, mut rx: mpsc::Receiver<Request>) {
     let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
     // The connection opens with synchronous=FULL.
     let mut synchronous_full = true;
-    while let Some(first) = rx.recv().await {
+    while let Some(first) = rx.blocking_recv() {
         let mut bytes = first.op.body_bytes();
         batch.push(first);
         while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
@@ -208,7 +221,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
             } else {
                 "PRAGMA synchronous = NORMAL"
             };
-            match exec(&mut conn, pragma).await {
+            match exec(&conn, pragma) {
                 Ok(()) => synchronous_full = want_full,
                 Err(e) => tracing::warn!(error = %e, "changing sqlite synchronous mode failed"),
             }
@@ -221,18 +234,18 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Request>) {
             }
             continue;
         }
-        commit_batch(&mut conn, &mut batch).await;
+        commit_batch(&conn, &mut batch);
     }
     // Every sender is gone: the store was dropped. Nothing is pending, so closing is clean.
-    if let Err(e) = conn.close().await {
-        tracing::warn!(error = %map_err(e), "closing the sqlite writer connection failed");
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!(error = %map_sql(e), "closing the sqlite writer connection failed");
     }
 }
 
 /// Run `batch` in one transaction and answer every request. Drains `batch`.
-async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
+fn commit_batch(conn: &Connection, batch: &mut Vec<Request>) {
     let single = batch.len() == 1;
-    if let Err(e) = exec(conn, "BEGIN IMMEDIATE").await {
+    if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         fail_all(batch, &e);
         return;
     }
@@ -241,21 +254,17 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
     for req in batch.iter() {
         if single {
             // No savepoint needed: a failure rolls back the whole (one-request) transaction.
-            let result = apply_audited(conn, req).await;
-            results.push(result);
+            results.push(apply_audited(conn, req));
             continue;
         }
-        if let Err(e) = exec(conn, "SAVEPOINT req").await {
+        if let Err(e) = exec(conn, "SAVEPOINT req") {
             aborted = Some(e);
             break;
         }
-        let result = apply_audited(conn, req).await;
+        let result = apply_audited(conn, req);
         let end = match &result {
-            Ok(_) => exec(conn, "RELEASE req").await,
-            Err(_) => match exec(conn, "ROLLBACK TO req").await {
-                Ok(()) => exec(conn, "RELEASE req").await,
-                Err(e) => Err(e),
-            },
+            Ok(_) => exec(conn, "RELEASE req"),
+            Err(_) => exec(conn, "ROLLBACK TO req").and_then(|()| exec(conn, "RELEASE req")),
         };
         if let Err(e) = end {
             // SQLite rolled the whole transaction back (e.g. disk full): nothing survives.
@@ -267,7 +276,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
     if single && results.first().is_some_and(|r| r.is_err()) {
         // Nothing to keep. SQLite may already have rolled back on its own (disk full, I/O),
         // in which case this ROLLBACK fails harmlessly; the caller gets the original error.
-        let _ = exec(conn, "ROLLBACK").await;
+        let _ = exec(conn, "ROLLBACK");
         for (req, result) in batch.drain(..).zip(results) {
             let _ = req.reply.send(result);
         }
@@ -275,7 +284,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
     }
     let outcome = match aborted {
         Some(e) => Err(e),
-        None => exec(conn, "COMMIT").await,
+        None => exec(conn, "COMMIT"),
     };
     match outcome {
         Ok(()) => {
@@ -286,7 +295,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &mut Vec<Request>) {
         }
         Err(e) => {
             // Best effort: the transaction may already be gone.
-            let _ = exec(conn, "ROLLBACK").await;
+            let _ = exec(conn, "ROLLBACK");
             tracing::warn!(error = %e, requests = batch.len(), "sqlite group commit failed");
             fail_all(batch, &e);
         }
@@ -299,21 +308,29 @@ fn fail_all(batch: &mut Vec<Request>, err: &StorageError) {
     }
 }
 
-async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> storage::Result<()> {
-    sqlx::query(sql)
-        .execute(&mut *conn)
-        .await
+/// Run one statement without parameters (transaction control, pragmas).
+fn exec(conn: &Connection, sql: &'static str) -> storage::Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.raw_execute())
         .map(|_| ())
-        .map_err(map_err)
+        .map_err(map_sql)
+}
+
+/// Run one statement with `params`; returns the number of rows it changed.
+fn run_sql(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> storage::Result<usize> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(map_sql)
 }
 
 /// Apply a request's op, then append its audit events (unless the op changed nothing).
-async fn apply_audited(conn: &mut SqliteConnection, req: &Request) -> storage::Result<Reply> {
-    let reply = apply(conn, &req.op).await?;
-    if matches!(reply, Reply::Changed(false)) {
+fn apply_audited(conn: &Connection, req: &Request) -> storage::Result<Reply> {
+    let reply = apply(conn, &req.op)?;
+    let append_only = matches!(req.op, Op::AppendAudit);
+    if matches!(reply, Reply::Changed(false)) || (req.audit.is_empty() && !append_only) {
         return Ok(reply);
     }
-    let first = append_events(conn, &req.audit).await?;
+    let first = append_events(conn, &req.audit)?;
     Ok(match req.op {
         Op::AppendAudit => Reply::Count(first),
         _ => reply,
@@ -322,315 +339,202 @@ async fn apply_audited(conn: &mut SqliteConnection, req: &Request) -> storage::R
 
 /// Number, hash and insert `events` after the last stored one. Returns the first number.
 /// Runs inside the writer's transaction, so numbers are gap-free and in commit order.
-async fn append_events(conn: &mut SqliteConnection, events: &[AuditEvent]) -> storage::Result<u64> {
-    let row = sqlx::query("SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_events")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    let first = u64::try_from(row.get::<i64, _>("next"))
+fn append_events(conn: &Connection, events: &[AuditEvent]) -> storage::Result<u64> {
+    let next: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(map_sql)?;
+    let first = u64::try_from(next)
         .map_err(|_| StorageError::Other("audit seq out of range".to_string()))?;
-    // Multi-row `INSERT … VALUES` statements of a few fixed sizes, every value bound: a
-    // thousand events cost about a dozen statements, each prepared once per connection.
-    // While SQLite's thread inserts one chunk, this task numbers, validates and hashes the
-    // next, so the two cores share the work instead of taking turns.
-    // Rejected: one JSON array per batch unpacked by `json_each` (the previous way), which
-    // made SQLite parse every line a second time, inside the array and its escaping.
-    let mut refs = Vec::new();
-    let mut chunks = audit_insert_chunks(events.len());
-    let mut offset = 0;
-    let Some(&(size, _)) = chunks.peek() else {
-        return Ok(first);
-    };
-    let mut rows = audit_rows(&events[..size], first, &mut refs)?;
-    while let Some((size, sql)) = chunks.next() {
-        let mut query = sqlx::query(sql);
-        for r in rows {
-            query = query
-                .bind(r.seq)
-                .bind(r.at)
-                .bind(r.message)
-                .bind(r.recipient)
-                .bind(r.leaf_hash)
-                .bind(r.line);
-        }
-        offset += size;
-        let mut insert = std::pin::pin!(query.execute(&mut *conn));
-        // The first poll hands the statement to SQLite's thread.
-        let started = std::future::poll_fn(|cx| Poll::Ready(insert.as_mut().poll(cx))).await;
-        let next = match chunks.peek() {
-            Some(&(n, _)) => audit_rows(
-                &events[offset..offset + n],
-                first + offset as u64,
-                &mut refs,
-            ),
-            None => Ok(Vec::new()),
-        };
-        match started {
-            Poll::Ready(done) => done,
-            Poll::Pending => insert.await,
-        }
-        .map_err(map_err)?;
-        rows = next?;
-    }
-    if !refs.is_empty() {
-        sqlx::query(
-            "INSERT OR IGNORE INTO audit_patient_refs (patient_ref, seq) \
-             SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+    // One prepared single-row INSERT, run once per event: with the statement cached and
+    // no thread between this code and SQLite, a row costs a bind and a step, so the
+    // multi-row statements the async driver needed (one hand-off per statement) gain
+    // nothing here.
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO audit_events (seq, at, message, recipient, leaf_hash, line) \
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
-        .bind(to_json(&refs, "audit_patient_refs")?)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    }
-    Ok(first)
-}
-
-/// The columns of one `audit_events` row (see `migrations/0005_audit_compact.sql`).
-struct AuditInsert {
-    seq: i64,
-    at: i64,
-    /// 16-byte UUID.
-    message: Option<Vec<u8>>,
-    /// 16-byte UUID.
-    recipient: Option<Vec<u8>>,
-    leaf_hash: Vec<u8>,
-    line: String,
-}
-
-/// Number, validate and hash `events` as `first..`, noting their patient references.
-fn audit_rows(
-    events: &[AuditEvent],
-    first: u64,
-    refs: &mut Vec<serde_json::Value>,
-) -> storage::Result<Vec<AuditInsert>> {
-    let mut rows = Vec::with_capacity(events.len());
+        .map_err(map_sql)?;
+    let mut refs = Vec::new();
     for (i, event) in events.iter().enumerate() {
         let r = storage::AuditRow::new(event, first + i as u64)?;
         let seq = to_i64(r.seq, "seq")?;
         for p in &r.patient_refs {
-            refs.push(serde_json::json!([p, seq]));
+            refs.push((p.clone(), seq));
         }
-        rows.push(AuditInsert {
-            seq,
-            at: r.at,
-            message: event.subject.message.map(|m| m.0.as_bytes().to_vec()),
-            recipient: event.subject.recipient.map(|r| r.0.as_bytes().to_vec()),
-            leaf_hash: r.leaf_hash.to_vec(),
-            line: r.line,
-        });
+        insert
+            .execute(params![
+                seq,
+                r.at,
+                event.subject.message.map(|m| m.0.as_bytes().to_vec()),
+                event.subject.recipient.map(|r| r.0.as_bytes().to_vec()),
+                &r.leaf_hash[..],
+                r.line,
+            ])
+            .map_err(map_sql)?;
     }
-    Ok(rows)
+    if !refs.is_empty() {
+        let mut insert_ref = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO audit_patient_refs (patient_ref, seq) VALUES (?, ?)",
+            )
+            .map_err(map_sql)?;
+        for (patient_ref, seq) in &refs {
+            insert_ref
+                .execute(params![patient_ref, seq])
+                .map_err(map_sql)?;
+        }
+    }
+    Ok(first)
 }
 
-/// Rows per `INSERT` statement, largest first; any count is a sum of these. The largest
-/// binds 6 × 256 values, far below SQLite's limit of 32,766.
-const AUDIT_INSERT_ROWS: [usize; 4] = [256, 32, 4, 1];
-
-/// How to insert `count` rows: (rows, statement) for each statement, largest first.
-fn audit_insert_chunks(
-    count: usize,
-) -> std::iter::Peekable<impl Iterator<Item = (usize, &'static str)>> {
-    let sql = audit_insert_sql();
-    let mut left = count;
-    AUDIT_INSERT_ROWS
-        .iter()
-        .zip(sql.iter())
-        .flat_map(move |(&size, sql)| {
-            let n = left / size;
-            left %= size;
-            std::iter::repeat_n((size, sql.as_str()), n)
-        })
-        .peekable()
-}
-
-/// The `INSERT` statement for each size of [`AUDIT_INSERT_ROWS`], built once.
-fn audit_insert_sql() -> &'static [String; 4] {
-    static SQL: OnceLock<[String; 4]> = OnceLock::new();
-    SQL.get_or_init(|| {
-        AUDIT_INSERT_ROWS.map(|rows| {
-            let mut sql = String::from(
-                "INSERT INTO audit_events (seq, at, message, recipient, leaf_hash, line) VALUES ",
-            );
-            for i in 0..rows {
-                sql.push_str(if i == 0 {
-                    "(?, ?, ?, ?, ?, ?)"
-                } else {
-                    ", (?, ?, ?, ?, ?, ?)"
-                });
-            }
-            sql
-        })
-    })
-}
-
-async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
+fn apply(conn: &Connection, op: &Op) -> storage::Result<Reply> {
     match op {
         Op::CreateTenant(t) => {
-            sqlx::query("INSERT INTO tenants (id, name, created) VALUES (?, ?, ?)")
-                .bind(t.id.to_string())
-                .bind(&t.name)
-                .bind(t.created.as_millis())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+            run_sql(
+                conn,
+                "INSERT INTO tenants (id, name, created) VALUES (?, ?, ?)",
+                params![t.id.to_string(), t.name, t.created.as_millis()],
+            )?;
             Ok(Reply::Done)
         }
         Op::CreateUser(u) => {
-            sqlx::query(
+            run_sql(
+                conn,
                 "INSERT INTO users (id, tenant, address, role, password_hash, \
                  must_change_password, disabled, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(u.id.to_string())
-            .bind(u.tenant.to_string())
-            .bind(u.address.to_string())
-            .bind(u.role.as_str())
-            .bind(&u.password_hash)
-            .bind(u.must_change_password)
-            .bind(u.disabled)
-            .bind(u.created.as_millis())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+                params![
+                    u.id.to_string(),
+                    u.tenant.to_string(),
+                    u.address.to_string(),
+                    u.role.as_str(),
+                    u.password_hash,
+                    u.must_change_password,
+                    u.disabled,
+                    u.created.as_millis(),
+                ],
+            )?;
             Ok(Reply::Done)
         }
         Op::SetPasswordHash {
             id,
             hash,
             must_change,
-        } => {
-            let done = sqlx::query(
-                "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
-            )
-            .bind(hash)
-            .bind(*must_change)
-            .bind(id.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            found(done.rows_affected())
-        }
+        } => found(run_sql(
+            conn,
+            "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+            params![hash, must_change, id.to_string()],
+        )?),
         Op::AddAppPassword(p) => {
-            sqlx::query(
+            run_sql(
+                conn,
                 "INSERT INTO app_passwords (id, user_id, tenant, label, hash, created, revoked) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(p.id.to_string())
-            .bind(p.user.to_string())
-            .bind(p.tenant.to_string())
-            .bind(&p.label)
-            .bind(&p.hash)
-            .bind(p.created.as_millis())
-            .bind(p.revoked)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+                params![
+                    p.id.to_string(),
+                    p.user.to_string(),
+                    p.tenant.to_string(),
+                    p.label,
+                    p.hash,
+                    p.created.as_millis(),
+                    p.revoked,
+                ],
+            )?;
             Ok(Reply::Done)
         }
-        Op::RevokeAppPassword(id) => {
-            let done = sqlx::query("UPDATE app_passwords SET revoked = 1 WHERE id = ?")
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-            found(done.rows_affected())
-        }
+        Op::RevokeAppPassword(id) => found(run_sql(
+            conn,
+            "UPDATE app_passwords SET revoked = 1 WHERE id = ?",
+            params![id.to_string()],
+        )?),
         Op::PutKey(k) => {
             if k.active {
-                sqlx::query(
+                run_sql(
+                    conn,
                     "UPDATE keys SET active = 0 WHERE tenant = ? AND purpose = ? AND active = 1",
-                )
-                .bind(k.tenant.to_string())
-                .bind(k.purpose.as_str())
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
+                    params![k.tenant.to_string(), k.purpose.as_str()],
+                )?;
             }
-            sqlx::query(
+            run_sql(
+                conn,
                 "INSERT INTO keys (id, tenant, purpose, wrapped, wrapping_key_id, active, created) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&k.id)
-            .bind(k.tenant.to_string())
-            .bind(k.purpose.as_str())
-            .bind(&k.wrapped)
-            .bind(&k.wrapping_key_id)
-            .bind(k.active)
-            .bind(k.created.as_millis())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+                params![
+                    k.id,
+                    k.tenant.to_string(),
+                    k.purpose.as_str(),
+                    k.wrapped,
+                    k.wrapping_key_id,
+                    k.active,
+                    k.created.as_millis(),
+                ],
+            )?;
             Ok(Reply::Done)
         }
         Op::RewrapKeys(keys) => {
             for k in keys {
-                let done =
-                    sqlx::query("UPDATE keys SET wrapped = ?, wrapping_key_id = ? WHERE id = ?")
-                        .bind(&k.wrapped)
-                        .bind(&k.wrapping_key_id)
-                        .bind(&k.id)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(map_err)?;
+                let done = run_sql(
+                    conn,
+                    "UPDATE keys SET wrapped = ?, wrapping_key_id = ? WHERE id = ?",
+                    params![k.wrapped, k.wrapping_key_id, k.id],
+                )?;
                 // The savepoint (or the one-request transaction) undoes earlier keys.
-                found(done.rows_affected())?;
+                found(done)?;
             }
             Ok(Reply::Done)
         }
-        Op::Enqueue(m) => enqueue(conn, m).await.map(|()| Reply::Done),
-        Op::Portal(p) => crate::portal::apply(conn, p).await,
-        Op::Api(a) => crate::api::apply(conn, a).await,
-        Op::Account(a) => crate::accounts::apply(conn, a).await,
-        Op::Group(g) => crate::groups::apply(conn, g).await,
+        Op::Enqueue(m) => enqueue(conn, m).map(|()| Reply::Done),
+        Op::Portal(p) => crate::portal::apply(conn, p),
+        Op::Api(a) => crate::api::apply(conn, a),
+        Op::Account(a) => crate::accounts::apply(conn, a),
+        Op::Group(g) => crate::groups::apply(conn, g),
         Op::Claim {
             worker,
             now,
             lease,
             limit,
-        } => claim(conn, worker, *now, *lease, *limit)
-            .await
-            .map(Reply::Claimed),
+        } => claim(conn, worker, *now, *lease, *limit).map(Reply::Claimed),
         Op::Complete {
             id,
             worker,
             outcome,
             now,
-        } => complete(conn, *id, worker, outcome, *now)
-            .await
-            .map(|()| Reply::Done),
+        } => complete(conn, *id, worker, outcome, *now).map(|()| Reply::Done),
         Op::Release { id, worker, at } => {
-            let done = sqlx::query(
+            let done = run_sql(
+                conn,
                 "UPDATE recipients SET \
                    status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, \
                    next_attempt = ?, lease_owner = NULL, lease_until = NULL, updated = ? \
                  WHERE id = ? AND status = 'delivering' AND lease_owner = ?",
-            )
-            .bind(at.as_millis())
-            .bind(SystemClock.now().as_millis())
-            .bind(id.to_string())
-            .bind(worker)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            if done.rows_affected() == 0 {
-                return Err(missing_or_lease(conn, *id).await);
+                params![
+                    at.as_millis(),
+                    SystemClock.now().as_millis(),
+                    id.to_string(),
+                    worker
+                ],
+            )?;
+            if done == 0 {
+                return Err(missing_or_lease(conn, *id));
             }
             Ok(Reply::Done)
         }
         Op::ReleaseByOwnerPrefix { prefix, at } => {
-            let done = sqlx::query(
+            let done = run_sql(
+                conn,
                 "UPDATE recipients SET \
                    status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, \
                    next_attempt = ?, lease_owner = NULL, lease_until = NULL, updated = ? \
                  WHERE status = 'delivering' AND substr(lease_owner, 1, length(?)) = ?",
-            )
-            .bind(at.as_millis())
-            .bind(SystemClock.now().as_millis())
-            .bind(prefix.as_str())
-            .bind(prefix.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Count(done.rows_affected()))
+                params![
+                    at.as_millis(),
+                    SystemClock.now().as_millis(),
+                    prefix.as_str(),
+                    prefix.as_str()
+                ],
+            )?;
+            Ok(Reply::Count(done as u64))
         }
         Op::Transition {
             id,
@@ -639,21 +543,21 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             next_attempt,
         } => {
             let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
-            let done = sqlx::query(
+            let done = run_sql(
+                conn,
                 "UPDATE recipients SET status = ?, next_attempt = ?, lease_owner = NULL, \
                    lease_until = NULL, updated = ? \
                  WHERE id = ? AND status IN (SELECT value FROM json_each(?))",
-            )
-            .bind(to.as_str())
-            .bind(next_attempt.as_millis())
-            .bind(SystemClock.now().as_millis())
-            .bind(id.to_string())
-            .bind(to_json(&from, "status")?)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            if done.rows_affected() == 0 {
-                if exists(conn, *id).await? {
+                params![
+                    to.as_str(),
+                    next_attempt.as_millis(),
+                    SystemClock.now().as_millis(),
+                    id.to_string(),
+                    to_json(&from, "status")?,
+                ],
+            )?;
+            if done == 0 {
+                if exists(conn, *id)? {
                     return Ok(Reply::Changed(false));
                 }
                 return Err(StorageError::NotFound);
@@ -663,39 +567,33 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
         Op::AppendAudit => Ok(Reply::Done),
         Op::PurgeAudit { before, below_seq } => {
             let below = to_i64(*below_seq, "seq")?;
-            sqlx::query(
+            run_sql(
+                conn,
                 "DELETE FROM audit_patient_refs WHERE seq IN (SELECT seq FROM audit_events \
                  WHERE seq < ? AND at < ? AND line IS NOT NULL)",
-            )
-            .bind(below)
-            .bind(before.as_millis())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            let done = sqlx::query(
+                params![below, before.as_millis()],
+            )?;
+            let done = run_sql(
+                conn,
                 "UPDATE audit_events SET line = NULL, message = NULL, recipient = NULL \
                  WHERE seq < ? AND at < ? AND line IS NOT NULL",
-            )
-            .bind(below)
-            .bind(before.as_millis())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            Ok(Reply::Count(done.rows_affected()))
+                params![below, before.as_millis()],
+            )?;
+            Ok(Reply::Count(done as u64))
         }
         Op::PutTreeHead(h) => {
-            sqlx::query(
+            run_sql(
+                conn,
                 "INSERT INTO audit_heads (tree_size, timestamp, head, cosignatures) \
                  VALUES (?, ?, ?, ?) ON CONFLICT (tree_size, timestamp) \
                  DO UPDATE SET head = excluded.head, cosignatures = excluded.cosignatures",
-            )
-            .bind(to_i64(h.head.head.tree_size, "tree_size")?)
-            .bind(h.head.head.timestamp.as_millis())
-            .bind(to_json(&h.head, "head")?)
-            .bind(to_json(&h.cosignatures, "cosignatures")?)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+                params![
+                    to_i64(h.head.head.tree_size, "tree_size")?,
+                    h.head.head.timestamp.as_millis(),
+                    to_json(&h.head, "head")?,
+                    to_json(&h.cosignatures, "cosignatures")?,
+                ],
+            )?;
             Ok(Reply::Done)
         }
         Op::PutPolicy {
@@ -707,39 +605,49 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> storage::Result<Reply> {
             // The single writer runs this select-and-insert with no other write in between,
             // so the number is the next one; the primary key guards a second process
             // sharing the file (its BEGIN IMMEDIATE serialises with ours anyway).
-            let row = sqlx::query(
+            insert_next_version(
+                conn,
                 "INSERT INTO policies (tenant, version, document, author, created) \
                  SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM policies \
                  WHERE tenant = ?1 RETURNING version",
+                (*tenant, document, author, *created),
+                "policy version",
             )
-            .bind(tenant.to_string())
-            .bind(document)
-            .bind(author)
-            .bind(created.as_millis())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(map_err)?;
-            let version: i64 = row.try_get("version").map_err(map_err)?;
-            let version = u64::try_from(version)
-                .map_err(|_| StorageError::Other("policy version out of range".to_string()))?;
-            Ok(Reply::Count(version))
+            .map(Reply::Count)
         }
         Op::SetAuditCursor { consumer, seq } => {
-            sqlx::query(
+            run_sql(
+                conn,
                 "INSERT INTO audit_cursors (consumer, seq) VALUES (?, ?) \
                  ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq",
-            )
-            .bind(consumer)
-            .bind(to_i64(*seq, "seq")?)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
+                params![consumer, to_i64(*seq, "seq")?],
+            )?;
             Ok(Reply::Done)
         }
     }
 }
 
-fn found(rows: u64) -> storage::Result<Reply> {
+/// Run a versioned-document insert (`… SELECT ?1, MAX(version) + 1, ?2, ?3, ?4 …
+/// RETURNING version`) and return the new version number.
+pub(crate) fn insert_next_version(
+    conn: &Connection,
+    sql: &'static str,
+    (tenant, document, author, created): (TenantId, &str, &str, Timestamp),
+    what: &str,
+) -> storage::Result<u64> {
+    let version: i64 = conn
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_row(
+                params![tenant.to_string(), document, author, created.as_millis()],
+                |r| r.get(0),
+            )
+        })
+        .map_err(map_sql)?;
+    u64::try_from(version).map_err(|_| StorageError::Other(format!("{what} out of range")))
+}
+
+fn found(rows: usize) -> storage::Result<Reply> {
     if rows == 0 {
         Err(StorageError::NotFound)
     } else {
@@ -747,60 +655,62 @@ fn found(rows: u64) -> storage::Result<Reply> {
     }
 }
 
-async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage) -> storage::Result<()> {
+fn enqueue(conn: &Connection, m: &NewMessage) -> storage::Result<()> {
     let r = &m.record;
     let message_id = r.id.to_string();
     let tenant = r.tenant.to_string();
-    sqlx::query(
+    run_sql(
+        conn,
         "INSERT INTO messages (id, tenant, principal, channel, client_ip, envelope_from, size, \
          priority, received, expires, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&message_id)
-    .bind(&tenant)
-    .bind(to_json(&r.principal, "principal")?)
-    .bind(r.channel.as_str())
-    .bind(&r.client_ip)
-    .bind(r.envelope_from.as_ref().map(|a| a.to_string()))
-    .bind(to_i64(r.size, "size")?)
-    .bind(r.priority.rank())
-    .bind(r.received.as_millis())
-    .bind(r.expires.as_millis())
-    .bind(&r.body_sha256)
-    .execute(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    sqlx::query("INSERT INTO message_bodies (message, sealed) VALUES (?, ?)")
-        .bind(&message_id)
-        .bind(&m.sealed_body)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    for rcpt in &m.recipients {
-        sqlx::query(
+        params![
+            message_id,
+            tenant,
+            to_json(&r.principal, "principal")?,
+            r.channel.as_str(),
+            r.client_ip,
+            r.envelope_from.as_ref().map(|a| a.to_string()),
+            to_i64(r.size, "size")?,
+            r.priority.rank(),
+            r.received.as_millis(),
+            r.expires.as_millis(),
+            r.body_sha256,
+        ],
+    )?;
+    run_sql(
+        conn,
+        "INSERT INTO message_bodies (message, sealed) VALUES (?, ?)",
+        params![message_id, m.sealed_body],
+    )?;
+    let mut insert = conn
+        .prepare_cached(
             "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
              attempts, next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         )
-        .bind(rcpt.id.to_string())
-        .bind(&message_id)
-        .bind(&tenant)
-        .bind(rcpt.address.to_string())
-        .bind(rcpt.status.as_str())
-        .bind(rcpt.route.as_str())
-        .bind(r.priority.rank())
-        .bind(rcpt.next_attempt.as_millis())
-        .bind(r.received.as_millis())
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
+        .map_err(map_sql)?;
+    for rcpt in &m.recipients {
+        insert
+            .execute(params![
+                rcpt.id.to_string(),
+                message_id,
+                tenant,
+                rcpt.address.to_string(),
+                rcpt.status.as_str(),
+                rcpt.route.as_str(),
+                r.priority.rank(),
+                rcpt.next_attempt.as_millis(),
+                r.received.as_millis(),
+            ])
+            .map_err(map_sql)?;
     }
     if let Some(key) = &m.idempotency {
-        crate::api::insert_submission_key(conn, key, r.tenant, &message_id, r.received).await?;
+        crate::api::insert_submission_key(conn, key, r.tenant, &message_id, r.received)?;
     }
     Ok(())
 }
 
-async fn claim(
-    conn: &mut SqliteConnection,
+fn claim(
+    conn: &Connection,
     worker: &str,
     now: Timestamp,
     lease: Duration,
@@ -811,34 +721,37 @@ async fn claim(
     }
     // Runs in the single writer, so the select and the update cannot interleave with
     // another claimer: no two workers get the same copy.
-    let rows = sqlx::query(concat!(
-        "UPDATE recipients SET status = 'delivering', lease_owner = ?1, lease_until = ?2, \
-           updated = ?3 \
-         WHERE id IN (SELECT id FROM recipients \
-           WHERE (status IN ('queued', 'deferred') AND next_attempt <= ?3) \
-              OR (status = 'delivering' AND lease_until < ?3) \
-           ORDER BY priority, next_attempt LIMIT ?4) \
-         RETURNING ",
-        recipient_cols!()
-    ))
-    .bind(worker)
-    .bind(now.plus(lease).as_millis())
-    .bind(now.as_millis())
-    .bind(i64::from(limit))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let mut claimed = rows
-        .iter()
-        .map(rows::recipient)
-        .collect::<storage::Result<Vec<_>>>()?;
+    let mut stmt = conn
+        .prepare_cached(concat!(
+            "UPDATE recipients SET status = 'delivering', lease_owner = ?1, lease_until = ?2, \
+               updated = ?3 \
+             WHERE id IN (SELECT id FROM recipients \
+               WHERE (status IN ('queued', 'deferred') AND next_attempt <= ?3) \
+                  OR (status = 'delivering' AND lease_until < ?3) \
+               ORDER BY priority, next_attempt LIMIT ?4) \
+             RETURNING ",
+            recipient_cols!()
+        ))
+        .map_err(map_sql)?;
+    let mut rows = stmt
+        .query(params![
+            worker,
+            now.plus(lease).as_millis(),
+            now.as_millis(),
+            i64::from(limit)
+        ])
+        .map_err(map_sql)?;
+    let mut claimed = Vec::new();
+    while let Some(row) = rows.next().map_err(map_sql)? {
+        claimed.push(rows::recipient_sql(row)?);
+    }
     // RETURNING has no defined order; give callers the claim order.
     claimed.sort_by_key(|r| (r.priority.rank(), r.next_attempt, r.id));
     Ok(claimed)
 }
 
-async fn complete(
-    conn: &mut SqliteConnection,
+fn complete(
+    conn: &Connection,
     id: RecipientId,
     worker: &str,
     outcome: &AttemptOutcome,
@@ -853,48 +766,51 @@ async fn complete(
         AttemptOutcome::Bounced { error } => (None, Some(error.as_str()), None),
         AttemptOutcome::AwaitingPortal { reason } => (None, Some(reason.as_str()), None),
     };
-    let done = sqlx::query(
+    let done = run_sql(
+        conn,
         "UPDATE recipients SET status = ?, attempts = attempts + 1, \
            next_attempt = COALESCE(?, next_attempt), last_error = ?, tls = COALESCE(?, tls), \
            lease_owner = NULL, lease_until = NULL, updated = ? \
          WHERE id = ? AND status = 'delivering' AND lease_owner = ?",
-    )
-    .bind(outcome.status().as_str())
-    .bind(next_attempt)
-    .bind(last_error)
-    .bind(tls)
-    .bind(now.as_millis())
-    .bind(id.to_string())
-    .bind(worker)
-    .execute(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    if done.rows_affected() == 0 {
-        return Err(missing_or_lease(conn, id).await);
+        params![
+            outcome.status().as_str(),
+            next_attempt,
+            last_error,
+            tls,
+            now.as_millis(),
+            id.to_string(),
+            worker,
+        ],
+    )?;
+    if done == 0 {
+        return Err(missing_or_lease(conn, id));
     }
-    sqlx::query("INSERT INTO attempts (recipient, at, worker, outcome) VALUES (?, ?, ?, ?)")
-        .bind(id.to_string())
-        .bind(now.as_millis())
-        .bind(worker)
-        .bind(to_json(outcome, "outcome")?)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
+    run_sql(
+        conn,
+        "INSERT INTO attempts (recipient, at, worker, outcome) VALUES (?, ?, ?, ?)",
+        params![
+            id.to_string(),
+            now.as_millis(),
+            worker,
+            to_json(outcome, "outcome")?
+        ],
+    )?;
     Ok(())
 }
 
-async fn exists(conn: &mut SqliteConnection, id: RecipientId) -> storage::Result<bool> {
-    let row = sqlx::query("SELECT 1 AS one FROM recipients WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    Ok(row.is_some())
+fn exists(conn: &Connection, id: RecipientId) -> storage::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM recipients WHERE id = ?")
+        .and_then(|mut s| {
+            s.query_row(params![id.to_string()], |r| r.get::<_, i64>(0))
+                .optional()
+        })
+        .map(|row| row.is_some())
+        .map_err(map_sql)
 }
 
 /// After a lease-guarded update matched nothing: `NotFound` or `Conflict { "lease" }`.
-async fn missing_or_lease(conn: &mut SqliteConnection, id: RecipientId) -> StorageError {
-    match exists(conn, id).await {
+fn missing_or_lease(conn: &Connection, id: RecipientId) -> StorageError {
+    match exists(conn, id) {
         Ok(true) => StorageError::Conflict {
             constraint: "lease".to_string(),
         },
