@@ -33,39 +33,51 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 112.6 instructions per byte over the corpus texts and 115.1 for the 100 KB message
-//! (120.5 and 120.6 before the third 2026-11-30 pass, 130 and 148 before the second, 297 the day
-//! before). Still well below the 100 MB/s / 2 ms target. All passes are linear (see
-//! `tests/robustness.rs`).
+//! measure): 99.6 instructions per byte over the corpus texts and 100.3 for the 100 KB message
+//! (112.6 and 115.1 before the fourth 2026-11-30 pass, 120.5 and 120.6 before the third, 130 and
+//! 148 before the second, 297 the day before). Still well below the 100 MB/s / 2 ms target. All
+//! passes are linear (see `tests/robustness.rs`).
 //!
 //! How: per-thread buffers (token, newline, keyword-match and candidate vectors, the lower-cased
-//! copy of the text, the overlap bitmap, the sort keys) are reused across scans, so a scan
+//! copy of the text, the overlap bitmaps, the sort keys) are reused across scans, so a scan
 //! allocates little beyond its result; the keyword pass steps a compact copy of the automaton's
 //! table itself instead of the library's overlapping iterator: a fixed-size table indexed with a
-//! mask (no bounds check), no loop counter (the release profile checks overflow), and on texts of
-//! 432 bytes or more four walks side by side, one per quarter, each started `max_len` bytes early
-//! (a table step waits on the one before it, so four independent chains use the core better; the
-//! matches then come in end order and an insertion sort puts them in start order); the tokenizer
-//! skips non-letters with one table look-up a byte, reads letter runs eight bytes at a time, takes
-//! the general path (apostrophes, hyphens, non-ASCII letters) only when the byte after an ASCII
-//! run asks for it, fills local vectors (their lengths stay in registers), and computes each
-//! token's `word_key` once, which feeds the bit filters in front of the drug and not-a-name lists;
-//! it also lists the tokens that pass the first drug filter, so the drug pass visits only those
-//! (about one token in ten); the not-a-name list and the four lists consulted for the word before
-//! a candidate name are open-addressing tables probed from that key (one probe instead of hashing
-//! or several list searches), and the not-a-name test and the small-list test (`Words::eq_any`,
-//! which most calls leave at its length or first-byte check) are inlined where they are used; the
-//! title look-back first checks the one byte every title ends in; whole-word list searches
-//! (`has_word`) visit only word starts, found eight bytes at a time; line and signature look-ups
-//! remember the last answer (candidates come in text order); the search for later mentions of a
+//! mask (no bounds check; the same mask drops a flag bit that marks match states, so four walks
+//! are checked for a match with three ORs and one test), no overflow-checked loop counter, and on
+//! texts of 432 bytes or more four walks side by side, one per quarter, each started `max_len`
+//! bytes early (a table step waits on the one before it, so four independent chains use the core
+//! better; the matches then come in end order and an insertion sort puts them in start order);
+//! the tokenizer runs first, skips non-letters with one table look-up a byte (noting the line
+//! breaks it steps over, which is the newline index the other passes use), reads letter runs
+//! eight bytes at a time, takes the general path (apostrophes, hyphens, non-ASCII letters) only
+//! when the byte after an ASCII run asks for it, fills local vectors (their lengths stay in
+//! registers), and computes each token's `word_key` once, which feeds the bit filters in front of
+//! the drug and not-a-name lists and is also the probe key of the name and drug dictionaries
+//! (`rules::WordSet`, open-addressing tables: a look-up is a few compares instead of hashing the
+//! word and calling `memcmp`); it also lists the tokens that pass the first drug filter, so the
+//! drug pass visits only those (about one token in ten); the not-a-name list and the four lists
+//! consulted for the word before a candidate name are open-addressing tables probed from that key
+//! (one probe instead of hashing or several list searches), and the not-a-name test and the
+//! small-list test (`Words::eq_any`, which most calls leave at its length or first-byte check,
+//! and the rest at the one or two words sharing the word's first two letters) are inlined where
+//! they are used; the title look-back first checks the one byte every title ends in; the name
+//! pass steps its line index forward with the candidates instead of searching, looks at the first
+//! byte of a line before trimming it for a header test, and ends the credential test at the
+//! first two bytes when no credential starts with them; whole-word list searches (`has_word`)
+//! visit only word starts, found eight bytes at a time, and a date's two windows (40 bytes
+//! across lines, 70 on its line) are searched as one (the shorter ends the longer; only its first
+//! position can differ); the pattern pass takes the words before a match only for the patterns
+//! that read them; line and signature look-ups remember the last answer (candidates come in text
+//! order); the search for later mentions of a
 //! patient's name puts a 4096-bit filter in front of the name set (a long message names many
 //! patients, and a name with a non-ASCII letter used to switch the filter off), and the few names,
 //! staff words and name positions of a message are compared one by one (`SmallSet`, hashed past 16)
 //! instead of going into three hash sets per message; keyword values are matched by hand (checked
 //! against the `VALUE` regex in debug builds); overlap resolution sorts one packed integer key per
-//! candidate and marks kept spans in a bitmap (linear), and code-point offsets are byte offsets for
-//! ASCII text. Checksums and code look-ups use stack buffers; small word lists are indexed at
-//! compile time.
+//! candidate and marks kept spans in a bitmap (linear); past 32 candidates it first marks the bytes
+//! two or more candidates share and sorts only the candidates on them (one that overlaps no other
+//! is kept whatever the order), and code-point offsets are byte offsets for ASCII text. Checksums
+//! and code look-ups use stack buffers; small word lists are indexed at compile time.
 //!
 //! Tried and dropped (findings were identical each time; the cost was not): running the pattern
 //! regex only near digits, `@`, `:` and `www.` (on this corpus 78% of the bytes are on lines
@@ -90,10 +102,19 @@
 //! that cost more than they saved (callgrind, corpus): a list of capitalised token indices from the
 //! tokenizer for the name pass (the pushes cost what the skipped tokens saved), a length test on
 //! the word after a name before the credential look-up, a run-length filter in `word_at`, a slice
-//! search for the next capitalised token, and inlining `word_at` and `Doc::before_line`. Where the
-//! instructions go now (corpus): the pattern pass 30% (the regex half of it, the context words the
-//! rest), the name rules 23%, the tokenizer 16%, the keyword automaton 11%, signature and header
-//! analysis 7%, overlap resolution 5%, the drug pass 4%.
+//! search for the next capitalised token, and inlining `word_at` and `Doc::before_line`. In the
+//! fourth 2026-11-30 pass (callgrind, corpus, each against the code it would have replaced): a
+//! branch-free `word_key` (+0.3 M instructions in the tokenizer), leaving the credential test of
+//! lone capitalised words to the later-mention search (+0.33 M: most corpus messages name a
+//! patient, so it ran anyway), a table-driven `last_word` (+0.09 M), eight-byte packed heads in
+//! the not-a-name table (+0.2 M), a two-letter pre-filter in front of the word-before-a-name table
+//! (+0.02 M), `position` to skip uncapitalised tokens in the name pass (+0.05 M), a galloping
+//! line look-up from the last answer (+0.09 M), kept candidates as (start, index) pairs (+0.09 M
+//! on the 100 KB message), and the four keyword walks' slices zipped into one iterator (+0.08 M).
+//! Where the instructions go now (corpus, inclusive): the pattern pass 30% (the regex 17.5
+//! points of it, the context words around each match the rest), the name rules 23%, the
+//! tokenizer 19% (it now also lists the line breaks), the keyword automaton 11%, signature and
+//! header analysis 6%, overlap resolution 5%, the drug pass 3%.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -268,10 +289,10 @@ pub struct Scanner {
     /// Case-insensitive, overlapping matcher for [`rules::KEYWORDS`] then
     /// [`rules::BUSINESS_WORDS`] (pattern ids in that order).
     pub(crate) keywords: rules::KeywordDfa,
-    pub(crate) meds: FastSet<&'static str>,
+    pub(crate) meds: rules::WordSet,
     /// Every single word of `meds` and every first word of a multi-word entry, with
     /// [`rules::MED_NAME`] / [`rules::MED_FIRST`] flags: one look-up per candidate token.
-    pub(crate) med_words: FastMap<&'static str, u8>,
+    pub(crate) med_words: rules::WordSet,
     pub(crate) med_max_words: usize,
     /// Bit filter over the keys of `med_words` (see [`rules::word_key`]): a clear bit means an
     /// ASCII token is not a key, so most tokens skip the look-up.
@@ -279,8 +300,8 @@ pub struct Scanner {
     /// A second, independent filter over the same words (see [`rules::word_key2`]): the first
     /// alone lets about one token in eight through.
     pub(crate) med_filter2: Box<[u64]>,
-    pub(crate) first_names: FastSet<&'static str>,
-    pub(crate) surnames: FastSet<&'static str>,
+    pub(crate) first_names: rules::WordSet,
+    pub(crate) surnames: rules::WordSet,
     pub(crate) icd10: FastSet<&'static str>,
 }
 
@@ -346,6 +367,16 @@ impl Scanner {
         }
         let med_filter = rules::key_filter(med_words.keys().copied());
         let med_filter2 = rules::key_filter2(med_words.keys().copied());
+        let med_words = rules::WordSet::new(med_words);
+        let meds = rules::WordSet::new(meds.into_iter().map(|m| (m, 0)));
+        let words = |s: &'static str| {
+            rules::WordSet::new(
+                s.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| (l, 0)),
+            )
+        };
         let set = |s: &'static str| {
             s.lines()
                 .map(str::trim)
@@ -362,8 +393,8 @@ impl Scanner {
             med_words,
             med_filter,
             med_filter2,
-            first_names: set(FIRST_NAMES),
-            surnames: set(SURNAMES),
+            first_names: words(FIRST_NAMES),
+            surnames: words(SURNAMES),
             icd10: set(ICD10_CODES),
         }
     }
@@ -375,7 +406,7 @@ impl Scanner {
         SCRATCH.with(|cell| {
             let mut sc = cell.take();
             rules::collect(self, text, &mut sc);
-            let r = resolve(text, &mut sc);
+            let r = resolve(text, &mut sc, SORT_ALL);
             if sc.retained() <= SCRATCH_KEEP {
                 cell.replace(sc);
             }
@@ -390,6 +421,10 @@ thread_local! {
 
 /// Most buffer bytes a thread keeps between scans: after a larger message they are dropped.
 const SCRATCH_KEEP: usize = 16 << 20;
+
+/// Up to this many candidates, [`resolve`] sorts them all (fewer passes); beyond it, only those
+/// that overlap another (the same findings: see the test `resolve_sorts_only_overlaps`).
+const SORT_ALL: usize = 32;
 
 /// A candidate before overlap resolution (byte offsets).
 #[derive(Clone, Debug)]
@@ -408,15 +443,49 @@ pub(crate) struct Cand {
 /// number) that win their span and are then dropped.
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `scan`).
 #[inline(never)]
-fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
+fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let cands = &mut sc.cands;
+    let valid = |c: &Cand| {
+        c.start < c.end && text.is_char_boundary(c.start) && text.is_char_boundary(c.end)
+    };
+    // A bit per byte of text, set where a kept span lies (below): a candidate is dropped when
+    // any bit of its span is set. Each candidate costs a few words of its span, so resolution
+    // is linear in the text plus the candidates' lengths (both bounded by the rules).
+    let covered = &mut sc.covered;
+    covered.clear();
+    covered.resize(text.len() / 64 + 1, 0);
+    let mut kept: Vec<&Cand> = Vec::with_capacity(cands.len());
     // Best first: score (descending, `f32::total_cmp`), length (descending), start, then the
     // order the rules produced them in (as a stable sort would). Packed into one integer per
     // candidate, so the sort compares integers and moves 16 bytes instead of a `Cand`.
     let order = &mut sc.order;
     order.clear();
     let fits = u32::try_from(text.len()).is_ok() && u32::try_from(cands.len()).is_ok();
-    if fits {
+    if fits && cands.len() > sort_all {
+        // Many candidates: one that shares no byte with another (valid) one is kept whatever
+        // the order, so only those that overlap others are sorted; each keeps or loses to
+        // those it overlaps exactly as in the order over all candidates (whether a candidate
+        // is kept depends only on the candidates of its group of overlapping ones).
+        // `covered` marks where a candidate lies, `shared` where two or more do.
+        let shared = &mut sc.shared;
+        shared.clear();
+        shared.resize(text.len() / 64 + 1, 0);
+        for c in cands.iter().filter(|c| valid(c)) {
+            bits_share(covered, shared, c.start, c.end);
+        }
+        covered.fill(0);
+        for (i, c) in cands.iter().enumerate() {
+            if !valid(c) {
+                continue;
+            }
+            if bits_any(shared, c.start, c.end) {
+                order.push(priority_key(c, i));
+            } else if c.label.is_some() {
+                kept.push(c);
+            }
+        }
+        order.sort_unstable();
+    } else if fits {
         order.extend(cands.iter().enumerate().map(|(i, c)| priority_key(c, i)));
         order.sort_unstable();
     } else {
@@ -432,18 +501,12 @@ fn resolve(text: &str, sc: &mut rules::Scratch) -> ScanResult {
         });
         order.extend((0..cands.len()).map(|i| i as u128));
     }
-    // A bit per byte of text, set where a kept span lies: a candidate is dropped when any bit
-    // of its span is set. Each candidate costs a few words of its span, so resolution is linear
-    // in the text plus the candidates' lengths (both bounded by the rules).
-    let covered = &mut sc.covered;
-    covered.clear();
-    covered.resize(text.len() / 64 + 1, 0);
-    let mut kept: Vec<&Cand> = Vec::with_capacity(cands.len());
+    // The candidates to order, best first.
     for &k in order.iter() {
         // The candidate's index is the key's low 32 bits (or, unpacked, the whole key).
         let i = if fits { k as u32 as usize } else { k as usize };
         let c = &cands[i];
-        if c.start >= c.end || !text.is_char_boundary(c.start) || !text.is_char_boundary(c.end) {
+        if !valid(c) {
             continue;
         }
         if bits_any(covered, c.start, c.end) {
@@ -526,16 +589,46 @@ fn word_mask(w: usize, start: usize, end: usize) -> u64 {
     upto(hi) & !upto(lo)
 }
 
+/// [`word_mask`] of the one word holding all of `start..end` (`start < end`, both in the same
+/// word of 64 bits): bits `start % 64` to `(end - 1) % 64`.
+#[inline]
+fn span_mask(start: usize, end: usize) -> u64 {
+    (u64::MAX << (start % 64)) & (u64::MAX >> (63 - (end - 1) % 64))
+}
+
 /// Is any bit in `start..end` set? (`end <= 64 * bits.len()`.)
 fn bits_any(bits: &[u64], start: usize, end: usize) -> bool {
+    // Most spans lie in one word: one mask, no loop.
+    if start < end && start / 64 == (end - 1) / 64 {
+        return bits
+            .get(start / 64)
+            .is_some_and(|&b| b & span_mask(start, end) != 0);
+    }
     (start / 64..end.div_ceil(64)).any(|w| {
         bits.get(w)
             .is_some_and(|&b| b & word_mask(w, start, end) != 0)
     })
 }
 
+/// Marks `start..end` in `covered`, and in `shared` the bits of it `covered` already had.
+fn bits_share(covered: &mut [u64], shared: &mut [u64], start: usize, end: usize) {
+    for w in start / 64..end.div_ceil(64) {
+        if let (Some(c), Some(s)) = (covered.get_mut(w), shared.get_mut(w)) {
+            let m = word_mask(w, start, end);
+            *s |= *c & m;
+            *c |= m;
+        }
+    }
+}
+
 /// Sets every bit in `start..end`.
 fn bits_set(bits: &mut [u64], start: usize, end: usize) {
+    if start < end && start / 64 == (end - 1) / 64 {
+        if let Some(b) = bits.get_mut(start / 64) {
+            *b |= span_mask(start, end);
+        }
+        return;
+    }
     for w in start / 64..end.div_ceil(64) {
         if let Some(b) = bits.get_mut(w) {
             *b |= word_mask(w, start, end);
@@ -614,6 +707,73 @@ mod tests {
             let mut by_key: Vec<usize> = (0..n).collect();
             by_key.sort_by_key(|&i| priority_key(&cands[i], i));
             assert_eq!(by_cmp, by_key);
+        }
+    }
+
+    #[test]
+    fn resolve_sorts_only_overlaps() {
+        // Random candidates (some empty, reversed or cutting a char, some blockers) resolved
+        // by sorting all of them and by sorting only those that overlap another: the same
+        // findings.
+        let mut seed = 0x0123_4567_89ab_cdefu64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        };
+        let text = "Ann Lee é 123-45-6789 ß xx ".repeat(30);
+        let labels = [
+            None,
+            Some(Label::Person),
+            Some(Label::Ssn),
+            Some(Label::Date),
+        ];
+        let scores = [0.0, 0.5, 0.6, 0.85, 0.9, 0.95];
+        for _ in 0..2_000 {
+            let n = rnd(200) as usize;
+            let cands: Vec<Cand> = (0..n)
+                .map(|_| {
+                    let start = rnd(text.len() as u64 + 1) as usize;
+                    let end = if rnd(20) == 0 {
+                        start.saturating_sub(rnd(3) as usize)
+                    } else if rnd(10) == 0 {
+                        start + rnd(90) as usize
+                    } else {
+                        start + rnd(10) as usize
+                    };
+                    Cand {
+                        label: labels[rnd(labels.len() as u64) as usize],
+                        start,
+                        end: end.min(text.len()),
+                        score: scores[rnd(scores.len() as u64) as usize],
+                        rule: "r",
+                        reason: "",
+                        seq: 0,
+                    }
+                })
+                .collect();
+            let run = |sort_all: usize| {
+                let mut sc = rules::Scratch::default();
+                sc.cands = cands.clone();
+                resolve(&text, &mut sc, sort_all).findings
+            };
+            assert_eq!(run(usize::MAX), run(0));
+        }
+    }
+
+    #[test]
+    fn span_mask_agrees_with_word_mask() {
+        for start in 0..200 {
+            for end in start + 1..start + 70 {
+                if start / 64 == (end - 1) / 64 {
+                    assert_eq!(
+                        span_mask(start, end),
+                        word_mask(start / 64, start, end),
+                        "{start}..{end}"
+                    );
+                }
+            }
         }
     }
 

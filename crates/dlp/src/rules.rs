@@ -409,6 +409,19 @@ const CLOSINGS_LIST: &[&str] = &[
 ];
 const CLOSINGS: &Words = &Words::new(CLOSINGS_LIST);
 
+/// The longest closing, and at least `"-- "`: a trimmed line longer than this is no closing.
+const CLOSING_MAX: usize = {
+    let mut m = 3;
+    let mut i = 0;
+    while i < CLOSINGS_LIST.len() {
+        if CLOSINGS_LIST[i].len() > m {
+            m = CLOSINGS_LIST[i].len();
+        }
+        i += 1;
+    }
+    m
+};
+
 /// Capitalised words that are not names (or that start an organisation or a place), indexed by
 /// [`word_key`]: a bit filter, then a small open-addressing table of indices into [`NOT_NAMES`]
 /// probed from the key, so a look-up is a few byte compares instead of hashing the word.
@@ -996,19 +1009,34 @@ const fn bucket(b: u8) -> usize {
     }
 }
 
+/// Buckets of [`bucket2`].
+const BUCKETS2: usize = 27 * 27;
+
+/// Which two-letter bucket a word falls in: the [`bucket`]s of its first byte and of its second
+/// byte (26, like any byte that is not a letter, when there is none). Two words equal up to the
+/// case of ASCII letters share it.
+#[inline]
+const fn bucket2(first: u8, second: Option<u8>) -> usize {
+    bucket(first) * 27
+        + match second {
+            Some(b) => bucket(b),
+            None => 26,
+        }
+}
+
 /// A fixed list of lower-case words, indexed at compile time: a length mask and a first-byte
-/// table end most look-ups at once, and the words are grouped by first letter so a look-up
-/// compares only the few that could match.
+/// table end most look-ups at once, and the words are grouped by their first two letters so a
+/// look-up compares only the one or two that could match.
 pub(crate) struct Words {
     list: &'static [&'static str],
     /// Bit `n` set when some word is `n` bytes long (`63` stands for 63 or more).
     lens: u64,
     /// `first[b]`: some word starts with byte `b` in either case.
     first: [bool; 256],
-    /// Indices into `list`, grouped by [`bucket`] of the first byte.
+    /// Indices into `list`, grouped by [`bucket2`].
     order: [u8; MAX_WORDS],
     /// `order[starts[k]..starts[k + 1]]` are the words of bucket `k`.
-    starts: [u8; 28],
+    starts: [u8; BUCKETS2 + 1],
     /// Some word starts with a byte that is not a word byte (see [`has_word`]).
     nonword_first: bool,
 }
@@ -1019,33 +1047,37 @@ impl Words {
         let mut lens = 0u64;
         let mut first = [false; 256];
         let mut nonword_first = false;
-        let mut count = [0u8; 27];
+        let mut count = [0u8; BUCKETS2];
         let mut i = 0;
         while i < list.len() {
             let w = list[i].as_bytes();
             lens |= 1u64 << if w.len() < 63 { w.len() } else { 63 };
             if !w.is_empty() {
                 let c = w[0];
-                nonword_first |= !(c.is_ascii_alphanumeric() || c == b'_');
+                let word_byte = c.is_ascii_alphanumeric() || c == b'_';
+                nonword_first |= !word_byte;
+                // `word_at` looks in the bucket of the text's next byte: a one-byte word that
+                // is not a word byte may be followed by a letter and still match.
+                assert!(w.len() > 1 || word_byte, "one-byte non-word entry in Words");
                 first[w[0].to_ascii_lowercase() as usize] = true;
                 first[w[0].to_ascii_uppercase() as usize] = true;
-                count[bucket(w[0])] += 1;
+                count[Self::bucket_of(w)] += 1;
             }
             i += 1;
         }
-        let mut starts = [0u8; 28];
+        let mut starts = [0u8; BUCKETS2 + 1];
         let mut k = 0;
-        while k < 27 {
+        while k < BUCKETS2 {
             starts[k + 1] = starts[k] + count[k];
             k += 1;
         }
-        let mut next = [0u8; 27];
+        let mut next = [0u8; BUCKETS2];
         let mut order = [0u8; MAX_WORDS];
         i = 0;
         while i < list.len() {
             let w = list[i].as_bytes();
             if !w.is_empty() {
-                let k = bucket(w[0]);
+                let k = Self::bucket_of(w);
                 order[(starts[k] + next[k]) as usize] = i as u8;
                 next[k] += 1;
             }
@@ -1061,16 +1093,28 @@ impl Words {
         }
     }
 
+    /// The [`bucket2`] of a non-empty word.
+    const fn bucket_of(w: &[u8]) -> usize {
+        bucket2(w[0], if w.len() > 1 { Some(w[1]) } else { None })
+    }
+
     /// May a word starting with byte `b` (either case) be in the list?
     #[inline]
     fn first_may(&self, b: u8) -> bool {
         self.first[usize::from(b)]
     }
 
-    /// The words whose first byte falls in the same [`bucket`] as `b`.
+    /// May a word of the list start with `first` and then `second` (`None`: no second byte),
+    /// up to case? (`false` when no word shares their [`bucket2`].)
     #[inline]
-    fn starting_like(&self, b: u8) -> impl Iterator<Item = &'static [u8]> + '_ {
-        let k = bucket(b);
+    fn may_start(&self, first: u8, second: Option<u8>) -> bool {
+        let k = bucket2(first, second);
+        self.starts[k] != self.starts[k + 1]
+    }
+
+    /// The words in bucket `k` (see [`bucket2`]).
+    #[inline]
+    fn in_bucket(&self, k: usize) -> impl Iterator<Item = &'static [u8]> + '_ {
         let range = usize::from(self.starts[k])..usize::from(self.starts[k + 1]);
         self.order[range]
             .iter()
@@ -1082,7 +1126,12 @@ impl Words {
     // more than that (callgrind: 0.3 M fewer instructions on the corpus).
     #[inline(always)]
     fn eq_any(&self, word: &str) -> bool {
-        let w = word.as_bytes();
+        self.eq_any_bytes(word.as_bytes())
+    }
+
+    /// [`Self::eq_any`] on bytes.
+    #[inline(always)]
+    fn eq_any_bytes(&self, w: &[u8]) -> bool {
         let Some(&f) = w.first() else {
             return false;
         };
@@ -1090,7 +1139,7 @@ impl Words {
             return false;
         }
         let f = f.to_ascii_lowercase();
-        self.starting_like(f)
+        self.in_bucket(bucket2(f, w.get(1).copied()))
             .any(|b| b.len() == w.len() && b[0] == f && b.eq_ignore_ascii_case(w))
     }
 }
@@ -1147,17 +1196,45 @@ fn has_word(hay: &str, words: &Words) -> bool {
     false
 }
 
+/// `has_word(a, words) || has_word(b, words)` for two windows of the text that both end at
+/// offset `end`, with one search: the shorter window is the end of the longer one, so every
+/// position it tries is tried in the longer one with the same bytes around it, except its first
+/// position when that continues a word in the longer one; that one is tried on its own.
+fn has_word_either(a: &str, b: &str, end: usize, words: &Words) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let start_of = |h: &str| end - h.len();
+    if has_word(long, words) {
+        return true;
+    }
+    // The short window's first position: a word start for `has_word(short)` whatever precedes
+    // it; every later position is one of `long`'s with the same bytes around it.
+    let (sl, ss) = (start_of(long), start_of(short));
+    ss > sl && {
+        let h = short.as_bytes();
+        let lb = long.as_bytes();
+        // Already tried in `long` when it is a word start there too.
+        let k = ss - sl;
+        let start_in_long =
+            !(is_word_byte(lb[k - 1]) && h.first().is_some_and(|&c| is_word_byte(c)));
+        !start_in_long && h.first().is_some_and(|&c| words.first_may(c)) && word_at(h, 0, words)
+    }
+}
+
 /// Does a word of `words` start at `h[i]` and end at a word end (or with a non-word byte)?
 #[inline]
 fn word_at(h: &[u8], i: usize, words: &Words) -> bool {
     let c = h[i].to_ascii_lowercase();
-    words.starting_like(c).any(|wb| {
-        let e = i + wb.len();
-        wb.first() == Some(&c)
-            && e <= h.len()
-            && h[i..e].eq_ignore_ascii_case(wb)
-            && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
-    })
+    // A word that matches shares its first two bytes with the text (up to case), or is one
+    // byte long and ends at a byte that is not a letter (its bucket's second part, 26).
+    words
+        .in_bucket(bucket2(c, h.get(i + 1).copied()))
+        .any(|wb| {
+            let e = i + wb.len();
+            wb.first() == Some(&c)
+                && e <= h.len()
+                && h[i..e].eq_ignore_ascii_case(wb)
+                && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
+        })
 }
 
 /// Bit 7 of each byte of the result is set where that byte of `x` is a word byte
@@ -1277,13 +1354,6 @@ impl<'a> Doc<'a> {
         &t[at..to]
     }
 
-    /// [`Self::line_start`] and [`Self::line_end`] of `at` with one search.
-    fn line_bounds(&self, at: usize) -> (usize, usize) {
-        let i = self.line_index(at);
-        let start = if i == 0 { 0 } else { self.nl[i - 1] + 1 };
-        (start, self.nl.get(i).copied().unwrap_or(self.text.len()))
-    }
-
     /// How many line breaks lie before `at` (`nl.partition_point(|&p| p < at)`): the last
     /// answer or the next one when they fit, else a binary search.
     #[inline]
@@ -1324,31 +1394,40 @@ impl<'a> Doc<'a> {
 
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
-fn analyse<'a>(text: &'a str, business: bool, mut nl: Vec<usize>) -> Doc<'a> {
+fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut sigs = Vec::new();
     let mut has_to_org = false;
     let mut has_consumer = false;
     let mut from_consumer = false;
     let bytes = text.as_bytes();
-    // Sized up front (a SIMD count is cheaper than growing the vector line by line).
-    nl.clear();
-    nl.extend(memchr::memchr_iter(b'\n', bytes));
     let mut line_start = 0;
     for li in 0..=nl.len() {
         let line_end = nl.get(li).copied().unwrap_or(text.len());
-        let line = &text[line_start..line_end];
+        let ls = line_start;
         let off = line_end + 1;
         line_start = off;
         // The first byte that is not ASCII whitespace: when it is ASCII, it starts both the
         // trimmed line and `line.trim_start()`, so most lines are settled by that one byte.
-        let lb = line.as_bytes();
+        let Some(lb) = bytes.get(ls..line_end) else {
+            continue;
+        };
         let k = lb
             .iter()
             .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
         let Some(k) = k else { continue };
         let fb = lb[k];
+        // Most lines: an ASCII first byte that starts no closing, no `--` and no `From:` or
+        // `To:` header, so neither test below can hold (the same answers as running them).
+        if fb.is_ascii()
+            && !CLOSINGS.first_may(fb)
+            && fb != b'-'
+            && !matches!(fb, b'f' | b'F' | b't' | b'T')
+        {
+            continue;
+        }
+        let line = &text[ls..line_end];
         let t = if fb.is_ascii() && !CLOSINGS.first_may(fb) && fb != b'-'
-            || trimmed_longer_than(line, 24)
+            || trimmed_longer_than(line, CLOSING_MAX)
         {
             ""
         } else {
@@ -1486,12 +1565,13 @@ pub(crate) struct KeywordDfa {
     /// Columns per state.
     stride: usize,
     /// `trans[row + class]` is the next state's row (`state * stride`: premultiplied, so a
-    /// step is one add). A fixed power-of-two size, indexed with `& (KW_TRANS - 1)`: the
-    /// compiler then needs no bounds check in the scan loop (rows past the table are unused).
+    /// step is one add), with [`KW_MATCH`] set when that state is a match state. A fixed
+    /// power-of-two size, indexed with `& (KW_TRANS - 1)`: the compiler then needs no bounds
+    /// check in the scan loop (rows past the table are unused), and the mask also drops the
+    /// flag, so a step needs no extra work for it.
     trans: Box<[u16; KW_TRANS]>,
     start: u16,
-    /// Rows below this are match states; `matches[row / stride]` lists (pattern, length).
-    match_rows: u16,
+    /// `matches[row / stride]` lists (pattern, length) for the match states (numbered first).
     matches: Box<[KwStateMatches]>,
     /// The longest pattern, in bytes (the deepest state).
     max_len: usize,
@@ -1499,6 +1579,10 @@ pub(crate) struct KeywordDfa {
 
 /// Entries in [`KeywordDfa::trans`]: states times columns must fit (856 x 33 today).
 const KW_TRANS: usize = 1 << 15;
+
+/// The flag on a [`KeywordDfa`] state that is a match state: the bit above the row (rows are
+/// below [`KW_TRANS`]), so four walks are checked with three ORs and one test.
+const KW_MATCH: u16 = 1 << 15;
 
 /// The (pattern, length) pairs a keyword match state reports.
 type KwStateMatches = Box<[(u16, u16)]>;
@@ -1572,7 +1656,19 @@ impl KeywordDfa {
         }
         let mut trans: Box<[u16; KW_TRANS]> =
             vec![0u16; KW_TRANS].into_boxed_slice().try_into().ok()?;
-        let row_of = |d: u16| u16::try_from(usize::from(d) * stride).ok();
+        // Match states are numbered first: they carry the flag.
+        let row_of = |d: u16| {
+            u16::try_from(usize::from(d) * stride)
+                .ok()
+                .filter(|&r| usize::from(r) < KW_TRANS)
+                .map(|r| {
+                    if usize::from(d) < match_states {
+                        r | KW_MATCH
+                    } else {
+                        r
+                    }
+                })
+        };
         let mut matches: Vec<Box<[(u16, u16)]>> = vec![Box::default(); match_states];
         for (old, &sid) in ids.iter().enumerate() {
             let row = usize::from(dense[old]) * stride;
@@ -1601,7 +1697,6 @@ impl KeywordDfa {
             stride,
             trans,
             start: row_of(dense[0])?,
-            match_rows: u16::try_from(match_states * stride).ok()?,
             matches: matches.into_boxed_slice(),
             max_len: (0..dfa.patterns_len())
                 .filter_map(|i| aho_corasick::PatternID::new(i).ok())
@@ -1665,7 +1760,8 @@ fn keyword_walk(
     let mut business = false;
     // Every (overlapping) match, as `find_overlapping_iter` would report them, without its
     // per-byte bookkeeping: match states are the rare case.
-    let (trans, classes, match_rows) = (&*dfa.trans, &dfa.classes, dfa.match_rows);
+    let (trans, classes) = (&*dfa.trans, &dfa.classes);
+    let is_match = |sid: u16| sid & KW_MATCH != 0;
     let step = |sid: u16, b: u8| {
         trans[usize::from(sid).wrapping_add(usize::from(classes[usize::from(b)])) & (KW_TRANS - 1)]
     };
@@ -1694,12 +1790,12 @@ fn keyword_walk(
             sid[1] = step(sid[1], w1[k]);
             sid[2] = step(sid[2], w2[k]);
             sid[3] = step(sid[3], w3[k]);
-            if sid[0].min(sid[1]).min(sid[2].min(sid[3])) >= match_rows {
+            if !is_match(sid[0] | sid[1] | sid[2] | sid[3]) {
                 continue;
             }
             for j in 0..4 {
                 let e = from[j] + k + 1;
-                if sid[j] < match_rows && e > q * j {
+                if is_match(sid[j]) && e > q * j {
                     let to = if j == 0 { &mut *all } else { &mut parts[j - 1] };
                     kw_hits(dfa, h, e, sid[j], to, &mut business);
                 }
@@ -1711,7 +1807,7 @@ fn keyword_walk(
             let mut it = h[from[j] + q..to[j]].iter();
             while let Some(&b) = it.next() {
                 st = step(st, b);
-                if st < match_rows {
+                if is_match(st) {
                     let e = to[j] - it.as_slice().len();
                     if e > q * j {
                         kw_hits(dfa, h, e, st, &mut parts[j - 1], &mut business);
@@ -1724,14 +1820,12 @@ fn keyword_walk(
             all.append(p);
         }
     } else {
-        // No loop counter (the release profile would check it for overflow): the offset is
-        // worked out from what is left of the iterator, on the rare match states only.
+        // The end offset zipped with the bytes: one counter for both (a range zipped with a
+        // slice needs no overflow check).
         let mut sid = dfa.start;
-        let mut it = h.iter();
-        while let Some(&b) = it.next() {
+        for (e, &b) in (1..n + 1).zip(h) {
             sid = step(sid, b);
-            if sid < match_rows {
-                let e = n - it.as_slice().len();
+            if is_match(sid) {
                 kw_hits(dfa, h, e, sid, all, &mut business);
             }
         }
@@ -1750,7 +1844,7 @@ fn kw_hits(
     all: &mut Vec<KwMatch>,
     business: &mut bool,
 ) {
-    let state = usize::from(sid) / dfa.stride;
+    let state = usize::from(sid & !KW_MATCH) / dfa.stride;
     for &(id, len) in dfa.matches.get(state).map_or(&[][..], |m| &m[..]) {
         let (i, id) = (e - usize::from(len), usize::from(id));
         if let Some(w) = id.checked_sub(KEYWORDS.len()) {
@@ -1789,8 +1883,10 @@ pub(crate) struct Scratch {
     pub(crate) order: Vec<u128>,
     staff: Vec<Span>,
     patient_words: Vec<Span>,
-    /// Bytes covered by kept spans while resolving overlaps, a bit each.
+    /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
+    /// Bytes covered by two or more candidates while resolving overlaps, a bit each.
+    pub(crate) shared: Vec<u64>,
 }
 
 impl Scratch {
@@ -1802,23 +1898,26 @@ impl Scratch {
             + self.med_cands.capacity() * 8
             + self.cands.capacity() * size_of::<Cand>()
             + self.covered.capacity() * 8
+            + self.shared.capacity() * 8
             + self.order.capacity() * 16
     }
 }
 
 /// Collects every candidate in `text` into `sc.cands`.
 pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
+    // The tokenizer first: it also lists the line breaks, which `analyse` needs.
+    let index = TokenIndex {
+        toks: &mut sc.toks,
+        med_cands: &mut sc.med_cands,
+        nl: &mut sc.nl,
+    };
+    tokens(text, &s.med_filter, index);
     let business = keyword_matches(s, text, &mut sc.kws, &mut sc.kw_parts);
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
     patterns(s, text, &doc, out);
-    let index = TokenIndex {
-        toks: &mut sc.toks,
-        med_cands: &mut sc.med_cands,
-    };
-    tokens(text, &s.med_filter, index);
     // One lower-cased copy per message: dictionary look-ups of ASCII tokens slice it instead
     // of lower-casing each token.
     sc.lc.clear();
@@ -2169,12 +2268,13 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let (st, mut en) = (m.start(), m.end());
         let pat = PATTERNS[m.pattern().as_usize()].0;
         let v = &text[st..en];
-        let ctx = doc.before_line(st, 60);
-        let sig = doc.in_sig(st);
+        // The words before the match on its line: only some patterns look at them.
+        let ctx = || doc.before_line(st, 60);
         match pat {
             Pat::Email => {
-                let domain = v.rsplit('@').next().unwrap_or("");
-                if CONSUMER_MAIL.eq_any(domain) && !sig {
+                // After the last `@` (the pattern has exactly one).
+                let domain = memchr::memrchr(b'@', v.as_bytes()).map_or(v, |p| &v[p + 1..]);
+                if CONSUMER_MAIL.eq_any(domain) && !doc.in_sig(st) {
                     push(
                         out,
                         Some(Label::Email),
@@ -2227,7 +2327,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                     || (octets[0] == 169 && octets[1] == 254);
                 if private
                     || has_word(
-                        ctx,
+                        ctx(),
                         words!["server", "host", "hosts", "gateway", "dns", "subnet"],
                     )
                 {
@@ -2309,7 +2409,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
-                let ct = ctx.trim_end().as_bytes();
+                let ct = ctx().trim_end().as_bytes();
                 let at_before = ct.len() >= 3 && ct[ct.len() - 3..].eq_ignore_ascii_case(b" at")
                     || ct.eq_ignore_ascii_case(b"at");
                 let tail = doc.before_line(st, 14);
@@ -2348,6 +2448,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 }
             }
             Pat::Ssn => {
+                let ctx = ctx();
                 if has_word(
                     ctx,
                     words![
@@ -2391,7 +2492,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                     );
                 }
             }
-            Pat::Phone => phone(text, doc, st, en, sig, out),
+            Pat::Phone => phone(text, doc, st, en, doc.in_sig(st), out),
             Pat::Dea => {
                 if dea_valid(v) {
                     push(
@@ -2445,6 +2546,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 }
             }
             Pat::Digits10 => {
+                let ctx = ctx();
                 let wide = before(text, st, 50);
                 if has_word(
                     wide,
@@ -2506,7 +2608,7 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                         "at",
                     ],
                 ) {
-                    phone(text, doc, st, en, sig, out);
+                    phone(text, doc, st, en, doc.in_sig(st), out);
                 }
             }
         }
@@ -2566,26 +2668,49 @@ fn nearest_cue(doc: &Doc<'_>, at: usize, n: usize, patient: &Words, org: &Words)
             .find_map(cue);
     }
     // ASCII: walk the words back to front on bytes.
-    let b = ctx.as_bytes();
-    let in_word = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
-    let mut e = b.len();
-    while e > 0 {
-        while e > 0 && !in_word(b[e - 1]) {
-            e -= 1;
+    let mut rest = ctx.as_bytes();
+    let cue = |w: &[u8]| {
+        if patient.eq_any_bytes(w) {
+            Some(true)
+        } else if org.eq_any_bytes(w) {
+            Some(false)
+        } else {
+            None
         }
-        let mut s = e;
-        while s > 0 && in_word(b[s - 1]) {
-            s -= 1;
+    };
+    loop {
+        // Drop the bytes after the last word, then split that word off.
+        let e = rest
+            .iter()
+            .rposition(|&c| CUE_WORD_BYTE[usize::from(c)])
+            .map_or(0, |p| p + 1);
+        let Some(head) = rest.get(..e) else { break };
+        if head.is_empty() {
+            break;
         }
-        if s < e
-            && let Some(c) = cue(&ctx[s..e])
-        {
+        let s = head
+            .iter()
+            .rposition(|&c| !CUE_WORD_BYTE[usize::from(c)])
+            .map_or(0, |p| p + 1);
+        let (before, w) = head.split_at(s);
+        if let Some(c) = cue(w) {
             return Some(c);
         }
-        e = s;
+        rest = before;
     }
     None
 }
+
+/// The bytes of a word for [`nearest_cue`]: ASCII letters, digits and `-`.
+static CUE_WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'-';
+        c += 1;
+    }
+    t
+};
 
 const PHONE_PATIENT_LIST: &[&str] = &[
     "my",
@@ -2680,6 +2805,13 @@ const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
 /// A value alone at the start of its line, under a line naming an organisation.
 fn bare_line_after_org(text: &str, st: usize) -> bool {
+    // An ASCII byte just before the value that is not whitespace (so not a line break) ends
+    // the text after the last line break below: not alone on its line.
+    if text.as_bytes().get(st.wrapping_sub(1)).is_some_and(|&c| {
+        c.is_ascii() && !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+    }) {
+        return false;
+    }
     let head = before(text, st, 200);
     let Some(nl) = head.rfind('\n') else {
         return false;
@@ -2920,7 +3052,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     let wide = before(text, st, 40);
     let line = doc.before_line(st, 70);
-    let strong = has_word(wide, DATE_STRONG) || has_word(line, DATE_STRONG);
+    let strong = has_word_either(wide, line, st, DATE_STRONG);
     let head = line.trim_start();
     let starts = |p: &str| {
         head.as_bytes()
@@ -3072,8 +3204,20 @@ pub(crate) fn key_filter2<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]
 /// A second cheap key, independent of [`word_key`]: length, third, middle and third-last bytes.
 #[inline]
 pub(crate) fn word_key2(w: &[u8]) -> usize {
+    word_key2_of::<false>(w)
+}
+
+/// [`word_key2`]; `LOWER`: `w` has no ASCII upper-case letter (a slice of the lower-cased
+/// text), so the bytes are used as they are (the same key).
+#[inline]
+fn word_key2_of<const LOWER: bool>(w: &[u8]) -> usize {
     let n = w.len();
-    let at = |i: usize| u32::from(w.get(i).map_or(0, u8::to_ascii_lowercase));
+    let at = |i: usize| {
+        u32::from(
+            w.get(i)
+                .map_or(0, |&c| if LOWER { c } else { c.to_ascii_lowercase() }),
+        )
+    };
     let last = |i: usize| if n > i { at(n - 1 - i) } else { 0 };
     let h = (n as u32)
         .wrapping_mul(0x27D4_EB2F)
@@ -3106,6 +3250,68 @@ pub(crate) fn word_key(w: &[u8]) -> usize {
     (h ^ (h >> 15)) as usize % WORD_KEY_BITS
 }
 
+/// A fixed set of words with a flag byte each (the name and drug dictionaries): an
+/// open-addressing table probed from [`word_key`], which the tokenizer has already computed for
+/// ASCII tokens, so a look-up is a few compares instead of hashing the word and calling
+/// `memcmp`. Exact: a word is found only when its bytes equal an entry's.
+pub(crate) struct WordSet {
+    /// `slots[i]` is an index into `words` plus one, or 0 for an empty slot (a power of two
+    /// long, at least twice the word count: probes stay short and a free slot ends them).
+    slots: Box<[u32]>,
+    words: Vec<(&'static str, u8)>,
+}
+
+impl WordSet {
+    /// The set of `words` (each with its flags; a repeated word keeps its first flags).
+    pub(crate) fn new(words: impl IntoIterator<Item = (&'static str, u8)>) -> WordSet {
+        let mut words: Vec<(&'static str, u8)> = words.into_iter().collect();
+        // Sorted, so the table does not depend on the order the words came in.
+        words.sort_by(|a, b| a.0.cmp(b.0));
+        words.dedup_by(|a, b| a.0 == b.0);
+        let n = (words.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; n].into_boxed_slice();
+        for (i, (w, _)) in words.iter().enumerate() {
+            let mut k = word_key(w.as_bytes()) & (n - 1);
+            while slots[k] != 0 {
+                k = (k + 1) & (n - 1);
+            }
+            slots[k] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+        WordSet { slots, words }
+    }
+
+    /// The flags of `w` when it is in the set; `key` is `word_key(w)`.
+    #[inline]
+    pub(crate) fn get(&self, w: &[u8], key: usize) -> Option<u8> {
+        let mask = self.slots.len() - 1;
+        let mut k = key & mask;
+        loop {
+            let i = usize::try_from(*self.slots.get(k)?).ok()?;
+            let &(x, f) = self.words.get(i.checked_sub(1)?)?;
+            // A byte loop: the words are short, and `==` on slices calls `memcmp`.
+            if x.len() == w.len() && x.bytes().zip(w).all(|(a, &b)| a == b) {
+                return Some(f);
+            }
+            k = (k + 1) & mask;
+        }
+    }
+
+    /// Is `w` in the set?
+    #[inline]
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        self.get(w.as_bytes(), word_key(w.as_bytes())).is_some()
+    }
+
+    /// Is the lower-case form of token `t` in the set? (See [`low`]; an ASCII token's key is
+    /// its [`Tok::key`], which is the key of its lower-case form.)
+    #[inline]
+    fn has_token(&self, text: &str, lc: &str, t: Tok, buf: &mut String) -> bool {
+        let w = low(text, lc, t, buf).as_bytes();
+        let key = if t.ascii { t.key as usize } else { word_key(w) };
+        self.get(w, key).is_some()
+    }
+}
+
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
 /// An ASCII token whose [`word_key`] bit is clear is in neither dictionary and is skipped.
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
@@ -3128,11 +3334,21 @@ fn medications(
             continue;
         }
         let t = toks[i];
-        if t.ascii && !bit(&s.med_filter2, word_key2(&lc.as_bytes()[t.s..t.e])) {
+        if t.ascii
+            && !bit(
+                &s.med_filter2,
+                word_key2_of::<true>(&lc.as_bytes()[t.s..t.e]),
+            )
+        {
             continue;
         }
         let one = low(text, lc, toks[i], &mut one);
-        let flags = s.med_words.get(one).copied().unwrap_or(0);
+        let key = if t.ascii {
+            t.key as usize
+        } else {
+            word_key(one.as_bytes())
+        };
+        let flags = s.med_words.get(one.as_bytes(), key).unwrap_or(0);
         let mut hit = None;
         if flags & MED_FIRST != 0 {
             for n in (2..=s.med_max_words.min(toks.len() - i)).rev() {
@@ -3180,9 +3396,13 @@ struct Tok {
     key: u32,
 }
 
-/// Where [`tokens`] writes: the tokens, and the indices of those [`medications`] looks at.
+/// Where [`tokens`] writes: the tokens, the indices of those [`medications`] looks at, and the
+/// line breaks.
 struct TokenIndex<'a> {
     toks: &'a mut Vec<Tok>,
+    /// The offset of every `\n` of the text, ascending (for [`analyse`]): the tokenizer steps
+    /// over each of them anyway.
+    nl: &'a mut Vec<usize>,
     /// The tokens that may be drug names: not ASCII, or with their [`word_key`] bit set in the
     /// drug filter ([`Scanner::med_filter`]); [`medications`] looks at no others.
     med_cands: &'a mut Vec<usize>,
@@ -3196,15 +3416,22 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
     // instead of storing them to the scratch buffers after every push.
     let mut toks = std::mem::take(index.toks);
     let mut med_cands = std::mem::take(index.med_cands);
+    let mut nl = std::mem::take(index.nl);
     toks.clear();
     med_cands.clear();
+    nl.clear();
     let mut i = 0;
     'text: loop {
-        // Skip ASCII non-letters, one table look-up a byte.
+        // Skip ASCII non-letters, one table look-up a byte, noting line breaks. (No line break
+        // is stepped over anywhere else: words hold only letters, apostrophes and hyphens, and
+        // the other path skips non-ASCII chars.)
         let c0 = loop {
             let Some(&c) = b.get(i) else { break 'text };
             if !ASCII_NON_LETTER[usize::from(c)] {
                 break c;
+            }
+            if c == b'\n' {
+                nl.push(i);
             }
             i += 1;
         };
@@ -3255,6 +3482,7 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
     }
     *index.toks = toks;
     *index.med_cands = med_cands;
+    *index.nl = nl;
 }
 
 /// Bytes the tokenizer steps over without looking further: ASCII bytes that are not letters.
@@ -3359,7 +3587,7 @@ fn is_upper(text: &str, t: Tok) -> bool {
 
 /// The token in lower case: a slice of `lc` (the ASCII-lower-cased text) for ASCII tokens, else
 /// Unicode lower-casing into `buf`.
-#[inline]
+#[inline(always)]
 fn low<'b>(text: &str, lc: &'b str, t: Tok, buf: &'b mut String) -> &'b str {
     if t.ascii {
         return &lc[t.s..t.e];
@@ -3442,6 +3670,9 @@ fn persons(
         !not_names.contains(w, word_key(w))
     }
     let name_ok = |t: Tok, buf: &mut String| name_ok(not_names, text, lc, t, buf);
+    // How many line breaks lie before the last candidate (see `Doc::line_index`).
+    let nl = doc.nl.as_slice();
+    let mut line = 0;
     let mut i = 0;
     while i < toks.len() {
         // Most tokens are not capitalised: step over them before anything is set up.
@@ -3544,8 +3775,8 @@ fn persons(
                 && name_ok(toks[k], &mut buf)
             {
                 let both_upper = is_upper(text, t0) && is_upper(text, toks[k]);
-                let sur = s.surnames.contains(low(text, lc, t0, &mut buf));
-                let first = s.first_names.contains(low(text, lc, toks[k], &mut buf));
+                let sur = s.surnames.has_token(text, lc, t0, &mut buf);
+                let first = s.first_names.has_token(text, lc, toks[k], &mut buf);
                 if both_upper || (sur && first) {
                     comma_form = true;
                     run.push(toks[k]);
@@ -3567,21 +3798,51 @@ fn persons(
             }
         }
         // One line look-up serves every window below (a run never crosses a line break).
-        let (ls, le) = doc.line_bounds(start);
-        let win = |n: usize| floor_cb(text, start.saturating_sub(n)).max(ls);
+        // Candidates come in text order: step the count of line breaks before `start` forward
+        // (`doc.line_start(start)` and `doc.line_end(start)` without a search).
+        while nl.get(line).is_some_and(|&p| p < start) {
+            line += 1;
+        }
+        let ls = line
+            .checked_sub(1)
+            .and_then(|k| nl.get(k))
+            .map_or(0, |&p| p + 1);
+        let le = nl.get(line).copied().unwrap_or(text.len());
+        // `floor_cb(text, start - n).max(ls)`: the line start itself when the window reaches
+        // back to it (a char boundary), without stepping to a boundary first.
+        let win = |n: usize| {
+            let from = start.saturating_sub(n);
+            if from <= ls { ls } else { floor_cb(text, from) }
+        };
         let line_start = &text[win(200)..start];
         // Display names in address headers: a patient when the address on that line is a
         // personal mailbox, otherwise staff.
-        let head = line_start.trim_start();
-        let header = matches!(
-            head.as_bytes().first().map(u8::to_ascii_lowercase),
-            Some(b'f' | b't' | b'c' | b'b' | b'r' | b's')
-        ) && ["from:", "to:", "cc:", "bcc:", "reply-to:", "sent:"]
-            .iter()
-            .any(|h| {
-                head.get(..h.len())
-                    .is_some_and(|x| x.eq_ignore_ascii_case(h))
-            });
+        // An ASCII first byte that is not whitespace starts `head` too: most lines are settled
+        // by it without trimming.
+        let quick_no = line_start.as_bytes().first().is_none_or(|&c| {
+            c.is_ascii()
+                && !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+                && !matches!(
+                    c.to_ascii_lowercase(),
+                    b'f' | b't' | b'c' | b'b' | b'r' | b's'
+                )
+        });
+        let head = if quick_no {
+            ""
+        } else {
+            line_start.trim_start()
+        };
+        let header = !quick_no
+            && matches!(
+                head.as_bytes().first().map(u8::to_ascii_lowercase),
+                Some(b'f' | b't' | b'c' | b'b' | b'r' | b's')
+            )
+            && ["from:", "to:", "cc:", "bcc:", "reply-to:", "sent:"]
+                .iter()
+                .any(|h| {
+                    head.get(..h.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(h))
+                });
         if header {
             let rest = doc.after_line(end, 120);
             if rest.contains('@') && mentions_consumer_mail(rest) {
@@ -3608,24 +3869,8 @@ fn persons(
         }
         let prev_line = &text[win(40)..start];
         let prev_word = last_word(prev_line, b" :,(\t-.");
-        let after = if end <= le {
-            &text[end..ceil_cb(text, (end + 24).min(text.len())).min(le)]
-        } else {
-            doc.after_line(end, 24)
-        };
-        let credential = (after.starts_with(", ") || after.starts_with(" ")) && {
-            // Delimiters are ASCII, so byte positions are char boundaries.
-            let ab = after.as_bytes();
-            let k = ab
-                .iter()
-                .position(|&c| c != b',' && c != b' ')
-                .unwrap_or(ab.len());
-            let m = ab[k..]
-                .iter()
-                .position(|&c| matches!(c, b',' | b' ' | b'|' | b'\n' | b')'))
-                .map_or(ab.len(), |x| k + x);
-            CREDENTIALS.eq_any(after[k..m].trim_end_matches('.'))
-        };
+        let after = after_name(text, doc, end, le);
+        let credential = credential_after(after);
         let pw = prev_words.flags(prev_word);
         let staff_before = pw & PW_STAFF != 0;
         // A lone capitalised word outside a signature is a name only after a title, greeting or
@@ -3693,12 +3938,14 @@ fn persons(
         // The dictionaries only matter after a cue word or for a run of two or more words.
         let need_dict = !title_before && !greet && (cue || run.len() >= 2 || comma_form);
         let first_in = need_dict && {
-            let w = low(text, lc, run[0], &mut buf);
-            s.first_names.contains(w) || s.surnames.contains(w) && comma_form
+            let t = run[0];
+            s.first_names.has_token(text, lc, t, &mut buf)
+                || comma_form && s.surnames.has_token(text, lc, t, &mut buf)
         };
         let last_in = need_dict && {
-            let w = low(text, lc, run[run.len() - 1], &mut buf);
-            s.surnames.contains(w) || comma_form && s.first_names.contains(w)
+            let t = run[run.len() - 1];
+            s.surnames.has_token(text, lc, t, &mut buf)
+                || comma_form && s.first_names.has_token(text, lc, t, &mut buf)
         };
         let any_in = first_in || last_in;
         let all_upper = run.iter().all(|&t| is_upper(text, t));
@@ -3796,7 +4043,8 @@ fn persons(
         .iter()
         .copied()
         .map(lower_span)
-        .filter(|w| w.chars().count() >= 3)
+        // At least three chars: never with fewer bytes, exactly the bytes when ASCII.
+        .filter(|w| w.len() >= 3 && (w.is_ascii() || w.chars().count() >= 3))
         .collect();
     if names.is_empty() {
         return;
@@ -3852,6 +4100,41 @@ fn persons(
             "person.coref",
             "repeats a patient's name found elsewhere in the message",
         );
+    }
+}
+
+/// Up to 24 bytes after a candidate name that ends at `end`, not crossing its line's end `le`.
+fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a str {
+    if end <= le {
+        &text[end..ceil_cb(text, (end + 24).min(text.len())).min(le)]
+    } else {
+        doc.after_line(end, 24)
+    }
+}
+
+/// Does `after` (see [`after_name`]) start with a credential (", RN", " MD")?
+fn credential_after(after: &str) -> bool {
+    (after.starts_with(", ") || after.starts_with(" ")) && {
+        // Delimiters are ASCII, so byte positions are char boundaries.
+        let ab = after.as_bytes();
+        let k = ab
+            .iter()
+            .position(|&c| c != b',' && c != b' ')
+            .unwrap_or(ab.len());
+        // A credential found below starts at `k` and shares its first two bytes with the text
+        // there (a one-byte one is followed by a delimiter, a dot or the end): when no list
+        // word does, the answer is no without finding the word's end.
+        let Some(&first) = ab.get(k) else {
+            return false;
+        };
+        if !CREDENTIALS.may_start(first, ab.get(k + 1).copied()) {
+            return false;
+        }
+        let m = ab[k..]
+            .iter()
+            .position(|&c| matches!(c, b',' | b' ' | b'|' | b'\n' | b')'))
+            .map_or(ab.len(), |x| k + x);
+        CREDENTIALS.eq_any(after[k..m].trim_end_matches('.'))
     }
 }
 
@@ -3998,6 +4281,18 @@ mod tests {
             for w in lists {
                 assert_eq!(has_word(&t, w), has_word_bytewise(&t, w), "{t:?}");
             }
+            // Two windows ending at the same offset, one search.
+            let end = floor_cb(&t, r.below(t.len() + 1));
+            let a = floor_cb(&t, r.below(end + 1));
+            let b = floor_cb(&t, r.below(end + 1));
+            let (wa, wb) = (&t[a..end], &t[b..end]);
+            for w in lists {
+                assert_eq!(
+                    has_word_either(wa, wb, end, w),
+                    has_word(wa, w) || has_word(wb, w),
+                    "{t:?} {a} {b} {end}"
+                );
+            }
         }
     }
 
@@ -4046,7 +4341,11 @@ mod tests {
         let mut r = Rng(0x5555_1234);
         for _ in 0..200 {
             let t = r.text(&["a", "bc", "\n", "\n\n", " "], 200);
-            let doc = analyse(&t, false, Vec::new());
+            let doc = analyse(
+                &t,
+                false,
+                memchr::memchr_iter(b'\n', t.as_bytes()).collect(),
+            );
             for _ in 0..50 {
                 // Mostly forward, sometimes back, as the rules ask.
                 let at = r.below(t.len() + 1);
@@ -4080,14 +4379,17 @@ mod tests {
         ];
         let filter = key_filter(["zq", "a", "o'zq", "mr"].into_iter());
         let mut r = Rng(0x7a3c_19e5);
-        let (mut toks, mut cands) = (Vec::new(), Vec::new());
+        let (mut toks, mut cands, mut nl) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..20_000 {
             let t = r.text(&atoms, 12);
             let index = TokenIndex {
                 toks: &mut toks,
                 med_cands: &mut cands,
+                nl: &mut nl,
             };
             tokens(&t, &filter, index);
+            let want_nl: Vec<usize> = memchr::memchr_iter(b'\n', t.as_bytes()).collect();
+            assert_eq!(nl, want_nl, "{t:?}");
             let got: Vec<_> = toks.iter().map(|k| (k.s, k.e, k.ascii, k.cap)).collect();
             assert_eq!(got, general(&t), "{t:?}");
             for k in &toks {
