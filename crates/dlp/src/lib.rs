@@ -2,7 +2,8 @@
 //!
 //! **Does:** scans one `&str` and returns [`Finding`]s — a [`Label`], byte and code-point offsets,
 //! a score, the rule that fired and why — plus a document verdict ([`ScanResult::contains_phi`]).
-//! Candidates come from one multi-pattern pass (`regex-automata` `meta::Regex::new_many`), one
+//! Candidates come from one multi-pattern pass (`regex-automata`'s lazy DFAs for all patterns
+//! at once, `hybrid::regex::Regex::new_many`, driven by `rules::patterns`), one
 //! keyword-automaton pass for context keywords ("MRN", "Member ID", "Claim #", ...) and vendor
 //! business words together (the `aho-corasick` DFA, copied into a compact table), and one pass
 //! over word tokens (drug and name dictionaries are hash lookups); ownership (patient versus
@@ -33,51 +34,64 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 99.6 instructions per byte over the corpus texts and 100.3 for the 100 KB message
-//! (112.6 and 115.1 before the fourth 2026-11-30 pass, 120.5 and 120.6 before the third, 130 and
-//! 148 before the second, 297 the day before). Still well below the 100 MB/s / 2 ms target. All
-//! passes are linear (see `tests/robustness.rs`).
+//! measure): 95.9 instructions per byte over the corpus texts and 96.3 for the 100 KB message
+//! (99.6 and 100.3 before the fifth 2026-11-30 pass, 112.6 and 115.1 before the fourth, 120.5 and
+//! 120.6 before the third, 130 and 148 before the second, 297 the day before). Still well below
+//! the 100 MB/s / 2 ms target. All passes are linear (see `tests/robustness.rs`).
 //!
 //! How: per-thread buffers (token, newline, keyword-match and candidate vectors, the lower-cased
-//! copy of the text, the overlap bitmaps, the sort keys) are reused across scans, so a scan
-//! allocates little beyond its result; the keyword pass steps a compact copy of the automaton's
-//! table itself instead of the library's overlapping iterator: a fixed-size table indexed with a
-//! mask (no bounds check; the same mask drops a flag bit that marks match states, so four walks
-//! are checked for a match with three ORs and one test), no overflow-checked loop counter, and on
-//! texts of 432 bytes or more four walks side by side, one per quarter, each started `max_len`
-//! bytes early (a table step waits on the one before it, so four independent chains use the core
-//! better; the matches then come in end order and an insertion sort puts them in start order);
-//! the tokenizer runs first, skips non-letters with one table look-up a byte (noting the line
-//! breaks it steps over, which is the newline index the other passes use), reads letter runs
-//! eight bytes at a time, takes the general path (apostrophes, hyphens, non-ASCII letters) only
-//! when the byte after an ASCII run asks for it, fills local vectors (their lengths stay in
-//! registers), and computes each token's `word_key` once, which feeds the bit filters in front of
-//! the drug and not-a-name lists and is also the probe key of the name and drug dictionaries
-//! (`rules::WordSet`, open-addressing tables: a look-up is a few compares instead of hashing the
-//! word and calling `memcmp`); it also lists the tokens that pass the first drug filter, so the
-//! drug pass visits only those (about one token in ten); the not-a-name list and the four lists
-//! consulted for the word before a candidate name are open-addressing tables probed from that key
-//! (one probe instead of hashing or several list searches), and the not-a-name test and the
-//! small-list test (`Words::eq_any`, which most calls leave at its length or first-byte check,
+//! copy of the text, the overlap bitmaps, the sort keys, the pattern regex's lazy-DFA cache) are
+//! reused across scans, so a scan allocates little beyond its result; the pattern pass drives the
+//! lazy DFAs itself, as the library's `try_search` does (a forward search for each match's end and
+//! pattern, then an anchored reverse search back to where the forward search began for its start),
+//! but reads the start off the text instead of searching back for the patterns whose start follows
+//! from their end (SSN, DEA, VIN, ten digits: fixed lengths; an e-mail address: the local-part
+//! bytes before its one `@`; a phone number, an ICD-10 code, a time: the leftmost of their few
+//! possible starts that matches; `rules::known_start`): that start is the leftmost one the pattern
+//! matches from, which is what the reverse search finds (a match of any pattern starting further
+//! left would have been found instead), checked against the reverse search in debug builds and
+//! against the meta regex's matches in a test; half of the corpus's matches skip the reverse search
+//! that way; the context around a match is looked at only where the answer is used (a date's
+//! nearest cue word and header test only without a strong cue word, a phone number's fax test only
+//! when it is kept as a patient's, an ICD-10 code's cue words only without a dot); the first-letter
+//! bucket of a word-list look-up is one table look-up; the keyword pass steps a compact copy of the
+//! automaton's table itself instead of the library's overlapping iterator: a fixed-size table
+//! indexed with a mask (no bounds check; the same mask drops a flag bit that marks match states, so
+//! four walks are checked for a match with three ORs and one test), no overflow-checked loop
+//! counter, and on texts of 432 bytes or more four walks side by side, one per quarter, each
+//! started `max_len` bytes early (a table step waits on the one before it, so four independent
+//! chains use the core better; the matches then come in end order and an insertion sort puts them
+//! in start order); the tokenizer runs first, skips non-letters with one table look-up a byte
+//! (noting the line breaks it steps over, which is the newline index the other passes use), reads
+//! letter runs eight bytes at a time, takes the general path (apostrophes, hyphens, non-ASCII
+//! letters) only when the byte after an ASCII run asks for it, fills local vectors (their lengths
+//! stay in registers), and computes each token's `word_key` once, which feeds the bit filters in
+//! front of the drug and not-a-name lists and is also the probe key of the name and drug
+//! dictionaries (`rules::WordSet`, open-addressing tables: a look-up is a few compares instead of
+//! hashing the word and calling `memcmp`); it also lists the tokens that pass the first drug
+//! filter, so the drug pass visits only those (about one token in ten); the not-a-name list and the
+//! four lists consulted for the word before a candidate name are open-addressing tables probed from
+//! that key (one probe instead of hashing or several list searches), and the not-a-name test and
+//! the small-list test (`Words::eq_any`, which most calls leave at its length or first-byte check,
 //! and the rest at the one or two words sharing the word's first two letters) are inlined where
-//! they are used; the title look-back first checks the one byte every title ends in; the name
-//! pass steps its line index forward with the candidates instead of searching, looks at the first
-//! byte of a line before trimming it for a header test, and ends the credential test at the
-//! first two bytes when no credential starts with them; whole-word list searches (`has_word`)
-//! visit only word starts, found eight bytes at a time, and a date's two windows (40 bytes
-//! across lines, 70 on its line) are searched as one (the shorter ends the longer; only its first
-//! position can differ); the pattern pass takes the words before a match only for the patterns
-//! that read them; line and signature look-ups remember the last answer (candidates come in text
-//! order); the search for later mentions of a
-//! patient's name puts a 4096-bit filter in front of the name set (a long message names many
-//! patients, and a name with a non-ASCII letter used to switch the filter off), and the few names,
-//! staff words and name positions of a message are compared one by one (`SmallSet`, hashed past 16)
-//! instead of going into three hash sets per message; keyword values are matched by hand (checked
-//! against the `VALUE` regex in debug builds); overlap resolution sorts one packed integer key per
-//! candidate and marks kept spans in a bitmap (linear); past 32 candidates it first marks the bytes
-//! two or more candidates share and sorts only the candidates on them (one that overlaps no other
-//! is kept whatever the order), and code-point offsets are byte offsets for ASCII text. Checksums
-//! and code look-ups use stack buffers; small word lists are indexed at compile time.
+//! they are used; the title look-back first checks the one byte every title ends in; the name pass
+//! steps its line index forward with the candidates instead of searching, looks at the first byte
+//! of a line before trimming it for a header test, and ends the credential test at the first two
+//! bytes when no credential starts with them; whole-word list searches (`has_word`) visit only word
+//! starts, found eight bytes at a time, and a date's two windows (40 bytes across lines, 70 on its
+//! line) are searched as one (the shorter ends the longer; only its first position can differ); the
+//! pattern pass takes the words before a match only for the patterns that read them; line and
+//! signature look-ups remember the last answer (candidates come in text order); the search for
+//! later mentions of a patient's name puts a 4096-bit filter in front of the name set (a long
+//! message names many patients, and a name with a non-ASCII letter used to switch the filter off),
+//! and the few names, staff words and name positions of a message are compared one by one
+//! (`SmallSet`, hashed past 16) instead of going into three hash sets per message; keyword values
+//! are matched by hand (checked against the `VALUE` regex in debug builds); overlap resolution
+//! sorts one packed integer key per candidate and marks kept spans in a bitmap (linear); past 32
+//! candidates it first marks the bytes two or more candidates share and sorts only the candidates
+//! on them (one that overlaps no other is kept whatever the order), and code-point offsets are byte
+//! offsets for ASCII text. Checksums and code look-ups use stack buffers; small word lists are
+//! indexed at compile time.
 //!
 //! Tried and dropped (findings were identical each time; the cost was not): running the pattern
 //! regex only near digits, `@`, `:` and `www.` (on this corpus 78% of the bytes are on lines
@@ -87,34 +101,41 @@
 //! the corpus cost more than the unanchored scan they replace (+16 instructions per byte, same wall
 //! time); driving the lazy DFAs directly with the reverse search anchored on the matching pattern
 //! (the meta regex's overhead is under 1 instruction per byte and the reverse search did not get
-//! shorter); eight-byte skipping of non-letters in the tokenizer and of line breaks in the line
-//! index (runs are too short to pay). Also a hand-written matcher for all fifteen patterns in place
-//! of the regex (each pattern tried anchored, greedy parts and alternatives in the regex's order;
-//! its matches equalled the regex's on all 76,564 inputs of `examples/findings.rs`, checked scan by
-//! scan in a debug build): tried at every position it cost 147 instructions per byte; gated on
-//! each word's letter/digit run (its first byte, length and the byte after it rule out most
-//! patterns) 34; skipping to windows around triggers (digits, `@`, colons, `www.`, capital/digit
-//! blocks for VINs) still 30, against the regex's 17 (finding the matches only). The corpus has a
-//! trigger every 25 bytes or so, and the lazy DFA's own loop is a few instructions a byte: most of
-//! what it spends is per match (about 3,000 on the corpus: the slow path around match states and
-//! the reverse search for the start), and a matcher that looks at every word start spends more
-//! than that. Smaller ones
-//! that cost more than they saved (callgrind, corpus): a list of capitalised token indices from the
-//! tokenizer for the name pass (the pushes cost what the skipped tokens saved), a length test on
-//! the word after a name before the credential look-up, a run-length filter in `word_at`, a slice
-//! search for the next capitalised token, and inlining `word_at` and `Doc::before_line`. In the
-//! fourth 2026-11-30 pass (callgrind, corpus, each against the code it would have replaced): a
-//! branch-free `word_key` (+0.3 M instructions in the tokenizer), leaving the credential test of
-//! lone capitalised words to the later-mention search (+0.33 M: most corpus messages name a
-//! patient, so it ran anyway), a table-driven `last_word` (+0.09 M), eight-byte packed heads in
-//! the not-a-name table (+0.2 M), a two-letter pre-filter in front of the word-before-a-name table
-//! (+0.02 M), `position` to skip uncapitalised tokens in the name pass (+0.05 M), a galloping
-//! line look-up from the last answer (+0.09 M), kept candidates as (start, index) pairs (+0.09 M
-//! on the 100 KB message), and the four keyword walks' slices zipped into one iterator (+0.08 M).
-//! Where the instructions go now (corpus, inclusive): the pattern pass 30% (the regex 17.5
-//! points of it, the context words around each match the rest), the name rules 23%, the
-//! tokenizer 19% (it now also lists the line breaks), the keyword automaton 11%, signature and
-//! header analysis 6%, overlap resolution 5%, the drug pass 3%.
+//! shorter; the fifth pass drives them directly after all, to skip the reverse search where the
+//! start can be read off the text); eight-byte skipping of non-letters in the tokenizer and of line
+//! breaks in the line index (runs are too short to pay). Also a hand-written matcher for all
+//! fifteen patterns in place of the regex (each pattern tried anchored, greedy parts and
+//! alternatives in the regex's order; its matches equalled the regex's on all 76,564 inputs of
+//! `examples/findings.rs`, checked scan by scan in a debug build): tried at every position it cost
+//! 147 instructions per byte; gated on each word's letter/digit run (its first byte, length and the
+//! byte after it rule out most patterns) 34; skipping to windows around triggers (digits, `@`,
+//! colons, `www.`, capital/digit blocks for VINs) still 30, against the regex's 17 (finding the
+//! matches only). The corpus has a trigger every 25 bytes or so, and the lazy DFA's own loop is a
+//! few instructions a byte: most of what it spends is per match (about 3,000 on the corpus: the
+//! slow path around match states and the reverse search for the start), and a matcher that looks at
+//! every word start spends more than that. Smaller ones that cost more than they saved (callgrind,
+//! corpus): a list of capitalised token indices from the tokenizer for the name pass (the pushes
+//! cost what the skipped tokens saved), a length test on the word after a name before the
+//! credential look-up, a run-length filter in `word_at`, a slice search for the next capitalised
+//! token, and inlining `word_at` and `Doc::before_line`. In the fourth 2026-11-30 pass (callgrind,
+//! corpus, each against the code it would have replaced): a branch-free `word_key` (+0.3 M
+//! instructions in the tokenizer), leaving the credential test of lone capitalised words to the
+//! later-mention search (+0.33 M: most corpus messages name a patient, so it ran anyway), a
+//! table-driven `last_word` (+0.09 M), eight-byte packed heads in the not-a-name table (+0.2 M), a
+//! two-letter pre-filter in front of the word-before-a-name table (+0.02 M), `position` to skip
+//! uncapitalised tokens in the name pass (+0.05 M), a galloping line look-up from the last answer
+//! (+0.09 M), kept candidates as (start, index) pairs (+0.09 M on the 100 KB message), and the four
+//! keyword walks' slices zipped into one iterator (+0.08 M). In the fifth 2026-11-30 pass: the word
+//! before a candidate name taken from the token before it (with its key, so the look-up skips
+//! hashing) when that token is the word the backward scan would find (+0.15 M: the name pass saved
+//! 0.07 M, but the flag the tokenizer had to store for it cost the tokenizer 0.23 M), and the
+//! cue-word walk before a phone number or date on a 128-bit mask of word bytes built eight bytes at
+//! a time (+0.38 M: the `u128` shifts and leading-zero counts cost more than the byte loop). Where
+//! the instructions go now (corpus, inclusive): the pattern pass 27.5% (the regex 16.9 points of
+//! it: the forward search 13.1, the reverse searches 1.6, the rest the driving loop and the starts
+//! read off the text; the context words around each match the other 10.6), the name rules 23.4%,
+//! the tokenizer 19.5%, the keyword automaton 11%, signature and header analysis 6%, overlap
+//! resolution 5%, the drug pass 3%.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -283,7 +304,16 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The detector. Build once with [`Scanner::new`] and share (`Send + Sync`); scanning takes `&self`.
 pub struct Scanner {
+    /// The [`rules::PATTERNS`] (used when `pattern_dfa` gives up, which it is not configured to).
     pub(crate) patterns: Regex,
+    /// The same patterns as a bare lazy-DFA regex, which `rules::patterns` drives itself: the
+    /// forward search gives a match's end and pattern, and the reverse search for its start
+    /// runs only for patterns whose start cannot be read off the text (see
+    /// `rules::known_start`).
+    pub(crate) pattern_dfa: regex_automata::hybrid::regex::Regex,
+    /// Tells this scanner's lazy-DFA cache apart from another scanner's in the per-thread
+    /// buffers (a cache must only be used with the regex it was made for).
+    pub(crate) id: u64,
     pub(crate) value: Regex,
     pub(crate) city: Regex,
     /// Case-insensitive, overlapping matcher for [`rules::KEYWORDS`] then
@@ -325,14 +355,13 @@ const MEDICATIONS: &str = include_str!("../data/medications.txt");
 impl Scanner {
     /// Builds the automata and dictionaries (tens of milliseconds); do it once.
     pub fn new() -> Self {
-        let patterns = Regex::new_many(
-            rules::PATTERNS
-                .iter()
-                .map(|(_, p)| *p)
-                .collect::<Vec<_>>()
-                .as_slice(),
-        )
-        .expect("built-in patterns are valid (covered by tests)");
+        let pattern_list: Vec<&str> = rules::PATTERNS.iter().map(|(_, p)| *p).collect();
+        let patterns =
+            Regex::new_many(&pattern_list).expect("built-in patterns are valid (covered by tests)");
+        let pattern_dfa = regex_automata::hybrid::regex::Regex::new_many(&pattern_list)
+            .expect("built-in patterns are valid (covered by tests)");
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let value = Regex::new(rules::VALUE).expect("built-in value pattern is valid");
         let city = Regex::new(rules::CITY).expect("built-in city pattern is valid");
         // Keywords and business words in one automaton, reporting every (overlapping) match:
@@ -385,6 +414,8 @@ impl Scanner {
         };
         Scanner {
             patterns,
+            pattern_dfa,
+            id,
             value,
             city,
             keywords,

@@ -1000,14 +1000,25 @@ const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 const MAX_WORDS: usize = 64;
 
 /// Which first-letter bucket a byte falls in: `a`-`z` (either case) are 0-25, the rest 26.
+/// One table look-up ([`BUCKET`]).
+#[inline(always)]
 const fn bucket(b: u8) -> usize {
-    let l = b.to_ascii_lowercase();
-    if l.is_ascii_lowercase() {
-        (l - b'a') as usize
-    } else {
-        26
-    }
+    BUCKET[b as usize] as usize
 }
+
+/// [`bucket`] of every byte.
+const BUCKET: [u8; 256] = {
+    let mut t = [26u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let l = (c as u8).to_ascii_lowercase();
+        if l.is_ascii_lowercase() {
+            t[c] = l - b'a';
+        }
+        c += 1;
+    }
+    t
+};
 
 /// Buckets of [`bucket2`].
 const BUCKETS2: usize = 27 * 27;
@@ -1866,8 +1877,10 @@ fn kw_hits(
 type Span = (usize, usize);
 
 /// Per-thread buffers reused from one scan to the next (see [`crate::Scanner::scan`]): the
-/// keyword matches, the newline index, the tokens, the lower-cased text, the candidates and
-/// the name bookkeeping. Each scan clears what it uses; nothing carries over but capacity.
+/// keyword matches, the newline index, the tokens, the lower-cased text, the candidates, the
+/// name bookkeeping and the pattern regex's lazy-DFA cache. Each scan clears what it uses;
+/// nothing carries over but capacity (and the lazy DFA's states, which depend only on the
+/// patterns; the cache bounds their memory itself).
 #[derive(Default)]
 pub(crate) struct Scratch {
     kws: Vec<KwMatch>,
@@ -1887,6 +1900,9 @@ pub(crate) struct Scratch {
     pub(crate) covered: Vec<u64>,
     /// Bytes covered by two or more candidates while resolving overlaps, a bit each.
     pub(crate) shared: Vec<u64>,
+    /// The lazy-DFA cache of [`Scanner::pattern_dfa`], with the [`Scanner::id`] it was made
+    /// for (see [`PatternMatches`]).
+    pattern_cache: Option<(u64, regex_automata::hybrid::regex::Cache)>,
 }
 
 impl Scratch {
@@ -1917,7 +1933,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
-    patterns(s, text, &doc, out);
+    patterns(s, text, &doc, out, &mut sc.pattern_cache);
     // One lower-cased copy per message: dictionary look-ups of ASCII tokens slice it instead
     // of lower-casing each token.
     sc.lc.clear();
@@ -2260,13 +2276,249 @@ fn looks_like_date(v: &str) -> bool {
     seps == 2
 }
 
+/// The matches of [`PATTERNS`] in `text`, in order: (pattern, start, end), the same as
+/// `s.patterns.find_iter(text)` gives. It drives [`Scanner::pattern_dfa`] as
+/// `hybrid::regex::Regex::try_search` does (a forward search for the end and pattern, then an
+/// anchored reverse search from the end back to where the forward search began, for the
+/// leftmost start), except that the reverse search is skipped for the patterns whose start
+/// [`known_start`] reads off the text. Should the lazy DFA ever fail (it is not configured to
+/// give up), the rest of the text goes to the meta regex.
+struct PatternMatches<'a> {
+    s: &'a Scanner,
+    text: &'a str,
+    cache: &'a mut regex_automata::hybrid::regex::Cache,
+    /// Where the next search begins (the end of the last match).
+    at: usize,
+    /// The lazy DFA failed: search with `s.patterns` from here on.
+    meta: bool,
+}
+
+impl<'a> PatternMatches<'a> {
+    fn new(
+        s: &'a Scanner,
+        text: &'a str,
+        slot: &'a mut Option<(u64, regex_automata::hybrid::regex::Cache)>,
+    ) -> Self {
+        // The cache of this scanner's regex: made once per thread, reset when the thread's
+        // last scan used another scanner.
+        let (id, cache) = slot.get_or_insert_with(|| (s.id, s.pattern_dfa.create_cache()));
+        if *id != s.id {
+            cache.reset(&s.pattern_dfa);
+            *id = s.id;
+        }
+        PatternMatches {
+            s,
+            text,
+            cache,
+            at: 0,
+            meta: false,
+        }
+    }
+
+    /// The next match by the lazy DFAs; `Err` if they fail.
+    fn dfa_next(&mut self) -> Result<Option<(usize, usize, usize)>, ()> {
+        use regex_automata::{Anchored, Input};
+        let re = &self.s.pattern_dfa;
+        let (fc, rc) = self.cache.as_parts_mut();
+        let input = Input::new(self.text).span(self.at..self.text.len());
+        let Some(end) = re.forward().try_search_fwd(fc, &input).map_err(|_| ())? else {
+            return Ok(None);
+        };
+        let (pid, en) = (end.pattern().as_usize(), end.offset());
+        let st = match known_start(self.text.as_bytes(), pid, self.at, en) {
+            Some(st) => {
+                #[cfg(debug_assertions)]
+                {
+                    let rev = input
+                        .clone()
+                        .span(self.at..en)
+                        .anchored(Anchored::Yes)
+                        .earliest(false);
+                    let want = re.reverse().try_search_rev(rc, &rev).ok().flatten();
+                    debug_assert_eq!(want.map(|h| h.offset()), Some(st), "{pid} {en}");
+                }
+                st
+            }
+            None => {
+                let rev = input
+                    .span(self.at..en)
+                    .anchored(Anchored::Yes)
+                    .earliest(false);
+                match re.reverse().try_search_rev(rc, &rev) {
+                    Ok(Some(start)) => start.offset(),
+                    _ => return Err(()),
+                }
+            }
+        };
+        // No pattern matches the empty string, so every match moves the search on.
+        if en <= self.at {
+            return Err(());
+        }
+        self.at = en;
+        Ok(Some((pid, st, en)))
+    }
+}
+
+impl Iterator for PatternMatches<'_> {
+    type Item = (Pat, usize, usize);
+
+    fn next(&mut self) -> Option<(Pat, usize, usize)> {
+        if !self.meta {
+            match self.dfa_next() {
+                Ok(m) => return m.map(|(pid, st, en)| (PATTERNS[pid].0, st, en)),
+                Err(()) => self.meta = true,
+            }
+        }
+        if self.at >= self.text.len() {
+            return None;
+        }
+        let input = regex_automata::Input::new(self.text).span(self.at..self.text.len());
+        let m = self.s.patterns.find(input)?;
+        self.at = m.end().max(self.at + 1);
+        while !self.text.is_char_boundary(self.at) {
+            self.at += 1;
+        }
+        Some((PATTERNS[m.pattern().as_usize()].0, m.start(), m.end()))
+    }
+}
+
+/// The start of the match of pattern `pid` that the forward search found ending at `en`, when
+/// it can be read off the text; the search began at `at`. That start is the leftmost `s >= at`
+/// from which the pattern matches exactly `text[s..en]` (a match of any pattern starting
+/// further left would have been found instead: leftmost first), which is what the reverse
+/// search finds. Fixed-length patterns (SSN, DEA, VIN, ten digits) start a fixed distance back;
+/// an e-mail address at the first byte of the run of local-part bytes before its `@`; a phone
+/// number, an ICD-10 code and a time at the leftmost of their few possible starts that matches.
+/// `None` for the other patterns (the reverse search then finds the start). Debug builds check
+/// each answer against the reverse search.
+fn known_start(b: &[u8], pid: usize, at: usize, en: usize) -> Option<usize> {
+    let st = match PATTERNS.get(pid)?.0 {
+        Pat::Ssn => en.checked_sub(11)?,
+        Pat::Dea => en.checked_sub(9)?,
+        Pat::Vin => en.checked_sub(17)?,
+        Pat::Digits10 => en.checked_sub(10)?,
+        Pat::Email => email_start(b, at, en)?,
+        Pat::Phone => phone_start(b, at, en)?,
+        Pat::Icd => icd_start(b, en)?,
+        Pat::Time => time_start(b, at, en)?,
+        _ => return None,
+    };
+    (st >= at && st < en).then_some(st)
+}
+
+/// [`known_start`] of an e-mail address ending at `en`: its one `@` is the last one before
+/// `en` (the domain has none), and its local part (`[A-Za-z0-9._%+\-]+`) reaches back as far
+/// as such bytes go, but not before `at`.
+fn email_start(b: &[u8], at: usize, en: usize) -> Option<usize> {
+    let a = at + memchr::memrchr(b'@', b.get(at..en)?)?;
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let mut s = a;
+    while s > at && local(b[s - 1]) {
+        s -= 1;
+    }
+    (s < a).then_some(s)
+}
+
+/// [`known_start`] of a phone number ending at `en`: the last eight bytes are
+/// `[0-9]{3}[ .\-][0-9]{4}`; before them `\b[0-9]{3}[ .\-]` or `\([0-9]{3}\) ?`, and before that
+/// optionally `\+1[ .\-]?` or `\b1[ .\-]`. Every combination that matches is tried; the
+/// leftmost start at or after `at` wins.
+fn phone_start(b: &[u8], at: usize, en: usize) -> Option<usize> {
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let sep = |i: usize| matches!(b.get(i), Some(b' ' | b'.' | b'-'));
+    let is = |i: usize, c: u8| b.get(i) == Some(&c);
+    // `\b` before the word byte at `i`.
+    let boundary = |i: usize| i == 0 || !is_word_byte(b[i - 1]);
+    let three = |i: usize| digit(i) && digit(i + 1) && digit(i + 2);
+    let core = en.checked_sub(8)?;
+    if !(three(core) && sep(core + 3) && digit(core + 4) && three(core + 5)) {
+        return None;
+    }
+    let mids = [
+        core.checked_sub(4)
+            .filter(|&m| three(m) && sep(m + 3) && boundary(m)),
+        core.checked_sub(5)
+            .filter(|&m| is(m, b'(') && three(m + 1) && is(m + 4, b')')),
+        core.checked_sub(6)
+            .filter(|&m| is(m, b'(') && three(m + 1) && is(m + 4, b')') && is(m + 5, b' ')),
+    ];
+    let mut best: Option<usize> = None;
+    let mut consider = |s: usize| {
+        if s >= at && best.is_none_or(|x| s < x) {
+            best = Some(s);
+        }
+    };
+    for m in mids.into_iter().flatten() {
+        consider(m);
+        if let Some(p) = m.checked_sub(2) {
+            // `\+1` or `\b1[ .\-]`.
+            if is(p, b'+') && is(p + 1, b'1') || is(p, b'1') && sep(p + 1) && boundary(p) {
+                consider(p);
+            }
+        }
+        if let Some(p) = m.checked_sub(3) {
+            // `\+1[ .\-]`.
+            if is(p, b'+') && is(p + 1, b'1') && sep(p + 2) {
+                consider(p);
+            }
+        }
+    }
+    best
+}
+
+/// [`known_start`] of an ICD-10 code ending at `en`: `\b[A-Z][0-9][0-9A-Z]` then optionally a
+/// dot and one to four of `[0-9A-Z]`. With a dot, the dot is the last byte before `en` that is
+/// not one of those; the leftmost form that matches wins (a start before `at` is refused by the
+/// caller).
+fn icd_start(b: &[u8], en: usize) -> Option<usize> {
+    let tail = |c: u8| c.is_ascii_digit() || c.is_ascii_uppercase();
+    let head = |s: usize| {
+        b.get(s).is_some_and(u8::is_ascii_uppercase)
+            && b.get(s + 1).is_some_and(u8::is_ascii_digit)
+            && b.get(s + 2).is_some_and(|&c| tail(c))
+            && (s == 0 || !is_word_byte(b[s - 1]))
+    };
+    // The run of `[0-9A-Z]` bytes before `en`, and the byte before it.
+    let mut d = en;
+    while d > 0 && en - d < 5 && tail(b[d - 1]) {
+        d -= 1;
+    }
+    let run = en - d;
+    if (1..=4).contains(&run)
+        && d > 0
+        && b[d - 1] == b'.'
+        && let Some(s) = (d - 1).checked_sub(3).filter(|&s| head(s))
+    {
+        return Some(s);
+    }
+    en.checked_sub(3).filter(|&s| head(s))
+}
+
+/// [`known_start`] of a time ending at `en`: `\b[0-9]{1,2}:[0-9]{2}` and an optional am/pm part
+/// without a colon, so the colon is the last one before `en`; one or two digits before it,
+/// the leftmost that starts at a word boundary.
+fn time_start(b: &[u8], at: usize, en: usize) -> Option<usize> {
+    let c = at + memchr::memrchr(b':', b.get(at..en)?)?;
+    let ok = |s: usize| {
+        s >= at && b[s..c].iter().all(u8::is_ascii_digit) && (s == 0 || !is_word_byte(b[s - 1]))
+    };
+    [c.checked_sub(2), c.checked_sub(1)]
+        .into_iter()
+        .flatten()
+        .find(|&s| ok(s))
+}
+
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
-fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+fn patterns(
+    s: &Scanner,
+    text: &str,
+    doc: &Doc<'_>,
+    out: &mut Vec<Cand>,
+    cache: &mut Option<(u64, regex_automata::hybrid::regex::Cache)>,
+) {
     let bytes = text.as_bytes();
-    for m in s.patterns.find_iter(text) {
-        let (st, mut en) = (m.start(), m.end());
-        let pat = PATTERNS[m.pattern().as_usize()].0;
+    for (pat, st, mut en) in PatternMatches::new(s, text, cache) {
         let v = &text[st..en];
         // The words before the match on its line: only some patterns look at them.
         let ctx = || doc.before_line(st, 60);
@@ -2519,20 +2771,23 @@ fn patterns(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 let code = buf.get(..n).and_then(|c| std::str::from_utf8(c).ok());
                 if code.is_some_and(|c| s.icd10.contains(c)) {
                     let dotted = v.contains('.');
-                    let cue = has_word(
-                        before(text, st, 60),
-                        words![
-                            "icd",
-                            "icd-10",
-                            "icd10",
-                            "dx",
-                            "diagnosis",
-                            "diagnoses",
-                            "code",
-                            "codes",
-                        ],
-                    );
-                    if dotted || cue {
+                    // The cue words are only looked for when the code has no dot.
+                    let cue = || {
+                        has_word(
+                            before(text, st, 60),
+                            words![
+                                "icd",
+                                "icd-10",
+                                "icd10",
+                                "dx",
+                                "diagnosis",
+                                "diagnoses",
+                                "code",
+                                "codes",
+                            ],
+                        )
+                    };
+                    if dotted || cue() {
                         push(
                             out,
                             Some(Label::Icd10),
@@ -2862,10 +3117,6 @@ const ORG_WORDS_LIST: &[&str] = &[
 const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
-    let near = doc.before_line(st, 28);
-    let fax = has_word(near, words!["fax", "faxed", "f"])
-        && !has_word(near, words!["phone", "call", "tel", "p"]);
-    let label = if fax { Label::Fax } else { Label::Phone };
     match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
         Some(false) => push(
             out,
@@ -2890,6 +3141,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             "phone/fax in a signature block",
         ),
         cue => {
+            // Phone or fax: only asked here, where the label is used.
+            let near = doc.before_line(st, 28);
+            let fax = has_word(near, words!["fax", "faxed", "f"])
+                && !has_word(near, words!["phone", "call", "tel", "p"]);
+            let label = if fax { Label::Fax } else { Label::Phone };
             let sc = if cue == Some(true) { 0.9 } else { 0.6 };
             push(
                 out,
@@ -3053,32 +3309,36 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let wide = before(text, st, 40);
     let line = doc.before_line(st, 70);
     let strong = has_word_either(wide, line, st, DATE_STRONG);
-    let head = line.trim_start();
-    let starts = |p: &str| {
-        head.as_bytes()
-            .get(..p.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
-    };
-    // Message headers ("Subject:", "Sent:", a forwarded "Date: Mon, ...") date the mail, not care.
-    let subject = starts("subject:")
-        || starts("sent:")
-        || starts("date:")
-            && has_word(
-                head,
-                words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    // A strong cue settles it; only without one do the header test and the nearest cue matter.
+    if !strong {
+        let head = line.trim_start();
+        let starts = |p: &str| {
+            head.as_bytes()
+                .get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        // Message headers ("Subject:", "Sent:", a forwarded "Date: Mon, ...") date the mail,
+        // not care.
+        let subject = starts("subject:")
+            || starts("sent:")
+            || starts("date:")
+                && has_word(
+                    head,
+                    words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                );
+        let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
+        if cue == Some(false) || subject && cue != Some(true) {
+            push(
+                out,
+                None,
+                st,
+                en,
+                0.8,
+                "date.nonpatient",
+                "newsletter/event/business date",
             );
-    let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
-    if !strong && (cue == Some(false) || subject && cue != Some(true)) {
-        push(
-            out,
-            None,
-            st,
-            en,
-            0.8,
-            "date.nonpatient",
-            "newsletter/event/business date",
-        );
-        return;
+            return;
+        }
     }
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
@@ -4444,6 +4704,76 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn pattern_matches_equal_the_meta_regex() {
+        // Matches found by driving the lazy DFAs with starts read off the text (`known_start`)
+        // against the meta regex's `find_iter`: random strings of pieces of every pattern the
+        // starts are read off for, and of what can sit next to them.
+        let s = Scanner::new();
+        let atoms = [
+            "+1",
+            "+1 ",
+            "1 ",
+            "1-",
+            "1.",
+            "(555) ",
+            "(555)",
+            "555-",
+            "555 ",
+            "555.",
+            "123-4567",
+            "123 4567",
+            "867.5309",
+            "a@b.co",
+            "x.y+z@mail.example.org",
+            "@",
+            "%",
+            "-",
+            ".",
+            "E11.9",
+            "A1C",
+            "Z99.89",
+            "J45.909X",
+            "B2",
+            ".",
+            "12:30",
+            "9:05",
+            " pm",
+            "am",
+            "P.M.",
+            ":",
+            "123-45-6789",
+            "AB1234563",
+            "1HGCM82633A004352",
+            "1234567893",
+            "0",
+            "7",
+            "42",
+            " ",
+            "\n",
+            "x",
+            "Dr",
+            "_",
+            "é",
+            "’",
+            "12/05/2024",
+            "Mar 3",
+            "10.0.0.1",
+        ];
+        let mut rng = Rng(0x5eed_1234_abcd_0001);
+        let mut slot = None;
+        for _ in 0..20_000 {
+            let t = rng.text(&atoms, 12);
+            let ours: Vec<(Pat, usize, usize)> = PatternMatches::new(&s, &t, &mut slot).collect();
+            let meta: Vec<(Pat, usize, usize)> = s
+                .patterns
+                .find_iter(&t)
+                .map(|m| (PATTERNS[m.pattern().as_usize()].0, m.start(), m.end()))
+                .collect();
+            assert_eq!(ours, meta, "{t:?}");
         }
     }
 }
