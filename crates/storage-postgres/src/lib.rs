@@ -6,7 +6,7 @@
 //! `_sqlx_migrations`; sqlx takes an advisory lock, so nodes starting together migrate
 //! once) and implements [`storage::Store`]. Each call is one statement or one transaction;
 //! PostgreSQL already batches concurrent commits into one WAL flush (group commit), so
-//! unlike `storage-sqlite` there is no writer task.
+//! unlike `storage-sqlite` there is no writer thread.
 //!
 //! **What it does not do:** it does not create the database or role (the operator does),
 //! does not encrypt (bodies arrive sealed, keys wrapped), and never opens message content.

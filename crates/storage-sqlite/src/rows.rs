@@ -1,4 +1,5 @@
-//! Row mapping (SQL row -> storage record) and error mapping (sqlx -> `StorageError`).
+//! Row mapping (SQL row -> storage record) and error mapping (sqlx and rusqlite ->
+//! `StorageError`).
 //!
 //! Error texts built here name columns, constraints and SQLite result codes only, never a
 //! value: a value could be a patient's address.
@@ -15,8 +16,8 @@ use storage::{
     RecipientRecord, StorageError, Tenant, User, WrappedKey,
 };
 
-/// Columns of `recipients` in the order [`recipient`] reads them (a macro so it can be
-/// spliced into `concat!`: sqlx only takes `&'static str` SQL).
+/// Columns of `recipients` in the order [`recipient`] and [`recipient_sql`] read them (a
+/// macro so it can be spliced into `concat!` and stay one `&'static str`).
 macro_rules! recipient_cols {
     () => {
         "id, message, tenant, address, status, route, priority, attempts, next_attempt, \
@@ -252,9 +253,11 @@ pub(crate) fn recipient_sql(row: &rusqlite::Row<'_>) -> storage::Result<Recipien
         t.parse().map_err(|_| corrupt(column))
     }
     let col = |i: usize| row.get_ref(i).map_err(map_sql);
-    let int = |i: usize| -> storage::Result<i64> { col(i)?.as_i64().map_err(|_| corrupt("int")) };
-    let int_opt = |i: usize| -> storage::Result<Option<i64>> {
-        col(i)?.as_i64_or_null().map_err(|_| corrupt("int"))
+    let int = |i: usize, column: &str| -> storage::Result<i64> {
+        col(i)?.as_i64().map_err(|_| corrupt(column))
+    };
+    let int_opt = |i: usize, column: &str| -> storage::Result<Option<i64>> {
+        col(i)?.as_i64_or_null().map_err(|_| corrupt(column))
     };
     let text_opt = |i: usize| -> storage::Result<Option<String>> {
         row.get::<_, Option<String>>(i).map_err(map_sql)
@@ -266,16 +269,16 @@ pub(crate) fn recipient_sql(row: &rusqlite::Row<'_>) -> storage::Result<Recipien
         address: text(row, 3, "address")?,
         status: text(row, 4, "status")?,
         route: text(row, 5, "route")?,
-        priority: Priority::from_rank(int(6)?),
-        attempts: u32::try_from(int(7)?).map_err(|_| corrupt("attempts"))?,
-        next_attempt: Timestamp::from_millis(int(8)?),
+        priority: Priority::from_rank(int(6, "priority")?),
+        attempts: u32::try_from(int(7, "attempts")?).map_err(|_| corrupt("attempts"))?,
+        next_attempt: Timestamp::from_millis(int(8, "next_attempt")?),
         last_error: text_opt(9)?,
         lease_owner: text_opt(10)?,
-        lease_until: int_opt(11)?.map(Timestamp::from_millis),
+        lease_until: int_opt(11, "lease_until")?.map(Timestamp::from_millis),
         tls: text_opt(12)?
             .map(|t| serde_json::from_str(&t).map_err(|_| corrupt("tls")))
             .transpose()?,
-        updated: Timestamp::from_millis(int(13)?),
+        updated: Timestamp::from_millis(int(13, "updated")?),
     })
 }
 

@@ -46,6 +46,8 @@ use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
 pub(crate) const MAX_BATCH: usize = 256;
 /// Soft limit on the sealed body bytes committed in one transaction.
 pub(crate) const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+/// A batch that takes this long to commit is logged as a warning.
+const SLOW_COMMIT: Duration = Duration::from_secs(1);
 /// Requests that may wait in the channel before callers wait to send.
 pub(crate) const CHANNEL_CAPACITY: usize = 1024;
 
@@ -234,7 +236,19 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Request>) {
             }
             continue;
         }
+        let (requests, started) = (batch.len(), std::time::Instant::now());
         commit_batch(&conn, &mut batch);
+        // sqlx logged statements slower than a second; this connection is not sqlx's, so
+        // the writer says it itself (a long wait for the lock, a slow disk). No SQL, no
+        // values: only the size of the batch and the time.
+        let elapsed = started.elapsed();
+        if elapsed >= SLOW_COMMIT {
+            tracing::warn!(
+                requests,
+                elapsed_ms = elapsed.as_millis() as u64,
+                "slow sqlite commit"
+            );
+        }
     }
     // Every sender is gone: the store was dropped. Nothing is pending, so closing is clean.
     if let Err((_, e)) = conn.close() {

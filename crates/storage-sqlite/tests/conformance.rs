@@ -64,8 +64,10 @@ fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("carepost.db");
     let (tenant, messages) = {
-        // A runtime that is torn down right after the writes returned: no clean close of
-        // the store, its connections or its writer task.
+        // A runtime that is torn down right after the writes returned, and a store that is
+        // never dropped: no clean close of the store, its read connections or its writer
+        // (whose thread keeps its connection open for the rest of this test binary, like a
+        // process that was killed after the replies).
         let rt = runtime();
         rt.block_on(async {
             let store: SharedStore = Arc::new(SqliteStore::open(&path).await.expect("open"));
