@@ -1,7 +1,7 @@
 //! [`GroupStore`] and [`AccessPolicyStore`] for PostgreSQL (tables from
 //! `migrations/0011_groups_access.sql`). Each write is one transaction with its audit
 //! events. Creating a group and storing an access policy first lock the organisation's row
-//! (`FOR NO KEY UPDATE`, as `put_policy` does), so the group limit and the version numbers
+//! (`FOR NO KEY UPDATE`, see `lock_tenant`), so the group limit and the version numbers
 //! hold when several nodes write at once. Organisation checks are part of the statements
 //! (a join on `tenant`), so another organisation's group or person is simply not found.
 //!
@@ -10,9 +10,9 @@
 //! groups and members in different orders.
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Uuid;
-use sqlx::{Postgres, Row, Transaction};
 
 use model::{GroupId, TenantId, Timestamp, UserId};
 use storage::{
@@ -20,8 +20,8 @@ use storage::{
     StorageError, User, check_group_name,
 };
 
-use crate::rows::{self, corrupt, map_err};
-use crate::{PostgresStore, append_events, found};
+use crate::rows::{self, map_err};
+use crate::{PostgresStore, append_events, found, lock_tenant};
 
 #[async_trait]
 impl GroupStore for PostgresStore {
@@ -238,25 +238,14 @@ impl AccessPolicyStore for PostgresStore {
         created: Timestamp,
         audit: AuditEvents<'_>,
     ) -> storage::Result<u64> {
-        let mut tx = self.begin().await?;
-        lock_tenant(&mut tx, tenant).await?;
-        let row = sqlx::query(
+        self.put_versioned(
             "INSERT INTO access_policies (tenant, version, document, author, created) \
              SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM access_policies \
              WHERE tenant = $1 RETURNING version",
+            (tenant, document, author, created),
+            audit,
         )
-        .bind(tenant.0)
-        .bind(document)
-        .bind(author)
-        .bind(created.as_millis())
-        .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
-        let version = u64::try_from(row.try_get::<i64, _>("version").map_err(map_err)?)
-            .map_err(|_| corrupt("version"))?;
-        append_events(&mut tx, audit).await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(version)
     }
 
     async fn current_access_policy(
@@ -285,26 +274,6 @@ impl AccessPolicyStore for PostgresStore {
         .map_err(map_err)?;
         rows.iter().map(rows::policy).collect()
     }
-}
-
-/// Serialise writes that count or number per organisation on the organisation's row, held
-/// until COMMIT (see `put_policy` for why FOR NO KEY UPDATE). A missing organisation is
-/// the foreign-key conflict the insert would have raised.
-async fn lock_tenant(
-    tx: &mut Transaction<'static, Postgres>,
-    tenant: TenantId,
-) -> storage::Result<()> {
-    let locked = sqlx::query("SELECT 1 AS one FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
-        .bind(tenant.0)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    if locked.is_none() {
-        return Err(StorageError::Conflict {
-            constraint: "foreign_key".to_string(),
-        });
-    }
-    Ok(())
 }
 
 fn group(row: &PgRow) -> storage::Result<Group> {

@@ -1288,6 +1288,58 @@ impl AuditStore for PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Store the next version of a tenant's versioned document (`sql` inserts `MAX + 1`
+    /// and returns it) with its audit events, in one transaction under the tenant's lock.
+    pub(crate) async fn put_versioned(
+        &self,
+        sql: &'static str,
+        (tenant, document, author, created): (TenantId, &str, &str, Timestamp),
+        audit: AuditEvents<'_>,
+    ) -> storage::Result<u64> {
+        let mut tx = self.begin().await?;
+        lock_tenant(&mut tx, tenant).await?;
+        let row = sqlx::query(sql)
+            .bind(tenant.0)
+            .bind(document)
+            .bind(author)
+            .bind(created.as_millis())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let version = u64::try_from(row.try_get::<i64, _>("version").map_err(map_err)?)
+            .map_err(|_| rows::corrupt("version"))?;
+        append_events(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(version)
+    }
+}
+
+/// Serialise writes that count or number a tenant's rows (policy versions, the group
+/// limit) on the tenant's row, held until COMMIT. FOR NO KEY UPDATE does not conflict with
+/// the FOR KEY SHARE locks of foreign-key checks, so users and messages of the tenant are
+/// not held up. Under READ COMMITTED the statements after it take a fresh snapshot once
+/// the lock is granted, so they see what the previous holder committed. Rejected
+/// alternative: insert MAX + 1 and retry on a unique violation (works, but retries under
+/// contention and needs a loop). A missing organisation is a foreign-key conflict, as an
+/// insert naming it would be.
+pub(crate) async fn lock_tenant(
+    tx: &mut Transaction<'static, Postgres>,
+    tenant: TenantId,
+) -> storage::Result<()> {
+    let locked = sqlx::query("SELECT 1 AS one FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(tenant.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    if locked.is_none() {
+        return Err(StorageError::Conflict {
+            constraint: "foreign_key".to_string(),
+        });
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl PolicyStore for PostgresStore {
     async fn put_policy(
@@ -1298,40 +1350,14 @@ impl PolicyStore for PostgresStore {
         created: Timestamp,
         audit: AuditEvents<'_>,
     ) -> storage::Result<u64> {
-        let mut tx = self.begin().await?;
-        // Serialise puts for this tenant on its row, held until COMMIT. FOR NO KEY UPDATE
-        // does not conflict with the FOR KEY SHARE locks of foreign-key checks, so users
-        // and messages of the tenant are not held up. Under READ COMMITTED the INSERT
-        // below takes a fresh snapshot after the lock is granted, so it sees the version
-        // the previous holder committed. Rejected alternative: insert MAX + 1 and retry on
-        // a unique violation (works, but retries under contention and needs a loop).
-        let locked = sqlx::query("SELECT 1 AS one FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(tenant.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if locked.is_none() {
-            return Err(StorageError::Conflict {
-                constraint: "foreign_key".to_string(),
-            });
-        }
-        let row = sqlx::query(
+        self.put_versioned(
             "INSERT INTO policies (tenant, version, document, author, created) \
              SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM policies \
              WHERE tenant = $1 RETURNING version",
+            (tenant, document, author, created),
+            audit,
         )
-        .bind(tenant.0)
-        .bind(document)
-        .bind(author)
-        .bind(created.as_millis())
-        .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
-        let version = u64::try_from(row.try_get::<i64, _>("version").map_err(map_err)?)
-            .map_err(|_| rows::corrupt("version"))?;
-        append_events(&mut tx, audit).await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(version)
     }
 
     async fn current_policy(&self, tenant: TenantId) -> storage::Result<Option<PolicyRecord>> {
