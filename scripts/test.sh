@@ -75,6 +75,10 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
 # In CI the lock file must be up to date; on a dev machine cargo may update it.
 LOCKED=()
 [ "${CI:-}" = true ] && LOCKED=(--locked)
+# A clean clone gains nothing from incremental compilation, and its caches roughly double
+# the size of target/ (a CI run on a nearly full disk once died of it mid-link).
+if [ "${CI:-}" = true ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
+say "disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free where target/ is built"
 
 # ---------------------------------------------------------------- steps
 LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/carepost-test.XXXXXX")"
