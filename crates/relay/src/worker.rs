@@ -85,9 +85,29 @@ impl DeliveryWorker {
     /// claimed is dropped (an unfinished claim's lease simply runs out and it is retried).
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        // True when the last claim took everything that was due. Then the worker waits for
+        // new mail (intake wakes it), the next due copy or the safety poll instead of asking
+        // again at once: at one SMTP session that second, empty claim was a write
+        // transaction for every message delivered.
+        let mut drained = false;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if drained {
+                drained = false;
+                let now = self.clock.now();
+                let sleep = match self.store.next_due().await {
+                    Ok(Some(at)) => at.since(now).min(self.config.idle_poll),
+                    _ => self.config.idle_poll,
+                }
+                .max(Duration::from_millis(5));
+                tokio::select! {
+                    _ = self.wake.notified() => {}
+                    _ = tokio::time::sleep(sleep) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
             }
             let free = permits.available_permits();
             if free == 0 {
@@ -112,19 +132,7 @@ impl DeliveryWorker {
                     continue;
                 }
             };
-            if claimed.is_empty() {
-                let sleep = match self.store.next_due().await {
-                    Ok(Some(at)) => at.since(now).min(self.config.idle_poll),
-                    _ => self.config.idle_poll,
-                }
-                .max(Duration::from_millis(5));
-                tokio::select! {
-                    _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(sleep) => {}
-                    _ = shutdown.changed() => {}
-                }
-                continue;
-            }
+            drained = claimed.len() < limit as usize;
             for copy in claimed {
                 let Ok(permit) = permits.clone().acquire_owned().await else {
                     return;
@@ -206,9 +214,9 @@ impl DeliveryWorker {
     }
 
     async fn attempt(&self, copy: &RecipientRecord) -> Result<AttemptOutcome, String> {
-        let message = self
+        let (message, sealed) = self
             .store
-            .message(copy.message)
+            .message_with_body(copy.message)
             .await
             .map_err(|e| e.to_string())?;
         let now = self.clock.now();
@@ -222,11 +230,6 @@ impl DeliveryWorker {
                     .to_string(),
             });
         }
-        let sealed = self
-            .store
-            .message_body(copy.message)
-            .await
-            .map_err(|e| e.to_string())?;
         let body = self
             .keys
             .open(message.id.0.as_bytes(), &sealed)

@@ -3,8 +3,9 @@
 //! **What it does:** [`SqliteStore::open`] creates or opens one database file, applies the
 //! embedded migrations (`migrations/`, idempotent, tracked in `_sqlx_migrations`), and
 //! implements [`storage::Store`]. All writes go through one writer thread that commits
-//! concurrent requests together (group commit, see `writer.rs`); reads use a separate pool
-//! of read-only connections, which WAL lets run alongside the writer.
+//! concurrent requests together (group commit, see `writer.rs`); reads use separate
+//! read-only connections, which WAL lets run alongside the writer: sqlx's pool, and for the
+//! reads every delivery makes, rusqlite connections on tokio's blocking pool (`reader.rs`).
 //!
 //! **What it does not do:** no network I/O, no sharing between machines (use
 //! `storage-postgres` for several nodes), no encryption: bodies arrive sealed and key
@@ -49,12 +50,14 @@ mod accounts;
 mod api;
 mod groups;
 mod portal;
+mod reader;
 mod rows;
 mod writer;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -75,7 +78,8 @@ use storage::{
     User, UserStore, WrappedKey,
 };
 
-use crate::rows::{map_err, recipient_cols};
+use crate::reader::Readers;
+use crate::rows::{map_err, map_sql, recipient_cols};
 use crate::writer::{Op, Reply, Writer};
 
 /// How long a connection waits for a lock before reporting `Unavailable`.
@@ -101,6 +105,8 @@ const DEFAULT_LIST_LIMIT: u32 = 100;
 pub struct SqliteStore {
     writer: Writer,
     read: SqlitePool,
+    /// rusqlite read connections for the reads on the delivery path (see `reader.rs`).
+    readers: Arc<Readers>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -161,6 +167,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Writer::spawn(conn)?,
             read,
+            readers: Readers::new(path.to_path_buf()),
         })
     }
 
@@ -294,12 +301,12 @@ fn open_writer_connection(path: &Path) -> storage::Result<rusqlite::Connection> 
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(rows::map_sql)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(rows::map_sql)?;
+    .map_err(map_sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(map_sql)?;
     // WAL is a property of the file, set when the migration pool created it.
     for (pragma, value) in [("synchronous", "FULL"), ("foreign_keys", "ON")] {
         conn.pragma_update(None, pragma, value)
-            .map_err(rows::map_sql)?;
+            .map_err(map_sql)?;
     }
     // Every statement the writer runs stays prepared (about a hundred distinct ones).
     conn.set_prepared_statement_cache_capacity(256);
@@ -312,7 +319,7 @@ fn open_writer_connection(path: &Path) -> storage::Result<rusqlite::Connection> 
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,
     )
-    .map_err(rows::map_sql)?;
+    .map_err(map_sql)?;
     Ok(conn)
 }
 
@@ -511,24 +518,58 @@ impl QueueStore for SqliteStore {
     }
 
     async fn message(&self, id: MessageId) -> storage::Result<MessageRecord> {
-        let row = sqlx::query(
-            "SELECT id, tenant, principal, channel, client_ip, envelope_from, size, priority, \
-             received, expires, body_sha256 FROM messages WHERE id = ?",
-        )
-        .bind(id.to_string())
-        .fetch_one(&self.read)
-        .await
-        .map_err(map_err)?;
-        rows::message(&row)
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(concat!(
+                    "SELECT ",
+                    rows::message_cols!(),
+                    " FROM messages WHERE id = ?"
+                ))
+                .map_err(map_sql)?
+                .query_row([id.to_string()], |row| Ok(rows::message_sql(row)))
+                .map_err(map_sql)?
+            })
+            .await
     }
 
     async fn message_body(&self, id: MessageId) -> storage::Result<Vec<u8>> {
-        let row = sqlx::query("SELECT sealed FROM message_bodies WHERE message = ?")
-            .bind(id.to_string())
-            .fetch_one(&self.read)
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
+                    .map_err(map_sql)?
+                    .query_row([id.to_string()], |row| row.get(0))
+                    .map_err(map_sql)
+            })
             .await
-            .map_err(map_err)?;
-        row.try_get("sealed").map_err(map_err)
+    }
+
+    async fn message_with_body(&self, id: MessageId) -> storage::Result<(MessageRecord, Vec<u8>)> {
+        self.readers
+            .read(move |conn| {
+                // Two statements on one connection inside one read transaction, so the
+                // body is the message's as of the same commit.
+                conn.execute_batch("BEGIN").map_err(map_sql)?;
+                let read = (|| {
+                    let message = conn
+                        .prepare_cached(concat!(
+                            "SELECT ",
+                            rows::message_cols!(),
+                            " FROM messages WHERE id = ?"
+                        ))
+                        .map_err(map_sql)?
+                        .query_row([id.to_string()], |row| Ok(rows::message_sql(row)))
+                        .map_err(map_sql)??;
+                    let body: Vec<u8> = conn
+                        .prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
+                        .map_err(map_sql)?
+                        .query_row([id.to_string()], |row| row.get(0))
+                        .map_err(map_sql)?;
+                    Ok((message, body))
+                })();
+                conn.execute_batch("COMMIT").map_err(map_sql)?;
+                read
+            })
+            .await
     }
 
     async fn recipient(&self, id: RecipientId) -> storage::Result<RecipientRecord> {
@@ -713,18 +754,21 @@ impl QueueStore for SqliteStore {
     }
 
     async fn next_due(&self) -> storage::Result<Option<Timestamp>> {
-        let row = sqlx::query(
-            "SELECT MIN(t) AS t FROM ( \
-               SELECT MIN(next_attempt) AS t FROM recipients \
-                 WHERE status IN ('queued', 'deferred') \
-               UNION ALL \
-               SELECT MIN(lease_until) AS t FROM recipients WHERE status = 'delivering')",
-        )
-        .fetch_one(&self.read)
-        .await
-        .map_err(map_err)?;
-        let t: Option<i64> = row.try_get("t").map_err(map_err)?;
-        Ok(t.map(Timestamp::from_millis))
+        self.readers
+            .read(|conn| {
+                conn.prepare_cached(
+                    "SELECT MIN(t) AS t FROM ( \
+                       SELECT MIN(next_attempt) AS t FROM recipients \
+                         WHERE status IN ('queued', 'deferred') \
+                       UNION ALL \
+                       SELECT MIN(lease_until) AS t FROM recipients WHERE status = 'delivering')",
+                )
+                .map_err(map_sql)?
+                .query_row([], |row| row.get::<_, Option<i64>>(0))
+                .map(|t| t.map(Timestamp::from_millis))
+                .map_err(map_sql)
+            })
+            .await
     }
 }
 

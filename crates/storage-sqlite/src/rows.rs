@@ -131,12 +131,6 @@ pub(crate) fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Resul
     text.parse().map_err(|_| corrupt(column))
 }
 
-fn parse_opt<T: FromStr>(row: &SqliteRow, column: &str) -> storage::Result<Option<T>> {
-    let text: Option<String> = get(row, column)?;
-    text.map(|t| t.parse().map_err(|_| corrupt(column)))
-        .transpose()
-}
-
 fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> storage::Result<T> {
     let text: String = get(row, column)?;
     serde_json::from_str(&text).map_err(|_| corrupt(column))
@@ -210,22 +204,6 @@ pub(crate) fn key(row: &SqliteRow) -> storage::Result<WrappedKey> {
     })
 }
 
-pub(crate) fn message(row: &SqliteRow) -> storage::Result<MessageRecord> {
-    Ok(MessageRecord {
-        id: parse(row, "id")?,
-        tenant: parse(row, "tenant")?,
-        principal: json(row, "principal")?,
-        channel: parse(row, "channel")?,
-        client_ip: get(row, "client_ip")?,
-        envelope_from: parse_opt(row, "envelope_from")?,
-        size: u64::try_from(get::<i64>(row, "size")?).map_err(|_| corrupt("size"))?,
-        priority: Priority::from_rank(get(row, "priority")?),
-        received: ts(row, "received")?,
-        expires: ts(row, "expires")?,
-        body_sha256: get(row, "body_sha256")?,
-    })
-}
-
 pub(crate) fn recipient(row: &SqliteRow) -> storage::Result<RecipientRecord> {
     Ok(RecipientRecord {
         id: parse(row, "id")?,
@@ -242,6 +220,46 @@ pub(crate) fn recipient(row: &SqliteRow) -> storage::Result<RecipientRecord> {
         lease_until: get::<Option<i64>>(row, "lease_until")?.map(Timestamp::from_millis),
         tls: json_opt(row, "tls")?,
         updated: ts(row, "updated")?,
+    })
+}
+
+/// Columns of `messages` in the order [`message_sql`] reads them.
+macro_rules! message_cols {
+    () => {
+        "id, tenant, principal, channel, client_ip, envelope_from, size, priority, received, \
+         expires, body_sha256"
+    };
+}
+pub(crate) use message_cols;
+
+/// A `messages` row of a rusqlite connection, its columns in [`message_cols`] order.
+pub(crate) fn message_sql(row: &rusqlite::Row<'_>) -> storage::Result<MessageRecord> {
+    fn text<T: FromStr>(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<T> {
+        let t: String = row.get(i).map_err(map_sql)?;
+        t.parse().map_err(|_| corrupt(column))
+    }
+    let int = |i: usize, column: &str| -> storage::Result<i64> {
+        row.get_ref(i)
+            .map_err(map_sql)?
+            .as_i64()
+            .map_err(|_| corrupt(column))
+    };
+    let principal: String = row.get(2).map_err(map_sql)?;
+    let envelope_from: Option<String> = row.get(5).map_err(map_sql)?;
+    Ok(MessageRecord {
+        id: text(row, 0, "id")?,
+        tenant: text(row, 1, "tenant")?,
+        principal: serde_json::from_str(&principal).map_err(|_| corrupt("principal"))?,
+        channel: text(row, 3, "channel")?,
+        client_ip: row.get(4).map_err(map_sql)?,
+        envelope_from: envelope_from
+            .map(|a| a.parse().map_err(|_| corrupt("envelope_from")))
+            .transpose()?,
+        size: u64::try_from(int(6, "size")?).map_err(|_| corrupt("size"))?,
+        priority: Priority::from_rank(int(7, "priority")?),
+        received: Timestamp::from_millis(int(8, "received")?),
+        expires: Timestamp::from_millis(int(9, "expires")?),
+        body_sha256: row.get(10).map_err(map_sql)?,
     })
 }
 

@@ -457,6 +457,10 @@ pub async fn enqueue_round_trips_message_body_and_recipients(store: SharedStore)
         store.message_body(msg.record.id).await.expect("body"),
         msg.sealed_body
     );
+    assert_eq!(
+        store.message_with_body(msg.record.id).await,
+        Ok((msg.record.clone(), msg.sealed_body.clone()))
+    );
     let got = store
         .recipients_of(msg.record.id)
         .await
@@ -487,6 +491,10 @@ pub async fn enqueue_round_trips_message_body_and_recipients(store: SharedStore)
     assert_eq!(store.message(unknown).await, Err(StorageError::NotFound));
     assert_eq!(
         store.message_body(unknown).await,
+        Err(StorageError::NotFound)
+    );
+    assert_eq!(
+        store.message_with_body(unknown).await,
         Err(StorageError::NotFound)
     );
     assert_eq!(store.recipients_of(unknown).await, Ok(vec![]));

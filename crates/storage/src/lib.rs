@@ -132,6 +132,13 @@ pub trait QueueStore: Send + Sync {
     async fn message(&self, id: MessageId) -> Result<MessageRecord>;
     /// One message's sealed body.
     async fn message_body(&self, id: MessageId) -> Result<Vec<u8>>;
+    /// A message's envelope and metadata with its sealed body: what a delivery attempt
+    /// reads. A backend may answer both in one round trip.
+    async fn message_with_body(&self, id: MessageId) -> Result<(MessageRecord, Vec<u8>)> {
+        let message = self.message(id).await?;
+        let body = self.message_body(id).await?;
+        Ok((message, body))
+    }
     /// One recipient copy.
     async fn recipient(&self, id: RecipientId) -> Result<RecipientRecord>;
     /// All recipient copies of a message.
