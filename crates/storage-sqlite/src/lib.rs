@@ -87,9 +87,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Read-only connections (WAL readers never block the writer or each other).
 const READ_POOL_SIZE: u32 = 8;
 /// Page size of a new database file (an existing file keeps its own: SQLite cannot change
-/// it in WAL mode). An audit event row is about 540 bytes: 4 KiB pages held seven and left
-/// 7% of each page empty, 8 KiB pages leave under 1%.
-const PAGE_SIZE: u32 = 8192;
+/// it in WAL mode). Every commit writes each page it touched to the WAL, and the checkpoint
+/// writes it again: a queued 1 KB message touches about 23 pages over its three commits
+/// (enqueue, claim, outcome), so 4 KiB pages write half the bytes of 8 KiB ones. Measured
+/// side by side (BENCHMARKS.md section 1): relay CPU per message at one session 8% lower.
+/// The price is in the audit log, whose ~540-byte rows fit seven to a 4 KiB page and leave
+/// 7% of it empty: 663 instead of 626 bytes per event, and appends 7% slower (still above
+/// the 50,000 events/s the trail needs).
+const PAGE_SIZE: u32 = 4096;
 /// Rows a read connection's SQLite thread may hand over before the reader takes them. sqlx's
 /// default (50) makes the two threads take turns every 50 rows, which cost more than reading
 /// the rows when the audit trail reads its log in pages of 10,000 and 50,000.
