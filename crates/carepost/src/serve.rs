@@ -29,6 +29,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     }
 
     let wake = Arc::new(Notify::new());
+    // Copies go straight from intake to this node's delivery worker while it has slots
+    // free (attached below, once the worker exists).
+    let handoff = Arc::new(relay::DirectHandoff::default());
     let intake = {
         let wake = wake.clone();
         Arc::new(
@@ -47,6 +50,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
                 },
             )
             .with_wakeup(move || wake.notify_one())
+            .with_direct_delivery(handoff.clone())
             .with_screening(queue::Screening {
                 screener: Arc::new(screening::Screener::new()),
                 policies: Arc::new(
@@ -217,6 +221,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         dkim,
         wake,
     ));
+    handoff.attach(&worker);
     let worker_task = tokio::spawn(worker.run(shutdown_rx.clone()));
 
     // Keys rotated by `carepost keys rotate` in another process are picked up here.

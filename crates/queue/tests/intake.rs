@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crypto::{KeyRing, MasterKey};
 use model::{
-    EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock, TenantId,
+    Clock, EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock,
+    TenantId,
 };
 use queue::{Intake, IntakeConfig, IntakeError, Submission};
 use storage::{RecipientFilter, SharedStore};
@@ -158,4 +159,122 @@ async fn bulk_header_lowers_priority() {
         store.message(a.message_id).await.expect("m").priority,
         Priority::Bulk
     );
+}
+
+/// A delivery worker with `slots` slots that records what intake hands it.
+struct Handoffs {
+    permits: Arc<tokio::sync::Semaphore>,
+    got: std::sync::Mutex<Vec<(storage::RecipientRecord, Vec<u8>)>>,
+}
+
+impl queue::DirectDelivery for Handoffs {
+    fn reserve(&self, now: model::Timestamp) -> Option<queue::DeliverySlot> {
+        Some(queue::DeliverySlot {
+            lease: storage::Lease {
+                owner: "node-a-worker".into(),
+                until: now.plus(std::time::Duration::from_secs(300)),
+            },
+            permit: self.permits.clone().try_acquire_owned().ok()?,
+        })
+    }
+
+    fn hand_over(
+        &self,
+        slot: queue::DeliverySlot,
+        copy: storage::RecipientRecord,
+        message: Arc<storage::MessageRecord>,
+        body: Arc<zeroize::Zeroizing<Vec<u8>>>,
+    ) {
+        assert_eq!(copy.message, message.id);
+        self.got
+            .lock()
+            .expect("lock")
+            .push((copy, body.as_slice().to_vec()));
+        // The slot stays taken, as it would while the attempt runs.
+        std::mem::forget(slot);
+    }
+}
+
+/// With a worker slot free, a copy is committed already leased and handed over with the
+/// message as sealed, and the worker is not woken to claim it; a copy without a slot is
+/// queued and the worker is woken. A failed commit hands nothing over and frees its slots.
+#[tokio::test]
+async fn copies_go_straight_to_a_worker_with_a_free_slot() {
+    let (_dir, store, keys, tenant) = setup().await;
+    let woken = Arc::new(AtomicUsize::new(0));
+    let w = woken.clone();
+    let handoffs = Arc::new(Handoffs {
+        permits: Arc::new(tokio::sync::Semaphore::new(1)),
+        got: std::sync::Mutex::new(Vec::new()),
+    });
+    let intake = intake(&store, keys.clone())
+        .with_wakeup(move || {
+            w.fetch_add(1, Ordering::SeqCst);
+        })
+        .with_direct_delivery(handoffs.clone());
+
+    // One slot, one copy: handed over, nobody woken.
+    let data = format!("From: scanner@clinic.test\r\nSubject: one\r\n\r\nbody {CANARY}\r\n");
+    let first = intake
+        .accept(submission(tenant, &data, &["a@one.test"]))
+        .await
+        .expect("accepted");
+    assert_eq!(woken.load(Ordering::SeqCst), 0);
+    let got = handoffs.got.lock().expect("lock").clone();
+    assert_eq!(got.len(), 1);
+    let (copy, body) = &got[0];
+    assert_eq!(copy.id, first.recipients[0]);
+    assert_eq!(copy.status, RecipientStatus::Delivering);
+    assert_eq!(copy.lease_owner.as_deref(), Some("node-a-worker"));
+    // What the worker got is what was sealed, and the store says the same as the worker.
+    let sealed = store.message_body(first.message_id).await.expect("body");
+    let opened = keys
+        .open(first.message_id.0.as_bytes(), &sealed)
+        .expect("open");
+    assert_eq!(body.as_slice(), opened.as_slice());
+    let stored = store.recipient(copy.id).await.expect("stored copy");
+    assert_eq!(stored.status, RecipientStatus::Delivering);
+    assert_eq!(stored.lease_owner, copy.lease_owner);
+    assert_eq!(stored.lease_until, copy.lease_until);
+    // Nobody else claims it while the lease holds.
+    assert_eq!(
+        store
+            .claim_due(
+                "other",
+                SystemClock.now(),
+                std::time::Duration::from_secs(60),
+                10
+            )
+            .await,
+        Ok(vec![])
+    );
+
+    // The slot is taken: the next message's copies are queued and the worker woken.
+    let second = intake
+        .accept(submission(tenant, &data, &["b@two.test", "c@three.test"]))
+        .await
+        .expect("accepted");
+    assert_eq!(woken.load(Ordering::SeqCst), 1);
+    assert_eq!(handoffs.got.lock().expect("lock").len(), 1);
+    for id in &second.recipients {
+        assert_eq!(
+            store.recipient(*id).await.expect("copy").status,
+            RecipientStatus::Queued
+        );
+    }
+
+    // A commit that fails (the organisation has a key but is not in the store, so the
+    // message row breaks a foreign key) hands nothing over and gives its slot back.
+    handoffs.permits.add_permits(1);
+    let unknown = TenantId::new();
+    keys.generate_tenant_key(unknown).expect("key");
+    let refused = intake
+        .accept(submission(unknown, &data, &["d@four.test"]))
+        .await;
+    assert!(
+        matches!(refused, Err(IntakeError::Temporary(_))),
+        "{refused:?}"
+    );
+    assert_eq!(handoffs.got.lock().expect("lock").len(), 1);
+    assert_eq!(handoffs.permits.available_permits(), 1);
 }

@@ -1,7 +1,8 @@
 //! The delivery worker: claim, open, sign, deliver, record.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore, watch};
@@ -12,9 +13,9 @@ use message::dkim::{self, DkimKey};
 use message::dsn::{self, DsnAction, DsnParams, DsnRecipient};
 use model::{Clock, DeliveryRoute, Domain, Principal, Priority, SubmissionChannel, TenantId};
 use queue::retry::RetrySchedule;
-use queue::{Intake, Submission};
+use queue::{DeliverySlot, DirectDelivery, Intake, Submission};
 use smtp_delivery::{Deliverer, DeliveryResult, TlsRequirement};
-use storage::{AttemptOutcome, MessageRecord, RecipientRecord, SharedStore, StorageError};
+use storage::{AttemptOutcome, Lease, MessageRecord, RecipientRecord, SharedStore, StorageError};
 
 /// DKIM signing settings: the selector, and each tenant's key id in the key ring.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +54,14 @@ pub struct DeliveryWorker {
     dkim: Option<DkimSigning>,
     dkim_cache: Mutex<HashMap<TenantId, Arc<DkimKey>>>,
     wake: Arc<Notify>,
+    /// One permit per copy in flight, claimed or handed over by intake.
+    permits: Arc<Semaphore>,
+    /// Set when `run` stops: intake hands nothing more over.
+    stopping: AtomicBool,
 }
+
+/// A message handed over by intake: its record and its content exactly as it was sealed.
+type HandedOver = (Arc<MessageRecord>, Arc<Zeroizing<Vec<u8>>>);
 
 impl DeliveryWorker {
     /// A worker. `wake` is notified by intake after each commit.
@@ -74,17 +82,19 @@ impl DeliveryWorker {
             deliverer,
             intake,
             clock,
-            config,
             dkim,
             dkim_cache: Mutex::new(HashMap::new()),
             wake,
+            permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            stopping: AtomicBool::new(false),
+            config,
         }
     }
 
     /// Run until `shutdown` turns true. Copies in flight finish their attempt; nothing
     /// claimed is dropped (an unfinished claim's lease simply runs out and it is retried).
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
-        let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        let permits = self.permits.clone();
         // True when the last claim took everything that was due. Then the worker waits for
         // new mail (intake wakes it), the next due copy or the safety poll instead of asking
         // again at once: at one SMTP session that second, empty claim was a write
@@ -139,19 +149,22 @@ impl DeliveryWorker {
                 };
                 let this = self.clone();
                 tokio::spawn(async move {
-                    this.deliver_one(copy).await;
+                    this.deliver_one(copy, None).await;
                     drop(permit);
                 });
             }
         }
+        self.stopping.store(true, Ordering::SeqCst);
         // Let in-flight attempts finish (bounded by the delivery timeouts).
         let _ = permits
             .acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(1))
             .await;
     }
 
-    async fn deliver_one(&self, copy: RecipientRecord) {
-        let outcome = match self.attempt(&copy).await {
+    /// Attempt one leased copy and record the outcome. `handed_over` carries the message
+    /// when intake handed the copy over; otherwise it is read from the store.
+    async fn deliver_one(&self, copy: RecipientRecord, handed_over: Option<HandedOver>) {
+        let outcome = match self.attempt(&copy, handed_over).await {
             Ok(o) => o,
             Err(reason) => {
                 // Our own failure (storage, keys): try again later, never drop.
@@ -213,12 +226,30 @@ impl DeliveryWorker {
         }
     }
 
-    async fn attempt(&self, copy: &RecipientRecord) -> Result<AttemptOutcome, String> {
-        let (message, sealed) = self
-            .store
-            .message_with_body(copy.message)
-            .await
-            .map_err(|e| e.to_string())?;
+    async fn attempt(
+        &self,
+        copy: &RecipientRecord,
+        handed_over: Option<HandedOver>,
+    ) -> Result<AttemptOutcome, String> {
+        let (message, body) = match handed_over {
+            // The last holder of the shared body takes it without a copy.
+            Some((message, body)) => (
+                message,
+                Arc::try_unwrap(body).unwrap_or_else(|b| Zeroizing::new(b.as_slice().to_vec())),
+            ),
+            None => {
+                let (message, sealed) = self
+                    .store
+                    .message_with_body(copy.message)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let body = self
+                    .keys
+                    .open(message.id.0.as_bytes(), &sealed)
+                    .map_err(|e| format!("opening sealed body failed: {e}"))?;
+                (Arc::new(message), body)
+            }
+        };
         let now = self.clock.now();
         if self
             .config
@@ -230,10 +261,6 @@ impl DeliveryWorker {
                     .to_string(),
             });
         }
-        let body = self
-            .keys
-            .open(message.id.0.as_bytes(), &sealed)
-            .map_err(|e| format!("opening sealed body failed: {e}"))?;
         let body = strip_portal_headers(body);
         let (body, signed) = self.sign(&message, body).await?;
         let data: &[u8] = signed.as_deref().unwrap_or(&body);
@@ -429,6 +456,61 @@ impl DeliveryWorker {
                 tracing::error!(queue_id = %message.id, error = %e, "queueing the bounce notice failed")
             }
         }
+    }
+}
+
+/// Intake's way to hand copies straight to this node's [`DeliveryWorker`]
+/// ([`queue::DirectDelivery`]). Intake is built before the worker (the worker queues bounce
+/// notices through it), so the worker is attached afterwards; until then, and once the
+/// worker stops, nothing is handed over and copies are queued as usual.
+#[derive(Default)]
+pub struct DirectHandoff {
+    worker: OnceLock<Weak<DeliveryWorker>>,
+}
+
+impl DirectHandoff {
+    /// Start handing copies to `worker`.
+    pub fn attach(&self, worker: &Arc<DeliveryWorker>) {
+        let _ = self.worker.set(Arc::downgrade(worker));
+    }
+
+    fn worker(&self) -> Option<Arc<DeliveryWorker>> {
+        self.worker
+            .get()
+            .and_then(Weak::upgrade)
+            .filter(|w| !w.stopping.load(Ordering::SeqCst))
+    }
+}
+
+impl DirectDelivery for DirectHandoff {
+    fn reserve(&self, now: model::Timestamp) -> Option<DeliverySlot> {
+        let worker = self.worker()?;
+        let permit = worker.permits.clone().try_acquire_owned().ok()?;
+        Some(DeliverySlot {
+            lease: Lease {
+                owner: worker.config.worker_id.clone(),
+                until: now.plus(worker.config.lease),
+            },
+            permit,
+        })
+    }
+
+    fn hand_over(
+        &self,
+        slot: DeliverySlot,
+        copy: RecipientRecord,
+        message: Arc<MessageRecord>,
+        body: Arc<Zeroizing<Vec<u8>>>,
+    ) {
+        // A worker gone since the reservation leaves the copy to its lease: it is claimed
+        // when the lease runs out, or released when this node starts again.
+        let Some(worker) = self.worker.get().and_then(Weak::upgrade) else {
+            return;
+        };
+        tokio::spawn(async move {
+            worker.deliver_one(copy, Some((message, body))).await;
+            drop(slot);
+        });
     }
 }
 

@@ -547,7 +547,7 @@ impl QueueStore for PostgresStore {
         let statuses: Vec<String> = message
             .recipients
             .iter()
-            .map(|c| c.status.as_str().to_string())
+            .map(|c| c.stored_status().as_str().to_string())
             .collect();
         let due: Vec<i64> = message
             .recipients
@@ -559,12 +559,24 @@ impl QueueStore for PostgresStore {
             .iter()
             .map(|c| c.route.as_str().to_string())
             .collect();
+        let lease_owners: Vec<Option<String>> = message
+            .recipients
+            .iter()
+            .map(|c| c.lease.as_ref().map(|l| l.owner.clone()))
+            .collect();
+        let lease_untils: Vec<Option<i64>> = message
+            .recipients
+            .iter()
+            .map(|c| c.lease.as_ref().map(|l| l.until.as_millis()))
+            .collect();
         sqlx::query(
             "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
-               attempts, next_attempt, updated) \
-             SELECT c.id, $1, $2, c.address, c.status, c.route, $3, 0, c.next_attempt, $4 \
-             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[]) \
-               AS c (id, address, status, next_attempt, route)",
+               attempts, next_attempt, lease_owner, lease_until, updated) \
+             SELECT c.id, $1, $2, c.address, c.status, c.route, $3, 0, c.next_attempt, \
+               c.lease_owner, c.lease_until, $4 \
+             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[], \
+               $10::text[], $11::bigint[]) \
+               AS c (id, address, status, next_attempt, route, lease_owner, lease_until)",
         )
         .bind(r.id.0)
         .bind(r.tenant.0)
@@ -575,6 +587,8 @@ impl QueueStore for PostgresStore {
         .bind(statuses)
         .bind(due)
         .bind(routes)
+        .bind(lease_owners)
+        .bind(lease_untils)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;

@@ -310,8 +310,7 @@ fn open_writer_connection(path: &Path) -> storage::Result<rusqlite::Connection> 
     conn.busy_timeout(BUSY_TIMEOUT).map_err(map_sql)?;
     // WAL is a property of the file, set when the migration pool created it.
     for (pragma, value) in [("synchronous", "FULL"), ("foreign_keys", "ON")] {
-        conn.pragma_update(None, pragma, value)
-            .map_err(map_sql)?;
+        conn.pragma_update(None, pragma, value).map_err(map_sql)?;
     }
     // Every statement the writer runs stays prepared (about a hundred distinct ones).
     conn.set_prepared_statement_cache_capacity(256);

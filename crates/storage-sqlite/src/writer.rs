@@ -699,7 +699,8 @@ fn enqueue(conn: &Connection, m: &NewMessage) -> storage::Result<()> {
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
-             attempts, next_attempt, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+             attempts, next_attempt, lease_owner, lease_until, updated) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         )
         .map_err(map_sql)?;
     for rcpt in &m.recipients {
@@ -709,10 +710,12 @@ fn enqueue(conn: &Connection, m: &NewMessage) -> storage::Result<()> {
                 message_id,
                 tenant,
                 rcpt.address.to_string(),
-                rcpt.status.as_str(),
+                rcpt.stored_status().as_str(),
                 rcpt.route.as_str(),
                 r.priority.rank(),
                 rcpt.next_attempt.as_millis(),
+                rcpt.lease.as_ref().map(|l| l.owner.as_str()),
+                rcpt.lease.as_ref().map(|l| l.until.as_millis()),
                 r.received.as_millis(),
             ])
             .map_err(map_sql)?;

@@ -132,6 +132,7 @@ macro_rules! conformance_tests {
             claim_respects_the_limit,
             concurrent_claimers_never_get_the_same_copy,
             expired_lease_is_reclaimed_by_another_worker,
+            a_copy_enqueued_with_a_lease_is_delivering_until_the_lease_runs_out,
             complete_with_a_stale_lease_is_a_conflict,
             complete_delivered_stores_tls_and_an_attempt,
             complete_deferred_reschedules_and_counts_attempts,
@@ -776,6 +777,104 @@ pub async fn expired_lease_is_reclaimed_by_another_worker(store: SharedStore) {
     assert_eq!(reclaimed[0].lease_owner.as_deref(), Some("w2"));
     assert_eq!(reclaimed[0].lease_until, Some(T0.plus(secs(61))));
     assert_eq!(reclaimed[0].attempts, 0, "a reclaim is not an attempt");
+}
+
+/// A copy committed already leased (taken straight from intake by a worker) is
+/// `delivering`: no other worker claims it while the lease holds, its holder records the
+/// outcome, and once the lease runs out (the holder crashed) anyone claims it. A restarting
+/// node releases its own. A `delivering` copy without a lease is stored `queued`.
+pub async fn a_copy_enqueued_with_a_lease_is_delivering_until_the_lease_runs_out(
+    store: SharedStore,
+) {
+    let a = new_tenant(&store, "A").await;
+    let mut m = message(
+        a,
+        Priority::Normal,
+        &[
+            ("held@d.example", RecipientStatus::Queued, T0),
+            ("free@d.example", RecipientStatus::Queued, T0),
+            ("odd@d.example", RecipientStatus::Delivering, T0),
+        ],
+    );
+    m.recipients[0].lease = Some(crate::Lease {
+        owner: "node-1/w".to_string(),
+        until: T0.plus(secs(30)),
+    });
+    store.enqueue(m.clone()).await.expect("enqueue");
+    let (held, free, odd) = (m.recipients[0].id, m.recipients[1].id, m.recipients[2].id);
+    let got = store.recipient(held).await.expect("held");
+    assert_eq!(got.status, RecipientStatus::Delivering);
+    assert_eq!(got.lease_owner.as_deref(), Some("node-1/w"));
+    assert_eq!(got.lease_until, Some(T0.plus(secs(30))));
+    assert_eq!(
+        store.recipient(odd).await.expect("odd").status,
+        RecipientStatus::Queued
+    );
+    let mut expected = expected_records(&m);
+    expected.sort_by_key(|r| r.id);
+    assert_eq!(
+        strip_updated(store.recipients_of(m.record.id).await.expect("all")),
+        expected
+    );
+
+    // Another worker gets only the two unleased copies.
+    let mut claimed: Vec<RecipientId> = store
+        .claim_due("w2", T0, secs(30), 10)
+        .await
+        .expect("w2")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    claimed.sort();
+    let mut want = vec![free, odd];
+    want.sort();
+    assert_eq!(claimed, want);
+
+    // The holder records its outcome.
+    let delivered = AttemptOutcome::Delivered {
+        tls: tls_record(T0.plus(secs(1))),
+    };
+    assert_eq!(
+        store
+            .complete(held, "node-1/w", &delivered, T0.plus(secs(1)), &[])
+            .await,
+        Ok(())
+    );
+    assert_eq!(
+        store.recipient(held).await.expect("held").status,
+        RecipientStatus::Delivered
+    );
+
+    // A second leased copy whose holder crashed: claimed by anyone once the lease runs
+    // out, or released at once when its own node restarts.
+    let mut crashed = message(
+        a,
+        Priority::Normal,
+        &[("late@d.example", RecipientStatus::Queued, T0)],
+    );
+    crashed.recipients[0].lease = Some(crate::Lease {
+        owner: "node-1/w".to_string(),
+        until: T0.plus(secs(30)),
+    });
+    store.enqueue(crashed.clone()).await.expect("enqueue");
+    let late = crashed.recipients[0].id;
+    assert_eq!(
+        store.claim_due("w2", T0.plus(secs(10)), secs(30), 10).await,
+        Ok(vec![])
+    );
+    assert_eq!(
+        store
+            .release_claims_by_owner_prefix("node-1/", T0.plus(secs(10)))
+            .await,
+        Ok(1)
+    );
+    let reclaimed = store
+        .claim_due("w2", T0.plus(secs(11)), secs(30), 10)
+        .await
+        .expect("w2 again");
+    assert_eq!(reclaimed.len(), 1);
+    assert_eq!(reclaimed[0].id, late);
+    assert_eq!(reclaimed[0].attempts, 0);
 }
 
 /// The worker whose lease was taken over cannot record an outcome; the new holder can.
@@ -1537,6 +1636,7 @@ fn message_owned(
                     DeliveryRoute::AnyTls
                 },
                 next_attempt: *next_attempt,
+                lease: None,
             })
             .collect(),
         audit: Vec::new(),
@@ -1552,14 +1652,14 @@ fn expected_records(m: &NewMessage) -> Vec<RecipientRecord> {
             message: m.record.id,
             tenant: m.record.tenant,
             address: r.address.clone(),
-            status: r.status,
+            status: r.stored_status(),
             route: r.route,
             priority: m.record.priority,
             attempts: 0,
             next_attempt: r.next_attempt,
             last_error: None,
-            lease_owner: None,
-            lease_until: None,
+            lease_owner: r.lease.as_ref().map(|l| l.owner.clone()),
+            lease_until: r.lease.as_ref().map(|l| l.until),
             tls: None,
             updated: Timestamp(0),
         })

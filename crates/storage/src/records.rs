@@ -163,6 +163,33 @@ pub struct NewRecipient {
     pub route: DeliveryRoute,
     /// When it is first due.
     pub next_attempt: Timestamp,
+    /// Committed already leased to a delivery worker, which takes the copy straight from
+    /// intake instead of claiming it (`status` is then `delivering`, whatever the field above
+    /// says). If that worker never records an outcome, the lease runs out and any worker
+    /// claims the copy, as after a crash.
+    pub lease: Option<Lease>,
+}
+
+/// Who holds a copy and until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lease {
+    /// The worker (`lease_owner`).
+    pub owner: String,
+    /// When another worker may take the copy over (`lease_until`).
+    pub until: Timestamp,
+}
+
+impl NewRecipient {
+    /// The status the copy is stored with: `delivering` when it is leased. A `delivering`
+    /// copy without a lease is stored as `queued`, since no lease would ever run out to
+    /// free it.
+    pub fn stored_status(&self) -> RecipientStatus {
+        match (&self.lease, self.status) {
+            (Some(_), _) => RecipientStatus::Delivering,
+            (None, RecipientStatus::Delivering) => RecipientStatus::Queued,
+            (None, status) => status,
+        }
+    }
 }
 
 /// A queued message's envelope and metadata (no content).
