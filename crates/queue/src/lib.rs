@@ -5,16 +5,19 @@
 //! submission (and later the REST API and campaigns) put mail into carepost: it checks and
 //! prepares the message, seals it with the tenant's key, and commits the message with one
 //! entry per recipient copy. It returns only after the store has made that durable, so the
-//! caller may then say `250`. [`retry::RetrySchedule`] says when a deferred copy is tried
-//! again and when it gives up.
+//! caller may then say `250`. With a [`DirectDelivery`] worker attached, copies it has a
+//! slot for are committed already leased to it and handed over after the commit.
+//! [`retry::RetrySchedule`] says when a deferred copy is tried again and when it gives up.
 //!
 //! **What it does not do:** no sockets, no SQL: storage is behind `storage::QueueStore`,
 //! sealing behind `crypto::KeyRing`. Delivery lives in `smtp-delivery` and the worker that
 //! drives it in `relay`.
 //!
 //! **Security and PHI:** the message body exists in clear only in memory between
-//! [`Intake::accept`]'s entry and the seal. Logs carry the queue id, tenant, sizes and
-//! counts, never addresses or content.
+//! [`Intake::accept`]'s entry and the seal, or, for a copy handed to a [`DirectDelivery`]
+//! worker, until that worker's attempt ends (held in `Zeroizing`, never written anywhere
+//! but the sealed store). Logs carry the queue id, tenant, sizes and counts, never
+//! addresses or content.
 //!
 //! **Errors:** [`IntakeError`] says whether the submitter should retry (`Temporary`, mapped
 //! to SMTP 451 / HTTP 503) or not (`Permanent`, mapped to 554 / 422).
