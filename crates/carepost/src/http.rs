@@ -580,20 +580,51 @@ async fn policy_current(
         Ok(u) => u,
         Err(r) => return r,
     };
+    // The version is also the entity tag, for `If-Match` on `PUT`.
+    let tagged = |version: u64, body: serde_json::Value| {
+        ([(header::ETAG, format!("\"{version}\""))], Json(body)).into_response()
+    };
     match app.store.current_policy(user.tenant).await {
-        Ok(Some(p)) => Json(json!({
-            "version": p.version, "author": p.author, "created": p.created.to_rfc3339(),
-            "document": p.document,
-        }))
-        .into_response(),
-        Ok(None) => Json(json!({
-            "version": 0, "author": "built-in", "created": null,
-            "document": policy::PolicyDocument::default_document(),
-        }))
-        .into_response(),
+        Ok(Some(p)) => tagged(
+            p.version,
+            json!({
+                "version": p.version, "author": p.author, "created": p.created.to_rfc3339(),
+                "document": p.document,
+            }),
+        ),
+        Ok(None) => tagged(
+            0,
+            json!({
+                "version": 0, "author": "built-in", "created": null,
+                "document": policy::PolicyDocument::default_document(),
+            }),
+        ),
         Err(_) => unavailable(),
     }
 }
+
+/// The policy version a `PUT` was based on, from its `If-Match` header (RFC 9110 section
+/// 13.1.1): `"3"` → `Some(3)` (version 0 is the built-in default); no header or `*` → `None`
+/// (no condition). Anything else (weak tags, lists, other text) is refused: a policy edit
+/// names exactly the version it replaces.
+fn policy_base(headers: &HeaderMap) -> Result<Option<u64>, MalformedIfMatch> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Some)
+        .ok_or(MalformedIfMatch)
+}
+
+/// An `If-Match` header that does not name one policy version.
+struct MalformedIfMatch;
 
 /// Every stored version, oldest first (documents included).
 async fn policy_history(
@@ -646,18 +677,44 @@ async fn policy_put(
         )
             .into_response();
     };
+    let Ok(base) = policy_base(&headers) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({
+                "error": "If-Match must name one policy version as an entity tag, e.g. \"3\" (the ETag of GET /api/v1/policy)"
+            })),
+        )
+            .into_response();
+    };
     let request = operations::Request {
         actor: Actor::User { id: user.id },
         source_ip: Some(peer.ip()),
         now: SystemClock.now(),
     };
-    match operations::policy_admin::store_document(&app.store, user.tenant, text, &request).await {
-        Ok(operations::policy_admin::Stored::Version { version, previous }) => {
-            Json(json!({"version": version, "previous_version": previous})).into_response()
-        }
-        Ok(operations::policy_admin::Stored::Unchanged(version)) => {
-            Json(json!({"version": version, "unchanged": true})).into_response()
-        }
+    match operations::policy_admin::store_edit(&app.store, user.tenant, text, base, &request)
+        .await
+    {
+        Ok(operations::policy_admin::Stored::Version { version, previous }) => (
+            [(header::ETAG, format!("\"{version}\""))],
+            Json(json!({"version": version, "previous_version": previous})),
+        )
+            .into_response(),
+        Ok(operations::policy_admin::Stored::Unchanged(version)) => (
+            [(header::ETAG, format!("\"{version}\""))],
+            Json(json!({"version": version, "unchanged": true})),
+        )
+            .into_response(),
+        // Someone stored another version since the one this edit was based on: nothing is
+        // stored, and the caller sees which version is in force now.
+        Err(operations::Error::PolicySuperseded { base, current }) => (
+            StatusCode::PRECONDITION_FAILED,
+            [(header::ETAG, format!("\"{current}\""))],
+            Json(json!({
+                "error": format!("version {current} is in force now, not version {base}: read it and edit that"),
+                "current_version": current,
+            })),
+        )
+            .into_response(),
         Err(operations::Error::InvalidPolicy(e)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(json!({

@@ -93,3 +93,70 @@ fn compliance_reads_and_replaces_the_policy_over_the_api() {
         "{events}"
     );
 }
+
+/// Two scripts editing the policy: each reads it with its version as the entity tag and
+/// stores with `If-Match`; the one whose version is no longer in force gets 412 and the
+/// current version, and nothing it sent is stored. A malformed tag is a 400.
+#[test]
+fn a_put_based_on_a_superseded_version_is_refused() {
+    require_interop!();
+    let mut cp = Carepost::new(&Config::default());
+    cp.start();
+    let url = format!("https://localhost:{}/api/v1/policy", cp.http_port);
+    cp.cli_ok(&["user", "add", "privacy@clinic.test", "--role", "compliance"]);
+    let compliance = format!(
+        "privacy@clinic.test:{}",
+        cp.app_password("privacy@clinic.test")
+    );
+    // -i: the status line and headers come before the body.
+    let (code, head_and_body) = curl(&cp, &["-i", "-u", &compliance, &url]);
+    assert_eq!(code, 200, "{head_and_body}");
+    assert!(
+        head_and_body.to_ascii_lowercase().contains("etag: \"0\""),
+        "{head_and_body}"
+    );
+
+    let first = "[[rule]]\nname = \"ssn-review\"\nwhen = { categories = [\"SSN\"] }\naction = \"quarantine\"\n";
+    let second =
+        "[[rule]]\nname = \"ssn-portal\"\nwhen = { categories = [\"SSN\"] }\naction = \"portal\"\n";
+    let put = |doc: &str, if_match: &str| {
+        curl(
+            &cp,
+            &[
+                "-u",
+                &compliance,
+                "-X",
+                "PUT",
+                "-H",
+                &format!("If-Match: {if_match}"),
+                "--data-binary",
+                doc,
+                &url,
+            ],
+        )
+    };
+    // Both scripts read version 0; the first stores version 1.
+    let (code, body) = put(first, "\"0\"");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("\"version\":1"), "{body}");
+    // The second still believes version 0 is in force: refused, version 1 stays.
+    let (code, body) = put(second, "\"0\"");
+    assert_eq!(code, 412, "{body}");
+    assert!(body.contains("\"current_version\":1"), "{body}");
+    let (_, body) = curl(&cp, &["-u", &compliance, &url]);
+    let current: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(current["version"], 1);
+    assert_eq!(current["document"], first);
+    // Based on version 1 it is stored.
+    let (code, body) = put(second, "\"1\"");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("\"version\":2"), "{body}");
+    // Tags that do not name one version are refused before anything is looked at.
+    for bad in ["W/\"2\"", "2", "\"2\", \"3\"", "\"two\""] {
+        let (code, body) = put(first, bad);
+        assert_eq!(code, 400, "{bad}: {body}");
+    }
+    let (_, body) = curl(&cp, &["-u", &compliance, &url]);
+    let current: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(current["version"], 2, "no refused PUT stored anything");
+}
