@@ -243,7 +243,14 @@ mod tests {
     #[test]
     fn debug_never_shows_the_token() {
         let made = new_api_token().expect("token");
-        let secret_part = made.token.rsplit('_').next().expect("secret").to_string();
+        // `cpk_<id>_<secret>`: the secret is base64url and may itself contain `_`.
+        let secret_part = made
+            .token
+            .splitn(3, '_')
+            .nth(2)
+            .expect("secret")
+            .to_string();
+        assert_eq!(secret_part.len(), 43);
         assert!(!format!("{made:?}").contains(&secret_part));
         let presented = PresentedToken::parse(&made.token).expect("parses");
         assert!(!format!("{presented:?}").contains(&secret_part));
