@@ -522,56 +522,20 @@ impl QueueStore for SqliteStore {
     }
 
     async fn message(&self, id: MessageId) -> storage::Result<MessageRecord> {
-        self.readers
-            .read(move |conn| {
-                conn.prepare_cached(concat!(
-                    "SELECT ",
-                    rows::message_cols!(),
-                    " FROM messages WHERE id = ?"
-                ))
-                .map_err(map_sql)?
-                .query_row([id.to_string()], |row| Ok(rows::message_sql(row)))
-                .map_err(map_sql)?
-            })
-            .await
+        self.readers.read(move |conn| read_message(conn, id)).await
     }
 
     async fn message_body(&self, id: MessageId) -> storage::Result<Vec<u8>> {
-        self.readers
-            .read(move |conn| {
-                conn.prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
-                    .map_err(map_sql)?
-                    .query_row([id.to_string()], |row| row.get(0))
-                    .map_err(map_sql)
-            })
-            .await
+        self.readers.read(move |conn| read_body(conn, id)).await
     }
 
     async fn message_with_body(&self, id: MessageId) -> storage::Result<(MessageRecord, Vec<u8>)> {
         self.readers
             .read(move |conn| {
-                // Two statements on one connection inside one read transaction, so the
-                // body is the message's as of the same commit.
-                conn.execute_batch("BEGIN").map_err(map_sql)?;
-                let read = (|| {
-                    let message = conn
-                        .prepare_cached(concat!(
-                            "SELECT ",
-                            rows::message_cols!(),
-                            " FROM messages WHERE id = ?"
-                        ))
-                        .map_err(map_sql)?
-                        .query_row([id.to_string()], |row| Ok(rows::message_sql(row)))
-                        .map_err(map_sql)??;
-                    let body: Vec<u8> = conn
-                        .prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
-                        .map_err(map_sql)?
-                        .query_row([id.to_string()], |row| row.get(0))
-                        .map_err(map_sql)?;
-                    Ok((message, body))
-                })();
-                conn.execute_batch("COMMIT").map_err(map_sql)?;
-                read
+                // One read transaction, so the body is the message's as of the same commit
+                // (it ends when `tx` drops).
+                let _tx = conn.unchecked_transaction().map_err(map_sql)?;
+                Ok((read_message(conn, id)?, read_body(conn, id)?))
             })
             .await
     }
@@ -774,6 +738,26 @@ impl QueueStore for SqliteStore {
             })
             .await
     }
+}
+
+/// A message's row, on a read connection of [`Readers`].
+fn read_message(conn: &rusqlite::Connection, id: MessageId) -> storage::Result<MessageRecord> {
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        rows::message_cols!(),
+        " FROM messages WHERE id = ?"
+    ))
+    .map_err(map_sql)?
+    .query_row([id.to_string()], |row| Ok(rows::message_sql(row)))
+    .map_err(map_sql)?
+}
+
+/// A message's sealed body, on a read connection of [`Readers`].
+fn read_body(conn: &rusqlite::Connection, id: MessageId) -> storage::Result<Vec<u8>> {
+    conn.prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
+        .map_err(map_sql)?
+        .query_row([id.to_string()], |row| row.get(0))
+        .map_err(map_sql)
 }
 
 /// Rows returned by `find_audit` when the filter's limit is 0.

@@ -234,59 +234,59 @@ pub(crate) use message_cols;
 
 /// A `messages` row of a rusqlite connection, its columns in [`message_cols`] order.
 pub(crate) fn message_sql(row: &rusqlite::Row<'_>) -> storage::Result<MessageRecord> {
-    fn text<T: FromStr>(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<T> {
-        let t: String = row.get(i).map_err(map_sql)?;
-        t.parse().map_err(|_| corrupt(column))
-    }
-    let int = |i: usize, column: &str| -> storage::Result<i64> {
-        row.get_ref(i)
-            .map_err(map_sql)?
-            .as_i64()
-            .map_err(|_| corrupt(column))
-    };
     let principal: String = row.get(2).map_err(map_sql)?;
     let envelope_from: Option<String> = row.get(5).map_err(map_sql)?;
     Ok(MessageRecord {
-        id: text(row, 0, "id")?,
-        tenant: text(row, 1, "tenant")?,
+        id: text_sql(row, 0, "id")?,
+        tenant: text_sql(row, 1, "tenant")?,
         principal: serde_json::from_str(&principal).map_err(|_| corrupt("principal"))?,
-        channel: text(row, 3, "channel")?,
+        channel: text_sql(row, 3, "channel")?,
         client_ip: row.get(4).map_err(map_sql)?,
         envelope_from: envelope_from
             .map(|a| a.parse().map_err(|_| corrupt("envelope_from")))
             .transpose()?,
-        size: u64::try_from(int(6, "size")?).map_err(|_| corrupt("size"))?,
-        priority: Priority::from_rank(int(7, "priority")?),
-        received: Timestamp::from_millis(int(8, "received")?),
-        expires: Timestamp::from_millis(int(9, "expires")?),
+        size: u64::try_from(int_sql(row, 6, "size")?).map_err(|_| corrupt("size"))?,
+        priority: Priority::from_rank(int_sql(row, 7, "priority")?),
+        received: Timestamp::from_millis(int_sql(row, 8, "received")?),
+        expires: Timestamp::from_millis(int_sql(row, 9, "expires")?),
         body_sha256: row.get(10).map_err(map_sql)?,
     })
+}
+
+/// Column `i` of a rusqlite row, parsed from its text.
+fn text_sql<T: FromStr>(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<T> {
+    let t: String = row.get(i).map_err(map_sql)?;
+    t.parse().map_err(|_| corrupt(column))
+}
+
+/// Integer column `i` of a rusqlite row.
+fn int_sql(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<i64> {
+    row.get_ref(i)
+        .map_err(map_sql)?
+        .as_i64()
+        .map_err(|_| corrupt(column))
 }
 
 /// [`recipient`] for a row of the writer's own connection (claims return the rows they
 /// lease), reading the columns in [`recipient_cols`] order.
 pub(crate) fn recipient_sql(row: &rusqlite::Row<'_>) -> storage::Result<RecipientRecord> {
-    fn text<T: FromStr>(row: &rusqlite::Row<'_>, i: usize, column: &str) -> storage::Result<T> {
-        let t: String = row.get(i).map_err(map_sql)?;
-        t.parse().map_err(|_| corrupt(column))
-    }
-    let col = |i: usize| row.get_ref(i).map_err(map_sql);
-    let int = |i: usize, column: &str| -> storage::Result<i64> {
-        col(i)?.as_i64().map_err(|_| corrupt(column))
-    };
+    let int = |i: usize, column: &str| int_sql(row, i, column);
     let int_opt = |i: usize, column: &str| -> storage::Result<Option<i64>> {
-        col(i)?.as_i64_or_null().map_err(|_| corrupt(column))
+        row.get_ref(i)
+            .map_err(map_sql)?
+            .as_i64_or_null()
+            .map_err(|_| corrupt(column))
     };
     let text_opt = |i: usize| -> storage::Result<Option<String>> {
         row.get::<_, Option<String>>(i).map_err(map_sql)
     };
     Ok(RecipientRecord {
-        id: text(row, 0, "id")?,
-        message: text(row, 1, "message")?,
-        tenant: text(row, 2, "tenant")?,
-        address: text(row, 3, "address")?,
-        status: text(row, 4, "status")?,
-        route: text(row, 5, "route")?,
+        id: text_sql(row, 0, "id")?,
+        message: text_sql(row, 1, "message")?,
+        tenant: text_sql(row, 2, "tenant")?,
+        address: text_sql(row, 3, "address")?,
+        status: text_sql(row, 4, "status")?,
+        route: text_sql(row, 5, "route")?,
         priority: Priority::from_rank(int(6, "priority")?),
         attempts: u32::try_from(int(7, "attempts")?).map_err(|_| corrupt("attempts"))?,
         next_attempt: Timestamp::from_millis(int(8, "next_attempt")?),
