@@ -25,9 +25,8 @@ fn curl(cp: &Carepost, args: &[&str]) -> (u16, String) {
     (code.trim().parse().unwrap_or(0), body.to_string())
 }
 
-#[test]
-fn compliance_reads_and_replaces_the_policy_over_the_api() {
-    require_interop!();
+/// A running carepost, its policy API URL and a compliance officer's `user:app-password`.
+fn start_with_compliance_officer() -> (Carepost, String, String) {
     let mut cp = Carepost::new(&Config::default());
     cp.start();
     let url = format!("https://localhost:{}/api/v1/policy", cp.http_port);
@@ -36,6 +35,13 @@ fn compliance_reads_and_replaces_the_policy_over_the_api() {
         "privacy@clinic.test:{}",
         cp.app_password("privacy@clinic.test")
     );
+    (cp, url, compliance)
+}
+
+#[test]
+fn compliance_reads_and_replaces_the_policy_over_the_api() {
+    require_interop!();
+    let (cp, url, compliance) = start_with_compliance_officer();
     cp.cli_ok(&["user", "add", "nurse@clinic.test", "--role", "sender"]);
     let sender = format!("nurse@clinic.test:{}", cp.app_password("nurse@clinic.test"));
 
@@ -100,14 +106,7 @@ fn compliance_reads_and_replaces_the_policy_over_the_api() {
 #[test]
 fn a_put_based_on_a_superseded_version_is_refused() {
     require_interop!();
-    let mut cp = Carepost::new(&Config::default());
-    cp.start();
-    let url = format!("https://localhost:{}/api/v1/policy", cp.http_port);
-    cp.cli_ok(&["user", "add", "privacy@clinic.test", "--role", "compliance"]);
-    let compliance = format!(
-        "privacy@clinic.test:{}",
-        cp.app_password("privacy@clinic.test")
-    );
+    let (cp, url, compliance) = start_with_compliance_officer();
     // -i: the status line and headers come before the body.
     let (code, head_and_body) = curl(&cp, &["-i", "-u", &compliance, &url]);
     assert_eq!(code, 200, "{head_and_body}");

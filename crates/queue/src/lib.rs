@@ -401,27 +401,7 @@ impl Intake {
         let handed_over: Vec<(DeliverySlot, RecipientRecord)> = slots
             .into_iter()
             .zip(&recipients)
-            .filter_map(|(slot, r)| {
-                slot.map(|slot| {
-                    let copy = RecipientRecord {
-                        id: r.id,
-                        message: id,
-                        tenant: record.tenant,
-                        address: r.address.clone(),
-                        status: RecipientStatus::Delivering,
-                        route: r.route,
-                        priority: record.priority,
-                        attempts: 0,
-                        next_attempt: r.next_attempt,
-                        last_error: None,
-                        lease_owner: Some(slot.lease.owner.clone()),
-                        lease_until: Some(slot.lease.until),
-                        tls: None,
-                        updated: now,
-                    };
-                    (slot, copy)
-                })
-            })
+            .filter_map(|(slot, r)| slot.map(|slot| (slot, r.stored_record(&record, now))))
             .collect();
         let all_handed_over = handed_over.len() == recipients.len();
         let message_for_worker = (!handed_over.is_empty()).then(|| Arc::new(record.clone()));

@@ -796,10 +796,11 @@ pub async fn a_copy_enqueued_with_a_lease_is_delivering_until_the_lease_runs_out
             ("odd@d.example", RecipientStatus::Delivering, T0),
         ],
     );
-    m.recipients[0].lease = Some(crate::Lease {
+    let lease = crate::Lease {
         owner: "node-1/w".to_string(),
         until: T0.plus(secs(30)),
-    });
+    };
+    m.recipients[0].lease = Some(lease.clone());
     store.enqueue(m.clone()).await.expect("enqueue");
     let (held, free, odd) = (m.recipients[0].id, m.recipients[1].id, m.recipients[2].id);
     let got = store.recipient(held).await.expect("held");
@@ -852,10 +853,7 @@ pub async fn a_copy_enqueued_with_a_lease_is_delivering_until_the_lease_runs_out
         Priority::Normal,
         &[("late@d.example", RecipientStatus::Queued, T0)],
     );
-    crashed.recipients[0].lease = Some(crate::Lease {
-        owner: "node-1/w".to_string(),
-        until: T0.plus(secs(30)),
-    });
+    crashed.recipients[0].lease = Some(lease);
     store.enqueue(crashed.clone()).await.expect("enqueue");
     let late = crashed.recipients[0].id;
     assert_eq!(
@@ -1647,22 +1645,7 @@ fn message_owned(
 fn expected_records(m: &NewMessage) -> Vec<RecipientRecord> {
     m.recipients
         .iter()
-        .map(|r| RecipientRecord {
-            id: r.id,
-            message: m.record.id,
-            tenant: m.record.tenant,
-            address: r.address.clone(),
-            status: r.stored_status(),
-            route: r.route,
-            priority: m.record.priority,
-            attempts: 0,
-            next_attempt: r.next_attempt,
-            last_error: None,
-            lease_owner: r.lease.as_ref().map(|l| l.owner.clone()),
-            lease_until: r.lease.as_ref().map(|l| l.until),
-            tls: None,
-            updated: Timestamp(0),
-        })
+        .map(|r| r.stored_record(&m.record, Timestamp(0)))
         .collect()
 }
 

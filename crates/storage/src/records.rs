@@ -190,6 +190,27 @@ impl NewRecipient {
             (None, status) => status,
         }
     }
+
+    /// The copy as the store holds it once `message` is committed (`updated` is the commit
+    /// time).
+    pub fn stored_record(&self, message: &MessageRecord, updated: Timestamp) -> RecipientRecord {
+        RecipientRecord {
+            id: self.id,
+            message: message.id,
+            tenant: message.tenant,
+            address: self.address.clone(),
+            status: self.stored_status(),
+            route: self.route,
+            priority: message.priority,
+            attempts: 0,
+            next_attempt: self.next_attempt,
+            last_error: None,
+            lease_owner: self.lease.as_ref().map(|l| l.owner.clone()),
+            lease_until: self.lease.as_ref().map(|l| l.until),
+            tls: None,
+            updated,
+        }
+    }
 }
 
 /// A queued message's envelope and metadata (no content).
