@@ -582,7 +582,7 @@ async fn policy_current(
     };
     // The version is also the entity tag, for `If-Match` on `PUT`.
     let tagged = |version: u64, body: serde_json::Value| {
-        ([(header::ETAG, format!("\"{version}\""))], Json(body)).into_response()
+        ([policy_etag(version)], Json(body)).into_response()
     };
     match app.store.current_policy(user.tenant).await {
         Ok(Some(p)) => tagged(
@@ -625,6 +625,11 @@ fn policy_base(headers: &HeaderMap) -> Result<Option<u64>, MalformedIfMatch> {
 
 /// An `If-Match` header that does not name one policy version.
 struct MalformedIfMatch;
+
+/// A policy version as the entity tag `GET` answers with and `If-Match` names.
+fn policy_etag(version: u64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
 
 /// Every stored version, oldest first (documents included).
 async fn policy_history(
@@ -695,12 +700,12 @@ async fn policy_put(
         .await
     {
         Ok(operations::policy_admin::Stored::Version { version, previous }) => (
-            [(header::ETAG, format!("\"{version}\""))],
+            [policy_etag(version)],
             Json(json!({"version": version, "previous_version": previous})),
         )
             .into_response(),
         Ok(operations::policy_admin::Stored::Unchanged(version)) => (
-            [(header::ETAG, format!("\"{version}\""))],
+            [policy_etag(version)],
             Json(json!({"version": version, "unchanged": true})),
         )
             .into_response(),
@@ -708,7 +713,7 @@ async fn policy_put(
         // stored, and the caller sees which version is in force now.
         Err(operations::Error::PolicySuperseded { base, current }) => (
             StatusCode::PRECONDITION_FAILED,
-            [(header::ETAG, format!("\"{current}\""))],
+            [policy_etag(current)],
             Json(json!({
                 "error": format!("version {current} is in force now, not version {base}: read it and edit that"),
                 "current_version": current,
