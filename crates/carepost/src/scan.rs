@@ -288,9 +288,13 @@ fn report_parts(
     let mut parts_json = Vec::new();
     let mut text_sections = Vec::new();
     let mut total = 0usize;
+    // Parts with only weak evidence count when any part speaks of a patient's care (as in
+    // screening).
+    let mut weak = false;
     for p in &ex.parts {
         let r = scanner.scan(&p.text);
         phi |= r.contains_phi;
+        weak |= r.weak_phi;
         cats.extend(r.categories.iter().map(|l| l.as_str()));
         let label = part_label(p.origin, p.name.as_deref());
         let (js, rows) = part_findings(&p.text, &r, &label);
@@ -325,6 +329,7 @@ fn report_parts(
             (label, u)
         })
         .collect();
+    phi |= weak && ex.parts.iter().any(|p| dlp::mentions_patient_care(&p.text));
     if as_json {
         let unsc: Vec<Value> = unscannable
             .iter()

@@ -54,7 +54,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)[0-9]{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}(?-u:\b))?",
+                r"(?-u:\b)[0-9]{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?",
             ),
             (Pat::Date, date),
             (
@@ -129,6 +129,10 @@ pub(crate) enum Kw {
     City,
     /// Not PHI (order, invoice, ticket, group number, CPT, model...): blocks the value.
     Negative,
+    /// A name follows ("my name is", "her son", "mr "), read even in lower case, as people
+    /// write in a hurry ("mr delgado", "call his son tony"); the name pass reads capitalised
+    /// names only.
+    NameAfter,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -188,6 +192,19 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("mbi", Kw::Value(Label::MemberId)),
     ("policy number", Kw::Value(Label::MemberId)),
     ("policy #", Kw::Value(Label::MemberId)),
+    ("id", Kw::GenericId),
+    ("member", Kw::Value(Label::MemberId)),
+    ("cin:", Kw::Value(Label::MemberId)),
+    ("cin #", Kw::Value(Label::MemberId)),
+    ("case", Kw::Value(Label::OtherId)),
+    ("enc #", Kw::Value(Label::OtherId)),
+    ("enc:", Kw::Value(Label::OtherId)),
+    ("request #", Kw::Value(Label::OtherId)),
+    ("submission #", Kw::Value(Label::OtherId)),
+    ("employee #", Kw::Value(Label::OtherId)),
+    ("employee id", Kw::Value(Label::OtherId)),
+    ("dl:", Kw::Value(Label::License)),
+    ("driver's lic", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
     ("id no", Kw::GenericId),
     ("id number", Kw::GenericId),
@@ -249,6 +266,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("social security number", Kw::Value(Label::Ssn)),
     ("social security no", Kw::Value(Label::Ssn)),
     ("social security", Kw::Value(Label::Ssn)),
+    ("social", Kw::Value(Label::Ssn)),
+    ("mr ", Kw::NameAfter),
+    ("mrs ", Kw::NameAfter),
+    ("my name is", Kw::NameAfter),
+    ("my son", Kw::NameAfter),
+    ("his son", Kw::NameAfter),
+    ("her son", Kw::NameAfter),
     ("npi", Kw::Value(Label::Npi)),
     ("dea", Kw::Value(Label::Dea)),
     ("order", Kw::Negative),
@@ -279,6 +303,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("extension", Kw::Negative),
     ("room", Kw::Negative),
     ("reference", Kw::Negative),
+    ("caqh", Kw::Negative),
+    ("caqh id", Kw::Negative),
+    ("incident", Kw::Negative),
+    ("tax id", Kw::Negative),
+    ("employer id", Kw::Negative),
 ];
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
@@ -311,6 +340,7 @@ const FILLER_LIST: &[&str] = &[
     "his",
     "her",
     "reads",
+    "form",
 ];
 const FILLER: &Words = &Words::new(FILLER_LIST);
 
@@ -318,7 +348,8 @@ const CREDENTIALS_LIST: &[&str] = &[
     "md", "do", "rn", "np", "pa", "pa-c", "pharmd", "bsn", "msn", "ccm", "lcsw", "otr", "otr/l",
     "pt", "dpt", "phd", "facc", "aprn", "cna", "lpn", "fnp", "fnp-c", "ma", "cma", "mph", "dds",
     "od", "dc", "crna", "cnm", "rd", "rph", "lpc", "lmft", "psyd", "mba", "mha", "facs", "facp",
-    "ccc-slp", "slp", "ot", "mt", "mls", "rrt", "ches", "cpc", "dnp", "ms", "mpt",
+    "ccc-slp", "slp", "ot", "mt", "mls", "rrt", "ches", "cpc", "dnp", "ms", "mpt", "msw", "lsw",
+    "lmsw", "ccrn", "cnp", "acnp", "agnp", "pmhnp", "rn-bc", "cphq", "chc", "cdces", "ibclc",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -539,10 +570,65 @@ impl WordTable {
     }
 }
 
+/// Job titles: a name next to one ("recruiter Alana Birch", "Wanda Pryor, Credentialing
+/// Specialist", a signature's title line) is a member of staff, and so is a phone number after
+/// one. Then any extra words given: one list written once for [`STAFF_ROLES_LIST`] and
+/// [`PHONE_ORG_LIST`].
+macro_rules! staff_role_words {
+    ($($extra:literal),*) => {
+        &[
+            "coordinator",
+            "specialist",
+            "manager",
+            "supervisor",
+            "director",
+            "officer",
+            "administrator",
+            "assistant",
+            "representative",
+            "rep",
+            "recruiter",
+            "analyst",
+            "scheduler",
+            "receptionist",
+            "technician",
+            "technologist",
+            "navigator",
+            "liaison",
+            "chaplain",
+            "counselor",
+            "therapist",
+            "educator",
+            "consultant",
+            "adjuster",
+            "biller",
+            "coder",
+            "aide",
+            "volunteer",
+            "chair",
+            "president",
+            "dietitian",
+            "pharmacist",
+            "hospitalist",
+            "physician",
+            "surgeon",
+            "auditor",
+            "credentialing",
+            "dispatcher",
+            "questions",
+            "lead",
+            "desk", $($extra),*
+        ]
+    };
+}
+const STAFF_ROLES_LIST: &[&str] = staff_role_words!();
+const STAFF_ROLES: &Words = &Words::new(STAFF_ROLES_LIST);
+
 /// The word before a candidate name against the four name-context lists (`PW_*` flags).
 static PREV_WORDS: std::sync::LazyLock<WordTable> = std::sync::LazyLock::new(|| {
     WordTable::new(&[
         (STAFF_TITLES_LIST, PW_STAFF),
+        (STAFF_ROLES_LIST, PW_STAFF),
         (TITLES_LIST, PW_TITLE),
         (GREETINGS_LIST, PW_GREET),
         (PERSON_CUES_LIST, PW_CUE),
@@ -997,7 +1083,7 @@ const CONSUMER_MAIL_LIST: &[&str] = &[
 const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 
 /// Most words a [`Words`] list may hold.
-const MAX_WORDS: usize = 64;
+const MAX_WORDS: usize = 96;
 
 /// Which first-letter bucket a byte falls in: `a`-`z` (either case) are 0-25, the rest 26.
 /// One table look-up ([`BUCKET`]).
@@ -1296,6 +1382,7 @@ fn before(t: &str, at: usize, n: usize) -> &str {
 /// The last alphanumeric word of `s` after trimming the ASCII bytes `trim` from its end, as
 /// `s.trim_end_matches(..).rsplit(|c| !c.is_alphanumeric()).next()` would give it; bytes only
 /// unless a non-ASCII char is in the way.
+#[inline]
 fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
     let b = s.as_bytes();
     let mut p = b.len();
@@ -1551,6 +1638,77 @@ static CONSUMER_MAIL_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
             .build(CONSUMER_MAIL_LIST)
             .expect("built-in mail domains are valid")
     });
+
+/// Words and phrases that say a message is about a particular patient's care. Identifiers found
+/// only on weak evidence (a name from the name lists, a number after "phone") make a message
+/// PHI only next to one of these: without them, such mail is staff, vendor or newsletter mail
+/// that names colleagues and volunteers (see [`crate::ScanResult::contains_phi`]).
+const PATIENT_CONTEXT_LIST: &[&str] = &[
+    "patient",
+    "pt",
+    "dob",
+    "d.o.b",
+    "date of birth",
+    "mrn",
+    "diagnosed",
+    "discharged",
+    "admitted",
+    "refill",
+    "your appointment",
+    "your appt",
+    "your visit",
+    "your follow-up",
+    "your procedure",
+    "your surgery",
+    "your results",
+    "your test",
+    "your prescription",
+    "your medication",
+    "your medications",
+    "your refill",
+    "your bill",
+    "your balance",
+    "your statement",
+    "your account",
+    "your claim",
+    "your son",
+    "your daughter",
+    "your child",
+    "your mother",
+    "your father",
+    "your husband",
+    "your wife",
+    "my appointment",
+    "my mother",
+    "my father",
+    "my son",
+    "my daughter",
+    "my husband",
+    "my wife",
+    "my medication",
+    "my medications",
+    "my prescription",
+    "my doctor",
+];
+
+static PATIENT_CONTEXT_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(PATIENT_CONTEXT_LIST)
+            .expect("built-in phrases are valid")
+    });
+
+/// Does a [`PATIENT_CONTEXT_LIST`] phrase occur in `text` as whole words?
+pub(crate) fn patient_context(text: &str) -> bool {
+    let b = text.as_bytes();
+    PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
+        let glued_before = m.start() > 0 && is_word_byte(b[m.start() - 1]);
+        let glued_after = b.get(m.end()).is_some_and(|&c| is_word_byte(c));
+        !glued_before && !glued_after
+    })
+}
 
 /// Does a personal-mailbox domain occur anywhere in `hay` (case-insensitive substring)?
 fn mentions_consumer_mail(hay: &str) -> bool {
@@ -1950,6 +2108,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         out,
         (&mut sc.staff, &mut sc.patient_words),
     );
+    table_columns(text, out);
     sc.nl = doc.nl;
 }
 
@@ -2126,6 +2285,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if p >= text.len() {
             continue;
         }
+        if kind == Kw::NameAfter {
+            if let Some(en) = name_after_cue(s, text, p) {
+                let why = "name after a relative or title cue";
+                push(out, Some(Label::Person), p, en, 0.85, "person.cue", why);
+            }
+            continue;
+        }
         if kind == Kw::City {
             if let Some(ce) = anchored(&s.city, text, p) {
                 let org = kw_text.eq_ignore_ascii_case("location") || doc.in_sig(p);
@@ -2159,6 +2325,31 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
+        // "the group NPI stays 1194875740": a lower-case word is prose, not the value's first
+        // part (the number on its own is still checked by the patterns).
+        let first = v.split(' ').next().unwrap_or(v);
+        if v.len() > first.len() && first.bytes().all(|b| b.is_ascii_lowercase()) {
+            continue;
+        }
+        // "PA reference", "auth ref": a prior-authorisation number, not an order's.
+        let kind = if kind == Kw::Negative
+            && kw_text.len() >= 3
+            && kw_text.as_bytes()[..3].eq_ignore_ascii_case(b"ref")
+            && words![
+                "pa",
+                "auth",
+                "authorization",
+                "authorisation",
+                "referral",
+                "claim",
+                "prior"
+            ]
+            .eq_any(last_word(before(text, ks, 24), b" \t:#-"))
+        {
+            Kw::Value(Label::OtherId)
+        } else {
+            kind
+        };
         let label = match kind {
             Kw::Negative => {
                 push(
@@ -2173,6 +2364,47 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Kw::GenericId => {
+                // "report ID", "provider ID", "vendor ID": the thing named is not a person.
+                let named = last_word(before(text, ks, 24), b" \t:(-#");
+                if words![
+                    "report",
+                    "meeting",
+                    "conference",
+                    "tax",
+                    "caqh",
+                    "group",
+                    "employer",
+                    "provider",
+                    "vendor",
+                    "user",
+                    "login",
+                    "transaction",
+                    "batch",
+                    "order",
+                    "ticket",
+                    "lot",
+                    "model",
+                    "npi",
+                    "payer",
+                    "product",
+                    "job",
+                    "site",
+                    "facility",
+                    "supplier",
+                    "contract",
+                    "invoice",
+                    "webinar",
+                    "zoom",
+                    "clinic",
+                    "practice",
+                    "department",
+                    "store",
+                    "location",
+                ]
+                .eq_any(named)
+                {
+                    continue;
+                }
                 let ctx = before(text, ks, 160);
                 if has_word(
                     ctx,
@@ -2196,9 +2428,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Kw::Value(l) => l,
-            Kw::City => continue,
+            Kw::City | Kw::NameAfter => continue,
         };
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
+        // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
+        if label == Label::OtherId && nd < 4 && !letters_code {
+            continue;
+        }
         let (score, rule, reason): (f32, &'static str, &'static str) = match label {
             Label::Ssn => {
                 if nd == 9 && v.len() <= 11 || nd == 4 && v.len() == 4 {
@@ -2657,7 +2893,7 @@ fn patterns(
                     );
                 }
             }
-            Pat::Address => address(text, doc, st, en, out),
+            Pat::Address => address(text, doc, st, city_state_end(text, st, en), out),
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
@@ -2715,6 +2951,14 @@ fn patterns(
                         "po",
                         "case",
                         "ref",
+                        "incident",
+                        "change",
+                        "chg",
+                        "request",
+                        "req",
+                        "item",
+                        "sku",
+                        "batch",
                     ],
                 ) || ctx.trim_end().ends_with('#')
                 {
@@ -2891,6 +3135,26 @@ fn personalised_url(u: &str) -> bool {
             }
         }
     }
+    // Event, news and job pages are the same for every reader.
+    let generic = words![
+        "events",
+        "event",
+        "news",
+        "blog",
+        "careers",
+        "jobs",
+        "policies",
+        "policy",
+        "education",
+        "cme",
+        "webinar",
+        "webinars",
+        "conference",
+        "newsletter",
+    ];
+    if path.split(['/', '?', '#']).any(|seg| generic.eq_any(seg)) {
+        return false;
+    }
     path.split(['/', '?', '&', '=', '#']).any(|seg| {
         seg.len() >= 6
             && seg
@@ -2967,48 +3231,26 @@ static CUE_WORD_BYTE: [bool; 256] = {
     t
 };
 
-const PHONE_PATIENT_LIST: &[&str] = &[
-    "my",
-    "me",
-    "i",
-    "you",
-    "your",
-    "reached",
-    "mobile",
-    "cell",
-    "home",
-    "patient",
-    "prefers",
-    "daughter",
-    "son",
-    "wife",
-    "husband",
-    "mother",
-    "father",
-    "brother",
-    "sister",
-    "caregiver",
-    "contact",
-    "employer",
-    "hr",
-    "their",
-    "his",
-    "her",
-    "guardian",
-    "spouse",
-    "proxy",
-    "text",
-    "phone",
-    "telephone",
-    "cellphone",
-    "evening",
-    "daytime",
-    "parent",
-    "friend",
-    "neighbor",
-];
+/// The words before a phone number that say whose it is (a patient's or their family's), then
+/// any extra words given: one list written once for [`PHONE_WHOSE_LIST`] and
+/// [`PHONE_PATIENT_LIST`].
+macro_rules! phone_whose_words {
+    ($($extra:literal),*) => {
+        &[
+            "my", "me", "i", "you", "your", "reached", "mobile", "cell", "home", "patient",
+            "prefers", "daughter", "son", "wife", "husband", "mother", "father", "brother",
+            "sister", "caregiver", "contact", "employer", "hr", "their", "his", "her", "guardian",
+            "spouse", "proxy", "cellphone", "evening", "daytime", "parent", "friend", "neighbor",
+            "landline", "house", $($extra),*
+        ]
+    };
+}
+const PHONE_PATIENT_LIST: &[&str] = phone_whose_words!("text", "phone", "telephone");
 const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
-const PHONE_ORG_LIST: &[&str] = &[
+/// [`PHONE_PATIENT`] without the words that only say "a phone number" ("phone", "text").
+const PHONE_WHOSE: &Words = &Words::new(PHONE_WHOSE_LIST);
+const PHONE_WHOSE_LIST: &[&str] = phone_whose_words!();
+const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "call",
     "our",
     "us",
@@ -3019,9 +3261,7 @@ const PHONE_ORG_LIST: &[&str] = &[
     "direct",
     "main",
     "billing",
-    "questions",
     "scheduling",
-    "desk",
     "pharmacy",
     "hospital",
     "department",
@@ -3055,13 +3295,27 @@ const PHONE_ORG_LIST: &[&str] = &[
     "lab",
     "radiology",
     "triage",
-];
+    "on-call",
+    "clinics",
+    "hospice",
+    "health",
+    "system",
+    "partners",
+    "msw"
+);
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
-/// A value alone at the start of its line, under a line naming an organisation.
+/// A value at the start of its line, under a line naming an organisation. A short label may
+/// come first ("Phone ", "Ph ", "c ", "559-555-0195 | fax "), but no word that says whose.
 fn bare_line_after_org(text: &str, st: usize) -> bool {
-    // An ASCII byte just before the value that is not whitespace (so not a line break) ends
-    // the text after the last line break below: not alone on its line.
+    org_above(text, st, 1)
+}
+
+/// [`bare_line_after_org`], with the organisation's name on one of the `depth` lines above
+/// (a footer: name, then a phone line, then the street).
+fn org_above(text: &str, st: usize, depth: usize) -> bool {
+    // An ASCII byte just before the value that is not whitespace (so not a line break): the
+    // value is glued to a word, not a line's or a label's value.
     if text.as_bytes().get(st.wrapping_sub(1)).is_some_and(|&c| {
         c.is_ascii() && !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
     }) {
@@ -3071,12 +3325,45 @@ fn bare_line_after_org(text: &str, st: usize) -> bool {
     let Some(nl) = head.rfind('\n') else {
         return false;
     };
-    if !head[nl + 1..].trim().is_empty() {
+    let label = head[nl + 1..].trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if label.len() > 40 || has_word(label, PHONE_WHOSE) {
         return false;
     }
-    let prev = &head[..nl];
-    let prev = prev.rfind('\n').map_or(prev, |i| &prev[i + 1..]);
-    has_word(prev, ORG_WORDS) && !has_word(prev, PHONE_PATIENT)
+    let mut rest = &head[..nl];
+    for _ in 0..depth {
+        let (above, prev) = match rest.rfind('\n') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => ("", rest),
+        };
+        // ("Home Health" names an agency: "home" alone does not say whose.)
+        if has_word(
+            prev,
+            words![
+                "patient",
+                "my",
+                "his",
+                "her",
+                "daughter",
+                "son",
+                "wife",
+                "husband",
+                "mother",
+                "father",
+                "caregiver",
+                "cell",
+                "mobile",
+                "your",
+            ],
+        ) || prev.trim().is_empty()
+        {
+            return false;
+        }
+        if has_word(prev, ORG_WORDS) {
+            return true;
+        }
+        rest = above;
+    }
+    false
 }
 
 const ORG_WORDS_LIST: &[&str] = &[
@@ -3113,10 +3400,58 @@ const ORG_WORDS_LIST: &[&str] = &[
     "inc",
     "llc",
     "system",
+    "clinics",
+    "hospice",
+    "payable",
+    "receivable",
+    "pharmacies",
+    "hospitals",
+    "agency",
+    "nursing",
+    "rehabilitation",
+    "rehab",
+    "sports",
+    "spine",
+    "wellness",
+    "institute",
+    "foundation",
+    "university",
+    "county",
+    "regional",
+    "community",
 ];
 const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
+/// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
+fn toll_free(v: &str) -> bool {
+    let mut d = v.bytes().filter(u8::is_ascii_digit);
+    let mut area = [0u8; 3];
+    let mut first = d.next();
+    if first == Some(b'1') && v.bytes().filter(u8::is_ascii_digit).count() == 11 {
+        first = d.next();
+    }
+    let Some(a0) = first else { return false };
+    area[0] = a0;
+    for x in area.iter_mut().skip(1) {
+        let Some(c) = d.next() else { return false };
+        *x = c;
+    }
+    area[0] == b'8' && area[1] == area[2] && matches!(area[1], b'0' | b'3'..=b'8')
+}
+
+/// An organisation's e-mail address just before the number on its line ("Office of CME,
+/// cme@example.org, 312-555-0178"): a contact block, not a patient's number.
+fn after_org_mailbox(doc: &Doc<'_>, st: usize) -> bool {
+    let near = doc.before_line(st, 48);
+    near.contains('@') && !mentions_consumer_mail(near)
+}
+
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
+    if toll_free(&text[st..en]) {
+        let why = "toll-free number";
+        push(out, None, st, en, 0.9, "phone.org", why);
+        return;
+    }
     match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
         Some(false) => push(
             out,
@@ -3129,6 +3464,26 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         ),
         None if bare_line_after_org(text, st) => {
             let why = "phone on its own line under an organisation name";
+            push(out, None, st, en, 0.9, "phone.org", why)
+        }
+        None if after_org_mailbox(doc, st) => {
+            let why = "phone after an organisation's mailbox";
+            push(out, None, st, en, 0.9, "phone.org", why)
+        }
+        None if {
+            let near = doc.before_line(st, 60);
+            near.contains('|') && has_word(near, ORG_WORDS)
+        } =>
+        {
+            let why = "phone in an organisation's contact line";
+            push(out, None, st, en, 0.9, "phone.org", why)
+        }
+        // "Phone" on a contact line under a clinic's name: the clinic's number.
+        Some(true)
+            if nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) != Some(true)
+                && bare_line_after_org(text, st) =>
+        {
+            let why = "phone on a contact line under an organisation name";
             push(out, None, st, en, 0.9, "phone.org", why)
         }
         _ if sig && !doc.from_consumer => push(
@@ -3146,7 +3501,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             let fax = has_word(near, words!["fax", "faxed", "f"])
                 && !has_word(near, words!["phone", "call", "tel", "p"]);
             let label = if fax { Label::Fax } else { Label::Phone };
-            let sc = if cue == Some(true) { 0.9 } else { 0.6 };
+            // "phone"/"text" alone say a number is someone's, not whose: a colleague's or an
+            // agency's as often as a patient's, so only the words that say whose score high.
+            let sc = match cue {
+                Some(true) if nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true) => 0.9,
+                Some(true) => 0.75,
+                _ => 0.6,
+            };
             push(
                 out,
                 Some(label),
@@ -3245,6 +3606,27 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
     "sent",
     "wrote",
     "forwarded",
+    "pay",
+    "payroll",
+    "timesheet",
+    "timesheets",
+    "lunch",
+    "dinner",
+    "register",
+    "registration",
+    "rsvp",
+    "program",
+    "swap",
+    "swaps",
+    "trade",
+    "shift",
+    "shifts",
+    "orientation",
+    "met",
+    "effect",
+    "pulled",
+    "joins",
+    "joining",
 ];
 const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
 const DATE_STRONG_LIST: &[&str] = &[
@@ -3311,7 +3693,8 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let strong = has_word_either(wide, line, st, DATE_STRONG);
     // A strong cue settles it; only without one do the header test and the nearest cue matter.
     if !strong {
-        let head = line.trim_start();
+        // Quoted header lines ("> Sent: ...", ">> On ... wrote:") are headers all the same.
+        let head = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
         let starts = |p: &str| {
             head.as_bytes()
                 .get(..p.len())
@@ -3325,9 +3708,34 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
                 && has_word(
                     head,
                     words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                );
+                )
+            || starts("on ") && attribution_after(text, en);
         let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
-        if cue == Some(false) || subject && cue != Some(true) {
+        // "at its April 29 meeting": the word after names an event.
+        let event_after = || {
+            let next = doc.after_line(en, 24).trim_start_matches([' ', ',', ')']);
+            let w = next
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or("");
+            words![
+                "meeting",
+                "deadline",
+                "webinar",
+                "event",
+                "lunch",
+                "dinner",
+                "conference",
+                "training",
+                "seminar",
+                "huddle",
+                "workshop",
+                "orientation",
+                "newsletter",
+            ]
+            .eq_any(w)
+        };
+        if cue == Some(false) || subject && cue != Some(true) || cue.is_none() && event_after() {
             push(
                 out,
                 None,
@@ -3354,10 +3762,256 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     );
 }
 
+/// USPS state and territory codes.
+const STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
+];
+
+/// The end of an address match (`st..en`): a city and state written without the comma ("Madison
+/// WI") count only when the two capitals are a state code; otherwise the match ends before the
+/// city ("12 Oak St, Door AB" is a street).
+fn city_state_end(text: &str, st: usize, en: usize) -> usize {
+    let m = &text[st..en];
+    let b = m.as_bytes();
+    if b.len() < 4
+        || b[b.len() - 4] == b','
+        || b[b.len() - 3] != b' '
+        || !b[b.len() - 2..].iter().all(u8::is_ascii_uppercase)
+    {
+        return en;
+    }
+    let Some(sep) = m.rfind([',', '\n']) else {
+        return en;
+    };
+    // The comma form's separator sits right before the state; here it precedes the city.
+    if STATES.contains(&&m[m.len() - 2..]) || sep >= b.len() - 4 {
+        en
+    } else {
+        st + sep
+    }
+}
+
+/// A table column's heading and the label of its cells ("claim_no,patient_name,dob,member_id").
+fn column_label(heading: &str) -> Option<Label> {
+    // Headings are short words: prose between commas is passed over without lower-casing it.
+    if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let h: String = heading
+        .trim()
+        .trim_matches('"')
+        .chars()
+        .map(|c| {
+            if c == '_' || c == '-' || c == '.' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let h = h.trim_end_matches(['#', ':', ' ']).trim();
+    Some(match h {
+        "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm" => {
+            Label::Person
+        }
+        "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
+        | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
+        | "appt date" => Label::Date,
+        "mrn" | "medical record" | "medical record number" | "chart" | "chart no" => Label::Mrn,
+        "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
+        | "medicaid id" | "mbi" => Label::MemberId,
+        "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
+        | "rx no" | "accession" | "encounter" | "case" | "referral" => Label::OtherId,
+        "account" | "acct" | "account no" | "acct no" => Label::Account,
+        "ssn" => Label::Ssn,
+        "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
+        "address" | "street" | "home address" => Label::Address,
+        "zip" | "zip code" | "zipcode" => Label::Zip,
+        "email" | "e mail" => Label::Email,
+        _ => return None,
+    })
+}
+
+/// Cells of one table row split at `sep`; with commas, double quotes group a cell ("Nassar,
+/// Layla"). Each cell as its byte range inside the row, quotes and spaces trimmed.
+fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
+    cells.clear();
+    let b = row.as_bytes();
+    let (mut start, mut quoted) = (0, false);
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' && sep == b',' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            cells.push((start, i));
+            start = i + 1;
+        }
+    }
+    cells.push((start, b.len()));
+    for c in cells.iter_mut() {
+        while c.0 < c.1 && matches!(b[c.0], b' ' | b'"' | b'\t') {
+            c.0 += 1;
+        }
+        while c.1 > c.0 && matches!(b[c.1 - 1], b' ' | b'"' | b'\t' | b'\r') {
+            c.1 -= 1;
+        }
+    }
+}
+
+/// Tables whose heading row names identifier columns (a claims list, a visit schedule: CSV,
+/// `|` or tab separated): each cell under such a heading is that identifier. A table counts
+/// only with a column that only a patient has (birth date, record, member, claim or account
+/// number, SSN), so a staff roster's names and phones are left alone.
+// Once per scan: most lines hold fewer than three separators and are passed over quickly.
+#[inline(never)]
+fn table_columns(text: &str, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i);
+    let mut cells = Vec::new();
+    let mut labels: Vec<Option<Label>> = Vec::new();
+    // `p` is always a line start: each search finds the first separator of a line.
+    let mut p = 0;
+    while p < b.len() {
+        let Some(k) = memchr::memchr3(b',', b'|', b'\t', &b[p..]) else {
+            break;
+        };
+        let pos = p + k;
+        let le = line_end(pos);
+        p = le + 1;
+        // A heading's first cell is a short word: the line starts at most 24 bytes before its
+        // first separator (most lines with a comma are passed over here).
+        let from = pos.saturating_sub(25);
+        let ls = match memchr::memrchr(b'\n', &b[from..pos]) {
+            Some(i) => from + i + 1,
+            None if from == 0 => 0,
+            None => continue,
+        };
+        let sep = b[pos];
+        if le - ls > 400 || memchr::memchr_iter(sep, &b[pos + 1..le]).nth(1).is_none() {
+            continue;
+        }
+        let line = &text[ls..le];
+        table_cells(line, sep, &mut cells);
+        labels.clear();
+        labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
+        let patient_only = labels.iter().flatten().any(|l| {
+            matches!(
+                l,
+                Label::Date
+                    | Label::Mrn
+                    | Label::MemberId
+                    | Label::OtherId
+                    | Label::Account
+                    | Label::Ssn
+            )
+        });
+        if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
+            continue;
+        }
+        // The rows under the heading, up to a blank line or a row of another shape.
+        while p < b.len() {
+            let row_end = line_end(p);
+            let row = &text[p..row_end];
+            if row.trim().is_empty() {
+                break;
+            }
+            table_cells(row, sep, &mut cells);
+            if cells.len() != labels.len() {
+                break;
+            }
+            for (&(a, z), label) in cells.iter().zip(&labels) {
+                let Some(label) = *label else { continue };
+                let v = &row[a..z];
+                let digits = v.bytes().any(|c| c.is_ascii_digit());
+                let ok = match label {
+                    Label::Person => !digits && v.len() >= 3,
+                    Label::Address | Label::Email => v.len() >= 5,
+                    _ => digits && v.len() >= 4,
+                };
+                if ok {
+                    let why = "cell under an identifier column heading";
+                    push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
+                }
+            }
+            p = row_end + 1;
+        }
+    }
+}
+
+/// The end of the name that starts at `p` after a [`Kw::NameAfter`] cue: up to three words
+/// (a one-letter middle initial allowed), each in the first-name or surname lists; a
+/// capitalised first word counts without them (a relative's name right after "my son").
+fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut at = p;
+    let mut end = None;
+    for n in 0..3 {
+        let e = b[at..]
+            .iter()
+            .position(|c| !c.is_ascii_alphabetic())
+            .map_or(b.len(), |k| at + k);
+        let w = &text[at..e];
+        if w.is_empty() {
+            break;
+        }
+        let lower = w.to_ascii_lowercase();
+        let known = s.first_names.contains(&lower) || s.surnames.contains(&lower);
+        let capital = n == 0 && b[at].is_ascii_uppercase() && w.len() >= 3;
+        let initial = n > 0 && w.len() == 1;
+        // Lower-case words that are names and everyday words ("her husband will call").
+        let everyday = || {
+            words![
+                "will", "can", "may", "might", "must", "shall", "would", "could", "should", "is",
+                "was", "has", "had", "have", "does", "did", "just", "also", "still", "says",
+                "said", "called", "calls", "went", "goes", "got", "gets", "needs", "wants", "and",
+                "or", "but", "not", "who", "here", "home", "too", "gave", "took", "takes", "drove",
+                "brought", "picked", "asked", "told", "wanted", "see", "saw", "seen", "mark",
+                "bill", "rich", "sue", "pat", "guy", "art", "dawn", "joy", "hope", "faith",
+                "grace", "rose", "june", "april", "august", "major", "king", "young", "long",
+                "gray", "brown", "white", "black", "green", "hall", "ward", "bell", "price",
+                "cook", "love", "lane",
+            ]
+            .eq_any(&lower)
+        };
+        if !(known || capital || initial)
+            || NOT_NAMES.contains(&lower.as_str())
+            || !capital && everyday()
+        {
+            break;
+        }
+        if !initial {
+            end = Some(e);
+        }
+        // One space, then the next word.
+        if b.get(e) != Some(&b' ') {
+            break;
+        }
+        at = e + 1;
+    }
+    end
+}
+
+/// Does a reply's attribution ("On Tue, Mar 3, 2026 at 9:14 AM, Kelly Brennan <...> wrote:")
+/// go on after a date at `en`? Mail clients wrap it, so the next line counts too.
+fn attribution_after(text: &str, en: usize) -> bool {
+    let rest = &text[en..ceil_cb(text, (en + 160).min(text.len()))];
+    let mut lines = rest.splitn(3, '\n');
+    lines.by_ref().take(2).any(|l| {
+        l.trim_end()
+            .trim_end_matches(':')
+            .trim_end()
+            .ends_with("wrote")
+    })
+}
+
 fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     let ctx = before(text, st, 50);
     let line = doc.before_line(st, 50);
     let org = doc.in_sig(st)
+        || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
+            && !has_word(ctx, words!["patient", "lives", "resides", "address"])
         || has_word(
             line,
             words![
@@ -3378,6 +4032,8 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "headquarters",
                 "lobby",
                 "parking",
+                "site",
+                "sites",
             ],
         ) && !has_word(
             ctx,
@@ -3600,6 +4256,21 @@ fn medications(
                 word_key2_of::<true>(&lc.as_bytes()[t.s..t.e]),
             )
         {
+            // Not a drug name as a whole; a hyphenated word may still be a combination.
+            let word = &lc[t.s..t.e];
+            if word.contains('-') && combination(s, word) {
+                let why = "combination of drug names";
+                push(
+                    out,
+                    Some(Label::Medication),
+                    t.s,
+                    t.e,
+                    0.85,
+                    "medication.dictionary",
+                    why,
+                );
+                next = i + 1;
+            }
             continue;
         }
         let one = low(text, lc, toks[i], &mut one);
@@ -3642,6 +4313,51 @@ fn medications(
         }
     }
 }
+
+/// Is the lower-case hyphenated `word` a combination drug ("sulfamethoxazole-trimethoprim",
+/// "hydrocodone-acetaminophen")? One part is a prescription drug, every part is a drug name or
+/// reads like one, and the first part does.
+fn combination(s: &Scanner, word: &str) -> bool {
+    let drug = |p: &str| {
+        s.med_words
+            .get(p.as_bytes(), word_key(p.as_bytes()))
+            .is_some_and(|f| f & MED_NAME != 0)
+    };
+    let parts = || word.split('-');
+    let first = parts().next().unwrap_or("");
+    // Most hyphenated words ("follow-up") have no part the drug filter lets through.
+    let filtered = |p: &str| bit(&s.med_filter2, word_key2_of::<true>(p.as_bytes()));
+    parts().any(filtered)
+        && (drug(first) || drug_like(first))
+        && parts().any(drug)
+        && parts().all(|p| drug(p) || drug_like(p))
+}
+
+/// Does a lower-case word read like a drug ingredient (an over-the-counter one, or a generic
+/// name's stem ending)? Only asked of the other parts of a hyphenated word with a drug in it.
+fn drug_like(p: &str) -> bool {
+    p.len() >= 5
+        && (OTC_INGREDIENTS.contains(&p)
+            || [
+                "azole", "prim", "phen", "ine", "ol", "one", "ide", "ate", "cillin", "mycin",
+                "cycline", "pril", "sartan", "statin", "oxacin", "vir", "mab", "nib", "pam", "lam",
+                "fen", "zide",
+            ]
+            .iter()
+            .any(|suf| p.ends_with(suf)))
+}
+
+/// Over-the-counter ingredients that appear in prescription combinations.
+const OTC_INGREDIENTS: &[&str] = &[
+    "acetaminophen",
+    "ibuprofen",
+    "aspirin",
+    "caffeine",
+    "guaifenesin",
+    "dextromethorphan",
+    "pseudoephedrine",
+    "naproxen",
+];
 
 /// A word token: letters with internal `'`/`-`; byte offsets.
 #[derive(Clone, Copy, Debug)]
@@ -3698,10 +4414,17 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
         let start = i;
         // The common case: an ASCII word ended by an ASCII byte that cannot join it to more
         // letters (not `'` or `-`). Anything else takes the general path.
+        // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
+        // which the whole word's filter bit cannot tell: the drug pass looks at its parts.
+        let mut hyphen = false;
         let (e, ascii) = if c0.is_ascii() {
             let e = letters_end(b, i + 1);
             match b.get(e) {
-                Some(&d) if d == b'\'' || d == b'-' || !d.is_ascii() => word_end(text, e, true),
+                Some(&d) if d == b'\'' || d == b'-' || !d.is_ascii() => {
+                    // (Ingredient names are long: a short first part is a prefix or a word.)
+                    hyphen = d == b'-' && e - i >= 5;
+                    word_end(text, e, true)
+                }
                 _ => (e, true),
             }
         } else {
@@ -3734,7 +4457,7 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
                 0
             },
         };
-        if key_maybe(med_filter, t) {
+        if key_maybe(med_filter, t) || hyphen && e > start {
             med_cands.push(toks.len());
         }
         toks.push(t);
@@ -3929,7 +4652,6 @@ fn persons(
         let w = low(text, lc, t, buf).as_bytes();
         !not_names.contains(w, word_key(w))
     }
-    let name_ok = |t: Tok, buf: &mut String| name_ok(not_names, text, lc, t, buf);
     // How many line breaks lie before the last candidate (see `Doc::line_index`).
     let nl = doc.nl.as_slice();
     let mut line = 0;
@@ -3980,7 +4702,9 @@ fn persons(
             }
             TITLES.eq_any(&text[q..p])
         };
-        if !t0.cap || !(name_ok(t0, &mut buf) || after_title() && !is_upper(text, t0)) {
+        if !t0.cap
+            || !(name_ok(not_names, text, lc, t0, &mut buf) || after_title() && !is_upper(text, t0))
+        {
             i += 1;
             continue;
         }
@@ -4010,7 +4734,7 @@ fn persons(
                 }
                 break;
             }
-            if t.cap && name_ok(t, &mut buf) {
+            if t.cap && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
                 j += 1;
@@ -4032,7 +4756,7 @@ fn persons(
             if k < toks.len()
                 && gap_is(text, end, toks[k].s, b", ")
                 && toks[k].cap
-                && name_ok(toks[k], &mut buf)
+                && name_ok(not_names, text, lc, toks[k], &mut buf)
             {
                 let both_upper = is_upper(text, t0) && is_upper(text, toks[k]);
                 let sur = s.surnames.has_token(text, lc, t0, &mut buf);
@@ -4045,7 +4769,7 @@ fn persons(
                     if k + 1 < toks.len()
                         && gap_is(text, end, toks[k + 1].s, b" ")
                         && toks[k + 1].cap
-                        && name_ok(toks[k + 1], &mut buf)
+                        && name_ok(not_names, text, lc, toks[k + 1], &mut buf)
                     {
                         let t = toks[k + 1];
                         if t.e - t.s == 1 && text.as_bytes().get(t.e) == Some(&b'.') {
@@ -4081,16 +4805,17 @@ fn persons(
         // by it without trimming.
         let quick_no = line_start.as_bytes().first().is_none_or(|&c| {
             c.is_ascii()
-                && !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+                && !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b'>')
                 && !matches!(
                     c.to_ascii_lowercase(),
                     b'f' | b't' | b'c' | b'b' | b'r' | b's'
                 )
         });
+        // Quoted headers ("> From: ...") too.
         let head = if quick_no {
             ""
         } else {
-            line_start.trim_start()
+            line_start.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
         };
         let header = !quick_no
             && matches!(
@@ -4147,7 +4872,14 @@ fn persons(
             i = next_i;
             continue;
         }
-        let own_signature = doc.from_consumer && doc.in_sig(start) && !credential && !staff_before;
+        // A patient signs with a name, not an acronym ("CPC") or a department line ("Patient
+        // Financial Services | Oak Park Pediatrics" in the practice's quoted reply).
+        let own_signature = doc.from_consumer
+            && doc.in_sig(start)
+            && !(credential
+                || staff_before
+                || run.len() == 1 && is_upper(text, t0)
+                || has_word(&text[ls..le], ORG_WORDS));
         if own_signature && run.len() <= 3 {
             let why = "signature of mail sent from a personal mailbox";
             push(
@@ -4246,6 +4978,14 @@ fn persons(
             (0.0, "", "")
         };
         if score > 0.0 && !(possessive && !title_before && !cue) {
+            // A job title after the name: staff (looked for only here, where it matters).
+            if role_after(text, end, le, after) {
+                for t in run.iter() {
+                    staff.push((t.s, t.e));
+                }
+                i = next_i;
+                continue;
+            }
             if rule == "person.greeting" && !doc.consumer && !prev_word.eq_ignore_ascii_case("dear")
             {
                 greetings.push((
@@ -4363,6 +5103,30 @@ fn persons(
     }
 }
 
+/// Does a job title follow the name that ends at `end` (line end `le`; `after` from
+/// [`after_name`])? On its line after a separator ("Bethany Kroll, CE Coordinator", "Phil
+/// Ostrander | Account Rep"), or on the next line when the name ends its line (a signature
+/// without a closing word: "Rhonda Kaminski" over "Practice Manager").
+// Rare (once per name kept): out of line, so `persons` stays small enough for its hot
+// closures to be inlined.
+#[inline(never)]
+fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
+    let b = after.as_bytes();
+    let sep = matches!(b.first(), Some(b',' | b';'))
+        || b.len() >= 3 && b[0] == b' ' && matches!(b[1], b'|' | b'-' | b'/') && b[2] == b' ';
+    let (from, to) = if sep {
+        (end, le)
+    } else if after.trim().is_empty() && end <= le && le < text.len() {
+        let next = le + 1;
+        let next_end = text[next..].find('\n').map_or(text.len(), |k| next + k);
+        (next, next_end)
+    } else {
+        return false;
+    };
+    let to = ceil_cb(text, to.min(from + 48));
+    has_word(&text[from..to], STAFF_ROLES)
+}
+
 /// Up to 24 bytes after a candidate name that ends at `end`, not crossing its line's end `le`.
 fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a str {
     if end <= le {
@@ -4392,7 +5156,7 @@ fn credential_after(after: &str) -> bool {
         }
         let m = ab[k..]
             .iter()
-            .position(|&c| matches!(c, b',' | b' ' | b'|' | b'\n' | b')'))
+            .position(|&c| matches!(c, b',' | b';' | b' ' | b'|' | b'\n' | b')'))
             .map_or(ab.len(), |x| k + x);
         CREDENTIALS.eq_any(after[k..m].trim_end_matches('.'))
     }
@@ -4635,7 +5399,7 @@ mod tests {
         };
         let atoms = [
             "a", "Zq", "Mr", "'", "-", "\u{2019}", "s", "é", "É", "1", " ", ".", "\n", "x-y", "O'",
-            "’s", "ß", "\u{2003}",
+            "’s", "ß", "\u{2003}", "abcde-",
         ];
         let filter = key_filter(["zq", "a", "o'zq", "mr"].into_iter());
         let mut r = Rng(0x7a3c_19e5);
@@ -4658,8 +5422,15 @@ mod tests {
                     assert_eq!(k.key as usize, word_key(&t.as_bytes()[k.s..k.e]), "{t:?}");
                 }
             }
+            // And words whose first ASCII letter run (five or more) ends at a hyphen: possible
+            // combination drugs.
+            let hyphenated = |k: Tok| {
+                let b = &t.as_bytes()[k.s..];
+                let run = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                run >= 5 && b.get(run) == Some(&b'-')
+            };
             let want: Vec<usize> = (0..toks.len())
-                .filter(|&i| key_maybe(&filter, toks[i]))
+                .filter(|&i| key_maybe(&filter, toks[i]) || hyphenated(toks[i]))
                 .collect();
             assert_eq!(cands, want, "{t:?}");
         }

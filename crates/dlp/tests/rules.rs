@@ -228,3 +228,173 @@ fn code_point_offsets_count_characters_not_bytes() {
         "123-45-6789"
     );
 }
+
+#[test]
+fn reply_attribution_dates_are_not_phi_but_a_quoted_birth_date_is() {
+    let s = Scanner::new();
+    let t = "Thanks!\n\nOn Tue, Mar 3, 2026 at 9:14 AM Kelly Brennan <kbrennan@example.org> wrote:\n\
+             > Your mother (DOB 04/17/1938) can pick it up tomorrow.\n\
+             >> On Mon, Mar 2, 2026, Chinedu Okafor <c.okafor77@gmail.com>\n>> wrote:\n";
+    assert!(
+        !has(&s, t, Label::Date, "Mar 3, 2026"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        !has(&s, t, Label::Date, "Mar 2, 2026"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(has(&s, t, Label::Date, "04/17/1938"), "{:?}", labels(&s, t));
+    // A quoted Outlook header dates the mail too.
+    let t = "> From: Intake\n> Sent: Monday, April 21, 2025 5:40 PM\n> Subject: referral";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_name_with_a_job_title_is_staff_and_a_patient_name_is_not() {
+    let s = Scanner::new();
+    let t = "Questions to Wanda Pryor, Credentialing Specialist.\n\nThx,\nRhonda\n\nRhonda Kaminski\nPractice Manager\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Please schedule Marisol Gutierrez for a knee injection; she prefers mornings.";
+    assert!(
+        has(&s, t, Label::Person, "Marisol Gutierrez"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
+
+#[test]
+fn an_organisation_footer_is_not_phi_and_a_patient_address_is() {
+    let s = Scanner::new();
+    let t = "Thank you for attending.\n\nLakeshore Health System | 1400 N Lake Shore Dr, Chicago, IL 60610\n\
+             Regional Medical Center\nPhone 563-555-0170 | Fax 563-555-0171\n\
+             Employee Assistance Program: 1-800-555-0122";
+    let r = s.scan(t);
+    assert!(!r.contains_phi, "{:?}", labels(&s, t));
+    let t = "Patient address: 417 Jenifer St, Madison WI 53703. Cell (608) 555-0161.";
+    assert!(
+        has(&s, t, Label::Address, "417 Jenifer St, Madison WI"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(has(&s, t, Label::Zip, "53703"), "{:?}", labels(&s, t));
+    assert!(s.scan(t).contains_phi);
+    // Two capitals that are not a state do not make a city.
+    let t = "Lives at 12 Oak St, Door AB";
+    assert!(
+        has(&s, t, Label::Address, "12 Oak St"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
+
+#[test]
+fn names_alone_make_phi_only_in_mail_about_someones_care() {
+    let s = Scanner::new();
+    let newsletter = "Volunteer news\n\nSpotlight: Ray and Colleen Sutter have volunteered for ten years. \
+                      Colleen runs the Thursday coffee cart.";
+    let r = s.scan(newsletter);
+    assert!(r.weak_phi, "{:?}", labels(&s, newsletter));
+    assert!(!r.contains_phi, "{:?}", labels(&s, newsletter));
+    let reminder = "Hello Colleen Sutter,\n\nThis is a reminder of your appointment on June 25.";
+    assert!(s.scan(reminder).contains_phi, "{:?}", labels(&s, reminder));
+    assert!(dlp::mentions_patient_care(reminder));
+    assert!(!dlp::mentions_patient_care(newsletter));
+}
+
+#[test]
+fn more_identifier_cues_are_read_and_named_things_are_not() {
+    let s = Scanner::new();
+    let t = "Insurance: Quartz, ID QZ44017235\nIowa DL: 482KD7731\nEnc #: E-4410298\nCase KRB-2506-118942";
+    assert!(
+        has(&s, t, Label::MemberId, "QZ44017235"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        has(&s, t, Label::License, "482KD7731"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        has(&s, t, Label::OtherId, "E-4410298"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        has(&s, t, Label::OtherId, "KRB-2506-118942"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "See report ID 1209485736 and CAQH ID: 16622093; policies RX-114 and RX-122; incident 412-07-3388.";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert!(!s.scan(t).weak_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn table_columns_label_patients_but_not_a_staff_roster() {
+    let s = Scanner::new();
+    let claims = "Pended claims:\nclaim_no,patient_name,dob,member_id,status\n\
+                  BM25-0091844,\"Reyes, Ana\",2019-03-11,BMH771204553,PEND\n\
+                  BM25-0091871,\"Reyes, Luis\",2021-08-30,BMH771204554,PEND\n";
+    assert!(
+        has(&s, claims, Label::OtherId, "BM25-0091844"),
+        "{:?}",
+        labels(&s, claims)
+    );
+    assert!(
+        has(&s, claims, Label::MemberId, "BMH771204554"),
+        "{:?}",
+        labels(&s, claims)
+    );
+    assert!(
+        has(&s, claims, Label::Person, "Reyes, Luis"),
+        "{:?}",
+        labels(&s, claims)
+    );
+    let roster = "On call this week:\nname|shift|phone\nDana Whitfield|days|555-0101\nOmar Haddad|nights|555-0102\n";
+    assert!(!s.scan(roster).contains_phi, "{:?}", labels(&s, roster));
+    // (Its names may still be read as names; the table rule adds nothing.)
+    let r = s.scan(roster);
+    assert!(
+        r.findings.iter().all(|f| f.rule != "table.column"),
+        "{:?}",
+        labels(&s, roster)
+    );
+}
+
+#[test]
+fn hurried_lower_case_names_after_a_cue_are_found_and_everyday_words_are_not() {
+    let s = Scanner::new();
+    let t = "cant do the 230 w/ mr delgado tmrw, call his son tony";
+    assert!(has(&s, t, Label::Person, "delgado"), "{:?}", labels(&s, t));
+    assert!(has(&s, t, Label::Person, "tony"), "{:?}", labels(&s, t));
+    let t = "her son will call back and mrs may be late";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn combination_drugs_are_one_medication_and_hyphenated_words_are_not() {
+    let s = Scanner::new();
+    let t = "Rx: sulfamethoxazole-trimethoprim DS; no hydrocodone-acetaminophen; follow-up in a well-known clinic";
+    assert!(
+        has(&s, t, Label::Medication, "sulfamethoxazole-trimethoprim"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        has(&s, t, Label::Medication, "hydrocodone-acetaminophen"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert_eq!(
+        labels(&s, t)
+            .iter()
+            .filter(|(l, _)| *l == Label::Medication)
+            .count(),
+        2,
+        "{:?}",
+        labels(&s, t)
+    );
+}

@@ -30,7 +30,8 @@ impl Portal {
                 code_text(&lang, "Example Home Care", "(code)"),
             ] {
                 let found = self.scanner.scan(&text);
-                if found.contains_phi {
+                // Any identifier at all: these texts go to everyone.
+                if found.contains_phi || found.weak_phi {
                     return Err(SetupError::NotificationHoldsPhi {
                         lang: code,
                         categories: found
@@ -54,7 +55,7 @@ impl Portal {
             let lang = self.catalogs.negotiate(Some(code.as_str()), None);
             let text = sms_code_text(&lang, "Example Home Care", "(code)");
             let found = self.scanner.scan(&text);
-            if found.contains_phi {
+            if found.contains_phi || found.weak_phi {
                 return Err(SetupError::SmsTextHoldsPhi {
                     lang: code,
                     categories: found

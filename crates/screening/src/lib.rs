@@ -94,6 +94,9 @@ impl Screener {
         let mut phi = false;
         let mut phi_in_subject = false;
         let mut types = BTreeSet::new();
+        // Parts with only weak evidence (see `dlp::ScanResult::contains_phi`): they count when
+        // any part of the message speaks of a patient's care.
+        let mut weak = Vec::new();
         for part in &extracted.parts {
             let result = self.scanner.scan(&part.text);
             if result.contains_phi {
@@ -101,6 +104,8 @@ impl Screener {
                 if part.origin == Origin::Subject {
                     phi_in_subject = true;
                 }
+            } else if result.weak_phi {
+                weak.push(part.origin);
             }
             if let (Origin::Attachment { .. }, Some(name)) = (part.origin, &part.name)
                 && let Some(ext) = extension(name)
@@ -108,6 +113,15 @@ impl Screener {
                 types.insert(ext);
             }
             findings.extend(result.findings);
+        }
+        if !weak.is_empty()
+            && extracted
+                .parts
+                .iter()
+                .any(|p| dlp::mentions_patient_care(&p.text))
+        {
+            phi = true;
+            phi_in_subject |= weak.contains(&Origin::Subject);
         }
         let mut unscannable = BTreeSet::new();
         for u in &extracted.unscannable {
@@ -353,6 +367,21 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
             }
         );
         assert!(d.fired.is_empty());
+    }
+
+    #[test]
+    fn a_name_in_the_subject_counts_when_the_body_speaks_of_care() {
+        // "Colleen Sutter" alone is weak evidence (a name from the name lists).
+        let about_care =
+            b"From: a@clinic.example\r\nTo: b@x.example\r\nSubject: Colleen Sutter\r\n\r\n\
+Please confirm your appointment on Thursday.\r\n";
+        let v = Screener::new().screen(about_care);
+        assert!(v.phi && v.phi_in_subject, "{v:?}");
+        let volunteers =
+            b"From: a@clinic.example\r\nTo: b@x.example\r\nSubject: Colleen Sutter\r\n\r\n\
+Ten years of Thursday coffee carts: thank you to our volunteers.\r\n";
+        let v = Screener::new().screen(volunteers);
+        assert!(!v.phi && !v.phi_in_subject, "{v:?}");
     }
 
     #[test]

@@ -1,0 +1,39 @@
+//! Scores the detector on `testdata/styles.jsonl`: 70 e-mails written for this test by two other
+//! authors, in styles the dev corpus does not have (reply chains with quoted attribution lines
+//! and Outlook headers, forwards, lab and claims tables, typos and text-speak, long staff
+//! signatures, Spanish-English, elderly patients' rambling letters), 24 of them with no patient
+//! identifier at all (staff, vendor, IT, newsletter and public-health mail full of staff names,
+//! clinic numbers and event dates). Sources with inline labels: `testdata/styles/` (see its
+//! FORMAT.md; `convert.py` writes the JSONL).
+//!
+//! The rules were generalised against set A (ids `a-*`) and then measured on set B; both count
+//! here. Floors are below the dev-corpus targets (new styles from new authors score
+//! lower); they keep what was won from slipping back. Run with
+//! `cargo test -p dlp --test style_corpus -- --nocapture` to see the table.
+
+mod common;
+
+/// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
+/// too few for a per-label floor); measured 1.000, 0.042 and 0.895 when set.
+const FLOORS: common::Floors = common::Floors {
+    doc_recall: 0.99,
+    doc_fpr: 0.10,
+    typed_f1: 0.88,
+    label_f1: None,
+};
+
+#[test]
+fn other_authors_styles_keep_their_floors() {
+    let r = common::score(include_str!("../testdata/styles.jsonl"));
+    assert_eq!(r.docs, 70, "corpus line count changed");
+    // Labels under the dev corpus's per-label floor here: where other authors' mail is still
+    // read worse (printed, not failed).
+    let weak: Vec<String> = r
+        .label_f1
+        .iter()
+        .filter(|&(_, &f)| f < 0.85)
+        .map(|(l, f)| format!("{l} {f:.2}"))
+        .collect();
+    println!("labels under 0.85: {weak:?}");
+    common::assert_floors(&r, &FLOORS);
+}
