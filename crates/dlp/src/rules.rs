@@ -350,6 +350,7 @@ const CREDENTIALS_LIST: &[&str] = &[
     "od", "dc", "crna", "cnm", "rd", "rph", "lpc", "lmft", "psyd", "mba", "mha", "facs", "facp",
     "ccc-slp", "slp", "ot", "mt", "mls", "rrt", "ches", "cpc", "dnp", "ms", "mpt", "msw", "lsw",
     "lmsw", "ccrn", "cnp", "acnp", "agnp", "pmhnp", "rn-bc", "cphq", "chc", "cdces", "ibclc",
+    "atc", "pta", "cota", "rhit", "rhia", "ccrp", "crc", "lmhc", "lcpc", "bcba",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -617,7 +618,10 @@ macro_rules! staff_role_words {
             "dispatcher",
             "questions",
             "lead",
-            "desk", $($extra),*
+            "desk",
+            "driver",
+            "courier",
+            "regulatory", $($extra),*
         ]
     };
 }
@@ -1689,6 +1693,23 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "my medications",
     "my prescription",
     "my doctor",
+    // Care of someone named, and someone spoken of ("he", "her"): adding these made none of
+    // the 126 messages without PHI in the dev and style corpora PHI.
+    "appointment",
+    "appt",
+    "prescribed",
+    "meds",
+    "surgery",
+    "procedure",
+    "seen",
+    "follow-up",
+    "follow up",
+    "called about",
+    "he",
+    "she",
+    "him",
+    "his",
+    "her",
 ];
 
 static PATIENT_CONTEXT_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -1706,7 +1727,11 @@ pub(crate) fn patient_context(text: &str) -> bool {
     PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
         let glued_before = m.start() > 0 && is_word_byte(b[m.start() - 1]);
         let glued_after = b.get(m.end()).is_some_and(|&c| is_word_byte(c));
-        !glued_before && !glued_after
+        // "Derrick Onwuachi, PT, DPT": a physical therapist's credential, not "patient".
+        let credential = m.end() - m.start() == 2
+            && b[m.start()..m.end()].eq_ignore_ascii_case(b"pt")
+            && b.get(m.start().wrapping_sub(2)..m.start()) == Some(b", ");
+        !glued_before && !glued_after && !credential
     })
 }
 
@@ -2473,6 +2498,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "member/subscriber/Medicare/Medicaid ID keyword",
             ),
             Label::Mrn => (0.9, "mrn.context", "medical record number keyword"),
+            // "Customer account 300417", "client acct": the practice's account with a vendor.
+            Label::Account
+                if words![
+                    "customer",
+                    "client",
+                    "vendor",
+                    "supplier",
+                    "merchant",
+                    "wholesaler"
+                ]
+                .eq_any(last_word(before(text, ks, 24), b" \t:#-")) =>
+            {
+                continue;
+            }
             Label::Account => (0.9, "account.context", "account number keyword"),
             Label::License => (
                 0.9,
@@ -3116,6 +3155,10 @@ fn patterns(
 
 fn personalised_url(u: &str) -> bool {
     let rest = u.split_once("://").map_or(u, |x| x.1);
+    // A password reset is a member of staff's.
+    if rest.contains("password") {
+        return false;
+    }
     let Some((_, path)) = rest.split_once('/') else {
         return false;
     };
@@ -3137,6 +3180,7 @@ fn personalised_url(u: &str) -> bool {
     }
     // Event, news and job pages are the same for every reader.
     let generic = words![
+        "reset",
         "events",
         "event",
         "news",
@@ -3239,13 +3283,13 @@ macro_rules! phone_whose_words {
         &[
             "my", "me", "i", "you", "your", "reached", "mobile", "cell", "home", "patient",
             "prefers", "daughter", "son", "wife", "husband", "mother", "father", "brother",
-            "sister", "caregiver", "contact", "employer", "hr", "their", "his", "her", "guardian",
+            "sister", "caregiver", "employer", "hr", "their", "his", "her", "guardian",
             "spouse", "proxy", "cellphone", "evening", "daytime", "parent", "friend", "neighbor",
             "landline", "house", $($extra),*
         ]
     };
 }
-const PHONE_PATIENT_LIST: &[&str] = phone_whose_words!("text", "phone", "telephone");
+const PHONE_PATIENT_LIST: &[&str] = phone_whose_words!("text", "phone", "telephone", "contact");
 const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
 /// [`PHONE_PATIENT`] without the words that only say "a phone number" ("phone", "text").
 const PHONE_WHOSE: &Words = &Words::new(PHONE_WHOSE_LIST);
@@ -3305,14 +3349,9 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
-/// A value at the start of its line, under a line naming an organisation. A short label may
-/// come first ("Phone ", "Ph ", "c ", "559-555-0195 | fax "), but no word that says whose.
-fn bare_line_after_org(text: &str, st: usize) -> bool {
-    org_above(text, st, 1)
-}
-
-/// [`bare_line_after_org`], with the organisation's name on one of the `depth` lines above
-/// (a footer: name, then a phone line, then the street).
+/// A value at the start of its line, with an organisation's name on one of the `depth` lines
+/// above (a footer: name, then a phone line, then the street). A short label may come first
+/// ("Phone ", "Ph ", "c ", "559-555-0195 | fax "), but no word that says whose.
 fn org_above(text: &str, st: usize, depth: usize) -> bool {
     // An ASCII byte just before the value that is not whitespace (so not a line break): the
     // value is glued to a word, not a line's or a label's value.
@@ -3447,78 +3486,60 @@ fn after_org_mailbox(doc: &Doc<'_>, st: usize) -> bool {
 }
 
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
+    let org =
+        |why: &'static str, out: &mut Vec<Cand>| push(out, None, st, en, 0.9, "phone.org", why);
     if toll_free(&text[st..en]) {
-        let why = "toll-free number";
-        push(out, None, st, en, 0.9, "phone.org", why);
-        return;
+        return org("toll-free number", out);
     }
-    match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
-        Some(false) => push(
-            out,
-            None,
-            st,
-            en,
-            0.9,
-            "phone.org",
-            "organisation phone/fax",
-        ),
-        None if bare_line_after_org(text, st) => {
-            let why = "phone on its own line under an organisation name";
-            push(out, None, st, en, 0.9, "phone.org", why)
+    let cue = nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG);
+    if cue == Some(false) {
+        return org("organisation phone/fax", out);
+    }
+    // A word that says whose ("my", "her daughter's", "cell"), or only that it is a number
+    // ("phone", "text", "contact"): the second says no more than no word at all.
+    let whose = cue == Some(true) && nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true);
+    let near = doc.before_line(st, 60);
+    if !whose {
+        if org_above(text, st, 3) {
+            return org("phone on a contact line under an organisation name", out);
         }
-        None if after_org_mailbox(doc, st) => {
-            let why = "phone after an organisation's mailbox";
-            push(out, None, st, en, 0.9, "phone.org", why)
+        if after_org_mailbox(doc, st) {
+            return org("phone after an organisation's mailbox", out);
         }
-        None if {
-            let near = doc.before_line(st, 60);
-            near.contains('|') && has_word(near, ORG_WORDS)
-        } =>
-        {
-            let why = "phone in an organisation's contact line";
-            push(out, None, st, en, 0.9, "phone.org", why)
-        }
-        // "Phone" on a contact line under a clinic's name: the clinic's number.
-        Some(true)
-            if nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) != Some(true)
-                && bare_line_after_org(text, st) =>
-        {
-            let why = "phone on a contact line under an organisation name";
-            push(out, None, st, en, 0.9, "phone.org", why)
-        }
-        _ if sig && !doc.from_consumer => push(
-            out,
-            None,
-            st,
-            en,
-            0.9,
-            "phone.org",
-            "phone/fax in a signature block",
-        ),
-        cue => {
-            // Phone or fax: only asked here, where the label is used.
-            let near = doc.before_line(st, 28);
-            let fax = has_word(near, words!["fax", "faxed", "f"])
-                && !has_word(near, words!["phone", "call", "tel", "p"]);
-            let label = if fax { Label::Fax } else { Label::Phone };
-            // "phone"/"text" alone say a number is someone's, not whose: a colleague's or an
-            // agency's as often as a patient's, so only the words that say whose score high.
-            let sc = match cue {
-                Some(true) if nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true) => 0.9,
-                Some(true) => 0.75,
-                _ => 0.6,
-            };
-            push(
-                out,
-                Some(label),
-                st,
-                en,
-                sc,
-                if fax { "fax.context" } else { "phone.context" },
-                "phone number in a patient context",
-            );
+        if near.contains('|') && (has_word(near, ORG_WORDS) || has_word(near, PHONE_ORG)) {
+            return org("phone in an organisation's contact line", out);
         }
     }
+    // "On-call mobile", "office cell": a colleague's or the organisation's.
+    if has_word(
+        doc.before_line(st, 24),
+        words!["on-call", "office", "work", "business", "direct", "desk"],
+    ) || near.contains('|') && has_word(near, words!["direct", "office", "main", "desk"])
+    {
+        return org("work or on-call number", out);
+    }
+    if sig && !doc.from_consumer {
+        return org("phone/fax in a signature block", out);
+    }
+    // Phone or fax: only asked here, where the label is used.
+    let near = doc.before_line(st, 28);
+    let fax = has_word(near, words!["fax", "faxed", "f"])
+        && !has_word(near, words!["phone", "call", "tel", "p"]);
+    let label = if fax { Label::Fax } else { Label::Phone };
+    let sc = match cue {
+        Some(true) if whose => 0.9,
+        Some(true) => 0.75,
+        _ => 0.6,
+    };
+    push(
+        out,
+        Some(label),
+        st,
+        en,
+        sc,
+        if fax { "fax.context" } else { "phone.context" },
+        "phone number in a patient context",
+    );
 }
 
 const DATE_PATIENT_LIST: &[&str] = &[
@@ -3627,6 +3648,12 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
     "pulled",
     "joins",
     "joining",
+    "received",
+    "created",
+    "generated",
+    "hours",
+    "live",
+    "expire",
 ];
 const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
 const DATE_STRONG_LIST: &[&str] = &[
@@ -3686,6 +3713,13 @@ fn date_plausible(v: &str) -> bool {
 
 fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
     if !date_plausible(&text[st..en]) {
+        return;
+    }
+    // "16:52:07": seconds are a system's timestamp, not an appointment.
+    let b = text.as_bytes();
+    if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
+        let why = "timestamp with seconds";
+        push(out, None, st, en, 0.8, "date.nonpatient", why);
         return;
     }
     let wide = before(text, st, 40);
@@ -4758,8 +4792,12 @@ fn persons(
                 && toks[k].cap
                 && name_ok(not_names, text, lc, toks[k], &mut buf)
             {
-                let both_upper = is_upper(text, t0) && is_upper(text, toks[k]);
-                let sur = s.surnames.has_token(text, lc, t0, &mut buf);
+                // "PT, DPT, ATC": credentials in a row are not "LAST, FIRST".
+                let credential_pair = CREDENTIALS.eq_any(&text[t0.s..t0.e])
+                    || CREDENTIALS.eq_any(&text[toks[k].s..toks[k].e]);
+                let both_upper = is_upper(text, t0) && is_upper(text, toks[k]) && !credential_pair;
+                let sur = s.surnames.has_token(text, lc, t0, &mut buf)
+                    || hyphenated_surname(s, text, lc, t0);
                 let first = s.first_names.has_token(text, lc, toks[k], &mut buf);
                 if both_upper || (sur && first) {
                     comma_form = true;
@@ -4856,7 +4894,21 @@ fn persons(
         let prev_word = last_word(prev_line, b" :,(\t-.");
         let after = after_name(text, doc, end, le);
         let credential = credential_after(after);
-        let pw = prev_words.flags(prev_word);
+        // "12:45 PT. One CE hour": Pacific time after a time, not a patient.
+        let pacific = prev_word.eq_ignore_ascii_case("pt") && {
+            let before_pt = prev_line.trim_end_matches(['.', ' ']);
+            let before_pt = before_pt
+                .get(..before_pt.len().saturating_sub(2))
+                .unwrap_or("");
+            before_pt
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_digit() || c == 'm' || c == 'M')
+        };
+        let pw = if pacific {
+            0
+        } else {
+            prev_words.flags(prev_word)
+        };
         let staff_before = pw & PW_STAFF != 0;
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
@@ -4938,6 +4990,7 @@ fn persons(
             let t = run[run.len() - 1];
             s.surnames.has_token(text, lc, t, &mut buf)
                 || comma_form && s.first_names.has_token(text, lc, t, &mut buf)
+                || hyphenated_surname(s, text, lc, t)
         };
         let any_in = first_in || last_in;
         let all_upper = run.iter().all(|&t| is_upper(text, t));
@@ -4999,6 +5052,10 @@ fn persons(
             push(out, Some(Label::Person), start, end, score, rule, reason);
             for t in run.iter() {
                 patient_words.push((t.s, t.e));
+            }
+            if let Some((ns, ne)) = nickname_after(text, end) {
+                let why = "nickname in quotes after a patient's name";
+                push(out, Some(Label::Person), ns, ne, score, rule, why);
             }
         }
         i = next_i;
@@ -5125,6 +5182,48 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     };
     let to = ceil_cb(text, to.min(from + 48));
     has_word(&text[from..to], STAFF_ROLES)
+}
+
+/// A double-barrelled surname ("Okoro-Bennett", "Vance-Whitcombe"): one part is in the
+/// surname list (which holds single names only) and every part is a capitalised word of two or
+/// more letters.
+fn hyphenated_surname(s: &Scanner, text: &str, lc: &str, t: Tok) -> bool {
+    if !t.ascii {
+        return false;
+    }
+    let w = &lc[t.s..t.e];
+    w.contains('-')
+        && w.split('-').any(|p| s.surnames.contains(p))
+        && text[t.s..t.e].split('-').all(|p| {
+            p.len() >= 2
+                && p.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
+                && p.bytes().all(|c| c.is_ascii_alphabetic() || c == b'\'')
+        })
+}
+
+/// A nickname in quotes right after a name (`Eleanor Krueger ("Nell")`, `Henrietta "Hattie"`):
+/// its span, when there is one.
+fn nickname_after(text: &str, end: usize) -> Option<(usize, usize)> {
+    let rest = text.get(end..)?;
+    let lead = rest.len() - rest.trim_start_matches([' ', '(']).len();
+    if lead > 3 {
+        return None;
+    }
+    let r = &rest[lead..];
+    let open = r
+        .chars()
+        .next()
+        .filter(|&c| matches!(c, '"' | '\u{201c}'))?;
+    let inner = &r[open.len_utf8()..];
+    let close = inner.find(['"', '\u{201d}'])?;
+    let nick = &inner[..close];
+    let ok = (2..=20).contains(&nick.len())
+        && nick.chars().next().is_some_and(char::is_uppercase)
+        && nick
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+    let st = end + lead + open.len_utf8();
+    ok.then_some((st, st + nick.len()))
 }
 
 /// Up to 24 bytes after a candidate name that ends at `end`, not crossing its line's end `le`.

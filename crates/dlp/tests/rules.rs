@@ -300,6 +300,9 @@ fn names_alone_make_phi_only_in_mail_about_someones_care() {
     let reminder = "Hello Colleen Sutter,\n\nThis is a reminder of your appointment on June 25.";
     assert!(s.scan(reminder).contains_phi, "{:?}", labels(&s, reminder));
     assert!(dlp::mentions_patient_care(reminder));
+    let message =
+        "Dr. Lee - Colleen Sutter called about the swelling in her knee, please call back.";
+    assert!(s.scan(message).contains_phi, "{:?}", labels(&s, message));
     assert!(!dlp::mentions_patient_care(newsletter));
 }
 
@@ -397,4 +400,53 @@ fn combination_drugs_are_one_medication_and_hyphenated_words_are_not() {
         "{:?}",
         labels(&s, t)
     );
+}
+
+#[test]
+fn double_barrelled_surnames_and_quoted_nicknames_are_names() {
+    let s = Scanner::new();
+    let t = "Please call Maria Vance-Whitcombe (\"Mimi\") about her refill.";
+    assert!(
+        has(&s, t, Label::Person, "Maria Vance-Whitcombe"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(has(&s, t, Label::Person, "Mimi"), "{:?}", labels(&s, t));
+    // A hyphenated word with a surname in it is not a name unless every part is capitalised.
+    let t = "Please call Maria about the walk-in hours.";
+    assert!(!has(&s, t, Label::Person, "walk-in"), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn work_numbers_vendor_accounts_resets_and_timestamps_are_not_phi() {
+    let s = Scanner::new();
+    let t = "Kelly Moss, Sales\nDirect +1 (360) 555-0112 ext. 208 | Mobile 360.555.0114\nOn-call mobile: (613) 555-0146\n\
+             Customer account 300417 ships Friday.\nReset: https://password.example-pharmacy.com/reset?rid=7Hd02kQx\n\
+             Created 2025-04-03 16:52:07\nDerrick Onwuachi, PT, DPT, ATC leads the course.";
+    let r = s.scan(t);
+    assert!(!r.contains_phi, "{:?}", labels(&s, t));
+    for label in [
+        Label::Phone,
+        Label::Fax,
+        Label::Account,
+        Label::Url,
+        Label::Date,
+        Label::Person,
+    ] {
+        assert!(
+            !labels(&s, t)
+                .iter()
+                .any(|(l, v)| *l == label && v != "Kelly Moss"),
+            "{label:?}: {:?}",
+            labels(&s, t)
+        );
+    }
+    // The same kinds of value, the patient's.
+    let t = "Her mobile is 360.555.0114 and her account 300417; seen 2025-04-03 at 16:52.";
+    assert!(
+        has(&s, t, Label::Phone, "360.555.0114"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(has(&s, t, Label::Account, "300417"), "{:?}", labels(&s, t));
 }

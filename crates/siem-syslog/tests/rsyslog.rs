@@ -95,7 +95,7 @@ async fn every_event_arrives_once_in_order_over_verified_tls() {
     let fwd = Running::start(config.clone(), feed.clone());
     let lines = rsyslog.wait_for_lines(25).await;
     assert_lines_are_events(&lines, &feed, 0..25);
-    rsyslog.assert_parsed_by_rsyslog(&feed, 0..25);
+    rsyslog.assert_parsed_by_rsyslog(&feed, 0..25).await;
 
     // A nudge sends new events without waiting for the (long) poll interval.
     feed.append(25..30);
@@ -812,9 +812,17 @@ ruleset(name="siem") {{
         lines
     }
 
-    /// rsyslog's own RFC 5424 parser sees the fields we meant.
-    fn assert_parsed_by_rsyslog(&self, feed: &MemFeed, seqs: std::ops::Range<u64>) {
-        let text = fs::read_to_string(self.dir.join("fields.log")).expect("fields.log");
+    /// rsyslog's own RFC 5424 parser sees the fields we meant. (Its second action writes
+    /// `fields.log` on its own schedule: under load it can lag `raw.log`, so wait for it.)
+    async fn assert_parsed_by_rsyslog(&self, feed: &MemFeed, seqs: std::ops::Range<u64>) {
+        let path = self.dir.join("fields.log");
+        let want = seqs.clone().count();
+        let mut text = String::new();
+        wait_until("every event in rsyslog's fields.log", || {
+            text = fs::read_to_string(&path).unwrap_or_default();
+            text.lines().count() >= want
+        })
+        .await;
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), seqs.clone().count());
         for (line, seq) in lines.iter().zip(seqs) {
