@@ -4491,7 +4491,7 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
                 0
             },
         };
-        if key_maybe(med_filter, t) || hyphen && e > start {
+        if key_maybe(med_filter, t) || hyphen {
             med_cands.push(toks.len());
         }
         toks.push(t);
