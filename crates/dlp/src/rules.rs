@@ -2356,6 +2356,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if v.len() > first.len() && first.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
+        // The word before the keyword names whose value it is ("PA reference", "report ID",
+        // "customer account"): looked up only by the few rules below that ask.
+        let owner = || last_word(before(text, ks, 24), b" \t:(#-");
         // "PA reference", "auth ref": a prior-authorisation number, not an order's.
         let kind = if kind == Kw::Negative
             && kw_text.len() >= 3
@@ -2369,7 +2372,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "claim",
                 "prior"
             ]
-            .eq_any(last_word(before(text, ks, 24), b" \t:#-"))
+            .eq_any(owner())
         {
             Kw::Value(Label::OtherId)
         } else {
@@ -2390,7 +2393,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             Kw::GenericId => {
                 // "report ID", "provider ID", "vendor ID": the thing named is not a person.
-                let named = last_word(before(text, ks, 24), b" \t:(-#");
+                let named = owner();
                 if words![
                     "report",
                     "meeting",
@@ -2508,7 +2511,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "merchant",
                     "wholesaler"
                 ]
-                .eq_any(last_word(before(text, ks, 24), b" \t:#-")) =>
+                .eq_any(owner()) =>
             {
                 continue;
             }
@@ -3463,18 +3466,20 @@ const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
 fn toll_free(v: &str) -> bool {
-    let mut d = v.bytes().filter(u8::is_ascii_digit);
-    let mut area = [0u8; 3];
-    let mut first = d.next();
-    if first == Some(b'1') && v.bytes().filter(u8::is_ascii_digit).count() == 11 {
-        first = d.next();
+    let mut d = [0u8; 11];
+    let mut n = 0;
+    for c in v.bytes().filter(u8::is_ascii_digit) {
+        if n == d.len() {
+            return false;
+        }
+        d[n] = c;
+        n += 1;
     }
-    let Some(a0) = first else { return false };
-    area[0] = a0;
-    for x in area.iter_mut().skip(1) {
-        let Some(c) = d.next() else { return false };
-        *x = c;
-    }
+    let area = match n {
+        10 => &d[..3],
+        11 if d[0] == b'1' => &d[1..4],
+        _ => return false,
+    };
     area[0] == b'8' && area[1] == area[2] && matches!(area[1], b'0' | b'3'..=b'8')
 }
 
@@ -3498,7 +3503,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // A word that says whose ("my", "her daughter's", "cell"), or only that it is a number
     // ("phone", "text", "contact"): the second says no more than no word at all.
     let whose = cue == Some(true) && nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true);
-    let near = doc.before_line(st, 60);
+    let line_before = doc.before_line(st, 60);
     if !whose {
         if org_above(text, st, 3) {
             return org("phone on a contact line under an organisation name", out);
@@ -3506,7 +3511,9 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         if after_org_mailbox(doc, st) {
             return org("phone after an organisation's mailbox", out);
         }
-        if near.contains('|') && (has_word(near, ORG_WORDS) || has_word(near, PHONE_ORG)) {
+        if line_before.contains('|')
+            && (has_word(line_before, ORG_WORDS) || has_word(line_before, PHONE_ORG))
+        {
             return org("phone in an organisation's contact line", out);
         }
     }
@@ -3514,7 +3521,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if has_word(
         doc.before_line(st, 24),
         words!["on-call", "office", "work", "business", "direct", "desk"],
-    ) || near.contains('|') && has_word(near, words!["direct", "office", "main", "desk"])
+    ) || line_before.contains('|')
+        && has_word(line_before, words!["direct", "office", "main", "desk"])
     {
         return org("work or on-call number", out);
     }
@@ -4010,7 +4018,7 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
             .eq_any(&lower)
         };
         if !(known || capital || initial)
-            || NOT_NAMES.contains(&lower.as_str())
+            || NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
             || !capital && everyday()
         {
             break;

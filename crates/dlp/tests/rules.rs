@@ -229,23 +229,25 @@ fn code_point_offsets_count_characters_not_bytes() {
     );
 }
 
+/// Fails with every finding when `value` is not found as `label`.
+fn assert_has(s: &Scanner, text: &str, label: Label, value: &str) {
+    assert!(has(s, text, label, value), "{:?}", labels(s, text));
+}
+
+/// Fails with every finding when `value` is found as `label`.
+fn assert_lacks(s: &Scanner, text: &str, label: Label, value: &str) {
+    assert!(!has(s, text, label, value), "{:?}", labels(s, text));
+}
+
 #[test]
 fn reply_attribution_dates_are_not_phi_but_a_quoted_birth_date_is() {
     let s = Scanner::new();
     let t = "Thanks!\n\nOn Tue, Mar 3, 2026 at 9:14 AM Kelly Brennan <kbrennan@example.org> wrote:\n\
              > Your mother (DOB 04/17/1938) can pick it up tomorrow.\n\
              >> On Mon, Mar 2, 2026, Chinedu Okafor <c.okafor77@gmail.com>\n>> wrote:\n";
-    assert!(
-        !has(&s, t, Label::Date, "Mar 3, 2026"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(
-        !has(&s, t, Label::Date, "Mar 2, 2026"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(has(&s, t, Label::Date, "04/17/1938"), "{:?}", labels(&s, t));
+    assert_lacks(&s, t, Label::Date, "Mar 3, 2026");
+    assert_lacks(&s, t, Label::Date, "Mar 2, 2026");
+    assert_has(&s, t, Label::Date, "04/17/1938");
     // A quoted Outlook header dates the mail too.
     let t = "> From: Intake\n> Sent: Monday, April 21, 2025 5:40 PM\n> Subject: referral";
     assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
@@ -257,11 +259,7 @@ fn a_name_with_a_job_title_is_staff_and_a_patient_name_is_not() {
     let t = "Questions to Wanda Pryor, Credentialing Specialist.\n\nThx,\nRhonda\n\nRhonda Kaminski\nPractice Manager\n";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
     let t = "Please schedule Marisol Gutierrez for a knee injection; she prefers mornings.";
-    assert!(
-        has(&s, t, Label::Person, "Marisol Gutierrez"),
-        "{:?}",
-        labels(&s, t)
-    );
+    assert_has(&s, t, Label::Person, "Marisol Gutierrez");
 }
 
 #[test]
@@ -273,20 +271,12 @@ fn an_organisation_footer_is_not_phi_and_a_patient_address_is() {
     let r = s.scan(t);
     assert!(!r.contains_phi, "{:?}", labels(&s, t));
     let t = "Patient address: 417 Jenifer St, Madison WI 53703. Cell (608) 555-0161.";
-    assert!(
-        has(&s, t, Label::Address, "417 Jenifer St, Madison WI"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(has(&s, t, Label::Zip, "53703"), "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Address, "417 Jenifer St, Madison WI");
+    assert_has(&s, t, Label::Zip, "53703");
     assert!(s.scan(t).contains_phi);
     // Two capitals that are not a state do not make a city.
     let t = "Lives at 12 Oak St, Door AB";
-    assert!(
-        has(&s, t, Label::Address, "12 Oak St"),
-        "{:?}",
-        labels(&s, t)
-    );
+    assert_has(&s, t, Label::Address, "12 Oak St");
 }
 
 #[test]
@@ -310,26 +300,10 @@ fn names_alone_make_phi_only_in_mail_about_someones_care() {
 fn more_identifier_cues_are_read_and_named_things_are_not() {
     let s = Scanner::new();
     let t = "Insurance: Quartz, ID QZ44017235\nIowa DL: 482KD7731\nEnc #: E-4410298\nCase KRB-2506-118942";
-    assert!(
-        has(&s, t, Label::MemberId, "QZ44017235"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(
-        has(&s, t, Label::License, "482KD7731"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(
-        has(&s, t, Label::OtherId, "E-4410298"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(
-        has(&s, t, Label::OtherId, "KRB-2506-118942"),
-        "{:?}",
-        labels(&s, t)
-    );
+    assert_has(&s, t, Label::MemberId, "QZ44017235");
+    assert_has(&s, t, Label::License, "482KD7731");
+    assert_has(&s, t, Label::OtherId, "E-4410298");
+    assert_has(&s, t, Label::OtherId, "KRB-2506-118942");
     let t = "See report ID 1209485736 and CAQH ID: 16622093; policies RX-114 and RX-122; incident 412-07-3388.";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
     assert!(!s.scan(t).weak_phi, "{:?}", labels(&s, t));
@@ -341,21 +315,9 @@ fn table_columns_label_patients_but_not_a_staff_roster() {
     let claims = "Pended claims:\nclaim_no,patient_name,dob,member_id,status\n\
                   BM25-0091844,\"Reyes, Ana\",2019-03-11,BMH771204553,PEND\n\
                   BM25-0091871,\"Reyes, Luis\",2021-08-30,BMH771204554,PEND\n";
-    assert!(
-        has(&s, claims, Label::OtherId, "BM25-0091844"),
-        "{:?}",
-        labels(&s, claims)
-    );
-    assert!(
-        has(&s, claims, Label::MemberId, "BMH771204554"),
-        "{:?}",
-        labels(&s, claims)
-    );
-    assert!(
-        has(&s, claims, Label::Person, "Reyes, Luis"),
-        "{:?}",
-        labels(&s, claims)
-    );
+    assert_has(&s, claims, Label::OtherId, "BM25-0091844");
+    assert_has(&s, claims, Label::MemberId, "BMH771204554");
+    assert_has(&s, claims, Label::Person, "Reyes, Luis");
     let roster = "On call this week:\nname|shift|phone\nDana Whitfield|days|555-0101\nOmar Haddad|nights|555-0102\n";
     assert!(!s.scan(roster).contains_phi, "{:?}", labels(&s, roster));
     // (Its names may still be read as names; the table rule adds nothing.)
@@ -371,8 +333,8 @@ fn table_columns_label_patients_but_not_a_staff_roster() {
 fn hurried_lower_case_names_after_a_cue_are_found_and_everyday_words_are_not() {
     let s = Scanner::new();
     let t = "cant do the 230 w/ mr delgado tmrw, call his son tony";
-    assert!(has(&s, t, Label::Person, "delgado"), "{:?}", labels(&s, t));
-    assert!(has(&s, t, Label::Person, "tony"), "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Person, "delgado");
+    assert_has(&s, t, Label::Person, "tony");
     let t = "her son will call back and mrs may be late";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
@@ -381,16 +343,8 @@ fn hurried_lower_case_names_after_a_cue_are_found_and_everyday_words_are_not() {
 fn combination_drugs_are_one_medication_and_hyphenated_words_are_not() {
     let s = Scanner::new();
     let t = "Rx: sulfamethoxazole-trimethoprim DS; no hydrocodone-acetaminophen; follow-up in a well-known clinic";
-    assert!(
-        has(&s, t, Label::Medication, "sulfamethoxazole-trimethoprim"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(
-        has(&s, t, Label::Medication, "hydrocodone-acetaminophen"),
-        "{:?}",
-        labels(&s, t)
-    );
+    assert_has(&s, t, Label::Medication, "sulfamethoxazole-trimethoprim");
+    assert_has(&s, t, Label::Medication, "hydrocodone-acetaminophen");
     assert_eq!(
         labels(&s, t)
             .iter()
@@ -406,15 +360,11 @@ fn combination_drugs_are_one_medication_and_hyphenated_words_are_not() {
 fn double_barrelled_surnames_and_quoted_nicknames_are_names() {
     let s = Scanner::new();
     let t = "Please call Maria Vance-Whitcombe (\"Mimi\") about her refill.";
-    assert!(
-        has(&s, t, Label::Person, "Maria Vance-Whitcombe"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(has(&s, t, Label::Person, "Mimi"), "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Person, "Maria Vance-Whitcombe");
+    assert_has(&s, t, Label::Person, "Mimi");
     // A hyphenated word with a surname in it is not a name unless every part is capitalised.
     let t = "Please call Maria about the walk-in hours.";
-    assert!(!has(&s, t, Label::Person, "walk-in"), "{:?}", labels(&s, t));
+    assert_lacks(&s, t, Label::Person, "walk-in");
 }
 
 #[test]
@@ -443,10 +393,6 @@ fn work_numbers_vendor_accounts_resets_and_timestamps_are_not_phi() {
     }
     // The same kinds of value, the patient's.
     let t = "Her mobile is 360.555.0114 and her account 300417; seen 2025-04-03 at 16:52.";
-    assert!(
-        has(&s, t, Label::Phone, "360.555.0114"),
-        "{:?}",
-        labels(&s, t)
-    );
-    assert!(has(&s, t, Label::Account, "300417"), "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Phone, "360.555.0114");
+    assert_has(&s, t, Label::Account, "300417");
 }
