@@ -47,7 +47,7 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 106.2 instructions per byte over the corpus texts and 106.4 for the 100 KB message
+//! measure): 105.7 instructions per byte over the corpus texts and 105.9 for the 100 KB message
 //! since the rules were generalised to other authors' styles (95.9 and 96.3 before that, 99.6
 //! and 100.3 before the fifth 2026-11-30 pass, 112.6 and 115.1 before the fourth, 120.5 and
 //! 120.6 before the third, 130 and 148 before the second, 297 the day before). Still well below
