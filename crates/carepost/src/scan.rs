@@ -161,8 +161,7 @@ fn scan_jsonl(
                         Some(text) => {
                             let r = scanner.scan(text);
                             let spans: Vec<Value> = r
-                                .findings
-                                .iter()
+                                .phi_findings()
                                 .map(|f| {
                                     json!({"start": f.start_char, "end": f.end_char,
                                            "label": f.label.as_str(),

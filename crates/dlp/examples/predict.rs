@@ -16,8 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let text = v["text"].as_str().unwrap_or("");
         let r = scanner.scan(text);
         let spans: Vec<_> = r
-            .findings
-            .iter()
+            .phi_findings()
             .map(|f| serde_json::json!({"start": f.start_char, "end": f.end_char, "label": f.label.as_str(), "score": f.score, "rule": f.rule}))
             .collect();
         writeln!(

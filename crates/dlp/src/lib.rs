@@ -158,6 +158,7 @@ use aho_corasick::{MatchKind, StartKind, dfa::DFA};
 use regex_automata::{Anchored, Input, meta::Regex};
 
 mod rules;
+mod structured;
 
 /// What a finding is. The strings are the corpus/scorer labels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -267,6 +268,19 @@ pub struct ScanResult {
     pub weak_phi: bool,
     /// Distinct labels found, sorted.
     pub categories: Vec<Label>,
+}
+
+impl ScanResult {
+    /// The findings the verdict stands behind: clinical items (NPI, DEA, ICD-10, medication)
+    /// always, identifiers only when the message [contains PHI](Self::contains_phi). In a
+    /// message that is not PHI the identifier-shaped findings (a colleague's name, a meeting
+    /// date) were judged not to be a patient's, so a span list that reports PHI reports none of
+    /// them. (A message scanned part by part weighs [`Self::weak_phi`] across its parts first.)
+    pub fn phi_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| self.contains_phi || !f.label.is_identifier())
+    }
 }
 
 /// Minimum score for an identifier to make [`ScanResult::contains_phi`] true when the message

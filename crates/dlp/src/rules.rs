@@ -54,7 +54,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)[0-9]{1,6} (?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen)(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?",
+                r"(?-u:\b)[0-9]{1,6} (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres))(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?",
             ),
             (Pat::Date, date),
             (
@@ -137,12 +137,8 @@ pub(crate) enum Kw {
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("mrn", Kw::Value(Label::Mrn)),
-    ("medical record number", Kw::Value(Label::Mrn)),
-    ("medical record no", Kw::Value(Label::Mrn)),
     ("medical record", Kw::Value(Label::Mrn)),
-    ("med rec no", Kw::Value(Label::Mrn)),
     ("medical rec", Kw::Value(Label::Mrn)),
-    ("medical rec #", Kw::Value(Label::Mrn)),
     ("med rec", Kw::Value(Label::Mrn)),
     ("mr#", Kw::Value(Label::Mrn)),
     ("mr no", Kw::Value(Label::Mrn)),
@@ -170,10 +166,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("city of residence", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     ("chart", Kw::Value(Label::Mrn)),
-    ("chart number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
-    ("member #", Kw::Value(Label::MemberId)),
-    ("member number", Kw::Value(Label::MemberId)),
     ("subscriber id", Kw::Value(Label::MemberId)),
     ("subscriber #", Kw::Value(Label::MemberId)),
     ("subscriber number", Kw::Value(Label::MemberId)),
@@ -203,34 +196,44 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("submission #", Kw::Value(Label::OtherId)),
     ("employee #", Kw::Value(Label::OtherId)),
     ("employee id", Kw::Value(Label::OtherId)),
+    ("request no", Kw::Value(Label::OtherId)),
+    ("application", Kw::Value(Label::OtherId)),
+    ("run no", Kw::Value(Label::OtherId)),
+    ("run #", Kw::Value(Label::OtherId)),
+    ("participant no", Kw::Value(Label::OtherId)),
+    ("participant id", Kw::Value(Label::OtherId)),
+    ("file no", Kw::Value(Label::OtherId)),
+    ("file #", Kw::Value(Label::OtherId)),
+    ("student no", Kw::Value(Label::OtherId)),
+    ("student #", Kw::Value(Label::OtherId)),
+    ("case ref", Kw::Value(Label::OtherId)),
+    ("auth", Kw::Value(Label::OtherId)),
+    ("medicaid", Kw::Value(Label::MemberId)),
+    ("medi-cal", Kw::Value(Label::MemberId)),
+    ("health card", Kw::Value(Label::MemberId)),
+    ("health services no", Kw::Value(Label::MemberId)),
+    ("health number", Kw::Value(Label::MemberId)),
+    ("ohip", Kw::Value(Label::MemberId)),
+    ("plan number", Kw::Value(Label::MemberId)),
     ("dl:", Kw::Value(Label::License)),
     ("driver's lic", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
     ("id no", Kw::GenericId),
     ("id number", Kw::GenericId),
     ("id:", Kw::GenericId),
-    ("account #", Kw::Value(Label::Account)),
-    ("account number", Kw::Value(Label::Account)),
-    ("account no", Kw::Value(Label::Account)),
     ("account", Kw::Value(Label::Account)),
     ("acct", Kw::Value(Label::Account)),
-    ("acct#", Kw::Value(Label::Account)),
     ("claim", Kw::Value(Label::OtherId)),
     ("claim id", Kw::Value(Label::OtherId)),
-    ("claim number", Kw::Value(Label::OtherId)),
     ("rx", Kw::Value(Label::OtherId)),
-    ("rx number", Kw::Value(Label::OtherId)),
     ("prescription number", Kw::Value(Label::OtherId)),
     ("accession", Kw::Value(Label::OtherId)),
-    ("accession number", Kw::Value(Label::OtherId)),
     ("prior authorization", Kw::Value(Label::OtherId)),
     ("prior authorisation", Kw::Value(Label::OtherId)),
     ("prior auth", Kw::Value(Label::OtherId)),
     ("authorization", Kw::Value(Label::OtherId)),
     ("auth #", Kw::Value(Label::OtherId)),
     ("encounter", Kw::Value(Label::OtherId)),
-    ("case #", Kw::Value(Label::OtherId)),
-    ("case number", Kw::Value(Label::OtherId)),
     ("case id", Kw::Value(Label::OtherId)),
     ("referral", Kw::Value(Label::OtherId)),
     ("survey code", Kw::Value(Label::OtherId)),
@@ -254,17 +257,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("licence plate", Kw::Value(Label::Vehicle)),
     ("plate", Kw::Value(Label::Vehicle)),
     ("vin", Kw::Value(Label::Vehicle)),
-    ("serial number", Kw::Value(Label::Device)),
-    ("serial no", Kw::Value(Label::Device)),
-    ("serial #", Kw::Value(Label::Device)),
     ("serial", Kw::Value(Label::Device)),
     ("sn", Kw::Value(Label::Device)),
     ("s/n", Kw::Value(Label::Device)),
     ("ssn", Kw::Value(Label::Ssn)),
     ("ss#", Kw::Value(Label::Ssn)),
     ("ss #", Kw::Value(Label::Ssn)),
-    ("social security number", Kw::Value(Label::Ssn)),
-    ("social security no", Kw::Value(Label::Ssn)),
     ("social security", Kw::Value(Label::Ssn)),
     ("social", Kw::Value(Label::Ssn)),
     ("mr ", Kw::NameAfter),
@@ -276,17 +274,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("npi", Kw::Value(Label::Npi)),
     ("dea", Kw::Value(Label::Dea)),
     ("order", Kw::Negative),
-    ("order number", Kw::Negative),
-    ("order #", Kw::Negative),
     ("invoice", Kw::Negative),
     ("ticket", Kw::Negative),
     ("ticket reference", Kw::Negative),
     ("confirmation", Kw::Negative),
-    ("confirmation number", Kw::Negative),
     ("conference id", Kw::Negative),
     ("meeting id", Kw::Negative),
     ("tracking", Kw::Negative),
-    ("tracking number", Kw::Negative),
     ("shipment", Kw::Negative),
     ("shipment notification", Kw::Negative),
     ("group number", Kw::Negative),
@@ -341,6 +335,8 @@ const FILLER_LIST: &[&str] = &[
     "her",
     "reads",
     "form",
+    "approximate",
+    "approx",
 ];
 const FILLER: &Words = &Words::new(FILLER_LIST);
 
@@ -419,6 +415,15 @@ const PERSON_CUES_LIST: &[&str] = &[
     "party",
     "policyholder",
     "dependent",
+    "poa",
+    "hcpoa",
+    "hcp",
+    "esposo",
+    "esposa",
+    "hija",
+    "hijo",
+    "madre",
+    "padre",
 ];
 const GREETINGS_LIST: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
 const CLOSINGS_LIST: &[&str] = &[
@@ -621,7 +626,11 @@ macro_rules! staff_role_words {
             "desk",
             "driver",
             "courier",
-            "regulatory", $($extra),*
+            "regulatory",
+            "tech",
+            "paralegal",
+            "attorney",
+            "clerk", $($extra),*
         ]
     };
 }
@@ -999,6 +1008,57 @@ const NOT_NAMES: &[&str] = &[
     "left",
     "right",
     "bilateral",
+    // Groups greeted like a person ("Dear Colleague", "Hello Families").
+    "colleague",
+    "colleagues",
+    "friends",
+    "members",
+    "providers",
+    "customers",
+    "valued",
+    "neighbors",
+    "neighbours",
+    "administrators",
+    "users",
+    "residents",
+    "families",
+    "caregivers",
+    "patients",
+    "clinicians",
+    "physicians",
+    "nurses",
+    "everyone",
+    "folks",
+    "parents",
+    "staff",
+    // Relatives written with a capital ("Husband Arturo present", "- Daughter Claudette
+    // Ross"): the cue before the name, not its first word.
+    "husband",
+    "wife",
+    "daughter",
+    "son",
+    "grandson",
+    "granddaughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "spouse",
+    "mom",
+    "dad",
+    "guardian",
+    "caregiver",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "niece",
+    "nephew",
+    "child",
+    "parent",
+    "poa",
+    "hcpoa",
+    "hcp",
 ];
 
 /// Words right after a name that make it an organisation or a place.
@@ -1044,6 +1104,31 @@ const ORG_AFTER_LIST: &[&str] = &[
     "palsy",
     "phenomenon",
     "and",
+    "league",
+    "society",
+    "association",
+    "club",
+    "alliance",
+    "fund",
+    "ehr",
+    "emr",
+    "software",
+    "systems",
+    "network",
+    "administrators",
+    "users",
+    "team",
+    "colleagues",
+    "members",
+    "customers",
+    "providers",
+    "school",
+    "academy",
+    "pavilion",
+    "ballroom",
+    "hotel",
+    "restaurant",
+    "steakhouse",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -1087,7 +1172,7 @@ const CONSUMER_MAIL_LIST: &[&str] = &[
 const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 
 /// Most words a [`Words`] list may hold.
-const MAX_WORDS: usize = 96;
+const MAX_WORDS: usize = 128;
 
 /// Which first-letter bucket a byte falls in: `a`-`z` (either case) are 0-25, the rest 26.
 /// One table look-up ([`BUCKET`]).
@@ -1771,7 +1856,7 @@ pub(crate) struct KeywordDfa {
     max_len: usize,
 }
 
-/// Entries in [`KeywordDfa::trans`]: states times columns must fit (856 x 33 today).
+/// Entries in [`KeywordDfa::trans`]: states times columns must fit (930 x 34 today).
 const KW_TRANS: usize = 1 << 15;
 
 /// The flag on a [`KeywordDfa`] state that is a match state: the bit above the row (rows are
@@ -2134,10 +2219,12 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         (&mut sc.staff, &mut sc.patient_words),
     );
     table_columns(text, out);
+    crate::structured::hl7_segments(text, out);
+    crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
 }
 
-fn push(
+pub(crate) fn push(
     out: &mut Vec<Cand>,
     label: Option<Label>,
     start: usize,
@@ -2269,10 +2356,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         let kind = KEYWORDS[m.pattern].1;
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
+        // ("mrn", "ssn", "npi" and "mbi" are no English words: lower case says the same.)
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
-            && kw_text != "rx"
+            && !matches!(kw_text, "rx" | "mrn" | "ssn" | "npi" | "mbi")
         {
             continue;
         }
@@ -2282,9 +2370,24 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         let mut words = 0;
         loop {
             while p < limit
+                // (Quotes, Markdown emphasis and code marks too: `"mrn": "LR3300917"`,
+                // `**MRN:** SHC-2209184`.)
                 && matches!(
                     bytes[p],
-                    b' ' | b'\t' | b':' | b'#' | b'.' | b'(' | b')' | b'-' | b'=' | b','
+                    b' ' | b'\t'
+                        | b':'
+                        | b'#'
+                        | b'.'
+                        | b'('
+                        | b')'
+                        | b'-'
+                        | b'='
+                        | b','
+                        | b'"'
+                        | b'\''
+                        | b'*'
+                        | b'_'
+                        | b'`'
                 )
             {
                 p += 1;
@@ -2319,7 +2422,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         if kind == Kw::City {
             if let Some(ce) = anchored(&s.city, text, p) {
-                let org = kw_text.eq_ignore_ascii_case("location") || doc.in_sig(p);
+                // "Location: Gary, Indiana (approximate)": where a sign-in came from, a
+                // person's place; any other "Location" is a clinic's or an event's.
+                let approximate = || {
+                    has_word(
+                        &text[ke..doc.after_line(ce, 24).len() + ce],
+                        words!["approximate", "approx"],
+                    )
+                };
+                let org =
+                    kw_text.eq_ignore_ascii_case("location") && !approximate() || doc.in_sig(p);
                 if !org {
                     let (r, why) = ("address.city", "city-level location of the patient");
                     push(out, Some(Label::Address), p, ce, 0.8, r, why);
@@ -2392,9 +2504,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Kw::GenericId => {
-                // "report ID", "provider ID", "vendor ID": the thing named is not a person.
+                // "report ID", "provider ID", "vendor ID": the thing named is not a person;
+                // nor is a product's ("CAQH ProView ID"): the word before the owner counts too.
                 let named = owner();
-                if words![
+                let named2 = || {
+                    let o = named.as_ptr() as usize - text.as_ptr() as usize;
+                    last_word(before(text, o, 24), b" \t:(#-")
+                };
+                let named_words = words![
                     "report",
                     "meeting",
                     "conference",
@@ -2428,9 +2545,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "department",
                     "store",
                     "location",
-                ]
-                .eq_any(named)
-                {
+                ];
+                if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
                 }
                 let ctx = before(text, ks, 160);
@@ -2495,6 +2611,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
                 (0.9, "vehicle.context", "licence plate or VIN keyword")
             }
+            // "Louisiana Medicaid LA0091827364", not "Medicaid 2026 changes".
+            Label::MemberId
+                if nd < 6
+                    && (kw_text.eq_ignore_ascii_case("medicaid")
+                        || kw_text.eq_ignore_ascii_case("medi-cal")) =>
+            {
+                continue;
+            }
             Label::MemberId => (
                 0.9,
                 "member_id.context",
@@ -2512,6 +2636,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "wholesaler"
                 ]
                 .eq_any(owner()) =>
+            {
+                continue;
+            }
+            // "Customer: Ashford Regional Medical Center (acct 100448-ARMC)": the account of the
+            // organisation named just before it.
+            Label::Account
+                if {
+                    let line = doc.before_line(ks, 80);
+                    has_word(line, ORG_WORDS)
+                        && (line.trim_end().ends_with('(')
+                            || has_word(
+                                line,
+                                words!["customer", "client", "sold", "bill", "ship", "vendor"],
+                            ))
+                } =>
             {
                 continue;
             }
@@ -2858,7 +2997,25 @@ fn patterns(
                 if private
                     || has_word(
                         ctx(),
-                        words!["server", "host", "hosts", "gateway", "dns", "subnet"],
+                        words![
+                            "server",
+                            "host",
+                            "hosts",
+                            "hosted",
+                            "gateway",
+                            "dns",
+                            "subnet",
+                            "blocked",
+                            "block",
+                            "blocklist",
+                            "firewall",
+                            "proxy",
+                            "malicious",
+                            "attacker",
+                            "phishing",
+                            "vpn",
+                            "allowlist",
+                        ],
                     )
                 {
                     push(
@@ -3461,8 +3618,61 @@ const ORG_WORDS_LIST: &[&str] = &[
     "county",
     "regional",
     "community",
+    "rheumatology",
+    "dental",
+    "dentistry",
+    "dialysis",
+    "gastroenterology",
+    "urology",
+    "endocrinology",
+    "pulmonology",
+    "nephrology",
+    "podiatry",
+    "optometry",
+    "audiology",
+    "psychiatry",
+    "ophthalmology",
+    "obstetrics",
+    "gynecology",
+    "hematology",
+    "allergy",
+    "imaging",
+    "diagnostics",
+    "urgent",
+    "program",
 ];
 const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
+
+/// Does `line` end with a postal code and a `|` (a letterhead's "City, ST 80210 | " or "SK S7H
+/// 0V7 | " before its phone number)?
+fn after_postal_code(line: &str) -> bool {
+    let Some(head) = line.trim_end().strip_suffix('|') else {
+        return false;
+    };
+    let b = head.trim_end().as_bytes();
+    let zip =
+        b.len() > 5 && b[b.len() - 5..].iter().all(u8::is_ascii_digit) && b[b.len() - 6] == b' ';
+    zip || b.len() > 7 && canadian_postal_code(&b[b.len() - 7..])
+}
+
+/// Is `p` a Canadian postal code: letter digit letter, space, digit letter digit ("L4N 6K2")?
+fn canadian_postal_code(p: &[u8]) -> bool {
+    p.len() == 7
+        && p[0].is_ascii_uppercase()
+        && p[1].is_ascii_digit()
+        && p[2].is_ascii_uppercase()
+        && p[3] == b' '
+        && p[4].is_ascii_digit()
+        && p[5].is_ascii_uppercase()
+        && p[6].is_ascii_digit()
+}
+
+/// What may follow the phone number on a letterhead's line: nothing, a fax number, a web or
+/// mail address (a table row goes on with more cells).
+fn letterhead_tail(rest: &str) -> bool {
+    let rest = rest.trim();
+    rest.is_empty() || rest.contains('@') || has_word(rest, words!["fax", "f", "www"])
+}
 
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
 fn toll_free(v: &str) -> bool {
@@ -3511,8 +3721,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         if after_org_mailbox(doc, st) {
             return org("phone after an organisation's mailbox", out);
         }
+        // ("Suite 300, Denver CO 80210 | 303-555-0140": a letterhead's address line.)
         if line_before.contains('|')
-            && (has_word(line_before, ORG_WORDS) || has_word(line_before, PHONE_ORG))
+            && (has_word(line_before, ORG_WORDS)
+                || has_word(line_before, PHONE_ORG)
+                || has_word(line_before, words!["suite", "ste", "floor", "blvd", "pkwy"])
+                || after_postal_code(line_before) && letterhead_tail(doc.after_line(en, 60)))
         {
             return org("phone in an organisation's contact line", out);
         }
@@ -3533,6 +3747,56 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let near = doc.before_line(st, 28);
     let fax = has_word(near, words!["fax", "faxed", "f"])
         && !has_word(near, words!["phone", "call", "tel", "p"]);
+    // "lead tech Marcus Albee, cell 617-555-0147": a job title earlier on the line, and no
+    // patient or relative, makes it a member of staff's number.
+    let line48 = doc.before_line(st, 48);
+    if has_word(line48, STAFF_ROLES)
+        && !has_word(
+            line48,
+            words![
+                "patient",
+                "pt",
+                "my",
+                "his",
+                "her",
+                "their",
+                "daughter",
+                "son",
+                "wife",
+                "husband",
+                "mother",
+                "father",
+                "mom",
+                "dad",
+                "caregiver",
+                "home",
+            ],
+        )
+    {
+        return org("number of a member of staff named with a job title", out);
+    }
+    // "(Renee Kowalski RN, 603-555-0175)": a number after a credential is the clinician's;
+    // "774-555-0133 (work cell)" says so itself.
+    if CREDENTIALS.eq_any(last_word(doc.before_line(st, 16), b" ,:;"))
+        || has_word(
+            doc.after_line(en, 14).get(..7).unwrap_or(""),
+            words!["work", "office", "desk"],
+        ) && doc.after_line(en, 3).starts_with(" (")
+    {
+        return org("number of a clinician or a work line", out);
+    }
+    // Patients do not have fax machines; their employers' HR offices and a few homes do.
+    // Any other fax number is a practice's, a payer's or a lab's.
+    if fax
+        && !has_word(
+            before(text, st, 80),
+            words![
+                "employer", "hr", "home", "his", "her", "their", "my", "patient"
+            ],
+        )
+    {
+        return org("fax number without an employer or home cue", out);
+    }
     let label = if fax { Label::Fax } else { Label::Phone };
     let sc = match cue {
         Some(true) if whose => 0.9,
@@ -3662,6 +3926,9 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
     "hours",
     "live",
     "expire",
+    "eta",
+    "postmarked",
+    "backordered",
 ];
 const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
 const DATE_STRONG_LIST: &[&str] = &[
@@ -3837,7 +4104,7 @@ fn city_state_end(text: &str, st: usize, en: usize) -> usize {
 }
 
 /// A table column's heading and the label of its cells ("claim_no,patient_name,dob,member_id").
-fn column_label(heading: &str) -> Option<Label> {
+pub(crate) fn column_label(heading: &str) -> Option<Label> {
     // Headings are short words: prose between commas is passed over without lower-casing it.
     if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
         return None;
@@ -3866,7 +4133,8 @@ fn column_label(heading: &str) -> Option<Label> {
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
         | "medicaid id" | "mbi" => Label::MemberId,
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
-        | "rx no" | "accession" | "encounter" | "case" | "referral" => Label::OtherId,
+        | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
+        | "referral" => Label::OtherId,
         "account" | "acct" | "account no" | "acct no" => Label::Account,
         "ssn" => Label::Ssn,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
@@ -3938,17 +4206,23 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         table_cells(line, sep, &mut cells);
         labels.clear();
         labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
-        let patient_only = labels.iter().flatten().any(|l| {
-            matches!(
-                l,
-                Label::Date
-                    | Label::Mrn
-                    | Label::MemberId
-                    | Label::OtherId
-                    | Label::Account
-                    | Label::Ssn
-            )
+        // (A "Patient" column lists patients; a "Name" column may list staff.)
+        let patient_column = cells.iter().any(|&(a, z)| {
+            let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
+            h.eq_ignore_ascii_case("patient") || h.eq_ignore_ascii_case("patient name")
         });
+        let patient_only = patient_column
+            || labels.iter().flatten().any(|l| {
+                matches!(
+                    l,
+                    Label::Date
+                        | Label::Mrn
+                        | Label::MemberId
+                        | Label::OtherId
+                        | Label::Account
+                        | Label::Ssn
+                )
+            });
         if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
             continue;
         }
@@ -3963,12 +4237,22 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             if cells.len() != labels.len() {
                 break;
             }
+            // A rule under the heading ("----|----|:---"): no values, the rows follow.
+            if row
+                .bytes()
+                .all(|c| matches!(c, b'-' | b'=' | b':' | b'+' | b' ' | b'\t' | b'|' | b'\r'))
+            {
+                p = row_end + 1;
+                continue;
+            }
             for (&(a, z), label) in cells.iter().zip(&labels) {
                 let Some(label) = *label else { continue };
                 let v = &row[a..z];
                 let digits = v.bytes().any(|c| c.is_ascii_digit());
                 let ok = match label {
-                    Label::Person => !digits && v.len() >= 3,
+                    Label::Person => {
+                        !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic())
+                    }
                     Label::Address | Label::Email => v.len() >= 5,
                     _ => digits && v.len() >= 4,
                 };
@@ -4051,7 +4335,10 @@ fn attribution_after(text: &str, en: usize) -> bool {
 fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     let ctx = before(text, st, 50);
     let line = doc.before_line(st, 50);
+    // Offices have suites; homes have apartments and units.
+    let suite = has_word(&text[st..en], words!["suite", "ste"]);
     let org = doc.in_sig(st)
+        || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
             && !has_word(ctx, words!["patient", "lives", "resides", "address"])
         || has_word(
@@ -4076,6 +4363,26 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "parking",
                 "site",
                 "sites",
+                // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
+                "ballroom",
+                "armory",
+                "steakhouse",
+                "restaurant",
+                "pavilion",
+                "auditorium",
+                "hotel",
+                "chapel",
+                "library",
+                "venue",
+                "conference",
+                "convention",
+                "room",
+                "theater",
+                "theatre",
+                "museum",
+                "campus",
+                "a.m.",
+                "p.m.",
             ],
         ) && !has_word(
             ctx,
@@ -4087,6 +4394,25 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "residence",
                 "mailing address",
                 "address",
+                // "mail it to you at", "staying at", "past the elevator at": a person's place.
+                "live",
+                "you",
+                "him",
+                "staying",
+                "living",
+                "moving",
+                "moved",
+                "past",
+                "mom",
+                "dad",
+                "mother",
+                "father",
+                "daughter",
+                "son",
+                "sister",
+                "brother",
+                "wife",
+                "husband",
             ],
         );
     // ZIP right after the state.
@@ -4103,6 +4429,13 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
             e = 11;
         }
         zip_end = Some(en + e);
+    } else if zb.len() >= 8
+        && zb[0] == b' '
+        && canadian_postal_code(&zb[1..8])
+        && zb.get(8).is_none_or(|c| !c.is_ascii_alphanumeric())
+    {
+        // A Canadian postal code ("Barrie, ON L4N 6K2").
+        zip_end = Some(en + 8);
     }
     if org {
         push(
@@ -4899,7 +5232,8 @@ fn persons(
             continue;
         }
         let prev_line = &text[win(40)..start];
-        let prev_word = last_word(prev_line, b" :,(\t-.");
+        // (Markdown emphasis too: "husband **Gary**".)
+        let prev_word = last_word(prev_line.trim_end_matches(['*', '_']), b" :,(\t-.");
         let after = after_name(text, doc, end, le);
         let credential = credential_after(after);
         // "12:45 PT. One CE hour": Pacific time after a time, not a patient.
@@ -4917,7 +5251,9 @@ fn persons(
         } else {
             prev_words.flags(prev_word)
         };
-        let staff_before = pw & PW_STAFF != 0;
+        // `ORGANIZER;CN="Hughes, Patricia":mailto:` in a pasted calendar invitation.
+        let staff_before =
+            pw & PW_STAFF != 0 || prev_line.ends_with("CN=\"") || prev_line.ends_with("CN=");
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
         if run.len() == 1
@@ -4966,7 +5302,10 @@ fn persons(
             continue;
         }
         let possessive = after.starts_with("'s") || after.starts_with("\u{2019}s");
-        let title_before = pw & PW_TITLE != 0 && prev_line.trim_end().len() >= prev_word.len();
+        // (Only spaces or the title's dot between: "CT/MR (RR1)" is a scanner and a room.)
+        let title_before = pw & PW_TITLE != 0
+            && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
+            && prev_line.trim_end().len() >= prev_word.len();
         let org_after = || {
             let after_word = after
                 .trim_start_matches(['\'', '\u{2019}', 's', ' '])
@@ -4978,10 +5317,18 @@ fn persons(
                 .split(|c: char| !c.is_alphanumeric() && c != '/' && c != '-')
                 .next()
                 .unwrap_or("");
-            after.starts_with(' ') && ORG_AFTER.eq_any(after_first)
+            // ("My wife Ruth and I": a couple, not a firm.)
+            let couple = after_first == "and"
+                && after[after.find("and").map_or(0, |k| k + 3)..]
+                    .trim_start()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .is_some_and(|w| matches!(w, "I" | "me" | "my" | "her" | "his"));
+            after.starts_with(' ') && ORG_AFTER.eq_any(after_first) && !couple
                 || possessive && ORG_AFTER.eq_any(after_word)
         };
-        if !title_before && org_after() {
+        // ("Wife Rosa and son Daniel": after a relative, "and" joins people, not a firm.)
+        if !title_before && pw & PW_CUE == 0 && org_after() {
             i = next_i;
             continue;
         }
@@ -5029,6 +5376,9 @@ fn persons(
             }
         } else if run.len() >= 2 && first_in && last_in && !all_upper
             || comma_form && first_in && last_in
+            // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
+            // order say name; one of the two in the lists is enough.
+            || comma_form && all_upper && (first_in || last_in)
         {
             (
                 0.7,
@@ -5064,6 +5414,10 @@ fn persons(
             if let Some((ns, ne)) = nickname_after(text, end) {
                 let why = "nickname in quotes after a patient's name";
                 push(out, Some(Label::Person), ns, ne, score, rule, why);
+            }
+            if let Some((as_, ae)) = age_after_name(after, end) {
+                let why = "age over 89 right after a patient's name";
+                push(out, Some(Label::Age), as_, ae, 0.85, "age.after_name", why);
             }
         }
         i = next_i;
@@ -5176,6 +5530,23 @@ fn persons(
 // closures to be inlined.
 #[inline(never)]
 fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
+    // "Maria Gutierrez (ext 3-4410)", "Shanice Ward (Coliseum Nephrology)": an extension or an
+    // organisation in brackets after the name.
+    if let Some(inner) = after.strip_prefix(" (") {
+        let inner = &inner[..inner.find(')').unwrap_or(inner.len())];
+        let ib = inner.as_bytes();
+        // (An organisation's name: capitalised, ending in an organisation word; "(healthcare
+        // proxy)" and "(Medical record # 0412)" are about the person.)
+        let org_name = ib.first().is_some_and(u8::is_ascii_uppercase)
+            && !ib.iter().any(u8::is_ascii_digit)
+            && ORG_WORDS.eq_any(last_word(inner, b" "));
+        if ib.len() >= 3 && ib[..3].eq_ignore_ascii_case(b"ext")
+            || ib.len() >= 2 && ib[0] == b'x' && ib[1].is_ascii_digit()
+            || org_name
+        {
+            return true;
+        }
+    }
     let b = after.as_bytes();
     let sep = matches!(b.first(), Some(b',' | b';'))
         || b.len() >= 3 && b[0] == b' ' && matches!(b[1], b'|' | b'-' | b'/') && b[2] == b' ';
@@ -5207,6 +5578,28 @@ fn hyphenated_surname(s: &Scanner, text: &str, lc: &str, t: Tok) -> bool {
                 && p.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
                 && p.bytes().all(|c| c.is_ascii_alphabetic() || c == b'\'')
         })
+}
+
+/// An age over 89 right after a name ("Augustin Velasquez (94)", "Mrs. Halverson is 94,"):
+/// the number's span. `after` starts at the name's end `end`.
+fn age_after_name(after: &str, end: usize) -> Option<(usize, usize)> {
+    let lead = if after.starts_with(" (") {
+        2
+    } else if after.starts_with(" is ") {
+        4
+    } else {
+        return None;
+    };
+    let rest = after.as_bytes().get(lead..)?;
+    let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let closes = match rest.get(n) {
+        None => false,
+        Some(&c) if lead == 2 => c == b')',
+        Some(&c) => matches!(c, b',' | b'.' | b';' | b' ') && !rest[n..].starts_with(b" y"),
+    };
+    let age: u32 = std::str::from_utf8(&rest[..n]).ok()?.parse().ok()?;
+    ((2..=3).contains(&n) && closes && (90..=120).contains(&age))
+        .then_some((end + lead, end + lead + n))
 }
 
 /// A nickname in quotes right after a name (`Eleanor Krueger ("Nell")`, `Henrietta "Hattie"`):

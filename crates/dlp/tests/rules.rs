@@ -396,3 +396,289 @@ fn work_numbers_vendor_accounts_resets_and_timestamps_are_not_phi() {
     assert_has(&s, t, Label::Phone, "360.555.0114");
     assert_has(&s, t, Label::Account, "300417");
 }
+
+#[test]
+fn venues_letterheads_and_offices_have_addresses_a_patient_has_a_home() {
+    let s = Scanner::new();
+    for t in [
+        "Snowflake Gala, 6 p.m., The Grandview Ballroom, 800 River Rd, Cortland, NY 13045.",
+        "Whitcomb Cancer Pavilion | 460 W 10th Ave, Columbus, OH 43210",
+        "Cary Hearing\n1120 Walnut St, Suite 3, Cary NC 27511",
+    ] {
+        let r = s.scan(t);
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| matches!(f.label, Label::Address | Label::Zip)),
+            "{t}: {:?}",
+            labels(&s, t)
+        );
+    }
+    // A person's place, even after "at".
+    let t = "I still live at 117 Locust Grove Rd, Shepherdsville, KY 40165 in case you need it.";
+    assert_has(
+        &s,
+        t,
+        Label::Address,
+        "117 Locust Grove Rd, Shepherdsville, KY",
+    );
+    assert_has(&s, t, Label::Zip, "40165");
+    let t = "Our home address is 27 Birchgrove Crescent, Barrie, ON L4N 6K2.";
+    assert_has(&s, t, Label::Zip, "L4N 6K2");
+    let t = "Delivery address: 1180 W Calle Serena, Las Cruces, NM 88011";
+    assert_has(&s, t, Label::Zip, "88011");
+}
+
+#[test]
+fn greeted_groups_products_and_scanners_are_not_people() {
+    let s = Scanner::new();
+    for (t, v) in [
+        (
+            "Dear Colleague,\n\nYou are invited to our dinner program.",
+            "Colleague",
+        ),
+        (
+            "Hello Meridian administrators,\n\nRelease 24.3 goes live.",
+            "Meridian",
+        ),
+        ("Day | Body CT/MR (RR1) | Neuro (RR2)", "RR"),
+        (
+            "Adoption day with the Denver Dumb Friends League.",
+            "Dumb Friends League",
+        ),
+    ] {
+        assert!(
+            !labels(&s, t)
+                .iter()
+                .any(|(l, x)| *l == Label::Person && x.contains(v)),
+            "{t}: {:?}",
+            labels(&s, t)
+        );
+    }
+    // A title right before a name still makes it one.
+    assert_has(
+        &s,
+        "Please call Mr. Tran about his refill.",
+        Label::Person,
+        "Tran",
+    );
+}
+
+#[test]
+fn relatives_written_with_a_capital_and_couples_are_people() {
+    let s = Scanner::new();
+    let t = "Grip is better. Husband Arturo present and helpful.";
+    assert_has(&s, t, Label::Person, "Arturo");
+    let t = "My wife Ruth and I are moving to Spokane.";
+    assert_has(&s, t, Label::Person, "Ruth");
+    let t = "Present: daughter/HCPOA Angela Esposito-Marchetti and the chaplain.";
+    assert_has(&s, t, Label::Person, "Angela Esposito-Marchetti");
+    // "and" after a name with no relative before it still joins a firm's partners.
+    let t = "Employer: Johnston, Best and Bennett, fax 814-745-6001";
+    assert_lacks(&s, t, Label::Person, "Best");
+}
+
+#[test]
+fn staff_named_with_an_extension_an_organisation_or_in_a_calendar_are_not_patients() {
+    let s = Scanner::new();
+    for (t, v) in [
+        (
+            "For monitor supply issues, contact Maria Gutierrez (ext 3-4410).",
+            "Maria Gutierrez",
+        ),
+        (
+            "Booked by: Shanice Ward (Coliseum Nephrology)",
+            "Shanice Ward",
+        ),
+        (
+            "ORGANIZER;CN=\"Hughes, Patricia\":mailto:phughes@stmarks.example",
+            "Hughes, Patricia",
+        ),
+    ] {
+        assert_lacks(&s, t, Label::Person, v);
+    }
+    // A bracket that is about the person keeps the name.
+    let t = "Her husband, Kyle Banks (healthcare proxy) can be reached after 5.";
+    assert_has(&s, t, Label::Person, "Kyle Banks");
+}
+
+#[test]
+fn an_age_over_89_right_after_a_patients_name() {
+    let s = Scanner::new();
+    let t = "Referral for Mr. Augustin Velasquez (94), admitted Sunday.";
+    assert_has(&s, t, Label::Age, "94");
+    let t = "The one to eyeball: Mrs. Halverson is 94, fell at her facility.";
+    assert_has(&s, t, Label::Age, "94");
+    // 89 and under is not an identifier; nor is a count after a name.
+    let t = "Referral for Mr. Augustin Velasquez (84), admitted Sunday.";
+    assert_lacks(&s, t, Label::Age, "84");
+    let t = "Mrs. Halverson is 94 years into her... no: room 94.";
+    assert!(
+        !labels(&s, t).iter().any(|(l, _)| *l == Label::Age),
+        "{:?}",
+        labels(&s, t)
+    );
+}
+
+#[test]
+fn clinicians_work_lines_and_organisation_faxes_are_not_the_patients() {
+    let s = Scanner::new();
+    for (t, v) in [
+        (
+            "Next visit: Thu 3/12 at 3 pm (Renee Kowalski RN, 603-555-0175)",
+            "603-555-0175",
+        ),
+        (
+            "If you see redness call or text me at 774-555-0133 (work cell).",
+            "774-555-0133",
+        ),
+        (
+            "Contractor: lead tech Marcus Albee, cell 617-555-0147.",
+            "617-555-0147",
+        ),
+        (
+            "Results to Dr. Ngozi Abara at fax 814-555-0193 and to us.",
+            "814-555-0193",
+        ),
+        (
+            "Harborfront Dental | 1700 Thames St, Baltimore, MD 21231 | 410-555-0109",
+            "410-555-0109",
+        ),
+    ] {
+        assert!(
+            !labels(&s, t)
+                .iter()
+                .any(|(l, x)| matches!(l, Label::Phone | Label::Fax) && x == v),
+            "{t}: {:?}",
+            labels(&s, t)
+        );
+    }
+    // The patient's own: an employer's HR fax, a cell after a relative, a table row.
+    assert_has(
+        &s,
+        "Their HR fax is (419) 555-0179.",
+        Label::Fax,
+        "(419) 555-0179",
+    );
+    assert_has(
+        &s,
+        "Patient's daughter Jane, cell 617-555-0148, will drive.",
+        Label::Phone,
+        "617-555-0148",
+    );
+    let row =
+        "5 | Mbeki, Samuel | 7414 W Good Hope Rd, Milwaukee WI 53223 | 414 555 0127 | D. Yusuf";
+    assert_has(&s, row, Label::Phone, "414 555 0127");
+}
+
+#[test]
+fn ids_named_after_organisations_and_products_are_not_the_patients() {
+    let s = Scanner::new();
+    let t = "Customer: Ashford Regional Medical Center (acct 100448-ARMC)";
+    assert_lacks(&s, t, Label::Account, "100448-ARMC");
+    let t = "CAQH ProView ID: 11846223";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Attacker page hosted at 185.220.101.47; we blocked 185.220.101.48 too.";
+    assert!(
+        !labels(&s, t).iter().any(|(l, _)| *l == Label::Ip),
+        "{:?}",
+        labels(&s, t)
+    );
+    // The patient's: an account with a patient cue, a sign-in address.
+    assert_has(&s, "Patient account #: 4471902", Label::Account, "4471902");
+    let t = "New sign-in to your portal from 73.209.114.56 (Chrome).";
+    assert_has(&s, t, Label::Ip, "73.209.114.56");
+}
+
+#[test]
+fn identifier_cues_in_json_markdown_lower_case_and_new_words() {
+    let s = Scanner::new();
+    for (t, label, v) in [
+        ("**MRN:** SHC-2209184", Label::Mrn, "SHC-2209184"),
+        ("dob 2 9 35 mrn 4471093 tele clean", Label::Mrn, "4471093"),
+        (
+            "Louisiana Medicaid LA0091827364",
+            Label::MemberId,
+            "LA0091827364",
+        ),
+        (
+            "Request no. ............ ROI-2025-004418",
+            Label::OtherId,
+            "ROI-2025-004418",
+        ),
+        ("Run no.: 26-004718", Label::OtherId, "26-004718"),
+        (
+            "Application 88-LF-2291034 for Simon",
+            Label::OtherId,
+            "88-LF-2291034",
+        ),
+    ] {
+        assert_has(&s, t, label, v);
+    }
+    // "Medicaid 2026" is a year; lower-case "id" and "sn" are still words.
+    assert!(!s.scan("Medicaid 2026 changes are coming.").contains_phi);
+}
+
+#[test]
+fn hl7_segments_pasted_into_mail_label_the_patients_fields() {
+    let s = Scanner::new();
+    let t = "Interface error, message below:\n\
+             MSH|^~\\&|LAB|LRH|EHR|LRH|202603120700||ORU^R01|MSG00418823|P|2.5.1\n\
+             PID|1||LR2281406^^^LRH^MR~WXU889143201^^^BCBS^HC||NAKAMURA^KENJI^T||19570214|M|||41 Orchard Ln^^Groton^CT^06340||(860)555-0198|||||A90017724|912-40-6613\n\
+             OBR|1||26LRH-CH-004418|80048^BASIC METABOLIC PANEL^CPT\n";
+    for (label, v) in [
+        (Label::Mrn, "LR2281406"),
+        (Label::MemberId, "WXU889143201"),
+        (Label::Person, "NAKAMURA^KENJI^T"),
+        (Label::Date, "19570214"),
+        (Label::Address, "41 Orchard Ln^^Groton^CT"),
+        (Label::Zip, "06340"),
+        (Label::Phone, "(860)555-0198"),
+        (Label::Account, "A90017724"),
+        (Label::Ssn, "912-40-6613"),
+        (Label::OtherId, "26LRH-CH-004418"),
+    ] {
+        assert_has(&s, t, label, v);
+    }
+    // Without a patient segment, pipes are a table's, and the header is no patient's.
+    let t = "MSH|^~\\&|LAB|LRH|EHR|LRH|202603120700||ORU^R01|MSG00418823|P|2.5.1\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn json_records_label_values_under_identifier_keys_only_in_patient_records() {
+    let s = Scanner::new();
+    let t = "{\n  \"patient\": {\n    \"mrn\": \"LR3300917\",\n    \"name\": {\"family\": \"Abernathy\", \"given\": \"Quinn\"},\n    \"birthDate\": \"1996-11-08\",\n    \"address\": {\"city\": \"Ledyard\", \"zip\": \"06339\"},\n    \"phone\": \"+18605550132\"\n  }\n}";
+    for (label, v) in [
+        (Label::Mrn, "LR3300917"),
+        (Label::Person, "Abernathy"),
+        (Label::Person, "Quinn"),
+        (Label::Date, "1996-11-08"),
+        (Label::Address, "Ledyard"),
+        (Label::Zip, "06339"),
+        (Label::Phone, "+18605550132"),
+    ] {
+        assert_has(&s, t, label, v);
+    }
+    // A clinic directory: no key only a patient record has.
+    let t = "[{\"name\": {\"family\": \"Okafor\"}, \"city\": \"Ledyard\", \"phone\": \"+18605550100\"}]";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_message_that_is_not_phi_reports_only_its_clinical_items() {
+    let s = Scanner::new();
+    // A staff rota: names and dates, no care of anyone; and a drug named in passing.
+    let t = "Rota for the week of 12/14: Orlov covers Monday 12/14, Baptiste Tuesday 12/15.\n\
+             Heparin stock is low.";
+    let r = s.scan(t);
+    assert!(!r.contains_phi);
+    let reported: Vec<Label> = r.phi_findings().map(|f| f.label).collect();
+    assert!(reported.iter().all(|l| !l.is_identifier()), "{reported:?}");
+    assert!(reported.contains(&Label::Medication), "{reported:?}");
+    // PHI: every finding is reported.
+    let t = "Patient Jane Okafor, DOB 04/17/1938, is on heparin.";
+    let r = s.scan(t);
+    assert!(r.contains_phi);
+    assert_eq!(r.phi_findings().count(), r.findings.len());
+}

@@ -1,33 +1,35 @@
-//! Scores the detector on `testdata/styles.jsonl`: 150 e-mails written for this test by four
+//! Scores the detector on `testdata/styles.jsonl`: 190 e-mails written for this test by five
 //! other authors, in styles the dev corpus does not have (reply chains with quoted attribution lines
 //! and Outlook headers, forwards, lab and claims tables, typos and text-speak, long staff
 //! signatures, Spanish-English, elderly patients' rambling letters, system notifications, fax
 //! cover sheets, voicemail transcripts, dental, therapy, school-nurse and workers'-compensation
-//! mail, and a blind set D of forty more senders), 53 of them with no patient
+//! mail, a set D of forty more senders and a set E of forty more (EMS hand-offs, HL7 and JSON
+//! pasted by analysts, calendar invitations, Markdown notes, ...)), 70 of them with no patient
 //! identifier at all (staff, vendor, IT, newsletter and public-health mail full of staff names,
 //! clinic numbers and event dates). Sources with inline labels: `testdata/styles/` (see its
 //! FORMAT.md; `convert.py` writes the JSONL).
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
-//! section 3; set D has not been tuned against yet); all four count here. Floors are below the dev-corpus targets (new styles from new authors score
-//! lower); they keep what was won from slipping back. Run with
+//! section 3; D and E were written blind, scored once, then generalised against); all five
+//! count here. Floors are below the dev-corpus targets (new styles from new authors
+//! score lower); they keep what was won from slipping back. Run with
 //! `cargo test -p dlp --test style_corpus -- --nocapture` to see the table.
 
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 1.000, 0.226 and 0.838 when set.
+/// too few for a per-label floor); measured 1.000, 0.086 and 0.895 when set.
 const FLOORS: common::Floors = common::Floors {
     doc_recall: 0.99,
-    doc_fpr: 0.25,
-    typed_f1: 0.82,
+    doc_fpr: 0.09,
+    typed_f1: 0.89,
     label_f1: None,
 };
 
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 150, "corpus line count changed");
+    assert_eq!(r.docs, 190, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r

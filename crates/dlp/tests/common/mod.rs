@@ -75,8 +75,7 @@ pub(crate) fn score(data: &str) -> Report {
             fp += usize::from(r.contains_phi);
         }
         let preds: Vec<(usize, usize, &str)> = r
-            .findings
-            .iter()
+            .phi_findings()
             .map(|f| (f.start_char, f.end_char, f.label.as_str()))
             .collect();
         for s in &g.spans {
