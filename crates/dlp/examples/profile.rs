@@ -18,7 +18,10 @@ fn main() {
             v["text"].as_str().unwrap_or("").to_string()
         })
         .collect();
-    let texts = if std::env::args().nth(1).as_deref() == Some("100k") {
+    let texts = if std::env::args().nth(1).as_deref() == Some("xlines") {
+        // The load generator's body: 200 KB of one repeated line of letters.
+        vec![format!("{}\r\n", "x".repeat(70)).repeat(2800)]
+    } else if std::env::args().nth(1).as_deref() == Some("100k") {
         let mut m = String::new();
         for t in texts.iter().cycle() {
             if m.len() >= 100 * 1024 {

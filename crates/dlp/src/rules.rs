@@ -63,7 +63,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE):? ?[0-9]{2,3})(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE):? ?[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|died at|turned|turns) [0-9]{2,3})(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -216,6 +216,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("ohip", Kw::Value(Label::MemberId)),
     ("plan number", Kw::Value(Label::MemberId)),
     ("dl:", Kw::Value(Label::License)),
+    ("cdl", Kw::Value(Label::License)),
     ("driver's lic", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
     ("id no", Kw::GenericId),
@@ -346,7 +347,8 @@ const CREDENTIALS_LIST: &[&str] = &[
     "od", "dc", "crna", "cnm", "rd", "rph", "lpc", "lmft", "psyd", "mba", "mha", "facs", "facp",
     "ccc-slp", "slp", "ot", "mt", "mls", "rrt", "ches", "cpc", "dnp", "ms", "mpt", "msw", "lsw",
     "lmsw", "ccrn", "cnp", "acnp", "agnp", "pmhnp", "rn-bc", "cphq", "chc", "cdces", "ibclc",
-    "atc", "pta", "cota", "rhit", "rhia", "ccrp", "crc", "lmhc", "lcpc", "bcba",
+    "atc", "pta", "cota", "rhit", "rhia", "ccrp", "crc", "lmhc", "lcpc", "bcba", "cadc", "cpm",
+    "cpmsm", "rpsgt", "chw", "rdn", "cpht", "cgc", "crnp", "lnha", "mdiv", "bcc", "cwocn", "cdn",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -364,8 +366,45 @@ const STAFF_TITLES_LIST: &[&str] = &[
 ];
 const STAFF_TITLES: &Words = &Words::new(STAFF_TITLES_LIST);
 
+/// Relatives, then any extra words given: one list written once for [`RELATIVES`] and
+/// [`PERSON_CUES_LIST`].
+macro_rules! relative_words {
+    ($($extra:literal),*) => {
+        &[
+            "wife",
+            "husband",
+            "son",
+            "daughter",
+            "mother",
+            "father",
+            "brother",
+            "sister",
+            "spouse",
+            "partner",
+            "grandson",
+            "granddaughter",
+            "mom",
+            "dad",
+            "aunt",
+            "uncle",
+            "niece",
+            "nephew",
+            "child",
+            "esposo",
+            "esposa",
+            "hija",
+            "hijo",
+            $($extra),*
+        ]
+    };
+}
+
+/// Relatives: a capitalised word right after one is a name even outside the name lists ("Your
+/// sister Katalin", "Husband Arturo").
+const RELATIVES: &Words = &Words::new(relative_words!());
+
 /// Context words that say the name after them belongs to a patient or their family.
-const PERSON_CUES_LIST: &[&str] = &[
+const PERSON_CUES_LIST: &[&str] = relative_words!(
     "patient",
     "pt",
     "name",
@@ -374,31 +413,12 @@ const PERSON_CUES_LIST: &[&str] = &[
     "subscriber",
     "insured",
     "beneficiary",
-    "wife",
-    "husband",
-    "son",
-    "daughter",
-    "mother",
-    "father",
-    "brother",
-    "sister",
-    "spouse",
-    "partner",
     "caregiver",
     "guardian",
     "contact",
     "saw",
     "re",
     "regarding",
-    "child",
-    "grandson",
-    "granddaughter",
-    "mom",
-    "dad",
-    "aunt",
-    "uncle",
-    "niece",
-    "nephew",
     "parent",
     "client",
     "resident",
@@ -418,13 +438,15 @@ const PERSON_CUES_LIST: &[&str] = &[
     "poa",
     "hcpoa",
     "hcp",
-    "esposo",
-    "esposa",
-    "hija",
-    "hijo",
+    "candidate",
+    "applicant",
+    "claimant",
+    "examinee",
+    "enrollee",
+    "decedent",
     "madre",
-    "padre",
-];
+    "padre"
+);
 const GREETINGS_LIST: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
 const CLOSINGS_LIST: &[&str] = &[
     "thanks",
@@ -1129,6 +1151,13 @@ const ORG_AFTER_LIST: &[&str] = &[
     "hotel",
     "restaurant",
     "steakhouse",
+    "church",
+    "chapel",
+    "temple",
+    "mosque",
+    "synagogue",
+    "parish",
+    "ministries",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -2408,6 +2437,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 words += 1;
                 continue;
             }
+            // "SSN (last 4): 6630", "last four digits": the count is not the value.
+            if text[p..w_end].eq_ignore_ascii_case("last") {
+                let rest = &bytes[w_end..limit];
+                let skip = [&b" 4"[..], b" four"]
+                    .iter()
+                    .find(|n| rest.len() > n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
+                    .map(|n| n.len());
+                if let Some(n) = skip.filter(|&n| !rest[n].is_ascii_alphanumeric()) {
+                    p = w_end + n;
+                    words += 1;
+                    continue;
+                }
+            }
             break;
         }
         if p >= text.len() {
@@ -2660,6 +2702,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "license.context",
                 "licence/state ID/certificate keyword",
             ),
+            // "Asset tag: 0017734  Model: Alaris 8100  Serial: 12845503", "loaner ... serial":
+            // the hospital's equipment, not a device in a patient.
+            Label::Device
+                if has_word(
+                    doc.before_line(ks, 80),
+                    words!["asset", "loaner", "hospital-owned", "inventory"],
+                ) =>
+            {
+                continue;
+            }
             Label::Device => (0.9, "device.context", "serial number keyword"),
             _ => (
                 0.85,
@@ -3112,6 +3164,25 @@ fn patterns(
                     .bytes()
                     .filter(u8::is_ascii_digit)
                     .fold(0, |a, d| a * 10 + u32::from(d - b'0'));
+                // "she's 91", "died at 93": the number alone, and only when no unit follows
+                // ("he's 95% sure", "she is 100 pounds").
+                let mut st = st;
+                if v.as_bytes()[0].is_ascii_alphabetic()
+                    && !v.as_bytes()[..3].eq_ignore_ascii_case(b"age")
+                {
+                    let next = doc.after_line(en, 12);
+                    let unit = next.starts_with('%')
+                        || has_word(
+                            next.get(..next.len().min(9)).unwrap_or(""),
+                            words![
+                                "percent", "pounds", "lbs", "kg", "mg", "minutes", "days", "units"
+                            ],
+                        ) && next.starts_with(' ');
+                    if unit {
+                        continue;
+                    }
+                    st = en - v.bytes().rev().take_while(u8::is_ascii_digit).count();
+                }
                 if (90..=125).contains(&n) {
                     push(
                         out,
@@ -3455,6 +3526,8 @@ const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
 const PHONE_WHOSE: &Words = &Words::new(PHONE_WHOSE_LIST);
 const PHONE_WHOSE_LIST: &[&str] = phone_whose_words!();
 const PHONE_ORG_LIST: &[&str] = staff_role_words!(
+    "services",
+    "service",
     "call",
     "our",
     "us",
@@ -3815,6 +3888,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
 }
 
 const DATE_PATIENT_LIST: &[&str] = &[
+    "exam",
     "dob",
     "birth",
     "born",
@@ -4365,6 +4439,7 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "sites",
                 // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
                 "ballroom",
+                "church",
                 "armory",
                 "steakhouse",
                 "restaurant",
@@ -5015,6 +5090,7 @@ fn persons(
     let mut buf = String::new();
     staff.clear();
     patient_words.clear();
+    let first_cand = out.len();
     let mut greetings: Vec<Greeting> = Vec::new();
     let not_names = &*NOT_NAMES_INDEX;
     let prev_words = &*PREV_WORDS;
@@ -5262,7 +5338,7 @@ fn persons(
             && pw & (PW_TITLE | PW_GREET | PW_CUE) == 0
             && !doc.in_sig(start)
         {
-            if credential {
+            if credential || extension_after(after) {
                 staff.push((t0.s, t0.e));
             }
             i = next_i;
@@ -5328,7 +5404,9 @@ fn persons(
                 || possessive && ORG_AFTER.eq_any(after_word)
         };
         // ("Wife Rosa and son Daniel": after a relative, "and" joins people, not a firm.)
-        if !title_before && pw & PW_CUE == 0 && org_after() {
+        // ("Dear Tobenna and Leah," greets two people.)
+        let greeted_pair = pw & PW_GREET != 0 && after.starts_with(" and ");
+        if !title_before && pw & PW_CUE == 0 && !greeted_pair && org_after() {
             i = next_i;
             continue;
         }
@@ -5361,7 +5439,9 @@ fn persons(
             } else {
                 (0.8, "person.greeting", "greeting in patient-facing mail")
             }
-        } else if cue && (run.len() >= 2 || any_in) && !(all_upper && !comma_form && run.len() == 1)
+        } else if cue
+            && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
+            && !(all_upper && !comma_form && run.len() == 1)
         {
             if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
                 && !(run.len() >= 2 && (first_in || last_in) || comma_form)
@@ -5470,6 +5550,21 @@ fn persons(
     }
     let staff_words = SmallSet::new(staff.iter().copied().map(lower_span).collect());
     names.retain(|w| !staff_words.contains::<str>(w));
+    // A name found by the name lists alone whose words all turn out to be staff's elsewhere
+    // in the message ("Gwen Talbot" in the body, "Gwen at ext. 4-3310" and "Gwen Talbot,
+    // CPMSM" below) is staff here too.
+    if !staff_words.is_empty() {
+        let mut k = 0;
+        out.retain(|c| {
+            k += 1;
+            !(k > first_cand
+                && c.rule == "person.dictionary"
+                && text[c.start..c.end]
+                    .split([' ', ','])
+                    .filter(|w| !w.is_empty())
+                    .all(|w| staff_words.contains::<str>(&w.to_lowercase())))
+        });
+    }
     let names = SmallSet::new(names);
     if names.is_empty() {
         return;
@@ -5547,6 +5642,9 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
             return true;
         }
     }
+    if extension_after(after) {
+        return true;
+    }
     let b = after.as_bytes();
     let sep = matches!(b.first(), Some(b',' | b';'))
         || b.len() >= 3 && b[0] == b' ' && matches!(b[1], b'|' | b'-' | b'/') && b[2] == b' ';
@@ -5561,6 +5659,22 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     };
     let to = ceil_cb(text, to.min(from + 48));
     has_word(&text[from..to], STAFF_ROLES)
+}
+
+/// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext
+/// 7721")? `after` as from [`after_name`].
+#[inline]
+fn extension_after(after: &str) -> bool {
+    // Bytes only: this runs for every lone capitalised word.
+    let b = after.as_bytes();
+    let mut i = 0;
+    while i < b.len() && matches!(b[i], b' ' | b',') {
+        i += 1;
+    }
+    if b[i..].starts_with(b"at ") {
+        i += 3;
+    }
+    b.len() >= i + 3 && b[i..i + 3].eq_ignore_ascii_case(b"ext")
 }
 
 /// A double-barrelled surname ("Okoro-Bennett", "Vance-Whitcombe"): one part is in the

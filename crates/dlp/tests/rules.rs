@@ -682,3 +682,62 @@ fn a_message_that_is_not_phi_reports_only_its_clinical_items() {
     assert!(r.contains_phi);
     assert_eq!(r.phi_findings().count(), r.findings.len());
 }
+
+#[test]
+fn staff_at_an_extension_hospital_equipment_and_venues_are_not_patients() {
+    let s = Scanner::new();
+    let t = "Reviewers: please return your forms to Gwen Talbot by Monday. Questions go to Gwen at ext. 4-3310.\n\nGwen Talbot, CPMSM\nManager, Medical Staff Services";
+    assert_lacks(&s, t, Label::Person, "Gwen Talbot");
+    let t = "Asset tag: 0017734   Model: Alaris 8100 LVP   Serial: 12845503 (hospital-owned)";
+    assert_lacks(&s, t, Label::Device, "12845503");
+    let t = "Tue 4/7    9am-4pm   Grace AME Church, 2200 E 55th St, Cleveland";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A device in a patient, and a name with no extension, still are.
+    let t = "Our records show that your pacemaker, serial number 5599R7758, is affected.";
+    assert_has(&s, t, Label::Device, "5599R7758");
+}
+
+#[test]
+fn candidates_licences_last_four_and_relatives_outside_the_name_lists() {
+    let s = Scanner::new();
+    let t = "Candidate: Garrett Lindqvist-Mohr\nExam date: 03/03/2026\nSSN (last 4): 6630\nCDL PA 30418872 verified.";
+    let r = s.scan(t);
+    assert!(r.contains_phi, "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Person, "Garrett Lindqvist-Mohr");
+    assert_has(&s, t, Label::Ssn, "6630");
+    assert_has(&s, t, Label::Date, "03/03/2026");
+    let t = "Your sister Katalin and your daughter Reka each have a 50% chance.";
+    assert_has(&s, t, Label::Person, "Katalin");
+    assert_has(&s, t, Label::Person, "Reka");
+    let t = "Dear Tobenna and Leah,\n\nHere is this week's update on your daughter.";
+    assert_has(&s, t, Label::Person, "Tobenna");
+    // "for" alone does not make an unknown capitalised word a name.
+    let t = "Thanks for Tuesday's huddle.";
+    assert_lacks(&s, t, Label::Person, "Tuesday");
+}
+
+#[test]
+fn an_age_over_89_after_a_pronoun_but_not_a_percentage() {
+    let s = Scanner::new();
+    let t = "Mrs. Abernathy-Lowe, she's 91 and sharp as a tack.";
+    assert_has(&s, t, Label::Age, "91");
+    let t = "My mother is Rosa, she is 91 years old and cannot manage the bills.";
+    assert!(
+        labels(&s, t)
+            .iter()
+            .any(|(l, v)| *l == Label::Age && v.contains("91")),
+        "{:?}",
+        labels(&s, t)
+    );
+    for t in [
+        "He's 95% sure the form went out.",
+        "She is 100 pounds lighter.",
+        "He's 45 and fit.",
+    ] {
+        assert!(
+            !labels(&s, t).iter().any(|(l, _)| *l == Label::Age),
+            "{t}: {:?}",
+            labels(&s, t)
+        );
+    }
+}
