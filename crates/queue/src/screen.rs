@@ -80,6 +80,10 @@ impl Screened {
     }
 }
 
+/// Messages up to this size are screened on the session's own task (see [`Screening::decide`]):
+/// the detector reads about 40 MB/s, so 8 KiB costs about 0.2 ms of that thread.
+const INLINE_SCREEN_MAX: usize = 8 * 1024;
+
 impl Screening {
     /// Scan `data` (on a blocking thread: the detector is CPU-bound) and decide each copy.
     /// Takes the message and hands it back, so the blocking thread can read it without a
@@ -107,10 +111,17 @@ impl Screening {
             .sender_groups(principal)
             .await
             .map_err(|e| IntakeError::Temporary(format!("sender groups unavailable: {e}")))?;
-        let screener = self.screener.clone();
-        let (verdict, data) = tokio::task::spawn_blocking(move || (screener.screen(&data), data))
-            .await
-            .map_err(|_| IntakeError::Temporary("screening failed".to_string()))?;
+        // A small message is scanned where it is: its scan takes tens of microseconds, less
+        // than the hand-off to a blocking thread and back, which also waits for a free core
+        // while deliveries sign and encrypt. Larger ones go to the blocking pool.
+        let (verdict, data) = if data.len() <= INLINE_SCREEN_MAX {
+            (self.screener.screen(&data), data)
+        } else {
+            let screener = self.screener.clone();
+            tokio::task::spawn_blocking(move || (screener.screen(&data), data))
+                .await
+                .map_err(|_| IntakeError::Temporary("screening failed".to_string()))?
+        };
         let postmaster = EmailAddress::parse("postmaster@localhost")
             .map_err(|_| IntakeError::Temporary("internal address".to_string()))?;
         let sender = sender.unwrap_or(&postmaster);
