@@ -82,6 +82,43 @@ struct Fixture {
     head_file: HeadFile,
 }
 
+/// Each test's PostgreSQL database is dropped when its fixture goes, even after a failed
+/// assertion (the test's own connections are closed by `WITH (FORCE)`): runs on a developer's
+/// long-lived server otherwise leave a database per test behind. `KEEP_TEST_DB=1` keeps it.
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let Db::Postgres { admin, name } = &self.db else {
+            return;
+        };
+        if std::env::var_os("KEEP_TEST_DB").is_some_and(|v| v == "1") {
+            let _ = writeln!(std::io::stderr(), "KEEP_TEST_DB=1: kept database {name}");
+            return;
+        }
+        let (admin, db_name) = (admin.clone(), name.clone());
+        // Its own thread and runtime: `drop` may run inside the test's runtime, which must not
+        // be blocked on from within.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let mut c = sqlx::postgres::PgConnection::connect(&admin).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
+                )))
+                .execute(&mut c)
+                .await?;
+                c.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            let _ = writeln!(std::io::stderr(), "could not drop test database {name}");
+        }
+    }
+}
+
 impl Fixture {
     fn signer(&self) -> AuditSigner {
         AuditSigner::from_pkcs8(&self.signer_pkcs8).expect("key")
