@@ -133,10 +133,14 @@ pub(crate) enum Kw {
     /// write in a hurry ("mr delgado", "call his son tony"); the name pass reads capitalised
     /// names only.
     NameAfter,
+    /// A column heading only a patient table has ("DOB"): no value of its own; a line holding
+    /// it may head a table aligned with spaces ([`aligned_table`]).
+    Heading,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("mrn", Kw::Value(Label::Mrn)),
+    ("dob", Kw::Heading),
     ("medical record", Kw::Value(Label::Mrn)),
     ("medical rec", Kw::Value(Label::Mrn)),
     ("med rec", Kw::Value(Label::Mrn)),
@@ -2248,6 +2252,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         (&mut sc.staff, &mut sc.patient_words),
     );
     table_columns(text, out);
+    aligned_tables(text, &sc.kws, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
@@ -2384,6 +2389,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         let kind = KEYWORDS[m.pattern].1;
+        if kind == Kw::Heading {
+            continue;
+        }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
         // ("mrn", "ssn", "npi" and "mbi" are no English words: lower case says the same.)
         if kw_text.len() <= 3
@@ -2614,7 +2622,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Kw::Value(l) => l,
-            Kw::City | Kw::NameAfter => continue,
+            Kw::City | Kw::NameAfter | Kw::Heading => continue,
         };
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
@@ -4337,6 +4345,105 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             }
             p = row_end + 1;
         }
+    }
+}
+
+/// Tables pasted from a spreadsheet as text, their columns aligned with runs of spaces ("Name
+/// DOB  Gr  Physical" over "Ava Thibodeaux  2009-05-12  11  2026-02-21"). A heading line is
+/// looked for only where the keyword pass found "DOB" or "MRN" (no extra pass over the text);
+/// it needs three or more cells apart by two or more spaces, two with identifier headings,
+/// one of them a column only a patient has. Each row below, up to a blank line, is cut at the
+/// heading's column starts; a row whose cells do not start there ends the table.
+fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let mut done_to = 0;
+    for m in kws {
+        let kind = KEYWORDS[m.pattern].1;
+        if !matches!(kind, Kw::Heading | Kw::Value(Label::Mrn)) || m.start < done_to {
+            continue;
+        }
+        let ls = memchr::memrchr(b'\n', &b[..m.start]).map_or(0, |i| i + 1);
+        let le = memchr::memchr(b'\n', &b[m.start..]).map_or(b.len(), |i| m.start + i);
+        done_to = le;
+        let head = &b[ls..le];
+        if head.len() > 400 || !head.windows(2).any(|w| w == b"  ") || !head.is_ascii() {
+            continue;
+        }
+        // Heading cells: runs of non-space bytes joined by single spaces.
+        let mut cols: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < head.len() {
+            while i < head.len() && head[i] == b' ' {
+                i += 1;
+            }
+            if i >= head.len() {
+                break;
+            }
+            let st = i;
+            while i < head.len() && !(head[i] == b' ' && head.get(i + 1).is_none_or(|&c| c == b' '))
+            {
+                i += 1;
+            }
+            cols.push((st, i));
+        }
+        if cols.len() < 3 || cols.iter().any(|&(s, e)| head[s..e].contains(&b'\t')) {
+            continue;
+        }
+        let line = &text[ls..le];
+        let labels: Vec<Option<Label>> = cols
+            .iter()
+            .map(|&(s, e)| column_label(&line[s..e]))
+            .collect();
+        let patient_only = labels.iter().flatten().any(|l| {
+            matches!(
+                l,
+                Label::Date | Label::Mrn | Label::MemberId | Label::Account | Label::Ssn
+            )
+        });
+        if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
+            continue;
+        }
+        let mut p = le + 1;
+        while p < b.len() {
+            let re = memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |i| p + i);
+            let row = &text[p..re];
+            if row.trim().is_empty() || !row.is_ascii() {
+                break;
+            }
+            let rb = row.as_bytes();
+            // Aligned: every cell that has text starts at its column (a space before it).
+            let aligned = cols.iter().skip(1).all(|&(s, _)| {
+                s >= rb.len()
+                    || rb[s - 1] == b' '
+                        && (rb[s] != b' ' || rb[s..].iter().take(2).all(|&c| c == b' '))
+            });
+            if !aligned {
+                break;
+            }
+            for (k, (&(s, _), label)) in cols.iter().zip(&labels).enumerate() {
+                let Some(label) = *label else { continue };
+                if s >= rb.len() {
+                    continue;
+                }
+                let e = cols.get(k + 1).map_or(rb.len(), |&(n, _)| n.min(rb.len()));
+                let cell = row[s..e].trim_end();
+                let (cs, ce) = (p + s, p + s + cell.len());
+                let digits = cell.bytes().any(|c| c.is_ascii_digit());
+                let ok = match label {
+                    Label::Person => {
+                        !digits && cell.len() >= 3 && cell.bytes().any(|c| c.is_ascii_alphabetic())
+                    }
+                    Label::Address | Label::Email => cell.len() >= 5,
+                    _ => digits && cell.len() >= 4,
+                };
+                if ok && !cell.starts_with(' ') {
+                    let why = "cell under an identifier heading of a space-aligned table";
+                    push(out, Some(label), cs, ce, 0.85, "table.aligned", why);
+                }
+            }
+            p = re + 1;
+        }
+        done_to = p;
     }
 }
 

@@ -741,3 +741,23 @@ fn an_age_over_89_after_a_pronoun_but_not_a_percentage() {
         );
     }
 }
+
+#[test]
+fn a_spreadsheet_pasted_with_aligned_columns_labels_the_patients_cells() {
+    let s = Scanner::new();
+    let t = "Pasted from my spreadsheet:\n\nName                  DOB          Gr   Physical     Cleared\n\
+             Ava Thibodeaux        2009-05-12   11   2026-02-21   Y\n\
+             Sophie Brandvold      2008-11-03   12   2025-08-02   EXPIRED\n";
+    assert_has(&s, t, Label::Person, "Ava Thibodeaux");
+    assert_has(&s, t, Label::Date, "2008-11-03");
+    // A staff rota aligned the same way has no column only a patient has.
+    let t =
+        "Name          Shift     Ext\nAnn Lee       Day       4410\nBo Chan       Night     4411\n";
+    let r = s.scan(t);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == "table.aligned"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(!r.contains_phi, "{:?}", labels(&s, t));
+}
