@@ -2463,11 +2463,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if p >= text.len() {
             continue;
         }
-        if kind == Kw::NameAfter {
+        // "MR Technologists", "MRS Scheduling": capitals before a word that is not in capitals
+        // are a modality or an acronym, not a title (an all-capitals notice keeps "MR SMITH").
+        let acronym = kw_text.bytes().all(|c| !c.is_ascii_lowercase())
+            && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase());
+        if kind == Kw::NameAfter && !acronym {
             if let Some(en) = name_after_cue(s, text, p) {
                 let why = "name after a relative or title cue";
                 push(out, Some(Label::Person), p, en, 0.85, "person.cue", why);
             }
+            continue;
+        }
+        if kind == Kw::NameAfter {
             continue;
         }
         if kind == Kw::City {
@@ -2586,6 +2593,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "site",
                     "facility",
                     "supplier",
+                    "submission",
                     "contract",
                     "invoice",
                     "webinar",
@@ -2715,7 +2723,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             Label::Device
                 if has_word(
                     doc.before_line(ks, 80),
-                    words!["asset", "loaner", "hospital-owned", "inventory"],
+                    words![
+                        "asset",
+                        "loaner",
+                        "hospital-owned",
+                        "inventory",
+                        "scanner",
+                        "router",
+                        "switch",
+                        "mgmt",
+                        "firmware",
+                        "server",
+                        "printer",
+                        "workstation",
+                    ],
                 ) =>
             {
                 continue;
@@ -3075,6 +3096,9 @@ fn patterns(
                             "phishing",
                             "vpn",
                             "allowlist",
+                            "allow-list",
+                            "nat",
+                            "listens",
                         ],
                     )
                 {
@@ -5435,8 +5459,34 @@ fn persons(
             prev_words.flags(prev_word)
         };
         // `ORGANIZER;CN="Hughes, Patricia":mailto:` in a pasted calendar invitation.
-        let staff_before =
-            pw & PW_STAFF != 0 || prev_line.ends_with("CN=\"") || prev_line.ends_with("CN=");
+        // "Legal contact: Rachel Dunmore", "Billing contact": an organisation's contact, not the
+        // patient's (an emergency contact still is).
+        let org_contact = || {
+            prev_word.eq_ignore_ascii_case("contact") && {
+                let o = prev_word.as_ptr() as usize - prev_line.as_ptr() as usize;
+                words![
+                    "legal",
+                    "billing",
+                    "technical",
+                    "it",
+                    "vendor",
+                    "media",
+                    "press",
+                    "sales",
+                    "support",
+                    "project",
+                    "security",
+                    "privacy",
+                    "compliance",
+                    "account",
+                ]
+                .eq_any(last_word(&prev_line[..o], b" :-"))
+            }
+        };
+        let staff_before = pw & PW_STAFF != 0
+            || prev_line.ends_with("CN=\"")
+            || prev_line.ends_with("CN=")
+            || org_contact();
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
         if run.len() == 1

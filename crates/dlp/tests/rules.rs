@@ -761,3 +761,22 @@ fn a_spreadsheet_pasted_with_aligned_columns_labels_the_patients_cells() {
     );
     assert!(!r.contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn organisation_contacts_modalities_equipment_and_network_addresses_are_not_patients() {
+    let s = Scanner::new();
+    let t = "3. Signed BAA on our template. Legal contact: Rachel Dunmore, 720-555-0148.";
+    assert_lacks(&s, t, Label::Person, "Rachel Dunmore");
+    let t = "To: Meridian Imaging - MR Technologists; Radiology Schedulers";
+    assert_lacks(&s, t, Label::Person, "Technologists");
+    let t = "Our new 3T scanner (room MR3, serial 175904) passed phantom testing.";
+    assert_lacks(&s, t, Label::Device, "175904");
+    let t = "Our interface engine listens on 10.22.4.60 behind NAT 198.51.100.77.";
+    assert_lacks(&s, t, Label::Ip, "198.51.100.77");
+    let t = "ABIM MOC points reported on 03/09/2026, submission ID 26-880213.";
+    assert_lacks(&s, t, Label::OtherId, "26-880213");
+    // The patient's: an emergency contact, a title before a name.
+    let t = "Emergency contact: Rachel Dunmore, 720-555-0148.";
+    assert_has(&s, t, Label::Person, "Rachel Dunmore");
+    assert_has(&s, "Patient: Mr Tran", Label::Person, "Tran");
+}
