@@ -1524,6 +1524,13 @@ fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
     &s[q..p]
 }
 
+/// The word before `w`, a slice of `text` that [`last_word`] gave (the owner of a keyword, the
+/// word before a name), read the same way within the 24 bytes before it.
+fn word_before<'a>(text: &'a str, w: &str, trim: &[u8]) -> &'a str {
+    let o = (w.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    last_word(before(text, o.min(text.len()), 24), trim)
+}
+
 /// The document-wide facts rules need: signature blocks, whether this is staff-to-staff mail.
 struct Doc<'a> {
     text: &'a str,
@@ -2463,18 +2470,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if p >= text.len() {
             continue;
         }
-        // "MR Technologists", "MRS Scheduling": capitals before a word that is not in capitals
-        // are a modality or an acronym, not a title (an all-capitals notice keeps "MR SMITH").
-        let acronym = kw_text.bytes().all(|c| !c.is_ascii_lowercase())
-            && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase());
-        if kind == Kw::NameAfter && !acronym {
-            if let Some(en) = name_after_cue(s, text, p) {
+        if kind == Kw::NameAfter {
+            // "MR Technologists", "MRS Scheduling": capitals before a word that is not in
+            // capitals are a modality or an acronym, not a title (an all-capitals notice keeps
+            // "MR SMITH").
+            let acronym = kw_text.bytes().all(|c| !c.is_ascii_lowercase())
+                && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase());
+            if !acronym && let Some(en) = name_after_cue(s, text, p) {
                 let why = "name after a relative or title cue";
                 push(out, Some(Label::Person), p, en, 0.85, "person.cue", why);
             }
-            continue;
-        }
-        if kind == Kw::NameAfter {
             continue;
         }
         if kind == Kw::City {
@@ -2564,10 +2569,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // "report ID", "provider ID", "vendor ID": the thing named is not a person;
                 // nor is a product's ("CAQH ProView ID"): the word before the owner counts too.
                 let named = owner();
-                let named2 = || {
-                    let o = named.as_ptr() as usize - text.as_ptr() as usize;
-                    last_word(before(text, o, 24), b" \t:(#-")
-                };
+                let named2 = || word_before(text, named, b" \t:(#-");
                 let named_words = words![
                     "report",
                     "meeting",
@@ -4251,6 +4253,26 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     })
 }
 
+/// A column only a patient table has (dates, record, member, claim and account numbers, SSNs):
+/// a table needs one before its cells are read as identifiers.
+fn patient_only_column(l: Label) -> bool {
+    matches!(
+        l,
+        Label::Date | Label::Mrn | Label::MemberId | Label::OtherId | Label::Account | Label::Ssn
+    )
+}
+
+/// Does a table cell look like a value of its column's label: a name has letters and no
+/// digits, an address or e-mail some length, an identifier or date digits?
+fn cell_fits(label: Label, v: &str) -> bool {
+    let digits = v.bytes().any(|c| c.is_ascii_digit());
+    match label {
+        Label::Person => !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic()),
+        Label::Address | Label::Email => v.len() >= 5,
+        _ => digits && v.len() >= 4,
+    }
+}
+
 /// Cells of one table row split at `sep`; with commas, double quotes group a cell ("Nassar,
 /// Layla"). Each cell as its byte range inside the row, quotes and spaces trimmed.
 fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
@@ -4317,18 +4339,8 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
             h.eq_ignore_ascii_case("patient") || h.eq_ignore_ascii_case("patient name")
         });
-        let patient_only = patient_column
-            || labels.iter().flatten().any(|l| {
-                matches!(
-                    l,
-                    Label::Date
-                        | Label::Mrn
-                        | Label::MemberId
-                        | Label::OtherId
-                        | Label::Account
-                        | Label::Ssn
-                )
-            });
+        let patient_only =
+            patient_column || labels.iter().flatten().any(|&l| patient_only_column(l));
         if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
             continue;
         }
@@ -4353,16 +4365,7 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             }
             for (&(a, z), label) in cells.iter().zip(&labels) {
                 let Some(label) = *label else { continue };
-                let v = &row[a..z];
-                let digits = v.bytes().any(|c| c.is_ascii_digit());
-                let ok = match label {
-                    Label::Person => {
-                        !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic())
-                    }
-                    Label::Address | Label::Email => v.len() >= 5,
-                    _ => digits && v.len() >= 4,
-                };
-                if ok {
+                if cell_fits(label, &row[a..z]) {
                     let why = "cell under an identifier column heading";
                     push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
                 }
@@ -4418,13 +4421,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             .iter()
             .map(|&(s, e)| column_label(&line[s..e]))
             .collect();
-        let patient_only = labels.iter().flatten().any(|l| {
-            matches!(
-                l,
-                Label::Date | Label::Mrn | Label::MemberId | Label::Account | Label::Ssn
-            )
-        });
-        if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
+        if !labels.iter().flatten().any(|&l| patient_only_column(l))
+            || labels.iter().filter(|l| l.is_some()).count() < 2
+        {
             continue;
         }
         let mut p = le + 1;
@@ -4436,10 +4435,13 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             }
             let rb = row.as_bytes();
             // Aligned: every cell that has text starts at its column (a space before it).
+            // Aligned: past the row's end, or a space before the column and either its text
+            // starting right there or the cell empty (spaces on); text one space off is a
+            // form's "Key:  value", not this table.
             let aligned = cols.iter().skip(1).all(|&(s, _)| {
                 s >= rb.len()
                     || rb[s - 1] == b' '
-                        && (rb[s] != b' ' || rb[s..].iter().take(2).all(|&c| c == b' '))
+                        && (rb[s] != b' ' || rb.get(s + 1).is_none_or(|&c| c == b' '))
             });
             if !aligned {
                 break;
@@ -4452,15 +4454,7 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 let e = cols.get(k + 1).map_or(rb.len(), |&(n, _)| n.min(rb.len()));
                 let cell = row[s..e].trim_end();
                 let (cs, ce) = (p + s, p + s + cell.len());
-                let digits = cell.bytes().any(|c| c.is_ascii_digit());
-                let ok = match label {
-                    Label::Person => {
-                        !digits && cell.len() >= 3 && cell.bytes().any(|c| c.is_ascii_alphabetic())
-                    }
-                    Label::Address | Label::Email => cell.len() >= 5,
-                    _ => digits && cell.len() >= 4,
-                };
-                if ok && !cell.starts_with(' ') {
+                if !cell.starts_with(' ') && cell_fits(label, cell) {
                     let why = "cell under an identifier heading of a space-aligned table";
                     push(out, Some(label), cs, ce, 0.85, "table.aligned", why);
                 }
@@ -5463,7 +5457,6 @@ fn persons(
         // patient's (an emergency contact still is).
         let org_contact = || {
             prev_word.eq_ignore_ascii_case("contact") && {
-                let o = prev_word.as_ptr() as usize - prev_line.as_ptr() as usize;
                 words![
                     "legal",
                     "billing",
@@ -5480,7 +5473,7 @@ fn persons(
                     "compliance",
                     "account",
                 ]
-                .eq_any(last_word(&prev_line[..o], b" :-"))
+                .eq_any(word_before(text, prev_word, b" :-"))
             }
         };
         let staff_before = pw & PW_STAFF != 0
