@@ -51,7 +51,7 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 110.5 instructions per byte over the corpus texts and 110.9 for the 100 KB message
+//! measure): 110.4 instructions per byte over the corpus texts and 110.8 for the 100 KB message
 //! after the third to fifth rounds against other authors' styles (105.7 and 105.9 after the
 //! first two, 95.9 and 96.3 before them, 99.6
 //! and 100.3 before the fifth 2026-11-30 pass, 112.6 and 115.1 before the fourth, 120.5 and
