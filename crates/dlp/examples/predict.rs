@@ -22,7 +22,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(
             out,
             "{}",
-            serde_json::json!({"id": v["id"], "phi": r.contains_phi, "spans": spans})
+            if std::env::var_os("PREDICT_ALL").is_some() {
+                // Every finding, also those of a message judged not PHI (for studying the verdict).
+                let all: Vec<_> = r.findings.iter().map(|f| serde_json::json!({"start": f.start_char, "end": f.end_char, "label": f.label.as_str(), "score": f.score, "rule": f.rule})).collect();
+                serde_json::json!({"id": v["id"], "phi": r.contains_phi, "weak": r.weak_phi, "spans": spans, "all": all})
+            } else {
+                serde_json::json!({"id": v["id"], "phi": r.contains_phi, "spans": spans})
+            }
         )?;
     }
     Ok(())

@@ -27,12 +27,17 @@ pub(crate) enum Pat {
 
 const MONTH: &str = r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
+/// [`MONTH`], capitalised only: after a bare day number ("admitted 10 March") a lower-case
+/// "may" or "mar" is a verb or a word, not a month.
+const MONTH_CAPITALISED: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+
 pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
     std::sync::LazyLock::new(|| {
         let date: &'static str = Box::leak(
         format!(
-            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}/[0-9]{{1,2}})(?-u:\b)",
-            m = MONTH
+            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}(?:st|nd|rd|th)? of {m}(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {mc}|[0-9]{{1,2}}/[0-9]{{1,2}})(?-u:\b)",
+            m = MONTH,
+            mc = MONTH_CAPITALISED
         )
         .into_boxed_str(),
     );
@@ -63,7 +68,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE):? ?[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|died at|turned|turns) [0-9]{2,3})(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|died at|turned|turns) [0-9]{2,3})(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -704,6 +709,30 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // Whom a circular greets ("Dear Prescriber,", "Dear Valued Customer,"). (Not "resident",
+    // "student" or "client": before a name they say whose it is, like "patient".)
+    "prescriber",
+    "prescribers",
+    "customer",
+    "guardians",
+    "sir",
+    "madam",
+    "neighbor",
+    "neighbour",
+    "volunteer",
+    "volunteers",
+    "supporter",
+    "supporters",
+    "donor",
+    "donors",
+    "applicants",
+    "vendor",
+    "supplier",
+    "pharmacist",
+    "pharmacists",
+    "clinician",
+    "doctors",
+    "teams",
     "january",
     "february",
     "march",
@@ -1201,6 +1230,24 @@ const CONSUMER_MAIL_LIST: &[&str] = &[
     "rediffmail.com",
     "qq.com",
     "163.com",
+    "googlemail.com",
+    "hotmail.ca",
+    "yahoo.ca",
+    "live.ca",
+    "sympatico.ca",
+    "sasktel.net",
+    "shaw.ca",
+    "rogers.com",
+    "telus.net",
+    "btinternet.com",
+    "fastmail.com",
+    "pm.me",
+    "tutanota.com",
+    // RFC 2606's reserved second-level names, bare: what synthetic and training mail writes for a
+    // private person's mailbox (an organisation's, made up, is a subdomain or another name).
+    "example.com",
+    "example.net",
+    "example.org",
 ];
 const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 
@@ -1860,9 +1907,21 @@ pub(crate) fn patient_context(text: &str) -> bool {
     })
 }
 
-/// Does a personal-mailbox domain occur anywhere in `hay` (case-insensitive substring)?
+/// Does a personal-mailbox domain occur in `hay` as a whole domain after an `@`
+/// (case-insensitive)? Not as part of a longer one: "me.com" is Apple's, "acme.com" is not, and
+/// "example.org" is nobody's, "clinic.example.org" an organisation's.
 fn mentions_consumer_mail(hay: &str) -> bool {
-    CONSUMER_MAIL_AC.is_match(hay)
+    let b = hay.as_bytes();
+    CONSUMER_MAIL_AC.find_overlapping_iter(hay).any(|m| {
+        m.start() > 0
+            && b[m.start() - 1] == b'@'
+            && !b
+                .get(m.end())
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            // A trailing dot ends a sentence only when no label follows it.
+            && !(b.get(m.end()) == Some(&b'.')
+                && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric))
+    })
 }
 
 /// A keyword match: byte range and index into [`KEYWORDS`].
@@ -3464,15 +3523,24 @@ fn personalised_url(u: &str) -> bool {
     if path.split(['/', '?', '#']).any(|seg| generic.eq_any(seg)) {
         return false;
     }
+    // Within one part of a segment: a slug's parts are words or numbers ("2026-q2",
+    // "recall-2026-0094"), a token's mix them ("9f3KQ2x7Lm"); a long number is an ID next to
+    // letters ("UC-26-0088731"), and on its own a meeting's or a page's ("/j/83120447720").
+    let token_part = |p: &[u8]| {
+        let digits = p.iter().filter(|b| b.is_ascii_digit()).count();
+        let mixed_case =
+            p.iter().any(u8::is_ascii_uppercase) && p.iter().any(u8::is_ascii_lowercase);
+        p.len() >= 4 && (digits > 0 && digits < p.len() || mixed_case)
+    };
     path.split(['/', '?', '&', '=', '#']).any(|seg| {
+        let parts = || seg.as_bytes().split(|&b| b == b'-' || b == b'_');
         seg.len() >= 6
             && seg
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && (seg.bytes().any(|b| b.is_ascii_digit())
-                && seg.bytes().any(|b| b.is_ascii_alphabetic())
-                || seg.bytes().any(|b| b.is_ascii_uppercase())
-                    && seg.bytes().any(|b| b.is_ascii_lowercase()))
+            && (parts().any(token_part)
+                || seg.bytes().any(|b| b.is_ascii_alphabetic())
+                    && parts().any(|p| p.len() >= 6 && p.iter().all(u8::is_ascii_digit)))
     })
 }
 
@@ -3753,13 +3821,32 @@ const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 /// Does `line` end with a postal code and a `|` (a letterhead's "City, ST 80210 | " or "SK S7H
 /// 0V7 | " before its phone number)?
 fn after_postal_code(line: &str) -> bool {
-    let Some(head) = line.trim_end().strip_suffix('|') else {
+    let Some(head) = strip_contact_separator(line) else {
         return false;
     };
     let b = head.trim_end().as_bytes();
     let zip =
         b.len() > 5 && b[b.len() - 5..].iter().all(u8::is_ascii_digit) && b[b.len() - 6] == b' ';
     zip || b.len() > 7 && canadian_postal_code(&b[b.len() - 7..])
+}
+
+/// The separators a letterhead or footer puts between its name, address and numbers
+/// ("Align Well Chiropractic | 22 Oak St", "MoveWell PT - 212 Franklin St - (718) 555-0115").
+const CONTACT_SEPARATORS: &[&str] = &["|", " - ", " \u{2013} ", "\u{b7}", "\u{2022}"];
+
+/// Does `line` hold one of [`CONTACT_SEPARATORS`]?
+fn has_contact_separator(line: &str) -> bool {
+    CONTACT_SEPARATORS.iter().any(|s| line.contains(s))
+}
+
+/// `line` without the contact separator it ends with (and the spaces around it), if it ends
+/// with one.
+fn strip_contact_separator(line: &str) -> Option<&str> {
+    let t = line.trim_end();
+    CONTACT_SEPARATORS
+        .iter()
+        .find_map(|s| t.strip_suffix(s.trim()))
+        .filter(|h| h.len() < t.len())
 }
 
 /// Is `p` a Canadian postal code: letter digit letter, space, digit letter digit ("L4N 6K2")?
@@ -3829,7 +3916,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             return org("phone after an organisation's mailbox", out);
         }
         // ("Suite 300, Denver CO 80210 | 303-555-0140": a letterhead's address line.)
-        if line_before.contains('|')
+        if has_contact_separator(line_before)
             && (has_word(line_before, ORG_WORDS)
                 || has_word(line_before, PHONE_ORG)
                 || has_word(line_before, words!["suite", "ste", "floor", "blvd", "pkwy"])
@@ -4536,7 +4623,22 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     let line = doc.before_line(st, 50);
     // Offices have suites; homes have apartments and units.
     let suite = has_word(&text[st..en], words!["suite", "ste"]);
+    // "Bloom Birth & Lactation | 88 Loockerman Plaza": a footer's or letterhead's name, then the
+    // address (a table row has more cells before it, and a patient's line says whose it is).
+    let footer = strip_contact_separator(line).is_some_and(|h| {
+        // (The name starts the line or the sentence: "Late fee $35. MoveWell PT - 212 ...".)
+        let h = h.rsplit(". ").next().unwrap_or(h).trim();
+        h.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && !h.bytes().any(|c| c.is_ascii_digit())
+            && !has_contact_separator(h)
+            && !h.contains(':')
+            && !has_word(
+                h,
+                words!["patient", "home", "lives", "resides", "address", "mailing"],
+            )
+    });
     let org = doc.in_sig(st)
+        || footer
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
             && !has_word(ctx, words!["patient", "lives", "resides", "address"])
@@ -5604,6 +5706,12 @@ fn persons(
                     "patient/relative cue word before a name",
                 )
             }
+        } else if (run.len() >= 2 || comma_form) && patient_id_after(after) {
+            (
+                0.85,
+                "person.id_after",
+                "name right before a date of birth or record number",
+            )
         } else if run.len() >= 2 && first_in && last_in && !all_upper
             || comma_form && first_in && last_in
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
@@ -5898,6 +6006,23 @@ fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a st
     } else {
         doc.after_line(end, 24)
     }
+}
+
+/// Does `after` (see [`after_name`]) start with a patient's date of birth or record number
+/// ("Farhad Rahimi, DOB 1/1/1988", "Amara Nwachukwu-Bell (MRN M7730914)")? Whoever the name
+/// lists know or not, what follows says whose it is.
+fn patient_id_after(after: &str) -> bool {
+    let rest = after.trim_start_matches([',', ' ', '(', '[', '-', '\u{2013}']);
+    if rest.len() == after.len() {
+        return false;
+    }
+    let word = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.');
+    words!["dob", "d.o.b", "mrn", "born", "age"].eq_any(word)
+        || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
 }
 
 /// Does `after` (see [`after_name`]) start with a credential (", RN", " MD")?

@@ -780,3 +780,116 @@ fn organisation_contacts_modalities_equipment_and_network_addresses_are_not_pati
     assert_has(&s, t, Label::Person, "Rachel Dunmore");
     assert_has(&s, "Patient: Mr Tran", Label::Person, "Tran");
 }
+
+#[test]
+fn a_mailbox_is_personal_only_on_a_whole_consumer_domain() {
+    let s = Scanner::new();
+    // Bare reserved names stand for a private person's mailbox in made-up mail; a subdomain of
+    // them, or a domain that merely ends in a consumer one ("acme.com" is not "me.com"), is an
+    // organisation's.
+    let t = "To: tomas.echeverria82@example.net\nYour visit summary is ready.";
+    assert_has(&s, t, Label::Email, "tomas.echeverria82@example.net");
+    let t = "From: Spiritual Care <spiritualcare@mercyvale.example.org>\nTo: all staff";
+    assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+    let t = "Questions: orders@acme.com";
+    assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn addresses_phones_and_case_numbers_make_a_message_phi_only_when_it_speaks_of_care() {
+    let s = Scanner::new();
+    // A facilities notice: an address, a staff member's cell, a vendor's case number.
+    let t = "Garage B closes Friday. Day staff park in Lot F, 1200 Orchard Blvd.\n\
+             Questions: Jerome, cell 614-555-0130. Vendor case SR-7731-0092 is open.";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // The same kinds of finding in a message about a patient's care.
+    let t = "The patient moved to 1200 Orchard Blvd. Her cell is 614-555-0130 for the \
+             appointment reminders.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_footer_address_and_number_are_the_organisations() {
+    let s = Scanner::new();
+    let t = "Thanks for visiting!\nBloom Birth & Lactation | 88 Loockerman Plaza, Dover, DE 19901 | (302) 555-0170\n";
+    assert!(!has_label(&s, t, Label::Address), "{:?}", labels(&s, t));
+    let t =
+        "Late cancel fee $35. MoveWell PT - 212 Franklin St, Brooklyn, NY 11222 - (718) 555-0115\n";
+    assert!(!has_label(&s, t, Label::Address), "{:?}", labels(&s, t));
+    assert!(!has_label(&s, t, Label::Phone), "{:?}", labels(&s, t));
+    // A patient's line says whose address it is.
+    let t = "Patient lives at 88 Loockerman Plaza, Dover, DE 19901 with her daughter.";
+    assert_has(&s, t, Label::Address, "88 Loockerman Plaza, Dover, DE");
+}
+
+#[test]
+fn a_circular_greets_a_role_and_a_patient_is_named_before_a_birth_date() {
+    let s = Scanner::new();
+    let t =
+        "Dear Prescriber,\n\nThe formulary changes on April 1. Your patient's plan is unchanged.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // Names the name lists do not know, told apart by what follows them.
+    let t = "Family screening:\n1. Farhad Rahimi, DOB 1/1/1988, needs MMR.\n\
+             2. Amara Nwachukwu-Bell (MRN M7730914) is in the NICU.";
+    assert_has(&s, t, Label::Person, "Farhad Rahimi");
+    assert_has(&s, t, Label::Person, "Amara Nwachukwu-Bell");
+    // A capitalised phrase before a date that is no birth date stays a phrase.
+    let t = "Quality Council, March 3, 2026: minutes attached.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn links_with_a_personal_token_are_phi_and_slugs_are_not() {
+    let s = Scanner::new();
+    let t = "Your results: https://portal.example-clinic.org/v/9f3KQ2x7Lm";
+    assert_has(
+        &s,
+        t,
+        Label::Url,
+        "https://portal.example-clinic.org/v/9f3KQ2x7Lm",
+    );
+    let t = "Your visit record: https://portal.example-clinic.org/r/UC-26-0088731";
+    assert_has(
+        &s,
+        t,
+        Label::Url,
+        "https://portal.example-clinic.org/r/UC-26-0088731",
+    );
+    let t = "The full list is at https://www.meridianrx.example.com/formulary/2026-q2 for you.";
+    assert!(!has_label(&s, t, Label::Url), "{:?}", labels(&s, t));
+    let t = "Join: https://lakeshorehealth.zoom.us/j/83120447720";
+    assert!(!has_label(&s, t, Label::Url), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn british_dates_and_ages_after_an_event_word_are_found() {
+    let s = Scanner::new();
+    assert_has(
+        &s,
+        "PATIENT: Rafael Soto\nDOB: 3rd of May 1957\n",
+        Label::Date,
+        "3rd of May 1957",
+    );
+    assert_has(
+        &s,
+        "Patient Tomas Briain, admitted 10 March with pancreatic cancer.",
+        Label::Date,
+        "10 March",
+    );
+    assert_has(
+        &s,
+        "Subject ID: HF-031\nAge at event:      91\n",
+        Label::Age,
+        "Age at event:      91",
+    );
+    assert_has(
+        &s,
+        "Our patient died at home. She was 96.",
+        Label::Age,
+        "96",
+    );
+    // Lower-case "may" after a number is a verb; ages of 89 and under are not identifiers.
+    assert!(!has_label(&s, "Take 2 may help with sleep.", Label::Date));
+    assert!(!has_label(&s, "Age at onset: 45", Label::Age));
+    assert!(!has_label(&s, "She was 96 pounds at intake.", Label::Age));
+}
