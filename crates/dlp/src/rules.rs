@@ -1896,15 +1896,34 @@ static PATIENT_CONTEXT_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 /// Does a [`PATIENT_CONTEXT_LIST`] phrase occur in `text` as whole words?
 pub(crate) fn patient_context(text: &str) -> bool {
     let b = text.as_bytes();
+    PATIENT_CONTEXT_AC
+        .find_iter(text)
+        .any(|m| context_word_at(b, m.start(), m.end()))
+}
+
+/// [`patient_context`], but only within `reach` bytes before or after one of `near` (byte
+/// offsets, any order).
+pub(crate) fn patient_context_near(
+    text: &str,
+    near: impl Iterator<Item = usize> + Clone,
+    reach: usize,
+) -> bool {
+    let b = text.as_bytes();
     PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
-        let glued_before = m.start() > 0 && is_word_byte(b[m.start() - 1]);
-        let glued_after = b.get(m.end()).is_some_and(|&c| is_word_byte(c));
-        // "Derrick Onwuachi, PT, DPT": a physical therapist's credential, not "patient".
-        let credential = m.end() - m.start() == 2
-            && b[m.start()..m.end()].eq_ignore_ascii_case(b"pt")
-            && b.get(m.start().wrapping_sub(2)..m.start()) == Some(b", ");
-        !glued_before && !glued_after && !credential
+        context_word_at(b, m.start(), m.end())
+            && near.clone().any(|p| p.abs_diff(m.start()) <= reach)
     })
+}
+
+/// Is the [`PATIENT_CONTEXT_LIST`] match `b[start..end]` a word of its own (not a credential)?
+fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
+    let glued_before = start > 0 && is_word_byte(b[start - 1]);
+    let glued_after = b.get(end).is_some_and(|&c| is_word_byte(c));
+    // "Derrick Onwuachi, PT, DPT": a physical therapist's credential, not "patient".
+    let credential = end - start == 2
+        && b[start..end].eq_ignore_ascii_case(b"pt")
+        && b.get(start.wrapping_sub(2)..start) == Some(b", ");
+    !glued_before && !glued_after && !credential
 }
 
 /// Does a personal-mailbox domain occur in `hay` as a whole domain after an `@`
@@ -4974,6 +4993,11 @@ fn medications(
         if hit.is_none() && flags & MED_NAME != 0 {
             hit = Some(1);
         }
+        // The filter let a hyphenated word through that is no entry (its bit is another
+        // word's): it may still be a combination.
+        if hit.is_none() && t.ascii && one.contains('-') && combination(s, one) {
+            hit = Some(1);
+        }
         if let Some(n) = hit {
             let (st, en) = (toks[i].s, toks[i + n - 1].e);
             let why = "drug name in the dictionary";
@@ -5381,7 +5405,9 @@ fn persons(
             TITLES.eq_any(&text[q..p])
         };
         if !t0.cap
-            || !(name_ok(not_names, text, lc, t0, &mut buf) || after_title() && !is_upper(text, t0))
+            || !(name_ok(not_names, text, lc, t0, &mut buf)
+                || after_title() && !is_upper(text, t0)
+                || everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf))
         {
             i += 1;
             continue;
@@ -5686,7 +5712,43 @@ fn persons(
                 "Mr./Ms./Mrs. title before a capitalised name",
             )
         } else if greet {
-            if doc.internal || doc.business {
+            // "Dear Eastbrook families,", "Hi Cardiology team": a group, named by its place.
+            let group = words![
+                "families",
+                "family",
+                "parents",
+                "team",
+                "teams",
+                "staff",
+                "colleagues",
+                "members",
+                "friends",
+                "neighbors",
+                "neighbours",
+                "residents",
+                "students",
+                "volunteers",
+                "donors",
+                "partners",
+                "providers",
+                "nurses",
+                "physicians",
+                "clinicians",
+                "employees",
+                "community",
+                "folks",
+                "everyone",
+                "all",
+                "patients",
+                "customers",
+                "clients",
+                "supporters",
+                "leaders",
+                "managers",
+                "coordinators",
+            ]
+            .eq_any(first_word(after));
+            if doc.internal || doc.business || group {
                 (0.0, "", "")
             } else {
                 (0.8, "person.greeting", "greeting in patient-facing mail")
@@ -6006,6 +6068,45 @@ fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a st
     } else {
         doc.after_line(end, 24)
     }
+}
+
+/// The first word of `after` (see [`after_name`]) when it follows one space, else "".
+fn first_word(after: &str) -> &str {
+    after.strip_prefix(' ').map_or("", |a| {
+        a.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("")
+    })
+}
+
+/// Is `toks[i]`, a capitalised everyday word that is also a first name ("Hope", "Grace",
+/// "Will"), a first name here: right after a patient or relative cue and before a capitalised
+/// word that may be a name ("your patient Hope Delacroix", "daughter Faith Okoro")? Asked only
+/// of the tokens [`NOT_NAMES`] turned away.
+#[cold]
+fn everyday_name_after_cue(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    toks: &[Tok],
+    i: usize,
+    prev_words: &WordTable,
+    buf: &mut String,
+) -> bool {
+    let t0 = toks[i];
+    let Some(&t1) = toks.get(i + 1) else {
+        return false;
+    };
+    if !t1.cap
+        || !gap_is(text, t0.e, t1.s, b" ")
+        || is_upper(text, t0)
+        || t1.ascii && NOT_NAMES_INDEX.contains(&lc.as_bytes()[t1.s..t1.e], t1.key as usize)
+        || !s.first_names.has_token(text, lc, t0, buf)
+    {
+        return false;
+    }
+    let lo = floor_cb(text, t0.s.saturating_sub(40));
+    let before = &text[lo..t0.s];
+    let before = before.rsplit('\n').next().unwrap_or(before);
+    prev_words.flags(last_word(before, b" :,(\t-.")) & PW_CUE != 0
 }
 
 /// Does `after` (see [`after_name`]) start with a patient's date of birth or record number

@@ -893,3 +893,52 @@ fn british_dates_and_ages_after_an_event_word_are_found() {
     assert!(!has_label(&s, "Age at onset: 45", Label::Age));
     assert!(!has_label(&s, "She was 96 pounds at intake.", Label::Age));
 }
+
+#[test]
+fn words_about_care_count_only_near_the_weak_evidence() {
+    let s = Scanner::new();
+    // A foundation's gala notice names its emcee; "patients" comes paragraphs later.
+    let filler = "The evening raises funds for the new pediatric wing and its playroom. ".repeat(6);
+    let t = format!(
+        "Join us for the Rose Garden Gala. Tickets from Kendra Voss in the Foundation office.\n\n\
+         {filler}\n\nEvery dollar goes to care for our patients."
+    );
+    assert!(!s.scan(&t).contains_phi, "{:?}", labels(&s, &t));
+    // The same name next to words about someone's care.
+    let t = format!("{filler}\n\nKendra Voss was seen today; her appointment is moved.");
+    assert!(s.scan(&t).contains_phi, "{:?}", labels(&s, &t));
+}
+
+#[test]
+fn a_greeted_group_is_no_person_and_an_everyday_first_name_after_a_cue_is() {
+    let s = Scanner::new();
+    let t = "Dear Eastbrook families,\n\nSports physicals are on Saturday.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t =
+        "We are passing along a follow-up for your patient Hope Delacroix. She called Saturday.";
+    assert_has(&s, t, Label::Person, "Hope Delacroix");
+    // "Hope" opening a sentence is still a word.
+    let t = "Hope Delacroix Ward reopens next week.";
+    assert_lacks(&s, t, Label::Person, "Hope Delacroix");
+}
+
+#[test]
+fn hospital_drugs_and_combinations_are_medications() {
+    let s = Scanner::new();
+    let t = "Pressors: norepinephrine 8 mcg/min, vasopressin 0.03 units/min; propofol held.";
+    for d in ["norepinephrine", "vasopressin", "propofol"] {
+        assert_has(&s, t, Label::Medication, d);
+    }
+    assert_has(
+        &s,
+        "Start nirmatrelvir-ritonavir today.",
+        Label::Medication,
+        "nirmatrelvir-ritonavir",
+    );
+    // Over-the-counter vitamins are not.
+    assert!(!has_label(
+        &s,
+        "Take riboflavin with food.",
+        Label::Medication
+    ));
+}
