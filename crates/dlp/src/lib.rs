@@ -416,7 +416,7 @@ impl Default for Scanner {
     }
 }
 
-const FIRST_NAMES: &str = include_str!("../data/first_names.txt");
+pub(crate) const FIRST_NAMES: &str = include_str!("../data/first_names.txt");
 const SURNAMES: &str = include_str!("../data/surnames.txt");
 const ICD10_CODES: &str = include_str!("../data/icd10cm_codes.txt");
 const MEDICATIONS: &str = include_str!("../data/medications.txt");
@@ -670,7 +670,12 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
         || weak_phi
             && rules::patient_context_near(
                 text,
-                findings.iter().filter(is_weak).map(|f| f.start_byte),
+                // In text order (`findings` is sorted by start).
+                &findings
+                    .iter()
+                    .filter(is_weak)
+                    .map(|f| f.start_byte)
+                    .collect::<Vec<_>>(),
                 CARE_CONTEXT_REACH,
             );
     let mut categories: Vec<Label> = findings.iter().map(|f| f.label).collect();

@@ -589,7 +589,7 @@ impl WordTable {
     }
 
     /// The flags of the lists holding `w` (0 when none does).
-    #[inline]
+    #[inline(always)]
     fn flags(&self, w: &str) -> u8 {
         let wb = w.as_bytes();
         let n = self.slots.len();
@@ -1902,16 +1902,16 @@ pub(crate) fn patient_context(text: &str) -> bool {
 }
 
 /// [`patient_context`], but only within `reach` bytes before or after one of `near` (byte
-/// offsets, any order).
-pub(crate) fn patient_context_near(
-    text: &str,
-    near: impl Iterator<Item = usize> + Clone,
-    reach: usize,
-) -> bool {
+/// offsets, ascending). One binary search per phrase found: linear in the text whatever the
+/// number of findings.
+pub(crate) fn patient_context_near(text: &str, near: &[usize], reach: usize) -> bool {
     let b = text.as_bytes();
     PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
-        context_word_at(b, m.start(), m.end())
-            && near.clone().any(|p| p.abs_diff(m.start()) <= reach)
+        // The first offset at or after `start - reach`; near enough if it is not past
+        // `start + reach`.
+        let k = near.partition_point(|&p| p + reach < m.start());
+        near.get(k).is_some_and(|&p| p <= m.start() + reach)
+            && context_word_at(b, m.start(), m.end())
     })
 }
 
@@ -5407,7 +5407,9 @@ fn persons(
         if !t0.cap
             || !(name_ok(not_names, text, lc, t0, &mut buf)
                 || after_title() && !is_upper(text, t0)
-                || everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf))
+                || key_maybe(&EVERYDAY_FIRST_NAMES, t0)
+                    && toks.get(i + 1).is_some_and(|t| t.cap)
+                    && everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf))
         {
             i += 1;
             continue;
@@ -6076,6 +6078,13 @@ fn first_word(after: &str) -> &str {
         a.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("")
     })
 }
+
+/// A [`key_filter`] of the [`NOT_NAMES`] words that are also first names ("hope", "will"):
+/// only they can be [`everyday_name_after_cue`].
+static EVERYDAY_FIRST_NAMES: std::sync::LazyLock<Box<[u64]>> = std::sync::LazyLock::new(|| {
+    let first: FastSet<&str> = crate::FIRST_NAMES.lines().map(str::trim).collect();
+    key_filter(NOT_NAMES.iter().copied().filter(|w| first.contains(w)))
+});
 
 /// Is `toks[i]`, a capitalised everyday word that is also a first name ("Hope", "Grace",
 /// "Will"), a first name here: right after a patient or relative cue and before a capitalised
