@@ -35,7 +35,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
     std::sync::LazyLock::new(|| {
         let date: &'static str = Box::leak(
         format!(
-            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}(?:st|nd|rd|th)? of {m}(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {mc}|[0-9]{{1,2}}/[0-9]{{1,2}})(?-u:\b)",
+            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{4}}\.[0-9]{{2}}\.[0-9]{{2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}(?:st|nd|rd|th)? of {m}(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {mc}|[0-9]{{1,2}}/[0-9]{{1,2}})(?-u:\b)",
             m = MONTH,
             mc = MONTH_CAPITALISED
         )
@@ -1191,6 +1191,26 @@ const ORG_AFTER_LIST: &[&str] = &[
     "synagogue",
     "parish",
     "ministries",
+    // Practices named for a place ("Maple Leaf Pediatrics").
+    "pediatrics",
+    "cardiology",
+    "dermatology",
+    "orthopedics",
+    "orthopaedics",
+    "oncology",
+    "neurology",
+    "urology",
+    "radiology",
+    "imaging",
+    "dental",
+    "dentistry",
+    "optometry",
+    "chiropractic",
+    "therapy",
+    "rehab",
+    "rehabilitation",
+    "hospice",
+    "midwifery",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -1243,6 +1263,50 @@ const CONSUMER_MAIL_LIST: &[&str] = &[
     "fastmail.com",
     "pm.me",
     "tutanota.com",
+    "fastmail.fm",
+    "naver.com",
+    "daum.net",
+    "hanmail.net",
+    "web.de",
+    "gmx.de",
+    "gmx.net",
+    "t-online.de",
+    "mail.ru",
+    "yandex.ru",
+    "libero.it",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "wanadoo.fr",
+    "seznam.cz",
+    "wp.pl",
+    "o2.pl",
+    "yahoo.fr",
+    "yahoo.es",
+    "yahoo.de",
+    "yahoo.co.in",
+    "yahoo.com.mx",
+    "hotmail.fr",
+    "hotmail.es",
+    "hotmail.de",
+    "outlook.es",
+    "terra.com.br",
+    "uol.com.br",
+    "bol.com.br",
+    "bigpond.com",
+    "optusnet.com.au",
+    "xtra.co.nz",
+    "eircom.net",
+    "sky.com",
+    "virginmedia.com",
+    "ntlworld.com",
+    "talktalk.net",
+    "mailbox.org",
+    "posteo.de",
+    "hey.com",
+    "icloud.com.cn",
+    "126.com",
+    "sina.com",
     // RFC 2606's reserved second-level names, bare: what synthetic and training mail writes for a
     // private person's mailbox (an organisation's, made up, is a subdomain or another name).
     "example.com",
@@ -3937,6 +4001,15 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         // ("Suite 300, Denver CO 80210 | 303-555-0140": a letterhead's address line.)
         if has_contact_separator(line_before)
             && (has_word(line_before, ORG_WORDS)
+                // "Trinh Nguyen, RN | 5 West Med-Surg | 440-555-0131": a signature line (the
+                // credential after a comma: "Rd" and "MA" alone are a road and a state).
+                || line_before.split(", ").skip(1).any(|seg| {
+                    CREDENTIALS.eq_any(
+                        seg.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '/'))
+                            .next()
+                            .unwrap_or(""),
+                    )
+                })
                 || has_word(line_before, PHONE_ORG)
                 || has_word(line_before, words!["suite", "ste", "floor", "blvd", "pkwy"])
                 || after_postal_code(line_before) && letterhead_tail(doc.after_line(en, 60)))
@@ -5582,6 +5655,23 @@ fn persons(
         } else {
             prev_words.flags(prev_word)
         };
+        // "a registered SafeStep partner. Manage subscriptions": a cue word ends its sentence,
+        // not a name's (abbreviations such as "Pt." and "dtr." excepted).
+        // (One stop after a word: dot leaders, "Patient ........ Ashworth", are no sentence end.)
+        let sentence_end = || {
+            let t = prev_line.trim_end().as_bytes();
+            t.len() >= 2
+                && matches!(t[t.len() - 1], b'.' | b'!' | b'?')
+                && t[t.len() - 2].is_ascii_alphanumeric()
+        };
+        let pw = if pw & PW_CUE != 0
+            && sentence_end()
+            && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
+        {
+            pw & !PW_CUE
+        } else {
+            pw
+        };
         // `ORGANIZER;CN="Hughes, Patricia":mailto:` in a pasted calendar invitation.
         // "Legal contact: Rachel Dunmore", "Billing contact": an organisation's contact, not the
         // patient's (an emergency contact still is).
@@ -5606,10 +5696,59 @@ fn persons(
                 .eq_any(word_before(text, prev_word, b" :-"))
             }
         };
+        // "Case management (Dawn Pereira)", "the CNO on call (Will Hartley, 785-555-0112)": a
+        // department or role, then its person in brackets.
+        let dept_in_brackets = || {
+            prev_line.trim_end().ends_with('(')
+                && (STAFF_ROLES.eq_any(prev_word)
+                    || ORG_WORDS.eq_any(prev_word)
+                    || words![
+                        "management",
+                        "scheduling",
+                        "registration",
+                        "admissions",
+                        "billing",
+                        "coding",
+                        "pharmacy",
+                        "radiology",
+                        "lab",
+                        "laboratory",
+                        "security",
+                        "facilities",
+                        "maintenance",
+                        "housekeeping",
+                        "nutrition",
+                        "transport",
+                        "informatics",
+                        "call",
+                        "desk",
+                        "office",
+                        "team",
+                        "services",
+                        "quality",
+                        "compliance",
+                        "hr",
+                        "payroll",
+                        "education",
+                        "marketing",
+                        "foundation",
+                        "chaplaincy",
+                        "cno",
+                        "cmo",
+                        "ceo",
+                        "coo",
+                        "cfo",
+                        "cio",
+                        "cmio",
+                        "it",
+                    ]
+                    .eq_any(prev_word))
+        };
         let staff_before = pw & PW_STAFF != 0
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
-            || org_contact();
+            || org_contact()
+            || dept_in_brackets();
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
         if run.len() == 1
@@ -5758,6 +5897,9 @@ fn persons(
         } else if cue
             && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
             && !(all_upper && !comma_form && run.len() == 1)
+            // "Patient Access Specialist", "Patient Financial Services": a job or a department.
+            && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
+                || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
         {
             if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
                 && !(run.len() >= 2 && (first_in || last_in) || comma_form)
@@ -5966,6 +6108,30 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     }
     if extension_after(after) {
         return true;
+    }
+    // "Grace Liang, our music therapy intern": one of ours (unless "our patient").
+    if let Some(rest) = after.strip_prefix(", our ") {
+        let w = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        return !words![
+            "patient",
+            "patients",
+            "client",
+            "clients",
+            "resident",
+            "residents",
+            "member",
+            "members",
+            "guest",
+            "guests",
+            "mother",
+            "father",
+            "son",
+            "daughter",
+        ]
+        .eq_any(w);
     }
     let b = after.as_bytes();
     let sep = matches!(b.first(), Some(b',' | b';'))

@@ -942,3 +942,42 @@ fn hospital_drugs_and_combinations_are_medications() {
         Label::Medication
     ));
 }
+
+#[test]
+fn staff_named_by_role_or_department_and_cues_that_end_a_sentence_are_not_patients() {
+    let s = Scanner::new();
+    let t = "Huddle: case management (Dawn Pereira) is chasing 4 SNF placements; divert discussion \
+             with the CNO on call (Will Hartley, 785-555-0112).";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Please welcome Grace Liang, our music therapy intern, to the unit.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "You get this because your agency is a registered SafeStep partner. Manage \
+             subscriptions online.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Keisha Barnwell, CPhT\nPatient Access Specialist | Meridian Specialty Pharmacy";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Seun Adebayo, FNP-BC\nAdolescent Medicine | Maple Leaf Pediatrics";
+    assert_lacks(&s, t, Label::Person, "Maple Leaf");
+    let t = "> Trinh Nguyen, RN | 5 West Med-Surg | 440-555-0131";
+    assert!(!has_label(&s, t, Label::Phone), "{:?}", labels(&s, t));
+    // A patient's: "our patient", a cue in dot leaders, "Pt." as the abbreviation.
+    let t = "Please welcome back Grace Liang, our patient from 5 West.";
+    assert_has(&s, t, Label::Person, "Grace Liang");
+    let t = "Patient ........ Ashworth-Lindqvist, Marguerite E.\nChart no. ...... BWD-204477";
+    assert!(has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn birth_dates_with_dots_and_mailboxes_abroad_are_found() {
+    let s = Scanner::new();
+    let t = "my info:\nname: Jun-ho Baek\ndob: 1988.05.23\n";
+    assert_has(&s, t, Label::Date, "1988.05.23");
+    let t = "From: Jun-ho Baek <junho.baek.1988@naver.com>\nSubject: FMLA form";
+    assert_has(&s, t, Label::Email, "junho.baek.1988@naver.com");
+    // A version number is no date.
+    assert!(!has_label(
+        &s,
+        "Upgrade to release 2026.4.1 tonight.",
+        Label::Date
+    ));
+}

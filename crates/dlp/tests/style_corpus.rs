@@ -1,4 +1,4 @@
-//! Scores the detector on `testdata/styles.jsonl`: 350 e-mails written for this test by nine
+//! Scores the detector on `testdata/styles.jsonl`: 390 e-mails written for this test by ten
 //! other authors, in styles the dev corpus does not have (reply chains with quoted attribution lines
 //! and Outlook headers, forwards, lab and claims tables, typos and text-speak, long staff
 //! signatures, Spanish-English, elderly patients' rambling letters, system notifications, fax
@@ -10,13 +10,15 @@
 //! grant reports, ...) and a set H of forty more (dialysis, transplant, audiology, lactation, chaplaincy,
 //! immigration exams, nursing rotations, union bulletins, ...) and a set I of forty more (ICU
 //! family meetings, hospital at home, TB and refugee clinics, wheelchair-van dispatch, sterile
-//! processing, supply backorders, ...)), 138 of them with no patient
+//! processing, supply backorders, ...) and a set J of forty more (mail-order pharmacy, hospital
+//! police, lost property, adult protective services, doulas, malpractice insurers, DOT exams,
+//! camp forms, newborn screening, ...)), 155 of them with no patient
 //! identifier at all (staff, vendor, IT, newsletter and public-health mail full of staff names,
 //! clinic numbers and event dates). Sources with inline labels: `testdata/styles/` (see its
 //! FORMAT.md; `convert.py` writes the JSONL).
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
-//! section 3; D to I were written blind, scored once, then generalised against); all nine
+//! section 3; D to J were written blind, scored once, then generalised against); all ten
 //! count here. Floors are below the dev-corpus targets (new styles from new authors
 //! score lower); they keep what was won from slipping back. Run with
 //! `cargo test -p dlp --test style_corpus -- --nocapture` to see the table.
@@ -24,18 +26,18 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.995, 0.094 and 0.894 when set.
+/// too few for a per-label floor); measured 0.996, 0.116 and 0.887 when set.
 const FLOORS: common::Floors = common::Floors {
     doc_recall: 0.99,
-    doc_fpr: 0.11,
-    typed_f1: 0.885,
+    doc_fpr: 0.13,
+    typed_f1: 0.88,
     label_f1: None,
 };
 
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 350, "corpus line count changed");
+    assert_eq!(r.docs, 390, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
