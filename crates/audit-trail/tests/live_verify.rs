@@ -11,7 +11,7 @@ use audit_trail::witness::{WitnessState, router};
 use audit_trail::{
     AuditTrail, HeadFile, HeadPublisher, LiveVerifyError, WitnessClient, verify_store,
 };
-use model::{Clock, SystemClock, Timestamp};
+use model::{SystemClock, Timestamp};
 use sqlx::Connection;
 use storage::{AuditRow, SharedStore};
 
@@ -328,8 +328,14 @@ async fn head_by_an_unknown_key_is_reported(postgres: bool) {
     let stranger = AuditSigner::generate().expect("rng");
     let trail = f.trail(Vec::new()).await;
     let size = trail.sync().await.expect("sync");
-    let root = trail.sign_head_at(size).await.expect("head").head.root_hash;
-    let forged = stranger.sign_head(size, root, SystemClock.now());
+    let genuine = trail.sign_head_at(size).await.expect("head").head;
+    // A millisecond after the genuine head: heads are keyed by size and time, and one signed in
+    // the same millisecond would take the genuine head's place instead of following it.
+    let forged = stranger.sign_head(
+        size,
+        genuine.root_hash,
+        Timestamp::from_millis(genuine.timestamp.as_millis() + 1),
+    );
     f.store
         .put_tree_head(&storage::StoredTreeHead {
             head: forged.clone(),
