@@ -312,6 +312,7 @@ const CARE_CONTEXT_REACH: usize = 300;
 /// true and lost none of the 587 messages with PHI.
 const NEEDS_CARE_CONTEXT: &[&str] = &[
     "account.context",
+    "date.event",
     "address.street",
     "zip.address",
     "ip.public",
@@ -663,7 +664,9 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
         f.label.is_identifier() && f.score >= PHI_STRONG && !NEEDS_CARE_CONTEXT.contains(&f.rule)
     });
     let is_weak = |f: &&Finding| {
-        f.label.is_identifier() && f.score >= PHI_THRESHOLD && f.label != Label::Date
+        f.label.is_identifier()
+            && f.score >= PHI_THRESHOLD
+            && (f.label != Label::Date || f.rule == "date.event")
     };
     let weak_phi = findings.iter().any(|f| is_weak(&f));
     // The words about care must be near the weak finding: a gala announcement that names its

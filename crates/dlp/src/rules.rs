@@ -4346,7 +4346,20 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
-    let rule = if strong { "date.dob" } else { "date.context" };
+    // A birth date, or the date of a stay or procedure ("discharged 3/2", "surgery on 4/1"):
+    // the second is a patient's only in mail about care (see `NEEDS_CARE_CONTEXT`).
+    let rule = if !strong {
+        "date.context"
+    } else if has_word_either(
+        wide,
+        line,
+        st,
+        words!["birthday", "bday", "dob", "birth", "born", "d.o.b"],
+    ) {
+        "date.dob"
+    } else {
+        "date.event"
+    };
     push(
         out,
         Some(Label::Date),

@@ -981,3 +981,15 @@ fn birth_dates_with_dots_and_mailboxes_abroad_are_found() {
         Label::Date
     ));
 }
+
+#[test]
+fn a_stay_or_procedure_date_counts_only_in_mail_about_care_and_a_birth_date_always() {
+    let s = Scanner::new();
+    let t = "Approval for STUDY00021457, \"Remote monitoring with a wearable patch after \
+             discharge\", expires on April 30, 2026. Please submit continuing review.";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Your father was discharged 3/2/2026; his follow-up appointment is next week.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Re: records request. DOB 03/04/1950.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
