@@ -1211,6 +1211,16 @@ const ORG_AFTER_LIST: &[&str] = &[
     "rehabilitation",
     "hospice",
     "midwifery",
+    // Bodies and units ("Patient Safety Committee", "Patient Financial Services").
+    "committee",
+    "council",
+    "board",
+    "program",
+    "unit",
+    "division",
+    "department",
+    "services",
+    "office",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -5677,9 +5687,18 @@ fn persons(
                 && matches!(t[t.len() - 1], b'.' | b'!' | b'?')
                 && t[t.len() - 2].is_ascii_alphanumeric()
         };
+        // "Sam Okoro, PT     Lupe Herrera": a physical therapist's credential, not "patient".
+        let pt_credential = || {
+            prev_word.eq_ignore_ascii_case("pt")
+                && prev_line
+                    .trim_end()
+                    .strip_suffix(prev_word)
+                    .is_some_and(|h| h.ends_with(", "))
+        };
         let pw = if pw & PW_CUE != 0
-            && sentence_end()
-            && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
+            && (sentence_end()
+                && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
+                || pt_credential())
         {
             pw & !PW_CUE
         } else {
@@ -5832,7 +5851,18 @@ fn persons(
                     .split(|c: char| !c.is_alphanumeric())
                     .next()
                     .is_some_and(|w| matches!(w, "I" | "me" | "my" | "her" | "his"));
-            after.starts_with(' ') && ORG_AFTER.eq_any(after_first) && !couple
+            // "Maple Creek Family Medicine": up to two more capitalised words, then the
+            // organisation word.
+            let org_later = || {
+                after
+                    .split(' ')
+                    .skip(1)
+                    .take(3)
+                    .take_while(|w| w.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
+                    .skip(1)
+                    .any(|w| ORG_AFTER.eq_any(w.trim_end_matches(|c: char| !c.is_alphanumeric())))
+            };
+            after.starts_with(' ') && (ORG_AFTER.eq_any(after_first) || org_later()) && !couple
                 || possessive && ORG_AFTER.eq_any(after_word)
         };
         // ("Wife Rosa and son Daniel": after a relative, "and" joins people, not a firm.)

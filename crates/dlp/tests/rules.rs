@@ -993,3 +993,28 @@ fn a_stay_or_procedure_date_counts_only_in_mail_about_care_and_a_birth_date_alwa
     let t = "Re: records request. DOB 03/04/1950.";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn organisations_named_like_people_and_committees_after_a_cue_are_not_people() {
+    let s = Scanner::new();
+    let t = "Jill Brandt, CMA\nMaple Creek Family Medicine | (517) 555-0100";
+    assert_lacks(&s, t, Label::Person, "Maple Creek");
+    let t = "Invitation: Quality & Patient Safety Committee @ Wed Jan 13, 7:30am";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // After a physical therapist's credential, the next name is a colleague's, not a patient's
+    // named by the "Pt" cue.
+    let t = "East Lansing   48823   Sam Okoro, PT     Lupe Herrera";
+    let r = s.scan(t);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == "person.cue"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A patient named after the cue still is.
+    assert_has(
+        &s,
+        "Pt. Lupe Herrera was seen today.",
+        Label::Person,
+        "Lupe Herrera",
+    );
+}
