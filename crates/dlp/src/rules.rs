@@ -1977,15 +1977,85 @@ pub(crate) fn patient_context(text: &str) -> bool {
 
 /// [`patient_context`], but only within `reach` bytes before or after one of `near` (byte
 /// offsets, ascending). One binary search per phrase found: linear in the text whatever the
-/// number of findings.
+/// number of findings. In mail to a whole group ([`addressed_to_a_group`]) "he", "she" and
+/// the like are colleagues, so only the other phrases count there.
 pub(crate) fn patient_context_near(text: &str, near: &[usize], reach: usize) -> bool {
     let b = text.as_bytes();
+    // Asked only when a pronoun is found near weak evidence.
+    let mut group: Option<bool> = None;
     PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
         // The first offset at or after `start - reach`; near enough if it is not past
         // `start + reach`.
         let k = near.partition_point(|&p| p + reach < m.start());
         near.get(k).is_some_and(|&p| p <= m.start() + reach)
             && context_word_at(b, m.start(), m.end())
+            && !(PRONOUNS.eq_any(&text[m.start()..m.end()])
+                && *group.get_or_insert_with(|| addressed_to_a_group(text)))
+    })
+}
+
+/// The pronouns of [`PATIENT_CONTEXT_LIST`].
+const PRONOUNS: &Words = &Words::new(&["he", "she", "him", "his", "her"]);
+
+/// Is the message addressed to a whole group: a greeting to one ("Hi all,", "Team:", "Good
+/// morning everyone!") or a `To:` header naming one ("To: All Mercyvale Staff", "To: 4 West
+/// RNs")? Looked for in the first 2 KiB, quoted lines included.
+pub(crate) fn addressed_to_a_group(text: &str) -> bool {
+    let head = &text[..floor_cb(text, text.len().min(2048))];
+    let group_word = |w: &str| {
+        words![
+            "all",
+            "everyone",
+            "team",
+            "folks",
+            "colleagues",
+            "friends",
+            "y'all"
+        ]
+        .eq_any(w)
+    };
+    head.lines().any(|line| {
+        let l = line.trim_start_matches(['>', ' ', '\t']).trim_end();
+        if l.len() >= 3 && l.as_bytes()[..3].eq_ignore_ascii_case(b"to:") {
+            let to = &l[3..];
+            return to
+                .trim_start()
+                .split(' ')
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("all"))
+                || has_word(
+                    to,
+                    words![
+                        "staff",
+                        "nurses",
+                        "rns",
+                        "physicians",
+                        "providers",
+                        "residents",
+                        "volunteers",
+                        "department",
+                        "list",
+                        "everyone",
+                    ],
+                );
+        }
+        // A greeting line: at most a greeting word, then the group, then `,`, `!` or `:`.
+        let Some(body) = l.strip_suffix([',', '!', ':']) else {
+            return false;
+        };
+        let mut ws = body.split_whitespace();
+        let (Some(first), second, None) = (ws.next(), ws.next(), ws.next()) else {
+            // "Good morning everyone": two greeting words.
+            let w: Vec<&str> = body.split_whitespace().collect();
+            return w.len() == 3 && w[0].eq_ignore_ascii_case("good") && group_word(w[2]);
+        };
+        match second {
+            None => group_word(first),
+            Some(g) => {
+                words!["hi", "hello", "hey", "dear", "morning", "afternoon"].eq_any(first)
+                    && group_word(g)
+            }
+        }
     })
 }
 

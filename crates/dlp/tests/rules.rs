@@ -1018,3 +1018,17 @@ fn organisations_named_like_people_and_committees_after_a_cue_are_not_people() {
         "Lupe Herrera",
     );
 }
+
+#[test]
+fn in_mail_to_a_whole_group_he_and_she_are_colleagues() {
+    let s = Scanner::new();
+    let t = "To: All 4 West Staff\nSubject: schedule\n\nHi all,\n\nTrinh Le and Patty Dunn \
+             swapped nights; she will cover Tuesday.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // The same words in a nurse's note about someone's mother.
+    let t = "Subject: callback\n\nSpoke with Patty Dunn; she will bring her mother in Tuesday.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Words about a patient's care still count in group mail.
+    let t = "Hi all,\n\nPatty Dunn was admitted overnight; her DOB is on the board.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
