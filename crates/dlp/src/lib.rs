@@ -36,13 +36,13 @@
 //!
 //! **Accuracy** on `testdata/dev.jsonl` (synthetic, the corpus it was tuned on): document recall
 //! 1.000, false-positive rate 0.000, typed span F1 0.999 (every label >= 0.99); the floors in
-//! `tests/dev_corpus.rs` are the targets. On `testdata/styles.jsonl` (430 e-mails by eleven
-//! other authors in styles the dev corpus lacks, see `testdata/styles/README.md`): sets D to K
+//! `tests/dev_corpus.rs` are the targets. On `testdata/styles.jsonl` (470 e-mails by twelve
+//! other authors in styles the dev corpus lacks, see `testdata/styles/README.md`): sets D to L
 //! were written blind and scored once before any rule was generalised against them; their blind
 //! scores (false-positive rate, typed F1) were D 0.600 / 0.766, E 0.471 / 0.684, F 0.294 / 0.775
 //! (recall 0.957), G 0.588 / 0.755, H 0.588 / 0.827, I 0.529 / 0.818, J 0.412 / 0.786, K 0.529 /
-//! 0.832; J and K scored with the code of before rounds six to eight give 0.706 / 0.747 and
-//! 0.647 / 0.809, so the rounds carry to mail they had not seen. All 430 now: recall 0.996, false-positive rate 0.140, typed F1 0.885
+//! 0.832, L 0.353 / 0.856; J, K and L scored with the code of before rounds six to nine give
+//! 0.706 / 0.747, 0.647 / 0.809 and 0.706 / 0.787, so the rounds carry to mail they had not seen. All 470 now: recall 0.996, false-positive rate 0.132, typed F1 0.888
 //! (floors in `tests/style_corpus.rs`): mail by new writers is still read worse than the dev
 //! corpus, above all by flagging mail without PHI. A message that is not PHI reports no
 //! identifiers ([`ScanResult::phi_findings`]); weak evidence makes a message PHI only with words
@@ -660,8 +660,16 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // Strong evidence settles it; weak evidence alone (a name from the name lists, a number
     // after "phone") only in a message about someone's care (`rules::patient_context`, looked
     // for only then).
+    // (Asked at most once, and only of a birthday.)
+    let mut to_group: Option<bool> = None;
     let strong = findings.iter().any(|f| {
-        f.label.is_identifier() && f.score >= PHI_STRONG && !NEEDS_CARE_CONTEXT.contains(&f.rule)
+        f.label.is_identifier()
+            && f.score >= PHI_STRONG
+            && !NEEDS_CARE_CONTEXT.contains(&f.rule)
+            // "Happy birthday this month to: Jan 3 - Destiny Fairweather (RT)" in mail to a
+            // whole group wishes colleagues well.
+            && !(f.rule == "date.birthday"
+                && *to_group.get_or_insert_with(|| rules::addressed_to_a_group(text)))
     });
     let is_weak = |f: &&Finding| {
         f.label.is_identifier()

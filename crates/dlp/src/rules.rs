@@ -68,7 +68,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|died at|turned|turns) [0-9]{2,3})(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns) [0-9]{2,3}|[0-9]{2,3} y)(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -2036,6 +2036,8 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
                         "department",
                         "list",
                         "everyone",
+                        "team",
+                        "unit",
                     ],
                 );
         }
@@ -3487,6 +3489,8 @@ fn patterns(
                         "batch",
                     ],
                 ) || ctx.trim_end().ends_with('#')
+                    // "INC-339-20-4417": a prefix glued on makes it a ticket's number.
+                    || st >= 2 && bytes[st - 1] == b'-' && bytes[st - 2].is_ascii_alphanumeric()
                 {
                     push(
                         out,
@@ -4430,13 +4434,11 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // the second is a patient's only in mail about care (see `NEEDS_CARE_CONTEXT`).
     let rule = if !strong {
         "date.context"
-    } else if has_word_either(
-        wide,
-        line,
-        st,
-        words!["birthday", "bday", "dob", "birth", "born", "d.o.b"],
-    ) {
+    } else if has_word_either(wide, line, st, words!["dob", "birth", "born", "d.o.b"]) {
         "date.dob"
+    } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
+        // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
+        "date.birthday"
     } else {
         "date.event"
     };

@@ -1032,3 +1032,50 @@ fn in_mail_to_a_whole_group_he_and_she_are_colleagues() {
     let t = "Hi all,\n\nPatty Dunn was admitted overnight; her DOB is on the board.\n";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn ages_told_by_family_and_tickets_shaped_like_ssns() {
+    let s = Scanner::new();
+    assert_has(
+        &s,
+        "hi, mom is 94 and her ankles are swollen",
+        Label::Age,
+        "94",
+    );
+    assert_has(
+        &s,
+        "I am 95 now and I do not expect to travel.",
+        Label::Age,
+        "95",
+    );
+    assert_has(
+        &s,
+        "DOB: 02/11/1935 (91 y)   Acct: V00734512",
+        Label::Age,
+        "91 y",
+    );
+    assert!(!has_label(
+        &s,
+        "I am 95% sure the fax went out.",
+        Label::Age
+    ));
+    // A prefix glued to an SSN-shaped number makes it a ticket's.
+    let t = "Open incidents: INC-339-20-4417 (label printer margins).";
+    assert!(!has_label(&s, t, Label::Ssn), "{:?}", labels(&s, t));
+    assert_has(
+        &s,
+        "Patient SSN 339-20-4417 on file.",
+        Label::Ssn,
+        "339-20-4417",
+    );
+}
+
+#[test]
+fn birthdays_wished_to_a_team_are_colleagues_and_a_patients_birthday_is_not() {
+    let s = Scanner::new();
+    let t = "To: PICU Team\nSubject: January birthdays!\n\nHappy birthday this month to:\n  \
+             Jan 3  - Destiny Fairweather (RT)\n  Jan 17 - Sunny Patel (unit clerk)\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Subject: party\n\nMarisol's birthday is March 3; she turns 7 and can't eat nuts.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
