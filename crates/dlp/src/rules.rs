@@ -2072,6 +2072,128 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     !glued_before && !glued_after && !credential
 }
 
+/// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
+/// <gideon@achebelund.me>", "Tariq Al-Mansouri <tariq@almansouri.family>"? `display` is the
+/// display name before it: two or three capitalised words, no title and no organisation word,
+/// whose last word (without hyphens) is in the domain's first label, which has no trade in it
+/// ("Harborfront Dental <frontdesk@harborfrontdental.com>", "Jordan Pike
+/// <jpike@pikeweston-law.com>" are a business's).
+pub(crate) fn personal_domain(display: &str, addr: &str) -> bool {
+    let Some((_, domain)) = addr.split_once('@') else {
+        return false;
+    };
+    let label: String = domain
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let words: Vec<&str> = display
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| c == '"' || c == ','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !(2..=3).contains(&words.len())
+        || !words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+                && !ORG_WORDS.eq_any(w)
+                && !ORG_AFTER.eq_any(w)
+                && !TITLES.eq_any(w.trim_end_matches('.'))
+        })
+    {
+        return false;
+    }
+    let surname: String = words[words.len() - 1]
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    const TRADES: &[&str] = &[
+        "med",
+        "health",
+        "care",
+        "clinic",
+        "dental",
+        "dent",
+        "pharm",
+        "rx",
+        "law",
+        "legal",
+        "group",
+        "practice",
+        "assoc",
+        "ortho",
+        "peds",
+        "pediatric",
+        "hospital",
+        "surg",
+        "rehab",
+        "therapy",
+        "lab",
+        "imaging",
+        "vision",
+        "optom",
+        "derm",
+        "cardio",
+        "onc",
+        "insur",
+        "benefit",
+        "consult",
+        "supply",
+        "supplies",
+        "plastics",
+        "partners",
+        "capital",
+        "realty",
+    ];
+    // The mailbox is the person's own too: their first name, initials, or names
+    // ("gideon@", "vb@", "d.achterberg@"), not a role ("hello@", "intake@", "rph@").
+    let letters = |w: &str| -> String {
+        w.chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let local = letters(addr.split('@').next().unwrap_or(""));
+    let first = letters(words[0]);
+    let initials: String = words
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let initial = first.chars().next().map(String::from).unwrap_or_default();
+    let own_mailbox = !local.is_empty()
+        && [
+            first.clone(),
+            format!("{first}{surname}"),
+            format!("{surname}{first}"),
+            format!("{initial}{surname}"),
+            surname.clone(),
+            initials,
+        ]
+        .contains(&local);
+    own_mailbox
+        && surname.len() >= 4
+        && label.contains(&surname)
+        && !TRADES.iter().any(|t| label.contains(t))
+}
+
+/// The display name and address of a header line's mailbox written "Name <local@domain>", the
+/// address ending before `at` or starting at it.
+fn header_mailbox(line: &str) -> Option<(&str, &str)> {
+    let lt = line.find('<')?;
+    let gt = lt + line[lt..].find('>')?;
+    let addr = &line[lt + 1..gt];
+    let head = &line[..lt];
+    // After the header name ("From:", "> To:") when there is one.
+    let display = head.rsplit_once(':').map_or(head, |(_, d)| d);
+    addr.contains('@').then_some((display.trim(), addr))
+}
+
 /// Does a personal-mailbox domain occur in `hay` as a whole domain after an `@`
 /// (case-insensitive)? Not as part of a longer one: "me.com" is Apple's, "acme.com" is not, and
 /// "example.org" is nobody's, "clinic.example.org" an organisation's.
@@ -3250,7 +3372,17 @@ fn patterns(
             Pat::Email => {
                 // After the last `@` (the pattern has exactly one).
                 let domain = memchr::memrchr(b'@', v.as_bytes()).map_or(v, |p| &v[p + 1..]);
-                if CONSUMER_MAIL.eq_any(domain) && !doc.in_sig(st) {
+                // "Gideon Achebe-Lund <gideon@achebelund.me>": a domain of one's own.
+                let own_domain = || {
+                    if st == 0 || bytes[st - 1] != b'<' || bytes.get(en) != Some(&b'>') {
+                        return false;
+                    }
+                    let from = floor_cb(text, st.saturating_sub(80));
+                    let from =
+                        memchr::memrchr(b'\n', &bytes[from..st]).map_or(from, |k| from + k + 1);
+                    header_mailbox(&text[from..=en]).is_some_and(|(d, a)| personal_domain(d, a))
+                };
+                if (CONSUMER_MAIL.eq_any(domain) || own_domain()) && !doc.in_sig(st) {
                     push(
                         out,
                         Some(Label::Email),
@@ -5708,7 +5840,12 @@ fn persons(
                 });
         if header {
             let rest = doc.after_line(end, 120);
-            if rest.contains('@') && mentions_consumer_mail(rest) {
+            let own_domain = || {
+                rest.trim_start().starts_with('<')
+                    && header_mailbox(&text[start..end + rest.len()])
+                        .is_some_and(|(_, a)| personal_domain(&text[start..end], a))
+            };
+            if rest.contains('@') && (mentions_consumer_mail(rest) || own_domain()) {
                 let why = "display name of a personal mailbox";
                 push(
                     out,

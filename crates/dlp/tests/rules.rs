@@ -1079,3 +1079,27 @@ fn birthdays_wished_to_a_team_are_colleagues_and_a_patients_birthday_is_not() {
     let t = "Subject: party\n\nMarisol's birthday is March 3; she turns 7 and can't eat nuts.";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_mailbox_on_a_domain_named_after_its_owner_is_personal_and_a_business_is_not() {
+    let s = Scanner::new();
+    let t = "From: Gideon Achebe-Lund <gideon@achebelund.me>\nTo: billing@riverside.org\n\n\
+             My statement is wrong.";
+    assert_has(&s, t, Label::Email, "gideon@achebelund.me");
+    assert_has(&s, t, Label::Person, "Gideon Achebe-Lund");
+    for t in [
+        "From: Glow Aesthetic Studio <hello@glowaestheticstudio.com>\nSubject: spring offers",
+        "Cc: Jordan Pike <jpike@pikeweston-law.com>\nSubject: subpoena",
+        "Cc: Law Office of Brenda Kwon <intake@kwon-immigration.com>\nSubject: exam",
+    ] {
+        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+    }
+    // Odd edges: no closing bracket, a bracket at the very start or end.
+    for t in [
+        "<gideon@achebelund.me>",
+        "Gideon Achebe-Lund <gideon@achebelund.me",
+        "x <",
+    ] {
+        let _ = s.scan(t);
+    }
+}
