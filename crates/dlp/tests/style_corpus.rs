@@ -1,4 +1,4 @@
-//! Scores the detector on `testdata/styles.jsonl`: 470 e-mails written for this test by twelve
+//! Scores the detector on `testdata/styles.jsonl`: 510 e-mails written for this test by thirteen
 //! other authors, in styles the dev corpus does not have (reply chains with quoted attribution lines
 //! and Outlook headers, forwards, lab and claims tables, typos and text-speak, long staff
 //! signatures, Spanish-English, elderly patients' rambling letters, system notifications, fax
@@ -21,7 +21,7 @@
 //! FORMAT.md; `convert.py` writes the JSONL).
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
-//! section 3; D to L were written blind, scored once, then generalised against); all twelve
+//! section 3; D to L were written blind, scored once, then generalised against; M, the last, is not yet); all thirteen
 //! count here. Floors are below the dev-corpus targets (new styles from new authors
 //! score lower); they keep what was won from slipping back. Run with
 //! `cargo test -p dlp --test style_corpus -- --nocapture` to see the table.
@@ -29,7 +29,7 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.996, 0.132 and 0.890 when set.
+/// too few for a per-label floor); measured 0.996, 0.132 and 0.890 when set (0.997, 0.126, 0.890 with set M).
 const FLOORS: common::Floors = common::Floors {
     doc_recall: 0.99,
     doc_fpr: 0.15,
