@@ -36,15 +36,16 @@
 //!
 //! **Accuracy** on `testdata/dev.jsonl` (synthetic, the corpus it was tuned on): document recall
 //! 1.000, false-positive rate 0.000, typed span F1 0.999 (every label >= 0.99); the floors in
-//! `tests/dev_corpus.rs` are the issue's targets. On `testdata/styles.jsonl` (510 e-mails by
-//! thirteen other authors in styles the dev corpus lacks, see `testdata/styles/README.md`): sets
-//! D to M were written blind and scored once before any rule was generalised against them; their
+//! `tests/dev_corpus.rs` are the issue's targets. On `testdata/styles.jsonl` (590 e-mails by
+//! fifteen other authors in styles the dev corpus lacks, see `testdata/styles/README.md`): sets
+//! D to O were written blind and scored once before any rule was generalised against them; their
 //! blind scores (false-positive rate, typed F1) were D 0.600 / 0.766, E 0.471 / 0.684, F 0.294 /
 //! 0.775 (recall 0.957), G 0.588 / 0.755, H 0.588 / 0.827, I 0.529 / 0.818, J 0.412 / 0.786,
-//! K 0.529 / 0.832, L 0.353 / 0.856, M 0.059 / 0.890; J to M scored with the code of before
-//! rounds six to ten give 0.706 / 0.747, 0.647 / 0.809, 0.706 / 0.787 and 0.471 / 0.851, so the
-//! rounds carry to mail they had not seen. All 510 now: recall 0.997, false-positive rate 0.126,
-//! typed F1 0.890
+//! K 0.529 / 0.832, L 0.353 / 0.856, M 0.059 / 0.890, N 0.529 / 0.750 (recall 0.957), O 0.471 /
+//! 0.746 (recall 0.913); J to O scored with the code of before rounds six to eleven give 0.706 /
+//! 0.747, 0.647 / 0.809, 0.706 / 0.787, 0.471 / 0.851, 0.824 / 0.711 and 0.706 / 0.734, so the
+//! rounds carry to mail they had not seen. All 590 now: recall 0.997, false-positive rate 0.083,
+//! typed F1 0.889
 //! (floors in `tests/style_corpus.rs`): mail by new writers is still read worse than the dev
 //! corpus, above all by flagging mail without PHI. A message that is not PHI reports no
 //! identifiers ([`ScanResult::phi_findings`]); weak evidence makes a message PHI only with words
@@ -54,8 +55,8 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 114.3 instructions per byte over the corpus texts and 114.4 for the 100 KB message
-//! after the ninth round against other authors' styles (110.4 and 110.8 after the fifth, 105.7
+//! measure): 115.7 instructions per byte over the corpus texts and 115.1 for the 100 KB message
+//! after the eleventh round against other authors' styles (114.3 and 114.4 after the ninth, 110.4 and 110.8 after the fifth, 105.7
 //! and 105.9 after the second, 95.9 and 96.3 before the first, 130 and 148 in an earlier pass,
 //! 297 the first day). On this session's machine, idle: about 66 MB/s over the corpus (target
 //! 100) and a 100 KB message at p99 1.4–1.8 ms (target 2 ms). All passes are linear (see
@@ -314,6 +315,7 @@ const CARE_CONTEXT_REACH: usize = 300;
 const NEEDS_CARE_CONTEXT: &[&str] = &[
     "account.context",
     "date.event",
+    "date.death",
     "address.street",
     "zip.address",
     "ip.public",
@@ -321,6 +323,11 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "phone.context",
     "person.title",
 ];
+
+/// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only
+/// beside words about someone's care: there they are most often a colleague's birthday, new
+/// baby or family (blind sets N and O, 2026-12-01: a retirement, a birth and a memorial notice).
+const GROUP_NEWS_RULES: &[&str] = &["date.birthday", "date.dob", "person.cue"];
 
 /// A small, fast, non-cryptographic hasher (the FxHash mix) for the built-in dictionaries: the
 /// keys are fixed, public word lists, so SipHash's flooding resistance buys nothing here.
@@ -661,21 +668,27 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // Strong evidence settles it; weak evidence alone (a name from the name lists, a number
     // after "phone") only in a message about someone's care (`rules::patient_context`, looked
     // for only then).
-    // (Asked at most once, and only of a birthday.)
-    let mut to_group: Option<bool> = None;
-    let strong = findings.iter().any(|f| {
-        f.label.is_identifier()
-            && f.score >= PHI_STRONG
-            && !NEEDS_CARE_CONTEXT.contains(&f.rule)
-            // "Happy birthday this month to: Jan 3 - Destiny Fairweather (RT)" in mail to a
-            // whole group wishes colleagues well.
-            && !(f.rule == "date.birthday"
-                && *to_group.get_or_insert_with(|| rules::addressed_to_a_group(text)))
-    });
+    // In mail to a whole group, a birthday, a birth date and a relative's name ("her husband,
+    // Don", "their daughter, Anika Rose, born March 2") are colleagues' news: such mail is PHI
+    // only when it also speaks of someone's care. (Asked only when one of them is found.)
+    let strong_at_all = |f: &Finding| {
+        f.label.is_identifier() && f.score >= PHI_STRONG && !NEEDS_CARE_CONTEXT.contains(&f.rule)
+    };
+    let strong_plain = findings
+        .iter()
+        .any(|f| strong_at_all(f) && !GROUP_NEWS_RULES.contains(&f.rule));
+    let to_group = !strong_plain
+        && findings.iter().any(|f| GROUP_NEWS_RULES.contains(&f.rule))
+        && rules::addressed_to_a_group(text);
+    // "Happy birthday this month to: Jan 3 - Destiny Fairweather (RT)".
+    let strong = strong_plain || !to_group && findings.iter().any(strong_at_all);
     let is_weak = |f: &&Finding| {
         f.label.is_identifier()
             && f.score >= PHI_THRESHOLD
-            && (f.label != Label::Date || f.rule == "date.event")
+            && (f.label != Label::Date
+                || f.rule == "date.event"
+                || f.rule == "date.death"
+                || to_group && f.rule == "date.dob")
     };
     let weak_phi = findings.iter().any(|f| is_weak(&f));
     // The words about care must be near the weak finding: a gala announcement that names its
@@ -691,6 +704,7 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
                     .map(|f| f.start_byte)
                     .collect::<Vec<_>>(),
                 CARE_CONTEXT_REACH,
+                (&sc.staff, &findings),
             );
     let mut categories: Vec<Label> = findings.iter().map(|f| f.label).collect();
     categories.sort();

@@ -1821,7 +1821,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .unwrap_or(rest.len());
-        if CONSUMER_MAIL.eq_any(rest[..end].trim_end_matches('.')) {
+        if consumer_domain(rest[..end].trim_end_matches('.')) {
             has_consumer = true;
             break;
         }
@@ -1896,6 +1896,7 @@ static CONSUMER_MAIL_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
 const PATIENT_CONTEXT_LIST: &[&str] = &[
     "patient",
     "pt",
+    "client",
     "dob",
     "d.o.b",
     "date of birth",
@@ -1919,7 +1920,6 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "your bill",
     "your balance",
     "your statement",
-    "your account",
     "your claim",
     "your son",
     "your daughter",
@@ -1928,6 +1928,27 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "your father",
     "your husband",
     "your wife",
+    // Second person about one's own care ("check your PICC line", "draw your CBC"); not the
+    // generic advice of a flyer ("see your doctor", "ask your pharmacist").
+    "your infusion",
+    "your picc",
+    "your dressing",
+    "your wound",
+    "your labs",
+    "your cbc",
+    "your dose",
+    "your insulin",
+    "your oxygen",
+    "your diagnosis",
+    "your surgeon",
+    "your therapist",
+    "your copay",
+    "your deductible",
+    "your chart",
+    "your scan",
+    "your biopsy",
+    "your referral",
+    "your pregnancy",
     "my appointment",
     "my mother",
     "my father",
@@ -1979,10 +2000,43 @@ pub(crate) fn patient_context(text: &str) -> bool {
 /// offsets, ascending). One binary search per phrase found: linear in the text whatever the
 /// number of findings. In mail to a whole group ([`addressed_to_a_group`]) "he", "she" and
 /// the like are colleagues, so only the other phrases count there.
-pub(crate) fn patient_context_near(text: &str, near: &[usize], reach: usize) -> bool {
+pub(crate) fn patient_context_near(
+    text: &str,
+    near: &[usize],
+    reach: usize,
+    (staff, findings): (&[Span], &[crate::Finding]),
+) -> bool {
     let b = text.as_bytes();
     // Asked only when a pronoun is found near weak evidence.
     let mut group: Option<bool> = None;
+    // The starts of the names judged staff, ascending (sorted once, when a pronoun asks).
+    let mut staff_starts: Option<Vec<usize>> = None;
+    // Does the pronoun at `p` speak of a member of staff: is the last name before it one the
+    // rules judged staff ("Dr. Okafor joins us March 1. She will see ...", "Her cell is ...",
+    // said of a reporter named with her newspaper), within `reach`?
+    let mut of_staff = |p: usize| {
+        let starts = staff_starts.get_or_insert_with(|| {
+            // (Not the correspondents in the headers: the mail calls them "I" and "you".)
+            let mut v: Vec<usize> = staff
+                .iter()
+                .map(|s| s.0)
+                .filter(|&x| !on_address_header(text, x))
+                .collect();
+            v.sort_unstable();
+            v
+        });
+        let last_staff = starts[..starts.partition_point(|&x| x < p)].last();
+        last_staff.is_some_and(|&s| {
+            // Any name found after the staff name and before the pronoun? (Findings are in
+            // text order; only those between the two are looked at.)
+            let from = findings.partition_point(|f| f.start_byte < s);
+            let to = findings.partition_point(|f| f.start_byte < p);
+            s + reach >= p
+                && !findings[from..to.max(from)]
+                    .iter()
+                    .any(|f| f.label == Label::Person && f.start_byte > s)
+        })
+    };
     PATIENT_CONTEXT_AC.find_iter(text).any(|m| {
         // The first offset at or after `start - reach`; near enough if it is not past
         // `start + reach`.
@@ -1990,8 +2044,24 @@ pub(crate) fn patient_context_near(text: &str, near: &[usize], reach: usize) -> 
         near.get(k).is_some_and(|&p| p <= m.start() + reach)
             && context_word_at(b, m.start(), m.end())
             && !(PRONOUNS.eq_any(&text[m.start()..m.end()])
-                && *group.get_or_insert_with(|| addressed_to_a_group(text)))
+                && (*group.get_or_insert_with(|| addressed_to_a_group(text))
+                    || of_staff(m.start())))
     })
+}
+
+/// Is byte `at` on an address header line ("From:", "> To:", "Cc:")?
+fn on_address_header(text: &str, at: usize) -> bool {
+    // (At most 300 bytes back, so that many names on one long line cost linear time.)
+    let head = before(text, at, 300);
+    let line = match head.rfind('\n') {
+        Some(i) => &head[i + 1..],
+        None if head.len() == at => head,
+        None => return false,
+    };
+    let line = line.trim_start_matches(['>', ' ', '\t']).as_bytes();
+    [&b"from:"[..], b"to:", b"cc:", b"bcc:", b"reply-to:"]
+        .iter()
+        .any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h))
 }
 
 /// The pronouns of [`PATIENT_CONTEXT_LIST`].
@@ -2014,7 +2084,16 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
         ]
         .eq_any(w)
     };
-    head.lines().any(|line| {
+    // (Lines split with `memchr`: this runs on most messages with a birth date or a relative.)
+    let mut from = 0;
+    let lines = memchr::memchr_iter(b'\n', head.as_bytes())
+        .chain(std::iter::once(head.len()))
+        .map(|nl| {
+            let line = &head[from..nl];
+            from = nl + 1;
+            line.strip_suffix('\r').unwrap_or(line)
+        });
+    lines.into_iter().any(|line| {
         let l = line.trim_start_matches(['>', ' ', '\t']).trim_end();
         if l.len() >= 3 && l.as_bytes()[..3].eq_ignore_ascii_case(b"to:") {
             let to = &l[3..];
@@ -2045,6 +2124,21 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
         let Some(body) = l.strip_suffix([',', '!', ':']) else {
             return false;
         };
+        // "Interpreters and schedulers,", "Parents & guardians:": two groups, named by role.
+        let mut roles = body.split_whitespace();
+        if let (Some(a), Some(and), Some(b), None) =
+            (roles.next(), roles.next(), roles.next(), roles.next())
+        {
+            let plural = |w: &str| {
+                w.len() >= 5
+                    && w.ends_with('s')
+                    && w.bytes().all(|c| c.is_ascii_alphabetic())
+                    && w.bytes().skip(1).all(|c| c.is_ascii_lowercase())
+            };
+            if (and == "and" || and == "&") && plural(a) && plural(b) {
+                return true;
+            }
+        }
         let mut ws = body.split_whitespace();
         let (Some(first), second, None) = (ws.next(), ws.next(), ws.next()) else {
             // "Good morning everyone": two greeting words.
@@ -2069,8 +2163,174 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let credential = end - start == 2
         && b[start..end].eq_ignore_ascii_case(b"pt")
         && b.get(start.wrapping_sub(2)..start) == Some(b", ");
-    !glued_before && !glued_after && !credential
+    let m = &b[start..end];
+    // "patient satisfaction", "patient portal", "patient-facing": a kind of thing, not a person.
+    let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client")) && {
+        let j = end + usize::from(matches!(b.get(end), Some(b' ' | b'-')));
+        let k = j + b.get(j..).map_or(0, |r| {
+            r.iter().take_while(|c| c.is_ascii_alphabetic()).count()
+        });
+        k > j && std::str::from_utf8(&b[j..k]).is_ok_and(|w| PATIENT_AS_MODIFIER.eq_any(w))
+    };
+    // "their test patient logins", "a mock patient": no one.
+    let pretend = m.eq_ignore_ascii_case(b"patient") && {
+        let before = b[..start].trim_ascii_end();
+        let w = before.len()
+            - before
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+        std::str::from_utf8(&before[w..]).is_ok_and(|w| {
+            words![
+                "test",
+                "sample",
+                "example",
+                "mock",
+                "dummy",
+                "demo",
+                "fictitious",
+                "standardized"
+            ]
+            .eq_any(w)
+        })
+    };
+    // "7 am - 6 pm PT", "12:00 PT": Pacific time.
+    let time_zone = m.eq_ignore_ascii_case(b"pt") && {
+        let before = b[..start].trim_ascii_end();
+        let ends = |w: &[u8]| {
+            before.len() >= w.len()
+                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                && before
+                    .len()
+                    .checked_sub(w.len() + 1)
+                    .is_none_or(|i| !before[i].is_ascii_alphabetic())
+        };
+        ends(b"am")
+            || ends(b"pm")
+            || ends(b"a.m.")
+            || ends(b"p.m.")
+            || ends(b"noon")
+            || matches!(before, [.., b':', d1, d2] if d1.is_ascii_digit() && d2.is_ascii_digit())
+    };
+    // "Patients seen: 1,482": a count.
+    let count = m.eq_ignore_ascii_case(b"seen") && {
+        let before = b[..start].trim_ascii_end();
+        before.len() >= 8 && before[before.len() - 8..].eq_ignore_ascii_case(b"patients")
+    };
+    // "is out for surgery": a colleague's leave.
+    let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure")) && {
+        let before = b[..start].trim_ascii_end();
+        let before = before.strip_suffix(b" a").unwrap_or(before);
+        [&b"out for"[..], b"off for", b"leave for"].iter().any(|p| {
+            before.len() >= p.len() && before[before.len() - p.len()..].eq_ignore_ascii_case(p)
+        })
+    };
+    !glued_before
+        && !glued_after
+        && !credential
+        && !modifier
+        && !time_zone
+        && !count
+        && !leave
+        && !pretend
 }
+
+/// Words after "patient" (or "client") that make it a modifier of a service, a place, a process or a count
+/// ("patient satisfaction scores", "patient registration", "patient lists"), which speaks of
+/// no one's care: staff, quality and vendor mail are full of them.
+const PATIENT_AS_MODIFIER: &Words = words![
+    "satisfaction",
+    "safety",
+    "experience",
+    "experiences",
+    "registration",
+    "access",
+    "portal",
+    "portals",
+    "lists",
+    "list",
+    "records",
+    "relations",
+    "financial",
+    "advocate",
+    "advocates",
+    "advocacy",
+    "education",
+    "flow",
+    "transport",
+    "transportation",
+    "census",
+    "volume",
+    "volumes",
+    "days",
+    "privacy",
+    "information",
+    "data",
+    "engagement",
+    "services",
+    "service",
+    "representative",
+    "representatives",
+    "rooms",
+    "grievance",
+    "grievances",
+    "complaints",
+    "feedback",
+    "survey",
+    "surveys",
+    "scores",
+    "scorecard",
+    "scorecards",
+    "outcomes",
+    "population",
+    "populations",
+    "throughput",
+    "identifiers",
+    "identification",
+    "falls",
+    "centered",
+    "facing",
+    "parking",
+    "lounge",
+    "meals",
+    "handbook",
+    "rights",
+    "communication",
+    "communications",
+    "mailings",
+    "accounts",
+    "billing",
+    "liaison",
+    "navigator",
+    "navigators",
+    "coordinator",
+    "coordinators",
+    "ambassadors",
+    "sitter",
+    "sitters",
+    "escort",
+    "escorts",
+    "forms",
+    "materials",
+    "handouts",
+    "wristbands",
+    "armbands",
+    "labels",
+    "charts",
+    "visits",
+    "encounters",
+    "mix",
+    "panel",
+    "panels",
+    "assistance",
+    "support",
+    "care",
+    "names",
+    "logins",
+    "login",
+    "photos",
+];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
 /// <gideon@achebelund.me>", "Tariq Al-Mansouri <tariq@almansouri.family>"? `display` is the
@@ -2176,9 +2436,36 @@ pub(crate) fn personal_domain(display: &str, addr: &str) -> bool {
             initials,
         ]
         .contains(&local);
+    // The domain is the name, with at most the first name, an initial, a family word or a
+    // one-person craft beside it ("achebelund", "okaforfamily", "castellanostudio"). A second
+    // surname or a trade makes it a firm's: "nygaardlutz", "hollisdrug".
+    let rest = label.replacen(&surname, "", 1);
+    let name_only = [
+        "",
+        first.as_str(),
+        initial.as_str(),
+        "s",
+        "the",
+        "family",
+        "fam",
+        "home",
+        "house",
+        "studio",
+        "design",
+        "designs",
+        "art",
+        "arts",
+        "photo",
+        "photography",
+        "music",
+        "writes",
+        "books",
+    ]
+    .contains(&rest.as_str());
     own_mailbox
         && surname.len() >= 4
         && label.contains(&surname)
+        && name_only
         && !TRADES.iter().any(|t| label.contains(t))
 }
 
@@ -2199,8 +2486,21 @@ fn header_mailbox(line: &str) -> Option<(&str, &str)> {
 /// "example.org" is nobody's, "clinic.example.org" an organisation's.
 fn mentions_consumer_mail(hay: &str) -> bool {
     let b = hay.as_bytes();
-    CONSUMER_MAIL_AC.find_overlapping_iter(hay).any(|m| {
-        m.start() > 0
+    // A large provider's own name under any suffix ("yahoo.com.au", "hotmail.it").
+    let branded = || {
+        memchr::memchr_iter(b'@', b).any(|i| {
+            let rest = &b[i + 1..];
+            let end = rest
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
+                .unwrap_or(rest.len());
+            // (ASCII bytes only: the slice ends on a char boundary.)
+            consumer_brand(hay[i + 1..i + 1 + end].trim_end_matches('.'))
+        })
+    };
+    branded()
+        || CONSUMER_MAIL_AC.find_overlapping_iter(hay).any(|m| {
+            m.start() > 0
             && b[m.start() - 1] == b'@'
             && !b
                 .get(m.end())
@@ -2208,7 +2508,47 @@ fn mentions_consumer_mail(hay: &str) -> bool {
             // A trailing dot ends a sentence only when no label follows it.
             && !(b.get(m.end()) == Some(&b'.')
                 && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric))
-    })
+        })
+}
+
+/// Is `domain` a personal mailbox provider's: one of [`CONSUMER_MAIL`], or a large provider's
+/// own name under any suffix ("yahoo.com.au", "hotmail.it", "outlook.example")?
+fn consumer_domain(domain: &str) -> bool {
+    CONSUMER_MAIL.eq_any(domain) || consumer_brand(domain)
+}
+
+/// Is `domain` a large mail provider's name followed by one to three letter-only labels
+/// ("gmail.com", "yahoo.co.uk", "hotmail.fr")? Not a subdomain of someone else's
+/// ("gmail.acme.com" has its brand second) and not a longer name ("gmailer.com").
+fn consumer_brand(domain: &str) -> bool {
+    // (Asked of every mailbox near a phone number: the length test rules most out.)
+    if !memchr::memchr(b'.', domain.as_bytes()).is_some_and(|d| (3..=10).contains(&d)) {
+        return false;
+    }
+    const BRANDS: &[&str] = &[
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "ymail",
+        "hotmail",
+        "outlook",
+        "aol",
+        "icloud",
+        "protonmail",
+        "gmx",
+        "comcast",
+        "sbcglobal",
+        "bellsouth",
+        "earthlink",
+    ];
+    let Some((brand, suffix)) = domain.split_once('.') else {
+        return false;
+    };
+    BRANDS.iter().any(|b| b.eq_ignore_ascii_case(brand))
+        && suffix.split('.').count() <= 3
+        && suffix
+            .split('.')
+            .all(|l| (2..=8).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// A keyword match: byte range and index into [`KEYWORDS`].
@@ -2528,7 +2868,7 @@ fn kw_hits(
 }
 
 /// A byte range (start, end).
-type Span = (usize, usize);
+pub(crate) type Span = (usize, usize);
 
 /// Per-thread buffers reused from one scan to the next (see [`crate::Scanner::scan`]): the
 /// keyword matches, the newline index, the tokens, the lower-cased text, the candidates, the
@@ -2548,7 +2888,8 @@ pub(crate) struct Scratch {
     pub(crate) cands: Vec<Cand>,
     /// Sort keys of the candidates while resolving overlaps (see `crate::resolve`).
     pub(crate) order: Vec<u128>,
-    staff: Vec<Span>,
+    /// Names the person rules judged staff (see `persons`); the verdict asks of them too.
+    pub(crate) staff: Vec<Span>,
     patient_words: Vec<Span>,
     /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
@@ -2912,7 +3253,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Kw::GenericId => {
-                // "report ID", "provider ID", "vendor ID": the thing named is not a person;
+                // "report ID", "provider ID", "vendor ID", a vendor's "Customer ID": the thing
+                // named is not a person;
                 // nor is a product's ("CAQH ProView ID"): the word before the owner counts too.
                 let named = owner();
                 let named2 = || word_before(text, named, b" \t:(#-");
@@ -2951,6 +3293,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "department",
                     "store",
                     "location",
+                    "customer",
+                    "merchant",
+                    "broker",
+                    "agency",
+                    "seller",
                 ];
                 if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
@@ -3382,7 +3729,7 @@ fn patterns(
                         memchr::memrchr(b'\n', &bytes[from..st]).map_or(from, |k| from + k + 1);
                     header_mailbox(&text[from..=en]).is_some_and(|(d, a)| personal_domain(d, a))
                 };
-                if (CONSUMER_MAIL.eq_any(domain) || own_domain()) && !doc.in_sig(st) {
+                if (consumer_domain(domain) || own_domain()) && !doc.in_sig(st) {
                     push(
                         out,
                         Some(Label::Email),
@@ -4233,6 +4580,23 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             return org("phone in an organisation's contact line", out);
         }
     }
+    // "Director, Garnet County EMS / 406-555-0150 | cell 406-555-0185": the second number
+    // on a contact line under a job title or an organisation's name is the signer's own.
+    if whose
+        && line_before.bytes().filter(u8::is_ascii_digit).count() >= 7
+        && has_contact_separator(line_before)
+        && {
+            // The line above: a job title or an organisation's name.
+            let head = before(text, st, 200);
+            let above = head.rfind('\n').map_or("", |nl| {
+                let h = &head[..nl];
+                &h[h.rfind('\n').map_or(0, |i| i + 1)..]
+            });
+            has_word(above, ORG_WORDS) || has_word(above, STAFF_ROLES)
+        }
+    {
+        return org("second number on a signature's contact line", out);
+    }
     // "On-call mobile", "office cell": a colleague's or the organisation's.
     if has_word(
         doc.before_line(st, 24),
@@ -4448,6 +4812,10 @@ const DATE_STRONG_LIST: &[&str] = &[
     "surgery",
     "procedure",
     "performed",
+    "died",
+    "death",
+    "deceased",
+    "dod",
 ];
 const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
@@ -4493,11 +4861,14 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     if !date_plausible(&text[st..en]) {
         return;
     }
+    let not_a_patients = |why: &'static str, out: &mut Vec<Cand>| {
+        push(out, None, st, en, 0.8, "date.nonpatient", why);
+    };
     // "16:52:07": seconds are a system's timestamp, not an appointment.
     let b = text.as_bytes();
     if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
         let why = "timestamp with seconds";
-        push(out, None, st, en, 0.8, "date.nonpatient", why);
+        not_a_patients(why, out);
         return;
     }
     let wide = before(text, st, 40);
@@ -4548,17 +4919,28 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             .eq_any(w)
         };
         if cue == Some(false) || subject && cue != Some(true) || cue.is_none() && event_after() {
-            push(
-                out,
-                None,
-                st,
-                en,
-                0.8,
-                "date.nonpatient",
-                "newsletter/event/business date",
-            );
+            not_a_patients("newsletter/event/business date", out);
             return;
         }
+    }
+    // "Our MA lead is out for surgery 3/9 - 3/27": a colleague's leave, not a patient's stay.
+    if strong && {
+        let w = wide.as_bytes();
+        // (Most strong dates have no "for" before them: one vectorised search rules them out.)
+        memchr::memchr2_iter(b'f', b'F', w).any(|i| {
+            w.get(i + 1..i + 4)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"or "))
+        }) && [
+            &b"out for surgery"[..],
+            b"off for surgery",
+            b"leave for surgery",
+            b"out for a procedure",
+        ]
+        .iter()
+        .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
+    } {
+        not_a_patients("a colleague's leave", out);
+        return;
     }
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
@@ -4571,6 +4953,32 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
         // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
         "date.birthday"
+    } else if has_word_either(wide, line, st, words!["died", "death", "deceased", "dod"]) {
+        // A date of death: a patient's in a bereavement letter, a colleague's in a memorial
+        // notice ("our colleague Marlys Fenske, RN, died on ...", "Dr. Walter Emmerich ...
+        // died peacefully at home on ..."), which names them as staff just before (and names
+        // no patient: "your patient Eudora Pennington, who died ...").
+        let window = before(text, st, 200);
+        if !has_word(window, words!["patient", "pt", "resident", "client"])
+            && has_word(
+                window,
+                words![
+                    "dr",
+                    "colleague",
+                    "coworker",
+                    "md",
+                    "rn",
+                    "lpn",
+                    "emeritus",
+                    "retired",
+                    "physician"
+                ],
+            )
+        {
+            not_a_patients("a colleague's date", out);
+            return;
+        }
+        "date.death"
     } else {
         "date.event"
     };
@@ -6149,6 +6557,12 @@ fn persons(
         } else if cue
             && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
             && !(all_upper && !comma_form && run.len() == 1)
+            // "CALL ANY PATIENT BOOKED AFTER 2:00 PM": in capitals, words are a name only when
+            // the name lists know one of them, or a label says so ("PATIENT: DE JESÚS").
+            && (!all_upper
+                || comma_form
+                || any_in
+                || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':'))
             // "Patient Access Specialist", "Patient Financial Services": a job or a department.
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))

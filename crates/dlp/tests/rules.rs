@@ -1103,3 +1103,117 @@ fn a_mailbox_on_a_domain_named_after_its_owner_is_personal_and_a_business_is_not
         let _ = s.scan(t);
     }
 }
+
+#[test]
+fn a_firm_named_after_its_partners_is_no_one_and_a_large_providers_mailbox_abroad_is_personal() {
+    let s = Scanner::new();
+    for t in [
+        "To: Gene Hollis <gene@hollisdrug.com>\nSubject: invoice\n\nBackorder notice.",
+        "To: Jesse Lutz <jesse@nygaardlutz.com>\nSubject: invoice\n\nYour invoice is ready.",
+    ] {
+        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+    }
+    // A one-person craft beside the surname is still the person's own.
+    let t = "From: Wren Castellano <wren@castellanostudio.art>\nSubject: my records\n\nHi.";
+    assert_has(&s, t, Label::Email, "wren@castellanostudio.art");
+    // A large provider's mailbox under a country's suffix.
+    for (t, v) in [
+        (
+            "Reply to margie.t@yahoo.com.au about the crown.",
+            "margie.t@yahoo.com.au",
+        ),
+        ("My e-mail is k.berg@hotmail.it", "k.berg@hotmail.it"),
+    ] {
+        assert_has(&s, t, Label::Email, v);
+    }
+    // Not a longer name, nor a provider's name as someone else's subdomain.
+    for t in [
+        "Write to ops@gmailer.com",
+        "Write to ops@gmail.acme-clinic.com",
+    ] {
+        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+    }
+}
+
+#[test]
+fn patient_as_a_modifier_a_time_zone_and_a_test_patient_speak_of_no_ones_care() {
+    let s = Scanner::new();
+    for t in [
+        "Regional contacts: Gina Albrecht, 503-555-0144. Hours 7 am - 6 pm PT.",
+        "Patient satisfaction rose to 4.7. Thanks to Gina Albrecht, 503-555-0144.",
+        "Gina Albrecht (503-555-0144) will check that the test patient logins work.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+    // The same name and number about a patient.
+    let t = "The patient, Gina Albrecht, asked us to call 503-555-0144.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_colleagues_new_baby_or_family_in_group_mail_is_news_and_a_patients_is_phi() {
+    let s = Scanner::new();
+    let t = "Hi everyone,\n\nPlease join us in congratulating Dr. Meera Iyer and her husband Rohan \
+             on the arrival of their daughter, Anika Rose, born March 2.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Interpreters and schedulers,\n\nHector Villanueva starts Monday; she will shadow \
+             him, cell 612-555-0132.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Group mail about a patient's care is still PHI.
+    let t = "Hi everyone,\n\nOur patient Ruth Ames was born March 2, 1931; her husband Don \
+             will visit.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_patients_date_of_death_is_phi_and_a_colleagues_memorial_is_not() {
+    let s = Scanner::new();
+    let t = "Dear Arlene,\n\nIt was an honor to care for him at home. It has been eleven weeks \
+             since he died on September 14.\n";
+    assert_has(&s, t, Label::Date, "September 14");
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Dr. Walter Emmerich, who practiced in Marrow Creek for 41 years, died at home on \
+             November 12, 2026. He was 84.\n";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A colleague's leave for surgery is not a patient's stay.
+    let t = "Our MA lead, Fatima Zahir, is out for surgery 3/9 - 3/27.";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn capitals_customer_ids_and_a_signers_cell_are_not_patients() {
+    let s = Scanner::new();
+    let t = "FRONT DESK: PLEASE CALL ANY PATIENT BOOKED AFTER 2:00 PM ON THE 25TH.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    assert_has(
+        &s,
+        "PATIENT: MARIA GONZALEZ  DOB 03/04/1950",
+        Label::Person,
+        "MARIA GONZALEZ",
+    );
+    let t = "Invoice number: 552-31-0487\nCustomer ID:      NL-004127\n";
+    assert!(!has_label(&s, t, Label::MemberId), "{:?}", labels(&s, t));
+    assert_has(&s, "Member ID: NL-004127", Label::MemberId, "NL-004127");
+    let t = "Chief Wade Lasko\nDirector, Garnet County EMS\n406-555-0150 | cell 406-555-0185\n";
+    assert!(!has_label(&s, t, Label::Phone), "{:?}", labels(&s, t));
+    assert_has(
+        &s,
+        "We have 470-555-0142 as your cell for the nurse visit.",
+        Label::Phone,
+        "470-555-0142",
+    );
+}
+
+#[test]
+fn he_and_she_after_a_staff_name_are_the_colleague_and_after_a_patient_the_patient() {
+    let s = Scanner::new();
+    // The last name before "she" is a nurse's (a credential): she is the colleague.
+    let t = "Janet Ruiz called. Dale Fontaine, RN, took the message: she will call back; her \
+             cell is 503-555-0161.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // The last name before "she" is the caller's: she may be a patient.
+    let t = "Dale Fontaine, RN, took the message. Janet Ruiz called: she will call back; her \
+             cell is 503-555-0161.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
