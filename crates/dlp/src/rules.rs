@@ -1821,7 +1821,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .unwrap_or(rest.len());
-        if consumer_domain(rest[..end].trim_end_matches('.')) {
+        let start = bytes[..i]
+            .iter()
+            .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
+            .map_or(0, |k| k + 1);
+        if consumer_domain(rest[..end].trim_end_matches('.'))
+            || end > 0 && personal_local(&bytes[start..i])
+        {
             has_consumer = true;
             break;
         }
@@ -2330,6 +2336,15 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "logins",
     "login",
     "photos",
+    "accounting",
+    "success",
+    "onboarding",
+    "manager",
+    "managers",
+    "team",
+    "agreement",
+    "directory",
+    "contracts",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -2494,8 +2509,13 @@ fn mentions_consumer_mail(hay: &str) -> bool {
                 .iter()
                 .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
                 .unwrap_or(rest.len());
+            let start = b[..i]
+                .iter()
+                .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
+                .map_or(0, |k| k + 1);
             // (ASCII bytes only: the slice ends on a char boundary.)
             consumer_brand(hay[i + 1..i + 1 + end].trim_end_matches('.'))
+                || end > 0 && personal_local(&b[start..i])
         })
     };
     branded()
@@ -2509,6 +2529,41 @@ fn mentions_consumer_mail(hay: &str) -> bool {
             && !(b.get(m.end()) == Some(&b'.')
                 && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric))
         })
+}
+
+/// Does the local part of a mailbox read like a private person's, whatever the domain: a name
+/// with a birth year or a two-digit number ("dmorrow.1958", "gpineda.72", "yoprice62") or with a
+/// household word ("lhollister.family", "jwhitaker.home")? An organisation's mailboxes are
+/// names, roles and initials; a duplicate's suffix is a single digit ("jsmith2").
+fn personal_local(local: &[u8]) -> bool {
+    let letters = local
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic() || **c == b'.')
+        .count();
+    if letters < 4 || !local[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let (name, rest) = local.split_at(letters);
+    // "lhollister.family": the household word after a dot, the name before it.
+    if rest.is_empty() {
+        return [&b".family"[..], b".home", b".fam"].iter().any(|w| {
+            // (A name of six letters or more: "nicu.family@" is a unit's.)
+            name.len() >= w.len() + 6 && name[name.len() - w.len()..].eq_ignore_ascii_case(w)
+        });
+    }
+    let rest = rest.strip_prefix(b"_").unwrap_or(rest);
+    if !rest.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let n: u32 = rest.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
+    // (A name then a dot ends in a letter: "gpineda." then "72".)
+    let name = name.strip_suffix(b".").unwrap_or(name);
+    name.len() >= 3
+        && match rest.len() {
+            2 => n >= 20,
+            4 => (1925..=2015).contains(&n),
+            _ => false,
+        }
 }
 
 /// Is `domain` a personal mailbox provider's: one of [`CONSUMER_MAIL`], or a large provider's
@@ -2549,6 +2604,65 @@ fn consumer_brand(domain: &str) -> bool {
         && suffix
             .split('.')
             .all(|l| (2..=8).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// The record number after "is", "it's" or "be" later in the sentence that starts at `from` (at most
+/// 120 bytes on, up to `.`, `?`, `!` or a line break): letters, digits and hyphens with five
+/// digits or more ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
+fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let end = (from + 120).min(b.len());
+    let stop = b[from..end]
+        .iter()
+        .position(|&c| matches!(c, b'.' | b'?' | b'!' | b'\n'))
+        .map_or(end, |i| from + i);
+    let s = &b[from..stop];
+    // At each space: is a lead word next? (A byte scan of at most 120 bytes.)
+    for sp in memchr::memchr_iter(b' ', s) {
+        if !matches!(s.get(sp + 1), Some(b'i' | b'b')) {
+            continue;
+        }
+        let Some(lead) = [&b" is "[..], b" it's ", b" it\xe2\x80\x99s ", b" be "]
+            .into_iter()
+            .find(|l| s[sp..].starts_with(l))
+        else {
+            continue;
+        };
+        let vs = from + sp + lead.len();
+        let ve = vs
+            + b[vs..stop]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+        let v = &b[vs..ve];
+        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+        if digits < 5 || v.len() > 20 || !v[0].is_ascii_alphanumeric() {
+            continue;
+        }
+        let prefix = v.split(|&c| c == b'-').next().unwrap_or(v);
+        let ticket = [
+            &b"inc"[..],
+            b"req",
+            b"chg",
+            b"ritm",
+            b"tkt",
+            b"po",
+            b"inv",
+            b"ord",
+        ]
+        .iter()
+        .any(|t| prefix.eq_ignore_ascii_case(t));
+        // (Not a phone number: "in case the number is 555-0123".)
+        let mut groups = v.split(|&c| c == b'-').map(<[u8]>::len);
+        let phone_shaped = v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+            && matches!(
+                (groups.next(), groups.next(), groups.next(), groups.next()),
+                (Some(3), Some(4), None, None) | (Some(3), Some(3), Some(4), None)
+            );
+        if !ticket && !phone_shaped {
+            return Some((vs, ve));
+        }
+    }
+    None
 }
 
 /// A keyword match: byte range and index into [`KEYWORDS`].
@@ -3086,6 +3200,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if kind == Kw::Heading {
             continue;
         }
+        // "in case the number is 555-0123": the idiom, not a case.
+        if kw_text.eq_ignore_ascii_case("case")
+            && bytes[..ks].trim_ascii_end().len() + 1 == ks
+            && ks >= 3
+            && bytes[ks - 3..ks - 1].eq_ignore_ascii_case(b"in")
+            && (ks == 3 || !bytes[ks - 4].is_ascii_alphanumeric())
+        {
+            continue;
+        }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
         // ("mrn", "ssn", "npi" and "mbi" are no English words: lower case says the same.)
         if kw_text.len() <= 3
@@ -3155,6 +3278,26 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             break;
         }
         if p >= text.len() {
+            continue;
+        }
+        // "If you want to read that chart before conference, it's GCH-00418276", "the claim #
+        // on the letter is 2026277-04419", "her member ID will be BSG447100263-03": the number
+        // comes later in the sentence, after "is", "it's" or "be" (when no value follows the
+        // cue itself). A case or claim number counts like one right after its cue.
+        if let Kw::Value(label @ (Label::Mrn | Label::MemberId | Label::OtherId)) = kind
+            && !bytes[p..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .any(u8::is_ascii_digit)
+            && let Some((vs, ve)) = record_number_later(bytes, ke)
+        {
+            let (score, rule) = match label {
+                Label::Mrn => (0.85, "mrn.sentence"),
+                Label::MemberId => (0.85, "member_id.sentence"),
+                _ => (0.85, "other_id.context"),
+            };
+            let why = "record number later in the sentence of its cue";
+            push(out, Some(label), vs, ve, score, rule, why);
             continue;
         }
         if kind == Kw::NameAfter {
@@ -3729,7 +3872,10 @@ fn patterns(
                         memchr::memrchr(b'\n', &bytes[from..st]).map_or(from, |k| from + k + 1);
                     header_mailbox(&text[from..=en]).is_some_and(|(d, a)| personal_domain(d, a))
                 };
-                if (consumer_domain(domain) || own_domain()) && !doc.in_sig(st) {
+                let local = v.as_bytes().split(|&c| c == b'@').next().unwrap_or(b"");
+                if (consumer_domain(domain) || own_domain() || personal_local(local))
+                    && !doc.in_sig(st)
+                {
                     push(
                         out,
                         Some(Label::Email),
@@ -6812,7 +6958,27 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         return false;
     };
     let to = ceil_cb(text, to.min(from + 48));
-    has_word(&text[from..to], STAFF_ROLES)
+    // The role is in the words right after the name ("Kim Dole, charge nurse", "Raul Ortiz -
+    // Director of Nursing"), not later in a sentence about them ("Frank Hollister, slipped at
+    // the end of chair yoga").
+    let seg = &text[from..to];
+    let seg = seg.trim_start_matches([',', ';', ' ', '|', '-', '/']);
+    let clause = &seg[..seg.find([',', ';', '.', '(', ')']).unwrap_or(seg.len())];
+    // Up to the end of the clause's fourth word.
+    let (mut words, mut in_word, mut head_end) = (0, false, clause.len());
+    for (i, c) in clause.bytes().enumerate() {
+        if c == b' ' {
+            words += usize::from(in_word);
+            in_word = false;
+            if words == 4 {
+                head_end = i;
+                break;
+            }
+        } else {
+            in_word = true;
+        }
+    }
+    has_word(&clause[..head_end], STAFF_ROLES)
 }
 
 /// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext

@@ -1217,3 +1217,59 @@ fn he_and_she_after_a_staff_name_are_the_colleague_and_after_a_patient_the_patie
              cell is 503-555-0161.\n";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_record_number_later_in_the_sentence_is_found_and_a_phone_or_ticket_is_not() {
+    let s = Scanner::new();
+    let t = "If you want to read that chart before conference, it's GCH-00418276; the family \
+             agreed.";
+    assert_has(&s, t, Label::Mrn, "GCH-00418276");
+    let t = "Her member ID will be BSG447100263-03 within ten days.";
+    assert_has(&s, t, Label::MemberId, "BSG447100263-03");
+    for t in [
+        "Call the chart room in case the number is 555-0123.",
+        "The chart audit ticket is INC-0045521.",
+        "Please chart before noon; the room is 4120.",
+    ] {
+        assert!(
+            !has_label(&s, t, Label::Mrn) && !has_label(&s, t, Label::OtherId),
+            "{:?}",
+            labels(&s, t)
+        );
+    }
+}
+
+#[test]
+fn a_mailbox_with_a_birth_year_or_household_word_is_personal_and_a_units_is_not() {
+    let s = Scanner::new();
+    for (t, v) in [
+        ("To: dmorrow.1958@mailhost.net", "dmorrow.1958@mailhost.net"),
+        (
+            "From: Jen Whitaker <jwhitaker.home@mailhost.net>",
+            "jwhitaker.home@mailhost.net",
+        ),
+        ("reply to yoprice62@mailhost.net", "yoprice62@mailhost.net"),
+    ] {
+        assert_has(&s, t, Label::Email, v);
+    }
+    for t in [
+        "From: NICU Family Support <nicu.family@mercyrivers.org>",
+        "Cc: jsmith2@riverside-health.org",
+        "Contact billing2024@riverside-health.org",
+    ] {
+        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
+    }
+}
+
+#[test]
+fn a_role_right_after_a_name_is_staff_and_a_role_word_later_in_the_sentence_is_not() {
+    let s = Scanner::new();
+    let t = "Your father, Frank Hollister, slipped at the end of chair yoga this morning.";
+    assert_has(&s, t, Label::Person, "Frank Hollister");
+    let t = "Present: Gail Sorensen, Chair of the Board; Harold Voss, Treasurer.";
+    assert!(
+        !has(&s, t, Label::Person, "Gail Sorensen"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
