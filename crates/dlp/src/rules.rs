@@ -68,7 +68,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns) [0-9]{2,3}|[0-9]{2,3} y)(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y)(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -1147,6 +1147,7 @@ const ORG_AFTER_LIST: &[&str] = &[
     "insurance",
     "plan",
     "care",
+    "nursing",
     "physicians",
     "partners",
     "syndrome",
@@ -2224,14 +2225,11 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         let before = b[..start].trim_ascii_end();
         before.len() >= 8 && before[before.len() - 8..].eq_ignore_ascii_case(b"patients")
     };
-    // "is out for surgery": a colleague's leave.
-    let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure")) && {
-        let before = b[..start].trim_ascii_end();
-        let before = before.strip_suffix(b" a").unwrap_or(before);
-        [&b"out for"[..], b"off for", b"leave for"].iter().any(|p| {
-            before.len() >= p.len() && before[before.len() - p.len()..].eq_ignore_ascii_case(p)
-        })
-    };
+    // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
+    // waiting room", "Same-Day Surgery Center": a place.
+    let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
+        && (leave_for_surgery(&b[start.saturating_sub(40)..end])
+            || names_a_department(&b[start..b.len().min(end + 12)]));
     !glued_before
         && !glued_after
         && !credential
@@ -2345,6 +2343,7 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "agreement",
     "directory",
     "contracts",
+    "level",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -5003,6 +5002,53 @@ fn date_plausible(v: &str) -> bool {
     }
 }
 
+/// Does `w` say someone is away for an operation: "out for", "off for" or "leave for", then
+/// "surgery" or "procedure" within 25 bytes ("out for surgery", "off for her dad's surgery")?
+fn leave_for_surgery(w: &[u8]) -> bool {
+    // (Most windows have no "for": one vectorised search rules them out.)
+    memchr::memchr2_iter(b'f', b'F', w).any(|i| {
+        w.get(i..i + 4)
+            .is_some_and(|r| r.eq_ignore_ascii_case(b"for "))
+            && [&b"out "[..], b"off ", b"leave "]
+                .iter()
+                .any(|lead| i >= lead.len() && w[i - lead.len()..i].eq_ignore_ascii_case(lead))
+            && {
+                let after = &w[i + 4..w.len().min(i + 4 + 25)];
+                [&b"surgery"[..], b"procedure"]
+                    .iter()
+                    .any(|p| after.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
+            }
+    })
+}
+
+/// Does `w` name a department or a place by a care word ("Birth Center", "surgery waiting
+/// room", "Admissions Office")?
+fn names_a_department(w: &[u8]) -> bool {
+    // At each word start, only the phrases that begin with its letter (this runs for every
+    // date with a strong cue).
+    (0..w.len()).any(|i| {
+        let phrases: &[&[u8]] = match w[i] | 0x20 {
+            b'b' => &[b"birth center", b"birth centre", b"birthing center"],
+            b's' => &[
+                b"surgery waiting",
+                b"surgery center",
+                b"surgery department",
+                b"surgery desk",
+                b"surgery scheduling",
+                b"surgery suite",
+            ],
+            b'a' => &[b"admissions office", b"admission office"],
+            b'd' => &[b"discharge lounge"],
+            _ => return false,
+        };
+        (i == 0 || !w[i - 1].is_ascii_alphabetic())
+            && phrases.iter().any(|p| {
+                w.get(i..i + p.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(p))
+            })
+    })
+}
+
 fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
     if !date_plausible(&text[st..en]) {
         return;
@@ -5069,25 +5115,15 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             return;
         }
     }
-    // "Our MA lead is out for surgery 3/9 - 3/27": a colleague's leave, not a patient's stay.
-    if strong && {
-        let w = wide.as_bytes();
-        // (Most strong dates have no "for" before them: one vectorised search rules them out.)
-        memchr::memchr2_iter(b'f', b'F', w).any(|i| {
-            w.get(i + 1..i + 4)
-                .is_some_and(|r| r.eq_ignore_ascii_case(b"or "))
-        }) && [
-            &b"out for surgery"[..],
-            b"off for surgery",
-            b"leave for surgery",
-            b"out for a procedure",
-        ]
-        .iter()
-        .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
-    } {
+    // "Our MA lead is out for surgery 3/9 - 3/27", "Janelle is off for her dad's surgery": a
+    // colleague's leave, not a patient's stay.
+    if strong && leave_for_surgery(wide.as_bytes()) {
         not_a_patients("a colleague's leave", out);
         return;
     }
+    // "Birth Center. Renovation starts January 5", "Surgery waiting Thu 10/16": a department
+    // or a place, not a birth or an operation.
+    let strong = strong && !names_a_department(wide.as_bytes());
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
     // A birth date, or the date of a stay or procedure ("discharged 3/2", "surgery on 4/1"):

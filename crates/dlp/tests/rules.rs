@@ -1273,3 +1273,33 @@ fn a_role_right_after_a_name_is_staff_and_a_role_word_later_in_the_sentence_is_n
         labels(&s, t)
     );
 }
+
+#[test]
+fn departments_and_a_colleagues_leave_are_no_ones_care_and_turning_101_is_an_age() {
+    let s = Scanner::new();
+    for t in [
+        "Birth Center. Renovation starts January 5. Thanks to Carol Benning, 309-555-0142.",
+        "Volunteers this week: Carol Benning, Surgery waiting Thu 10/16 6-10 am.",
+        "Fri 3/20 Night: 1 LPN (Janelle Ortiz is off for a family member's surgery)\nSat 3/21 Day: 2 \
+         CNA. Text me at 612-555-0188.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+    // The same words about a patient's own stay.
+    let t = "Carol Benning had her surgery on 10/16; call her at 309-555-0142.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_has(
+        &s,
+        "3/2  Opal Henning (Apt 114) -- turning 101!",
+        Label::Age,
+        "101",
+    );
+    assert!(!has_label(
+        &s,
+        "Our clinic is turning 25 this year.",
+        Label::Age
+    ));
+    // An organisation after "for" is not a person.
+    let t = "Invoices past 45 days for Golden Plains Nursing Home:";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
