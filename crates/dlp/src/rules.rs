@@ -1674,6 +1674,10 @@ struct Doc<'a> {
     business: bool,
     /// The sender is a personal mailbox: the signature block is the patient's own.
     from_consumer: bool,
+    /// A "From:" or "To:" mailbox is an organisation's office that does not deal with care
+    /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
+    /// person writing to it is an applicant, a donor or a neighbour, not a patient.
+    nonclinical_office: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -1747,6 +1751,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut sigs = Vec::new();
     let mut has_to_org = false;
     let mut has_consumer = false;
+    let mut nonclinical_office = false;
     let mut from_consumer = false;
     let bytes = text.as_bytes();
     let mut line_start = 0;
@@ -1808,6 +1813,12 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         {
             from_consumer = true;
         }
+        if (lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
+            || lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")))
+            && nonclinical_mailbox(lt)
+        {
+            nonclinical_office = true;
+        }
         if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
             if mentions_consumer_mail(lt) {
                 has_consumer = true;
@@ -1852,8 +1863,52 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         consumer: has_consumer,
         business,
         from_consumer,
+        nonclinical_office,
     }
 }
+
+/// Does a header line hold an organisation's mailbox for an office that does not deal with
+/// care ("careers@", "volunteers@", "foundation@", "facilities@", "security@", "pricing@",
+/// "communityrelations@")?
+fn nonclinical_mailbox(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr_iter(b'@', b).any(|i| {
+        let start = b[..i]
+            .iter()
+            .rposition(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
+            .map_or(0, |k| k + 1);
+        NONCLINICAL_OFFICES_AC.is_match(&b[start..i])
+    })
+}
+
+/// Parts of an office mailbox's name that say it does not deal with care (see
+/// [`nonclinical_mailbox`]).
+static NONCLINICAL_OFFICES_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "career",
+                "jobs",
+                "recruit",
+                "talent",
+                "volunteer",
+                "foundation",
+                "giving",
+                "donat",
+                "philanthrop",
+                "facilit",
+                "security",
+                "parking",
+                "community",
+                "media",
+                "press",
+                "marketing",
+                "pricing",
+                "events",
+            ])
+            .expect("built-in words are valid")
+    });
 
 /// Is `line.trim().trim_end_matches([',', '!', '.', ':']).trim()` certainly longer than `max`
 /// bytes? Worked out on bytes; `false` (not certain) when a non-ASCII char sits where Unicode
@@ -2344,6 +2399,13 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "directory",
     "contracts",
     "level",
+    "special",
+    "specials",
+    "reviews",
+    "acquisition",
+    "growth",
+    "marketing",
+    "recruitment",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -3003,6 +3065,8 @@ pub(crate) struct Scratch {
     pub(crate) order: Vec<u128>,
     /// Names the person rules judged staff (see `persons`); the verdict asks of them too.
     pub(crate) staff: Vec<Span>,
+    /// The last message's [`Doc::nonclinical_office`], for the verdict.
+    pub(crate) nonclinical_office: bool,
     patient_words: Vec<Span>,
     /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
@@ -3038,6 +3102,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     tokens(text, &s.med_filter, index);
     let business = keyword_matches(s, text, &mut sc.kws, &mut sc.kw_parts);
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
+    sc.nonclinical_office = doc.nonclinical_office;
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
@@ -3575,6 +3640,52 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "workstation",
                     ],
                 ) =>
+            {
+                continue;
+            }
+            // "... model LX-5000, S/N LX5K-20931, software 4.2.1", "the M11 unit (S/N V2218440,
+            // installed 2019)", "the visual field analyzer (S/N HFA-811207)": a practice's
+            // equipment, unless the line names a device that goes with a patient.
+            Label::Device
+                if {
+                    let line = doc.before_line(ks, 80);
+                    let after = doc.after_line(ve, 40);
+                    let equipment = words![
+                        "analyzer",
+                        "autoclave",
+                        "sterilizer",
+                        "installed",
+                        "software",
+                        "instrument",
+                        "instruments"
+                    ];
+                    (has_word(line, equipment) || has_word(after, equipment))
+                        && !has_word(
+                            line,
+                            words![
+                                "pacemaker",
+                                "defibrillator",
+                                "icd",
+                                "implant",
+                                "implanted",
+                                "pump",
+                                "cpap",
+                                "bipap",
+                                "stimulator",
+                                "cochlear",
+                                "hearing",
+                                "prosthesis",
+                                "monitor",
+                                "cgm",
+                                "sensor",
+                                "patient",
+                                "pt",
+                                "his",
+                                "her",
+                                "your",
+                            ],
+                        )
+                } =>
             {
                 continue;
             }
@@ -4570,6 +4681,9 @@ const ORG_WORDS_LIST: &[&str] = &[
     "payable",
     "receivable",
     "pharmacies",
+    "pharmaceuticals",
+    "pharma",
+    "therapeutics",
     "hospitals",
     "agency",
     "nursing",
@@ -4725,11 +4839,20 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             return org("phone in an organisation's contact line", out);
         }
     }
-    // "Director, Garnet County EMS / 406-555-0150 | cell 406-555-0185": the second number
-    // on a contact line under a job title or an organisation's name is the signer's own.
+    // "Director, Garnet County EMS / 406-555-0150 | cell 406-555-0185", "Lumetrix Imaging
+    // Systems / Cell 612-555-0157 | Service Desk 1-888-555-0104": a number on a contact line
+    // (another number before or after it, past a separator) under a job title or an
+    // organisation's name is the signer's own.
     if whose
-        && line_before.bytes().filter(u8::is_ascii_digit).count() >= 7
-        && has_contact_separator(line_before)
+        && (line_before.bytes().filter(u8::is_ascii_digit).count() >= 7
+            && has_contact_separator(line_before)
+            || {
+                let rest = doc.after_line(en, 40);
+                rest.bytes().filter(u8::is_ascii_digit).count() >= 7
+                    && CONTACT_SEPARATORS
+                        .iter()
+                        .any(|sep| rest.starts_with(sep) || rest.trim_start().starts_with(sep))
+            })
         && {
             // The line above: a job title or an organisation's name.
             let head = before(text, st, 200);
@@ -4737,10 +4860,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 let h = &head[..nl];
                 &h[h.rfind('\n').map_or(0, |i| i + 1)..]
             });
+            let above = above.trim_start_matches(['>', ' ']);
             has_word(above, ORG_WORDS) || has_word(above, STAFF_ROLES)
         }
     {
-        return org("second number on a signature's contact line", out);
+        return org("a number on a signature's contact line", out);
     }
     // "On-call mobile", "office cell": a colleague's or the organisation's.
     if has_word(
@@ -6696,7 +6820,7 @@ fn persons(
             )
         } else if greet {
             // "Dear Eastbrook families,", "Hi Cardiology team": a group, named by its place.
-            let group = words![
+            let group_words = words![
                 "families",
                 "family",
                 "parents",
@@ -6729,8 +6853,26 @@ fn persons(
                 "leaders",
                 "managers",
                 "coordinators",
-            ]
-            .eq_any(first_word(after));
+                "tenants",
+                "owners",
+                "vendors",
+                "suppliers",
+                "subscribers",
+                "guardians",
+                "teachers",
+                "doctors",
+                "practitioners",
+                "sponsors",
+                "exhibitors",
+                "attendees",
+                "participants",
+                "applicants",
+                "candidates",
+                "stakeholders",
+            ];
+            // ("Dear Tenants,": the group's own name.)
+            let group = group_words.eq_any(first_word(after))
+                || run.len() == 1 && group_words.eq_any(&text[run[0].s..run[0].e]);
             if doc.internal || doc.business || group {
                 (0.0, "", "")
             } else {

@@ -1303,3 +1303,45 @@ fn departments_and_a_colleagues_leave_are_no_ones_care_and_turning_101_is_an_age
     let t = "Invoices past 45 days for Golden Plains Nursing Home:";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_practices_equipment_a_vendors_signature_and_a_greeted_group_are_no_patients() {
+    let s = Scanner::new();
+    for t in [
+        "Service report from yesterday's visit on the M11 unit (S/N V2218440, installed 2019).",
+        "Unit: OCT, model LX-5000, S/N LX5K-20931, software 4.2.1.",
+        "Brandon Kowalczyk\nField Service Engineer\nLumetrix Imaging Systems\nCell 612-555-0157 | \
+         Service Desk 1-888-555-0104\n\nThe autoclave is fixed.",
+        "Dear Tenants,\n\nWater will be off Saturday 8 am - noon in Building A.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+    // A patient's device and a patient's contact line stay identifiers.
+    assert_has(
+        &s,
+        "Her CPAP is a ResMed AirSense, model 37207, serial 23B0117446.",
+        Label::Device,
+        "23B0117446",
+    );
+    let t = "Patient: Ruth Ames\n14 Elm St, Decatur, GA 30030\nPh 678-555-0121 | Cell \
+             678-555-0129 | Fax 678-555-0122";
+    assert_has(&s, t, Label::Phone, "678-555-0129");
+}
+
+#[test]
+fn a_private_person_writing_to_an_office_that_does_not_deal_with_care_is_not_a_patient() {
+    let s = Scanner::new();
+    let t = "From: Tanisha Greer <tanisha.greer@outlook.com>\nTo: careers@northpointhealth.org\n\
+             Subject: Application - Medical Assistant\n\nDear Hiring Manager,\n\nI am applying \
+             for the posting.\n\nTanisha Greer\n(480) 555-0157";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // The same writer to the same office about her own care is PHI.
+    let t = "From: Tanisha Greer <tanisha.greer@outlook.com>\nTo: careers@northpointhealth.org\n\
+             Subject: interview\n\nI had surgery on 3/4 and my appointment with Dr. Lee is \
+             Friday, so could we move the interview?\n\nTanisha Greer\n(480) 555-0157";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // And to a clinic's front desk the greeted writer is a patient (the dev corpus's rule).
+    let t = "From: Tanisha Greer <tanisha.greer@outlook.com>\nTo: frontdesk@northpointhealth.org\n\
+             Subject: question\n\nDo you have Saturday hours?\n\nTanisha Greer";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
