@@ -1148,6 +1148,7 @@ const ORG_AFTER_LIST: &[&str] = &[
     "plan",
     "care",
     "nursing",
+    "it",
     "physicians",
     "partners",
     "syndrome",
@@ -1751,6 +1752,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut sigs = Vec::new();
     let mut has_to_org = false;
     let mut has_consumer = false;
+    let mut subject: Option<&str> = None;
     let mut nonclinical_office = false;
     let mut from_consumer = false;
     let bytes = text.as_bytes();
@@ -1770,12 +1772,17 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
         let Some(k) = k else { continue };
         let fb = lb[k];
-        // Most lines: an ASCII first byte that starts no closing, no `--` and no `From:` or
-        // `To:` header, so neither test below can hold (the same answers as running them).
+        // Most lines: an ASCII first byte that starts no closing, no `--` and no `From:`, `To:`
+        // or `Subject:` header, so no test below can hold (the same answers as running them).
         if fb.is_ascii()
             && !CLOSINGS.first_may(fb)
             && fb != b'-'
             && !matches!(fb, b'f' | b'F' | b't' | b'T')
+            // (A line starting with "s" goes on only as a "Subject:" header.)
+            && !(matches!(fb, b's' | b'S')
+                && lb
+                    .get(k..k + 8)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(b"subject:")))
         {
             continue;
         }
@@ -1801,11 +1808,14 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             }
             sigs.push((off.min(text.len()), end.min(text.len())));
         }
-        if fb.is_ascii() && !matches!(fb, b'f' | b'F' | b't' | b'T') {
+        if fb.is_ascii() && !matches!(fb, b'f' | b'F' | b't' | b'T' | b's' | b'S') {
             continue;
         }
         let lt = line.trim_start();
-        if !matches!(lt.as_bytes().first(), Some(b'f' | b'F' | b't' | b'T')) {
+        if !matches!(
+            lt.as_bytes().first(),
+            Some(b'f' | b'F' | b't' | b'T' | b's' | b'S')
+        ) {
             continue;
         }
         if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:"))
@@ -1818,6 +1828,14 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             && nonclinical_mailbox(lt)
         {
             nonclinical_office = true;
+        }
+        // (Read after the loop, and only in mail with a personal mailbox.)
+        if subject.is_none()
+            && lt
+                .get(..8)
+                .is_some_and(|h| h.eq_ignore_ascii_case("subject:"))
+        {
+            subject = Some(lt);
         }
         if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
             if mentions_consumer_mail(lt) {
@@ -1843,6 +1861,25 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             has_consumer = true;
             break;
         }
+    }
+    // "Subject: Interview confirmation - RN, Cardiac Step-Down (Req 26-04187)": hiring, an
+    // office that does not deal with care.
+    if has_consumer
+        && subject.is_some_and(|l| {
+            has_word(
+                l,
+                words![
+                    "interview",
+                    "requisition",
+                    "applicant",
+                    "candidate",
+                    "hiring",
+                    "job"
+                ],
+            )
+        })
+    {
+        nonclinical_office = true;
     }
     // Merge overlapping signature ranges so `in_sig` can binary-search.
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(sigs.len());
@@ -2280,6 +2317,19 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         let before = b[..start].trim_ascii_end();
         before.len() >= 8 && before[before.len() - 8..].eq_ignore_ascii_case(b"patients")
     };
+    // "Procedure masks, ear loop": a product.
+    let product = m.eq_ignore_ascii_case(b"procedure") && {
+        let j = end + usize::from(b.get(end) == Some(&b' '));
+        let k = j + b.get(j..).map_or(0, |r| {
+            r.iter().take_while(|c| c.is_ascii_alphabetic()).count()
+        });
+        std::str::from_utf8(&b[j..k]).is_ok_and(|w| {
+            words![
+                "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms"
+            ]
+            .eq_any(w)
+        })
+    };
     // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
     // waiting room", "Same-Day Surgery Center": a place.
     let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
@@ -2293,6 +2343,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !count
         && !leave
         && !pretend
+        && !product
 }
 
 /// Words after "patient" (or "client") that make it a modifier of a service, a place, a process or a count
@@ -2688,6 +2739,17 @@ fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
         else {
             continue;
         };
+        // "Our Medicaid provider ID is 44001873": the words between cue and value name an
+        // organisation's number, not a patient's.
+        let between = std::str::from_utf8(&s[..sp]).unwrap_or("");
+        if has_word(
+            between,
+            words![
+                "provider", "our", "tax", "group", "facility", "agency", "vendor", "npi"
+            ],
+        ) {
+            return None;
+        }
         let vs = from + sp + lead.len();
         let ve = vs
             + b[vs..stop]
@@ -3569,6 +3631,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 if v.len() > 17 || nd == v.len() && v.len() > 8 {
                     continue;
                 }
+                // "Please add the new van to our commercial auto policy: 2024 Ford Transit,
+                // VIN ...": an organisation's vehicle.
+                let near = before(text, ks, 200);
+                if has_word(near, words!["fleet", "commercial", "company", "agency"])
+                    && !has_word(
+                        near,
+                        words![
+                            "his", "her", "patient", "pt", "client", "my", "your", "their"
+                        ],
+                    )
+                {
+                    continue;
+                }
                 (0.9, "vehicle.context", "licence plate or VIN keyword")
             }
             // "Louisiana Medicaid LA0091827364", not "Medicaid 2026 changes".
@@ -3615,6 +3690,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Label::Account => (0.9, "account.context", "account number keyword"),
+            // "Brightwater Home Care, HHA license #1147", "our pharmacy license": the
+            // organisation's.
+            Label::License
+                if has_word(
+                    doc.before_line(ks, 60),
+                    words![
+                        "agency", "facility", "our", "business", "clinic", "pharmacy", "hha"
+                    ],
+                ) =>
+            {
+                continue;
+            }
             Label::License => (
                 0.9,
                 "license.context",
@@ -6871,8 +6958,31 @@ fn persons(
                 "stakeholders",
             ];
             // ("Dear Tenants,": the group's own name.)
+            // ("Dear Outreach Client,", "Dear Valued Member,": a role, not a name.)
+            let role = words![
+                "client",
+                "customer",
+                "partner",
+                "provider",
+                "member",
+                "colleague",
+                "neighbor",
+                "neighbour",
+                "friend",
+                "parent",
+                "guardian",
+                "vendor",
+                "supplier",
+                "tenant",
+                "student",
+                "resident",
+                "patient",
+                "applicant",
+                "candidate",
+            ];
             let group = group_words.eq_any(first_word(after))
-                || run.len() == 1 && group_words.eq_any(&text[run[0].s..run[0].e]);
+                || run.len() == 1 && group_words.eq_any(&text[run[0].s..run[0].e])
+                || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]);
             if doc.internal || doc.business || group {
                 (0.0, "", "")
             } else {
@@ -6891,8 +7001,17 @@ fn persons(
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
         {
+            // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
+            // "Name     Degree   Specialty": a table's column headings.
+            let staff_contact = prev_word.eq_ignore_ascii_case("contact")
+                && has_word(prev_line, words!["please", "questions", "question"]);
+            let heading = prev_word.eq_ignore_ascii_case("name")
+                && text[..run[0].s].ends_with("  ")
+                && !text[..run[0].s].trim_end().ends_with(':');
             if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
                 && !(run.len() >= 2 && (first_in || last_in) || comma_form)
+                || staff_contact
+                || heading
             {
                 (0.0, "", "")
             } else {

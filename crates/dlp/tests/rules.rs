@@ -1345,3 +1345,58 @@ fn a_private_person_writing_to_an_office_that_does_not_deal_with_care_is_not_a_p
              Subject: question\n\nDo you have Saturday hours?\n\nTanisha Greer";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn an_agencys_own_numbers_licence_and_van_are_not_a_patients() {
+    let s = Scanner::new();
+    for t in [
+        "Our Medicaid provider ID is 44001873 if you need it to look us up.",
+        "License renewal - Brightwater Home Care, HHA license #1147.",
+        "Please add the new van to our commercial auto policy:\n  2024 Ford Transit 350, VIN \
+         1FTBW3XG5RKA21437, plate BWC-7720",
+        "Order for our account 77120: 3 boxes of procedure masks, ear loop.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+    // A patient's Medicaid number later in the sentence, a patient's car.
+    assert_has(
+        &s,
+        "Her Medicaid number on the card is 44001873.",
+        Label::MemberId,
+        "44001873",
+    );
+    assert_has(
+        &s,
+        "His daughter picks him up; her car's plate BWC-7720.",
+        Label::Vehicle,
+        "BWC-7720",
+    );
+}
+
+#[test]
+fn a_staff_contact_a_column_heading_a_greeted_role_and_a_recruiter_are_not_patients() {
+    let s = Scanner::new();
+    for t in [
+        "For urgent billing questions please contact Lorraine Gish at 717-555-0188.",
+        "Roster attached.\n\nName                 Degree  Specialty          NPI\n",
+        "Dear Outreach Client,\n\nStarting Monday the courier leaves at 3 pm.",
+        "From: Stephanie Rhoads <srhoads@laurelvalleyhealth.org>\nTo: \
+         brianna.kemp.rn@gmail.com\nSubject: Interview confirmation - RN (Req 26-04187)\n\nHi \
+         Brianna,\n\nSee you Thursday.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+    // A patient's emergency contact and a named value under a "Name:" label stay.
+    assert_has(
+        &s,
+        "Emergency contact Maria Lopez, her daughter, 717-555-0140.",
+        Label::Person,
+        "Maria Lopez",
+    );
+    assert_has(
+        &s,
+        "Patient name:  Walter Igwe",
+        Label::Person,
+        "Walter Igwe",
+    );
+}
