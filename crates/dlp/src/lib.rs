@@ -15,7 +15,10 @@
 //! ICD-10-CM code list). The document verdict weighs evidence: one strong finding makes a
 //! message PHI; weak ones (a name from the name lists alone, a number after "phone") only in a
 //! message that speaks of someone's care (see [`ScanResult::contains_phi`]), so staff, vendor
-//! and newsletter mail full of colleagues' names is not PHI.
+//! and newsletter mail full of colleagues' names is not PHI. Some strong evidence is demoted to
+//! weak by where it stands: a birth date or a relative's name in mail to a whole group, and the
+//! writer's own mailbox, name and signature in mail to or from an office that does not deal
+//! with care (careers, volunteers, foundation, facilities, security, ...).
 //!
 //! **Does not:** do I/O, decode MIME/HTML/attachments (the caller hands it text), run a
 //! statistical model, or decide what to do about PHI (policy does). Accuracy is measured on a
