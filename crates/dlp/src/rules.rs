@@ -6996,7 +6996,9 @@ fn persons(
             && (!all_upper
                 || comma_form
                 || any_in
-                || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':'))
+                // (Not a reply's "RE: PAST DUE".)
+                || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
+                    && !prev_word.eq_ignore_ascii_case("re"))
             // "Patient Access Specialist", "Patient Financial Services": a job or a department.
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
@@ -7008,10 +7010,13 @@ fn persons(
             let heading = prev_word.eq_ignore_ascii_case("name")
                 && text[..run[0].s].ends_with("  ")
                 && !text[..run[0].s].trim_end().ends_with(':');
+            // ("RE: PAST DUE - Invoice 20931": a reply's subject in capitals.)
+            let reply_caps = prev_word.eq_ignore_ascii_case("re") && all_upper && !comma_form;
             if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
                 && !(run.len() >= 2 && (first_in || last_in) || comma_form)
                 || staff_contact
                 || heading
+                || reply_caps
             {
                 (0.0, "", "")
             } else {

@@ -1400,3 +1400,16 @@ fn a_staff_contact_a_column_heading_a_greeted_role_and_a_recruiter_are_not_patie
         "Walter Igwe",
     );
 }
+
+#[test]
+fn a_replys_subject_in_capitals_is_no_name_and_a_patient_after_a_colon_label_is() {
+    let s = Scanner::new();
+    let t = "Subject: RE: PAST DUE - Invoice 20931 - KVMG Orthopedics\n\nPaid by ACH today.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    assert_has(
+        &s,
+        "PATIENT: MARIA GONZALEZ  DOB 03/04/1950",
+        Label::Person,
+        "MARIA GONZALEZ",
+    );
+}
