@@ -7026,7 +7026,9 @@ fn persons(
                     "patient/relative cue word before a name",
                 )
             }
-        } else if (run.len() >= 2 || comma_form) && patient_id_after(after) {
+        } else if (run.len() >= 2 || comma_form)
+            && (patient_id_after(after) || first_in && last_in && record_in_brackets_after(after))
+        {
             (
                 0.85,
                 "person.id_after",
@@ -7433,6 +7435,23 @@ fn patient_id_after(after: &str) -> bool {
         .trim_end_matches('.');
     words!["dob", "d.o.b", "mrn", "born", "age"].eq_any(word)
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
+}
+
+/// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig
+/// (RCB-0038825)": five digits or more, not a phone number)? Asked only of a name the name
+/// lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
+fn record_in_brackets_after(after: &str) -> bool {
+    after.starts_with(" (") && {
+        let id = &after.as_bytes()[2..];
+        let n = id
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        let v = &id[..n];
+        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+        let phone_shaped = v.iter().all(|c| c.is_ascii_digit() || *c == b'-') && v.contains(&b'-');
+        id.get(n) == Some(&b')') && digits >= 5 && n <= 20 && !phone_shaped
+    }
 }
 
 /// Does `after` (see [`after_name`]) start with a credential (", RN", " MD")?

@@ -1413,3 +1413,18 @@ fn a_replys_subject_in_capitals_is_no_name_and_a_patient_after_a_colon_label_is(
         "MARIA GONZALEZ",
     );
 }
+
+#[test]
+fn a_record_number_in_brackets_after_a_name_is_a_patients_and_a_vendors_ticket_is_not() {
+    let s = Scanner::new();
+    let t = "Dr K - confirmatory results came back on Travis Koenig (RCB-0038825) from the 3/2 \
+             collection.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Person, "Travis Koenig");
+    for t in [
+        "Vendor security questionnaire - MedRoute Scheduling (VRM-2026-0142) - due 3/20",
+        "Call Travis Koenig (555-0123) about the lunch order.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    }
+}
