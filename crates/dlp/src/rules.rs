@@ -1845,22 +1845,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             }
         }
     }
-    // Personal mailbox anywhere: look at the domain after each '@'.
-    for i in memchr::memchr_iter(b'@', bytes) {
-        let rest = &text[i + 1..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .unwrap_or(rest.len());
-        let start = bytes[..i]
-            .iter()
-            .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
-            .map_or(0, |k| k + 1);
-        if consumer_domain(rest[..end].trim_end_matches('.'))
-            || end > 0 && personal_local(&bytes[start..i])
-        {
-            has_consumer = true;
-            break;
-        }
+    // Personal mailbox anywhere: look at each '@'.
+    if memchr::memchr_iter(b'@', bytes).any(|i| personal_mailbox_at(text, i)) {
+        has_consumer = true;
     }
     // "Subject: Interview confirmation - RN, Cardiac Step-Down (Req 26-04187)": hiring, an
     // office that does not deal with care.
@@ -1909,13 +1896,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
 /// "communityrelations@")?
 fn nonclinical_mailbox(line: &str) -> bool {
     let b = line.as_bytes();
-    memchr::memchr_iter(b'@', b).any(|i| {
-        let start = b[..i]
-            .iter()
-            .rposition(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
-            .map_or(0, |k| k + 1);
-        NONCLINICAL_OFFICES_AC.is_match(&b[start..i])
-    })
+    memchr::memchr_iter(b'@', b).any(|i| NONCLINICAL_OFFICES_AC.is_match(local_part_before(b, i)))
 }
 
 /// Parts of an office mailbox's name that say it does not deal with care (see
@@ -1977,16 +1958,6 @@ fn trimmed_longer_than(line: &str, max: usize) -> bool {
     }
     end - start > max
 }
-
-/// Case-insensitive substring matcher for [`CONSUMER_MAIL`].
-static CONSUMER_MAIL_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(CONSUMER_MAIL_LIST)
-            .expect("built-in mail domains are valid")
-    });
 
 /// Words and phrases that say a message is about a particular patient's care. Identifiers found
 /// only on weak evidence (a name from the name lists, a number after "phone") make a message
@@ -2264,13 +2235,16 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && b.get(start.wrapping_sub(2)..start) == Some(b", ");
     let m = &b[start..end];
     // "patient satisfaction", "patient portal", "patient-facing": a kind of thing, not a person.
-    let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client")) && {
+    // The letters right after the match and one space or hyphen.
+    let next_word = || {
         let j = end + usize::from(matches!(b.get(end), Some(b' ' | b'-')));
         let k = j + b.get(j..).map_or(0, |r| {
             r.iter().take_while(|c| c.is_ascii_alphabetic()).count()
         });
-        k > j && std::str::from_utf8(&b[j..k]).is_ok_and(|w| PATIENT_AS_MODIFIER.eq_any(w))
+        std::str::from_utf8(&b[j..k]).unwrap_or("")
     };
+    let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
+        && PATIENT_AS_MODIFIER.eq_any(next_word());
     // "their test patient logins", "a mock patient": no one.
     let pretend = m.eq_ignore_ascii_case(b"patient") && {
         let before = b[..start].trim_ascii_end();
@@ -2318,18 +2292,11 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         before.len() >= 8 && before[before.len() - 8..].eq_ignore_ascii_case(b"patients")
     };
     // "Procedure masks, ear loop": a product.
-    let product = m.eq_ignore_ascii_case(b"procedure") && {
-        let j = end + usize::from(b.get(end) == Some(&b' '));
-        let k = j + b.get(j..).map_or(0, |r| {
-            r.iter().take_while(|c| c.is_ascii_alphabetic()).count()
-        });
-        std::str::from_utf8(&b[j..k]).is_ok_and(|w| {
-            words![
-                "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms"
-            ]
-            .eq_any(w)
-        })
-    };
+    let product = m.eq_ignore_ascii_case(b"procedure")
+        && words![
+            "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms"
+        ]
+        .eq_any(next_word());
     // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
     // waiting room", "Same-Day Surgery Center": a place.
     let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
@@ -2346,9 +2313,9 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !product
 }
 
-/// Words after "patient" (or "client") that make it a modifier of a service, a place, a process or a count
-/// ("patient satisfaction scores", "patient registration", "patient lists"), which speaks of
-/// no one's care: staff, quality and vendor mail are full of them.
+/// Words after "patient" (or "client") that make it a modifier of a service, a place, a
+/// process or a count ("patient satisfaction scores", "patient registration", "patient
+/// lists"), which speaks of no one's care: staff, quality and vendor mail are full of them.
 const PATIENT_AS_MODIFIER: &Words = words![
     "satisfaction",
     "safety",
@@ -2608,39 +2575,36 @@ fn header_mailbox(line: &str) -> Option<(&str, &str)> {
     addr.contains('@').then_some((display.trim(), addr))
 }
 
-/// Does a personal-mailbox domain occur in `hay` as a whole domain after an `@`
-/// (case-insensitive)? Not as part of a longer one: "me.com" is Apple's, "acme.com" is not, and
+/// Does a personal mailbox occur in `hay` ([`personal_mailbox_at`] at any `@`)? A consumer
+/// domain counts only as a whole domain: "me.com" is Apple's, "acme.com" is not, and
 /// "example.org" is nobody's, "clinic.example.org" an organisation's.
 fn mentions_consumer_mail(hay: &str) -> bool {
-    let b = hay.as_bytes();
-    // A large provider's own name under any suffix ("yahoo.com.au", "hotmail.it").
-    let branded = || {
-        memchr::memchr_iter(b'@', b).any(|i| {
-            let rest = &b[i + 1..];
-            let end = rest
-                .iter()
-                .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
-                .unwrap_or(rest.len());
-            let start = b[..i]
-                .iter()
-                .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
-                .map_or(0, |k| k + 1);
-            // (ASCII bytes only: the slice ends on a char boundary.)
-            consumer_brand(hay[i + 1..i + 1 + end].trim_end_matches('.'))
-                || end > 0 && personal_local(&b[start..i])
-        })
-    };
-    branded()
-        || CONSUMER_MAIL_AC.find_overlapping_iter(hay).any(|m| {
-            m.start() > 0
-            && b[m.start() - 1] == b'@'
-            && !b
-                .get(m.end())
-                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-            // A trailing dot ends a sentence only when no label follows it.
-            && !(b.get(m.end()) == Some(&b'.')
-                && b.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric))
-        })
+    memchr::memchr_iter(b'@', hay.as_bytes()).any(|i| personal_mailbox_at(hay, i))
+}
+
+/// Is the mailbox around the `@` at byte `at` a private person's: on a consumer domain
+/// ([`consumer_domain`], the whole domain after the `@`), or with a local part that reads like a
+/// person's ([`personal_local`])?
+fn personal_mailbox_at(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    let rest = &b[at + 1..];
+    let end = rest
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
+        .unwrap_or(rest.len());
+    // (ASCII bytes only: the slice ends on a char boundary.)
+    consumer_domain(text[at + 1..at + 1 + end].trim_end_matches('.'))
+        || end > 0 && personal_local(local_part_before(b, at))
+}
+
+/// The local part of the mailbox whose `@` is at byte `at`: the letters, digits, dots,
+/// underscores and hyphens right before it.
+fn local_part_before(b: &[u8], at: usize) -> &[u8] {
+    let start = b[..at]
+        .iter()
+        .rposition(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
+        .map_or(0, |k| k + 1);
+    &b[start..at]
 }
 
 /// Does the local part of a mailbox read like a private person's, whatever the domain: a name
@@ -2718,9 +2682,9 @@ fn consumer_brand(domain: &str) -> bool {
             .all(|l| (2..=8).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_alphabetic()))
 }
 
-/// The record number after "is", "it's" or "be" later in the sentence that starts at `from` (at most
-/// 120 bytes on, up to `.`, `?`, `!` or a line break): letters, digits and hyphens with five
-/// digits or more ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
+/// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
+/// (at most 120 bytes on, up to `.`, `?`, `!` or a line break): [`record_shaped`]
+/// ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
 fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let end = (from + 120).min(b.len());
     let stop = b[from..end]
@@ -2757,8 +2721,7 @@ fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
                 .count();
         let v = &b[vs..ve];
-        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
-        if digits < 5 || v.len() > 20 || !v[0].is_ascii_alphanumeric() {
+        if !record_shaped(v) {
             continue;
         }
         let prefix = v.split(|&c| c == b'-').next().unwrap_or(v);
@@ -2774,18 +2737,26 @@ fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
         ]
         .iter()
         .any(|t| prefix.eq_ignore_ascii_case(t));
-        // (Not a phone number: "in case the number is 555-0123".)
-        let mut groups = v.split(|&c| c == b'-').map(<[u8]>::len);
-        let phone_shaped = v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
-            && matches!(
-                (groups.next(), groups.next(), groups.next(), groups.next()),
-                (Some(3), Some(4), None, None) | (Some(3), Some(3), Some(4), None)
-            );
-        if !ticket && !phone_shaped {
+        if !ticket {
             return Some((vs, ve));
         }
     }
     None
+}
+
+/// Is `v` (letters, digits and hyphens) shaped like a record number: five digits or more, at
+/// most 20 bytes, and not a phone number ("in case the number is 555-0123", "(555-0123)")?
+fn record_shaped(v: &[u8]) -> bool {
+    let mut groups = v.split(|&c| c == b'-').map(<[u8]>::len);
+    let phone_shaped = v.iter().all(|c| c.is_ascii_digit() || *c == b'-')
+        && matches!(
+            (groups.next(), groups.next(), groups.next(), groups.next()),
+            (Some(3), Some(4), None, None) | (Some(3), Some(3), Some(4), None)
+        );
+    v.iter().filter(|c| c.is_ascii_digit()).count() >= 5
+        && v.len() <= 20
+        && v.first().is_some_and(u8::is_ascii_alphanumeric)
+        && !phone_shaped
 }
 
 /// A keyword match: byte range and index into [`KEYWORDS`].
@@ -7438,8 +7409,7 @@ fn patient_id_after(after: &str) -> bool {
 }
 
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig
-/// (RCB-0038825)": five digits or more, not a phone number)? Asked only of a name the name
-/// lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
+/// (RCB-0038825)", [`record_shaped`])? Asked only of a name the name lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
 fn record_in_brackets_after(after: &str) -> bool {
     after.starts_with(" (") && {
         let id = &after.as_bytes()[2..];
@@ -7447,10 +7417,7 @@ fn record_in_brackets_after(after: &str) -> bool {
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        let v = &id[..n];
-        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
-        let phone_shaped = v.iter().all(|c| c.is_ascii_digit() || *c == b'-') && v.contains(&b'-');
-        id.get(n) == Some(&b')') && digits >= 5 && n <= 20 && !phone_shaped
+        id.get(n) == Some(&b')') && record_shaped(&id[..n])
     }
 }
 

@@ -1104,47 +1104,75 @@ fn a_mailbox_on_a_domain_named_after_its_owner_is_personal_and_a_business_is_not
     }
 }
 
+/// None of `texts` is PHI.
+fn assert_not_phi(s: &Scanner, texts: &[&str]) {
+    for t in texts {
+        assert!(!s.scan(t).contains_phi, "{:?}", labels(s, t));
+    }
+}
+
+/// None of `texts` has a finding labelled `label`.
+fn assert_no_label(s: &Scanner, label: Label, texts: &[&str]) {
+    for t in texts {
+        assert!(!has_label(s, t, label), "{:?}", labels(s, t));
+    }
+}
+
+/// Each `(text, value)` has `value` labelled `label`.
+fn assert_all_have(s: &Scanner, label: Label, cases: &[(&str, &str)]) {
+    for (t, v) in cases {
+        assert_has(s, t, label, v);
+    }
+}
+
 #[test]
 fn a_firm_named_after_its_partners_is_no_one_and_a_large_providers_mailbox_abroad_is_personal() {
     let s = Scanner::new();
-    for t in [
-        "To: Gene Hollis <gene@hollisdrug.com>\nSubject: invoice\n\nBackorder notice.",
-        "To: Jesse Lutz <jesse@nygaardlutz.com>\nSubject: invoice\n\nYour invoice is ready.",
-    ] {
-        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
-    }
+    assert_no_label(
+        &s,
+        Label::Email,
+        &[
+            "To: Gene Hollis <gene@hollisdrug.com>\nSubject: invoice\n\nBackorder notice.",
+            "To: Jesse Lutz <jesse@nygaardlutz.com>\nSubject: invoice\n\nYour invoice is ready.",
+        ],
+    );
     // A one-person craft beside the surname is still the person's own.
     let t = "From: Wren Castellano <wren@castellanostudio.art>\nSubject: my records\n\nHi.";
     assert_has(&s, t, Label::Email, "wren@castellanostudio.art");
     // A large provider's mailbox under a country's suffix.
-    for (t, v) in [
-        (
-            "Reply to margie.t@yahoo.com.au about the crown.",
-            "margie.t@yahoo.com.au",
-        ),
-        ("My e-mail is k.berg@hotmail.it", "k.berg@hotmail.it"),
-    ] {
-        assert_has(&s, t, Label::Email, v);
-    }
+    assert_all_have(
+        &s,
+        Label::Email,
+        &[
+            (
+                "Reply to margie.t@yahoo.com.au about the crown.",
+                "margie.t@yahoo.com.au",
+            ),
+            ("My e-mail is k.berg@hotmail.it", "k.berg@hotmail.it"),
+        ],
+    );
     // Not a longer name, nor a provider's name as someone else's subdomain.
-    for t in [
-        "Write to ops@gmailer.com",
-        "Write to ops@gmail.acme-clinic.com",
-    ] {
-        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
-    }
+    assert_no_label(
+        &s,
+        Label::Email,
+        &[
+            "Write to ops@gmailer.com",
+            "Write to ops@gmail.acme-clinic.com",
+        ],
+    );
 }
 
 #[test]
 fn patient_as_a_modifier_a_time_zone_and_a_test_patient_speak_of_no_ones_care() {
     let s = Scanner::new();
-    for t in [
-        "Regional contacts: Gina Albrecht, 503-555-0144. Hours 7 am - 6 pm PT.",
-        "Patient satisfaction rose to 4.7. Thanks to Gina Albrecht, 503-555-0144.",
-        "Gina Albrecht (503-555-0144) will check that the test patient logins work.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "Regional contacts: Gina Albrecht, 503-555-0144. Hours 7 am - 6 pm PT.",
+            "Patient satisfaction rose to 4.7. Thanks to Gina Albrecht, 503-555-0144.",
+            "Gina Albrecht (503-555-0144) will check that the test patient logins work.",
+        ],
+    );
     // The same name and number about a patient.
     let t = "The patient, Gina Albrecht, asked us to call 503-555-0144.";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
@@ -1242,23 +1270,27 @@ fn a_record_number_later_in_the_sentence_is_found_and_a_phone_or_ticket_is_not()
 #[test]
 fn a_mailbox_with_a_birth_year_or_household_word_is_personal_and_a_units_is_not() {
     let s = Scanner::new();
-    for (t, v) in [
-        ("To: dmorrow.1958@mailhost.net", "dmorrow.1958@mailhost.net"),
-        (
-            "From: Jen Whitaker <jwhitaker.home@mailhost.net>",
-            "jwhitaker.home@mailhost.net",
-        ),
-        ("reply to yoprice62@mailhost.net", "yoprice62@mailhost.net"),
-    ] {
-        assert_has(&s, t, Label::Email, v);
-    }
-    for t in [
-        "From: NICU Family Support <nicu.family@mercyrivers.org>",
-        "Cc: jsmith2@riverside-health.org",
-        "Contact billing2024@riverside-health.org",
-    ] {
-        assert!(!has_label(&s, t, Label::Email), "{:?}", labels(&s, t));
-    }
+    assert_all_have(
+        &s,
+        Label::Email,
+        &[
+            ("To: dmorrow.1958@mailhost.net", "dmorrow.1958@mailhost.net"),
+            (
+                "From: Jen Whitaker <jwhitaker.home@mailhost.net>",
+                "jwhitaker.home@mailhost.net",
+            ),
+            ("reply to yoprice62@mailhost.net", "yoprice62@mailhost.net"),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Email,
+        &[
+            "From: NICU Family Support <nicu.family@mercyrivers.org>",
+            "Cc: jsmith2@riverside-health.org",
+            "Contact billing2024@riverside-health.org",
+        ],
+    );
 }
 
 #[test]
@@ -1277,14 +1309,15 @@ fn a_role_right_after_a_name_is_staff_and_a_role_word_later_in_the_sentence_is_n
 #[test]
 fn departments_and_a_colleagues_leave_are_no_ones_care_and_turning_101_is_an_age() {
     let s = Scanner::new();
-    for t in [
-        "Birth Center. Renovation starts January 5. Thanks to Carol Benning, 309-555-0142.",
-        "Volunteers this week: Carol Benning, Surgery waiting Thu 10/16 6-10 am.",
-        "Fri 3/20 Night: 1 LPN (Janelle Ortiz is off for a family member's surgery)\nSat 3/21 Day: 2 \
-         CNA. Text me at 612-555-0188.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "Birth Center. Renovation starts January 5. Thanks to Carol Benning, 309-555-0142.",
+            "Volunteers this week: Carol Benning, Surgery waiting Thu 10/16 6-10 am.",
+            "Fri 3/20 Night: 1 LPN (Janelle Ortiz is off for a family member's surgery)\nSat 3/21 Day: 2 \
+             CNA. Text me at 612-555-0188.",
+        ],
+    );
     // The same words about a patient's own stay.
     let t = "Carol Benning had her surgery on 10/16; call her at 309-555-0142.";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
@@ -1307,15 +1340,16 @@ fn departments_and_a_colleagues_leave_are_no_ones_care_and_turning_101_is_an_age
 #[test]
 fn a_practices_equipment_a_vendors_signature_and_a_greeted_group_are_no_patients() {
     let s = Scanner::new();
-    for t in [
-        "Service report from yesterday's visit on the M11 unit (S/N V2218440, installed 2019).",
-        "Unit: OCT, model LX-5000, S/N LX5K-20931, software 4.2.1.",
-        "Brandon Kowalczyk\nField Service Engineer\nLumetrix Imaging Systems\nCell 612-555-0157 | \
-         Service Desk 1-888-555-0104\n\nThe autoclave is fixed.",
-        "Dear Tenants,\n\nWater will be off Saturday 8 am - noon in Building A.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "Service report from yesterday's visit on the M11 unit (S/N V2218440, installed 2019).",
+            "Unit: OCT, model LX-5000, S/N LX5K-20931, software 4.2.1.",
+            "Brandon Kowalczyk\nField Service Engineer\nLumetrix Imaging Systems\nCell 612-555-0157 | \
+             Service Desk 1-888-555-0104\n\nThe autoclave is fixed.",
+            "Dear Tenants,\n\nWater will be off Saturday 8 am - noon in Building A.",
+        ],
+    );
     // A patient's device and a patient's contact line stay identifiers.
     assert_has(
         &s,
@@ -1349,15 +1383,16 @@ fn a_private_person_writing_to_an_office_that_does_not_deal_with_care_is_not_a_p
 #[test]
 fn an_agencys_own_numbers_licence_and_van_are_not_a_patients() {
     let s = Scanner::new();
-    for t in [
-        "Our Medicaid provider ID is 44001873 if you need it to look us up.",
-        "License renewal - Brightwater Home Care, HHA license #1147.",
-        "Please add the new van to our commercial auto policy:\n  2024 Ford Transit 350, VIN \
-         1FTBW3XG5RKA21437, plate BWC-7720",
-        "Order for our account 77120: 3 boxes of procedure masks, ear loop.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "Our Medicaid provider ID is 44001873 if you need it to look us up.",
+            "License renewal - Brightwater Home Care, HHA license #1147.",
+            "Please add the new van to our commercial auto policy:\n  2024 Ford Transit 350, VIN \
+             1FTBW3XG5RKA21437, plate BWC-7720",
+            "Order for our account 77120: 3 boxes of procedure masks, ear loop.",
+        ],
+    );
     // A patient's Medicaid number later in the sentence, a patient's car.
     assert_has(
         &s,
@@ -1376,16 +1411,17 @@ fn an_agencys_own_numbers_licence_and_van_are_not_a_patients() {
 #[test]
 fn a_staff_contact_a_column_heading_a_greeted_role_and_a_recruiter_are_not_patients() {
     let s = Scanner::new();
-    for t in [
-        "For urgent billing questions please contact Lorraine Gish at 717-555-0188.",
-        "Roster attached.\n\nName                 Degree  Specialty          NPI\n",
-        "Dear Outreach Client,\n\nStarting Monday the courier leaves at 3 pm.",
-        "From: Stephanie Rhoads <srhoads@laurelvalleyhealth.org>\nTo: \
-         brianna.kemp.rn@gmail.com\nSubject: Interview confirmation - RN (Req 26-04187)\n\nHi \
-         Brianna,\n\nSee you Thursday.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "For urgent billing questions please contact Lorraine Gish at 717-555-0188.",
+            "Roster attached.\n\nName                 Degree  Specialty          NPI\n",
+            "Dear Outreach Client,\n\nStarting Monday the courier leaves at 3 pm.",
+            "From: Stephanie Rhoads <srhoads@laurelvalleyhealth.org>\nTo: \
+             brianna.kemp.rn@gmail.com\nSubject: Interview confirmation - RN (Req 26-04187)\n\nHi \
+             Brianna,\n\nSee you Thursday.",
+        ],
+    );
     // A patient's emergency contact and a named value under a "Name:" label stay.
     assert_has(
         &s,
@@ -1421,10 +1457,11 @@ fn a_record_number_in_brackets_after_a_name_is_a_patients_and_a_vendors_ticket_i
              collection.";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
     assert_has(&s, t, Label::Person, "Travis Koenig");
-    for t in [
-        "Vendor security questionnaire - MedRoute Scheduling (VRM-2026-0142) - due 3/20",
-        "Call Travis Koenig (555-0123) about the lunch order.",
-    ] {
-        assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
-    }
+    assert_not_phi(
+        &s,
+        &[
+            "Vendor security questionnaire - MedRoute Scheduling (VRM-2026-0142) - due 3/20",
+            "Call Travis Koenig (555-0123) about the lunch order.",
+        ],
+    );
 }
