@@ -59,7 +59,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)[0-9]{1,6} (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres))(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?",
+                r"(?-u:\b)[0-9]{1,6} (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|APT\.?|SUITE|STE\.?|UNIT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
@@ -216,6 +216,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("student no", Kw::Value(Label::OtherId)),
     ("student #", Kw::Value(Label::OtherId)),
     ("case ref", Kw::Value(Label::OtherId)),
+    ("reference #", Kw::Value(Label::OtherId)),
+    ("ref #", Kw::Value(Label::OtherId)),
+    ("call ref", Kw::Value(Label::OtherId)),
+    ("grievance", Kw::Value(Label::OtherId)),
+    ("dispute #", Kw::Value(Label::OtherId)),
     ("auth", Kw::Value(Label::OtherId)),
     ("medicaid", Kw::Value(Label::MemberId)),
     ("medi-cal", Kw::Value(Label::MemberId)),
@@ -358,6 +363,8 @@ const CREDENTIALS_LIST: &[&str] = &[
     "lmsw", "ccrn", "cnp", "acnp", "agnp", "pmhnp", "rn-bc", "cphq", "chc", "cdces", "ibclc",
     "atc", "pta", "cota", "rhit", "rhia", "ccrp", "crc", "lmhc", "lcpc", "bcba", "cadc", "cpm",
     "cpmsm", "rpsgt", "chw", "rdn", "cpht", "cgc", "crnp", "lnha", "mdiv", "bcc", "cwocn", "cdn",
+    // Aides in home care ("Latoya Simms, HHA").
+    "hha", "chha", "stna", "lna", "pca",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -1119,6 +1126,8 @@ const NOT_NAMES: &[&str] = &[
 /// Words right after a name that make it an organisation or a place.
 const ORG_AFTER_LIST: &[&str] = &[
     "county",
+    // "Loma Clara Community Health Center".
+    "community",
     "hospital",
     "clinic",
     "health",
@@ -1324,11 +1333,50 @@ const CONSUMER_MAIL_LIST: &[&str] = &[
     "example.com",
     "example.net",
     "example.org",
+    // Cable, telephone and dial-up providers' mail that older patients keep using.
+    "centurylink.net",
+    "q.com",
+    "netzero.net",
+    "netzero.com",
+    "roadrunner.com",
+    "rr.com",
+    "twc.com",
+    "spectrum.net",
+    "mediacombb.net",
+    "suddenlink.net",
+    "cableone.net",
+    "wowway.com",
+    "tds.net",
+    "frontiernet.net",
+    "ptd.net",
+    "bright.net",
+    "peoplepc.com",
+    "prodigy.net",
+    "embarqmail.com",
+    "cinci.rr.com",
+    "aim.com",
+    "ameritech.net",
+    "pacbell.net",
+    "swbell.net",
+    "flash.net",
+    "snet.net",
+    "nc.rr.com",
+    "tampabay.rr.com",
+    "austin.rr.com",
+    "hughes.net",
+    "starband.net",
+    "consolidated.net",
+    "midco.net",
+    "gci.net",
+    "hawaii.rr.com",
+    "atlanticbb.net",
+    "metrocast.net",
+    "rcn.com",
 ];
 const CONSUMER_MAIL: &Words = &Words::new(CONSUMER_MAIL_LIST);
 
-/// Most words a [`Words`] list may hold.
-const MAX_WORDS: usize = 128;
+/// Most words a [`Words`] list may hold (its indices are bytes).
+const MAX_WORDS: usize = 255;
 
 /// Which first-letter bucket a byte falls in: `a`-`z` (either case) are 0-25, the rest 26.
 /// One table look-up ([`BUCKET`]).
@@ -1701,6 +1749,13 @@ impl<'a> Doc<'a> {
         &t[from..at]
     }
 
+    /// The text from the start of the `n`th line above the one of `at` up to `at`.
+    fn lines_before(&self, at: usize, n: usize) -> &'a str {
+        let i = self.line_index(at);
+        let from = if i <= n { 0 } else { self.nl[i - n - 1] + 1 };
+        &self.text[from..at]
+    }
+
     /// Up to `n` bytes after `at`, not crossing a line break.
     fn after_line(&self, at: usize, n: usize) -> &'a str {
         let t = self.text;
@@ -1861,7 +1916,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                     "applicant",
                     "candidate",
                     "hiring",
-                    "job"
+                    "job",
+                    "position",
+                    "resume",
+                    "orientation",
+                    "onboarding"
                 ],
             )
         })
@@ -1896,7 +1955,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
 /// "communityrelations@")?
 fn nonclinical_mailbox(line: &str) -> bool {
     let b = line.as_bytes();
-    memchr::memchr_iter(b'@', b).any(|i| NONCLINICAL_OFFICES_AC.is_match(local_part_before(b, i)))
+    memchr::memchr_iter(b'@', b).any(|i| {
+        let local = local_part_before(b, i);
+        // ("hr@": too short a part to look for inside other names.)
+        local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)
+    })
 }
 
 /// Parts of an office mailbox's name that say it does not deal with care (see
@@ -1924,6 +1987,9 @@ static NONCLINICAL_OFFICES_AC: std::sync::LazyLock<aho_corasick::AhoCorasick> =
                 "marketing",
                 "pricing",
                 "events",
+                "humanresources",
+                "payroll",
+                "onboard",
             ])
             .expect("built-in words are valid")
     });
@@ -1970,6 +2036,10 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "dob",
     "d.o.b",
     "date of birth",
+    // A diagnosis is one patient's ("Carmen Velez, DOS 02/12/2026, claim ... Dx was L91.0"),
+    // not "the dx codes" of a coding tip ([`dx_in_general`]); "DOS" alone is also billing
+    // staff's talk about rules ("claims with a DOS before ...").
+    "dx",
     "mrn",
     "diagnosed",
     "discharged",
@@ -2113,10 +2183,26 @@ pub(crate) fn patient_context_near(
         let k = near.partition_point(|&p| p + reach < m.start());
         near.get(k).is_some_and(|&p| p <= m.start() + reach)
             && context_word_at(b, m.start(), m.end())
+            && !dx_in_general(text, m.start(), m.end())
             && !(PRONOUNS.eq_any(&text[m.start()..m.end()])
                 && (*group.get_or_insert_with(|| addressed_to_a_group(text))
                     || of_staff(m.start())))
     })
+}
+
+/// Is the context word at `st..en` a "dx" spoken of in general ("the dx codes", "dx
+/// pointers"), not one patient's diagnosis ("dx F33.1", "Dx was L91.0")?
+fn dx_in_general(text: &str, st: usize, en: usize) -> bool {
+    text[st..en].eq_ignore_ascii_case("dx") && {
+        let next = text[en..].trim_start_matches([' ', '\t']);
+        let w = &next[..next
+            .bytes()
+            .position(|c| !c.is_ascii_alphabetic())
+            .unwrap_or(next.len())];
+        ["code", "codes", "coding", "pointer", "pointers"]
+            .iter()
+            .any(|g| w.eq_ignore_ascii_case(g))
+    }
 }
 
 /// Is byte `at` on an address header line ("From:", "> To:", "Cc:")?
@@ -2243,8 +2329,13 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         });
         std::str::from_utf8(&b[j..k]).unwrap_or("")
     };
+    // ("Client 4471 - corrections": a business's client number at its payroll service.)
+    let client_number = m.eq_ignore_ascii_case(b"client")
+        && b.get(end) == Some(&b' ')
+        && b.get(end + 1).is_some_and(u8::is_ascii_digit);
     let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
-        && PATIENT_AS_MODIFIER.eq_any(next_word());
+        && PATIENT_AS_MODIFIER.eq_any(next_word())
+        || client_number;
     // "their test patient logins", "a mock patient": no one.
     let pretend = m.eq_ignore_ascii_case(b"patient") && {
         let before = b[..start].trim_ascii_end();
@@ -2318,6 +2409,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
 /// lists"), which speaks of no one's care: staff, quality and vendor mail are full of them.
 const PATIENT_AS_MODIFIER: &Words = words![
     "satisfaction",
+    "messaging",
     "safety",
     "experience",
     "experiences",
@@ -2592,9 +2684,24 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
         .iter()
         .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
         .unwrap_or(rest.len());
+    let local = local_part_before(b, at);
     // (ASCII bytes only: the slice ends on a char boundary.)
-    consumer_domain(text[at + 1..at + 1 + end].trim_end_matches('.'))
-        || end > 0 && personal_local(local_part_before(b, at))
+    let domain = text[at + 1..at + 1 + end].trim_end_matches('.');
+    consumer_mailbox(local, domain) || end > 0 && personal_local(local)
+}
+
+/// Is `local@domain` on a personal mailbox provider's domain ([`consumer_domain`])? Not on one
+/// merely named for mail with a clinician's credential in the local part:
+/// "trydzewski.md@lumenmail.net" is a physician's practice mailbox.
+fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
+    let clinician = || {
+        [&b".md"[..], b"_md", b".do", b".rn", b".np"]
+            .iter()
+            .any(|c| {
+                local.len() > c.len() && local[local.len() - c.len()..].eq_ignore_ascii_case(c)
+            })
+    };
+    consumer_domain(domain) && !(mail_named(domain) && clinician())
 }
 
 /// The local part of the mailbox whose `@` is at byte `at`: the letters, digits, dots,
@@ -2628,7 +2735,8 @@ fn personal_local(local: &[u8]) -> bool {
         });
     }
     let rest = rest.strip_prefix(b"_").unwrap_or(rest);
-    if !rest.iter().all(u8::is_ascii_digit) {
+    // (Two or four digits only: a longer run would overflow the number, and means nothing.)
+    if !matches!(rest.len(), 2 | 4) || !rest.iter().all(u8::is_ascii_digit) {
         return false;
     }
     let n: u32 = rest.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
@@ -2645,7 +2753,7 @@ fn personal_local(local: &[u8]) -> bool {
 /// Is `domain` a personal mailbox provider's: one of [`CONSUMER_MAIL`], or a large provider's
 /// own name under any suffix ("yahoo.com.au", "hotmail.it", "outlook.example")?
 fn consumer_domain(domain: &str) -> bool {
-    CONSUMER_MAIL.eq_any(domain) || consumer_brand(domain)
+    CONSUMER_MAIL.eq_any(domain) || consumer_brand(domain) || mail_named(domain)
 }
 
 /// Is `domain` a large mail provider's name followed by one to three letter-only labels
@@ -2656,30 +2764,52 @@ fn consumer_brand(domain: &str) -> bool {
     if !memchr::memchr(b'.', domain.as_bytes()).is_some_and(|d| (3..=10).contains(&d)) {
         return false;
     }
-    const BRANDS: &[&str] = &[
-        "gmail",
-        "googlemail",
-        "yahoo",
-        "ymail",
-        "hotmail",
-        "outlook",
-        "aol",
-        "icloud",
-        "protonmail",
-        "gmx",
-        "comcast",
-        "sbcglobal",
-        "bellsouth",
-        "earthlink",
-    ];
+
     let Some((brand, suffix)) = domain.split_once('.') else {
         return false;
     };
-    BRANDS.iter().any(|b| b.eq_ignore_ascii_case(brand))
+    MAIL_BRANDS.iter().any(|b| b.eq_ignore_ascii_case(brand))
         && suffix.split('.').count() <= 3
         && suffix
             .split('.')
             .all(|l| (2..=8).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// Large mail providers, by the name before their suffix ("gmail" in "gmail.com").
+const MAIL_BRANDS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "ymail",
+    "hotmail",
+    "outlook",
+    "aol",
+    "icloud",
+    "protonmail",
+    "gmx",
+    "comcast",
+    "sbcglobal",
+    "bellsouth",
+    "earthlink",
+];
+
+/// Is `domain` a provider named for mail under .com or .net, its name ending in "mail",
+/// "mailbox" or "mailer" ("fastmail.com", "quickmail.net", "webmailbox.net")? Organisations'
+/// domains are their names.
+fn mail_named(domain: &str) -> bool {
+    let Some((brand, suffix)) = domain.split_once('.') else {
+        return false;
+    };
+    (suffix.eq_ignore_ascii_case("com") || suffix.eq_ignore_ascii_case("net"))
+        && brand.len() >= 5
+        && ["mail", "mailbox", "mailer"].iter().any(|m| {
+            brand.len() > m.len() && brand[brand.len() - m.len()..].eq_ignore_ascii_case(m)
+        })
+        // (A large provider's own name is [`MAIL_BRANDS`]'s; one with more after it,
+        // "gmailer.com", is someone else's.)
+        && !MAIL_BRANDS.iter().any(|b| {
+            brand.len() >= b.len() && brand[..b.len()].eq_ignore_ascii_case(b)
+        })
 }
 
 /// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
@@ -3538,11 +3668,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "broker",
                     "agency",
                     "seller",
+                    "submitter",
                 ];
                 if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
                 }
                 let ctx = before(text, ks, 160);
+                // "the old payer ID (PVHP1). New ID is 60318": the ID spoken of is the one
+                // named just before.
+                if has_word(
+                    ctx,
+                    words!["payer id", "provider id", "vendor id", "tax id"],
+                ) {
+                    continue;
+                }
                 if has_word(
                     ctx,
                     words![
@@ -3715,7 +3854,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "installed",
                         "software",
                         "instrument",
-                        "instruments"
+                        "instruments",
+                        // A vaccine fridge's temperature log ("data logger (serial ...)").
+                        "logger",
+                        "refrigerator",
+                        "freezer",
+                        "thermometer"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         && !has_word(
@@ -4041,7 +4185,7 @@ fn patterns(
                     header_mailbox(&text[from..=en]).is_some_and(|(d, a)| personal_domain(d, a))
                 };
                 let local = v.as_bytes().split(|&c| c == b'@').next().unwrap_or(b"");
-                if (consumer_domain(domain) || own_domain() || personal_local(local))
+                if (consumer_mailbox(local, domain) || own_domain() || personal_local(local))
                     && !doc.in_sig(st)
                 {
                     push(
@@ -4924,12 +5068,17 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     {
         return org("a number on a signature's contact line", out);
     }
-    // "On-call mobile", "office cell": a colleague's or the organisation's.
+    // "On-call mobile", "office cell": a colleague's or the organisation's; "12/4 - 12/10
+    // Dr. Okafor   419-555-0161" on an on-call list: a physician's.
+    let near = doc.before_line(st, 32);
     if has_word(
         doc.before_line(st, 24),
         words!["on-call", "office", "work", "business", "direct", "desk"],
-    ) || line_before.contains('|')
-        && has_word(line_before, words!["direct", "office", "main", "desk"])
+    ) || has_word(near, words!["dr"])
+        && !has_word(near, RELATIVES)
+        && !has_word(near, words!["patient", "pt", "my", "his", "her"])
+        || line_before.contains('|')
+            && has_word(line_before, words!["direct", "office", "main", "desk"])
     {
         return org("work or on-call number", out);
     }
@@ -5709,7 +5858,36 @@ fn attribution_after(text: &str, en: usize) -> bool {
     })
 }
 
+/// Words of a lower-case match of the street pattern that say it is no street ("3 days on the
+/// road", "2 blocks down main st").
+const NOT_IN_A_STREET: &[&str] = &[
+    "the", "a", "an", "on", "in", "of", "to", "at", "and", "for", "my", "your", "his", "her",
+    "our", "their", "down", "up", "from", "by", "off", "days", "weeks", "hours", "times", "miles",
+    "blocks", "minutes", "mins", "more", "other", "same", "main",
+];
+
 fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
+    // Written in lower case ("addr is 1184 s kedzie ave apt 2r"): a text message's street, not
+    // "3 days on the road" or "2 blocks down main st".
+    if text.as_bytes()[st..en]
+        .iter()
+        .all(|c| !c.is_ascii_uppercase())
+        && text[st..en]
+            .split(' ')
+            .any(|w| NOT_IN_A_STREET.contains(&w))
+    {
+        return;
+    }
+    // In capitals ("305 W LOCUST ST APT 2\nMILLBROOK, OH"): a street only with its city and
+    // state, not "3 NEW DR ORDERS" or "HAD 2 HEAD CT".
+    let m = &text.as_bytes()[st..en];
+    let street_end = m
+        .iter()
+        .position(|&c| c == b',' || c == b'\n')
+        .unwrap_or(m.len());
+    if !m[..street_end].iter().any(u8::is_ascii_lowercase) && street_end == m.len() {
+        return;
+    }
     let ctx = before(text, st, 50);
     let line = doc.before_line(st, 50);
     // Offices have suites; homes have apartments and units.
@@ -5728,7 +5906,10 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 words!["patient", "home", "lives", "resides", "address", "mailing"],
             )
     });
+    // A signature's address is the organisation's, unless a personal mailbox sent the mail and
+    // no line above names an organisation (a clinic's reply quotes the patient's mailbox).
     let org = doc.in_sig(st)
+        && (!doc.from_consumer || has_word(doc.lines_before(st, 3), ORG_WORDS))
         || footer
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
@@ -5806,6 +5987,15 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "brother",
                 "wife",
                 "husband",
+                // "in front of my house at", "our tenant Tamika Boone at", "Pickup: Tue 8:10
+                // AM at", "Mr. Lyle Dempsey at": a home, a ride's pick-up, a named person.
+                "house",
+                "tenant",
+                "pickup",
+                "pick-up",
+                "mr",
+                "mrs",
+                "ms",
             ],
         );
     // ZIP right after the state.
@@ -6849,7 +7039,10 @@ fn persons(
         // ("Wife Rosa and son Daniel": after a relative, "and" joins people, not a firm.)
         // ("Dear Tobenna and Leah," greets two people.)
         let greeted_pair = pw & PW_GREET != 0 && after.starts_with(" and ");
-        if !title_before && pw & PW_CUE == 0 && !greeted_pair && org_after() {
+        // ("roster update for Loma Clara Community Health Center": "for", "about" and the
+        // like also come before an organisation.)
+        let weak_cue = words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word);
+        if !title_before && (pw & PW_CUE == 0 || weak_cue) && !greeted_pair && org_after() {
             i = next_i;
             continue;
         }
@@ -6983,8 +7176,7 @@ fn persons(
                 && !text[..run[0].s].trim_end().ends_with(':');
             // ("RE: PAST DUE - Invoice 20931": a reply's subject in capitals.)
             let reply_caps = prev_word.eq_ignore_ascii_case("re") && all_upper && !comma_form;
-            if words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word)
-                && !(run.len() >= 2 && (first_in || last_in) || comma_form)
+            if weak_cue && !(run.len() >= 2 && (first_in || last_in) || comma_form)
                 || staff_contact
                 || heading
                 || reply_caps
@@ -7186,9 +7378,15 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         let org_name = ib.first().is_some_and(u8::is_ascii_uppercase)
             && !ib.iter().any(u8::is_ascii_digit)
             && ORG_WORDS.eq_any(last_word(inner, b" "));
+        // ("Kayla Dunn (EE #1047)": a payroll's employee number; not "(employee ID E40288)",
+        // which an employer's leave office writes of its own staff who are patients.)
+        let employee = [&b"ee #"[..], b"ee#"]
+            .iter()
+            .any(|p| ib.len() >= p.len() && ib[..p.len()].eq_ignore_ascii_case(p));
         if ib.len() >= 3 && ib[..3].eq_ignore_ascii_case(b"ext")
             || ib.len() >= 2 && ib[0] == b'x' && ib[1].is_ascii_digit()
             || org_name
+            || employee
         {
             return true;
         }
@@ -7497,8 +7695,9 @@ impl<T: Eq + std::hash::Hash> SmallSet<T> {
     }
 }
 
-/// "City, ST" (one to four capitalised words, a comma, a two-letter state).
-pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, [A-Z]{2}\b";
+/// "City, ST" (one to four capitalised words, a comma, a two-letter state or a state's full
+/// name: "Gary, Indiana").
+pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, (?:[A-Z]{2}|Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming)\b";
 
 #[cfg(test)]
 mod tests {

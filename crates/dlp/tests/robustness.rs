@@ -37,9 +37,22 @@ proptest! {
 
     #[test]
     fn scan_never_panics_on_mail_like_strings(
-        s in r#"(Dear |Mr\. |MRN: |SSN |DOB |Hi |Thanks,\n|[A-Z][a-zé]{1,8} |[0-9]{1,10}|[-/.:#(),@ ]|\n|é|’s |PID\||\^|~|"|": |\{){0,60}"#
+        s in r#"(Dear |Mr\. |MRN: |SSN |DOB |Hi |Thanks,\n|[A-Z][a-zé]{1,8} |[0-9]{1,10}|[-/.:#(),@ ]|\n|é|’s |PID\||\^|~|"|": |\{|From: [a-z.]{4,9}_?[0-9]{2,24}@[a-z]{2,9}\.com\n){0,60}"#
     ) {
         check(&SCANNER, &s);
+    }
+}
+
+#[test]
+fn a_mailbox_with_a_long_run_of_digits_does_not_panic() {
+    // The local part's number was once folded into a u32 whatever its length (overflow checks
+    // are on in release builds too).
+    for t in [
+        "From: jsmith12345678901234567890@gmail.com\nSubject: hi",
+        "To: gpineda.99999999999@clinic.example",
+        "lhollister_4294967296@yahoo.com",
+    ] {
+        check(&SCANNER, t);
     }
 }
 

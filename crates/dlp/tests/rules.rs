@@ -1465,3 +1465,234 @@ fn a_record_number_in_brackets_after_a_name_is_a_patients_and_a_vendors_ticket_i
         ],
     );
 }
+
+#[test]
+fn a_patients_street_in_a_sentence_lower_case_or_signed_is_an_address_and_a_venue_is_not() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::Address,
+        &[
+            (
+                "Ride for the patient. Pickup: Tue Mar 31, 8:10 AM at 1503 Pecan Grove Ln, \
+                 Macon, GA 31206",
+                "1503 Pecan Grove Ln, Macon, GA",
+            ),
+            (
+                "Patient slipped on the ice in front of my house at 1406 W 7th St, Grand \
+                 Island, NE 68801.",
+                "1406 W 7th St, Grand Island, NE",
+            ),
+            (
+                "pt can't come tmrw. addr is 1184 s kedzie ave apt 2r chicago 60623",
+                "1184 s kedzie ave apt 2r",
+            ),
+            (
+                "From: Gloria Esposito <gesposito58@gmail.com>\nSubject: my bill\n\nPlease \
+                 fix my balance.\n\nSincerely,\n\nGloria A. Esposito\n41 Laurel Ridge Drive, \
+                 Camp Hill, PA 17011\n",
+                "41 Laurel Ridge Drive, Camp Hill, PA",
+            ),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Address,
+        &[
+            // A lower-case distance, a venue, and a clinic's signature in a reply to a patient.
+            "the patient drove 3 days on the road to get here",
+            "Patient education night: 6 p.m., Grandview Ballroom, 800 River Rd, Macon, GA",
+            "From: Front Desk <frontdesk@ridgewaymed.example>\nTo: Fernando Alcaraz \
+             <falcaraz.home@gmail.com>\n\nHi Fernando, yes we take new patients.\n\nBest,\n\
+             Annika Lund\nNew Patient Coordinator, Ridgeway Medical Clinic\n211 Main Street, \
+             Ridgeway, WI 53582\n",
+        ],
+    );
+}
+
+#[test]
+fn a_sign_in_location_by_state_name_is_a_place_and_a_meeting_location_is_not() {
+    let s = Scanner::new();
+    let t = "We noticed a new sign-in to your patient account.\n  Location: Gary, Indiana \
+             (approximate)\n  IP: 73.162.48.219";
+    assert_has(&s, t, Label::Address, "Gary, Indiana");
+    assert_no_label(
+        &s,
+        Label::Address,
+        &["Board retreat\nLocation: Springfield, Illinois\nAgenda attached."],
+    );
+}
+
+#[test]
+fn a_diagnosis_in_billing_mail_makes_a_name_a_patients_and_a_payer_id_is_not_a_member() {
+    let s = Scanner::new();
+    let t = "Hi Lorraine, a few injection claims came back. Example: Carmen Velez, DOS \
+             02/12/2026, claim 2026043310822 - J3301 denied for missing NDC. Dx was L91.0.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_not_phi(
+        &s,
+        &[
+            "Penn Valley is still rejecting claims sent with the old payer ID (PVHP1). New ID \
+             is 60318, effective 3/1. Re-bill whatever hit the rejection queue.",
+            "Team: the DOS rules changed for Medicare timely filing. Greg Palmer will cover it \
+             at the quarterly review.",
+            "Coding tip from Greg Palmer: list the dx codes in the order they were addressed \
+             at the visit.",
+        ],
+    );
+}
+
+#[test]
+fn a_mailbox_at_a_provider_named_for_mail_is_personal_but_not_a_clinicians() {
+    let s = Scanner::new();
+    let t = "From: Ben Albright <balbright@larkfieldrp.example>\nTo: \
+             lorna.castellano@tmail.net\nSubject: RE: Estate of Albert Castellano\n\nHi Lorna, \
+             the final statement is attached.";
+    assert_has(&s, t, Label::Email, "lorna.castellano@tmail.net");
+    let clinician = "From: Garrett Lindqvist <glindqvist@summitlocums.example>\nTo: Dr. Tomasz \
+                     Rydzewski <trydzewski.md@lumenmail.net>\nSubject: Assignment at Three \
+                     Rivers\n\nHospitalist, 7-on/7-off, days, Apr 6 - Apr 19, 2026.";
+    assert_not_phi(&s, &[clinician]);
+    assert_no_label(&s, Label::Email, &[clinician]);
+}
+
+#[test]
+fn a_reference_or_grievance_number_is_a_patients_case_and_a_bare_reference_word_is_not() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[
+            (
+                "Member Services Representative\nReference #: CS-261208-004471",
+                "CS-261208-004471",
+            ),
+            (
+                "Dear Ms. Potts, we resolved your grievance GRV-26-04412 today.",
+                "GRV-26-04412",
+            ),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &["For reference # see the attached policy manual, chapter 4."],
+    );
+}
+
+#[test]
+fn a_name_after_for_is_a_patients_unless_an_organisation_word_follows() {
+    let s = Scanner::new();
+    let t = "Patient called to reschedule. Please book a follow-up for Maria Lopez next week.";
+    assert_has(&s, t, Label::Person, "Maria Lopez");
+    assert_not_phi(
+        &s,
+        &[
+            "Please see below, submitting a roster update for Loma Clara Community Health \
+             Center, group NPI 2960308247.",
+            "Do we need 1099s for Kettle Creek IT and the hairdresser this year?",
+        ],
+    );
+}
+
+#[test]
+fn a_clinics_reply_to_a_mail_named_provider_is_a_patients_and_its_office_mail_is_not() {
+    let s = Scanner::new();
+    // A provider named for mail with a long name (the domain test used to stop at the length
+    // of the large providers' names).
+    let t = "From: Angela Brandt, RN <abrandt@millbrookfamilymed.example>\nTo: \
+             lgreer.ashby@northwoodmail.net\nSubject: Your lab results\n\nHi Linda,\n\nDr. \
+             Okafor reviewed your labs from 11/24. Your cholesterol is much better since \
+             starting the atorvastatin.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_has(&s, t, Label::Email, "lgreer.ashby@northwoodmail.net");
+    assert_not_phi(
+        &s,
+        &[
+            // A payroll service's client number, an on-call list, a fridge's data logger, a
+            // job applicant and a vendor's patient-messaging module.
+            "From: Teresa Vogel <tvogel@millbrookfamilymed.example>\nTo: Monique Barrett \
+             <mbarrett@heartlandpayroll.example>\nSubject: Client 4471 - corrections\n\nHi \
+             Monique,\n\n1. Tyler Nguyen - add 3.5 hrs OT for Sat 11/21\n2. Josie Marsh - 8 \
+             hrs holiday pay for 11/26\n\nThanks!\nTeresa",
+            "On-call schedule, December\n\nWeek          On call         Cell\n12/4 - 12/10  \
+             Dr. Okafor      419-555-0161\n12/11 - 12/17 Dr. Reinholt    419-555-0162\n\n\
+             Script for the answering service: if a patient is calling about a refill, \
+             please take a message.",
+            "To the county VFC program: a temperature excursion in our VFC refrigerator \
+             overnight. The data logger (serial 2240-118374) showed a max of 9.1 C.",
+            "From: Teresa Vogel <tvogel@millbrookfamilymed.example>\nTo: Brianna Voss \
+             <bvoss.cma@lakeviewmail.com>\nSubject: RE: Medical Assistant position\n\nHi \
+             Brianna,\n\nThank you for your interest in the MA opening. Could you come in \
+             Tuesday at 4?",
+            "Sue, Miguel -\n\nAgenda for Monday: the EHR vendor wants $14k/yr for the patient \
+             messaging module.",
+        ],
+    );
+}
+
+#[test]
+fn a_reply_to_a_patient_at_a_phone_companys_mail_is_phi_and_a_suppliers_is_not() {
+    let s = Scanner::new();
+    let t = "From: Josie Marsh <frontdesk@millbrookfamilymed.example>\nTo: \
+             hstoltz@frontiernet.net\nSubject: RE: handicap placard form\n\nHi Helen,\n\nDr. \
+             Serrano signed the BMV disability placard application today. It is at the front \
+             desk in an envelope with your name on it.";
+    assert_has(&s, t, Label::Person, "Helen");
+    assert_not_phi(
+        &s,
+        &[
+            "From: Josie Marsh <frontdesk@millbrookfamilymed.example>\nTo: \
+           bwallace@acmemedicalsupply.net\nSubject: RE: invoice 2231\n\nHi Bob,\n\nThe \
+           invoice is paid. Please ship the gloves on Friday.",
+        ],
+    );
+}
+
+#[test]
+fn an_aide_new_hire_and_an_hr_welcome_are_staff_and_a_shipping_label_in_capitals_is_an_address() {
+    let s = Scanner::new();
+    let label = "Your order has shipped! The patient's supplies:\n\nShip to:\nLORRAINE PETTIT\n305 W \
+                 LOCUST ST APT 2\nMILLBROOK, OH 43756\n";
+    assert_has(
+        &s,
+        label,
+        Label::Address,
+        "305 W LOCUST ST APT 2\nMILLBROOK, OH",
+    );
+    assert_no_label(
+        &s,
+        Label::Address,
+        &["PLEASE SEE THE 3 NEW DR ORDERS AND THE PATIENT'S 2 HEAD CT REPORTS"],
+    );
+    assert_not_phi(
+        &s,
+        &[
+            "To: All Staff\n\nKUDOS: A family wrote in to thank Latoya Simms, HHA, for \
+             \"treating my father like he was her own grandpa.\"",
+            "From: Human Resources <hr@tworivers-hhh.example>\nTo: Tonya Reed \
+             <tonyareed.hha@outlook.com>\nSubject: Welcome to Two Rivers! Orientation \
+             details\n\nHi Tonya,\n\nWelcome aboard! Orientation: Monday, December 14, 8:30 \
+             AM. Please bring your TB test result.",
+        ],
+    );
+}
+
+#[test]
+fn a_payrolls_employee_numbers_and_a_submitter_id_are_no_patients_but_an_employees_leave_is() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Hi Renee,\n\nThree corrections for the pay period ending 1/9:\n\n1. Kayla Dunn \
+             (EE #1047) - missing 4.5 hrs from the Saturday flu clinic. She was already at 40 \
+             for the week so those should be OT.\n2. Brianna Cole (EE #1012) - 1/6 should be \
+             PTO. Her manager approved it late.",
+            "Two issues on our account with Scioto Family Health Plan (Tamarack Run \
+             Pediatrics, submitter ID TRP0419): no 835 files since the 12/28 check run.",
+        ],
+    );
+    let leave = "Subject: Return to work - FMLA\n\nI am confirming that Ashley Merriweather \
+                 (employee ID E40288) may return to work on 3/16 after her surgery.";
+    assert!(s.scan(leave).contains_phi, "{:?}", labels(&s, leave));
+}
