@@ -3859,7 +3859,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "logger",
                         "refrigerator",
                         "freezer",
-                        "thermometer"
+                        "thermometer",
+                        // Imaging equipment ("Replaced wireless DR detector (old S/N ...)",
+                        // "the S10 in Room 2 (SN 97762SX)").
+                        "detector",
+                        "recalibrated",
+                        "calibrated",
+                        "probe",
+                        "probes",
+                        "room",
+                        "machine",
+                        "machines",
+                        "scanner"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         && !has_word(
@@ -4407,6 +4418,8 @@ fn patterns(
                     words![
                         "order",
                         "invoice",
+                        "invoiced",
+                        "inv",
                         "ticket",
                         "reference",
                         "confirmation",
@@ -7043,6 +7056,18 @@ fn persons(
         // like also come before an organisation.)
         let weak_cue = words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word);
         if !title_before && (pw & PW_CUE == 0 || weak_cue) && !greeted_pair && org_after() {
+            i = next_i;
+            continue;
+        }
+        // "PO Box 6620, Columbus OH 43216": a city, its state and a ZIP code.
+        let ab = after.as_bytes();
+        if ab.len() >= 6
+            && ab[0] == b' '
+            && ab[1].is_ascii_digit()
+            && run.len() >= 2
+            && ab[2..6].iter().all(u8::is_ascii_digit)
+            && STATES.contains(&&text[run[run.len() - 1].s..run[run.len() - 1].e])
+        {
             i = next_i;
             continue;
         }

@@ -1696,3 +1696,27 @@ fn a_payrolls_employee_numbers_and_a_submitter_id_are_no_patients_but_an_employe
                  (employee ID E40288) may return to work on 3/16 after her surgery.";
     assert!(s.scan(leave).contains_phi, "{:?}", labels(&s, leave));
 }
+
+#[test]
+fn imaging_equipment_serials_an_invoice_number_and_a_payers_city_are_not_a_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Confirming what was done:\n- Replaced wireless DR detector (old S/N 2213K0419, new \
+             S/N 2307K1188)\n- Recalibrated, QC phantom passed 12/6",
+            "The S10 in Room 2 (SN 97762SX) is PM-only. The probe replaced in September was \
+             invoiced $2,140 (inv 402-77-1936).",
+            "Reminder: if the patient says it happened at work, register it as WC. Paper \
+             bills go to PO Box 6620, Columbus OH 43216.",
+        ],
+    );
+    // A patient's device, and an SSN after its cue, still count.
+    assert_has(
+        &s,
+        "Patient's insulin pump serial number: 2213K0419, replaced 12/6.",
+        Label::Device,
+        "2213K0419",
+    );
+    assert_has(&s, "Patient SSN: 402-77-1936", Label::Ssn, "402-77-1936");
+}
