@@ -1123,6 +1123,38 @@ const NOT_NAMES: &[&str] = &[
     "hcp",
 ];
 
+/// What a colleague has, after a possessive name ("Paige Kerr's timesheet").
+const STAFF_THINGS: &Words = &Words::new(&[
+    "timesheet",
+    "timesheets",
+    "schedule",
+    "shift",
+    "shifts",
+    "office",
+    "desk",
+    "team",
+    "caseload",
+    "patients",
+    "login",
+    "badge",
+    "pto",
+    "mileage",
+    "paycheck",
+    "laptop",
+    "voicemail",
+    "calendar",
+    "panel",
+    "clinic",
+    "signature",
+    "credentials",
+    "onboarding",
+    "orientation",
+    "retirement",
+    "farewell",
+    "last",
+    "first",
+]);
+
 /// Words right after a name that make it an organisation or a place.
 const ORG_AFTER_LIST: &[&str] = &[
     "county",
@@ -2382,12 +2414,21 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         let before = b[..start].trim_ascii_end();
         before.len() >= 8 && before[before.len() - 8..].eq_ignore_ascii_case(b"patients")
     };
-    // "Procedure masks, ear loop": a product.
+    // "Procedure masks, ear loop": a product; "Policy & procedure index": a manual.
     let product = m.eq_ignore_ascii_case(b"procedure")
-        && words![
+        && (words![
             "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms"
         ]
-        .eq_any(next_word());
+        .eq_any(next_word())
+            || {
+                let before = b[..start].trim_ascii_end();
+                let before = before
+                    .strip_suffix(b"&")
+                    .or_else(|| before.strip_suffix(b"and"))
+                    .unwrap_or(b"")
+                    .trim_ascii_end();
+                before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"policy")
+            });
     // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
     // waiting room", "Same-Day Surgery Center": a place.
     let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
@@ -2410,6 +2451,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
 const PATIENT_AS_MODIFIER: &Words = words![
     "satisfaction",
     "messaging",
+    "management",
     "safety",
     "experience",
     "experiences",
@@ -7236,7 +7278,22 @@ fn persons(
         } else {
             (0.0, "", "")
         };
-        if score > 0.0 && !(possessive && !title_before && !cue) {
+        // A possessive is an eponym's ("Parkinson's", "Hodgkin's") unless a title, a cue or
+        // both name lists say person ("any word on Kendall Brennan's arthrogram?"; an eponym
+        // before "disease" or "syndrome" was passed over above).
+        let full_name = run.len() >= 2
+            && first_in
+            && last_in
+            && !(possessive && {
+                // "check Paige Kerr's timesheet": a colleague's things.
+                let w = after
+                    .trim_start_matches(['\'', '\u{2019}', 's', ' '])
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                STAFF_THINGS.eq_any(w)
+            });
+        if score > 0.0 && !(possessive && !title_before && !cue && !full_name) {
             // A job title after the name: staff (looked for only here, where it matters).
             if role_after(text, end, le, after) {
                 for t in run.iter() {

@@ -1720,3 +1720,21 @@ fn imaging_equipment_serials_an_invoice_number_and_a_payers_city_are_not_a_patie
     );
     assert_has(&s, "Patient SSN: 402-77-1936", Label::Ssn, "402-77-1936");
 }
+
+#[test]
+fn a_full_name_before_a_possessive_is_a_person_but_a_colleagues_timesheet_and_a_manual_are_not() {
+    let s = Scanner::new();
+    let t = "Doc - any word on Kendall Brennan's arthrogram? Coach is asking about her for the \
+             tournament.";
+    assert_has(&s, t, Label::Person, "Kendall Brennan");
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_not_phi(
+        &s,
+        &[
+            "Payroll: add 2.75 hrs at OT rate, and check Paige Kerr's timesheet (emp #2210) \
+             for 11/14. She said she clocked out at 7.",
+            "Owners and drafts due:\nPolicy & procedure index (annual review signoffs)  \
+             Gretchen   12/15\nPatient management program description   Dana   12/22",
+        ],
+    );
+}
