@@ -363,8 +363,9 @@ const CREDENTIALS_LIST: &[&str] = &[
     "lmsw", "ccrn", "cnp", "acnp", "agnp", "pmhnp", "rn-bc", "cphq", "chc", "cdces", "ibclc",
     "atc", "pta", "cota", "rhit", "rhia", "ccrp", "crc", "lmhc", "lcpc", "bcba", "cadc", "cpm",
     "cpmsm", "rpsgt", "chw", "rdn", "cpht", "cgc", "crnp", "lnha", "mdiv", "bcc", "cwocn", "cdn",
-    // Aides in home care ("Latoya Simms, HHA").
-    "hha", "chha", "stna", "lna", "pca",
+    // Aides in home care ("Latoya Simms, HHA"); ophthalmic technicians and dialysis
+    // technicians ("Luis Ortega, COT", "CCHT").
+    "hha", "chha", "stna", "lna", "pca", "cot", "coa", "comt", "ccht", "cht", "cnn",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -1755,6 +1756,9 @@ struct Doc<'a> {
     business: bool,
     /// The sender is a personal mailbox: the signature block is the patient's own.
     from_consumer: bool,
+    /// The display name of the first `From:` header at an organisation's mailbox: the writer,
+    /// who is staff wherever else the mail names them ("Contact: Luis Ortega, (414) ...").
+    writer: Option<&'a str>,
     /// A "From:" or "To:" mailbox is an organisation's office that does not deal with care
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
@@ -1842,6 +1846,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut subject: Option<&str> = None;
     let mut nonclinical_office = false;
     let mut from_consumer = false;
+    let mut writer: Option<&'a str> = None;
     let bytes = text.as_bytes();
     let mut line_start = 0;
     for li in 0..=nl.len() {
@@ -1905,10 +1910,18 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         ) {
             continue;
         }
-        if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:"))
-            && mentions_consumer_mail(lt)
-        {
-            from_consumer = true;
+        if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
+            if mentions_consumer_mail(lt) {
+                from_consumer = true;
+            } else if writer.is_none() {
+                // "From: Luis Ortega <lortega@larkfieldeye.com>": the writer, at an
+                // organisation's mailbox.
+                let name = lt[5..].split('<').next().unwrap_or("");
+                let name = name.trim().trim_matches('"').trim();
+                if lt[5..].contains('<') && !name.is_empty() && !name.contains('@') {
+                    writer = Some(name);
+                }
+            }
         }
         if (lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
             || lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")))
@@ -1978,6 +1991,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         consumer: has_consumer,
         business,
         from_consumer,
+        writer,
         nonclinical_office,
     }
 }
@@ -2068,6 +2082,8 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "dob",
     "d.o.b",
     "date of birth",
+    // ("Earl Messner passed away at home Saturday under hospice care.")
+    "hospice care",
     // A diagnosis is one patient's ("Carmen Velez, DOS 02/12/2026, claim ... Dx was L91.0"),
     // not "the dx codes" of a coding tip ([`dx_in_general`]); "DOS" alone is also billing
     // staff's talk about rules ("claims with a DOS before ...").
@@ -2217,8 +2233,9 @@ pub(crate) fn patient_context_near(
             && context_word_at(b, m.start(), m.end())
             && !dx_in_general(text, m.start(), m.end())
             && !(PRONOUNS.eq_any(&text[m.start()..m.end()])
-                && (*group.get_or_insert_with(|| addressed_to_a_group(text))
-                    || of_staff(m.start())))
+                && (*group.get_or_insert_with(|| {
+                    addressed_to_a_group(text) || subject_about_staff(text)
+                }) || of_staff(m.start())))
     })
 }
 
@@ -2250,6 +2267,34 @@ fn on_address_header(text: &str, at: usize) -> bool {
     [&b"from:"[..], b"to:", b"cc:", b"bcc:", b"reply-to:"]
         .iter()
         .any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h))
+}
+
+/// Is the message's `Subject:` (in the first 2 KiB) about pay or hiring ("Payroll 12/11 - two
+/// changes", "RE: Traveler RN for Medina - Danielle S.")? There "he" and "she" are staff.
+fn subject_about_staff(text: &str) -> bool {
+    let head = &text[..floor_cb(text, text.len().min(2048))];
+    head.split('\n').any(|line| {
+        let l = line.trim_start_matches(['>', ' ', '\t']);
+        l.len() > 8
+            && l.as_bytes()[..8].eq_ignore_ascii_case(b"subject:")
+            && has_word(
+                &l[8..],
+                words![
+                    "payroll",
+                    "timesheet",
+                    "timesheets",
+                    "hiring",
+                    "interview",
+                    "candidate",
+                    "applicant",
+                    "traveler",
+                    "onboarding",
+                    "orientation",
+                    "requisition",
+                    "new hire",
+                ],
+            )
+    })
 }
 
 /// The pronouns of [`PATIENT_CONTEXT_LIST`].
@@ -2452,6 +2497,8 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "satisfaction",
     "messaging",
     "management",
+    "areas",
+    "area",
     "safety",
     "experience",
     "experiences",
@@ -3912,7 +3959,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "room",
                         "machine",
                         "machines",
-                        "scanner"
+                        "scanner",
+                        // (Not "MRI": "MRI SureScan" is a pacemaker's MRI-safe model.)
+                        "oct",
+                        "ultrasound",
+                        "x-ray"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         && !has_word(
@@ -5347,6 +5398,7 @@ const DATE_STRONG_LIST: &[&str] = &[
     "death",
     "deceased",
     "dod",
+    "passed away",
 ];
 const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
@@ -5521,7 +5573,12 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
         // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
         "date.birthday"
-    } else if has_word_either(wide, line, st, words!["died", "death", "deceased", "dod"]) {
+    } else if has_word_either(
+        wide,
+        line,
+        st,
+        words!["died", "death", "deceased", "dod", "passed away"],
+    ) {
         // A date of death: a patient's in a bereavement letter, a colleague's in a memorial
         // notice ("our colleague Marlys Fenske, RN, died on ...", "Dr. Walter Emmerich ...
         // died peacefully at home on ..."), which names them as staff just before (and names
@@ -5966,6 +6023,9 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     let org = doc.in_sig(st)
         && (!doc.from_consumer || has_word(doc.lines_before(st, 3), ORG_WORDS))
         || footer
+        // "Larkfield Eye Associates | 2200 Orchard Hill Dr, ..., WI 53187 | 615 W. Mill Rd":
+        // a letterhead's second site.
+        || after_postal_code(line)
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
             && !has_word(ctx, words!["patient", "lives", "resides", "address"])
@@ -7046,7 +7106,13 @@ fn persons(
             i = next_i;
             continue;
         }
-        let is_staff = staff_before || credential || doc.in_sig(start);
+        let is_writer = run.len() >= 2
+            && doc.writer.is_some_and(|w| {
+                let name = &text[start..end];
+                w.len() >= name.len()
+                    && w.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            });
+        let is_staff = staff_before || credential || doc.in_sig(start) || is_writer;
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));

@@ -1738,3 +1738,30 @@ fn a_full_name_before_a_possessive_is_a_person_but_a_colleagues_timesheet_and_a_
         ],
     );
 }
+
+#[test]
+fn staff_in_pay_and_hiring_mail_the_writer_and_a_second_site_are_not_patients_but_a_death_is() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Subject: Payroll 12/11 - two changes\n\nHi Renee,\n\n1. Luis Ortega - rate change \
+             to $24.50/hr effective this pay period (he passed his COT exam).",
+            "Subject: RE: Traveler RN for Medina\n\nGreat, we'd like to move forward with \
+             Danielle Shultz. Start Mon 11/30 works. She'll do 2 days orientation at Wooster.",
+            "From: Luis Ortega <lortega@larkfieldeye.example>\nTo: service@optitech.example\n\
+             Subject: Service request - OCT scan head error\n\nDevice: Cirrus HD-OCT 5000, SN \
+             5000-14872\n\nContact: Luis Ortega, (414) 555-0142 x231, or my cell 414-555-0188",
+            "Our on-call doctor is available for patient emergencies.\n\nLarkfield Eye \
+             Associates | 2200 Orchard Hill Dr, Suite 100, Larkfield, WI 53187 | 615 W. Mill \
+             Rd, Brookton, WI",
+            "To: All Staff\n\nFlu vaccine proof is due by 11/30. Staff who decline must mask in \
+             patient areas. Recerts due: Darnell Hicks (East) - 12/31, Tom Vance (Medina) - \
+             01/31.",
+        ],
+    );
+    let death = "To: North RNs; North PCTs\nSubject: Earl Messner\n\nHi all,\n\nSad news - \
+                 Earl Messner passed away at home Saturday 11/14 under hospice care. His wife \
+                 Joyce called this morning.";
+    assert!(s.scan(death).contains_phi, "{:?}", labels(&s, death));
+}
