@@ -1759,6 +1759,9 @@ struct Doc<'a> {
     /// The display name of the first `From:` header at an organisation's mailbox: the writer,
     /// who is staff wherever else the mail names them ("Contact: Luis Ortega, (414) ...").
     writer: Option<&'a str>,
+    /// The domain of that `From:` mailbox: a name followed by a mailbox there is a colleague's
+    /// ("Kim Tran (ktran@cedarbluffdermatology.net), she covers when I'm out").
+    writer_domain: Option<&'a str>,
     /// A "From:" or "To:" mailbox is an organisation's office that does not deal with care
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
@@ -1847,6 +1850,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut nonclinical_office = false;
     let mut from_consumer = false;
     let mut writer: Option<&'a str> = None;
+    let mut writer_domain: Option<&'a str> = None;
     let bytes = text.as_bytes();
     let mut line_start = 0;
     for li in 0..=nl.len() {
@@ -1921,6 +1925,14 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 if lt[5..].contains('<') && !name.is_empty() && !name.contains('@') {
                     writer = Some(name);
                 }
+                writer_domain = lt
+                    .split_once('@')
+                    .map(|(_, d)| {
+                        d.split(|c: char| c == '>' || c.is_whitespace())
+                            .next()
+                            .unwrap_or("")
+                    })
+                    .filter(|d| d.contains('.'));
             }
         }
         if (lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
@@ -1992,6 +2004,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         business,
         from_consumer,
         writer,
+        writer_domain,
         nonclinical_office,
     }
 }
@@ -2476,9 +2489,21 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
             });
     // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
     // waiting room", "Same-Day Surgery Center": a place.
+    // "Cedar Bluff Dermatology & Skin Surgery": a specialty in an organisation's name.
+    let in_org_name = m == b"Surgery" && {
+        let before = &b[start.saturating_sub(40)..start];
+        let mut words = before.split(|c| *c == b' ').rev().filter(|w| !w.is_empty());
+        let cap = words
+            .next()
+            .is_some_and(|w| w[0].is_ascii_uppercase() && w.iter().all(u8::is_ascii_alphabetic));
+        cap && words
+            .next()
+            .is_some_and(|w| w == b"&" || w.eq_ignore_ascii_case(b"and"))
+    };
     let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
         && (leave_for_surgery(&b[start.saturating_sub(40)..end])
-            || names_a_department(&b[start..b.len().min(end + 12)]));
+            || names_a_department(&b[start..b.len().min(end + 12)]))
+        || in_org_name;
     !glued_before
         && !glued_after
         && !credential
@@ -3962,6 +3987,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "scanner",
                         // (Not "MRI": "MRI SureScan" is a pacemaker's MRI-safe model.)
                         "oct",
+                        "laser",
+                        "handpiece",
+                        "calibration",
+                        "error",
                         "ultrasound",
                         "x-ray"
                     ];
@@ -7112,7 +7141,21 @@ fn persons(
                 w.len() >= name.len()
                     && w.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
             });
-        let is_staff = staff_before || credential || doc.in_sig(start) || is_writer;
+        let colleague_mailbox = matches!(after.as_bytes(), [b' ', b'(' | b'<', ..])
+            && doc.writer_domain.is_some_and(|d| {
+                // (`after` is cut at 24 bytes: a mailbox runs longer.)
+                let tail = doc.after_line(end, 80);
+                let inner = tail
+                    .strip_prefix(" (")
+                    .or_else(|| tail.strip_prefix(" <"))
+                    .unwrap_or("");
+                let mailbox = inner.split([')', '>', ' ', ',']).next().unwrap_or("");
+                mailbox
+                    .split_once('@')
+                    .is_some_and(|(_, md)| md.eq_ignore_ascii_case(d))
+            });
+        let is_staff =
+            staff_before || credential || doc.in_sig(start) || is_writer || colleague_mailbox;
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));

@@ -1765,3 +1765,23 @@ fn staff_in_pay_and_hiring_mail_the_writer_and_a_second_site_are_not_patients_bu
                  Joyce called this morning.";
     assert!(s.scan(death).contains_phi, "{:?}", labels(&s, death));
 }
+
+#[test]
+fn a_specialty_in_an_organisations_name_a_lasers_serial_and_a_colleagues_mailbox_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Payroll corrections:\n1. Shayla Greene (emp 1142) - missed punch out on 3/3.\n\n\
+             Dana Whitcomb\nCedar Bluff Dermatology & Skin Surgery\n(555) 318-4400",
+            "Units to be seen:\n  2. Solara Nd:YAG 1064 (hair removal), SN NDY-1807-00932 - \
+             error E-114 came up twice last week.",
+            "From: Maria Echeverria <mecheverria@cedarbluffdermatology.example>\nTo: Heather \
+             Vance <hvance@meridianrx.example>\n\nPlease set up portal logins for me and for \
+             Kim Tran (ktran@cedarbluffdermatology.example), she covers when I am out.",
+        ],
+    );
+    // A patient's operation still counts, and so does a patient at another domain.
+    let t = "Patient Shayla Greene is scheduled for knee surgery on 3/3.";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
