@@ -288,11 +288,11 @@ fn names_alone_make_phi_only_in_mail_about_someones_care() {
     assert!(r.weak_phi, "{:?}", labels(&s, newsletter));
     assert!(!r.contains_phi, "{:?}", labels(&s, newsletter));
     let reminder = "Hello Colleen Sutter,\n\nThis is a reminder of your appointment on June 25.";
-    assert!(s.scan(reminder).contains_phi, "{:?}", labels(&s, reminder));
+    assert_phi(&s, reminder);
     assert!(dlp::mentions_patient_care(reminder));
     let message =
         "Dr. Lee - Colleen Sutter called about the swelling in her knee, please call back.";
-    assert!(s.scan(message).contains_phi, "{:?}", labels(&s, message));
+    assert_phi(&s, message);
     assert!(!dlp::mentions_patient_care(newsletter));
 }
 
@@ -805,7 +805,7 @@ fn addresses_phones_and_case_numbers_make_a_message_phi_only_when_it_speaks_of_c
     // The same kinds of finding in a message about a patient's care.
     let t = "The patient moved to 1200 Orchard Blvd. Her cell is 614-555-0130 for the \
              appointment reminders.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -989,9 +989,9 @@ fn a_stay_or_procedure_date_counts_only_in_mail_about_care_and_a_birth_date_alwa
              discharge\", expires on April 30, 2026. Please submit continuing review.";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
     let t = "Your father was discharged 3/2/2026; his follow-up appointment is next week.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     let t = "Re: records request. DOB 03/04/1950.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1027,10 +1027,10 @@ fn in_mail_to_a_whole_group_he_and_she_are_colleagues() {
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
     // The same words in a nurse's note about someone's mother.
     let t = "Subject: callback\n\nSpoke with Patty Dunn; she will bring her mother in Tuesday.\n";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     // Words about a patient's care still count in group mail.
     let t = "Hi all,\n\nPatty Dunn was admitted overnight; her DOB is on the board.\n";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1077,7 +1077,7 @@ fn birthdays_wished_to_a_team_are_colleagues_and_a_patients_birthday_is_not() {
              Jan 3  - Destiny Fairweather (RT)\n  Jan 17 - Sunny Patel (unit clerk)\n";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
     let t = "Subject: party\n\nMarisol's birthday is March 3; she turns 7 and can't eat nuts.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1109,6 +1109,11 @@ fn assert_not_phi(s: &Scanner, texts: &[&str]) {
     for t in texts {
         assert!(!s.scan(t).contains_phi, "{:?}", labels(s, t));
     }
+}
+
+/// `text` contains PHI (the findings are printed if not).
+fn assert_phi(s: &Scanner, text: &str) {
+    assert!(s.scan(text).contains_phi, "{:?}", labels(s, text));
 }
 
 /// None of `texts` has a finding labelled `label`.
@@ -1175,7 +1180,7 @@ fn patient_as_a_modifier_a_time_zone_and_a_test_patient_speak_of_no_ones_care() 
     );
     // The same name and number about a patient.
     let t = "The patient, Gina Albrecht, asked us to call 503-555-0144.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1190,7 +1195,7 @@ fn a_colleagues_new_baby_or_family_in_group_mail_is_news_and_a_patients_is_phi()
     // Group mail about a patient's care is still PHI.
     let t = "Hi everyone,\n\nOur patient Ruth Ames was born March 2, 1931; her husband Don \
              will visit.\n";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1199,7 +1204,7 @@ fn a_patients_date_of_death_is_phi_and_a_colleagues_memorial_is_not() {
     let t = "Dear Arlene,\n\nIt was an honor to care for him at home. It has been eleven weeks \
              since he died on September 14.\n";
     assert_has(&s, t, Label::Date, "September 14");
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     let t = "Dr. Walter Emmerich, who practiced in Marrow Creek for 41 years, died at home on \
              November 12, 2026. He was 84.\n";
     assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
@@ -1243,7 +1248,7 @@ fn he_and_she_after_a_staff_name_are_the_colleague_and_after_a_patient_the_patie
     // The last name before "she" is the caller's: she may be a patient.
     let t = "Dale Fontaine, RN, took the message. Janet Ruiz called: she will call back; her \
              cell is 503-555-0161.\n";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1320,7 +1325,7 @@ fn departments_and_a_colleagues_leave_are_no_ones_care_and_turning_101_is_an_age
     );
     // The same words about a patient's own stay.
     let t = "Carol Benning had her surgery on 10/16; call her at 309-555-0142.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     assert_has(
         &s,
         "3/2  Opal Henning (Apt 114) -- turning 101!",
@@ -1373,11 +1378,11 @@ fn a_private_person_writing_to_an_office_that_does_not_deal_with_care_is_not_a_p
     let t = "From: Tanisha Greer <tanisha.greer@outlook.com>\nTo: careers@northpointhealth.org\n\
              Subject: interview\n\nI had surgery on 3/4 and my appointment with Dr. Lee is \
              Friday, so could we move the interview?\n\nTanisha Greer\n(480) 555-0157";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     // And to a clinic's front desk the greeted writer is a patient (the dev corpus's rule).
     let t = "From: Tanisha Greer <tanisha.greer@outlook.com>\nTo: frontdesk@northpointhealth.org\n\
              Subject: question\n\nDo you have Saturday hours?\n\nTanisha Greer";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
 
 #[test]
@@ -1455,7 +1460,7 @@ fn a_record_number_in_brackets_after_a_name_is_a_patients_and_a_vendors_ticket_i
     let s = Scanner::new();
     let t = "Dr K - confirmatory results came back on Travis Koenig (RCB-0038825) from the 3/2 \
              collection.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     assert_has(&s, t, Label::Person, "Travis Koenig");
     assert_not_phi(
         &s,
@@ -1528,7 +1533,7 @@ fn a_diagnosis_in_billing_mail_makes_a_name_a_patients_and_a_payer_id_is_not_a_m
     let s = Scanner::new();
     let t = "Hi Lorraine, a few injection claims came back. Example: Carmen Velez, DOS \
              02/12/2026, claim 2026043310822 - J3301 denied for missing NDC. Dx was L91.0.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     assert_not_phi(
         &s,
         &[
@@ -1604,7 +1609,7 @@ fn a_clinics_reply_to_a_mail_named_provider_is_a_patients_and_its_office_mail_is
              lgreer.ashby@northwoodmail.net\nSubject: Your lab results\n\nHi Linda,\n\nDr. \
              Okafor reviewed your labs from 11/24. Your cholesterol is much better since \
              starting the atorvastatin.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     assert_has(&s, t, Label::Email, "lgreer.ashby@northwoodmail.net");
     assert_not_phi(
         &s,
@@ -1694,7 +1699,7 @@ fn a_payrolls_employee_numbers_and_a_submitter_id_are_no_patients_but_an_employe
     );
     let leave = "Subject: Return to work - FMLA\n\nI am confirming that Ashley Merriweather \
                  (employee ID E40288) may return to work on 3/16 after her surgery.";
-    assert!(s.scan(leave).contains_phi, "{:?}", labels(&s, leave));
+    assert_phi(&s, leave);
 }
 
 #[test]
@@ -1727,7 +1732,7 @@ fn a_full_name_before_a_possessive_is_a_person_but_a_colleagues_timesheet_and_a_
     let t = "Doc - any word on Kendall Brennan's arthrogram? Coach is asking about her for the \
              tournament.";
     assert_has(&s, t, Label::Person, "Kendall Brennan");
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
     assert_not_phi(
         &s,
         &[
@@ -1763,7 +1768,7 @@ fn staff_in_pay_and_hiring_mail_the_writer_and_a_second_site_are_not_patients_bu
     let death = "To: North RNs; North PCTs\nSubject: Earl Messner\n\nHi all,\n\nSad news - \
                  Earl Messner passed away at home Saturday 11/14 under hospice care. His wife \
                  Joyce called this morning.";
-    assert!(s.scan(death).contains_phi, "{:?}", labels(&s, death));
+    assert_phi(&s, death);
 }
 
 #[test]
@@ -1783,5 +1788,5 @@ fn a_specialty_in_an_organisations_name_a_lasers_serial_and_a_colleagues_mailbox
     );
     // A patient's operation still counts, and so does a patient at another domain.
     let t = "Patient Shayla Greene is scheduled for knee surgery on 3/3.";
-    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert_phi(&s, t);
 }
