@@ -23,6 +23,11 @@ pub(crate) enum Pat {
     Dea,
     Icd,
     Digits10,
+    /// A case number that says what it is by its prefix: "PA-26-0917734" (prior
+    /// authorisation), "ROI-27-004471" (release of information), "APL-26-00917" (appeal),
+    /// "UM26-1129874" (utilisation review), "DN-55-910427" (denial), "GRV-26-04412"
+    /// (grievance), "AUTH-77120938".
+    CaseRef,
 }
 
 const MONTH: &str = r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -84,6 +89,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?(?-u:\b)",
             ),
             (Pat::Digits10, r"(?-u:\b)[0-9]{10}(?-u:\b)"),
+            (
+                Pat::CaseRef,
+                r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)",
+            ),
         ]
     });
 
@@ -173,6 +182,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("resides in", Kw::City),
     ("living in", Kw::City),
     ("city of residence", Kw::City),
+    ("moved to", Kw::City),
+    ("moving to", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     ("chart", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
@@ -1766,9 +1777,36 @@ struct Doc<'a> {
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
     nonclinical_office: bool,
+    /// The offset of each `From:` header line, in text order. The text after one, up to the
+    /// next, is that writer's (in a reply chain, each quoted message has its own header).
+    froms: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
+    /// Is the message around `at` written by a member of staff: is the nearest `From:` header
+    /// above it an organisation's mailbox, and `at` not on a `>`-quoted line? (Without a
+    /// header above, nobody knows.)
+    fn staff_writes_at(&self, at: usize) -> bool {
+        let i = self.froms.partition_point(|&o| o < at);
+        if i == 0
+            || self.text[self.line_start(at)..at]
+                .trim_start()
+                .starts_with('>')
+        {
+            return false;
+        }
+        let from = self.froms[i - 1];
+        let line = self.text[from..self.line_end(from)].trim_start();
+        // An organisation's mailbox: not a personal one, not a domain of the writer's own
+        // ("Walt Abernathy <walt@abernathyfarm.net>"), and not a portal relaying a patient's
+        // message.
+        line.contains('@')
+            && !mentions_consumer_mail(line)
+            && !header_mailbox(line).is_some_and(|(d, a)| personal_domain(d, a))
+            && !has_word(line, words!["portal", "myportal", "mychart"])
+            && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
+    }
+
     /// Offset just after the last line break before `at` (0 on the first line).
     fn line_start(&self, at: usize) -> usize {
         let i = self.line_index(at);
@@ -1851,6 +1889,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut from_consumer = false;
     let mut writer: Option<&'a str> = None;
     let mut writer_domain: Option<&'a str> = None;
+    let mut froms = Vec::new();
     let bytes = text.as_bytes();
     let mut line_start = 0;
     for li in 0..=nl.len() {
@@ -1915,6 +1954,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             continue;
         }
         if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
+            froms.push(ls);
             if mentions_consumer_mail(lt) {
                 from_consumer = true;
             } else if writer.is_none() {
@@ -2006,6 +2046,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         writer,
         writer_domain,
         nonclinical_office,
+        froms,
     }
 }
 
@@ -2426,8 +2467,8 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
         && PATIENT_AS_MODIFIER.eq_any(next_word())
         || client_number;
-    // "their test patient logins", "a mock patient": no one.
-    let pretend = m.eq_ignore_ascii_case(b"patient") && {
+    // The word just before the match, when it is in `words`.
+    let word_before_in = |words: &Words| {
         let before = b[..start].trim_ascii_end();
         let w = before.len()
             - before
@@ -2435,20 +2476,23 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
                 .rev()
                 .take_while(|c| c.is_ascii_alphabetic())
                 .count();
-        std::str::from_utf8(&before[w..]).is_ok_and(|w| {
-            words![
-                "test",
-                "sample",
-                "example",
-                "mock",
-                "dummy",
-                "demo",
-                "fictitious",
-                "standardized"
-            ]
-            .eq_any(w)
-        })
+        std::str::from_utf8(&before[w..]).is_ok_and(|w| words.eq_any(w))
     };
+    // "when a client is added late", "each patient gets": anyone, not someone in particular.
+    let anyone = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
+        && word_before_in(words!["a", "any", "each", "every", "per", "no"]);
+    // "their test patient logins", "a mock patient": no one.
+    let pretend = m.eq_ignore_ascii_case(b"patient")
+        && word_before_in(words![
+            "test",
+            "sample",
+            "example",
+            "mock",
+            "dummy",
+            "demo",
+            "fictitious",
+            "standardized"
+        ]);
     // "7 am - 6 pm PT", "12:00 PT": Pacific time.
     let time_zone = m.eq_ignore_ascii_case(b"pt") && {
         let before = b[..start].trim_ascii_end();
@@ -2507,12 +2551,88 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     !glued_before
         && !glued_after
         && !credential
+        && !in_mailbox_or_domain(b, start, end)
+        && !physical_therapy(b, start, end)
         && !modifier
         && !time_zone
         && !count
         && !leave
         && !pretend
+        && !anyone
         && !product
+}
+
+/// Is the context word at `start..end` part of a mailbox or a host name ("mwhitcombe@
+/// keystonemotion-pt.com", "www.patientfirst-pt.org"): a word joined to the rest by `-`, `.`
+/// or `@`, in a run of such bytes that holds an `@` or a dot?
+fn in_mailbox_or_domain(b: &[u8], start: usize, end: usize) -> bool {
+    let host = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'@');
+    let joined = |c: Option<&u8>| matches!(c, Some(b'-' | b'.' | b'@'));
+    if !(joined(start.checked_sub(1).and_then(|i| b.get(i))) || joined(b.get(end))) {
+        return false;
+    }
+    let from = start - b[..start].iter().rev().take_while(|c| host(c)).count();
+    let to = end + b[end..].iter().take_while(|c| host(c)).count();
+    let run = &b[from..to];
+    // (A dot that ends a sentence is not a host name's.)
+    run.contains(&b'@')
+        || run
+            .trim_ascii_end()
+            .strip_suffix(b".")
+            .unwrap_or(run)
+            .contains(&b'.')
+}
+
+/// Is a "PT" in capitals the discipline, not a patient: "Keystone Motion PT" (after a
+/// capitalised word: a practice's name), "one PT + one PTA", "PT/OT", "PT & Rehab", "PT
+/// staff", a rota's "PT" column beside "PTA"?
+fn physical_therapy(b: &[u8], start: usize, end: usize) -> bool {
+    if &b[start..end] != b"PT" {
+        return false;
+    }
+    let before = &b[..start];
+    let prev_capitalised = before.last() == Some(&b' ') && {
+        let w = before[..before.len() - 1]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let word = &before[before.len() - 1 - w..before.len() - 1];
+        w >= 2
+            && word[0].is_ascii_uppercase()
+            && word[1..].iter().all(u8::is_ascii_lowercase)
+            && !words!["the", "a", "per", "if", "when", "and", "but", "so", "re"].eq_any_bytes(word)
+    };
+    let after = b[end..].trim_ascii_start();
+    let next_word = &after[..after
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .unwrap_or(after.len())];
+    prev_capitalised
+        || matches!(after.first(), Some(b'+' | b'&' | b'/'))
+        || words![
+            "pta",
+            "ot",
+            "ota",
+            "slp",
+            "aide",
+            "aides",
+            "staff",
+            "team",
+            "department",
+            "dept",
+            "clinic",
+            "clinics",
+            "director",
+            "manager",
+            "student",
+            "students",
+            "coverage",
+            "rotation",
+            "services",
+            "and"
+        ]
+        .eq_any_bytes(next_word)
 }
 
 /// Words after "patient" (or "client") that make it a modifier of a service, a place, a
@@ -3022,24 +3142,27 @@ pub(crate) struct KeywordDfa {
     /// Columns per state.
     stride: usize,
     /// `trans[row + class]` is the next state's row (`state * stride`: premultiplied, so a
-    /// step is one add), with [`KW_MATCH`] set when that state is a match state. A fixed
-    /// power-of-two size, indexed with `& (KW_TRANS - 1)`: the compiler then needs no bounds
-    /// check in the scan loop (rows past the table are unused), and the mask also drops the
-    /// flag, so a step needs no extra work for it.
-    trans: Box<[u16; KW_TRANS]>,
-    start: u16,
+    /// step is one add). The other states' rows are numbered from 0 and the match states'
+    /// from [`KW_MATCH`], so the row's top bit says "match": four walks are checked with three
+    /// ORs and one test. A fixed power-of-two size, indexed with `& (KW_TRANS - 1)`: the
+    /// compiler then needs no bounds check in the scan loop (rows past the table are unused).
+    trans: Box<[KwState; KW_TRANS]>,
+    start: KwState,
     /// `matches[row / stride]` lists (pattern, length) for the match states (numbered first).
     matches: Box<[KwStateMatches]>,
     /// The longest pattern, in bytes (the deepest state).
     max_len: usize,
 }
 
-/// Entries in [`KeywordDfa::trans`]: states times columns must fit (930 x 34 today).
-const KW_TRANS: usize = 1 << 15;
+/// Entries in [`KeywordDfa::trans`]: the match states' and the other states' rows must each
+/// fit half (187 and 786 states of 34 columns today).
+const KW_TRANS: usize = 1 << 16;
 
-/// The flag on a [`KeywordDfa`] state that is a match state: the bit above the row (rows are
-/// below [`KW_TRANS`]), so four walks are checked with three ORs and one test.
-const KW_MATCH: u16 = 1 << 15;
+/// The first match state's row, and the bit that marks a match state's row.
+const KW_MATCH: KwState = 1 << 15;
+
+/// A [`KeywordDfa`] state: its premultiplied row.
+type KwState = u16;
 
 /// The (pattern, length) pairs a keyword match state reports.
 type KwStateMatches = Box<[(u16, u16)]>;
@@ -3108,27 +3231,27 @@ impl KeywordDfa {
         }
         let match_states = ids.iter().filter(|&&sid| dfa.is_match(sid)).count();
         let stride = reps.len();
-        if ids.len() * stride > KW_TRANS {
+        let half = usize::from(KW_MATCH);
+        if match_states * stride > half || (ids.len() - match_states) * stride > half {
             return None;
         }
-        let mut trans: Box<[u16; KW_TRANS]> =
-            vec![0u16; KW_TRANS].into_boxed_slice().try_into().ok()?;
-        // Match states are numbered first: they carry the flag.
+        let mut trans: Box<[KwState; KW_TRANS]> =
+            vec![0; KW_TRANS].into_boxed_slice().try_into().ok()?;
+        // Match states are numbered first; their rows start at `KW_MATCH`, the others' at 0.
         let row_of = |d: u16| {
-            u16::try_from(usize::from(d) * stride)
+            let d = usize::from(d);
+            let row = if d < match_states {
+                half + d * stride
+            } else {
+                (d - match_states) * stride
+            };
+            KwState::try_from(row)
                 .ok()
                 .filter(|&r| usize::from(r) < KW_TRANS)
-                .map(|r| {
-                    if usize::from(d) < match_states {
-                        r | KW_MATCH
-                    } else {
-                        r
-                    }
-                })
         };
         let mut matches: Vec<Box<[(u16, u16)]>> = vec![Box::default(); match_states];
         for (old, &sid) in ids.iter().enumerate() {
-            let row = usize::from(dense[old]) * stride;
+            let row = usize::from(row_of(dense[old])?);
             for (c, &r) in reps.iter().enumerate() {
                 // A dead state (never reached unanchored) loops to itself.
                 trans[row + c] = row_of(if dfa.is_dead(sid) {
@@ -3218,8 +3341,8 @@ fn keyword_walk(
     // Every (overlapping) match, as `find_overlapping_iter` would report them, without its
     // per-byte bookkeeping: match states are the rare case.
     let (trans, classes) = (&*dfa.trans, &dfa.classes);
-    let is_match = |sid: u16| sid & KW_MATCH != 0;
-    let step = |sid: u16, b: u8| {
+    let is_match = |sid: KwState| sid & KW_MATCH != 0;
+    let step = |sid: KwState, b: u8| {
         trans[usize::from(sid).wrapping_add(usize::from(classes[usize::from(b)])) & (KW_TRANS - 1)]
     };
     // Each step waits for the one before (a table load), so on long texts four walks run side
@@ -3297,7 +3420,7 @@ fn kw_hits(
     dfa: &KeywordDfa,
     h: &[u8],
     e: usize,
-    sid: u16,
+    sid: KwState,
     all: &mut Vec<KwMatch>,
     business: &mut bool,
 ) {
@@ -3654,7 +3777,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         if kind == Kw::City {
-            if let Some(ce) = anchored(&s.city, text, p) {
+            let town = || {
+                // Right after the cue ("moved to the Procedures tab" is no place), and a move
+                // only in mail to or from a patient ("Frank Osei, who is moving to Savannah":
+                // staff news).
+                let moving = kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"movi")
+                    || kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"move");
+                (text[ke..p].bytes().all(|c| c == b' ') && (!moving || doc.consumer))
+                    .then(|| residence_town(kw_text, text, p))
+                    .flatten()
+            };
+            if let Some(ce) = anchored(&s.city, text, p).or_else(town) {
                 // "Location: Gary, Indiana (approximate)": where a sign-in came from, a
                 // person's place; any other "Location" is a clinic's or an event's.
                 let approximate = || {
@@ -3992,7 +4125,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "calibration",
                         "error",
                         "ultrasound",
-                        "x-ray"
+                        "x-ray",
+                        // A therapy gym's ("Woodway treadmill (Millbrook, SN ...)", "force
+                        // plate recalibration").
+                        "treadmill",
+                        "ergometer",
+                        "elliptical",
+                        "hydrocollator",
+                        "whirlpool",
+                        "plinth",
+                        "recalibration",
+                        "maintenance"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         && !has_word(
@@ -4646,6 +4789,20 @@ fn patterns(
                     }
                 }
             }
+            Pat::CaseRef => {
+                // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
+                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 {
+                    push(
+                        out,
+                        Some(Label::OtherId),
+                        st,
+                        en,
+                        0.85,
+                        "other_id.case_ref",
+                        "authorisation, appeal or records-request number by its prefix",
+                    );
+                }
+            }
             Pat::Digits10 => {
                 let ctx = ctx();
                 let wide = before(text, st, 50);
@@ -4861,6 +5018,12 @@ macro_rules! phone_whose_words {
         ]
     };
 }
+/// "me", "my": the writer's own number (see [`phone`]) ...
+const FIRST_PERSON: &Words = words!["me", "my", "i"];
+/// ... unless a word nearer the number names someone else's ("call me or my husband at").
+const THIRD_PERSON: &Words = &Words::new(relative_words!(
+    "his", "her", "their", "patient", "pt", "him", "them", "she", "he", "your", "you"
+));
 const PHONE_PATIENT_LIST: &[&str] = phone_whose_words!("text", "phone", "telephone", "contact");
 const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
 /// [`PHONE_PATIENT`] without the words that only say "a phone number" ("phone", "text").
@@ -5149,6 +5312,19 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // A word that says whose ("my", "her daughter's", "cell"), or only that it is a number
     // ("phone", "text", "contact"): the second says no more than no word at all.
     let whose = cue == Some(true) && nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true);
+    // "You can reach me directly at (314) 555-0121", "My cell is 406-555-0189": the writer's
+    // own number, a member of staff's when they write from the organisation's mailbox.
+    if whose
+        && {
+            // (In the same sentence: "before I post? Phone on file is ..." is someone else's.)
+            let line = doc.before_line(st, 48);
+            let sentence = line.len() - line.rfind(['.', '?', '!']).map_or(0, |i| i + 1);
+            nearest_cue(doc, st, sentence, FIRST_PERSON, THIRD_PERSON) == Some(true)
+        }
+        && doc.staff_writes_at(st)
+    {
+        return org("the number of a writer at an organisation's mailbox", out);
+    }
     let line_before = doc.before_line(st, 60);
     if !whose {
         if org_above(text, st, 3) {
@@ -5206,12 +5382,27 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // "On-call mobile", "office cell": a colleague's or the organisation's; "12/4 - 12/10
     // Dr. Okafor   419-555-0161" on an on-call list: a physician's.
     let near = doc.before_line(st, 32);
+    // ("my work is 720-555-0152", "her work cell": a patient's own work number.)
+    let own_work = || {
+        let l = doc.before_line(st, 24).to_ascii_lowercase();
+        [
+            "my work",
+            "his work",
+            "her work",
+            "their work",
+            "wife's work",
+            "husband's work",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    };
     if has_word(
         doc.before_line(st, 24),
         words!["on-call", "office", "work", "business", "direct", "desk"],
-    ) || has_word(near, words!["dr"])
-        && !has_word(near, RELATIVES)
-        && !has_word(near, words!["patient", "pt", "my", "his", "her"])
+    ) && !own_work()
+        || has_word(near, words!["dr"])
+            && !has_word(near, RELATIVES)
+            && !has_word(near, words!["patient", "pt", "my", "his", "her"])
         || line_before.contains('|')
             && has_word(line_before, words!["direct", "office", "main", "desk"])
     {
@@ -5951,7 +6142,9 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         }
         let lower = w.to_ascii_lowercase();
         let known = s.first_names.contains(&lower) || s.surnames.contains(&lower);
-        let capital = n == 0 && b[at].is_ascii_uppercase() && w.len() >= 3;
+        // ("New applicant - Psychiatric Mental Health Nurse Practitioner": an adjective or a
+        // noun by its ending is no unknown name.)
+        let capital = n == 0 && b[at].is_ascii_uppercase() && w.len() >= 3 && !word_shaped(w);
         let initial = n > 0 && w.len() == 1;
         // Lower-case words that are names and everyday words ("her husband will call").
         let everyday = || {
@@ -5984,6 +6177,32 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         at = e + 1;
     }
     end
+}
+
+/// Is `w` (not in the name lists) an adjective or a noun by its ending ("Psychiatric",
+/// "Mental", "Behavioral", "Residential")? Such words after a cue are no unknown name.
+fn word_shaped(w: &str) -> bool {
+    let l = w.as_bytes();
+    l.len() >= 6
+        // (Not "-ic" or "-ist" alone: "Petrovic", "Lindqvist" are surnames.)
+        && [
+            &b"ical"[..],
+            b"iatric",
+            b"ntal",
+            b"ial",
+            b"ioral",
+            b"ional",
+            b"ital",
+            b"ive",
+            b"ary",
+            b"ous",
+            b"ment",
+            b"tion",
+            b"ology",
+            b"istic",
+        ]
+        .iter()
+        .any(|suf| l[l.len() - suf.len()..].eq_ignore_ascii_case(suf))
 }
 
 /// Does a reply's attribution ("On Tue, Mar 3, 2026 at 9:14 AM, Kelly Brennan <...> wrote:")
@@ -6749,6 +6968,8 @@ fn persons(
     patient_words.clear();
     let first_cand = out.len();
     let mut greetings: Vec<Greeting> = Vec::new();
+    // The surnames of staff named with a credential ("Simone Achebe, PT, DPT"), in text order.
+    let mut credentialed: Vec<Span> = Vec::new();
     let not_names = &*NOT_NAMES_INDEX;
     let prev_words = &*PREV_WORDS;
     // Inlined at each use: as a call it cost about a fifth of the look-ups (callgrind).
@@ -7160,6 +7381,9 @@ fn persons(
             for t in run.iter() {
                 staff.push((t.s, t.e));
             }
+            if credential && let Some(last) = run.last() {
+                credentialed.push((last.s, last.e));
+            }
             i = next_i;
             continue;
         }
@@ -7168,6 +7392,21 @@ fn persons(
         let title_before = pw & PW_TITLE != 0
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
             && prev_line.trim_end().len() >= prev_word.len();
+        // "Simone Achebe, PT, DPT ... Ms. Achebe started with us March 9": the surname of a
+        // member of staff named earlier with a credential.
+        if title_before
+            && run.len() == 1
+            // (The last 16 only: a long message keeps the look-up bounded.)
+            && credentialed
+                .iter()
+                .rev()
+                .take(16)
+                .any(|&(a, b)| text[a..b] == text[run[0].s..run[0].e])
+        {
+            staff.push((run[0].s, run[0].e));
+            i = next_i;
+            continue;
+        }
         let org_after = || {
             let after_word = after
                 .trim_start_matches(['\'', '\u{2019}', 's', ' '])
@@ -7330,6 +7569,8 @@ fn persons(
             }
         } else if cue
             && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
+            // ("New applicant - Psychiatric Mental Health Nurse Practitioner".)
+            && (any_in || !run.iter().any(|t| word_shaped(&text[t.s..t.e])))
             && !(all_upper && !comma_form && run.len() == 1)
             // "CALL ANY PATIENT BOOKED AFTER 2:00 PM": in capitals, words are a name only when
             // the name lists know one of them, or a label says so ("PATIENT: DE JESÚS").
@@ -7885,6 +8126,79 @@ impl<T: Eq + std::hash::Hash> SmallSet<T> {
             .chain(hashed.into_iter().flatten())
     }
 }
+
+/// After "lives in", "moved to" and the like, a town without its state: "Pt lives in Powell
+/// with his wife", "has moved to Cutler". One or two capitalised words, ended by the end of the
+/// clause; not a place that is an organisation or a kind of home ("lives in Assisted Living",
+/// "moved to Maple Terrace Senior Living", "moving to Epic").
+fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
+    if !matches!(
+        kw.to_ascii_lowercase().as_str(),
+        "lives in" | "resides in" | "living in" | "moved to" | "moving to"
+    ) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut e = p;
+    let mut n = 0;
+    loop {
+        if !b.get(e).is_some_and(u8::is_ascii_uppercase) {
+            break;
+        }
+        let we = letters_end(b, e + 1);
+        let w = &text[e..we];
+        if w.len() < 3
+            // ("NorthPoint", "MyChart": a brand.)
+            || w.bytes().skip(1).any(|c| c.is_ascii_uppercase())
+            || ORG_WORDS.eq_any(w)
+            || ORG_AFTER.eq_any(w)
+            || {
+                let lw = w.to_ascii_lowercase();
+                NOT_NAMES_INDEX.contains(lw.as_bytes(), word_key(lw.as_bytes()))
+            }
+            || WEEKDAY_FORMS.eq_any(w)
+        {
+            return None;
+        }
+        n += 1;
+        e = we;
+        if n == 2 || b.get(e) != Some(&b' ') || !b.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
+            break;
+        }
+        e += 1;
+    }
+    // The clause ends: punctuation, a line break, or a lower-case word ("with his wife").
+    let ends = match b.get(e) {
+        None => true,
+        Some(&c) => {
+            matches!(c, b'.' | b',' | b';' | b'\n' | b'\r' | b')')
+                || c == b' ' && b.get(e + 1).is_some_and(u8::is_ascii_lowercase)
+        }
+    };
+    (n > 0 && ends).then_some(e)
+}
+
+/// Short and plural names of the days ("moved to Thursdays", "moving to Wed"); the full names
+/// are in [`NOT_NAMES`].
+const WEEKDAY_FORMS: &Words = words![
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays"
+];
 
 /// "City, ST" (one to four capitalised words, a comma, a two-letter state or a state's full
 /// name: "Gary, Indiana").

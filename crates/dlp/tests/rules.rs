@@ -1790,3 +1790,130 @@ fn a_specialty_in_an_organisations_name_a_lasers_serial_and_a_colleagues_mailbox
     let t = "Patient Shayla Greene is scheduled for knee surgery on 3/3.";
     assert_phi(&s, t);
 }
+
+#[test]
+fn a_case_number_is_known_by_its_prefix_but_a_state_and_a_year_are_not() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[
+            (
+                "Subject: RE: PA request PA-27-0331907 - Prolia\n\nAdditional information is \
+                 needed.",
+                "PA-27-0331907",
+            ),
+            (
+                "Please reference request number ROI-2027-0288 on all correspondence.",
+                "ROI-2027-0288",
+            ),
+            (
+                "The auth is there (UM26-1129874, 12 visits).",
+                "UM26-1129874",
+            ),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &[
+            "Brandvold Law, 88 W. Market St, York, PA 17401",
+            "Policy PA-2026 replaces the 2019 version.",
+        ],
+    );
+}
+
+#[test]
+fn the_writers_own_number_is_staffs_at_an_organisations_mailbox_but_a_patients_at_their_own() {
+    let s = Scanner::new();
+    let staff = "From: Nadia Karimi <nkarimi@harbourlight.example>\nTo: Intake \
+                 <intake@lakeside.example>\nSubject: arrivals\n\nThe dates above are as on the \
+                 I-94s. Call me at 612-555-0144 or our main line 612-555-0140.";
+    assert!(
+        !has_label(&s, staff, Label::Phone),
+        "{:?}",
+        labels(&s, staff)
+    );
+    let patient = "From: Tomas Eriksen <tomas.eriksen@gmail.com>\nTo: Billing \
+                   <billing@willowcreek.example>\n\nI'll pay the rent portion today. Please call \
+                   me at (612) 555-0103 after 4, I'm on jobs all day.";
+    assert!(has(&s, patient, Label::Phone, "(612) 555-0103"));
+    // A portal relays the patient's own words; the sentence before a number decides whose.
+    let portal = "From: Patient Portal <portal@maplecreek.example>\nTo: Refills \
+                  <refills@maplecreek.example>\n\nMessage: can i take the allergy pill with my \
+                  thyroid pill? you can call me at 517 555 0119 after 3";
+    assert!(has(&s, portal, Label::Phone, "517 555 0119"));
+    let work = "yeah hi this is Lupe, you can call me back on this number or my work is \
+                720-555-0152 extension 31, I have my appointment tomorrow";
+    assert!(has(&s, work, Label::Phone, "720-555-0152"));
+}
+
+#[test]
+fn a_town_after_lives_in_is_a_patients_but_a_tab_a_weekday_and_a_colleagues_move_are_not() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::Address,
+        &[
+            (
+                "Likely d/c Monday if cultures stay clear. Pt lives in Powell with his wife.",
+                "Powell",
+            ),
+            (
+                "From: Walt Ames <waltames1948@gmail.com>\n\nMy wife Ruth and I are moving to \
+                 Spokane to be near our daughter.",
+                "Spokane",
+            ),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Address,
+        &[
+            "Mohs map templates moved to the Procedures tab.",
+            "Tuesday bingo moved to Thursdays.",
+            "From: Gail Hendricks <ghendricks@kvmg.example>\nTo: Staff <staff@kvmg.example>\n\n\
+             Frank Osei, who is moving to Savannah, trains his successor this week.",
+            "The employer plan is moving to NorthPoint as its specialty pharmacy.",
+        ],
+    );
+}
+
+#[test]
+fn a_therapy_practices_pt_its_gym_and_a_generic_client_are_no_patients_but_a_pt_note_is() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "From: Megan Whitcombe <mwhitcombe@keystonemotion-pt.example>\nTo: Millbrook Team \
+             <millbrook@keystonemotion-pt.example>\nSubject: Saturday rota\n\n  Date    PT        \
+             PTA\n  Mar 14  Arjun Rao  Dana Kowalczyk\n  Mar 21  Lauren Fitzgerald  Jess Albers",
+            "Marcus Feeney\nIT Manager, Keystone Motion PT & Rehab\nAfter hours: 717-555-0105",
+            "Woodway treadmill (Millbrook, SN WW4F-118273): the belt and deck are fine.",
+            "Bug fix: group-note attendance no longer duplicates when a client is added late.\n\
+             Your account ID: PRV-004471",
+            "Enrollments: Simone Achebe, PT, DPT, WCS.\n\nCan you tell me the expected effective \
+             date? Ms. Achebe started with us March 9 and she has patients on her schedule.",
+            "Subject: FW: New applicant - Psychiatric Mental Health Nurse Practitioner\n\n\
+             She has five years of experience; phone screen Thursday 3/19 at 1:00?",
+        ],
+    );
+    assert_phi(
+        &s,
+        "Tasha called: pt Dana Kowalczyk can't make her 4:15, car trouble. She wants Friday.",
+    );
+    assert_phi(
+        &s,
+        "The client missed her appointment today, account PRV-004471 is past due.",
+    );
+    assert_phi(
+        &s,
+        "Hi, Ms. Achebe called about her appointment and her knee.",
+    );
+    let pump = "His insulin pump, serial PX4-7710385, alarms at night.";
+    assert!(
+        has(&s, pump, Label::Device, "PX4-7710385"),
+        "{:?}",
+        labels(&s, pump)
+    );
+}
