@@ -73,7 +73,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y)(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -229,6 +229,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("case ref", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
     ("ref #", Kw::Value(Label::OtherId)),
+    ("ref#", Kw::Value(Label::OtherId)),
+    ("intake #", Kw::Value(Label::OtherId)),
     ("call ref", Kw::Value(Label::OtherId)),
     ("grievance", Kw::Value(Label::OtherId)),
     ("dispute #", Kw::Value(Label::OtherId)),
@@ -1276,6 +1278,8 @@ const ORG_AFTER_LIST: &[&str] = &[
     "department",
     "services",
     "office",
+    // ("Talent Acquisition Partner, Human Resources".)
+    "resources",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -2290,8 +2294,20 @@ pub(crate) fn patient_context_near(
                 && (*group.get_or_insert_with(|| {
                     addressed_to_a_group(text) || subject_about_staff(text)
                 }) || of_staff(m.start())))
+            // "a follow-up IM lined up in 90 minutes", "the surgery schedule": in mail to a
+            // whole department, words about care in general are its daily work.
+            && !(CARE_IN_GENERAL.eq_any(&text[m.start()..m.end()])
+                && *group.get_or_insert_with(|| {
+                    addressed_to_a_group(text) || subject_about_staff(text)
+                }))
     })
 }
+
+/// The words of [`PATIENT_CONTEXT_LIST`] that speak of care as a department's daily work as
+/// often as of one patient's ("the surgery schedule", "patients seen", "a follow-up IM"); in
+/// mail to a whole group they do not count ([`patient_context_near`]). (Not "meds" or
+/// "appointment": a hospice nurse's note to her team about one patient's comfort meds is PHI.)
+const CARE_IN_GENERAL: &Words = words!["surgery", "procedure", "seen", "follow-up", "follow up"];
 
 /// Is the context word at `st..en` a "dx" spoken of in general ("the dx codes", "dx
 /// pointers"), not one patient's diagnosis ("dx F33.1", "Dx was L91.0")?
@@ -3029,13 +3045,15 @@ const MAIL_BRANDS: &[&str] = &[
 
 /// Is `domain` a provider named for mail under .com or .net, its name ending in "mail",
 /// "mailbox" or "mailer" ("fastmail.com", "quickmail.net", "webmailbox.net")? Organisations'
-/// domains are their names.
+/// domains are their names, and so is a name of parts ("cardiotrace-secure-mail.net": a
+/// company's mail system).
 fn mail_named(domain: &str) -> bool {
     let Some((brand, suffix)) = domain.split_once('.') else {
         return false;
     };
     (suffix.eq_ignore_ascii_case("com") || suffix.eq_ignore_ascii_case("net"))
         && brand.len() >= 5
+        && !brand.contains('-')
         && ["mail", "mailbox", "mailer"].iter().any(|m| {
             brand.len() > m.len() && brand[brand.len() - m.len()..].eq_ignore_ascii_case(m)
         })
@@ -4635,12 +4653,16 @@ fn patterns(
                     .bytes()
                     .filter(u8::is_ascii_digit)
                     .fold(0, |a, d| a * 10 + u32::from(d - b'0'));
-                // "she's 91", "died at 93": the number alone, and only when no unit follows
-                // ("he's 95% sure", "she is 100 pounds").
+                // "she's 91", "died at 93", "at 92 he's very sharp": the number alone, and only
+                // when no unit follows ("he's 95% sure", "she is 100 pounds").
                 let mut st = st;
                 if v.as_bytes()[0].is_ascii_alphabetic()
                     && !v.as_bytes()[..3].eq_ignore_ascii_case(b"age")
                 {
+                    // (The words after the number in "at 92 he's": not part of the age.)
+                    let ds = v.bytes().position(|c| c.is_ascii_digit()).unwrap_or(0);
+                    let digits_at = st + ds;
+                    en = digits_at + v[ds..].bytes().take_while(u8::is_ascii_digit).count();
                     let next = doc.after_line(en, 12);
                     let unit = next.starts_with('%')
                         || has_word(
@@ -4652,7 +4674,7 @@ fn patterns(
                     if unit {
                         continue;
                     }
-                    st = en - v.bytes().rev().take_while(u8::is_ascii_digit).count();
+                    st = digits_at;
                 }
                 if (90..=125).contains(&n) {
                     push(
@@ -4886,7 +4908,11 @@ fn personalised_url(u: &str) -> bool {
     if let Some((_, q)) = path.split_once('?') {
         for kv in q.split('&') {
             let (k, val) = kv.split_once('=').unwrap_or((kv, ""));
-            if val.len() >= 6
+            // ("?dept=case-management": a word, the same for every reader.)
+            let word = val
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c == b'-' || c == b'_');
+            if val.len() >= 6 && !word
                 || words![
                     "pid", "patient", "token", "t", "id", "uid", "mrn", "member", "code",
                     "session", "sid", "key",
@@ -7922,10 +7948,13 @@ fn hyphenated_surname(s: &Scanner, text: &str, lc: &str, t: Tok) -> bool {
 /// An age over 89 right after a name ("Augustin Velasquez (94)", "Mrs. Halverson is 94,"):
 /// the number's span. `after` starts at the name's end `end`.
 fn age_after_name(after: &str, end: usize) -> Option<(usize, usize)> {
-    let lead = if after.starts_with(" (") {
-        2
+    // " (93)", " (96, end-stage ...)", ", 91)" (in "your mom (Edna, 91)"), " is 94".
+    let (lead, bracket) = if after.starts_with(" (") {
+        (2, true)
+    } else if after.starts_with(", ") {
+        (2, false)
     } else if after.starts_with(" is ") {
-        4
+        (4, false)
     } else {
         return None;
     };
@@ -7933,6 +7962,7 @@ fn age_after_name(after: &str, end: usize) -> Option<(usize, usize)> {
     let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
     let closes = match rest.get(n) {
         None => false,
+        Some(&c) if bracket => c == b')' || c == b',',
         Some(&c) if lead == 2 => c == b')',
         Some(&c) => matches!(c, b',' | b'.' | b';' | b' ') && !rest[n..].starts_with(b" y"),
     };

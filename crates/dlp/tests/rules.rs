@@ -1811,6 +1811,14 @@ fn a_case_number_is_known_by_its_prefix_but_a_state_and_a_year_are_not() {
                 "The auth is there (UM26-1129874, 12 visits).",
                 "UM26-1129874",
             ),
+            (
+                "Subject: CONCURRENT REVIEW REQUESTED - Ref# IP26-0310-88412",
+                "IP26-0310-88412",
+            ),
+            (
+                "Written follow-up to the phone report I made 3/9 (intake #APS-26-00418).",
+                "APS-26-00418",
+            ),
         ],
     );
     assert_no_label(
@@ -1915,5 +1923,65 @@ fn a_therapy_practices_pt_its_gym_and_a_generic_client_are_no_patients_but_a_pt_
         has(&s, pump, Label::Device, "PX4-7710385"),
         "{:?}",
         labels(&s, pump)
+    );
+}
+
+#[test]
+fn staff_news_a_job_link_and_a_phishing_sender_are_no_patients_but_a_team_note_about_one_is() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "From: CM-UR Newsletter <cmnews@lakeshorech.example>\nTo: CM-UR All Staff \
+             <cm-ur-all@lakeshorech.example>\nSubject: The Discharge Planner - March\n\nKUDOS\n \
+             * To Carla Mendes, who got a wheelchair van, a SNF bed and a follow-up IM lined up \
+             in 90 minutes on a Friday.\n * To Tomas Arriaga for precepting two students.",
+            "We are hiring two RN case managers. Please share the link with anyone you know: \
+             https://careers.lakeshorech.example/jobs?dept=case-management\n\nJessica Moore\n\
+             Talent Acquisition Partner, Human Resources",
+            "How to spot it:\n  - Sender is \"reports@cardiotrace-secure-mail.net\" (the real \
+             one ends in cardiotrace-ms.com)",
+        ],
+    );
+    assert_phi(
+        &s,
+        "From: Odalys Ferrer, RN <oferrer@tidewaterhospice.example>\nTo: \
+         IDG-Team-B@tidewaterhospice.example\n\nTeam B,\n\nSaw Jasper Thornquist at home this \
+         afternoon. Comfort meds: morphine used 3x in 24h per wife.\n\nWife's cell: \
+         757-555-0198.",
+    );
+    let link = "Your secure message: https://portal.example/msg?id=9b21c44e0a";
+    assert!(has_label(&s, link, Label::Url), "{:?}", labels(&s, link));
+    let mailbox = "You can write to me at lindab@quickmail.net about my refill.";
+    assert!(has(&s, mailbox, Label::Email, "lindab@quickmail.net"));
+    let partner = "Her partner Dana Whitfield will drive her home after the procedure.";
+    assert!(has(&s, partner, Label::Person, "Dana Whitfield"));
+}
+
+#[test]
+fn an_age_over_89_beside_a_name_or_a_pronoun_but_not_a_street_number_or_a_rate() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::Age,
+        &[
+            (
+                "One note for your team: at 92 he's very sharp but hard of hearing.",
+                "92",
+            ),
+            (
+                "We saw Margaret Ellison (96, end-stage Parkinson's disease) at home today.",
+                "96",
+            ),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Age,
+        &[
+            "Meet us at 100 Main St, Suite 2.",
+            "The unit ran at 95% of capacity; at 92 beds she is full.",
+            "We saw Margaret Ellison (12, a new patient) today.",
+        ],
     );
 }
