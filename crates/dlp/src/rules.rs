@@ -243,6 +243,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("ohip", Kw::Value(Label::MemberId)),
     ("plan number", Kw::Value(Label::MemberId)),
     ("dl:", Kw::Value(Label::License)),
+    // ("Ohio DL RT582204", "PA DL 28 491 337", "my DL is 31847205"; in capitals only, and five
+    // digits at least: "DL 1234" is a flight.)
+    ("dl", Kw::Value(Label::License)),
     ("cdl", Kw::Value(Label::License)),
     ("driver's lic", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
@@ -256,6 +259,17 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("rx", Kw::Value(Label::OtherId)),
     ("prescription number", Kw::Value(Label::OtherId)),
     ("accession", Kw::Value(Label::OtherId)),
+    ("acc#", Kw::Value(Label::OtherId)),
+    ("acc #", Kw::Value(Label::OtherId)),
+    // An immigrant's alien registration number ("A# A-221-774-013", "A-Number: A219-448-370").
+    ("a#", Kw::Value(Label::OtherId)),
+    ("a-number", Kw::Value(Label::OtherId)),
+    // A Medicare claim's document control number, a jail's booking number, a pharmacy's.
+    ("dcn", Kw::Value(Label::OtherId)),
+    ("booking #", Kw::Value(Label::OtherId)),
+    ("rx number", Kw::Value(Label::OtherId)),
+    ("incident number", Kw::Value(Label::OtherId)),
+    ("denial ref", Kw::Value(Label::OtherId)),
     ("prior authorization", Kw::Value(Label::OtherId)),
     ("prior authorisation", Kw::Value(Label::OtherId)),
     ("prior auth", Kw::Value(Label::OtherId)),
@@ -773,6 +787,12 @@ const NOT_NAMES: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+    // ("field tech is scheduled for Wed AM"; not "Thu", a given name.)
+    "tue",
+    "tues",
+    "wed",
+    "thur",
+    "thurs",
     "patient",
     "dear",
     "hi",
@@ -2535,7 +2555,8 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "Procedure masks, ear loop": a product; "Policy & procedure index": a manual.
     let product = m.eq_ignore_ascii_case(b"procedure")
         && (words![
-            "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms"
+            "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms", "manual",
+            "manuals"
         ]
         .eq_any(next_word())
             || {
@@ -2601,12 +2622,15 @@ fn in_mailbox_or_domain(b: &[u8], start: usize, end: usize) -> bool {
 
 /// Is a "PT" in capitals the discipline, not a patient: "Keystone Motion PT" (after a
 /// capitalised word: a practice's name), "one PT + one PTA", "PT/OT", "PT & Rehab", "PT
-/// staff", a rota's "PT" column beside "PTA"?
+/// staff", a rota's "PT" column beside "PTA"? Or a laboratory's proficiency testing or
+/// prothrombin time ("CAP PT", "PT data entry", "PT worksheet", "PT/INR")?
 fn physical_therapy(b: &[u8], start: usize, end: usize) -> bool {
     if &b[start..end] != b"PT" {
         return false;
     }
     let before = &b[..start];
+    // ("CAP PT": an accreditor's survey.)
+    let after_cap = before.ends_with(b"CAP ");
     let prev_capitalised = before.last() == Some(&b' ') && {
         let w = before[..before.len() - 1]
             .iter()
@@ -2625,6 +2649,7 @@ fn physical_therapy(b: &[u8], start: usize, end: usize) -> bool {
         .position(|c| !c.is_ascii_alphabetic())
         .unwrap_or(after.len())];
     prev_capitalised
+        || after_cap
         || matches!(after.first(), Some(b'+' | b'&' | b'/'))
         || words![
             "pta",
@@ -2646,7 +2671,19 @@ fn physical_therapy(b: &[u8], start: usize, end: usize) -> bool {
             "coverage",
             "rotation",
             "services",
-            "and"
+            "and",
+            "data",
+            "entry",
+            "worksheet",
+            "event",
+            "events",
+            "survey",
+            "surveys",
+            "sample",
+            "samples",
+            "program",
+            "testing",
+            "inr"
         ]
         .eq_any_bytes(next_word)
 }
@@ -2766,6 +2803,13 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "growth",
     "marketing",
     "recruitment",
+    // A laboratory's clients are the offices that order from it ("client update", "client
+    // offices", "added it to their client notes"); "a random sample of patient reports".
+    "update",
+    "updates",
+    "offices",
+    "notes",
+    "reports",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -3843,6 +3887,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if !(v.bytes().any(|b| b.is_ascii_digit()) || letters_code) || v.len() < 3 || v.len() > 28 {
             continue;
         }
+        // "DL" in capitals, alone ("mg/dL" is a unit, "DL-22014" an item number), before five
+        // digits or more.
+        if kw_text.eq_ignore_ascii_case("dl")
+            && (kw_text != "DL"
+                || ks > 0 && matches!(bytes[ks - 1], b'/' | b'-')
+                || bytes.get(ke) == Some(&b'-')
+                || v.bytes().filter(u8::is_ascii_digit).count() < 5)
+        {
+            continue;
+        }
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
@@ -4110,7 +4164,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // equipment, unless the line names a device that goes with a patient.
             Label::Device
                 if {
-                    let line = doc.before_line(ks, 80);
+                    // This line and the one above ("Advance XC-800 chemistry analyzer\n  Serial
+                    // number: XC8-20417-0093"), at most 160 bytes.
+                    let two = doc.lines_before(ks, 1);
+                    let line = &two[floor_cb(two, two.len().saturating_sub(160))..];
                     let after = doc.after_line(ve, 40);
                     let equipment = words![
                         "analyzer",
@@ -4156,8 +4213,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "maintenance"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
+                        // (On this line only; not "your": "have your backup analyzer (XC-400,
+                        // SN ...)" is a lab's, and "your pacemaker" names the device.)
                         && !has_word(
-                            line,
+                            doc.before_line(ks, 80),
                             words![
                                 "pacemaker",
                                 "defibrillator",
@@ -4178,7 +4237,6 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                                 "pt",
                                 "his",
                                 "her",
-                                "your",
                             ],
                         )
                 } =>
@@ -5044,6 +5102,27 @@ macro_rules! phone_whose_words {
         ]
     };
 }
+/// Words before a fax number that make it the patient's side: their employer's or their own.
+const FAX_PATIENT: &Words = words![
+    "employer", "hr", "home", "my", "work", "company", "benefits", "patient"
+];
+/// Words before a fax number that make it a practice's, a payer's or a lab's.
+const FAX_ORG: &Words = words![
+    "practice",
+    "associates",
+    "clinic",
+    "pharmacy",
+    "hospital",
+    "dr",
+    "doctor",
+    "cardiologist",
+    "them",
+    "back",
+    "us",
+    "our",
+    "attn"
+];
+
 /// "me", "my": the writer's own number (see [`phone`]) ...
 const FIRST_PERSON: &Words = words!["me", "my", "i"];
 /// ... unless a word nearer the number names someone else's ("call me or my husband at").
@@ -5481,14 +5560,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     // Patients do not have fax machines; their employers' HR offices and a few homes do.
     // Any other fax number is a practice's, a payer's or a lab's.
-    if fax
-        && !has_word(
-            before(text, st, 80),
-            words![
-                "employer", "hr", "home", "his", "her", "their", "my", "patient"
-            ],
-        )
-    {
+    // The nearest word that says whose decides: "my work fax", "fax the note to my HR
+    // department at Ridgeline Freight, fax" are the patient's side ("your" is anyone's); "Dr.
+    // Grace Kim at Inland Northwest Family Practice, fax", "If his records turn up, please fax
+    // them to" are not.
+    if fax && nearest_cue(doc, st, 64, FAX_PATIENT, FAX_ORG) != Some(true) {
         return org("fax number without an employer or home cue", out);
     }
     let label = if fax { Label::Fax } else { Label::Phone };
@@ -7606,7 +7682,9 @@ fn persons(
                 // (Not a reply's "RE: PAST DUE".)
                 || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
                     && !prev_word.eq_ignore_ascii_case("re"))
-            // "Patient Access Specialist", "Patient Financial Services": a job or a department.
+            // "Patient Access Specialist", "Patient Financial Services": a job or a department;
+            // "scheduled for Thu AM": a time.
+            && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
         {

@@ -1819,6 +1819,18 @@ fn a_case_number_is_known_by_its_prefix_but_a_state_and_a_year_are_not() {
                 "Written follow-up to the phone report I made 3/9 (intake #APS-26-00418).",
                 "APS-26-00418",
             ),
+            (
+                "1. Farhad Rahimi, DOB 1/1/1988, A# A-221-774-013\n   - IGRA positive",
+                "A-221-774-013",
+            ),
+            (
+                "Subject: ADR response - DCN 22631900457104WIA",
+                "22631900457104WIA",
+            ),
+            (
+                "Name:       WHITAKER, Jerome L.\nBooking #:  HCDC-2025-11402",
+                "HCDC-2025-11402",
+            ),
         ],
     );
     assert_no_label(
@@ -1983,5 +1995,82 @@ fn an_age_over_89_beside_a_name_or_a_pronoun_but_not_a_street_number_or_a_rate()
             "The unit ran at 95% of capacity; at 92 beds she is full.",
             "We saw Margaret Ellison (12, a new patient) today.",
         ],
+    );
+}
+
+#[test]
+fn a_drivers_licence_after_dl_and_an_employers_fax_but_not_a_unit_a_flight_or_a_practices_fax() {
+    let s = Scanner::new();
+    assert_all_have(
+        &s,
+        Label::License,
+        &[
+            (
+                "Photo ID on file:  WI DL B231-5583-9061-02",
+                "B231-5583-9061-02",
+            ),
+            ("and my DL is 31847205 (texas). dob 8-14-1988", "31847205"),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::License,
+        &[
+            "Creatinine        1.02 mg/dL  0.70-1.30",
+            "Qty  Item#       Description\n10   DL-22014    Lidocaine 2%, 50 carpules/box",
+            "He flies home on DL 1234 Friday.",
+        ],
+    );
+    let practice = "My cardiologist, Dr. Imani Castellanos, Cascade Heart Associates, fax \
+                    207-555-0177.";
+    assert!(
+        !has_label(&s, practice, Label::Fax),
+        "{:?}",
+        labels(&s, practice)
+    );
+    let records = "We dosed him by the sheet we sent home. If his records turn up, please fax \
+                   them to (919) 555-0171 and we'll adjust.";
+    assert!(
+        !has_label(&s, records, Label::Fax),
+        "{:?}",
+        labels(&s, records)
+    );
+    let employer = "Please fax the completed form to my employer, Ridgeline Freight, fax (614) \
+                    555-0122. Thanks, my appointment was Tuesday.";
+    assert!(has(&s, employer, Label::Fax, "(614) 555-0122"));
+}
+
+#[test]
+fn a_laboratorys_clients_proficiency_testing_and_analyzers_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "From: KVCL Client Update <clientupdate@kvclabs.example>\nTo: Client Offices \
+             <client-offices@kvclabs.example>\nSubject: KVCL Client Update - October\n\n7. Staff \
+             spotlight\nOwen Fry, our hematology lead, celebrates 12 years this month. Patient \
+             service center hours: Phone (717) 555-0195.",
+            "Subject: CAP PT 2025 C-B chemistry results - 1 unacceptable\n\nTwo-person \
+             verification of PT data entry was not done. Dr. Achterberg needs to sign the \
+             investigation by 10/24.\n\nMark Stoltzfus\nQuality Supervisor\n(717) 555-0140",
+            "Confirming the visit for Thursday, October 16 at 08:00.\n\n  Instrument:  Advance \
+             XC-800 chemistry analyzer\n  Serial number:  XC8-20417-0093\n\nPlease have your \
+             backup analyzer (XC-400, SN XC4-19002-0311) calibrated.",
+            "Zoll service case 00917734 is open; field tech is scheduled for Thu AM to swap the \
+             board.",
+        ],
+    );
+    // A patient's device, and a patient named Thu, still count.
+    let pump = "Her insulin pump, serial PX4-7710385, alarms at night.";
+    assert!(
+        has(&s, pump, Label::Device, "PX4-7710385"),
+        "{:?}",
+        labels(&s, pump)
+    );
+    let thu = "Her daughter Thu Nguyen will bring her to the appointment.";
+    assert!(
+        has(&s, thu, Label::Person, "Thu Nguyen"),
+        "{:?}",
+        labels(&s, thu)
     );
 }
