@@ -2238,6 +2238,11 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "follow-up",
     "follow up",
     "called about",
+    // A front desk's day ("Pham, Linh - hygiene, no-show, 2nd this year", "Baxter, R. -
+    // called at 3:10, car trouble. Rebooked 10/21"): only patients no-show and are rebooked.
+    "no-show",
+    "no-showed",
+    "rebooked",
     "he",
     "she",
     "him",
@@ -2500,7 +2505,10 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let client_number = m.eq_ignore_ascii_case(b"client")
         && b.get(end) == Some(&b' ')
         && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-    let modifier = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
+    // ("NO-SHOW RATE", "our no-show policy": a measure or a rule, no one's visit.)
+    let modifier = (m.eq_ignore_ascii_case(b"patient")
+        || m.eq_ignore_ascii_case(b"client")
+        || m.eq_ignore_ascii_case(b"no-show"))
         && PATIENT_AS_MODIFIER.eq_any(next_word())
         || client_number;
     // The word just before the match, when it is in `words`.
@@ -2515,8 +2523,11 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         std::str::from_utf8(&before[w..]).is_ok_and(|w| words.eq_any(w))
     };
     // "when a client is added late", "each patient gets": anyone, not someone in particular.
+    // ("before the first patient", "new patient calls".)
     let anyone = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
-        && word_before_in(words!["a", "any", "each", "every", "per", "no"]);
+        && word_before_in(words![
+            "a", "any", "each", "every", "per", "no", "first", "new"
+        ]);
     // "their test patient logins", "a mock patient": no one.
     let pretend = m.eq_ignore_ascii_case(b"patient")
         && word_before_in(words![
@@ -2571,15 +2582,16 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "is out for surgery", "off for her dad's surgery": a colleague's leave; "the surgery
     // waiting room", "Same-Day Surgery Center": a place.
     // "Cedar Bluff Dermatology & Skin Surgery": a specialty in an organisation's name.
+    // "Managing Anticoagulated Patients for Oral Surgery", "Professor of Oral & Maxillofacial
+    // Surgery": after a capitalised word (not "His Surgery"), a specialty's name.
     let in_org_name = m == b"Surgery" && {
         let before = &b[start.saturating_sub(40)..start];
         let mut words = before.split(|c| *c == b' ').rev().filter(|w| !w.is_empty());
-        let cap = words
-            .next()
-            .is_some_and(|w| w[0].is_ascii_uppercase() && w.iter().all(u8::is_ascii_alphabetic));
-        cap && words
-            .next()
-            .is_some_and(|w| w == b"&" || w.eq_ignore_ascii_case(b"and"))
+        words.next().is_some_and(|w| {
+            w[0].is_ascii_uppercase()
+                && w.iter().all(u8::is_ascii_alphabetic)
+                && !words!["his", "her", "their", "my", "your"].eq_any_bytes(w)
+        })
     };
     let leave = (m.eq_ignore_ascii_case(b"surgery") || m.eq_ignore_ascii_case(b"procedure"))
         && (leave_for_surgery(&b[start.saturating_sub(40)..end])
@@ -2810,6 +2822,12 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "offices",
     "notes",
     "reports",
+    "rate",
+    "rates",
+    "policy",
+    "policies",
+    "fee",
+    "fees",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -4210,7 +4228,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "whirlpool",
                         "plinth",
                         "recalibration",
-                        "maintenance"
+                        "maintenance",
+                        // An office's emergency kit ("AED (ZOLL AED Plus) SN ...").
+                        "aed"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -7200,7 +7220,14 @@ fn persons(
                 let sur = s.surnames.has_token(text, lc, t0, &mut buf)
                     || hyphenated_surname(s, text, lc, t0);
                 let first = s.first_names.has_token(text, lc, toks[k], &mut buf);
-                if both_upper || (sur && first) {
+                // "3 vegetarian (Jenna, Carlos, Beth)": after a first name and a comma, a list
+                // of first names, not "LAST, FIRST".
+                let first_names_list = i > 0
+                    && gap_is(text, toks[i - 1].e, t0.s, b", ")
+                    && toks[i - 1].cap
+                    && !is_upper(text, toks[i - 1])
+                    && s.first_names.has_token(text, lc, toks[i - 1], &mut buf);
+                if (both_upper || (sur && first)) && !first_names_list {
                     comma_form = true;
                     run.push(toks[k]);
                     end = toks[k].e;
@@ -7703,6 +7730,10 @@ fn persons(
                 || reply_caps
             {
                 (0.0, "", "")
+            } else if prev_word.eq_ignore_ascii_case("contact") {
+                // "Customer: Brightwater Dental Group ... Contact: Lorraine Pettigrew": a form's
+                // contact is as often a business's as a patient's family's; weak evidence.
+                (0.75, "person.cue", "name after a contact label")
             } else {
                 (
                     0.85,

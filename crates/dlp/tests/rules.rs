@@ -2074,3 +2074,37 @@ fn a_laboratorys_clients_proficiency_testing_and_analyzers_are_no_patients() {
         labels(&s, thu)
     );
 }
+
+#[test]
+fn a_dental_offices_specialty_vendors_kit_and_lunch_list_are_no_patients_but_a_no_show_is() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "CENTRAL OHIO DENTAL STUDY CLUB\n\n\"Managing Anticoagulated Patients for Oral \
+             Surgery\"\nSpeaker: Renata Vasquez-Ilori, DDS, MD, Professor of Oral & \
+             Maxillofacial Surgery\n\nThursday, November 12, 2026 | 5:30 PM\nBrookside Country \
+             Club, 4100 Brookside Blvd, Columbus, OH 43221",
+            "SERVICE REPORT - WORK ORDER WO-88214\nCustomer: Brightwater Dental Group & Oral \
+             Surgery, 2140 Kessler Avenue, Suite 200\nContact: Lorraine Pettigrew\nDate: \
+             10/13/2026",
+            "Emergency kit check:\nAED (ZOLL AED Plus) SN X09K221740 - self-test OK",
+            "Lunch: Giuseppe's, 16 people\n    - 3 vegetarian (Jenna, Carlos, Beth)\n\nI'll \
+             arrive at 11:45 to set up before the first patient.",
+            "5. NO-SHOW RATE. Our November target is under 2%. Network average last month was \
+             3.4%.\n\nThank you, Dana Kowalczyk",
+        ],
+    );
+    assert_phi(
+        &s,
+        "No-shows / late cancels:\n  2:00  Pham, Linh      hygiene (Marisol)  no-show, 2nd \
+         this year.",
+    );
+    assert_phi(&s, "Dana Kowalczyk - Surgery moved to Friday.");
+    let list = "Patients: Castellanos, Ruben";
+    assert!(
+        has(&s, list, Label::Person, "Castellanos, Ruben"),
+        "{:?}",
+        labels(&s, list)
+    );
+}
