@@ -2567,7 +2567,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let product = m.eq_ignore_ascii_case(b"procedure")
         && (words![
             "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms", "manual",
-            "manuals"
+            "manuals", "pack", "packs"
         ]
         .eq_any(next_word())
             || {
@@ -2828,6 +2828,13 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "policies",
     "fee",
     "fees",
+    // Software's clients ("the surescripts client cert expires 4/2", "client ID").
+    "cert",
+    "certs",
+    "certificate",
+    "secret",
+    "side",
+    "library",
 ];
 
 /// Is `addr` ("local@domain") a person's own domain, named after them: "Gideon Achebe-Lund
@@ -4806,6 +4813,9 @@ fn patterns(
                 ) || ctx.trim_end().ends_with('#')
                     // "INC-339-20-4417": a prefix glued on makes it a ticket's number.
                     || st >= 2 && bytes[st - 1] == b'-' && bytes[st - 2].is_ascii_alphanumeric()
+                    // "  Invoice        Date       Amount\n  114-28-7730    1/12/26": a table's
+                    // first column under an invoice or order heading.
+                    || ctx.trim().is_empty() && under_order_heading(doc, st)
                 {
                     push(
                         out,
@@ -4971,6 +4981,34 @@ fn patterns(
             }
         }
     }
+}
+
+/// Does the line holding `st` (which starts it) belong to a table whose heading names invoices
+/// or orders ("  Invoice        Date       Amount\n  114-28-7730    1/12/26 ...")? Looks up
+/// through at most eight rows that start the same way (an SSN-shaped number).
+fn under_order_heading(doc: &Doc<'_>, st: usize) -> bool {
+    let t = doc.text;
+    let mut ls = doc.line_start(st);
+    for _ in 0..8 {
+        if ls == 0 {
+            return false;
+        }
+        let pe = ls - 1;
+        let ps = doc.line_start(pe);
+        let line = t[ps..pe].trim();
+        let b = line.as_bytes();
+        let row = b.len() >= 11
+            && b[..3].iter().all(u8::is_ascii_digit)
+            && b[3] == b'-'
+            && b[4..6].iter().all(u8::is_ascii_digit)
+            && b[6] == b'-'
+            && b[7..11].iter().all(u8::is_ascii_digit);
+        if !row {
+            return line.len() <= 200 && has_word(line, words!["invoice", "order", "po", "ticket"]);
+        }
+        ls = ps;
+    }
+    false
 }
 
 fn personalised_url(u: &str) -> bool {
@@ -6167,7 +6205,26 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
     let mut done_to = 0;
     for m in kws {
         let kind = KEYWORDS[m.pattern].1;
-        if !matches!(kind, Kw::Heading | Kw::Value(Label::Mrn)) || m.start < done_to {
+        // (A record-number keyword may be a heading too: "Patient   Date   Rx #   Drug"; as one
+        // it is followed, after at most "#" or ":", by two spaces, a tab or the line's end.)
+        let heading_like = || {
+            let ke = usize::MAX - m.rev_end;
+            let after = &b[ke..b.len().min(ke + 6)];
+            let after = after
+                .strip_prefix(b" #")
+                .or_else(|| after.strip_prefix(b"#"))
+                .or_else(|| after.strip_prefix(b":"))
+                .unwrap_or(after);
+            after.is_empty()
+                || after.starts_with(b"  ")
+                || matches!(after.first(), Some(b'\t' | b'\n' | b'\r'))
+        };
+        let trigger = match kind {
+            Kw::Heading | Kw::Value(Label::Mrn) => true,
+            Kw::Value(Label::OtherId | Label::MemberId | Label::Account) => heading_like(),
+            _ => false,
+        };
+        if !trigger || m.start < done_to {
             continue;
         }
         let ls = memchr::memrchr(b'\n', &b[..m.start]).map_or(0, |i| i + 1);
@@ -6299,6 +6356,26 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         at = e + 1;
     }
     end
+}
+
+/// Is `w` a brand's word, with a capital inside ("CareFill", "MyChart", "NorthPoint")? Not a
+/// name with a capital inside ("McDonald", "MacKenzie", "DeShawn", "LaToya", "O'Brien").
+fn brand_shaped(w: &str) -> bool {
+    let b = w.as_bytes();
+    // (Mixed case only: "LINDQVIST" is a name in capitals.)
+    if !b.iter().any(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let inner = b.iter().skip(1).position(u8::is_ascii_uppercase);
+    inner.is_some_and(|i| {
+        let head = &w[..=i];
+        ![
+            "Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "St", "O'", "D'",
+        ]
+        .contains(&head)
+            && b[i] != b'\''
+            && b[i] != b'-'
+    })
 }
 
 /// Is `w` (not in the name lists) an adjective or a noun by its ending ("Psychiatric",
@@ -6505,6 +6582,37 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
         // A Canadian postal code ("Barrie, ON L4N 6K2").
         zip_end = Some(en + 8);
     }
+    // "14 Birch Ct, Millbrook 17052" (a delivery sheet's town without its state): the ZIP code
+    // after the town.
+    let mut zip_start = en + 1;
+    if zip_end.is_none()
+        && let Some(town) = doc.after_line(en, 48).strip_prefix(", ")
+    {
+        let tb = town.as_bytes();
+        let mut k = 0;
+        let mut words = 0;
+        while words < 3 && tb.get(k).is_some_and(u8::is_ascii_uppercase) {
+            k += 1 + tb[k + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic() || **c == b'.')
+                .count();
+            words += 1;
+            if tb.get(k) != Some(&b' ') {
+                break;
+            }
+            k += 1;
+        }
+        if words > 0
+            && tb.get(k.saturating_sub(1)) == Some(&b' ')
+            && tb
+                .get(k..k + 5)
+                .is_some_and(|z| z.iter().all(u8::is_ascii_digit))
+            && tb.get(k + 5).is_none_or(|c| !c.is_ascii_alphanumeric())
+        {
+            zip_start = en + 2 + k;
+            zip_end = Some(zip_start + 5);
+        }
+    }
     if org {
         push(
             out,
@@ -6529,7 +6637,7 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
             push(
                 out,
                 Some(Label::Zip),
-                en + 1,
+                zip_start,
                 ze,
                 0.8,
                 "zip.address",
@@ -7216,18 +7324,25 @@ fn persons(
                 // "PT, DPT, ATC": credentials in a row are not "LAST, FIRST".
                 let credential_pair = CREDENTIALS.eq_any(&text[t0.s..t0.e])
                     || CREDENTIALS.eq_any(&text[toks[k].s..toks[k].e]);
+                // ("active patients in OH, PA, MI, IN, KY": states, not Ms. Pa Oh.)
+                let states = || {
+                    STATES.contains(&&text[t0.s..t0.e])
+                        && STATES.contains(&&text[toks[k].s..toks[k].e])
+                };
                 let both_upper = is_upper(text, t0) && is_upper(text, toks[k]) && !credential_pair;
                 let sur = s.surnames.has_token(text, lc, t0, &mut buf)
                     || hyphenated_surname(s, text, lc, t0);
                 let first = s.first_names.has_token(text, lc, toks[k], &mut buf);
                 // "3 vegetarian (Jenna, Carlos, Beth)": after a first name and a comma, a list
                 // of first names, not "LAST, FIRST".
-                let first_names_list = i > 0
-                    && gap_is(text, toks[i - 1].e, t0.s, b", ")
-                    && toks[i - 1].cap
-                    && !is_upper(text, toks[i - 1])
-                    && s.first_names.has_token(text, lc, toks[i - 1], &mut buf);
-                if (both_upper || (sur && first)) && !first_names_list {
+                let first_names_list = |buf: &mut String| {
+                    i > 0
+                        && gap_is(text, toks[i - 1].e, t0.s, b", ")
+                        && toks[i - 1].cap
+                        && !is_upper(text, toks[i - 1])
+                        && s.first_names.has_token(text, lc, toks[i - 1], buf)
+                };
+                if (both_upper || (sur && first)) && !first_names_list(&mut buf) && !states() {
                     comma_form = true;
                     run.push(toks[k]);
                     end = toks[k].e;
@@ -7698,8 +7813,12 @@ fn persons(
             }
         } else if cue
             && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
-            // ("New applicant - Psychiatric Mental Health Nurse Practitioner".)
-            && (any_in || !run.iter().any(|t| word_shaped(&text[t.s..t.e])))
+            // ("New applicant - Psychiatric Mental Health Nurse Practitioner"; "our mail-order
+            // partner CareFill": a brand.)
+            && (any_in
+                || !run
+                    .iter()
+                    .any(|t| word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])))
             && !(all_upper && !comma_form && run.len() == 1)
             // "CALL ANY PATIENT BOOKED AFTER 2:00 PM": in capitals, words are a name only when
             // the name lists know one of them, or a label says so ("PATIENT: DE JESÚS").

@@ -2108,3 +2108,85 @@ fn a_dental_offices_specialty_vendors_kit_and_lunch_list_are_no_patients_but_a_n
         labels(&s, list)
     );
 }
+
+#[test]
+fn a_record_number_heading_opens_an_aligned_table_but_a_supply_list_has_no_identifiers() {
+    let s = Scanner::new();
+    let history = "Here is the 2025 prescription history for you and for Carol.\n\n\
+                   Patient          Date         Rx #      Drug                  Qty\n\
+                   Raymond Acheson  01/06/2025   6030418   Rosuvastatin 10 mg    90\n\
+                   Carol Acheson    03/22/2025   6032087   Azithromycin 250 mg   6\n";
+    assert!(
+        has(&s, history, Label::OtherId, "6030418"),
+        "{:?}",
+        labels(&s, history)
+    );
+    assert!(
+        has(&s, history, Label::OtherId, "6032087"),
+        "{:?}",
+        labels(&s, history)
+    );
+    let supplies = "Reorder list:\n\nItem             Lot #       Exp        Qty\n\
+                    Gauze 4x4        GZ-22014    06/2027    10\n\
+                    Lidocaine 2%     LD-22207    04/2028     4\n";
+    assert!(
+        !has_label(&s, supplies, Label::OtherId),
+        "{:?}",
+        labels(&s, supplies)
+    );
+}
+
+#[test]
+fn a_zip_code_after_a_patients_town_without_its_state_but_not_after_an_offices() {
+    let s = Scanner::new();
+    let route = "ROUTE A - Luis\nStop  Patient               Address\n1     Walter Greaves        \
+                 14 Birch Ct, Millbrook 17052               717-555-3018";
+    assert!(
+        has(&s, route, Label::Zip, "17052"),
+        "{:?}",
+        labels(&s, route)
+    );
+    let office = "Visit our office at 14 Birch Ct, Millbrook 17052 for flu shots.";
+    assert!(
+        !has_label(&s, office, Label::Zip),
+        "{:?}",
+        labels(&s, office)
+    );
+}
+
+#[test]
+fn invoices_shaped_like_ssns_a_brand_states_and_a_client_cert_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Subject: RE: Past due notice\n\nWe're not disputing the whole invoice, just the \
+             custom procedure packs.\n\n  Invoice        Date       Amount\n  114-28-7730    \
+             1/12/26    $14,226.80\n  114-28-7902    1/19/26    $ 8,904.15",
+            "Pharmacy search now lists our mail-order partner CareFill first. She said it \
+             ships in 2 days.",
+            "[9:16 AM] Sam Whitaker: surescripts client cert expires 4/2, renewal ticket \
+             assigned to you",
+        ],
+    );
+    let states = "Audience: active patients in OH, PA, MI, IN, KY (~184,200), excluding \
+                  anyone seen in the last 14 days.";
+    assert!(
+        !has_label(&s, states, Label::Person),
+        "{:?}",
+        labels(&s, states)
+    );
+    // An SSN in a patient's table, and names with a capital inside, still count.
+    let ssn = "Patient  SSN\nMaria Lopez  219-09-9999 (on file)";
+    assert!(
+        has(&s, ssn, Label::Ssn, "219-09-9999"),
+        "{:?}",
+        labels(&s, ssn)
+    );
+    let mc = "Her son Connor McAllister will pick her up after the procedure.";
+    assert!(
+        has(&s, mc, Label::Person, "Connor McAllister"),
+        "{:?}",
+        labels(&s, mc)
+    );
+}
