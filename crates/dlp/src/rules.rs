@@ -2522,6 +2522,16 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
                 .count();
         std::str::from_utf8(&before[w..]).is_ok_and(|w| words.eq_any(w))
     };
+    // "HIM" (health information management: "HIM imaging", "the HIM file room") is a
+    // department, a pronoun only in text written in capitals ("GAVE HIM 2 MG"). (Not "SHE" or
+    // "HER": in mixed case they are a pronoun stressed, "she said SHE is dizzy".)
+    let acronym = m == b"HIM" && {
+        let (lo, hi) = (start.saturating_sub(16), (end + 16).min(b.len()));
+        b[lo..start]
+            .iter()
+            .chain(&b[end..hi])
+            .any(u8::is_ascii_lowercase)
+    };
     // "when a client is added late", "each patient gets": anyone, not someone in particular.
     // ("before the first patient", "new patient calls".)
     let anyone = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
@@ -2608,6 +2618,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !leave
         && !pretend
         && !anyone
+        && !acronym
         && !product
 }
 
@@ -4809,8 +4820,9 @@ fn patterns(
                         "item",
                         "sku",
                         "batch",
+                        "statement",
                     ],
-                ) || ctx.trim_end().ends_with('#')
+                ) || ctx.trim_end().trim_end_matches(':').ends_with('#')
                     // "INC-339-20-4417": a prefix glued on makes it a ticket's number.
                     || st >= 2 && bytes[st - 1] == b'-' && bytes[st - 2].is_ascii_alphanumeric()
                     // "  Invoice        Date       Amount\n  114-28-7730    1/12/26": a table's
@@ -5064,11 +5076,22 @@ fn personalised_url(u: &str) -> bool {
     // Within one part of a segment: a slug's parts are words or numbers ("2026-q2",
     // "recall-2026-0094"), a token's mix them ("9f3KQ2x7Lm"); a long number is an ID next to
     // letters ("UC-26-0088731"), and on its own a meeting's or a page's ("/j/83120447720").
+    // ("/spring2026", "/gala2025": a word and a year are a page's name.)
+    let word_and_year = |p: &[u8]| {
+        let year = |y: &[u8]| y.len() == 4 && (y.starts_with(b"19") || y.starts_with(b"20"));
+        p.len() >= 7
+            && (year(&p[p.len() - 4..])
+                && p[..p.len() - 4].iter().all(u8::is_ascii_lowercase)
+                && p[p.len() - 4..].iter().all(u8::is_ascii_digit)
+                || year(&p[..4])
+                    && p[..4].iter().all(u8::is_ascii_digit)
+                    && p[4..].iter().all(u8::is_ascii_lowercase))
+    };
     let token_part = |p: &[u8]| {
         let digits = p.iter().filter(|b| b.is_ascii_digit()).count();
         let mixed_case =
             p.iter().any(u8::is_ascii_uppercase) && p.iter().any(u8::is_ascii_lowercase);
-        p.len() >= 4 && (digits > 0 && digits < p.len() || mixed_case)
+        p.len() >= 4 && (digits > 0 && digits < p.len() || mixed_case) && !word_and_year(p)
     };
     path.split(['/', '?', '&', '=', '#']).any(|seg| {
         let parts = || seg.as_bytes().split(|&b| b == b'-' || b == b'_');
@@ -6170,17 +6193,18 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             if row.trim().is_empty() {
                 break;
             }
-            table_cells(row, sep, &mut cells);
-            if cells.len() != labels.len() {
-                break;
-            }
-            // A rule under the heading ("----|----|:---"): no values, the rows follow.
+            // A rule under the heading ("----|----|:---", "-----+-----+---"): no values, the
+            // rows follow. (Looked at before the cells: a "+" rule has no "|" to cut at.)
             if row
                 .bytes()
                 .all(|c| matches!(c, b'-' | b'=' | b':' | b'+' | b' ' | b'\t' | b'|' | b'\r'))
             {
                 p = row_end + 1;
                 continue;
+            }
+            table_cells(row, sep, &mut cells);
+            if cells.len() != labels.len() {
+                break;
             }
             for (&(a, z), label) in cells.iter().zip(&labels) {
                 let Some(label) = *label else { continue };

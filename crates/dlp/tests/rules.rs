@@ -2190,3 +2190,36 @@ fn invoices_shaped_like_ssns_a_brand_states_and_a_client_cert_are_no_patients() 
         labels(&s, mc)
     );
 }
+
+#[test]
+fn a_records_department_its_vendors_and_a_plus_ruled_table() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Ticket INC-2231: 3 HIM imaging -- paper jams\nAssigned to: Brandon Ecklund\nWork \
+             notes: scanner in the HIM file room, call him-news@riverbendrmc.example",
+            "Remit to: Keystone Shred\nStatement #: 214-60-3387\nPeriod: 02/01/2026 - \
+             02/28/2026",
+            "Members $95; non-members $165. Register at \
+             https://www.tricountyhima.example/spring2026",
+        ],
+    );
+    // A stressed pronoun is still one, and so is "HIM" in a note written in capitals.
+    assert_phi(
+        &s,
+        "Left a message for Mrs. Okafor; SHE is dizzy since Tuesday",
+    );
+    assert_phi(
+        &s,
+        "LVM FOR MRS. OKAFOR - GAVE HIM THE NEW DOSE, DIZZY SINCE TUESDAY",
+    );
+    let table = "Provider: Meena Castellanos, MD\n\n MRN         | Account    | Disch Date | \
+                 Deficiency\n ------------+------------+------------+-----------\n \
+                 RB00295518  | 300884120  | 02/11/2026 | Operative report";
+    assert!(
+        has(&s, table, Label::Mrn, "RB00295518"),
+        "{:?}",
+        labels(&s, table)
+    );
+}
