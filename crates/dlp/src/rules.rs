@@ -2238,11 +2238,10 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "follow-up",
     "follow up",
     "called about",
-    // A front desk's day ("Pham, Linh - hygiene, no-show, 2nd this year", "Baxter, R. -
-    // called at 3:10, car trouble. Rebooked 10/21"): only patients no-show and are rebooked.
+    // A front desk's day ("Pham, Linh - hygiene, no-show, 2nd this year"): only patients
+    // no-show. (Not "rebooked": "38% of replies were rebooked from the waitlist" is a rate.)
     "no-show",
     "no-showed",
-    "rebooked",
     "he",
     "she",
     "him",
@@ -2505,10 +2504,12 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let client_number = m.eq_ignore_ascii_case(b"client")
         && b.get(end) == Some(&b' ')
         && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-    // ("NO-SHOW RATE", "our no-show policy": a measure or a rule, no one's visit.)
+    // ("NO-SHOW RATE", "our no-show policy": a measure or a rule, no one's visit;
+    // "Appointment types, templates": a system's.)
     let modifier = (m.eq_ignore_ascii_case(b"patient")
         || m.eq_ignore_ascii_case(b"client")
-        || m.eq_ignore_ascii_case(b"no-show"))
+        || m.eq_ignore_ascii_case(b"no-show")
+        || m.eq_ignore_ascii_case(b"appointment"))
         && PATIENT_AS_MODIFIER.eq_any(next_word())
         || client_number;
     // The word just before the match, when it is in `words`.
@@ -2534,9 +2535,11 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     };
     // "when a client is added late", "each patient gets": anyone, not someone in particular.
     // ("before the first patient", "new patient calls".)
+    // ("pharmacies give those vaccines by appointment".)
+    let by_appointment = m.eq_ignore_ascii_case(b"appointment") && word_before_in(words!["by"]);
     let anyone = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
         && word_before_in(words![
-            "a", "any", "each", "every", "per", "no", "first", "new"
+            "a", "any", "each", "every", "per", "no", "first", "new", "other"
         ]);
     // "their test patient logins", "a mock patient": no one.
     let pretend = m.eq_ignore_ascii_case(b"patient")
@@ -2618,6 +2621,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !leave
         && !pretend
         && !anyone
+        && !by_appointment
         && !acronym
         && !product
 }
@@ -2840,6 +2844,17 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "fee",
     "fees",
     // Software's clients ("the surescripts client cert expires 4/2", "client ID").
+    // A scheduling system's ("patient lookup", "appointment types, templates").
+    "lookup",
+    "lookups",
+    "type",
+    "types",
+    "template",
+    "templates",
+    "reminder",
+    "reminders",
+    "slot",
+    "slots",
     "cert",
     "certs",
     "certificate",
@@ -7837,6 +7852,23 @@ fn persons(
             }
         } else if cue
             && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
+            // "9 new Patient Access Reps", "Patient Financial Counselor": "patient" before a
+            // word that makes it a kind of thing is a department's or a job's name.
+            && !((prev_word.eq_ignore_ascii_case("patient")
+                || prev_word.eq_ignore_ascii_case("client"))
+                && PATIENT_AS_MODIFIER.eq_any(&text[run[0].s..run[0].e]))
+            // "Talent Acquisition Partner, Riverbend Health": a cue word inside a title (after
+            // another capitalised word) is a job's, not a relative.
+            && !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && {
+                    let head = prev_line
+                        .rfind(prev_word)
+                        .map_or("", |k| prev_line[..k].trim_end());
+                    last_word(head, b" \t")
+                        .as_bytes()
+                        .first()
+                        .is_some_and(u8::is_ascii_uppercase)
+                })
             // ("New applicant - Psychiatric Mental Health Nurse Practitioner"; "our mail-order
             // partner CareFill": a brand.)
             && (any_in

@@ -2223,3 +2223,29 @@ fn a_records_department_its_vendors_and_a_plus_ruled_table() {
         labels(&s, table)
     );
 }
+
+#[test]
+fn a_patient_access_centres_names_for_itself_and_its_systems_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            "Class 2026-03 is confirmed: 9 new Patient Access Reps, all scheduling. Welcome to \
+             Darnell Hughes, Emily Chao and Trevor Banks.",
+            "Tamara Quinn\nTalent Acquisition Partner, Riverbend Health",
+            "Training week: Compass navigation, patient lookup & two-identifier verification; \
+             Wed: Appointment types, templates, overbooks. Trainers: Darnell Hughes, Emily Chao",
+            "Riverbend pharmacies now give those vaccines by appointment, usually within a few \
+             days. Ask Darnell Hughes at 614-555-0290.",
+        ],
+    );
+    // A relative named after "Mom", and a patient's appointment, still count.
+    assert_phi(
+        &s,
+        "Mom (Shreya) called, she wants to move Maya's appointment.",
+    );
+    assert_phi(
+        &s,
+        "Darnell Hughes called about his appointment; he wants Friday at 614-555-0290.",
+    );
+}
