@@ -787,6 +787,8 @@ const NOT_NAMES: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+    // ("- Body (arms, legs, trunk): triamcinolone": a list of sites.)
+    "body",
     // ("field tech is scheduled for Wed AM"; not "Thu", a given name.)
     "tue",
     "tues",
@@ -6397,6 +6399,50 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     end
 }
 
+/// A surname alone at the start of a list item, as a front desk or a charge nurse writes the
+/// day's patients ("- Fenwick ch 6 - ANC 0.9, held", "- Castellanos (9am no-show): reached her",
+/// "  Yoshida (1:00) - insurance termed"): the token is in the surname list and not in the
+/// first-name list (a colleague is listed by first name), the line before it holds only a
+/// bullet, a number or a time, and a bracket, a dash, "ch" or a colon follows it. The reason,
+/// when it is one.
+fn surname_list_item(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    doc: &Doc<'_>,
+    t: Tok,
+    after: &str,
+    buf: &mut String,
+) -> Option<&'static str> {
+    // Cheapest first: most lone capitalised words are followed by none of these.
+    let follows = [" (", " - ", " \u{2013} ", ": ", " ch "]
+        .iter()
+        .any(|f| after.starts_with(f));
+    if !follows || t.e - t.s < 4 || is_upper(text, t) {
+        return None;
+    }
+    let lead = text[doc.line_start(t.s)..t.s].trim();
+    let bullet = matches!(lead, "-" | "*" | "\u{2022}" | "\u{2013}")
+        || !lead.is_empty()
+            && lead.len() <= 8
+            && lead
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b')'))
+            && lead.bytes().any(|c| c.is_ascii_digit());
+    if !bullet {
+        return None;
+    }
+    // ("- Wed-Sun: 2.5 mg": days, not a double-barrelled name.)
+    let days = text[t.s..t.e].split('-').any(|p| {
+        let l = p.to_ascii_lowercase();
+        WEEKDAY_FORMS.eq_any(&l) || NOT_NAMES_INDEX.contains(l.as_bytes(), word_key(l.as_bytes()))
+    });
+    (!days
+        && (s.surnames.has_token(text, lc, t, buf) || hyphenated_surname(s, text, lc, t))
+        && !s.first_names.has_token(text, lc, t, buf))
+    .then_some("surname alone at the start of a list item")
+}
+
 /// Is `w` a brand's word, with a capital inside ("CareFill", "MyChart", "NorthPoint")? Not a
 /// name with a capital inside ("McDonald", "MacKenzie", "DeShawn", "LaToya", "O'Brien").
 fn brand_shaped(w: &str) -> bool {
@@ -7610,6 +7656,21 @@ fn persons(
         {
             if credential || extension_after(after) {
                 staff.push((t0.s, t0.e));
+            } else if let Some(why) = surname_list_item(s, text, lc, doc, t0, after, &mut buf) {
+                // (Weak evidence: a list of patients speaks of their care, a list of staff
+                // does not.)
+                push(
+                    out,
+                    Some(Label::Person),
+                    t0.s,
+                    t0.e,
+                    0.7,
+                    "person.list_surname",
+                    why,
+                );
+                for t in run.iter() {
+                    patient_words.push((t.s, t.e));
+                }
             }
             i = next_i;
             continue;

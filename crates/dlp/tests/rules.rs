@@ -2249,3 +2249,23 @@ fn a_patient_access_centres_names_for_itself_and_its_systems_are_no_patients() {
         "Darnell Hughes called about his appointment; he wants Friday at 614-555-0290.",
     );
 }
+
+#[test]
+fn a_surname_alone_in_a_days_list_is_a_patient_but_a_colleague_a_site_and_days_are_not() {
+    let s = Scanner::new();
+    let day = "Holds / changes\n- Fenwick ch 6 - ANC 0.9, held, no-show last week\n- Castellanos \
+               (9am no-show): reached her at 3:45, she's ok";
+    assert!(
+        has(&s, day, Label::Person, "Fenwick"),
+        "{:?}",
+        labels(&s, day)
+    );
+    assert_phi(&s, day);
+    for t in [
+        "Coverage:\n- Marcus (out Tuesday)\n- Lauren - front desk until noon",
+        "Step up for 1-2 weeks:\n - Body (arms, legs, trunk): triamcinolone 0.1% ointment",
+        "New plan:\n  - Wed-Sun: 2.5 mg each evening",
+    ] {
+        assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    }
+}
