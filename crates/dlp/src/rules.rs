@@ -1810,27 +1810,46 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     /// Is the message around `at` written by a member of staff: is the nearest `From:` header
-    /// above it an organisation's mailbox, and `at` not on a `>`-quoted line? (Without a
-    /// header above, nobody knows.)
+    /// above it (for a `>`-quoted line, the attribution that introduces the quote) an
+    /// organisation's mailbox? (Without a header above, nobody knows.)
     fn staff_writes_at(&self, at: usize) -> bool {
         let i = self.froms.partition_point(|&o| o < at);
-        if i == 0
-            || self.text[self.line_start(at)..at]
-                .trim_start()
-                .starts_with('>')
-        {
+        let quoted = self.text[self.line_start(at)..at]
+            .trim_start()
+            .starts_with('>');
+        if quoted {
+            // A quoted line's writer is the one its attribution names ("On Tue, ... Priya
+            // Nguyen <pnguyen@riverbendrecovery.org> wrote:", within 4 KB above): a colleague
+            // when the mailbox is at the domain of the mail's own writer.
+            let head = &self.text[floor_cb(self.text, at.saturating_sub(4096))..at];
+            let Some(w) = head.rfind("wrote:") else {
+                return false;
+            };
+            let Some(gt) = head[..w].rfind('>') else {
+                return false;
+            };
+            let Some(atsign) = head[..gt].rfind('@') else {
+                return false;
+            };
+            // (The mailbox on the attribution's own line, not an "@" further up.)
+            if head[atsign..w].contains('\n') {
+                return false;
+            }
+            let domain = &head[atsign + 1..gt];
+            // (And that writer is staff: "From: Ngozi Eze-Walters <ngozi@ezewalters.org>"
+            // quoting herself is a patient at a domain of her own.)
+            return self
+                .writer_domain
+                .is_some_and(|d| !domain.is_empty() && d.eq_ignore_ascii_case(domain))
+                && self.froms.first().is_some_and(|&f| {
+                    org_mailbox_line(self.text[f..self.line_end(f)].trim_start())
+                });
+        }
+        if i == 0 {
             return false;
         }
         let from = self.froms[i - 1];
-        let line = self.text[from..self.line_end(from)].trim_start();
-        // An organisation's mailbox: not a personal one, not a domain of the writer's own
-        // ("Walt Abernathy <walt@abernathyfarm.net>"), and not a portal relaying a patient's
-        // message.
-        line.contains('@')
-            && !mentions_consumer_mail(line)
-            && !header_mailbox(line).is_some_and(|(d, a)| personal_domain(d, a))
-            && !has_word(line, words!["portal", "myportal", "mychart"])
-            && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
+        org_mailbox_line(self.text[from..self.line_end(from)].trim_start())
     }
 
     /// Offset just after the last line break before `at` (0 on the first line).
@@ -2074,6 +2093,17 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         nonclinical_office,
         froms,
     }
+}
+
+/// Is the `From:` line `line` an organisation's mailbox: not a personal one, not a domain of
+/// the writer's own ("Walt Abernathy <walt@abernathyfarm.net>"), and not a portal relaying a
+/// patient's message?
+fn org_mailbox_line(line: &str) -> bool {
+    line.contains('@')
+        && !mentions_consumer_mail(line)
+        && !header_mailbox(line).is_some_and(|(d, a)| personal_domain(d, a))
+        && !has_word(line, words!["portal", "myportal", "mychart"])
+        && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
 }
 
 /// Does a header line hold an organisation's mailbox for an office that does not deal with
@@ -2582,7 +2612,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let product = m.eq_ignore_ascii_case(b"procedure")
         && (words![
             "mask", "masks", "tray", "trays", "kit", "kits", "gloves", "room", "rooms", "manual",
-            "manuals", "pack", "packs"
+            "manuals", "pack", "packs", "patients", "suite", "area", "unit"
         ]
         .eq_any(next_word())
             || {
@@ -5221,8 +5251,9 @@ const FAX_ORG: &Words = words![
     "attn"
 ];
 
-/// "me", "my": the writer's own number (see [`phone`]) ...
-const FIRST_PERSON: &Words = words!["me", "my", "i"];
+/// "me", "my": the writer's own number (see [`phone`]) ... (not "I": "I called (971)
+/// 555-0163" is someone else's) ...
+const FIRST_PERSON: &Words = words!["me", "my"];
 /// ... unless a word nearer the number names someone else's ("call me or my husband at").
 const THIRD_PERSON: &Words = &Words::new(relative_words!(
     "his", "her", "their", "patient", "pt", "him", "them", "she", "he", "your", "you"
@@ -5346,6 +5377,8 @@ fn org_above(text: &str, st: usize, depth: usize) -> bool {
 }
 
 const ORG_WORDS_LIST: &[&str] = &[
+    // ("Linda Ferraro, State Opioid Treatment Authority, (614) 555-0187".)
+    "authority",
     "services",
     "service",
     "medicine",
@@ -5529,6 +5562,18 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         return org("the number of a writer at an organisation's mailbox", out);
     }
     let line_before = doc.before_line(st, 60);
+    // "Danielle Ferris, RN\ncell (937) 555-0193": a number alone on the line under a name
+    // with a credential is that member of staff's.
+    if line_before.trim().len() <= 12 && doc.line_start(st) > 0 && {
+        let pe = doc.line_start(st) - 1;
+        let above = doc.text[doc.line_start(pe)..pe].trim_end();
+        above.len() <= 80
+            && above
+                .rsplit_once(", ")
+                .is_some_and(|(_, c)| CREDENTIALS.eq_any(c.trim_end_matches('.')))
+    } {
+        return org("number under a signature line with a credential", out);
+    }
     if !whose {
         if org_above(text, st, 3) {
             return org("phone on a contact line under an organisation name", out);

@@ -2269,3 +2269,44 @@ fn a_surname_alone_in_a_days_list_is_a_patient_but_a_colleague_a_site_and_days_a
         assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
     }
 }
+
+#[test]
+fn colleagues_numbers_in_quotes_signatures_and_bulletins_but_a_patients_stay_phi() {
+    let s = Scanner::new();
+    let swap = "From: Danielle Ferris <dferris@riverbendrecovery.example>\nTo: Tom Reinholt \
+                <treinholt@riverbendrecovery.example>\nSubject: RE: swap Sat 3/21?\n\nTom - \
+                Priya and I worked it out. I'll take her Sat 3/21 window and she takes my Sat \
+                4/4.\n\nThx\nD\n\nDanielle Ferris, RN\ncell (937) 555-0193\n\nOn Tue, Mar 10, \
+                2026 at 12:51 PM Priya Nguyen <pnguyen@riverbendrecovery.example> wrote:\n> Any \
+                chance you'd trade your Sat 4/4 for my Sat 3/21? My cell is 937-555-0168 if \
+                easier.\n";
+    assert!(!has_label(&s, swap, Label::Phone), "{:?}", labels(&s, swap));
+    assert_not_phi(
+        &s,
+        &[
+            swap,
+            "Questions: contact Linda Ferraro, State Opioid Treatment Authority, (614) \
+             555-0187, or reply to this list. Do not send patient information to this list.",
+            "Free valet at the main entrance from 6:30 AM; use the elevator marked \"Procedure \
+             Patients\" until 9:00 AM. Questions: Dana Kowalczyk, ext 4410.",
+        ],
+    );
+    // A patient quoting herself from a domain of her own, and a number a colleague called.
+    let quoted = "From: Ngozi Eze-Walters <ngozi@ezewalters.example>\nTo: Rehab Scheduling \
+                  <rehabsched@lakeshore.example>\n\nthe 22nd works, thank u!\n\n>> On Dec 7, \
+                  2026, at 9:03 PM, Ngozi Eze-Walters <ngozi@ezewalters.example> wrote:\n>> hi \
+                  can i move my tuesday appt? my knee is worse, my cell is 616 555 0174\n";
+    assert!(
+        has(&s, quoted, Label::Phone, "616 555 0174"),
+        "{:?}",
+        labels(&s, quoted)
+    );
+    let called = "From: Marcus Lee <mlee@riverbendbh.example>\nTo: Front Desk \
+                  <desk@riverbendbh.example>\n\nRenee Castellanos didn't log in for her 9:00 \
+                  video visit. I called (971) 555-0163 at 9:12, went straight to VM.";
+    assert!(
+        has(&s, called, Label::Phone, "(971) 555-0163"),
+        "{:?}",
+        labels(&s, called)
+    );
+}
