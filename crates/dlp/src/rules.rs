@@ -49,7 +49,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
         vec![
             (
                 Pat::Email,
-                r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+                // (Bounded like the RFC's parts, 64 bytes a local part and 63 a label: an
+                // unbounded run kept the search alive to the end of a long run of such bytes,
+                // and every match inside it started the search again: quadratic.)
+                r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,6}\.[A-Za-z]{2,24}",
             ),
             (Pat::Url, r#"(?:https?://|www\.)[^\s<>"'()\[\]|]+"#),
             (Pat::Ipv4, r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)"),
@@ -2667,8 +2670,18 @@ fn in_mailbox_or_domain(b: &[u8], start: usize, end: usize) -> bool {
     if !(joined(start.checked_sub(1).and_then(|i| b.get(i))) || joined(b.get(end))) {
         return false;
     }
-    let from = start - b[..start].iter().rev().take_while(|c| host(c)).count();
-    let to = end + b[end..].iter().take_while(|c| host(c)).count();
+    // (A mailbox is at most 254 bytes: the look stays within that either way.)
+    let from = start
+        - b[start.saturating_sub(254)..start]
+            .iter()
+            .rev()
+            .take_while(|c| host(c))
+            .count();
+    let to = end
+        + b[end..b.len().min(end + 254)]
+            .iter()
+            .take_while(|c| host(c))
+            .count();
     let run = &b[from..to];
     // (A dot that ends a sentence is not a host name's.)
     run.contains(&b'@')
@@ -4498,7 +4511,8 @@ fn email_start(b: &[u8], at: usize, en: usize) -> Option<usize> {
     let a = at + memchr::memrchr(b'@', b.get(at..en)?)?;
     let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
     let mut s = a;
-    while s > at && local(b[s - 1]) {
+    // (At most 64 bytes: the pattern's bound.)
+    while s > at && a - s < 64 && local(b[s - 1]) {
         s -= 1;
     }
     (s < a).then_some(s)
