@@ -1844,15 +1844,23 @@ impl<'a> Doc<'a> {
             return self
                 .writer_domain
                 .is_some_and(|d| !domain.is_empty() && d.eq_ignore_ascii_case(domain))
-                && self.froms.first().is_some_and(|&f| {
-                    org_mailbox_line(self.text[f..self.line_end(f)].trim_start())
-                });
+                && self
+                    .froms
+                    .first()
+                    .is_some_and(|&f| org_mailbox_line(self.header_line(f)));
         }
         if i == 0 {
             return false;
         }
         let from = self.froms[i - 1];
-        org_mailbox_line(self.text[from..self.line_end(from)].trim_start())
+        org_mailbox_line(self.header_line(from))
+    }
+
+    /// The header line that starts at `from`, at most its first 300 bytes (a line may be
+    /// megabytes, and this is asked once per candidate).
+    fn header_line(&self, from: usize) -> &'a str {
+        let end = self.line_end(from).min(from + 300);
+        self.text[from..floor_cb(self.text, end).max(from)].trim_start()
     }
 
     /// Offset just after the last line break before `at` (0 on the first line).
@@ -6612,7 +6620,11 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     // A signature's address is the organisation's, unless a personal mailbox sent the mail and
     // no line above names an organisation (a clinic's reply quotes the patient's mailbox).
     let org = doc.in_sig(st)
-        && (!doc.from_consumer || has_word(doc.lines_before(st, 3), ORG_WORDS))
+        && (!doc.from_consumer || {
+            // (The three lines above, at most 400 bytes of them: a line may be megabytes.)
+            let above = doc.lines_before(st, 3);
+            has_word(&above[floor_cb(above, above.len().saturating_sub(400))..], ORG_WORDS)
+        })
         || footer
         // "Larkfield Eye Associates | 2200 Orchard Hill Dr, ..., WI 53187 | 615 W. Mill Rd":
         // a letterhead's second site.
@@ -7741,7 +7753,12 @@ fn persons(
             && !(credential
                 || staff_before
                 || run.len() == 1 && is_upper(text, t0)
-                || has_word(&text[ls..le], ORG_WORDS));
+                // (Around the name, at most 120 bytes either way: a line may be megabytes.)
+                || has_word(
+                    &text[floor_cb(text, start.saturating_sub(120)).max(ls)
+                        ..ceil_cb(text, (end + 120).min(le))],
+                    ORG_WORDS,
+                ));
         if own_signature && run.len() <= 3 {
             let why = "signature of mail sent from a personal mailbox";
             push(

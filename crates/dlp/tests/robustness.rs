@@ -113,3 +113,24 @@ fn long_mailbox_shaped_runs_with_numbers_inside_stay_linear() {
     let domain = format!("Patient x@{}", "614-555-0100.".repeat(mb / 13));
     scans_within_a_minute(&scanner, "domain", &domain);
 }
+
+/// One line of a megabyte where the rules look at "the line" around each candidate: a
+/// signature from a personal mailbox that is one long line of addresses (96 s for 1 MB in a
+/// release build when the organisation words were looked for along the whole line), and a
+/// `From:` header a megabyte long above "my cell is" numbers.
+#[test]
+fn megabyte_lines_are_looked_at_near_each_candidate_only() {
+    let scanner = dlp::Scanner::new();
+    let mb = 1024 * 1024;
+    let signature = format!(
+        "From: Ann Lee <annlee22@gmail.com>\n\nThanks,\n{}",
+        "12 Main St, Springfield, IL 62704 ".repeat(mb / 34)
+    );
+    scans_within_a_minute(&scanner, "signature line", &signature);
+    let header = format!(
+        "From: {}\n{}",
+        "call me at 614-555-0100 ".repeat(mb / 24),
+        "my cell is 614-555-0100. ".repeat(mb / 25)
+    );
+    scans_within_a_minute(&scanner, "header line", &header);
+}
