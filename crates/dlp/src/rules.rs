@@ -1828,17 +1828,12 @@ impl<'a> Doc<'a> {
             let Some(w) = head.rfind("wrote:") else {
                 return false;
             };
-            let Some(gt) = head[..w].rfind('>') else {
-                return false;
-            };
-            let Some(atsign) = head[..gt].rfind('@') else {
-                return false;
-            };
             // (The mailbox on the attribution's own line, not an "@" further up.)
-            if head[atsign..w].contains('\n') {
+            let attribution = &head[head[..w].rfind('\n').map_or(0, |k| k + 1)..w];
+            let Some((_, addr)) = header_mailbox(attribution) else {
                 return false;
-            }
-            let domain = &head[atsign + 1..gt];
+            };
+            let domain = addr.rsplit_once('@').map_or("", |(_, d)| d);
             // (And that writer is staff: "From: Ngozi Eze-Walters <ngozi@ezewalters.org>"
             // quoting herself is a patient at a domain of her own.)
             return self
@@ -2569,7 +2564,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "HIM" (health information management: "HIM imaging", "the HIM file room") is a
     // department, a pronoun only in text written in capitals ("GAVE HIM 2 MG"). (Not "SHE" or
     // "HER": in mixed case they are a pronoun stressed, "she said SHE is dizzy".)
-    let acronym = m == b"HIM" && {
+    let him_department = m == b"HIM" && {
         let (lo, hi) = (start.saturating_sub(16), (end + 16).min(b.len()));
         b[lo..start]
             .iter()
@@ -2657,7 +2652,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !glued_after
         && !credential
         && !in_mailbox_or_domain(b, start, end)
-        && !physical_therapy(b, start, end)
+        && !pt_is_not_a_patient(b, start, end)
         && !modifier
         && !time_zone
         && !count
@@ -2665,7 +2660,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !pretend
         && !anyone
         && !by_appointment
-        && !acronym
+        && !him_department
         && !product
 }
 
@@ -2704,7 +2699,7 @@ fn in_mailbox_or_domain(b: &[u8], start: usize, end: usize) -> bool {
 /// capitalised word: a practice's name), "one PT + one PTA", "PT/OT", "PT & Rehab", "PT
 /// staff", a rota's "PT" column beside "PTA"? Or a laboratory's proficiency testing or
 /// prothrombin time ("CAP PT", "PT data entry", "PT worksheet", "PT/INR")?
-fn physical_therapy(b: &[u8], start: usize, end: usize) -> bool {
+fn pt_is_not_a_patient(b: &[u8], start: usize, end: usize) -> bool {
     if &b[start..end] != b"PT" {
         return false;
     }
@@ -8629,16 +8624,12 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     (n > 0 && ends).then_some(e)
 }
 
-/// Short and plural names of the days ("moved to Thursdays", "moving to Wed"); the full names
-/// are in [`NOT_NAMES`].
+/// Short and plural names of the days ("moved to Thursdays", "moving to Sun") that are not
+/// in [`NOT_NAMES`] (the full names and "tue", "wed", "thur" are): "Thu" and "Sun" are also
+/// given names and surnames, read as days only where a town or a list item is looked for.
 const WEEKDAY_FORMS: &Words = words![
     "mon",
-    "tue",
-    "tues",
-    "wed",
     "thu",
-    "thur",
-    "thurs",
     "fri",
     "sat",
     "sun",

@@ -1849,23 +1849,19 @@ fn the_writers_own_number_is_staffs_at_an_organisations_mailbox_but_a_patients_a
     let staff = "From: Nadia Karimi <nkarimi@harbourlight.example>\nTo: Intake \
                  <intake@lakeside.example>\nSubject: arrivals\n\nThe dates above are as on the \
                  I-94s. Call me at 612-555-0144 or our main line 612-555-0140.";
-    assert!(
-        !has_label(&s, staff, Label::Phone),
-        "{:?}",
-        labels(&s, staff)
-    );
+    assert_no_label(&s, Label::Phone, &[staff]);
     let patient = "From: Tomas Eriksen <tomas.eriksen@gmail.com>\nTo: Billing \
                    <billing@willowcreek.example>\n\nI'll pay the rent portion today. Please call \
                    me at (612) 555-0103 after 4, I'm on jobs all day.";
-    assert!(has(&s, patient, Label::Phone, "(612) 555-0103"));
+    assert_all_have(&s, Label::Phone, &[(patient, "(612) 555-0103")]);
     // A portal relays the patient's own words; the sentence before a number decides whose.
     let portal = "From: Patient Portal <portal@maplecreek.example>\nTo: Refills \
                   <refills@maplecreek.example>\n\nMessage: can i take the allergy pill with my \
                   thyroid pill? you can call me at 517 555 0119 after 3";
-    assert!(has(&s, portal, Label::Phone, "517 555 0119"));
+    assert_all_have(&s, Label::Phone, &[(portal, "517 555 0119")]);
     let work = "yeah hi this is Lupe, you can call me back on this number or my work is \
                 720-555-0152 extension 31, I have my appointment tomorrow";
-    assert!(has(&s, work, Label::Phone, "720-555-0152"));
+    assert_all_have(&s, Label::Phone, &[(work, "720-555-0152")]);
 }
 
 #[test]
@@ -1931,11 +1927,7 @@ fn a_therapy_practices_pt_its_gym_and_a_generic_client_are_no_patients_but_a_pt_
         "Hi, Ms. Achebe called about her appointment and her knee.",
     );
     let pump = "His insulin pump, serial PX4-7710385, alarms at night.";
-    assert!(
-        has(&s, pump, Label::Device, "PX4-7710385"),
-        "{:?}",
-        labels(&s, pump)
-    );
+    assert_all_have(&s, Label::Device, &[(pump, "PX4-7710385")]);
 }
 
 #[test]
@@ -1965,9 +1957,9 @@ fn staff_news_a_job_link_and_a_phishing_sender_are_no_patients_but_a_team_note_a
     let link = "Your secure message: https://portal.example/msg?id=9b21c44e0a";
     assert!(has_label(&s, link, Label::Url), "{:?}", labels(&s, link));
     let mailbox = "You can write to me at lindab@quickmail.net about my refill.";
-    assert!(has(&s, mailbox, Label::Email, "lindab@quickmail.net"));
+    assert_all_have(&s, Label::Email, &[(mailbox, "lindab@quickmail.net")]);
     let partner = "Her partner Dana Whitfield will drive her home after the procedure.";
-    assert!(has(&s, partner, Label::Person, "Dana Whitfield"));
+    assert_all_have(&s, Label::Person, &[(partner, "Dana Whitfield")]);
 }
 
 #[test]
@@ -2023,21 +2015,13 @@ fn a_drivers_licence_after_dl_and_an_employers_fax_but_not_a_unit_a_flight_or_a_
     );
     let practice = "My cardiologist, Dr. Imani Castellanos, Cascade Heart Associates, fax \
                     207-555-0177.";
-    assert!(
-        !has_label(&s, practice, Label::Fax),
-        "{:?}",
-        labels(&s, practice)
-    );
+    assert_no_label(&s, Label::Fax, &[practice]);
     let records = "We dosed him by the sheet we sent home. If his records turn up, please fax \
                    them to (919) 555-0171 and we'll adjust.";
-    assert!(
-        !has_label(&s, records, Label::Fax),
-        "{:?}",
-        labels(&s, records)
-    );
+    assert_no_label(&s, Label::Fax, &[records]);
     let employer = "Please fax the completed form to my employer, Ridgeline Freight, fax (614) \
                     555-0122. Thanks, my appointment was Tuesday.";
-    assert!(has(&s, employer, Label::Fax, "(614) 555-0122"));
+    assert_all_have(&s, Label::Fax, &[(employer, "(614) 555-0122")]);
 }
 
 #[test]
@@ -2062,17 +2046,9 @@ fn a_laboratorys_clients_proficiency_testing_and_analyzers_are_no_patients() {
     );
     // A patient's device, and a patient named Thu, still count.
     let pump = "Her insulin pump, serial PX4-7710385, alarms at night.";
-    assert!(
-        has(&s, pump, Label::Device, "PX4-7710385"),
-        "{:?}",
-        labels(&s, pump)
-    );
+    assert_all_have(&s, Label::Device, &[(pump, "PX4-7710385")]);
     let thu = "Her daughter Thu Nguyen will bring her to the appointment.";
-    assert!(
-        has(&s, thu, Label::Person, "Thu Nguyen"),
-        "{:?}",
-        labels(&s, thu)
-    );
+    assert_all_have(&s, Label::Person, &[(thu, "Thu Nguyen")]);
 }
 
 #[test]
@@ -2102,11 +2078,7 @@ fn a_dental_offices_specialty_vendors_kit_and_lunch_list_are_no_patients_but_a_n
     );
     assert_phi(&s, "Dana Kowalczyk - Surgery moved to Friday.");
     let list = "Patients: Castellanos, Ruben";
-    assert!(
-        has(&s, list, Label::Person, "Castellanos, Ruben"),
-        "{:?}",
-        labels(&s, list)
-    );
+    assert_all_have(&s, Label::Person, &[(list, "Castellanos, Ruben")]);
 }
 
 #[test]
@@ -2116,24 +2088,12 @@ fn a_record_number_heading_opens_an_aligned_table_but_a_supply_list_has_no_ident
                    Patient          Date         Rx #      Drug                  Qty\n\
                    Raymond Acheson  01/06/2025   6030418   Rosuvastatin 10 mg    90\n\
                    Carol Acheson    03/22/2025   6032087   Azithromycin 250 mg   6\n";
-    assert!(
-        has(&s, history, Label::OtherId, "6030418"),
-        "{:?}",
-        labels(&s, history)
-    );
-    assert!(
-        has(&s, history, Label::OtherId, "6032087"),
-        "{:?}",
-        labels(&s, history)
-    );
+    assert_all_have(&s, Label::OtherId, &[(history, "6030418")]);
+    assert_all_have(&s, Label::OtherId, &[(history, "6032087")]);
     let supplies = "Reorder list:\n\nItem             Lot #       Exp        Qty\n\
                     Gauze 4x4        GZ-22014    06/2027    10\n\
                     Lidocaine 2%     LD-22207    04/2028     4\n";
-    assert!(
-        !has_label(&s, supplies, Label::OtherId),
-        "{:?}",
-        labels(&s, supplies)
-    );
+    assert_no_label(&s, Label::OtherId, &[supplies]);
 }
 
 #[test]
@@ -2141,17 +2101,9 @@ fn a_zip_code_after_a_patients_town_without_its_state_but_not_after_an_offices()
     let s = Scanner::new();
     let route = "ROUTE A - Luis\nStop  Patient               Address\n1     Walter Greaves        \
                  14 Birch Ct, Millbrook 17052               717-555-3018";
-    assert!(
-        has(&s, route, Label::Zip, "17052"),
-        "{:?}",
-        labels(&s, route)
-    );
+    assert_all_have(&s, Label::Zip, &[(route, "17052")]);
     let office = "Visit our office at 14 Birch Ct, Millbrook 17052 for flu shots.";
-    assert!(
-        !has_label(&s, office, Label::Zip),
-        "{:?}",
-        labels(&s, office)
-    );
+    assert_no_label(&s, Label::Zip, &[office]);
 }
 
 #[test]
@@ -2171,24 +2123,12 @@ fn invoices_shaped_like_ssns_a_brand_states_and_a_client_cert_are_no_patients() 
     );
     let states = "Audience: active patients in OH, PA, MI, IN, KY (~184,200), excluding \
                   anyone seen in the last 14 days.";
-    assert!(
-        !has_label(&s, states, Label::Person),
-        "{:?}",
-        labels(&s, states)
-    );
+    assert_no_label(&s, Label::Person, &[states]);
     // An SSN in a patient's table, and names with a capital inside, still count.
     let ssn = "Patient  SSN\nMaria Lopez  219-09-9999 (on file)";
-    assert!(
-        has(&s, ssn, Label::Ssn, "219-09-9999"),
-        "{:?}",
-        labels(&s, ssn)
-    );
+    assert_all_have(&s, Label::Ssn, &[(ssn, "219-09-9999")]);
     let mc = "Her son Connor McAllister will pick her up after the procedure.";
-    assert!(
-        has(&s, mc, Label::Person, "Connor McAllister"),
-        "{:?}",
-        labels(&s, mc)
-    );
+    assert_all_have(&s, Label::Person, &[(mc, "Connor McAllister")]);
 }
 
 #[test]
@@ -2217,11 +2157,7 @@ fn a_records_department_its_vendors_and_a_plus_ruled_table() {
     let table = "Provider: Meena Castellanos, MD\n\n MRN         | Account    | Disch Date | \
                  Deficiency\n ------------+------------+------------+-----------\n \
                  RB00295518  | 300884120  | 02/11/2026 | Operative report";
-    assert!(
-        has(&s, table, Label::Mrn, "RB00295518"),
-        "{:?}",
-        labels(&s, table)
-    );
+    assert_all_have(&s, Label::Mrn, &[(table, "RB00295518")]);
 }
 
 #[test]
@@ -2255,18 +2191,14 @@ fn a_surname_alone_in_a_days_list_is_a_patient_but_a_colleague_a_site_and_days_a
     let s = Scanner::new();
     let day = "Holds / changes\n- Fenwick ch 6 - ANC 0.9, held, no-show last week\n- Castellanos \
                (9am no-show): reached her at 3:45, she's ok";
-    assert!(
-        has(&s, day, Label::Person, "Fenwick"),
-        "{:?}",
-        labels(&s, day)
-    );
+    assert_all_have(&s, Label::Person, &[(day, "Fenwick")]);
     assert_phi(&s, day);
     for t in [
         "Coverage:\n- Marcus (out Tuesday)\n- Lauren - front desk until noon",
         "Step up for 1-2 weeks:\n - Body (arms, legs, trunk): triamcinolone 0.1% ointment",
         "New plan:\n  - Wed-Sun: 2.5 mg each evening",
     ] {
-        assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+        assert_no_label(&s, Label::Person, &[t]);
     }
 }
 
@@ -2280,7 +2212,7 @@ fn colleagues_numbers_in_quotes_signatures_and_bulletins_but_a_patients_stay_phi
                 2026 at 12:51 PM Priya Nguyen <pnguyen@riverbendrecovery.example> wrote:\n> Any \
                 chance you'd trade your Sat 4/4 for my Sat 3/21? My cell is 937-555-0168 if \
                 easier.\n";
-    assert!(!has_label(&s, swap, Label::Phone), "{:?}", labels(&s, swap));
+    assert_no_label(&s, Label::Phone, &[swap]);
     assert_not_phi(
         &s,
         &[
@@ -2296,17 +2228,9 @@ fn colleagues_numbers_in_quotes_signatures_and_bulletins_but_a_patients_stay_phi
                   <rehabsched@lakeshore.example>\n\nthe 22nd works, thank u!\n\n>> On Dec 7, \
                   2026, at 9:03 PM, Ngozi Eze-Walters <ngozi@ezewalters.example> wrote:\n>> hi \
                   can i move my tuesday appt? my knee is worse, my cell is 616 555 0174\n";
-    assert!(
-        has(&s, quoted, Label::Phone, "616 555 0174"),
-        "{:?}",
-        labels(&s, quoted)
-    );
+    assert_all_have(&s, Label::Phone, &[(quoted, "616 555 0174")]);
     let called = "From: Marcus Lee <mlee@riverbendbh.example>\nTo: Front Desk \
                   <desk@riverbendbh.example>\n\nRenee Castellanos didn't log in for her 9:00 \
                   video visit. I called (971) 555-0163 at 9:12, went straight to VM.";
-    assert!(
-        has(&s, called, Label::Phone, "(971) 555-0163"),
-        "{:?}",
-        labels(&s, called)
-    );
+    assert_all_have(&s, Label::Phone, &[(called, "(971) 555-0163")]);
 }
