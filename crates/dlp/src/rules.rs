@@ -1851,6 +1851,25 @@ impl<'a> Doc<'a> {
         org_mailbox_line(self.header_line(from))
     }
 
+    /// Is the text at `at` written by a private person: the `From:` header above it (or, on a
+    /// quoted line, the attribution "On ..., Theresa Baird <tbaird.home@yahoo.com> wrote:")
+    /// names a personal mailbox? Then "Hi Megan," there greets the practice's staff.
+    fn consumer_writes_at(&self, at: usize) -> bool {
+        let quoted = self.text[self.line_start(at)..at]
+            .trim_start()
+            .starts_with('>');
+        if quoted {
+            let head = &self.text[floor_cb(self.text, at.saturating_sub(4096))..at];
+            if let Some(w) = head.rfind("wrote:") {
+                let attribution = &head[head[..w].rfind('\n').map_or(0, |k| k + 1)..w];
+                return mentions_consumer_mail(attribution);
+            }
+        }
+        // (Quoted without an attribution: the "> From:" header above, as unquoted.)
+        let i = self.froms.partition_point(|&o| o < at);
+        i > 0 && mentions_consumer_mail(self.header_line(self.froms[i - 1]))
+    }
+
     /// The header line that starts at `from`, at most its first 300 bytes (a line may be
     /// megabytes, and this is asked once per candidate).
     fn header_line(&self, from: usize) -> &'a str {
@@ -2280,6 +2299,12 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     // no-show. (Not "rebooked": "38% of replies were rebooked from the waitlist" is a rate.)
     "no-show",
     "no-showed",
+    // A nurse's shorthand for one patient: "wife called 23:40 c/o increased agitation" (not
+    // "c/o Beatrice Amankwah-Lowell", care of someone: see `context_word_at`), "Pls have CM
+    // f/u today", "pronounced at home 03:52" (not "more pronounced").
+    "c/o",
+    "f/u",
+    "pronounced",
     "he",
     "she",
     "him",
@@ -2648,8 +2673,18 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && (leave_for_surgery(&b[start.saturating_sub(40)..end])
             || names_a_department(&b[start..b.len().min(end + 12)]))
         || in_org_name;
+    // "c/o" before a name or an organisation is "care of"; "complains of" goes on in lower
+    // case. "Pronounced" is a death's only when the time or place follows.
+    let not_shorthand = m.eq_ignore_ascii_case(b"c/o")
+        && !b
+            .get(end..)
+            .and_then(|r| r.iter().find(|c| **c != b' '))
+            .is_some_and(u8::is_ascii_lowercase)
+        || m.eq_ignore_ascii_case(b"pronounced")
+            && !words!["at", "dead", "by", "on"].eq_any(next_word());
     !glued_before
         && !glued_after
+        && !not_shorthand
         && !credential
         && !in_mailbox_or_domain(b, start, end)
         && !pt_is_not_a_patient(b, start, end)
@@ -3094,8 +3129,43 @@ fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
                 local.len() > c.len() && local[local.len() - c.len()..].eq_ignore_ascii_case(c)
             })
     };
-    consumer_domain(domain) && !(mail_named(domain) && clinician())
+    // "production@printwellmail.com", "orders@...": a business's role mailbox on a domain that
+    // is merely named for mail (a print-and-mail house), not a person's.
+    let role = || {
+        ROLE_MAILBOXES
+            .iter()
+            .any(|r| local.eq_ignore_ascii_case(r.as_bytes()))
+    };
+    consumer_domain(domain) && !(mail_named(domain) && (clinician() || role()))
 }
+
+/// Local parts that name a role or a department, not a person ("orders@", "production@").
+const ROLE_MAILBOXES: &[&str] = &[
+    "info",
+    "orders",
+    "order",
+    "production",
+    "sales",
+    "support",
+    "service",
+    "services",
+    "billing",
+    "accounts",
+    "invoices",
+    "admin",
+    "office",
+    "contact",
+    "hello",
+    "help",
+    "team",
+    "noreply",
+    "no-reply",
+    "reports",
+    "customerservice",
+    "scheduling",
+    "dispatch",
+    "jobs",
+];
 
 /// The local part of the mailbox whose `@` is at byte `at`: the letters, digits, dots,
 /// underscores and hyphens right before it.
@@ -4992,6 +5062,9 @@ fn patterns(
             Pat::Digits10 => {
                 let ctx = ctx();
                 let wide = before(text, st, 50);
+                // ("NPIs for reference: Hollister 1847362914": the NPI cue is nearer than the
+                // word that would make it an order number.)
+                let npi_cue = || has_word(wide, words!["npi", "npis"]);
                 if has_word(
                     wide,
                     words![
@@ -5003,7 +5076,8 @@ fn patterns(
                         "reference",
                         "conference",
                     ],
-                ) {
+                ) && !(npi_valid(v) && npi_cue())
+                {
                     push(
                         out,
                         None,
@@ -5021,11 +5095,7 @@ fn patterns(
                         ],
                     )
                 {
-                    let sc = if has_word(wide, words!["npi"]) {
-                        0.97
-                    } else {
-                        0.7
-                    };
+                    let sc = if npi_cue() { 0.97 } else { 0.7 };
                     push(
                         out,
                         Some(Label::Npi),
@@ -5333,7 +5403,10 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "health",
     "system",
     "partners",
-    "msw"
+    "msw",
+    // ("Harborline Home Medical | (937) 555-0140": an organisation's name, not a home phone.)
+    "medical",
+    "healthcare"
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
@@ -5562,6 +5635,14 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if cue == Some(false) {
         return org("organisation phone/fax", out);
     }
+    // "Pay by phone: (937) 555-0146", "pay online, by phone at ...", "like to pay -- we can
+    // take a card over the phone at ...": the number a bill is paid at is the biller's.
+    if cue == Some(true) && {
+        let w = doc.before_line(st, 48);
+        has_word(w, words!["pay", "payment", "payments"]) && has_word(w, words!["phone"])
+    } {
+        return org("a number to pay a bill at", out);
+    }
     // A word that says whose ("my", "her daughter's", "cell"), or only that it is a number
     // ("phone", "text", "contact"): the second says no more than no word at all.
     let whose = cue == Some(true) && nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true);
@@ -5745,6 +5826,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
 }
 
 const DATE_PATIENT_LIST: &[&str] = &[
+    // Dates of service, injury and loss, and a home-health start of care: billers', adjusters'
+    // and agencies' names for one patient's date ("Corrected claim - Tomas Ibarra DOS 10/14").
+    "dos",
+    "doi",
+    "dol",
+    "soc",
     "exam",
     "dob",
     "birth",
@@ -5884,6 +5971,91 @@ const DATE_STRONG_LIST: &[&str] = &[
 ];
 const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
+/// Is the time `v` (a clock time, no day in it) one of an office's hours: a range of weekdays
+/// ("Monday-Friday", "Mon - Fri", "M-F", "Monday through Friday", "weekdays") earlier on its
+/// line (`line`, the bytes before it)?
+fn business_hours(v: &str, line: &str) -> bool {
+    let vb = v.as_bytes();
+    let ends =
+        |h: &[u8], w: &[u8]| h.len() >= w.len() && h[h.len() - w.len()..].eq_ignore_ascii_case(w);
+    // (Cheapest first: most dates are not clock times, and most lines name no day.)
+    let lb = line.as_bytes();
+    if lb.len() < 3 || vb.contains(&b'/') {
+        return false;
+    }
+    let t = v.trim_end_matches('.').as_bytes();
+    let clock = (vb.contains(&b':')
+        || [&b"am"[..], b"pm", b"a.m", b"p.m"]
+            .iter()
+            .any(|w| ends(t, w)))
+        && !vb
+            .iter()
+            .take_while(|c| !c.is_ascii_digit())
+            .any(u8::is_ascii_alphabetic);
+    if !clock {
+        return false;
+    }
+    // Each word of the line: a day's name ("Mon", "Monday", "Fri."), then a dash, "to" or
+    // "through", then another; or "weekdays", or "M-F".
+    let is_day = |w: &[u8]| {
+        (3..=9).contains(&w.len())
+            && [&b"mon"[..], b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"]
+                .iter()
+                .any(|d| w[..3].eq_ignore_ascii_case(d))
+    };
+    let word_end = |k: usize| {
+        k + lb[k..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count()
+    };
+    let mut i = 0;
+    while i < lb.len() {
+        if !lb[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let e = word_end(i);
+        let w = &lb[i..e];
+        if w.eq_ignore_ascii_case(b"weekdays")
+            || w.eq_ignore_ascii_case(b"m")
+                && lb
+                    .get(e..e + 2)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(b"-f"))
+        {
+            return true;
+        }
+        if is_day(w) {
+            let mut k = e;
+            while lb.get(k).is_some_and(|&c| c == b'.' || c == b' ') {
+                k += 1;
+            }
+            let rest = &lb[k..];
+            let sep = [
+                &b"-"[..],
+                "\u{2013}".as_bytes(),
+                b"to ",
+                b"through ",
+                b"thru ",
+            ]
+            .iter()
+            .find(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+            .map_or(0, |w| w.len());
+            if sep > 0 {
+                k += sep;
+                while lb.get(k) == Some(&b' ') {
+                    k += 1;
+                }
+                if k < lb.len() && is_day(&lb[k..word_end(k)]) {
+                    return true;
+                }
+            }
+        }
+        i = e;
+    }
+    false
+}
+
 /// Numeric dates must be plausible and use one separator ("4.5-11" is a lab range).
 fn date_plausible(v: &str) -> bool {
     let b = v.as_bytes();
@@ -5985,26 +6157,36 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     let wide = before(text, st, 40);
     let line = doc.before_line(st, 70);
+    // Quoted header lines ("> Sent: ...", ">> On ... wrote:") are headers all the same.
+    let head = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let starts = |p: &str| {
+        head.as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    // "Date: Tue, 11 Mar 2025 15:12:44" dates the message whatever the words around it say
+    // ("To: preprocedure-rn@..." just above is a mailbox, not a procedure).
+    if starts("date:")
+        && has_word(
+            head,
+            words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        )
+    {
+        not_a_patients("the message's Date: header", out);
+        return;
+    }
+    // "Monday-Friday, 8:30 AM to 4:30 PM", "Mon-Fri 6:00am-8:00pm": a time after a range of
+    // weekdays is an office's hours, not an appointment.
+    if business_hours(&text[st..en], doc.before_line(st, 48)) {
+        not_a_patients("opening hours", out);
+        return;
+    }
     let strong = has_word_either(wide, line, st, DATE_STRONG);
     // A strong cue settles it; only without one do the header test and the nearest cue matter.
     if !strong {
-        // Quoted header lines ("> Sent: ...", ">> On ... wrote:") are headers all the same.
-        let head = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-        let starts = |p: &str| {
-            head.as_bytes()
-                .get(..p.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
-        };
-        // Message headers ("Subject:", "Sent:", a forwarded "Date: Mon, ...") date the mail,
-        // not care.
-        let subject = starts("subject:")
-            || starts("sent:")
-            || starts("date:")
-                && has_word(
-                    head,
-                    words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                )
-            || starts("on ") && attribution_after(text, en);
+        // Message headers ("Subject:", "Sent:") date the mail, not care.
+        let subject =
+            starts("subject:") || starts("sent:") || starts("on ") && attribution_after(text, en);
         let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
         // "at its April 29 meeting": the word after names an event.
         let event_after = || {
@@ -7745,6 +7927,9 @@ fn persons(
         // Financial Services | Oak Park Pediatrics" in the practice's quoted reply).
         let own_signature = doc.from_consumer
             && doc.in_sig(start)
+            // (The signature's own block: "Take care,\nMegan" above a patient's quoted mail
+            // is the practice's.)
+            && doc.consumer_writes_at(start)
             && !(credential
                 || staff_before
                 || run.len() == 1 && is_upper(text, t0)
@@ -7977,7 +8162,7 @@ fn persons(
             let group = group_words.eq_any(first_word(after))
                 || run.len() == 1 && group_words.eq_any(&text[run[0].s..run[0].e])
                 || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]);
-            if doc.internal || doc.business || group {
+            if doc.internal || doc.business || group || doc.consumer_writes_at(start) {
                 (0.0, "", "")
             } else {
                 (0.8, "person.greeting", "greeting in patient-facing mail")

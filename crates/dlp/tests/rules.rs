@@ -2234,3 +2234,182 @@ fn colleagues_numbers_in_quotes_signatures_and_bulletins_but_a_patients_stay_phi
                   video visit. I called (971) 555-0163 at 9:12, went straight to VM.";
     assert_all_have(&s, Label::Phone, &[(called, "(971) 555-0163")]);
 }
+
+#[test]
+fn a_nurses_shorthand_makes_a_team_list_about_care_but_care_of_and_more_pronounced_do_not() {
+    let s = Scanner::new();
+    let head = "From: Rachel Ostrander <rostrander@cedarhollow.example>\nTo: Team West RNs \
+                <teamwest@cedarhollow.example>\nSubject: overnight\n\n";
+    for body in [
+        "- Consuelo Arredondo - dtr called 01:15 c/o constipation x4 days.",
+        "- Consuelo Arredondo - dtr called 01:15, needs RN f/u today.",
+        "- Consuelo Arredondo, pronounced at home 03:52 by me.",
+    ] {
+        assert_phi(&s, &format!("{head}{body}"));
+    }
+    let quilters = format!(
+        "{head}Please mail the thank-you letter to the Tuesday Quilters, c/o Consuelo \
+         Arredondo, for the donated lap quilts."
+    );
+    let volunteer = format!(
+        "{head}Welcome Consuelo Arredondo to the volunteer team! Her laugh is even more \
+         pronounced than her love of quilting."
+    );
+    assert_not_phi(&s, &[&quilters, &volunteer]);
+}
+
+#[test]
+fn a_messages_date_header_is_not_a_patients_date_whatever_the_mailbox_above_it_says() {
+    let s = Scanner::new();
+    // ("Procedure" in the To: line is within the date rule's look-back.)
+    let memo = "From: Karen Mbeki RN <kmbeki@gi.example>\nTo: Procedure <p@gi.example>\nDate: \
+                Tue, 11 Mar 2025 15:12:44 -0400\nSubject: reminder - diabetic pts on prep \
+                day\n\nHi all, when you do the pre-procedure call for a diabetic pt: metformin \
+                is held the day of the procedure.\n";
+    assert_no_label(&s, Label::Date, &[memo]);
+    assert_not_phi(&s, &[memo]);
+    // A procedure's date in the body is still one.
+    let letter = format!("{memo}\nHarold Kowalski's procedure is on Tue, 18 Mar 2025.");
+    assert_all_have(&s, Label::Date, &[(&letter, "18 Mar 2025")]);
+}
+
+#[test]
+fn a_role_mailbox_on_a_domain_named_for_mail_is_a_business_but_a_named_one_is_a_person() {
+    let s = Scanner::new();
+    let vendor = "From: Jasmine Cole <jcole@tallgrassmb.example>\nTo: Production Team \
+                  <production@printshopmail.net>\nSubject: March statement file\n\nThe \
+                  statement file is on the SFTP. Please send the proof to me by 3/14.";
+    assert_no_label(&s, Label::Email, &[vendor]);
+    assert_no_label(&s, Label::Person, &[vendor]);
+    assert_not_phi(&s, &[vendor]);
+    let patient = "From: Jen Lane <jen.lane0412@printshopmail.net>\nTo: Billing \
+                   <billing@tallgrassmb.example>\nSubject: my statement\n\nI was billed twice \
+                   for my visit.";
+    assert_all_have(
+        &s,
+        Label::Email,
+        &[(patient, "jen.lane0412@printshopmail.net")],
+    );
+}
+
+#[test]
+fn home_in_an_organisations_name_is_not_a_home_phone_but_a_patients_home_phone_is() {
+    let s = Scanner::new();
+    let team = "Hi team,\n\nIf the patient says the modem shows low usage, transfer to the RT \
+                line.\n\nShelby\n\nShelby Tran | Customer Service Lead | Harborline Home \
+                Medical | (937) 555-0140 x220\n";
+    assert_no_label(&s, Label::Phone, &[team]);
+    let home = "The patient's home phone is (937) 555-0188; she asked us to call after 5.";
+    assert_all_have(&s, Label::Phone, &[(home, "(937) 555-0188")]);
+}
+
+#[test]
+fn contrast_agents_and_bowel_preps_are_medications_but_otc_pain_relievers_are_not() {
+    let s = Scanner::new();
+    let t = "Contrast: 75 mL Omnipaque 350 IV, no reaction. Your SUPREP prescription was sent; \
+             MRI next week with Gadavist. Take Tylenol for the headache.";
+    assert_all_have(
+        &s,
+        Label::Medication,
+        &[(t, "Omnipaque"), (t, "SUPREP"), (t, "Gadavist")],
+    );
+    assert_lacks(&s, t, Label::Medication, "Tylenol");
+}
+
+#[test]
+fn a_date_of_service_in_a_subject_is_a_patients_but_a_webinar_date_is_not() {
+    let s = Scanner::new();
+    let claim = "From: Ana Ruiz <aruiz@tallgrass.example>\nTo: Claims <claims@payer.example>\n\
+                 Subject: Corrected claim - Tomas Ibarra DOS 10/14/2026\n\nAttached.";
+    let injury = "Subject: [SECURE] Work Status - Dustin Kohler - DOI 12/4/26\n\nSee attached.";
+    assert_all_have(
+        &s,
+        Label::Date,
+        &[(claim, "10/14/2026"), (injury, "12/4/26")],
+    );
+    let webinar = "From: Ana Ruiz <aruiz@tallgrass.example>\nTo: Billing Team \
+                   <billing@tallgrass.example>\nSubject: DOS rules webinar 10/14/2026\n\nPlease \
+                   join.";
+    assert_no_label(&s, Label::Date, &[webinar]);
+}
+
+#[test]
+fn an_npi_cue_outweighs_reference_but_a_reference_number_alone_is_not_an_npi() {
+    let s = Scanner::new();
+    let t = "NPIs for reference: Hollister 1847362914, Reyes 1458209362.";
+    assert_all_have(&s, Label::Npi, &[(t, "1847362914"), (t, "1458209362")]);
+    assert_no_label(&s, Label::Npi, &["Order reference: 1847362914"]);
+}
+
+#[test]
+fn office_hours_after_a_range_of_days_are_not_appointments_but_an_appointment_time_is() {
+    let s = Scanner::new();
+    let letter = "Client Services (717) 555-0142 | Fax (717) 555-0149\nMon-Fri 6:00am-8:00pm, \
+                  Sat 7:00am-12:00pm\n\nHarold Kowalski, DOB 04/17/1938: your appointment is \
+                  Tue 3/18 at 10:15 AM with Dr. Lee.";
+    for hours in ["6:00am", "8:00pm", "7:00am", "12:00pm"] {
+        assert_lacks(&s, letter, Label::Date, hours);
+    }
+    assert_has(&s, letter, Label::Date, "10:15 AM");
+    let billing = "Your colonoscopy is at 9:30 AM on 3/20. Questions? Call our billing office, \
+                   Monday-Friday, 8:30 AM to 4:30 PM, or weekdays 8:00-5:00.";
+    for hours in ["8:30 AM", "4:30 PM", "8:00"] {
+        assert_lacks(&s, billing, Label::Date, hours);
+    }
+}
+
+#[test]
+fn the_number_a_bill_is_paid_at_is_the_billers_but_the_patients_cell_is_theirs() {
+    let s = Scanner::new();
+    let t = "Dear Ms. Foley,\n\nYour balance is $42.16. Pay online or by phone: (937) 555-0146, \
+             Mon-Fri.\nIf you want us to call you back, your cell on file is (937) 555-0188.";
+    assert_lacks(&s, t, Label::Phone, "(937) 555-0146");
+    assert_has(&s, t, Label::Phone, "(937) 555-0188");
+}
+
+#[test]
+fn a_patients_greeting_names_staff_and_staffs_sign_off_above_it_is_staffs() {
+    let s = Scanner::new();
+    let t = "From: Megan Pruitt <mpruitt@tallgrassmb.example>\nTo: Theresa Baird \
+             <tbaird.home@yahoo.com>\nSubject: RE: payment plan\n\nHi Theresa,\n\nHere is the \
+             plan.\n\nTake care,\nMegan\n\n-----Original Message-----\nFrom: Theresa Baird \
+             <tbaird.home@yahoo.com>\nSent: Monday, March 10, 2025 4:10 PM\nTo: Megan Pruitt \
+             <mpruitt@tallgrassmb.example>\nSubject: payment plan\n\nHi Megan, can we do $50 a \
+             month?\n\nThanks,\nTheresa";
+    assert_lacks(&s, t, Label::Person, "Megan");
+    assert_has(&s, t, Label::Person, "Theresa");
+    // The patient's own sign-off below her message is hers.
+    let found: Vec<_> = s
+        .scan(t)
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| f.start_byte)
+        .collect();
+    let sign_off = t.rfind("Theresa").expect("the text signs off");
+    assert!(found.contains(&sign_off), "{found:?}");
+}
+
+#[test]
+fn a_list_of_patients_orders_is_about_care_but_a_list_of_reps_or_colleagues_is_not() {
+    let s = Scanner::new();
+    let orders = "From: Sandy Roth <sroth@lakeshoredialysis.example>\nTo: Angela Price \
+                  <aprice@lakeshoredialysis.example>\nSubject: RE: labs\n\nAngela, Dr. Feeney \
+                  reviewed. Orders:\n- Gatewood: d/c Renvela, start Velphoro 500 mg TID w/ \
+                  meals\n- Lemaster: change to 2K bath, diet ed\nThanks, Sandy";
+    let overnight = "From: Rachel Ostrander <rostrander@cedarhollow.example>\nTo: Team West RNs \
+                     <teamwest@cedarhollow.example>\nSubject: overnight\n\n- Consuelo Arredondo \
+                     - dtr called 01:15, already on senna. Advised bisacodyl supp from home \
+                     supply.";
+    assert_phi(&s, orders);
+    assert_phi(&s, overnight);
+    let reps = "From: Denise Albright <dalbright@cvheart.example>\nTo: Providers \
+                <providers@cvheart.example>\nSubject: Samples dropped off today\n\nTwo reps \
+                stopped by today:\n\n- Lauren Beck (Novartis) left Entresto 24/26 mg starter \
+                packs.\n- Victor Amani (Lilly) left Jardiance 10 mg samples.\n\nDenise";
+    let actions = "From: Rosa Delgado <rdelgado@rbcancer.example>\nTo: Financial Counseling \
+                   <fc-team@rbcancer.example>\nSubject: FC team notes\n\nAction items\n  - \
+                   Brent: call the Lakeshore rep about the site-of-care denials for Enhertu\n  - \
+                   Janelle: statements reprinted\n\nRosa";
+    assert_not_phi(&s, &[reps, actions]);
+}
