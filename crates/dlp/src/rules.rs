@@ -2599,7 +2599,9 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "when a client is added late", "each patient gets": anyone, not someone in particular.
     // ("before the first patient", "new patient calls".)
     // ("pharmacies give those vaccines by appointment".)
-    let by_appointment = m.eq_ignore_ascii_case(b"appointment") && word_before_in(words!["by"]);
+    // ("A patient's name together with an appointment date IS PHI": any appointment.)
+    let by_appointment = m.eq_ignore_ascii_case(b"appointment")
+        && word_before_in(words!["by", "an", "any", "each", "every", "no"]);
     let anyone = (m.eq_ignore_ascii_case(b"patient") || m.eq_ignore_ascii_case(b"client"))
         && word_before_in(words![
             "a", "any", "each", "every", "per", "no", "first", "new", "other"
@@ -2842,6 +2844,14 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "grievance",
     "grievances",
     "complaints",
+    // "Never forward patient e-mail" (the letters before the hyphen), "patient names",
+    // "patient info": a kind of thing, in a policy reminder.
+    "e",
+    "email",
+    "emails",
+    "mail",
+    "names",
+    "info",
     "feedback",
     "survey",
     "surveys",
@@ -3754,11 +3764,52 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         out,
         (&mut sc.staff, &mut sc.patient_words),
     );
+    subject_dates(text, &doc, out);
     table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// Why a date in a message header ("Subject:", "Sent:", "On ... wrote:") is not a patient's.
+const HEADER_DATE: &str = "date in a message header";
+
+/// "Subject: Case booking - OSTROWSKI, GERALD - 3/3", "Subject: RE: W/C van - Vandermeer -
+/// 3/11 1330": a date in a subject line that also names a patient (a person the rules found
+/// there) is that patient's visit, stay or procedure, not the mail's. Runs after the name
+/// rules; each subject date is looked up among the lines holding a name (sorted once).
+fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let is_subject_date =
+        |c: &Cand| c.label.is_none() && c.rule == "date.nonpatient" && c.reason == HEADER_DATE;
+    if !out.iter().any(is_subject_date) {
+        return;
+    }
+    let mut name_lines: Vec<usize> = out
+        .iter()
+        .filter(|c| c.label == Some(Label::Person) && c.score >= 0.7)
+        .map(|c| doc.line_start(c.start))
+        .collect();
+    if name_lines.is_empty() {
+        return;
+    }
+    name_lines.sort_unstable();
+    let found: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|c| is_subject_date(c))
+        .filter_map(|c| {
+            let ls = doc.line_start(c.start);
+            let head = text[ls..c.start].trim_start_matches(['>', ' ']);
+            let subject = head
+                .get(..8)
+                .is_some_and(|h| h.eq_ignore_ascii_case("subject:"));
+            (subject && name_lines.binary_search(&ls).is_ok()).then_some((c.start, c.end))
+        })
+        .collect();
+    for (st, en) in found {
+        let why = "date in a subject line that names a patient";
+        push(out, Some(Label::Date), st, en, 0.85, "date.subject", why);
+    }
 }
 
 pub(crate) fn push(
@@ -4232,14 +4283,29 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // "Please add the new van to our commercial auto policy: 2024 Ford Transit,
                 // VIN ...": an organisation's vehicle.
                 let near = before(text, ks, 200);
-                if has_word(near, words!["fleet", "commercial", "company", "agency"])
-                    && !has_word(
-                        near,
-                        words![
-                            "his", "her", "patient", "pt", "client", "my", "your", "their"
-                        ],
-                    )
-                {
+                // ("Unit: Van 3 - 2019 Ford Transit ... VIN": a program's van in for repair.)
+                if has_word(
+                    near,
+                    words![
+                        "fleet",
+                        "commercial",
+                        "company",
+                        "agency",
+                        "van",
+                        "vans",
+                        "shuttle",
+                        "bus",
+                        "ambulance",
+                        "unit",
+                        "repair",
+                        "maintenance",
+                    ],
+                ) && !has_word(
+                    near,
+                    words![
+                        "his", "her", "patient", "pt", "client", "my", "your", "their"
+                    ],
+                ) {
                     continue;
                 }
                 (0.9, "vehicle.context", "licence plate or VIN keyword")
@@ -4381,7 +4447,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "recalibration",
                         "maintenance",
                         // An office's emergency kit ("AED (ZOLL AED Plus) SN ...").
-                        "aed"
+                        "aed",
+                        // A procedure room's scopes ("scope SN 2814577 ... failed its leak
+                        // test", "Olympus RMA 80-331962").
+                        "scope",
+                        "scopes",
+                        "endoscope",
+                        "cystoscope",
+                        "colonoscope",
+                        "gastroscope",
+                        "bronchoscope",
+                        "rma",
+                        "leak"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -5406,7 +5483,12 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "msw",
     // ("Harborline Home Medical | (937) 555-0140": an organisation's name, not a home phone.)
     "medical",
-    "healthcare"
+    "healthcare",
+    // ("5 - billing / patient accounts, (216) 555-0145", "Patient Relations 555-0199": a
+    // department named for patients.)
+    "accounts",
+    "relations",
+    "advocate"
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
@@ -5673,6 +5755,18 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         return org("number under a signature line with a credential", out);
     }
     if !whose {
+        // "(216) 555-0140 x207", "... ext. 4410": an extension is an office's switchboard.
+        let ext = doc.after_line(en, 8).to_ascii_lowercase();
+        if ext
+            .strip_prefix(" x")
+            .or_else(|| ext.strip_prefix(" ext"))
+            .is_some_and(|r| {
+                r.trim_start_matches(['.', ' '])
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+        {
+            return org("phone with an extension", out);
+        }
         if org_above(text, st, 3) {
             return org("phone on a contact line under an organisation name", out);
         }
@@ -6212,8 +6306,13 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             ]
             .eq_any(w)
         };
-        if cue == Some(false) || subject && cue != Some(true) || cue.is_none() && event_after() {
+        if cue == Some(false) || cue.is_none() && event_after() {
             not_a_patients("newsletter/event/business date", out);
+            return;
+        }
+        if subject && cue != Some(true) {
+            // (Unless the subject line names a patient: see `subject_dates`.)
+            not_a_patients(HEADER_DATE, out);
             return;
         }
     }
@@ -6661,7 +6760,8 @@ fn surname_list_item(
     // Cheapest first: most lone capitalised words are followed by none of these.
     let follows = [" (", " - ", " \u{2013} ", ": ", " ch "]
         .iter()
-        .any(|f| after.starts_with(f));
+        .any(|f| after.starts_with(f))
+        || initial_after(after).is_some();
     if !follows || t.e - t.s < 4 || is_upper(text, t) {
         return None;
     }
@@ -6685,6 +6785,24 @@ fn surname_list_item(
         && (s.surnames.has_token(text, lc, t, buf) || hyphenated_surname(s, text, lc, t))
         && !s.first_names.has_token(text, lc, t, buf))
     .then_some("surname alone at the start of a list item")
+}
+
+/// After a surname in a day's list, its first initial and what follows it: "Kaminski, L -
+/// back 1540 via medivan", "7:00   Raman, P.   stim 9", "Yoder, E. + Yoder, M.". The length
+/// of ", L" or ", L." when a dash, a bracket, a colon, a plus or a column gap follows.
+fn initial_after(after: &str) -> Option<usize> {
+    let r = after.strip_prefix(", ")?.as_bytes();
+    if !r.first().is_some_and(u8::is_ascii_uppercase)
+        || r.get(1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return None;
+    }
+    let n = 3 + usize::from(r.get(1) == Some(&b'.'));
+    let rest = &after.as_bytes()[n..];
+    [&b" ("[..], b" - ", b": ", b"  ", b" + ", b" \xe2\x80\x93 "]
+        .iter()
+        .any(|f| rest.starts_with(f))
+        .then_some(n)
 }
 
 /// Is `w` a brand's word, with a capital inside ("CareFill", "MyChart", "NorthPoint")? Not a
@@ -7904,20 +8022,26 @@ fn persons(
         {
             if credential || extension_after(after) {
                 staff.push((t0.s, t0.e));
-            } else if let Some(why) = surname_list_item(s, text, lc, doc, t0, after, &mut buf) {
-                // (Weak evidence: a list of patients speaks of their care, a list of staff
-                // does not.)
-                push(
-                    out,
-                    Some(Label::Person),
-                    t0.s,
-                    t0.e,
-                    0.7,
-                    "person.list_surname",
-                    why,
-                );
-                for t in run.iter() {
-                    patient_words.push((t.s, t.e));
+            } else {
+                // "Jordan has been seen at Counseling Services since ...", "Jordan was
+                // hospitalized at ...": what happened to them says patient. A surname alone at
+                // the start of a list item: weak evidence (a list of patients speaks of their
+                // care, a list of staff does not); "Kaminski, L": the initial is part of it.
+                let found =
+                    if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf) {
+                        let why = "name before a hospital stay, a diagnosis or a visit";
+                        Some((t0.e, 0.85, "person.event_after", why))
+                    } else {
+                        surname_list_item(s, text, lc, doc, t0, after, &mut buf).map(|why| {
+                            let e = t0.e + initial_after(after).unwrap_or(0);
+                            (e, 0.7, "person.list_surname", why)
+                        })
+                    };
+                if let Some((e, score, rule, why)) = found {
+                    push(out, Some(Label::Person), t0.s, e, score, rule, why);
+                    for t in run.iter() {
+                        patient_words.push((t.s, t.e));
+                    }
                 }
             }
             i = next_i;
@@ -8233,6 +8357,12 @@ fn persons(
                     "patient/relative cue word before a name",
                 )
             }
+        } else if (run.len() >= 2 || comma_form) && any_in && care_event_after(after) {
+            (
+                0.85,
+                "person.event_after",
+                "name before a hospital stay, a diagnosis or a visit",
+            )
         } else if (run.len() >= 2 || comma_form)
             && (patient_id_after(after) || first_in && last_in && record_in_brackets_after(after))
         {
@@ -8667,6 +8797,49 @@ fn patient_id_after(after: &str) -> bool {
         .trim_end_matches('.');
     words!["dob", "d.o.b", "mrn", "born", "age"].eq_any(word)
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
+}
+
+/// Does `after` (see [`after_name`]) say what happened to someone as a patient: " was
+/// hospitalized", " has been seen", " was diagnosed", " passed away"? (Not " was seen": "Lena
+/// was seen at the front desk at 9" is as often a colleague.)
+fn care_event_after(after: &str) -> bool {
+    // (Asked of many lone capitalised words: the second byte rules most out.)
+    if !matches!(
+        after.as_bytes(),
+        [
+            b' ',
+            b'w' | b'h' | b'i' | b'a' | b'r' | b'd' | b's' | b'p',
+            ..
+        ]
+    ) {
+        return false;
+    }
+    let rest = &after[1..];
+    let rest = rest
+        .strip_prefix("was ")
+        .or_else(|| rest.strip_prefix("has been "))
+        .or_else(|| rest.strip_prefix("is "))
+        .or_else(|| rest.strip_prefix("had been "))
+        .unwrap_or(rest);
+    let word = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    words![
+        "hospitalized",
+        "hospitalised",
+        "admitted",
+        "readmitted",
+        "discharged",
+        "diagnosed",
+        "intubated",
+        "seen",
+        "passed",
+        "died",
+    ]
+    .eq_any(word)
+        && (word != "seen" || after.starts_with(" has been seen"))
+        && (word != "passed" || rest.starts_with("passed away"))
 }
 
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig

@@ -2413,3 +2413,108 @@ fn a_list_of_patients_orders_is_about_care_but_a_list_of_reps_or_colleagues_is_n
                    Janelle: statements reprinted\n\nRosa";
     assert_not_phi(&s, &[reps, actions]);
 }
+
+#[test]
+fn common_hormones_antibiotics_vaccines_and_fertility_drugs_are_medications() {
+    let s = Scanner::new();
+    let t = "She stays on estradiol 2 mg and progesterone in oil; Menopur 150 IU with Gonal-f, \
+             then Ovidrel. Allergy: penicillin. Gardasil dose 2 today; paclitaxel on day 1; \
+             induction BCG #3 held.";
+    assert_all_have(
+        &s,
+        Label::Medication,
+        &[
+            (t, "estradiol"),
+            (t, "progesterone"),
+            (t, "Menopur"),
+            (t, "Gonal-f"),
+            (t, "Ovidrel"),
+            (t, "penicillin"),
+            (t, "Gardasil"),
+            (t, "paclitaxel"),
+            (t, "BCG"),
+        ],
+    );
+    // Not the words around them.
+    assert_lacks(&s, t, Label::Medication, "Allergy");
+}
+
+#[test]
+fn a_date_in_a_subject_that_names_a_patient_is_theirs_but_a_meetings_is_not() {
+    let s = Scanner::new();
+    let booking = "From: Jen Park <jpark@asc.example>\nTo: Scheduling <sched@asc.example>\n\
+                   Subject: Case booking - OSTROWSKI, GERALD - 3/3 Feld\n\nPlease book.";
+    assert_all_have(&s, Label::Date, &[(booking, "3/3")]);
+    let meeting = "From: Jen Park <jpark@asc.example>\nTo: All Staff <staff@asc.example>\n\
+                   Subject: Staff meeting 3/14 - agenda\n\nSee you there.";
+    let budget = "From: Jen Park <jpark@asc.example>\nTo: Dana Ruiz <druiz@asc.example>\n\
+                  Subject: RE: budget draft 3/14\n\nDana, thanks.";
+    assert_no_label(&s, Label::Date, &[meeting, budget]);
+}
+
+#[test]
+fn a_name_before_a_hospital_stay_is_a_patients_but_before_a_promotion_it_is_not() {
+    let s = Scanner::new();
+    let seen = "Rachel,\n\nJordan has been seen at Counseling Services since February 3, 2025.\n\n\
+                Helen";
+    let stay = "Rachel,\n\nMaria Okonkwo was hospitalized at Riverside from August 29 to \
+                September 5.\n\nHelen";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(seen, "Jordan"), (stay, "Maria Okonkwo")],
+    );
+    assert_phi(&s, seen);
+    let team = "Team,\n\nLena was seen at the front desk at 9 asking about parking. Maria Okonkwo \
+                was promoted to charge nurse.\n\nHelen";
+    assert_no_label(&s, Label::Person, &[team]);
+}
+
+#[test]
+fn a_surname_and_initial_in_a_shift_list_with_a_drug_is_a_patient_but_a_rota_is_not() {
+    let s = Scanner::new();
+    let shift = "Shift report\n\n- Kaminski, L - back 1540 via medivan. Incision R hip C/D/I, \
+                 oxycodone 2.5 given 1900.\n";
+    assert_all_have(&s, Label::Person, &[(shift, "Kaminski, L")]);
+    assert_phi(&s, shift);
+    let rota = "Coverage\n\n- Kaminski, L - out Tuesday, Beth covers\n- Abbott, R: on call\n";
+    assert_not_phi(&s, &[rota]);
+}
+
+#[test]
+fn a_policy_reminder_names_patients_in_general_and_a_department_line_is_the_offices() {
+    let s = Scanner::new();
+    let training = "From: Ivan P <ip@ln.example>\nTo: All Staff <allstaff@ln.example>\nSubject: \
+                    training\n\nNot started: Andre Lewis, Elena Ortiz, Kyle Whitman.\n\n- Never \
+                    forward patient e-mail to a personal account.\n- A patient's name together \
+                    with an appointment date IS PHI.\n";
+    assert_not_phi(&s, &[training]);
+    let menu = "Menu:\n  5 - billing / patient accounts, (216) 555-0145\n  6 - my cell \
+                216-555-0190\nCall about the patient.";
+    assert_lacks(&s, menu, Label::Phone, "(216) 555-0145");
+    assert_has(&s, menu, Label::Phone, "216-555-0190");
+    let signature = "Questions about the patient? Farah Siddiqui\nCredentialing Specialist\n(216) \
+                     555-0140 x207\nHis cell is (216) 555-0188.";
+    assert_lacks(&s, signature, Label::Phone, "(216) 555-0140");
+    assert_has(&s, signature, Label::Phone, "(216) 555-0188");
+}
+
+#[test]
+fn a_programs_van_in_for_repair_is_not_a_patients_vehicle_but_a_patients_truck_is() {
+    let s = Scanner::new();
+    let van = "Subject: WO-88123 Van 3 lift fault\n\nUnit:     Van 3 - 2019 Ford Transit 350 HD\n\
+               VIN:      1FDVU4XG5KKA40921\n";
+    assert_no_label(&s, Label::Vehicle, &[van]);
+    let truck = "Subject: his truck\n\nThe patient sleeps in his truck, VIN 1FDVU4XG5KKA40921.";
+    assert_all_have(&s, Label::Vehicle, &[(truck, "1FDVU4XG5KKA40921")]);
+}
+
+#[test]
+fn a_procedure_rooms_scope_is_not_a_patients_device_but_a_pacemaker_is() {
+    let s = Scanner::new();
+    let scope = "Also, heads up: scope SN 2814577 (CYF-VH, the one with the blue tag) failed its \
+                 leak test Monday and has gone out for repair (Olympus RMA 80-331962).";
+    assert_no_label(&s, Label::Device, &[scope]);
+    let pacemaker = "Pt: Harold Jensen. Her pacemaker SN PJN7790366 is MRI conditional.";
+    assert_all_have(&s, Label::Device, &[(pacemaker, "PJN7790366")]);
+}
