@@ -1809,6 +1809,9 @@ struct Doc<'a> {
     /// The offset of each `From:` header line, in text order. The text after one, up to the
     /// next, is that writer's (in a reply chain, each quoted message has its own header).
     froms: Vec<usize>,
+    /// Lines that start with a meeting's roll-call label ("Attendees:", "Present:"): each line's
+    /// start and where its label ends, in text order.
+    roll_calls: Vec<(usize, usize)>,
 }
 
 impl<'a> Doc<'a> {
@@ -1960,6 +1963,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut writer: Option<&'a str> = None;
     let mut writer_domain: Option<&'a str> = None;
     let mut froms = Vec::new();
+    let mut roll_calls = Vec::new();
     let bytes = text.as_bytes();
     let mut line_start = 0;
     for li in 0..=nl.len() {
@@ -1977,6 +1981,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
         let Some(k) = k else { continue };
         let fb = lb[k];
+        if let Some(e) = roll_call_label(text, ls) {
+            roll_calls.push((ls, e));
+        }
         // Most lines: an ASCII first byte that starts no closing, no `--` and no `From:`, `To:`
         // or `Subject:` header, so no test below can hold (the same answers as running them).
         if fb.is_ascii()
@@ -2117,6 +2124,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         writer_domain,
         nonclinical_office,
         froms,
+        roll_calls,
     }
 }
 
@@ -2599,6 +2607,28 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "when a client is added late", "each patient gets": anyone, not someone in particular.
     // ("before the first patient", "new patient calls".)
     // ("pharmacies give those vaccines by appointment".)
+    // "Our NPI for your referral forms", "your appointment line": the reader's paperwork or an
+    // office's, not their care.
+    let your_paperwork = m.len() > 5
+        && m[..5].eq_ignore_ascii_case(b"your ")
+        && words![
+            "form",
+            "forms",
+            "partner",
+            "partners",
+            "process",
+            "packet",
+            "packets",
+            "team",
+            "office",
+            "staff",
+            "coordinator",
+            "coordinators",
+            "fax",
+            "line",
+            "portal",
+        ]
+        .eq_any(next_word());
     // ("A patient's name together with an appointment date IS PHI": any appointment.)
     let by_appointment = m.eq_ignore_ascii_case(b"appointment")
         && word_before_in(words!["by", "an", "any", "each", "every", "no"]);
@@ -2687,6 +2717,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     !glued_before
         && !glued_after
         && !not_shorthand
+        && !your_paperwork
         && !credential
         && !in_mailbox_or_domain(b, start, end)
         && !pt_is_not_a_patient(b, start, end)
@@ -6787,6 +6818,66 @@ fn surname_list_item(
     .then_some("surname alone at the start of a list item")
 }
 
+/// Where a roll-call label ([`ROLL_CALL`]) at the start of the line at `ls` ends, if the line
+/// starts with one ("Attendees: Dr. Raman, ..."; spaces, bullets and quote marks before it).
+fn roll_call_label(text: &str, ls: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = ls;
+    while i < b.len() && i - ls < 8 && matches!(b[i], b' ' | b'\t' | b'*' | b'-' | b'>') {
+        i += 1;
+    }
+    // (The first two letters of a label: most lines are passed over by them.)
+    let first = b.get(i).map_or(0, u8::to_ascii_lowercase);
+    let second = b.get(i + 1).map_or(0, u8::to_ascii_lowercase);
+    if !matches!(
+        (first, second),
+        (b'a', b't' | b'b')
+            | (b'i', b'n')
+            | (b'p', b'r' | b'a')
+            | (b'm', b'e')
+            | (b's', b't' | b'c' | b'p')
+            | (b'e', b'x')
+            | (b'r', b'e')
+            | (b'f', b'a')
+            | (b'n', b'o')
+    ) {
+        return None;
+    }
+    let h = &b[i..b.len().min(i + 20)];
+    // (Most lines have no colon near their start: one look, no comparisons.)
+    let end = match memchr::memchr(b':', h) {
+        Some(c) => c + 1,
+        None if h.len() >= 11 && h[..11].eq_ignore_ascii_case(b"attendees -") => 11,
+        None => return None,
+    };
+    ROLL_CALL
+        .iter()
+        .any(|l| l.len() == end && h[..end].eq_ignore_ascii_case(l.as_bytes()))
+        .then_some(i + end)
+}
+
+/// The labels of a meeting's roll call: the names after them on their line are staff.
+const ROLL_CALL: &[&str] = &[
+    "attendees:",
+    "attendees -",
+    "attending:",
+    "in attendance:",
+    "present:",
+    "members present:",
+    "staff present:",
+    "absent:",
+    "excused:",
+    "regrets:",
+    "participants:",
+    "facilitator:",
+    "note taker:",
+    "scribe:",
+    "presenters:",
+    "presenter:",
+    "speakers:",
+    "panelists:",
+];
+
 /// After a surname in a day's list, its first initial and what follows it: "Kaminski, L -
 /// back 1540 via medivan", "7:00   Raman, P.   stim 9", "Yoder, E. + Yoder, M.". The length
 /// of ", L" or ", L." when a dash, a bracket, a colon, a plus or a column gap follows.
@@ -8007,11 +8098,28 @@ fn persons(
                     ]
                     .eq_any(prev_word))
         };
+        // "Attendees: Dr. Raman, Dr. Okafor, Megan Sills, Luis Ortega": a meeting's roll call
+        // names staff (when the line's start is within 200 bytes).
+        let roll_call = || {
+            let label_end = doc
+                .roll_calls
+                .binary_search_by_key(&ls, |r| r.0)
+                .ok()
+                .map(|k| doc.roll_calls[k].1);
+            label_end.is_some_and(|e| e <= start && start - ls <= 200) && {
+                let h = &text[ls..start];
+                // (Not a family meeting's: "Present: patient, daughter Angela, son ...")
+                !has_word(h, RELATIVES)
+                    && !has_word(after, RELATIVES)
+                    && !has_word(h, words!["patient", "pt", "family", "resident", "client"])
+            }
+        };
         let staff_before = pw & PW_STAFF != 0
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
             || org_contact()
-            || dept_in_brackets();
+            || dept_in_brackets()
+            || !doc.roll_calls.is_empty() && roll_call();
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
         if run.len() == 1

@@ -2518,3 +2518,35 @@ fn a_procedure_rooms_scope_is_not_a_patients_device_but_a_pacemaker_is() {
     let pacemaker = "Pt: Harold Jensen. Her pacemaker SN PJN7790366 is MRI conditional.";
     assert_all_have(&s, Label::Device, &[(pacemaker, "PJN7790366")]);
 }
+
+#[test]
+fn a_meetings_roll_call_names_staff_but_a_family_meetings_does_not() {
+    let s = Scanner::new();
+    let minutes = "From: Ann Lee <alee@lsb.example>\nTo: Sleep Lab Staff <lab@lsb.example>\n\
+                   Subject: QI minutes\n\nAttendees: Dr. Raman, Dr. Okafor, Megan Sills, Luis \
+                   Ortega, Dana Whitcomb\n\n1. CPAP adherence at 30 days 69%. Luis will call \
+                   each patient on day 14.";
+    assert_no_label(&s, Label::Person, &[minutes]);
+    let family = "Family meeting\n\nPresent: Grace Fairbanks-Lowe (daughter, HCPOA), William \
+                  Fairbanks (son), Dr. Lee\n\nThe patient was admitted after a fall.";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[
+            (family, "Grace Fairbanks-Lowe"),
+            (family, "William Fairbanks"),
+        ],
+    );
+}
+
+#[test]
+fn your_referral_forms_are_paperwork_but_your_referral_is_care() {
+    let s = Scanner::new();
+    let newsletter = "MAKING A REFERRAL\nPhone 937-555-0142 | Fax 937-555-0149\nCedarline Home \
+                      Infusion, 2250 Commerce Park Dr, Suite 110, Dayton, OH 45414\nOur NPI for \
+                      your referral forms: 1184603953";
+    assert_not_phi(&s, &[newsletter]);
+    let letter = "Hi Mr. Dunn,\nYour referral to cardiology was sent today.\nCall me at \
+                  937-555-0142 if your referral has not been scheduled by Friday.";
+    assert_phi(&s, letter);
+}
