@@ -2147,7 +2147,10 @@ fn nonclinical_mailbox(line: &str) -> bool {
     memchr::memchr_iter(b'@', b).any(|i| {
         let local = local_part_before(b, i);
         // ("hr@": too short a part to look for inside other names.)
-        local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)
+        // ("portal-security@": a patient portal's sign-in alerts, to the patient.)
+        let portal = local.windows(6).any(|w| w.eq_ignore_ascii_case(b"portal"))
+            || local.windows(7).any(|w| w.eq_ignore_ascii_case(b"patient"));
+        (local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)) && !portal
     })
 }
 
@@ -2313,6 +2316,10 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "c/o",
     "f/u",
     "pronounced",
+    // An outbreak's line list ("Onset 10/09 PM"); in mail to a whole group, like "surgery",
+    // the department's daily work (`CARE_IN_GENERAL`). (Not "specimen": "Swift Specimen
+    // Courier", "urine specimen collection kit" are a vendor's.)
+    "onset",
     "he",
     "she",
     "him",
@@ -2402,7 +2409,14 @@ pub(crate) fn patient_context_near(
 /// often as of one patient's ("the surgery schedule", "patients seen", "a follow-up IM"); in
 /// mail to a whole group they do not count ([`patient_context_near`]). (Not "meds" or
 /// "appointment": a hospice nurse's note to her team about one patient's comfort meds is PHI.)
-const CARE_IN_GENERAL: &Words = words!["surgery", "procedure", "seen", "follow-up", "follow up"];
+const CARE_IN_GENERAL: &Words = words![
+    "surgery",
+    "procedure",
+    "seen",
+    "follow-up",
+    "follow up",
+    "onset"
+];
 
 /// Is the context word at `st..en` a "dx" spoken of in general ("the dx codes", "dx
 /// pointers"), not one patient's diagnosis ("dx F33.1", "Dx was L91.0")?
@@ -2876,7 +2890,9 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "grievances",
     "complaints",
     // "Never forward patient e-mail" (the letters before the hyphen), "patient names",
-    // "patient info": a kind of thing, in a policy reminder.
+    // "patient info": a kind of thing, in a policy reminder. ("Patient Ed committee", "patient
+    // ed materials": education.)
+    "ed",
     "e",
     "email",
     "emails",
@@ -5333,7 +5349,13 @@ fn personalised_url(u: &str) -> bool {
         let digits = p.iter().filter(|b| b.is_ascii_digit()).count();
         let mixed_case =
             p.iter().any(u8::is_ascii_uppercase) && p.iter().any(u8::is_ascii_lowercase);
-        p.len() >= 4 && (digits > 0 && digits < p.len() || mixed_case) && !word_and_year(p)
+        // ("donatelife5k": a lower-case word and a digit are a page's name; a token scatters
+        // two or more digits among its letters, or is a code in capitals ("KB7Q"), or mixes
+        // case.)
+        let lower = p.iter().any(u8::is_ascii_lowercase);
+        p.len() >= 4
+            && ((digits >= 2 || digits == 1 && !lower) && digits < p.len() || mixed_case)
+            && !word_and_year(p)
     };
     path.split(['/', '?', '&', '=', '#']).any(|seg| {
         let parts = || seg.as_bytes().split(|&b| b == b'-' || b == b'_');

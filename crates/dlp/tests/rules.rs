@@ -2379,13 +2379,7 @@ fn a_patients_greeting_names_staff_and_staffs_sign_off_above_it_is_staffs() {
     assert_lacks(&s, t, Label::Person, "Megan");
     assert_has(&s, t, Label::Person, "Theresa");
     // The patient's own sign-off below her message is hers.
-    let found: Vec<_> = s
-        .scan(t)
-        .findings
-        .iter()
-        .filter(|f| f.label == Label::Person)
-        .map(|f| f.start_byte)
-        .collect();
+    let found = person_starts(&s, t);
     let sign_off = t.rfind("Theresa").expect("the text signs off");
     assert!(found.contains(&sign_off), "{found:?}");
 }
@@ -2549,4 +2543,65 @@ fn your_referral_forms_are_paperwork_but_your_referral_is_care() {
     let letter = "Hi Mr. Dunn,\nYour referral to cardiology was sent today.\nCall me at \
                   937-555-0142 if your referral has not been scheduled by Friday.";
     assert_phi(&s, letter);
+}
+
+#[test]
+fn a_portals_sign_in_alert_to_a_proxy_is_phi_but_a_security_offices_notice_is_not() {
+    let s = Scanner::new();
+    let alert = "From: Cedar Ridge Patient Portal <portal-security@cedarridgefoot.example>\nTo: \
+                 sharon.reich.pa@aol.com\nSubject: New sign-in to your proxy account\n\nHello \
+                 Sharon Kauffman-Reich,\n\nWe noticed a new sign-in to the patient portal using \
+                 your proxy access for Dolores Kauffman.\n\n  IP:       73.171.48.209\n";
+    assert_phi(&s, alert);
+    let badge = "From: Hospital Security <security@cedarridge.example>\nTo: \
+                 ella.m.ortiz@gmail.com\nSubject: Your visitor badge\n\nHello Ella Ortiz,\n\n\
+                 Your contractor badge for the loading dock is ready at the security desk.\n";
+    assert_not_phi(&s, &[badge]);
+}
+
+#[test]
+fn an_outbreak_line_list_with_onset_dates_is_phi_but_flu_season_onset_is_not() {
+    let s = Scanner::new();
+    let list = "Janelle,\n\nCan you check the rows marked ??\n\n #  Resident/Staff        Rm    \
+                Age   Onset       Sx\n 1  Whitfield, Eleanor    112   93    10/09 PM    V, D\n \
+                2  Pacheco, Ramon        118   84    10/10 AM    D\n";
+    assert_phi(&s, list);
+    let thanks = "From: Ann Lee <alee@cc.example>\nTo: All Staff <staff@cc.example>\nSubject: \
+                  flu\n\nWith the onset of flu season, thanks to Eleanor Whitfield and Ramon \
+                  Pacheco for running the clinic.";
+    assert_not_phi(&s, &[thanks]);
+}
+
+#[test]
+fn a_page_named_with_a_number_is_no_token_but_a_payment_code_is() {
+    let s = Scanner::new();
+    let t = "DONATE LIFE 5K\nRegistration: www.mvhealth.org/donatelife5k\nPay your bill: \
+             https://pay.cedarridgesc.com/e/KB7Q-20461";
+    assert_lacks(&s, t, Label::Url, "www.mvhealth.org/donatelife5k");
+    assert_has(
+        &s,
+        t,
+        Label::Url,
+        "https://pay.cedarridgesc.com/e/KB7Q-20461",
+    );
+}
+
+#[test]
+fn patient_ed_is_education_but_her_husband_ed_is_a_person() {
+    let s = Scanner::new();
+    let t = "Please send edits by Monday. Patient Ed committee reviews on 3/24.\nHer husband Ed \
+             called about her appointment.";
+    let eds = person_starts(&s, t);
+    let husband = t.rfind("Ed called").expect("the text names him");
+    assert_eq!(eds, vec![husband]);
+}
+
+/// The byte offsets where the names found in `text` start.
+fn person_starts(s: &Scanner, text: &str) -> Vec<usize> {
+    s.scan(text)
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| f.start_byte)
+        .collect()
 }
