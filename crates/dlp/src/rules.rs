@@ -3172,7 +3172,17 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
     let local = local_part_before(b, at);
     // (ASCII bytes only: the slice ends on a char boundary.)
     let domain = text[at + 1..at + 1 + end].trim_end_matches('.');
-    consumer_mailbox(local, domain) || end > 0 && personal_local(local)
+    consumer_mailbox(local, domain) || end > 0 && personal_local(local) && !institutional(domain)
+}
+
+/// Is `domain` a university's, a government's or the military's ("osu.edu", "ohio.gov")? Their
+/// mailboxes are issued, not chosen: "whitlow.41@osu.edu" is a professor's, not a birth year.
+fn institutional(domain: &str) -> bool {
+    let d = domain.trim_end_matches('.').as_bytes();
+    [&b".edu"[..], b".gov", b".mil"]
+        .iter()
+        .any(|t| d.len() > t.len() && d[d.len() - t.len()..].eq_ignore_ascii_case(t))
+        || d.windows(5).any(|w| w.eq_ignore_ascii_case(b".edu."))
 }
 
 /// Is `local@domain` on a personal mailbox provider's domain ([`consumer_domain`])? Not on one
@@ -4413,6 +4423,33 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // "Larkspur Home Care & Nursing LLC\n  ODH license # 0617-HHA-2281": an agency's or
+            // a pharmacy's licence, under or beside the organisation's name.
+            Label::License
+                if {
+                    let two = doc.lines_before(ks, 1);
+                    let two = &two[floor_cb(two, two.len().saturating_sub(160))..];
+                    has_word(two, words!["llc", "inc", "agency", "facility", "pharmacy"])
+                        && !has_word(
+                            two,
+                            words![
+                                "patient",
+                                "pt",
+                                "his",
+                                "her",
+                                "my",
+                                "your",
+                                "driver",
+                                "drivers",
+                                "client",
+                                "member",
+                                "caregiver"
+                            ],
+                        )
+                } =>
+            {
+                continue;
+            }
             Label::License => (
                 0.9,
                 "license.context",
@@ -4833,7 +4870,9 @@ fn patterns(
                     header_mailbox(&text[from..=en]).is_some_and(|(d, a)| personal_domain(d, a))
                 };
                 let local = v.as_bytes().split(|&c| c == b'@').next().unwrap_or(b"");
-                if (consumer_mailbox(local, domain) || own_domain() || personal_local(local))
+                if (consumer_mailbox(local, domain)
+                    || own_domain()
+                    || personal_local(local) && !institutional(domain))
                     && !doc.in_sig(st)
                 {
                     push(
@@ -8161,6 +8200,12 @@ fn persons(
                     if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf) {
                         let why = "name before a hospital stay, a diagnosis or a visit";
                         Some((t0.e, 0.85, "person.event_after", why))
+                    } else if possessive_care_after(after) && !is_upper(text, t0) {
+                        // "Reminder: Mateo's speech session Thursday", "Ava's insurance
+                        // benefits": a child named to a parent by what is theirs (weak: an
+                        // organisation has sessions too).
+                        let why = "name before 's and a visit, a therapy or a record";
+                        Some((t0.e, 0.75, "person.possessive_care", why))
                     } else {
                         surname_list_item(s, text, lc, doc, t0, after, &mut buf).map(|why| {
                             let e = t0.e + initial_after(after).unwrap_or(0);
@@ -8927,6 +8972,75 @@ fn patient_id_after(after: &str) -> bool {
         .trim_end_matches('.');
     words!["dob", "d.o.b", "mrn", "born", "age"].eq_any(word)
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
+}
+
+/// Does `after` (see [`after_name`]) start with "'s" and a word for one person's care ("'s
+/// appointment", "'s session", "'s pediatrician")? (Not "therapy", "speech" or "insurance":
+/// "Brightwater's therapy gym" is a clinic's.)
+fn possessive_care_after(after: &str) -> bool {
+    let Some(rest) = after
+        .strip_prefix("'s ")
+        .or_else(|| after.strip_prefix("\u{2019}s "))
+    else {
+        return false;
+    };
+    let word = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    words![
+        "appointment",
+        "appt",
+        "visit",
+        "visits",
+        "session",
+        "sessions",
+        "evaluation",
+        "eval",
+        "surgery",
+        "labs",
+        "results",
+        "discharge",
+        "diagnosis",
+        "medication",
+        "medications",
+        "meds",
+        "prescription",
+        "pediatrician",
+        "teacher",
+        "mom",
+        "dad",
+        "grandmother",
+        "chart",
+        "flu",
+        "strep",
+    ]
+    .eq_any(word)
+        // ("Brightwater's appointment line", "Oakview's discharge team": an organisation's.)
+        && !words![
+            "line",
+            "desk",
+            "center",
+            "centre",
+            "team",
+            "office",
+            "policy",
+            "program",
+            "hours",
+            "system",
+            "portal",
+            "staff",
+            "coordinator",
+            "lounge",
+            "clinic",
+        ]
+        .eq_any(
+            rest[word.len()..]
+                .trim_start()
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or(""),
+        )
 }
 
 /// Does `after` (see [`after_name`]) say what happened to someone as a patient: " was

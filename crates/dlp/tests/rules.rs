@@ -2605,3 +2605,38 @@ fn person_starts(s: &Scanner, text: &str) -> Vec<usize> {
         .map(|f| f.start_byte)
         .collect()
 }
+
+#[test]
+fn a_university_mailbox_with_a_number_is_issued_but_a_gmail_one_with_a_year_is_personal() {
+    let s = Scanner::new();
+    let faculty = "From: Priya Raman <praman@brightwaterpeds.example>\nTo: Dr. Karen Whitlow \
+                   <whitlow.41@osu.edu>\nSubject: fieldwork placement\n\nKaren, we can take one \
+                   OT student this spring.";
+    assert_no_label(&s, Label::Email, &[faculty]);
+    assert_not_phi(&s, &[faculty]);
+    let parent = "From: Priya Raman <praman@brightwaterpeds.example>\nTo: Camila Ruiz \
+                  <cruiz.1984@gmail.com>\nSubject: schedule\n\nHi Camila, see you Thursday.";
+    assert_all_have(&s, Label::Email, &[(parent, "cruiz.1984@gmail.com")]);
+}
+
+#[test]
+fn a_childs_name_before_their_session_is_a_person_but_a_clinics_gym_is_not() {
+    let s = Scanner::new();
+    let reminder = "Hi Camila,\n\nJust a friendly reminder: Mateo's speech session is Thursday.\n\n\
+         Ava's appointment is Friday.\n\nDana";
+    assert_all_have(&s, Label::Person, &[(reminder, "Ava")]);
+    let gym = "Hi team,\n\nBrightwater's therapy gym reopens Monday; Brightwater's appointment \
+               line is open at 8.";
+    assert_no_label(&s, Label::Person, &[gym]);
+}
+
+#[test]
+fn an_agencys_licence_under_its_name_is_not_phi_but_a_patients_drivers_licence_is() {
+    let s = Scanner::new();
+    let agency = "Agency identifiers for the binder:\n\n  Larkspur Home Care & Nursing LLC\n  ODH \
+                  license # 0617-HHA-2281 (exp 6/30/2025)\n";
+    assert_no_label(&s, Label::License, &[agency]);
+    let patient = "Patient: Harold Kowalski\nHis driver's license # D412-5590-2281 was scanned \
+                   at check-in.";
+    assert_all_have(&s, Label::License, &[(patient, "D412-5590-2281")]);
+}
