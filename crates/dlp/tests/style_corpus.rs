@@ -1,10 +1,11 @@
 //! Scores the detector on `testdata/styles.jsonl`: 3,110 e-mails written for this test by
-//! seventy-eight other authors, in styles the dev corpus does not have (reply chains with quoted attribution
-//! lines and Outlook headers, forwards, lab and claims tables, typos and text-speak, long staff
-//! signatures, Spanish-English, elderly patients' rambling letters, system notifications, fax
-//! cover sheets, voicemail transcripts, and sets of forty from many more senders: see
-//! `testdata/styles/README.md`), 1,311 of them with no patient identifier at all (staff, vendor,
-//! IT, newsletter and public-health mail full of staff names, clinic numbers and event dates).
+//! seventy-eight other authors, in styles the dev corpus does not have (reply chains with
+//! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
+//! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
+//! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
+//! more senders: see `testdata/styles/README.md`), 1,311 of them with no patient identifier at
+//! all (staff, vendor, IT, newsletter and public-health mail full of staff names, clinic
+//! numbers and event dates).
 //! Sources with inline labels: `testdata/styles/` (`convert.py` writes the JSONL).
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
