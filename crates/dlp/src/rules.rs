@@ -225,6 +225,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("run #", Kw::Value(Label::OtherId)),
     ("participant no", Kw::Value(Label::OtherId)),
     ("participant id", Kw::Value(Label::OtherId)),
+    // A trial's subject numbers ("Subj 117-0081, Visit Wk 8", "Participant 311-0047 was
+    // re-consented").
+    ("participant", Kw::Value(Label::OtherId)),
+    ("subj", Kw::Value(Label::OtherId)),
+    ("subject id", Kw::Value(Label::OtherId)),
+    ("subject #", Kw::Value(Label::OtherId)),
+    ("subject no", Kw::Value(Label::OtherId)),
     ("file no", Kw::Value(Label::OtherId)),
     ("file #", Kw::Value(Label::OtherId)),
     ("student no", Kw::Value(Label::OtherId)),
@@ -3175,6 +3182,39 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
     consumer_mailbox(local, domain) || end > 0 && personal_local(local) && !institutional(domain)
 }
 
+/// Do the two lines above `at` (at most 240 bytes) describe a clinician being credentialed or
+/// insured ("Practitioner: Anjali R. Mehta, MD\nDOB: ...", "Professional liability ...\n
+/// Policy #: ...") and name no patient? Their birth date,
+/// policy and numbers are the clinician's, in a medical staff office's mail.
+fn practitioner_block(doc: &Doc<'_>, at: usize) -> bool {
+    let two = doc.lines_before(at, 2);
+    let two = &two[floor_cb(two, two.len().saturating_sub(240))..];
+    // (Not a credential after a name alone: "Dr. Omar Patel, MD\nRe: Jane Ruiz, DOB ..." is a
+    // referral letter's heading.)
+    has_word(
+        two,
+        words![
+            // (Not "applicant": patients apply for aid, PACE and WIC.)
+            "practitioner",
+            "credentialing",
+            "privileges",
+            "malpractice",
+            "liability",
+        ],
+    ) && !has_word(
+        two,
+        words![
+            "patient",
+            "pt",
+            "member",
+            "subscriber",
+            "insured",
+            "claimant",
+            "resident"
+        ],
+    )
+}
+
 /// Is `domain` a university's, a government's or the military's ("osu.edu", "ohio.gov")? Their
 /// mailboxes are issued, not chosen: "whitlow.41@osu.edu" is a professor's, not a birth year.
 fn institutional(domain: &str) -> bool {
@@ -4373,6 +4413,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     && (kw_text.eq_ignore_ascii_case("medicaid")
                         || kw_text.eq_ignore_ascii_case("medi-cal")) =>
             {
+                continue;
+            }
+            // "Samuel J. Whitcombe, MD\nNPI: ...\nPolicy #: MPL-0448127": a clinician's
+            // malpractice policy in a credentialing file.
+            Label::MemberId if practitioner_block(doc, ks) => {
                 continue;
             }
             Label::MemberId => (
@@ -6424,6 +6469,10 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let rule = if !strong {
         "date.context"
     } else if has_word_either(wide, line, st, words!["dob", "birth", "born", "d.o.b"]) {
+        if practitioner_block(doc, st) {
+            not_a_patients("a practitioner's date of birth", out);
+            return;
+        }
         "date.dob"
     } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
         // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
@@ -6864,7 +6913,8 @@ fn surname_list_item(
             && lead
                 .bytes()
                 .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b')'))
-            && lead.bytes().any(|c| c.is_ascii_digit());
+            && lead.bytes().any(|c| c.is_ascii_digit())
+        || room_lead(lead);
     if !bullet {
         return None;
     }
@@ -6938,6 +6988,21 @@ const ROLL_CALL: &[&str] = &[
     "speakers:",
     "panelists:",
 ];
+
+/// Does a list line start with a room or a bed ("Rm 12A", "Room 4", "Bed 3B") before the name:
+/// a unit's shift report ("Rm 7B Stolz: Vivitrol 380mg IM given 1030")?
+pub(crate) fn room_lead(lead: &str) -> bool {
+    let Some((word, num)) = lead.split_once(' ') else {
+        return false;
+    };
+    let num = num.trim_start().as_bytes();
+    ["rm", "rm.", "room", "bed"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+        && (1..=5).contains(&num.len())
+        && num[0].is_ascii_digit()
+        && num.iter().all(u8::is_ascii_alphanumeric)
+}
 
 /// After a surname in a day's list, its first initial and what follows it: "Kaminski, L -
 /// back 1540 via medivan", "7:00   Raman, P.   stim 9", "Yoder, E. + Yoder, M.". The length

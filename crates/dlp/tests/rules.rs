@@ -2640,3 +2640,45 @@ fn an_agencys_licence_under_its_name_is_not_phi_but_a_patients_drivers_licence_i
                    at check-in.";
     assert_all_have(&s, Label::License, &[(patient, "D412-5590-2281")]);
 }
+
+#[test]
+fn a_trial_subjects_number_is_an_identifier_but_a_race_participant_count_is_not() {
+    let s = Scanner::new();
+    let query = "> Q#20931 Subj 117-0081, Visit Wk 8: Visit date 14-Feb-2026 falls on a Saturday.";
+    let deviation =
+        "Description: Participant 311-0047 was re-consented on March 5, 2026 using ICF 3.1.";
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[(query, "117-0081"), (deviation, "311-0047")],
+    );
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &["Thanks to every participant in the 5K: 240 runners!"],
+    );
+}
+
+#[test]
+fn a_practitioners_birth_date_in_a_credentialing_request_is_not_phi_but_a_patients_is() {
+    let s = Scanner::new();
+    let verification = "Our original request was faxed on 2/19/2025.\n\nPractitioner: Anjali R. \
+                        Mehta, MD\nDOB: 04/02/1986\nNPI: 1860605165";
+    assert_lacks(&s, verification, Label::Date, "04/02/1986");
+    assert_not_phi(&s, &[verification]);
+    let referral = "Re: Jane Ruiz\nDr. Omar Patel, MD\nDOB: 04/02/1986\nShe was seen for chest \
+                    pain.";
+    assert_all_have(&s, Label::Date, &[(referral, "04/02/1986")]);
+}
+
+#[test]
+fn a_units_report_by_room_is_about_patients_but_a_list_of_room_repairs_is_not() {
+    let s = Scanner::new();
+    let report = "Evening report\n\nRm 7B Stolz: Vivitrol 380mg IM L glute given 1030, site \
+                  benign.\nRm 3A Marroquin: c/o no sleep x3 nights, trazodone increased to 100 \
+                  HS.";
+    assert_all_have(&s, Label::Person, &[(report, "Stolz")]);
+    assert_phi(&s, report);
+    let repairs = "Rooms\n\nRm 7B Stolz: painted Tuesday\nRm 3A Marroquin: new blinds";
+    assert_not_phi(&s, &[repairs]);
+}
