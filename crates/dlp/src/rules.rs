@@ -3426,20 +3426,7 @@ fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
         if !record_shaped(v) {
             continue;
         }
-        let prefix = v.split(|&c| c == b'-').next().unwrap_or(v);
-        let ticket = [
-            &b"inc"[..],
-            b"req",
-            b"chg",
-            b"ritm",
-            b"tkt",
-            b"po",
-            b"inv",
-            b"ord",
-        ]
-        .iter()
-        .any(|t| prefix.eq_ignore_ascii_case(t));
-        if !ticket {
+        if !business_id(v, TICKET_PREFIXES) {
             return Some((vs, ve));
         }
     }
@@ -8010,7 +7997,17 @@ fn persons(
                         && !is_upper(text, toks[i - 1])
                         && s.first_names.has_token(text, lc, toks[i - 1], buf)
                 };
-                if (both_upper || (sur && first)) && !first_names_list(&mut buf) && !states() {
+                // "Merritt, Keshawn  BK24-017655  Wed 3/12": a record number right after says
+                // name, when the name lists know one of the two ("Acme, Supply CV-0053021" is
+                // a vendor's line).
+                let record_next = || {
+                    let e = toks[k].e;
+                    record_after(&text[e..ceil_cb(text, (e + 24).min(text.len()))])
+                };
+                if (both_upper || (sur && first) || (sur || first) && record_next())
+                    && !first_names_list(&mut buf)
+                    && !states()
+                {
                     comma_form = true;
                     run.push(toks[k]);
                     end = toks[k].e;
@@ -8604,7 +8601,9 @@ fn persons(
                 "name before a hospital stay, a diagnosis or a visit",
             )
         } else if (run.len() >= 2 || comma_form)
-            && (patient_id_after(after) || first_in && last_in && record_in_brackets_after(after))
+            && (patient_id_after(after)
+                || first_in && last_in && record_in_brackets_after(after)
+                || comma_form && any_in && record_after(after))
         {
             (
                 0.85,
@@ -9149,6 +9148,42 @@ fn care_event_after(after: &str) -> bool {
     .eq_any(word)
         && (word != "seen" || after.starts_with(" has been seen"))
         && (word != "passed" || rest.starts_with("passed away"))
+}
+
+/// The prefixes of a service desk's, a purchasing office's or a billing system's numbers
+/// ("INC-0045521", "PO-26-1187", "INV-2026-00412").
+const TICKET_PREFIXES: &[&[u8]] = &[
+    b"inc", b"req", b"chg", b"ritm", b"tkt", b"po", b"inv", b"ord",
+];
+
+/// Does the record-shaped `id` start with one of `prefixes` before its first hyphen?
+fn business_id(id: &[u8], prefixes: &[&[u8]]) -> bool {
+    let prefix = id.split(|&c| c == b'-').next().unwrap_or(id);
+    prefixes.iter().any(|p| prefix.eq_ignore_ascii_case(p))
+}
+
+/// Does `after` start with one to four spaces and a record number with letters and a hyphen
+/// ("CV-00530217", [`record_shaped`]), then a comma, a space, a bracket or the end?
+fn record_after(after: &str) -> bool {
+    // (One space, or a table's column gap: "MERRITT, Keshawn  BK24-017655  Wed 3/12".)
+    let b = after.as_bytes();
+    let gap = b.iter().take_while(|&&c| c == b' ').count();
+    if !(1..=4).contains(&gap) {
+        return false;
+    }
+    let r = &b[gap..];
+    let n = r
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let id = &r[..n];
+    // (Not an invoice's, an order's or a ticket's: "Smith, Jones INV-2026-00412".)
+    id.contains(&b'-')
+        && !business_id(id, TICKET_PREFIXES)
+        && !business_id(id, &[b"so", b"wo", b"ref", b"est", b"q"])
+        && id.iter().any(u8::is_ascii_alphabetic)
+        && record_shaped(id)
+        && matches!(r.get(n), Some(b',' | b' ' | b')') | None)
 }
 
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig

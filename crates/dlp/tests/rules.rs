@@ -2682,3 +2682,19 @@ fn a_units_report_by_room_is_about_patients_but_a_list_of_room_repairs_is_not() 
     let repairs = "Rooms\n\nRm 7B Stolz: painted Tuesday\nRm 3A Marroquin: new blinds";
     assert_not_phi(&s, &[repairs]);
 }
+
+#[test]
+fn last_first_before_a_record_number_is_a_patient_but_before_an_invoice_it_is_not() {
+    let s = Scanner::new();
+    let transport =
+        "Transport list\n\n  MERRITT, Keshawn  BK24-017655  Wed 3/12 0930  Calder Neurology\n";
+    assert_all_have(&s, Label::Person, &[(transport, "MERRITT, Keshawn")]);
+    assert_phi(&s, transport);
+    assert_not_phi(
+        &s,
+        &[
+            "Invoice: Smith, Jones INV-2026-00412, net 30.",
+            "Vendors: Acme, Supply CV-00530217 shipped.",
+        ],
+    );
+}
