@@ -1826,21 +1826,10 @@ impl<'a> Doc<'a> {
     /// above it (for a `>`-quoted line, the attribution that introduces the quote) an
     /// organisation's mailbox? (Without a header above, nobody knows.)
     fn staff_writes_at(&self, at: usize) -> bool {
-        let i = self.froms.partition_point(|&o| o < at);
-        let quoted = self.text[self.line_start(at)..at]
-            .trim_start()
-            .starts_with('>');
-        if quoted {
-            // A quoted line's writer is the one its attribution names ("On Tue, ... Priya
-            // Nguyen <pnguyen@riverbendrecovery.org> wrote:", within 4 KB above): a colleague
-            // when the mailbox is at the domain of the mail's own writer.
-            let head = &self.text[floor_cb(self.text, at.saturating_sub(4096))..at];
-            let Some(w) = head.rfind("wrote:") else {
-                return false;
-            };
-            // (The mailbox on the attribution's own line, not an "@" further up.)
-            let attribution = &head[head[..w].rfind('\n').map_or(0, |k| k + 1)..w];
-            let Some((_, addr)) = header_mailbox(attribution) else {
+        if self.on_quoted_line(at) {
+            // A quoted line's writer is the one its attribution names: a colleague when the
+            // mailbox is at the domain of the mail's own writer.
+            let Some((_, addr)) = self.quoted_attribution(at).and_then(header_mailbox) else {
                 return false;
             };
             let domain = addr.rsplit_once('@').map_or("", |(_, d)| d);
@@ -1854,30 +1843,43 @@ impl<'a> Doc<'a> {
                     .first()
                     .is_some_and(|&f| org_mailbox_line(self.header_line(f)));
         }
-        if i == 0 {
-            return false;
-        }
-        let from = self.froms[i - 1];
-        org_mailbox_line(self.header_line(from))
+        self.writer_header_at(at).is_some_and(org_mailbox_line)
     }
 
     /// Is the text at `at` written by a private person: the `From:` header above it (or, on a
     /// quoted line, the attribution "On ..., Theresa Baird <tbaird.home@yahoo.com> wrote:")
     /// names a personal mailbox? Then "Hi Megan," there greets the practice's staff.
     fn consumer_writes_at(&self, at: usize) -> bool {
-        let quoted = self.text[self.line_start(at)..at]
-            .trim_start()
-            .starts_with('>');
-        if quoted {
-            let head = &self.text[floor_cb(self.text, at.saturating_sub(4096))..at];
-            if let Some(w) = head.rfind("wrote:") {
-                let attribution = &head[head[..w].rfind('\n').map_or(0, |k| k + 1)..w];
-                return mentions_consumer_mail(attribution);
-            }
+        if self.on_quoted_line(at)
+            && let Some(attribution) = self.quoted_attribution(at)
+        {
+            return mentions_consumer_mail(attribution);
         }
         // (Quoted without an attribution: the "> From:" header above, as unquoted.)
+        self.writer_header_at(at)
+            .is_some_and(mentions_consumer_mail)
+    }
+
+    /// Does the line holding `at` start (after spaces) with a quote mark `>`?
+    fn on_quoted_line(&self, at: usize) -> bool {
+        self.text[self.line_start(at)..at]
+            .trim_start()
+            .starts_with('>')
+    }
+
+    /// The attribution a quoted line at `at` is under ("On Tue, ... Priya Nguyen
+    /// <pnguyen@riverbendrecovery.org> wrote:", within 4 KB above): its line up to "wrote:", so
+    /// a mailbox in it is the attribution's own, not an "@" further up.
+    fn quoted_attribution(&self, at: usize) -> Option<&'a str> {
+        let head = &self.text[floor_cb(self.text, at.saturating_sub(4096))..at];
+        let w = head.rfind("wrote:")?;
+        Some(&head[head[..w].rfind('\n').map_or(0, |k| k + 1)..w])
+    }
+
+    /// The `From:` header line of the message block `at` is in (the last one above it).
+    fn writer_header_at(&self, at: usize) -> Option<&'a str> {
         let i = self.froms.partition_point(|&o| o < at);
-        i > 0 && mentions_consumer_mail(self.header_line(self.froms[i - 1]))
+        i.checked_sub(1).map(|k| self.header_line(self.froms[k]))
     }
 
     /// The header line that starts at `from`, at most its first 300 bytes (a line may be
@@ -5880,13 +5882,18 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     if !whose {
         // "(216) 555-0140 x207", "... ext. 4410": an extension is an office's switchboard.
-        let ext = doc.after_line(en, 8).to_ascii_lowercase();
-        if ext
-            .strip_prefix(" x")
-            .or_else(|| ext.strip_prefix(" ext"))
+        let ext = doc.after_line(en, 8).as_bytes();
+        let prefixed = |p: &[u8]| {
+            ext.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+                .then(|| &ext[p.len()..])
+        };
+        if prefixed(b" ext")
+            .or_else(|| prefixed(b" x"))
             .is_some_and(|r| {
-                r.trim_start_matches(['.', ' '])
-                    .starts_with(|c: char| c.is_ascii_digit())
+                r.iter()
+                    .find(|c| !matches!(c, b'.' | b' '))
+                    .is_some_and(u8::is_ascii_digit)
             })
         {
             return org("phone with an extension", out);
@@ -6409,10 +6416,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         // "at its April 29 meeting": the word after names an event.
         let event_after = || {
             let next = doc.after_line(en, 24).trim_start_matches([' ', ',', ')']);
-            let w = next
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .next()
-                .unwrap_or("");
+            let w = leading_letters(next);
             words![
                 "meeting",
                 "deadline",
@@ -8975,6 +8979,14 @@ fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a st
     }
 }
 
+/// The ASCII letters `s` starts with ("session" of "session Thursday", "" of "4:00").
+fn leading_letters(s: &str) -> &str {
+    &s[..s
+        .bytes()
+        .position(|c| !c.is_ascii_alphabetic())
+        .unwrap_or(s.len())]
+}
+
 /// The first word of `after` (see [`after_name`]) when it follows one space, else "".
 fn first_word(after: &str) -> &str {
     after.strip_prefix(' ').map_or("", |a| {
@@ -9048,10 +9060,7 @@ fn possessive_care_after(after: &str) -> bool {
     else {
         return false;
     };
-    let word = rest
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or("");
+    let word = leading_letters(rest);
     words![
         "appointment",
         "appt",
@@ -9099,11 +9108,7 @@ fn possessive_care_after(after: &str) -> bool {
             "clinic",
         ]
         .eq_any(
-            rest[word.len()..]
-                .trim_start()
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .next()
-                .unwrap_or(""),
+            leading_letters(rest[word.len()..].trim_start()),
         )
 }
 
@@ -9129,10 +9134,7 @@ fn care_event_after(after: &str) -> bool {
         .or_else(|| rest.strip_prefix("is "))
         .or_else(|| rest.strip_prefix("had been "))
         .unwrap_or(rest);
-    let word = rest
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or("");
+    let word = leading_letters(rest);
     words![
         "hospitalized",
         "hospitalised",
