@@ -2698,3 +2698,74 @@ fn last_first_before_a_record_number_is_a_patient_but_before_an_invoice_it_is_no
         ],
     );
 }
+
+#[test]
+fn dates_after_through_since_or_starting_are_a_patients_in_mail_about_care_only() {
+    let s = Scanner::new();
+    // An authorisation's range, an onset and a start of care: the patient's dates.
+    let auth = "Re: Dale Voss, DOB 03/02/1950\n\nAuthorized: 12/14/2026 through 03/13/2027 \
+                (18 PT visits). He has had chest pain since 11/20 and skilled nursing \
+                continues starting 01/05/2027. Walker ordered 11/02/2026, delivery expected \
+                11/05/2026.";
+    assert_all_have(
+        &s,
+        Label::Date,
+        &[
+            (auth, "12/14/2026"),
+            (auth, "03/13/2027"),
+            (auth, "11/20"),
+            (auth, "01/05/2027"),
+            (auth, "11/05/2026"),
+        ],
+    );
+    // The same words in a newsletter date the office's news: no PHI, and no date reported.
+    let news = "Maple Clinic News\n\nOur Elm Street office is closed through December 31. \
+                The flu clinic runs starting October 6, and the lobby has been open since \
+                11/20. Effective 10/01/2025, our Saturday hours change.";
+    assert_not_phi(&s, &[news]);
+    assert_eq!(s.scan(news).phi_findings().count(), 0);
+    // "Effective" still dates an office's change, even in a letter to a patient.
+    let letter = "Dear Ms. Jones,\n\nEffective 10/01/2025, our Saturday hours change.";
+    assert_lacks(&s, letter, Label::Date, "10/01/2025");
+}
+
+#[test]
+fn a_month_and_year_is_a_patients_date_by_context_and_never_evidence_alone() {
+    let s = Scanner::new();
+    let care = "Re: Dale Voss, DOB 03/02/1950\n\nHis last MRI was 01/2025 and he stopped \
+                methotrexate in Feb 2025; the knee was replaced in March, 2019.";
+    assert_all_have(
+        &s,
+        Label::Date,
+        &[(care, "01/2025"), (care, "Feb 2025"), (care, "March, 2019")],
+    );
+    // Not a month: "13/2025" is a fraction or a count.
+    assert_lacks(
+        &s,
+        care.replace("01/2025", "13/2025").as_str(),
+        Label::Date,
+        "13/2025",
+    );
+    // A lab's invoice for the month's testing names a billing period, not a procedure.
+    let invoice = "Dear Client,\n\nPlease find attached your invoice for client-billed testing \
+                   performed in February 2025.\n\nInvoice date: 03/10/2025\nDue date: \
+                   04/09/2025 (Net 30)\n\nThank you for your business.";
+    assert_not_phi(&s, &[invoice]);
+}
+
+#[test]
+fn a_ship_to_home_is_the_patients_address_and_a_ship_to_clinic_is_not() {
+    let s = Scanner::new();
+    let cpap = "CPAP resupply for patient Darnell Foster, DOB 04/11/1961\n\n  Ship to:   2680 \
+                Juniper Hollow Rd, Flagstaff, AZ 86004\n  Items:     mask cushions x2, filters";
+    assert_all_have(
+        &s,
+        Label::Address,
+        &[(cpap, "2680 Juniper Hollow Rd, Flagstaff, AZ")],
+    );
+    assert_all_have(&s, Label::Zip, &[(cpap, "86004")]);
+    let supplies = "Order 44120 confirmed\n\n  Ship to:   Maple Family Clinic, 100 Main St, \
+                    Flagstaff, AZ 86001\n  Items:     exam gloves (L) x 10 cases";
+    assert_no_label(&s, Label::Address, &[supplies]);
+    assert_not_phi(&s, &[supplies]);
+}
