@@ -379,6 +379,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "other_id.context",
     "phone.context",
     "person.title",
+    "mrn.after_name",
 ];
 
 /// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only

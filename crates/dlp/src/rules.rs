@@ -3841,6 +3841,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.lc.make_ascii_lowercase();
     let (lc, toks) = (sc.lc.as_str(), sc.toks.as_slice());
     medications(s, text, lc, toks, &sc.med_cands, out);
+    let names_from = out.len();
     persons(
         s,
         text,
@@ -3850,6 +3851,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         out,
         (&mut sc.staff, &mut sc.patient_words),
     );
+    record_numbers_after_names(text, out, names_from);
     subject_dates(text, &doc, out);
     table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
@@ -9176,6 +9178,88 @@ const TICKET_PREFIXES: &[&[u8]] = &[
 fn business_id(id: &[u8], prefixes: &[&[u8]]) -> bool {
     let prefix = id.split(|&c| c == b'-').next().unwrap_or(id);
     prefixes.iter().any(|p| prefix.eq_ignore_ascii_case(p))
+}
+
+/// A record number right after a name the person rules found (candidates from `from` on):
+/// "Tamika Harmon (CH-204918)", "Kevin Tran, 7734402, 58M", a roster's "Mendoza Ruiz,
+/// Alejandra    LV00745518   08/30/1983". Next to a patient's name such a number is the
+/// patient's chart number (the style corpus's gold labels: about three in four MRN, the rest
+/// member and other IDs, none unlabelled). Weak evidence, like the name (`NEEDS_CARE_CONTEXT`).
+fn record_numbers_after_names(text: &str, out: &mut Vec<Cand>, from: usize) {
+    let b = text.as_bytes();
+    let mut last_end = 0;
+    for k in from..out.len() {
+        let (label, end) = (out[k].label, out[k].end);
+        if label != Some(Label::Person) || end < last_end {
+            continue;
+        }
+        let Some((st, en)) = record_number_at(b, end) else {
+            continue;
+        };
+        last_end = en;
+        push(
+            out,
+            Some(Label::Mrn),
+            st,
+            en,
+            0.8,
+            "mrn.after_name",
+            "record number right after a patient's name",
+        );
+    }
+}
+
+/// The record number that starts the text at `at` (just after a name), as
+/// [`record_numbers_after_names`] reads it: " (ID)" or " (ID,"; ", ID" then a comma, a bracket
+/// or the line's end; or a table's gap of one to four spaces, then the ID and a space or the
+/// line's end. The ID: letters, digits and hyphens, [`record_shaped`], not a date, not ten
+/// bare digits (a phone number) and not a ticket's or an order's.
+fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let r = b.get(at..)?;
+    let (skip, bracket, comma) = if r.starts_with(b" (") {
+        (2, true, false)
+    } else if r.starts_with(b", ") {
+        (2, false, true)
+    } else {
+        let gap = r.iter().take_while(|&&c| c == b' ').count();
+        if !(1..=4).contains(&gap) {
+            return None;
+        }
+        (gap, false, false)
+    };
+    let id = &r[skip..];
+    let n = id
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let v = &id[..n];
+    let next = id.get(n).copied();
+    let ends = if bracket {
+        matches!(next, Some(b')' | b','))
+    } else if comma {
+        matches!(next, Some(b',' | b')' | b'\n' | b'\r') | None)
+    } else {
+        matches!(next, Some(b' ' | b'\n' | b'\r' | b'\t') | None)
+    };
+    // Digit groups shaped like a date ("2010-01-30", "1-30-2010").
+    let (mut lens, mut groups, mut digits_only) = ([0usize; 3], 0, true);
+    for g in v.split(|&c| c == b'-') {
+        if let Some(l) = lens.get_mut(groups) {
+            *l = g.len();
+        }
+        groups += 1;
+        digits_only &= g.iter().all(u8::is_ascii_digit);
+    }
+    let date_shaped =
+        groups == 3 && digits_only && matches!(lens, [4, 1 | 2, 1 | 2] | [1 | 2, 1 | 2, 2 | 4]);
+    let phone_digits = v.len() == 10 && v.iter().all(u8::is_ascii_digit);
+    (ends
+        && v.last().is_none_or(|&c| c != b'-')
+        && record_shaped(v)
+        && !date_shaped
+        && !phone_digits
+        && !business_id(v, TICKET_PREFIXES))
+    .then_some((at + skip, at + skip + n))
 }
 
 /// Does `after` start with one to four spaces and a record number with letters and a hyphen

@@ -2769,3 +2769,34 @@ fn a_ship_to_home_is_the_patients_address_and_a_ship_to_clinic_is_not() {
     assert_no_label(&s, Label::Address, &[supplies]);
     assert_not_phi(&s, &[supplies]);
 }
+
+#[test]
+fn a_record_number_right_after_a_patients_name_is_an_mrn_and_a_date_or_phone_is_not() {
+    let s = Scanner::new();
+    let triage = "FYI - Tamika Harmon (CH-204918), 34w1d, called at 10:40 c/o decreased fetal \
+                  movement since last night. Sent to L&D triage.";
+    let ed = "ED consult: Kevin Tran, 7734402, 58M, chest pain since 0600, troponin pending.";
+    let roster = "Tumor board\n\n1  Mendoza, Alejandra    LV00745518   08/30/1983   C50.911\n2  \
+                  Boyer, Patricia    LV00698127   06/19/1952   D05.11\n";
+    assert_all_have(
+        &s,
+        Label::Mrn,
+        &[
+            (triage, "CH-204918"),
+            (ed, "7734402"),
+            (roster, "LV00745518"),
+        ],
+    );
+    // A birth date or a phone number in the same place is not a record number, nor is an
+    // invoice's number after a vendor's contact.
+    let dates = "Team roster\n\n  Mariela Quintanilla   2010-01-30   10   U12\n  Harper \
+                 Nguyen-Cole    2009-03-25   11   U12\n";
+    let phone = "Please call the patient's wife, Rania Haddad 7855550134, after 5.";
+    assert_no_label(&s, Label::Mrn, &[dates, phone]);
+    assert_lacks(
+        &s,
+        "Billing contact: Maria Lopez (INV-2026-00412) for the March statement.",
+        Label::Mrn,
+        "INV-2026-00412",
+    );
+}
