@@ -266,6 +266,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("acct", Kw::Value(Label::Account)),
     ("claim", Kw::Value(Label::OtherId)),
     ("claim id", Kw::Value(Label::OtherId)),
+    // A claim's internal control number, a drug test's custody and control form, a lab
+    // requisition, a visit number: one patient's, like a claim's.
+    ("icn", Kw::Value(Label::OtherId)),
+    ("ccf", Kw::Value(Label::OtherId)),
+    ("requisition", Kw::Value(Label::OtherId)),
+    ("visit no", Kw::Value(Label::OtherId)),
+    ("visit number", Kw::Value(Label::OtherId)),
     ("rx", Kw::Value(Label::OtherId)),
     ("prescription number", Kw::Value(Label::OtherId)),
     ("accession", Kw::Value(Label::OtherId)),

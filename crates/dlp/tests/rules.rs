@@ -2800,3 +2800,27 @@ fn a_record_number_right_after_a_patients_name_is_an_mrn_and_a_date_or_phone_is_
         "INV-2026-00412",
     );
 }
+
+#[test]
+fn claim_control_numbers_custody_forms_and_requisitions_are_a_patients_other_ids() {
+    let s = Scanner::new();
+    let claim = "Corrected claim for Darnell Foster, DOB 04/11/1961\nOriginal ICN: \
+                 2026330118842\nDx: S39.012A";
+    let drug_test = "Donor Tyler Brandvold, pre-employment (DOT) collection 11/30/2026, CCF # \
+                     0418837215, result negative.";
+    let lab = "Patient: Kendra Lassiter, DOB 1987-06-30\nRequisition NSD-40418836 was \
+               received without the ordering provider's signature.";
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[
+            (claim, "2026330118842"),
+            (drug_test, "0418837215"),
+            (lab, "NSD-40418836"),
+        ],
+    );
+    // A purchase requisition for supplies is the clinic's paperwork, not a patient's.
+    let supplies = "Purchase requisition PR-2026-0931 for exam gloves and sharps containers \
+                    is approved; the order ships Friday.";
+    assert_not_phi(&s, &[supplies]);
+}
