@@ -2163,9 +2163,11 @@ fn nonclinical_mailbox(line: &str) -> bool {
     memchr::memchr_iter(b'@', b).any(|i| {
         let local = local_part_before(b, i);
         // ("hr@": too short a part to look for inside other names.)
-        // ("portal-security@": a patient portal's sign-in alerts, to the patient.)
-        let portal = local.windows(6).any(|w| w.eq_ignore_ascii_case(b"portal"))
-            || local.windows(7).any(|w| w.eq_ignore_ascii_case(b"patient"));
+        // ("portal-security@", "Patient Portal <security@...>", "MyChart <security@...>": a
+        // patient portal's sign-in alerts, to the patient.)
+        let portal = local.windows(7).any(|w| w.eq_ignore_ascii_case(b"patient"))
+            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"portal"))
+            || b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mychart"));
         (local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)) && !portal
     })
 }
@@ -2336,6 +2338,12 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     // the department's daily work (`CARE_IN_GENERAL`). (Not "specimen": "Swift Specimen
     // Courier", "urine specimen collection kit" are a vendor's.)
     "onset",
+    // One woman's state ("she is pregnant again, ~18 wks"; not a flyer's "not pregnant or
+    // nursing"), and an outreach worker's visit to one household.
+    "is pregnant",
+    "she's pregnant",
+    "pregnant again",
+    "home visit",
     "he",
     "she",
     "him",
@@ -6428,12 +6436,16 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     // A month and a year name no day: "testing performed in February 2025" is a billing
     // period, not a procedure's date. Such a date is the patient's only by its context.
-    let strong = !month_and_year(&text[st..en]) && has_word_either(wide, line, st, DATE_STRONG);
+    // "On Mon, Oct 20, 2025 at 3:10 PM Kyle Brightman <...> wrote:" dates the quoted mail,
+    // whatever the signature just above it says ("Cardiothoracic Surgery").
+    let attribution = starts("on ") && attribution_after(text, en);
+    let strong = !month_and_year(&text[st..en])
+        && !attribution
+        && has_word_either(wide, line, st, DATE_STRONG);
     // A strong cue settles it; only without one do the header test and the nearest cue matter.
     if !strong {
         // Message headers ("Subject:", "Sent:") date the mail, not care.
-        let subject =
-            starts("subject:") || starts("sent:") || starts("on ") && attribution_after(text, en);
+        let subject = starts("subject:") || starts("sent:") || attribution;
         let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
         // "at its April 29 meeting": the word after names an event.
         let event_after = || {
@@ -7154,6 +7166,13 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
         // "Larkfield Eye Associates | 2200 Orchard Hill Dr, ..., WI 53187 | 615 W. Mill Rd":
         // a letterhead's second site.
         || after_postal_code(line)
+        // "walk in Mon/Wed mornings at the 3850 Parsons Ave clinic": the word after names a
+        // place of business.
+        || words![
+            "clinic", "office", "location", "site", "campus", "building", "branch", "center",
+            "centre", "hospital", "pharmacy", "lab"
+        ]
+        .eq_any(leading_letters(doc.after_line(en, 24).trim_start()))
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
             && !has_word(ctx, words!["patient", "lives", "resides", "address"])
@@ -8015,15 +8034,13 @@ fn persons(
                 let sur = s.surnames.has_token(text, lc, t0, &mut buf)
                     || hyphenated_surname(s, text, lc, t0);
                 let first = s.first_names.has_token(text, lc, toks[k], &mut buf);
-                // "3 vegetarian (Jenna, Carlos, Beth)": after a first name and a comma, a list
-                // of first names, not "LAST, FIRST".
-                let first_names_list = |buf: &mut String| {
-                    i > 0
-                        && gap_is(text, toks[i - 1].e, t0.s, b", ")
-                        && toks[i - 1].cap
-                        && !is_upper(text, toks[i - 1])
-                        && s.first_names.has_token(text, lc, toks[i - 1], buf)
-                };
+                // "3 vegetarian (Jenna, Carlos, Beth)", "Service locations: Clearwater, Largo,
+                // Brandon": after a capitalised word and a comma, a list of three or more, not
+                // "LAST, FIRST".
+                let list_of_three = i > 0
+                    && gap_is(text, toks[i - 1].e, t0.s, b", ")
+                    && toks[i - 1].cap
+                    && !is_upper(text, toks[i - 1]);
                 // "Merritt, Keshawn  BK24-017655  Wed 3/12": a record number right after says
                 // name, when the name lists know one of the two ("Acme, Supply CV-0053021" is
                 // a vendor's line).
@@ -8032,7 +8049,7 @@ fn persons(
                     record_after(&text[e..ceil_cb(text, (e + 24).min(text.len()))])
                 };
                 if (both_upper || (sur && first) || (sur || first) && record_next())
-                    && !first_names_list(&mut buf)
+                    && !list_of_three
                     && !states()
                 {
                     comma_form = true;
@@ -8629,7 +8646,7 @@ fn persons(
             )
         } else if (run.len() >= 2 || comma_form)
             && (patient_id_after(after)
-                || first_in && last_in && record_in_brackets_after(after)
+                || first_in && record_in_brackets_after(after)
                 || comma_form && any_in && record_after(after))
         {
             (

@@ -2824,3 +2824,66 @@ fn claim_control_numbers_custody_forms_and_requisitions_are_a_patients_other_ids
                     is approved; the order ships Friday.";
     assert_not_phi(&s, &[supplies]);
 }
+
+#[test]
+fn a_patient_portals_sign_in_alert_is_phi_and_campus_security_mail_is_not() {
+    let s = Scanner::new();
+    let alert = "From: Pinebrook CVS Patient Portal <security@pinebrookcvs.com>\nTo: \
+                 pnwosu.home@comcast.net\nSubject: New sign-in to your patient portal \
+                 account\n\nHi Patricia Nwosu,\n\nWe noticed a new sign-in to your portal \
+                 account.\n  IP address:  73.22.190.45\n\nIf this wasn't you, reset your \
+                 password: https://portal.pinebrookcvs.com/reset?token=f83Kd02LpQz7Wm\n";
+    assert_phi(&s, alert);
+    let permit = "From: Campus Security <security@pinebrookcvs.com>\nTo: \
+                  dana.whitlock77@gmail.com\nSubject: Your parking permit\n\nHi Dana \
+                  Whitlock,\n\nYour volunteer parking permit for Lot C is ready at the \
+                  security desk.\n";
+    assert_not_phi(&s, &[permit]);
+}
+
+#[test]
+fn an_outreach_workers_home_visit_is_about_care_and_a_flyers_eligibility_list_is_not() {
+    let s = Scanner::new();
+    let visit = "To: Perinatal Team <perinatal@cvchc.org>\nSubject: home visit - Dominguez \
+                 household\n\nhi all, did the home visit yesterday for Lupe Domínguez\n\n- new \
+                 address: 1133 Calle Cuarta Apt B, Merriton CA 93905\n- new phone (831) \
+                 555-0187\n- kids doing ok, school sends the older one to dental for a cavity \
+                 and she says the bus passes ran out last month so transport is a problem \
+                 again this spring\n- she is pregnant again, no care yet\n";
+    assert_phi(&s, visit);
+    let flyer = "Mammo Van - March stops\n\nWho can use the van: age 40-74, not pregnant or \
+                 nursing, no new lump.\n\nImages are read by Dr. Yvette Moreau, our breast \
+                 radiologist. Kim Harlow, Outreach Coordinator";
+    assert_not_phi(&s, &[flyer]);
+}
+
+#[test]
+fn names_lists_and_quoted_headers_are_read_for_what_they_are() {
+    let s = Scanner::new();
+    // A known first name and a record number in brackets: a patient, and the chart number.
+    let lab = "Priscilla Oyelaran (CR-0104556) in the lab today for her annual PFTs, FEV1 down.";
+    assert_all_have(&s, Label::Person, &[(lab, "Priscilla Oyelaran")]);
+    assert_all_have(&s, Label::Mrn, &[(lab, "CR-0104556")]);
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Ticket from MedRoute Scheduling (VRM-2026-0142) about the van."],
+    );
+    // Three places in a row are a list, not "LAST, FIRST".
+    let enrol = "Provider: Matthew Kowalczyk, DC\nService locations: Clearwater, Largo, \
+                 Brandon\nCAQH: attested 10/01/2025";
+    assert_lacks(&s, enrol, Label::Person, "Largo, Brandon");
+    // A quoted reply's "On ..., X wrote:" dates the mail, even under a surgeon's signature.
+    let reply = "Thanks,\nTom\n\nThomas Renwick, MD\nCardiothoracic Surgery\n(614) 555-0142\n\n\
+                 > On Mon, Oct 20, 2025 at 3:10 PM Kyle Brightman <kb@corvale.example> wrote:\n\
+                 > Would the team be open to a 45-min in-service?";
+    assert_no_label(&s, Label::Date, &[reply]);
+    assert_not_phi(&s, &[reply]);
+    // A street followed by "clinic" is the clinic's; where someone lives is theirs.
+    let voucher = "Emergency extractions: client can walk in Mon/Wed mornings with a voucher \
+                   number, 3850 Parsons Ave clinic.";
+    assert_no_label(&s, Label::Address, &[voucher]);
+    let home = "Patient Rosa Delgado, DOB 10/08/1974, now lives at 3850 Parsons Ave with her \
+                sister.";
+    assert_all_have(&s, Label::Address, &[(home, "3850 Parsons Ave")]);
+}
