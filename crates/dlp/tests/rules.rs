@@ -2887,3 +2887,21 @@ fn names_lists_and_quoted_headers_are_read_for_what_they_are() {
                 sister.";
     assert_all_have(&s, Label::Address, &[(home, "3850 Parsons Ave")]);
 }
+
+#[test]
+fn an_undotted_code_beside_dotted_codes_is_a_diagnosis_and_a_code_family_is_not() {
+    let s = Scanner::new();
+    let note = "He has a history of hypertension (I10) and hyperlipidemia (E78.5).";
+    let admit = "Admitted overnight for chest pain r/o ACS R07.89, HTN I10, troponin x3 neg.";
+    assert_all_have(&s, Label::Icd10, &[(note, "I10"), (admit, "I10")]);
+    let family = "Approval requires a diagnosis in the E11 family (e.g., E11.9 or E11.65).";
+    assert_lacks(&s, family, Label::Icd10, "E11");
+    let hl7 = "DG1|1||E87.6^Hypokalemia^I10\nOBX|1|NM|K^Potassium||2.9|mmol/L";
+    assert_lacks(&s, hl7, Label::Icd10, "I10");
+    // Without a dotted code in the message, a bare list code needs a cue word.
+    assert_no_label(
+        &s,
+        Label::Icd10,
+        &["Staff parking moves to level C20 (B20 is closed) on Monday."],
+    );
+}
