@@ -8080,6 +8080,8 @@ fn persons(
         let start = t0.s;
         // "Last, First" form.
         let mut comma_form = false;
+        // ... starting a numbered or bulleted item (see `list_item` below).
+        let mut comma_list_item = false;
         if run.len() == 1 {
             let k = i + 1;
             if k < toks.len()
@@ -8111,13 +8113,30 @@ fn persons(
                 // a vendor's line).
                 let record_next = || {
                     let e = toks[k].e;
-                    record_after(&text[e..ceil_cb(text, (e + 24).min(text.len()))])
+                    record_after(&text[e..ceil_cb(text, (e + 40).min(text.len()))])
                 };
-                if (both_upper || (sur && first) || (sur || first) && record_next())
+                // "1. Adjei-Mensah, Kwame (BOT, wk 5) - gr 3 mucositis", "- Tsai, Hui-Min -
+                // not on tx yet": a numbered or bulleted item that starts with the name and
+                // goes on with a bracket or a dash, the way a hand-off lists its patients.
+                let list_item = || {
+                    let head = &text.as_bytes()[doc.line_start(t0.s)..t0.s];
+                    let head = head.trim_ascii();
+                    let bullet = matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])
+                        || matches!(head, [d, b'.' | b')'] | [_, d, b'.' | b')'] if d.is_ascii_digit())
+                            && head[0].is_ascii_digit();
+                    let e = toks[k].e;
+                    bullet
+                        && [" (", " - ", " \u{2013} "]
+                            .iter()
+                            .any(|p| text[e..].starts_with(p))
+                };
+                let in_list_item = (sur || first) && list_item();
+                if (both_upper || (sur && first) || (sur || first) && record_next() || in_list_item)
                     && !list_of_three
                     && !states()
                 {
                     comma_form = true;
+                    comma_list_item = in_list_item;
                     run.push(toks[k]);
                     end = toks[k].e;
                     // Optional middle name/initial.
@@ -8724,6 +8743,8 @@ fn persons(
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
             // order say name; one of the two in the lists is enough.
             || comma_form && all_upper && (first_in || last_in)
+            // So does a hand-off's item: "1. Adjei-Mensah, Kwame (BOT, wk 5) - ...".
+            || comma_form && comma_list_item && (first_in || last_in)
         {
             (
                 0.7,
@@ -9354,10 +9375,11 @@ fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
 /// Does `after` start with one to four spaces and a record number with letters and a hyphen
 /// ("CV-00530217", [`record_shaped`]), then a comma, a space, a bracket or the end?
 fn record_after(after: &str) -> bool {
-    // (One space, or a table's column gap: "MERRITT, Keshawn  BK24-017655  Wed 3/12".)
+    // (One space, or a table's column gap: "MERRITT, Keshawn  BK24-017655  Wed 3/12",
+    // "Deshmukh, Anjali        BR-102871    Aetna".)
     let b = after.as_bytes();
     let gap = b.iter().take_while(|&&c| c == b' ').count();
-    if !(1..=4).contains(&gap) {
+    if !(1..=12).contains(&gap) {
         return false;
     }
     let r = &b[gap..];

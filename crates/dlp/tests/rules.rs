@@ -2905,3 +2905,27 @@ fn an_undotted_code_beside_dotted_codes_is_a_diagnosis_and_a_code_family_is_not(
         &["Staff parking moves to level C20 (B20 is closed) on Monday."],
     );
 }
+
+#[test]
+fn last_first_starting_a_hand_off_item_or_before_a_wide_table_gap_is_a_patient() {
+    let s = Scanner::new();
+    let handoff = "On-call list:\n\n1. Villanueva-Ortiz, Teresa (HDR #1 today) - sent home on \
+                   oxycodone.\n2. Tsai, Hui-Min - not on tx yet (starts Mon), on keppra/dex.\n";
+    let table = "Re-evals due\n\nSzymanski, Brittany     BR-104410    PIP (Progressive)\n\
+                 Okafor, Brittany        BR-104411    Aetna\n";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[
+            (handoff, "Villanueva-Ortiz, Teresa"),
+            (handoff, "Tsai, Hui-Min"),
+            (table, "Okafor, Brittany"),
+        ],
+    );
+    // A department's item in the same shape names no one.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Openings:\n\n1. Oncology, Radiation (new wing) - opens Monday.\n"],
+    );
+}
