@@ -380,6 +380,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "phone.context",
     "person.title",
     "mrn.after_name",
+    "age.after_name",
 ];
 
 /// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only

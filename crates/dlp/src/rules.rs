@@ -76,7 +76,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -9295,28 +9295,69 @@ fn business_id(id: &[u8], prefixes: &[&[u8]]) -> bool {
 /// Alejandra    LV00745518   08/30/1983". Next to a patient's name such a number is the
 /// patient's chart number (the style corpus's gold labels: about three in four MRN, the rest
 /// member and other IDs, none unlabelled). Weak evidence, like the name (`NEEDS_CARE_CONTEXT`).
+///
+/// Also an age over 89 in the same place ("Harold Pettibone (93)", "Patient: Bernice Albright,
+/// 91", "Bellweather, Clara (90F)"), or in brackets after a birth date ("DOB 02/11/1932 (94)"):
+/// the patient's age.
 fn record_numbers_after_names(text: &str, out: &mut Vec<Cand>, from: usize) {
     let b = text.as_bytes();
     let mut last_end = 0;
-    for k in from..out.len() {
-        let (label, end) = (out[k].label, out[k].end);
-        if label != Some(Label::Person) || end < last_end {
+    for k in 0..out.len() {
+        let (label, rule, end) = (out[k].label, out[k].rule, out[k].end);
+        let name = k >= from && label == Some(Label::Person);
+        if !(name || rule == "date.dob") || end < last_end {
             continue;
         }
-        let Some((st, en)) = record_number_at(b, end) else {
-            continue;
-        };
-        last_end = en;
-        push(
-            out,
-            Some(Label::Mrn),
-            st,
-            en,
-            0.8,
-            "mrn.after_name",
-            "record number right after a patient's name",
-        );
+        if let Some((st, en)) = record_number_at(b, end).filter(|_| name) {
+            last_end = en;
+            push(
+                out,
+                Some(Label::Mrn),
+                st,
+                en,
+                0.8,
+                "mrn.after_name",
+                "record number right after a patient's name",
+            );
+        } else if let Some((st, en)) = age_at(b, end, name) {
+            last_end = en;
+            push(
+                out,
+                Some(Label::Age),
+                st,
+                en,
+                0.9,
+                "age.after_name",
+                "age over 89 right after a patient's name or birth date",
+            );
+        }
     }
+}
+
+/// An age over 89 that starts the text at `at`: " (93)", " (90F)", " (96, end-stage ..."; after
+/// a name also ", 91" then a comma or the line's end. The digits' span.
+fn age_at(b: &[u8], at: usize, name: bool) -> Option<(usize, usize)> {
+    let r = b.get(at..)?;
+    let bracket = r.starts_with(b" (");
+    if !(bracket || name && r.starts_with(b", ")) {
+        return None;
+    }
+    let d = &r[2..];
+    let n = d.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(2..=3).contains(&n) {
+        return None;
+    }
+    let age: u32 = d[..n].iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0'));
+    let mut rest = &d[n..];
+    if bracket && matches!(rest.first(), Some(b'F' | b'M')) {
+        rest = &rest[1..];
+    }
+    let ends = if bracket {
+        matches!(rest.first(), Some(b')' | b','))
+    } else {
+        matches!(rest.first(), Some(b',' | b'\n' | b'\r') | None)
+    };
+    ((90..=125).contains(&age) && ends).then_some((at + 2, at + 2 + n))
 }
 
 /// The record number that starts the text at `at` (just after a name), as

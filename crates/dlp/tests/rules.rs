@@ -2929,3 +2929,34 @@ fn last_first_starting_a_hand_off_item_or_before_a_wide_table_gap_is_a_patient()
         &["Openings:\n\n1. Oncology, Radiation (new wing) - opens Monday.\n"],
     );
 }
+
+#[test]
+fn an_age_over_89_after_a_name_or_birth_date_is_found_and_a_lab_value_is_not() {
+    let s = Scanner::new();
+    let stop = "Deliveries today\n\nMr. Harold Pettibone (93) - hospital bed, 4410 Far Hills \
+                Ave, Kettering, OH 45429";
+    let referral = "Patient:   Bernice Albright, 91\nDOB:       04/17/1935\nPlease call her \
+                    daughter.";
+    let hospice = "Patient: Ruth M. Abernathy\nDOB: 02/11/1932 (94)\nBenefit period 3";
+    let letter = "It's understandable that he's frustrated. At 91 and after a stroke this is a \
+                  lot for him.";
+    assert_all_have(
+        &s,
+        Label::Age,
+        &[
+            (stop, "93"),
+            (referral, "91"),
+            (hospice, "94"),
+            (letter, "91"),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Age,
+        &[
+            "Harold Pettibone (42) - 4410 Far Hills Ave, Kettering, OH 45429",
+            "Glucose (92) and potassium (4.1) were normal this morning.",
+            "At 100 mg daily the tremor improved.",
+        ],
+    );
+}
