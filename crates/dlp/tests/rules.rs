@@ -2960,3 +2960,43 @@ fn an_age_over_89_after_a_name_or_birth_date_is_found_and_a_lab_value_is_not() {
         ],
     );
 }
+
+#[test]
+fn rural_grid_highway_and_spanish_street_addresses_are_read_and_a_road_sign_is_not() {
+    let s = Scanner::new();
+    let texts = [
+        (
+            "Patient: Bernice Albright, DOB 04/17/1935\nAddress: N2291 State Hwy 14, Marsden, \
+             WI 53611",
+            "N2291 State Hwy 14, Marsden, WI",
+            "53611",
+        ),
+        (
+            "Patient Carl Dubois, DOB 11/02/1951\nHome: 4187 County Road 12, Pell Lake, MI \
+             49336",
+            "4187 County Road 12, Pell Lake, MI",
+            "49336",
+        ),
+        (
+            "Mi dirección sigue igual, 3120 Calle del Sol SW, Albuquerque NM 87121. Patient \
+             Graciela Ortiz, DOB 05/05/1949",
+            "3120 Calle del Sol SW, Albuquerque NM",
+            "87121",
+        ),
+        (
+            "Patient: Joan Mulcahy, DOB 10-06-1968\n1522 Wealthy St SE, Eastbrook, MI 49506",
+            "1522 Wealthy St SE, Eastbrook, MI",
+            "49506",
+        ),
+    ];
+    for (t, street, zip) in texts {
+        assert_all_have(&s, Label::Address, &[(t, street)]);
+        assert_all_have(&s, Label::Zip, &[(t, zip)]);
+    }
+    // A road named without a town is directions, not an address.
+    assert_no_label(
+        &s,
+        Label::Address,
+        &["Patient John Smith was late: exit 12 Route 9 is closed for paving."],
+    );
+}
