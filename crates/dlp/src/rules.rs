@@ -365,6 +365,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
 const FILLER_LIST: &[&str] = &[
+    // "Claim # for your records: CR-25-004471".
+    "records",
+    "reference",
     "no",
     "num",
     "nbr",
@@ -4593,7 +4596,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "gastroscope",
                         "bronchoscope",
                         "rma",
-                        "leak"
+                        "leak",
+                        // An office's machines ("Model: AltaLink C8155, serial 3TB447182, asset
+                        // tag RHO-IT-0219").
+                        "asset",
+                        "copier",
+                        "printer"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -5268,8 +5276,15 @@ fn patterns(
                 }
             }
             Pat::CaseRef => {
+                // "WA license PA61044829": a physician assistant's licence, not a case.
+                let licence = || {
+                    has_word(
+                        doc.before_line(st, 24),
+                        words!["license", "licence", "lic", "credential", "certification"],
+                    )
+                };
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
-                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 {
+                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 && !licence() {
                     push(
                         out,
                         Some(Label::OtherId),
@@ -7180,6 +7195,15 @@ const NOT_IN_A_STREET: &[&str] = &[
 ];
 
 fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
+    // "on the FL/GA block from 9 ET. Dr. Kowalczyk ...": a time and its zone, then a title.
+    let second = text[st..en].split(' ').nth(1).unwrap_or("");
+    if words![
+        "et", "pt", "ct", "mt", "est", "pst", "cst", "mst", "edt", "pdt", "cdt", "mdt", "am", "pm"
+    ]
+    .eq_any(second.trim_end_matches('.'))
+    {
+        return;
+    }
     // Written in lower case ("addr is 1184 s kedzie ave apt 2r"): a text message's street, not
     // "3 days on the road" or "2 blocks down main st".
     if text.as_bytes()[st..en]
@@ -8268,10 +8292,39 @@ fn persons(
                     .strip_suffix(prev_word)
                     .is_some_and(|h| h.ends_with(", "))
         };
+        // "a retail lab or pharmacy partner (Everlab)": a business's partner, not a spouse.
+        let business_partner = || {
+            words!["partner", "partners"].eq_any(prev_word)
+                && words![
+                    "pharmacy",
+                    "lab",
+                    "laboratory",
+                    "retail",
+                    "business",
+                    "channel",
+                    "technology",
+                    "vendor",
+                    "network",
+                    "referral",
+                    "community",
+                    "industry",
+                    "preferred",
+                    "clinical",
+                    "delivery",
+                ]
+                .eq_any(last_word(
+                    prev_line
+                        .trim_end_matches([' ', ':', ',', '(', '\t', '-', '.'])
+                        .strip_suffix(prev_word)
+                        .unwrap_or(""),
+                    b" ,(",
+                ))
+        };
         let pw = if pw & PW_CUE != 0
             && (sentence_end()
                 && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
-                || pt_credential())
+                || pt_credential()
+                || business_partner())
         {
             pw & !PW_CUE
         } else {
@@ -8365,7 +8418,20 @@ fn persons(
                     && !has_word(h, words!["patient", "pt", "family", "resident", "client"])
             }
         };
+        // "STAFF SPOTLIGHT\nCongratulations to Luis Ordonez, who marks 15 years": staff news.
+        let staff_news = || {
+            let t = prev_line.trim_end().as_bytes();
+            [
+                &b"congratulations to"[..],
+                b"congrats to",
+                b"kudos to",
+                b"shout-out to",
+            ]
+            .iter()
+            .any(|p| t.len() >= p.len() && t[t.len() - p.len()..].eq_ignore_ascii_case(p))
+        };
         let staff_before = pw & PW_STAFF != 0
+            || staff_news()
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
             || org_contact()
@@ -8480,7 +8546,12 @@ fn persons(
         // (Only spaces or the title's dot between: "CT/MR (RR1)" is a scanner and a room.)
         let title_before = pw & PW_TITLE != 0
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
-            && prev_line.trim_end().len() >= prev_word.len();
+            && prev_line.trim_end().len() >= prev_word.len()
+            // ("switch to LC-MS/MS. Results ...": a method's name, not "Ms. Results".)
+            && {
+                let tl = prev_line.trim_end_matches([' ', '.']).as_bytes();
+                !matches!(tl.len().checked_sub(prev_word.len() + 1).map(|k| tl[k]), Some(b'/' | b'-'))
+            };
         // "Simone Achebe, PT, DPT ... Ms. Achebe started with us March 9": the surname of a
         // member of staff named earlier with a credential.
         if title_before

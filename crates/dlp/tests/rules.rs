@@ -3000,3 +3000,50 @@ fn rural_grid_highway_and_spanish_street_addresses_are_read_and_a_road_sign_is_n
         &["Patient John Smith was late: exit 12 Route 9 is closed for paving."],
     );
 }
+
+#[test]
+fn staff_and_business_look_alikes_from_the_third_batch_are_not_phi() {
+    let s = Scanner::new();
+    let credentialing = "Roster change for Brightwater Plastic Surgery\n\nADD\n  Priya Raman, \
+                         PA-C\n  WA license PA61044829 (Physician Assistant, Surgical)\n";
+    let lab_notes = "RIDGELINE LAB NOTES | March 2025\n\nOn March 24 we switch 25-OH vitamin D \
+                     to LC-MS/MS. Results before that date stay valid for patient care.\n\nSTAFF \
+                     SPOTLIGHT\nCongratulations to Luis Ordonez, who marks 15 years with \
+                     Ridgeline this month!";
+    let coverage = "Coverage: Dr. Hale on the CO/UT/WY block, Dr. Kowalczyk on the FL/GA block \
+                    from 9 ET. Dr. Okafor covers patient messages after 5.";
+    let bulletin = "1) SORE THROAT: test, don't guess. Patients can get a rapid strep at a \
+                    retail lab or pharmacy partner (Everlab) the same day.";
+    let copier = "Need a tech out for the copier at registration, same jam as last month.\n\n\
+                  Model: AltaLink C8155, serial 3TB447182, asset tag RHO-IT-0219\nContact: me, \
+                  (937) 555-0141";
+    assert_not_phi(&s, &[credentialing, lab_notes, coverage, bulletin, copier]);
+    assert_no_label(&s, Label::Person, &[lab_notes, bulletin]);
+    assert_no_label(&s, Label::Address, &[coverage]);
+    assert_no_label(&s, Label::Device, &[copier]);
+    // The same shapes where they are a patient's still are.
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(
+            "Ms. Results? No: Ms. Delgado called about her results.",
+            "Delgado",
+        )],
+    );
+    assert_all_have(
+        &s,
+        Label::Device,
+        &[(
+            "Patient Carl Dubois: CPAP model AirSense 11, serial 23221847569.",
+            "23221847569",
+        )],
+    );
+}
+
+#[test]
+fn a_claim_number_for_your_records_is_the_patients() {
+    let s = Scanner::new();
+    let plan = "Dr. Lindqvist saw Trevor on 3/10 and released him to modified duty.\n\nClaim # \
+                for your records: CR-25-004471.";
+    assert_all_have(&s, Label::OtherId, &[(plan, "CR-25-004471")]);
+}
