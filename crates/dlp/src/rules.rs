@@ -266,9 +266,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("acct", Kw::Value(Label::Account)),
     ("claim", Kw::Value(Label::OtherId)),
     ("claim id", Kw::Value(Label::OtherId)),
-    // A claim's internal control number, a drug test's custody and control form, a lab
-    // requisition, a visit number: one patient's, like a claim's.
+    // A claim's internal control number (and "clm", a claim), a drug test's custody and control
+    // form, a lab requisition, a visit number: one patient's, like a claim's.
     ("icn", Kw::Value(Label::OtherId)),
+    ("clm", Kw::Value(Label::OtherId)),
     ("ccf", Kw::Value(Label::OtherId)),
     ("requisition", Kw::Value(Label::OtherId)),
     ("visit no", Kw::Value(Label::OtherId)),
@@ -4062,11 +4063,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
-        // ("mrn", "ssn", "npi" and "mbi" are no English words: lower case says the same.)
+        // ("mrn", "ssn", "npi", "mbi", "clm" and "icn" are no English words: lower case says
+        // the same.)
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
-            && !matches!(kw_text, "rx" | "mrn" | "ssn" | "npi" | "mbi")
+            && !matches!(
+                kw_text,
+                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn"
+            )
         {
             continue;
         }
@@ -6679,9 +6684,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         .collect();
     let h = h.trim_end_matches(['#', ':', ' ']).trim();
     Some(match h {
-        "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm" => {
-            Label::Person
-        }
+        "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"
+        // (Not "client": a billing company's clients are practices.)
+        | "claimant" | "resident" | "resident name" => Label::Person,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" => Label::Date,

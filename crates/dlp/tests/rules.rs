@@ -3047,3 +3047,24 @@ fn a_claim_number_for_your_records_is_the_patients() {
                 for your records: CR-25-004471.";
     assert_all_have(&s, Label::OtherId, &[(plan, "CR-25-004471")]);
 }
+
+#[test]
+fn a_claimant_column_and_a_clm_number_are_the_injured_workers() {
+    let s = Scanner::new();
+    let caseload = "Open files\n\nClaimant,Claim #,DOI,Status\nDonna Petrakis,CR-25-005377,\
+                    03/07/25,TTD\nLoretta Banks,SM-0392-71146,01/17/25,MMI\n";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(caseload, "Donna Petrakis"), (caseload, "Loretta Banks")],
+    );
+    let call = "Angela Tillman (wife) called at 7:40, he had a bad night.\n\nclm \
+                BG-WC-25-0100388, neuro appt is 3/13 @ 1:15";
+    assert_all_have(&s, Label::OtherId, &[(call, "BG-WC-25-0100388")]);
+    // A billing company's client list names practices, not people.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Client,Invoice,Amount\nBrightwater Dental Group,INV-2026-0041,$1200\n"],
+    );
+}
