@@ -4119,6 +4119,46 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 words += 1;
                 continue;
             }
+            // "CDL: Ohio RT482915", "driver's license on file (OH SR482917)", "NC CDL Class A
+            // 000031847562", "State ID: Ohio ID card RK442197": the issuing state and the
+            // licence's class come before its number.
+            if kind == Kw::Value(Label::License) && words < 4 && w_end < limit {
+                let w = &text[p..w_end];
+                // (A code before digits alone stays part of the value, as written: "PA
+                // 30418872"; "NE530765" is one word.)
+                let next_has_letter = || {
+                    bytes[w_end + 1..limit]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                        .any(u8::is_ascii_alphabetic)
+                };
+                let state = bytes[w_end] == b' '
+                    && (w.len() == 2 && STATES.contains(&w) && next_has_letter()
+                        || STATE_NAMES.eq_any(w));
+                let class = w.eq_ignore_ascii_case("class")
+                    && bytes.get(w_end + 1).is_some_and(u8::is_ascii_uppercase)
+                    && bytes.get(w_end + 2) == Some(&b' ');
+                if state || words!["id", "card"].eq_any(w) {
+                    p = w_end;
+                    words += 1;
+                    continue;
+                }
+                if class {
+                    p = w_end + 2;
+                    words += 1;
+                    continue;
+                }
+            }
+            // "SSN xxx-xx-4417", "SSN: XXX-XX-6620": a masked number's last four.
+            if kind == Kw::Value(Label::Ssn)
+                && bytes
+                    .get(p..p + 7)
+                    .is_some_and(|m| m.eq_ignore_ascii_case(b"xxx-xx-"))
+                && bytes.get(p + 7).is_some_and(u8::is_ascii_digit)
+            {
+                p += 7;
+                break;
+            }
             // "SSN (last 4): 6630", "last four digits": the count is not the value.
             if text[p..w_end].eq_ignore_ascii_case("last") {
                 let rest = &bytes[w_end..limit];
@@ -6633,6 +6673,50 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
 }
 
 /// USPS state and territory codes.
+/// The states' names, for a licence's issuing state ("CDL: Michigan M 620 184 557 913").
+const STATE_NAMES: &Words = words![
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "wisconsin",
+    "wyoming"
+];
+
 const STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",

@@ -3068,3 +3068,26 @@ fn a_claimant_column_and_a_clm_number_are_the_injured_workers() {
         &["Client,Invoice,Amount\nBrightwater Dental Group,INV-2026-0041,$1200\n"],
     );
 }
+
+#[test]
+fn a_licence_after_its_state_and_a_masked_ssns_last_four_are_read() {
+    let s = Scanner::new();
+    let dot = "Driver: Kenneth R. Marsh\nDOB: 5/19/1977\nCDL: Michigan M 620 184 557 913\n\
+               Diagnosis: obstructive sleep apnea";
+    let intake = "Patient Lupe Ortiz, DOB 03/02/1981\nDriver's license: OH TK883105\nSSN: \
+                  xxx-xx-6120";
+    assert_all_have(
+        &s,
+        Label::License,
+        &[(dot, "M 620 184 557 913"), (intake, "TK883105")],
+    );
+    assert_all_have(&s, Label::Ssn, &[(intake, "6120")]);
+    // A licence written as one word keeps its letters; a code before digits alone stays.
+    let nebraska = "Patient Dana Ruiz, DOB 01/02/1970, driver's license NE530765.";
+    let pa = "Patient Dana Ruiz, DOB 01/02/1970, driver's license PA 30418872.";
+    assert_all_have(
+        &s,
+        Label::License,
+        &[(nebraska, "NE530765"), (pa, "PA 30418872")],
+    );
+}
