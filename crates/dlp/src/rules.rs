@@ -5949,6 +5949,31 @@ fn letterhead_tail(rest: &str) -> bool {
     rest.is_empty() || rest.contains('@') || has_word(rest, words!["fax", "f", "www"])
 }
 
+/// Is the number at `st..en` on a line of at most 120 bytes that also holds a fax label with a
+/// number after it ("Fax 847-555-0191", "| fax (404) 555-0119"), the number itself not being
+/// that fax?
+fn fax_on_short_line(doc: &Doc<'_>, st: usize, en: usize) -> bool {
+    let (ls, le) = (doc.line_start(st), doc.line_end(st));
+    if le - ls > 120 {
+        return false;
+    }
+    let line = &doc.text.as_bytes()[ls..le];
+    let own = st - ls;
+    memchr::memmem::find_iter(&line.to_ascii_lowercase(), b"fax").any(|k| {
+        // A word of its own, then a number within a few bytes ("Fax: ", "fax # ", "fax (").
+        let word = (k == 0 || !line[k - 1].is_ascii_alphanumeric())
+            && line.get(k + 3).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let number = line[k + 3..]
+            .iter()
+            .take(6)
+            .position(|c| c.is_ascii_digit() || *c == b'(')
+            .map(|p| k + 3 + p);
+        word && number.is_some_and(|n| n != own && !(own..own + (en - st)).contains(&n))
+            // (Not the label of this very number: "Fax 847-555-0191".)
+            && !(k < own && own - k <= 9)
+    })
+}
+
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
 fn toll_free(v: &str) -> bool {
     let mut d = [0u8; 11];
@@ -6008,6 +6033,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && doc.staff_writes_at(st)
     {
         return org("the number of a writer at an organisation's mailbox", out);
+    }
+    // "Phone 847-555-0190   Fax 847-555-0191", "404-555-0115 | fax 404-555-0119": a short line
+    // that gives a fax number too is a letterhead's or a signature's (a patient who mentions a
+    // fax does it in a sentence).
+    if !whose && fax_on_short_line(doc, st, en) {
+        return org("a letterhead's phone beside its fax", out);
     }
     let line_before = doc.before_line(st, 60);
     // "Danielle Ferris, RN\ncell (937) 555-0193": a number alone on the line under a name

@@ -3091,3 +3091,21 @@ fn a_licence_after_its_state_and_a_masked_ssns_last_four_are_read() {
         &[(nebraska, "NE530765"), (pa, "PA 30418872")],
     );
 }
+
+#[test]
+fn a_phone_beside_a_fax_on_a_short_line_is_a_letterhead_and_a_patients_phone_is_not() {
+    let s = Scanner::new();
+    let letter = "Re: Beatrice Lowell, DOB 02/19/1941\nPlease call her at (847) 555-0123 about \
+                  the results.\n\n  PHYSICIAN: Dr. Amy Stone   Acct 40-1187\n   Phone \
+                  847-555-0190   Fax 847-555-0191\n";
+    let signature = "Patient Edith Vanderhoek, DOB 07/30/1932, admitted today.\n\nDevon Marsh\n\
+                     Clinical Pharmacist, Crestline Home Infusion\n404-555-0115 | fax \
+                     404-555-0119\n";
+    assert_all_have(&s, Label::Phone, &[(letter, "(847) 555-0123")]);
+    assert_lacks(&s, letter, Label::Phone, "847-555-0190");
+    assert_lacks(&s, signature, Label::Phone, "404-555-0115");
+    // A patient who names a fax in a sentence still gives their own number.
+    let patient = "My name is Joseph Kuznetsov, birthday 8-21-62. Please call me at (216) \
+                   555-0127 or fax anything to my office at 216-555-0199 about my records.";
+    assert_all_have(&s, Label::Phone, &[(patient, "(216) 555-0127")]);
+}
