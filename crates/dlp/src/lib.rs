@@ -388,6 +388,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "person.title",
     "mrn.after_name",
     "age.after_name",
+    "device.sentence",
 ];
 
 /// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only

@@ -3408,7 +3408,7 @@ fn mail_named(domain: &str) -> bool {
 /// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
 /// (at most 120 bytes on, up to `.`, `?`, `!` or a line break): [`record_shaped`]
 /// ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
-fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
+fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, usize)> {
     let end = (from + 120).min(b.len());
     let stop = b[from..end]
         .iter()
@@ -3417,13 +3417,25 @@ fn record_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let s = &b[from..stop];
     // At each space: is a lead word next? (A byte scan of at most 120 bytes.)
     for sp in memchr::memchr_iter(b' ', s) {
-        if !matches!(s.get(sp + 1), Some(b'i' | b'b')) {
+        if !matches!(s.get(sp + 1), Some(b'i' | b'b' | b'a' | b's')) {
             continue;
         }
-        let Some(lead) = [&b" is "[..], b" it's ", b" it\xe2\x80\x99s ", b" be "]
-            .into_iter()
-            .find(|l| s[sp..].starts_with(l))
-        else {
+        // A serial number also after "as" or "starts" ("the pacemaker serial number as
+        // PJN418227S", "serial on the back starts GX4J117205"; not "billed on the same day as
+        // 92526").
+        let leads: &[&[u8]] = if device {
+            &[
+                b" is ",
+                b" it's ",
+                b" it\xe2\x80\x99s ",
+                b" be ",
+                b" as ",
+                b" starts ",
+            ]
+        } else {
+            &[b" is ", b" it's ", b" it\xe2\x80\x99s ", b" be "]
+        };
+        let Some(lead) = leads.iter().copied().find(|l| s[sp..].starts_with(l)) else {
             continue;
         };
         // "Our Medicaid provider ID is 44001873": the words between cue and value name an
@@ -4181,16 +4193,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // on the letter is 2026277-04419", "her member ID will be BSG447100263-03": the number
         // comes later in the sentence, after "is", "it's" or "be" (when no value follows the
         // cue itself). A case or claim number counts like one right after its cue.
-        if let Kw::Value(label @ (Label::Mrn | Label::MemberId | Label::OtherId)) = kind
+        if let Kw::Value(label @ (Label::Mrn | Label::MemberId | Label::OtherId | Label::Device)) =
+            kind
             && !bytes[p..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
                 .any(u8::is_ascii_digit)
-            && let Some((vs, ve)) = record_number_later(bytes, ke)
+            && let Some((vs, ve)) = record_number_later(bytes, ke, label == Label::Device)
         {
             let (score, rule) = match label {
                 Label::Mrn => (0.85, "mrn.sentence"),
                 Label::MemberId => (0.85, "member_id.sentence"),
+                Label::Device => (0.85, "device.sentence"),
                 _ => (0.85, "other_id.context"),
             };
             let why = "record number later in the sentence of its cue";

@@ -3109,3 +3109,21 @@ fn a_phone_beside_a_fax_on_a_short_line_is_a_letterhead_and_a_patients_phone_is_
                    555-0127 or fax anything to my office at 216-555-0199 about my records.";
     assert_all_have(&s, Label::Phone, &[(patient, "(216) 555-0127")]);
 }
+
+#[test]
+fn a_serial_number_later_in_its_sentence_is_the_patients_device_and_a_cpt_code_is_not() {
+    let s = Scanner::new();
+    let letter = "My name is Hedda Lindqvist and I was a patient of Dr. Liang. The little card in \
+                  my purse gives the pacemaker serial number as PJN418227S, if that is of use.";
+    let pump = "Patient Maya Ortiz called: insulin pump alarm. Serial of the broken one is \
+                NG2914573H. Replacement arrives Thursday.";
+    assert_all_have(
+        &s,
+        Label::Device,
+        &[(letter, "PJN418227S"), (pump, "NG2914573H")],
+    );
+    let coding = "Two Medicaid plans will now deny 92507 billed on the same day as 92526 unless \
+                  modifier 59 is used.";
+    assert_no_label(&s, Label::MemberId, &[coding]);
+    assert_not_phi(&s, &[coding]);
+}
