@@ -2114,7 +2114,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                     "position",
                     "resume",
                     "orientation",
-                    "onboarding"
+                    "onboarding",
+                    // "Welcome to ClearChart! Start date + first week": a new hire's.
+                    "start date",
+                    "first week",
+                    "new hire"
                 ],
             )
         })
@@ -2617,6 +2621,13 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let client_number = m.eq_ignore_ascii_case(b"client")
         && b.get(end) == Some(&b' ')
         && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+    // ("Scribe | Client | Provider", "Client ID: BVD-0318": a business's customers, as a
+    // table's column or an account's field.)
+    let client_field = m.eq_ignore_ascii_case(b"client") && {
+        let rest = &b[end..b.len().min(end + 40)];
+        let gap = rest.iter().take_while(|&&c| c == b' ').count();
+        rest.get(gap) == Some(&b'|') || rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b" id")
+    };
     // ("NO-SHOW RATE", "our no-show policy": a measure or a rule, no one's visit;
     // "Appointment types, templates": a system's.)
     let modifier = (m.eq_ignore_ascii_case(b"patient")
@@ -2624,7 +2635,8 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         || m.eq_ignore_ascii_case(b"no-show")
         || m.eq_ignore_ascii_case(b"appointment"))
         && PATIENT_AS_MODIFIER.eq_any(next_word())
-        || client_number;
+        || client_number
+        || client_field;
     // The word just before the match, when it is in `words`.
     let word_before_in = |words: &Words| {
         let before = b[..start].trim_ascii_end();
@@ -4289,6 +4301,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // part (the number on its own is still checked by the patterns).
         let first = v.split(' ').next().unwrap_or(v);
         if v.len() > first.len() && first.bytes().all(|b| b.is_ascii_lowercase()) {
+            continue;
+        }
+        // "The Clear Chart - March 2026": a month and a year, not a chart number.
+        if v.len() > first.len()
+            && first.bytes().all(|b| b.is_ascii_alphabetic())
+            && MONTH_NAMES.eq_any(first)
+        {
             continue;
         }
         // The word before the keyword names whose value it is ("PA reference", "report ID",
@@ -6718,6 +6737,34 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
 }
 
 /// USPS state and territory codes.
+/// The months' names and abbreviations.
+const MONTH_NAMES: &Words = words![
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december"
+];
+
 /// The states' names, for a licence's issuing state ("CDL: Michigan M 620 184 557 913").
 const STATE_NAMES: &Words = words![
     "alabama",
@@ -8277,13 +8324,8 @@ fn persons(
                 // not on tx yet": a numbered or bulleted item that starts with the name and
                 // goes on with a bracket or a dash, the way a hand-off lists its patients.
                 let list_item = || {
-                    let head = &text.as_bytes()[doc.line_start(t0.s)..t0.s];
-                    let head = head.trim_ascii();
-                    let bullet = matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])
-                        || matches!(head, [d, b'.' | b')'] | [_, d, b'.' | b')'] if d.is_ascii_digit())
-                            && head[0].is_ascii_digit();
                     let e = toks[k].e;
-                    bullet
+                    bulleted_line_start(text, doc.line_start(t0.s), t0.s)
                         && [" (", " - ", " \u{2013} "]
                             .iter()
                             .any(|p| text[e..].starts_with(p))
@@ -8590,22 +8632,31 @@ fn persons(
                 // hospitalized at ...": what happened to them says patient. A surname alone at
                 // the start of a list item: weak evidence (a list of patients speaks of their
                 // care, a list of staff does not); "Kaminski, L": the initial is part of it.
-                let found =
-                    if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf) {
-                        let why = "name before a hospital stay, a diagnosis or a visit";
-                        Some((t0.e, 0.85, "person.event_after", why))
-                    } else if possessive_care_after(after) && !is_upper(text, t0) {
-                        // "Reminder: Mateo's speech session Thursday", "Ava's insurance
-                        // benefits": a child named to a parent by what is theirs (weak: an
-                        // organisation has sessions too).
-                        let why = "name before 's and a visit, a therapy or a record";
-                        Some((t0.e, 0.75, "person.possessive_care", why))
-                    } else {
-                        surname_list_item(s, text, lc, doc, t0, after, &mut buf).map(|why| {
-                            let e = t0.e + initial_after(after).unwrap_or(0);
-                            (e, 0.7, "person.list_surname", why)
-                        })
-                    };
+                let found = if !is_upper(text, t0)
+                    && record_in_brackets_after(after)
+                    && !code_range_in_brackets(after)
+                    && bulleted_line_start(text, doc.line_start(t0.s), t0.s)
+                {
+                    // "- Whitcombe (NGC-120937) - waiting on Dr. Voss for 2 blanks": a hand-off's
+                    // item by surname and chart number.
+                    let why = "surname starting a list item, before a record number";
+                    Some((t0.e, 0.85, "person.id_after", why))
+                } else if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf)
+                {
+                    let why = "name before a hospital stay, a diagnosis or a visit";
+                    Some((t0.e, 0.85, "person.event_after", why))
+                } else if possessive_care_after(after) && !is_upper(text, t0) {
+                    // "Reminder: Mateo's speech session Thursday", "Ava's insurance
+                    // benefits": a child named to a parent by what is theirs (weak: an
+                    // organisation has sessions too).
+                    let why = "name before 's and a visit, a therapy or a record";
+                    Some((t0.e, 0.75, "person.possessive_care", why))
+                } else {
+                    surname_list_item(s, text, lc, doc, t0, after, &mut buf).map(|why| {
+                        let e = t0.e + initial_after(after).unwrap_or(0);
+                        (e, 0.7, "person.list_surname", why)
+                    })
+                };
                 if let Some((e, score, rule, why)) = found {
                     push(out, Some(Label::Person), t0.s, e, score, rule, why);
                     for t in run.iter() {
@@ -9497,6 +9548,32 @@ const TICKET_PREFIXES: &[&[u8]] = &[
 fn business_id(id: &[u8], prefixes: &[&[u8]]) -> bool {
     let prefix = id.split(|&c| c == b'-').next().unwrap_or(id);
     prefixes.iter().any(|p| prefix.eq_ignore_ascii_case(p))
+}
+
+/// Does `after` start with a range of codes in brackets, two halves of one shape (" (A7030-
+/// A7039)": a supply list's HCPCS codes, not a record number)?
+fn code_range_in_brackets(after: &str) -> bool {
+    let Some(r) = after.strip_prefix(" (") else {
+        return false;
+    };
+    let id = r.split(')').next().unwrap_or("");
+    // (Digits where digits are, letters where letters are.)
+    let same_shape = |a: &str, b: &str| {
+        a.len() == b.len()
+            && a.bytes()
+                .zip(b.bytes())
+                .all(|(x, y)| x.is_ascii_digit() == y.is_ascii_digit())
+    };
+    matches!(id.split_once('-'), Some((a, b)) if !a.is_empty() && same_shape(a, b))
+}
+
+/// Is `text[ls..at]` (from a line's start to a word) only a bullet or an item number ("- ",
+/// "* ", "• ", "1. ", "12) ")?
+fn bulleted_line_start(text: &str, ls: usize, at: usize) -> bool {
+    let head = text.as_bytes()[ls..at].trim_ascii();
+    matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])
+        || matches!(head, [d, b'.' | b')'] | [_, d, b'.' | b')'] if d.is_ascii_digit())
+            && head[0].is_ascii_digit()
 }
 
 /// A record number right after a name the person rules found (candidates from `from` on):

@@ -3127,3 +3127,24 @@ fn a_serial_number_later_in_its_sentence_is_the_patients_device_and_a_cpt_code_i
     assert_no_label(&s, Label::MemberId, &[coding]);
     assert_not_phi(&s, &[coding]);
 }
+
+#[test]
+fn a_business_client_a_new_hire_and_a_chart_newsletter_are_not_phi_and_a_hand_off_item_is() {
+    let s = Scanner::new();
+    let grid = "Coverage today\n\nScribe            | Client                   | Provider\n\
+                Tasha Greene      | Maple Family Medicine    | Dr. Raghavan\nBrendan Howe      \
+                | Lakeside Ortho           | Dr. Feld\n";
+    let new_hire = "From: Jenna Whitfield <jwhitfield@clearchartscribe.com>\nTo: Priscilla \
+                    Nguyen <priscilla.nguyen.work@gmail.com>\nSubject: Welcome to ClearChart! \
+                    Start date + first week\n\nHi Priscilla,\n\nWelcome aboard! Start date: \
+                    Monday, March 16, 2026, 8:00 AM.";
+    let newsletter = "Subject: The Clear Chart - March 2026\n\nTHE CLEAR CHART | Staff \
+                      newsletter | March 2026\nPlease welcome Priscilla Nguyen and Jordan \
+                      Ellis.";
+    assert_not_phi(&s, &[grid, new_hire, newsletter]);
+    assert_no_label(&s, Label::Mrn, &[newsletter]);
+    let handoff = "open items:\n\n- Whitcombe (NGC-120937) - waiting on Dr. Voss for 2 blanks\n\
+                   - Resupply (A7030-A7039) - order placed\n";
+    assert_all_have(&s, Label::Person, &[(handoff, "Whitcombe")]);
+    assert_lacks(&s, handoff, Label::Person, "Resupply");
+}
