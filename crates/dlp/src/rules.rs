@@ -765,6 +765,8 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // A quality report's measures ("- Falls ........ 2 (both under review)").
+    "falls",
     // Whom a circular greets ("Dear Prescriber,", "Dear Valued Customer,"). (Not "resident",
     // "student" or "client": before a name they say whose it is, like "patient".)
     "prescriber",
@@ -4679,7 +4681,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // tag RHO-IT-0219").
                         "asset",
                         "copier",
-                        "printer"
+                        "printer",
+                        // A mobile clinic's generator ("Onan QG 7000 diesel, S/N K190584432";
+                        // not "generator": a pacemaker's pulse generator is the patient's).
+                        "diesel"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -6590,6 +6595,18 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let not_a_patients = |why: &'static str, out: &mut Vec<Cand>| {
         push(out, None, st, en, 0.8, "date.nonpatient", why);
     };
+    // "Sharps containers no more than 3/4 full", "1/2 tab", "3/4 mile": a fraction.
+    if text[st..en].bytes().filter(|&c| c == b'/').count() == 1
+        && !text[st..en].bytes().any(|c| c.is_ascii_alphabetic())
+        && words![
+            "full", "inch", "inches", "cup", "cups", "tab", "tabs", "tablet", "tablets",
+            "strength", "mile", "miles", "tsp", "tbsp", "teaspoon", "empty", "pill"
+        ]
+        .eq_any(leading_letters(doc.after_line(en, 12).trim_start()))
+    {
+        not_a_patients("a fraction", out);
+        return;
+    }
     // "16:52:07": seconds are a system's timestamp, not an appointment.
     let b = text.as_bytes();
     if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {

@@ -3148,3 +3148,21 @@ fn a_business_client_a_new_hire_and_a_chart_newsletter_are_not_phi_and_a_hand_of
     assert_all_have(&s, Label::Person, &[(handoff, "Whitcombe")]);
     assert_lacks(&s, handoff, Label::Person, "Resupply");
 }
+
+#[test]
+fn a_fraction_a_quality_measure_and_a_generators_serial_are_not_phi() {
+    let s = Scanner::new();
+    let survey = "Survey readiness reminders\n - Patient identifiers: name and date of birth\n - \
+                  Sharps containers no more than 3/4 full\n";
+    let report = "Quality report, February\n\n  - Falls ........... 2 (both under review)\n  - \
+                  CLABSI ........... 0\nThanks to every patient care unit.";
+    let unit = "Mobile Unit 2 service\nGenerator: Onan QG 7000 diesel, S/N K190584432\nOil \
+                change due at 500 hours.";
+    assert_not_phi(&s, &[survey, report, unit]);
+    assert_no_label(&s, Label::Date, &[survey]);
+    assert_no_label(&s, Label::Person, &[report]);
+    assert_no_label(&s, Label::Device, &[unit]);
+    // A date is still a date, and a pacemaker's generator the patient's.
+    let visit = "Patient Rosa Delgado, DOB 10/08/1974: her next visit is 3/4 at 10 am.";
+    assert_all_have(&s, Label::Date, &[(visit, "3/4")]);
+}
