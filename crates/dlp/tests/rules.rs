@@ -3166,3 +3166,24 @@ fn a_fraction_a_quality_measure_and_a_generators_serial_are_not_phi() {
     let visit = "Patient Rosa Delgado, DOB 10/08/1974: her next visit is 3/4 at 10 am.";
     assert_all_have(&s, Label::Date, &[(visit, "3/4")]);
 }
+
+#[test]
+fn spanish_dates_are_dates_and_a_day_count_is_not() {
+    let s = Scanner::new();
+    let letter = "Sra. Rosa Delgado, fecha de nacimiento 5 de mayo de 1949: lamentamos lo que \
+                  pasó en su cita del 27 de febrero. Su próxima cita es el 20 de marzo.";
+    assert_all_have(
+        &s,
+        Label::Date,
+        &[
+            (letter, "5 de mayo de 1949"),
+            (letter, "27 de febrero"),
+            (letter, "20 de marzo"),
+        ],
+    );
+    assert_no_label(
+        &s,
+        Label::Date,
+        &["Patient Rosa Delgado: tome 2 de las pastillas cada mañana."],
+    );
+}
