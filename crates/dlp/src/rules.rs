@@ -767,6 +767,8 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 const NOT_NAMES: &[&str] = &[
     // A quality report's measures ("- Falls ........ 2 (both under review)").
     "falls",
+    // "Dear Room 12 families,".
+    "room",
     // Whom a circular greets ("Dear Prescriber,", "Dear Valued Customer,"). (Not "resident",
     // "student" or "client": before a name they say whose it is, like "patient".)
     "prescriber",
@@ -5161,7 +5163,25 @@ fn patterns(
                 "Medicare MBI format",
             ),
             Pat::Vin => {
-                if vin_valid(v) {
+                // "Van 2 (the white 2020 Transit, plate HXT 5502, VIN ...)", "fleet": the
+                // organisation's own vehicle (not "our": "our client's vehicle").
+                let fleet = || {
+                    let line = doc.before_line(st, 80);
+                    has_word(line, words!["fleet", "company"])
+                        || memchr::memmem::find_iter(line.as_bytes(), b"Van ")
+                            .any(|k| line.as_bytes().get(k + 4).is_some_and(u8::is_ascii_digit))
+                };
+                if vin_valid(v) && fleet() {
+                    push(
+                        out,
+                        None,
+                        st,
+                        en,
+                        0.95,
+                        "vehicle.fleet",
+                        "the organisation's vehicle",
+                    );
+                } else if vin_valid(v) {
                     push(
                         out,
                         Some(Label::Vehicle),
@@ -6081,13 +6101,27 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let line_before = doc.before_line(st, 60);
     // "Danielle Ferris, RN\ncell (937) 555-0193": a number alone on the line under a name
     // with a credential is that member of staff's.
+    // ("Jill Brandauer, RN\nNurse Home Visitor | First Steps\nCell (440) 555-0171": or under
+    // the job title below it.)
     if line_before.trim().len() <= 12 && doc.line_start(st) > 0 && {
+        let credentialed = |pe: usize| {
+            let above = doc.text[doc.line_start(pe)..pe].trim_end();
+            above.len() <= 80
+                && above
+                    .rsplit_once(", ")
+                    .is_some_and(|(_, c)| CREDENTIALS.eq_any(c.trim_end_matches('.')))
+        };
         let pe = doc.line_start(st) - 1;
-        let above = doc.text[doc.line_start(pe)..pe].trim_end();
-        above.len() <= 80
-            && above
-                .rsplit_once(", ")
-                .is_some_and(|(_, c)| CREDENTIALS.eq_any(c.trim_end_matches('.')))
+        credentialed(pe) || {
+            let ls = doc.line_start(pe);
+            let title = doc.text[ls..pe].trim();
+            ls > 0
+                && !title.is_empty()
+                && title.len() <= 80
+                && !title.bytes().any(|c| c.is_ascii_digit())
+                && title.as_bytes()[0].is_ascii_uppercase()
+                && credentialed(ls - 1)
+        }
     } {
         return org("number under a signature line with a credential", out);
     }
@@ -8753,6 +8787,8 @@ fn persons(
         let title_before = pw & PW_TITLE != 0
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
             && prev_line.trim_end().len() >= prev_word.len()
+            // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space.)
+            && prev_line.len() - prev_line.trim_end_matches([' ', '.']).len() <= 2
             // ("switch to LC-MS/MS. Results ...": a method's name, not "Ms. Results".)
             && {
                 let tl = prev_line.trim_end_matches([' ', '.']).as_bytes();

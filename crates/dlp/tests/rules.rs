@@ -3187,3 +3187,26 @@ fn spanish_dates_are_dates_and_a_day_count_is_not() {
         &["Patient Rosa Delgado: tome 2 de las pastillas cada mañana."],
     );
 }
+
+#[test]
+fn a_staff_signature_a_classroom_a_school_column_and_a_fleet_van_are_not_phi() {
+    let s = Scanner::new();
+    let pto = "From: Jill Brandauer <jbrandauer@firststeps.org>\nTo: Theresa Okafor \
+               <tokafor@firststeps.org>\nSubject: PTO request\n\nHi Theresa,\n\nPutting in for PTO \
+               Thursday 3/20. Dana said she can take my two \
+               postpartum weight checks.\n\nThanks!\nJill\n\nJill Brandauer, RN\nNurse Home \
+               Visitor | First Steps\nCell (440) 555-0171\n";
+    let lice = "Subject: Room 12 - head lice notice\n\nDear Room 12 families,\n\nA case of head \
+                lice was found in your child's classroom. Please check your child tonight.";
+    let stock = "Stock meds by school:\n\n                      Cascade MS            Hawthorne \
+                 Elem\nStock epinephrine 0.3   2 (exp 04/2026)       0\n";
+    let van = "Van 2 (the white 2020 Transit, plate HXT 5502, VIN 1FTBW3XK5LKA41877) is back \
+               from the body shop. The warranty on the ramp ends 6/30.";
+    assert_not_phi(&s, &[pto, lice, stock, van]);
+    assert_no_label(&s, Label::Phone, &[pto]);
+    assert_no_label(&s, Label::Person, &[lice, stock]);
+    // A client's car named by a law firm is still the client's.
+    let crash = "For identification of the incident, our client's vehicle was a 2020 Ford F-150, \
+                 VIN 1FTEW1EP0LKD48213. Patient: Dale Voss, DOB 03/02/1950.";
+    assert_all_have(&s, Label::Vehicle, &[(crash, "1FTEW1EP0LKD48213")]);
+}
