@@ -8683,8 +8683,8 @@ fn persons(
                 // hospitalized at ...": what happened to them says patient. A surname alone at
                 // the start of a list item: weak evidence (a list of patients speaks of their
                 // care, a list of staff does not); "Kaminski, L": the initial is part of it.
-                let found = if !is_upper(text, t0)
-                    && record_in_brackets_after(after)
+                let found = if record_in_brackets_after(after)
+                    && !is_upper(text, t0)
                     && !code_range_in_brackets(after)
                     && bulleted_line_start(text, doc.line_start(t0.s), t0.s)
                 {
