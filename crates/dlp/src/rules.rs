@@ -769,6 +769,8 @@ const NOT_NAMES: &[&str] = &[
     "falls",
     // "Dear Room 12 families,".
     "room",
+    // "Registration type: Member - Full Conference".
+    "conference",
     // Whom a circular greets ("Dear Prescriber,", "Dear Valued Customer,"). (Not "resident",
     // "student" or "client": before a name they say whose it is, like "patient".)
     "prescriber",
@@ -4487,6 +4489,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "unit",
                         "repair",
                         "maintenance",
+                        // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
+                        "rental",
                     ],
                 ) && !has_word(
                     near,
@@ -4686,7 +4690,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "printer",
                         // A mobile clinic's generator ("Onan QG 7000 diesel, S/N K190584432";
                         // not "generator": a pacemaker's pulse generator is the patient's).
-                        "diesel"
+                        "diesel",
+                        // An ambulance's stretcher ("Stretcher s/n 190843211 (Medic 7)").
+                        "stretcher",
+                        "medic"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -5165,11 +5172,21 @@ fn patterns(
             Pat::Vin => {
                 // "Van 2 (the white 2020 Transit, plate HXT 5502, VIN ...)", "fleet": the
                 // organisation's own vehicle (not "our": "our client's vehicle").
+                // ("Medic 4 (2021 Ford F-550 / Type I module)\n  VIN: ...": an ambulance, on
+                // the line above.)
                 let fleet = || {
-                    let line = doc.before_line(st, 80);
-                    has_word(line, words!["fleet", "company"])
-                        || memchr::memmem::find_iter(line.as_bytes(), b"Van ")
-                            .any(|k| line.as_bytes().get(k + 4).is_some_and(u8::is_ascii_digit))
+                    let two = doc.lines_before(st, 1);
+                    let line = &two[floor_cb(two, two.len().saturating_sub(160))..];
+                    let numbered = |w: &[u8]| {
+                        memchr::memmem::find_iter(line.as_bytes(), w).any(|k| {
+                            line.as_bytes()
+                                .get(k + w.len())
+                                .is_some_and(u8::is_ascii_digit)
+                        })
+                    };
+                    has_word(line, words!["fleet", "company", "ambulance"])
+                        || numbered(b"Van ")
+                        || numbered(b"Medic ")
                 };
                 if vin_valid(v) && fleet() {
                     push(
@@ -8683,6 +8700,14 @@ fn persons(
                 // hospitalized at ...": what happened to them says patient. A surname alone at
                 // the start of a list item: weak evidence (a list of patients speaks of their
                 // care, a list of staff does not); "Kaminski, L": the initial is part of it.
+                // "fyi Jayden P (CR0051177), 15yo": a first name and an initial before a record
+                // number in brackets.
+                let ab = after.as_bytes();
+                let initial_then_record = ab.len() > 3
+                    && ab[0] == b' '
+                    && ab[1].is_ascii_uppercase()
+                    && after.is_char_boundary(2)
+                    && record_in_brackets_after(&after[2..]);
                 let found = if record_in_brackets_after(after)
                     && !is_upper(text, t0)
                     && !code_range_in_brackets(after)
@@ -8692,6 +8717,9 @@ fn persons(
                     // item by surname and chart number.
                     let why = "surname starting a list item, before a record number";
                     Some((t0.e, 0.85, "person.id_after", why))
+                } else if initial_then_record && s.first_names.has_token(text, lc, t0, &mut buf) {
+                    let why = "first name and initial before a record number";
+                    Some((t0.e + 2, 0.85, "person.id_after", why))
                 } else if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf)
                 {
                     let why = "name before a hospital stay, a diagnosis or a visit";

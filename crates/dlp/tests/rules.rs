@@ -3210,3 +3210,22 @@ fn a_staff_signature_a_classroom_a_school_column_and_a_fleet_van_are_not_phi() {
                  VIN 1FTEW1EP0LKD48213. Patient: Dale Voss, DOB 03/02/1950.";
     assert_all_have(&s, Label::Vehicle, &[(crash, "1FTEW1EP0LKD48213")]);
 }
+
+#[test]
+fn a_first_name_and_initial_before_a_chart_number_is_a_patient_and_fleet_gear_is_not() {
+    let s = Scanner::new();
+    let flag = "Dr O -\n\nfyi Michael P (CR0051177), 15yo. Passive SI disclosed today, safety plan \
+                done.";
+    assert_all_have(&s, Label::Person, &[(flag, "Michael P")]);
+    assert_all_have(&s, Label::Mrn, &[(flag, "CR0051177")]);
+    let rig = "Fleet status\n\nMedic 4 (2021 Ford F-550 / Type I module)\n  VIN:      \
+               1FDUF5GN6MED37520\n  Due: brakes 3/19";
+    let stretchers = "Battery replacement (your serials):\n  Stretcher s/n 190843211 (Medic 7)\n  \
+                      Stretcher s/n 190843296 (Medic 11)";
+    let travel = "Per diem costs:\n\n  Rental (Enterprise, conf 4410283375, plate TXR 8812): \
+                  $61.18\n  Total reimbursement: $145.18";
+    let conference = "Registration type: Member - Full Conference\nMember ID (APC): 118204";
+    assert_not_phi(&s, &[rig, stretchers, travel, conference]);
+    assert_no_label(&s, Label::Vehicle, &[rig, travel]);
+    assert_no_label(&s, Label::Device, &[stretchers]);
+}
