@@ -771,6 +771,10 @@ const NOT_NAMES: &[&str] = &[
     "room",
     // "Registration type: Member - Full Conference".
     "conference",
+    // An MRI labelling ("the MR Conditional labelling"), a region ("numbers for Central OH").
+    "conditional",
+    "unsafe",
+    "central",
     // Whom a circular greets ("Dear Prescriber,", "Dear Valued Customer,"). (Not "resident",
     // "student" or "client": before a name they say whose it is, like "patient".)
     "prescriber",
@@ -8298,7 +8302,11 @@ fn persons(
                     .unwrap_or("");
                 return TITLES.eq_any(w);
             }
-            TITLES.eq_any(&text[q..p])
+            // ("the MR Conditional labelling": capitals without a dot before a word that is no
+            // name are an acronym, not a title.)
+            let acronym = text.as_bytes()[q..p].iter().all(u8::is_ascii_uppercase)
+                && text.as_bytes().get(p) != Some(&b'.');
+            TITLES.eq_any(&text[q..p]) && !acronym
         };
         if !t0.cap
             || !(name_ok(not_names, text, lc, t0, &mut buf)

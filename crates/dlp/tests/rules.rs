@@ -3229,3 +3229,19 @@ fn a_first_name_and_initial_before_a_chart_number_is_a_patient_and_fleet_gear_is
     assert_no_label(&s, Label::Vehicle, &[rig, travel]);
     assert_no_label(&s, Label::Device, &[stretchers]);
 }
+
+#[test]
+fn mri_labelling_and_a_region_are_not_names_and_a_titled_patient_is() {
+    let s = Scanner::new();
+    let inservice = "In-service: reading a pacemaker/ICD ID card and finding the MR Conditional \
+                     labelling before any patient goes to the scanner.";
+    let metrics = "Weekly remote monitoring numbers for Central OH, week ending 3/9: 412 \
+                   transmissions, 3 red alerts.";
+    assert_no_label(&s, Label::Person, &[inservice, metrics]);
+    assert_not_phi(&s, &[inservice, metrics]);
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[("MR SMITH called about his MRI results.", "SMITH")],
+    );
+}
