@@ -769,8 +769,9 @@ const NOT_NAMES: &[&str] = &[
     "falls",
     // "Dear Room 12 families,".
     "room",
-    // "Registration type: Member - Full Conference".
+    // "Registration type: Member - Full Conference", "sign-up for Balance Check".
     "conference",
+    "balance",
     // An MRI labelling ("the MR Conditional labelling"), a region ("numbers for Central OH").
     "conditional",
     "unsafe",
@@ -3084,6 +3085,12 @@ pub(crate) fn personal_domain(display: &str, addr: &str) -> bool {
                 && !ORG_WORDS.eq_any(w)
                 && !ORG_AFTER.eq_any(w)
                 && !TITLES.eq_any(w.trim_end_matches('.'))
+                // ("Families List <families@lists.lakeshoreheart.org>": a mailing list.)
+                && !words![
+                    "list", "lists", "families", "family", "parents", "members", "patients",
+                    "staff", "team", "news", "everyone", "friends"
+                ]
+                .eq_any(w)
         })
     {
         return false;
@@ -4695,9 +4702,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // A mobile clinic's generator ("Onan QG 7000 diesel, S/N K190584432";
                         // not "generator": a pacemaker's pulse generator is the patient's).
                         "diesel",
-                        // An ambulance's stretcher ("Stretcher s/n 190843211 (Medic 7)").
+                        // An ambulance's stretcher ("Stretcher s/n 190843211 (Medic 7)"), a
+                        // clinic's driving simulator.
                         "stretcher",
-                        "medic"
+                        "medic",
+                        "simulator"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -5898,6 +5907,8 @@ fn org_above(text: &str, st: usize, depth: usize) -> bool {
 const ORG_WORDS_LIST: &[&str] = &[
     // ("Linda Ferraro, State Opioid Treatment Authority, (614) 555-0187".)
     "authority",
+    "facilities",
+    "campus",
     "services",
     "service",
     "medicine",
@@ -6937,7 +6948,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "claimant" | "resident" | "resident name" => Label::Person,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
-        | "appt date" => Label::Date,
+        | "appt date" | "date of procedure" | "procedure date" | "surgery date"
+        | "date of surgery" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
         | "medicaid id" | "mbi" => Label::MemberId,

@@ -3245,3 +3245,27 @@ fn mri_labelling_and_a_region_are_not_names_and_a_titled_patient_is() {
         &[("MR SMITH called about his MRI results.", "SMITH")],
     );
 }
+
+#[test]
+fn a_complication_log_by_mrn_is_phi_and_a_mailing_list_or_a_simulator_is_not() {
+    let s = Scanner::new();
+    let log = "February log for your sign-off.\n\n#  MRN       Date of procedure  Type          \
+               Code\n1  40701188  02/03/2025         labor epid    O89.4\n2  40712645  \
+               02/09/2025         CSE           O74.6\n";
+    assert_all_have(
+        &s,
+        Label::Mrn,
+        &[(log, "40701188"), (log, "40712645")],
+    );
+    assert_phi(&s, log);
+    let newsletter = "From: Lakeshore Heart News <news@lakeshoreheart.org>\nTo: Families List \
+                      <families@lists.lakeshoreheart.org>\nSubject: Heart Beats - March 2025\n\n\
+                      MEDICATION CORNER\n * If your child takes warfarin, ask us before \
+                      starting any new medicine.";
+    let simulator = "Service visit confirmed\n\nEquipment:    RS-400 3-screen driving simulator\n  \
+                     Unit S/N:     RS4-22-00791\n  Date/time:    Thursday 3/26, 8:00 AM";
+    let wellness = "Staff wellness fair: grip strength bands and the QR code sign-up for Balance \
+                    Check are at the front desk.";
+    assert_not_phi(&s, &[newsletter, simulator, wellness]);
+    assert_no_label(&s, Label::Email, &[newsletter]);
+}
