@@ -3252,11 +3252,7 @@ fn a_complication_log_by_mrn_is_phi_and_a_mailing_list_or_a_simulator_is_not() {
     let log = "February log for your sign-off.\n\n#  MRN       Date of procedure  Type          \
                Code\n1  40701188  02/03/2025         labor epid    O89.4\n2  40712645  \
                02/09/2025         CSE           O74.6\n";
-    assert_all_have(
-        &s,
-        Label::Mrn,
-        &[(log, "40701188"), (log, "40712645")],
-    );
+    assert_all_have(&s, Label::Mrn, &[(log, "40701188"), (log, "40712645")]);
     assert_phi(&s, log);
     let newsletter = "From: Lakeshore Heart News <news@lakeshoreheart.org>\nTo: Families List \
                       <families@lists.lakeshoreheart.org>\nSubject: Heart Beats - March 2025\n\n\
