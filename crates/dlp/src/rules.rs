@@ -188,6 +188,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("moved to", Kw::City),
     ("moving to", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
+    // A care home's and a clinic's own numbers for the person ("Resident ID: MH-10482",
+    // "Patient reference: MDH-0048213").
+    ("resident id", Kw::Value(Label::Mrn)),
+    ("resident #", Kw::Value(Label::Mrn)),
+    ("resident no", Kw::Value(Label::Mrn)),
+    ("patient reference", Kw::Value(Label::Mrn)),
     ("chart", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
     ("subscriber id", Kw::Value(Label::MemberId)),
@@ -9759,8 +9765,9 @@ fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     } else if r.starts_with(b", ") {
         (2, false, true)
     } else {
+        // (A table's column gap too: "Ortiz-Ramos, Ana      LV00620177   54".)
         let gap = r.iter().take_while(|&&c| c == b' ').count();
-        if !(1..=4).contains(&gap) {
+        if !(1..=12).contains(&gap) {
             return None;
         }
         (gap, false, false)

@@ -3265,3 +3265,28 @@ fn a_complication_log_by_mrn_is_phi_and_a_mailing_list_or_a_simulator_is_not() {
     assert_not_phi(&s, &[newsletter, simulator, wellness]);
     assert_no_label(&s, Label::Email, &[newsletter]);
 }
+
+#[test]
+fn a_census_row_by_name_and_a_residents_id_give_chart_numbers() {
+    let s = Scanner::new();
+    let census = "Unit census\n\n512  Delgado, Carmen       LV00188342   91   RLL PNA, delirium \
+                  clearing\n516  Nguyen, Thi Hoa       LV00701255   47   lap chole POD1\n";
+    let facesheet = "Name:          OVERTON, HAROLD J\nDOB:           06/02/1938\nResident ID:   \
+                     MH-10482\nAttending:     Erik Lindqvist, MD";
+    let letter = "Your procedure is planned for 7:30 AM. Patient reference: MDH-0048213.";
+    assert_all_have(
+        &s,
+        Label::Mrn,
+        &[
+            (census, "LV00188342"),
+            (facesheet, "MH-10482"),
+            (letter, "MDH-0048213"),
+        ],
+    );
+    // A column gap before a number that is no record number (a room, an age) gives none.
+    assert_no_label(
+        &s,
+        Label::Mrn,
+        &["Unit census\n\n512  Delgado, Carmen       Rm 512       91   RLL PNA\n"],
+    );
+}
