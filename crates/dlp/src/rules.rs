@@ -3918,6 +3918,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         (&mut sc.staff, &mut sc.patient_words),
     );
     record_numbers_after_names(text, out, names_from);
+    subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
     table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
@@ -3933,6 +3934,86 @@ const HEADER_DATE: &str = "date in a message header";
 /// 3/11 1330": a date in a subject line that also names a patient (a person the rules found
 /// there) is that patient's visit, stay or procedure, not the mail's. Runs after the name
 /// rules; each subject date is looked up among the lines holding a name (sorted once).
+/// Record numbers in a "Subject:" line ("Callback result - RB-17342 - volume discrepancy",
+/// "Referral outcome - R25-061109 - ruled out"): in mail about a patient, about four in five of
+/// them were the patient's chart, claim, case or member number on the style corpus. Never
+/// evidence of PHI (scored under [`crate::PHI_THRESHOLD`]), and yielding to any other finding:
+/// reported only in a message found to hold PHI on other grounds. Not a quote's, an order's, a
+/// ticket's or a bulletin's.
+fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let mut ls = 0;
+    for k in 0..=doc.nl.len() {
+        let le = doc.nl.get(k).copied().unwrap_or(b.len());
+        let line = &b[ls..le];
+        let skip = line.iter().take_while(|&&c| c == b'>' || c == b' ').count();
+        if line
+            .get(skip..skip + 8)
+            .is_some_and(|h| h.eq_ignore_ascii_case(b"subject:"))
+        {
+            let from = ls + skip + 8;
+            let mut i = from;
+            while i < le {
+                let is_tok = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+                if !is_tok(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                let st = i;
+                while i < le && is_tok(b[i]) {
+                    i += 1;
+                }
+                let v = b[st..i].strip_suffix(b"-").unwrap_or(&b[st..i]);
+                let en = st + v.len();
+                let business = || {
+                    let w = last_word(&text[from..st], b" :,(-#");
+                    words![
+                        "quote",
+                        "quotation",
+                        "order",
+                        "invoice",
+                        "po",
+                        "bulletin",
+                        "policy",
+                        "ticket",
+                        "tracking",
+                        "notice",
+                        "study",
+                        "protocol"
+                    ]
+                    .eq_any(w)
+                };
+                if v.first().is_some_and(u8::is_ascii_uppercase)
+                    && v.iter().any(u8::is_ascii_digit)
+                    && record_shaped(v)
+                    && !{
+                        // The letters it starts with ("INC0451877", "Q-25-11873").
+                        let n = v.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                        let letters = &v[..n];
+                        TICKET_PREFIXES
+                            .iter()
+                            .chain(&[&b"q"[..], b"so", b"fsn", b"study", b"sec", b"esc"])
+                            .any(|p| letters.eq_ignore_ascii_case(p))
+                    }
+                    && !business()
+                {
+                    let why = "record number in the subject line of mail about a patient";
+                    push(
+                        out,
+                        Some(Label::OtherId),
+                        st,
+                        en,
+                        0.45,
+                        "other_id.subject",
+                        why,
+                    );
+                }
+            }
+        }
+        ls = le + 1;
+    }
+}
+
 fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let is_subject_date =
         |c: &Cand| c.label.is_none() && c.rule == "date.nonpatient" && c.reason == HEADER_DATE;

@@ -3290,3 +3290,19 @@ fn a_census_row_by_name_and_a_residents_id_give_chart_numbers() {
         &["Unit census\n\n512  Delgado, Carmen       Rm 512       91   RLL PNA\n"],
     );
 }
+
+#[test]
+fn a_record_number_in_a_subject_is_reported_with_phi_but_is_no_evidence_of_it() {
+    let s = Scanner::new();
+    let callback = "Subject: Callback result - RB-17342 - volume discrepancy\n\nDr V,\n\nPatient \
+                    Alisha Pennington, DOB 11/18/1985, was called back today about her dose.";
+    assert_all_have(&s, Label::OtherId, &[(callback, "RB-17342")]);
+    // Alone it makes no message PHI, and a quote's or a ticket's number is never one.
+    let vendor = "Subject: Quotation Q-25-11873 - Brightwater Family Dental\n\nAttached is the \
+                  quote you asked for.";
+    let it = "Subject: INC0451877 - portal lockout\n\nReset done, the user can sign in again.";
+    let bare = "Subject: Batch RB-17342 - volume discrepancy\n\nThe nightly export was short \
+                by 12 rows; rerun scheduled.";
+    assert_not_phi(&s, &[vendor, it, bare]);
+    assert_no_label(&s, Label::OtherId, &[vendor, it]);
+}
