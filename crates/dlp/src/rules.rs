@@ -1847,6 +1847,9 @@ struct Doc<'a> {
     /// Lines that start with a meeting's roll-call label ("Attendees:", "Present:"): each line's
     /// start and where its label ends, in text order.
     roll_calls: Vec<(usize, usize)>,
+    /// Where the first [`SUBJECT_LINES`] unquoted "Subject:" headers start (their "S"), in
+    /// text order, and how many there are (a fixed array: most mail has one to three).
+    subject_lines: ([usize; SUBJECT_LINES], usize),
 }
 
 impl<'a> Doc<'a> {
@@ -2001,6 +2004,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut writer_domain: Option<&'a str> = None;
     let mut froms = Vec::new();
     let mut roll_calls = Vec::new();
+    let mut subject_lines = ([0; SUBJECT_LINES], 0);
     let bytes = text.as_bytes();
     let mut line_start = 0;
     for li in 0..=nl.len() {
@@ -2023,15 +2027,20 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         }
         // Most lines: an ASCII first byte that starts no closing, no `--` and no `From:`, `To:`
         // or `Subject:` header, so no test below can hold (the same answers as running them).
+        let subject_line = matches!(fb, b's' | b'S')
+            && lb
+                .get(k..k + 8)
+                .is_some_and(|h| h.eq_ignore_ascii_case(b"subject:"));
+        if subject_line && subject_lines.1 < SUBJECT_LINES {
+            subject_lines.0[subject_lines.1] = ls + k;
+            subject_lines.1 += 1;
+        }
         if fb.is_ascii()
             && !CLOSINGS.first_may(fb)
             && fb != b'-'
             && !matches!(fb, b'f' | b'F' | b't' | b'T')
             // (A line starting with "s" goes on only as a "Subject:" header.)
-            && !(matches!(fb, b's' | b'S')
-                && lb
-                    .get(k..k + 8)
-                    .is_some_and(|h| h.eq_ignore_ascii_case(b"subject:")))
+            && !subject_line
         {
             continue;
         }
@@ -2166,6 +2175,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         nonclinical_office,
         froms,
         roll_calls,
+        subject_lines,
     }
 }
 
@@ -3934,7 +3944,10 @@ const HEADER_DATE: &str = "date in a message header";
 /// 3/11 1330": a date in a subject line that also names a patient (a person the rules found
 /// there) is that patient's visit, stay or procedure, not the mail's. Runs after the name
 /// rules; each subject date is looked up among the lines holding a name (sorted once).
-/// Record numbers in a "Subject:" line ("Callback result - RB-17342 - volume discrepancy",
+/// How many "Subject:" lines [`Doc`] keeps (a reply chain repeats one per quoted message).
+const SUBJECT_LINES: usize = 8;
+
+/// Record numbers in an unquoted "Subject:" line ("Callback result - RB-17342 - volume discrepancy",
 /// "Referral outcome - R25-061109 - ruled out"): in mail about a patient, about four in five of
 /// them were the patient's chart, claim, case or member number on the style corpus. Never
 /// evidence of PHI (scored under [`crate::PHI_THRESHOLD`]), and yielding to any other finding:
@@ -3942,16 +3955,16 @@ const HEADER_DATE: &str = "date in a message header";
 /// ticket's or a bulletin's.
 fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    let mut ls = 0;
-    for k in 0..=doc.nl.len() {
-        let le = doc.nl.get(k).copied().unwrap_or(b.len());
-        let line = &b[ls..le];
-        let skip = line.iter().take_while(|&&c| c == b'>' || c == b' ').count();
-        if line
-            .get(skip..skip + 8)
-            .is_some_and(|h| h.eq_ignore_ascii_case(b"subject:"))
+    // (The unquoted "Subject:" lines `analyse` noted while reading every line.)
+    let (starts, n) = doc.subject_lines;
+    for &k in &starts[..n] {
+        let le = doc.line_end(k);
+        // (Most subjects hold no five digits at all: one counting pass rules them out.)
+        if b[k..le].iter().filter(|c| c.is_ascii_digit()).count() < 5 {
+            continue;
+        }
         {
-            let from = ls + skip + 8;
+            let from = k + 8;
             let mut i = from;
             while i < le {
                 let is_tok = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
@@ -4010,7 +4023,6 @@ fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 }
             }
         }
-        ls = le + 1;
     }
 }
 
