@@ -8683,11 +8683,44 @@ fn persons(
                     b" ,(",
                 ))
         };
+        // "Account name: Blackstone Valley Dermatology", "Practice name:": a business's name.
+        let business_name_label = || {
+            prev_word.eq_ignore_ascii_case("name")
+                && words![
+                    "account",
+                    "practice",
+                    "company",
+                    "business",
+                    "facility",
+                    "client",
+                    "customer",
+                    "vendor",
+                    "organization",
+                    "organisation",
+                    "group",
+                    "site",
+                    "clinic",
+                    "payer",
+                    "plan",
+                    "employer",
+                    "agency",
+                    "pharmacy",
+                    "program"
+                ]
+                .eq_any(last_word(
+                    prev_line
+                        .trim_end_matches([' ', ':', ',', '(', '\t', '-', '.'])
+                        .strip_suffix(prev_word)
+                        .unwrap_or(""),
+                    b" ,(",
+                ))
+        };
         let pw = if pw & PW_CUE != 0
             && (sentence_end()
                 && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
                 || pt_credential()
-                || business_partner())
+                || business_partner()
+                || business_name_label())
         {
             pw & !PW_CUE
         } else {

@@ -3306,3 +3306,14 @@ fn a_record_number_in_a_subject_is_reported_with_phi_but_is_no_evidence_of_it() 
     assert_not_phi(&s, &[vendor, it, bare]);
     assert_no_label(&s, Label::OtherId, &[vendor, it]);
 }
+
+#[test]
+fn an_account_or_practice_name_is_a_business_and_a_patients_name_label_is_not() {
+    let s = Scanner::new();
+    let setup = "Welcome to Harborline!\n\n  Account name:      Blackstone Valley Dermatology (2 \
+                 sites)\n  Client ID:         BVD-0318\nTablets ship Thursday.";
+    assert_no_label(&s, Label::Person, &[setup]);
+    assert_not_phi(&s, &[setup]);
+    let intake = "Referral intake\n\n  Patient name:   Rosa Delgado\n  DOB:            10/08/1974";
+    assert_all_have(&s, Label::Person, &[(intake, "Rosa Delgado")]);
+}
