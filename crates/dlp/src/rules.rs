@@ -6138,6 +6138,32 @@ fn letterhead_tail(rest: &str) -> bool {
     rest.is_empty() || rest.contains('@') || has_word(rest, words!["fax", "f", "www"])
 }
 
+/// Does an organisation's name end right before `st`, after "(", ", " or " - " ("Lakeshore
+/// Manor (816-555-0128)", "Lakeside Orthopedics, 206-555-0148")? The capitalised words there,
+/// at most five within 48 bytes, include an organisation word ([`ORG_WORDS`], [`ORG_AFTER`]).
+fn org_name_right_before(doc: &Doc<'_>, st: usize) -> bool {
+    let before = doc.before_line(st, 48);
+    let Some(name) = before
+        .strip_suffix(" (")
+        .or_else(|| before.strip_suffix("("))
+        .or_else(|| before.strip_suffix(", "))
+        .or_else(|| before.strip_suffix(" - "))
+    else {
+        return false;
+    };
+    name.rsplit(' ')
+        .take(5)
+        .take_while(|w| {
+            w.as_bytes()
+                .first()
+                .is_some_and(|c| c.is_ascii_uppercase() || *c == b'&')
+        })
+        .any(|w| {
+            let w = w.trim_end_matches([',', '.']);
+            ORG_WORDS.eq_any(w) || ORG_AFTER.eq_any(w)
+        })
+}
+
 /// Is the number at `st..en` on a line of at most 120 bytes that also holds a fax label with a
 /// number after it ("Fax 847-555-0191", "| fax (404) 555-0119"), the number itself not being
 /// that fax?
@@ -6222,6 +6248,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && doc.staff_writes_at(st)
     {
         return org("the number of a writer at an organisation's mailbox", out);
+    }
+    // "Home health (Bright Path Home Care, 614-555-0138)", "Peak County EMS (970-555-0152)",
+    // "Sloane & Ruiz LLP, ..., 614-555-0159": the number right after an organisation's name is
+    // the organisation's.
+    // (Whatever word says whose: "Home health: Lindenwood Home Care (215-555-0182)".)
+    if org_name_right_before(doc, st) {
+        return org("the number right after an organisation's name", out);
     }
     // "Phone 847-555-0190   Fax 847-555-0191", "404-555-0115 | fax 404-555-0119": a short line
     // that gives a fax number too is a letterhead's or a signature's (a patient who mentions a

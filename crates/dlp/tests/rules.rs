@@ -3317,3 +3317,16 @@ fn an_account_or_practice_name_is_a_business_and_a_patients_name_label_is_not() 
     let intake = "Referral intake\n\n  Patient name:   Rosa Delgado\n  DOB:            10/08/1974";
     assert_all_have(&s, Label::Person, &[(intake, "Rosa Delgado")]);
 }
+
+#[test]
+fn a_number_right_after_an_organisations_name_is_the_organisations() {
+    let s = Scanner::new();
+    let discharge = "Patient Rosa Delgado, DOB 10/08/1974, going home 3/17.\n  - Home health: \
+                     Lindenwood Home Care (215-555-0182), start of care 3/17\n  - Patient \
+                     contact: (215) 555-0196 (daughter)";
+    assert_lacks(&s, discharge, Label::Phone, "215-555-0182");
+    assert_all_have(&s, Label::Phone, &[(discharge, "(215) 555-0196")]);
+    let bill = "Patient Rosa Delgado, DOB 10/08/1974: the ambulance ride is billed separately by \
+                Peak County EMS (970-555-0152).";
+    assert_lacks(&s, bill, Label::Phone, "970-555-0152");
+}
