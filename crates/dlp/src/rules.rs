@@ -6174,19 +6174,22 @@ fn fax_on_short_line(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     }
     let line = &doc.text.as_bytes()[ls..le];
     let own = st - ls;
-    memchr::memmem::find_iter(&line.to_ascii_lowercase(), b"fax").any(|k| {
-        // A word of its own, then a number within a few bytes ("Fax: ", "fax # ", "fax (").
-        let word = (k == 0 || !line[k - 1].is_ascii_alphanumeric())
-            && line.get(k + 3).is_none_or(|c| !c.is_ascii_alphanumeric());
-        let number = line[k + 3..]
-            .iter()
-            .take(6)
-            .position(|c| c.is_ascii_digit() || *c == b'(')
-            .map(|p| k + 3 + p);
-        word && number.is_some_and(|n| n != own && !(own..own + (en - st)).contains(&n))
+    // (Case-insensitive, on the line's own bytes: no lower-cased copy per number.)
+    (0..line.len().saturating_sub(2))
+        .filter(|&k| line[k..k + 3].eq_ignore_ascii_case(b"fax"))
+        .any(|k| {
+            // A word of its own, then a number within a few bytes ("Fax: ", "fax # ", "fax (").
+            let word = (k == 0 || !line[k - 1].is_ascii_alphanumeric())
+                && line.get(k + 3).is_none_or(|c| !c.is_ascii_alphanumeric());
+            let number = line[k + 3..]
+                .iter()
+                .take(6)
+                .position(|c| c.is_ascii_digit() || *c == b'(')
+                .map(|p| k + 3 + p);
+            word && number.is_some_and(|n| n != own && !(own..own + (en - st)).contains(&n))
             // (Not the label of this very number: "Fax 847-555-0191".)
             && !(k < own && own - k <= 9)
-    })
+        })
 }
 
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
@@ -8708,13 +8711,7 @@ fn persons(
                     "clinical",
                     "delivery",
                 ]
-                .eq_any(last_word(
-                    prev_line
-                        .trim_end_matches([' ', ':', ',', '(', '\t', '-', '.'])
-                        .strip_suffix(prev_word)
-                        .unwrap_or(""),
-                    b" ,(",
-                ))
+                .eq_any(word_before(text, prev_word, b" :,(-"))
         };
         // "Account name: Blackstone Valley Dermatology", "Practice name:": a business's name.
         let business_name_label = || {
@@ -8740,13 +8737,7 @@ fn persons(
                     "pharmacy",
                     "program"
                 ]
-                .eq_any(last_word(
-                    prev_line
-                        .trim_end_matches([' ', ':', ',', '(', '\t', '-', '.'])
-                        .strip_suffix(prev_word)
-                        .unwrap_or(""),
-                    b" ,(",
-                ))
+                .eq_any(word_before(text, prev_word, b" :,(-"))
         };
         let pw = if pw & PW_CUE != 0
             && (sentence_end()
