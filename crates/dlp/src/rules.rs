@@ -337,6 +337,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("my son", Kw::NameAfter),
     ("his son", Kw::NameAfter),
     ("her son", Kw::NameAfter),
+    // A writer naming themselves at the start of a hurried message ("hi this is debbie,
+    // stanislawa kowalczyks daughter", "hi kara its keisha (dob 8/14/79)"): only there, only in
+    // lower case and only in mail to or from a patient ([`self_introduction`]).
+    ("this is", Kw::NameAfter),
+    ("it's", Kw::NameAfter),
+    ("its ", Kw::NameAfter),
     ("npi", Kw::Value(Label::Npi)),
     ("dea", Kw::Value(Label::Dea)),
     ("order", Kw::Negative),
@@ -4340,6 +4346,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         if kind == Kw::NameAfter {
+            if words!["this is", "it's", "its "].eq_any(kw_text)
+                && !self_introduction(s, text, doc, ks, p)
+            {
+                continue;
+            }
             // "MR Technologists", "MRS Scheduling": capitals before a word that is not in
             // capitals are a modality or an acronym, not a title (an all-capitals notice keeps
             // "MR SMITH").
@@ -7386,6 +7397,33 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         at = e + 1;
     }
     end
+}
+
+/// Is the "this is" / "it's" at `ks` a writer introducing themselves, with a name in lower case
+/// at `p`? In mail to or from a patient, the cue opens its line, after at most a greeting and
+/// the reader's name ("hi this is grace brannigan", "hey its jada w.", "hi dr raghunathan its
+/// bernadette"). Staff introduce themselves in capitals ("Hi Karen, this is Dana from
+/// scheduling"), and "this is an indeterminate result", "it's in the tray" or "It's fine to
+/// keep the melatonin" name nobody: the first word must be a given name.
+fn self_introduction(s: &Scanner, text: &str, doc: &Doc<'_>, ks: usize, p: usize) -> bool {
+    let b = text.as_bytes();
+    if !doc.consumer || !b.get(p).is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let we = letters_end(b, p);
+    if !s.first_names.contains(&text[p..we]) {
+        return false;
+    }
+    let lead = text[doc.line_start(ks)..ks].trim_start_matches(['>', ' ', '\t']);
+    if lead.is_empty() {
+        return true;
+    }
+    let mut ws = lead.split([' ', ',']).filter(|w| !w.is_empty());
+    lead.len() <= 32
+        && ws
+            .next()
+            .is_some_and(|w| words!["hi", "hey", "hello", "hiya"].eq_any(w))
+        && ws.count() <= 3
 }
 
 /// A surname alone at the start of a list item, as a front desk or a charge nurse writes the

@@ -3330,3 +3330,24 @@ fn a_number_right_after_an_organisations_name_is_the_organisations() {
                 Peak County EMS (970-555-0152).";
     assert_lacks(&s, bill, Label::Phone, "970-555-0152");
 }
+
+#[test]
+fn a_patient_naming_themselves_in_lower_case_is_a_person_and_its_fine_is_not() {
+    let s = Scanner::new();
+    let text = "From: d.kowal77@gmail.com\nSubject: my mom - swelling again??\n\nhi this is \
+                debbie, stanislawa kowalczyks daughter. her ankles are big again since \
+                tuesday.";
+    let sms = "From: t.hollins@yahoo.com\nSubject: sensor\n\nhi kelsey its tamika hollins, i \
+               got the grant letter but my sensor fell off again";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(text, "debbie"), (sms, "tamika hollins")],
+    );
+    // A clinician's reply in the same kind of mail: "It's fine" and "this is an" name nobody,
+    // and a cue in the middle of a sentence introduces no one.
+    let reply = "To: d.kowal77@gmail.com\nSubject: RE: sleep\n\nIt's fine to keep the melatonin \
+                 for now.\nthis is an indeterminate result, we will repeat it.\nThe form says \
+                 this is walter's copy.";
+    assert_no_label(&s, Label::Person, &[reply]);
+}
