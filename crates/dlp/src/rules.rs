@@ -187,6 +187,14 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("city of residence", Kw::City),
     ("moved to", Kw::City),
     ("moving to", Kw::City),
+    // Where a patient is or comes from, in the words patients and nurses use ("he's at home in
+    // Harlan Falls", "I'm driving in from Columbus", "visiting family in Medina").
+    ("relocated to", Kw::City),
+    ("relocating to", Kw::City),
+    ("at home in", Kw::City),
+    ("drive in from", Kw::City),
+    ("driving in from", Kw::City),
+    ("visiting family in", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     // A care home's and a clinic's own numbers for the person ("Resident ID: MH-10482",
     // "Patient reference: MDH-0048213").
@@ -4368,7 +4376,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // only in mail to or from a patient ("Frank Osei, who is moving to Savannah":
                 // staff news).
                 let moving = kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"movi")
-                    || kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"move");
+                    || kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"move")
+                    || kw_text.as_bytes()[..4].eq_ignore_ascii_case(b"relo");
                 (text[ke..p].bytes().all(|c| c == b' ') && (!moving || doc.consumer))
                     .then(|| residence_town(kw_text, text, p))
                     .flatten()
@@ -10116,7 +10125,17 @@ impl<T: Eq + std::hash::Hash> SmallSet<T> {
 fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     if !matches!(
         kw.to_ascii_lowercase().as_str(),
-        "lives in" | "resides in" | "living in" | "moved to" | "moving to"
+        "lives in"
+            | "resides in"
+            | "living in"
+            | "moved to"
+            | "moving to"
+            | "relocated to"
+            | "relocating to"
+            | "at home in"
+            | "drive in from"
+            | "driving in from"
+            | "visiting family in"
     ) {
         return None;
     }
@@ -10129,7 +10148,10 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
         }
         let we = letters_end(b, e + 1);
         let w = &text[e..we];
-        if w.len() < 3
+        // ("Harlan Falls", "Gig Harbor", "Cuyahoga Falls": a town's second word may be a
+        // common noun.)
+        let place_word = n == 1 && PLACE_SECOND_WORDS.eq_any(w);
+        if !place_word && w.len() < 3
             // ("NorthPoint", "MyChart": a brand.)
             || w.bytes().skip(1).any(|c| c.is_ascii_uppercase())
             || ORG_WORDS.eq_any(w)
@@ -10140,7 +10162,9 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
             }
             || WEEKDAY_FORMS.eq_any(w)
         {
-            return None;
+            if !place_word {
+                return None;
+            }
         }
         n += 1;
         e = we;
@@ -10159,6 +10183,13 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     };
     (n > 0 && ends).then_some(e)
 }
+
+/// Second words of town names that are also common nouns ("Harlan Falls", "Gig Harbor",
+/// "Colorado Springs"), accepted after a first word that is a name.
+const PLACE_SECOND_WORDS: &Words = words![
+    "falls", "springs", "heights", "city", "park", "beach", "harbor", "creek", "valley", "lake",
+    "hills", "point", "ridge", "junction", "grove", "rapids", "bluffs", "village", "mills",
+];
 
 /// Short and plural names of the days ("moved to Thursdays", "moving to Sun") that are not
 /// in [`NOT_NAMES`] (the full names and "tue", "wed", "thur" are): "Thu" and "Sun" are also

@@ -3351,3 +3351,21 @@ fn a_patient_naming_themselves_in_lower_case_is_a_person_and_its_fine_is_not() {
                  this is walter's copy.";
     assert_no_label(&s, Label::Person, &[reply]);
 }
+
+#[test]
+fn a_patients_town_after_at_home_in_or_driving_in_from_is_an_address() {
+    let s = Scanner::new();
+    let hospice = "Pastor Kim,\n\nOur patient Leonard Haas was admitted to hospice on 12/4 and \
+                   is at home in Harlan Falls. His wife asked for a visit.";
+    let family = "From: rhaddad@gmail.com\nSubject: visit\n\nPatient Rania Haddad, DOB \
+                  4/2/1950. Can it be Thursday? I'm driving in from Wichita.";
+    assert_all_have(
+        &s,
+        Label::Address,
+        &[(hospice, "Harlan Falls"), (family, "Wichita")],
+    );
+    // A colleague relocating (staff news) and a meeting at home base are no patient's town.
+    let staff = "Team,\n\nDr. Frank Osei is relocating to Savannah in May; his patients move to \
+                 Dr. Haddad. Lunch is at home in Conference Room B.";
+    assert_no_label(&s, Label::Address, &[staff]);
+}
