@@ -10151,7 +10151,8 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
         // ("Harlan Falls", "Gig Harbor", "Cuyahoga Falls": a town's second word may be a
         // common noun.)
         let place_word = n == 1 && PLACE_SECOND_WORDS.eq_any(w);
-        if !place_word && w.len() < 3
+        if !place_word
+            && (w.len() < 3
             // ("NorthPoint", "MyChart": a brand.)
             || w.bytes().skip(1).any(|c| c.is_ascii_uppercase())
             || ORG_WORDS.eq_any(w)
@@ -10160,11 +10161,9 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
                 let lw = w.to_ascii_lowercase();
                 NOT_NAMES_INDEX.contains(lw.as_bytes(), word_key(lw.as_bytes()))
             }
-            || WEEKDAY_FORMS.eq_any(w)
+            || WEEKDAY_FORMS.eq_any(w))
         {
-            if !place_word {
-                return None;
-            }
+            return None;
         }
         n += 1;
         e = we;
