@@ -4604,7 +4604,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // VIN ...": an organisation's vehicle.
                 let near = before(text, ks, 200);
                 // ("Unit: Van 3 - 2019 Ford Transit ... VIN": a program's van in for repair.)
-                if has_word(
+                if (has_word(
                     near,
                     words![
                         "fleet",
@@ -4622,7 +4622,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
                         "rental",
                     ],
-                ) && !has_word(
+                ) || has_word(
+                    // "V11 is back from the body shop, plate ZKR-8810", "plate ..., odometer
+                    // 88,412": a vehicle being kept, before or after its number.
+                    &text[floor_cb(text, ks.saturating_sub(200))..ceil_cb(text, ve + 200)],
+                    words![
+                        "shop",
+                        "mileage",
+                        "odometer",
+                        "tires",
+                        "brakes",
+                        "oil",
+                        "dealership"
+                    ],
+                )) && !has_word(
                     near,
                     words![
                         "his", "her", "patient", "pt", "client", "my", "your", "their"
@@ -4676,6 +4689,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                                 line,
                                 words!["customer", "client", "sold", "bill", "ship", "vendor"],
                             ))
+                } =>
+            {
+                continue;
+            }
+            // "Bill to account 30094-TCPD", "Bill to our account 0074412, Net 30": a buyer's
+            // account with its supplier, unless a patient's account is meant ("bill to her
+            // account").
+            Label::Account
+                if {
+                    let line = doc.before_line(ks, 40);
+                    memchr::memmem::find_iter(line.as_bytes(), b" to ")
+                        .any(|k| k >= 4 && line.as_bytes()[k - 4..k].eq_ignore_ascii_case(b"bill"))
+                        && !has_word(line, words!["patient", "pt", "his", "her", "their", "my"])
                 } =>
             {
                 continue;
@@ -10045,11 +10071,12 @@ fn record_in_brackets_after(after: &str) -> bool {
 /// Does `after` (see [`after_name`]) start with a credential (", RN", " MD")?
 fn credential_after(after: &str) -> bool {
     (after.starts_with(", ") || after.starts_with(" ")) && {
-        // Delimiters are ASCII, so byte positions are char boundaries.
+        // Delimiters are ASCII, so byte positions are char boundaries. ("Whitney Cole   |
+        // PA-C | Otolaryngology": a roster table's next cell.)
         let ab = after.as_bytes();
         let k = ab
             .iter()
-            .position(|&c| c != b',' && c != b' ')
+            .position(|&c| c != b',' && c != b' ' && c != b'|')
             .unwrap_or(ab.len());
         // A credential found below starts at `k` and shares its first two bytes with the text
         // there (a one-byte one is followed by a delimiter, a dot or the end): when no list

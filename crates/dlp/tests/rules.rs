@@ -3369,3 +3369,41 @@ fn a_patients_town_after_at_home_in_or_driving_in_from_is_an_address() {
                  Dr. Haddad. Lunch is at home in Conference Room B.";
     assert_no_label(&s, Label::Address, &[staff]);
 }
+
+#[test]
+fn a_buyers_account_after_bill_to_is_the_buyers_and_a_patients_account_is_not() {
+    let s = Scanner::new();
+    let order = "Hi,\n\nPlease process PO 7736, ship ground to our Lancaster office:\n\n  4    \
+                 UG-5L    Ultrasound gel, 5 L refill\n\nBill to account 30094-TCPD. Please \
+                 substitute the closest equivalent wipes.";
+    assert_not_phi(&s, &[order]);
+    assert_no_label(&s, Label::Account, &[order]);
+    let statement = "Patient Rosa Delgado, DOB 10/08/1974.\nBill to her account 30094-4471, \
+                     not the plan.";
+    assert_all_have(&s, Label::Account, &[(statement, "30094-4471")]);
+}
+
+#[test]
+fn a_plate_beside_a_body_shop_or_an_odometer_is_a_fleets_and_a_patients_is_not() {
+    let s = Scanner::new();
+    let fleet = "Morning all,\n\n- V11 is back from the body shop, plate ZKR-8810. Push the lift \
+                 gate up before you pull the latch.\n- Fuel cards: receipts to Kendra by Friday.";
+    assert_no_label(&s, Label::Vehicle, &[fleet]);
+    assert_not_phi(&s, &[fleet]);
+    let security = "Patient Rosa Delgado, DOB 10/08/1974, left her car in the garage: her \
+                    plate ZKR-8810, a gray Malibu. Please call her daughter.";
+    assert_all_have(&s, Label::Vehicle, &[(security, "ZKR-8810")]);
+}
+
+#[test]
+fn a_name_whose_next_table_cell_is_a_credential_is_staff() {
+    let s = Scanner::new();
+    let roster = "Please update our group roster:\n\nAction | Provider         | Credential | \
+                  Specialty\nADD    | Samira Haddad    | MD         | Audiology\nUPDATE | \
+                  Whitney Cole     | PA-C       | Otolaryngology";
+    assert_no_label(&s, Label::Person, &[roster]);
+    // A patient's row names the visit, not a credential.
+    let list = "Today's add-ons:\n\nPatient          | Visit      | Time\nRosa Delgado     | \
+                post-op    | 10:30\nWhitney Cole     | new pt     | 11:15";
+    assert_all_have(&s, Label::Person, &[(list, "Rosa Delgado")]);
+}
