@@ -8070,9 +8070,22 @@ fn medications(
                 word_key2_of::<true>(&lc.as_bytes()[t.s..t.e]),
             )
         {
-            // Not a drug name as a whole; a hyphenated word may still be a combination.
+            // Not a drug name as a whole; a hyphenated word may still be a combination, and a
+            // word with a generic name's stem is a drug the dictionary does not know yet.
             let word = &lc[t.s..t.e];
-            if word.contains('-') && combination(s, word) {
+            if usan_stem(word) {
+                let why = "a generic drug name's stem";
+                push(
+                    out,
+                    Some(Label::Medication),
+                    t.s,
+                    t.e,
+                    0.85,
+                    "medication.stem",
+                    why,
+                );
+                next = i + 1;
+            } else if word.contains('-') && combination(s, word) {
                 let why = "combination of drug names";
                 push(
                     out,
@@ -8116,21 +8129,36 @@ fn medications(
         if hit.is_none() && t.ascii && one.contains('-') && combination(s, one) {
             hit = Some(1);
         }
+        let stem = hit.is_none() && t.ascii && usan_stem(one);
+        if stem {
+            hit = Some(1);
+        }
         if let Some(n) = hit {
             let (st, en) = (toks[i].s, toks[i + n - 1].e);
-            let why = "drug name in the dictionary";
-            push(
-                out,
-                Some(Label::Medication),
-                st,
-                en,
-                0.85,
-                "medication.dictionary",
-                why,
-            );
+            let (rule, why) = if stem {
+                ("medication.stem", "a generic drug name's stem")
+            } else {
+                ("medication.dictionary", "drug name in the dictionary")
+            };
+            push(out, Some(Label::Medication), st, en, 0.85, rule, why);
             next = i + n;
         }
     }
+}
+
+/// Does the lower-case `word` end in a stem the USAN Council gives only to generic drug names
+/// ("erenumab", "ofatumumab", "velpatasvir", "ribociclib")? Newer drugs than the dictionary
+/// (monoclonal antibodies above all) are found by their stem; no English word ends in one.
+/// Seven letters at least, so the stem has a name before it.
+fn usan_stem(word: &str) -> bool {
+    word.len() >= 7
+        && word.bytes().all(|c| c.is_ascii_lowercase())
+        && [
+            "mab", "tinib", "ciclib", "parib", "rafenib", "lisib", "degib", "zomib", "asvir",
+            "buvir", "previr", "navir", "gravir",
+        ]
+        .iter()
+        .any(|stem| word.ends_with(stem))
 }
 
 /// Is the lower-case hyphenated `word` a combination drug ("sulfamethoxazole-trimethoprim",
@@ -8276,7 +8304,12 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
                 0
             },
         };
-        if key_maybe(med_filter, t) || hyphen {
+        // (A word of seven letters or more ending in "b" or "r" may carry a generic name's
+        // stem, "-mab", "-tinib", "-asvir": [`usan_stem`].)
+        if key_maybe(med_filter, t)
+            || hyphen
+            || ascii && e - start >= 7 && matches!(b[e - 1], b'b' | b'r')
+        {
             med_cands.push(toks.len());
         }
         toks.push(t);

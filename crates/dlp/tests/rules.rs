@@ -3407,3 +3407,45 @@ fn a_name_whose_next_table_cell_is_a_credential_is_staff() {
                 post-op    | 10:30\nWhitney Cole     | new pt     | 11:15";
     assert_all_have(&s, Label::Person, &[(list, "Rosa Delgado")]);
 }
+
+#[test]
+fn a_generic_name_with_a_usan_stem_is_a_medication_and_a_word_that_merely_ends_alike_is_not() {
+    let s = Scanner::new();
+    let note = "Preventive options: erenumab (Aimovig), fremanezumab and galcanezumab. For \
+                hepatitis C, sofosbuvir-velpatasvir; she also asked about ofatumumab.";
+    assert_all_have(
+        &s,
+        Label::Medication,
+        &[
+            (note, "erenumab"),
+            (note, "fremanezumab"),
+            (note, "galcanezumab"),
+            (note, "ofatumumab"),
+        ],
+    );
+    // Shorter words, and words with the letters elsewhere, are no drugs.
+    let lunch = "Lunch order: kebab and Punjab curry for the team from Mabelle's; the navigator \
+                 meeting moved to December.";
+    assert_no_label(&s, Label::Medication, &[lunch]);
+}
+
+#[test]
+fn blood_products_and_newer_brands_are_in_the_drug_list() {
+    let s = Scanner::new();
+    let plan = "Recommendation: Kcentra 50 units/kg with protamine on standby; Neulasta on day 2; \
+                Lomotil for the diarrhoea; IVIG if the platelets stay low.";
+    assert_all_have(
+        &s,
+        Label::Medication,
+        &[
+            (plan, "Kcentra"),
+            (plan, "protamine"),
+            (plan, "Neulasta"),
+            (plan, "Lomotil"),
+            (plan, "IVIG"),
+        ],
+    );
+    // Over-the-counter drugs stay out, as before.
+    let otc = "Take ibuprofen or acetaminophen for the soreness after the blood draw.";
+    assert_no_label(&s, Label::Medication, &[otc]);
+}
