@@ -7106,6 +7106,12 @@ fn city_state_end(text: &str, st: usize, en: usize) -> usize {
 
 /// A table column's heading and the label of its cells ("claim_no,patient_name,dob,member_id").
 pub(crate) fn column_label(heading: &str) -> Option<Label> {
+    // "SSN last 4", "Last 4 SSN", "SSN (last 4)": the digit is the count.
+    let hb = heading.as_bytes();
+    let holds = |w: &[u8]| hb.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    if hb.len() <= 16 && holds(b"ssn") && holds(b"last") {
+        return Some(Label::Ssn);
+    }
     // Headings are short words: prose between commas is passed over without lower-casing it.
     if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
         return None;
@@ -7341,33 +7347,54 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             continue;
         }
         let mut p = le + 1;
+        // A row's char columns as byte offsets, for rows with accented names ("Ferreyra,
+        // Lucía"): the heading's columns count chars.
+        let mut char_at: Vec<usize> = Vec::new();
         while p < b.len() {
             let re = memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |i| p + i);
             let row = &text[p..re];
-            if row.trim().is_empty() || !row.is_ascii() {
+            if row.trim().is_empty() {
                 break;
             }
             let rb = row.as_bytes();
-            // Aligned: every cell that has text starts at its column (a space before it).
-            // Aligned: past the row's end, or a space before the column and either its text
-            // starting right there or the cell empty (spaces on); text one space off is a
-            // form's "Key:  value", not this table.
-            let aligned = cols.iter().skip(1).all(|&(s, _)| {
-                s >= rb.len()
-                    || rb[s - 1] == b' '
-                        && (rb[s] != b' ' || rb.get(s + 1).is_none_or(|&c| c == b' '))
-            });
-            if !aligned {
+            let ascii = row.is_ascii();
+            char_at.clear();
+            if !ascii {
+                char_at.extend(row.char_indices().map(|(i, _)| i));
+                char_at.push(row.len());
+            }
+            let width = if ascii { rb.len() } else { char_at.len() - 1 };
+            let at = |c: usize| if ascii { c } else { char_at[c.min(width)] };
+            // (The first byte of the char in column `c`: a non-ASCII char is never a space.)
+            let byte = |c: usize| (c < width).then(|| rb[at(c)]);
+            // A column is aligned when the row ends before it, or a space comes before it and
+            // either its text starts right there or the cell is empty (spaces on); text one
+            // space off is a form's "Key:  value", not this table.
+            let aligned = |s: usize| {
+                s >= width
+                    || byte(s - 1) == Some(b' ')
+                        && (byte(s) != Some(b' ') || byte(s + 1).is_none_or(|c| c == b' '))
+            };
+            // A row belongs to the table when every column of a patient-only identifier is
+            // aligned and most of the others are: a writer's hand-aligned table drifts by a
+            // few spaces in a free-text column ("3/12 7:30 colon / Ostrowski    717-...").
+            let misaligned = cols.iter().skip(1).filter(|&&(s, _)| !aligned(s)).count();
+            let key_aligned = cols
+                .iter()
+                .zip(&labels)
+                .skip(1)
+                .all(|(&(s, _), l)| !l.is_some_and(patient_only_column) || aligned(s));
+            if !key_aligned || misaligned * 3 > cols.len() - 1 {
                 break;
             }
             for (k, (&(s, _), label)) in cols.iter().zip(&labels).enumerate() {
                 let Some(label) = *label else { continue };
-                if s >= rb.len() {
+                if s >= width || k > 0 && !aligned(s) {
                     continue;
                 }
-                let e = cols.get(k + 1).map_or(rb.len(), |&(n, _)| n.min(rb.len()));
-                let cell = row[s..e].trim_end();
-                let (cs, ce) = (p + s, p + s + cell.len());
+                let e = cols.get(k + 1).map_or(width, |&(n, _)| n.min(width));
+                let cell = row[at(s)..at(e)].trim_end();
+                let (cs, ce) = (p + at(s), p + at(s) + cell.len());
                 if !cell.starts_with(' ') && cell_fits(label, cell) {
                     let why = "cell under an identifier heading of a space-aligned table";
                     push(out, Some(label), cs, ce, 0.85, "table.aligned", why);
@@ -10456,7 +10483,7 @@ mod tests {
         };
         let atoms = [
             "a", "Zq", "Mr", "'", "-", "\u{2019}", "s", "é", "É", "1", " ", ".", "\n", "x-y", "O'",
-            "’s", "ß", "\u{2003}", "abcde-",
+            "’s", "ß", "\u{2003}", "abcde-", "umab", "vir",
         ];
         let filter = key_filter(["zq", "a", "o'zq", "mr"].into_iter());
         let mut r = Rng(0x7a3c_19e5);
@@ -10486,8 +10513,14 @@ mod tests {
                 let run = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
                 run >= 5 && b.get(run) == Some(&b'-')
             };
+            // And ASCII words of seven bytes or more ending in "b" or "r": possible generic
+            // names with a drug stem.
+            let stem_shaped =
+                |k: Tok| k.ascii && k.e - k.s >= 7 && matches!(t.as_bytes()[k.e - 1], b'b' | b'r');
             let want: Vec<usize> = (0..toks.len())
-                .filter(|&i| key_maybe(&filter, toks[i]) || hyphenated(toks[i]))
+                .filter(|&i| {
+                    key_maybe(&filter, toks[i]) || hyphenated(toks[i]) || stem_shaped(toks[i])
+                })
                 .collect();
             assert_eq!(cands, want, "{t:?}");
         }

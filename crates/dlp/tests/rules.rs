@@ -3449,3 +3449,32 @@ fn blood_products_and_newer_brands_are_in_the_drug_list() {
     let otc = "Take ibuprofen or acetaminophen for the soreness after the blood draw.";
     assert_no_label(&s, Label::Medication, &[otc]);
 }
+
+#[test]
+fn a_hand_aligned_table_is_read_past_accents_and_a_drifting_free_text_column() {
+    let s = Scanner::new();
+    let chairs = "Chairs today:\n\nTime   Chair  Patient                       MRN          \
+                  Drug / dose                    Notes\n07:45  1      Haldane, Rosalind        \
+                  \x20    CVN-0033418  labs only (IgG)                in/out\n08:00  2      \
+                  Ferreyra, Lucía               CVN-0052906  natalizumab 300 mg IV            \
+                  TOUCH done\n08:30  3      Petrakis, Stavros             CVN-0019975  \
+                  ocrelizumab 600 mg IV (2 hr)     wife drives";
+    assert_all_have(
+        &s,
+        Label::Mrn,
+        &[(chairs, "CVN-0052906"), (chairs, "CVN-0019975")],
+    );
+    let dependants = "Roster:\n\n  Name                    DOB          Rel     SSN last 4\n  \
+                      Derek Lund              02/11/1988   EE      3391\n  Hailey Lund        \
+                      \x20    06/29/1989   SP      7720";
+    assert_all_have(
+        &s,
+        Label::Ssn,
+        &[(dependants, "3391"), (dependants, "7720")],
+    );
+    // A row whose record-number column is out of line is not read as the table's.
+    let drifted = "Chairs today:\n\nTime   Chair  Patient                       MRN          \
+                   Drug / dose                    Notes\n08:00  2      Room 4 cleaning          \
+                   \x20       4471-2203 lot    natalizumab stock           none";
+    assert_no_label(&s, Label::Mrn, &[drifted]);
+}
