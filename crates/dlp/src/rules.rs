@@ -293,6 +293,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("accession", Kw::Value(Label::OtherId)),
     ("acc#", Kw::Value(Label::OtherId)),
     ("acc #", Kw::Value(Label::OtherId)),
+    // A specimen's or an image's accession ("acc BB25-070288", "Acc RX2503110162").
+    ("acc", Kw::Value(Label::OtherId)),
     // An immigrant's alien registration number ("A# A-221-774-013", "A-Number: A219-448-370").
     ("a#", Kw::Value(Label::OtherId)),
     ("a-number", Kw::Value(Label::OtherId)),
@@ -4224,7 +4226,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
             && !matches!(
                 kw_text,
-                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn"
+                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn" | "acc"
             )
         {
             continue;
@@ -7142,7 +7144,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "medicaid id" | "mbi" => Label::MemberId,
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
         | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
-        | "referral" => Label::OtherId,
+        | "referral" | "icn" => Label::OtherId,
         "account" | "acct" | "account no" | "acct no" => Label::Account,
         "ssn" => Label::Ssn,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,

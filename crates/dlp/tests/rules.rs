@@ -3478,3 +3478,24 @@ fn a_hand_aligned_table_is_read_past_accents_and_a_drifting_free_text_column() {
                    \x20       4471-2203 lot    natalizumab stock           none";
     assert_no_label(&s, Label::Mrn, &[drifted]);
 }
+
+#[test]
+fn an_accession_after_acc_and_a_claim_under_an_icn_heading_are_identifiers() {
+    let s = Scanner::new();
+    let workups = "PENDING WORKUPS\n1. PRUITT, HAROLD T  MRN 60418273  acc BB25-070288\n   screen \
+                   pos I and II.\n\nPrior exams: 11/18/2024  CXR 1v   Acc RX2411180213";
+    let denials = "Patient | MBI | DOS | ICN | Code\nRuth Kessler | 3QW8EK5TA19 | 02/03/2025 | \
+                   2225055004112 | CO-16";
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[
+            (workups, "BB25-070288"),
+            (workups, "RX2411180213"),
+            (denials, "2225055004112"),
+        ],
+    );
+    // "acc" is no keyword inside a word, and a guideline body's name is no accession.
+    let staff = "The accountant sent the 2025 budget. Per the ACC/AHA 2025 guideline, no change.";
+    assert_no_label(&s, Label::OtherId, &[staff]);
+}
