@@ -9397,6 +9397,23 @@ fn persons(
             || comma_form && all_upper && (first_in || last_in)
             // So does a hand-off's item: "1. Adjei-Mensah, Kwame (BOT, wk 5) - ...".
             || comma_form && comma_list_item && (first_in || last_in)
+            // And "3. Rachel Lindqvist - recurrent UTI on nitrofurantoin": a given name and a
+            // surname the lists lack, starting a numbered or bulleted item that goes on with a
+            // dash or a bracket.
+            || run.len() == 2
+                && !comma_form
+                && first_in
+                && !all_upper
+                && [" (", " - ", " \u{2013} "].iter().any(|p| after.starts_with(p))
+                && bulleted_line_start(text, doc.line_start(run[0].s), run[0].s)
+                && {
+                    // ("- Austin Office - closed Friday", "2. Jordan Hall (room 2)": a place.)
+                    let w = &text[run[1].s..run[1].e];
+                    !(ORG_AFTER.eq_any(w)
+                        || ORG_WORDS.eq_any(w)
+                        || STAFF_ROLES.eq_any(w)
+                        || word_shaped(w))
+                }
         {
             (
                 0.7,

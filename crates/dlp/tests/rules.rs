@@ -3499,3 +3499,20 @@ fn an_accession_after_acc_and_a_claim_under_an_icn_heading_are_identifiers() {
     let staff = "The accountant sent the 2025 budget. Per the ACC/AHA 2025 guideline, no change.";
     assert_no_label(&s, Label::OtherId, &[staff]);
 }
+
+#[test]
+fn a_hand_off_item_starting_with_a_given_name_and_an_unlisted_surname_is_a_person() {
+    let s = Scanner::new();
+    let handoff = "Ones to watch:\n\n1. Rachel Lindqvist - recurrent UTI on nitrofurantoin, \
+                   culture pending.\n2. Tamara Oyelaran (32 wks) - BP 150/96 at triage.";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(handoff, "Rachel Lindqvist"), (handoff, "Tamara Oyelaran")],
+    );
+    // The same shape with a place or a product after a given name is no person, and a name in
+    // running text needs more than this.
+    let notes = "Agenda:\n\n1. Austin Office - closed Friday for the move.\n2. Madison Center (room \
+                 2) - booked for the huddle.\n3. Victoria Pharmacy - new courier times.";
+    assert_no_label(&s, Label::Person, &[notes]);
+}
