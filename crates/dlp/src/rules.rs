@@ -4435,6 +4435,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
+        // "a new referral (G0270)", "claim line A0427": a capital and four digits is a HCPCS
+        // billing code, no one's record.
+        if kind == Kw::Value(Label::OtherId)
+            && v.len() == 5
+            && v.as_bytes()[0].is_ascii_uppercase()
+            && v.as_bytes()[1..].iter().all(u8::is_ascii_digit)
+        {
+            continue;
+        }
         // "the group NPI stays 1194875740": a lower-case word is prose, not the value's first
         // part (the number on its own is still checked by the patterns).
         let first = v.split(' ').next().unwrap_or(v);
@@ -7530,7 +7539,15 @@ fn surname_list_item(
         let l = p.to_ascii_lowercase();
         WEEKDAY_FORMS.eq_any(&l) || NOT_NAMES_INDEX.contains(l.as_bytes(), word_key(l.as_bytes()))
     });
+    // ("2. Price: the enoxaparin came in at the old price", "- Freight: billed twice": an
+    // order's or an invoice's item label.)
+    let label = after.starts_with(": ")
+        && words![
+            "price", "cost", "rate", "fee", "freight", "shipping", "credit", "total"
+        ]
+        .eq_any(&text[t.s..t.e]);
     (!days
+        && !label
         && (s.surnames.has_token(text, lc, t, buf) || hyphenated_surname(s, text, lc, t))
         && !s.first_names.has_token(text, lc, t, buf))
     .then_some("surname alone at the start of a list item")

@@ -3516,3 +3516,20 @@ fn a_hand_off_item_starting_with_a_given_name_and_an_unlisted_surname_is_a_perso
                  2) - booked for the huddle.\n3. Victoria Pharmacy - new courier times.";
     assert_no_label(&s, Label::Person, &[notes]);
 }
+
+#[test]
+fn a_hcpcs_code_after_referral_and_an_invoice_items_label_are_nobodys() {
+    let s = Scanner::new();
+    let cheat = "Cheat sheet for scheduling:\n - Covered dx: diabetes and chronic kidney disease.\n \
+                 - 3 hours the first year, 2 each year after; more needs a new referral (G0270).";
+    assert_not_phi(&s, &[cheat]);
+    assert_no_label(&s, Label::OtherId, &[cheat]);
+    let credit = "Hi,\n\n1. Short 2 cases of enoxaparin 40 mg; we were billed for 8.\n\n2. Price: the \
+                  enoxaparin came in above contract price. Please issue a credit.";
+    assert_not_phi(&s, &[credit]);
+    // A referral number with more to it, and a patient listed by surname, still count.
+    let referral = "Patient Rosa Delgado, DOB 10/08/1974: new referral (G027014) on file.";
+    assert_all_have(&s, Label::OtherId, &[(referral, "G027014")]);
+    let list = "Today:\n- Castellanos: d/c Renvela, start Velphoro 500 mg TID\n- Fenwick: held.";
+    assert_phi(&s, list);
+}
