@@ -309,6 +309,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("prior auth", Kw::Value(Label::OtherId)),
     ("authorization", Kw::Value(Label::OtherId)),
     ("auth #", Kw::Value(Label::OtherId)),
+    // A prior authorisation's number ("PA # TCHP-25-118044", "PA ref A25-0931-88420").
+    ("pa #", Kw::Value(Label::OtherId)),
+    ("pa ref", Kw::Value(Label::OtherId)),
     ("encounter", Kw::Value(Label::OtherId)),
     ("case id", Kw::Value(Label::OtherId)),
     ("referral", Kw::Value(Label::OtherId)),
@@ -4261,6 +4264,27 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             if p >= limit {
                 break;
+            }
+            // "Accession # (from your portal): BOP24-011872", "Your Rx # (per your auto-reply):
+            // 2283317-04": an aside in brackets, then a colon, between the cue and its value.
+            if bytes[p - 1] == b'(' && words == 0 {
+                let close = bytes[p..limit]
+                    .iter()
+                    .take(32)
+                    .position(|&c| c == b')' || c == b'\n')
+                    .map(|i| p + i);
+                // (Words, not the value itself: "your account (GSR-0051260):"; and not an
+                // organisation's acronym naming whose number it is: "Member ID (APC): 118204".)
+                if let Some(c) = close.filter(|&c| {
+                    bytes[c] == b')'
+                        && !bytes[p..c].iter().any(u8::is_ascii_digit)
+                        && bytes[p..c].iter().any(u8::is_ascii_lowercase)
+                }) && bytes.get(c + 1) == Some(&b':')
+                {
+                    p = c + 2;
+                    words += 1;
+                    continue;
+                }
             }
             let w_end = bytes[p..limit]
                 .iter()

@@ -3533,3 +3533,23 @@ fn a_hcpcs_code_after_referral_and_an_invoice_items_label_are_nobodys() {
     let list = "Today:\n- Castellanos: d/c Renvela, start Velphoro 500 mg TID\n- Fenwick: held.";
     assert_phi(&s, list);
 }
+
+#[test]
+fn a_value_after_an_aside_in_brackets_and_a_prior_auth_number_are_found() {
+    let s = Scanner::new();
+    let path = "Patient: Walter Vanderslice\nDOB: 02/11/1931\nAccession # (from your portal): \
+                BOP24-011872\nPA ref A25-0931-88420 - DENIED 04/08/2025";
+    assert_all_have(
+        &s,
+        Label::OtherId,
+        &[(path, "BOP24-011872"), (path, "A25-0931-88420")],
+    );
+    // The bracket holding the value is the value, and an organisation's acronym in brackets
+    // names a professional body's member number, no patient's.
+    let account = "Hi Tyler,\n\nHere's what happened on your account (GSR-0051260): the auto \
+                   pay ran twice.";
+    assert_all_have(&s, Label::Account, &[(account, "GSR-0051260")]);
+    let conference = "Registration for the annual conference.\n  Member ID (APC): 118204\n  \
+                      Registration type: Member - Full Conference";
+    assert_not_phi(&s, &[conference]);
+}
