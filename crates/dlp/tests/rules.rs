@@ -3553,3 +3553,15 @@ fn a_value_after_an_aside_in_brackets_and_a_prior_auth_number_are_found() {
                       Registration type: Member - Full Conference";
     assert_not_phi(&s, &[conference]);
 }
+
+#[test]
+fn a_time_opening_a_schedule_line_that_names_a_patient_is_a_date() {
+    let s = Scanner::new();
+    let list = "Testing list Tuesday:\n\n08:30  | Rosa Delgado      | CR-0048213  | 33w2d\n09:15  \
+                | Courtney Bell     | CR-0052988  | 24w1d";
+    assert_all_have(&s, Label::Date, &[(list, "08:30"), (list, "09:15")]);
+    // A staff agenda's times name no patient.
+    let agenda = "Tuesday:\n\n08:30  Staff huddle in the break room\n12:00  Lunch-and-learn on \
+                  the new pumps";
+    assert_no_label(&s, Label::Date, &[agenda]);
+}
