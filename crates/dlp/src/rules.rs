@@ -8374,12 +8374,7 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
                 0
             },
         };
-        // (A word of seven letters or more ending in "b" or "r" may carry a generic name's
-        // stem, "-mab", "-tinib", "-asvir": [`usan_stem`].)
-        if key_maybe(med_filter, t)
-            || hyphen
-            || ascii && e - start >= 7 && matches!(b[e - 1], b'b' | b'r')
-        {
+        if key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[start..e]) {
             med_cands.push(toks.len());
         }
         toks.push(t);
@@ -8388,6 +8383,20 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
     *index.toks = toks;
     *index.med_cands = med_cands;
     *index.nl = nl;
+}
+
+/// May an ASCII word carry a generic drug name's stem ([`usan_stem`])? Seven letters or more
+/// ending in "ab", "ib" or "vir" ("-mab", "-tinib", "-asvir"): few English words do, so few
+/// tokens become drug candidates this way.
+#[inline]
+fn stem_tail(w: &[u8]) -> bool {
+    let n = w.len();
+    n >= 7
+        && match w[n - 1] | 0x20 {
+            b'b' => matches!(w[n - 2] | 0x20, b'a' | b'i'),
+            b'r' => w[n - 3..n - 1].eq_ignore_ascii_case(b"vi"),
+            _ => false,
+        }
 }
 
 /// Bytes the tokenizer steps over without looking further: ASCII bytes that are not letters.
@@ -10607,7 +10616,7 @@ mod tests {
         };
         let atoms = [
             "a", "Zq", "Mr", "'", "-", "\u{2019}", "s", "é", "É", "1", " ", ".", "\n", "x-y", "O'",
-            "’s", "ß", "\u{2003}", "abcde-", "umab", "vir",
+            "’s", "ß", "\u{2003}", "abcde-", "umab", "vir", "iB", "VIR",
         ];
         let filter = key_filter(["zq", "a", "o'zq", "mr"].into_iter());
         let mut r = Rng(0x7a3c_19e5);
@@ -10637,10 +10646,14 @@ mod tests {
                 let run = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
                 run >= 5 && b.get(run) == Some(&b'-')
             };
-            // And ASCII words of seven bytes or more ending in "b" or "r": possible generic
-            // names with a drug stem.
-            let stem_shaped =
-                |k: Tok| k.ascii && k.e - k.s >= 7 && matches!(t.as_bytes()[k.e - 1], b'b' | b'r');
+            // And ASCII words of seven bytes or more ending in "ab", "ib" or "vir": possible
+            // generic names with a drug stem.
+            let stem_shaped = |k: Tok| {
+                let w = t[k.s..k.e].to_ascii_lowercase();
+                k.ascii
+                    && w.len() >= 7
+                    && (w.ends_with("ab") || w.ends_with("ib") || w.ends_with("vir"))
+            };
             let want: Vec<usize> = (0..toks.len())
                 .filter(|&i| {
                     key_maybe(&filter, toks[i]) || hyphenated(toks[i]) || stem_shaped(toks[i])
