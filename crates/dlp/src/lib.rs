@@ -800,9 +800,12 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let weak_phi = findings.iter().any(|f| is_weak(&f));
     // The words about care must be near the weak finding: a gala announcement that names its
     // emcee and, three paragraphs down, thanks "our patients" speaks of no patient's care.
+    // An automatic reply ("I am out of the office Wednesday 10/15 through Friday 10/17 ...
+    // please contact Marisol Vega, LSW, at ..."): only strong evidence counts.
+    let weak_counts = weak_phi && !sc.auto_reply;
     let contains_phi = strong
-        || weak_phi && list_item_with_a_drug(text, &findings)
-        || weak_phi
+        || weak_counts && list_item_with_a_drug(text, &findings)
+        || weak_counts
             && rules::patient_context_near(
                 text,
                 // In text order (`findings` is sorted by start).

@@ -439,6 +439,11 @@ const CREDENTIALS_LIST: &[&str] = &[
     // Aides in home care ("Latoya Simms, HHA"); ophthalmic technicians and dialysis
     // technicians ("Luis Ortega, COT", "CCHT").
     "hha", "chha", "stna", "lna", "pca", "cot", "coa", "comt", "ccht", "cht", "cnn",
+    // Paramedics and EMTs ("Luis Ortega, NRP, CP-C"), infection preventionists ("CIC"),
+    // clinical social workers in Ohio ("LISW-S"), coders and documentation specialists ("CCS",
+    // "CCDS", "CDIP"), imaging and emergency nurses ("RDCS", "RVT", "CEN", "CNOR").
+    "nrp", "emt", "emt-p", "aemt", "cp-c", "fp-c", "ccp-c", "cic", "lisw", "lisw-s", "ccs", "ccs-p",
+    "ccds", "cdip", "rdcs", "rvt", "rcis", "cen", "cpen", "cnor", "cfrn",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -1860,6 +1865,10 @@ struct Doc<'a> {
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
     nonclinical_office: bool,
+    /// The first `Subject:` says the mail is a mailbox's automatic reply ("Automatic reply:",
+    /// "Out of Office:"): its dates are the writer's absence, its names and numbers colleagues'
+    /// to turn to.
+    auto_reply: bool,
     /// The offset of each `From:` header line, in text order. The text after one, up to the
     /// next, is that writer's (in a reply chain, each quoted message has its own header).
     froms: Vec<usize>,
@@ -2170,6 +2179,18 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     {
         nonclinical_office = true;
     }
+    let auto_reply = subject.is_some_and(|l| {
+        let v = l[8..].trim_start().as_bytes();
+        [
+            &b"automatic reply:"[..],
+            b"auto reply:",
+            b"auto-reply:",
+            b"autoreply:",
+            b"out of office",
+        ]
+        .iter()
+        .any(|p| v.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+    });
     // Merge overlapping signature ranges so `in_sig` can binary-search.
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(sigs.len());
     for (a, b) in sigs {
@@ -2192,6 +2213,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         writer,
         writer_domain,
         nonclinical_office,
+        auto_reply,
         froms,
         roll_calls,
         subject_lines,
@@ -3889,6 +3911,8 @@ pub(crate) struct Scratch {
     pub(crate) staff: Vec<Span>,
     /// The last message's [`Doc::nonclinical_office`], for the verdict.
     pub(crate) nonclinical_office: bool,
+    /// The last message's [`Doc::auto_reply`], for the verdict.
+    pub(crate) auto_reply: bool,
     patient_words: Vec<Span>,
     /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
@@ -3925,6 +3949,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     let business = keyword_matches(s, text, &mut sc.kws, &mut sc.kw_parts);
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
     sc.nonclinical_office = doc.nonclinical_office;
+    sc.auto_reply = doc.auto_reply;
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
@@ -4657,25 +4682,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
                         "rental",
                     ],
-                ) || has_word(
-                    // "V11 is back from the body shop, plate ZKR-8810", "plate ..., odometer
-                    // 88,412": a vehicle being kept, before or after its number.
-                    &text[floor_cb(text, ks.saturating_sub(200))..ceil_cb(text, ve + 200)],
-                    words![
-                        "shop",
-                        "mileage",
-                        "odometer",
-                        "tires",
-                        "brakes",
-                        "oil",
-                        "dealership"
-                    ],
-                )) && !has_word(
-                    near,
-                    words![
-                        "his", "her", "patient", "pt", "client", "my", "your", "their"
-                    ],
-                ) {
+                ) || vehicle_kept_near(text, ks, ve))
+                    && !has_word(
+                        near,
+                        words![
+                            "his", "her", "patient", "pt", "client", "my", "your", "their"
+                        ],
+                    )
+                {
                     continue;
                 }
                 (0.9, "vehicle.context", "licence plate or VIN keyword")
@@ -5380,6 +5394,7 @@ fn patterns(
                     has_word(line, words!["fleet", "company", "ambulance"])
                         || numbered(b"Van ")
                         || numbered(b"Medic ")
+                        || vehicle_kept_near(text, st, en)
                 };
                 if vin_valid(v) && fleet() {
                     push(
@@ -8397,6 +8412,25 @@ fn stem_tail(w: &[u8]) -> bool {
             b'r' => w[n - 3..n - 1].eq_ignore_ascii_case(b"vi"),
             _ => false,
         }
+}
+
+/// "V11 is back from the body shop, plate ZKR-8810", "(2019 Ford Escape, ..., VIN ...) goes
+/// to the shop Thursday", "plate ..., odometer 88,412": a vehicle being kept, named within 200
+/// bytes before or after its number (`st..en`). No patient's plate in the style corpus had
+/// these words near it.
+fn vehicle_kept_near(text: &str, st: usize, en: usize) -> bool {
+    has_word(
+        &text[floor_cb(text, st.saturating_sub(200))..ceil_cb(text, en + 200)],
+        words![
+            "shop",
+            "mileage",
+            "odometer",
+            "tires",
+            "brakes",
+            "oil",
+            "dealership"
+        ],
+    )
 }
 
 /// Bytes the tokenizer steps over without looking further: ASCII bytes that are not letters.

@@ -3565,3 +3565,23 @@ fn a_time_opening_a_schedule_line_that_names_a_patient_is_a_date() {
                   the new pumps";
     assert_no_label(&s, Label::Date, &[agenda]);
 }
+
+#[test]
+fn a_paramedics_cell_a_fleet_car_at_the_shop_and_an_auto_reply_are_no_patients() {
+    let s = Scanner::new();
+    let swap = "Hey,\nKayla and I want to swap - I'd take her Sat 10/18 day and she takes my Thurs \
+                10/16 day.\nthx\nLuis\n\nLuis Ortega, NRP, CP-C\nCommunity Paramedic | Lakeshore \
+                Hospital at Home\ncell 419-555-0148";
+    let car = "Fleet note: HAH-3 (2019 Ford Escape, plate OH JKT-4471, VIN 1FMCU9GD1KUB73418) \
+               goes to the shop Thursday 10/16 for brakes.";
+    let away = "Subject: Automatic reply: Quality committee - agenda\n\nThank you for your \
+                message. I am out of the office Wednesday 10/15 through Friday 10/17. For \
+                patient-related social work needs, please contact Marisol Vega at 419-555-0159.";
+    assert_not_phi(&s, &[swap, car, away]);
+    // A patient's own number and car are still found, and so is a patient's message that is
+    // no automatic reply.
+    let patient = "Subject: Re: visit\n\nPatient Rosa Delgado, DOB 10/08/1974, drove her car \
+                   (VIN 1FMCU9GD1KUB73418) to the visit; her cell is 419-555-0148.";
+    assert_all_have(&s, Label::Vehicle, &[(patient, "1FMCU9GD1KUB73418")]);
+    assert_phi(&s, patient);
+}
