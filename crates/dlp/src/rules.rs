@@ -7557,7 +7557,8 @@ fn surname_list_item(
     let follows = [" (", " - ", " \u{2013} ", ": ", " ch "]
         .iter()
         .any(|f| after.starts_with(f))
-        || initial_after(after).is_some();
+        || initial_after(after).is_some()
+        || age_sex_after(after);
     if !follows || t.e - t.s < 4 || is_upper(text, t) {
         return None;
     }
@@ -7658,13 +7659,33 @@ pub(crate) fn room_lead(lead: &str) -> bool {
     let Some((word, num)) = lead.split_once(' ') else {
         return false;
     };
-    let num = num.trim_start().as_bytes();
+    // ("bed 2 - Hofmeister 88F", "Rm 14: Yoder": the room's number, then a dash or a colon.)
+    let num = num
+        .trim_start()
+        .trim_end_matches([' ', '-', ':', '\u{2013}'])
+        .as_bytes();
     ["rm", "rm.", "room", "bed"]
         .iter()
         .any(|w| word.eq_ignore_ascii_case(w))
         && (1..=5).contains(&num.len())
         && num[0].is_ascii_digit()
         && num.iter().all(u8::is_ascii_alphanumeric)
+}
+
+/// "Hofmeister 88F UTI/AMS", "Yoder 74 M": an age and a sex right after a name, the way a
+/// bed board lists its patients.
+fn age_sex_after(after: &str) -> bool {
+    let b = after.as_bytes();
+    let Some(r) = b.strip_prefix(b" ") else {
+        return false;
+    };
+    let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=3).contains(&n) {
+        return false;
+    }
+    let rest = &r[n..];
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    matches!(rest.first(), Some(b'F' | b'M')) && !rest.get(1).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// After a surname in a day's list, its first initial and what follows it: "Kaminski, L -

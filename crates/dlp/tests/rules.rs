@@ -3585,3 +3585,15 @@ fn a_paramedics_cell_a_fleet_car_at_the_shop_and_an_auto_reply_are_no_patients()
     assert_all_have(&s, Label::Vehicle, &[(patient, "1FMCU9GD1KUB73418")]);
     assert_phi(&s, patient);
 }
+
+#[test]
+fn a_surname_after_a_bed_number_and_before_an_age_and_sex_is_a_patient() {
+    let s = Scanner::new();
+    let board = "Subject: bed board 1645\n\nED:\n bed 2 - Hofmeister 88F UTI/AMS (N39.0, R41.82) - \
+                 Dr O admitting obs, started ceftriaxone 1g.";
+    assert_all_have(&s, Label::Person, &[(board, "Hofmeister")]);
+    assert_phi(&s, board);
+    // A bed count and a ward's name are no patient.
+    let census = "Census 1645:\n bed 2 - Pediatrics 4 open\n bed 4 - Cardiology 12 total";
+    assert_no_label(&s, Label::Person, &[census]);
+}
