@@ -6942,6 +6942,31 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // "On Mon, Oct 20, 2025 at 3:10 PM Kyle Brightman <...> wrote:" dates the quoted mail,
     // whatever the signature just above it says ("Cardiothoracic Surgery").
     let attribution = starts("on ") && attribution_after(text, en);
+    // A strong cue counts in the date's own sentence: "for anyone 6 weeks to 1 year after
+    // birth. Babies welcome! Thursdays 5:30-6:30 PM starting April 24" is no birth date. (A
+    // sentence ends at ". ", "! " or "? " after two lower-case letters: "D.O.B. 03/04" and
+    // "DOB. 3/4" go on.)
+    let (wide, line) = {
+        let lb = line.as_bytes();
+        let cut = (2..lb.len().saturating_sub(1))
+            .rev()
+            .find(|&i| {
+                matches!(lb[i], b'.' | b'!' | b'?')
+                    && lb[i + 1] == b' '
+                    && lb[i - 1].is_ascii_lowercase()
+                    && lb[i - 2].is_ascii_lowercase()
+            })
+            .map_or(0, |i| i + 2);
+        let line = &line[cut..];
+        // (`wide` and `line` both end at `st`: `wide` is cut where `line` was, if later.)
+        let (from, wide_from) = (st - line.len(), st - wide.len());
+        let wide = if cut > 0 && from > wide_from {
+            &wide[from - wide_from..]
+        } else {
+            wide
+        };
+        (wide, line)
+    };
     let strong = !month_and_year(&text[st..en])
         && !attribution
         && has_word_either(wide, line, st, DATE_STRONG);

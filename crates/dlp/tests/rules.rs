@@ -3597,3 +3597,19 @@ fn a_surname_after_a_bed_number_and_before_an_age_and_sex_is_a_patient() {
     let census = "Census 1645:\n bed 2 - Pediatrics 4 open\n bed 4 - Cardiology 12 total";
     assert_no_label(&s, Label::Person, &[census]);
 }
+
+#[test]
+fn a_birth_cue_in_the_sentence_before_is_no_birth_date() {
+    let s = Scanner::new();
+    let class = "NEW: \"Strong Floor\" class for new parents\nSix-week group class for anyone 6 \
+                 weeks to 1 year after birth. Babies welcome! Thursdays 5:30-6:30 PM starting \
+                 April 24, 2025, in our PT gym. Call 612-555-0147 to register.";
+    assert_not_phi(&s, &[class]);
+    // "DOB." with capitals, and a cue in the date's own sentence, still say birth date.
+    let intake = "Patient Rosa Delgado. DOB. 03/04/1950. She was born on 3/4/1950 in Ohio.";
+    assert_all_have(
+        &s,
+        Label::Date,
+        &[(intake, "03/04/1950"), (intake, "3/4/1950")],
+    );
+}
