@@ -7697,6 +7697,32 @@ pub(crate) fn room_lead(lead: &str) -> bool {
         && num.iter().all(u8::is_ascii_alphanumeric)
 }
 
+/// The length of " 5W-214" when `rest` starts with a space and a room's or a bed's code (two to
+/// eight letters, digits and hyphens, a digit among them) that a dash or a bracket follows; else
+/// 0.
+fn room_code_before_dash(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    if b.first() != Some(&b' ') {
+        return 0;
+    }
+    let n = b[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let code = &b[1..1 + n];
+    let next = &rest[1 + n..];
+    if (2..=8).contains(&n)
+        && code.iter().any(u8::is_ascii_digit)
+        && [" (", " - ", " \u{2013} "]
+            .iter()
+            .any(|p| next.starts_with(p))
+    {
+        1 + n
+    } else {
+        0
+    }
+}
+
 /// "Hofmeister 88F UTI/AMS", "Yoder 74 M": an age and a sex right after a name, the way a
 /// bed board lists its patients.
 fn age_sex_after(after: &str) -> bool {
@@ -8813,10 +8839,14 @@ fn persons(
                 // goes on with a bracket or a dash, the way a hand-off lists its patients.
                 let list_item = || {
                     let e = toks[k].e;
+                    // ("- Whitcomb, Gerald 5W-214 - resp failure query": a room's code may come
+                    // first.)
+                    let rest = &text[e..];
+                    let rest = &rest[room_code_before_dash(rest)..];
                     bulleted_line_start(text, doc.line_start(t0.s), t0.s)
                         && [" (", " - ", " \u{2013} "]
                             .iter()
-                            .any(|p| text[e..].starts_with(p))
+                            .any(|p| rest.starts_with(p))
                 };
                 let in_list_item = (sur || first) && list_item();
                 if (both_upper || (sur && first) || (sur || first) && record_next() || in_list_item)

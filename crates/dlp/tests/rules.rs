@@ -3613,3 +3613,17 @@ fn a_birth_cue_in_the_sentence_before_is_no_birth_date() {
         &[(intake, "03/04/1950"), (intake, "3/4/1950")],
     );
 }
+
+#[test]
+fn a_hand_off_item_with_a_record_number_and_a_room_before_its_dash_is_a_patients() {
+    let s = Scanner::new();
+    let eod = "Quick EOD for whoever covers my units:\n\nOPEN\n- Kowalczyk, Irene 00648127 5W-221 \
+               - new admit tonight, hip fx s/p fall, Na 124 on hydrochlorothiazide, on apixaban.";
+    assert_phi(&s, eod);
+    let closed = "CLOSED today\n- Oyelaran, Samuel 5W-214 - resp failure query answered.";
+    assert_all_have(&s, Label::Person, &[(closed, "Oyelaran, Samuel")]);
+    // A colleague's line in a schedule, a room's code and a meeting, names no patient.
+    let rota = "Coverage:\n- Kowalczyk, Irene 5W-221 - covering the unit huddle, then the \
+                sepsis committee.";
+    assert_not_phi(&s, &[rota]);
+}
