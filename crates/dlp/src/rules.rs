@@ -7221,7 +7221,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "account" | "acct" | "account no" | "acct no" => Label::Account,
         "ssn" => Label::Ssn,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
-        "address" | "street" | "home address" => Label::Address,
+        "address" | "street" | "home address" | "city" | "town" => Label::Address,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         "email" | "e mail" => Label::Email,
         _ => return None,
@@ -7293,14 +7293,18 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         let pos = p + k;
         let le = line_end(pos);
         p = le + 1;
-        // A heading's first cell is a short word: the line starts at most 24 bytes before its
+        // A heading's first cell is a short word, perhaps padded with spaces to line up with
+        // the rows ("Pt                          | MRN"): at most 24 bytes of text before the
         // first separator (most lines with a comma are passed over here).
-        let from = pos.saturating_sub(25);
+        let from = pos.saturating_sub(64);
         let ls = match memchr::memrchr(b'\n', &b[from..pos]) {
             Some(i) => from + i + 1,
             None if from == 0 => 0,
             None => continue,
         };
+        if pos - ls > 25 && b[ls..pos].trim_ascii().len() > 24 {
+            continue;
+        }
         let sep = b[pos];
         if le - ls > 400 || memchr::memchr_iter(sep, &b[pos + 1..le]).nth(1).is_none() {
             continue;
@@ -7861,18 +7865,21 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     let suite = has_word(&text[st..en], words!["suite", "ste"]);
     // "Bloom Birth & Lactation | 88 Loockerman Plaza": a footer's or letterhead's name, then the
     // address (a table row has more cells before it, and a patient's line says whose it is).
-    let footer = strip_contact_separator(line).is_some_and(|h| {
-        // (The name starts the line or the sentence: "Late fee $35. MoveWell PT - 212 ...".)
-        let h = h.rsplit(". ").next().unwrap_or(h).trim();
-        h.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
-            && !h.bytes().any(|c| c.is_ascii_digit())
-            && !has_contact_separator(h)
-            && !h.contains(':')
-            && !has_word(
-                h,
-                words!["patient", "home", "lives", "resides", "address", "mailing"],
-            )
-    });
+    // (Not an indented list's item: "DIET CHANGE:\n  Walter Szymanski - 2604 Riverview Dr, ...".)
+    let indented = line.starts_with("  ") || line.starts_with('\t');
+    let footer = !indented
+        && strip_contact_separator(line).is_some_and(|h| {
+            // (The name starts the line or the sentence: "Late fee $35. MoveWell PT - 212 ...".)
+            let h = h.rsplit(". ").next().unwrap_or(h).trim();
+            h.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && !h.bytes().any(|c| c.is_ascii_digit())
+                && !has_contact_separator(h)
+                && !h.contains(':')
+                && !has_word(
+                    h,
+                    words!["patient", "home", "lives", "resides", "address", "mailing"],
+                )
+        });
     // A signature's address is the organisation's, unless a personal mailbox sent the mail and
     // no line above names an organisation (a clinic's reply quotes the patient's mailbox).
     let org = doc.in_sig(st)
@@ -7894,7 +7901,7 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
         .eq_any(leading_letters(doc.after_line(en, 24).trim_start()))
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
-            && !has_word(ctx, words!["patient", "lives", "resides", "address"])
+            && !has_word(ctx, words!["patient", "lives", "resides", "address", "dob"])
         || has_word(
             line,
             // (Not "ship": in mail about a patient, "Ship to:" is the patient's home; a

@@ -3627,3 +3627,29 @@ fn a_hand_off_item_with_a_record_number_and_a_room_before_its_dash_is_a_patients
                 sepsis committee.";
     assert_not_phi(&s, &[rota]);
 }
+
+#[test]
+fn a_pipe_tables_padded_heading_and_its_town_column_are_read() {
+    let s = Scanner::new();
+    let census = "Census:\n\nPt                          | MRN      | Town        | Dx\n\
+                  ----------------------------+----------+-------------+--------\n\
+                  Brzezinski, Harold          | 70418826 | Sylvania    | I50.23\n";
+    assert_all_have(&s, Label::Mrn, &[(census, "70418826")]);
+    assert_all_have(&s, Label::Address, &[(census, "Sylvania")]);
+    // A list item's address under a person's name is no letterhead's.
+    let meals = "DIET CHANGE:\n  Walter Szymanski - 2604 Riverview Dr, Rossford, OH 43460\n  change \
+                 to 2 g sodium, patient is on the CHF pathway.";
+    assert_all_have(
+        &s,
+        Label::Address,
+        &[(meals, "2604 Riverview Dr, Rossford, OH")],
+    );
+    // A first cell of prose before a bar is no heading, and a letterhead's address is the
+    // organisation's.
+    let prose = "We moved the quarterly review of every open chart to next week | MRN | Town | \
+                 Dx\nsee you there | 70418826 | Sylvania | I50.23";
+    assert_no_label(&s, Label::Mrn, &[prose]);
+    let letterhead = "Bloom Birth & Lactation - 88 Loockerman Plaza, Dover, DE 19901\n\nClass \
+                      schedule attached.";
+    assert_no_label(&s, Label::Address, &[letterhead]);
+}
