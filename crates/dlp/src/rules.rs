@@ -4485,11 +4485,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         // "a new referral (G0270)", "claim line A0427": a capital and four digits is a HCPCS
-        // billing code, no one's record.
+        // billing code, no one's record; "every application (15271-15278 + ...)": a range of
+        // procedure codes.
         if kind == Kw::Value(Label::OtherId)
-            && v.len() == 5
-            && v.as_bytes()[0].is_ascii_uppercase()
-            && v.as_bytes()[1..].iter().all(u8::is_ascii_digit)
+            && (v.len() == 5
+                && v.as_bytes()[0].is_ascii_uppercase()
+                && v.as_bytes()[1..].iter().all(u8::is_ascii_digit)
+                || code_range(v))
         {
             continue;
         }
@@ -4897,10 +4899,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // not "generator": a pacemaker's pulse generator is the patient's).
                         "diesel",
                         // An ambulance's stretcher ("Stretcher s/n 190843211 (Medic 7)"), a
-                        // clinic's driving simulator.
+                        // clinic's driving simulator, a wound centre's hyperbaric chambers
+                        // ("Semiannual PM, monoplace chamber, SN 2500-4471"; not "chamber": a
+                        // "dual-chamber pacemaker" is a patient's).
                         "stretcher",
                         "medic",
-                        "simulator"
+                        "simulator",
+                        "monoplace",
+                        "multiplace",
+                        "hyperbaric"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -7725,6 +7732,18 @@ fn room_code_before_dash(rest: &str) -> usize {
     } else {
         0
     }
+}
+
+/// "15271-15278", "99202-99205": two five-digit codes, the second a little above the first, a
+/// range of procedure codes.
+fn code_range(v: &str) -> bool {
+    let Some((a, z)) = v.split_once('-') else {
+        return false;
+    };
+    let five = |x: &str| x.len() == 5 && x.bytes().all(|c| c.is_ascii_digit());
+    five(a)
+        && five(z)
+        && matches!((a.parse::<u32>(), z.parse::<u32>()), (Ok(a), Ok(z)) if a < z && z - a < 100)
 }
 
 /// "Hofmeister 88F UTI/AMS", "Yoder 74 M": an age and a sex right after a name, the way a

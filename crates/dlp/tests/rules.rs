@@ -3653,3 +3653,21 @@ fn a_pipe_tables_padded_heading_and_its_town_column_are_read() {
                       schedule attached.";
     assert_no_label(&s, Label::Address, &[letterhead]);
 }
+
+#[test]
+fn a_procedure_code_range_and_a_hyperbaric_chambers_serial_are_nobodys() {
+    let s = Scanner::new();
+    let coding = "Recap from the MAC webinar: for every application (15271-15278 + the product \
+                  Q-code), the note needs the wound size. Dx pairing must be specific, e.g. \
+                  E11.621 + L97.412.";
+    let invoice = "Invoice 88213\n1     Semiannual PM, monoplace chamber, SN 2500-4471     \
+                   $1,450.00\n2     Semiannual PM, monoplace chamber, SN 2500-4472     $1,450.00";
+    assert_not_phi(&s, &[coding, invoice]);
+    // A patient's application number, and a pacemaker's serial, still count.
+    let medicaid = "Patient Rosa Delgado, DOB 10/08/1974: her Medicaid application \
+                    (2025-118822) is pending.";
+    assert_all_have(&s, Label::OtherId, &[(medicaid, "2025-118822")]);
+    let device = "Patient: Chidi Okafor\nDOB: 1958-02-27\nDevice: Veritas DR 2240 dual-chamber \
+                  pacemaker\nSerial: VDR224-118830K";
+    assert_all_have(&s, Label::Device, &[(device, "VDR224-118830K")]);
+}
