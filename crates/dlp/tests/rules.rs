@@ -3671,3 +3671,16 @@ fn a_procedure_code_range_and_a_hyperbaric_chambers_serial_are_nobodys() {
                   pacemaker\nSerial: VDR224-118830K";
     assert_all_have(&s, Label::Device, &[(device, "VDR224-118830K")]);
 }
+
+#[test]
+fn a_name_after_grandma_or_stepdad_is_a_relatives() {
+    let s = Scanner::new();
+    let summary = "> | NL-25-108847 | Khloe Danvers | 2019-07-14 | grandma Patrice Danvers \
+                   614-555-0196 | vomiting x6 since last eve |";
+    assert_all_have(&s, Label::Person, &[(summary, "Patrice Danvers")]);
+    let note = "Pt came in with her stepdad Ray Colton, who has the consent.";
+    assert_all_have(&s, Label::Person, &[(note, "Ray Colton")]);
+    // The words alone name nobody.
+    let flyer = "Grandma and grandpa days are back: bring the kids to the lobby on Friday.";
+    assert_no_label(&s, Label::Person, &[flyer]);
+}
