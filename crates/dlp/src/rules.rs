@@ -807,8 +807,10 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
-    // A quality report's measures ("- Falls ........ 2 (both under review)").
+    // A quality report's measures ("- Falls ........ 2 (both under review)"), an instruction
+    // list's verbs ("- Test the patient at triage").
     "falls",
+    "test",
     // "Dear Room 12 families,".
     "room",
     // "Registration type: Member - Full Conference", "sign-up for Balance Check".

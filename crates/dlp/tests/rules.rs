@@ -3684,3 +3684,16 @@ fn a_name_after_grandma_or_stepdad_is_a_relatives() {
     let flyer = "Grandma and grandpa days are back: bring the kids to the lobby on Friday.";
     assert_no_label(&s, Label::Person, &[flyer]);
 }
+
+#[test]
+fn test_starting_an_instruction_list_item_is_no_surname() {
+    let s = Scanner::new();
+    let alert = "Pertussis alert for all sites:\n - Think pertussis for any prolonged cough.\n - \
+                 Test: NP swab for Bordetella PCR (lab has the swabs). Send-out, results 24-48 \
+                 hr.\n - Droplet precautions + mask the patient at triage.\n - Treatment per CDC: \
+                 azithromycin first line.";
+    assert_not_phi(&s, &[alert]);
+    // A patient listed by surname still is one.
+    let list = "Today:\n- Castellanos: d/c Renvela, start Velphoro 500 mg TID";
+    assert_phi(&s, list);
+}
