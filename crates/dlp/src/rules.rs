@@ -6143,6 +6143,8 @@ const ORG_WORDS_LIST: &[&str] = &[
     "pharmacy",
     "labs",
     "lab",
+    "laboratory",
+    "specialists",
     "neurology",
     "cardiology",
     "oncology",
@@ -6265,6 +6267,8 @@ fn org_name_right_before(doc: &Doc<'_>, st: usize) -> bool {
         .or_else(|| before.strip_suffix("("))
         .or_else(|| before.strip_suffix(", "))
         .or_else(|| before.strip_suffix(" - "))
+        // ("MVMC Laboratory | (330) 555-0177": a signature's last line.)
+        .or_else(|| before.strip_suffix(" | "))
     else {
         return false;
     };
@@ -6306,7 +6310,28 @@ fn fax_on_short_line(doc: &Doc<'_>, st: usize, en: usize) -> bool {
             word && number.is_some_and(|n| n != own && !(own..own + (en - st)).contains(&n))
             // (Not the label of this very number: "Fax 847-555-0191".)
             && !(k < own && own - k <= 9)
+            // Unless another number shares the line: "Phone 717-555-0121 | Fax 717-555-0128"
+            // is a letterhead's pair, the fax included.
+            || word && k < own && own - k <= 9 && other_number_on_line(line, own, own + (en - st))
         })
+}
+
+/// Does `line` hold a run of seven digits or more (separators allowed) outside `own..own_end`?
+fn other_number_on_line(line: &[u8], own: usize, own_end: usize) -> bool {
+    let mut run = 0;
+    for (i, &c) in line.iter().enumerate() {
+        if (own..own_end).contains(&i) {
+            run = 0;
+        } else if c.is_ascii_digit() {
+            run += 1;
+            if run >= 7 {
+                return true;
+            }
+        } else if !matches!(c, b'-' | b'.' | b' ' | b'(' | b')') {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.

@@ -3697,3 +3697,24 @@ fn test_starting_an_instruction_list_item_is_no_surname() {
     let list = "Today:\n- Castellanos: d/c Renvela, start Velphoro 500 mg TID";
     assert_phi(&s, list);
 }
+
+#[test]
+fn a_letterheads_fax_beside_its_phone_and_a_number_after_an_orgs_bar_are_the_orgs() {
+    let s = Scanner::new();
+    let letter = "Patient Rosa Delgado, DOB 10/08/1974: records attached.\n\nDana Pruitt\n\
+                  Keystone Meridian Medicare Advantage\nPhone 717-555-0121 | Fax 717-555-0128";
+    assert_lacks(&s, letter, Label::Phone, "717-555-0128");
+    assert_lacks(&s, letter, Label::Fax, "717-555-0128");
+    let lab = "Patient Rosa Delgado, DOB 10/08/1974: culture attached.\n\nAmy Roeder, MLT\nSVCH \
+               Laboratory | 308-555-0124";
+    assert_lacks(&s, lab, Label::Phone, "308-555-0124");
+    // A patient's own fax, alone on its line, is still the patient's.
+    let own = "Patient Rosa Delgado, DOB 10/08/1974, asks us to send her records to her home \
+               fax: 509-555-0179.";
+    assert!(
+        !s.scan(own)
+            .phi_findings()
+            .all(|f| &own[f.start_byte..f.end_byte] != "509-555-0179"),
+        "the patient's fax is reported"
+    );
+}
