@@ -6941,11 +6941,19 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // "Sharps containers no more than 3/4 full", "1/2 tab", "3/4 mile": a fraction.
     if text[st..en].bytes().filter(|&c| c == b'/').count() == 1
         && !text[st..en].bytes().any(|c| c.is_ascii_alphabetic())
-        && words![
+        && (words![
             "full", "inch", "inches", "cup", "cups", "tab", "tabs", "tablet", "tablets",
-            "strength", "mile", "miles", "tsp", "tbsp", "teaspoon", "empty", "pill"
+            "strength", "mile", "miles", "tsp", "tbsp", "teaspoon", "empty", "pill", "days",
+            "sets", "bottles"
         ]
         .eq_any(leading_letters(doc.after_line(en, 12).trim_start()))
+            // "headache > 5/10", "pain <3/10": a score on a scale (not a reply's quote mark:
+            // "> 12/25  Increase estradiol").
+            || {
+                let head = doc.before_line(st, 24).trim_end();
+                matches!(head.as_bytes().last(), Some(b'>' | b'<' | b'='))
+                    && head[..head.len() - 1].bytes().any(|c| c.is_ascii_alphabetic())
+            })
     {
         not_a_patients("a fraction", out);
         return;

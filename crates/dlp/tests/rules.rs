@@ -3718,3 +3718,17 @@ fn a_letterheads_fax_beside_its_phone_and_a_number_after_an_orgs_bar_are_the_org
         "the patient's fax is reported"
     );
 }
+
+#[test]
+fn a_score_after_a_comparison_and_a_count_of_days_or_sets_are_no_dates() {
+    let s = Scanner::new();
+    let plan = "Patient Rosa Delgado, DOB 10/08/1974.\n  3. Rest breaks if headache > 5/10.\n  \
+                Food log 5/7 days. BCx x2: MRSA 2/2 sets.";
+    for v in ["5/10", "5/7", "2/2"] {
+        assert_lacks(&s, plan, Label::Date, v);
+    }
+    // A quoted schedule's date after a reply's quote mark is still a date.
+    let quoted = "Patient Rosa Delgado, DOB 10/08/1974.\n> 12/25          Increase estradiol to 2 \
+                  mg twice a day.";
+    assert_all_have(&s, Label::Date, &[(quoted, "12/25")]);
+}
