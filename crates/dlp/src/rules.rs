@@ -4498,6 +4498,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
+        // "had a good chart on the 2025 changes": a year is no chart, member or account number
+        // (an SSN's last four may look like one, and a court case's number may start with one:
+        // "2025 MH 00612").
+        if matches!(
+            kind,
+            Kw::Value(Label::Mrn | Label::MemberId | Label::Account)
+        ) && v.len() == 4
+            && (v.starts_with("19") || v.starts_with("20"))
+            && v.bytes().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
         // "a new referral (G0270)", "claim line A0427": a capital and four digits is a HCPCS
         // billing code, no one's record; "every application (15271-15278 + ...)": a range of
         // procedure codes.
@@ -4921,7 +4933,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "simulator",
                         "monoplace",
                         "multiplace",
-                        "hyperbaric"
+                        "hyperbaric",
+                        // Leased equipment ("The base lease for both units (serial UVD-2207").
+                        "lease",
+                        "leased"
                     ];
                     (has_word(line, equipment) || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
@@ -9261,6 +9276,15 @@ fn persons(
                     // item by surname and chart number.
                     let why = "surname starting a list item, before a record number";
                     Some((t0.e, 0.85, "person.id_after", why))
+                } else if digits_in_brackets_after(after)
+                    && !is_upper(text, t0)
+                    && s.surnames.has_token(text, lc, t0, &mut buf)
+                    && !s.first_names.has_token(text, lc, t0, &mut buf)
+                {
+                    // "HD late start, Pritchett (00517736) - 29 min late": a surname the lists
+                    // know, anywhere, before a chart number of digits alone in brackets.
+                    let why = "surname before a chart number in brackets";
+                    Some((t0.e, 0.85, "person.id_after", why))
                 } else if initial_then_record && s.first_names.has_token(text, lc, t0, &mut buf) {
                     let why = "first name and initial before a record number";
                     Some((t0.e + 2, 0.85, "person.id_after", why))
@@ -10442,6 +10466,14 @@ fn record_in_brackets_after(after: &str) -> bool {
             .count();
         id.get(n) == Some(&b')') && record_shaped(&id[..n])
     }
+}
+
+/// Does `after` start with " (" and six to ten digits and ")" ("Pritchett (00517736)")?
+fn digits_in_brackets_after(after: &str) -> bool {
+    after.strip_prefix(" (").is_some_and(|r| {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        (6..=10).contains(&n) && r.as_bytes().get(n) == Some(&b')')
+    })
 }
 
 /// Does `after` (see [`after_name`]) start with a credential (", RN", " MD")?

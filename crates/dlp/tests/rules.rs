@@ -3732,3 +3732,20 @@ fn a_score_after_a_comparison_and_a_count_of_days_or_sets_are_no_dates() {
                   mg twice a day.";
     assert_all_have(&s, Label::Date, &[(quoted, "12/25")]);
 }
+
+#[test]
+fn a_surname_before_a_chart_number_in_brackets_is_a_patient_and_a_year_is_no_chart() {
+    let s = Scanner::new();
+    let log = "Exceptions:\n1. HD late start, Pritchett (00517736) - 29 min late, re-queue bug.";
+    assert_all_have(&s, Label::Person, &[(log, "Pritchett")]);
+    assert_phi(&s, log);
+    let budget = "Trainings we'll fund this year: the Elder Law Institute, Dec 11. Last year's \
+                  materials had a good chart on the 2025 changes.";
+    let lease = "Attached your October invoice. The base lease for both units (serial UVD-2207 \
+                 and UVD-2211) renews 1/1.";
+    assert_not_phi(&s, &[budget, lease]);
+    // A court case's number that starts with its year is still one.
+    let court = "Patient Rosa Delgado, DOB 10/08/1974: probate case 2025 MH 00612 is set for \
+                 hearing.";
+    assert_phi(&s, court);
+}
