@@ -7011,6 +7011,31 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // "On Mon, Oct 20, 2025 at 3:10 PM Kyle Brightman <...> wrote:" dates the quoted mail,
     // whatever the signature just above it says ("Cardiothoracic Surgery").
     let attribution = starts("on ") && attribution_after(text, en);
+    // "NEMT discharge rides - meeting 3/11", "huddle 3/20 at 07:15": the word right before the
+    // date names a meeting, whatever care word came earlier (not a patient's "family meeting
+    // 3/12", nor "attended church potluck 3/5", an exposure).
+    {
+        let head = line.trim_end_matches([' ', ':', ',']);
+        let w = last_word(head, b" \t(-");
+        if words![
+            "meeting",
+            "meetings",
+            "huddle",
+            "huddles",
+            "webinar",
+            "conference",
+            "training",
+            "seminar",
+            "workshop",
+            "orientation"
+        ]
+        .eq_any(w)
+            && !words!["family", "care"].eq_any(last_word(&head[..head.len() - w.len()], b" \t(-"))
+        {
+            not_a_patients("the date of a meeting", out);
+            return;
+        }
+    }
     // A strong cue counts in the date's own sentence: "for anyone 6 weeks to 1 year after
     // birth. Babies welcome! Thursdays 5:30-6:30 PM starting April 24" is no birth date. (A
     // sentence ends at ". ", "! " or "? " after two lower-case letters: "D.O.B. 03/04" and

@@ -3749,3 +3749,14 @@ fn a_surname_before_a_chart_number_in_brackets_is_a_patient_and_a_year_is_no_cha
                  hearing.";
     assert_phi(&s, court);
 }
+
+#[test]
+fn a_date_right_after_meeting_is_the_meetings_and_a_family_meetings_is_not() {
+    let s = Scanner::new();
+    let vendor = "Subject: Follow-up: NEMT discharge rides - meeting 3/11\n\nThanks for meeting with \
+                  us. You'll extend the window to 6 PM starting 4/1 and send a plan by 3/28.";
+    assert_not_phi(&s, &[vendor]);
+    let hospice = "Patient Rosa Delgado, DOB 10/08/1974: her daughter asked for a family meeting \
+                   3/12 about discharge.";
+    assert_all_have(&s, Label::Date, &[(hospice, "3/12")]);
+}
