@@ -4741,6 +4741,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "member/subscriber/Medicare/Medicaid ID keyword",
             ),
             Label::Mrn => (0.9, "mrn.context", "medical record number keyword"),
+            // "Invoice #INV-2025-09-4471 ... Please reference account SB-0098": in a vendor's
+            // business mail (orders, invoices) with no personal mailbox, the account is the
+            // customer organisation's.
+            Label::Account if doc.business && !doc.consumer => {
+                continue;
+            }
             // "Customer account 300417", "client acct": the practice's account with a vendor.
             Label::Account
                 if words![

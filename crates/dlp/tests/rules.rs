@@ -3760,3 +3760,16 @@ fn a_date_right_after_meeting_is_the_meetings_and_a_family_meetings_is_not() {
                    3/12 about discharge.";
     assert_all_have(&s, Label::Date, &[(hospice, "3/12")]);
 }
+
+#[test]
+fn an_account_in_a_vendors_invoice_mail_is_the_customer_organisations() {
+    let s = Scanner::new();
+    let linen = "Good morning Denise,\n\nYour par levels remain as contracted:\n  Patient gowns \
+                 ........ 3,100\n\nInvoice #INV-2025-09-4471 for September is attached. Please \
+                 reference account SB-0098 on any correspondence.";
+    assert_not_phi(&s, &[linen]);
+    // A patient's account in mail with the patient is still the patient's.
+    let statement = "From: rdelgado@gmail.com\nSubject: my bill\n\nHi, I got an invoice for my \
+                     visit on 3/4. My account is SB-0098, DOB 10/08/1974.";
+    assert_all_have(&s, Label::Account, &[(statement, "SB-0098")]);
+}
