@@ -3773,3 +3773,21 @@ fn an_account_in_a_vendors_invoice_mail_is_the_customer_organisations() {
                      visit on 3/4. My account is SB-0098, DOB 10/08/1974.";
     assert_all_have(&s, Label::Account, &[(statement, "SB-0098")]);
 }
+
+#[test]
+fn a_name_before_a_family_relation_in_brackets_is_a_patients_relative() {
+    let s = Scanner::new();
+    let visitors = "Hi front desk / C team,\n\nMom returned the visitor form, please update the \
+                    approved list:\n\n ADD:   Luz Delgado (maternal grandmother), ph 937-555-0128\n \
+                    KEEP:  Marisol Ruiz (mother/guardian)";
+    assert_all_have(
+        &s,
+        Label::Person,
+        &[(visitors, "Luz Delgado"), (visitors, "Marisol Ruiz")],
+    );
+    assert_phi(&s, visitors);
+    // A bracket naming a role or a place is no relation.
+    let staff = "Hi team,\n\nPlease welcome Luz Delgado (front desk) and Marisol Ruiz (Lancaster \
+                 office) to the schedule.";
+    assert_not_phi(&s, &[staff]);
+}
