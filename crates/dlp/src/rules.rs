@@ -7307,7 +7307,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     Some(match h {
         "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"
         // (Not "client": a billing company's clients are practices.)
-        | "claimant" | "resident" | "resident name" => Label::Person,
+        | "claimant" | "resident" | "resident name" | "appellant" | "enrollee" | "beneficiary"
+        | "insured" | "subscriber" | "subscriber name" => Label::Person,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
@@ -7317,7 +7318,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "medicaid id" | "mbi" => Label::MemberId,
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
         | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
-        | "referral" | "icn" => Label::OtherId,
+        | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no" => Label::OtherId,
         "account" | "acct" | "account no" | "acct no" => Label::Account,
         "ssn" => Label::Ssn,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,

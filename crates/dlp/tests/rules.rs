@@ -3791,3 +3791,17 @@ fn a_name_before_a_family_relation_in_brackets_is_a_patients_relative() {
                  office) to the schedule.";
     assert_not_phi(&s, &[staff]);
 }
+
+#[test]
+fn a_hearing_dockets_appellant_and_docket_columns_are_read() {
+    let s = Scanner::new();
+    let docket = "Docket for Wed 3/12:\n\nTime     | HO        | Docket #         | Appellant          \
+                  | Medicaid ID    | Issue\n---------+-----------+------------------+----------\
+                  ----------+----------------+------\n9:00 AM  | Takahashi | MFH-2025-029904  | \
+                  Hostetler, Linda   | 104477210385   | Rx denied";
+    assert_all_have(&s, Label::Person, &[(docket, "Hostetler, Linda")]);
+    assert_all_have(&s, Label::OtherId, &[(docket, "MFH-2025-029904")]);
+    // A table of hearing officers and rooms has no patient column.
+    let rooms = "Rooms:\n\nTime | HO | Room | Format\n9:00 AM | Takahashi | 2B | Video";
+    assert_not_phi(&s, &[rooms]);
+}
