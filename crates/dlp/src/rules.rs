@@ -811,6 +811,11 @@ const NOT_NAMES: &[&str] = &[
     // list's verbs ("- Test the patient at triage").
     "falls",
     "test",
+    // "hi, I'm the one doing Kilimanjaro": the writer's "I", not a name after a greeting.
+    "i'm",
+    "i'll",
+    "i've",
+    "i'd",
     // "Dear Room 12 families,".
     "room",
     // "Registration type: Member - Full Conference", "sign-up for Balance Check".

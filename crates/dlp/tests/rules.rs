@@ -3805,3 +3805,15 @@ fn a_hearing_dockets_appellant_and_docket_columns_are_read() {
     let rooms = "Rooms:\n\nTime | HO | Room | Format\n9:00 AM | Takahashi | 2B | Video";
     assert_not_phi(&s, &[rooms]);
 }
+
+#[test]
+fn a_contraction_of_i_after_a_greeting_is_no_name() {
+    let s = Scanner::new();
+    let quoted = "Hi Erik,\n\nGood question.\n\nOn 3/10/2025 6:02 PM, Erik Thorsen wrote:\n> hi, \
+                  I'm the one doing Kilimanjaro in April. is it safe? my DOB is 3/4/1980";
+    assert_lacks(&s, quoted, Label::Person, "I'm");
+    // The writer's own name after "this is" in the same mail is still one.
+    let named = "From: erik.t@gmail.com\nSubject: diamox\n\nhi, I'm Erik Thorsen, the one doing \
+                 Kilimanjaro in April. my DOB is 3/4/1980";
+    assert_all_have(&s, Label::Person, &[(named, "Erik Thorsen")]);
+}
