@@ -816,6 +816,8 @@ const NOT_NAMES: &[&str] = &[
     "i'll",
     "i've",
     "i'd",
+    // A newsletter's column ("Subject: Caregiver Corner - October 2025").
+    "corner",
     // "Dear Room 12 families,".
     "room",
     // "Registration type: Member - Full Conference", "sign-up for Balance Check".

@@ -3817,3 +3817,15 @@ fn a_contraction_of_i_after_a_greeting_is_no_name() {
                  Kilimanjaro in April. my DOB is 3/4/1980";
     assert_all_have(&s, Label::Person, &[(named, "Erik Thorsen")]);
 }
+
+#[test]
+fn a_newsletters_caregiver_corner_names_nobody() {
+    let s = Scanner::new();
+    let news = "Subject: Caregiver Corner - October 2025\n\nCAREGIVER CORNER | October\n\nFalls: check \
+                shoes and slippers for worn soles. Sleep aids such as zolpidem raise the risk.";
+    assert_not_phi(&s, &[news]);
+    // A caregiver named after the word is still a person.
+    let note = "Patient Rosa Delgado, DOB 10/08/1974: her caregiver Ana Corrales will bring the \
+                forms.";
+    assert_all_have(&s, Label::Person, &[(note, "Ana Corrales")]);
+}
