@@ -6067,6 +6067,8 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "appointments",
     "switchboard",
     "pager",
+    // "If things change overnight, page 614-555-0188": an on-call pager.
+    "page",
     "ext",
     "vendor",
     "sales",

@@ -3829,3 +3829,17 @@ fn a_newsletters_caregiver_corner_names_nobody() {
                 forms.";
     assert_all_have(&s, Label::Person, &[(note, "Ana Corrales")]);
 }
+
+#[test]
+fn a_number_to_page_is_the_on_call_pagers() {
+    let s = Scanner::new();
+    let plan = "Family meeting went well; she wants home BiPAP and a prescription for her \
+                albuterol. If things change overnight, page 614-555-0188 and the fellow will \
+                call regardless.";
+    assert_no_label(&s, Label::Phone, &[plan]);
+    assert_not_phi(&s, &[plan]);
+    // A patient's own number a page later is still the patient's.
+    let callback = "Patient Rosa Delgado, DOB 10/08/1974, asked for a call back at her cell \
+                    614-555-0177 about page 2 of the form.";
+    assert_all_have(&s, Label::Phone, &[(callback, "614-555-0177")]);
+}
