@@ -874,7 +874,7 @@ fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
         // and a room's code may come between the name and the dash.)
         let shape = p.rule == "person.list_surname"
             || p.rule == "person.dictionary" && text[p.start_byte..p.end_byte].contains(' ') && {
-                let rest = skip_codes(&text[p.end_byte..]);
+                let rest = rules::skip_codes(&text[p.end_byte..], 2, 14);
                 [" - ", " \u{2013} ", ": ", ", "]
                     .iter()
                     .any(|s| rest.starts_with(s))
@@ -903,26 +903,6 @@ fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
             .take_while(|f| f.start_byte < le)
             .any(|f| f.label == Label::Medication)
     })
-}
-
-/// `rest` after at most two record numbers or room codes (" 00648127", " 5W-221": a space and
-/// up to 14 letters, digits and hyphens with a digit among them).
-fn skip_codes(mut rest: &str) -> &str {
-    for _ in 0..2 {
-        let b = rest.as_bytes();
-        if b.first() != Some(&b' ') {
-            break;
-        }
-        let n = b[1..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
-            .count();
-        if !(2..=14).contains(&n) || !b[1..=n].iter().any(u8::is_ascii_digit) {
-            break;
-        }
-        rest = &rest[1 + n..];
-    }
-    rest
 }
 
 /// The candidate's place in the overlap resolution order as one integer (ascending = first):

@@ -7811,30 +7811,24 @@ pub(crate) fn room_lead(lead: &str) -> bool {
         && num.iter().all(u8::is_ascii_alphanumeric)
 }
 
-/// The length of " 5W-214" when `rest` starts with a space and a room's or a bed's code (two to
-/// eight letters, digits and hyphens, a digit among them) that a dash or a bracket follows; else
-/// 0.
-fn room_code_before_dash(rest: &str) -> usize {
-    let b = rest.as_bytes();
-    if b.first() != Some(&b' ') {
-        return 0;
-    }
-    let n = b[1..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
-        .count();
-    let code = &b[1..1 + n];
-    let next = &rest[1 + n..];
-    if (2..=8).contains(&n)
-        && code.iter().any(u8::is_ascii_digit)
-        && [" (", " - ", " \u{2013} "]
+/// `rest` after at most `n` record numbers or room codes (" 00648127", " 5W-221": a space and
+/// two to `max_len` letters, digits and hyphens with a digit among them).
+pub(crate) fn skip_codes(mut rest: &str, n: usize, max_len: usize) -> &str {
+    for _ in 0..n {
+        let b = rest.as_bytes();
+        if b.first() != Some(&b' ') {
+            break;
+        }
+        let k = b[1..]
             .iter()
-            .any(|p| next.starts_with(p))
-    {
-        1 + n
-    } else {
-        0
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if !(2..=max_len).contains(&k) || !b[1..=k].iter().any(u8::is_ascii_digit) {
+            break;
+        }
+        rest = &rest[1 + k..];
     }
+    rest
 }
 
 /// "15271-15278", "99202-99205": two five-digit codes, the second a little above the first, a
@@ -8359,29 +8353,15 @@ fn medications(
             // Not a drug name as a whole; a hyphenated word may still be a combination, and a
             // word with a generic name's stem is a drug the dictionary does not know yet.
             let word = &lc[t.s..t.e];
-            if usan_stem(word) {
-                let why = "a generic drug name's stem";
-                push(
-                    out,
-                    Some(Label::Medication),
-                    t.s,
-                    t.e,
-                    0.85,
-                    "medication.stem",
-                    why,
-                );
-                next = i + 1;
+            let found = if usan_stem(word) {
+                Some(("medication.stem", "a generic drug name's stem"))
             } else if word.contains('-') && combination(s, word) {
-                let why = "combination of drug names";
-                push(
-                    out,
-                    Some(Label::Medication),
-                    t.s,
-                    t.e,
-                    0.85,
-                    "medication.dictionary",
-                    why,
-                );
+                Some(("medication.dictionary", "combination of drug names"))
+            } else {
+                None
+            };
+            if let Some((rule, why)) = found {
+                push(out, Some(Label::Medication), t.s, t.e, 0.85, rule, why);
                 next = i + 1;
             }
             continue;
@@ -8970,8 +8950,7 @@ fn persons(
                     let e = toks[k].e;
                     // ("- Whitcomb, Gerald 5W-214 - resp failure query": a room's code may come
                     // first.)
-                    let rest = &text[e..];
-                    let rest = &rest[room_code_before_dash(rest)..];
+                    let rest = skip_codes(&text[e..], 1, 8);
                     bulleted_line_start(text, doc.line_start(t0.s), t0.s)
                         && [" (", " - ", " \u{2013} "]
                             .iter()
@@ -10526,41 +10505,21 @@ fn relative_in_brackets_after(after: &str) -> bool {
     let Some(r) = after.strip_prefix(" (") else {
         return false;
     };
-    let inner = &r[..r.find(')').unwrap_or(r.len()).min(40)];
+    // (`after` is a short window already; at most 40 bytes of it, cut at a char boundary.)
+    let inner = &r[..floor_cb(r, r.find(')').unwrap_or(r.len()).min(40))];
     let mut words = inner
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty());
-    let relative = words![
-        "mother",
-        "father",
-        "mom",
-        "dad",
-        "grandmother",
-        "grandfather",
-        "grandma",
-        "grandpa",
-        "wife",
-        "husband",
-        "son",
-        "daughter",
-        "sister",
-        "brother",
-        "aunt",
-        "uncle",
-        "spouse",
-        "guardian",
-        "stepmother",
-        "stepfather",
-        "niece",
-        "nephew",
-        "granddaughter",
-        "grandson"
-    ];
+    // The relatives a cue word names, and the elders and guardians a family lists; not
+    // "partner" or "child" alone, which name a firm's partner or a program.
+    let relative = |w: &str| {
+        (RELATIVES.eq_any(w) && !words!["partner", "child"].eq_any(w))
+            || words!["grandmother", "grandfather", "guardian"].eq_any(w)
+    };
     match (words.next(), words.next()) {
-        (Some(a), _) if relative.eq_any(a) => true,
+        (Some(a), _) if relative(a) => true,
         (Some(a), Some(b)) => {
-            words!["maternal", "paternal", "legal", "foster", "adoptive"].eq_any(a)
-                && relative.eq_any(b)
+            words!["maternal", "paternal", "legal", "foster", "adoptive"].eq_any(a) && relative(b)
         }
         _ => false,
     }
