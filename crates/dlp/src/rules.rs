@@ -28,6 +28,11 @@ pub(crate) enum Pat {
     /// "UM26-1129874" (utilisation review), "DN-55-910427" (denial), "GRV-26-04412"
     /// (grievance), "AUTH-77120938".
     CaseRef,
+    /// A comma, a space and a state's two-letter code, then a space, a stop or the end ("in
+    /// Strongsville, OH and"): where [`city_state_places`] looks back for a town. The byte
+    /// after the code is part of the match so that "PA-C" and "PA-26-0917734" (a case number)
+    /// are not taken.
+    StateCode,
 }
 
 const MONTH: &str = r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -46,6 +51,9 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
         )
         .into_boxed_str(),
     );
+        let state_code: &'static str = Box::leak(
+            format!(r#", (?:{})(?:[ \t\r\n.,;:)\]!?"'>]|\z)"#, STATES.join("|")).into_boxed_str(),
+        );
         vec![
             (
                 Pat::Email,
@@ -92,6 +100,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 r"(?-u:\b)[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?(?-u:\b)",
             ),
             (Pat::Digits10, r"(?-u:\b)[0-9]{10}(?-u:\b)"),
+            (Pat::StateCode, state_code),
             (
                 Pat::CaseRef,
                 r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)",
@@ -3974,7 +3983,9 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
-    patterns(s, text, &doc, out, &mut sc.pattern_cache);
+    // Where a state's code follows a comma (rare: no allocation in most mail).
+    let mut state_commas: Vec<usize> = Vec::new();
+    patterns(s, text, &doc, out, &mut sc.pattern_cache, &mut state_commas);
     // One lower-cased copy per message: dictionary look-ups of ASCII tokens slice it instead
     // of lower-casing each token.
     sc.lc.clear();
@@ -3997,6 +4008,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     subject_dates(text, &doc, out);
     table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
+    city_state_places(s, text, &doc, &state_commas, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
@@ -5140,6 +5152,14 @@ fn known_start(b: &[u8], pid: usize, at: usize, en: usize) -> Option<usize> {
         Pat::Phone => phone_start(b, at, en)?,
         Pat::Icd => icd_start(b, en)?,
         Pat::Time => time_start(b, at, en)?,
+        // (", OH" and one more byte, or ", OH" at the end of the text.)
+        Pat::StateCode => {
+            if en == b.len() && b.get(en.checked_sub(4)?) == Some(&b',') {
+                en - 4
+            } else {
+                en.checked_sub(5)?
+            }
+        }
         _ => return None,
     };
     (st >= at && st < en).then_some(st)
@@ -5256,6 +5276,7 @@ fn patterns(
     doc: &Doc<'_>,
     out: &mut Vec<Cand>,
     cache: &mut Option<(u64, regex_automata::hybrid::regex::Cache)>,
+    state_commas: &mut Vec<usize>,
 ) {
     let bytes = text.as_bytes();
     // Codes in the ICD-10 list without a dot or a cue word before them ("hypertension (I10)",
@@ -5652,6 +5673,7 @@ fn patterns(
                     }
                 }
             }
+            Pat::StateCode => state_commas.push(st),
             Pat::CaseRef => {
                 // "WA license PA61044829": a physician assistant's licence, not a case.
                 let licence = || {
@@ -6390,9 +6412,93 @@ fn after_org_mailbox(doc: &Doc<'_>, st: usize) -> bool {
     near.contains('@') && !mentions_consumer_mail(near)
 }
 
+/// "We faxed your FMLA form to your employer's leave administrator at (717) 555-0181", "fax
+/// the note to my HR department at Ridgeline Freight, fax (614) 555-0122": a fax number in a
+/// sentence that faxes something to the patient's employer (HR, a leave or benefits office,
+/// the patient's work) is the employer's, which Safe Harbor counts among the patient's
+/// identifiers. On the style corpus 30 of its 48 fax numbers were such; the phone rules took
+/// them for an office's. Never evidence of PHI on its own (scored under
+/// [`crate::PHI_THRESHOLD`]): an HR office's own mail about a fax line holds none. Not after
+/// "our" or "us" ("fax us at"): the writer's own.
+fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
+    let text = doc.text;
+    let from = floor_cb(text, st.saturating_sub(120));
+    // (Most numbers have no "fax" before them: one byte search rules them out.)
+    let b = &text.as_bytes()[from..st];
+    let fax_before = memchr::memchr2_iter(b'x', b'X', b)
+        .any(|i| i >= 2 && b[i - 2..i].eq_ignore_ascii_case(b"fa"));
+    if !fax_before || doc.in_sig(st) || toll_free(&text[st..en]) {
+        return false;
+    }
+    // The sentence before the number, up to 120 bytes: after the last blank line or full stop
+    // (a line break alone is a wrapped line).
+    let cut = (1..b.len())
+        .rev()
+        .find(|&i| matches!((b[i - 1], b[i]), (b'\n', b'\n') | (b'.', b' ' | b'\n')))
+        .map_or(0, |i| i + 1);
+    let w = &b[cut..];
+    // ("Office (440) 555-0129 | Fax ...": a letterhead's contact line.)
+    if w.contains(&b'|') {
+        return false;
+    }
+    // Where the first fax word and the last word naming the employer stand. The fax goes to
+    // the employer when the employer comes after it ("faxed it to your HR department at");
+    // "if your employer needs something different they can fax a request to" sends it the other
+    // way. "Work" names the employer only as someone's ("my work", "from work": not "Social
+    // Work", "the work status request").
+    let (mut fax, mut employer, mut fax_label) = (None, None, false);
+    // The word before names whose work it is, or where from.
+    let mut whose = false;
+    let is =
+        |word: &[u8], list: &[&str]| list.iter().any(|x| word.eq_ignore_ascii_case(x.as_bytes()));
+    for (i, word) in w
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|x| !x.is_empty())
+        .enumerate()
+    {
+        if is(word, &["our", "us"]) {
+            return false;
+        }
+        let is_fax = is(word, &["fax", "faxed", "faxing"]);
+        if is_fax && fax.is_none() {
+            fax = Some(i);
+        }
+        fax_label = is_fax;
+        if is(
+            word,
+            &[
+                "employer",
+                "employers",
+                "hr",
+                "leave",
+                "benefits",
+                "company",
+                "job",
+            ],
+        ) || whose && word.eq_ignore_ascii_case(b"work")
+        {
+            employer = Some(i);
+        }
+        whose = is(word, &["my", "his", "her", "your", "their", "from", "at"]);
+    }
+    match (fax, employer) {
+        (Some(f), Some(e)) => f < e || fax_label,
+        _ => false,
+    }
+}
+
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
-    let org =
-        |why: &'static str, out: &mut Vec<Cand>| push(out, None, st, en, 0.9, "phone.org", why);
+    // Where the rules below would take an employer's fax for an office's number, it is the
+    // employer's (and where they find it a patient's, their score stands).
+    let employer = employer_fax(doc, st, en);
+    let org = |why: &'static str, out: &mut Vec<Cand>| {
+        if employer {
+            let why = "fax number of the patient's employer";
+            push(out, Some(Label::Fax), st, en, 0.45, "fax.employer", why);
+        } else {
+            push(out, None, st, en, 0.9, "phone.org", why);
+        }
+    };
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
@@ -6617,7 +6723,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if fax && nearest_cue(doc, st, 64, FAX_PATIENT, FAX_ORG) != Some(true) {
         return org("fax number without an employer or home cue", out);
     }
-    let label = if fax { Label::Fax } else { Label::Phone };
+    let label = if fax || employer {
+        Label::Fax
+    } else {
+        Label::Phone
+    };
     let sc = match cue {
         Some(true) if whose => 0.9,
         Some(true) => 0.75,
@@ -6629,7 +6739,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         st,
         en,
         sc,
-        if fax { "fax.context" } else { "phone.context" },
+        if fax || employer {
+            "fax.context"
+        } else {
+            "phone.context"
+        },
         "phone number in a patient context",
     );
 }
@@ -7285,6 +7399,136 @@ fn city_state_end(text: &str, st: usize, en: usize) -> usize {
         en
     } else {
         st + sep
+    }
+}
+
+/// "lives with his parents in Strongsville, OH", "Location: near Dayton, OH (approximate)",
+/// "moved from Ohio to Bozeman, MT": one to three capitalised words and a state's two-letter
+/// code after "in", "near", "from" or "to", in running text, are a town where someone lives,
+/// stays or comes from. On the style corpus 38 of the 43 such towns (with no ZIP code after
+/// them) were a patient's; the others were "to Nathan Lindqvist, MD", a name and a credential
+/// that is also a state's code. With a ZIP code after it, a town is a street address's or a
+/// letterhead's (the address rules' business), and in a signature block an organisation's.
+/// Never evidence of PHI on its own (scored under [`crate::PHI_THRESHOLD`]): a colleague
+/// "joins us from Cleveland, OH"; over a name the dictionary guessed, only as weak as that guess
+/// was. Looks back from each comma the pattern pass found before a state's code.
+fn city_state_places(
+    s: &Scanner,
+    text: &str,
+    doc: &Doc<'_>,
+    state_commas: &[usize],
+    out: &mut Vec<Cand>,
+) {
+    let b = text.as_bytes();
+    // (start, end, over a name the dictionary rules guessed), in text order.
+    let mut towns: Vec<(usize, usize, bool)> = Vec::new();
+    // (The pattern pass found each ", OH" followed by a space, a stop or the end.)
+    for &c in state_commas {
+        let state = &text[c + 2..c + 4];
+        // A ZIP code after the state: an address the street and letterhead rules weigh.
+        let rest = &b[c + 4..b.len().min(c + 12)];
+        let spaces = rest.iter().take_while(|&&x| x == b' ').count();
+        if spaces > 0
+            && rest[spaces..]
+                .iter()
+                .take_while(|x| x.is_ascii_digit())
+                .count()
+                >= 5
+        {
+            continue;
+        }
+        // Back over one to three capitalised words ("Cherry Hill", "St. Louis",
+        // "Winston-Salem"), each one space from the next.
+        let mut st = c;
+        let mut n = 0;
+        let mut first = c;
+        while n < 3 {
+            let mut w = st;
+            while w > 0
+                && (b[w - 1].is_ascii_alphabetic() || matches!(b[w - 1], b'.' | b'-' | b'\''))
+            {
+                w -= 1;
+            }
+            let word = &b[w..st];
+            if word.len() < 2
+                || !word[0].is_ascii_uppercase()
+                || word[1..].iter().any(u8::is_ascii_uppercase)
+            {
+                break;
+            }
+            first = w;
+            n += 1;
+            if w == 0 || b[w - 1] != b' ' {
+                break;
+            }
+            st = w - 1;
+            // The word before the town: a preposition ends the walk.
+            let mut v = st;
+            while v > 0 && b[v - 1].is_ascii_alphabetic() {
+                v -= 1;
+            }
+            if matches!(
+                text[v..st].to_ascii_lowercase().as_str(),
+                "in" | "near" | "from" | "to"
+            ) {
+                break;
+            }
+        }
+        if n == 0 || first == 0 || b[first - 1] != b' ' {
+            continue;
+        }
+        let mut v = first - 1;
+        while v > 0 && b[v - 1].is_ascii_alphabetic() {
+            v -= 1;
+        }
+        let prep = &text[v..first - 1];
+        if !["in", "near", "from", "to"]
+            .iter()
+            .any(|p| prep.eq_ignore_ascii_case(p))
+        {
+            continue;
+        }
+        // "Welcome to Nathan Lindqvist, MD", "from Kevin Hollis, PA": a name and a credential.
+        if matches!(state, "MD" | "PA")
+            && s.first_names
+                .contains(&text[first..letters_end(b, first)].to_ascii_lowercase())
+        {
+            continue;
+        }
+        if doc.in_sig(first) {
+            continue;
+        }
+        towns.push((first, c + 4, false));
+    }
+    if towns.is_empty() {
+        return;
+    }
+    // "to Cherry Hill, NJ": a town the name lists also know ("Cherry", "Hill") was taken for a
+    // person by a dictionary rule; the state after it says otherwise, so the town outbids that
+    // guess (not a cue's: "Dr. Tyler, TX" is still a person). One pass over the candidates,
+    // each looked up among the towns (in text order) by binary search.
+    for c in out.iter() {
+        if c.label != Some(Label::Person) || c.score >= crate::PHI_STRONG {
+            continue;
+        }
+        let k = towns.partition_point(|t| t.1 <= c.start);
+        if let Some(t) = towns.get_mut(k).filter(|t| t.0 < c.end) {
+            t.2 = true;
+        }
+    }
+    let why = "town and state after 'in', 'near', 'from' or 'to'";
+    for (st, en, over_a_name) in towns {
+        // (Over a name: above the dictionary's 0.7, and like it weak evidence of PHI.)
+        let score = if over_a_name { 0.75 } else { 0.45 };
+        push(
+            out,
+            Some(Label::Address),
+            st,
+            en,
+            score,
+            "address.city_state",
+            why,
+        );
     }
 }
 

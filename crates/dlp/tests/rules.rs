@@ -3843,3 +3843,49 @@ fn a_number_to_page_is_the_on_call_pagers() {
                     614-555-0177 about page 2 of the form.";
     assert_all_have(&s, Label::Phone, &[(callback, "614-555-0177")]);
 }
+
+#[test]
+fn a_town_and_state_after_in_near_from_or_to_is_an_address() {
+    let s = Scanner::new();
+    let t = "Pt Maria Lopez, DOB 3/4/1950, lives with her parents in Strongsville, OH and is not \
+             driving. Sister may take her to Cherry Hill, NJ for 4-6 weeks.";
+    assert!(has(&s, t, Label::Address, "Strongsville, OH"));
+    assert!(has(&s, t, Label::Address, "Cherry Hill, NJ"));
+    let t = "New sign-in to Wanda Pruitt's portal account, DOB 01/02/1948.\n  Location:  near \
+             Muskegon, MI (approximate)";
+    assert!(has(&s, t, Label::Address, "Muskegon, MI"));
+    // A comma after the state, and the state at the end of the text.
+    let t = "Pt Maria Lopez, DOB 3/4/1950, is from Elverton, PA, and her son lives in Dayton, OH";
+    assert!(has(&s, t, Label::Address, "Elverton, PA"));
+    assert!(has(&s, t, Label::Address, "Dayton, OH"));
+    // A name and a credential that is also a state's code; a code with a hyphen; a town with
+    // its ZIP code (the street-address rules' business); a town alone is no evidence of PHI.
+    let t = "Pt Maria Lopez, DOB 3/4/1950. Questions may go to Helena Marsh, MD, or to the \
+             PA-C in Midas, PR-C-0211. Records from Dayton, OH 45402.";
+    assert!(!has_label(&s, t, Label::Address));
+    assert!(has(&s, t, Label::Person, "Maria Lopez") || has_label(&s, t, Label::Person));
+    let t = "Please welcome Dr. Aisha Grant, who joins us from Cleveland, OH next month.";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
+fn an_employers_fax_is_the_patients_and_an_offices_is_not() {
+    let s = Scanner::new();
+    let t = "Dear Ms. Greenlee (DOB 1/2/1980),\n\nWe completed your FMLA form today and faxed it to \
+             your employer's leave administrator at (717) 555-0181, with your leave claim number.";
+    assert!(has(&s, t, Label::Fax, "(717) 555-0181"));
+    let t = "Hi, this is Tasha Greenlee, DOB 1/2/1980. Could you fax the note to my HR department \
+             at Ridgeline Freight, fax (614) 555-0122, attention Human Resources?";
+    assert!(has(&s, t, Label::Fax, "(614) 555-0122"));
+    // The writer's own; a letterhead whose department is "Social Work"; and never evidence of
+    // PHI on its own.
+    let t = "Dear Ms. Greenlee (DOB 1/2/1980), your employer's HR office can fax us at \
+             555-310-2212.\n\nAlexis";
+    assert!(!has_label(&s, t, Label::Fax));
+    let t = "Reviewed with Ms. Greenlee (DOB 1/2/1980) today.\n\nDana Holt, LSW\nSocial Work | \
+             Cedar Ridge Maternal-Fetal Medicine\n614-555-0156 | Fax 614-555-0149";
+    assert!(!has_label(&s, t, Label::Fax));
+    let t = "Reminder to all staff: when an employer asks for a work note, fax it to the number \
+             HR gives you, e.g. 614-555-0149. Thanks!";
+    assert!(!s.scan(t).contains_phi);
+}
