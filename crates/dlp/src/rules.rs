@@ -312,6 +312,27 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("booking #", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
+    // (The cues of `LOOSE_OTHER_ID_CUES`, from here to "review request".)
+    ("incident #", Kw::Value(Label::OtherId)),
+    ("incident no", Kw::Value(Label::OtherId)),
+    ("specimen", Kw::Value(Label::OtherId)),
+    ("specimen #", Kw::Value(Label::OtherId)),
+    ("specimen id", Kw::Value(Label::OtherId)),
+    ("specimen no", Kw::Value(Label::OtherId)),
+    ("report #", Kw::Value(Label::OtherId)),
+    ("report no", Kw::Value(Label::OtherId)),
+    ("trip reference", Kw::Value(Label::OtherId)),
+    ("trip #", Kw::Value(Label::OtherId)),
+    ("enrollment no", Kw::Value(Label::OtherId)),
+    ("enrollment #", Kw::Value(Label::OtherId)),
+    ("docket #", Kw::Value(Label::OtherId)),
+    ("docket no", Kw::Value(Label::OtherId)),
+    ("docket number", Kw::Value(Label::OtherId)),
+    ("estimate number", Kw::Value(Label::OtherId)),
+    ("estimate #", Kw::Value(Label::OtherId)),
+    ("record #", Kw::Value(Label::OtherId)),
+    ("record no", Kw::Value(Label::OtherId)),
+    ("review request", Kw::Value(Label::OtherId)),
     ("denial ref", Kw::Value(Label::OtherId)),
     ("prior authorization", Kw::Value(Label::OtherId)),
     ("prior authorisation", Kw::Value(Label::OtherId)),
@@ -396,6 +417,34 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("incident", Kw::Negative),
     ("tax id", Kw::Negative),
     ("employer id", Kw::Negative),
+];
+
+/// Cues whose record numbers are a patient's in mail about a patient ("Specimen BB26-030411 good
+/// through 3/7", "Run / incident # ...... TC25-031907", "Docket number: MFH-2025-031390") but
+/// as often a courier's police report or a building's incident elsewhere ("Police came, report
+/// # 24-SPD-06612"): span-only, never evidence of PHI (scored under [`crate::PHI_THRESHOLD`]).
+/// They need the keyword table's 32-bit rows (session 17): the 16-bit table was full.
+const LOOSE_OTHER_ID_CUES: &[&str] = &[
+    "incident #",
+    "incident no",
+    "specimen",
+    "specimen #",
+    "specimen id",
+    "specimen no",
+    "report #",
+    "report no",
+    "trip reference",
+    "trip #",
+    "enrollment no",
+    "enrollment #",
+    "docket #",
+    "docket no",
+    "docket number",
+    "estimate number",
+    "estimate #",
+    "record #",
+    "record no",
+    "review request",
 ];
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
@@ -3629,14 +3678,23 @@ pub(crate) struct KeywordDfa {
 }
 
 /// Entries in [`KeywordDfa::trans`]: the match states' and the other states' rows must each
-/// fit half (187 and 786 states of 34 columns today).
-const KW_TRANS: usize = 1 << 16;
+/// fit half (187 and 786 states of 34 columns in session 16 filled 16-bit rows' 32,768-entry
+/// halves to 81%; 32-bit rows give each half 65,536 entries). The table is 512 KiB, of which
+/// the states' rows use about a quarter, and a scan touches mostly the first few states'.
+const KW_TRANS: usize = 1 << 17;
 
 /// The first match state's row, and the bit that marks a match state's row.
-const KW_MATCH: KwState = 1 << 15;
+const KW_MATCH: KwState = 1 << 16;
 
 /// A [`KeywordDfa`] state: its premultiplied row.
-type KwState = u16;
+type KwState = u32;
+
+/// A state's row as an index (lossless: `usize` has at least 32 bits wherever this builds).
+#[inline(always)]
+fn kw_row(sid: KwState) -> usize {
+    const _: () = assert!(usize::BITS >= 32);
+    sid as usize
+}
 
 /// The (pattern, length) pairs a keyword match state reports.
 type KwStateMatches = Box<[(u16, u16)]>;
@@ -3705,7 +3763,7 @@ impl KeywordDfa {
         }
         let match_states = ids.iter().filter(|&&sid| dfa.is_match(sid)).count();
         let stride = reps.len();
-        let half = usize::from(KW_MATCH);
+        let half = kw_row(KW_MATCH);
         if match_states * stride > half || (ids.len() - match_states) * stride > half {
             return None;
         }
@@ -3721,11 +3779,11 @@ impl KeywordDfa {
             };
             KwState::try_from(row)
                 .ok()
-                .filter(|&r| usize::from(r) < KW_TRANS)
+                .filter(|&r| kw_row(r) < KW_TRANS)
         };
         let mut matches: Vec<Box<[(u16, u16)]>> = vec![Box::default(); match_states];
         for (old, &sid) in ids.iter().enumerate() {
-            let row = usize::from(row_of(dense[old])?);
+            let row = kw_row(row_of(dense[old])?);
             for (c, &r) in reps.iter().enumerate() {
                 // A dead state (never reached unanchored) loops to itself.
                 trans[row + c] = row_of(if dfa.is_dead(sid) {
@@ -3817,7 +3875,7 @@ fn keyword_walk(
     let (trans, classes) = (&*dfa.trans, &dfa.classes);
     let is_match = |sid: KwState| sid & KW_MATCH != 0;
     let step = |sid: KwState, b: u8| {
-        trans[usize::from(sid).wrapping_add(usize::from(classes[usize::from(b)])) & (KW_TRANS - 1)]
+        trans[kw_row(sid).wrapping_add(usize::from(classes[usize::from(b)])) & (KW_TRANS - 1)]
     };
     // Each step waits for the one before (a table load), so on long texts four walks run side
     // by side, one per quarter. An automaton started anywhere is in the right state once it has
@@ -3898,7 +3956,7 @@ fn kw_hits(
     all: &mut Vec<KwMatch>,
     business: &mut bool,
 ) {
-    let state = usize::from(sid & !KW_MATCH) / dfa.stride;
+    let state = kw_row(sid & !KW_MATCH) / dfa.stride;
     for &(id, len) in dfa.matches.get(state).map_or(&[][..], |m| &m[..]) {
         let (i, id) = (e - usize::from(len), usize::from(id));
         if let Some(w) = id.checked_sub(KEYWORDS.len()) {
@@ -4995,6 +5053,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Label::Device => (0.9, "device.context", "serial number keyword"),
+            Label::OtherId
+                if LOOSE_OTHER_ID_CUES
+                    .iter()
+                    .any(|c| kw_text.eq_ignore_ascii_case(c)) =>
+            {
+                (
+                    0.45,
+                    "other_id.cue",
+                    "record number after a specimen, incident, report, trip, docket or record cue",
+                )
+            }
             _ => (
                 0.85,
                 "other_id.context",

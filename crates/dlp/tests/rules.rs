@@ -3889,3 +3889,21 @@ fn an_employers_fax_is_the_patients_and_an_offices_is_not() {
              HR gives you, e.g. 614-555-0149. Thanks!";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
+    let s = Scanner::new();
+    let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
+             through 3/7; new sample needed after that.";
+    assert!(has(&s, t, Label::OtherId, "BB26-030411"));
+    let t = "Patient: Castellanos, Ruben  DOB 02/11/1951\nRun / incident # ...... TC25-031907\n";
+    assert!(has(&s, t, Label::OtherId, "TC25-031907"));
+    // A courier's police report in a message about no one's care; "Incident INC0048290" is
+    // still an IT ticket.
+    let t = "Minor accident at the light on S Front St. No one hurt. Police came, report # \
+             24-SPD-06612. Cargo is fine, logger still in range.";
+    assert!(!s.scan(t).contains_phi);
+    let t = "Pt Maria Lopez, DOB 3/4/1950, could not join her visit. Incident INC0048290 has \
+             been opened for the video platform.";
+    assert!(!has_label(&s, t, Label::OtherId));
+}
