@@ -362,6 +362,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("certificate number", Kw::Value(Label::License)),
     ("certification number", Kw::Value(Label::License)),
     ("passport", Kw::Value(Label::License)),
+    // A birth or death record's numbers ("birth cert #136-2024-018832", "State file no.:
+    // 2024-0318776").
+    ("birth cert", Kw::Value(Label::License)),
+    ("cert #", Kw::Value(Label::License)),
+    ("cert no", Kw::Value(Label::License)),
+    ("certificate no", Kw::Value(Label::License)),
+    ("certificate #", Kw::Value(Label::License)),
+    ("state file no", Kw::Value(Label::License)),
+    ("state file number", Kw::Value(Label::License)),
+    ("state file #", Kw::Value(Label::License)),
     ("license plate", Kw::Value(Label::Vehicle)),
     ("licence plate", Kw::Value(Label::Vehicle)),
     ("plate", Kw::Value(Label::Vehicle)),
@@ -3631,6 +3641,47 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
     None
 }
 
+/// The licence number later in the sentence that starts at `from` (at most 80 bytes on, up to
+/// `.`, `?`, `!` or a line break): a [`record_shaped`] token right after `(`, `, `, " is " or
+/// " be ", with a letter in it or seven digits or more ("(RT449182)", "you typed, 07719432";
+/// not "expired in 2023", not a phone number).
+fn licence_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let end = (from + 80).min(b.len());
+    let stop = b[from..end]
+        .iter()
+        .position(|&c| matches!(c, b'.' | b'?' | b'!' | b'\n'))
+        .map_or(end, |i| from + i);
+    let mut i = from;
+    while i < stop {
+        let lead = if b[i] == b'(' {
+            1
+        } else if b[i..stop].starts_with(b", ") {
+            2
+        } else if b[i..stop].starts_with(b" is ") || b[i..stop].starts_with(b" be ") {
+            4
+        } else {
+            i += 1;
+            continue;
+        };
+        let vs = i + lead;
+        let ve = vs
+            + b[vs..stop]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+        let v = &b[vs..ve];
+        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+        if record_shaped(v)
+            && (v.iter().any(u8::is_ascii_alphabetic) || digits >= 7)
+            && (ve == b.len() || !b[ve].is_ascii_alphanumeric())
+        {
+            return Some((vs, ve));
+        }
+        i = ve.max(i + 1);
+    }
+    None
+}
+
 /// Is `v` (letters, digits and hyphens) shaped like a record number: five digits or more, at
 /// most 20 bytes, and not a phone number ("in case the number is 555-0123", "(555-0123)")?
 fn record_shaped(v: &[u8]) -> bool {
@@ -4495,6 +4546,28 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             push(out, Some(label), vs, ve, score, rule, why);
             continue;
         }
+        // "the copy of your driver's license we have on file (RT449182)", "The driver's license
+        // number you typed, 07719432, doesn't match": the number later in the sentence, in
+        // brackets or after a comma. Span-only (scored under [`crate::PHI_THRESHOLD`]).
+        if kind == Kw::Value(Label::License)
+            && !bytes[p..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .any(u8::is_ascii_digit)
+            && let Some((vs, ve)) = licence_number_later(bytes, ke)
+        {
+            let why = "licence number later in the sentence of its cue";
+            push(
+                out,
+                Some(Label::License),
+                vs,
+                ve,
+                0.45,
+                "license.sentence",
+                why,
+            );
+            continue;
+        }
         if kind == Kw::NameAfter {
             if words!["this is", "it's", "its "].eq_any(kw_text)
                 && !self_introduction(s, text, doc, ks, p)
@@ -4905,6 +4978,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 } =>
             {
                 continue;
+            }
+            // ("WI Cert #48821", "CME certificate #": a technician's or a clinician's too.)
+            Label::License
+                if ["cert #", "cert no", "certificate no", "certificate #"]
+                    .iter()
+                    .any(|c| kw_text.eq_ignore_ascii_case(c)) =>
+            {
+                (
+                    0.45,
+                    "license.certificate",
+                    "certificate number: span-only, staff hold certificates too",
+                )
             }
             Label::License => (
                 0.9,

@@ -3907,3 +3907,23 @@ fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evid
              been opened for the video platform.";
     assert!(!has_label(&s, t, Label::OtherId));
 }
+
+#[test]
+fn a_licence_number_later_in_its_sentence_and_a_birth_record_number_are_licences() {
+    let s = Scanner::new();
+    let t = "Hi Ms. Ortega (DOB 4/9/1961), the copy of your driver's license we have on file \
+             (RT449182) expired in March, so we need a new copy.";
+    assert!(has(&s, t, Label::License, "RT449182"));
+    let t = "Baby girl Reyes, DOB 9/21/2024. Proof of ID: crib card + birth cert #136-2024-018832";
+    assert!(has(&s, t, Label::License, "136-2024-018832"));
+    let t = "Decedent: Frances Yvonne Albright, DOB 1/2/1931\n  State file no.:    2024-0318776\n";
+    assert!(has(&s, t, Label::License, "2024-0318776"));
+    // A year and a phone number later in the sentence are no licence; a technician's
+    // certificate is no evidence of PHI.
+    let t = "Hi Ms. Ortega (DOB 4/9/1961), your driver's license expired in 2023, call \
+             614-555-0188.";
+    assert!(!has_label(&s, t, Label::License));
+    let t = "Quarterly pest control report\nTechnician: Luis Mendoza, WI Cert #48821\nVisits \
+             this quarter: 13 scheduled";
+    assert!(!s.scan(t).contains_phi);
+}
