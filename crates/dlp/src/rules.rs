@@ -377,6 +377,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("plate", Kw::Value(Label::Vehicle)),
     ("vin", Kw::Value(Label::Vehicle)),
     ("serial", Kw::Value(Label::Device)),
+    // A glucose sensor's transmitter ("CGM: Dexcom G6, transmitter ID 8RX4KD").
+    ("transmitter", Kw::Value(Label::Device)),
+    ("transmitter id", Kw::Value(Label::Device)),
     ("sn", Kw::Value(Label::Device)),
     ("s/n", Kw::Value(Label::Device)),
     ("ssn", Kw::Value(Label::Ssn)),
@@ -466,6 +469,8 @@ const FILLER_LIST: &[&str] = &[
     "num",
     "nbr",
     "number",
+    // ("serial numbers 2214L0937 (left) and 2214R0941 (right)".)
+    "numbers",
     "is",
     "are",
     "was",
@@ -4997,13 +5002,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "licence/state ID/certificate keyword",
             ),
             // "Asset tag: 0017734  Model: Alaris 8100  Serial: 12845503", "loaner ... serial":
-            // the hospital's equipment, not a device in a patient.
+            // the hospital's equipment, not a device in a patient. (A loaner that goes home
+            // with the patient is theirs meanwhile: "I gave him one of our loaner glucometers,
+            // serial GM4-77103852", "the loaner we sent home (Accent 1000, serial ...)".)
             Label::Device
                 if has_word(
                     doc.before_line(ks, 80),
                     words![
                         "asset",
-                        "loaner",
                         "hospital-owned",
                         "inventory",
                         "scanner",
@@ -5015,7 +5021,31 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "printer",
                         "workstation",
                     ],
-                ) =>
+                ) || has_word(doc.before_line(ks, 80), words!["loaner"])
+                    && !has_word(
+                        doc.before_line(ks, 80),
+                        words!["him", "her", "his", "home", "patient", "pt", "you", "your"],
+                    ) =>
+            {
+                continue;
+            }
+            // "serial numbers AVR330000 - AVR341999": a range in a maker's field notice.
+            Label::Device
+                if {
+                    // The connector, then a serial as long, with the same first two bytes.
+                    let after = doc.after_line(ve, 40).trim_start();
+                    ["-", "\u{2013}", "to ", "through "]
+                        .iter()
+                        .find_map(|r| after.strip_prefix(r))
+                        .is_some_and(|rest| {
+                            let rest = rest.trim_start().as_bytes();
+                            let n = rest
+                                .iter()
+                                .take_while(|c| c.is_ascii_alphanumeric())
+                                .count();
+                            n == v.len() && n >= 2 && rest[..2] == v.as_bytes()[..2]
+                        })
+                } =>
             {
                 continue;
             }

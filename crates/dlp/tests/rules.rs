@@ -3927,3 +3927,23 @@ fn a_licence_number_later_in_its_sentence_and_a_birth_record_number_are_licences
              this quarter: 13 scheduled";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_loaner_sent_home_a_transmitter_and_serial_numbers_are_devices_and_a_range_is_not() {
+    let s = Scanner::new();
+    let t = "Visited Mr. Ruiz (DOB 3/4/1950) today. I gave him one of our loaner glucometers, \
+             serial GM4-77103852, and strips.";
+    assert!(has(&s, t, Label::Device, "GM4-77103852"));
+    let t = "Student: Maya Ortiz, DOB 2/2/2012\nCGM: Dexcom G6, transmitter ID 8RX4KD - shares to \
+             mom's phone";
+    assert!(has(&s, t, Label::Device, "8RX4KD"));
+    let t = "Mrs. Ruiz (DOB 3/4/1950) lost her hearing aids, serial numbers 2214L0937 (left) and \
+             2214R0941 (right).";
+    assert!(has(&s, t, Label::Device, "2214L0937"));
+    // A maker's field notice names a range of serials; a loaner on the shelf is the clinic's.
+    let t = "Dear Physician, a subset of Arcturo VR ICDs (serial numbers AVR330000 - AVR341999) \
+             may charge slowly. Enable the Charge Time Alert at each patient's next follow-up.";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Biomed: the loaner infusion pump, serial LP4-22104, is back on the shelf in room 2.";
+    assert!(!has_label(&s, t, Label::Device));
+}
