@@ -28,6 +28,11 @@ pub(crate) enum Pat {
     /// "UM26-1129874" (utilisation review), "DN-55-910427" (denial), "GRV-26-04412"
     /// (grievance), "AUTH-77120938".
     CaseRef,
+    /// An age over 89 after "is", "are", "am", "was" or "at", then a comma or "and" ("grandma
+    /// is 93, lives with her", "at 91 and with the knee"): [`Pat::Age`]'s subjects ("she is",
+    /// "mom is") are not always there ("Client is 93, A&O x2", "since you are 91 and"). The
+    /// byte after the number is part of the match, so a unit cannot follow it.
+    AgeLoose,
     /// A comma, a space and a state's two-letter code, then a space, a stop or the end ("in
     /// Strongsville, OH and"): where [`city_state_places`] looks back for a town. The byte
     /// after the code is part of the match so that "PA-C" and "PA-26-0917734" (a case number)
@@ -101,6 +106,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (Pat::Digits10, r"(?-u:\b)[0-9]{10}(?-u:\b)"),
             (Pat::StateCode, state_code),
+            (
+                Pat::AgeLoose,
+                r"(?-u:\b)(?:is|is now|are|am|was|at) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with )",
+            ),
             (
                 Pat::CaseRef,
                 r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)",
@@ -431,6 +440,80 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("tax id", Kw::Negative),
     ("employer id", Kw::Negative),
 ];
+
+/// Words before "is", "was" or "at" that make the number after them a reading, a count or a
+/// price rather than someone's age (see [`Pat::AgeLoose`]).
+const AGE_LOOSE_NOT_AFTER: &Words = &Words::new(&[
+    "hr",
+    "pulse",
+    "rate",
+    "bp",
+    "pressure",
+    "sat",
+    "sats",
+    "spo2",
+    "o2",
+    "ox",
+    "saturation",
+    "glucose",
+    "sugar",
+    "sugars",
+    "bg",
+    "bs",
+    "temp",
+    "temperature",
+    "weight",
+    "wt",
+    "score",
+    "level",
+    "levels",
+    "a1c",
+    "count",
+    "iq",
+    "it",
+    "that",
+    "this",
+    "which",
+    "bill",
+    "total",
+    "price",
+    "cost",
+    "balance",
+    "number",
+    "room",
+    "speed",
+    "volume",
+    "rr",
+    "map",
+    "fev1",
+    "ef",
+    "reading",
+    "readings",
+    "value",
+    "result",
+    "results",
+    "percent",
+    "percentage",
+    "was",
+    "is",
+    "copay",
+    "amount",
+    "charge",
+    "fee",
+    "heart",
+    "systolic",
+    "diastolic",
+    "dose",
+    "gfr",
+    "egfr",
+    "ldl",
+    "hdl",
+    "cholesterol",
+    "triglycerides",
+    "ferritin",
+    "platelets",
+    "hgb",
+]);
 
 /// Cues whose record numbers are a patient's in mail about a patient ("Specimen BB26-030411 good
 /// through 3/7", "Run / incident # ...... TC25-031907", "Docket number: MFH-2025-031390") but
@@ -5858,6 +5941,19 @@ fn patterns(
                 }
             }
             Pat::StateCode => state_commas.push(st),
+            Pat::AgeLoose => {
+                // The number alone; not a reading ("HR is 96,", "sats at 92, on 2L", "the bill
+                // was 110,"): the word before the verb names what the number measures.
+                let ds = st + v.bytes().position(|c| c.is_ascii_digit()).unwrap_or(0);
+                let de = ds + text[ds..].bytes().take_while(u8::is_ascii_digit).count();
+                let measured = last_word(&text[..st], b" \t\n(:,");
+                if !AGE_LOOSE_NOT_AFTER.eq_any(measured)
+                    && !measured.bytes().any(|c| c.is_ascii_digit())
+                {
+                    let why = "age over 89 after 'is', 'was' or 'at'";
+                    push(out, Some(Label::Age), ds, de, 0.45, "age.loose", why);
+                }
+            }
             Pat::CaseRef => {
                 // "WA license PA61044829": a physician assistant's licence, not a case.
                 let licence = || {

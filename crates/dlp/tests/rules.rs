@@ -3947,3 +3947,16 @@ fn a_loaner_sent_home_a_transmitter_and_serial_numbers_are_devices_and_a_range_i
     let t = "Biomed: the loaner infusion pump, serial LP4-22104, is back on the shelf in room 2.";
     assert!(!has_label(&s, t, Label::Device));
 }
+
+#[test]
+fn an_age_over_89_after_is_or_at_is_an_age_and_a_reading_is_not() {
+    let s = Scanner::new();
+    let t = "Visited Mr. Ruiz (DOB 3/4/1950). Client is 93, A&O x2, pleasant. His mother is now \
+             94) and lives with them.";
+    assert!(has(&s, t, Label::Age, "93"));
+    let t = "Ms. Ruiz (DOB 3/4/1934): at 91 and with the knee, that trip isn't worth it.";
+    assert!(has(&s, t, Label::Age, "91"));
+    // Readings, counts and prices after "is" or "at".
+    let t = "Mr. Ruiz (DOB 3/4/1950): HR is 96, sats at 92, on 2L; the bill was 110, paid.";
+    assert!(!has_label(&s, t, Label::Age));
+}
