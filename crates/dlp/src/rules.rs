@@ -80,7 +80,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW)(?-u:\b))?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|APT\.?|SUITE|STE\.?|UNIT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|Lot|Space|Trlr|Bldg|APT\.?|SUITE|STE\.?|UNIT|LOT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
@@ -4465,6 +4465,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         let kind = KEYWORDS[m.pattern].1;
         if kind == Kw::Heading {
+            continue;
+        }
+        // "77 Spring Hollow Rd, Cutler, ID 83238": Idaho and a ZIP code, not an identifier.
+        if kw_text == "ID"
+            && ks >= 2
+            && &bytes[ks - 2..ks] == b", "
+            && bytes[..ks - 2].last().is_some_and(u8::is_ascii_alphabetic)
+            && bytes.get(ke) == Some(&b' ')
+            && bytes.get(ke + 1..ke + 6).is_some_and(|z| z.iter().all(u8::is_ascii_digit))
+            && !bytes.get(ke + 6).is_some_and(u8::is_ascii_digit)
+            // (After a street number on the line: "Patient: Jones, ID 55123" is an ID.)
+            && doc.before_line(ks, 80).bytes().any(|c| c.is_ascii_digit())
+        {
             continue;
         }
         // "in case the number is 555-0123": the idiom, not a case.

@@ -3960,3 +3960,20 @@ fn an_age_over_89_after_is_or_at_is_an_age_and_a_reading_is_not() {
     let t = "Mr. Ruiz (DOB 3/4/1950): HR is 96, sats at 92, on 2L; the bill was 110, paid.";
     assert!(!has_label(&s, t, Label::Age));
 }
+
+#[test]
+fn a_lot_a_one_letter_direction_and_idaho_do_not_break_an_address_and_its_zip() {
+    let s = Scanner::new();
+    let t = "Patient: Ann Pruitt\nDOB: 12/19/1950\nAddress: 1407 Tillman Rd, Lot 22, East \
+             Calder, OH 44873\nPhone: none working";
+    assert!(has(&s, t, Label::Zip, "44873"));
+    let t = "Ann Pruitt, DOB 11-02-1990\nNew address: 3320 Bryant Ave S, Apt 4, Minneapolis, MN \
+             55408";
+    assert!(has(&s, t, Label::Zip, "55408"));
+    let t = "Ann Pruitt, DOB 12/19/1950\nAddress:   77 Spring Hollow Rd, Cutler, ID 83238";
+    assert!(has(&s, t, Label::Zip, "83238"));
+    assert!(!has_label(&s, t, Label::OtherId));
+    // A name, then an ID: the identifier stays one.
+    let t = "Patient: Jones, ID 55123, seen today for follow-up of her diabetes.";
+    assert!(!has_label(&s, t, Label::Zip));
+}
