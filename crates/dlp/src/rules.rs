@@ -171,6 +171,9 @@ pub(crate) enum Kw {
     /// A column heading only a patient table has ("DOB"): no value of its own; a line holding
     /// it may head a table aligned with spaces ([`aligned_table`]).
     Heading,
+    /// "last 4", "last four", "ends in": the last four digits of a Social Security number may
+    /// follow ([`ssn_last_four`]).
+    LastFour,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -371,6 +374,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("certificate number", Kw::Value(Label::License)),
     ("certification number", Kw::Value(Label::License)),
     ("passport", Kw::Value(Label::License)),
+    ("last 4", Kw::LastFour),
+    ("last four", Kw::LastFour),
+    ("last4", Kw::LastFour),
+    ("last-4", Kw::LastFour),
+    ("ends in", Kw::LastFour),
     // A birth or death record's numbers ("birth cert #136-2024-018832", "State file no.:
     // 2024-0318776").
     ("birth cert", Kw::Value(Label::License)),
@@ -4211,6 +4219,63 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.nl = doc.nl;
 }
 
+/// "The last four of the SSN written on the form (4457) does not match", "last 4 of my SS is
+/// 5218", "SSN (last 4, per your form): 6072", "SSN on the W-9 ends in 6127": the four digits
+/// after "last 4", "last four" or "ends in", in the same sentence (at most 60 bytes on), with
+/// "SSN", "SS" or "social" in the 100 bytes before the number. Not a card's, an account's or a
+/// phone's ("paid with the card ending in 4417"), not part of a date or a longer number. Span-only
+/// (scored under [`crate::PHI_THRESHOLD`]): a pay stub's "last 4 of my SSN" is an employee's.
+/// The cue is `text[i..p]` (a [`Kw::LastFour`] keyword); the number's range, if any.
+fn ssn_last_four(text: &str, i: usize, p: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let end = b.len().min(p + 60);
+    let stop = b[p..end]
+        .iter()
+        .position(|&c| matches!(c, b'?' | b'!' | b'\n'))
+        .map_or(end, |k| p + k);
+    // The first run of digits; it must be four long, alone.
+    let ds = b[p..stop]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| p + k)?;
+    let de = ds
+        + b[ds..stop]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+    // (A digit, a letter, a slash or a hyphen beside it: a date's or a longer code's.)
+    let glued =
+        |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-'));
+    if de - ds != 4 || glued(b.get(ds.wrapping_sub(1))) || glued(b.get(de)) {
+        return None;
+    }
+    // (A full stop before the number ends the sentence: "last 4. Call 4417" is not.)
+    if b[p..ds].contains(&b'.') && !b[p..ds].windows(3).any(|w| w == b"...") {
+        return None;
+    }
+    let near = &text[floor_cb(text, ds.saturating_sub(100))..ds];
+    // (A card named just before the cue: "paid with the card ending in 4417 (last four 4417
+    // on the card)"; any account or phone named between cue and number.)
+    let before_cue = &text[floor_cb(text, i.saturating_sub(40))..i];
+    let ok = has_word(near, words!["ssn", "ss", "social"])
+        && !has_word(before_cue, words!["card", "visa", "mastercard", "amex"])
+        && !has_word(
+            &text[i..ds],
+            words![
+                "card",
+                "account",
+                "acct",
+                "phone",
+                "visa",
+                "mastercard",
+                "amex",
+                "routing",
+                "cell"
+            ],
+        );
+    ok.then_some((ds, de))
+}
+
 /// Why a date in a message header ("Subject:", "Sent:", "On ... wrote:") is not a patient's.
 const HEADER_DATE: &str = "date in a message header";
 
@@ -4465,6 +4530,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         let kind = KEYWORDS[m.pattern].1;
         if kind == Kw::Heading {
+            continue;
+        }
+        if kind == Kw::LastFour {
+            if let Some((ds, de)) = ssn_last_four(text, ks, ke) {
+                let why = "last four digits of a Social Security number";
+                push(out, Some(Label::Ssn), ds, de, 0.45, "ssn.last_four", why);
+            }
             continue;
         }
         // "77 Spring Hollow Rd, Cutler, ID 83238": Idaho and a ZIP code, not an identifier.
@@ -4902,7 +4974,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Kw::Value(l) => l,
-            Kw::City | Kw::NameAfter | Kw::Heading => continue,
+            Kw::City | Kw::NameAfter | Kw::Heading | Kw::LastFour => continue,
         };
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.

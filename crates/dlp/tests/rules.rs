@@ -3977,3 +3977,22 @@ fn a_lot_a_one_letter_direction_and_idaho_do_not_break_an_address_and_its_zip() 
     let t = "Patient: Jones, ID 55123, seen today for follow-up of her diabetes.";
     assert!(!has_label(&s, t, Label::Zip));
 }
+
+#[test]
+fn the_last_four_of_an_ssn_are_an_ssn_and_a_cards_are_not() {
+    let s = Scanner::new();
+    let t = "Re: Margaret Oduya, DOB 3/11/1961. The last four of the SSN written on the form \
+             (4457) does not match our registration record.";
+    assert!(has(&s, t, Label::Ssn, "4457"));
+    let t = "My account # is 100482719 and last 4 of my SS is 5218 if you need it. Call me at \
+             home 440-555-0106. Pt DOB 3/11/1961.";
+    assert!(has(&s, t, Label::Ssn, "5218"));
+    let t = "Patricia Ng\nDOB: 06/02/1987     SSN (last 4, per your intake form): 6630\n";
+    assert!(has(&s, t, Label::Ssn, "6630"));
+    // A card's last four beside an SSN mention; a date after "last"; never evidence alone.
+    let t = "Pt DOB 3/11/1961 declined to give her SSN; she paid with the card ending in 4417 \
+             (last four 4417 on the card).";
+    assert!(!has_label(&s, t, Label::Ssn));
+    let t = "Dear Ms. Ng, your SSN is not needed. Your last 4 visits were on 3/11/2025.";
+    assert!(!has_label(&s, t, Label::Ssn));
+}
