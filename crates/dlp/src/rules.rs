@@ -4701,8 +4701,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // on the letter is 2026277-04419", "her member ID will be BSG447100263-03": the number
         // comes later in the sentence, after "is", "it's" or "be" (when no value follows the
         // cue itself). A case or claim number counts like one right after its cue.
-        if let Kw::Value(label @ (Label::Mrn | Label::MemberId | Label::OtherId | Label::Device)) =
-            kind
+        if let Kw::Value(
+            label
+            @ (Label::Mrn | Label::MemberId | Label::OtherId | Label::Device | Label::Account),
+        ) = kind
             && !bytes[p..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
@@ -4713,6 +4715,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 Label::Mrn => (0.85, "mrn.sentence"),
                 Label::MemberId => (0.85, "member_id.sentence"),
                 Label::Device => (0.85, "device.sentence"),
+                // ("The account number on the bill is 200388147": span-only, a buyer's account
+                // reads the same.)
+                Label::Account => (0.45, "account.sentence"),
                 _ => (0.85, "other_id.context"),
             };
             let why = "record number later in the sentence of its cue";
@@ -5086,14 +5091,25 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             // "Customer: Ashford Regional Medical Center (acct 100448-ARMC)": the account of the
             // organisation named just before it.
+            // (The organisation's name right before the bracket: "your stay from January 14 to
+            // January 17, 2025 (account 7100439185)" is the patient's; and a bill for someone:
+            // "the hospital already sent a bill for the baby, account HB-90044127".)
             Label::Account
                 if {
                     let line = doc.before_line(ks, 80);
+                    let head = line.trim_end();
                     has_word(line, ORG_WORDS)
-                        && (line.trim_end().ends_with('(')
+                        && (head.ends_with('(')
+                            && ORG_WORDS.eq_any(last_word(head.trim_end_matches('('), b" ,"))
                             || has_word(
                                 line,
                                 words!["customer", "client", "sold", "bill", "ship", "vendor"],
+                            ) && !has_word(
+                                line,
+                                words![
+                                    "patient", "pt", "his", "her", "my", "your", "baby", "mother",
+                                    "father", "son", "daughter", "wife", "husband", "mom", "dad"
+                                ],
                             ))
                 } =>
             {

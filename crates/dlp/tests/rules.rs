@@ -3996,3 +3996,21 @@ fn the_last_four_of_an_ssn_are_an_ssn_and_a_cards_are_not() {
     let t = "Dear Ms. Ng, your SSN is not needed. Your last 4 visits were on 3/11/2025.";
     assert!(!has_label(&s, t, Label::Ssn));
 }
+
+#[test]
+fn a_patients_account_later_in_the_sentence_or_in_brackets_is_an_account() {
+    let s = Scanner::new();
+    let t = "I got a bill for my wife Dorothy M. Fossum (DOB 3/4/1950). The account number on the \
+             bill is 200388147. She was in your emergency room on October 3rd.";
+    assert!(has(&s, t, Label::Account, "200388147"));
+    let t = "Dear Ms. Fossum (DOB 3/4/1950), about your hospital stay from January 14 to January \
+             17, 2025 (account 7100439185): the diagnosis was corrected.";
+    assert!(has(&s, t, Label::Account, "7100439185"));
+    let t = "Dorothy Fossum, DOB 3/4/1950: the hospital already sent a bill for the baby, account \
+             HB-90044127, saying insurance denied it.";
+    assert!(has(&s, t, Label::Account, "HB-90044127"));
+    // An organisation's account with its supplier, named right before the bracket.
+    let t = "Shipped 3/4/2026 for Pt Dorothy Fossum (DOB 3/4/1950).\nCustomer: Ashford Regional \
+             Medical Center (acct 100448-ARMC)";
+    assert!(!has_label(&s, t, Label::Account));
+}
