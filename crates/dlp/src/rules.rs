@@ -6493,7 +6493,15 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     // department named for patients.)
     "accounts",
     "relations",
-    "advocate"
+    "advocate",
+    // Spanish instructions to call the office ("Si necesita cambiar la hora, llame al ...",
+    // "llámenos al ...", "comuníquese al ...", "Ana Lucía está disponible en el ...").
+    "llame",
+    "llámenos",
+    "llamenos",
+    "comuníquese",
+    "comuniquese",
+    "disponible"
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
@@ -6793,6 +6801,30 @@ fn after_org_mailbox(doc: &Doc<'_>, st: usize) -> bool {
     near.contains('@') && !mentions_consumer_mail(near)
 }
 
+/// Is the number at `st` where the reader is asked to fax something: "fax" earlier in its
+/// sentence (at most 80 bytes back, on its line or the one before) and " to " right before it?
+fn fax_destination(text: &str, st: usize) -> bool {
+    let b = text.as_bytes();
+    let from = floor_cb(text, st.saturating_sub(80));
+    let w = &b[from..st];
+    if !(w.ends_with(b" to ") || w.ends_with(b" to\n") || w.ends_with(b" to: ")) {
+        return false;
+    }
+    let cut = (1..w.len())
+        .rev()
+        .find(|&i| {
+            matches!(
+                (w[i - 1], w[i]),
+                (b'\n', b'\n') | (b'.' | b'?' | b'!', b' ' | b'\n')
+            )
+        })
+        .map_or(0, |i| i + 1);
+    let sentence = &text[from + cut..st];
+    // (Not "fax a copy to his office, and I have sent it to ...": someone's own.)
+    has_word(sentence, words!["fax"])
+        && !has_word(sentence, words!["faxed", "my", "me", "his", "her", "their"])
+}
+
 /// "We faxed your FMLA form to your employer's leave administrator at (717) 555-0181", "fax
 /// the note to my HR department at Ridgeline Freight, fax (614) 555-0122": a fax number in a
 /// sentence that faxes something to the patient's employer (HR, a leave or benefits office,
@@ -6872,6 +6904,19 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // Where the rules below would take an employer's fax for an office's number, it is the
     // employer's (and where they find it a patient's, their score stands).
     let employer = employer_fax(doc, st, en);
+    // "Please fax the consult note back to (740) 555-0111", "fax updated labs at renewal to
+    // 937-555-0199": where the reader is asked to fax something, the writer's office.
+    if !employer && fax_destination(text, st) {
+        return push(
+            out,
+            None,
+            st,
+            en,
+            0.9,
+            "phone.org",
+            "a fax number the reader is asked to send to",
+        );
+    }
     let org = |why: &'static str, out: &mut Vec<Cand>| {
         if employer {
             let why = "fax number of the patient's employer";

@@ -4014,3 +4014,20 @@ fn a_patients_account_later_in_the_sentence_or_in_brackets_is_an_account() {
              Medical Center (acct 100448-ARMC)";
     assert!(!has_label(&s, t, Label::Account));
 }
+
+#[test]
+fn an_office_number_to_fax_or_call_back_is_not_the_patients() {
+    let s = Scanner::new();
+    let t = "Referral for Ana Ruiz (DOB 3/4/1950) attached. Please fax the consult note back to \
+             (740) 555-0111 or reply here.";
+    assert!(!has_label(&s, t, Label::Phone) && !has_label(&s, t, Label::Fax));
+    let t = "Sra. Ruiz (DOB 3/4/1950): Si necesita cambiar la hora, llame al (937) 555-0140, \
+             opción 2.";
+    assert!(!has_label(&s, t, Label::Phone));
+    // Someone's own office, and the patient's own number, stay.
+    let t = "Dear Ms. Ruiz (DOB 3/4/1950), your son Paulo asked that we also fax a copy to his \
+             office, and I have sent it to (724) 555-0133 this morning.";
+    assert!(has_label(&s, t, Label::Fax) || has_label(&s, t, Label::Phone));
+    let t = "Ana Ruiz, DOB 3/4/1950, says her new cell is 614-555-0147.";
+    assert!(has(&s, t, Label::Phone, "614-555-0147"));
+}
