@@ -6996,6 +6996,42 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     } {
         return org("number under a signature line with a credential", out);
     }
+    // "Data Quality Specialist\nCommonwealth Immunization Registry\n(717) 555-0400",
+    // "Denise Kowalczyk | Hearing Coordinator | OMFH\n614-555-0143": a number opening its line
+    // under a job title (one of the two lines above, each short, neither naming a relative or a
+    // patient) is the signer's.
+    // (Before the number on its line, nothing or a contact label alone: "Pt cell 630 555 0132"
+    // and "We have 470-555-0142" are a patient's.)
+    let label_only = || {
+        let lead = line_before
+            .trim_start_matches(['>', ' ', '\t'])
+            .trim_end_matches([' ', ':', '.']);
+        lead.is_empty()
+            || words![
+                "ph", "phone", "cell", "c", "m", "mobile", "office", "o", "tel", "t", "direct",
+                "main", "work", "desk", "p"
+            ]
+            .eq_any(lead)
+    };
+    if line_before.trim_start_matches(['>', ' ']).len() <= 12
+        && doc.line_start(st) > 0
+        && label_only()
+        && {
+            let above = doc.lines_before(doc.line_start(st) - 1, 1);
+            above.len() <= 200
+                && above.split('\n').all(|l| l.len() <= 90)
+                && has_word(above, STAFF_ROLES)
+                && !has_word(above, RELATIVES)
+                && !has_word(
+                    above,
+                    words![
+                        "patient", "pt", "my", "his", "her", "mom", "dad", "client", "member"
+                    ],
+                )
+        }
+    {
+        return org("number under a job title in a signature", out);
+    }
     if !whose {
         // "(216) 555-0140 x207", "... ext. 4410": an extension is an office's switchboard.
         let ext = doc.after_line(en, 8).as_bytes();

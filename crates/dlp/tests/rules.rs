@@ -4031,3 +4031,18 @@ fn an_office_number_to_fax_or_call_back_is_not_the_patients() {
     let t = "Ana Ruiz, DOB 3/4/1950, says her new cell is 614-555-0147.";
     assert!(has(&s, t, Label::Phone, "614-555-0147"));
 }
+
+#[test]
+fn a_number_under_a_job_title_is_the_signers_and_a_patients_stays() {
+    let s = Scanner::new();
+    let t = "Record for Ana Ruiz (DOB 3/4/1950) updated in the registry.\n\nDana Pruitt\nData \
+             Quality Specialist\nCommonwealth Immunization Registry\n(717) 555-0400 | Mon-Fri\n";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "Ana Ruiz (DOB 3/4/1950) is scheduled.\n\nDenise\n\nDenise Kowalczyk | Hearing \
+             Coordinator | OMFH\n614-555-0143\n";
+    assert!(!has_label(&s, t, Label::Phone));
+    // The patient's own number after a label under a line that names a job.
+    let t = "Claim for Ana Ruiz (DOB 3/4/1950)\nAdjuster: Carla Benning, 630-555-0177 ext 412\n\
+             Pt cell 630 555 0132\n";
+    assert!(has(&s, t, Label::Phone, "630 555 0132"));
+}
