@@ -5867,7 +5867,28 @@ fn patterns(
                 let after_date = tail.ends_with(' ')
                     && tail.trim_end().ends_with(|c: char| c.is_ascii_digit())
                     && tail.contains(['/', '-', ',']);
-                if has_ampm || at_before || after_date {
+                // "I tried him at 267-555-0145 at 2:50, left a vm", "called us at 16:40": the
+                // time of a phone call, not of the patient's care (on the style corpus 46 of 49
+                // such times were unlabelled).
+                let call_time = at_before && !after_date && {
+                    let near = doc.before_line(st, 40);
+                    has_word(
+                        near,
+                        words![
+                            "called",
+                            "call",
+                            "calling",
+                            "phoned",
+                            "vm",
+                            "voicemail",
+                            "spoke",
+                            "texted",
+                            "tried",
+                            "reached"
+                        ],
+                    )
+                };
+                if (has_ampm || at_before || after_date) && !call_time {
                     date(text, doc, st, en, -0.1, out);
                 }
             }

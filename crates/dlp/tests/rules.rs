@@ -4046,3 +4046,14 @@ fn a_number_under_a_job_title_is_the_signers_and_a_patients_stays() {
              Pt cell 630 555 0132\n";
     assert!(has(&s, t, Label::Phone, "630 555 0132"));
 }
+
+#[test]
+fn the_time_of_a_phone_call_is_not_a_date_of_care() {
+    let s = Scanner::new();
+    let t = "Pt Ana Ruiz (DOB 3/4/1950) on prednisone. I tried him at 267-555-0145 at 2:50, left a \
+             vm to call back.";
+    assert!(!has(&s, t, Label::Date, "2:50"));
+    // A time of care stays.
+    let t = "Pt Ana Ruiz (DOB 3/4/1950) fell at 2:50 and was seen in the ED.";
+    assert!(has(&s, t, Label::Date, "2:50"));
+}
