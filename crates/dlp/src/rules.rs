@@ -4214,6 +4214,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
     city_state_places(s, text, &doc, &state_commas, out);
+    lower_case_senders(text, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
@@ -8012,6 +8013,63 @@ fn city_state_places(
             "address.city_state",
             why,
         );
+    }
+}
+
+/// `From: "dorothy mae pruitt" <dotpruitt1932@aol.com>`, `From: joseph kuznetsov
+/// <bigjoe.kuz62@aol.com>`: a display name written in lower case (two to four words of letters)
+/// before a personal mailbox is the private person writing, as a capitalised one is (the name
+/// rules read capitalised names only). Only on the `From:` lines [`Doc`] noted.
+fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for &ls in &doc.froms {
+        let le = doc.line_end(ls);
+        let line = &b[ls..le];
+        let Some(k) = line.iter().position(|c| !c.is_ascii_whitespace()) else {
+            continue;
+        };
+        let mut p = ls + k + 5;
+        while p < le && b[p] == b' ' {
+            p += 1;
+        }
+        let quoted = b.get(p) == Some(&b'"');
+        if quoted {
+            p += 1;
+        }
+        let st = p;
+        let mut words = 0;
+        loop {
+            let we = p + b[p..le]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase() || matches!(c, b'\'' | b'-'))
+                .count();
+            if we - p < 2 {
+                break;
+            }
+            words += 1;
+            p = we;
+            if b.get(p) == Some(&b' ') && b.get(p + 1).is_some_and(u8::is_ascii_lowercase) {
+                p += 1;
+            } else {
+                break;
+            }
+        }
+        let en = p;
+        if !(2..=4).contains(&words) || !b[st].is_ascii_lowercase() {
+            continue;
+        }
+        if quoted {
+            if b.get(p) != Some(&b'"') {
+                continue;
+            }
+            p += 1;
+        }
+        let rest = &text[p..le];
+        if !rest.trim_start().starts_with('<') || !mentions_consumer_mail(rest) {
+            continue;
+        }
+        let why = "display name of a personal mailbox";
+        push(out, Some(Label::Person), st, en, 0.8, "person.header", why);
     }
 }
 

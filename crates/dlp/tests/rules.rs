@@ -4057,3 +4057,15 @@ fn the_time_of_a_phone_call_is_not_a_date_of_care() {
     let t = "Pt Ana Ruiz (DOB 3/4/1950) fell at 2:50 and was seen in the ED.";
     assert!(has(&s, t, Label::Date, "2:50"));
 }
+
+#[test]
+fn a_lower_case_display_name_before_a_personal_mailbox_is_a_person() {
+    let s = Scanner::new();
+    let t = "Subject: my pills\nFrom: \"dorothy mae pruitt\" <dotpruitt1932@aol.com>\nTo: Lakeside \
+             Internal Medicine <frontdesk@lakesideim.com>\n\ni need a refill of my lisinopril";
+    assert!(has(&s, t, Label::Person, "dorothy mae pruitt"));
+    // An office's mailbox: its lower-case name is no one's.
+    let t = "From: scheduling desk <scheduling@lakesideim.com>\nTo: Dana <dana@lakesideim.com>\n\n\
+             Tuesday's clinic is full.";
+    assert!(!has_label(&s, t, Label::Person));
+}
