@@ -11094,7 +11094,10 @@ fn record_numbers_after_names(text: &str, out: &mut Vec<Cand>, from: usize) {
         if !(name || rule == "date.dob") || end < last_end {
             continue;
         }
-        if let Some((st, en)) = record_number_at(b, end).filter(|_| name) {
+        if let Some((st, en)) = record_number_at(b, end)
+            .or_else(|| skip_age(b, end).and_then(|p| record_number_at(b, p)))
+            .filter(|_| name)
+        {
             last_end = en;
             push(
                 out,
@@ -11189,6 +11192,34 @@ fn age_at(b: &[u8], at: usize, name: bool) -> Option<(usize, usize)> {
         matches!(rest.first(), Some(b',' | b'\n' | b'\r') | None)
     };
     ((90..=125).contains(&age) && ends).then_some((at + 2, at + 2 + n))
+}
+
+/// "Donna Whitaker, 52, LC-0050188", "Harold Voss, 67 y/o M (AR-0387760, DOB ...)": past an
+/// age (and sex) written right after a name, where a record number may follow as it does right
+/// after the name. The offset after the age, if one is there.
+fn skip_age(b: &[u8], at: usize) -> Option<usize> {
+    let r = b.get(at..)?.strip_prefix(b", ")?;
+    let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=3).contains(&n) {
+        return None;
+    }
+    let mut k = n;
+    for unit in [&b" y/o"[..], b" yo", b"yo", b" y.o.", b"y", b" years old"] {
+        if r[k..].starts_with(unit) {
+            k += unit.len();
+            break;
+        }
+    }
+    if let Some(&c) = r.get(k)
+        && matches!(c, b'M' | b'F')
+    {
+        k += 1;
+    } else if r[k..].starts_with(b" M") || r[k..].starts_with(b" F") {
+        k += 2;
+    }
+    // Then what a record number after a name starts with: ", " or " (".
+    let p = at + 2 + k;
+    (b[p..].starts_with(b", ") || b[p..].starts_with(b" (")).then_some(p)
 }
 
 /// The record number that starts the text at `at` (just after a name), as

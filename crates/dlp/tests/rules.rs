@@ -4069,3 +4069,17 @@ fn a_lower_case_display_name_before_a_personal_mailbox_is_a_person() {
              Tuesday's clinic is full.";
     assert!(!has_label(&s, t, Label::Person));
 }
+
+#[test]
+fn a_record_number_after_a_name_and_an_age_is_the_patients() {
+    let s = Scanner::new();
+    let t = "Jenna, free for a warm handoff in room 4? Donna Whitaker, 52, LC-0050188, tearful, PHQ \
+             16, recently lost her job.";
+    assert!(has(&s, t, Label::Mrn, "LC-0050188"));
+    let t = "Sat night I saw Harold Voss, 67 y/o M (AR-0387760, DOB 2/18/1959), with 2 days of \
+             chest pain.";
+    assert!(has(&s, t, Label::Mrn, "AR-0387760"));
+    // An age and then a date or a phone number is no record number.
+    let t = "Donna Whitaker, 52, 614-555-0199, called about her refill.";
+    assert!(!has_label(&s, t, Label::Mrn));
+}
