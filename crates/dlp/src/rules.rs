@@ -8024,11 +8024,12 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     for &ls in &doc.froms {
         let le = doc.line_end(ls);
-        let line = &b[ls..le];
-        let Some(k) = line.iter().position(|c| !c.is_ascii_whitespace()) else {
+        // (`Doc` noted the line because it starts "from:" after any whitespace.)
+        let lt = text[ls..le].trim_start();
+        if !lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
             continue;
-        };
-        let mut p = ls + k + 5;
+        }
+        let mut p = le - lt.len() + 5;
         while p < le && b[p] == b' ' {
             p += 1;
         }

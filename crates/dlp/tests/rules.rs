@@ -4064,6 +4064,10 @@ fn a_lower_case_display_name_before_a_personal_mailbox_is_a_person() {
     let t = "Subject: my pills\nFrom: \"dorothy mae pruitt\" <dotpruitt1932@aol.com>\nTo: Lakeside \
              Internal Medicine <frontdesk@lakesideim.com>\n\ni need a refill of my lisinopril";
     assert!(has(&s, t, Label::Person, "dorothy mae pruitt"));
+    // After wide Unicode spaces (the offsets are the line's, not the bytes').
+    let t = "Subject: x\n\u{2003}\u{2003}From: joseph kuznetsov <bigjoe.kuz62@aol.com>\n\nrefill \
+             my lisinopril";
+    assert!(has(&s, t, Label::Person, "joseph kuznetsov"));
     // An office's mailbox: its lower-case name is no one's.
     let t = "From: scheduling desk <scheduling@lakesideim.com>\nTo: Dana <dana@lakesideim.com>\n\n\
              Tuesday's clinic is full.";
