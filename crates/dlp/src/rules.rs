@@ -282,6 +282,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("auth", Kw::Value(Label::OtherId)),
     ("medicaid", Kw::Value(Label::MemberId)),
     ("medi-cal", Kw::Value(Label::MemberId)),
+    // A plan's name before the member's number ("Secondary: AARP supplement 39172840611",
+    // "Badger State Medigap BSM447120893", "MassHealth ID: 100551806932"): six digits or more.
+    ("masshealth", Kw::Value(Label::MemberId)),
+    ("medigap", Kw::Value(Label::MemberId)),
+    ("supplement", Kw::Value(Label::MemberId)),
     ("health card", Kw::Value(Label::MemberId)),
     ("health services no", Kw::Value(Label::MemberId)),
     ("health number", Kw::Value(Label::MemberId)),
@@ -4963,6 +4968,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     words![
                         "member",
                         "insurance",
+                        // ("Ins: Lakeshore Mutual PPO, ID LKM448102976", "pls verify elig for
+                        // ..., ID TGH884120375-01".)
+                        "ins",
+                        "elig",
+                        "eligibility",
                         "plan",
                         "medicaid",
                         "medicare",
@@ -5052,10 +5062,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 (0.9, "vehicle.context", "licence plate or VIN keyword")
             }
             // "Louisiana Medicaid LA0091827364", not "Medicaid 2026 changes".
+            // ("vitamin D supplement 2000 IU": a dose.)
             Label::MemberId
                 if nd < 6
-                    && (kw_text.eq_ignore_ascii_case("medicaid")
-                        || kw_text.eq_ignore_ascii_case("medi-cal")) =>
+                    && [
+                        "medicaid",
+                        "medi-cal",
+                        "masshealth",
+                        "medigap",
+                        "supplement",
+                    ]
+                    .iter()
+                    .any(|k| kw_text.eq_ignore_ascii_case(k)) =>
             {
                 continue;
             }

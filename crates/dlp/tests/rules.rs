@@ -4087,3 +4087,16 @@ fn a_record_number_after_a_name_and_an_age_is_the_patients() {
     let t = "Donna Whitaker, 52, 614-555-0199, called about her refill.";
     assert!(!has_label(&s, t, Label::Mrn));
 }
+
+#[test]
+fn a_plans_name_or_an_insurance_line_before_an_id_makes_it_a_member_id() {
+    let s = Scanner::new();
+    let t = "Pt: Ana Ruiz, DOB 3/4/1950\nMedicare: 4TR7-JK2-MX19\nSecondary: AARP supplement \
+             39172840611\n";
+    assert!(has(&s, t, Label::MemberId, "39172840611"));
+    let t = "Pt: Ana Ruiz, DOB 3/4/1950\nIns: Lakeshore Mutual PPO, ID LKM448102976\n";
+    assert!(has(&s, t, Label::MemberId, "LKM448102976"));
+    // A supplement's dose is no one's number.
+    let t = "Pt: Ana Ruiz, DOB 3/4/1950. Start vitamin D supplement 2000 IU daily.";
+    assert!(!has_label(&s, t, Label::MemberId));
+}
