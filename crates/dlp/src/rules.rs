@@ -329,7 +329,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("booking #", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
-    // (The cues of `LOOSE_OTHER_ID_CUES`, from here to "review request".)
+    // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)
     ("incident #", Kw::Value(Label::OtherId)),
     ("incident no", Kw::Value(Label::OtherId)),
     ("specimen", Kw::Value(Label::OtherId)),
@@ -528,12 +528,18 @@ const AGE_LOOSE_NOT_AFTER: &Words = &Words::new(&[
     "hgb",
 ]);
 
-/// Cues whose record numbers are a patient's in mail about a patient ("Specimen BB26-030411 good
-/// through 3/7", "Run / incident # ...... TC25-031907", "Docket number: MFH-2025-031390") but
-/// as often a courier's police report or a building's incident elsewhere ("Police came, report
-/// # 24-SPD-06612"): span-only, never evidence of PHI (scored under [`crate::PHI_THRESHOLD`]).
-/// They need the keyword table's 32-bit rows (session 17): the 16-bit table was full.
-const LOOSE_OTHER_ID_CUES: &[&str] = &[
+/// Span-only keywords: their values are a patient's in mail about a patient but as often someone
+/// else's elsewhere, so they are scored under [`crate::PHI_THRESHOLD`] (reported in a message
+/// that holds PHI, never evidence of it). Record cues ("Specimen BB26-030411 good through 3/7",
+/// "Run / incident # ...... TC25-031907", "Docket number: MFH-2025-031390"; a courier's "Police
+/// came, report # 24-SPD-06612") and certificate numbers ("birth cert" aside, a technician's "WI
+/// Cert #48821", a clinician's "CME certificate #"). They needed the keyword table's 32-bit rows
+/// (session 17): the 16-bit table was full.
+const SPAN_ONLY_CUES: &Words = &Words::new(&[
+    "cert #",
+    "cert no",
+    "certificate no",
+    "certificate #",
     "incident #",
     "incident no",
     "specimen",
@@ -554,7 +560,7 @@ const LOOSE_OTHER_ID_CUES: &[&str] = &[
     "record #",
     "record no",
     "review request",
-];
+]);
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
 const FILLER_LIST: &[&str] = &[
@@ -5188,17 +5194,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             // ("WI Cert #48821", "CME certificate #": a technician's or a clinician's too.)
-            Label::License
-                if ["cert #", "cert no", "certificate no", "certificate #"]
-                    .iter()
-                    .any(|c| kw_text.eq_ignore_ascii_case(c)) =>
-            {
-                (
-                    0.45,
-                    "license.certificate",
-                    "certificate number: span-only, staff hold certificates too",
-                )
-            }
+            Label::License if SPAN_ONLY_CUES.eq_any(kw_text) => (
+                0.45,
+                "license.certificate",
+                "certificate number: span-only, staff hold certificates too",
+            ),
             Label::License => (
                 0.9,
                 "license.context",
@@ -5371,17 +5371,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Label::Device => (0.9, "device.context", "serial number keyword"),
-            Label::OtherId
-                if LOOSE_OTHER_ID_CUES
-                    .iter()
-                    .any(|c| kw_text.eq_ignore_ascii_case(c)) =>
-            {
-                (
-                    0.45,
-                    "other_id.cue",
-                    "record number after a specimen, incident, report, trip, docket or record cue",
-                )
-            }
+            Label::OtherId if SPAN_ONLY_CUES.eq_any(kw_text) => (
+                0.45,
+                "other_id.cue",
+                "record number after a specimen, incident, report, trip, docket or record cue",
+            ),
             _ => (
                 0.85,
                 "other_id.context",
@@ -6841,6 +6835,20 @@ fn after_org_mailbox(doc: &Doc<'_>, st: usize) -> bool {
     near.contains('@') && !mentions_consumer_mail(near)
 }
 
+/// Where the last sentence of `w` starts: after its last blank line, or its last `.`, `?` or `!`
+/// followed by a space or a line break (a line break alone is a wrapped line); 0 if none.
+fn last_sentence_start(w: &[u8]) -> usize {
+    (1..w.len())
+        .rev()
+        .find(|&i| {
+            matches!(
+                (w[i - 1], w[i]),
+                (b'\n', b'\n') | (b'.' | b'?' | b'!', b' ' | b'\n')
+            )
+        })
+        .map_or(0, |i| i + 1)
+}
+
 /// Is the number at `st` where the reader is asked to fax something: "fax" earlier in its
 /// sentence (at most 80 bytes back, on its line or the one before) and " to " right before it?
 fn fax_destination(text: &str, st: usize) -> bool {
@@ -6850,16 +6858,7 @@ fn fax_destination(text: &str, st: usize) -> bool {
     if !(w.ends_with(b" to ") || w.ends_with(b" to\n") || w.ends_with(b" to: ")) {
         return false;
     }
-    let cut = (1..w.len())
-        .rev()
-        .find(|&i| {
-            matches!(
-                (w[i - 1], w[i]),
-                (b'\n', b'\n') | (b'.' | b'?' | b'!', b' ' | b'\n')
-            )
-        })
-        .map_or(0, |i| i + 1);
-    let sentence = &text[from + cut..st];
+    let sentence = &text[from + last_sentence_start(w)..st];
     // (Not "fax a copy to his office, and I have sent it to ...": someone's own.)
     has_word(sentence, words!["fax"])
         && !has_word(sentence, words!["faxed", "my", "me", "his", "her", "their"])
@@ -6883,13 +6882,8 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     if !fax_before || doc.in_sig(st) || toll_free(&text[st..en]) {
         return false;
     }
-    // The sentence before the number, up to 120 bytes: after the last blank line or full stop
-    // (a line break alone is a wrapped line).
-    let cut = (1..b.len())
-        .rev()
-        .find(|&i| matches!((b[i - 1], b[i]), (b'\n', b'\n') | (b'.', b' ' | b'\n')))
-        .map_or(0, |i| i + 1);
-    let w = &b[cut..];
+    // The sentence before the number, up to 120 bytes.
+    let w = &b[last_sentence_start(b)..];
     // ("Office (440) 555-0129 | Fax ...": a letterhead's contact line.)
     if w.contains(&b'|') {
         return false;
@@ -7940,11 +7934,11 @@ fn city_state_places(
             continue;
         }
         // Back over one to three capitalised words ("Cherry Hill", "St. Louis",
-        // "Winston-Salem"), each one space from the next.
-        let mut st = c;
-        let mut n = 0;
-        let mut first = c;
-        while n < 3 {
+        // "Winston-Salem"), each one space from the next, until the word before them is a
+        // preposition.
+        let prepositions = words!["in", "near", "from", "to"];
+        let (mut st, mut first, mut after_preposition) = (c, c, false);
+        for _ in 0..3 {
             let mut w = st;
             while w > 0
                 && (b[w - 1].is_ascii_alphabetic() || matches!(b[w - 1], b'.' | b'-' | b'\''))
@@ -7955,39 +7949,23 @@ fn city_state_places(
             if word.len() < 2
                 || !word[0].is_ascii_uppercase()
                 || word[1..].iter().any(u8::is_ascii_uppercase)
+                || w == 0
+                || b[w - 1] != b' '
             {
                 break;
             }
             first = w;
-            n += 1;
-            if w == 0 || b[w - 1] != b' ' {
-                break;
-            }
             st = w - 1;
-            // The word before the town: a preposition ends the walk.
             let mut v = st;
             while v > 0 && b[v - 1].is_ascii_alphabetic() {
                 v -= 1;
             }
-            if matches!(
-                text[v..st].to_ascii_lowercase().as_str(),
-                "in" | "near" | "from" | "to"
-            ) {
+            if prepositions.eq_any(&text[v..st]) {
+                after_preposition = true;
                 break;
             }
         }
-        if n == 0 || first == 0 || b[first - 1] != b' ' {
-            continue;
-        }
-        let mut v = first - 1;
-        while v > 0 && b[v - 1].is_ascii_alphabetic() {
-            v -= 1;
-        }
-        let prep = &text[v..first - 1];
-        if !["in", "near", "from", "to"]
-            .iter()
-            .any(|p| prep.eq_ignore_ascii_case(p))
-        {
+        if !after_preposition {
             continue;
         }
         // "Welcome to Nathan Lindqvist, MD", "from Kevin Hollis, PA": a name and a credential.
