@@ -224,6 +224,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("resident no", Kw::Value(Label::Mrn)),
     ("patient reference", Kw::Value(Label::Mrn)),
     ("chart", Kw::Value(Label::Mrn)),
+    // A health record number: the Indian Health Service's and Canada's name for the chart
+    // number ("HRN: KB-011962", "Health Record #: KB-004518").
+    ("hrn", Kw::Value(Label::Mrn)),
+    ("health record #", Kw::Value(Label::Mrn)),
+    ("health record no", Kw::Value(Label::Mrn)),
+    ("health record number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
     ("subscriber id", Kw::Value(Label::MemberId)),
     ("subscriber #", Kw::Value(Label::MemberId)),
@@ -1563,6 +1569,59 @@ const ORG_AFTER_LIST: &[&str] = &[
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
+/// Words that make a greeting's or an address header's name a group ("Dear Eastbrook
+/// families,", "Hi Cardiology team", "To: Rolling Forward subscribers <...>").
+const GROUP_WORDS: &Words = &Words::new(&[
+    "families",
+    "family",
+    "parents",
+    "team",
+    "teams",
+    "staff",
+    "colleagues",
+    "members",
+    "friends",
+    "neighbors",
+    "neighbours",
+    "residents",
+    "students",
+    "volunteers",
+    "donors",
+    "partners",
+    "providers",
+    "nurses",
+    "physicians",
+    "clinicians",
+    "employees",
+    "community",
+    "folks",
+    "everyone",
+    "all",
+    "patients",
+    "customers",
+    "clients",
+    "supporters",
+    "leaders",
+    "managers",
+    "coordinators",
+    "tenants",
+    "owners",
+    "vendors",
+    "suppliers",
+    "subscribers",
+    "guardians",
+    "teachers",
+    "doctors",
+    "practitioners",
+    "sponsors",
+    "exhibitors",
+    "attendees",
+    "participants",
+    "applicants",
+    "candidates",
+    "stakeholders",
+]);
+
 const CONSUMER_MAIL_LIST: &[&str] = &[
     "gmail.com",
     "yahoo.com",
@@ -2074,6 +2133,9 @@ struct Doc<'a> {
     /// Where the first [`SUBJECT_LINES`] unquoted "Subject:" headers start (their "S"), in
     /// text order, and how many there are (a fixed array: most mail has one to three).
     subject_lines: ([usize; SUBJECT_LINES], usize),
+    /// The first subject line is about the organisation's equipment ("Annual calibration -
+    /// Cedar Ridge (2 locations)", "Asset tags"): serial numbers in it are machines'.
+    equipment_subject: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -2280,12 +2342,35 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             // The next few non-empty lines are a signature.
             let mut end = off;
             let mut n = 0;
+            let mut signed = "";
             let mut rest = text.get(off..).unwrap_or("").split('\n');
             for l in rest.by_ref() {
                 end += l.len() + 1;
                 n += 1;
+                if n == 1 {
+                    signed = l.trim();
+                }
                 if n >= 6 || (l.trim().is_empty() && n > 1) {
                     break;
+                }
+            }
+            // "Thanks,\nSharon\n\nSharon Pickett | HR Generalist\n...": a first name under the
+            // closing, a blank line, then the full signature block opening with that name.
+            if n == 2
+                && signed.len() >= 2
+                && signed.len() <= 16
+                && signed.bytes().all(|c| c.is_ascii_alphabetic())
+                && let Some(next) = rest.next()
+                && next
+                    .strip_prefix(signed)
+                    .is_some_and(|r| r.starts_with(' ') && r.len() > 1)
+            {
+                end += next.len() + 1;
+                for l in rest.by_ref().take(5) {
+                    if l.trim().is_empty() {
+                        break;
+                    }
+                    end += l.len() + 1;
                 }
             }
             sigs.push((off.min(text.len()), end.min(text.len())));
@@ -2375,6 +2460,20 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     {
         nonclinical_office = true;
     }
+    let equipment_subject = subject.is_some_and(|l| {
+        has_word(
+            l,
+            words![
+                "calibration",
+                "calibrations",
+                "recalibration",
+                // (Not "inventory": a sleep lab's weekly inventory of home test units lists
+                // the one a patient has not brought back.)
+                "asset",
+                "assets"
+            ],
+        )
+    });
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
         [
@@ -2413,6 +2512,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         froms,
         roll_calls,
         subject_lines,
+        equipment_subject,
     }
 }
 
@@ -2825,6 +2925,9 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
                         "everyone",
                         "team",
                         "unit",
+                        // A newsletter's list ("To: Rolling Forward subscribers <...>").
+                        "subscribers",
+                        "members",
                     ],
                 );
         }
@@ -5337,9 +5440,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "hyperbaric",
                         // Leased equipment ("The base lease for both units (serial UVD-2207").
                         "lease",
-                        "leased"
+                        "leased",
+                        // An audiology practice's sound booths and test equipment ("GSI
+                        // AudioStar Pro, s/n AS2-118734 (Booth 1)").
+                        "booth",
+                        "audiometer",
+                        "tympanometer"
                     ];
-                    (has_word(line, equipment) || has_word(after, equipment))
+                    (doc.equipment_subject
+                        || has_word(line, equipment)
+                        || has_word(after, equipment))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
                         // SN ...)" is a lab's, and "your pacemaker" names the device.)
                         && !has_word(
@@ -5386,7 +5496,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if matches!(
             label,
             Label::Account | Label::OtherId | Label::Mrn | Label::MemberId
-        ) && looks_like_date(v)
+        ) && (looks_like_date(v) || looks_like_phone(v))
         {
             continue;
         }
@@ -5400,6 +5510,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         };
         push(out, Some(label), p, ve, score, rule, reason);
     }
+}
+
+/// A US phone number's shape, "614-555-0191" or "614.555.0191" ("her cell in chart is
+/// 614-555-0191": the chart holds the number, it is not the chart's).
+fn looks_like_phone(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 12
+        && matches!(b[3], b'-' | b'.')
+        && b[7] == b[3]
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || i == 7 || c.is_ascii_digit())
 }
 
 fn looks_like_date(v: &str) -> bool {
@@ -5843,6 +5965,8 @@ fn patterns(
                         })
                     };
                     has_word(line, words!["fleet", "company", "ambulance"])
+                        // ("VIN 1FTBW3XM6HKA58213, plate RSM 2200 (fleet)": said after it.)
+                        || has_word(doc.after_line(en, 80), words!["fleet"])
                         || numbered(b"Van ")
                         || numbered(b"Medic ")
                         || vehicle_kept_near(text, st, en)
@@ -7169,9 +7293,21 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         return org("phone/fax in a signature block", out);
     }
     // Phone or fax: only asked here, where the label is used.
+    // The label word nearest the number says which ("by phone 406-555-0112, fax
+    // 406-555-0119": the second is a fax).
     let near = doc.before_line(st, 28);
-    let fax = has_word(near, words!["fax", "faxed", "f"])
-        && !has_word(near, words!["phone", "call", "tel", "p"]);
+    let fax = near
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .find_map(|w| {
+            if words!["fax", "faxed", "f"].eq_any(w) {
+                Some(true)
+            } else if words!["phone", "call", "tel", "p"].eq_any(w) {
+                Some(false)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(false);
     // "lead tech Marcus Albee, cell 617-555-0147": a job title earlier on the line, and no
     // patient or relative, makes it a member of staff's number.
     let line48 = doc.before_line(st, 48);
@@ -8099,18 +8235,34 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"
         // (Not "client": a billing company's clients are practices.)
         | "claimant" | "resident" | "resident name" | "appellant" | "enrollee" | "beneficiary"
-        | "insured" | "subscriber" | "subscriber name" => Label::Person,
+        | "insured" | "subscriber" | "subscriber name" | "student" | "student name" => {
+            Label::Person
+        }
+        // A patient's hearing aids, chairs and pumps, listed by serial number.
+        "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
+            Label::Device
+        }
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
         | "date of surgery" => Label::Date,
-        "mrn" | "medical record" | "medical record number" | "chart" | "chart no" => Label::Mrn,
+        "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
+        | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
         | "medicaid id" | "mbi" => Label::MemberId,
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
         | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
-        | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no" => Label::OtherId,
+        | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
+        // A prior authorisation's number ("PA #" beside a "Patient" column).
+        | "pa" | "pa no" | "prior auth" | "prior auth no" => Label::OtherId,
         "account" | "acct" | "account no" | "acct no" => Label::Account,
+        // "Student Acct #", "Patient Account", "Guarantor acct no": whose account, then the word.
+        h if [" acct", " account", " acct no", " account no"]
+            .iter()
+            .any(|w| h.ends_with(w)) =>
+        {
+            Label::Account
+        }
         "ssn" => Label::Ssn,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
@@ -8136,8 +8288,19 @@ fn cell_fits(label: Label, v: &str) -> bool {
     match label {
         Label::Person => !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic()),
         Label::Address | Label::Email => v.len() >= 5,
-        _ => digits && v.len() >= 4,
+        // (An identifier's cell may say instead where it stands: "submitted 3/10".)
+        Label::Date => digits && v.len() >= 4,
+        _ => digits && v.len() >= 4 && !has_lower_word(v, 4),
     }
+}
+
+/// Does `v` hold a run of at least `n` lower-case ASCII letters (a word of prose)?
+fn has_lower_word(v: &str, n: usize) -> bool {
+    let mut run = 0;
+    v.bytes().any(|c| {
+        run = if c.is_ascii_lowercase() { run + 1 } else { 0 };
+        run >= n
+    })
 }
 
 /// Cells of one table row split at `sep`; with commas, double quotes group a cell ("Nassar,
@@ -8237,8 +8400,19 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             }
             for (&(a, z), label) in cells.iter().zip(&labels) {
                 let Some(label) = *label else { continue };
-                if cell_fits(label, &row[a..z]) {
-                    let why = "cell under an identifier column heading";
+                let why = "cell under an identifier column heading";
+                // ("2301H1Z8A / 2301H1Z8B": a pair of hearing aids, two serial numbers.)
+                let cell = &row[a..z];
+                if label != Label::Date && cell.contains(" / ") {
+                    let mut k = a;
+                    for part in cell.split(" / ") {
+                        if cell_fits(label, part.trim()) {
+                            let (x, y) = (k, k + part.trim_end().len());
+                            push(out, Some(label), p + x, p + y, 0.85, "table.column", why);
+                        }
+                        k += part.len() + 3;
+                    }
+                } else if cell_fits(label, cell) {
                     push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
                 }
             }
@@ -9817,7 +9991,9 @@ fn persons(
                     && header_mailbox(&text[start..end + rest.len()])
                         .is_some_and(|(_, a)| personal_domain(&text[start..end], a))
             };
-            if rest.contains('@') && (mentions_consumer_mail(rest) || own_domain()) {
+            // ("To: Rolling Forward subscribers <rollingforward@lists...>": a mailing list.)
+            let group = GROUP_WORDS.eq_any(first_word(rest));
+            if rest.contains('@') && !group && (mentions_consumer_mail(rest) || own_domain()) {
                 let why = "display name of a personal mailbox";
                 push(
                     out,
@@ -10286,56 +10462,6 @@ fn persons(
             )
         } else if greet {
             // "Dear Eastbrook families,", "Hi Cardiology team": a group, named by its place.
-            let group_words = words![
-                "families",
-                "family",
-                "parents",
-                "team",
-                "teams",
-                "staff",
-                "colleagues",
-                "members",
-                "friends",
-                "neighbors",
-                "neighbours",
-                "residents",
-                "students",
-                "volunteers",
-                "donors",
-                "partners",
-                "providers",
-                "nurses",
-                "physicians",
-                "clinicians",
-                "employees",
-                "community",
-                "folks",
-                "everyone",
-                "all",
-                "patients",
-                "customers",
-                "clients",
-                "supporters",
-                "leaders",
-                "managers",
-                "coordinators",
-                "tenants",
-                "owners",
-                "vendors",
-                "suppliers",
-                "subscribers",
-                "guardians",
-                "teachers",
-                "doctors",
-                "practitioners",
-                "sponsors",
-                "exhibitors",
-                "attendees",
-                "participants",
-                "applicants",
-                "candidates",
-                "stakeholders",
-            ];
             // ("Dear Tenants,": the group's own name.)
             // ("Dear Outreach Client,", "Dear Valued Member,": a role, not a name.)
             let role = words![
@@ -10359,8 +10485,16 @@ fn persons(
                 "applicant",
                 "candidate",
             ];
-            let group = group_words.eq_any(first_word(after))
-                || run.len() == 1 && group_words.eq_any(&text[run[0].s..run[0].e])
+            // ("Dear Calder Ridge students,": the group word may follow a place's other words.)
+            let group = after
+                .split([',', '!', ':', '\n'])
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .any(|w| GROUP_WORDS.eq_any(w))
+                || run.len() == 1 && GROUP_WORDS.eq_any(&text[run[0].s..run[0].e])
                 || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]);
             if doc.internal || doc.business || group || doc.consumer_writes_at(start) {
                 (0.0, "", "")
@@ -10406,6 +10540,9 @@ fn persons(
             && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
+            // A weak cue ("for", "regarding") before words the name lists do not know says
+            // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
+            && !(weak_cue && !(run.len() >= 2 && any_in || comma_form))
         {
             // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
             // "Name     Degree   Specialty": a table's column headings.
@@ -10416,11 +10553,7 @@ fn persons(
                 && !text[..run[0].s].trim_end().ends_with(':');
             // ("RE: PAST DUE - Invoice 20931": a reply's subject in capitals.)
             let reply_caps = prev_word.eq_ignore_ascii_case("re") && all_upper && !comma_form;
-            if weak_cue && !(run.len() >= 2 && (first_in || last_in) || comma_form)
-                || staff_contact
-                || heading
-                || reply_caps
-            {
+            if staff_contact || heading || reply_caps {
                 (0.0, "", "")
             } else if prev_word.eq_ignore_ascii_case("contact") {
                 // "Customer: Brightwater Dental Group ... Contact: Lorraine Pettigrew": a form's
@@ -10910,7 +11043,7 @@ fn patient_id_after(after: &str) -> bool {
         .next()
         .unwrap_or("")
         .trim_end_matches('.');
-    words!["dob", "d.o.b", "mrn", "born", "age"].eq_any(word)
+    words!["dob", "d.o.b", "mrn", "hrn", "born", "age"].eq_any(word)
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
 }
 

@@ -4100,3 +4100,134 @@ fn a_plans_name_or_an_insurance_line_before_an_id_makes_it_a_member_id() {
     let t = "Pt: Ana Ruiz, DOB 3/4/1950. Start vitamin D supplement 2000 IU daily.";
     assert!(!has_label(&s, t, Label::MemberId));
 }
+
+#[test]
+fn a_weak_cue_before_unknown_names_leaves_the_name_to_the_birth_date_after_it() {
+    let s = Scanner::new();
+    let t = "Following up on your fax this morning regarding Deepak Raghunathan, DOB 05/29/1987, \
+             Rx# 4410287.";
+    assert!(has(&s, t, Label::Person, "Deepak Raghunathan"));
+    let t = "Thank you for the referral for Anjali Deshmukh, DOB 1/23/1991, for a power mobility \
+             evaluation.";
+    assert!(has(&s, t, Label::Person, "Anjali Deshmukh"));
+    // A weak cue before a place or a programme with nothing after it names no one.
+    let t = "Thanks again for Bright Horizons Daycare and the coffee.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_health_record_number_is_a_chart_number() {
+    let s = Scanner::new();
+    let t = "Client: Loren D. Wolfchild\nDOB: Dec 8, 1990\nKBTHS HRN: KB-011962\nDx: F11.20";
+    assert!(has(&s, t, Label::Mrn, "KB-011962"));
+    let t = "Referring Raymond Whitecalf (DOB 8/25/1972, Health Record #: KB-007340) for \
+             debridement.";
+    assert!(has(&s, t, Label::Mrn, "KB-007340"));
+    let t = "Hi Maxine,\n\n  Name                 HRN          Last retinal    Slot\n  Gilbert Ropes        \
+             KB-001573    05/2022         9:00\n  Harold Bearchild     KB-002287    11/2023         \
+             9:40\n\nThanks";
+    assert!(has(&s, t, Label::Mrn, "KB-001573"));
+    assert!(has(&s, t, Label::Person, "Harold Bearchild"));
+    // The word alone, with no number, is no record.
+    let t = "The HRN lookup screen moves to the new menu on Tuesday.";
+    assert!(!has_label(&s, t, Label::Mrn));
+}
+
+#[test]
+fn table_columns_read_prior_auth_serial_and_whose_account_headings() {
+    let s = Scanner::new();
+    let t = "Team - where things stand.\n\nPatient             | Payer        | PA #            | \
+             Status\nRUIZ, HECTOR        | Lakeshore HP | PA 26-0047719   | approved\nWHITLOCK, \
+             TERRENCE   | Lakeshore HP | submitted 3/10  | expedite requested\n";
+    assert!(has(&s, t, Label::OtherId, "PA 26-0047719"));
+    // A cell that says where the number stands holds none.
+    assert!(!has(&s, t, Label::OtherId, "submitted 3/10"));
+    let t = "Patient             | Acct    | What                    | Serial(s)             | \
+             Amt\nNowak, Irene        | A-51102 | Phonak Audeo L90-R pair | 2301H1Z8A / 2301H1Z8B | \
+             5980.00\nAlbright, Margaret  | A-49903 | replacement charger     | -                     | \
+             150.00\n";
+    assert!(has(&s, t, Label::Device, "2301H1Z8A"));
+    assert!(has(&s, t, Label::Device, "2301H1Z8B"));
+    assert!(!has(&s, t, Label::Device, "-"));
+    let t = "Student          | Student Acct # | DOS        | Amount\nMoreau, Juliette | \
+             SA-40021877    | 10/06/2025 | $45.00\n";
+    assert!(has(&s, t, Label::Account, "SA-40021877"));
+    assert!(has(&s, t, Label::Person, "Moreau, Juliette"));
+}
+
+#[test]
+fn a_signature_block_under_a_first_name_and_a_blank_line_is_the_writers() {
+    let s = Scanner::new();
+    let sig = "Thanks,\nSharon\n\nSharon Pickett | HR Generalist\nKettle Butte Tribal Health \
+               Services\nPO Box 410, Kettle Butte, MT 59427\n406-555-0102 | HR fax 406-555-0103\n";
+    let t = format!("Supervisors,\n\nThe CHR positions close 03/27/2026. Please share.\n\n{sig}");
+    assert!(!has_label(&s, &t, Label::Fax));
+    assert!(!s.scan(&t).contains_phi);
+    // A patient's employer's fax above the closing is still the patient's side.
+    let t = format!(
+        "Patient: Ana Ruiz, DOB 3/4/1950. Please fax her work note to her employer's HR \
+         department at 406-555-0177.\n\n{sig}"
+    );
+    assert!(has(&s, &t, Label::Fax, "406-555-0177"));
+}
+
+#[test]
+fn a_mailing_list_or_a_greeted_group_is_no_person() {
+    let s = Scanner::new();
+    let t = "From: Riverbend Seating <news@riverbendseating.org>\nTo: Rolling Forward subscribers \
+             <rollingforward@lists.riverbendseating.org>\nSubject: Spring newsletter\n\nCheck \
+             your tire pressure this spring.";
+    assert!(!has(&s, t, Label::Person, "Rolling Forward"));
+    // Mail to the list: a name after a cue word in it is no patient's without words of care.
+    let t = format!("{t} You get this because you signed up for Rolling Forward.");
+    assert!(!s.scan(&t).contains_phi);
+    let t = "From: CRU Student Health <insurance@shc.example.edu>\nTo: undisclosed-recipients:;\n\
+             Subject: Waiver deadline\n\nDear Calder Ridge students,\n\nSubmit your waiver by \
+             October 31.";
+    assert!(!has_label(&s, t, Label::Person));
+    // One person greeted in mail to their own mailbox is that person.
+    let t = "From: CRU Student Health <insurance@shc.example.edu>\nTo: Maya Delacroix \
+             <maya.delacroix@gmail.com>\nSubject: Your waiver\n\nDear Maya Delacroix,\n\nYour \
+             waiver needs a copy of your insurance card.";
+    assert!(has(&s, t, Label::Person, "Maya Delacroix"));
+}
+
+#[test]
+fn the_label_nearest_a_number_says_phone_or_fax() {
+    let s = Scanner::new();
+    let t = "When a patient receives emergency care without a referral, the patient must notify \
+             us within 72 hours. Notification can be made by phone 406-555-0112, fax 406-555-0119, \
+             or in person.";
+    assert!(!has(&s, t, Label::Phone, "406-555-0119"));
+    assert!(!has(&s, t, Label::Fax, "406-555-0119"));
+    // The patient's own number after "phone" is still found.
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, best phone 406-555-0188.";
+    assert!(has(&s, t, Label::Phone, "406-555-0188"));
+}
+
+#[test]
+fn equipment_under_a_calibration_subject_and_a_fleet_van_are_the_organisations() {
+    let s = Scanner::new();
+    let t = "Subject: Annual calibration - Cedar Ridge (2 locations)\n\nEquipment list:\n- GSI \
+             AudioStar Pro, s/n AS2-118734 (Booth 1)\n- Interacoustics AD629, s/n 3318207\n";
+    assert!(!has_label(&s, t, Label::Device));
+    assert!(!s.scan(t).contains_phi);
+    let t = "Subject: Repair update\n\nMs. Nowak, your hearing aid s/n 2301H1Z8A is back from \
+             Phonak.";
+    assert!(has(&s, t, Label::Device, "2301H1Z8A"));
+    let t = "The clinic van is due for inspection:\n   2017 Ford Transit 350, white, VIN \
+             1FTBW3XM6HKA58213, plate RSM 2200 (fleet)\n";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Claim for Ana Ruiz, DOB 3/4/1950: her car, VIN 1FTBW3XM6HKA58213, was rear-ended.";
+    assert!(has(&s, t, Label::Vehicle, "1FTBW3XM6HKA58213"));
+}
+
+#[test]
+fn a_phone_number_after_a_record_word_is_a_phone_number() {
+    let s = Scanner::new();
+    let t = "Patient Ana Ruiz missed her session. Her cell in chart is 614-555-0191.";
+    assert!(!has_label(&s, t, Label::Mrn));
+    assert!(has(&s, t, Label::Phone, "614-555-0191"));
+    let t = "Patient Ana Ruiz missed her session. Chart 00412345.";
+    assert!(has(&s, t, Label::Mrn, "00412345"));
+}
