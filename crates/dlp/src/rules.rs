@@ -944,6 +944,16 @@ macro_rules! staff_role_words {
         ]
     };
 }
+/// The last word of a place's name ("Maple Terrace", "Maple Hollow", "Cedar Ridge"): after a
+/// given name it makes a care home or a street, not a surname.
+const PLACE_WORDS: &Words = &Words::new(&[
+    "terrace", "hollow", "ridge", "heights", "cove", "creek", "glen", "point", "pointe", "park",
+    "gardens", "manor", "village", "commons", "estates", "meadows", "springs", "hills", "valley",
+    "woods", "landing", "crossing", "square", "plaza", "house", "hall", "lodge", "place", "court",
+    "grove", "haven", "view", "vista", "acres", "farms", "center", "centre", "pines", "oaks",
+    "shores", "harbor", "harbour", "station", "mill", "mills", "falls", "lake", "lakes",
+]);
+
 const STAFF_ROLES_LIST: &[&str] = staff_role_words!();
 const STAFF_ROLES: &Words = &Words::new(STAFF_ROLES_LIST);
 
@@ -10616,6 +10626,31 @@ fn persons(
                         || STAFF_ROLES.eq_any(w)
                         || word_shaped(w))
                 }
+            // "Maya Delacroix completed step 5 of the RTP progression": a given name and a
+            // surname the lists lack, then what the person did (a verb in the past tense or
+            // an auxiliary). Weak evidence like the lists' names.
+            || run.len() == 2
+                && !comma_form
+                && first_in
+                && !all_upper
+                && person_verb_after(after)
+                && {
+                    let w = &text[run[1].s..run[1].e];
+                    w.len() >= 3
+                        && !(ORG_AFTER.eq_any(w)
+                            || ORG_WORDS.eq_any(w)
+                            || STAFF_ROLES.eq_any(w)
+                            || PLACE_WORDS.eq_any(w)
+                            || word_shaped(w)
+                            || brand_shaped(w))
+                }
+                // ("our new midwife Tess Vandermolen needs the training": a colleague.)
+                && !(STAFF_ROLES.eq_any(prev_word)
+                    || words![
+                        "midwife", "nurse", "doctor", "np", "rn", "lpn", "cna", "hire", "colleague",
+                        "coworker", "employee", "intern"
+                    ]
+                    .eq_any(prev_word))
         {
             (
                 0.7,
@@ -11112,6 +11147,51 @@ fn possessive_care_after(after: &str) -> bool {
 /// Does `after` (see [`after_name`]) say what happened to someone as a patient: " was
 /// hospitalized", " has been seen", " was diagnosed", " passed away"? (Not " was seen": "Lena
 /// was seen at the front desk at 9" is as often a colleague.)
+/// Does `after` (see [`after_name`]) open with a verb a person is the subject of ("completed",
+/// "was", "called", "missed")? Only past tenses and auxiliaries: "Grace Notes offers" and
+/// "Jordan Valley runs" are a business's present tense.
+fn person_verb_after(after: &str) -> bool {
+    // (Not "will" or "would": "Fatima Yusuf will be her regular aide" is a colleague's plan;
+    // not "was", "is", "has" or "had": "Maria Okonkwo was promoted to charge nurse".)
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    words![
+        "completed",
+        "called",
+        "came",
+        "went",
+        "returned",
+        "presented",
+        "reported",
+        "stated",
+        "denied",
+        "denies",
+        "missed",
+        "arrived",
+        "failed",
+        "tested",
+        "started",
+        "finished",
+        "requested",
+        "asked",
+        "wants",
+        "needs",
+        "did",
+        "does",
+        "cannot",
+        "can't",
+        "didn't",
+        "doesn't",
+        "hasn't",
+    ]
+    .eq_any(
+        rest.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+            .next()
+            .unwrap_or(""),
+    )
+}
+
 fn care_event_after(after: &str) -> bool {
     // (Asked of many lone capitalised words: the second byte rules most out.)
     if !matches!(

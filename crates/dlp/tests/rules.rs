@@ -4231,3 +4231,17 @@ fn a_phone_number_after_a_record_word_is_a_phone_number() {
     let t = "Patient Ana Ruiz missed her session. Chart 00412345.";
     assert!(has(&s, t, Label::Mrn, "00412345"));
 }
+
+#[test]
+fn a_given_name_and_an_unknown_surname_before_what_the_person_did_is_a_name() {
+    let s = Scanner::new();
+    let t = "Bri -\n\nMaya Delacroix completed step 5 of the RTP progression this morning, \
+             asymptomatic throughout. Cleared for practice as of 10/14/2025.\n\nDx S06.0X0D";
+    assert!(has(&s, t, Label::Person, "Maya Delacroix"));
+    assert!(s.scan(t).contains_phi);
+    // A care home after a given name, and a colleague after her role, are not patients.
+    let t = "Maple Terrace is expecting her Thursday; the hospital is on track.";
+    assert!(!has(&s, t, Label::Person, "Maple Terrace"));
+    let t = "Also our new midwife Tess Vandermolen needs the Nexplanon training before she starts.";
+    assert!(!has(&s, t, Label::Person, "Tess Vandermolen"));
+}
