@@ -2143,6 +2143,10 @@ struct Doc<'a> {
     /// Where the first [`SUBJECT_LINES`] unquoted "Subject:" headers start (their "S"), in
     /// text order, and how many there are (a fixed array: most mail has one to three).
     subject_lines: ([usize; SUBJECT_LINES], usize),
+    /// The first labels of the mail domains in the text ("oakviewcommons" of
+    /// `jfortier@oakviewcommons.com`), at most [`MAX_DOMAINS`], six bytes or longer: a
+    /// capitalised run that spells one is that organisation's name ("Oakview Commons").
+    domains: Vec<(usize, usize)>,
     /// The first subject line is about the organisation's equipment ("Annual calibration -
     /// Cedar Ridge (2 locations)", "Asset tags"): serial numbers in it are machines'.
     equipment_subject: bool,
@@ -2443,6 +2447,20 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     if memchr::memchr_iter(b'@', bytes).any(|i| personal_mailbox_at(text, i)) {
         has_consumer = true;
     }
+    let mut domains: Vec<(usize, usize)> = Vec::new();
+    for at in memchr::memchr_iter(b'@', bytes) {
+        let n = bytes[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        let d = (at + 1, at + 1 + n);
+        if n >= 6 && bytes.get(d.1) == Some(&b'.') && !domains.contains(&d) {
+            if domains.len() == MAX_DOMAINS {
+                break;
+            }
+            domains.push(d);
+        }
+    }
     // "Subject: Interview confirmation - RN, Cardiac Step-Down (Req 26-04187)": hiring, an
     // office that does not deal with care.
     if has_consumer
@@ -2522,8 +2540,29 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         froms,
         roll_calls,
         subject_lines,
+        domains,
         equipment_subject,
     }
+}
+
+/// How many mail domains [`Doc`] keeps (a long thread's later ones add little).
+const MAX_DOMAINS: usize = 16;
+
+/// Does the capitalised run spell a mail domain's first label of the text, word after word
+/// ("Oakview Commons" and `oakviewcommons.com`)? Then it names that organisation.
+fn run_is_a_domain(text: &str, doc: &Doc<'_>, run: &[Tok]) -> bool {
+    let b = text.as_bytes();
+    let total: usize = run.iter().map(|t| t.e - t.s).sum();
+    doc.domains.iter().any(|&(a, z)| {
+        z - a == total && {
+            let mut k = a;
+            run.iter().all(|t| {
+                let ok = b[k..k + (t.e - t.s)].eq_ignore_ascii_case(&b[t.s..t.e]);
+                k += t.e - t.s;
+                ok
+            })
+        }
+    })
 }
 
 /// Is the `From:` line `line` an organisation's mailbox: not a personal one, not a domain of
@@ -5175,6 +5214,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                             "his", "her", "patient", "pt", "client", "my", "your", "their"
                         ],
                     )
+                    // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
+                    // line about "your home": the number's own line says whose.)
+                    || has_word(
+                        doc.before_line(ks, 200),
+                        words!["fleet", "commercial", "company", "rental"],
+                    ) && !has_word(
+                        doc.before_line(ks, 200),
+                        words![
+                            "his", "her", "patient", "pt", "client", "my", "your", "their"
+                        ],
+                    )
                 {
                     continue;
                 }
@@ -5506,7 +5556,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if matches!(
             label,
             Label::Account | Label::OtherId | Label::Mrn | Label::MemberId
-        ) && (looks_like_date(v) || looks_like_phone(v))
+        ) && (looks_like_date(v) || looks_like_phone(v) || procedure_codes(v))
         {
             continue;
         }
@@ -5532,6 +5582,15 @@ fn looks_like_phone(v: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 3 || i == 7 || c.is_ascii_digit())
+}
+
+/// HCPCS or CDT procedure codes, one or several ("D9222/D9223", "K0856", "E1161-E0986"):
+/// "Prior authorization for D9222/D9223" names what is authorised, not the authorisation.
+fn procedure_codes(v: &str) -> bool {
+    v.split(['/', '-']).all(|c| {
+        let b = c.as_bytes();
+        b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+    })
 }
 
 fn looks_like_date(v: &str) -> bool {
@@ -8297,11 +8356,37 @@ fn cell_fits(label: Label, v: &str) -> bool {
     let digits = v.bytes().any(|c| c.is_ascii_digit());
     match label {
         Label::Person => !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic()),
-        Label::Address | Label::Email => v.len() >= 5,
+        // ("same as above": prose, not an address.)
+        Label::Address => {
+            v.len() >= 5
+                && v.bytes()
+                    .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        Label::Email => v.len() >= 5,
         // (An identifier's cell may say instead where it stands: "submitted 3/10".)
         Label::Date => digits && v.len() >= 4,
         _ => digits && v.len() >= 4 && !has_lower_word(v, 4),
     }
+}
+
+/// Where a ZIP code (five digits, perhaps "-" and four more) ends `cell` after a space, if it
+/// does.
+fn trailing_zip(cell: &str) -> Option<usize> {
+    let b = cell.as_bytes();
+    let k = b.iter().rposition(|&c| c == b' ')? + 1;
+    let z = &b[k..];
+    let five = |d: &[u8]| d.len() == 5 && d.iter().all(u8::is_ascii_digit);
+    (k > 1 && (five(z) || z.len() == 10 && five(&z[..5]) && z[5] == b'-')).then_some(k)
+}
+
+/// Does a table cell read as a person's name: two or three words, each starting with a capital
+/// ("Brenneman, H.", "Carrasco Ruiz, Mateo", "Ana Ruiz")?
+fn name_shaped_cell(v: &str) -> bool {
+    let n = v.split([' ', ',']).filter(|w| !w.is_empty()).count();
+    (2..=4).contains(&n)
+        && v.split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// Does `v` hold a run of at least `n` lower-case ASCII letters (a word of prose)?
@@ -8381,11 +8466,17 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         // (A "Patient" column lists patients; a "Name" column may list staff.)
         let patient_column = cells.iter().any(|&(a, z)| {
             let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-            h.eq_ignore_ascii_case("patient") || h.eq_ignore_ascii_case("patient name")
+            ["patient", "patient name", "pt", "pt name"]
+                .iter()
+                .any(|w| h.eq_ignore_ascii_case(w))
         });
         let patient_only =
             patient_column || labels.iter().flatten().any(|&l| patient_only_column(l));
-        if !patient_only || labels.iter().filter(|l| l.is_some()).count() < 2 {
+        // A "Patient" or "Pt" column is a table of patients on its own ("| Pt | Item | Clin |
+        // Status |", a fabrication queue), its cells read as names only when they look like
+        // one ("Brenneman, H."; not "Yes" or "new").
+        let names_only = labels.iter().filter(|l| l.is_some()).count() < 2;
+        if !patient_only || names_only && !patient_column {
             continue;
         }
         // The rows under the heading, up to a blank line or a row of another shape.
@@ -8422,8 +8513,34 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
                         }
                         k += part.len() + 3;
                     }
-                } else if cell_fits(label, cell) {
-                    push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
+                } else if cell_fits(label, cell) && (!names_only || name_shaped_cell(cell)) {
+                    // ("418 Quail Run Ct, Ocala, FL 34472": the ZIP code is a span of its own.)
+                    let zip = (label == Label::Address)
+                        .then(|| trailing_zip(cell))
+                        .flatten();
+                    if let Some(k) = zip {
+                        let street = cell[..k].trim_end();
+                        push(
+                            out,
+                            Some(label),
+                            p + a,
+                            p + a + street.len(),
+                            0.85,
+                            "table.column",
+                            why,
+                        );
+                        push(
+                            out,
+                            Some(Label::Zip),
+                            p + a + k,
+                            p + z,
+                            0.85,
+                            "table.column",
+                            why,
+                        );
+                    } else {
+                        push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
+                    }
                 }
             }
             p = row_end + 1;
@@ -8675,7 +8792,27 @@ fn surname_list_item(
                 .bytes()
                 .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b')'))
             && lead.bytes().any(|c| c.is_ascii_digit())
-        || room_lead(lead);
+        || room_lead(lead)
+        || {
+            // "- 512A Kowalczyk - shield weaned", "- 4W 411 Wojcik - SW saw her": a bullet,
+            // then the room's code (one or two short codes with digits, the first starting
+            // with one), then the surname.
+            let rest = lead.trim_start_matches(['-', '*', '\u{2022}', '\u{2013}']);
+            rest.len() < lead.len() && {
+                let mut codes = rest.split_ascii_whitespace();
+                let first = codes.next().unwrap_or("");
+                let room_code = |w: &str| {
+                    (1..=5).contains(&w.len())
+                        && w.bytes().all(|c| c.is_ascii_alphanumeric())
+                        && w.bytes().any(|c| c.is_ascii_digit())
+                };
+                first.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                    && room_code(first)
+                    && codes.clone().count() <= 1
+                    && codes.all(room_code)
+                    || room_lead(rest.trim_start())
+            }
+        };
     if !bullet {
         return None;
     }
@@ -10431,7 +10568,12 @@ fn persons(
         // ("roster update for Loma Clara Community Health Center": "for", "about" and the
         // like also come before an organisation.)
         let weak_cue = words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word);
-        if !title_before && (pw & PW_CUE == 0 || weak_cue) && !greeted_pair && org_after() {
+        if !title_before && (pw & PW_CUE == 0 || weak_cue) && !greeted_pair && org_after()
+            // ("next steps for Oakview Commons", mail to jfortier@oakviewcommons.com.)
+            || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
+            // ("St. Agnes Manor", "Saint Luke Medical": a saint's name is a place's.)
+            || matches!(prev_word, "St" | "Saint") && !title_before
+        {
             i = next_i;
             continue;
         }
@@ -10879,6 +11021,18 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
             "father",
             "son",
             "daughter",
+        ]
+        .eq_any(w);
+    }
+    // "Tasha Greenlee from our education team will present": one of ours ("from our"
+    // before a team's, an office's or a department's name; not "from our patient portal").
+    if let Some(rest) = after.strip_prefix(" from our ") {
+        let w = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        return !words![
+            "patient", "patients", "client", "clients", "family", "families"
         ]
         .eq_any(w);
     }

@@ -4245,3 +4245,84 @@ fn a_given_name_and_an_unknown_surname_before_what_the_person_did_is_a_name() {
     let t = "Also our new midwife Tess Vandermolen needs the Nexplanon training before she starts.";
     assert!(!has(&s, t, Label::Person, "Tess Vandermolen"));
 }
+
+#[test]
+fn a_surname_after_a_bullet_and_a_room_code_is_a_patients() {
+    let s = Scanner::new();
+    let t = "Hannah - handing off.\n\nInpt:\n- 512A Kowalczyk - shield weaned, latching w/o it \
+             since lunch. D/c tmrw.\n- 4W 411 Wojcik - SW saw her this afternoon. WIC referral \
+             sent.\n";
+    assert!(has(&s, t, Label::Person, "Kowalczyk"));
+    assert!(has(&s, t, Label::Person, "Wojcik"));
+    // A room's supplies are no one.
+    let t = "Restock:\n- 512A Linens - two carts\n- 4W 411 Gloves - size M\n";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_pt_column_is_a_table_of_patients_on_its_own() {
+    let s = Scanner::new();
+    let t = "queue as of this am\n\n| Pt             | Item                    | Status       |\n\
+             |----------------|-------------------------|--------------|\n| Brenneman, H.  | R \
+             TT definitive socket    | trimming     |\n| Kuzniak, W.    | pin lock repair         \
+             | waiting      |\n";
+    assert!(has(&s, t, Label::Person, "Brenneman, H."));
+    assert!(has(&s, t, Label::Person, "Kuzniak, W."));
+    // A cell that is no name is not read as one.
+    let t = "| Pt  | Item   | Status |\n| new | socket | done   |\n";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn someone_from_our_team_or_an_organisation_spelled_like_its_domain_is_no_patient() {
+    let s = Scanner::new();
+    let t = "Confirming Thursday for the in-service on referral of a ventilated patient. Tasha \
+             Greenlee from our education team will present with me.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Patient list: Ana Ruiz, DOB 3/4/1950, from our clinic's panel.";
+    assert!(has(&s, t, Label::Person, "Ana Ruiz"));
+    let t = "From: Greg Halvorsen <ghalvorsen@brightwaterltc.com>\nTo: Janelle Fortier \
+             <jfortier@oakviewcommons.com>\nSubject: next steps\n\nHere's what we'd bring to \
+             Oakview Commons: daily deliveries for your patients.";
+    assert!(!has(&s, t, Label::Person, "Oakview Commons"));
+    let t = "  Facility                   Census cutoff\n  St. Agnes Manor            Mar 19\n";
+    assert!(!has_label(&s, t, Label::Person));
+    // A person whose surname is also a domain's word is still a person.
+    let t = "To: Janelle Fortier <jfortier@oakviewcommons.com>\n\nPatient Ana Oakview, DOB \
+             3/4/1950, moves in Friday.";
+    assert!(has(&s, t, Label::Person, "Ana Oakview"));
+}
+
+#[test]
+fn a_fleet_or_rental_plate_is_the_organisations_on_its_own_line() {
+    let s = Scanner::new();
+    let t = "- Personal vehicle: start from your home or the office.\n- Fleet vehicles: log the \
+             odometer every trip. Unit 1 (white Explorer, OH plate TRDA 01).\n";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Since your flight moved we'll cover the extra day:\n  Rental (Enterprise, conf \
+             4410283375, plate TXR 8812): extra day $61.18\n";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, parks in lot B: her car, OH plate TRDA 01.";
+    assert!(has(&s, t, Label::Vehicle, "TRDA 01"));
+}
+
+#[test]
+fn a_table_address_cell_keeps_its_zip_apart_and_prose_is_no_address() {
+    let s = Scanner::new();
+    let t = "new admits\n\ndob | patient | address | mi\n03/04/1950 | Harriet Olmstead | 418 \
+             Quail Run Ct, Ocala, FL 34472 | 14.2\n05/06/1941 | Bill Szymanski | same as above | \
+             14.2\n";
+    assert!(has(&s, t, Label::Address, "418 Quail Run Ct, Ocala, FL"));
+    assert!(has(&s, t, Label::Zip, "34472"));
+    assert!(!has(&s, t, Label::Address, "same as above"));
+}
+
+#[test]
+fn procedure_codes_after_an_authorisation_cue_are_no_identifier() {
+    let s = Scanner::new();
+    let t = "1. Prior authorization for D9222/D9223 in a hospital setting must include a behavior \
+             rating.";
+    assert!(!has_label(&s, t, Label::OtherId));
+    let t = "Patient Ana Ruiz: prior authorization PA-26-0039125 approved.";
+    assert!(has(&s, t, Label::OtherId, "PA-26-0039125"));
+}
