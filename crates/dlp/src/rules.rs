@@ -2335,6 +2335,36 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             subject_lines.0[subject_lines.1] = ls + k;
             subject_lines.1 += 1;
         }
+        // "Tom\n\nThomas J. Keane, Col. USA (Ret.)\nCommandant\n...": a line after a blank one
+        // that opens with the writer's given name and holds the surname (from the `From:`
+        // header) starts the writer's signature block, closing word or not. (Asked only of
+        // lines opening with the given name's first byte.)
+        if k == 0
+            && let Some(w) = writer
+            && w.as_bytes().first() == Some(&fb)
+            && ls >= 2
+            && bytes[..ls - 1].ends_with(b"\n")
+            && writer_line(w, &text[ls..line_end])
+        {
+            let mut end = line_end + 1;
+            let mut lines = 1;
+            let mut titled = false;
+            for l in text.get(end..).unwrap_or("").split('\n').take(5) {
+                if l.trim().is_empty() {
+                    break;
+                }
+                // (The line under the name is a title or an organisation, not a patient's
+                // street or phone number: "Amadou Diallo\n308-555-0184" signs a patient's mail.)
+                if lines == 1 {
+                    titled = !l.bytes().any(|c| c.is_ascii_digit() || c == b'@');
+                }
+                lines += 1;
+                end += l.len() + 1;
+            }
+            if lines >= 3 && titled {
+                sigs.push((ls, end.min(text.len())));
+            }
+        }
         if fb.is_ascii()
             && !CLOSINGS.first_may(fb)
             && fb != b'-'
@@ -2375,9 +2405,12 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 && signed.len() <= 16
                 && signed.bytes().all(|c| c.is_ascii_alphabetic())
                 && let Some(next) = rest.next()
-                && next
+                && (next
                     .strip_prefix(signed)
                     .is_some_and(|r| r.starts_with(' ') && r.len() > 1)
+                    // ("Thanks,\nTom\n\nThomas J. Keane, Col. USA (Ret.)": the writer's
+                    // surname, from the `From:` header, on the block's first line.)
+                    || writer.is_some_and(|w| writer_line(w, next)))
             {
                 end += next.len() + 1;
                 for l in rest.by_ref().take(5) {
@@ -2543,6 +2576,20 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         domains,
         equipment_subject,
     }
+}
+
+/// Does `line` open with the given name of `writer` (a `From:` display name) and hold its
+/// surname, in at most 80 bytes ("Thomas J. Keane, Col. USA (Ret.)" for "Thomas Keane")?
+fn writer_line(writer: &str, line: &str) -> bool {
+    let given = writer.split(' ').next().unwrap_or("");
+    let surname = writer.rsplit(' ').next().unwrap_or("");
+    line.len() <= 80
+        && surname.len() >= 2
+        && surname != writer
+        && line.strip_prefix(given).is_some_and(|r| r.starts_with(' '))
+        && line
+            .split(|c: char| !c.is_alphabetic())
+            .any(|x| x.eq_ignore_ascii_case(surname))
 }
 
 /// How many mail domains [`Doc`] keeps (a long thread's later ones add little).
@@ -6126,7 +6173,9 @@ fn patterns(
                     }
                     st = digits_at;
                 }
-                if (90..=125).contains(&n) {
+                // "3 clients were aged 90+": a bracket of ages in a report, no one's age.
+                let bracket = text.as_bytes().get(en) == Some(&b'+');
+                if (90..=125).contains(&n) && !bracket {
                     push(
                         out,
                         Some(Label::Age),
@@ -7754,6 +7803,18 @@ fn names_a_department(w: &[u8]) -> bool {
     // At each word start, only the phrases that begin with its letter (this runs for every
     // date with a strong cue).
     (0..w.len()).any(|i| {
+        // "Confirming Hearthstone Birth Collective for booth B-14 on Saturday Nov 1": "Birth"
+        // inside a capitalised name (not "Birth Date" or "Birth Day").
+        if w[i] == b'B'
+            && (i == 0 || !w[i - 1].is_ascii_alphabetic())
+            && w.get(i..i + 6) == Some(&b"Birth "[..])
+            && w.get(i + 6).is_some_and(u8::is_ascii_uppercase)
+            && !w
+                .get(i + 6..)
+                .is_some_and(|r| r.starts_with(b"Date") || r.starts_with(b"Day"))
+        {
+            return true;
+        }
         let phrases: &[&[u8]] = match w[i] | 0x20 {
             b'b' => &[b"birth center", b"birth centre", b"birthing center"],
             b's' => &[
@@ -7938,7 +7999,8 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     // "Birth Center. Renovation starts January 5", "Surgery waiting Thu 10/16": a department
     // or a place, not a birth or an operation.
-    let strong = strong && !names_a_department(wide.as_bytes());
+    let strong =
+        strong && !names_a_department(wide.as_bytes()) && !names_a_department(line.as_bytes());
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
     // A birth date, or the date of a stay or procedure ("discharged 3/2", "surgery on 4/1"):
@@ -10060,9 +10122,30 @@ fn persons(
                             .any(|p| rest.starts_with(p))
                 };
                 let in_list_item = (sur || first) && list_item();
+                // "(Sidney, Anna, Botkins)": a third capitalised item after, a list of towns.
+                let list_ahead = || {
+                    k + 1 < toks.len()
+                        && gap_is(text, toks[k].e, toks[k + 1].s, b", ")
+                        && toks[k + 1].cap
+                        && !is_upper(text, toks[k + 1])
+                        && !CREDENTIALS.eq_any(&text[toks[k + 1].s..toks[k + 1].e])
+                        // (The third item ends as a list's does: "Botkins)", "Tom, Luis,
+                        // Amara.", not "Rx 6620418" or "Jr.".)
+                        && {
+                            let r = &text[toks[k + 1].e..];
+                            [")", ",", ".", " and ", " or "].iter().any(|p| r.starts_with(p))
+                        }
+                        && !words!["jr", "sr"].eq_any(&text[toks[k + 1].s..toks[k + 1].e])
+                };
+                // "stroke/TIA, VTE within 3 months": two abbreviations in capitals, no name
+                // (unless the lists know a surname and a given name: "LEE, ANN").
+                let abbreviations =
+                    both_upper && t0.e - t0.s <= 3 && toks[k].e - toks[k].s <= 3 && !(sur && first);
                 if (both_upper || (sur && first) || (sur || first) && record_next() || in_list_item)
                     && !list_of_three
+                    && !abbreviations
                     && !states()
+                    && !list_ahead()
                 {
                     comma_form = true;
                     comma_list_item = in_list_item;
@@ -10491,8 +10574,24 @@ fn persons(
                     .split_once('@')
                     .is_some_and(|(_, md)| md.eq_ignore_ascii_case(d))
             });
-        let is_staff =
-            staff_before || credential || doc.in_sig(start) || is_writer || colleague_mailbox;
+        // "Two of us will be there (me and Carmen Villalobos)", "Priya Natarajan and I will
+        // visit": someone working beside the writer (not after a cue: "my husband Joe and I").
+        let with_writer = run.len() >= 2 && pw & PW_CUE == 0 && {
+            let pl = prev_line.trim_end().as_bytes();
+            pl.len() >= 6
+                && pl[pl.len() - 6..].eq_ignore_ascii_case(b"me and")
+                && pl
+                    .get(pl.len().wrapping_sub(7))
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+                || after.starts_with(" and I ")
+                || after.starts_with(" and me")
+        };
+        let is_staff = staff_before
+            || credential
+            || doc.in_sig(start)
+            || is_writer
+            || colleague_mailbox
+            || with_writer;
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));

@@ -4326,3 +4326,65 @@ fn procedure_codes_after_an_authorisation_cue_are_no_identifier() {
     let t = "Patient Ana Ruiz: prior authorization PA-26-0039125 approved.";
     assert!(has(&s, t, Label::OtherId, "PA-26-0039125"));
 }
+
+#[test]
+fn someone_beside_the_writer_is_staff_but_a_husband_is_family() {
+    let s = Scanner::new();
+    let t = "Confirming our booth. Two of us will be there (me and Carmen Villalobos) from 9:30. \
+             We'll have info on doula coverage for patients.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950: my husband Joe Martinez and I will come Friday.";
+    assert!(has(&s, t, Label::Person, "Joe Martinez"));
+}
+
+#[test]
+fn the_writers_own_name_block_is_a_signature_without_a_closing_word() {
+    let s = Scanner::new();
+    let head = "From: Thomas Keane <tkeane@aldercreekvh.org>\nTo: ACSVH All Staff \
+                <allstaff@aldercreekvh.org>\nSubject: items\n\nTeam,\n\nCall bells within reach of \
+                every patient at all times.\n\nTom\n\n";
+    let t = format!(
+        "{head}Thomas J. Keane, Col. USA (Ret.)\nCommandant\nAlder Creek State Veterans Home\n\
+         (717) 555-0102 | 1500 Veterans Memorial Hwy, Harlan Springs, PA 17361\n"
+    );
+    assert!(!has_label(&s, &t, Label::Phone));
+    assert!(!has_label(&s, &t, Label::Address));
+    assert!(!s.scan(&t).contains_phi);
+    // A patient's name over their own number is no staff signature.
+    let t = "From: Amadou Diallo <amadou.diallo@bluewren.page>\nTo: Billing Office \
+             <billing@sandhillsems.net>\nSubject: I dispute this charge\n\nI never went to the \
+             hospital after my fall; please look at the run report again.\n\nAmadou Diallo\n\
+             308-555-0184\n";
+    assert!(has(&s, t, Label::Phone, "308-555-0184"));
+}
+
+#[test]
+fn an_age_bracket_and_a_list_of_towns_or_abbreviations_are_no_one() {
+    let s = Scanner::new();
+    let t = "Average client age 78; 71% live alone; 3 clients were aged 90+.";
+    assert!(!has_label(&s, t, Label::Age));
+    let t = "Patient Ana Ruiz, aged 90, lives alone.";
+    assert!(has(&s, t, Label::Age, "aged 90"));
+    let t = "to cover the north end of the service area (Sidney, Anna, Botkins) for home safety \
+             evaluations of clients";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "bridging for high risk only (recent stroke/TIA, VTE within 3 months) in patients on \
+             warfarin";
+    assert!(!has_label(&s, t, Label::Person));
+    // A name in capitals with a keyword after it, or a short name the lists know, stays one.
+    let t = "Your shipment for patient PEARCE, LORETTA, Rx 6620418, ships today.";
+    assert!(has(&s, t, Label::Person, "PEARCE, LORETTA"));
+    let t = "Worklist:\nLEE, ANN  MRN 00412345  room 4\n";
+    assert!(has(&s, t, Label::Person, "LEE, ANN"));
+}
+
+#[test]
+fn birth_inside_an_organisations_name_is_no_birth_date() {
+    let s = Scanner::new();
+    let t = "Hi Trina,\n\nConfirming Hearthstone Birth Collective for booth B-14 on Saturday Nov 1. \
+             Two of us will be there.";
+    assert!(!s.scan(t).contains_phi);
+    let t = "Intake for Ana Ruiz\nBirth Date: 11/01/1950\nPlan: OHP";
+    assert!(has(&s, t, Label::Date, "11/01/1950"));
+    assert!(s.scan(t).contains_phi);
+}
