@@ -998,6 +998,8 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "Saw Simon Achterberg today for psych f/u": a note's first word, the cue before a name.
+    "saw",
     // A quality report's measures ("- Falls ........ 2 (both under review)"), an instruction
     // list's verbs ("- Test the patient at triage").
     "falls",
@@ -5229,7 +5231,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Label::Vehicle => {
-                if v.len() > 17 || nd == v.len() && v.len() > 8 {
+                // ("we'll plate 14/12 per your RSVP list": the kitchen's verb, a count.)
+                if v.len() > 17 || nd == v.len() && v.len() > 8 || v.contains('/') {
                     continue;
                 }
                 // "Please add the new van to our commercial auto policy: 2024 Ford Transit,
@@ -8525,13 +8528,26 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         table_cells(line, sep, &mut cells);
         labels.clear();
         labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
-        // (A "Patient" column lists patients; a "Name" column may list staff.)
-        let patient_column = cells.iter().any(|&(a, z)| {
+        // A "Client" column: a home-care agency's or a therapy provider's clients are its
+        // patients, a billing company's are practices ("Lakeside Pediatrics"); its cells count
+        // only when they look like a person's name and hold no organisation word.
+        let client_column = cells.iter().position(|&(a, z)| {
             let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-            ["patient", "patient name", "pt", "pt name"]
-                .iter()
-                .any(|w| h.eq_ignore_ascii_case(w))
+            h.eq_ignore_ascii_case("client") || h.eq_ignore_ascii_case("client name")
         });
+        if let Some(c) = client_column
+            && labels[c].is_none()
+        {
+            labels[c] = Some(Label::Person);
+        }
+        // (A "Patient" column lists patients; a "Name" column may list staff.)
+        let patient_column = client_column.is_some()
+            || cells.iter().any(|&(a, z)| {
+                let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
+                ["patient", "patient name", "pt", "pt name"]
+                    .iter()
+                    .any(|w| h.eq_ignore_ascii_case(w))
+            });
         let patient_only =
             patient_column || labels.iter().flatten().any(|&l| patient_only_column(l));
         // A "Patient" or "Pt" column is a table of patients on its own ("| Pt | Item | Clin |
@@ -8561,9 +8577,22 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             if cells.len() != labels.len() {
                 break;
             }
-            for (&(a, z), label) in cells.iter().zip(&labels) {
+            for (col, (&(a, z), label)) in cells.iter().zip(&labels).enumerate() {
                 let Some(label) = *label else { continue };
                 let why = "cell under an identifier column heading";
+                // ("Lakeside Orthopaedic Assoc.", "Northgate Cardiology": a scribe company's
+                // clients.)
+                if client_column == Some(col)
+                    && !(name_shaped_cell(&row[a..z])
+                        // (An initial's dot is a name's: "Mateo R.".)
+                        && !row[a..z]
+                            .split([' ', ','])
+                            .any(|w| w.len() > 2 && w.ends_with('.'))
+                        && !has_word(&row[a..z], ORG_WORDS)
+                        && !has_word(&row[a..z], ORG_AFTER))
+                {
+                    continue;
+                }
                 // ("2301H1Z8A / 2301H1Z8B": a pair of hearing aids, two serial numbers.)
                 let cell = &row[a..z];
                 if label != Label::Date && cell.contains(" / ") {
@@ -10256,9 +10285,13 @@ fn persons(
             let before_pt = before_pt
                 .get(..before_pt.len().saturating_sub(2))
                 .unwrap_or("");
-            before_pt
-                .trim_end()
-                .ends_with(|c: char| c.is_ascii_digit() || c == 'm' || c == 'M')
+            let before_pt = before_pt.trim_end();
+            // (A time's zone: "12:45 PT", "2 pm pt"; not a room's "5N-512 pt Pettiford".)
+            before_pt.ends_with(['m', 'M'])
+                || before_pt.ends_with(|c: char| c.is_ascii_digit())
+                    && (prev_word == "PT"
+                        || before_pt.len() >= 3
+                            && before_pt.as_bytes()[before_pt.len() - 3] == b':')
         };
         let pw = if pacific {
             0
@@ -10753,7 +10786,19 @@ fn persons(
                 (0.8, "person.greeting", "greeting in patient-facing mail")
             }
         } else if cue
-            && (run.len() >= 2 || any_in || RELATIVES.eq_any(prev_word))
+            && (run.len() >= 2
+                || any_in
+                || RELATIVES.eq_any(prev_word)
+                // "5N-512 pt Pettiford is using her own BiPAP": a surname the lists lack after
+                // "pt" or "patient", then what the person does.
+                || words!["pt", "patient"].eq_any(prev_word)
+                    // (Right after it: "new pt, Lindqvist wants her in" is the doctor.)
+                    && prev_line.trim_end().ends_with(prev_word)
+                    && !word_shaped(&text[run[0].s..run[0].e])
+                    && (person_verb_after(after)
+                        || [" is ", " was ", " has ", " had "]
+                            .iter()
+                            .any(|p| after.starts_with(p))))
             // "9 new Patient Access Reps", "Patient Financial Counselor": "patient" before a
             // word that makes it a kind of thing is a department's or a job's name.
             && !((prev_word.eq_ignore_ascii_case("patient")

@@ -4388,3 +4388,41 @@ fn birth_inside_an_organisations_name_is_no_birth_date() {
     assert!(has(&s, t, Label::Date, "11/01/1950"));
     assert!(s.scan(t).contains_phi);
 }
+
+#[test]
+fn saw_before_a_name_and_a_surname_after_pt_then_a_verb_are_patients() {
+    let s = Scanner::new();
+    let t = "Saw Simon Achterberg today for psych f/u.\n\n- PHQ-9 17, denies SI.";
+    assert!(has(&s, t, Label::Person, "Simon Achterberg"));
+    let t = "Open stuff:\n- 5N-512 pt Pettiford is using her own BiPAP tonight (we cleared it this \
+             am).";
+    assert!(has(&s, t, Label::Person, "Pettiford"));
+    // The doctor after "new pt," is not the patient.
+    let t = "Denise, new pt, Lindqvist wants her in w/in 2 wks for cysto.";
+    assert!(!has(&s, t, Label::Person, "Lindqvist"));
+}
+
+#[test]
+fn a_client_column_lists_patients_when_its_cells_are_names() {
+    let s = Scanner::new();
+    let t = "Schedule for Tue 3/11\n\nTech        | Client              | Time        | Location\n\
+             ------------|---------------------|-------------|---------\nKelsey T.   | Mateo Ruiz  \
+             | 8:30-11:30  | home\nJordan A.   | Jayden Brooks       | 9:00-12:00  | home\n";
+    assert!(has(&s, t, Label::Person, "Mateo Ruiz"));
+    assert!(has(&s, t, Label::Person, "Jayden Brooks"));
+    // A scribe company's clients are practices.
+    let t = "Scribe            | Client                        | Provider\nTasha Greene      | \
+             Lakeside Orthopaedic Assoc.   | Dr. Feld\nOmar Haddad       | Cumberland Pediatrics    \
+             | Dr. Grant\n";
+    assert!(!has(&s, t, Label::Person, "Lakeside Orthopaedic Assoc."));
+    assert!(!has(&s, t, Label::Person, "Cumberland Pediatrics"));
+}
+
+#[test]
+fn a_plated_count_is_no_licence_plate() {
+    let s = Scanner::new();
+    let t = "Menu: herb-roasted salmon OR chicken marsala (we'll plate 14/12 per your RSVP list).";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950: her car, OH plate TRDA 01, is in lot B.";
+    assert!(has(&s, t, Label::Vehicle, "TRDA 01"));
+}
