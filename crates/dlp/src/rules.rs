@@ -2533,7 +2533,8 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 // (Not "inventory": a sleep lab's weekly inventory of home test units lists
                 // the one a patient has not brought back.)
                 "asset",
-                "assets"
+                "assets",
+                "preventive maintenance"
             ],
         )
     });
@@ -5555,11 +5556,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // AudioStar Pro, s/n AS2-118734 (Booth 1)").
                         "booth",
                         "audiometer",
-                        "tympanometer"
+                        "tympanometer",
+                        // A service visit's ("Visit: Monthly preventive maintenance").
+                        "preventive maintenance"
                     ];
                     (doc.equipment_subject
                         || has_word(line, equipment)
-                        || has_word(after, equipment))
+                        || has_word(after, equipment)
+                        // ("Unit 3 (Storz Modulith SLX-F2, SN 40217-03) route": one of a
+                        // fleet's numbered units.)
+                        || memchr::memmem::find_iter(line.as_bytes(), b"Unit ").any(|k| {
+                            line.as_bytes()
+                                .get(k + 5)
+                                .is_some_and(u8::is_ascii_digit)
+                        }))
                         // (On this line only; not "your": "have your backup analyzer (XC-400,
                         // SN ...)" is a lab's, and "your pacemaker" names the device.)
                         && !has_word(
@@ -10880,8 +10890,20 @@ fn persons(
             )
         } else if (run.len() >= 2 || comma_form)
             && (patient_id_after(after)
+                // ("Update on Amir Haddad (2210394)", "Dr V - Declan Moss CRG-0039754 labs": a
+                // surname the lists know is enough before a chart number.)
                 || first_in && record_in_brackets_after(after)
-                || comma_form && any_in && record_after(after))
+                || last_in && record_in_brackets_after(after) && {
+                    // (Six digits or more: "Fluzone High-Dose (90662)" is a product's code.)
+                    let inner = after.trim_start_matches([' ', '(']);
+                    inner
+                        .bytes()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                        .filter(u8::is_ascii_digit)
+                        .count()
+                        >= 6
+                }
+                || (comma_form || run.len() == 2) && any_in && record_after(after))
         {
             (
                 0.85,
@@ -11167,6 +11189,29 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
             "daughter",
         ]
         .eq_any(w);
+    }
+    // "Olivia Brandt (new peds RDN) starts 10/20", "the new BMET I (Caleb Sorensen) starts
+    // 6/2": a new hire, and the day they start.
+    // ("Ava Schultz (new Maple Grove referral, ...)" is a new patient: the bracket names a
+    // job.)
+    let a = after.strip_prefix(')').unwrap_or(after);
+    let new_role = a.strip_prefix(" (new ").is_some_and(|r| {
+        r[..r.find(')').unwrap_or(r.len())]
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| {
+                STAFF_ROLES.eq_any(w)
+                    || CREDENTIALS.eq_any(w)
+                    || words!["hire", "grad", "nurse", "employee", "staff"].eq_any(w)
+            })
+    });
+    if new_role
+        || ["starts ", "starts on ", "will start "].iter().any(|p| {
+            a.strip_prefix(' ')
+                .and_then(|r| r.strip_prefix(p))
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        })
+    {
+        return true;
     }
     // "Tasha Greenlee from our education team will present": one of ours ("from our"
     // before a team's, an office's or a department's name; not "from our patient portal").

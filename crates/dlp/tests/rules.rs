@@ -4426,3 +4426,43 @@ fn a_plated_count_is_no_licence_plate() {
     let t = "Patient Ana Ruiz, DOB 3/4/1950: her car, OH plate TRDA 01, is in lot B.";
     assert!(has(&s, t, Label::Vehicle, "TRDA 01"));
 }
+
+#[test]
+fn a_new_hire_and_the_day_they_start_are_staff_news() {
+    let s = Scanner::new();
+    let t = "The allergen module was updated after the near-miss review of a patient's tray. Also, \
+             Olivia Brandt (new peds RDN) starts 10/20; her badge request is in.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "fyi HR said the new BMET I (Caleb Sorensen) starts 6/2, his badge photo is Friday. \
+             The patient's pump is in the cage.";
+    assert!(!has_label(&s, t, Label::Person));
+    // A new patient in brackets is still one.
+    let t = "- Ava Schultz (new Maple Grove referral, speech + feeding): co-eval 3/27 at 9:00.";
+    assert!(has(&s, t, Label::Person, "Ava Schultz"));
+}
+
+#[test]
+fn a_known_surname_before_a_long_chart_number_in_brackets_is_a_patient() {
+    let s = Scanner::new();
+    let t = "Hi team,\n\nUpdate on Amir Haddad (2210394) since he missed his last 2 visits.";
+    assert!(has(&s, t, Label::Person, "Amir Haddad"));
+    // A product and its five-digit code are no one.
+    let t = "DOS 10/09/2024\nProduct: Fluzone High-Dose (90662) + G0008 admin\n";
+    assert!(!has_label(&s, t, Label::Person));
+    assert!(has(&s, t, Label::Medication, "Fluzone"));
+}
+
+#[test]
+fn a_fleets_numbered_unit_and_a_preventive_maintenance_visit_are_the_organisations() {
+    let s = Scanner::new();
+    let t = "Subject: Invoice 482917365 - Preventive Maintenance Q3 - Unit 2 mammography system\n\n\
+             Equipment: Hologic Selenia Dimensions 3D, System S/N SD4-18822 (Mobile Unit 2)\n";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Good afternoon,\n\nUnit 3 (Storz Modulith SLX-F2, SN 40217-03) route for the week \
+             of 10/13.";
+    assert!(!has_label(&s, t, Label::Device));
+    // A patient's home equipment is still theirs.
+    let t = "Patient: Ana Ruiz, DOB 3/4/1950\nEquipment: Pride Jazzy 600 ES, serial # \
+             J6E2214087\n";
+    assert!(has(&s, t, Label::Device, "J6E2214087"));
+}
