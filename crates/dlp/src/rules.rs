@@ -433,6 +433,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("invoice", Kw::Negative),
     ("ticket", Kw::Negative),
     ("ticket reference", Kw::Negative),
+    // A maker's return authorisation ("your RMA 300-52-8817"): 42 on the style corpus, none a
+    // patient's identifier.
+    ("rma", Kw::Negative),
     ("confirmation", Kw::Negative),
     ("conference id", Kw::Negative),
     ("meeting id", Kw::Negative),
@@ -4361,6 +4364,8 @@ pub(crate) struct Scratch {
     pub(crate) nonclinical_office: bool,
     /// The last message's [`Doc::auto_reply`], for the verdict.
     pub(crate) auto_reply: bool,
+    /// The last message's [`Doc::internal`], for the verdict.
+    pub(crate) internal: bool,
     patient_words: Vec<Span>,
     /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
@@ -4398,6 +4403,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
     sc.nonclinical_office = doc.nonclinical_office;
     sc.auto_reply = doc.auto_reply;
+    sc.internal = doc.internal;
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);
@@ -5549,6 +5555,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "monoplace",
                         "multiplace",
                         "hyperbaric",
+                        // A histology lab's ("cryostat service, unit SN CS-7741-0923").
+                        "cryostat",
+                        "microtome",
+                        "centrifuge",
+                        "incubator",
                         // Leased equipment ("The base lease for both units (serial UVD-2207").
                         "lease",
                         "leased",
@@ -10136,10 +10147,11 @@ fn persons(
                 // "3 vegetarian (Jenna, Carlos, Beth)", "Service locations: Clearwater, Largo,
                 // Brandon": after a capitalised word and a comma, a list of three or more, not
                 // "LAST, FIRST".
+                // ("3. TALK, READ, SING": in capitals, a list of three in capitals.)
                 let list_of_three = i > 0
                     && gap_is(text, toks[i - 1].e, t0.s, b", ")
                     && toks[i - 1].cap
-                    && !is_upper(text, toks[i - 1]);
+                    && (!is_upper(text, toks[i - 1]) || both_upper);
                 // "Merritt, Keshawn  BK24-017655  Wed 3/12": a record number right after says
                 // name, when the name lists know one of the two ("Acme, Supply CV-0053021" is
                 // a vendor's line).
@@ -10166,13 +10178,15 @@ fn persons(
                     k + 1 < toks.len()
                         && gap_is(text, toks[k].e, toks[k + 1].s, b", ")
                         && toks[k + 1].cap
-                        && !is_upper(text, toks[k + 1])
+                        && (both_upper || !is_upper(text, toks[k + 1]))
                         && !CREDENTIALS.eq_any(&text[toks[k + 1].s..toks[k + 1].e])
                         // (The third item ends as a list's does: "Botkins)", "Tom, Luis,
-                        // Amara.", not "Rx 6620418" or "Jr.".)
+                        // Amara.", not "Rx 6620418" or "Jr."; a heading in capitals ends its
+                        // line: "3. TALK, READ, SING".)
                         && {
                             let r = &text[toks[k + 1].e..];
                             [")", ",", ".", " and ", " or "].iter().any(|p| r.starts_with(p))
+                                || both_upper && (r.is_empty() || r.starts_with(['\n', '\r']))
                         }
                         && !words!["jr", "sr"].eq_any(&text[toks[k + 1].s..toks[k + 1].e])
                 };

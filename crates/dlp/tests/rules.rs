@@ -4466,3 +4466,32 @@ fn a_fleets_numbered_unit_and_a_preventive_maintenance_visit_are_the_organisatio
              J6E2214087\n";
     assert!(has(&s, t, Label::Device, "J6E2214087"));
 }
+
+#[test]
+fn a_makers_return_number_a_lab_instrument_and_a_heading_in_capitals_are_no_ones() {
+    let s = Scanner::new();
+    let t = "We received invoice INV-2025-0387 for cryostat service, unit SN CS-7741-0923. The \
+             specimen head seal should be under warranty (your RMA 300-52-8817).";
+    assert!(!has_label(&s, t, Label::Ssn));
+    assert!(!has_label(&s, t, Label::Device));
+    assert!(!s.scan(t).contains_phi);
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, SSN 300-52-8817.";
+    assert!(has(&s, t, Label::Ssn, "300-52-8817"));
+    let t = "3. TALK, READ, SING\nNarrate what you do while cooking together.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_birthday_among_colleagues_is_no_patients() {
+    let s = Scanner::new();
+    let t = "From: Clinical Pharmacy <clinpharm-all@pbhealthplan.org>\nTo: Clinical Pharmacy \
+             <clinpharm-all@pbhealthplan.org>\nSubject: Rx Desk Digest\n\nCRITERIA CORNER\n- \
+             Zepbound for sleep apnea (G47.33) is now covered.\n\nHAPPY BIRTHDAY\nMei-Lin (10/19) \
+             and Derek from IT (10/30) - cake in the break room Friday!\n";
+    assert!(!s.scan(t).contains_phi);
+    // Beside words about care, the birthday is a patient's.
+    let t = "From: Gina Soderberg <gsoderberg@tamarackvalleyems.org>\nTo: \
+             billing@tamarackvalleyems.org\nSubject: transport\n\nThe patient we transported to \
+             the ED last night gave birthday 3/13; please fix the run report.";
+    assert!(s.scan(t).contains_phi);
+}

@@ -1,15 +1,15 @@
-//! Scores the detector on `testdata/styles.jsonl`: 7,750 e-mails written for this test by
-//! one hundred and ninety-four other authors, in styles the dev corpus does not have (reply chains with
+//! Scores the detector on `testdata/styles.jsonl`: 7,990 e-mails written for this test by
+//! two hundred other authors, in styles the dev corpus does not have (reply chains with
 //! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
 //! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
 //! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
-//! more senders: see `testdata/styles/README.md`), 3,283 of them with no patient identifier at
+//! more senders: see `testdata/styles/README.md`), 3,385 of them with no patient identifier at
 //! all (staff, vendor, IT, newsletter and public-health mail full of staff names, clinic
 //! numbers and event dates).
 //! Sources with inline labels: `testdata/styles/` (`convert.py` writes the JSONL).
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
-//! section 3; D to ID were written blind, scored once, then generalised against). Floors are
+//! section 3; D to IN were written blind, scored once, then generalised against). Floors are
 //! below the dev-corpus targets (new styles from new authors score lower); they keep
 //! what was won from slipping back. Run with
 //! `cargo test -p dlp --test style_corpus -- --nocapture` to see the table.
@@ -17,10 +17,11 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.991, 0.029 and 0.929 when last set (7,750
-/// e-mails, sets HC to ID added in rounds 108 and 110 to 113, 2026-12-02; T and U, written to
-/// be hard, had raised the rate from 0.084 to 0.102; the recall floor has forty-one misses of
-/// 4,467 under it now, all described in `testdata/styles/README.md`).
+/// too few for a per-label floor); measured 0.990, 0.029 and 0.929 when last set (7,990
+/// e-mails, sets HC to IN added in rounds 108 and 110 to 114, 2026-12-02; T and U, written to
+/// be hard, had raised the rate from 0.084 to 0.102; the recall floor has forty-six misses of
+/// 4,605 under it now, one miss from the floor, all described in
+/// `testdata/styles/README.md`).
 const FLOORS: common::Floors = common::Floors {
     doc_recall: 0.99,
     doc_fpr: 0.12,
@@ -31,7 +32,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 7750, "corpus line count changed");
+    assert_eq!(r.docs, 7990, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
