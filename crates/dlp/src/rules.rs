@@ -11180,8 +11180,12 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     if extension_after(after) {
         return true;
     }
-    // "Grace Liang, our music therapy intern": one of ours (unless "our patient").
-    if let Some(rest) = after.strip_prefix(", our ") {
+    // "Grace Liang, our music therapy intern", "Tasha Greenlee from our education team will
+    // present": one of ours (unless "our patient", "from our patient portal").
+    if let Some(rest) = after
+        .strip_prefix(", our ")
+        .or_else(|| after.strip_prefix(" from our "))
+    {
         let w = rest
             .split(|c: char| !c.is_alphanumeric())
             .next()
@@ -11201,6 +11205,8 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
             "father",
             "son",
             "daughter",
+            "family",
+            "families",
         ]
         .eq_any(w);
     }
@@ -11226,18 +11232,6 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         })
     {
         return true;
-    }
-    // "Tasha Greenlee from our education team will present": one of ours ("from our"
-    // before a team's, an office's or a department's name; not "from our patient portal").
-    if let Some(rest) = after.strip_prefix(" from our ") {
-        let w = rest
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        return !words![
-            "patient", "patients", "client", "clients", "family", "families"
-        ]
-        .eq_any(w);
     }
     let b = after.as_bytes();
     let sep = matches!(b.first(), Some(b',' | b';'))
