@@ -1001,6 +1001,8 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "- Current: apixaban 5 mg BID x 2 wks": a protocol's label.
+    "current",
     // "Saw Simon Achterberg today for psych f/u": a note's first word, the cue before a name.
     "saw",
     // A quality report's measures ("- Falls ........ 2 (both under review)"), an instruction
@@ -5413,6 +5415,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // "DEA registration BK7181477 expires 4/30/2025 ... needs your Ohio license #
+            // (35.098712)": a prescriber's credentials beside their DEA, NPI or CAQH.
+            Label::License
+                if has_word(
+                    doc.lines_before(ks, 1),
+                    words!["dea", "caqh", "credentialing"],
+                ) =>
+            {
+                continue;
+            }
             // ("WI Cert #48821", "CME certificate #": a technician's or a clinician's too.)
             Label::License if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
@@ -5662,6 +5674,16 @@ fn procedure_codes(v: &str) -> bool {
         let b = c.as_bytes();
         b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
     })
+}
+
+/// Does `after` start with " (" and a five-character procedure code (CPT "36471", HCPCS
+/// "E0601") closed by ")"?
+fn procedure_code_in_brackets(after: &str) -> bool {
+    after.get(7..8) == Some(")")
+        && after.get(..2) == Some(" (")
+        && after
+            .get(2..7)
+            .is_some_and(|c| procedure_codes(c) || c.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn looks_like_date(v: &str) -> bool {
@@ -6951,6 +6973,12 @@ const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 /// Does `line` end with a postal code and a `|` (a letterhead's "City, ST 80210 | " or "SK S7H
 /// 0V7 | " before its phone number)?
 fn after_postal_code(line: &str) -> bool {
+    // ("Dublin, OH 43017 | Westerville: 880 Polaris ...": a site's name before its address.)
+    let t = line.trim_end();
+    let line = match t.strip_suffix(':') {
+        Some(h) => h.trim_end_matches(|c: char| c.is_alphabetic() || c == ' ' || c == '.'),
+        None => line,
+    };
     let Some(head) = strip_contact_separator(line) else {
         return false;
     };
@@ -8260,7 +8288,7 @@ fn city_state_places(
             continue;
         }
         // "Welcome to Nathan Lindqvist, MD", "from Kevin Hollis, PA": a name and a credential.
-        if matches!(state, "MD" | "PA")
+        if matches!(state, "MD" | "PA" | "MA")
             && s.first_names
                 .contains(&text[first..letters_end(b, first)].to_ascii_lowercase())
         {
@@ -10535,6 +10563,8 @@ fn persons(
                 let found = if record_in_brackets_after(after)
                     && !is_upper(text, t0)
                     && !code_range_in_brackets(after)
+                    // ("- Sclerotherapy (36471): ...": a procedure and its CPT code.)
+                    && !procedure_code_in_brackets(after)
                     && bulleted_line_start(text, doc.line_start(t0.s), t0.s)
                 {
                     // "- Whitcombe (NGC-120937) - waiting on Dr. Voss for 2 blanks": a hand-off's
@@ -10729,6 +10759,15 @@ fn persons(
             || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
             // ("St. Agnes Manor", "Saint Luke Medical": a saint's name is a place's.)
             || matches!(prev_word, "St" | "Saint") && !title_before
+            // ("Courier schedule for Veterans Day": a holiday.)
+            || run.len() == 2
+                && &text[run[1].s..run[1].e] == "Day"
+                && words![
+                    "veterans", "memorial", "labor", "labour", "independence", "presidents",
+                    "columbus", "thanksgiving", "christmas", "election", "juneteenth", "boxing",
+                    "remembrance", "flag", "patriots"
+                ]
+                .eq_any(&text[run[0].s..run[0].e])
         {
             i = next_i;
             continue;

@@ -4495,3 +4495,30 @@ fn a_birthday_among_colleagues_is_no_patients() {
              the ED last night gave birthday 3/13; please fix the run report.";
     assert!(s.scan(t).contains_phi);
 }
+
+#[test]
+fn procedure_codes_credentials_holidays_and_a_second_site_are_no_patients() {
+    let s = Scanner::new();
+    let t = "Coding reminders for patients' claims:\n- Sclerotherapy (36471): one session per \
+             leg per day.\n";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Hand-off:\n- Kowalski (4471902) - waiting on Dr. Voss for 2 blanks.\n";
+    assert!(has(&s, t, Label::Person, "Kowalski"));
+    let t = "1. DEA registration BK7181477 expires 4/30/2025. The renewal needs your Ohio license \
+             # (35.098712) and the Dublin address.";
+    assert!(!has_label(&s, t, Label::License));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, driver's license # D4471902 on file.";
+    assert!(has(&s, t, Label::License, "D4471902"));
+    let t = "Subject: Courier schedule for Veterans Day (Tue 11/11)\n\nThe lab is open for \
+             specimens from newborn patients.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "2. Anticoagulation protocol\n- Current: apixaban 5 mg BID x 2 wks then repeat duplex \
+             for patients.\n";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Welcome to Tasha Greene, MA, who joins our wound clinic caring for patients.";
+    assert!(!has_label(&s, t, Label::Address));
+    let t = "Tell your doctor about blood thinners before a procedure.\n\nRiverbend Vein Center\n\
+             Dublin: 4410 Meridian Pkwy, Suite 200, Dublin, OH 43017 | Westerville: 880 Polaris \
+             Crossing Blvd, Westerville, OH 43081\n";
+    assert!(!has_label(&s, t, Label::Address));
+}
