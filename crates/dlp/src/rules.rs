@@ -2483,23 +2483,29 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             }
         }
     }
-    // Personal mailbox anywhere: look at each '@'.
-    if memchr::memchr_iter(b'@', bytes).any(|i| personal_mailbox_at(text, i)) {
-        has_consumer = true;
-    }
+    // One walk over the '@'s: a personal mailbox anywhere (asked until one is found), and the
+    // mail domains' first labels.
+    let mut personal_found = false;
     let mut domains: Vec<(usize, usize)> = Vec::new();
     for at in memchr::memchr_iter(b'@', bytes) {
+        if !personal_found && personal_mailbox_at(text, at) {
+            personal_found = true;
+        }
         let n = bytes[at + 1..]
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
         let d = (at + 1, at + 1 + n);
-        if n >= 6 && bytes.get(d.1) == Some(&b'.') && !domains.contains(&d) {
-            if domains.len() == MAX_DOMAINS {
-                break;
-            }
+        if n >= 6
+            && domains.len() < MAX_DOMAINS
+            && bytes.get(d.1) == Some(&b'.')
+            && !domains.contains(&d)
+        {
             domains.push(d);
         }
+    }
+    if personal_found {
+        has_consumer = true;
     }
     // "Subject: Interview confirmation - RN, Cardiac Step-Down (Req 26-04187)": hiring, an
     // office that does not deal with care.
@@ -2599,6 +2605,11 @@ fn writer_line(writer: &str, line: &str) -> bool {
             .split(|c: char| !c.is_alphabetic())
             .any(|x| x.eq_ignore_ascii_case(surname))
 }
+
+/// Words that say a vehicle is a person's, not the organisation's ("her car, plate ...").
+const VEHICLE_OWNERS: &Words = &Words::new(&[
+    "his", "her", "patient", "pt", "client", "my", "your", "their",
+]);
 
 /// How many mail domains [`Doc`] keeps (a long thread's later ones add little).
 const MAX_DOMAINS: usize = 16;
@@ -5267,23 +5278,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "rental",
                     ],
                 ) || vehicle_kept_near(text, ks, ve))
-                    && !has_word(
-                        near,
-                        words![
-                            "his", "her", "patient", "pt", "client", "my", "your", "their"
-                        ],
-                    )
+                    && !has_word(near, VEHICLE_OWNERS)
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
                     // line about "your home": the number's own line says whose.)
-                    || has_word(
-                        doc.before_line(ks, 200),
-                        words!["fleet", "commercial", "company", "rental"],
-                    ) && !has_word(
-                        doc.before_line(ks, 200),
-                        words![
-                            "his", "her", "patient", "pt", "client", "my", "your", "their"
-                        ],
-                    )
+                    || {
+                        let line = doc.before_line(ks, 200);
+                        has_word(line, words!["fleet", "commercial", "company", "rental"])
+                            && !has_word(line, VEHICLE_OWNERS)
+                    }
                 {
                     continue;
                 }
