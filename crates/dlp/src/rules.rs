@@ -943,7 +943,9 @@ macro_rules! staff_role_words {
             "tech",
             "paralegal",
             "attorney",
-            "clerk", $($extra),*
+            "clerk",
+            // ("your claims examiner, Sandra Liu ((916) 555-0126)".)
+            "examiner", $($extra),*
         ]
     };
 }
@@ -1583,6 +1585,8 @@ const ORG_AFTER_LIST: &[&str] = &[
     "office",
     // ("Talent Acquisition Partner, Human Resources".)
     "resources",
+    // ("Caregiver Coffee Hour: every Friday": a gathering.)
+    "hour",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -2545,9 +2549,16 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 // the one a patient has not brought back.)
                 "asset",
                 "assets",
-                "preventive maintenance"
+                "preventive maintenance",
+                // An IT desk's tickets ("RE: left monitor flickering - ticket IT-5521").
+                "helpdesk",
+                "help desk",
+                "service desk",
+                "workstation",
+                "laptop"
             ],
-        )
+        ) || memchr::memmem::find_iter(l.as_bytes(), b"IT-")
+            .any(|k| l.as_bytes().get(k + 3).is_some_and(u8::is_ascii_digit))
     });
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
@@ -6969,6 +6980,8 @@ const ORG_WORDS_LIST: &[&str] = &[
     "diagnostics",
     "urgent",
     "program",
+    // ("Harborline Optical | (937) 555-0146".)
+    "optical",
 ];
 const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
@@ -7258,21 +7271,42 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
-    let cue = nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG);
+    // "Our number is 262-555-0187" from a private person's mailbox: the household's.
+    let household = || {
+        let near = doc.before_line(st, 24).to_ascii_lowercase();
+        [
+            "our number",
+            "our phone",
+            "our home",
+            "our cell",
+            "our landline",
+        ]
+        .iter()
+        .any(|p| near.contains(p))
+            && doc.consumer_writes_at(st)
+    };
+    let cue = match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
+        Some(false) if household() => Some(true),
+        cue => cue,
+    };
     if cue == Some(false) {
         return org("organisation phone/fax", out);
     }
     // "Pay by phone: (937) 555-0146", "pay online, by phone at ...", "like to pay -- we can
     // take a card over the phone at ...": the number a bill is paid at is the biller's.
+    // ("You can pay online at https://pay.example.org/p/W7KD-2291-XQ or by phone at ...": the
+    // sentence, up to 160 bytes.)
     if cue == Some(true) && {
-        let w = doc.before_line(st, 48);
+        let w = doc.before_line(st, 160);
+        let w = &w[last_sentence_start(w.as_bytes())..];
         has_word(w, words!["pay", "payment", "payments"]) && has_word(w, words!["phone"])
     } {
         return org("a number to pay a bill at", out);
     }
     // A word that says whose ("my", "her daughter's", "cell"), or only that it is a number
     // ("phone", "text", "contact"): the second says no more than no word at all.
-    let whose = cue == Some(true) && nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true);
+    let whose = cue == Some(true)
+        && (nearest_cue(doc, st, 48, PHONE_WHOSE, PHONE_ORG) == Some(true) || household());
     // "You can reach me directly at (314) 555-0121", "My cell is 406-555-0189": the writer's
     // own number, a member of staff's when they write from the organisation's mailbox.
     if whose
@@ -7400,6 +7434,16 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 })
                 || has_word(line_before, PHONE_ORG)
                 || has_word(line_before, words!["suite", "ste", "floor", "blvd", "pkwy"])
+                // "Case Manager, ACT Team 2\nRiverbend CMHC | 740-555-0134": under a job title
+                // (not a table's row under its headings: "| client phone | aide |").
+                || doc.line_start(st) > 0 && !line_before.bytes().any(|c| c.is_ascii_digit()) && {
+                    let above = doc.lines_before(doc.line_start(st) - 1, 1);
+                    above.len() <= 120
+                        && !above.contains('|')
+                        && has_word(above, STAFF_ROLES)
+                        && !has_word(above, RELATIVES)
+                        && !has_word(above, words!["patient", "pt", "my", "his", "her"])
+                }
                 || after_postal_code(line_before) && letterhead_tail(doc.after_line(en, 60)))
         {
             return org("phone in an organisation's contact line", out);
@@ -7449,8 +7493,16 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         .iter()
         .any(|p| l.contains(p))
     };
+    // ("I have POA and signed the paper your office sent. My cell is 414-555-0139": with a
+    // word that says whose, only the number's own sentence counts.)
+    let near24 = doc.before_line(st, 24);
+    let near24 = if whose {
+        near24.rfind(". ").map_or(near24, |i| &near24[i + 2..])
+    } else {
+        near24
+    };
     if has_word(
-        doc.before_line(st, 24),
+        near24,
         words!["on-call", "office", "work", "business", "direct", "desk"],
     ) && !own_work()
         || has_word(near, words!["dr"])
@@ -8582,9 +8634,27 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         // A "Client" column: a home-care agency's or a therapy provider's clients are its
         // patients, a billing company's are practices ("Lakeside Pediatrics"); its cells count
         // only when they look like a person's name and hold no organisation word.
+        // ("Participant | Medicaid ID | DOS", "Participant | Pickup address": an adult day
+        // centre's or a program's patients, when another column holds a record number or an
+        // address; a training roster's participants are staff.)
         let client_column = cells.iter().position(|&(a, z)| {
             let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
             h.eq_ignore_ascii_case("client") || h.eq_ignore_ascii_case("client name")
+        });
+        let client_column = client_column.or_else(|| {
+            labels
+                .iter()
+                .flatten()
+                // (Not a date: "Participant | Date completed | Score" is a training roster.)
+                .any(|&l| l != Label::Date && patient_only_column(l) || l == Label::Address)
+                .then(|| {
+                    cells.iter().position(|&(a, z)| {
+                        let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
+                        h.eq_ignore_ascii_case("participant")
+                            || h.eq_ignore_ascii_case("participant name")
+                    })
+                })
+                .flatten()
         });
         if let Some(c) = client_column
             && labels[c].is_none()
@@ -9181,6 +9251,93 @@ fn attribution_after(text: &str, en: usize) -> bool {
     })
 }
 
+/// Words on an address's line that make it a place of business or an event's ("Location:",
+/// "held", "our office", "visit us", "6 p.m., The Grandview Ballroom"), with "at".
+/// (Not "ship": in mail about a patient, "Ship to:" is the patient's home; a clinic's ship-to
+/// line names the clinic, which the organisation words catch.)
+const ADDRESS_PLACE_WORDS: &Words = words![
+    "location",
+    "located",
+    "our",
+    "office",
+    "clinic",
+    "held",
+    "at",
+    "visit us",
+    "hospital",
+    "center",
+    "remit",
+    "mail payments",
+    "send payments",
+    "headquarters",
+    "lobby",
+    "parking",
+    "site",
+    "sites",
+    // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
+    "ballroom",
+    "church",
+    "armory",
+    "steakhouse",
+    "restaurant",
+    "pavilion",
+    "auditorium",
+    "hotel",
+    "chapel",
+    "library",
+    "venue",
+    "conference",
+    "convention",
+    "room",
+    "theater",
+    "theatre",
+    "museum",
+    "campus",
+    "a.m.",
+    "p.m.",
+];
+/// [`ADDRESS_PLACE_WORDS`] without "at".
+const ADDRESS_PLACE_WORDS_BUT_AT: &Words = words![
+    "location",
+    "located",
+    "our",
+    "office",
+    "clinic",
+    "held",
+    "visit us",
+    "hospital",
+    "center",
+    "remit",
+    "mail payments",
+    "send payments",
+    "headquarters",
+    "lobby",
+    "parking",
+    "site",
+    "sites",
+    // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
+    "ballroom",
+    "church",
+    "armory",
+    "steakhouse",
+    "restaurant",
+    "pavilion",
+    "auditorium",
+    "hotel",
+    "chapel",
+    "library",
+    "venue",
+    "conference",
+    "convention",
+    "room",
+    "theater",
+    "theatre",
+    "museum",
+    "campus",
+    "a.m.",
+    "p.m.",
+];
+
 /// Words of a lower-case match of the street pattern that say it is no street ("3 days on the
 /// road", "2 blocks down main st").
 const NOT_IN_A_STREET: &[&str] = &[
@@ -9224,6 +9381,10 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     let line = doc.before_line(st, 50);
     // Offices have suites; homes have apartments and units.
     let suite = has_word(&text[st..en], words!["suite", "ste"]);
+    // ("Dwayne Kessler (...) at 1187 Larch Ave Apt 3", "at 62 Orchard Ct, Unit B": a home,
+    // when nothing but "at" on the line says otherwise; "Location: 585 Pine Street Apt. 232"
+    // and "clinics will be held ... at 112 Solis Pkwy, Apt 395" stay a place of business.)
+    let apartment = !suite && has_word(&text[st..en], words!["apt", "unit", "lot", "trlr"]);
     // "Bloom Birth & Lactation | 88 Loockerman Plaza": a footer's or letterhead's name, then the
     // address (a table row has more cells before it, and a patient's line says whose it is).
     // (Not an indented list's item: "DIET CHANGE:\n  Walter Szymanski - 2604 Riverview Dr, ...".)
@@ -9265,50 +9426,13 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
             && !has_word(ctx, words!["patient", "lives", "resides", "address", "dob"])
         || has_word(
             line,
-            // (Not "ship": in mail about a patient, "Ship to:" is the patient's home; a
-            // clinic's ship-to line names the clinic, which the organisation words catch.)
-            words![
-                "location",
-                "located",
-                "our",
-                "office",
-                "clinic",
-                "held",
-                "at",
-                "visit us",
-                "hospital",
-                "center",
-                "remit",
-                "mail payments",
-                "send payments",
-                "headquarters",
-                "lobby",
-                "parking",
-                "site",
-                "sites",
-                // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
-                "ballroom",
-                "church",
-                "armory",
-                "steakhouse",
-                "restaurant",
-                "pavilion",
-                "auditorium",
-                "hotel",
-                "chapel",
-                "library",
-                "venue",
-                "conference",
-                "convention",
-                "room",
-                "theater",
-                "theatre",
-                "museum",
-                "campus",
-                "a.m.",
-                "p.m.",
-            ],
-        ) && !has_word(
+            if apartment {
+                ADDRESS_PLACE_WORDS_BUT_AT
+            } else {
+                ADDRESS_PLACE_WORDS
+            },
+        )
+            && !has_word(
             ctx,
             words![
                 "home",
@@ -10203,6 +10327,16 @@ fn persons(
                             .any(|p| rest.starts_with(p))
                 };
                 let in_list_item = (sur || first) && list_item();
+                // "Pt:       Okonkwo, Chidinma": a patient label opens the line and the two
+                // words fill the rest of it, the way an order form names its patient. ("PT:
+                // Ocasio, Varga" in capitals lists physical therapists.)
+                let labelled = || {
+                    let ls = doc.line_start(t0.s);
+                    let lead = text[ls..t0.s].trim_start_matches(['>', ' ']).trim_end();
+                    words!["pt:", "patient:", "pt name:", "patient name:"].eq_any(lead)
+                        && !lead.starts_with("PT")
+                        && text[toks[k].e..doc.line_end(toks[k].e)].trim().is_empty()
+                };
                 // "(Sidney, Anna, Botkins)": a third capitalised item after, a list of towns.
                 let list_ahead = || {
                     k + 1 < toks.len()
@@ -10224,7 +10358,11 @@ fn persons(
                 // (unless the lists know a surname and a given name: "LEE, ANN").
                 let abbreviations =
                     both_upper && t0.e - t0.s <= 3 && toks[k].e - toks[k].s <= 3 && !(sur && first);
-                if (both_upper || (sur && first) || (sur || first) && record_next() || in_list_item)
+                if (both_upper
+                    || (sur && first)
+                    || (sur || first) && record_next()
+                    || in_list_item
+                    || labelled())
                     && !list_of_three
                     && !abbreviations
                     && !states()
@@ -10532,7 +10670,20 @@ fn persons(
             .iter()
             .any(|p| t.len() >= p.len() && t[t.len() - p.len()..].eq_ignore_ascii_case(p))
         };
-        let staff_before = pw & PW_STAFF != 0
+        // "Driver: Dennis J. Albrecht\nDOB: 11/05/1979", "Employee: ...\nDOB: ...": a form's
+        // label and the birth date on the next line make the person its subject, whatever the
+        // label's word.
+        let record_subject = || {
+            text[..t0.s].trim_end_matches(' ').ends_with(':') && {
+                let le = doc.line_end(end);
+                let next = text.get(le + 1..).unwrap_or("");
+                let n = next.trim_start_matches(['>', ' ']).as_bytes();
+                [&b"dob"[..], b"d.o.b", b"date of birth", b"birth date"]
+                    .iter()
+                    .any(|p| n.len() >= p.len() && n[..p.len()].eq_ignore_ascii_case(p))
+            }
+        };
+        let staff_before = pw & PW_STAFF != 0 && !record_subject()
             || staff_news()
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
@@ -10854,6 +11005,9 @@ fn persons(
             && (run.len() >= 2
                 || any_in
                 || RELATIVES.eq_any(prev_word)
+                // "still waiting on CT A/P for Okafor acc LK2503120031": a chart or accession
+                // number right after (after a cue only: "Riverbend MRN" is a hospital's).
+                || run.len() == 1 && record_cue_after(after)
                 // "5N-512 pt Pettiford is using her own BiPAP": a surname the lists lack after
                 // "pt" or "patient", then what the person does.
                 || words!["pt", "patient"].eq_any(prev_word)
@@ -10899,11 +11053,19 @@ fn persons(
             // "Patient Access Specialist", "Patient Financial Services": a job or a department;
             // "scheduled for Thu AM": a time.
             && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")
+            // "Deadline for April MEC is 3/21", "the June P&T": a month and a committee's
+            // letters name a meeting.
+            && !(run.len() == 2
+                && MONTH_NAMES.eq_any(&text[run[0].s..run[0].e])
+                && is_upper(text, run[1])
+                && run[1].e - run[1].s <= 5)
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
             // A weak cue ("for", "regarding") before words the name lists do not know says
             // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
-            && !(weak_cue && !(run.len() >= 2 && any_in || comma_form))
+            && !(weak_cue
+                && !(run.len() >= 2 && any_in || comma_form)
+                && !(run.len() == 1 && record_cue_after(after)))
         {
             // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
             // "Name     Degree   Specialty": a table's column headings.
@@ -11548,6 +11710,13 @@ fn person_verb_after(after: &str) -> bool {
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
     };
+    // "Samuel Osei no show for his 8:00 road test", "... no-showed again".
+    if [&b"no show"[..], b"no-show", b"noshow"]
+        .iter()
+        .any(|p| rest.len() >= p.len() && rest.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
+    {
+        return true;
+    }
     words![
         "completed",
         "called",
@@ -11914,6 +12083,30 @@ fn record_in_brackets_after(after: &str) -> bool {
             .count();
         id.get(n) == Some(&b')') && record_shaped(&id[..n])
     }
+}
+
+/// Does `after` start with a chart or accession cue and its number ("Okafor acc
+/// LK2503120031", "Smith MRN 250312003", "Reyes MRN# 00417731")?
+fn record_cue_after(after: &str) -> bool {
+    let Some(r) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let cue = leading_letters(r);
+    if !(words!["mrn", "acc", "accession"].eq_any(cue)
+        // (In lower case only as typed in a hurry: "Acc" opens a sentence, "MRN" is written
+        // in capitals.)
+        && (cue == "MRN" || cue.bytes().all(|c| c.is_ascii_lowercase())))
+    {
+        return false;
+    }
+    let id = r[cue.len()..]
+        .trim_start_matches(['#', ':', ' '])
+        .as_bytes();
+    let n = id
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    id.get(n).is_none_or(|c| !c.is_ascii_alphanumeric()) && record_shaped(&id[..n])
 }
 
 /// Does `after` start with " (", at most one word (maternal, paternal, step, ...) and a family

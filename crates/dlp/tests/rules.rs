@@ -4522,3 +4522,135 @@ fn procedure_codes_credentials_holidays_and_a_second_site_are_no_patients() {
              Crossing Blvd, Westerville, OH 43081\n";
     assert!(!has_label(&s, t, Label::Address));
 }
+
+#[test]
+fn a_patient_label_names_the_patient_last_name_first_and_a_discipline_label_does_not() {
+    let s = Scanner::new();
+    let t =
+        "Remake please.\n\nJob:      B-33019\nPt:       Okonkwo, Chidinma\nLens:     Varilux X\n";
+    assert!(has(&s, t, Label::Person, "Okonkwo, Chidinma"));
+    assert!(s.scan(t).contains_phi);
+    let t = "Rehab coverage this weekend:\n  PT: Ocasio, Varga\n  OT: Greer, Tran\n";
+    assert!(!has(&s, t, Label::Person, "Ocasio, Varga"));
+}
+
+#[test]
+fn a_month_and_a_committee_and_a_coffee_hour_are_no_names() {
+    let s = Scanner::new();
+    let t = "Priya, still missing for reappointment. Deadline for April MEC is 3/21.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Support Groups (all at the center, free)\n- Caregiver Coffee Hour: every Friday, \
+             3:30 PM\n";
+    assert!(!has_label(&s, t, Label::Person));
+    assert!(!s.scan(t).contains_phi);
+    // A name after the same cue still is one.
+    let t = "Caller re: April Moreno, she asked about her son's visit.";
+    assert!(has(&s, t, Label::Person, "April Moreno"));
+}
+
+#[test]
+fn a_name_with_a_drug_and_its_dose_in_brackets_is_a_patient_even_among_colleagues() {
+    let s = Scanner::new();
+    let t = "From: Dana Okafor <dokafor@riverbendcmhc.org>\nTo: ACT Team 2 \
+             <act2@riverbendcmhc.org>\nSubject: Tues huddle board\n\nFIELD\n- Kevin / Tamika: \
+             LAI run. Dwayne Kessler (Invega Sustenna 156 mg, due today) at 1187 Larch Ave Apt \
+             3 - buzzer is broken.\n";
+    let r = s.scan(t);
+    assert!(r.contains_phi);
+    assert!(has(&s, t, Label::Address, "1187 Larch Ave Apt 3"));
+    // A sales representative's bracket names the maker, no dose.
+    let t = "From: Dana Okafor <dokafor@riverbendcmhc.org>\nTo: ACT Team 2 \
+             <act2@riverbendcmhc.org>\nSubject: lunch\n\nLauren Beck (Novartis, Entresto) is \
+             bringing lunch Thursday at noon.\n";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
+fn an_apartment_after_at_is_a_home_unless_the_line_says_the_place_is_a_business() {
+    let s = Scanner::new();
+    let t = "Field today: insulin check at 62 Orchard Ct, Unit B, Corliss at 10:00.";
+    assert!(has(&s, t, Label::Address, "62 Orchard Ct, Unit B"));
+    let t = "Walk-in flu clinics will be held on July 23 at 112 Solis Pkwy, Apt 395, South Penny, \
+             ME 04627.";
+    assert!(!has_label(&s, t, Label::Address));
+    let t = "Location: 585 Pine Street Apt. 232, Portland, OR 97184\nPlease arrive early.";
+    assert!(!has_label(&s, t, Label::Address));
+}
+
+#[test]
+fn a_writers_own_number_in_its_own_sentence_and_a_households_number() {
+    let s = Scanner::new();
+    let t = "I have POA and signed the paper your office sent. My cell is 414-555-0139.";
+    assert!(has(&s, t, Label::Phone, "414-555-0139"));
+    let t = "Please call the front office at 414-555-0139 with questions.";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "From: Bernice Kowalczyk <bernie.kowalczyk@comcast.net>\nTo: Driver Rehab \
+             <driverrehab@lakeshorehealth.org>\nSubject: road test\n\nHe is anxious to get his \
+             license back. Our number is 262-555-0187.\n\nBernice\n";
+    assert!(has(&s, t, Label::Phone, "262-555-0187"));
+    let t = "From: Janelle Ortiz <jortiz@lakeshorehealth.org>\nTo: Bernice Kowalczyk \
+             <bernie.kowalczyk@comcast.net>\nSubject: road test\n\nQuestions? Our number is \
+             262-555-0187.\n\nJanelle\n";
+    assert!(!has_label(&s, t, Label::Phone));
+}
+
+#[test]
+fn a_participant_column_lists_patients_beside_a_record_number_not_in_a_training_roster() {
+    let s = Scanner::new();
+    let t = "The 3/7 remittance posted.\n\nParticipant     | Medicaid ID  | DOS        | Claim \
+             ICN\nThornbury, Mae  | 104227390581 | 02/11/2025 | 2225042118830\n";
+    assert!(has(&s, t, Label::Person, "Thornbury, Mae"));
+    let t = "Fire safety module results:\n\nParticipant     | Unit   | Date completed | Score\n\
+             Thornbury, Mae  | 4 West | 03/04/2025     | 92\n";
+    assert!(!has(&s, t, Label::Person, "Thornbury, Mae"));
+}
+
+#[test]
+fn a_forms_subject_above_a_birth_date_and_a_no_show() {
+    let s = Scanner::new();
+    let t = "To the Medical Review Unit,\n\nDriver: Dennis J. Albrecht\nDOB: 11/05/1979\n";
+    assert!(has(&s, t, Label::Person, "Dennis J. Albrecht"));
+    // A driver named without a birth date is a colleague.
+    let t = "Route B today.\n\nDriver: Dennis Smith\nVan: 2\n";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Samuel Osei no show for his 8:00 road test. Waited 25 min.";
+    assert!(has(&s, t, Label::Person, "Samuel Osei"));
+    let t = "Samuel Osei said the show starts at 8:00 tonight.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_serial_under_an_it_ticket_is_equipment_and_a_surname_before_an_accession_is_a_patient() {
+    let s = Scanner::new();
+    let t = "Subject: RE: left monitor flickering - ticket IT-5521\n\nBarco approved the warranty \
+             swap. Please send the old unit (serial B2219X0442) back within 10 days.";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Subject: your loaner\n\nPlease send the old unit (serial B2219X0442) back within \
+             10 days.";
+    assert!(has(&s, t, Label::Device, "B2219X0442"));
+    let t = "Lakeshore ED still waiting on CT A/P for Okafor acc LK2503120031 - its been 52 min.";
+    assert!(has(&s, t, Label::Person, "Okafor"));
+    assert!(s.scan(t).contains_phi);
+    let t = "Patient: Dolores Quintanilla   DOB 07/07/1960\nRiverbend MRN: RB-00482913\n";
+    assert!(!has(&s, t, Label::Person, "Riverbend"));
+}
+
+#[test]
+fn numbers_of_staff_under_a_title_of_an_examiner_and_of_a_biller_are_no_patients() {
+    let s = Scanner::new();
+    let t = "Thanks,\nSam\n\nSam Whitlock, MSW\nCase Manager, ACT Team 2\nRiverbend CMHC | \
+             740-555-0134\n";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "See you soon,\nLuis\nHarborline Optical | (937) 555-0146\n";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "Your claim stays open with your claims examiner, Sandra Liu ((916) 555-0126).";
+    assert!(!has_label(&s, t, Label::Phone));
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Your balance is $325. You can pay online at \
+             https://pay.lakeshorehealth.org/p/W7KD-2291-XQ or by phone at (262) 555-0160.";
+    assert!(!has_label(&s, t, Label::Phone));
+    // A table's row under its headings keeps the client's number.
+    let t = "# | start | client | client phone | aide\n1 | 8:00 | WOZNIAK, HELEN | 414-555-0162 | \
+             K. Freeman\n";
+    assert!(has(&s, t, Label::Phone, "414-555-0162"));
+}
