@@ -2557,8 +2557,10 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "workstation",
                 "laptop"
             ],
-        ) || memchr::memmem::find_iter(l.as_bytes(), b"IT-")
-            .any(|k| l.as_bytes().get(k + 3).is_some_and(u8::is_ascii_digit))
+        ) || l
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.starts_with(b"IT-") && w[3].is_ascii_digit())
     });
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
@@ -7272,18 +7274,16 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         return org("toll-free number", out);
     }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
+    // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
     let household = || {
-        let near = doc.before_line(st, 24).to_ascii_lowercase();
-        [
-            "our number",
-            "our phone",
-            "our home",
-            "our cell",
-            "our landline",
-        ]
-        .iter()
-        .any(|p| near.contains(p))
-            && doc.consumer_writes_at(st)
+        let near = doc.before_line(st, 24);
+        let b = near.as_bytes();
+        b.windows(4).enumerate().any(|(i, w)| {
+            w.eq_ignore_ascii_case(b"our ")
+                && (i == 0 || !b[i - 1].is_ascii_alphabetic())
+                && words!["number", "phone", "home", "cell", "landline"]
+                    .eq_any(leading_letters(&near[i + 4..]))
+        }) && doc.consumer_writes_at(st)
     };
     let cue = match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
         Some(false) if household() => Some(true),
@@ -7296,10 +7296,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // take a card over the phone at ...": the number a bill is paid at is the biller's.
     // ("You can pay online at https://pay.example.org/p/W7KD-2291-XQ or by phone at ...": the
     // sentence, up to 160 bytes.)
-    if cue == Some(true) && {
+    if cue == Some(true) && has_word(doc.before_line(st, 48), words!["phone"]) && {
         let w = doc.before_line(st, 160);
-        let w = &w[last_sentence_start(w.as_bytes())..];
-        has_word(w, words!["pay", "payment", "payments"]) && has_word(w, words!["phone"])
+        has_word(
+            &w[last_sentence_start(w.as_bytes())..],
+            words!["pay", "payment", "payments"],
+        )
     } {
         return org("a number to pay a bill at", out);
     }

@@ -13,7 +13,11 @@
 //!
 //! **Durability:** journal mode WAL with `synchronous=FULL`, so a commit is on disk when it
 //! returns. [`storage::QueueStore::enqueue`] and every other write answers only after the
-//! commit that holds it, even when it shares that commit with other callers.
+//! commit that holds it, even when it shares that commit with other callers. The log is
+//! copied back into the database file by a checkpointer thread on a connection of its own,
+//! not inside a commit (which would make that commit's callers wait for the copy); the
+//! writer then copies the few frames committed meanwhile, so the log starts again from its
+//! beginning instead of growing (`writer.rs`, `after_commit`).
 //!
 //! **Schema conventions:** identifiers are `TEXT` holding the hyphenated lower-case UUID
 //! (readable in the `sqlite3` shell; UUIDv7 message and recipient ids sort by time as text);
@@ -170,7 +174,7 @@ impl SqliteStore {
             .await
             .map_err(map_err)?;
         Ok(SqliteStore {
-            writer: Writer::spawn(conn)?,
+            writer: Writer::spawn(conn, open_writer_connection(path)?)?,
             read,
             readers: Readers::new(path.to_path_buf()),
         })
@@ -299,7 +303,8 @@ fn map_err_ref(e: &sqlx::Error) -> String {
 
 /// The writer's connection (see `writer.rs`): the same settings as sqlx's connections
 /// (`synchronous=FULL`, foreign keys, busy timeout), on a database already migrated.
-/// The writer thread is its only user, hence no SQLite mutex on it.
+/// The writer thread is its only user, hence no SQLite mutex on it. (The checkpointer's
+/// connection is opened the same way and has one user too.)
 fn open_writer_connection(path: &Path) -> storage::Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
     let conn = rusqlite::Connection::open_with_flags(
