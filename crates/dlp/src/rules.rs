@@ -436,6 +436,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A maker's return authorisation ("your RMA 300-52-8817"): 42 on the style corpus, none a
     // patient's identifier.
     ("rma", Kw::Negative),
+    // A supplier's ("return the affected product with the enclosed return authorization
+    // RA-77120").
+    ("return authorization", Kw::Negative),
     ("confirmation", Kw::Negative),
     ("conference id", Kw::Negative),
     ("meeting id", Kw::Negative),
@@ -1003,6 +1006,9 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": a note's opening, not a name's
+    // first word.
+    "fyi",
     // "- Current: apixaban 5 mg BID x 2 wks": a protocol's label.
     "current",
     // "Saw Simon Achterberg today for psych f/u": a note's first word, the cue before a name.
@@ -3783,6 +3789,8 @@ fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
 /// Local parts that name a role or a department, not a person ("orders@", "production@").
 const ROLE_MAILBOXES: &[&str] = &[
     "info",
+    // (Accounts receivable.)
+    "ar",
     "orders",
     "order",
     "production",
@@ -5440,6 +5448,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // "Rosa Delgado   Driver's license   04/21/2026": a table of expiry dates, not a
+            // licence's number.
+            Label::License if date_shaped(v) => continue,
             // ("WI Cert #48821", "CME certificate #": a technician's or a clinician's too.)
             Label::License if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
@@ -5520,7 +5531,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // A vaccine fridge's temperature log ("data logger (serial ...)").
                         "logger",
                         "refrigerator",
+                        "fridge",
                         "freezer",
+                        // A visit-verification kiosk ("Product: Mobile Connect / Agency kiosk\n
+                        // Device: Samsung Galaxy Tab A8, serial ...").
+                        "kiosk",
                         "thermometer",
                         // Imaging equipment ("Replaced wireless DR detector (old S/N ...)",
                         // "the S10 in Room 2 (SN 97762SX)").
@@ -10871,6 +10886,19 @@ fn persons(
             i = next_i;
             continue;
         }
+        // "From: SecureMed Pharmacy Services - Billing <ar@...>\nTo: Denise Wachowski
+        // <dwachowski@kesslercountyoh.gov>\n...\nDear Ms. Wachowski,": mail between two
+        // organisations greets its reader, a member of the other's staff.
+        if title_before
+            && run.len() == 1
+            && words!["dear", "hi", "hello"]
+                .eq_any(prev_line.split_whitespace().next().unwrap_or(""))
+            && addressee_at_an_organisation(doc, &text[run[0].s..run[0].e])
+        {
+            staff.push((run[0].s, run[0].e));
+            i = next_i;
+            continue;
+        }
         let org_after = || {
             let after_word = after
                 .trim_start_matches(['\'', '\u{2019}', 's', ' '])
@@ -11122,7 +11150,28 @@ fn persons(
                         .count()
                         >= 6
                 }
-                || (comma_form || run.len() == 2) && any_in && record_after(after))
+                || (comma_form || run.len() == 2) && any_in && record_after(after)
+                // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": two words the lists
+                // lack, a chart number in brackets with a letter prefix and six digits or
+                // more, and what happened to the person after it.
+                || run.len() == 2
+                    && !all_upper
+                    && !run.iter().any(|t| {
+                        word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])
+                    })
+                    && record_in_brackets_after(after)
+                    && {
+                        let inner = after.trim_start_matches([' ', '(']);
+                        let code = &inner[..inner
+                            .bytes()
+                            .position(|c| !(c.is_ascii_alphanumeric() || c == b'-'))
+                            .unwrap_or(inner.len())];
+                        code.as_bytes()[0].is_ascii_alphabetic()
+                            && code.bytes().filter(u8::is_ascii_digit).count() >= 6
+                            && [" had ", " has ", " was ", " is ", " called", " came"]
+                                .iter()
+                                .any(|v| inner[code.len() + 1..].starts_with(v))
+                    })
         {
             (
                 0.85,
@@ -12085,6 +12134,59 @@ fn record_in_brackets_after(after: &str) -> bool {
             .count();
         id.get(n) == Some(&b')') && record_shaped(&id[..n])
     }
+}
+
+/// Is the mail's first block from an organisation's mailbox to one of another organisation,
+/// whose `To:` line names `surname`?
+fn addressee_at_an_organisation(doc: &Doc<'_>, surname: &str) -> bool {
+    let Some(&from) = doc.froms.first() else {
+        return false;
+    };
+    let from_line = doc.header_line(from);
+    // (From an office's role mailbox only, "ar@", "billing@", "support@": a person writing
+    // "Dear Mr. Hatfield" to a work address may be telling a patient his results.)
+    let role = header_mailbox(from_line)
+        .and_then(|(_, a)| a.rsplit_once('@'))
+        .is_some_and(|(local, _)| ROLE_MAILBOXES.iter().any(|r| local.eq_ignore_ascii_case(r)));
+    if !role || !org_mailbox_line(from_line) {
+        return false;
+    }
+    // The `To:` line of the same header block: the lines after `From:`, up to a blank one.
+    let head = &doc.text[from..ceil_cb(doc.text, (from + 1500).min(doc.text.len()))];
+    let Some(to) = head
+        .split('\n')
+        .take_while(|l| !l.trim().is_empty())
+        .find(|l| l.starts_with("To:"))
+    else {
+        return false;
+    };
+    let domain = |l: &str| {
+        header_mailbox(l)
+            .and_then(|(_, a)| a.rsplit_once('@'))
+            .map(|(_, d)| d.to_ascii_lowercase())
+    };
+    // (Not at a domain of the person's own: "vb@bellweather-vineyards.co".)
+    let to_domain = domain(to);
+    org_mailbox_line(to)
+        && to_domain != domain(from_line)
+        && !to_domain.is_some_and(|d| d.contains(&surname.to_ascii_lowercase()))
+        && to
+            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+            .any(|w| w == surname)
+}
+
+/// Is `v` a date in digits and slashes ("04/21/2026", "4/21/26")?
+fn date_shaped(v: &str) -> bool {
+    let mut parts = v.split('/');
+    let (Some(m), Some(d), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit())
+    };
+    digits(m, 1..=2) && digits(d, 1..=2) && (y.len() == 2 || y.len() == 4) && digits(y, 2..=4)
 }
 
 /// Does `after` start with a chart or accession cue and its number ("Okafor acc

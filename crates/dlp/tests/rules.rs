@@ -4654,3 +4654,53 @@ fn numbers_of_staff_under_a_title_of_an_examiner_and_of_a_biller_are_no_patients
              K. Freeman\n";
     assert!(has(&s, t, Label::Phone, "414-555-0162"));
 }
+
+#[test]
+fn a_suppliers_greeting_return_number_and_expiry_table_are_no_patients() {
+    let s = Scanner::new();
+    let t = "From: SecureMed Pharmacy Services - Billing <ar@securemedrx.com>\nTo: Denise Wachowski \
+             <dwachowski@kesslercountyoh.gov>\nSubject: Invoice 880417352 - February 2025\n\n\
+             Dear Ms. Wachowski,\n\nPlease find attached invoice 880417352 for patient-specific \
+             blister cards for 02/01/2025 - 02/28/2025.\n";
+    assert!(!has_label(&s, t, Label::Person));
+    assert!(!s.scan(t).contains_phi);
+    // A person writing to a work address may be telling a patient their results.
+    let t = "From: Dana Whitfield <dwhitfield@keystonewh.com>\nTo: Wade Hatfield \
+             <whatfield@brennickmfg.com>\nSubject: Hearing test results\n\nDear Mr. Hatfield,\n\n\
+             Your audiogram of April 2, 2025 shows a standard threshold shift.\n";
+    assert!(has(&s, t, Label::Person, "Hatfield"));
+    let t = "Please return affected product with the enclosed return authorization RA-77120; \
+             credit will be issued.";
+    assert!(!has_label(&s, t, Label::OtherId));
+    let t = "Aide               Item                 Expires\nRosa Delgado       Driver's \
+             license     04/21/2026\n";
+    assert!(!has_label(&s, t, Label::License));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, driver's license # D4471902 on file.";
+    assert!(has(&s, t, Label::License, "D4471902"));
+}
+
+#[test]
+fn a_fridges_logger_and_a_kiosk_tablet_are_equipment() {
+    let s = Scanner::new();
+    let t = "Unit             | Current  | Min     | Logger\nFridge A (VFC)   | 4.6 C    | 3.9 C   | \
+             SN 24117785\nFridge B (priv)  | 4.9 C    | 4.1 C   | SN 24117792\n";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Product: Mobile Connect / Agency kiosk\nDevice: Samsung Galaxy Tab A8, serial \
+             R9TX40BZ12K (registered to agency account HARBORLIGHT-OH-2290)\n";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Patient: Ana Ruiz, DOB 3/4/1950\nDevice: Samsung Galaxy Tab A8 for her telehealth \
+             visits, serial R9TX40BZ12K\n";
+    assert!(has(&s, t, Label::Device, "R9TX40BZ12K"));
+}
+
+#[test]
+fn two_unknown_names_before_a_chart_number_and_what_happened_are_a_patient() {
+    let s = Scanner::new();
+    let t = "Dr R -\n\nFYI Ifeoma Okonjo (PLA-0052310) had a large local after her 0.30 mL \
+             yesterday.";
+    assert!(has(&s, t, Label::Person, "Ifeoma Okonjo"));
+    assert!(s.scan(t).contains_phi);
+    // A product's code in brackets is no chart number.
+    let t = "We switched to Fluzone Quadrivalent (FLU-2025) for the clinics this fall.";
+    assert!(!has_label(&s, t, Label::Person));
+}
