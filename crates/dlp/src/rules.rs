@@ -2850,6 +2850,13 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "she's pregnant",
     "pregnant again",
     "home visit",
+    // An injured worker's return to work ("He is released to FULL DUTY", "light duty in the yard
+    // office", "was rechecked today").
+    "full duty",
+    "light duty",
+    "modified duty",
+    "work status",
+    "rechecked",
     "he",
     "she",
     "him",
@@ -10942,6 +10949,9 @@ fn persons(
             || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
             // ("St. Agnes Manor", "Saint Luke Medical": a saint's name is a place's.)
             || matches!(prev_word, "St" | "Saint") && !title_before
+            // "(Mon Raman, Tue Adeyemi, Wed Lindqvist, Thu Marsh; ...)": a rota of weekdays and
+            // surnames ("Thu" and "Sun" are given names too; not in such a list).
+            || run.len() == 2 && weekday_rota(text, doc, run[0])
             // ("Courier schedule for Veterans Day": a holiday.)
             || run.len() == 2
                 && &text[run[1].s..run[1].e] == "Day"
@@ -12173,6 +12183,24 @@ fn addressee_at_an_organisation(doc: &Doc<'_>, surname: &str) -> bool {
         && to
             .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
             .any(|w| w == surname)
+}
+
+/// Is the token `t` a weekday's abbreviation ("Thu") in a line that pairs another weekday
+/// with a capitalised word ("Mon Raman, Tue Adeyemi, Wed Lindqvist, Thu Marsh")?
+fn weekday_rota(text: &str, doc: &Doc<'_>, t: Tok) -> bool {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let day = &text[t.s..t.e];
+    if !DAYS.contains(&day) {
+        return false;
+    }
+    let line = &text[doc.line_start(t.s)..doc.line_end(t.s)];
+    DAYS.iter().filter(|d| **d != day).any(|d| {
+        line.match_indices(d).any(|(k, _)| {
+            let after = line.as_bytes().get(k + 3..k + 5);
+            (k == 0 || !line.as_bytes()[k - 1].is_ascii_alphabetic())
+                && after.is_some_and(|a| a[0] == b' ' && a[1].is_ascii_uppercase())
+        })
+    })
 }
 
 /// Is `v` a date in digits and slashes ("04/21/2026", "4/21/26")?

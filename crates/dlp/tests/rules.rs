@@ -4704,3 +4704,28 @@ fn two_unknown_names_before_a_chart_number_and_what_happened_are_a_patient() {
     let t = "We switched to Fluzone Quadrivalent (FLU-2025) for the clinics this fall.";
     assert!(!has_label(&s, t, Label::Person));
 }
+
+#[test]
+fn an_injured_workers_return_to_work_speaks_of_their_care() {
+    let s = Scanner::new();
+    let t = "From: Kyle Brandvold <kbrandvold@tamarackfallsuc.com>\nTo: Brad Sundquist \
+             <bsundquist@northwoodslumber.com>\nSubject: Work status\n\nBrad,\n\nLuis Ortega was \
+             rechecked today by Dr. Ahlquist. He is released to FULL DUTY with no restrictions \
+             effective Friday 10/17/2025.\n";
+    assert!(s.scan(t).contains_phi);
+    // A safety memo that names its trainer speaks of nobody's care.
+    let t = "From: Kyle Brandvold <kbrandvold@tamarackfallsuc.com>\nTo: Brad Sundquist \
+             <bsundquist@northwoodslumber.com>\nSubject: Forklift class\n\nBrad,\n\nLuis Ortega \
+             teaches the forklift safety class on Friday 10/17/2025 at 9.\n";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
+fn a_rota_of_weekdays_and_surnames_names_no_patient() {
+    let s = Scanner::new();
+    let t = "Weeknights follow the usual rotation (Mon Raman, Tue Adeyemi, Wed Lindqvist, Thu \
+             Marsh; Whitfield takes phone triage).";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Patient Thu Marsh called about her refill.";
+    assert!(has(&s, t, Label::Person, "Thu Marsh"));
+}
