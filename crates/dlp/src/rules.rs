@@ -9276,52 +9276,11 @@ fn attribution_after(text: &str, en: usize) -> bool {
 }
 
 /// Words on an address's line that make it a place of business or an event's ("Location:",
-/// "held", "our office", "visit us", "6 p.m., The Grandview Ballroom"), with "at".
+/// "held", "our office", "visit us", "6 p.m., The Grandview Ballroom"); "at" too, except before
+/// a home's apartment (see [`address`]).
 /// (Not "ship": in mail about a patient, "Ship to:" is the patient's home; a clinic's ship-to
 /// line names the clinic, which the organisation words catch.)
 const ADDRESS_PLACE_WORDS: &Words = words![
-    "location",
-    "located",
-    "our",
-    "office",
-    "clinic",
-    "held",
-    "at",
-    "visit us",
-    "hospital",
-    "center",
-    "remit",
-    "mail payments",
-    "send payments",
-    "headquarters",
-    "lobby",
-    "parking",
-    "site",
-    "sites",
-    // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
-    "ballroom",
-    "church",
-    "armory",
-    "steakhouse",
-    "restaurant",
-    "pavilion",
-    "auditorium",
-    "hotel",
-    "chapel",
-    "library",
-    "venue",
-    "conference",
-    "convention",
-    "room",
-    "theater",
-    "theatre",
-    "museum",
-    "campus",
-    "a.m.",
-    "p.m.",
-];
-/// [`ADDRESS_PLACE_WORDS`] without "at".
-const ADDRESS_PLACE_WORDS_BUT_AT: &Words = words![
     "location",
     "located",
     "our",
@@ -9448,14 +9407,7 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
             && !has_word(ctx, words!["patient", "lives", "resides", "address", "dob"])
-        || has_word(
-            line,
-            if apartment {
-                ADDRESS_PLACE_WORDS_BUT_AT
-            } else {
-                ADDRESS_PLACE_WORDS
-            },
-        )
+        || (has_word(line, ADDRESS_PLACE_WORDS) || !apartment && has_word(line, words!["at"]))
             && !has_word(
             ctx,
             words![
