@@ -12163,10 +12163,9 @@ fn date_shaped(v: &str) -> bool {
     else {
         return false;
     };
-    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit())
-    };
-    digits(m, 1..=2) && digits(d, 1..=2) && (y.len() == 2 || y.len() == 4) && digits(y, 2..=4)
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
+    digits(m, &[1, 2]) && digits(d, &[1, 2]) && digits(y, &[2, 4])
 }
 
 /// Does `after` start with a chart or accession cue and its number ("Okafor acc

@@ -44,7 +44,7 @@ use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
 
 /// WAL frames (pages) after which the writer asks the checkpointer thread to copy the log
 /// back into the database file: SQLite's own default for its automatic checkpoint.
-pub(crate) const CHECKPOINT_FRAMES: i32 = 1000;
+const CHECKPOINT_FRAMES: i32 = 1000;
 /// WAL frames after which the writer checkpoints itself, as SQLite would: the checkpointer
 /// has fallen far behind (or could not run), and the log must not grow without bound.
 const WRITER_CHECKPOINT_FRAMES: i32 = 16 * CHECKPOINT_FRAMES;
@@ -233,14 +233,13 @@ fn note_wal_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlit
 }
 
 /// Where the checkpointer thread is, shared with the writer: [`CHECKPOINT_IDLE`],
-/// [`CHECKPOINT_ASKED`], [`CHECKPOINT_RUNNING`] or [`CHECKPOINT_DONE`].
-pub(crate) type CheckpointState = std::sync::Arc<std::sync::atomic::AtomicU8>;
+/// [`CHECKPOINT_ASKED`] (asked and not done yet) or [`CHECKPOINT_DONE`].
+type CheckpointState = std::sync::Arc<std::sync::atomic::AtomicU8>;
 const CHECKPOINT_IDLE: u8 = 0;
 const CHECKPOINT_ASKED: u8 = 1;
-const CHECKPOINT_RUNNING: u8 = 2;
 /// The checkpointer copied the log as it stood when it started; the writer copies what was
 /// committed since (see [`after_commit`]).
-const CHECKPOINT_DONE: u8 = 3;
+const CHECKPOINT_DONE: u8 = 2;
 
 /// The checkpointer thread: on each request from the writer, copy the committed log into the
 /// database file (`PASSIVE`: never waits for the writer or for readers, copies what it can).
@@ -252,7 +251,6 @@ fn checkpoint_loop(
 ) {
     use std::sync::atomic::Ordering;
     while wanted.recv().is_ok() {
-        state.store(CHECKPOINT_RUNNING, Ordering::Release);
         checkpoint(&conn);
         state.store(CHECKPOINT_DONE, Ordering::Release);
     }

@@ -59,6 +59,19 @@ fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
+/// A clinical message to `r{i}@dest.example`, queued.
+fn queued_message(tenant: model::TenantId, i: usize) -> storage::NewMessage {
+    conformance::message(
+        tenant,
+        model::Priority::Clinical,
+        &[(
+            &format!("r{i}@dest.example"),
+            model::RecipientStatus::Queued,
+            T0,
+        )],
+    )
+}
+
 #[test]
 fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -74,15 +87,7 @@ fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
             let tenant = conformance::new_tenant(&store, "A").await;
             let mut messages = Vec::new();
             for i in 0..20 {
-                let m = conformance::message(
-                    tenant,
-                    model::Priority::Clinical,
-                    &[(
-                        &format!("r{i}@dest.example"),
-                        model::RecipientStatus::Queued,
-                        T0,
-                    )],
-                );
+                let m = queued_message(tenant, i);
                 store.enqueue(m.clone()).await.expect("enqueue");
                 messages.push(m);
             }
@@ -243,15 +248,7 @@ fn the_write_ahead_log_stays_short_under_a_stream_of_large_bodies() {
         let mut ids = Vec::new();
         let mut largest_log = 0;
         for i in 0..count {
-            let mut m = conformance::message(
-                tenant,
-                model::Priority::Clinical,
-                &[(
-                    &format!("r{i}@dest.example"),
-                    model::RecipientStatus::Queued,
-                    T0,
-                )],
-            );
+            let mut m = queued_message(tenant, i);
             m.sealed_body = vec![(i % 251) as u8; body_len];
             ids.push(m.record.id);
             store.enqueue(m).await.expect("enqueue");
