@@ -1006,6 +1006,8 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "RE: Open House postcard proof v2": an event ("House" is a surname), not a name.
+    "open",
     // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": a note's opening, not a name's
     // first word.
     "fyi",
@@ -5110,6 +5112,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "chart SpO2/HR manually", "trend the HbA1c": a measurement's name (both cases of
+        // letters, a digit or two), not a record number.
+        if matches!(
+            kind,
+            Kw::Value(Label::Mrn | Label::MemberId | Label::OtherId | Label::Account)
+        ) && v.bytes().filter(u8::is_ascii_digit).count() <= 2
+            && v.bytes().any(|c| c.is_ascii_lowercase())
+            && v.bytes().any(|c| c.is_ascii_uppercase())
+        {
+            continue;
+        }
         // "the group NPI stays 1194875740": a lower-case word is prose, not the value's first
         // part (the number on its own is still checked by the patterns).
         let first = v.split(' ').next().unwrap_or(v);
@@ -5514,6 +5527,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                             n == v.len() && n >= 2 && rest[..2] == v.as_bytes()[..2]
                         })
                 } =>
+            {
+                continue;
+            }
+            // "Pump SN 12894471 (8015 PC unit, pod A) failed the last two pushes, please tag it
+            // out and send to biomed": equipment taken out of service (a patient's device is
+            // not tagged out), unless the line names whose it is.
+            Label::Device
+                if has_word(
+                    doc.after_line(ve, 160),
+                    words!["tag it out", "tagged out", "tag out", "pulled from service"],
+                ) && !has_word(
+                    doc.before_line(ks, 160),
+                    words!["patient", "pt", "his", "her", "your", "home"],
+                ) =>
             {
                 continue;
             }
@@ -6299,6 +6326,9 @@ fn patterns(
                         "case",
                         "ref",
                         "incident",
+                        // ("Your incident INC 482-19-3307 has been resolved".)
+                        "inc",
+                        "ritm",
                         "change",
                         "chg",
                         "request",
@@ -10694,7 +10724,8 @@ fn persons(
                     && !code_range_in_brackets(after)
                     // ("- Sclerotherapy (36471): ...": a procedure and its CPT code.)
                     && !procedure_code_in_brackets(after)
-                    && bulleted_line_start(text, doc.line_start(t0.s), t0.s)
+                    && (bulleted_line_start(text, doc.line_start(t0.s), t0.s)
+                        || initial_opens_line(text, doc.line_start(t0.s), t0.s))
                 {
                     // "- Whitcombe (NGC-120937) - waiting on Dr. Voss for 2 blanks": a hand-off's
                     // item by surname and chart number.
@@ -10712,6 +10743,18 @@ fn persons(
                 } else if initial_then_record && s.first_names.has_token(text, lc, t0, &mut buf) {
                     let why = "first name and initial before a record number";
                     Some((t0.e + 2, 0.85, "person.id_after", why))
+                } else if caller_about_after(after)
+                    && t0.e - t0.s >= 4
+                    && !is_upper(text, t0)
+                    && sentence_opener(text, doc.line_start(t0.s), t0.s)
+                    && s.surnames.has_token(text, lc, t0, &mut buf)
+                    && !s.first_names.has_token(text, lc, t0, &mut buf)
+                {
+                    // "Okafor called back re deductible on the L&D", "Moss called upset about the
+                    // 2nd statement": an office's note names the caller by surname (a colleague
+                    // goes by first name).
+                    let why = "surname opening a note on what the caller called about";
+                    Some((t0.e, 0.8, "person.caller", why))
                 } else if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf)
                 {
                     let why = "name before a hospital stay, a diagnosis or a visit";
@@ -11498,7 +11541,12 @@ fn extension_after(after: &str) -> bool {
     if b[i..].starts_with(b"at ") {
         i += 3;
     }
-    b.len() >= i + 3 && b[i..i + 3].eq_ignore_ascii_case(b"ext")
+    // ("Mr. Babcock, extend the LOC?": the word "ext", "ext." or "extension", not any word
+    // starting with it.)
+    b.len() >= i + 3
+        && b[i..i + 3].eq_ignore_ascii_case(b"ext")
+        && (!b.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
+            || b[i..].len() >= 9 && b[i..i + 9].eq_ignore_ascii_case(b"extension"))
 }
 
 /// A double-barrelled surname ("Okoro-Bennett", "Vance-Whitcombe"): one part is in the
@@ -11834,6 +11882,38 @@ fn code_range_in_brackets(after: &str) -> bool {
 
 /// Is `text[ls..at]` (from a line's start to a word) only a bullet or an item number ("- ",
 /// "* ", "• ", "1. ", "12) ")?
+/// Is the text of the line at `ls` before `at` a bullet (perhaps) and one initial ("Y. Pierce
+/// (CV-2240088) desatted to 84%": a note opening on a patient's initial and surname)?
+fn initial_opens_line(text: &str, ls: usize, at: usize) -> bool {
+    let head = text.as_bytes()[ls..at]
+        .trim_ascii_start()
+        .strip_prefix(b"- ")
+        .unwrap_or(text.as_bytes()[ls..at].trim_ascii_start());
+    matches!(head, [c, b'.', b' '] if c.is_ascii_uppercase())
+}
+
+/// Does `after` (the text after a name) say the person called about something ("called back re
+/// deductible", "called about her bill", "called upset")? Not "called back," alone: a lab's
+/// colleague "called back, result read back".
+fn caller_about_after(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(" called ") else {
+        return false;
+    };
+    let rest = rest.strip_prefix("back ").unwrap_or(rest);
+    [
+        "re ", "re: ", "about ", "upset", "asking ", "wanting ", "to ask ",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
+}
+
+/// Does the word at `at` open a sentence of the line starting at `ls` (nothing but a bullet
+/// before it on the line, or the end of a sentence)?
+fn sentence_opener(text: &str, ls: usize, at: usize) -> bool {
+    let head = text[ls..at].trim_end();
+    head.is_empty() || bulleted_line_start(text, ls, at) || head.ends_with(['.', '!', '?'])
+}
+
 fn bulleted_line_start(text: &str, ls: usize, at: usize) -> bool {
     let head = text.as_bytes()[ls..at].trim_ascii();
     matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])
@@ -12219,11 +12299,12 @@ fn relative_in_brackets_after(after: &str) -> bool {
     }
 }
 
-/// Does `after` start with " (" and six to ten digits and ")" ("Pritchett (00517736)")?
+/// Does `after` start with " (" and six to twelve digits and ")" ("Pritchett (00517736)",
+/// a state Medicaid recipient ID "Ostrowski (100663190278)")?
 fn digits_in_brackets_after(after: &str) -> bool {
     after.strip_prefix(" (").is_some_and(|r| {
         let n = r.bytes().take_while(u8::is_ascii_digit).count();
-        (6..=10).contains(&n) && r.as_bytes().get(n) == Some(&b')')
+        (6..=12).contains(&n) && r.as_bytes().get(n) == Some(&b')')
     })
 }
 
@@ -12250,7 +12331,12 @@ fn credential_after(after: &str) -> bool {
             .iter()
             .position(|&c| matches!(c, b',' | b';' | b' ' | b'|' | b'\n' | b')'))
             .map_or(ab.len(), |x| k + x);
-        CREDENTIALS.eq_any(after[k..m].trim_end_matches('.'))
+        let word = after[k..m].trim_end_matches('.');
+        // ("For Mr. Babcock, do we extend": a credential that is also an English word counts
+        // only with a capital.)
+        CREDENTIALS.eq_any(word)
+            && !(word.bytes().all(|c| c.is_ascii_lowercase())
+                && words!["do", "pa", "ma", "ms", "ot", "pt", "od", "dc", "mt", "rd"].eq_any(word))
     }
 }
 

@@ -4729,3 +4729,89 @@ fn a_rota_of_weekdays_and_surnames_names_no_patient() {
     let t = "Patient Thu Marsh called about her refill.";
     assert!(has(&s, t, Label::Person, "Thu Marsh"));
 }
+
+#[test]
+fn a_surname_opening_a_note_on_what_the_caller_called_about_is_a_patient() {
+    let s = Scanner::new();
+    let t = "Moss called back re deductible on the L&D - wants to pay by card. 614-555-0187 \
+             after 1pm.";
+    assert!(has(&s, t, Label::Person, "Moss"));
+    assert!(s.scan(t).contains_phi);
+    // A colleague calling back with a result is not the caller this rule means.
+    let t = "Moss called back, result read back. Thanks all.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn an_open_house_is_an_event() {
+    let s = Scanner::new();
+    let t = "Subject: RE: Open House postcard proof v2\n\nProof v2 looks good with two changes.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Subject: RE: Olena House referral\n\nHi Jess,\n\nChart attached.";
+    assert!(has(&s, t, Label::Person, "Olena House"));
+}
+
+#[test]
+fn equipment_tagged_out_of_service_is_the_facilitys() {
+    let s = Scanner::new();
+    let t = "Pumps in use after 2200 will pick it up on next power cycle. Pump SN 12894471 (8015 \
+             PC unit, pod A) failed the last two pushes, please tag it out and send to biomed.";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950: her pump SN 12894471 failed twice at home, she \
+             tagged out the old tubing.";
+    assert!(has(&s, t, Label::Device, "12894471"));
+}
+
+#[test]
+fn an_english_word_after_a_name_is_no_credential_or_extension() {
+    let s = Scanner::new();
+    let t = "For Mr. Babcock, do we extend the current LOC 30 days?";
+    assert!(has(&s, t, Label::Person, "Babcock"));
+    let t = "Mr. Babcock, extend the LOC 30 days?";
+    assert!(has(&s, t, Label::Person, "Babcock"));
+    // A credential in capitals and a phone extension still mark a colleague.
+    let t = "Please call Mary Babcock, DO with questions.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Mr. Babcock ext. 4410 handles the contracts.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_surname_before_a_twelve_digit_medicaid_id_in_brackets_is_a_patient() {
+    let s = Scanner::new();
+    let t = "Dan - Ostrowski (100663190278) still no MDS for the 2/18 and 3/20 assessments.";
+    assert!(has(&s, t, Label::Person, "Ostrowski"));
+    assert!(s.scan(t).contains_phi);
+    // Thirteen digits are no such ID.
+    let t = "Dan - Ostrowski (1006631902781) still no MDS for the assessments.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn an_incident_number_shaped_like_an_ssn_is_a_ticket() {
+    let s = Scanner::new();
+    let t = "Subject: [Resolved] INC 482-19-3307 - Softphone drops calls after 20 min";
+    assert!(!has_label(&s, t, Label::Ssn));
+    let t = "Patient Ana Ruiz, SSN 482-19-3307, called about her bill.";
+    assert!(has(&s, t, Label::Ssn, "482-19-3307"));
+}
+
+#[test]
+fn an_initial_and_a_surname_opening_a_note_before_a_chart_number_are_a_patient() {
+    let s = Scanner::new();
+    let t = "Y. Pierce (CV-2240088) desatted to 84% on NuStep at 6 min on RA.";
+    assert!(has(&s, t, Label::Person, "Pierce"));
+    assert!(s.scan(t).contains_phi);
+    // Inside a sentence, a surname before a product's code is not such a note.
+    let t = "We ordered the Pierce (CV-2240088) reagent kit for the lab.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_measurements_name_after_chart_is_no_record_number() {
+    let s = Scanner::new();
+    let t = "Workaround in the meantime: chart SpO2/HR manually in the rehab flowsheet.";
+    assert!(!has_label(&s, t, Label::Mrn));
+    let t = "Patient Ana Ruiz, chart CV-2240088, seen today.";
+    assert!(has(&s, t, Label::Mrn, "CV-2240088"));
+}
