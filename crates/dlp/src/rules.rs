@@ -216,6 +216,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("drive in from", Kw::City),
     ("driving in from", Kw::City),
     ("visiting family in", Kw::City),
+    // "Lives alone in Oakmere", "lives out in Pell Lake", "lives with his parents in
+    // Strongsville", "staying with her sister in Springfield".
+    ("lives alone in", Kw::City),
+    ("living alone in", Kw::City),
+    ("lives out in", Kw::City),
+    ("lives with", Kw::City),
+    ("staying with", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     // A care home's and a clinic's own numbers for the person ("Resident ID: MH-10482",
     // "Patient reference: MDH-0048213").
@@ -5038,7 +5045,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     .then(|| residence_town(kw_text, text, p))
                     .flatten()
             };
-            if let Some(ce) = anchored(&s.city, text, p).or_else(town) {
+            // ("lives with his parents in Strongsville": up to three lower-case words, then
+            // "in" and the town.)
+            let with = kw_text.len() > 5
+                && kw_text.as_bytes()[kw_text.len() - 5..].eq_ignore_ascii_case(b" with");
+            let place = if with {
+                town_after_company(text, ke)
+                    .map(|(ts, te)| (ts, anchored(&s.city, text, ts).unwrap_or(te)))
+            } else {
+                anchored(&s.city, text, p).or_else(town).map(|ce| (p, ce))
+            };
+            if let Some((p, ce)) = place {
                 // "Location: Gary, Indiana (approximate)": where a sign-in came from, a
                 // person's place; any other "Location" is a clinic's or an event's.
                 let approximate = || {
@@ -9402,7 +9419,16 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
     // address (a table row has more cells before it, and a patient's line says whose it is).
     // (Not an indented list's item: "DIET CHANGE:\n  Walter Szymanski - 2604 Riverview Dr, ...".)
     let indented = line.starts_with("  ") || line.starts_with('\t');
+    // ("Harold Dietrich        | 1420 Brantwood Ave", "1. Clarence Huebner - 2274 Marlowe Ct":
+    // a padded table cell and a numbered list's item name people, a letterhead has neither.)
+    let listed = {
+        let l = line.trim_start().as_bytes();
+        let n = l.iter().take_while(|c| c.is_ascii_digit()).count();
+        (1..=2).contains(&n) && matches!(l.get(n..n + 2), Some([b'.' | b')', b' ']))
+            || line.trim_end().ends_with("  |")
+    };
     let footer = !indented
+        && !listed
         && strip_contact_separator(line).is_some_and(|h| {
             // (The name starts the line or the sentence: "Late fee $35. MoveWell PT - 212 ...".)
             let h = h.rsplit(". ").next().unwrap_or(h).trim();
@@ -9436,7 +9462,27 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
         .eq_any(leading_letters(doc.after_line(en, 24).trim_start()))
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
         || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
-            && !has_word(ctx, words!["patient", "lives", "resides", "address", "dob"])
+            && !has_word(
+                ctx,
+                words![
+                    "patient",
+                    "lives",
+                    "resides",
+                    "address",
+                    "dob",
+                    // "Service setting: in home, 1918 SW Western Ave", "It will be shipped to
+                    // your home at", "A home health nurse will come to the house at".
+                    "in home",
+                    "your home",
+                    "her home",
+                    "his home",
+                    "the house",
+                    "letter to"
+                ]
+            )
+            // ("Employer:   Tri-County Packaging, 1150 Industrial Pkwy": a patient's employer,
+            // which the label definitions count with the patient.)
+            && !line.trim_start().starts_with("Employer")
         || (has_word(line, ADDRESS_PLACE_WORDS) || !apartment && has_word(line, words!["at"]))
             && !has_word(
             ctx,
@@ -9450,6 +9496,17 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                 "address",
                 // "mail it to you at", "staying at", "past the elevator at": a person's place.
                 "live",
+                // "residing at", "she lived at", "send anything to me at", "mailed ... to her
+                // at", "to the foster parents at", "found in the bedroom at".
+                "residing",
+                "lived",
+                "me at",
+                "her at",
+                "them at",
+                "parents",
+                "bedroom",
+                // "our letter to 5520 Brantley Ave, Apt 3F ... came back".
+                "letter to",
                 "you",
                 "him",
                 "staying",
@@ -12390,6 +12447,29 @@ impl<T: Eq + std::hash::Hash> SmallSet<T> {
     }
 }
 
+/// After "lives with" or "staying with" at `ke`: one to three lower-case words ("us", "his
+/// parents", "a cousin"), then "in" and a town ([`residence_town`]); where the town starts and
+/// ends.
+fn town_after_company(text: &str, ke: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = ke;
+    for _ in 0..4 {
+        if b.get(i) != Some(&b' ') {
+            return None;
+        }
+        let we = letters_end(b, i + 1);
+        let w = &b[i + 1..we];
+        if w.is_empty() || !w.iter().all(u8::is_ascii_lowercase) {
+            return None;
+        }
+        if w == b"in" && i > ke {
+            return residence_town("lives in", text, we + 1).map(|e| (we + 1, e));
+        }
+        i = we;
+    }
+    None
+}
+
 /// After "lives in", "moved to" and the like, a town without its state: "Pt lives in Powell
 /// with his wife", "has moved to Cutler". One or two capitalised words, ended by the end of the
 /// clause; not a place that is an organisation or a kind of home ("lives in Assisted Living",
@@ -12408,6 +12488,9 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
             | "drive in from"
             | "driving in from"
             | "visiting family in"
+            | "lives alone in"
+            | "living alone in"
+            | "lives out in"
     ) {
         return None;
     }

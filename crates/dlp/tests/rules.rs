@@ -4815,3 +4815,96 @@ fn a_measurements_name_after_chart_is_no_record_number() {
     let t = "Patient Ana Ruiz, chart CV-2240088, seen today.";
     assert!(has(&s, t, Label::Mrn, "CV-2240088"));
 }
+
+#[test]
+fn a_table_row_or_a_numbered_item_naming_a_person_before_an_address_is_no_letterhead() {
+    let s = Scanner::new();
+    let t =
+        "Patients on the route:\nHarold Dietrich        | 1420 Brantwood Ave, Dayton, OH 45406\n";
+    assert!(has(&s, t, Label::Address, "1420 Brantwood Ave, Dayton, OH"));
+    let t = "Home visits today:\n1. Clarence Huebner - 2274 Marlowe Ct, Reynoldsburg, OH 43068\n";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "2274 Marlowe Ct, Reynoldsburg, OH"
+    ));
+    // A letterhead's name and address.
+    let t = "Bloom Birth & Lactation | 88 Loockerman Plaza, Dover, DE 19901\n";
+    assert!(!has_label(&s, t, Label::Address));
+}
+
+#[test]
+fn a_patients_employers_address_is_theirs() {
+    let s = Scanner::new();
+    let t = "Injured worker: Luis Ortega, DOB 3/4/1980\nEmployer:        Tri-County Packaging, \
+             1150 Industrial Pkwy, Brook Park, OH 44142\n";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "1150 Industrial Pkwy, Brook Park, OH"
+    ));
+    let t = "Vendor:          Tri-County Packaging, 1150 Industrial Pkwy, Brook Park, OH 44142\n";
+    assert!(!has_label(&s, t, Label::Address));
+}
+
+#[test]
+fn an_address_a_person_lived_at_or_is_mailed_at_is_a_home() {
+    let s = Scanner::new();
+    let t = "Her date of birth was May 2, 1932 and she lived at 39 Cedar Ridge Court, \
+             Dallastown, PA 17313.";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "39 Cedar Ridge Court, Dallastown, PA"
+    ));
+    let t = "He is handling his estate. Please send anything to me at 4418 Walnut St, Kansas \
+             City, MO 64111.";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "4418 Walnut St, Kansas City, MO"
+    ));
+    let t = "A paper copy is also being mailed to the foster parents at 2209 Sumner Rd, Orrin \
+             Creek, WA 98412.";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "2209 Sumner Rd, Orrin Creek, WA"
+    ));
+    // A meeting at an address is still a place of business.
+    let t = "The board meets at 3850 Parsons Ave, Columbus, OH 43207 on Thursday.";
+    assert!(!has_label(&s, t, Label::Address));
+}
+
+#[test]
+fn an_address_in_home_or_at_the_house_is_a_home_even_beside_a_home_health_agency() {
+    let s = Scanner::new();
+    let t = "Service setting: in home, 1918 SW Western Ave, Topeka, KS 66604, and at the clinic";
+    assert!(has(
+        &s,
+        t,
+        Label::Address,
+        "1918 SW Western Ave, Topeka, KS"
+    ));
+    let t = "Referral sent to Allegheny Valley Home Health, 615 Baker Ave, Monroeville, PA 15146.";
+    assert!(!has_label(&s, t, Label::Address));
+}
+
+#[test]
+fn a_town_after_lives_alone_in_or_staying_with_someone_in_is_the_patients() {
+    let s = Scanner::new();
+    let t = "Prior living: lives alone in Oakmere, independent with cane before the fall.";
+    assert!(has(&s, t, Label::Address, "Oakmere"));
+    let t = "Pt is staying with her sister in Springfield, OH until the surgery.";
+    assert!(has(&s, t, Label::Address, "Springfield, OH"));
+    let t = "He lives with his parents in Strongsville and drives himself.";
+    assert!(has(&s, t, Label::Address, "Strongsville"));
+    // Not a town: a day after the cue.
+    let t = "The float nurse is staying with us in Tuesday clinic.";
+    assert!(!has_label(&s, t, Label::Address));
+}
