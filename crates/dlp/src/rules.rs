@@ -5619,6 +5619,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "maintenance",
                         // An office's emergency kit ("AED (ZOLL AED Plus) SN ...").
                         "aed",
+                        // A practice's fleet in a maker's recall ("I checked both of our units.
+                        // Grand Haven unit is SN VS3-22D-10457 (not in the affected range)").
+                        "our units",
+                        "affected range",
                         // A procedure room's scopes ("scope SN 2814577 ... failed its leak
                         // test", "Olympus RMA 80-331962").
                         "scope",
@@ -6487,19 +6491,28 @@ fn patterns(
                 let wide = before(text, st, 50);
                 // ("NPIs for reference: Hollister 1847362914": the NPI cue is nearer than the
                 // word that would make it an order number.)
-                let npi_cue = || has_word(wide, words!["npi", "npis"]);
-                if has_word(
-                    wide,
-                    words![
-                        "confirmation",
-                        "order",
-                        "invoice",
-                        "ticket",
-                        "tracking",
-                        "reference",
-                        "conference",
-                    ],
-                ) && !(npi_valid(v) && npi_cue())
+                // ("Our portal confirmation number from the original submission was
+                // 1830166133": the cue may stand further back in the same sentence.)
+                let sentence = {
+                    let w = before(text, st, 100);
+                    let from = w.rfind(['\n', '.', '!', '?']).map_or(0, |k| k + 1);
+                    &w[from..]
+                };
+                let npi_cue = || {
+                    let npi = words!["npi", "npis"];
+                    has_word(wide, npi) || has_word(sentence, npi)
+                };
+                let negative = words![
+                    "confirmation",
+                    "order",
+                    "invoice",
+                    "ticket",
+                    "tracking",
+                    "reference",
+                    "conference",
+                ];
+                if (has_word(wide, negative) || has_word(sentence, negative))
+                    && !(npi_valid(v) && npi_cue())
                 {
                     push(
                         out,

@@ -4908,3 +4908,24 @@ fn a_town_after_lives_alone_in_or_staying_with_someone_in_is_the_patients() {
     let t = "The float nurse is staying with us in Tuesday clinic.";
     assert!(!has_label(&s, t, Label::Address));
 }
+
+#[test]
+fn ten_digits_after_a_confirmation_number_earlier_in_the_sentence_are_no_phone() {
+    let s = Scanner::new();
+    let t = "Our portal confirmation number from the original submission was 1830166133, in \
+             case that helps locate the file.";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "Patient Ana Ruiz asked us to call her back at home, her number is 6145550187 after \
+             five.";
+    assert!(has(&s, t, Label::Phone, "6145550187"));
+}
+
+#[test]
+fn a_practices_units_checked_against_a_recall_range_are_its_equipment() {
+    let s = Scanner::new();
+    let t = "FYI - I checked both of our units. Grand Haven unit is SN VS3-22D-10457 (not in the \
+             affected range).";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950: her bone stimulator SN VS3-22D-10457 arrived today.";
+    assert!(has(&s, t, Label::Device, "VS3-22D-10457"));
+}
