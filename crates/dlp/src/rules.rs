@@ -5915,6 +5915,97 @@ fn known_start(b: &[u8], pid: usize, at: usize, en: usize) -> Option<usize> {
     (st >= at && st < en).then_some(st)
 }
 
+/// Does the time ending at `en` close a transcript's time stamp at the start of its line
+/// ("[Tue 9:15 AM] +1 (206) 555-0185: R", "[9:47 PM] On-call RN: ...")? The stamp says when a
+/// message of the chat was sent, like a header's date (none of the style corpus's 60 such
+/// stamps was labelled).
+fn chat_stamp(text: &str, doc: &Doc<'_>, en: usize) -> bool {
+    let b = text.as_bytes();
+    let mut e = en;
+    while e < b.len() && e - en < 4 && matches!(b[e], b'.' | b' ' | b'M' | b'm') {
+        e += 1;
+    }
+    b.get(e) == Some(&b']') && {
+        let head = &text[doc.line_start(en)..en];
+        let lead = head.trim_start_matches([' ', '\t', '>']);
+        lead.starts_with('[') && !lead[1..].contains(['[', ']']) && lead.len() <= 30
+    }
+}
+
+/// Is `v` (at `st`..`en`) the sevenths of a gestational age ("born at 28 4/7 wks", "GA / BW:
+/// 30 2/7 wk / 1390 g"): one to six sevenths after a number of weeks and before "wk", "wks",
+/// "weeks" or "w"? (None of the style corpus's ten was labelled.)
+fn gestational_weeks(text: &str, st: usize, en: usize, v: &str) -> bool {
+    let b = text.as_bytes();
+    matches!(v.as_bytes(), [b'1'..=b'6', b'/', b'7'])
+        && st >= 3
+        && b[st - 1] == b' '
+        && b[st - 3..st - 1].iter().all(u8::is_ascii_digit)
+        && (st == 3 || !b[st - 4].is_ascii_alphanumeric())
+        && {
+            let after = text[en..].trim_start_matches(' ');
+            let unit = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+            words!["wk", "wks", "week", "weeks", "w"].eq_any(&after[..unit])
+        }
+}
+
+/// Is `v` (at `st`) a score out of ten ("8/10", the "7/10" of "6-7/10") after the words of a
+/// pain or symptom rating: the word before it is the symptom, a rating word or a linking word
+/// ("pain 8/10", "Pain was 6-7/10", "now 3/10", "(NPRS) 7/10"), and a symptom or scale word
+/// stands within the 40 bytes before. On the style corpus none of the 53 such scores was a
+/// labelled date ("bowel check Tue 6/10" and "DONE 3/10" are, and stay dates).
+fn pain_score(text: &str, st: usize, v: &str) -> bool {
+    let Some(n) = v.strip_suffix("/10") else {
+        return false;
+    };
+    if n.is_empty()
+        || n.len() > 2
+        || !n.bytes().all(|c| c.is_ascii_digit())
+        || n.parse::<u8>().is_ok_and(|n| n > 10)
+    {
+        return false;
+    }
+    let b = text.as_bytes();
+    // (Past a range's first number: "6-7/10".)
+    let mut k = st;
+    if k >= 2 && b[k - 1] == b'-' && b[k - 2].is_ascii_digit() {
+        k -= 1;
+        while k > 0 && b[k - 1].is_ascii_digit() {
+            k -= 1;
+        }
+    }
+    let head = before(text, k, 40);
+    let prev = last_word(head, b" \t:()[],");
+    let symptom = words![
+        "pain",
+        "ha",
+        "headache",
+        "ache",
+        "aches",
+        "soreness",
+        "sore",
+        "discomfort",
+        "nausea",
+        "anxiety",
+        "fatigue",
+        "itch",
+        "itching",
+        "severity",
+        "nprs",
+        "vas",
+        "nrs",
+        "score",
+        "scale",
+        "rated",
+        "rates",
+        "rating"
+    ];
+    (symptom.eq_any(&prev.to_ascii_lowercase())
+        || words!["now", "was", "is", "to", "at", "of", "from", "down", "up"].eq_any(prev)
+        || head.trim_end().ends_with("->"))
+        && has_word(head, symptom)
+}
+
 /// [`known_start`] of an e-mail address ending at `en`: its one `@` is the last one before
 /// `en` (the domain has none), and its local part (`[A-Za-z0-9._%+\-]+`) reaches back as far
 /// as such bytes go, but not before `at`.
@@ -6241,6 +6332,9 @@ fn patterns(
                 }
             }
             Pat::Address => address(text, doc, st, city_state_end(text, st, en), out),
+            // ("R hip pain 8/10", "Pain was 6-7/10 over the weekend, now 3/10", "mild HA 2/10":
+            // a pain score out of ten.)
+            Pat::Date if pain_score(text, st, v) || gestational_weeks(text, st, en, v) => {}
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
@@ -6272,7 +6366,8 @@ fn patterns(
                         ],
                     )
                 };
-                if (has_ampm || at_before || after_date) && !call_time {
+                if (has_ampm || at_before || after_date) && !call_time && !chat_stamp(text, doc, en)
+                {
                     date(text, doc, st, en, -0.1, out);
                 }
             }

@@ -4929,3 +4929,38 @@ fn a_practices_units_checked_against_a_recall_range_are_its_equipment() {
     let t = "Patient Ana Ruiz, DOB 3/4/1950: her bone stimulator SN VS3-22D-10457 arrived today.";
     assert!(has(&s, t, Label::Device, "VS3-22D-10457"));
 }
+
+#[test]
+fn a_pain_score_out_of_ten_is_no_date() {
+    let s = Scanner::new();
+    let t = "Fall in bathroom approx 0530, found by daughter. R hip pain 8/10, R leg shortened.";
+    assert!(!has_label(&s, t, Label::Date));
+    let t = "Pain was 6-7/10 over the weekend, now 3/10 after increasing the morphine.";
+    assert!(!has_label(&s, t, Label::Date));
+    // A day of the month after a weekday stays a date, even near the word "pain".
+    let t = "Patient Ana Ruiz: pain reassess, bowel check Tue 6/10.";
+    assert!(has(&s, t, Label::Date, "6/10"));
+}
+
+#[test]
+fn a_chat_transcripts_time_stamps_are_no_dates() {
+    let s = Scanner::new();
+    let t = "Text thread with the patient's husband, Mr. Ruiz:\n[Tue 9:15 AM] +1 (206) 555-0185: \
+             cant do 17th, work\n[Tue 9:31 AM] Eastside Family Med: we have Fri 6/20 4:10P.\n";
+    assert!(!has(&s, t, Label::Date, "9:15 AM"));
+    assert!(!has(&s, t, Label::Date, "9:31 AM"));
+    // A visit's time in the text of a message still counts.
+    let t =
+        "[Tue 9:31 AM] Eastside Family Med: Mr. Ruiz, your appointment is Fri 6/20 at 4:10 PM, ok?";
+    assert!(has(&s, t, Label::Date, "4:10 PM"));
+}
+
+#[test]
+fn the_sevenths_of_a_gestational_age_are_no_date() {
+    let s = Scanner::new();
+    let t = "Sofia Marquez Lindo, DOB: 06/02/2025 (born at 28 4/7 wks, corrected age approx. 6 mo)";
+    assert!(!has(&s, t, Label::Date, "4/7"));
+    // A day of a month after a number of a different kind stays a date.
+    let t = "Patient Ana Ruiz: room 28 4/7 visit was moved.";
+    assert!(has(&s, t, Label::Date, "4/7"));
+}
