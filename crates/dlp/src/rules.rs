@@ -5932,6 +5932,43 @@ fn chat_stamp(text: &str, doc: &Doc<'_>, en: usize) -> bool {
     }
 }
 
+/// Is the date at `st` when a drug lot, a kit or a colleague's credential expires ("Lot
+/// GX2611A, exp 08/2028", "DEA: FR5271084 exp 09/30/2027", "BLS exp 03/2027")? Right after
+/// "exp", "expires", "expiration" or "expiry", with a lot, a kit, a vial, an NDC or a
+/// credential's word in the 40 bytes before it. (Not a licence: a patient's driver's licence
+/// expires too; nor a card's, a grant's, a prescription's or a medical certificate's expiry,
+/// which is the patient's.)
+fn expiry_of_a_lot_or_credential(text: &str, st: usize) -> bool {
+    let window = before(text, st, 16);
+    let head = window.trim_end_matches([' ', ':', '.', '(']);
+    let cue = words!["exp", "expires", "expiration", "expiry", "expiring"];
+    let w = last_word(head, b"");
+    // Where the cue word starts.
+    let cue_at = st - window.len() + head.len() - w.len();
+    cue.eq_any(&w.to_ascii_lowercase())
+        && has_word(
+            before(text, cue_at, 40),
+            words![
+                "lot",
+                "kit",
+                "vial",
+                "ndc",
+                "dea",
+                "npi",
+                "caqh",
+                "board",
+                "bls",
+                "acls",
+                "pals",
+                "cpr",
+                "badge",
+                "agreement",
+                "contract",
+                "malpractice"
+            ],
+        )
+}
+
 /// Is `v` (at `st`..`en`) the sevenths of a gestational age ("born at 28 4/7 wks", "GA / BW:
 /// 30 2/7 wk / 1390 g"): one to six sevenths after a number of weeks and before "wk", "wks",
 /// "weeks" or "w"? (None of the style corpus's ten was labelled.)
@@ -6334,7 +6371,10 @@ fn patterns(
             Pat::Address => address(text, doc, st, city_state_end(text, st, en), out),
             // ("R hip pain 8/10", "Pain was 6-7/10 over the weekend, now 3/10", "mild HA 2/10":
             // a pain score out of ten.)
-            Pat::Date if pain_score(text, st, v) || gestational_weeks(text, st, en, v) => {}
+            Pat::Date
+                if pain_score(text, st, v)
+                    || gestational_weeks(text, st, en, v)
+                    || expiry_of_a_lot_or_credential(text, st) => {}
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');

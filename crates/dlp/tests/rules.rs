@@ -4964,3 +4964,16 @@ fn the_sevenths_of_a_gestational_age_are_no_date() {
     let t = "Patient Ana Ruiz: room 28 4/7 visit was moved.";
     assert!(has(&s, t, Label::Date, "4/7"));
 }
+
+#[test]
+fn when_a_drug_lot_or_a_colleagues_credential_expires_is_no_patients_date() {
+    let s = Scanner::new();
+    let t = "Patient Ana Ruiz, IVIG q4wk. Drug: Gamunex-C 40 g (Lot GX2611A, exp 08/2028), Rx \
+             4473318.";
+    assert!(!has(&s, t, Label::Date, "08/2028"));
+    let t = "Patient Ana Ruiz seen by Dr. Shah (DEA: FR5271084 exp 09/30/2027) on 3/4/2026.";
+    assert!(!has(&s, t, Label::Date, "09/30/2027"));
+    // The patient's own card expires on a date of theirs.
+    let t = "Patient Ana Ruiz: your card expires 12/07/2027, keep it with you.";
+    assert!(has(&s, t, Label::Date, "12/07/2027"));
+}
