@@ -978,15 +978,30 @@ fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
 /// Is a full name followed by a bracket that holds a drug and its dose ("Dwayne Kessler
 /// (Invega Sustenna 156 mg, due today) at ...")? The person takes the drug: a patient, even in
 /// mail among colleagues. (A sales representative's bracket names the maker: "Lauren Beck
-/// (Novartis)".)
+/// (Novartis)".) Or a full name whose possessive is the drug, with its dose on the line
+/// ("one short on Anthony Bucci's clonazepam 0.5 mg card").
 fn name_with_a_dosed_drug(text: &str, findings: &[Finding]) -> bool {
     let b = text.as_bytes();
     findings.iter().enumerate().any(|(k, p)| {
         if p.label != Label::Person
             || p.score < PHI_THRESHOLD
             || !text[p.start_byte..p.end_byte].contains(' ')
-            || !text[p.end_byte..].starts_with(" (")
         {
+            return false;
+        }
+        let rest = &text[p.end_byte..];
+        if let Some(drug_at) = ["'s ", "\u{2019}s "]
+            .iter()
+            .find_map(|s| rest.starts_with(s).then(|| p.end_byte + s.len()))
+        {
+            let to = (drug_at + 60).min(b.len());
+            let le = memchr::memchr(b'\n', &b[drug_at..to]).map_or(to, |i| drug_at + i);
+            return findings
+                .get(k + 1)
+                .is_some_and(|f| f.label == Label::Medication && f.start_byte == drug_at)
+                && dose_in(&text[drug_at..text.floor_char_boundary(le)]);
+        }
+        if !rest.starts_with(" (") {
             return false;
         }
         // The bracket: to its ")" on the same line, within 120 bytes.

@@ -5112,9 +5112,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if matches!(
             kind,
             Kw::Value(Label::Mrn | Label::MemberId | Label::Account)
-        ) && v.len() == 4
+        ) && (v.len() == 4
             && (v.starts_with("19") || v.starts_with("20"))
             && v.bytes().all(|c| c.is_ascii_digit())
+            // ("the exclusion chart for the 2025-26 school year": a span of years.)
+            || matches!(v.as_bytes(), [b'1' | b'2', b'0' | b'9', _, _, b'-', _, _]
+                if v.bytes().filter(u8::is_ascii_digit).count() == 6))
         {
             continue;
         }
@@ -12085,8 +12088,6 @@ fn code_range_in_brackets(after: &str) -> bool {
     matches!(id.split_once('-'), Some((a, b)) if !a.is_empty() && same_shape(a, b))
 }
 
-/// Is `text[ls..at]` (from a line's start to a word) only a bullet or an item number ("- ",
-/// "* ", "• ", "1. ", "12) ")?
 /// Is the text of the line at `ls` before `at` a bullet (perhaps) and one initial ("Y. Pierce
 /// (CV-2240088) desatted to 84%": a note opening on a patient's initial and surname)?
 fn initial_opens_line(text: &str, ls: usize, at: usize) -> bool {
@@ -12119,6 +12120,8 @@ fn sentence_opener(text: &str, ls: usize, at: usize) -> bool {
     head.is_empty() || bulleted_line_start(text, ls, at) || head.ends_with(['.', '!', '?'])
 }
 
+/// Is `text[ls..at]` (from a line's start to a word) only a bullet or an item number ("- ",
+/// "* ", "• ", "1. ", "12) ")?
 fn bulleted_line_start(text: &str, ls: usize, at: usize) -> bool {
     let head = text.as_bytes()[ls..at].trim_ascii();
     matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])

@@ -4977,3 +4977,23 @@ fn when_a_drug_lot_or_a_colleagues_credential_expires_is_no_patients_date() {
     let t = "Patient Ana Ruiz: your card expires 12/07/2027, keep it with you.";
     assert!(has(&s, t, Label::Date, "12/07/2027"));
 }
+
+#[test]
+fn a_full_name_whose_possessive_is_a_dosed_drug_is_a_patient() {
+    let s = Scanner::new();
+    let t = "Shift change count this morning at Cedar came up one short on Anthony Bucci's \
+             clonazepam 0.5 mg card.";
+    assert!(s.scan(t).contains_phi);
+    // A colleague's possessive before anything else is no patient's drug.
+    let t = "Shift change count this morning at Cedar: Anthony Bucci's badge 0.5 mg scale.";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
+fn a_span_of_school_years_after_chart_is_no_record_number() {
+    let s = Scanner::new();
+    let t = "Attached is the updated exclusion chart for the 2025-26 school year.";
+    assert!(!has_label(&s, t, Label::Mrn));
+    let t = "Patient Ana Ruiz, chart 2025-268841, seen today.";
+    assert!(has(&s, t, Label::Mrn, "2025-268841"));
+}
