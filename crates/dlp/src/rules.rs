@@ -10958,7 +10958,7 @@ fn persons(
                     && s.surnames.has_token(text, lc, t0, &mut buf)
                     && !s.first_names.has_token(text, lc, t0, &mut buf)
                 {
-                    // "Okafor called back re deductible on the L&D", "Moss called upset about the
+                    // "Moss called back re deductible on the L&D", "Briggs called upset about the
                     // 2nd statement": an office's note names the caller by surname (a colleague
                     // goes by first name).
                     let why = "surname opening a note on what the caller called about";
@@ -12091,10 +12091,8 @@ fn code_range_in_brackets(after: &str) -> bool {
 /// Is the text of the line at `ls` before `at` a bullet (perhaps) and one initial ("Y. Pierce
 /// (CV-2240088) desatted to 84%": a note opening on a patient's initial and surname)?
 fn initial_opens_line(text: &str, ls: usize, at: usize) -> bool {
-    let head = text.as_bytes()[ls..at]
-        .trim_ascii_start()
-        .strip_prefix(b"- ")
-        .unwrap_or(text.as_bytes()[ls..at].trim_ascii_start());
+    let head = text.as_bytes()[ls..at].trim_ascii_start();
+    let head = head.strip_prefix(b"- ").unwrap_or(head);
     matches!(head, [c, b'.', b' '] if c.is_ascii_uppercase())
 }
 
