@@ -222,8 +222,8 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 150.7 instructions per byte over the corpus texts and 148.1 for the 100 KB message
-//! after round 124 (149.0 and 146.3 after round 118, 146.2 and 143.7 after round 115, 142.8 and 140.7 after round 107 and its review, 139.1 and 137.0 after round 93, 133.8 and 131.8 after round 65, 120.0 and
+//! measure): 151.4 instructions per byte over the corpus texts and 148.6 for the 100 KB message
+//! after round 125 (149.0 and 146.3 after round 118, 146.2 and 143.7 after round 115, 142.8 and 140.7 after round 107 and its review, 139.1 and 137.0 after round 93, 133.8 and 131.8 after round 65, 120.0 and
 //! 118.7 after the twenty-fourth round, 118.4 and 117.3 after the seventeenth and a review, 115.7 and
 //! 115.1 after the eleventh, 114.3 and 114.4 after the ninth, 110.4 and 110.8 after the fifth, 105.7
 //! and 105.9 after the second, 95.9 and 96.3 before the first, 130 and 148 in an earlier pass,
@@ -504,6 +504,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "phone.context",
     "person.title",
     "mrn.after_name",
+    "other_id.before_name",
     "age.after_name",
     "device.sentence",
 ];

@@ -4997,3 +4997,16 @@ fn a_span_of_school_years_after_chart_is_no_record_number() {
     let t = "Patient Ana Ruiz, chart 2025-268841, seen today.";
     assert!(has(&s, t, Label::Mrn, "2025-268841"));
 }
+
+#[test]
+fn a_record_number_opening_a_line_before_a_patients_name_is_theirs() {
+    let s = Scanner::new();
+    let t = "Held specimens:\nCP26-0448812 Hartley, Simone        08/30/1955  03/02/2026  lipid \
+             panel\n";
+    assert!(has(&s, t, Label::OtherId, "CP26-0448812"));
+    // A ticket's number before a name is the service desk's, and a date is a date.
+    let t = "Open tickets:\nINC-20260412 Hartley, Simone   laptop will not boot\n";
+    assert!(!has_label(&s, t, Label::OtherId));
+    let t = "Visits:\n03/02/2026 Hartley, Simone   lipid panel\n";
+    assert!(!has_label(&s, t, Label::OtherId));
+}
