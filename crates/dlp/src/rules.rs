@@ -12347,15 +12347,9 @@ fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     } else if r.starts_with(b", ") {
         (2, false, true)
     } else {
-        // (A table's column gap too: "Ortiz-Ramos, Ana      LV00620177   54", and a bar
-        // between cells: "Eugene Baptiste | SBP-10447 | ...".)
-        let mut gap = r.iter().take_while(|&&c| c == b' ').count();
-        if r.get(gap) == Some(&b'|') {
-            gap += 1 + r[gap + 1..].iter().take_while(|&&c| c == b' ').count();
-            if !(3..=16).contains(&gap) {
-                return None;
-            }
-        } else if !(1..=12).contains(&gap) {
+        // (A table's column gap too: "Ortiz-Ramos, Ana      LV00620177   54".)
+        let gap = r.iter().take_while(|&&c| c == b' ').count();
+        if !(1..=12).contains(&gap) {
             return None;
         }
         (gap, false, false)
@@ -12372,7 +12366,7 @@ fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     } else if comma {
         matches!(next, Some(b',' | b')' | b'\n' | b'\r') | None)
     } else {
-        matches!(next, Some(b' ' | b'\n' | b'\r' | b'\t' | b'|') | None)
+        matches!(next, Some(b' ' | b'\n' | b'\r' | b'\t') | None)
     };
     // Digit groups shaped like a date ("2010-01-30", "1-30-2010").
     let (mut lens, mut groups, mut digits_only) = ([0usize; 3], 0, true);

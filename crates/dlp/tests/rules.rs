@@ -5010,13 +5010,3 @@ fn a_record_number_opening_a_line_before_a_patients_name_is_theirs() {
     let t = "Visits:\n03/02/2026 Hartley, Simone   lipid panel\n";
     assert!(!has_label(&s, t, Label::OtherId));
 }
-
-#[test]
-fn a_record_number_in_the_cell_after_a_patients_name_is_theirs() {
-    let s = Scanner::new();
-    let t = "Patients due:\nReyes, Tomas | RB-18822 | 06/12/2026 | reassessment\n";
-    assert!(has(&s, t, Label::Mrn, "RB-18822"));
-    // A ticket's number in the next cell is the service desk's.
-    let t = "Patients due:\nReyes, Tomas | INC-0048213 | 06/12/2026 | reassessment\n";
-    assert!(!has(&s, t, Label::Mrn, "INC-0048213"));
-}
