@@ -179,6 +179,8 @@ pub(crate) enum Kw {
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("mrn", Kw::Value(Label::Mrn)),
     ("dob", Kw::Heading),
+    // A hospice's bereavement list ("Deceased   DOD   Bereaved contact   Rel.   Phone").
+    ("dod", Kw::Heading),
     ("medical record", Kw::Value(Label::Mrn)),
     ("medical rec", Kw::Value(Label::Mrn)),
     ("med rec", Kw::Value(Label::Mrn)),
@@ -8694,7 +8696,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"
         // (Not "client": a billing company's clients are practices.)
         | "claimant" | "resident" | "resident name" | "appellant" | "enrollee" | "beneficiary"
-        | "insured" | "subscriber" | "subscriber name" | "student" | "student name" => {
+        | "insured" | "subscriber" | "subscriber name" | "student" | "student name"
+        // A hospice's bereavement list: the patient who died and the family member to call.
+        | "deceased" | "bereaved" | "bereaved contact" => {
             Label::Person
         }
         // A patient's hearing aids, chairs and pumps, listed by serial number.
@@ -8704,7 +8708,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
-        | "date of surgery" => Label::Date,
+        | "date of surgery" | "dod" | "date of death" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"

@@ -5010,3 +5010,16 @@ fn a_record_number_opening_a_line_before_a_patients_name_is_theirs() {
     let t = "Visits:\n03/02/2026 Hartley, Simone   lipid panel\n";
     assert!(!has_label(&s, t, Label::OtherId));
 }
+
+#[test]
+fn a_hospices_bereavement_list_names_the_deceased_and_their_family() {
+    let s = Scanner::new();
+    let t = "Deceased              DOD           Bereaved contact         Rel.       Phone\nBetty \
+             Jennings        10/02/2024    Carl Jennings            husband    614-555-0114\n";
+    assert!(has(&s, t, Label::Person, "Betty Jennings"));
+    assert!(has(&s, t, Label::Date, "10/02/2024"));
+    assert!(s.scan(t).contains_phi);
+    // "DoD" in prose is no heading.
+    let t = "The DoD contract for the new radios was signed on 10/02/2024 by facilities.";
+    assert!(!s.scan(t).contains_phi);
+}
