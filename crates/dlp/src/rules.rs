@@ -5049,8 +5049,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             };
             // ("lives with his parents in Strongsville": up to three lower-case words, then
             // "in" and the town.)
-            let with = kw_text.len() > 5
-                && kw_text.as_bytes()[kw_text.len() - 5..].eq_ignore_ascii_case(b" with");
+            let with = kw_text.eq_ignore_ascii_case("lives with")
+                || kw_text.eq_ignore_ascii_case("staying with");
             let place = if with {
                 town_after_company(text, ke)
                     .map(|(ts, te)| (ts, anchored(&s.city, text, ts).unwrap_or(te)))
@@ -12644,8 +12644,7 @@ impl<T: Eq + std::hash::Hash> SmallSet<T> {
 }
 
 /// After "lives with" or "staying with" at `ke`: one to three lower-case words ("us", "his
-/// parents", "a cousin"), then "in" and a town ([`residence_town`]); where the town starts and
-/// ends.
+/// parents", "a cousin"), then "in" and a town ([`town_at`]); where the town starts and ends.
 fn town_after_company(text: &str, ke: usize) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let mut i = ke;
@@ -12659,7 +12658,7 @@ fn town_after_company(text: &str, ke: usize) -> Option<(usize, usize)> {
             return None;
         }
         if w == b"in" && i > ke {
-            return residence_town("lives in", text, we + 1).map(|e| (we + 1, e));
+            return town_at(text, we + 1).map(|e| (we + 1, e));
         }
         i = we;
     }
@@ -12690,6 +12689,11 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     ) {
         return None;
     }
+    town_at(text, p)
+}
+
+/// Where the town at `p` ends ([`residence_town`]'s reading, whatever the cue before it).
+fn town_at(text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut e = p;
     let mut n = 0;

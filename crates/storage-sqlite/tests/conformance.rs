@@ -59,16 +59,12 @@ fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-/// A clinical message to `r{i}@dest.example`, queued.
-fn queued_message(tenant: model::TenantId, i: usize) -> storage::NewMessage {
+/// A clinical message to `to`, queued.
+fn queued_message(tenant: model::TenantId, to: &str) -> storage::NewMessage {
     conformance::message(
         tenant,
         model::Priority::Clinical,
-        &[(
-            &format!("r{i}@dest.example"),
-            model::RecipientStatus::Queued,
-            T0,
-        )],
+        &[(to, model::RecipientStatus::Queued, T0)],
     )
 }
 
@@ -87,7 +83,7 @@ fn enqueued_messages_survive_a_drop_without_shutdown_and_reopen() {
             let tenant = conformance::new_tenant(&store, "A").await;
             let mut messages = Vec::new();
             for i in 0..20 {
-                let m = queued_message(tenant, i);
+                let m = queued_message(tenant, &format!("r{i}@dest.example"));
                 store.enqueue(m.clone()).await.expect("enqueue");
                 messages.push(m);
             }
@@ -189,15 +185,7 @@ fn group_commit_sustains_many_concurrent_round_trips() {
             tasks.push(tokio::spawn(async move {
                 let worker = format!("w{t}");
                 for i in 0..per_task {
-                    let m = conformance::message(
-                        tenant,
-                        model::Priority::Clinical,
-                        &[(
-                            &format!("t{t}m{i}@dest.example"),
-                            model::RecipientStatus::Queued,
-                            T0,
-                        )],
-                    );
+                    let m = queued_message(tenant, &format!("t{t}m{i}@dest.example"));
                     store.enqueue(m).await.expect("enqueue");
                     for r in store
                         .claim_due(&worker, T0, Duration::from_secs(60), 1)
@@ -248,7 +236,7 @@ fn the_write_ahead_log_stays_short_under_a_stream_of_large_bodies() {
         let mut ids = Vec::new();
         let mut largest_log = 0;
         for i in 0..count {
-            let mut m = queued_message(tenant, i);
+            let mut m = queued_message(tenant, &format!("r{i}@dest.example"));
             m.sealed_body = vec![(i % 251) as u8; body_len];
             ids.push(m.record.id);
             store.enqueue(m).await.expect("enqueue");
