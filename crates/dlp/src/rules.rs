@@ -7412,11 +7412,19 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     let b = &text.as_bytes()[from..st];
     let fax_before = memchr::memchr2_iter(b'x', b'X', b)
         .any(|i| i >= 2 && b[i - 2..i].eq_ignore_ascii_case(b"fa"));
-    if !fax_before || doc.in_sig(st) || toll_free(&text[st..en]) {
+    if !fax_before || doc.in_sig(st) {
         return false;
     }
-    // The sentence before the number, up to 120 bytes.
-    let w = &b[last_sentence_start(b)..];
+    // The sentence before the number, up to 120 bytes; with the sentence before it when this
+    // one only says whose fax it is ("My HR says the leave company needs them. Their fax is").
+    let mut w = &b[last_sentence_start(b)..];
+    if fax_is_tail(w) == Some(true) && w.len() <= 24 {
+        let earlier = &b[..b.len() - w.len()];
+        let earlier = earlier.strip_suffix(b" ").unwrap_or(earlier);
+        w = &b[last_sentence_start(&earlier[..earlier.len().saturating_sub(1)])..];
+    }
+    // (A toll-free number is a leave administrator's only when the sentence sends it there.)
+    let toll = toll_free(&text[st..en]);
     // ("Office (440) 555-0129 | Fax ...": a letterhead's contact line.)
     if w.contains(&b'|') {
         return false;
@@ -7436,7 +7444,9 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
         .filter(|x| !x.is_empty())
         .enumerate()
     {
-        if is(word, &["our", "us"]) {
+        // ("Fax us at", "our fax": the writer's. "You asked us to fax it to your employer's HR
+        // office at" still sends it to the employer.)
+        if fax.is_some() && is(word, &["our", "us"]) {
             return false;
         }
         let is_fax = is(word, &["fax", "faxed", "faxing"]);
@@ -7461,10 +7471,45 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
         }
         whose = is(word, &["my", "his", "her", "your", "their", "from", "at"]);
     }
+    // "Her employer's HR office wants it faxed directly to", "their fax is": the employer named
+    // first, then the number it is to be faxed to.
+    let tail = fax_is_tail(w);
     match (fax, employer) {
-        (Some(f), Some(e)) => f < e || fax_label,
+        (Some(f), Some(e)) if f < e || fax_label || tail.is_some() => {
+            !toll || f < e || tail.is_some()
+        }
         _ => false,
     }
+}
+
+/// Does the sentence `w` end where a fax number is given: "faxed to", "faxed directly to",
+/// "fax is", "fax # is", "fax number:"? `Some(true)` when it only says whose fax it is ("their
+/// fax is", "the fax # is"), `Some(false)` when it sends something ("wants it faxed directly
+/// to"), `None` otherwise ("they can fax a request to" sends it the other way).
+fn fax_is_tail(w: &[u8]) -> Option<bool> {
+    let mut words = w
+        .rsplit(|c| !c.is_ascii_alphanumeric() && *c != b'#')
+        .filter(|x| !x.is_empty());
+    let is =
+        |word: &[u8], list: &[&str]| list.iter().any(|x| word.eq_ignore_ascii_case(x.as_bytes()));
+    let mut last = words.next()?;
+    if is(last, &["to", "at"]) {
+        let mut before = words.next()?;
+        if is(before, &["directly", "right", "straight", "over", "back"]) {
+            before = words.next()?;
+        }
+        return is(before, &["faxed"]).then_some(false);
+    }
+    if is(last, &["is", "#", "number", "no"]) {
+        if is(last, &["is"]) {
+            last = words.next()?;
+        }
+        if is(last, &["#", "number", "no"]) {
+            last = words.next()?;
+        }
+        return is(last, &["fax"]).then_some(true);
+    }
+    is(last, &["fax"]).then_some(true)
 }
 
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {

@@ -3891,6 +3891,54 @@ fn an_employers_fax_is_the_patients_and_an_offices_is_not() {
 }
 
 #[test]
+fn an_employers_fax_given_after_the_employer_or_a_sentence_later_is_the_patients() {
+    let s = Scanner::new();
+    // The employer named first, then the number it wants things faxed to; "us" before the fax
+    // word; a leave administrator's toll-free fax, in this sentence or the one before.
+    for (t, v) in [
+        (
+            "Re: Jon Baxter (DOB 4/5/1971). His employer's HR office needs the work-status \
+             notes for his claim; their fax is 319-555-0196.",
+            "319-555-0196",
+        ),
+        (
+            "Ana Ruiz, DOB 3/4/1950: her employer (Millbrook City Schools, HR benefits office) \
+             wants it faxed directly to 740-555-0177.",
+            "740-555-0177",
+        ),
+        (
+            "Dear Ms. Greenlee (DOB 1/2/1980), you asked us to fax it to your employer's HR \
+             office at 614-555-0188 - that has been done.",
+            "614-555-0188",
+        ),
+        (
+            "Dear Ms. Greenlee (DOB 1/2/1980), I faxed it to your employer's leave \
+             administrator at (866) 555-0134 at 12:58 PM.",
+            "(866) 555-0134",
+        ),
+        (
+            "Tasha Greenlee, DOB 1/2/1980. My HR says the leave company needs them by friday. \
+             Their fax is 866-555-0134 and my claim number is C2504-118830.",
+            "866-555-0134",
+        ),
+    ] {
+        assert!(has(&s, t, Label::Fax, v), "{t}");
+    }
+    // The other way: the employer may fax a request to the writer ("they can fax a request
+    // to"), "fax us at" names the writer's own, and a toll-free number without a sentence that
+    // sends the fax to the employer is no employer's.
+    for t in [
+        "Dear Ms. Greenlee (DOB 1/2/1980), if your employer needs something different they can \
+         fax a request to 614-555-0149.",
+        "Dear Ms. Greenlee (DOB 1/2/1980), your employer's HR office can fax us at 614-555-0149.",
+        "Dear Ms. Greenlee (DOB 1/2/1980), your employer's HR office can fax questions to \
+         1-800-555-0149.",
+    ] {
+        assert!(!has_label(&s, t, Label::Fax), "{t}");
+    }
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
