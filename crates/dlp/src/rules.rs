@@ -4469,7 +4469,9 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.lc.make_ascii_lowercase();
     let (lc, toks) = (sc.lc.as_str(), sc.toks.as_slice());
     medications(s, text, lc, toks, &sc.med_cands, out);
+    // (Before the name pass: a name in a patient table is a patient's when it comes again.)
     let names_from = out.len();
+    table_columns(text, out);
     persons(
         s,
         text,
@@ -4482,7 +4484,6 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
-    table_columns(text, out);
     aligned_tables(text, &sc.kws, out);
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
@@ -7848,6 +7849,41 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if fax && nearest_cue(doc, st, 64, FAX_PATIENT, FAX_ORG) != Some(true) {
         return org("fax number without an employer or home cue", out);
     }
+    // "Paper forms can be faxed to HR at (614) 555-0148" in mail among staff: the
+    // organisation's own human resources, not a patient's employer.
+    if fax && doc.internal && {
+        // (Whose, anywhere on the line: "Employer ..... Tillamook Freight (HR fax", "your
+        // benefits fax".)
+        let line = doc.before_line(st, 64);
+        has_word(
+            &line[last_sentence_start(line.as_bytes())..],
+            words!["hr", "benefits", "payroll"],
+        ) && !has_word(
+            line,
+            words![
+                "my",
+                "his",
+                "her",
+                "their",
+                "your",
+                "employer",
+                "employer's",
+                "patient",
+                "client",
+                "member"
+            ],
+        )
+    } {
+        return push(
+            out,
+            None,
+            st,
+            en,
+            0.9,
+            "phone.org",
+            "the organisation's own HR fax in mail among staff",
+        );
+    }
     let label = if fax || employer {
         Label::Fax
     } else {
@@ -8743,7 +8779,12 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "claimant" | "resident" | "resident name" | "appellant" | "enrollee" | "beneficiary"
         | "insured" | "subscriber" | "subscriber name" | "student" | "student name"
         // A hospice's bereavement list: the patient who died and the family member to call.
-        | "deceased" | "bereaved" | "bereaved contact" => {
+        | "deceased" | "bereaved" | "bereaved contact"
+        // A name split in two columns ("referral_no,patient_last,patient_first,dob"); a
+        // pre-placement exam's candidate, a drug test's donor (beside a date of service or a
+        // record column: a staff roster has neither).
+        | "patient last" | "patient first" | "patient last name" | "patient first name"
+        | "pt last" | "pt first" | "last name" | "first name" | "candidate" | "donor" => {
             Label::Person
         }
         // A patient's hearing aids, chairs and pumps, listed by serial number.
@@ -10228,7 +10269,8 @@ fn stem_tail(w: &[u8]) -> bool {
 }
 
 /// "V11 is back from the body shop, plate ZKR-8810", "(2019 Ford Escape, ..., VIN ...) goes
-/// to the shop Thursday", "plate ..., odometer 88,412": a vehicle being kept, named within 200
+/// to the shop Thursday", "plate ..., odometer 88,412", "Rose City Fleet can take it
+/// Thurs": a vehicle being kept, named within 200
 /// bytes before or after its number (`st..en`). No patient's plate in the style corpus had
 /// these words near it.
 fn vehicle_kept_near(text: &str, st: usize, en: usize) -> bool {
@@ -10241,7 +10283,8 @@ fn vehicle_kept_near(text: &str, st: usize, en: usize) -> bool {
             "tires",
             "brakes",
             "oil",
-            "dealership"
+            "dealership",
+            "fleet"
         ],
     )
 }
@@ -10416,8 +10459,46 @@ fn persons(
     (staff, patient_words): (&mut Vec<Span>, &mut Vec<Span>),
 ) {
     let mut buf = String::new();
+    // Whether the mail speaks to its reader of their own care (asked once, when needed).
+    let mut own_care: Option<bool> = None;
     staff.clear();
     patient_words.clear();
+    // The words of the names in a patient table's cells ([`table_columns`] ran before): a
+    // name-shaped cell's words that are not ordinary words, places, organisations or headings
+    // ("Two Bulls, Jaxon" gives "Bulls" and "Jaxon").
+    for c in out.iter() {
+        let cell = &text[c.start..c.end];
+        // (A one-word cell, a name split in two columns, when the name lists know it.)
+        let known = || {
+            let w = &lc[c.start..c.end];
+            cell.is_ascii()
+                && cell.bytes().all(|b| b.is_ascii_alphabetic())
+                && (s.first_names.contains(w) || s.surnames.contains(w))
+        };
+        if c.label == Some(Label::Person)
+            && c.rule == "table.column"
+            && (name_shaped_cell(cell) || known())
+        {
+            let from = toks.partition_point(|t| t.s < c.start);
+            patient_words.extend(
+                toks[from..]
+                    .iter()
+                    .take_while(|t| t.e <= c.end)
+                    .filter(|t| {
+                        let w = &lc[t.s..t.e];
+                        t.ascii
+                            && !NOT_NAMES_INDEX.contains(w.as_bytes(), t.key as usize)
+                            && !ORG_WORDS.eq_any(w)
+                            && !ORG_AFTER.eq_any(w)
+                            && !PLACE_WORDS.eq_any(w)
+                            && !PLACE_SECOND_WORDS.eq_any(w)
+                            && !NUMBER_WORDS.eq_any(w)
+                            && column_label(w).is_none()
+                    })
+                    .map(|t| (t.s, t.e)),
+            );
+        }
+    }
     let first_cand = out.len();
     let mut greetings: Vec<Greeting> = Vec::new();
     // The surnames of staff named with a credential ("Simone Achebe, PT, DPT"), in text order.
@@ -11288,7 +11369,12 @@ fn persons(
                 .any(|w| GROUP_WORDS.eq_any(w))
                 || run.len() == 1 && GROUP_WORDS.eq_any(&text[run[0].s..run[0].e])
                 || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]);
-            if doc.internal || doc.business || group || doc.consumer_writes_at(start) {
+            // Mail between two organisations' mailboxes greets a colleague, unless it speaks
+            // to the reader of their own care ("your labs ... are back": an onsite clinic's
+            // patient at the employer's mailbox).
+            let colleague =
+                doc.internal && !*own_care.get_or_insert_with(|| speaks_of_readers_care(lc));
+            if colleague || doc.business || group || doc.consumer_writes_at(start) {
                 (0.0, "", "")
             } else {
                 (0.8, "person.greeting", "greeting in patient-facing mail")
@@ -11783,6 +11869,31 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         }
     }
     has_word(&clause[..head_end], STAFF_ROLES)
+}
+
+/// Number words, which a few surnames begin with ("Two Bulls", "Eight Horses").
+const NUMBER_WORDS: &Words = words![
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"
+];
+
+/// Does the mail (`lc`: lower-cased) speak to its reader of their own care: "your labs",
+/// "your results", "your a1c", "your prescription"? Then "Hi Tyrone," greets a patient even
+/// between two organisations' mailboxes (an employer's onsite clinic writes to employees at
+/// work). Not "your visit" or "your appointment" alone, which staff mail uses for meetings.
+fn speaks_of_readers_care(lc: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "your labs",
+        "your lab results",
+        "your test results",
+        "your blood work",
+        "your bloodwork",
+        "your a1c",
+        "your prescription",
+        "your medication",
+    ];
+    PHRASES
+        .iter()
+        .any(|p| memchr::memmem::find(lc.as_bytes(), p.as_bytes()).is_some())
 }
 
 /// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext

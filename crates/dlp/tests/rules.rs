@@ -3939,6 +3939,93 @@ fn an_employers_fax_given_after_the_employer_or_a_sentence_later_is_the_patients
 }
 
 #[test]
+fn the_organisations_own_hr_fax_in_staff_mail_is_no_patients() {
+    let s = Scanner::new();
+    // Staff mail: forms go to our own HR.
+    let t = "From: Yolanda Petrakis <ypetrakis@riverbendaac.org>\nTo: All Staff \
+             <allstaff@riverbendaac.org>\nSubject: Open enrollment\n\nStaff flu shots are \
+             Wednesday in the shot room. Questions, call ext. 108. Paper forms can be faxed to \
+             HR at (614) 555-0148.\n\nYolanda";
+    assert!(!has_label(&s, t, Label::Fax));
+    assert!(!s.scan(t).contains_phi);
+    // The same words about a patient's employer stay the patient's.
+    let t = "From: Rosa Delgado <rdelgado@riverbendaac.org>\nTo: Front Desk \
+             <frontdesk@riverbendaac.org>\nSubject: FMLA\n\nPt Ana Ruiz, DOB 3/4/1950: her \
+             employer's HR fax is (614) 555-0148.\n\nRosa";
+    assert!(has(&s, t, Label::Fax, "(614) 555-0148"));
+}
+
+#[test]
+fn a_greeting_between_two_organisations_names_a_patient_when_the_mail_speaks_of_their_care() {
+    let s = Scanner::new();
+    let t = "From: Amara Chukwu <achukwu@lakeshoreohg.net>\nTo: Tyrone McAllister \
+             <tyrone.mcallister@harlancreek.net>\nSubject: RE: labs??\n\nHi Tyrone,\n\nYes, \
+             your labs from Thursday (10/9) are back and they are good news overall.\n\nAmara";
+    assert!(has(&s, t, Label::Person, "Tyrone"));
+    // A vendor's "your results" is no one's care.
+    let t = "From: Colleen Ames <cames@surveyvendor.com>\nTo: Priya Rao \
+             <prao@riverbendhealth.org>\nSubject: RE: sample file\n\nHi Priya,\n\nWe had a late \
+             file in January that pushed your results back a week.\n\nColleen";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_patient_table_names_its_patients_for_later_lines_too() {
+    let s = Scanner::new();
+    // A name split in two columns; a first name from the table named again below it.
+    let t = "Referrals this week:\n\nreferral_no,patient_last,patient_first,dob,status\n\
+             SVPC-R-118843,Chen,Li Wei,1983-07-11,Scheduled\nSVPC-R-118910,Noor,Fatima,1994-03-08,\
+             Pending auth\n\nFatima needs an interpreter.\n";
+    for v in ["Chen", "Li Wei", "Noor", "Fatima"] {
+        assert!(has(&s, t, Label::Person, v), "{v}");
+    }
+    assert_eq!(
+        labels(&s, t)
+            .iter()
+            .filter(|(l, v)| *l == Label::Person && v == "Fatima")
+            .count(),
+        2
+    );
+    // A pre-placement exam's candidates beside their dates of service.
+    let t = "Candidate,DOS,Plant,Amount\n\"Castillo, Brenda\",10/01/2025,DEL,$185.00\n\
+             \"Okafor, Chinedu\",10/01/2025,DEL,$185.00\n";
+    assert!(has(&s, t, Label::Person, "Castillo, Brenda"));
+    // A place in a name column gives no name to later lines, and a staff roster with first
+    // and last names but no patient column is no patient table.
+    let t = "Site | Patient | MRN\nNorth | Pine Ridge | RB-0044807\n\nAlso: Pine Ridge router \
+             stalled again.\n";
+    assert!(!has(&s, t, Label::Person, "Pine"));
+    let t = "last name,first name,extension,shift\nNoor,Fatima,4410,days\n\nFatima covers \
+             the front desk.\n";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn a_time_opening_a_table_row_whose_name_only_the_table_gives_is_an_appointment() {
+    let s = Scanner::new();
+    let t = "Time  | Patient                   | DOB        | MRN\n\
+             ------+---------------------------+------------+------------\n\
+             10:45 | Ferreira, Joaquim         | 06/22/1971 | RB-0044807\n";
+    assert!(has(&s, t, Label::Date, "10:45"));
+    // A time on a line without a name is left alone.
+    let t = "Time  | Room | Note\n10:45 | OR 2 | turnover\n";
+    assert!(!has_label(&s, t, Label::Date));
+}
+
+#[test]
+fn a_fleet_vehicle_is_the_organisations() {
+    let s = Scanner::new();
+    let t = "bridget - van 2 (the Ford Transit, plate E 338 219, VIN 1FTBW3XM0HKA48213) threw \
+             the check engine light again on the way back from St Vincent. generator for the \
+             fridge still works so the vaccines are fine.\n\nRose City Fleet can take it Thurs \
+             11/20 8am, work order WO-88214.";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Patient Ana Ruiz, DOB 3/4/1950, was hit in her car (VIN 1FTBW3XM0HKA48213); the \
+             claim is with her insurer.";
+    assert!(has(&s, t, Label::Vehicle, "1FTBW3XM0HKA48213"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
