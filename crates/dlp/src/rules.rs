@@ -89,7 +89,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -399,6 +399,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("last4", Kw::LastFour),
     ("last-4", Kw::LastFour),
     ("ends in", Kw::LastFour),
+    ("ending in", Kw::LastFour),
     // A birth or death record's numbers ("birth cert #136-2024-018832", "State file no.:
     // 2024-0318776").
     ("birth cert", Kw::Value(Label::License)),
@@ -4492,6 +4493,24 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.nl = doc.nl;
 }
 
+/// Is the line break at `nl` a wrap inside a sentence of prose, whose cue word starts at `ks`:
+/// the cue's line is 50 bytes or more, has at least three words before the cue and is no
+/// table's row (no `|`, tab or three commas), and the next line starts with a letter or a digit
+/// (no blank line, no quote mark, no list)?
+fn wrapped_prose_at(text: &str, doc: &Doc<'_>, ks: usize, nl: usize) -> bool {
+    let ls = doc.line_start(ks);
+    let head = &text[ls..ks];
+    nl - ls >= 50
+        && head.split_whitespace().count() >= 3
+        && head.bytes().any(|c| c.is_ascii_lowercase())
+        && !text[ls..nl].contains(['|', '\t'])
+        && text[ls..nl].bytes().filter(|&c| c == b',').count() < 3
+        && text
+            .as_bytes()
+            .get(nl + 1)
+            .is_some_and(u8::is_ascii_alphanumeric)
+}
+
 /// "The last four of the SSN written on the form (4457) does not match", "last 4 of my SS is
 /// 5218", "SSN (last 4, per your form): 6072", "SSN on the W-9 ends in 6127": the four digits
 /// after "last 4", "last four" or "ends in", in the same sentence (at most 60 bytes on), with
@@ -4851,6 +4870,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         let mut p = ke;
         let limit = (ke + 48).min(text.len());
         let mut words = 0;
+        let mut wrapped = false;
         loop {
             while p < limit
                 // (Quotes, Markdown emphasis and code marks too: `"mrn": "LR3300917"`,
@@ -4877,6 +4897,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             if p >= limit {
                 break;
+            }
+            // "Your band is an AdjustaBand AP-L, serial number\nABL09-4471-2286.": prose wrapped
+            // between the cue and its value. Once, where the cue's line is a long line of prose
+            // (words before the cue) and the next line goes on (not a blank line).
+            if !wrapped && bytes[p] == b'\n' && wrapped_prose_at(text, doc, ks, p) {
+                wrapped = true;
+                p += 1;
+                continue;
             }
             // "Accession # (from your portal): BOP24-011872", "Your Rx # (per your auto-reply):
             // 2283317-04": an aside in brackets, then a colon, between the cue and its value.
@@ -7061,7 +7089,11 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "llamenos",
     "comuníquese",
     "comuniquese",
-    "disponible"
+    "disponible",
+    // "Security escort: building security (614) 555-0177": the building's, not a patient's.
+    "security",
+    "facilities",
+    "maintenance"
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 

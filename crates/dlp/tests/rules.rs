@@ -4026,6 +4026,52 @@ fn a_fleet_vehicle_is_the_organisations() {
 }
 
 #[test]
+fn a_value_wrapped_onto_the_next_line_of_prose_still_follows_its_cue() {
+    let s = Scanner::new();
+    let t = "Dear Mr. Fenwick,\n\nWe placed your gastric band at our hospital in 2009. Your band \
+             is an AdjustaBand AP-L, serial number\nABL09-4471-2286.\n\nDr. Okafor";
+    assert!(has(&s, t, Label::Device, "ABL09-4471-2286"));
+    // A table's row ending in a cue is no wrapped sentence: the next row is its own.
+    let t = "claim,patient,dob,payer,member,issue\nC-1,\"Okonjo, Adaeze\",12/30/1987,Medicare,\
+             7CN3T64AP29,subscriber name does not match MBI\nRPT-22141,\"Okonjo, Adaeze\",\
+             12/30/1987\n";
+    assert!(!has(&s, t, Label::MemberId, "RPT-22141"));
+    let t = "Bed | Patient | Note\n4E-401 | OYELARAN, BERNICE A | SNF placement pending - auth\n\
+             4E-402 | OKAFOR, JAMES | home today\n";
+    assert!(!labels(&s, t).iter().any(|(_, v)| v == "4E-402"));
+}
+
+#[test]
+fn ssn_ending_in_and_ages_said_to_the_reader() {
+    let s = Scanner::new();
+    let t = "Ana Ruiz, DOB 3/4/1950: the authorization lists her SSN as ending in 4471.";
+    assert!(has(&s, t, Label::Ssn, "4471"));
+    // A card's last four is not an SSN's.
+    let t = "Ana Ruiz, DOB 3/4/1950, paid with the card ending in 4471.";
+    assert!(!has_label(&s, t, Label::Ssn));
+    let t = "Dear Mr. Fenwick,\n\nWe know that at 91 years of age, coming in takes real effort. \
+             Dr. Okafor asked me to tell you that at 93 you are our most senior patient.";
+    assert!(has(&s, t, Label::Age, "91 years of age"));
+    assert!(has(&s, t, Label::Age, "93"));
+    // Eighty-nine and under is no identifier.
+    let t = "Dear Mr. Fenwick,\n\nAt 85 you are doing well, and at 80 years of age so was I.";
+    assert!(!has_label(&s, t, Label::Age));
+}
+
+#[test]
+fn the_buildings_security_line_in_a_facilities_notice_is_no_patients() {
+    let s = Scanner::new();
+    let t = "From: Denise Halvorsen <dhalvorsen@crspine-pain.com>\nTo: All Staff \
+             <allstaff@crspine-pain.com>\nSubject: Parking\n\nThe spaces by the doors are for \
+             patients only; patient pick-up after sedation uses the drop-off lane. Until the \
+             light is fixed, walk out in pairs. Security escort: building security \
+             (614) 555-0177.\n\nDenise";
+    assert!(!s.scan(t).contains_phi);
+    let t = "Pt Ana Ruiz, DOB 3/4/1950, asked us to call her at (614) 555-0177 after 3.";
+    assert!(has(&s, t, Label::Phone, "(614) 555-0177"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
