@@ -7573,6 +7573,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
+    // "If you received this in error, please notify the sender at (614) 555-0140 and delete
+    // it": a confidentiality footer's number is the sender's.
+    let sentence = doc.before_line(st, 120);
+    let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
+    if has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"]) {
+        return org("a confidentiality notice's number", out);
+    }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
     let household = || {
@@ -8307,6 +8314,12 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         not_a_patients("a fraction", out);
         return;
     }
+    // "October 14, 2025" alone on its line above "Mr. Harold J. Fenwick" or "Dear ...": the
+    // day a letter was written.
+    if letter_date_line(text, doc, st, en) {
+        not_a_patients("a letter's date line", out);
+        return;
+    }
     // "16:52:07": seconds are a system's timestamp, not an appointment.
     let b = text.as_bytes();
     if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
@@ -8344,7 +8357,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // period, not a procedure's date. Such a date is the patient's only by its context.
     // "On Mon, Oct 20, 2025 at 3:10 PM Kyle Brightman <...> wrote:" dates the quoted mail,
     // whatever the signature just above it says ("Cardiothoracic Surgery").
-    let attribution = starts("on ") && attribution_after(text, en);
+    let attribution = (starts("on ") || starts("el ")) && attribution_after(text, en);
     // "NEMT discharge rides - meeting 3/11", "huddle 3/20 at 07:15": the word right before the
     // date names a meeting, whatever care word came earlier (not a patient's "family meeting
     // 3/12", nor "attended church potluck 3/5", an exposure).
@@ -8502,6 +8515,36 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         rule,
         "date in a patient context",
     );
+}
+
+/// Is the date at `st..en` a letter's date line: alone on its line (spaces around it), with a
+/// blank line or the text's start above it, and a title and a name ("Mr. Harold J. Fenwick",
+/// "Mrs. Eleanor R. Whitcombe") or "Dear" opening one of the next three non-blank lines?
+fn letter_date_line(text: &str, doc: &Doc<'_>, st: usize, en: usize) -> bool {
+    let ls = doc.line_start(st);
+    let le = memchr::memchr(b'\n', &text.as_bytes()[en..]).map_or(text.len(), |i| en + i);
+    if !text[ls..st].trim().is_empty() || !text[en..le].trim().is_empty() {
+        return false;
+    }
+    // (A month's name in it: "DOB\n03/04/1950" is a form's value under its label.)
+    if !text[st..en].bytes().any(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let above_blank = ls == 0 || {
+        let prev = &text[..ls - 1];
+        let pls = memchr::memrchr(b'\n', prev.as_bytes()).map_or(0, |i| i + 1);
+        prev[pls..].trim().is_empty()
+    };
+    above_blank
+        && text[le.min(text.len())..]
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take(3)
+            .any(|l| {
+                let w = l.split([' ', ',']).next().unwrap_or("");
+                TITLES.eq_any(w.trim_end_matches('.')) || w.eq_ignore_ascii_case("dear")
+            })
 }
 
 /// USPS state and territory codes.
@@ -9174,6 +9217,16 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         {
             continue;
         }
+        // "Patient:      VOLKOV, DMITRI A          Accession:   LT25-0981423": a report's
+        // "Key:  value" pairs side by side, not a row of headings (a key with a colon, then a
+        // cell that is no heading).
+        if cols.windows(2).zip(labels.windows(2)).any(|(c, l)| {
+            line[c[0].0..c[0].1].ends_with(':')
+                && l[1].is_none()
+                && !line[c[1].0..c[1].1].ends_with(':')
+        }) {
+            continue;
+        }
         let mut p = le + 1;
         // A row's char columns as byte offsets, for rows with accented names ("Ferreyra,
         // Lucía"): the heading's columns count chars.
@@ -9588,10 +9641,10 @@ fn attribution_after(text: &str, en: usize) -> bool {
     let rest = &text[en..ceil_cb(text, (en + 160).min(text.len()))];
     let mut lines = rest.splitn(3, '\n');
     lines.by_ref().take(2).any(|l| {
-        l.trim_end()
-            .trim_end_matches(':')
-            .trim_end()
-            .ends_with("wrote")
+        let l = l.trim_end().trim_end_matches(':').trim_end();
+        // (Gmail's Spanish: "El mar, 14 oct 2025 a las 2:05 p.m., Guadalupe Quispe <...>
+        // escribió:".)
+        l.ends_with("wrote") || l.ends_with("escribió")
     })
 }
 

@@ -4072,6 +4072,48 @@ fn the_buildings_security_line_in_a_facilities_notice_is_no_patients() {
 }
 
 #[test]
+fn a_letters_date_line_a_spanish_attribution_and_a_confidentiality_footer_are_no_patients() {
+    let s = Scanner::new();
+    // The day the letter was written, above the addressee; the visit date in it is the
+    // patient's.
+    let t = "Cedar Ridge Spine & Pain\n4410 Harmon Creek Parkway, Westerville, OH 43081\n\n\
+             April 8, 2025\n\nMr. Harold J. Fenwick\n38 Old Orchard Lane, Sunbury, OH 43074\n\n\
+             Dear Mr. Fenwick,\n\nYour next injection is on April 15, 2025 at 9:00.\n";
+    assert!(!has(&s, t, Label::Date, "April 8, 2025"));
+    assert!(has(&s, t, Label::Date, "April 15, 2025"));
+    // A date of birth under its label on a line of its own stays one.
+    let t = "Patient: Harold Fenwick\nDOB\n03/04/1950\n\nMr. Fenwick called.";
+    assert!(has(&s, t, Label::Date, "03/04/1950"));
+    // Gmail's Spanish attribution dates the quoted mail.
+    let t = "Hola Guadalupe, su cita es el jueves 16 de octubre a las 2:00.\n\nEl mar, 14 oct \
+             2025 a las 2:05 p.m., Guadalupe Quispe <gquispe@gmail.com> escribió:\n> Si ahi \
+             estaremos.\n";
+    assert!(!has(&s, t, Label::Date, "14 oct 2025"));
+    // The sender's number in a confidentiality footer; a patient's own number stays.
+    let t = "Dear Ms. Ruiz (DOB 3/4/1950), your results are normal.\n\nThis message may contain \
+             PHI. If you received this in error, please notify the sender at (614) 555-0140 and \
+             delete it.";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "Dear Ms. Ruiz (DOB 3/4/1950), we will call you at (614) 555-0140 with the results.";
+    assert!(has(&s, t, Label::Phone, "(614) 555-0140"));
+}
+
+#[test]
+fn a_reports_key_value_pairs_side_by_side_are_no_table() {
+    let s = Scanner::new();
+    let t = "Patient:      VOLKOV, DMITRI A          Accession:   LT25-0981423\n\
+             DOB:          07/23/1969                Collected:   04/03/2025 09:52\n\
+             Client MRN:   CR-0044097                Received:    04/04/2025\n";
+    for v in ["DOB:", "Client MRN:"] {
+        assert!(!labels(&s, t).iter().any(|(_, x)| x == v), "{v}");
+    }
+    assert!(has(&s, t, Label::Date, "07/23/1969"));
+    // A real space-aligned table still reads.
+    let t = "Name              DOB          MRN\nAva Thibodeaux    2009-05-12   RB-0044807\n";
+    assert!(has(&s, t, Label::Person, "Ava Thibodeaux"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
