@@ -2869,6 +2869,9 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "modified duty",
     "work status",
     "rechecked",
+    // Instructions to one patient ("keep taking the Biktarvy").
+    "keep taking",
+    "stop taking",
     "he",
     "she",
     "him",
@@ -4491,6 +4494,40 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// Does the number at `st` open its line (alone there but for a contact label) right under a
+/// line that is the writer's name, or its first word (see [`Doc::writer`]), in mail to the
+/// writer's own organisation (the `To:` header names a mailbox at the writer's domain)? (A
+/// patient writing from a domain of their own to a billing office signs with their own
+/// number.)
+fn under_the_writers_name(doc: &Doc<'_>, st: usize) -> bool {
+    let (Some(writer), Some(domain)) = (doc.writer, doc.writer_domain) else {
+        return false;
+    };
+    let text = doc.text;
+    let head_end = memchr::memmem::find(text.as_bytes(), b"\n\n").unwrap_or(text.len());
+    let to_own = text[..head_end].split('\n').any(|l| {
+        l.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
+            && l.split('@').skip(1).any(|d| {
+                d.as_bytes()
+                    .get(..domain.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(domain.as_bytes()))
+            })
+    });
+    if !to_own {
+        return false;
+    }
+    let ls = doc.line_start(st);
+    if ls == 0 || !doc.text[ls..st].trim().is_empty() || doc.on_quoted_line(st) {
+        return false;
+    }
+    let above = doc.lines_before(ls - 1, 1);
+    let above = above.rsplit('\n').next().unwrap_or("").trim();
+    let first = writer.split([' ', ',']).next().unwrap_or("");
+    !above.is_empty()
+        && (above.eq_ignore_ascii_case(writer) || above.eq_ignore_ascii_case(first))
+        && doc.staff_writes_at(st)
 }
 
 /// Is the line break at `nl` a wrap inside a sentence of prose, whose cue word starts at `ks`:
@@ -6865,6 +6902,11 @@ fn personalised_url(u: &str) -> bool {
         "webinars",
         "conference",
         "newsletter",
+        // An IT service desk's tickets ("/ticket/INC0048213") are staff's.
+        "ticket",
+        "tickets",
+        "incident",
+        "incidents",
     ];
     if path.split(['/', '?', '#']).any(|seg| generic.eq_any(seg)) {
         return false;
@@ -7579,6 +7621,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
     if has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"]) {
         return org("a confidentiality notice's number", out);
+    }
+    // "Rebecca\n(614) 555-0144" at the end of mail from "Rebecca Lindqvist" at an
+    // organisation's mailbox: the writer's own number under their name.
+    if under_the_writers_name(doc, st) {
+        return org("the writer's number under their name", out);
     }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
@@ -11966,19 +12013,43 @@ const NUMBER_WORDS: &Words = words![
 /// between two organisations' mailboxes (an employer's onsite clinic writes to employees at
 /// work). Not "your visit" or "your appointment" alone, which staff mail uses for meetings.
 fn speaks_of_readers_care(lc: &str) -> bool {
-    const PHRASES: &[&str] = &[
-        "your labs",
-        "your lab results",
-        "your test results",
-        "your blood work",
-        "your bloodwork",
-        "your a1c",
-        "your prescription",
-        "your medication",
+    // What "your" is about, right after it or a word or two on ("your baseline labs", "your
+    // recent blood work").
+    let care = words![
+        "labs",
+        "lab results",
+        "test results",
+        "blood work",
+        "bloodwork",
+        "a1c",
+        "prescription",
+        "medication"
     ];
-    PHRASES
-        .iter()
-        .any(|p| memchr::memmem::find(lc.as_bytes(), p.as_bytes()).is_some())
+    let b = lc.as_bytes();
+    memchr::memmem::find_iter(b, b"your ").any(|k| {
+        if k > 0 && b[k - 1].is_ascii_alphabetic() {
+            return false;
+        }
+        let mut p = k + 5;
+        for _ in 0..3 {
+            if p >= b.len() {
+                return false;
+            }
+            if word_at(b, p, care) {
+                return true;
+            }
+            // On to the next word: letters, then one space ("your order, labs" stops).
+            let w = b[p..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if w == 0 || b.get(p + w) != Some(&b' ') {
+                return false;
+            }
+            p += w + 1;
+        }
+        false
+    })
 }
 
 /// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext

@@ -4114,6 +4114,42 @@ fn a_reports_key_value_pairs_side_by_side_are_no_table() {
 }
 
 #[test]
+fn the_writers_number_under_their_name_is_theirs_not_a_patients() {
+    let s = Scanner::new();
+    // Staff signing with a first name over their number; a patient doing the same from their
+    // own mailbox gives their own number.
+    let t = "From: Rebecca Lindqvist <rlindqvist@ridgelineneuro.org>\nTo: All Staff \
+             <allstaff@ridgelineneuro.org>\nSubject: Staff flu shots\n\nHi all,\n\nEmployee \
+             flu shots are Wed Oct 22 in Conference Room B. Flu vaccination is required for \
+             everyone with patient contact.\n\nRebecca\n(614) 555-0144\n";
+    assert!(!has_label(&s, t, Label::Phone));
+    assert!(!s.scan(t).contains_phi);
+    let t = "From: Rebecca Lindqvist <rlindqvist77@gmail.com>\nTo: Front Desk \
+             <frontdesk@ridgelineneuro.org>\nSubject: my appointment\n\nHi, I need to move my \
+             appointment on Oct 22 for my MRI follow-up.\n\nRebecca\n(614) 555-0144\n";
+    assert!(has(&s, t, Label::Phone, "(614) 555-0144"));
+}
+
+#[test]
+fn an_employees_care_and_an_it_ticket_link() {
+    let s = Scanner::new();
+    // An employee health clinic writing to a member of staff about their own care.
+    let t = "From: Tomasz Sobczak <tsobczak@calderstate.edu>\nTo: Ruth Okonkwo \
+             <rokonkwo@chem.calderstate.edu>\nSubject: RE: needle stick in lab\n\nHi Ruth,\n\n\
+             Yes, keep taking the Biktarvy, one tablet daily. Your baseline labs from 10/13 are \
+             all normal.\n\nDr. Sobczak";
+    assert!(has(&s, t, Label::Person, "Ruth"));
+    assert!(s.scan(t).contains_phi);
+    // A service desk's ticket link is the same for staff as for anyone: no personal token.
+    let t = "Ticket INC0048213 has been updated.\n\nComment by Pavel Dunaway - 03/11/2025 \
+             07:31\nPlease reboot before you log in.\n\nView: \
+             https://servicedesk.bluestemchc.org/ticket/INC0048213\n";
+    assert!(!has_label(&s, t, Label::Url));
+    let t = "Dear Ms. Ruiz, view your results: https://portal.example.org/r/9xQ2vT7LmcA4\n";
+    assert!(has_label(&s, t, Label::Url));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
