@@ -8916,7 +8916,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
-        | "date of surgery" | "dod" | "date of death" => Label::Date,
+        | "date of surgery" | "dod" | "date of death"
+        // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
+        | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
@@ -8957,7 +8959,31 @@ fn patient_only_column(l: Label) -> bool {
 fn cell_fits(label: Label, v: &str) -> bool {
     let digits = v.bytes().any(|c| c.is_ascii_digit());
     match label {
-        Label::Person => !digits && v.len() >= 3 && v.bytes().any(|c| c.is_ascii_alphabetic()),
+        // (Not a schedule's free slot: "open", "(open)", "OPEN - hold for add-on".)
+        Label::Person => {
+            !digits
+                && v.len() >= 3
+                && v.bytes().any(|c| c.is_ascii_alphabetic())
+                && !words![
+                    "open",
+                    "none",
+                    "tbd",
+                    "n/a",
+                    "blocked",
+                    "block",
+                    "lunch",
+                    "hold",
+                    "held",
+                    "available",
+                    "cancelled",
+                    "canceled",
+                    "vacant",
+                    "empty",
+                    "free",
+                    "closed"
+                ]
+                .eq_any(leading_letters(v.trim_start_matches(['(', '*', ' '])))
+        }
         // ("same as above": prose, not an address.)
         Label::Address => {
             v.len() >= 5

@@ -4150,6 +4150,22 @@ fn an_employees_care_and_an_it_ticket_link() {
 }
 
 #[test]
+fn a_patient_tables_time_column_holds_appointments_and_a_free_slot_is_no_one() {
+    let s = Scanner::new();
+    let t = "| Time  | Patient              | MRN          | Study       |\n\
+             |-------|----------------------|--------------|-------------|\n\
+             | 08:00 | Lindqvist-Hart, Ebba | RNE-0061102  | routine EEG |\n\
+             | 09:00 | open                 |              |             |\n";
+    assert!(has(&s, t, Label::Date, "08:00"));
+    assert!(has(&s, t, Label::Person, "Lindqvist-Hart, Ebba"));
+    assert!(!has(&s, t, Label::Person, "open"));
+    // A staff rota's times are no one's appointment: no patient column.
+    let t = "| Time  | Staff        | Room |\n|-------|--------------|------|\n\
+             | 08:00 | Bao Nguyen   | 2    |\n";
+    assert!(!has_label(&s, t, Label::Date));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
