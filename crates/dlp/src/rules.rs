@@ -641,6 +641,8 @@ const CREDENTIALS_LIST: &[&str] = &[
     // "CCDS", "CDIP"), imaging and emergency nurses ("RDCS", "RVT", "CEN", "CNOR").
     "nrp", "emt", "emt-p", "aemt", "cp-c", "fp-c", "ccp-c", "cic", "lisw", "lisw-s", "ccs", "ccs-p",
     "ccds", "cdip", "rdcs", "rvt", "rcis", "cen", "cpen", "cnor", "cfrn",
+    // Ohio's and others' licensed professional clinical counselors ("Hana Yoshida, LPCC").
+    "lpcc", "lpcc-s", "lpc-s",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -6858,8 +6860,14 @@ fn under_order_heading(doc: &Doc<'_>, st: usize) -> bool {
 
 fn personalised_url(u: &str) -> bool {
     let rest = u.split_once("://").map_or(u, |x| x.1);
-    // A password reset is a member of staff's.
-    if rest.contains("password") {
+    // A password reset is a member of staff's; so is an IT service desk's portal
+    // ("https://larchmontsh.service-now.com/survey?inc=INC0094417").
+    if rest.contains("password")
+        || rest
+            .split('/')
+            .next()
+            .is_some_and(|h| h.contains("service-now"))
+    {
         return false;
     }
     let Some((_, path)) = rest.split_once('/') else {
@@ -7621,6 +7629,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
     if has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"]) {
         return org("a confidentiality notice's number", out);
+    }
+    // "DID (717) 555-0149 was routing to the failover node": a fax server's inbound line (in
+    // capitals: "since he did tmrw's. cb 401-555-0187" is a patient's).
+    if doc.before_line(st, 8).trim_end().ends_with(" DID")
+        || doc.before_line(st, 8).trim_end() == "DID"
+    {
+        return org("a fax server's inbound number", out);
     }
     // "Rebecca\n(614) 555-0144" at the end of mail from "Rebecca Lindqvist" at an
     // organisation's mailbox: the writer's own number under their name.

@@ -4166,6 +4166,25 @@ fn a_patient_tables_time_column_holds_appointments_and_a_free_slot_is_no_one() {
 }
 
 #[test]
+fn an_it_desks_portal_a_fax_servers_line_and_a_counselors_credential_are_staffs() {
+    let s = Scanner::new();
+    let t = "Hello Kyle,\n\nYour incident INC0094417 has been resolved. Rate us: \
+             https://larchmontsh.service-now.com/survey?inc=INC0094417\n";
+    assert!(!has_label(&s, t, Label::Url));
+    let t = "Dear Ms. Ruiz, your video visit: https://visit.example.org/join?inc=Q7x9TT2k4\n";
+    assert!(has_label(&s, t, Label::Url));
+    let t = "Work notes: the referral fax queue hung. DID (717) 555-0149 was routing to the \
+             failover node; patient referral faxes are re-released.";
+    assert!(!has_label(&s, t, Label::Phone));
+    let t = "Pt Ana Ruiz, DOB 3/4/1950: Ahmed interpreted since he did tmrw's. cb 401-555-0187 \
+             after 3pm.";
+    assert!(has(&s, t, Label::Phone, "401-555-0187"));
+    let t = "Your intake is Friday, June 13 at 10:30 AM with Allison Brandt, LPCC. Bring your \
+             insurance card, Ms. Ruiz (DOB 3/4/1950).";
+    assert!(!has(&s, t, Label::Person, "Allison Brandt"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
