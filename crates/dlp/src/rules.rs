@@ -4508,6 +4508,19 @@ fn under_the_writers_name(doc: &Doc<'_>, st: usize) -> bool {
         return false;
     };
     let text = doc.text;
+    let ls = doc.line_start(st);
+    if ls == 0 || !text[ls..st].trim().is_empty() || doc.on_quoted_line(st) {
+        return false;
+    }
+    let above = doc.lines_before(ls - 1, 1);
+    let above = above.rsplit('\n').next().unwrap_or("").trim();
+    let first = writer.split([' ', ',']).next().unwrap_or("");
+    if above.is_empty()
+        || !(above.eq_ignore_ascii_case(writer) || above.eq_ignore_ascii_case(first))
+    {
+        return false;
+    }
+    // (The headers, up to the first blank line.)
     let head_end = memchr::memmem::find(text.as_bytes(), b"\n\n").unwrap_or(text.len());
     let to_own = text[..head_end].split('\n').any(|l| {
         l.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:"))
@@ -4517,19 +4530,7 @@ fn under_the_writers_name(doc: &Doc<'_>, st: usize) -> bool {
                     .is_some_and(|x| x.eq_ignore_ascii_case(domain.as_bytes()))
             })
     });
-    if !to_own {
-        return false;
-    }
-    let ls = doc.line_start(st);
-    if ls == 0 || !doc.text[ls..st].trim().is_empty() || doc.on_quoted_line(st) {
-        return false;
-    }
-    let above = doc.lines_before(ls - 1, 1);
-    let above = above.rsplit('\n').next().unwrap_or("").trim();
-    let first = writer.split([' ', ',']).next().unwrap_or("");
-    !above.is_empty()
-        && (above.eq_ignore_ascii_case(writer) || above.eq_ignore_ascii_case(first))
-        && doc.staff_writes_at(st)
+    to_own && doc.staff_writes_at(st)
 }
 
 /// Is the line break at `nl` a wrap inside a sentence of prose, whose cue word starts at `ks`:
@@ -7623,25 +7624,6 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
-    // "If you received this in error, please notify the sender at (614) 555-0140 and delete
-    // it": a confidentiality footer's number is the sender's.
-    let sentence = doc.before_line(st, 120);
-    let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
-    if has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"]) {
-        return org("a confidentiality notice's number", out);
-    }
-    // "DID (717) 555-0149 was routing to the failover node": a fax server's inbound line (in
-    // capitals: "since he did tmrw's. cb 401-555-0187" is a patient's).
-    if doc.before_line(st, 8).trim_end().ends_with(" DID")
-        || doc.before_line(st, 8).trim_end() == "DID"
-    {
-        return org("a fax server's inbound number", out);
-    }
-    // "Rebecca\n(614) 555-0144" at the end of mail from "Rebecca Lindqvist" at an
-    // organisation's mailbox: the writer's own number under their name.
-    if under_the_writers_name(doc, st) {
-        return org("the writer's number under their name", out);
-    }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
     let household = || {
@@ -7940,6 +7922,30 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         ) && doc.after_line(en, 3).starts_with(" (")
     {
         return org("number of a clinician or a work line", out);
+    }
+    // (The three tests below come last, where only a patient's number is left: every test
+    // above also ends in `org`.)
+    // "If you received this in error, please notify the sender at (614) 555-0140 and delete
+    // it": a confidentiality footer's number is the sender's.
+    // (Most numbers have no "error" before them: one substring search rules them out.)
+    let sentence = doc.before_line(st, 120);
+    if memchr::memmem::find(sentence.as_bytes(), b"rror").is_some() && {
+        let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
+        has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"])
+    } {
+        return org("a confidentiality notice's number", out);
+    }
+    // "DID (717) 555-0149 was routing to the failover node": a fax server's inbound line (in
+    // capitals: "since he did tmrw's. cb 401-555-0187" is a patient's).
+    if doc.before_line(st, 8).trim_end().ends_with(" DID")
+        || doc.before_line(st, 8).trim_end() == "DID"
+    {
+        return org("a fax server's inbound number", out);
+    }
+    // "Rebecca\n(614) 555-0144" at the end of mail from "Rebecca Lindqvist" at an
+    // organisation's mailbox: the writer's own number under their name.
+    if under_the_writers_name(doc, st) {
+        return org("the writer's number under their name", out);
     }
     // Patients do not have fax machines; their employers' HR offices and a few homes do.
     // Any other fax number is a practice's, a payer's or a lab's.
@@ -8583,13 +8589,14 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
 /// blank line or the text's start above it, and a title and a name ("Mr. Harold J. Fenwick",
 /// "Mrs. Eleanor R. Whitcombe") or "Dear" opening one of the next three non-blank lines?
 fn letter_date_line(text: &str, doc: &Doc<'_>, st: usize, en: usize) -> bool {
+    // (A month's name in it: "DOB\n03/04/1950" is a form's value under its label. Asked
+    // first: most dates are digits only.)
+    if !text[st..en].bytes().any(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
     let ls = doc.line_start(st);
     let le = memchr::memchr(b'\n', &text.as_bytes()[en..]).map_or(text.len(), |i| en + i);
     if !text[ls..st].trim().is_empty() || !text[en..le].trim().is_empty() {
-        return false;
-    }
-    // (A month's name in it: "DOB\n03/04/1950" is a form's value under its label.)
-    if !text[st..en].bytes().any(|c| c.is_ascii_alphabetic()) {
         return false;
     }
     let above_blank = ls == 0 || {
