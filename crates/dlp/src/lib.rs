@@ -519,6 +519,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "other_id.before_name",
     "age.after_name",
     "device.sentence",
+    "person.list_item",
 ];
 
 /// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only
@@ -960,7 +961,10 @@ fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
         // samples" is a sales rep).
         // ("- Kowalczyk, Irene 00648127 5W-221 - new admit, ... on apixaban": a record number
         // and a room's code may come between the name and the dash.)
+        // ("- Olga Kuznetsova, 10/8 10:40 AM - E05.00, methimazole titration": a name and a
+        // date, the list item rule's shape.)
         let shape = p.rule == "person.list_surname"
+            || p.rule == "person.list_item"
             || p.rule == "person.dictionary" && text[p.start_byte..p.end_byte].contains(' ') && {
                 let rest = rules::skip_codes(&text[p.end_byte..], 2, 14);
                 [" - ", " \u{2013} ", ": ", ", "]

@@ -319,6 +319,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("id:", Kw::GenericId),
     ("account", Kw::Value(Label::Account)),
     ("acct", Kw::Value(Label::Account)),
+    // A hospital account record (Epic's "HAR 4100386092"), in capitals (see `keyword_values`).
+    ("har", Kw::Value(Label::Account)),
     ("claim", Kw::Value(Label::OtherId)),
     ("claim id", Kw::Value(Label::OtherId)),
     // A claim's internal control number (and "clm", a claim), a drug test's custody and control
@@ -1607,6 +1609,12 @@ const ORG_AFTER_LIST: &[&str] = &[
     "resources",
     // ("Caregiver Coffee Hour: every Friday": a gathering.)
     "hour",
+    // ("formulary changes for Laurel Bend facilities", "Willow Crest campus": a facility's
+    // name.)
+    "facilities",
+    "facility",
+    "campus",
+    "residence",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -2871,9 +2879,11 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "modified duty",
     "work status",
     "rechecked",
-    // Instructions to one patient ("keep taking the Biktarvy").
+    // Instructions to one patient ("keep taking the Biktarvy", "it's in your patient portal
+    // under Documents").
     "keep taking",
     "stop taking",
+    "your patient portal",
     "he",
     "she",
     "him",
@@ -4487,6 +4497,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         out,
         (&mut sc.staff, &mut sc.patient_words),
     );
+    list_item_names_before_dates(s, text, lc, toks, &doc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -8950,7 +8961,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
         | "pa" | "pa no" | "prior auth" | "prior auth no" => Label::OtherId,
-        "account" | "acct" | "account no" | "acct no" => Label::Account,
+        "account" | "acct" | "account no" | "acct no" | "har" => Label::Account,
         // "Student Acct #", "Patient Account", "Guarantor acct no": whose account, then the word.
         h if [" acct", " account", " acct no", " account no"]
             .iter()
@@ -11382,6 +11393,8 @@ fn persons(
         let possessive = after.starts_with("'s") || after.starts_with("\u{2019}s");
         // (Only spaces or the title's dot between: "CT/MR (RR1)" is a scanner and a room.)
         let title_before = pw & PW_TITLE != 0
+            // ("I really don't want to miss IOP": the verb, in lower case.)
+            && prev_word != "miss"
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
             && prev_line.trim_end().len() >= prev_word.len()
             // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space.)
@@ -12071,7 +12084,9 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         "bloodwork",
         "a1c",
         "prescription",
-        "medication"
+        "medication",
+        // ("it's in your patient portal under Documents": not a vendor's "client portal".)
+        "patient portal"
     ];
     let b = lc.as_bytes();
     memchr::memmem::find_iter(b, b"your ").any(|k| {
@@ -12489,6 +12504,77 @@ fn bulleted_line_start(text: &str, ls: usize, at: usize) -> bool {
     matches!(head, [b'-' | b'*'] | [0xe2, 0x80, 0xa2])
         || matches!(head, [d, b'.' | b')'] | [_, d, b'.' | b')'] if d.is_ascii_digit())
             && head[0].is_ascii_digit()
+}
+
+/// "- Olga Kuznetsova, 10/8 10:40 AM - E05.00, methimazole titration": a list item that opens
+/// with two capitalised words, one of them in the name lists, then a comma and a date or a
+/// number. A coder's or a nurse's list of visits names one patient an item (weak evidence:
+/// a list of meetings or places says no more than that, see `NEEDS_CARE_CONTEXT`). Not a
+/// title's ("- Dr. Okafor, 10/8"), an organisation's or a place's words, and not where a
+/// candidate already stands.
+fn list_item_names_before_dates(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    toks: &[Tok],
+    doc: &Doc<'_>,
+    out: &mut Vec<Cand>,
+) {
+    let b = text.as_bytes();
+    let known = |t: &Tok| {
+        let w = &lc[t.s..t.e];
+        s.first_names.contains(w) || s.surnames.contains(w)
+    };
+    let plain = |t: &Tok| {
+        let w = &lc[t.s..t.e];
+        t.cap
+            && t.ascii
+            && !NOT_NAMES_INDEX.contains(w.as_bytes(), t.key as usize)
+            && !ORG_WORDS.eq_any(w)
+            && !ORG_AFTER.eq_any(w)
+            && !PLACE_WORDS.eq_any(w)
+            && !PLACE_SECOND_WORDS.eq_any(w)
+            && !TITLES.eq_any(w)
+            && !STAFF_TITLES.eq_any(w)
+            && column_label(w).is_none()
+    };
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for pair in toks.windows(2) {
+        let (t1, t2) = (&pair[0], &pair[1]);
+        // The second word right after the first, then ", " and a digit.
+        if b.get(t1.e) != Some(&b' ')
+            || t2.s != t1.e + 1
+            || b.get(t2.e..t2.e + 2) != Some(b", ")
+            || !b.get(t2.e + 2).is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let ls = doc.line_start(t1.s);
+        if !bulleted_line_start(text, ls, t1.s)
+            || !plain(t1)
+            || !plain(t2)
+            || !(known(t1) || known(t2))
+            || doc.in_sig(t1.s)
+        {
+            continue;
+        }
+        found.push((t1.s, t2.e));
+    }
+    for (st, en) in found {
+        if out.iter().any(|c| c.start < en && st < c.end) {
+            continue;
+        }
+        let why = "a list item opening with a name, then a date";
+        push(
+            out,
+            Some(Label::Person),
+            st,
+            en,
+            0.7,
+            "person.list_item",
+            why,
+        );
+    }
 }
 
 /// A record number right after a name the person rules found (candidates from `from` on):

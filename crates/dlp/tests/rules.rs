@@ -4185,6 +4185,56 @@ fn an_it_desks_portal_a_fax_servers_line_and_a_counselors_credential_are_staffs(
 }
 
 #[test]
+fn a_coders_list_of_visits_names_its_patients_and_a_hospital_account_is_an_account() {
+    let s = Scanner::new();
+    let t = "Hi Dr. Whitfield,\n\nThree of your visits are holding in my work queue:\n\n \
+             - Olga Kuznetsova, 10/8 10:40 AM - E05.00, methimazole titration\n \
+             - Benjamin Whitehorse, 10/8 2:15 PM - E11.22, insulin glargine\n";
+    assert!(has(&s, t, Label::Person, "Olga Kuznetsova"));
+    assert!(has(&s, t, Label::Person, "Benjamin Whitehorse"));
+    assert!(s.scan(t).contains_phi);
+    // A list of meetings is no list of patients.
+    let t = "Agenda:\n - Board Meeting, 10/8 at noon\n - Staff Retreat, 10/9\n - Dr. Okafor, 10/10 \
+             grand rounds\n";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Subject: Re: 2nd level review - PDx - FELDMAN, RUTH E HAR 4100386092\n\nagree, \
+             sepsis first.";
+    assert!(has(&s, t, Label::Account, "4100386092"));
+    // A word "har" in lower case is no cue.
+    let t = "har har, very funny 4100386092 times.";
+    assert!(!has_label(&s, t, Label::Account));
+}
+
+#[test]
+fn a_facilitys_name_and_the_verb_miss_are_no_ones() {
+    let s = Scanner::new();
+    let t = "Summit's P&T committee approved the following formulary changes for Laurel Bend \
+             facilities, effective November 1, 2025. Admissions: please screen incoming \
+             referrals.";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "hi, can I switch to the Tuesday group? I really don't want to miss IOP, it's been \
+             helping. thanks, Jasmine";
+    assert!(!has(&s, t, Label::Person, "IOP"));
+    let t = "Patient seen today: Miss Harper, DOB 3/4/2010, with her mother.";
+    assert!(has(&s, t, Label::Person, "Harper"));
+}
+
+#[test]
+fn a_form_left_in_the_readers_patient_portal_is_about_their_care() {
+    let s = Scanner::new();
+    let t = "From: Jordan Castellanos <jcastellanos@willowbrookedp.org>\nTo: Jasmine Oyelaran \
+             <joyelaran@meridianlogistics.com>\nSubject: RE: FMLA form\n\nHi Jasmine,\n\nThe \
+             form is in your patient portal under Documents.\n\nJordan";
+    assert!(has(&s, t, Label::Person, "Jasmine"));
+    assert!(s.scan(t).contains_phi);
+    // A vendor's client portal is an organisation's.
+    let t = "From: Meridian Recovery <clientservices@meridianrecovery.com>\nTo: Priya Natarajan \
+             <pnatarajan@willowcresthrc.com>\nSubject: Monthly summary\n\nHi Priya,\n\nDetail \
+             is in your client portal.\n\nMeridian";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
