@@ -2278,6 +2278,35 @@ impl<'a> Doc<'a> {
         &t[from..at]
     }
 
+    /// [`Self::before_line`], except that a value opening its line after a line of prose
+    /// wrapped mid-sentence ("... is their site superintendent (cell\n330-555-0123)") has that
+    /// line's end before it: up to `n` bytes, the line break included.
+    fn before_wrapped(&self, at: usize, n: usize) -> &'a str {
+        let t = self.text;
+        let ls = self.line_start(at);
+        let lead = &t[ls..at];
+        if ls == 0 || !lead.bytes().all(|c| c == b' ' || c == b'(') {
+            return self.before_line(at, n);
+        }
+        let prev_ls = self.line_start(ls - 1);
+        let prev = &t[prev_ls..ls - 1];
+        let prose = prev.len() >= 40
+            && prev
+                .bytes()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b',' | b'('))
+            && prev.split_whitespace().count() >= 6
+            // (Mostly lower-case words: prose, not a heading or a list of codes.)
+            && prev.bytes().filter(u8::is_ascii_lowercase).count() * 2
+                > prev.bytes().filter(|c| !c.is_ascii_whitespace()).count()
+            && !prev.trim_start().starts_with('>')
+            && !prev.contains(['|', '\t']);
+        if !prose {
+            return self.before_line(at, n);
+        }
+        &t[floor_cb(t, at.saturating_sub(n)).max(prev_ls)..at]
+    }
+
     /// The text from the start of the `n`th line above the one of `at` up to `at`.
     fn lines_before(&self, at: usize, n: usize) -> &'a str {
         let i = self.line_index(at);
@@ -6972,7 +7001,11 @@ fn personalised_url(u: &str) -> bool {
 /// The nearest cue word before `at` on the same line: `Some(true)` for a patient cue,
 /// `Some(false)` for an organisation cue, `None` if neither occurs within `n` bytes.
 fn nearest_cue(doc: &Doc<'_>, at: usize, n: usize, patient: &Words, org: &Words) -> Option<bool> {
-    let ctx = doc.before_line(at, n);
+    nearest_cue_in(doc.before_line(at, n), patient, org)
+}
+
+/// [`nearest_cue`] in `ctx`, the text just before the value.
+fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
     let cue = |w: &str| {
         if patient.eq_any(w) {
             Some(true)
@@ -7647,7 +7680,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                     .eq_any(leading_letters(&near[i + 4..]))
         }) && doc.consumer_writes_at(st)
     };
-    let cue = match nearest_cue(doc, st, 48, PHONE_PATIENT, PHONE_ORG) {
+    // (Across a line wrapped mid-sentence: "call us 24/7 at\n404-555-0115".)
+    let cue = match nearest_cue_in(doc.before_wrapped(st, 48), PHONE_PATIENT, PHONE_ORG) {
         Some(false) if household() => Some(true),
         cue => cue,
     };
@@ -7972,7 +8006,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if fax && doc.internal && {
         // (Whose, anywhere on the line: "Employer ..... Tillamook Freight (HR fax", "your
         // benefits fax".)
-        let line = doc.before_line(st, 64);
+        let line = doc.before_wrapped(st, 64);
         has_word(
             &line[last_sentence_start(line.as_bytes())..],
             words!["hr", "benefits", "payroll"],

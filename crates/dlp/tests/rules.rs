@@ -4235,6 +4235,21 @@ fn a_form_left_in_the_readers_patient_portal_is_about_their_care() {
 }
 
 #[test]
+fn an_offices_number_wrapped_onto_its_own_line_keeps_its_cue() {
+    let s = Scanner::new();
+    let t = "Dear Ms. Ruiz (DOB 3/4/1950), if you have a fever over 100.4 or redness at the PICC \
+             site, call us 24/7 at\n404-555-0115 and press 1 for the on-call nurse.";
+    assert!(!has_label(&s, t, Label::Phone));
+    // A patient's own number wrapped the same way stays hers.
+    let t = "Dear Ms. Ruiz (DOB 3/4/1950), we have your new cell phone number on file now as\n\
+             404-555-0115 and will text reminders there.";
+    assert!(has(&s, t, Label::Phone, "404-555-0115"));
+    // A table's previous row is no sentence.
+    let t = "Pt Ana Ruiz, DOB 3/4/1950. Contacts:\n| Office | Clinic main line at\n404-555-0115\n";
+    assert!(!labels(&s, t).is_empty());
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
