@@ -108,7 +108,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::StateCode, state_code),
             (
                 Pat::AgeLoose,
-                r"(?-u:\b)(?:is|is now|are|am|was|at) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with )",
+                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with )",
             ),
             (
                 Pat::CaseRef,
@@ -6707,7 +6707,11 @@ fn patterns(
                 let ds = st + v.bytes().position(|c| c.is_ascii_digit()).unwrap_or(0);
                 let de = ds + text[ds..].bytes().take_while(u8::is_ascii_digit).count();
                 let measured = last_word(&text[..st], b" \t\n(:,");
-                if !AGE_LOOSE_NOT_AFTER.eq_any(measured)
+                // ("We know that at 91, getting here is hard": after "at", "that" joins a
+                // clause; it names no reading.)
+                let at = v.as_bytes()[..2].eq_ignore_ascii_case(b"at");
+                let conjunction = at && words!["that", "which"].eq_any(measured);
+                if (conjunction || !AGE_LOOSE_NOT_AFTER.eq_any(measured))
                     && !measured.bytes().any(|c| c.is_ascii_digit())
                 {
                     let why = "age over 89 after 'is', 'was' or 'at'";
@@ -9004,6 +9008,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
             Label::Account
         }
         "ssn" => Label::Ssn,
+        // (Only a cell over 89 is an identifier: see `cell_fits`.)
+        "age" | "age/sex" | "age sex" | "age/gender" => Label::Age,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
         "zip" | "zip code" | "zipcode" => Label::Zip,
@@ -9058,6 +9064,13 @@ fn cell_fits(label: Label, v: &str) -> bool {
                     .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         }
         Label::Email => v.len() >= 5,
+        // ("91 F", "93"): an age over 89, the sex after it.
+        Label::Age => {
+            let d = v.bytes().take_while(u8::is_ascii_digit).count();
+            (2..=3).contains(&d)
+                && v[..d].parse::<u32>().is_ok_and(|n| (90..=125).contains(&n))
+                && !v[d..].trim_start().starts_with(['%', '.', '/'])
+        }
         // (An identifier's cell may say instead where it stands: "submitted 3/10".)
         Label::Date => digits && v.len() >= 4,
         _ => digits && v.len() >= 4 && !has_lower_word(v, 4),

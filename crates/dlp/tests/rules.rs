@@ -4250,6 +4250,23 @@ fn an_offices_number_wrapped_onto_its_own_line_keeps_its_cue() {
 }
 
 #[test]
+fn an_age_over_89_after_at_and_in_a_patient_tables_age_column() {
+    let s = Scanner::new();
+    let t = "Dear Mrs. Lindqvist,\n\nWe know that at 91, getting to appointments is not always \
+             easy. At 92, your sister still calls you every week.";
+    assert!(has(&s, t, Label::Age, "91"));
+    assert!(has(&s, t, Label::Age, "92"));
+    // A reading after "at" is no age.
+    let t = "Pt Ana Ruiz, DOB 3/4/1950: sats at 92, on 2L.";
+    assert!(!has_label(&s, t, Label::Age));
+    let t = "| Bed | Patient            | MRN         | Age |\n|-----|--------------------|-------------|-----|\n\
+             | 4A  | Haskins, Mildred   | 00-218-7764 | 94  |\n| 4B  | Pruitt, Vernon     | \
+             00-218-7765 | 71  |\n";
+    assert!(has(&s, t, Label::Age, "94"));
+    assert!(!has(&s, t, Label::Age, "71"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
