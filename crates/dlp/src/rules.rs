@@ -9018,12 +9018,20 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     })
 }
 
-/// A column only a patient table has (dates, record, member, claim and account numbers, SSNs):
+/// A column only a patient table has (dates, record, member, claim and account numbers, SSNs,
+/// ages):
 /// a table needs one before its cells are read as identifiers.
 fn patient_only_column(l: Label) -> bool {
+    // (An "Age/Sex" column: a census's residents, not a roster's staff.)
     matches!(
         l,
-        Label::Date | Label::Mrn | Label::MemberId | Label::OtherId | Label::Account | Label::Ssn
+        Label::Date
+            | Label::Mrn
+            | Label::MemberId
+            | Label::OtherId
+            | Label::Account
+            | Label::Ssn
+            | Label::Age
     )
 }
 

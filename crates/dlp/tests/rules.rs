@@ -4267,6 +4267,18 @@ fn an_age_over_89_after_at_and_in_a_patient_tables_age_column() {
 }
 
 #[test]
+fn a_census_table_with_an_age_column_lists_patients() {
+    let s = Scanner::new();
+    let t = "| Rm    | Resident                | Age/Sex | Payer      |\n\
+             | 108-A | ESQUIVEL ORTIZ, RAMON   | 77 M    | Medicare A |\n";
+    assert!(has(&s, t, Label::Person, "ESQUIVEL ORTIZ, RAMON"));
+    // A residency program's rota has no ages: no column is read.
+    let t = "| Day   | Resident                | Service    |\n| Mon   | PRUITT, ELEANOR        | \
+             Medicine   |\n";
+    assert!(!s.scan(t).findings.iter().any(|f| f.rule == "table.column"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
