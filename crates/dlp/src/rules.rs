@@ -198,6 +198,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("prescription no", Kw::Value(Label::OtherId)),
     ("csn", Kw::Value(Label::OtherId)),
     ("visit id", Kw::Value(Label::OtherId)),
+    // A home health agency's episode of care ("HH episode #: ECH-25-001487").
+    ("episode #", Kw::Value(Label::OtherId)),
+    ("episode number", Kw::Value(Label::OtherId)),
+    ("episode id", Kw::Value(Label::OtherId)),
     ("visit #", Kw::Value(Label::OtherId)),
     ("enter code", Kw::Value(Label::OtherId)),
     ("enter the code", Kw::Value(Label::OtherId)),
@@ -240,6 +244,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("health record no", Kw::Value(Label::Mrn)),
     ("health record number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
+    // A state Medicaid program's number for its enrollee ("Medical Assistance recipient
+    // number").
+    ("recipient number", Kw::Value(Label::MemberId)),
+    ("recipient no", Kw::Value(Label::MemberId)),
+    ("recipient id", Kw::Value(Label::MemberId)),
     ("subscriber id", Kw::Value(Label::MemberId)),
     ("subscriber #", Kw::Value(Label::MemberId)),
     ("subscriber number", Kw::Value(Label::MemberId)),

@@ -4279,6 +4279,19 @@ fn a_census_table_with_an_age_column_lists_patients() {
 }
 
 #[test]
+fn a_medicaid_recipient_number_and_a_home_health_episode() {
+    let s = Scanner::new();
+    let t = "Dear Mr. Qureshi, her Medical Assistance recipient number on file is 4418203357 and \
+             the HH episode #: ECH-25-001487 closes Friday.";
+    assert!(has(&s, t, Label::MemberId, "4418203357"));
+    assert!(has(&s, t, Label::OtherId, "ECH-25-001487"));
+    // A delivery's recipient and an episode of a podcast are no one's identifiers.
+    let t = "Package recipient: loading dock B. Listen to episode 14 of our podcast.";
+    assert!(!has_label(&s, t, Label::MemberId));
+    assert!(!has_label(&s, t, Label::OtherId));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
