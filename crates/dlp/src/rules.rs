@@ -11573,8 +11573,13 @@ fn persons(
         let need_dict = !title_before && !greet && (cue || run.len() >= 2 || comma_form);
         let first_in = need_dict && {
             let t = run[0];
-            s.first_names.has_token(text, lc, t, &mut buf)
-                || comma_form && s.surnames.has_token(text, lc, t, &mut buf)
+            // ("Reports > Downtime > ED Board": two capitals before a word that is not in
+            // capitals are an acronym, not "Ed".)
+            let acronym =
+                t.e - t.s == 2 && run.len() >= 2 && is_upper(text, t) && !is_upper(text, run[1]);
+            !acronym
+                && (s.first_names.has_token(text, lc, t, &mut buf)
+                    || comma_form && s.surnames.has_token(text, lc, t, &mut buf))
         };
         let last_in = need_dict && {
             let t = run[run.len() - 1];

@@ -4292,6 +4292,17 @@ fn a_medicaid_recipient_number_and_a_home_health_episode() {
 }
 
 #[test]
+fn two_capitals_before_a_word_are_an_acronym_not_a_first_name() {
+    let s = Scanner::new();
+    let t = "Pt Ana Ruiz, DOB 3/4/1950, was moved from the ED Bay 14 to 5W. Print the census \
+             (Reports > Downtime > ED Board) before the window.";
+    assert!(!labels(&s, t).iter().any(|(_, v)| v.starts_with("ED")));
+    // A name in capitals stays a name.
+    let t = "Pt ED SMITH, DOB 3/4/1950, called about her refill.";
+    assert!(has_label(&s, t, Label::Person));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
