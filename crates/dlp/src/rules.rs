@@ -2922,6 +2922,9 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "keep taking",
     "stop taking",
     "your patient portal",
+    // A parent's or a caregiver's access to one patient's portal account ("proxy access for
+    // Oliver Lindqvist").
+    "proxy access",
     "he",
     "she",
     "him",

@@ -4303,6 +4303,22 @@ fn two_capitals_before_a_word_are_an_acronym_not_a_first_name() {
 }
 
 #[test]
+fn a_portal_sign_in_alert_for_a_parents_proxy_access_is_about_a_patient() {
+    let s = Scanner::new();
+    let t = "From: BrightwaterConnect <security@brightwaterconnect-mail.com>\nTo: \
+             megan.lindqvist@yahoo.com\nSubject: New sign-in to your account\n\nHi Megan,\n\nWe \
+             noticed a new sign-in to your BrightwaterConnect account (proxy access for Oliver \
+             Lindqvist).\n\n  When:      Oct 14, 2025, 11:19 AM EDT\n  IP:        73.144.208.19\n\n\
+             If this was you, you don't need to do anything.\n";
+    assert!(s.scan(t).contains_phi);
+    // Staff training on how proxy access works names no patient.
+    let t = "From: Lina Ortiz <lortiz@brightwaterpeds.org>\nTo: All Staff \
+             <allstaff@brightwaterpeds.org>\nSubject: Portal training\n\nHi all,\n\nTraining on \
+             setting up proxy access is Thursday 3/5 at noon in Room B.\n\nLina";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
