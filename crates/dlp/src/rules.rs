@@ -12611,14 +12611,25 @@ fn list_item_names_before_dates(
             && column_label(w).is_none()
     };
     let mut found: Vec<(usize, usize)> = Vec::new();
-    for pair in toks.windows(2) {
-        let (t1, t2) = (&pair[0], &pair[1]);
-        // The second word right after the first, then ", " and a digit.
-        if b.get(t1.e) != Some(&b' ')
-            || t2.s != t1.e + 1
-            || b.get(t2.e..t2.e + 2) != Some(b", ")
-            || !b.get(t2.e + 2).is_some_and(u8::is_ascii_digit)
-        {
+    // At each ", " before a digit (commas are far fewer than words), the two words before it.
+    for c in memchr::memchr_iter(b',', b) {
+        if b.get(c + 1) != Some(&b' ') || !b.get(c + 2).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
+        // (A list item's line: it opens with a bullet or an item number, looked at before the
+        // words are.)
+        let ls = memchr::memrchr(b'\n', &b[..c]).map_or(0, |i| i + 1);
+        let lead = b[ls..c].trim_ascii_start();
+        if !matches!(lead.first(), Some(b'-' | b'*' | 0xe2 | b'0'..=b'9')) {
+            continue;
+        }
+        let k = toks.partition_point(|t| t.e < c);
+        if k == 0 || toks.get(k).is_none_or(|t| t.e != c) {
+            continue;
+        }
+        let (t1, t2) = (&toks[k - 1], &toks[k]);
+        // The second word right after the first.
+        if t2.s != t1.e + 1 || b.get(t1.e) != Some(&b' ') {
             continue;
         }
         let ls = doc.line_start(t1.s);
