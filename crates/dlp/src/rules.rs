@@ -7660,18 +7660,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // Where the rules below would take an employer's fax for an office's number, it is the
     // employer's (and where they find it a patient's, their score stands).
     let employer = employer_fax(doc, st, en);
+    // An office's number, whatever the employer test said.
+    let office =
+        |why: &'static str, out: &mut Vec<Cand>| push(out, None, st, en, 0.9, "phone.org", why);
     // "Please fax the consult note back to (740) 555-0111", "fax updated labs at renewal to
     // 937-555-0199": where the reader is asked to fax something, the writer's office.
     if !employer && fax_destination(text, st) {
-        return push(
-            out,
-            None,
-            st,
-            en,
-            0.9,
-            "phone.org",
-            "a fax number the reader is asked to send to",
-        );
+        return office("a fax number the reader is asked to send to", out);
     }
     let org = |why: &'static str, out: &mut Vec<Cand>| {
         if employer {
@@ -8042,15 +8037,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             ],
         )
     } {
-        return push(
-            out,
-            None,
-            st,
-            en,
-            0.9,
-            "phone.org",
-            "the organisation's own HR fax in mail among staff",
-        );
+        return office("the organisation's own HR fax in mail among staff", out);
     }
     let label = if fax || employer {
         Label::Fax
