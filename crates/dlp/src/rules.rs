@@ -2621,7 +2621,12 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "help desk",
                 "service desk",
                 "workstation",
-                "laptop"
+                "laptop",
+                // A dental or surgical office's sterilizers ("Weekly spore test results").
+                "spore",
+                "sterilizer",
+                "sterilizers",
+                "autoclave"
             ],
         ) || l
             .as_bytes()

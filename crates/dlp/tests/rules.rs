@@ -4319,6 +4319,31 @@ fn a_portal_sign_in_alert_for_a_parents_proxy_access_is_about_a_patient() {
 }
 
 #[test]
+fn a_sterilizers_serial_under_a_spore_test_subject_is_the_offices() {
+    let s = Scanner::new();
+    let t = "Subject: Weekly spore test results - all PASS (wk of 10/6)\n\
+             \n\
+             Results back from the mail-in lab for last week. All passed.\n\
+             \n\
+             Sterilizer                    Serial           Test date   Strip lot   Result   Lab ref\n\
+             ----------------------------  ---------------  ----------  ----------  -------  ------------\n\
+             Knox - Statim 5000 (OR side)  SN 5110-22871    10/06/2025  BI-25-0831  PASS     SP-77310482\n\
+             Knox - Midmark M11 #1         SN V4482019      10/07/2025  BI-25-0831  PASS     SP-77310483\n\
+             Knox - Midmark M11 #2         SN V4482655      10/07/2025  BI-25-0831  PASS     SP-77310484\n\
+             Maryville - Midmark M9        SN V3317201      10/08/2025  BI-25-0831  PASS     SP-77310485\n\
+             \n\
+             Printed certificates are in the OSHA binder. Control vials were positive as expected.\n\
+             \n\
+             Heads up: Midmark #2 is due for annual PM on 11/4. Service tech (Bill) confirmed 8:00 AM so it'll be down until ~10. We'll run everything through #1 and the Statim that morning.\n\
+             \n\
+             ";
+    assert!(!has_label(&s, t, Label::Device));
+    let t = "Subject: CPAP for Ana Ruiz (DOB 3/4/1950)\n\nHer machine is a ResMed AirSense 10, \
+             SN 23171438592, due for a new filter.";
+    assert!(has(&s, t, Label::Device, "23171438592"));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
