@@ -7583,6 +7583,7 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     // "if your employer needs something different they can fax a request to" sends it the other
     // way. "Work" names the employer only as someone's ("my work", "from work": not "Social
     // Work", "the work status request").
+    let consumer = || doc.consumer_writes_at(st);
     let (mut fax, mut employer, mut fax_label) = (None, None, false);
     // The word before names whose work it is, or where from.
     let mut whose = false;
@@ -7594,8 +7595,9 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
         .enumerate()
     {
         // ("Fax us at", "our fax": the writer's. "You asked us to fax it to your employer's HR
-        // office at" still sends it to the employer.)
-        if fax.is_some() && is(word, &["our", "us"]) {
+        // office at" still sends it to the employer; and a patient's "please fax to our HR
+        // benefits team" is the patient's employer.)
+        if fax.is_some() && is(word, &["our", "us"]) && !consumer() {
             return false;
         }
         let is_fax = is(word, &["fax", "faxed", "faxing"]);

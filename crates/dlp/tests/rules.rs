@@ -4344,6 +4344,21 @@ fn a_sterilizers_serial_under_a_spore_test_subject_is_the_offices() {
 }
 
 #[test]
+fn a_patients_our_benefits_center_is_their_employers() {
+    let s = Scanner::new();
+    let t = "From: Kara Lindell <kara.lindell@gmail.com>\nTo: Front Desk \
+             <frontdesk@lakepeds.org>\nSubject: FMLA form\n\nHi, Dr. Lee needs to sign my FMLA \
+             form for Harper's operation. Can you fax it right to our benefits center? The fax # \
+             is 815-555-0108. Thank you!";
+    assert!(has(&s, t, Label::Fax, "815-555-0108"));
+    // Staff writing "fax it to our benefits office" give their own.
+    let t = "From: Dana Holt <dholt@lakepeds.org>\nTo: Kara Lindell <kara.lindell@gmail.com>\n\
+             Subject: FMLA form\n\nHi Kara, Harper's FMLA form is done. If your employer needs \
+             more, they can fax it to our benefits office. The fax # is 815-555-0108.";
+    assert!(!has_label(&s, t, Label::Fax));
+}
+
+#[test]
 fn a_record_number_after_a_specimen_or_incident_cue_is_an_identifier_but_no_evidence() {
     let s = Scanner::new();
     let t = "Pt Maria Lopez, DOB 3/4/1950: two units crossmatched. Specimen BB26-030411 good \
