@@ -10736,17 +10736,7 @@ fn persons(
                 toks[from..]
                     .iter()
                     .take_while(|t| t.e <= c.end)
-                    .filter(|t| {
-                        let w = &lc[t.s..t.e];
-                        t.ascii
-                            && !NOT_NAMES_INDEX.contains(w.as_bytes(), t.key as usize)
-                            && !ORG_WORDS.eq_any(w)
-                            && !ORG_AFTER.eq_any(w)
-                            && !PLACE_WORDS.eq_any(w)
-                            && !PLACE_SECOND_WORDS.eq_any(w)
-                            && !NUMBER_WORDS.eq_any(w)
-                            && column_label(w).is_none()
-                    })
+                    .filter(|&&t| plain_name_word(lc, t) && !NUMBER_WORDS.eq_any(&lc[t.s..t.e]))
                     .map(|t| (t.s, t.e)),
             );
         }
@@ -12572,6 +12562,19 @@ fn bulleted_line_start(text: &str, ls: usize, at: usize) -> bool {
             && head[0].is_ascii_digit()
 }
 
+/// Can the ASCII token `t` be a word of a person's name (`lc`: the lower-cased text)? Not an
+/// ordinary word, an organisation's or a place's word, or a table heading.
+fn plain_name_word(lc: &str, t: Tok) -> bool {
+    let w = &lc[t.s..t.e];
+    t.ascii
+        && !NOT_NAMES_INDEX.contains(w.as_bytes(), t.key as usize)
+        && !ORG_WORDS.eq_any(w)
+        && !ORG_AFTER.eq_any(w)
+        && !PLACE_WORDS.eq_any(w)
+        && !PLACE_SECOND_WORDS.eq_any(w)
+        && column_label(w).is_none()
+}
+
 /// "- Olga Kuznetsova, 10/8 10:40 AM - E05.00, methimazole titration": a list item that opens
 /// with two capitalised words, one of them in the name lists, then a comma and a date or a
 /// number. A coder's or a nurse's list of visits names one patient an item (weak evidence:
@@ -12593,16 +12596,7 @@ fn list_item_names_before_dates(
     };
     let plain = |t: &Tok| {
         let w = &lc[t.s..t.e];
-        t.cap
-            && t.ascii
-            && !NOT_NAMES_INDEX.contains(w.as_bytes(), t.key as usize)
-            && !ORG_WORDS.eq_any(w)
-            && !ORG_AFTER.eq_any(w)
-            && !PLACE_WORDS.eq_any(w)
-            && !PLACE_SECOND_WORDS.eq_any(w)
-            && !TITLES.eq_any(w)
-            && !STAFF_TITLES.eq_any(w)
-            && column_label(w).is_none()
+        t.cap && plain_name_word(lc, *t) && !TITLES.eq_any(w) && !STAFF_TITLES.eq_any(w)
     };
     let mut found: Vec<(usize, usize)> = Vec::new();
     // At each ", " before a digit (commas are far fewer than words), the two words before it.
