@@ -10846,7 +10846,13 @@ fn persons(
                 }
                 break;
             }
-            if t.cap && name_ok(not_names, text, lc, t, &mut buf) {
+            // ("Subject: Noor EEG appointment": three capitals or fewer after a name in mixed
+            // case are an acronym, not its surname, unless the lists know a surname so.)
+            let acronym = is_upper(text, t)
+                && t.e - t.s <= 3
+                && !is_upper(text, run[run.len() - 1])
+                && !s.surnames.has_token(text, lc, t, &mut buf);
+            if t.cap && !acronym && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
                 j += 1;
@@ -11576,6 +11582,28 @@ fn persons(
         };
         let any_in = first_in || last_in;
         let all_upper = run.iter().all(|&t| is_upper(text, t));
+        // "Client: ... Oral Surgery, Harlow Springs, OH", "doesn't do femto at Tillman Creek",
+        // "the Brennan Hall RA", "numbers for Sand Creek ED only": a given name before a
+        // place's last word names a town, a building or a street after "the", "at", "on" or
+        // "in", or before a state's code or a unit's acronym.
+        let place_named = || {
+            let a = after.as_bytes();
+            // Two to four capitals after `a[..k]`, then no letter.
+            let caps_at = |k: usize| {
+                let n = a.get(k..).map_or(0, |r| {
+                    r.iter().take_while(|c| c.is_ascii_uppercase()).count()
+                });
+                (2..=4).contains(&n) && a.get(k + n).is_none_or(|c| !c.is_ascii_alphabetic())
+            };
+            run.len() == 2
+                && PLACE_WORDS.eq_any(&text[run[1].s..run[1].e])
+                && (words!["the", "at", "on", "in", "near"].eq_any(prev_word)
+                    || a.len() >= 4
+                        && a.starts_with(b", ")
+                        && a[2..4].iter().all(u8::is_ascii_uppercase)
+                        && a.get(4).is_none_or(|c| !c.is_ascii_alphabetic())
+                    || a.starts_with(b" ") && caps_at(1))
+        };
         let (score, rule, reason): (f32, &'static str, &'static str) = if title_before {
             (
                 0.9,
@@ -11629,6 +11657,7 @@ fn persons(
                 (0.8, "person.greeting", "greeting in patient-facing mail")
             }
         } else if cue
+            && !place_named()
             && (run.len() >= 2
                 || any_in
                 || RELATIVES.eq_any(prev_word)
@@ -11775,7 +11804,7 @@ fn persons(
                 "person.id_after",
                 "name right before a date of birth or record number",
             )
-        } else if run.len() >= 2 && first_in && last_in && !all_upper
+        } else if run.len() >= 2 && first_in && last_in && !all_upper && !place_named()
             || comma_form && first_in && last_in
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
             // order say name; one of the two in the lists is enough.

@@ -5491,3 +5491,61 @@ fn a_hospices_bereavement_list_names_the_deceased_and_their_family() {
     let t = "The DoD contract for the new radios was signed on 10/02/2024 by facilities.";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn an_acronym_after_a_given_name_is_not_its_surname() {
+    let s = Scanner::new();
+    let t = "Subject: RE: Maria EEG appointment\n\nHello, my daughter Maria Haddad has EEG on \
+             March 12 but I have work then.";
+    assert!(has(&s, t, Label::Person, "Maria Haddad"));
+    assert!(
+        !labels(&s, t).iter().any(|(_, v)| v.contains("EEG")),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A surname the lists know stays a surname in capitals.
+    let t = "Patient: Maria LEE, DOB 3/4/1950, seen today.";
+    assert!(has(&s, t, Label::Person, "Maria LEE"));
+}
+
+#[test]
+fn a_given_name_before_a_places_last_word_is_a_town_or_a_building() {
+    let s = Scanner::new();
+    let town =
+        "Client: Brightwater Dental Group & Oral Surgery, Marion Springs, OH\nKit #: 26-7731";
+    let unit = "Here are February numbers for Marion Creek ED only.";
+    assert_not_phi(&s, &[town, unit]);
+    // The same words as a person's name are still one.
+    assert!(has(
+        &s,
+        "Maria Hall was seen today for her asthma.",
+        Label::Person,
+        "Maria Hall"
+    ));
+    assert!(has(
+        &s,
+        "Patient: Lisa Hall, DOB 3/4/1950, seen today.",
+        Label::Person,
+        "Lisa Hall"
+    ));
+}
+
+#[test]
+fn given_names_born_since_1990_are_known() {
+    // The Census 1990 lists lacked the names of today's children and young adults; the SSA's
+    // birth counts since 1920 fill them in.
+    let s = Scanner::new();
+    for (t, name) in [
+        (
+            "Mateo Alvarez was seen today for his asthma follow-up.",
+            "Mateo Alvarez",
+        ),
+        (
+            "Jaden Morales was bouncing off the walls after lunch; he missed his dose.",
+            "Jaden Morales",
+        ),
+        ("Aaliyah Brooks called about her refill.", "Aaliyah Brooks"),
+    ] {
+        assert!(has(&s, t, Label::Person, name), "{t}: {:?}", labels(&s, t));
+    }
+}
