@@ -654,6 +654,11 @@ const CREDENTIALS_LIST: &[&str] = &[
     "ccds", "cdip", "rdcs", "rvt", "rcis", "cen", "cpen", "cnor", "cfrn",
     // Ohio's and others' licensed professional clinical counselors ("Hana Yoshida, LPCC").
     "lpcc", "lpcc-s", "lpc-s",
+    // Nurse practitioners by population ("AGACNP", "WHNP", "CPNP"), often with their board's
+    // "-BC" or "-C" ("Rafael Reyes-Ortiz, PMHNP-BC": see `credential_after`).
+    "anp", "agacnp", "agpcnp", "whnp", "pnp", "cpnp", "nnp",
+    // A team's social worker in a roster ("Marcus Delgado (SW)").
+    "sw",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -3007,8 +3012,11 @@ pub(crate) fn patient_context_near(
                     addressed_to_a_group(text) || subject_about_staff(text)
                 }) || of_staff(m.start())))
             // "a follow-up IM lined up in 90 minutes", "the surgery schedule": in mail to a
-            // whole department, words about care in general are its daily work.
-            && !(CARE_IN_GENERAL.eq_any(&text[m.start()..m.end()])
+            // whole department, words about care in general are its daily work; "bring your
+            // child's shot record" in mail to all of a school's families is every reader's.
+            && !((CARE_IN_GENERAL.eq_any(&text[m.start()..m.end()])
+                || text.as_bytes()[m.start()..].starts_with(b"your ")
+                || text.as_bytes()[m.start()..].starts_with(b"Your "))
                 && *group.get_or_insert_with(|| {
                     addressed_to_a_group(text) || subject_about_staff(text)
                 }))
@@ -3142,6 +3150,12 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
                         // A newsletter's list ("To: Rolling Forward subscribers <...>").
                         "subscribers",
                         "members",
+                        // A school's or a practice's mailing to all its families ("To: HVSD
+                        // Families <families@...>").
+                        "families",
+                        "parents",
+                        // ("To: Transportation Provider Network <tp-network@...>".)
+                        "network",
                     ],
                 );
         }
@@ -6293,6 +6307,10 @@ fn patterns(
     // decided after the loop (see `undotted_codes`).
     let mut undotted: Vec<(usize, usize)> = Vec::new();
     let mut dotted_seen = false;
+    // Whether the line starting at `.0` holds a valid VIN, for the last two lines asked (VINs
+    // come in text order, so the VINs of one line ask about the same two lines: each line is
+    // read at most a few times, whatever the number of VINs).
+    let mut vin_lines: [(usize, bool); 2] = [(usize::MAX, false); 2];
     for (pat, st, mut en) in PatternMatches::new(s, text, cache) {
         let v = &text[st..en];
         // The words before the match on its line: only some patterns look at them.
@@ -6460,7 +6478,7 @@ fn patterns(
                 // organisation's own vehicle (not "our": "our client's vehicle").
                 // ("Medic 4 (2021 Ford F-550 / Type I module)\n  VIN: ...": an ambulance, on
                 // the line above.)
-                let fleet = || {
+                let mut fleet = || {
                     let two = doc.lines_before(st, 1);
                     let line = &two[floor_cb(two, two.len().saturating_sub(160))..];
                     let numbered = |w: &[u8]| {
@@ -6476,6 +6494,25 @@ fn patterns(
                         || numbered(b"Van ")
                         || numbered(b"Medic ")
                         || vehicle_kept_near(text, st, en)
+                        // "KMP-01 2022 Ford Transit 350   1FTBW3XG0NKA31207   ZKT-5520  PASS":
+                        // a table of vehicles, a VIN on the line above or below too (a
+                        // patient's car is named alone).
+                        || {
+                            let ls = doc.line_start(st);
+                            let le = doc.line_end(en);
+                            let mut has_vin = |from: usize, to: usize| {
+                                if let Some(&(_, v)) = vin_lines.iter().find(|m| m.0 == from) {
+                                    return v;
+                                }
+                                let v = text[from..to]
+                                    .split(|c: char| !c.is_ascii_alphanumeric())
+                                    .any(vin_valid);
+                                vin_lines = [vin_lines[1], (from, v)];
+                                v
+                            };
+                            ls > 0 && has_vin(doc.line_start(ls - 1), ls - 1)
+                                || le < text.len() && has_vin(le + 1, doc.line_end(le + 1))
+                        }
                 };
                 if vin_valid(v) && fleet() {
                     push(
@@ -6505,7 +6542,13 @@ fn patterns(
             Pat::Date
                 if pain_score(text, st, v)
                     || gestational_weeks(text, st, en, v)
-                    || expiry_of_a_lot_or_credential(text, st) => {}
+                    || expiry_of_a_lot_or_credential(text, st)
+                    // ("readmission rate 14.8% (Jan 17.2%)": a month's figure with decimals.)
+                    || {
+                        let b = text.as_bytes();
+                        b.get(en) == Some(&b'%')
+                            || b.get(en) == Some(&b'.') && b.get(en + 1).is_some_and(u8::is_ascii_digit)
+                    } => {}
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
@@ -7951,7 +7994,17 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // "lead tech Marcus Albee, cell 617-555-0147": a job title earlier on the line, and no
     // patient or relative, makes it a member of staff's number.
     let line48 = doc.before_line(st, 48);
-    if has_word(line48, STAFF_ROLES)
+    // ("Sub RN contact: Lucy Abernathy, (360) 555-0154": a nurse's or a doctor's credential
+    // in capitals does too.)
+    let credential_word = || {
+        line48.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+            matches!(
+                w,
+                "RN" | "LPN" | "LVN" | "NP" | "MD" | "APRN" | "CNA" | "LCSW"
+            )
+        })
+    };
+    if (has_word(line48, STAFF_ROLES) || credential_word())
         && !has_word(
             line48,
             words![
@@ -10767,6 +10820,17 @@ fn persons(
             continue;
         }
         let t0 = toks[i];
+        // "Baby Boy Adeyemi": the words before a newborn's surname are no name (the surname
+        // is read after them, `newborn` below).
+        let word = |k: usize| toks.get(k).map_or("", |t| &text[t.s..t.e]);
+        if word(i).eq_ignore_ascii_case("baby") && words!["boy", "girl"].eq_any(word(i + 1))
+            || i > 0
+                && words!["boy", "girl"].eq_any(word(i))
+                && word(i - 1).eq_ignore_ascii_case("baby")
+        {
+            i += 1;
+            continue;
+        }
         // Cheap gates first: most tokens are not capitalised, and most capitalised ones are
         // not in the not-a-name list; the title look-back only runs for the rest.
         let after_title = || {
@@ -11077,8 +11141,14 @@ fn persons(
                         || before_pt.len() >= 3
                             && before_pt.as_bytes()[before_pt.len() - 3] == b':')
         };
+        // "Newborn elig - Baby Boy Adeyemi", "BABY GIRL OKAFOR": a newborn's name until the
+        // family names the child, the mother's surname after "Baby Boy" or "Baby Girl".
+        let newborn = words!["boy", "girl"].eq_any(prev_word)
+            && word_before(text, prev_word, b" ").eq_ignore_ascii_case("baby");
         let pw = if pacific {
             0
+        } else if newborn {
+            PW_CUE
         } else {
             prev_words.flags(prev_word)
         };
@@ -11527,7 +11597,10 @@ fn persons(
         // ("roster update for Loma Clara Community Health Center": "for", "about" and the
         // like also come before an organisation.)
         let weak_cue = words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word);
-        if !title_before && (pw & PW_CUE == 0 || weak_cue) && !greeted_pair && org_after()
+        // ("Client: Calloway Valley Medical Center (Client #4471-OH)": a vendor's client is a
+        // business.)
+        let org_cue = weak_cue || words!["client", "customer"].eq_any(prev_word);
+        if !title_before && (pw & PW_CUE == 0 || org_cue) && !greeted_pair && org_after()
             // ("next steps for Oakview Commons", mail to jfortier@oakviewcommons.com.)
             || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
             // ("St. Agnes Manor", "Saint Luke Medical": a saint's name is a place's.)
@@ -11660,6 +11733,16 @@ fn persons(
             && !place_named()
             && (run.len() >= 2
                 || any_in
+                // (Where the name ends: a cell's or a line's end, punctuation, or what the
+                // child did or has, not "Baby Boy Blues class".)
+                || newborn
+                    && (after.is_empty()
+                        || after.starts_with(['\n', '\r', ',', '.', ';', ':', ')', '('])
+                        || after.starts_with("  ")
+                        || person_verb_after(after)
+                        || [" was ", " is ", " has ", " had ", " born", " (", " DOB", " MRN"]
+                            .iter()
+                            .any(|p| after.starts_with(p)))
                 || RELATIVES.eq_any(prev_word)
                 // "still waiting on CT A/P for Okafor acc LK2503120031": a chart or accession
                 // number right after (after a cue only: "Riverbend MRN" is a hospital's).
@@ -11682,6 +11765,7 @@ fn persons(
             // "Talent Acquisition Partner, Riverbend Health": a cue word inside a title (after
             // another capitalised word) is a job's, not a relative.
             && !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && !newborn
                 && {
                     let head = prev_line
                         .rfind(prev_word)
@@ -11725,8 +11809,13 @@ fn persons(
         {
             // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
             // "Name     Degree   Specialty": a table's column headings.
+            // ("Sub RN contact: Lucy Abernathy": a post's contact is that member of staff.)
             let staff_contact = prev_word.eq_ignore_ascii_case("contact")
-                && has_word(prev_line, words!["please", "questions", "question"]);
+                && (has_word(prev_line, words!["please", "questions", "question"]) || {
+                    let w = word_before(text, prev_word, b" :");
+                    CREDENTIALS.eq_any(w) && w.bytes().all(|c| c.is_ascii_uppercase())
+                        || STAFF_ROLES.eq_any(w)
+                });
             let heading = prev_word.eq_ignore_ascii_case("name")
                 && text[..run[0].s].ends_with("  ")
                 && !text[..run[0].s].trim_end().ends_with(':');
@@ -13113,10 +13202,27 @@ fn credential_after(after: &str) -> bool {
         // Delimiters are ASCII, so byte positions are char boundaries. ("Whitney Cole   |
         // PA-C | Otolaryngology": a roster table's next cell.)
         let ab = after.as_bytes();
-        let k = ab
+        // ("Marcus Delgado (SW)   37   84%": a credential in brackets, closed right after.)
+        let bracketed = after.starts_with(" (");
+        let mut k = ab
             .iter()
-            .position(|&c| c != b',' && c != b' ' && c != b'|')
+            .position(|&c| c != b',' && c != b' ' && c != b'|' && !(bracketed && c == b'('))
             .unwrap_or(ab.len());
+        // ("Lucy Abernathy, sub RN (PM)", "Dana Ruiz, travel RN": the kind of post before the
+        // credential.)
+        for kind in [
+            &b"sub "[..],
+            b"float ",
+            b"travel ",
+            b"agency ",
+            b"charge ",
+            b"relief ",
+        ] {
+            if ab.len() > k + kind.len() && ab[k..k + kind.len()].eq_ignore_ascii_case(kind) {
+                k += kind.len();
+                break;
+            }
+        }
         // A credential found below starts at `k` and shares its first two bytes with the text
         // there (a one-byte one is followed by a delimiter, a dot or the end): when no list
         // word does, the answer is no without finding the word's end.
@@ -13130,12 +13236,33 @@ fn credential_after(after: &str) -> bool {
             .iter()
             .position(|&c| matches!(c, b',' | b';' | b' ' | b'|' | b'\n' | b')'))
             .map_or(ab.len(), |x| k + x);
-        let word = after[k..m].trim_end_matches('.');
+        // (Markdown emphasis closes after it: "*Lucy Abernathy, sub RN*".)
+        let word = after[k..m].trim_end_matches(['.', '*', '_']);
+        // ("PMHNP-BC", "FNP-C", "AGACNP-BC": a credential and its certifying board's suffix.)
+        let word = match word.rsplit_once('-') {
+            Some((cred, board))
+                if !CREDENTIALS.eq_any(word)
+                    && words!["bc", "c"].eq_any(board)
+                    && CREDENTIALS.eq_any(cred) =>
+            {
+                cred
+            }
+            _ => word,
+        };
         // ("For Mr. Babcock, do we extend": a credential that is also an English word counts
         // only with a capital.)
         CREDENTIALS.eq_any(word)
             && !(word.bytes().all(|c| c.is_ascii_lowercase())
                 && words!["do", "pa", "ma", "ms", "ot", "pt", "od", "dc", "mt", "rd"].eq_any(word))
+            && (!bracketed || ab.get(m) == Some(&b')'))
+            // ("Kayla Ostrowski   MA 8804472930   PU 7:40 AM": letters before a long number
+            // are the number's program, Medical Assistance, not a credential.)
+            && ab[m..]
+                .iter()
+                .skip_while(|&&c| c == b' ')
+                .take_while(|c| c.is_ascii_digit())
+                .count()
+                < 6
     }
 }
 

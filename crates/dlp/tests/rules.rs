@@ -5549,3 +5549,104 @@ fn given_names_born_since_1990_are_known() {
         assert!(has(&s, t, Label::Person, name), "{t}: {:?}", labels(&s, t));
     }
 }
+
+#[test]
+fn letters_before_a_long_number_are_its_program_not_a_credential() {
+    let s = Scanner::new();
+    let t = "Both standing orders are set for daily dosing rides.\n\n  Kayla Ostrowski       MA \
+             8804472930   PU 7:40 AM  29 Elm Ave, Middletown PA 17057\n";
+    assert!(
+        has(&s, t, Label::Person, "Kayla Ostrowski"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A medical assistant is staff.
+    let t = "Kayla Ostrowski, MA will room your patients today at the Elm Ave clinic.";
+    assert!(!has_label(&s, t, Label::Person));
+}
+
+#[test]
+fn baby_boy_or_baby_girl_before_a_surname_names_a_newborn() {
+    let s = Scanner::new();
+    let t = "5  Valley Crest NICU      Newborn elig - Baby Boy Adeyemi      Tomas      Temp auth \
+             issued";
+    assert!(has(&s, t, Label::Person, "Adeyemi"), "{:?}", labels(&s, t));
+    let t = "Baby Girl Okafor was admitted to the NICU last night.";
+    assert!(has(&s, t, Label::Person, "Okafor"));
+    assert_not_phi(&s, &["Our Baby Boy Blues class meets Tuesday."]);
+}
+
+#[test]
+fn your_child_in_a_mailing_to_all_families_is_every_readers() {
+    let s = Scanner::new();
+    let body = "Subject: Free vaccine clinic\n\nWHEN: Saturday, November 8, 2025, 9:00 AM - 1:00 \
+                PM\nWHERE: Harmon Valley High School Commons, 1400 Meridian Street, Harmon \
+                Valley\nBring your child's shot record if you have it.";
+    let to_all = format!(
+        "From: Health Services <healthservices@hvsd317.example>\nTo: HVSD Families \
+         <families@hvsd317.example>\n{body}"
+    );
+    assert_not_phi(&s, &[&to_all]);
+    // The same letter to one parent is about her child.
+    let to_one = format!(
+        "From: Health Services <healthservices@hvsd317.example>\nTo: Maria Lopez \
+         <maria.lopez88@gmail.com>\n{body}"
+    );
+    assert!(s.scan(&to_one).contains_phi);
+}
+
+#[test]
+fn a_substitute_nurse_named_with_her_post_is_staff() {
+    let s = Scanner::new();
+    let t = "From: Mariana Delgado-Reyes <mdelgadoreyes@hvsd317.example>\nTo: School Nurses \
+             <hvsd-nurses@hvsd317.example>\nSubject: coverage this week\n\nThu 10/23  Ironwood MS   \
+             *Lucy Abernathy, sub RN*   all day\nSub RN contact: Lucy Abernathy, (360) 555-0154 \
+             (district sub cell). Please leave a handoff for Lucy: who gets scheduled meds.";
+    assert_not_phi(&s, &[t]);
+    // A patient's number after her name is still hers.
+    let t = "Pt Lucy Abernathy, (360) 555-0154, called about her meds.";
+    assert!(s.scan(t).contains_phi);
+}
+
+#[test]
+fn a_table_of_vehicles_is_a_fleet() {
+    let s = Scanner::new();
+    let t = "Unit  Year/Make/Model          VIN                  Plate\nKMP-01 2022 Ford Transit \
+             350   1FTBW3XG0NKA31207    ZKT-5520\nKMP-02 2022 Ford Transit 350   \
+             1FTBW3XG2NKA31208    ZKT-5521\n";
+    assert!(!has_label(&s, t, Label::Vehicle));
+    let t = "Patient John Baker was in a crash; his car (VIN 1FTBW3XG0NKA31207) was towed.";
+    assert!(has(&s, t, Label::Vehicle, "1FTBW3XG0NKA31207"));
+}
+
+#[test]
+fn a_credential_with_its_boards_suffix_or_in_brackets_is_staffs() {
+    let s = Scanner::new();
+    let nps = "Credentialing complete. Name: Rafael Reyes-Ortiz, PMHNP-BC\nNPI: 1197181476\nStart \
+               date: Monday, October 27, 2025";
+    let roster = "Marcus Delgado (SW)        37              84%            n/a        housing \
+                  referrals up 40%\nTamika Jefferson (CHW)     49              97%            \
+                  n/a        most home visits again!";
+    assert_not_phi(&s, &[nps]);
+    assert!(
+        !has_label(&s, roster, Label::Person),
+        "{:?}",
+        labels(&s, roster)
+    );
+    // A patient's name before a bracket is still a name.
+    let t = "Marcus Delgado (DOB 3/4/1950) was seen today.";
+    assert!(has(&s, t, Label::Person, "Marcus Delgado"));
+}
+
+#[test]
+fn a_vendors_client_is_a_business_and_a_months_figure_is_no_date() {
+    let s = Scanner::new();
+    let t = "Client: Calloway Valley Medical Center (Client #4471-OH)   Survey: Inpatient HCAHPS";
+    assert!(!has_label(&s, t, Label::Person));
+    let t = "Client: Maria Lopez, DOB 3/4/1950, seen today.";
+    assert!(has(&s, t, Label::Person, "Maria Lopez"));
+    let t = "Team totals:\n  30-day readmission rate ........ 14.8%  (Jan 17.2%)";
+    assert!(!has_label(&s, t, Label::Date));
+    let t = "Patient seen Jan 17. Follow up in two weeks.";
+    assert!(has(&s, t, Label::Date, "Jan 17"));
+}
