@@ -246,6 +246,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("member id", Kw::Value(Label::MemberId)),
     // A state Medicaid program's number for its enrollee ("Medical Assistance recipient
     // number").
+    // ("MA ID: 2201867439", "MA# 3300718452": Pennsylvania's Medical Assistance; Washington's
+    // ProviderOne client ID.)
+    ("ma id", Kw::Value(Label::MemberId)),
+    ("ma#", Kw::Value(Label::MemberId)),
+    ("ma #", Kw::Value(Label::MemberId)),
+    ("medical assistance id", Kw::Value(Label::MemberId)),
+    ("medical assistance #", Kw::Value(Label::MemberId)),
+    ("providerone id", Kw::Value(Label::MemberId)),
+    ("providerone", Kw::Value(Label::MemberId)),
+    ("medi-cal id", Kw::Value(Label::MemberId)),
     ("recipient number", Kw::Value(Label::MemberId)),
     ("recipient no", Kw::Value(Label::MemberId)),
     ("recipient id", Kw::Value(Label::MemberId)),
@@ -295,6 +305,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("file #", Kw::Value(Label::OtherId)),
     ("student no", Kw::Value(Label::OtherId)),
     ("student #", Kw::Value(Label::OtherId)),
+    ("student id", Kw::Value(Label::OtherId)),
+    ("student_id", Kw::Value(Label::OtherId)),
     ("case ref", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
     ("ref #", Kw::Value(Label::OtherId)),
@@ -366,6 +378,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("report no", Kw::Value(Label::OtherId)),
     ("trip reference", Kw::Value(Label::OtherId)),
     ("trip #", Kw::Value(Label::OtherId)),
+    // A medical ride's booking ("Trip number: T25-1015-48823", "standing order #: SO-220947").
+    ("trip number", Kw::Value(Label::OtherId)),
+    ("trip no", Kw::Value(Label::OtherId)),
+    ("trip id", Kw::Value(Label::OtherId)),
+    ("standing order #", Kw::Value(Label::OtherId)),
+    ("standing order no", Kw::Value(Label::OtherId)),
     ("enrollment no", Kw::Value(Label::OtherId)),
     ("enrollment #", Kw::Value(Label::OtherId)),
     ("docket #", Kw::Value(Label::OtherId)),
@@ -766,6 +784,10 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "examinee",
     "enrollee",
     "decedent",
+    // A jail's patients ("Inmate: Mateo Villanueva-Cruz", "Defendant: RAGHUNATHAN, VIKRAM S.").
+    "inmate",
+    "defendant",
+    "detainee",
     "madre",
     "padre"
 );
@@ -10989,9 +11011,12 @@ fn persons(
                 let labelled = || {
                     let ls = doc.line_start(t0.s);
                     let lead = text[ls..t0.s].trim_start_matches(['>', ' ']).trim_end();
+                    // (The name fills its cell: the line ends, or two spaces and the next
+                    // cell follow, "Patient: Birkeland, Noah     DOB: 05/02/2014".)
+                    let rest = &text[toks[k].e..doc.line_end(toks[k].e)];
                     words!["pt:", "patient:", "pt name:", "patient name:"].eq_any(lead)
                         && !lead.starts_with("PT")
-                        && text[toks[k].e..doc.line_end(toks[k].e)].trim().is_empty()
+                        && (rest.trim().is_empty() || rest.starts_with("  "))
                 };
                 // "(Sidney, Anna, Botkins)": a third capitalised item after, a list of towns.
                 let list_ahead = || {
@@ -11887,6 +11912,16 @@ fn persons(
                                 .iter()
                                 .any(|v| inner[code.len() + 1..].starts_with(v))
                     })
+                // "member\nRosalind Achterberg (SHP ID SHP0038845210, DOB 04/02/1959)": a
+                // bracket right after the name that gives a birth date.
+                || (run.len() == 2 || comma_form) && any_in && {
+                    let rest = doc.after_line(end, 64);
+                    rest.starts_with(" (")
+                        && has_word(
+                            &rest[..rest.find(')').unwrap_or(rest.len())],
+                            words!["dob", "d.o.b", "born"],
+                        )
+                }
         {
             (
                 0.85,

@@ -5650,3 +5650,58 @@ fn a_vendors_client_is_a_business_and_a_months_figure_is_no_date() {
     let t = "Patient seen Jan 17. Follow up in two weeks.";
     assert!(has(&s, t, Label::Date, "Jan 17"));
 }
+
+#[test]
+fn medical_assistance_and_providerone_numbers_are_member_ids_and_a_ride_has_a_trip_number() {
+    let s = Scanner::new();
+    let t = "Name:        Wanda J. Holloway\nDOB:         11-23-1968\nMA ID:       2201867439\n";
+    assert!(
+        has(&s, t, Label::MemberId, "2201867439"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Jaylen Carter\nDOB: 10/05/2017\nProviderOne ID:     108442317WA\n";
+    assert!(
+        has(&s, t, Label::MemberId, "108442317WA"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Hello Dolores Moreno,\n\nYour ride has been booked.\n\n  Trip number:       \
+             T25-1015-48823\n  Pickup date:       Thursday 10/16\n";
+    assert!(
+        has(&s, t, Label::OtherId, "T25-1015-48823"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
+
+#[test]
+fn a_name_before_a_bracket_with_a_birth_date_or_filling_a_patient_cell_is_a_patients() {
+    let s = Scanner::new();
+    let t = "Our claims match found 6 round trips billed for member\nRosalind Achterberg (SHP ID \
+             SHP0038845210, DOB 04/02/1959) while she was admitted.";
+    assert!(
+        has(&s, t, Label::Person, "Rosalind Achterberg"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = ">   Patient: Birkeland, Noah     DOB: 05/02/2014     MRN: CCD-0071835";
+    assert!(
+        has(&s, t, Label::Person, "Birkeland, Noah"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "  Case no.:        25CR001482\n  Defendant:       RAGHUNATHAN, VIKRAM S.\n  DOB:    \
+             07/07/1989";
+    assert!(
+        labels(&s, t)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.starts_with("RAGHUNATHAN")),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A bracket without a birth date says nothing ("Rosalind Achterberg (Finance) will
+    // present").
+    let t = "Rosalind Achterberg (Finance) will present the budget at the all-staff meeting.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
