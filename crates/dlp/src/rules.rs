@@ -11440,7 +11440,7 @@ fn persons(
                 {
                     let why = "name before a hospital stay, a diagnosis or a visit";
                     Some((t0.e, 0.85, "person.event_after", why))
-                } else if possessive_care_after(after) && !is_upper(text, t0) {
+                } else if possessive_care_after(doc.after_line(t0.e, 64)) && !is_upper(text, t0) {
                     // "Reminder: Mateo's speech session Thursday", "Ava's insurance
                     // benefits": a child named to a parent by what is theirs (weak: an
                     // organisation has sessions too).
@@ -12503,8 +12503,37 @@ fn possessive_care_after(after: &str) -> bool {
     else {
         return false;
     };
+    // ("Tyrell's new seizure medicine", "Brody's EpiPen": up to two words saying which.)
+    let mut rest = rest;
+    for _ in 0..2 {
+        let w = leading_letters(rest);
+        if !words![
+            "new",
+            "next",
+            "daily",
+            "rescue",
+            "seizure",
+            "asthma",
+            "allergy",
+            "emergency",
+            "school",
+            "updated"
+        ]
+        .eq_any(w)
+            || !rest[w.len()..].starts_with(' ')
+        {
+            break;
+        }
+        rest = &rest[w.len() + 1..];
+    }
     let word = leading_letters(rest);
     words![
+        "medicine",
+        "medicines",
+        "inhaler",
+        "epipen",
+        "epipens",
+        "insulin",
         "appointment",
         "appt",
         "visit",
@@ -12549,6 +12578,18 @@ fn possessive_care_after(after: &str) -> bool {
             "coordinator",
             "lounge",
             "clinic",
+            // ("Lilly's insulin savings card", "Novo's new insulin pens": a maker's product.)
+            "savings",
+            "pens",
+            "pricing",
+            "prices",
+            "coupon",
+            "card",
+            "supply",
+            "rebate",
+            "samples",
+            "rep",
+            "recall",
         ]
         .eq_any(
             leading_letters(rest[word.len()..].trim_start()),

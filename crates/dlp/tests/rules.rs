@@ -5705,3 +5705,18 @@ fn a_name_before_a_bracket_with_a_birth_date_or_filling_a_patient_cell_is_a_pati
     let t = "Rosalind Achterberg (Finance) will present the budget at the all-staff meeting.";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_given_name_before_s_and_a_childs_medicine_is_a_patient_but_a_makers_product_is_not() {
+    let s = Scanner::new();
+    let t = "Subject: Tyrell's new seizure medicine at school\n\nDear Mrs. Whitfield, the \
+             neurologist changed his rescue medicine.";
+    assert!(has(&s, t, Label::Person, "Tyrell"), "{:?}", labels(&s, t));
+    for t in [
+        "Lilly's insulin savings card now covers patients with commercial insurance.",
+        "Novo's new insulin pens arrive Monday for the diabetes clinic.",
+        "Reminder: Walgreens's emergency inhaler program is open to all patients.",
+    ] {
+        assert!(!has_label(&s, t, Label::Person), "{t}: {:?}", labels(&s, t));
+    }
+}
