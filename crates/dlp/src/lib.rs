@@ -1041,6 +1041,28 @@ fn name_with_a_dosed_drug(text: &str, findings: &[Finding]) -> bool {
                 .is_some_and(|f| f.label == Label::Medication && f.start_byte == drug_at)
                 && dose_in(&text[drug_at..text.floor_char_boundary(le)]);
         }
+        // "  Pemberton, Ada      7031190   Lorazepam 0.5 mg tab   10/06/2025": a name opening
+        // a line of a dispensing record or a MAR, then on the line a drug and its dose.
+        let ls = memchr::memrchr(b'\n', &b[..p.start_byte]).map_or(0, |i| i + 1);
+        if text[ls..p.start_byte]
+            .trim_start_matches(['>', ' ', '\t'])
+            .is_empty()
+        {
+            let to = (p.end_byte + 80).min(b.len());
+            let le = memchr::memchr(b'\n', &b[p.end_byte..to]).map_or(to, |i| p.end_byte + i);
+            if let Some(drug) = findings[k + 1..]
+                .iter()
+                .take_while(|f| f.start_byte < le)
+                .find(|f| f.label == Label::Medication)
+            {
+                let dose_to = (drug.end_byte + 40).min(b.len());
+                let dose_le = memchr::memchr(b'\n', &b[drug.end_byte..dose_to])
+                    .map_or(dose_to, |i| drug.end_byte + i);
+                if dose_in(&text[drug.end_byte..text.floor_char_boundary(dose_le)]) {
+                    return true;
+                }
+            }
+        }
         if !rest.starts_with(" (") {
             return false;
         }

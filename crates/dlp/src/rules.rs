@@ -2726,12 +2726,13 @@ const VEHICLE_OWNERS: &Words = &Words::new(&[
 const MAX_DOMAINS: usize = 16;
 
 /// Does the capitalised run spell a mail domain's first label of the text, word after word
-/// ("Oakview Commons" and `oakviewcommons.com`)? Then it names that organisation.
+/// ("Oakview Commons" and `oakviewcommons.com`), or its start before four letters or more
+/// ("Laurel Hill" and `laurelhillseniorcare.com`)? Then it names that organisation.
 fn run_is_a_domain(text: &str, doc: &Doc<'_>, run: &[Tok]) -> bool {
     let b = text.as_bytes();
     let total: usize = run.iter().map(|t| t.e - t.s).sum();
     doc.domains.iter().any(|&(a, z)| {
-        z - a == total && {
+        (z - a == total || z - a >= total + 4) && {
             let mut k = a;
             run.iter().all(|t| {
                 let ok = b[k..k + (t.e - t.s)].eq_ignore_ascii_case(&b[t.s..t.e]);
@@ -7042,6 +7043,12 @@ fn personalised_url(u: &str) -> bool {
         "tickets",
         "incident",
         "incidents",
+        // So are a facilities department's work orders ("/wo/WO-25-118342").
+        "wo",
+        "workorder",
+        "workorders",
+        "work-order",
+        "work-orders",
     ];
     if path.split(['/', '?', '#']).any(|seg| generic.eq_any(seg)) {
         return false;
@@ -7060,6 +7067,13 @@ fn personalised_url(u: &str) -> bool {
                     && p[..4].iter().all(u8::is_ascii_digit)
                     && p[4..].iter().all(u8::is_ascii_lowercase))
     };
+    // ("/training-fy26", "/budget-fy2026": a fiscal or calendar year.)
+    let fiscal_year = |p: &[u8]| {
+        p.len() >= 4
+            && (p[..2].eq_ignore_ascii_case(b"fy") || p[..2].eq_ignore_ascii_case(b"cy"))
+            && matches!(p.len() - 2, 2 | 4)
+            && p[2..].iter().all(u8::is_ascii_digit)
+    };
     let token_part = |p: &[u8]| {
         let digits = p.iter().filter(|b| b.is_ascii_digit()).count();
         let mixed_case =
@@ -7071,6 +7085,7 @@ fn personalised_url(u: &str) -> bool {
         p.len() >= 4
             && ((digits >= 2 || digits == 1 && !lower) && digits < p.len() || mixed_case)
             && !word_and_year(p)
+            && !fiscal_year(p)
     };
     path.split(['/', '?', '&', '=', '#']).any(|seg| {
         let parts = || seg.as_bytes().split(|&b| b == b'-' || b == b'_');
@@ -11694,8 +11709,20 @@ fn persons(
                 (2..=4).contains(&n) && a.get(k + n).is_none_or(|c| !c.is_ascii_alphabetic())
             };
             run.len() == 2
+                && !comma_form
                 && PLACE_WORDS.eq_any(&text[run[1].s..run[1].e])
-                && (words!["the", "at", "on", "in", "near"].eq_any(prev_word)
+                // ("for Granite Creek", "Re: Cold Creek Thursday": a first word that is no
+                // given name makes it a place wherever it stands, before a word only a place
+                // ends with; "Olena House" may be a person the lists do not know.)
+                && (!first_in
+                    && words![
+                        "creek", "springs", "hollow", "ridge", "heights", "valley", "falls",
+                        "lakes", "woods", "meadows", "hills", "knoll", "crossing", "commons",
+                        "estates", "gardens", "acres", "farms", "pines", "oaks", "shores",
+                        "cove", "glen", "landing", "terrace", "vista"
+                    ]
+                    .eq_any(&text[run[1].s..run[1].e])
+                    || words!["the", "at", "on", "in", "near"].eq_any(prev_word)
                     || a.len() >= 4
                         && a.starts_with(b", ")
                         && a[2..4].iter().all(u8::is_ascii_uppercase)

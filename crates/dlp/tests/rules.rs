@@ -5720,3 +5720,52 @@ fn a_given_name_before_s_and_a_childs_medicine_is_a_patient_but_a_makers_product
         assert!(!has_label(&s, t, Label::Person), "{t}: {:?}", labels(&s, t));
     }
 }
+
+#[test]
+fn a_word_that_is_no_given_name_before_a_places_last_word_is_a_place() {
+    let s = Scanner::new();
+    let t = "From: Gloria Ruiz <gruiz@tchd.example>\nTo: WIC staff <wic@tchd.example>\nSubject: Re: \
+             Cold Creek Thursday - need one more\n\nCan someone switch with me for Cold Creek? \
+             I'm out sick, my daughter's school called.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // A given name before the same word is still a name ("for Sandra Hall").
+    let t = "Patient: Sandra Hall, DOB 3/4/1950, seen today.";
+    assert!(has(&s, t, Label::Person, "Sandra Hall"));
+}
+
+#[test]
+fn a_name_opening_a_dispensing_line_with_a_dosed_drug_is_a_patients() {
+    let s = Scanner::new();
+    let t = "From: Priya Raghunathan <praghunathan@brightwaterrx.example>\nTo: Simone Laurent \
+             <slaurent@stbrigid.example>\nSubject: RE: count off on 2 North\n\nFrom our side both \
+             were dispensed and signed for:\n\n  Resident             Rx #      Drug                  \
+             Qty\n  Pemberton, Ada      7031190   Lorazepam 0.5 mg tab      30\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A staff rota with a drug clinic named on the line is no dispensing record.
+    let t = "From: Priya Raghunathan <praghunathan@brightwaterrx.example>\nTo: Pharmacy team \
+             <rx@brightwaterrx.example>\nSubject: coverage\n\n  Dana Ruiz        Monday    \
+             anticoagulation clinic\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_name_spelling_the_start_of_a_mail_domain_is_that_organisation() {
+    let s = Scanner::new();
+    let t = "From: Grace Ellis <gellis@brightwaterrx.example>\nTo: Robert Achterberg \
+             <rachterberg@laurelhillseniorcare.com>\nSubject: Pharmacy services for Laurel \
+             Hill\n\nA short summary of how we'd work with Laurel Hill's 120 skilled beds.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_fiscal_year_or_a_work_order_in_a_link_is_no_personal_token() {
+    let s = Scanner::new();
+    for t in [
+        "Sign up here: https://forms.fairmontnhc.org/training-fy26",
+        "View or comment: https://facilities.larkspurvalley.org/wo/WO-25-118342",
+    ] {
+        assert!(!has_label(&s, t, Label::Url), "{t}: {:?}", labels(&s, t));
+    }
+    let t = "Your results: https://portal.example.org/r/9f3KQ2x7Lm";
+    assert!(has_label(&s, t, Label::Url));
+}
