@@ -10859,11 +10859,13 @@ fn persons(
         let t0 = toks[i];
         // "Baby Boy Adeyemi": the words before a newborn's surname are no name (the surname
         // is read after them, `newborn` below).
+        // (Three or four letters first: most capitalised words are longer.)
         let word = |k: usize| toks.get(k).map_or("", |t| &text[t.s..t.e]);
-        if word(i).eq_ignore_ascii_case("baby") && words!["boy", "girl"].eq_any(word(i + 1))
-            || i > 0
-                && words!["boy", "girl"].eq_any(word(i))
-                && word(i - 1).eq_ignore_ascii_case("baby")
+        if matches!(t0.e - t0.s, 3 | 4)
+            && (word(i).eq_ignore_ascii_case("baby") && words!["boy", "girl"].eq_any(word(i + 1))
+                || i > 0
+                    && words!["boy", "girl"].eq_any(word(i))
+                    && word(i - 1).eq_ignore_ascii_case("baby"))
         {
             i += 1;
             continue;
@@ -10949,8 +10951,8 @@ fn persons(
             }
             // ("Subject: Noor EEG appointment": three capitals or fewer after a name in mixed
             // case are an acronym, not its surname, unless the lists know a surname so.)
-            let acronym = is_upper(text, t)
-                && t.e - t.s <= 3
+            let acronym = t.e - t.s <= 3
+                && is_upper(text, t)
                 && !is_upper(text, run[run.len() - 1])
                 && !s.surnames.has_token(text, lc, t, &mut buf);
             if t.cap && !acronym && name_ok(not_names, text, lc, t, &mut buf) {
@@ -11455,7 +11457,10 @@ fn persons(
                 {
                     let why = "name before a hospital stay, a diagnosis or a visit";
                     Some((t0.e, 0.85, "person.event_after", why))
-                } else if possessive_care_after(doc.after_line(t0.e, 64)) && !is_upper(text, t0) {
+                } else if (after.starts_with("'s ") || after.starts_with("\u{2019}s "))
+                    && possessive_care_after(doc.after_line(t0.e, 64))
+                    && !is_upper(text, t0)
+                {
                     // "Reminder: Mateo's speech session Thursday", "Ava's insurance
                     // benefits": a child named to a parent by what is theirs (weak: an
                     // organisation has sessions too).
