@@ -998,7 +998,9 @@ macro_rules! staff_role_words {
             "attorney",
             "clerk",
             // ("your claims examiner, Sandra Liu ((916) 555-0126)".)
-            "examiner", $($extra),*
+            "examiner",
+            // ("(Inspector Darnell Hughes, 937-555-0106)": a fire marshal's or a surveyor's.)
+            "inspector", $($extra),*
         ]
     };
 }
@@ -2631,6 +2633,17 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     {
         nonclinical_office = true;
     }
+    // "MyNorthbridge Security <security-noreply@...>: New sign-in to your MyNorthbridge
+    // account ... call our patient portal help line": a patient portal's alert, to a patient.
+    // (Asked only of mail from or to such an office: one pass over the text.)
+    if nonclinical_office
+        && text
+            .as_bytes()
+            .windows(14)
+            .any(|w| w.eq_ignore_ascii_case(b"patient portal"))
+    {
+        nonclinical_office = false;
+    }
     let equipment_subject = subject.is_some_and(|l| {
         has_word(
             l,
@@ -2958,6 +2971,19 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     // A parent's or a caregiver's access to one patient's portal account ("proxy access for
     // Oliver Lindqvist").
     "proxy access",
+    // An employee health office's own patients, the staff ("HBsAb 8 (non-immune)", "excluded
+    // from work day 5-21"). (Not "titer": "Hep B titer / TB  received" is a credentialing
+    // packet's checklist.)
+    "non-immune",
+    "excluded from work",
+    // A death investigation's subject ("CASE  DECEDENT  AGE  DOD", "next of kin notified"): a
+    // medical examiner's or a hospital morgue's case. (Not "autopsy": "autopsy volume" is a
+    // pathology group's business.)
+    "decedent",
+    "deceased",
+    "cause of death",
+    "manner of death",
+    "next of kin",
     "he",
     "she",
     "him",
@@ -5256,6 +5282,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             && v.bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !(v.bytes().any(|b| b.is_ascii_digit()) || letters_code) || v.len() < 3 || v.len() > 28 {
+            continue;
+        }
+        // ("serial numbers DP9-2205-xxxxxx through DP9-2209-xxxxxx": a mask for a range of
+        // numbers, no one's number; "XXXX-XX7731" still shows the last digits of one.)
+        if v.len() >= 3
+            && v.as_bytes()[v.len() - 3..]
+                .iter()
+                .all(|c| matches!(c, b'x' | b'X'))
+        {
             continue;
         }
         // "DL" in capitals, alone ("mg/dL" is a unit, "DL-22014" an item number), before five

@@ -5769,3 +5769,59 @@ fn a_fiscal_year_or_a_work_order_in_a_link_is_no_personal_token() {
     let t = "Your results: https://portal.example.org/r/9f3KQ2x7Lm";
     assert!(has_label(&s, t, Label::Url));
 }
+
+#[test]
+fn a_medical_examiners_decedents_and_an_employee_health_offices_staff_are_patients() {
+    let s = Scanner::new();
+    let t = "From: Tomas Echeverria <tomas@calderco-me.example>\nTo: ME Pathologists \
+             <pathologists@calderco-me.example>\nSubject: Overnight intake\n\nCASE         DECEDENT  \
+             AGE  DOD / TIME     LOCATION\nME25-02241   FITZHUGH, Gerald W.   67   11/17 18:50    \
+             residence, 1147 Tannery Hill Rd, Millbrook, PA\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "From: Aisha Rahman <arahman@lrmc.example>\nTo: Priscilla Nwosu \
+             <pnwosu@lrmc.example>\nSubject: residents\n\nMaria Lopez   Int Med   HBsAb 8 \
+             (non-immune)   Heplisav-B dose 10/16 8:00\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A pathology group's business and a credentialing checklist are not.
+    let t = "From: Greg Abernathy <gabernathy@ridgelinepath.example>\nTo: Karen Holt \
+             <kholt@ridgelinepath.example>\nSubject: Agenda\n\n3. PD-L1 go-live 11/1 - validation \
+             summary (Janelle, Helen)\n6. Santiam Valley autopsy volume and private autopsies";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_masked_range_of_serials_and_an_inspectors_number_are_no_ones() {
+    let s = Scanner::new();
+    let t = "WAREHOUSE: quarantine all DreamPort 9 units with serial numbers DP9-2205-xxxxxx \
+             through DP9-2209-xxxxxx.";
+    assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
+    let t = "Guarantor:          Yuki Tanaka\nAccount number:     XXXX-XX7731\n";
+    assert!(
+        has(&s, t, Label::Account, "XXXX-XX7731"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Our annual fire inspection is Thursday 5/22 at 9:00 AM (Inspector Darnell Hughes, \
+             937-555-0106). The patient oxygen storage room must be clear.";
+    assert!(!has_label(&s, t, Label::Phone), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_patient_portals_sign_in_alert_is_to_a_patient() {
+    let s = Scanner::new();
+    let body = "Subject: New sign-in to your MyNorthbridge account\n\nHi Darnell,\n\nWe noticed a \
+                new sign-in to your account.\n  IP:        73.148.211.96\n\nIf this wasn't you, \
+                reset your password.";
+    let portal = format!(
+        "From: MyNorthbridge Security <security-noreply@mynorthbridge.example.org>\nTo: \
+         dwhitfield.91@hotmail.com\n{body}\nor call our patient portal help line at (614) \
+         555-0145."
+    );
+    assert!(s.scan(&portal).contains_phi, "{:?}", labels(&s, &portal));
+    // The same alert from a staff sign-on service is a colleague's.
+    let staff = format!(
+        "From: Northbridge IT Security <security-noreply@northbridge.example.org>\nTo: \
+         dwhitfield.91@hotmail.com\n{body}"
+    );
+    assert!(!s.scan(&staff).contains_phi, "{:?}", labels(&s, &staff));
+}
