@@ -558,6 +558,9 @@ const WRITER_RULES: &[&str] = &[
     "person.cue",
     // ("View application: https://employers.indeed.com/candidates?id=9b21c44e0a".)
     "url.token",
+    // ("Dr. Adaeze Okafor - 2021 Subaru Outback, OR plate 418 KWD", to parking@: new staff's
+    // hangtags.)
+    "vehicle.context",
 ];
 
 /// A small, fast, non-cryptographic hasher (the FxHash mix) for the built-in dictionaries: the

@@ -7250,6 +7250,8 @@ const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
 const PHONE_WHOSE: &Words = &Words::new(PHONE_WHOSE_LIST);
 const PHONE_WHOSE_LIST: &[&str] = phone_whose_words!();
 const PHONE_ORG_LIST: &[&str] = staff_role_words!(
+    // ("Light dinner provided. RSVP at 804-555-0142": an event's.)
+    "rsvp",
     "services",
     "service",
     "call",
@@ -7850,6 +7852,15 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && doc.staff_writes_at(st)
     {
         return org("the number of a writer at an organisation's mailbox", out);
+    }
+    // "call 804-555-0142 and press 3 to reach the hematologist on call": a phone tree's
+    // options are an organisation's.
+    {
+        let next = doc.after_line(en, 24).trim_start_matches([',', ' ']);
+        let next = next.strip_prefix("and ").unwrap_or(next);
+        if next.starts_with("press ") || next.starts_with("option ") {
+            return org("a number with a phone tree's options after it", out);
+        }
     }
     // "Home health (Bright Path Home Care, 614-555-0138)", "Peak County EMS (970-555-0152)",
     // "Sloane & Ruiz LLP, ..., 614-555-0159": the number right after an organisation's name is
@@ -9340,8 +9351,20 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         {
             labels[c] = Some(Label::Person);
         }
+        // "Unit | Room | Name | Notes": a ward's round by unit and room lists its patients (a
+        // staff directory gives a department and an extension, not a unit and a room).
+        let heading_is = |ws: &[&str]| {
+            cells.iter().any(|&(a, z)| {
+                let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
+                ws.iter().any(|w| h.eq_ignore_ascii_case(w))
+            })
+        };
+        let ward_round = labels.contains(&Some(Label::Person))
+            && heading_is(&["room", "rm", "room/bed", "rm/bed", "bed"])
+            && heading_is(&["unit", "floor", "ward"]);
         // (A "Patient" column lists patients; a "Name" column may list staff.)
         let patient_column = client_column.is_some()
+            || ward_round
             || cells.iter().any(|&(a, z)| {
                 let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
                 ["patient", "patient name", "pt", "pt name"]
@@ -10661,7 +10684,13 @@ fn vehicle_kept_near(text: &str, st: usize, en: usize) -> bool {
             "brakes",
             "oil",
             "dealership",
-            "fleet"
+            "fleet",
+            // ("the Onan generator on MU-2 (2019 Freightliner, plate C48217K) ... covered under
+            // the extended warranty").
+            "warranty",
+            "repair",
+            "repairs",
+            "mechanic"
         ],
     )
 }
@@ -11680,6 +11709,18 @@ fn persons(
         // ("Client: Calloway Valley Medical Center (Client #4471-OH)": a vendor's client is a
         // business.)
         let org_cue = weak_cue || words!["client", "customer"].eq_any(prev_word);
+        // "Called Farid Haidari this am for Zainab (WH-0004128, E88.40)": one word, then a
+        // chart number opening a bracket.
+        let bracket_record = || {
+            run.len() == 1 && after.starts_with(" (") && {
+                let id = &after.as_bytes()[2..];
+                let n = id
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                    .count();
+                matches!(id.get(n), Some(b')' | b',')) && record_shaped(&id[..n])
+            }
+        };
         if !title_before && (pw & PW_CUE == 0 || org_cue) && !greeted_pair && org_after()
             // ("next steps for Oakview Commons", mail to jfortier@oakviewcommons.com.)
             || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
@@ -11839,6 +11880,7 @@ fn persons(
                 // "still waiting on CT A/P for Okafor acc LK2503120031": a chart or accession
                 // number right after (after a cue only: "Riverbend MRN" is a hospital's).
                 || run.len() == 1 && record_cue_after(after)
+                || bracket_record()
                 // "5N-512 pt Pettiford is using her own BiPAP": a surname the lists lack after
                 // "pt" or "patient", then what the person does.
                 || words!["pt", "patient"].eq_any(prev_word)
@@ -11854,6 +11896,10 @@ fn persons(
             && !((prev_word.eq_ignore_ascii_case("patient")
                 || prev_word.eq_ignore_ascii_case("client"))
                 && PATIENT_AS_MODIFIER.eq_any(&text[run[0].s..run[0].e]))
+            // ("Attn: Child Life", "Child Protective Services": a department, not a child.)
+            && !(prev_word.eq_ignore_ascii_case("child")
+                && words!["life", "protective", "development", "psychiatry", "services", "care"]
+                    .eq_any(&text[run[0].s..run[0].e]))
             // "Talent Acquisition Partner, Riverbend Health": a cue word inside a title (after
             // another capitalised word) is a job's, not a relative.
             && !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
@@ -11897,7 +11943,8 @@ fn persons(
             // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
             && !(weak_cue
                 && !(run.len() >= 2 && any_in || comma_form)
-                && !(run.len() == 1 && record_cue_after(after)))
+                && !(run.len() == 1 && record_cue_after(after))
+                && !bracket_record())
         {
             // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
             // "Name     Degree   Specialty": a table's column headings.

@@ -5825,3 +5825,61 @@ fn a_patient_portals_sign_in_alert_is_to_a_patient() {
     );
     assert!(!s.scan(&staff).contains_phi, "{:?}", labels(&s, &staff));
 }
+
+#[test]
+fn child_life_is_a_department_and_new_staffs_plates_are_theirs() {
+    let s = Scanner::new();
+    let t = "Ship to: Willow Harbor Hospice, Attn: Child Life, 1840 Kettering Park Drive, Suite \
+             210, Westbrook, OH 43085.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "From: Rosa Delgado <rdelgado@larkspurvalleymc.example>\nTo: Security & Parking \
+             <parking@larkspurvalleymc.example>\nSubject: Physician parking hangtags\n\nDr. Ahmed \
+             Aziz       - 2019 Honda Pilot, blue, WA plate CHR4471        - start 4/21\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "The Onan generator on MU-2 (2019 Freightliner, plate C48217K) needed a new voltage \
+             regulator; the pump was covered under the extended warranty.";
+    assert!(!has_label(&s, t, Label::Vehicle), "{:?}", labels(&s, t));
+    // A patient's car is still hers.
+    let t = "Patient Maria Lopez was hit in the lot; her car, plate C48217K, was towed.";
+    assert!(has(&s, t, Label::Vehicle, "C48217K"), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_wards_round_by_unit_and_room_lists_patients() {
+    let s = Scanner::new();
+    let t = "Unit | Room | Name | Notes\n---- | ---- | ---- | -----\n4W | 4103 | Patricia O'Dwyer \
+             | celiac - low-gluten host\n5E | 5310 | Zainab Haidari | hard of hearing\n";
+    assert!(
+        has(&s, t, Label::Person, "Zainab Haidari"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A staff directory gives a department and an extension.
+    let t = "Dept | Room | Name | Ext\n---- | ---- | ---- | ---\nHR | 210 | Patricia O'Dwyer | \
+             4412\nIT | 115 | Bernard Lafleur | 4415\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn one_name_before_a_bracket_opening_with_a_chart_number_is_a_patients() {
+    let s = Scanner::new();
+    let t = "Called the dad this am for Zainab (WH-0004128, E88.40). Per dad 4 seizures overnight.";
+    assert!(has(&s, t, Label::Person, "Zainab"), "{:?}", labels(&s, t));
+    let t = "Thanks for Friday (Room 4B) - the lunch was great.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_phone_trees_number_and_an_rsvp_line_are_the_organisations() {
+    let s = Scanner::new();
+    for t in [
+        "For your appointment questions after hours, call 804-555-0142 and press 3 to reach the \
+         hematologist on call.",
+        "Gene therapy info night for patients and families. Light dinner provided. RSVP at \
+         804-555-0142.",
+    ] {
+        assert!(!has_label(&s, t, Label::Phone), "{t}: {:?}", labels(&s, t));
+    }
+    let t = "Patient Maria Lopez asked us to call her at 804-555-0142 after 5.";
+    assert!(has(&s, t, Label::Phone, "804-555-0142"));
+}
