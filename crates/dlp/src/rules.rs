@@ -11711,16 +11711,7 @@ fn persons(
         let org_cue = weak_cue || words!["client", "customer"].eq_any(prev_word);
         // "Called Farid Haidari this am for Zainab (WH-0004128, E88.40)": one word, then a
         // chart number opening a bracket.
-        let bracket_record = || {
-            run.len() == 1 && after.starts_with(" (") && {
-                let id = &after.as_bytes()[2..];
-                let n = id
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
-                    .count();
-                matches!(id.get(n), Some(b')' | b',')) && record_shaped(&id[..n])
-            }
-        };
+        let bracket_record = || run.len() == 1 && record_opening_brackets_after(after, true);
         if !title_before && (pw & PW_CUE == 0 || org_cue) && !greeted_pair && org_after()
             // ("next steps for Oakview Commons", mail to jfortier@oakviewcommons.com.)
             || run.len() >= 2 && !title_before && run_is_a_domain(text, doc, &run)
@@ -13246,13 +13237,19 @@ fn record_after(after: &str) -> bool {
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig
 /// (RCB-0038825)", [`record_shaped`])? Asked only of a name the name lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
 fn record_in_brackets_after(after: &str) -> bool {
+    record_opening_brackets_after(after, false)
+}
+
+/// [`record_in_brackets_after`], or with `more`, a record number that opens a bracket with
+/// more in it ("Zainab (WH-0004128, E88.40)").
+fn record_opening_brackets_after(after: &str, more: bool) -> bool {
     after.starts_with(" (") && {
         let id = &after.as_bytes()[2..];
         let n = id
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        id.get(n) == Some(&b')') && record_shaped(&id[..n])
+        (id.get(n) == Some(&b')') || more && id.get(n) == Some(&b',')) && record_shaped(&id[..n])
     }
 }
 
