@@ -1058,12 +1058,10 @@ fn name_with_a_dosed_drug(text: &str, findings: &[Finding]) -> bool {
             .iter()
             .find_map(|s| rest.starts_with(s).then(|| p.end_byte + s.len()))
         {
-            let to = (drug_at + 60).min(b.len());
-            let le = memchr::memchr(b'\n', &b[drug_at..to]).map_or(to, |i| drug_at + i);
             return findings
                 .get(k + 1)
                 .is_some_and(|f| f.label == Label::Medication && f.start_byte == drug_at)
-                && dose_in(&text[drug_at..text.floor_char_boundary(le)]);
+                && dose_on_line(text, drug_at, 60);
         }
         // "  Pemberton, Ada      7031190   Lorazepam 0.5 mg tab   10/06/2025": a name opening
         // a line of a dispensing record or a MAR, then on the line a drug and its dose.
@@ -1074,17 +1072,13 @@ fn name_with_a_dosed_drug(text: &str, findings: &[Finding]) -> bool {
         {
             let to = (p.end_byte + 80).min(b.len());
             let le = memchr::memchr(b'\n', &b[p.end_byte..to]).map_or(to, |i| p.end_byte + i);
-            if let Some(drug) = findings[k + 1..]
+            if findings[k + 1..]
                 .iter()
                 .take_while(|f| f.start_byte < le)
                 .find(|f| f.label == Label::Medication)
+                .is_some_and(|drug| dose_on_line(text, drug.end_byte, 40))
             {
-                let dose_to = (drug.end_byte + 40).min(b.len());
-                let dose_le = memchr::memchr(b'\n', &b[drug.end_byte..dose_to])
-                    .map_or(dose_to, |i| drug.end_byte + i);
-                if dose_in(&text[drug.end_byte..text.floor_char_boundary(dose_le)]) {
-                    return true;
-                }
+                return true;
             }
         }
         if !rest.starts_with(" (") {
@@ -1107,6 +1101,14 @@ fn name_with_a_dosed_drug(text: &str, findings: &[Finding]) -> bool {
             .any(|f| f.label == Label::Medication)
             && dose_in(inside)
     })
+}
+
+/// Is there a dose ([`dose_in`]) within `n` bytes after `from`, before the line ends?
+fn dose_on_line(text: &str, from: usize, n: usize) -> bool {
+    let b = text.as_bytes();
+    let to = (from + n).min(b.len());
+    let le = memchr::memchr(b'\n', &b[from..to]).map_or(to, |i| from + i);
+    dose_in(&text[from..text.floor_char_boundary(le)])
 }
 
 /// Does `s` hold a dose: a number and a unit ("156 mg", "0.5mg", "10 units", "2.5 mL")?

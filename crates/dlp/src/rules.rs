@@ -9327,23 +9327,21 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         // ("Participant | Medicaid ID | DOS", "Participant | Pickup address": an adult day
         // centre's or a program's patients, when another column holds a record number or an
         // address; a training roster's participants are staff.)
-        let client_column = cells.iter().position(|&(a, z)| {
-            let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-            h.eq_ignore_ascii_case("client") || h.eq_ignore_ascii_case("client name")
-        });
+        // The first column whose heading is one of `ws` (any case, without "#" or ":").
+        let column_of = |ws: &[&str]| {
+            cells.iter().position(|&(a, z)| {
+                let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
+                ws.iter().any(|w| h.eq_ignore_ascii_case(w))
+            })
+        };
+        let client_column = column_of(&["client", "client name"]);
         let client_column = client_column.or_else(|| {
             labels
                 .iter()
                 .flatten()
                 // (Not a date: "Participant | Date completed | Score" is a training roster.)
                 .any(|&l| l != Label::Date && patient_only_column(l) || l == Label::Address)
-                .then(|| {
-                    cells.iter().position(|&(a, z)| {
-                        let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-                        h.eq_ignore_ascii_case("participant")
-                            || h.eq_ignore_ascii_case("participant name")
-                    })
-                })
+                .then(|| column_of(&["participant", "participant name"]))
                 .flatten()
         });
         if let Some(c) = client_column
@@ -9353,24 +9351,13 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         }
         // "Unit | Room | Name | Notes": a ward's round by unit and room lists its patients (a
         // staff directory gives a department and an extension, not a unit and a room).
-        let heading_is = |ws: &[&str]| {
-            cells.iter().any(|&(a, z)| {
-                let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-                ws.iter().any(|w| h.eq_ignore_ascii_case(w))
-            })
-        };
         let ward_round = labels.contains(&Some(Label::Person))
-            && heading_is(&["room", "rm", "room/bed", "rm/bed", "bed"])
-            && heading_is(&["unit", "floor", "ward"]);
+            && column_of(&["room", "rm", "room/bed", "rm/bed", "bed"]).is_some()
+            && column_of(&["unit", "floor", "ward"]).is_some();
         // (A "Patient" column lists patients; a "Name" column may list staff.)
         let patient_column = client_column.is_some()
             || ward_round
-            || cells.iter().any(|&(a, z)| {
-                let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-                ["patient", "patient name", "pt", "pt name"]
-                    .iter()
-                    .any(|w| h.eq_ignore_ascii_case(w))
-            });
+            || column_of(&["patient", "patient name", "pt", "pt name"]).is_some();
         let patient_only =
             patient_column || labels.iter().flatten().any(|&l| patient_only_column(l));
         // A "Patient" or "Pt" column is a table of patients on its own ("| Pt | Item | Clin |
@@ -11798,6 +11785,7 @@ fn persons(
                     || a.len() >= 4
                         && a.starts_with(b", ")
                         && a[2..4].iter().all(u8::is_ascii_uppercase)
+                        && STATES.contains(&&after[2..4])
                         && a.get(4).is_none_or(|c| !c.is_ascii_alphabetic())
                     || a.starts_with(b" ") && caps_at(1))
         };
