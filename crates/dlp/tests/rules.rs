@@ -5883,3 +5883,25 @@ fn a_phone_trees_number_and_an_rsvp_line_are_the_organisations() {
     let t = "Patient Maria Lopez asked us to call her at 804-555-0142 after 5.";
     assert!(has(&s, t, Label::Phone, "804-555-0142"));
 }
+
+#[test]
+fn a_record_numbers_twin_of_the_same_shape_is_found_too() {
+    let s = Scanner::new();
+    let t = "Trip ID T25-1016-50139 for member Irene Kowalczyk, DOB 03/04/1948, pickup 13:20.\n\
+             Notes:\n- T25-1016-50140: stretcher, 2 attendants\n- T25-1016-501: cancelled\n";
+    assert!(
+        has(&s, t, Label::OtherId, "T25-1016-50140"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // Another shape is not a twin.
+    assert!(
+        !has(&s, t, Label::OtherId, "T25-1016-501"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // No record number found, no twins; a phone number's shape has none.
+    let t = "Hi all, the contractor starts Monday on project FAC-25-0193 (MICU rooms 12-14); \
+             FAC-25-0194 follows in May.";
+    assert!(labels(&s, t).is_empty(), "{:?}", labels(&s, t));
+}
