@@ -359,6 +359,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("acc #", Kw::Value(Label::OtherId)),
     // A specimen's or an image's accession ("acc BB25-070288", "Acc RX2503110162").
     ("acc", Kw::Value(Label::OtherId)),
+    // A forensic exam's evidence kit, a newborn screen's card ("kit SBM-K-25-0219 sealed",
+    // "kit 25-283-2210, baby boy Yoder").
+    ("kit", Kw::Value(Label::OtherId)),
     // An immigrant's alien registration number ("A# A-221-774-013", "A-Number: A219-448-370").
     ("a#", Kw::Value(Label::OtherId)),
     ("a-number", Kw::Value(Label::OtherId)),
@@ -611,6 +614,8 @@ const SPAN_ONLY_CUES: &Words = &Words::new(&[
     "record #",
     "record no",
     "review request",
+    // (A dental office's waterline test kit is no one's.)
+    "kit",
 ]);
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
@@ -789,7 +794,9 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "defendant",
     "detainee",
     "madre",
-    "padre"
+    "padre",
+    // An adult day centre's or a study's ("Participant: Agnes O'Rourke").
+    "participant"
 );
 const GREETINGS_LIST: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
 const CLOSINGS_LIST: &[&str] = &[
@@ -5021,7 +5028,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
             && !matches!(
                 kw_text,
-                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn" | "acc"
+                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn" | "acc" | "kit"
             )
         {
             continue;
@@ -5318,6 +5325,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // ("the exclusion chart for the 2025-26 school year": a span of years.)
             || matches!(v.as_bytes(), [b'1' | b'2', b'0' | b'9', _, _, b'-', _, _]
                 if v.bytes().filter(u8::is_ascii_digit).count() == 6))
+        {
+            continue;
+        }
+        // "ClearScript Rx 2026 formulary changes", "a new prior authorization for 2027": a
+        // year alone is no case or Rx number either, but a court's case number may start with
+        // one ("case 2025 MH 00612").
+        if kind == Kw::Value(Label::OtherId)
+            && v.len() == 4
+            && (v.starts_with("19") || v.starts_with("20"))
+            && v.bytes().all(|c| c.is_ascii_digit())
+            && !court_case_after(&bytes[ve..])
         {
             continue;
         }
@@ -9129,7 +9147,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
-        | "date of surgery" | "dod" | "date of death"
+        | "date of surgery" | "dod" | "date of death" | "exam date" | "date of exam"
         // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
@@ -9140,7 +9158,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
-        | "pa" | "pa no" | "prior auth" | "prior auth no" => Label::OtherId,
+        | "pa" | "pa no" | "prior auth" | "prior auth no"
+        // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
+        | "kit" | "kit no" | "kit number" => Label::OtherId,
         "account" | "acct" | "account no" | "acct no" | "har" => Label::Account,
         // "Student Acct #", "Patient Account", "Guarantor acct no": whose account, then the word.
         h if [" acct", " account", " acct no", " account no"]
@@ -9281,6 +9301,19 @@ fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// Does a court case number's docket and number follow its year (" MH 00612", " GDN 00417")?
+fn court_case_after(b: &[u8]) -> bool {
+    let code = b
+        .iter()
+        .skip(1)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    b.first() == Some(&b' ')
+        && (1..=4).contains(&code)
+        && b.get(code + 1) == Some(&b' ')
+        && b.get(code + 2).is_some_and(u8::is_ascii_digit)
+}
+
 /// Tables whose heading row names identifier columns (a claims list, a visit schedule: CSV,
 /// `|` or tab separated): each cell under such a heading is that identifier. A table counts
 /// only with a column that only a patient has (birth date, record, member, claim or account
@@ -9336,13 +9369,16 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         };
         let client_column = column_of(&["client", "client name"]);
         let client_column = client_column.or_else(|| {
-            labels
+            (labels
                 .iter()
                 .flatten()
                 // (Not a date: "Participant | Date completed | Score" is a training roster.)
                 .any(|&l| l != Label::Date && patient_only_column(l) || l == Label::Address)
-                .then(|| column_of(&["participant", "participant name"]))
-                .flatten()
+                // "participant,table,diet,texture,liquids,allergies": an adult day centre's
+                // kitchen list; a roster lists no one's allergies or diagnoses.
+                || column_of(&["allergies", "allergy", "diagnosis", "dx", "diet"]).is_some())
+            .then(|| column_of(&["participant", "participant name"]))
+            .flatten()
         });
         if let Some(c) = client_column
             && labels[c].is_none()
@@ -10964,13 +11000,27 @@ fn persons(
                 && text.as_bytes().get(p) != Some(&b'.');
             TITLES.eq_any(&text[q..p]) && !acronym
         };
-        if !t0.cap
-            || !(name_ok(not_names, text, lc, t0, &mut buf)
+        // "Patient name:    PARK, HYUN-WOO", "Linked participant:  Park, Hyun-woo": a surname
+        // that is also a word ("park", "price"), as a field's value in "Last, First" form.
+        let field_last_first = || {
+            let lead = text[doc.line_start(t0.s)..t0.s].trim_end_matches([' ', '\t']);
+            (lead.ends_with(':') || lead.is_empty())
+                && toks.get(i + 1).is_some_and(|t| {
+                    t.cap
+                        && gap_is(text, t0.e, t.s, b", ")
+                        && name_ok(not_names, text, lc, *t, &mut String::new())
+                })
+                && s.surnames.has_token(text, lc, t0, &mut String::new())
+        };
+        let named = t0.cap
+            && (name_ok(not_names, text, lc, t0, &mut buf)
                 || after_title() && !is_upper(text, t0)
                 || key_maybe(&EVERYDAY_FIRST_NAMES, t0)
                     && toks.get(i + 1).is_some_and(|t| t.cap)
-                    && everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf))
-        {
+                    && everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf));
+        // Found only as a field's "Last, First".
+        let word_surname = !named;
+        if word_surname && !(t0.cap && field_last_first()) {
             i += 1;
             continue;
         }
@@ -12114,7 +12164,9 @@ fn persons(
                 continue;
             }
             push(out, Some(Label::Person), start, end, score, rule, reason);
-            for t in run.iter() {
+            // ("Member: CROSS, MICHAEL" names no one in "Blue Cross Blue Shield": a surname
+            // that is also a word is found only where it was.)
+            for t in run.iter().skip(usize::from(word_surname)) {
                 patient_words.push((t.s, t.e));
             }
             if let Some((ns, ne)) = nickname_after(text, end) {
@@ -12388,8 +12440,19 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         "prescription",
         "medication",
         // ("it's in your patient portal under Documents": not a vendor's "client portal".)
-        "patient portal"
+        "patient portal",
+        // A monitoring service's or a hospital's patient at work: "Your readings this week
+        // look good", "I've removed your work number from your chart" (not "your chart of
+        // accounts", "your chart review").
+        "readings",
+        "blood pressure",
+        "chart"
     ];
+    let not_care = |r: &[u8]| {
+        [&b"chart of "[..], b"chart review", b"chart audit"]
+            .iter()
+            .any(|w| r.starts_with(w))
+    };
     let b = lc.as_bytes();
     memchr::memmem::find_iter(b, b"your ").any(|k| {
         if k > 0 && b[k - 1].is_ascii_alphabetic() {
@@ -12400,7 +12463,7 @@ fn speaks_of_readers_care(lc: &str) -> bool {
             if p >= b.len() {
                 return false;
             }
-            if word_at(b, p, care) {
+            if word_at(b, p, care) && !not_care(&b[p..]) {
                 return true;
             }
             // On to the next word: letters, then one space ("your order, labs" stops).

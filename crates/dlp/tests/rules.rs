@@ -5905,3 +5905,97 @@ fn a_record_numbers_twin_of_the_same_shape_is_found_too() {
              FAC-25-0194 follows in May.";
     assert!(labels(&s, t).is_empty(), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_monitoring_services_patient_greeted_at_work_is_a_patient() {
+    let s = Scanner::new();
+    let mail = |body: &str, quoted_to: &str| {
+        format!(
+            "From: Marta Ruiz <mruiz@heartlinkrpm.com>\nTo: Luis Ocampo \
+             <locampo@tristatefreight.com>\nSubject: RE: calls at work\n\nHi Luis,\n\n{body}\n\n\
+             Marta Ruiz, RN\n\n-----Original Message-----\nFrom: Ocampo, Luis \
+             <locampo@tristatefreight.com>\nTo: {quoted_to}\nSubject: calls at work\n\nPlease \
+             stop calling my desk.\n"
+        )
+    };
+    let t = mail(
+        "Done - I took your desk number off your chart. Your readings this week look steady.",
+        "nurses@heartlinkrpm.com",
+    );
+    assert!(has(&s, &t, Label::Person, "Luis"), "{:?}", labels(&s, &t));
+    // A supplier's colleague: "your chart of accounts" is no one's care.
+    let t = mail(
+        "The code in your chart of accounts is fixed on our side now.",
+        "billing@heartlinkrpm.com",
+    );
+    assert!(!has_label(&s, &t, Label::Person), "{:?}", labels(&s, &t));
+}
+
+#[test]
+fn an_exam_date_a_kit_and_a_participants_allergies_make_a_table_of_patients() {
+    let s = Scanner::new();
+    let t = "Cases for Friday review:\n\nMRN,Exam date,Kit #,Examiner\n51230987,04/02/2025,\
+             FX-K-25-0311,J. Moreau\n51244410,04/06/2025,FX-K-25-0317,P. Osei\n";
+    assert!(has(&s, t, Label::Mrn, "51244410"), "{:?}", labels(&s, t));
+    assert!(
+        has(&s, t, Label::OtherId, "FX-K-25-0317"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Kitchen list, updated:\n\nparticipant,table,diet,allergies\n\"Nakamura, Hiro\",\
+             Blue,Diabetic,none\n\"Oyelowo, Grace\",Green,Renal,penicillin\n";
+    assert!(
+        has(&s, t, Label::Person, "Oyelowo, Grace"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A training sign-in sheet's participants are staff.
+    let t = "Training sign-in:\n\nparticipant,department,shift\n\"Nakamura, Hiro\",Dietary,Day\n\
+             \"Oyelowo, Grace\",Nursing,Night\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_year_after_rx_is_no_number_but_a_court_cases_may_start_with_one() {
+    let s = Scanner::new();
+    let t = "Members will see the ScriptWell Rx 2026 formulary changes on January 1.";
+    assert!(!has_label(&s, t, Label::OtherId), "{:?}", labels(&s, t));
+    let t = "Hearing set: Lopez, Ana (case 2025 GD 00418) on 11/4.";
+    assert!(has_label(&s, t, Label::OtherId), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_fields_last_first_and_a_participant_are_names() {
+    let s = Scanner::new();
+    let t = "Claim reprocessed.\n\n  Patient name:   PRICE, TOMASZ\n  Member ID:      \
+             QX4408731-01\n";
+    assert!(
+        has(&s, t, Label::Person, "PRICE, TOMASZ"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Authorization approved.\n\n  Participant:   Agnes O'Keeffe\n  Program:       adult \
+             day services\n";
+    assert!(
+        has(&s, t, Label::Person, "Agnes O'Keeffe"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // The word alone is no name: "the price, Tomasz" is not written as a field.
+    let t = "We agreed on the price, Tomasz said the order ships Monday.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_newborn_screens_kit_number_is_found_and_a_water_test_kit_makes_no_phi() {
+    let s = Scanner::new();
+    let t = "Baby Girl Ruiz, DOB 10/10/25: kit 25-283-0951 collected 0610, repeat kit \
+             25-290-0112 pending.";
+    assert!(
+        has(&s, t, Label::OtherId, "25-290-0112"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "The waterline test kit 26-7731 came back within limits for all six operatories.";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
