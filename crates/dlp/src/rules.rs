@@ -80,12 +80,12 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|Lot|Space|Trlr|Bldg|APT\.?|SUITE|STE\.?|UNIT|LOT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n)[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|Lot|Space|Trlr|Bldg|APT\.?|SUITE|STE\.?|UNIT|LOT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
                 Pat::Time,
-                r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?: ?[AaPp]\.?[Mm](?-u:\b)\.?)?",
+                r"(?-u:\b)[0-9]{1,2}:[0-9]{2}(?: ?[AaPp](?:\. ?)?[Mm](?-u:\b)\.?)?",
             ),
             (
                 Pat::Age,
@@ -5488,8 +5488,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "insured",
                         "beneficiary",
                         "policy",
+                        "cardholder",
                     ],
-                ) {
+                ) || dependent_suffix(v.as_bytes())
+                {
                     Label::MemberId
                 } else {
                     Label::OtherId
@@ -7262,7 +7264,9 @@ const FIRST_PERSON: &Words = words!["me", "my"];
 const THIRD_PERSON: &Words = &Words::new(relative_words!(
     "his", "her", "their", "patient", "pt", "him", "them", "she", "he", "your", "you"
 ));
-const PHONE_PATIENT_LIST: &[&str] = phone_whose_words!("text", "phone", "telephone", "contact");
+// ("Best number is 347-555-0129 (her mobile)", "best callback number".)
+const PHONE_PATIENT_LIST: &[&str] =
+    phone_whose_words!("text", "phone", "telephone", "contact", "best");
 const PHONE_PATIENT: &Words = &Words::new(PHONE_PATIENT_LIST);
 /// [`PHONE_PATIENT`] without the words that only say "a phone number" ("phone", "text").
 const PHONE_WHOSE: &Words = &Words::new(PHONE_WHOSE_LIST);
@@ -8692,7 +8696,19 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     if !strong {
         // Message headers ("Subject:", "Sent:") date the mail, not care.
         let subject = starts("subject:") || starts("sent:") || attribution;
-        let cue = nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT);
+        // "the family meeting for Mr. Mykola Bondarenko tomorrow, 10/9 at 3:00 PM": a
+        // patient's family meets the care team (a meeting, but about someone's care).
+        let cue = match nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT) {
+            Some(false)
+                if has_word(
+                    before(text, st, 70),
+                    words!["family meeting", "family conference", "care conference"],
+                ) =>
+            {
+                Some(true)
+            }
+            cue => cue,
+        };
         // "at its April 29 meeting": the word after names an event.
         let event_after = || {
             let next = doc.after_line(en, 24).trim_start_matches([' ', ',', ')']);
@@ -9299,6 +9315,19 @@ fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
             c.1 -= 1;
         }
     }
+}
+
+/// Does a number end in a plan's two-digit person code ("TBA1904562-01", "-02" a spouse or a
+/// child), after six digits or more? Then an "ID:" is a member's.
+fn dependent_suffix(v: &[u8]) -> bool {
+    let n = v.len();
+    n >= 9
+        && v[n - 3] == b'-'
+        && v[n - 2] == b'0'
+        && v[n - 1].is_ascii_digit()
+        && v[..n - 3].iter().filter(|c| c.is_ascii_digit()).count() >= 6
+        // (One hyphen: "TS-25-0311-07" is a consult's number.)
+        && !v[..n - 3].contains(&b'-')
 }
 
 /// Does a court case number's docket and number follow its year (" MH 00612", " GDN 00417")?

@@ -5999,3 +5999,53 @@ fn a_newborn_screens_kit_number_is_found_and_a_water_test_kit_makes_no_phi() {
     let t = "The waterline test kit 26-7731 came back within limits for all six operatories.";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_best_number_is_the_patients_and_an_indented_city_line_ends_the_address() {
+    let s = Scanner::new();
+    let t = "Patient Rosa Diaz, DOB 02/03/1961, wants a call back about her refill. Best number \
+             is 347-555-0129.";
+    assert!(
+        has(&s, t, Label::Phone, "347-555-0129"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Refund check mailed today to:\n\n    Gloria Szymanski\n    8820 W. Bluemound Rd, \
+             Unit 314\n    Wauwatosa, WI 53226\n";
+    assert!(has(&s, t, Label::Zip, "53226"), "{:?}", labels(&s, t));
+    // A ZIP code alone under a name is no address.
+    let t = "Refund check mailed today to:\n\n    Gloria Szymanski\n    Wauwatosa 53226\n";
+    assert!(!has_label(&s, t, Label::Zip), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn an_id_with_a_plans_person_code_is_a_member_id() {
+    let s = Scanner::new();
+    let t = "Pt: Villasenor, Arturo\nDOB: 7/2/68\nID: TBA1904562-01\n";
+    assert!(
+        has(&s, t, Label::MemberId, "TBA1904562-01"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Pt: Villasenor, Arturo\nDOB: 7/2/68\nConsult ID: TS-25-0311-07\n";
+    assert!(
+        has(&s, t, Label::OtherId, "TS-25-0311-07"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
+
+#[test]
+fn a_family_meetings_date_and_a_spanish_time_are_a_patients() {
+    let s = Scanner::new();
+    let t = "We set up a family meeting for Mr. Arturo Villasenor on Thursday, 10/16 at 2:00 PM \
+             in the 7E family room.";
+    assert!(has(&s, t, Label::Date, "10/16"), "{:?}", labels(&s, t));
+    let t = "Staff meeting Thursday 10/16 at 2:00 PM in the 7E conference room.";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+    let t = "Recordatorio: su cita es el jueves 16 de octubre a las 9:00 a. m. con la Dra. Ruiz. \
+             Paciente: Ana Perez.";
+    assert!(has(&s, t, Label::Date, "9:00 a. m."), "{:?}", labels(&s, t));
+    let t = "Hi team, the new job hours are 6a-2:30p M-F starting 3/24.";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+}
