@@ -1007,7 +1007,15 @@ macro_rules! staff_role_words {
             // ("your claims examiner, Sandra Liu ((916) 555-0126)".)
             "examiner",
             // ("(Inspector Darnell Hughes, 937-555-0106)": a fire marshal's or a surveyor's.)
-            "inspector", $($extra),*
+            "inspector",
+            // ("Law enforcement: Det. Sgt. Colin Ferraro", "APS caseworker Dana Ellison".)
+            "det",
+            "detective",
+            "sgt",
+            "sergeant",
+            "deputy",
+            "trooper",
+            "caseworker", $($extra),*
         ]
     };
 }
@@ -7345,6 +7353,15 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "comuníquese",
     "comuniquese",
     "disponible",
+    // ("llámeme al ..."; French "appelez-nous au", Portuguese "ligue para", Russian
+    // "позвоните нам": the office's, in the reader's language. Not "llamar": "le vamos a
+    // llamar al ..." is the patient's.)
+    "llámeme",
+    "llameme",
+    "appelez",
+    "appelez-nous",
+    "ligue",
+    "позвоните",
     // "Security escort: building security (614) 555-0177": the building's, not a patient's.
     "security",
     "facilities",
@@ -11041,7 +11058,17 @@ fn persons(
                 })
                 && s.surnames.has_token(text, lc, t0, &mut String::new())
         };
+        // ("ADA Oyelaran-Kim already has the request": three capitals before a name in mixed
+        // case are an office or a title's acronym, an assistant district attorney's, not
+        // "Ada".)
+        let acronym_before = t0.e - t0.s == 3
+            && is_upper(text, t0)
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.cap && !is_upper(text, *t) && gap_is(text, t0.e, t.s, b" "))
+            && s.first_names.has_token(text, lc, t0, &mut buf);
         let named = t0.cap
+            && !acronym_before
             && (name_ok(not_names, text, lc, t0, &mut buf)
                 || after_title() && !is_upper(text, t0)
                 || key_maybe(&EVERYDAY_FIRST_NAMES, t0)
@@ -12702,11 +12729,24 @@ fn possessive_care_after(after: &str) -> bool {
             "allergy",
             "emergency",
             "school",
-            "updated"
+            "updated",
+            "quarterly",
+            "annual"
         ]
         .eq_any(w)
             || !rest[w.len()..].starts_with(' ')
         {
+            // ("Isabella's 2-year visit", "his 6-month follow-up": an age or an interval.)
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let unit = leading_letters(rest[digits..].strip_prefix('-').unwrap_or(""));
+            if w.is_empty()
+                && (1..=2).contains(&digits)
+                && words!["year", "month", "week", "day"].eq_any(unit)
+                && rest[digits + 1 + unit.len()..].starts_with(' ')
+            {
+                rest = &rest[digits + 1 + unit.len() + 1..];
+                continue;
+            }
             break;
         }
         rest = &rest[w.len() + 1..];
@@ -12744,6 +12784,13 @@ fn possessive_care_after(after: &str) -> bool {
         "chart",
         "flu",
         "strep",
+        // ("Kenji's quarterly care plan review", "leave for Zuri's therapy and clinic visits".)
+        "care",
+        "therapy",
+        "therapies",
+        "treatment",
+        "infusion",
+        "infusions",
     ]
     .eq_any(word)
         // ("Brightwater's appointment line", "Oakview's discharge team": an organisation's.)
@@ -12761,6 +12808,13 @@ fn possessive_care_after(after: &str) -> bool {
             "portal",
             "staff",
             "coordinator",
+            "coordinators",
+            "managers",
+            "navigators",
+            // ("Brightwater's therapy gym", "Mercy's infusion suite".)
+            "gym",
+            "suite",
+            "services",
             "lounge",
             "clinic",
             // ("Lilly's insulin savings card", "Novo's new insulin pens": a maker's product.)

@@ -6049,3 +6049,47 @@ fn a_family_meetings_date_and_a_spanish_time_are_a_patients() {
     let t = "Hi team, the new job hours are 6a-2:30p M-F starting 3/24.";
     assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_childs_care_therapy_or_dated_visit_after_a_possessive_name_is_a_patients() {
+    let s = Scanner::new();
+    let t = "Dear Mrs. Watanabe,\n\nIsabella's 2-year visit is next week.";
+    assert!(has(&s, t, Label::Person, "Isabella"), "{:?}", labels(&s, t));
+    let t = "I know Aarav's care has been a lot for your family this month.";
+    assert!(has(&s, t, Label::Person, "Aarav"), "{:?}", labels(&s, t));
+    let t = "Thank you for trusting Cedar Hollow with our community's care programs.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn an_office_number_in_spanish_and_a_detective_and_an_ada_are_no_patients() {
+    let s = Scanner::new();
+    let t = "Paciente: Ana Perez, DOB 01/02/1950. Si tiene preguntas, llámeme al 717-555-0142.";
+    assert!(!has_label(&s, t, Label::Phone), "{:?}", labels(&s, t));
+    let t = "Paciente: Ana Perez, DOB 01/02/1950. Le vamos a llamar al 717-555-0142.";
+    assert!(
+        has(&s, t, Label::Phone, "717-555-0142"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Patient: Ana Ruiz, DOB 01/02/1990.\nLaw enforcement:    Det. Sgt. Colin Ferraro, \
+             Cedar Hollow PD\n";
+    assert!(
+        !has(&s, t, Label::Person, "Colin Ferraro"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Patient: Ana Ruiz, DOB 01/02/1990. The report goes through the DA's office; ADA \
+             Oyelaran-Kim already has the request.";
+    assert!(
+        labels(&s, t).iter().all(|(_, v)| !v.contains("Oyelaran")),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Patient: ADA LOPEZ, DOB 01/02/1990.";
+    assert!(
+        has(&s, t, Label::Person, "ADA LOPEZ"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
