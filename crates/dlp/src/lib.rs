@@ -1085,6 +1085,7 @@ fn same_shape_ids(text: &str, kept: &[&Cand], cands: &[Cand], claimed: &mut Vec<
         let w = &b[st..e];
         if let Some(&(_, label, score)) = shapes.iter().find(|(v, ..)| same_shape(v, w))
             && !bits_any(claimed, st, e)
+            && !equipment_number_before(&b[st.saturating_sub(16)..st])
         {
             twins.push(Cand {
                 label: Some(label),
@@ -1154,6 +1155,39 @@ fn same_shape_ids(text: &str, kept: &[&Cand], cands: &[Cand], claimed: &mut Vec<
     twins.sort_unstable_by_key(|c| c.start);
     twins.dedup_by_key(|c| c.start);
     twins
+}
+
+/// Does the word before a number say it is equipment's or a business's ("SN 12903318", "lot
+/// 25061719", "asset 38852", "PO 44718203")? Such a number is no record number's twin, whatever
+/// its shape.
+fn equipment_number_before(before: &[u8]) -> bool {
+    let w = before.trim_ascii_end();
+    let w = w.strip_suffix(b":").unwrap_or(w).trim_ascii_end();
+    let w = w.strip_suffix(b"#").unwrap_or(w).trim_ascii_end();
+    let start = w
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'/'))
+        .map_or(0, |i| i + 1);
+    let word = &w[start..];
+    [
+        &b"sn"[..],
+        b"s/n",
+        b"serial",
+        b"lot",
+        b"asset",
+        b"model",
+        b"po",
+        b"invoice",
+        b"order",
+        b"ticket",
+        b"tracking",
+        b"part",
+        b"p/n",
+        b"sku",
+        b"udi",
+    ]
+    .iter()
+    .any(|x| word.eq_ignore_ascii_case(x))
 }
 
 /// Does a list item start with a name the rules found (weakly) and go on, on the same line, to a

@@ -5336,6 +5336,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "CareSource (Medicaid),9010.00,3200.00": an amount of money in a payer's row, no
+        // member's number.
+        if matches!(
+            kind,
+            Kw::Value(Label::Mrn | Label::MemberId | Label::Account | Label::OtherId)
+        ) && money_shaped(v.as_bytes())
+        {
+            continue;
+        }
         // "ClearScript Rx 2026 formulary changes", "a new prior authorization for 2027": a
         // year alone is no case or Rx number either, but a court's case number may start with
         // one ("case 2025 MH 00612").
@@ -9334,6 +9343,15 @@ fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// Is `v` an amount of money ("9010.00", "18860.25"): digits, a point and two digits?
+fn money_shaped(v: &[u8]) -> bool {
+    let n = v.len();
+    n >= 4
+        && v[n - 3] == b'.'
+        && v[n - 2..].iter().all(u8::is_ascii_digit)
+        && v[..n - 3].iter().all(u8::is_ascii_digit)
+}
+
 /// Does a number end in a plan's two-digit person code ("TBA1904562-01", "-02" a spouse or a
 /// child), after six digits or more? Then an "ID:" is a member's.
 fn dependent_suffix(v: &[u8]) -> bool {
@@ -11061,12 +11079,19 @@ fn persons(
         // ("ADA Oyelaran-Kim already has the request": three capitals before a name in mixed
         // case are an office or a title's acronym, an assistant district attorney's, not
         // "Ada".)
-        let acronym_before = t0.e - t0.s == 3
+        // ("the current roster for ELNEC Core": an unknown word in capitals before a word in
+        // mixed case names a course or a product.)
+        let acronym_before = t0.e - t0.s >= 3
             && is_upper(text, t0)
             && toks
                 .get(i + 1)
                 .is_some_and(|t| t.cap && !is_upper(text, *t) && gap_is(text, t0.e, t.s, b" "))
-            && s.first_names.has_token(text, lc, t0, &mut buf);
+            && if t0.e - t0.s == 3 {
+                s.first_names.has_token(text, lc, t0, &mut buf)
+            } else {
+                !s.first_names.has_token(text, lc, t0, &mut buf)
+                    && !s.surnames.has_token(text, lc, t0, &mut buf)
+            };
         let named = t0.cap
             && !acronym_before
             && (name_ok(not_names, text, lc, t0, &mut buf)
@@ -12510,6 +12535,22 @@ fn speaks_of_readers_care(lc: &str) -> bool {
             .any(|w| r.starts_with(w))
     };
     let b = lc.as_bytes();
+    // The reader's own words, quoted below a reply: "can I move my appt?", "I have my follow
+    // up w/ Dr O on Mon" (an employee who is a patient writes from work).
+    let own = words![
+        "appt",
+        "appointment",
+        "follow up",
+        "follow-up",
+        "refill",
+        "prescription",
+        "meds"
+    ];
+    if memchr::memmem::find_iter(b, b"my ")
+        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
+    {
+        return true;
+    }
     memchr::memmem::find_iter(b, b"your ").any(|k| {
         if k > 0 && b[k - 1].is_ascii_alphabetic() {
             return false;

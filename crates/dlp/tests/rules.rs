@@ -6093,3 +6093,41 @@ fn an_office_number_in_spanish_and_a_detective_and_an_ada_are_no_patients() {
         labels(&s, t)
     );
 }
+
+#[test]
+fn a_colleague_who_asked_to_move_my_appt_is_a_patient_but_one_moving_a_demo_is_not() {
+    let s = Scanner::new();
+    let mail = |subject: &str, body: &str| {
+        format!(
+            "From: Jolene Baptiste RN <jbaptiste@brightwaterhealth.org>\nTo: Lakshmi \
+             Venkataraman <lvenkataraman@brightwaterhealth.org>\nSubject: RE: {subject}\n\nHi \
+             Lakshmi,\n\n{body}\n\nJolene\n"
+        )
+    };
+    let t = mail(
+        "can I move my appt?",
+        "Yes, I moved you from 10/20 to Thursday 10/23 at 4:15 PM with Dr. Okonkwo.",
+    );
+    assert!(s.scan(&t).contains_phi, "{:?}", labels(&s, &t));
+    let t = mail(
+        "room for the vendor demo",
+        "Yes, I moved the demo from 10/20 to Thursday 10/23 at 4:15 PM in room 2.",
+    );
+    assert!(!s.scan(&t).contains_phi, "{:?}", labels(&s, &t));
+}
+
+#[test]
+fn a_course_in_capitals_an_amount_and_a_lot_number_are_no_ones() {
+    let s = Scanner::new();
+    let t = "Here is the current roster for ELNEC Core, pasted from the signup form.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "payer,billed,paid\nCareSource (Medicaid),9010.00,3200.00\n";
+    assert!(!has_label(&s, t, Label::MemberId), "{:?}", labels(&s, t));
+    let t = "Patient: Ana Ruiz, MRN 12903300.\nAdmin set lot 25061719 kept; MRN 12903301 too.\n";
+    assert!(has(&s, t, Label::Mrn, "12903301"), "{:?}", labels(&s, t));
+    assert!(
+        labels(&s, t).iter().all(|(_, v)| v != "25061719"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
