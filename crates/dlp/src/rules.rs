@@ -4622,6 +4622,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         (&mut sc.staff, &mut sc.patient_words),
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
+    lower_case_names_before_dob(s, text, lc, toks, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -9089,6 +9090,76 @@ fn city_state_places(
 /// <bigjoe.kuz62@aol.com>`: a display name written in lower case (two to four words of letters)
 /// before a personal mailbox is the private person writing, as a capitalised one is (the name
 /// rules read capitalised names only). Only on the `From:` lines [`Doc`] noted.
+/// "for tyrese holloway dob 7/30/98", "pt is le thi hoa mrn 8842207", "this is kwame mensah,
+/// dob 7/19/84": a name typed in a hurry in lower case, right before the "dob" or "mrn" that
+/// gives the person's birth date or chart number. Two or three lower-case words, the first a
+/// given name and the last a surname the lists know (neither an everyday word), joined by
+/// single spaces; then "dob" or "mrn" (after a space or ", ") and a digit. Linear: each "dob"
+/// or "mrn" token looks back at most three tokens.
+fn lower_case_names_before_dob(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    toks: &[Tok],
+    out: &mut Vec<Cand>,
+) {
+    let b = text.as_bytes();
+    let not_names = &*NOT_NAMES_INDEX;
+    let mut buf = String::new();
+    for (k, t) in toks.iter().enumerate() {
+        if !(t.ascii && t.e - t.s == 3 && matches!(&lc[t.s..t.e], "dob" | "mrn")) {
+            continue;
+        }
+        // A digit soon after ("dob 7/30/98", "DOB: 02/09/1997", "mrn 8842207").
+        if !b[t.e..(t.e + 4).min(b.len())]
+            .iter()
+            .any(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let lower = |t: &Tok| {
+            t.ascii && !t.cap && b[t.s].is_ascii_lowercase() && {
+                let w = &lc.as_bytes()[t.s..t.e];
+                !not_names.contains(w, t.key as usize)
+            }
+        };
+        let Some(last) = k.checked_sub(1).map(|j| toks[j]) else {
+            continue;
+        };
+        if !lower(&last)
+            || !(gap_is(text, last.e, t.s, b" ") || gap_is(text, last.e, t.s, b", "))
+            || !s.surnames.has_token(text, lc, last, &mut buf)
+        {
+            continue;
+        }
+        // The given name one or two words before the surname ("le thi hoa").
+        let mut first = None;
+        let mut j = k - 1;
+        while j > 0 && k - j < 3 {
+            let prev = toks[j - 1];
+            if !lower(&prev) || !gap_is(text, prev.e, toks[j].s, b" ") {
+                break;
+            }
+            j -= 1;
+            if s.first_names.has_token(text, lc, prev, &mut buf) {
+                first = Some(prev);
+            }
+        }
+        if let Some(f) = first {
+            let why = "lower-case name right before a date of birth or chart number";
+            push(
+                out,
+                Some(Label::Person),
+                f.s,
+                last.e,
+                0.85,
+                "person.id_after",
+                why,
+            );
+        }
+    }
+}
+
 fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     for &ls in &doc.froms {
@@ -11137,7 +11208,10 @@ fn persons(
                 && is_upper(text, t)
                 && !is_upper(text, run[run.len() - 1])
                 && !s.surnames.has_token(text, lc, t, &mut buf);
-            if t.cap && !acronym && name_ok(not_names, text, lc, t, &mut buf) {
+            // ("Elena Lopez APRN (ML9853979)": a credential in capitals ends the name; the
+            // credential test below then finds it.)
+            let credential = is_upper(text, t) && CREDENTIALS.eq_any(&text[t.s..t.e]);
+            if t.cap && !acronym && !credential && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
                 j += 1;
@@ -11247,6 +11321,9 @@ fn persons(
                     && !abbreviations
                     && !states()
                     && !list_ahead()
+                    // ("starts 10/27 as PRN COTA, Rosa is her mentor": a credential in
+                    // capitals, then a colleague's given name.)
+                    && !(credential_pair && is_upper(text, t0) && !is_upper(text, toks[k]))
                 {
                     comma_form = true;
                     comma_list_item = in_list_item;

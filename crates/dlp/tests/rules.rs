@@ -6131,3 +6131,25 @@ fn a_course_in_capitals_an_amount_and_a_lot_number_are_no_ones() {
         labels(&s, t)
     );
 }
+
+#[test]
+fn a_lower_case_name_before_dob_is_a_patient_and_a_credential_ends_a_name() {
+    let s = Scanner::new();
+    let t = "hi - still need the last office note + most recent a1c for tyrese holloway dob \
+             7/30/98, medicaid 6155023918.";
+    assert!(
+        has(&s, t, Label::Person, "tyrese holloway"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "hi - call rosa at the desk before 5 about the toner order.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // A prescriber with a credential in capitals after the name, a colleague's given name after
+    // a credential and a comma: staff.
+    for t in [
+        "Fills: 03/11/2025  alprazolam 1 mg  60  Elena Lopez APRN (ML9853979)  1940495975",
+        "- new hire: Amara starts 10/27 as PRN COTA, Rosa is her mentor",
+    ] {
+        assert!(!has_label(&s, t, Label::Person), "{t}: {:?}", labels(&s, t));
+    }
+}
