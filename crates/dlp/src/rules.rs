@@ -11138,25 +11138,27 @@ fn persons(
         // "Patient name:    PARK, HYUN-WOO", "Linked participant:  Park, Hyun-woo": a surname
         // that is also a word ("park", "price"), as a field's value in "Last, First" form.
         let field_last_first = || {
-            let lead = text[doc.line_start(t0.s)..t0.s].trim_end_matches([' ', '\t']);
-            (lead.ends_with(':') || lead.is_empty())
-                && toks.get(i + 1).is_some_and(|t| {
-                    t.cap
-                        && gap_is(text, t0.e, t.s, b", ")
-                        && name_ok(not_names, text, lc, *t, &mut String::new())
-                })
-                && s.surnames.has_token(text, lc, t0, &mut String::new())
+            toks.get(i + 1).is_some_and(|t| {
+                t.cap
+                    && gap_is(text, t0.e, t.s, b", ")
+                    && name_ok(not_names, text, lc, *t, &mut String::new())
+            }) && s.surnames.has_token(text, lc, t0, &mut String::new())
+                && {
+                    let lead = text[doc.line_start(t0.s)..t0.s].trim_end_matches([' ', '\t']);
+                    lead.ends_with(':') || lead.is_empty()
+                }
         };
         // ("ADA Oyelaran-Kim already has the request": three capitals before a name in mixed
         // case are an office or a title's acronym, an assistant district attorney's, not
         // "Ada".)
         // ("the current roster for ELNEC Core": an unknown word in capitals before a word in
         // mixed case names a course or a product.)
-        let acronym_before = t0.e - t0.s >= 3
-            && is_upper(text, t0)
+        let acronym_before = t0.cap
+            && t0.e - t0.s >= 3
             && toks
                 .get(i + 1)
-                .is_some_and(|t| t.cap && !is_upper(text, *t) && gap_is(text, t0.e, t.s, b" "))
+                .is_some_and(|t| t.cap && gap_is(text, t0.e, t.s, b" ") && !is_upper(text, *t))
+            && is_upper(text, t0)
             && if t0.e - t0.s == 3 {
                 s.first_names.has_token(text, lc, t0, &mut buf)
             } else {
@@ -11210,7 +11212,8 @@ fn persons(
                 && !s.surnames.has_token(text, lc, t, &mut buf);
             // ("Elena Lopez APRN (ML9853979)": a credential in capitals ends the name; the
             // credential test below then finds it.)
-            let credential = is_upper(text, t) && CREDENTIALS.eq_any(&text[t.s..t.e]);
+            let credential =
+                t.e - t.s <= 7 && CREDENTIALS.eq_any(&text[t.s..t.e]) && is_upper(text, t);
             if t.cap && !acronym && !credential && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
