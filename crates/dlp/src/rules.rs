@@ -11159,12 +11159,12 @@ fn persons(
                 .get(i + 1)
                 .is_some_and(|t| t.cap && gap_is(text, t0.e, t.s, b" ") && !is_upper(text, *t))
             && is_upper(text, t0)
-            && if t0.e - t0.s == 3 {
-                s.first_names.has_token(text, lc, t0, &mut buf)
-            } else {
-                !s.first_names.has_token(text, lc, t0, &mut buf)
+            && (t0.e - t0.s == 3 && s.first_names.has_token(text, lc, t0, &mut buf)
+                // ("Re: AHA Sessions", "ELNEC Core"; not "CNA Latisha Greer", a credential
+                // before a given name.)
+                || !s.first_names.has_token(text, lc, t0, &mut buf)
                     && !s.surnames.has_token(text, lc, t0, &mut buf)
-            };
+                    && !s.first_names.has_token(text, lc, toks[i + 1], &mut buf));
         let named = t0.cap
             && !acronym_before
             && (name_ok(not_names, text, lc, t0, &mut buf)
@@ -12607,7 +12607,17 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         // accounts", "your chart review").
         "readings",
         "blood pressure",
-        "chart"
+        "chart",
+        // ("He'll check your sugars log", "keep taking your insulin"; not "your wound care
+        // team" or "your infusion suite", a clinic's.)
+        "sugar",
+        "sugars",
+        "insulin",
+        "dose",
+        "symptoms",
+        "meds",
+        "medications",
+        "inhaler"
     ];
     let not_care = |r: &[u8]| {
         [&b"chart of "[..], b"chart review", b"chart audit"]

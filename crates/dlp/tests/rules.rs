@@ -6153,3 +6153,22 @@ fn a_lower_case_name_before_dob_is_a_patient_and_a_credential_ends_a_name() {
         assert!(!has_label(&s, t, Label::Person), "{t}: {:?}", labels(&s, t));
     }
 }
+
+#[test]
+fn a_paramedic_greeting_a_patient_at_work_about_her_sugars_and_a_conference_in_capitals() {
+    let s = Scanner::new();
+    let mail = |body: &str| {
+        format!(
+            "From: Marcus Bell <mbell@riverbendcp.org>\nTo: Anjali Raghunathan \
+             <araghunathan@keystonelogistics.com>\nSubject: RE: evening visit?\n\nHi Anjali,\n\n\
+             {body}\n\nMarcus\n"
+        )
+    };
+    let t = mail("Jorge can come Thursday 10/16 at 5:45 pm. He will check your sugars log.");
+    assert!(has(&s, &t, Label::Person, "Anjali"), "{:?}", labels(&s, &t));
+    let t = mail("Jorge can come Thursday 10/16 at 5:45 pm. He will check your loading dock.");
+    assert!(!has_label(&s, &t, Label::Person), "{:?}", labels(&s, &t));
+    let t = "Subject: Re: AHA Sessions\n\nCan one of you cover my EP reads Mon 11/10? Sessions is \
+             New Orleans, Nov 7.\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
