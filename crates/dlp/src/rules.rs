@@ -368,6 +368,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A Medicare claim's document control number, a jail's booking number, a pharmacy's.
     ("dcn", Kw::Value(Label::OtherId)),
     ("booking #", Kw::Value(Label::OtherId)),
+    // ("Booking: BK25-10541", "BOOKING#", "Booking BK25-11873   Housing: Med Obs 3".)
+    ("booking", Kw::Value(Label::OtherId)),
+    ("booking#", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
     // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)

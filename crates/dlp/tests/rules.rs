@@ -6172,3 +6172,17 @@ fn a_paramedic_greeting_a_patient_at_work_about_her_sugars_and_a_conference_in_c
              New Orleans, Nov 7.\n";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_jails_booking_number_is_found() {
+    let s = Scanner::new();
+    let t = "Patient:        GUTIERREZ, JOSE LUIS\nBooking:        BK25-11519\nHousing:        \
+             M-UNIT / M-9\n";
+    assert!(
+        has(&s, t, Label::OtherId, "BK25-11519"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Booking of the conference room for the staff retreat is confirmed for Friday.";
+    assert!(!has_label(&s, t, Label::OtherId), "{:?}", labels(&s, t));
+}
