@@ -41,7 +41,8 @@
 //! 1.000, false-positive rate 0.000, typed span F1 0.999 (every label >= 0.99); the floors in
 //! `tests/dev_corpus.rs` are the targets. On `testdata/styles.jsonl` (13,270 e-mails by
 //! three hundred and thirty-two other authors in styles the dev corpus lacks, see
-//! `testdata/styles/README.md`): sets D to NV were written blind and scored once before any rule was generalised against them;
+//! `testdata/styles/README.md`): sets D to NV were written blind and scored once before any
+//! rule was generalised against them;
 //! their blind scores (false-positive rate, typed F1) were D 0.600 / 0.766, E 0.471 / 0.684, F
 //! 0.294 / 0.775 (recall 0.957), G 0.588 / 0.755, H 0.588 / 0.827, I 0.529 / 0.818, J 0.412 /
 //! 0.786, K 0.529 / 0.832, L 0.353 / 0.856, M 0.059 / 0.890, N 0.529 / 0.750 (recall 0.957), O
@@ -1027,8 +1028,9 @@ const SAME_SHAPE_RULES: &[&str] = &[
 /// that no rule claimed (nor blocked: an order number stays one) gets the same label. Phone
 /// shapes ("555-0142") are left to the phone rules. Style corpus (12,550 e-mails, 2026-12-02):
 /// 225 more record numbers found for 24 spans that are not; no message's verdict changes, as
-/// these findings are not counted as evidence ([`SAME_SHAPE_RULES`]). Linear: one walk over the
-/// text, and only when such a number was found.
+/// these findings are not counted as evidence ([`SAME_SHAPE_RULES`]). Linear: a vectorised
+/// search for each of at most eight shapes' leading letters and one walk from digit to digit,
+/// and only when such a number was found.
 fn same_shape_ids(text: &str, kept: &[&Cand], cands: &[Cand], claimed: &mut Vec<u64>) -> Vec<Cand> {
     const MAX_SHAPES: usize = 8;
     let b = text.as_bytes();
@@ -1082,12 +1084,12 @@ fn same_shape_ids(text: &str, kept: &[&Cand], cands: &[Cand], claimed: &mut Vec<
     };
     let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
     let joins = |c: u8| part(c) || c == b'_' || !c.is_ascii();
-    // The number in `st..e` if it is a whole one (it starts with a letter or a digit and runs
-    // into no word or non-ASCII char either side), of a shape found and claimed by no rule.
-    // The shapes' lengths, a bit each (all under 64: [`anchored`] values are shorter).
+    // The shapes' lengths, a bit each (a shape of 64 bytes or more gets none, and no twin).
     let lengths = shapes.iter().fold(0u64, |m, (v, ..)| {
         m | 1u64.checked_shl(v.len() as u32).unwrap_or(0)
     });
+    // The number in `st..e` if it is a whole one (it starts with a letter or a digit and runs
+    // into no word or non-ASCII char either side), of a shape found and claimed by no rule.
     let mut twin_at = |st: usize, e: usize| {
         if lengths & 1u64.checked_shl((e - st) as u32).unwrap_or(0) == 0
             || !b[st].is_ascii_alphanumeric()
