@@ -5325,40 +5325,26 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
-        // "had a good chart on the 2025 changes": a year is no chart, member or account number
-        // (an SSN's last four may look like one, and a court case's number may start with one:
-        // "2025 MH 00612").
-        if matches!(
-            kind,
-            Kw::Value(Label::Mrn | Label::MemberId | Label::Account)
-        ) && (v.len() == 4
-            && (v.starts_with("19") || v.starts_with("20"))
-            && v.bytes().all(|c| c.is_ascii_digit())
-            // ("the exclusion chart for the 2025-26 school year": a span of years.)
-            || matches!(v.as_bytes(), [b'1' | b'2', b'0' | b'9', _, _, b'-', _, _]
-                if v.bytes().filter(u8::is_ascii_digit).count() == 6))
+        // "had a good chart on the 2025 changes", "ClearScript Rx 2026 formulary changes": a year
+        // is no chart, member, account, case or Rx number (an SSN's last four may look like one),
+        // but a court's case number may start with one ("case 2025 MH 00612"). "the exclusion
+        // chart for the 2025-26 school year": a span of years. "CareSource (Medicaid),9010.00":
+        // an amount of money in a payer's row.
+        if let Kw::Value(label @ (Label::Mrn | Label::MemberId | Label::Account | Label::OtherId)) =
+            kind
         {
-            continue;
-        }
-        // "CareSource (Medicaid),9010.00,3200.00": an amount of money in a payer's row, no
-        // member's number.
-        if matches!(
-            kind,
-            Kw::Value(Label::Mrn | Label::MemberId | Label::Account | Label::OtherId)
-        ) && money_shaped(v.as_bytes())
-        {
-            continue;
-        }
-        // "ClearScript Rx 2026 formulary changes", "a new prior authorization for 2027": a
-        // year alone is no case or Rx number either, but a court's case number may start with
-        // one ("case 2025 MH 00612").
-        if kind == Kw::Value(Label::OtherId)
-            && v.len() == 4
-            && (v.starts_with("19") || v.starts_with("20"))
-            && v.bytes().all(|c| c.is_ascii_digit())
-            && !court_case_after(&bytes[ve..])
-        {
-            continue;
+            let year = v.len() == 4
+                && (v.starts_with("19") || v.starts_with("20"))
+                && v.bytes().all(|c| c.is_ascii_digit());
+            let years = matches!(v.as_bytes(), [b'1' | b'2', b'0' | b'9', _, _, b'-', _, _]
+                if v.bytes().filter(u8::is_ascii_digit).count() == 6);
+            let other = label == Label::OtherId;
+            if year && !(other && court_case_after(&bytes[ve..]))
+                || years && !other
+                || money_shaped(v.as_bytes())
+            {
+                continue;
+            }
         }
         // "a new referral (G0270)", "claim line A0427": a capital and four digits is a HCPCS
         // billing code, no one's record; "every application (15271-15278 + ...)": a range of
@@ -11162,12 +11148,14 @@ fn persons(
                 .get(i + 1)
                 .is_some_and(|t| t.cap && gap_is(text, t0.e, t.s, b" ") && !is_upper(text, *t))
             && is_upper(text, t0)
-            && (t0.e - t0.s == 3 && s.first_names.has_token(text, lc, t0, &mut buf)
+            && if s.first_names.has_token(text, lc, t0, &mut buf) {
+                t0.e - t0.s == 3
+            } else {
                 // ("Re: AHA Sessions", "ELNEC Core"; not "CNA Latisha Greer", a credential
                 // before a given name.)
-                || !s.first_names.has_token(text, lc, t0, &mut buf)
-                    && !s.surnames.has_token(text, lc, t0, &mut buf)
-                    && !s.first_names.has_token(text, lc, toks[i + 1], &mut buf));
+                !s.surnames.has_token(text, lc, t0, &mut buf)
+                    && !s.first_names.has_token(text, lc, toks[i + 1], &mut buf)
+            };
         let named = t0.cap
             && !acronym_before
             && (name_ok(not_names, text, lc, t0, &mut buf)
