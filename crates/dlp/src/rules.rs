@@ -7780,12 +7780,92 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     // "Her employer's HR office wants it faxed directly to", "their fax is": the employer named
     // first, then the number it is to be faxed to.
     let tail = fax_is_tail(w);
+    // "Per your request I also faxed it to", "A signed copy was also faxed to your office at",
+    // in mail to an employer's HR or leave office: the writer sent the reader a copy, and the
+    // reader is the employer.
+    if let (Some(f), None) = (fax, employer) {
+        return !toll && faxed_to_the_reader(w, f) && to_employer_office(doc);
+    }
     match (fax, employer) {
         (Some(f), Some(e)) if f < e || fax_label || tail.is_some() => {
             !toll || f < e || tail.is_some()
         }
         _ => false,
     }
+}
+
+/// Does the sentence `w` (its first fax word the `f`-th word) say the writer faxed something to
+/// the reader: "faxed" after "I", "we", "also", "been", "was" and the like ("I also faxed it
+/// to", "has also been faxed to"), or "your" after the fax word ("faxed to your office at")?
+/// ("Please fax the form to" asks the reader to send it, to the writer.)
+fn faxed_to_the_reader(w: &[u8], f: usize) -> bool {
+    let words: Vec<&[u8]> = w
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|x| !x.is_empty())
+        .collect();
+    let is =
+        |word: &[u8], list: &[&str]| list.iter().any(|x| word.eq_ignore_ascii_case(x.as_bytes()));
+    words.iter().enumerate().any(|(i, word)| {
+        is(word, &["faxed"])
+            && i > 0
+            && is(
+                words[i - 1],
+                &[
+                    "i", "we", "also", "been", "was", "were", "just", "already", "have",
+                ],
+            )
+    }) || words
+        .get(f + 1..)
+        .is_some_and(|rest| rest.iter().any(|x| is(x, &["your"])))
+}
+
+/// Is the mail addressed to an employer's human resources, leave, benefits or onboarding office:
+/// the first `To:` header (among the header lines at the top) names one ("HR Benefits - Tri-County
+/// Logistics <hrleave@...>", "<leavecoordinator@...>", "Stillwater Valley Freight HR
+/// <onboarding@...>"), at another domain than the writer's and not a personal mailbox?
+fn to_employer_office(doc: &Doc<'_>) -> bool {
+    let head = &doc.text[..ceil_cb(doc.text, doc.text.len().min(1200))];
+    let Some(line) = head
+        .split('\n')
+        .take_while(|l| !l.trim().is_empty())
+        .find(|l| l.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")))
+    else {
+        return false;
+    };
+    let Some((display, addr)) = header_mailbox(line).or_else(|| {
+        let a = line[3..].trim();
+        a.contains('@').then_some(("", a))
+    }) else {
+        return false;
+    };
+    let Some((local, domain)) = addr.split_once('@') else {
+        return false;
+    };
+    if mentions_consumer_mail(line)
+        || doc
+            .writer_domain
+            .is_some_and(|d| d.eq_ignore_ascii_case(domain))
+    {
+        return false;
+    }
+    let l = local.to_ascii_lowercase();
+    l.starts_with("hr")
+        || l.ends_with("hr")
+        || [
+            "leave",
+            "onboarding",
+            "benefits",
+            "humanresources",
+            "payroll",
+            "absence",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+        || has_word(
+            display,
+            words!["hr", "benefits", "leave", "payroll", "onboarding"],
+        )
+        || display.to_ascii_lowercase().contains("human resources")
 }
 
 /// Does the sentence `w` end where a fax number is given: "faxed to", "faxed directly to",

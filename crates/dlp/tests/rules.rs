@@ -6186,3 +6186,37 @@ fn a_jails_booking_number_is_found() {
     let t = "Booking of the conference room for the staff retreat is confirmed for Friday.";
     assert!(!has_label(&s, t, Label::OtherId), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_fax_sent_to_the_reader_of_mail_to_an_employers_hr_office_is_the_patients() {
+    let s = Scanner::new();
+    let to_hr = "From: Sam Fairbanks, DO <sfairbanks@cvfm.example.org>\nTo: HR Benefits - \
+                 Tri-County Logistics <hrleave@tricountylogistics.example.com>\nSubject: Return \
+                 to work - Marcus Elwood\n\nMarcus Elwood (DOB 9/19/1985) may return to work on \
+                 May 20. ";
+    for (t, v) in [
+        (
+            format!("{to_hr}A signed copy was also faxed to your office at (740) 555-0186."),
+            "(740) 555-0186",
+        ),
+        (
+            format!("{to_hr}Per your request I also faxed it to (757) 555-0114 this morning."),
+            "(757) 555-0114",
+        ),
+    ] {
+        assert!(has(&s, &t, Label::Fax, v), "{t}");
+    }
+    // The reader asked to fax the writer, the writer's own fax, and the same sentence in mail
+    // to a colleague: no employer's.
+    let to_colleague = to_hr.replace(
+        "HR Benefits - Tri-County Logistics <hrleave@tricountylogistics.example.com>",
+        "Dana Holt <dholt@cvfm.example.org>",
+    );
+    for t in [
+        format!("{to_hr}Please fax the signed form to (740) 555-0186."),
+        format!("{to_hr}Our fax is (740) 555-0186 if you need anything else."),
+        format!("{to_colleague}A signed copy was also faxed to your office at (740) 555-0186."),
+    ] {
+        assert!(!has_label(&s, &t, Label::Fax), "{t}");
+    }
+}
