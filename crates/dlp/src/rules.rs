@@ -2644,6 +2644,8 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                     // "Welcome to ClearChart! Start date + first week": a new hire's.
                     "start date",
                     "first week",
+                    // "Welcome to Northgate! Your first day - Monday, June 16".
+                    "first day",
                     "new hire"
                 ],
             )
@@ -3227,9 +3229,11 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
                 );
         }
         // A greeting line: at most a greeting word, then the group, then `,`, `!` or `:`.
-        let Some(body) = l.strip_suffix([',', '!', ':']) else {
+        // ("Hi everyone!!")
+        let body = l.trim_end_matches([',', '!', ':']);
+        if body.len() == l.len() {
             return false;
-        };
+        }
         // "Interpreters and schedulers,", "Parents & guardians:": two groups, named by role.
         let mut roles = body.split_whitespace();
         if let (Some(a), Some(and), Some(b), None) =
@@ -7210,12 +7214,38 @@ fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
             .rposition(|&c| !CUE_WORD_BYTE[usize::from(c)])
             .map_or(0, |p| p + 1);
         let (before, w) = head.split_at(s);
-        if let Some(c) = cue(w) {
-            return Some(c);
+        match cue(w) {
+            // "Hearthside House Calls | 614-555-0147": a capitalised word between two others
+            // is part of a name, not a word that says whose ("House Calls" is no "house").
+            Some(true) if inside_a_name(ctx.as_bytes(), s, e) => {}
+            Some(c) => return Some(c),
+            None => {}
         }
         rest = before;
     }
     None
+}
+
+/// Is the word at `b[s..e]` capitalised, with a capitalised word right before it and right after
+/// it, single spaces between ("Hearthside House Calls")?
+fn inside_a_name(b: &[u8], s: usize, e: usize) -> bool {
+    let cap = |c: Option<&u8>| c.is_some_and(u8::is_ascii_uppercase);
+    cap(b.get(s))
+        && s >= 3
+        && b[s - 1] == b' '
+        && b[s - 2].is_ascii_lowercase()
+        && b.get(e) == Some(&b' ')
+        && cap(b.get(e + 1))
+        && b.get(e + 2).is_some_and(u8::is_ascii_lowercase)
+        && {
+            // (The word before is capitalised too.)
+            let w = &b[..s - 1];
+            let p = w
+                .iter()
+                .rposition(|c| !c.is_ascii_alphabetic())
+                .map_or(0, |p| p + 1);
+            cap(w.get(p))
+        }
 }
 
 /// The bytes of a word for [`nearest_cue`]: ASCII letters, digits and `-`.
@@ -8103,6 +8133,16 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                         && has_word(above, STAFF_ROLES)
                         && !has_word(above, RELATIVES)
                         && !has_word(above, words!["patient", "pt", "my", "his", "her"])
+                }
+                // "Grace Sutherland, APRN-CNP\nHearthside House Calls | 614-555-0147": under a
+                // name with its credential.
+                || doc.line_start(st) > 0 && {
+                    let pe = doc.line_start(st) - 1;
+                    let above = doc.text[doc.line_start(pe)..pe].trim_end();
+                    above.len() <= 80
+                        && above.rsplit_once(", ").is_some_and(|(_, c)| {
+                            c.split(['-', '/']).all(|p| CREDENTIALS.eq_any(p.trim_end_matches('.')))
+                        })
                 }
                 || after_postal_code(line_before) && letterhead_tail(doc.after_line(en, 60)))
         {
@@ -11384,8 +11424,15 @@ fn persons(
                 };
                 // "stroke/TIA, VTE within 3 months": two abbreviations in capitals, no name
                 // (unless the lists know a surname and a given name: "LEE, ANN").
+                // ("Permobil M3 Corpus, SN PM-Q6E-24110387": two capitals after a word in mixed
+                // case, a serial number's label or a state's code.)
                 let abbreviations =
-                    both_upper && t0.e - t0.s <= 3 && toks[k].e - toks[k].s <= 3 && !(sur && first);
+                    both_upper && t0.e - t0.s <= 3 && toks[k].e - toks[k].s <= 3 && !(sur && first)
+                        || toks[k].e - toks[k].s == 2
+                            && is_upper(text, toks[k])
+                            && !is_upper(text, t0)
+                            // ("Westfield, MA", "Dana, OK to send"; not "Wozniak, ED".)
+                            && (!first || STATES.contains(&&text[toks[k].s..toks[k].e]));
                 if (both_upper
                     || (sur && first)
                     || (sur || first) && record_next()
@@ -11403,10 +11450,15 @@ fn persons(
                     comma_list_item = in_list_item;
                     run.push(toks[k]);
                     end = toks[k].e;
-                    // Optional middle name/initial.
+                    // Optional middle name/initial (not the letters of a chart number:
+                    // "BEGUM, NASRIN HR00544390").
                     if k + 1 < toks.len()
                         && gap_is(text, end, toks[k + 1].s, b" ")
                         && toks[k + 1].cap
+                        && !text
+                            .as_bytes()
+                            .get(toks[k + 1].e)
+                            .is_some_and(u8::is_ascii_digit)
                         && name_ok(not_names, text, lc, toks[k + 1], &mut buf)
                     {
                         let t = toks[k + 1];
@@ -12266,6 +12318,9 @@ fn persons(
                         >= 6
                 }
                 || (comma_form || run.len() == 2) && any_in && record_after(after)
+                // "before i drop BEGUM, NASRIN HR00544390 (icu 10/6-10/11)": "LAST, FIRST" in
+                // capitals, then a chart number of a few letters and six digits or more.
+                || comma_form && all_upper && chart_number_after(after)
                 // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": two words the lists
                 // lack, a chart number in brackets with a letter prefix and six digits or
                 // more, and what happened to the person after it.
@@ -13335,9 +13390,34 @@ fn record_numbers_after_names(text: &str, out: &mut Vec<Cand>, from: usize) {
             .filter(|_| name)
         {
             last_end = en;
+            // ("OGUNBIYI, DARNELL BK25-11655": a jail's booking number; "PA-..." a prior
+            // authorisation's, "REF-..." a referral's: no chart's.)
+            let prefix = &b[st..en][..b[st..en]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count()];
+            let label = if [
+                &b"bk"[..],
+                b"pa",
+                b"ref",
+                b"rf",
+                b"um",
+                b"rx",
+                b"apl",
+                b"grv",
+                b"roi",
+                b"enc",
+            ]
+            .iter()
+            .any(|p| prefix.eq_ignore_ascii_case(p))
+            {
+                Label::OtherId
+            } else {
+                Label::Mrn
+            };
             push(
                 out,
-                Some(Label::Mrn),
+                Some(label),
                 st,
                 en,
                 0.8,
@@ -13568,6 +13648,31 @@ fn record_after(after: &str) -> bool {
         && id.iter().any(u8::is_ascii_alphabetic)
         && record_shaped(id)
         && matches!(r.get(n), Some(b',' | b' ' | b')') | None)
+}
+
+/// Does `after` start, past one to twelve spaces, with a chart number of one to three letters
+/// and six to ten digits ("HR00544390"), not an order's, an invoice's or a ticket's ("PO1234567")?
+fn chart_number_after(after: &str) -> bool {
+    let b = after.as_bytes();
+    let gap = b.iter().take_while(|&&c| c == b' ').count();
+    let r = &b[gap.min(b.len())..];
+    let letters = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = r[letters..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (1..=12).contains(&gap)
+        && (1..=3).contains(&letters)
+        && (6..=10).contains(&digits)
+        && matches!(
+            r.get(letters + digits),
+            Some(b',' | b' ' | b')' | b'\n') | None
+        )
+        && !business_id(&r[..letters], TICKET_PREFIXES)
+        && !business_id(
+            &r[..letters],
+            &[b"so", b"wo", b"ref", b"est", b"q", b"sn", b"lot"],
+        )
 }
 
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig

@@ -6220,3 +6220,70 @@ fn a_fax_sent_to_the_reader_of_mail_to_an_employers_hr_office_is_the_patients() 
         assert!(!has_label(&s, &t, Label::Fax), "{t}");
     }
 }
+
+#[test]
+fn a_name_under_its_credential_owns_the_number_on_the_next_line_and_house_calls_is_no_house() {
+    let s = Scanner::new();
+    let letter = "From: Grace Sutherland <gsutherland@hearthside.example.com>\nTo: Tanya Kowalski \
+                  <tkowalski@brightwater.example.com>\nSubject: Re: Fairclough wound\n\nTanya,\n\n\
+                  Mrs. Fairclough (DOB 3/4/1941) can stay on the current dressing. ";
+    // A signature: the name with its credential, then the practice's line with its number; a
+    // practice whose name holds "House" is still a practice.
+    for sig in [
+        "Grace Sutherland, APRN-CNP\nHearthside House Calls | 614-555-0147",
+        "Maribel Ochoa, LSW\nDischarge Planner | 614-555-0147",
+        "Jolene Pruitt | Care Coordinator\nHearthside House Calls | 614-555-0147 x209",
+    ] {
+        let t = format!("{letter}\n\n{sig}\n");
+        assert!(!has(&s, &t, Label::Phone, "614-555-0147"), "{t}");
+    }
+    // A household's number is still the patient's.
+    let t = format!("{letter}Her daughter asked that we use the house phone 614-555-0188.");
+    assert!(has(&s, &t, Label::Phone, "614-555-0188"));
+}
+
+#[test]
+fn last_first_in_capitals_before_a_chart_number_is_a_patient_and_sn_is_no_given_name() {
+    let s = Scanner::new();
+    // Names the lists lack, "LAST, FIRST" in capitals, then a chart number; the letters of the
+    // chart number are no middle name.
+    let t = "sanjay - quick one before i drop BEGUM, NASRIN HR00544390 (icu 10/6-10/11).";
+    assert!(has(&s, t, Label::Person, "BEGUM, NASRIN"));
+    assert!(has(&s, t, Label::Mrn, "HR00544390"));
+    let t = "sanjay - quick one before i drop PATEL, NASRIN HR00544390 (icu 10/6-10/11).";
+    assert!(has(&s, t, Label::Person, "PATEL, NASRIN"));
+    // A jail's booking number after the name is no chart number.
+    let t = "Subject: Step-down - OGUNBIYI, DARNELL BK25-11655\n\nSaw him today.";
+    assert!(has(&s, t, Label::OtherId, "BK25-11655"));
+    // A purchase order after two words in capitals, a serial number's label and a state's code
+    // after a word: no names.
+    for t in [
+        "sanjay - quick one before i book ACMEWORKS, TOOLING PO1234567 for the lab.",
+        "Chair: Permobil M3 Corpus, SN PM-Q6E-24110387 (weight 390 lb).",
+        "Hope she feels better!\nRosa, MA\n(419) 555-0140",
+    ] {
+        assert!(!has_label(&s, t, Label::Person), "{t}");
+    }
+}
+
+#[test]
+fn a_new_hires_first_day_and_an_everyone_greeting_are_no_patients_mail() {
+    let s = Scanner::new();
+    let t = "From: Oksana Hrytsenko <ohrytsenko@northgate.example.org>\nTo: \
+             hamza.siddiqui.crc@gmail.com\nSubject: Welcome to Northgate! Your first day - \
+             Monday, June 16\n\nHi Hamza,\n\nHere's what to expect on your first day, Monday, \
+             June 16:\n\n  8:30 AM   Check in at reception\n  10:00 AM  Badge photo & IT setup \
+             with Darnell Hughes\n\nOksana";
+    assert!(!s.scan(t).contains_phi);
+    // A patient's first day of treatment is the patient's.
+    let t = "From: Oksana Hrytsenko <ohrytsenko@northgate.example.org>\nTo: \
+             hamza.siddiqui@gmail.com\nSubject: Your first day of radiation - Monday, June 16\n\n\
+             Hi Hamza,\n\nYour appointment is Monday, June 16 at 8:30 AM. Your MRN is \
+             NG-0048213.\n\nOksana";
+    assert!(s.scan(t).contains_phi);
+    // A retirement party: "Hi everyone!!" greets a group.
+    let t = "From: Lena Ortiz <lortiz@harbor.example.org>\nTo: Ken Li <kli@harbor.example.org>\n\
+             Subject: Celebrating Dolores!\n\nHi everyone!!\n\nAfter 34 years (she started in \
+             medical records), Dolores Fairbanks is retiring. Lunch Friday, October 31.";
+    assert!(!s.scan(t).contains_phi);
+}
