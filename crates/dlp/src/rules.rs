@@ -298,6 +298,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // re-consented").
     ("participant", Kw::Value(Label::OtherId)),
     ("subj", Kw::Value(Label::OtherId)),
+    // ("Subject:         0412-011", "(Subject 0412-019)": only a site-and-subject number, see
+    // `site_subject_shaped`; an e-mail's "Subject:" header is otherwise prose.)
+    ("subject", Kw::Value(Label::OtherId)),
     ("subject id", Kw::Value(Label::OtherId)),
     ("subject #", Kw::Value(Label::OtherId)),
     ("subject no", Kw::Value(Label::OtherId)),
@@ -2976,6 +2979,15 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "she's pregnant",
     "pregnant again",
     "home visit",
+    // A ride booked for someone ("Rider:  Chukwuemeka Okonkwo ... Mobility: ambulatory, uses
+    // cane").
+    // (Not "an orthodontia rider", "one other rider for the main corridors".)
+    "rider:",
+    "rider phone",
+    "uses cane",
+    "uses a cane",
+    "uses a walker",
+    "uses walker",
     // An injured worker's return to work ("He is released to FULL DUTY", "light duty in the yard
     // office", "was rechecked today").
     "full duty",
@@ -4630,6 +4642,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
+    children_in_brackets(s, text, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5327,6 +5340,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
+            continue;
+        }
+        if kw_text.eq_ignore_ascii_case("subject") && !site_subject_shaped(v.as_bytes()) {
             continue;
         }
         // "had a good chart on the 2025 changes", "ClearScript Rx 2026 formulary changes": a year
@@ -9205,6 +9221,61 @@ fn city_state_places(
 /// given name and the last a surname the lists know (neither an everyday word), joined by
 /// single spaces; then "dob" or "mrn" (after a space or ", ") and a digit. Linear: each "dob"
 /// or "mrn" token looks back at most three tokens.
+/// "Household: pt + 2 children (Zainab 8, Tobi 5)", "applicant + 2 children (Jaylen, 6; Nia,
+/// 3)": a household's children, each a given name and an age, in the brackets after
+/// "children" or "kids". Every item must read so; a name is a word the given-name list knows or
+/// no ordinary word ("children (Grades 3, 5)" names none).
+fn children_in_brackets(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let not_names = &*NOT_NAMES_INDEX;
+    for cue in [&b"children ("[..], b"kids ("] {
+        for at in memchr::memmem::find_iter(b, cue) {
+            let mut p = at + cue.len();
+            let mut names: Vec<(usize, usize)> = Vec::new();
+            let closed = loop {
+                let ns = p;
+                if !b.get(p).is_some_and(u8::is_ascii_uppercase) {
+                    break false;
+                }
+                p += 1;
+                while b.get(p).is_some_and(u8::is_ascii_lowercase) {
+                    p += 1;
+                }
+                let ne = p;
+                if b.get(p) == Some(&b',') {
+                    p += 1;
+                }
+                if b.get(p) != Some(&b' ') {
+                    break false;
+                }
+                p += 1;
+                let digits = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if !(1..=2).contains(&digits) || ne - ns < 3 {
+                    break false;
+                }
+                p += digits;
+                let w = text[ns..ne].to_ascii_lowercase();
+                let key = word_key(w.as_bytes());
+                if !s.first_names.contains(&w) && not_names.contains(w.as_bytes(), key) {
+                    break false;
+                }
+                names.push((ns, ne));
+                match b.get(p) {
+                    Some(b')') => break true,
+                    Some(b',' | b';') if b.get(p + 1) == Some(&b' ') => p += 2,
+                    _ => break false,
+                }
+            };
+            if closed {
+                for (ns, ne) in names {
+                    let why = "a child's name with an age after \"children (\"";
+                    push(out, Some(Label::Person), ns, ne, 0.85, "person.cue", why);
+                }
+            }
+        }
+    }
+}
+
 fn lower_case_names_before_dob(
     s: &Scanner,
     text: &str,
@@ -11376,7 +11447,8 @@ fn persons(
                 // a vendor's line).
                 let record_next = || {
                     let e = toks[k].e;
-                    record_after(&text[e..ceil_cb(text, (e + 40).min(text.len()))])
+                    let after = &text[e..ceil_cb(text, (e + 40).min(text.len()))];
+                    record_after(after) || labelled_record_after(after)
                 };
                 // "1. Adjei-Mensah, Kwame (BOT, wk 5) - gr 3 mucositis", "- Tsai, Hui-Min -
                 // not on tx yet": a numbered or bulleted item that starts with the name and
@@ -13648,6 +13720,49 @@ fn record_after(after: &str) -> bool {
         && id.iter().any(u8::is_ascii_alphabetic)
         && record_shaped(id)
         && matches!(r.get(n), Some(b',' | b' ' | b')') | None)
+}
+
+/// Does `after` start, past one to four spaces, with a record's label and its number: "MRN
+/// HR00203398", "HAR 700193204455", "CSN: 1188204417", "Acct# 7104412" (the label in capitals,
+/// or "Acct"; five digits or more in the number)?
+fn labelled_record_after(after: &str) -> bool {
+    let b = after.as_bytes();
+    let gap = b.iter().take_while(|&&c| c == b' ').count();
+    let r = &b[gap..];
+    let n = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let label = &r[..n];
+    let r = &r[n..];
+    let r = &r[r
+        .iter()
+        .take_while(|c| matches!(c, b'#' | b':' | b' '))
+        .count()..];
+    let id = &r[..r
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count()];
+    (1..=4).contains(&gap)
+        && [&b"MRN"[..], b"HAR", b"FIN", b"CSN", b"Acct", b"ACCT"].contains(&label)
+        && id.iter().filter(|c| c.is_ascii_digit()).count() >= 5
+}
+
+/// Is `v` a clinical trial's subject number: a site's three or four digits, a hyphen, then two
+/// to four digits, the first maybe a letter ("0412-011", "117-0081", "0412-G07")? Not a span of
+/// years ("2024-25").
+fn site_subject_shaped(v: &[u8]) -> bool {
+    let Some(h) = v.iter().position(|&c| c == b'-') else {
+        return false;
+    };
+    let (site, rest) = (&v[..h], &v[h + 1..]);
+    let rest_digits = match rest.first() {
+        Some(c) if c.is_ascii_uppercase() => &rest[1..],
+        _ => rest,
+    };
+    let years = site.len() == 4 && (site.starts_with(b"19") || site.starts_with(b"20"));
+    (3..=4).contains(&site.len())
+        && site.iter().all(u8::is_ascii_digit)
+        && (2..=4).contains(&rest_digits.len())
+        && rest_digits.iter().all(u8::is_ascii_digit)
+        && !(years && rest.len() == 2)
 }
 
 /// Does `after` start, past one to twelve spaces, with a chart number of one to three letters

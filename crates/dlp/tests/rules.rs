@@ -6287,3 +6287,69 @@ fn a_new_hires_first_day_and_an_everyone_greeting_are_no_patients_mail() {
              medical records), Dolores Fairbanks is retiring. Lunch Friday, October 31.";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_trial_subject_number_after_subject_is_an_identifier_and_a_subject_header_is_not() {
+    let s = Scanner::new();
+    for (t, v) in [
+        (
+            "Protocol:        NGX-DM-2207 (DM-ASCEND)\n  Subject:         0412-011\n  Deviation: \
+             Week 16 visit performed outside window",
+            "0412-011",
+        ),
+        (
+            "Participant:       Kwame Asante-Mensah (Subject 0412-019)\nScheduled: 06/10/2025",
+            "0412-019",
+        ),
+        (
+            "Reporting a device malfunction for the pivotal study:\n\n  Subject:   0412-G07\n  \
+             Device model: GT-3 CGM sensor",
+            "0412-G07",
+        ),
+    ] {
+        assert!(has(&s, t, Label::OtherId, v), "{t}");
+    }
+    // An e-mail's subject line, a span of years and a phone number's shape are no subject
+    // numbers.
+    for t in [
+        "Subject: 2024-25 budget for the research office\n\nAll, the draft is attached.",
+        "Subject: 10/14 batch (4 adds, 2 terms)\n\nHi portal team,",
+        "Subject: Site 117 monitoring visit - 3 weeks out\n\nHi Dana,",
+    ] {
+        assert!(!has_label(&s, t, Label::OtherId), "{t}");
+    }
+}
+
+#[test]
+fn a_households_children_with_ages_and_last_first_before_a_labelled_record_are_names() {
+    let s = Scanner::new();
+    let t = "Phone: 717.555.0171\nHousehold: pt + 2 children (Zainab 8, Tobi 5), lost job 8/2025";
+    assert!(has(&s, t, Label::Person, "Zainab") && has(&s, t, Label::Person, "Tobi"));
+    let t = "Household:          applicant + 2 children (Jaylen, 6; Nia, 3)";
+    assert!(has(&s, t, Label::Person, "Jaylen") && has(&s, t, Label::Person, "Nia"));
+    // Grades, and a list that is not all names and ages, are none.
+    for t in [
+        "Household: 2 children (Grades 3, 5), both at Lincoln Elementary.",
+        "Household: 2 children (Zainab 8, and a baby due in May).",
+    ] {
+        assert!(!has_label(&s, t, Label::Person), "{t}");
+    }
+    let t = "Dr V -\n\nKowalczyk, Marek MRN SH-0072419, seen 10/9 by Dr. Lee";
+    assert!(has(&s, t, Label::Person, "Kowalczyk, Marek"));
+    // A label without a number after it is no record.
+    let t = "Dr V -\n\nKowalczyk, Marek MRN pending, seen 10/9 by Dr. Lee";
+    assert!(!has(&s, t, Label::Person, "Kowalczyk, Marek"));
+}
+
+#[test]
+fn a_ride_booked_for_a_rider_speaks_of_someones_care_and_a_policy_rider_does_not() {
+    let s = Scanner::new();
+    let t = "Please book a round trip under our account:\n\nRider:            Chukwuemeka \
+             Okonkwo\nRider phone:      720-555-0152\nAlt contact:      Adaeze Okonkwo \
+             (daughter) 303-555-0114\nPickup time:      Tue 06/17/2025 7:15 AM\nMobility:         \
+             ambulatory, uses cane";
+    assert!(s.scan(t).contains_phi);
+    let t = "What's changing:\n  * Dental: adding an orthodontia rider for adults\n\nOur broker, \
+             Dwayne Ashcroft, will walk through the plans at 555-310-2212.";
+    assert!(!s.scan(t).contains_phi);
+}
