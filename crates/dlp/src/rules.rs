@@ -2979,6 +2979,20 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "she's pregnant",
     "pregnant again",
     "home visit",
+    // Someone's stay ("was hospitalized 5/26-5/31"; not "the hospitalized elderly") and a
+    // trial's participant ("Participant hospitalized out of state", "Participant can come to
+    // Suite 118"; not "participant identifiers", "Participant Support").
+    "was hospitalized",
+    "been hospitalized",
+    "is hospitalized",
+    "participant hospitalized",
+    "participant was",
+    "participant is",
+    "participant can",
+    "participant has",
+    "participant had",
+    "participant reported",
+    "participant called",
     // A ride booked for someone ("Rider:  Chukwuemeka Okonkwo ... Mobility: ambulatory, uses
     // cane").
     // (Not "an orthodontia rider", "one other rider for the main corridors".)

@@ -6353,3 +6353,16 @@ fn a_ride_booked_for_a_rider_speaks_of_someones_care_and_a_policy_rider_does_not
              Dwayne Ashcroft, will walk through the plans at 555-310-2212.";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_trial_participants_stay_speaks_of_care_and_participant_counts_do_not() {
+    let s = Scanner::new();
+    let t = "Drafting the deviation for the IRB portal:\n\n  Subject:   0412-011\n  Window:    \
+             05/27/2025 - 06/02/2025\n  Cause:     Participant hospitalized out of state \
+             5/26-5/31";
+    assert!(s.scan(t).contains_phi);
+    let t = "Your submission needs:\n  - enrolment to date (counts only - no participant \
+             identifiers)\n  - the log for subject 0412-011 by 05/27/2025\n\nGrand rounds: \
+             \"Delirium in the hospitalized elderly\" - 3/13.";
+    assert!(!s.scan(t).contains_phi);
+}
