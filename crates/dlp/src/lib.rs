@@ -985,6 +985,7 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // please contact Marisol Vega, LSW, at ..."): only strong evidence counts.
     let weak_counts = weak_phi && !sc.auto_reply;
     let contains_phi = strong
+        || weak_counts && name_with_a_diagnosis(text, &findings)
         || weak_counts && list_item_with_a_drug(text, &findings)
         || weak_counts && name_with_a_dosed_drug(text, &findings)
         || weak_counts
@@ -1216,6 +1217,35 @@ fn equipment_number_before(before: &[u8]) -> bool {
 /// called, no BM x4 days. Advised bisacodyl"? A charge nurse's or a dialysis unit's list of
 /// its patients' orders. (Only at a list item's start: "Welcome Dana Ruiz, who runs our Eliquis
 /// clinic" names a colleague.) Linear: each finding is looked at once or twice.
+/// Does a weak name come within 400 bytes before a diagnosis given as one person's: an ICD-10
+/// code in brackets after its words, or on a "Condition:", "Diagnosis:" or "Dx:" line
+/// ("Employee: Patrick K. Yamamoto ... Condition: Chronic migraine (G43.709), under treatment
+/// since 04/2023")? A leave certification's or a referral's block about one person. Not a
+/// table's row of counts ("New diagnoses, type 2 diabetes (E11.9)   -   84"). Linear: each
+/// finding is looked at once.
+fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
+    // The last weak name seen, in text order.
+    let mut last_name: Option<usize> = None;
+    findings.iter().any(|f| {
+        if f.label == Label::Person && f.score >= PHI_THRESHOLD {
+            last_name = Some(f.end_byte);
+            return false;
+        }
+        f.label == Label::Icd10 && last_name.is_some_and(|e| f.start_byte - e <= 400) && {
+            let line = &text[text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1)..f.start_byte];
+            let l = line.trim_start().to_ascii_lowercase();
+            // (Not a table's row of counts: "New diagnoses, type 2 diabetes (E11.9)   -   84".)
+            let rest = &text[f.end_byte..];
+            let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            (line.ends_with('(') && line.len() > 1
+                || ["condition:", "diagnosis:", "dx:", "diagnoses:"]
+                    .iter()
+                    .any(|h| l.starts_with(h)))
+                && !rest.contains("  ")
+        }
+    })
+}
+
 fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
     let b = text.as_bytes();
     findings.iter().enumerate().any(|(k, p)| {

@@ -1672,6 +1672,9 @@ const ORG_AFTER_LIST: &[&str] = &[
     // name.)
     "facilities",
     "facility",
+    // ("September numbers for Lakeshore Works": a plant.)
+    "works",
+    "plant",
     "campus",
     "residence",
 ];
@@ -5497,6 +5500,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "agency",
                     "seller",
                     "submitter",
+                    // A managed care plan's own ("Rivergate Community Health Plan (MCP ID
+                    // 0419)").
+                    "mcp",
+                    "mco",
+                    "aco",
+                    "ipa",
                 ];
                 if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
@@ -7354,6 +7363,8 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     "main",
     "billing",
     "scheduling",
+    // ("Schedule an exam: (630) 555-0142", "to schedule, call ...".)
+    "schedule",
     "pharmacy",
     "hospital",
     "department",
@@ -12846,7 +12857,9 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         "follow-up",
         "refill",
         "prescription",
-        "meds"
+        "meds",
+        // ("is my inhaler still covered next month?")
+        "inhaler"
     ];
     if memchr::memmem::find_iter(b, b"my ")
         .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))

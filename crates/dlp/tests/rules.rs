@@ -6366,3 +6366,45 @@ fn a_trial_participants_stay_speaks_of_care_and_participant_counts_do_not() {
              \"Delirium in the hospitalized elderly\" - 3/13.";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_name_above_a_diagnosis_in_a_certification_block_is_a_patients() {
+    let s = Scanner::new();
+    let t = "Attached is the completed certification for the employee below.\n\nEmployee:       \
+             Patrick K. Yamamoto\nLeave type:     Intermittent\nCondition:      Chronic migraine \
+             (G43.709), under treatment since 04/2023\nTreatment:      topiramate daily";
+    assert!(s.scan(t).contains_phi);
+    // A grant report's row of counts by diagnosis names no one's.
+    let t = "Dear Ms. Abernathy,\n\nKey figures:\n\n  Measure                              Q2    \
+             YTD\n  New diagnoses, type 2 diabetes (E11.9)   84    171\n  New diagnoses, \
+             hypertension (I10)      212   398";
+    assert!(!s.scan(t).contains_phi);
+}
+
+#[test]
+fn a_plans_own_id_a_scheduling_line_and_a_plant_are_nobodys() {
+    let s = Scanner::new();
+    for t in [
+        "Please find the corrected Q4 measures for Rivergate Community Health Plan (MCP ID \
+         0419). The original submission on 2/14 double-counted members.",
+        "IME Insights - March 2025\n\nSchedule an exam: (630) 555-0142 | referrals@crestmark.example.com\nYou are receiving this because you are a Crestmark client.",
+        "Rachel,\n\nSeptember numbers for Lakeshore Works below; everything is aggregate.",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{t}");
+    }
+    // A member ID after an insurer is still a member's, and a patient's own number to call.
+    let t = "Pt Dana Ruiz, DOB 2/3/1960, Ins: Lakeshore Mutual PPO, ID LKM448102976";
+    assert!(has(&s, t, Label::MemberId, "LKM448102976"));
+}
+
+#[test]
+fn a_reader_at_work_who_asks_about_my_inhaler_is_a_patient() {
+    let s = Scanner::new();
+    let t = "From: Keisha Holloway <kholloway@rivergate.example.org>\nTo: \
+             ravi.chandrasekaran@toledoschools.example.org\nSubject: Re: question\n\nHi Ravi,\n\n\
+             I moved your visit with Dr. Okafor to Tuesday 4/1 at 4:30 pm.\n\nKeisha\n\n> Hi \
+             Keisha, is my inhaler still covered next month?\n> Ravi";
+    assert!(s.scan(t).contains_phi);
+    let t = t.replace("is my inhaler still covered", "is the budget still covered");
+    assert!(!s.scan(&t).contains_phi);
+}
