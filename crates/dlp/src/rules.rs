@@ -311,6 +311,17 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("student id", Kw::Value(Label::OtherId)),
     ("student_id", Kw::Value(Label::OtherId)),
     ("case ref", Kw::Value(Label::OtherId)),
+    // An IME firm's or a program's own number for someone's case ("Our file: CMK-25-03318",
+    // "Our ref:      CCP-REF-25-1187", "Our internal reference: PA-2025-1014-55873").
+    // ("your number on our file is 7QW4-TR2-MK81" is a Medicare number.)
+    ("our file:", Kw::Value(Label::OtherId)),
+    ("reference our file", Kw::Value(Label::OtherId)),
+    // (With its colon: "our referral #" is a referral's.)
+    ("our ref:", Kw::Value(Label::OtherId)),
+    ("internal reference", Kw::Value(Label::OtherId)),
+    // A complaint about someone's care ("complaint intake 2025-11873").
+    // (Not a "complaint #" to a device's maker.)
+    ("complaint intake", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
     ("ref #", Kw::Value(Label::OtherId)),
     ("ref#", Kw::Value(Label::OtherId)),
@@ -9455,7 +9466,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // pre-placement exam's candidate, a drug test's donor (beside a date of service or a
         // record column: a staff roster has neither).
         | "patient last" | "patient first" | "patient last name" | "patient first name"
-        | "pt last" | "pt first" | "last name" | "first name" | "candidate" | "donor" => {
+        | "pt last" | "pt first" | "last name" | "first name" | "candidate" | "donor"
+        // ("time,last,first,dob,mrn", an IME's "examinee", a medical examiner's "decedent",
+        // a counselling service's "client_name".)
+        | "last" | "first" | "examinee" | "decedent" | "client name" => {
             Label::Person
         }
         // A patient's hearing aids, chairs and pumps, listed by serial number.
@@ -9475,6 +9489,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
         | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
+        | "case no" | "case number" | "case id" | "enc id" | "encounter id" | "encounter no"
+        | "referral no" | "referral id" | "run no" | "trip id" | "student id" | "request id"
+        | "auth number" | "pa number" | "pa ref"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
         | "pa" | "pa no" | "prior auth" | "prior auth no"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
@@ -9490,7 +9507,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "ssn" => Label::Ssn,
         // (Only a cell over 89 is an identifier: see `cell_fits`.)
         "age" | "age/sex" | "age sex" | "age/gender" => Label::Age,
-        "phone" | "home phone" | "cell" | "cell phone" | "mobile" => Label::Phone,
+        "phone" | "home phone" | "cell" | "cell phone" | "mobile" | "parent phone"
+        | "guardian phone" | "callback" | "phone number" => Label::Phone,
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         "email" | "e mail" => Label::Email,

@@ -6408,3 +6408,50 @@ fn a_reader_at_work_who_asks_about_my_inhaler_is_a_patient() {
     let t = t.replace("is my inhaler still covered", "is the budget still covered");
     assert!(!s.scan(&t).contains_phi);
 }
+
+#[test]
+fn a_firms_own_file_number_and_a_complaint_intake_are_someones_and_our_referral_stays_one() {
+    let s = Scanner::new();
+    for (t, l, v) in [
+        (
+            "Claimant:   WHITAKER, DEAN\nAppt:       03/20/2025 1:00 pm\nOur file:   CMK-25-03318",
+            Label::OtherId,
+            "CMK-25-03318",
+        ),
+        (
+            "Ms. Solberg,\n\nPlease find our response to complaint intake 2025-11873 about your \
+             mother's stay.",
+            Label::OtherId,
+            "2025-11873",
+        ),
+        (
+            "Aaliyah Brooks (DOB 12/05/1988). Our referral # is RF-0092314; her plan needs it.",
+            Label::OtherId,
+            "RF-0092314",
+        ),
+        (
+            "Bring your Medicare card (your number on our file is 7QW4-TR2-MK81), Ms. Lopez.",
+            Label::MemberId,
+            "7QW4-TR2-MK81",
+        ),
+    ] {
+        assert!(has(&s, t, l, v), "{t}");
+    }
+}
+
+#[test]
+fn a_csv_exports_case_referral_and_parent_phone_columns_are_read() {
+    let s = Scanner::new();
+    let t = "Attached as text:\n\nstudent_id,last_name,first_name,dob,grade,missing,parent_phone\n\
+             S-220417,Okafor,Chidi,2015-03-02,4,MMR #2,614-555-0142\nS-220418,Larsen,Brooke,\
+             2014-11-30,5,Tdap,614-555-0177\n";
+    for v in ["S-220417", "614-555-0142", "Okafor", "Chidi"] {
+        assert!(labels(&s, t).iter().any(|(_, x)| x == v), "{v}");
+    }
+    let t =
+        "case_no,decedent,dod,pathologist\nME25-01698,\"SUTTER, BRIAN K\",08/30/2025,NAKAMURA\n";
+    assert!(has(&s, t, Label::OtherId, "ME25-01698"));
+    // A staff roster with no column only a patient table has is read as no one's.
+    let t = "last,first,unit,role,phone_number\nOkafor,Chidi,4W,RN,614-555-0142\n";
+    assert!(!has_label(&s, t, Label::Phone) && !has_label(&s, t, Label::Person));
+}
