@@ -6455,3 +6455,27 @@ fn a_csv_exports_case_referral_and_parent_phone_columns_are_read() {
     let t = "last,first,unit,role,phone_number\nOkafor,Chidi,4W,RN,614-555-0142\n";
     assert!(!has_label(&s, t, Label::Phone) && !has_label(&s, t, Label::Person));
 }
+
+#[test]
+fn a_nickname_after_goes_by_and_the_patient_after_wife_of_are_names() {
+    let s = Scanner::new();
+    for (t, v) in [
+        (
+            "Name:       Thu Ha Nguyen (goes by \"Hannah\")\nDOB:        1984-11-03",
+            "Hannah",
+        ),
+        (
+            "Client:     Luis Alberto Fajardo Jr.   (goes by Beto)\nMember ID: RG70119041",
+            "Beto",
+        ),
+        (
+            "ric - mrs okafor called (wife of Chidi Okafor, the 2pm tmrw w dr sharma).",
+            "Chidi",
+        ),
+    ] {
+        assert!(has(&s, t, Label::Person, v), "{t}");
+    }
+    // What goes by is no name.
+    let t = "The shuttle goes by the north entrance every 20 minutes.";
+    assert!(!has_label(&s, t, Label::Person));
+}
