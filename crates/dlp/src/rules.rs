@@ -479,6 +479,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A nickname ("Thu Ha Nguyen (goes by Hannah)") and the patient a relative is named by
     // ("mrs okafor called (wife of Chidi Okafor, the 2pm tmrw)").
     ("goes by", Kw::NameAfter),
+    // A household's children with their ages ([`children_in_brackets`]).
+    ("children (", Kw::NameAfter),
+    ("kids (", Kw::NameAfter),
     ("wife of", Kw::NameAfter),
     ("husband of", Kw::NameAfter),
     ("mother of", Kw::NameAfter),
@@ -4679,7 +4682,6 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
-    children_in_brackets(s, text, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5055,6 +5057,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         let kind = KEYWORDS[m.pattern].1;
         if kind == Kw::Heading {
+            continue;
+        }
+        // Every message has a "Subject:" header: only one with a digit soon after the word
+        // ("Subject:  0412-011", "subject number 1120-044") goes on to `site_subject_shaped`
+        // (below).
+        if kw_text.eq_ignore_ascii_case("subject")
+            && !bytes[ke..bytes.len().min(ke + 16)]
+                .iter()
+                .take_while(|&&c| c != b'\n')
+                .any(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        if kind == Kw::NameAfter && kw_text.ends_with('(') {
+            children_in_brackets(s, text, ke, out);
             continue;
         }
         if kind == Kw::LastFour {
@@ -9269,54 +9286,51 @@ fn city_state_places(
 /// "Household: pt + 2 children (Zainab 8, Tobi 5)", "applicant + 2 children (Jaylen, 6; Nia,
 /// 3)": a household's children, each a given name and an age, in the brackets after
 /// "children" or "kids". Every item must read so; a name is a word the given-name list knows or
-/// no ordinary word ("children (Grades 3, 5)" names none).
-fn children_in_brackets(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
+/// no ordinary word ("children (Grades 3, 5)" names none). `at`: just after the bracket (the
+/// keyword pass finds "children (").
+fn children_in_brackets(s: &Scanner, text: &str, at: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let not_names = &*NOT_NAMES_INDEX;
-    for cue in [&b"children ("[..], b"kids ("] {
-        for at in memchr::memmem::find_iter(b, cue) {
-            let mut p = at + cue.len();
-            let mut names: Vec<(usize, usize)> = Vec::new();
-            let closed = loop {
-                let ns = p;
-                if !b.get(p).is_some_and(u8::is_ascii_uppercase) {
-                    break false;
-                }
-                p += 1;
-                while b.get(p).is_some_and(u8::is_ascii_lowercase) {
-                    p += 1;
-                }
-                let ne = p;
-                if b.get(p) == Some(&b',') {
-                    p += 1;
-                }
-                if b.get(p) != Some(&b' ') {
-                    break false;
-                }
-                p += 1;
-                let digits = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
-                if !(1..=2).contains(&digits) || ne - ns < 3 {
-                    break false;
-                }
-                p += digits;
-                let w = text[ns..ne].to_ascii_lowercase();
-                let key = word_key(w.as_bytes());
-                if !s.first_names.contains(&w) && not_names.contains(w.as_bytes(), key) {
-                    break false;
-                }
-                names.push((ns, ne));
-                match b.get(p) {
-                    Some(b')') => break true,
-                    Some(b',' | b';') if b.get(p + 1) == Some(&b' ') => p += 2,
-                    _ => break false,
-                }
-            };
-            if closed {
-                for (ns, ne) in names {
-                    let why = "a child's name with an age after \"children (\"";
-                    push(out, Some(Label::Person), ns, ne, 0.85, "person.cue", why);
-                }
-            }
+    let mut p = at;
+    let mut names: Vec<(usize, usize)> = Vec::new();
+    let closed = loop {
+        let ns = p;
+        if !b.get(p).is_some_and(u8::is_ascii_uppercase) {
+            break false;
+        }
+        p += 1;
+        while b.get(p).is_some_and(u8::is_ascii_lowercase) {
+            p += 1;
+        }
+        let ne = p;
+        if b.get(p) == Some(&b',') {
+            p += 1;
+        }
+        if b.get(p) != Some(&b' ') {
+            break false;
+        }
+        p += 1;
+        let digits = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&digits) || ne - ns < 3 {
+            break false;
+        }
+        p += digits;
+        let w = text[ns..ne].to_ascii_lowercase();
+        let key = word_key(w.as_bytes());
+        if !s.first_names.contains(&w) && not_names.contains(w.as_bytes(), key) {
+            break false;
+        }
+        names.push((ns, ne));
+        match b.get(p) {
+            Some(b')') => break true,
+            Some(b',' | b';') if b.get(p + 1) == Some(&b' ') => p += 2,
+            _ => break false,
+        }
+    };
+    if closed {
+        for (ns, ne) in names {
+            let why = "a child's name with an age after \"children (\"";
+            push(out, Some(Label::Person), ns, ne, 0.85, "person.cue", why);
         }
     }
 }
