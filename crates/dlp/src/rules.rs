@@ -244,6 +244,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("health record no", Kw::Value(Label::Mrn)),
     ("health record number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
+    // A claims analyst's shorthand ("NGUYEN, THI MAI  mbr KVB710044982  clm 2025052-207731").
+    ("mbr", Kw::Value(Label::MemberId)),
+    ("mbr id", Kw::Value(Label::MemberId)),
     // A state Medicaid program's number for its enrollee ("Medical Assistance recipient
     // number").
     // ("MA ID: 2201867439", "MA# 3300718452": Pennsylvania's Medical Assistance; Washington's
@@ -2685,11 +2688,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // "MyNorthbridge Security <security-noreply@...>: New sign-in to your MyNorthbridge
     // account ... call our patient portal help line": a patient portal's alert, to a patient.
     // (Asked only of mail from or to such an office: one pass over the text.)
+    // (And a health plan's: "New sign-in to your Kestrel member account".)
     if nonclinical_office
-        && text
-            .as_bytes()
-            .windows(14)
-            .any(|w| w.eq_ignore_ascii_case(b"patient portal"))
+        && text.as_bytes().windows(14).any(|w| {
+            w.eq_ignore_ascii_case(b"patient portal") || w.eq_ignore_ascii_case(b"member account")
+        })
     {
         nonclinical_office = false;
     }
@@ -5103,15 +5106,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // A link's query parameter ("...view?doc=Lt7Qx92KfA3m&mbr=KB28840631"): the link is
+        // the finding.
+        if ks > 0 && matches!(bytes[ks - 1], b'&' | b'?') && bytes.get(ke) == Some(&b'=') {
+            continue;
+        }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
-        // ("mrn", "ssn", "npi", "mbi", "clm" and "icn" are no English words: lower case says
-        // the same.)
+        // ("mrn", "ssn", "npi", "mbi", "clm", "mbr" and "icn" are no English words: lower case
+        // says the same.)
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
             && !matches!(
                 kw_text,
-                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "icn" | "acc" | "kit"
+                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "mbr" | "icn" | "acc" | "kit"
             )
         {
             continue;

@@ -6479,3 +6479,36 @@ fn a_nickname_after_goes_by_and_the_patient_after_wife_of_are_names() {
     let t = "The shuttle goes by the north entrance every 20 minutes.";
     assert!(!has_label(&s, t, Label::Person));
 }
+
+#[test]
+fn mbr_is_a_member_number_and_a_links_query_parameter_is_the_links() {
+    let s = Scanner::new();
+    let t = "two stuck in the COB queue:\n\n1) NGUYEN, THI MAI  mbr KVB710044982  clm \
+             2025052-207731  dos 2/18/25";
+    assert!(has(&s, t, Label::MemberId, "KVB710044982"));
+    let t = "Dana Ruiz (DOB 2/3/1960): view and pay your statement at\n\
+             https://mychart.example.org/Billing/GuestPay?acct=70041829&tk=Zk83hQw2Vn";
+    assert!(has(
+        &s,
+        t,
+        Label::Url,
+        "https://mychart.example.org/Billing/GuestPay?acct=70041829&tk=Zk83hQw2Vn"
+    ));
+    assert!(!has_label(&s, t, Label::Account));
+}
+
+#[test]
+fn a_health_plans_member_account_sign_in_alert_is_the_members() {
+    let s = Scanner::new();
+    let t = "From: Kestrel Member Account <security@notify.kestrel.example.com>\nTo: \
+             tamsin.holloway@icloud.com\nSubject: New sign-in to your Kestrel member account\n\n\
+             Hi Tamsin,\n\nWe noticed a new sign-in to your Kestrel Vision Benefits account.\n\n  \
+             When:       March 11, 2025, 9:41 AM ET\n  IP address: 73.212.48.109\n";
+    assert!(s.scan(t).contains_phi);
+    // A hospital's careers site is no care.
+    let t = t
+        .replace("member account", "careers account")
+        .replace("Member Account", "Careers")
+        .replace("Vision Benefits", "Careers");
+    assert!(!s.scan(&t).contains_phi);
+}
