@@ -7302,12 +7302,29 @@ fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
             // "Hearthside House Calls | 614-555-0147": a capitalised word between two others
             // is part of a name, not a word that says whose ("House Calls" is no "house").
             Some(true) if inside_a_name(ctx.as_bytes(), s, e) => {}
+            // "him" says whose only as the one to call ("call him at", "tried him at"; not "get
+            // him in this week? Happy to talk -", not "HIM", a records department).
+            Some(true) if w.eq_ignore_ascii_case(b"him") && !him_to_call(w, before) => {}
             Some(c) => return Some(c),
             None => {}
         }
         rest = before;
     }
     None
+}
+
+/// Is `w` ("him") the one a call goes to: in lower case, right after "call", "reach", "text",
+/// "tried" or "phone" (`before`: the text before it)?
+fn him_to_call(w: &[u8], before: &[u8]) -> bool {
+    let prev = before.trim_ascii_end();
+    let p = prev
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    w == b"him"
+        && [&b"call"[..], b"reach", b"text", b"tried", b"phone"]
+            .iter()
+            .any(|v| prev[p..].eq_ignore_ascii_case(v))
 }
 
 /// Is the word at `b[s..e]` capitalised, with a capitalised word right before it and right after
@@ -7353,7 +7370,9 @@ macro_rules! phone_whose_words {
             "prefers", "daughter", "son", "wife", "husband", "mother", "father", "brother",
             "sister", "caregiver", "employer", "hr", "their", "his", "her", "guardian",
             "spouse", "proxy", "cellphone", "evening", "daytime", "parent", "friend", "neighbor",
-            "landline", "house", $($extra),*
+            "landline", "house",
+            // ("I'll call him at 330-555-0188 to schedule", "Can someone call him at ...?")
+            "him", $($extra),*
         ]
     };
 }

@@ -6512,3 +6512,18 @@ fn a_health_plans_member_account_sign_in_alert_is_the_members() {
         .replace("Vision Benefits", "Careers");
     assert!(!s.scan(&t).contains_phi);
 }
+
+#[test]
+fn a_number_to_call_him_at_is_the_patients_and_him_elsewhere_says_nothing() {
+    let s = Scanner::new();
+    let t = "Mr. Okafor (DOB 1/2/1950) is set for phase II. Once we have those I'll call him at \
+             330-555-0188 to schedule.";
+    assert!(has(&s, t, Label::Phone, "330-555-0188"));
+    for t in [
+        "Mr. Okafor (DOB 1/2/1950): could your office get him in this week? Happy to talk - \
+         (740) 555-0120.\n\nRachel Abernathy, MD",
+        "Mr. Okafor (DOB 1/2/1950) asked for his records: or call HIM at (740) 555-0150.",
+    ] {
+        assert!(!has_label(&s, t, Label::Phone), "{t}");
+    }
+}
