@@ -2688,6 +2688,21 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // "MyNorthbridge Security <security-noreply@...>: New sign-in to your MyNorthbridge
     // account ... call our patient portal help line": a patient portal's alert, to a patient.
     // (Asked only of mail from or to such an office: one pass over the text.)
+    // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
+    // thank-you letter, from the organisation's giving side.
+    if has_consumer
+        && !nonclinical_office
+        && [
+            "501(c)(3)",
+            "your generous gift",
+            "your donation",
+            "tax-deductible",
+        ]
+        .iter()
+        .any(|p| memchr::memmem::find(text.as_bytes(), p.as_bytes()).is_some())
+    {
+        nonclinical_office = true;
+    }
     // (And a health plan's: "New sign-in to your Kestrel member account".)
     if nonclinical_office
         && text.as_bytes().windows(14).any(|w| {
@@ -5545,6 +5560,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "agency",
                     "seller",
                     "submitter",
+                    // ("Partner: Bridgeway Free Clinic (Partner ID 60-1187)".)
+                    "partner",
                     // A managed care plan's own ("Rivergate Community Health Plan (MCP ID
                     // 0419)").
                     "mcp",

@@ -6527,3 +6527,23 @@ fn a_number_to_call_him_at_is_the_patients_and_him_elsewhere_says_nothing() {
         assert!(!has_label(&s, t, Label::Phone), "{t}");
     }
 }
+
+#[test]
+fn a_donors_thank_you_and_a_partners_id_are_no_patients_mail() {
+    let s = Scanner::new();
+    let t = "From: Grace Whitfield <gwhitfield@bridgeway.example.org>\nTo: \
+             hkowalski.family@comcast.net\nSubject: Thank you, Kowalski family!\n\nDear Henry and \
+             Barbara,\n\nThank you for your generous gift of $2,500 received October 10, 2025. \
+             Bridgeway Free Clinic is a 501(c)(3) organization.\n\nGrace";
+    assert!(!s.scan(t).contains_phi);
+    // A patient's own mail to the same office still is.
+    let t = t.replace(
+        "Thank you for your generous gift of $2,500 received October 10, 2025. Bridgeway Free \
+         Clinic is a 501(c)(3) organization.",
+        "Your appointment is October 10, 2025 and your MRN is BW-0041187.",
+    );
+    assert!(s.scan(&t).contains_phi);
+    let t = "Order confirmed.\nPartner: Bridgeway Free Clinic (Partner ID 60-1187)\nShip to: our \
+             pharmacy room. Questions about the patient assistance program? Call us.";
+    assert!(!has_label(&s, t, Label::OtherId) && !has_label(&s, t, Label::MemberId));
+}
