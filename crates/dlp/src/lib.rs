@@ -1254,7 +1254,9 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
             // (Not a table's row of counts: "New diagnoses, type 2 diabetes (E11.9)   -   84".)
             let rest = &text[f.end_byte..];
             let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
-            (line.ends_with('(') && line.len() > 1
+            // (The bracket holds the code alone: "Chronic migraine (G43.709)", not a list of
+            // choices, "include the diagnosis (R06.83 snoring, G47.33 suspected OSA".)
+            (line.ends_with('(') && line.len() > 1 && rest.starts_with(')')
                 || ["condition:", "diagnosis:", "dx:", "diagnoses:"]
                     .iter()
                     .any(|h| l.starts_with(h)))

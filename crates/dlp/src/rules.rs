@@ -5123,7 +5123,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // A link's query parameter ("...view?doc=Lt7Qx92KfA3m&mbr=KB28840631"): the link is
         // the finding.
-        if ks > 0 && matches!(bytes[ks - 1], b'&' | b'?') && bytes.get(ke) == Some(&b'=') {
+        // (Only a value's keyword: a negative one, "track?order=SO-6613027", still says the
+        // link is a business's.)
+        if ks > 0
+            && matches!(bytes[ks - 1], b'&' | b'?')
+            && bytes.get(ke) == Some(&b'=')
+            && matches!(kind, Kw::Value(_) | Kw::GenericId)
+        {
             continue;
         }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").

@@ -6547,3 +6547,18 @@ fn a_donors_thank_you_and_a_partners_id_are_no_patients_mail() {
              pharmacy room. Questions about the patient assistance program? Call us.";
     assert!(!has_label(&s, t, Label::OtherId) && !has_label(&s, t, Label::MemberId));
 }
+
+#[test]
+fn a_list_of_diagnosis_codes_and_a_vendors_tracking_link_are_nobodys() {
+    let s = Scanner::new();
+    // A referral office's instructions name its coordinator and a list of codes to choose from.
+    let t = "Dear colleagues,\n\nRSVP to Colleen McAllister at (614) 555-0142 ext 201.\n\nWhen \
+             ordering, please include your NPI, the diagnosis (R06.83 snoring, G47.33 suspected \
+             OSA, or G47.10 hypersomnia) and the last office note.";
+    assert!(!s.scan(t).contains_phi);
+    // An order's tracking link after "order=" is the vendor's.
+    let t = "Your order has shipped.\nShip to: Riverton Pediatrics ED, Bldg C Rm 312\nEst. \
+             delivery: Friday, March 14, 2025\n\nTrack at \
+             https://www.medlinq.example.com/track?order=SO-6613027";
+    assert!(!s.scan(t).contains_phi);
+}
