@@ -314,6 +314,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("student id", Kw::Value(Label::OtherId)),
     ("student_id", Kw::Value(Label::OtherId)),
     ("case ref", Kw::Value(Label::OtherId)),
+    // ("Case no.       Patient        Date issued": a table's heading too.)
+    ("case no", Kw::Value(Label::OtherId)),
     // An IME firm's or a program's own number for someone's case ("Our file: CMK-25-03318",
     // "Our ref:      CCP-REF-25-1187", "Our internal reference: PA-2025-1014-55873").
     // ("your number on our file is 7QW4-TR2-MK81" is a Medicare number.)
@@ -2688,6 +2690,24 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // "MyNorthbridge Security <security-noreply@...>: New sign-in to your MyNorthbridge
     // account ... call our patient portal help line": a patient portal's alert, to a patient.
     // (Asked only of mail from or to such an office: one pass over the text.)
+    // "Subject: Interview - RRT candidate Oluwaseun Bakare - Mon 3/17 1:00 PM", "DA interviews -
+    // sedation assistant opening (Req #2025-04)": hiring, whoever writes.
+    if subject.is_some_and(|l| {
+        has_word(l, words!["interview", "interviews"])
+            && has_word(
+                l,
+                words![
+                    "candidate",
+                    "candidates",
+                    "opening",
+                    "req",
+                    "applicant",
+                    "position"
+                ],
+            )
+    }) {
+        nonclinical_office = true;
+    }
     // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
     // thank-you letter, from the organisation's giving side.
     if has_consumer
@@ -7247,10 +7267,21 @@ fn personalised_url(u: &str) -> bool {
             && matches!(p.len() - 2, 2 | 4)
             && p[2..].iter().all(u8::is_ascii_digit)
     };
+    // ("g.page/r/CedarCreekKidsDental/review": words run together, each capitalised and then
+    // two lower-case letters or more, name a business; a token's capitals come singly or in
+    // pairs among digits, "Lt7Qx92KfA3m".)
+    let camel_words = |p: &[u8]| {
+        p.first().is_some_and(u8::is_ascii_uppercase)
+            && p.iter().all(u8::is_ascii_alphabetic)
+            && p.split(u8::is_ascii_uppercase)
+                .skip(1)
+                .all(|w| w.len() >= 2)
+    };
     let token_part = |p: &[u8]| {
         let digits = p.iter().filter(|b| b.is_ascii_digit()).count();
-        let mixed_case =
-            p.iter().any(u8::is_ascii_uppercase) && p.iter().any(u8::is_ascii_lowercase);
+        let mixed_case = p.iter().any(u8::is_ascii_uppercase)
+            && p.iter().any(u8::is_ascii_lowercase)
+            && !camel_words(p);
         // ("donatelife5k": a lower-case word and a digit are a page's name; a token scatters
         // two or more digits among its letters, or is a code in capitals ("KB7Q"), or mixes
         // case.)
@@ -9936,6 +9967,8 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 .strip_prefix(b" #")
                 .or_else(|| after.strip_prefix(b"#"))
                 .or_else(|| after.strip_prefix(b":"))
+                // ("Case no.       Patient        Date issued".)
+                .or_else(|| after.strip_prefix(b"."))
                 .unwrap_or(after);
             after.is_empty()
                 || after.starts_with(b"  ")

@@ -6562,3 +6562,27 @@ fn a_list_of_diagnosis_codes_and_a_vendors_tracking_link_are_nobodys() {
              https://www.medlinq.example.com/track?order=SO-6613027";
     assert!(!s.scan(t).contains_phi);
 }
+
+#[test]
+fn a_business_review_link_an_interview_and_a_case_no_table() {
+    let s = Scanner::new();
+    // A business's review link (its name run together) is no one's; a token still is.
+    let t = "Review request text: \"Thanks for visiting! Leave us a review: \
+             https://g.page/r/CedarCreekKidsDental/review\"";
+    assert!(!has_label(&s, t, Label::Url));
+    let t = "Dana Ruiz (DOB 2/3/1960), your results are ready: \
+             https://portal.example.org/r/Lt7Qx92KfA3m";
+    assert!(has_label(&s, t, Label::Url));
+    // A hiring interview names a candidate, not a patient.
+    let t = "From: Colleen Fitz <cf@restwell.example.com>\nTo: Darnell Whit \
+             <dw@restwell.example.com>\nSubject: Interview - RRT candidate Oluwaseun Bakare - Mon \
+             3/17 1:00 PM\n\nHe has 4 years of home sleep testing.\n";
+    assert!(!s.scan(t).contains_phi);
+    // "Case no." heads a table of patients.
+    let t = "Here is the September reconciliation.\n\nCase no.       Patient                  \
+             Date issued   Reason\nTB-2025-0098   Chen, Wei-Ling           09/05/2025    4 wks \
+             DOT completed\nTB-2025-0131   Osei-Bonsu, Samuel       09/19/2025    4 wks DOT \
+             completed\n";
+    assert!(has(&s, t, Label::Person, "Chen, Wei-Ling"));
+    assert!(has(&s, t, Label::OtherId, "TB-2025-0131"));
+}
