@@ -5743,7 +5743,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             Label::Account if doc.business && !doc.consumer => {
                 continue;
             }
-            // "Customer account 300417", "client acct": the practice's account with a vendor.
+            // "Customer account 300417", "client acct": the practice's account with a vendor;
+            // "fleet acct 55-0310", its vans' with a garage.
             Label::Account
                 if words![
                     "customer",
@@ -5751,7 +5752,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "vendor",
                     "supplier",
                     "merchant",
-                    "wholesaler"
+                    "wholesaler",
+                    "fleet"
                 ]
                 .eq_any(owner()) =>
             {
@@ -8307,6 +8309,26 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         {
             return org("phone in an organisation's contact line", out);
         }
+    }
+    // "4410 Harmon Parkway, Suite 200, Columbus, OH 43219\n    (614) 555-0142", "2200 Linden
+    // Street, Suite 140, Port Alder, WA 98366   (360) 555-0142": a letterhead's number, after
+    // or under an office's address (a suite or a floor, then a ZIP code).
+    if !whose && {
+        let office_zip = |l: &str| {
+            let t = l.trim_end().as_bytes();
+            t.len() > 6
+                && t[t.len() - 5..].iter().all(u8::is_ascii_digit)
+                && t[t.len() - 6] == b' '
+                && has_word(l, words!["suite", "ste", "floor", "fl"])
+        };
+        let lead = line_before.trim_start_matches(['>', ' ', '\t']);
+        lead.ends_with("  ") && office_zip(lead)
+            || lead.is_empty()
+                && doc.line_start(st) > 0
+                && doc.after_line(en, 4).trim().is_empty()
+                && office_zip(doc.lines_before(doc.line_start(st) - 1, 0))
+    } {
+        return org("a letterhead's number after an office's address", out);
     }
     // "Director, Garnet County EMS / 406-555-0150 | cell 406-555-0185", "Lumetrix Imaging
     // Systems / Cell 612-555-0157 | Service Desk 1-888-555-0104": a number on a contact line

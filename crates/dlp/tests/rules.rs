@@ -6586,3 +6586,24 @@ fn a_business_review_link_an_interview_and_a_case_no_table() {
     assert!(has(&s, t, Label::Person, "Chen, Wei-Ling"));
     assert!(has(&s, t, Label::OtherId, "TB-2025-0131"));
 }
+
+#[test]
+fn a_number_after_an_offices_suite_and_zip_is_a_letterheads_and_a_fleet_account_a_garages() {
+    let s = Scanner::new();
+    let letter = "Re: Mrs. Dorothy Pruitt (DOB 3/4/1941)\n\n";
+    for head in [
+        "RESTWELL RESPIRATORY\n        4410 Harmon Parkway, Suite 200, Columbus, OH 43219\n    \
+         (614) 555-0142\n",
+        "  2200 Linden Street, Suite 140, Port Alder, WA 98366   (614) 555-0142\n",
+    ] {
+        let t = format!("{letter}Michael Osei, Esq.\n{head}\nPlease call with questions.");
+        assert!(!has(&s, &t, Label::Phone, "(614) 555-0142"), "{t}");
+    }
+    // A patient's own address and number, with an apartment, are still hers.
+    let t = format!(
+        "{letter}Mailing address:\n118 Linwood Ave, Apt 2, Columbus, OH 43219\n(614) 555-0142\n"
+    );
+    assert!(has(&s, &t, Label::Phone, "(614) 555-0142"));
+    let t = "van 3 in the shop - front brakes. est $1,240. fleet acct 55-0310. Pt Ruiz DOB 2/3/1960 rides on van 2.";
+    assert!(!has_label(&s, t, Label::Account));
+}
