@@ -484,15 +484,15 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A nickname ("Thu Ha Nguyen (goes by Hannah)") and the patient a relative is named by
     // ("mrs okafor called (wife of Chidi Okafor, the 2pm tmrw)").
     ("goes by", Kw::NameAfter),
-    // A household's children with their ages ([`children_in_brackets`]).
-    ("children (", Kw::NameAfter),
-    ("kids (", Kw::NameAfter),
     ("wife of", Kw::NameAfter),
     ("husband of", Kw::NameAfter),
     ("mother of", Kw::NameAfter),
     ("father of", Kw::NameAfter),
     ("daughter of", Kw::NameAfter),
     ("son of", Kw::NameAfter),
+    // A household's children with their ages ([`children_in_brackets`]).
+    ("children (", Kw::NameAfter),
+    ("kids (", Kw::NameAfter),
     ("my name is", Kw::NameAfter),
     ("my son", Kw::NameAfter),
     ("his son", Kw::NameAfter),
