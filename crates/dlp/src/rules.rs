@@ -5432,6 +5432,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // A template's dummy value ("member ID XXX00000000", "MRN 0000000"): every digit a zero.
+        if v.bytes().filter(u8::is_ascii_digit).count() >= 4
+            && v.bytes().filter(u8::is_ascii_digit).all(|c| c == b'0')
+        {
+            continue;
+        }
         // "DL" in capitals, alone ("mg/dL" is a unit, "DL-22014" an item number), before five
         // digits or more.
         if kw_text.eq_ignore_ascii_case("dl")
@@ -12081,7 +12087,10 @@ fn persons(
                     // goes by first name).
                     let why = "surname opening a note on what the caller called about";
                     Some((t0.e, 0.8, "person.caller", why))
-                } else if care_event_after(after) && s.first_names.has_token(text, lc, t0, &mut buf)
+                } else if care_event_after(after)
+                    && s.first_names.has_token(text, lc, t0, &mut buf)
+                    // ("ED admitted holds ..... 19": a department in capitals, not Ed.)
+                    && !(is_upper(text, t0) && t0.e - t0.s <= 3)
                 {
                     let why = "name before a hospital stay, a diagnosis or a visit";
                     Some((t0.e, 0.85, "person.event_after", why))

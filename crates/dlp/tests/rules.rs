@@ -6607,3 +6607,21 @@ fn a_number_after_an_offices_suite_and_zip_is_a_letterheads_and_a_fleet_account_
     let t = "van 3 in the shop - front brakes. est $1,240. fleet acct 55-0310. Pt Ruiz DOB 2/3/1960 rides on van 2.";
     assert!(!has_label(&s, t, Label::Account));
 }
+
+#[test]
+fn a_templates_dummy_member_id_and_ed_in_a_capacity_alert_are_nobodys() {
+    let s = Scanner::new();
+    for t in [
+        "Proofs use our standard dummy data (JOHN Q SAMPLE / 123 ANY STREET / member ID \
+         XXX00000000), so no live data was used. Proofs due 6/13.",
+        "Subject: CAPACITY ALERT\n\n  ED admitted holds .............. 19\n  ICU beds open \
+         ................... 2",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{t}");
+    }
+    // A real member ID and a patient named Ed still count.
+    let t = "Member ID XKH482917356, DOB 2/3/1960: prior auth for the ablation.";
+    assert!(has(&s, t, Label::MemberId, "XKH482917356"));
+    let t = "Ed Morales admitted overnight with chest pain; DOB 2/3/1960.";
+    assert!(has_label(&s, t, Label::Person));
+}
