@@ -2710,16 +2710,12 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     }
     // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
     // thank-you letter, from the organisation's giving side.
+    // (Searchers built once: building one per phrase per message cost more than the search.)
     if has_consumer
         && !nonclinical_office
-        && [
-            "501(c)(3)",
-            "your generous gift",
-            "your donation",
-            "tax-deductible",
-        ]
-        .iter()
-        .any(|p| memchr::memmem::find(text.as_bytes(), p.as_bytes()).is_some())
+        && DONOR_LETTER
+            .iter()
+            .any(|f| f.find(text.as_bytes()).is_some())
     {
         nonclinical_office = true;
     }
@@ -2870,6 +2866,19 @@ fn nonclinical_mailbox(line: &str) -> bool {
         (local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)) && !portal
     })
 }
+
+/// Phrases of a donor's thank-you letter ("a 501(c)(3) organization", "your generous gift"): see
+/// `analyse`.
+static DONOR_LETTER: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| {
+        [
+            "501(c)(3)",
+            "your generous gift",
+            "your donation",
+            "tax-deductible",
+        ]
+        .map(|p| memchr::memmem::Finder::new(p.as_bytes()))
+    });
 
 /// Parts of an office mailbox's name that say it does not deal with care (see
 /// [`nonclinical_mailbox`]).
