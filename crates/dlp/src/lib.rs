@@ -317,7 +317,7 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 174.3 instructions per byte over the corpus texts and 176.1 for the 100 KB message
+//! measure): 173.3 instructions per byte over the corpus texts and 176.1 for the 100 KB message
 //! after round 221 (171.0 and 172.8 after round 207, 161.1 and 157.3 after round 179, 151.4 and
 //! 148.6 after round 125, 149.0 and 146.3 after round 118, 146.2 and 143.7 after round 115, 142.8 and 140.7 after round 107 and its review, 139.1 and 137.0 after round 93, 133.8 and 131.8 after round 65, 120.0 and
 //! 118.7 after the twenty-fourth round, 118.4 and 117.3 after the seventeenth and a review, 115.7 and
