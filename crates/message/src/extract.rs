@@ -4,7 +4,9 @@
 //! parts it could not read, each with a reason policy can act on.
 //!
 //! **Does:** parse with `mail-parser` (which decodes transfer encodings and charsets; anything
-//! not valid UTF-8 is decoded lossily), walk the MIME tree without recursion, convert HTML with a
+//! not valid UTF-8 is decoded lossily; a message of one plain-text part has only its header
+//! block parsed, its body taken as the parser would take it, see `plain_text_message`), walk the
+//! MIME tree without recursion, convert HTML with a
 //! small converter of our own ([`html_to_text`]), and read documents, recognised by their content
 //! rather than their label:
 //! - PDF (the private `pdf` module): the text layer, via `lopdf`'s object model and our own
@@ -253,8 +255,14 @@ pub fn looks_like_message(raw: &[u8]) -> bool {
 
 /// Extracts every piece of readable text from a raw message. Never panics; see the module docs.
 pub fn extract_text(raw: &[u8], limits: &ExtractLimits) -> Extracted {
+    let message = plain_text_message(raw).or_else(|| MessageParser::default().parse(raw));
+    walk_parsed(message, limits)
+}
+
+/// What the walk makes of a parsed message (`None`: it did not parse).
+fn walk_parsed(message: Option<Message<'_>>, limits: &ExtractLimits) -> Extracted {
     let mut out = Extracted::default();
-    let Some(message) = MessageParser::default().parse(raw) else {
+    let Some(message) = message else {
         out.unscannable.push(Unscannable {
             index: 0,
             name: None,
@@ -273,6 +281,71 @@ pub fn extract_text(raw: &[u8], limits: &ExtractLimits) -> Extracted {
     }
     .walk(&message);
     out
+}
+
+/// A message of one `text/plain` part, as `mail-parser` would parse it, without its walk of the
+/// body. `mail-parser` looks at every byte of a body for a boundary even where there can be none,
+/// and decodes it with `String::from_utf8_lossy`, which has no fast path for ASCII: together
+/// about 20 instructions a byte, as much as the PHI detector spends on plain text. This is the
+/// shape of most machine-sent mail (an EHR's notice, a scanner's note) and of the relay
+/// benchmark's. Only the header block goes through the parser; the body is taken as it stands
+/// (no transfer encoding to undo) and checked as UTF-8 once.
+///
+/// `None` (the caller parses the whole message) unless the header block ends at a blank line,
+/// the parser agrees where it ends, and the part is `text/plain` (declared or by default), not
+/// named or marked as an attachment, without a base64 or quoted-printable encoding, in a
+/// charset the parser would read as UTF-8 (none, an unknown one, `utf-8`) or `us-ascii` with an
+/// all-ASCII body. For such a message the parser's own result is this one (tests compare the
+/// two on every shape at the edges of these conditions).
+fn plain_text_message(raw: &[u8]) -> Option<Message<'_>> {
+    let header_end = header_block_end(raw)?;
+    let body = &raw[header_end..];
+    let mut message = MessageParser::default().parse(&raw[..header_end])?;
+    let [part] = message.parts.as_mut_slice() else {
+        return None;
+    };
+    let empty_text = matches!(&part.body, PartType::Text(t) if t.is_empty());
+    if !empty_text
+        || part.is_encoding_problem
+        || part.offset_body as usize != header_end
+        || content_type(part) != "text/plain"
+        || part.attachment_name().is_some()
+        || is_attachment(part)
+        || part.content_transfer_encoding().is_some_and(|e| {
+            e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("quoted-printable")
+        })
+    {
+        return None;
+    }
+    let charset = part.content_type().and_then(|ct| ct.attribute("charset"));
+    if let Some(charset) = charset
+        && mail_parser::decoders::charsets::map::charset_decoder(charset.as_bytes()).is_some()
+    {
+        // A named single-byte charset: identical to UTF-8 only for ASCII (`us-ascii` maps to
+        // windows-1252, which leaves 0x00-0x7F as they are).
+        let ascii =
+            charset.eq_ignore_ascii_case("us-ascii") || charset.eq_ignore_ascii_case("ascii");
+        if !(ascii && body.is_ascii()) {
+            return None;
+        }
+    }
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(body),
+    };
+    part.body = PartType::Text(text);
+    part.offset_end = raw.len() as u32;
+    message.raw_message = raw.into();
+    Some(message)
+}
+
+/// Where the header block ends: just after the first empty line (`\n\n` or `\n\r\n`).
+fn header_block_end(raw: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', raw).find_map(|i| match raw.get(i + 1..) {
+        Some([b'\n', ..]) => Some(i + 2),
+        Some([b'\r', b'\n', ..]) => Some(i + 3),
+        _ => None,
+    })
 }
 
 struct Walker<'l, 'o> {
@@ -838,6 +911,115 @@ mod tests {
 
     fn ex(raw: &str) -> Extracted {
         extract_text(raw.as_bytes(), &ExtractLimits::default())
+    }
+
+    /// The extraction with and without the one-part shortcut, and whether the shortcut was taken.
+    fn both_ways(raw: &[u8]) -> (Extracted, Extracted, bool) {
+        let limits = ExtractLimits::default();
+        let full = walk_parsed(MessageParser::default().parse(raw), &limits);
+        (
+            extract_text(raw, &limits),
+            full,
+            plain_text_message(raw).is_some(),
+        )
+    }
+
+    #[test]
+    fn one_plain_part_read_without_the_body_walk_as_the_parser_reads_it() {
+        let body = "Hi,\r\nMaria Lopez (DOB 03/14/1962) is due for labs.\r\n--b1\r\n.\r\nx\r\n";
+        // (header block, whether the shortcut applies)
+        let cases: [(&str, bool); 12] = [
+            ("From: a@example.test\r\nSubject: Labs\r\n", true),
+            ("From: a@example.test\nSubject: Labs\n", true),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; charset=UTF-8\r\n",
+                true,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: TEXT/PLAIN; charset=\"utf-8\"; format=flowed\r\n",
+                true,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n",
+                true,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; charset=x-unknown\r\n",
+                true,
+            ),
+            (
+                "From: a@example.test\r\nSubject: =?utf-8?q?Lab_results?=\r\n Continued\r\n",
+                true,
+            ),
+            (
+                "From: a@example.test\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+                false,
+            ),
+            (
+                "From: a@example.test\r\nContent-Transfer-Encoding: base64\r\n",
+                false,
+            ),
+            ("From: a@example.test\r\nContent-Type: text/html\r\n", false),
+            (
+                "From: a@example.test\r\nContent-Disposition: attachment; filename=labs.txt\r\n",
+                false,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: multipart/mixed; boundary=b1\r\n",
+                false,
+            ),
+        ];
+        for (head, shortcut) in cases {
+            for body in [body, "", "%PDF-1.7\r\n", "line\n\nafter a blank line\n"] {
+                let raw = format!("{head}\r\n{body}");
+                let (fast, full, taken) = both_ways(raw.as_bytes());
+                assert_eq!(taken, shortcut, "{head:?}");
+                assert_eq!(fast.parts, full.parts, "{head:?} {body:?}");
+                assert_eq!(fast.unscannable, full.unscannable, "{head:?} {body:?}");
+            }
+        }
+        // Bytes that are not UTF-8: read lossily either way; under a named single-byte
+        // charset only the parser decodes them.
+        for (head, shortcut) in [
+            ("From: a@example.test\r\n", true),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; charset=us-ascii\r\n",
+                false,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; charset=iso-8859-1\r\n",
+                false,
+            ),
+        ] {
+            let mut raw = format!("{head}\r\nJos").into_bytes();
+            raw.extend_from_slice(b"\xe9 Garc\xeda\r\n\xff\xfe end\r\n");
+            let (fast, full, taken) = both_ways(&raw);
+            assert_eq!(taken, shortcut, "{head:?}");
+            assert_eq!(fast, full, "{head:?}");
+        }
+        // No blank line after the header block: the parser decides.
+        let (fast, full, taken) = both_ways(b"From: a@example.test\r\nSubject: x");
+        assert!(!taken);
+        assert_eq!(fast, full);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_part_shortcut_reads_any_body_as_the_parser_does(
+            head in proptest::sample::select(vec![
+                "From: a@example.test\r\n",
+                "From: a@example.test\r\nContent-Type: text/plain; charset=utf-8\r\n",
+                "From: a@example.test\r\nContent-Type: text/plain; charset=us-ascii\r\n",
+                "From: a@example.test\nSubject: s\n",
+            ]),
+            body in proptest::collection::vec(proptest::sample::select(
+                b"ab-\r\n.:\xc3\xa9\xff0 ".to_vec()), 0..200),
+        ) {
+            let mut raw = format!("{head}\r\n").into_bytes();
+            raw.extend_from_slice(&body);
+            let (fast, full, _) = both_ways(&raw);
+            proptest::prop_assert_eq!(fast, full);
+        }
     }
 
     #[test]
