@@ -41,8 +41,14 @@ fn canary_in_subject_and_body_is_delivered_but_never_stored_or_logged_in_plainte
         .header(&format!("X-Carepost-Test-Id: {canary}-id"))
         // The patient identifier header: kept only as a keyed hash, stripped before delivery.
         .header(&format!("X-Carepost-Patient: {canary}-patient"))
+        // Over 64 KiB, so that the sealed body goes to a segment file beside the database
+        // (storage-sqlite's `segments.rs`), which the scans below must cover too.
         .body(&format!(
-            "Patient note (synthetic): {canary}\nSecond line {canary}\nEND-OF-TEST-MESSAGE\n"
+            "Patient note (synthetic): {canary}\nSecond line {canary}\n{}Last line {canary}\n\
+             END-OF-TEST-MESSAGE\n",
+            (0..1500)
+                .map(|i| format!("Filler line {i:04} of the note, for the at-rest check.\n"))
+                .collect::<String>()
         ))
         .run();
     assert!(out.success(), "{}\n{}", out.describe(), cp.describe());
@@ -78,6 +84,12 @@ fn canary_in_subject_and_body_is_delivered_but_never_stored_or_logged_in_plainte
             .collect::<Vec<_>>()
     );
     assert!(!files_seen.is_empty(), "data dir is empty?");
+    assert!(
+        files_seen
+            .iter()
+            .any(|p| p.to_string_lossy().contains("-bodies/")),
+        "no body segment under the data dir"
+    );
     assert!(
         running.is_empty(),
         "canary in plaintext while running: {running:?}"

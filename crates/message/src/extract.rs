@@ -287,8 +287,8 @@ fn walk_parsed(message: Option<Message<'_>>, limits: &ExtractLimits) -> Extracte
 /// body. `mail-parser` looks at every byte of a body for a boundary even where there can be none,
 /// and decodes it with `String::from_utf8_lossy`, which has no fast path for ASCII: together
 /// about 20 instructions a byte, as much as the PHI detector spends on plain text. This is the
-/// shape of most machine-sent mail (an EHR's notice, a scanner's note) and of the relay
-/// benchmark's. Only the header block goes through the parser; the body is taken as it stands
+/// shape of much machine-sent mail (an EHR's or a monitoring system's notice, a script's
+/// report) and of the relay benchmark's. Only the header block goes through the parser; the body is taken as it stands
 /// (no transfer encoding to undo) and checked as UTF-8 once.
 ///
 /// `None` (the caller parses the whole message) unless the header block ends at a blank line,
@@ -928,7 +928,7 @@ mod tests {
     fn one_plain_part_read_without_the_body_walk_as_the_parser_reads_it() {
         let body = "Hi,\r\nMaria Lopez (DOB 03/14/1962) is due for labs.\r\n--b1\r\n.\r\nx\r\n";
         // (header block, whether the shortcut applies)
-        let cases: [(&str, bool); 12] = [
+        let cases: [(&str, bool); 14] = [
             ("From: a@example.test\r\nSubject: Labs\r\n", true),
             ("From: a@example.test\nSubject: Labs\n", true),
             (
@@ -967,6 +967,16 @@ mod tests {
             (
                 "From: a@example.test\r\nContent-Type: multipart/mixed; boundary=b1\r\n",
                 false,
+            ),
+            (
+                "From: a@example.test\r\nContent-Type: text/plain; name=labs.txt\r\n",
+                false,
+            ),
+            // A line that is no header field: the parser steps over it, and the block still
+            // ends at the blank line.
+            (
+                "From: a@example.test\r\nnot a field\r\nSubject: Labs\r\n",
+                true,
             ),
         ];
         for (head, shortcut) in cases {

@@ -17,7 +17,10 @@
 //! copied back into the database file by a checkpointer thread on a connection of its own,
 //! not inside a commit (which would make that commit's callers wait for the copy); the
 //! writer then copies the few frames committed meanwhile, so the log starts again from its
-//! beginning instead of growing (`writer.rs`, `after_commit`).
+//! beginning instead of growing (`writer.rs`, `after_commit`). Sealed message bodies of
+//! 64 KiB or more go to append-only segment files in `<database>-bodies/` instead
+//! (`segments.rs`), synced before the commit that records where they are: written once,
+//! not once into the log and again by the checkpoint.
 //!
 //! **Schema conventions:** identifiers are `TEXT` holding the hyphenated lower-case UUID
 //! (readable in the `sqlite3` shell; UUIDv7 message and recipient ids sort by time as text);
@@ -36,7 +39,8 @@
 //!
 //! **Security:** runs inside whichever process holds the store (gateway, delivery worker,
 //! web). The database file is created with mode `0600` (and tightened to `0600` if it is
-//! more open); SQLite gives its `-wal` and `-shm` files the same mode. All SQL is static
+//! more open); SQLite gives its `-wal` and `-shm` files the same mode, and body segments
+//! are `0600` in a `0700` directory. All SQL is static
 //! with bound parameters (`find_audit` joins static fragments for the filter's fields).
 //!
 //! **PHI:** message bodies are stored sealed only. Recipient addresses and the envelope
@@ -56,10 +60,11 @@ mod groups;
 mod portal;
 mod reader;
 mod rows;
+mod segments;
 mod writer;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,6 +121,8 @@ pub struct SqliteStore {
     read: SqlitePool,
     /// rusqlite read connections for the reads on the delivery path (see `reader.rs`).
     readers: Arc<Readers>,
+    /// Where large bodies are kept (see `segments.rs`).
+    segments: Arc<PathBuf>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -173,10 +180,16 @@ impl SqliteStore {
             )
             .await
             .map_err(map_err)?;
+        let segments = segments::segments_dir(path);
         Ok(SqliteStore {
-            writer: Writer::spawn(conn, open_writer_connection(path)?)?,
+            writer: Writer::spawn(
+                conn,
+                open_writer_connection(path)?,
+                segments::SegmentWriter::new(segments.clone()),
+            )?,
             read,
             readers: Readers::new(path.to_path_buf()),
+            segments: Arc::new(segments),
         })
     }
 
@@ -273,6 +286,13 @@ fn migrator() -> Migrator {
             "groups access".into(),
             MigrationType::Simple,
             include_str!("../migrations/0011_groups_access.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            12,
+            "body segments".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0012_body_segments.sql").into_sql_str(),
             false,
         ),
     ])
@@ -531,16 +551,20 @@ impl QueueStore for SqliteStore {
     }
 
     async fn message_body(&self, id: MessageId) -> storage::Result<Vec<u8>> {
-        self.readers.read(move |conn| read_body(conn, id)).await
+        let segments = Arc::clone(&self.segments);
+        self.readers
+            .read(move |conn| read_body(conn, &segments, id))
+            .await
     }
 
     async fn message_with_body(&self, id: MessageId) -> storage::Result<(MessageRecord, Vec<u8>)> {
+        let segments = Arc::clone(&self.segments);
         self.readers
             .read(move |conn| {
                 // One read transaction, so the body is the message's as of the same commit
                 // (it ends when `tx` drops).
                 let _tx = conn.unchecked_transaction().map_err(map_sql)?;
-                Ok((read_message(conn, id)?, read_body(conn, id)?))
+                Ok((read_message(conn, id)?, read_body(conn, &segments, id)?))
             })
             .await
     }
@@ -757,8 +781,41 @@ fn read_message(conn: &rusqlite::Connection, id: MessageId) -> storage::Result<M
     .map_err(map_sql)?
 }
 
-/// A message's sealed body, on a read connection of [`Readers`].
-fn read_body(conn: &rusqlite::Connection, id: MessageId) -> storage::Result<Vec<u8>> {
+/// A message's sealed body, on a read connection of [`Readers`]: from its segment file when
+/// it is large (see `segments.rs`), else from `message_bodies`.
+fn read_body(
+    conn: &rusqlite::Connection,
+    segments: &Path,
+    id: MessageId,
+) -> storage::Result<Vec<u8>> {
+    use rusqlite::OptionalExtension;
+    let at = conn
+        .prepare_cached("SELECT segment, offset, len FROM message_body_segments WHERE message = ?")
+        .map_err(map_sql)?
+        .query_row([id.to_string()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()
+        .map_err(map_sql)?;
+    if let Some((segment, offset, len)) = at {
+        let (Ok(offset), Ok(len)) = (u64::try_from(offset), u64::try_from(len)) else {
+            return Err(StorageError::Other(
+                "body segment reference out of range".into(),
+            ));
+        };
+        let r = segments::BodyRef {
+            segment,
+            offset,
+            len,
+        };
+        return segments::read(segments, &r).map_err(|e| {
+            StorageError::Unavailable(format!("message body segment unreadable: {:?}", e.kind()))
+        });
+    }
     conn.prepare_cached("SELECT sealed FROM message_bodies WHERE message = ?")
         .map_err(map_sql)?
         .query_row([id.to_string()], |row| row.get(0))

@@ -41,6 +41,7 @@ use storage::{
 };
 
 use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
+use crate::segments::{BodyRef, SEGMENT_THRESHOLD, SegmentWriter};
 
 /// WAL frames (pages) after which the writer asks the checkpointer thread to copy the log
 /// back into the database file: SQLite's own default for its automatic checkpoint.
@@ -186,7 +187,11 @@ impl Writer {
     /// (SQLite's automatic checkpoint runs inside the commit that crosses its threshold: with
     /// 200 KB bodies, one commit in twenty paid for copying 4 MB and syncing the database
     /// file before its callers heard "done").
-    pub(crate) fn spawn(conn: Connection, checkpointer: Connection) -> storage::Result<Self> {
+    pub(crate) fn spawn(
+        conn: Connection,
+        checkpointer: Connection,
+        segments: SegmentWriter,
+    ) -> storage::Result<Self> {
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
         // One pending request is enough: the checkpoint copies whatever the log holds by then.
         let (wake, wanted) = std::sync::mpsc::sync_channel::<()>(1);
@@ -201,7 +206,7 @@ impl Writer {
             .map_err(start_error)?;
         std::thread::Builder::new()
             .name("sqlite-writer".to_string())
-            .spawn(move || run(conn, rx, wake, state))
+            .spawn(move || run(conn, rx, wake, state, segments))
             .map_err(start_error)?;
         Ok(Self { tx })
     }
@@ -322,6 +327,7 @@ fn run(
     mut rx: mpsc::Receiver<Request>,
     wake: std::sync::mpsc::SyncSender<()>,
     state: CheckpointState,
+    mut segments: SegmentWriter,
 ) {
     conn.wal_hook(Some(note_wal_frames));
     let mut asked = 0;
@@ -363,7 +369,8 @@ fn run(
             continue;
         }
         let (requests, started) = (batch.len(), std::time::Instant::now());
-        commit_batch(&conn, &mut batch);
+        let bodies = stage_bodies(&mut segments, &batch);
+        commit_batch(&conn, &mut batch, &bodies);
         after_commit(&conn, &wake, &state, &mut asked);
         // sqlx logged statements slower than a second; this connection is not sqlx's, so
         // the writer says it itself (a long wait for the lock, a slow disk). No SQL, no
@@ -386,8 +393,44 @@ fn run(
     }
 }
 
-/// Run `batch` in one transaction and answer every request. Drains `batch`.
-fn commit_batch(conn: &Connection, batch: &mut Vec<Request>) {
+/// Append the batch's large bodies to a segment and make them durable, before the
+/// transaction that records where they are (see `segments.rs`). One entry per request:
+/// where its body went, or `None` (no body, a small one, or the segment could not be
+/// written: the body then goes into `message_bodies` as before, and if the disk is the
+/// trouble the commit fails too).
+fn stage_bodies(segments: &mut SegmentWriter, batch: &[Request]) -> Vec<Option<BodyRef>> {
+    let large = |req: &Request| match &req.op {
+        Op::Enqueue(m) if m.sealed_body.len() >= SEGMENT_THRESHOLD => Some(m.sealed_body.len()),
+        _ => None,
+    };
+    let bodies: Vec<&[u8]> = batch
+        .iter()
+        .filter_map(|req| match &req.op {
+            Op::Enqueue(m) if large(req).is_some() => Some(m.sealed_body.as_slice()),
+            _ => None,
+        })
+        .collect();
+    if bodies.is_empty() {
+        return vec![None; batch.len()];
+    }
+    match segments.append(&bodies) {
+        Ok(refs) => {
+            let mut refs = refs.into_iter();
+            batch
+                .iter()
+                .map(|req| large(req).and_then(|_| refs.next()))
+                .collect()
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e.kind(), "writing message bodies to a segment failed; keeping them in the database");
+            vec![None; batch.len()]
+        }
+    }
+}
+
+/// Run `batch` in one transaction and answer every request. Drains `batch`. `bodies`: where
+/// each request's body was staged ([`stage_bodies`]).
+fn commit_batch(conn: &Connection, batch: &mut Vec<Request>, bodies: &[Option<BodyRef>]) {
     let single = batch.len() == 1;
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         fail_all(batch, &e);
@@ -395,17 +438,18 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Request>) {
     }
     let mut results = Vec::with_capacity(batch.len());
     let mut aborted = None;
-    for req in batch.iter() {
+    for (req, body) in batch.iter().zip(bodies) {
+        let body = body.as_ref();
         if single {
             // No savepoint needed: a failure rolls back the whole (one-request) transaction.
-            results.push(apply_audited(conn, req));
+            results.push(apply_audited(conn, req, body));
             continue;
         }
         if let Err(e) = exec(conn, "SAVEPOINT req") {
             aborted = Some(e);
             break;
         }
-        let result = apply_audited(conn, req);
+        let result = apply_audited(conn, req, body);
         let end = match &result {
             Ok(_) => exec(conn, "RELEASE req"),
             Err(_) => exec(conn, "ROLLBACK TO req").and_then(|()| exec(conn, "RELEASE req")),
@@ -468,8 +512,12 @@ fn run_sql(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> stora
 }
 
 /// Apply a request's op, then append its audit events (unless the op changed nothing).
-fn apply_audited(conn: &Connection, req: &Request) -> storage::Result<Reply> {
-    let reply = apply(conn, &req.op)?;
+fn apply_audited(
+    conn: &Connection,
+    req: &Request,
+    body: Option<&BodyRef>,
+) -> storage::Result<Reply> {
+    let reply = apply(conn, &req.op, body)?;
     let append_only = matches!(req.op, Op::AppendAudit);
     if matches!(reply, Reply::Changed(false)) || (req.audit.is_empty() && !append_only) {
         return Ok(reply);
@@ -533,7 +581,8 @@ fn append_events(conn: &Connection, events: &[AuditEvent]) -> storage::Result<u6
     Ok(first)
 }
 
-fn apply(conn: &Connection, op: &Op) -> storage::Result<Reply> {
+/// `body`: where an enqueued message's body was staged, if in a segment.
+fn apply(conn: &Connection, op: &Op, body: Option<&BodyRef>) -> storage::Result<Reply> {
     match op {
         Op::CreateTenant(t) => {
             run_sql(
@@ -628,7 +677,7 @@ fn apply(conn: &Connection, op: &Op) -> storage::Result<Reply> {
             }
             Ok(Reply::Done)
         }
-        Op::Enqueue(m) => enqueue(conn, m).map(|()| Reply::Done),
+        Op::Enqueue(m) => enqueue(conn, m, body).map(|()| Reply::Done),
         Op::Portal(p) => crate::portal::apply(conn, p),
         Op::Api(a) => crate::api::apply(conn, a),
         Op::Account(a) => crate::accounts::apply(conn, a),
@@ -799,7 +848,7 @@ fn found(rows: usize) -> storage::Result<Reply> {
     }
 }
 
-fn enqueue(conn: &Connection, m: &NewMessage) -> storage::Result<()> {
+fn enqueue(conn: &Connection, m: &NewMessage, body: Option<&BodyRef>) -> storage::Result<()> {
     let r = &m.record;
     let message_id = r.id.to_string();
     let tenant = r.tenant.to_string();
@@ -821,11 +870,24 @@ fn enqueue(conn: &Connection, m: &NewMessage) -> storage::Result<()> {
             r.body_sha256,
         ],
     )?;
-    run_sql(
-        conn,
-        "INSERT INTO message_bodies (message, sealed) VALUES (?, ?)",
-        params![message_id, m.sealed_body],
-    )?;
+    match body {
+        Some(at) => run_sql(
+            conn,
+            "INSERT INTO message_body_segments (message, segment, offset, len) \
+             VALUES (?, ?, ?, ?)",
+            params![
+                message_id,
+                at.segment,
+                to_i64(at.offset, "body offset")?,
+                to_i64(at.len, "body length")?
+            ],
+        )?,
+        None => run_sql(
+            conn,
+            "INSERT INTO message_bodies (message, sealed) VALUES (?, ?)",
+            params![message_id, m.sealed_body],
+        )?,
+    };
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO recipients (id, message, tenant, address, status, route, priority, \
