@@ -53,6 +53,15 @@ pub struct Prepared {
     pub from_domain: Domain,
     /// Priority suggested by the headers (`Precedence: bulk|list|junk` → bulk).
     pub priority: Priority,
+    /// Length of the trace headers prepended to the submitted bytes.
+    added: usize,
+}
+
+impl Prepared {
+    /// The message as it was submitted: `bytes` without the trace headers.
+    pub fn submitted(&self) -> &[u8] {
+        &self.bytes[self.added..]
+    }
 }
 
 impl fmt::Debug for Prepared {
@@ -118,6 +127,7 @@ pub fn prepare(raw: &[u8], trace: &TraceInfo<'_>) -> Result<Prepared, Submission
         bytes,
         from_domain: from.domain().clone(),
         priority,
+        added: added.len(),
     })
 }
 
@@ -157,6 +167,7 @@ mod tests {
     fn adds_received_message_id_and_date_when_missing() {
         let raw = b"From: Nurse <nurse@clinic.test>\r\nTo: a@b.test\r\nSubject: hi\r\n\r\nbody\r\n";
         let p = prepare(raw, &trace()).expect("prepared");
+        assert_eq!(p.submitted(), raw);
         let text = String::from_utf8(p.bytes).expect("utf8");
         assert!(text.starts_with("Received: from client"));
         assert!(text.contains("Message-ID: <"));
@@ -178,6 +189,7 @@ mod tests {
     fn keeps_existing_message_id_and_marks_bulk() {
         let raw = b"From: news@clinic.test\r\nMessage-ID: <x@y>\r\nDate: Sun, 29 Nov 2026 10:00:00 +0000\r\nPrecedence: bulk\r\n\r\nx\r\n";
         let p = prepare(raw, &trace()).expect("prepared");
+        assert_eq!(p.submitted(), raw);
         let text = String::from_utf8(p.bytes).expect("utf8");
         assert_eq!(text.matches("Message-ID").count(), 1);
         assert_eq!(text.matches("Date:").count(), 1);

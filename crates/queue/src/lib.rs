@@ -3,9 +3,12 @@
 //!
 //! **What it does:** [`Intake::accept`] is the single function through which SMTP
 //! submission (and later the REST API and campaigns) put mail into carepost: it checks and
-//! prepares the message, seals it with the tenant's key, and commits the message with one
-//! entry per recipient copy. It returns only after the store has made that durable, so the
-//! caller may then say `250`. With a [`DirectDelivery`] worker attached, copies it has a
+//! prepares the message, screens it (with [`Screening`]), seals it with the tenant's key,
+//! and commits the message with one entry per recipient copy. The seal and the body's
+//! write run while the message is screened: the store may make a large sealed body durable
+//! before policy has decided (`storage::QueueStore::stage_body`), and erases it if policy
+//! refuses the message. It returns only after the store has made the message durable, so
+//! the caller may then say `250`. With a [`DirectDelivery`] worker attached, copies it has a
 //! slot for are committed already leased to it and handed over after the commit.
 //! [`retry::RetrySchedule`] says when a deferred copy is tried again and when it gives up.
 //!
@@ -39,7 +42,9 @@ use model::{
     Clock, DeliveryRoute, EmailAddress, MessageId, Principal, Priority, RecipientId,
     RecipientStatus, SubmissionChannel, TenantId,
 };
-use storage::{Lease, MessageRecord, NewMessage, NewRecipient, RecipientRecord, SharedStore};
+use storage::{
+    Lease, MessageRecord, NewMessage, NewRecipient, RecipientRecord, SharedStore, Staging,
+};
 use zeroize::Zeroizing;
 
 /// Intake settings.
@@ -285,36 +290,68 @@ impl Intake {
         };
         let prepared =
             prepare(&submission.data, &trace).map_err(|e| IntakeError::Permanent(e.to_string()))?;
-        // Screening and policy, per copy. carepost's own notices and DSNs are not screened:
-        // they are built from fixed text and ids.
-        let screened = match (&self.screening, &submission.principal) {
-            (Some(screening), principal) if !matches!(principal, Principal::System) => {
-                let (screened, data) = screening
-                    .decide(
-                        submission.tenant,
-                        principal,
-                        submission.envelope_from.as_ref(),
-                        &submission.recipients,
-                        std::mem::take(&mut submission.data),
-                    )
-                    .await?;
-                submission.data = data;
-                Some(screened)
+        // Screening and policy, per copy, while the body is sealed and staged: the store
+        // can make a large body durable before policy has spoken (`QueueStore::stage_body`),
+        // so one message's wait for the disk overlaps its screening instead of following
+        // it. carepost's own notices and DSNs are not screened: they are built from fixed
+        // text and ids.
+        let data = std::mem::take(&mut submission.data);
+        let screening = async {
+            match (&self.screening, &submission.principal) {
+                (Some(screening), principal) if !matches!(principal, Principal::System) => {
+                    let (screened, data) = screening
+                        .decide(
+                            submission.tenant,
+                            principal,
+                            submission.envelope_from.as_ref(),
+                            &submission.recipients,
+                            data,
+                        )
+                        .await?;
+                    Ok::<_, IntakeError>((Some(screened), data))
+                }
+                _ => Ok((None, data)),
             }
-            _ => None,
         };
-        if let Some(s) = &screened {
-            // One answer at DATA: a reject for any copy refuses the message, with the
-            // policy's reason (validated by the policy engine to carry no PHI).
-            if let Some(reason) = s.reject_reason() {
-                return Err(IntakeError::Rejected(reason));
+        // The digest of the message as submitted, from the prepared copy (the trace
+        // headers are only prepended), also off the screening's path.
+        let sealing = async {
+            let body_sha256 = hex::encode(Sha256::digest(prepared.submitted()));
+            let sealed = self
+                .keys
+                .seal(submission.tenant, id.0.as_bytes(), &prepared.bytes)
+                .map_err(|e| IntakeError::Temporary(format!("sealing failed: {e}")))?;
+            let staged = self
+                .store
+                .stage_body(sealed)
+                .await
+                .map_err(|e| IntakeError::Temporary(e.to_string()))?;
+            Ok((staged, body_sha256))
+        };
+        let (screened, sealed) = tokio::join!(screening, sealing);
+        // One answer at DATA: a reject for any copy refuses the message, with the policy's
+        // reason (validated by the policy engine to carry no PHI). A body staged for a
+        // refused message is erased, not left on disk.
+        let refusal = match &screened {
+            Ok((screened, _)) => screened
+                .as_ref()
+                .and_then(|s| s.reject_reason())
+                .map(IntakeError::Rejected),
+            Err(e) => Some(e.clone()),
+        };
+        if let Some(refusal) = refusal {
+            if let Ok((Staging::Staged(staged), _)) = sealed {
+                self.store.discard_staged(staged).await;
             }
+            return Err(refusal);
         }
-        let body_sha256 = hex::encode(Sha256::digest(&submission.data));
-        let sealed = self
-            .keys
-            .seal(submission.tenant, id.0.as_bytes(), &prepared.bytes)
-            .map_err(|e| IntakeError::Temporary(format!("sealing failed: {e}")))?;
+        let (screened, data) = screened?;
+        submission.data = data;
+        let (sealed, body_sha256) = sealed?;
+        let (sealed_body, staged_body) = match sealed {
+            Staging::Kept(sealed) => (sealed, None),
+            Staging::Staged(staged) => (Vec::new(), Some(staged)),
+        };
 
         let mut recipients: Vec<NewRecipient> = submission
             .recipients
@@ -405,23 +442,34 @@ impl Intake {
             .collect();
         let all_handed_over = handed_over.len() == recipients.len();
         let message_for_worker = (!handed_over.is_empty()).then(|| Arc::new(record.clone()));
-        self.store
+        let staged = staged_body.clone();
+        let committed = self
+            .store
             .enqueue(NewMessage {
                 record,
-                sealed_body: sealed,
+                sealed_body,
+                staged_body,
                 recipients,
                 audit: audit_events,
                 idempotency,
             })
-            .await
-            .map_err(|e| match e {
+            .await;
+        if let Err(e) = committed {
+            // A conflict (a REST client's retry) rolled the message back: its staged body
+            // will never be referenced. After other errors the commit's fate may be unknown
+            // (a writer gone mid-batch), so the body is left as it is, unreferenced or not.
+            if let (storage::StorageError::Conflict { .. }, Some(staged)) = (&e, staged) {
+                self.store.discard_staged(staged).await;
+            }
+            return Err(match e {
                 storage::StorageError::Conflict { constraint }
                     if constraint == storage::SUBMISSION_KEY_CONSTRAINT =>
                 {
                     IntakeError::AlreadySubmitted
                 }
                 e => IntakeError::Temporary(e.to_string()),
-            })?;
+            });
+        }
         tracing::info!(queue_id = %id, recipients = count, size = submission.data.len(), "message queued");
         if let (Some(direct), Some(message)) = (&self.direct, message_for_worker) {
             let body = Arc::new(Zeroizing::new(prepared.bytes));

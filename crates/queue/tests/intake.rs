@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crypto::{KeyRing, MasterKey};
+use crypto::KeyRing;
 use model::{
     Clock, EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock,
     TenantId,
@@ -13,29 +13,8 @@ use storage::{RecipientFilter, SharedStore};
 
 const CANARY: &str = "CANARY-7f3a-SSN-078-05-1120";
 
-async fn setup() -> (tempfile::TempDir, SharedStore, Arc<KeyRing>, TenantId) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store: SharedStore = Arc::new(
-        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
-            .await
-            .expect("open"),
-    );
-    let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
-    let tenant = TenantId::new();
-    store
-        .create_tenant(
-            &storage::Tenant {
-                id: tenant,
-                name: "Clinic".into(),
-                created: model::Timestamp::from_millis(0),
-            },
-            &[],
-        )
-        .await
-        .expect("tenant");
-    keys.generate_tenant_key(tenant).expect("tenant key");
-    (dir, store, keys, tenant)
-}
+mod common;
+use common::setup;
 
 fn intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
     Intake::new(
@@ -92,6 +71,12 @@ async fn accepted_message_is_sealed_and_every_copy_is_queued() {
     assert_eq!(record.tenant, tenant);
     assert_eq!(record.priority, Priority::Clinical);
     assert_eq!(record.size, data.len() as u64);
+    // The digest is of the message as submitted, without the trace headers carepost adds.
+    use sha2::Digest;
+    assert_eq!(
+        record.body_sha256,
+        hex::encode(sha2::Sha256::digest(data.as_bytes()))
+    );
     let sealed = store.message_body(accepted.message_id).await.expect("body");
     assert!(
         !sealed.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),

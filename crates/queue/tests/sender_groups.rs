@@ -4,13 +4,11 @@
 
 use std::sync::Arc;
 
-use crypto::{KeyRing, MasterKey};
 use model::{
-    ApiKeyId, EmailAddress, GroupId, Principal, RecipientStatus, Role, SubmissionChannel,
-    SystemClock, TenantId, Timestamp, UserId,
+    ApiKeyId, EmailAddress, Principal, RecipientStatus, SubmissionChannel, SystemClock, TenantId,
+    UserId,
 };
 use queue::{Intake, IntakeConfig, Screening, StorePolicySource, Submission};
-use storage::{Group, SharedStore, User};
 
 const POLICY: &str = r#"
 format = 1
@@ -23,18 +21,8 @@ when = { sender_groups = ["billing"] }
 action = "quarantine"
 "#;
 
-fn user(tenant: TenantId, address: &str) -> User {
-    User {
-        id: UserId::new(),
-        tenant,
-        address: EmailAddress::parse(address).expect("address"),
-        role: Role::Sender,
-        password_hash: None,
-        must_change_password: false,
-        disabled: false,
-        created: Timestamp::from_millis(0),
-    }
-}
+mod common;
+use common::{people_and_group, put_policy, screened_intake, setup, user};
 
 fn submission(tenant: TenantId, principal: Principal, from: &str) -> Submission {
     Submission {
@@ -60,63 +48,12 @@ fn person(id: UserId) -> Principal {
 
 #[tokio::test]
 async fn a_sender_groups_rule_fires_for_members_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store: SharedStore = Arc::new(
-        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
-            .await
-            .expect("open"),
-    );
-    let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
-    let tenant = TenantId::new();
-    store
-        .create_tenant(
-            &storage::Tenant {
-                id: tenant,
-                name: "Clinic".into(),
-                created: Timestamp::from_millis(0),
-            },
-            &[],
-        )
-        .await
-        .expect("tenant");
-    keys.generate_tenant_key(tenant).expect("tenant key");
+    let (_dir, store, keys, tenant) = setup().await;
     let member = user(tenant, "billing@clinic.test");
     let other = user(tenant, "nurse@clinic.test");
-    for u in [&member, &other] {
-        store.create_user(u, &[]).await.expect("user");
-    }
-    let billing = Group {
-        id: GroupId::new(),
-        tenant,
-        name: "billing".into(),
-        created: Timestamp::from_millis(0),
-    };
-    store.create_group(&billing, &[]).await.expect("group");
-    store
-        .add_group_member(tenant, billing.id, member.id, &[])
-        .await
-        .expect("member");
-    store
-        .put_policy(
-            tenant,
-            POLICY,
-            "system:test",
-            Timestamp::from_millis(0),
-            &[],
-        )
-        .await
-        .expect("policy");
-
-    let intake = Intake::new(
-        store.clone(),
-        keys,
-        Arc::new(SystemClock),
-        IntakeConfig::default(),
-    )
-    .with_screening(Screening {
-        screener: Arc::new(screening::Screener::new()),
-        policies: Arc::new(StorePolicySource::new(store.clone()).expect("source")),
-    });
+    people_and_group(&store, tenant, &[&member, &other], "billing").await;
+    put_policy(&store, tenant, POLICY).await;
+    let intake = screened_intake(&store, keys);
 
     let status_of = |accepted: queue::Accepted| {
         let store = store.clone();
@@ -196,38 +133,10 @@ impl queue::PolicySource for GroupsUnavailable {
 
 #[tokio::test]
 async fn unreadable_groups_fail_the_submission_temporarily_and_store_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store: SharedStore = Arc::new(
-        storage_sqlite::SqliteStore::open(&dir.path().join("q.db"))
-            .await
-            .expect("open"),
-    );
-    let keys = Arc::new(KeyRing::new(MasterKey::generate().expect("rng")));
-    let tenant = TenantId::new();
-    store
-        .create_tenant(
-            &storage::Tenant {
-                id: tenant,
-                name: "Clinic".into(),
-                created: Timestamp::from_millis(0),
-            },
-            &[],
-        )
-        .await
-        .expect("tenant");
-    keys.generate_tenant_key(tenant).expect("tenant key");
+    let (_dir, store, keys, tenant) = setup().await;
     let member = user(tenant, "billing@clinic.test");
     store.create_user(&member, &[]).await.expect("user");
-    store
-        .put_policy(
-            tenant,
-            POLICY,
-            "system:test",
-            Timestamp::from_millis(0),
-            &[],
-        )
-        .await
-        .expect("policy");
+    put_policy(&store, tenant, POLICY).await;
     let source = StorePolicySource::new(store.clone()).expect("source");
     let intake = Intake::new(
         store.clone(),

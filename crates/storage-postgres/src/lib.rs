@@ -510,6 +510,13 @@ macro_rules! recipient_cols {
 #[async_trait]
 impl QueueStore for PostgresStore {
     async fn enqueue(&self, message: NewMessage) -> storage::Result<()> {
+        // This store keeps bodies in the transaction and never stages one (the trait's
+        // default `stage_body`): a staged body is some other store's.
+        if message.staged_body.is_some() {
+            return Err(StorageError::Other(
+                "a body staged by another store".to_string(),
+            ));
+        }
         let r = &message.record;
         let mut tx = self.begin().await?;
         sqlx::query(

@@ -20,7 +20,11 @@
 //! beginning instead of growing (`writer.rs`, `after_commit`). Sealed message bodies of
 //! 64 KiB or more go to append-only segment files in `<database>-bodies/` instead
 //! (`segments.rs`), synced before the commit that records where they are: written once,
-//! not once into the log and again by the checkpoint.
+//! not once into the log and again by the checkpoint. A body may also be staged before its
+//! enqueue ([`storage::QueueStore::stage_body`]: a thread of its own appends and syncs it,
+//! `stager.rs`) while the caller does other work; the enqueue then records where it is.
+//! A staged body whose message is refused is overwritten with zeros
+//! ([`storage::QueueStore::discard_staged`]).
 //!
 //! **Schema conventions:** identifiers are `TEXT` holding the hyphenated lower-case UUID
 //! (readable in the `sqlite3` shell; UUIDv7 message and recipient ids sort by time as text);
@@ -61,6 +65,7 @@ mod portal;
 mod reader;
 mod rows;
 mod segments;
+mod stager;
 mod writer;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -83,8 +88,8 @@ use model::{
 use storage::{
     AppPassword, AttemptOutcome, AttemptRecord, AuditEvents, AuditFilter, AuditRow, AuditStore,
     KeyStore, MessageRecord, NewMessage, PolicyRecord, PolicyStore, QueueStore, RecipientFilter,
-    RecipientRecord, StorageError, Store, StoredAuditEvent, StoredTreeHead, Tenant, TenantStore,
-    User, UserStore, WrappedKey,
+    RecipientRecord, StagedBody, Staging, StorageError, Store, StoredAuditEvent, StoredTreeHead,
+    Tenant, TenantStore, User, UserStore, WrappedKey,
 };
 
 use crate::reader::Readers;
@@ -123,6 +128,8 @@ pub struct SqliteStore {
     readers: Arc<Readers>,
     /// Where large bodies are kept (see `segments.rs`).
     segments: Arc<PathBuf>,
+    /// Stages large bodies ahead of their enqueue (see `stager.rs`).
+    stager: stager::Stager,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -180,16 +187,23 @@ impl SqliteStore {
             )
             .await
             .map_err(map_err)?;
-        let segments = segments::segments_dir(path);
+        let segments = Arc::new(segments::segments_dir(path));
+        let stager = stager::Stager::spawn(Arc::clone(&segments)).map_err(|e| {
+            StorageError::Unavailable(format!(
+                "cannot start the sqlite body stager: {:?}",
+                e.kind()
+            ))
+        })?;
         Ok(SqliteStore {
             writer: Writer::spawn(
                 conn,
                 open_writer_connection(path)?,
-                segments::SegmentWriter::new(segments.clone()),
+                segments::SegmentWriter::new(segments.as_ref().clone()),
             )?,
             read,
             readers: Readers::new(path.to_path_buf()),
-            segments: Arc::new(segments),
+            segments,
+            stager,
         })
     }
 
@@ -542,8 +556,42 @@ impl KeyStore for SqliteStore {
 #[async_trait]
 impl QueueStore for SqliteStore {
     async fn enqueue(&self, mut message: NewMessage) -> storage::Result<()> {
+        if let Some(staged) = &message.staged_body {
+            // Only a body this store staged, in its own directory, may be referenced.
+            let ours = staged
+                .token::<stager::StagedSegmentBody>()
+                .is_some_and(|s| s.dir.as_path() == self.stager.dir());
+            if !ours {
+                return Err(StorageError::Other(
+                    "a body staged by another store".to_string(),
+                ));
+            }
+        }
         let audit = std::mem::take(&mut message.audit);
         self.write_done(Op::Enqueue(message), &audit).await
+    }
+
+    async fn stage_body(&self, sealed: Vec<u8>) -> storage::Result<Staging> {
+        // A small body costs one WAL write in the enqueue's transaction and no sync of its
+        // own: staging it would add one.
+        if sealed.len() < segments::SEGMENT_THRESHOLD {
+            return Ok(Staging::Kept(sealed));
+        }
+        self.stager.stage(sealed).await
+    }
+
+    async fn discard_staged(&self, staged: StagedBody) {
+        let Some(staged) = staged.token::<stager::StagedSegmentBody>() else {
+            return;
+        };
+        if staged.dir.as_path() != self.stager.dir() {
+            return;
+        }
+        let (dir, body) = (Arc::clone(&staged.dir), staged.body.clone());
+        let erased = tokio::task::spawn_blocking(move || segments::erase(&dir, &body)).await;
+        if let Ok(Err(e)) = erased {
+            tracing::warn!(error = ?e.kind(), "erasing a discarded message body failed; it stays unreferenced");
+        }
     }
 
     async fn message(&self, id: MessageId) -> storage::Result<MessageRecord> {

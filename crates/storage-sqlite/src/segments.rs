@@ -13,7 +13,10 @@
 //! transaction that records where they are. A committed reference therefore always points
 //! at bytes on disk; a crash between the two leaves unreferenced bytes at a segment's end,
 //! which nothing reads. A request of the batch that fails is rolled back alone, and its
-//! body's bytes stay unreferenced the same way.
+//! body's bytes stay unreferenced the same way. A body staged ahead of its enqueue
+//! (`stager.rs`) is synced by the staging thread before the caller hears where it is, so
+//! the same order holds; a staged body whose message is refused is overwritten with zeros
+//! ([`erase`]).
 //!
 //! **Several writers:** each writer appends only to segments it created (a new name, opened
 //! with `create_new`), so two stores on one database never write the same file. A segment
@@ -143,6 +146,44 @@ impl SegmentWriter {
 /// Read a body back. A reference that names no plain file of the directory, or reaches past
 /// its segment's end, is an error, not a short or foreign read.
 pub(crate) fn read(dir: &Path, r: &BodyRef) -> io::Result<Vec<u8>> {
+    let (path, len) = checked(dir, r)?;
+    let file = File::open(path)?;
+    let mut body = vec![0; len];
+    file.read_exact_at(&mut body, r.offset)?;
+    Ok(body)
+}
+
+/// Overwrite a body that will never be referenced (its message was refused after the body
+/// was staged) with zeros, so that it does not stay on disk even sealed. Not synced: the
+/// bytes were ciphertext, and the page cache writes the zeros back in its own time. Only
+/// the body's own range is written; a reference past the segment's end is an error and
+/// writes nothing.
+pub(crate) fn erase(dir: &Path, r: &BodyRef) -> io::Result<()> {
+    let (path, len) = checked(dir, r)?;
+    let file = OpenOptions::new().write(true).open(path)?;
+    let end = r
+        .offset
+        .checked_add(r.len)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "body range out of range"))?;
+    if end > file.metadata()?.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "body range past the segment's end",
+        ));
+    }
+    let zeros = vec![0u8; len.min(1 << 20)];
+    let mut at = 0;
+    while at < len {
+        let n = zeros.len().min(len - at);
+        file.write_all_at(&zeros[..n], r.offset + at as u64)?;
+        at += n;
+    }
+    Ok(())
+}
+
+/// The path a reference names and its length: a plain `.seg` file of `dir`, never a path
+/// outside it.
+fn checked(dir: &Path, r: &BodyRef) -> io::Result<(PathBuf, usize)> {
     let plain_name = !r.segment.is_empty()
         && r.segment.ends_with(".seg")
         && r.segment
@@ -157,10 +198,7 @@ pub(crate) fn read(dir: &Path, r: &BodyRef) -> io::Result<Vec<u8>> {
     }
     let len = usize::try_from(r.len)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "body length out of range"))?;
-    let file = File::open(dir.join(&r.segment))?;
-    let mut body = vec![0; len];
-    file.read_exact_at(&mut body, r.offset)?;
-    Ok(body)
+    Ok((dir.join(&r.segment), len))
 }
 
 #[cfg(test)]
@@ -218,5 +256,47 @@ mod tests {
             );
         }
         assert_eq!(read(dir.path(), &r).expect("reads"), vec![7u8; 10]);
+    }
+
+    /// Erasing zeros exactly the body's range: its neighbours still read back, and a range
+    /// past the end or a name outside the directory writes nothing.
+    #[test]
+    fn erasing_a_body_zeros_its_range_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut w = SegmentWriter::new(dir.path().to_path_buf());
+        let (a, b, c) = (vec![1u8; 70_000], vec![2u8; 1_500_000], vec![3u8; 65_536]);
+        let refs = w.append(&[&a, &b, &c]).expect("appends");
+        erase(dir.path(), &refs[1]).expect("erases");
+        assert_eq!(
+            read(dir.path(), &refs[1]).expect("reads"),
+            vec![0u8; b.len()]
+        );
+        assert_eq!(read(dir.path(), &refs[0]).expect("reads"), a);
+        assert_eq!(read(dir.path(), &refs[2]).expect("reads"), c);
+        let past = BodyRef {
+            len: 65_537,
+            ..refs[2].clone()
+        };
+        assert_eq!(
+            erase(dir.path(), &past).map_err(|e| e.kind()).err(),
+            Some(io::ErrorKind::UnexpectedEof)
+        );
+        let outside = BodyRef {
+            segment: "../carepost.db".to_string(),
+            ..refs[0].clone()
+        };
+        assert_eq!(
+            erase(dir.path(), &outside).map_err(|e| e.kind()).err(),
+            Some(io::ErrorKind::InvalidData)
+        );
+        assert_eq!(read(dir.path(), &refs[2]).expect("reads"), c);
+        let len = fs::metadata(dir.path().join(&refs[0].segment))
+            .expect("metadata")
+            .len();
+        assert_eq!(
+            len,
+            (a.len() + b.len() + c.len()) as u64,
+            "no byte appended"
+        );
     }
 }

@@ -42,6 +42,7 @@ use storage::{
 
 use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
 use crate::segments::{BodyRef, SEGMENT_THRESHOLD, SegmentWriter};
+use crate::stager::StagedSegmentBody;
 
 /// WAL frames (pages) after which the writer asks the checkpointer thread to copy the log
 /// back into the database file: SQLite's own default for its automatic checkpoint.
@@ -150,6 +151,7 @@ impl Op {
 
     fn body_bytes(&self) -> usize {
         match self {
+            // A staged body is on disk already.
             Op::Enqueue(m) => m.sealed_body.len(),
             Op::Portal(p) => p.body_bytes(),
             _ => 0,
@@ -399,33 +401,47 @@ fn run(
 /// written: the body then goes into `message_bodies` as before, and if the disk is the
 /// trouble the commit fails too).
 fn stage_bodies(segments: &mut SegmentWriter, batch: &[Request]) -> Vec<Option<BodyRef>> {
-    let large = |req: &Request| match &req.op {
-        Op::Enqueue(m) if m.sealed_body.len() >= SEGMENT_THRESHOLD => Some(m.sealed_body.len()),
+    fn large(req: &Request) -> Option<&[u8]> {
+        match &req.op {
+            Op::Enqueue(m)
+                if m.staged_body.is_none() && m.sealed_body.len() >= SEGMENT_THRESHOLD =>
+            {
+                Some(m.sealed_body.as_slice())
+            }
+            _ => None,
+        }
+    }
+    // Bodies staged before the enqueue (`stager.rs`; `SqliteStore::enqueue` checked they
+    // are this store's) are recorded where they already are.
+    let staged = |req: &Request| match &req.op {
+        Op::Enqueue(m) => m
+            .staged_body
+            .as_ref()
+            .and_then(|s| s.token::<StagedSegmentBody>())
+            .map(|s| s.body.clone()),
         _ => None,
     };
-    let bodies: Vec<&[u8]> = batch
+    let bodies: Vec<&[u8]> = batch.iter().filter_map(large).collect();
+    // `None`: nothing to append, or the segment could not be written (the bodies then go
+    // into `message_bodies`, and if the disk is the trouble the commit fails too).
+    let mut appended = if bodies.is_empty() {
+        None
+    } else {
+        match segments.append(&bodies) {
+            Ok(refs) => Some(refs.into_iter()),
+            Err(e) => {
+                tracing::warn!(error = ?e.kind(), "writing message bodies to a segment failed; keeping them in the database");
+                None
+            }
+        }
+    };
+    batch
         .iter()
-        .filter_map(|req| match &req.op {
-            Op::Enqueue(m) if large(req).is_some() => Some(m.sealed_body.as_slice()),
-            _ => None,
+        .map(|req| match large(req) {
+            Some(_) => appended.as_mut().and_then(|refs| refs.next()),
+            None => staged(req),
         })
-        .collect();
-    if bodies.is_empty() {
-        return vec![None; batch.len()];
-    }
-    match segments.append(&bodies) {
-        Ok(refs) => {
-            let mut refs = refs.into_iter();
-            batch
-                .iter()
-                .map(|req| large(req).and_then(|_| refs.next()))
-                .collect()
-        }
-        Err(e) => {
-            tracing::warn!(error = ?e.kind(), "writing message bodies to a segment failed; keeping them in the database");
-            vec![None; batch.len()]
-        }
-    }
+        .collect()
 }
 
 /// Run `batch` in one transaction and answer every request. Drains `batch`. `bodies`: where

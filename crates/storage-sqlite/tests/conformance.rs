@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use storage::conformance::{self, Backend, T0};
-use storage::{QueueStore, RecipientFilter, SharedStore, StorageError, TenantStore};
+use storage::{QueueStore, RecipientFilter, SharedStore, Staging, StorageError, TenantStore};
 use storage_sqlite::SqliteStore;
 
 struct Sqlite {
@@ -365,4 +365,111 @@ fn large_bodies_live_in_segment_files_beside_the_database() {
     });
     // The database file holds the small bodies only.
     assert!(std::fs::metadata(&path).expect("db").len() < 1024 * 1024);
+}
+
+/// A body staged before its enqueue (`QueueStore::stage_body`, what the intake does while
+/// it screens) is recorded where it already is: not appended again, read back after a
+/// crash-like exit and a reopen. Concurrent stagings share segments and syncs. A small body
+/// is given back (it belongs in the transaction); a token staged by another store is
+/// refused and commits nothing; a discarded body is zeros.
+#[test]
+fn bodies_staged_before_their_enqueue_are_referenced_where_they_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("carepost.db");
+    let segments = dir.path().join("carepost.db-bodies");
+    let body = |i: usize, len: usize| -> Vec<u8> {
+        (0..len)
+            .map(|k| ((k * 5 + i * 11) % 251) as u8 | 1)
+            .collect()
+    };
+    let segment_bytes = || -> u64 {
+        std::fs::read_dir(&segments)
+            .map(|d| {
+                d.map(|e| {
+                    std::fs::metadata(e.expect("entry").path())
+                        .expect("seg")
+                        .len()
+                })
+                .sum()
+            })
+            .unwrap_or(0)
+    };
+    let count = 40;
+    let ids = runtime().block_on(async {
+        let store: SharedStore = Arc::new(SqliteStore::open(&path).await.expect("open"));
+        let tenant = conformance::new_tenant(&store, "A").await;
+        let mut tasks = Vec::new();
+        for i in 0..count {
+            let store = store.clone();
+            let mut m = queued_message(tenant, &format!("r{i}@dest.example"));
+            tasks.push(tokio::spawn(async move {
+                match store.stage_body(body(i, 70_000 + i * 1000)).await {
+                    Ok(Staging::Staged(staged)) => m.staged_body = Some(staged),
+                    other => panic!("not staged: {other:?}"),
+                }
+                let id = m.record.id;
+                store.enqueue(m).await.expect("enqueue");
+                id
+            }));
+        }
+        let mut ids = Vec::new();
+        for t in tasks {
+            ids.push(t.await.expect("task"));
+        }
+        let staged_total: u64 = (0..count).map(|i| (70_000 + i * 1000) as u64).sum();
+        assert_eq!(segment_bytes(), staged_total, "each body written once");
+
+        // Small: given back as it is, and nothing written.
+        match store.stage_body(vec![7; 1000]).await {
+            Ok(Staging::Kept(b)) => assert_eq!(b, vec![7; 1000]),
+            other => panic!("a small body was staged: {other:?}"),
+        }
+        assert_eq!(segment_bytes(), staged_total);
+
+        // Another store's token (another database, another directory) is refused.
+        let other_dir = tempfile::tempdir().expect("temp dir");
+        let other = SqliteStore::open(&other_dir.path().join("other.db"))
+            .await
+            .expect("open other");
+        let Ok(Staging::Staged(foreign)) = other.stage_body(body(500, 80_000)).await else {
+            panic!("other store did not stage");
+        };
+        let mut m = queued_message(tenant, "foreign@dest.example");
+        m.staged_body = Some(foreign);
+        assert!(matches!(
+            store.enqueue(m.clone()).await,
+            Err(StorageError::Other(_))
+        ));
+        assert_eq!(
+            store.message(m.record.id).await,
+            Err(StorageError::NotFound)
+        );
+        // A token of some other kind altogether, too.
+        m.staged_body = Some(storage::StagedBody::new(42u32));
+        assert!(store.enqueue(m.clone()).await.is_err());
+
+        // Discarded: staged, then zeros, and nothing else touched.
+        let Ok(Staging::Staged(dropped)) = store.stage_body(body(600, 90_000)).await else {
+            panic!("not staged");
+        };
+        store.discard_staged(dropped).await;
+        assert_eq!(segment_bytes(), staged_total + 90_000);
+        let mut nonzero = 0;
+        for e in std::fs::read_dir(&segments).expect("segments") {
+            let bytes = std::fs::read(e.expect("entry").path()).expect("segment");
+            nonzero += bytes.iter().filter(|b| **b != 0).count() as u64;
+        }
+        assert_eq!(nonzero, staged_total, "the discarded body is zeros");
+        std::mem::forget(store);
+        ids
+    });
+    runtime().block_on(async {
+        let store = SqliteStore::open(&path).await.expect("reopen");
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(
+                store.message_body(*id).await.expect("body"),
+                body(i, 70_000 + i * 1000)
+            );
+        }
+    });
 }

@@ -63,8 +63,8 @@ use crate::{
     AppPassword, AttemptOutcome, AttemptRecord, AuditFilter, KeyPurpose, MessageRecord, NewMessage,
     NewPortalCopy, NewRecipient, PolicyRecord, PortalCode, PortalCodeChannel, PortalCopy,
     PortalCopyState, PortalFilter, PortalLanding, PortalMilestone, PortalPasskey, PortalReading,
-    PortalReply, PortalSession, RecipientFilter, RecipientRecord, SharedStore, StorageError,
-    StoredTreeHead, Tenant, User, WrappedKey, actor_key,
+    PortalReply, PortalSession, RecipientFilter, RecipientRecord, SharedStore, Staging,
+    StorageError, StoredTreeHead, Tenant, User, WrappedKey, actor_key,
 };
 
 pub use crate::conformance_groups::{
@@ -127,6 +127,7 @@ macro_rules! conformance_tests {
             app_passwords_are_added_listed_and_revoked,
             activating_a_key_deactivates_the_others_and_rewrap_is_atomic,
             enqueue_round_trips_message_body_and_recipients,
+            staged_or_kept_bodies_round_trip,
             enqueue_is_atomic_and_failures_do_not_spill_over,
             claim_takes_only_due_copies_clinical_first,
             claim_respects_the_limit,
@@ -426,6 +427,52 @@ pub async fn activating_a_key_deactivates_the_others_and_rewrap_is_atomic(store:
         store.key("dkim1").await.expect("dkim").wrapping_key_id,
         "master-1"
     );
+}
+
+/// A body offered to `stage_body` (what the intake does while it screens) comes back from
+/// `message_body` whether the store staged it or gave it back to go in the transaction; a
+/// staged body that is discarded takes nothing else with it.
+pub async fn staged_or_kept_bodies_round_trip(store: SharedStore) {
+    let tenant = new_tenant(&store, "A").await;
+    let body = |i: usize, len: usize| -> Vec<u8> {
+        (0..len).map(|k| ((k * 3 + i * 7) % 251) as u8).collect()
+    };
+    let sizes = [1024, 64 * 1024, 200 * 1024];
+    let mut ids = Vec::new();
+    for (i, len) in sizes.iter().enumerate() {
+        let mut m = message(
+            tenant,
+            Priority::Normal,
+            &[(&format!("s{i}@dest.example"), RecipientStatus::Queued, T0)],
+        );
+        match store.stage_body(body(i, *len)).await.expect("stage") {
+            Staging::Kept(b) => m.sealed_body = b,
+            Staging::Staged(s) => m.staged_body = Some(s),
+        }
+        ids.push(m.record.id);
+        store.enqueue(m).await.expect("enqueue");
+    }
+    if let Staging::Staged(unused) = store.stage_body(body(9, 200 * 1024)).await.expect("stage") {
+        store.discard_staged(unused).await;
+    }
+    // A token this store did not make is refused, and nothing is committed.
+    let mut foreign = message(
+        tenant,
+        Priority::Normal,
+        &[("foreign@dest.example", RecipientStatus::Queued, T0)],
+    );
+    foreign.staged_body = Some(crate::StagedBody::new(42u32));
+    assert!(matches!(
+        store.enqueue(foreign.clone()).await,
+        Err(StorageError::Other(_))
+    ));
+    assert_eq!(
+        store.message(foreign.record.id).await,
+        Err(StorageError::NotFound)
+    );
+    for (i, (id, len)) in ids.iter().zip(sizes).enumerate() {
+        assert_eq!(store.message_body(*id).await.expect("body"), body(i, len));
+    }
 }
 
 /// Enqueue: message, sealed body and recipient copies read back exactly.
@@ -1620,6 +1667,7 @@ fn message_owned(
             body_sha256: "ab".repeat(32),
         },
         sealed_body: b"sealed body".to_vec(),
+        staged_body: None,
         recipients: recipients
             .iter()
             .enumerate()

@@ -128,6 +128,20 @@ pub trait KeyStore: Send + Sync {
 pub trait QueueStore: Send + Sync {
     /// Commit a message and its recipients. Returns only once they are durable.
     async fn enqueue(&self, message: NewMessage) -> Result<()>;
+    /// Make a sealed body durable before the message that holds it is enqueued, so that
+    /// the wait for the disk can overlap other work (the intake stages a body while its
+    /// message is screened). Stores that keep bodies in the enqueue's own transaction, or
+    /// cannot stage this one (too small to be worth it, a disk error), give it back as
+    /// [`Staging::Kept`]. A staged body that is never enqueued is never read; see
+    /// [`QueueStore::discard_staged`]. An error: the store cannot take bodies now.
+    async fn stage_body(&self, sealed: Vec<u8>) -> Result<Staging> {
+        Ok(Staging::Kept(sealed))
+    }
+    /// Forget a staged body whose message will not be enqueued (refused by policy, or
+    /// screening failed): its sealed bytes are overwritten where the store can do that, so
+    /// a refused message does not stay on disk, even sealed. Best effort: a failure is the
+    /// store's to log, and the bytes stay unreferenced.
+    async fn discard_staged(&self, _staged: StagedBody) {}
     /// One message's envelope and metadata.
     async fn message(&self, id: MessageId) -> Result<MessageRecord>;
     /// One message's sealed body.

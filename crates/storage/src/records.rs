@@ -133,13 +133,54 @@ pub struct PolicyRecord {
     pub created: Timestamp,
 }
 
+/// A sealed body a store made durable ahead of the transaction that will reference it
+/// ([`crate::QueueStore::stage_body`]). Opaque: only the store that staged it knows what
+/// the token is (another store refuses it), and it holds no bytes of the body.
+#[derive(Clone)]
+pub struct StagedBody {
+    token: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+}
+
+impl StagedBody {
+    /// Wrap a store's own reference to a body it staged.
+    pub fn new<T: std::any::Any + Send + Sync>(token: T) -> Self {
+        Self {
+            token: std::sync::Arc::new(token),
+        }
+    }
+
+    /// The store's reference, if this body was staged by a store of that kind.
+    pub fn token<T: std::any::Any>(&self) -> Option<&T> {
+        self.token.downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for StagedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StagedBody").finish_non_exhaustive()
+    }
+}
+
+/// What [`crate::QueueStore::stage_body`] did with a sealed body.
+#[derive(Debug)]
+pub enum Staging {
+    /// The store keeps bodies in the enqueue's transaction (or could not stage this one):
+    /// it goes into [`NewMessage::sealed_body`], as before.
+    Kept(Vec<u8>),
+    /// Durable already: it goes into [`NewMessage::staged_body`].
+    Staged(StagedBody),
+}
+
 /// A message to commit to the queue.
 #[derive(Clone, Debug)]
 pub struct NewMessage {
     /// The message's metadata.
     pub record: MessageRecord,
-    /// The sealed body (see `crypto`).
+    /// The sealed body (see `crypto`). Empty when [`NewMessage::staged_body`] holds it.
     pub sealed_body: Vec<u8>,
+    /// The sealed body, when the store already made it durable
+    /// ([`crate::QueueStore::stage_body`]); then `sealed_body` is empty.
+    pub staged_body: Option<StagedBody>,
     /// One entry per recipient copy.
     pub recipients: Vec<NewRecipient>,
     /// Audit events recorded in the same transaction (submission, scan, decisions).

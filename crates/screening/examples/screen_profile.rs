@@ -3,8 +3,8 @@
 //! 0 over and over):
 //!
 //! ```text
-//! cargo build --release -p screening --example profile
-//! valgrind --tool=callgrind --toggle-collect='profile::measured' target/release/examples/profile
+//! cargo build --release -p screening --example screen_profile
+//! valgrind --tool=callgrind --toggle-collect='screen_profile::measured' target/release/examples/screen_profile
 //! ```
 fn main() {
     let kb: usize = std::env::args()
