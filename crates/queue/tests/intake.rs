@@ -3,27 +3,17 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crypto::KeyRing;
 use model::{
     Clock, EmailAddress, Principal, Priority, RecipientStatus, SubmissionChannel, SystemClock,
     TenantId,
 };
 use queue::{Intake, IntakeConfig, IntakeError, Submission};
-use storage::{RecipientFilter, SharedStore};
+use storage::RecipientFilter;
 
 const CANARY: &str = "CANARY-7f3a-SSN-078-05-1120";
 
 mod common;
-use common::setup;
-
-fn intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
-    Intake::new(
-        store.clone(),
-        keys,
-        Arc::new(SystemClock),
-        IntakeConfig::default(),
-    )
-}
+use common::{intake, setup};
 
 fn submission(tenant: TenantId, data: &str, rcpts: &[&str]) -> Submission {
     Submission {

@@ -5,10 +5,9 @@
 use std::sync::Arc;
 
 use model::{
-    ApiKeyId, EmailAddress, Principal, RecipientStatus, SubmissionChannel, SystemClock, TenantId,
-    UserId,
+    ApiKeyId, EmailAddress, Principal, RecipientStatus, SubmissionChannel, TenantId, UserId,
 };
-use queue::{Intake, IntakeConfig, Screening, StorePolicySource, Submission};
+use queue::{StorePolicySource, Submission};
 
 const POLICY: &str = r#"
 format = 1
@@ -22,7 +21,7 @@ action = "quarantine"
 "#;
 
 mod common;
-use common::{people_and_group, put_policy, screened_intake, setup, user};
+use common::{intake_screened_by, people_and_group, put_policy, screened_intake, setup, user};
 
 fn submission(tenant: TenantId, principal: Principal, from: &str) -> Submission {
     Submission {
@@ -138,16 +137,7 @@ async fn unreadable_groups_fail_the_submission_temporarily_and_store_nothing() {
     store.create_user(&member, &[]).await.expect("user");
     put_policy(&store, tenant, POLICY).await;
     let source = StorePolicySource::new(store.clone()).expect("source");
-    let intake = Intake::new(
-        store.clone(),
-        keys,
-        Arc::new(SystemClock),
-        IntakeConfig::default(),
-    )
-    .with_screening(Screening {
-        screener: Arc::new(screening::Screener::new()),
-        policies: Arc::new(GroupsUnavailable(source)),
-    });
+    let intake = intake_screened_by(&store, keys, Arc::new(GroupsUnavailable(source)));
 
     // Fail closed: a rule for the person's group might have held this message, so it is
     // not decided without the groups; the client is told to try again later.

@@ -20,11 +20,10 @@
 //! beginning instead of growing (`writer.rs`, `after_commit`). Sealed message bodies of
 //! 64 KiB or more go to append-only segment files in `<database>-bodies/` instead
 //! (`segments.rs`), synced before the commit that records where they are: written once,
-//! not once into the log and again by the checkpoint. A body may also be staged before its
-//! enqueue ([`storage::QueueStore::stage_body`]: a thread of its own appends and syncs it,
-//! `stager.rs`) while the caller does other work; the enqueue then records where it is.
-//! A staged body whose message is refused is overwritten with zeros
-//! ([`storage::QueueStore::discard_staged`]).
+//! not once into the log and again by the checkpoint. A thread of its own appends and syncs
+//! them (`stager.rs`): before the enqueue's commit, or earlier, while the caller does other
+//! work ([`storage::QueueStore::stage_body`]); a staged body whose message is refused is
+//! overwritten with zeros ([`storage::QueueStore::discard_staged`]).
 //!
 //! **Schema conventions:** identifiers are `TEXT` holding the hyphenated lower-case UUID
 //! (readable in the `sqlite3` shell; UUIDv7 message and recipient ids sort by time as text);
@@ -69,7 +68,7 @@ mod stager;
 mod writer;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -126,9 +125,8 @@ pub struct SqliteStore {
     read: SqlitePool,
     /// rusqlite read connections for the reads on the delivery path (see `reader.rs`).
     readers: Arc<Readers>,
-    /// Where large bodies are kept (see `segments.rs`).
-    segments: Arc<PathBuf>,
-    /// Stages large bodies ahead of their enqueue (see `stager.rs`).
+    /// Writes large bodies to segments ahead of the commits that reference them, and knows
+    /// where the segments are (see `stager.rs`).
     stager: stager::Stager,
 }
 
@@ -187,24 +185,26 @@ impl SqliteStore {
             )
             .await
             .map_err(map_err)?;
-        let segments = Arc::new(segments::segments_dir(path));
-        let stager = stager::Stager::spawn(Arc::clone(&segments)).map_err(|e| {
+        let stager = stager::Stager::spawn(segments::segments_dir(path)).map_err(|e| {
             StorageError::Unavailable(format!(
                 "cannot start the sqlite body stager: {:?}",
                 e.kind()
             ))
         })?;
         Ok(SqliteStore {
-            writer: Writer::spawn(
-                conn,
-                open_writer_connection(path)?,
-                segments::SegmentWriter::new(segments.as_ref().clone()),
-            )?,
+            writer: Writer::spawn(conn, open_writer_connection(path)?)?,
             read,
             readers: Readers::new(path.to_path_buf()),
-            segments,
             stager,
         })
+    }
+
+    /// The segment reference inside `staged`, if this store staged it (in its own
+    /// directory): never one from another store or database.
+    fn own_staged<'a>(&self, staged: &'a StagedBody) -> Option<&'a stager::StagedSegmentBody> {
+        staged
+            .token::<stager::StagedSegmentBody>()
+            .filter(|s| s.dir.as_path() == self.stager.dir().as_path())
     }
 
     async fn write(&self, op: Op, audit: AuditEvents<'_>) -> storage::Result<Reply> {
@@ -556,16 +556,22 @@ impl KeyStore for SqliteStore {
 #[async_trait]
 impl QueueStore for SqliteStore {
     async fn enqueue(&self, mut message: NewMessage) -> storage::Result<()> {
-        if let Some(staged) = &message.staged_body {
+        match &message.staged_body {
             // Only a body this store staged, in its own directory, may be referenced.
-            let ours = staged
-                .token::<stager::StagedSegmentBody>()
-                .is_some_and(|s| s.dir.as_path() == self.stager.dir());
-            if !ours {
+            Some(staged) if self.own_staged(staged).is_none() => {
                 return Err(StorageError::Other(
                     "a body staged by another store".to_string(),
                 ));
             }
+            Some(_) => {}
+            // A large body nobody staged is staged now, before the commit that records it.
+            None => match self
+                .stage_body(std::mem::take(&mut message.sealed_body))
+                .await?
+            {
+                Staging::Kept(body) => message.sealed_body = body,
+                Staging::Staged(staged) => message.staged_body = Some(staged),
+            },
         }
         let audit = std::mem::take(&mut message.audit);
         self.write_done(Op::Enqueue(message), &audit).await
@@ -581,13 +587,10 @@ impl QueueStore for SqliteStore {
     }
 
     async fn discard_staged(&self, staged: StagedBody) {
-        let Some(staged) = staged.token::<stager::StagedSegmentBody>() else {
+        let Some(staged) = self.own_staged(&staged) else {
             return;
         };
-        if staged.dir.as_path() != self.stager.dir() {
-            return;
-        }
-        let (dir, body) = (Arc::clone(&staged.dir), staged.body.clone());
+        let (dir, body) = (Arc::clone(self.stager.dir()), staged.body.clone());
         let erased = tokio::task::spawn_blocking(move || segments::erase(&dir, &body)).await;
         if let Ok(Err(e)) = erased {
             tracing::warn!(error = ?e.kind(), "erasing a discarded message body failed; it stays unreferenced");
@@ -599,14 +602,14 @@ impl QueueStore for SqliteStore {
     }
 
     async fn message_body(&self, id: MessageId) -> storage::Result<Vec<u8>> {
-        let segments = Arc::clone(&self.segments);
+        let segments = Arc::clone(self.stager.dir());
         self.readers
             .read(move |conn| read_body(conn, &segments, id))
             .await
     }
 
     async fn message_with_body(&self, id: MessageId) -> storage::Result<(MessageRecord, Vec<u8>)> {
-        let segments = Arc::clone(&self.segments);
+        let segments = Arc::clone(self.stager.dir());
         self.readers
             .read(move |conn| {
                 // One read transaction, so the body is the message's as of the same commit

@@ -8,17 +8,15 @@
 //! `fdatasync` it). So bodies of [`SEGMENT_THRESHOLD`] bytes or more are appended to a
 //! segment file instead, and the database keeps where (`message_body_segments`).
 //!
-//! **Durability:** the writer appends a batch's large bodies, syncs the segment once
-//! (`fdatasync`; the directory too when a segment was created), and only then commits the
-//! transaction that records where they are. A committed reference therefore always points
-//! at bytes on disk; a crash between the two leaves unreferenced bytes at a segment's end,
-//! which nothing reads. A request of the batch that fails is rolled back alone, and its
-//! body's bytes stay unreferenced the same way. A body staged ahead of its enqueue
-//! (`stager.rs`) is synced by the staging thread before the caller hears where it is, so
-//! the same order holds; a staged body whose message is refused is overwritten with zeros
-//! ([`erase`]).
+//! **Durability:** the staging thread (`stager.rs`) appends the large bodies waiting for
+//! it, syncs the segment once (`fdatasync`; the directory too when a segment was created),
+//! and only then says where they are; the transaction that records that commits after.
+//! A committed reference therefore always points at bytes on disk; a crash between the two
+//! leaves unreferenced bytes at a segment's end, which nothing reads. A request that fails
+//! in the writer is rolled back alone, and its body's bytes stay unreferenced the same way;
+//! a staged body whose message is refused is overwritten with zeros ([`erase`]).
 //!
-//! **Several writers:** each writer appends only to segments it created (a new name, opened
+//! **Several writers:** each store appends only to segments it created (a new name, opened
 //! with `create_new`), so two stores on one database never write the same file. A segment
 //! is closed at [`SEGMENT_MAX_BYTES`] and never written again.
 //!
@@ -54,7 +52,7 @@ pub(crate) fn segments_dir(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-/// The writer's side: appends to the segment it created last.
+/// The appending side (the staging thread's): appends to the segment it created last.
 pub(crate) struct SegmentWriter {
     dir: PathBuf,
     current: Option<Segment>,

@@ -1,23 +1,23 @@
-//! Staging large sealed bodies ahead of their enqueue (`QueueStore::stage_body`).
+//! Writing large sealed bodies to segments ahead of the commits that reference them.
 //!
-//! The writer thread appends a batch's large bodies to a segment and syncs it before the
-//! transaction that records them (see `segments.rs`), so an enqueue waits for two syncs in
-//! a row. The intake knows the body well before it knows whether policy lets the message
-//! in (screening a 200 KB message takes about a millisecond): it seals the body and hands
-//! it to this thread while the screening runs, and the enqueue then only records where the
-//! body is. On one session that takes the segment's sync (0.3–1.5 ms on this project's
-//! disk) off the path every message waits on.
+//! A body of `SEGMENT_THRESHOLD` bytes or more is appended to a segment file and synced
+//! before the transaction that records where it is commits (see `segments.rs`). This thread
+//! does the appending, for two callers: `SqliteStore::enqueue`, for a large body nobody
+//! staged, just before it hands the message to the writer thread; and
+//! `QueueStore::stage_body`, which the intake calls while the message is screened (the body
+//! is known well before policy has decided whether the message may go), so that the
+//! segment's sync does not follow the screening on the path every message waits on.
 //!
-//! One thread with a [`SegmentWriter`] of its own (its own segments, so it never shares a
-//! file with the writer thread), group-staging like the writer commits: every body waiting
-//! when it wakes is appended and covered by one `fdatasync`.
+//! One thread with its own segments (a new file per store, opened with `create_new`),
+//! staging in groups as the writer commits: every body waiting when it wakes is appended
+//! and covered by one `fdatasync`.
 //!
 //! **Does not:** decide anything about the body (it is ciphertext), or keep it after
 //! replying. A body staged for a message that is then not enqueued is erased
 //! ([`crate::segments::erase`]) when the intake says so; one a crash or a failed enqueue
 //! leaves stays unreferenced, as at a segment's end.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use storage::{StagedBody, Staging, StorageError};
@@ -54,9 +54,10 @@ pub(crate) struct Stager {
 
 impl Stager {
     /// Start the staging thread for the segments directory `dir`.
-    pub(crate) fn spawn(dir: Arc<PathBuf>) -> std::io::Result<Self> {
+    pub(crate) fn spawn(dir: PathBuf) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-        let segments = SegmentWriter::new(dir.as_ref().clone());
+        let segments = SegmentWriter::new(dir.clone());
+        let dir = Arc::new(dir);
         std::thread::Builder::new()
             .name("sqlite-bodies".to_string())
             .spawn(move || run(rx, segments))?;
@@ -64,7 +65,7 @@ impl Stager {
     }
 
     /// The segments directory.
-    pub(crate) fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Arc<PathBuf> {
         &self.dir
     }
 

@@ -41,7 +41,7 @@ use storage::{
 };
 
 use crate::rows::{self, map_sql, recipient_cols, to_i64, to_json};
-use crate::segments::{BodyRef, SEGMENT_THRESHOLD, SegmentWriter};
+use crate::segments::BodyRef;
 use crate::stager::StagedSegmentBody;
 
 /// WAL frames (pages) after which the writer asks the checkpointer thread to copy the log
@@ -151,7 +151,7 @@ impl Op {
 
     fn body_bytes(&self) -> usize {
         match self {
-            // A staged body is on disk already.
+            // Empty when the body was staged: it is on disk already.
             Op::Enqueue(m) => m.sealed_body.len(),
             Op::Portal(p) => p.body_bytes(),
             _ => 0,
@@ -189,11 +189,7 @@ impl Writer {
     /// (SQLite's automatic checkpoint runs inside the commit that crosses its threshold: with
     /// 200 KB bodies, one commit in twenty paid for copying 4 MB and syncing the database
     /// file before its callers heard "done").
-    pub(crate) fn spawn(
-        conn: Connection,
-        checkpointer: Connection,
-        segments: SegmentWriter,
-    ) -> storage::Result<Self> {
+    pub(crate) fn spawn(conn: Connection, checkpointer: Connection) -> storage::Result<Self> {
         let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
         // One pending request is enough: the checkpoint copies whatever the log holds by then.
         let (wake, wanted) = std::sync::mpsc::sync_channel::<()>(1);
@@ -208,7 +204,7 @@ impl Writer {
             .map_err(start_error)?;
         std::thread::Builder::new()
             .name("sqlite-writer".to_string())
-            .spawn(move || run(conn, rx, wake, state, segments))
+            .spawn(move || run(conn, rx, wake, state))
             .map_err(start_error)?;
         Ok(Self { tx })
     }
@@ -329,7 +325,6 @@ fn run(
     mut rx: mpsc::Receiver<Request>,
     wake: std::sync::mpsc::SyncSender<()>,
     state: CheckpointState,
-    mut segments: SegmentWriter,
 ) {
     conn.wal_hook(Some(note_wal_frames));
     let mut asked = 0;
@@ -371,7 +366,7 @@ fn run(
             continue;
         }
         let (requests, started) = (batch.len(), std::time::Instant::now());
-        let bodies = stage_bodies(&mut segments, &batch);
+        let bodies: Vec<Option<BodyRef>> = batch.iter().map(staged_body).collect();
         commit_batch(&conn, &mut batch, &bodies);
         after_commit(&conn, &wake, &state, &mut asked);
         // sqlx logged statements slower than a second; this connection is not sqlx's, so
@@ -395,57 +390,22 @@ fn run(
     }
 }
 
-/// Append the batch's large bodies to a segment and make them durable, before the
-/// transaction that records where they are (see `segments.rs`). One entry per request:
-/// where its body went, or `None` (no body, a small one, or the segment could not be
-/// written: the body then goes into `message_bodies` as before, and if the disk is the
-/// trouble the commit fails too).
-fn stage_bodies(segments: &mut SegmentWriter, batch: &[Request]) -> Vec<Option<BodyRef>> {
-    fn large(req: &Request) -> Option<&[u8]> {
-        match &req.op {
-            Op::Enqueue(m)
-                if m.staged_body.is_none() && m.sealed_body.len() >= SEGMENT_THRESHOLD =>
-            {
-                Some(m.sealed_body.as_slice())
-            }
-            _ => None,
-        }
-    }
-    // Bodies staged before the enqueue (`stager.rs`; `SqliteStore::enqueue` checked they
-    // are this store's) are recorded where they already are.
-    let staged = |req: &Request| match &req.op {
+/// Where a request's body already is, when it was staged in a segment (`stager.rs`; large
+/// bodies always are, `SqliteStore::enqueue` sees to it and checks the token is this
+/// store's). `None`: no body, or one that goes into `message_bodies`.
+fn staged_body(req: &Request) -> Option<BodyRef> {
+    match &req.op {
         Op::Enqueue(m) => m
             .staged_body
             .as_ref()
             .and_then(|s| s.token::<StagedSegmentBody>())
             .map(|s| s.body.clone()),
         _ => None,
-    };
-    let bodies: Vec<&[u8]> = batch.iter().filter_map(large).collect();
-    // `None`: nothing to append, or the segment could not be written (the bodies then go
-    // into `message_bodies`, and if the disk is the trouble the commit fails too).
-    let mut appended = if bodies.is_empty() {
-        None
-    } else {
-        match segments.append(&bodies) {
-            Ok(refs) => Some(refs.into_iter()),
-            Err(e) => {
-                tracing::warn!(error = ?e.kind(), "writing message bodies to a segment failed; keeping them in the database");
-                None
-            }
-        }
-    };
-    batch
-        .iter()
-        .map(|req| match large(req) {
-            Some(_) => appended.as_mut().and_then(|refs| refs.next()),
-            None => staged(req),
-        })
-        .collect()
+    }
 }
 
 /// Run `batch` in one transaction and answer every request. Drains `batch`. `bodies`: where
-/// each request's body was staged ([`stage_bodies`]).
+/// each request's body was staged ([`staged_body`]).
 fn commit_batch(conn: &Connection, batch: &mut Vec<Request>, bodies: &[Option<BodyRef>]) {
     let single = batch.len() == 1;
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crypto::{KeyRing, MasterKey};
 use model::{EmailAddress, GroupId, Role, SystemClock, TenantId, Timestamp, UserId};
-use queue::{Intake, IntakeConfig, Screening, StorePolicySource};
+use queue::{Intake, IntakeConfig, PolicySource, Screening, StorePolicySource};
 use storage::{Group, SharedStore, User};
 
 /// A store with one organisation ("Clinic") whose key is in the returned key ring.
@@ -89,16 +89,30 @@ pub(crate) async fn people_and_group(
         .expect("member");
 }
 
-/// An intake that screens every message with the real screener and the store's policy.
-pub(crate) fn screened_intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
+/// An intake with the default settings and no screening.
+pub(crate) fn intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
     Intake::new(
         store.clone(),
         keys,
         Arc::new(SystemClock),
         IntakeConfig::default(),
     )
-    .with_screening(Screening {
+}
+
+/// An intake that screens every message with the real screener and `policies`.
+pub(crate) fn intake_screened_by(
+    store: &SharedStore,
+    keys: Arc<KeyRing>,
+    policies: Arc<dyn PolicySource>,
+) -> Intake {
+    intake(store, keys).with_screening(Screening {
         screener: Arc::new(screening::Screener::new()),
-        policies: Arc::new(StorePolicySource::new(store.clone()).expect("source")),
+        policies,
     })
+}
+
+/// An intake that screens every message with the real screener and the store's policy.
+pub(crate) fn screened_intake(store: &SharedStore, keys: Arc<KeyRing>) -> Intake {
+    let policies = StorePolicySource::new(store.clone()).expect("source");
+    intake_screened_by(store, keys, Arc::new(policies))
 }
