@@ -288,8 +288,8 @@ fn walk_parsed(message: Option<Message<'_>>, limits: &ExtractLimits) -> Extracte
 /// and decodes it with `String::from_utf8_lossy`, which has no fast path for ASCII: together
 /// about 20 instructions a byte, as much as the PHI detector spends on plain text. This is the
 /// shape of much machine-sent mail (an EHR's or a monitoring system's notice, a script's
-/// report) and of the relay benchmark's. Only the header block goes through the parser; the body is taken as it stands
-/// (no transfer encoding to undo) and checked as UTF-8 once.
+/// report) and of the relay benchmark's. Only the header block goes through the parser; the
+/// body is taken as it stands (no transfer encoding to undo) and checked as UTF-8 once.
 ///
 /// `None` (the caller parses the whole message) unless the header block ends at a blank line,
 /// the parser agrees where it ends, and the part is `text/plain` (declared or by default), not
