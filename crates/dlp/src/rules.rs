@@ -936,6 +936,8 @@ pub(crate) struct WordTable {
     /// `slots[i]` is an index into `words` plus one, or 0 for an empty slot.
     slots: Box<[u16]>,
     words: Vec<(&'static str, u8)>,
+    /// Bit `n` set when a word has `n` bytes (63: 63 or more), as in [`Words`].
+    lens: u64,
 }
 
 impl WordTable {
@@ -961,13 +963,21 @@ impl WordTable {
             }
             slots[k] = u16::try_from(i + 1).unwrap_or(u16::MAX);
         }
-        WordTable { slots, words }
+        let lens = words
+            .iter()
+            .fold(0u64, |m, (w, _)| m | 1u64 << w.len().min(63));
+        WordTable { slots, words, lens }
     }
 
     /// The flags of the lists holding `w` (0 when none does).
     #[inline(always)]
     fn flags(&self, w: &str) -> u8 {
         let wb = w.as_bytes();
+        // Checked first: the word before many a capitalised word is none (a line's start) or a
+        // number, of a length no list word has (callgrind).
+        if self.lens & (1u64 << wb.len().min(63)) == 0 {
+            return 0;
+        }
         let n = self.slots.len();
         let mut k = word_key(wb) % n;
         loop {
@@ -11312,11 +11322,11 @@ fn gap_is(text: &str, a: usize, b: usize, g: &[u8]) -> bool {
 }
 
 fn is_upper(text: &str, t: Tok) -> bool {
-    let w = &text[t.s..t.e];
     if t.ascii {
-        return !w.bytes().any(|b| b.is_ascii_lowercase());
+        // (Bytes: a token's ends are char boundaries, no need to check them again.)
+        return !text.as_bytes()[t.s..t.e].iter().any(u8::is_ascii_lowercase);
     }
-    w.chars().all(|c| !c.is_lowercase())
+    text[t.s..t.e].chars().all(|c| !c.is_lowercase())
 }
 
 /// The token in lower case: a slice of `lc` (the ASCII-lower-cased text) for ASCII tokens, else
@@ -11341,6 +11351,22 @@ fn lower(text: &str, t: Tok, buf: &mut String) {
     for c in w.chars() {
         buf.extend(c.to_lowercase());
     }
+}
+
+/// `s.trim_end()`, bytes first: ASCII white space (the chars `char::is_whitespace` takes below
+/// 128) goes a byte at a time; only a non-ASCII last byte, perhaps Unicode white space, falls
+/// back to `trim_end`.
+#[inline]
+fn trim_end_ascii_first(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut p = b.len();
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+        p -= 1;
+    }
+    if p > 0 && !b[p - 1].is_ascii() {
+        return s[..p].trim_end();
+    }
+    &s[..p]
 }
 
 /// The tokens of a candidate name (at most four): always consecutive tokens, so a length over
@@ -11519,12 +11545,13 @@ fn persons(
         // "Ada".)
         // ("the current roster for ELNEC Core": an unknown word in capitals before a word in
         // mixed case names a course or a product.)
+        // (The token's own capitals before the next word's: most capitalised words are in
+        // mixed case, and that ends it.)
         let acronym_before = t0.cap
             && t0.e - t0.s >= 3
-            && toks
-                .get(i + 1)
-                .is_some_and(|t| t.cap && gap_is(text, t0.e, t.s, b" ") && !is_upper(text, *t))
-            && is_upper(text, t0)
+            && toks.get(i + 1).is_some_and(|t| {
+                t.cap && gap_is(text, t0.e, t.s, b" ") && is_upper(text, t0) && !is_upper(text, *t)
+            })
             && if s.first_names.has_token(text, lc, t0, &mut buf) {
                 t0.e - t0.s == 3
             } else {
@@ -11808,8 +11835,19 @@ fn persons(
             continue;
         }
         let prev_line = &text[win(40)..start];
-        // (Markdown emphasis too: "husband **Gary**".)
-        let prev_word = last_word(prev_line.trim_end_matches(['*', '_']), b" :,(\t-.");
+        // `prev_line.trim_end()`, asked by several rules below: once, bytes first.
+        let prev_trim = trim_end_ascii_first(prev_line);
+        // (Markdown emphasis too: "husband **Gary**".) (A byte loop: `trim_end_matches` with
+        // a char array cost more than the look-up after it, callgrind.)
+        let unemphasised = {
+            let b = prev_line.as_bytes();
+            let mut p = b.len();
+            while p > 0 && matches!(b[p - 1], b'*' | b'_') {
+                p -= 1;
+            }
+            &prev_line[..p]
+        };
+        let prev_word = last_word(unemphasised, b" :,(\t-.");
         let after = after_name(text, doc, end, le);
         let credential = credential_after(after);
         // "12:45 PT. One CE hour": Pacific time after a time, not a patient.
@@ -11841,7 +11879,7 @@ fn persons(
         // not a name's (abbreviations such as "Pt." and "dtr." excepted).
         // (One stop after a word: dot leaders, "Patient ........ Ashworth", are no sentence end.)
         let sentence_end = || {
-            let t = prev_line.trim_end().as_bytes();
+            let t = prev_trim.as_bytes();
             t.len() >= 2
                 && matches!(t[t.len() - 1], b'.' | b'!' | b'?')
                 && t[t.len() - 2].is_ascii_alphanumeric()
@@ -11849,8 +11887,7 @@ fn persons(
         // "Sam Okoro, PT     Lupe Herrera": a physical therapist's credential, not "patient".
         let pt_credential = || {
             prev_word.eq_ignore_ascii_case("pt")
-                && prev_line
-                    .trim_end()
+                && prev_trim
                     .strip_suffix(prev_word)
                     .is_some_and(|h| h.ends_with(", "))
         };
@@ -11940,7 +11977,7 @@ fn persons(
         // "Case management (Dawn Pereira)", "the CNO on call (Will Hartley, 785-555-0112)": a
         // department or role, then its person in brackets.
         let dept_in_brackets = || {
-            prev_line.trim_end().ends_with('(')
+            prev_trim.ends_with('(')
                 && (STAFF_ROLES.eq_any(prev_word)
                     || ORG_WORDS.eq_any(prev_word)
                     || words![
@@ -12003,11 +12040,11 @@ fn persons(
         };
         // "STAFF SPOTLIGHT\nCongratulations to Luis Ordonez, who marks 15 years": staff news.
         let staff_news = || {
-            let t = prev_line.trim_end().as_bytes();
             // (Every phrase ends in "to": most names are ruled out by one compare.)
             if !prev_word.eq_ignore_ascii_case("to") {
                 return false;
             }
+            let t = prev_trim.as_bytes();
             [
                 &b"congratulations to"[..],
                 b"congrats to",
@@ -12183,7 +12220,7 @@ fn persons(
         // "Two of us will be there (me and Carmen Villalobos)", "Priya Natarajan and I will
         // visit": someone working beside the writer (not after a cue: "my husband Joe and I").
         let with_writer = run.len() >= 2 && pw & PW_CUE == 0 && {
-            let pl = prev_line.trim_end().as_bytes();
+            let pl = prev_trim.as_bytes();
             pl.len() >= 6
                 && pl[pl.len() - 6..].eq_ignore_ascii_case(b"me and")
                 && pl
@@ -12214,7 +12251,7 @@ fn persons(
             // ("I really don't want to miss IOP": the verb, in lower case.)
             && prev_word != "miss"
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
-            && prev_line.trim_end().len() >= prev_word.len()
+            && prev_trim.len() >= prev_word.len()
             // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space.)
             && prev_line.len() - prev_line.trim_end_matches([' ', '.']).len() <= 2
             // ("switch to LC-MS/MS. Results ...": a method's name, not "Ms. Results".)
@@ -12459,7 +12496,7 @@ fn persons(
                 // "pt" or "patient", then what the person does.
                 || words!["pt", "patient"].eq_any(prev_word)
                     // (Right after it: "new pt, Lindqvist wants her in" is the doctor.)
-                    && prev_line.trim_end().ends_with(prev_word)
+                    && prev_trim.ends_with(prev_word)
                     && !word_shaped(&text[run[0].s..run[0].e])
                     && (person_verb_after(after)
                         || [" is ", " was ", " has ", " had "]
@@ -13148,7 +13185,13 @@ fn nickname_after(text: &str, end: usize) -> Option<(usize, usize)> {
 /// Up to 24 bytes after a candidate name that ends at `end`, not crossing its line's end `le`.
 fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a str {
     if end <= le {
-        &text[end..ceil_cb(text, (end + 24).min(text.len())).min(le)]
+        // (Where the line ends within the 24 bytes, no char boundary need be found.)
+        let cut = if end + 24 >= le {
+            le
+        } else {
+            ceil_cb(text, end + 24)
+        };
+        &text[end..cut]
     } else {
         doc.after_line(end, 24)
     }
@@ -14143,18 +14186,23 @@ fn credential_after(after: &str) -> bool {
             .position(|&c| c != b',' && c != b' ' && c != b'|' && !(bracketed && c == b'('))
             .unwrap_or(ab.len());
         // ("Lucy Abernathy, sub RN (PM)", "Dana Ruiz, travel RN": the kind of post before the
-        // credential.)
-        for kind in [
-            &b"sub "[..],
-            b"float ",
-            b"travel ",
-            b"agency ",
-            b"charge ",
-            b"relief ",
-        ] {
-            if ab.len() > k + kind.len() && ab[k..k + kind.len()].eq_ignore_ascii_case(kind) {
-                k += kind.len();
-                break;
+        // credential.) (Their first letters first: most words after a name start otherwise.)
+        if ab
+            .get(k)
+            .is_some_and(|&c| matches!(c | 0x20, b's' | b'f' | b't' | b'a' | b'c' | b'r'))
+        {
+            for kind in [
+                &b"sub "[..],
+                b"float ",
+                b"travel ",
+                b"agency ",
+                b"charge ",
+                b"relief ",
+            ] {
+                if ab.len() > k + kind.len() && ab[k..k + kind.len()].eq_ignore_ascii_case(kind) {
+                    k += kind.len();
+                    break;
+                }
             }
         }
         // A credential found below starts at `k` and shares its first two bytes with the text
@@ -14173,7 +14221,9 @@ fn credential_after(after: &str) -> bool {
         // (Markdown emphasis closes after it: "*Lucy Abernathy, sub RN*".)
         let word = after[k..m].trim_end_matches(['.', '*', '_']);
         // ("PMHNP-BC", "FNP-C", "AGACNP-BC": a credential and its certifying board's suffix.)
-        let word = match word.rsplit_once('-') {
+        // (A byte search: `rsplit_once` searches by char, slower on a word this short.)
+        let hyphen = word.bytes().rposition(|c| c == b'-');
+        let word = match hyphen.map(|h| (&word[..h], &word[h + 1..])) {
             Some((cred, board))
                 if !CREDENTIALS.eq_any(word)
                     && words!["bc", "c"].eq_any(board)
