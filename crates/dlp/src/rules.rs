@@ -11834,7 +11834,29 @@ fn persons(
             i = next_i;
             continue;
         }
-        let prev_line = &text[win(40)..start];
+        let prev_from = win(40);
+        let prev_line = &text[prev_from..start];
+        let after = after_name(text, doc, end, le);
+        // A lone word with no letter before it on its line within the 40 bytes read below (the
+        // token before ends before them: every letter is in a token), so no title, cue,
+        // greeting, job title or credential before it, a number at most; then nothing any rule
+        // for a lone word reads after it (a space, a comma, a colon, a possessive's quote, "at
+        // ext" or "ext"), most often its line's end: outside a signature and a roll call,
+        // nothing below can make it a name or a member of staff. (A relay's test body, lines of
+        // a digit and 77 capitals, spent a quarter of its scan below: callgrind.)
+        if run.len() == 1
+            && !comma_form
+            && (i == 0 || toks[i - 1].e <= prev_from)
+            && !matches!(
+                after.as_bytes().first(),
+                Some(b' ' | b',' | b':' | b'\'' | 0xE2 | b'a' | b'A' | b'e' | b'E')
+            )
+            && doc.roll_calls.is_empty()
+            && !doc.in_sig(start)
+        {
+            i = next_i;
+            continue;
+        }
         // `prev_line.trim_end()`, asked by several rules below: once, bytes first.
         let prev_trim = trim_end_ascii_first(prev_line);
         // (Markdown emphasis too: "husband **Gary**".) (A byte loop: `trim_end_matches` with
@@ -11848,7 +11870,6 @@ fn persons(
             &prev_line[..p]
         };
         let prev_word = last_word(unemphasised, b" :,(\t-.");
-        let after = after_name(text, doc, end, le);
         let credential = credential_after(after);
         // "12:45 PT. One CE hour": Pacific time after a time, not a patient.
         let pacific = prev_word.eq_ignore_ascii_case("pt") && {
@@ -12769,11 +12790,11 @@ fn persons(
     // name another patient (then Sam is a colleague).
     // Lower-cased words borrow the lower-cased text when ASCII; only others allocate.
     let lower_span = |(a, b): (usize, usize)| -> Cow<'_, str> {
-        let w = &text[a..b];
-        if w.is_ascii() {
+        // (Bytes: a word's span is on char boundaries; the `lc` slice checks them once.)
+        if text.as_bytes()[a..b].is_ascii() {
             Cow::Borrowed(&lc[a..b])
         } else {
-            Cow::Owned(w.to_lowercase())
+            Cow::Owned(text[a..b].to_lowercase())
         }
     };
     let patient_lower: FastSet<Cow<'_, str>> = if greetings.is_empty() {
@@ -12805,8 +12826,12 @@ fn persons(
         .iter()
         .copied()
         .map(lower_span)
-        // At least three chars: never with fewer bytes, exactly the bytes when ASCII.
-        .filter(|w| w.len() >= 3 && (w.is_ascii() || w.chars().count() >= 3))
+        // At least three chars: never with fewer bytes, exactly the bytes when ASCII (as a
+        // borrowed word is).
+        .filter(|w| {
+            w.len() >= 3
+                && (matches!(w, Cow::Borrowed(_)) || w.is_ascii() || w.chars().count() >= 3)
+        })
         .collect();
     if names.is_empty() {
         return;
@@ -12816,16 +12841,24 @@ fn persons(
     // A name found by the name lists alone whose words all turn out to be staff's elsewhere
     // in the message ("Gwen Talbot" in the body, "Gwen at ext. 4-3310" and "Gwen Talbot,
     // CPMSM" below) is staff here too.
-    if !staff_words.is_empty() {
+    let staff_only = |c: &Cand| {
+        c.rule == "person.dictionary"
+            && text[c.start..c.end]
+                .split([' ', ','])
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    // (`w` is a slice of `text`: its lower-cased form borrowed when ASCII.)
+                    let a = w.as_ptr() as usize - text.as_ptr() as usize;
+                    staff_words.contains::<str>(&lower_span((a, a + w.len())))
+                })
+    };
+    // (This pass's candidates are looked at first: most messages drop none, and `retain` would
+    // visit every candidate of every pass.)
+    if !staff_words.is_empty() && out[first_cand..].iter().any(staff_only) {
         let mut k = 0;
         out.retain(|c| {
             k += 1;
-            !(k > first_cand
-                && c.rule == "person.dictionary"
-                && text[c.start..c.end]
-                    .split([' ', ','])
-                    .filter(|w| !w.is_empty())
-                    .all(|w| staff_words.contains::<str>(&w.to_lowercase())))
+            !(k > first_cand && staff_only(c))
         });
     }
     let names = SmallSet::new(names);
