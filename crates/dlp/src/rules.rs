@@ -875,6 +875,36 @@ struct NotNames {
     slots: Box<[u16]>,
 }
 
+/// `a == b` for the short words of the lists, without `memcmp` or a byte loop: two overlapping
+/// loads of 8 or 4 bytes each, or three bytes, cover a word of up to 16 bytes.
+#[inline(always)]
+fn same_word(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        if n > 16 {
+            return a == b;
+        }
+        let at = |s: &[u8], i: usize| {
+            <[u8; 8]>::try_from(&s[i..i + 8])
+                .ok()
+                .map(u64::from_le_bytes)
+        };
+        return at(a, 0) == at(b, 0) && at(a, n - 8) == at(b, n - 8);
+    }
+    if n >= 4 {
+        let at = |s: &[u8], i: usize| {
+            <[u8; 4]>::try_from(&s[i..i + 4])
+                .ok()
+                .map(u32::from_le_bytes)
+        };
+        return at(a, 0) == at(b, 0) && at(a, n - 4) == at(b, n - 4);
+    }
+    n == 0 || a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]
+}
+
 /// Slots in [`NotNames::slots`] (a power of two, several times the word count).
 const NOT_NAMES_SLOTS: usize = 2048;
 
@@ -895,7 +925,7 @@ impl NotNames {
     }
 
     /// Is `w` (lower case) in [`NOT_NAMES`]? `key` is `word_key(w)`.
-    #[inline]
+    #[inline(always)]
     fn contains(&self, w: &[u8], key: usize) -> bool {
         if !bit(&self.filter, key) {
             return false;
@@ -905,10 +935,10 @@ impl NotNames {
             match self.slots[k] {
                 0 => return false,
                 i => {
-                    // A byte loop: the words are short, and `==` on slices calls `memcmp`.
-                    if NOT_NAMES.get(usize::from(i) - 1).is_some_and(|n| {
-                        n.len() == w.len() && n.bytes().zip(w).all(|(x, &y)| x == y)
-                    }) {
+                    if NOT_NAMES
+                        .get(usize::from(i) - 1)
+                        .is_some_and(|n| same_word(n.as_bytes(), w))
+                    {
                         return true;
                     }
                 }
@@ -11474,12 +11504,12 @@ fn persons(
         // "Baby Boy Adeyemi": the words before a newborn's surname are no name (the surname
         // is read after them, `newborn` below).
         // (Three or four letters first: most capitalised words are longer.)
-        let word = |k: usize| toks.get(k).map_or("", |t| &text[t.s..t.e]);
+        // (The words' bytes in `lc`, ASCII-lower-cased: the same as comparing them up to ASCII
+        // case, without a word list's look-up.)
+        let word = |k: usize| toks.get(k).map_or(&b""[..], |t| &lc.as_bytes()[t.s..t.e]);
         if matches!(t0.e - t0.s, 3 | 4)
-            && (word(i).eq_ignore_ascii_case("baby") && words!["boy", "girl"].eq_any(word(i + 1))
-                || i > 0
-                    && words!["boy", "girl"].eq_any(word(i))
-                    && word(i - 1).eq_ignore_ascii_case("baby"))
+            && (word(i) == b"baby" && matches!(word(i + 1), b"boy" | b"girl")
+                || i > 0 && matches!(word(i), b"boy" | b"girl") && word(i - 1) == b"baby")
         {
             i += 1;
             continue;
@@ -11607,8 +11637,9 @@ fn persons(
                 && !s.surnames.has_token(text, lc, t, &mut buf);
             // ("Elena Lopez APRN (ML9853979)": a credential in capitals ends the name; the
             // credential test below then finds it.)
+            // (Capitals first: most words after a name's first are in mixed case.)
             let credential =
-                t.e - t.s <= 7 && CREDENTIALS.eq_any(&text[t.s..t.e]) && is_upper(text, t);
+                t.e - t.s <= 7 && is_upper(text, t) && CREDENTIALS.eq_any(&text[t.s..t.e]);
             if t.cap && !acronym && !credential && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
@@ -13016,9 +13047,18 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     // The role is in the words right after the name ("Kim Dole, charge nurse", "Raul Ortiz -
     // Director of Nursing"), not later in a sentence about them ("Frank Hollister, slipped at
     // the end of chair yoga").
+    // (Byte loops: the delimiters are ASCII, and a search by a char array costs more than the
+    // look-up after it, callgrind.)
     let seg = &text[from..to];
-    let seg = seg.trim_start_matches([',', ';', ' ', '|', '-', '/']);
-    let clause = &seg[..seg.find([',', ';', '.', '(', ')']).unwrap_or(seg.len())];
+    let lead = seg
+        .bytes()
+        .position(|c| !matches!(c, b',' | b';' | b' ' | b'|' | b'-' | b'/'))
+        .unwrap_or(seg.len());
+    let seg = &seg[lead..];
+    let clause = &seg[..seg
+        .bytes()
+        .position(|c| matches!(c, b',' | b';' | b'.' | b'(' | b')'))
+        .unwrap_or(seg.len())];
     // Up to the end of the clause's fourth word.
     let (mut words, mut in_word, mut head_end) = (0, false, clause.len());
     for (i, c) in clause.bytes().enumerate() {
@@ -14219,24 +14259,21 @@ fn credential_after(after: &str) -> bool {
             .position(|&c| c != b',' && c != b' ' && c != b'|' && !(bracketed && c == b'('))
             .unwrap_or(ab.len());
         // ("Lucy Abernathy, sub RN (PM)", "Dana Ruiz, travel RN": the kind of post before the
-        // credential.) (Their first letters first: most words after a name start otherwise.)
-        if ab
-            .get(k)
-            .is_some_and(|&c| matches!(c | 0x20, b's' | b'f' | b't' | b'a' | b'c' | b'r'))
+        // credential.) (Each kind starts with a letter of its own: one compare at most.)
+        let kind: &[u8] = match ab.get(k).map(|&c| c | 0x20) {
+            Some(b's') => b"sub ",
+            Some(b'f') => b"float ",
+            Some(b't') => b"travel ",
+            Some(b'a') => b"agency ",
+            Some(b'c') => b"charge ",
+            Some(b'r') => b"relief ",
+            _ => b"",
+        };
+        if !kind.is_empty()
+            && ab.len() > k + kind.len()
+            && ab[k..k + kind.len()].eq_ignore_ascii_case(kind)
         {
-            for kind in [
-                &b"sub "[..],
-                b"float ",
-                b"travel ",
-                b"agency ",
-                b"charge ",
-                b"relief ",
-            ] {
-                if ab.len() > k + kind.len() && ab[k..k + kind.len()].eq_ignore_ascii_case(kind) {
-                    k += kind.len();
-                    break;
-                }
-            }
+            k += kind.len();
         }
         // A credential found below starts at `k` and shares its first two bytes with the text
         // there (a one-byte one is followed by a delimiter, a dot or the end): when no list
@@ -14252,7 +14289,13 @@ fn credential_after(after: &str) -> bool {
             .position(|&c| matches!(c, b',' | b';' | b' ' | b'|' | b'\n' | b')'))
             .map_or(ab.len(), |x| k + x);
         // (Markdown emphasis closes after it: "*Lucy Abernathy, sub RN*".)
-        let word = after[k..m].trim_end_matches(['.', '*', '_']);
+        let word = {
+            let mut e = m;
+            while e > k && matches!(ab[e - 1], b'.' | b'*' | b'_') {
+                e -= 1;
+            }
+            &after[k..e]
+        };
         // ("PMHNP-BC", "FNP-C", "AGACNP-BC": a credential and its certifying board's suffix.)
         // (A byte search: `rsplit_once` searches by char, slower on a word this short.)
         let hyphen = word.bytes().rposition(|c| c == b'-');
