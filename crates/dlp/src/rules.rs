@@ -11389,14 +11389,15 @@ fn lower(text: &str, t: Tok, buf: &mut String) {
 #[inline]
 fn trim_end_ascii_first(s: &str) -> &str {
     let b = s.as_bytes();
-    let mut p = b.len();
-    while p > 0 && matches!(b[p - 1], b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
-        p -= 1;
+    // (`\t` to `\r` are 9 to 13.)
+    match b
+        .iter()
+        .rposition(|&c| c != b' ' && c.wrapping_sub(b'\t') > 4)
+    {
+        Some(k) if !b[k].is_ascii() => s[..=k].trim_end(),
+        Some(k) => &s[..=k],
+        None => "",
     }
-    if p > 0 && !b[p - 1].is_ascii() {
-        return s[..p].trim_end();
-    }
-    &s[..p]
 }
 
 /// The tokens of a candidate name (at most four): always consecutive tokens, so a length over
@@ -11527,7 +11528,12 @@ fn persons(
             while p > t0.s.saturating_sub(8) && matches!(b[p - 1], b' ' | b'.') {
                 p -= 1;
             }
-            if p == 0 || !matches!(b[p - 1] | 0x20, b'r' | b's' | b'x') {
+            // (And every title's second-last letter is `m`, `r` or `s`: "is", "for", "was" and
+            // "yours" end here.)
+            if p < 2
+                || !matches!(b[p - 1] | 0x20, b'r' | b's' | b'x')
+                || !matches!(b[p - 2] | 0x20, b'm' | b'r' | b's')
+            {
                 return false;
             }
             let lo = floor_cb(text, t0.s.saturating_sub(8));
@@ -11580,7 +11586,13 @@ fn persons(
         let acronym_before = t0.cap
             && t0.e - t0.s >= 3
             && toks.get(i + 1).is_some_and(|t| {
-                t.cap && gap_is(text, t0.e, t.s, b" ") && is_upper(text, t0) && !is_upper(text, *t)
+                // (A lower-case ASCII second byte settles most without a call: a capitalised
+                // token has two chars or more.)
+                t.cap
+                    && gap_is(text, t0.e, t.s, b" ")
+                    && !text.as_bytes()[t0.s + 1].is_ascii_lowercase()
+                    && is_upper(text, t0)
+                    && !is_upper(text, *t)
             })
             && if s.first_names.has_token(text, lc, t0, &mut buf) {
                 t0.e - t0.s == 3
