@@ -11359,6 +11359,13 @@ fn is_upper(text: &str, t: Tok) -> bool {
     text[t.s..t.e].chars().all(|c| !c.is_lowercase())
 }
 
+/// [`is_upper`], settled without the call when the token's second byte is a lower-case ASCII
+/// letter (most words: it is a whole char of the token).
+#[inline(always)]
+fn upper_quick(text: &str, t: Tok) -> bool {
+    !(t.e - t.s >= 2 && text.as_bytes()[t.s + 1].is_ascii_lowercase()) && is_upper(text, t)
+}
+
 /// The token in lower case: a slice of `lc` (the ASCII-lower-cased text) for ASCII tokens, else
 /// Unicode lower-casing into `buf`.
 #[inline(always)]
@@ -11482,6 +11489,7 @@ fn persons(
     let mut credentialed: Vec<Span> = Vec::new();
     let not_names = &*NOT_NAMES_INDEX;
     let prev_words = &*PREV_WORDS;
+    let everyday_first_names: &[u64] = &EVERYDAY_FIRST_NAMES;
     // Inlined at each use: as a call it cost about a fifth of the look-ups (callgrind).
     #[inline(always)]
     fn name_ok(not_names: &NotNames, text: &str, lc: &str, t: Tok, buf: &mut String) -> bool {
@@ -11509,6 +11517,7 @@ fn persons(
         // case, without a word list's look-up.)
         let word = |k: usize| toks.get(k).map_or(&b""[..], |t| &lc.as_bytes()[t.s..t.e]);
         if matches!(t0.e - t0.s, 3 | 4)
+            && matches!(lc.as_bytes()[t0.s], b'b' | b'g')
             && (word(i) == b"baby" && matches!(word(i + 1), b"boy" | b"girl")
                 || i > 0 && matches!(word(i), b"boy" | b"girl") && word(i - 1) == b"baby")
         {
@@ -11586,13 +11595,10 @@ fn persons(
         let acronym_before = t0.cap
             && t0.e - t0.s >= 3
             && toks.get(i + 1).is_some_and(|t| {
-                // (A lower-case ASCII second byte settles most without a call: a capitalised
-                // token has two chars or more.)
                 t.cap
                     && gap_is(text, t0.e, t.s, b" ")
-                    && !text.as_bytes()[t0.s + 1].is_ascii_lowercase()
-                    && is_upper(text, t0)
-                    && !is_upper(text, *t)
+                    && upper_quick(text, t0)
+                    && !upper_quick(text, *t)
             })
             && if s.first_names.has_token(text, lc, t0, &mut buf) {
                 t0.e - t0.s == 3
@@ -11606,7 +11612,7 @@ fn persons(
             && !acronym_before
             && (name_ok(not_names, text, lc, t0, &mut buf)
                 || after_title() && !is_upper(text, t0)
-                || key_maybe(&EVERYDAY_FIRST_NAMES, t0)
+                || key_maybe(everyday_first_names, t0)
                     && toks.get(i + 1).is_some_and(|t| t.cap)
                     && everyday_name_after_cue(s, text, lc, toks, i, prev_words, &mut buf));
         // Found only as a field's "Last, First".
@@ -11651,7 +11657,7 @@ fn persons(
             // credential test below then finds it.)
             // (Capitals first: most words after a name's first are in mixed case.)
             let credential =
-                t.e - t.s <= 7 && is_upper(text, t) && CREDENTIALS.eq_any(&text[t.s..t.e]);
+                t.e - t.s <= 7 && upper_quick(text, t) && CREDENTIALS.eq_any(&text[t.s..t.e]);
             if t.cap && !acronym && !credential && name_ok(not_names, text, lc, t, &mut buf) {
                 run.push(t);
                 end = t.e;
@@ -12449,7 +12455,7 @@ fn persons(
                 || hyphenated_surname(s, text, lc, t)
         };
         let any_in = first_in || last_in;
-        let all_upper = run.iter().all(|&t| is_upper(text, t));
+        let all_upper = run.iter().all(|&t| upper_quick(text, t));
         // "Client: ... Oral Surgery, Harlow Springs, OH", "doesn't do femto at Tillman Creek",
         // "the Brennan Hall RA", "numbers for Sand Creek ED only": a given name before a
         // place's last word names a town, a building or a street after "the", "at", "on" or
@@ -14296,10 +14302,14 @@ fn credential_after(after: &str) -> bool {
         if !CREDENTIALS.may_start(first, ab.get(k + 1).copied()) {
             return false;
         }
-        let m = ab[k..]
-            .iter()
-            .position(|&c| matches!(c, b',' | b';' | b' ' | b'|' | b'\n' | b')'))
-            .map_or(ab.len(), |x| k + x);
+        // Where the word ends, and its last hyphen (one pass; `hyphen` is from `k`).
+        let (mut m, mut hyphen) = (k, None);
+        while m < ab.len() && !matches!(ab[m], b',' | b';' | b' ' | b'|' | b'\n' | b')') {
+            if ab[m] == b'-' {
+                hyphen = Some(m - k);
+            }
+            m += 1;
+        }
         // (Markdown emphasis closes after it: "*Lucy Abernathy, sub RN*".)
         let word = {
             let mut e = m;
@@ -14309,8 +14319,7 @@ fn credential_after(after: &str) -> bool {
             &after[k..e]
         };
         // ("PMHNP-BC", "FNP-C", "AGACNP-BC": a credential and its certifying board's suffix.)
-        // (A byte search: `rsplit_once` searches by char, slower on a word this short.)
-        let hyphen = word.bytes().rposition(|c| c == b'-');
+        // (Found above: no trimmed byte is a hyphen.)
         let word = match hyphen.map(|h| (&word[..h], &word[h + 1..])) {
             Some((cred, board))
                 if !CREDENTIALS.eq_any(word)
