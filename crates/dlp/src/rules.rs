@@ -12158,7 +12158,12 @@ fn persons(
         {
             if credential || extension_after(after) {
                 staff.push((t0.s, t0.e));
-            } else {
+            } else if matches!(
+                after.as_bytes().first(),
+                Some(b' ' | b',' | b':' | b'\'' | 0xE2)
+            ) {
+                // (Every rule below reads a space, a comma, a colon or a possessive's quote
+                // right after the word: the rest are passed over at once.)
                 // "Jordan has been seen at Counseling Services since ...", "Jordan was
                 // hospitalized at ...": what happened to them says patient. A surname alone at
                 // the start of a list item: weak evidence (a list of patients speaks of their
