@@ -2376,7 +2376,8 @@ impl<'a> Doc<'a> {
         let ls = self.line_start(at);
         let lead = &t[ls..at];
         if ls == 0 || !lead.bytes().all(|c| c == b' ' || c == b'(') {
-            return self.before_line(at, n);
+            // (`before_line`, with the line's start already found.)
+            return &t[floor_cb(t, at.saturating_sub(n)).max(ls)..at];
         }
         let prev_ls = self.line_start(ls - 1);
         let prev = &t[prev_ls..ls - 1];
@@ -2392,7 +2393,7 @@ impl<'a> Doc<'a> {
             && !prev.trim_start().starts_with('>')
             && !prev.contains(['|', '\t']);
         if !prose {
-            return self.before_line(at, n);
+            return &t[floor_cb(t, at.saturating_sub(n)).max(ls)..at];
         }
         &t[floor_cb(t, at.saturating_sub(n)).max(prev_ls)..at]
     }
@@ -4558,22 +4559,42 @@ fn keyword_walk(
             &h[from[2]..from[2] + q],
             &h[from[3]..from[3] + q],
         );
-        for k in 0..q {
-            sid[0] = step(sid[0], w0[k]);
-            sid[1] = step(sid[1], w1[k]);
-            sid[2] = step(sid[2], w2[k]);
-            sid[3] = step(sid[3], w3[k]);
-            if !is_match(sid[0] | sid[1] | sid[2] | sid[3]) {
-                continue;
-            }
+        // The walks' match handling, out of line: inlined, its values crowded the loop's
+        // registers and every step reloaded the tables' addresses (callgrind).
+        #[cold]
+        #[inline(never)]
+        #[allow(clippy::too_many_arguments)]
+        fn hits4(
+            dfa: &KeywordDfa,
+            h: &[u8],
+            from: &[usize; 4],
+            q: usize,
+            k: usize,
+            sid: [KwState; 4],
+            all: &mut Vec<KwMatch>,
+            parts: &mut [Vec<KwMatch>; 3],
+            business: &mut bool,
+        ) {
             for j in 0..4 {
                 let e = from[j] + k + 1;
-                if is_match(sid[j]) && e > q * j {
+                if sid[j] & KW_MATCH != 0 && e > q * j {
                     let to = if j == 0 { &mut *all } else { &mut parts[j - 1] };
-                    kw_hits(dfa, h, e, sid[j], to, &mut business);
+                    kw_hits(dfa, h, e, sid[j], to, business);
                 }
             }
         }
+        let [mut s0, mut s1, mut s2, mut s3] = sid;
+        for k in 0..q {
+            s0 = step(s0, w0[k]);
+            s1 = step(s1, w1[k]);
+            s2 = step(s2, w2[k]);
+            s3 = step(s3, w3[k]);
+            if is_match(s0 | s1 | s2 | s3) {
+                let sids = [s0, s1, s2, s3];
+                hits4(dfa, h, &from, q, k, sids, all, parts, &mut business);
+            }
+        }
+        sid = [s0, s1, s2, s3];
         // Then each walk's rest on its own.
         for j in 1..4 {
             let mut st = sid[j];
@@ -7854,6 +7875,15 @@ fn other_number_on_line(line: &[u8], own: usize, own_end: usize) -> bool {
 
 /// A toll-free number (800, 833, 844, 855, 866, 877, 888): only organisations have them.
 fn toll_free(v: &str) -> bool {
+    // (Most numbers fail at once: the area code's "8" is the first digit, or the second after
+    // a "1".)
+    let mut lead = v.bytes().filter(u8::is_ascii_digit);
+    if !matches!(
+        (lead.next(), lead.next()),
+        (Some(b'8'), _) | (Some(b'1'), Some(b'8'))
+    ) {
+        return false;
+    }
     let mut d = [0u8; 11];
     let mut n = 0;
     for c in v.bytes().filter(u8::is_ascii_digit) {
@@ -8132,8 +8162,10 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let household = || {
         let near = doc.before_line(st, 24);
         let b = near.as_bytes();
-        b.windows(4).enumerate().any(|(i, w)| {
-            w.eq_ignore_ascii_case(b"our ")
+        // (At each "o", found by a vectorised search: a window test at every byte cost more.)
+        memchr::memchr2_iter(b'o', b'O', b).any(|i| {
+            b.get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"our "))
                 && (i == 0 || !b[i - 1].is_ascii_alphabetic())
                 && words!["number", "phone", "home", "cell", "landline"]
                     .eq_any(leading_letters(&near[i + 4..]))
@@ -8416,12 +8448,14 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // The label word nearest the number says which ("by phone 406-555-0112, fax
     // 406-555-0119": the second is a fax).
     let near = doc.before_line(st, 28);
+    // (By bytes: a non-ASCII char separates words like any other non-alphanumeric one.)
     let fax = near
-        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .as_bytes()
+        .rsplit(|c| !c.is_ascii_alphanumeric())
         .find_map(|w| {
-            if words!["fax", "faxed", "f"].eq_any(w) {
+            if words!["fax", "faxed", "f"].eq_any_bytes(w) {
                 Some(true)
-            } else if words!["phone", "call", "tel", "p"].eq_any(w) {
+            } else if words!["phone", "call", "tel", "p"].eq_any_bytes(w) {
                 Some(false)
             } else {
                 None
@@ -8433,13 +8467,24 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     let line48 = doc.before_line(st, 48);
     // ("Sub RN contact: Lucy Abernathy, (360) 555-0154": a nurse's or a doctor's credential
     // in capitals does too.)
+    // (By bytes, as `fax` above: splitting chars cost more than the staff-role search.)
     let credential_word = || {
-        line48.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-            matches!(
-                w,
-                "RN" | "LPN" | "LVN" | "NP" | "MD" | "APRN" | "CNA" | "LCSW"
-            )
-        })
+        let b = line48.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if matches!(
+                &b[s..i],
+                b"RN" | b"LPN" | b"LVN" | b"NP" | b"MD" | b"APRN" | b"CNA" | b"LCSW"
+            ) {
+                return true;
+            }
+            i += 1;
+        }
+        false
     };
     if (has_word(line48, STAFF_ROLES) || credential_word())
         && !has_word(
@@ -8863,40 +8908,68 @@ fn leave_for_surgery(w: &[u8]) -> bool {
 /// Does `w` name a department or a place by a care word ("Birth Center", "surgery waiting
 /// room", "Admissions Office")?
 fn names_a_department(w: &[u8]) -> bool {
-    // At each word start, only the phrases that begin with its letter (this runs for every
-    // date with a strong cue).
+    // Only at word starts that hold a phrase's first letter, one table look-up a byte (this
+    // runs for every date with a strong cue).
     (0..w.len()).any(|i| {
-        // "Confirming Hearthstone Birth Collective for booth B-14 on Saturday Nov 1": "Birth"
-        // inside a capitalised name (not "Birth Date" or "Birth Day").
-        if w[i] == b'B'
+        DEPARTMENT_FIRST[usize::from(w[i])]
             && (i == 0 || !w[i - 1].is_ascii_alphabetic())
-            && w.get(i..i + 6) == Some(&b"Birth "[..])
-            && w.get(i + 6).is_some_and(u8::is_ascii_uppercase)
-            && !w
-                .get(i + 6..)
-                .is_some_and(|r| r.starts_with(b"Date") || r.starts_with(b"Day"))
-        {
-            return true;
-        }
-        let phrases: &[&[u8]] = match w[i] | 0x20 {
-            b'b' => &[b"birth center", b"birth centre", b"birthing center"],
-            b's' => &[
-                b"surgery waiting",
-                b"surgery center",
-                b"surgery department",
-                b"surgery desk",
-                b"surgery scheduling",
-                b"surgery suite",
-            ],
-            b'a' => &[b"admissions office", b"admission office"],
-            b'd' => &[b"discharge lounge"],
-            _ => return false,
-        };
-        (i == 0 || !w[i - 1].is_ascii_alphabetic())
-            && phrases.iter().any(|p| {
-                w.get(i..i + p.len())
-                    .is_some_and(|x| x.eq_ignore_ascii_case(p))
-            })
+            && department_at(w, i)
+    })
+}
+
+/// [`names_a_department`] of two windows of the text that end at the same offset (one is the
+/// end of the other): every word start of the shorter is one of the longer, with the same
+/// bytes after it, except its first byte when that continues a word in the longer one.
+fn names_a_department_either(a: &[u8], b: &[u8]) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    names_a_department(long)
+        || short
+            .first()
+            .is_some_and(|&c| DEPARTMENT_FIRST[usize::from(c)] && department_at(short, 0))
+}
+
+/// The first letters of [`department_at`]'s phrases, either case.
+static DEPARTMENT_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let letters = *b"bsadBSAD";
+    let mut k = 0;
+    while k < letters.len() {
+        t[letters[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// Does a department's or a place's phrase start at `w[i]`, a word start?
+fn department_at(w: &[u8], i: usize) -> bool {
+    // "Confirming Hearthstone Birth Collective for booth B-14 on Saturday Nov 1": "Birth"
+    // inside a capitalised name (not "Birth Date" or "Birth Day").
+    if w[i] == b'B'
+        && w.get(i..i + 6) == Some(&b"Birth "[..])
+        && w.get(i + 6).is_some_and(u8::is_ascii_uppercase)
+        && !w
+            .get(i + 6..)
+            .is_some_and(|r| r.starts_with(b"Date") || r.starts_with(b"Day"))
+    {
+        return true;
+    }
+    let phrases: &[&[u8]] = match w[i] | 0x20 {
+        b'b' => &[b"birth center", b"birth centre", b"birthing center"],
+        b's' => &[
+            b"surgery waiting",
+            b"surgery center",
+            b"surgery department",
+            b"surgery desk",
+            b"surgery scheduling",
+            b"surgery suite",
+        ],
+        b'a' => &[b"admissions office", b"admission office"],
+        b'd' => &[b"discharge lounge"],
+        _ => return false,
+    };
+    phrases.iter().any(|p| {
+        w.get(i..i + p.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(p))
     })
 }
 
@@ -9002,11 +9075,12 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // "DOB. 3/4" go on.)
     let (wide, line) = {
         let lb = line.as_bytes();
-        let cut = (2..lb.len().saturating_sub(1))
-            .rev()
+        // (The marks found by one vectorised search from the end: a byte-by-byte scan back
+        // cost more than the rest of this function, callgrind.)
+        let cut = memchr::memrchr3_iter(b'.', b'!', b'?', &lb[..lb.len().saturating_sub(1)])
+            .take_while(|&i| i >= 2)
             .find(|&i| {
-                matches!(lb[i], b'.' | b'!' | b'?')
-                    && lb[i + 1] == b' '
+                lb[i + 1] == b' '
                     && lb[i - 1].is_ascii_lowercase()
                     && lb[i - 2].is_ascii_lowercase()
             })
@@ -9080,8 +9154,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     // "Birth Center. Renovation starts January 5", "Surgery waiting Thu 10/16": a department
     // or a place, not a birth or an operation.
-    let strong =
-        strong && !names_a_department(wide.as_bytes()) && !names_a_department(line.as_bytes());
+    let strong = strong && !names_a_department_either(wide.as_bytes(), line.as_bytes());
     let sc = if strong { 0.92 } else { 0.65 } + adj;
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
     // A birth date, or the date of a stay or procedure ("discharged 3/2", "surgery on 4/1"):
