@@ -6364,7 +6364,8 @@ fn expiry_of_a_lot_or_credential(text: &str, st: usize) -> bool {
     let w = last_word(head, b"");
     // Where the cue word starts.
     let cue_at = st - window.len() + head.len() - w.len();
-    cue.eq_any(&w.to_ascii_lowercase())
+    // (`eq_any` ignores case: no lower-cased copy.)
+    cue.eq_any(w)
         && has_word(
             before(text, cue_at, 40),
             words![
@@ -6456,7 +6457,7 @@ fn pain_score(text: &str, st: usize, v: &str) -> bool {
         "rates",
         "rating"
     ];
-    (symptom.eq_any(&prev.to_ascii_lowercase())
+    (symptom.eq_any(prev)
         || words!["now", "was", "is", "to", "at", "of", "from", "down", "up"].eq_any(prev)
         || head.trim_end().ends_with("->"))
         && has_word(head, symptom)
@@ -6813,16 +6814,16 @@ fn patterns(
             Pat::Address => address(text, doc, st, city_state_end(text, st, en), out),
             // ("R hip pain 8/10", "Pain was 6-7/10 over the weekend, now 3/10", "mild HA 2/10":
             // a pain score out of ten.)
+            // (Cheapest first: each test is pure.)
             Pat::Date
-                if pain_score(text, st, v)
-                    || gestational_weeks(text, st, en, v)
-                    || expiry_of_a_lot_or_credential(text, st)
+                if {
                     // ("readmission rate 14.8% (Jan 17.2%)": a month's figure with decimals.)
-                    || {
-                        let b = text.as_bytes();
-                        b.get(en) == Some(&b'%')
-                            || b.get(en) == Some(&b'.') && b.get(en + 1).is_some_and(u8::is_ascii_digit)
-                    } => {}
+                    let b = text.as_bytes();
+                    b.get(en) == Some(&b'%')
+                        || b.get(en) == Some(&b'.') && b.get(en + 1).is_some_and(u8::is_ascii_digit)
+                } || pain_score(text, st, v)
+                    || gestational_weeks(text, st, en, v)
+                    || expiry_of_a_lot_or_credential(text, st) => {}
             Pat::Date => date(text, doc, st, en, 0.0, out),
             Pat::Time => {
                 let has_ampm = v.bytes().any(|b| b == b'm' || b == b'M');
@@ -7082,7 +7083,10 @@ fn patterns(
                 // 1830166133": the cue may stand further back in the same sentence.)
                 let sentence = {
                     let w = before(text, st, 100);
-                    let from = w.rfind(['\n', '.', '!', '?']).map_or(0, |k| k + 1);
+                    // (Two vectorised searches back, not a search for four chars.)
+                    let wb = w.as_bytes();
+                    let mark = memchr::memrchr3(b'.', b'!', b'?', wb);
+                    let from = mark.max(memchr::memrchr(b'\n', wb)).map_or(0, |k| k + 1);
                     &w[from..]
                 };
                 let npi_cue = || {
@@ -8222,7 +8226,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && {
             // (In the same sentence: "before I post? Phone on file is ..." is someone else's.)
             let line = doc.before_line(st, 48);
-            let sentence = line.len() - line.rfind(['.', '?', '!']).map_or(0, |i| i + 1);
+            let sentence = line.len()
+                - memchr::memrchr3(b'.', b'?', b'!', line.as_bytes()).map_or(0, |i| i + 1);
             nearest_cue(doc, st, sentence, FIRST_PERSON, THIRD_PERSON) == Some(true)
         }
         && doc.staff_writes_at(st)
@@ -8771,14 +8776,13 @@ const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
 /// Is the time `v` (a clock time, no day in it) one of an office's hours: a range of weekdays
 /// ("Monday-Friday", "Mon - Fri", "M-F", "Monday through Friday", "weekdays") earlier on its
-/// line (`line`, the bytes before it)?
-fn business_hours(v: &str, line: &str) -> bool {
+/// line (`line` gives the bytes before it, asked only of a clock time)?
+fn business_hours<'a>(v: &str, line: impl FnOnce() -> &'a str) -> bool {
     let vb = v.as_bytes();
     let ends =
         |h: &[u8], w: &[u8]| h.len() >= w.len() && h[h.len() - w.len()..].eq_ignore_ascii_case(w);
     // (Cheapest first: most dates are not clock times, and most lines name no day.)
-    let lb = line.as_bytes();
-    if lb.len() < 3 || vb.contains(&b'/') {
+    if vb.contains(&b'/') {
         return false;
     }
     let t = v.trim_end_matches('.').as_bytes();
@@ -8791,6 +8795,10 @@ fn business_hours(v: &str, line: &str) -> bool {
             .take_while(|c| !c.is_ascii_digit())
             .any(u8::is_ascii_alphabetic);
     if !clock {
+        return false;
+    }
+    let lb = line().as_bytes();
+    if lb.len() < 3 {
         return false;
     }
     // Each word of the line: a day's name ("Mon", "Monday", "Fri."), then a dash, "to" or
@@ -8870,10 +8878,11 @@ fn date_plausible(v: &str) -> bool {
         return false;
     }
     // The numeric parts (at most four are needed to tell the shapes apart), without allocating.
+    // (Split and read by bytes: `str::split` on chars and `parse` cost more than the rest.)
     let mut parts = [0u32; 4];
     let mut n = 0;
-    for x in v.split(['/', '-', '.']) {
-        if let Ok(p) = x.parse() {
+    for x in b.split(|&c| matches!(c, b'/' | b'-' | b'.')) {
+        if let Some(p) = parse_u32(x) {
             if n == parts.len() {
                 return false;
             }
@@ -8892,6 +8901,21 @@ fn date_plausible(v: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// `str::parse::<u32>` of ASCII bytes: an optional `+`, then one digit or more, no overflow.
+fn parse_u32(x: &[u8]) -> Option<u32> {
+    let digits = x.strip_prefix(b"+").unwrap_or(x);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |a, &c| {
+        if c.is_ascii_digit() {
+            a.checked_mul(10)?.checked_add(u32::from(c - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// Is `v` a month and a year and nothing more ("08/2026", "Feb 2025", "March, 2026")?
@@ -9055,7 +9079,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     // "Monday-Friday, 8:30 AM to 4:30 PM", "Mon-Fri 6:00am-8:00pm": a time after a range of
     // weekdays is an office's hours, not an appointment.
-    if business_hours(&text[st..en], doc.before_line(st, 48)) {
+    if business_hours(&text[st..en], || doc.before_line(st, 48)) {
         not_a_patients("opening hours", out);
         return;
     }
