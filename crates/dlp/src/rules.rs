@@ -7305,7 +7305,12 @@ fn personalised_url(u: &str) -> bool {
         "work-order",
         "work-orders",
     ];
-    if path.split(['/', '?', '#']).any(|seg| generic.eq_any(seg)) {
+    // (Segments split by bytes: the separators are ASCII, and splitting on chars cost more.)
+    if path
+        .as_bytes()
+        .split(|c| matches!(c, b'/' | b'?' | b'#'))
+        .any(|seg| generic.eq_any_bytes(seg))
+    {
         return false;
     }
     // Within one part of a segment: a slug's parts are words or numbers ("2026-q2",
@@ -7353,16 +7358,18 @@ fn personalised_url(u: &str) -> bool {
             && !word_and_year(p)
             && !fiscal_year(p)
     };
-    path.split(['/', '?', '&', '=', '#']).any(|seg| {
-        let parts = || seg.as_bytes().split(|&b| b == b'-' || b == b'_');
-        seg.len() >= 6
-            && seg
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && (parts().any(token_part)
-                || seg.bytes().any(|b| b.is_ascii_alphabetic())
-                    && parts().any(|p| p.len() >= 6 && p.iter().all(u8::is_ascii_digit)))
-    })
+    path.as_bytes()
+        .split(|c| matches!(c, b'/' | b'?' | b'&' | b'=' | b'#'))
+        .any(|seg| {
+            let parts = || seg.split(|&b| b == b'-' || b == b'_');
+            seg.len() >= 6
+                && seg
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && (parts().any(token_part)
+                    || seg.iter().any(u8::is_ascii_alphabetic)
+                        && parts().any(|p| p.len() >= 6 && p.iter().all(u8::is_ascii_digit)))
+        })
 }
 
 /// The nearest cue word before `at` on the same line: `Some(true)` for a patient cue,
@@ -8786,10 +8793,12 @@ fn business_hours<'a>(v: &str, line: impl FnOnce() -> &'a str) -> bool {
         return false;
     }
     let t = v.trim_end_matches('.').as_bytes();
+    // (Each am/pm form ends in "m": tried only then.)
     let clock = (vb.contains(&b':')
-        || [&b"am"[..], b"pm", b"a.m", b"p.m"]
-            .iter()
-            .any(|w| ends(t, w)))
+        || t.last().is_some_and(|c| c.eq_ignore_ascii_case(&b'm'))
+            && [&b"am"[..], b"pm", b"a.m", b"p.m"]
+                .iter()
+                .any(|w| ends(t, w)))
         && !vb
             .iter()
             .take_while(|c| !c.is_ascii_digit())
@@ -8868,27 +8877,52 @@ fn date_plausible(v: &str) -> bool {
     if !b.first().is_some_and(u8::is_ascii_digit) || !b.last().is_some_and(u8::is_ascii_digit) {
         return true;
     }
-    if b.iter().any(|c| c.is_ascii_alphabetic() || *c == b':') {
-        return true;
-    }
-    let mut seps = b.iter().filter(|c| !c.is_ascii_digit());
-    if let Some(first) = seps.next()
-        && seps.any(|c| c != first)
-    {
-        return false;
-    }
-    // The numeric parts (at most four are needed to tell the shapes apart), without allocating.
-    // (Split and read by bytes: `str::split` on chars and `parse` cost more than the rest.)
+    // One pass over the bytes (this runs for every date): whether a letter or a colon occurs
+    // (then it is no numeric date), whether two different separators do, and the numeric
+    // parts between `/`, `-` and `.`, each read as `str::parse::<u32>` would (at most four are
+    // needed to tell the shapes apart).
+    let (mut word, mut mixed, mut too_many) = (false, false, false);
+    let mut sep: Option<u8> = None;
     let mut parts = [0u32; 4];
     let mut n = 0;
-    for x in b.split(|&c| matches!(c, b'/' | b'-' | b'.')) {
-        if let Some(p) = parse_u32(x) {
-            if n == parts.len() {
-                return false;
+    // The part being read: its value (`None` once it is no number), its bytes and its digits.
+    let mut value: Option<u32> = Some(0);
+    let (mut seen, mut digits) = (0usize, 0usize);
+    for i in 0..=b.len() {
+        if let Some(&c) = b.get(i) {
+            if c.is_ascii_digit() {
+                value = value.and_then(|x| x.checked_mul(10)?.checked_add(u32::from(c - b'0')));
+                (seen, digits) = (seen + 1, digits + 1);
+                continue;
             }
-            parts[n] = p;
-            n += 1;
+            word |= c.is_ascii_alphabetic() || c == b':';
+            mixed |= sep.is_some_and(|s| s != c);
+            sep.get_or_insert(c);
+            if !matches!(c, b'/' | b'-' | b'.') {
+                // (A `+` may open a part, as `parse` reads it; any other byte spoils it.)
+                if c != b'+' || seen > 0 {
+                    value = None;
+                }
+                seen += 1;
+                continue;
+            }
         }
+        // A part ends (at a separator or the end).
+        if let Some(p) = value.filter(|_| digits > 0) {
+            if n == parts.len() {
+                too_many = true;
+            } else {
+                parts[n] = p;
+                n += 1;
+            }
+        }
+        (value, seen, digits) = (Some(0), 0, 0);
+    }
+    if word {
+        return true;
+    }
+    if mixed || too_many {
+        return false;
     }
     match &parts[..n] {
         [y, m, d] if *y >= 1000 => (1..=12).contains(m) && (1..=31).contains(d),
@@ -8903,21 +8937,6 @@ fn date_plausible(v: &str) -> bool {
     }
 }
 
-/// `str::parse::<u32>` of ASCII bytes: an optional `+`, then one digit or more, no overflow.
-fn parse_u32(x: &[u8]) -> Option<u32> {
-    let digits = x.strip_prefix(b"+").unwrap_or(x);
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u32, |a, &c| {
-        if c.is_ascii_digit() {
-            a.checked_mul(10)?.checked_add(u32::from(c - b'0'))
-        } else {
-            None
-        }
-    })
-}
-
 /// Is `v` a month and a year and nothing more ("08/2026", "Feb 2025", "March, 2026")?
 fn month_and_year(v: &str) -> bool {
     let b = v.as_bytes();
@@ -8925,9 +8944,10 @@ fn month_and_year(v: &str) -> bool {
     if n < 6 || !b[n - 4..].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
-    // A month's name, then the year; or one or two digits, a slash and the year.
-    digits == 4 && b[0].is_ascii_alphabetic() || n <= 7 && b[n - 5] == b'/' && digits == n - 1
+    // A month's name, then the year; or one or two digits, a slash and the year. (The digits
+    // are counted only for those shapes.)
+    let digits = || b.iter().filter(|c| c.is_ascii_digit()).count();
+    b[0].is_ascii_alphabetic() && digits() == 4 || n <= 7 && b[n - 5] == b'/' && digits() == n - 1
 }
 
 /// Does `w` say someone is away for an operation: "out for", "off for" or "leave for", then
