@@ -7091,7 +7091,8 @@ fn patterns(
                 };
                 let npi_cue = || {
                     let npi = words!["npi", "npis"];
-                    has_word(wide, npi) || has_word(sentence, npi)
+                    // (Both windows end at `st`: one search.)
+                    has_word_either(wide, sentence, st, npi)
                 };
                 let negative = words![
                     "confirmation",
@@ -7102,9 +7103,7 @@ fn patterns(
                     "reference",
                     "conference",
                 ];
-                if (has_word(wide, negative) || has_word(sentence, negative))
-                    && !(npi_valid(v) && npi_cue())
-                {
+                if has_word_either(wide, sentence, st, negative) && !(npi_valid(v) && npi_cue()) {
                     push(
                         out,
                         None,
