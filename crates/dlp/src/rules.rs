@@ -5137,7 +5137,6 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
     let bytes = text.as_bytes();
     for m in kws {
         let (ks, ke) = (m.start, usize::MAX - m.rev_end);
-        let kw_text = &text[ks..ke];
         if ks > 0 && is_word_byte(bytes[ks - 1]) {
             continue;
         }
@@ -5148,6 +5147,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if kind == Kw::Heading {
             continue;
         }
+        // (Sliced only here: most matches end above, inside a word or as a heading.)
+        let kw_text = &text[ks..ke];
         // Every message has a "Subject:" header: only one with a digit soon after the word
         // ("Subject:  0412-011", "subject number 1120-044") goes on to `site_subject_shaped`
         // (below).
@@ -5283,7 +5284,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 .map_or(limit, |i| p + i);
             if w_end > p
                 && words < 4
-                && FILLER.eq_any(&text[p..w_end])
+                && FILLER.eq_any_bytes(&bytes[p..w_end])
                 && (w_end == limit || !bytes[w_end].is_ascii_digit())
             {
                 p = w_end;
@@ -8177,6 +8178,10 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // Where the rules below would take an employer's fax for an office's number, it is the
     // employer's (and where they find it a patient's, their score stands).
     let employer = employer_fax(doc, st, en);
+    // The line's start, found once: the tests below look back along the line a dozen times
+    // (`Doc::before_line` with it).
+    let ls = doc.line_start(st);
+    let before_line = |n: usize| &text[floor_cb(text, st.saturating_sub(n)).max(ls)..st];
     // An office's number, whatever the employer test said.
     let office =
         |why: &'static str, out: &mut Vec<Cand>| push(out, None, st, en, 0.9, "phone.org", why);
@@ -8199,7 +8204,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
     let household = || {
-        let near = doc.before_line(st, 24);
+        let near = before_line(24);
         let b = near.as_bytes();
         // (At each "o", found by a vectorised search: a window test at every byte cost more.)
         memchr::memchr2_iter(b'o', b'O', b).any(|i| {
@@ -8222,8 +8227,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // take a card over the phone at ...": the number a bill is paid at is the biller's.
     // ("You can pay online at https://pay.example.org/p/W7KD-2291-XQ or by phone at ...": the
     // sentence, up to 160 bytes.)
-    if cue == Some(true) && has_word(doc.before_line(st, 48), words!["phone"]) && {
-        let w = doc.before_line(st, 160);
+    if cue == Some(true) && has_word(before_line(48), words!["phone"]) && {
+        let w = before_line(160);
         has_word(
             &w[last_sentence_start(w.as_bytes())..],
             words!["pay", "payment", "payments"],
@@ -8240,7 +8245,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if whose
         && {
             // (In the same sentence: "before I post? Phone on file is ..." is someone else's.)
-            let line = doc.before_line(st, 48);
+            let line = before_line(48);
             let sentence = line.len()
                 - memchr::memrchr3(b'.', b'?', b'!', line.as_bytes()).map_or(0, |i| i + 1);
             nearest_cue(doc, st, sentence, FIRST_PERSON, THIRD_PERSON) == Some(true)
@@ -8271,12 +8276,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if !whose && fax_on_short_line(doc, st, en) {
         return org("a letterhead's phone beside its fax", out);
     }
-    let line_before = doc.before_line(st, 60);
+    let line_before = before_line(60);
     // "Danielle Ferris, RN\ncell (937) 555-0193": a number alone on the line under a name
     // with a credential is that member of staff's.
     // ("Jill Brandauer, RN\nNurse Home Visitor | First Steps\nCell (440) 555-0171": or under
     // the job title below it.)
-    if line_before.trim().len() <= 12 && doc.line_start(st) > 0 && {
+    if line_before.trim().len() <= 12 && ls > 0 && {
         let credentialed = |pe: usize| {
             let above = doc.text[doc.line_start(pe)..pe].trim_end();
             above.len() <= 80
@@ -8284,7 +8289,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                     .rsplit_once(", ")
                     .is_some_and(|(_, c)| CREDENTIALS.eq_any(c.trim_end_matches('.')))
         };
-        let pe = doc.line_start(st) - 1;
+        let pe = ls - 1;
         credentialed(pe) || {
             let ls = doc.line_start(pe);
             let title = doc.text[ls..pe].trim();
@@ -8315,23 +8320,19 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             ]
             .eq_any(lead)
     };
-    if line_before.trim_start_matches(['>', ' ']).len() <= 12
-        && doc.line_start(st) > 0
-        && label_only()
-        && {
-            let above = doc.lines_before(doc.line_start(st) - 1, 1);
-            above.len() <= 200
-                && above.split('\n').all(|l| l.len() <= 90)
-                && has_word(above, STAFF_ROLES)
-                && !has_word(above, RELATIVES)
-                && !has_word(
-                    above,
-                    words![
-                        "patient", "pt", "my", "his", "her", "mom", "dad", "client", "member"
-                    ],
-                )
-        }
-    {
+    if line_before.trim_start_matches(['>', ' ']).len() <= 12 && ls > 0 && label_only() && {
+        let above = doc.lines_before(ls - 1, 1);
+        above.len() <= 200
+            && above.split('\n').all(|l| l.len() <= 90)
+            && has_word(above, STAFF_ROLES)
+            && !has_word(above, RELATIVES)
+            && !has_word(
+                above,
+                words![
+                    "patient", "pt", "my", "his", "her", "mom", "dad", "client", "member"
+                ],
+            )
+    } {
         return org("number under a job title in a signature", out);
     }
     if !whose {
@@ -8374,8 +8375,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 || has_word(line_before, words!["suite", "ste", "floor", "blvd", "pkwy"])
                 // "Case Manager, ACT Team 2\nRiverbend CMHC | 740-555-0134": under a job title
                 // (not a table's row under its headings: "| client phone | aide |").
-                || doc.line_start(st) > 0 && !line_before.bytes().any(|c| c.is_ascii_digit()) && {
-                    let above = doc.lines_before(doc.line_start(st) - 1, 1);
+                || ls > 0 && !line_before.bytes().any(|c| c.is_ascii_digit()) && {
+                    let above = doc.lines_before(ls - 1, 1);
                     above.len() <= 120
                         && !above.contains('|')
                         && has_word(above, STAFF_ROLES)
@@ -8384,8 +8385,8 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 }
                 // "Grace Sutherland, APRN-CNP\nHearthside House Calls | 614-555-0147": under a
                 // name with its credential.
-                || doc.line_start(st) > 0 && {
-                    let pe = doc.line_start(st) - 1;
+                || ls > 0 && {
+                    let pe = ls - 1;
                     let above = doc.text[doc.line_start(pe)..pe].trim_end();
                     above.len() <= 80
                         && above.rsplit_once(", ").is_some_and(|(_, c)| {
@@ -8411,9 +8412,9 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         let lead = line_before.trim_start_matches(['>', ' ', '\t']);
         lead.ends_with("  ") && office_zip(lead)
             || lead.is_empty()
-                && doc.line_start(st) > 0
+                && ls > 0
                 && doc.after_line(en, 4).trim().is_empty()
-                && office_zip(doc.lines_before(doc.line_start(st) - 1, 0))
+                && office_zip(doc.lines_before(ls - 1, 0))
     } {
         return org("a letterhead's number after an office's address", out);
     }
@@ -8446,10 +8447,10 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     // "On-call mobile", "office cell": a colleague's or the organisation's; "12/4 - 12/10
     // Dr. Okafor   419-555-0161" on an on-call list: a physician's.
-    let near = doc.before_line(st, 32);
+    let near = before_line(32);
     // ("my work is 720-555-0152", "her work cell": a patient's own work number.)
     let own_work = || {
-        let l = doc.before_line(st, 24).to_ascii_lowercase();
+        let l = before_line(24).to_ascii_lowercase();
         [
             "my work",
             "his work",
@@ -8463,7 +8464,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     };
     // ("I have POA and signed the paper your office sent. My cell is 414-555-0139": with a
     // word that says whose, only the number's own sentence counts.)
-    let near24 = doc.before_line(st, 24);
+    let near24 = before_line(24);
     let near24 = if whose {
         near24.rfind(". ").map_or(near24, |i| &near24[i + 2..])
     } else {
@@ -8487,7 +8488,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // Phone or fax: only asked here, where the label is used.
     // The label word nearest the number says which ("by phone 406-555-0112, fax
     // 406-555-0119": the second is a fax).
-    let near = doc.before_line(st, 28);
+    let near = before_line(28);
     // (By bytes: a non-ASCII char separates words like any other non-alphanumeric one.)
     let fax = near
         .as_bytes()
@@ -8504,7 +8505,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         .unwrap_or(false);
     // "lead tech Marcus Albee, cell 617-555-0147": a job title earlier on the line, and no
     // patient or relative, makes it a member of staff's number.
-    let line48 = doc.before_line(st, 48);
+    let line48 = before_line(48);
     // ("Sub RN contact: Lucy Abernathy, (360) 555-0154": a nurse's or a doctor's credential
     // in capitals does too.)
     // (By bytes, as `fax` above: splitting chars cost more than the staff-role search.)
@@ -8553,7 +8554,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     // "(Renee Kowalski RN, 603-555-0175)": a number after a credential is the clinician's;
     // "774-555-0133 (work cell)" says so itself.
-    if CREDENTIALS.eq_any(last_word(doc.before_line(st, 16), b" ,:;"))
+    if CREDENTIALS.eq_any(last_word(before_line(16), b" ,:;"))
         || has_word(
             doc.after_line(en, 14).get(..7).unwrap_or(""),
             words!["work", "office", "desk"],
@@ -8566,7 +8567,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // "If you received this in error, please notify the sender at (614) 555-0140 and delete
     // it": a confidentiality footer's number is the sender's.
     // (Most numbers have no "error" before them: one substring search rules them out.)
-    let sentence = doc.before_line(st, 120);
+    let sentence = before_line(120);
     if memchr::memmem::find(sentence.as_bytes(), b"rror").is_some() && {
         let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
         has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"])
@@ -8575,9 +8576,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     // "DID (717) 555-0149 was routing to the failover node": a fax server's inbound line (in
     // capitals: "since he did tmrw's. cb 401-555-0187" is a patient's).
-    if doc.before_line(st, 8).trim_end().ends_with(" DID")
-        || doc.before_line(st, 8).trim_end() == "DID"
-    {
+    if before_line(8).trim_end().ends_with(" DID") || before_line(8).trim_end() == "DID" {
         return org("a fax server's inbound number", out);
     }
     // "Rebecca\n(614) 555-0144" at the end of mail from "Rebecca Lindqvist" at an
@@ -9049,6 +9048,9 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     if !date_plausible(&text[st..en]) {
         return;
     }
+    // The line's start, found once for the windows below (`Doc::before_line` with it).
+    let ls = doc.line_start(st);
+    let before_line = |n: usize| &text[floor_cb(text, st.saturating_sub(n)).max(ls)..st];
     let not_a_patients = |why: &'static str, out: &mut Vec<Cand>| {
         push(out, None, st, en, 0.8, "date.nonpatient", why);
     };
@@ -9064,7 +9066,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             // "headache > 5/10", "pain <3/10": a score on a scale (not a reply's quote mark:
             // "> 12/25  Increase estradiol").
             || {
-                let head = doc.before_line(st, 24).trim_end();
+                let head = before_line(24).trim_end();
                 matches!(head.as_bytes().last(), Some(b'>' | b'<' | b'='))
                     && head[..head.len() - 1].bytes().any(|c| c.is_ascii_alphabetic())
             })
@@ -9086,7 +9088,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         return;
     }
     let wide = before(text, st, 40);
-    let line = doc.before_line(st, 70);
+    let line = before_line(70);
     // Quoted header lines ("> Sent: ...", ">> On ... wrote:") are headers all the same.
     let head = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     let starts = |p: &str| {
@@ -9107,7 +9109,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     }
     // "Monday-Friday, 8:30 AM to 4:30 PM", "Mon-Fri 6:00am-8:00pm": a time after a range of
     // weekdays is an office's hours, not an appointment.
-    if business_hours(&text[st..en], || doc.before_line(st, 48)) {
+    if business_hours(&text[st..en], || before_line(48)) {
         not_a_patients("opening hours", out);
         return;
     }
