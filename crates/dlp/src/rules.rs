@@ -5735,26 +5735,26 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // VIN ...": an organisation's vehicle.
                 let near = before(text, ks, 200);
                 // ("Unit: Van 3 - 2019 Ford Transit ... VIN": a program's van in for repair.)
-                if (has_word(
-                    near,
-                    words![
-                        "fleet",
-                        "commercial",
-                        "company",
-                        "agency",
-                        "van",
-                        "vans",
-                        "shuttle",
-                        "bus",
-                        "ambulance",
-                        "unit",
-                        "repair",
-                        "maintenance",
-                        // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
-                        "rental",
-                    ],
-                ) || vehicle_kept_near(text, ks, ve))
-                    && !has_word(near, VEHICLE_OWNERS)
+                let fleet = words![
+                    "fleet",
+                    "commercial",
+                    "company",
+                    "agency",
+                    "van",
+                    "vans",
+                    "shuttle",
+                    "bus",
+                    "ambulance",
+                    "unit",
+                    "repair",
+                    "maintenance",
+                    // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
+                    "rental",
+                ];
+                // (Whose first: a vehicle's owner is named near most numbers, and the fleet
+                // words are looked for only without one; `vehicle_kept_near` reads 400 bytes.)
+                if !has_word(near, VEHICLE_OWNERS)
+                    && (has_word(near, fleet) || vehicle_kept_near(text, ks, ve))
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
                     // line about "your home": the number's own line says whose.)
                     || {
@@ -6175,10 +6175,10 @@ fn looks_like_phone(v: &str) -> bool {
 /// HCPCS or CDT procedure codes, one or several ("D9222/D9223", "K0856", "E1161-E0986"):
 /// "Prior authorization for D9222/D9223" names what is authorised, not the authorisation.
 fn procedure_codes(v: &str) -> bool {
-    v.split(['/', '-']).all(|c| {
-        let b = c.as_bytes();
-        b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
-    })
+    // (Split by bytes: the separators are ASCII, and splitting on chars cost more.)
+    v.as_bytes()
+        .split(|&c| c == b'/' || c == b'-')
+        .all(|b| b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit))
 }
 
 /// Does `after` start with " (" and a five-character procedure code (CPT "36471", HCPCS
@@ -6188,7 +6188,7 @@ fn procedure_code_in_brackets(after: &str) -> bool {
         && after.get(..2) == Some(" (")
         && after
             .get(2..7)
-            .is_some_and(|c| procedure_codes(c) || c.bytes().all(|b| b.is_ascii_digit()))
+            .is_some_and(|c| c.bytes().all(|b| b.is_ascii_digit()) || procedure_codes(c))
 }
 
 fn looks_like_date(v: &str) -> bool {
@@ -6360,7 +6360,13 @@ fn chat_stamp(text: &str, doc: &Doc<'_>, en: usize) -> bool {
 /// which is the patient's.)
 fn expiry_of_a_lot_or_credential(text: &str, st: usize) -> bool {
     let window = before(text, st, 16);
-    let head = window.trim_end_matches([' ', ':', '.', '(']);
+    // (Trimmed by bytes: the marks are ASCII, and trimming chars cost more.)
+    let trimmed = window
+        .bytes()
+        .rev()
+        .take_while(|c| matches!(c, b' ' | b':' | b'.' | b'('))
+        .count();
+    let head = &window[..window.len() - trimmed];
     let cue = words!["exp", "expires", "expiration", "expiry", "expiring"];
     let w = last_word(head, b"");
     // Where the cue word starts.
@@ -6780,9 +6786,13 @@ fn patterns(
                                 if let Some(&(_, v)) = vin_lines.iter().find(|m| m.0 == from) {
                                     return v;
                                 }
-                                let v = text[from..to]
-                                    .split(|c: char| !c.is_ascii_alphanumeric())
-                                    .any(vin_valid);
+                                // (By bytes: the words are ASCII, and splitting chars cost more.)
+                                let v = text.as_bytes()[from..to]
+                                    .split(|c| !c.is_ascii_alphanumeric())
+                                    // (`vin_valid` wants 17 bytes: others are not read.)
+                                    .any(|w| {
+                                        w.len() == 17 && std::str::from_utf8(w).is_ok_and(vin_valid)
+                                    });
                                 vin_lines = [vin_lines[1], (from, v)];
                                 v
                             };
