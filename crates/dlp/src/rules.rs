@@ -7809,7 +7809,20 @@ const CONTACT_SEPARATORS_TRIMMED: &[&str] = &["|", "-", "\u{2013}", "\u{b7}", "\
 
 /// Does `line` hold one of [`CONTACT_SEPARATORS`]?
 fn has_contact_separator(line: &str) -> bool {
-    CONTACT_SEPARATORS.iter().any(|s| line.contains(s))
+    // By their distinctive bytes, two vectorised searches instead of a substring search for
+    // each separator: "|"; the "-" of " - "; and the lead bytes of "\u{b7}" (C2 B7),
+    // "\u{2022}" (E2 80 A2) and " \u{2013} " (E2 80 93).
+    let b = line.as_bytes();
+    let spaced = |i: usize, len: usize| i > 0 && b[i - 1] == b' ' && b.get(i + len) == Some(&b' ');
+    memchr::memchr(b'|', b).is_some()
+        || memchr::memchr3_iter(b'-', 0xC2, 0xE2, b).any(|i| match b[i] {
+            b'-' => spaced(i, 1),
+            0xC2 => b.get(i + 1) == Some(&0xB7),
+            _ => {
+                b.get(i + 1..i + 3) == Some(&[0x80, 0xA2][..])
+                    || b.get(i + 1..i + 3) == Some(&[0x80, 0x93][..]) && spaced(i, 3)
+            }
+        })
 }
 
 /// `line` without the contact separator it ends with (and the spaces around it), if it ends
@@ -14534,6 +14547,29 @@ pub(crate) const CITY: &str = r"[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_contact_separator_is_a_search_for_each_separator() {
+        let mut rng = Rng(0x5eed_c0de);
+        let atoms = [
+            "|",
+            " - ",
+            "-",
+            " ",
+            "\u{2013}",
+            " \u{2013} ",
+            "\u{b7}",
+            "\u{2022}",
+            "a",
+            "\u{e9}",
+            "\u{2014}",
+        ];
+        for _ in 0..20_000 {
+            let line = rng.text(&atoms, 6);
+            let want = CONTACT_SEPARATORS.iter().any(|s| line.contains(s));
+            assert_eq!(has_contact_separator(&line), want, "{line:?}");
+        }
+    }
 
     #[test]
     fn contact_separators_trimmed_are_the_separators_without_spaces() {
