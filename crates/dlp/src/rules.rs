@@ -8197,6 +8197,11 @@ fn fax_is_tail(w: &[u8]) -> Option<bool> {
     is(last, &["fax"]).then_some(true)
 }
 
+/// The searcher for "rror" of [`phone`]'s confidentiality-notice test, built once (building it
+/// for each number cost more than the search, callgrind).
+static RROR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"rror"));
+
 fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut Vec<Cand>) {
     // Where the rules below would take an employer's fax for an office's number, it is the
     // employer's (and where they find it a patient's, their score stands).
@@ -8591,7 +8596,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // it": a confidentiality footer's number is the sender's.
     // (Most numbers have no "error" before them: one substring search rules them out.)
     let sentence = before_line(120);
-    if memchr::memmem::find(sentence.as_bytes(), b"rror").is_some() && {
+    if RROR.find(sentence.as_bytes()).is_some() && {
         let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
         has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"])
     } {
