@@ -2545,7 +2545,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             let mut end = off;
             let mut n = 0;
             let mut signed = "";
-            let mut rest = text.get(off..).unwrap_or("").split('\n');
+            // (The lines after this one, from `nl`: no search for their ends. After a last line
+            // with no line break there are none, and the one empty line `split` would give there
+            // changes no answer below.)
+            let mut rest = (li + 1..=nl.len())
+                .map(|j| &text[nl[j - 1] + 1..nl.get(j).copied().unwrap_or(text.len())]);
             for l in rest.by_ref() {
                 end += l.len() + 1;
                 n += 1;
@@ -2751,10 +2755,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "sterilizers",
                 "autoclave"
             ],
-        ) || l
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.starts_with(b"IT-") && w[3].is_ascii_digit())
+        ) || {
+            // (At each '-': most subjects have none.)
+            let b = l.as_bytes();
+            memchr::memchr_iter(b'-', b).any(|j| {
+                j >= 2 && &b[j - 2..j] == b"IT" && b.get(j + 1).is_some_and(u8::is_ascii_digit)
+            })
+        }
     });
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
@@ -2860,10 +2867,13 @@ fn nonclinical_mailbox(line: &str) -> bool {
         // ("hr@": too short a part to look for inside other names.)
         // ("portal-security@", "Patient Portal <security@...>", "MyChart <security@...>": a
         // patient portal's sign-in alerts, to the patient.)
-        let portal = local.windows(7).any(|w| w.eq_ignore_ascii_case(b"patient"))
-            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"portal"))
-            || b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mychart"));
-        (local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)) && !portal
+        let portal = || {
+            local.windows(7).any(|w| w.eq_ignore_ascii_case(b"patient"))
+                || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"portal"))
+                || b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mychart"))
+        };
+        // (The office first: few mailboxes are one, and the portal test reads the whole line.)
+        (local.eq_ignore_ascii_case(b"hr") || NONCLINICAL_OFFICES_AC.is_match(local)) && !portal()
     })
 }
 
@@ -4174,19 +4184,25 @@ const MAIL_BRANDS: &[&str] = &[
 /// domains are their names, and so is a name of parts ("cardiotrace-secure-mail.net": a
 /// company's mail system).
 fn mail_named(domain: &str) -> bool {
-    let Some((brand, suffix)) = domain.split_once('.') else {
+    // The suffix read from the end: the first '.' is the one four bytes from the end exactly
+    // when the suffix is three bytes and no '.' comes before (no search for the first '.' of
+    // every domain; callgrind).
+    let d = domain.as_bytes();
+    let Some(dot) = d.len().checked_sub(4) else {
         return false;
     };
-    (suffix.eq_ignore_ascii_case("com") || suffix.eq_ignore_ascii_case("net"))
+    let (brand, suffix) = (&d[..dot], &d[dot + 1..]);
+    let named_for =
+        |m: &[u8]| brand.len() > m.len() && brand[brand.len() - m.len()..].eq_ignore_ascii_case(m);
+    d[dot] == b'.'
+        && (suffix.eq_ignore_ascii_case(b"com") || suffix.eq_ignore_ascii_case(b"net"))
         && brand.len() >= 5
-        && !brand.contains('-')
-        && ["mail", "mailbox", "mailer"].iter().any(|m| {
-            brand.len() > m.len() && brand[brand.len() - m.len()..].eq_ignore_ascii_case(m)
-        })
+        && !brand.iter().any(|&c| c == b'.' || c == b'-')
+        && [&b"mail"[..], b"mailbox", b"mailer"].iter().any(|m| named_for(m))
         // (A large provider's own name is [`MAIL_BRANDS`]'s; one with more after it,
         // "gmailer.com", is someone else's.)
         && !MAIL_BRANDS.iter().any(|b| {
-            brand.len() >= b.len() && brand[..b.len()].eq_ignore_ascii_case(b)
+            brand.len() >= b.len() && brand[..b.len()].eq_ignore_ascii_case(b.as_bytes())
         })
 }
 
