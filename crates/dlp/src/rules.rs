@@ -1949,8 +1949,12 @@ pub(crate) struct Words {
     lens: u64,
     /// `first[b]`: some word starts with byte `b` in either case.
     first: [bool; 256],
-    /// Indices into `list`, grouped by [`bucket2`].
-    order: [u8; MAX_WORDS],
+    /// Indices into `list`, grouped by [`bucket2`]. (One entry more than `list` may have: an
+    /// index from a `u8` needs no bounds check.)
+    order: [u8; MAX_WORDS + 1],
+    /// `order_lens[j]`: the length of the word `order[j]`, read before the word itself (most
+    /// words of a bucket differ in length from the text's).
+    order_lens: [u8; MAX_WORDS + 1],
     /// `order[starts[k]..starts[k + 1]]` are the words of bucket `k`.
     starts: [u8; BUCKETS2 + 1],
     /// Some word starts with a byte that is not a word byte (see [`has_word`]).
@@ -1975,6 +1979,13 @@ impl Words {
                 // `word_at` looks in the bucket of the text's next byte: a one-byte word that
                 // is not a word byte may be followed by a letter and still match.
                 assert!(w.len() > 1 || word_byte, "one-byte non-word entry in Words");
+                assert!(w.len() <= 255, "word too long for Words");
+                // (Look-ups lower-case the text's bytes only.)
+                let mut j = 0;
+                while j < w.len() {
+                    assert!(!w[j].is_ascii_uppercase(), "upper-case letter in Words");
+                    j += 1;
+                }
                 first[w[0].to_ascii_lowercase() as usize] = true;
                 first[w[0].to_ascii_uppercase() as usize] = true;
                 count[Self::bucket_of(w)] += 1;
@@ -1988,13 +1999,15 @@ impl Words {
             k += 1;
         }
         let mut next = [0u8; BUCKETS2];
-        let mut order = [0u8; MAX_WORDS];
+        let mut order = [0u8; MAX_WORDS + 1];
+        let mut order_lens = [0u8; MAX_WORDS + 1];
         i = 0;
         while i < list.len() {
             let w = list[i].as_bytes();
             if !w.is_empty() {
                 let k = Self::bucket_of(w);
                 order[(starts[k] + next[k]) as usize] = i as u8;
+                order_lens[(starts[k] + next[k]) as usize] = w.len() as u8;
                 next[k] += 1;
             }
             i += 1;
@@ -2004,6 +2017,7 @@ impl Words {
             lens,
             first,
             order,
+            order_lens,
             starts,
             nonword_first,
         }
@@ -2028,13 +2042,16 @@ impl Words {
         self.starts[k] != self.starts[k + 1]
     }
 
-    /// The words in bucket `k` (see [`bucket2`]).
-    #[inline]
-    fn in_bucket(&self, k: usize) -> impl Iterator<Item = &'static [u8]> + '_ {
-        let range = usize::from(self.starts[k])..usize::from(self.starts[k + 1]);
-        self.order[range]
-            .iter()
-            .map(|&i| self.list[usize::from(i)].as_bytes())
+    /// The positions in `order` of the words in bucket `k` (see [`bucket2`]).
+    #[inline(always)]
+    fn bucket(&self, k: usize) -> std::ops::Range<u8> {
+        self.starts[k]..self.starts[k + 1]
+    }
+
+    /// The word at position `j` of `order`.
+    #[inline(always)]
+    fn ordered(&self, j: u8) -> &'static [u8] {
+        self.list[usize::from(self.order[usize::from(j)])].as_bytes()
     }
 
     /// Case-insensitive (ASCII): is `word` in the list?
@@ -2054,9 +2071,9 @@ impl Words {
         if self.lens & (1u64 << w.len().min(63)) == 0 || !self.first_may(f) {
             return false;
         }
-        let f = f.to_ascii_lowercase();
-        self.in_bucket(bucket2(f, w.get(1).copied()))
-            .any(|b| b.len() == w.len() && b[0] == f && b.eq_ignore_ascii_case(w))
+        self.bucket(bucket2(f, w.get(1).copied())).any(|j| {
+            usize::from(self.order_lens[usize::from(j)]) == w.len() && eq_lower(w, self.ordered(j))
+        })
     }
 }
 
@@ -2065,6 +2082,13 @@ macro_rules! words {
     ($($w:expr),* $(,)?) => {
         const { &Words::new(&[$($w),*]) }
     };
+}
+
+/// `h` equals the list word `w` up to the case of ASCII letters (list words are lower-case:
+/// [`Words::new`]), lower-casing only `h`'s bytes.
+#[inline(always)]
+fn eq_lower(h: &[u8], w: &[u8]) -> bool {
+    h.len() == w.len() && h.iter().zip(w).all(|(&a, &b)| a.to_ascii_lowercase() == b)
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -2139,18 +2163,16 @@ fn has_word_either(a: &str, b: &str, end: usize, words: &Words) -> bool {
 /// Does a word of `words` start at `h[i]` and end at a word end (or with a non-word byte)?
 #[inline]
 fn word_at(h: &[u8], i: usize, words: &Words) -> bool {
-    let c = h[i].to_ascii_lowercase();
     // A word that matches shares its first two bytes with the text (up to case), or is one
     // byte long and ends at a byte that is not a letter (its bucket's second part, 26).
-    words
-        .in_bucket(bucket2(c, h.get(i + 1).copied()))
-        .any(|wb| {
-            let e = i + wb.len();
-            wb.first() == Some(&c)
-                && e <= h.len()
-                && h[i..e].eq_ignore_ascii_case(wb)
+    words.bucket(bucket2(h[i], h.get(i + 1).copied())).any(|j| {
+        let e = i + usize::from(words.order_lens[usize::from(j)]);
+        e <= h.len() && {
+            let wb = words.ordered(j);
+            eq_lower(&h[i..e], wb)
                 && (e == h.len() || !is_word_byte(h[e]) || !is_word_byte(wb[wb.len() - 1]))
-        })
+        }
+    })
 }
 
 /// Bit 7 of each byte of the result is set where that byte of `x` is a word byte
