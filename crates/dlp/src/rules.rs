@@ -2231,7 +2231,8 @@ fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
         p -= 1;
     }
     let mut q = p;
-    while q > 0 && b[q - 1].is_ascii_alphanumeric() {
+    // (A table look-up a byte: fewer instructions than the two range tests; callgrind.)
+    while q > 0 && ASCII_ALNUM[usize::from(b[q - 1])] {
         q -= 1;
     }
     if q > 0 && !b[q - 1].is_ascii() {
@@ -2242,6 +2243,17 @@ fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
     }
     &s[q..p]
 }
+
+/// `ASCII_ALNUM[c]`: `c.is_ascii_alphanumeric()`.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
 
 /// The word before `w`, a slice of `text` that [`last_word`] gave (the owner of a keyword, the
 /// word before a name), read the same way within the 24 bytes before it.
@@ -11052,15 +11064,31 @@ fn medications(
 /// (monoclonal antibodies above all) are found by their stem; no English word ends in one.
 /// Seven letters at least, so the stem has a name before it.
 fn usan_stem(word: &str) -> bool {
+    // (The last byte first: asked of most words the drug filter turns away, and it ends no
+    // stem for most of them; callgrind.)
     word.len() >= 7
+        && USAN_STEM_LAST[usize::from(word.as_bytes()[word.len() - 1])]
         && word.bytes().all(|c| c.is_ascii_lowercase())
-        && [
-            "mab", "tinib", "ciclib", "parib", "rafenib", "lisib", "degib", "zomib", "asvir",
-            "buvir", "previr", "navir", "gravir",
-        ]
-        .iter()
-        .any(|stem| word.ends_with(stem))
+        && USAN_STEMS.iter().any(|stem| word.ends_with(stem))
 }
+
+/// The stems of [`usan_stem`].
+const USAN_STEMS: &[&str] = &[
+    "mab", "tinib", "ciclib", "parib", "rafenib", "lisib", "degib", "zomib", "asvir", "buvir",
+    "previr", "navir", "gravir",
+];
+
+/// `USAN_STEM_LAST[c]`: some stem of [`USAN_STEMS`] ends in byte `c`.
+static USAN_STEM_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < USAN_STEMS.len() {
+        let w = USAN_STEMS[i].as_bytes();
+        t[w[w.len() - 1] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Is the lower-case hyphenated `word` a combination drug ("sulfamethoxazole-trimethoprim",
 /// "hydrocodone-acetaminophen")? One part is a prescription drug, every part is a drug name or
