@@ -2091,9 +2091,22 @@ fn eq_lower(h: &[u8], w: &[u8]) -> bool {
     h.len() == w.len() && h.iter().zip(w).all(|(&a, &b)| a.to_ascii_lowercase() == b)
 }
 
+#[inline]
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    // (A table look-up: fewer instructions than the range tests; callgrind.)
+    WORD_BYTE[usize::from(b)]
 }
+
+/// `WORD_BYTE[c]`: `c` is an ASCII letter or digit or `_`.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+        c += 1;
+    }
+    t
+};
 
 /// Whole-word, case-insensitive: does any of `words` occur in `hay`?
 fn has_word(hay: &str, words: &Words) -> bool {
@@ -4026,7 +4039,7 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
     let rest = &b[at + 1..];
     let end = rest
         .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
+        .position(|&c| MAILBOX_BYTE[usize::from(c)] & DOMAIN_BYTE == 0)
         .unwrap_or(rest.len());
     let local = local_part_before(b, at);
     // (ASCII bytes only: the slice ends on a char boundary.)
@@ -4133,10 +4146,30 @@ const ROLE_MAILBOXES: &[&str] = &[
 fn local_part_before(b: &[u8], at: usize) -> &[u8] {
     let start = b[..at]
         .iter()
-        .rposition(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
+        .rposition(|&c| MAILBOX_BYTE[usize::from(c)] & LOCAL_BYTE == 0)
         .map_or(0, |k| k + 1);
     &b[start..at]
 }
+
+/// Bits of [`MAILBOX_BYTE`]: a byte of a mailbox's domain (letters, digits, `.` and `-`) and
+/// of its local part (those and `_`), as [`personal_mailbox_at`] and [`local_part_before`]
+/// read them. (A table look-up a byte: fewer instructions than the tests; callgrind.)
+const DOMAIN_BYTE: u8 = 1;
+const LOCAL_BYTE: u8 = 2;
+static MAILBOX_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+            t[c] = DOMAIN_BYTE | LOCAL_BYTE;
+        } else if b == b'_' {
+            t[c] = LOCAL_BYTE;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// Does the local part of a mailbox read like a private person's, whatever the domain: a name
 /// with a birth year or a two-digit number ("dmorrow.1958", "gpineda.72", "yoprice62") or with a
