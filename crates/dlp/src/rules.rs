@@ -2687,7 +2687,8 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     }
     // One walk over the '@'s: a personal mailbox anywhere (asked until one is found), and the
     // mail domains' first labels.
-    let mut personal_found = false;
+    // (A personal mailbox in a `From:` or `To:` header is one of them: not asked again.)
+    let mut personal_found = from_consumer || has_consumer;
     let mut domains: Vec<(usize, usize)> = Vec::new();
     for at in memchr::memchr_iter(b'@', bytes) {
         if !personal_found && personal_mailbox_at(text, at) {
