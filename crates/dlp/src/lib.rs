@@ -944,8 +944,10 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let mut findings = Vec::with_capacity(kept.len());
     let mut chars = 0usize;
     let mut pos = 0usize;
-    // ASCII text (checked once, a fast word-at-a-time test): code points are bytes.
-    let ascii = text.is_ascii();
+    // ASCII text up to the last finding's end (checked once, a fast word-at-a-time test; no
+    // offset past it is asked for): code points are bytes.
+    let counted = kept.last().map_or(0, |c| c.end);
+    let ascii = text.as_bytes()[..counted].is_ascii();
     let mut to_char = |b: usize| {
         if ascii {
             return b;
