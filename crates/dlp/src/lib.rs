@@ -317,8 +317,8 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 173.3 instructions per byte over the corpus texts and 176.1 for the 100 KB message
-//! after round 221 (171.0 and 172.8 after round 207, 161.1 and 157.3 after round 179, 151.4 and
+//! measure): 153.0 instructions per byte over the corpus texts and 157.8 for the 100 KB message
+//! after session 27's speed pass, with every finding unchanged (173.3 and 176.1 after round 221, 171.0 and 172.8 after round 207, 161.1 and 157.3 after round 179, 151.4 and
 //! 148.6 after round 125, 149.0 and 146.3 after round 118, 146.2 and 143.7 after round 115, 142.8 and 140.7 after round 107 and its review, 139.1 and 137.0 after round 93, 133.8 and 131.8 after round 65, 120.0 and
 //! 118.7 after the twenty-fourth round, 118.4 and 117.3 after the seventeenth and a review, 115.7 and
 //! 115.1 after the eleventh, 114.3 and 114.4 after the ninth, 110.4 and 110.8 after the fifth, 105.7
@@ -330,7 +330,9 @@
 //! (about 30–45 MB/s); after round 113 (2026-12-02, five rounds alternating with round 107's
 //! code) p50 3.20 ms and p99 4.48 ms against 3.27 and 5.02 (about 30 MB/s); after round 220
 //! (2026-12-02, five rounds alternating with round 207's code) p50 2.47 ms and p99 3.04 ms against
-//! 2.41 and 2.77 (about 42 MB/s): the targets are not met. All passes are linear (see
+//! 2.41 and 2.77 (about 42 MB/s); after session 27's speed pass (2026-12-03, six rounds
+//! alternating with round 221's code, on a machine slower again) p50 3.81 ms and p99 4.92 ms
+//! against 4.24 and 5.36 (about 27 MB/s): the targets are not met. All passes are linear (see
 //! `tests/robustness.rs`).
 //!
 //! **Span-only rules.** Rules that find an identifier's shape in any writer's mail but could
