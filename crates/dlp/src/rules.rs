@@ -2149,20 +2149,45 @@ fn eq_lower(h: &[u8], w: &[u8]) -> bool {
 
 #[inline]
 fn is_word_byte(b: u8) -> bool {
-    // (A table look-up: fewer instructions than the range tests; callgrind.)
-    WORD_BYTE[usize::from(b)]
+    byte_in(b, WORD_BYTE)
 }
 
-/// `WORD_BYTE[c]`: `c` is an ASCII letter or digit or `_`.
-static WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
+/// Classes of ASCII bytes that rules read a byte at a time (bits of [`BYTE_CLASS`]; a table
+/// look-up costs fewer instructions than the range tests: callgrind). A letter or a digit:
+const ALNUM_BYTE: u8 = 1;
+/// A letter, a digit or `_`: a byte of a word for [`has_word`] and [`word_at`].
+const WORD_BYTE: u8 = 2;
+/// A letter, a digit or `-`: a byte of a word for [`nearest_cue`].
+const CUE_WORD_BYTE: u8 = 4;
+/// A letter, a digit, `.` or `-`: a byte of a mailbox's domain ([`personal_mailbox_at`]).
+const DOMAIN_BYTE: u8 = 8;
+/// A byte of a domain or `_`: a byte of a mailbox's local part ([`local_part_before`]).
+const LOCAL_BYTE: u8 = 16;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut c = 0;
-    while c < 256 {
-        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            t[c] = ALNUM_BYTE | WORD_BYTE | CUE_WORD_BYTE | DOMAIN_BYTE | LOCAL_BYTE;
+        } else if b == b'_' {
+            t[c] = WORD_BYTE | LOCAL_BYTE;
+        } else if b == b'-' {
+            t[c] = CUE_WORD_BYTE | DOMAIN_BYTE | LOCAL_BYTE;
+        } else if b == b'.' {
+            t[c] = DOMAIN_BYTE | LOCAL_BYTE;
+        }
         c += 1;
     }
     t
 };
+
+/// Is `b` of any of the classes in `class` (bits of [`BYTE_CLASS`])?
+#[inline(always)]
+fn byte_in(b: u8, class: u8) -> bool {
+    BYTE_CLASS[usize::from(b)] & class != 0
+}
 
 /// Whole-word, case-insensitive: does any of `words` occur in `hay`?
 fn has_word(hay: &str, words: &Words) -> bool {
@@ -2301,7 +2326,7 @@ fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
     }
     let mut q = p;
     // (A table look-up a byte: fewer instructions than the two range tests; callgrind.)
-    while q > 0 && ASCII_ALNUM[usize::from(b[q - 1])] {
+    while q > 0 && byte_in(b[q - 1], ALNUM_BYTE) {
         q -= 1;
     }
     if q > 0 && !b[q - 1].is_ascii() {
@@ -2312,17 +2337,6 @@ fn last_word<'a>(s: &'a str, trim: &[u8]) -> &'a str {
     }
     &s[q..p]
 }
-
-/// `ASCII_ALNUM[c]`: `c.is_ascii_alphanumeric()`.
-static ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        t[c] = (c as u8).is_ascii_alphanumeric();
-        c += 1;
-    }
-    t
-};
 
 /// The word before `w`, a slice of `text` that [`last_word`] gave (the owner of a keyword, the
 /// word before a name), read the same way within the 24 bytes before it.
@@ -4100,7 +4114,7 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
     let rest = &b[at + 1..];
     let end = rest
         .iter()
-        .position(|&c| MAILBOX_BYTE[usize::from(c)] & DOMAIN_BYTE == 0)
+        .position(|&c| !byte_in(c, DOMAIN_BYTE))
         .unwrap_or(rest.len());
     let local = local_part_before(b, at);
     // (ASCII bytes only: the slice ends on a char boundary.)
@@ -4207,30 +4221,10 @@ const ROLE_MAILBOXES: &[&str] = &[
 fn local_part_before(b: &[u8], at: usize) -> &[u8] {
     let start = b[..at]
         .iter()
-        .rposition(|&c| MAILBOX_BYTE[usize::from(c)] & LOCAL_BYTE == 0)
+        .rposition(|&c| !byte_in(c, LOCAL_BYTE))
         .map_or(0, |k| k + 1);
     &b[start..at]
 }
-
-/// Bits of [`MAILBOX_BYTE`]: a byte of a mailbox's domain (letters, digits, `.` and `-`) and
-/// of its local part (those and `_`), as [`personal_mailbox_at`] and [`local_part_before`]
-/// read them. (A table look-up a byte: fewer instructions than the tests; callgrind.)
-const DOMAIN_BYTE: u8 = 1;
-const LOCAL_BYTE: u8 = 2;
-static MAILBOX_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-            t[c] = DOMAIN_BYTE | LOCAL_BYTE;
-        } else if b == b'_' {
-            t[c] = LOCAL_BYTE;
-        }
-        c += 1;
-    }
-    t
-};
 
 /// Does the local part of a mailbox read like a private person's, whatever the domain: a name
 /// with a birth year or a two-digit number ("dmorrow.1958", "gpineda.72", "yoprice62") or with a
@@ -7551,7 +7545,7 @@ fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
         // Drop the bytes after the last word, then split that word off.
         let e = rest
             .iter()
-            .rposition(|&c| CUE_WORD_BYTE[usize::from(c)])
+            .rposition(|&c| byte_in(c, CUE_WORD_BYTE))
             .map_or(0, |p| p + 1);
         let Some(head) = rest.get(..e) else { break };
         if head.is_empty() {
@@ -7559,7 +7553,7 @@ fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
         }
         let s = head
             .iter()
-            .rposition(|&c| !CUE_WORD_BYTE[usize::from(c)])
+            .rposition(|&c| !byte_in(c, CUE_WORD_BYTE))
             .map_or(0, |p| p + 1);
         let (before, w) = head.split_at(s);
         match cue(w) {
@@ -7612,17 +7606,6 @@ fn inside_a_name(b: &[u8], s: usize, e: usize) -> bool {
             cap(w.get(p))
         }
 }
-
-/// The bytes of a word for [`nearest_cue`]: ASCII letters, digits and `-`.
-static CUE_WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 128 {
-        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'-';
-        c += 1;
-    }
-    t
-};
 
 /// The words before a phone number that say whose it is (a patient's or their family's), then
 /// any extra words given: one list written once for [`PHONE_WHOSE_LIST`] and
@@ -9183,6 +9166,8 @@ fn department_at(w: &[u8], i: usize) -> bool {
     {
         return true;
     }
+    // (A phrase with a new first letter needs that letter in [`DEPARTMENT_FIRST`] too: the
+    // callers look only at word starts it holds.)
     let phrases: &[&[u8]] = match w[i] | 0x20 {
         b'b' => &[b"birth center", b"birth centre", b"birthing center"],
         b's' => &[
