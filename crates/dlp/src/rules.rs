@@ -2394,7 +2394,8 @@ struct Doc<'a> {
     /// capitalised run that spells one is that organisation's name ("Oakview Commons").
     domains: Vec<(usize, usize)>,
     /// The first subject line is about the organisation's equipment ("Annual calibration -
-    /// Cedar Ridge (2 locations)", "Asset tags"): serial numbers in it are machines'.
+    /// Cedar Ridge (2 locations)", "Asset tags"), or the mail speaks of a preventive maintenance
+    /// visit: serial numbers in it are machines'.
     equipment_subject: bool,
 }
 
@@ -2869,7 +2870,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "spore",
                 "sterilizer",
                 "sterilizers",
-                "autoclave"
+                "autoclave",
+                // A service company's visit ("PM visit confirmation - Work Order WO-882415").
+                "work order"
             ],
         ) || {
             // (At each '-': most subjects have none.)
@@ -2879,6 +2882,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             })
         }
     });
+    // A service company's visit to the organisation's machines, whatever the subject says
+    // ("RE: Annual PM - spirometers both sites" confirming "annual preventive maintenance and
+    // calibration verification for your two SpiroVue 300 units").
+    let equipment_subject = equipment_subject
+        || memchr::memmem::find_iter(text.as_bytes(), b"preventive maintenance")
+            .next()
+            .is_some();
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
         [
@@ -3500,6 +3510,32 @@ pub(crate) fn addressed_to_a_group(text: &str) -> bool {
     })
 }
 
+/// A business's legal form, which ends its name ("Riverbend Allergy, Asthma & Immunology,
+/// P.C.", "Harborline Billing LLC"). (Not "pc": "the Alaris PC unit".)
+const LEGAL_FORMS: &Words = words![
+    "p.c.", "p.c", "pllc", "llc", "inc", "inc.", "ltd", "ltd.", "llp"
+];
+
+/// Does `line` end with a business's legal form ([`LEGAL_FORMS`])? (Its last word: "(inc
+/// 25-004851)" is an incident's number.)
+fn ends_with_legal_form(line: &str) -> bool {
+    let last = line.trim_end().rsplit([' ', ',']).next().unwrap_or("");
+    LEGAL_FORMS.eq_any(last)
+}
+
+/// Words that end an organisation's name other than its legal form ("Westbrook FD",
+/// "Harborline Medical Group").
+const ORGANISATION_WORDS: &Words = words![
+    "group",
+    "associates",
+    "hospital",
+    "clinic",
+    "township",
+    "county",
+    "district",
+    "fd"
+];
+
 /// Is the [`PATIENT_CONTEXT_LIST`] match `b[start..end]` a word of its own (not a credential)?
 fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let glued_before = start > 0 && is_word_byte(b[start - 1]);
@@ -3527,7 +3563,16 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     let client_field = m.eq_ignore_ascii_case(b"client") && {
         let rest = &b[end..b.len().min(end + 40)];
         let gap = rest.iter().take_while(|&&c| c == b' ').count();
-        rest.get(gap) == Some(&b'|') || rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b" id")
+        rest.get(gap) == Some(&b'|')
+            || rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b" id")
+            // ("Client:          Riverbend Allergy, Asthma & Immunology, P.C.": an IT or billing
+            // vendor's customer, an organisation, in a ticket's fields.)
+            || rest.get(gap) == Some(&b':') && {
+                let line = &b[end + gap + 1..b.len().min(end + gap + 120)];
+                let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+                std::str::from_utf8(line)
+                    .is_ok_and(|l| ends_with_legal_form(l) || has_word(l, ORGANISATION_WORDS))
+            }
     };
     // ("NO-SHOW RATE", "our no-show policy": a measure or a rule, no one's visit;
     // "Appointment types, templates": a system's.)
@@ -3669,9 +3714,32 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
             .is_some_and(u8::is_ascii_lowercase)
         || m.eq_ignore_ascii_case(b"pronounced")
             && !words!["at", "dead", "by", "on"].eq_any(next_word());
+    // "Follow-up from last Tuesday's presentation", "follow up on our call": a meeting's, not
+    // a visit after care.
+    let meeting_follow_up = (m.eq_ignore_ascii_case(b"follow-up")
+        || m.eq_ignore_ascii_case(b"follow up"))
+        && words!["from", "on", "to", "re", "after"].eq_any(next_word())
+        && std::str::from_utf8(&b[end..b.len().min(end + 50)]).is_ok_and(|r| {
+            has_word(
+                r.split('\n').next().unwrap_or(""),
+                words![
+                    "meeting",
+                    "call",
+                    "presentation",
+                    "conversation",
+                    "demo",
+                    "webinar",
+                    "session",
+                    "discussion",
+                    "proposal",
+                    "interview"
+                ],
+            )
+        });
     !glued_before
         && !glued_after
         && !not_shorthand
+        && !meeting_follow_up
         && !your_paperwork
         && !credential
         && !in_mailbox_or_domain(b, start, end)
@@ -3865,6 +3933,8 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "mailings",
     "accounts",
     "billing",
+    // ("on the patient phone line": a department's line.)
+    "phone",
     "liaison",
     "navigator",
     "navigators",
@@ -12157,8 +12227,22 @@ fn persons(
             };
             // ("To: Rolling Forward subscribers <rollingforward@lists...>": a mailing list.)
             let group = GROUP_WORDS.eq_any(first_word(rest));
-            if rest.contains('@') && !group && (mentions_consumer_mail(rest) || own_domain()) {
-                let why = "display name of a personal mailbox";
+            let personal =
+                rest.contains('@') && !group && (mentions_consumer_mail(rest) || own_domain());
+            // (Not a patient's name for the rest of the message: "Hi Luis," below still greets
+            // him, and the same name in a quoted header at the same work mailbox is no other
+            // patient.)
+            let at_work = !personal
+                && rest.contains('@')
+                && !group
+                && run.len() >= 2
+                && patient_at_work(doc, lc, head, start, rest);
+            if personal || at_work {
+                let why = if personal {
+                    "display name of a personal mailbox"
+                } else {
+                    "display name of a patient writing from or written to at work"
+                };
                 push(
                     out,
                     Some(Label::Person),
@@ -12168,8 +12252,10 @@ fn persons(
                     "person.header",
                     why,
                 );
-                for t in run.iter() {
-                    patient_words.push((t.s, t.e));
+                if personal {
+                    for t in run.iter() {
+                        patient_words.push((t.s, t.e));
+                    }
                 }
             } else {
                 for t in run.iter() {
@@ -12943,7 +13029,10 @@ fn persons(
                 && !text[..run[0].s].trim_end().ends_with(':');
             // ("RE: PAST DUE - Invoice 20931": a reply's subject in capitals.)
             let reply_caps = prev_word.eq_ignore_ascii_case("re") && all_upper && !comma_form;
-            if staff_contact || heading || reply_caps {
+            // ("Client:          Riverbend Allergy, Asthma & Immunology, P.C.": a business,
+            // by its legal form further on the line.)
+            let business = ends_with_legal_form(doc.after_line(end, 80));
+            if staff_contact || heading || reply_caps || business {
                 (0.0, "", "")
             } else if prev_word.eq_ignore_ascii_case("contact") {
                 // "Customer: Brightwater Dental Group ... Contact: Lorraine Pettigrew": a form's
@@ -13406,6 +13495,28 @@ const NUMBER_WORDS: &Words = words![
 /// between two organisations' mailboxes (an employer's onsite clinic writes to employees at
 /// work). Not "your visit" or "your appointment" alone, which staff mail uses for meetings.
 fn speaks_of_readers_care(lc: &str) -> bool {
+    // The reader's own words, quoted below a reply: "can I move my appt?", "I have my follow
+    // up w/ Dr O on Mon" (an employee who is a patient writes from work).
+    let own = words![
+        "appt",
+        "appointment",
+        "follow up",
+        "follow-up",
+        "refill",
+        "prescription",
+        "meds",
+        // ("is my inhaler still covered next month?")
+        "inhaler"
+    ];
+    let b = lc.as_bytes();
+    memchr::memmem::find_iter(b, b"my ")
+        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
+        || speaks_to_reader_of_care(lc)
+}
+
+/// Does the mail (`lc`: lower-cased) speak to its reader of their own care: "your labs", "your
+/// a1c", "your work note" ([`speaks_of_readers_care`] without the reader's quoted words)?
+fn speaks_to_reader_of_care(lc: &str) -> bool {
     // What "your" is about, right after it or a word or two on ("your baseline labs", "your
     // recent blood work").
     let care = words![
@@ -13434,7 +13545,10 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         "symptoms",
         "meds",
         "medications",
-        "inhaler"
+        "inhaler",
+        // ("Your work note is attached": an employee's visit, answered at work.)
+        "work note",
+        "work excuse"
     ];
     let not_care = |r: &[u8]| {
         [&b"chart of "[..], b"chart review", b"chart audit"]
@@ -13442,24 +13556,6 @@ fn speaks_of_readers_care(lc: &str) -> bool {
             .any(|w| r.starts_with(w))
     };
     let b = lc.as_bytes();
-    // The reader's own words, quoted below a reply: "can I move my appt?", "I have my follow
-    // up w/ Dr O on Mon" (an employee who is a patient writes from work).
-    let own = words![
-        "appt",
-        "appointment",
-        "follow up",
-        "follow-up",
-        "refill",
-        "prescription",
-        "meds",
-        // ("is my inhaler still covered next month?")
-        "inhaler"
-    ];
-    if memchr::memmem::find_iter(b, b"my ")
-        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
-    {
-        return true;
-    }
     memchr::memmem::find_iter(b, b"your ").any(|k| {
         if k > 0 && b[k - 1].is_ascii_alphabetic() {
             return false;
@@ -13484,6 +13580,75 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         }
         false
     })
+}
+
+/// Is the correspondent named in an address header at `start` (`head`: the line from its
+/// header name, `rest`: the line after the name) a patient writing from, or written to at, a
+/// work mailbox? The writer of a `From:` header's message speaks of their own care ("I need a
+/// work note for my colonoscopy on 5/9"), or the message a `To:` header heads speaks to its
+/// reader of theirs ("Your work note is attached") from another organisation's mailbox (not a
+/// colleague's at the same domain). Only for a full name (`run.len() >= 2` at the caller) and
+/// one mailbox on the line. Blind sets PM and PO (2026-12-03): an employee asking a clinic for
+/// a work note, answered at work.
+fn patient_at_work(doc: &Doc<'_>, lc: &str, head: &str, start: usize, rest: &str) -> bool {
+    let h = head.as_bytes();
+    let from = h.get(..5).is_some_and(|x| x.eq_ignore_ascii_case(b"from:"));
+    let to = !from && h.get(..3).is_some_and(|x| x.eq_ignore_ascii_case(b"to:"));
+    // One mailbox, a person's full name (not a mailing list's or a newsletter's sender).
+    if !(from || to) || memchr::memchr_iter(b'@', rest.as_bytes()).count() != 1 {
+        return false;
+    }
+    // The message block the header belongs to: from its `From:` line to the next one.
+    let i = doc.froms.partition_point(|&o| o <= start);
+    let Some(block_start) = i.checked_sub(1).map(|k| doc.froms[k]) else {
+        return false;
+    };
+    let block_end = doc.froms.get(i).copied().unwrap_or(lc.len());
+    let block = &lc[block_start..block_end];
+    if from {
+        return writes_of_own_care(block);
+    }
+    let Some((_, reader)) = header_mailbox(rest) else {
+        return false;
+    };
+    let writer_line = doc.header_line(block_start);
+    let domain = |a: &str| a.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
+    org_mailbox_line(writer_line)
+        && header_mailbox(writer_line)
+            .is_some_and(|(_, w)| !domain(w).eq_ignore_ascii_case(&domain(reader)))
+        && speaks_to_reader_of_care(block)
+}
+
+/// Does the writer (`lc`: their message, lower-cased) speak of their own care: "my
+/// colonoscopy", "my surgery", "my prescription"? (Not "my appointment", which a vendor's rep
+/// has with an office manager.)
+fn writes_of_own_care(lc: &str) -> bool {
+    let own = words![
+        "colonoscopy",
+        "endoscopy",
+        "surgery",
+        "procedure",
+        "biopsy",
+        "mri",
+        "infusion",
+        "infusions",
+        "injection",
+        "injections",
+        "allergy shots",
+        "prescription",
+        "refill",
+        "meds",
+        "medication",
+        "medications",
+        "inhaler",
+        "labs",
+        "lab results",
+        "test results",
+        "diagnosis"
+    ];
+    let b = lc.as_bytes();
+    memchr::memmem::find_iter(b, b"my ")
+        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
 }
 
 /// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext

@@ -6625,3 +6625,86 @@ fn a_templates_dummy_member_id_and_ed_in_a_capacity_alert_are_nobodys() {
     let t = "Ed Morales admitted overnight with chest pain; DOB 2/3/1960.";
     assert!(has_label(&s, t, Label::Person));
 }
+
+#[test]
+fn a_patient_at_a_work_mailbox_who_asks_for_a_work_note_or_is_sent_one() {
+    let s = Scanner::new();
+    // The writer speaks of their own care from their employer's mailbox.
+    let asks = "From: Priya Venkataraman <pvenkataraman@lakesideeng.example.com>\nTo: Kendra \
+                Ostrowski <kostrowski@riverbendgi.example.com>\nSubject: work note\n\nHi Kendra,\n\n\
+                I need a work note for my colonoscopy on 5/9. HR says it has to say I was under \
+                sedation.\n\nThank you!\nPriya\n";
+    let r = s.scan(asks);
+    assert!(r.contains_phi);
+    assert!(has(&s, asks, Label::Person, "Priya Venkataraman"));
+    assert!(!has(&s, asks, Label::Person, "Kendra Ostrowski"));
+    // The clinic answers the reader, at another organisation's mailbox, about theirs.
+    let sent = "From: Brianna Yost <byost@riverbendallergy.example.com>\nTo: Samuel Oyelaran \
+                <soyelaran@hbgfreight.example.com>\nSubject: RE: work excuse\n\nHi Samuel,\n\nYour \
+                work note is attached as a PDF.\n\nBrianna Yost\nPatient Services\n";
+    assert!(s.scan(sent).contains_phi);
+    assert!(has(&s, sent, Label::Person, "Samuel Oyelaran"));
+    // A colleague at the same domain, a vendor's rep with "my appointment", a mailing list:
+    // nobody's care.
+    for t in [
+        "From: Brianna Yost <byost@riverbendallergy.example.com>\nTo: Samuel Oyelaran \
+         <soyelaran@riverbendallergy.example.com>\nSubject: RE: forms\n\nHi Samuel,\n\nYour work \
+         note template is in the shared drive.\n",
+        "From: Gary Pham <gpham@harborline.example.com>\nTo: Kendra Ostrowski \
+         <kostrowski@riverbendgi.example.com>\nSubject: visit\n\nI have my appointment with your \
+         office manager on 5/9 to go over the proposal.\n",
+        "From: Brianna Yost <byost@riverbendallergy.example.com>\nTo: Samuel Oyelaran \
+         <soyelaran@hbgfreight.example.com>\nSubject: RE: quote\n\nHi Samuel,\n\nThe freight \
+         quote for the exam tables is attached.\n",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{t}");
+    }
+}
+
+#[test]
+fn a_tickets_client_field_a_meetings_follow_up_and_a_new_hires_town_are_no_patients() {
+    let s = Scanner::new();
+    for t in [
+        // An IT vendor's ticket: the client is the practice.
+        "From: Keystone IT <support@keystone.example.com>\nSubject: [Ticket #KMIT-208341] eFax\n\n\
+         Client:          Riverbend Allergy, Asthma & Immunology, P.C.\nContact:         Denise \
+         Kowalczyk, (717) 555-0140 x201\nInbound faxes to (717) 555-0141 not arriving since \
+         03/10.\n",
+        // A sales follow-up after a board's work session.
+        "Subject: Follow-up from last Tuesday's presentation - proposal\n\nTrustee Marchetti, Mr. \
+         Szabo, Chief Ingersoll,\n\nThank you again for having us at the March 11 work session.\n",
+        // A new colleague's town, announced to all staff.
+        "From: Renee Castellanos <rc@harborline.example.com>\nTo: All Staff \
+         <allstaff@harborline.example.com>\nSubject: Welcome Tatiana\n\nHi all,\n\nTatiana will \
+         be working on the patient phone line and payment plans. She lives in Hilliard with \
+         her husband.\n",
+    ] {
+        assert!(!s.scan(t).contains_phi, "{t}");
+    }
+    // A patient who is a client, a follow-up visit, a patient's town: still care.
+    let t = "Client:   Dana Ruiz\nContact:  Dana Ruiz, (717) 555-0140\nShe missed her visit on \
+             03/10.\n";
+    assert!(s.scan(t).contains_phi, "{t}");
+    let t = "Subject: Follow-up from your colonoscopy\n\nMr. Szabo, your biopsy results are \
+             back.\n";
+    assert!(s.scan(t).contains_phi, "{t}");
+    let t = "Hi Renee,\n\nPatient Dana Ruiz (DOB 2/3/1960) lives in Hilliard with her husband.\n";
+    assert!(has_label(&s, t, Label::Address), "{t}");
+}
+
+#[test]
+fn serial_numbers_in_a_preventive_maintenance_visit_are_machines() {
+    let s = Scanner::new();
+    for t in [
+        "Subject: RE: Annual PM - spirometers both sites\n\nConfirming annual preventive \
+         maintenance and calibration verification for your two units:\n\n  Camp Hill - \
+         SpiroVue 300, S/N SV3-004417 - Tuesday 3/25, 7:30 AM\n",
+        "Subject: PM visit confirmation - Work Order WO-882415\n\nEquipment:     AquaClear \
+         AER Model DSD-4   S/N DSD4-17720441  (Bay 1)\n",
+    ] {
+        assert!(!has_label(&s, t, Label::Device), "{t}");
+    }
+    // A patient's device still is.
+    let t = "Pt Dana Ruiz (DOB 2/3/1960): her CPAP S/N SV3-004417 was swapped at the visit.";
+    assert!(has_label(&s, t, Label::Device), "{t}");
+}
