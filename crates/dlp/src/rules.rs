@@ -2394,12 +2394,22 @@ struct Doc<'a> {
     /// capitalised run that spells one is that organisation's name ("Oakview Commons").
     domains: Vec<(usize, usize)>,
     /// The first subject line is about the organisation's equipment ("Annual calibration -
-    /// Cedar Ridge (2 locations)", "Asset tags"), or the mail speaks of a preventive maintenance
-    /// visit: serial numbers in it are machines'.
+    /// Cedar Ridge (2 locations)", "Asset tags"): serial numbers in it are machines'.
     equipment_subject: bool,
+    /// The mail speaks of a preventive maintenance visit (asked for a serial number only, and
+    /// answered once: [`Doc::maintenance_visit`]).
+    maintenance_visit: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Doc<'a> {
+    /// Does the mail speak of a preventive maintenance visit (a service company's, to the
+    /// organisation's machines)? Searched the first time a serial number asks.
+    fn maintenance_visit(&self) -> bool {
+        *self
+            .maintenance_visit
+            .get_or_init(|| PREVENTIVE_MAINTENANCE.find(self.text.as_bytes()).is_some())
+    }
+
     /// Is the message around `at` written by a member of staff: is the nearest `From:` header
     /// above it (for a `>`-quoted line, the attribution that introduces the quote) an
     /// organisation's mailbox? (Without a header above, nobody knows.)
@@ -2882,13 +2892,6 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             })
         }
     });
-    // A service company's visit to the organisation's machines, whatever the subject says
-    // ("RE: Annual PM - spirometers both sites" confirming "annual preventive maintenance and
-    // calibration verification for your two SpiroVue 300 units").
-    let equipment_subject = equipment_subject
-        || memchr::memmem::find_iter(text.as_bytes(), b"preventive maintenance")
-            .next()
-            .is_some();
     let auto_reply = subject.is_some_and(|l| {
         let v = l[8..].trim_start().as_bytes();
         [
@@ -2929,6 +2932,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         subject_lines,
         domains,
         equipment_subject,
+        maintenance_visit: std::cell::OnceCell::new(),
     }
 }
 
@@ -3018,6 +3022,11 @@ fn donor_letter(b: &[u8]) -> bool {
         .find_iter(b)
         .any(|k| at(k, 0, b"your generous gift") || at(k, 0, b"your donation"))
 }
+
+/// Finds "preventive maintenance" (a serial number's context; built once: a searcher built per
+/// message costs more than the search, callgrind).
+static PREVENTIVE_MAINTENANCE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"preventive maintenance"));
 
 /// Finds "your " ([`donor_letter`]; built once).
 static YOUR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -6284,6 +6293,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "preventive maintenance"
                     ];
                     (doc.equipment_subject
+                        // A service company's visit to the organisation's machines, whatever
+                        // the subject says ("RE: Annual PM - spirometers both sites" confirming
+                        // "annual preventive maintenance and calibration verification for your
+                        // two SpiroVue 300 units").
+                        || doc.maintenance_visit()
                         || has_word(line, equipment)
                         || has_word(after, equipment)
                         // ("Unit 3 (Storz Modulith SLX-F2, SN 40217-03) route": one of a
