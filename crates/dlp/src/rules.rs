@@ -826,6 +826,8 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "grandmother",
     "grandfather",
     "cardholder",
+    // A collection agency's ("Debtor Tyrone Baskerville called in disputing the balance").
+    "debtor",
     "responsible",
     "party",
     "policyholder",
@@ -1172,6 +1174,8 @@ const NOT_NAMES: &[&str] = &[
     "current",
     // "Saw Simon Achterberg today for psych f/u": a note's first word, the cue before a name.
     "saw",
+    // ("Debtor Tyrone Baskerville called in": the cue before a name.)
+    "debtor",
     // A quality report's measures ("- Falls ........ 2 (both under review)"), an instruction
     // list's verbs ("- Test the patient at triage").
     "falls",
@@ -5337,6 +5341,28 @@ fn ssn_valid(s: &str) -> bool {
 /// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
+/// A date written CCYYMMDD right after a label at `ke` (a colon and spaces between): eight
+/// digits alone, a year 1900-2099, a month and a day that can be.
+fn compact_date_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
+    let mut p = ke;
+    if b.get(p) == Some(&b':') {
+        p += 1;
+    }
+    let from = p;
+    while b.get(p) == Some(&b' ') && p - from < 12 {
+        p += 1;
+    }
+    let d = b.get(p..p + 8)?;
+    if !d.iter().all(u8::is_ascii_digit) || b.get(p + 8).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let num =
+        |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+    let (year, month, day) = (num(0..4), num(4..6), num(6..8));
+    ((1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day))
+        .then_some((p, p + 8))
+}
+
 fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in kws {
@@ -5349,6 +5375,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         let kind = KEYWORDS[m.pattern].1;
         if kind == Kw::Heading {
+            // "Subscriber DOB:     19890305": an eligibility response's (X12 271) date of
+            // birth, written CCYYMMDD, which the date patterns do not read.
+            if let Some((ds, de)) = compact_date_after(bytes, ke) {
+                let why = "date of birth written CCYYMMDD after its label";
+                push(out, Some(Label::Date), ds, de, 0.85, "date.dob", why);
+            }
             continue;
         }
         // (Sliced only here: most matches end above, inside a word or as a heading.)
@@ -10023,11 +10055,39 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         | "case no" | "case number" | "case id" | "enc id" | "encounter id" | "encounter no"
         | "referral no" | "referral id" | "run no" | "trip id" | "student id" | "request id"
+        // An ambulance service's run ("Incident #   DOS   Patient").
+        | "incident" | "incident no" | "incident number"
         | "auth number" | "pa number" | "pa ref"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
         | "pa" | "pa no" | "prior auth" | "prior auth no"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
         | "kit" | "kit no" | "kit number" => Label::OtherId,
+        // "guarantor_last,guarantor_first", "member_name", "debtor_first": a person's role,
+        // then the part of the name.
+        h if h.split_once(' ').is_some_and(|(role, part)| {
+            words![
+                "guarantor",
+                "debtor",
+                "member",
+                "subscriber",
+                "insured",
+                "claimant",
+                "resident",
+                "student",
+                "parent",
+                "guardian",
+                "enrollee",
+                "beneficiary",
+                "patient",
+                "pt"
+            ]
+            .eq_any(role)
+                && words!["last", "first", "last name", "first name", "name", "middle"]
+                    .eq_any(part)
+        }) =>
+        {
+            Label::Person
+        }
         "account" | "acct" | "account no" | "acct no" | "har" => Label::Account,
         // "Student Acct #", "Patient Account", "Guarantor acct no": whose account, then the word.
         h if [" acct", " account", " acct no", " account no"]

@@ -6708,3 +6708,42 @@ fn serial_numbers_in_a_preventive_maintenance_visit_are_machines() {
     let t = "Pt Dana Ruiz (DOB 2/3/1960): her CPAP S/N SV3-004417 was swapped at the visit.";
     assert!(has_label(&s, t, Label::Device), "{t}");
 }
+
+#[test]
+fn a_guarantors_name_columns_a_debtor_an_incident_column_and_a_compact_date_of_birth() {
+    let s = Scanner::new();
+    let t = "Placement file below.\n\nplacement_id,client,hlb_acct,guarantor_last,guarantor_first,\
+             dos,curr_bal\nHLB25030B-01,LAKEVIEW,4417-291553,DECKER,SHANE,2024-10-04,1612.00\n\
+             HLB25030B-02,LAKEVIEW,4417-293870,MWANGI,PETER,2024-10-19,1148.50\n";
+    assert!(has(&s, t, Label::Person, "DECKER"), "{:?}", labels(&s, t));
+    assert!(has(&s, t, Label::Person, "SHANE"), "{:?}", labels(&s, t));
+    // A vendor's contact columns are no one's name here.
+    let t = "Vendor file below.\n\nvendor_id,vendor_last,vendor_first,invoice,amount\n\
+             V-01,DECKER,SHANE,88120,1612.00\nV-02,MWANGI,PETER,88121,1148.50\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Debtor Tyrone Baskerville called in disputing the balance on the ambulance bill.";
+    assert!(
+        has(&s, t, Label::Person, "Tyrone Baskerville"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Debtor letters go out Monday from the Columbus office.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Incident #   DOS          Patient                  Unit\n\
+             25-004417    03/10/2025   Whitaker, Loretta        M21\n";
+    assert!(
+        has(&s, t, Label::OtherId, "25-004417"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Ticket #     Opened       Tech\n25-004417    03/10/2025   Brett Hollis\n";
+    assert!(!has_label(&s, t, Label::OtherId), "{:?}", labels(&s, t));
+    let t = "Subscriber:         CHU, MEI-LING\nSubscriber DOB:     19890305\nMember ID:          \
+             102993847166\n";
+    assert!(has(&s, t, Label::Date, "19890305"), "{:?}", labels(&s, t));
+    // Not a date: a month 13, or no label before it.
+    let t = "Subscriber DOB:     19891305\n";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+    let t = "Invoice 20241101 is paid.";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+}
