@@ -5222,6 +5222,60 @@ fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     }
 }
 
+/// Does a subject line's text before a date end with a procedure or an appointment, a few
+/// small words between ("Your colonoscopy on Thursday 5/16", "Ride home requirement -
+/// colonoscopy 5/17", "your MRI scheduled for")? Then the date is one patient's visit.
+fn procedure_before(head: &str) -> bool {
+    // (Small words, and the weekday of "on Thursday 5/16".)
+    let skip = words![
+        "on",
+        "for",
+        "the",
+        "scheduled",
+        "sched",
+        "at",
+        "is",
+        "date",
+        "of",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun"
+    ];
+    let procedures = words![
+        "colonoscopy",
+        "endoscopy",
+        "egd",
+        "mri",
+        "surgery",
+        "procedure",
+        "biopsy",
+        "infusion",
+        "injection",
+        "appt",
+        "appointment",
+        "consult"
+    ];
+    head.rsplit(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .find(|w| !skip.eq_any(w))
+        .is_some_and(|w| procedures.eq_any(w))
+}
+
 pub(crate) fn push(
     out: &mut Vec<Cand>,
     label: Option<Label>,
@@ -9436,6 +9490,13 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     if !strong {
         // Message headers ("Subject:", "Sent:") date the mail, not care.
         let subject = starts("subject:") || starts("sent:") || attribution;
+        // "Subject: Re: Your colonoscopy on Thursday 5/16": a procedure's date, one patient's
+        // (weak evidence: words about care must be near, see `NEEDS_CARE_CONTEXT`).
+        if starts("subject:") && procedure_before(&text[doc.line_start(st)..st]) {
+            let why = "date in a subject line right after a procedure";
+            push(out, Some(Label::Date), st, en, 0.85, "date.subject", why);
+            return;
+        }
         // "the family meeting for Mr. Mykola Bondarenko tomorrow, 10/9 at 3:00 PM": a
         // patient's family meets the care team (a meeting, but about someone's care).
         let cue = match nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT) {

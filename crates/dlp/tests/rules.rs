@@ -6747,3 +6747,17 @@ fn a_guarantors_name_columns_a_debtor_an_incident_column_and_a_compact_date_of_b
     let t = "Invoice 20241101 is paid.";
     assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_subject_date_right_after_a_procedure_is_the_patients() {
+    let s = Scanner::new();
+    let t = "From: Graciela Montoya <gmontoya62@gmail.com>\nTo: Pre-procedure Nurses \
+             <preop@riverbendgi.example.com>\nSubject: Re: Your colonoscopy on Thursday 5/16 - \
+             prep instructions\n\nMy arrival time says 7:15. Do I take my metformin the day of \
+             the prep?\n";
+    assert!(has(&s, t, Label::Date, "5/16"), "{:?}", labels(&s, t));
+    let t = "From: Dana Whitcomb <dwhitcomb@riverbendgi.example.com>\nTo: Nurses \
+             <rn@riverbendgi.example.com>\nSubject: Staff meeting on Thursday 5/16 - agenda\n\n\
+             We will go over the new prep instructions.\n";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+}
