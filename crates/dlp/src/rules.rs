@@ -506,6 +506,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("father of", Kw::NameAfter),
     ("daughter of", Kw::NameAfter),
     ("son of", Kw::NameAfter),
+    // A workers' compensation claim's patient ("Injured worker:    Sunil Chaudhary").
+    ("injured worker", Kw::NameAfter),
     // A household's children with their ages ([`children_in_brackets`]).
     ("children (", Kw::NameAfter),
     ("kids (", Kw::NameAfter),
@@ -5689,6 +5691,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         if kind == Kw::NameAfter {
+            // ("for your injured worker. Employer confirmed": the sentence ended; not a dotted
+            // leader, "Injured worker ..... VOLKONSKY, DMITRI A.")
+            if memchr::memmem::find_iter(&bytes[ke..p], b". ")
+                .any(|i| i == 0 || bytes[ke + i - 1] != b'.')
+            {
+                continue;
+            }
             if words!["this is", "it's", "its "].eq_any(kw_text)
                 && !self_introduction(s, text, doc, ks, p)
             {
@@ -13959,6 +13968,12 @@ fn patient_id_after(after: &str) -> bool {
         .trim_end_matches('.');
     words!["dob", "d.o.b", "mrn", "hrn", "born", "age"].eq_any(word)
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
+        // "incident NF25-000612, Hodan Warsame, DOS 3/14": a date of service, in capitals,
+        // with its date.
+        || word == "DOS"
+            && rest[3..]
+                .trim_start_matches([' ', ':'])
+                .starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Does `after` (see [`after_name`]) start with "'s" and a word for one person's care ("'s

@@ -6761,3 +6761,25 @@ fn a_subject_date_right_after_a_procedure_is_the_patients() {
              We will go over the new prep instructions.\n";
     assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_name_before_its_date_of_service_an_injured_worker_and_a_cue_before_a_sentence_end() {
+    let s = Scanner::new();
+    let t = "Yes - that's incident NF25-000612, Hodan Warsame, DOS 3/14. It went out to Ohio \
+             Medicaid yesterday.";
+    assert!(
+        has(&s, t, Label::Person, "Hodan Warsame"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // "DOS" without a date, or a word that says an operating system: no one's visit.
+    let t = "Harlan Brightwater, DOS version of the billing software, is retired next month.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "BWC claim no.:     25-118724\n  Injured worker:    Sunil Chaudhary\n  Date of \
+             injury:    03/02/2025\n";
+    assert!(has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // The cue ends its sentence: the next one's first word is no name.
+    let t = "Attached is our bill and PCR for your injured worker. Employer confirmed the claim \
+             number to us by phone.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
