@@ -11172,8 +11172,26 @@ pub(crate) fn word_key(w: &[u8]) -> usize {
         [a, b, c] => (lo(a), lo(b), lo(b), lo(c)),
         [a, b, .., c, d] => (lo(a), lo(b), lo(c), lo(d)),
     };
-    let x = f0 | f1 << 8 | l0 << 16 | l1 << 24;
-    let h = (x ^ (w.len() as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x2C1B_3C6D);
+    word_key_mix(f0 | f1 << 8 | l0 << 16 | l1 << 24, w.len())
+}
+
+/// [`word_key`] of the word of `n` bytes (1 to 7) at the start of the eight bytes `chunk`
+/// (little-endian), without slicing: the tokenizer has these bytes in a register already.
+#[inline(always)]
+fn word_key_in_chunk(chunk: u64, n: usize) -> usize {
+    let lower = chunk | 0x2020_2020_2020_2020;
+    // First two bytes; a one-byte word has no second.
+    let first = lower & if n >= 2 { 0xffff } else { 0xff };
+    // Last and second-last bytes: shifted up one byte first, so a one-byte word reads a zero
+    // second-last byte (the byte pushed out at the top is past any word of seven bytes).
+    let last = ((lower << 8) >> (8 * (n - 1))) as u16;
+    word_key_mix(first as u32 | u32::from(last.swap_bytes()) << 16, n)
+}
+
+/// The hash step of [`word_key`]: the four case-folded bytes `x` and the length `n`.
+#[inline(always)]
+fn word_key_mix(x: u32, n: usize) -> usize {
+    let h = (x ^ (n as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x2C1B_3C6D);
     (h ^ (h >> 15)) as usize % WORD_KEY_BITS
 }
 
@@ -11434,6 +11452,8 @@ struct TokenIndex<'a> {
 #[inline(never)]
 fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
     let b = text.as_bytes();
+    // As an array: the filter look-up then needs no bounds check (a key is below its size).
+    let med_filter: &[u64; WORD_KEY_BITS / 64] = med_filter.try_into().expect("a word_key filter");
     // Filled as local vectors and put back: the compiler then keeps their lengths in registers
     // instead of storing them to the scratch buffers after every push.
     let mut toks = std::mem::take(index.toks);
@@ -11457,61 +11477,116 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
             }
             i += 1;
         };
-        let start = i;
         // The common case: an ASCII word ended by an ASCII byte that cannot join it to more
-        // letters (not `'` or `-`). Anything else takes the general path.
-        // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
-        // which the whole word's filter bit cannot tell: the drug pass looks at its parts.
-        let mut hyphen = false;
-        let (e, ascii) = if c0.is_ascii() {
-            let e = letters_end(b, i + 1);
-            match b.get(e) {
-                Some(&d) if d == b'\'' || d == b'-' || !d.is_ascii() => {
-                    // (Ingredient names are long: a short first part is a prefix or a word.)
-                    hyphen = d == b'-' && e - i >= 5;
-                    word_end(text, e, true)
-                }
-                _ => (e, true),
-            }
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
+        // letters (not `'` or `-`), read eight bytes at a time; a word of up to seven letters
+        // is one chunk, which also gives its key and its end byte. Anything else (and a word
+        // in the last seven bytes) takes the general path, kept out of line (a smaller loop
+        // here).
+        'general: {
+            let Some(&chunk) = b[i..].first_chunk::<8>() else {
+                break 'general;
             };
-            if !c.is_alphabetic() {
-                i += c.len_utf8();
-                continue;
+            let chunk = u64::from_le_bytes(chunk);
+            // (A non-ASCII first byte is not a letter: `n` is then 0.)
+            let n = (!ascii_letters(chunk) & LETTER_HIGH).trailing_zeros() as usize / 8;
+            let (e, key) = match n {
+                0 => break 'general,
+                1..=7 => {
+                    if joins_word((chunk >> (8 * n)) as u8) {
+                        break 'general;
+                    }
+                    (i + n, word_key_in_chunk(chunk, n))
+                }
+                _ => {
+                    let e = long_letters_end(b, i + 8);
+                    if b.get(e).is_some_and(|&d| joins_word(d)) {
+                        break 'general;
+                    }
+                    (e, word_key(&b[i..e]))
+                }
+            };
+            if bit(med_filter, key) || stem_tail(&b[i..e]) {
+                med_cands.push(toks.len());
             }
-            word_end(text, i + c.len_utf8(), false)
-        };
-        let cap = if c0.is_ascii() {
-            // An ASCII first letter is one byte, so two bytes means two chars.
-            c0.is_ascii_uppercase() && e - start >= 2
-        } else {
-            text[start..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() && e - start > c.len_utf8())
-        };
-        let t = Tok {
-            s: start,
-            e,
-            ascii,
-            cap,
-            key: if ascii {
-                word_key(&b[start..e]) as u32
-            } else {
-                0
-            },
-        };
-        if key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[start..e]) {
-            med_cands.push(toks.len());
+            toks.push(Tok {
+                s: i,
+                e,
+                ascii: true,
+                // An ASCII first letter is one byte, so two bytes means two chars.
+                cap: c0.is_ascii_uppercase() && e - i >= 2,
+                key: key as u32,
+            });
+            i = e;
+            continue 'text;
         }
-        toks.push(t);
-        i = e;
+        i = general_token(text, i, med_filter, &mut toks, &mut med_cands);
     }
     *index.toks = toks;
     *index.med_cands = med_cands;
     *index.nl = nl;
+}
+
+/// May the ASCII byte after a run of letters join the word to more (an apostrophe or a
+/// hyphen), or may it be a non-ASCII letter or apostrophe? Then [`word_end`] decides.
+#[inline(always)]
+fn joins_word(d: u8) -> bool {
+    d == b'\'' || d == b'-' || !d.is_ascii()
+}
+
+/// The token at byte `i` of `text` (an ASCII letter or a non-ASCII char) that [`tokens`]'s
+/// fast path did not take, pushed with its drug-candidate mark; returns where to go on.
+#[inline(never)]
+fn general_token(
+    text: &str,
+    i: usize,
+    med_filter: &[u64],
+    toks: &mut Vec<Tok>,
+    med_cands: &mut Vec<usize>,
+) -> usize {
+    let b = text.as_bytes();
+    let c0 = b[i];
+    // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
+    // which the whole word's filter bit cannot tell: the drug pass looks at its parts.
+    let mut hyphen = false;
+    let (e, ascii) = if c0.is_ascii() {
+        let e = letters_end(b, i + 1);
+        match b.get(e) {
+            Some(&d) if joins_word(d) => {
+                // (Ingredient names are long: a short first part is a prefix or a word.)
+                hyphen = d == b'-' && e - i >= 5;
+                word_end(text, e, true)
+            }
+            _ => (e, true),
+        }
+    } else {
+        let Some(c) = text[i..].chars().next() else {
+            return b.len();
+        };
+        if !c.is_alphabetic() {
+            return i + c.len_utf8();
+        }
+        word_end(text, i + c.len_utf8(), false)
+    };
+    let cap = if c0.is_ascii() {
+        c0.is_ascii_uppercase() && e - i >= 2
+    } else {
+        text[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() && e - i > c.len_utf8())
+    };
+    let t = Tok {
+        s: i,
+        e,
+        ascii,
+        cap,
+        key: if ascii { word_key(&b[i..e]) as u32 } else { 0 },
+    };
+    if key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[i..e]) {
+        med_cands.push(toks.len());
+    }
+    toks.push(t);
+    e
 }
 
 /// May an ASCII word carry a generic drug name's stem ([`usan_stem`])? Seven letters or more
@@ -11614,20 +11689,11 @@ fn word_end(text: &str, mut j: usize, mut ascii: bool) -> (usize, bool) {
 /// eight bytes at a time.
 #[inline]
 fn letters_end(b: &[u8], mut j: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(j..j + 8) {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
-        // Per byte: `| 0x20` folds case (a letter lands in 0x61..=0x7a, nothing else does);
-        // with the high bit cleared, adding 0x1f sets it from 0x61 up and adding 0x05 from
-        // 0x7b up, with no carry between bytes.
-        let l = u64::from_le_bytes(bytes) | 0x2020_2020_2020_2020;
-        let low7 = l & !HIGH;
-        let from_a = low7.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & HIGH;
-        let past_z = low7.wrapping_add(0x0505_0505_0505_0505) & HIGH;
-        let letters = from_a & !past_z & !(l & HIGH);
-        let other = !letters & HIGH;
+        let other = !ascii_letters(u64::from_le_bytes(bytes)) & LETTER_HIGH;
         if other != 0 {
             return j + (other.trailing_zeros() / 8) as usize;
         }
@@ -11639,6 +11705,31 @@ fn letters_end(b: &[u8], mut j: usize) -> usize {
             .position(|c| !c.is_ascii_alphabetic())
             .unwrap_or(r.len())
     })
+}
+
+/// [`letters_end`] kept out of line, for [`tokens`]'s words of eight letters or more: its
+/// loop's constants then stay in registers (inlined there, they were loaded again for every
+/// eight bytes).
+#[inline(never)]
+fn long_letters_end(b: &[u8], j: usize) -> usize {
+    letters_end(b, j)
+}
+
+/// The high bit of each byte: where [`ascii_letters`] marks letters.
+const LETTER_HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The ASCII letters of eight bytes (little-endian): the high bit of each letter byte set,
+/// every other bit clear.
+#[inline(always)]
+fn ascii_letters(chunk: u64) -> u64 {
+    // Per byte: `| 0x20` folds case (a letter lands in 0x61..=0x7a, nothing else does); with
+    // the high bit cleared, adding 0x1f sets it from 0x61 up and adding 0x05 from 0x7b up,
+    // with no carry between bytes.
+    let l = chunk | 0x2020_2020_2020_2020;
+    let low7 = l & !LETTER_HIGH;
+    let from_a = low7.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & LETTER_HIGH;
+    let past_z = low7.wrapping_add(0x0505_0505_0505_0505) & LETTER_HIGH;
+    from_a & !past_z & !(l & LETTER_HIGH)
 }
 
 /// Is `text[a..b]` exactly `g`? (Byte compare; `a..b` lies between two tokens.)
@@ -15101,6 +15192,22 @@ mod tests {
             let mut want: Vec<usize> = hashed.into_iter().collect();
             want.sort_unstable();
             assert_eq!(seen, want);
+        }
+    }
+
+    #[test]
+    fn word_key_in_chunk_agrees_with_word_key() {
+        let mut r = Rng(0x51de_7a11);
+        for _ in 0..50_000 {
+            let bytes: [u8; 8] = std::array::from_fn(|_| r.below(256) as u8);
+            let chunk = u64::from_le_bytes(bytes);
+            for n in 1..8 {
+                assert_eq!(
+                    word_key_in_chunk(chunk, n),
+                    word_key(&bytes[..n]),
+                    "{bytes:?} {n}"
+                );
+            }
         }
     }
 
