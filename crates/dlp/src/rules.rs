@@ -11519,7 +11519,17 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
             i = e;
             continue 'text;
         }
-        i = general_token(text, i, med_filter, &mut toks, &mut med_cands);
+        // (The vectors are pushed to here, not passed: passed, they would live in memory.)
+        match general_token(text, i, med_filter) {
+            Ok((t, med)) => {
+                if med {
+                    med_cands.push(toks.len());
+                }
+                toks.push(t);
+                i = t.e;
+            }
+            Err(next) => i = next,
+        }
     }
     *index.toks = toks;
     *index.med_cands = med_cands;
@@ -11534,15 +11544,10 @@ fn joins_word(d: u8) -> bool {
 }
 
 /// The token at byte `i` of `text` (an ASCII letter or a non-ASCII char) that [`tokens`]'s
-/// fast path did not take, pushed with its drug-candidate mark; returns where to go on.
+/// fast path did not take, and whether it may be a drug name; or, for a non-ASCII char that
+/// is not a letter, where to go on.
 #[inline(never)]
-fn general_token(
-    text: &str,
-    i: usize,
-    med_filter: &[u64],
-    toks: &mut Vec<Tok>,
-    med_cands: &mut Vec<usize>,
-) -> usize {
+fn general_token(text: &str, i: usize, med_filter: &[u64]) -> Result<(Tok, bool), usize> {
     let b = text.as_bytes();
     let c0 = b[i];
     // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
@@ -11560,10 +11565,10 @@ fn general_token(
         }
     } else {
         let Some(c) = text[i..].chars().next() else {
-            return b.len();
+            return Err(b.len());
         };
         if !c.is_alphabetic() {
-            return i + c.len_utf8();
+            return Err(i + c.len_utf8());
         }
         word_end(text, i + c.len_utf8(), false)
     };
@@ -11582,11 +11587,8 @@ fn general_token(
         cap,
         key: if ascii { word_key(&b[i..e]) as u32 } else { 0 },
     };
-    if key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[i..e]) {
-        med_cands.push(toks.len());
-    }
-    toks.push(t);
-    e
+    let med = key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[i..e]);
+    Ok((t, med))
 }
 
 /// May an ASCII word carry a generic drug name's stem ([`usan_stem`])? Seven letters or more
