@@ -4881,7 +4881,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     medications(s, text, lc, toks, &sc.med_cands, out);
     // (Before the name pass: a name in a patient table is a patient's when it comes again.)
     let names_from = out.len();
-    table_columns(text, out);
+    table_columns(text, &doc, out);
     persons(
         s,
         text,
@@ -10136,11 +10136,13 @@ fn court_case_after(b: &[u8]) -> bool {
 /// number, SSN), so a staff roster's names and phones are left alone.
 // Once per scan: most lines hold fewer than three separators and are passed over quickly.
 #[inline(never)]
-fn table_columns(text: &str, out: &mut Vec<Cand>) {
+fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i);
     let mut cells = Vec::new();
     let mut labels: Vec<Option<Label>> = Vec::new();
+    // The index in `doc.nl` of the first line break at or after the separator: separators
+    // are found in text order, so it only moves on (no search of the text for line ends).
+    let mut line = 0;
     // `p` is always a line start: each search finds the first separator of a line.
     let mut p = 0;
     while p < b.len() {
@@ -10148,16 +10150,20 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             break;
         };
         let pos = p + k;
-        let le = line_end(pos);
+        while doc.nl.get(line).is_some_and(|&n| n < pos) {
+            line += 1;
+        }
+        let le = doc.nl.get(line).copied().unwrap_or(b.len());
         p = le + 1;
         // A heading's first cell is a short word, perhaps padded with spaces to line up with
         // the rows ("Pt                          | MRN"): at most 24 bytes of text before the
-        // first separator (most lines with a comma are passed over here).
+        // first separator (most lines with a comma are passed over here). (Within 64 bytes
+        // of the separator, its line's start, else the line is passed over.)
         let from = pos.saturating_sub(64);
-        let ls = match memchr::memrchr(b'\n', &b[from..pos]) {
-            Some(i) => from + i + 1,
+        let ls = match line.checked_sub(1).map(|j| doc.nl[j]) {
+            Some(n) if n >= from => n + 1,
             None if from == 0 => 0,
-            None => continue,
+            _ => continue,
         };
         if pos - ls > 25 && b[ls..pos].trim_ascii().len() > 24 {
             continue;
@@ -10221,7 +10227,7 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         }
         // The rows under the heading, up to a blank line or a row of another shape.
         while p < b.len() {
-            let row_end = line_end(p);
+            let row_end = doc.line_end(p);
             let row = &text[p..row_end];
             if row.trim().is_empty() {
                 break;
