@@ -5040,7 +5040,7 @@ fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     for &k in &starts[..n] {
         let le = doc.line_end(k);
         // (Most subjects hold no five digits at all: one counting pass rules them out.)
-        if b[k..le].iter().filter(|c| c.is_ascii_digit()).count() < 5 {
+        if count_digits(&b[k..le]) < 5 {
             continue;
         }
         {
@@ -11733,6 +11733,23 @@ fn long_letters_end(b: &[u8], j: usize) -> usize {
     letters_end(b, j)
 }
 
+/// How many ASCII digits `v` holds, eight bytes at a time (a byte loop cost eight
+/// instructions a byte, its checked count included: callgrind).
+fn count_digits(v: &[u8]) -> usize {
+    let (chunks, tail) = v.as_chunks::<8>();
+    let mut n = 0;
+    for &chunk in chunks {
+        // Per byte, with the high bit cleared: adding 0x50 sets it from 0x30 ('0') up and
+        // adding 0x46 from 0x3a (past '9') up, with no carry between bytes.
+        let x = u64::from_le_bytes(chunk);
+        let low7 = x & !LETTER_HIGH;
+        let from_0 = low7.wrapping_add(0x5050_5050_5050_5050);
+        let past_9 = low7.wrapping_add(0x4646_4646_4646_4646);
+        n += (from_0 & !past_9 & !x & LETTER_HIGH).count_ones() as usize;
+    }
+    n + tail.iter().filter(|c| c.is_ascii_digit()).count()
+}
+
 /// The high bit of each byte: where [`ascii_letters`] marks letters.
 const LETTER_HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -15226,6 +15243,17 @@ mod tests {
                     "{bytes:?} {n}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn count_digits_agrees_with_a_byte_loop() {
+        let mut r = Rng(0x0d16_1755);
+        for _ in 0..20_000 {
+            let n = r.below(40);
+            let v: Vec<u8> = (0..n).map(|_| r.below(256) as u8).collect();
+            let want = v.iter().filter(|c| c.is_ascii_digit()).count();
+            assert_eq!(count_digits(&v), want, "{v:?}");
         }
     }
 
