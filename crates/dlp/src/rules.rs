@@ -11505,20 +11505,22 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
             let chunk = u64::from_le_bytes(chunk);
             // (A non-ASCII first byte is not a letter: `n` is then 0.)
             let n = (!ascii_letters(chunk) & LETTER_HIGH).trailing_zeros() as usize / 8;
-            let (e, key) = match n {
+            // The end, the key, and whether the word has the two letters a capitalised one
+            // needs.
+            let (e, key, two) = match n {
                 0 => break 'general,
                 1..=7 => {
                     if joins_word((chunk >> (8 * n)) as u8) {
                         break 'general;
                     }
-                    (i + n, word_key_in_chunk(chunk, n))
+                    (i + n, word_key_in_chunk(chunk, n), n >= 2)
                 }
                 _ => {
                     let e = long_letters_end(b, i + 8);
                     if b.get(e).is_some_and(|&d| joins_word(d)) {
                         break 'general;
                     }
-                    (e, word_key(&b[i..e]))
+                    (e, word_key(&b[i..e]), true)
                 }
             };
             if bit(med_filter, key) || stem_tail(&b[i..e]) {
@@ -11528,8 +11530,7 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
                 s: i,
                 e,
                 ascii: true,
-                // An ASCII first letter is one byte, so two bytes means two chars.
-                cap: c0.is_ascii_uppercase() && e - i >= 2,
+                cap: c0.is_ascii_uppercase() && two,
                 key: key as u32,
             });
             i = e;
