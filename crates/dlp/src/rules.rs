@@ -4966,7 +4966,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     medications(s, text, lc, toks, &sc.med_cands, out);
     // (Before the name pass: a name in a patient table is a patient's when it comes again.)
     let names_from = out.len();
-    table_columns(text, out);
+    table_columns(text, &doc, out);
     persons(
         s,
         text,
@@ -5125,7 +5125,7 @@ fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     for &k in &starts[..n] {
         let le = doc.line_end(k);
         // (Most subjects hold no five digits at all: one counting pass rules them out.)
-        if b[k..le].iter().filter(|c| c.is_ascii_digit()).count() < 5 {
+        if count_digits(&b[k..le]) < 5 {
             continue;
         }
         {
@@ -9956,7 +9956,17 @@ fn lower_case_names_before_dob(
     let b = text.as_bytes();
     let not_names = &*NOT_NAMES_INDEX;
     let mut buf = String::new();
-    for (k, t) in toks.iter().enumerate() {
+    // The tokens whose key is that of "dob" or "mrn", found by a loop that compares nothing
+    // else (a look at every token's bytes cost more: callgrind).
+    let (dob, mrn) = (word_key(b"dob") as u32, word_key(b"mrn") as u32);
+    let mut next = 0;
+    while let Some(at) = toks[next..]
+        .iter()
+        .position(|t| t.key == dob || t.key == mrn)
+    {
+        let k = next + at;
+        next = k + 1;
+        let t = &toks[k];
         if !(t.ascii && t.e - t.s == 3 && matches!(&lc[t.s..t.e], "dob" | "mrn")) {
             continue;
         }
@@ -10340,11 +10350,13 @@ fn court_case_after(b: &[u8]) -> bool {
 /// number, SSN), so a staff roster's names and phones are left alone.
 // Once per scan: most lines hold fewer than three separators and are passed over quickly.
 #[inline(never)]
-fn table_columns(text: &str, out: &mut Vec<Cand>) {
+fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i);
     let mut cells = Vec::new();
     let mut labels: Vec<Option<Label>> = Vec::new();
+    // The index in `doc.nl` of the first line break at or after the separator: separators
+    // are found in text order, so it only moves on (no search of the text for line ends).
+    let mut line = 0;
     // `p` is always a line start: each search finds the first separator of a line.
     let mut p = 0;
     while p < b.len() {
@@ -10352,16 +10364,20 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
             break;
         };
         let pos = p + k;
-        let le = line_end(pos);
+        while doc.nl.get(line).is_some_and(|&n| n < pos) {
+            line += 1;
+        }
+        let le = doc.nl.get(line).copied().unwrap_or(b.len());
         p = le + 1;
         // A heading's first cell is a short word, perhaps padded with spaces to line up with
         // the rows ("Pt                          | MRN"): at most 24 bytes of text before the
-        // first separator (most lines with a comma are passed over here).
+        // first separator (most lines with a comma are passed over here). (Within 64 bytes
+        // of the separator, its line's start, else the line is passed over.)
         let from = pos.saturating_sub(64);
-        let ls = match memchr::memrchr(b'\n', &b[from..pos]) {
-            Some(i) => from + i + 1,
+        let ls = match line.checked_sub(1).map(|j| doc.nl[j]) {
+            Some(n) if n >= from => n + 1,
             None if from == 0 => 0,
-            None => continue,
+            _ => continue,
         };
         if pos - ls > 25 && b[ls..pos].trim_ascii().len() > 24 {
             continue;
@@ -10425,7 +10441,7 @@ fn table_columns(text: &str, out: &mut Vec<Cand>) {
         }
         // The rows under the heading, up to a blank line or a row of another shape.
         while p < b.len() {
-            let row_end = line_end(p);
+            let row_end = doc.line_end(p);
             let row = &text[p..row_end];
             if row.trim().is_empty() {
                 break;
@@ -11386,8 +11402,26 @@ pub(crate) fn word_key(w: &[u8]) -> usize {
         [a, b, c] => (lo(a), lo(b), lo(b), lo(c)),
         [a, b, .., c, d] => (lo(a), lo(b), lo(c), lo(d)),
     };
-    let x = f0 | f1 << 8 | l0 << 16 | l1 << 24;
-    let h = (x ^ (w.len() as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x2C1B_3C6D);
+    word_key_mix(f0 | f1 << 8 | l0 << 16 | l1 << 24, w.len())
+}
+
+/// [`word_key`] of the word of `n` bytes (1 to 7) at the start of the eight bytes `chunk`
+/// (little-endian), without slicing: the tokenizer has these bytes in a register already.
+#[inline(always)]
+fn word_key_in_chunk(chunk: u64, n: usize) -> usize {
+    let lower = chunk | 0x2020_2020_2020_2020;
+    // First two bytes; a one-byte word has no second.
+    let first = lower & if n >= 2 { 0xffff } else { 0xff };
+    // Last and second-last bytes: shifted up one byte first, so a one-byte word reads a zero
+    // second-last byte (the byte pushed out at the top is past any word of seven bytes).
+    let last = ((lower << 8) >> (8 * (n - 1))) as u16;
+    word_key_mix(first as u32 | u32::from(last.swap_bytes()) << 16, n)
+}
+
+/// The hash step of [`word_key`]: the four case-folded bytes `x` and the length `n`.
+#[inline(always)]
+fn word_key_mix(x: u32, n: usize) -> usize {
+    let h = (x ^ (n as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x2C1B_3C6D);
     (h ^ (h >> 15)) as usize % WORD_KEY_BITS
 }
 
@@ -11648,6 +11682,8 @@ struct TokenIndex<'a> {
 #[inline(never)]
 fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
     let b = text.as_bytes();
+    // As an array: the filter look-up then needs no bounds check (a key is below its size).
+    let med_filter: &[u64; WORD_KEY_BITS / 64] = med_filter.try_into().expect("a word_key filter");
     // Filled as local vectors and put back: the compiler then keeps their lengths in registers
     // instead of storing them to the scratch buffers after every push.
     let mut toks = std::mem::take(index.toks);
@@ -11663,69 +11699,127 @@ fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
         // the other path skips non-ASCII chars.)
         let c0 = loop {
             let Some(&c) = b.get(i) else { break 'text };
-            if !ASCII_NON_LETTER[usize::from(c)] {
-                break c;
-            }
-            if c == b'\n' {
+            if STOPS_SKIP[usize::from(c)] {
+                if c != b'\n' {
+                    break c;
+                }
                 nl.push(i);
             }
             i += 1;
         };
-        let start = i;
         // The common case: an ASCII word ended by an ASCII byte that cannot join it to more
-        // letters (not `'` or `-`). Anything else takes the general path.
-        // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
-        // which the whole word's filter bit cannot tell: the drug pass looks at its parts.
-        let mut hyphen = false;
-        let (e, ascii) = if c0.is_ascii() {
-            let e = letters_end(b, i + 1);
-            match b.get(e) {
-                Some(&d) if d == b'\'' || d == b'-' || !d.is_ascii() => {
-                    // (Ingredient names are long: a short first part is a prefix or a word.)
-                    hyphen = d == b'-' && e - i >= 5;
-                    word_end(text, e, true)
-                }
-                _ => (e, true),
-            }
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
+        // letters (not `'` or `-`), read eight bytes at a time; a word of up to seven letters
+        // is one chunk, which also gives its key and its end byte. Anything else (and a word
+        // in the last seven bytes) takes the general path, kept out of line (a smaller loop
+        // here).
+        'general: {
+            let Some(&chunk) = b[i..].first_chunk::<8>() else {
+                break 'general;
             };
-            if !c.is_alphabetic() {
-                i += c.len_utf8();
-                continue;
+            let chunk = u64::from_le_bytes(chunk);
+            // (A non-ASCII first byte is not a letter: `n` is then 0.)
+            let n = (!ascii_letters(chunk) & LETTER_HIGH).trailing_zeros() as usize / 8;
+            // The end, the key, and whether the word has the two letters a capitalised one
+            // needs.
+            let (e, key, two) = match n {
+                0 => break 'general,
+                1..=7 => {
+                    if joins_word((chunk >> (8 * n)) as u8) {
+                        break 'general;
+                    }
+                    (i + n, word_key_in_chunk(chunk, n), n >= 2)
+                }
+                _ => {
+                    let e = long_letters_end(b, i + 8);
+                    if b.get(e).is_some_and(|&d| joins_word(d)) {
+                        break 'general;
+                    }
+                    (e, word_key(&b[i..e]), true)
+                }
+            };
+            if bit(med_filter, key) || stem_tail(&b[i..e]) {
+                med_cands.push(toks.len());
             }
-            word_end(text, i + c.len_utf8(), false)
-        };
-        let cap = if c0.is_ascii() {
-            // An ASCII first letter is one byte, so two bytes means two chars.
-            c0.is_ascii_uppercase() && e - start >= 2
-        } else {
-            text[start..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() && e - start > c.len_utf8())
-        };
-        let t = Tok {
-            s: start,
-            e,
-            ascii,
-            cap,
-            key: if ascii {
-                word_key(&b[start..e]) as u32
-            } else {
-                0
-            },
-        };
-        if key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[start..e]) {
-            med_cands.push(toks.len());
+            toks.push(Tok {
+                s: i,
+                e,
+                ascii: true,
+                cap: c0.is_ascii_uppercase() && two,
+                key: key as u32,
+            });
+            i = e;
+            continue 'text;
         }
-        toks.push(t);
-        i = e;
+        // (The vectors are pushed to here, not passed: passed, they would live in memory.)
+        match general_token(text, i, med_filter) {
+            Ok((t, med)) => {
+                if med {
+                    med_cands.push(toks.len());
+                }
+                toks.push(t);
+                i = t.e;
+            }
+            Err(next) => i = next,
+        }
     }
     *index.toks = toks;
     *index.med_cands = med_cands;
     *index.nl = nl;
+}
+
+/// May the ASCII byte after a run of letters join the word to more (an apostrophe or a
+/// hyphen), or may it be a non-ASCII letter or apostrophe? Then [`word_end`] decides.
+#[inline(always)]
+fn joins_word(d: u8) -> bool {
+    d == b'\'' || d == b'-' || !d.is_ascii()
+}
+
+/// The token at byte `i` of `text` (an ASCII letter or a non-ASCII char) that [`tokens`]'s
+/// fast path did not take, and whether it may be a drug name; or, for a non-ASCII char that
+/// is not a letter, where to go on.
+#[inline(never)]
+fn general_token(text: &str, i: usize, med_filter: &[u64]) -> Result<(Tok, bool), usize> {
+    let b = text.as_bytes();
+    let c0 = b[i];
+    // A word joined by a hyphen may be a combination drug ("hydrocodone-acetaminophen"),
+    // which the whole word's filter bit cannot tell: the drug pass looks at its parts.
+    let mut hyphen = false;
+    let (e, ascii) = if c0.is_ascii() {
+        let e = letters_end(b, i + 1);
+        match b.get(e) {
+            Some(&d) if joins_word(d) => {
+                // (Ingredient names are long: a short first part is a prefix or a word.)
+                hyphen = d == b'-' && e - i >= 5;
+                word_end(text, e, true)
+            }
+            _ => (e, true),
+        }
+    } else {
+        let Some(c) = text[i..].chars().next() else {
+            return Err(b.len());
+        };
+        if !c.is_alphabetic() {
+            return Err(i + c.len_utf8());
+        }
+        word_end(text, i + c.len_utf8(), false)
+    };
+    let cap = if c0.is_ascii() {
+        c0.is_ascii_uppercase() && e - i >= 2
+    } else {
+        text[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() && e - i > c.len_utf8())
+    };
+    let t = Tok {
+        s: i,
+        e,
+        ascii,
+        cap,
+        key: if ascii { word_key(&b[i..e]) as u32 } else { 0 },
+    };
+    let med = key_maybe(med_filter, t) || hyphen || ascii && stem_tail(&b[i..e]);
+    Ok((t, med))
 }
 
 /// May an ASCII word carry a generic drug name's stem ([`usan_stem`])? Seven letters or more
@@ -11769,12 +11863,14 @@ fn vehicle_kept_near(text: &str, st: usize, en: usize) -> bool {
     )
 }
 
-/// Bytes the tokenizer steps over without looking further: ASCII bytes that are not letters.
-static ASCII_NON_LETTER: [bool; 256] = {
-    let mut t = [false; 256];
+/// The bytes that end the tokenizer's skipping between words: ASCII letters, non-ASCII bytes
+/// and the line break (noted, then stepped over). The rest, ASCII bytes that are not letters,
+/// cost one test each (callgrind).
+static STOPS_SKIP: [bool; 256] = {
+    let mut t = [true; 256];
     let mut c = 0;
     while c < 128 {
-        t[c] = !(c as u8).is_ascii_alphabetic();
+        t[c] = (c as u8).is_ascii_alphabetic() || c == b'\n' as usize;
         c += 1;
     }
     t
@@ -11828,20 +11924,11 @@ fn word_end(text: &str, mut j: usize, mut ascii: bool) -> (usize, bool) {
 /// eight bytes at a time.
 #[inline]
 fn letters_end(b: &[u8], mut j: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(j..j + 8) {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
-        // Per byte: `| 0x20` folds case (a letter lands in 0x61..=0x7a, nothing else does);
-        // with the high bit cleared, adding 0x1f sets it from 0x61 up and adding 0x05 from
-        // 0x7b up, with no carry between bytes.
-        let l = u64::from_le_bytes(bytes) | 0x2020_2020_2020_2020;
-        let low7 = l & !HIGH;
-        let from_a = low7.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & HIGH;
-        let past_z = low7.wrapping_add(0x0505_0505_0505_0505) & HIGH;
-        let letters = from_a & !past_z & !(l & HIGH);
-        let other = !letters & HIGH;
+        let other = !ascii_letters(u64::from_le_bytes(bytes)) & LETTER_HIGH;
         if other != 0 {
             return j + (other.trailing_zeros() / 8) as usize;
         }
@@ -11853,6 +11940,48 @@ fn letters_end(b: &[u8], mut j: usize) -> usize {
             .position(|c| !c.is_ascii_alphabetic())
             .unwrap_or(r.len())
     })
+}
+
+/// [`letters_end`] kept out of line, for [`tokens`]'s words of eight letters or more: its
+/// loop's constants then stay in registers (inlined there, they were loaded again for every
+/// eight bytes).
+#[inline(never)]
+fn long_letters_end(b: &[u8], j: usize) -> usize {
+    letters_end(b, j)
+}
+
+/// How many ASCII digits `v` holds, eight bytes at a time (a byte loop cost eight
+/// instructions a byte, its checked count included: callgrind).
+fn count_digits(v: &[u8]) -> usize {
+    let (chunks, tail) = v.as_chunks::<8>();
+    let mut n = 0;
+    for &chunk in chunks {
+        // Per byte, with the high bit cleared: adding 0x50 sets it from 0x30 ('0') up and
+        // adding 0x46 from 0x3a (past '9') up, with no carry between bytes.
+        let x = u64::from_le_bytes(chunk);
+        let low7 = x & !LETTER_HIGH;
+        let from_0 = low7.wrapping_add(0x5050_5050_5050_5050);
+        let past_9 = low7.wrapping_add(0x4646_4646_4646_4646);
+        n += (from_0 & !past_9 & !x & LETTER_HIGH).count_ones() as usize;
+    }
+    n + tail.iter().filter(|c| c.is_ascii_digit()).count()
+}
+
+/// The high bit of each byte: where [`ascii_letters`] marks letters.
+const LETTER_HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The ASCII letters of eight bytes (little-endian): the high bit of each letter byte set,
+/// every other bit clear.
+#[inline(always)]
+fn ascii_letters(chunk: u64) -> u64 {
+    // Per byte: `| 0x20` folds case (a letter lands in 0x61..=0x7a, nothing else does); with
+    // the high bit cleared, adding 0x1f sets it from 0x61 up and adding 0x05 from 0x7b up,
+    // with no carry between bytes.
+    let l = chunk | 0x2020_2020_2020_2020;
+    let low7 = l & !LETTER_HIGH;
+    let from_a = low7.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & LETTER_HIGH;
+    let past_z = low7.wrapping_add(0x0505_0505_0505_0505) & LETTER_HIGH;
+    from_a & !past_z & !(l & LETTER_HIGH)
 }
 
 /// Is `text[a..b]` exactly `g`? (Byte compare; `a..b` lies between two tokens.)
@@ -15416,6 +15545,33 @@ mod tests {
             let mut want: Vec<usize> = hashed.into_iter().collect();
             want.sort_unstable();
             assert_eq!(seen, want);
+        }
+    }
+
+    #[test]
+    fn word_key_in_chunk_agrees_with_word_key() {
+        let mut r = Rng(0x51de_7a11);
+        for _ in 0..50_000 {
+            let bytes: [u8; 8] = std::array::from_fn(|_| r.below(256) as u8);
+            let chunk = u64::from_le_bytes(bytes);
+            for n in 1..8 {
+                assert_eq!(
+                    word_key_in_chunk(chunk, n),
+                    word_key(&bytes[..n]),
+                    "{bytes:?} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn count_digits_agrees_with_a_byte_loop() {
+        let mut r = Rng(0x0d16_1755);
+        for _ in 0..20_000 {
+            let n = r.below(40);
+            let v: Vec<u8> = (0..n).map(|_| r.below(256) as u8).collect();
+            let want = v.iter().filter(|c| c.is_ascii_digit()).count();
+            assert_eq!(count_digits(&v), want, "{v:?}");
         }
     }
 
