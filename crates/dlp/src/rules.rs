@@ -7574,6 +7574,16 @@ fn personalised_url(u: &str) -> bool {
     if let Some((_, q)) = path.split_once('?') {
         for kv in q.split('&') {
             let (k, val) = kv.split_once('=').unwrap_or((kv, ""));
+            // A place's or a machine's event ("/ack?site=RRIC-01&evt=558120": a fridge's
+            // temperature alarm to acknowledge), an IT ticket's or a work order's number.
+            if words![
+                "site", "evt", "event", "sensor", "alarm", "alert", "asset", "unit", "ticket",
+                "inc", "wo", "store", "location",
+            ]
+            .eq_any(k)
+            {
+                continue;
+            }
             // ("?dept=case-management": a word, the same for every reader.)
             let word = val
                 .bytes()
@@ -13790,6 +13800,11 @@ fn speaks_of_readers_care(lc: &str) -> bool {
 /// Does the mail (`lc`: lower-cased) speak to its reader of their own care: "your labs", "your
 /// a1c", "your work note" ([`speaks_of_readers_care`] without the reader's quoted words)?
 fn speaks_to_reader_of_care(lc: &str) -> bool {
+    // A letter for the reader's employer: "Harpreet Sandhu is under our care for a right
+    // thumb condition".
+    if has_word(lc, words!["under our care", "under my care"]) {
+        return true;
+    }
     // What "your" is about, right after it or a word or two on ("your baseline labs", "your
     // recent blood work").
     let care = words![
@@ -13922,6 +13937,8 @@ fn writes_of_own_care(lc: &str) -> bool {
     let b = lc.as_bytes();
     memchr::memmem::find_iter(b, b"my ")
         .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
+        // ("Could I get a short note for work saying I can still type": the writer's visit.)
+        || has_word(lc, words!["note for work", "work excuse"])
 }
 
 /// Does an internal extension follow the name ("Gwen at ext. 4-3310", "Dustin Albright, ext

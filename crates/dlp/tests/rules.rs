@@ -6783,3 +6783,32 @@ fn a_name_before_its_date_of_service_an_injured_worker_and_a_cue_before_a_senten
              number to us by phone.";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn an_alarms_acknowledgement_link_and_a_letter_for_a_patients_employer() {
+    let s = Scanner::new();
+    // A fridge's temperature alarm: the link names a site and an event, no one's session.
+    let t = "Sensor:          MED-FRIDGE-02\nAcknowledge: \
+             https://portal.temptrak.example.net/ack?site=RRIC-01&evt=558120\n";
+    assert!(!has_label(&s, t, Label::Url), "{:?}", labels(&s, t));
+    // A patient's token still is one.
+    let t = "Your results are ready: https://portal.example.org/r?token=Lt7Qx92KfA3m";
+    assert!(has_label(&s, t, Label::Url), "{:?}", labels(&s, t));
+    // The clinic's letter for the reader's employer, and the reader's request quoted below.
+    let t = "From: Priya Raghunathan <praghunathan@ridgelinehand.example.com>\nTo: Harpreet \
+             Sandhu <harpreet.sandhu@meridianlabs.example.com>\nSubject: RE: note for work\n\n\
+             Hi Harpreet,\n\nLetter is attached. It says: \"Harpreet Sandhu is under our care and \
+             may continue full duty.\"\n\nPriya\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "From: Harpreet Sandhu <harpreet.sandhu@meridianlabs.example.com>\nTo: Priya \
+             Raghunathan <praghunathan@ridgelinehand.example.com>\nSubject: note\n\nHi Priya, \
+             could I get a short note for work saying I can still type?\n\nHarpreet\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    assert!(!has(&s, t, Label::Person, "Priya"), "{:?}", labels(&s, t));
+    // An employee health policy ("a return-to-work note") and an IT ticket's "work note" are
+    // no one's visit.
+    let t = "From: Employee Health <eh@larch.example.org>\nTo: Dana Whitcomb \
+             <dwhitcomb@larch.example.org>\nSubject: RE: returns\n\nHi Dana,\n\nThey bring a \
+             return-to-work note to us before their first shift back.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
