@@ -13791,10 +13791,14 @@ fn speaks_of_readers_care(lc: &str) -> bool {
         // ("is my inhaler still covered next month?")
         "inhaler"
     ];
+    my_one_of(lc, own) || speaks_to_reader_of_care(lc)
+}
+
+/// Does "my" stand before one of `words` in `lc` (lower-cased): "my appt", "my colonoscopy"?
+fn my_one_of(lc: &str, words: &Words) -> bool {
     let b = lc.as_bytes();
     memchr::memmem::find_iter(b, b"my ")
-        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
-        || speaks_to_reader_of_care(lc)
+        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, words))
 }
 
 /// Does the mail (`lc`: lower-cased) speak to its reader of their own care: "your labs", "your
@@ -13934,9 +13938,7 @@ fn writes_of_own_care(lc: &str) -> bool {
         "test results",
         "diagnosis"
     ];
-    let b = lc.as_bytes();
-    memchr::memmem::find_iter(b, b"my ")
-        .any(|k| (k == 0 || !b[k - 1].is_ascii_alphabetic()) && word_at(b, k + 3, own))
+    my_one_of(lc, own)
         // ("Could I get a short note for work saying I can still type": the writer's visit.)
         || has_word(lc, words!["note for work", "work excuse"])
 }
