@@ -713,7 +713,7 @@ pub struct Scanner {
     pub(crate) med_max_words: usize,
     /// Bit filter over the keys of `med_words` (see [`rules::word_key`]): a clear bit means an
     /// ASCII token is not a key, so most tokens skip the look-up.
-    pub(crate) med_filter: Box<[u64]>,
+    pub(crate) med_filter: Box<rules::KeyFilter>,
     /// A second, independent filter over the same words (see [`rules::word_key2`]): the first
     /// alone lets about one token in eight through.
     pub(crate) med_filter2: Box<[u64]>,

@@ -890,7 +890,7 @@ const CLOSING_MAX: usize = {
 /// [`word_key`]: a bit filter, then a small open-addressing table of indices into [`NOT_NAMES`]
 /// probed from the key, so a look-up is a few byte compares instead of hashing the word.
 struct NotNames {
-    filter: Box<[u64]>,
+    filter: Box<KeyFilter>,
     /// `slots[i]` is an index into [`NOT_NAMES`] plus one, or 0 for an empty slot.
     slots: Box<[u16]>,
 }
@@ -947,7 +947,7 @@ impl NotNames {
     /// Is `w` (lower case) in [`NOT_NAMES`]? `key` is `word_key(w)`.
     #[inline(always)]
     fn contains(&self, w: &[u8], key: usize) -> bool {
-        if !bit(&self.filter, key) {
+        if !bit(&*self.filter, key) {
             return false;
         }
         let mut k = key % NOT_NAMES_SLOTS;
@@ -1137,9 +1137,12 @@ static PREV_WORDS: std::sync::LazyLock<WordTable> = std::sync::LazyLock::new(|| 
     ])
 });
 
+/// A [`word_key`] bit filter: one bit per key.
+pub(crate) type KeyFilter = [u64; WORD_KEY_BITS / 64];
+
 /// Builds a [`word_key`] bit filter (no false negatives for ASCII words of the set).
-pub(crate) fn key_filter<'a>(words: impl Iterator<Item = &'a str>) -> Box<[u64]> {
-    let mut f = vec![0u64; WORD_KEY_BITS / 64].into_boxed_slice();
+pub(crate) fn key_filter<'a>(words: impl Iterator<Item = &'a str>) -> Box<KeyFilter> {
+    let mut f = Box::new([0u64; WORD_KEY_BITS / 64]);
     for w in words {
         let k = word_key(w.as_bytes());
         f[k / 64] |= 1 << (k % 64);
@@ -11690,10 +11693,9 @@ struct TokenIndex<'a> {
 
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
-fn tokens(text: &str, med_filter: &[u64], index: TokenIndex<'_>) {
+// (The filter as an array: its look-ups then need no bounds check, a key being below its size.)
+fn tokens(text: &str, med_filter: &KeyFilter, index: TokenIndex<'_>) {
     let b = text.as_bytes();
-    // As an array: the filter look-up then needs no bounds check (a key is below its size).
-    let med_filter: &[u64; WORD_KEY_BITS / 64] = med_filter.try_into().expect("a word_key filter");
     // Filled as local vectors and put back: the compiler then keeps their lengths in registers
     // instead of storing them to the scratch buffers after every push.
     let mut toks = std::mem::take(index.toks);
@@ -12138,7 +12140,7 @@ fn persons(
     let mut credentialed: Vec<Span> = Vec::new();
     let not_names = &*NOT_NAMES_INDEX;
     let prev_words = &*PREV_WORDS;
-    let everyday_first_names: &[u64] = &EVERYDAY_FIRST_NAMES;
+    let everyday_first_names: &[u64] = &**EVERYDAY_FIRST_NAMES;
     // Inlined at each use: as a call it cost about a fifth of the look-ups (callgrind).
     #[inline(always)]
     fn name_ok(not_names: &NotNames, text: &str, lc: &str, t: Tok, buf: &mut String) -> bool {
@@ -14064,7 +14066,7 @@ fn first_word(after: &str) -> &str {
 
 /// A [`key_filter`] of the [`NOT_NAMES`] words that are also first names ("hope", "will"):
 /// only they can be [`everyday_name_after_cue`].
-static EVERYDAY_FIRST_NAMES: std::sync::LazyLock<Box<[u64]>> = std::sync::LazyLock::new(|| {
+static EVERYDAY_FIRST_NAMES: std::sync::LazyLock<Box<KeyFilter>> = std::sync::LazyLock::new(|| {
     let first: FastSet<&str> = crate::FIRST_NAMES.lines().map(str::trim).collect();
     key_filter(NOT_NAMES.iter().copied().filter(|w| first.contains(w)))
 });
@@ -15539,7 +15541,7 @@ mod tests {
             };
             let want: Vec<usize> = (0..toks.len())
                 .filter(|&i| {
-                    key_maybe(&filter, toks[i]) || hyphenated(toks[i]) || stem_shaped(toks[i])
+                    key_maybe(&*filter, toks[i]) || hyphenated(toks[i]) || stem_shaped(toks[i])
                 })
                 .collect();
             assert_eq!(cands, want, "{t:?}");
