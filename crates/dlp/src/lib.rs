@@ -319,8 +319,9 @@
 //! **Speed** (release, one core, shared 2-core machine, so timings are noisy; `cargo bench -p dlp`,
 //! and `cargo run --release -p dlp --example latency` for p50/p99 of a 100 KB message): see the DLP
 //! section of `BENCHMARKS.md` for the figures and how they were taken. Callgrind (the steadier
-//! measure): 153.0 instructions per byte over the corpus texts and 157.8 for the 100 KB message
-//! after session 27's speed pass, with every finding unchanged (173.3 and 176.1 after round 221, 171.0 and 172.8 after round 207, 161.1 and 157.3 after round 179, 151.4 and
+//! measure): 149.1 instructions per byte over the corpus texts and 154.2 for the 100 KB message
+//! after session 28's rounds 222 to 226 and its tokenizer pass (153.0 and 157.8 after session
+//! 27's speed pass, with every finding unchanged; 173.3 and 176.1 after round 221, 171.0 and 172.8 after round 207, 161.1 and 157.3 after round 179, 151.4 and
 //! 148.6 after round 125, 149.0 and 146.3 after round 118, 146.2 and 143.7 after round 115, 142.8 and 140.7 after round 107 and its review, 139.1 and 137.0 after round 93, 133.8 and 131.8 after round 65, 120.0 and
 //! 118.7 after the twenty-fourth round, 118.4 and 117.3 after the seventeenth and a review, 115.7 and
 //! 115.1 after the eleventh, 114.3 and 114.4 after the ninth, 110.4 and 110.8 after the fifth, 105.7
@@ -368,7 +369,8 @@
 //! in start order); the tokenizer runs first, skips non-letters with one table look-up a byte
 //! (noting the line breaks it steps over, which is the newline index the other passes use), reads
 //! letter runs eight bytes at a time, takes the general path (apostrophes, hyphens, non-ASCII
-//! letters) only when the byte after an ASCII run asks for it, fills local vectors (their lengths
+//! letters) only when the byte after an ASCII run asks for it (a word of up to seven letters is
+//! one eight-byte chunk, which also gives its key and its end), fills local vectors (their lengths
 //! stay in registers), and computes each token's `word_key` once, which feeds the bit filters in
 //! front of the drug and not-a-name lists and is also the probe key of the name and drug
 //! dictionaries (`rules::WordSet`, open-addressing tables: a look-up is a few compares instead of
