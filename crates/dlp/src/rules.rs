@@ -5232,34 +5232,22 @@ fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// colonoscopy 5/17", "your MRI scheduled for")? Then the date is one patient's visit.
 fn procedure_before(head: &str) -> bool {
     // (Small words, and the weekday of "on Thursday 5/16".)
-    let skip = words![
-        "on",
-        "for",
-        "the",
-        "scheduled",
-        "sched",
-        "at",
-        "is",
-        "date",
-        "of",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun"
-    ];
+    let skip = |w: &str| {
+        words![
+            "on",
+            "for",
+            "the",
+            "scheduled",
+            "sched",
+            "at",
+            "is",
+            "date",
+            "of"
+        ]
+        .eq_any(w)
+            || WEEKDAY_NAMES.eq_any(w)
+            || WEEKDAY_FORMS.eq_any(w)
+    };
     let procedures = words![
         "colonoscopy",
         "endoscopy",
@@ -5277,7 +5265,7 @@ fn procedure_before(head: &str) -> bool {
     head.rsplit(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
         .take(4)
-        .find(|w| !skip.eq_any(w))
+        .find(|w| !skip(w))
         .is_some_and(|w| procedures.eq_any(w))
 }
 
@@ -15264,6 +15252,23 @@ fn town_at(text: &str, p: usize) -> Option<usize> {
 const PLACE_SECOND_WORDS: &Words = words![
     "falls", "springs", "heights", "city", "park", "beach", "harbor", "creek", "valley", "lake",
     "hills", "point", "ridge", "junction", "grove", "rapids", "bluffs", "village", "mills",
+];
+
+/// The days' full names and the short forms no one is named ("tue", "wed", "thur"), all also
+/// in [`NOT_NAMES`]; the other forms are [`WEEKDAY_FORMS`].
+const WEEKDAY_NAMES: &Words = words![
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "tue",
+    "tues",
+    "wed",
+    "thur",
+    "thurs"
 ];
 
 /// Short and plural names of the days ("moved to Thursdays", "moving to Sun") that are not
