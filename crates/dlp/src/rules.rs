@@ -5231,7 +5231,8 @@ fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// small words between ("Your colonoscopy on Thursday 5/16", "Ride home requirement -
 /// colonoscopy 5/17", "your MRI scheduled for")? Then the date is one patient's visit.
 fn procedure_before(head: &str) -> bool {
-    // (Small words, and the weekday of "on Thursday 5/16".)
+    // (Small words, and the day of "on Thursday 5/16", "today 5/16": a day's full name ends
+    // in "day", its short forms are in `WEEKDAY_FORMS` or here.)
     let skip = |w: &str| {
         words![
             "on",
@@ -5242,10 +5243,15 @@ fn procedure_before(head: &str) -> bool {
             "at",
             "is",
             "date",
-            "of"
+            "of",
+            "tue",
+            "tues",
+            "wed",
+            "thur",
+            "thurs"
         ]
         .eq_any(w)
-            || WEEKDAY_NAMES.eq_any(w)
+            || w.len() > 3 && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"day")
             || WEEKDAY_FORMS.eq_any(w)
     };
     let procedures = words![
@@ -13894,10 +13900,12 @@ fn patient_at_work(doc: &Doc<'_>, lc: &str, head: &str, start: usize, rest: &str
         return false;
     };
     let writer_line = doc.header_line(block_start);
-    let domain = |a: &str| a.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
+    fn domain(a: &str) -> &str {
+        a.rsplit_once('@').map_or("", |(_, d)| d)
+    }
     org_mailbox_line(writer_line)
         && header_mailbox(writer_line)
-            .is_some_and(|(_, w)| !domain(w).eq_ignore_ascii_case(&domain(reader)))
+            .is_some_and(|(_, w)| !domain(w).eq_ignore_ascii_case(domain(reader)))
         && speaks_to_reader_of_care(block)
 }
 
@@ -15252,23 +15260,6 @@ fn town_at(text: &str, p: usize) -> Option<usize> {
 const PLACE_SECOND_WORDS: &Words = words![
     "falls", "springs", "heights", "city", "park", "beach", "harbor", "creek", "valley", "lake",
     "hills", "point", "ridge", "junction", "grove", "rapids", "bluffs", "village", "mills",
-];
-
-/// The days' full names and the short forms no one is named ("tue", "wed", "thur"), all also
-/// in [`NOT_NAMES`]; the other forms are [`WEEKDAY_FORMS`].
-const WEEKDAY_NAMES: &Words = words![
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "tue",
-    "tues",
-    "wed",
-    "thur",
-    "thurs"
 ];
 
 /// Short and plural names of the days ("moved to Thursdays", "moving to Sun") that are not
