@@ -1175,6 +1175,10 @@ const NOT_NAMES: &[&str] = &[
     // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": a note's opening, not a name's
     // first word.
     "fyi",
+    // "How Your Client's Chart Should Read": a title's word, and "Thrush: fluconazole first
+    // line" a condition heading an order set's item.
+    "client",
+    "thrush",
     // "- Current: apixaban 5 mg BID x 2 wks": a protocol's label.
     "current",
     // "Saw Simon Achterberg today for psych f/u": a note's first word, the cue before a name.
@@ -2319,7 +2323,14 @@ fn ceil_cb(t: &str, mut i: usize) -> usize {
 
 /// Up to `n` bytes before `at`, across lines.
 fn before(t: &str, at: usize, n: usize) -> &str {
-    let from = floor_cb(t, at.saturating_sub(n));
+    let mut from = floor_cb(t, at.saturating_sub(n));
+    // Not the tail of a word cut by the window ("his" of "this morning").
+    let b = t.as_bytes();
+    if from > 0 && b[from - 1].is_ascii_alphanumeric() {
+        while from < at && b[from].is_ascii_alphanumeric() {
+            from += 1;
+        }
+    }
     &t[from..at]
 }
 
@@ -2414,9 +2425,16 @@ impl<'a> Doc<'a> {
     /// Does the mail speak of a preventive maintenance visit (a service company's, to the
     /// organisation's machines)? Searched the first time a serial number asks.
     fn maintenance_visit(&self) -> bool {
-        *self
-            .maintenance_visit
-            .get_or_init(|| PREVENTIVE_MAINTENANCE.find(self.text.as_bytes()).is_some())
+        *self.maintenance_visit.get_or_init(|| {
+            PREVENTIVE_MAINTENANCE.find(self.text.as_bytes()).is_some()
+                    // A service company's field service desk confirming a visit to the
+                    // organisation's machine ("From: Summit Biomedical Field Service
+                    // <fieldservice@...>", "Subject: Service Confirmation - ... TrueBeam SN
+                    // H192217").
+                    || self.froms.first().is_some_and(|&f| {
+                        has_word(self.header_line(f), words!["field service", "fieldservice"])
+                    })
+        })
     }
 
     /// Is the message around `at` written by a member of staff: is the nearest `From:` header
@@ -13198,7 +13216,9 @@ fn persons(
                 .take(3)
                 .any(|w| GROUP_WORDS.eq_any(w))
                 || run.len() == 1 && GROUP_WORDS.eq_any(&text[run[0].s..run[0].e])
-                || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]);
+                || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
+                // ("Dear Outreach Client,": a role word the name rules do not read as a name.)
+                || role.eq_any(first_word(after));
             // Mail between two organisations' mailboxes greets a colleague, unless it speaks
             // to the reader of their own care ("your labs ... are back": an onsite clinic's
             // patient at the employer's mailbox).
@@ -13333,6 +13353,12 @@ fn persons(
                 0.85,
                 "person.relative",
                 "name before a family relation in brackets",
+            )
+        } else if (run.len() >= 2 || comma_form) && any_in && patient_apposition_after(after) {
+            (
+                0.85,
+                "person.patient_after",
+                "name before words that call the person a patient",
             )
         } else if (run.len() >= 2 || comma_form) && any_in && care_event_after(after) {
             (
@@ -15016,6 +15042,79 @@ fn relative_in_brackets_after(after: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Does `after` (see [`after_name`]) call the person just named a patient: a bracket or a
+/// comma, then "pt" or "patient" after a word that says whose or which ("Svetlana Petrenko
+/// (your PI pt, I see her tues/thurs)", "Ana Ruiz, a new patient, called", "Tomas Grey (pt
+/// of Dr. Raman)")? Not "Sam Okoro, PT" (a credential), not "Hannah Cho, our patient
+/// coordinator" (a job: [`PATIENT_AS_MODIFIER`]), not "your patients" or "the patient's".
+fn patient_apposition_after(after: &str) -> bool {
+    let Some(r) = after
+        .strip_prefix(" (")
+        .or_else(|| after.strip_prefix(", "))
+        .or_else(|| after.strip_prefix(" - "))
+    else {
+        return false;
+    };
+    let bracket = after.starts_with(" (");
+    let mut rest = r;
+    // Up to three words before "pt" or "patient": the first says whose or which.
+    for k in 0..4 {
+        let w = leading_letters(rest);
+        if w.is_empty() {
+            return false;
+        }
+        let tail = &rest[w.len()..];
+        if words!["pt", "patient"].eq_any(w) {
+            // In lower case unless it opens the bracket ("(Pt of Dr. Raman)"); ", PT" after a
+            // name is a physical therapist's credential.
+            let lower = w.bytes().all(|c| c.is_ascii_lowercase());
+            let opens = k == 0 && bracket;
+            let next = tail.as_bytes().first().copied();
+            // (What follows: the bracket's or the phrase's end, or "of"; not "'s" or a job.)
+            let ends = match next {
+                None | Some(b')' | b',' | b';' | b'.') => true,
+                Some(b' ') => {
+                    let n = leading_letters(&tail[1..]);
+                    // (A word cut by the window's end may be a job's: "patient coordinato".)
+                    !n.is_empty()
+                        && n.len() < tail.len() - 1
+                        && !PATIENT_AS_MODIFIER.eq_any(n)
+                        && !n.ends_with("ist")
+                }
+                _ => false,
+            };
+            return (lower || opens) && (k > 0 || bracket) && ends;
+        }
+        if k == 0
+            && !words![
+                "your",
+                "my",
+                "our",
+                "his",
+                "her",
+                "their",
+                "a",
+                "an",
+                "the",
+                "new",
+                "established",
+                "former",
+                "hospice",
+                "home"
+            ]
+            .eq_any(w)
+        {
+            return false;
+        }
+        // (Words of letters and one space: "PI", "new", "post-op" is no word of its own.)
+        let Some(t) = tail.strip_prefix(' ') else {
+            return false;
+        };
+        rest = t;
+    }
+    false
 }
 
 /// Does `after` start with " (" and six to twelve digits and ")" ("Pritchett (00517736)",

@@ -6812,3 +6812,69 @@ fn an_alarms_acknowledgement_link_and_a_letter_for_a_patients_employer() {
              return-to-work note to us before their first shift back.\n";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_name_before_words_that_call_the_person_a_patient() {
+    let s = Scanner::new();
+    // A given name the lists know and a surname they lack, then "your ... pt" in brackets.
+    let t = "Hi Dr. R,\n\nQuick q on Svetlana Petrenko (your PI pt, I see her tues/thurs). At \
+             her session this morning she mentioned a new blood thinner.\n";
+    assert!(
+        has(&s, t, Label::Person, "Svetlana Petrenko"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Can you fit in Svetlana Petrenko, a new patient, on Thursday?";
+    assert!(
+        has(&s, t, Label::Person, "Svetlana Petrenko"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A job ("our patient coordinator") and a credential (", PT") say staff.
+    let t = "Please welcome Svetlana Petrenko, our patient liaison, to the front office.";
+    assert!(
+        !has(&s, t, Label::Person, "Svetlana Petrenko"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Covering today: Svetlana Petrenko, PT, DPT in the Gresham gym.";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
+
+#[test]
+fn a_field_service_visit_a_company_van_and_words_that_are_no_names() {
+    let s = Scanner::new();
+    // A service company's confirmation: the serial number is the organisation's machine.
+    let t = "From: Summit Biomedical Field Service <fieldservice@summitbiomed.example.com>\nTo: \
+             Kevin Strand <kstrand@tamarackrad.example.org>\nSubject: Service Confirmation - \
+             Ticket 418-77-2093 - TrueBeam SN H192217 (TB1)\n\nWork: Replace MLC leaf motor \
+             B34; leaf calibration\n";
+    assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
+    // A patient's device, by a clinic's nurse, still is one.
+    let t = "From: Tess Okafor <tokafor@clinic.example.org>\nTo: Ana Ruiz \
+             <ana.ruiz62@gmail.com>\nSubject: your pump\n\nYour pump SN H192217 is due for its \
+             check.\n";
+    assert!(has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
+    // The words before a VIN: "this morning" holds no "his" even where a window cuts it.
+    let t = "Van 14 wouldn't start this morning, same as last Wed. Gahanna Fleet Service is \
+             sending a tow at 8. They think it's the starter this time not the battery.\n\nUnit: \
+             Van 14 - 2021 Ford Transit 250 high roof\nPlate: PLX 7731 (OH)\nVIN: \
+             1FTBR1Y84MKA40317\n";
+    assert!(!has_label(&s, t, Label::Vehicle), "{:?}", labels(&s, t));
+    let t = "Her son hit the van in the lot this morning. His plate and VIN for the claim: VIN: \
+             1FTBR1Y84MKA40317\n";
+    assert!(has_label(&s, t, Label::Vehicle), "{:?}", labels(&s, t));
+    // "Your Client's Chart" in a talk's title, "Thrush:" heading an order set's item, and
+    // "Dear Outreach Client,": no one's name.
+    let t = "You're invited:\n\n  \"What Adjusters Look For and How Your Client's Chart Should \
+             Read\"\n\nThursday, December 4, 2025, 12:00 - 1:15 PM\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Changes to the order set:\n- Sucralfate slurry 1 g QID for esophagitis.\n- Thrush: \
+             fluconazole first line, nystatin suspension if on interacting meds.\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "From: LVH Laboratory Outreach <laboutreach@laurelvalley.example.org>\nTo: Outreach \
+             Client Offices\nSubject: Courier routes\n\nDear Outreach Client,\n\nStarting \
+             Monday, December 14, several courier routes change.\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
