@@ -1024,7 +1024,9 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // emcee and, three paragraphs down, thanks "our patients" speaks of no patient's care.
     // An automatic reply ("I am out of the office Wednesday 10/15 through Friday 10/17 ...
     // please contact Marisol Vega, LSW, at ..."): only strong evidence counts.
-    let weak_counts = weak_phi && !sc.auto_reply;
+    // Mail about interviews with candidates for a post names applicants, not patients: only
+    // strong evidence counts there too.
+    let weak_counts = weak_phi && !sc.auto_reply && !sc.hiring;
     let contains_phi = strong
         || weak_counts && name_with_a_diagnosis(text, &findings)
         || weak_counts && list_item_with_a_drug(text, &findings)

@@ -2396,6 +2396,9 @@ struct Doc<'a> {
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
     nonclinical_office: bool,
+    /// The first `Subject:` says the mail is about hiring: interviews with candidates for a post
+    /// ("MA interviews Thu 3/12"). The names in it are applicants', its dates the interviews'.
+    hiring: bool,
     /// The first `Subject:` says the mail is a mailbox's automatic reply ("Automatic reply:",
     /// "Out of Office:"): its dates are the writer's absence, its names and numbers colleagues'
     /// to turn to.
@@ -2853,11 +2856,12 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // (Asked only of mail from or to such an office: one pass over the text.)
     // "Subject: Interview - RRT candidate Oluwaseun Bakare - Mon 3/17 1:00 PM", "DA interviews -
     // sedation assistant opening (Req #2025-04)": hiring, whoever writes.
-    if subject.is_some_and(|l| {
+    // "Subject: MA interviews Thu 3/12": a post's credential or role right before the word.
+    let hiring = subject.is_some_and(|l| {
         // (A 'v' first, one vectorised look: most subjects have none.)
         memchr::memchr2(b'v', b'V', l.as_bytes()).is_some()
             && has_word(l, words!["interview", "interviews"])
-            && has_word(
+            && (has_word(
                 l,
                 words![
                     "candidate",
@@ -2867,8 +2871,19 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                     "applicant",
                     "position"
                 ],
-            )
-    }) {
+            ) || {
+                let mut prev = "";
+                l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .filter(|w| !w.is_empty())
+                    .any(|w| {
+                        let job = words!["interview", "interviews"].eq_any(w)
+                            && (CREDENTIALS.eq_any(prev) || STAFF_ROLES.eq_any(prev));
+                        prev = w;
+                        job
+                    })
+            })
+    });
+    if hiring {
         nonclinical_office = true;
     }
     // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
@@ -2954,6 +2969,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         writer_domain,
         nonclinical_office,
         auto_reply,
+        hiring,
         froms,
         roll_calls,
         subject_lines,
@@ -3960,6 +3976,9 @@ const PATIENT_AS_MODIFIER: &Words = words![
     "centered",
     "facing",
     "parking",
+    // ("Please don't park in the P1 patient spots.")
+    "spots",
+    "spot",
     "lounge",
     "meals",
     "handbook",
@@ -4320,6 +4339,10 @@ const ROLE_MAILBOXES: &[&str] = &[
     "scheduling",
     "dispatch",
     "jobs",
+    // A hospital's medical staff office ("Dear Ms. Albright," to a practice's manager about a
+    // surgeon's reappointment).
+    "medstaff",
+    "credentialing",
 ];
 
 /// The local part of the mailbox whose `@` is at byte `at`: the letters, digits, dots,
@@ -4932,6 +4955,8 @@ pub(crate) struct Scratch {
     pub(crate) nonclinical_office: bool,
     /// The last message's [`Doc::auto_reply`], for the verdict.
     pub(crate) auto_reply: bool,
+    /// The last message's [`Doc::hiring`], for the verdict.
+    pub(crate) hiring: bool,
     /// The last message's [`Doc::internal`], for the verdict.
     pub(crate) internal: bool,
     patient_words: Vec<Span>,
@@ -4971,6 +4996,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     let doc = analyse(text, business, std::mem::take(&mut sc.nl));
     sc.nonclinical_office = doc.nonclinical_office;
     sc.auto_reply = doc.auto_reply;
+    sc.hiring = doc.hiring;
     sc.internal = doc.internal;
     let out = &mut sc.cands;
     out.clear();
@@ -15177,6 +15203,13 @@ fn credential_after(after: &str) -> bool {
             let mut e = m;
             while e > k && matches!(ab[e - 1], b'.' | b'*' | b'_') {
                 e -= 1;
+            }
+            // ("Lena Fujimoto DPT's is 1330718424": a credential's possessive, in capitals.)
+            if e >= k + 4
+                && &ab[e - 2..e] == b"'s"
+                && ab[k..e - 2].iter().all(u8::is_ascii_uppercase)
+            {
+                e -= 2;
             }
             &after[k..e]
         };

@@ -6878,3 +6878,39 @@ fn a_field_service_visit_a_company_van_and_words_that_are_no_names() {
              Monday, December 14, several courier routes change.\n";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn interviews_a_credentials_possessive_parking_spots_and_a_medical_staff_office() {
+    let s = Scanner::new();
+    // Interviews for a post: the names are applicants'.
+    let t = "From: Sam Petrakis <spetrakis@rosewood.example.com>\nTo: Hannah Cho \
+             <hcho@rosewood.example.com>\nSubject: MA interviews Thu 3/12\n\nTwo medical \
+             assistant candidates for the recon clinic on Thursday 3/12:\n\n12:15  Destiny \
+             Harmon - 3 yrs at a dermatology office, phlebotomy cert\n1:00   Mateus Oliveira - \
+             new grad, did his externship in ortho\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Strong evidence still counts there: a patient's birth date.
+    let t = "From: Sam Petrakis <spetrakis@rosewood.example.com>\nTo: Hannah Cho \
+             <hcho@rosewood.example.com>\nSubject: MA interviews Thu 3/12\n\nTwo medical \
+             assistant candidates on Thursday 3/12. One was our patient (DOB 04/11/1990): \
+             please keep her chart out of it.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // "Lena Fujimoto DPT's is 1330718424": a therapist's credential, possessive.
+    let t = "Also for your records, Dr. Tillman's individual NPI is 1648273054 and Lena Fujimoto \
+             DPT's is 1330718424. He can't see any Cascade patients until then.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Our patient Lena Fujimoto's PT referral is attached.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Parking spots for patients speak of no one's care.
+    let t = "Hi everyone,\n\nPlease don't park in the P1 patient spots. Welcome to Carla Jimenez, \
+             who started last week!\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Hi everyone,\n\nOur patient Carla Jimenez fell in the P1 lot this morning.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A hospital's medical staff office writes to the practice's manager.
+    let t = "From: SBMC Medical Staff Services <medstaff@stbrendan.example.org>\nTo: Denise \
+             Albright <dalbright@rosewood.example.com>\nSubject: Reappointment packet due\n\n\
+             Dear Ms. Albright,\n\nDr. Menon's appointment expires May 31, 2026. Please send \
+             the case log (procedure counts only, no patient identifiers please).\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
