@@ -243,6 +243,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("lives alone in", Kw::City),
     ("living alone in", Kw::City),
     ("lives out in", Kw::City),
+    // A patient's trip in for care ("drives him up from Salem", "130 miles each way from
+    // Hines", "she's coming from Astoria"): the town's span only, as often a visitor's.
+    ("coming from", Kw::City),
+    ("coming in from", Kw::City),
+    ("drive him in from", Kw::City),
+    ("drive her in from", Kw::City),
+    ("drives him up from", Kw::City),
+    ("drives her up from", Kw::City),
+    ("each way from", Kw::City),
+    ("flying in from", Kw::City),
     ("lives with", Kw::City),
     ("staying with", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
@@ -5788,7 +5798,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 };
                 let org =
                     kw_text.eq_ignore_ascii_case("location") && !approximate() || doc.in_sig(p);
-                if !org {
+                // (A trip's start: span-only, "flying in from Seattle" may be a speaker's.)
+                let trip = TRIP_CUES.eq_any(kw_text);
+                if !org && trip {
+                    let (r, why) = ("address.city_trip", "town a person travels in from");
+                    push(out, Some(Label::Address), p, ce, 0.45, r, why);
+                } else if !org {
                     let (r, why) = ("address.city", "city-level location of the patient");
                     push(out, Some(Label::Address), p, ce, 0.8, r, why);
                 }
@@ -15335,11 +15350,32 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
             | "lives alone in"
             | "living alone in"
             | "lives out in"
+            | "coming from"
+            | "coming in from"
+            | "drive him in from"
+            | "drive her in from"
+            | "drives him up from"
+            | "drives her up from"
+            | "each way from"
+            | "flying in from"
     ) {
         return None;
     }
     town_at(text, p)
 }
+
+/// The town cues that say where a person travels in from ("coming from", "each way from"),
+/// not where they live: span-only ([`residence_town`]).
+const TRIP_CUES: &Words = words![
+    "coming from",
+    "coming in from",
+    "drive him in from",
+    "drive her in from",
+    "drives him up from",
+    "drives her up from",
+    "each way from",
+    "flying in from"
+];
 
 /// Where the town at `p` ends ([`residence_town`]'s reading, whatever the cue before it).
 fn town_at(text: &str, p: usize) -> Option<usize> {
@@ -15355,7 +15391,25 @@ fn town_at(text: &str, p: usize) -> Option<usize> {
         // ("Harlan Falls", "Gig Harbor", "Cuyahoga Falls": a town's second word may be a
         // common noun.)
         let place_word = n == 1 && PLACE_SECOND_WORDS.eq_any(w);
+        // The capitalised word after this one, when one space comes between.
+        let next_word = || {
+            (b.get(we) == Some(&b' ') && b.get(we + 1).is_some_and(u8::is_ascii_uppercase))
+                .then(|| &text[we + 1..letters_end(b, we + 2)])
+        };
+        // "La Pine", "Le Mars", "De Soto": a short first word of a town's name ("St Brendan" is
+        // as often a hospital); "Christmas Valley", "Cottage Grove": an everyday word before a
+        // town's common noun.
+        let town_head = n == 0
+            && (words!["la", "le", "el", "de", "du"].eq_any(w)
+                && next_word().is_some_and(|x| x.len() >= 3)
+                || next_word().is_some_and(|x| PLACE_SECOND_WORDS.eq_any(x))
+                    && !ORG_WORDS.eq_any(w)
+                    && !WEEKDAY_FORMS.eq_any(w)
+                    // (Nor a day's or a month's name: "Monday Creek" is no town here.)
+                    && !w.to_ascii_lowercase().ends_with("day")
+                    && !MONTH_NAMES.eq_any(w));
         if !place_word
+            && !town_head
             && (w.len() < 3
             // ("NorthPoint", "MyChart": a brand.)
             || w.bytes().skip(1).any(|c| c.is_ascii_uppercase())

@@ -6914,3 +6914,30 @@ fn interviews_a_credentials_possessive_parking_spots_and_a_medical_staff_office(
              the case log (procedure counts only, no patient identifiers please).\n";
     assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn towns_with_a_short_first_word_or_a_common_noun_and_a_trips_start() {
+    let s = Scanner::new();
+    let t = "Pt Marvin Eddings, DOB 01/02/1950. He lives in La Pine and is very hard of hearing.";
+    assert!(has(&s, t, Label::Address, "La Pine"), "{:?}", labels(&s, t));
+    let t = "Pt Marvin Eddings, DOB 01/02/1950. She lives out in Christmas Valley, 100+ mi each \
+             way.";
+    assert!(
+        has(&s, t, Label::Address, "Christmas Valley"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A day's name before a common noun is no town.
+    let t = "Pt Marvin Eddings, DOB 01/02/1950. He lives in Monday Creek now.";
+    assert!(!has_label(&s, t, Label::Address), "{:?}", labels(&s, t));
+    // Where a patient travels in from: the town's span, not a verdict of its own.
+    let t = "Pt Marvin Eddings, DOB 01/02/1950. He's 91 and the daughter drives him up from \
+             Salem, so late morning works better.";
+    assert!(has(&s, t, Label::Address, "Salem"), "{:?}", labels(&s, t));
+    let t = "Hi all,\n\nOur speaker Dr. Ama Owusu is flying in from Seattle for grand rounds \
+             on Thursday.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // "coming from St Brendan": a hospital.
+    let t = "Pt Marvin Eddings, DOB 01/02/1950, coming from St Brendan, may arrive late.";
+    assert!(!has_label(&s, t, Label::Address), "{:?}", labels(&s, t));
+}
