@@ -12429,7 +12429,32 @@ fn persons(
                             .iter()
                             .any(|p| rest.starts_with(p))
                 };
-                let in_list_item = (sur || first) && list_item();
+                // "1130  Lindqvist, Beatrice    Lake Oswego    PCN G bag chg": a day's visit
+                // list, a time and two spaces before the name, and a column's gap (or the
+                // line's end) after it.
+                let timed_slot = || {
+                    let ls = doc.line_start(t0.s);
+                    let head = text[ls..t0.s].trim_start_matches(['>', ' ']).as_bytes();
+                    let rest = &text[toks[k].e..doc.line_end(toks[k].e)];
+                    let Some(time) = head.strip_suffix(b"  ") else {
+                        return false;
+                    };
+                    let time = time.trim_ascii_end();
+                    let time = time
+                        .strip_suffix(b"AM")
+                        .or_else(|| time.strip_suffix(b"PM"))
+                        .map_or(time, <[u8]>::trim_ascii_end);
+                    // ("1130", "9:45", "10:30".)
+                    let clock = match time {
+                        [_, _, _, _] if time.iter().all(u8::is_ascii_digit) => true,
+                        [_, b':', _, _] | [_, _, b':', _, _] => {
+                            time.iter().filter(|&&c| c != b':').all(u8::is_ascii_digit)
+                        }
+                        _ => false,
+                    };
+                    clock && (rest.trim().is_empty() || rest.starts_with("  "))
+                };
+                let in_list_item = (sur || first) && (list_item() || timed_slot());
                 // "Pt:       Okonkwo, Chidinma": a patient label opens the line and the two
                 // words fill the rest of it, the way an order form names its patient. ("PT:
                 // Ocasio, Varga" in capitals lists physical therapists.)

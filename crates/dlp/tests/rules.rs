@@ -6941,3 +6941,27 @@ fn towns_with_a_short_first_word_or_a_common_noun_and_a_trips_start() {
     let t = "Pt Marvin Eddings, DOB 01/02/1950, coming from St Brendan, may arrive late.";
     assert!(!has_label(&s, t, Label::Address), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_name_in_a_days_visit_list_after_its_time() {
+    let s = Scanner::new();
+    // One of the two words in the lists is enough after a visit's time and before a column.
+    let t = "Schedule for today:\n\n0800  Pruitt, Wendell        Milwaukie      wkly CBC\n1130  \
+             Lindqvist, Beatrice    Lake Oswego    PCN G bag chg\n11:30  Rao, Sunita            \
+             West Linn      PICC sluggish\n";
+    assert!(
+        has(&s, t, Label::Person, "Lindqvist, Beatrice"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(
+        has(&s, t, Label::Person, "Rao, Sunita"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // Not without the time, nor after a room's number.
+    let t = "Schedule for today:\n\nLindqvist, Beatrice    Lake Oswego    PCN G bag chg\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    let t = "Schedule for today:\n\nRoom 1130  Lindqvist, Beatrice    Lake Oswego\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+}
