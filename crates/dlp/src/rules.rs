@@ -9496,6 +9496,47 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         not_a_patients("the message's Date: header", out);
         return;
     }
+    // "Received:    03/03/2026 06:57 AM EST" in a fax's or a voicemail's notice, "Run time:
+    // 03/03/2026 4:15 PM" in a scheduled report: when a system took something in or ran, with
+    // its clock time. Not a lab's "Received: 03/11/2025 07:20" beside "Collected:" (the
+    // specimen's), nor a health plan's request received for a member.
+    if [
+        "received:",
+        "run:",
+        "run time:",
+        "report run:",
+        "generated:",
+        "created:",
+    ]
+    .iter()
+    .any(|p| starts(p))
+        && {
+            let l = &text.as_bytes()[doc.line_start(st)..doc.line_end(st)];
+            l.windows(4).any(|w| {
+                w[0].is_ascii_digit()
+                    && w[1] == b':'
+                    && w[2].is_ascii_digit()
+                    && w[3].is_ascii_digit()
+            })
+        }
+        && !has_word(
+            &text
+                [floor_cb(text, st.saturating_sub(300))..ceil_cb(text, (en + 300).min(text.len()))],
+            words![
+                "collected",
+                "specimen",
+                "reported",
+                "accession",
+                "result",
+                "results",
+                "determination",
+                "member"
+            ],
+        )
+    {
+        not_a_patients("a system's time stamp", out);
+        return;
+    }
     // "Monday-Friday, 8:30 AM to 4:30 PM", "Mon-Fri 6:00am-8:00pm": a time after a range of
     // weekdays is an office's hours, not an appointment.
     if business_hours(&text[st..en], || before_line(48)) {

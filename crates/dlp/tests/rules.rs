@@ -6965,3 +6965,34 @@ fn a_name_in_a_days_visit_list_after_its_time() {
     let t = "Schedule for today:\n\nRoom 1130  Lindqvist, Beatrice    Lake Oswego\n";
     assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_systems_time_stamp_is_no_patients_date_but_a_specimens_is() {
+    let s = Scanner::new();
+    let t = "You have received a new fax.\n\n  Received:    03/03/2026 06:57 AM EST\n  Caller ID:   \
+             6145550177\n  Pages:       4\n\nPatient Marvin Eddings, DOB 01/02/1950.\n";
+    assert!(
+        !has(&s, t, Label::Date, "03/03/2026"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(has(&s, t, Label::Date, "01/02/1950"), "{:?}", labels(&s, t));
+    let t = "Report: Capped rentals\nRun time: 03/03/2026 4:15 PM   Rows: 6\n\nPatient Marvin \
+             Eddings, DOB 01/02/1950, rental month 13.\n";
+    assert!(
+        !has(&s, t, Label::Date, "03/03/2026"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A lab's received time, beside the collection time, is the specimen's.
+    let t = "Patient: Marvin Eddings   DOB: 01/02/1950\nCollected:  03/11/2025 06:40\nReceived:   \
+             03/11/2025 07:20\nReported:   03/11/2025 09:02\n";
+    assert!(has(&s, t, Label::Date, "03/11/2025"), "{:?}", labels(&s, t));
+    let received = s
+        .scan(t)
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Date && &t[f.start_byte..f.end_byte] == "03/11/2025")
+        .count();
+    assert_eq!(received, 3, "{:?}", labels(&s, t));
+}
