@@ -3798,8 +3798,20 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
                 ],
             )
         });
+    // "random pull from active + discharged in last 90 days": charts' status in an audit or a
+    // report, no one discharged.
+    let records_status = m.eq_ignore_ascii_case(b"discharged") && {
+        let before = b[..start].trim_ascii_end();
+        let before = [&b"+"[..], b"&", b"and", b"or", b"/"]
+            .iter()
+            .find_map(|j| before.strip_suffix(*j))
+            .unwrap_or(b"")
+            .trim_ascii_end();
+        before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"active")
+    };
     !glued_before
         && !glued_after
+        && !records_status
         && !not_shorthand
         && !meeting_follow_up
         && !your_paperwork

@@ -6996,3 +6996,14 @@ fn a_systems_time_stamp_is_no_patients_date_but_a_specimens_is() {
         .count();
     assert_eq!(received, 3, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn charts_active_and_discharged_speak_of_no_ones_discharge() {
+    let s = Scanner::new();
+    let t = "Assignments (10 charts each, random pull from active + discharged in last 90 days):\n  \
+             Carla Benavides   intake packet completeness, insurance verification\n  Angela \
+             Fuentes    billing forms\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Carla Benavides was discharged home yesterday; first infusion visit tomorrow.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+}
