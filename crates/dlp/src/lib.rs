@@ -576,6 +576,18 @@ impl ScanResult {
     }
 }
 
+/// Does the date `d` give its year in four digits ("5/19/1983", "June 3rd 1958")?
+fn with_year(d: &str) -> bool {
+    d.as_bytes().windows(4).any(|w| {
+        matches!(w[..2], [b'1', b'9'] | [b'2', b'0'])
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+    }) && !d
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.iter().all(u8::is_ascii_digit))
+}
+
 /// Minimum score for an identifier to make [`ScanResult::contains_phi`] true when the message
 /// speaks of a patient's care (see [`ScanResult::contains_phi`]).
 pub const PHI_THRESHOLD: f32 = 0.5;
@@ -991,15 +1003,19 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let office = sc.nonclinical_office;
     // "Carla's out this afternoon ... Her birthday is Thursday 3/13": a birthday in mail among
     // colleagues (to the organisation's own mailboxes) is a colleague's unless words about care
-    // are near it.
+    // are near it. Not one with its year: "my birthday is June 3rd 1958" in a voicemail's
+    // transcript, or a driver's "My birthday is 5/19/1983" from his employer's mailbox, is a
+    // caller's date of birth, given to be found in the records.
     let internal = sc.internal;
+    let colleagues_birthday = |f: &Finding| {
+        internal && f.rule == "date.birthday" && !with_year(&text[f.start_byte..f.end_byte])
+    };
     let strong_at_all = |f: &Finding| {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)
             && f.score >= PHI_STRONG
             && !NEEDS_CARE_CONTEXT.contains(&f.rule)
-            && !(office && WRITER_RULES.contains(&f.rule))
-            && !(internal && f.rule == "date.birthday")
+            && !(office && WRITER_RULES.contains(&f.rule) || colleagues_birthday(f))
     };
     let strong_plain = findings
         .iter()

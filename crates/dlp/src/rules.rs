@@ -2439,14 +2439,23 @@ impl<'a> Doc<'a> {
     /// organisation's machines)? Searched the first time a serial number asks.
     fn maintenance_visit(&self) -> bool {
         *self.maintenance_visit.get_or_init(|| {
-            PREVENTIVE_MAINTENANCE.find(self.text.as_bytes()).is_some()
-                    // A service company's field service desk confirming a visit to the
-                    // organisation's machine ("From: Summit Biomedical Field Service
-                    // <fieldservice@...>", "Subject: Service Confirmation - ... TrueBeam SN
-                    // H192217").
-                    || self.froms.first().is_some_and(|&f| {
-                        has_word(self.header_line(f), words!["field service", "fieldservice"])
-                    })
+            let b = self.text.as_bytes();
+            // A service company's field service desk confirming a visit to the organisation's
+            // machine ("From: Summit Biomedical Field Service <fieldservice@...>", "Subject:
+            // Service Confirmation - ... TrueBeam SN H192217"), or its engineer writing
+            // ("semi-annual PM on US1 (Logiq E10, SN LE10-221847)" over "Field Service
+            // Engineer").
+            let field_service = || {
+                self.froms.first().is_some_and(|&f| {
+                    has_word(self.header_line(f), words!["field service", "fieldservice"])
+                })
+            };
+            PREVENTIVE_MAINTENANCE.find(b).is_some()
+                || SERVICE_.find_iter(b).any(|k| {
+                    b.get(k + 7..k + 15)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"engineer"))
+                })
+                || field_service()
         })
     }
 
@@ -3080,6 +3089,11 @@ fn donor_letter(b: &[u8]) -> bool {
 /// message costs more than the search, callgrind).
 static PREVENTIVE_MAINTENANCE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"preventive maintenance"));
+
+/// Finds "ervice " (before "engineer" in any case: "Field Service Engineer", a serial number's
+/// context, [`Doc::maintenance_visit`]; built once).
+static SERVICE_: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ervice "));
 
 /// Finds "your " ([`donor_letter`]; built once).
 static YOUR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -6030,6 +6044,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     ctx,
                     words!["payer id", "provider id", "vendor id", "tax id"],
                 ) {
+                    continue;
+                }
+                // "Your ERA (835) enrollment request has been approved ... Enrollment ID:
+                // ENR-55120": a practice's enrollment for electronic remittances or payments.
+                if named.eq_ignore_ascii_case("enrollment")
+                    && has_word(ctx, words!["era", "eft", "835", "edi", "remittance"])
+                {
                     continue;
                 }
                 if has_word(
@@ -13335,6 +13356,8 @@ fn persons(
                 .take(3)
                 .any(|w| GROUP_WORDS.eq_any(w))
                 || run.len() == 1 && GROUP_WORDS.eq_any(&text[run[0].s..run[0].e])
+                // ("Dear Facility Leaders,": a group's word ends the run.)
+                || run.len() > 1 && GROUP_WORDS.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || role.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 // ("Dear Outreach Client,": a role word the name rules do not read as a name.)
                 || role.eq_any(first_word(after));

@@ -7007,3 +7007,35 @@ fn charts_active_and_discharged_speak_of_no_ones_discharge() {
     let t = "Carla Benavides was discharged home yesterday; first infusion visit tomorrow.\n";
     assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_birthday_with_its_year_a_group_greeting_an_era_enrollment_and_a_service_engineer() {
+    let s = Scanner::new();
+    // A caller's birthday with its year, in a voicemail's transcript to staff, is a DOB.
+    let t = "From: Phone System <voicemail@ridgeline.example.com>\nTo: Billing \
+             <billing@ridgeline.example.com>\nSubject: New voicemail\n\nTranscription: hi \
+             this is about my bill. my birthday is June 3rd 1958. thank you.\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A colleague's birthday, without a year, is not.
+    let t = "From: Sam Petrakis <spetrakis@ridgeline.example.com>\nTo: All Staff \
+             <allstaff@ridgeline.example.com>\nSubject: cake\n\nCarla's out this afternoon. Her \
+             birthday is Thursday 3/13 - cake in the break room!\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // "Dear Facility Leaders,": a group.
+    let t = "From: Great Lakes ESRD Network <qi@greatlakesesrd.example.org>\nTo: Facility \
+             Administrators and Home Program Managers\nSubject: March 20 webinar\n\nDear \
+             Facility Leaders,\n\nJoin us on March 20, 2025.\n";
+    assert!(!has_label(&s, t, Label::Person), "{:?}", labels(&s, t));
+    // A practice's enrollment for electronic remittances, and a field service engineer's
+    // visit to the practice's ultrasound machines.
+    let t = "Your ERA (835) enrollment request has been approved by the payer.\n\nEnrollment \
+             ID:       ENR-55120\nProvider:            TIDEFLATS PHYSICAL THERAPY LLC\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "Your plan enrollment is confirmed.\n\nEnrollment ID:       ENR-55120\nMember: \
+             Ana Ruiz\n";
+    assert!(has_label(&s, t, Label::MemberId), "{:?}", labels(&s, t));
+    let t = "While I'm there I'll do the semi-annual PM on US3 (Philips\n  Affiniti 50, SN \
+             US71904622) so we don't need a second trip.\n\nJared Kimball\nField Service \
+             Engineer\n";
+    assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
+}
