@@ -2406,6 +2406,9 @@ struct Doc<'a> {
     /// (careers@, volunteers@, foundation@, facilities@, security@, pricing@): the private
     /// person writing to it is an applicant, a donor or a neighbour, not a patient.
     nonclinical_office: bool,
+    /// The first `Subject:` says the mail is about a clinician's enrollment with health plans
+    /// or credentialing ("payer enrollment status"): member numbers in it are the clinician's.
+    enrollment_subject: bool,
     /// The first `Subject:` says the mail is about hiring: interviews with candidates for a post
     /// ("MA interviews Thu 3/12"). The names in it are applicants', its dates the interviews'.
     hiring: bool,
@@ -2919,6 +2922,20 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     {
         nonclinical_office = false;
     }
+    // "Subject: Dr. Villanueva - payer enrollment status as of 10/7": a clinician's enrollment
+    // with health plans, whose numbers ("ProviderOne 210488102") are the clinician's.
+    let enrollment_subject = subject.is_some_and(|l| {
+        has_word(
+            l,
+            words![
+                "credentialing",
+                "recredentialing",
+                "payer enrollment",
+                "provider enrollment",
+                "payer enrollments"
+            ],
+        )
+    });
     let equipment_subject = subject.is_some_and(|l| {
         has_word(
             l,
@@ -2989,6 +3006,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         nonclinical_office,
         auto_reply,
         hiring,
+        enrollment_subject,
         froms,
         roll_calls,
         subject_lines,
@@ -3184,6 +3202,9 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "discharged",
     "admitted",
     "refill",
+    // An occupational health clinic's hearing test of a worker ("Employee: Connor McBride ...
+    // Baseline audiogram: 05/16/2019").
+    "audiogram",
     "your appointment",
     "your appt",
     "your visit",
@@ -3631,9 +3652,18 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         std::str::from_utf8(&b[j..k]).unwrap_or("")
     };
     // ("Client 4471 - corrections": a business's client number at its payroll service.)
-    let client_number = m.eq_ignore_ascii_case(b"client")
-        && b.get(end) == Some(&b' ')
-        && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+    // ("Client #: 20-88417": a lab's account for the clinic.)
+    let client_number = m.eq_ignore_ascii_case(b"client") && {
+        let rest = &b[end..b.len().min(end + 16)];
+        let rest = rest
+            .strip_prefix(b" #:")
+            .or_else(|| rest.strip_prefix(b" #"))
+            .or_else(|| rest.strip_prefix(b" no.:"))
+            .or_else(|| rest.strip_prefix(b" no:"))
+            .unwrap_or(rest);
+        let gap = rest.iter().take_while(|&&c| c == b' ').count();
+        gap >= 1 && rest.get(gap).is_some_and(u8::is_ascii_digit)
+    };
     // ("Scribe | Client | Provider", "Client ID: BVD-0318": a business's customers, as a
     // table's column or an account's field.)
     let client_field = m.eq_ignore_ascii_case(b"client") && {
@@ -6173,7 +6203,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             // "Samuel J. Whitcombe, MD\nNPI: ...\nPolicy #: MPL-0448127": a clinician's
             // malpractice policy in a credentialing file.
-            Label::MemberId if practitioner_block(doc, ks) => {
+            Label::MemberId if practitioner_block(doc, ks) || doc.enrollment_subject => {
                 continue;
             }
             Label::MemberId => (
@@ -7939,6 +7969,8 @@ const PHONE_WHOSE_LIST: &[&str] = phone_whose_words!();
 const PHONE_ORG_LIST: &[&str] = staff_role_words!(
     // ("Light dinner provided. RSVP at 804-555-0142": an event's.)
     "rsvp",
+    // ("the CAQH profile has (253) 555-0181 but your website says (253) 555-0180".)
+    "website",
     "services",
     "service",
     "call",
@@ -13548,6 +13580,17 @@ fn persons(
                                 .iter()
                                 .any(|v| inner[code.len() + 1..].starts_with(v))
                     })
+                // "Result for Kateryna Melnyk (collected 03/10/2025, specimen ID ...)": two
+                // words the lists lack, then when the person's specimen was collected.
+                || run.len() == 2
+                    && !all_upper
+                    && !run.iter().any(|t| {
+                        word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])
+                    })
+                    && run.iter().all(|&t| plain_name_word(lc, t))
+                    && after
+                        .strip_prefix(" (collected ")
+                        .is_some_and(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
                 // "member\nRosalind Achterberg (SHP ID SHP0038845210, DOB 04/02/1959)": a
                 // bracket right after the name that gives a birth date.
                 || (run.len() == 2 || comma_form) && any_in && {

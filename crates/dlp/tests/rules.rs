@@ -7039,3 +7039,54 @@ fn a_birthday_with_its_year_a_group_greeting_an_era_enrollment_and_a_service_eng
              Engineer\n";
     assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_clinicians_payer_enrollment_a_labs_client_number_a_workers_audiogram_and_a_specimen() {
+    let s = Scanner::new();
+    // A clinician's enrollment with health plans: the plan's number is the clinician's.
+    let t = "From: Leilani Kahale <lkahale@ridgelinebilling.example.com>\nTo: Yolanda Pierce \
+             <ypierce@lakewoodbh.example.org>\nSubject: Dr. Villanueva - payer enrollment \
+             status as of 10/7\n\nPayer                     Submitted    Ref #\nWA Apple Health \
+             (HCA)     08/29/2025   ProviderOne 210488102\n";
+    assert!(!has_label(&s, t, Label::MemberId), "{:?}", labels(&s, t));
+    let t = "From: Leilani Kahale <lkahale@ridgelinebilling.example.com>\nTo: Yolanda Pierce \
+             <ypierce@lakewoodbh.example.org>\nSubject: eligibility\n\nPatient Ana Ruiz, \
+             ProviderOne 210488102WA, is eligible.\n";
+    assert!(has_label(&s, t, Label::MemberId), "{:?}", labels(&s, t));
+    // "your website says (253) 555-0180": an office's number.
+    let t = "Please confirm the number to list - the CAQH profile has (253) 555-0181 but your \
+             website says (253) 555-0180.\n";
+    assert!(
+        !has(&s, t, Label::Phone, "(253) 555-0180"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Please confirm the number to list - your cell says (253) 555-0180.\n";
+    assert!(
+        has(&s, t, Label::Phone, "(253) 555-0180"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // A lab's account number for the clinic ("Client #: 20-88417") speaks of no one's care.
+    let t = "Effective 3/17, courier pickup moves to 3:30 PM.\n\nClient #: 20-88417\n\nPacific \
+             Toxicology Laboratories\n2600 NW Industrial Pkwy, Portland, OR 97210\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A worker's hearing test, reported to the employer.
+    let t = "Employee: Connor McBride\nEmployee ID: AMF-1184\nBaseline audiogram: \
+             05/16/2019\nAnnual audiogram: 03/04/2025\n";
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Two words the lists lack, then when the person's specimen was collected.
+    let t = "Hi Tanya,\n\nResult for Kateryna Melnyk (collected 03/10/2025, specimen ID \
+             RO1104873) came back NEGATIVE.\n";
+    assert!(
+        has(&s, t, Label::Person, "Kateryna Melnyk"),
+        "{:?}",
+        labels(&s, t)
+    );
+    let t = "Hi Tanya,\n\nResults for Spokane Plant (collected 03/10/2025) are in the portal.\n";
+    assert!(
+        !has(&s, t, Label::Person, "Spokane Plant"),
+        "{:?}",
+        labels(&s, t)
+    );
+}
