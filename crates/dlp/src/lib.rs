@@ -583,16 +583,22 @@ impl ScanResult {
     }
 }
 
-/// Does the date `d` give its year in four digits ("5/19/1983", "June 3rd 1958")?
+/// Does the date `d` give its year in four digits or in words ("5/19/1983", "June 3rd 1958",
+/// "June third nineteen sixty two")?
 fn with_year(d: &str) -> bool {
-    d.as_bytes().windows(4).any(|w| {
-        matches!(w[..2], [b'1', b'9'] | [b'2', b'0'])
-            && w[2].is_ascii_digit()
-            && w[3].is_ascii_digit()
-    }) && !d
-        .as_bytes()
-        .windows(5)
-        .any(|w| w.iter().all(u8::is_ascii_digit))
+    // (Spoken: "June third nineteen sixty two".)
+    let spoken = d
+        .split(' ')
+        .any(|w| w.eq_ignore_ascii_case("nineteen") || w.eq_ignore_ascii_case("thousand"));
+    spoken
+        || d.as_bytes().windows(4).any(|w| {
+            matches!(w[..2], [b'1', b'9'] | [b'2', b'0'])
+                && w[2].is_ascii_digit()
+                && w[3].is_ascii_digit()
+        }) && !d
+            .as_bytes()
+            .windows(5)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
 /// Minimum score for an identifier to make [`ScanResult::contains_phi`] true when the message

@@ -2898,8 +2898,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
                     .filter(|w| !w.is_empty())
                     .any(|w| {
+                        // ("CF-SLP interviews": a clinical fellow in speech-language
+                        // pathology, the credential after the hyphen.)
+                        let post = prev.rsplit('-').next().unwrap_or(prev);
                         let job = words!["interview", "interviews"].eq_any(w)
-                            && (CREDENTIALS.eq_any(prev) || STAFF_ROLES.eq_any(prev));
+                            && (CREDENTIALS.eq_any(prev)
+                                || STAFF_ROLES.eq_any(prev)
+                                || CREDENTIALS.eq_any(post));
                         prev = w;
                         job
                     })
@@ -2960,7 +2965,10 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "sterilizers",
                 "autoclave",
                 // A service company's visit ("PM visit confirmation - Work Order WO-882415").
-                "work order"
+                "work order",
+                // A medical physicist's yearly survey of a mammography unit ("Annual MQSA
+                // survey - Coach 2 unit").
+                "mqsa"
             ],
         ) || {
             // (At each '-': most subjects have none.)
@@ -5091,6 +5099,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
+    spoken_birth_dates(text, lc, &doc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5100,6 +5109,122 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// Finds "birth" in the lower-cased text ([`spoken_birth_dates`]; built once).
+static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"birth"));
+
+/// "My birthday is June third nineteen sixty two", "date of birth is march twenty-first,
+/// nineteen fifty": a birth date spoken into a voicemail and transcribed in words. Within 24
+/// bytes after "birth" (of "birthday", "date of birth", "birthdate"), a month's full name, an
+/// ordinal in words and, if given, the year in words; the span is judged by [`date`] like any
+/// date after its cue. Linear: one vectorised search, then a few words after each match.
+fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const UNITS: [&str; 9] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    ];
+    const TEENS: [&str; 11] = [
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ];
+    const YEAR_TENS: [&str; 9] = [
+        "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    ];
+    const ONES: [&str; 9] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let b = lc.as_bytes();
+    // The word at `p` when it is one of `list`: where it ends.
+    let word_in = |p: usize, list: &[&str]| -> Option<usize> {
+        let e = p + b
+            .get(p..)?
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        // (ASCII letters only: `p..e` is on char boundaries, or empty and not sliced.)
+        (e > p && list.contains(&&lc[p..e])).then_some(e)
+    };
+    // One space or hyphen, then the next word's start.
+    let next = |e: usize| matches!(b.get(e), Some(b' ' | b'-')).then_some(e + 1);
+    for k in BIRTH.find_iter(b) {
+        if k > 0 && b[k - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        // The month: the first word after the cue that names one, within 24 bytes.
+        let Some((ms, me)) = (k + 5..(k + 29).min(b.len())).find_map(|p| {
+            (p > 0 && !b[p - 1].is_ascii_alphabetic())
+                .then(|| word_in(p, &MONTHS).map(|e| (p, e)))
+                .flatten()
+        }) else {
+            continue;
+        };
+        // The day: "third", "the third", "twenty first", "twenty-first", "thirtieth".
+        let Some(mut p) = next(me) else { continue };
+        if lc[p..].starts_with("the ") {
+            p += 4;
+        }
+        let day_end = word_in(p, &UNITS)
+            .or_else(|| word_in(p, &TEENS))
+            .or_else(|| {
+                let e = word_in(p, &["twenty", "thirty"])?;
+                next(e).and_then(|q| word_in(q, &UNITS))
+            });
+        let day_end = match day_end {
+            Some(e) => e,
+            None => match word_in(p, &["thirtieth"]) {
+                Some(e) => e,
+                None => continue,
+            },
+        };
+        // The year: "nineteen sixty two", "nineteen oh five", "two thousand five".
+        let mut end = day_end;
+        let mut q = day_end;
+        if b.get(q) == Some(&b',') {
+            q += 1;
+        }
+        if let Some(q) = next(q) {
+            // (A year in digits, "February ninth, 1961", stays outside the span: the date
+            // rule reads a month and a year alone as no day.)
+            if let Some(e) = word_in(q, &["nineteen"]) {
+                if let Some(t) = next(e).and_then(|r| word_in(r, &YEAR_TENS)) {
+                    end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
+                }
+            } else if let Some(e) = word_in(q, &["two"]) {
+                if let Some(t) = next(e).and_then(|r| word_in(r, &["thousand"])) {
+                    end = next(t)
+                        .and_then(|r| {
+                            word_in(r, &ONES).or_else(|| word_in(r, &["ten", "eleven", "twelve"]))
+                        })
+                        .unwrap_or(t);
+                }
+            }
+        }
+        date(text, doc, ms, end, 0.0, out);
+    }
 }
 
 /// Does the number at `st` open its line (alone there but for a contact label) right under a
@@ -6168,6 +6293,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "maintenance",
                     // A traveller's rental car ("Rental (Enterprise, conf ..., plate ...)").
                     "rental",
+                    // A mobile clinic's ("2017 Freightliner M2 106 / mobile mammo body VIN
+                    // ...": a screening coach).
+                    "coach",
+                    "coaches",
+                    "mobile",
                 ];
                 // (Whose first: a vehicle's owner is named near most numbers, and the fleet
                 // words are looked for only without one; `vehicle_kept_near` reads 400 bytes.)
@@ -13309,6 +13439,7 @@ fn persons(
             s.surnames.has_token(text, lc, t, &mut buf)
                 || comma_form && s.first_names.has_token(text, lc, t, &mut buf)
                 || hyphenated_surname(s, text, lc, t)
+                || apostrophe_surname(s, text, lc, t)
         };
         let any_in = first_in || last_in;
         let all_upper = run.iter().all(|&t| upper_quick(text, t));
@@ -14171,6 +14302,8 @@ fn extension_after(after: &str) -> bool {
         && b[i..i + 3].eq_ignore_ascii_case(b"ext")
         && (!b.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
             || b[i..].len() >= 9 && b[i..i + 9].eq_ignore_ascii_case(b"extension"))
+        // ("WFM know (Brendan O'Shea, x4120)": an extension written "x" and its digits.)
+        || i > 0 && b.get(i) == Some(&b'x') && b.get(i + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// A double-barrelled surname ("Okoro-Bennett", "Vance-Whitcombe"): one part is in the
@@ -14188,6 +14321,19 @@ fn hyphenated_surname(s: &Scanner, text: &str, lc: &str, t: Tok) -> bool {
                 && p.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
                 && p.bytes().all(|c| c.is_ascii_alphabetic() || c == b'\'')
         })
+}
+
+/// Is the token `t` an Irish or Italian surname written with its apostrophe ("O'Brien",
+/// "D'Angelo") that the lists know without it ("obrien", "dangelo")?
+fn apostrophe_surname(s: &Scanner, text: &str, lc: &str, t: Tok) -> bool {
+    let b = text.as_bytes();
+    t.ascii
+        && t.e - t.s >= 4
+        && b[t.s + 1] == b'\''
+        && matches!(b[t.s], b'O' | b'D')
+        && b[t.s + 2].is_ascii_uppercase()
+        && s.surnames
+            .contains(&format!("{}{}", &lc[t.s..t.s + 1], &lc[t.s + 2..t.e]))
 }
 
 /// An age over 89 right after a name ("Augustin Velasquez (94)", "Mrs. Halverson is 94,"):

@@ -7090,3 +7090,62 @@ fn a_clinicians_payer_enrollment_a_labs_client_number_a_workers_audiogram_and_a_
         labels(&s, t)
     );
 }
+
+#[test]
+fn a_spoken_birth_date_an_apostrophe_surname_an_x_extension_and_a_screening_coach() {
+    let s = Scanner::new();
+    // A birth date spoken into a voicemail, year and all.
+    let t = "From: Phone System <voicemail@mammo.example.org>\nTo: \
+             scheduling@mammo.example.org\nSubject: New voicemail\n\nTranscription: \"Hi this \
+             is Rosalind Pettaway calling. My birthday is June third nineteen sixty two. Call me \
+             back.\"\n";
+    assert!(
+        has(&s, t, Label::Date, "June third nineteen sixty two"),
+        "{:?}",
+        labels(&s, t)
+    );
+    assert!(s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    let t = "my date of birth is march twenty-first, nineteen fifty and I need a refill";
+    assert!(
+        has(&s, t, Label::Date, "march twenty-first, nineteen fifty"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // Not a month alone after "birth", nor text with accents around the cue.
+    let t = "The Birth Center is closed in June for the remodel.";
+    assert!(!has_label(&s, t, Label::Date), "{:?}", labels(&s, t));
+    let t = "fecha de nacimiento / date of birth: señora Jiménez é 6/1/1940";
+    let _ = s.scan(t);
+    // "Peggy O'Brien": the lists know "obrien".
+    let t = "Priya - evaluated Peggy O'Brien yesterday (3/10).\n\nDx: s/p L TKA 3/5/25\n";
+    assert!(
+        has(&s, t, Label::Person, "Peggy O'Brien"),
+        "{:?}",
+        labels(&s, t)
+    );
+    // "(Brendan O'Shea, x4120)": a colleague at an extension.
+    let t = "Route it to the queue and let WFM know (Brendan O'Shea, x4120) so the patient \
+             callbacks get covered.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // Interviews for a clinical fellow's post.
+    let t = "From: Marisol Venegas <mv@kestrel.example.com>\nTo: Greg Haldorsen \
+             <gh@kestrel.example.com>\nSubject: CF-SLP interviews - Thurs/Fri\n\nHi both,\n\nThree \
+             candidates for the fall CF position said yes to interviews. Schedule:\n\n  Thu \
+             3/13  8:00 AM   Olivia Brennan (Portland State, graduating June '25)     - in \
+             person\n  Fri 3/14  10:30 AM  Jae-won Park (Pacific University, graduating May \
+             '25)    - Zoom\n  Fri 3/14  1:00 PM   Esperanza Morales (Univ. of Oregon '24, \
+             currently CF at a school district) - in person\n\nPriya - can you do the case \
+             scenario piece (20 min) for Olivia and Esperanza? Use the made-up 4yo w/ \
+             phonological disorder vignette, not a real kid.\nGreg - please have the pay range \
+             printed. Esperanza asked about relocation help, her cell is (541) 555-0193 if you \
+             want to call her directly about that.\n";
+    assert!(!s.scan(t).contains_phi, "{:?}", labels(&s, t));
+    // A screening coach's VIN and its mammography unit's serial number are the service's.
+    let t = "Coach 1: 2017 Freightliner M2 106 / mobile mammo body   VIN 1FVACWDT3HHJB5520   NC \
+             plate EFR-4417\n";
+    assert!(!has_label(&s, t, Label::Vehicle), "{:?}", labels(&s, t));
+    let t = "From: Ray Physics <ray@physics.example.com>\nTo: Marisol <m@mammo.example.org>\n\
+             Subject: RE: Annual MQSA survey - Coach 2 unit - proposed dates\n\n> Coach 2's \
+             Selenia Dimensions (SN 80321-DM-1174) is due.\n";
+    assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
+}
