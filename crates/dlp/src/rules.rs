@@ -5213,14 +5213,14 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
                 if let Some(t) = next(e).and_then(|r| word_in(r, &YEAR_TENS)) {
                     end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
                 }
-            } else if let Some(e) = word_in(q, &["two"]) {
-                if let Some(t) = next(e).and_then(|r| word_in(r, &["thousand"])) {
-                    end = next(t)
-                        .and_then(|r| {
-                            word_in(r, &ONES).or_else(|| word_in(r, &["ten", "eleven", "twelve"]))
-                        })
-                        .unwrap_or(t);
-                }
+            } else if let Some(e) = word_in(q, &["two"])
+                && let Some(t) = next(e).and_then(|r| word_in(r, &["thousand"]))
+            {
+                end = next(t)
+                    .and_then(|r| {
+                        word_in(r, &ONES).or_else(|| word_in(r, &["ten", "eleven", "twelve"]))
+                    })
+                    .unwrap_or(t);
             }
         }
         date(text, doc, ms, end, 0.0, out);
