@@ -5117,24 +5117,10 @@ static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 
 /// "My birthday is June third nineteen sixty two", "date of birth is march twenty-first,
 /// nineteen fifty": a birth date spoken into a voicemail and transcribed in words. Within 24
-/// bytes after "birth" (of "birthday", "date of birth", "birthdate"), a month's full name, an
+/// bytes after "birth" (of "birthday", "date of birth", "birthdate"), a month's name, an
 /// ordinal in words and, if given, the year in words; the span is judged by [`date`] like any
 /// date after its cue. Linear: one vectorised search, then a few words after each match.
 fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     const UNITS: [&str; 9] = [
         "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
     ];
@@ -5177,7 +5163,11 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         // The month: the first word after the cue that names one, within 24 bytes.
         let Some((ms, me)) = (k + 5..(k + 29).min(b.len())).find_map(|p| {
             (p > 0 && !b[p - 1].is_ascii_alphabetic())
-                .then(|| word_in(p, &MONTHS).map(|e| (p, e)))
+                .then(|| {
+                    // (The months' names the date rules know, [`MONTH_NAMES`].)
+                    let e = p + b[p..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                    (e > p && MONTH_NAMES.eq_any(&lc[p..e])).then_some((p, e))
+                })
                 .flatten()
         }) else {
             continue;
