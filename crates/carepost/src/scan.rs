@@ -290,10 +290,16 @@ fn report_parts(
     // Parts with only weak evidence count when any part speaks of a patient's care (as in
     // screening).
     let mut weak = false;
+    // Parts the rules called PHI on weak evidence and the detector's weak-verdict model took
+    // back (said in the report, so a reader sees why a name and a date are not PHI).
+    let mut taken_back = Vec::new();
     for p in &ex.parts {
         let r = scanner.scan(&p.text);
         phi |= r.contains_phi;
-        weak |= r.weak_phi;
+        weak |= r.weak_evidence_for_other_parts();
+        if let Some(v) = r.weak_verdict.filter(|v| v.taken_back()) {
+            taken_back.push((part_label(p.origin, p.name.as_deref()), v));
+        }
         cats.extend(r.categories.iter().map(|l| l.as_str()));
         let label = part_label(p.origin, p.name.as_deref());
         let (js, rows) = part_findings(&p.text, &r, &label);
@@ -306,7 +312,12 @@ fn report_parts(
         };
         parts_json.push(json!({"part": label, "origin": origin, "index": index,
                                "name": p.name.as_deref().map(sanitize), "bytes": p.text.len(),
-                               "phi": r.contains_phi, "findings": rows.len()}));
+                               "phi": r.contains_phi, "findings": rows.len(),
+                               "weak_verdict": r.weak_verdict.map(|v| json!({
+                                   "rules_say_phi": v.rules_say_phi,
+                                   "model_probability": v.model_probability
+                                       .map(|p| (f64::from(p) * 1000.0).round() / 1000.0),
+                                   "taken_back": v.taken_back()}))}));
         all_json.extend(js);
         if !rows.is_empty() {
             text_sections.push((label, rows));
@@ -361,6 +372,15 @@ fn report_parts(
             if phi { "yes" } else { "no" },
             total,
             unscannable.len()
+        )?;
+    }
+    for (label, v) in &taken_back {
+        writeln!(
+            out,
+            "{label}: weak evidence only; the rules called it PHI, the weak-verdict model took \
+             that back (probability {:.3}, under {})",
+            v.model_probability.unwrap_or_default(),
+            dlp::VETO_BELOW
         )?;
     }
     for (label, rows) in &text_sections {
@@ -424,6 +444,39 @@ mod tests {
         let s = String::from_utf8(out).expect("utf8");
         assert!(s.contains("1**-**-***9"), "{s}");
         assert!(!s.contains("123-45-6789"));
+    }
+
+    #[test]
+    fn report_says_when_the_weak_verdict_model_took_a_verdict_back() {
+        let scanner = dlp::Scanner::new();
+        // A shift schedule: dates near "med-passer", no patient.
+        let shifts = b"From: rokoye@harborviewgh.example\r\nTo: leads@harborviewgh.example\r\n\
+Subject: weekend coverage - 2 open shifts\r\n\r\nhi all\r\n\r\n\
+still two open shifts on the weekend schedule, can anyone spare staff? OT approved by Delphine.\r\n\r\n\
+Sat 11/8  7a-3p   Birch House  (need med-passer)\r\n\
+Sun 11/9  3p-11p  Birch House  (need med-passer + driver)\r\n\r\n\
+Marcus said he can take Sunday if someone covers his Friday. Tamsin is on PTO. If nobody by \
+Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614) 555-0190\r\n";
+        let mut out = Vec::new();
+        report_message(&scanner, shifts, false, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(s.starts_with("PHI: no"), "{s}");
+        assert!(s.contains("the weak-verdict model took that back"), "{s}");
+        let mut out = Vec::new();
+        report_message(&scanner, shifts, true, &mut out).expect("report");
+        let v: Value = serde_json::from_slice(&out).expect("json");
+        let body = v["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .find(|p| p["origin"] == "body_text")
+            .expect("body part");
+        assert_eq!(body["weak_verdict"]["taken_back"], true, "{v}");
+        // A patient's note: nothing taken back.
+        let mut out = Vec::new();
+        report_message(&scanner, b"Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(!s.contains("weak-verdict"), "{s}");
     }
 
     const CSV_MESSAGE: &str = "From: clinic@example.test\r\nTo: lab@example.test\r\n\

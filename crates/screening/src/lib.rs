@@ -104,7 +104,7 @@ impl Screener {
                 if part.origin == Origin::Subject {
                     phi_in_subject = true;
                 }
-            } else if result.weak_phi {
+            } else if result.weak_evidence_for_other_parts() {
                 weak.push(part.origin);
             }
             if let (Origin::Attachment { .. }, Some(name)) = (part.origin, &part.name)
@@ -382,6 +382,34 @@ Please confirm your appointment on Thursday.\r\n";
 Ten years of Thursday coffee carts: thank you to our volunteers.\r\n";
         let v = Screener::new().screen(volunteers);
         assert!(!v.phi && !v.phi_in_subject, "{v:?}");
+    }
+
+    #[test]
+    fn a_body_whose_weak_evidence_the_model_took_back_stays_not_phi() {
+        // Dates and a house phone near "med-passer": the rules call the body PHI on weak
+        // evidence, the detector's model takes it back (a shift schedule), and words about
+        // care elsewhere in the message must not bring it back.
+        let shifts = b"From: rokoye@harborviewgh.example\r\nTo: leads@harborviewgh.example\r\n\
+Subject: weekend coverage - 2 open shifts\r\n\r\nhi all\r\n\r\n\
+still two open shifts on the weekend schedule, can anyone spare staff? OT approved by Delphine.\r\n\r\n\
+Sat 11/8  7a-3p   Birch House  (need med-passer)\r\n\
+Sun 11/9  3p-11p  Birch House  (need med-passer + driver)\r\n\r\n\
+Marcus said he can take Sunday if someone covers his Friday. Tamsin is on PTO. If nobody by \
+Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614) 555-0190\r\n";
+        let v = Screener::new().screen(shifts);
+        assert!(!v.phi, "{v:?}");
+        // A name in the subject is still weighed against the body's words about care (the
+        // subject's own weak evidence was not taken back).
+        let mut named =
+            b"From: rokoye@harborviewgh.example\r\nSubject: Colleen Sutter\r\n".to_vec();
+        named.extend_from_slice(
+            &shifts[shifts
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("blank line")..],
+        );
+        let v = Screener::new().screen(&named);
+        assert!(v.phi, "{v:?}");
     }
 
     #[test]

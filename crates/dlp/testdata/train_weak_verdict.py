@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Trains the weak-verdict model (crates/dlp/src/weak_verdict.rs) and writes its weights.
+
+The model sees only messages whose evidence is weak (`weak_rule` in the predictions is set:
+the detector found weak evidence and no strong evidence) and learns, from the gold labels,
+whether such a message is a patient's. Its inputs: the rules' decision (`rule`), each rule
+that fired with a score of at least 0.5 on a non-clinical label (`F:<rule>`), and each word of
+the text present (`W:<word>`, ASCII lower-cased, `[a-z][a-z']+`). Words enter the vocabulary
+only when they occur in at least MIN_SETS different sets (authors), and not when they are in
+the detector's name lists and mostly written capitalised (people's names; titles kept).
+
+Usage (from the repository's root):
+
+    PREDICT_ALL=1 cargo run --release -p dlp --example predict -- \
+        crates/dlp/testdata/styles.jsonl > /tmp/styles.all
+    python3 crates/dlp/testdata/train_weak_verdict.py crates/dlp/testdata/styles.jsonl \
+        /tmp/styles.all > crates/dlp/data/weak_verdict.tsv
+    # the same with --cv: eight folds by set, prints the rules' errors and the model's
+
+The predictions' `weak_rule` is the rules' own decision, before the model: retraining does not
+depend on the weights in use. Deterministic (fixed shuffle seed). Pure Python, no packages.
+"""
+import json
+import math
+import random
+import re
+import sys
+from collections import defaultdict
+
+CLINICAL = {"NPI", "DEA", "ICD10", "MEDICATION"}
+WORD = re.compile(rb"[a-z][a-z']+")
+CASED_WORD = re.compile(rb"[A-Za-z][A-Za-z']+")
+TITLES = {b"mr", b"mrs", b"ms", b"dr", b"miss"}
+MIN_SETS = 5
+L2 = 3.0
+EPOCHS = 30
+RATE = 0.1
+FOLDS = 8
+VETO_BELOW = 0.05
+DATA = __file__.rsplit("/", 2)[0] + "/data/"
+
+
+def set_of(doc_id):
+    return re.match(r"[A-Za-z]+", doc_id).group(0)
+
+
+def load(gold_path, pred_path):
+    gold = {}
+    for line in open(gold_path, encoding="utf-8"):
+        d = json.loads(line)
+        gold[d["id"]] = d
+    docs = []
+    for line in open(pred_path, encoding="utf-8"):
+        p = json.loads(line)
+        if p.get("weak_rule") is None:
+            continue
+        d = gold[p["id"]]
+        text = d["text"].encode("utf-8")
+        docs.append(
+            {
+                "id": p["id"],
+                "text": text,
+                "y": int(any(s["label"] not in CLINICAL for s in d["spans"])),
+                "rule": int(p["weak_rule"]),
+                "rules": sorted(
+                    {
+                        s["rule"]
+                        for s in p["all"]
+                        if s["label"] not in CLINICAL and s["score"] >= 0.5
+                    }
+                ),
+            }
+        )
+    return docs
+
+
+def names():
+    out = set()
+    for f in ("first_names.txt", "surnames.txt"):
+        for line in open(DATA + f, encoding="utf-8"):
+            w = line.strip()
+            if w and not w.startswith("#"):
+                out.add(w.lower().encode())
+    return out
+
+
+def vocabulary(docs, name_words):
+    sets = defaultdict(set)
+    cased = defaultdict(int)
+    seen = defaultdict(int)
+    for d in docs:
+        for w in CASED_WORD.findall(d["text"]):
+            lw = w.lower()
+            seen[lw] += 1
+            cased[lw] += w[:1].isupper()
+        for w in set(WORD.findall(d["text"].lower())):
+            sets[w].add(set_of(d["id"]))
+    return {
+        w
+        for w, s in sets.items()
+        if len(s) >= MIN_SETS
+        and not (w in name_words and cased[w] > 0.6 * seen[w] and w not in TITLES)
+    }
+
+
+def features(d, vocab):
+    f = ["bias"]
+    if d["rule"]:
+        f.append("rule")
+    f += ["F:" + r for r in d["rules"]]
+    f += ["W:" + w.decode() for w in sorted(set(WORD.findall(d["text"].lower()))) if w in vocab]
+    return f
+
+
+def train(docs, vocab):
+    w = defaultdict(float)
+    rows = [(features(d, vocab), d["y"]) for d in docs]
+    n = len(rows)
+    rnd = random.Random(1)
+    for epoch in range(EPOCHS):
+        rnd.shuffle(rows)
+        eta = RATE / (1 + epoch * 0.2)
+        for f, y in rows:
+            z = max(-30.0, min(30.0, sum(w[k] for k in f)))
+            g = 1 / (1 + math.exp(-z)) - y
+            for k in f:
+                w[k] -= eta * (g + L2 * w[k] / n)
+    return w
+
+
+def probability(w, d, vocab):
+    z = max(-30.0, min(30.0, sum(w.get(k, 0.0) for k in features(d, vocab))))
+    return 1 / (1 + math.exp(-z))
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    docs = load(args[0], args[1])
+    name_words = names()
+    if "--cv" in sys.argv:
+        sets = sorted({set_of(d["id"]) for d in docs})
+        random.Random(7).shuffle(sets)
+        fold = {s: i % FOLDS for i, s in enumerate(sets)}
+        rule_fp = rule_fn = fp = fn = 0
+        for k in range(FOLDS):
+            train_docs = [d for d in docs if fold[set_of(d["id"])] != k]
+            vocab = vocabulary(train_docs, name_words)
+            w = train(train_docs, vocab)
+            for d in docs:
+                if fold[set_of(d["id"])] != k:
+                    continue
+                phi = d["rule"] and probability(w, d, vocab) >= VETO_BELOW
+                rule_fp += d["rule"] and not d["y"]
+                rule_fn += d["y"] and not d["rule"]
+                fp += phi and not d["y"]
+                fn += d["y"] and not phi
+        print(f"{len(docs)} messages with weak evidence only, {FOLDS} folds by set")
+        print(f"rules alone: {rule_fp} false alarms, {rule_fn} missed")
+        print(f"with the model's veto under {VETO_BELOW}: {fp} false alarms, {fn} missed")
+        return
+    vocab = vocabulary(docs, name_words)
+    w = train(docs, vocab)
+    print("# Weights of the weak-verdict model (crates/dlp/src/weak_verdict.rs): feature<TAB>weight.")
+    print("# Generated by crates/dlp/testdata/train_weak_verdict.py from testdata/styles.jsonl;")
+    print(f"# {len(docs)} messages with weak evidence only, {len(vocab)} words. Do not edit by hand.")
+    for k in sorted(w, key=lambda k: (k != "bias", k != "rule", k)):
+        if k in ("bias", "rule") or abs(w[k]) >= 0.005:
+            print(f"{k}\t{w[k]:.4f}")
+
+
+if __name__ == "__main__":
+    main()
