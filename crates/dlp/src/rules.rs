@@ -333,6 +333,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("subject id", Kw::Value(Label::OtherId)),
     ("subject #", Kw::Value(Label::OtherId)),
     ("subject no", Kw::Value(Label::OtherId)),
+    // A trial's screening number ("Screening #:    104-S014"): only a site-and-subject
+    // number, like "subject".
+    ("screening #", Kw::Value(Label::OtherId)),
+    ("screening no", Kw::Value(Label::OtherId)),
     ("file no", Kw::Value(Label::OtherId)),
     ("file #", Kw::Value(Label::OtherId)),
     ("student no", Kw::Value(Label::OtherId)),
@@ -651,6 +655,20 @@ const AGE_LOOSE_NOT_AFTER: &Words = &Words::new(&[
 /// came, report # 24-SPD-06612") and certificate numbers ("birth cert" aside, a technician's "WI
 /// Cert #48821", a clinician's "CME certificate #"). They needed the keyword table's 32-bit rows
 /// (session 17): the 16-bit table was full.
+/// Cues of a trial subject's number (see `site_subject_shaped`).
+const STUDY_SUBJECT_CUES: &Words = &Words::new(&[
+    "subject",
+    "subj",
+    "subject id",
+    "subject #",
+    "subject no",
+    "participant",
+    "participant id",
+    "participant no",
+    "screening #",
+    "screening no",
+]);
+
 const SPAN_ONLY_CUES: &Words = &Words::new(&[
     "cert #",
     "cert no",
@@ -6029,7 +6047,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
-        if kw_text.eq_ignore_ascii_case("subject") && !site_subject_shaped(v.as_bytes()) {
+        if (kw_text.eq_ignore_ascii_case("subject")
+            || kw_text
+                .as_bytes()
+                .get(..9)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"screening")))
+            && !site_subject_shaped(v.as_bytes())
+        {
             continue;
         }
         // "had a good chart on the 2025 changes", "ClearScript Rx 2026 formulary changes": a year
@@ -6677,6 +6701,23 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "other_id.cue",
                 "record number after a specimen, incident, report, trip, docket or record cue",
             ),
+            // "Subject:  104-005", "Participant 311-0047", "Screening #: 104-S014": a trial's
+            // site-and-subject number names one person enrolled at one site, whatever else the
+            // mail speaks of (a data system's query digest, a monitor's letter).
+            Label::OtherId
+                if STUDY_SUBJECT_CUES.eq_any(kw_text)
+                    && site_subject_shaped(v.as_bytes())
+                    && !matches!(
+                        v.as_bytes(),
+                        [b'1', b'9', _, _, b'-', ..] | [b'2', b'0', _, _, b'-', ..]
+                    ) =>
+            {
+                (
+                    0.85,
+                    "other_id.study_subject",
+                    "a trial subject's site-and-subject number",
+                )
+            }
             _ => (
                 0.85,
                 "other_id.context",
@@ -10713,6 +10754,15 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         {
             labels[c] = Some(Label::Person);
         }
+        // "#  | Subject | Finding": a monitor's letter lists a trial's subjects by their
+        // site-and-subject numbers ("104-003"); a ticket list's "Subject" column holds prose,
+        // which `site_subject_shaped` passes over.
+        let subject_column = column_of(&["subject", "subject id", "subj", "subject no"]);
+        if let Some(c) = subject_column
+            && labels[c].is_none()
+        {
+            labels[c] = Some(Label::OtherId);
+        }
         // "Unit | Room | Name | Notes": a ward's round by unit and room lists its patients (a
         // staff directory gives a department and an extension, not a unit and a room).
         let ward_round = labels.contains(&Some(Label::Person))
@@ -10720,6 +10770,7 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             && column_of(&["unit", "floor", "ward"]).is_some();
         // (A "Patient" column lists patients; a "Name" column may list staff.)
         let patient_column = client_column.is_some()
+            || subject_column.is_some()
             || ward_round
             || column_of(&["patient", "patient name", "pt", "pt name"]).is_some();
         let patient_only =
@@ -10767,6 +10818,10 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 {
                     continue;
                 }
+                if subject_column == Some(col) && !site_subject_shaped(row[a..z].trim().as_bytes())
+                {
+                    continue;
+                }
                 // ("2301H1Z8A / 2301H1Z8B": a pair of hearing aids, two serial numbers.)
                 let cell = &row[a..z];
                 if label != Label::Date && cell.contains(" / ") {
@@ -10778,7 +10833,9 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                         }
                         k += part.len() + 3;
                     }
-                } else if cell_fits(label, cell) && (!names_only || name_shaped_cell(cell)) {
+                } else if cell_fits(label, cell)
+                    && (!names_only || subject_column == Some(col) || name_shaped_cell(cell))
+                {
                     // ("418 Quail Run Ct, Ocala, FL 34472": the ZIP code is a span of its own.)
                     let zip = (label == Label::Address)
                         .then(|| trailing_zip(cell))

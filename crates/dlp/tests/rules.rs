@@ -7149,3 +7149,42 @@ fn a_spoken_birth_date_an_apostrophe_surname_an_x_extension_and_a_screening_coac
              Selenia Dimensions (SN 80321-DM-1174) is due.\n";
     assert!(!has_label(&s, t, Label::Device), "{:?}", labels(&s, t));
 }
+
+#[test]
+fn a_trial_subjects_number_is_strong_evidence_and_a_ticket_number_is_not() {
+    let s = Scanner::new();
+    // A data system's query digest names subjects only by number; nothing else in it is a
+    // patient's, yet the subject is one person enrolled at one site.
+    let digest = "Medidata Rave - Daily Query Digest\nStudy: KRX-2207 (Prod)\n\n\
+Subject:  218-014\nFolder:   Cycle 3 Day 1\nForm:     Vital Signs\n\
+Query:    Please verify the value.\n\nScreening #:    218-S031\n";
+    let r = s.scan(digest);
+    assert!(r.contains_phi, "{:?}", r.findings);
+    assert!(has(&s, digest, Label::OtherId, "218-014"));
+    assert!(has(&s, digest, Label::OtherId, "218-S031"));
+    // A year and a sequence ("Subject: 2025-014") is a document's number, not a subject's;
+    // "Screening #" before a plain number is an event's.
+    let memo = "Subject:  2025-014\nPolicy memo on badge access.\n\nScreening #: 4471 (hearing, staff fair)\n";
+    let r = s.scan(memo);
+    assert!(!r.contains_phi, "{:?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.rule != "other_id.study_subject")
+    );
+}
+
+#[test]
+fn a_subject_column_lists_trial_subjects_and_a_ticket_lists_subjects_of_mail() {
+    let s = Scanner::new();
+    let letter = "#  | Subject | Finding                               | Status\n\
+1  | 218-009 | AE onset 14-Jan-2025 not entered on CRF  | Open\n\
+2  | 218-011 | Con med start date does not match source | Open\n\
+3  | N/A     | Temperature log missing entries          | Open\n";
+    assert!(has(&s, letter, Label::OtherId, "218-009"));
+    assert!(has(&s, letter, Label::OtherId, "218-011"));
+    let tickets = "Ticket | Subject | Status\n4471 | Password reset for 2025-114 | Open\n\
+4472 | printer on 3 | Closed\n";
+    assert!(!has_label(&s, tickets, Label::OtherId));
+    assert!(!s.scan(tickets).contains_phi);
+}
