@@ -6706,6 +6706,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // mail speaks of (a data system's query digest, a monitor's letter).
             Label::OtherId
                 if STUDY_SUBJECT_CUES.eq_any(kw_text)
+                    // A field's value ("Subject:  104-005", "Screening #: 104-S014"), not prose
+                    // ("the log for subject 0412-011": an IRB office's instructions).
+                    && (kw_text.ends_with('#') || bytes[ke..p].contains(&b':'))
                     && site_subject_shaped(v.as_bytes())
                     && !matches!(
                         v.as_bytes(),
