@@ -217,6 +217,7 @@ fn report_message(
         report_parts(scanner, &ex, true, as_json, out)
     } else {
         let ex = Extracted {
+            header_lines: String::new(),
             parts: vec![TextPart {
                 origin: Origin::BodyText,
                 name: None,
@@ -287,22 +288,33 @@ fn report_parts(
     let mut parts_json = Vec::new();
     let mut text_sections = Vec::new();
     let mut total = 0usize;
-    // Parts with only weak evidence count when any part speaks of a patient's care (as in
-    // screening).
-    let mut weak = false;
+    // Parts with only weak evidence count when another part speaks of a patient's care (as in
+    // screening, `screening::other_part_speaks_of_care`).
+    let mut weak = Vec::new();
+    // The first body is read with the message's header lines and subject, as screening reads
+    // it (`screening::body_with_headers`); its lines and offsets are those of that text.
+    let with_headers = screening::body_with_headers(ex);
     // Parts the rules called PHI on weak evidence and the detector's weak-verdict model took
     // back (said in the report, so a reader sees why a name and a date are not PHI).
     let mut taken_back = Vec::new();
-    for p in &ex.parts {
-        let r = scanner.scan(&p.text);
+    for (i, p) in ex.parts.iter().enumerate() {
+        let read_with_headers = with_headers.as_ref().filter(|w| w.part == i);
+        let scanned = read_with_headers.map_or(p.text.as_str(), |w| w.text.as_str());
+        let mut r = scanner.scan(scanned);
+        if let Some(w) = read_with_headers {
+            // The subject's findings are reported with the subject part.
+            r.findings.retain(|f| !w.subject.contains(&f.start_byte));
+        }
         phi |= r.contains_phi;
-        weak |= r.weak_evidence_for_other_parts();
+        if !r.contains_phi && r.weak_evidence_for_other_parts() {
+            weak.push(i);
+        }
         if let Some(v) = r.weak_verdict.filter(|v| v.taken_back()) {
             taken_back.push((part_label(p.origin, p.name.as_deref()), v));
         }
         cats.extend(r.categories.iter().map(|l| l.as_str()));
         let label = part_label(p.origin, p.name.as_deref());
-        let (js, rows) = part_findings(&p.text, &r, &label);
+        let (js, rows) = part_findings(scanned, &r, &label);
         total += rows.len();
         let (origin, index) = match p.origin {
             Origin::Subject => ("subject", None),
@@ -313,6 +325,7 @@ fn report_parts(
         parts_json.push(json!({"part": label, "origin": origin, "index": index,
                                "name": p.name.as_deref().map(sanitize), "bytes": p.text.len(),
                                "phi": r.contains_phi, "findings": rows.len(),
+                               "read_with_header_lines": read_with_headers.is_some(),
                                "weak_verdict": r.weak_verdict.map(|v| json!({
                                    "rules_say_phi": v.rules_say_phi,
                                    "model_probability": v.model_probability
@@ -320,6 +333,11 @@ fn report_parts(
                                    "taken_back": v.taken_back()}))}));
         all_json.extend(js);
         if !rows.is_empty() {
+            let label = if read_with_headers.is_some() {
+                format!("{label}, read after the message's From, To, Cc, Date and Subject lines")
+            } else {
+                label
+            };
             text_sections.push((label, rows));
         }
     }
@@ -339,7 +357,9 @@ fn report_parts(
             (label, u)
         })
         .collect();
-    phi |= weak && ex.parts.iter().any(|p| dlp::mentions_patient_care(&p.text));
+    phi |= weak
+        .iter()
+        .any(|&i| screening::other_part_speaks_of_care(ex, i, with_headers.as_ref()));
     if as_json {
         let unsc: Vec<Value> = unscannable
             .iter()
@@ -477,6 +497,27 @@ Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614)
         report_message(&scanner, b"Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
         let s = String::from_utf8(out).expect("utf8");
         assert!(!s.contains("weak-verdict"), "{s}");
+    }
+
+    #[test]
+    fn a_message_body_is_read_with_its_header_lines_as_in_screening() {
+        let scanner = dlp::Scanner::new();
+        let raw = b"From: Ines Valderrama <ivalderrama77@gmail.com>\r\n\
+To: delivery@willowcreekinfusion.example\r\nSubject: friday delivery\r\n\r\n\
+hi its ines (tpn). can my delivery friday come after 3? i have my GI appt friday morning.\r\n\
+503-555-0139\r\n";
+        let mut out = Vec::new();
+        report_message(&scanner, raw, true, &mut out).expect("report");
+        let v: Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(v["phi"], true, "{v}");
+        let body = v["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .find(|p| p["origin"] == "body_text")
+            .expect("body part");
+        assert_eq!(body["read_with_header_lines"], true, "{v}");
+        assert!(!String::from_utf8_lossy(&out).contains("ivalderrama77@gmail.com"));
     }
 
     const CSV_MESSAGE: &str = "From: clinic@example.test\r\nTo: lab@example.test\r\n\

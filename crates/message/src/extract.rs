@@ -213,10 +213,61 @@ pub struct Unscannable {
 /// The result of [`extract_text`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extracted {
+    /// The message's own `From:`, `To:`, `Cc:` and `Date:` header lines, decoded, one a line
+    /// ("From: Harold Mitchell <hmitchell@example.net>\n"), at most [`MAX_HEADER_LINES`] bytes:
+    /// who writes to whom tells a scanner whose a name or a mailbox is (PHI: a patient's name
+    /// and mailbox). Empty when the text is not a message or has none of them.
+    pub header_lines: String,
     /// Text to scan, in message order.
     pub parts: Vec<TextPart>,
     /// Parts that were not scanned.
     pub unscannable: Vec<Unscannable>,
+}
+
+/// Most bytes of [`Extracted::header_lines`] (a longer list of recipients is cut at a line).
+pub const MAX_HEADER_LINES: usize = 4096;
+
+/// The message's `From:`, `To:`, `Cc:` and `Date:` lines, decoded (see
+/// [`Extracted::header_lines`]). Control characters in names become spaces, so each header
+/// stays one line.
+fn header_lines(m: &Message<'_>) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for (name, list) in [("From", m.from()), ("To", m.to()), ("Cc", m.cc())] {
+        let Some(list) = list else { continue };
+        line.clear();
+        line.push_str(name);
+        line.push(':');
+        for (i, a) in list.iter().take(100).enumerate() {
+            line.push_str(if i == 0 { " " } else { ", " });
+            match (a.name(), a.address()) {
+                (Some(n), Some(addr)) => {
+                    line.push_str(n);
+                    line.push_str(" <");
+                    line.push_str(addr);
+                    line.push('>');
+                }
+                (Some(n), None) => line.push_str(n),
+                (None, Some(addr)) => line.push_str(addr),
+                (None, None) => {}
+            }
+        }
+        push_header_line(&mut out, &line);
+    }
+    if let Some(date) = m.header_raw("Date") {
+        push_header_line(&mut out, &format!("Date: {}", date.trim()));
+    }
+    out
+}
+
+/// Appends `line` and a line break, control characters replaced, unless the result would
+/// pass [`MAX_HEADER_LINES`].
+fn push_header_line(out: &mut String, line: &str) {
+    if out.len() + line.len() + 1 > MAX_HEADER_LINES {
+        return;
+    }
+    out.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    out.push('\n');
 }
 
 /// `true` when `raw` starts with an RFC 5322 header block (so it should be parsed as a message);
@@ -369,6 +420,7 @@ struct Item<'m, 'x> {
 
 impl Walker<'_, '_> {
     fn walk(&mut self, root: &Message<'_>) {
+        self.out.header_lines = header_lines(root);
         if let Some(s) = root.subject() {
             self.push_text(Origin::Subject, None, s.to_string(), "text/plain", 0);
         }
@@ -911,6 +963,38 @@ mod tests {
 
     fn ex(raw: &str) -> Extracted {
         extract_text(raw.as_bytes(), &ExtractLimits::default())
+    }
+
+    #[test]
+    fn header_lines_give_who_writes_to_whom_decoded_and_one_a_line() {
+        let e = ex(
+            "From: =?utf-8?q?In=C3=A9s_Valderrama?= <ines@example.net>\r\n\
+To: Front Desk <desk@clinic.example>, billing@clinic.example\r\n\
+Cc: \"Ortiz,\r\n Mateo\" <mo@example.org>\r\nDate: Wed, 5 Nov 2025 08:14:09 -0800\r\n\
+Subject: friday\r\nX-Other: not this\r\n\r\nbody\r\n",
+        );
+        assert_eq!(
+            e.header_lines,
+            "From: In\u{e9}s Valderrama <ines@example.net>\n\
+To: Front Desk <desk@clinic.example>, billing@clinic.example\n\
+Cc: Ortiz, Mateo <mo@example.org>\n\
+Date: Wed, 5 Nov 2025 08:14:09 -0800\n"
+        );
+        // A plain text that is no message has none; a long list is cut at a whole line.
+        assert_eq!(ex("just text\n").header_lines, "");
+        let many: Vec<String> = (0..100).map(|i| format!("person{i}@example.org")).collect();
+        let raw = format!(
+            "From: a@example.org\r\nTo: {}\r\nCc: {}\r\nSubject: x\r\n\r\nbody\r\n",
+            many.join(", "),
+            many.join(", ")
+        );
+        let e = ex(&raw);
+        assert!(e.header_lines.len() <= MAX_HEADER_LINES);
+        assert!(
+            e.header_lines
+                .starts_with("From: a@example.org\nTo: person0@")
+        );
+        assert!(e.header_lines.ends_with('\n'));
     }
 
     /// The extraction with and without the one-part shortcut, and whether the shortcut was taken.
