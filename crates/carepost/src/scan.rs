@@ -466,6 +466,24 @@ mod tests {
         assert!(!s.contains("123-45-6789"));
     }
 
+    /// `carepost scan --json` of `raw`: the parsed report and its text.
+    fn json_report(scanner: &dlp::Scanner, raw: &[u8]) -> (Value, String) {
+        let mut out = Vec::new();
+        report_message(scanner, raw, true, &mut out).expect("report");
+        let v = serde_json::from_slice(&out).expect("json");
+        (v, String::from_utf8(out).expect("utf8"))
+    }
+
+    /// The report's `text/plain` body part.
+    fn body_part(v: &Value) -> &Value {
+        v["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .find(|p| p["origin"] == "body_text")
+            .expect("body part")
+    }
+
     #[test]
     fn report_says_when_the_weak_verdict_model_took_a_verdict_back() {
         let scanner = dlp::Scanner::new();
@@ -482,16 +500,8 @@ Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614)
         let s = String::from_utf8(out).expect("utf8");
         assert!(s.starts_with("PHI: no"), "{s}");
         assert!(s.contains("the weak-verdict model took that back"), "{s}");
-        let mut out = Vec::new();
-        report_message(&scanner, shifts, true, &mut out).expect("report");
-        let v: Value = serde_json::from_slice(&out).expect("json");
-        let body = v["parts"]
-            .as_array()
-            .expect("parts")
-            .iter()
-            .find(|p| p["origin"] == "body_text")
-            .expect("body part");
-        assert_eq!(body["weak_verdict"]["taken_back"], true, "{v}");
+        let (v, _) = json_report(&scanner, shifts);
+        assert_eq!(body_part(&v)["weak_verdict"]["taken_back"], true, "{v}");
         // A patient's note: nothing taken back.
         let mut out = Vec::new();
         report_message(&scanner, b"Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
@@ -506,18 +516,10 @@ Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614)
 To: delivery@willowcreekinfusion.example\r\nSubject: friday delivery\r\n\r\n\
 hi its ines (tpn). can my delivery friday come after 3? i have my GI appt friday morning.\r\n\
 503-555-0139\r\n";
-        let mut out = Vec::new();
-        report_message(&scanner, raw, true, &mut out).expect("report");
-        let v: Value = serde_json::from_slice(&out).expect("json");
+        let (v, text) = json_report(&scanner, raw);
         assert_eq!(v["phi"], true, "{v}");
-        let body = v["parts"]
-            .as_array()
-            .expect("parts")
-            .iter()
-            .find(|p| p["origin"] == "body_text")
-            .expect("body part");
-        assert_eq!(body["read_with_header_lines"], true, "{v}");
-        assert!(!String::from_utf8_lossy(&out).contains("ivalderrama77@gmail.com"));
+        assert_eq!(body_part(&v)["read_with_header_lines"], true, "{v}");
+        assert!(!text.contains("ivalderrama77@gmail.com"));
     }
 
     const CSV_MESSAGE: &str = "From: clinic@example.test\r\nTo: lab@example.test\r\n\
