@@ -289,7 +289,7 @@ fn report_parts(
     let mut text_sections = Vec::new();
     let mut total = 0usize;
     // Parts with only weak evidence count when another part speaks of a patient's care (as in
-    // screening, `screening::other_part_speaks_of_care`).
+    // screening, `screening::weak_parts_that_count`).
     let mut weak = Vec::new();
     // The first body is read with the message's header lines and subject, as screening reads
     // it (`screening::body_with_headers`); its lines and offsets are those of that text.
@@ -299,12 +299,7 @@ fn report_parts(
     let mut taken_back = Vec::new();
     for (i, p) in ex.parts.iter().enumerate() {
         let read_with_headers = with_headers.as_ref().filter(|w| w.part == i);
-        let scanned = read_with_headers.map_or(p.text.as_str(), |w| w.text.as_str());
-        let mut r = scanner.scan(scanned);
-        if let Some(w) = read_with_headers {
-            // The subject's findings are reported with the subject part.
-            r.findings.retain(|f| !w.subject.contains(&f.start_byte));
-        }
+        let (scanned, r) = screening::scan_part(scanner, ex, i, with_headers.as_ref());
         phi |= r.contains_phi;
         if !r.contains_phi && r.weak_evidence_for_other_parts() {
             weak.push(i);
@@ -357,9 +352,7 @@ fn report_parts(
             (label, u)
         })
         .collect();
-    phi |= weak
-        .iter()
-        .any(|&i| screening::other_part_speaks_of_care(ex, i, with_headers.as_ref()));
+    phi |= !screening::weak_parts_that_count(ex, &weak, with_headers.as_ref()).is_empty();
     if as_json {
         let unsc: Vec<Value> = unscannable
             .iter()

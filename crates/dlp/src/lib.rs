@@ -905,7 +905,7 @@ impl Scanner {
             if let Some(v) = &mut r.weak_verdict
                 && v.rules_say_phi
             {
-                let p = self.weak_model.probability(text, &r.findings, true);
+                let p = self.weak_model.probability(text, &r.findings);
                 v.model_probability = Some(p);
                 if v.taken_back() {
                     r.contains_phi = false;

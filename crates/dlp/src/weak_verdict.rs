@@ -77,13 +77,11 @@ impl WeakVerdictModel {
         model
     }
 
-    /// The probability that a message with weak evidence only is a patient's, given the rules'
-    /// decision, the findings and the text.
-    pub(crate) fn probability(&self, text: &str, findings: &[Finding], rules_say_phi: bool) -> f32 {
-        let mut z = self.bias;
-        if rules_say_phi {
-            z += self.rules_say_phi;
-        }
+    /// The probability that a message with weak evidence only, which the rules call PHI, is a
+    /// patient's, given the findings and the text.
+    pub(crate) fn probability(&self, text: &str, findings: &[Finding]) -> f32 {
+        // (The model is asked only where the rules said PHI: their decision is one input.)
+        let mut z = self.bias + self.rules_say_phi;
         let mut seen_rules: FastSet<&str> = FastSet::default();
         for f in findings {
             if f.label.is_identifier()

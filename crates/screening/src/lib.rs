@@ -5,7 +5,7 @@
 //! `message::extract`), runs the PHI detector over each (the first body after the message's
 //! `From:`, `To:`, `Cc:`, `Date:` and `Subject:` lines, as the detector is measured: see
 //! [`body_with_headers`]; weak evidence in one part counts beside words about care in another,
-//! [`other_part_speaks_of_care`]), and sums the result up as a
+//! [`weak_parts_that_count`]), and sums the result up as a
 //! [`MessageVerdict`]: whether there is PHI, whether the subject has PHI, the categories with
 //! counts and best scores, what could not be read and why, the attachment types and the size.
 //! [`MessageVerdict::facts`] turns that into the [`policy::CopyFacts`] for one recipient, and
@@ -52,7 +52,7 @@ pub struct MessageVerdict {
 /// 15,554 e-mails with header lines, screened whole (`cargo run --release -p screening
 /// --example screen_corpus`): bodies read alone, recall 0.982 and false-positive rate 0.101;
 /// read with their header lines, 0.991 and 0.062; and with weak evidence weighed against the
-/// other parts' words only ([`other_part_speaks_of_care`]), 0.989 and 0.015, against the
+/// other parts' words only ([`weak_parts_that_count`]), 0.989 and 0.015, against the
 /// detector's 0.988 and 0.009 on the same texts (see BENCHMARKS.md, section 3, "Session 30").
 #[derive(Clone, Debug)]
 pub struct BodyWithHeaders {
@@ -64,13 +64,6 @@ pub struct BodyWithHeaders {
     pub body_start: usize,
     /// Where the subject line's value lies in [`Self::text`] (empty when there is none).
     pub subject: std::ops::Range<usize>,
-}
-
-impl BodyWithHeaders {
-    /// Scans [`Self::text`].
-    pub fn scan(&self, scanner: &Scanner) -> dlp::ScanResult {
-        scanner.scan(&self.text)
-    }
 }
 
 /// [`BodyWithHeaders`] for `extracted`'s first `text/plain` or `text/html` body, when the
@@ -108,25 +101,58 @@ pub fn body_with_headers(extracted: &Extracted) -> Option<BodyWithHeaders> {
     })
 }
 
-/// Does a part of `extracted` other than part `i` speak of someone's care
-/// ([`dlp::mentions_patient_care`]), so that part `i`'s weak evidence counts? The part's own
-/// words were weighed by the detector already (near the evidence, and by its weak-verdict
-/// model); a body's other rendering (`text/plain` beside `text/html`) is the same words; and a
-/// body read with the message's header lines (`with_headers`) has read the subject too.
-pub fn other_part_speaks_of_care(
-    extracted: &Extracted,
+/// Scans part `i` of `extracted` as screening reads it: the body `with_headers` names after
+/// the message's header lines and subject (its findings in the subject line dropped: they are
+/// the subject part's), any other part alone. Returns the text scanned (the findings' offsets
+/// are in it) and the result.
+pub fn scan_part<'a>(
+    scanner: &Scanner,
+    extracted: &'a Extracted,
     i: usize,
+    with_headers: Option<&'a BodyWithHeaders>,
+) -> (&'a str, dlp::ScanResult) {
+    match with_headers.filter(|w| w.part == i) {
+        Some(w) => {
+            let mut r = scanner.scan(&w.text);
+            r.findings.retain(|f| !w.subject.contains(&f.start_byte));
+            (&w.text, r)
+        }
+        None => {
+            let text = &extracted.parts[i].text;
+            (text, scanner.scan(text))
+        }
+    }
+}
+
+/// Of the parts `weak` (weak evidence only, not taken back), those whose evidence counts: a
+/// part other than itself speaks of someone's care ([`dlp::mentions_patient_care`]). The
+/// part's own words were weighed by the detector already (near the evidence, and by its
+/// weak-verdict model); a body's other rendering (`text/plain` beside `text/html`) is the same
+/// words; and a body read with the message's header lines (`with_headers`) has read the subject
+/// too. Each part's words are looked at once, and only when asked.
+pub fn weak_parts_that_count(
+    extracted: &Extracted,
+    weak: &[usize],
     with_headers: Option<&BodyWithHeaders>,
-) -> bool {
+) -> Vec<usize> {
     let is_body = |o: Origin| matches!(o, Origin::BodyText | Origin::BodyHtml);
-    let origin = extracted.parts[i].origin;
-    let read_with_subject = with_headers.is_some_and(|w| w.part == i);
-    extracted.parts.iter().enumerate().any(|(j, p)| {
-        j != i
-            && !(is_body(origin) && is_body(p.origin))
-            && !(read_with_subject && p.origin == Origin::Subject)
-            && dlp::mentions_patient_care(&p.text)
-    })
+    let mut speaks_of_care: Vec<Option<bool>> = vec![None; extracted.parts.len()];
+    let mut counting = Vec::new();
+    for &i in weak {
+        let origin = extracted.parts[i].origin;
+        let read_with_subject = with_headers.is_some_and(|w| w.part == i);
+        let counts = (0..extracted.parts.len()).any(|j| {
+            let other = &extracted.parts[j];
+            j != i
+                && !(is_body(origin) && is_body(other.origin))
+                && !(read_with_subject && other.origin == Origin::Subject)
+                && *speaks_of_care[j].get_or_insert_with(|| dlp::mentions_patient_care(&other.text))
+        });
+        if counts {
+            counting.push(i);
+        }
+    }
+    counting
 }
 
 /// The detector and extraction limits, built once (the detector's tables are not free).
@@ -184,20 +210,11 @@ impl Screener {
         let mut phi_in_subject = false;
         let mut types = BTreeSet::new();
         // Parts with only weak evidence (see `dlp::ScanResult::contains_phi`): they count when
-        // any part of the message speaks of a patient's care.
+        // another part of the message speaks of a patient's care.
         let mut weak = Vec::new();
         let with_headers = body_with_headers(&extracted);
         for (i, part) in extracted.parts.iter().enumerate() {
-            let mut result = match &with_headers {
-                Some(w) if w.part == i => w.scan(&self.scanner),
-                _ => self.scanner.scan(&part.text),
-            };
-            if let Some(w) = with_headers.as_ref().filter(|w| w.part == i) {
-                // The subject's findings are counted with the subject part.
-                result
-                    .findings
-                    .retain(|f| !w.subject.contains(&f.start_byte));
-            }
+            let (_, result) = scan_part(&self.scanner, &extracted, i, with_headers.as_ref());
             if result.contains_phi {
                 phi = true;
                 if part.origin == Origin::Subject {
@@ -213,11 +230,9 @@ impl Screener {
             }
             findings.extend(result.findings);
         }
-        for &i in &weak {
-            if other_part_speaks_of_care(&extracted, i, with_headers.as_ref()) {
-                phi = true;
-                phi_in_subject |= extracted.parts[i].origin == Origin::Subject;
-            }
+        for i in weak_parts_that_count(&extracted, &weak, with_headers.as_ref()) {
+            phi = true;
+            phi_in_subject |= extracted.parts[i].origin == Origin::Subject;
         }
         let mut unscannable = BTreeSet::new();
         for u in &extracted.unscannable {
