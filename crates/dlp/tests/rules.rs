@@ -7188,3 +7188,78 @@ fn a_subject_column_lists_trial_subjects_and_a_ticket_lists_subjects_of_mail() {
     assert!(!has_label(&s, tickets, Label::OtherId));
     assert!(!s.scan(tickets).contains_phi);
 }
+
+#[test]
+fn a_labs_clia_number_is_no_chart_number_and_a_record_after_a_name_is() {
+    let s = Scanner::new();
+    let clia = "From: Harriet Kwan <hk@clinic.example.org>\nTo: Yvonne <y@clinic.example.org>\n\
+Subject: CLIA waiver renewal\n\nCLIA #:           50D2098841\nCurrent expiry:   05/31/2025\n\n\
+Gig Harbor (50D2104467) isn't due until 2026.\n";
+    let r = s.scan(clia);
+    assert!(!r.contains_phi, "{:?}", labels(&s, clia));
+    assert!(!has_label(&s, clia, Label::Mrn), "{:?}", labels(&s, clia));
+    // The same sentence with a chart number of another shape names a patient.
+    let chart = "Patient list for the INR clinic:\n\n- Whitcombe (NGC-120937) - INR 3.4, \
+                 hold one dose\n";
+    assert!(
+        has(&s, chart, Label::Person, "Whitcombe"),
+        "{:?}",
+        labels(&s, chart)
+    );
+    assert!(s.scan(chart).contains_phi);
+}
+
+#[test]
+fn a_podiatrist_on_a_credentials_file_is_staff_and_a_patient_by_name_is_not() {
+    let s = Scanner::new();
+    let staff = "Dr. Okafor,\n\nWe have the following on file:\n\n  Name:             Thomas C. \
+                 Okafor, DPM\n  NPI:              1659412070\n\nRegards\n";
+    assert!(!s.scan(staff).contains_phi, "{:?}", labels(&s, staff));
+    let patient = "Dr. Okafor,\n\nWe have the following on file:\n\n  Name:             Thomas C. \
+                   Okafor\n  DOB:              04/12/1961\n\nRegards\n";
+    assert!(s.scan(patient).contains_phi, "{:?}", labels(&s, patient));
+}
+
+#[test]
+fn a_sign_in_place_is_a_patients_in_their_mailbox_and_not_in_a_work_mailbox() {
+    let s = Scanner::new();
+    let alert = |to: &str| {
+        format!(
+            "From: SchedulePro Security <security@schedulepro.example.com>\nTo: {to}\n\
+Subject: New sign-in to your account\n\nWe noticed a new sign-in to your account.\n\n  Device:    \
+Chrome 131 on Windows 11\n  Location:  Beaverton, OR, US (approximate)\n\nIf this was you, \
+you don't need to do anything.\n"
+        )
+    };
+    let work = alert("Hye-jin Park <hpark@bridgeway.example.com>");
+    assert!(
+        !has_label(&s, &work, Label::Address),
+        "{:?}",
+        labels(&s, &work)
+    );
+    let home = alert("hyejin.park88@gmail.com");
+    assert!(
+        has(&s, &home, Label::Address, "Beaverton, OR"),
+        "{:?}",
+        labels(&s, &home)
+    );
+}
+
+#[test]
+fn an_interpreting_carts_serial_is_equipment_and_a_pacemakers_is_the_patients() {
+    let s = Scanner::new();
+    let cart = "Quick summary:\n\n- Cart: STA-VRI-07, serial LVC22A004871, app 4.2.9\n- Sessions \
+                both show packet loss before disconnect\n";
+    assert!(
+        !has_label(&s, cart, Label::Device),
+        "{:?}",
+        labels(&s, cart)
+    );
+    let implant = "Quick summary:\n\n- Pacemaker: Azure XT DR, serial RNB204887S, implanted \
+                   2023\n- Remote transmissions show no arrhythmia\n";
+    assert!(
+        has_label(&s, implant, Label::Device),
+        "{:?}",
+        labels(&s, implant)
+    );
+}
