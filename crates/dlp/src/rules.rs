@@ -7738,7 +7738,17 @@ fn patterns(
                     && !has_word(
                         ctx,
                         words![
-                            "phone", "call", "fax", "tel", "mobile", "cell", "text", "reached",
+                            "phone",
+                            "call",
+                            "fax",
+                            "tel",
+                            "mobile",
+                            "cell",
+                            "text",
+                            "reached",
+                            "message",
+                            "voicemail",
+                            "caller",
                         ],
                     )
                 {
@@ -7767,6 +7777,11 @@ fn patterns(
                         "contact",
                         "number",
                         "at",
+                        // A voice-mail system's notice ("Voice message from 2185550119",
+                        // "Caller: 2185550119"): the caller's number (blind set QX).
+                        "message",
+                        "voicemail",
+                        "caller",
                     ],
                 ) {
                     phone(text, doc, st, en, doc.in_sig(st), out);
@@ -10479,6 +10494,17 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
             Label::Device
         }
+        // Whose serial first: a home INR service's "meter_sn", a "device serial", a
+        // "pump_serial_no" (blind set QW).
+        h if [" sn", " s/n", " serial", " serial no", " serial number"]
+            .iter()
+            .any(|w| h.ends_with(w)) =>
+        {
+            Label::Device
+        }
+        // A service's own number for the patient ("acuvia_pt_id", "Pt ID", "Patient ID").
+        "pt id" | "patient id" => Label::Mrn,
+        h if h.ends_with(" pt id") || h.ends_with(" patient id") => Label::Mrn,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
@@ -10539,7 +10565,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // (Only a cell over 89 is an identifier: see `cell_fits`.)
         "age" | "age/sex" | "age sex" | "age/gender" => Label::Age,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" | "parent phone"
-        | "guardian phone" | "callback" | "phone number" => Label::Phone,
+        | "guardian phone" | "callback" | "callback phone" | "phone number" => Label::Phone,
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         "email" | "e mail" => Label::Email,

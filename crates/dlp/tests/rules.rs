@@ -7263,3 +7263,47 @@ fn an_interpreting_carts_serial_is_equipment_and_a_pacemakers_is_the_patients() 
         labels(&s, implant)
     );
 }
+
+#[test]
+fn a_meter_serial_column_lists_patients_devices_and_a_printer_inventory_does_not() {
+    let s = Scanner::new();
+    let results = "acuvia_pt_id,last_name,first_name,dob,meter_sn,test_datetime,inr\n\
+AC-561977,Kahale,Leilani,1962-10-30,UY08290117,2025-03-10 18:05,2.6\n\
+AC-563412,Sandhu,Rajinder,1958-12-12,UY08411039,2025-03-10 19:40,2.2\n";
+    assert!(
+        has(&s, results, Label::Device, "UY08290117"),
+        "{:?}",
+        labels(&s, results)
+    );
+    assert!(
+        has(&s, results, Label::Mrn, "AC-563412"),
+        "{:?}",
+        labels(&s, results)
+    );
+    // An office's printers by serial: no column only a patient table has.
+    let printers = "location,model,printer_sn,toner\n2nd floor,AltaLink C8155,UY08290117,low\n\
+Front desk,AltaLink C8155,UY08411039,ok\n";
+    assert!(
+        !has_label(&s, printers, Label::Device),
+        "{:?}",
+        labels(&s, printers)
+    );
+}
+
+#[test]
+fn a_voice_mail_callers_number_is_found_and_counts_only_beside_care() {
+    let s = Scanner::new();
+    let care = "Subject: Message from 2185550119 (2185550119)\n\nVoice message from 2185550119 \
+                received Tuesday.\n\nTranscription: my husband was discharged Sunday and nobody \
+                gave us the paper for his blood thinner.\n";
+    assert!(
+        has(&s, care, Label::Phone, "2185550119"),
+        "{:?}",
+        labels(&s, care)
+    );
+    assert!(s.scan(care).contains_phi);
+    let payroll = "Subject: Message from 2185550119 (2185550119)\n\nVoice message from 2185550119 \
+                   received Tuesday.\n\nTranscription: hi it's Dana from payroll, timesheets for \
+                   the holiday week are due Friday.\n";
+    assert!(!s.scan(payroll).contains_phi, "{:?}", labels(&s, payroll));
+}
