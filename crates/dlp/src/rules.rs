@@ -396,6 +396,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A claim's internal control number (and "clm", a claim), a drug test's custody and control
     // form, a lab requisition, a visit number: one patient's, like a claim's.
     ("icn", Kw::Value(Label::OtherId)),
+    // A Medicare remittance's "Claim Control Number: 25042800317000" (blind set QY).
+    ("claim control number", Kw::Value(Label::OtherId)),
+    ("claim control #", Kw::Value(Label::OtherId)),
     ("clm", Kw::Value(Label::OtherId)),
     ("ccf", Kw::Value(Label::OtherId)),
     ("requisition", Kw::Value(Label::OtherId)),
@@ -10523,6 +10526,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // An ambulance service's run ("Incident #   DOS   Patient").
         | "incident" | "incident no" | "incident number"
         | "auth number" | "pa number" | "pa ref"
+        // ("pt_name,mrn,dob,payer,member_id,cpt,auth_ref": a bariatric program's pending
+        // authorisations, blind set QZ.)
+        | "auth ref" | "auth id" | "authorization" | "authorization no" | "pa id"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
         | "pa" | "pa no" | "prior auth" | "prior auth no"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").

@@ -7307,3 +7307,29 @@ fn a_voice_mail_callers_number_is_found_and_counts_only_beside_care() {
                    the holiday week are due Friday.\n";
     assert!(!s.scan(payroll).contains_phi, "{:?}", labels(&s, payroll));
 }
+
+#[test]
+fn a_claim_control_number_and_an_auth_ref_column_are_a_patients_and_a_control_panel_is_not() {
+    let s = Scanner::new();
+    let remit = "Beneficiary: RAYMOND TSOSIE\nMBI: 2QF9M31PA68\nClaim Control Number: \
+                 25042800317000\n";
+    assert!(
+        has(&s, remit, Label::OtherId, "25042800317000"),
+        "{:?}",
+        labels(&s, remit)
+    );
+    let pending = "pt_name,mrn,dob,payer,auth_ref,status\n\"POKORNY, GERALD\",NBM-0047766,\
+11/02/1971,MEDICAL MUTUAL,MMO-7714092,IN REVIEW\n";
+    assert!(
+        has(&s, pending, Label::OtherId, "MMO-7714092"),
+        "{:?}",
+        labels(&s, pending)
+    );
+    // A building's fire alarm "control panel number" is no claim's.
+    let panel = "Fire alarm control panel number: 25042800317000, tested Tuesday.\n";
+    assert!(
+        !has_label(&s, panel, Label::OtherId),
+        "{:?}",
+        labels(&s, panel)
+    );
+}
