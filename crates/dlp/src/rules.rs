@@ -2992,7 +2992,11 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "work order",
                 // A medical physicist's yearly survey of a mammography unit ("Annual MQSA
                 // survey - Coach 2 unit").
-                "mqsa"
+                "mqsa",
+                // A medication fridge's alarm ("RE: ALERT - Med Fridge 2 (Rm 114) HIGH TEMP").
+                "fridge",
+                "refrigerator",
+                "freezer"
             ],
         ) || {
             // (At each '-': most subjects have none.)
@@ -5999,10 +6003,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         words!["approximate", "approx"],
                     )
                 };
-                // (Only in mail with a personal mailbox: a vendor's sign-in alert to a work
-                // mailbox locates a member of staff, blind set RA.)
+                // (Not in mail whose headers name no personal mailbox: a vendor's sign-in
+                // alert to a work mailbox locates a member of staff, blind set RA.)
                 let org = kw_text.eq_ignore_ascii_case("location")
-                    && !(doc.consumer && approximate())
+                    && !((doc.consumer || doc.froms.is_empty()) && approximate())
                     || doc.in_sig(p);
                 // (A trip's start: span-only, "flying in from Seattle" may be a speaker's.)
                 let trip = TRIP_CUES.eq_any(kw_text);
@@ -6526,6 +6530,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // ("TS2-100,TeleSense MCT-2 transmitter,188,31,904": a count in an inventory's
+            // row, blind set RH; serial numbers have five characters or more.)
+            Label::Device if v.len() < 5 => continue,
             // "serial numbers AVR330000 - AVR341999": a range in a maker's field notice.
             Label::Device
                 if {
@@ -6666,6 +6673,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "tympanometer",
                         // A service visit's ("Visit: Monthly preventive maintenance").
                         "preventive maintenance",
+                        // An infusion centre's chairs ("the footrest on the recliner in bay 4
+                        // (model IR-450, S/N CM450-22871)", blind set RD; not "footrest": a
+                        // wheelchair's is its rider's).
+                        "recliner",
+                        "recliners",
                         // A video interpreting cart and the organisation's computers ("Cart:
                         // STA-VRI-07, serial LVC22A004871, app 4.2.9", blind set RA).
                         "cart",
@@ -6684,6 +6696,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         || doc.maintenance_visit()
                         || has_word(line, equipment)
                         || has_word(after, equipment)
+                        // A supplier's invoice line with its price ("Replacement video
+                        // laryngoscope handle, S/N VLH22-0419833  $1,240.00", blind set RC).
+                        || doc.business && price_on_line(doc, ve)
                         // ("Unit 3 (Storz Modulith SLX-F2, SN 40217-03) route": one of a
                         // fleet's numbered units.)
                         || memchr::memmem::find_iter(line.as_bytes(), b"Unit ").any(|k| {
@@ -6708,15 +6723,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                                 "cochlear",
                                 "hearing",
                                 "prosthesis",
-                                "monitor",
                                 "cgm",
-                                "sensor",
                                 "patient",
                                 "pt",
                                 "his",
                                 "her",
                             ],
                         )
+                        // (A monitor or a sensor may be a patient's, unless the subject is the
+                        // organisation's equipment: "Sensor S/N: TG4-22918-0471" in a
+                        // medication fridge's alarm, blind set RD.)
+                        && (doc.equipment_subject
+                            || !has_word(doc.before_line(ks, 80), words!["monitor", "sensor"]))
                 } =>
             {
                 continue;
@@ -11075,6 +11093,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
 /// capitalised first word counts without them (a relative's name right after "my son").
 fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
+    if test_patient_at(text, p) {
+        return None;
+    }
     let mut at = p;
     let mut end = None;
     for n in 0..3 {
@@ -13741,7 +13762,9 @@ fn persons(
             // ("Client:          Riverbend Allergy, Asthma & Immunology, P.C.": a business,
             // by its legal form further on the line.)
             let business = ends_with_legal_form(doc.after_line(end, 80));
-            if staff_contact || heading || reply_caps || business {
+            // ("use the test patient ZZTEST, CCMONE": a record system's test patient.)
+            let test_patient = test_patient_at(text, run[0].s);
+            if staff_contact || heading || reply_caps || business || test_patient {
                 (0.0, "", "")
             } else if prev_word.eq_ignore_ascii_case("contact") {
                 // "Customer: Brightwater Dental Group ... Contact: Lorraine Pettigrew": a form's
@@ -13817,16 +13840,16 @@ fn persons(
                                 .any(|v| inner[code.len() + 1..].starts_with(v))
                     })
                 // "Result for Kateryna Melnyk (collected 03/10/2025, specimen ID ...)": two
-                // words the lists lack, then when the person's specimen was collected.
+                // words the lists lack, then when the person's specimen was collected; "the
+                // anesthesia record for Olumide Bankole (acct 2214087, DOS 10/10/2024": then
+                // the person's account or chart number, birth date or date of service.
                 || run.len() == 2
                     && !all_upper
                     && !run.iter().any(|t| {
                         word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])
                     })
                     && run.iter().all(|&t| plain_name_word(lc, t))
-                    && after
-                        .strip_prefix(" (collected ")
-                        .is_some_and(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
+                    && record_cue_in_brackets(after)
                 // "member\nRosalind Achterberg (SHP ID SHP0038845210, DOB 04/02/1959)": a
                 // bracket right after the name that gives a birth date.
                 || (run.len() == 2 || comma_form) && any_in && {
@@ -15344,6 +15367,48 @@ fn chart_number_after(after: &str) -> bool {
 /// (RCB-0038825)", [`record_shaped`])? Asked only of a name the name lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
 fn record_in_brackets_after(after: &str) -> bool {
     record_opening_brackets_after(after, false)
+}
+
+/// Is the word at `p` a record system's test patient's surname, "ZZ" to sort last and "TEST"
+/// ("Patient: ZZTEST, CCMONE", "ZZZTEST"), no one (blind set RG)? Not a trauma alias
+/// ("ZZTRAUMA, SIERRA"): an unidentified patient's temporary name is a real patient's.
+fn test_patient_at(text: &str, p: usize) -> bool {
+    let b = text.as_bytes();
+    let n = letters_end(b, p) - p;
+    let w = &b[p..p + n];
+    w.len() >= 6
+        && w[..2].eq_ignore_ascii_case(b"zz")
+        && w.windows(4).any(|x| x.eq_ignore_ascii_case(b"test"))
+}
+
+/// Does the rest of the line after `at` hold a price ("$1,240.00")?
+fn price_on_line(doc: &Doc<'_>, at: usize) -> bool {
+    let rest = doc.after_line(at, 120).as_bytes();
+    memchr::memchr_iter(b'$', rest).any(|k| rest.get(k + 1).is_some_and(u8::is_ascii_digit))
+}
+
+/// Does `after` open a bracket with a word that says whose record follows, then a number
+/// (" (collected 03/10/2025", " (acct 2214087", " (MRN: 40192264", " (DOB 4/2/1959")?
+fn record_cue_in_brackets(after: &str) -> bool {
+    let Some(r) = after.strip_prefix(" (") else {
+        return false;
+    };
+    let b = r.as_bytes();
+    let word = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let cue = &r[..word];
+    let mut rest = b[word..]
+        .iter()
+        .skip_while(|&&c| matches!(c, b' ' | b'#' | b':' | b'.'));
+    let patient_only = words!["collected", "mrn", "dob", "dos"];
+    // An account's number alone may be a business's ("Main Kitchen (Acct 30-118847)"): with a
+    // date of service, a birth date or a chart number in the same bracket, a patient's.
+    let account = || {
+        words!["acct", "account", "fin", "har"].eq_any(cue) && {
+            let inside = &r[..memchr::memchr(b')', b).unwrap_or(b.len()).min(120)];
+            has_word(inside, words!["mrn", "dob", "dos"])
+        }
+    };
+    (patient_only.eq_any(cue) || account()) && rest.next().is_some_and(u8::is_ascii_digit)
 }
 
 /// [`record_in_brackets_after`], or with `more`, a record number that opens a bracket with

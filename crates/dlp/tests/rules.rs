@@ -7333,3 +7333,83 @@ fn a_claim_control_number_and_an_auth_ref_column_are_a_patients_and_a_control_pa
         labels(&s, panel)
     );
 }
+
+#[test]
+fn a_name_the_lists_lack_before_an_account_and_a_date_of_service_is_a_patients() {
+    let s = Scanner::new();
+    let query = "Hi,\n\nThe anesthesia record for Olumide Bankole (acct 2214087, DOS 10/10/2024, \
+                 HMH Endo) has no end time.\n";
+    assert!(
+        has(&s, query, Label::Person, "Olumide Bankole"),
+        "{:?}",
+        labels(&s, query)
+    );
+    assert!(s.scan(query).contains_phi);
+    // A business's account alone in the bracket: a kitchen, not a person.
+    let service = "Site:           Calloway Valley Medical Center, Main Kitchen (Acct 30-118847)\n\
+                   Visit date:     10/14/2025\n";
+    assert!(
+        !has_label(&s, service, Label::Person),
+        "{:?}",
+        labels(&s, service)
+    );
+}
+
+#[test]
+fn equipment_serials_in_alarms_invoices_and_chairs_are_the_organisations() {
+    let s = Scanner::new();
+    let fridge = "Subject: RE: ALERT - Med Fridge 2 (Rm 114) HIGH TEMP\n\nSensor:       Med Fridge \
+                  2 (Rm 114)\nSensor S/N:   TG4-22918-0471\nReading:      8.9 C\n";
+    assert!(
+        !has_label(&s, fridge, Label::Device),
+        "{:?}",
+        labels(&s, fridge)
+    );
+    let cgm = "Subject: your Dexcom\n\nHi Mr. Lund, your sensor S/N TG4-22918-0471 failed early; \
+               a replacement sensor ships today.\n";
+    assert!(has_label(&s, cgm, Label::Device), "{:?}", labels(&s, cgm));
+    let recliner = "ComfortMed is coming Friday to fix the recliner in bay 4 (model IR-450, S/N \
+                    CM450-22871).\n";
+    assert!(
+        !has_label(&s, recliner, Label::Device),
+        "{:?}",
+        labels(&s, recliner)
+    );
+    let wheelchair = "Mobility Plus picked up his own chair for the footrest and brake repair \
+                      (Invacare Tracer SX5, serial 04HG118392).\n";
+    assert!(
+        has_label(&s, wheelchair, Label::Device),
+        "{:?}",
+        labels(&s, wheelchair)
+    );
+    let invoice = "Subject: Invoice 40028817 - PO MAP-2024-1187\n\nQty  Item        Description \
+                   Ext\n1    MAS-VLH-02  Replacement video laryngoscope handle, S/N \
+                   VLH22-0419833  $1,240.00\n";
+    assert!(
+        !has_label(&s, invoice, Label::Device),
+        "{:?}",
+        labels(&s, invoice)
+    );
+    let inventory = "model,description,ready,reprocessing\nTS2-100,TeleSense MCT-2 \
+                     transmitter,188,31\n";
+    assert!(
+        !has_label(&s, inventory, Label::Device),
+        "{:?}",
+        labels(&s, inventory)
+    );
+}
+
+#[test]
+fn a_record_systems_test_patient_is_no_one_and_a_trauma_alias_is_a_patient() {
+    let s = Scanner::new();
+    let test = "Log in to CarePath TST and use the test patient ZZTEST, CCMONE. Please don't use \
+                real patients in TST.\n";
+    assert!(!s.scan(test).contains_phi, "{:?}", labels(&s, test));
+    let trauma = "Patient:        ZZTRAUMA, SIERRA\nMRN:            RB00418822\nArrived by \
+                  ambulance 02:14, level 1 activation.\n";
+    assert!(
+        has_label(&s, trauma, Label::Person),
+        "{:?}",
+        labels(&s, trauma)
+    );
+}
