@@ -391,6 +391,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("acct", Kw::Value(Label::Account)),
     // A hospital account record (Epic's "HAR 4100386092"), in capitals (see `keyword_values`).
     ("har", Kw::Value(Label::Account)),
+    // A hospital stay's financial number (Cerner's "FIN 50021869012", "FIN: ..."), six digits
+    // or more (see `keyword_values`; blind set RF).
+    ("fin", Kw::Value(Label::Account)),
+    ("fin #", Kw::Value(Label::Account)),
     ("claim", Kw::Value(Label::OtherId)),
     ("claim id", Kw::Value(Label::OtherId)),
     // A claim's internal control number (and "clm", a claim), a drug test's custody and control
@@ -6065,6 +6069,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        if kw_text
+            .as_bytes()
+            .get(..3)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"fin"))
+            && nd < 6
+        {
+            continue;
+        }
         if ve < bytes.len() && is_word_byte(bytes[ve]) {
             continue;
         }
@@ -10577,7 +10589,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         {
             Label::Person
         }
-        "account" | "acct" | "account no" | "acct no" | "har" => Label::Account,
+        "account" | "acct" | "account no" | "acct no" | "har" | "fin" | "fin no" => Label::Account,
         // "Student Acct #", "Patient Account", "Guarantor acct no": whose account, then the word.
         h if [" acct", " account", " acct no", " account no"]
             .iter()

@@ -7413,3 +7413,27 @@ fn a_record_systems_test_patient_is_no_one_and_a_trauma_alias_is_a_patient() {
         labels(&s, trauma)
     );
 }
+
+#[test]
+fn a_hospital_stays_fin_is_an_account_and_a_short_fin_is_not() {
+    let s = Scanner::new();
+    let query = "Pt: Fatima Al-Hashimi, FIN 50021880127, MRN 01204478, admitted 3/9.\n";
+    assert!(
+        has(&s, query, Label::Account, "50021880127"),
+        "{:?}",
+        labels(&s, query)
+    );
+    let list = "Unit,Room,Patient,FIN,Admit\n5E,512,\"Kowalczyk, Bernard\",50021874436,3/9/2025\n";
+    assert!(
+        has(&s, list, Label::Account, "50021874436"),
+        "{:?}",
+        labels(&s, list)
+    );
+    // A swim team's fin size is no account.
+    let fins = "Team order: fin 9 for the juniors, fin 11 for the seniors.\n";
+    assert!(
+        !has_label(&s, fins, Label::Account),
+        "{:?}",
+        labels(&s, fins)
+    );
+}
