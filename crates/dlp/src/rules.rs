@@ -5140,6 +5140,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
+    voicemail_callers(text, lc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5149,6 +5150,175 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// A voice-mail system's notice names its caller: by caller ID ("From:      HAROLD BEAUCHAMP
+/// (816) 555-0193", "New voicemail from (267) 555-0139 (PRITCHETT H)", "Voicemail from
+/// THIBODEAUX A (6145550127)") and in the transcription ("Yeah hi this is Harold Pritchett,
+/// that's P-R-I-T-C-H-E-T-T"). Blind sets QX, RE and RH (2026-12-04): every such caller was a
+/// patient or a patient's family, and none was found. Weak evidence (0.75): a vendor calls
+/// too, so the name counts only beside words about care; "this is Dana from Medline" (a name
+/// then "from", "with", "at" or "calling") is someone's staff. Only in mail that says
+/// "voicemail" or "voice message": one search of the text otherwise.
+fn voicemail_callers(text: &str, lc: &str, out: &mut Vec<Cand>) {
+    let lb = lc.as_bytes();
+    if memchr::memmem::find(lb, b"voicemail").is_none()
+        && memchr::memmem::find(lb, b"voice message").is_none()
+    {
+        return;
+    }
+    let b = text.as_bytes();
+    let why = "a voice mail's caller";
+    // Up to three words of letters (or one initial after the first), each starting with a
+    // capital: where the name ends.
+    let name_at = |p: usize| -> Option<usize> {
+        let mut at = p;
+        let mut end = None;
+        for n in 0..3 {
+            let e = at
+                + b[at..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'-' | b'\''))
+                    .count();
+            let long = e - at >= 2 && b[at].is_ascii_uppercase();
+            let initial = n > 0 && e - at == 1 && b[at].is_ascii_uppercase();
+            if !(long || initial) {
+                break;
+            }
+            end = Some(e);
+            if b.get(e) != Some(&b' ') || !b.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
+                break;
+            }
+            at = e + 1;
+        }
+        end
+    };
+    // A phone number's start: "(816) 555-0193", "816-555-0193", "6145550127" (not "198.51.").
+    let phone_at = |p: usize| {
+        let r = &b[p.min(b.len())..];
+        let digits = |n: usize| r.len() >= n && r[..n].iter().all(u8::is_ascii_digit);
+        r.first() == Some(&b'(') && r.get(1).is_some_and(u8::is_ascii_digit)
+            || digits(3)
+                && matches!(r.get(3), Some(b'-' | b' '))
+                && r.get(4).is_some_and(u8::is_ascii_digit)
+            || digits(10)
+    };
+    // ("From:      WIRELESS CALLER (937) 555-0135": the caller ID has no name.)
+    let no_name = |p: usize, e: usize| {
+        has_word(
+            &text[p..e],
+            words![
+                "caller",
+                "wireless",
+                "unknown",
+                "private",
+                "anonymous",
+                "unavailable",
+                "restricted"
+            ],
+        )
+    };
+    // Caller ID: "from" (a line's "From:" or a subject's "voicemail from"), then a name then a
+    // phone number, or a phone number then the name in brackets.
+    for k in memchr::memmem::find_iter(lb, b"from") {
+        if k > 0 && lb[k - 1].is_ascii_alphabetic() || !matches!(lb.get(k + 4), Some(b' ' | b':')) {
+            continue;
+        }
+        let mut p = k + 4;
+        if b.get(p) == Some(&b':') {
+            p += 1;
+        }
+        let gap = b[p.min(b.len())..]
+            .iter()
+            .take_while(|&&c| c == b' ')
+            .count();
+        if !(1..=12).contains(&gap) {
+            continue;
+        }
+        p += gap;
+        if let Some(e) = name_at(p) {
+            let sp = b[e..].iter().take_while(|&&c| c == b' ').count();
+            if (1..=12).contains(&sp) && phone_at(e + sp) && !no_name(p, e) {
+                push(out, Some(Label::Person), p, e, 0.75, "person.caller", why);
+            }
+        } else if phone_at(p) {
+            // The number, then " (NAME)".
+            let pe = p + b[p..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, b'(' | b')' | b' ' | b'-'))
+                .count();
+            // (The scan above stops at the bracket's letter: step back to it.)
+            let open = b[p..pe].iter().rposition(|&c| c == b'(').map(|i| p + i + 1);
+            if let Some(ns) = open
+                && ns == pe
+                && let Some(e) = name_at(ns)
+                && b.get(e) == Some(&b')')
+                && !no_name(ns, e)
+            {
+                push(out, Some(Label::Person), ns, e, 0.75, "person.caller", why);
+            }
+        }
+    }
+    // The transcription: "this is NAME" at the start of what was said.
+    for k in memchr::memmem::find_iter(lb, b"this is ") {
+        let lead = &lc[lc[..k].rfind(['"', '\n']).map_or(0, |i| i + 1)..k];
+        let fillers = words![
+            "yeah",
+            "yes",
+            "hi",
+            "hello",
+            "hey",
+            "um",
+            "uh",
+            "oh",
+            "good",
+            "morning",
+            "afternoon"
+        ];
+        if lead.len() > 40
+            || !lead
+                .split([' ', ','])
+                .filter(|w| !w.is_empty())
+                .all(|w| fillers.eq_any(w))
+        {
+            continue;
+        }
+        let p = k + 8;
+        let Some(e) = name_at(p) else { continue };
+        let next = lc[e..].trim_start_matches([' ', ',']);
+        if ["from ", "with ", "at ", "calling ", "over ", "in "]
+            .iter()
+            .any(|w| next.starts_with(w))
+        {
+            continue;
+        }
+        push(out, Some(Label::Person), p, e, 0.75, "person.caller", why);
+        // The surname spelled out: "Harold Beauchamp, uh, B-E-A-U-C-H-A-M-P".
+        let rest = &text[e..floor_cb(text, (e + 24).min(text.len())).max(e)];
+        let skip = rest.find(|c: char| c.is_ascii_uppercase()).filter(|&i| {
+            rest[..i]
+                .split([' ', ','])
+                .filter(|w| !w.is_empty())
+                .all(|w| words!["uh", "um", "that's", "thats", "spelled", "it's"].eq_any(w))
+        });
+        if let Some(i) = skip {
+            let ss = e + i;
+            let mut q = ss;
+            let mut letters = 0;
+            while b.get(q).is_some_and(u8::is_ascii_uppercase) {
+                letters += 1;
+                q += 1;
+                if b.get(q) == Some(&b'-') && b.get(q + 1).is_some_and(u8::is_ascii_uppercase) {
+                    q += 1;
+                } else {
+                    break;
+                }
+            }
+            if letters >= 3 && q > ss + 1 && b[ss + 1] == b'-' {
+                push(out, Some(Label::Person), ss, q, 0.75, "person.caller", why);
+            }
+        }
+    }
 }
 
 /// Finds "birth" in the lower-cased text ([`spoken_birth_dates`]; built once).

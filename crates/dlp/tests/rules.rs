@@ -7437,3 +7437,32 @@ fn a_hospital_stays_fin_is_an_account_and_a_short_fin_is_not() {
         labels(&s, fins)
     );
 }
+
+#[test]
+fn a_voice_mails_caller_is_found_and_a_vendor_or_an_unnamed_line_is_not() {
+    let s = Scanner::new();
+    let vm = "Subject: New voicemail from (267) 555-0139 (PRITCHETT H) - 1:42\n\nYou have a new \
+              voicemail.\n\nFrom:      HAROLD BEAUCHAMP (816) 555-0193\n\nTranscription:\n\"Yeah \
+              hi this is Harold Beauchamp, uh, B-E-A-U-C-H-A-M-P, date of birth April twelfth, \
+              calling about my refill.\"\n";
+    for name in [
+        "PRITCHETT H",
+        "HAROLD BEAUCHAMP",
+        "Harold Beauchamp",
+        "B-E-A-U-C-H-A-M-P",
+    ] {
+        assert!(
+            has(&s, vm, Label::Person, name),
+            "{name}: {:?}",
+            labels(&s, vm)
+        );
+    }
+    let vendor = "Subject: New voicemail from WIRELESS CALLER (937) 555-0135\n\nYou have a new \
+                  voicemail.\n\nFrom:      WIRELESS CALLER (937) 555-0135\n\nTranscription:\n\"Hi \
+                  this is Dana from Medline, your glove order ships Friday.\"\n";
+    assert!(
+        !has_label(&s, vendor, Label::Person),
+        "{:?}",
+        labels(&s, vendor)
+    );
+}
