@@ -5162,9 +5162,10 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
 /// "voicemail" or "voice message": one search of the text otherwise.
 fn voicemail_callers(text: &str, lc: &str, out: &mut Vec<Cand>) {
     let lb = lc.as_bytes();
-    if memchr::memmem::find(lb, b"voicemail").is_none()
-        && memchr::memmem::find(lb, b"voice message").is_none()
-    {
+    if !VOICE.find_iter(lb).any(|k| {
+        let r = &lb[k + 5..];
+        r.starts_with(b"mail") || r.starts_with(b" message")
+    }) {
         return;
     }
     let b = text.as_bytes();
@@ -5320,6 +5321,10 @@ fn voicemail_callers(text: &str, lc: &str, out: &mut Vec<Cand>) {
         }
     }
 }
+
+/// Finds "voice" in the lower-cased text ([`voicemail_callers`]; built once).
+static VOICE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"voice"));
 
 /// Finds "birth" in the lower-cased text ([`spoken_birth_dates`]; built once).
 static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
