@@ -14591,7 +14591,11 @@ fn writes_of_own_care(lc: &str) -> bool {
         "labs",
         "lab results",
         "test results",
-        "diagnosis"
+        "diagnosis",
+        // ("My PCP said she would write the prescription if I found a pharmacy", blind set RE.)
+        // (Not "doctor": a patient's "my doctor started me on insulin" quoted under an
+        // examiner's reply made the examiner the patient.)
+        "pcp"
     ];
     my_one_of(lc, own)
         // ("Could I get a short note for work saying I can still type": the writer's visit.)

@@ -7466,3 +7466,23 @@ fn a_voice_mails_caller_is_found_and_a_vendor_or_an_unnamed_line_is_not() {
         labels(&s, vendor)
     );
 }
+
+#[test]
+fn a_writer_at_a_work_mailbox_speaking_of_their_pcp_is_a_patient() {
+    let s = Scanner::new();
+    let mail = |line: &str| {
+        format!(
+            "From: Dana Whitfield <dwhitfield@bluestemrx.example.com>\nTo: Brandon Achterberg \
+<b.achterberg@midplainslogistics.example.com>\nSubject: RE: do you guys do semaglutide?\n\n\
+Hi Brandon,\n\nThanks for reaching out. We don't compound semaglutide.\n\nDana\n\n\
+From: Brandon Achterberg <b.achterberg@midplainslogistics.example.com>\nTo: \
+info@bluestemrx.example.com\nSubject: do you guys do semaglutide?\n\nHello, {line} Do you \
+make it and how much?\n\nThanks,\nBrandon Achterberg\nDispatch Supervisor | Mid-Plains \
+Logistics\n"
+        )
+    };
+    let own = mail("My PCP said she would write the prescription if I found a pharmacy.");
+    assert!(s.scan(&own).contains_phi, "{:?}", labels(&s, &own));
+    let trade = mail("Our drivers ask about it and we are pricing a wellness benefit.");
+    assert!(!s.scan(&trade).contains_phi, "{:?}", labels(&s, &trade));
+}
