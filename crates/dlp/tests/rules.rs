@@ -7486,3 +7486,49 @@ Logistics\n"
     let trade = mail("Our drivers ask about it and we are pricing a wellness benefit.");
     assert!(!s.scan(&trade).contains_phi, "{:?}", labels(&s, &trade));
 }
+
+#[test]
+fn a_directorys_agency_numbers_are_the_agencies_and_a_forms_home_phone_is_the_patients() {
+    let s = Scanner::new();
+    let list = "HOSPICE AGENCIES (intake)\nCascade Hospice & Home Care ........ (253) 555-0160  \
+                fax (253) 555-0163\nRainier Valley Hospice ............. (253) 555-0191\n";
+    assert!(!s.scan(list).contains_phi, "{:?}", labels(&s, list));
+    assert!(!has_label(&s, list, Label::Phone) && !has_label(&s, list, Label::Fax));
+    let form = "Patient intake\nHome phone ........ (253) 555-0160\nDOB ........ 04/02/1961\n";
+    assert!(
+        has(&s, form, Label::Phone, "(253) 555-0160"),
+        "{:?}",
+        labels(&s, form)
+    );
+}
+
+#[test]
+fn a_fleets_numbered_van_and_a_service_desks_unit_are_the_organisations() {
+    let s = Scanner::new();
+    let courier = "Your regular driver will still be Marcus Delgado (van 14, plate JFK 4821 - \
+                   white Transit w/ our logo).\n";
+    assert!(
+        !has_label(&s, courier, Label::Vehicle),
+        "{:?}",
+        labels(&s, courier)
+    );
+    let visitor = "Your daughter can park in lot B; her car's plate JFK 4821 is on the list.\n";
+    assert!(
+        has_label(&s, visitor, Label::Vehicle),
+        "{:?}",
+        labels(&s, visitor)
+    );
+    let service = "Subject: Service Request SR-2025-118204 updated - VS9 CBCT, S/N VS9-22K0417\n\n\
+                   Unit:  VistaScan VS9 CBCT/Pano, S/N VS9-22K0417\n";
+    assert!(
+        !has_label(&s, service, Label::Device),
+        "{:?}",
+        labels(&s, service)
+    );
+    let mdm = "Subject: [Ticket #48213] Field tablets not checking in to Intune\n\n  RMP-TAB-03  \
+               (S/N R52T40XKQ9M)\n";
+    assert!(!has_label(&s, mdm, Label::Device), "{:?}", labels(&s, mdm));
+    let kit = "Subject: RPM kit for Mr. Lund\n\n  Tablet        S/N VLT8-40027716\n  BP cuff       \
+               S/N VLBP-1193380\n";
+    assert!(has_label(&s, kit, Label::Device), "{:?}", labels(&s, kit));
+}
