@@ -3328,6 +3328,9 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     // f/u today", "pronounced at home 03:52" (not "more pronounced").
     "c/o",
     "f/u",
+    // A discharge or a stopped drug ("Ambrose, Walter - d/c planned 3/12", "d/c the
+    // lisinopril"): one patient's either way (blind set RL).
+    "d/c",
     "pronounced",
     // An outbreak's line list ("Onset 10/09 PM"); in mail to a whole group, like "surgery",
     // the department's daily work (`CARE_IN_GENERAL`). (Not "specimen": "Swift Specimen

@@ -7532,3 +7532,14 @@ fn a_fleets_numbered_van_and_a_service_desks_unit_are_the_organisations() {
                S/N VLBP-1193380\n";
     assert!(has_label(&s, kit, Label::Device), "{:?}", labels(&s, kit));
 }
+
+#[test]
+fn a_name_beside_a_planned_discharge_is_a_patients_and_an_adc_part_is_not_care() {
+    let s = Scanner::new();
+    let referral = "Subject: RE: Hospice referral - Ambrose, Walter - d/c planned 3/12\n\nHi \
+                    Shauna,\n\nGood news - we can accept Mr. Ambrose.\n";
+    assert!(s.scan(referral).contains_phi, "{:?}", labels(&s, referral));
+    let parts = "Hi team,\n\nWalter Ambrose will bring the AD/CD converter to the lab on \
+                 Friday.\n";
+    assert!(!s.scan(parts).contains_phi, "{:?}", labels(&s, parts));
+}
