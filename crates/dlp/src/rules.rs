@@ -7969,24 +7969,7 @@ fn patterns(
                         "digits.negative",
                         "order/confirmation number",
                     );
-                } else if npi_valid(v)
-                    && !has_word(
-                        ctx,
-                        words![
-                            "phone",
-                            "call",
-                            "fax",
-                            "tel",
-                            "mobile",
-                            "cell",
-                            "text",
-                            "reached",
-                            "message",
-                            "voicemail",
-                            "caller",
-                        ],
-                    )
-                {
+                } else if npi_valid(v) && !has_word(ctx, CALL_WORDS) {
                     let sc = if npi_cue() { 0.97 } else { 0.7 };
                     push(
                         out,
@@ -7997,28 +7980,9 @@ fn patterns(
                         "npi.luhn",
                         "10 digits with valid NPI Luhn check",
                     );
-                } else if has_word(
-                    ctx,
-                    words![
-                        "phone",
-                        "call",
-                        "fax",
-                        "tel",
-                        "mobile",
-                        "cell",
-                        "text",
-                        "reached",
-                        "telephone",
-                        "contact",
-                        "number",
-                        "at",
-                        // A voice-mail system's notice ("Voice message from 2185550119",
-                        // "Caller: 2185550119"): the caller's number (blind set QX).
-                        "message",
-                        "voicemail",
-                        "caller",
-                    ],
-                ) {
+                } else if has_word(ctx, CALL_WORDS)
+                    || has_word(ctx, words!["telephone", "contact", "number", "at"])
+                {
                     phone(text, doc, st, en, doc.in_sig(st), out);
                 }
             }
@@ -8028,6 +7992,23 @@ fn patterns(
         undotted_codes(text, doc, &undotted, out);
     }
 }
+
+/// Words before ten digits that say they are a phone number: the NPI check is not asked then.
+/// A voice-mail system's notice too ("Voice message from 2185550119", "Caller: 2185550119":
+/// the caller's number, blind set QX).
+const CALL_WORDS: &Words = words![
+    "phone",
+    "call",
+    "fax",
+    "tel",
+    "mobile",
+    "cell",
+    "text",
+    "reached",
+    "message",
+    "voicemail",
+    "caller",
+];
 
 /// The codes of the ICD-10 list found without a dot or a cue word (`spans`), in a message that
 /// holds a dotted code: a code in brackets ("a history of hypertension (I10)", "(C61, bone
