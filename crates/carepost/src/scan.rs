@@ -297,9 +297,9 @@ fn report_parts(
     // Parts the rules called PHI on weak evidence and the detector's weak-verdict model took
     // back (said in the report, so a reader sees why a name and a date are not PHI).
     let mut taken_back = Vec::new();
-    for (i, p) in ex.parts.iter().enumerate() {
+    let results = screening::scan_parts(scanner, ex, with_headers.as_ref());
+    for ((i, p), (scanned, r)) in ex.parts.iter().enumerate().zip(results) {
         let read_with_headers = with_headers.as_ref().filter(|w| w.part == i);
-        let (scanned, r) = screening::scan_part(scanner, ex, i, with_headers.as_ref());
         phi |= r.contains_phi;
         if !r.contains_phi && r.weak_evidence_for_other_parts() {
             weak.push(i);
