@@ -6979,6 +6979,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "a trial subject's site-and-subject number",
                 )
             }
+            // "PMMC ED - Pfeiffer, acc 25-CT-118472 - saddle PE", "Accession: PRL25-287-0391":
+            // a lab's or an imaging department's accession is one patient's specimen or study,
+            // whatever else the mail says (blind set RQ); a case or a claim number may be
+            // anyone's and needs words about care (`NEEDS_CARE_CONTEXT`).
+            Label::OtherId if words!["accession", "acc", "acc#", "acc #"].eq_any(kw_text) => (
+                0.85,
+                "other_id.accession",
+                "a specimen's or a study's accession number",
+            ),
             _ => (
                 0.85,
                 "other_id.context",

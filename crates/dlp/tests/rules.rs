@@ -7543,3 +7543,16 @@ fn a_name_beside_a_planned_discharge_is_a_patients_and_an_adc_part_is_not_care()
                  Friday.\n";
     assert!(!s.scan(parts).contains_phi, "{:?}", labels(&s, parts));
 }
+
+#[test]
+fn an_accession_number_is_a_patients_and_a_case_number_needs_care_words() {
+    let s = Scanner::new();
+    let handoff = "Things for days:\n\n1. PMMC ED - Pfeiffer, acc 25-CT-118472 - saddle PE w/ RV \
+                   strain, called to Dr. Morrow.\n";
+    let r = s.scan(handoff);
+    assert!(r.contains_phi, "{:?}", labels(&s, handoff));
+    assert!(has(&s, handoff, Label::OtherId, "25-CT-118472"));
+    let ticket = "Things for days:\n\n1. PACS - case 25-CT-118472 - the worklist froze again, \
+                  called the vendor.\n";
+    assert!(!s.scan(ticket).contains_phi, "{:?}", labels(&s, ticket));
+}
