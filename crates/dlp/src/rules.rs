@@ -7495,7 +7495,7 @@ fn patterns(
                     en -= 1;
                 }
                 let u = &text[st..en];
-                if personalised_url(u) {
+                if personalised_url(u) && !own_system_link(doc, u) {
                     push(
                         out,
                         Some(Label::Url),
@@ -15612,6 +15612,63 @@ fn test_patient_at(text: &str, p: usize) -> bool {
     w.len() >= 6
         && w[..2].eq_ignore_ascii_case(b"zz")
         && w.windows(4).any(|x| x.eq_ignore_ascii_case(b"test"))
+}
+
+/// Is `url` on the host of an organisation writing to its own people: the first `From:` and
+/// `To:` mailboxes share a domain and the link's host is in it ("From: ClaimCenter Reports
+/// <reports-noreply@bellmontrisk.com>", "To: Gwen Abernathy <gabernathy@bellmontrisk.com>",
+/// "https://reports.bellmontrisk.com/rs/view?run=RPT-20250311-88213": a scheduled report; blind
+/// set RT)? Such a link's token is the organisation's system's, not a patient's personal link.
+fn own_system_link(doc: &Doc<'_>, url: &str) -> bool {
+    let Some(&from) = doc.froms.first() else {
+        return false;
+    };
+    let head = &doc.text[from..];
+    let head = &head[..floor_cb(head, head.find("\n\n").unwrap_or(head.len()).min(2048))];
+    let domain = |line: &str| {
+        header_mailbox(line).map(|(_, a)| a.rsplit_once('@').map_or("", |(_, d)| d).to_string())
+    };
+    let from_line = head.lines().next().unwrap_or("");
+    let Some(writer) = domain(from_line) else {
+        return false;
+    };
+    // A system's own mailbox writes ("reports-noreply@", "mastercontrol-noreply@"), or the mail
+    // goes to a whole group ("SHCS-AllStaff"): a member of staff passing a patient's join link
+    // to a colleague is not the organisation's system.
+    let system = header_mailbox(from_line).is_some_and(|(_, a)| {
+        let local = a.split('@').next().unwrap_or("").to_ascii_lowercase();
+        [
+            "noreply",
+            "no-reply",
+            "donotreply",
+            "do-not-reply",
+            "notification",
+            "reports",
+            "alerts",
+        ]
+        .iter()
+        .any(|w| local.contains(w))
+    });
+    if !system && !addressed_to_a_group(doc.text) {
+        return false;
+    }
+    let Some(reader) = head.lines().find(|l| l.starts_with("To:")).and_then(domain) else {
+        return false;
+    };
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r)
+        .split(['/', '?', ':'])
+        .next()
+        .unwrap_or("");
+    !writer.is_empty()
+        && writer.eq_ignore_ascii_case(&reader)
+        && (host.eq_ignore_ascii_case(&writer)
+            || host.len() > writer.len()
+                && host.as_bytes()[host.len() - writer.len() - 1] == b'.'
+                && host
+                    .get(host.len() - writer.len()..)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&writer)))
 }
 
 /// Does the rest of the line after `at` hold a price ("$1,240.00")?

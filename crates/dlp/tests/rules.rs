@@ -7585,3 +7585,27 @@ fn mohs_is_a_procedure_and_an_accredited_units_serial_is_the_facilitys() {
         labels(&s, unit)
     );
 }
+
+#[test]
+fn an_own_systems_link_to_its_staff_is_no_personal_link_and_a_patients_join_link_is() {
+    let s = Scanner::new();
+    let report = "From: ClaimCenter Reports <reports-noreply@bellmontrisk.example.com>\nTo: Gwen \
+                  Abernathy <gabernathy@bellmontrisk.example.com>\nSubject: Your scheduled report \
+                  is ready\n\nView or download:\nhttps://reports.bellmontrisk.example.com/rs/view?\
+                  run=RPT-20250311-88213\n";
+    assert!(!s.scan(report).contains_phi, "{:?}", labels(&s, report));
+    assert!(
+        !has_label(&s, report, Label::Url),
+        "{:?}",
+        labels(&s, report)
+    );
+    let forward = "From: Dana Whitfield <dwhitfield@lakemont.example.org>\nTo: IT Desk \
+                   <itdesk@lakemont.example.org>\nSubject: video visit link\n\nThe link we sent \
+                   him for Thursday is:\n  https://virtualvisit.lakemont.example.org/join?\
+                   appt=VV-2025-0313-5517&tok=7fa9c2e1b48d\n";
+    assert!(
+        has_label(&s, forward, Label::Url),
+        "{:?}",
+        labels(&s, forward)
+    );
+}
