@@ -5156,7 +5156,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
-    voicemail_callers(text, lc, out);
+    voicemail_callers(s, text, lc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5176,7 +5176,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
 /// too, so the name counts only beside words about care; "this is Dana from Medline" (a name
 /// then "from", "with", "at" or "calling") is someone's staff. Only in mail that says
 /// "voicemail" or "voice message": one search of the text otherwise.
-fn voicemail_callers(text: &str, lc: &str, out: &mut Vec<Cand>) {
+fn voicemail_callers(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
     let lb = lc.as_bytes();
     if !VOICE.find_iter(lb).any(|k| {
         let r = &lb[k + 5..];
@@ -5301,7 +5301,20 @@ fn voicemail_callers(text: &str, lc: &str, out: &mut Vec<Cand>) {
             continue;
         }
         let p = k + 8;
-        let Some(e) = name_at(p) else { continue };
+        // In lower case ("hi uh this is brandon oakes returning a call", blind set RP): a given
+        // name and a surname the lists know.
+        let lower_name = || {
+            let e1 = letters_end(b, p);
+            let e2 = (b.get(e1) == Some(&b' ')).then(|| letters_end(b, e1 + 1))?;
+            (e1 > p + 1
+                && e2 > e1 + 2
+                && s.first_names.contains(&lc[p..e1])
+                && s.surnames.contains(&lc[e1 + 1..e2]))
+            .then_some(e2)
+        };
+        let Some(e) = name_at(p).or_else(lower_name) else {
+            continue;
+        };
         let next = lc[e..].trim_start_matches([' ', ',']);
         if ["from ", "with ", "at ", "calling ", "over ", "in "]
             .iter()

@@ -7609,3 +7609,22 @@ fn an_own_systems_link_to_its_staff_is_no_personal_link_and_a_patients_join_link
         labels(&s, forward)
     );
 }
+
+#[test]
+fn a_voice_mails_caller_in_lower_case_is_found_and_lower_case_words_are_not() {
+    let s = Scanner::new();
+    let vm = "You have a new voicemail.\n\nTranscription:\n\"hi uh this is brandon oakes \
+              returning a call from the crisis team.\"\n";
+    assert!(
+        has(&s, vm, Label::Person, "brandon oakes"),
+        "{:?}",
+        labels(&s, vm)
+    );
+    let chatter = "You have a new voicemail.\n\nTranscription:\n\"hi uh this is about the \
+                   delivery for the loading dock.\"\n";
+    assert!(
+        !has_label(&s, chatter, Label::Person),
+        "{:?}",
+        labels(&s, chatter)
+    );
+}
