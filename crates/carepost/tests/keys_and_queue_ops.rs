@@ -25,10 +25,12 @@ with smtplib.SMTP_SSL("127.0.0.1", port, context=ctx, timeout=30) as s:
                "From: %s\r\nTo: patient@nowhere.test\r\nSubject: rotation test\r\n\r\nbody\r\n" % user)
 "#;
 
+/// A port nothing listens on for the whole test. Binding an ephemeral port and dropping it
+/// is not enough: under a parallel test run another test's TLS server took the port back
+/// (CI, 2026-12-04) and the copy met a certificate instead of a closed port. Port 1
+/// (tcpmux) is privileged and unused on these machines, as in `console_policy.rs`.
 fn closed_port() -> u16 {
-    // Bind and drop: nothing listens there afterwards.
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    1
 }
 
 /// Submit one message over implicit TLS with AUTH (Python smtplib).
