@@ -5885,6 +5885,30 @@ fn compact_date_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
         .then_some((p, p + 8))
 }
 
+/// Is the policy number at `ks` a payer's coverage policy's, a document: the line before
+/// gives the policy's title ("Policy: Ophthalmologic VEGF Inhibitors"), or the lines before
+/// name a drug, medical or payment policy ("Medical Benefit Drug Policy Update")?
+fn payer_policy_document(doc: &Doc<'_>, ks: usize) -> bool {
+    let before = doc.lines_before(ks, 1);
+    let line_before = before.lines().next().unwrap_or("").trim_start();
+    let titled = line_before
+        .get(..7)
+        .is_some_and(|w| w.eq_ignore_ascii_case("policy:"))
+        && !line_before.bytes().any(|c| c.is_ascii_digit());
+    titled
+        || has_word(
+            doc.lines_before(ks, 6),
+            words![
+                "drug policy",
+                "medical policy",
+                "payment policy",
+                "coverage policy",
+                "reimbursement policy",
+                "policy bulletin",
+            ],
+        )
+}
+
 fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in kws {
@@ -6602,6 +6626,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // "Samuel J. Whitcombe, MD\nNPI: ...\nPolicy #: MPL-0448127": a clinician's
             // malpractice policy in a credentialing file.
             Label::MemberId if practitioner_block(doc, ks) || doc.enrollment_subject => {
+                continue;
+            }
+            // "Policy: Ophthalmologic VEGF Inhibitors\nPolicy number: 2025D0071Q": a payer's
+            // medical or drug policy, a document with a title, not a member's insurance policy
+            // (blind set RZ).
+            Label::MemberId
+                if kw_text.len() >= 6
+                    && kw_text.as_bytes()[..6].eq_ignore_ascii_case(b"policy")
+                    && payer_policy_document(doc, ks) =>
+            {
                 continue;
             }
             Label::MemberId => (
@@ -9542,6 +9576,14 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     } else {
         Label::Phone
     };
+    // "sons cell is 520-555-0139 (Hamza)", "Mom's cell from the chart: (937) 555-0146": a
+    // relative's number is a patient's family's. (On the style and dev corpora each of 72 such
+    // numbers is a patient's family's; blind set RW.)
+    if label == Label::Phone && !employer && relatives_number_before(before_line(48)) {
+        let why = "a relative's phone number (\"son's cell\", \"Mom's phone\")";
+        push(out, Some(label), st, en, 0.9, "phone.relative", why);
+        return;
+    }
     let sc = match cue {
         Some(true) if whose => 0.9,
         Some(true) => 0.75,
@@ -9560,6 +9602,41 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         },
         "phone number in a patient context",
     );
+}
+
+/// Does `line` (the bytes before a phone number on its line) end with a relative's number:
+/// a relative with "'s" (or a bare "s": "moms cell"), a word for a phone, then at most 24
+/// bytes without a digit ("is ", ": ", " from the chart: ", " in Epic is ")? Not "my" or
+/// "our" before the relative: a writer's own family.
+fn relatives_number_before(line: &str) -> bool {
+    let b = line.as_bytes();
+    ["cell", "phone", "number", "mobile", "#"]
+        .iter()
+        .any(|noun| {
+            let Some(i) = memchr::memmem::rfind(&b.to_ascii_lowercase(), noun.as_bytes()) else {
+                return false;
+            };
+            let tail = &b[i + noun.len()..];
+            if tail.len() > 24 || tail.iter().any(u8::is_ascii_digit) || i == 0 || b[i - 1] != b' '
+            {
+                return false;
+            }
+            let head = line[..i - 1].trim_end();
+            let head = head
+                .strip_suffix(" home")
+                .or_else(|| head.strip_suffix(" Home"))
+                .unwrap_or(head);
+            let Some(who) = head
+                .strip_suffix("'s")
+                .or_else(|| head.strip_suffix("\u{2019}s"))
+                .or_else(|| head.strip_suffix('s'))
+            else {
+                return false;
+            };
+            let w = last_word(who, b" (,;:");
+            let before_w = &who[..w.as_ptr() as usize - who.as_ptr() as usize];
+            RELATIVES.eq_any(w) && !words!["my", "our"].eq_any(last_word(before_w, b" (,;:"))
+        })
 }
 
 const DATE_PATIENT_LIST: &[&str] = &[
@@ -11388,6 +11465,28 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     end
 }
 
+/// "SATURDAY 3/16\n  PT:  Lauren Pak (lead), Mike Dorsey\n  OT:  Shauna Big Crow": is the
+/// name at `at` on a line that opens with "PT:" next to a line that opens with another
+/// therapy's label? Then "PT" is physical therapy's row in a staffing list, not "patient"
+/// (blind set RV).
+fn therapy_staffing_row(doc: &Doc<'_>, at: usize) -> bool {
+    let text = doc.text;
+    let ls = doc.line_start(at);
+    if text[ls..at].trim() != "PT:" {
+        return false;
+    }
+    let other = |line: &str| {
+        let l = line.trim_start();
+        ["OT:", "SLP:", "ST:", "PTA:", "COTA:", "OT/", "RT:"]
+            .iter()
+            .any(|p| l.starts_with(p))
+    };
+    let before = ls.checked_sub(1).map(|e| &text[doc.line_start(e)..e]);
+    let le = doc.line_end(at);
+    let after = (le < text.len()).then(|| &text[le + 1..doc.line_end(le + 1)]);
+    before.is_some_and(other) || after.is_some_and(other)
+}
+
 /// Is the "this is" / "it's" at `ks` a writer introducing themselves, with a name in lower case
 /// at `p`? In mail to or from a patient, the cue opens its line, after at most a greeting and
 /// the reader's name ("hi this is grace brannigan", "hey its jada w.", "hi dr raghunathan its
@@ -11728,6 +11827,9 @@ const ADDRESS_PLACE_WORDS: &Words = words![
     "headquarters",
     "lobby",
     "parking",
+    // ("The Holloway Garage (1455 NE Holloway St) Level P2 will be closed": a parking garage's;
+    // blind set RX.)
+    "garage",
     "site",
     "sites",
     // Event venues ("6 p.m., The Grandview Ballroom, 800 River Rd").
@@ -13362,6 +13464,7 @@ fn persons(
             && (sentence_end()
                 && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
                 || pt_credential()
+                || prev_word == "PT" && therapy_staffing_row(doc, run[0].s)
                 || business_partner()
                 || business_name_label())
         {
@@ -13980,6 +14083,11 @@ fn persons(
                 && run[1].e - run[1].s <= 5)
             && !(STAFF_ROLES.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
                 || ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e]))
+            // "our sports medicine partner Ridgeline Sports Medicine": a capitalised
+            // organisation word right after the run names an organisation (blind set RU).
+            && !(after.starts_with(' ')
+                && after.as_bytes().get(1).is_some_and(u8::is_ascii_uppercase)
+                && ORG_AFTER.eq_any(first_word(after)))
             // A weak cue ("for", "regarding") before words the name lists do not know says
             // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
             && !(weak_cue

@@ -7628,3 +7628,113 @@ fn a_voice_mails_caller_in_lower_case_is_found_and_lower_case_words_are_not() {
         labels(&s, chatter)
     );
 }
+
+#[test]
+fn a_payers_drug_policy_number_is_a_document_and_a_members_policy_number_is_not() {
+    let s = Scanner::new();
+    let bulletin = "Subject: UHC Drug Policy Update - Ophthalmologic VEGF Inhibitors\n\nMEDICAL \
+                    BENEFIT DRUG POLICY BULLETIN\n\nPolicy: Ophthalmologic VEGF Inhibitors\n\
+                    Policy number: 2025D0071Q\nEffective date: May 1, 2025\n";
+    assert!(
+        !has_label(&s, bulletin, Label::MemberId),
+        "{:?}",
+        labels(&s, bulletin)
+    );
+    let member = "Subject: eligibility\n\nPatient: Harold Quince\nPlan: Cascade Mutual PPO\n\
+                  Policy number: CMP4471902\nplease verify coverage for his MRI.\n";
+    assert!(
+        has(&s, member, Label::MemberId, "CMP4471902"),
+        "{:?}",
+        labels(&s, member)
+    );
+}
+
+#[test]
+fn an_organisation_after_a_relative_cue_is_no_relative() {
+    let s = Scanner::new();
+    let policy = "Coaches, parents and boosters,\n\nA reminder of the district policy, developed \
+                  with our sports medicine partner Ridgeline Sports Medicine:\n";
+    assert!(!s.scan(policy).contains_phi, "{:?}", labels(&s, policy));
+    let spouse = "Mr. Abernathy called back; he will come with his partner Mark Ellison on \
+                  Friday for the surgery consult.\n";
+    assert!(
+        has(&s, spouse, Label::Person, "Mark Ellison"),
+        "{:?}",
+        labels(&s, spouse)
+    );
+}
+
+#[test]
+fn a_parking_garages_address_is_the_organisations_and_a_homes_is_not() {
+    let s = Scanner::new();
+    let garage = "Hello Holloway Building staff,\n\nThe Holloway Garage (1455 NE Holloway St) \
+                  Level P2 will be closed Monday, March 17. Level P1 patient/family parking is \
+                  NOT affected.\n";
+    assert!(
+        !has_label(&s, garage, Label::Address),
+        "{:?}",
+        labels(&s, garage)
+    );
+    let home = "Pt discharged today. Home address: 1455 NE Holloway St, Portland, OR 97232\n";
+    assert!(
+        has(
+            &s,
+            home,
+            Label::Address,
+            "1455 NE Holloway St, Portland, OR"
+        ),
+        "{:?}",
+        labels(&s, home)
+    );
+}
+
+#[test]
+fn a_relatives_phone_number_is_a_patients_familys_and_a_writers_own_family_is_not() {
+    let s = Scanner::new();
+    let son = "stuck behind a wreck, can someone call the farah family and let them know ill be \
+               there closer to 10:45? sons cell is 520-555-0139 (Hamza). thx\n";
+    let r = s.scan(son);
+    assert!(r.contains_phi, "{:?}", labels(&s, son));
+    assert!(
+        r.findings.iter().any(|f| f.rule == "phone.relative"),
+        "{:?}",
+        labels(&s, son)
+    );
+    let own = "From: Dana Ruiz <druiz@larkspurhousecalls.com>\nTo: Front Desk \
+               <frontdesk@larkspurhousecalls.com>\n\nPhone is dead today, my wife's cell is \
+               520-555-0177 if you need me.\n";
+    assert!(
+        !s.scan(own)
+            .findings
+            .iter()
+            .any(|f| f.rule == "phone.relative"),
+        "{:?}",
+        labels(&s, own)
+    );
+}
+
+#[test]
+fn pt_in_a_therapy_staffing_list_is_physical_therapy_not_a_patient() {
+    let s = Scanner::new();
+    let roster = "From: Dana Kirkpatrick <dkirkpatrick@larkspurrehab.org>\nTo: Therapy Staff \
+                  <therapy@larkspurrehab.org>\nSubject: Weekend therapy staffing\n\nSATURDAY \
+                  3/16\n  PT:  Lauren Pak (lead), Mike Dorsey\n  OT:  Shauna Big Crow\n";
+    assert!(
+        !s.scan(roster)
+            .findings
+            .iter()
+            .any(|f| f.rule == "person.cue"),
+        "{:?}",
+        labels(&s, roster)
+    );
+    let sign_out = "Sign-out 3/16\n  PT:  Lauren Pak, 4B-12, fall risk\n  Plan: CT head \
+                    tonight\n";
+    assert!(
+        s.scan(sign_out)
+            .findings
+            .iter()
+            .any(|f| f.rule == "person.cue"),
+        "{:?}",
+        labels(&s, sign_out)
+    );
+}
