@@ -9610,33 +9610,43 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
 /// "our" before the relative: a writer's own family.
 fn relatives_number_before(line: &str) -> bool {
     let b = line.as_bytes();
-    ["cell", "phone", "number", "mobile", "#"]
-        .iter()
-        .any(|noun| {
-            let Some(i) = memchr::memmem::rfind(&b.to_ascii_lowercase(), noun.as_bytes()) else {
-                return false;
-            };
-            let tail = &b[i + noun.len()..];
-            if tail.len() > 24 || tail.iter().any(u8::is_ascii_digit) || i == 0 || b[i - 1] != b' '
-            {
-                return false;
-            }
-            let head = line[..i - 1].trim_end();
-            let head = head
-                .strip_suffix(" home")
-                .or_else(|| head.strip_suffix(" Home"))
-                .unwrap_or(head);
-            let Some(who) = head
-                .strip_suffix("'s")
-                .or_else(|| head.strip_suffix("\u{2019}s"))
-                .or_else(|| head.strip_suffix('s'))
-            else {
-                return false;
-            };
-            let w = last_word(who, b" (,;:");
-            let before_w = &who[..w.as_ptr() as usize - who.as_ptr() as usize];
-            RELATIVES.eq_any(w) && !words!["my", "our"].eq_any(last_word(before_w, b" (,;:"))
-        })
+    // The word for a phone ends at most 24 bytes before the number: only the spaces of the
+    // last 40 bytes can be the one after "son's" (no allocation, no search of the whole line).
+    let lo = b.len().saturating_sub(40);
+    memchr::memrchr_iter(b' ', &b[lo..]).any(|k| {
+        let p = lo + k;
+        if p == 0 || !matches!(b[p - 1], b's' | b'S') {
+            return false;
+        }
+        let mut rest = &b[p + 1..];
+        if rest.len() > 5 && rest[..5].eq_ignore_ascii_case(b"home ") {
+            rest = &rest[5..];
+        }
+        let Some(n) = [&b"cell"[..], b"phone", b"number", b"mobile", b"#"]
+            .iter()
+            .find(|n| {
+                rest.len() >= n.len()
+                    && rest[..n.len()].eq_ignore_ascii_case(n)
+                    && rest.get(n.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+            })
+            .map(|n| n.len())
+        else {
+            return false;
+        };
+        let tail = &rest[n..];
+        if tail.len() > 24 || tail.iter().any(u8::is_ascii_digit) {
+            return false;
+        }
+        // "son's", "son’s" or "sons".
+        let head = &line[..p - 1];
+        let who = head
+            .strip_suffix('\'')
+            .or_else(|| head.strip_suffix('\u{2019}'))
+            .unwrap_or(head);
+        let w = last_word(who, b" (,;:");
+        let before_w = &who[..w.as_ptr() as usize - who.as_ptr() as usize];
+        RELATIVES.eq_any(w) && !words!["my", "our"].eq_any(last_word(before_w, b" (,;:"))
+    })
 }
 
 const DATE_PATIENT_LIST: &[&str] = &[
