@@ -7006,6 +7006,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // "Pump 3 (SN MDP2-00417) is still throwing calibration error E-14": one of the
+            // organisation's numbered units, whatever kind (blind set SA).
+            Label::Device if numbered_equipment_before(doc.before_line(ks, 32)) => continue,
             Label::Device => (0.9, "device.context", "serial number keyword"),
             Label::OtherId if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
@@ -7979,8 +7982,15 @@ fn patterns(
                         words!["license", "licence", "lic", "credential", "certification"],
                     )
                 };
+                // "Parts ordered (PA03670-0001 / PA03670-0002)": a supplier's part numbers.
+                let parts = || {
+                    has_word(
+                        doc.before_line(st, 40),
+                        words!["part", "parts", "p/n", "pn", "part#"],
+                    )
+                };
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
-                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 && !licence() {
+                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 && !licence() && !parts() {
                     push(
                         out,
                         Some(Label::OtherId),
@@ -11497,6 +11507,42 @@ fn therapy_staffing_row(doc: &Doc<'_>, at: usize) -> bool {
     before.is_some_and(other) || after.is_some_and(other)
 }
 
+/// Does `line` (the bytes before a serial number's keyword) end with one of a fleet's
+/// numbered units, "Pump 3 (", "Cart 2, ", "Unit 14 - "? The word in capitals: "his pump 2"
+/// is no fleet.
+fn numbered_equipment_before(line: &str) -> bool {
+    let t = line.trim_end_matches([' ', '(', ',', ':', '-']);
+    let digits = t.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return false;
+    }
+    let head = &t[..t.len() - digits];
+    let Some(head) = head.strip_suffix(' ') else {
+        return false;
+    };
+    let w = last_word(head, b"");
+    w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        && words![
+            "unit",
+            "pump",
+            "cart",
+            "scanner",
+            "printer",
+            "fridge",
+            "refrigerator",
+            "freezer",
+            "analyzer",
+            "station",
+            "machine",
+            "workstation",
+            "laptop",
+            "tablet",
+            "ipad",
+            "kiosk",
+        ]
+        .eq_any(w)
+}
+
 /// Is the "this is" / "it's" at `ks` a writer introducing themselves, with a name in lower case
 /// at `p`? In mail to or from a patient, the cue opens its line, after at most a greeting and
 /// the reader's name ("hi this is grace brannigan", "hey its jada w.", "hi dr raghunathan its
@@ -13787,6 +13833,8 @@ fn persons(
         let title_before = pw & PW_TITLE != 0
             // ("I really don't want to miss IOP": the verb, in lower case.)
             && prev_word != "miss"
+            // ("Tomasz: Harlow MS AM, Birchwood PM": a middle school in the morning.)
+            && !matches!(&text[run[0].s..run[0].e], "AM" | "PM")
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
             && prev_trim.len() >= prev_word.len()
             // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space.)
@@ -16128,13 +16176,16 @@ fn credential_after(after: &str) -> bool {
                 && words!["do", "pa", "ma", "ms", "ot", "pt", "od", "dc", "mt", "rd"].eq_any(word))
             && (!bracketed || ab.get(m) == Some(&b')'))
             // ("Kayla Ostrowski   MA 8804472930   PU 7:40 AM": letters before a long number
-            // are the number's program, Medical Assistance, not a credential.)
-            && ab[m..]
-                .iter()
-                .skip_while(|&&c| c == b' ')
-                .take_while(|c| c.is_ascii_digit())
-                .count()
-                < 6
+            // are the number's program, Medical Assistance, not a credential; after a comma
+            // they are one: "Colleen Mabry, MD        1601131422   OB/GYN", a provider's
+            // NPI in a report's row, blind set SD.)
+            && (after.starts_with(", ")
+                || ab[m..]
+                    .iter()
+                    .skip_while(|&&c| c == b' ')
+                    .take_while(|c| c.is_ascii_digit())
+                    .count()
+                    < 6)
     }
 }
 

@@ -7738,3 +7738,72 @@ fn pt_in_a_therapy_staffing_list_is_physical_therapy_not_a_patient() {
         labels(&s, sign_out)
     );
 }
+
+#[test]
+fn a_numbered_pumps_serial_is_equipment_and_a_patients_pump_is_not() {
+    let s = Scanner::new();
+    let it = "Confirming tonight's maintenance window:\n  - Restart of the pump interface service \
+              for pumps 1 and 2. Pump 3 (SN MDP2-00417) is still throwing calibration error \
+              E-14, vendor tech is scheduled Thursday.\n";
+    assert!(!has_label(&s, it, Label::Device), "{:?}", labels(&s, it));
+    let patient = "Mr. Alvarez came in today, his insulin pump (SN MDP2-00417) alarmed twice \
+                   overnight.\n";
+    assert!(
+        has(&s, patient, Label::Device, "MDP2-00417"),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn a_suppliers_part_numbers_are_no_authorisation_numbers() {
+    let s = Scanner::new();
+    let parts = "Brake roller and pick roller are past the replacement interval. Parts ordered \
+                 (PA03670-0001 / PA03670-0002). On-site visit scheduled Thursday.\n";
+    assert!(
+        !has_label(&s, parts, Label::OtherId),
+        "{:?}",
+        labels(&s, parts)
+    );
+    let appeal = "Appeal for Mr. Alvarez filed, ref PA-0367012, denial upheld.\n";
+    assert!(
+        has(&s, appeal, Label::OtherId, "PA-0367012"),
+        "{:?}",
+        labels(&s, appeal)
+    );
+}
+
+#[test]
+fn ms_before_am_is_a_middle_school_in_the_morning_not_a_title() {
+    let s = Scanner::new();
+    let coverage = "Coverage for today:\n- Tomasz: Harlow MS AM, Birchwood PM as usual.\n";
+    assert!(
+        !has_label(&s, coverage, Label::Person),
+        "{:?}",
+        labels(&s, coverage)
+    );
+    let caps = "Spoke with MS JONES about her refill.\n";
+    assert!(
+        has(&s, caps, Label::Person, "JONES"),
+        "{:?}",
+        labels(&s, caps)
+    );
+}
+
+#[test]
+fn a_credential_after_a_comma_stands_before_a_providers_npi() {
+    let s = Scanner::new();
+    let report = "Provider                 NPI          Dept          Delinq  Status\nColleen \
+                  Mabry, MD        1601131422   OB/GYN          3      1st notice\n";
+    assert!(
+        !has_label(&s, report, Label::Person),
+        "{:?}",
+        labels(&s, report)
+    );
+    let program = "PU list\nKayla Ostrowski   MA 8804472930   PU 7:40 AM\n";
+    assert!(
+        has(&s, program, Label::Person, "Kayla Ostrowski"),
+        "{:?}",
+        labels(&s, program)
+    );
+}
