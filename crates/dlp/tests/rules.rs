@@ -7807,3 +7807,18 @@ fn a_credential_after_a_comma_stands_before_a_providers_npi() {
         labels(&s, program)
     );
 }
+
+#[test]
+fn a_writer_speaking_of_my_appointments_speaks_of_their_own_care() {
+    let s = Scanner::new();
+    let head = "From: Marcus Whitlow <mwhitlow@stillwaterctc.org>\nTo: Jesus Ortega \
+                <jortega@kettlerfab.com>\nSubject: RE: FMLA paperwork\n\nGot it. Dr. V will \
+                complete the provider section.\n\nOn Tue, Mar 11, 2025 at 2:47 PM Jesus Ortega \
+                <jortega@kettlerfab.com> wrote:\n> HR at work sent me the FMLA certification \
+                form for intermittent leave for ";
+    let tail = ". They need it back by March 21.\n>\n> Jesus Ortega\n> Cell 937-555-0153\n";
+    let own = format!("{head}my appointments{tail}");
+    assert!(s.scan(&own).contains_phi, "{:?}", labels(&s, &own));
+    let audits = format!("{head}the vendor audits{tail}");
+    assert!(!s.scan(&audits).contains_phi, "{:?}", labels(&s, &audits));
+}
