@@ -5813,11 +5813,13 @@ pub(crate) fn npi_valid(s: &str) -> bool {
 }
 
 /// DEA: two letters, seven digits, (d1+d3+d5) + 2(d2+d4+d6) ends in d7.
-/// Does `text` hold another number of the DEA shape with the same two letters as `v`
-/// ("SO2291855" beside "SO2291847") whose check digit fails? Then `v` is one of a series (an
-/// order's, a serial's), not a registration. Asked only of numbers that pass the check.
-fn failing_sibling(text: &str, v: &str) -> bool {
-    let b = text.as_bytes();
+/// Does `text` hold, within 2 KB of `at`, another number of the DEA shape with the same two
+/// letters as `v` ("SO2291855" beside "SO2291847") whose check digit fails? Then `v` is one of
+/// a series (an order's, a serial's), not a registration. Asked only of numbers that pass the
+/// check; the window keeps a long message's many numbers from each searching all of it.
+fn failing_sibling(text: &str, at: usize, v: &str) -> bool {
+    let lo = at.saturating_sub(2048);
+    let b = &text.as_bytes()[lo..(at + 2048).min(text.len())];
     let prefix = &v.as_bytes()[..2];
     memchr::memmem::find_iter(b, prefix).any(|i| {
         let Some(cand) = b.get(i..i + 9) else {
@@ -7936,7 +7938,7 @@ fn patterns(
                         words!["sn", "s/n", "serial", "ser", "lot", "model"],
                     )
                 };
-                if dea_valid(v) && !serial() && !failing_sibling(text, v) {
+                if dea_valid(v) && !serial() && !failing_sibling(text, st, v) {
                     push(
                         out,
                         Some(Label::Dea),
