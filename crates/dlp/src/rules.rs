@@ -3483,6 +3483,12 @@ pub(crate) fn patient_context_near(
         let k = near.partition_point(|&p| p + reach < m.start());
         near.get(k).is_some_and(|&p| p <= m.start() + reach)
             && context_word_at(b, m.start(), m.end())
+            // ("No-show .............. 2": a report's row of counts, blind set SI.)
+            && !b[m.end()..]
+                .iter()
+                .skip_while(|&&c| c == b' ')
+                .take(2)
+                .eq(b"..".iter())
             && !dx_in_general(text, m.start(), m.end())
             && !(PRONOUNS.eq_any(&text[m.start()..m.end()])
                 && (*group.get_or_insert_with(|| {
@@ -3569,6 +3575,49 @@ fn subject_about_staff(text: &str) -> bool {
                 ],
             )
     })
+}
+
+/// Is the subject line starting at `at` about new members of staff ("Facility clearance
+/// request - 2 new hires", "Onboarding - new employees")? Then the names, birth dates and
+/// licences in the mail are theirs. Not an occupational or employee health clinic's mail about
+/// a new hire, its patient ("RE: new hire drug screen - Melnyk", "Re: vaccine records for
+/// onboarding"). Asked by the verdict
+/// only of messages such findings would make PHI.
+pub(crate) fn subject_about_new_hires(text: &str, at: usize) -> bool {
+    let l = text[at..].split('\n').next().unwrap_or("");
+    has_word(
+        l,
+        words![
+            "new hire",
+            "new hires",
+            "new employee",
+            "new employees",
+            "onboarding",
+            "new staff",
+        ],
+    ) && !has_word(
+        l,
+        words![
+            "screen",
+            "screening",
+            "physical",
+            "exam",
+            "result",
+            "results",
+            "drug",
+            "test",
+            "tb",
+            "titer",
+            "fit",
+            "injury",
+            "vaccine",
+            "vaccines",
+            "immunization",
+            "immunizations",
+            "records",
+            "health",
+        ],
+    )
 }
 
 /// The pronouns of [`PATIENT_CONTEXT_LIST`].
@@ -5097,6 +5146,8 @@ pub(crate) struct Scratch {
     pub(crate) auto_reply: bool,
     /// The last message's [`Doc::hiring`], for the verdict.
     pub(crate) hiring: bool,
+    /// Where the last message's first unquoted `Subject:` line starts, for the verdict.
+    pub(crate) subject_at: Option<usize>,
     /// The last message's [`Doc::internal`], for the verdict.
     pub(crate) internal: bool,
     patient_words: Vec<Span>,
@@ -5137,6 +5188,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.nonclinical_office = doc.nonclinical_office;
     sc.auto_reply = doc.auto_reply;
     sc.hiring = doc.hiring;
+    sc.subject_at = (doc.subject_lines.1 > 0).then_some(doc.subject_lines.0[0]);
     sc.internal = doc.internal;
     let out = &mut sc.cands;
     out.clear();
@@ -5167,6 +5219,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     lower_case_names_before_dob(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
     voicemail_callers(s, text, lc, out);
+    subject_surname(s, text, &doc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5176,6 +5229,70 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// "Subject: Re: hutchins" over "tomas hutchins in med 3 ciwa now 19", "Subject: RE: okafor"
+/// over "is okafor still a go for thurs??": staff writing in a hurry name a patient by surname
+/// alone, in lower case, in the subject and again in the body (blind sets RV and SH,
+/// 2026-12-04). The subject (after "Re:", "Fw:" or "Fwd:") is one lower-case word of four or
+/// more letters that the surname list knows, the given-name list does not, and that is no
+/// everyday word; each lower-case mention of it is weak evidence (0.7, like the lists' names),
+/// so it counts only beside words about care. One pass over the subject lines `analyse` noted;
+/// the body is searched only for such a word.
+fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let (starts, n) = doc.subject_lines;
+    let Some(&k) = starts[..n].first() else {
+        return;
+    };
+    let mut v = text[k + 8..doc.line_end(k)].trim();
+    // (Most subjects end here: a capital, a space or a digit in their last word.)
+    if !v
+        .bytes()
+        .rev()
+        .take_while(|&c| c != b' ' && c != b':')
+        .all(|c| c.is_ascii_lowercase())
+    {
+        return;
+    }
+    while let Some(p) = [&b"re:"[..], b"fw:", b"fwd:"]
+        .iter()
+        .find(|p| v.len() > p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
+    {
+        v = v[p.len()..].trim_start();
+    }
+    if v.len() < 4 || !v.bytes().all(|c| c.is_ascii_lowercase()) {
+        return;
+    }
+    let key = word_key(v.as_bytes());
+    if !s.surnames.contains(v)
+        || s.first_names.contains(v)
+        || NOT_NAMES_INDEX.contains(v.as_bytes(), key)
+    {
+        return;
+    }
+    let at: Vec<usize> = memchr::memmem::find_iter(b, v.as_bytes())
+        .filter(|&i| {
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && !b.get(i + v.len()).is_some_and(u8::is_ascii_alphanumeric)
+        })
+        .collect();
+    // (The subject's own, and at least one more in the body or a quoted header.)
+    if at.len() < 2 {
+        return;
+    }
+    let why = "a surname in lower case that the subject names alone";
+    for i in at {
+        push(
+            out,
+            Some(Label::Person),
+            i,
+            i + v.len(),
+            0.7,
+            "person.subject_surname",
+            why,
+        );
+    }
 }
 
 /// A voice-mail system's notice names its caller: by caller ID ("From:      HAROLD BEAUCHAMP
@@ -14185,6 +14302,17 @@ fn persons(
             && !(after.starts_with(' ')
                 && after.as_bytes().get(1).is_some_and(u8::is_ascii_uppercase)
                 && ORG_AFTER.eq_any(first_word(after)))
+            // "Client: Brightwater Plastic & Reconstructive Surgery": words joined by "&" to a
+            // practice's or a firm's name (blind set SI); not a couple, "John & Mary Smith".
+            && !(after.starts_with(" & ")
+                && has_word(
+                    doc.after_line(end, 60),
+                    words![
+                        "surgery", "associates", "partners", "medicine", "medical", "health",
+                        "clinic", "group", "dental", "dermatology", "orthopedics", "pediatrics",
+                        "services", "llc", "inc", "pllc", "pc", "co", "company", "sons",
+                    ],
+                ))
             // A weak cue ("for", "regarding") before words the name lists do not know says
             // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
             && !(weak_cue

@@ -7847,3 +7847,77 @@ fn a_dea_shaped_serial_or_order_number_is_no_registration_and_a_prescribers_is()
         labels(&s, prescriber)
     );
 }
+
+#[test]
+fn a_lower_case_surname_the_subject_names_alone_is_a_person_and_a_word_is_not() {
+    let s = Scanner::new();
+    let detox = "From: Kiana Mahoe <kmahoe@cchp-health.com>\nTo: Tomas Echeverria \
+                 <techeverria@cchp-health.com>\nSubject: Re: hutchins\n\ntomas hutchins in med \
+                 3 ciwa now 19, tremors bad. gave the 50 of librium already this am. do u want \
+                 another dose or send him out??\n";
+    assert!(
+        has(&s, detox, Label::Person, "hutchins"),
+        "{:?}",
+        labels(&s, detox)
+    );
+    assert!(s.scan(detox).contains_phi, "{:?}", labels(&s, detox));
+    let budget = "From: Kiana Mahoe <kmahoe@cchp-health.com>\nTo: Tomas Echeverria \
+                  <techeverria@cchp-health.com>\nSubject: Re: budget\n\nthe budget for med 3 \
+                  is due friday, send him the numbers\n";
+    assert!(
+        !has_label(&s, budget, Label::Person),
+        "{:?}",
+        labels(&s, budget)
+    );
+}
+
+#[test]
+fn new_hires_papers_are_staffs_and_an_employers_new_hire_at_a_clinic_is_a_patient() {
+    let s = Scanner::new();
+    let clearance = "From: Tanisha Greer <tgreer@cchp-health.com>\nTo: MCSO Jail Clearance \
+                     <jailclearance@co.marlow.or.us>\nSubject: Facility clearance request - 2 new \
+                     hires, start date 3/24\n\nHi Deputy Lund,\n\n1) Kevin Matsuda\n   Position: \
+                     RN, full time, NOC\n   DOB: 12/21/1985\n   OR DL#: 7124409\n\nBoth passed \
+                     our background screen; TB and immunization records are on file with HR.\n";
+    assert!(
+        !s.scan(clearance).contains_phi,
+        "{:?}",
+        labels(&s, clearance)
+    );
+    let clinic = "From: Kayla Nguyen <knguyen@ridgelineoh.com>\nTo: Tanya Whitehorse \
+                  <twhitehorse@columbiabasinfoods.com>\nSubject: RE: new hire drug screen - \
+                  Melnyk\n\nResult for Kateryna Melnyk (DOB 04/11/1996, collected 03/10/2025) \
+                  came back NEGATIVE. Her physical was also done yesterday.\n";
+    assert!(s.scan(clinic).contains_phi, "{:?}", labels(&s, clinic));
+}
+
+#[test]
+fn a_practice_joined_by_an_ampersand_is_no_client_and_a_couple_is() {
+    let s = Scanner::new();
+    let ticket = "*** This is an automated notification from TriCounty IT Service Desk ***\n\n\
+                  Client: Brightwater Plastic & Reconstructive Surgery\nTicket: T-5582\n";
+    assert!(
+        !has_label(&s, ticket, Label::Person),
+        "{:?}",
+        labels(&s, ticket)
+    );
+    let couple = "Client: Marisol Vega & Daniel Vega\nDOB 3/4/1960\n";
+    assert!(
+        has(&s, couple, Label::Person, "Marisol Vega"),
+        "{:?}",
+        labels(&s, couple)
+    );
+}
+
+#[test]
+fn a_reports_no_show_count_is_no_word_about_care_and_a_patients_no_show_is() {
+    let s = Scanner::new();
+    let head = "From: NexaChart Reports <reports@nexachart.com>\nTo: Lorraine Beaulieu \
+                <lbeaulieu@brightwaterplastics.com>\nSubject: Daily Close-Out Summary\n\n\
+                Run by: Garrett Fenwick\n";
+    let report =
+        format!("{head}APPOINTMENTS\n  Scheduled ............ 48\n  No-show .............. 2\n");
+    assert!(!s.scan(&report).contains_phi, "{:?}", labels(&s, &report));
+    let patient = format!("{head}Garrett Fenwick was a no-show again today.\n");
+    assert!(s.scan(&patient).contains_phi, "{:?}", labels(&s, &patient));
+}
