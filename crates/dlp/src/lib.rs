@@ -1115,12 +1115,19 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
         })
     };
     let staff_paper = |f: &Finding| f.rule == "date.dob" || f.label == Label::License;
+    let applicant = std::cell::OnceCell::new();
+    let applicant = || {
+        *applicant.get_or_init(|| {
+            sc.subject_at
+                .is_some_and(|at| rules::subject_about_a_job_application(text, at))
+        })
+    };
     let strong_at_all = |f: &Finding| {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)
             && f.score >= PHI_STRONG
             && !NEEDS_CARE_CONTEXT.contains(&f.rule)
-            && !(office && WRITER_RULES.contains(&f.rule) || colleagues_birthday(f))
+            && !((office || sc.hiring) && WRITER_RULES.contains(&f.rule) || colleagues_birthday(f))
             && !(staff_paper(f) && new_hires())
     };
     let strong_plain = findings
@@ -1131,6 +1138,14 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
         && rules::addressed_to_a_group(text);
     // "Happy birthday this month to: Jan 3 - Destiny Fairweather (RT)".
     let strong = strong_plain || !to_group && findings.iter().any(strong_at_all);
+    // An applicant for a post writing about the application: their own mailbox and name, like
+    // a private person's to an office that does not deal with care. (The subject is read only
+    // when such findings are all the strong evidence there is.)
+    let writer = |f: &Finding| {
+        matches!(f.label, Label::Person | Label::Email) && WRITER_RULES.contains(&f.rule)
+    };
+    let strong =
+        strong && !(findings.iter().filter(|f| strong_at_all(f)).all(writer) && applicant());
     let is_weak = |f: &&Finding| {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)
@@ -1149,14 +1164,15 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // please contact Marisol Vega, LSW, at ..."): only strong evidence counts.
     // Mail about interviews with candidates for a post names applicants, not patients: only
     // strong evidence counts there too.
-    // (Nor in mail about new members of staff: their names are colleagues'.)
-    let weak_counts = !strong && weak_phi && !sc.auto_reply && !sc.hiring && !new_hires();
-    let contains_phi = strong
-        || weak_counts && name_with_a_diagnosis(text, &findings)
-        || weak_counts && list_item_with_a_drug(text, &findings)
-        || weak_counts && name_with_a_dosed_drug(text, &findings)
-        || weak_counts
-            && rules::patient_context_near(
+    // Nor in mail about new members of staff or from an applicant for a post: their names
+    // are colleagues' or the applicant's. (Their subjects are read last, only for messages
+    // the weak evidence would make PHI.)
+    let weak_counts = !strong && weak_phi && !sc.auto_reply && !sc.hiring;
+    let weak_says_phi = weak_counts
+        && (name_with_a_diagnosis(text, &findings)
+            || list_item_with_a_drug(text, &findings)
+            || name_with_a_dosed_drug(text, &findings)
+            || rules::patient_context_near(
                 text,
                 // In text order (`findings` is sorted by start).
                 &findings
@@ -1166,7 +1182,8 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
                     .collect::<Vec<_>>(),
                 CARE_CONTEXT_REACH,
                 (&sc.staff, &findings),
-            );
+            ));
+    let contains_phi = strong || weak_says_phi && !new_hires() && !applicant();
     let mut categories: Vec<Label> = findings.iter().map(|f| f.label).collect();
     categories.sort();
     categories.dedup();

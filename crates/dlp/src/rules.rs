@@ -3620,6 +3620,37 @@ pub(crate) fn subject_about_new_hires(text: &str, at: usize) -> bool {
     )
 }
 
+/// Is the subject line starting at `at` an applicant's for a post ("RE: Application - EMT-B
+/// full time - Tobias Anand", blind set SO)? Not "Medicaid application - ..." nor "Lloyds
+/// application - what else do you need?": a word for a job, or a role or a credential in
+/// capitals ("what else do you need" is no DO), must be there too. Asked by the verdict only
+/// of the private mailboxes and names it would otherwise count.
+pub(crate) fn subject_about_a_job_application(text: &str, at: usize) -> bool {
+    let l = text[at..].split('\n').next().unwrap_or("");
+    has_word(l, words!["application", "applicant", "resume"])
+        && (has_word(
+            l,
+            words![
+                "position",
+                "job",
+                "opening",
+                "full time",
+                "full-time",
+                "part time",
+                "part-time",
+                "per diem",
+                "prn",
+                "career",
+                "careers",
+            ],
+        ) || l
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .any(|w| {
+                STAFF_ROLES.eq_any(w)
+                    || CREDENTIALS.eq_any(w) && !w.bytes().any(|c| c.is_ascii_lowercase())
+            }))
+}
+
 /// The pronouns of [`PATIENT_CONTEXT_LIST`].
 const PRONOUNS: &Words = &Words::new(&["he", "she", "him", "his", "her"]);
 
@@ -6775,6 +6806,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             Label::MemberId if practitioner_block(doc, ks) || doc.enrollment_subject => {
                 continue;
             }
+            // "1) 401(k) MATCH INCREASE ... enroll at the Fidelity NetBenefits site ... Plan
+            // number 71048": an employer's retirement plan (blind set SP).
+            Label::MemberId
+                if {
+                    // (Not an area code's "401-555-0193".)
+                    let near = doc.lines_before(ks, 4);
+                    near.contains("40")
+                        && (["401(k)", "403(b)", "401(K)", "403(B)"]
+                            .iter()
+                            .any(|p| near.contains(p))
+                            || has_word(near, words!["401k", "403b"]))
+                } =>
+            {
+                continue;
+            }
             // "Policy: Ophthalmologic VEGF Inhibitors\nPolicy number: 2025D0071Q": a payer's
             // medical or drug policy, a document with a title, not a member's insurance policy
             // (blind set RZ).
@@ -6905,6 +6951,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // "Rosa Delgado   Driver's license   04/21/2026": a table of expiry dates, not a
             // licence's number.
             Label::License if date_shaped(v) => continue,
+            // "LICENSE NUMBER:       021184420\nLICENSEE:             KESSLER FAMILY PHARMACY
+            // LLC": a board's notice of an establishment's licence (blind set SM).
+            // (The next line's label only: one compare.)
+            Label::License
+                if {
+                    let le = doc.line_end(ve);
+                    text.as_bytes()
+                        .get(le + 1..le + 9)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"licensee"))
+                } =>
+            {
+                continue;
+            }
             // ("WI Cert #48821", "CME certificate #": a technician's or a clinician's too.)
             Label::License if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
@@ -14277,7 +14336,16 @@ fn persons(
                 || !run
                     .iter()
                     .any(|t| word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])))
-            && !(all_upper && !comma_form && run.len() == 1)
+            // ("Patient:           CHAVARRIA, J": a field's surname in capitals and an initial,
+            // blind set SO.)
+            && !(all_upper
+                && !comma_form
+                && run.len() == 1
+                && !(text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
+                    && !prev_word.eq_ignore_ascii_case("re")
+                    && after.starts_with(", ")
+                    && after.as_bytes().get(2).is_some_and(u8::is_ascii_uppercase)
+                    && !after.as_bytes().get(3).is_some_and(u8::is_ascii_alphabetic)))
             // "CALL ANY PATIENT BOOKED AFTER 2:00 PM": in capitals, words are a name only when
             // the name lists know one of them, or a label says so ("PATIENT: DE JESÚS").
             && (!all_upper
@@ -16329,7 +16397,9 @@ fn credential_after(after: &str) -> bool {
         let word = match hyphen.map(|h| (&word[..h], &word[h + 1..])) {
             Some((cred, board))
                 if !CREDENTIALS.eq_any(word)
-                    && words!["bc", "c"].eq_any(board)
+                    // ("APRN-CNP", "APRN-CNM": a nurse's role after the licence, blind set SQ.)
+                    && (words!["bc", "c", "cnp", "cns", "cnm", "crna"].eq_any(board)
+                        || CREDENTIALS.eq_any(board))
                     && CREDENTIALS.eq_any(cred) =>
             {
                 cred

@@ -7921,3 +7921,90 @@ fn a_reports_no_show_count_is_no_word_about_care_and_a_patients_no_show_is() {
     let patient = format!("{head}Garrett Fenwick was a no-show again today.\n");
     assert!(s.scan(&patient).contains_phi, "{:?}", labels(&s, &patient));
 }
+
+#[test]
+fn a_fields_surname_in_capitals_with_an_initial_is_a_person_and_a_reply_is_not() {
+    let s = Scanner::new();
+    let pcr = "The following patient care report is incomplete.\n\nIncident #:        25-118204\n\
+               Patient:           CHAVARRIA, J\nUnit:              M12\n";
+    assert!(
+        has(&s, pcr, Label::Person, "CHAVARRIA"),
+        "{:?}",
+        labels(&s, pcr)
+    );
+    let reply = "RE: BILLING, Q\nsee the note below\n";
+    assert!(
+        !has_label(&s, reply, Label::Person),
+        "{:?}",
+        labels(&s, reply)
+    );
+}
+
+#[test]
+fn a_nurse_practitioners_licence_and_role_is_a_credential_and_a_patients_name_is_not() {
+    let s = Scanner::new();
+    let privileges = "The board approved provisional privileges for Ana Lucia Ferreira, \
+                      APRN-CNP on 10/9/2025.\n";
+    assert!(
+        !has_label(&s, privileges, Label::Person),
+        "{:?}",
+        labels(&s, privileges)
+    );
+    let patient = "Ultrasound scheduled for Ana Lucia Ferreira, DOB 04/02/1961, on 10/9.\n";
+    assert!(
+        has_label(&s, patient, Label::Person),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn an_establishments_licence_and_a_retirement_plan_are_no_patients() {
+    let s = Scanner::new();
+    let board = "THIS IS AN AUTOMATED NOTIFICATION FROM THE STATE BOARD OF PHARMACY.\n\nLICENSE \
+                 TYPE:         TERMINAL DISTRIBUTOR OF DANGEROUS DRUGS\nLICENSE NUMBER:       \
+                 021184420\nLICENSEE:             KESSLER FAMILY PHARMACY LLC\n";
+    assert!(
+        !has_label(&s, board, Label::License),
+        "{:?}",
+        labels(&s, board)
+    );
+    let plan = "1) 401(k) MATCH INCREASE\nIf you are not enrolled, you can enroll any time at \
+                the Fidelity NetBenefits site. Plan number 71048.\n";
+    assert!(
+        !has_label(&s, plan, Label::MemberId),
+        "{:?}",
+        labels(&s, plan)
+    );
+    let member = "Call his daughter at 401-555-0193 if he doesn't pick up.\nMedicaid: \
+                  RI40021877\n";
+    assert!(
+        has(&s, member, Label::MemberId, "RI40021877"),
+        "{:?}",
+        labels(&s, member)
+    );
+    let driver = "Pickup for Mr. Alvarez: his driver's license number is 021184420, expires \
+                  2027.\n";
+    assert!(
+        has_label(&s, driver, Label::License),
+        "{:?}",
+        labels(&s, driver)
+    );
+}
+
+#[test]
+fn an_applicant_writing_about_a_post_is_no_patient_and_a_patients_application_is() {
+    let s = Scanner::new();
+    let head = "From: Maya Whitlow <mwhitlow@harborpointambulance.com>\nTo: Tobias Anand \
+                <tobias.anand92@gmail.com>\nSubject: RE: ";
+    let body = "\n\nHi Tobias,\n\nThanks for following up. Can you come in Tue 10/21 at 10:00 \
+                AM?\n";
+    let applicant = format!("{head}Application - EMT-B full time - Tobias Anand{body}");
+    assert!(
+        !s.scan(&applicant).contains_phi,
+        "{:?}",
+        labels(&s, &applicant)
+    );
+    let lloyd = format!("{head}Lloyds application - what else do you need?{body}");
+    assert!(s.scan(&lloyd).contains_phi, "{:?}", labels(&s, &lloyd));
+}
