@@ -1104,24 +1104,18 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let colleagues_birthday = |f: &Finding| {
         internal && f.rule == "date.birthday" && !with_year(&text[f.start_byte..f.end_byte])
     };
+    // A test of the first subject line, run at most once a message and only when asked.
+    let subject_at = sc.subject_at;
+    let subject_says = |test: fn(&str, usize) -> bool| {
+        let answer = std::cell::OnceCell::new();
+        move || *answer.get_or_init(|| subject_at.is_some_and(|at| test(text, at)))
+    };
     // "Subject: Facility clearance request - 2 new hires": the names, birth dates and licence
     // numbers of new members of staff, sent for their badges and background checks, are no
     // patient's (blind set SH). (The subject is read only when such a finding would count.)
-    let new_hires = std::cell::OnceCell::new();
-    let new_hires = || {
-        *new_hires.get_or_init(|| {
-            sc.subject_at
-                .is_some_and(|at| rules::subject_about_new_hires(text, at))
-        })
-    };
+    let new_hires = subject_says(rules::subject_about_new_hires);
     let staff_paper = |f: &Finding| f.rule == "date.dob" || f.label == Label::License;
-    let applicant = std::cell::OnceCell::new();
-    let applicant = || {
-        *applicant.get_or_init(|| {
-            sc.subject_at
-                .is_some_and(|at| rules::subject_about_a_job_application(text, at))
-        })
-    };
+    let applicant = subject_says(rules::subject_about_a_job_application);
     let strong_at_all = |f: &Finding| {
         f.label.is_identifier()
             && !SAME_SHAPE_RULES.contains(&f.rule)

@@ -3577,14 +3577,19 @@ fn subject_about_staff(text: &str) -> bool {
     })
 }
 
+/// The text from `at` to the end of its line.
+fn line_from(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())]
+}
+
 /// Is the subject line starting at `at` about new members of staff ("Facility clearance
 /// request - 2 new hires", "Onboarding - new employees")? Then the names, birth dates and
 /// licences in the mail are theirs. Not an occupational or employee health clinic's mail about
 /// a new hire, its patient ("RE: new hire drug screen - Melnyk", "Re: vaccine records for
-/// onboarding"). Asked by the verdict
-/// only of messages such findings would make PHI.
+/// onboarding"). Asked by the verdict only of messages such findings would make PHI.
 pub(crate) fn subject_about_new_hires(text: &str, at: usize) -> bool {
-    let l = text[at..].split('\n').next().unwrap_or("");
+    let l = line_from(text, at);
     has_word(
         l,
         words![
@@ -3626,7 +3631,7 @@ pub(crate) fn subject_about_new_hires(text: &str, at: usize) -> bool {
 /// capitals ("what else do you need" is no DO), must be there too. Asked by the verdict only
 /// of the private mailboxes and names it would otherwise count.
 pub(crate) fn subject_about_a_job_application(text: &str, at: usize) -> bool {
-    let l = text[at..].split('\n').next().unwrap_or("");
+    let l = line_from(text, at);
     has_word(l, words!["application", "applicant", "resume"])
         && (has_word(
             l,
@@ -5960,7 +5965,6 @@ pub(crate) fn npi_valid(s: &str) -> bool {
     sum % 10 == 0
 }
 
-/// DEA: two letters, seven digits, (d1+d3+d5) + 2(d2+d4+d6) ends in d7.
 /// Does `text` hold, within 2 KB of `at`, another number of the DEA shape with the same two
 /// letters as `v` ("SO2291855" beside "SO2291847") whose check digit fails? Then `v` is one of
 /// a series (an order's, a serial's), not a registration. Asked only of numbers that pass the
@@ -5981,6 +5985,7 @@ fn failing_sibling(text: &str, at: usize, v: &str) -> bool {
     })
 }
 
+/// DEA: two letters, seven digits, (d1+d3+d5) + 2(d2+d4+d6) ends in d7.
 pub(crate) fn dea_valid(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 9 || !b[0].is_ascii_uppercase() || !(b[1].is_ascii_uppercase() || b[1] == b'9') {
@@ -16398,8 +16403,7 @@ fn credential_after(after: &str) -> bool {
             Some((cred, board))
                 if !CREDENTIALS.eq_any(word)
                     // ("APRN-CNP", "APRN-CNM": a nurse's role after the licence, blind set SQ.)
-                    && (words!["bc", "c", "cnp", "cns", "cnm", "crna"].eq_any(board)
-                        || CREDENTIALS.eq_any(board))
+                    && (words!["bc", "c", "cns"].eq_any(board) || CREDENTIALS.eq_any(board))
                     && CREDENTIALS.eq_any(cred) =>
             {
                 cred
