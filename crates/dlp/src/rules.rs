@@ -533,6 +533,18 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("children (", Kw::NameAfter),
     ("kids (", Kw::NameAfter),
     ("my name is", Kw::NameAfter),
+    // The same in Spanish, in a family's message pasted into staff mail ("soy Guadalupe Ibarra
+    // Solís, hermana de Rogelio", blind set SX), only before a capitalised word (not "Soy la
+    // mamá de", "como esposa de un empleado").
+    ("soy", Kw::NameAfter),
+    ("hermana de", Kw::NameAfter),
+    ("hermano de", Kw::NameAfter),
+    ("hija de", Kw::NameAfter),
+    ("hijo de", Kw::NameAfter),
+    ("esposa de", Kw::NameAfter),
+    ("esposo de", Kw::NameAfter),
+    ("madre de", Kw::NameAfter),
+    ("padre de", Kw::NameAfter),
     ("my son", Kw::NameAfter),
     ("his son", Kw::NameAfter),
     ("her son", Kw::NameAfter),
@@ -2463,12 +2475,83 @@ struct Doc<'a> {
     /// The first subject line is about the organisation's equipment ("Annual calibration -
     /// Cedar Ridge (2 locations)", "Asset tags"): serial numbers in it are machines'.
     equipment_subject: bool,
+    /// The first `Subject:` line, after its header name.
+    first_subject: Option<&'a str>,
+    /// The answer of [`Doc::security_alert_subject`], asked for a personal mailbox or a public
+    /// address only.
+    security_alert: std::cell::OnceCell<bool>,
     /// The mail speaks of a preventive maintenance visit (asked for a serial number only, and
     /// answered once: [`Doc::maintenance_visit`]).
     maintenance_visit: std::cell::OnceCell<bool>,
+    /// A supplier's "Customer:" field names an organisation (asked for a serial number only,
+    /// and answered once: [`Doc::organisation_customer`]).
+    organisation_customer: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Doc<'a> {
+    /// Does the first subject line warn of phishing or another attack ("ALERT: Fake \"Clearwater
+    /// Medical Supply\" invoice e-mails - do not open")? Then the mailboxes and public addresses
+    /// in the body are the attacker's (blind set ST).
+    fn security_alert_subject(&self) -> bool {
+        *self.security_alert.get_or_init(|| {
+            self.first_subject.is_some_and(|l| {
+                has_word(
+                    l,
+                    words![
+                        "phishing",
+                        "phish",
+                        "scam",
+                        "scams",
+                        "spoofed",
+                        "spoofing",
+                        "fraudulent",
+                        "fake",
+                        "do not open",
+                        "do not click",
+                        "malware"
+                    ],
+                )
+            })
+        })
+    }
+
+    /// Does a line start with a supplier's "Customer:" field that names an organisation
+    /// ("Customer:        Riverbend Medical Center - Wound/HBO building (Acct RMC-88104)")?
+    /// Then the serial numbers in the mail are the customer's equipment (a bulk oxygen tank's,
+    /// blind set ST), not a patient's device. Searched the first time a serial number asks.
+    fn organisation_customer(&self) -> bool {
+        *self.organisation_customer.get_or_init(|| {
+            let b = self.text.as_bytes();
+            CUSTOMER_FIELD.find_iter(b).any(|k| {
+                let ls = self.line_start(k);
+                let Some(c) = k.checked_sub(1) else {
+                    return false;
+                };
+                if !b[c].eq_ignore_ascii_case(&b'c') || !b[ls..c].iter().all(|&x| x == b' ') {
+                    return false;
+                }
+                let value = self.after_line(k + 8, 120);
+                ends_with_legal_form(value)
+                    || has_word(
+                        value,
+                        words![
+                            "medical center",
+                            "hospital",
+                            "clinic",
+                            "health",
+                            "healthcare",
+                            "pharmacy",
+                            "practice",
+                            "associates",
+                            "group",
+                            "center",
+                            "centre"
+                        ],
+                    )
+            })
+        })
+    }
+
     /// Does the mail speak of a preventive maintenance visit (a service company's, to the
     /// organisation's machines)? Searched the first time a serial number asks.
     fn maintenance_visit(&self) -> bool {
@@ -2515,6 +2598,30 @@ impl<'a> Doc<'a> {
                     .is_some_and(|&f| org_mailbox_line(self.header_line(f)));
         }
         self.writer_header_at(at).is_some_and(org_mailbox_line)
+    }
+
+    /// Does the writer of the message block around `at` (from its `From:` header to the next;
+    /// the whole text without one) speak of their own care ("I had my right leg vein ablation",
+    /// "a work note for my colonoscopy")? Then "our HR" in it is the patient's employer's, even
+    /// from a work mailbox. Asked only of a number after a fax word, so the block is lower-cased
+    /// here, not kept. (Not for a quoted line: its writer is the attribution's.)
+    fn writer_speaks_of_own_care(&self, at: usize) -> bool {
+        if self.on_quoted_line(at) {
+            return false;
+        }
+        let i = self.froms.partition_point(|&o| o <= at);
+        let start = i.checked_sub(1).map_or(0, |k| self.froms[k]);
+        let end = self.froms.get(i).copied().unwrap_or(self.text.len());
+        // The writer's own lines, not the message they quote.
+        let mut own = String::new();
+        for line in self.text[start..end].lines() {
+            if !line.trim_start().starts_with('>') {
+                own.push_str(&line.to_ascii_lowercase());
+                own.push('\n');
+            }
+        }
+        // ("My date of birth is 11/30/1989 in case you need it to look me up": blind set QF.)
+        writes_of_own_care(&own) || my_one_of(&own, words!["date of birth", "dob"])
     }
 
     /// Is the text at `at` written by a private person: the `From:` header above it (or, on a
@@ -3065,7 +3172,10 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         subject_lines,
         domains,
         equipment_subject,
+        first_subject: subject,
+        security_alert: std::cell::OnceCell::new(),
         maintenance_visit: std::cell::OnceCell::new(),
+        organisation_customer: std::cell::OnceCell::new(),
     }
 }
 
@@ -3244,6 +3354,14 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "dob",
     "d.o.b",
     "date of birth",
+    // A workers' compensation claim's ("Claim #: NWM-WC-25-031877\n  Date of injury:
+    // 03/07/2025", blind set SS).
+    "date of injury",
+    "injury date",
+    // One visit's date of service ("for CSN 210391556, DOS 03/04/2025: note says", blind set
+    // ST), only with its date right after it ([`context_word_at`]): "claims with a DOS before
+    // 1/1" is a billing rule.
+    "dos",
     // ("Earl Messner passed away at home Saturday under hospice care.")
     "hospice care",
     // A diagnosis is one patient's ("Carmen Velez, DOS 02/12/2026, claim ... Dx was L91.0"),
@@ -3572,6 +3690,17 @@ fn subject_about_staff(text: &str) -> bool {
                     "orientation",
                     "requisition",
                     "new hire",
+                    // ("Feb QA scorecards - summary": agents' scores and coaching, "flag him
+                    // for a side-by-side", blind set SW.)
+                    "scorecard",
+                    "scorecards",
+                    "coaching",
+                    // ("Certified Peer Counselor renewal & continuing ed hours": staff's
+                    // credentials, blind set SX.)
+                    "continuing ed",
+                    "continuing education",
+                    "ce hours",
+                    "cme",
                 ],
             )
     })
@@ -4004,8 +4133,38 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
             .trim_ascii_end();
         before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"active")
     };
+    // "agents must confirm TWO identifiers (name + DOB, or name + account)": the kinds of
+    // identifier a caller is asked for, no one's birth date (blind set SW).
+    let identifier_kind =
+        (m.eq_ignore_ascii_case(b"dob") || m.eq_ignore_ascii_case(b"date of birth")) && {
+            let before = b[..start].trim_ascii_end();
+            let before = [&b"+"[..], b"&", b"and", b"/", b","]
+                .iter()
+                .find_map(|j| before.strip_suffix(*j))
+                .unwrap_or(b"")
+                .trim_ascii_end();
+            before.len() >= 4
+                && before[before.len() - 4..].eq_ignore_ascii_case(b"name")
+                && before
+                    .len()
+                    .checked_sub(5)
+                    .is_none_or(|i| !before[i].is_ascii_alphabetic())
+                // (Not "name and DOB: Irma Delgado, 3/4/1950": a value follows.)
+                && !b[end..b.len().min(end + 24)]
+                    .iter()
+                    .take_while(|&&c| c != b'\n')
+                    .any(u8::is_ascii_digit)
+        };
+    // "DOS" counts only with its date right after it ("DOS 03/04/2025", "DOS: 3/4").
+    let dos_without_date = m.eq_ignore_ascii_case(b"dos")
+        && !b[end..]
+            .iter()
+            .find(|&&c| !matches!(c, b' ' | b':'))
+            .is_some_and(u8::is_ascii_digit);
     !glued_before
         && !glued_after
+        && !dos_without_date
+        && !identifier_kind
         && !records_status
         && !not_shorthand
         && !meeting_follow_up
@@ -6171,13 +6330,22 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
         // ("mrn", "ssn", "npi", "mbi", "clm", "mbr" and "icn" are no English words: lower case
-        // says the same.)
+        // says the same; nor is Spanish "soy", tested where it is read.)
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
             && !matches!(
                 kw_text,
-                "rx" | "mrn" | "ssn" | "npi" | "mbi" | "clm" | "mbr" | "icn" | "acc" | "kit"
+                "rx" | "mrn"
+                    | "ssn"
+                    | "npi"
+                    | "mbi"
+                    | "clm"
+                    | "mbr"
+                    | "icn"
+                    | "acc"
+                    | "kit"
+                    | "soy"
             )
         {
             continue;
@@ -6376,6 +6544,41 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             {
                 continue;
             }
+            // "soy" introduces the writer only after a greeting's comma or at a sentence's
+            // start ("Hola buenas tardes, soy Guadalupe"), not as a word of a product's name
+            // ("Similac Soy Isomil").
+            if SPANISH_NAME_CUES.eq_any(kw_text)
+                && !bytes.get(p).is_some_and(u8::is_ascii_uppercase)
+            {
+                continue;
+            }
+            // (Nor a member of staff introducing themselves: "Soy Kelly, la enfermera de la
+            // escuela".)
+            if kw_text.eq_ignore_ascii_case("soy")
+                && (!bytes[..ks]
+                    .trim_ascii_end()
+                    .last()
+                    .is_none_or(|c| matches!(c, b',' | b'.' | b'\n' | b'!'))
+                    || has_word(
+                        doc.after_line(p, 60),
+                        words![
+                            "enfermera",
+                            "enfermero",
+                            "doctora",
+                            "doctor",
+                            "coordinadora",
+                            "coordinador",
+                            "recepcionista",
+                            "asistente",
+                            "consejera",
+                            "consejero",
+                            "trabajadora",
+                            "trabajador"
+                        ],
+                    ))
+            {
+                continue;
+            }
             // "MR Technologists", "MRS Scheduling": capitals before a word that is not in
             // capitals are a modality or an acronym, not a title (an all-capitals notice keeps
             // "MR SMITH").
@@ -6457,6 +6660,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // The value's digits, counted once for the tests below.
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
+        // A decade, an age or an era ("A member in her 80s", "since the 1990s"): no number.
+        if matches!(v.len(), 3 | 5)
+            && v.ends_with("0s")
+            && v.bytes().rev().skip(1).all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
         // ("serial numbers DP9-2205-xxxxxx through DP9-2209-xxxxxx": a mask for a range of
         // numbers, no one's number; "XXXX-XX7731" still shows the last digits of one.)
         if v.len() >= 3
@@ -7164,7 +7374,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "ipads",
                         "laptop",
                         "laptops",
-                        "workstation"
+                        "workstation",
+                        // A vendor's demonstration units ("two demo kits (scale s/n
+                        // VBS2-000418 and VBS2-000419)", blind set SU; not one "demo unit",
+                        // which may be loaned to a patient).
+                        "demo kit",
+                        "demo kits",
+                        "demo units"
                     ];
                     (doc.equipment_subject
                         // A service company's visit to the organisation's machines, whatever
@@ -7172,6 +7388,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // "annual preventive maintenance and calibration verification for your
                         // two SpiroVue 300 units").
                         || doc.maintenance_visit()
+                        || doc.organisation_customer()
                         || has_word(line, equipment)
                         || has_word(after, equipment)
                         // A supplier's invoice line with its price ("Replacement video
@@ -7737,6 +7954,14 @@ fn patterns(
                     || own_domain()
                     || personal_local(local) && !institutional(domain))
                     && !doc.in_sig(st)
+                    // (In a security team's warning, only the warning's own address headers,
+                    // not its indented list of the attack's: "  Reply-To:     invoices.
+                    // clearwater@protonmail.com".)
+                    && (!doc.security_alert_subject() || {
+                        let line = &bytes[doc.line_start(st)..st];
+                        !line.first().is_some_and(u8::is_ascii_whitespace)
+                            && on_address_header(text, st)
+                    })
                 {
                     push(
                         out,
@@ -7789,6 +8014,7 @@ fn patterns(
                     || (octets[0] == 172 && (16..=31).contains(&octets[1]))
                     || (octets[0] == 169 && octets[1] == 254);
                 if private
+                    || doc.security_alert_subject()
                     || has_word(
                         ctx(),
                         words![
@@ -9179,6 +9405,9 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
     // way. "Work" names the employer only as someone's ("my work", "from work": not "Social
     // Work", "the work status request").
     let consumer = || doc.consumer_writes_at(st);
+    // (A patient writing from a work mailbox: "please fax the note to our HR department at".)
+    let own_care_answer = std::cell::OnceCell::new();
+    let own_care = || *own_care_answer.get_or_init(|| doc.writer_speaks_of_own_care(st));
     let (mut fax, mut employer, mut fax_label) = (None, None, false);
     // The word before names whose work it is, or where from.
     let mut whose = false;
@@ -9192,7 +9421,7 @@ fn employer_fax(doc: &Doc<'_>, st: usize, en: usize) -> bool {
         // ("Fax us at", "our fax": the writer's. "You asked us to fax it to your employer's HR
         // office at" still sends it to the employer; and a patient's "please fax to our HR
         // benefits team" is the patient's employer.)
-        if fax.is_some() && is(word, &["our", "us"]) && !consumer() {
+        if fax.is_some() && is(word, &["our", "us"]) && !consumer() && !own_care() {
             return false;
         }
         let is_fax = is(word, &["fax", "faxed", "faxing"]);
@@ -9338,6 +9567,23 @@ fn fax_is_tail(w: &[u8]) -> Option<bool> {
     is(last, &["fax"]).then_some(true)
 }
 
+/// The Spanish cues of [`KEYWORDS`] before a name: only a capitalised word after them is one.
+const SPANISH_NAME_CUES: &Words = words![
+    "soy",
+    "hermana de",
+    "hermano de",
+    "hija de",
+    "hijo de",
+    "esposa de",
+    "esposo de",
+    "madre de",
+    "padre de"
+];
+
+/// Finds "ustomer:" (after its "C", checked by [`Doc::organisation_customer`]; built once).
+static CUSTOMER_FIELD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ustomer:"));
+
 /// The searcher for "rror" of [`phone`]'s confidentiality-notice test, built once (building it
 /// for each number cost more than the search, callgrind).
 static RROR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -9369,6 +9615,27 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     };
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
+    }
+    // "Main numbers don't change: Northside (330) 555-0140, Riverbend (330) 555-0150,
+    // Eastfield\n(330) 555-0160": the next in a list of the organisation's numbers, each after
+    // a place's name, is the organisation's too (blind set SV), whatever the line's wrap hides.
+    if !employer
+        && out.last().is_some_and(|c| {
+            c.rule == "phone.org" && c.end <= st && st - c.end <= 32 && {
+                let gap = &text[c.end..st];
+                // (Capitalised words only: not "..., or I can call her at".)
+                gap.starts_with(", ")
+                    && gap[2..]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'\n' | b'-'))
+                    && gap[2..]
+                        .split_ascii_whitespace()
+                        .all(|w| w.as_bytes()[0].is_ascii_uppercase())
+                    && gap[2..].trim().len() > 1
+            }
+        })
+    {
+        return office("the next of a list of the organisation's numbers", out);
     }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
@@ -9659,19 +9926,45 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // 406-555-0119": the second is a fax).
     let near = before_line(28);
     // (By bytes: a non-ASCII char separates words like any other non-alphanumeric one.)
-    let fax = near
-        .as_bytes()
-        .rsplit(|c| !c.is_ascii_alphanumeric())
-        .find_map(|w| {
-            if words!["fax", "faxed", "f"].eq_any_bytes(w) {
-                Some(true)
-            } else if words!["phone", "call", "tel", "p"].eq_any_bytes(w) {
-                Some(false)
-            } else {
-                None
-            }
-        })
-        .unwrap_or(false);
+    let label_word = |near: &str, short: bool| {
+        near.as_bytes()
+            .rsplit(|c| !c.is_ascii_alphanumeric())
+            .find_map(|w| {
+                if words!["fax", "faxed"].eq_any_bytes(w) || short && w.eq_ignore_ascii_case(b"f") {
+                    Some(true)
+                } else if words!["phone", "call", "tel", "cell", "text"].eq_any_bytes(w)
+                    || short && w.eq_ignore_ascii_case(b"p")
+                {
+                    Some(false)
+                } else {
+                    None
+                }
+            })
+    };
+    let near_label = label_word(near, true);
+    let fax = near_label.unwrap_or(false);
+    // Without a label word that close, the sentence's, up to 96 bytes, names the number's kind,
+    // but only its kind: the tests above and below read `fax` ("asked that we also fax a copy
+    // to his office, and I have sent it to (724) 555-0133"; "La mandé por fax a la oficina de
+    // Valley Crest Farms al 509-555-0171"). (Not past another number: "The fax listed (503)
+    // 555-0119 for you and I still have (503) 555-0175 for Mrs. Al-Sayed". The last "fax"
+    // first, found by a vectorised search for its "x": most numbers have none.)
+    let fax_in_sentence = || {
+        if near_label.is_some() {
+            return false;
+        }
+        let w = before_line(96);
+        let b = w.as_bytes();
+        let Some(k) = memchr::memrchr2_iter(b'x', b'X', b)
+            .find(|&i| i >= 2 && b[i - 2..i].eq_ignore_ascii_case(b"fa"))
+            .map(|i| i - 2)
+        else {
+            return false;
+        };
+        k >= last_sentence_start(b)
+            && !b[k..].iter().any(u8::is_ascii_digit)
+            && label_word(&w[k..], false) == Some(true)
+    };
     // "lead tech Marcus Albee, cell 617-555-0147": a job title earlier on the line, and no
     // patient or relative, makes it a member of staff's number.
     let line48 = before_line(48);
@@ -9776,32 +10069,38 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     // "Paper forms can be faxed to HR at (614) 555-0148" in mail among staff: the
     // organisation's own human resources, not a patient's employer.
-    if fax && doc.internal && {
-        // (Whose, anywhere on the line: "Employer ..... Tillamook Freight (HR fax", "your
-        // benefits fax".)
-        let line = doc.before_wrapped(st, 64);
-        has_word(
-            &line[last_sentence_start(line.as_bytes())..],
-            words!["hr", "benefits", "payroll"],
-        ) && !has_word(
-            line,
-            words![
-                "my",
-                "his",
-                "her",
-                "their",
-                "your",
-                "employer",
-                "employer's",
-                "patient",
-                "client",
-                "member"
-            ],
-        )
-    } {
+    // (Not where the writer speaks of their own care: "You can fax it to our HR at", from a
+    // patient's work mailbox, blind set PO.)
+    if fax
+        && doc.internal
+        && {
+            // (Whose, anywhere on the line: "Employer ..... Tillamook Freight (HR fax", "your
+            // benefits fax".)
+            let line = doc.before_wrapped(st, 64);
+            has_word(
+                &line[last_sentence_start(line.as_bytes())..],
+                words!["hr", "benefits", "payroll"],
+            ) && !has_word(
+                line,
+                words![
+                    "my",
+                    "his",
+                    "her",
+                    "their",
+                    "your",
+                    "employer",
+                    "employer's",
+                    "patient",
+                    "client",
+                    "member"
+                ],
+            )
+        }
+        && !doc.writer_speaks_of_own_care(st)
+    {
         return office("the organisation's own HR fax in mail among staff", out);
     }
-    let label = if fax || employer {
+    let label = if fax || employer || fax_in_sentence() {
         Label::Fax
     } else {
         Label::Phone
@@ -9825,7 +10124,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         st,
         en,
         sc,
-        if fax || employer {
+        if label == Label::Fax {
             "fax.context"
         } else {
             "phone.context"
@@ -10001,6 +10300,9 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
 ];
 const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
 const DATE_STRONG_LIST: &[&str] = &[
+    // A visit after care ("she DID agree to keep her cardiology f/u on 6/26", blind set SU):
+    // the clinical shorthand only, not "follow-up", which also follows up a meeting.
+    "f/u",
     "birthday",
     "bday",
     "dob",
@@ -11650,6 +11952,21 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
 /// The end of the name that starts at `p` after a [`Kw::NameAfter`] cue: up to three words
 /// (a one-letter middle initial allowed), each in the first-name or surname lists; a
 /// capitalised first word counts without them (a relative's name right after "my son").
+/// The letter without its accent, for the Spanish and Portuguese names the lists spell without
+/// one ("í" of "Solís" -> "i").
+fn without_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        c => c,
+    }
+}
+
 fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     if test_patient_at(text, p) {
@@ -11658,15 +11975,24 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     let mut at = p;
     let mut end = None;
     for n in 0..3 {
-        let e = b[at..]
-            .iter()
-            .position(|c| !c.is_ascii_alphabetic())
-            .map_or(b.len(), |k| at + k);
+        // (A word may hold accented letters, "Solís", "Ramírez": looked up without the
+        // accents, as the name lists spell them.)
+        let e = text[at..]
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphabetic() || !c.is_ascii() && c.is_alphabetic()))
+            .map_or(b.len(), |(k, _)| at + k);
         let w = &text[at..e];
         if w.is_empty() {
             break;
         }
-        let lower = w.to_ascii_lowercase();
+        let lower = if w.is_ascii() {
+            w.to_ascii_lowercase()
+        } else {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .map(without_accent)
+                .collect()
+        };
         let known = s.first_names.contains(&lower) || s.surnames.contains(&lower);
         // ("New applicant - Psychiatric Mental Health Nurse Practitioner": an adjective or a
         // noun by its ending is no unknown name.)
@@ -11696,7 +12022,12 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         if !initial {
             end = Some(e);
         }
-        // One space, then the next word.
+        // One space, then the next word (after an initial, its dot may come first: "Jesús A.
+        // Contreras").
+        if initial && b.get(e) == Some(&b'.') && b.get(e + 1) == Some(&b' ') {
+            at = e + 2;
+            continue;
+        }
         if b.get(e) != Some(&b' ') {
             break;
         }
@@ -13822,14 +14153,22 @@ fn persons(
         };
         // "Attendees: Dr. Raman, Dr. Okafor, Megan Sills, Luis Ortega": a meeting's roll call
         // names staff (when the line's start is within 200 bytes).
+        // (Also on the lines a long roll call wraps onto, up to the paragraph's end and 400
+        // bytes: "Attendees: Dana Whitfield (WCBH), ...\n(WCSO), Corinne Blackwell (St.
+        // Ignatius)", blind set SX.)
         let roll_call = || {
-            let label_end = doc
-                .roll_calls
-                .binary_search_by_key(&ls, |r| r.0)
-                .ok()
-                .map(|k| doc.roll_calls[k].1);
-            label_end.is_some_and(|e| e <= start && start - ls <= 200) && {
-                let h = &text[ls..start];
+            let k = doc.roll_calls.partition_point(|r| r.0 <= ls);
+            let Some(&(rs, e)) = k.checked_sub(1).map(|k| &doc.roll_calls[k]) else {
+                return false;
+            };
+            let wrapped = rs < ls && start - rs <= 400 && !text[rs..ls].contains("\n\n") && {
+                // (Every line between ends mid-list, not with a sentence's or a label's end.)
+                text[rs..ls - 1]
+                    .lines()
+                    .all(|l| !l.trim_end().ends_with(['.', ':', '!', '?']))
+            };
+            (rs == ls && e <= start && start - ls <= 200 || wrapped) && {
+                let h = &text[rs..start];
                 // (Not a family meeting's: "Present: patient, daughter Angela, son ...")
                 !has_word(h, RELATIVES)
                     && !has_word(after, RELATIVES)
@@ -14773,10 +15112,36 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         let employee = [&b"ee #"[..], b"ee#"]
             .iter()
             .any(|p| ib.len() >= p.len() && ib[..p.len()].eq_ignore_ascii_case(p));
+        // ("Ben Tran (pharmacy) confirmed it was a documentation error", "Yaneli Ortiz (Member
+        // Services)": a department alone in the bracket, blind set SX. Not "(HR)": an
+        // "Employer contact:    Dale Hutchins (HR)" is the patient's employer's.)
+        let department = words![
+            "pharmacy",
+            "it",
+            "billing",
+            "finance",
+            "payroll",
+            "facilities",
+            "security",
+            "compliance",
+            "registration",
+            "scheduling",
+            "member services",
+            "customer service",
+            "front desk",
+            "admin",
+            "legal",
+            "purchasing",
+            "materials management",
+            "informatics",
+            "quality"
+        ]
+        .eq_any(inner.trim());
         if ib.len() >= 3 && ib[..3].eq_ignore_ascii_case(b"ext")
             || ib.len() >= 2 && ib[0] == b'x' && ib[1].is_ascii_digit()
             || org_name
             || employee
+            || department
         {
             return true;
         }
@@ -16071,8 +16436,15 @@ fn own_system_link(doc: &Doc<'_>, url: &str) -> bool {
     if !system && !addressed_to_a_group(doc.text) {
         return false;
     }
-    let Some(reader) = head.lines().find(|l| l.starts_with("To:")).and_then(domain) else {
-        return false;
+    // (Mail to lists named without a mailbox, "To: All Clinical Operations", "To: UM Nurses;
+    // CM-Complex-Team-East": the group is the writer's own, blind set SU.)
+    let reader = match head.lines().find(|l| l.starts_with("To:")) {
+        Some(to) => match domain(to) {
+            Some(d) => d,
+            None if !to.contains('@') && addressed_to_a_group(doc.text) => writer.clone(),
+            None => return false,
+        },
+        None => return false,
     };
     let host = url
         .split_once("://")
@@ -16094,6 +16466,17 @@ fn own_system_link(doc: &Doc<'_>, url: &str) -> bool {
 fn price_on_line(doc: &Doc<'_>, at: usize) -> bool {
     let rest = doc.after_line(at, 120).as_bytes();
     memchr::memchr_iter(b'$', rest).any(|k| rest.get(k + 1).is_some_and(u8::is_ascii_digit))
+        // A CSV line's price field, without a currency sign ("3,SN-0064580,Santyl ... 30g,EA,
+        // 12,131.20,1574.40", blind set ST): digits, a dot and two digits between commas.
+        || memchr::memchr_iter(b',', rest).any(|k| {
+            let field = &rest[k + 1..];
+            let field = &field[..memchr::memchr(b',', field).unwrap_or(field.len())];
+            let field = field.trim_ascii_end();
+            field.len() >= 4
+                && field[field.len() - 3] == b'.'
+                && field[..field.len() - 3].iter().all(u8::is_ascii_digit)
+                && field[field.len() - 2..].iter().all(u8::is_ascii_digit)
+        })
 }
 
 /// Does `after` open a bracket with a word that says whose record follows, then a number

@@ -8008,3 +8008,353 @@ fn an_applicant_writing_about_a_post_is_no_patient_and_a_patients_application_is
     let lloyd = format!("{head}Lloyds application - what else do you need?{body}");
     assert!(s.scan(&lloyd).contains_phi, "{:?}", labels(&s, &lloyd));
 }
+
+#[test]
+fn a_patient_writing_from_work_sends_a_form_to_their_employers_hr_fax() {
+    let s = Scanner::new();
+    let mail = |care: &str| {
+        format!(
+            "From: Aaron Szymanski <aszymanski@redforkenergy.com>\nTo: Kendra Ostrowski \
+             <kostrowski@redforkenergy.com>\nSubject: work note\n\nHi Kendra,\n\n{care}\n\nYou \
+             can fax it to our HR at 425-555-0179 or just email it back to me here.\n\nThanks\n"
+        )
+    };
+    // The writer's own procedure, or their date of birth given to be looked up: the patient.
+    for care in [
+        "I need a work note for my colonoscopy on Friday.",
+        "My date of birth is 11/30/1989 in case you need it to look me up.",
+    ] {
+        let m = mail(care);
+        assert!(
+            has(&s, &m, Label::Fax, "425-555-0179"),
+            "{:?}",
+            labels(&s, &m)
+        );
+    }
+    // A colleague at the same company on the staff's own HR: the organisation's fax.
+    let m = mail("The new badge forms are ready for the Tuesday hires.");
+    assert!(
+        !has(&s, &m, Label::Fax, "425-555-0179"),
+        "{:?}",
+        labels(&s, &m)
+    );
+    // Quoted, the patient's words are not the writer's.
+    let quoted = mail("> I need a work note for my colonoscopy on Friday.");
+    assert!(
+        !has(&s, &quoted, Label::Fax, "425-555-0179"),
+        "{:?}",
+        labels(&s, &quoted)
+    );
+}
+
+#[test]
+fn a_fax_word_earlier_in_the_sentence_labels_the_number_a_fax() {
+    let s = Scanner::new();
+    let text = "From: Leonor Acosta <leonor.acosta58@yahoo.com>\nSubject: formulario\n\nMi \
+                fecha de nacimiento es 22/10/1983. La mandé por fax a la oficina de mi hija \
+                Marisol Acosta al 509-555-0171 como usted pidió.\n";
+    assert!(
+        !has(&s, text, Label::Phone, "509-555-0171"),
+        "{:?}",
+        labels(&s, text)
+    );
+    // Past another number, the fax word belongs to that one: the second stays a phone.
+    let two = "From: Tomas Reyes <treyes.family@gmail.com>\nSubject: Amira\n\nHi, Amira \
+               Al-Sayed (DOB 03/14/2013) has a new inhaler. The fax listed (503) 555-0119 for \
+               you and I still have (503) 555-0175 for her mother.\n";
+    assert!(
+        has(&s, two, Label::Phone, "(503) 555-0175"),
+        "{:?}",
+        labels(&s, two)
+    );
+}
+
+#[test]
+fn a_security_alerts_mailboxes_and_addresses_are_the_attackers() {
+    let s = Scanner::new();
+    let mail = |subject: &str| {
+        format!(
+            "From: Riverbend Information Security <infosec@riverbendmed.org>\nTo: All Riverbend \
+             Workforce\nSubject: {subject}\n\nIndicators:\n  Reply-To:     \
+             invoices.clearwater@protonmail.com\n  Sending IP:   203.0.113.47\n\nMarisa Cole\n"
+        )
+    };
+    let alert = mail("ALERT: Fake invoice e-mails - do not open");
+    assert!(!s.scan(&alert).contains_phi, "{:?}", labels(&s, &alert));
+    assert!(!has_label(&s, &alert, Label::Email) && !has_label(&s, &alert, Label::Ip));
+    // Without the warning, a personal mailbox is still someone's.
+    let other = mail("Invoices");
+    assert!(
+        has_label(&s, &other, Label::Email),
+        "{:?}",
+        labels(&s, &other)
+    );
+}
+
+#[test]
+fn a_customers_equipment_is_no_patients_device() {
+    let s = Scanner::new();
+    // A CSV invoice line with its prices, without a currency sign.
+    let invoice = |price: &str| {
+        format!(
+            "From: AR Dept <ar@clearwatermedsupply.com>\nSubject: Invoice INV-2025-118430\n\n\
+             line,item_no,description,uom,qty,unit_price\n3,SN-0064580,collagenase ointment \
+             30g,EA,12,{price}\n"
+        )
+    };
+    let priced = invoice("131.20");
+    assert!(
+        !has_label(&s, &priced, Label::Device),
+        "{:?}",
+        labels(&s, &priced)
+    );
+    let unpriced = invoice("see note");
+    assert!(
+        has_label(&s, &unpriced, Label::Device),
+        "{:?}",
+        labels(&s, &unpriced)
+    );
+    // A bulk tank at a customer that is an organisation.
+    let delivery = |customer: &str| {
+        format!(
+            "Confirming your delivery:\n\n  Customer:        {customer}\n  Tank:            \
+             VHR-3000 vertical, serial CT-0419-7762\n"
+        )
+    };
+    let hospital = delivery("Riverbend Medical Center - Wound/HBO building");
+    assert!(
+        !has_label(&s, &hospital, Label::Device),
+        "{:?}",
+        labels(&s, &hospital)
+    );
+    let person = delivery("Harold Pettibone");
+    assert!(
+        has_label(&s, &person, Label::Device),
+        "{:?}",
+        labels(&s, &person)
+    );
+    // A vendor's demo kits, not a unit loaned to a patient.
+    let demo = "We have two demo kits (scale s/n VBS2-000418 and VBS2-000419) I can drop off.";
+    assert!(
+        !has_label(&s, demo, Label::Device),
+        "{:?}",
+        labels(&s, demo)
+    );
+    let loaned = "The scale s/n VBS2-000418 was loaned to her on 6/2.";
+    assert!(
+        has_label(&s, loaned, Label::Device),
+        "{:?}",
+        labels(&s, loaned)
+    );
+}
+
+#[test]
+fn a_link_to_the_organisations_system_in_mail_to_a_named_group_is_no_patients() {
+    let s = Scanner::new();
+    let mail = |to: &str| {
+        format!(
+            "From: IT Service Desk <servicedesk@riverbendchp.example>\nTo: {to}\nSubject: \
+             Planned maintenance\n\nDetails: https://intranet.riverbendchp.example/it/changes/\
+             CHG0031877\n"
+        )
+    };
+    let group = mail("All Clinical Operations");
+    assert!(
+        !has_label(&s, &group, Label::Url),
+        "{:?}",
+        labels(&s, &group)
+    );
+    let patient = mail("Dolores Whitcombe <dwhitcombe@gmail.com>");
+    assert!(
+        has_label(&s, &patient, Label::Url),
+        "{:?}",
+        labels(&s, &patient)
+    );
+}
+
+#[test]
+fn the_next_of_a_list_of_the_organisations_numbers_is_the_organisations() {
+    let s = Scanner::new();
+    let text = "Hi, the refill line moves Monday. Main numbers don't change: Northside (330) \
+                555-0140, Riverbend (330) 555-0150, Eastfield\n(330) 555-0160.\n";
+    assert!(!has_label(&s, text, Label::Phone), "{:?}", labels(&s, text));
+    let patient = "Ana Ruiz (DOB 3/4/1950) can call me directly at 937-555-0112, or I can call \
+                   her at 937-555-0192 if that's easier.";
+    assert!(
+        has(&s, patient, Label::Phone, "937-555-0192"),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn a_decade_is_no_member_id() {
+    let s = Scanner::new();
+    let text = "MEMBER WIN: A member in her 80s with heart failure had 5 admissions last year.";
+    assert!(
+        !has_label(&s, text, Label::MemberId),
+        "{:?}",
+        labels(&s, text)
+    );
+    let id = "Hi, a member in her plan, member 80S4471902, called about her refill.";
+    assert!(has_label(&s, id, Label::MemberId), "{:?}", labels(&s, id));
+}
+
+#[test]
+fn agents_scores_and_the_kinds_of_identifier_they_ask_for_are_no_patients() {
+    let s = Scanner::new();
+    let mail = |subject: &str, rule: &str| {
+        format!(
+            "From: Marcus Oyelaran <moyelaran@riverbendhealth.org>\nTo: Renee Castellanos \
+             <rcastellanos@riverbendhealth.org>\nSubject: {subject}\n\n  Agent            \
+             Overall\n  Beth Ann Stroud    98%\n  Derrick Okonkwo    86%\n\n  - Verification: \
+             agents must confirm TWO identifiers ({rule}) before discussing balances.\n  - \
+             Derrick quoted the old cutoff on 2 calls; please flag him for a side-by-side.\n"
+        )
+    };
+    let qa = mail(
+        "Feb QA scorecards - summary",
+        "name + DOB, or name + account",
+    );
+    assert!(!s.scan(&qa).contains_phi, "{:?}", labels(&s, &qa));
+    // A birth date given after the same words is a caller's.
+    let dob = mail(
+        "Feb QA scorecards - summary",
+        "name + DOB 03/04/1950 for Ana Ruiz",
+    );
+    assert!(s.scan(&dob).contains_phi, "{:?}", labels(&s, &dob));
+}
+
+#[test]
+fn a_name_with_its_department_in_brackets_or_on_a_roll_calls_next_line_is_staff() {
+    let s = Scanner::new();
+    let huddle = |who: &str| {
+        format!(
+            "huddle notes 3/11\n\n* CSU census 12/16, 2 d/c planned today\n* med room: lorazepam \
+             count discrepancy resolved, {who} confirmed it was a documentation error\n"
+        )
+    };
+    let staff = huddle("Ben Tran (pharmacy)");
+    assert!(
+        !has_label(&s, &staff, Label::Person),
+        "{:?}",
+        labels(&s, &staff)
+    );
+    let patient = huddle("Ben Tran (patient)");
+    assert!(
+        has_label(&s, &patient, Label::Person),
+        "{:?}",
+        labels(&s, &patient)
+    );
+    let minutes = |sep: &str| {
+        format!(
+            "Meeting minutes - March 10\n\nAttendees: Dana Whitfield (WCBH), Priya Raman \
+             (WCBH), Sgt. Owen Pruitt{sep}(WCSO), Corinne Blackwell (St. Ignatius)\n\n3. \
+             Hospital hand-offs: Corinne noted ED boarding for youth averaging 2.5 days.\n"
+        )
+    };
+    let wrapped = minutes("\n");
+    assert!(
+        !has_label(&s, &wrapped, Label::Person),
+        "{:?}",
+        labels(&s, &wrapped)
+    );
+    // A new paragraph is no longer the roll call.
+    let apart = minutes(".\n\n");
+    assert!(
+        has_label(&s, &apart, Label::Person),
+        "{:?}",
+        labels(&s, &apart)
+    );
+}
+
+#[test]
+fn an_injury_a_date_of_service_and_a_follow_up_speak_of_one_patients_care() {
+    let s = Scanner::new();
+    let claim = |field: &str| {
+        format!(
+            "From: Priya Raman <praman@lakevieweye.com>\nTo: Rosa Delgado \
+             <rdelgado@lakevieweye.com>\nSubject: WC case\n\nRosa,\n\n  Claim #:        \
+             NWM-WC-25-031877\n  {field}:  03/07/2025\n  Employer addr:  4500 Industrial Dr, \
+             Fairhaven, WI 53718\n\nThanks!\nPriya\n"
+        )
+    };
+    let injury = claim("Date of injury");
+    assert!(s.scan(&injury).contains_phi, "{:?}", labels(&s, &injury));
+    let opened = claim("Date opened");
+    assert!(!s.scan(&opened).contains_phi, "{:?}", labels(&s, &opened));
+    let query = |dos: &str| {
+        format!(
+            "From: Rachel Ostrowski <rostrowski@riverbendmed.org>\nTo: Tomasz Kowalczyk \
+             <tkowalczyk@riverbendmed.org>\nSubject: Query - CSN 210391556\n\nDr. K - for CSN \
+             210391556, {dos}: note says \"excisional debridement to bone\" but depth is \
+             missing. Pls addend in Epic.\n"
+        )
+    };
+    let one_visit = query("DOS 03/04/2025");
+    assert!(
+        s.scan(&one_visit).contains_phi,
+        "{:?}",
+        labels(&s, &one_visit)
+    );
+    let a_rule = query("claims with a DOS before go-live");
+    assert!(!s.scan(&a_rule).contains_phi, "{:?}", labels(&s, &a_rule));
+    let follow_up = |what: &str| {
+        format!(
+            "Had a hard call this morning with one of my HF folks. She's up 4 lb since Friday \
+             and she DID agree to keep her cardiology {what} on 6/26.\n"
+        )
+    };
+    let visit = follow_up("f/u");
+    assert!(
+        has(&s, &visit, Label::Date, "6/26"),
+        "{:?}",
+        labels(&s, &visit)
+    );
+    let meeting = follow_up("huddle");
+    assert!(
+        !has(&s, &meeting, Label::Date, "6/26"),
+        "{:?}",
+        labels(&s, &meeting)
+    );
+}
+
+#[test]
+fn spanish_relatives_and_self_introductions_name_the_family() {
+    let s = Scanner::new();
+    let pasted = |intro: &str| {
+        format!(
+            "From: Ruben Ortega <rortega@wexlercounty.gov>\nTo: Priya Raman \
+             <praman@wexlercounty.gov>\nSubject: msg from family\n\nPriya, can you put the \
+             translation in his chart?\n\n---\nHola buenas tardes, {intro}. Ya no quiere tomar la \
+             risperidona. Mi número es +1 360 555 0198. Gracias.\n---\n"
+        )
+    };
+    let family = pasted("soy Guadalupe Ibarra Solís, hermana de Rogelio");
+    assert!(s.scan(&family).contains_phi, "{:?}", labels(&s, &family));
+    assert!(
+        has(&s, &family, Label::Person, "Guadalupe Ibarra Solís"),
+        "{:?}",
+        labels(&s, &family)
+    );
+    // A nurse introducing herself, and a product's name, are no one's family.
+    let nurse = pasted("soy Kelly, la enfermera de la escuela");
+    assert!(
+        !has(&s, &nurse, Label::Person, "Kelly"),
+        "{:?}",
+        labels(&s, &nurse)
+    );
+    let formula = "Infant formula: Similac Advance 12.4 oz, Similac Soy Isomil 12.4 oz";
+    assert!(
+        !has_label(&s, formula, Label::Person),
+        "{:?}",
+        labels(&s, formula)
+    );
+    // An initial with its dot inside a name after a cue.
+    let worker = "Injured worker:  Curtis R. Blankenship\nDOB:             04/22/1986\n";
+    assert!(
+        has(&s, worker, Label::Person, "Curtis R. Blankenship"),
+        "{:?}",
+        labels(&s, worker)
+    );
+}
