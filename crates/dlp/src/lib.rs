@@ -658,10 +658,23 @@ impl ScanResult {
 /// Does the date `d` give its year in four digits or in words ("5/19/1983", "June 3rd 1958",
 /// "June third nineteen sixty two")?
 fn with_year(d: &str) -> bool {
-    // (Spoken: "June third nineteen sixty two".)
+    // (Spoken: "June third nineteen sixty two"; "april ninth ninety one", a decade's word after
+    // the day's ordinal.)
     let spoken = d
         .split(' ')
-        .any(|w| w.eq_ignore_ascii_case("nineteen") || w.eq_ignore_ascii_case("thousand"));
+        .any(|w| w.eq_ignore_ascii_case("nineteen") || w.eq_ignore_ascii_case("thousand"))
+        || d.split([' ', '-'])
+            // (After the month's name: "August" ends like an ordinal.)
+            .skip(1)
+            .skip_while(|w| !["st", "nd", "rd", "th"].iter().any(|x| w.ends_with(x)))
+            .skip(1)
+            .any(|w| {
+                [
+                    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+                ]
+                .iter()
+                .any(|t| w.eq_ignore_ascii_case(t))
+            });
     spoken
         || d.as_bytes().windows(4).any(|w| {
             matches!(w[..2], [b'1', b'9'] | [b'2', b'0'])

@@ -3358,6 +3358,11 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     // 03/07/2025", blind set SS).
     "date of injury",
     "injury date",
+    // The same in Spanish, in a family's voice mail or message ("su fecha de nacimiento es dos
+    // de mayo", "Tenemos cita el jueves", blind set TD).
+    "fecha de nacimiento",
+    "cita",
+    "paciente",
     // One visit's date of service ("for CSN 210391556, DOS 03/04/2025: note says", blind set
     // ST), only with its date right after it ([`context_word_at`]): "claims with a DOS before
     // 1/1" is a billing rule.
@@ -4118,7 +4123,11 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
                     "session",
                     "discussion",
                     "proposal",
-                    "interview"
+                    "interview",
+                    // ("Follow up on action items: AI-14 (delegation log signatures)", a
+                    // monitor's visit plan, blind set SZ.)
+                    "action items",
+                    "action item"
                 ],
             )
         });
@@ -4628,6 +4637,52 @@ fn personal_mailbox_at(text: &str, at: usize) -> bool {
 /// Policy #: ...") and name no patient? Their birth date,
 /// policy and numbers are the clinician's, in a medical staff office's mail.
 fn practitioner_block(doc: &Doc<'_>, at: usize) -> bool {
+    // A record that holds a CAQH number, or a DEA registration with a licence and an NPI and
+    // no word for a patient or a prescription, is a prescriber's ("DOB .............. 06/19/1984"
+    // over "DEA .............. FS2640589" and "PA license ......." in a credentialing file;
+    // "Provider DOB:       08/22/1990" under "CAQH ProView ID:", blind sets SY and TA): its
+    // paragraph, up to blank lines and 300 bytes either way.
+    // (Asked of every birth date: the window is searched for the capitals "DEA" and "CAQH"
+    // first, by a vectorised search, and read word by word only when one is there.)
+    let text = doc.text;
+    let lo = floor_cb(text, at.saturating_sub(300));
+    let hi = ceil_cb(text, (at + 300).min(text.len()));
+    let wb = &text.as_bytes()[lo..hi];
+    let dea = DEA_WORD.find(wb).is_some();
+    let caqh = !dea && CAQH_WORD.find(wb).is_some();
+    let paragraph = || {
+        let b = text.as_bytes();
+        let from = memchr::memmem::rfind(&b[lo..at], b"\n\n").map_or(lo, |k| lo + k + 2);
+        let to = memchr::memmem::find(&b[at..hi], b"\n\n").map_or(hi, |k| at + k);
+        &text[from..to]
+    };
+    if (dea || caqh) && {
+        let para = paragraph();
+        has_word(para, words!["caqh"])
+            || dea
+                && has_word(para, words!["dea"])
+                && has_word(para, words!["license", "licence"])
+                && has_word(para, words!["npi"])
+                && !has_word(
+                    para,
+                    words![
+                        "patient",
+                        "pt",
+                        "member",
+                        "rx",
+                        "prescription",
+                        "prescriber",
+                        "pharmacy",
+                        "resident",
+                        "client",
+                        "child",
+                        "mother",
+                        "dx"
+                    ],
+                )
+    } {
+        return true;
+    }
     let two = doc.lines_before(at, 2);
     let two = &two[floor_cb(two, two.len().saturating_sub(240))..];
     // (Not a credential after a name alone: "Dr. Omar Patel, MD\nRe: Jane Ruiz, DOB ..." is a
@@ -5415,6 +5470,8 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     spoken_birth_dates(text, lc, &doc, out);
     voicemail_callers(s, text, lc, out);
     subject_surname(s, text, &doc, out);
+    subject_care_surname(s, text, &doc, out);
+    possessive_surnames(s, text, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5487,6 +5544,214 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
             "person.subject_surname",
             why,
         );
+    }
+}
+
+/// Surnames that name a disease, a sign or an operation before "'s" ("Parkinson's meds",
+/// "s/p Hartmann's procedure"): no patient's ([`possessive_surnames`], and a name before "'s"
+/// and a visit in [`persons`]).
+const EPONYMS: &Words = words![
+    "parkinson",
+    "alzheimer",
+    "crohn",
+    "hashimoto",
+    "hodgkin",
+    "graves",
+    "addison",
+    "cushing",
+    "bell",
+    "raynaud",
+    "huntington",
+    "hartmann",
+    "whipple",
+    "barrett",
+    "kaposi",
+    "paget",
+    "wilson",
+    "tourette",
+    "marfan",
+    "lyme",
+    "meniere",
+    "sjogren",
+    "baker",
+    "osgood"
+];
+
+/// "Abernathy's dentist appt moved to 10/22 2pm", "mr okafor's daughter is bringing his med
+/// list": staff name a patient by surname alone, with "'s" and what is the patient's (an
+/// appointment, labs, a dressing, a relative) right after it (blind set TB). The word is one
+/// the surname list knows and the given-name list does not, capitalised or after "mr", "mrs"
+/// or "ms"; the thing owned is one of a short list, within the next two words. Weak evidence
+/// (0.7): it counts only beside words about care. One vectorised search for "'s ".
+fn possessive_surnames(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let owned = words![
+        "appt",
+        "appointment",
+        "dentist",
+        "dental",
+        "labs",
+        "meds",
+        "med",
+        "medications",
+        "bp",
+        "dressing",
+        "wound",
+        "surgery",
+        "procedure",
+        "visit",
+        "chart",
+        "pcp",
+        "insulin",
+        "daughter",
+        "son",
+        "wife",
+        "husband",
+        "caregiver",
+        "prescription",
+        "refill",
+        "results",
+        "mri",
+        "biopsy",
+        "infusion",
+        "discharge",
+        "referral",
+        "consult",
+        "o2",
+        "oxygen",
+        "diet",
+        "fall"
+    ];
+    for k in memchr::memmem::find_iter(b, b"'s ") {
+        let st = k - b[..k]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if k - st < 4 || st > 0 && b[st - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let w = &text[st..k];
+        // The word before: a title in any case lets a lower-case surname through.
+        let before = text[..st].trim_end_matches(' ');
+        let titled = st > 0
+            && b[st - 1] == b' '
+            && words!["mr", "mrs", "ms"].eq_any(last_word(before, b" .,(\n"));
+        let wb = w.as_bytes();
+        if !(titled || wb[0].is_ascii_uppercase() && wb[1..].iter().all(u8::is_ascii_lowercase)) {
+            continue;
+        }
+        // (Not a clinician's, "Dr. Mendez's referral", nor an eponym's, "s/p Hartmann's
+        // procedure", "his Parkinson's meds".)
+        if words!["dr", "doctor", "np", "pa", "s/p", "nurse"].eq_any(last_word(before, b" .,(\n"))
+            || EPONYMS.eq_any(&w.to_ascii_lowercase())
+        {
+            continue;
+        }
+        let after = &text[k + 3..ceil_cb(text, (k + 40).min(text.len()))];
+        let mut next = after.split([' ', '\n']).filter(|x| !x.is_empty()).take(2);
+        if !next.any(|x| owned.eq_any(x.trim_end_matches([',', '.', ':', ';']))) {
+            continue;
+        }
+        // (After a title, any word that is no everyday word: "mr okafor's daughter".)
+        let lower = w.to_ascii_lowercase();
+        if !(titled
+            || s.surnames.contains(lower.as_str()) && !s.first_names.contains(lower.as_str()))
+            || NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
+        {
+            continue;
+        }
+        let why = "a surname with what is the patient's after it (\"Abernathy's dentist appt\")";
+        push(
+            out,
+            Some(Label::Person),
+            st,
+            k,
+            0.7,
+            "person.possessive",
+            why,
+        );
+    }
+}
+
+/// "Subject: RE: RE: MRI R knee - Pasternak": a subject that names an exam, a referral or an
+/// appointment, then, after a dash, one capitalised word the surname list knows (and the
+/// given-name list does not): the patient, by surname (blind set TC). Weak evidence (0.7), in
+/// the subject and wherever the body repeats the word.
+fn subject_care_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let (starts, n) = doc.subject_lines;
+    let Some(&k) = starts[..n].first() else {
+        return;
+    };
+    let line_end = doc.line_end(k);
+    let v = &text[k + 8..line_end];
+    // (Most subjects have no " - " and end otherwise: one search.)
+    let Some(dash) = v.rfind(" - ") else {
+        return;
+    };
+    let (head, last) = (&v[..dash], v[dash + 3..].trim_end());
+    let lb = last.as_bytes();
+    // (Not a day's list at a site: "Procedure list Wed 3/12 - Dublin".)
+    if lb.len() < 4
+        || has_word(
+            head,
+            words!["list", "lists", "schedule", "roster", "census", "block"],
+        )
+        || !lb[0].is_ascii_uppercase()
+        || !lb[1..].iter().all(u8::is_ascii_lowercase)
+        || !has_word(
+            head,
+            words![
+                "mri",
+                "ct",
+                "x-ray",
+                "xray",
+                "ultrasound",
+                "echo",
+                "mammogram",
+                "referral",
+                "auth",
+                "prior auth",
+                "appt",
+                "appointment",
+                "consult",
+                "biopsy",
+                "infusion",
+                "injection",
+                "surgery",
+                "procedure",
+                "colonoscopy",
+                "results",
+                "labs",
+                "refill"
+            ],
+        )
+    {
+        return;
+    }
+    let lower = last.to_ascii_lowercase();
+    if !s.surnames.contains(lower.as_str())
+        || s.first_names.contains(lower.as_str())
+        || NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
+    {
+        return;
+    }
+    let b = text.as_bytes();
+    let why = "a surname after an exam or a referral in the subject";
+    for i in memchr::memmem::find_iter(b, lb) {
+        if (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && !b.get(i + lb.len()).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            push(
+                out,
+                Some(Label::Person),
+                i,
+                i + lb.len(),
+                0.7,
+                "person.subject_surname",
+                why,
+            );
+        }
     }
 }
 
@@ -5703,8 +5968,8 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         "nineteenth",
         "twentieth",
     ];
-    const YEAR_TENS: [&str; 9] = [
-        "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    const YEAR_TENS: [&str; 10] = [
+        "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
     const ONES: [&str; 9] = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -5769,6 +6034,9 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
                 if let Some(t) = next(e).and_then(|r| word_in(r, &YEAR_TENS)) {
                     end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
                 }
+            } else if let Some(t) = word_in(q, &YEAR_TENS[2..]) {
+                // Two digits said as a number: "april ninth ninety one" (blind set SY).
+                end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
             } else if let Some(e) = word_in(q, &["two"])
                 && let Some(t) = next(e).and_then(|r| word_in(r, &["thousand"]))
             {
@@ -7055,6 +7323,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // "Invoice #INV-2025-09-4471 ... Please reference account SB-0098": in a vendor's
             // business mail (orders, invoices) with no personal mailbox, the account is the
             // customer organisation's.
+            // "Please ensure EMR access (monitor read-only account MON-0412-02) is active": a
+            // user's login to a system (blind set SZ), not a patient's account.
+            Label::Account
+                if has_word(
+                    doc.before_line(ks, 40),
+                    words!["read-only", "login", "user", "guest", "service", "admin"],
+                ) =>
+            {
+                continue;
+            }
             Label::Account if doc.business && !doc.consumer => {
                 continue;
             }
@@ -7380,8 +7658,32 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // which may be loaned to a patient).
                         "demo kit",
                         "demo kits",
-                        "demo units"
+                        "demo units",
+                        // An orthodontic office's intraoral scanners ("firmware on both scanners
+                        // (Kentwood SN 5D-22K04719, ...", blind set TA).
+                        "scanner",
+                        "scanners",
+                        "firmware",
+                        // A department's storage ("VitalStim unit (serial VS-20-44817) back from
+                        // repair, in the SLP closet", blind set TB).
+                        "closet",
+                        "storage",
+                        "supply room",
+                        // A reading station's display ("right screen (SN 2189004417) failed
+                        // DICOM GSDF check", blind set TC).
+                        "dicom"
                     ];
+                    // Many serial numbers on one line ("   SN LVP4-0021877   SN
+                    // LVP4-0021879 ...", a maker's recall of the pumps registered to a
+                    // facility, blind set SZ): a fleet's.
+                    let several = || {
+                        let sn = |h: &str| {
+                            memchr::memmem::find_iter(h.as_bytes(), b"SN ").count()
+                                + memchr::memmem::find_iter(h.as_bytes(), b"S/N ").count()
+                        };
+                        // (Four or more: a patient's pacemaker and its two leads are three.)
+                        sn(&text[doc.line_start(ks)..doc.line_end(ks)]) >= 4
+                    };
                     (doc.equipment_subject
                         // A service company's visit to the organisation's machines, whatever
                         // the subject says ("RE: Annual PM - spirometers both sites" confirming
@@ -7389,6 +7691,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // two SpiroVue 300 units").
                         || doc.maintenance_visit()
                         || doc.organisation_customer()
+                        || several()
                         || has_word(line, equipment)
                         || has_word(after, equipment)
                         // A supplier's invoice line with its price ("Replacement video
@@ -7981,7 +8284,16 @@ fn patterns(
                     en -= 1;
                 }
                 let u = &text[st..en];
-                if personalised_url(u) && !own_system_link(doc, u) {
+                // ("Track: https://www.benchmarkdental.example.com/track/BDS-5531907" in a
+                // supplier's order confirmation: the organisation's order, blind set TD.)
+                let order_link = || {
+                    doc.business
+                        && !doc.consumer
+                        && ["/track", "/tracking", "/order", "/orders", "/invoice"]
+                            .iter()
+                            .any(|p| u.contains(p))
+                };
+                if personalised_url(u) && !own_system_link(doc, u) && !order_link() {
                     push(
                         out,
                         Some(Label::Url),
@@ -8015,6 +8327,12 @@ fn patterns(
                     || (octets[0] == 169 && octets[1] == 254);
                 if private
                     || doc.security_alert_subject()
+                    // ("Subject: [INC0098812] Home reading station - VPN drops": a member of
+                    // staff's connection in an IT ticket, "His home router public IP is
+                    // 98.51.204.17", blind set TC.)
+                    || doc.first_subject.is_some_and(|l| {
+                        has_word(l, words!["vpn", "workstation", "reading station"])
+                    })
                     || has_word(
                         ctx(),
                         words![
@@ -8038,6 +8356,7 @@ fn patterns(
                             "allow-list",
                             "nat",
                             "listens",
+
                         ],
                     )
                 {
@@ -9580,6 +9899,13 @@ const SPANISH_NAME_CUES: &Words = words![
     "padre de"
 ];
 
+/// The searchers of [`practitioner_block`], built once (building one for each birth date cost
+/// more than the search, callgrind).
+static DEA_WORD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"DEA"));
+static CAQH_WORD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"CAQH"));
+
 /// Finds "ustomer:" (after its "C", checked by [`Doc::organisation_customer`]; built once).
 static CUSTOMER_FIELD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ustomer:"));
@@ -9636,6 +9962,27 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         })
     {
         return office("the next of a list of the organisation's numbers", out);
+    }
+    // "can anyone cover the tower front desk 2-4 today? ... text me 262-555-0186": in mail
+    // among staff (written from the organisation's mailbox, or to a team), the writer's own
+    // number, whatever else the mail says of their family (blind set TB).
+    if !employer
+        && {
+            // (Bytes: the window may cut a char.)
+            let near = before_line(16).trim_end_matches([' ', ':']).as_bytes();
+            ["text me", "call me"].iter().any(|w| {
+                near.len() >= w.len()
+                    && near[near.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+                    && near
+                        .len()
+                        .checked_sub(w.len() + 1)
+                        .is_none_or(|i| !near[i].is_ascii_alphabetic())
+            })
+        }
+        && !doc.on_quoted_line(st)
+        && (doc.staff_writes_at(st) || !doc.consumer && addressed_to_a_group(text))
+    {
+        return office("a member of staff's own number, in mail among staff", out);
     }
     // "Our number is 262-555-0187" from a private person's mailbox: the household's.
     // (Asked of many numbers: one pass over the bytes for "our " first, no allocation.)
@@ -14285,6 +14632,7 @@ fn persons(
                 } else if (after.starts_with("'s ") || after.starts_with("\u{2019}s "))
                     && possessive_care_after(doc.after_line(t0.e, 64))
                     && !is_upper(text, t0)
+                    && !EPONYMS.eq_any(&lc[t0.s..t0.e])
                 {
                     // "Reminder: Mateo's speech session Thursday", "Ava's insurance
                     // benefits": a child named to a parent by what is theirs (weak: an

@@ -8358,3 +8358,184 @@ fn spanish_relatives_and_self_introductions_name_the_family() {
         labels(&s, worker)
     );
 }
+
+#[test]
+fn a_birth_date_spoken_with_a_two_word_year_is_a_callers() {
+    let s = Scanner::new();
+    let vm = |year: &str| {
+        format!(
+            "From: PhoneSystem <voicemail@tallgrassuc.com>\nTo: frontdesk@tallgrassuc.com\n\
+             Subject: New voicemail\n\nTranscription:\n\"Hi this is Trevor, birthday is april \
+             ninth{year}. Nobody called me back yet. Okay thanks bye.\"\n"
+        )
+    };
+    let with_year = vm(" ninety one");
+    assert!(
+        s.scan(&with_year).contains_phi,
+        "{:?}",
+        labels(&s, &with_year)
+    );
+    assert!(has(&s, &with_year, Label::Date, "april ninth ninety one"));
+    // "august twenty first" is a day, not a year ("august" ends like an ordinal).
+    let day = "From: HR <hr@tallgrassuc.com>\nTo: All Staff <allstaff@tallgrassuc.com>\n\
+               Subject: birthdays\n\nKim's birthday is august twenty first - cake at 3!";
+    assert!(!s.scan(day).contains_phi, "{:?}", labels(&s, day));
+}
+
+#[test]
+fn a_surname_after_an_exam_in_the_subject_or_with_an_appointment_is_a_patients() {
+    let s = Scanner::new();
+    let mail = |subject: &str| {
+        format!(
+            "From: Kelsey Marr <kmarr@prairieridgeimaging.com>\nTo: Jenna Castillo \
+             <jcastillo@riversideortho.com>\nSubject: RE: {subject}\n\nJenna - done, she's on \
+             for Mon 3/17 at 2:45 pm, Westgate MR1.\n"
+        )
+    };
+    let exam = mail("MRI R knee - Pasternak");
+    assert!(
+        has(&s, &exam, Label::Person, "Pasternak"),
+        "{:?}",
+        labels(&s, &exam)
+    );
+    let site = mail("Procedure list Wed 3/12 - Pasternak");
+    assert!(
+        !has_label(&s, &site, Label::Person),
+        "{:?}",
+        labels(&s, &site)
+    );
+    let staff = "Subject: Re: dentist\n\nAbernathy's dentist appt moved to 10/22 2pm (office \
+                 called). same escort.";
+    assert!(s.scan(staff).contains_phi, "{:?}", labels(&s, staff));
+    let lower = "one thing for the AM: mr okafor's daughter is bringing his med list in before 9 \
+                 fri 3/14 -- he's on something for AFib.";
+    assert!(
+        has(&s, lower, Label::Person, "okafor"),
+        "{:?}",
+        labels(&s, lower)
+    );
+    // A clinician's referral and an eponym are no patient's.
+    let dr = "We received Dr. Mendez's referral for your clinic. Pls call 3/14.";
+    assert!(!has_label(&s, dr, Label::Person), "{:?}", labels(&s, dr));
+    let eponym = "s/p Hartmann's procedure 11/03, re-look 11/06; Parkinson's meds held.";
+    assert!(
+        !has_label(&s, eponym, Label::Person),
+        "{:?}",
+        labels(&s, eponym)
+    );
+}
+
+#[test]
+fn a_spanish_voicemail_about_an_appointment_speaks_of_care() {
+    let s = Scanner::new();
+    let vm = |words: &str| {
+        format!(
+            "From: Phone System <vm-noreply@arroyoverdechc.org>\nTo: Call Center \
+             <callcenter@arroyoverdechc.org>\nSubject: New voicemail\n\n\"Buenos dias, habla \
+             Guadalupe Santiago. {words} Gracias.\"\n"
+        )
+    };
+    let cita = vm("Tenemos cita el jueves con la doctora pero no vamos a poder.");
+    assert!(s.scan(&cita).contains_phi, "{:?}", labels(&s, &cita));
+    let other = vm("Llamo por el anuncio del periodico sobre el puesto de trabajo.");
+    assert!(!s.scan(&other).contains_phi, "{:?}", labels(&s, &other));
+}
+
+#[test]
+fn a_practitioners_credentialing_record_and_a_staff_members_own_number_are_no_patients() {
+    let s = Scanner::new();
+    let file = |extra: &str| {
+        format!(
+            "Hi Janelle,\n\n  Name ............. Nadia K. Sorensen, MD\n  DOB .............. \
+             06/19/1984\n  NPI .............. 1953068420\n  DEA .............. FS2640589\n  PA \
+             license ....... MD481207{extra}\n"
+        )
+    };
+    let credentialing = file("");
+    assert!(
+        !s.scan(&credentialing).contains_phi,
+        "{:?}",
+        labels(&s, &credentialing)
+    );
+    let rx = file("\n  Rx ............... oxycodone 5 mg #20 for her knee");
+    assert!(s.scan(&rx).contains_phi, "{:?}", labels(&s, &rx));
+    let cover = |cue: &str| {
+        format!(
+            "From: Cherise Lamb\nTo: Front Desk Team\nSubject: cover 2-4??\n\ncan anyone cover \
+             the tower front desk 2-4 today? I have to take my son to the dentist. {cue} \
+             262-555-0186. - Cherise\n"
+        )
+    };
+    let own = cover("text me");
+    assert!(!s.scan(&own).contains_phi, "{:?}", labels(&s, &own));
+    let sons = cover("his cell is");
+    assert!(s.scan(&sons).contains_phi, "{:?}", labels(&s, &sons));
+}
+
+#[test]
+fn an_organisations_fleet_logins_tickets_and_orders_are_no_patients() {
+    let s = Scanner::new();
+    let recall = "Affected serial numbers registered to your facility:\n\n   SN LVP4-0021877   SN \
+                  LVP4-0021879   SN LVP4-0021902   SN LVP4-0022015\n";
+    assert!(
+        !has_label(&s, recall, Label::Device),
+        "{:?}",
+        labels(&s, recall)
+    );
+    let pacer = "Pt: Lucille Danforth  DOB 12/03/1955\nDevice: Arcturo VR SN AVR362815S, RV lead \
+                 SN TLD6003391, RA lead SN RA227819\n";
+    assert!(
+        has_label(&s, pacer, Label::Device),
+        "{:?}",
+        labels(&s, pacer)
+    );
+    let closet = "- VitalStim unit (serial VS-20-44817) back from repair, in the SLP closet.";
+    assert!(
+        !has_label(&s, closet, Label::Device),
+        "{:?}",
+        labels(&s, closet)
+    );
+    let login = "Please ensure EMR access (monitor read-only account MON-0412-02) is active.";
+    assert!(
+        !has_label(&s, login, Label::Account),
+        "{:?}",
+        labels(&s, login)
+    );
+    let patients = "Please post the payment to her account MON-0412-02 today.";
+    assert!(
+        has_label(&s, patients, Label::Account),
+        "{:?}",
+        labels(&s, patients)
+    );
+    let ticket = |subject: &str| {
+        format!(
+            "From: PRI IT Service Desk <itsupport@prairieridgeimaging.com>\nTo: Rahul \
+             Venkataraman MD <rvenkataraman@prairieridgeimaging.com>\nSubject: {subject}\n\n\
+             03/11 10:20  BO  Called Dr. V. His home router public IP is 98.51.204.17 (Comcast).\n"
+        )
+    };
+    let vpn = ticket("[INC0098812] Home reading station - VPN drops");
+    assert!(!has_label(&s, &vpn, Label::Ip), "{:?}", labels(&s, &vpn));
+    let portal = ticket("MyChart sign-in problem");
+    assert!(
+        has_label(&s, &portal, Label::Ip),
+        "{:?}",
+        labels(&s, &portal)
+    );
+    let order = |path: &str| {
+        format!(
+            "From: Benchmark Dental Supply <orders@benchmarkdental.example.com>\nTo: Dental Front \
+             Desk <dentalfd@arroyoverdechc.org>\nSubject: Order Confirmation #BDS-5531907\n\n\
+             Order #:       BDS-5531907\nSubtotal $1,486.30\n\nTrack: https://www.benchmarkdental.\
+             example.com/{path}/BDS-5531907\n"
+        )
+    };
+    let track = order("track");
+    assert!(
+        !has_label(&s, &track, Label::Url),
+        "{:?}",
+        labels(&s, &track)
+    );
+    let pay = order("pay");
+    assert!(has_label(&s, &pay, Label::Url), "{:?}", labels(&s, &pay));
+}
