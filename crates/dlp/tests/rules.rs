@@ -8539,3 +8539,52 @@ fn an_organisations_fleet_logins_tickets_and_orders_are_no_patients() {
     let pay = order("pay");
     assert!(has_label(&s, &pay, Label::Url), "{:?}", labels(&s, &pay));
 }
+
+#[test]
+fn a_carts_camera_a_supply_company_and_an_advertisements_link_are_no_patients() {
+    let s = Scanner::new();
+    let case = |subject: &str| {
+        format!(
+            "Subject: RE: Case 00418823 - {subject}\n\nWe've issued an advance replacement:\n\n  \
+             Replacement:     HDX exam camera, serial HDX4-24107-1149 (ships today)\n"
+        )
+    };
+    let cart = case("Pine Street cart exam camera not detected");
+    assert!(
+        !has_label(&s, &cart, Label::Device),
+        "{:?}",
+        labels(&s, &cart)
+    );
+    let home = case("Mrs. Okafor's home camera not detected");
+    assert!(
+        has_label(&s, &home, Label::Device),
+        "{:?}",
+        labels(&s, &home)
+    );
+    let supplier = "Notify your home patients. Corvessa's distribution partner (Meridian Renal \
+                    Supply) will replace home stock at no charge.";
+    assert!(
+        !has_label(&s, supplier, Label::Person),
+        "{:?}",
+        labels(&s, supplier)
+    );
+    let ad = |q: &str| {
+        format!(
+            "From: Harborlight Health <marketing@harborlighthealth.com>\nTo: Dana Whitfield \
+             <dwhitfield@harborlighthealth.com>\nSubject: Q1 ads\n\nLanding page: \
+             https://harborlighthealth.com/mental-health?{q}\n"
+        )
+    };
+    let campaign = ad("utm_source=meta&utm_medium=paid_social&utm_campaign=nycy26");
+    assert!(
+        !has_label(&s, &campaign, Label::Url),
+        "{:?}",
+        labels(&s, &campaign)
+    );
+    let token = ad("utm_source=meta&t=Kq9vXz2LmP4wNb8R");
+    assert!(
+        has_label(&s, &token, Label::Url),
+        "{:?}",
+        labels(&s, &token)
+    );
+}
