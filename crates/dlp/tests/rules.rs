@@ -8588,3 +8588,46 @@ fn a_carts_camera_a_supply_company_and_an_advertisements_link_are_no_patients() 
         labels(&s, &token)
     );
 }
+
+#[test]
+fn an_e164_number_without_separators_is_a_phone_number() {
+    let s = Scanner::new();
+    let batch = "WIC reminder batch - 2 undelivered\n\nto               | message\n\
+                 +18315550139     | Hi Dayana, your appt is Wed 10/15 at 1:30pm. Bring your \
+                 baby + WIC card.\n";
+    assert!(
+        has(&s, batch, Label::Phone, "+18315550139"),
+        "{:?}",
+        labels(&s, batch)
+    );
+    assert!(s.scan(batch).contains_phi, "{:?}", labels(&s, batch));
+    // Ten digits without the country code are no such number ("order 8315550139").
+    let order = "Hi Dayana, your appt is Wed 10/15. Order 8315550139 shipped.";
+    assert!(
+        !has_label(&s, order, Label::Phone),
+        "{:?}",
+        labels(&s, order)
+    );
+}
+
+#[test]
+fn a_word_moved_from_one_time_to_another_is_a_patients_name() {
+    let s = Scanner::new();
+    let mail = |what: &str| {
+        format!(
+            "From: Lupe Araujo <laraujo@riverbendhd.example>\nTo: Shawna Pruitt \
+             <spruitt@riverbendhd.example>\nSubject: thurs sched\n\nshawna - can u move {what} \
+             from 2pm to 3:30 thurs? im taking colleen's home visit at 1 so wont be back in time. \
+             ty!!\n"
+        )
+    };
+    let patient = mail("petrosyan");
+    assert!(
+        has(&s, &patient, Label::Person, "petrosyan"),
+        "{:?}",
+        labels(&s, &patient)
+    );
+    assert!(s.scan(&patient).contains_phi);
+    let meeting = mail("the huddle");
+    assert!(!s.scan(&meeting).contains_phi, "{:?}", labels(&s, &meeting));
+}
