@@ -192,6 +192,9 @@ pub(crate) enum Kw {
     /// "last 4", "last four", "ends in": the last four digits of a Social Security number may
     /// follow ([`ssn_last_four`]).
     LastFour,
+    /// "move", "reschedule": one word moved from a time to another may follow
+    /// ([`rescheduled_name`]).
+    Reschedule,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -487,6 +490,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("certificate number", Kw::Value(Label::License)),
     ("certification number", Kw::Value(Label::License)),
     ("passport", Kw::Value(Label::License)),
+    ("move ", Kw::Reschedule),
+    ("reschedule ", Kw::Reschedule),
+    ("resched ", Kw::Reschedule),
+    ("bump ", Kw::Reschedule),
     ("last 4", Kw::LastFour),
     ("last four", Kw::LastFour),
     ("last4", Kw::LastFour),
@@ -5480,7 +5487,6 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     subject_surname(s, text, &doc, out);
     subject_care_surname(s, text, &doc, out);
     possessive_surnames(s, text, out);
-    rescheduled_names(lc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -5684,67 +5690,60 @@ fn possessive_surnames(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
 }
 
 /// "can u move petrosyan from 2pm to 3:30 thurs?": staff moving a visit name the patient by
-/// one word between the verb and the times (blind set TE). The verb ("move", "reschedule",
-/// "resched", "bump"), one word of four or more letters that is no everyday word, then "from"
-/// or "to" and a time, a date or a day. Weak evidence (0.7): it counts only beside words about
-/// care ("a meeting from 2pm" is no name: "meeting" is an everyday word). Searched in the
-/// lower-cased text, one vectorised search a verb.
-fn rescheduled_names(lc: &str, out: &mut Vec<Cand>) {
-    let b = lc.as_bytes();
-    for verb in [&b"move "[..], b"reschedule ", b"resched ", b"bump "] {
-        for k in memchr::memmem::find_iter(b, verb) {
-            if k > 0 && b[k - 1].is_ascii_alphabetic() {
-                continue;
-            }
-            let ws = k + verb.len();
-            let we = ws
-                + b[ws..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_lowercase())
-                    .count();
-            let w = &b[ws..we];
-            let rest = &b[we..];
-            let Some(after) = rest
-                .strip_prefix(b" from ")
-                .or_else(|| rest.strip_prefix(b" to "))
-            else {
-                continue;
-            };
-            let when = after.first().is_some_and(u8::is_ascii_digit) || {
-                let n = after.iter().take_while(|c| c.is_ascii_lowercase()).count();
-                let day = &lc[we + (rest.len() - after.len())..][..n];
-                WEEKDAY_FORMS.eq_any(day)
-                    || n > 3 && day.ends_with("day")
-                    || words!["tomorrow", "today", "next"].eq_any(day)
-            };
-            if w.len() < 4
-                || !when
-                || NOT_NAMES_INDEX.contains(w, word_key(w))
-                || words![
-                    "them",
-                    "this",
-                    "that",
-                    "these",
-                    "those",
-                    "everyone",
-                    "everybody"
-                ]
-                .eq_any_bytes(w)
-            {
-                continue;
-            }
-            let why = "one word moved from a time to another (\"move petrosyan from 2pm\")";
-            push(
-                out,
-                Some(Label::Person),
-                ws,
-                we,
-                0.7,
-                "person.rescheduled",
-                why,
-            );
-        }
+/// one word between the verb and the times (blind set TE). After the verb ([`Kw::Reschedule`]:
+/// "move", "reschedule", "resched", "bump", ending at `ws`), one word of four or more letters
+/// that is no everyday word, then "from" or "to" and a time, a date or a day. Weak evidence
+/// (0.7): it counts only beside words about care ("a meeting from 2pm" is no name: "meeting"
+/// is an everyday word).
+fn rescheduled_name(text: &str, ws: usize, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let we = ws
+        + b[ws..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+    let rest = &b[we..];
+    let Some(after) = rest
+        .strip_prefix(b" from ")
+        .or_else(|| rest.strip_prefix(b" to "))
+    else {
+        return;
+    };
+    let w = text[ws..we].to_ascii_lowercase();
+    let wb = w.as_bytes();
+    let when = after.first().is_some_and(u8::is_ascii_digit) || {
+        let n = after.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let day = text[we + (rest.len() - after.len())..][..n].to_ascii_lowercase();
+        WEEKDAY_FORMS.eq_any(&day)
+            || n > 3 && day.ends_with("day")
+            || words!["tomorrow", "today", "next"].eq_any(&day)
+    };
+    if wb.len() < 4
+        || !when
+        || NOT_NAMES_INDEX.contains(wb, word_key(wb))
+        || words![
+            "them",
+            "this",
+            "that",
+            "these",
+            "those",
+            "everyone",
+            "everybody"
+        ]
+        .eq_any(&w)
+    {
+        return;
     }
+    let why = "one word moved from a time to another (\"move petrosyan from 2pm\")";
+    push(
+        out,
+        Some(Label::Person),
+        ws,
+        we,
+        0.7,
+        "person.rescheduled",
+        why,
+    );
 }
 
 /// "Subject: RE: RE: MRI R knee - Pasternak": a subject that names an exam, a referral or an
@@ -6629,6 +6628,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             children_in_brackets(s, text, ke, out);
             continue;
         }
+        if kind == Kw::Reschedule {
+            rescheduled_name(text, ke, out);
+            continue;
+        }
         if kind == Kw::LastFour {
             if let Some((ds, de)) = ssn_last_four(text, ks, ke) {
                 let why = "last four digits of a Social Security number";
@@ -7246,7 +7249,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Kw::Value(l) => l,
-            Kw::City | Kw::NameAfter | Kw::Heading | Kw::LastFour => continue,
+            Kw::City | Kw::NameAfter | Kw::Heading | Kw::LastFour | Kw::Reschedule => continue,
         };
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
         if label == Label::OtherId && nd < 4 && !letters_code {
@@ -11906,6 +11909,11 @@ fn patient_only_column(l: Label) -> bool {
 /// Does a table cell look like a value of its column's label: a name has letters and no
 /// digits, an address or e-mail some length, an identifier or date digits?
 fn cell_fits(label: Label, v: &str) -> bool {
+    // (Three spaces inside: the cell ran on into the next column of a row that drifted, "3/12
+    // 9:45 EGD / Feld            22".)
+    if v.contains("   ") {
+        return false;
+    }
     let digits = v.bytes().any(|c| c.is_ascii_digit());
     match label {
         // (Not a schedule's free slot: "open", "(open)", "OPEN - hold for add-on".)
@@ -12347,7 +12355,7 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                         && (byte(s) != Some(b' ') || byte(s + 1).is_none_or(|c| c == b' '))
             };
             // A row belongs to the table when every column of a patient-only identifier is
-            // aligned and most of the others are: a writer's hand-aligned table drifts by a
+            // aligned and at least half of the others are: a writer's hand-aligned table drifts by a
             // few spaces in a free-text column ("3/12 7:30 colon / Ostrowski    717-...").
             let misaligned = cols.iter().skip(1).filter(|&&(s, _)| !aligned(s)).count();
             let key_aligned = cols
@@ -12355,7 +12363,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 .zip(&labels)
                 .skip(1)
                 .all(|(&(s, _), l)| !l.is_some_and(patient_only_column) || aligned(s));
-            if !key_aligned || misaligned * 3 > cols.len() - 1 {
+            // (At most half of the others off: "Rx #  Fill date  Member ID  Drug  Finding
+            // Recoup", whose last two columns' free text drifts, blind set TO.)
+            if !key_aligned || misaligned * 2 > cols.len() - 1 {
                 break;
             }
             for (k, (&(s, _), label)) in cols.iter().zip(&labels).enumerate() {
@@ -12377,9 +12387,6 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
     }
 }
 
-/// The end of the name that starts at `p` after a [`Kw::NameAfter`] cue: up to three words
-/// (a one-letter middle initial allowed), each in the first-name or surname lists; a
-/// capitalised first word counts without them (a relative's name right after "my son").
 /// The letter without its accent, for the Spanish and Portuguese names the lists spell without
 /// one ("í" of "Solís" -> "i").
 fn without_accent(c: char) -> char {
@@ -12395,6 +12402,9 @@ fn without_accent(c: char) -> char {
     }
 }
 
+/// The end of the name that starts at `p` after a [`Kw::NameAfter`] cue: up to three words
+/// (a one-letter middle initial allowed), each in the first-name or surname lists; a
+/// capitalised first word counts without them (a relative's name right after "my son").
 fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     if test_patient_at(text, p) {

@@ -8631,3 +8631,33 @@ fn a_word_moved_from_one_time_to_another_is_a_patients_name() {
     let meeting = mail("the huddle");
     assert!(!s.scan(&meeting).contains_phi, "{:?}", labels(&s, &meeting));
 }
+
+#[test]
+fn an_aligned_table_whose_free_text_columns_drift_still_gives_its_identifiers() {
+    let s = Scanner::new();
+    let table = |finding: &str| {
+        format!(
+            "Audit findings:\n\n Rx #      Fill date   Member ID         Drug                    \
+             Finding                      Recoup\n --------  ----------  ----------------  \
+             ----------------------  ---------------------------  -------\n 0917644   10/03/24    \
+             CVH302280917      Trulicity 1.5 mg    {finding}\n"
+        )
+    };
+    // The last two columns' text drifts by a few spaces: the member number still counts.
+    let drift = table("Days supply 28 vs 56 billed  $498.12");
+    assert!(
+        has(&s, &drift, Label::MemberId, "CVH302280917"),
+        "{:?}",
+        labels(&s, &drift)
+    );
+    // A row whose member number stands off its column is no row of the table.
+    let off = "Audit findings:\n\n Rx #      Fill date   Member ID         Drug                    \
+               Finding                      Recoup\n --------  ----------  ----------------  \
+               ----------------------  ---------------------------  -------\n 0917644   10/03/24 \
+                  CVH302280917    Trulicity 1.5 mg    Days supply 28 vs 56 billed  $498.12\n";
+    assert!(
+        !has_label(&s, off, Label::MemberId),
+        "{:?}",
+        labels(&s, off)
+    );
+}
