@@ -8661,3 +8661,29 @@ fn an_aligned_table_whose_free_text_columns_drift_still_gives_its_identifiers() 
         labels(&s, off)
     );
 }
+
+#[test]
+fn a_surname_before_a_missed_visit_is_a_patients() {
+    let s = Scanner::new();
+    let mail = |what: &str| {
+        format!(
+            "From: Jordan Whitfield <jwhitfield@cedarhollowbh.org>\nTo: Keisha Morrow \
+             <kmorrow@cedarhollowbh.org>\nSubject: NS\n\nKeisha - Delgado {what} again (3/11 \
+             9am), that's 3 in 60 days. Pls send the standard attendance letter. I'll try \
+             calling her tonight.\n-J\n"
+        )
+    };
+    let missed = mail("no-showed");
+    assert!(
+        has(&s, &missed, Label::Person, "Delgado"),
+        "{:?}",
+        labels(&s, &missed)
+    );
+    assert!(s.scan(&missed).contains_phi);
+    let won = mail("won the raffle");
+    assert!(
+        !has_label(&s, &won, Label::Person),
+        "{:?}",
+        labels(&s, &won)
+    );
+}
