@@ -728,6 +728,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "age.after_name",
     "device.sentence",
     "person.list_item",
+    "url.meeting",
 ];
 
 /// Rules whose findings in mail to a whole group ([`rules::addressed_to_a_group`]) count only

@@ -3138,10 +3138,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "freezer"
             ],
         ) || {
-            // (At each '-': most subjects have none.)
+            // (At each '-': most subjects have none.) An IT ticket's or a facilities work
+            // order's number ("RE: rooms 10-12 too warm - WO-10394", blind set TQ).
             let b = l.as_bytes();
             memchr::memchr_iter(b'-', b).any(|j| {
-                j >= 2 && &b[j - 2..j] == b"IT" && b.get(j + 1).is_some_and(u8::is_ascii_digit)
+                j >= 2
+                    && (&b[j - 2..j] == b"IT" || &b[j - 2..j] == b"WO")
+                    && b.get(j + 1).is_some_and(u8::is_ascii_digit)
             })
         }
     });
@@ -4855,6 +4858,15 @@ fn consumer_brand(domain: &str) -> bool {
     let Some((brand, suffix)) = domain.split_once('.') else {
         return false;
     };
+    // ("mail.de", "email.cz", "mailbox.example": providers named for mail itself, under any
+    // one suffix, like the listed "mail.com" and "mailbox.org", blind set TR; "mail.acme.org"
+    // is an organisation's mail server.)
+    if ["mail", "email", "mailbox"]
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(brand))
+    {
+        return (2..=8).contains(&suffix.len()) && suffix.bytes().all(|c| c.is_ascii_alphabetic());
+    }
     MAIL_BRANDS.iter().any(|b| b.eq_ignore_ascii_case(brand))
         && suffix.split('.').count() <= 3
         && suffix
@@ -5806,7 +5818,13 @@ fn subject_care_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
                 "colonoscopy",
                 "results",
                 "labs",
-                "refill"
+                "refill",
+                // A biller's about one visit's claim ("Subject: Geisinger TF denial - Pruitt",
+                // blind set TT).
+                "denial",
+                "appeal",
+                "claim",
+                "eob"
             ],
         )
     {
@@ -7332,8 +7350,24 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 if numbered() {
                     continue;
                 }
+                // "and my civic (white, plate HFX 2290) is in the staff lot": a member of
+                // staff's own car, in mail they write from the organisation's mailbox (blind
+                // set TQ); not "my client's car".
+                if nearest_cue(doc, ks, 60, FIRST_PERSON, NOT_THE_WRITERS) == Some(true)
+                    && !doc.consumer
+                    && doc.staff_writes_at(ks)
+                {
+                    continue;
+                }
+                // ("a gray Toyota Highlander, Ohio plate JRK 8305, parked in the ambulance
+                // bay": a visitor's car where it should not be, not an ambulance; blind set TQ.)
+                let fleet_near = || {
+                    has_word(near, fleet)
+                        && (!has_word(near, words!["ambulance bay"])
+                            || has_word(&near.replace("ambulance bay", ""), fleet))
+                };
                 if !has_word(near, VEHICLE_OWNERS)
-                    && (has_word(near, fleet) || vehicle_kept_near(text, ks, ve))
+                    && (fleet_near() || vehicle_kept_near(text, ks, ve))
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
                     // line about "your home": the number's own line says whose.)
                     || {
@@ -7749,7 +7783,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "supply room",
                         // A reading station's display ("right screen (SN 2189004417) failed
                         // DICOM GSDF check", blind set TC).
-                        "dicom"
+                        "dicom",
+                        // A building's heating and cooling ("failed run capacitor on RTU-3
+                        // (Carrier 48TC, serial 4419G20871)", blind set TU). (Not "work order":
+                        // "I opened work order WO-260318 for your dad's chair"; not
+                        // "compressor": a home nebulizer's.)
+                        "hvac",
+                        "rtu",
+                        "rooftop",
+                        "capacitor",
+                        "condenser",
+                        "chiller",
+                        "boiler",
+                        "breaker"
                     ];
                     // Many serial numbers on one line ("   SN LVP4-0021877   SN
                     // LVP4-0021879 ...", a maker's recall of the pumps registered to a
@@ -8372,6 +8418,22 @@ fn patterns(
                             .any(|p| u.contains(p))
                 };
                 if personalised_url(u) && !own_system_link(doc, u) && !order_link() {
+                    if meeting_link(u) {
+                        // A meeting's link with its passcode is one telehealth visit's or one
+                        // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
+                        // pwd=..." for a lunch-and-learn, blind set TT): weak evidence, a patient's
+                        // only beside words about care.
+                        push(
+                            out,
+                            Some(Label::Url),
+                            st,
+                            en,
+                            0.85,
+                            "url.meeting",
+                            "video meeting link with its passcode",
+                        );
+                        continue;
+                    }
                     push(
                         out,
                         Some(Label::Url),
@@ -9007,6 +9069,23 @@ fn under_order_heading(doc: &Doc<'_>, st: usize) -> bool {
     false
 }
 
+/// Is `u` a video meeting's join link ("https://acme.zoom.us/j/84420199317?pwd=...",
+/// "https://teams.microsoft.com/l/meetup-join/...", "https://acme.webex.com/...")?
+fn meeting_link(u: &str) -> bool {
+    let rest = u.split_once("://").map_or(u, |x| x.1);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.as_bytes();
+    let on = |d: &[u8]| {
+        host.len() >= d.len()
+            && host[host.len() - d.len()..].eq_ignore_ascii_case(d)
+            && (host.len() == d.len() || host[host.len() - d.len() - 1] == b'.')
+    };
+    (on(b"zoom.us") || on(b"zoomgov.com")) && (path.starts_with("j/") || path.starts_with("w/"))
+        || on(b"teams.microsoft.com") && path.starts_with("l/meetup-join/")
+        || on(b"webex.com")
+        || on(b"meet.google.com")
+}
+
 fn personalised_url(u: &str) -> bool {
     let rest = u.split_once("://").map_or(u, |x| x.1);
     // A password reset is a member of staff's; so is an IT service desk's portal
@@ -9029,6 +9108,18 @@ fn personalised_url(u: &str) -> bool {
         Some((p, q)) if q.split('&').all(|kv| kv.starts_with("utm_")) => p,
         _ => path,
     };
+    // A mailing list's way out ("/unsub?c=SPDS25&r=88412" in a vendor's advertisement, blind
+    // set TU) is its subscriber's, a member of staff's; unless it names a private person's
+    // mailbox ("/unsub?u=edwin.achterberg%40yahoo.com": a patient's survey).
+    if path
+        .as_bytes()
+        .split(|c| matches!(c, b'/' | b'?' | b'#'))
+        .any(|seg| words!["unsub", "unsubscribe", "optout", "opt-out"].eq_any_bytes(seg))
+        && !path.contains("%40")
+        && !path.contains('@')
+    {
+        return false;
+    }
     // Query parameters naming a person/session, or an opaque token segment.
     if let Some((_, q)) = path.split_once('?') {
         for kv in q.split('&') {
@@ -9038,6 +9129,9 @@ fn personalised_url(u: &str) -> bool {
             if words![
                 "site", "evt", "event", "sensor", "alarm", "alert", "asset", "unit", "ticket",
                 "inc", "wo", "store", "location",
+                // A Teams meeting's tenant and organiser ("?context=%7b%22Tid%22%3a..."):
+                // the organisation's (blind set TU).
+                "context",
             ]
             .eq_any(k)
                 || k.starts_with("utm_")
@@ -9158,6 +9252,61 @@ fn personalised_url(u: &str) -> bool {
 
 /// The nearest cue word before `at` on the same line: `Some(true)` for a patient cue,
 /// `Some(false)` for an organisation cue, `None` if neither occurs within `n` bytes.
+/// Is the line ending at `pe` (a line break) a sign-off of one or two words, the first the
+/// first word of the name in the `From:` header of its message ("jess" under "From: Jess
+/// Coelho <jcoelho@...>"; "Coelho, Jess" read as "Jess")?
+fn signed_by_writer(doc: &Doc<'_>, pe: usize) -> bool {
+    let sign = doc.text[doc.line_start(pe)..pe].trim();
+    let mut words = sign.split_ascii_whitespace();
+    let (Some(first), None) = (words.next(), words.nth(1)) else {
+        return false;
+    };
+    if first.len() < 2 || !first.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let i = doc.froms.partition_point(|&o| o < pe);
+    let Some(&from) = i.checked_sub(1).and_then(|k| doc.froms.get(k)) else {
+        return false;
+    };
+    let header = doc.header_line(from);
+    // Mail among colleagues: a recipient in the header block at the writer's own domain
+    // (not a patient writing from an employer's or a small provider's mailbox).
+    let Some(domain) = header_mailbox(header).and_then(|(_, a)| a.rsplit_once('@')) else {
+        return false;
+    };
+    let block = &doc.text[from..];
+    let block = &block[..floor_cb(block, block.find("\n\n").unwrap_or(block.len()).min(1200))];
+    let at_domain = format!("@{}", domain.1.to_ascii_lowercase());
+    if block
+        .lines()
+        .skip(1)
+        .all(|l| !l.to_ascii_lowercase().contains(&at_domain))
+    {
+        return false;
+    }
+    let Some(rest) = header
+        .trim_start_matches(['>', ' '])
+        .get(..5)
+        .filter(|h| h.eq_ignore_ascii_case("from:"))
+        .map(|_| &header.trim_start_matches(['>', ' '])[5..])
+    else {
+        return false;
+    };
+    let name = rest
+        .split('<')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
+    let mut parts = name.split_ascii_whitespace();
+    let given = match parts.next() {
+        Some(w) if w.ends_with(',') => parts.next().unwrap_or(""),
+        Some(w) => w,
+        None => "",
+    };
+    given.eq_ignore_ascii_case(first)
+}
+
 fn nearest_cue(doc: &Doc<'_>, at: usize, n: usize, patient: &Words, org: &Words) -> Option<bool> {
     nearest_cue_in(doc.before_line(at, n), patient, org)
 }
@@ -9296,6 +9445,11 @@ const FAX_ORG: &Words = words![
 /// "me", "my": the writer's own number (see [`phone`]) ... (not "I": "I called (971)
 /// 555-0163" is someone else's) ...
 const FIRST_PERSON: &Words = words!["me", "my"];
+/// Words that make what follows someone else's than the writer's ("my client's car").
+const NOT_THE_WRITERS: &Words = &Words::new(relative_words!(
+    "his", "her", "their", "patient", "pt", "him", "them", "she", "he", "your", "you", "client",
+    "resident", "member"
+));
 /// ... unless a word nearer the number names someone else's ("call me or my husband at").
 const THIRD_PERSON: &Words = &Words::new(relative_words!(
     "his", "her", "their", "patient", "pt", "him", "them", "she", "he", "your", "you"
@@ -10028,6 +10182,20 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
+    // "One tap mobile: +13125550199,,84420199317#", "+1 580-555-0100,,771204338# United
+    // States": a conference bridge, the commas the phone's pauses before the meeting's code
+    // (blind set TT). No one's own number is dialled with a code after it.
+    // (Not a CSV row's empty cells after a number: ",,,NEEDS APPT".)
+    let bridge = {
+        let tail = &text.as_bytes()[en..];
+        let code = tail
+            .get(2..)
+            .map_or(0, |c| c.iter().take_while(|d| d.is_ascii_digit()).count());
+        tail.starts_with(b",,") && code >= 4 && tail.get(2 + code) == Some(&b'#')
+    };
+    if bridge {
+        return office("a conference bridge's number with its meeting code", out);
+    }
     // "Main numbers don't change: Northside (330) 555-0140, Riverbend (330) 555-0150,
     // Eastfield\n(330) 555-0160": the next in a list of the organisation's numbers, each after
     // a place's name, is the organisation's too (blind set SV), whatever the line's wrap hides.
@@ -10189,6 +10357,21 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             ]
             .eq_any(lead)
     };
+    // "jess\ncell 419-555-0136" under a message from "Jess Coelho <jcoelho@...>" at the
+    // organisation's mailbox: the signer's own number, signed with the first word of the
+    // writer's name (blind set TQ).
+    if line_before.trim().len() <= 12
+        && ls > 0
+        && label_only()
+        && !doc.on_quoted_line(st)
+        && signed_by_writer(doc, ls - 1)
+        && doc.staff_writes_at(st)
+    {
+        return org(
+            "number under the sign-off of a writer at the organisation",
+            out,
+        );
+    }
     if line_before.trim_start_matches(['>', ' ']).len() <= 12 && ls > 0 && label_only() && {
         let above = doc.lines_before(ls - 1, 1);
         above.len() <= 200
@@ -14436,7 +14619,10 @@ fn persons(
         // family names the child, the mother's surname after "Baby Boy" or "Baby Girl".
         let newborn = words!["boy", "girl"].eq_any(prev_word)
             && word_before(text, prev_word, b" ").eq_ignore_ascii_case("baby");
-        let pw = if pacific {
+        // "Unit,Day,Discipline,Therapist,...\n2N,Sat,PT,Gutierrez Paolo,0700-1530": a CSV
+        // row's discipline cell, the therapist's in the next (blind set TS).
+        let csv_discipline = prev_word == "PT" && prev_line.ends_with(",PT,");
+        let pw = if pacific || csv_discipline {
             0
         } else if newborn {
             PW_CUE
@@ -17135,7 +17321,9 @@ fn patient_apposition_after(after: &str) -> bool {
             // In lower case unless it opens the bracket ("(Pt of Dr. Raman)"); ", PT" after a
             // name is a physical therapist's credential.
             let lower = w.bytes().all(|c| c.is_ascii_lowercase());
-            let opens = k == 0 && bracket;
+            // (Not "PT" in capitals: "Bridget O'Rourke (RT), Paolo Gutierrez (PT, SCI)" names
+            // new staff by discipline, blind set TS.)
+            let opens = k == 0 && bracket && w != "PT";
             let next = tail.as_bytes().first().copied();
             // (What follows: the bracket's or the phrase's end, or "of"; not "'s" or a job.)
             let ends = match next {

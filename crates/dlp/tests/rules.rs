@@ -8687,3 +8687,222 @@ fn a_surname_before_a_missed_visit_is_a_patients() {
         labels(&s, &won)
     );
 }
+
+#[test]
+fn a_conference_bridge_is_no_ones_phone_but_a_number_in_a_csv_row_still_is() {
+    let s = Scanner::new();
+    let invite = "Join the coding huddle:\nOne tap mobile: +16145550123,,93310044217# US\n\
+                  Dial by your location: +1 614-555-0124,,93310044217#\n";
+    assert!(
+        !has_label(&s, invite, Label::Phone),
+        "{:?}",
+        labels(&s, invite)
+    );
+    // Empty cells after a number in a CSV row are no meeting code.
+    let row = "MRN,NAME,PHONE,FU_APPT,STATUS\nQX0048812,\"LOCKRIDGE, ANNA\",614.555.0117,,,\
+               NEEDS APPT\n";
+    assert!(
+        has(&s, row, Label::Phone, "614.555.0117"),
+        "{:?}",
+        labels(&s, row)
+    );
+}
+
+#[test]
+fn a_video_meeting_link_is_a_patients_only_beside_words_about_care() {
+    let s = Scanner::new();
+    let link = "https://riverbendclinic.zoom.us/j/84120593317?pwd=Tk9rQ2hWa1pPZ3Nm";
+    let lunch = format!(
+        "From: Education <education@riverbendclinic.org>\nTo: All Providers \
+         <providers@riverbendclinic.org>\nSubject: Lunch & learn: modifier 25\n\nWhen: \
+         Wednesday, March 27, 2024, 12:00 - 1:00 PM\n\nJoin Zoom Meeting\n{link}\nMeeting ID: \
+         841 2059 3317\n"
+    );
+    assert!(!s.scan(&lunch).contains_phi, "{:?}", labels(&s, &lunch));
+    let visit = format!(
+        "Hi Mr. Ashcroft,\n\nYour appointment with Dr. Lee is a video visit on 3/14 at 2:30 \
+         PM. Join here a few minutes early:\n{link}\n\nRiverbend Clinic\n"
+    );
+    assert!(
+        has(&s, &visit, Label::Url, link),
+        "{:?}",
+        labels(&s, &visit)
+    );
+    assert!(s.scan(&visit).contains_phi);
+    // A Teams meeting's tenant in its `context` parameter is the organisation's.
+    let teams = "Microsoft Teams meeting\nJoin: https://teams.microsoft.com/l/meetup-join/\
+                 19%3ameeting_NzQ1ZmE2YjEt%40thread.v2/0?context=%7b%22Tid%22%3a%22c1a7%22%7d\n";
+    assert!(!has_label(&s, teams, Label::Url), "{:?}", labels(&s, teams));
+}
+
+#[test]
+fn an_unsubscribe_link_is_the_subscribers_unless_it_names_a_private_mailbox() {
+    let s = Scanner::new();
+    let ad = "You are receiving this because you attended our summit. Unsubscribe: \
+              https://go.glucovendor.com/unsub?c=SPDS25&r=88412\n";
+    assert!(!has_label(&s, ad, Label::Url), "{:?}", labels(&s, ad));
+    let survey = "How was your visit? Stop these surveys: \
+                  https://feedback.riverbend.org/unsub?u=anna.lockridge%40yahoo.com&t=Q7ZK2M9R\n";
+    assert!(
+        has_label(&s, survey, Label::Url),
+        "{:?}",
+        labels(&s, survey)
+    );
+}
+
+#[test]
+fn a_buildings_heating_unit_serial_is_no_patients_device() {
+    let s = Scanner::new();
+    let hvac = "02/17 10:30  LA  Found failed run capacitor on RTU-2 (Trane YSC, serial \
+                5512K88231). Replaced, unit cooling.\n";
+    assert!(
+        !has_label(&s, hvac, Label::Device),
+        "{:?}",
+        labels(&s, hvac)
+    );
+    let cpap = "02/17 10:30  Spoke with his wife: his CPAP (ResMed AirSense, serial \
+                5512K88231) is blowing warm air.\n";
+    assert!(has_label(&s, cpap, Label::Device), "{:?}", labels(&s, cpap));
+}
+
+#[test]
+fn pt_in_capitals_beside_a_new_colleagues_name_is_a_discipline() {
+    let s = Scanner::new();
+    let welcome = "WELCOME!\nPlease welcome Marisa Quintero (PT, ortho) and Devin Holt (RT). \
+                   Say hi in the cafeteria!\n";
+    assert!(
+        !has(&s, welcome, Label::Person, "Marisa Quintero")
+            || s.scan(welcome)
+                .findings
+                .iter()
+                .all(|f| f.rule != "person.patient_after"),
+        "{:?}",
+        labels(&s, welcome)
+    );
+    let patient = "Marisa Quintero (pt of Dr. Lee) called about her refill.\n";
+    assert!(
+        has(&s, patient, Label::Person, "Marisa Quintero"),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn a_csv_rows_discipline_cell_is_no_cue_for_the_therapist_after_it() {
+    let s = Scanner::new();
+    let rota = "Unit,Day,Discipline,Therapist,Hours,Ext\n2N,Sat,PT,Quintero Marisa,0700-1530,4181\n\
+                3W,Sat,OT,Holt Devin,0800-1630,4183\n";
+    assert!(
+        s.scan(rota).findings.iter().all(|f| f.rule != "person.cue"),
+        "{:?}",
+        labels(&s, rota)
+    );
+    let cue = "Pt: Quintero Marisa, 0700 arrival, NPO since midnight.\n";
+    assert!(
+        s.scan(cue).findings.iter().any(|f| f.rule == "person.cue"),
+        "{:?}",
+        labels(&s, cue)
+    );
+}
+
+#[test]
+fn a_provider_named_for_mail_itself_is_a_personal_mailbox() {
+    let s = Scanner::new();
+    let reply = "From: Riverbend Device Clinic <devices@riverbendheart.org>\nTo: \
+                 dana.ashcroft@mail.de\nSubject: RE: work note\n\nHi Ms. Ashcroft,\nDr. \
+                 Lee signed your work note.\n";
+    assert!(
+        has(&s, reply, Label::Email, "dana.ashcroft@mail.de"),
+        "{:?}",
+        labels(&s, reply)
+    );
+    // A mail server under an organisation's own domain is the organisation's.
+    let server = "Bounce from postmaster@mail.riverbendheart.org: relay denied.\n";
+    assert!(
+        !has_label(&s, server, Label::Email),
+        "{:?}",
+        labels(&s, server)
+    );
+}
+
+#[test]
+fn a_surname_after_a_denial_in_the_subject_is_the_patients() {
+    let s = Scanner::new();
+    let mail = |subject: &str| {
+        format!(
+            "From: Tomas Ibarra <tibarra@claimspartners.com>\nTo: Gail Svoboda \
+             <gsvoboda@harborfm.com>\nSubject: {subject}\n\nHi Gail,\n\nAetna denied the \
+             11/27/23 visit for Pemberton as CO-29 (timely filing). Do you still have the \
+             clearinghouse acceptance report?\n\nTomas\n"
+        )
+    };
+    let denial = mail("Aetna TF denial - Pemberton");
+    assert!(
+        has(&s, &denial, Label::Person, "Pemberton"),
+        "{:?}",
+        labels(&s, &denial)
+    );
+    let trends = mail("Aetna denial trends - Quarterly");
+    assert!(
+        !has_label(&s, &trends, Label::Person),
+        "{:?}",
+        labels(&s, &trends)
+    );
+}
+
+#[test]
+fn a_plate_in_the_ambulance_bay_is_a_visitors_and_an_ambulances_is_the_fleets() {
+    let s = Scanner::new();
+    let visitor = "Subject: car in the ambulance bay\n\nThere is a gray Toyota Highlander, Ohio \
+                   plate KRJ 5038, parked in the ambulance bay since 5:30.\n";
+    assert!(
+        has(&s, visitor, Label::Vehicle, "KRJ 5038"),
+        "{:?}",
+        labels(&s, visitor)
+    );
+    let fleet = "Subject: ambulance 4 to the shop\n\nAmbulance 4 (Ford E-450, plate KRJ 5038) \
+                 goes in for brakes Monday.\n";
+    assert!(
+        !has_label(&s, fleet, Label::Vehicle),
+        "{:?}",
+        labels(&s, fleet)
+    );
+}
+
+#[test]
+fn a_member_of_staffs_own_car_and_sign_off_number_are_not_a_patients() {
+    let s = Scanner::new();
+    let staff = "From: Jess Coelho <jcoelho@cedarhospice.org>\nTo: Priya Raman \
+                 <praman@cedarhospice.org>\nSubject: RE: swap sat\n\nok deal, i'll take your \
+                 sat. and my civic (white, plate HFX 2290) is in the staff lot til thurs, dont \
+                 let them tow it\n\njess\ncell 419-555-0136\n";
+    assert!(
+        !has_label(&s, staff, Label::Vehicle) && !has_label(&s, staff, Label::Phone),
+        "{:?}",
+        labels(&s, staff)
+    );
+    // A private person writing to the clinic: their car and their number.
+    let patient = "From: Jess Coelho <jess.coelho@gmail.com>\nTo: Front Desk \
+                   <frontdesk@cedarhospice.org>\nSubject: parking for my visit\n\nmy civic \
+                   (white, plate HFX 2290) will be in the lot during my appointment \
+                   thursday\n\njess\ncell 419-555-0136\n";
+    assert!(
+        has(&s, patient, Label::Vehicle, "HFX 2290"),
+        "{:?}",
+        labels(&s, patient)
+    );
+    assert!(
+        has(&s, patient, Label::Phone, "419-555-0136"),
+        "{:?}",
+        labels(&s, patient)
+    );
+    // From a work mailbox to the clinic at another domain: still the writer's own number.
+    let employer = "From: Priya Iyer <priya.iyer@lanecountycu.org>\nTo: Bethany Lindqvist \
+                    <blindqvist@ridgeviewpc.org>\nSubject: travel letter for my son\n\nCould \
+                    the doctor write the letter after his echo?\n\nPriya\ncell 541-555-0107\n";
+    assert!(
+        has(&s, employer, Label::Phone, "541-555-0107"),
+        "{:?}",
+        labels(&s, employer)
+    );
+}
