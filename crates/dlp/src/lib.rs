@@ -1441,7 +1441,20 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
             return false;
         }
         f.label == Label::Icd10 && last_name.is_some_and(|e| f.start_byte - e <= 400) && {
-            let line = &text[text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1)..f.start_byte];
+            let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
+            let line = &text[ls..f.start_byte];
+            // "| Pettaway, Odessa | Birch | Sacrum PI stage 4 | L89.154 | 08/29/2024 |": a
+            // table's row that names someone and gives a code in another cell (a wound
+            // report, blind set TW).
+            if last_name.is_some_and(|e| e > ls)
+                && text[ls..f.start_byte]
+                    .bytes()
+                    .filter(|&c| c == b'|')
+                    .count()
+                    >= 2
+            {
+                return true;
+            }
             let l = line.trim_start().to_ascii_lowercase();
             // (Not a table's row of counts: "New diagnoses, type 2 diabetes (E11.9)   -   84".)
             let rest = &text[f.end_byte..];

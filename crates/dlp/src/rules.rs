@@ -38,6 +38,9 @@ pub(crate) enum Pat {
     /// after the code is part of the match so that "PA-C" and "PA-26-0917734" (a case number)
     /// are not taken.
     StateCode,
+    /// Dotted initials after "pt", "patient", "for" or "re" ("on pt J.W., DOB ...", "d/c the
+    /// HCTZ for J.M."): see [`cued_initials`].
+    Initials,
 }
 
 const MONTH: &str = r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -115,6 +118,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (
                 Pat::CaseRef,
                 r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)",
+            ),
+            (
+                Pat::Initials,
+                r"(?-u:\b)(?:[Pp][Tt]|[Pp]atient|PATIENT|[Ff]or|FOR|[Rr]e|RE):? [A-Z]\.[A-Z]\.(?:[A-Z]\.)?",
             ),
         ]
     });
@@ -432,6 +439,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("Booking: BK25-10541", "BOOKING#", "Booking BK25-11873   Housing: Med Obs 3".)
     ("booking", Kw::Value(Label::OtherId)),
     ("booking#", Kw::Value(Label::OtherId)),
+    // ("his bk# is B25-002971 for ur paperwork", a deputy's text, blind set TZ.)
+    ("bk#", Kw::Value(Label::OtherId)),
+    ("bk #", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
     // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)
@@ -3513,6 +3523,22 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "participant had",
     "participant reported",
     "participant called",
+    // A health plan's or a ride broker's member ("member only speaks Vietnamese. Mrs. Pham
+    // asked if the driver ...", blind set TX).
+    "member only",
+    "member is",
+    "member was",
+    "member has",
+    "member had",
+    "member uses",
+    "member called",
+    "member states",
+    "member stated",
+    "member reported",
+    // A nursing home's form ("Resident: Mrs. Abernathy, Birchwood\nCurrent: Seroquel
+    // (quetiapine) 50 mg PO qHS", a consultant pharmacist's dose reduction, blind set TW): the
+    // label only, not a resident physician or a building's residents.
+    "resident:",
     // A ride booked for someone ("Rider:  Chukwuemeka Okonkwo ... Mobility: ambulatory, uses
     // cane").
     // (Not "an orthodontia rider", "one other rider for the main corridors".)
@@ -4075,6 +4101,28 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
             || ends(b"noon")
             || matches!(before, [.., b':', d1, d2] if d1.is_ascii_digit() && d2.is_ascii_digit())
     };
+    // "Each team member is asked to ...", "a board member has": a colleague, not a plan's
+    // or a ride broker's member.
+    let colleague_member = m.len() > 7
+        && m[..7].eq_ignore_ascii_case(b"member ")
+        && word_before_in(words![
+            "team",
+            "staff",
+            "board",
+            "committee",
+            "crew",
+            "faculty",
+            "council",
+            "panel",
+            "each",
+            "every",
+            "a",
+            "any",
+            "no",
+            "new",
+            "union",
+            "care"
+        ]);
     // "Patients seen: 1,482": a count.
     let count = m.eq_ignore_ascii_case(b"seen") && {
         let before = b[..start].trim_ascii_end();
@@ -4208,6 +4256,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
         && !by_appointment
         && !him_department
         && !product
+        && !colleague_member
 }
 
 /// Is the context word at `start..end` part of a mailbox or a host name ("mwhitcombe@
@@ -5766,6 +5815,46 @@ fn rescheduled_name(text: &str, ws: usize, out: &mut Vec<Cand>) {
         0.7,
         "person.rescheduled",
         why,
+    );
+}
+
+/// "peer to peer ... on pt J.W., DOB 12/01/1949", "a final report for patient A.S.", "please
+/// d/c the HCTZ for J.M.": a patient named by dotted initials after "pt" or "patient" (0.85), or
+/// after "for" or "re" (0.7, weak evidence: "for R.J." is as often a colleague's); `st..en` is
+/// [`Pat::Initials`]'s match, the word, a space and the initials (blind sets TK and TZ). Not
+/// the dotted abbreviations of places, times and credentials ("U.S.", "P.M.", "R.N."), nor
+/// initials a letter or a dot goes on from ("J.M.Tx").
+fn cued_initials(b: &[u8], st: usize, en: usize, out: &mut Vec<Cand>) {
+    const NOT_INITIALS: &[&[u8]] = &[
+        b"U.S.", b"P.O.", b"A.M.", b"P.M.", b"D.C.", b"N.P.", b"R.N.", b"M.D.", b"D.O.", b"P.A.",
+        b"L.P.", b"U.K.", b"E.R.", b"O.R.", b"I.V.", b"P.T.", b"O.T.", b"B.S.", b"M.S.", b"B.A.",
+        b"M.A.", b"J.D.", b"N.A.", b"T.B.", b"Q.I.", b"I.T.", b"H.R.",
+    ];
+    let Some(sp) = memchr::memrchr(b' ', &b[st..en]).map(|k| st + k) else {
+        return;
+    };
+    let initials = &b[sp + 1..en];
+    if b.get(en)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'.')
+        || NOT_INITIALS.contains(&initials)
+    {
+        return;
+    }
+    let cue = &b[st..sp];
+    let cue = cue.strip_suffix(b":").unwrap_or(cue);
+    let (score, rule) = if cue.eq_ignore_ascii_case(b"pt") || cue.eq_ignore_ascii_case(b"patient") {
+        (0.85, "person.initials_cue")
+    } else {
+        (0.7, "person.initials")
+    };
+    push(
+        out,
+        Some(Label::Person),
+        sp + 1,
+        en,
+        score,
+        rule,
+        "dotted initials after a word for a patient",
     );
 }
 
@@ -8879,6 +8968,7 @@ fn patterns(
                     push(out, Some(Label::Age), ds, de, 0.45, "age.loose", why);
                 }
             }
+            Pat::Initials => cued_initials(bytes, st, en, out),
             Pat::CaseRef => {
                 // "WA license PA61044829": a physician assistant's licence, not a case.
                 let licence = || {
@@ -9195,9 +9285,10 @@ fn personalised_url(u: &str) -> bool {
     // "recall-2026-0094"), a token's mix them ("9f3KQ2x7Lm"); a long number is an ID next to
     // letters ("UC-26-0088731"), and on its own a meeting's or a page's ("/j/83120447720").
     // ("/spring2026", "/gala2025": a word and a year are a page's name.)
+    // ("/laaa-oe2026": an open enrolment's, two letters and a year, blind set UA.)
     let word_and_year = |p: &[u8]| {
         let year = |y: &[u8]| y.len() == 4 && (y.starts_with(b"19") || y.starts_with(b"20"));
-        p.len() >= 7
+        p.len() >= 6
             && (year(&p[p.len() - 4..])
                 && p[..p.len() - 4].iter().all(u8::is_ascii_lowercase)
                 && p[p.len() - 4..].iter().all(u8::is_ascii_digit)
@@ -15863,6 +15954,25 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         .position(|c| !matches!(c, b',' | b';' | b' ' | b'|' | b'-' | b'/'))
         .unwrap_or(seg.len());
     let seg = &seg[lead..];
+    // On the next line, a title opens it ("Practice Manager", "charge nurse"), not a sentence
+    // that goes on in lower case ("(interpreter on the call). Mrs. Pham\nasked if the driver
+    // can ...", blind set TX).
+    if !sep
+        && seg.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && !STAFF_ROLES.eq_any(leading_letters(seg))
+        && !words![
+            "charge",
+            "staff",
+            "head",
+            "lead",
+            "senior",
+            "assistant",
+            "associate"
+        ]
+        .eq_any(leading_letters(seg))
+    {
+        return false;
+    }
     let clause = &seg[..seg
         .bytes()
         .position(|c| matches!(c, b',' | b';' | b'.' | b'(' | b')'))

@@ -8906,3 +8906,106 @@ fn a_member_of_staffs_own_car_and_sign_off_number_are_not_a_patients() {
         labels(&s, employer)
     );
 }
+
+#[test]
+fn a_table_row_with_a_name_and_a_diagnosis_code_is_a_patients() {
+    let s = Scanner::new();
+    let report = "All,\nWeekly wound report below.\n\n| Resident | Unit | Site | ICD-10 | \
+                  Trend |\n|---|---|---|---|---|\n| Lockridge, Anna | Birch | Sacrum PI stage \
+                  4 | L89.154 | improving |\n\nDale\n";
+    assert!(s.scan(report).contains_phi, "{:?}", labels(&s, report));
+    // A coding tip's table: codes and their words, no one's name.
+    let tip = "All,\nCoding reminders below.\n\n| Site | Stage | ICD-10 | Note |\n\
+               |---|---|---|---|\n| Sacrum | PI stage 4 | L89.154 | document depth |\n\nDale\n";
+    assert!(!s.scan(tip).contains_phi, "{:?}", labels(&s, tip));
+}
+
+#[test]
+fn a_nursing_homes_resident_label_speaks_of_care() {
+    let s = Scanner::new();
+    let gdr = |label: &str| {
+        format!(
+            "From: Lionel Osterhaus <losterhaus@keystonerxconsult.com>\nTo: Sylvia Obuya \
+             <sobuya@maplehollow.org>\nSubject: GDR rec\n\nDr. Obuya,\n\n{label} Mrs. \
+             Ashcroft, Birchwood\nBehavior monitoring: 2 episodes in Sept.\n\nLionel\n"
+        )
+    };
+    let resident = gdr("Resident:");
+    assert!(
+        s.scan(&resident).contains_phi,
+        "{:?}",
+        labels(&s, &resident)
+    );
+    let speaker = gdr("Speaker:");
+    assert!(!s.scan(&speaker).contains_phi, "{:?}", labels(&s, &speaker));
+}
+
+#[test]
+fn a_jails_booking_number_after_bk_is_an_identifier() {
+    let s = Scanner::new();
+    let text = "Quintero: 10-4. his bk# is B25-002971 for ur paperwork\n";
+    assert!(
+        has(&s, text, Label::OtherId, "B25-002971"),
+        "{:?}",
+        labels(&s, text)
+    );
+    let book = "Quintero: see bk 3 of the policy manual, page 12\n";
+    assert!(
+        !has_label(&s, book, Label::OtherId),
+        "{:?}",
+        labels(&s, book)
+    );
+}
+
+#[test]
+fn a_plan_members_doings_speak_of_care_but_a_team_members_do_not() {
+    let s = Scanner::new();
+    let mail = |who: &str| {
+        format!(
+            "Hi dispatch, {who} only speaks Vietnamese. Mrs. Pham asked if the driver can \
+             have the card with the address ready.\nAaliyah\n"
+        )
+    };
+    let member = mail("member");
+    assert!(s.scan(&member).contains_phi, "{:?}", labels(&s, &member));
+    let team = mail("our new team member");
+    assert!(!s.scan(&team).contains_phi, "{:?}", labels(&s, &team));
+}
+
+#[test]
+fn a_sentence_going_on_under_a_name_is_no_job_title() {
+    let s = Scanner::new();
+    let sentence = "Interpreter was on the call. Mrs. Pham\nasked if the driver can speak \
+                    Vietnamese for her ride.\n";
+    assert!(
+        has(&s, sentence, Label::Person, "Pham"),
+        "{:?}",
+        labels(&s, sentence)
+    );
+    let signature = "Thanks for the update. Mrs. Pham\nDriver Supervisor, Show-Me Rides\n";
+    assert!(
+        !has(&s, signature, Label::Person, "Pham"),
+        "{:?}",
+        labels(&s, signature)
+    );
+}
+
+#[test]
+fn a_page_named_by_two_letters_and_a_year_is_no_token() {
+    let s = Scanner::new();
+    let page = "Virtual session: Tue 11/4 5:30 PM https://meet.heartlandbenefits.com/laaa-oe2026\n";
+    assert!(!has_label(&s, page, Label::Url), "{:?}", labels(&s, page));
+    let token = "Your results: https://portal.heartlandlab.com/r/Xk29Qa7Lm2\n";
+    assert!(has_label(&s, token, Label::Url), "{:?}", labels(&s, token));
+}
+
+#[test]
+fn dotted_initials_after_a_word_for_a_patient_are_a_person() {
+    let s = Scanner::new();
+    let pt = "Requesting a peer to peer for the denial on pt J.W., DOB 12/01/1949.\n";
+    assert!(has(&s, pt, Label::Person, "J.W."), "{:?}", labels(&s, pt));
+    let dc = "please d/c the HCTZ for J.M. and start amlodipine 5 mg daily\n";
+    assert!(has(&s, dc, Label::Person, "J.M."), "{:?}", labels(&s, dc));
+    let not = "Approved per J.M. for the U.S. office; call after 3 P.M. for R.N. coverage\n";
+    assert!(!has_label(&s, not, Label::Person), "{:?}", labels(&s, not));
+}
