@@ -1424,17 +1424,13 @@ fn equipment_number_before(before: &[u8]) -> bool {
     .any(|x| word.eq_ignore_ascii_case(x))
 }
 
-/// Does a list item start with a name the rules found (weakly) and go on, on the same line, to a
-/// drug: "- Schlabach: d/c Renvela, start Velphoro 500 mg TID", "- Consuelo Arredondo - dtr
-/// called, no BM x4 days. Advised bisacodyl"? A charge nurse's or a dialysis unit's list of
-/// its patients' orders. (Only at a list item's start: "Welcome Dana Ruiz, who runs our Eliquis
-/// clinic" names a colleague.) Linear: each finding is looked at once or twice.
 /// Does a weak name come within 400 bytes before a diagnosis given as one person's: an ICD-10
 /// code in brackets after its words, or on a "Condition:", "Diagnosis:" or "Dx:" line
 /// ("Employee: Patrick K. Yamamoto ... Condition: Chronic migraine (G43.709), under treatment
 /// since 04/2023")? A leave certification's or a referral's block about one person. Not a
-/// table's row of counts ("New diagnoses, type 2 diabetes (E11.9)   -   84"). Linear: each
-/// finding is looked at once.
+/// table's row of counts ("New diagnoses, type 2 diabetes (E11.9)   -   84"). Or a table's
+/// row that names someone and gives a code or a drug in another cell. Linear: each finding is
+/// looked at once.
 fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
     // The last weak name seen, in text order.
     let mut last_name: Option<usize> = None;
@@ -1443,12 +1439,13 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
             last_name = Some(f.end_byte);
             return false;
         }
-        f.label == Label::Icd10 && last_name.is_some_and(|e| f.start_byte - e <= 400) && {
+        let near = last_name.is_some_and(|e| f.start_byte - e <= 400);
+        // "| Pettaway, Odessa | Birch | Sacrum PI stage 4 | L89.154 | 08/29/2024 |", "| Teresa
+        // Holm | blue tarp, east end | wound check, on doxycycline since Fri |": a table's row
+        // that names someone and, in another cell, a code or a drug (a wound report, an
+        // outreach team's list; blind sets TW and UG).
+        if near && matches!(f.label, Label::Icd10 | Label::Medication) {
             let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
-            let line = &text[ls..f.start_byte];
-            // "| Pettaway, Odessa | Birch | Sacrum PI stage 4 | L89.154 | 08/29/2024 |": a
-            // table's row that names someone and gives a code in another cell (a wound
-            // report, blind set TW).
             if last_name.is_some_and(|e| e > ls)
                 && text[ls..f.start_byte]
                     .bytes()
@@ -1458,6 +1455,10 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
             {
                 return true;
             }
+        }
+        f.label == Label::Icd10 && near && {
+            let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
+            let line = &text[ls..f.start_byte];
             let l = line.trim_start().to_ascii_lowercase();
             // (Not a table's row of counts: "New diagnoses, type 2 diabetes (E11.9)   -   84".)
             let rest = &text[f.end_byte..];
@@ -1473,6 +1474,11 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
     })
 }
 
+/// Does a list item start with a name the rules found (weakly) and go on, on the same line, to a
+/// drug: "- Schlabach: d/c Renvela, start Velphoro 500 mg TID", "- Consuelo Arredondo - dtr
+/// called, no BM x4 days. Advised bisacodyl"? A charge nurse's or a dialysis unit's list of
+/// its patients' orders. (Only at a list item's start: "Welcome Dana Ruiz, who runs our Eliquis
+/// clinic" names a colleague.) Linear: each finding is looked at once or twice.
 fn list_item_with_a_drug(text: &str, findings: &[Finding]) -> bool {
     let b = text.as_bytes();
     findings.iter().enumerate().any(|(k, p)| {

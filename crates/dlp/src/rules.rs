@@ -219,6 +219,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("hospital no", Kw::Value(Label::Mrn)),
     ("patient id", Kw::Value(Label::Mrn)),
     ("pt id", Kw::Value(Label::Mrn)),
+    // A referring clinic's own number for its patient in a hospital's scheduling notice
+    // ("Clinic patient ref: ODC-11057", blind set UD).
+    ("patient ref", Kw::Value(Label::Mrn)),
     ("emr id", Kw::Value(Label::Mrn)),
     ("emr #", Kw::Value(Label::Mrn)),
     ("ehr id", Kw::Value(Label::Mrn)),
@@ -439,6 +442,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("Booking: BK25-10541", "BOOKING#", "Booking BK25-11873   Housing: Med Obs 3".)
     ("booking", Kw::Value(Label::OtherId)),
     ("booking#", Kw::Value(Label::OtherId)),
+    // An Epic hospital account record ("HAR          Disch Date   Deficiency Type" over its
+    // numbers, a chart-completion notice, blind set UF).
+    ("har", Kw::Value(Label::Account)),
+    ("har #", Kw::Value(Label::Account)),
+    ("har#", Kw::Value(Label::Account)),
     // ("his bk# is B25-002971 for ur paperwork", a deputy's text, blind set TZ.)
     ("bk#", Kw::Value(Label::OtherId)),
     ("bk #", Kw::Value(Label::OtherId)),
@@ -1907,6 +1915,22 @@ const GROUP_WORDS: &Words = &Words::new(&[
 
 const CONSUMER_MAIL_LIST: &[&str] = &[
     "gmail.com",
+    // The misspellings a bounce names ("santiago.familia@gmial.com: User unknown", blind set
+    // UE): a private person's mailbox, typed wrong.
+    "gmial.com",
+    "gmal.com",
+    "gmaill.com",
+    "gnail.com",
+    "gmail.co",
+    "gmail.con",
+    "yahooo.com",
+    "yaho.com",
+    "yahoo.con",
+    "hotmial.com",
+    "hotmal.com",
+    "hotmail.con",
+    "outlok.com",
+    "iclod.com",
     "yahoo.com",
     "hotmail.com",
     "outlook.com",
@@ -3155,7 +3179,19 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 j >= 2
                     && (&b[j - 2..j] == b"IT" || &b[j - 2..j] == b"WO")
                     && b.get(j + 1).is_some_and(u8::is_ascii_digit)
-            })
+            }) || {
+                // A service desk's incident ("[INC-0048812] Assigned to you: Outreach tablet
+                // T-14 not syncing", "INC0048812", blind set UG).
+                // (At each 'I' of the short line: a searcher built for "INC" each time cost
+                // more than the search, callgrind.)
+                memchr::memchr_iter(b'I', b).any(|j| {
+                    b[j..].starts_with(b"INC")
+                        && (j == 0 || !b[j - 1].is_ascii_alphanumeric())
+                        && b.get(j + 3..)
+                            .map(|r| r.strip_prefix(b"-").unwrap_or(r))
+                            .is_some_and(|r| r.len() >= 5 && r[..5].iter().all(u8::is_ascii_digit))
+                })
+            }
         }
     });
     let auto_reply = subject.is_some_and(|l| {
@@ -7884,7 +7920,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "condenser",
                         "chiller",
                         "boiler",
-                        "breaker"
+                        "breaker",
+                        // A sterile compounding room's hoods ("PEC 2 - NuAire NU-543-400 s/n
+                        // 198223077", a certifier's report, blind set UC).
+                        "pec",
+                        "hood",
+                        "hoods",
+                        "biosafety",
+                        "isolator",
+                        "cleanroom"
                     ];
                     // Many serial numbers on one line ("   SN LVP4-0021877   SN
                     // LVP4-0021879 ...", a maker's recall of the pumps registered to a
@@ -11440,9 +11484,11 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         let cut = memchr::memrchr3_iter(b'.', b'!', b'?', &lb[..lb.len().saturating_sub(1)])
             .take_while(|&i| i >= 2)
             .find(|&i| {
+                // (Or after a closing bracket: "(same last name, DOB one day apart).
+                // Reportable - notification letter sent 2/21", blind set UF.)
                 lb[i + 1] == b' '
-                    && lb[i - 1].is_ascii_lowercase()
-                    && lb[i - 2].is_ascii_lowercase()
+                    && (lb[i - 1].is_ascii_lowercase() && lb[i - 2].is_ascii_lowercase()
+                        || lb[i - 1] == b')' && lb[i - 2].is_ascii_lowercase())
             })
             .map_or(0, |i| i + 2);
         let line = &line[cut..];
@@ -11535,6 +11581,15 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     } else if has_word_either(wide, line, st, words!["dob", "birth", "born", "d.o.b"]) {
         if practitioner_block(doc, st) {
             not_a_patients("a practitioner's date of birth", out);
+            return;
+        }
+        // ("dates earlier than 01/01/1900 ... will be rejected": a record system's placeholder
+        // or limit, no one's birth date; blind set UG.)
+        if matches!(
+            &text[st..en],
+            "01/01/1900" | "1/1/1900" | "1900-01-01" | "01-01-1900" | "1/1/00"
+        ) {
+            not_a_patients("a placeholder birth date", out);
             return;
         }
         "date.dob"
@@ -12429,6 +12484,30 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         // one ("Brenneman, H."; not "Yes" or "new").
         let names_only = labels.iter().filter(|l| l.is_some()).count() < 2;
         if !patient_only || names_only && !patient_column {
+            continue;
+        }
+        // "student_id,last_name,first_name,...,preceptor_pref": learners' shifts, each with
+        // a preceptor (blind set UD); "date,day,site,address,time,provider": the sites of a
+        // clinic's schedule (blind set UG). Neither lists patients.
+        // (No column of names or record numbers: those are patients' whatever else.)
+        let records = labels.iter().flatten().any(|&l| {
+            matches!(
+                l,
+                Label::Person
+                    | Label::Mrn
+                    | Label::Account
+                    | Label::MemberId
+                    | Label::Ssn
+                    | Label::OtherId
+                    | Label::Email
+            )
+        });
+        if !patient_column
+            && (column_of(&["preceptor", "preceptor_pref", "preceptor pref"]).is_some()
+                || !records
+                    && column_of(&["site", "site name", "location"]).is_some()
+                    && column_of(&["provider", "providers", "staff", "rn", "time"]).is_some())
+        {
             continue;
         }
         // The rows under the heading, up to a blank line or a row of another shape.
@@ -14713,9 +14792,14 @@ fn persons(
         // "Unit,Day,Discipline,Therapist,...\n2N,Sat,PT,Gutierrez Paolo,0700-1530": a CSV
         // row's discipline cell, the therapist's in the next (blind set TS).
         let csv_discipline = prev_word == "PT" && prev_line.ends_with(",PT,");
+        // "covers the records of Luca Marchetti for his treatment", "medical records for
+        // Ana Ruiz": whose records a request or a subpoena is for (blind set UF).
+        let records_of = words!["of", "for"].eq_any(prev_word)
+            && words!["records", "record", "chart", "charts"]
+                .eq_any(word_before(text, prev_word, b" "));
         let pw = if pacific || csv_discipline {
             0
-        } else if newborn {
+        } else if newborn || records_of {
             PW_CUE
         } else {
             prev_words.flags(prev_word)

@@ -9009,3 +9009,185 @@ fn dotted_initials_after_a_word_for_a_patient_are_a_person() {
     let not = "Approved per J.M. for the U.S. office; call after 3 P.M. for R.N. coverage\n";
     assert!(!has_label(&s, not, Label::Person), "{:?}", labels(&s, not));
 }
+
+#[test]
+fn a_learners_shift_list_and_a_clinics_site_schedule_are_no_patients_tables() {
+    let s = Scanner::new();
+    let shifts = "Shifts below.\n\nstudent_id,last_name,first_name,year,shift_date,shift,\
+                  preceptor_pref\nF2026-0148,Lockridge,Anna,MS3,2024-11-05,Tue PM,Hakimi\n\
+                  F2027-0311,Pemberton,Devin,MS2,2024-11-07,Thu PM,Brennan\n";
+    assert!(
+        s.scan(shifts)
+            .findings
+            .iter()
+            .all(|f| f.rule != "table.column"),
+        "{:?}",
+        labels(&s, shifts)
+    );
+    let sites = "Schedule below.\n\ndate,day,site,address,time,provider\n2025-05-19,Mon,Harbor \
+                 Light Shelter,1120 NW Pier Ave Portland OR 97209,09:00-12:00,M. Kellerman MD\n\
+                 2025-05-20,Tue,St. Brendan's Shelter,330 SE 6th Ave Portland OR 97214,\
+                 13:00-16:00,H. Baek NP\n";
+    assert!(
+        s.scan(sites)
+            .findings
+            .iter()
+            .all(|f| f.rule != "table.column")
+            && !s.scan(sites).contains_phi,
+        "{:?}",
+        labels(&s, sites)
+    );
+    // A table of patients with their record numbers still gives them.
+    let patients = "List below.\n\nmrn,last_name,first_name,site,time,provider\nQX0048812,\
+                    Lockridge,Anna,Harbor Light,09:00,M. Kellerman MD\nQX0048813,Pemberton,\
+                    Devin,Harbor Light,09:30,M. Kellerman MD\n";
+    assert!(
+        has(&s, patients, Label::Mrn, "QX0048812"),
+        "{:?}",
+        labels(&s, patients)
+    );
+}
+
+#[test]
+fn a_compounding_hoods_and_a_service_desk_incidents_serials_are_the_organisations() {
+    let s = Scanner::new();
+    let hood = "ROOM / PEC   CLASS   RESULT\nPEC 2 - NuAire NU-543-400 s/n 198223077    ISO 5   \
+                PASS\n";
+    assert!(
+        !has_label(&s, hood, Label::Device),
+        "{:?}",
+        labels(&s, hood)
+    );
+    let pump = "His infusion pump (CADD Solis, s/n 198223077) alarmed twice overnight.\n";
+    assert!(has_label(&s, pump, Label::Device), "{:?}", labels(&s, pump));
+    let ticket = |subject: &str| {
+        format!(
+            "From: ServiceDesk <servicedesk@riverbendch.org>\nTo: Owen Mackey \
+             <omackey@riverbendch.org>\nSubject: {subject}\n\n  Model:        Samsung Galaxy \
+             Tab Active5\n  Serial:       R52W80ZKQ3M\n"
+        )
+    };
+    let incident = ticket("[INC-0048812] Assigned to you: tablet T-14 not syncing");
+    assert!(
+        !has_label(&s, &incident, Label::Device),
+        "{:?}",
+        labels(&s, &incident)
+    );
+    let home = ticket("her home monitoring tablet not syncing");
+    assert!(
+        has_label(&s, &home, Label::Device),
+        "{:?}",
+        labels(&s, &home)
+    );
+}
+
+#[test]
+fn a_hospital_account_record_and_a_clinics_patient_ref_are_identifiers() {
+    let s = Scanner::new();
+    let har = "HAR: 7200184533  Disch Date 02/14/2025  Signature required\n";
+    assert!(
+        has(&s, har, Label::Account, "7200184533"),
+        "{:?}",
+        labels(&s, har)
+    );
+    let report = "The HAR report for March is late again, 7200184533 rows.\n";
+    assert!(
+        !has_label(&s, report, Label::Account),
+        "{:?}",
+        labels(&s, report)
+    );
+    let ref_ = "  Clinic patient ref: ODC-11057\n  Exam: US ABDOMEN COMPLETE\n";
+    assert!(
+        has(&s, ref_, Label::Mrn, "ODC-11057"),
+        "{:?}",
+        labels(&s, ref_)
+    );
+    let doc_ref = "  Policy ref: ODC-11057\n  Owner: Compliance\n";
+    assert!(
+        !has_label(&s, doc_ref, Label::Mrn),
+        "{:?}",
+        labels(&s, doc_ref)
+    );
+}
+
+#[test]
+fn a_placeholder_birth_date_is_no_ones_and_a_sentence_ends_after_a_bracket() {
+    let s = Scanner::new();
+    let rule = |date: &str| {
+        format!("Date of Birth validation: dates earlier than {date} will be rejected.\n")
+    };
+    let placeholder = rule("01/01/1900");
+    assert!(
+        s.scan(&placeholder)
+            .findings
+            .iter()
+            .all(|f| f.rule != "date.dob"),
+        "{:?}",
+        labels(&s, &placeholder)
+    );
+    let real = "Pt DOB 01/02/1950, MRN on file.\n";
+    assert!(
+        s.scan(real).findings.iter().any(|f| f.rule == "date.dob"),
+        "{:?}",
+        labels(&s, real)
+    );
+    let minutes = "Two patients mixed up (same last name, DOB one day apart). Reportable - \
+                   notification letter sent 2/21.\n";
+    assert!(
+        s.scan(minutes)
+            .findings
+            .iter()
+            .all(|f| f.rule != "date.dob"),
+        "{:?}",
+        labels(&s, minutes)
+    );
+}
+
+#[test]
+fn a_misspelt_personal_mailbox_in_a_bounce_is_still_personal() {
+    let s = Scanner::new();
+    let bounce = "<santiago.familia@gmial.com>: host gmial.com said: 550 5.1.1 User unknown\n";
+    assert!(
+        has(&s, bounce, Label::Email, "santiago.familia@gmial.com"),
+        "{:?}",
+        labels(&s, bounce)
+    );
+    let org = "<santiago.familia@riverbendkids.com>: host said: 550 5.1.1 User unknown\n";
+    assert!(!has_label(&s, org, Label::Email), "{:?}", labels(&s, org));
+}
+
+#[test]
+fn a_table_row_with_a_name_and_a_drug_is_a_patients() {
+    let s = Scanner::new();
+    let row = |who: &str| {
+        format!(
+            "Team, who we need to see first:\n\n| who | spot | why |\n|---|---|---|\n| {who} | \
+             blue tarp, east end | wound check, on doxycycline since Fri |\n\nLuis\n"
+        )
+    };
+    let named = row("Anna Lockridge");
+    assert!(s.scan(&named).contains_phi, "{:?}", labels(&s, &named));
+    let unnamed = row("tent 4");
+    assert!(!s.scan(&unnamed).contains_phi, "{:?}", labels(&s, &unnamed));
+}
+
+#[test]
+fn whose_records_a_request_is_for_names_a_patient() {
+    let s = Scanner::new();
+    let request =
+        "Please send the medical records of Anna Lockridge for her treatment since June.\n";
+    assert!(
+        s.scan(request)
+            .findings
+            .iter()
+            .any(|f| f.rule == "person.cue"),
+        "{:?}",
+        labels(&s, request)
+    );
+    let owners = "The records of Riverbend Health are kept for seven years.\n";
+    assert!(
+        !has_label(&s, owners, Label::Person),
+        "{:?}",
+        labels(&s, owners)
+    );
+}
