@@ -1197,6 +1197,7 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let weak_says_phi = weak_counts
         && (name_with_a_diagnosis(text, &findings)
             || list_item_with_a_drug(text, &findings)
+            || possessed_drug_near(text, &findings, is_weak)
             || name_with_a_dosed_drug(text, &findings)
             || rules::patient_context_near(
                 text,
@@ -1434,6 +1435,43 @@ fn equipment_number_before(before: &[u8]) -> bool {
 /// table's row of counts ("New diagnoses, type 2 diabetes (E11.9)   -   84"). Or a table's
 /// row that names someone and gives a code or a drug in another cell. Linear: each finding is
 /// looked at once.
+/// Is a drug someone's ("restarting his Eliquis", "wouldn't fill my gabapentin", "her
+/// Lantus pens") within [`CARE_CONTEXT_REACH`] of weak evidence? A person's own medicine
+/// speaks of their care as the listed words do (blind set UN: a nursing home's STAT draw "for
+/// Mr. Okonkwo in 212 ... before he decides on restarting his Eliquis"). Linear: the findings
+/// are in text order and each drug looks back and ahead once.
+fn possessed_drug_near(
+    text: &str,
+    findings: &[Finding],
+    is_weak: impl Fn(&&Finding) -> bool,
+) -> bool {
+    let b = text.as_bytes();
+    findings.iter().enumerate().any(|(k, f)| {
+        if f.label != Label::Medication {
+            return false;
+        }
+        let before = &b[..f.start_byte];
+        let owner = [&b"his "[..], b"her ", b"my "].iter().any(|w| {
+            before.len() >= w.len()
+                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                && before
+                    .len()
+                    .checked_sub(w.len() + 1)
+                    .is_none_or(|i| !before[i].is_ascii_alphanumeric())
+        });
+        owner
+            && (findings[..k]
+                .iter()
+                .rev()
+                .take_while(|g| g.start_byte + CARE_CONTEXT_REACH >= f.start_byte)
+                .any(|g| is_weak(&g))
+                || findings[k + 1..]
+                    .iter()
+                    .take_while(|g| g.start_byte <= f.end_byte + CARE_CONTEXT_REACH)
+                    .any(|g| is_weak(&g)))
+    })
+}
+
 fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
     // The last weak name seen, in text order.
     let mut last_name: Option<usize> = None;

