@@ -1,5 +1,5 @@
-//! Scores the detector on `testdata/styles.jsonl`: 19,110 e-mails written for this test by
-//! four hundred and seventy-eight other authors, in styles the dev corpus does not have (reply chains with
+//! Scores the detector on `testdata/styles.jsonl`: 19,350 e-mails written for this test by
+//! four hundred and eighty-four other authors, in styles the dev corpus does not have (reply chains with
 //! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
 //! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
 //! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
@@ -17,11 +17,11 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.987 (146 of 10,999 missed: 0.9867), 0.007 and
-/// 0.930 when last set (0.027 and 0.930 before the weak-verdict model of session 30, trained on
-/// this corpus) (19,110 e-mails, sets HC to LZ added in rounds 108, 110 to 115, 116 to
+/// too few for a per-label floor); measured 0.986 (155 of 11,137 missed: 0.9861), 0.008 and
+/// 0.929 when last set (0.027 and 0.930 before the weak-verdict model of session 30, trained on
+/// this corpus) (19,350 e-mails, sets HC to LZ added in rounds 108, 110 to 115, 116 to
 /// 118, 119, 121, 124, 127, 133, 142 and 144 and after round 124, MA to MX after round 179,
-/// NE to NV after round 207, OC to OT after round 217, PA to PF after round 220, PG to PL after round 221, 2026-12-02; PM, PO, PP and PS to PX in session 28, 2026-12-03; PY to QJ in session 29, 2026-12-03; QK to QV in session 30, 2026-12-03; QW to RT in session 31, 2026-12-04; RU to SL in session 32, 2026-12-04; SS to TP in session 33, 2026-12-04; TQ to UH in session 34, 2026-12-04; T and U, written to be hard, had raised the rate from 0.084 to 0.102). The
+/// NE to NV after round 207, OC to OT after round 217, PA to PF after round 220, PG to PL after round 221, 2026-12-02; PM, PO, PP and PS to PX in session 28, 2026-12-03; PY to QJ in session 29, 2026-12-03; QK to QV in session 30, 2026-12-03; QW to RT in session 31, 2026-12-04; RU to SL in session 32, 2026-12-04; SS to TP in session 33, 2026-12-04; TQ to UN in session 34, 2026-12-04; T and U, written to be hard, had raised the rate from 0.084 to 0.102). The
 /// recall floor was 0.99 until the last six sets, written blind, brought three misses of their
 /// own (a chart note by "SURNAME, Given Names" and digits, a nickname in quotes in mail to a
 /// team, a newborn screening lab's specimen table): it is 0.985 now, every miss described in
@@ -36,7 +36,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 19110, "corpus line count changed");
+    assert_eq!(r.docs, 19350, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
