@@ -8558,31 +8558,16 @@ fn patterns(
                             .any(|p| u.contains(p))
                 };
                 if personalised_url(u) && !own_system_link(doc, u) && !order_link() {
-                    if meeting_link(u) {
-                        // A meeting's link with its passcode is one telehealth visit's or one
-                        // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
-                        // pwd=..." for a lunch-and-learn, blind set TT): weak evidence, a patient's
-                        // only beside words about care.
-                        push(
-                            out,
-                            Some(Label::Url),
-                            st,
-                            en,
-                            0.85,
-                            "url.meeting",
-                            "video meeting link with its passcode",
-                        );
-                        continue;
-                    }
-                    push(
-                        out,
-                        Some(Label::Url),
-                        st,
-                        en,
-                        0.85,
-                        "url.token",
-                        "link carries a personal token",
-                    );
+                    // A meeting's link with its passcode is one telehealth visit's or one
+                    // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
+                    // pwd=..." for a lunch-and-learn, blind set TT): weak evidence, a patient's
+                    // only beside words about care.
+                    let (rule, why) = if meeting_link(u) {
+                        ("url.meeting", "video meeting link with its passcode")
+                    } else {
+                        ("url.token", "link carries a personal token")
+                    };
+                    push(out, Some(Label::Url), st, en, 0.85, rule, why);
                 } else {
                     push(out, None, st, en, 0.9, "url.generic", "generic link");
                 }
