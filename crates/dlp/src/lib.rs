@@ -1454,14 +1454,9 @@ fn possessed_drug_near(
             return false;
         }
         let before = &b[..f.start_byte];
-        let owner = [&b"his "[..], b"her ", b"my "].iter().any(|w| {
-            before.len() >= w.len()
-                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
-                && before
-                    .len()
-                    .checked_sub(w.len() + 1)
-                    .is_none_or(|i| !before[i].is_ascii_alphanumeric())
-        });
+        let owner = [&b"his "[..], b"her ", b"my "]
+            .iter()
+            .any(|w| rules::ends_with_word(before, w));
         owner
             && (findings[..k]
                 .iter()
@@ -1483,26 +1478,21 @@ fn name_with_a_diagnosis(text: &str, findings: &[Finding]) -> bool {
             last_name = Some(f.end_byte);
             return false;
         }
-        let near = last_name.is_some_and(|e| f.start_byte - e <= 400);
+        if !matches!(f.label, Label::Icd10 | Label::Medication)
+            || last_name.is_none_or(|e| f.start_byte - e > 400)
+        {
+            return false;
+        }
+        let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[ls..f.start_byte];
         // "| Pettaway, Odessa | Birch | Sacrum PI stage 4 | L89.154 | 08/29/2024 |", "| Teresa
         // Holm | blue tarp, east end | wound check, on doxycycline since Fri |": a table's row
         // that names someone and, in another cell, a code or a drug (a wound report, an
         // outreach team's list; blind sets TW and UG).
-        if near && matches!(f.label, Label::Icd10 | Label::Medication) {
-            let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
-            if last_name.is_some_and(|e| e > ls)
-                && text[ls..f.start_byte]
-                    .bytes()
-                    .filter(|&c| c == b'|')
-                    .count()
-                    >= 2
-            {
-                return true;
-            }
+        if last_name.is_some_and(|e| e > ls) && line.bytes().filter(|&c| c == b'|').count() >= 2 {
+            return true;
         }
-        f.label == Label::Icd10 && near && {
-            let ls = text[..f.start_byte].rfind('\n').map_or(0, |i| i + 1);
-            let line = &text[ls..f.start_byte];
+        f.label == Label::Icd10 && {
             let l = line.trim_start().to_ascii_lowercase();
             // (Not a table's row of counts: "New diagnoses, type 2 diabetes (E11.9)   -   84".)
             let rest = &text[f.end_byte..];

@@ -4122,14 +4122,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
     // "7 am - 6 pm PT", "12:00 PT": Pacific time.
     let time_zone = m.eq_ignore_ascii_case(b"pt") && {
         let before = b[..start].trim_ascii_end();
-        let ends = |w: &[u8]| {
-            before.len() >= w.len()
-                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
-                && before
-                    .len()
-                    .checked_sub(w.len() + 1)
-                    .is_none_or(|i| !before[i].is_ascii_alphabetic())
-        };
+        let ends = |w: &[u8]| ends_with_word(before, w);
         ends(b"am")
             || ends(b"pm")
             || ends(b"a.m.")
@@ -4156,8 +4149,7 @@ fn context_word_at(b: &[u8], start: usize, end: usize) -> bool {
             "any",
             "no",
             "new",
-            "union",
-            "care"
+            "union"
         ]);
     // "Patients seen: 1,482": a count.
     let count = m.eq_ignore_ascii_case(b"seen") && {
@@ -5603,6 +5595,16 @@ fn surname_only(s: &Scanner, w: &str) -> bool {
         && !NOT_NAMES_INDEX.contains(w.as_bytes(), word_key(w.as_bytes()))
 }
 
+/// Do the bytes `h` end with `w` (any case of ASCII letters), with no letter right before it
+/// ("call me" ending "... pls call me", not "recall me"; "pm" ending "12:00pm")?
+pub(crate) fn ends_with_word(h: &[u8], w: &[u8]) -> bool {
+    h.len() >= w.len()
+        && h[h.len() - w.len()..].eq_ignore_ascii_case(w)
+        && h.len()
+            .checked_sub(w.len() + 1)
+            .is_none_or(|i| !h[i].is_ascii_alphabetic())
+}
+
 /// Where `word` stands in `b` as a whole word (no letter or digit either side).
 fn whole_word_at(b: &[u8], word: &[u8]) -> Vec<usize> {
     memchr::memmem::find_iter(b, word)
@@ -5655,12 +5657,18 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         return;
     }
     let why = "a surname in lower case that the subject names alone";
+    push_subject_surnames(out, at, v.len(), why);
+}
+
+/// Each mention of a surname the subject names (`at`, its starts; `len` bytes long): weak
+/// evidence (0.7, like the lists' names), rule `person.subject_surname`.
+fn push_subject_surnames(out: &mut Vec<Cand>, at: Vec<usize>, len: usize, why: &'static str) {
     for i in at {
         push(
             out,
             Some(Label::Person),
             i,
-            i + v.len(),
+            i + len,
             0.7,
             "person.subject_surname",
             why,
@@ -5959,17 +5967,7 @@ fn subject_care_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
         return;
     }
     let why = "a surname after an exam or a referral in the subject";
-    for i in whole_word_at(text.as_bytes(), lb) {
-        push(
-            out,
-            Some(Label::Person),
-            i,
-            i + lb.len(),
-            0.7,
-            "person.subject_surname",
-            why,
-        );
-    }
+    push_subject_surnames(out, whole_word_at(text.as_bytes(), lb), lb.len(), why);
 }
 
 /// A voice-mail system's notice names its caller: by caller ID ("From:      HAROLD BEAUCHAMP
@@ -10378,14 +10376,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && {
             // (Bytes: the window may cut a char.)
             let near = before_line(16).trim_end_matches([' ', ':']).as_bytes();
-            ["text me", "call me"].iter().any(|w| {
-                near.len() >= w.len()
-                    && near[near.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-                    && near
-                        .len()
-                        .checked_sub(w.len() + 1)
-                        .is_none_or(|i| !near[i].is_ascii_alphabetic())
-            })
+            ends_with_word(near, b"text me") || ends_with_word(near, b"call me")
         }
         && !doc.on_quoted_line(st)
         && (doc.staff_writes_at(st) || !doc.consumer && addressed_to_a_group(text))
