@@ -297,6 +297,9 @@ fn report_parts(
     // Parts the rules called PHI on weak evidence and the detector's weak-verdict model took
     // back (said in the report, so a reader sees why a name and a date are not PHI).
     let mut taken_back = Vec::new();
+    // Parts the rules did not call PHI and the model did (said in the report: such a verdict
+    // may stand with no identifier found, so a reader sees why the message is PHI).
+    let mut given = Vec::new();
     let results = screening::scan_parts(scanner, ex, with_headers.as_ref());
     for ((i, p), (scanned, r)) in ex.parts.iter().enumerate().zip(results) {
         let read_with_headers = with_headers.as_ref().filter(|w| w.part == i);
@@ -306,6 +309,9 @@ fn report_parts(
         }
         if let Some(v) = r.weak_verdict.filter(|v| v.taken_back()) {
             taken_back.push((part_label(p.origin, p.name.as_deref()), v));
+        }
+        if let Some(v) = r.weak_verdict.filter(|v| v.given()) {
+            given.push((part_label(p.origin, p.name.as_deref()), v));
         }
         cats.extend(r.categories.iter().map(|l| l.as_str()));
         let label = part_label(p.origin, p.name.as_deref());
@@ -325,7 +331,8 @@ fn report_parts(
                                    "rules_say_phi": v.rules_say_phi,
                                    "model_probability": v.model_probability
                                        .map(|p| (f64::from(p) * 1000.0).round() / 1000.0),
-                                   "taken_back": v.taken_back()}))}));
+                                   "taken_back": v.taken_back(),
+                                   "given": v.given()}))}));
         all_json.extend(js);
         if !rows.is_empty() {
             let label = if read_with_headers.is_some() {
@@ -394,6 +401,20 @@ fn report_parts(
              that back (probability {:.3}, under {})",
             v.model_probability.unwrap_or_default(),
             dlp::VETO_BELOW
+        )?;
+    }
+    for (label, v) in &given {
+        writeln!(
+            out,
+            "{label}: {}; the weak-verdict model reads its words as a patient's and calls it \
+             PHI (probability {:.3}, at least {})",
+            if v.weak_evidence {
+                "weak evidence the rules did not count"
+            } else {
+                "no identifier the rules count"
+            },
+            v.model_probability.unwrap_or_default(),
+            dlp::GIVE_AT
         )?;
     }
     for (label, rows) in &text_sections {
@@ -495,10 +516,45 @@ Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614)
         assert!(s.contains("the weak-verdict model took that back"), "{s}");
         let (v, _) = json_report(&scanner, shifts);
         assert_eq!(body_part(&v)["weak_verdict"]["taken_back"], true, "{v}");
+        assert_eq!(body_part(&v)["weak_verdict"]["given"], false, "{v}");
         // A patient's note: nothing taken back.
         let mut out = Vec::new();
         report_message(&scanner, b"Patient SSN: 123-45-6789\n", false, &mut out).expect("report");
         let s = String::from_utf8(out).expect("utf8");
+        assert!(!s.contains("weak-verdict"), "{s}");
+    }
+
+    #[test]
+    fn report_says_when_the_weak_verdict_model_gave_a_verdict() {
+        let scanner = dlp::Scanner::new();
+        // Pasted texts about a patient named by a surname no rule knows: no identifier counts.
+        let texts = b"From: mquintana@eastgatemc.example\r\nTo: interp@eastgatemc.example\r\n\
+Subject: Fw: texts from ED\r\n\r\n\
+[07:41] Charge RN: need portuguese interp rm 6 asap, Okwuosa chest pain, wife not here yet\r\n\
+[07:42] Me: on my way\r\n\
+[07:55] Charge RN: rm 6 done, dr wants you back for dispo when troponin is back\r\n\r\nM\r\n";
+        let mut out = Vec::new();
+        report_message(&scanner, texts, false, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(s.starts_with("PHI: yes  (0 findings)"), "{s}");
+        assert!(
+            s.contains("no identifier the rules count; the weak-verdict model reads its words"),
+            "{s}"
+        );
+        let (v, _) = json_report(&scanner, texts);
+        assert_eq!(v["phi"], true, "{v}");
+        assert_eq!(body_part(&v)["weak_verdict"]["given"], true, "{v}");
+        // The supply room's stock: words about IVs and meds, no patient; nothing given.
+        let supplies =
+            b"From: bsoto@lakeshoremed.example\r\nTo: nightcharge@lakeshoremed.example\r\n\
+Subject: supply room\r\n\r\n\
+the supply room is out of 20g IV catheters and saline flushes again. I borrowed a box from 4 \
+West, can you put in an order with central supply before day shift. also the badge reader on \
+the med room door is sticking.\r\n\r\nBri\r\n";
+        let mut out = Vec::new();
+        report_message(&scanner, supplies, false, &mut out).expect("report");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(s.starts_with("PHI: no"), "{s}");
         assert!(!s.contains("weak-verdict"), "{s}");
     }
 

@@ -20,11 +20,14 @@
 //! writer's own mailbox, name and signature in mail to or from an office that does not deal
 //! with care (careers, volunteers, foundation, facilities, security, ...).
 //!
-//! A message the rules call PHI on weak evidence alone is put to a small logistic regression
-//! over its words and the rules that fired (`weak_verdict.rs`, weights in
-//! `data/weak_verdict.tsv`, trained offline on the style corpus by
-//! `testdata/train_weak_verdict.py`), which can take that verdict back when it is nearly sure
-//! the message is staff mail ([`WeakVerdict`]); it never makes a message PHI.
+//! A message without strong evidence is put to a small logistic regression over its words and
+//! the rules that fired (`weak_verdict.rs`, weights in `data/weak_verdict.tsv`, trained offline
+//! on the style corpus by `testdata/train_weak_verdict.py`; [`WeakVerdict`]). It can take the
+//! rules' PHI verdict on weak evidence back when it is nearly sure the message is staff mail,
+//! and give a PHI verdict the rules did not when the words speak of a patient ("pt Ochoa chest
+//! pain, family not here yet") though no identifier was found or none counted: on new
+//! customers' mail the rules miss most often where a patient is named only by a surname the
+//! lists lack or by an ID of a shape no rule knows.
 //!
 //! **Does not:** do I/O, decode MIME/HTML/attachments (the caller hands it text), or decide
 //! what to do about PHI (policy does). Accuracy is measured on a synthetic corpus
@@ -517,7 +520,7 @@ mod rules;
 mod structured;
 mod weak_verdict;
 
-pub use weak_verdict::VETO_BELOW;
+pub use weak_verdict::{GIVE_AT, GIVE_MIN_WORDS, VETO_BELOW};
 
 /// What a finding is. The strings are the corpus/scorer labels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -626,30 +629,43 @@ pub struct ScanResult {
     /// (subject, body, attachments) counts a part with only this when another part speaks of a
     /// patient's care ([`mentions_patient_care`]).
     pub weak_phi: bool,
-    /// Set when the message had weak evidence and no strong evidence: how it was judged.
+    /// Set when the message had no strong evidence (weak evidence or none): how it was judged.
     pub weak_verdict: Option<WeakVerdict>,
     /// Distinct labels found, sorted.
     pub categories: Vec<Label>,
 }
 
-/// How a message with weak evidence only ([`ScanResult::weak_phi`], no strong finding) was
-/// judged: first by the rules (the weak evidence stands within a few lines of words about
-/// someone's care, or a name beside a diagnosis or a dosed drug), then, when they call it PHI,
-/// by the weak-verdict model (a logistic regression over the message's words and the rules
-/// that fired, trained on the style corpus; see the `weak_verdict` module), which can take the
-/// verdict back when its probability is under [`VETO_BELOW`].
+/// How a message without strong evidence was judged: first by the rules (weak evidence,
+/// [`ScanResult::weak_phi`], stands within a few lines of words about someone's care, or a name
+/// beside a diagnosis or a dosed drug), then by the weak-verdict model (a logistic regression
+/// over the message's words, the rules that fired and their decision, trained on the style
+/// corpus; see the `weak_verdict` module). The model takes the rules' PHI verdict back when its
+/// probability is under [`VETO_BELOW`], and gives one they did not at [`GIVE_AT`] or over in a
+/// text with at least [`GIVE_MIN_WORDS`] words of its vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WeakVerdict {
     /// The rules' decision.
     pub rules_say_phi: bool,
-    /// The model's probability that the message is a patient's (only when the rules say PHI).
+    /// Was there weak evidence ([`ScanResult::weak_phi`])? (Without it, no identifier counted.)
+    pub weak_evidence: bool,
+    /// The model's probability that the message is a patient's (`None` only where no model
+    /// judged the text: a subject whose verdict comes from the body read with it).
     pub model_probability: Option<f32>,
+    /// Distinct words of the model's vocabulary in the text (0 where no model judged it).
+    pub model_words: u32,
 }
 
 impl WeakVerdict {
     /// Did the model take the rules' PHI verdict back?
     pub fn taken_back(&self) -> bool {
-        self.model_probability.is_some_and(|p| p < VETO_BELOW)
+        self.rules_say_phi && self.model_probability.is_some_and(|p| p < VETO_BELOW)
+    }
+
+    /// Did the model give a PHI verdict the rules did not?
+    pub fn given(&self) -> bool {
+        !self.rules_say_phi
+            && self.model_words >= GIVE_MIN_WORDS
+            && self.model_probability.is_some_and(|p| p >= GIVE_AT)
     }
 }
 
@@ -958,14 +974,15 @@ impl Scanner {
             let mut sc = cell.take();
             rules::collect(self, text, &mut sc);
             let mut r = resolve(text, &mut sc, SORT_ALL);
-            // Weak evidence the rules call PHI: the model may take the verdict back.
-            if let Some(v) = &mut r.weak_verdict
-                && v.rules_say_phi
-            {
-                let p = self.weak_model.probability(text, &r.findings);
+            // No strong evidence: the model may take the rules' verdict back or give one.
+            if let Some(v) = &mut r.weak_verdict {
+                let (p, words) = self.weak_model.probability(text, &r.findings, v);
                 v.model_probability = Some(p);
+                v.model_words = words;
                 if v.taken_back() {
                     r.contains_phi = false;
+                } else if v.given() {
+                    r.contains_phi = true;
                 }
             }
             if sc.retained() <= SCRATCH_KEEP {
@@ -1217,9 +1234,11 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     let mut categories: Vec<Label> = findings.iter().map(|f| f.label).collect();
     categories.sort();
     categories.dedup();
-    let weak_verdict = (!strong && weak_phi).then_some(WeakVerdict {
+    let weak_verdict = (!strong).then_some(WeakVerdict {
         rules_say_phi: contains_phi,
+        weak_evidence: weak_phi,
         model_probability: None,
+        model_words: 0,
     });
     ScanResult {
         findings,

@@ -1,7 +1,9 @@
 //! The weak-verdict model: it takes back a PHI verdict that rests on weak evidence in mail
-//! whose words speak of staff work, and leaves one that speaks of a patient.
+//! whose words speak of staff work, and leaves one that speaks of a patient; it gives a PHI
+//! verdict the rules did not to mail whose words plainly speak of a patient, and not to staff
+//! mail.
 
-use dlp::{Scanner, VETO_BELOW};
+use dlp::{GIVE_AT, Scanner, VETO_BELOW};
 
 /// A group home's open shifts: dates and a house phone near "med-passer" (words about care),
 /// no patient anywhere. The rules call it PHI on the dates alone; the model takes it back.
@@ -61,10 +63,76 @@ fn strong_evidence_is_never_put_to_the_model() {
     assert_eq!(r.weak_verdict, None);
 }
 
+/// Pasted texts about a patient named only by a surname that no rule knows ("Okwuosa chest
+/// pain"): no identifier counts, the words are a patient's.
+const ED_TEXTS: &str = "From: Marisol Quintana <mquintana@eastgatemc.org>\n\
+To: Interpreter Desk <interp@eastgatemc.org>\n\
+Date: Tue, 18 Nov 2025 07:58:12 -0800\n\
+Subject: Fw: texts from ED\n\n\
+[07:41] Charge RN: need portuguese interp rm 6 asap, Okwuosa chest pain, wife not here yet\n\
+[07:42] Me: on my way\n\
+[07:55] Charge RN: rm 6 done, dr wants you back for dispo when troponin is back\n\n\
+M\n";
+
+/// A nurse to her charge nurse about the supply room: IV catheters, flushes, the med room, and
+/// no patient.
+const SUPPLY_ROOM: &str = "From: Brianna Soto <bsoto@lakeshoremed.org>\n\
+To: Night Charge <nightcharge@lakeshoremed.org>\n\
+Date: Wed, 12 Nov 2025 02:14:09 -0600\n\
+Subject: supply room\n\n\
+the supply room is out of 20g IV catheters and saline flushes again. I borrowed a box from 4 \
+West, can you put in an order with central supply before day shift. also the badge reader on \
+the med room door is sticking.\n\n\
+Bri\n";
+
+/// All-staff mail about the staff flu clinic: a titled name (weak evidence) and dates, no
+/// patient.
+const FLU_CLINIC: &str = "From: Tamsin Wardlow <twardlow@maplecrestliving.com>\n\
+To: All Staff <allstaff@maplecrestliving.com>\n\
+Date: Thu, 20 Nov 2025 08:40:10 -0500\n\
+Subject: flu clinic\n\n\
+Reminder that the staff flu shot clinic is Friday 11/21 from 7 to 10 in the training room. Bring \
+your badge. If you already had your shot elsewhere, please send a photo of the card to Mr. \
+Abernathy in HR by 12/1.\n\n\
+Tamsin Wardlow, LPN\n\
+Maplecrest Senior Living | 937-555-0162\n";
+
 #[test]
-fn mail_without_weak_evidence_has_no_weak_verdict() {
+fn words_about_a_patient_get_a_phi_verdict_the_rules_did_not_give() {
     let s = Scanner::new();
-    let r = s.scan("Subject: lunch\n\nPizza in the break room at noon.\n");
-    assert!(!r.contains_phi);
-    assert_eq!(r.weak_verdict, None);
+    let r = s.scan(ED_TEXTS);
+    assert!(
+        !r.findings.iter().any(|f| f.label.is_identifier()),
+        "no identifier found: {:?}",
+        r.findings
+    );
+    let v = r.weak_verdict.expect("no strong evidence");
+    assert!(!v.rules_say_phi && !v.weak_evidence);
+    let p = v.model_probability.expect("the model judged it");
+    assert!(p >= GIVE_AT, "model probability {p}");
+    assert!(v.given() && !v.taken_back());
+    assert!(r.contains_phi);
+}
+
+#[test]
+fn staff_mail_without_strong_evidence_gets_no_phi_verdict() {
+    let s = Scanner::new();
+    for (name, text, weak) in [
+        ("supply room", SUPPLY_ROOM, false),
+        ("flu clinic", FLU_CLINIC, true),
+        (
+            "lunch",
+            "Subject: lunch\n\nPizza in the break room at noon.\n",
+            false,
+        ),
+    ] {
+        let r = s.scan(text);
+        let v = r.weak_verdict.expect("no strong evidence");
+        assert_eq!(v.weak_evidence, weak, "{name}");
+        assert!(!v.rules_say_phi, "{name}");
+        let p = v.model_probability.expect("the model judged it");
+        assert!(p < GIVE_AT, "{name}: model probability {p}");
+        assert!(!v.given(), "{name}");
+        assert!(!r.contains_phi, "{name}");
+    }
 }
