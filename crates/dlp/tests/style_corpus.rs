@@ -18,17 +18,20 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.986 (155 of 11,137 missed: 0.9861), 0.008 and
-/// 0.929 when last set (0.027 and 0.930 before the weak-verdict model of session 30, trained on
+/// too few for a per-label floor); measured 0.9995 (6 of 11,137 missed; 0.986, 155 missed, before
+/// session 35's weak-verdict model gave verdicts the rules did not: in-sample, see the module
+/// doc of `src/weak_verdict.rs` for the grouped cross-validation), 0.008 and 0.930 now, and
+/// 0.986 (155 of 11,137 missed: 0.9861), 0.008 and 0.929 when last set (0.027 and 0.930 before the weak-verdict model of session 30, trained on
 /// this corpus) (19,350 e-mails, sets HC to LZ added in rounds 108, 110 to 115, 116 to
 /// 118, 119, 121, 124, 127, 133, 142 and 144 and after round 124, MA to MX after round 179,
 /// NE to NV after round 207, OC to OT after round 217, PA to PF after round 220, PG to PL after round 221, 2026-12-02; PM, PO, PP and PS to PX in session 28, 2026-12-03; PY to QJ in session 29, 2026-12-03; QK to QV in session 30, 2026-12-03; QW to RT in session 31, 2026-12-04; RU to SL in session 32, 2026-12-04; SS to TP in session 33, 2026-12-04; TQ to UN in session 34, 2026-12-04; T and U, written to be hard, had raised the rate from 0.084 to 0.102). The
 /// recall floor was 0.99 until the last six sets, written blind, brought three misses of their
 /// own (a chart note by "SURNAME, Given Names" and digits, a nickname in quotes in mail to a
-/// team, a newborn screening lab's specimen table): it is 0.985 now, every miss described in
-/// `testdata/styles/README.md`.
+/// team, a newborn screening lab's specimen table): it was 0.985 until session 35, every miss
+/// described in `testdata/styles/README.md`, and is 0.995 now that the weak-verdict model gives
+/// verdicts (in-sample: a set added later is fitted when the model is retrained with it).
 const FLOORS: common::Floors = common::Floors {
-    doc_recall: 0.985,
+    doc_recall: 0.995,
     doc_fpr: 0.12,
     typed_f1: 0.88,
     label_f1: None,

@@ -3,7 +3,7 @@
 //! verdict the rules did not to mail whose words plainly speak of a patient, and not to staff
 //! mail.
 
-use dlp::{GIVE_AT, Scanner, VETO_BELOW};
+use dlp::{GIVE_AT, GIVE_MIN_WORDS, Scanner, VETO_BELOW};
 
 /// A group home's open shifts: dates and a house phone near "med-passer" (words about care),
 /// no patient anywhere. The rules call it PHI on the dates alone; the model takes it back.
@@ -135,4 +135,20 @@ fn staff_mail_without_strong_evidence_gets_no_phi_verdict() {
         assert!(!v.given(), "{name}");
         assert!(!r.contains_phi, "{name}");
     }
+}
+
+#[test]
+fn a_short_note_is_too_few_words_for_the_model_to_give_a_verdict() {
+    let s = Scanner::new();
+    // A regional contact's name and number: the model, trained on whole e-mails, reads the
+    // rules that fired as a patient's, but the note has too few words for it to judge.
+    let note = "Regional contacts: Gina Albrecht, 503-555-0144. Hours 7 am - 6 pm PT.";
+    let r = s.scan(note);
+    let v = r.weak_verdict.expect("no strong evidence");
+    assert!(v.model_probability.expect("judged") >= GIVE_AT, "{v:?}");
+    assert!(v.model_words < GIVE_MIN_WORDS, "{v:?}");
+    assert!(!v.given() && !r.contains_phi, "{v:?}");
+    // The pasted texts about a patient have enough.
+    let v = s.scan(ED_TEXTS).weak_verdict.expect("no strong evidence");
+    assert!(v.model_words >= GIVE_MIN_WORDS, "{v:?}");
 }

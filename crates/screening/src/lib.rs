@@ -30,7 +30,8 @@ use policy::{Action, CategoryHit, CopyFacts, Decision, Fallback};
 /// The facts about one message, for every recipient alike.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageVerdict {
-    /// A patient identifier was found somewhere.
+    /// The message holds PHI: a patient identifier was found somewhere, or the detector's
+    /// weak-verdict model read a part's words as a patient's (possibly with no category found).
     pub phi: bool,
     /// The subject line holds PHI (it must never be shown in a notification).
     pub phi_in_subject: bool,
@@ -585,6 +586,44 @@ Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614)
         );
         let v = Screener::new().screen(&named);
         assert!(!v.phi && !v.phi_in_subject, "{v:?}");
+    }
+
+    #[test]
+    fn a_message_the_model_reads_as_a_patients_goes_the_phi_way_without_a_category() {
+        // Pasted texts about a patient named by a surname no rule knows: no identifier counts,
+        // and the detector's model gives the PHI verdict. The copy to an outside recipient
+        // goes as PHI goes, the subject (no identifier in it) still shown.
+        let texts = b"From: mquintana@eastgatemc.example\r\nTo: interp@eastgatemc.example\r\n\
+Subject: Fw: texts from ED\r\n\r\n\
+[07:41] Charge RN: need portuguese interp rm 6 asap, Okwuosa chest pain, wife not here yet\r\n\
+[07:42] Me: on my way\r\n\
+[07:55] Charge RN: rm 6 done, dr wants you back for dispo when troponin is back\r\n\r\nM\r\n";
+        let v = Screener::new().screen(texts);
+        assert!(v.phi && !v.phi_in_subject, "{v:?}");
+        assert!(
+            !v.categories.iter().any(|c| c.label.is_identifier()),
+            "{:?}",
+            v.categories
+        );
+        let policy = Policy::new(
+            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
+            1,
+        );
+        let phi_route = policy.evaluate(&v.facts(
+            &addr("mquintana@eastgatemc.example"),
+            vec![],
+            &addr("interp@language.example"),
+            false,
+        ));
+        let clean = Screener::new().screen(CLEAN_MAIL);
+        let clean_route = policy.evaluate(&clean.facts(
+            &addr("mquintana@eastgatemc.example"),
+            vec![],
+            &addr("interp@language.example"),
+            false,
+        ));
+        assert!(!phi_route.fired.is_empty(), "{phi_route:?}");
+        assert!(clean_route.fired.is_empty(), "{clean_route:?}");
     }
 
     #[test]
