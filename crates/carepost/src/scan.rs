@@ -329,8 +329,9 @@ fn report_parts(
                                "read_with_header_lines": read_with_headers.is_some(),
                                "weak_verdict": r.weak_verdict.map(|v| json!({
                                    "rules_say_phi": v.rules_say_phi,
+                                   "strong_evidence": v.strong_evidence,
                                    "model_probability": v.model_probability
-                                       .map(|p| (f64::from(p) * 1000.0).round() / 1000.0),
+                                       .map(|p| (f64::from(p) * 10000.0).round() / 10000.0),
                                    "taken_back": v.taken_back(),
                                    "given": v.given()}))}));
         all_json.extend(js);
@@ -395,12 +396,16 @@ fn report_parts(
         )?;
     }
     for (label, v) in &taken_back {
+        let (evidence, below) = if v.strong_evidence {
+            ("strong evidence", dlp::VETO_STRONG_BELOW)
+        } else {
+            ("weak evidence only", dlp::VETO_BELOW)
+        };
         writeln!(
             out,
-            "{label}: weak evidence only; the rules called it PHI, the weak-verdict model took \
-             that back (probability {:.3}, under {})",
+            "{label}: {evidence}; the rules called it PHI, the weak-verdict model took that back \
+             (probability {:.4}, under {below})",
             v.model_probability.unwrap_or_default(),
-            dlp::VETO_BELOW
         )?;
     }
     for (label, v) in &given {

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Trains the weak-verdict model (crates/dlp/src/weak_verdict.rs) and writes its weights.
 
-The model sees only messages without strong evidence (`weak_rule` in the predictions is set:
-the rules' decision on such a message), those with weak evidence (`weak`) and those with none,
-and learns, from the gold labels, whether such a message is a patient's. Its inputs: the
-rules' decision (`rule`), whether there was weak evidence (`weak`), each rule that fired with a
-score of at least 0.5 on a non-clinical label (`F:<rule>`), and each word of the text present
+The model sees every message (`weak_rule` in the predictions: the rules' decision), with strong
+evidence (`strong`), with weak evidence only, or with none, and learns, from the gold labels,
+whether it is a patient's. Its inputs: the rules' decision (`rule`), whether there was weak
+evidence and no strong evidence (`weak`), whether there was strong evidence (`strong`), each
+rule that fired with a score of at least 0.5 on a non-clinical label (`F:<rule>`), and each
+word of the text present
 (`W:<word>`, ASCII lower-cased, `[a-z][a-z']+`). Words enter the vocabulary only when they occur
 in at least MIN_SETS different sets (authors), and not when they are in the detector's name
 lists and mostly written capitalised (people's names; titles kept).
 
-The detector takes the rules' PHI verdict back under VETO_BELOW and gives one the rules did not
+The detector takes the rules' PHI verdict back under VETO_BELOW (under VETO_STRONG_BELOW where
+there was strong evidence, which it judges only with at most STRONG_FINDINGS_JUDGED strong
+findings) and gives one the rules did not
 at GIVE_AT or over in a text with at least GIVE_MIN_WORDS distinct words of its vocabulary (the
 model was trained on whole e-mails; on a short note its few words cannot outweigh the rules that
 fired). `--cv` says, for eight folds by set (each author's messages judged by a
@@ -44,6 +47,8 @@ EPOCHS = 30
 RATE = 0.1
 FOLDS = 8
 VETO_BELOW = 0.05
+VETO_STRONG_BELOW = 0.005
+STRONG_FINDINGS_JUDGED = 1
 GIVE_AT = 0.7
 GIVE_MIN_WORDS = 30
 MIN_WEIGHT = 0.005
@@ -72,7 +77,9 @@ def load(gold_path, pred_path):
                 "text": text,
                 "y": int(any(s["label"] not in CLINICAL for s in d["spans"])),
                 "rule": int(p["weak_rule"]),
-                "weak": bool(p["weak"]),
+                "weak": bool(p["weak"]) and not p["strong"],
+                "strong": bool(p["strong"]),
+                "strong_findings": p.get("strong_findings") or 0,
                 "rules": sorted(
                     {
                         s["rule"]
@@ -120,6 +127,8 @@ def features(d, vocab):
         f.append("rule")
     if d["weak"]:
         f.append("weak")
+    if d["strong"]:
+        f.append("strong")
     f += ["F:" + r for r in d["rules"]]
     f += ["W:" + w.decode() for w in sorted(set(WORD.findall(d["text"].lower()))) if w in vocab]
     return f
@@ -172,21 +181,38 @@ def main():
                 for d in docs
                 if fold[set_of(d["id"])] == k
             ]
-        print(f"{len(docs)} messages without strong evidence, {FOLDS} folds by set")
-        for weak, kind in ((True, "with weak evidence"), (False, "with no evidence")):
-            part = [(d, p) for d, p, n in judged if d["weak"] == weak]
+        print(f"{len(docs)} messages, {FOLDS} folds by set")
+        for kind, veto in (
+            ("with strong evidence", VETO_STRONG_BELOW),
+            ("with weak evidence only", VETO_BELOW),
+            ("with no evidence", VETO_BELOW),
+        ):
+            part = [
+                (d, p)
+                for d, p, n in judged
+                if kind
+                == (
+                    "with strong evidence"
+                    if d["strong"]
+                    else "with weak evidence only"
+                    if d["weak"]
+                    else "with no evidence"
+                )
+            ]
             gives = {d["id"] for d, p, n in judged if n >= GIVE_MIN_WORDS and p >= GIVE_AT}
-            said = [(d, p) for d, p in part if d["rule"]]
+            said_all = [(d, p) for d, p in part if d["rule"]]
+            said = [(d, p) for d, p in said_all if d["strong_findings"] <= STRONG_FINDINGS_JUDGED]
             unsaid = [(d, p) for d, p in part if not d["rule"]]
             print(
                 f"{kind}: {len(part)} messages, {sum(d['y'] for d, _ in part)} with PHI; the rules"
-                f" call {len(said)} PHI ({sum(not d['y'] for d, _ in said)} false alarms) and miss"
-                f" {sum(d['y'] for d, _ in unsaid)}"
+                f" call {len(said_all)} PHI ({sum(not d['y'] for d, _ in said_all)} false alarms)"
+                f" and miss {sum(d['y'] for d, _ in unsaid)}"
             )
             print(
-                f"  veto under {VETO_BELOW}: takes back"
-                f" {sum(not d['y'] and p < VETO_BELOW for d, p in said)} false alarms, loses"
-                f" {sum(d['y'] and p < VETO_BELOW for d, p in said)} with PHI"
+                f"  judged: {len(said)} of those ({sum(not d['y'] for d, _ in said)} false alarms);"
+                f" veto under {veto}: takes back"
+                f" {sum(not d['y'] and p < veto for d, p in said)} false alarms, loses"
+                f" {sum(d['y'] and p < veto for d, p in said)} with PHI"
             )
             print(
                 f"  at {GIVE_AT} or over, {GIVE_MIN_WORDS} words or more: finds"
@@ -198,9 +224,9 @@ def main():
     w = train(docs, vocab)
     print("# Weights of the weak-verdict model (crates/dlp/src/weak_verdict.rs): feature<TAB>weight.")
     print("# Generated by crates/dlp/testdata/train_weak_verdict.py from testdata/styles.jsonl;")
-    print(f"# {len(docs)} messages without strong evidence, {len(vocab)} words. Do not edit by hand.")
-    for k in sorted(w, key=lambda k: (k != "bias", k != "rule", k != "weak", k)):
-        if k in ("bias", "rule", "weak") or abs(w[k]) >= MIN_WEIGHT:
+    print(f"# {len(docs)} messages, {len(vocab)} words. Do not edit by hand.")
+    for k in sorted(w, key=lambda k: (k != "bias", k != "rule", k != "weak", k != "strong", k)):
+        if k in ("bias", "rule", "weak", "strong") or abs(w[k]) >= MIN_WEIGHT:
             print(f"{k}\t{w[k]:.4f}")
 
 

@@ -3,7 +3,9 @@
 //! verdict the rules did not to mail whose words plainly speak of a patient, and not to staff
 //! mail.
 
-use dlp::{GIVE_AT, GIVE_MIN_WORDS, Scanner, VETO_BELOW};
+use dlp::{
+    GIVE_AT, GIVE_MIN_WORDS, STRONG_FINDINGS_JUDGED, Scanner, VETO_BELOW, VETO_STRONG_BELOW,
+};
 
 /// A group home's open shifts: dates and a house phone near "med-passer" (words about care),
 /// no patient anywhere. The rules call it PHI on the dates alone; the model takes it back.
@@ -54,13 +56,18 @@ fn a_staff_schedule_with_weak_evidence_is_taken_back_and_a_parents_note_is_not()
 }
 
 #[test]
-fn strong_evidence_is_never_put_to_the_model() {
+fn strong_evidence_is_taken_back_only_when_the_model_is_ten_times_surer() {
     let s = Scanner::new();
-    // The same schedule with a patient's MRN in it: strong evidence settles it.
+    // The same schedule with a patient's MRN in it: strong evidence, and words about staff
+    // work that would take weak evidence back do not take this back.
     let text = format!("{OPEN_SHIFTS}\nPatient MRN: 00482913 needs a ride on Sat.\n");
     let r = s.scan(&text);
+    let v = r.weak_verdict.expect("every message is judged");
+    assert!(v.strong_evidence && v.rules_say_phi, "{v:?}");
+    let p = v.model_probability.expect("judged");
+    assert!(p >= VETO_STRONG_BELOW, "model probability {p}");
+    assert!(!v.taken_back());
     assert!(r.contains_phi);
-    assert_eq!(r.weak_verdict, None);
 }
 
 /// Pasted texts about a patient named only by a surname that no rule knows ("Okwuosa chest
@@ -151,4 +158,82 @@ fn a_short_note_is_too_few_words_for_the_model_to_give_a_verdict() {
     // The pasted texts about a patient have enough.
     let v = s.scan(ED_TEXTS).weak_verdict.expect("no strong evidence");
     assert!(v.model_words >= GIVE_MIN_WORDS, "{v:?}");
+}
+
+/// An orthopaedic practice's ops huddle minutes: "clinic hours for Ingrid Solberg" is a cue the
+/// rules read as a patient's name (strong evidence, one finding); the words are a huddle's.
+const HUDDLE: &str = "From: Lorraine Beckett <lbeckett@cedarvaleortho.com>\n\
+To: Cedarvale Leads <leads@cedarvaleortho.com>\n\
+Date: Tue, 2 Dec 2025 12:05:44 -0600\n\
+Subject: Minutes - ops huddle 12/2\n\
+\n\
+Attendees: Lorraine, Dr. Abara, Dr. Whitcomb, Janelle, Terrence, Mina, Rosalie\n\
+Absent: Dr. Fenwick (in surgery)\n\
+\n\
+1. OR block utilization (Nov): main campus 83% (goal 85), surgery center 90%. Dr. Whitcomb is giving back his 12/19 afternoon block; Janelle to offer it to Dr. Fenwick first.\n\
+2. Prior authorization backlog: 11 open, 4 older than 30 days. Terrence will start calling payers at day 20 instead of day 30.\n\
+3. New patient lead time: sports medicine 3 weeks out, joint replacement consults 5 weeks. Discussed opening Saturday morning clinic hours for Ingrid Solberg starting 1/10.\n\
+4. Imaging: the second x-ray room is back in service after the tube replacement; the vendor invoice goes to Mina.\n\
+5. Front desk: the new check-in kiosks go live Monday. Rosalie will staff the lobby the first two days.\n\
+6. Holiday party 12/18: all hands, Mina coordinating.\n\
+\n\
+Next huddle: Tuesday 12/16, 7:30 AM, conference room.\n\
+\n\
+Lorraine\n\
+";
+
+/// The same minutes with item 3 about a patient of that name: the same one strong finding.
+const HUDDLE_ABOUT_A_PATIENT: &str = "From: Lorraine Beckett <lbeckett@cedarvaleortho.com>\n\
+To: Cedarvale Leads <leads@cedarvaleortho.com>\n\
+Date: Tue, 2 Dec 2025 12:05:44 -0600\n\
+Subject: Minutes - ops huddle 12/2\n\
+\n\
+Attendees: Lorraine, Dr. Abara, Dr. Whitcomb, Janelle, Terrence, Mina, Rosalie\n\
+Absent: Dr. Fenwick (in surgery)\n\
+\n\
+1. OR block utilization (Nov): main campus 83% (goal 85), surgery center 90%. Dr. Whitcomb is giving back his 12/19 afternoon block; Janelle to offer it to Dr. Fenwick first.\n\
+2. Prior authorization backlog: 11 open, 4 older than 30 days. Terrence will start calling payers at day 20 instead of day 30.\n\
+3. Patient Ingrid Solberg (right knee replacement 11/20) called the nurse line: the incision is red and draining. Dr. Abara wants her seen Thursday and a wound culture.\n\
+4. Imaging: the second x-ray room is back in service after the tube replacement; the vendor invoice goes to Mina.\n\
+5. Front desk: the new check-in kiosks go live Monday. Rosalie will staff the lobby the first two days.\n\
+6. Holiday party 12/18: all hands, Mina coordinating.\n\
+\n\
+Next huddle: Tuesday 12/16, 7:30 AM, conference room.\n\
+\n\
+Lorraine\n\
+";
+
+#[test]
+fn a_huddles_minutes_are_taken_back_on_strong_evidence_and_a_patients_item_is_not() {
+    let s = Scanner::new();
+    let r = s.scan(HUDDLE);
+    let v = r.weak_verdict.expect("every message is judged");
+    assert!(v.strong_evidence && v.rules_say_phi, "{v:?}");
+    assert!(v.strong_findings <= STRONG_FINDINGS_JUDGED, "{v:?}");
+    let p = v.model_probability.expect("judged");
+    assert!(p < VETO_STRONG_BELOW, "model probability {p}");
+    assert!(v.taken_back() && !r.contains_phi);
+    // The findings stay (screening tallies their categories for the policy).
+    assert!(r.findings.iter().any(|f| f.label.is_identifier()));
+
+    let r = s.scan(HUDDLE_ABOUT_A_PATIENT);
+    let v = r.weak_verdict.expect("every message is judged");
+    assert!(
+        v.strong_evidence && v.strong_findings <= STRONG_FINDINGS_JUDGED,
+        "{v:?}"
+    );
+    let p = v.model_probability.expect("judged");
+    assert!(p >= VETO_STRONG_BELOW, "model probability {p}");
+    assert!(!v.taken_back() && r.contains_phi);
+}
+
+#[test]
+fn a_message_with_more_strong_findings_than_judged_is_not_put_to_the_model() {
+    let s = Scanner::new();
+    let text = format!("{HUDDLE}\nPatient MRN: 00482913, DOB 04/12/1951, SSN 219-09-9999\n");
+    let r = s.scan(&text);
+    let v = r.weak_verdict.expect("every message is judged");
+    assert!(v.strong_findings > STRONG_FINDINGS_JUDGED, "{v:?}");
+    assert_eq!(v.model_probability, None);
+    assert!(!v.taken_back() && r.contains_phi);
 }
