@@ -183,25 +183,17 @@ Lorraine\n\
 ";
 
 /// The same minutes with item 3 about a patient of that name: the same one strong finding.
-const HUDDLE_ABOUT_A_PATIENT: &str = "From: Lorraine Beckett <lbeckett@cedarvaleortho.com>\n\
-To: Cedarvale Leads <leads@cedarvaleortho.com>\n\
-Date: Tue, 2 Dec 2025 12:05:44 -0600\n\
-Subject: Minutes - ops huddle 12/2\n\
-\n\
-Attendees: Lorraine, Dr. Abara, Dr. Whitcomb, Janelle, Terrence, Mina, Rosalie\n\
-Absent: Dr. Fenwick (in surgery)\n\
-\n\
-1. OR block utilization (Nov): main campus 83% (goal 85), surgery center 90%. Dr. Whitcomb is giving back his 12/19 afternoon block; Janelle to offer it to Dr. Fenwick first.\n\
-2. Prior authorization backlog: 11 open, 4 older than 30 days. Terrence will start calling payers at day 20 instead of day 30.\n\
-3. Patient Ingrid Solberg (right knee replacement 11/20) called the nurse line: the incision is red and draining. Dr. Abara wants her seen Thursday and a wound culture.\n\
-4. Imaging: the second x-ray room is back in service after the tube replacement; the vendor invoice goes to Mina.\n\
-5. Front desk: the new check-in kiosks go live Monday. Rosalie will staff the lobby the first two days.\n\
-6. Holiday party 12/18: all hands, Mina coordinating.\n\
-\n\
-Next huddle: Tuesday 12/16, 7:30 AM, conference room.\n\
-\n\
-Lorraine\n\
-";
+fn huddle_about_a_patient() -> String {
+    let staff_item = "New patient lead time: sports medicine 3 weeks out, joint replacement \
+                      consults 5 weeks. Discussed opening Saturday morning clinic hours for \
+                      Ingrid Solberg starting 1/10.";
+    assert!(HUDDLE.contains(staff_item));
+    HUDDLE.replace(
+        staff_item,
+        "Patient Ingrid Solberg (right knee replacement 11/20) called the nurse line: the \
+         incision is red and draining. Dr. Abara wants her seen Thursday and a wound culture.",
+    )
+}
 
 #[test]
 fn a_huddles_minutes_are_taken_back_on_strong_evidence_and_a_patients_item_is_not() {
@@ -216,7 +208,7 @@ fn a_huddles_minutes_are_taken_back_on_strong_evidence_and_a_patients_item_is_no
     // The findings stay (screening tallies their categories for the policy).
     assert!(r.findings.iter().any(|f| f.label.is_identifier()));
 
-    let r = s.scan(HUDDLE_ABOUT_A_PATIENT);
+    let r = s.scan(&huddle_about_a_patient());
     let v = r.weak_verdict.expect("every message is judged");
     assert!(
         v.strong_evidence && v.strong_findings <= STRONG_FINDINGS_JUDGED,

@@ -483,6 +483,14 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
         EmailAddress::parse(s).expect("address")
     }
 
+    /// The default policy document, in force as version 1.
+    fn default_policy() -> Policy {
+        Policy::new(
+            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
+            1,
+        )
+    }
+
     #[test]
     fn a_message_with_an_ssn_goes_to_the_portal_for_an_outside_recipient() {
         let screener = Screener::new();
@@ -490,10 +498,7 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
         assert!(v.phi, "{v:?}");
         assert!(v.phi_in_subject, "a patient name in the subject");
         assert!(v.has(Label::Ssn), "{v:?}");
-        let policy = Policy::new(
-            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
-            1,
-        );
+        let policy = default_policy();
         let outside = v.facts(
             &addr("frontdesk@clinic.example"),
             vec![],
@@ -526,10 +531,7 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
     fn a_clean_message_has_no_phi_and_takes_the_default_route() {
         let v = Screener::new().screen(CLEAN_MAIL);
         assert!(!v.phi && !v.phi_in_subject, "{v:?}");
-        let policy = Policy::new(
-            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
-            1,
-        );
+        let policy = default_policy();
         let d = policy.evaluate(&v.facts(
             &addr("frontdesk@clinic.example"),
             vec![],
@@ -605,10 +607,7 @@ Subject: Fw: texts from ED\r\n\r\n\
             "{:?}",
             v.categories
         );
-        let policy = Policy::new(
-            PolicyDocument::parse(PolicyDocument::default_document()).expect("default"),
-            1,
-        );
+        let policy = default_policy();
         let phi_route = policy.evaluate(&v.facts(
             &addr("mquintana@eastgatemc.example"),
             vec![],
