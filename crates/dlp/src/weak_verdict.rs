@@ -291,6 +291,38 @@ mod tests {
         out
     }
 
+    /// The training script's reading, byte by byte: `[A-Za-z][A-Za-z']+`.
+    fn words_plainly(text: &str) -> Vec<String> {
+        let b = text.as_bytes();
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < b.len() {
+            if b[i].is_ascii_alphabetic() {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'\'') {
+                    i += 1;
+                }
+                if i - start >= 2 {
+                    out.push(String::from_utf8_lossy(&b[start..i]).to_lowercase());
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The eight-at-a-time path reads what the plain one does, on long runs of letters
+        /// broken by apostrophes, digits, case bits' neighbours (`@`, `[`, `` ` ``, `{`) and
+        /// non-ASCII letters.
+        #[test]
+        fn words_are_read_eight_at_a_time_as_byte_by_byte(
+            text in "([a-zA-Z]{0,20}['@\\[`{0-9 é\n]?){0,40}"
+        ) {
+            proptest::prop_assert_eq!(words(&text), words_plainly(&text));
+        }
+    }
+
     #[test]
     fn words_are_read_as_the_training_script_reads_them() {
         assert_eq!(
