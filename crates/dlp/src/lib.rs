@@ -815,8 +815,9 @@ pub(crate) struct FxHasher {
 }
 
 impl FxHasher {
+    /// One step: mixes eight more bytes (or a number) into the hash.
     #[inline]
-    fn add(&mut self, w: u64) {
+    pub(crate) fn add(&mut self, w: u64) {
         self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }

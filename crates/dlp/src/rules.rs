@@ -14104,7 +14104,7 @@ fn word_end(text: &str, mut j: usize, mut ascii: bool) -> (usize, bool) {
 /// The first index at or after `j` whose byte is not an ASCII letter (`b.len()` if none),
 /// eight bytes at a time.
 #[inline]
-fn letters_end(b: &[u8], mut j: usize) -> usize {
+pub(crate) fn letters_end(b: &[u8], mut j: usize) -> usize {
     while let Some(chunk) = b.get(j..j + 8) {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
             break;

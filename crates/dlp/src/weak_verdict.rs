@@ -58,7 +58,10 @@
 //!
 //! **Security:** pure; reads the text it is given and returns a number.
 
-use crate::{FastMap, FastSet, Finding, WeakVerdict};
+use std::hash::Hasher as _;
+
+use crate::rules::letters_end;
+use crate::{FastMap, FastSet, Finding, FxHasher, WeakVerdict};
 
 /// The model's probability under which a weak-evidence PHI verdict is taken back.
 pub const VETO_BELOW: f32 = 0.05;
@@ -212,28 +215,25 @@ impl WeakVerdictModel {
 /// No word of the vocabulary is longer (longer ones are skipped unread).
 const MAX_WORD: usize = 40;
 
-/// A word's key in the vocabulary, the same whatever its case: a hash of its bytes, eight at a
-/// time, with the ASCII case bit set. (A word is ASCII letters and apostrophes, and `'` has the
-/// bit set already, so that is its lower case; the vocabulary is written in lower case.)
+/// A word's key in the vocabulary, the same whatever its case: the crate's [`FxHasher`] over
+/// its bytes, eight at a time, with the ASCII case bit set. (A word is ASCII letters and
+/// apostrophes, and `'` has the bit set already, so that is its lower case; the vocabulary is
+/// written in lower case.)
 fn word_key(word: &[u8]) -> u64 {
     const LOWER: u64 = 0x2020_2020_2020_2020;
-    let mut h = word.len() as u64;
-    let mut chunks = word.chunks_exact(8);
-    for c in &mut chunks {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ (u64::from_le_bytes(a) | LOWER))
-            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    let mut h = FxHasher::default();
+    h.add(word.len() as u64);
+    let (chunks, rest) = word.as_chunks::<8>();
+    for &c in chunks {
+        h.add(u64::from_le_bytes(c) | LOWER);
     }
-    let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut a = [0u8; 8];
         a[..rest.len()].copy_from_slice(rest);
         let mask = u64::MAX >> (8 * (8 - rest.len()));
-        h = (h.rotate_left(5) ^ ((u64::from_le_bytes(a) | LOWER) & mask))
-            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        h.add((u64::from_le_bytes(a) | LOWER) & mask);
     }
-    h
+    h.finish()
 }
 
 /// Calls `f` with each word of `text` as the training script reads them: a run that starts with
@@ -245,16 +245,11 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     while i < bytes.len() {
         if bytes[i].is_ascii_alphabetic() {
             let start = i;
-            i += 1;
-            // Eight letters at a time while they last (a long run, such as a test body's
-            // lines of 77 `X`, costs little), then byte by byte.
-            while let Some(chunk) = bytes.get(i..i + 8)
-                && eight_letters(chunk)
-            {
-                i += 8;
-            }
-            while i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'\'') {
-                i += 1;
+            // Letters eight at a time, as the tokenizer reads them (a long run, such as a test
+            // body's lines of 77 `X`, costs little); an apostrophe goes on with the word.
+            i = letters_end(bytes, i + 1);
+            while bytes.get(i) == Some(&b'\'') {
+                i = letters_end(bytes, i + 1);
             }
             if i - start >= 2 {
                 f(&bytes[start..i]);
@@ -263,20 +258,6 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
             i += 1;
         }
     }
-}
-
-/// Are all eight bytes ASCII letters? (Each byte's case bit set, it is a letter when it lies
-/// in `a..=z`: adding 0x1f sets its top bit from `a` up, adding 0x05 from `{` up, and no sum
-/// carries into the next byte because an ASCII byte with the case bit set is at most 0x7f.)
-fn eight_letters(chunk: &[u8]) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut a = [0u8; 8];
-    a.copy_from_slice(chunk);
-    let x = u64::from_le_bytes(a);
-    let y = (x | 0x2020_2020_2020_2020) & !HIGH;
-    let from_a = y + 0x1f1f_1f1f_1f1f_1f1f;
-    let past_z = y + 0x0505_0505_0505_0505;
-    from_a & !past_z & !x & HIGH == HIGH
 }
 
 #[cfg(test)]
@@ -329,21 +310,6 @@ mod tests {
             words("Pt's BP 120/80; I'm ok. café a 'quoted' x"),
             ["pt's", "bp", "i'm", "ok", "caf", "quoted'"]
         );
-    }
-
-    #[test]
-    fn eight_letters_is_true_for_eight_ascii_letters_only() {
-        assert!(eight_letters(b"abcdXYZz"));
-        assert!(eight_letters(b"AAAAAAAA"));
-        for b in 0..=255u8 {
-            let mut chunk = *b"abcdefgh";
-            chunk[5] = b;
-            assert_eq!(
-                eight_letters(&chunk),
-                b.is_ascii_alphabetic(),
-                "byte {b:#x}"
-            );
-        }
     }
 
     #[test]
