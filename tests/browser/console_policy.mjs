@@ -178,6 +178,9 @@ await withChromium(env("CHROME_HOME"), async (browser) => {
   await page.goto(`${BASE}/console/quarantine/${env("RELEASE_ID")}`);
   const scan = await page.textContent("p.scan");
   if (!scan.includes("SSN")) fail(`the scan says: ${scan}`);
+  // Why the message counts as PHI, in words.
+  const basis = await page.textContent("p.scan-basis");
+  if (!basis.includes("a patient's identifier")) fail(`the scan's basis says: ${basis}`);
   const decisions = await page.textContent("#decisions");
   if (!decisions.includes("quarantine") || !decisions.includes("review-desk-quarantine")) fail(`decisions: ${decisions}`);
   await shot(page, "q02-detail");

@@ -78,13 +78,24 @@ pub async fn quarantine(config: &Config, cmd: QuarantineCommand) -> anyhow::Resu
             println!("message {}", detail.message);
             for f in &detail.findings {
                 match f {
-                    Finding::Scanned(s) => println!(
-                        "  scanned: PHI {}, PHI in subject {}, categories {}, unscannable {}",
-                        yes(s.phi),
-                        yes(s.phi_in_subject),
-                        list(&s.categories),
-                        list(&s.unscannable),
-                    ),
+                    Finding::Scanned(s) => {
+                        println!(
+                            "  scanned: PHI {}, PHI in subject {}, categories {}, unscannable {}",
+                            yes(s.phi),
+                            yes(s.phi_in_subject),
+                            list(&s.categories),
+                            list(&s.unscannable),
+                        );
+                        for b in s.phi_basis_described() {
+                            println!("  PHI on: {b}");
+                        }
+                        if s.model_took_back {
+                            println!(
+                                "  the detector's model judged some identifier-shaped findings \
+                                 not a patient's"
+                            );
+                        }
+                    }
                     Finding::Decided(d) => {
                         let copy = d.copy.as_ref().map_or("(other copy)".to_string(), |c| {
                             format!("{} ({})", c.address, c.status)

@@ -289,6 +289,7 @@ fn the_policy_editor_dry_run_and_quarantine_review_work_in_chromium() {
     assert!(
         detail.contains("review-desk-quarantine")
             && detail.contains("SSN")
+            && detail.contains("\"phi_basis\":[\"identifier\"]")
             && !detail.contains(SUBJECT),
         "{detail}"
     );

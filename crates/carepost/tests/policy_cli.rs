@@ -238,7 +238,11 @@ fn policy_test_sends_an_ssn_to_an_outside_recipient_through_the_portal_without_p
         out.describe()
     );
     assert!(text.contains("category SSN x1"), "{}", out.describe());
-    assert!(text.contains("Screening: PHI yes"), "{}", out.describe());
+    assert!(
+        text.contains("Screening: PHI yes on a patient's identifier"),
+        "{}",
+        out.describe()
+    );
     assert!(text.contains("recipient is external"), "{}", out.describe());
     assert_no_phi(&out);
 
@@ -265,7 +269,7 @@ fn policy_test_sends_an_ssn_to_an_outside_recipient_through_the_portal_without_p
         out.describe()
     );
     assert!(!text.contains("clean-any-tls"), "{}", out.describe());
-    assert!(text.contains("Screening: PHI no"), "{}", out.describe());
+    assert!(text.contains("Screening: PHI no (in"), "{}", out.describe());
     assert_no_phi(&out);
 
     // Each dry run read a message: recorded as a query, without values.

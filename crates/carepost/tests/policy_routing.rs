@@ -150,6 +150,7 @@ fn quarantine_notifies_compliance_and_the_reviewer_decides() {
         shown.contains("SSN:1") && shown.contains("quarantine") && shown.contains("ssn-review"),
         "{shown}"
     );
+    assert!(shown.contains("PHI on: a patient's identifier"), "{shown}");
     cp.cli_ok(&["quarantine", "release", &held]);
     peer.wait_for_message(&first, Duration::from_secs(60));
     let released = peer.wait_for_message(

@@ -75,6 +75,9 @@ pub(crate) struct ScanView {
     pub(crate) phi_in_subject: bool,
     pub(crate) categories: String,
     pub(crate) unscannable: String,
+    /// Why PHI, in words ("; " between kinds).
+    pub(crate) phi_basis: String,
+    pub(crate) model_took_back: bool,
 }
 
 pub(crate) struct DecisionView {
@@ -277,6 +280,8 @@ async fn detail_view(
                 phi_in_subject: s.phi_in_subject,
                 categories: list_text(&s.categories),
                 unscannable: list_text(&s.unscannable),
+                phi_basis: s.phi_basis_described().join("; "),
+                model_took_back: s.model_took_back,
             }),
             Finding::Decided(d) => decisions.push(DecisionView {
                 copy: d.copy.as_ref().map_or("another copy".to_string(), |c| {
@@ -471,6 +476,8 @@ pub(crate) async fn detail_json(
                 "phi_in_subject": s.phi_in_subject,
                 "categories": s.categories,
                 "unscannable": s.unscannable,
+                "phi_basis": s.phi_basis,
+                "model_took_back": s.model_took_back,
             })),
             Finding::Decided(d) => decisions.push(json!({
                 "copy": d.copy.as_ref().map(|c| c.id),

@@ -396,9 +396,26 @@ pub fn verdict_summary(v: &MessageVerdict, internal: bool) -> String {
             items.join(", ")
         }
     };
+    let basis = if v.phi_basis.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " on {}",
+            v.phi_basis
+                .iter()
+                .map(|b| screening::PhiBasis::describe(b.as_str()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    let taken_back = if v.model_took_back {
+        "; the detector's model judged some identifier-shaped findings not a patient's"
+    } else {
+        ""
+    };
     format!(
-        "Screening: PHI {} (in the subject: {}); categories: {}; unscannable: {}; attachment \
-         types: {}; size {} bytes; recipient is {}",
+        "Screening: PHI {}{basis} (in the subject: {}); categories: {}; unscannable: {}; \
+         attachment types: {}; size {} bytes; recipient is {}{taken_back}",
         yes_no(v.phi),
         yes_no(v.phi_in_subject),
         categories,

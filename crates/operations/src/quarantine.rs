@@ -50,6 +50,22 @@ pub struct ScanSummary {
     pub categories: Vec<String>,
     /// Reasons parts could not be read.
     pub unscannable: Vec<String>,
+    /// Why the message counts as PHI (`identifier`, `weak_evidence_across_parts`,
+    /// `model_read_words`; see `screening::PhiBasis`). Empty in records written before it was
+    /// recorded.
+    pub phi_basis: Vec<String>,
+    /// The detector's model took back the rules' verdict on some part.
+    pub model_took_back: bool,
+}
+
+impl ScanSummary {
+    /// [`Self::phi_basis`] in words, for a person.
+    pub fn phi_basis_described(&self) -> Vec<&'static str> {
+        self.phi_basis
+            .iter()
+            .map(|b| screening::PhiBasis::describe(b))
+            .collect()
+    }
 }
 
 /// What policy decided for one copy, as recorded in its `policy.decided` event.
@@ -113,6 +129,8 @@ pub async fn detail(
                     phi_in_subject: flag(d.get("phi_in_subject")),
                     categories: strings(d.get("categories")),
                     unscannable: strings(d.get("unscannable")),
+                    phi_basis: strings(d.get("phi_basis")),
+                    model_took_back: flag(d.get("model_took_back")),
                 }),
                 _ => Finding::Decided(CopyDecision {
                     copy: copies
@@ -463,7 +481,8 @@ mod tests {
                     .with_subject(subject.clone())
                     .with_detail("phi", true)
                     .with_detail("phi_in_subject", false)
-                    .with_detail("categories", vec![Value::from("SSN")]),
+                    .with_detail("categories", vec![Value::from("SSN")])
+                    .with_detail("phi_basis", vec![Value::from("identifier")]),
                 audit::AuditEvent::new(0, at, actor, EventKind::PolicyDecided)
                     .with_tenant(w.clinic)
                     .with_subject(Subject {
@@ -492,6 +511,8 @@ mod tests {
                 phi_in_subject: false,
                 categories: vec!["SSN".into()],
                 unscannable: Vec::new(),
+                phi_basis: vec!["identifier".into()],
+                model_took_back: false,
             })
         );
         let Finding::Decided(decision) = &d.findings[1] else {

@@ -43,6 +43,51 @@ pub struct MessageVerdict {
     pub attachment_types: Vec<String>,
     /// Size of the message in bytes.
     pub size_bytes: u64,
+    /// Why the message holds PHI: each kind of evidence that made a part PHI, in order, each
+    /// once (empty when [`Self::phi`] is false). A message read as a patient's with no
+    /// category found has [`PhiBasis::ModelReadWords`] only: the audit record says so, where
+    /// `categories` alone would not explain the verdict.
+    pub phi_basis: Vec<PhiBasis>,
+    /// The detector's weak-verdict model judged a part's identifier-shaped findings not a
+    /// patient's and took the rules' verdict back (the findings still count in
+    /// [`Self::categories`]).
+    pub model_took_back: bool,
+}
+
+/// One kind of evidence on which screening calls a message PHI (see [`MessageVerdict::phi_basis`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PhiBasis {
+    /// The detector's rules found a patient's identifier in a part.
+    Identifier,
+    /// Weak evidence in one part (a name from the lists, a bare date) and words about a
+    /// patient's care in another ([`weak_parts_that_count`]).
+    WeakEvidenceAcrossParts,
+    /// The detector's weak-verdict model read a part's words as about a patient where its rules
+    /// found no identifier they count (`dlp::WeakVerdict::given`).
+    ModelReadWords,
+}
+
+impl PhiBasis {
+    /// The token recorded in the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhiBasis::Identifier => "identifier",
+            PhiBasis::WeakEvidenceAcrossParts => "weak_evidence_across_parts",
+            PhiBasis::ModelReadWords => "model_read_words",
+        }
+    }
+
+    /// What it means, for a person (the quarantine view, `carepost policy test`).
+    pub fn describe(token: &str) -> &'static str {
+        match token {
+            "identifier" => "a patient's identifier",
+            "weak_evidence_across_parts" => {
+                "weak evidence in one part beside words about a patient's care in another"
+            }
+            "model_read_words" => "words read as about a patient, with no identifier counted",
+            _ => "unknown evidence",
+        }
+    }
 }
 
 /// The text the detector reads for a message's first body part: the message's `From:`, `To:`,
@@ -258,6 +303,8 @@ impl Screener {
         let mut findings: Vec<Finding> = Vec::new();
         let mut phi = false;
         let mut phi_in_subject = false;
+        let mut phi_basis = BTreeSet::new();
+        let mut model_took_back = false;
         let mut types = BTreeSet::new();
         // Parts with only weak evidence (see `dlp::ScanResult::contains_phi`): they count when
         // another part of the message speaks of a patient's care.
@@ -274,8 +321,14 @@ impl Screener {
             .and_then(|_| extracted.parts.first())
             .is_some_and(|p| p.origin == Origin::Subject);
         for ((i, part), (_, result)) in extracted.parts.iter().enumerate().zip(results) {
+            model_took_back |= result.weak_verdict.is_some_and(|v| v.taken_back());
             if result.contains_phi {
                 phi = true;
+                phi_basis.insert(if result.weak_verdict.is_some_and(|v| v.given()) {
+                    PhiBasis::ModelReadWords
+                } else {
+                    PhiBasis::Identifier
+                });
                 if part.origin == Origin::Subject {
                     phi_in_subject = true;
                 }
@@ -296,6 +349,7 @@ impl Screener {
         }
         for i in weak_parts_that_count(&extracted, &weak, with_headers.as_ref()) {
             phi = true;
+            phi_basis.insert(PhiBasis::WeakEvidenceAcrossParts);
             phi_in_subject |= extracted.parts[i].origin == Origin::Subject
                 || subject_weak && with_headers.as_ref().is_some_and(|w| w.part == i);
         }
@@ -317,6 +371,8 @@ impl Screener {
             unscannable: unscannable.into_iter().collect(),
             attachment_types: types.into_iter().collect(),
             size_bytes: raw.len() as u64,
+            phi_basis: phi_basis.into_iter().collect(),
+            model_took_back,
         }
     }
 }
@@ -398,6 +454,14 @@ impl MessageVerdict {
         .with_detail("categories", categories)
         .with_detail("unscannable", unscannable)
         .with_detail("size", self.size_bytes)
+        .with_detail(
+            "phi_basis",
+            self.phi_basis
+                .iter()
+                .map(|b| b.as_str().to_string())
+                .collect::<Vec<_>>(),
+        )
+        .with_detail("model_took_back", self.model_took_back)
     }
 
     /// Whether any category of `labels` was found.
@@ -522,6 +586,9 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
         let scanned = v.scanned_event(Timestamp::from_millis(1), TenantId::new(), MessageId::new());
         let line = String::from_utf8(scanned.canonical_bytes().expect("bytes")).expect("utf8");
         assert!(line.contains("SSN:1"), "{line}");
+        assert_eq!(v.phi_basis, vec![PhiBasis::Identifier], "{v:?}");
+        assert!(line.contains("\"phi_basis\":[\"identifier\"]"), "{line}");
+        assert!(line.contains("\"model_took_back\":false"), "{line}");
         for value in ["219-09-9999", "Gonzalez", "00456712", "jdoe"] {
             assert!(!line.contains(value), "{value} in {line}");
         }
@@ -531,6 +598,7 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
     fn a_clean_message_has_no_phi_and_takes_the_default_route() {
         let v = Screener::new().screen(CLEAN_MAIL);
         assert!(!v.phi && !v.phi_in_subject, "{v:?}");
+        assert!(v.phi_basis.is_empty() && !v.model_took_back, "{v:?}");
         let policy = default_policy();
         let d = policy.evaluate(&v.facts(
             &addr("frontdesk@clinic.example"),
@@ -555,6 +623,22 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
 Please confirm your appointment on Thursday.\r\n";
         let v = Screener::new().screen(about_care);
         assert!(v.phi && v.phi_in_subject, "{v:?}");
+        // (The subject is read with the body: the rules find the name beside the care words.)
+        assert_eq!(v.phi_basis, vec![PhiBasis::Identifier], "{v:?}");
+        // A name alone in the body and the words about care in an attachment: weak evidence
+        // counted across parts, and the record says so.
+        let across = b"From: a@clinic.example\r\nTo: b@x.example\r\nSubject: files\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n\r\n\
+--BB\r\nContent-Type: text/plain\r\n\r\nColleen Sutter\r\n\
+--BB\r\nContent-Type: text/plain; name=\"note.txt\"\r\nContent-Disposition: attachment; \
+filename=\"note.txt\"\r\n\r\nPlease confirm your appointment on Thursday.\r\n--BB--\r\n";
+        let v = Screener::new().screen(across);
+        assert!(v.phi, "{v:?}");
+        assert_eq!(
+            v.phi_basis,
+            vec![PhiBasis::WeakEvidenceAcrossParts],
+            "{v:?}"
+        );
         let volunteers =
             b"From: a@clinic.example\r\nTo: b@x.example\r\nSubject: Colleen Sutter\r\n\r\n\
 Ten years of Thursday coffee carts: thank you to our volunteers.\r\n";
@@ -576,6 +660,15 @@ Marcus said he can take Sunday if someone covers his Friday. Tamsin is on PTO. I
 Wednesday noon I'll post to the float pool.\r\n\r\nRenata\r\nBirch House | (614) 555-0190\r\n";
         let v = Screener::new().screen(shifts);
         assert!(!v.phi, "{v:?}");
+        // The record says why a message with dates and a phone number is not PHI.
+        assert!(v.model_took_back && v.phi_basis.is_empty(), "{v:?}");
+        let line = String::from_utf8(
+            v.scanned_event(Timestamp::from_millis(1), TenantId::new(), MessageId::new())
+                .canonical_bytes()
+                .expect("bytes"),
+        )
+        .expect("utf8");
+        assert!(line.contains("\"model_took_back\":true"), "{line}");
         // A name in the subject is read with the body, as the detector reads the whole mail:
         // the same schedule under a colleague's name stays a schedule.
         let mut named =
@@ -602,6 +695,16 @@ Subject: Fw: texts from ED\r\n\r\n\
 [07:55] Charge RN: rm 6 done, dr wants you back for dispo when troponin is back\r\n\r\nM\r\n";
         let v = Screener::new().screen(texts);
         assert!(v.phi && !v.phi_in_subject, "{v:?}");
+        // The audit record says on what: the categories alone would not explain the verdict.
+        assert_eq!(v.phi_basis, vec![PhiBasis::ModelReadWords], "{v:?}");
+        let scanned = v.scanned_event(Timestamp::from_millis(1), TenantId::new(), MessageId::new());
+        scanned.validate().expect("valid event");
+        let line = String::from_utf8(scanned.canonical_bytes().expect("bytes")).expect("utf8");
+        assert!(
+            line.contains("\"phi_basis\":[\"model_read_words\"]"),
+            "{line}"
+        );
+        assert!(!line.contains("Okwuosa"), "{line}");
         assert!(
             !v.categories.iter().any(|c| c.label.is_identifier()),
             "{:?}",
