@@ -1,13 +1,13 @@
-//! Scores the detector on `testdata/styles.jsonl`: 19,350 e-mails written for this test by
-//! four hundred and eighty-four other authors, in styles the dev corpus does not have (reply chains with
+//! Scores the detector on `testdata/styles.jsonl`: 19,830 e-mails written for this test by
+//! four hundred and ninety-six other authors, in styles the dev corpus does not have (reply chains with
 //! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
 //! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
 //! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
-//! more senders: see `testdata/styles/README.md`), 8,213 of them with no patient identifier at
+//! more senders: see `testdata/styles/README.md`), 8,417 of them with no patient identifier at
 //! all (staff, vendor, IT, newsletter and public-health mail full of staff names, clinic
 //! numbers and event dates).
 //! Sources with inline labels: `testdata/styles/` (`convert.py` writes the JSONL). Six more
-//! blind days are kept out of it, held out for measuring later changes: `testdata/heldout/`.
+//! blind days (batch 25) are kept out of it, held out for measuring later changes: `testdata/heldout/`.
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
 //! section 3; D to QJ were written blind, scored once, then generalised against). Floors are
@@ -18,14 +18,15 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.9996 (4 of 11,137 missed; 0.986, 155 missed, before
-/// session 35's weak-verdict model gave verdicts the rules did not), 0.0055 (45 of 8,213) and
-/// 0.931 now (in-sample: see the module doc of `src/weak_verdict.rs` for the grouped
+/// too few for a per-label floor); measured 0.9996 (4 of 11,413 missed), 0.0061 (51 of 8,417) and 0.932 now, with batches 23
+/// and 24 added and the model retrained with them in session 36 (0.9996, 4 of 11,137 missed, 0.986
+/// and 155 missed before session 35's weak-verdict model gave verdicts the rules did not, 0.0055
+/// and 0.931 on the 19,350 before) (in-sample: see the module doc of `src/weak_verdict.rs` for the grouped
 /// cross-validation), and
 /// 0.986 (155 of 11,137 missed: 0.9861), 0.008 and 0.929 when last set (0.027 and 0.930 before the weak-verdict model of session 30, trained on
 /// this corpus) (19,350 e-mails, sets HC to LZ added in rounds 108, 110 to 115, 116 to
 /// 118, 119, 121, 124, 127, 133, 142 and 144 and after round 124, MA to MX after round 179,
-/// NE to NV after round 207, OC to OT after round 217, PA to PF after round 220, PG to PL after round 221, 2026-12-02; PM, PO, PP and PS to PX in session 28, 2026-12-03; PY to QJ in session 29, 2026-12-03; QK to QV in session 30, 2026-12-03; QW to RT in session 31, 2026-12-04; RU to SL in session 32, 2026-12-04; SS to TP in session 33, 2026-12-04; TQ to UN in session 34, 2026-12-04; T and U, written to be hard, had raised the rate from 0.084 to 0.102). The
+/// NE to NV after round 207, OC to OT after round 217, PA to PF after round 220, PG to PL after round 221, 2026-12-02; PM, PO, PP and PS to PX in session 28, 2026-12-03; PY to QJ in session 29, 2026-12-03; QK to QV in session 30, 2026-12-03; QW to RT in session 31, 2026-12-04; RU to SL in session 32, 2026-12-04; SS to TP in session 33, 2026-12-04; TQ to UN in session 34, 2026-12-04; UO to UZ, the held-out batches 23 and 24, in session 36, 2026-12-04; T and U, written to be hard, had raised the rate from 0.084 to 0.102). The
 /// recall floor was 0.99 until the last six sets, written blind, brought three misses of their
 /// own (a chart note by "SURNAME, Given Names" and digits, a nickname in quotes in mail to a
 /// team, a newborn screening lab's specimen table): it was 0.985 until session 35, every miss
@@ -41,7 +42,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 19350, "corpus line count changed");
+    assert_eq!(r.docs, 19830, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r

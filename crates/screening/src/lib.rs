@@ -6,8 +6,8 @@
 //! `From:`, `To:`, `Cc:`, `Date:` and `Subject:` lines, as the detector is measured: see
 //! [`body_with_headers`]; weak evidence in one part counts beside words about care in another,
 //! [`weak_parts_that_count`]), and sums the result up as a
-//! [`MessageVerdict`]: whether there is PHI, whether the subject has PHI, the categories with
-//! counts and best scores, what could not be read and why, the attachment types and the size.
+//! [`MessageVerdict`]: whether there is PHI and on what evidence ([`PhiBasis`]), whether the
+//! subject has PHI, the categories with counts and best scores, what could not be read and why, the attachment types and the size.
 //! [`MessageVerdict::facts`] turns that into the [`policy::CopyFacts`] for one recipient, and
 //! [`MessageVerdict::scanned_event`] / [`decided_event`] into audit events.
 //!
