@@ -13640,13 +13640,30 @@ impl WordSet {
     /// The flags of `w` when it is in the set; `key` is `word_key(w)`.
     #[inline]
     pub(crate) fn get(&self, w: &[u8], key: usize) -> Option<u8> {
+        // A byte loop: the words are short, and `==` on slices calls `memcmp`.
+        self.probe(key, |x| {
+            x.len() == w.len() && x.bytes().zip(w).all(|(a, &b)| a == b)
+        })
+    }
+
+    /// [`Self::get`] for a word of ASCII letters, apostrophes and hyphens in any case (the set's
+    /// words are lower case): `key` is `word_key(w)`, which reads it in lower case too.
+    #[inline]
+    pub(crate) fn get_any_case(&self, w: &[u8], key: usize) -> Option<u8> {
+        self.probe(key, |x| {
+            x.len() == w.len() && x.bytes().zip(w).all(|(a, &b)| a == b | 0x20)
+        })
+    }
+
+    /// The flags of the first word from slot `key` on that `is` accepts.
+    #[inline]
+    fn probe(&self, key: usize, is: impl Fn(&str) -> bool) -> Option<u8> {
         let mask = self.slots.len() - 1;
         let mut k = key & mask;
         loop {
             let i = usize::try_from(*self.slots.get(k)?).ok()?;
             let &(x, f) = self.words.get(i.checked_sub(1)?)?;
-            // A byte loop: the words are short, and `==` on slices calls `memcmp`.
-            if x.len() == w.len() && x.bytes().zip(w).all(|(a, &b)| a == b) {
+            if is(x) {
                 return Some(f);
             }
             k = (k + 1) & mask;

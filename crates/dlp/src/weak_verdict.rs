@@ -164,6 +164,17 @@ impl WeakVerdictModel {
         model
     }
 
+    /// Is `word` (ASCII letters, apostrophes and hyphens, in any case) in the vocabulary? (The
+    /// person-name model passes over such everyday words: the vocabulary leaves out people's
+    /// names.)
+    pub(crate) fn knows(&self, word: &[u8]) -> bool {
+        word.len() <= MAX_WORD
+            && self.word_index.get(&word_key(word)).is_some_and(|&i| {
+                let known = self.word_text[i as usize];
+                known.len() == word.len() && word.iter().zip(known).all(|(&b, &k)| b | 0x20 == k)
+            })
+    }
+
     /// The probability that a message is a patient's, given the
     /// findings, the text and how the rules judged it; and how many distinct words of its
     /// vocabulary the text has.
