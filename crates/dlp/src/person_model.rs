@@ -14,8 +14,9 @@
 //! [`THRESHOLD`]; on batch 25, six more customers' days held out from everything, PERSON F1 went
 //! from 0.829 to 0.864 (BENCHMARKS.md, section 3, "Session 36").
 //!
-//! **Cost:** a third more instructions on the dev corpus (55.5 to 72.4 million), and the ~100 KB
-//! message's median scan from 2.7 to 3.8 ms: each candidate is about twenty weight look-ups.
+//! **Cost:** 29% more instructions on the dev corpus (55.5 to 71.8 million), and the ~100 KB
+//! message's median scan from 2.7 to 3.8 ms: every word is read, and each candidate is about
+//! twenty weight look-ups.
 //! A text's first [`MAX_CANDIDATES`] candidates are read, no more.
 //!
 //! **Does not:** change the document verdict (it runs after it, only on messages already called
@@ -26,9 +27,6 @@
 //! the caller masks them, never logs them.
 //!
 //! **Where PHI flows:** the text in, spans of it out (as [`Finding`]s, without their values).
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::weak_verdict::WeakVerdictModel;
 use crate::{Finding, Label, Scanner, rules};
@@ -55,9 +53,10 @@ fn ascii_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0B' | b'\x0C')
 }
 
-/// Weights by [`feature_key`].
+/// Weights by [`feature_key`], in an open-addressing table (a key of 0 marks an empty slot).
 pub(crate) struct PersonModel {
-    weights: HashMap<u64, f32, BuildHasherDefault<KeyHasher>>,
+    keys: Box<[u64]>,
+    weights: Box<[f32]>,
     threshold: f32,
     /// A bit per [`rules::word_key`] of the name lists' words: most lower-case words are passed
     /// over on one bit, unread.
@@ -65,42 +64,37 @@ pub(crate) struct PersonModel {
 }
 
 /// A feature's key: a polynomial hash of its bytes (given in parts, read where they lie: no
-/// copy), then MurmurHash3's finaliser, so that the low bits that pick a bucket depend on every
+/// copy), then MurmurHash3's finaliser, so that the low bits that pick a slot depend on every
 /// byte. Two of the file's features with one key are refused when it is read.
 fn feature_key(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0x243f_6a88_85a3_08d3;
-    for part in parts {
-        for &c in *part {
-            h = h
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .wrapping_add(u64::from(c));
-        }
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    parts
+        .iter()
+        .fold(KeyBuilder::START, |k, part| k.push(part))
+        .key()
 }
 
-/// The map's hasher: a [`feature_key`] is mixed already, so it is its own hash.
-#[derive(Default)]
-struct KeyHasher(u64);
+/// [`feature_key`] a part at a time, so that features that share a beginning ("p1:smith",
+/// "p1:smith|,") hash it once.
+#[derive(Clone, Copy)]
+struct KeyBuilder(u64);
 
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // (Only `u64` keys are hashed here; bytes are folded in for completeness.)
-        for &c in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
+impl KeyBuilder {
+    const START: KeyBuilder = KeyBuilder(0x243f_6a88_85a3_08d3);
+
+    fn push(self, bytes: &[u8]) -> KeyBuilder {
+        KeyBuilder(bytes.iter().fold(self.0, |h, &c| {
+            h.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .wrapping_add(u64::from(c))
+        }))
     }
 
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+    fn key(self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -112,11 +106,8 @@ impl PersonModel {
             let k = rules::word_key(word.trim().as_bytes());
             name_keys[k / 64] |= 1 << (k % 64);
         }
-        let mut model = PersonModel {
-            weights: HashMap::default(),
-            threshold: THRESHOLD,
-            name_keys,
-        };
+        let mut threshold = THRESHOLD;
+        let mut features = Vec::new();
         for line in WEIGHTS.lines() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -128,18 +119,51 @@ impl PersonModel {
                 .parse()
                 .expect("person_model.tsv: a weight is a number (covered by tests)");
             if name == "threshold" {
-                model.threshold = weight;
-                continue;
+                threshold = weight;
+            } else {
+                features.push((feature_key(&[name.as_bytes()]), weight));
             }
-            let earlier = model
-                .weights
-                .insert(feature_key(&[name.as_bytes()]), weight);
-            assert!(
-                earlier.is_none(),
-                "person_model.tsv: two features with one key (covered by tests)"
-            );
         }
-        model
+        // At most a third full: a look-up rarely reads a second slot.
+        let slots = (features.len() * 3).next_power_of_two().max(16);
+        let mut keys = vec![0u64; slots].into_boxed_slice();
+        let mut weights = vec![0f32; slots].into_boxed_slice();
+        for (key, weight) in features {
+            assert!(
+                key != 0,
+                "person_model.tsv: a feature's key is 0 (covered by tests)"
+            );
+            let mut i = key as usize & (slots - 1);
+            while keys[i] != 0 {
+                assert!(
+                    keys[i] != key,
+                    "person_model.tsv: two features with one key (covered by tests)"
+                );
+                i = (i + 1) & (slots - 1);
+            }
+            keys[i] = key;
+            weights[i] = weight;
+        }
+        PersonModel {
+            keys,
+            weights,
+            threshold,
+            name_keys,
+        }
+    }
+
+    /// The weight of the feature with key `key` (0 for one the file lacks).
+    #[inline]
+    fn weight(&self, key: u64) -> f32 {
+        let mask = self.keys.len() - 1;
+        let mut i = key as usize & mask;
+        loop {
+            match self.keys[i] {
+                k if k == key => return self.weights[i],
+                0 => return 0.0,
+                _ => i = (i + 1) & mask,
+            }
+        }
     }
 
     /// The PERSON findings the model adds to `findings` (sorted, non-overlapping, a message
@@ -201,32 +225,31 @@ impl PersonModel {
             lower.clear();
             lower.extend(word.iter().map(u8::to_ascii_lowercase));
             let mut z = 0.0f32;
-            let mut add = |parts: &[&[u8]]| {
-                if let Some(w) = self.weights.get(&feature_key(parts)) {
-                    z += w;
-                }
-            };
+            let mut add_key = |key: u64| z += self.weight(key);
             let shape = shape_of(&b[ws..we]);
-            add(&[b"b"]);
-            add(&[b"s:", shape]);
+            add_key(feature_key(&[b"b"]));
+            add_key(feature_key(&[b"s:", shape]));
             if first {
-                add(&[b"fn"]);
+                add_key(feature_key(&[b"fn"]));
             }
             if sur {
-                add(&[b"sn"]);
+                add_key(feature_key(&[b"sn"]));
             }
-            add(&[b"suf:", &lower[lower.len().saturating_sub(3)..]]);
+            add_key(feature_key(&[
+                b"suf:",
+                &lower[lower.len().saturating_sub(3)..],
+            ]));
             const LENGTHS: [&[u8]; 11] = [
                 b"0", b"1", b"2", b"3", b"4", b"5", b"6", b"7", b"8", b"9", b"10",
             ];
-            add(&[b"len:", LENGTHS[(we - ws).min(10)]]);
+            add_key(feature_key(&[b"len:", LENGTHS[(we - ws).min(10)]]));
             let line_start = memchr::memrchr(b'\n', &b[..ws]).map_or(0, |p| p + 1);
             if b[line_start..ws].iter().all(|&c| ascii_space(c)) {
-                add(&[b"ls"]);
+                add_key(feature_key(&[b"ls"]));
             }
             let line_end = memchr::memchr(b'\n', &b[we..]).map_or(b.len(), |p| we + p);
             if b[we..line_end].iter().all(|&c| ascii_space(c)) {
-                add(&[b"le"]);
+                add_key(feature_key(&[b"le"]));
             }
             // The two words on each side: (tag, the word's index and the gap read with it, from
             // the word nearer the candidate).
@@ -245,22 +268,27 @@ impl PersonModel {
             ];
             for (tag, slot) in slots {
                 let Some((j, g0, g1)) = slot else {
-                    add(&[tag, b":NONE"]);
+                    add_key(feature_key(&[tag, b":NONE"]));
                     continue;
                 };
                 let gap = &text[g0..g1];
                 if gap.contains('\n') {
-                    add(&[tag, b":NL"]);
+                    add_key(feature_key(&[tag, b":NL"]));
                     continue;
                 }
                 other.clear();
                 other.extend(b[words[j].0..words[j].1].iter().map(u8::to_ascii_lowercase));
-                add(&[tag, b":", &other]);
-                add(&[tag, b"s:", shape_of(&b[words[j].0..words[j].1])]);
+                let word_part = KeyBuilder::START.push(tag).push(b":").push(&other);
+                add_key(word_part.key());
+                add_key(feature_key(&[
+                    tag,
+                    b"s:",
+                    shape_of(&b[words[j].0..words[j].1]),
+                ]));
                 if tag[1] == b'1' {
                     let (g, n) = punct(gap);
-                    add(&[tag, b"g:", &g[..n]]);
-                    add(&[tag, b":", &other, b"|", &g[..n.min(2)]]);
+                    add_key(feature_key(&[tag, b"g:", &g[..n]]));
+                    add_key(word_part.push(b"|").push(&g[..n.min(2)]).key());
                 }
             }
             let before = i
@@ -268,7 +296,7 @@ impl PersonModel {
                 .map_or(&[][..], |j| &b[words[j].0..words[j].1]);
             other.clear();
             other.extend(before.iter().map(u8::to_ascii_lowercase));
-            add(&[b"s:", shape, b"|p1:", &other]);
+            add_key(feature_key(&[b"s:", shape, b"|p1:", &other]));
             let p = 1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp());
             if p < self.threshold {
                 continue;
@@ -394,7 +422,12 @@ mod tests {
     #[test]
     fn the_weights_file_reads_and_keys_do_not_collide() {
         let m = PersonModel::new(&[crate::FIRST_NAMES]);
-        assert!(m.weights.len() > 1000, "{}", m.weights.len());
+        let features = m.keys.iter().filter(|&&k| k != 0).count();
+        assert!(features > 10_000, "{features}");
+        assert!(features * 3 <= m.keys.len(), "a third full at most");
+        // A feature of the file has its weight; one it lacks weighs nothing.
+        assert!(m.weight(feature_key(&[b"b"])) != 0.0);
+        assert_eq!(m.weight(feature_key(&[b"p1:no-such-word-here"])), 0.0);
         assert!((0.3..=0.9).contains(&m.threshold));
     }
 }
