@@ -35,6 +35,16 @@ proptest! {
         check(&SCANNER, &s);
     }
 
+    /// After text the detector calls PHI, so that the person-name model reads what follows:
+    /// names, gaps of any characters, line breaks.
+    #[test]
+    fn the_person_name_model_never_panics_and_keeps_offsets_right(
+        s in r#"([A-Z][a-z'é-]{0,8}|[a-z]{1,8}|[A-Z]{1,5}|[-'’ ,.:;()|\t]|\n|é|\u{a0}|[0-9]{1,3}|hey its amari\n){0,80}"#
+    ) {
+        let text = format!("Patient: Okafor, DOB 03/04/1961, MRN 00412345.\n{s}");
+        check(&SCANNER, &text);
+    }
+
     #[test]
     fn scan_never_panics_on_mail_like_strings(
         s in r#"(Dear |Mr\. |MRN: |SSN |DOB |Hi |Thanks,\n|[A-Z][a-zé]{1,8} |[0-9]{1,10}|[-/.:#(),@ ]|\n|é|’s |PID\||\^|~|"|": |\{|From: [a-z.]{4,9}_?[0-9]{2,24}@[a-z]{2,9}\.com\n){0,60}"#
