@@ -36,7 +36,7 @@
 //! covers and that is no everyday word, and adds the PERSON findings it reads as names: patients
 //! named where no rule has a cue ("Rider: Delacroix, Amari", "hey its mike"). It never changes
 //! the verdict. On twelve customers' days it was not trained on, PERSON F1 went from 0.803 to
-//! 0.835; it costs about a third more instructions on the dev corpus (BENCHMARKS.md, section 3,
+//! 0.835; it costs 29% more instructions on the dev corpus (BENCHMARKS.md, section 3,
 //! "Session 36").
 //!
 //! **Does not:** do I/O, decode MIME/HTML/attachments (the caller hands it text), or decide
