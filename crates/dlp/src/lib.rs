@@ -36,7 +36,7 @@
 //! covers and that is no everyday word, and adds the PERSON findings it reads as names: patients
 //! named where no rule has a cue ("Rider: Delacroix, Amari", "hey its mike"). It never changes
 //! the verdict. On twelve customers' days it was not trained on, PERSON F1 went from 0.803 to
-//! 0.835; it costs 29% more instructions on the dev corpus (BENCHMARKS.md, section 3,
+//! 0.835; it costs 27% more instructions on the dev corpus (BENCHMARKS.md, section 3,
 //! "Session 36").
 //!
 //! **Does not:** do I/O, decode MIME/HTML/attachments (the caller hands it text), or decide
@@ -818,6 +818,22 @@ const WRITER_RULES: &[&str] = &[
     // hangtags.)
     "vehicle.context",
 ];
+
+/// The `feature<TAB>weight` lines of a model's weights file (`data/*.tsv`), without its
+/// comments and blank lines.
+pub(crate) fn weights_file(tsv: &'static str) -> impl Iterator<Item = (&'static str, f32)> {
+    tsv.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let (name, weight) = line
+                .rsplit_once('\t')
+                .expect("a weights file: feature<TAB>weight (covered by tests)");
+            let weight = weight
+                .parse()
+                .expect("a weights file: a weight is a number (covered by tests)");
+            (name, weight)
+        })
+}
 
 /// A small, fast, non-cryptographic hasher (the FxHash mix) for the built-in dictionaries: the
 /// keys are fixed, public word lists, so SipHash's flooding resistance buys nothing here.

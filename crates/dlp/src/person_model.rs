@@ -14,7 +14,7 @@
 //! [`THRESHOLD`]; on batch 25, six more customers' days held out from everything, PERSON F1 went
 //! from 0.829 to 0.864 (BENCHMARKS.md, section 3, "Session 36").
 //!
-//! **Cost:** 29% more instructions on the dev corpus (55.5 to 71.8 million), and the ~100 KB
+//! **Cost:** 27% more instructions on the dev corpus (55.5 to 70.7 million), and the ~100 KB
 //! message's median scan from 2.7 to 3.8 ms: every word is read, and each candidate is about
 //! twenty weight look-ups.
 //! A text's first [`MAX_CANDIDATES`] candidates are read, no more.
@@ -58,10 +58,34 @@ pub(crate) struct PersonModel {
     keys: Box<[u64]>,
     weights: Box<[f32]>,
     threshold: f32,
-    /// A bit per [`rules::word_key`] of the name lists' words: most lower-case words are passed
-    /// over on one bit, unread.
-    name_keys: Box<[u64]>,
+    /// The weights of the features whose text is fixed, read once (each would otherwise be
+    /// hashed and looked up for every candidate).
+    fixed: FixedWeights,
+    /// [`rules::key_filter`] of the name lists: most lower-case words are passed over on one
+    /// bit, unread.
+    name_keys: Box<rules::KeyFilter>,
 }
+
+/// Weights of the features with a fixed text: `b`, `fn`, `sn`, `ls`, `le`, `s:<shape>`,
+/// `len:<n>`, and for each neighbour slot `<tag>:NONE`, `<tag>:NL` and `<tag>s:<shape>`.
+struct FixedWeights {
+    bias: f32,
+    first: f32,
+    sur: f32,
+    line_start: f32,
+    line_end: f32,
+    shape: [f32; 4],
+    len: [f32; 11],
+    none: [f32; 4],
+    line_break: [f32; 4],
+    slot_shape: [[f32; 4]; 4],
+}
+
+/// The shapes [`shape_of`] gives, in the order [`FixedWeights`] keeps them.
+const SHAPES: [&[u8]; 4] = [b"X", b"XX", b"Xx", b"xx"];
+
+/// The neighbour slots' tags, in the order [`FixedWeights`] keeps them.
+const SLOTS: [&[u8]; 4] = [b"p1", b"p2", b"n1", b"n2"];
 
 /// A feature's key: a polynomial hash of its bytes (given in parts, read where they lie: no
 /// copy), then MurmurHash3's finaliser, so that the low bits that pick a slot depend on every
@@ -101,23 +125,10 @@ impl KeyBuilder {
 impl PersonModel {
     /// The model, with the name lists (a word a line) for its look-ups.
     pub(crate) fn new(name_lists: &[&str]) -> Self {
-        let mut name_keys = vec![0u64; rules::WORD_KEY_BITS / 64].into_boxed_slice();
-        for word in name_lists.iter().flat_map(|l| l.lines()) {
-            let k = rules::word_key(word.trim().as_bytes());
-            name_keys[k / 64] |= 1 << (k % 64);
-        }
+        let name_keys = rules::key_filter(name_lists.iter().flat_map(|l| l.lines()).map(str::trim));
         let mut threshold = THRESHOLD;
         let mut features = Vec::new();
-        for line in WEIGHTS.lines() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (name, weight) = line
-                .rsplit_once('\t')
-                .expect("person_model.tsv: feature<TAB>weight (covered by tests)");
-            let weight: f32 = weight
-                .parse()
-                .expect("person_model.tsv: a weight is a number (covered by tests)");
+        for (name, weight) in crate::weights_file(WEIGHTS) {
             if name == "threshold" {
                 threshold = weight;
             } else {
@@ -144,12 +155,40 @@ impl PersonModel {
             keys[i] = key;
             weights[i] = weight;
         }
-        PersonModel {
+        let mut model = PersonModel {
             keys,
             weights,
             threshold,
+            fixed: FixedWeights {
+                bias: 0.0,
+                first: 0.0,
+                sur: 0.0,
+                line_start: 0.0,
+                line_end: 0.0,
+                shape: [0.0; 4],
+                len: [0.0; 11],
+                none: [0.0; 4],
+                line_break: [0.0; 4],
+                slot_shape: [[0.0; 4]; 4],
+            },
             name_keys,
-        }
+        };
+        let w = |parts: &[&[u8]]| model.weight(feature_key(parts));
+        let lengths = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+        let fixed = FixedWeights {
+            bias: w(&[b"b"]),
+            first: w(&[b"fn"]),
+            sur: w(&[b"sn"]),
+            line_start: w(&[b"ls"]),
+            line_end: w(&[b"le"]),
+            shape: SHAPES.map(|sh| w(&[b"s:", sh])),
+            len: lengths.map(|n| w(&[b"len:", n.as_bytes()])),
+            none: SLOTS.map(|tag| w(&[tag, b":NONE"])),
+            line_break: SLOTS.map(|tag| w(&[tag, b":NL"])),
+            slot_shape: SLOTS.map(|tag| SHAPES.map(|sh| w(&[tag, b"s:", sh]))),
+        };
+        model.fixed = fixed;
+        model
     }
 
     /// The weight of the feature with key `key` (0 for one the file lacks).
@@ -196,17 +235,14 @@ impl PersonModel {
             let upper = word[0].is_ascii_uppercase();
             // (The key reads the word in lower case.)
             let key = rules::word_key(word);
-            let maybe_name = self.name_keys[key / 64] & (1 << (key % 64)) != 0;
-            if !(upper || maybe_name) {
-                continue;
-            }
+            let maybe_name = rules::bit(&self.name_keys[..], key);
             // (Most capitalised words start a sentence or a line: everyday words.)
-            if upper && vocabulary.knows(word) {
+            if !(upper || maybe_name) || upper && vocabulary.knows(word) {
                 continue;
             }
             let first = maybe_name && s.first_names.get_any_case(word, key).is_some();
             let sur = maybe_name && s.surnames.get_any_case(word, key).is_some();
-            if !(upper || first || sur) || !upper && vocabulary.knows(word) {
+            if !upper && (!(first || sur) || vocabulary.knows(word)) {
                 continue;
             }
             while next_finding < findings.len() && findings[next_finding].end_byte <= ws {
@@ -224,71 +260,54 @@ impl PersonModel {
             }
             lower.clear();
             lower.extend(word.iter().map(u8::to_ascii_lowercase));
-            let mut z = 0.0f32;
-            let mut add_key = |key: u64| z += self.weight(key);
-            let shape = shape_of(&b[ws..we]);
-            add_key(feature_key(&[b"b"]));
-            add_key(feature_key(&[b"s:", shape]));
+            let fixed = &self.fixed;
+            let shape = shape_of(word);
+            let mut z = fixed.bias + fixed.shape[shape] + fixed.len[(we - ws).min(10)];
             if first {
-                add_key(feature_key(&[b"fn"]));
+                z += fixed.first;
             }
             if sur {
-                add_key(feature_key(&[b"sn"]));
+                z += fixed.sur;
             }
-            add_key(feature_key(&[
+            z += self.weight(feature_key(&[
                 b"suf:",
                 &lower[lower.len().saturating_sub(3)..],
             ]));
-            const LENGTHS: [&[u8]; 11] = [
-                b"0", b"1", b"2", b"3", b"4", b"5", b"6", b"7", b"8", b"9", b"10",
-            ];
-            add_key(feature_key(&[b"len:", LENGTHS[(we - ws).min(10)]]));
             let line_start = memchr::memrchr(b'\n', &b[..ws]).map_or(0, |p| p + 1);
-            if b[line_start..ws].iter().all(|&c| ascii_space(c)) {
-                add_key(feature_key(&[b"ls"]));
-            }
             let line_end = memchr::memchr(b'\n', &b[we..]).map_or(b.len(), |p| we + p);
-            if b[we..line_end].iter().all(|&c| ascii_space(c)) {
-                add_key(feature_key(&[b"le"]));
-            }
-            // The two words on each side: (tag, the word's index and the gap read with it, from
-            // the word nearer the candidate).
-            let at =
-                |j: Option<usize>, g0: &dyn Fn(usize) -> usize, g1: &dyn Fn(usize) -> usize| {
-                    j.filter(|&j| j < words.len()).map(|j| (j, g0(j), g1(j)))
-                };
-            let slots: [(&[u8], Option<Neighbour>); 4] = [
-                (b"p1", at(i.checked_sub(1), &|j| words[j].1, &|_| ws)),
-                (
-                    b"p2",
-                    at(i.checked_sub(2), &|j| words[j].1, &|j| words[j + 1].0),
-                ),
-                (b"n1", at(Some(i + 1), &|_| we, &|j| words[j].0)),
-                (b"n2", at(Some(i + 2), &|j| words[j - 1].1, &|j| words[j].0)),
+            let line_start = b[line_start..ws].iter().all(|&c| ascii_space(c));
+            let line_end = b[we..line_end].iter().all(|&c| ascii_space(c));
+            // The two words on each side: (the slot, and the word's index with the gap read with
+            // it, from the word nearer the candidate).
+            let n = words.len();
+            let slots: [Option<Neighbour>; 4] = [
+                i.checked_sub(1).map(|j| (j, words[j].1, ws)),
+                i.checked_sub(2).map(|j| (j, words[j].1, words[j + 1].0)),
+                (i + 1 < n).then(|| (i + 1, we, words[i + 1].0)),
+                (i + 2 < n).then(|| (i + 2, words[i + 1].1, words[i + 2].0)),
             ];
-            for (tag, slot) in slots {
+            for (k, slot) in slots.into_iter().enumerate() {
                 let Some((j, g0, g1)) = slot else {
-                    add_key(feature_key(&[tag, b":NONE"]));
+                    z += fixed.none[k];
                     continue;
                 };
                 let gap = &text[g0..g1];
                 if gap.contains('\n') {
-                    add_key(feature_key(&[tag, b":NL"]));
+                    z += fixed.line_break[k];
                     continue;
                 }
+                let tag = SLOTS[k];
+                let neighbour = &b[words[j].0..words[j].1];
                 other.clear();
-                other.extend(b[words[j].0..words[j].1].iter().map(u8::to_ascii_lowercase));
+                other.extend(neighbour.iter().map(u8::to_ascii_lowercase));
                 let word_part = KeyBuilder::START.push(tag).push(b":").push(&other);
-                add_key(word_part.key());
-                add_key(feature_key(&[
-                    tag,
-                    b"s:",
-                    shape_of(&b[words[j].0..words[j].1]),
-                ]));
-                if tag[1] == b'1' {
+                z += self.weight(word_part.key());
+                z += fixed.slot_shape[k][shape_of(neighbour)];
+                // (The nearer words: "p1", "n1".)
+                if k % 2 == 0 {
                     let (g, n) = punct(gap);
-                    add_key(feature_key(&[tag, b"g:", &g[..n]]));
-                    add_key(word_part.push(b"|").push(&g[..n.min(2)]).key());
+                    z += self.weight(feature_key(&[tag, b"g:", &g[..n]]));
+                    z += self.weight(word_part.push(b"|").push(&g[..n.min(2)]).key());
                 }
             }
             let before = i
@@ -296,7 +315,13 @@ impl PersonModel {
                 .map_or(&[][..], |j| &b[words[j].0..words[j].1]);
             other.clear();
             other.extend(before.iter().map(u8::to_ascii_lowercase));
-            add_key(feature_key(&[b"s:", shape, b"|p1:", &other]));
+            z += self.weight(feature_key(&[b"s:", SHAPES[shape], b"|p1:", &other]));
+            if line_start {
+                z += fixed.line_start;
+            }
+            if line_end {
+                z += fixed.line_end;
+            }
             let p = 1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp());
             if p < self.threshold {
                 continue;
@@ -327,15 +352,15 @@ fn chars_in(b: &[u8]) -> usize {
     b.iter().filter(|&&c| c & 0xC0 != 0x80).count()
 }
 
-/// A word's shape: `XX` (no lower-case letter, two or more bytes), `X` (one capital), `Xx`
-/// (capitalised), `xx`.
-fn shape_of(w: &[u8]) -> &'static [u8] {
+/// A word's shape, an index into [`SHAPES`]: `XX` (no lower-case letter, two or more bytes),
+/// `X` (one capital), `Xx` (capitalised), `xx`.
+fn shape_of(w: &[u8]) -> usize {
     if !w.iter().any(u8::is_ascii_lowercase) {
-        if w.len() > 1 { b"XX" } else { b"X" }
+        if w.len() > 1 { 1 } else { 0 }
     } else if w[0].is_ascii_uppercase() {
-        b"Xx"
+        2
     } else {
-        b"xx"
+        3
     }
 }
 

@@ -13526,7 +13526,7 @@ pub(crate) const MED_FIRST: u8 = 2;
 
 /// Is bit `k` of the filter set?
 #[inline]
-fn bit(filter: &[u64], k: usize) -> bool {
+pub(crate) fn bit(filter: &[u64], k: usize) -> bool {
     filter[k / 64] & (1 << (k % 64)) != 0
 }
 

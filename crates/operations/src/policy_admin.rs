@@ -403,7 +403,7 @@ pub fn verdict_summary(v: &MessageVerdict, internal: bool) -> String {
             " on {}",
             v.phi_basis
                 .iter()
-                .map(|b| screening::PhiBasis::describe(b.as_str()))
+                .map(|b| b.description())
                 .collect::<Vec<_>>()
                 .join("; ")
         )

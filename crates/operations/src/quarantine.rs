@@ -63,7 +63,10 @@ impl ScanSummary {
     pub fn phi_basis_described(&self) -> Vec<&'static str> {
         self.phi_basis
             .iter()
-            .map(|b| screening::PhiBasis::describe(b))
+            .map(|b| {
+                screening::PhiBasis::from_token(b)
+                    .map_or("unknown evidence", screening::PhiBasis::description)
+            })
             .collect()
     }
 }

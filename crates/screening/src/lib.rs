@@ -77,15 +77,25 @@ impl PhiBasis {
         }
     }
 
+    /// The basis a token of the audit trail names ([`Self::as_str`]).
+    pub fn from_token(token: &str) -> Option<PhiBasis> {
+        [
+            PhiBasis::Identifier,
+            PhiBasis::WeakEvidenceAcrossParts,
+            PhiBasis::ModelReadWords,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == token)
+    }
+
     /// What it means, for a person (the quarantine view, `carepost policy test`).
-    pub fn describe(token: &str) -> &'static str {
-        match token {
-            "identifier" => "a patient's identifier",
-            "weak_evidence_across_parts" => {
+    pub fn description(self) -> &'static str {
+        match self {
+            PhiBasis::Identifier => "a patient's identifier",
+            PhiBasis::WeakEvidenceAcrossParts => {
                 "weak evidence in one part beside words about a patient's care in another"
             }
-            "model_read_words" => "words read as about a patient, with no identifier counted",
-            _ => "unknown evidence",
+            PhiBasis::ModelReadWords => "words read as about a patient, with no identifier counted",
         }
     }
 }
@@ -592,6 +602,19 @@ Please send two boxes of toner to the front office by Friday. Thanks.\r\n";
         for value in ["219-09-9999", "Gonzalez", "00456712", "jdoe"] {
             assert!(!line.contains(value), "{value} in {line}");
         }
+    }
+
+    #[test]
+    fn a_basis_reads_back_from_its_audit_token() {
+        for b in [
+            PhiBasis::Identifier,
+            PhiBasis::WeakEvidenceAcrossParts,
+            PhiBasis::ModelReadWords,
+        ] {
+            assert_eq!(PhiBasis::from_token(b.as_str()), Some(b));
+            assert!(!b.description().is_empty());
+        }
+        assert_eq!(PhiBasis::from_token("Identifier"), None);
     }
 
     #[test]
