@@ -326,7 +326,9 @@ impl PersonModel {
             if p < self.threshold {
                 continue;
             }
-            let start_char = char_at.1 + chars_in(&b[char_at.0..ws]);
+            // (`str::chars().count()` counts a word of bytes at a time; both ends are ASCII letters'
+            // offsets, so char boundaries.)
+            let start_char = char_at.1 + text[char_at.0..ws].chars().count();
             let end_char = start_char + (we - ws);
             char_at = (we, end_char);
             out.push(Finding {
@@ -346,11 +348,6 @@ impl PersonModel {
 
 /// A neighbouring word's index in the words, and where the gap read with it starts and ends.
 type Neighbour = (usize, usize, usize);
-
-/// Code points in `b` (bytes that do not continue a UTF-8 sequence).
-fn chars_in(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| c & 0xC0 != 0x80).count()
-}
 
 /// A word's shape, an index into [`SHAPES`]: `XX` (no lower-case letter, two or more bytes),
 /// `X` (one capital), `Xx` (capitalised), `xx`.
