@@ -108,8 +108,13 @@ pub(crate) struct WeakVerdictModel {
     weak_evidence: f32,
     strong_evidence: f32,
     finding_rules: FastMap<&'static str, f32>,
-    /// The vocabulary by [`word_key`]: an index into `word_text` and `word_weights`.
-    word_index: FastMap<u64, u32>,
+    /// The vocabulary by [`word_key`], an open-addressing table (a power of two long, at most a
+    /// quarter full): at each slot, an index into `word_text` and `word_weights` plus one, or 0
+    /// for none. (Not a hash map: the key is a hash already, and the name model asks this table
+    /// of every capitalised word: one load and a compare.)
+    word_slots: Vec<u32>,
+    /// Each word's [`word_key`] (by index).
+    word_keys: Vec<u64>,
     /// Each word of the vocabulary, lower case (to tell a key's rare collision apart).
     word_text: Vec<&'static [u8]>,
     word_weights: Vec<f32>,
@@ -123,7 +128,8 @@ impl WeakVerdictModel {
             weak_evidence: 0.0,
             strong_evidence: 0.0,
             finding_rules: FastMap::default(),
-            word_index: FastMap::default(),
+            word_slots: Vec::new(),
+            word_keys: Vec::new(),
             word_text: Vec::new(),
             word_weights: Vec::new(),
         };
@@ -139,18 +145,26 @@ impl WeakVerdictModel {
             } else if let Some(rule) = name.strip_prefix("F:") {
                 model.finding_rules.insert(rule, weight);
             } else if let Some(word) = name.strip_prefix("W:") {
-                let index = u32::try_from(model.word_text.len())
-                    .expect("weak_verdict.tsv: fewer than 2^32 words");
-                let earlier = model.word_index.insert(word_key(word.as_bytes()), index);
+                let key = word_key(word.as_bytes());
                 assert!(
-                    earlier.is_none(),
+                    !model.word_keys.contains(&key),
                     "weak_verdict.tsv: two words with one key (covered by tests)"
                 );
+                model.word_keys.push(key);
                 model.word_text.push(word.as_bytes());
                 model.word_weights.push(weight);
             } else {
                 panic!("weak_verdict.tsv: unknown feature kind (covered by tests)");
             }
+        }
+        let slots = (model.word_keys.len() * 4).next_power_of_two().max(16);
+        model.word_slots = vec![0; slots];
+        for (i, &key) in model.word_keys.iter().enumerate() {
+            let mut at = slot_of(key, slots);
+            while model.word_slots[at] != 0 {
+                at = (at + 1) & (slots - 1);
+            }
+            model.word_slots[at] = u32::try_from(i + 1).expect("fewer than 2^32 words");
         }
         model
     }
@@ -170,7 +184,16 @@ impl WeakVerdictModel {
         if word.len() > MAX_WORD {
             return None;
         }
-        let i = *self.word_index.get(&word_key(word))? as usize;
+        let key = word_key(word);
+        let mask = self.word_slots.len() - 1;
+        let mut at = slot_of(key, self.word_slots.len());
+        let i = loop {
+            let i = usize::try_from(self.word_slots[at]).ok()?.checked_sub(1)?;
+            if self.word_keys[i] == key {
+                break i;
+            }
+            at = (at + 1) & mask;
+        };
         let known = self.word_text[i];
         (known.len() == word.len() && word.iter().zip(known).all(|(&b, &k)| b | 0x20 == k))
             .then_some(i)
@@ -221,6 +244,13 @@ impl WeakVerdictModel {
         });
         (1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp()), words)
     }
+}
+
+/// The first slot of [`WeakVerdictModel::word_slots`] (`slots` long) to probe for `key`: its top
+/// bits, which an Fx hash mixes best.
+#[inline(always)]
+fn slot_of(key: u64, slots: usize) -> usize {
+    (key >> (64 - slots.trailing_zeros())) as usize
 }
 
 /// No word of the vocabulary is longer (longer ones are skipped unread).
