@@ -814,7 +814,9 @@ const CREDENTIALS_LIST: &[&str] = &[
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
-const TITLES_LIST: &[&str] = &["mr", "mrs", "ms", "miss", "mx"];
+// (And Spanish "Sra." and "Srta.", Mrs. and Miss; not "Sr.", as often "Senior" in a job title:
+// "Sr. Analyst".)
+const TITLES_LIST: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "sra", "srta"];
 const TITLES: &Words = &Words::new(TITLES_LIST);
 const STAFF_TITLES_LIST: &[&str] = &[
     "dr",
@@ -929,7 +931,20 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     // An adult day centre's or a study's ("Participant: Agnes O'Rourke").
     "participant"
 );
-const GREETINGS_LIST: &[&str] = &["dear", "hi", "hello", "hey", "greetings"];
+// (And Spanish ones, "Estimada Graciela Montoya de la Cruz:", "Hola Graciela,": a clinic's
+// reminders and letters to its Spanish-speaking patients, blind set VC.)
+const GREETINGS_LIST: &[&str] = &[
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "greetings",
+    "estimada",
+    "estimado",
+    "querida",
+    "querido",
+    "hola",
+];
 const CLOSINGS_LIST: &[&str] = &[
     "thanks",
     "thank you",
@@ -1337,6 +1352,15 @@ const NOT_NAMES: &[&str] = &[
     "dear",
     "hi",
     "hello",
+    // (Spanish greetings, `GREETINGS_LIST`, and titles; not "Sr.", which ends a name as often:
+    // "Declan Byrne Sr.")
+    "sra",
+    "srta",
+    "hola",
+    "estimada",
+    "estimado",
+    "querida",
+    "querido",
     "thanks",
     "thank",
     "regards",
@@ -14824,9 +14848,16 @@ fn persons(
         let records_of = words!["of", "for"].eq_any(prev_word)
             && words!["records", "record", "chart", "charts"]
                 .eq_any(word_before(text, prev_word, b" "));
+        // "Rider:             Farrukh Nazarov": a ride broker's form names whom it carries
+        // (a label only: not "one other rider for the main corridors").
+        let rider_label = words!["rider", "passenger"].eq_any(prev_word)
+            && prev_trim.ends_with(':')
+            && prev_trim[..prev_trim.len() - 1]
+                .trim_end()
+                .ends_with(prev_word);
         let pw = if pacific || csv_discipline {
             0
-        } else if newborn || records_of {
+        } else if newborn || records_of || rider_label {
             PW_CUE
         } else {
             prev_words.flags(prev_word)
@@ -15235,7 +15266,11 @@ fn persons(
         }
         let possessive = after.starts_with("'s") || after.starts_with("\u{2019}s");
         // (Only spaces or the title's dot between: "CT/MR (RR1)" is a scanner and a room.)
-        let title_before = pw & PW_TITLE != 0
+        // "Estimado Sr. Quispe Mamani:": "Sr." is a title after a greeting (elsewhere as often
+        // "Senior", "Sr. Claims Adjuster", or a name's end, "Declan Byrne Sr.").
+        let greeted_sr = prev_word == "Sr"
+            && prev_words.flags(word_before(text, prev_word, b" ,")) & PW_GREET != 0;
+        let title_before = (pw & PW_TITLE != 0 || greeted_sr)
             // ("I really don't want to miss IOP": the verb, in lower case.)
             && prev_word != "miss"
             // ("Tomasz: Harlow MS AM, Birchwood PM": a middle school in the morning.)
@@ -15355,7 +15390,14 @@ fn persons(
             continue;
         }
         let greet = pw & PW_GREET != 0;
+        // (The title itself, "Estimado Sr.", is no name: the run after it is.)
+        if greet && run.len() == 1 && &text[run[0].s..run[0].e] == "Sr" {
+            i = next_i;
+            continue;
+        }
         let cue = pw & PW_CUE != 0;
+        let form_label =
+            cue && prev_word.eq_ignore_ascii_case("name") && form_name_label(prev_trim);
         // The dictionaries only matter after a cue word or for a run of two or more words.
         let need_dict = !title_before && !greet && (cue || run.len() >= 2 || comma_form);
         let first_in = need_dict && {
@@ -15483,6 +15525,20 @@ fn persons(
                             .iter()
                             .any(|p| after.starts_with(p)))
                 || RELATIVES.eq_any(prev_word)
+                // "First Name:            Priyanka", "Last Name:   Venkataraman": a form's name
+                // field holds a name the lists may not know, alone on its line or before the
+                // next column, unless it says there is none yet ("Name: Pending", "Unknown").
+                || run.len() == 1
+                    && form_label
+                    && (after.is_empty()
+                        || after.starts_with(['\n', '\r'])
+                        || after.starts_with("  ")
+                        || after.starts_with('\t'))
+                    && !NO_NAME_YET.eq_any(&text[run[0].s..run[0].e])
+                    && !NOT_NAMES_INDEX.contains(
+                        &lc.as_bytes()[run[0].s..run[0].e],
+                        word_key(&lc.as_bytes()[run[0].s..run[0].e]),
+                    )
                 // "still waiting on CT A/P for Okafor acc LK2503120031": a chart or accession
                 // number right after (after a cue only: "Riverbend MRN" is a hospital's).
                 || run.len() == 1 && record_cue_after(after)
@@ -15507,8 +15563,10 @@ fn persons(
                 && words!["life", "protective", "development", "psychiatry", "services", "care"]
                     .eq_any(&text[run[0].s..run[0].e]))
             // "Talent Acquisition Partner, Riverbend Health": a cue word inside a title (after
-            // another capitalised word) is a job's, not a relative.
-            && !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            // another capitalised word) is a job's, not a relative. (Not a form's label,
+            // "Patient Name:", "First Name:".)
+            && (form_label
+                || !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
                 && !newborn
                 && {
                     // (`prev_word` is a slice of `prev_line`, and its last occurrence there:
@@ -15519,7 +15577,7 @@ fn persons(
                         .as_bytes()
                         .first()
                         .is_some_and(u8::is_ascii_uppercase)
-                })
+                }))
             // ("New applicant - Psychiatric Mental Health Nurse Practitioner"; "our mail-order
             // partner CareFill": a brand.)
             && (any_in
@@ -16410,6 +16468,91 @@ fn after_name<'a>(text: &'a str, doc: &Doc<'a>, end: usize, le: usize) -> &'a st
     } else {
         doc.after_line(end, 24)
     }
+}
+
+/// What a form's name field holds when it holds no name.
+const NO_NAME_YET: &Words = words![
+    "pending",
+    "unknown",
+    "none",
+    "test",
+    "tbd",
+    "unk",
+    "redacted",
+    "anonymous",
+    "same",
+    "yes",
+    "no",
+    "blank",
+    "other",
+    "see",
+    "required",
+    "optional",
+    "declined",
+    "unnamed"
+];
+
+/// Does `head` (the text before a name, trimmed at its end) end with a form's label for a
+/// patient's name on a line of its own: "Patient Name:", "First Name:", "Pt Last Name:",
+/// "Legal name:", "Guarantor Name:"? Words before "name" that say whose name it is or which
+/// part, at most three; not a provider's, a practice's or an employee's ("Provider Name:").
+fn form_name_label(head: &str) -> bool {
+    let Some(label) = head.strip_suffix(':') else {
+        return false;
+    };
+    let line = label.rsplit('\n').next().unwrap_or(label);
+    let line = line.trim_start_matches([' ', '\t', '>', '|', '*', '-']);
+    let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
+    let Some(last) = words.next_back() else {
+        return false;
+    };
+    if !last.eq_ignore_ascii_case("name") {
+        return false;
+    }
+    let whose = words![
+        "patient",
+        "patient's",
+        "pt",
+        "pt's",
+        "member",
+        "member's",
+        "resident",
+        "client",
+        "guarantor",
+        "subscriber",
+        "insured",
+        "child",
+        "child's",
+        "student",
+        "caller",
+        "parent",
+        "guardian",
+        "applicant",
+        "participant",
+        "first",
+        "last",
+        "middle",
+        "full",
+        "legal",
+        "preferred",
+        "given",
+        "family",
+        "maiden",
+        "mother's",
+        "father's",
+        "your",
+        "baby's",
+        "newborn",
+        "infant"
+    ];
+    let mut n = 0;
+    for w in words {
+        n += 1;
+        if n > 3 || !whose.eq_any(w) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The ASCII letters `s` starts with ("session" of "session Thursday", "" of "4:00").

@@ -9277,3 +9277,93 @@ fn a_colleagues_relatives_great_age_in_mail_to_all_staff_is_not_a_patients() {
         labels(&s, &resident)
     );
 }
+
+#[test]
+fn a_forms_name_fields_hold_names_the_lists_lack_and_a_providers_field_does_not() {
+    let s = Scanner::new();
+    // A website's consultation form: one word a field, neither in the name lists.
+    let form = "A new consultation request was submitted.\n\nFirst Name:            Priyanka\n\
+                Last Name:             Venkataraman\nDate of Birth:         03/14/1988\n";
+    assert!(
+        has(&s, form, Label::Person, "Priyanka"),
+        "{:?}",
+        labels(&s, form)
+    );
+    assert!(
+        has(&s, form, Label::Person, "Venkataraman"),
+        "{:?}",
+        labels(&s, form)
+    );
+    // A label of two capitalised words is a form's, not a job title's.
+    let intake = "Intake\nPatient Name: Priyanka Venkataraman\nDOB: 03/14/1988\n";
+    assert!(
+        has(&s, intake, Label::Person, "Priyanka Venkataraman"),
+        "{:?}",
+        labels(&s, intake)
+    );
+    // Whose name the field holds decides: a provider's is staff; an empty field holds none.
+    let provider = "Intake\nProvider Name: Priyanka Venkataraman\nDOB: 03/14/1988\n";
+    assert!(
+        !has_label(&s, provider, Label::Person),
+        "{:?}",
+        labels(&s, provider)
+    );
+    let pending = "Intake\nFirst Name: Pending\nDOB: 03/14/1988\n";
+    assert!(
+        !has_label(&s, pending, Label::Person),
+        "{:?}",
+        labels(&s, pending)
+    );
+}
+
+#[test]
+fn spanish_greetings_and_titles_name_the_reader_and_a_job_title_is_not_one() {
+    let s = Scanner::new();
+    let reminder = "Estimada Graciela Montoya de la Cruz:\n\nLe recordamos su cita de \
+                    rehabilitación pulmonar el martes 15 de abril a las 9:00.\n";
+    assert!(
+        has(&s, reminder, Label::Person, "Graciela Montoya"),
+        "{:?}",
+        labels(&s, reminder)
+    );
+    let hola = "Hola Graciela,\n\nYour appointment is on 4/15 at 9am.\n";
+    assert!(
+        has(&s, hola, Label::Person, "Graciela"),
+        "{:?}",
+        labels(&s, hola)
+    );
+    let sr = "Estimado Sr. Quispe Mamani:\n\nSu cita es el 4/15 a las 9:00.\n";
+    assert!(
+        has(&s, sr, Label::Person, "Quispe Mamani"),
+        "{:?}",
+        labels(&s, sr)
+    );
+    assert!(!has(&s, sr, Label::Person, "Sr"), "{:?}", labels(&s, sr));
+    let sra = "Hablé con la Sra. Ixcoy sobre su cita del 4/15.\n";
+    assert!(
+        has(&s, sra, Label::Person, "Ixcoy"),
+        "{:?}",
+        labels(&s, sra)
+    );
+    // "Sr." before a job title is "Senior".
+    let job = "Please welcome our new Sr. Claims Adjuster, who starts Monday.\n";
+    assert!(!has_label(&s, job, Label::Person), "{:?}", labels(&s, job));
+}
+
+#[test]
+fn a_ride_forms_rider_is_a_person_and_a_riders_plan_is_not() {
+    let s = Scanner::new();
+    let ride = "Your driver did not pick up our patient.\n\n  Rider:             Farrukh Nazarov\n\
+                \x20 DOB:               01/17/1961\n";
+    assert!(
+        has(&s, ride, Label::Person, "Farrukh Nazarov"),
+        "{:?}",
+        labels(&s, ride)
+    );
+    let benefit = "The vision rider for the Gold Plan covers one exam a year.\n";
+    assert!(
+        !has_label(&s, benefit, Label::Person),
+        "{:?}",
+        labels(&s, benefit)
+    );
+}
