@@ -5606,9 +5606,162 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     aligned_tables(text, &sc.kws, out);
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
+    chat_timestamps(text, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// The time (and date) a pasted chat or text-message log stamps each line with, at the line's
+/// start: "[3/11 7:22 AM] Tomas: ...", "[Text from +1 614-555-0349, 6:48 AM]", "[12:01] +1
+/// 570-555-0186: ok thx", "<Clinic> 7:50 AM: Hi Jess", "JC 9:02 AM: ruth u there?". When a
+/// message was sent is no date of the patient's care (the style corpus labels none of 279
+/// bracketed stamps and 3 of 185 others), though the words around it speak of care: blockers
+/// over each such date and time, so that no date rule reads them. (The rest of the line is
+/// read as usual: a phone number in the bracket is still found.)
+fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let why = "a chat log's time stamp";
+    for i in 0..=doc.nl.len() {
+        let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
+        let le = doc.nl.get(i).copied().unwrap_or(b.len());
+        let mut p = ls;
+        while p < le && matches!(b[p], b' ' | b'\t' | b'>') {
+            p += 1;
+        }
+        let Some(&c0) = b.get(p).filter(|_| p < le) else {
+            continue;
+        };
+        if c0 == b'[' {
+            // A bracket closed within 48 bytes, holding a time.
+            let Some(close) = b[p + 1..le.min(p + 49)].iter().position(|&c| c == b']') else {
+                continue;
+            };
+            let (is, ie) = (p + 1, p + 1 + close);
+            if !b[is..ie]
+                .windows(3)
+                .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+            {
+                continue;
+            }
+            // Each run of digits, `/`, `:` and AM/PM in it that holds a `/` or a `:`.
+            let mut k = is;
+            while k < ie {
+                if !b[k].is_ascii_digit() {
+                    k += 1;
+                    continue;
+                }
+                let st = k;
+                while k < ie && (b[k].is_ascii_digit() || matches!(b[k], b'/' | b':')) {
+                    k += 1;
+                }
+                let en = clock_suffix_end(b, k, ie);
+                if b[st..k].iter().any(|&c| c == b'/' || c == b':') {
+                    push(out, None, st, en, 0.99, "date.chat_stamp", why);
+                }
+                k = en;
+            }
+            continue;
+        }
+        // "<Clinic> 7:50 AM:", "JC 9:02 AM:", "Ruth 9:05 AM:": a sender's tag, then the time,
+        // then a colon.
+        let tag_end = if c0 == b'<' {
+            match b[p + 1..le.min(p + 33)].iter().position(|&c| c == b'>') {
+                Some(k) => p + 2 + k,
+                None => continue,
+            }
+        } else if c0.is_ascii_uppercase() {
+            // One or two words of letters, up to 12 each, none a word that times a visit
+            // ("Appt 9:05 AM:").
+            let mut q = p;
+            let mut words = 0;
+            loop {
+                let ws = q;
+                while q < le && b[q].is_ascii_alphabetic() {
+                    q += 1;
+                }
+                if q == ws || q - ws > 12 {
+                    words = 0;
+                    break;
+                }
+                words += 1;
+                if words == 2
+                    || !(b.get(q) == Some(&b' ')
+                        && b.get(q + 1).is_some_and(u8::is_ascii_alphabetic))
+                {
+                    break;
+                }
+                q += 1;
+            }
+            if words == 0
+                || words![
+                    "appt",
+                    "appointment",
+                    "visit",
+                    "arrive",
+                    "arrival",
+                    "pickup",
+                    "surgery",
+                    "call",
+                    "due",
+                    "time",
+                    "start",
+                    "end",
+                    "check",
+                    "in",
+                    "out",
+                    "at",
+                    "by",
+                    "dose",
+                    "given",
+                    "seen",
+                    "admit",
+                    "discharge",
+                    "procedure"
+                ]
+                .eq_any(text[p..q].rsplit(' ').next().unwrap_or(""))
+            {
+                continue;
+            }
+            q
+        } else {
+            continue;
+        };
+        if b.get(tag_end) != Some(&b' ') {
+            continue;
+        }
+        let st = tag_end + 1;
+        let mut k = st;
+        while k < le && k < st + 2 && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k == st
+            || b.get(k) != Some(&b':')
+            || !b
+                .get(k + 1..k + 3)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        {
+            continue;
+        }
+        let en = clock_suffix_end(b, k + 3, le);
+        if b.get(en) == Some(&b':') {
+            push(out, None, st, en, 0.99, "date.chat_stamp", why);
+        }
+    }
+}
+
+/// The end of a clock time's "AM"/"PM" (after one space at most) at `k`, or `k` (up to `le`).
+fn clock_suffix_end(b: &[u8], k: usize, le: usize) -> usize {
+    let q = if b.get(k) == Some(&b' ') { k + 1 } else { k };
+    if q + 2 <= le
+        && matches!(b[q] | 0x20, b'a' | b'p')
+        && b[q + 1] | 0x20 == b'm'
+        && !b.get(q + 2).is_some_and(u8::is_ascii_alphabetic)
+    {
+        q + 2
+    } else {
+        k
+    }
 }
 
 /// Is the lower-cased word `w` a surname only: one the surname list knows, the given-name list

@@ -9367,3 +9367,34 @@ fn a_ride_forms_rider_is_a_person_and_a_riders_plan_is_not() {
         labels(&s, benefit)
     );
 }
+
+#[test]
+fn a_chat_logs_time_stamps_are_no_dates_and_a_visits_time_in_it_is() {
+    let s = Scanner::new();
+    let log = "Pasting the clinic text line for the chart:\n\n\
+               [3/11 7:22 AM] Tomas: can u book the ultrasound for her, shes 24wks\n\
+               [Text from +1 614-555-0349, 6:48 AM]\nmy incision is red, pt Kendra Ruiz\n\
+               <Clinic> 7:50 AM: Hi Kendra, let me check with the nurse.\n\
+               JC 9:02 AM: her appt is 3/14 at 9:40am\n";
+    for stamp in ["3/11", "7:22 AM", "6:48 AM", "7:50 AM", "9:02 AM"] {
+        assert!(
+            !has(&s, log, Label::Date, stamp),
+            "{stamp}: {:?}",
+            labels(&s, log)
+        );
+    }
+    // The appointment the messages speak of is a date; the number in a stamp is still a phone.
+    assert!(has(&s, log, Label::Date, "3/14"), "{:?}", labels(&s, log));
+    assert!(
+        has(&s, log, Label::Phone, "+1 614-555-0349"),
+        "{:?}",
+        labels(&s, log)
+    );
+    // A line that starts with a visit's time is a schedule, not a chat.
+    let schedule = "Pt Kendra Ruiz, DOB 04/02/1988\nAppt 9:05 AM: post-op check\n";
+    assert!(
+        has(&s, schedule, Label::Date, "9:05 AM"),
+        "{:?}",
+        labels(&s, schedule)
+    );
+}
