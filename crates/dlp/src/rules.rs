@@ -11173,6 +11173,10 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
     "posted",
     "updated",
     "revised",
+    // A form's revision ("Form PRS-112 rev 03/2025"; none of 90 in the style corpus is a
+    // patient's) and a report's print time ("Printed 10/14/2025 10:09").
+    "rev",
+    "printed",
     "deadline",
     "seminar",
     "class",

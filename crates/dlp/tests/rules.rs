@@ -9398,3 +9398,29 @@ fn a_chat_logs_time_stamps_are_no_dates_and_a_visits_time_in_it_is() {
         labels(&s, schedule)
     );
 }
+
+#[test]
+fn a_forms_revision_and_a_reports_print_date_are_no_patients_dates() {
+    let s = Scanner::new();
+    let form = "Bellwether Plastic Surgery   Form PRS-112 rev 03/2025\n\n\
+                Patient name: Yuki Matsuda-Harlan   DOB 04/02/1988\n\
+                Surgery scheduled 6/6.\n";
+    assert!(
+        !has(&s, form, Label::Date, "03/2025"),
+        "{:?}",
+        labels(&s, form)
+    );
+    assert!(has(&s, form, Label::Date, "6/6"), "{:?}", labels(&s, form));
+    let report = "STATE IIS - CLIENT IMMUNIZATION HISTORY   Printed 10/14/2025 10:09\n\
+                  Client: ASANTE-BOATENG, KWAME   DOB 07/30/1994\nMMR given 09/02/2025\n";
+    assert!(
+        !has(&s, report, Label::Date, "10/14/2025"),
+        "{:?}",
+        labels(&s, report)
+    );
+    assert!(
+        has(&s, report, Label::Date, "09/02/2025"),
+        "{:?}",
+        labels(&s, report)
+    );
+}
