@@ -1045,9 +1045,10 @@ impl Scanner {
             }
             // In a message called PHI, names the rules have no cue for.
             if r.contains_phi {
-                let names = self
-                    .person_model
-                    .names(self, &self.weak_model, text, &r.findings);
+                let (toks, lc) = sc.tokens_and_lower();
+                let names =
+                    self.person_model
+                        .names(self, &self.weak_model, text, (toks, lc), &r.findings);
                 if !names.is_empty() {
                     r.findings.extend(names);
                     r.findings.sort_by_key(|f| f.start_byte);

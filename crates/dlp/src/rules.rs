@@ -5539,6 +5539,12 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
+    /// The last message's tokens and its ASCII-lower-cased copy (for the person-name model,
+    /// which reads the same words after the verdict).
+    pub(crate) fn tokens_and_lower(&self) -> (&[Tok], &str) {
+        (&self.toks, &self.lc)
+    }
+
     /// Bytes of buffer kept between scans; a larger message's buffers are dropped after it.
     pub(crate) fn retained(&self) -> usize {
         self.lc.capacity()
@@ -14035,15 +14041,15 @@ const OTC_INGREDIENTS: &[&str] = &[
 
 /// A word token: letters with internal `'`/`-`; byte offsets.
 #[derive(Clone, Copy, Debug)]
-struct Tok {
-    s: usize,
-    e: usize,
+pub(crate) struct Tok {
+    pub(crate) s: usize,
+    pub(crate) e: usize,
     /// Every byte is ASCII (so the ASCII-lower-cased text holds its lower-case form).
-    ascii: bool,
+    pub(crate) ascii: bool,
     /// Capitalised: an upper-case first letter and at least two letters.
     cap: bool,
     /// [`word_key`] of the token when `ascii` (computed once, while tokenising).
-    key: u32,
+    pub(crate) key: u32,
 }
 
 /// Where [`tokens`] writes: the tokens, the indices of those [`medications`] looks at, and the
@@ -16129,7 +16135,10 @@ fn persons(
                 && doc.consumer_writes_at(t.s)
             {
                 let w = &lc[t.s..t.e];
-                if names.iter().any(|n| n.len() >= w.len() + 2 && n.starts_with(w)) {
+                if names
+                    .iter()
+                    .any(|n| n.len() >= w.len() + 2 && n.starts_with(w))
+                {
                     push(
                         out,
                         Some(Label::Person),

@@ -9432,10 +9432,18 @@ fn a_writing_patients_short_name_alone_on_a_line_is_theirs_and_a_colleagues_is_n
                  <billing@bellwetherprs.com>\nSubject: RE: Your statement\n\n\
                  I already paid $200 on 5/30 for my surgery, please call me at 614-555-0932.\n\n\
                  Ray\n\nSent from my iPhone\n";
-    assert!(has(&s, reply, Label::Person, "Ray"), "{:?}", labels(&s, reply));
+    assert!(
+        has(&s, reply, Label::Person, "Ray"),
+        "{:?}",
+        labels(&s, reply)
+    );
     // A colleague who signs "Priya" under a note about a patient Priyanka is not her.
     let note = "From: Priya Natarajan <pnatarajan@clinic.example>\nTo: Front Desk \
                 <frontdesk@clinic.example>\nSubject: complaint\n\n\
                 Patient: Priyanka Deshmukh  MRN BWH-00902268, seen 3/14.\n\nThanks,\nPriya\n";
-    assert!(!has(&s, note, Label::Person, "Priya"), "{:?}", labels(&s, note));
+    assert!(
+        !has(&s, note, Label::Person, "Priya"),
+        "{:?}",
+        labels(&s, note)
+    );
 }
