@@ -38,6 +38,8 @@ import sys
 from collections import defaultdict
 
 CLINICAL = {"NPI", "DEA", "ICD10", "MEDICATION"}
+# Rules whose findings come after the verdict (see `load`).
+AFTER_VERDICT = {"person.model"}
 WORD = re.compile(rb"[a-z][a-z']+")
 CASED_WORD = re.compile(rb"[A-Za-z][A-Za-z']+")
 TITLES = {b"mr", b"mrs", b"ms", b"dr", b"miss"}
@@ -80,11 +82,16 @@ def load(gold_path, pred_path):
                 "weak": bool(p["weak"]) and not p["strong"],
                 "strong": bool(p["strong"]),
                 "strong_findings": p.get("strong_findings") or 0,
+                # (Not the person-name model's findings: it runs after this model, only on
+                # messages already called PHI, so its rule would stand for the verdict itself
+                # and is never there when this model judges.)
                 "rules": sorted(
                     {
                         s["rule"]
                         for s in p["all"]
-                        if s["label"] not in CLINICAL and s["score"] >= 0.5
+                        if s["label"] not in CLINICAL
+                        and s["score"] >= 0.5
+                        and s["rule"] not in AFTER_VERDICT
                     }
                 ),
             }
