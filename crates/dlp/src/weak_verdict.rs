@@ -346,6 +346,20 @@ mod tests {
     }
 
     #[test]
+    fn no_weight_is_for_a_finding_made_after_the_verdict() {
+        // The person-name model runs after this model, only on messages called PHI: a weight
+        // for its rule would be learned from the verdict itself and never used (session 37's
+        // first retraining did that; the in-sample misses went from 4 to 17).
+        let rule = format!("F:{}", crate::person_model::RULE);
+        assert!(
+            !WEIGHTS
+                .lines()
+                .any(|l| l.split('\t').next() == Some(rule.as_str())),
+            "{rule} in weak_verdict.tsv: retrain with train_weak_verdict.py's AFTER_VERDICT"
+        );
+    }
+
+    #[test]
     fn words_are_read_as_the_training_script_reads_them() {
         assert_eq!(
             words("Pt's BP 120/80; I'm ok. café a 'quoted' x"),
