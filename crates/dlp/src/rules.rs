@@ -5613,9 +5613,141 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
     chat_timestamps(text, &doc, out);
+    patient_initials(text, toks, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// "Patient initials: S.H.", "fyi R.T. in 312 (00571934) had an AD episode", "R.T., 68M, NICM",
+/// "Pt in 114 (H.T., MRN 0417729)", "Subject: psych f/u - S.A.": a patient named by initials,
+/// two or three capitals each with its dot. Only where the text says whose: a label before
+/// them ("initials", "patient", "pt", "client", "identifier", "resident", "member", "re"),
+/// or after them a room ("in 312"), an age and sex ("68M", "10 y/o"), a record number or a
+/// date of birth (in brackets or after a comma), or the end of a subject line. Staff sign with
+/// initials too ("Signature: T.X.P."): nowhere else are they read. (On the style corpus: 16
+/// patients' initials the other rules missed, against 2 subject lines' initials left
+/// unlabelled.)
+fn patient_initials(text: &str, toks: &[Tok], doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let initial =
+        |t: &Tok| t.e == t.s + 1 && b[t.s].is_ascii_uppercase() && b.get(t.e) == Some(&b'.');
+    let mut i = 0;
+    while i + 1 < toks.len() {
+        let t0 = toks[i];
+        // Two or three single capitals, each followed by its dot, nothing between.
+        let mut n = 1;
+        while n < 3
+            && i + n < toks.len()
+            && initial(&toks[i + n - 1])
+            && toks[i + n].s == toks[i + n - 1].e + 1
+            && initial(&toks[i + n])
+        {
+            n += 1;
+        }
+        if n < 2 || t0.s > 0 && (b[t0.s - 1].is_ascii_alphanumeric() || b[t0.s - 1] == b'.') {
+            i += 1;
+            continue;
+        }
+        let (st, en) = (t0.s, toks[i + n - 1].e + 1);
+        i += n;
+        // (Not a fourth initial or a word joined to them: "U.S.A.", "A.M.A."; nor a country, a
+        // time, a credential or a place written so.)
+        if b.get(en)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'.')
+            || [
+                "U.S.", "U.K.", "A.M.", "P.M.", "D.C.", "P.O.", "E.R.", "O.R.", "M.D.", "D.O.",
+                "R.N.", "N.P.", "P.A.", "P.T.", "O.T.", "B.S.", "M.S.", "B.A.", "M.A.", "J.D.",
+                "U.N.", "L.A.", "N.Y.", "I.V.", "Q.D.",
+            ]
+            .contains(&&text[st..en])
+        {
+            continue;
+        }
+        let le = doc.line_end(st);
+        let ls = doc.line_start(st);
+        let label_before = {
+            let head = text[floor_cb(text, st.saturating_sub(30).max(ls))..st]
+                .trim_end_matches([' ', '\t', ':', '#']);
+            let w = last_word(head, b" \t:(,-");
+            words![
+                "initials",
+                "patient",
+                "pt",
+                "client",
+                "identifier",
+                "resident",
+                "member",
+                "re"
+            ]
+            .eq_any(w)
+                && head.ends_with(w)
+        };
+        let subject_end = text[ls..le]
+            .get(..8)
+            .is_some_and(|h| h.eq_ignore_ascii_case("subject:"))
+            && text[en..le].trim().is_empty();
+        let after = &text[en..ceil_cb(text, (en + 50).min(le))];
+        if label_before || subject_end || initials_context_after(after) {
+            let why = "a patient's initials, with what says whose";
+            push(
+                out,
+                Some(Label::Person),
+                st,
+                en,
+                0.8,
+                "person.initials",
+                why,
+            );
+        }
+    }
+}
+
+/// After a patient's initials (`after`, the rest of the line, up to 50 bytes): a room ("in 312",
+/// "in rm 4B"), an age and sex (", 68M", " 58F", ", 10 y/o"), a record number or a date of birth
+/// ("(MICU 8, MRN 005120388)", ", MRN ...", "(DOB ...)", "(10 y/o, 4th grade)").
+fn initials_context_after(after: &str) -> bool {
+    let a = after.as_bytes();
+    // Digits (`min` to three), an optional space, then "M", "F", "y", "yo" or "y/o" ending there.
+    let age_sex = |r: &[u8], min: usize| {
+        let d = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        (min..=3).contains(&d) && {
+            let r = &r[d..];
+            let r = r.strip_prefix(b" ").unwrap_or(r);
+            [&b"y/o"[..], b"yo", b"M", b"F", b"y"]
+                .into_iter()
+                .find(|u| r.starts_with(u))
+                .is_some_and(|u| !r.get(u.len()).is_some_and(u8::is_ascii_alphanumeric))
+        }
+    };
+    if let Some(r) = a.strip_prefix(b" (") {
+        let inner = &after[2..2 + r.iter().position(|&c| c == b')').unwrap_or(r.len())];
+        return has_word(inner, words!["mrn", "dob", "y/o", "yo"]) || age_sex(inner.as_bytes(), 1);
+    }
+    if let Some(r) = a.strip_prefix(b", ") {
+        return age_sex(r, 1) || r.starts_with(b"MRN");
+    }
+    let Some(r) = a.strip_prefix(b" ") else {
+        return false;
+    };
+    if r.starts_with(b"MRN") || age_sex(r, 2) {
+        return true;
+    }
+    let Some(r) = r.strip_prefix(b"in ") else {
+        return false;
+    };
+    let r = [&b"rm "[..], b"room ", b"bed "]
+        .into_iter()
+        .find_map(|p| r.strip_prefix(p))
+        .unwrap_or(r);
+    let d = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    // (Not a year: "outside the U.S. in 2026".)
+    let year = d == 4 && (r.starts_with(b"19") || r.starts_with(b"20"));
+    (2..=4).contains(&d)
+        && !year
+        && !r
+            .get(d)
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 /// The time (and date) a pasted chat or text-message log stamps each line with, at the line's

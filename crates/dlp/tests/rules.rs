@@ -9447,3 +9447,41 @@ fn a_writing_patients_short_name_alone_on_a_line_is_theirs_and_a_colleagues_is_n
         labels(&s, note)
     );
 }
+
+#[test]
+fn a_patients_initials_with_what_says_whose_are_a_name_and_a_signatures_are_not() {
+    let s = Scanner::new();
+    for (text, initials) in [
+        (
+            "Subject: 312 tonight\nfyi R.T. in 312 (00571934) had an AD episode in PT this am.\n",
+            "R.T.",
+        ),
+        (
+            "Lab requisition\nPatient initials: S.H.\nMissing: gestational age at collection\n",
+            "S.H.",
+        ),
+        (
+            "Marcus, quick curbside. R.T., 68M, NICM, EF 25% despite 6 months of GDMT.\n",
+            "R.T.",
+        ),
+        (
+            "Pt in 114 (H.T., MRN 0417729), Spravato 56 mg given at 10:00.\n",
+            "H.T.",
+        ),
+        (
+            "Subject: psych f/u - S.A.\n\nSaw him today for follow-up, doing better.\n",
+            "S.A.",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::Person, initials),
+            "{text:?}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // A member of staff's initials, and a country's, say nothing of a patient.
+    let sig = "Slides for the in-service are attached.\nSignature:                 T.X.P.\n";
+    assert!(!has_label(&s, sig, Label::Person), "{:?}", labels(&s, sig));
+    let usa = "Travel vaccines are not covered for trips outside the U.S. in 2026.\n";
+    assert!(!has_label(&s, usa, Label::Person), "{:?}", labels(&s, usa));
+}
