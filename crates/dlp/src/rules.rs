@@ -465,6 +465,14 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("trip #", Kw::Value(Label::OtherId)),
     // A medical ride's booking ("Trip number: T25-1015-48823", "standing order #: SO-220947").
     ("trip number", Kw::Value(Label::OtherId)),
+    // A patient's transport or meal voucher ("voucher TV-25-0288, Glades Taxi") and a transfer
+    // center's case ("Transfer #: 25-08817"): every one in the style corpus is a patient's.
+    ("voucher", Kw::Value(Label::OtherId)),
+    ("voucher #", Kw::Value(Label::OtherId)),
+    ("voucher no", Kw::Value(Label::OtherId)),
+    ("transfer #", Kw::Value(Label::OtherId)),
+    ("transfer no", Kw::Value(Label::OtherId)),
+    ("transfer number", Kw::Value(Label::OtherId)),
     ("trip no", Kw::Value(Label::OtherId)),
     ("trip id", Kw::Value(Label::OtherId)),
     ("standing order #", Kw::Value(Label::OtherId)),

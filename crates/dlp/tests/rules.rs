@@ -9485,3 +9485,24 @@ fn a_patients_initials_with_what_says_whose_are_a_name_and_a_signatures_are_not(
     let usa = "Travel vaccines are not covered for trips outside the U.S. in 2026.\n";
     assert!(!has_label(&s, usa, Label::Person), "{:?}", labels(&s, usa));
 }
+
+#[test]
+fn a_patients_voucher_and_transfer_numbers_are_identifiers_and_an_it_ticket_is_not() {
+    let s = Scanner::new();
+    let ride = "Pt Rosalba Tzul needs a ride to the ultrasound Fri 3/14. Done: voucher \
+                TV-25-0288, Glades Taxi, $38 round trip.\n";
+    assert!(
+        has(&s, ride, Label::OtherId, "TV-25-0288"),
+        "{:?}",
+        labels(&s, ride)
+    );
+    let transfer = "ACCEPTED TRANSFER SUMMARY\nTransfer #:         25-08817\n\
+                    Patient: 44M, toxic alcohol ingestion, DOB 02/11/1981\n";
+    assert!(
+        has(&s, transfer, Label::OtherId, "25-08817"),
+        "{:?}",
+        labels(&s, transfer)
+    );
+    let it = "The printer on 3 West is fixed, ticket INC-0048812 closed.\n";
+    assert!(!has_label(&s, it, Label::OtherId), "{:?}", labels(&s, it));
+}
