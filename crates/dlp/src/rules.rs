@@ -5770,6 +5770,13 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let why = "a chat log's time stamp";
     for i in 0..=doc.nl.len() {
         let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
+        // (Most lines start with a lower-case letter, a digit or punctuation: one byte read.)
+        if !b
+            .get(ls)
+            .is_some_and(|&c| matches!(c, b'[' | b'<' | b' ' | b'\t' | b'>' | b'A'..=b'Z'))
+        {
+            continue;
+        }
         let le = doc.nl.get(i).copied().unwrap_or(b.len());
         let mut p = ls;
         while p < le && matches!(b[p], b' ' | b'\t' | b'>') {
