@@ -16265,6 +16265,17 @@ fn persons(
         name_bits[k / 64] |= 1 << (k % 64);
     }
     let already = SmallSet::new(patient_words.iter().map(|&(a, _)| a).collect());
+    let coref = |out: &mut Vec<Cand>, t: Tok, why: &'static str| {
+        push(
+            out,
+            Some(Label::Person),
+            t.s,
+            t.e,
+            0.75,
+            "person.coref",
+            why,
+        );
+    };
     for &t in toks {
         if !t.cap {
             continue;
@@ -16286,13 +16297,9 @@ fn persons(
                     .iter()
                     .any(|n| n.len() >= w.len() + 2 && n.starts_with(w))
                 {
-                    push(
+                    coref(
                         out,
-                        Some(Label::Person),
-                        t.s,
-                        t.e,
-                        0.75,
-                        "person.coref",
+                        t,
                         "a short form of a patient's name, alone on its line",
                     );
                 }
@@ -16321,13 +16328,9 @@ fn persons(
                 continue;
             }
         }
-        push(
+        coref(
             out,
-            Some(Label::Person),
-            t.s,
-            t.e,
-            0.75,
-            "person.coref",
+            t,
             "repeats a patient's name found elsewhere in the message",
         );
     }
