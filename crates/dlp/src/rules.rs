@@ -991,7 +991,10 @@ const CLOSING_MAX: usize = {
 /// probed from the key, so a look-up is a few byte compares instead of hashing the word.
 struct NotNames {
     filter: Box<KeyFilter>,
-    /// `slots[i]` is an index into [`NOT_NAMES`] plus one, or 0 for an empty slot.
+    /// [`NOT_NAMES`], then the greetings ([`GREETINGS_LIST`]: "Hey Graciela," and "Hola
+    /// Graciela," name Graciela, not "Hey Graciela").
+    words: Vec<&'static str>,
+    /// `slots[i]` is an index into `words` plus one, or 0 for an empty slot.
     slots: Box<[u16]>,
 }
 
@@ -1031,7 +1034,9 @@ const NOT_NAMES_SLOTS: usize = 2048;
 impl NotNames {
     fn new() -> NotNames {
         let mut slots = vec![0u16; NOT_NAMES_SLOTS].into_boxed_slice();
-        for (i, w) in NOT_NAMES.iter().enumerate() {
+        let mut words: Vec<&'static str> = NOT_NAMES.to_vec();
+        words.extend(GREETINGS_LIST.iter().filter(|g| !NOT_NAMES.contains(g)));
+        for (i, w) in words.iter().enumerate() {
             let mut k = word_key(w.as_bytes()) % NOT_NAMES_SLOTS;
             while slots[k] != 0 {
                 k = (k + 1) % NOT_NAMES_SLOTS;
@@ -1039,12 +1044,13 @@ impl NotNames {
             slots[k] = u16::try_from(i + 1).unwrap_or(u16::MAX);
         }
         NotNames {
-            filter: key_filter(NOT_NAMES.iter().copied()),
+            filter: key_filter(words.iter().copied()),
+            words,
             slots,
         }
     }
 
-    /// Is `w` (lower case) in [`NOT_NAMES`]? `key` is `word_key(w)`.
+    /// Is `w` (lower case) in [`NOT_NAMES`] or a greeting? `key` is `word_key(w)`.
     #[inline(always)]
     fn contains(&self, w: &[u8], key: usize) -> bool {
         if !bit(&*self.filter, key) {
@@ -1055,7 +1061,8 @@ impl NotNames {
             match self.slots[k] {
                 0 => return false,
                 i => {
-                    if NOT_NAMES
+                    if self
+                        .words
                         .get(usize::from(i) - 1)
                         .is_some_and(|n| same_word(n.as_bytes(), w))
                     {
@@ -1360,15 +1367,10 @@ const NOT_NAMES: &[&str] = &[
     "dear",
     "hi",
     "hello",
-    // (Spanish greetings, `GREETINGS_LIST`, and titles; not "Sr.", which ends a name as often:
-    // "Declan Byrne Sr.")
+    // (Spanish titles; not "Sr.", which ends a name as often: "Declan Byrne Sr.". Greetings,
+    // `GREETINGS_LIST`, are added to these where they are looked up: [`NotNames`].)
     "sra",
     "srta",
-    "hola",
-    "estimada",
-    "estimado",
-    "querida",
-    "querido",
     "thanks",
     "thank",
     "regards",

@@ -9334,6 +9334,13 @@ fn spanish_greetings_and_titles_name_the_reader_and_a_job_title_is_not_one() {
         "{:?}",
         labels(&s, hola)
     );
+    // (Every greeting word starts no name, in either language.)
+    let hey = "Hey Graciela,\n\nYour appointment is on 4/15 at 9am.\n";
+    assert!(
+        has(&s, hey, Label::Person, "Graciela"),
+        "{:?}",
+        labels(&s, hey)
+    );
     let sr = "Estimado Sr. Quispe Mamani:\n\nSu cita es el 4/15 a las 9:00.\n";
     assert!(
         has(&s, sr, Label::Person, "Quispe Mamani"),
