@@ -923,7 +923,7 @@ pub struct Scanner {
     pub(crate) first_names: rules::WordSet,
     pub(crate) surnames: rules::WordSet,
     pub(crate) icd10: FastSet<&'static str>,
-    pub(crate) weak_model: weak_verdict::WeakVerdictModel,
+    weak_model: weak_verdict::WeakVerdictModel,
     /// Names the rules have no cue for, in a message called PHI (see `person_model`).
     person_model: person_model::PersonModel,
 }
