@@ -92,7 +92,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,12}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12})?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -2677,7 +2677,10 @@ impl<'a> Doc<'a> {
                     .first()
                     .is_some_and(|&f| org_mailbox_line(self.header_line(f)));
         }
-        self.writer_header_at(at).is_some_and(org_mailbox_line)
+        // (A voice-mail system's notice is no member of staff's writing: its transcript is the
+        // caller's words, "Please call me back at 937-555-0164".)
+        self.writer_header_at(at)
+            .is_some_and(|l| org_mailbox_line(l) && !voicemail_system_line(l))
     }
 
     /// Does the writer of the message block around `at` (from its `From:` header to the next;
@@ -3326,6 +3329,15 @@ fn org_mailbox_line(line: &str) -> bool {
         && !header_mailbox(line).is_some_and(|(d, a)| personal_domain(d, a))
         && !has_word(line, words!["portal", "myportal", "mychart"])
         && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
+}
+
+/// Is a `From:` header line a voice-mail system's ("From: Voicemail <vm-noreply@...>",
+/// "Voice Mail System <noreply-vm@...>")? Its mail is a notice whose transcript quotes a caller.
+fn voicemail_system_line(line: &str) -> bool {
+    let b = line.as_bytes();
+    let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    (has(b"voicemail") || has(b"voice mail") || has(b"-vm@") || has(b"vm-"))
+        && (has(b"noreply") || has(b"no-reply") || has(b"donotreply") || has(b"voicemail <"))
 }
 
 /// Does a header line hold an organisation's mailbox for an office that does not deal with
@@ -8828,7 +8840,8 @@ fn patterns(
     // come in text order, so the VINs of one line ask about the same two lines: each line is
     // read at most a few times, whatever the number of VINs).
     let mut vin_lines: [(usize, bool); 2] = [(usize::MAX, false); 2];
-    for (pat, st, mut en) in PatternMatches::new(s, text, cache) {
+    let mut matches = PatternMatches::new(s, text, cache);
+    while let Some((pat, st, mut en)) = matches.next() {
         let v = &text[st..en];
         // The words before the match on its line: only some patterns look at them.
         let ctx = || doc.before_line(st, 60);
@@ -9083,7 +9096,7 @@ fn patterns(
                     );
                 }
             }
-            Pat::Address => address(text, doc, st, city_state_end(text, st, en), out),
+            Pat::Address => address(s, text, doc, st, city_state_end(text, st, en), out),
             // ("R hip pain 8/10", "Pain was 6-7/10 over the weekend, now 3/10", "mild HA 2/10":
             // a pain score out of ten.)
             // (Cheapest first: each test is pure.)
@@ -9133,13 +9146,20 @@ fn patterns(
                 }
             }
             Pat::Age => {
+                // "DOB/Age: 02/27/1931 / 94": the number after the label starts a date, no age:
+                // the search goes on from it, so that the date is found.
+                if bytes.get(en) == Some(&b'/') {
+                    let digits = v.bytes().rev().take_while(u8::is_ascii_digit).count();
+                    matches.at = en - digits;
+                    continue;
+                }
+                let mut st = st;
                 let n: u32 = v
                     .bytes()
                     .filter(u8::is_ascii_digit)
                     .fold(0, |a, d| a * 10 + u32::from(d - b'0'));
                 // "she's 91", "died at 93", "at 92 he's very sharp": the number alone, and only
                 // when no unit follows ("he's 95% sure", "she is 100 pounds").
-                let mut st = st;
                 if v.as_bytes()[0].is_ascii_alphabetic()
                     && !v.as_bytes()[..3].eq_ignore_ascii_case(b"age")
                 {
@@ -9159,6 +9179,12 @@ fn patterns(
                         continue;
                     }
                     st = digits_at;
+                } else if v.as_bytes()[..3].eq_ignore_ascii_case(b"age")
+                    && (v.contains(':') || v.contains("  "))
+                {
+                    // ("Age:             94": a form's value, without its label; "age 94" in a
+                    // sentence stays whole.)
+                    st += v.bytes().position(|c| c.is_ascii_digit()).unwrap_or(0);
                 }
                 // "3 clients were aged 90+": a bracket of ages in a report, no one's age.
                 let bracket = text.as_bytes().get(en) == Some(&b'+');
@@ -11938,6 +11964,29 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             not_a_patients("a placeholder birth date", out);
             return;
         }
+        // "DOB / Age / Sex:   07/04/1932 / 92 / F": the age after the birth date, under a
+        // label that names both.
+        if let Some((as_, ae)) = age_after_birth_date(text, line, en) {
+            push(
+                out,
+                Some(Label::Date),
+                st,
+                en,
+                sc,
+                "date.dob",
+                "date in a patient context",
+            );
+            push(
+                out,
+                Some(Label::Age),
+                as_,
+                ae,
+                0.9,
+                "age.over89",
+                "age over 89",
+            );
+            return;
+        }
         "date.dob"
     } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
         // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
@@ -11985,6 +12034,27 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         rule,
         "date in a patient context",
     );
+}
+
+/// Where an age over 89 lies right after a birth date ending at `en`, " / 92" or "/94", when
+/// the line before the date labels an age too ("DOB / Age / Sex:", "DOB/Age:").
+fn age_after_birth_date(text: &str, line: &str, en: usize) -> Option<(usize, usize)> {
+    if !has_word(line, words!["age"]) {
+        return None;
+    }
+    let rest = text.as_bytes().get(en..)?;
+    let mut k = usize::from(rest.first() == Some(&b' '));
+    if rest.get(k) != Some(&b'/') {
+        return None;
+    }
+    k += 1;
+    k += usize::from(rest.get(k) == Some(&b' '));
+    let n = rest[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let age: u32 = std::str::from_utf8(&rest[k..k + n]).ok()?.parse().ok()?;
+    ((2..=3).contains(&n)
+        && (90..=125).contains(&age)
+        && !rest.get(k + n).is_some_and(u8::is_ascii_alphanumeric))
+    .then_some((en + k, en + k + n))
 }
 
 /// Does `w` hold "meeting" or "conference" (either case)? Asked before looking for "family
@@ -13609,7 +13679,29 @@ const NOT_IN_A_STREET: &[&str] = &[
     "blocks", "minutes", "mins", "more", "other", "same", "main",
 ];
 
-fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
+/// Is `h` a person's name and nothing else: two or three capitalised words (a middle initial
+/// allowed), the first in the first-name list and the last in the surname list, none of them an
+/// organisation word ("Margaret Kowalski", "Ramesh K. Iyengar"; not "Bloom Birth & Lactation",
+/// "Jordan Valley Clinic")?
+fn person_name_alone(s: &Scanner, h: &str) -> bool {
+    let words: Vec<&str> = h.split(' ').filter(|w| !w.is_empty()).collect();
+    let [first, .., last] = words[..] else {
+        return false;
+    };
+    words.len() <= 3
+        && words.iter().all(|w| {
+            let b = w.as_bytes();
+            b[0].is_ascii_uppercase()
+                && b[1..]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-' | b'.'))
+                && !ORG_WORDS.eq_any(w)
+        })
+        && s.first_names.contains(&first.to_ascii_lowercase())
+        && s.surnames.contains(&last.to_ascii_lowercase())
+}
+
+fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     // "on the FL/GA block from 9 ET. Dr. Kowalczyk ...": a time and its zone, then a title.
     let second = text[st..en].split(' ').nth(1).unwrap_or("");
     if words![
@@ -13673,6 +13765,9 @@ fn address(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>)
                     h,
                     words!["patient", "home", "lives", "resides", "address", "mailing"],
                 )
+                // ("STOP B - POC swap\nMargaret Kowalski - 118 Glenheath Dr, ...": a person's
+                // name before the separator, not a business's.)
+                && !person_name_alone(s, h)
         });
     // A signature's address is the organisation's, unless a personal mailbox sent the mail and
     // no line above names an organisation (a clinic's reply quotes the patient's mailbox).

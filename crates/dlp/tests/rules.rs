@@ -880,7 +880,8 @@ fn british_dates_and_ages_after_an_event_word_are_found() {
         &s,
         "Subject ID: HF-031\nAge at event:      91\n",
         Label::Age,
-        "Age at event:      91",
+        // (A form's value: the number, without its label.)
+        "91",
     );
     assert_has(
         &s,
@@ -9514,4 +9515,73 @@ fn a_patients_voucher_and_transfer_numbers_are_identifiers_and_an_it_ticket_is_n
     );
     let it = "The printer on 3 West is fixed, ticket INC-0048812 closed.\n";
     assert!(!has_label(&s, it, Label::OtherId), "{:?}", labels(&s, it));
+}
+
+#[test]
+fn a_callers_number_in_a_voicemail_transcript_is_theirs_and_a_staff_writers_is_not() {
+    let s = Scanner::new();
+    let voicemail = "From: Voicemail <vm-noreply@larkhavenhealth.example>\n\
+                     To: Infection Prevention Line\nSubject: New voicemail\n\n\
+                     Transcription (may not be accurate):\n\
+                     \"Hi this is Tasha Greenleaf, my son Micah was in the ER on the 11th. \
+                     He has a little cough from daycare. Please call me back at 937-555-0164. \
+                     Thank you bye.\"\n";
+    assert!(
+        has(&s, voicemail, Label::Phone, "937-555-0164"),
+        "{:?}",
+        labels(&s, voicemail)
+    );
+    // The same words from a member of staff's own work mailbox: the writer's number.
+    let staff = "From: Dana Ruiz <druiz@larkhavenhealth.example>\nTo: 5E Charge RNs\n\
+                 Subject: exposure list\n\nPt Micah Greenleaf was in the ER on the 11th. \
+                 Please call me back at 937-555-0164 with the list.\n";
+    assert!(
+        !has(&s, staff, Label::Phone, "937-555-0164"),
+        "{:?}",
+        labels(&s, staff)
+    );
+}
+
+#[test]
+fn a_persons_name_before_a_street_address_makes_it_theirs_and_a_business_name_does_not() {
+    let s = Scanner::new();
+    let stop = "STOP B - POC swap\nMargaret Kowalski - 118 Glenheath Dr, Centerville, OH \
+                45459\nher concentrator is alarming, DOB 3/2/1941\n";
+    assert!(
+        has(
+            &s,
+            stop,
+            Label::Address,
+            "118 Glenheath Dr, Centerville, OH"
+        ),
+        "{:?}",
+        labels(&s, stop)
+    );
+    let letterhead = "Thanks,\nBloom Birth Center - 88 Loockerman Plaza, Dover, DE 19901\n\
+                      Pt Ana Ruiz, DOB 3/2/1991, is due 4/1.\n";
+    assert!(
+        !has_label(&s, letterhead, Label::Address),
+        "{:?}",
+        labels(&s, letterhead)
+    );
+}
+
+#[test]
+fn an_age_after_a_birth_date_under_a_dob_and_age_label_is_found_and_a_young_one_is_not() {
+    let s = Scanner::new();
+    let transfer = "Patient:           HOLLOWAY, EUNICE R\n\
+                    DOB / Age / Sex:   07/04/1932 / 92 / F\n";
+    assert_has(&s, transfer, Label::Date, "07/04/1932");
+    assert_has(&s, transfer, Label::Age, "92");
+    // A label's first number that starts a date is the date's, not an age of 2.
+    let tight = "Resident: Rosalind Feeney\nDOB/Age: 02/27/1931 / 94\n";
+    assert_has(&s, tight, Label::Date, "02/27/1931");
+    assert_has(&s, tight, Label::Age, "94");
+    // A form's age field, however far its value is padded.
+    let padded = "Emergency contact: grandmother\nAge:             94\nDOB 3/3/1931\n";
+    assert_has(&s, padded, Label::Age, "94");
+    // Ages of 89 and under are no identifiers.
+    let young = "Patient: Rosalind Feeney\nDOB/Age: 02/27/1961 / 64\n";
+    assert_has(&s, young, Label::Date, "02/27/1961");
+    assert!(!has_label(&s, young, Label::Age), "{:?}", labels(&s, young));
 }
