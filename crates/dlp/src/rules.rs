@@ -327,6 +327,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("cin #", Kw::Value(Label::MemberId)),
     ("case", Kw::Value(Label::OtherId)),
     ("enc #", Kw::Value(Label::OtherId)),
+    // ("coding kicked back enc 5518203": an encounter's number, bare.)
+    ("enc ", Kw::Value(Label::OtherId)),
     ("enc:", Kw::Value(Label::OtherId)),
     ("request #", Kw::Value(Label::OtherId)),
     ("submission #", Kw::Value(Label::OtherId)),
@@ -452,6 +454,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("bk #", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
+    // ("Incident report IR-2025-1183 is in CareVantage": a report about a resident's fall.)
+    ("incident report", Kw::Value(Label::OtherId)),
+    // (A workplace drug test's donor: "DONOR ID: EMP TCF-0388".)
+    ("donor id", Kw::Value(Label::OtherId)),
     // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)
     ("incident #", Kw::Value(Label::OtherId)),
     ("incident no", Kw::Value(Label::OtherId)),
@@ -1364,6 +1370,19 @@ const NOT_NAMES: &[&str] = &[
     "thur",
     "thurs",
     "patient",
+    // Roles a form or a subject puts before a name ("RE: Claimant WHITFIELD, BRANDON",
+    // "Partner's cell"): the name starts after them.
+    "claimant",
+    "employee",
+    "insured",
+    "beneficiary",
+    "enrollee",
+    "applicant",
+    "participant",
+    "inmate",
+    "defendant",
+    "decedent",
+    "partner",
     "dear",
     "hi",
     "hello",
@@ -11741,8 +11760,31 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         not_a_patients("a letter's date line", out);
         return;
     }
-    // "16:52:07": seconds are a system's timestamp, not an appointment.
+    // "Report: IP_ISO_DAILY_V3   Run: 03/12/2025 05:00", "Exported: 10/14/2025": a report's
+    // run or export stamp, with the time after it (a lower-case "run" is a lab's, a delivery's
+    // or an ambulance's: "crossmatch negative (run 2/18)").
     let b = text.as_bytes();
+    if report_stamp_label(before_line(40)) {
+        let t = &b[en..];
+        let k = usize::from(t.first() == Some(&b' '));
+        let hh_mm = t.get(k..k + 5).is_some_and(|w| {
+            w[..2].iter().all(u8::is_ascii_digit)
+                && w[2] == b':'
+                && w[3..].iter().all(u8::is_ascii_digit)
+        });
+        let time = if hh_mm { k + 5 } else { 0 };
+        push(
+            out,
+            None,
+            st,
+            en + time,
+            0.8,
+            "date.nonpatient",
+            "a report's run stamp",
+        );
+        return;
+    }
+    // "16:52:07": seconds are a system's timestamp, not an appointment.
     if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
         let why = "timestamp with seconds";
         not_a_patients(why, out);
@@ -12055,6 +12097,32 @@ fn age_after_birth_date(text: &str, line: &str, en: usize) -> Option<(usize, usi
         && (90..=125).contains(&age)
         && !rest.get(k + n).is_some_and(u8::is_ascii_alphanumeric))
     .then_some((en + k, en + k + n))
+}
+
+/// Does the text before a date on its line end with a report's run or export label ("Run:",
+/// "Run date:", "Report run:", "Exported:", "Exported on")? Capitalised, and with its colon
+/// unless "on" follows.
+fn report_stamp_label(before: &str) -> bool {
+    let t = before.trim_end();
+    let t = t
+        .strip_suffix(':')
+        .or_else(|| t.strip_suffix(" on"))
+        .unwrap_or("")
+        .trim_end();
+    [
+        "Run",
+        "Run date",
+        "Run Date",
+        "Report run",
+        "Exported",
+        "Export date",
+        "Extracted",
+    ]
+    .iter()
+    .any(|l| {
+        t.strip_suffix(l)
+            .is_some_and(|h| h.is_empty() || h.ends_with([' ', '\t', '|']))
+    })
 }
 
 /// Does `w` hold "meeting" or "conference" (either case)? Asked before looking for "family
@@ -15087,6 +15155,9 @@ fn persons(
                             .get(toks[k + 1].e)
                             .is_some_and(u8::is_ascii_digit)
                         && name_ok(not_names, text, lc, toks[k + 1], &mut buf)
+                        // ("Ordering:    ACHTERBERG, SAMUEL MD   NPI ...": a credential ends
+                        // the name, and the credential test below then finds it.)
+                        && !CREDENTIALS.eq_any(&text[toks[k + 1].s..toks[k + 1].e])
                     {
                         let t = toks[k + 1];
                         if t.e - t.s == 1 && text.as_bytes().get(t.e) == Some(&b'.') {

@@ -9585,3 +9585,76 @@ fn an_age_after_a_birth_date_under_a_dob_and_age_label_is_found_and_a_young_one_
     assert_has(&s, young, Label::Date, "02/27/1961");
     assert!(!has_label(&s, young, Label::Age), "{:?}", labels(&s, young));
 }
+
+#[test]
+fn a_reports_run_stamp_is_no_patients_date_and_a_labs_run_is() {
+    let s = Scanner::new();
+    let census = "Subject: Daily Isolation Census\n\nReport: IP_ISO_DAILY_V3   Run: 03/12/2025 05:00   \
+                  Rows: 2\n\nUNIT | ROOM | PATIENT | MRN\n6N | 02 | BRZEZINSKI, W | 00688041\n";
+    assert_lacks(&s, census, Label::Date, "03/12/2025");
+    assert_lacks(&s, census, Label::Date, "05:00");
+    assert_has(&s, census, Label::Mrn, "00688041");
+    let lab = "Pt Rosa Delgado, DOB 4/4/1961: final crossmatch negative (run 2/18), OR on 2/27.\n";
+    assert_has(&s, lab, Label::Date, "2/18");
+}
+
+#[test]
+fn an_encounters_bare_number_and_a_residents_incident_report_are_identifiers() {
+    let s = Scanner::new();
+    let enc = "Dr. A -- coding kicked back enc 5518203 (Keystone claim) for Darnell Okafor, \
+               DOB 2/2/1980. The note says laceration but no repair.\n";
+    assert_has(&s, enc, Label::OtherId, "5518203");
+    // An encounter number that carries its own prefix keeps it.
+    let prefixed = "Pt Darnell Okafor, DOB 2/2/1980, enc ENC-25-0310-1187 needs an addendum.\n";
+    assert_has(&s, prefixed, Label::OtherId, "ENC-25-0310-1187");
+    let fall = "Bernard Oyelaran, DOB 5/5/1938, was found on the floor of his room at 7:15 pm.\n\
+                Incident report IR-2025-1183 is in CareVantage.\n";
+    assert_has(&s, fall, Label::OtherId, "IR-2025-1183");
+    // Enclosures are no encounter.
+    let letter = "Thank you for your donation to the foundation.\nEnc 2\n";
+    assert!(
+        !has_label(&s, letter, Label::OtherId),
+        "{:?}",
+        labels(&s, letter)
+    );
+}
+
+#[test]
+fn a_role_before_a_name_is_no_part_of_it() {
+    let s = Scanner::new();
+    let claim = "Subject: RE: Claimant WHITFIELD, BRANDON / Clm# KMW-25-0418833\n\n\
+                 Claimant:  Whitfield, Brandon J.\nDOB:       02/09/1988\n";
+    assert_has(&s, claim, Label::Person, "WHITFIELD, BRANDON");
+    assert!(
+        !labels(&s, claim)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("Claimant")),
+        "{:?}",
+        labels(&s, claim)
+    );
+    let partner = "Pt Ana Ruiz, DOB 3/2/1991, 16w. Partner Luca Marchetti will come to the \
+                   results visit. Partner's cell for results: 614-555-0272.\n";
+    assert_has(&s, partner, Label::Person, "Luca Marchetti");
+    assert_lacks(&s, partner, Label::Person, "Partner");
+}
+
+#[test]
+fn a_last_first_name_with_a_credential_after_it_is_a_clinicians() {
+    let s = Scanner::new();
+    let lab = "Patient:     KIM, JOON\nDOB:         03/03/1990\n\
+               Ordering:    ACHTERBERG, SAMUEL MD   NPI 1748293051\n\
+               Ordering 2:  TRAN, LISA FNP-C   NPI 1618995827\n";
+    assert_has(&s, lab, Label::Person, "KIM, JOON");
+    for clinician in ["ACHTERBERG", "TRAN"] {
+        assert!(
+            !labels(&s, lab)
+                .iter()
+                .any(|(l, v)| *l == Label::Person && v.contains(clinician)),
+            "{clinician}: {:?}",
+            labels(&s, lab)
+        );
+    }
+    // A middle name in capitals is still the patient's.
+    let middle = "Patient:     WHITFIELD, BRANDON JAMES\nDOB:         02/09/1988\n";
+    assert_has(&s, middle, Label::Person, "WHITFIELD, BRANDON JAMES");
+}
