@@ -9658,3 +9658,32 @@ fn a_last_first_name_with_a_credential_after_it_is_a_clinicians() {
     let middle = "Patient:     WHITFIELD, BRANDON JAMES\nDOB:         02/09/1988\n";
     assert_has(&s, middle, Label::Person, "WHITFIELD, BRANDON JAMES");
 }
+
+#[test]
+fn a_voicemail_notices_caller_number_is_the_callers_and_a_pharmacys_is_not() {
+    let s = Scanner::new();
+    let vm = "From: Brightwater Phone System <voicemail@brightwaterpeds.example>\n\
+              To: frontdesk@brightwaterpeds.example\n\
+              Subject: New voicemail from (425) 555-0163 - Mailbox 100 (Main Line) - 1:14\n\n\
+              Transcription (may contain errors):\n\"Hi this is Daniela Ruiz, I'm the mom of \
+              Ximena, her birthday is February 11 2022. You can call me back at 425-555-0163 \
+              or text is better. Okay thank you bye.\"\n";
+    assert_has(&s, vm, Label::Phone, "(425) 555-0163");
+    assert_has(&s, vm, Label::Phone, "425-555-0163");
+    let pharmacy = "From: Phone System <voicemail@clinic.example>\n\
+                    Subject: New voicemail from (737) 555-0193 (WALGREENS #07712) - 0:52\n\n\
+                    \"Hi, calling about a prior authorization for Ximena Alcaraz, DOB 2/11/2022.\"\n";
+    assert_lacks(&s, pharmacy, Label::Phone, "(737) 555-0193");
+}
+
+#[test]
+fn a_relatives_work_number_after_their_cell_is_theirs_and_an_office_line_is_not() {
+    let s = Scanner::new();
+    let contact = "Patient: Shirin Rahimi, DOB 4/2/1958\nEmergency contact ... Dariush Rahimi \
+                   (husband) cell 614-555-0173, work 614-555-0179\n";
+    assert_has(&s, contact, Label::Phone, "614-555-0173");
+    assert_has(&s, contact, Label::Phone, "614-555-0179");
+    let office = "Patient: Shirin Rahimi, DOB 4/2/1958, seen today.\n\
+                  Questions: call our office, work line 614-555-0100.\n";
+    assert_lacks(&s, office, Label::Phone, "614-555-0100");
+}
