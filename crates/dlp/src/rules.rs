@@ -481,6 +481,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("transfer number", Kw::Value(Label::OtherId)),
     ("trip no", Kw::Value(Label::OtherId)),
     ("trip id", Kw::Value(Label::OtherId)),
+    // ("Trip# MX-250318-0419", "Trip Confirmation #MRT-5583021", "MedRide trip MRT-5590447":
+    // a ride's booking, written every way.)
+    ("trip#", Kw::Value(Label::OtherId)),
+    ("trip confirmation", Kw::Value(Label::OtherId)),
+    ("trip ", Kw::Value(Label::OtherId)),
     ("standing order #", Kw::Value(Label::OtherId)),
     ("standing order no", Kw::Value(Label::OtherId)),
     ("enrollment no", Kw::Value(Label::OtherId)),
@@ -7534,6 +7539,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // The value's digits, counted once for the tests below.
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
+        // ("the Tuesday trip 11/21", "her trip 0930 pickup": a bare "trip" before a date or a
+        // time; a booking's number has a letter or five digits or more.)
+        // ("waiting on Buckeye trip confirmation for 11/21": the same for a confirmation.)
+        if (kb.eq_ignore_ascii_case(b"trip ") || kb.eq_ignore_ascii_case(b"trip confirmation"))
+            && (v.contains('/') || nd < 5 && !v.bytes().any(|c| c.is_ascii_alphabetic()))
+        {
+            continue;
+        }
         // A decade, an age or an era ("A member in her 80s", "since the 1990s"): no number.
         if matches!(v.len(), 3 | 5)
             && v.ends_with("0s")

@@ -9687,3 +9687,31 @@ fn a_relatives_work_number_after_their_cell_is_theirs_and_an_office_line_is_not(
                   Questions: call our office, work line 614-555-0100.\n";
     assert_lacks(&s, office, Label::Phone, "614-555-0100");
 }
+
+#[test]
+fn a_rides_trip_number_written_any_way_is_an_identifier_and_a_trips_date_is_not() {
+    let s = Scanner::new();
+    for (text, id) in [
+        (
+            "7:41 AM: 3N, pt OKONKWO, trach collar 40%, RT to accompany? Trip# MX-250318-0419\n",
+            "MX-250318-0419",
+        ),
+        (
+            "Subject: Trip Confirmation #MRT-5583021 - ROUND TRIP\n\nMember: Denise Holloway, \
+             DOB 2/2/1950\n",
+            "MRT-5583021",
+        ),
+        (
+            "D. Holloway, DOB 2/2/1950: PCP f/u Fri 3/21, ride booked, MedRide trip MRT-5590447.\n",
+            "MRT-5590447",
+        ),
+    ] {
+        assert_has(&s, text, Label::OtherId, id);
+    }
+    let date = "Pt Denise Holloway, DOB 2/2/1950, cancelled the Tuesday trip 11/21.\n";
+    assert!(
+        !has_label(&s, date, Label::OtherId),
+        "{:?}",
+        labels(&s, date)
+    );
+}
