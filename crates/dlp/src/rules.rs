@@ -5673,6 +5673,8 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     lower_case_names_before_dob(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
     voicemail_callers(s, text, lc, out);
+    zip_fields(text, lc, &doc, out);
+    city_fields(text, lc, &doc, out);
     subject_surname(s, text, &doc, out);
     subject_care_surname(s, text, &doc, out);
     possessive_surnames(s, text, out);
@@ -6005,6 +6007,168 @@ fn whole_word_at(b: &[u8], word: &[u8]) -> Vec<usize> {
                 && !b.get(i + word.len()).is_some_and(u8::is_ascii_alphanumeric)
         })
         .collect()
+}
+
+/// "City/State:             Dunmore, OR", "City / State / ZIP:   Beavercreek, OH 45431",
+/// "Town:              Grove City, OH", "CITY: GAHANNA": a form's town field, its label opening
+/// the line (style corpus: all 8 such values were a patient's). The town (and its state) is an
+/// address, the ZIP code after it a ZIP code; weak evidence (0.7) that counts only beside words
+/// about care, not in a signature. Found from each "city" and "town" of the lower-cased text.
+fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let l = lc.as_bytes();
+    let hits = memchr::memmem::find_iter(l, b"city").chain(memchr::memmem::find_iter(l, b"town"));
+    for at in hits {
+        let ls = doc.line_start(at);
+        if !text[ls..at].trim_start_matches(['>', ' ', '\t']).is_empty() || doc.in_sig(at) {
+            continue;
+        }
+        // The label: "city", "town", then "/ state", "/ zip" or ", state", ", zip" parts.
+        let mut k = at + 4;
+        loop {
+            let r = &l[k..l.len().min(k + 10)];
+            let sep = r
+                .iter()
+                .take_while(|&&c| matches!(c, b' ' | b'/' | b','))
+                .count();
+            if sep > 0 && r[sep..].starts_with(b"state") {
+                k += sep + 5;
+            } else if sep > 0 && r[sep..].starts_with(b"zip") {
+                k += sep + 3;
+            } else {
+                break;
+            }
+        }
+        if b.get(k) != Some(&b':') {
+            continue;
+        }
+        k += 1;
+        let gap = b[k..]
+            .iter()
+            .take(40)
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let st = k + gap;
+        if gap == 0 {
+            continue;
+        }
+        // Up to four capitalised words, then ", " and a state's code or name.
+        let mut en = st;
+        let mut words = 0;
+        while words < 4 && b.get(en).is_some_and(u8::is_ascii_uppercase) {
+            let n = b[en..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'\'' | b'-'))
+                .count();
+            en += n;
+            words += 1;
+            if b.get(en) == Some(&b' ') && b.get(en + 1).is_some_and(u8::is_ascii_uppercase) {
+                en += 1;
+            } else {
+                break;
+            }
+        }
+        if words == 0 {
+            continue;
+        }
+        if b.get(en) == Some(&b',') {
+            let r = &b[en..];
+            let k2 = 1 + usize::from(r.get(1) == Some(&b' '));
+            let n = r[k2..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if n >= 2 && r[k2].is_ascii_uppercase() {
+                en += k2 + n;
+            }
+        }
+        // Then the line's end, a column's gap, or a ZIP code.
+        let rest = &b[en..];
+        let sp = rest.iter().take(3).take_while(|&&c| c == b' ').count();
+        let zip = sp >= 1
+            && rest
+                .get(sp..sp + 5)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && rest
+                .get(sp + 5)
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-');
+        if !(rest.is_empty() || matches!(rest[0], b'\n' | b'\r') || rest.starts_with(b"  ") || zip)
+        {
+            continue;
+        }
+        let why = "a form's town field";
+        push(out, Some(Label::Address), st, en, 0.7, "address.field", why);
+        if zip {
+            let why = "the ZIP code in a form's town field";
+            push(
+                out,
+                Some(Label::Zip),
+                en + sp,
+                en + sp + 5,
+                0.7,
+                "zip.field",
+                why,
+            );
+        }
+    }
+}
+
+/// "ZIP:                  97233", "Zip Code:   43214": a form's ZIP code field, its label
+/// opening the line (style corpus: all 14 such values, each in mail about a patient, were the
+/// patient's). Weak evidence (0.7): it counts only beside words about care; not in a
+/// signature. Found from each "zip" of the lower-cased text (a vectorised search).
+fn zip_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for at in memchr::memmem::find_iter(lc.as_bytes(), b"zip") {
+        let ls = doc.line_start(at);
+        if !text[ls..at].trim_start_matches(['>', ' ', '\t']).is_empty() || doc.in_sig(at) {
+            continue;
+        }
+        let mut k = at + 3;
+        for label in [&b" code"[..], b"code"] {
+            if b.get(k..k + label.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(label))
+            {
+                k += label.len();
+                break;
+            }
+        }
+        if b.get(k) == Some(&b':') {
+            k += 1;
+        }
+        let gap = b[k..]
+            .iter()
+            .take(40)
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let st = k + gap;
+        if gap == 0
+            || !b
+                .get(st..st + 5)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        {
+            continue;
+        }
+        let mut en = st + 5;
+        if b.get(en) == Some(&b'-')
+            && b.get(en + 1..en + 5)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        {
+            en += 5;
+        }
+        if b.get(en).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        push(
+            out,
+            Some(Label::Zip),
+            st,
+            en,
+            0.7,
+            "zip.field",
+            "a form's ZIP code field",
+        );
+    }
 }
 
 /// "Subject: Re: hutchins" over "tomas hutchins in med 3 ciwa now 19", "Subject: RE: okafor"
@@ -14002,18 +14166,26 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
             ],
         );
     // ZIP right after the state.
-    let zip = doc.after_line(en, 12);
+    let zip = doc.after_line(en, 14);
     let zb = zip.as_bytes();
     let mut zip_end = None;
-    if zb.len() >= 6
-        && zb[0] == b' '
-        && zb[1..6].iter().all(u8::is_ascii_digit)
-        && (zb.len() == 6 || !zb[6].is_ascii_digit())
+    // (One space, or a form's two or three: "Lockport, IL  60441".)
+    let sp = zb.iter().take(3).take_while(|&&c| c == b' ').count();
+    let mut zip_start = en + 1;
+    if sp >= 1
+        && zb.len() >= sp + 5
+        && zb[sp..sp + 5].iter().all(u8::is_ascii_digit)
+        && zb.get(sp + 5).is_none_or(|c| !c.is_ascii_digit())
     {
-        let mut e = 6;
-        if zb.len() >= 11 && zb[6] == b'-' && zb[7..11].iter().all(u8::is_ascii_digit) {
-            e = 11;
+        let mut e = sp + 5;
+        if zb.get(e) == Some(&b'-')
+            && zb
+                .get(e + 1..e + 5)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        {
+            e += 5;
         }
+        zip_start = en + sp;
         zip_end = Some(en + e);
     } else if zb.len() >= 8
         && zb[0] == b' '
@@ -14025,7 +14197,6 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     }
     // "14 Birch Ct, Millbrook 17052" (a delivery sheet's town without its state): the ZIP code
     // after the town.
-    let mut zip_start = en + 1;
     if zip_end.is_none()
         && let Some(town) = doc.after_line(en, 48).strip_prefix(", ")
     {

@@ -9715,3 +9715,50 @@ fn a_rides_trip_number_written_any_way_is_an_identifier_and_a_trips_date_is_not(
         labels(&s, date)
     );
 }
+
+#[test]
+fn a_zip_code_a_form_pads_after_the_state_is_found() {
+    let s = Scanner::new();
+    let form = "Patient:             PRUITT, WENDELL J\n\
+                Address:             907 Linden Ave, Lockport, IL  60441\n\
+                Phone:               (815) 555-0149\n";
+    assert_has(&s, form, Label::Zip, "60441");
+    assert_has(&s, form, Label::Address, "907 Linden Ave, Lockport, IL");
+    // A clinic's letterhead keeps its ZIP code, however it is padded.
+    let letterhead = "Thanks,\nLockport Family Clinic - 88 State St, Lockport, IL  60441\n\
+                      Pt Wendell Pruitt, DOB 3/2/1951, is due 4/1.\n";
+    assert_lacks(&s, letterhead, Label::Zip, "60441");
+}
+
+#[test]
+fn a_forms_zip_code_field_is_found_and_a_zip_in_prose_is_not() {
+    let s = Scanner::new();
+    let form = "NEW PATIENT INTAKE\nName:           Ellen Nakamura\nDOB:            04/02/1959\n\
+                Street address: 16522 SE Stark St Apt 14, Portland, OR\n\
+                ZIP:                  97233\nPhone:          (503) 555-0172\n";
+    assert_has(&s, form, Label::Zip, "97233");
+    let code = "Patient: Ellen Nakamura, DOB 04/02/1959\nZip Code:              43214\n";
+    assert_has(&s, code, Label::Zip, "43214");
+    // Not a label opening its line: "the zip 97233 area" is no form's field.
+    let prose = "We now serve the zip 97233 area on Tuesdays.\n";
+    assert!(!has_label(&s, prose, Label::Zip), "{:?}", labels(&s, prose));
+}
+
+#[test]
+fn a_forms_town_field_is_an_address_and_a_town_hall_is_not() {
+    let s = Scanner::new();
+    let form = "Patient:            Ada Whitlock, DOB 3/3/1944\n\
+                Address:            2741 Wexford Hollow Dr\n\
+                City / State / ZIP:   Beavercreek, OH 45431\nCell: 937-555-0101\n";
+    assert_has(&s, form, Label::Address, "Beavercreek, OH");
+    assert_has(&s, form, Label::Zip, "45431");
+    let town = "Patient:  Ada Whitlock, DOB 3/3/1944\nTown:              Grove City, OH\n";
+    assert_has(&s, town, Label::Address, "Grove City, OH");
+    // No label's colon: a heading, not a field.
+    let hall = "TOWN HALLS (all members welcome)\nCity of Millbrook IT | 100 Municipal Way\n";
+    assert!(
+        !has_label(&s, hall, Label::Address),
+        "{:?}",
+        labels(&s, hall)
+    );
+}

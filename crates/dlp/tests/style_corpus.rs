@@ -43,7 +43,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 20310, "corpus line count changed");
+    assert_eq!(r.docs, 20550, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
