@@ -3355,6 +3355,29 @@ fn org_mailbox_line(line: &str) -> bool {
         && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
 }
 
+/// Is a number a pasted text thread's sender: alone at its line's start after a time stamp
+/// ("[03/10 7:52 PM] ", "10:15 PM ", "[Tue 9:15 AM] "; a quote's `>` allowed), and a colon
+/// right after it?
+fn chat_sender(line_before: &str, after: &str) -> bool {
+    if !after.trim_start_matches(' ').starts_with(':') {
+        return false;
+    }
+    let head = line_before.trim_start_matches(['>', ' ', '\t']).trim_end();
+    let stamp = if let Some(inner) = head.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        inner
+    } else {
+        head
+    };
+    // (A time in it: digits, a colon, digits.)
+    let b = stamp.as_bytes();
+    (3..=24).contains(&stamp.len())
+        && b.windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+        && stamp.bytes().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b' ' | b':' | b'/' | b'-' | b',' | b'.')
+        })
+}
+
 /// Does the text before a number end with a voice-mail notice's "voicemail from", "voice
 /// message from" or "voice mail from" (any case, a colon allowed)?
 fn voicemail_caller_id(before: &str) -> bool {
@@ -10911,6 +10934,23 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     };
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
+    }
+    // "[03/10 7:52 PM] +1 (224) 555-0126: hi its Ashley Brennan mom of Liam": a pasted text
+    // thread's sender, named by number (the clinic's side is named by its line's name: "[03/10
+    // 7:58 PM] Surgery Line: Hi Ashley"). Style corpus: 83 of 87 such numbers, all in mail about
+    // a patient, were the patient's or a relative's. Weak evidence (0.75).
+    if chat_sender(&text[doc.line_start(st)..st], &text[en..]) {
+        let why = "a pasted text thread's sender";
+        push(
+            out,
+            Some(Label::Phone),
+            st,
+            en,
+            0.75,
+            "phone.chat_sender",
+            why,
+        );
+        return;
     }
     // "Subject: New voicemail from (330) 555-0183 (0:52)": a phone system's notice names its
     // caller by number (style corpus: 113 of 115 such numbers in mail about a patient were the

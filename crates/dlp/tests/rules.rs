@@ -9762,3 +9762,33 @@ fn a_forms_town_field_is_an_address_and_a_town_hall_is_not() {
         labels(&s, hall)
     );
 }
+
+#[test]
+fn a_pasted_text_threads_sender_number_is_theirs_and_a_number_in_a_message_is_read_as_before() {
+    let s = Scanner::new();
+    let thread = "Dr O - pasting the texts from the surgery text line.\n\n\
+                  ----- SMS log, Surgery Line -----\n\
+                  [03/10 7:52 PM] +1 (224) 555-0126: hi its Ashley Brennan mom of Liam. hes \
+                  having the ear tubes thurs??\n\
+                  [03/10 7:58 PM] Surgery Line: Hi Ashley, Liam is scheduled Thursday 3/13 at \
+                  Lakeshore Surgery Center.\n\
+                  [03/10 8:03 PM] +1 (224) 555-0126: ok. can he have his amoxicillin still?\n";
+    let found = labels(&s, thread)
+        .iter()
+        .filter(|(l, v)| *l == Label::Phone && v.contains("555-0126"))
+        .count();
+    assert_eq!(found, 2, "{:?}", labels(&s, thread));
+    // Not a sender: no time stamp before it, or no colon after it.
+    assert!(!chat_like(
+        &s,
+        "Lakeshore Surgery Center\n+1 (224) 555-0100 main line\n"
+    ));
+}
+
+/// Whether `text` has a phone number found as a text thread's sender.
+fn chat_like(s: &Scanner, text: &str) -> bool {
+    s.scan(text)
+        .findings
+        .iter()
+        .any(|f| f.rule == "phone.chat_sender")
+}
