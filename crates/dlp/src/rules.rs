@@ -5696,8 +5696,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     lower_case_names_before_dob(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
     voicemail_callers(s, text, lc, out);
-    zip_fields(text, lc, &doc, out);
-    city_fields(text, lc, &doc, out);
+    line_labels(text, lc, &doc, out);
     subject_surname(s, text, &doc, out);
     subject_care_surname(s, text, &doc, out);
     possessive_surnames(s, text, out);
@@ -6032,19 +6031,38 @@ fn whole_word_at(b: &[u8], word: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// The form fields read from a label that opens a line ("ZIP:", "City / State:", "Town:"):
+/// each line's first word after its indent (and a quote's `>`), looked at once, so a text
+/// without such labels costs a few bytes a line.
+fn line_labels(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let l = lc.as_bytes();
+    let starts = std::iter::once(0).chain(doc.nl.iter().map(|&n| n + 1));
+    for ls in starts {
+        let at = ls
+            + l.get(ls..).map_or(0, |r| {
+                r.iter()
+                    .take_while(|&&c| matches!(c, b' ' | b'\t' | b'>'))
+                    .count()
+            });
+        match l.get(at..at + 4) {
+            Some([b'z', b'i', b'p', _]) => zip_field(text, doc, at, out),
+            Some(b"city" | b"town") => city_field(text, lc, doc, at, out),
+            _ => {}
+        }
+    }
+}
+
 /// "City/State:             Dunmore, OR", "City / State / ZIP:   Beavercreek, OH 45431",
 /// "Town:              Grove City, OH", "CITY: GAHANNA": a form's town field, its label opening
 /// the line (style corpus: all 8 such values were a patient's). The town (and its state) is an
 /// address, the ZIP code after it a ZIP code; weak evidence (0.7) that counts only beside words
-/// about care, not in a signature. Found from each "city" and "town" of the lower-cased text.
-fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+/// about care, not in a signature. `at`: where the label starts ([`line_labels`]).
+fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let l = lc.as_bytes();
-    let hits = memchr::memmem::find_iter(l, b"city").chain(memchr::memmem::find_iter(l, b"town"));
-    for at in hits {
-        let ls = doc.line_start(at);
-        if !text[ls..at].trim_start_matches(['>', ' ', '\t']).is_empty() || doc.in_sig(at) {
-            continue;
+    {
+        if doc.in_sig(at) {
+            return;
         }
         // The label: "city", "town", then "/ state", "/ zip" or ", state", ", zip" parts.
         let mut k = at + 4;
@@ -6063,7 +6081,7 @@ fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             }
         }
         if b.get(k) != Some(&b':') {
-            continue;
+            return;
         }
         k += 1;
         let gap = b[k..]
@@ -6073,7 +6091,7 @@ fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             .count();
         let st = k + gap;
         if gap == 0 {
-            continue;
+            return;
         }
         // Up to four capitalised words, then ", " and a state's code or name.
         let mut en = st;
@@ -6092,7 +6110,7 @@ fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             }
         }
         if words == 0 {
-            continue;
+            return;
         }
         if b.get(en) == Some(&b',') {
             let r = &b[en..];
@@ -6117,7 +6135,7 @@ fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-');
         if !(rest.is_empty() || matches!(rest[0], b'\n' | b'\r') || rest.starts_with(b"  ") || zip)
         {
-            continue;
+            return;
         }
         let why = "a form's town field";
         push(out, Some(Label::Address), st, en, 0.7, "address.field", why);
@@ -6139,13 +6157,12 @@ fn city_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// "ZIP:                  97233", "Zip Code:   43214": a form's ZIP code field, its label
 /// opening the line (style corpus: all 14 such values, each in mail about a patient, were the
 /// patient's). Weak evidence (0.7): it counts only beside words about care; not in a
-/// signature. Found from each "zip" of the lower-cased text (a vectorised search).
-fn zip_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+/// signature. `at`: where the label starts, after its line's indent ([`line_labels`]).
+fn zip_field(text: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    for at in memchr::memmem::find_iter(lc.as_bytes(), b"zip") {
-        let ls = doc.line_start(at);
-        if !text[ls..at].trim_start_matches(['>', ' ', '\t']).is_empty() || doc.in_sig(at) {
-            continue;
+    {
+        if doc.in_sig(at) {
+            return;
         }
         let mut k = at + 3;
         for label in [&b" code"[..], b"code"] {
@@ -6170,7 +6187,7 @@ fn zip_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 .get(st..st + 5)
                 .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
         {
-            continue;
+            return;
         }
         let mut en = st + 5;
         if b.get(en) == Some(&b'-')
@@ -6180,7 +6197,7 @@ fn zip_fields(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             en += 5;
         }
         if b.get(en).is_some_and(u8::is_ascii_alphanumeric) {
-            continue;
+            return;
         }
         push(
             out,
