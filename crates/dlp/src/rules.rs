@@ -3355,6 +3355,25 @@ fn org_mailbox_line(line: &str) -> bool {
         && memchr::memmem::find(line.as_bytes(), b"portal@").is_none()
 }
 
+/// Does the text before a number end with "call you at", "text you at", "reach you at" or
+/// "call you on" (any case)?
+fn reader_is_called_at(before: &str) -> bool {
+    let t = before.trim_end().as_bytes();
+    [
+        &b"call you at"[..],
+        b"text you at",
+        b"reach you at",
+        b"call you on",
+        b"phone you at",
+    ]
+    .iter()
+    .any(|p| {
+        t.len() >= p.len()
+            && t[t.len() - p.len()..].eq_ignore_ascii_case(p)
+            && (t.len() == p.len() || !t[t.len() - p.len() - 1].is_ascii_alphabetic())
+    })
+}
+
 /// Is a number a pasted text thread's sender: alone at its line's start after a time stamp
 /// ("[03/10 7:52 PM] ", "10:15 PM ", "[Tue 9:15 AM] "; a quote's `>` allowed), and a colon
 /// right after it?
@@ -10967,6 +10986,14 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
             "phone.chat_sender",
             why,
         );
+        return;
+    }
+    // "If it drops again, Dr. Halvorsen will call you at (513) 555-0125", "our front desk will
+    // call you at 555-718-2256": in mail to or from a patient, the number the reader is called
+    // at is the patient's own (not the doctor's or the office's the words before it name).
+    if doc.consumer && !doc.internal && reader_is_called_at(before_line(24)) {
+        let why = "the number the patient is called at";
+        push(out, Some(Label::Phone), st, en, 0.9, "phone.context", why);
         return;
     }
     // "Subject: New voicemail from (330) 555-0183 (0:52)": a phone system's notice names its

@@ -9792,3 +9792,19 @@ fn chat_like(s: &Scanner, text: &str) -> bool {
         .iter()
         .any(|f| f.rule == "phone.chat_sender")
 }
+
+#[test]
+fn the_number_a_patient_is_called_at_is_theirs_and_a_colleagues_is_not() {
+    let s = Scanner::new();
+    let letter = "From: Riverside Cardiology <info@riversidecardio.example>\n\
+                  To: Ann Lee <annlee55@gmail.com>\nSubject: your INR\n\n\
+                  Hi Ann, your INR was 3.4 on 3/2. If it drops again, Dr. Halvorsen will call \
+                  you at (513) 555-0125 and finish by noon.\n";
+    assert_has(&s, letter, Label::Phone, "(513) 555-0125");
+    // Between colleagues, the one called is a member of staff.
+    let staff = "From: Dana Ruiz <druiz@riversidecardio.example>\n\
+                 To: Tom Berg <tberg@riversidecardio.example>\nSubject: INR clinic\n\n\
+                 Tom - pt Ann Lee's INR was 3.4 on 3/2. Dr. Halvorsen will call you at \
+                 (513) 555-0125 about it.\n";
+    assert_lacks(&s, staff, Label::Phone, "(513) 555-0125");
+}
