@@ -370,6 +370,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("reference our file", Kw::Value(Label::OtherId)),
     // (With its colon: "our referral #" is a referral's.)
     ("our ref:", Kw::Value(Label::OtherId)),
+    // ("Our reference: PR-25-027", "Your reference number is PA-25-0228-0716", "UR Reference:
+    // UR-2603-54471", "Claim ref: 260309M448102", "case reference NEDSS-25-0419377": a
+    // reference that says whose case it is; a bare "reference" stays a vendor's or an order's.)
+    // (Not "Order # for our reference: 2025-1014-077", a supply order's.)
+    ("our reference:", Kw::Value(Label::OtherId)),
+    ("(our reference", Kw::Value(Label::OtherId)),
+    ("your reference number", Kw::Value(Label::OtherId)),
+    ("ur reference", Kw::Value(Label::OtherId)),
+    ("claim ref:", Kw::Value(Label::OtherId)),
+    ("case reference", Kw::Value(Label::OtherId)),
     ("internal reference", Kw::Value(Label::OtherId)),
     // A complaint about someone's care ("complaint intake 2025-11873").
     // (Not a "complaint #" to a device's maker.)
@@ -7764,6 +7774,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
         // ("the Tuesday trip 11/21", "her trip 0930 pickup": a bare "trip" before a date or a
         // time; a booking's number has a letter or five digits or more.)
+        // ("Order # for our reference: 2025-1014-077": a supply order's, the buyer's own.)
+        if kb.eq_ignore_ascii_case(b"our reference:") && {
+            let head = bytes[..ks].trim_ascii_end();
+            head.len() >= 3 && head[head.len() - 3..].eq_ignore_ascii_case(b"for")
+        } {
+            continue;
+        }
         // ("waiting on Buckeye trip confirmation for 11/21": the same for a confirmation.)
         if (kb.eq_ignore_ascii_case(b"trip ") || kb.eq_ignore_ascii_case(b"trip confirmation"))
             && (v.contains('/') || nd < 5 && !v.bytes().any(|c| c.is_ascii_alphabetic()))

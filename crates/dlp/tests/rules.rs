@@ -9808,3 +9808,36 @@ fn the_number_a_patient_is_called_at_is_theirs_and_a_colleagues_is_not() {
                  (513) 555-0125 about it.\n";
     assert_lacks(&s, staff, Label::Phone, "(513) 555-0125");
 }
+
+#[test]
+fn a_reference_that_says_whose_case_is_an_identifier_and_a_supply_orders_is_not() {
+    let s = Scanner::new();
+    for (text, id) in [
+        (
+            "Re: Walter Benning, DOB 3/3/1950, seen on March 11 (our reference 25-004455).\n",
+            "25-004455",
+        ),
+        (
+            "Patient: Walter Benning, DOB 3/3/1950\nUR Reference:          UR-2603-54471\n",
+            "UR-2603-54471",
+        ),
+        (
+            "Member: Walter Benning, DOB 3/3/1950\nClaim ref:     260309M448102\n",
+            "260309M448102",
+        ),
+        (
+            "Walter Benning, DOB 3/3/1950: reported to the state at 15:45, case reference \
+             NEDSS-25-0419377.\n",
+            "NEDSS-25-0419377",
+        ),
+    ] {
+        assert_has(&s, text, Label::OtherId, id);
+    }
+    let order = "Gowns, cloth-like, blue   3 cs\n\nOrder # for our reference: 2025-1014-077. \
+                 Please confirm the delivery date.\n";
+    assert!(
+        !has_label(&s, order, Label::OtherId),
+        "{:?}",
+        labels(&s, order)
+    );
+}
