@@ -6089,97 +6089,82 @@ fn line_labels(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let l = lc.as_bytes();
-    {
-        if doc.in_sig(at) {
-            return;
-        }
-        // The label: "city", "town", then "/ state", "/ zip" or ", state", ", zip" parts.
-        let mut k = at + 4;
-        loop {
-            let r = &l[k..l.len().min(k + 10)];
-            let sep = r
-                .iter()
-                .take_while(|&&c| matches!(c, b' ' | b'/' | b','))
-                .count();
-            if sep > 0 && r[sep..].starts_with(b"state") {
-                k += sep + 5;
-            } else if sep > 0 && r[sep..].starts_with(b"zip") {
-                k += sep + 3;
-            } else {
-                break;
-            }
-        }
-        if b.get(k) != Some(&b':') {
-            return;
-        }
-        k += 1;
-        let gap = b[k..]
+    if doc.in_sig(at) {
+        return;
+    }
+    // The label: "city", "town", then "/ state", "/ zip" or ", state", ", zip" parts.
+    let mut k = at + 4;
+    loop {
+        let r = &l[k..l.len().min(k + 10)];
+        let sep = r
             .iter()
-            .take(40)
-            .take_while(|&&c| c == b' ' || c == b'\t')
+            .take_while(|&&c| matches!(c, b' ' | b'/' | b','))
             .count();
-        let st = k + gap;
-        if gap == 0 {
-            return;
+        if sep > 0 && r[sep..].starts_with(b"state") {
+            k += sep + 5;
+        } else if sep > 0 && r[sep..].starts_with(b"zip") {
+            k += sep + 3;
+        } else {
+            break;
         }
-        // Up to four capitalised words, then ", " and a state's code or name.
-        let mut en = st;
-        let mut words = 0;
-        while words < 4 && b.get(en).is_some_and(u8::is_ascii_uppercase) {
-            let n = b[en..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'\'' | b'-'))
-                .count();
-            en += n;
-            words += 1;
-            if b.get(en) == Some(&b' ') && b.get(en + 1).is_some_and(u8::is_ascii_uppercase) {
-                en += 1;
-            } else {
-                break;
-            }
+    }
+    if b.get(k) != Some(&b':') {
+        return;
+    }
+    k += 1;
+    let Some(st) = field_value_at(b, k) else {
+        return;
+    };
+    // Up to four capitalised words, then ", " and a state's code or name.
+    let mut en = st;
+    let mut words = 0;
+    while words < 4 && b.get(en).is_some_and(u8::is_ascii_uppercase) {
+        let n = b[en..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'\'' | b'-'))
+            .count();
+        en += n;
+        words += 1;
+        if b.get(en) == Some(&b' ') && b.get(en + 1).is_some_and(u8::is_ascii_uppercase) {
+            en += 1;
+        } else {
+            break;
         }
-        if words == 0 {
-            return;
+    }
+    if words == 0 {
+        return;
+    }
+    if b.get(en) == Some(&b',') {
+        let r = &b[en..];
+        let k2 = 1 + usize::from(r.get(1) == Some(&b' '));
+        let n = r[k2..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if n >= 2 && r[k2].is_ascii_uppercase() {
+            en += k2 + n;
         }
-        if b.get(en) == Some(&b',') {
-            let r = &b[en..];
-            let k2 = 1 + usize::from(r.get(1) == Some(&b' '));
-            let n = r[k2..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count();
-            if n >= 2 && r[k2].is_ascii_uppercase() {
-                en += k2 + n;
-            }
-        }
-        // Then the line's end, a column's gap, or a ZIP code.
-        let rest = &b[en..];
-        let sp = rest.iter().take(3).take_while(|&&c| c == b' ').count();
-        let zip = sp >= 1
-            && rest
-                .get(sp..sp + 5)
-                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            && rest
-                .get(sp + 5)
-                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-');
-        if !(rest.is_empty() || matches!(rest[0], b'\n' | b'\r') || rest.starts_with(b"  ") || zip)
-        {
-            return;
-        }
-        let why = "a form's town field";
-        push(out, Some(Label::Address), st, en, 0.7, "address.field", why);
-        if zip {
-            let why = "the ZIP code in a form's town field";
-            push(
-                out,
-                Some(Label::Zip),
-                en + sp,
-                en + sp + 5,
-                0.7,
-                "zip.field",
-                why,
-            );
-        }
+    }
+    // Then the line's end, a column's gap, or a ZIP code.
+    let rest = &b[en..];
+    let sp = rest.iter().take(3).take_while(|&&c| c == b' ').count();
+    let zip = if sp >= 1 {
+        zip_code_end(b, en + sp)
+    } else {
+        None
+    };
+    if !(rest.is_empty()
+        || matches!(rest[0], b'\n' | b'\r')
+        || rest.starts_with(b"  ")
+        || zip.is_some())
+    {
+        return;
+    }
+    let why = "a form's town field";
+    push(out, Some(Label::Address), st, en, 0.7, "address.field", why);
+    if let Some(ze) = zip {
+        let why = "the ZIP code in a form's town field";
+        push(out, Some(Label::Zip), en + sp, ze, 0.7, "zip.field", why);
     }
 }
 
@@ -6189,55 +6174,64 @@ fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand
 /// signature. `at`: where the label starts, after its line's indent ([`line_labels`]).
 fn zip_field(text: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    {
-        if doc.in_sig(at) {
-            return;
-        }
-        let mut k = at + 3;
-        for label in [&b" code"[..], b"code"] {
-            if b.get(k..k + label.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(label))
-            {
-                k += label.len();
-                break;
-            }
-        }
-        if b.get(k) == Some(&b':') {
-            k += 1;
-        }
-        let gap = b[k..]
-            .iter()
-            .take(40)
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
-        let st = k + gap;
-        if gap == 0
-            || !b
-                .get(st..st + 5)
-                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-        {
-            return;
-        }
-        let mut en = st + 5;
-        if b.get(en) == Some(&b'-')
-            && b.get(en + 1..en + 5)
-                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-        {
-            en += 5;
-        }
-        if b.get(en).is_some_and(u8::is_ascii_alphanumeric) {
-            return;
-        }
-        push(
-            out,
-            Some(Label::Zip),
-            st,
-            en,
-            0.7,
-            "zip.field",
-            "a form's ZIP code field",
-        );
+    if doc.in_sig(at) {
+        return;
     }
+    let mut k = at + 3;
+    for label in [&b" code"[..], b"code"] {
+        if b.get(k..k + label.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(label))
+        {
+            k += label.len();
+            break;
+        }
+    }
+    if b.get(k) == Some(&b':') {
+        k += 1;
+    }
+    let Some(st) = field_value_at(b, k) else {
+        return;
+    };
+    let Some(en) = zip_code_end(b, st) else {
+        return;
+    };
+    push(
+        out,
+        Some(Label::Zip),
+        st,
+        en,
+        0.7,
+        "zip.field",
+        "a form's ZIP code field",
+    );
+}
+
+/// Where a form field's value starts, its label ending at `k`: past one to forty spaces or
+/// tabs (`None` with none).
+fn field_value_at(b: &[u8], k: usize) -> Option<usize> {
+    let gap = b
+        .get(k..)?
+        .iter()
+        .take(40)
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    (gap > 0).then_some(k + gap)
+}
+
+/// Where a ZIP code that starts at `st` ends: five digits, and "-" and four more or not, with
+/// no letter or digit after it.
+fn zip_code_end(b: &[u8], st: usize) -> Option<usize> {
+    if !b.get(st..st + 5)?.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut en = st + 5;
+    if b.get(en) == Some(&b'-')
+        && b.get(en + 1..en + 5)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    {
+        en += 5;
+    }
+    (!b.get(en).is_some_and(u8::is_ascii_alphanumeric)).then_some(en)
 }
 
 /// "Subject: Re: hutchins" over "tomas hutchins in med 3 ciwa now 19", "Subject: RE: okafor"
