@@ -12319,6 +12319,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let sc = if doc.in_sig(st) { sc * 0.5 } else { sc };
     // A birth date, or the date of a stay or procedure ("discharged 3/2", "surgery on 4/1"):
     // the second is a patient's only in mail about care (see `NEEDS_CARE_CONTEXT`).
+    let mut age_after = None;
     let rule = if !strong {
         "date.context"
     } else if has_word_either(wide, line, st, words!["dob", "birth", "born", "d.o.b"]) {
@@ -12336,28 +12337,8 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             return;
         }
         // "DOB / Age / Sex:   07/04/1932 / 92 / F": the age after the birth date, under a
-        // label that names both.
-        if let Some((as_, ae)) = age_after_birth_date(text, line, en) {
-            push(
-                out,
-                Some(Label::Date),
-                st,
-                en,
-                sc,
-                "date.dob",
-                "date in a patient context",
-            );
-            push(
-                out,
-                Some(Label::Age),
-                as_,
-                ae,
-                0.9,
-                "age.over89",
-                "age over 89",
-            );
-            return;
-        }
+        // label that names both (pushed after the date).
+        age_after = age_after_birth_date(text, line, en);
         "date.dob"
     } else if has_word_either(wide, line, st, words!["birthday", "bday"]) {
         // A birthday wished in a newsletter is a colleague's (see `ScanResult::contains_phi`).
@@ -12405,6 +12386,17 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         rule,
         "date in a patient context",
     );
+    if let Some((age_start, age_end)) = age_after {
+        push(
+            out,
+            Some(Label::Age),
+            age_start,
+            age_end,
+            0.9,
+            "age.over89",
+            "age over 89",
+        );
+    }
 }
 
 /// Where an age over 89 lies right after a birth date ending at `en`, " / 92" or "/94", when
