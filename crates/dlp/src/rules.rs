@@ -6979,7 +6979,20 @@ fn ssn_last_four(text: &str, i: usize, p: usize) -> Option<(usize, usize)> {
     // (A card named just before the cue: "paid with the card ending in 4417 (last four 4417
     // on the card)"; any account or phone named between cue and number.)
     let before_cue = &text[floor_cb(text, i.saturating_sub(40))..i];
-    let ok = has_word(near, words!["ssn", "ss", "social"])
+    // ("Veteran Raymond Tso - last 4 4471", "(last 4 7720)", "Last 4:        3318", "my last 4
+    // is 4417": "last 4" or "last four" right before the digits says whose digits they are, as
+    // veterans' and payers' mail writes a Social Security number's last four; "ends in" and
+    // "ending in" need the word.)
+    let cue = text[i..p].trim_end();
+    let direct = !(cue.eq_ignore_ascii_case("ends in") || cue.eq_ignore_ascii_case("ending in"))
+        && {
+            let gap = text[p..ds].trim_matches([' ', ':', '(', '#', '=']);
+            gap.is_empty()
+                || ["is", "are", "was", "of ssn", "ssn", "ss", "social"]
+                    .iter()
+                    .any(|w| gap.eq_ignore_ascii_case(w))
+        };
+    let ok = (direct || has_word(near, words!["ssn", "ss", "social"]))
         && !has_word(before_cue, words!["card", "visa", "mastercard", "amex"])
         && !has_word(
             &text[i..ds],

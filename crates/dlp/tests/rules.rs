@@ -9841,3 +9841,29 @@ fn a_reference_that_says_whose_case_is_an_identifier_and_a_supply_orders_is_not(
         labels(&s, order)
     );
 }
+
+#[test]
+fn last_four_digits_right_after_last_4_are_an_ssns_and_a_cards_are_not() {
+    let s = Scanner::new();
+    for (text, digits) in [
+        (
+            "Subject: admission notification - Veteran Raymond Tso - last 4 4471\n\n\
+             Admitted 3/11 with CHF.\n",
+            "4471",
+        ),
+        (
+            "Veteran:       Earl D. Whitaker\nDOB:           2/9/1944\nLast 4:        3318\n",
+            "3318",
+        ),
+        (
+            "Hi, this is Dana Pruitt, DOB 4/4/1970. If you need to verify me my last 4 is 4417.\n",
+            "4417",
+        ),
+    ] {
+        assert_has(&s, text, Label::Ssn, digits);
+    }
+    let card = "Dana Pruitt, DOB 4/4/1970, paid today with the visa, last 4 4417.\n";
+    assert_lacks(&s, card, Label::Ssn, "4417");
+    let phone = "Dana Pruitt, DOB 4/4/1970 - the cell ending in 4417 is hers.\n";
+    assert_lacks(&s, phone, Label::Ssn, "4417");
+}
