@@ -410,6 +410,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("dl", Kw::Value(Label::License)),
     ("cdl", Kw::Value(Label::License)),
     ("driver's lic", Kw::Value(Label::License)),
+    // ("Driver lic:   OH RS482917", "His CDL is Indiana license no. 2841-55-9067".)
+    ("driver lic", Kw::Value(Label::License)),
+    ("drivers lic", Kw::Value(Label::License)),
+    ("license no", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
     ("id no", Kw::GenericId),
     ("id number", Kw::GenericId),
@@ -7781,6 +7785,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         let nd = v.bytes().filter(u8::is_ascii_digit).count();
         // ("the Tuesday trip 11/21", "her trip 0930 pickup": a bare "trip" before a date or a
         // time; a booking's number has a letter or five digits or more.)
+        // ("Ohio license no.: OPT.0412877     NPI 1266384019": a licence on the line of an NPI
+        // is a clinician's.)
+        if kind == Kw::Value(Label::License)
+            && has_word(&text[doc.line_start(p)..doc.line_end(p)], words!["npi"])
+        {
+            continue;
+        }
         // ("Order # for our reference: 2025-1014-077": a supply order's, the buyer's own.)
         if kb.eq_ignore_ascii_case(b"our reference:") && {
             let head = bytes[..ks].trim_ascii_end();

@@ -9867,3 +9867,16 @@ fn last_four_digits_right_after_last_4_are_an_ssns_and_a_cards_are_not() {
     let phone = "Dana Pruitt, DOB 4/4/1970 - the cell ending in 4417 is hers.\n";
     assert_lacks(&s, phone, Label::Ssn, "4417");
 }
+
+#[test]
+fn a_drivers_licence_written_short_is_found_and_a_clinicians_licence_beside_an_npi_is_not() {
+    let s = Scanner::new();
+    let intake = "Patient:      Earl Whitaker, DOB 2/9/1944\nDriver lic:   OH RS482917\n";
+    assert_has(&s, intake, Label::License, "RS482917");
+    let cdl = "Pt Darnell Okafor, DOB 2/2/1980: his CDL is Indiana license no. 2841-55-9067, \
+               class A.\n";
+    assert_has(&s, cdl, Label::License, "2841-55-9067");
+    let exam = "Patient: Earl Whitaker, DOB 2/9/1944\nExaminer:   Tom Huang, OD\n\
+                Ohio license no.: OPT.0412877     NPI 1266384019\n";
+    assert_lacks(&s, exam, Label::License, "OPT.0412877");
+}
