@@ -748,7 +748,18 @@ fn with_year(d: &str) -> bool {
                 .iter()
                 .any(|t| w.eq_ignore_ascii_case(t))
             });
+    // ("2/14/67", "8-21-62": a numeric date in three parts ends with its year.)
+    let three_parts = {
+        let mut parts = d.trim().split(['/', '-', '.']);
+        let mut n = 0;
+        let all_digits = parts.all(|p| {
+            n += 1;
+            !p.is_empty() && p.len() <= 4 && p.bytes().all(|c| c.is_ascii_digit())
+        });
+        all_digits && n == 3
+    };
     spoken
+        || three_parts
         || d.as_bytes().windows(4).any(|w| {
             matches!(w[..2], [b'1', b'9'] | [b'2', b'0'])
                 && w[2].is_ascii_digit()
@@ -1228,8 +1239,11 @@ fn resolve(text: &str, sc: &mut rules::Scratch, sort_all: usize) -> ScanResult {
     // transcript, or a driver's "My birthday is 5/19/1983" from his employer's mailbox, is a
     // caller's date of birth, given to be found in the records.
     let internal = sc.internal;
+    // (Also in mail with headers and no personal mailbox, "also Priya's bday is 10/21 so we're
+    // doing a combo cake": a birthday without its year, no patient's.)
+    let staff_mail = internal || sc.staff_headers;
     let colleagues_birthday = |f: &Finding| {
-        internal && f.rule == "date.birthday" && !with_year(&text[f.start_byte..f.end_byte])
+        staff_mail && f.rule == "date.birthday" && !with_year(&text[f.start_byte..f.end_byte])
     };
     // A test of the first subject line, run at most once a message and only when asked.
     let subject_at = sc.subject_at;

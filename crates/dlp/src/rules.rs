@@ -5654,6 +5654,9 @@ pub(crate) struct Scratch {
     pub(crate) subject_at: Option<usize>,
     /// The last message's [`Doc::internal`], for the verdict.
     pub(crate) internal: bool,
+    /// The last message has a `From:` header and no personal mailbox ([`Doc::consumer`]): mail
+    /// among staff or from an organisation, for the verdict.
+    pub(crate) staff_headers: bool,
     patient_words: Vec<Span>,
     /// Bytes covered by candidates, then by kept spans, while resolving overlaps, a bit each.
     pub(crate) covered: Vec<u64>,
@@ -5700,6 +5703,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.hiring = doc.hiring;
     sc.subject_at = (doc.subject_lines.1 > 0).then_some(doc.subject_lines.0[0]);
     sc.internal = doc.internal;
+    sc.staff_headers = !doc.froms.is_empty() && !doc.consumer;
     let out = &mut sc.cands;
     out.clear();
     keyword_values(s, text, &sc.kws, &doc, out);

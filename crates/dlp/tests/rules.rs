@@ -9880,3 +9880,19 @@ fn a_drivers_licence_written_short_is_found_and_a_clinicians_licence_beside_an_n
                 Ohio license no.: OPT.0412877     NPI 1266384019\n";
     assert_lacks(&s, exam, Label::License, "OPT.0412877");
 }
+
+#[test]
+fn a_colleagues_birthday_without_its_year_in_staff_mail_is_no_patients_and_a_patients_is() {
+    let s = Scanner::new();
+    let cake = "From: Jolene Fischbach\nTo: Marcus Tillman; Priya Ramaswamy\n\
+                Subject: RE: Denise's 25 yr anniversary lunch\n\n\
+                ok final count is 9. Portillo's catering, $14.50/pp. also Priya's bday is 10/21 \
+                so we're doing a combo cake lol. DON'T tell Denise!!!\n";
+    assert!(!s.scan(cake).contains_phi, "{:?}", labels(&s, cake));
+    // A patient's own birth date with a two-digit year, in a text relayed by a phone system.
+    let sms = "From: TextLine <sms@footandanklegroup.example>\nTo: front desk\n\
+               Subject: New SMS from (541) 555-0119\n\n\
+               hi its maureen, i had the ingrown toenail thing done tues 3/3. the toe is still \
+               red and theres yellowish stuff coming out. my bday is 2/14/67 if u need it.\n";
+    assert!(s.scan(sms).contains_phi, "{:?}", labels(&s, sms));
+}
