@@ -3381,11 +3381,7 @@ fn reader_is_called_at(before: &str) -> bool {
         b"phone you at",
     ]
     .iter()
-    .any(|p| {
-        t.len() >= p.len()
-            && t[t.len() - p.len()..].eq_ignore_ascii_case(p)
-            && (t.len() == p.len() || !t[t.len() - p.len() - 1].is_ascii_alphabetic())
-    })
+    .any(|p| ends_with_word(t, p))
 }
 
 /// Is a number a pasted text thread's sender: alone at its line's start after a time stamp
@@ -3414,22 +3410,18 @@ fn chat_sender(line_before: &str, after: &str) -> bool {
 /// Does the text before a number end with a voice-mail notice's "voicemail from", "voice
 /// message from" or "voice mail from" (any case, a colon allowed)?
 fn voicemail_caller_id(before: &str) -> bool {
-    let t = before.trim_end().trim_end_matches(':').trim_end();
-    let Some(h) = t
-        .len()
-        .checked_sub(4)
-        .filter(|&k| t.is_char_boundary(k) && t[k..].eq_ignore_ascii_case("from"))
-        .map(|k| t[..k].trim_end())
-    else {
-        return false;
-    };
-    ["voicemail", "voice mail", "voice message"]
-        .iter()
-        .any(|w| {
-            h.len() >= w.len()
-                && h.is_char_boundary(h.len() - w.len())
-                && h[h.len() - w.len()..].eq_ignore_ascii_case(w)
-        })
+    let t = before
+        .trim_end()
+        .trim_end_matches(':')
+        .trim_end()
+        .as_bytes();
+    [
+        &b"voicemail from"[..],
+        b"voice mail from",
+        b"voice message from",
+    ]
+    .iter()
+    .any(|p| ends_with_word(t, p))
 }
 
 /// Is a `From:` header line a voice-mail system's ("From: Voicemail <vm-noreply@...>",
@@ -7797,10 +7789,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         // ("Order # for our reference: 2025-1014-077": a supply order's, the buyer's own.)
-        if kb.eq_ignore_ascii_case(b"our reference:") && {
-            let head = bytes[..ks].trim_ascii_end();
-            head.len() >= 3 && head[head.len() - 3..].eq_ignore_ascii_case(b"for")
-        } {
+        if kb.eq_ignore_ascii_case(b"our reference:")
+            && ends_with_word(bytes[..ks].trim_ascii_end(), b"for")
+        {
             continue;
         }
         // ("waiting on Buckeye trip confirmation for 11/21": the same for a confirmation.)
@@ -8801,6 +8792,12 @@ impl<'a> PatternMatches<'a> {
         }
     }
 
+    /// Searches on from `at`, inside the match just returned (after its start): that match's
+    /// text after its label is searched again ("Age: 02/27/1931" gives the date back).
+    fn resume_at(&mut self, at: usize) {
+        self.at = at;
+    }
+
     /// The next match by the lazy DFAs; `Err` if they fail.
     fn dfa_next(&mut self) -> Result<Option<(usize, usize, usize)>, ()> {
         use regex_automata::{Anchored, Input};
@@ -9468,7 +9465,7 @@ fn patterns(
                 // the search goes on from it, so that the date is found.
                 if bytes.get(en) == Some(&b'/') {
                     let digits = v.bytes().rev().take_while(u8::is_ascii_digit).count();
-                    matches.at = en - digits;
+                    matches.resume_at(en - digits);
                     continue;
                 }
                 let mut st = st;
