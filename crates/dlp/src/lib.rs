@@ -804,6 +804,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "other_id.before_name",
     "age.after_name",
     "device.sentence",
+    "device.unowned",
     "person.list_item",
     "url.meeting",
 ];

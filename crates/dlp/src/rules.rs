@@ -8655,6 +8655,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // "Pump 3 (SN MDP2-00417) is still throwing calibration error E-14": one of the
             // organisation's numbered units, whatever kind (blind set SA).
             Label::Device if numbered_equipment_before(doc.before_line(ks, 32)) => continue,
+            // A serial number with nobody near it to own it: a vendor's shipment, a service
+            // case, an invoice line. It counts only beside words about someone's care.
+            Label::Device if !device_owner_near(text, ks, ve) => (
+                0.9,
+                "device.unowned",
+                "serial number keyword, no patient or personal device named near it",
+            ),
             Label::Device => (0.9, "device.context", "serial number keyword"),
             Label::OtherId if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
@@ -13684,6 +13691,67 @@ fn therapy_staffing_row(doc: &Doc<'_>, at: usize) -> bool {
 /// Does `line` (the bytes before a serial number's keyword) end with one of a fleet's
 /// numbered units, "Pump 3 (", "Cart 2, ", "Unit 14 - "? The word in capitals: "his pump 2"
 /// is no fleet.
+/// Is someone named near a serial number (the keyword at `ks`, its value ending at `ve`) who
+/// could own the device: a patient, a relative, "his" or "her", a title, an implant, a device
+/// worn or carried by a person? Read from 400 bytes before the keyword to 300 after the value.
+fn device_owner_near(text: &str, ks: usize, ve: usize) -> bool {
+    let near =
+        &text[floor_cb(text, ks.saturating_sub(400))..ceil_cb(text, (ve + 300).min(text.len()))];
+    has_word(
+        near,
+        words![
+            "patient",
+            "patients",
+            "patient's",
+            "pt",
+            "pt's",
+            "client",
+            "resident",
+            "member",
+            "veteran",
+            "child",
+            "caller",
+            "end user",
+            "his",
+            "her",
+            "he",
+            "she",
+            "him",
+            "mr",
+            "mrs",
+            "ms",
+            "son",
+            "daughter",
+            "wife",
+            "husband",
+            "mom",
+            "dad",
+            "mother",
+            "father",
+            "dob",
+            "implant",
+            "implanted",
+            "explant",
+            "explanted",
+            "pacemaker",
+            "defibrillator",
+            "icd",
+            "crt-d",
+            "leads",
+            "cgm",
+            "insulin",
+            "hearing aid",
+            "hearing aids",
+            "cochlear",
+            "prosthesis",
+            "prosthetic",
+            "wheelchair",
+            "cpap",
+            "bipap",
+        ],
+    )
+}
+
 fn numbered_equipment_before(line: &str) -> bool {
     let t = line.trim_end_matches([' ', '(', ',', ':', '-']);
     let digits = t.bytes().rev().take_while(u8::is_ascii_digit).count();

@@ -9896,3 +9896,27 @@ fn a_colleagues_birthday_without_its_year_in_staff_mail_is_no_patients_and_a_pat
                red and theres yellowish stuff coming out. my bday is 2/14/67 if u need it.\n";
     assert!(s.scan(sms).contains_phi, "{:?}", labels(&s, sms));
 }
+
+#[test]
+fn a_serial_number_with_nobody_near_to_own_it_needs_words_about_care_and_an_implants_does_not() {
+    let s = Scanner::new();
+    // A vendor's shipment of the practice's recorders: no patient, no personal device.
+    let shipment = "From: Greg Pallister <gpallister@cardiotrace.example>\n\
+                    To: Kwame Mensah <kmensah@heartclinic.example>\n\
+                    Subject: RE: missing recorders\n\n\
+                    Here's where your 3 units are:\n\
+                    \x20 S/N CT3H-0047702   shipped back to you 3/7, delivered to your dock 3/10\n\
+                    \x20 S/N CT3H-0047715   in repair, back ~3/18\n";
+    let r = s.scan(shipment);
+    assert!(!r.contains_phi, "{:?}", labels(&s, shipment));
+    // A maker's returned-product report on an explanted defibrillator: the patient's device.
+    let report = "From: CRM Returned Goods <rga@devicemaker.example>\nTo: Dr. Rao\n\
+                  Subject: Returned Product Analysis - RPA 2024-118405\n\n\
+                  Product:        Gallant HF CRT-D\nSerial number:  8107731\n\
+                  Implant date:   02/06/2023\nExplant date:   04/23/2024\n";
+    assert!(s.scan(report).contains_phi, "{:?}", labels(&s, report));
+    assert_has(&s, report, Label::Device, "8107731");
+    // A patient's hearing aid, named in the line before its serial.
+    let aid = "Mrs. Okafor's left hearing aid stopped working.\nSerial: HA-2207-41183\n";
+    assert!(s.scan(aid).contains_phi, "{:?}", labels(&s, aid));
+}
