@@ -16383,6 +16383,15 @@ fn persons(
                 "patient",
                 "applicant",
                 "candidate",
+                // ("Dear Manager,": a learning system's reminder to each manager of staff.)
+                "manager",
+                "supervisor",
+                "director",
+                "coordinator",
+                "administrator",
+                "employee",
+                "sir",
+                "madam",
             ];
             // ("Dear Calder Ridge students,": the group word may follow a place's other words.)
             let group = after

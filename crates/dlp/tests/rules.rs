@@ -9920,3 +9920,17 @@ fn a_serial_number_with_nobody_near_to_own_it_needs_words_about_care_and_an_impl
     let aid = "Mrs. Okafor's left hearing aid stopped working.\nSerial: HA-2207-41183\n";
     assert!(s.scan(aid).contains_phi, "{:?}", labels(&s, aid));
 }
+
+#[test]
+fn a_role_greeted_like_a_person_is_no_name_and_a_patient_greeted_by_name_is() {
+    let s = Scanner::new();
+    let reminder = "From: Learning & Development <learning@hospital.example>\n\
+                    To: Whitfield, Dana\nSubject: ACTION REQUIRED: annual competencies\n\n\
+                    Dear Manager,\n\nThe following employees have incomplete 2025 annual \
+                    requirements. Please remind staff to finish by 03/31/2025.\n";
+    assert_lacks(&s, reminder, Label::Person, "Manager");
+    let portal = "From: MyChart <mychart-noreply@hospital.example>\nTo: [patient]\n\
+                  Subject: New message from Lien Tran, PharmD\n\n\
+                  Dear Marguerite,\n\nYour INR from today was 2.4, in your goal range.\n";
+    assert_has(&s, portal, Label::Person, "Marguerite");
+}
