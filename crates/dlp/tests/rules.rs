@@ -9934,3 +9934,19 @@ fn a_role_greeted_like_a_person_is_no_name_and_a_patient_greeted_by_name_is() {
                   Dear Marguerite,\n\nYour INR from today was 2.4, in your goal range.\n";
     assert_has(&s, portal, Label::Person, "Marguerite");
 }
+
+#[test]
+fn a_last4_column_beside_veterans_names_holds_ssns_and_a_card_last4_column_does_not() {
+    let s = Scanner::new();
+    let export = "Here's the export for the escalation memo.\n\n\
+                  referral_no,vet_last,vet_first,last4,specialty,status,days_open\n\
+                  VA0051466120,Bynum,Clifton,0412,CARDIOLOGY,NOT SCHEDULED,52\n\
+                  VA0051480933,Ruiz-Salgado,Ernesto,7759,CARDIOLOGY,SCHEDULED,48\n";
+    assert_has(&s, export, Label::Ssn, "0412");
+    assert_has(&s, export, Label::Ssn, "7759");
+    assert_has(&s, export, Label::Person, "Clifton");
+    let cards = "Declined payments this week:\n\n\
+                 patient_last,patient_first,card_last4,amount\n\
+                 Bynum,Clifton,0412,45.00\nRuiz-Salgado,Ernesto,7759,120.00\n";
+    assert_lacks(&s, cards, Label::Ssn, "0412");
+}
