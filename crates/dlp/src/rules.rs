@@ -13013,6 +13013,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         | "case no" | "case number" | "case id" | "enc id" | "encounter id" | "encounter no"
         | "referral no" | "referral id" | "run no" | "trip id" | "student id" | "request id"
+        // ("visit_id,mrn,patient_name,visit_date": a home care agency's visit, blind set XJ.)
+        | "visit id" | "visit no" | "visit number"
         // An ambulance service's run ("Incident #   DOS   Patient").
         | "incident" | "incident no" | "incident number"
         | "auth number" | "pa number" | "pa ref"

@@ -9950,3 +9950,17 @@ fn a_last4_column_beside_veterans_names_holds_ssns_and_a_card_last4_column_does_
                  Bynum,Clifton,0412,45.00\nRuiz-Salgado,Ernesto,7759,120.00\n";
     assert_lacks(&s, cards, Label::Ssn, "0412");
 }
+
+#[test]
+fn a_visit_id_column_of_a_patient_table_holds_record_numbers_and_a_staff_roster_has_none() {
+    let s = Scanner::new();
+    let visits = "Attachment: missed_visits_prior_day.csv (inline copy below)\n\n\
+                  visit_id,mrn,patient_name,visit_date,status\n\
+                  V-3381042,HL-0063318,\"Okonjo, Peter\",03/10/2025,CANCELLED\n\
+                  V-3381057,HL-0079021,\"Vasquez-Olmedo, Ana\",03/10/2025,NO SHOW\n";
+    assert_has(&s, visits, Label::OtherId, "V-3381042");
+    // Without a patient's column the numbers are read as nobody's.
+    let roster = "visit_id,clinician,discipline,shift\n\
+                  V-3381042,R. Okafor,NP,days\nV-3381057,L. Ferreira,SW,evenings\n";
+    assert_lacks(&s, roster, Label::OtherId, "V-3381042");
+}
