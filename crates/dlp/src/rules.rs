@@ -258,6 +258,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("lives alone in", Kw::City),
     ("living alone in", Kw::City),
     ("lives out in", Kw::City),
+    // ("I live in Stamford and cannot be there every day", "Visited Sione and the family this
+    // morning at the home in Beaverton", "closer to home in Grove City".)
+    ("i live in", Kw::City),
+    ("we live in", Kw::City),
+    ("the home in", Kw::City),
+    ("to home in", Kw::City),
     // A patient's trip in for care ("drives him up from Salem", "130 miles each way from
     // Hines", "she's coming from Astoria"): the town's span only, as often a visitor's.
     ("coming from", Kw::City),
@@ -18894,6 +18900,10 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
             | "lives alone in"
             | "living alone in"
             | "lives out in"
+            | "i live in"
+            | "we live in"
+            | "the home in"
+            | "to home in"
             | "coming from"
             | "coming in from"
             | "drive him in from"
@@ -18905,7 +18915,8 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     ) {
         return None;
     }
-    town_at(text, p)
+    // (Not a state alone: "I live in Texas and cant get there until the weekend".)
+    town_at(text, p).filter(|&e| !STATE_NAMES.eq_any(&text[p..e]))
 }
 
 /// The town cues that say where a person travels in from ("coming from", "each way from"),

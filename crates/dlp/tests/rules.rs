@@ -9964,3 +9964,30 @@ fn a_visit_id_column_of_a_patient_table_holds_record_numbers_and_a_staff_roster_
                   V-3381042,R. Okafor,NP,days\nV-3381057,L. Ferreira,SW,evenings\n";
     assert_lacks(&s, roster, Label::OtherId, "V-3381042");
 }
+
+#[test]
+fn the_town_a_patient_or_relative_lives_in_is_an_address_and_a_state_alone_is_not() {
+    let s = Scanner::new();
+    for (text, town) in [
+        (
+            "Re: Kevin's father, admitted March 6. Please call me 917-555-0143. I live in \
+             Stamford and cannot be there every day.\n",
+            "Stamford",
+        ),
+        (
+            "Visited Sione Tupou and the family this morning at the home in Beaverton. His \
+             pain is better on the new dose.\n",
+            "Beaverton",
+        ),
+        (
+            "Pt Owen Halvorsen, DOB 4/4/1948: moving his INR checks to the satellite, closer \
+             to home in Westerville.\n",
+            "Westerville",
+        ),
+    ] {
+        assert_has(&s, text, Label::Address, town);
+    }
+    let state = "I am Carmen Delgado's son, I live in Texas and cant get there until the \
+                 weekend. Her DOB is 2/2/1941.\n";
+    assert_lacks(&s, state, Label::Address, "Texas");
+}
