@@ -5817,7 +5817,9 @@ fn patient_initials(text: &str, toks: &[Tok], doc: &Doc<'_>, out: &mut Vec<Cand>
             .is_some_and(|h| h.eq_ignore_ascii_case("subject:"))
             && text[en..le].trim().is_empty();
         let after = &text[en..ceil_cb(text, (en + 50).min(le))];
-        if label_before || subject_end || initials_context_after(after) {
+        // (A record number after them only for two initials: three with a number after are
+        // as often a statute, "C.R.S. 25-1-801", "K.S.A. 65-6002".)
+        if label_before || subject_end || initials_context_after(after, en - st == 4) {
             let why = "a patient's initials, with what says whose";
             push(
                 out,
@@ -5834,8 +5836,9 @@ fn patient_initials(text: &str, toks: &[Tok], doc: &Doc<'_>, out: &mut Vec<Cand>
 
 /// After a patient's initials (`after`, the rest of the line, up to 50 bytes): a room ("in 312",
 /// "in rm 4B"), an age and sex (", 68M", " 58F", ", 10 y/o"), a record number or a date of birth
-/// ("(MICU 8, MRN 005120388)", ", MRN ...", "(DOB ...)", "(10 y/o, 4th grade)").
-fn initials_context_after(after: &str) -> bool {
+/// ("(MICU 8, MRN 005120388)", ", MRN ...", "(DOB ...)", "(10 y/o, 4th grade)"), or where
+/// `record_after`, a bare record number ("J.M. / HL-0071190").
+fn initials_context_after(after: &str, record_after: bool) -> bool {
     let a = after.as_bytes();
     // Digits (`min` to three), an optional space, then "M", "F", "y", "yo" or "y/o" ending there.
     let age_sex = |r: &[u8], min: usize| {
@@ -5856,10 +5859,26 @@ fn initials_context_after(after: &str) -> bool {
     if let Some(r) = a.strip_prefix(b", ") {
         return age_sex(r, 1) || r.starts_with(b"MRN");
     }
+    // A record number right after them, perhaps after a slash ("1  17:42  J.M. / HL-0071190
+    // dtr", a hospice's night call log; "1) J.H. LCH-2190455, 15M", blind sets XI and XJ):
+    // letters, digits and hyphens with five digits or more, and no slash or dot in it (not a
+    // date: "T.X.P. 03/11/2025").
+    let record = |r: &[u8]| {
+        let r = r.strip_prefix(b"/ ").unwrap_or(r);
+        let n = r
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        n >= 5
+            && r[..n].iter().filter(|c| c.is_ascii_digit()).count() >= 5
+            && !r.get(n).is_some_and(|&c| {
+                c == b'/' || c == b'.' && r.get(n + 1).is_some_and(u8::is_ascii_digit)
+            })
+    };
     let Some(r) = a.strip_prefix(b" ") else {
         return false;
     };
-    if r.starts_with(b"MRN") || age_sex(r, 2) {
+    if r.starts_with(b"MRN") || age_sex(r, 2) || record_after && record(r) {
         return true;
     }
     let Some(r) = r.strip_prefix(b"in ") else {

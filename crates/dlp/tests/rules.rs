@@ -9991,3 +9991,16 @@ fn the_town_a_patient_or_relative_lives_in_is_an_address_and_a_state_alone_is_no
                  weekend. Her DOB is 2/2/1941.\n";
     assert_lacks(&s, state, Label::Address, "Texas");
 }
+
+#[test]
+fn two_initials_before_a_record_number_name_a_patient_and_a_statute_does_not() {
+    let s = Scanner::new();
+    let log = "After-hours calls\n\n#  Time   Patient / ID            Caller     Issue\n\
+               1  17:42  J.M. / HL-0071190       dtr        pain 7/10, hydromorphone prn\n\
+               2  19:20  R.D. / HL-0069934       wife       constipation\n";
+    assert_has(&s, log, Label::Person, "J.M.");
+    assert_has(&s, log, Label::Person, "R.D.");
+    let statute = "Patient Darnell Okafor, DOB 2/2/1980: a minor's consent is governed by \
+                   C.R.S. 25-1-801 and we release nothing without it.\n";
+    assert_lacks(&s, statute, Label::Person, "C.R.S.");
+}
