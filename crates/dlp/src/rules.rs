@@ -13029,6 +13029,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "date of surgery" | "dod" | "date of death" | "exam date" | "date of exam"
         // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
+        // ("visit_id,mrn,patient_name,visit_date,visit_time", "slot,mrn,patient,dob,study":
+        // a patient table's visit times and slots, blind sets XI and XJ.)
+        "visit time" | "slot" | "appt datetime" | "start time" | "arrival time" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"

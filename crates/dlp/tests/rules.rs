@@ -10004,3 +10004,14 @@ fn two_initials_before_a_record_number_name_a_patient_and_a_statute_does_not() {
                    C.R.S. 25-1-801 and we release nothing without it.\n";
     assert_lacks(&s, statute, Label::Person, "C.R.S.");
 }
+
+#[test]
+fn a_slot_or_visit_time_column_of_a_patient_table_holds_dates_and_a_staff_schedule_has_none() {
+    let s = Scanner::new();
+    let hookups = "Tomorrow's Holter hookups:\n\nslot,mrn,patient,dob,study\n\
+                   07:30,LCH-2244901,\"Pham, Bao\",2013-04-22,24h\n\
+                   08:00,LCH-2176318,\"Sandoval-Ortiz, Camila\",2010-12-05,48h\n";
+    assert_has(&s, hookups, Label::Date, "07:30");
+    let rota = "Front desk cover:\n\nslot,staff,desk\n07:30,Renata,main\n08:00,Luis,east\n";
+    assert_lacks(&s, rota, Label::Date, "07:30");
+}
