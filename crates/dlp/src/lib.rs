@@ -799,6 +799,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "ip.public",
     "other_id.context",
     "phone.context",
+    "phone.spoken",
     "person.title",
     "mrn.after_name",
     "other_id.before_name",

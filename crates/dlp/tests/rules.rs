@@ -10015,3 +10015,32 @@ fn a_slot_or_visit_time_column_of_a_patient_table_holds_dates_and_a_staff_schedu
     let rota = "Front desk cover:\n\nslot,staff,desk\n07:30,Renata,main\n08:00,Luis,east\n";
     assert_lacks(&s, rota, Label::Date, "07:30");
 }
+
+#[test]
+fn a_phone_number_spoken_digit_by_digit_is_found_and_seven_digits_or_a_count_are_not() {
+    let s = Scanner::new();
+    let vm = "Voicemail from (614) 555-0376, 0:41\n\n\"Hi this is uh Delores Pruitt, I'm on the \
+              warfarin with you all. My INR was high. My number is six one four, five five five, \
+              zero three seven six. Or you can call my son at six one four five five five zero \
+              nine one\ntwo. Okay thank you, bye.\"\n";
+    assert_has(
+        &s,
+        vm,
+        Label::Phone,
+        "six one four, five five five, zero three seven six",
+    );
+    assert_has(
+        &s,
+        vm,
+        Label::Phone,
+        "six one four five five five zero nine one\ntwo",
+    );
+    let short = "Hi this is Delores Pruitt about my warfarin, call me at five five five zero one \
+                 eight eight, we have one two three four five six seven eight nine pills.\n";
+    assert_lacks(
+        &s,
+        short,
+        Label::Phone,
+        "five five five zero one eight eight",
+    );
+}
