@@ -10044,3 +10044,12 @@ fn a_phone_number_spoken_digit_by_digit_is_found_and_seven_digits_or_a_count_are
         "five five five zero one eight eight",
     );
 }
+
+#[test]
+fn an_age_after_an_age_and_sex_label_is_read_and_one_under_90_is_no_identifier() {
+    let s = Scanner::new();
+    let old = "Patient name:        VOSKUIJLEN, MARGARETHA\nAge / Sex:           93 / F\n";
+    assert_has(&s, old, Label::Age, "93");
+    let young = "Patient name:        VOSKUIJLEN, MARGARETHA\nAge / Sex:           63 / F\n";
+    assert_lacks(&s, young, Label::Age, "63");
+}
