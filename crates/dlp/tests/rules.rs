@@ -10053,3 +10053,14 @@ fn an_age_after_an_age_and_sex_label_is_read_and_one_under_90_is_no_identifier()
     let young = "Patient name:        VOSKUIJLEN, MARGARETHA\nAge / Sex:           63 / F\n";
     assert_lacks(&s, young, Label::Age, "63");
 }
+
+#[test]
+fn our_policy_number_is_the_organisations_insurance_and_a_members_policy_number_is_not() {
+    let s = Scanner::new();
+    let van = "Gary - do you want me to call Progressive or will you? Our policy # is on the card \
+               in the glovebox, it's PRG-55190237-01. They'll want the claim started within 48h.\n";
+    assert_lacks(&s, van, Label::MemberId, "PRG-55190237-01");
+    let member = "Pt Darnell Okafor, DOB 2/2/1980. His policy # is on the card, it's \
+                  PRG-55190237-01.\n";
+    assert_has(&s, member, Label::MemberId, "PRG-55190237-01");
+}
