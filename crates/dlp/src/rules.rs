@@ -3156,7 +3156,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                     "opening",
                     "req",
                     "applicant",
-                    "position"
+                    "position",
+                    // ("CPE 2026-27 Residency interviews - Dec 4 & 5 schedule": a training
+                    // programme's applicants, blind set XX.)
+                    "residency",
+                    "fellowship",
+                    "internship",
+                    "externship"
                 ],
             ) || {
                 let mut prev = "";

@@ -10077,3 +10077,43 @@ fn a_number_that_starts_a_pasted_text_and_introduces_its_sender_is_a_phone_and_a
                 +1 (651) 555-0100: front desk line, forwards to the nurse after 5\n";
     assert_lacks(&s, desk, Label::Phone, "+1 (651) 555-0100");
 }
+
+#[test]
+fn a_training_programmes_interview_subject_says_its_names_are_applicants() {
+    let s = Scanner::new();
+    // A clinical pastoral education programme's interview grid (blind set XX).
+    let interviews = "From: Kim Tran\n\
+         To: Olusegun Adeyemi; Miriam Achterberg; Tomas Reyes-Whitfield\n\
+         Subject: CPE 2026-27 Residency interviews - Dec 4 & 5 schedule\n\
+         Date: Tue, 18 Nov 2025 12:05\n\
+         \n\
+         Hi all - here's the interview grid. All in G-44 unless Zoom. Applicants have been sent the ACPE materials and the parking map.\n\
+         \n\
+         Thu 12/4\n\
+         \x20 09:00  Rev. Kwame Asante-Boateng   (Methodist Theological School in Ohio, MDiv '25)  Zoom   cell 614-555-0188\n\
+         \x20 10:30  Hadley Brooks               (Vanderbilt Div, MTS)                             in person\n\
+         \x20 13:00  Noor Siddiqui               (Hartford Intl Univ, Islamic Chaplaincy)          Zoom\n\
+         \x20 14:30  Fr. Tadeusz Wiśniewski      (Pontifical College Josephinum)                   in person\n\
+         \n\
+         Fri 12/5\n\
+         \x20 09:00  Caleb J. Yoder              (Anabaptist Mennonite Biblical Sem)               in person\n\
+         \x20 10:30  Ama Serwaa Darko            (Trinity Lutheran, MDiv '24, 2 units CPE done)    in person\n\
+         \x20 13:00  Rabbi-cand. Eliana Roth     (HUC-JIR Cincinnati)                              Zoom   email eroth.huc@example.org\n\
+         \n\
+         Panel: Olu (all), Miriam (Thu AM), Tomas (Fri), one current resident per slot (Grace/Marcus/Sunita/Jonah - please sign up).\n\
+         Scoring rubric and ACPE Std 309 notes are on the S: drive \\\\hvmc-fs02\\SpiritualCare\\CPE\\Admissions\\2026.\n\
+         \n\
+         Stipend letter template still has last year's rate ($38,500) - Olu please confirm the new number before offers go out 12/15.\n\
+         \n\
+         Kim\n\
+         ";
+    assert!(interviews.contains("Residency interviews"));
+    assert!(
+        !s.scan(interviews).contains_phi,
+        "{:?}",
+        labels(&s, interviews)
+    );
+    // Without the subject's word for the post, the applicant's cell number is a person's.
+    let plain = interviews.replace("Residency interviews", "plans");
+    assert!(s.scan(&plain).contains_phi, "{:?}", labels(&s, &plain));
+}
