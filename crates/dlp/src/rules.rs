@@ -13102,7 +13102,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "pt last" | "pt first" | "last name" | "first name" | "candidate" | "donor"
         // ("time,last,first,dob,mrn", an IME's "examinee", a medical examiner's "decedent",
         // a counselling service's "client_name".)
-        | "last" | "first" | "examinee" | "decedent" | "client name" => {
+        | "last" | "first" | "examinee" | "decedent" | "client name"
+        // ("MOTHER_MAIDEN": a mother's maiden name on a birth record.)
+        | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name" => {
             Label::Person
         }
         // A patient's hearing aids, chairs and pumps, listed by serial number.
@@ -13169,7 +13171,14 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
                 "patient",
                 "pt",
                 "vet",
-                "veteran"
+                "veteran",
+                // ("STATE_FILE_NO  CHILD_LAST  CHILD_FIRST  DOB": a birth record's, blind set XT.)
+                "child",
+                "infant",
+                "baby",
+                "newborn",
+                "mother",
+                "father"
             ]
             .eq_any(role)
                 && words!["last", "first", "last name", "first name", "name", "middle"]

@@ -10117,3 +10117,16 @@ fn a_training_programmes_interview_subject_says_its_names_are_applicants() {
     let plain = interviews.replace("Residency interviews", "plans");
     assert!(s.scan(&plain).contains_phi, "{:?}", labels(&s, &plain));
 }
+
+#[test]
+fn a_birth_records_child_and_mothers_maiden_name_columns_hold_names_and_a_facility_column_not() {
+    let s = Scanner::new();
+    let linkage = "Automated linkage run 2025-03-12 06:00. 2 birth records did not match.\n\n\
+                   STATE_FILE_NO     CHILD_LAST    CHILD_FIRST   DOB          SEX  FACILITY               MOTHER_MAIDEN\n\
+                   2025-WI-0048813   LAFFERTY      (blank)       2025-03-01   F    HOME BIRTH - ATTENDED  BERGERON\n\
+                   2025-WI-0049027   ABDI          MOHAMED       2025-03-04   M    LAKEVIEW REGIONAL MC   YUSUF\n";
+    assert_has(&s, linkage, Label::Person, "LAFFERTY");
+    assert_has(&s, linkage, Label::Person, "MOHAMED");
+    assert_has(&s, linkage, Label::Person, "YUSUF");
+    assert_lacks(&s, linkage, Label::Person, "LAKEVIEW REGIONAL MC");
+}
