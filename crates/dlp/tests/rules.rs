@@ -10130,3 +10130,23 @@ fn a_birth_records_child_and_mothers_maiden_name_columns_hold_names_and_a_facili
     assert_has(&s, linkage, Label::Person, "YUSUF");
     assert_lacks(&s, linkage, Label::Person, "LAKEVIEW REGIONAL MC");
 }
+
+#[test]
+fn a_mobile_drives_host_sites_are_no_patients_addresses_and_a_patients_address_column_is() {
+    let s = Scanner::new();
+    let drives = "FINAL schedule below.\n\n\
+                  DATE  | HOST / SITE                  | ADDRESS                                 | TIME      | BUS\n\
+                  ------|------------------------------|-----------------------------------------|-----------|----\n\
+                  3/17  | Susquehanna Mutual Insurance | 600 Corporate Cir, Harrisburg PA 17110  | 0900-1500 | 3\n\
+                  3/17  | Grace Lutheran Church        | 212 Bridge St, New Cumberland PA 17070  | 1400-1900 | 5\n";
+    assert!(!s.scan(drives).contains_phi, "{:?}", labels(&s, drives));
+    let visits = "Home visits:\n\n\
+                  TIME  | PATIENT           | ADDRESS                                 | MRN\n\
+                  0900  | Pruitt, Dale      | 212 Bridge St, New Cumberland PA 17070  | 0048213\n";
+    assert_has(
+        &s,
+        visits,
+        Label::Address,
+        "212 Bridge St, New Cumberland PA",
+    );
+}
