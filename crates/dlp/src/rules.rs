@@ -6867,13 +6867,26 @@ fn spoken_phone_numbers(lc: &str, toks: &[Tok], out: &mut Vec<Cand>) {
                 .iter()
                 .all(|c| matches!(c, b' ' | b',' | b'.' | b'-' | b'\n' | b'\r'))
     };
+    // A run of ten holds the token nine after its first: look there first. When it is no
+    // spoken digit, no run of ten starts at or before it, and most tokens are looked at once
+    // in ten. (No run of spoken digits goes on from before `i` into `i`.)
     let mut i = 0;
-    while i < toks.len() {
-        if !digit(&toks[i]) {
-            i += 1;
+    while i + 9 < toks.len() {
+        if !digit(&toks[i + 9]) {
+            i += 10;
             continue;
         }
-        let mut j = i + 1;
+        // Back from `i + 9` to the start of its run, not before `i`.
+        let mut st = i + 9;
+        while st > i && digit(&toks[st - 1]) && joined(&toks[st - 1], &toks[st]) {
+            st -= 1;
+        }
+        if st > i {
+            // (Shorter than ten so far: a run of ten can only start at `st` or later.)
+            i = st;
+            continue;
+        }
+        let mut j = i + 10;
         while j < toks.len() && digit(&toks[j]) && joined(&toks[j - 1], &toks[j]) {
             j += 1;
         }
