@@ -19037,35 +19037,18 @@ fn town_after_company(text: &str, ke: usize) -> Option<(usize, usize)> {
 /// clause; not a place that is an organisation or a kind of home ("lives in Assisted Living",
 /// "moved to Maple Terrace Senior Living", "moving to Epic").
 fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
-    if !matches!(
-        kw.to_ascii_lowercase().as_str(),
-        "lives in"
-            | "resides in"
-            | "living in"
-            | "moved to"
-            | "moving to"
-            | "relocated to"
-            | "relocating to"
-            | "at home in"
-            | "drive in from"
-            | "driving in from"
-            | "visiting family in"
-            | "lives alone in"
-            | "living alone in"
-            | "lives out in"
-            | "i live in"
-            | "we live in"
-            | "the home in"
-            | "to home in"
-            | "coming from"
-            | "coming in from"
-            | "drive him in from"
-            | "drive her in from"
-            | "drives him up from"
-            | "drives her up from"
-            | "each way from"
-            | "flying in from"
-    ) {
+    // Every town cue in [`KEYWORDS`] but those read otherwise: a sign-in's "Location" and a
+    // form's "City of residence" (a field's value), "lives with" and "staying with" (the
+    // company first, `town_after_company`).
+    if words![
+        "location",
+        "approximate location",
+        "city of residence",
+        "lives with",
+        "staying with"
+    ]
+    .eq_any(kw)
+    {
         return None;
     }
     // (Not a state alone: "I live in Texas and cant get there until the weekend".)
