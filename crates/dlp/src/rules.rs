@@ -3406,19 +3406,7 @@ fn chat_sender(line_before: &str, after: &str) -> bool {
     };
     let head = line_before.trim_start_matches(['>', ' ', '\t']).trim_end();
     if head.is_empty() {
-        let said = said.trim_start_matches(' ').as_bytes();
-        return [
-            &b"hi this is "[..],
-            b"hi, this is ",
-            b"hi its ",
-            b"hi it's ",
-            b"hey its ",
-            b"hey it's ",
-            b"hey this is ",
-            b"this is ",
-        ]
-        .iter()
-        .any(|p| said.len() > p.len() && said[..p.len()].eq_ignore_ascii_case(p));
+        return opens_with_introduction(said);
     }
     let stamp = if let Some(inner) = head.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         inner
@@ -3433,6 +3421,25 @@ fn chat_sender(line_before: &str, after: &str) -> bool {
         && stamp.bytes().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, b' ' | b':' | b'/' | b'-' | b',' | b'.')
         })
+}
+
+/// The greetings before a writer introduces themselves ("hi this is debbie", "hey its jada").
+const HELLOS: &Words = words!["hi", "hey", "hello", "hiya"];
+
+/// Does `said` open with its writer introducing themselves: perhaps a greeting ([`HELLOS`], a
+/// comma allowed after it), then "this is", "its" or "it's" and more ("Hi this is mei-ling
+/// tsao's mom", "hey its jaz")?
+fn opens_with_introduction(said: &str) -> bool {
+    let r = said.trim_start_matches(' ');
+    let hello = r.split([' ', ',']).next().unwrap_or("");
+    let r = if HELLOS.eq_any(hello) {
+        r[hello.len()..].trim_start_matches([',', ' '])
+    } else {
+        r
+    };
+    ["this is ", "its ", "it's "]
+        .iter()
+        .any(|p| r.len() > p.len() && r.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// Does the text before a number end with a voice-mail notice's "voicemail from", "voice
@@ -13980,11 +13987,7 @@ fn self_introduction(s: &Scanner, text: &str, doc: &Doc<'_>, ks: usize, p: usize
         return true;
     }
     let mut ws = lead.split([' ', ',']).filter(|w| !w.is_empty());
-    lead.len() <= 32
-        && ws
-            .next()
-            .is_some_and(|w| words!["hi", "hey", "hello", "hiya"].eq_any(w))
-        && ws.count() <= 3
+    lead.len() <= 32 && ws.next().is_some_and(|w| HELLOS.eq_any(w)) && ws.count() <= 3
 }
 
 /// A surname alone at the start of a list item, as a front desk or a charge nurse writes the
