@@ -13876,6 +13876,9 @@ fn therapy_staffing_row(doc: &Doc<'_>, at: usize) -> bool {
 /// Is someone named near a serial number (the keyword at `ks`, its value ending at `ve`) who
 /// could own the device: a patient, a relative, "his" or "her", a title, an implant, a device
 /// worn or carried by a person? Read from 400 bytes before the keyword to 300 after the value.
+/// (Not the equipment rule's "pump", "stimulator" or "hearing", which it reads only on the
+/// serial's line: over this wider window they make a dialysis machine's "Pump module serial"
+/// a person's, one false alarm more on the style corpus.)
 fn device_owner_near(text: &str, ks: usize, ve: usize) -> bool {
     let near =
         &text[floor_cb(text, ks.saturating_sub(400))..ceil_cb(text, (ve + 300).min(text.len()))];
