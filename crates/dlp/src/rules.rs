@@ -481,6 +481,18 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)
     ("incident #", Kw::Value(Label::OtherId)),
     ("incident no", Kw::Value(Label::OtherId)),
+    ("inc#", Kw::Value(Label::OtherId)),
+    ("inc #", Kw::Value(Label::OtherId)),
+    ("cause no", Kw::Value(Label::OtherId)),
+    ("cause number", Kw::Value(Label::OtherId)),
+    ("app #", Kw::Value(Label::OtherId)),
+    ("app#", Kw::Value(Label::OtherId)),
+    ("appt #", Kw::Value(Label::OtherId)),
+    ("confirmation number", Kw::Value(Label::OtherId)),
+    ("confirmation #", Kw::Value(Label::OtherId)),
+    ("gfe #", Kw::Value(Label::OtherId)),
+    ("txn ids", Kw::Value(Label::OtherId)),
+    ("txn id", Kw::Value(Label::OtherId)),
     ("specimen", Kw::Value(Label::OtherId)),
     ("specimen #", Kw::Value(Label::OtherId)),
     ("specimen id", Kw::Value(Label::OtherId)),
@@ -5772,6 +5784,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
     chat_timestamps(text, &doc, out);
+    thread_stamps(text, &doc, out);
     patient_initials(text, toks, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
@@ -6071,6 +6084,168 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             push(out, None, st, en, 0.99, "date.chat_stamp", why);
         }
     }
+}
+
+/// A pasted text thread's time stamps: "(740) 555-0127  Mon 10/14 6:42 PM" or "CVMC Fin
+/// Counsel  Mon 10/14 6:50 PM" on a line of their own above each message, or "Tue 10/14 7:16
+/// AM  Dwayne P: saw ..." and "12:41  Yesenia: hi its ..." before the sender's name and a
+/// colon (blind sets YB, YC, YD). Like a header's date, a stamp says when a message was sent,
+/// not when a visit is. Read only where two lines or more of the message have one of these
+/// shapes (a thread), so a form's "Appt  Mon 10/14 6:42 PM" alone is left to the date rules.
+fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    // (Stamps of the lines read so far: pushed once a second line has one.)
+    let mut found: Vec<Span> = Vec::new();
+    for i in 0..=doc.nl.len() {
+        let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
+        let mut le = doc.nl.get(i).copied().unwrap_or(b.len());
+        while le > ls && matches!(b[le - 1], b' ' | b'\r' | b'\t') {
+            le -= 1;
+        }
+        if le - ls < 5 {
+            continue;
+        }
+        // (A stamp on its own line ends a short one.)
+        let stamp = stamp_then_sender(b, ls, le).or_else(|| {
+            (le - ls <= 90)
+                .then(|| sender_then_stamp(b, ls, le))
+                .flatten()
+        });
+        if let Some(span) = stamp {
+            found.push(span);
+        }
+    }
+    if found.len() >= 2 {
+        for (st, en) in found {
+            push(
+                out,
+                None,
+                st,
+                en,
+                0.99,
+                "date.chat_stamp",
+                "a text thread's time stamp",
+            );
+        }
+    }
+}
+
+/// A stamp's weekday, date and time read forward from `p` (each part but the time optional:
+/// "Mon 10/14 6:42 PM", "Tue 10/14 7:16 AM", "12:41"), up to `le`: where it ends.
+fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
+    let word = b[p..le]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    if word > 0 {
+        let day = words![
+            "mon",
+            "tue",
+            "tues",
+            "wed",
+            "thu",
+            "thur",
+            "thurs",
+            "fri",
+            "sat",
+            "sun",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday"
+        ];
+        // (The space inside the line: `le` is its end without trailing spaces.)
+        if !day.eq_any(std::str::from_utf8(&b[p..p + word]).ok()?)
+            || p + word + 1 >= le
+            || b[p + word] != b' '
+        {
+            return None;
+        }
+        p += word + 1;
+    }
+    let run = |p: usize| {
+        b[p..le]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, b'/' | b':'))
+            .count()
+    };
+    let mut n = run(p);
+    let part = &b[p..p + n];
+    if part.contains(&b'/') && !part.contains(&b':') && p + n + 1 < le && b[p + n] == b' ' {
+        p += n + 1;
+        n = run(p);
+    }
+    let time = &b[p..p + n];
+    let colon = time.iter().position(|&c| c == b':')?;
+    if !(1..=2).contains(&colon) || time.len() != colon + 3 {
+        return None;
+    }
+    Some(clock_suffix_end(b, p + n, le))
+}
+
+/// "Tue 10/14 7:16 AM  Dwayne P: saw ...", "12:41  Yesenia: hi": the stamp opening the line
+/// (after quote marks), two spaces or more, then a sender of one to three words and a colon.
+fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
+    let mut p = ls;
+    while p < le && matches!(b[p], b'>' | b' ') {
+        p += 1;
+    }
+    if !b
+        .get(p)
+        .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    {
+        return None;
+    }
+    let st = p;
+    let en = stamp_forward(b, p, le)?;
+    let gap = b[en..le]
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    if gap < 2 {
+        return None;
+    }
+    let rest = &b[en + gap..le.min(en + gap + 40)];
+    let colon = rest.iter().position(|&c| c == b':')?;
+    let sender = &rest[..colon];
+    let words = sender.split(|&c| c == b' ').count();
+    (rest.first().is_some_and(u8::is_ascii_uppercase)
+        && (1..=3).contains(&words)
+        && sender
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\'')))
+    .then_some((st, en))
+}
+
+/// "(740) 555-0127  Mon 10/14 6:42 PM", "CVMC Fin Counsel  Mon 10/14 6:50 PM", "+1 (612)
+/// 555-0144   Mon 11:52 PM": a sender (a phone number or up to 40 bytes of words, no colon),
+/// two spaces or more, then the stamp ending the line.
+fn sender_then_stamp(b: &[u8], ls: usize, le: usize) -> Option<Span> {
+    // (The line ends with a time, perhaps "AM" or "PM" after it: one byte read.)
+    let last = b[le - 1];
+    if !(last.is_ascii_digit() || matches!(last, b'M' | b'm')) {
+        return None;
+    }
+    // The gap of two spaces or more nearest the end.
+    let line = &b[ls..le];
+    let gap_end = line.windows(2).rposition(|w| w == b"  ")? + 2;
+    let head = line[..gap_end].trim_ascii();
+    // (One field: not a schedule's "unit 1  Wed 3/12  10:30", nor a quote's ">>   Fri 3/14
+    // 10:00".)
+    let digits = head.iter().filter(|c| c.is_ascii_digit()).count();
+    if head.is_empty()
+        || head.len() > 40
+        || head.contains(&b':')
+        || head.windows(2).any(|w| w == b"  ")
+        || !(digits >= 7 || digits == 0 && head.iter().any(u8::is_ascii_alphabetic))
+    {
+        return None;
+    }
+    let st = ls + gap_end;
+    (stamp_forward(b, st, le)? == le).then_some((st, le))
 }
 
 /// The end of a clock time's "AM"/"PM" (after one space at most) at `k`, or `k` (up to `le`).
@@ -8132,6 +8307,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "submitter",
                     // ("Partner: Bridgeway Free Clinic (Partner ID 60-1187)".)
                     "partner",
+                    // Staff's own ("Luis Carrasco (Staff ID 4471)", "routed to a different
+                    // interpreter (ID HC-0417)").
+                    "staff",
+                    "interpreter",
+                    "interp",
+                    "badge",
                     // A managed care plan's own ("Rivergate Community Health Plan (MCP ID
                     // 0419)").
                     "mcp",
@@ -12117,6 +12298,8 @@ fn date_plausible(v: &str) -> bool {
         // A month and a year ("08/2026").
         [m, y] if *y >= 1000 => (1..=12).contains(m),
         [m, d] => (1..=12).contains(m) && (1..=31).contains(d),
+        // A four-digit year no calendar here has ("Quote #: Q-25-06-0392": a quote's number).
+        [_, _, y] if (100..1800).contains(y) => false,
         [m, d, _] => {
             (1..=12).contains(m) && (1..=31).contains(d)
                 || (1..=12).contains(d) && (1..=31).contains(m)
@@ -13140,7 +13323,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
             Label::Device
         }
         // A service's own number for the patient ("acuvia_pt_id", "Pt ID", "Patient ID").
-        "pt id" | "patient id" => Label::Mrn,
+        // ("client,client_id,visit_date": a home care agency's number for its client, blind
+        // set XZ.)
+        "pt id" | "patient id" | "client id" | "client no" => Label::Mrn,
         h if h.ends_with(" pt id") || h.ends_with(" patient id") => Label::Mrn,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
@@ -13489,7 +13674,10 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         // A "Patient" or "Pt" column is a table of patients on its own ("| Pt | Item | Clin |
         // Status |", a fabrication queue), its cells read as names only when they look like
         // one ("Brenneman, H."; not "Yes" or "new").
-        let names_only = labels.iter().filter(|l| l.is_some()).count() < 2;
+        // (A record number's column alone is one: "date,start,end,mrn,location", an
+        // interpreter's encounter log, blind set YA.)
+        let names_only = labels.iter().filter(|l| l.is_some()).count() < 2
+            && !labels.contains(&Some(Label::Mrn));
         if !patient_only || names_only && !patient_column {
             continue;
         }

@@ -10150,3 +10150,132 @@ fn a_mobile_drives_host_sites_are_no_patients_addresses_and_a_patients_address_c
         "212 Bridge St, New Cumberland PA",
     );
 }
+
+#[test]
+fn incident_cause_application_confirmation_and_payment_numbers_are_a_patients_ids() {
+    let s = Scanner::new();
+    for (text, value) in [
+        (
+            "Pt Wade Holcomb, DOB 01/02/1970, crisis call.\nINC#: 250313-0217     PRI: 2\n",
+            "250313-0217",
+        ),
+        (
+            "Respondent Esteban Martinez, DOB 02/03/1988.\nSuperior Court, Cause No. 25-6-00213-37\n",
+            "25-6-00213-37",
+        ),
+        (
+            "Patient Dana Whitfield applied yesterday, app # FA-24-118362, income pending.\n",
+            "FA-24-118362",
+        ),
+        (
+            "I applied for my son Mateo Ruiz online and got a confirmation number OB-2024-7725518.\n",
+            "OB-2024-7725518",
+        ),
+        (
+            "Patient Lena Okafor paid twice.\n  Payment txn IDs: PLX-99018831, PLX-99018832\n",
+            "PLX-99018831",
+        ),
+        (
+            "Video visit for Liliana Petrova, DOB 03/04/2019.\n  Appt #:      E-88412907\n",
+            "E-88412907",
+        ),
+    ] {
+        assert_has(&s, text, Label::OtherId, value);
+    }
+    // Without the cue, the same numbers are nobody's.
+    assert_lacks(
+        &s,
+        "Pt Wade Holcomb, DOB 01/02/1970, crisis call.\nrouted 250313-0217 PRI 2\n",
+        Label::OtherId,
+        "250313-0217",
+    );
+}
+
+#[test]
+fn a_staff_members_or_interpreters_id_is_no_patients_and_a_patients_id_is() {
+    let s = Scanner::new();
+    for (text, value) in [
+        (
+            "Spoke with pt Rosa Delgado via Language Line (Spanish, interpreter ID 40712).\n",
+            "40712",
+        ),
+        (
+            "Patient Ana Ruiz, DOB 04/05/1960.\n  Interpreter ....... Luis Carrasco (Staff ID 4471, CHI)\n",
+            "4471",
+        ),
+        (
+            "Patient Ana Ruiz was routed to a different interpreter (ID HC-0417) who finished.\n",
+            "HC-0417",
+        ),
+    ] {
+        assert_lacks(&s, text, Label::OtherId, value);
+    }
+    assert_has(
+        &s,
+        "Patient Ana Ruiz, DOB 04/05/1960, ID HC-0417, seen today.\n",
+        Label::OtherId,
+        "HC-0417",
+    );
+}
+
+#[test]
+fn a_date_with_a_year_no_calendar_has_is_no_date() {
+    let s = Scanner::new();
+    let quote = "Patient Jane Roe asked for it.\nQuote #: Q-25-06-0392     Valid until soon\n";
+    assert_lacks(&s, quote, Label::Date, "25-06-0392");
+    let visit = "Patient Jane Roe was seen 25-06-2025 in clinic.\n";
+    assert_has(&s, visit, Label::Date, "25-06-2025");
+}
+
+#[test]
+fn a_record_number_column_alone_and_a_client_id_column_hold_record_numbers() {
+    let s = Scanner::new();
+    let log = "Here is my morning log.\n\n\
+               date,start,end,mrn,location,encounter_type,minutes,modality\n\
+               2025-04-28,10:05,11:00,RB01077480,HV Family Med,OB follow-up,55,in-person\n\
+               2025-06-10,08:02,08:40,RB00288315,4 West 412,discharge teaching,38,in-person\n";
+    assert_has(&s, log, Label::Mrn, "RB01077480");
+    assert_has(&s, log, Label::Mrn, "RB00288315");
+    // The same table with no record column lists nobody's numbers.
+    let plain = log.replace(",mrn,", ",ref,");
+    assert_lacks(&s, &plain, Label::Mrn, "RB01077480");
+    let schedule = "Your scheduled report is below.\n\n\
+                    client,client_id,visit_date,start,end,caregiver,service,status\n\
+                    \"STRAND, EMMETT\",C-10322,2024-10-20,19:00,07:00,\"Adeyemi, Femi\",T1000-TD,Confirmed\n";
+    assert_has(&s, schedule, Label::Mrn, "C-10322");
+}
+
+#[test]
+fn a_text_threads_time_stamps_are_no_visit_times_and_an_appointment_time_is() {
+    let s = Scanner::new();
+    let thread = "Texts with patient Tee Brooks-Marr, acct 40019107733.\n\n\
+                  (740) 555-0127  Mon 10/14 6:42 PM\n\
+                  hey this is tee, u called me today abt my bill\n\n\
+                  CVMC Fin Counsel  Mon 10/14 6:50 PM\n\
+                  Hi, thanks for texting back. Your balance is $1,240.\n";
+    assert_lacks(&s, thread, Label::Date, "6:42 PM");
+    assert_lacks(&s, thread, Label::Date, "6:50 PM");
+    let log = "Texts exported from county phone, patient Iggy Oyelaran.\n\n\
+               Tue 10/14 7:16 AM  Dwayne P: saw him at his work, all pills swallowed\n\
+               Tue 10/14 7:18 AM  Marisol V: ok thx\n";
+    assert_lacks(&s, log, Label::Date, "7:16 AM");
+    // One such line is no thread: a patient's appointment stays a date.
+    let one = "Patient Tee Brooks-Marr, acct 40019107733.\n\n\
+               Follow-up visit  Mon 10/14 6:42 PM\n\
+               Please bring your card.\n";
+    assert_has(&s, one, Label::Date, "6:42 PM");
+}
+
+#[test]
+fn a_weekday_and_date_ending_a_line_before_its_trailing_spaces_is_read_without_a_panic() {
+    let s = Scanner::new();
+    // (The thread-stamp reader once stepped past a line's end over its trailing space.)
+    for text in [
+        "Mon 10/14 \n",
+        "Tue \nx",
+        "Wed 3/4 \t\r\nTue 3/5  \n",
+        "12:41  \n",
+    ] {
+        let _ = s.scan(text);
+    }
+}
