@@ -1061,10 +1061,16 @@ impl Scanner {
             }
             // In a message called PHI, names the rules have no cue for.
             if r.contains_phi {
+                // (The names the rules judged staff are no candidates either.)
+                sc.staff.sort_unstable();
                 let (toks, lc) = sc.tokens_and_lower();
-                let names =
-                    self.person_model
-                        .names(self, &self.weak_model, text, (toks, lc), &r.findings);
+                let names = self.person_model.names(
+                    self,
+                    &self.weak_model,
+                    text,
+                    (toks, lc),
+                    (&r.findings, &sc.staff),
+                );
                 if !names.is_empty() {
                     r.findings.extend(names);
                     r.findings.sort_by_key(|f| f.start_byte);

@@ -218,12 +218,13 @@ impl PersonModel {
         vocabulary: &WeakVerdictModel,
         text: &str,
         (toks, lc): (&[rules::Tok], &str),
-        findings: &[Finding],
+        (findings, staff): (&[Finding], &[rules::Span]),
     ) -> Vec<Finding> {
         let b = text.as_bytes();
         let lb = lc.as_bytes();
         let mut out = Vec::new();
         let mut next_finding = 0;
+        let mut next_staff = 0;
         let mut read = 0;
         // Code points before `char_at.0` (bytes): offsets are counted forward, once.
         let mut char_at = (0usize, 0usize);
@@ -253,6 +254,12 @@ impl PersonModel {
                 .get(next_finding)
                 .is_some_and(|f| f.start_byte < we)
             {
+                return true;
+            }
+            while next_staff < staff.len() && staff[next_staff].1 <= ws {
+                next_staff += 1;
+            }
+            if staff.get(next_staff).is_some_and(|&(s0, _)| s0 < we) {
                 return true;
             }
             read += 1;

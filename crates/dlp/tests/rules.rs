@@ -10279,3 +10279,17 @@ fn a_weekday_and_date_ending_a_line_before_its_trailing_spaces_is_read_without_a
         let _ = s.scan(text);
     }
 }
+
+#[test]
+fn a_name_the_rules_judged_staff_is_no_candidate_of_the_name_model() {
+    let s = Scanner::new();
+    let letter = "Subject: After your pacemaker implantation\n\n\
+                  Dear Mr. Bailey,\n\n\
+                  We hope you are recovering well after your pacemaker implantation on May 15, \
+                  2025. Dr. Brandon Ryan asked me to check in and review a few instructions.\n\n\
+                  Medications:\n- metoprolol 25 mg once daily\n";
+    assert_has(&s, letter, Label::Person, "Bailey");
+    // (The title makes the doctor staff; before, the model read "Ryan" as a patient's name.)
+    assert_lacks(&s, letter, Label::Person, "Ryan");
+    assert_lacks(&s, letter, Label::Person, "Brandon Ryan");
+}
