@@ -6105,6 +6105,16 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if le - ls < 5 {
             continue;
         }
+        // (Two bytes first: a stamp opening the line has a capital or a separator after its
+        // first digit or two; a line ending in one ends in a digit or "M". Most lines of a
+        // long body have neither.)
+        let (c0, c1, c2) = (b[ls], b[ls + 1], b[ls + 2]);
+        let opens = matches!(c0, b'>' | b' ' | b'A'..=b'Z')
+            || c0.is_ascii_digit()
+                && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
+        if !opens && !(b[le - 1].is_ascii_digit() || matches!(b[le - 1], b'M' | b'm')) {
+            continue;
+        }
         // (A stamp on its own line ends a short one.)
         let stamp = stamp_then_sender(b, ls, le).or_else(|| {
             (le - ls <= 90)
@@ -6138,6 +6148,10 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     if word > 0 {
+        // (Most lines open with a word of prose: a digit after its space, or nothing, first.)
+        if !(3..=9).contains(&word) || !b.get(p + word + 1).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
         let day = words![
             "mon",
             "tue",
@@ -6165,6 +6179,12 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
             return None;
         }
         p += word + 1;
+    }
+    // (A date's or a time's separator after one or two digits, else no stamp: most lines of
+    // a long body fail here, "1XXXXXXX".)
+    let sep = |c: Option<&u8>| c.is_some_and(|&c| c == b':' || c == b'/');
+    if !(sep(b.get(p + 1)) || b.get(p + 1).is_some_and(u8::is_ascii_digit) && sep(b.get(p + 2))) {
+        return None;
     }
     let run = |p: usize| {
         b[p..le]
@@ -7111,6 +7131,18 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
     const ONES: [&str; 9] = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     ];
+    const CARDINAL_TEENS: [&str; 10] = [
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
     let b = lc.as_bytes();
     // The word at `p` when it is one of `list`: where it ends.
     let word_in = |p: usize, list: &[&str]| -> Option<usize> {
@@ -7128,8 +7160,11 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         if k > 0 && b[k - 1].is_ascii_alphabetic() {
             continue;
         }
-        // The month: the first word after the cue that names one, within 24 bytes.
-        let Some((ms, me)) = (k + 5..(k + 29).min(b.len())).find_map(|p| {
+        // The month: the first word after the cue that names one, within 24 bytes; or, when
+        // none does, a month said as a number ("date of birth four twelve ninety nine", "his
+        // birthday is four nine two thousand one", blind sets XY, YB, YD), which counts only
+        // with a day and a year after it.
+        let named = (k + 5..(k + 29).min(b.len())).find_map(|p| {
             (p > 0 && !b[p - 1].is_ascii_alphabetic())
                 .then(|| {
                     // (The months' names the date rules know, [`MONTH_NAMES`].)
@@ -7137,26 +7172,46 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
                     (e > p && MONTH_NAMES.eq_any(&lc[p..e])).then_some((p, e))
                 })
                 .flatten()
-        }) else {
-            continue;
+        });
+        let numbered = || {
+            (k + 5..(k + 29).min(b.len())).find_map(|p| {
+                (!b[p - 1].is_ascii_alphabetic())
+                    .then(|| {
+                        word_in(p, &ONES)
+                            .or_else(|| word_in(p, &["ten", "eleven", "twelve"]))
+                            .map(|e| (p, e))
+                    })
+                    .flatten()
+            })
         };
-        // The day: "third", "the third", "twenty first", "twenty-first", "thirtieth".
+        let (ms, me, month_said) = match named {
+            Some((ms, me)) => (ms, me, false),
+            None => match numbered() {
+                Some((ms, me)) => (ms, me, true),
+                None => continue,
+            },
+        };
+        // The day: "third", "the third", "twenty first", "twenty-first", "thirtieth"; or said
+        // as a number, "one", "twelve", "nineteen", "twenty one".
         let Some(mut p) = next(me) else { continue };
         if lc[p..].starts_with("the ") {
             p += 4;
         }
-        let day_end = word_in(p, &UNITS)
+        let ordinal = word_in(p, &UNITS)
             .or_else(|| word_in(p, &TEENS))
             .or_else(|| {
                 let e = word_in(p, &["twenty", "thirty"])?;
                 next(e).and_then(|q| word_in(q, &UNITS))
-            });
-        let day_end = match day_end {
-            Some(e) => e,
-            None => match word_in(p, &["thirtieth"]) {
-                Some(e) => e,
-                None => continue,
-            },
+            })
+            .or_else(|| word_in(p, &["thirtieth"]));
+        let cardinal = || {
+            word_in(p, &["twenty", "thirty"])
+                .map(|e| next(e).and_then(|q| word_in(q, &ONES)).unwrap_or(e))
+                .or_else(|| word_in(p, &ONES))
+                .or_else(|| word_in(p, &CARDINAL_TEENS))
+        };
+        let Some(day_end) = ordinal.or_else(cardinal) else {
+            continue;
         };
         // The year: "nineteen sixty two", "nineteen oh five", "two thousand five".
         let mut end = day_end;
@@ -7172,8 +7227,22 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
                     end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
                 }
             } else if let Some(t) = word_in(q, &YEAR_TENS[2..]) {
-                // Two digits said as a number: "april ninth ninety one" (blind set SY).
-                end = next(t).and_then(|r| word_in(r, &ONES)).unwrap_or(t);
+                // Two digits said as a number: "april ninth ninety one" (blind set SY); a
+                // year of this century, "twenty nineteen", "twenty twenty one", "twenty oh
+                // five".
+                let century = &lc[q..t] == "twenty";
+                end = next(t)
+                    .and_then(|r| {
+                        if !century {
+                            return word_in(r, &ONES);
+                        }
+                        word_in(r, &CARDINAL_TEENS).or_else(|| {
+                            let e = word_in(r, &["twenty", "oh"])?;
+                            Some(next(e).and_then(|x| word_in(x, &ONES)).unwrap_or(e))
+                        })
+                    })
+                    .or_else(|| next(t).and_then(|r| word_in(r, &ONES)))
+                    .unwrap_or(t);
             } else if let Some(e) = word_in(q, &["two"])
                 && let Some(t) = next(e).and_then(|r| word_in(r, &["thousand"]))
             {
@@ -7183,6 +7252,10 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
                     })
                     .unwrap_or(t);
             }
+        }
+        // (A month said as a number needs its year: "four nine" alone may be anything.)
+        if month_said && end == day_end {
+            continue;
         }
         date(text, doc, ms, end, 0.0, out);
     }

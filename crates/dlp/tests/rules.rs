@@ -10293,3 +10293,35 @@ fn a_name_the_rules_judged_staff_is_no_candidate_of_the_name_model() {
     assert_lacks(&s, letter, Label::Person, "Ryan");
     assert_lacks(&s, letter, Label::Person, "Brandon Ryan");
 }
+
+#[test]
+fn a_spoken_birth_date_with_its_month_said_as_a_number_or_its_day_as_a_cardinal_is_a_date() {
+    let s = Scanner::new();
+    for (text, value) in [
+        (
+            "Voicemail: \"hi um his birthday is four nine two thousand one if you need that\"\n",
+            "four nine two thousand one",
+        ),
+        (
+            "Voicemail: \"this is Keisha, date of birth four twelve ninety nine. So the\"\n",
+            "four twelve ninety nine",
+        ),
+        (
+            "Voicemail: \"Her birthday is January one nineteen fifty eight if you need it.\"\n",
+            "January one nineteen fifty eight",
+        ),
+        (
+            "Voicemail: \"his birthday is three fourteen twenty nineteen if you need it\"\n",
+            "three fourteen twenty nineteen",
+        ),
+    ] {
+        assert_has(&s, text, Label::Date, value);
+    }
+    // A month said as a number needs its year: "four nine" alone is no date.
+    assert_lacks(
+        &s,
+        "Voicemail: \"his birthday party is four nine people, call me\"\n",
+        Label::Date,
+        "four nine",
+    );
+}
