@@ -6112,7 +6112,7 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let opens = matches!(c0, b'>' | b' ' | b'A'..=b'Z')
             || c0.is_ascii_digit()
                 && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
-        if !opens && !(b[le - 1].is_ascii_digit() || matches!(b[le - 1], b'M' | b'm')) {
+        if !(opens || b[le - 1].is_ascii_digit() || matches!(b[le - 1], b'M' | b'm')) {
             continue;
         }
         // (A stamp on its own line ends a short one.)
