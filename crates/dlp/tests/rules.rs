@@ -10325,3 +10325,43 @@ fn a_spoken_birth_date_with_its_month_said_as_a_number_or_its_day_as_a_cardinal_
         "four nine",
     );
 }
+
+#[test]
+fn a_vendors_quotes_desk_greeting_its_customers_manager_names_no_patient() {
+    let s = Scanner::new();
+    let quote = "From: Ines Fairweather <quotes@polyglotdocs.com>\n\
+                 To: Marisol Ventura-Katz <mventura-katz@riverbendrmc.org>\n\
+                 Subject: Quote Q-25-06-0392 - consent templates (5 languages)\n\n\
+                 Dear Ms. Ventura-Katz,\n\n\
+                 Thank you for the request. Please find the quote below.\n";
+    assert_lacks(&s, quote, Label::Person, "Ventura-Katz");
+    // From a person's own mailbox, the title still names whoever it greets.
+    let personal = quote.replace("quotes@polyglotdocs.com", "ifairweather@polyglotdocs.com");
+    assert_has(&s, &personal, Label::Person, "Ventura-Katz");
+}
+
+#[test]
+fn a_name_on_our_team_is_staff_and_a_name_on_our_list_of_patients_is_not_read_so() {
+    let s = Scanner::new();
+    let notice = "Patient statements go out Friday.\n\
+                  New keys will come from Hector Villanueva on our IT team.\n";
+    assert_lacks(&s, notice, Label::Person, "Hector Villanueva");
+    let plain = "Patient statements go out Friday.\n\
+                 New keys will come from Hector Villanueva today.\n";
+    assert_has(&s, plain, Label::Person, "Hector Villanueva");
+}
+
+#[test]
+fn a_household_named_by_its_surname_after_the_is_a_person_and_a_place_named_so_is_not() {
+    let s = Scanner::new();
+    let shifts = "Hi Abby, welcome aboard! After the trach lab you'll orient with me on the \
+                  Whitaker case: Sat 7a-7p.\n";
+    assert_has(&s, shifts, Label::Person, "Whitaker");
+    let call = "Please call the Fitzgerald family about the vent settings.\n";
+    assert_has(&s, call, Label::Person, "Fitzgerald");
+    // A place or a foundation written with capitals is named, not a household.
+    let shelter = "She is staying at the Harbor House shelter on Canal St.\n";
+    assert_lacks(&s, shelter, Label::Person, "Harbor");
+    let gala = "On Giving Tuesday the Ainsworth Family Foundation will match every gift.\n";
+    assert_lacks(&s, gala, Label::Person, "Ainsworth");
+}
