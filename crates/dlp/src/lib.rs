@@ -1038,6 +1038,23 @@ impl Scanner {
         }
     }
 
+    /// The names in `text` the rules judged staff (a signature's, a title's, a role's), as
+    /// code-point ranges in text order, overlapping ones merged: the words the person-name
+    /// model passes over. For its training script (`examples/predict.rs` with `PREDICT_ALL`),
+    /// which must leave out the same words; a second pass of the rules, not part of [`Self::scan`].
+    pub fn staff_names(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut sc = rules::Scratch::default();
+        rules::collect(self, text, &mut sc);
+        rules::merge_spans(&mut sc.staff);
+        sc.staff
+            .iter()
+            .map(|&(a, z)| {
+                let start = text[..a].chars().count();
+                (start, start + text[a..z].chars().count())
+            })
+            .collect()
+    }
+
     /// Scans `text`. Linear in its length; never panics.
     pub fn scan(&self, text: &str) -> ScanResult {
         // Per-thread buffers, taken for the scan and put back after it: a scan allocates little
@@ -1061,8 +1078,9 @@ impl Scanner {
             }
             // In a message called PHI, names the rules have no cue for.
             if r.contains_phi {
-                // (The names the rules judged staff are no candidates either.)
-                sc.staff.sort_unstable();
+                // (The names the rules judged staff are no candidates either: in text order,
+                // overlapping ones merged, for the model's one pass.)
+                rules::merge_spans(&mut sc.staff);
                 let (toks, lc) = sc.tokens_and_lower();
                 let names = self.person_model.names(
                     self,

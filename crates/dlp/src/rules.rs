@@ -5668,6 +5668,22 @@ fn kw_hits(
 /// A byte range (start, end).
 pub(crate) type Span = (usize, usize);
 
+/// Sorts `spans` by start and merges those that overlap, so that their ends rise too.
+pub(crate) fn merge_spans(spans: &mut Vec<Span>) {
+    spans.sort_unstable();
+    let mut n = 0;
+    for i in 0..spans.len() {
+        let (a, z) = spans[i];
+        if n > 0 && a < spans[n - 1].1 {
+            spans[n - 1].1 = spans[n - 1].1.max(z);
+        } else {
+            spans[n] = (a, z);
+            n += 1;
+        }
+    }
+    spans.truncate(n);
+}
+
 /// Per-thread buffers reused from one scan to the next (see [`crate::Scanner::scan`]): the
 /// keyword matches, the newline index, the tokens, the lower-cased text, the candidates, the
 /// name bookkeeping and the pattern regex's lazy-DFA cache. Each scan clears what it uses;

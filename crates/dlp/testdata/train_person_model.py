@@ -103,9 +103,12 @@ def features(text, words, i):
     return f
 
 
-def candidates(text, findings):
+def candidates(text, findings, staff=()):
+    """Words the model reads: as the Rust model, none inside a rule's finding (but its own) or
+    inside a name the rules judged staff (`staff`, the predict example's "staff" ranges)."""
     words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
     spans = [(a["start"], a["end"]) for a in findings if a.get("rule") != "person.model"]
+    spans += [(a, b) for a, b in staff]
     out = []
     for i, (s, e, w) in enumerate(words):
         lw = w.lower()
@@ -130,7 +133,7 @@ def rows_of(gold_path, all_path, keep=lambda st: True):
             continue
         g = gold[p["id"]]
         names = [(x["start"], x["end"]) for x in g["spans"] if x["label"] == "PERSON"]
-        words, cand = candidates(g["text"], p["all"])
+        words, cand = candidates(g["text"], p["all"], p.get("staff", ()))
         for i in cand:
             s, e, _ = words[i]
             y = any(a < e and s < b for a, b in names)
@@ -210,7 +213,7 @@ def cases(gold_path, all_path, weights_path, n=300):
         if not p["phi"]:
             continue
         text = gold[p["id"]]["text"]
-        words, cand = candidates(text, p["all"])
+        words, cand = candidates(text, p["all"], p.get("staff", ()))
         if not cand:
             continue
         names = [[words[i][0], words[i][1]] for i in cand if probability(w, features(text, words, i)) >= th]
