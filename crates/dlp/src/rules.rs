@@ -5807,6 +5807,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     lower_case_senders(text, &doc, out);
     chat_timestamps(text, &doc, out);
     thread_stamps(text, &doc, out);
+    record_numbers_opening_lines(text, &doc, out);
     patient_initials(text, toks, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
@@ -6105,6 +6106,44 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if b.get(en) == Some(&b':') {
             push(out, None, st, en, 0.99, "date.chat_stamp", why);
         }
+    }
+}
+
+/// "0412877 - no-showed 3/10, rescheduled thu 3/13 10:30", "- 4401196 - surg consult
+/// Thursday": a line of a hand-off or a reply that opens with a bare record number (six to ten
+/// digits, perhaps after a bullet), a dash, then a missed visit or an event of care (blind set
+/// YG; 4 of the style corpus's 5 such lines, the fifth an NPI).
+fn record_numbers_opening_lines(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for i in 0..=doc.nl.len() {
+        let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
+        let le = doc.nl.get(i).copied().unwrap_or(b.len());
+        let mut p = ls;
+        while p < le && p - ls < 6 && matches!(b[p], b' ' | b'\t' | b'-' | b'*') {
+            p += 1;
+        }
+        // (Most lines open with a letter: one byte read.)
+        if !b.get(p).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
+        let n = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(6..=10).contains(&n) {
+            continue;
+        }
+        let rest = &text[p + n..le];
+        let Some(after) = rest
+            .strip_prefix(" -")
+            .or_else(|| rest.strip_prefix(" \u{2013}"))
+        else {
+            continue;
+        };
+        if !(no_show_after(after) || care_event_after(after))
+            || n == 10 && npi_valid(&text[p..p + n])
+        {
+            continue;
+        }
+        let why = "a record number opening a line before a missed visit or an event of care";
+        push(out, Some(Label::Mrn), p, p + n, 0.8, "mrn.line_item", why);
     }
 }
 
@@ -7831,6 +7870,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         let kind = KEYWORDS[m.pattern].1;
+        // "< 100 mg/dL: 15-30 g carbohydrate": a unit's "dL", no driver's licence (blind set
+        // YJ).
+        if kind == Kw::Value(Label::License) && ks > 0 && bytes[ks - 1] == b'/' {
+            continue;
+        }
         if kind == Kw::Heading {
             // "Subscriber DOB:     19890305": an eligibility response's (X12 271) date of
             // birth, written CCYYMMDD, which the date patterns do not read.
@@ -12580,6 +12624,12 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             "sets", "bottles"
         ]
         .eq_any(leading_letters(doc.after_line(en, 12).trim_start()))
+            // "31g 5/16\" 1cc syringes": inches (blind set YG); not a quoted cell's or
+            // sentence's closing mark ("\"warfarin - INR 2.4 on 3/7\"": an odd count of quote
+            // marks before it on the line).
+            || text.as_bytes().get(en) == Some(&b'"')
+                && text.as_bytes().get(en + 1).is_none_or(|c| !c.is_ascii_alphanumeric())
+                && memchr::memchr_iter(b'"', &text.as_bytes()[ls..st]).count() % 2 == 0
             // "headache > 5/10", "pain <3/10": a score on a scale (not a reply's quote mark:
             // "> 12/25  Increase estradiol").
             || {

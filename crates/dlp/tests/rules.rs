@@ -10365,3 +10365,36 @@ fn a_household_named_by_its_surname_after_the_is_a_person_and_a_place_named_so_i
     let gala = "On Giving Tuesday the Ainsworth Family Foundation will match every gift.\n";
     assert_lacks(&s, gala, Label::Person, "Ainsworth");
 }
+
+#[test]
+fn a_units_dl_is_no_drivers_licence_and_a_drivers_dl_is() {
+    let s = Scanner::new();
+    let policy =
+        "Patient Ana Ruiz, hypoglycemia protocol:\n   - < 100 mg/dL: 15-30 g carbohydrate\n";
+    assert!(
+        !has_label(&s, policy, Label::License),
+        "{:?}",
+        labels(&s, policy)
+    );
+    let id = "Patient Ana Ruiz brought her ID.\n   DL: WDL7QF3K81N2\n";
+    assert_has(&s, id, Label::License, "WDL7QF3K81N2");
+}
+
+#[test]
+fn a_fraction_before_an_inch_mark_is_no_date_and_a_quoted_date_is() {
+    let s = Scanner::new();
+    let order = "Patient Ana Ruiz asked.\nvan is out of 31g 5/16\" 1cc syringes, reorder pls\n";
+    assert_lacks(&s, order, Label::Date, "5/16");
+    let note = "Patient Ana Ruiz, \"warfarin - INR 2.4 on 3/7\", recheck.\n";
+    assert_has(&s, note, Label::Date, "3/7");
+}
+
+#[test]
+fn a_record_number_opening_a_line_before_a_missed_visit_is_a_record_number() {
+    let s = Scanner::new();
+    let reply =
+        "Subject: Re: 10:30\n\n0412877 - no-showed 3/10, rescheduled thu 3/13 10:30. left vm.\n";
+    assert_has(&s, reply, Label::Mrn, "0412877");
+    let order = "Subject: Re: order\n\n0412877 - boxes arrived, thanks.\n";
+    assert_lacks(&s, order, Label::Mrn, "0412877");
+}
