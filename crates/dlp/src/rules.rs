@@ -12629,7 +12629,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             // marks before it on the line).
             || text.as_bytes().get(en) == Some(&b'"')
                 && text.as_bytes().get(en + 1).is_none_or(|c| !c.is_ascii_alphanumeric())
-                && memchr::memchr_iter(b'"', &text.as_bytes()[ls..st]).count() % 2 == 0
+                && memchr::memchr_iter(b'"', &text.as_bytes()[ls..st]).count().is_multiple_of(2)
             // "headache > 5/10", "pain <3/10": a score on a scale (not a reply's quote mark:
             // "> 12/25  Increase estradiol").
             || {
