@@ -8213,8 +8213,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // "MR Technologists", "MRS Scheduling": capitals before a word that is not in
             // capitals are a modality or an acronym, not a title (an all-capitals notice keeps
             // "MR SMITH").
-            let acronym = kw_text.bytes().all(|c| !c.is_ascii_lowercase())
-                && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase());
+            let capitals = kw_text.bytes().all(|c| !c.is_ascii_lowercase());
+            // ("MR  PRODUCT NOT ON FORMULARY": capitals without a dot, then a column's two
+            // spaces, a claim's reject code, blind set YE.)
+            // (A title's cue, "mr ", ends with its first space.)
+            let code = capitals && kw_text.ends_with(' ') && bytes.get(ke) == Some(&b' ');
+            let acronym =
+                capitals && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase()) || code;
             if !acronym && let Some(en) = name_after_cue(s, text, p) {
                 let why = "name after a relative or title cue";
                 push(out, Some(Label::Person), p, en, 0.85, "person.cue", why);
@@ -8508,6 +8513,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "interpreter",
                     "interp",
                     "badge",
+                    // ("Prescriber ID:   1582047399  (FENNIMORE, THERESA)", a claim's reject,
+                    // blind set YE: the prescriber's NPI.)
+                    "prescriber",
                     // A managed care plan's own ("Rivergate Community Health Plan (MCP ID
                     // 0419)").
                     "mcp",
@@ -13542,7 +13550,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
         | "medicaid id" | "mbi" => Label::MemberId,
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
-        | "rx no" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
+        | "rx no" | "rx number" | "rx id" | "prescription number" | "trip" | "trip no"
+        | "trip number" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         | "case no" | "case number" | "case id" | "enc id" | "encounter id" | "encounter no"
         | "referral no" | "referral id" | "run no" | "trip id" | "student id" | "request id"
@@ -16746,8 +16755,13 @@ fn persons(
             && !matches!(&text[run[0].s..run[0].e], "AM" | "PM")
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
             && prev_trim.len() >= prev_word.len()
-            // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space.)
-            && prev_line.len() - prev_line.trim_end_matches([' ', '.']).len() <= 2
+            // ("Cascade MS            Hawthorne Elem": a column gap, not a title's space; nor
+            // two spaces after a title without its dot, "MR  PRODUCT NOT ON FORMULARY", a
+            // claim's reject code, blind set YE.)
+            && {
+                let gap = &prev_line[prev_line.trim_end_matches([' ', '.']).len()..];
+                gap.len() <= 1 || gap.len() == 2 && gap.starts_with('.')
+            }
             // ("switch to LC-MS/MS. Results ...": a method's name, not "Ms. Results".)
             && {
                 let tl = prev_line.trim_end_matches([' ', '.']).as_bytes();

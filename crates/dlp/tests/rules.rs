@@ -10398,3 +10398,35 @@ fn a_record_number_opening_a_line_before_a_missed_visit_is_a_record_number() {
     let order = "Subject: Re: order\n\n0412877 - boxes arrived, thanks.\n";
     assert_lacks(&s, order, Label::Mrn, "0412877");
 }
+
+#[test]
+fn a_prescription_number_and_a_trip_number_column_hold_a_patients_ids() {
+    let s = Scanner::new();
+    let refills = "Three we could not reach.\n\n\
+                   patient,dob,rx_number,product,last_fill,next_due,status\n\
+                   \"Alvarez-Ruiz, Mateo\",2016-02-11,4418820-03,Advate 1500,2025-04-14,2025-05-12,SHIPPED\n";
+    assert_has(&s, refills, Label::OtherId, "4418820-03");
+    let trips = "Disputed trips:\n\n\
+                 trip,dos,member,reason\n\
+                 TRP-25111804412,11/18/2025,\"Hostetter, Vera\",member cancelled before dispatch\n";
+    assert_has(&s, trips, Label::OtherId, "TRP-25111804412");
+    // Under a heading that names no identifier, the same cell is nobody's.
+    let plain = trips.replace("trip,dos", "code,dos");
+    assert_lacks(&s, &plain, Label::OtherId, "TRP-25111804412");
+}
+
+#[test]
+fn a_reject_codes_mr_is_no_title_and_a_prescribers_id_is_no_patients() {
+    let s = Scanner::new();
+    let reject = "CLAIM RESPONSE - REJECTED\n\
+                  Patient:         MELNYK, OKSANA     DOB: 11/30/1962\n\
+                  Prescriber ID:   1582047399  (FENNIMORE, THERESA)\n\
+                  Reject code(s):  75  PRIOR AUTHORIZATION REQUIRED\n\
+                  \x20                MR  PRODUCT NOT ON FORMULARY - PREFERRED: XARELTO\n";
+    assert_has(&s, reject, Label::Person, "MELNYK, OKSANA");
+    assert_lacks(&s, reject, Label::Person, "PRODUCT");
+    assert_lacks(&s, reject, Label::OtherId, "1582047399");
+    // With its dot, the title names whoever follows.
+    let letter = "Patient visit today.\nMr. Fennimore asked about his refill.\n";
+    assert_has(&s, letter, Label::Person, "Fennimore");
+}
