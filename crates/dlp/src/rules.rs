@@ -6173,15 +6173,24 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let opens = matches!(c0, b'>' | b' ' | b'A'..=b'Z')
             || c0.is_ascii_digit()
                 && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
-        if !(opens || b[le - 1].is_ascii_digit() || matches!(b[le - 1], b'M' | b'm')) {
+        // (The third shape, "(971) 555-0129 3/10 6:52 PM: hi", opens with a sender too: a
+        // bracket, a digit or a capital.)
+        let sender_first = matches!(c0, b'(' | b'+' | b'0'..=b'9' | b'A'..=b'Z');
+        if !(opens
+            || sender_first
+            || b[le - 1].is_ascii_digit()
+            || matches!(b[le - 1], b'M' | b'm'))
+        {
             continue;
         }
         // (A stamp on its own line ends a short one.)
-        let stamp = stamp_then_sender(b, ls, le).or_else(|| {
-            (le - ls <= 90)
-                .then(|| sender_then_stamp(b, ls, le))
-                .flatten()
-        });
+        let stamp = stamp_then_sender(b, ls, le)
+            .or_else(|| {
+                (le - ls <= 90)
+                    .then(|| sender_then_stamp(b, ls, le))
+                    .flatten()
+            })
+            .or_else(|| sender_stamp_colon(b, ls, le));
         if let Some(span) = stamp {
             found.push(span);
         }
@@ -6299,6 +6308,39 @@ fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
             .iter()
             .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\'')))
     .then_some((st, en))
+}
+
+/// "(971) 555-0129 3/10 6:52 PM: hi this is Marisela", "CVMC Billing 3/11 8:14 AM: Hi
+/// Marisela": a sender (a phone number or up to 40 bytes of words, no colon), one space, the
+/// stamp with its date and time, then a colon and the message (blind set YI).
+fn sender_stamp_colon(b: &[u8], ls: usize, le: usize) -> Option<Span> {
+    // (A colon after the stamp, within the line's first 70 bytes: most lines have none.)
+    let head = &b[ls..le.min(ls + 70)];
+    memchr::memchr(b':', head)?;
+    let mut q = ls + 1;
+    while q < le.min(ls + 42) {
+        if b[q - 1] == b' ' && b[q].is_ascii_digit() {
+            let sender = b[ls..q - 1].trim_ascii();
+            let digits = sender.iter().filter(|c| c.is_ascii_digit()).count();
+            let named = digits == 0 && sender.first().is_some_and(u8::is_ascii_uppercase);
+            if (digits >= 7 || named) && !sender.contains(&b':') {
+                // (With its date: a time alone after a name is a sentence's, "Kim 2:15 in
+                // room 2".)
+                let date = b[q..le]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit() || **c == b'/')
+                    .any(|&c| c == b'/');
+                if let Some(en) = stamp_forward(b, q, le).filter(|_| date)
+                    && b.get(en) == Some(&b':')
+                    && b.get(en + 1).is_none_or(|&c| c == b' ' || c == b'\n')
+                {
+                    return Some((q, en));
+                }
+            }
+        }
+        q += 1;
+    }
+    None
 }
 
 /// "(740) 555-0127  Mon 10/14 6:42 PM", "CVMC Fin Counsel  Mon 10/14 6:50 PM", "+1 (612)

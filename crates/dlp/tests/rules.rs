@@ -10430,3 +10430,16 @@ fn a_reject_codes_mr_is_no_title_and_a_prescribers_id_is_no_patients() {
     let letter = "Patient visit today.\nMr. Fennimore asked about his refill.\n";
     assert_has(&s, letter, Label::Person, "Fennimore");
 }
+
+#[test]
+fn a_text_threads_sender_stamp_and_colon_is_no_visit_time() {
+    let s = Scanner::new();
+    let thread = "Account 3378120, patient Rosa Delgado.\n\n[Texts with (971) 555-0129]\n\n\
+                  (971) 555-0129 3/10 6:52 PM: hi this is Marisela, Rosa Delgados daughter\n\
+                  CVAA Billing 3/11 8:14 AM: Hi Marisela, yes we offer payment plans\n";
+    assert_lacks(&s, thread, Label::Date, "6:52 PM");
+    assert_lacks(&s, thread, Label::Date, "3/11");
+    // One such line is no thread: its date stays a date.
+    let note = "Patient Rosa Delgado.\nKim 3/11 8:14 AM: surgery moved, pt ate\n";
+    assert_has(&s, note, Label::Date, "3/11");
+}
