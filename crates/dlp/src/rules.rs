@@ -6175,7 +6175,13 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
         // (The third shape, "(971) 555-0129 3/10 6:52 PM: hi", opens with a sender too: a
         // bracket, a digit or a capital.)
-        let sender_first = matches!(c0, b'(' | b'+' | b'0'..=b'9' | b'A'..=b'Z');
+        // (A phone number's first two bytes, "(9", "+1", "97", "5-", or a capitalised word's.)
+        let sender_first = match c0 {
+            b'(' | b'+' => c1.is_ascii_digit(),
+            b'0'..=b'9' => c1.is_ascii_digit() || matches!(c1, b'-' | b'.' | b')' | b' '),
+            b'A'..=b'Z' => c1.is_ascii_alphabetic() || c1 == b' ',
+            _ => false,
+        };
         if !(opens
             || sender_first
             || b[le - 1].is_ascii_digit()
@@ -6190,7 +6196,11 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                     .then(|| sender_then_stamp(b, ls, le))
                     .flatten()
             })
-            .or_else(|| sender_stamp_colon(b, ls, le));
+            .or_else(|| {
+                sender_first
+                    .then(|| sender_stamp_colon(b, ls, le))
+                    .flatten()
+            });
         if let Some(span) = stamp {
             found.push(span);
         }
