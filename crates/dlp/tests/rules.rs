@@ -10443,3 +10443,25 @@ fn a_text_threads_sender_stamp_and_colon_is_no_visit_time() {
     let note = "Patient Rosa Delgado.\nKim 3/11 8:14 AM: surgery moved, pt ate\n";
     assert_has(&s, note, Label::Date, "3/11");
 }
+
+#[test]
+fn a_zip_code_after_a_forms_zip_label_is_a_zip_code() {
+    let s = Scanner::new();
+    let form = "Patient: Ana Ruiz, DOB 01/02/1970\n\
+                Street address: 416 N Pine St, Apt 2, Cedar Bluff, NE   ZIP: 68823\n";
+    assert_has(&s, form, Label::Zip, "68823");
+    // A word that is no ZIP label before the digits: no ZIP code.
+    let other = form.replace("ZIP: 68823", "Box: 68823");
+    assert_lacks(&s, &other, Label::Zip, "68823");
+}
+
+#[test]
+fn a_phone_columns_cell_is_a_patients_phone_whatever_department_word_is_in_the_row() {
+    let s = Scanner::new();
+    let balances = "Balances:\n\n\
+                    guarantor_last,dob,st,phone,dos\n\
+                    Hollister,1979-11-04,OR,503-555-0182,2024-08-19\n\
+                    Tuivaga,1995-03-22,OR,503-555-0137,2024-09-02\n";
+    assert_has(&s, balances, Label::Phone, "503-555-0182");
+    assert_has(&s, balances, Label::Phone, "503-555-0137");
+}
