@@ -15258,6 +15258,45 @@ impl WordSet {
     }
 }
 
+/// "mostly fentanyl-naive", "warfarin-induced bleeding", "an Emicizumab-calibrated assay":
+/// where a hyphenated word (`word`, as written; `lower`, lower-cased) opens with a drug name
+/// and goes on with a word in lower case that is no drug, the length of the drug name (the
+/// corpora's authors label the drug alone; 45 such in the style corpus).
+fn drug_before_modifier(s: &Scanner, word: &str, lower: &str, after: &str) -> Option<usize> {
+    let k = word.find('-')?;
+    let rest = &word[k + 1..];
+    // (Not a biosimilar's four-letter suffix, "bevacizumab-awwb"; nor a drug's name going on,
+    // "norgestimate-ethinyl estradiol"; nor a class of products, "dextrose-containing IV
+    // fluids", which the corpora's authors leave unlabelled.)
+    let drug_word = |w: &str| {
+        s.med_words
+            .get(w.as_bytes(), word_key(w.as_bytes()))
+            .is_some()
+    };
+    let next = after
+        .strip_prefix(' ')
+        .map(|a| {
+            a.split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or("")
+        })
+        .unwrap_or("");
+    let goes_on = !next.is_empty()
+        && s.meds.contains(&format!(
+            "{} {}",
+            &lower[k + 1..],
+            next.to_ascii_lowercase()
+        ));
+    (k >= 5
+        && rest.len() >= 5
+        && rest.bytes().all(|c| c.is_ascii_lowercase())
+        && !matches!(rest, "containing" | "treated")
+        && s.meds.contains(&lower[..k])
+        && !drug_word(&lower[k + 1..])
+        && !goes_on)
+        .then_some(k)
+}
+
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
 /// An ASCII token whose [`word_key`] bit is clear is in neither dictionary and is skipped.
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
@@ -15299,6 +15338,23 @@ fn medications(
             if let Some((rule, why)) = found {
                 push(out, Some(Label::Medication), t.s, t.e, 0.85, rule, why);
                 next = i + 1;
+            } else if let Some(k) = drug_before_modifier(
+                s,
+                &text[t.s..t.e],
+                word,
+                &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
+            ) {
+                let why = "drug name before a hyphen and a word about it";
+                push(
+                    out,
+                    Some(Label::Medication),
+                    t.s,
+                    t.s + k,
+                    0.85,
+                    "medication.dictionary",
+                    why,
+                );
+                next = i + 1;
             }
             continue;
         }
@@ -15330,6 +15386,29 @@ fn medications(
         // word's): it may still be a combination.
         if hit.is_none() && t.ascii && one.contains('-') && combination(s, one) {
             hit = Some(1);
+        }
+        // (Or a drug name and a word about it: "fentanyl-naive".)
+        if hit.is_none()
+            && t.ascii
+            && let Some(k) = drug_before_modifier(
+                s,
+                &text[t.s..t.e],
+                one,
+                &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
+            )
+        {
+            let why = "drug name before a hyphen and a word about it";
+            push(
+                out,
+                Some(Label::Medication),
+                t.s,
+                t.s + k,
+                0.85,
+                "medication.dictionary",
+                why,
+            );
+            next = i + 1;
+            continue;
         }
         let stem = hit.is_none() && t.ascii && usan_stem(one);
         if stem {

@@ -10465,3 +10465,33 @@ fn a_phone_columns_cell_is_a_patients_phone_whatever_department_word_is_in_the_r
     assert_has(&s, balances, Label::Phone, "503-555-0182");
     assert_has(&s, balances, Label::Phone, "503-555-0137");
 }
+
+#[test]
+fn a_drug_name_before_a_hyphen_and_a_word_about_it_is_a_drug_and_a_class_of_product_is_not() {
+    let s = Scanner::new();
+    for (text, value) in [
+        (
+            "Three doses on someone who is mostly fentanyl-naive is a lot.\n",
+            "fentanyl",
+        ),
+        (
+            "She had warfarin-induced bleeding last spring.\n",
+            "warfarin",
+        ),
+        (
+            "The lab runs an Emicizumab-calibrated FVIII assay.\n",
+            "Emicizumab",
+        ),
+        (
+            "The hemophilia clinic stocks Humate-P and BeneFIX.\n",
+            "Humate-P",
+        ),
+    ] {
+        assert_has(&s, text, Label::Medication, value);
+    }
+    let fluids = "NO dextrose-containing IV fluids unless hypoglycemic.\n";
+    assert_lacks(&s, fluids, Label::Medication, "dextrose");
+    // A biosimilar's suffix is part of its name.
+    let biosimilar = "Mvasi (bevacizumab-awwb) is on formulary.\n";
+    assert_lacks(&s, biosimilar, Label::Medication, "bevacizumab");
+}
