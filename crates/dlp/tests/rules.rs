@@ -10494,3 +10494,34 @@ fn a_drug_name_before_a_hyphen_and_a_word_about_it_is_a_drug_and_a_class_of_prod
     let biosimilar = "Mvasi (bevacizumab-awwb) is on formulary.\n";
     assert_lacks(&s, biosimilar, Label::Medication, "bevacizumab");
 }
+
+#[test]
+fn a_demo_units_serial_number_is_no_patients_device() {
+    let s = Scanner::new();
+    let kit = "Patient Ana Ruiz asked for a trial.\nIn the case:\n  Lumena Go 2 magnifier   demo s/n LG2-DEMO-00817\n";
+    assert_lacks(&s, kit, Label::Device, "LG2-DEMO-00817");
+    let own = kit.replace("demo s/n LG2-DEMO-00817", "her s/n LG2-88421-00817");
+    assert_has(&s, &own, Label::Device, "LG2-88421-00817");
+}
+
+#[test]
+fn a_thread_senders_phone_then_a_time_and_a_colon_is_a_stamp() {
+    let s = Scanner::new();
+    let thread = "Patient Ana Ruiz's session moved.\n\n\
+                  Jenna K (224-555-0161) 10:02 AM: coil 2 threw E-217 again lol\n\
+                  Luis O (847-555-0193) 10:03 AM: of course it did\n";
+    assert_lacks(&s, thread, Label::Date, "10:02 AM");
+    assert_lacks(&s, thread, Label::Date, "10:03 AM");
+}
+
+#[test]
+fn camel_case_headings_and_a_record_numbers_facility_in_brackets_are_read() {
+    let s = Scanner::new();
+    let roster = "Eligibility run:\n\n\
+                  PatientName,DOB,Payer,MemberID,ApptDateTime,Status\n\
+                  \"Marchetti, Elijah\",06/14/2016,Molina Apple Health,108472936WA,03/12/2025 08:00,ACTIVE\n";
+    assert_has(&s, roster, Label::MemberId, "108472936WA");
+    assert_has(&s, roster, Label::Person, "Marchetti, Elijah");
+    let form = "Patient: Chidinma Okafor\nMRN (NFM):      NF-00418827\n";
+    assert_has(&s, form, Label::Mrn, "NF-00418827");
+}
