@@ -6020,6 +6020,15 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 }
                 k = en;
             }
+            // ("[Mar 11, 12:04 PM] +1 330-555-0131: hi": the month's name and its day too,
+            // blind set YO.)
+            let first = b[is..ie]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if first >= 3 && MONTH_NAMES.eq_any(&text[is..is + first]) {
+                push(out, None, is, ie, 0.99, "date.chat_stamp", why);
+            }
             continue;
         }
         // "<Clinic> 7:50 AM:", "JC 9:02 AM:", "Ruth 9:05 AM:": a sender's tag, then the time,
@@ -6259,6 +6268,10 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
             return None;
         }
         p += word + 1;
+        // (Two spaces may part a stamp's pieces.)
+        if b[p] == b' ' {
+            p += 1;
+        }
     }
     // (A date's or a time's separator after one or two digits, else no stamp: most lines of
     // a long body fail here, "1XXXXXXX".)
@@ -6276,6 +6289,9 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
     let part = &b[p..p + n];
     if part.contains(&b'/') && !part.contains(&b':') && p + n + 1 < le && b[p + n] == b' ' {
         p += n + 1;
+        if p + 1 < le && b[p] == b' ' {
+            p += 1;
+        }
         n = run(p);
     }
     let time = &b[p..p + n];
@@ -6366,7 +6382,11 @@ fn sender_then_stamp(b: &[u8], ls: usize, le: usize) -> Option<Span> {
     }
     // The gap of two spaces or more nearest the end.
     let line = &b[ls..le];
-    let gap_end = line.windows(2).rposition(|w| w == b"  ")? + 2;
+    // (The first such gap: the stamp may have two spaces inside, "+1 (708) 555-0124  Mon
+    // 10/13  11:48 PM", blind set YM.)
+    let lead = line.iter().take_while(|&&c| c == b' ' || c == b'>').count();
+    let gap_end = lead + line[lead..].windows(2).position(|w| w == b"  ")? + 2;
+    let gap_end = gap_end + line[gap_end..].iter().take_while(|&&c| c == b' ').count();
     let head = line[..gap_end].trim_ascii();
     // (One field: not a schedule's "unit 1  Wed 3/12  10:30", nor a quote's ">>   Fri 3/14
     // 10:00".)
@@ -12748,8 +12768,20 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         );
         return;
     }
-    // "16:52:07": seconds are a system's timestamp, not an appointment.
-    if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
+    // "16:52:07": seconds are a system's timestamp, not an appointment; and so is the date
+    // before them, "2025-02-10 19:42:11  SUCCESS  192.0.2.145" (a sign-in log, blind set YK).
+    let seconds_after = || {
+        let t = b.get(en..).unwrap_or(&[]);
+        t.len() >= 9
+            && t[0] == b' '
+            && t[1..3].iter().all(u8::is_ascii_digit)
+            && t[3] == b':'
+            && t[4..6].iter().all(u8::is_ascii_digit)
+            && t[6] == b':'
+            && t[7..9].iter().all(u8::is_ascii_digit)
+    };
+    if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) || seconds_after()
+    {
         let why = "timestamp with seconds";
         not_a_patients(why, out);
         return;

@@ -10525,3 +10525,32 @@ fn camel_case_headings_and_a_record_numbers_facility_in_brackets_are_read() {
     let form = "Patient: Chidinma Okafor\nMRN (NFM):      NF-00418827\n";
     assert_has(&s, form, Label::Mrn, "NF-00418827");
 }
+
+#[test]
+fn a_date_before_a_time_with_seconds_is_a_systems_stamp_and_a_visit_date_is_not() {
+    let s = Scanner::new();
+    let log = "Patient portal lockout for Ana Ruiz, MRN 00412877.\n\
+               Sign-in log:\n  2025-02-10 19:42:11  SUCCESS  192.0.2.145     iPad / Safari\n";
+    assert_lacks(&s, log, Label::Date, "2025-02-10");
+    let visit = "Patient Ana Ruiz, MRN 00412877, was seen 2025-02-10 19:42 in clinic.\n";
+    assert_has(&s, visit, Label::Date, "2025-02-10");
+}
+
+#[test]
+fn a_bracketed_chat_stamp_with_a_months_name_is_no_date() {
+    let s = Scanner::new();
+    let thread = "Fwd text from the on-call phone, patient Kendra Ruiz:\n\n\
+                  [Mar 11, 12:04 PM] +1 330-555-0131: hi this is Kendra, my dad needs his meds\n\
+                  [Mar 11, 12:09 PM] Ridgeway On-Call: Hi Kendra, on the 4pm run\n";
+    assert_lacks(&s, thread, Label::Date, "Mar 11");
+}
+
+#[test]
+fn a_thread_stamp_with_two_spaces_inside_is_a_stamp() {
+    let s = Scanner::new();
+    let thread = "Texts, patient Kayla Dunn:\n\n\
+                  +1 (708) 555-0124  Mon 10/13  11:48 PM\n> hey its kayla d. i missed my session\n\n\
+                  Lakeshore On-Call  Tue 10/14  7:05 AM\n> Hi Kayla\n";
+    assert_lacks(&s, thread, Label::Date, "10/13");
+    assert_lacks(&s, thread, Label::Date, "11:48 PM");
+}
