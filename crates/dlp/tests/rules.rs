@@ -10554,3 +10554,13 @@ fn a_thread_stamp_with_two_spaces_inside_is_a_stamp() {
     assert_lacks(&s, thread, Label::Date, "10/13");
     assert_lacks(&s, thread, Label::Date, "11:48 PM");
 }
+
+#[test]
+fn a_lab_reports_ordering_clinician_is_staff() {
+    let s = Scanner::new();
+    let report = "Patient: Ana Ruiz, DOB 01/02/1960\n  Ordering:   RAHIMI, LEILA APRN-CNP\n";
+    assert_lacks(&s, report, Label::Person, "RAHIMI, LEILA APRN-CNP");
+    assert_lacks(&s, report, Label::Person, "RAHIMI, LEILA");
+    let contact = "Patient: Ana Ruiz, DOB 01/02/1960\n  Contact:   RAHIMI, LEILA\n";
+    assert_has(&s, contact, Label::Person, "RAHIMI, LEILA");
+}
