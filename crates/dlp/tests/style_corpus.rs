@@ -1,13 +1,13 @@
-//! Scores the detector on `testdata/styles.jsonl`: 21,750 e-mails written for this test by
-//! five hundred and twenty-six other authors, in styles the dev corpus does not have (reply chains with
+//! Scores the detector on `testdata/styles.jsonl`: 21,990 e-mails written for this test by
+//! five hundred and thirty-two other authors, in styles the dev corpus does not have (reply chains with
 //! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
 //! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
 //! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
-//! more senders: see `testdata/styles/README.md`), 9,233 of them with no patient identifier at
+//! more senders: see `testdata/styles/README.md`), 9,335 of them with no patient identifier at
 //! all (staff, vendor, IT, newsletter and public-health mail full of staff names, clinic
 //! numbers and event dates).
 //! Sources with inline labels: `testdata/styles/` (`convert.py` writes the JSONL). Six more
-//! blind days (batch 33) are kept out of it, held out for measuring later changes: `testdata/heldout/`.
+//! blind days (batch 34) are kept out of it, held out for measuring later changes: `testdata/heldout/`.
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
 //! section 3; D to QJ were written blind, scored once, then generalised against). Floors are
@@ -43,7 +43,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 21750, "corpus line count changed");
+    assert_eq!(r.docs, 21990, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
