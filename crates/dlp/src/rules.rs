@@ -6720,7 +6720,7 @@ const EPONYMS: &Words = words![
 /// name, "the ED family" a department's).
 fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
     let b = lc.as_bytes();
-    for k in memchr::memmem::find_iter(b, b"the ") {
+    for k in THE.find_iter(b) {
         if k > 0 && b[k - 1].is_ascii_alphanumeric() {
             continue;
         }
@@ -7219,6 +7219,10 @@ fn voicemail_callers(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
 /// Finds "voice" in the lower-cased text ([`voicemail_callers`]; built once).
 static VOICE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"voice"));
+
+/// Finds "the " in the lower-cased text ([`household_surnames`]; built once).
+static THE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"the "));
 
 /// Finds "birth" in the lower-cased text ([`spoken_birth_dates`]; built once).
 static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -15317,6 +15321,7 @@ impl WordSet {
 /// and goes on with a word in lower case that is no drug, the length of the drug name (the
 /// corpora's authors label the drug alone; 45 such in the style corpus).
 fn drug_before_modifier(s: &Scanner, word: &str, lower: &str, after: &str) -> Option<usize> {
+    // (Callers ask only of words of eleven bytes or more: five, a hyphen and five.)
     let k = word.find('-')?;
     let rest = &word[k + 1..];
     // (Not a biosimilar's four-letter suffix, "bevacizumab-awwb"; nor a drug's name going on,
@@ -15327,28 +15332,31 @@ fn drug_before_modifier(s: &Scanner, word: &str, lower: &str, after: &str) -> Op
             .get(w.as_bytes(), word_key(w.as_bytes()))
             .is_some()
     };
-    let next = after
-        .strip_prefix(' ')
-        .map(|a| {
-            a.split(|c: char| !c.is_ascii_alphabetic())
-                .next()
-                .unwrap_or("")
-        })
-        .unwrap_or("");
-    let goes_on = !next.is_empty()
-        && s.meds.contains(&format!(
-            "{} {}",
-            &lower[k + 1..],
-            next.to_ascii_lowercase()
-        ));
+    // (Asked last, of the few words that open with a drug's name: it builds the two words.)
+    let goes_on = || {
+        let next = after
+            .strip_prefix(' ')
+            .map(|a| {
+                a.split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("")
+            })
+            .unwrap_or("");
+        !next.is_empty()
+            && s.meds.contains(&format!(
+                "{} {}",
+                &lower[k + 1..],
+                next.to_ascii_lowercase()
+            ))
+    };
     (k >= 5
         && rest.len() >= 5
         && rest.bytes().all(|c| c.is_ascii_lowercase())
         && !matches!(rest, "containing" | "treated")
         && s.meds.contains(&lower[..k])
         && !drug_word(&lower[k + 1..])
-        && !goes_on)
-        .then_some(k)
+        && !goes_on())
+    .then_some(k)
 }
 
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
@@ -15392,12 +15400,14 @@ fn medications(
             if let Some((rule, why)) = found {
                 push(out, Some(Label::Medication), t.s, t.e, 0.85, rule, why);
                 next = i + 1;
-            } else if let Some(k) = drug_before_modifier(
-                s,
-                &text[t.s..t.e],
-                word,
-                &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
-            ) {
+            } else if t.e - t.s >= 11
+                && let Some(k) = drug_before_modifier(
+                    s,
+                    &text[t.s..t.e],
+                    word,
+                    &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
+                )
+            {
                 let why = "drug name before a hyphen and a word about it";
                 push(
                     out,
@@ -15444,6 +15454,7 @@ fn medications(
         // (Or a drug name and a word about it: "fentanyl-naive".)
         if hit.is_none()
             && t.ascii
+            && t.e - t.s >= 11
             && let Some(k) = drug_before_modifier(
                 s,
                 &text[t.s..t.e],
