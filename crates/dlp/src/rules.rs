@@ -6244,27 +6244,18 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
         if !(3..=9).contains(&word) || !b.get(p + word + 1).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        let day = words![
-            "mon",
-            "tue",
-            "tues",
-            "wed",
-            "thu",
-            "thur",
-            "thurs",
-            "fri",
-            "sat",
-            "sun",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday"
-        ];
+        // (Only a day's name: "Tue", "Thurs", "Monday"; `WEEKDAY_FORMS` leaves out "Tue",
+        // "Wed" and the full names, read otherwise by the name rules.)
+        let day = |w: &str| {
+            WEEKDAY_FORMS.eq_any(w)
+                || words!["tue", "tues", "wed", "thur", "thurs"].eq_any(w)
+                || w.len() >= 6
+                    && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"day")
+                    && words!["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"]
+                        .eq_any(&w[..w.len() - 3])
+        };
         // (The space inside the line: `le` is its end without trailing spaces.)
-        if !day.eq_any(std::str::from_utf8(&b[p..p + word]).ok()?)
+        if !day(std::str::from_utf8(&b[p..p + word]).ok()?)
             || p + word + 1 >= le
             || b[p + word] != b' '
         {
@@ -15316,12 +15307,41 @@ impl WordSet {
     }
 }
 
+/// [`drug_before_modifier`] for the token `t` (`lower`, its lower-cased text): pushes the drug
+/// name's finding and says whether it did. Only for words of eleven bytes or more: five, a
+/// hyphen and five.
+fn drug_before_modifier_at(
+    s: &Scanner,
+    text: &str,
+    t: Tok,
+    lower: &str,
+    out: &mut Vec<Cand>,
+) -> bool {
+    if t.e - t.s < 11 {
+        return false;
+    }
+    let after = &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))];
+    let Some(k) = drug_before_modifier(s, &text[t.s..t.e], lower, after) else {
+        return false;
+    };
+    let why = "drug name before a hyphen and a word about it";
+    push(
+        out,
+        Some(Label::Medication),
+        t.s,
+        t.s + k,
+        0.85,
+        "medication.dictionary",
+        why,
+    );
+    true
+}
+
 /// "mostly fentanyl-naive", "warfarin-induced bleeding", "an Emicizumab-calibrated assay":
 /// where a hyphenated word (`word`, as written; `lower`, lower-cased) opens with a drug name
 /// and goes on with a word in lower case that is no drug, the length of the drug name (the
 /// corpora's authors label the drug alone; 45 such in the style corpus).
 fn drug_before_modifier(s: &Scanner, word: &str, lower: &str, after: &str) -> Option<usize> {
-    // (Callers ask only of words of eleven bytes or more: five, a hyphen and five.)
     let k = word.find('-')?;
     let rest = &word[k + 1..];
     // (Not a biosimilar's four-letter suffix, "bevacizumab-awwb"; nor a drug's name going on,
@@ -15400,24 +15420,7 @@ fn medications(
             if let Some((rule, why)) = found {
                 push(out, Some(Label::Medication), t.s, t.e, 0.85, rule, why);
                 next = i + 1;
-            } else if t.e - t.s >= 11
-                && let Some(k) = drug_before_modifier(
-                    s,
-                    &text[t.s..t.e],
-                    word,
-                    &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
-                )
-            {
-                let why = "drug name before a hyphen and a word about it";
-                push(
-                    out,
-                    Some(Label::Medication),
-                    t.s,
-                    t.s + k,
-                    0.85,
-                    "medication.dictionary",
-                    why,
-                );
+            } else if drug_before_modifier_at(s, text, t, word, out) {
                 next = i + 1;
             }
             continue;
@@ -15452,26 +15455,7 @@ fn medications(
             hit = Some(1);
         }
         // (Or a drug name and a word about it: "fentanyl-naive".)
-        if hit.is_none()
-            && t.ascii
-            && t.e - t.s >= 11
-            && let Some(k) = drug_before_modifier(
-                s,
-                &text[t.s..t.e],
-                one,
-                &text[t.e..ceil_cb(text, (t.e + 32).min(text.len()))],
-            )
-        {
-            let why = "drug name before a hyphen and a word about it";
-            push(
-                out,
-                Some(Label::Medication),
-                t.s,
-                t.s + k,
-                0.85,
-                "medication.dictionary",
-                why,
-            );
+        if hit.is_none() && t.ascii && drug_before_modifier_at(s, text, t, one, out) {
             next = i + 1;
             continue;
         }
