@@ -10282,15 +10282,29 @@ fn a_weekday_and_date_ending_a_line_before_its_trailing_spaces_is_read_without_a
 #[test]
 fn a_name_the_rules_judged_staff_is_no_candidate_of_the_name_model() {
     let s = Scanner::new();
-    let letter = "Subject: After your pacemaker implantation\n\n\
+    // (dev-00304 of the dev corpus, synthetic.)
+    let letter = "Subject: After your pacemaker implantation\nFrom: bryan@valleycare.net\n\n\
                   Dear Mr. Bailey,\n\n\
                   We hope you are recovering well after your pacemaker implantation on May 15, \
                   2025. Dr. Brandon Ryan asked me to check in and review a few instructions.\n\n\
-                  Medications:\n- metoprolol 25 mg once daily\n";
+                  Diagnosis: ICD-10: G43.909 (migraine)\n\n\
+                  Medications:\n- metoprolol 25 mg once daily\n- cyclobenzaprine 75 mcg once daily\n\
+                  - venlafaxine 0.25 mg twice daily\n\n\
+                  Your follow-up visit is on 06/08/2025 with Dr. Ryan.\n\
+                  We will call you at 901-569-1057 in the next few days to see how you are doing.\n\
+                  If you develop a fever over 101F, increasing redness, or bleeding, call 510 750 \
+                  6522 or go to the nearest emergency room.\n\n\
+                  Thanks,\nAnthony Garcia, PA-C\nHome Health RN\nValley Urgent Care\n510 750 6522\n";
     assert_has(&s, letter, Label::Person, "Bailey");
     // (The title makes the doctor staff; before, the model read "Ryan" as a patient's name.)
-    assert_lacks(&s, letter, Label::Person, "Ryan");
-    assert_lacks(&s, letter, Label::Person, "Brandon Ryan");
+    let r = s.scan(letter);
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.label == Label::Person && letter[f.start_byte..f.end_byte].contains("Ryan")),
+        "{:?}",
+        labels(&s, letter)
+    );
 }
 
 #[test]
