@@ -1046,11 +1046,15 @@ impl Scanner {
         let mut sc = rules::Scratch::default();
         rules::collect(self, text, &mut sc);
         rules::merge_spans(&mut sc.staff);
+        // (In text order, not overlapping: code points counted forward, once.)
+        let mut at = (0usize, 0usize);
         sc.staff
             .iter()
             .map(|&(a, z)| {
-                let start = text[..a].chars().count();
-                (start, start + text[a..z].chars().count())
+                let start = at.1 + text[at.0..a].chars().count();
+                let end = start + text[a..z].chars().count();
+                at = (z, end);
+                (start, end)
             })
             .collect()
     }

@@ -5809,8 +5809,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
     chat_timestamps(text, &doc, out);
-    thread_stamps(text, &doc, out);
-    record_numbers_opening_lines(text, &doc, out);
+    line_rules(text, &doc, out);
     patient_initials(text, toks, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
@@ -6124,48 +6123,45 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// "0412877 - no-showed 3/10, rescheduled thu 3/13 10:30", "- 4401196 - surg consult
 /// Thursday": a line of a hand-off or a reply that opens with a bare record number (six to ten
 /// digits, perhaps after a bullet), a dash, then a missed visit or an event of care (blind set
-/// YG; 4 of the style corpus's 5 such lines, the fifth an NPI).
-fn record_numbers_opening_lines(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+/// YG; 4 of the style corpus's 5 such lines, the fifth an NPI). One line, `ls..le`, of
+/// [`line_rules`]' pass.
+fn record_number_opening(text: &str, ls: usize, le: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    for i in 0..=doc.nl.len() {
-        let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
-        let le = doc.nl.get(i).copied().unwrap_or(b.len());
-        let mut p = ls;
-        while p < le && p - ls < 6 && matches!(b[p], b' ' | b'\t' | b'-' | b'*') {
-            p += 1;
-        }
-        // (Most lines open with a letter: one byte read.)
-        if !b.get(p).is_some_and(u8::is_ascii_digit) {
-            continue;
-        }
-        let n = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
-        if !(6..=10).contains(&n) {
-            continue;
-        }
-        let rest = &text[p + n..le];
-        let Some(after) = rest
-            .strip_prefix(" -")
-            .or_else(|| rest.strip_prefix(" \u{2013}"))
-        else {
-            continue;
-        };
-        if !(no_show_after(after) || care_event_after(after))
-            || n == 10 && npi_valid(&text[p..p + n])
-        {
-            continue;
-        }
-        let why = "a record number opening a line before a missed visit or an event of care";
-        push(out, Some(Label::Mrn), p, p + n, 0.8, "mrn.line_item", why);
+    let mut p = ls;
+    while p < le && p - ls < 6 && matches!(b[p], b' ' | b'\t' | b'-' | b'*') {
+        p += 1;
     }
+    // (Most lines open with a letter: one byte read.)
+    if !b.get(p).is_some_and(u8::is_ascii_digit) {
+        return;
+    }
+    let n = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(6..=10).contains(&n) {
+        return;
+    }
+    let rest = &text[p + n..le];
+    let Some(after) = rest
+        .strip_prefix(" -")
+        .or_else(|| rest.strip_prefix(" \u{2013}"))
+    else {
+        return;
+    };
+    if !(no_show_after(after) || care_event_after(after)) || n == 10 && npi_valid(&text[p..p + n]) {
+        return;
+    }
+    let why = "a record number opening a line before a missed visit or an event of care";
+    push(out, Some(Label::Mrn), p, p + n, 0.8, "mrn.line_item", why);
 }
 
-/// A pasted text thread's time stamps: "(740) 555-0127  Mon 10/14 6:42 PM" or "CVMC Fin
-/// Counsel  Mon 10/14 6:50 PM" on a line of their own above each message, or "Tue 10/14 7:16
-/// AM  Dwayne P: saw ..." and "12:41  Yesenia: hi its ..." before the sender's name and a
-/// colon (blind sets YB, YC, YD). Like a header's date, a stamp says when a message was sent,
+/// The rules read line by line, in one pass: a record number opening a line
+/// ([`record_number_opening`]) and a pasted text thread's time stamps ([`thread_stamp`]):
+/// "(740) 555-0127  Mon 10/14 6:42 PM" or "CVMC Fin Counsel  Mon 10/14 6:50 PM" on a line of
+/// their own above each message, "Tue 10/14 7:16 AM  Dwayne P: saw ..." and "12:41  Yesenia:
+/// hi its ..." before the sender's name and a colon, "(971) 555-0129 3/10 6:52 PM: hi" (blind
+/// sets YB, YC, YD, YI). Like a header's date, a stamp says when a message was sent,
 /// not when a visit is. Read only where two lines or more of the message have one of these
 /// shapes (a thread), so a form's "Appt  Mon 10/14 6:42 PM" alone is left to the date rules.
-fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+fn line_rules(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     // (Stamps of the lines read so far: pushed once a second line has one.)
     let mut found: Vec<Span> = Vec::new();
@@ -6178,42 +6174,8 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if le - ls < 5 {
             continue;
         }
-        // (Two bytes first: a stamp opening the line has a capital or a separator after its
-        // first digit or two; a line ending in one ends in a digit or "M". Most lines of a
-        // long body have neither.)
-        let (c0, c1, c2) = (b[ls], b[ls + 1], b[ls + 2]);
-        let opens = matches!(c0, b'>' | b' ' | b'A'..=b'Z')
-            || c0.is_ascii_digit()
-                && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
-        // (The third shape, "(971) 555-0129 3/10 6:52 PM: hi", opens with a sender too: a
-        // bracket, a digit or a capital.)
-        // (A phone number's first two bytes, "(9", "+1", "97", "5-", or a capitalised word's.)
-        let sender_first = match c0 {
-            b'(' | b'+' => c1.is_ascii_digit(),
-            b'0'..=b'9' => c1.is_ascii_digit() || matches!(c1, b'-' | b'.' | b')' | b' '),
-            b'A'..=b'Z' => c1.is_ascii_alphabetic() || c1 == b' ',
-            _ => false,
-        };
-        if !(opens
-            || sender_first
-            || b[le - 1].is_ascii_digit()
-            || matches!(b[le - 1], b'M' | b'm'))
-        {
-            continue;
-        }
-        // (A stamp on its own line ends a short one.)
-        let stamp = stamp_then_sender(b, ls, le)
-            .or_else(|| {
-                (le - ls <= 90)
-                    .then(|| sender_then_stamp(b, ls, le))
-                    .flatten()
-            })
-            .or_else(|| {
-                sender_first
-                    .then(|| sender_stamp_colon(b, ls, le))
-                    .flatten()
-            });
-        if let Some(span) = stamp {
+        record_number_opening(text, ls, le, out);
+        if let Some(span) = thread_stamp(b, ls, le) {
             found.push(span);
         }
     }
@@ -6230,6 +6192,41 @@ fn thread_stamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             );
         }
     }
+}
+
+/// The stamp on the line `ls..le` (five bytes or more, trailing spaces cut), in one of
+/// [`line_rules`]' three shapes, if it has one.
+fn thread_stamp(b: &[u8], ls: usize, le: usize) -> Option<Span> {
+    // (Two bytes first: a stamp opening the line has a capital or a separator after its
+    // first digit or two; a line ending in one ends in a digit or "M". Most lines of a
+    // long body have neither.)
+    let (c0, c1, c2) = (b[ls], b[ls + 1], b[ls + 2]);
+    let opens = matches!(c0, b'>' | b' ' | b'A'..=b'Z')
+        || c0.is_ascii_digit()
+            && (matches!(c1, b':' | b'/') || c1.is_ascii_digit() && matches!(c2, b':' | b'/'));
+    // (The third shape, "(971) 555-0129 3/10 6:52 PM: hi", opens with a sender: a phone
+    // number's first two bytes, "(9", "+1", "97", "5-", or a capitalised word's.)
+    let sender_first = match c0 {
+        b'(' | b'+' => c1.is_ascii_digit(),
+        b'0'..=b'9' => c1.is_ascii_digit() || matches!(c1, b'-' | b'.' | b')' | b' '),
+        b'A'..=b'Z' => c1.is_ascii_alphabetic() || c1 == b' ',
+        _ => false,
+    };
+    if !(opens || sender_first || b[le - 1].is_ascii_digit() || matches!(b[le - 1], b'M' | b'm')) {
+        return None;
+    }
+    // (A stamp on its own line ends a short one.)
+    stamp_then_sender(b, ls, le)
+        .or_else(|| {
+            (le - ls <= 90)
+                .then(|| sender_then_stamp(b, ls, le))
+                .flatten()
+        })
+        .or_else(|| {
+            sender_first
+                .then(|| sender_stamp_colon(b, ls, le))
+                .flatten()
+        })
 }
 
 /// A stamp's weekday, date and time read forward from `p` (each part but the time optional:
@@ -15035,22 +15032,22 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     let mut zip_end = None;
     // (One space, or a form's two or three: "Lockport, IL  60441"; perhaps a form's label
     // between, "Cedar Bluff, NE   ZIP: 68823", blind sets XY, YE, YF, YG.)
-    let lead = zb.iter().take(4).take_while(|&&c| c == b' ').count();
-    let labelled = zb
-        .get(lead..lead + 3)
-        .is_some_and(|w| w.eq_ignore_ascii_case(b"zip"))
-        && {
-            let r = &zb[lead + 3..];
-            let r = r.strip_prefix(b":").unwrap_or(r);
-            let k = r.iter().take(3).take_while(|&&c| c == b' ').count();
-            (1..=3).contains(&k) && zb.len() - r.len() + k + 5 <= zb.len()
-        };
-    let sp = if labelled {
-        let r = &zb[lead + 3..];
-        let colon = usize::from(r.first() == Some(&b':'));
-        lead + 3 + colon + r[colon..].iter().take_while(|&&c| c == b' ').count()
-    } else {
-        zb.iter().take(3).take_while(|&&c| c == b' ').count()
+    let spaces = |from: usize, max: usize| {
+        zb.get(from..).map_or(0, |r| {
+            r.iter().take(max).take_while(|&&c| c == b' ').count()
+        })
+    };
+    let lead = spaces(0, 4);
+    let sp = match zb.get(lead..lead + 3) {
+        Some(w) if w.eq_ignore_ascii_case(b"zip") => {
+            let after = lead + 3 + usize::from(zb.get(lead + 3) == Some(&b':'));
+            // (No space after the label, no ZIP code: `sp` 0 is refused below.)
+            match spaces(after, 3) {
+                0 => 0,
+                k => after + k,
+            }
+        }
+        _ => spaces(0, 3),
     };
     let mut zip_start = en + 1;
     if sp >= 1
