@@ -187,7 +187,9 @@ pub fn node_id(dir: &Path) -> anyhow::Result<String> {
         );
     }
     let id = format!("node{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-    fs::write(&path, format!("{id}\n")).with_context(|| format!("writing {}", path.display()))?;
+    // Written whole or not at all: serve writes it after the ports open, so a stop at that
+    // moment once left an empty node.id that refused every later start.
+    write_file_atomically(&path, format!("{id}\n").as_bytes(), 0o644)?;
     Ok(id)
 }
 
@@ -317,6 +319,29 @@ pub fn write_secret_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `bytes` so that a crash or kill leaves either the old file or the
+/// new one, never a part: written to a sibling temporary file, synced, then renamed.
+pub fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
+    let _ = fs::remove_file(&tmp);
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)
+        .with_context(|| format!("creating {}", tmp.display()))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(parent) = path.parent() {
+        fs::File::open(parent)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// The listener certificate and key paths: configured, or self-signed in data_dir/tls.
 pub fn listener_cert_paths(config: &Config) -> (PathBuf, PathBuf) {
     if config.smtp.tls_cert_file.is_empty() {
@@ -355,7 +380,7 @@ fn ensure_listener_certificate(config: &Config) -> anyhow::Result<bool> {
         .context("generating a self-signed certificate")?;
     let _ = fs::remove_file(&key);
     write_secret_file(&key, certified.signing_key.serialize_pem().as_bytes())?;
-    fs::write(&cert, certified.cert.pem())?;
+    write_file_atomically(&cert, certified.cert.pem().as_bytes(), 0o644)?;
     Ok(true)
 }
 
@@ -506,5 +531,45 @@ fn secret_key_file(path: &Path) -> anyhow::Result<zeroize::Zeroizing<Vec<u8>>> {
             Ok(secret)
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_id_is_created_once_and_a_leftover_temporary_file_is_ignored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // What a kill between create and rename leaves behind.
+        fs::write(dir.path().join("node.id.tmp"), "").expect("write");
+        let first = node_id(dir.path()).expect("create");
+        assert!(first.starts_with("node") && first.len() == 16, "{first}");
+        assert_eq!(node_id(dir.path()).expect("read"), first);
+        assert!(!dir.path().join("node.id.tmp").exists());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("node.id")]);
+    }
+
+    #[test]
+    fn a_damaged_node_id_is_refused_with_the_fix_in_the_message() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("node.id"), "node/../x\n").expect("write");
+        let err = node_id(dir.path()).expect_err("malformed").to_string();
+        assert!(err.contains("malformed: delete it"), "{err}");
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_whole_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cert.pem");
+        write_file_atomically(&path, b"a much longer first version", 0o644).expect("first");
+        write_file_atomically(&path, b"second", 0o644).expect("second");
+        assert_eq!(fs::read(&path).expect("read"), b"second");
+        let mode = fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o022, 0, "never group- or world-writable: {mode:o}");
     }
 }
