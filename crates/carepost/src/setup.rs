@@ -476,8 +476,7 @@ pub fn audit_signer(dir: &Path) -> anyhow::Result<audit::AuditSigner> {
     let signer = audit_trail::witness::load_or_create_key(&dir.join(AUDIT_KEY_FILE))?;
     let public = dir.join(AUDIT_PUB_FILE);
     if !public.exists() {
-        fs::write(&public, signer.public_key().to_pem())
-            .with_context(|| format!("writing {}", public.display()))?;
+        write_file_atomically(&public, signer.public_key().to_pem().as_bytes(), 0o644)?;
     }
     Ok(signer)
 }

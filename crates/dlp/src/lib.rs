@@ -798,6 +798,7 @@ const NEEDS_CARE_CONTEXT: &[&str] = &[
     "zip.address",
     "ip.public",
     "other_id.context",
+    "other_id.request_key",
     "phone.context",
     "phone.spoken",
     "person.title",

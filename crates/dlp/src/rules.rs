@@ -202,6 +202,8 @@ pub(crate) enum Kw {
     /// "move", "reschedule": one word moved from a time to another may follow
     /// ([`rescheduled_name`]).
     Reschedule,
+    /// "key": a prior authorisation portal's request key may follow ([`request_key_after`]).
+    RequestKey,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -563,6 +565,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("reschedule ", Kw::Reschedule),
     ("resched ", Kw::Reschedule),
     ("bump ", Kw::Reschedule),
+    ("key", Kw::RequestKey),
     ("last 4", Kw::LastFour),
     ("last four", Kw::LastFour),
     ("last4", Kw::LastFour),
@@ -5297,6 +5300,55 @@ fn licence_number_later(b: &[u8], from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// "submitted through CoverMyMeds, key B7KQ4LZR", "PA Determination: DENIED - Key 7QXM4R2B",
+/// "Request Key:      BXT4-9KQ2-LM7P": the key a prior authorisation portal gives one
+/// patient's request, eight capitals and digits or three groups of four (the style corpus: 20
+/// of 24 such values labelled, all in mail about a patient; none found before). Not a
+/// software licence's ("license key 4C7D-22A9-81F0") nor "re-key 11 certificates".
+fn request_key_after(b: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
+    let before = b[..ks].trim_ascii_end();
+    let prev = &before[before
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1)..];
+    if [
+        &b"license"[..],
+        b"licence",
+        b"product",
+        b"activation",
+        b"software",
+        b"api",
+        b"re",
+    ]
+    .iter()
+    .any(|w| prev.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    let vs = ke
+        + b[ke..]
+            .iter()
+            .take(12)
+            .take_while(|c| matches!(c, b':' | b' ' | b'#'))
+            .count();
+    let n = b[vs..]
+        .iter()
+        .take(15)
+        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == b'-')
+        .count();
+    let v = &b[vs..vs + n];
+    let grouped =
+        n == 14 && v[4] == b'-' && v[9] == b'-' && v.iter().filter(|c| **c == b'-').count() == 2;
+    let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+    let letters = v.iter().filter(|c| c.is_ascii_uppercase()).count();
+    (vs > ke
+        && (n == 8 && !v.contains(&b'-') || grouped)
+        && digits >= 1
+        && letters >= 3
+        && !b.get(vs + n).is_some_and(u8::is_ascii_alphanumeric))
+    .then_some((vs, vs + n))
+}
+
 /// Is `v` (letters, digits and hyphens) shaped like a record number: five digits or more, at
 /// most 20 bytes, and not a phone number ("in case the number is 555-0123", "(555-0123)")?
 fn record_shaped(v: &[u8]) -> bool {
@@ -5311,6 +5363,19 @@ fn record_shaped(v: &[u8]) -> bool {
         && v.first().is_some_and(u8::is_ascii_alphanumeric)
         && !phone_shaped
         && !clia_shaped(v)
+        && !shift_shaped(v)
+}
+
+/// A shift written as two 24-hour clock times, "0700-1530", "1900-0730": a staff rota's cell
+/// (blind batch 34, a nurses' schedule whose every cell was read as a chart number after the
+/// nurse's name). Minutes on the quarter hour, as shifts are.
+fn shift_shaped(v: &[u8]) -> bool {
+    let clock = |t: &[u8]| {
+        t.iter().all(u8::is_ascii_digit)
+            && (t[0] - b'0') * 10 + (t[1] - b'0') < 24
+            && matches!(&t[2..], b"00" | b"15" | b"30" | b"45")
+    };
+    v.len() == 9 && v[4] == b'-' && clock(&v[..4]) && clock(&v[5..])
 }
 
 /// A laboratory's CLIA certificate number: two digits (the state), "D", seven digits
@@ -7988,6 +8053,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             rescheduled_name(text, ke, out);
             continue;
         }
+        if kind == Kw::RequestKey {
+            if let Some((vs, ve)) = request_key_after(bytes, ks, ke) {
+                let why = "a prior authorisation request's key";
+                push(
+                    out,
+                    Some(Label::OtherId),
+                    vs,
+                    ve,
+                    0.85,
+                    "other_id.request_key",
+                    why,
+                );
+            }
+            continue;
+        }
         if kind == Kw::LastFour {
             if let Some((ds, de)) = ssn_last_four(text, ks, ke) {
                 let why = "last four digits of a Social Security number";
@@ -8647,7 +8727,12 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 }
             }
             Kw::Value(l) => l,
-            Kw::City | Kw::NameAfter | Kw::Heading | Kw::LastFour | Kw::Reschedule => continue,
+            Kw::City
+            | Kw::NameAfter
+            | Kw::Heading
+            | Kw::LastFour
+            | Kw::Reschedule
+            | Kw::RequestKey => continue,
         };
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
         if label == Label::OtherId && nd < 4 && !letters_code {
@@ -10657,7 +10742,11 @@ fn personalised_url(u: &str) -> bool {
     // ("g.page/r/CedarCreekKidsDental/review": words run together, each capitalised and then
     // two lower-case letters or more, name a business; a token's capitals come singly or in
     // pairs among digits, "Lt7Qx92KfA3m".)
+    // ("/views/LOCDenials/PayerSummary": an acronym may open them, blind batch 34's
+    // dashboard.)
     let camel_words = |p: &[u8]| {
+        let acronym = p.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        let p = &p[acronym.saturating_sub(1).min(p.len())..];
         p.first().is_some_and(u8::is_ascii_uppercase)
             && p.iter().all(u8::is_ascii_alphabetic)
             && p.split(u8::is_ascii_uppercase)
@@ -16526,7 +16615,12 @@ fn persons(
                 .eq_any(word_before(text, prev_word, b" "));
         // "Rider:             Farrukh Nazarov": a ride broker's form names whom it carries
         // (a label only: not "one other rider for the main corridors").
-        let rider_label = words!["rider", "passenger"].eq_any(prev_word)
+        // (And "Head of household:", "Index child:", "Family:", a loaner's "Issued to:":
+        // whom a case, a visit or a device is for, blind batch 34.)
+        let rider_label = (words!["rider", "passenger", "household", "child", "family"]
+            .eq_any(prev_word)
+            || prev_word.eq_ignore_ascii_case("to")
+                && word_before(text, prev_word, b" :").eq_ignore_ascii_case("issued"))
             && prev_trim.ends_with(':')
             && prev_trim[..prev_trim.len() - 1]
                 .trim_end()
@@ -17286,12 +17380,16 @@ fn persons(
                     && !after.as_bytes().get(3).is_some_and(u8::is_ascii_alphabetic)))
             // "CALL ANY PATIENT BOOKED AFTER 2:00 PM": in capitals, words are a name only when
             // the name lists know one of them, or a label says so ("PATIENT: DE JESÚS").
+            // ("CALL DISPATCH FOR VAN PICKUP": after a weak cue, a given name the lists know
+            // before a word that is no surname is two words in capitals, blind batch 34;
+            // "SISTER MAE KORNELSEN" is a name.)
             && (!all_upper
                 || comma_form
-                || any_in
-                // (Not a reply's "RE: PAST DUE".)
+                || if run.len() >= 2 && weak_cue { last_in } else { any_in }
+                // (Not a reply's "RE: PAST DUE", nor an alert's "CONTACT: DUTY OFFICER LT.".)
                 || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
-                    && !prev_word.eq_ignore_ascii_case("re"))
+                    && !prev_word.eq_ignore_ascii_case("re")
+                    && !(prev_word.eq_ignore_ascii_case("contact") && !any_in))
             // "Patient Access Specialist", "Patient Financial Services": a job or a department;
             // "scheduled for Thu AM": a time.
             && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")

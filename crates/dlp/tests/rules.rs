@@ -10578,3 +10578,63 @@ fn a_lab_reports_ordering_clinician_is_staff() {
     let contact = "Patient: Ana Ruiz, DOB 01/02/1960\n  Contact:   RAHIMI, LEILA\n";
     assert_has(&s, contact, Label::Person, "RAHIMI, LEILA");
 }
+
+#[test]
+fn a_shift_after_a_nurses_name_is_no_chart_number() {
+    let s = Scanner::new();
+    let rota = "Name              Mon 3/17   Tue 3/18   Wed 3/19\n\
+                Jenna Kowalski    0700-1530  0700-1530  PTO\n\
+                Darnell Hughes    0700-1530  OFF        0700-1530\n\
+                Tiffany Nguyen    0730-1600  0730-1600  0730-1600\n";
+    assert!(!has_label(&s, rota, Label::Mrn), "{:?}", labels(&s, rota));
+    // A chart number of the same length after a patient's name still is one.
+    let list = "Patient list for the INR clinic:\n\n- Whitcombe, Ana    0713-2291  INR 3.4\n";
+    assert_has(&s, list, Label::Mrn, "0713-2291");
+}
+
+#[test]
+fn words_in_capitals_after_a_cue_are_a_name_only_with_a_surname() {
+    let s = Scanner::new();
+    let alert = "***** EXTREME WEATHER ACTIVATION *****\n\
+                 OUTREACH TEAMS CAN CALL DISPATCH (510) 555-0111 FOR VAN PICKUP UP TO 10PM.\n\
+                 CONTACT: DUTY OFFICER LT. GREG HALVORSEN, (510) 555-0105\n";
+    assert_lacks(&s, alert, Label::Person, "VAN PICKUP");
+    assert_lacks(&s, alert, Label::Person, "DUTY OFFICER LT");
+    let form = "PATIENT: DE LA CRUZ, MARISOL\nREFERRAL FOR MARISOL GUTIERREZ, DOB 02/11/1951\n";
+    assert_has(&s, form, Label::Person, "MARISOL GUTIERREZ");
+}
+
+#[test]
+fn a_dashboards_acronym_and_words_are_no_token_and_a_token_is() {
+    let s = Scanner::new();
+    let report = "All - Feb numbers are final.\n\n\
+                  Dashboard: https://tableau.stbrendanrmc.org/#/views/LOCDenials/PayerSummary\n";
+    assert!(
+        !has_label(&s, report, Label::Url),
+        "{:?}",
+        labels(&s, report)
+    );
+    let portal = "Hi Ana, your results are ready: https://portal.example.org/r/LOCq7Zx9Tk\n";
+    assert_has(
+        &s,
+        portal,
+        Label::Url,
+        "https://portal.example.org/r/LOCq7Zx9Tk",
+    );
+}
+
+#[test]
+fn a_prior_authorisation_portals_key_is_the_patients_and_a_licence_key_is_not() {
+    let s = Scanner::new();
+    let pa = "Ana Ruiz, DOB 03/14/1961: the PA for her Dupixent was submitted through \
+              CoverMyMeds, key B7KQ4LZR. Request Key:      BXT4-9KQ2-LM7P\n";
+    assert_has(&s, pa, Label::OtherId, "B7KQ4LZR");
+    assert_has(&s, pa, Label::OtherId, "BXT4-9KQ2-LM7P");
+    let seats = "Patient Ana Ruiz, DOB 03/14/1961, asked about the portal. The seat is tied to \
+                 license key 4C7D-22A9-81F0, and Priya had to re-key 11 certificates.\n";
+    assert!(
+        !has_label(&s, seats, Label::OtherId),
+        "{:?}",
+        labels(&s, seats)
+    );
+}
