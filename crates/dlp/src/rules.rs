@@ -8619,6 +8619,22 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // named is not a person;
                 // nor is a product's ("CAQH ProView ID"): the word before the owner counts too.
                 let named = owner();
+                // "Caller ID: 6125550121": a voicemail's caller's phone number, no record's
+                // (a fax server's "Caller-ID" is the sending office's fax line).
+                if named.eq_ignore_ascii_case("caller") {
+                    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+                    if (digits == 10 || digits == 11 && v.starts_with(['1', '+']))
+                        && !has_word(before(text, ks, 200), words!["fax", "pages", "page"])
+                        && !has_word(
+                            &text[ve..floor_cb(text, (ve + 120).min(text.len()))],
+                            words!["fax", "pages", "page"],
+                        )
+                    {
+                        let why = "phone number after a voicemail's caller ID";
+                        push(out, Some(Label::Phone), p, ve, 0.9, "phone.context", why);
+                    }
+                    continue;
+                }
                 let named2 = || word_before(text, named, b" \t:(#-");
                 let named_words = words![
                     "report",

