@@ -17405,7 +17405,7 @@ fn persons(
                 // (Not a reply's "RE: PAST DUE", nor an alert's "CONTACT: DUTY OFFICER LT.".)
                 || text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
                     && !prev_word.eq_ignore_ascii_case("re")
-                    && !(prev_word.eq_ignore_ascii_case("contact") && !any_in))
+                    && (any_in || !prev_word.eq_ignore_ascii_case("contact")))
             // "Patient Access Specialist", "Patient Financial Services": a job or a department;
             // "scheduled for Thu AM": a time.
             && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")
