@@ -92,7 +92,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning) [0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -8638,6 +8638,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 let named2 = || word_before(text, named, b" \t:(#-");
                 let named_words = words![
                     "report",
+                    // A scheduled report's ("Run ID: 2209183374", blind batch 35).
+                    "run",
                     "meeting",
                     "conference",
                     "tax",
@@ -10219,6 +10221,10 @@ fn patterns(
                     // sentence stays whole.)
                     st += v.bytes().position(|c| c.is_ascii_digit()).unwrap_or(0);
                 }
+                // ("su abuela de 91 años": the number alone, as "she's 91".)
+                if v.ends_with("años") {
+                    en = st + v.bytes().take_while(u8::is_ascii_digit).count();
+                }
                 // "3 clients were aged 90+": a bracket of ages in a report, no one's age.
                 let bracket = text.as_bytes().get(en) == Some(&b'+');
                 // "Linh's grandmother turned 94 on Sunday", "My mom (she's 92, don't ask how)
@@ -10671,6 +10677,8 @@ fn personalised_url(u: &str) -> bool {
             if words![
                 "site", "evt", "event", "sensor", "alarm", "alert", "asset", "unit", "ticket",
                 "inc", "wo", "store", "location",
+                // A scheduled report's run ("/ncm/central?run=2209183374", blind batch 35).
+                "run",
                 // A Teams meeting's tenant and organiser ("?context=%7b%22Tid%22%3a..."):
                 // the organisation's (blind set TU).
                 "context",
@@ -15132,7 +15140,7 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
             ],
         );
     // ZIP right after the state.
-    let zip = doc.after_line(en, 30);
+    let zip = doc.after_line(en, 40);
     let zb = zip.as_bytes();
     let mut zip_end = None;
     // (One space, or a form's two or three: "Lockport, IL  60441"; perhaps a form's label
@@ -15152,7 +15160,12 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
                 k => after + k,
             }
         }
-        _ => spaces(0, 3),
+        // (Or a table's column gap: "2216 Furnace Hills Pike, Lititz, PA         17543  1230-1430",
+        // a delivery route, blind batch 35.)
+        _ => match spaces(0, 24) {
+            k if k > 3 && zb.get(k + 5).is_none_or(|&c| c == b' ' || c == b'\r') => k,
+            _ => spaces(0, 3),
+        },
     };
     let mut zip_start = en + 1;
     if sp >= 1
@@ -17509,7 +17522,12 @@ fn persons(
                         .count()
                         >= 6
                 }
-                || (comma_form || run.len() == 2) && any_in && record_after(after)
+                // (Not a product's name and serial in an equipment list: "Alice NightOne
+                // 7A-220417", blind batch 35.)
+                || (comma_form || run.len() == 2)
+                    && any_in
+                    && record_after(after)
+                    && !run.iter().any(|t| brand_shaped(&text[t.s..t.e]))
                 // "before i drop BEGUM, NASRIN HR00544390 (icu 10/6-10/11)": "LAST, FIRST" in
                 // capitals, then a chart number of a few letters and six digits or more.
                 || comma_form && all_upper && chart_number_after(after)

@@ -10647,3 +10647,37 @@ fn a_voicemails_caller_id_is_a_phone_number() {
     assert_has(&s, vm, Label::Phone, "6125550121");
     assert!(!has_label(&s, vm, Label::OtherId), "{:?}", labels(&s, vm));
 }
+
+#[test]
+fn a_products_name_and_serial_in_an_asset_list_and_a_reports_run_are_nobodys() {
+    let s = Scanner::new();
+    let audit = "Lab-owned HST units currently on the shelf:\n\n\
+                 Asset tag       Model          Serial         Status\n\
+                 HV-HST-0104     Alice NightOne 7A-220417      In service\n\
+                 HV-HST-0105     Alice NightOne 7A-220452      In service\n";
+    assert!(!s.scan(audit).contains_phi, "{:?}", labels(&s, audit));
+    assert_lacks(&s, audit, Label::Person, "Alice NightOne");
+    let report = "NCM CASELOAD SNAPSHOT\nRun ID: 2209183374   Generated: 03/11/2025 06:00:09\n\n\
+                  View in browser: https://reports.example.com/ncm/central?run=2209183374\n";
+    assert!(
+        !has_label(&s, report, Label::OtherId),
+        "{:?}",
+        labels(&s, report)
+    );
+    assert!(
+        !has_label(&s, report, Label::Url),
+        "{:?}",
+        labels(&s, report)
+    );
+}
+
+#[test]
+fn an_age_in_spanish_or_after_a_line_break_is_read() {
+    let s = Scanner::new();
+    let es = "Sobre su abuela de 91 años: no es necesario hacerle la prueba. Paciente: Ana Ruiz.\n";
+    assert_has(&s, es, Label::Age, "91");
+    let vm = "hi this is about my mother Delores Kaminski, she's\n91, she saw the doctor Friday\n";
+    assert_has(&s, vm, Label::Age, "91");
+    let young = "Sobre su hijo de 12 años: Ana Ruiz, DOB 01/02/2013.\n";
+    assert!(!has_label(&s, young, Label::Age), "{:?}", labels(&s, young));
+}
