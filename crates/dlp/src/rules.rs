@@ -2604,6 +2604,8 @@ struct Doc<'a> {
     /// The offset of each `From:` header line, in text order. The text after one, up to the
     /// next, is that writer's (in a reply chain, each quoted message has its own header).
     froms: Vec<usize>,
+    /// The offset of each `To:` header line, in text order.
+    tos: Vec<usize>,
     /// Lines that start with a meeting's roll-call label ("Attendees:", "Present:"): each line's
     /// start and where its label ends, in text order.
     roll_calls: Vec<(usize, usize)>,
@@ -2925,6 +2927,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut writer: Option<&'a str> = None;
     let mut writer_domain: Option<&'a str> = None;
     let mut froms = Vec::new();
+    let mut tos = Vec::new();
     let mut roll_calls = Vec::new();
     let mut subject_lines = ([0; SUBJECT_LINES], 0);
     let bytes = text.as_bytes();
@@ -3057,6 +3060,9 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             Some(b'f' | b'F' | b't' | b'T' | b's' | b'S')
         ) {
             continue;
+        }
+        if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
+            tos.push(ls);
         }
         if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
             froms.push(ls);
@@ -3337,6 +3343,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         hiring,
         enrollment_subject,
         froms,
+        tos,
         roll_calls,
         subject_lines,
         domains,
@@ -3462,6 +3469,49 @@ fn opens_with_introduction(said: &str) -> bool {
 
 /// Does the text before a number end with a voice-mail notice's "voicemail from", "voice
 /// message from" or "voice mail from" (any case, a colon allowed)?
+/// Is `before` (the line before a number) a form's field for the patient's phone: a word for
+/// the patient or a relative, "phone", "cell" or "mobile", a colon and spaces ("Claimant
+/// phone:", "Patient cell:")?
+fn patient_phone_field(before: &str) -> bool {
+    let t = before.trim_end().as_bytes();
+    let Some(t) = t.strip_suffix(b":") else {
+        return false;
+    };
+    let t = t.trim_ascii_end();
+    let (head, kind) = match t.iter().rposition(|&c| c == b' ') {
+        Some(k) => (t[..k].trim_ascii_end(), &t[k + 1..]),
+        None => return false,
+    };
+    let who = &head[head
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |k| k + 1)..];
+    words!["phone", "cell", "mobile", "tel", "telephone"].eq_any_bytes(kind)
+        && words![
+            // (Not "client": a courier's or a vendor's client is a business.)
+            "claimant",
+            "examinee",
+            "patient",
+            "pt",
+            "member",
+            "debtor",
+            "guarantor",
+            "subscriber",
+            "parent",
+            "guardian",
+            "beneficiary",
+            "applicant",
+            "enrollee",
+            "participant",
+            "insured",
+            "resident",
+            "injured",
+            "employee",
+            "worker"
+        ]
+        .eq_any_bytes(who)
+}
+
 fn voicemail_caller_id(before: &str) -> bool {
     let t = before
         .trim_end()
@@ -6310,7 +6360,8 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
         // "Wed" and the full names, read otherwise by the name rules.)
         let day = |w: &str| {
             WEEKDAY_FORMS.eq_any(w)
-                || words!["tue", "tues", "wed", "thur", "thurs"].eq_any(w)
+                // ("Yesterday 6:52 PM  +1 (406) 555-0142:", a phone's thread, blind batch 35.)
+                || words!["tue", "tues", "wed", "thur", "thurs", "yesterday", "today"].eq_any(w)
                 || w.len() >= 6
                     && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"day")
                     && words!["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"]
@@ -6384,11 +6435,17 @@ fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
     let colon = rest.iter().position(|&c| c == b':')?;
     let sender = &rest[..colon];
     let words = sender.split(|&c| c == b' ').count();
-    (rest.first().is_some_and(u8::is_ascii_uppercase)
-        && (1..=3).contains(&words)
+    // (Or a phone number: "Today 7:15 AM  +1 (406) 555-0142:".)
+    let phone = sender.iter().filter(|c| c.is_ascii_digit()).count() >= 10
         && sender
             .iter()
-            .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\'')))
+            .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'(' | b')' | b'-' | b'.'));
+    (phone
+        || rest.first().is_some_and(u8::is_ascii_uppercase)
+            && (1..=3).contains(&words)
+            && sender
+                .iter()
+                .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\'')))
     .then_some((st, en))
 }
 
@@ -11737,6 +11794,15 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
+    // "Claimant phone:    (717) 555-0163", "Examinee phone:", "Debtor phone:": a form's
+    // field names whose number it is (blind batches 34 and 35: a claim's, an independent
+    // medical examination's and a collection agency's forms, with employers' and offices'
+    // numbers on the lines around).
+    if patient_phone_field(before_line(40)) {
+        let why = "a form's phone field named for the patient";
+        push(out, Some(Label::Phone), st, en, 0.9, "phone.context", why);
+        return;
+    }
     // "[03/10 7:52 PM] +1 (224) 555-0126: hi its Ashley Brennan mom of Liam": a pasted text
     // thread's sender, named by number (the clinic's side is named by its line's name: "[03/10
     // 7:58 PM] Surgery Line: Hi Ashley"). Style corpus: 83 of 87 such numbers, all in mail about
@@ -13618,16 +13684,24 @@ fn lower_case_names_before_dob(
     }
 }
 
+/// "From: harold z <hzimm48@yahoo.com>", "To: vern halfmoon <vhalfmoon61@gmail.com>": a
+/// display name in lower case before a personal mailbox is its owner's (and the owner writes
+/// to or hears from a clinic: a patient or family). Two to four words, the last perhaps an
+/// initial (blind batch 35).
 fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    for &ls in &doc.froms {
+    for &ls in doc.froms.iter().chain(&doc.tos) {
         let le = doc.line_end(ls);
-        // (`Doc` noted the line because it starts "from:" after any whitespace.)
+        // (`Doc` noted the line because it starts "from:" or "to:" after any whitespace.)
         let lt = text[ls..le].trim_start();
-        if !lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
+        let label = if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
+            5
+        } else if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
+            3
+        } else {
             continue;
-        }
-        let mut p = le - lt.len() + 5;
+        };
+        let mut p = le - lt.len() + label;
         while p < le && b[p] == b' ' {
             p += 1;
         }
@@ -13642,7 +13716,12 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 .iter()
                 .take_while(|c| c.is_ascii_lowercase() || matches!(c, b'\'' | b'-'))
                 .count();
-            if we - p < 2 {
+            // (A last initial: "harold z".)
+            let initial = words > 0
+                && we - p == 1
+                && matches!(b.get(we), Some(b' ' | b'"'))
+                && !b.get(we + 1).is_some_and(u8::is_ascii_lowercase);
+            if we - p < 2 && !initial {
                 break;
             }
             words += 1;

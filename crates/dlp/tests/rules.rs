@@ -10681,3 +10681,45 @@ fn an_age_in_spanish_or_after_a_line_break_is_read() {
     let young = "Sobre su hijo de 12 años: Ana Ruiz, DOB 01/02/2013.\n";
     assert!(!has_label(&s, young, Label::Age), "{:?}", labels(&s, young));
 }
+
+#[test]
+fn a_lower_case_display_name_before_a_personal_mailbox_is_its_owner_in_to_and_from() {
+    let s = Scanner::new();
+    let mail = "From: Lauren Pruitt, CRNP <lpruitt@footankle.example.com>\n\
+                To: harold z <hzimm48@yahoo.com>\nSubject: RE: the bandage thing\n\n\
+                Thanks for sending the picture of your toe wound. Keep it dry.\n";
+    assert_has(&s, mail, Label::Person, "harold z");
+    let staff = "From: Lauren Pruitt <lpruitt@footankle.example.com>\n\
+                 To: front desk <frontdesk@footankle.example.com>\nSubject: supplies\n\nThanks.\n";
+    assert!(
+        !has_label(&s, staff, Label::Person),
+        "{:?}",
+        labels(&s, staff)
+    );
+}
+
+#[test]
+fn a_phones_thread_stamped_today_and_yesterday_is_no_visit_date() {
+    let s = Scanner::new();
+    let thread = "Pasted from the CHR work phone, patient Lyle Birdsall:\n\n\
+                  Yesterday 6:52 PM  +1 (406) 555-0142:\n  hi lyle its shawna. grandpa fell\n\n\
+                  Yesterday 7:03 PM  Me:\n  Hi Shawna. Did he hit his head?\n\n\
+                  Today 7:15 AM  +1 (406) 555-0142:\n  morning. ankle is pretty swollen\n";
+    assert_lacks(&s, thread, Label::Date, "6:52 PM");
+    assert_lacks(&s, thread, Label::Date, "7:15 AM");
+    let visit = "Patient Lyle Birdsall: home visit today 7:15 AM, then labs.\n";
+    assert_has(&s, visit, Label::Date, "7:15 AM");
+}
+
+#[test]
+fn a_forms_phone_field_named_for_the_patient_is_the_patients() {
+    let s = Scanner::new();
+    let referral = "Claimant:          Raymond J. Kowalczyk\nDOB:               08/22/1978\n\
+                    Employer addr:     1150 Distribution Dr, Carlisle, PA 17013\n\
+                    Occupation:        Order selector (heavy, up to 75 lb)\n\
+                    Claimant phone:    (717) 555-0163 (cell, OK to text)\n";
+    assert_has(&s, referral, Label::Phone, "(717) 555-0163");
+    let courier = "MOBILE DRAW & COURIER\nClient Phone:  937-555-0140          Client Fax: 937-555-0141\n\
+                   Patient: Ana Ruiz, DOB 01/02/1960\n";
+    assert_lacks(&s, courier, Label::Phone, "937-555-0140");
+}
