@@ -1890,6 +1890,10 @@ const ORG_AFTER_LIST: &[&str] = &[
     "users",
     "team",
     "colleagues",
+    // ("Second Chance Liver Support Circle <secondchancecircle@gmail.com>": a peer group's
+    // mailbox at a mail provider, blind batch 36.)
+    "support",
+    "circle",
     "members",
     "customers",
     "providers",
@@ -8060,6 +8064,22 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ke < bytes.len() && is_word_byte(bytes[ke]) && is_word_byte(bytes[ke - 1]) {
             continue;
         }
+        // "VM-HRN-0031": a part number's middle, no keyword (blind batch 36's "HRN"); not
+        // "PA-RX-2502-44091", where the letters name the number that follows.
+        if ks >= 2
+            && bytes[ks - 1] == b'-'
+            && bytes[ks - 2].is_ascii_alphanumeric()
+            && bytes.get(ke) == Some(&b'-')
+            && {
+                let tail = bytes[ke + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                tail <= 4 && bytes.get(ke + 1 + tail) != Some(&b'-')
+            }
+        {
+            continue;
+        }
         let kind = KEYWORDS[m.pattern].1;
         // "< 100 mg/dL: 15-30 g carbohydrate": a unit's "dL", no driver's licence (blind set
         // YJ).
@@ -8695,8 +8715,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 let named2 = || word_before(text, named, b" \t:(#-");
                 let named_words = words![
                     "report",
-                    // A scheduled report's ("Run ID: 2209183374", blind batch 35).
+                    // A scheduled report's ("Run ID: 2209183374", blind batch 35); a vendor
+                    // invoice's remittance ("Remit ID: 1720493318", blind batch 36).
                     "run",
+                    "remit",
+                    "remittance",
                     "meeting",
                     "conference",
                     "tax",
@@ -10363,6 +10386,8 @@ fn patterns(
                         "sku",
                         "batch",
                         "statement",
+                        // ("Report ID: 883-20-1147": a scheduled report's, blind batch 36.)
+                        "report",
                     ],
                 ) || ctx.trim_end().trim_end_matches(':').ends_with('#')
                     // "INC-339-20-4417": a prefix glued on makes it a ticket's number.
@@ -10722,6 +10747,16 @@ fn personalised_url(u: &str) -> bool {
         .any(|seg| words!["unsub", "unsubscribe", "optout", "opt-out"].eq_any_bytes(seg))
         && !path.contains("%40")
         && !path.contains('@')
+    {
+        return false;
+    }
+    // An IT service desk's incident page ("/incident?id=INC0048213", blind batch 36): the
+    // path's generic words settle it before its query is read.
+    let path_only = path.split_once('?').map_or(path, |x| x.0);
+    if path_only
+        .as_bytes()
+        .split(|c| matches!(c, b'/' | b'#'))
+        .any(|seg| words!["incident", "incidents", "ticket", "tickets"].eq_any_bytes(seg))
     {
         return false;
     }
@@ -14956,7 +14991,7 @@ fn word_shaped(w: &str) -> bool {
         }
         b'c' => ends(b"iatric") || ends(b"istic"),
         b'e' => ends(b"ive"),
-        b'y' => ends(b"ary") || ends(b"ology"),
+        b'y' => ends(b"ary") || ends(b"ology") || ends(b"icity") || ends(b"ility"),
         b's' => ends(b"ous"),
         b't' => ends(b"ment"),
         b'n' => ends(b"tion"),
@@ -16619,7 +16654,9 @@ fn persons(
                         .is_some_and(|(_, a)| personal_domain(&text[start..end], a))
             };
             // ("To: Rolling Forward subscribers <rollingforward@lists...>": a mailing list.)
-            let group = GROUP_WORDS.eq_any(first_word(rest));
+            let group = GROUP_WORDS.eq_any(first_word(rest))
+                // (A group's or an organisation's own name: "Second Chance Liver Support".)
+                || run.len() >= 2 && run.iter().any(|t| ORG_AFTER.eq_any(&text[t.s..t.e]));
             let personal =
                 rest.contains('@') && !group && (mentions_consumer_mail(rest) || own_domain());
             // (Not a patient's name for the rest of the message: "Hi Luis," below still greets
@@ -17662,7 +17699,11 @@ fn persons(
             || comma_form && first_in && last_in
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
             // order say name; one of the two in the lists is enough.
-            || comma_form && all_upper && (first_in || last_in)
+            // ("SPASTICITY, TONE AND GAIT": a title's words, blind batch 36.)
+            || comma_form
+                && all_upper
+                && (first_in || last_in)
+                && !word_shaped(&text[run[0].s..run[0].e])
             // So does a hand-off's item: "1. Adjei-Mensah, Kwame (BOT, wk 5) - ...".
             || comma_form && comma_list_item && (first_in || last_in)
             // And "3. Rachel Lindqvist - recurrent UTI on nitrofurantoin": a given name and a

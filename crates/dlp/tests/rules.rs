@@ -10723,3 +10723,48 @@ fn a_forms_phone_field_named_for_the_patient_is_the_patients() {
                    Patient: Ana Ruiz, DOB 01/02/1960\n";
     assert_lacks(&s, courier, Label::Phone, "937-555-0140");
 }
+
+#[test]
+fn a_reports_id_a_part_numbers_letters_a_remit_id_and_an_incident_page_are_nobodys() {
+    let s = Scanner::new();
+    let report = "DAILY PRODUCTION SUMMARY\nReport date: 10/14/2025     Report ID: 883-20-1147\n";
+    assert!(
+        !has_label(&s, report, Label::Ssn),
+        "{:?}",
+        labels(&s, report)
+    );
+    let order = "Line  Part            Description                 Qty\n\
+                 6     VM-HRN-0031     Wiring harness, seat module  1\n";
+    assert!(!has_label(&s, order, Label::Mrn), "{:?}", labels(&s, order));
+    let invoice = "INVOICE\nInvoice #:      INV-2025-09-7731\nRemit ID:       1720493318\n";
+    assert!(
+        !has_label(&s, invoice, Label::OtherId),
+        "{:?}",
+        labels(&s, invoice)
+    );
+    let ticket = "Caller: Bridget Thal (Employee Health)\n\
+                  https://servicedesk.example.org/incident?id=INC0048213\n";
+    assert!(
+        !has_label(&s, ticket, Label::Url),
+        "{:?}",
+        labels(&s, ticket)
+    );
+    // The letters of a prior authorisation's number still name it.
+    let pa =
+        "Patient Ana Ruiz, DOB 01/02/1960: PA request PA-RX-2502-44091 received for Suboxone\n";
+    assert!(has_label(&s, pa, Label::OtherId), "{:?}", labels(&s, pa));
+}
+
+#[test]
+fn a_titles_words_in_capitals_with_a_comma_are_no_name() {
+    let s = Scanner::new();
+    let invite = "You're invited\n\nSPASTICITY, TONE & SEATING: WHAT THE PRESCRIBER NEEDS\n\
+                  Wednesday, December 10, 2025 | 12:00 - 1:00 PM ET | Live online\n";
+    assert!(
+        !has_label(&s, invite, Label::Person),
+        "{:?}",
+        labels(&s, invite)
+    );
+    let worklist = "Add-on today:\nGUTIERREZ, MARISOL  MRN 00412877  colonoscopy\n";
+    assert_has(&s, worklist, Label::Person, "GUTIERREZ, MARISOL");
+}
