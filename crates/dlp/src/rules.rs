@@ -8064,6 +8064,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if ke < bytes.len() && is_word_byte(bytes[ke]) && is_word_byte(bytes[ke - 1]) {
             continue;
         }
+        // "Serial in chart: RNB604281S": a device's serial as the chart has it, no chart
+        // number.
+        if KEYWORDS[m.pattern].1 == Kw::Value(Label::Mrn) && {
+            let line = doc.before_line(ks, 24).trim_start().as_bytes();
+            line.len() >= 6 && line[..6].eq_ignore_ascii_case(b"serial")
+        } {
+            continue;
+        }
         // "VM-HRN-0031": a part number's middle, no keyword (blind batch 36's "HRN"); not
         // "PA-RX-2502-44091", where the letters name the number that follows.
         if ks >= 2
@@ -8287,6 +8295,37 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 p = w_end;
                 words += 1;
                 continue;
+            }
+            // "Serial dictated: RNB604218S", "Serial from remote: RNB604281S", "the recorder
+            // serial number is on the back: H3R-0417762": a few words of a label, then its
+            // colon, between a serial's cue and its value (the style corpus).
+            // (Not "SN visit: 10/22/24", a skilled nursing visit.)
+            if kind == Kw::Value(Label::Device)
+                && words < 2
+                && kw_text.len() >= 6
+                && kw_text[..6].eq_ignore_ascii_case("serial")
+            {
+                let colon = bytes[p..limit]
+                    .iter()
+                    .take(40)
+                    .position(|&c| c == b':' || c == b'\n')
+                    .map(|i| p + i);
+                if let Some(c) = colon.filter(|&c| {
+                    bytes[c] == b':'
+                        && c > p
+                        && bytes[p..c]
+                            .iter()
+                            .all(|b| b.is_ascii_lowercase() || *b == b' ')
+                        && bytes[p..c]
+                            .split(|b| *b == b' ')
+                            .filter(|w| !w.is_empty())
+                            .count()
+                            <= 6
+                }) {
+                    p = c + 1;
+                    words += 1;
+                    continue;
+                }
             }
             // "CDL: Ohio RT482915", "driver's license on file (OH SR482917)", "NC CDL Class A
             // 000031847562", "State ID: Ohio ID card RK442197": the issuing state and the

@@ -10768,3 +10768,24 @@ fn a_titles_words_in_capitals_with_a_comma_are_no_name() {
     let worklist = "Add-on today:\nGUTIERREZ, MARISOL  MRN 00412877  colonoscopy\n";
     assert_has(&s, worklist, Label::Person, "GUTIERREZ, MARISOL");
 }
+
+#[test]
+fn a_serials_label_of_a_few_words_then_a_colon_is_read_and_no_chart_number() {
+    let s = Scanner::new();
+    let record = "Patient Ana Ruiz, DOB 01/02/1960, dual-chamber pacemaker\n\
+                  Serial dictated:   RNB604218S\nSerial in chart:   RNB604281S\n";
+    assert_has(&s, record, Label::Device, "RNB604218S");
+    assert_has(&s, record, Label::Device, "RNB604281S");
+    assert!(
+        !has_label(&s, record, Label::Mrn),
+        "{:?}",
+        labels(&s, record)
+    );
+    let visit =
+        "Patient Ana Ruiz, DOB 01/02/1960, doing well.\nNext scheduled SN visit: 10/22/24\n";
+    assert!(
+        !has_label(&s, visit, Label::Device),
+        "{:?}",
+        labels(&s, visit)
+    );
+}
