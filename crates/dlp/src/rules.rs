@@ -247,6 +247,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("city of residence", Kw::City),
     ("moved to", Kw::City),
     ("moving to", Kw::City),
+    // ("I moved up to Fort Loudon with my son", blind batch 38.)
+    ("moved up to", Kw::City),
+    ("moved down to", Kw::City),
+    ("moved back to", Kw::City),
     // Where a patient is or comes from, in the words patients and nurses use ("he's at home in
     // Harlan Falls", "I'm driving in from Columbus", "visiting family in Medina").
     ("relocated to", Kw::City),
@@ -364,6 +368,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("screening no", Kw::Value(Label::OtherId)),
     ("file no", Kw::Value(Label::OtherId)),
     ("file #", Kw::Value(Label::OtherId)),
+    // A probation office's number for the person it supervises, a court's docket, a signed
+    // consent's number, a surgical pathology case (a treatment court liaison's and a cancer
+    // registry's mail, blind batch 38).
+    ("offender #", Kw::Value(Label::OtherId)),
+    ("offender no", Kw::Value(Label::OtherId)),
+    ("offender id", Kw::Value(Label::OtherId)),
+    ("docket:", Kw::Value(Label::OtherId)),
+    ("consent #", Kw::Value(Label::OtherId)),
+    ("consent no", Kw::Value(Label::OtherId)),
+    ("pathology #", Kw::Value(Label::OtherId)),
     ("student no", Kw::Value(Label::OtherId)),
     ("student #", Kw::Value(Label::OtherId)),
     ("student id", Kw::Value(Label::OtherId)),
@@ -1503,6 +1517,9 @@ const NOT_NAMES: &[&str] = &[
     "grove",
     "plan",
     "summary",
+    // ("Reports > Client Bill Detail": a portal's report, blind batch 38.)
+    "detail",
+    "details",
     "note",
     "notes",
     "diagnosis",
@@ -5927,6 +5944,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     aligned_tables(text, &sc.kws, out);
     city_state_places(s, text, &doc, &state_commas, out);
     lower_case_senders(text, &doc, out);
+    lower_case_sign_offs(s, text, &doc, out);
     chat_timestamps(text, &doc, out);
     line_rules(text, &doc, out);
     patient_initials(text, toks, &doc, out);
@@ -8122,12 +8140,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // Every message has a "Subject:" header: only one with a digit soon after the word
         // ("Subject:  0412-011", "subject number 1120-044") goes on to `site_subject_shaped`
         // (below).
-        if kw_text.eq_ignore_ascii_case("subject")
-            && !bytes[ke..bytes.len().min(ke + 16)]
+        // ("SUBJECT:               1042-022": a system's field, padded to line up, blind
+        // batch 38.)
+        if kw_text.eq_ignore_ascii_case("subject") && {
+            let pad = bytes[ke..bytes.len().min(ke + 40)]
+                .iter()
+                .take_while(|&&c| matches!(c, b':' | b' ' | b'\t'))
+                .count();
+            !bytes[ke + pad..bytes.len().min(ke + pad + 16)]
                 .iter()
                 .take_while(|&&c| c != b'\n')
                 .any(u8::is_ascii_digit)
-        {
+        } {
             continue;
         }
         if kind == Kw::NameAfter && kw_text.ends_with('(') {
@@ -8246,6 +8270,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             if p >= limit {
                 break;
+            }
+            // "<td><b>MRN:</b></td><td>CR-2239460</td>", "Docket No.:</td><td>CP-38-...": a
+            // form's label and its value in cells of an HTML table (blind batches 37 and 38).
+            if bytes[p] == b'<'
+                && bytes
+                    .get(p + 1)
+                    .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'/')
+                && let Some(c) = bytes[p..limit].iter().take(40).position(|&c| c == b'>')
+            {
+                p += c + 1;
+                continue;
             }
             // "Your band is an AdjustaBand AP-L, serial number\nABL09-4471-2286.": prose wrapped
             // between the cue and its value. Once, where the cue's line is a long line of prose
@@ -9588,8 +9623,28 @@ fn procedure_code_in_brackets(after: &str) -> bool {
 
 fn looks_like_date(v: &str) -> bool {
     let b = v.as_bytes();
+    // ("Case 2025-03": a year and a month, a de-identified case series' number, blind batch
+    // 38.)
+    if let [b'1' | b'2', _, _, _, b'-', m0, m1] = b
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!((m0, m1), (b'0', b'1'..=b'9') | (b'1', b'0'..=b'2'))
+    {
+        return true;
+    }
     let seps = b.iter().filter(|&&c| c == b'/').count();
+    // ("Thursday conference case (10/16, 7:00 AM)": a month and a day, blind batch 37.)
     seps == 2
+        || seps == 1 && {
+            let (m, d) = v.split_once('/').unwrap_or_default();
+            let num = |x: &str| {
+                if (1..=2).contains(&x.len()) && x.bytes().all(|c| c.is_ascii_digit()) {
+                    x.parse::<u8>().unwrap_or(0)
+                } else {
+                    0
+                }
+            };
+            (1..=12).contains(&num(m)) && (1..=31).contains(&num(d))
+        }
 }
 
 /// The matches of [`PATTERNS`] in `text`, in order: (pattern, start, end), the same as
@@ -10667,6 +10722,11 @@ fn undotted_codes(text: &str, doc: &Doc<'_>, spans: &[(usize, usize)], out: &mut
     for &(st, en) in spans {
         let bracketed = st > 0 && b[st - 1] == b'(' && matches!(b.get(en), Some(b')' | b','));
         if st > 0 && b[st - 1] == b'^' {
+            continue;
+        }
+        // ("S25-08812   00944120  DUNKELBERGER, ALICE M ... C18.7": a surgical pathology
+        // accession's letters and year, blind batch 38.)
+        if b.get(en) == Some(&b'-') && b.get(en + 1).is_some_and(u8::is_ascii_digit) {
             continue;
         }
         // (The line within 200 bytes either way: a line may be megabytes, with a code in
@@ -13825,6 +13885,147 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let why = "display name of a personal mailbox";
         push(out, Some(Label::Person), st, en, 0.8, "person.header", why);
     }
+    // "On Mon, Mar 10, 2025 at 6:02 PM gary ostrowski <gary.ostrowski@comcast.net> wrote:": a
+    // reply's attribution gives the personal mailbox's display name as written, in lower case
+    // too (blind batch 37). Only in mail with a personal mailbox; one search for the "wrote:".
+    if !doc.consumer {
+        return;
+    }
+    for k in memchr::memmem::find_iter(b, b"> wrote:") {
+        let ls = doc.line_start(k);
+        let Some(lt) = text[ls..k].rfind('<').map(|i| ls + i) else {
+            continue;
+        };
+        if !mentions_consumer_mail(&text[lt..=k]) {
+            continue;
+        }
+        let head = text[ls..lt].trim_end_matches(' ');
+        let hb = head.as_bytes();
+        let en = ls + head.len();
+        // The lower-case words before the mailbox, last first; "pm", "at" and "on" belong to
+        // the date and time before the name.
+        let mut st = hb.len();
+        let mut words = 0;
+        loop {
+            let ws = hb[..st]
+                .iter()
+                .rposition(|c| !(c.is_ascii_lowercase() || matches!(c, b'\'' | b'-')))
+                .map_or(0, |i| i + 1);
+            let w = &head[ws..st];
+            let initial = words == 0 && w.len() == 1;
+            if w.len() < 2 && !initial || matches!(w, "am" | "pm" | "at" | "on") || words == 4 {
+                break;
+            }
+            words += 1;
+            st = ws;
+            if st >= 2 && hb[st - 1] == b' ' && hb[st - 2].is_ascii_lowercase() {
+                st -= 1;
+            } else {
+                break;
+            }
+        }
+        // (Back over a space the loop stepped onto before a word it did not take.)
+        if hb.get(st) == Some(&b' ') {
+            st += 1;
+        }
+        if words < 2 || hb[st + 1] == b' ' || st > 0 && !matches!(hb[st - 1], b' ' | b',') {
+            continue;
+        }
+        let why = "display name of a personal mailbox in a reply's attribution";
+        push(
+            out,
+            Some(Label::Person),
+            ls + st,
+            en,
+            0.8,
+            "person.header",
+            why,
+        );
+    }
+}
+
+/// "thank you\nkaren\nSent from my iPhone", "thx\njess", "> gary" closing a quoted mail: a
+/// patient or a relative signs mail from a personal mailbox with a given name in lower case
+/// (blind batch 37), which the capitalised runs of [`persons`] never see. A line of one or two
+/// lower-case words, the first a given name the lists know, after a closing or before the mail
+/// program's "Sent from", or last in its mail; in text a personal mailbox wrote.
+fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    if !doc.consumer {
+        return;
+    }
+    let b = text.as_bytes();
+    // Each line's text after its quote marks and spaces, without trailing spaces.
+    let mut lines = Vec::with_capacity(doc.nl.len() + 1);
+    let mut ls = 0;
+    for li in 0..=doc.nl.len() {
+        let le = doc.nl.get(li).copied().unwrap_or(b.len());
+        let mut a = ls;
+        while a < le && matches!(b[a], b'>' | b' ' | b'\t') {
+            a += 1;
+        }
+        let mut z = le;
+        while z > a && matches!(b[z - 1], b' ' | b'\t' | b'\r') {
+            z -= 1;
+        }
+        lines.push((a, z));
+        ls = le + 1;
+    }
+    let starts_with = |(a, z): (usize, usize), w: &[u8]| {
+        z - a >= w.len() && b[a..a + w.len()].eq_ignore_ascii_case(w)
+    };
+    for (i, &(a, z)) in lines.iter().enumerate() {
+        if !(3..=24).contains(&(z - a)) || !b[a].is_ascii_lowercase() {
+            continue;
+        }
+        let line = &text[a..z];
+        let mut parts = line.split(' ');
+        let first = parts.next().unwrap_or("");
+        let second = parts.next();
+        if parts.next().is_some()
+            || !line.bytes().all(|c| c.is_ascii_lowercase() || c == b' ')
+            || first.len() < 3
+            || second.is_some_and(str::is_empty)
+            || !s.first_names.contains(first)
+        {
+            continue;
+        }
+        // The lines around it that hold text, at most two lines away.
+        let prev = lines[i.saturating_sub(2)..i]
+            .iter()
+            .rev()
+            .find(|(x, y)| y > x)
+            .copied();
+        let next = lines[i + 1..lines.len().min(i + 3)]
+            .iter()
+            .find(|(x, y)| y > x)
+            .copied();
+        let closing = prev.is_some_and(|(x, y)| {
+            let p = text[x..y].trim_end_matches([',', '!', '.', ' ', '-']);
+            CLOSINGS.eq_any(&p.to_ascii_lowercase())
+                || words![
+                    "thx",
+                    "ty",
+                    "tks",
+                    "thank u",
+                    "thanks so much",
+                    "love",
+                    "god bless"
+                ]
+                .eq_any(&p.to_ascii_lowercase())
+        });
+        let sent_from = next.is_some_and(|l| starts_with(l, b"sent from"));
+        // Last in its mail: nothing after it, or a reply's attribution or a quoted header.
+        let last = next.is_none_or(|(x, y)| {
+            starts_with((x, y), b"on ") && text[x..y].ends_with("wrote:")
+                || starts_with((x, y), b"-----")
+                || starts_with((x, y), b"from:")
+        }) && prev.is_some();
+        if !(closing || sent_from || last) || !doc.consumer_writes_at(a) {
+            continue;
+        }
+        let why = "given name in lower case signing mail from a personal mailbox";
+        push(out, Some(Label::Person), a, z, 0.8, "person.signature", why);
+    }
 }
 
 /// A table column's heading and the label of its cells ("claim_no,patient_name,dob,member_id").
@@ -13931,6 +14132,11 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "auth ref" | "auth id" | "authorization" | "authorization no" | "pa id"
         // A prior authorisation's number ("PA #" beside a "Patient" column).
         | "pa" | "pa no" | "prior auth" | "prior auth no"
+        // A teledermatology service's consult, a consent's number, a state's death or birth
+        // record ("consult_id,mrn,patient_name", "consent_id,consent_exp",
+        // "STATE_FILE_NO,LAST,FIRST,DOB,DOD": blind batch 38).
+        | "consult id" | "consult no" | "consent id" | "consent no" | "state file no"
+        | "state file number" | "offender no" | "offender id"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
         | "kit" | "kit no" | "kit number" => Label::OtherId,
         // "guarantor_last,guarantor_first", "member_name", "debtor_first": a person's role,
@@ -13984,7 +14190,15 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         "email" | "e mail" => Label::Email,
-        _ => return None,
+        // "patient_mrn", "pt_dob", "patient_phone": a patient's column, named with whose it is
+        // (an equipment vendor's kit list, blind batch 37).
+        _ => {
+            return h
+                .strip_prefix("patient ")
+                .or_else(|| h.strip_prefix("pt "))
+                .and_then(column_label)
+                .filter(|&l| l != Label::Person);
+        }
     })
 }
 
@@ -14312,6 +14526,23 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             table_cells(row, sep, &mut cells);
             if cells.len() != labels.len() {
                 break;
+            }
+            // ("K-HR-027,VBH3-22A70388,VBC2-229511,,,,RETURNED - IN CLEANING": a kit list's
+            // row with its patient's cells empty is the vendor's stock, blind batch 37.)
+            let whose = |l: &Option<Label>| {
+                matches!(
+                    l,
+                    Some(Label::Person | Label::Mrn | Label::MemberId | Label::Ssn)
+                )
+            };
+            if labels.iter().any(whose)
+                && cells
+                    .iter()
+                    .zip(&labels)
+                    .all(|(&(a, z), l)| !whose(l) || row[a..z].trim().is_empty())
+            {
+                p = row_end + 1;
+                continue;
             }
             for (col, (&(a, z), label)) in cells.iter().zip(&labels).enumerate() {
                 let Some(label) = *label else { continue };
@@ -16617,23 +16848,44 @@ fn persons(
                     run.push(toks[k]);
                     end = toks[k].e;
                     // Optional middle name/initial (not the letters of a chart number:
-                    // "BEGUM, NASRIN HR00544390").
+                    // "BEGUM, NASRIN HR00544390"). A single capital counts on its own
+                    // ("KEMPER, DOLORES A": the word lists read it as the article, blind batch
+                    // 37), before a line's or a cell's end or a dot.
+                    let initial = |t: Tok| {
+                        t.e - t.s == 1
+                            && text.as_bytes()[t.s].is_ascii_uppercase()
+                            && matches!(
+                                text.as_bytes().get(t.e),
+                                None | Some(
+                                    b' ' | b'\n'
+                                        | b'\r'
+                                        | b'\t'
+                                        | b','
+                                        | b')'
+                                        | b'<'
+                                        | b'|'
+                                        | b';'
+                                        | b'.'
+                                )
+                            )
+                    };
                     if k + 1 < toks.len()
                         && gap_is(text, end, toks[k + 1].s, b" ")
-                        && toks[k + 1].cap
-                        && !text
-                            .as_bytes()
-                            .get(toks[k + 1].e)
-                            .is_some_and(u8::is_ascii_digit)
-                        && name_ok(not_names, text, lc, toks[k + 1], &mut buf)
-                        // ("Ordering:    ACHTERBERG, SAMUEL MD   NPI ...": a credential ends
-                        // the name, and the credential test below then finds it.)
-                        && !CREDENTIALS.eq_any(&text[toks[k + 1].s..toks[k + 1].e])
+                        && (initial(toks[k + 1])
+                            || toks[k + 1].cap
+                                && !text
+                                    .as_bytes()
+                                    .get(toks[k + 1].e)
+                                    .is_some_and(u8::is_ascii_digit)
+                                && name_ok(not_names, text, lc, toks[k + 1], &mut buf)
+                                // ("Ordering:    ACHTERBERG, SAMUEL MD   NPI ...": a credential
+                                // ends the name, and the credential test below then finds it.)
+                                && !CREDENTIALS.eq_any(&text[toks[k + 1].s..toks[k + 1].e]))
                     {
                         let t = toks[k + 1];
                         if t.e - t.s == 1 && text.as_bytes().get(t.e) == Some(&b'.') {
                             end = t.e + 1;
-                        } else if is_upper(text, t) == is_upper(text, toks[k]) {
+                        } else if t.e - t.s == 1 || is_upper(text, t) == is_upper(text, toks[k]) {
                             end = t.e;
                         }
                     }
@@ -16733,6 +16985,12 @@ fn persons(
                     staff.push((t.s, t.e));
                 }
             }
+            i = next_i;
+            continue;
+        }
+        // "HERONRIS_TO_EPIC ORM REJECTED": words joined to an interface's channel name by an
+        // underscore are the channel's (blind batch 37).
+        if start > 0 && text.as_bytes()[start - 1] == b'_' {
             i = next_i;
             continue;
         }
@@ -17334,6 +17592,19 @@ fn persons(
                     "remembrance", "flag", "patriots"
                 ]
                 .eq_any(&text[run[0].s..run[0].e])
+            // "1 implant pt (Eklund views, +15 min)", "a Valsalva maneuver": an eponym before
+            // the view, manoeuvre or technique it names, after a cue word or not (blind batch
+            // 37).
+            || run.len() == 1 && !title_before && {
+                let w = after
+                    .strip_prefix(' ')
+                    .unwrap_or("")
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("");
+                words!["views", "maneuver", "maneuvers", "manoeuvre", "technique", "criteria"]
+                    .eq_any(w)
+            }
         {
             i = next_i;
             continue;
@@ -19310,7 +19581,9 @@ fn record_number_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     let ends = if bracket {
         matches!(next, Some(b')' | b','))
     } else if comma {
+        // ("Mrs Yoder, 00958836. 63F new L breast IDC": a sentence's end too, blind batch 38.)
         matches!(next, Some(b',' | b')' | b'\n' | b'\r') | None)
+            || next == Some(b'.') && matches!(id.get(n + 1), Some(b' ' | b'\n' | b'\r') | None)
     } else {
         matches!(next, Some(b' ' | b'\n' | b'\r' | b'\t') | None)
     };
@@ -19993,8 +20266,14 @@ fn town_at(text: &str, p: usize) -> Option<usize> {
         // "La Pine", "Le Mars", "De Soto": a short first word of a town's name ("St Brendan" is
         // as often a hospital); "Christmas Valley", "Cottage Grove": an everyday word before a
         // town's common noun.
+        // ("New Cumberland", "Fort Loudon", "North Canton": a compass point's or a fort's word
+        // first, blind batch 38.)
         let town_head = n == 0
-            && (words!["la", "le", "el", "de", "du"].eq_any(w)
+            && (words![
+                "la", "le", "el", "de", "du", "new", "north", "south", "east", "west", "fort",
+                "port", "mount"
+            ]
+            .eq_any(w)
                 && next_word().is_some_and(|x| x.len() >= 3)
                 || next_word().is_some_and(|x| PLACE_SECOND_WORDS.eq_any(x))
                     && !ORG_WORDS.eq_any(w)

@@ -10789,3 +10789,148 @@ fn a_serials_label_of_a_few_words_then_a_colon_is_read_and_no_chart_number() {
         labels(&s, visit)
     );
 }
+
+#[test]
+fn a_lower_case_sign_off_and_attribution_from_a_personal_mailbox_name_the_writer() {
+    let s = Scanner::new();
+    let reply = "From: Front Desk <frontdesk@laurelcreekclinic.org>\n\
+                 To: gary <gary.ostrowski@comcast.net>\nSubject: RE: bill\n\n\
+                 Hi Gary, the statement was corrected.\n\n\
+                 On Mon, Mar 10, 2025, 6:02 PM gary ostrowski <gary.ostrowski@comcast.net> wrote:\n\
+                 > i got a bill for the emg but insurance said it was paid\n> thanks\n> gary\n";
+    assert_has(&s, reply, Label::Person, "gary ostrowski");
+    assert_has(&s, reply, Label::Person, "gary");
+    let patient = "From: jess t <jtruitt88@yahoo.com>\nTo: Willow Creek <info@willowcreekbirth.com>\n\
+                   Subject: appt\n\nmy cell is 717-555-0193 if easier to text\n\nthx\njess\n\n\
+                   Sent from Yahoo Mail for iPhone\n";
+    assert_has(&s, patient, Label::Person, "jess");
+    // Staff mail signed in lower case, and a lower-case line that is no given name, are not
+    // a patient's name.
+    let staff = "From: Carla Mendoza <cmendoza@willowcreekbirth.com>\n\
+                 To: Front Desk <frontdesk@willowcreekbirth.com>\nSubject: gloves\n\n\
+                 we r out of gloves size L again\n\nthx\ncarla\n";
+    assert!(
+        !has_label(&s, staff, Label::Person),
+        "{:?}",
+        labels(&s, staff)
+    );
+    let ok = "From: jess t <jtruitt88@yahoo.com>\nTo: Willow Creek <info@willowcreekbirth.com>\n\
+              Subject: appt\n\nsee you then\n\nthx\nok\n";
+    assert!(
+        !labels(&s, ok)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v == "ok"),
+        "{:?}",
+        labels(&s, ok)
+    );
+}
+
+#[test]
+fn a_patients_column_named_with_whose_it_is_and_a_row_without_a_patient() {
+    let s = Scanner::new();
+    let kits = "kit_id,hub_serial,patient_mrn,patient_last,status\n\
+                K-HR-031,VBH3-22A71904,7039554,KEMPER,ACTIVE\n\
+                K-HR-027,VBH3-22A70388,,,RETURNED - IN CLEANING\n";
+    assert_has(&s, kits, Label::Mrn, "7039554");
+    assert_has(&s, kits, Label::Person, "KEMPER");
+    assert_has(&s, kits, Label::Device, "VBH3-22A71904");
+    // The vendor's stock, with no patient in its row.
+    assert!(
+        !labels(&s, kits)
+            .iter()
+            .any(|(_, v)| v.contains("VBH3-22A70388")),
+        "{:?}",
+        labels(&s, kits)
+    );
+}
+
+#[test]
+fn a_month_and_day_after_a_case_word_an_eponyms_view_and_a_channels_words_are_nobodys() {
+    let s = Scanner::new();
+    let conference = "Subject: Thursday conference case (10/16, 7:00 AM, Conf Rm B)\n\n\
+                      A teaching case, de-identified.\n";
+    assert!(
+        !has_label(&s, conference, Label::OtherId),
+        "{:?}",
+        labels(&s, conference)
+    );
+    let van = "EOD Heron 1\n- 1 implant pt (Eklund views, +15 min)\n";
+    assert!(!has_label(&s, van, Label::Person), "{:?}", labels(&s, van));
+    let alert = "Subject: [ALERT][SEV3] HERONRIS_TO_EPIC ORM REJECTED - MRN NOT FOUND\n";
+    assert!(
+        !has_label(&s, alert, Label::Person),
+        "{:?}",
+        labels(&s, alert)
+    );
+    // A case number is still one.
+    let case = "Patient Ana Ruiz, DOB 01/02/1960: case # 2025-00418 opened for her appeal\n";
+    assert!(
+        has_label(&s, case, Label::OtherId),
+        "{:?}",
+        labels(&s, case)
+    );
+    // And a name before its chart number after a cue still is a name.
+    let pt = "1 implant pt (Kemper, 7039554), +15 min\n";
+    assert!(has_label(&s, pt, Label::Person), "{:?}", labels(&s, pt));
+}
+
+#[test]
+fn an_offenders_docket_consent_and_pathology_numbers_are_read_in_fields_and_html_cells() {
+    let s = Scanner::new();
+    let referral = "Re: Kessinger, Wade\n  DOB: 01/30/1995\n  Offender #: MCAP-59204\n\
+                    Docket: CP-38-CR-0000712-2023\n  Consent # ........ CNS-2024-08817\n";
+    assert_has(&s, referral, Label::OtherId, "MCAP-59204");
+    assert_has(&s, referral, Label::OtherId, "CP-38-CR-0000712-2023");
+    assert_has(&s, referral, Label::OtherId, "CNS-2024-08817");
+    let path = "Patient: Ana Ruiz, DOB 01/02/1960\nPathology #:             S25-08511\n";
+    assert_has(&s, path, Label::OtherId, "S25-08511");
+    let html = "<table><tr><td><b>Patient:</b></td><td>Ana Ruiz</td></tr>\n\
+                <tr><td><b>MRN:</b></td><td>CR-2239460</td></tr></table>\n";
+    assert_has(&s, html, Label::Mrn, "CR-2239460");
+    let irt = "*** RANDOMIZATION CONFIRMATION ***\nSTUDY:                 VRD-301\n\
+               SUBJECT:               1042-022\nTREATMENT:             BLINDED\n";
+    assert_has(&s, irt, Label::OtherId, "1042-022");
+    // A pathology accession's letters are no diagnosis code beside one.
+    let list = "ACCESSION   MRN       PATIENT                 DOB\n\
+                S25-08812   00944120  DUNKELBERGER, ALICE M   03/27/1957  C18.7\n";
+    assert!(
+        !has_label(&s, list, Label::Icd10)
+            || !labels(&s, list)
+                .iter()
+                .any(|(l, v)| *l == Label::Icd10 && v == "S25"),
+        "{:?}",
+        labels(&s, list)
+    );
+    // A heading's tag is no value, and a case series' year and month no case number.
+    let series = "Subject: Thursday case review - de-identified summary (Case 2025-03)\n";
+    assert!(
+        !has_label(&s, series, Label::OtherId),
+        "{:?}",
+        labels(&s, series)
+    );
+}
+
+#[test]
+fn a_column_named_for_a_consult_a_consent_or_a_state_file_and_a_town_after_a_compass_word() {
+    let s = Scanner::new();
+    let log = "consult_id,mrn,patient_name,dob,status\n\
+               TC-25-1002967,6039145,\"Pelletier, Anne\",1958-07-22,AWAITING PHOTOS\n";
+    assert_has(&s, log, Label::OtherId, "TC-25-1002967");
+    let consents = "mrn,last_name,first_name,dob,consent_id,consent_exp\n\
+                    CCR-0048213,Dunleavy,Kyle,1993-07-22,CNS-2024-06114,2025-08-31\n";
+    assert_has(&s, consents, Label::OtherId, "CNS-2024-06114");
+    let patient = "From: jay t <jaytrout22@icloud.com>\nTo: info@svclinres.com\n\
+                   Subject: study\n\nis there pay for this?? i live in New Cumberland so not to far.\n";
+    assert_has(&s, patient, Label::Address, "New Cumberland");
+    // A name before its chart number and a sentence's end.
+    let board = "can we squeeze one more in? Mrs Yoder, 00958836. 63F new L breast IDC\n";
+    assert_has(&s, board, Label::Mrn, "00958836");
+    // Not a staff member's move in staff news.
+    let news = "From: HR <hr@svclinres.com>\nTo: All Staff <all@svclinres.com>\n\
+                Subject: farewell\n\nDana has moved up to New Hope to be near family.\n";
+    assert!(
+        !has_label(&s, news, Label::Address),
+        "{:?}",
+        labels(&s, news)
+    );
+}
