@@ -224,6 +224,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A referring clinic's own number for its patient in a hospital's scheduling notice
     // ("Clinic patient ref: ODC-11057", blind set UD).
     ("patient ref", Kw::Value(Label::Mrn)),
+    // ("Put my CLL patient (00820013) in that slot": a tumor board's list by chart number,
+    // blind batch 38.)
+    ("patient (", Kw::Value(Label::Mrn)),
     ("emr id", Kw::Value(Label::Mrn)),
     ("emr #", Kw::Value(Label::Mrn)),
     ("ehr id", Kw::Value(Label::Mrn)),
@@ -8197,6 +8200,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "my CLL patient (00820013)": a chart number of six characters or more closing the
+        // bracket (not a visit's CPT code, "Office visit, new patient (99204)").
+        if kw_text.ends_with('(') && kind == Kw::Value(Label::Mrn) && {
+            let n = bytes[ke..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+            n < 6 || !matches!(bytes.get(ke + n), Some(b')' | b','))
+        } {
+            continue;
+        }
         // "in case the number is 555-0123": the idiom, not a case.
         if kw_text.eq_ignore_ascii_case("case")
             && bytes[..ks].trim_ascii_end().len() + 1 == ks
@@ -13954,11 +13968,11 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
         return;
     }
     let b = text.as_bytes();
-    // Each line's text after its quote marks and spaces, without trailing spaces.
-    let mut lines = Vec::with_capacity(doc.nl.len() + 1);
-    let mut ls = 0;
-    for li in 0..=doc.nl.len() {
-        let le = doc.nl.get(li).copied().unwrap_or(b.len());
+    let nl = &doc.nl;
+    // Line `li`'s text after its quote marks and spaces, without trailing spaces.
+    let content = |li: usize| {
+        let ls = li.checked_sub(1).map_or(0, |k| nl[k] + 1);
+        let le = nl.get(li).copied().unwrap_or(b.len());
         let mut a = ls;
         while a < le && matches!(b[a], b'>' | b' ' | b'\t') {
             a += 1;
@@ -13967,13 +13981,20 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
         while z > a && matches!(b[z - 1], b' ' | b'\t' | b'\r') {
             z -= 1;
         }
-        lines.push((a, z));
-        ls = le + 1;
-    }
+        (a, z)
+    };
     let starts_with = |(a, z): (usize, usize), w: &[u8]| {
         z - a >= w.len() && b[a..a + w.len()].eq_ignore_ascii_case(w)
     };
-    for (i, &(a, z)) in lines.iter().enumerate() {
+    let lines = nl.len() + 1;
+    for i in 0..lines {
+        // (Most lines are longer than a signature's, quote marks and all: passed over by
+        // their length alone.)
+        let raw = nl.get(i).copied().unwrap_or(b.len()) - i.checked_sub(1).map_or(0, |k| nl[k] + 1);
+        if !(3..=40).contains(&raw) {
+            continue;
+        }
+        let (a, z) = content(i);
         if !(3..=24).contains(&(z - a)) || !b[a].is_ascii_lowercase() {
             continue;
         }
@@ -13990,15 +14011,11 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
             continue;
         }
         // The lines around it that hold text, at most two lines away.
-        let prev = lines[i.saturating_sub(2)..i]
-            .iter()
+        let prev = (i.saturating_sub(2)..i)
             .rev()
-            .find(|(x, y)| y > x)
-            .copied();
-        let next = lines[i + 1..lines.len().min(i + 3)]
-            .iter()
-            .find(|(x, y)| y > x)
-            .copied();
+            .map(content)
+            .find(|(x, y)| y > x);
+        let next = (i + 1..lines.min(i + 3)).map(content).find(|(x, y)| y > x);
         let closing = prev.is_some_and(|(x, y)| {
             let p = text[x..y].trim_end_matches([',', '!', '.', ' ', '-']);
             CLOSINGS.eq_any(&p.to_ascii_lowercase())
@@ -17604,6 +17621,19 @@ fn persons(
                     .unwrap_or("");
                 words!["views", "maneuver", "maneuvers", "manoeuvre", "technique", "criteria"]
                     .eq_any(w)
+            }
+            // ("Reports > Client Bill Detail": a report's title after "Client", a word the
+            // lists say is no name after the given name; blind batch 38.)
+            || run.len() == 1 && words!["client", "customer"].eq_any(prev_word) && {
+                let w = after
+                    .strip_prefix(' ')
+                    .unwrap_or("")
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("");
+                let lw = w.to_ascii_lowercase();
+                w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                    && NOT_NAMES_INDEX.contains(lw.as_bytes(), word_key(lw.as_bytes()))
             }
         {
             i = next_i;

@@ -10934,3 +10934,31 @@ fn a_column_named_for_a_consult_a_consent_or_a_state_file_and_a_town_after_a_com
         labels(&s, news)
     );
 }
+
+#[test]
+fn a_chart_number_in_brackets_after_patient_is_one_and_a_visits_code_or_a_report_is_not() {
+    let s = Scanner::new();
+    let board = "Renata - please pull the PET case to next week. Put my CLL patient (00820013) \
+                 in that slot instead.\n";
+    assert_has(&s, board, Label::Mrn, "00820013");
+    let statement = "10/13/2025    Office visit, new patient (99204)    310.00    221.10\n";
+    assert!(
+        !has_label(&s, statement, Label::Mrn),
+        "{:?}",
+        labels(&s, statement)
+    );
+    let invoice = "A patient-level detail report is available in the client portal under\n\
+                   Reports > Client Bill Detail. For privacy, it is not attached.\n";
+    assert!(
+        !has_label(&s, invoice, Label::Person),
+        "{:?}",
+        labels(&s, invoice)
+    );
+    // A client named after the cue is still one.
+    let intake = "Client Maria Delgado called about her 3/14 intake, DOB 02/11/1961.\n";
+    assert!(
+        has_label(&s, intake, Label::Person),
+        "{:?}",
+        labels(&s, intake)
+    );
+}
