@@ -544,6 +544,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("docket #", Kw::Value(Label::OtherId)),
     ("docket no", Kw::Value(Label::OtherId)),
     ("docket number", Kw::Value(Label::OtherId)),
+    // ("treatment status report for Darnell Whitaker (Docket CP-57-CR-0001432-2024, DOB ...)",
+    // "Petition #: 2025-MH-0918", an eligibility response's "Trace #:"; "Record number:
+    // PRM-0052214", a chart's: blind batch 39 and the style corpus.)
+    ("docket", Kw::Value(Label::OtherId)),
+    ("petition #", Kw::Value(Label::OtherId)),
+    ("petition no", Kw::Value(Label::OtherId)),
+    ("trace #", Kw::Value(Label::OtherId)),
+    ("trace no", Kw::Value(Label::OtherId)),
+    ("trace number", Kw::Value(Label::OtherId)),
+    ("record number", Kw::Value(Label::Mrn)),
     ("estimate number", Kw::Value(Label::OtherId)),
     ("estimate #", Kw::Value(Label::OtherId)),
     ("record #", Kw::Value(Label::OtherId)),
@@ -806,6 +816,13 @@ const SPAN_ONLY_CUES: &Words = &Words::new(&[
     "docket #",
     "docket no",
     "docket number",
+    "docket",
+    "docket:",
+    "petition #",
+    "petition no",
+    "trace #",
+    "trace no",
+    "trace number",
     "estimate number",
     "estimate #",
     "record #",
@@ -5946,7 +5963,8 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     subject_dates(text, &doc, out);
     aligned_tables(text, &sc.kws, out);
     city_state_places(s, text, &doc, &state_commas, out);
-    lower_case_senders(text, &doc, out);
+    lower_case_senders(s, text, &doc, out);
+    caller_id_names(text, &doc, out);
     lower_case_sign_offs(s, text, &doc, out);
     chat_timestamps(text, &doc, out);
     line_rules(text, &doc, out);
@@ -6879,6 +6897,11 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             "household",
             "twins",
             "kids",
+            // ("anyone touched the Nakamura order yet?": a supplier's order for a patient,
+            // named by her surname; blind batch 39.)
+            "order",
+            "chart",
+            "referral",
         ]
         .iter()
         .find_map(|w| after.strip_prefix(' ')?.strip_prefix(w))
@@ -13838,7 +13861,7 @@ fn lower_case_names_before_dob(
 /// display name in lower case before a personal mailbox is its owner's (and the owner writes
 /// to or hears from a clinic: a patient or family). Two to four words, the last perhaps an
 /// initial (blind batch 35).
-fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+fn lower_case_senders(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     for &ls in doc.froms.iter().chain(&doc.tos) {
         let le = doc.line_end(ls);
@@ -13883,7 +13906,11 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             }
         }
         let en = p;
-        if !(2..=4).contains(&words) || !b[st].is_ascii_lowercase() {
+        // ("To: jay <jaylen.marsh97@gmail.com>": one word when it is a given name, blind batch
+        // 39.)
+        if !((2..=4).contains(&words) || words == 1 && s.first_names.contains(&text[st..en]))
+            || !b[st].is_ascii_lowercase()
+        {
             continue;
         }
         if quoted {
@@ -13942,7 +13969,10 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if hb.get(st) == Some(&b' ') {
             st += 1;
         }
-        if words < 2 || hb[st + 1] == b' ' || st > 0 && !matches!(hb[st - 1], b' ' | b',') {
+        if words < 2 && !(words == 1 && s.first_names.contains(&head[st..]))
+            || hb.get(st + 1) == Some(&b' ')
+            || st > 0 && !matches!(hb[st - 1], b' ' | b',')
+        {
             continue;
         }
         let why = "display name of a personal mailbox in a reply's attribution";
@@ -13953,6 +13983,94 @@ fn lower_case_senders(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             en,
             0.8,
             "person.header",
+            why,
+        );
+    }
+}
+
+/// "From: (717) 555-0139  EBERHARDT ROSALIND", "From: (717) 555-0186  QUINTANILLA M": a voice
+/// mail system's notice gives the caller's number and, after a gap, the name the phone company
+/// has for it, surname first in capitals (blind batches 37 and 39). Only on a `From:` line whose
+/// value is a phone number, in mail that speaks of a voice message.
+fn caller_id_names(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    // (Asked once, and only when a `From:` line holds a number and a name.)
+    let mut voice = None;
+    for &ls in &doc.froms {
+        let le = doc.line_end(ls);
+        let line = text[ls..le].trim_end();
+        let lead = line.len() - line.trim_start().len();
+        let Some(value) = line[lead..].get(5..) else {
+            continue;
+        };
+        let Some(gap) = value.find("  ") else {
+            continue;
+        };
+        let number = value[..gap].trim();
+        let name = value[gap..].trim_start();
+        let digits = number.bytes().filter(u8::is_ascii_digit).count();
+        if !(10..=11).contains(&digits)
+            || !number
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'(' | b')' | b'-' | b'.' | b' ' | b'+'))
+        {
+            continue;
+        }
+        let mut words = name.split(' ');
+        let count = name.split(' ').count();
+        if !(1..=3).contains(&count)
+            || words.next().is_none_or(|w| w.len() < 2)
+            || !name.split(' ').all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|c| c.is_ascii_uppercase() || matches!(c, b'-' | b'\'' | b','))
+            })
+        {
+            continue;
+        }
+        // ("WIRELESS CALLER", "UNKNOWN NAME", "HARRISBURG PA": what the phone company shows
+        // without a subscriber's name.)
+        if name.split(' ').any(|w| {
+            words![
+                "caller",
+                "wireless",
+                "unknown",
+                "private",
+                "unavailable",
+                "restricted",
+                "anonymous",
+                "name",
+                "cell",
+                "phone",
+                "mobile",
+                "toll",
+                "free",
+                "blocked",
+                "area",
+                "number"
+            ]
+            .eq_any(w)
+        }) || name
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.len() == 2 && STATES.contains(&w))
+        {
+            continue;
+        }
+        if !*voice.get_or_insert_with(|| {
+            memchr::memmem::find_iter(b, b"oice").any(|k| k > 0 && b[k - 1] | 0x20 == b'v')
+        }) {
+            continue;
+        }
+        let st = ls + line.len() - name.len();
+        let why = "caller's name after the number in a voice mail notice";
+        push(
+            out,
+            Some(Label::Person),
+            st,
+            st + name.len(),
+            0.8,
+            "person.caller",
             why,
         );
     }
@@ -14026,11 +14144,23 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
                     "thank u",
                     "thanks so much",
                     "love",
-                    "god bless"
+                    "god bless",
+                    "gracias",
+                    "muchas gracias"
                 ]
                 .eq_any(&p.to_ascii_lowercase())
         });
-        let sent_from = next.is_some_and(|l| starts_with(l, b"sent from"));
+        // ("lupita\n\nEnviado desde Outlook para Android"; "teresa v\n717.555.0172": the mail
+        // program's line, or the writer's phone number under the name; blind batch 39.)
+        let sent_from = next.is_some_and(|l| {
+            starts_with(l, b"sent from")
+                || starts_with(l, b"enviado desde")
+                || (10..=16).contains(&(l.1 - l.0))
+                    && b[l.0..l.1].iter().all(|c| {
+                        c.is_ascii_digit() || matches!(c, b'.' | b'-' | b' ' | b'(' | b')')
+                    })
+                    && b[l.0..l.1].iter().filter(|c| c.is_ascii_digit()).count() == 10
+        });
         // Last in its mail: nothing after it, or a reply's attribution or a quoted header.
         let last = next.is_none_or(|(x, y)| {
             starts_with((x, y), b"on ") && text[x..y].ends_with("wrote:")
@@ -17153,7 +17283,19 @@ fn persons(
                     "employer",
                     "agency",
                     "pharmacy",
-                    "program"
+                    "program",
+                    // ("Job name: TCHD SHC Doxy-PEP Trifold": a print shop's job, a file's, a
+                    // product's or a project's name; blind batch 39.)
+                    "job",
+                    "file",
+                    "product",
+                    "project",
+                    "campaign",
+                    "event",
+                    "course",
+                    "host",
+                    "device",
+                    "study"
                 ]
                 .eq_any(word_before(text, prev_word, b" :,(-"))
         };
@@ -17755,6 +17897,10 @@ fn persons(
                 "employee",
                 "sir",
                 "madam",
+                // ("Dear School Immunization Contact,": a mailing list's role, blind batch 39.)
+                "contact",
+                "representative",
+                "liaison",
             ];
             // ("Dear Calder Ridge students,": the group word may follow a place's other words.)
             let group = after
@@ -19177,6 +19323,18 @@ fn care_event_after(after: &str) -> bool {
         .or_else(|| rest.strip_prefix("is "))
         .or_else(|| rest.strip_prefix("had been "))
         .unwrap_or(rest);
+    // ("Mae in 233A signed the hospice election": a resident by her room and bed, blind batch
+    // 39; not a year, "in 2025".)
+    if let Some(r) = rest.strip_prefix("in ") {
+        let rb = r.as_bytes();
+        let d = rb.iter().take_while(|c| c.is_ascii_digit()).count();
+        if (3..=4).contains(&d)
+            && rb.get(d).is_some_and(|c| (b'A'..=b'F').contains(c))
+            && !rb.get(d + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return true;
+        }
+    }
     let word = leading_letters(rest);
     words![
         "hospitalized",

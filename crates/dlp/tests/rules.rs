@@ -10962,3 +10962,58 @@ fn a_chart_number_in_brackets_after_patient_is_one_and_a_visits_code_or_a_report
         labels(&s, intake)
     );
 }
+
+#[test]
+fn a_caller_ids_name_a_residents_room_and_a_single_lower_case_given_name_are_read() {
+    let s = Scanner::new();
+    let voicemail = "You have a new voice message.\n\nFrom: (717) 555-0139  EBERHARDT ROSALIND\n\
+                     To:   Mailbox 4122 (ACT On-Call)\nReceived: Tue 10/14/2025 6:02 AM\n";
+    assert_has(&s, voicemail, Label::Person, "EBERHARDT ROSALIND");
+    // What the phone company shows without a subscriber's name is no one's.
+    let wireless = "You have a new voice message.\n\nFrom: (717) 555-0187  WIRELESS CALLER\n\
+                    Received: Thursday, March 13, 2025\n";
+    assert!(
+        !has_label(&s, wireless, Label::Person),
+        "{:?}",
+        labels(&s, wireless)
+    );
+    let hospice = "Quick update: Mae in 233A signed the hospice election with her daughter \
+                   present yesterday.\n";
+    assert_has(&s, hospice, Label::Person, "Mae");
+    let reply = "From: Keisha Moultrie, RN <kmoultrie@tallowcountyhealth.org>\n\
+                 To: jay <jaylen.marsh97@gmail.com>\nSubject: RE: results\n\n\
+                 Please call us back.\n\n\
+                 On Mon, Mar 10, 2025 at 11:47 PM jay <jaylen.marsh97@gmail.com> wrote:\n\
+                 > hi i came in last week\n";
+    assert_has(&s, reply, Label::Person, "jay");
+    let signed = "From: teresa v <tvelez61@yahoo.com>\nTo: Device Clinic <devices@ridgeviewheart.org>\n\
+                  Subject: transmitter\n\ni drive for the cafeteria deliveries\n\nteresa v\n717.555.0172\n";
+    assert_has(&s, signed, Label::Person, "teresa v");
+}
+
+#[test]
+fn a_dockets_petitions_and_eligibility_traces_number_and_a_role_greeted_are_read_so() {
+    let s = Scanner::new();
+    let report = "Treatment status report for Darnell Whitaker (Docket CP-57-CR-0001432-2024, \
+                  DOB 05/22/1988) ahead of his status hearing.\n";
+    assert_has(&s, report, Label::OtherId, "CP-57-CR-0001432-2024");
+    let eligibility = "ELIGIBILITY & BENEFITS RESPONSE\nTrace #:            2026021108455102\n\
+                       Subscriber: Ana Ruiz  DOB 01/02/1960\n";
+    assert_has(&s, eligibility, Label::OtherId, "2026021108455102");
+    let mammo = "Patient: Ana Ruiz\nDate of birth:  06/02/1938\nRecord number:  PRM-0052214\n";
+    assert_has(&s, mammo, Label::Mrn, "PRM-0052214");
+    let reminder = "From: Division of School Immunizations <school.imm.reports@doh-state.example.gov>\n\
+                    To: School Immunization Contacts List\nSubject: REMINDER: report due October 31\n\n\
+                    Dear School Immunization Contact,\n\nThis is a reminder that the report is due.\n";
+    assert!(
+        !has_label(&s, reminder, Label::Person),
+        "{:?}",
+        labels(&s, reminder)
+    );
+    let print = "Order confirmation #: 1048837265\nJob name: TCHD SHC Doxy-PEP Trifold EN/ES v3\n";
+    assert!(
+        !has_label(&s, print, Label::Person),
+        "{:?}",
+        labels(&s, print)
+    );
+}
