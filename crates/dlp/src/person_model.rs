@@ -24,7 +24,8 @@
 //!
 //! **Does not:** change the document verdict (it runs after it, only on messages already called
 //! PHI: a name found in mail without PHI is no patient's), look at a word a finding covers, read
-//! non-ASCII letters (a word is ASCII letters, apostrophes and hyphens), or keep anything.
+//! non-ASCII letters (a word is ASCII letters, apostrophes and hyphens; a name it finds takes
+//! the letters outside ASCII on either side with it, "Sofía", not "Sof"), or keep anything.
 //!
 //! **Security:** pure; reads the text it is given. Its findings are values like any other's:
 //! the caller masks them, never logs them.
@@ -228,8 +229,10 @@ impl PersonModel {
         let mut read = 0;
         // Code points before `char_at.0` (bytes): offsets are counted forward, once.
         let mut char_at = (0usize, 0usize);
+        // Where the last name found ends, its letters outside ASCII read with it (below).
+        let mut covered_to = 0;
         for_each_word(b, toks, |ws, we, key| {
-            if we - ws < 2 {
+            if we - ws < 2 || ws < covered_to {
                 return true;
             }
             // Cheapest tests first: a lower-case word is a candidate only in the name lists, a
@@ -336,10 +339,28 @@ impl PersonModel {
             if p < self.threshold {
                 return true;
             }
-            // (`str::chars().count()` counts a word of bytes at a time; both ends are ASCII
-            // letters' offsets, so char boundaries.)
+            // "Sofía", "Calderón", "Ángel": the model reads a word's ASCII letters (as its
+            // training script does); a name found so takes the rest of its word, the letters
+            // on either side that run on past ASCII (blind batch 39, the style corpus).
+            let letter_outside_ascii =
+                |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && c.is_alphabetic());
+            let mut ws = ws;
+            if letter_outside_ascii(text[..ws].chars().next_back()) {
+                while let Some(c) = text[..ws].chars().next_back().filter(|c| c.is_alphabetic()) {
+                    ws -= c.len_utf8();
+                }
+            }
+            let mut we = we;
+            if letter_outside_ascii(text[we..].chars().next()) {
+                while let Some(c) = text[we..].chars().next().filter(|c| c.is_alphabetic()) {
+                    we += c.len_utf8();
+                }
+            }
+            covered_to = we;
+            // (`str::chars().count()` counts a word of bytes at a time; both ends are char
+            // boundaries.)
             let start_char = char_at.1 + text[char_at.0..ws].chars().count();
-            let end_char = start_char + (we - ws);
+            let end_char = start_char + text[ws..we].chars().count();
             char_at = (we, end_char);
             out.push(Finding {
                 label: Label::Person,

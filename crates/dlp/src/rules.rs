@@ -1537,6 +1537,14 @@ const NOT_NAMES: &[&str] = &[
     "grove",
     "plan",
     "summary",
+    // ("Short version for Judge Marsh's pre-court staffing": an officer of the court or of the
+    // law by title, no patient; blind batch 39.)
+    "judge",
+    "magistrate",
+    "officer",
+    "sergeant",
+    "detective",
+    "trooper",
     // ("Reports > Client Bill Detail": a portal's report, blind batch 38.)
     "detail",
     "details",
@@ -8136,6 +8144,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // "< 100 mg/dL: 15-30 g carbohydrate": a unit's "dL", no driver's licence (blind set
         // YJ).
         if kind == Kw::Value(Label::License) && ks > 0 && bytes[ks - 1] == b'/' {
+            continue;
+        }
+        // "Insurance (Rx BIN 610014 / PCN MEDDPRIME)": a pharmacy plan's routing number, the
+        // same for all its members (blind batch 39).
+        if bytes[ks..ke].eq_ignore_ascii_case(b"rx")
+            && bytes.get(ke..ke + 5).is_some_and(|w| {
+                w.eq_ignore_ascii_case(b" bin ") || w.eq_ignore_ascii_case(b" pcn ")
+            })
+        {
             continue;
         }
         if kind == Kw::Heading {

@@ -216,7 +216,22 @@ def cases(gold_path, all_path, weights_path, n=300):
         words, cand = candidates(text, p["all"], p.get("staff", ()))
         if not cand:
             continue
-        names = [[words[i][0], words[i][1]] for i in cand if probability(w, features(text, words, i)) >= th]
+        names = []
+        covered = 0
+        for i in cand:
+            s, e = words[i][0], words[i][1]
+            if s < covered or probability(w, features(text, words, i)) < th:
+                continue
+            # As the Rust model: a name takes the rest of its word, the letters on either side
+            # that run on past ASCII ("Sofía", "Calderón").
+            if s > 0 and not text[s - 1].isascii() and text[s - 1].isalpha():
+                while s > 0 and text[s - 1].isalpha():
+                    s -= 1
+            if e < len(text) and not text[e].isascii() and text[e].isalpha():
+                while e < len(text) and text[e].isalpha():
+                    e += 1
+            covered = e
+            names.append([s, e])
         (with_names if names else without).append({"id": p["id"], "names": names})
     random.seed(11)
     picked = random.sample(with_names, min(n // 2, len(with_names)))

@@ -134,3 +134,20 @@ fn a_long_list_of_names_costs_the_model_a_bounded_number_of_words() {
         model.last()
     );
 }
+
+#[test]
+fn a_name_takes_the_rest_of_its_word_past_ascii() {
+    // The model reads a word's ASCII letters, as its training script does: a name found so
+    // takes its letters outside ASCII with it ("Sofía", not "Sof").
+    let text = RIDE.replace("Amari", "Amariá");
+    let r = Scanner::new().scan(&text);
+    let at = text.find("Amariá").expect("in the text");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.start_byte == at && f.rule == person_model::RULE)
+        .unwrap_or_else(|| panic!("no finding at the rider's given name: {r:?}"));
+    assert_eq!(&text[f.start_byte..f.end_byte], "Amariá");
+    assert_eq!(text[..f.start_byte].chars().count(), f.start_char);
+    assert_eq!(f.end_char, f.start_char + 6);
+}

@@ -11017,3 +11017,33 @@ fn a_dockets_petitions_and_eligibility_traces_number_and_a_role_greeted_are_read
         labels(&s, print)
     );
 }
+
+#[test]
+fn an_officer_of_the_court_by_title_and_a_pharmacy_plans_routing_number_are_nobodys() {
+    let s = Scanner::new();
+    let court = "Treatment status report ahead of the status hearing on 10/21/2025. Short \
+                 version for Judge Marsh's pre-court staffing: attendance 6 of 6.\n";
+    assert!(
+        !labels(&s, court)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("Marsh")),
+        "{:?}",
+        labels(&s, court)
+    );
+    let card = "Patient Ana Ruiz, DOB 01/02/1960. Insurance (Rx BIN 610014 / PCN MEDDPRIME) \
+                rejecting with 76 - plan limitations exceeded.\n";
+    assert!(
+        !labels(&s, card)
+            .iter()
+            .any(|(l, v)| *l == Label::OtherId && v.contains("610014")),
+        "{:?}",
+        labels(&s, card)
+    );
+    // A prescription's number after "Rx" still is one.
+    let refill = "Patient Ana Ruiz, DOB 01/02/1960: refill Rx 6620418 for lisinopril\n";
+    assert!(
+        has_label(&s, refill, Label::OtherId),
+        "{:?}",
+        labels(&s, refill)
+    );
+}
