@@ -553,6 +553,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("trace #", Kw::Value(Label::OtherId)),
     ("trace no", Kw::Value(Label::OtherId)),
     ("trace number", Kw::Value(Label::OtherId)),
+    ("veteran id", Kw::Value(Label::MemberId)),
     ("record number", Kw::Value(Label::Mrn)),
     ("estimate number", Kw::Value(Label::OtherId)),
     ("estimate #", Kw::Value(Label::OtherId)),
@@ -8017,7 +8018,10 @@ pub(crate) fn dea_valid(s: &str) -> bool {
 /// VIN check digit (position 9).
 pub(crate) fn vin_valid(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 17 || !b.iter().any(u8::is_ascii_digit) || !b.iter().any(u8::is_ascii_alphabetic)
+    if b.len() != 17
+        || !b.iter().any(u8::is_ascii_digit)
+        || !b.iter().any(u8::is_ascii_alphabetic)
+        || va_icn_shaped(b)
     {
         return false;
     }
@@ -8045,6 +8049,15 @@ pub(crate) fn vin_valid(s: &str) -> bool {
     let r = sum % 11;
     let check = if r == 10 { b'X' } else { b'0' + r as u8 };
     b[8] == check
+}
+
+/// The VA's integration control number: ten digits, "V", six digits ("1013847265V390214").
+/// Seventeen characters like a VIN's, which never runs ten digits before its one letter.
+fn va_icn_shaped(b: &[u8]) -> bool {
+    b.len() == 17
+        && b[10] == b'V'
+        && b[..10].iter().all(u8::is_ascii_digit)
+        && b[11..].iter().all(u8::is_ascii_digit)
 }
 
 fn ssn_valid(s: &str) -> bool {
@@ -8952,6 +8965,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     Label::OtherId
                 }
             }
+            // "ICN: 1013847265V390214", "Veteran ID: 1017734920V551803": the VA's integration
+            // control number, ten digits, "V" and six, names one veteran (blind batch 40; a
+            // claim's "ICN" of digits alone stays a claim's number).
+            Kw::Value(_) if va_icn_shaped(v.as_bytes()) => Label::MemberId,
             Kw::Value(l) => l,
             Kw::City
             | Kw::NameAfter
@@ -9150,7 +9167,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "supplier",
                     "merchant",
                     "wholesaler",
-                    "fleet"
+                    "fleet",
+                    // ("Shipper account: 84-2217-0093", "IPS Deposit Acct ending 4471": a
+                    // courier's customer and a bank's depositor, the organisation; blind batch
+                    // 40.)
+                    "shipper",
+                    "deposit",
+                    "operating",
+                    "payroll",
+                    "lockbox",
+                    "escrow"
                 ]
                 .eq_any(owner()) =>
             {
@@ -9191,6 +9217,28 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     memchr::memmem::find_iter(line.as_bytes(), b" to ")
                         .any(|k| k >= 4 && line.as_bytes()[k - 4..k].eq_ignore_ascii_case(b"bill"))
                         && !has_word(line, words!["patient", "pt", "his", "her", "their", "my"])
+                } =>
+            {
+                continue;
+            }
+            // "ACCT XXXXXX4471 (LUMC INTL PATIENT DEPOSITS)", "84-2217-0093 (LAKEMONT UNIV MED
+            // CTR - INTL PT SVCS)": the account holder named in brackets after the number, an
+            // organisation (blind batch 40).
+            Label::Account
+                if {
+                    let after = doc.after_line(ve, 64);
+                    let holder = &after[..after.find(')').unwrap_or(after.len())];
+                    // (In capitals, as a bank's or a courier's record writes it; not "(Bariatric
+                    // Clinic - 12 mo post-op)", what the encounter was.)
+                    after.starts_with(" (")
+                        && !holder.bytes().any(|c| c.is_ascii_lowercase())
+                        && has_word(
+                            holder,
+                            words![
+                                "deposits", "svcs", "ctr", "univ", "med", "medical", "center",
+                                "hospital", "clinic", "inc", "llc", "health", "pharmacy"
+                            ],
+                        )
                 } =>
             {
                 continue;
@@ -14005,6 +14053,29 @@ fn lower_case_senders(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand
     }
 }
 
+/// Is `text[ls..at]` a chat's time stamp and nothing else ("[8:02 AM] ", "[Tue 7:02 AM] ",
+/// "[10:41] ")?
+fn chat_stamp_before(text: &str, ls: usize, at: usize) -> bool {
+    let Some(inner) = text[ls..at]
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix("] "))
+    else {
+        return false;
+    };
+    let inner = inner
+        .strip_suffix(" AM")
+        .or_else(|| inner.strip_suffix(" PM"))
+        .unwrap_or(inner);
+    let clock = inner.rsplit(' ').next().unwrap_or("");
+    inner.len() <= 16
+        && matches!(clock.len(), 4 | 5)
+        && clock.as_bytes()[clock.len() - 3] == b':'
+        && clock
+            .bytes()
+            .filter(|&c| c != b':')
+            .all(|c| c.is_ascii_digit())
+}
+
 /// "From: (717) 555-0139  EBERHARDT ROSALIND", "From: (717) 555-0186  QUINTANILLA M": a voice
 /// mail system's notice gives the caller's number and, after a gap, the name the phone company
 /// has for it, surname first in capitals (blind batches 37 and 39). Only on a `From:` line whose
@@ -17638,12 +17709,20 @@ fn persons(
                 || after.starts_with(" and I ")
                 || after.starts_with(" and me")
         };
+        // "[8:02 AM] Priya Venkataraman": a speaker in a team chat pasted into mail between the
+        // organisation's own mailboxes that says it is a Teams thread (blind batches 37 and
+        // 40); a patient's text thread comes from a personal mailbox or a phone.
+        let team_chat_speaker = run.len() >= 2
+            && !doc.consumer
+            && chat_stamp_before(text, ls, start)
+            && memchr::memmem::find(text.as_bytes(), b"Teams").is_some();
         let is_staff = staff_before
             || credential
             || doc.in_sig(start)
             || is_writer
             || colleague_mailbox
-            || with_writer;
+            || with_writer
+            || team_chat_speaker;
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));

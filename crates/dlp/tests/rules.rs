@@ -11047,3 +11047,56 @@ fn an_officer_of_the_court_by_title_and_a_pharmacy_plans_routing_number_are_nobo
         labels(&s, refill)
     );
 }
+
+#[test]
+fn an_organisations_shipper_and_deposit_accounts_and_a_team_chats_speakers_are_nobodys() {
+    let s = Scanner::new();
+    let wires = "Subject: Daily Incoming Wire Report - IPS Deposit Acct ending 4471\n\n\
+                 INCOMING WIRES - VALUE DATE 03/10/2025 - ACCT XXXXXX4471 (LUMC INTL PATIENT DEPOSITS)\n";
+    assert!(
+        !has_label(&s, wires, Label::Account),
+        "{:?}",
+        labels(&s, wires)
+    );
+    let pickup = "Shipper account:          84-2217-0093 (LAKEMONT UNIV MED CTR - INTL PT SVCS)\n";
+    assert!(
+        !has_label(&s, pickup, Label::Account),
+        "{:?}",
+        labels(&s, pickup)
+    );
+    // A patient's account is still one, and so is an encounter's description in brackets.
+    let statement = "Patient: Ana Ruiz, DOB 01/02/1960\nAccount 7100439185 (Bariatric Clinic - 12 mo \
+                     post-op)\n";
+    assert!(
+        has_label(&s, statement, Label::Account),
+        "{:?}",
+        labels(&s, statement)
+    );
+    let chat = "From: Tasha Whitcomb <twhitcomb@littlebitesfeeding.org>\n\
+                To: Renee Albrecht <ralbrecht@littlebitesfeeding.org>\n\
+                Subject: FW: room swap chat\n\nRenee - pasting the Teams thread for the room log.\n\n\
+                [8:02 AM] Priya Venkataraman\n  Feeding Room 2 high chair strap is torn again\n\n\
+                [8:05 AM] Colleen Marsh\n  Room 1 is free 11-1, use that.\n";
+    assert!(
+        !has_label(&s, chat, Label::Person),
+        "{:?}",
+        labels(&s, chat)
+    );
+}
+
+#[test]
+fn a_veterans_integration_control_number_is_a_member_id_and_no_vin() {
+    let s = Scanner::new();
+    let referral = "Veteran:        RHODES-BELL, TAMIKA\n  Veteran ID:     1017734920V551803\n\
+                    ICN:            1013847265V390214\n";
+    assert_has(&s, referral, Label::MemberId, "1017734920V551803");
+    assert_has(&s, referral, Label::MemberId, "1013847265V390214");
+    assert!(
+        !has_label(&s, referral, Label::Vehicle),
+        "{:?}",
+        labels(&s, referral)
+    );
+    // A VIN with its check digit is still a vehicle's.
+    let car = "Patient Ana Ruiz, DOB 01/02/1960, her car: VIN 1HGCV1F35LA048213\n";
+    assert_has(&s, car, Label::Vehicle, "1HGCV1F35LA048213");
+}
