@@ -14088,7 +14088,8 @@ fn caller_id_names(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let le = doc.line_end(ls);
         let line = text[ls..le].trim_end();
         let lead = line.len() - line.trim_start().len();
-        let Some(value) = line[lead..].get(5..) else {
+        // ("From:      (717) 555-0139  EBERHARDT ROSALIND": the value padded to line up.)
+        let Some(value) = line[lead..].get(5..).map(str::trim_start) else {
             continue;
         };
         let Some(gap) = value.find("  ") else {
@@ -14104,10 +14105,8 @@ fn caller_id_names(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         {
             continue;
         }
-        let mut words = name.split(' ');
-        let count = name.split(' ').count();
-        if !(1..=3).contains(&count)
-            || words.next().is_none_or(|w| w.len() < 2)
+        if !(1..=3).contains(&name.split(' ').count())
+            || name.split(' ').next().is_none_or(|w| w.len() < 2)
             || !name.split(' ').all(|w| {
                 !w.is_empty()
                     && w.bytes()
@@ -17850,25 +17849,14 @@ fn persons(
             // "1 implant pt (Eklund views, +15 min)", "a Valsalva maneuver": an eponym before
             // the view, manoeuvre or technique it names, after a cue word or not (blind batch
             // 37).
-            || run.len() == 1 && !title_before && {
-                let w = after
-                    .strip_prefix(' ')
-                    .unwrap_or("")
-                    .split(|c: char| !c.is_ascii_alphabetic())
-                    .next()
-                    .unwrap_or("");
-                words!["views", "maneuver", "maneuvers", "manoeuvre", "technique", "criteria"]
-                    .eq_any(w)
-            }
+            || run.len() == 1
+                && !title_before
+                && words!["views", "maneuver", "maneuvers", "manoeuvre", "technique", "criteria"]
+                    .eq_any(first_word(after))
             // ("Reports > Client Bill Detail": a report's title after "Client", a word the
             // lists say is no name after the given name; blind batch 38.)
             || run.len() == 1 && words!["client", "customer"].eq_any(prev_word) && {
-                let w = after
-                    .strip_prefix(' ')
-                    .unwrap_or("")
-                    .split(|c: char| !c.is_ascii_alphabetic())
-                    .next()
-                    .unwrap_or("");
+                let w = first_word(after);
                 let lw = w.to_ascii_lowercase();
                 w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
                     && NOT_NAMES_INDEX.contains(lw.as_bytes(), word_key(lw.as_bytes()))

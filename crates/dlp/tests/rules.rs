@@ -10969,6 +10969,10 @@ fn a_caller_ids_name_a_residents_room_and_a_single_lower_case_given_name_are_rea
     let voicemail = "You have a new voice message.\n\nFrom: (717) 555-0139  EBERHARDT ROSALIND\n\
                      To:   Mailbox 4122 (ACT On-Call)\nReceived: Tue 10/14/2025 6:02 AM\n";
     assert_has(&s, voicemail, Label::Person, "EBERHARDT ROSALIND");
+    // (The value padded to line up with the next header's.)
+    let padded = "You have a new voicemail.\n\n  From:      (717) 555-0188  LINDQVIST T\n\
+                  Received:  Tue 10/14/2025 2:14 PM\n";
+    assert_has(&s, padded, Label::Person, "LINDQVIST T");
     // What the phone company shows without a subscriber's name is no one's.
     let wireless = "You have a new voice message.\n\nFrom: (717) 555-0187  WIRELESS CALLER\n\
                     Received: Thursday, March 13, 2025\n";
