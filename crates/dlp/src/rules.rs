@@ -1538,6 +1538,8 @@ const NOT_NAMES: &[&str] = &[
     "grove",
     "plan",
     "summary",
+    // ("Registration type: Member - Early Bird": a conference's rate, blind batch 41.)
+    "early",
     // ("Short version for Judge Marsh's pre-court staffing": an officer of the court or of the
     // law by title, no patient; blind batch 39.)
     "judge",
@@ -14650,10 +14652,16 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         // centre's or a program's patients, when another column holds a record number or an
         // address; a training roster's participants are staff.)
         // The first column whose heading is one of `ws` (any case, without "#" or ":").
+        // ("client_name": an underscore for the space.)
         let column_of = |ws: &[&str]| {
             cells.iter().position(|&(a, z)| {
                 let h = line[a..z].trim().trim_end_matches(['#', ':', ' ']);
-                ws.iter().any(|w| h.eq_ignore_ascii_case(w))
+                ws.iter().any(|w| {
+                    h.len() == w.len()
+                        && h.bytes().zip(w.bytes()).all(|(x, y)| {
+                            (if x == b'_' { b' ' } else { x }).eq_ignore_ascii_case(&y)
+                        })
+                })
             })
         };
         let client_column = column_of(&["client", "client name"]);
@@ -14778,20 +14786,46 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 p = row_end + 1;
                 continue;
             }
+            // ("Lakeside Orthopaedic Assoc.", "Northgate Cardiology": a scribe company's
+            // clients.)
+            let client_is_person = |cell: &str| {
+                name_shaped_cell(cell)
+                    // (An initial's dot is a name's: "Mateo R.".)
+                    && !cell
+                        .split([' ', ','])
+                        .any(|w| w.len() > 2 && w.ends_with('.'))
+                    && !has_word(cell, ORG_WORDS)
+                    && !has_word(cell, ORG_AFTER)
+            };
+            // "client_id,client_name,current,31_60 ... C-10218,Willow Street Internal Med": a
+            // row whose client is a business is a business's, its client number too (a lab's
+            // receivables, blind batch 41).
+            // (Only where the client is the table's one column of names: a lab's error list
+            // with its patients beside the ordering client, "mrn,patient_name,...,client", is
+            // a list of patients.)
+            if let Some(c) = client_column
+                && labels[c] == Some(Label::Person)
+                && labels
+                    .iter()
+                    .enumerate()
+                    .all(|(k, l)| k == c || *l != Some(Label::Person))
+                && {
+                    let cell = &row[cells[c].0..cells[c].1];
+                    has_word(cell, ORG_WORDS)
+                        || has_word(cell, ORG_AFTER)
+                        || has_word(
+                            cell,
+                            words!["med", "pediatrics", "ob/gyn", "obgyn", "assoc"],
+                        )
+                }
+            {
+                p = row_end + 1;
+                continue;
+            }
             for (col, (&(a, z), label)) in cells.iter().zip(&labels).enumerate() {
                 let Some(label) = *label else { continue };
                 let why = "cell under an identifier column heading";
-                // ("Lakeside Orthopaedic Assoc.", "Northgate Cardiology": a scribe company's
-                // clients.)
-                if client_column == Some(col)
-                    && !(name_shaped_cell(&row[a..z])
-                        // (An initial's dot is a name's: "Mateo R.".)
-                        && !row[a..z]
-                            .split([' ', ','])
-                            .any(|w| w.len() > 2 && w.ends_with('.'))
-                        && !has_word(&row[a..z], ORG_WORDS)
-                        && !has_word(&row[a..z], ORG_AFTER))
-                {
+                if client_column == Some(col) && !client_is_person(&row[a..z]) {
                     continue;
                 }
                 if subject_column == Some(col) && !site_subject_shaped(row[a..z].trim().as_bytes())

@@ -11104,3 +11104,28 @@ fn a_veterans_integration_control_number_is_a_member_id_and_no_vin() {
     let car = "Patient Ana Ruiz, DOB 01/02/1960, her car: VIN 1HGCV1F35LA048213\n";
     assert_has(&s, car, Label::Vehicle, "1HGCV1F35LA048213");
 }
+
+#[test]
+fn a_business_clients_row_and_a_conference_rate_are_nobodys() {
+    let s = Scanner::new();
+    let aging = "September client billing is closed. Client AR summary:\n\n\
+                 client_id,client_name,current,31_60,61_90,over_90,total,last_payment\n\
+                 C-10218,Willow Street Internal Med,2814.50,0.00,0.00,0.00,2814.50,2025-10-03\n\
+                 C-10377,Brickerville Pediatrics,565.15,412.80,0.00,0.00,977.95,2025-10-02\n";
+    assert!(
+        !has_label(&s, aging, Label::Person) && !has_label(&s, aging, Label::Mrn),
+        "{:?}",
+        labels(&s, aging)
+    );
+    // A home care agency's clients are its patients.
+    let visits = "client_id,client_name,visit_date,discipline\n\
+                  CL-20417,Marisol Ortega,2025-10-03,PT\n";
+    assert_has(&s, visits, Label::Person, "Marisol Ortega");
+    let registration = "Confirmation number:   9118625276\n\
+                        Registration type:     Member - Early Bird (Full Conference)\n";
+    assert!(
+        !has_label(&s, registration, Label::Person),
+        "{:?}",
+        labels(&s, registration)
+    );
+}
