@@ -346,7 +346,12 @@ impl PersonModel {
                 |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && c.is_alphabetic());
             let mut ws = ws;
             if letter_outside_ascii(text[..ws].chars().next_back()) {
-                while let Some(c) = text[..ws].chars().next_back().filter(|c| c.is_alphabetic()) {
+                // (Never back past the last name found: its letters are its own.)
+                while let Some(c) = text[char_at.0..ws]
+                    .chars()
+                    .next_back()
+                    .filter(|c| c.is_alphabetic())
+                {
                     ws -= c.len_utf8();
                 }
             }

@@ -14107,42 +14107,43 @@ fn caller_id_names(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         {
             continue;
         }
-        if !(1..=3).contains(&name.split(' ').count())
-            || name.split(' ').next().is_none_or(|w| w.len() < 2)
-            || !name.split(' ').all(|w| {
-                !w.is_empty()
-                    && w.bytes()
-                        .all(|c| c.is_ascii_uppercase() || matches!(c, b'-' | b'\'' | b','))
+        // One to three words in capitals, the first of two letters or more; not
+        // ("WIRELESS CALLER", "UNKNOWN NAME", "HARRISBURG PA") what the phone company shows
+        // without a subscriber's name.
+        let mut count = 0;
+        let shaped = name.split(' ').all(|w| {
+            count += 1;
+            w.len() >= if count == 1 { 2 } else { 1 }
+                && w.bytes()
+                    .all(|c| c.is_ascii_uppercase() || matches!(c, b'-' | b'\'' | b','))
+        });
+        if !shaped
+            || count > 3
+            || name.split(' ').any(|w| {
+                words![
+                    "caller",
+                    "wireless",
+                    "unknown",
+                    "private",
+                    "unavailable",
+                    "restricted",
+                    "anonymous",
+                    "name",
+                    "cell",
+                    "phone",
+                    "mobile",
+                    "toll",
+                    "free",
+                    "blocked",
+                    "area",
+                    "number"
+                ]
+                .eq_any(w)
             })
-        {
-            continue;
-        }
-        // ("WIRELESS CALLER", "UNKNOWN NAME", "HARRISBURG PA": what the phone company shows
-        // without a subscriber's name.)
-        if name.split(' ').any(|w| {
-            words![
-                "caller",
-                "wireless",
-                "unknown",
-                "private",
-                "unavailable",
-                "restricted",
-                "anonymous",
-                "name",
-                "cell",
-                "phone",
-                "mobile",
-                "toll",
-                "free",
-                "blocked",
-                "area",
-                "number"
-            ]
-            .eq_any(w)
-        }) || name
-            .rsplit(' ')
-            .next()
-            .is_some_and(|w| w.len() == 2 && STATES.contains(&w))
+            || name
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| w.len() == 2 && STATES.contains(&w))
         {
             continue;
         }
@@ -14223,9 +14224,13 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
             .map(content)
             .find(|(x, y)| y > x);
         let next = (i + 1..lines.min(i + 3)).map(content).find(|(x, y)| y > x);
+        // (The shared `CLOSINGS` start a signature block for the `Doc`; the words patients
+        // type alone on a line before their name are read only here.)
         let closing = prev.is_some_and(|(x, y)| {
-            let p = text[x..y].trim_end_matches([',', '!', '.', ' ', '-']);
-            CLOSINGS.eq_any(&p.to_ascii_lowercase())
+            let p = text[x..y]
+                .trim_end_matches([',', '!', '.', ' ', '-'])
+                .to_ascii_lowercase();
+            CLOSINGS.eq_any(&p)
                 || words![
                     "thx",
                     "ty",
@@ -14237,7 +14242,7 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
                     "gracias",
                     "muchas gracias"
                 ]
-                .eq_any(&p.to_ascii_lowercase())
+                .eq_any(&p)
         });
         // ("lupita\n\nEnviado desde Outlook para Android"; "teresa v\n717.555.0172": the mail
         // program's line, or the writer's phone number under the name; blind batch 39.)
