@@ -1102,12 +1102,52 @@ impl Scanner {
                     }
                 }
             }
+            join_split_names(text, &mut r.findings);
             if sc.retained() <= SCRATCH_KEEP {
                 cell.replace(sc);
             }
             r
         })
     }
+}
+
+/// Joins a name found in parts into one finding: "Joan" and "Kreiser" found apart (each a
+/// coreference of the name in the headers, or each a word the person-name model scored) with
+/// one space between them, or a middle initial ("CONSTANCE L ALBRIGHT", "Elijah R. Mensah").
+/// The parts are one person's name, and one finding says so (a reviewer masks one name, the
+/// report counts one). Run after the verdict: it changes spans, never what was found. The
+/// joined finding keeps the better-scored part's score, rule and reason. (Not across a comma:
+/// "cc: Kreiser, Hollenbach" is two people.)
+fn join_split_names(text: &str, findings: &mut Vec<Finding>) {
+    let b = text.as_bytes();
+    let joins = |a: &Finding, n: &Finding| {
+        a.label == Label::Person
+            && n.label == Label::Person
+            && match &b[a.end_byte..n.start_byte] {
+                [b' '] => true,
+                [b' ', i, b' '] | [b' ', i, b'.', b' '] => i.is_ascii_uppercase(),
+                _ => false,
+            }
+    };
+    if !findings.windows(2).any(|w| joins(&w[0], &w[1])) {
+        return;
+    }
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings.drain(..) {
+        match out.last_mut() {
+            Some(last) if joins(last, &f) => {
+                if f.score > last.score {
+                    last.score = f.score;
+                    last.rule = f.rule;
+                    last.reason = f.reason;
+                }
+                last.end_byte = f.end_byte;
+                last.end_char = f.end_char;
+            }
+            _ => out.push(f),
+        }
+    }
+    *findings = out;
 }
 
 /// Does `text` speak of a patient's care ("patient", "DOB", "your appointment", "my son", ...)?
@@ -2004,6 +2044,69 @@ mod tests {
             };
             assert_eq!(run(usize::MAX), run(0));
         }
+    }
+
+    #[test]
+    fn a_name_found_in_parts_is_one_finding() {
+        let person = |text: &str, word: &str, score: f32, rule: &'static str| {
+            let start = text.find(word).expect("word in text");
+            Finding {
+                label: Label::Person,
+                start_char: start,
+                end_char: start + word.len(),
+                start_byte: start,
+                end_byte: start + word.len(),
+                score,
+                rule,
+                reason: "",
+            }
+        };
+        // One space, or a middle initial with or without its dot: one name.
+        for (text, first, last) in [
+            (
+                "On Mon at 4:12 PM Joan Kreiser <j@x.net> wrote:",
+                "Joan",
+                "Kreiser",
+            ),
+            (
+                "MEMBER:    CONSTANCE L ALBRIGHT     DOB",
+                "CONSTANCE",
+                "ALBRIGHT",
+            ),
+            ("Elijah R. Mensah called", "Elijah", "Mensah"),
+        ] {
+            let mut f = vec![
+                person(text, first, 0.75, "person.coref"),
+                person(text, last, 0.9, "person.title"),
+            ];
+            join_split_names(text, &mut f);
+            assert_eq!(f.len(), 1, "{text}");
+            let whole = &text[f[0].start_byte..f[0].end_byte];
+            assert!(whole.starts_with(first) && whole.ends_with(last), "{text}");
+            assert_eq!((f[0].score, f[0].rule), (0.9, "person.title"));
+        }
+        // Two people apart by a comma, a line or two spaces, and a name beside a date: apart.
+        for (text, a, b) in [
+            ("cc: Kreiser, Hollenbach", "Kreiser", "Hollenbach"),
+            ("Joan\nKreiser", "Joan", "Kreiser"),
+            ("Joan  Kreiser", "Joan", "Kreiser"),
+            ("Joan and Kreiser", "Joan", "Kreiser"),
+        ] {
+            let mut f = vec![
+                person(text, a, 0.8, "person.coref"),
+                person(text, b, 0.8, "person.coref"),
+            ];
+            join_split_names(text, &mut f);
+            assert_eq!(f.len(), 2, "{text}");
+        }
+        let text = "Joan 3/12";
+        let mut f = vec![person(text, "Joan", 0.8, "person.coref"), {
+            let mut d = person(text, "3/12", 0.8, "date.context");
+            d.label = Label::Date;
+            d
+        }];
+        join_split_names(text, &mut f);
+        assert_eq!(f.len(), 2);
     }
 
     #[test]

@@ -874,6 +874,19 @@ const FILLER_LIST: &[&str] = &[
 ];
 const FILLER: &Words = &Words::new(FILLER_LIST);
 
+/// The names of the standard claim forms, which follow "claim" as a number would ("submit the
+/// claim (CMS-1500)", "on a UB-04").
+const CLAIM_FORMS: &Words = &Words::new(&[
+    "cms-1500",
+    "cms1500",
+    "hcfa-1500",
+    "hcfa1500",
+    "ub-04",
+    "ub04",
+    "ub-92",
+    "cms-1450",
+]);
+
 const CREDENTIALS_LIST: &[&str] = &[
     "md", "do", "rn", "np", "pa", "pa-c", "pharmd", "bsn", "msn", "ccm", "lcsw", "otr", "otr/l",
     "pt", "dpt", "phd", "facc", "aprn", "cna", "lpn", "fnp", "fnp-c", "ma", "cma", "mph", "dds",
@@ -2005,6 +2018,10 @@ const ORG_AFTER_LIST: &[&str] = &[
     "supplies",
     "campus",
     "residence",
+    // ("daily In Basket summary for CARDIAC REHAB MSG POOL": a shared mailbox of messages,
+    // blind batch 42.)
+    "pool",
+    "pools",
 ];
 const ORG_AFTER: &Words = &Words::new(ORG_AFTER_LIST);
 
@@ -4687,6 +4704,12 @@ fn pt_is_not_a_patient(b: &[u8], start: usize, end: usize) -> bool {
 /// process or a count ("patient satisfaction scores", "patient registration", "patient
 /// lists"), which speaks of no one's care: staff, quality and vendor mail are full of them.
 const PATIENT_AS_MODIFIER: &Words = words![
+    // ("Patient Scheduling Req   2   0": an in-basket's folder, blind batch 42.)
+    "scheduling",
+    "intake",
+    "request",
+    "requests",
+    "req",
     "satisfaction",
     "messaging",
     "management",
@@ -5312,7 +5335,7 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
     let s = &b[from..stop];
     // At each space: is a lead word next? (A byte scan of at most 120 bytes.)
     for sp in memchr::memchr_iter(b' ', s) {
-        if !matches!(s.get(sp + 1), Some(b'i' | b'b' | b'a' | b's')) {
+        if !matches!(s.get(sp + 1), Some(b'i' | b'b' | b'a' | b's' | b'e')) {
             continue;
         }
         // A serial number also after "as" or "starts" ("the pacemaker serial number as
@@ -5328,7 +5351,8 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
                 b" starts ",
             ]
         } else {
-            &[b" is ", b" it's ", b" it\xe2\x80\x99s ", b" be "]
+            // (Spanish "es": "el número del kit nuevo es KT-7731882", blind batch 42.)
+            &[b" is ", b" it's ", b" it\xe2\x80\x99s ", b" be ", b" es "]
         };
         let Some(lead) = leads.iter().copied().find(|l| s[sp..].starts_with(l)) else {
             continue;
@@ -5336,12 +5360,18 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
         // "Our Medicaid provider ID is 44001873": the words between cue and value name an
         // organisation's number, not a patient's.
         let between = std::str::from_utf8(&s[..sp]).unwrap_or("");
-        if has_word(
-            between,
-            words![
-                "provider", "our", "tax", "group", "facility", "agency", "vendor", "npi"
-            ],
-        ) {
+        // ("Accession on our side is CG24-0311590": the writer's side of a case, not the
+        // organisation's own number.)
+        let ours =
+            has_word(between, words!["our"]) && !has_word(between, words!["our side", "our end"]);
+        if ours
+            || has_word(
+                between,
+                words![
+                    "provider", "tax", "group", "facility", "agency", "vendor", "npi"
+                ],
+            )
+        {
             return None;
         }
         let vs = from + sp + lead.len();
@@ -8255,6 +8285,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "Pool: CARDIAC REHAB MSG POOL (ID 74200)", "Riverside Clinic (ID 4410)": in
+        // brackets after an organisation's or a mailbox's name, its own number (blind batch
+        // 42).
+        if kw_text.eq_ignore_ascii_case("id") && ks >= 2 && &bytes[ks - 2..ks] == b" (" && {
+            // (A name's capitalised word; not a member's "plan (ID 107733590)" or "copay
+            // program (ID ...)".)
+            let w = last_word(&text[..ks - 2], b" ");
+            w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && ORG_AFTER.eq_any(w)
+                && !words!["plan", "program", "insurance", "care"].eq_any(w)
+        } {
+            continue;
+        }
         // "my CLL patient (00820013)": a chart number of six characters or more closing the
         // bracket (not a visit's CPT code, "Office visit, new patient (99204)").
         if kw_text.ends_with('(') && kind == Kw::Value(Label::Mrn) && {
@@ -8656,11 +8699,26 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             anchored(&s.value, text, p),
             "value_end disagrees with VALUE"
         );
+        // "plate PA KLR-4471": a plate's state before its number is part of it (blind batch
+        // 42); the state alone has no digit and would end the value.
+        let ve = if kind == Kw::Value(Label::Vehicle)
+            && ve == Some(p + 2)
+            && STATES.contains(&&text[p..p + 2])
+            && bytes.get(p + 2) == Some(&b' ')
+        {
+            value_end(text, p + 3).or(ve)
+        } else {
+            ve
+        };
         let Some(ve) = ve else {
             continue;
         };
         let mut ve = ve;
         let v = &text[p..ve];
+        // "submit the claim (CMS-1500)": a claim form's name, no claim's number.
+        if CLAIM_FORMS.eq_any(v) {
+            continue;
+        }
         let kb = kw_text.as_bytes();
         let code_kw = kb.len() >= 4 && kb[kb.len() - 4..].eq_ignore_ascii_case(b"code");
         let letters_code = code_kw
@@ -9039,6 +9097,20 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "coaches",
                     "mobile",
                 ];
+                // ("three of your staff vehicles did not match the permit list ... plate WI
+                // ABV-2219": a landlord's garage audit of a tenant's staff, whoever "your" is;
+                // blind batch 42's plates with their state.)
+                if has_word(
+                    before(text, ks, 400),
+                    words![
+                        "staff vehicle",
+                        "staff vehicles",
+                        "employee vehicle",
+                        "employee vehicles"
+                    ],
+                ) {
+                    continue;
+                }
                 // (Whose first: a vehicle's owner is named near most numbers, and the fleet
                 // words are looked for only without one; `vehicle_kept_near` reads 400 bytes.)
                 // ("Your regular driver will still be Marcus Delgado (van 14, plate JFK 4821)": a
@@ -14308,6 +14380,15 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         prev_lower = c.is_ascii_lowercase();
     }
     let h = h.trim_end_matches(['#', ':', ' ']).trim();
+    // ("mrn,payer,auth_num,sessions_auth": "num" for "no", blind batch 42.)
+    let renamed;
+    let h = match h.strip_suffix(" num") {
+        Some(head) => {
+            renamed = format!("{head} no");
+            renamed.as_str()
+        }
+        None => h,
+    };
     Some(match h {
         "patient" | "patient name" | "pt" | "pt name" | "member name" | "name" | "patient nm"
         // (Not "client": a billing company's clients are practices.)
@@ -14350,6 +14431,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "date of surgery" | "dod" | "date of death" | "exam date" | "date of exam"
         // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
+        // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
+        "last fill" | "fill date" | "date filled" | "last filled" | "filled" => Label::Date,
         // ("visit_id,mrn,patient_name,visit_date,visit_time", "slot,mrn,patient,dob,study":
         // a patient table's visit times and slots, blind sets XI and XJ.)
         "visit time" | "slot" | "appt datetime" | "start time" | "arrival time" => Label::Date,
@@ -14379,7 +14462,11 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "consult id" | "consult no" | "consent id" | "consent no" | "state file no"
         | "state file number" | "offender no" | "offender id"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
-        | "kit" | "kit no" | "kit number" => Label::OtherId,
+        | "kit" | "kit no" | "kit number"
+        // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
+        | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
+            Label::OtherId
+        }
         // "guarantor_last,guarantor_first", "member_name", "debtor_first": a person's role,
         // then the part of the name.
         h if h.split_once(' ').is_some_and(|(role, part)| {
@@ -14510,7 +14597,8 @@ fn cell_fits(label: Label, v: &str) -> bool {
                 && !v[d..].trim_start().starts_with(['%', '.', '/'])
         }
         // (An identifier's cell may say instead where it stands: "submitted 3/10".)
-        Label::Date => digits && v.len() >= 4,
+        // (Not "08/05/2025 - not picked up, RTS 08/15/2025": a last column's note.)
+        Label::Date => digits && v.len() >= 4 && !has_lower_word(v, 4),
         _ => digits && v.len() >= 4 && !has_lower_word(v, 4),
     }
 }
@@ -14956,8 +15044,14 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             .iter()
             .map(|&(s, e)| column_label(&line[s..e]))
             .collect();
+        // (One identifier column is enough when it is the first and holds specimens or
+        // prescriptions, each one patient's: "ACCESSION   CONTAINERS   TEMP   STATUS", a
+        // laboratory's receipt of a day's draws, blind batch 42.)
+        let specimen_list = labels[0] == Some(Label::OtherId)
+            && words!["accession", "accession no", "acc", "acc no", "rx", "rx no"]
+                .eq_any(line[cols[0].0..cols[0].1].trim_end_matches([' ', '#', ':']));
         if !labels.iter().flatten().any(|&l| patient_only_column(l))
-            || labels.iter().filter(|l| l.is_some()).count() < 2
+            || labels.iter().filter(|l| l.is_some()).count() < 2 && !specimen_list
         {
             continue;
         }
@@ -15021,7 +15115,21 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 }
                 let e = cols.get(k + 1).map_or(width, |&(n, _)| n.min(width));
                 let cell = row[at(s)..at(e)].trim_end();
-                let (cs, ce) = (p + at(s), p + at(s) + cell.len());
+                let (mut cs, ce) = (p + at(s), p + at(s) + cell.len());
+                // ("Rx#  ...  RX 6630418": a cell that repeats its heading's letters before
+                // the number; the number is the value.)
+                let mut cell = cell;
+                let head_word = line[cols[k].0..cols[k].1].trim_end_matches([' ', '#', ':', '.']);
+                if let Some(rest) = cell
+                    .get(..head_word.len())
+                    .filter(|w| !w.is_empty() && w.eq_ignore_ascii_case(head_word))
+                    .filter(|w| matches!(cell.as_bytes().get(w.len()), Some(b' ' | b'#')))
+                    .map(|w| cell[w.len()..].trim_start_matches(['#', ' ']))
+                    .filter(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
+                {
+                    cs = ce - rest.len();
+                    cell = rest;
+                }
                 if !cell.starts_with(' ') && cell_fits(label, cell) {
                     let why = "cell under an identifier heading of a space-aligned table";
                     push(out, Some(label), cs, ce, 0.85, "table.aligned", why);

@@ -39,13 +39,28 @@ fn the_model_calls_the_same_words_names_as_its_training_script() {
             })
             .collect();
         let r = scanner.scan(&texts[id]);
-        let found: Vec<(usize, usize)> = r
-            .findings
-            .iter()
-            .filter(|f| f.rule == person_model::RULE)
-            .map(|f| (f.start_char, f.end_char))
-            .collect();
-        assert_eq!(found, expected, "{id}");
+        // A name the model finds beside another finding of a name ("CONSTANCE" then "L
+        // ALBRIGHT") is joined with it into one finding (`join_split_names`), which keeps
+        // the better-scored part's rule: each name the script calls one lies inside a
+        // finding of a name, and each finding the model's rule names holds one of them.
+        for &(s, e) in &expected {
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.label == Label::Person && f.start_char <= s && e <= f.end_char),
+                "{id}: the script's name at {s}..{e} is not found"
+            );
+        }
+        for f in r.findings.iter().filter(|f| f.rule == person_model::RULE) {
+            assert!(
+                expected
+                    .iter()
+                    .any(|&(s, e)| f.start_char <= s && e <= f.end_char),
+                "{id}: the model names {}..{}, the script does not",
+                f.start_char,
+                f.end_char
+            );
+        }
         with_names += usize::from(!expected.is_empty());
     }
     assert!(with_names >= 100, "{with_names} cases with names");

@@ -11129,3 +11129,81 @@ fn a_business_clients_row_and_a_conference_rate_are_nobodys() {
         labels(&s, registration)
     );
 }
+
+#[test]
+fn a_plates_state_a_requisitions_column_and_a_lone_accession_column_are_read_so() {
+    let s = Scanner::new();
+    let bay = "Unattended vehicle in the patient drop-off bay.\n  Plate:  PA KLR-4471\n\
+               That's our patient, Mr. Wrobel.\n";
+    assert_has(&s, bay, Label::Vehicle, "PA KLR-4471");
+    // A garage's audit of a tenant's staff cars is nobody's care.
+    let audit = "Three of your staff vehicles did not match the permit list:\n\
+                 - Permit 40211, plate WI ABV-2219 (registered to Helen Osei)\n";
+    assert!(
+        !has_label(&s, audit, Label::Vehicle),
+        "{:?}",
+        labels(&s, audit)
+    );
+    let route = "| Time  | Patient              | Tests  | Req #           |\n\
+                 |-------|----------------------|--------|-----------------|\n\
+                 | 06:45 | Kreiser, Walter      | CMP    | CRL-2603-104471 |\n";
+    assert_has(&s, route, Label::OtherId, "CRL-2603-104471");
+    let export =
+        "mrn,payer,auth_num,sessions_auth\nSV00438756,Allegheny Mutual MA,AM-CR-771042,36\n";
+    assert_has(&s, export, Label::OtherId, "AM-CR-771042");
+    let receipt = "CLIENT: C-20417 VENACARE MOBILE PHLEBOTOMY\n\n\
+                   ACCESSION         CONTAINERS                 TEMP     STATUS\n\
+                   ---------------   ------------------------   ------   --------\n\
+                   26-069-00412      1 SST, 1 LAV               AMB      ACCEPTED\n";
+    assert_has(&s, receipt, Label::OtherId, "26-069-00412");
+    // A cell that repeats its heading's letters: the number alone.
+    let profile = "Pt is Gul Pacha Ahmadzai, DOB 07/01/1949.\n\n\
+                   Rx#            Drug / strength          Last fill\n\
+                   RX 6630418     Eliquis 5 mg tab         02/24/2026\n";
+    assert_has(&s, profile, Label::OtherId, "6630418");
+    assert_has(&s, profile, Label::Date, "02/24/2026");
+}
+
+#[test]
+fn a_kit_in_spanish_the_writers_side_and_a_claim_form_are_read_so() {
+    let s = Scanner::new();
+    let kit = "Hola, mi hijo no puede escupir en el tubo. el numero del kit es KT-7730955. \
+               que hago? mi telefono es 919-555-0193\n";
+    assert_has(&s, kit, Label::OtherId, "KT-7730955");
+    let side = "The patient's result is pending. Accession on our side is CG24-0311590.\n";
+    assert_has(&s, side, Label::OtherId, "CG24-0311590");
+    let ours = "Our provider ID is 44001873 for all claims.\n";
+    assert!(
+        !has_label(&s, ours, Label::OtherId),
+        "{:?}",
+        labels(&s, ours)
+    );
+    let billing = "For reimbursement, submit the primary EOB and the claim (CMS-1500) within \
+                   365 days of the date of service.\n";
+    assert!(
+        !has_label(&s, billing, Label::OtherId),
+        "{:?}",
+        labels(&s, billing)
+    );
+}
+
+#[test]
+fn an_in_baskets_pool_and_its_folders_are_nobodys() {
+    let s = Scanner::new();
+    let digest = "Subject: SVMC Connect: daily In Basket summary for CARDIAC REHAB MSG POOL\n\n\
+                  Pool: CARDIAC REHAB MSG POOL (ID 74200)\n\n\
+                  Folder                         New   Overdue\n\
+                  Patient Medical Advice Req       4        1\n\
+                  Patient Scheduling Req           2        0\n";
+    let r = s.scan(digest);
+    assert!(
+        !r.contains_phi
+            && !has_label(&s, digest, Label::Person)
+            && !has_label(&s, digest, Label::OtherId),
+        "{:?}",
+        labels(&s, digest)
+    );
+    // A member's plan's ID in brackets is still the member's.
+    let plan = "Patient: Ana Ruiz, DOB 01/02/1960. She is on her husband's plan (ID 107733590).\n";
+    assert_has(&s, plan, Label::MemberId, "107733590");
+}
