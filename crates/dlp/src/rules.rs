@@ -874,9 +874,10 @@ const FILLER_LIST: &[&str] = &[
 ];
 const FILLER: &Words = &Words::new(FILLER_LIST);
 
-/// The names of the standard claim forms, which follow "claim" as a number would ("submit the
-/// claim (CMS-1500)", "on a UB-04").
-const CLAIM_FORMS: &Words = &Words::new(&[
+/// Names of forms and programs written like numbers, which follow a keyword as a number would
+/// ("submit the claim (CMS-1500)", "on a UB-04", "Organizational chart for the 340B program",
+/// "your 401k plan ID"): never anyone's number.
+const NUMBER_SHAPED_NAMES: &Words = &Words::new(&[
     "cms-1500",
     "cms1500",
     "hcfa-1500",
@@ -885,6 +886,14 @@ const CLAIM_FORMS: &Words = &Words::new(&[
     "ub04",
     "ub-92",
     "cms-1450",
+    "340b",
+    "401k",
+    "403b",
+    "w-2",
+    "w-4",
+    "w-9",
+    "i-9",
+    "1099",
 ]);
 
 const CREDENTIALS_LIST: &[&str] = &[
@@ -8225,6 +8234,31 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "FSA plan ID 55120": an employer's spending account plan, the same for every
+        // employee (blind batch 43), not a member's number.
+        if matches!(kind, Kw::Value(Label::MemberId) | Kw::GenericId) && {
+            // (The keyword is "plan ID" or "ID" after "plan".)
+            let head = if kw_text
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"plan"))
+            {
+                Some(&text[..ks])
+            } else if kw_text.eq_ignore_ascii_case("id")
+                && ks >= 5
+                && bytes[ks - 5..ks].eq_ignore_ascii_case(b"plan ")
+            {
+                Some(&text[..ks - 5])
+            } else {
+                None
+            };
+            head.is_some_and(|h| {
+                words!["fsa", "hsa", "hra", "401k", "403b", "retirement", "pension"]
+                    .eq_any(last_word(h, b" "))
+            })
+        } {
+            continue;
+        }
         // Every message has a "Subject:" header: only one with a digit soon after the word
         // ("Subject:  0412-011", "subject number 1120-044") goes on to `site_subject_shaped`
         // (below).
@@ -8716,7 +8750,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         let mut ve = ve;
         let v = &text[p..ve];
         // "submit the claim (CMS-1500)": a claim form's name, no claim's number.
-        if CLAIM_FORMS.eq_any(v) {
+        if NUMBER_SHAPED_NAMES.eq_any(v) {
             continue;
         }
         let kb = kw_text.as_bytes();
@@ -10796,6 +10830,22 @@ fn patterns(
                 };
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
                 if v.bytes().filter(u8::is_ascii_digit).count() >= 5 && !licence() && !parts() {
+                    // ("the PA (SHH-PA-250306-4471)", "APPROVED (KC-PA-2503-1177420)": a plan's
+                    // letters before the prefix are part of the number, blind batch 43.)
+                    let mut st = st;
+                    if st >= 2 && bytes[st - 1] == b'-' {
+                        let head = bytes[..st - 1]
+                            .iter()
+                            .rev()
+                            .take_while(|c| c.is_ascii_uppercase())
+                            .count();
+                        let from = st - 1 - head;
+                        if (1..=6).contains(&head)
+                            && (from == 0 || !bytes[from - 1].is_ascii_alphanumeric())
+                        {
+                            st = from;
+                        }
+                    }
                     push(
                         out,
                         Some(Label::OtherId),
@@ -14130,6 +14180,16 @@ fn lower_case_senders(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand
 /// Is `text[ls..at]` a chat's time stamp and nothing else ("[8:02 AM] ", "[Tue 7:02 AM] ",
 /// "[10:41] ")?
 fn chat_stamp_before(text: &str, ls: usize, at: usize) -> bool {
+    // ("13:22:31 Trevor M: Hi Amber": a live chat's transcript stamps its lines without
+    // brackets, blind batch 43.)
+    let bare = text[ls..at].strip_suffix(' ').is_some_and(|h| {
+        (4..=8).contains(&h.len())
+            && h.bytes().all(|c| c.is_ascii_digit() || c == b':')
+            && h.as_bytes()[h.len() - 3] == b':'
+    });
+    if bare {
+        return true;
+    }
     let Some(inner) = text[ls..at]
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix("] "))
@@ -14143,6 +14203,28 @@ fn chat_stamp_before(text: &str, ls: usize, at: usize) -> bool {
     let clock = inner.rsplit(' ').next().unwrap_or("");
     inner.len() <= 16
         && matches!(clock.len(), 4 | 5)
+        && clock.as_bytes()[clock.len() - 3] == b':'
+        && clock
+            .bytes()
+            .filter(|&c| c != b':')
+            .all(|c| c.is_ascii_digit())
+}
+
+/// "Brianna Teller  9:41 AM": a chat export's speaker alone at a line's start, then a gap and
+/// the time the message was sent (blind batch 43's Teams export).
+fn chat_stamp_after(text: &str, ls: usize, start: usize, end: usize) -> bool {
+    if start != ls {
+        return false;
+    }
+    let rest = &text[end..text[end..].find('\n').map_or(text.len(), |k| end + k)];
+    let Some(stamp) = rest.strip_prefix("  ").map(str::trim) else {
+        return false;
+    };
+    let clock = stamp
+        .strip_suffix(" AM")
+        .or_else(|| stamp.strip_suffix(" PM"))
+        .unwrap_or(stamp);
+    matches!(clock.len(), 4 | 5)
         && clock.as_bytes()[clock.len() - 3] == b':'
         && clock
             .bytes()
@@ -14404,6 +14486,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // ("time,last,first,dob,mrn", an IME's "examinee", a medical examiner's "decedent",
         // a counselling service's "client_name".)
         | "last" | "first" | "examinee" | "decedent" | "client name"
+        // A child advocacy center's case review ("| # | Child | DOB | CAC # |", blind batch
+        // 43).
+        | "child" | "child name" | "minor" | "victim"
         // ("MOTHER_MAIDEN": a mother's maiden name on a birth record.)
         | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name" => {
             Label::Person
@@ -14424,6 +14509,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // ("client,client_id,visit_date": a home care agency's number for its client, blind
         // set XZ.)
         "pt id" | "patient id" | "client id" | "client no" => Label::Mrn,
+        // ("session_id,provider,patient_ref,...": a telehealth audit's reference to the
+        // patient's record, blind batch 43.)
+        "patient ref" | "pt ref" => Label::Mrn,
         h if h.ends_with(" pt id") || h.ends_with(" patient id") => Label::Mrn,
         "dob" | "d o b" | "birth date" | "date of birth" | "birthdate" | "dos"
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
@@ -14463,6 +14551,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "state file number" | "offender no" | "offender id"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
         | "kit" | "kit no" | "kit number"
+        // A reminder run's appointments, a telehealth service's sessions, a child protective
+        // service's intakes ("appt_id,appt_datetime,child_first,...", blind batch 43).
+        | "appt id" | "appointment id" | "session id" | "intake" | "intake no" | "intake id"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
             Label::OtherId
@@ -14806,6 +14897,67 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if !patient_only || names_only && !patient_column {
             continue;
         }
+        // "| Child | DOB | CAC # | LE / CPS # |": in a table of patients by name, a column
+        // whose heading ends with "#" numbers each one's case (blind batch 43). (Not a row's
+        // own count, "#", nor a room, a bed, a line or a page.)
+        if labels.contains(&Some(Label::Person)) {
+            for (k, &(a, z)) in cells.iter().enumerate() {
+                let h = line[a..z].trim();
+                if labels[k].is_none()
+                    && h.len() >= 3
+                    && h.ends_with('#')
+                    && !has_word(
+                        h,
+                        words![
+                            "room",
+                            "rm",
+                            "bed",
+                            "ext",
+                            "line",
+                            "item",
+                            "seq",
+                            "chair",
+                            "bay",
+                            "unit",
+                            "page",
+                            "pages",
+                            "qty",
+                            "van",
+                            "route",
+                            "stop",
+                            "slot",
+                            "phone",
+                            "fax",
+                            "cell",
+                            "pager",
+                            "callback",
+                            "contact",
+                            "tel",
+                            // ("| Tx # |" over "33/40": a course's count of treatments.)
+                            "tx",
+                            "session",
+                            "sessions",
+                            "dive",
+                            "treatment",
+                            "visit",
+                            "fx",
+                            "fraction",
+                            "cycle",
+                            "dose",
+                            "week",
+                            "wk",
+                            "day",
+                            "count",
+                            "enc",
+                            "sess",
+                            "best"
+                        ],
+                    )
+                {
+                    labels[k] = Some(Label::OtherId);
+                }
+            }
+        }
         // "student_id,last_name,first_name,...,preceptor_pref": learners' shifts, each with
         // a preceptor (blind set UD); "date,day,site,address,time,provider": the sites of a
         // clinic's schedule (blind set UG). Neither lists patients.
@@ -14842,6 +14994,8 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         {
             continue;
         }
+        // The headings' text, for the rows' cells to be read against (`cells` is reused).
+        let headings: Vec<&str> = cells.iter().map(|&(a, z)| &line[a..z]).collect();
         // The rows under the heading, up to a blank line or a row of another shape.
         while p < b.len() {
             let row_end = doc.line_end(p);
@@ -14925,6 +15079,30 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 {
                     continue;
                 }
+                // ("LPD 25-018833", "KCCS 2025-KCCS-04418": the agency's letters before a case
+                // number are whose it is, not part of it; blind batch 43.)
+                let a = if label == Label::OtherId {
+                    let c = &row.as_bytes()[a..z];
+                    let head = c.iter().take_while(|x| x.is_ascii_uppercase()).count();
+                    // (Not the heading's own letters: "PA 26-0047719" under "PA #" is written
+                    // whole.)
+                    let acronym = &row[a..a + head];
+                    if (2..=5).contains(&head)
+                        && c.get(head) == Some(&b' ')
+                        && c.get(head + 1).is_some_and(u8::is_ascii_alphanumeric)
+                        && c[head + 1..].iter().any(u8::is_ascii_digit)
+                        && !c[head + 1..].contains(&b' ')
+                        && !headings[col]
+                            .split(|c: char| !c.is_ascii_alphanumeric())
+                            .any(|w| w.eq_ignore_ascii_case(acronym))
+                    {
+                        a + head + 1
+                    } else {
+                        a
+                    }
+                } else {
+                    a
+                };
                 // ("2301H1Z8A / 2301H1Z8B": a pair of hearing aids, two serial numbers.)
                 let cell = &row[a..z];
                 if label != Label::Date && cell.contains(" / ") {
@@ -17860,8 +18038,11 @@ fn persons(
         // 40); a patient's text thread comes from a personal mailbox or a phone.
         let team_chat_speaker = run.len() >= 2
             && !doc.consumer
-            && chat_stamp_before(text, ls, start)
-            && memchr::memmem::find(text.as_bytes(), b"Teams").is_some();
+            && (chat_stamp_before(text, ls, start) || chat_stamp_after(text, ls, start, end))
+            // ("FW: chat from this morning ... [9:20 AM] Brandon Ruiz: anyone seen ...", blind
+            // batch 43.)
+            && (memchr::memmem::find(text.as_bytes(), b"Teams").is_some()
+                || has_word(text, words!["chat"]));
         let is_staff = staff_before
             || credential
             || doc.in_sig(start)
@@ -18234,9 +18415,12 @@ fn persons(
                     .any(|t| word_shaped(&text[t.s..t.e]) || brand_shaped(&text[t.s..t.e])))
             // ("Patient:           CHAVARRIA, J": a field's surname in capitals and an initial,
             // blind set SO.)
+            // ("Member last name:  HALVORSEN": the label asks for the surname alone, blind
+            // batch 43.)
             && !(all_upper
                 && !comma_form
                 && run.len() == 1
+                && !(form_label && has_word(doc.before_line(run[0].s, 40), words!["last name"]))
                 && !(text[..run[0].s].trim_end().as_bytes().last() == Some(&b':')
                     && !prev_word.eq_ignore_ascii_case("re")
                     && after.starts_with(", ")

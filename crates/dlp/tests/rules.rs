@@ -11207,3 +11207,63 @@ fn an_in_baskets_pool_and_its_folders_are_nobodys() {
     let plan = "Patient: Ana Ruiz, DOB 01/02/1960. She is on her husband's plan (ID 107733590).\n";
     assert_has(&s, plan, Label::MemberId, "107733590");
 }
+
+#[test]
+fn a_case_reviews_child_and_its_case_numbers_and_a_forms_surname_alone_are_read_so() {
+    let s = Scanner::new();
+    let agenda = "Agenda for tomorrow's case review.\n\n\
+                  | #  | Child           | DOB        | CAC #      | LE / CPS #    | Presenter |\n\
+                  |----|-----------------|------------|------------|---------------|-----------|\n\
+                  | 1  | Coleman, Aniyah | 02/19/2018 | HV-25-0619 | LPD 25-018833 | Lund      |\n";
+    assert_has(&s, agenda, Label::Person, "Coleman, Aniyah");
+    assert_has(&s, agenda, Label::OtherId, "HV-25-0619");
+    // The agency's letters say whose number it is; the number is the value.
+    assert_has(&s, agenda, Label::OtherId, "25-018833");
+    assert!(s.scan(agenda).contains_phi);
+    // A course's count of treatments under "Sess #" is no number of anyone's.
+    let roster = "| Time  | Patient          | MRN        | Sess # | Notes |\n\
+                  |-------|------------------|------------|--------|-------|\n\
+                  | 09:00 | Whitfield, Earl  | SV00449281 | 20/36  | ok    |\n";
+    assert_lacks(&s, roster, Label::OtherId, "20/36");
+    let notice = "COVERAGE DETERMINATION: APPROVED\nCase #:            PA-2025-1003-447219\n\
+                  Member last name:  HALVORSEN\nDrug:              DUPIXENT 300 MG/2 ML PEN\n";
+    assert_has(&s, notice, Label::Person, "HALVORSEN");
+    let export = "session_id,provider,patient_ref,scheduled\n\
+                  VL-7Q4K-22918,okafor.meredith,BVH-0039460,2026-03-11 09:00\n";
+    assert_has(&s, export, Label::OtherId, "VL-7Q4K-22918");
+    assert_has(&s, export, Label::Mrn, "BVH-0039460");
+    let tracker = "1. Arceneaux - Rinvoq PA APPROVED (KC-PA-2503-1177420). Copay card activated.\n";
+    assert_has(&s, tracker, Label::OtherId, "KC-PA-2503-1177420");
+}
+
+#[test]
+fn chat_speakers_a_program_and_an_employers_plan_are_nobodys() {
+    let s = Scanner::new();
+    let inline = "From: Keisha Donnelly <keisha.donnelly@meridiancrestrx.com>\n\
+                  To: Dana Whitcomb <dana.whitcomb@meridiancrestrx.com>\n\
+                  Subject: FW: chat from this morning\n\n\
+                  [9:12 AM] Keisha Donnelly: quick q - 54yo F, Crohn's, failed Humira per notes\n\
+                  [9:20 AM] Brandon Ruiz: anyone seen the new Dexcom G7 on the CGM list yet?\n";
+    assert!(
+        !has_label(&s, inline, Label::Person) && !s.scan(inline).contains_phi,
+        "{:?}",
+        labels(&s, inline)
+    );
+    let export = "From: Brianna Teller <bteller@harborvalleycac.org>\n\
+                  To: Nadia Okonkwo <nokonkwo@harborvalleycac.org>\n\
+                  Subject: Teams chat export\n\n\
+                  Brianna Teller  9:41 AM\n  quick one on the refill schedule\n";
+    assert_lacks(&s, export, Label::Person, "Brianna Teller");
+    let audit = "Please send the organizational chart for the 340B program and the committee \
+                 minutes.\n";
+    assert!(!has_label(&s, audit, Label::Mrn), "{:?}", labels(&s, audit));
+    let hr = "Dear Colleagues,\n\nClaims for 2024 expenses are due March 31. FSA plan ID 55120.\n";
+    assert!(!has_label(&s, hr, Label::MemberId), "{:?}", labels(&s, hr));
+    // A member's own plan ID is still the member's.
+    let member = "Patient: Ana Ruiz, DOB 01/02/1960. Her plan ID 88201746 is on the card.\n";
+    assert!(
+        has_label(&s, member, Label::MemberId),
+        "{:?}",
+        labels(&s, member)
+    );
+}
