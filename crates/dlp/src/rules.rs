@@ -2806,7 +2806,9 @@ impl<'a> Doc<'a> {
             // A quoted line's writer is the one its attribution names: a colleague when the
             // mailbox is at the domain of the mail's own writer.
             let Some((_, addr)) = self.quoted_attribution(at).and_then(header_mailbox) else {
-                return false;
+                // ("> From: Lourdes Villanueva" quoted without a mailbox in staff-to-staff mail:
+                // a colleague, blind batch 44's shift swap.)
+                return self.internal && self.quoted_attribution(at).is_some();
             };
             let domain = addr.rsplit_once('@').map_or("", |(_, d)| d);
             // (And that writer is staff: "From: Ngozi Eze-Walters <ngozi@ezewalters.org>"
@@ -3342,6 +3344,10 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
                 "autoclave",
                 // A service company's visit ("PM visit confirmation - Work Order WO-882415").
                 "work order",
+                // A laboratory's instrument ("GelStation QC fail this AM", blind batch 44).
+                "qc",
+                "analyzer",
+                "instrument",
                 // A medical physicist's yearly survey of a mammography unit ("Annual MQSA
                 // survey - Coach 2 unit").
                 "mqsa",
@@ -8744,6 +8750,33 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         } else {
             ve
         };
+        // "MN plate: HXP 418": a plate's letters and digits apart (blind batch 44).
+        let letters = bytes[p..]
+            .iter()
+            .take(5)
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        let ve = match p + letters {
+            e if kind == Kw::Value(Label::Vehicle)
+                && (2..=4).contains(&letters)
+                && ve.is_none_or(|v| v == e)
+                && bytes.get(e) == Some(&b' ') =>
+            {
+                let n = bytes[e + 1..]
+                    .iter()
+                    .take(6)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if (2..=5).contains(&n)
+                    && !bytes.get(e + 1 + n).is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    Some(e + 1 + n)
+                } else {
+                    ve
+                }
+            }
+            _ => ve,
+        };
         let Some(ve) = ve else {
             continue;
         };
@@ -9140,7 +9173,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "staff vehicle",
                         "staff vehicles",
                         "employee vehicle",
-                        "employee vehicles"
+                        "employee vehicles",
+                        // ("Your leased fleet unit is due for service", blind batch 44.)
+                        "fleet unit",
+                        "fleet vehicle",
+                        "fleet vehicles",
+                        "leased vehicle",
+                        "company car",
+                        "company vehicle"
                     ],
                 ) {
                     continue;
@@ -11900,6 +11940,21 @@ fn fax_destination(text: &str, st: usize) -> bool {
         && !has_word(sentence, words!["faxed", "my", "me", "his", "her", "their"])
 }
 
+/// Does the sentence before `st` ask for a fax to the writer ("fax it to my office at", "fax it
+/// back to me at")? Not "fax us", "our fax".
+fn writer_fax_before(text: &str, st: usize) -> bool {
+    let b = text.as_bytes();
+    let from = floor_cb(text, st.saturating_sub(80));
+    let w = &b[from..st];
+    if !(w.ends_with(b" at ") || w.ends_with(b" at\n")) {
+        return false;
+    }
+    let sentence = &text[from + last_sentence_start(w)..st];
+    has_word(sentence, words!["fax"])
+        && has_word(sentence, words!["to my", "to me"])
+        && !has_word(sentence, words!["our", "us"])
+}
+
 /// "We faxed your FMLA form to your employer's leave administrator at (717) 555-0181", "fax
 /// the note to my HR department at Ridgeline Freight, fax (614) 555-0122": a fax number in a
 /// sentence that faxes something to the patient's employer (HR, a leave or benefits office,
@@ -12144,6 +12199,13 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // 937-555-0199": where the reader is asked to fax something, the writer's office.
     if !employer && fax_destination(text, st) {
         return office("a fax number the reader is asked to send to", out);
+    }
+    // "You can fax it to my office at (717) 555-0122", "fax it back to me at\n(717) 555-0186":
+    // in a patient's or a relative's own writing, the writer's fax (blind batch 44).
+    if doc.consumer && writer_fax_before(text, st) && !doc.staff_writes_at(st) {
+        let why = "the fax number a patient or a relative asks to be sent to";
+        push(out, Some(Label::Fax), st, en, 0.8, "fax.writer", why);
+        return;
     }
     let org = |why: &'static str, out: &mut Vec<Cand>| {
         if employer {
@@ -14217,13 +14279,23 @@ fn chat_stamp_after(text: &str, ls: usize, start: usize, end: usize) -> bool {
         return false;
     }
     let rest = &text[end..text[end..].find('\n').map_or(text.len(), |k| end + k)];
-    let Some(stamp) = rest.strip_prefix("  ").map(str::trim) else {
+    // ("Becca Lindgren (Charge RN 1st floor) 2:48 PM", "Dana Kowalczyk 2:49 PM": the role in
+    // brackets, and one space before a time with its AM or PM; blind batch 44.)
+    let rest = match rest.strip_prefix(" (").and_then(|r| r.split_once(')')) {
+        Some((role, r)) if role.len() <= 40 => r,
+        _ => rest,
+    };
+    let two = rest.starts_with("  ");
+    let Some(stamp) = rest.strip_prefix(' ').map(str::trim) else {
         return false;
     };
-    let clock = stamp
+    let meridian = stamp
         .strip_suffix(" AM")
-        .or_else(|| stamp.strip_suffix(" PM"))
-        .unwrap_or(stamp);
+        .or_else(|| stamp.strip_suffix(" PM"));
+    if !two && meridian.is_none() {
+        return false;
+    }
+    let clock = meridian.unwrap_or(stamp);
     matches!(clock.len(), 4 | 5)
         && clock.as_bytes()[clock.len() - 3] == b':'
         && clock

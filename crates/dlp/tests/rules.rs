@@ -11267,3 +11267,43 @@ fn chat_speakers_a_program_and_an_employers_plan_are_nobodys() {
         labels(&s, member)
     );
 }
+
+#[test]
+fn a_fleet_car_an_instruments_serial_and_a_chat_exports_speakers_are_nobodys() {
+    let s = Scanner::new();
+    let fleet = "Hello Gloria,\n\nYour leased fleet unit is due for service.\n\n\
+                 Unit:           #3 - 2023 midsize sedan, silver\n  Plate:          PA KMT-2290\n";
+    assert!(
+        !has_label(&s, fleet, Label::Vehicle),
+        "{:?}",
+        labels(&s, fleet)
+    );
+    let qc = "Subject: FW: chat re swap + GelStation QC fail this AM\n\n\
+              Kelsey Boyd  7:02 AM\n  GelStation #2 (SN GS6-44871) failed daily QC\n";
+    assert!(!has_label(&s, qc, Label::Device), "{:?}", labels(&s, qc));
+    let huddle = "From: Dana Kowalczyk <dkowalczyk@cedarforkhealth.org>\n\
+                  To: Dana Kowalczyk <dkowalczyk@cedarforkhealth.org>\n\
+                  Subject: note to self - bed huddle chat (pasted from Teams)\n\n\
+                  Becca Lindgren (Charge RN 1st floor) 2:48 PM\n  settled in 114\n\
+                  Marcy Tollefson (DON) 3:01 PM\n  Yes per grid.\n";
+    assert_lacks(&s, huddle, Label::Person, "Marcy Tollefson");
+}
+
+#[test]
+fn a_relatives_own_fax_and_a_plates_letters_apart_from_its_digits_are_theirs() {
+    let s = Scanner::new();
+    let husband = "From: Nate Pryor <npryor1960@gmail.com>\nTo: billing@harrowcreekmc.org\n\
+                   Subject: my wife's bill\n\nPlease send an itemized bill for my wife, Dana \
+                   Pryor. You can fax it to my office at (717) 555-0122 or mail it.\n";
+    assert_has(&s, husband, Label::Fax, "(717) 555-0122");
+    // The office asking to be faxed gives its own number.
+    let office = "Please fax the signed form back to us at (717) 555-0140.\n";
+    assert!(
+        !has_label(&s, office, Label::Fax),
+        "{:?}",
+        labels(&s, office)
+    );
+    let lot = "The patient's son parked in the visitor lot.\nMN plate: HXP 418\n\
+               Owner/driver: Mark Roskopf, son\n";
+    assert_has(&s, lot, Label::Vehicle, "HXP 418");
+}
