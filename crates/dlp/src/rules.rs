@@ -92,7 +92,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -350,6 +350,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("employee #", Kw::Value(Label::OtherId)),
     ("employee id", Kw::Value(Label::OtherId)),
     ("request no", Kw::Value(Label::OtherId)),
+    // ("labeled with your request number R-25-031588", a records request, blind batch 45.)
+    ("request number", Kw::Value(Label::OtherId)),
     ("application", Kw::Value(Label::OtherId)),
     ("run no", Kw::Value(Label::OtherId)),
     ("run #", Kw::Value(Label::OtherId)),
@@ -613,6 +615,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("license plate", Kw::Value(Label::Vehicle)),
     ("licence plate", Kw::Value(Label::Vehicle)),
     ("plate", Kw::Value(Label::Vehicle)),
+    // ("Pennsylvania registration KZR-4471", "PA registration KHT-4072": after a state only,
+    // see `keyword_values`; blind batches 44 and 45.)
+    ("registration", Kw::Value(Label::Vehicle)),
     ("vin", Kw::Value(Label::Vehicle)),
     ("serial", Kw::Value(Label::Device)),
     // A glucose sensor's transmitter ("CGM: Dexcom G6, transmitter ID 8RX4KD").
@@ -1385,6 +1390,10 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 const NOT_NAMES: &[&str] = &[
     // "RE: Open House postcard proof v2": an event ("House" is a surname), not a name.
     "open",
+    // "RESULT AVAILABLE - HLA ANTIBODY SCREEN", "HLA LAB": human leukocyte antigens (blind
+    // batch 45).
+    "hla",
+    "antibody",
     // "FYI Ifeoma Okonjo (PLA-0052310) had a large local": a note's opening, not a name's
     // first word.
     "fyi",
@@ -8201,6 +8210,25 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         let kind = KEYWORDS[m.pattern].1;
+        // "PA registration KHT-4072": a car's registration only after its state (not a DEA
+        // registration, a patient's registration or a conference's).
+        if kind == Kw::Value(Label::Vehicle)
+            && bytes[ks..ke].eq_ignore_ascii_case(b"registration")
+            && !{
+                let w = last_word(&text[..ks], b" ");
+                w.len() == 2 && STATES.contains(&w) || STATE_NAMES.eq_any(w)
+            }
+        {
+            continue;
+        }
+        // "Policy: ID-OPAT-014": "ID" glued by a hyphen to letters is a code's first part, no
+        // keyword (blind batch 45's policy number).
+        if kind == Kw::GenericId
+            && bytes.get(ke) == Some(&b'-')
+            && bytes.get(ke + 1).is_some_and(u8::is_ascii_alphabetic)
+        {
+            continue;
+        }
         // "< 100 mg/dL: 15-30 g carbohydrate": a unit's "dL", no driver's licence (blind set
         // YJ).
         if kind == Kw::Value(Label::License) && ks > 0 && bytes[ks - 1] == b'/' {
@@ -9137,6 +9165,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             Label::Vehicle => {
                 // ("we'll plate 14/12 per your RSVP list": the kitchen's verb, a count.)
                 if v.len() > 17 || nd == v.len() && v.len() > 8 || v.contains('/') {
+                    continue;
+                }
+                // ("Dr. Okafor's TX registration (FO4829137)": a prescriber's controlled
+                // substance registration, a DEA number.)
+                if dea_valid(v) {
                     continue;
                 }
                 // "Please add the new van to our commercial auto policy: 2024 Ford Transit,
@@ -10868,8 +10901,15 @@ fn patterns(
                         words!["part", "parts", "p/n", "pn", "part#"],
                     )
                 };
+                // ("3   PA03810-B055  Ricoh fi-8170 Document Scanner": a vendor's item in an
+                // order, blind batch 45.)
+                let item = || doc.business && !v.contains('-');
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
-                if v.bytes().filter(u8::is_ascii_digit).count() >= 5 && !licence() && !parts() {
+                if v.bytes().filter(u8::is_ascii_digit).count() >= 5
+                    && !licence()
+                    && !parts()
+                    && !item()
+                {
                     // ("the PA (SHH-PA-250306-4471)", "APPROVED (KC-PA-2503-1177420)": a plan's
                     // letters before the prefix are part of the number, blind batch 43.)
                     let mut st = st;
@@ -14626,6 +14666,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // A reminder run's appointments, a telehealth service's sessions, a child protective
         // service's intakes ("appt_id,appt_datetime,child_first,...", blind batch 43).
         | "appt id" | "appointment id" | "session id" | "intake" | "intake no" | "intake id"
+        // ("ref_id,patient,dob,primary_payer,...": a rehabilitation hospital's referrals,
+        // blind batch 45.)
+        | "ref id" | "ref no" | "rqid"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
             Label::OtherId
@@ -17933,7 +17976,29 @@ fn persons(
             || prev_line.ends_with("CN=")
             || org_contact()
             || dept_in_brackets()
-            || !doc.roll_calls.is_empty() && roll_call();
+            || !doc.roll_calls.is_empty() && roll_call()
+            // "Reply from Marcus Tillery, 11:31 AM:", "Assigned to     : Jess Kuhlmann": a
+            // portal thread's answer from the organisation, a ticket's assignee (blind batches
+            // 43 and 45).
+            || {
+                // (A ticket's field with its colon only: "the care manager assigned to Raymond
+                // Brubaker" is the patient.)
+                let field = prev_trim.ends_with(':');
+                let pb = prev_trim.trim_end_matches([':', ' ']).as_bytes();
+                let cues: &[&[u8]] = if field {
+                    &[b"reply from", b"assigned to"]
+                } else {
+                    &[b"reply from"]
+                };
+                cues.iter().any(|w| {
+                    pb.len() >= w.len()
+                        && pb[pb.len() - w.len()..].eq_ignore_ascii_case(w)
+                        && pb
+                            .len()
+                            .checked_sub(w.len() + 1)
+                            .is_none_or(|k| !pb[k].is_ascii_alphanumeric())
+                })
+            };
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
         if run.len() == 1

@@ -11307,3 +11307,65 @@ fn a_relatives_own_fax_and_a_plates_letters_apart_from_its_digits_are_theirs() {
                Owner/driver: Mark Roskopf, son\n";
     assert_has(&s, lot, Label::Vehicle, "HXP 418");
 }
+
+#[test]
+fn a_policys_code_a_vendors_item_and_an_antigen_test_are_nobodys() {
+    let s = Scanner::new();
+    let policy = "The following policy has been revised and published.\n\n\
+                  Policy:            ID-OPAT-014 OPAT Laboratory Monitoring\n";
+    assert!(
+        !has_label(&s, policy, Label::MemberId),
+        "{:?}",
+        labels(&s, policy)
+    );
+    let order = "From: Orders <orders@officeworx-supply.com>\nSubject: Order confirmation 55120\n\n\
+                 Qty  Item #        Description                          Unit\n\
+                 ---  ------------  -----------------------------------  --------\n \
+                 3   PA03810-B055  Ricoh fi-8170 Document Scanner       $1,195.00\n";
+    assert!(
+        !has_label(&s, order, Label::OtherId),
+        "{:?}",
+        labels(&s, order)
+    );
+    let lab =
+        "Subject: RESULT AVAILABLE - HLA ANTIBODY SCREEN - MRN 00396204\n\nTEST: HLA CLASS I/II\n";
+    assert!(!has_label(&s, lab, Label::Person), "{:?}", labels(&s, lab));
+    let portal = "Mr. Okafor wrote: I will mail it.\n\n--\nReply from Marcus Tillery, 11:31 AM:\n\n\
+                  Mr. Okafor, I've processed your request.\n";
+    assert_lacks(&s, portal, Label::Person, "Marcus Tillery");
+    // The care manager assigned to a patient names the patient.
+    let assigned =
+        "I am the RN care manager assigned to Raymond Brubaker, member ID LHP553018264.\n";
+    assert_has(&s, assigned, Label::Person, "Raymond Brubaker");
+}
+
+#[test]
+fn an_age_in_capitals_or_at_the_age_of_a_cars_registration_and_a_request_are_read_so() {
+    let s = Scanner::new();
+    let caps = "MY SON CANNOT DRIVE ME AFTER ALL. I AM 91 YEARS OLD AND I DO NOT DRIVE ANYMORE.\n";
+    assert!(has_label(&s, caps, Label::Age), "{:?}", labels(&s, caps));
+    let estate =
+        "My father passed away on February 8, 2025 at the age of 91. I need his records.\n";
+    assert!(
+        has_label(&s, estate, Label::Age),
+        "{:?}",
+        labels(&s, estate)
+    );
+    let crash = "Our client drove a 2020 Honda Accord, Pennsylvania registration KZR-4471, when \
+                 she was injured.\n";
+    assert_has(&s, crash, Label::Vehicle, "KZR-4471");
+    // A prescriber's registration under a state is a DEA number, no car's.
+    let dea = "Please match it with Dr. Okafor's TX registration (FO4829137) on the slide.\n";
+    assert!(!has_label(&s, dea, Label::Vehicle), "{:?}", labels(&s, dea));
+    let conf = "Your conference registration 55120 is confirmed.\n";
+    assert!(
+        !has_label(&s, conf, Label::Vehicle),
+        "{:?}",
+        labels(&s, conf)
+    );
+    let disc = "The patient's studies are in a sealed envelope labeled with your request number \
+                R-25-031588.\n";
+    assert_has(&s, disc, Label::OtherId, "R-25-031588");
+    let sheet = "ref_id,patient,dob,primary_payer\nSAM-REF-2025-118734,\"Lindqvist, Walter\",1947-02-11,MA\n";
+    assert_has(&s, sheet, Label::OtherId, "SAM-REF-2025-118734");
+}
