@@ -285,6 +285,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("flying in from", Kw::City),
     ("lives with", Kw::City),
     ("staying with", Kw::City),
+    // ("vivimos en Lebanon entonces salimos temprano", "Place of Birth:     GETTYSBURG, PA":
+    // blind batch 46.)
+    ("vivimos en", Kw::City),
+    ("place of birth", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     // A care home's and a clinic's own numbers for the person ("Resident ID: MH-10482",
     // "Patient reference: MDH-0048213").
@@ -350,6 +354,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("employee #", Kw::Value(Label::OtherId)),
     ("employee id", Kw::Value(Label::OtherId)),
     ("request no", Kw::Value(Label::OtherId)),
+    // A state's disease surveillance system's case ("Pelletier (CDRSS 24-118802)", "CDRSS
+    // INCIDENT ID.....: 24-118734", blind batch 46; Pennsylvania's and others' NEDSS).
+    ("cdrss", Kw::Value(Label::OtherId)),
+    ("nedss", Kw::Value(Label::OtherId)),
     // ("labeled with your request number R-25-031588", a records request, blind batch 45.)
     ("request number", Kw::Value(Label::OtherId)),
     ("application", Kw::Value(Label::OtherId)),
@@ -11986,7 +11994,9 @@ fn writer_fax_before(text: &str, st: usize) -> bool {
     let b = text.as_bytes();
     let from = floor_cb(text, st.saturating_sub(80));
     let w = &b[from..st];
-    if !(w.ends_with(b" at ") || w.ends_with(b" at\n")) {
+    // ("SEND COPY TO ME BY FAX AT (717) 555-0815": a form in capitals, blind batch 46.)
+    if !(w.len() >= 4 && (w[w.len() - 4..].eq_ignore_ascii_case(b" at ") || w.ends_with(b" at\n")))
+    {
         return false;
     }
     let sentence = &text[from + last_sentence_start(w)..st];

@@ -11369,3 +11369,23 @@ fn an_age_in_capitals_or_at_the_age_of_a_cars_registration_and_a_request_are_rea
     let sheet = "ref_id,patient,dob,primary_payer\nSAM-REF-2025-118734,\"Lindqvist, Walter\",1947-02-11,MA\n";
     assert_has(&s, sheet, Label::OtherId, "SAM-REF-2025-118734");
 }
+
+#[test]
+fn a_surveillance_case_a_town_in_spanish_a_birthplace_and_a_fax_in_capitals_are_theirs() {
+    let s = Scanner::new();
+    let case = "Pelletier (CDRSS 24-118802) is a confirmed acute hepatitis A case.\n";
+    assert_has(&s, case, Label::OtherId, "24-118802");
+    let spanish = "From: Rosa <rosa.alvarenga@hotmail.com>\n\nmi hijo tiene cita el martes. \
+                   vivimos en Lebanon entonces salimos temprano.\n";
+    assert_has(&s, spanish, Label::Address, "Lebanon");
+    let record = "Veteran: Walter A. Szymanski\nDate of Birth:      08/22/1932\n\
+                  Place of Birth:     GETTYSBURG, PA\n";
+    assert!(
+        has_label(&s, record, Label::Address),
+        "{:?}",
+        labels(&s, record)
+    );
+    let form = "From: Tom Kleinfelter <tkleinfelter@comcast.net>\n\n\
+                RELEASE FOR MY SON'S RECORDS.\nSEND COPY TO ME BY FAX AT (717) 555-0815 OR EMAIL.\n";
+    assert_has(&s, form, Label::Fax, "(717) 555-0815");
+}
