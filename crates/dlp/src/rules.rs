@@ -288,6 +288,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("vivimos en Lebanon entonces salimos temprano", "Place of Birth:     GETTYSBURG, PA":
     // blind batch 46.)
     ("vivimos en", Kw::City),
+    // A court's caption ("IN RE: JEROME A. CASTELLANOS", "In re Terrence B. Malloy"): the
+    // person the petition is about (blind batches 43 and 47).
+    ("in re", Kw::NameAfter),
     ("place of birth", Kw::City),
     ("patient number", Kw::Value(Label::Mrn)),
     // A care home's and a clinic's own numbers for the person ("Resident ID: MH-10482",
@@ -8318,6 +8321,33 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         } {
             continue;
         }
+        // ("In re Guardianship of Eleanor Voss", "In re the Estate of ...": the matter's kind
+        // first; the name comes after "of".)
+        if kind == Kw::NameAfter
+            && kw_text.eq_ignore_ascii_case("in re")
+            && words![
+                "guardianship",
+                "estate",
+                "matter",
+                "marriage",
+                "adoption",
+                "custody",
+                "the",
+                "application",
+                "petition",
+                "commitment",
+                "conservatorship"
+            ]
+            .eq_any(
+                text[ke..]
+                    .trim_start_matches([':', ' '])
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or(""),
+            )
+        {
+            continue;
+        }
         if kind == Kw::NameAfter && kw_text.ends_with('(') {
             children_in_brackets(s, text, ke, out);
             continue;
@@ -14611,6 +14641,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // A child advocacy center's case review ("| # | Child | DOB | CAC # |", blind batch
         // 43).
         | "child" | "child name" | "minor" | "victim"
+        // A drug screen's donor ("donor_name,ssn_last4,specimen_id,collection_date", blind
+        // batch 47).
+        | "donor name"
         // ("MOTHER_MAIDEN": a mother's maiden name on a birth record.)
         | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name" => {
             Label::Person
@@ -14643,6 +14676,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
         // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
         "last fill" | "fill date" | "date filled" | "last filled" | "filled" => Label::Date,
+        "collection date" | "collected" | "date collected" => Label::Date,
         // ("visit_id,mrn,patient_name,visit_date,visit_time", "slot,mrn,patient,dob,study":
         // a patient table's visit times and slots, blind sets XI and XJ.)
         "visit time" | "slot" | "appt datetime" | "start time" | "arrival time" => Label::Date,
@@ -14679,6 +14713,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // ("ref_id,patient,dob,primary_payer,...": a rehabilitation hospital's referrals,
         // blind batch 45.)
         | "ref id" | "ref no" | "rqid"
+        | "specimen id" | "specimen no" | "specimen"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
             Label::OtherId
@@ -18032,11 +18067,14 @@ fn persons(
                 // "fyi Jayden P (CR0051177), 15yo": a first name and an initial before a record
                 // number in brackets.
                 let ab = after.as_bytes();
-                let initial_then_record = ab.len() > 3
+                // ("- Kaylee B. (20391455): new button delivered": the initial's dot too, blind
+                // batch 47.)
+                let dot = usize::from(ab.get(2) == Some(&b'.'));
+                let initial_then_record = ab.len() > 3 + dot
                     && ab[0] == b' '
                     && ab[1].is_ascii_uppercase()
-                    && after.is_char_boundary(2)
-                    && record_in_brackets_after(&after[2..]);
+                    && after.is_char_boundary(2 + dot)
+                    && record_in_brackets_after(&after[2 + dot..]);
                 let found = if record_in_brackets_after(after)
                     && !is_upper(text, t0)
                     && !code_range_in_brackets(after)

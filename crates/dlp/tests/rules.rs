@@ -11389,3 +11389,30 @@ fn a_surveillance_case_a_town_in_spanish_a_birthplace_and_a_fax_in_capitals_are_
                 RELEASE FOR MY SON'S RECORDS.\nSEND COPY TO ME BY FAX AT (717) 555-0815 OR EMAIL.\n";
     assert_has(&s, form, Label::Fax, "(717) 555-0815");
 }
+
+#[test]
+fn a_drug_screens_donors_a_courts_caption_and_a_handoffs_initial_are_read_so() {
+    let s = Scanner::new();
+    let screen = "donor_name,ssn_last4,specimen_id,collection_date,result\n\
+                  \"Carrow, Shanice\",4471,0049217735,03/06/2025,NEGATIVE\n";
+    assert_has(&s, screen, Label::Person, "Carrow, Shanice");
+    assert_has(&s, screen, Label::OtherId, "0049217735");
+    assert!(s.scan(screen).contains_phi);
+    let court = "COURT OF COMMON PLEAS\nMENTAL HEALTH REVIEW OFFICE\n\n\
+                 IN RE: JEROME A. CASTELLANOS\nDocket No.: MH-2025-0318\n";
+    assert!(
+        has_label(&s, court, Label::Person),
+        "{:?}",
+        labels(&s, court)
+    );
+    // The matter's kind is no name: the name follows "of".
+    let guardianship = "Subject: In re Guardianship of Eleanor Voss\n";
+    assert_lacks(&s, guardianship, Label::Person, "Guardianship");
+    let handoff = "After-hours handoff, Tue 2/10.\n\n\
+                   - Kaylee B. (20391455): new 14Fr button delivered today.\n";
+    assert!(
+        has_label(&s, handoff, Label::Person),
+        "{:?}",
+        labels(&s, handoff)
+    );
+}
