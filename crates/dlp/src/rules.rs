@@ -8817,14 +8817,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             ve
         };
         // "MN plate: HXP 418": a plate's letters and digits apart (blind batch 44).
-        let letters = bytes[p..]
-            .iter()
-            .take(5)
-            .take_while(|c| c.is_ascii_uppercase())
-            .count();
+        // (Read for a vehicle's keyword only: the other values pass as found.)
+        let letters = if kind == Kw::Value(Label::Vehicle) {
+            bytes[p..]
+                .iter()
+                .take(5)
+                .take_while(|c| c.is_ascii_uppercase())
+                .count()
+        } else {
+            0
+        };
         let ve = match p + letters {
-            e if kind == Kw::Value(Label::Vehicle)
-                && (2..=4).contains(&letters)
+            e if (2..=4).contains(&letters)
                 && ve.is_none_or(|v| v == e)
                 && bytes.get(e) == Some(&b' ') =>
             {
@@ -18035,14 +18039,7 @@ fn persons(
                 } else {
                     &[b"reply from"]
                 };
-                cues.iter().any(|w| {
-                    pb.len() >= w.len()
-                        && pb[pb.len() - w.len()..].eq_ignore_ascii_case(w)
-                        && pb
-                            .len()
-                            .checked_sub(w.len() + 1)
-                            .is_none_or(|k| !pb[k].is_ascii_alphanumeric())
-                })
+                cues.iter().any(|w| ends_with_word(pb, w))
             };
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
