@@ -83,7 +83,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:Apt\.?|Suite|Ste\.?|Unit|Lot|Space|Trlr|Bldg|APT\.?|SUITE|STE\.?|UNIT|LOT|#) ?#?[A-Za-z0-9\-]+)?(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
@@ -307,6 +307,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("health record no", Kw::Value(Label::Mrn)),
     ("health record number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
+    // A health plan's letter in Spanish ("Su número de miembro es RC55310428", blind batch 48).
+    ("número de miembro", Kw::Value(Label::MemberId)),
+    ("numero de miembro", Kw::Value(Label::MemberId)),
     // A claims analyst's shorthand ("NGUYEN, THI MAI  mbr KVB710044982  clm 2025052-207731").
     ("mbr", Kw::Value(Label::MemberId)),
     ("mbr id", Kw::Value(Label::MemberId)),
@@ -5585,12 +5588,13 @@ pub(crate) struct KeywordDfa {
 
 /// Entries in [`KeywordDfa::trans`]: the match states' and the other states' rows must each
 /// fit half (187 and 786 states of 34 columns in session 16 filled 16-bit rows' 32,768-entry
-/// halves to 81%; 32-bit rows give each half 65,536 entries). The table is 512 KiB, of which
-/// the states' rows use about a quarter, and a scan touches mostly the first few states'.
-const KW_TRANS: usize = 1 << 17;
+/// halves to 81%; in session 44 the other states' rows filled 65,325 of a 65,536-entry half,
+/// so each half now has 131,072). The table is 1 MiB, zeroed lazily by the allocator, of which
+/// the states' rows use about 40%, and a scan touches mostly the first few states'.
+const KW_TRANS: usize = 1 << 18;
 
 /// The first match state's row, and the bit that marks a match state's row.
-const KW_MATCH: KwState = 1 << 16;
+const KW_MATCH: KwState = 1 << 17;
 
 /// A [`KeywordDfa`] state: its premultiplied row.
 type KwState = u32;
@@ -7893,15 +7897,14 @@ fn subject_ids(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                     && !business()
                 {
                     let why = "record number in the subject line of mail about a patient";
-                    push(
-                        out,
-                        Some(Label::OtherId),
-                        st,
-                        en,
-                        0.45,
-                        "other_id.subject",
-                        why,
-                    );
+                    // ("Subject: DME pickup - pt CHP-198852 - deceased": the word before says
+                    // it is the patient's own number, blind batch 48.)
+                    let label = if words!["pt"].eq_any(last_word(&text[from..st], b" :,(-#")) {
+                        Label::Mrn
+                    } else {
+                        Label::OtherId
+                    };
+                    push(out, Some(label), st, en, 0.45, "other_id.subject", why);
                 }
             }
         }
@@ -9017,6 +9020,19 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             kind
         };
         let label = match kind {
+            // "400 Terrace Ave, Room 114, Enola, PA": a room after a street is part of the
+            // address (a care home's resident), not a number to set aside (blind batch 48).
+            Kw::Negative
+                if bytes[ks..ke].eq_ignore_ascii_case(b"room")
+                    && text[..ks].ends_with(", ")
+                    && words![
+                        "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane",
+                        "blvd", "ct", "court", "way", "pl", "place", "pkwy", "pike"
+                    ]
+                    .eq_any(last_word(&text[..ks - 2], b" ").trim_end_matches('.')) =>
+            {
+                continue;
+            }
             Kw::Negative => {
                 push(
                     out,
@@ -14688,6 +14704,13 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
         | "medicaid id" | "mbi" => Label::MemberId,
+        // ("patient_name,dob,mrn,plan_member_id,...": a health centre's no-show list for a
+        // health plan, blind batch 48.)
+        h if (h.ends_with(" member id") || h.ends_with(" subscriber id"))
+            && h.bytes().all(|c| c.is_ascii_lowercase() || c == b' ') =>
+        {
+            Label::MemberId
+        }
         "claim" | "claim id" | "claim no" | "claim number" | "auth" | "auth no" | "rx"
         | "rx no" | "rx number" | "rx id" | "prescription number" | "trip" | "trip no"
         | "trip number" | "accession" | "accession no" | "acc" | "acc no" | "encounter" | "case"
@@ -14907,6 +14930,12 @@ fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
             c.0 += 1;
         }
         while c.1 > c.0 && matches!(b[c.1 - 1], b' ' | b'"' | b'\t' | b'\r') {
+            c.1 -= 1;
+        }
+        // ("| *Ferrante, Luca* | *2917406* |": a chat tool's bold row, its cells between
+        // asterisks, blind batch 48.)
+        if c.1 - c.0 > 2 && b[c.0] == b'*' && b[c.1 - 1] == b'*' {
+            c.0 += 1;
             c.1 -= 1;
         }
     }
@@ -16086,6 +16115,41 @@ fn person_name_alone(s: &Scanner, h: &str) -> bool {
         && s.surnames.contains(&last.to_ascii_lowercase())
 }
 
+/// The length of " in Town" (one to three capitalised words, then no more letters or digits of
+/// the line's words: "in New Cumberland, it's", not "in Room 4" or "in Building C") at the start
+/// of `after`, or 0.
+fn town_after_in(after: &str) -> usize {
+    let Some(rest) = after.strip_prefix(" in ") else {
+        return 0;
+    };
+    let b = rest.as_bytes();
+    let mut k = 0;
+    let mut end = 0;
+    for _ in 0..3 {
+        if !b.get(k).is_some_and(u8::is_ascii_uppercase) {
+            break;
+        }
+        let w = k + b[k..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if w - k < 3
+            || words!["room", "suite", "building", "bldg", "unit", "apt", "the"].eq_any(&rest[k..w])
+        {
+            return 0;
+        }
+        end = w;
+        if b.get(w) != Some(&b' ') {
+            break;
+        }
+        k = w + 1;
+    }
+    if end == 0 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return 0;
+    }
+    " in ".len() + end
+}
+
 fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     // "on the FL/GA block from 9 ET. Dr. Kowalczyk ...": a time and its zone, then a title.
     let second = text[st..en].split(' ').nth(1).unwrap_or("");
@@ -16196,6 +16260,12 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
             // ("Employer:   Tri-County Packaging, 1150 Industrial Pkwy": a patient's employer,
             // which the label definitions count with the patient.)
             && !line.trim_start().starts_with("Employer")
+            // ("96 y/o, lives at Maple Terrace Personal Care Home, 400 Terrace Ave, Room 114":
+            // a care home named after "lives at" is the patient's home, blind batch 48.)
+            && !has_word(
+                doc.before_line(st, 120),
+                words!["lives at", "resides at", "living at", "residing at"],
+            )
         || (has_word(line, ADDRESS_PLACE_WORDS) || !apartment && has_word(line, words!["at"]))
             && !has_word(
             ctx,
@@ -16246,6 +16316,11 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
                 "mr",
                 "mrs",
                 "ms",
+                // "we are at 3309 Pleasant Acres Dr, York PA", "at stop 6 Yingling, 1184 Peach
+                // Glen Rd": a family's own place, a delivery route's stop (blind batch 48).
+                "we are",
+                "we're",
+                "at stop",
             ],
         );
     // ZIP right after the state.
@@ -16341,6 +16416,13 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
             "organisation or event address",
         );
     } else {
+        // "We're at 1142 Pinecrest Drive in Lancaster so maybe": the town said after "in" is
+        // part of a home's address (blind batch 48, the style corpus).
+        let en = if zip_end.is_none() {
+            en + town_after_in(doc.after_line(en, 48))
+        } else {
+            en
+        };
         push(
             out,
             Some(Label::Address),

@@ -11416,3 +11416,55 @@ fn a_drug_screens_donors_a_courts_caption_and_a_handoffs_initial_are_read_so() {
         labels(&s, handoff)
     );
 }
+
+#[test]
+fn a_care_homes_room_a_town_after_in_and_a_plans_member_column_are_read_so() {
+    let s = Scanner::new();
+    let home = "Ms. Pruitt, 96 y/o, lives at Maple Terrace Personal Care Home, 400 Terrace Ave, \
+                Room 114, Enola, PA 17025. Hospice dx adult failure to thrive.\n";
+    assert_has(
+        &s,
+        home,
+        Label::Address,
+        "400 Terrace Ave, Room 114, Enola, PA",
+    );
+    assert_has(&s, home, Label::Zip, "17025");
+    // A town starting "Ste" is no suite: the unit's word ends where the word does.
+    let town = "DOB:      10/02/1933\nAddress:  39 Locust Ave, Apt 2, Steelton, PA 17113\n";
+    assert_has(
+        &s,
+        town,
+        Label::Address,
+        "39 Locust Ave, Apt 2, Steelton, PA",
+    );
+    let family = "He was supposed to get the event monitor mailed to the house for my son Jaylen. \
+                  We're at 1142 Pinecrest Drive in Lancaster so maybe it went to the old address.\n";
+    assert_has(
+        &s,
+        family,
+        Label::Address,
+        "1142 Pinecrest Drive in Lancaster",
+    );
+    // "in Room 4" is no town, and a clinic's own street stays the clinic's.
+    let room = "My mother Ruth Ambler, DOB 3/4/1931, lives at 88 Orchard Lane in Room 4 now.\n";
+    assert_lacks(&s, room, Label::Address, "88 Orchard Lane in Room 4");
+    let clinic = "Walk-ins are welcome: we are at 3850 Parsons Ave clinic on Mondays.\n";
+    assert!(
+        !has_label(&s, clinic, Label::Address),
+        "{:?}",
+        labels(&s, clinic)
+    );
+    let csv = "patient_name,dob,mrn,plan_member_id,appt_datetime\n\
+               \"Haskins, Marcus\",1979-04-16,HS00482177,RC29930571,2025-03-03 08:40\n";
+    assert_has(&s, csv, Label::MemberId, "RC29930571");
+    let spanish = "Su tarjeta nueva llegará por correo. Su número de miembro es RC55310428.\n";
+    assert_has(&s, spanish, Label::MemberId, "RC55310428");
+    let subject = "Subject: DME pickup - pt CHP-198852 - deceased\n\n\
+                   Please schedule pickup of all equipment, patient died 03/10/2025.\n\
+                   Pickup address: 88 Bent Creek Rd, Newville, PA 17241\n";
+    assert_has(&s, subject, Label::Mrn, "CHP-198852");
+    // A chat tool's bold row: the cell is the number, not its asterisks.
+    let bold = "| Time | Patient | MRN | DOB |\n|---|---|---|---|\n\
+                | *1230* | *Ferrante, Luca* | *2917406* | *08/02/2024* |\n";
+    assert_has(&s, bold, Label::Mrn, "2917406");
+}
