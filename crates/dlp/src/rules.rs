@@ -308,6 +308,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("health record number", Kw::Value(Label::Mrn)),
     ("member id", Kw::Value(Label::MemberId)),
     // A health plan's letter in Spanish ("Su número de miembro es RC55310428", blind batch 48).
+    // ("Número de historia clínica: SV-00601385": a Spanish letter's chart number, blind
+    // batch 49.)
+    ("historia clínica", Kw::Value(Label::Mrn)),
+    ("historia clinica", Kw::Value(Label::Mrn)),
     ("número de miembro", Kw::Value(Label::MemberId)),
     ("numero de miembro", Kw::Value(Label::MemberId)),
     // A claims analyst's shorthand ("NGUYEN, THI MAI  mbr KVB710044982  clm 2025052-207731").
@@ -629,6 +633,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("license plate", Kw::Value(Label::Vehicle)),
     ("licence plate", Kw::Value(Label::Vehicle)),
     ("plate", Kw::Value(Label::Vehicle)),
+    // Spanish ("la troca gris, placas CBX4417", a farmworker outreach chat, blind batch 49).
+    ("placas", Kw::Value(Label::Vehicle)),
+    ("placa", Kw::Value(Label::Vehicle)),
     // ("Pennsylvania registration KZR-4471", "PA registration KHT-4072": after a state only,
     // see `keyword_values`; blind batches 44 and 45.)
     ("registration", Kw::Value(Label::Vehicle)),
@@ -10450,7 +10457,19 @@ fn patterns(
                             .iter()
                             .any(|p| u.contains(p))
                 };
-                if personalised_url(u) && !own_system_link(doc, u) && !order_link() {
+                // ("View ticket: https://servicedesk.stadalbert.org/inc/INC-2025-118734": a
+                // service desk's ticket, blind batch 49.)
+                let ticket_link = || {
+                    let last = u.trim_end_matches('/').rsplit('/').next().unwrap_or(u);
+                    last.contains('-')
+                        && last.bytes().any(|c| c.is_ascii_digit())
+                        && business_id(last.as_bytes(), TICKET_PREFIXES)
+                };
+                if personalised_url(u)
+                    && !own_system_link(doc, u)
+                    && !order_link()
+                    && !ticket_link()
+                {
                     // A meeting's link with its passcode is one telehealth visit's or one
                     // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
                     // pwd=..." for a lunch-and-learn, blind set TT): weak evidence, a patient's
@@ -14706,6 +14725,11 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "medicaid id" | "mbi" => Label::MemberId,
         // ("patient_name,dob,mrn,plan_member_id,...": a health centre's no-show list for a
         // health plan, blind batch 48.)
+        // ("last_name,first_name,dob,clinic_mrn", "| SVMC MRN |": an organisation's chart
+        // number, blind batch 49.)
+        h if h.ends_with(" mrn") && h.bytes().all(|c| c.is_ascii_lowercase() || c == b' ') => {
+            Label::Mrn
+        }
         h if (h.ends_with(" member id") || h.ends_with(" subscriber id"))
             && h.bytes().all(|c| c.is_ascii_lowercase() || c == b' ') =>
         {
@@ -15377,7 +15401,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         };
         let trigger = match kind {
             Kw::Heading | Kw::Value(Label::Mrn) => true,
-            Kw::Value(Label::OtherId | Label::MemberId | Label::Account) => heading_like(),
+            Kw::Value(Label::OtherId | Label::MemberId | Label::Account | Label::Device) => {
+                heading_like()
+            }
             _ => false,
         };
         if !trigger || m.start < done_to {
@@ -15418,14 +15444,52 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         // (One identifier column is enough when it is the first and holds specimens or
         // prescriptions, each one patient's: "ACCESSION   CONTAINERS   TEMP   STATUS", a
         // laboratory's receipt of a day's draws, blind batch 42.)
+        // (Nor when it is the first and holds chart numbers: "MRN   VISIT   STOP   DX   ACTION",
+        // a mobile clinic's follow-up list, blind batch 49.)
+        let first = line[cols[0].0..cols[0].1].trim_end_matches([' ', '#', ':']);
         let specimen_list = labels[0] == Some(Label::OtherId)
-            && words!["accession", "accession no", "acc", "acc no", "rx", "rx no"]
-                .eq_any(line[cols[0].0..cols[0].1].trim_end_matches([' ', '#', ':']));
-        if !labels.iter().flatten().any(|&l| patient_only_column(l))
-            || labels.iter().filter(|l| l.is_some()).count() < 2 && !specimen_list
+            && words!["accession", "accession no", "acc", "acc no", "rx", "rx no"].eq_any(first)
+            || labels[0] == Some(Label::Mrn) && words!["mrn", "mrn no"].eq_any(first);
+        // "Item   Model   Serial" over a spinal cord stimulator trial's leads, "Component
+        // Model  Serial  Location" on an implant's tracking form, "Qty  HCPCS  ...  Model
+        // Serial No." on a delivery ticket: one patient's devices (blind batches 48 and 49,
+        // the style corpus). Not a biomedical team's inventory, whose rows are assets, rooms
+        // and sites ("Asset tag  Model  Serial  Location", "Unit  Model  Serial  Issue").
+        let cell = |k: usize| {
+            cols.get(k)
+                .map_or("", |&(s, e)| line[s..e].trim_end_matches([' ', '#', ':']))
+        };
+        let device_list = labels.contains(&Some(Label::Device))
+            && (words!["item", "device", "component", "side", "hcpcs"].eq_any(cell(0))
+                || cell(0).eq_ignore_ascii_case("qty") && words!["item", "hcpcs"].eq_any(cell(1)))
+            && (0..cols.len()).any(|k| cell(k).eq_ignore_ascii_case("model"))
+            && !(0..cols.len()).any(|k| {
+                words![
+                    "asset",
+                    "asset tag",
+                    "tag",
+                    "last pm",
+                    "next pm",
+                    "result",
+                    "status",
+                    "firmware",
+                    "room",
+                    "site"
+                ]
+                .eq_any(cell(k))
+            });
+        if !(labels.iter().flatten().any(|&l| patient_only_column(l)) || device_list)
+            || labels.iter().filter(|l| l.is_some()).count() < 2 && !specimen_list && !device_list
         {
             continue;
         }
+        // (A device list's serials alone are weak evidence: words about care decide.)
+        let device_score = if labels.iter().flatten().any(|&l| patient_only_column(l)) {
+            0.85
+        } else {
+            0.75
+        };
+        let key_column = |l: Label| patient_only_column(l) || device_list && l == Label::Device;
         // "Patient:      VOLKOV, DMITRI A          Accession:   LT25-0981423": a report's
         // "Key:  value" pairs side by side, not a row of headings (a key with a colon, then a
         // cell that is no heading).
@@ -15473,7 +15537,7 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 .iter()
                 .zip(&labels)
                 .skip(1)
-                .all(|(&(s, _), l)| !l.is_some_and(patient_only_column) || aligned(s));
+                .all(|(&(s, _), l)| !l.is_some_and(key_column) || aligned(s));
             // (At most half of the others off: "Rx #  Fill date  Member ID  Drug  Finding
             // Recoup", whose last two columns' free text drifts, blind set TO.)
             if !key_aligned || misaligned * 2 > cols.len() - 1 {
@@ -15503,7 +15567,12 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 }
                 if !cell.starts_with(' ') && cell_fits(label, cell) {
                     let why = "cell under an identifier heading of a space-aligned table";
-                    push(out, Some(label), cs, ce, 0.85, "table.aligned", why);
+                    let score = if label == Label::Device {
+                        device_score
+                    } else {
+                        0.85
+                    };
+                    push(out, Some(label), cs, ce, score, "table.aligned", why);
                 }
             }
             p = re + 1;
@@ -16115,6 +16184,34 @@ fn person_name_alone(s: &Scanner, h: &str) -> bool {
         && s.surnames.contains(&last.to_ascii_lowercase())
 }
 
+/// Is `line` (the text before an address on its line) a form's key that names a place of
+/// business ("Site Address:", "Office address:", "Clinic Location:")?
+fn place_of_business_key(line: &str) -> bool {
+    let Some(key) = line.trim().strip_suffix(':') else {
+        return false;
+    };
+    let mut words = key.rsplit(' ');
+    words!["address", "location", "addr"].eq_any(words.next().unwrap_or(""))
+        && words![
+            "site",
+            "office",
+            "clinic",
+            "practice",
+            "business",
+            "company",
+            "store",
+            "vendor",
+            "warehouse",
+            "plant",
+            "lab",
+            "pharmacy",
+            "hospital",
+            "branch",
+            "campus"
+        ]
+        .eq_any(words.next().unwrap_or(""))
+}
+
 /// The length of " in Town" (one to three capitalised words, then no more letters or digits of
 /// the line's words: "in New Cumberland, it's", not "in Room 4" or "in Building C") at the start
 /// of `after`, or 0.
@@ -16230,6 +16327,9 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
         // "Larkfield Eye Associates | 2200 Orchard Hill Dr, ..., WI 53187 | 615 W. Mill Rd":
         // a letterhead's second site.
         || after_postal_code(line)
+        // "Site Address:       800 Riverside Drive, ...": a form's key names a place of
+        // business (a field service notice, blind batch 49).
+        || place_of_business_key(line)
         // "walk in Mon/Wed mornings at the 3850 Parsons Ave clinic": the word after names a
         // place of business.
         || words![

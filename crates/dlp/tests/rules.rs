@@ -11468,3 +11468,79 @@ fn a_care_homes_room_a_town_after_in_and_a_plans_member_column_are_read_so() {
                 | *1230* | *Ferrante, Luca* | *2917406* | *08/02/2024* |\n";
     assert_has(&s, bold, Label::Mrn, "2917406");
 }
+
+#[test]
+fn a_patients_device_list_a_clinics_chart_column_and_a_service_desks_ticket_are_read_so() {
+    let s = Scanner::new();
+    let trial = "Kit is pulled and bagged with Kowalczyk's name for tomorrow's trial:\n\n\
+                 \x20 Item                             Model        Serial\n\
+                 \x20 -------------------------------  -----------  ----------------\n\
+                 \x20 SureLead 8-contact perc lead     SL-8P-60     VX3L-0087421\n\
+                 \x20 Patient remote                   PR-40        PR40-662018\n";
+    assert_has(&s, trial, Label::Device, "VX3L-0087421");
+    assert_has(&s, trial, Label::Device, "PR40-662018");
+    // A biomedical team's inventory: assets, not a patient's devices.
+    let inventory = "PM due this month:\n\n\
+                     \x20 Asset tag   Model          Serial          Location\n\
+                     \x20 0017734     Alaris 8100    12845503        4 West\n";
+    assert!(
+        !has_label(&s, inventory, Label::Device),
+        "{:?}",
+        labels(&s, inventory)
+    );
+    let csv = "last_name,first_name,dob,clinic_mrn,phone\n\
+               Bautista,Crescencio,02/09/1968,VA-0039526,509-555-0612\n";
+    assert_has(&s, csv, Label::Mrn, "VA-0039526");
+    let letter = "Fecha del examen: 7 de octubre de 2025\n\
+                  Número de historia clínica: SV-00601385\n\nEstimada Sra. Ocasio:\n";
+    assert_has(&s, letter, Label::Mrn, "SV-00601385");
+    let chat =
+        "[7/15/25, 10:54] Efraín Solís: la grúa se llevó su troca, la gris, placas CBX4417\n";
+    assert_has(&s, chat, Label::Vehicle, "CBX4417");
+    // A service desk's ticket link names no patient.
+    let ticket = "Incident INC-2025-118734 has been assigned to you.\n\
+                  View ticket: https://servicedesk.stadalbert.org/inc/INC-2025-118734\n";
+    assert!(
+        !has_label(&s, ticket, Label::Url),
+        "{:?}",
+        labels(&s, ticket)
+    );
+    let portal = "Your results are ready: https://portal.example-health.org/r/7f3kQ9zLm2Xw8Pt4\n";
+    assert!(
+        has_label(&s, portal, Label::Url),
+        "{:?}",
+        labels(&s, portal)
+    );
+    // A field service notice's site is the customer's place of business.
+    let service = "Case Number:        219-44-7083\n\
+                   Site Address:       800 Riverside Drive, Harrisburg, PA 17110\n";
+    assert!(
+        !has_label(&s, service, Label::Address),
+        "{:?}",
+        labels(&s, service)
+    );
+    let home = "Patient: Ruth Ambler, DOB 03/04/1931\n\
+                Home address:       800 Riverside Drive, Harrisburg, PA 17110\n";
+    assert!(
+        has_label(&s, home, Label::Address),
+        "{:?}",
+        labels(&s, home)
+    );
+}
+
+#[test]
+fn a_first_name_the_model_finds_takes_the_surname_after_it() {
+    let s = Scanner::new();
+    let form = "ELIGIBILITY RESPONSE\n  Case number:      EV-2503-448172\n\
+                \x20 Member:           PATRICIA L GINGRICH\n  Member ID:        CKH-55019372\n";
+    assert_has(&s, form, Label::Person, "PATRICIA L GINGRICH");
+    // An everyday word after the name is no surname.
+    let clinic = "Member:           PATRICIA MEDICAL\n  Member ID:        CKH-55019372\n";
+    assert!(
+        !labels(&s, clinic)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("MEDICAL")),
+        "{:?}",
+        labels(&s, clinic)
+    );
+}
