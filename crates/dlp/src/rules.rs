@@ -372,6 +372,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("request number", Kw::Value(Label::OtherId)),
     ("application", Kw::Value(Label::OtherId)),
     ("run no", Kw::Value(Label::OtherId)),
+    // An air ambulance's run report ("run report 25-010377") and a trial's subject
+    // ("Subject 301-0417-011", "Screening # S0417-019"), blind batch 50. (Not "run" alone: a
+    // report's "Run: 2025-03-11 06:00", a town's "Cedar Run".)
+    ("run report", Kw::Value(Label::OtherId)),
+    ("screening #", Kw::Value(Label::OtherId)),
+    ("screening no", Kw::Value(Label::OtherId)),
     ("run #", Kw::Value(Label::OtherId)),
     ("participant no", Kw::Value(Label::OtherId)),
     ("participant id", Kw::Value(Label::OtherId)),
@@ -6370,7 +6376,7 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// digits, perhaps after a bullet), a dash, then a missed visit or an event of care (blind set
 /// YG; 4 of the style corpus's 5 such lines, the fifth an NPI). One line, `ls..le`, of
 /// [`line_rules`]' pass.
-fn record_number_opening(text: &str, ls: usize, le: usize, out: &mut Vec<Cand>) {
+fn record_number_opening(text: &str, ls: usize, le: usize, out: &mut Vec<Cand>) -> bool {
     let b = text.as_bytes();
     let mut p = ls;
     while p < le && p - ls < 6 && matches!(b[p], b' ' | b'\t' | b'-' | b'*') {
@@ -6378,25 +6384,105 @@ fn record_number_opening(text: &str, ls: usize, le: usize, out: &mut Vec<Cand>) 
     }
     // (Most lines open with a letter: one byte read.)
     if !b.get(p).is_some_and(u8::is_ascii_digit) {
-        return;
+        return false;
     }
     let n = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
     if !(6..=10).contains(&n) {
-        return;
+        return false;
     }
     let rest = &text[p + n..le];
     let Some(after) = rest
         .strip_prefix(" -")
         .or_else(|| rest.strip_prefix(" \u{2013}"))
     else {
-        return;
+        return false;
     };
     if !(no_show_after(after) || care_event_after(after)) || n == 10 && npi_valid(&text[p..p + n]) {
-        return;
+        return false;
     }
     let why = "a record number opening a line before a missed visit or an event of care";
     push(out, Some(Label::Mrn), p, p + n, 0.8, "mrn.line_item", why);
+    true
 }
+
+/// A list's item that opens with a chart number, bare or after a few capitals and a hyphen,
+/// perhaps after a bullet or an item's number, then " - ", ":" or " /" ("00902214 - new pt
+/// 10/09 w/ okafor, NSCLC (C34.12)", "- SA-20433917: post-EVT, nicardipine off at 1600", "1)
+/// SV-00482917 / acc A25-1010-0337 - BI-RADS 0": a clinical team's hand-off or work list,
+/// blind batch 50). The number's span, and whether the rest of the line speaks of care (a
+/// dotted ICD-10 code or one of [`CARE_LIST_WORDS`]). [`line_rules`] keeps them only where
+/// two lines or more open so and one of them speaks of care.
+fn record_list_item(text: &str, ls: usize, le: usize) -> Option<(Span, bool)> {
+    let b = text.as_bytes();
+    let mut p = ls;
+    while p < le && p - ls < 6 && matches!(b[p], b' ' | b'\t' | b'-' | b'*' | b'>') {
+        p += 1;
+    }
+    // (An item's number: "1) ", "2. ".)
+    let d = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&d) && matches!(b.get(p + d..p + d + 2), Some([b')' | b'.', b' '])) {
+        p += d + 2;
+    }
+    let st = p;
+    let caps = b[p..le]
+        .iter()
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    if caps > 0 {
+        if caps > 4 || b.get(p + caps) != Some(&b'-') {
+            return None;
+        }
+        p += caps + 1;
+    }
+    let n = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(6..=10).contains(&n) || caps == 0 && n == 10 && npi_valid(&text[p..p + n]) {
+        return None;
+    }
+    let en = p + n;
+    let rest = &text[en..le];
+    let after = rest
+        .strip_prefix(" - ")
+        .or_else(|| rest.strip_prefix(": "))
+        .or_else(|| rest.strip_prefix(" / "))?;
+    let bytes = after.as_bytes();
+    let dotted_code = bytes.windows(5).any(|w| {
+        w[0].is_ascii_uppercase()
+            && w[1].is_ascii_digit()
+            && w[2].is_ascii_alphanumeric()
+            && w[3] == b'.'
+            && w[4].is_ascii_alphanumeric()
+    });
+    Some(((st, en), dotted_code || has_word(after, CARE_LIST_WORDS)))
+}
+
+/// Words of a clinical team's work list ([`record_list_item`]).
+const CARE_LIST_WORDS: &Words = words![
+    "pt",
+    "new pt",
+    "dx",
+    "f/u",
+    "appt",
+    "post",
+    "ct",
+    "mri",
+    "bi-rads",
+    "biopsy",
+    "labs",
+    "scan",
+    "scans",
+    "consult",
+    "admit",
+    "admitted",
+    "discharged",
+    "surgery",
+    "referral",
+    "chemo",
+    "no-show",
+    "no show",
+    "eligible",
+    "screen",
+    "callback"
+];
 
 /// The rules read line by line, in one pass: a record number opening a line
 /// ([`record_number_opening`]) and a pasted text thread's time stamps ([`thread_stamp`]):
@@ -6410,6 +6496,9 @@ fn line_rules(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     // (Stamps of the lines read so far: pushed once a second line has one.)
     let mut found: Vec<Span> = Vec::new();
+    // (Items of a work list read so far, and whether one spoke of care.)
+    let mut items: Vec<Span> = Vec::new();
+    let mut items_speak_of_care = false;
     for i in 0..=doc.nl.len() {
         let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
         let mut le = doc.nl.get(i).copied().unwrap_or(b.len());
@@ -6419,9 +6508,20 @@ fn line_rules(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         if le - ls < 5 {
             continue;
         }
-        record_number_opening(text, ls, le, out);
+        if !record_number_opening(text, ls, le, out)
+            && let Some((span, care)) = record_list_item(text, ls, le)
+        {
+            items.push(span);
+            items_speak_of_care |= care;
+        }
         if let Some(span) = thread_stamp(b, ls, le) {
             found.push(span);
+        }
+    }
+    if items.len() >= 2 && items_speak_of_care {
+        for (st, en) in items {
+            let why = "a chart number opening an item of a clinical work list";
+            push(out, Some(Label::Mrn), st, en, 0.8, "mrn.list_item", why);
         }
     }
     if found.len() >= 2 {
@@ -10980,7 +11080,10 @@ fn patterns(
                 };
                 // ("3   PA03810-B055  Ricoh fi-8170 Document Scanner": a vendor's item in an
                 // order, blind batch 45.)
-                let item = || doc.business && !v.contains('-');
+                // ("3  Replacement pick roller kit  PA03670-0001  6  $ 42.50": one priced on its
+                // line, blind batch 50.)
+                let item =
+                    || doc.business && (!v.contains('-') || doc.after_line(en, 80).contains('$'));
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
                 if v.bytes().filter(u8::is_ascii_digit).count() >= 5
                     && !licence()
@@ -14628,7 +14731,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         .trim()
         .trim_matches('"')
         .trim_end_matches([':', '#', ' ']);
-    if ["last4", "last 4", "ssn4", "last_4"]
+    // ("| Referral #  | Veteran  | L4  |": a veterans' office's shorthand, blind batch 50.)
+    if ["last4", "last 4", "ssn4", "last_4", "l4"]
         .iter()
         .any(|h| bare.eq_ignore_ascii_case(h))
     {
@@ -14763,7 +14867,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "appt id" | "appointment id" | "session id" | "intake" | "intake no" | "intake id"
         // ("ref_id,patient,dob,primary_payer,...": a rehabilitation hospital's referrals,
         // blind batch 45.)
-        | "ref id" | "ref no" | "rqid"
+        | "ref id" | "ref no" | "rqid" | "subject id"
         | "specimen id" | "specimen no" | "specimen"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
@@ -16474,6 +16578,25 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     {
         // A Canadian postal code ("Barrie, ON L4N 6K2").
         zip_end = Some(en + 8);
+    }
+    // "118 Beech Grove Ln, Apt 2, Honesdale, PA\n18431 per her daughter": the ZIP code wrapped
+    // onto the next line, perhaps under a quote's "> " (blind batch 50).
+    if zip_end.is_none() && zb.iter().all(|&c| c == b' ' || c == b'\r') {
+        let b = text.as_bytes();
+        let nl = en + zb.len();
+        if b.get(nl) == Some(&b'\n') {
+            let mut k = nl + 1;
+            while k < b.len() && k - nl <= 20 && matches!(b[k], b' ' | b'>' | b'\t') {
+                k += 1;
+            }
+            if b.get(k..k + 5)
+                .is_some_and(|z| z.iter().all(u8::is_ascii_digit))
+                && b.get(k + 5).is_none_or(|c| !c.is_ascii_alphanumeric())
+            {
+                zip_start = k;
+                zip_end = Some(k + 5);
+            }
+        }
     }
     // "14 Birch Ct, Millbrook 17052" (a delivery sheet's town without its state): the ZIP code
     // after the town.
@@ -20631,6 +20754,21 @@ fn site_subject_shaped(v: &[u8]) -> bool {
         return false;
     };
     let (site, rest) = (&v[..h], &v[h + 1..]);
+    // ("301-0417-011": a protocol's number before the site's and the subject's, blind batch
+    // 50; its last part is two or three digits, never a phone number's or an SSN's four.)
+    if site.len() == 3
+        && site.iter().all(u8::is_ascii_digit)
+        && let Some(k) = rest.iter().position(|&c| c == b'-')
+        && site_subject_shaped(rest)
+        && (2..=3).contains(&(rest.len() - k - 1))
+    {
+        return true;
+    }
+    // ("S0417-019": a screening number, the site's after a letter.)
+    let site = match site.split_first() {
+        Some((c, digits)) if c.is_ascii_uppercase() && digits.len() >= 3 => digits,
+        _ => site,
+    };
     let rest_digits = match rest.first() {
         Some(c) if c.is_ascii_uppercase() => &rest[1..],
         _ => rest,

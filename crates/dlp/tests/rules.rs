@@ -11544,3 +11544,43 @@ fn a_first_name_the_model_finds_takes_the_surname_after_it() {
         labels(&s, clinic)
     );
 }
+
+#[test]
+fn a_work_lists_chart_numbers_a_wrapped_zip_and_a_trials_subject_are_read_so() {
+    let s = Scanner::new();
+    let list = "clinic lists for this wk. my notes, not vetted yet:\n\n\
+                00902214 - new pt 10/09 w/ okafor, NSCLC (C34.12), needs brain MRI\n\
+                00877135 - mCRC (C18.7) finishing FOLFOX, f/u 11/03 scans\n";
+    assert_has(&s, list, Label::Mrn, "00902214");
+    assert_has(&s, list, Label::Mrn, "00877135");
+    let handoff = "open items:\n- SA-20435520: 24h post-TNK CT due 0615\n\
+                   - SA-20433917: post-EVT, nicardipine off at 1600\n";
+    assert_has(&s, handoff, Label::Mrn, "SA-20433917");
+    // One such line is no list; nor are order numbers with no word about care.
+    let one = "open items:\n- SA-20433917: post-EVT, nicardipine off at 1600\n";
+    assert_lacks(&s, one, Label::Mrn, "SA-20433917");
+    let orders = "Shipped today:\n- 40022918: 2 cases of gloves\n- 40022919: 1 case of gowns\n";
+    assert!(
+        !has_label(&s, orders, Label::Mrn),
+        "{:?}",
+        labels(&s, orders)
+    );
+    let wrapped = "Her new address is 118 Beech Grove Ln, Apt 2, Honesdale, PA\n\
+                   18431 per her daughter Renee, so send the insulin there.\n";
+    assert_has(&s, wrapped, Label::Zip, "18431");
+    let table = "| Referral #     | Veteran   | L4   | Provider      |\n\
+                 |----------------|-----------|------|---------------|\n\
+                 | VA0050812276   | Quintero  | 3391 | Keystone Ortho |\n";
+    assert_has(&s, table, Label::Ssn, "3391");
+    let trial = "Study: HALV-301    Site: 0417\n\n  Subject:            301-0417-011\n\
+                 Previous device:      S/N R58W31KQ7PM\n";
+    assert_has(&s, trial, Label::OtherId, "301-0417-011");
+    // A vendor's priced item is no authorisation.
+    let invoice = "From: Accounts Receivable <ar@docupointfederal.example>\n\
+                   Subject: Invoice 311-48-2207 - Scanner maintenance - PO 36C24426P0183\n\n\
+                   Please find attached invoice 311-48-2207 for quarterly maintenance.\n\n\
+                   \x20 Line  Item                           Model          Qty  Unit\n\
+                   \x20 3     Replacement pick roller kit    PA03670-0001   6    $ 42.50\n\n\
+                   Remit within Net 30.\n";
+    assert!(!s.scan(invoice).contains_phi, "{:?}", labels(&s, invoice));
+}
