@@ -376,6 +376,17 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("Subject 301-0417-011", "Screening # S0417-019"), blind batch 50. (Not "run" alone: a
     // report's "Run: 2025-03-11 06:00", a town's "Cedar Run".)
     ("run report", Kw::Value(Label::OtherId)),
+    // A state prison's number for an inmate ("DOC #:   KT4829", "DOC# KP1193", "numero de
+    // preso NR6640", blind batch 51). (Not "DOC" alone: a doctor.)
+    ("doc #", Kw::Value(Label::OtherId)),
+    ("doc#", Kw::Value(Label::OtherId)),
+    ("doc no", Kw::Value(Label::OtherId)),
+    ("doc number", Kw::Value(Label::OtherId)),
+    ("inmate #", Kw::Value(Label::OtherId)),
+    ("inmate no", Kw::Value(Label::OtherId)),
+    ("inmate number", Kw::Value(Label::OtherId)),
+    ("número de preso", Kw::Value(Label::OtherId)),
+    ("numero de preso", Kw::Value(Label::OtherId)),
     ("screening #", Kw::Value(Label::OtherId)),
     ("screening no", Kw::Value(Label::OtherId)),
     ("run #", Kw::Value(Label::OtherId)),
@@ -14773,6 +14784,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "insured" | "subscriber" | "subscriber name" | "student" | "student name"
         // A hospice's bereavement list: the patient who died and the family member to call.
         | "deceased" | "bereaved" | "bereaved contact"
+        // A prison's patients ("| Appt | Inmate | DOC # |", blind batch 51).
+        | "inmate" | "inmate name" | "offender" | "offender name"
         // A name split in two columns ("referral_no,patient_last,patient_first,dob"); a
         // pre-placement exam's candidate, a drug test's donor (beside a date of service or a
         // record column: a staff roster has neither).
@@ -14859,7 +14872,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // record ("consult_id,mrn,patient_name", "consent_id,consent_exp",
         // "STATE_FILE_NO,LAST,FIRST,DOB,DOD": blind batch 38).
         | "consult id" | "consult no" | "consent id" | "consent no" | "state file no"
-        | "state file number" | "offender no" | "offender id"
+        | "state file number" | "offender no" | "offender id" | "doc" | "doc no" | "doc number"
+        | "inmate no" | "inmate id"
         // A forensic exam's evidence kit, a newborn screen's card ("MRN,Exam date,Kit #").
         | "kit" | "kit no" | "kit number"
         // A reminder run's appointments, a telehealth service's sessions, a child protective
@@ -18389,7 +18403,14 @@ fn persons(
                     // item by surname and chart number.
                     let why = "surname starting a list item, before a record number";
                     Some((t0.e, 0.85, "person.id_after", why))
-                } else if digits_in_brackets_after(after)
+                } else if (digits_in_brackets_after(after)
+                    // ("07:30  ER  Kessler (LC-0048801)  10/13 19:30": or a record number with
+                    // its letters, blind batch 51.)
+                    // (Not a product after an article: "We ordered the Pierce (CV-2240088)
+                    // reagent kit".)
+                    || chart_number_with_letters_in_brackets(after)
+                        && !words!["the", "a", "an", "our", "this", "that", "their"]
+                            .eq_any(last_word(&text[..t0.s], b" \t\n(")))
                     && !is_upper(text, t0)
                     && s.surnames.has_token(text, lc, t0, &mut buf)
                     && !s.first_names.has_token(text, lc, t0, &mut buf)
@@ -20808,6 +20829,23 @@ fn chart_number_after(after: &str) -> bool {
 
 /// Does `after` (see [`after_name`]) start with a record number in brackets ("Travis Koenig
 /// (RCB-0038825)", [`record_shaped`])? Asked only of a name the name lists know ("MedRoute Scheduling (VRM-2026-0142)" is a vendor's ticket).
+/// Does `after` open with " (", one to four capitals, a hyphen, six to ten digits and ")"
+/// ("Kessler (LC-0048801)": a chart number with its letters; not a DEA number, "(FC4789321)",
+/// nor an extension, "(x4-0170)", nor a fax's "(200x200)")?
+fn chart_number_with_letters_in_brackets(after: &str) -> bool {
+    let Some(r) = after.as_bytes().strip_prefix(b" (") else {
+        return false;
+    };
+    let caps = r.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let digits = r
+        .get(caps + 1..)
+        .map_or(0, |d| d.iter().take_while(|c| c.is_ascii_digit()).count());
+    (1..=4).contains(&caps)
+        && r.get(caps) == Some(&b'-')
+        && (6..=10).contains(&digits)
+        && r.get(caps + 1 + digits) == Some(&b')')
+}
+
 fn record_in_brackets_after(after: &str) -> bool {
     record_opening_brackets_after(after, false)
 }

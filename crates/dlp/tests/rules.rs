@@ -11584,3 +11584,22 @@ fn a_work_lists_chart_numbers_a_wrapped_zip_and_a_trials_subject_are_read_so() {
                    Remit within Net 30.\n";
     assert!(!s.scan(invoice).contains_phi, "{:?}", labels(&s, invoice));
 }
+
+#[test]
+fn a_surname_before_a_lettered_chart_number_and_an_inmates_doc_number_are_read_so() {
+    let s = Scanner::new();
+    let board = "Final for tomorrow. Triggers all confirmed with patients by phone tonight.\n\n\
+                 \x20 07:30  ER    Kessler (LC-0048801)           10/13 19:30       Okafor\n";
+    assert_has(&s, board, Label::Person, "Kessler");
+    // A fax's resolution and an extension in brackets are no chart numbers.
+    let fax = "Pages: 9\n  Resolution:    Fine (200x200)\n\nCall Stroke Clinic Main (x4-0170).\n";
+    assert!(!has_label(&s, fax, Label::Person), "{:?}", labels(&s, fax));
+    let referral = "Please schedule the following:\n\nPatient:      PETTIBONE, Dwayne A.\n\
+                    DOC #:        KT4829\nDOB:          06/22/1961\n";
+    assert_has(&s, referral, Label::OtherId, "KT4829");
+    let table = "| Appt       | Inmate        | DOC #   | From         |\n\
+                 |------------|---------------|---------|--------------|\n\
+                 | 11/06 0730 | Kulchesky, R. | GX2281  | Hollow Creek |\n";
+    assert_has(&s, table, Label::Person, "Kulchesky, R.");
+    assert_has(&s, table, Label::OtherId, "GX2281");
+}
