@@ -708,6 +708,16 @@ impl WeakVerdict {
     }
 }
 
+/// Is any of `findings` evidence of an identifier: a finding with an identifier's label,
+/// scored at [`PHI_THRESHOLD`] or more? What a caller asks of a text that must name no one (a
+/// template, a subject line read apart from its body): the verdict alone is not that question,
+/// since the weak-verdict model may call a text about care PHI with no identifier in it.
+pub fn holds_identifier(findings: &[Finding]) -> bool {
+    findings
+        .iter()
+        .any(|f| f.label.is_identifier() && f.score >= PHI_THRESHOLD)
+}
+
 impl ScanResult {
     /// Weak evidence that counts when another part of the same message (its subject, an
     /// attachment) speaks of someone's care: [`Self::weak_phi`], unless the weak-verdict model

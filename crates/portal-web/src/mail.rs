@@ -167,17 +167,12 @@ impl Portal {
     }
 }
 
-/// Does a fixed text (a template as it would be sent) hold an identifier: a finding with an
-/// identifier's label scored as evidence, weak evidence included? Not the detector's verdict
-/// alone: its weak-verdict model may call a text about care PHI with no identifier in it
-/// ("... sent you a secure message. To read it, open this link"), and a template has no
-/// patient to name. (The gateway's screening asks for an identifier the same way.)
+/// Does a fixed text (a template as it would be sent) hold an identifier
+/// ([`dlp::holds_identifier`], weak evidence included)? Not the detector's verdict alone: its
+/// weak-verdict model may call a text about care PHI with no identifier in it ("... sent you a
+/// secure message. To read it, open this link"), and a template has no patient to name.
 fn holds_an_identifier(found: &dlp::ScanResult) -> bool {
-    found.weak_phi
-        || found
-            .findings
-            .iter()
-            .any(|f| f.label.is_identifier() && f.score >= dlp::PHI_THRESHOLD)
+    found.weak_phi || dlp::holds_identifier(&found.findings)
 }
 
 fn notice_text(lang: &Lang, org: &str, link: &str, expires: &str) -> String {
@@ -210,6 +205,7 @@ mod tests {
             let lang = catalogs.negotiate(Some(code.as_str()), None);
             let text = sms_code_text(&lang, "Example Home Care", "123456");
             assert!(text.contains("Example Home Care") && text.contains("123456"));
+            assert!(!scanner.scan(&text).contains_phi, "{code}: {text}");
             assert!(!holds_an_identifier(&scanner.scan(&text)), "{code}: {text}");
             assert!(sms::check_body(&text).is_ok(), "{code}");
         }
@@ -242,9 +238,8 @@ mod tests {
             .expect("catalog");
         let lang = catalogs.negotiate(Some("fr"), None);
         let text = sms_code_text(&lang, "Example Home Care", "(code)");
-        assert!(
-            holds_an_identifier(&dlp::Scanner::new().scan(&text)),
-            "{text}"
-        );
+        let found = dlp::Scanner::new().scan(&text);
+        assert!(found.contains_phi, "{text}");
+        assert!(holds_an_identifier(&found), "{text}");
     }
 }

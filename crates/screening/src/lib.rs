@@ -213,9 +213,7 @@ fn subject_findings(w: &BodyWithHeaders, whole: &dlp::ScanResult) -> dlp::ScanRe
             }
         })
         .collect();
-    let identifier = findings
-        .iter()
-        .any(|f| f.label.is_identifier() && f.score >= dlp::PHI_THRESHOLD);
+    let identifier = dlp::holds_identifier(&findings);
     let mut categories: Vec<Label> = findings.iter().map(|f| f.label).collect();
     categories.sort();
     categories.dedup();
@@ -345,10 +343,7 @@ impl Screener {
             } else if result.weak_evidence_for_other_parts() {
                 weak.push(i);
             } else if subject_read_with_body && part.origin == Origin::Subject {
-                subject_weak = result
-                    .findings
-                    .iter()
-                    .any(|f| f.label.is_identifier() && f.score >= dlp::PHI_THRESHOLD);
+                subject_weak = dlp::holds_identifier(&result.findings);
             }
             if let (Origin::Attachment { .. }, Some(name)) = (part.origin, &part.name)
                 && let Some(ext) = extension(name)
