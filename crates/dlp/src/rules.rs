@@ -6455,15 +6455,10 @@ fn record_list_item(text: &str, ls: usize, le: usize) -> Option<(Span, bool)> {
         .strip_prefix(" - ")
         .or_else(|| rest.strip_prefix(": "))
         .or_else(|| rest.strip_prefix(" / "))?;
-    let bytes = after.as_bytes();
-    let dotted_code = bytes.windows(5).any(|w| {
-        w[0].is_ascii_uppercase()
-            && w[1].is_ascii_digit()
-            && w[2].is_ascii_alphanumeric()
-            && w[3] == b'.'
-            && w[4].is_ascii_alphanumeric()
-    });
-    Some(((st, en), dotted_code || has_word(after, CARE_LIST_WORDS)))
+    Some((
+        (st, en),
+        has_dotted_code(after.as_bytes()) || has_word(after, CARE_LIST_WORDS),
+    ))
 }
 
 /// Words of a clinical team's work list ([`record_list_item`]).
