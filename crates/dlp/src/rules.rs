@@ -592,6 +592,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("trace number", Kw::Value(Label::OtherId)),
     ("veteran id", Kw::Value(Label::MemberId)),
     ("record number", Kw::Value(Label::Mrn)),
+    // A clinic's own chart ("CSU Sports Med record #: AT-0097730", "ATHLETE REC #:
+    // AT-0093318", blind batch 52). (Not "clinic ID": a remote monitoring service's number
+    // for the clinic, "Midwest Heart & Vascular (Clinic ID 40771)", in the style corpus.)
+    ("med record", Kw::Value(Label::Mrn)),
+    ("athlete rec", Kw::Value(Label::Mrn)),
+    ("athlete record", Kw::Value(Label::Mrn)),
     ("estimate number", Kw::Value(Label::OtherId)),
     ("estimate #", Kw::Value(Label::OtherId)),
     ("record #", Kw::Value(Label::OtherId)),
@@ -1083,7 +1089,12 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "madre",
     "padre",
     // An adult day centre's or a study's ("Participant: Agnes O'Rourke").
-    "participant"
+    "participant",
+    // A medical transport program's trip sheet ("RIDER ........... MORALES PAREDES, ADRIAN")
+    // and a sports medicine office's ("ATHLETE:          WHITCOMB, JAYLEN M"; blind batch 52).
+    "rider",
+    "passenger",
+    "athlete"
 );
 // (And Spanish ones, "Estimada Graciela Montoya de la Cruz:", "Hola Graciela,": a clinic's
 // reminders and letters to its Spanish-speaking patients, blind set VC.)
@@ -1426,6 +1437,19 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "(LACTATE, BLOOD CX X2, CEFTRIAXONE ...)", "LACTATE      NOT RESULTED": a sepsis alert's
+    // order set and its labs, in capitals (blind batch 52); the analytes a lab table lists.
+    "lactate",
+    "troponin",
+    "procalcitonin",
+    "creatinine",
+    "bilirubin",
+    "albumin",
+    "hemoglobin",
+    "hematocrit",
+    "ferritin",
+    "lipase",
+    "fibrinogen",
     // "RE: Open House postcard proof v2": an event ("House" is a surname), not a name.
     "open",
     // "RESULT AVAILABLE - HLA ANTIBODY SCREEN", "HLA LAB": human leukocyte antigens (blind
@@ -9338,6 +9362,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 if v.len() > 17 || nd == v.len() && v.len() > 8 || v.contains('/') {
                     continue;
                 }
+                // ("Crest anterior cervical plate, 2-level, 37mm": an implant's plate and a
+                // count of levels, a word after the hyphen; blind batch 52.)
+                if v.split_once('-')
+                    .is_some_and(|(_, w)| w.len() >= 3 && w.bytes().all(|c| c.is_ascii_lowercase()))
+                {
+                    continue;
+                }
                 // ("Dr. Okafor's TX registration (FO4829137)": a prescriber's controlled
                 // substance registration, a DEA number.)
                 if dea_valid(v) {
@@ -10282,7 +10313,7 @@ fn expiry_of_a_lot_or_credential(text: &str, st: usize) -> bool {
     // Where the cue word starts.
     let cue_at = st - window.len() + head.len() - w.len();
     // (`eq_any` ignores case: no lower-cased copy.)
-    cue.eq_any(w)
+    let after_cue = cue.eq_any(w)
         && has_word(
             before(text, cue_at, 40),
             words![
@@ -10303,7 +10334,46 @@ fn expiry_of_a_lot_or_credential(text: &str, st: usize) -> bool {
                 "contract",
                 "malpractice"
             ],
-        )
+        );
+    after_cue || lot_expiry_column(text, st)
+}
+
+/// Is the date at `st` a cell of a supply table's expiry column ("LOT         EXP" over
+/// "L2409-1183  2030-09-30", a vendor's consignment restock, blind batch 52)? The date stands
+/// after two spaces, and a line at most twelve above has "LOT" and, where the date's column
+/// starts, "EXP", "EXPIRES", "EXPIRY", "EXPIRATION" or "EXP DATE".
+fn lot_expiry_column(text: &str, st: usize) -> bool {
+    let b = text.as_bytes();
+    if st < 2 || b[st - 1] != b' ' || b[st - 2] != b' ' {
+        return false;
+    }
+    let ls = memchr::memrchr(b'\n', &b[..st]).map_or(0, |i| i + 1);
+    if !b[ls..st].is_ascii() {
+        return false;
+    }
+    let col = st - ls;
+    let mut le = ls;
+    for _ in 0..12 {
+        if le == 0 {
+            break;
+        }
+        let hs = memchr::memrchr(b'\n', &b[..le - 1]).map_or(0, |i| i + 1);
+        let head = &text[hs..le - 1];
+        le = hs;
+        let Some(cell) = head.get(col..) else {
+            continue;
+        };
+        if col > 0 && head.as_bytes()[col - 1] != b' ' {
+            continue;
+        }
+        let word = leading_letters(cell);
+        if words!["exp", "expires", "expiry", "expiration"].eq_any(word)
+            && has_word(head, words!["lot", "lot #", "lot no"])
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Is `v` (at `st`..`en`) the sevenths of a gestational age ("born at 28 4/7 wks", "GA / BW:
@@ -10565,11 +10635,19 @@ fn patterns(
                 };
                 // ("View ticket: https://servicedesk.stadalbert.org/inc/INC-2025-118734": a
                 // service desk's ticket, blind batch 49.)
+                // (Or the ticket's number as the link's last query value, its prefix glued on:
+                // "nav_to.do?uri=incident.do?sysparm_query=number=INC0048213", blind batch 52.)
                 let ticket_link = || {
                     let last = u.trim_end_matches('/').rsplit('/').next().unwrap_or(u);
+                    let value = u.rsplit('=').next().unwrap_or(u).as_bytes();
                     last.contains('-')
                         && last.bytes().any(|c| c.is_ascii_digit())
                         && business_id(last.as_bytes(), TICKET_PREFIXES)
+                        || TICKET_PREFIXES.iter().any(|p| {
+                            value.len() >= p.len() + 5
+                                && value[..p.len()].eq_ignore_ascii_case(p)
+                                && value[p.len()..].iter().all(u8::is_ascii_digit)
+                        })
                 };
                 if personalised_url(u)
                     && !own_system_link(doc, u)
@@ -15653,7 +15731,10 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 .all(|(&(s, _), l)| !l.is_some_and(key_column) || aligned(s));
             // (At most half of the others off: "Rx #  Fill date  Member ID  Drug  Finding
             // Recoup", whose last two columns' free text drifts, blind set TO.)
-            if !key_aligned || misaligned * 2 > cols.len() - 1 {
+            // (A list keyed by its first column holds that column's number on every row,
+            // however the drug's or the note's text drifts after it: "Rx#  Drug  Sig  Pack slot"
+            // over "6633019    Entresto 24-26 mg                  1 tab BID", blind batch 52.)
+            if !key_aligned || misaligned * 2 > cols.len() - 1 && !specimen_list {
                 break;
             }
             for (k, (&(s, _), label)) in cols.iter().zip(&labels).enumerate() {
@@ -19197,6 +19278,27 @@ fn persons(
                 i = next_i;
                 continue;
             }
+            // "RIDER ... MORALES PAREDES, ADRIAN": a two-word surname in capitals, then the
+            // given name after a comma, the lists' (blind batch 52).
+            let end = if run.len() == 2
+                && !comma_form
+                && is_upper(text, run[0])
+                && is_upper(text, run[1])
+            {
+                let k = next_i;
+                if k < toks.len()
+                    && gap_is(text, end, toks[k].s, b", ")
+                    && is_upper(text, toks[k])
+                    && toks[k].e - toks[k].s >= 3
+                    && s.first_names.has_token(text, lc, toks[k], &mut buf)
+                {
+                    toks[k].e
+                } else {
+                    end
+                }
+            } else {
+                end
+            };
             push(out, Some(Label::Person), start, end, score, rule, reason);
             // ("Member: CROSS, MICHAEL" names no one in "Blue Cross Blue Shield": a surname
             // that is also a word is found only where it was.)
