@@ -1133,6 +1133,8 @@ fn join_split_names(text: &str, findings: &mut Vec<Finding>) {
     let joins = |a: &Finding, n: &Finding| {
         a.label == Label::Person
             && n.label == Label::Person
+            // ("this is marcus kenzies dad": the father, then his child's given name.)
+            && n.rule != "person.child_of"
             && match &b[a.end_byte..n.start_byte] {
                 [b' '] => true,
                 [b' ', i, b' '] | [b' ', i, b'.', b' '] => i.is_ascii_uppercase(),

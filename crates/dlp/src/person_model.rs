@@ -336,7 +336,9 @@ impl PersonModel {
                 z += fixed.line_end;
             }
             let p = 1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp());
-            if p < self.threshold {
+            // ("- Resupply (A7030-A7039) - order placed": a supply list's item before its range
+            // of codes, as the rules read it.)
+            if p < self.threshold || rules::code_range_in_brackets(&text[we..]) {
                 return true;
             }
             // "Sofía", "Calderón", "Ángel": the model reads a word's ASCII letters (as its

@@ -83,7 +83,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
@@ -92,7 +92,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER|DOB))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -312,6 +312,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // batch 49.)
     ("historia clínica", Kw::Value(Label::Mrn)),
     ("historia clinica", Kw::Value(Label::Mrn)),
+    // A hospital's chart and account abroad ("Expediente:  CSM-2026-003318", "No. de cuenta:
+    // CSM-CTA-77120": a cruise guest's admission in Mexico, blind batch 53).
+    ("expediente", Kw::Value(Label::Mrn)),
+    ("no. de cuenta", Kw::Value(Label::Account)),
+    ("número de cuenta", Kw::Value(Label::Account)),
+    ("numero de cuenta", Kw::Value(Label::Account)),
     ("número de miembro", Kw::Value(Label::MemberId)),
     ("numero de miembro", Kw::Value(Label::MemberId)),
     // A claims analyst's shorthand ("NGUYEN, THI MAI  mbr KVB710044982  clm 2025052-207731").
@@ -363,6 +369,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("submission #", Kw::Value(Label::OtherId)),
     ("employee #", Kw::Value(Label::OtherId)),
     ("employee id", Kw::Value(Label::OtherId)),
+    // A blood or cord blood unit's ISBT 128 donation number ("CBU W0417 23 004518", "DIN
+    // W0417 24 020244"), one donor's (blind batch 53).
+    ("din", Kw::Value(Label::OtherId)),
+    ("cbu", Kw::Value(Label::OtherId)),
     ("request no", Kw::Value(Label::OtherId)),
     // A state's disease surveillance system's case ("Pelletier (CDRSS 24-118802)", "CDRSS
     // INCIDENT ID.....: 24-118734", blind batch 46; Pennsylvania's and others' NEDSS).
@@ -664,6 +674,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("registration", Kw::Value(Label::Vehicle)),
     ("vin", Kw::Value(Label::Vehicle)),
     ("serial", Kw::Value(Label::Device)),
+    // ("hearing aids x2, serials 2241A7HK3 (L) and 2241A7HK9 (R)", blind batch 53.)
+    ("serials", Kw::Value(Label::Device)),
     // A glucose sensor's transmitter ("CGM: Dexcom G6, transmitter ID 8RX4KD").
     ("transmitter", Kw::Value(Label::Device)),
     ("transmitter id", Kw::Value(Label::Device)),
@@ -6078,6 +6090,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
+    lower_case_child_before_parent(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
     spoken_phone_numbers(lc, toks, out);
     voicemail_callers(s, text, lc, out);
@@ -9171,15 +9184,22 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Kw::Negative => {
-                push(
-                    out,
-                    None,
-                    p,
-                    ve,
-                    0.96,
-                    "negative.context",
-                    "value labelled as an order/ticket/group number",
-                );
+                // ("Diagnosis on order:   Q16.1, Q17.2": a dotted code of the ICD-10 list is a
+                // diagnosis whatever its key says, blind batch 53.)
+                let dotted_code = v.len() <= 8
+                    && v.as_bytes().get(3) == Some(&b'.')
+                    && s.icd10.contains(v.replace('.', "").as_str());
+                if !dotted_code {
+                    push(
+                        out,
+                        None,
+                        p,
+                        ve,
+                        0.96,
+                        "negative.context",
+                        "value labelled as an order/ticket/group number",
+                    );
+                }
                 continue;
             }
             Kw::GenericId => {
@@ -13616,6 +13636,11 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let not_a_patients = |why: &'static str, out: &mut Vec<Cand>| {
         push(out, None, st, en, 0.8, "date.nonpatient", why);
     };
+    // "HIV-1/2 + O AB": a test's virus types after its name and a hyphen (blind batch 53).
+    if st >= 2 && text.as_bytes()[st - 1] == b'-' && text.as_bytes()[st - 2].is_ascii_alphabetic() {
+        not_a_patients("types after a test's name", out);
+        return;
+    }
     // "Sharps containers no more than 3/4 full", "1/2 tab", "3/4 mile": a fraction.
     if text[st..en].bytes().filter(|&c| c == b'/').count() == 1
         && !text[st..en].bytes().any(|c| c.is_ascii_alphabetic())
@@ -13701,11 +13726,17 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     };
     // "Date: Tue, 11 Mar 2025 15:12:44" dates the message whatever the words around it say
     // ("To: preprocedure-rn@..." just above is a mailbox, not a procedure).
+    // (Or a Spanish mail client's: "Date: mar, 3 feb 2026 a las 10:31", "Enviado: lunes, 11 de
+    // marzo de 2024 19:02"; blind batch 53. Not a letter's "Fecha:", an appointment's day.)
     if starts("date:")
-        && has_word(
+        && (has_word(
             head,
-            words!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-        )
+            words![
+                "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lun", "mié", "mie", "jue", "vie",
+                "sáb", "sab", "dom"
+            ],
+        ) || head.contains("mar, "))
+        || starts("enviado:")
     {
         not_a_patients("the message's Date: header", out);
         return;
@@ -14182,7 +14213,8 @@ fn city_state_places(
     out: &mut Vec<Cand>,
 ) {
     let b = text.as_bytes();
-    // (start, end, over a name the dictionary rules guessed), in text order.
+    // (start, end, raised: over a name the dictionary rules guessed, or after a form's key for
+    // a home), in text order.
     let mut towns: Vec<(usize, usize, bool)> = Vec::new();
     // (The pattern pass found each ", OH" followed by a space, a stop or the end.)
     for &c in state_commas {
@@ -14231,7 +14263,24 @@ fn city_state_places(
                 break;
             }
         }
-        if !after_preposition {
+        // "Home:                 Asheville, NC": a form's key for where the patient lives,
+        // alone before the town (a cruise ship's death report, blind batch 53).
+        let home_key = !after_preposition && {
+            let ls = memchr::memrchr(b'\n', &b[..first]).map_or(0, |i| i + 1);
+            let head = text[ls..first].trim_end();
+            head.strip_suffix(':').is_some_and(|k| {
+                words![
+                    "home",
+                    "home address",
+                    "residence",
+                    "hometown",
+                    "home town",
+                    "domicilio"
+                ]
+                .eq_any(k.trim_start_matches(['>', ' ']))
+            })
+        };
+        if !after_preposition && !home_key {
             continue;
         }
         // "Welcome to Nathan Lindqvist, MD", "from Kevin Hollis, PA": a name and a credential.
@@ -14244,7 +14293,7 @@ fn city_state_places(
         if doc.in_sig(first) {
             continue;
         }
-        towns.push((first, c + 4, false));
+        towns.push((first, c + 4, home_key));
     }
     if towns.is_empty() {
         return;
@@ -14262,10 +14311,10 @@ fn city_state_places(
             t.2 = true;
         }
     }
-    let why = "town and state after 'in', 'near', 'from' or 'to'";
-    for (st, en, over_a_name) in towns {
+    let why = "town and state after 'in', 'near', 'from' or 'to', or a home's key";
+    for (st, en, raised) in towns {
         // (Over a name: above the dictionary's 0.7, and like it weak evidence of PHI.)
-        let score = if over_a_name { 0.75 } else { 0.45 };
+        let score = if raised { 0.75 } else { 0.45 };
         push(
             out,
             Some(Label::Address),
@@ -14336,6 +14385,74 @@ fn children_in_brackets(s: &Scanner, text: &str, at: usize, out: &mut Vec<Cand>)
         for (ns, ne) in names {
             let why = "a child's name with an age after \"children (\"";
             push(out, Some(Label::Person), ns, ne, 0.85, "person.cue", why);
+        }
+    }
+}
+
+/// "hi its jess, wyatts mom", "kayleigh, isla's mom", "this is marcus kenzies dad": in a
+/// parent's note written in lower case, the child's given name, possessive (with or without its
+/// apostrophe), right before "mom" or "dad" (blind batch 53). The name lists must know the
+/// name; the finding is the name without its "s".
+fn lower_case_child_before_parent(
+    s: &Scanner,
+    text: &str,
+    lc: &str,
+    toks: &[Tok],
+    out: &mut Vec<Cand>,
+) {
+    let b = text.as_bytes();
+    // (Keys compared first, as for "dob" above: most tokens are passed over on one compare.)
+    let keys = [b"mom".as_slice(), b"dad", b"mum", b"mommy", b"daddy"].map(|w| word_key(w) as u32);
+    for k in 1..toks.len() {
+        let t = toks[k];
+        let parent = keys.contains(&t.key)
+            && t.ascii
+            && matches!(&lc[t.s..t.e], "mom" | "dad" | "mum" | "mommy" | "daddy");
+        if !parent {
+            continue;
+        }
+        // The word before, or before a possessive's "'s" (the tokenizer splits "isla's" at its
+        // apostrophe), or with a bare "s" ("wyatts").
+        let mut p = toks[k - 1];
+        if !gap_is(text, p.e, t.s, b" ") {
+            continue;
+        }
+        let mut marked = false;
+        if k >= 2 && &b[p.s..p.e] == b"s" {
+            let q = toks[k - 2];
+            if gap_is(text, q.e, p.s, b"'") || gap_is(text, q.e, p.s, "\u{2019}".as_bytes()) {
+                p = q;
+                marked = true;
+            }
+        }
+        if !p.ascii || !b[p.s].is_ascii_lowercase() {
+            continue;
+        }
+        let name_end = if marked {
+            p.e
+        } else if p.e - p.s >= 4 && b[p.e - 1] == b's' {
+            p.e - 1
+        } else {
+            continue;
+        };
+        let name = &lc.as_bytes()[p.s..name_end];
+        // (Without its apostrophe, not an everyday word with its "s" taken off: "this dad",
+        // "sees mom".)
+        if name.len() >= 3
+            && !NOT_NAMES_INDEX.contains(name, word_key(name))
+            && !(!marked && (s.weak_model.knows(&b[p.s..p.e]) || s.weak_model.knows(name)))
+            && s.first_names.get_any_case(name, word_key(name)).is_some()
+        {
+            let why = "lower-case given name before a parent's \"mom\" or \"dad\"";
+            push(
+                out,
+                Some(Label::Person),
+                p.s,
+                name_end,
+                0.85,
+                "person.child_of",
+                why,
+            );
         }
     }
 }
@@ -14874,9 +14991,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // batch 47).
         | "donor name"
         // ("MOTHER_MAIDEN": a mother's maiden name on a birth record.)
-        | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name" => {
-            Label::Person
-        }
+        | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name"
+        // A cord blood bank's intake of each unit's mother ("SITE  DONOR ID  MATERNAL MRN
+        // MATERNAL NAME  DELIVERY DT/TM", blind batch 53).
+        | "maternal name" | "mother name" | "mother's name" => Label::Person,
         // A patient's hearing aids, chairs and pumps, listed by serial number.
         "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
             Label::Device
@@ -14901,6 +15019,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "date of service" | "service date" | "admit date" | "discharge date" | "visit date"
         | "appt date" | "date of procedure" | "procedure date" | "surgery date"
         | "date of surgery" | "dod" | "date of death" | "exam date" | "date of exam"
+        | "delivery date" | "delivery dt/tm" | "date of delivery"
         // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
         // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
@@ -14954,7 +15073,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "appt id" | "appointment id" | "session id" | "intake" | "intake no" | "intake id"
         // ("ref_id,patient,dob,primary_payer,...": a rehabilitation hospital's referrals,
         // blind batch 45.)
-        | "ref id" | "ref no" | "rqid" | "subject id"
+        | "ref id" | "ref no" | "rqid" | "subject id" | "donor id"
+        // An occupational clinic's pre-placement applicants ("applicant_id,
+        // last_name,first_name,exam_date", blind batch 53).
+        | "applicant id"
         | "specimen id" | "specimen no" | "specimen"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
@@ -15715,11 +15837,34 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             // A column is aligned when the row ends before it, or a space comes before it and
             // either its text starts right there or the cell is empty (spaces on); text one
             // space off is a form's "Key:  value", not this table.
-            let aligned = |s: usize| {
+            let exactly = |s: usize| {
                 s >= width
                     || byte(s - 1) == Some(b' ')
                         && (byte(s) != Some(b' ') || byte(s + 1).is_none_or(|c| c == b' '))
             };
+            // Where the row's cell under the heading at `s` starts: right there, or one column
+            // early or late after a run of spaces, the way a report's fixed-width date column
+            // sits one off its heading ("MATERNAL NAME              DELIVERY DT/TM" over
+            // "OKONKWO, ADAEZE           03/11/2024 19:42", blind batch 53).
+            let start_of = |s: usize| -> Option<usize> {
+                if exactly(s) {
+                    Some(s)
+                } else if s >= 3
+                    && byte(s - 1).is_some_and(|c| c != b' ')
+                    && byte(s - 2) == Some(b' ')
+                    && byte(s - 3) == Some(b' ')
+                {
+                    Some(s - 1)
+                } else if byte(s) == Some(b' ')
+                    && byte(s - 1) == Some(b' ')
+                    && byte(s + 1).is_some_and(|c| c != b' ')
+                {
+                    Some(s + 1)
+                } else {
+                    None
+                }
+            };
+            let aligned = |s: usize| start_of(s).is_some();
             // A row belongs to the table when every column of a patient-only identifier is
             // aligned and at least half of the others are: a writer's hand-aligned table drifts by a
             // few spaces in a free-text column ("3/12 7:30 colon / Ostrowski    717-...").
@@ -15742,7 +15887,11 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 if s >= width || k > 0 && !aligned(s) {
                     continue;
                 }
-                let e = cols.get(k + 1).map_or(width, |&(n, _)| n.min(width));
+                let s = if k > 0 { start_of(s).unwrap_or(s) } else { s };
+                // (The next cell may start one early too.)
+                let e = cols
+                    .get(k + 1)
+                    .map_or(width, |&(n, _)| start_of(n).unwrap_or(n).min(width));
                 let cell = row[at(s)..at(e)].trim_end();
                 let (mut cs, ce) = (p + at(s), p + at(s) + cell.len());
                 // ("Rx#  ...  RX 6630418": a cell that repeats its heading's letters before
@@ -20387,7 +20536,7 @@ fn business_id(id: &[u8], prefixes: &[&[u8]]) -> bool {
 
 /// Does `after` start with a range of codes in brackets, two halves of one shape (" (A7030-
 /// A7039)": a supply list's HCPCS codes, not a record number)?
-fn code_range_in_brackets(after: &str) -> bool {
+pub(crate) fn code_range_in_brackets(after: &str) -> bool {
     let Some(r) = after.strip_prefix(" (") else {
         return false;
     };

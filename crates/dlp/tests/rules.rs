@@ -11603,3 +11603,75 @@ fn a_surname_before_a_lettered_chart_number_and_an_inmates_doc_number_are_read_s
     assert_has(&s, table, Label::Person, "Kulchesky, R.");
     assert_has(&s, table, Label::OtherId, "GX2281");
 }
+
+#[test]
+fn a_fixed_width_column_one_off_its_heading_is_still_read() {
+    let s = Scanner::new();
+    // The delivery column sits one column left of its heading on every row.
+    let intake = "SITE  DONOR ID     MATERNAL MRN   MATERNAL NAME              DELIVERY DT/TM\n\
+                  ----  -----------  -------------  -------------------------  --------------\n\
+                  RWP   D-24-01187   RW00481733     OKONKWO, ADAEZE           03/11/2024 19:42\n\
+                  SCM   D-24-01188   SC-7719024     PHAM, LINH                03/11/2024 22:05\n";
+    assert_has(&s, intake, Label::Mrn, "RW00481733");
+    assert_has(&s, intake, Label::Person, "OKONKWO, ADAEZE");
+    assert_has(&s, intake, Label::Date, "03/11/2024 19:42");
+    assert_has(&s, intake, Label::OtherId, "D-24-01188");
+    // A list keyed by its Rx number keeps every row, however the drug's text drifts.
+    let profile = "Current profile:\n\n  Rx#        Drug                              Sig                  Pack slot\n\
+                   \x20 6633018    furosemide 40 mg                  1 tab BID            AM / PM\n\
+                   \x20 6633019    Entresto 24-26 mg                  1 tab BID            AM / PM\n";
+    assert_has(&s, profile, Label::OtherId, "6633019");
+    // A staff mileage sheet's employee numbers are no patient's.
+    let mileage = "employee_id,name,miles,rate,amount\n2231,\"Cho, Mei-Lin\",142.6,0.70,99.82\n";
+    assert!(
+        !has_label(&s, mileage, Label::OtherId),
+        "{:?}",
+        labels(&s, mileage)
+    );
+}
+
+#[test]
+fn a_supply_tables_expiry_an_implants_plate_and_a_ticket_link_are_not_phi() {
+    let s = Scanner::new();
+    let order = "Sales Order:      SO-7730418\n\n\
+                 LINE  ITEM #        DESCRIPTION                                   QTY  LOT         EXP\n\
+                 1     ORN-5545-PS   Orion 5.5 x 45mm polyaxial pedicle screw       6   L2409-1183  2030-09-30\n\
+                 4     CRV-ACP-2L    Crest anterior cervical plate, 2-level, 37mm    1   L2412-2210  2030-12-31\n";
+    assert_not_phi(&s, &[order]);
+    assert_no_label(&s, Label::Vehicle, &[order]);
+    let ticket = "Camera MICU-07 offline.\nTicket: https://servicedesk.example.org/nav_to.do?uri=incident.do?sysparm_query=number=INC0048213\n";
+    assert_no_label(&s, Label::Url, &[ticket]);
+    // A licence plate is still a plate.
+    let car = "Patient Rosa Delgado's car, a gray Toyota, plate HFX 2290, is in the ED lot.";
+    assert_has(&s, car, Label::Vehicle, "HFX 2290");
+}
+
+#[test]
+fn a_childs_name_before_a_parents_mom_or_dad_is_a_name() {
+    let s = Scanner::new();
+    let note =
+        "hi its jess, wyatts mom. he had his palate repair 3/6 with dr okafor and he wont eat";
+    assert_has(&s, note, Label::Person, "wyatt");
+    let other = "hi laura its kayleigh, isla's mom. she had her palate repair 3/6";
+    assert_has(&s, other, Label::Person, "isla");
+    // Everyday words with their "s" taken off are no names.
+    let task = "Priya can u call this dad back? new formula question, palate repair 3/6";
+    assert_lacks(&s, task, Label::Person, "thi");
+}
+
+#[test]
+fn spanish_mail_headers_a_tests_virus_types_and_a_home_key_are_read_so() {
+    let s = Scanner::new();
+    let quoted = "Patient Rosa Delgado, DOB 10/08/1974.\n\n> Enviado: lunes, 11 de marzo de 2024 19:02\n\
+                  > Para: info@example.org\n";
+    assert_lacks(&s, quoted, Label::Date, "11 de marzo de 2024");
+    let result = "DONOR: ASHWORTH, KIMBERLY  DOB 03/02/1991\nHIV-1/2 + O AB      NONREACTIVE\n";
+    assert_lacks(&s, result, Label::Date, "1/2");
+    let report =
+        "Deceased:  Dolores Whitcombe  DOB 09/11/1933\nHome:                 Asheville, NC\n";
+    assert_has(&s, report, Label::Address, "Asheville, NC");
+    let order = "Patient: Jo Doe  DOB 1/2/1950\nDiagnosis on order:   Q16.1, Q17.2\n";
+    assert_has(&s, order, Label::Icd10, "Q16.1");
+    let decedent = "Decedent: Margarethe Lindqvist\nAge / DOB:         94 / 03/02/1931\n";
+    assert_has(&s, decedent, Label::Age, "94");
+}
