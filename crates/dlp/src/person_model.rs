@@ -232,7 +232,11 @@ impl PersonModel {
         // Where the last name found ends, its letters outside ASCII read with it (below).
         let mut covered_to = 0;
         for_each_word(b, toks, |ws, we, key| {
-            if we - ws < 2 || ws < covered_to {
+            // (Nor a part of a hyphenated code: "JOB NAME : RR-DAILY-0311-B", blind batch 55.)
+            if we - ws < 2
+                || ws < covered_to
+                || b.get(we) == Some(&b'-') && b.get(we + 1).is_some_and(u8::is_ascii_digit)
+            {
                 return true;
             }
             // Cheapest tests first: a lower-case word is a candidate only in the name lists, a

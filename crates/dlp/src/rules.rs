@@ -283,6 +283,14 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("drives her up from", Kw::City),
     ("each way from", Kw::City),
     ("flying in from", Kw::City),
+    // ("My husband Doug and I are driving up from Marlow Springs", "She drives herself from
+    // Shippensburg", "His mom will bring him from Dillsburg": blind batch 54.)
+    ("driving up from", Kw::City),
+    ("driving down from", Kw::City),
+    ("drives herself from", Kw::City),
+    ("drives himself from", Kw::City),
+    ("bring him from", Kw::City),
+    ("bring her from", Kw::City),
     ("lives with", Kw::City),
     ("staying with", Kw::City),
     // ("vivimos en Lebanon entonces salimos temprano", "Place of Birth:     GETTYSBURG, PA":
@@ -1449,6 +1457,9 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "HCAM 4 Partner Bulletin: winter LZ list": an air ambulance's bulletin to its partner
+    // agencies, after a word that is also a relative (blind batch 54).
+    "bulletin",
     // "(LACTATE, BLOOD CX X2, CEFTRIAXONE ...)", "LACTATE      NOT RESULTED": a sepsis alert's
     // order set and its labs, in capitals (blind batch 52); the analytes a lab table lists.
     "lactate",
@@ -8653,6 +8664,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 p += c + 1;
                 continue;
             }
+            // "| Member ID          | KSM30771264-02   |": a pasted portal's two-column table of
+            // fields and values, the key's cell opening its line (blind batch 54).
+            // (The key in the first cell, not a heading's further on: "| Patient | MRN | 911
+            // calls (30d) |".)
+            if bytes[p] == b'|' && doc.before_line(ks, 64).trim() == "|" {
+                p += 1;
+                continue;
+            }
             // "Your band is an AdjustaBand AP-L, serial number\nABL09-4471-2286.": prose wrapped
             // between the cue and its value. Once, where the cue's line is a long line of prose
             // (words before the cue) and the next line goes on (not a blank line).
@@ -9169,6 +9188,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         } else {
             kind
         };
+        // ("Diagnosis on order:   Q16.1", "Working diagnoses in our chart: T68.XXXA": a dotted
+        // code of the ICD-10 list is a diagnosis whatever its key says, blind batches 53 and
+        // 54.)
+        if v.len() <= 8
+            && v.as_bytes().get(3) == Some(&b'.')
+            && s.icd10.contains(v.replace('.', "").as_str())
+        {
+            continue;
+        }
         let label = match kind {
             // "400 Terrace Ave, Room 114, Enola, PA": a room after a street is part of the
             // address (a care home's resident), not a number to set aside (blind batch 48).
@@ -9184,22 +9212,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 continue;
             }
             Kw::Negative => {
-                // ("Diagnosis on order:   Q16.1, Q17.2": a dotted code of the ICD-10 list is a
-                // diagnosis whatever its key says, blind batch 53.)
-                let dotted_code = v.len() <= 8
-                    && v.as_bytes().get(3) == Some(&b'.')
-                    && s.icd10.contains(v.replace('.', "").as_str());
-                if !dotted_code {
-                    push(
-                        out,
-                        None,
-                        p,
-                        ve,
-                        0.96,
-                        "negative.context",
-                        "value labelled as an order/ticket/group number",
-                    );
-                }
+                push(
+                    out,
+                    None,
+                    p,
+                    ve,
+                    0.96,
+                    "negative.context",
+                    "value labelled as an order/ticket/group number",
+                );
                 continue;
             }
             Kw::GenericId => {
@@ -11168,11 +11189,20 @@ fn patterns(
             }
             Pat::Initials => cued_initials(bytes, st, en, out),
             Pat::CaseRef => {
-                // "WA license PA61044829": a physician assistant's licence, not a case.
+                // "WA license PA61044829": a physician assistant's licence, not a case; "PA HIC
+                // #:  PA184422", a home improvement contractor's registration (blind batch 54).
                 let licence = || {
                     has_word(
                         doc.before_line(st, 24),
-                        words!["license", "licence", "lic", "credential", "certification"],
+                        words![
+                            "license",
+                            "licence",
+                            "lic",
+                            "credential",
+                            "certification",
+                            "hic",
+                            "contractor"
+                        ],
                     )
                 };
                 // "Parts ordered (PA03670-0001 / PA03670-0002)": a supplier's part numbers.
@@ -15011,6 +15041,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // ("client,client_id,visit_date": a home care agency's number for its client, blind
         // set XZ.)
         "pt id" | "patient id" | "client id" | "client no" => Label::Mrn,
+        // A recovery residence's residents ("resident_id,last_name,first_name,house,test_date",
+        // a random drug test's selection, blind batch 55).
+        "resident id" | "resident no" => Label::Mrn,
         // ("session_id,provider,patient_ref,...": a telehealth audit's reference to the
         // patient's record, blind batch 43.)
         "patient ref" | "pt ref" => Label::Mrn,
@@ -15131,6 +15164,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" | "parent phone"
         | "guardian phone" | "callback" | "callback phone" | "phone number" => Label::Phone,
         "address" | "street" | "home address" | "city" | "town" => Label::Address,
+        // A search and rescue team's log of its subjects ("| Mission | Date | Subject | Age |
+        // Home |", blind batch 54).
+        "home" | "hometown" | "home town" => Label::Address,
+        "mission" | "mission no" | "mission number" => Label::OtherId,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         "email" | "e mail" => Label::Email,
         // "patient_mrn", "pt_dob", "patient_phone": a patient's column, named with whose it is
@@ -15359,6 +15396,19 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         table_cells(line, sep, &mut cells);
         labels.clear();
         labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
+        // "| Patient            | ASHBY-MOORE, CAROLYN  |": a row of a two-column table of
+        // fields and their values, no heading (a payer portal's claim status, blind batch 54).
+        // (A "|" row's cells include the empty ones outside its first and last bar.)
+        let mut filled = (0..cells.len()).filter(|&k| cells[k].1 > cells[k].0);
+        if let (Some(k0), Some(k1), None) = (filled.next(), filled.next(), filled.next())
+            && labels[k0].is_some()
+            && labels[k1].is_none()
+        {
+            let v = &line[cells[k1].0..cells[k1].1];
+            if v.bytes().any(|c| c.is_ascii_digit()) || v.contains(", ") {
+                continue;
+            }
+        }
         // A "Client" column: a home-care agency's or a therapy provider's clients are its
         // patients, a billing company's are practices ("Lakeside Pediatrics"); its cells count
         // only when they look like a person's name and hold no organisation word.
@@ -21630,7 +21680,13 @@ const TRIP_CUES: &Words = words![
     "drives him up from",
     "drives her up from",
     "each way from",
-    "flying in from"
+    "flying in from",
+    "driving up from",
+    "driving down from",
+    "drives herself from",
+    "drives himself from",
+    "bring him from",
+    "bring her from"
 ];
 
 /// Where the town at `p` ends ([`residence_town`]'s reading, whatever the cue before it).

@@ -11675,3 +11675,39 @@ fn spanish_mail_headers_a_tests_virus_types_and_a_home_key_are_read_so() {
     let decedent = "Decedent: Margarethe Lindqvist\nAge / DOB:         94 / 03/02/1931\n";
     assert_has(&s, decedent, Label::Age, "94");
 }
+
+#[test]
+fn a_portals_field_and_value_table_and_a_code_after_a_charts_key_are_read_so() {
+    let s = Scanner::new();
+    let status = "| Field              | Value                                   |\n\
+                  |--------------------|-----------------------------------------|\n\
+                  | Claim #            | 2026041788120                           |\n\
+                  | Patient            | ASHBY-MOORE, CAROLYN                    |\n\
+                  | Member ID          | KSM30771264-02                          |\n";
+    assert_has(&s, status, Label::MemberId, "KSM30771264-02");
+    // The field's name is no patient under a "Patient" heading.
+    assert_lacks(&s, status, Label::Person, "Member ID");
+    // A heading row's key reads no value from the next heading.
+    let roster = "| Patient                  | MRN          | 911 calls (30d) | Last call     |\n\
+                  |--------------------------|--------------|-----------------|---------------|\n\
+                  | Ostrowski, Renata        | KV-2201937   | 4               | 10/12         |\n";
+    assert_lacks(&s, roster, Label::Mrn, "911");
+    let note =
+        "Patient: Jo Doe DOB 1/2/1950\nWorking diagnoses in our chart: T68.XXXA, T33.821A.\n";
+    assert_has(&s, note, Label::Icd10, "T68.XXXA");
+    assert_lacks(&s, note, Label::Mrn, "T68.XXXA");
+}
+
+#[test]
+fn a_bulletin_a_contractors_registration_and_a_drive_in_from_a_town_are_read_so() {
+    let s = Scanner::new();
+    let bulletin = "Subject: HCAM 4 Partner Bulletin: winter LZ list, night-vision ops\n\n\
+                    Pre-surveyed landing zones were updated. TXA and ketamine stock checks are due.";
+    assert_no_label(&s, Label::Person, &[bulletin]);
+    let vendor =
+        "Ridgeway Access Builders, LLC\n  Contact:   Tobias Wren (owner)\n  PA HIC #:  PA184422\n";
+    assert_no_label(&s, Label::OtherId, &[vendor]);
+    let family = "My husband Doug and I are driving up from Marlow Springs, we'll be at the trailhead \
+                  by 9. Dad (Gerald Amsel, 71) has diabetes and his insulin is in the truck.";
+    assert_has(&s, family, Label::Address, "Marlow Springs");
+}

@@ -1,13 +1,13 @@
-//! Scores the detector on `testdata/styles.jsonl`: 26,790 e-mails written for this test by
-//! six hundred and fifty-two other authors, in styles the dev corpus does not have (reply chains with
+//! Scores the detector on `testdata/styles.jsonl`: 27,030 e-mails written for this test by
+//! six hundred and fifty-eight other authors, in styles the dev corpus does not have (reply chains with
 //! quoted attribution lines and Outlook headers, forwards, lab and claims tables, typos and
 //! text-speak, long staff signatures, Spanish-English, elderly patients' rambling letters,
 //! system notifications, fax cover sheets, voicemail transcripts, and sets of forty from many
-//! more senders: see `testdata/styles/README.md`), 11,374 of them with no patient identifier at
+//! more senders: see `testdata/styles/README.md`), 11,476 of them with no patient identifier at
 //! all (staff, vendor, IT, newsletter and public-health mail full of staff names, clinic
 //! numbers and event dates).
 //! Sources with inline labels: `testdata/styles/` (`convert.py` writes the JSONL). Six more
-//! blind days (batch 54) are kept out of it, held out for measuring later changes: `testdata/heldout/`.
+//! blind days (batch 55) are kept out of it, held out for measuring later changes: `testdata/heldout/`.
 //!
 //! Each set was measured before the rules were generalised against it (see BENCHMARKS.md,
 //! section 3; D to QJ were written blind, scored once, then generalised against). Floors are
@@ -18,7 +18,7 @@
 mod common;
 
 /// Below the dev-corpus targets in typed F1 and FPR (a handful of spans per label is
-/// too few for a per-label floor); measured 0.9992 (13 of 15,416 missed), 0.0058 (66 of 11,374) and 0.937 now, with batches 52 and 53 added and both models retrained in session 45 (0.9990, 15 of 15,278 missed, 0.0059, 66 of 11,272, and 0.936 with batch 52 alone); 0.9991 (14 of 15,140 missed), 0.0060 (67 of 11,170) and 0.937 with batches 48 to 51 added and both models retrained in session 44 (0.9991, 14 of 15,002 missed, 0.0060, 66 of 11,068, and 0.936 with batches 48 to 50; 0.9991, 13 of 14,864 missed, 0.0063, 69 of 10,966, and 0.937 with batches 48 and 49; 0.9990, 14 of 14,726 missed, 0.0063, 68 of 10,864, and 0.937 with batch 48 alone); 0.9990 (14 of 14,588 missed), 0.0059 (64 of 10,762) and 0.936 with batches 42 to 47 added and both models retrained in session 43 (0.9991, 13 of 14,450 missed, 0.0059, 63 of 10,660, and 0.937 with batches 42 to 46; 0.9990, 14 of 14,312 missed, 0.0060, 63 of 10,558, and 0.938 with batches 42 to 45; 0.9991, 13 of 14,174 missed, 0.0059, 62 of 10,456, and 0.938 with batches 42 to 44; 0.9991, 12 of 14,036 missed, 0.0057, 59 of 10,354, and 0.937 with batches 42 and 43; 0.9991, 12 of 13,898 missed, 0.0057, 58 of 10,252, and 0.938 with batch 42 alone; 0.9991, 12 of 13,760 missed, 0.0060, 61 of 10,150, and 0.938 with batches 37 to 41 added and both models retrained in session 42; 0.9990, 14 of 13,622 missed, 0.0058, 58 of 10,048, and 0.938 with batches 37 to 40; 0.9990, 13 of 13,483 missed, 0.0060, 60 of 9,947, and 0.938 with batches 37 to 39; 0.9990, 14 of 13,345 missed, 0.0062, 61 of 9,845, and 0.939 with batches 37 and 38; 0.9991, 12 of 13,207 missed, 0.0059, 57 of 9,743, and 0.939 with batch 37 alone; 0.9989, 14 of 13,069 missed, 0.0060, 58 of 9,641, and 0.938 with batches 34, 35 and 36 added and both models retrained in session 41) (0.9988, 0.0059 and 0.939 with batches 34 and 35; 0.9987, 0.0059 and 0.939 with batch 34 alone); 0.9990 (12 of 12,241 missed), 0.0055 (50 of 9,029) and 0.938 with batches 28, 29 and 30 added and both models retrained in session 39 (0.9992 (9 of 11,965), 0.0059 (52 of 8,825) and 0.938 with batch 28 alone; 0.9993 (8 of 11,827 missed), 0.0063 (55 of 8,723) and 0.938 with batches 26 and 27 added and both models retrained in session 38; 0.9996 (4 of 11,413 missed), 0.0061 (51 of 8,417) and 0.937 before, 0.932 before the
+/// too few for a per-label floor); measured 0.9991 (14 of 15,554 missed), 0.0060 (69 of 11,476) and 0.937 now, with batches 52 to 54 added and both models retrained in session 45 (0.9992, 13 of 15,416 missed, 0.0058, 66 of 11,374, and 0.937 with batches 52 and 53; 0.9990, 15 of 15,278 missed, 0.0059, 66 of 11,272, and 0.936 with batch 52 alone); 0.9991 (14 of 15,140 missed), 0.0060 (67 of 11,170) and 0.937 with batches 48 to 51 added and both models retrained in session 44 (0.9991, 14 of 15,002 missed, 0.0060, 66 of 11,068, and 0.936 with batches 48 to 50; 0.9991, 13 of 14,864 missed, 0.0063, 69 of 10,966, and 0.937 with batches 48 and 49; 0.9990, 14 of 14,726 missed, 0.0063, 68 of 10,864, and 0.937 with batch 48 alone); 0.9990 (14 of 14,588 missed), 0.0059 (64 of 10,762) and 0.936 with batches 42 to 47 added and both models retrained in session 43 (0.9991, 13 of 14,450 missed, 0.0059, 63 of 10,660, and 0.937 with batches 42 to 46; 0.9990, 14 of 14,312 missed, 0.0060, 63 of 10,558, and 0.938 with batches 42 to 45; 0.9991, 13 of 14,174 missed, 0.0059, 62 of 10,456, and 0.938 with batches 42 to 44; 0.9991, 12 of 14,036 missed, 0.0057, 59 of 10,354, and 0.937 with batches 42 and 43; 0.9991, 12 of 13,898 missed, 0.0057, 58 of 10,252, and 0.938 with batch 42 alone; 0.9991, 12 of 13,760 missed, 0.0060, 61 of 10,150, and 0.938 with batches 37 to 41 added and both models retrained in session 42; 0.9990, 14 of 13,622 missed, 0.0058, 58 of 10,048, and 0.938 with batches 37 to 40; 0.9990, 13 of 13,483 missed, 0.0060, 60 of 9,947, and 0.938 with batches 37 to 39; 0.9990, 14 of 13,345 missed, 0.0062, 61 of 9,845, and 0.939 with batches 37 and 38; 0.9991, 12 of 13,207 missed, 0.0059, 57 of 9,743, and 0.939 with batch 37 alone; 0.9989, 14 of 13,069 missed, 0.0060, 58 of 9,641, and 0.938 with batches 34, 35 and 36 added and both models retrained in session 41) (0.9988, 0.0059 and 0.939 with batches 34 and 35; 0.9987, 0.0059 and 0.939 with batch 34 alone); 0.9990 (12 of 12,241 missed), 0.0055 (50 of 9,029) and 0.938 with batches 28, 29 and 30 added and both models retrained in session 39 (0.9992 (9 of 11,965), 0.0059 (52 of 8,825) and 0.938 with batch 28 alone; 0.9993 (8 of 11,827 missed), 0.0063 (55 of 8,723) and 0.938 with batches 26 and 27 added and both models retrained in session 38; 0.9996 (4 of 11,413 missed), 0.0061 (51 of 8,417) and 0.937 before, 0.932 before the
 /// person-name model, trained on this corpus), with batches 23
 /// and 24 added and the model retrained with them in session 36 (0.9996, 4 of 11,137 missed, 0.986
 /// and 155 missed before session 35's weak-verdict model gave verdicts the rules did not, 0.0055
@@ -43,7 +43,7 @@ const FLOORS: common::Floors = common::Floors {
 #[test]
 fn other_authors_styles_keep_their_floors() {
     let r = common::score(include_str!("../testdata/styles.jsonl"));
-    assert_eq!(r.docs, 26790, "corpus line count changed");
+    assert_eq!(r.docs, 27030, "corpus line count changed");
     // Labels under the dev corpus's per-label floor here: where other authors' mail is still
     // read worse (printed, not failed).
     let weak: Vec<String> = r
