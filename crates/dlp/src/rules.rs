@@ -83,7 +83,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,16})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
             ),
             (Pat::Date, date),
             (
@@ -287,6 +287,14 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // Shippensburg", "His mom will bring him from Dillsburg": blind batch 54.)
     ("driving up from", Kw::City),
     ("driving down from", Kw::City),
+    // ("we are driving from carlisle", "can they pick me up in Mechanicsburg?": blind batch
+    // 55.)
+    ("driving from", Kw::City),
+    ("driving her up from", Kw::City),
+    ("driving him up from", Kw::City),
+    ("pick me up in", Kw::City),
+    ("pick him up in", Kw::City),
+    ("pick her up in", Kw::City),
     ("drives herself from", Kw::City),
     ("drives himself from", Kw::City),
     ("bring him from", Kw::City),
@@ -6100,6 +6108,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
         (&mut sc.staff, &mut sc.patient_words),
     );
     list_item_names_before_dates(s, text, lc, toks, &doc, out);
+    surname_list_items(s, text, &doc, out);
     lower_case_names_before_dob(s, text, lc, toks, out);
     lower_case_child_before_parent(s, text, lc, toks, out);
     spoken_birth_dates(text, lc, &doc, out);
@@ -13666,9 +13675,19 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let not_a_patients = |why: &'static str, out: &mut Vec<Cand>| {
         push(out, None, st, en, 0.8, "date.nonpatient", why);
     };
-    // "HIV-1/2 + O AB": a test's virus types after its name and a hyphen (blind batch 53).
-    if st >= 2 && text.as_bytes()[st - 1] == b'-' && text.as_bytes()[st - 2].is_ascii_alphabetic() {
-        not_a_patients("types after a test's name", out);
+    // "HIV-1/2 + O AB": a test's virus types after its name and a hyphen (blind batch 53); "TO:
+    // 7175550149   P.1/2": a fax's page of pages (blind batch 55).
+    if st >= 2
+        && matches!(text.as_bytes()[st - 1], b'-' | b'.')
+        && text.as_bytes()[st - 2].is_ascii_alphabetic()
+        && (text.as_bytes()[st - 1] == b'-'
+            || text.as_bytes()[st - 2] == b'P'
+                && text
+                    .as_bytes()
+                    .get(st.wrapping_sub(3))
+                    .is_none_or(|c| !c.is_ascii_alphanumeric()))
+    {
+        not_a_patients("types after a test's name, or a fax's page", out);
         return;
     }
     // "Sharps containers no more than 3/4 full", "1/2 tab", "3/4 mile": a fraction.
@@ -15110,6 +15129,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // An occupational clinic's pre-placement applicants ("applicant_id,
         // last_name,first_name,exam_date", blind batch 53).
         | "applicant id"
+        // An immigration attorney's clients ("client_name,a_number,court,hearing_date", blind
+        // batch 55).
+        | "a number" | "a no" | "alien number"
         | "specimen id" | "specimen no" | "specimen"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
@@ -20653,6 +20675,88 @@ fn plain_name_word(lc: &str, t: Tok) -> bool {
         && column_label(w).is_none()
 }
 
+/// " * Lindqvist -- Rm 14 at Harbor Light confirmed", " * Alvarado -- MATP van no-show today",
+/// "- Achterberg: POD1 scope": a hand-off's or a navigator's list, one patient an item, each
+/// named by a surname alone before a dash or a colon (blind batches 52 and 55). Two items or
+/// more, each opening with a bullet or an item's number and a surname the lists know (not an
+/// everyday word, not a given name), and words about care in one of them at least.
+fn surname_list_items(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let mut items: Vec<Span> = Vec::new();
+    let mut care = false;
+    let mut ls = 0;
+    for le in doc.nl.iter().copied().chain(std::iter::once(b.len())) {
+        let line = &b[ls..le];
+        let from = ls;
+        ls = le + 1;
+        let mut p = line
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        // The bullet or the item's number.
+        match line.get(p..p + 2) {
+            Some([b'*' | b'-', b' ']) => p += 2,
+            Some([d, _]) if d.is_ascii_digit() => {
+                let n = line[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if n > 2 || !matches!(line.get(p + n..p + n + 2), Some([b'.' | b')', b' '])) {
+                    continue;
+                }
+                p += n + 2;
+            }
+            _ => continue,
+        }
+        let n = line[p..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic() || **c == b'-' || **c == b'\'')
+            .count();
+        let word = &line[p..p + n];
+        if n < 3 || !word[0].is_ascii_uppercase() || word[1..].iter().any(u8::is_ascii_uppercase) {
+            continue;
+        }
+        let rest = &line[p + n..];
+        let Some(after) = [
+            &b" -- "[..],
+            b" - ",
+            b": ",
+            " \u{2013} ".as_bytes(),
+            " \u{2014} ".as_bytes(),
+        ]
+        .iter()
+        .find_map(|sep| rest.strip_prefix(*sep)) else {
+            continue;
+        };
+        let lower = word.to_ascii_lowercase();
+        let key = word_key(&lower);
+        let Ok(w) = std::str::from_utf8(&lower) else {
+            continue;
+        };
+        if !s.surnames.contains(w)
+            || s.first_names.contains(w)
+            || s.weak_model.knows(word)
+            || NOT_NAMES_INDEX.contains(&lower, key)
+        {
+            continue;
+        }
+        let after = std::str::from_utf8(after).unwrap_or("");
+        care |= has_dotted_code(after.as_bytes()) || has_word(after, CARE_LIST_WORDS);
+        items.push((from + p, from + p + n));
+    }
+    if items.len() >= 2 && care {
+        for (st, en) in items {
+            let why = "surname opening an item of a list of patients";
+            push(
+                out,
+                Some(Label::Person),
+                st,
+                en,
+                0.85,
+                "person.list_item",
+                why,
+            );
+        }
+    }
+}
+
 /// "- Olga Kuznetsova, 10/8 10:40 AM - E05.00, methimazole titration": a list item that opens
 /// with two capitalised words, one of them in the name lists, then a comma and a date or a
 /// number. A coder's or a nurse's list of visits names one patient an item (weak evidence:
@@ -21683,6 +21787,12 @@ const TRIP_CUES: &Words = words![
     "flying in from",
     "driving up from",
     "driving down from",
+    "driving from",
+    "driving her up from",
+    "driving him up from",
+    "pick me up in",
+    "pick him up in",
+    "pick her up in",
     "drives herself from",
     "drives himself from",
     "bring him from",

@@ -11711,3 +11711,23 @@ fn a_bulletin_a_contractors_registration_and_a_drive_in_from_a_town_are_read_so(
                   by 9. Dad (Gerald Amsel, 71) has diabetes and his insulin is in the truck.";
     assert_has(&s, family, Label::Address, "Marlow Springs");
 }
+
+#[test]
+fn a_hand_offs_surname_items_and_a_residents_list_are_patients() {
+    let s = Scanner::new();
+    let handoff = "Navigator handoff:\n * Alvarado -- MATP van no-show today. I called MATP.\n \
+                   * Teague -- mask done at 1. Dental extractions Thu.\n";
+    assert_has(&s, handoff, Label::Person, "Alvarado");
+    assert_has(&s, handoff, Label::Person, "Teague");
+    // A list of departments is no list of patients.
+    let agenda =
+        "Agenda:\n - Pharmacy -- formulary update\n - Facilities -- parking garage closure\n";
+    assert_no_label(&s, Label::Person, &[agenda]);
+    let selection = "resident_id,last_name,first_name,house,test_date,window\n\
+                     R-1042,Mullen,Travis,Maple,2025-03-12,06:00-08:00\n";
+    assert_has(&s, selection, Label::Mrn, "R-1042");
+    // A job's hyphenated code is no name.
+    let job = "JOB NAME        : RR-DAILY-0311-B\nMember phone (614) 555-0142 failed, patient \
+               refill reminder not sent; pharmacist callback queued for Rx 7718054.";
+    assert_lacks(&s, job, Label::Person, "RR-DAILY");
+}
