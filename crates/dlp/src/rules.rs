@@ -113,7 +113,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::StateCode, state_code),
             (
                 Pat::AgeLoose,
-                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with )",
+                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | \()",
             ),
             (
                 Pat::CaseRef,
@@ -304,6 +304,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("vivimos en Lebanon entonces salimos temprano", "Place of Birth:     GETTYSBURG, PA":
     // blind batch 46.)
     ("vivimos en", Kw::City),
+    // ("mi telefono (717) 555-0157. vivo en Steelton.": blind batch 56.)
+    ("vivo en", Kw::City),
+    ("lives alone now in", Kw::City),
+    ("approx. location", Kw::City),
     // A court's caption ("IN RE: JEROME A. CASTELLANOS", "In re Terrence B. Malloy"): the
     // person the petition is about (blind batches 43 and 47).
     ("in re", Kw::NameAfter),
@@ -1465,6 +1469,10 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "A Risk-Stratified Trial for Newly Diagnosed Standard- and High-Risk B-ALL": a study's
+    // title after "for" (blind batch 56).
+    "newly",
+    "diagnosed",
     // "HCAM 4 Partner Bulletin: winter LZ list": an air ambulance's bulletin to its partner
     // agencies, after a word that is also a relative (blind batch 54).
     "bulletin",
@@ -9784,6 +9792,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             // ("TS2-100,TeleSense MCT-2 transmitter,188,31,904": a count in an inventory's
             // row, blind set RH; serial numbers have five characters or more.)
             Label::Device if v.len() < 5 => continue,
+            // ("Home health (SN 2x/wk x 4 wks, PT 2x/wk)": skilled nursing's visits a week, no
+            // serial number; blind batch 56.)
+            Label::Device
+                if v.split_once('/').is_some_and(|(_, per)| {
+                    !per.is_empty() && per.bytes().all(|c| c.is_ascii_lowercase())
+                }) =>
+            {
+                continue;
+            }
             // "demo s/n LG2-DEMO-00817": a vendor's demonstration unit (blind set YP).
             Label::Device
                 if v.as_bytes()
@@ -16769,7 +16786,11 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
                     "her home",
                     "his home",
                     "the house",
-                    "letter to"
+                    "letter to",
+                    // ("Plan/ID: Cedar Kids Health Plan / CKH-60338417" over "Ship to:  418 W
+                    // Lemon St Apt 2": a specialty pharmacy's delivery to the patient, blind
+                    // batch 56.)
+                    "ship to"
                 ]
             )
             // ("Employer:   Tri-County Packaging, 1150 Industrial Pkwy": a patient's employer,
@@ -19348,10 +19369,17 @@ fn persons(
                 }
                 // (Not a product's name and serial in an equipment list: "Alice NightOne
                 // 7A-220417", blind batch 35.)
+                // (Nor a vendor's priced line: "09/04/25   Camp Hill   KBW-0904-1187   Sharps
+                // container ... $138.00", a site and a manifest, blind batch 56.)
                 || (comma_form || run.len() == 2)
                     && any_in
                     && record_after(after)
                     && !run.iter().any(|t| brand_shaped(&text[t.s..t.e]))
+                    && !(run.len() == 2
+                        && (PLACE_WORDS.eq_any(&text[run[1].s..run[1].e])
+                            || text[run[1].s..run[1].e].eq_ignore_ascii_case("hill"))
+                        && doc.business
+                        && price_on_line(doc, end))
                 // "before i drop BEGUM, NASRIN HR00544390 (icu 10/6-10/11)": "LAST, FIRST" in
                 // capitals, then a chart number of a few letters and six digits or more.
                 || comma_form && all_upper && chart_number_after(after)
@@ -21762,6 +21790,7 @@ fn residence_town(kw: &str, text: &str, p: usize) -> Option<usize> {
     if words![
         "location",
         "approximate location",
+        "approx. location",
         "city of residence",
         "lives with",
         "staying with"

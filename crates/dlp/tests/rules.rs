@@ -11731,3 +11731,40 @@ fn a_hand_offs_surname_items_and_a_residents_list_are_patients() {
                refill reminder not sent; pharmacist callback queued for Rx 7718054.";
     assert_lacks(&s, job, Label::Person, "RR-DAILY");
 }
+
+#[test]
+fn a_vendors_site_a_studys_title_and_skilled_nursings_visits_are_no_patients() {
+    let s = Scanner::new();
+    let invoice = "From: Keystone BioWaste Services <billing@keystonebiowaste.com>\n\
+                   Subject: Invoice 207-66-4410 - Service period September 2025\n\n\
+                   Date       Site        Manifest #      Description                       Qty   Amount\n\
+                   09/04/25   Camp Hill   KBW-0904-1187   Sharps container 8 gal, mail-back  6    $138.00\n";
+    assert_no_label(&s, Label::Person, &[invoice]);
+    let notice = "Study: AALL2421 - A Risk-Stratified Trial for Newly Diagnosed Standard- and \
+                  High-Risk B-ALL\nAmendment: #3";
+    assert_no_label(&s, Label::Person, &[notice]);
+    let auth = "Patient Ruth Harkavy, DOB 04/11/1933: home health (SN 2x/wk x 4 wks, PT 2x/wk) \
+                is approved.";
+    assert_no_label(&s, Label::Device, &[auth]);
+    // An employer's invoice for its workers' physicals still names patients.
+    let physicals = "Employee              ID        Date         Service                    Amount\n\
+                     Terrence Bolling      KF-20417  09/03/2025   DOT physical               $95.00\n";
+    assert_has(&s, physicals, Label::Person, "Terrence Bolling");
+}
+
+#[test]
+fn a_deliverys_ship_to_and_a_spanish_home_town_are_the_patients() {
+    let s = Scanner::new();
+    let delivery = "Patient:        Sofia Reyes  DOB 02/11/2016\n\
+                    Plan/ID:        Cedar Kids Health Plan / CKH-60338417\n\
+                    Ship to:        418 W Lemon St Apt 2, Lancaster, PA 17603\n";
+    assert_has(
+        &s,
+        delivery,
+        Label::Address,
+        "418 W Lemon St Apt 2, Lancaster, PA",
+    );
+    let spanish = "hola soy la mama de Sofia Reyes, fecha de nacimiento 02/11/2016, mi telefono \
+                   (717) 555-0157. vivo en Steelton.";
+    assert_has(&s, spanish, Label::Address, "Steelton");
+}
