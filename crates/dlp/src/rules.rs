@@ -14467,7 +14467,8 @@ fn lower_case_child_before_parent(
     out: &mut Vec<Cand>,
 ) {
     let b = text.as_bytes();
-    // (Keys compared first, as for "dob" above: most tokens are passed over on one compare.)
+    // (Keys compared first, as for "dob" in `lower_case_names_before_dob`: most tokens are
+    // passed over on one compare.)
     let keys = [b"mom".as_slice(), b"dad", b"mum", b"mommy", b"daddy"].map(|w| word_key(w) as u32);
     for k in 1..toks.len() {
         let t = toks[k];
