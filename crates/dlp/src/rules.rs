@@ -9208,10 +9208,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         // ("Diagnosis on order:   Q16.1", "Working diagnoses in our chart: T68.XXXA": a dotted
         // code of the ICD-10 list is a diagnosis whatever its key says, blind batches 53 and
         // 54.)
-        if v.len() <= 8
-            && v.as_bytes().get(3) == Some(&b'.')
-            && s.icd10.contains(v.replace('.', "").as_str())
-        {
+        if v.as_bytes().get(3) == Some(&b'.') && listed_icd10(s, v) {
             continue;
         }
         let label = match kind {
@@ -10360,6 +10357,22 @@ fn chat_stamp(text: &str, doc: &Doc<'_>, en: usize) -> bool {
     }
 }
 
+/// Is `v` ("T68.XXXA", "I10") a code of the shipped ICD-10-CM list, its dot left out? (The code
+/// is copied into a stack buffer: codes are at most 8 bytes, and a longer `v` is none.)
+fn listed_icd10(s: &Scanner, v: &str) -> bool {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for &c in v.as_bytes().iter().filter(|&&c| c != b'.') {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = c;
+        }
+        n += 1;
+    }
+    buf.get(..n)
+        .and_then(|c| std::str::from_utf8(c).ok())
+        .is_some_and(|c| s.icd10.contains(c))
+}
+
 /// Is the date at `st` when a drug lot, a kit or a colleague's credential expires ("Lot
 /// GX2611A, exp 08/2028", "DEA: FR5271084 exp 09/30/2027", "BLS exp 03/2027")? Right after
 /// "exp", "expires", "expiration" or "expiry", with a lot, a kit, a vial, an NDC or a
@@ -11151,17 +11164,7 @@ fn patterns(
                 }
             }
             Pat::Icd => {
-                // The code without its dot, in a stack buffer (the pattern allows at most 8 bytes).
-                let mut buf = [0u8; 8];
-                let mut n = 0;
-                for &c in v.as_bytes().iter().filter(|&&c| c != b'.') {
-                    if let Some(slot) = buf.get_mut(n) {
-                        *slot = c;
-                    }
-                    n += 1;
-                }
-                let code = buf.get(..n).and_then(|c| std::str::from_utf8(c).ok());
-                if code.is_some_and(|c| s.icd10.contains(c)) {
+                if listed_icd10(s, v) {
                     let dotted = v.contains('.');
                     // The cue words are only looked for when the code has no dot.
                     let cue = || {
