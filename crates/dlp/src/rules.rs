@@ -83,7 +83,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive)(?-u:\b)(?: apt ?#?[a-z0-9\-]+)?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive|dr|ct|pl|cir|way|ter|pkwy|court|place|circle|terrace|parkway)(?-u:\b)(?:,? (?:apt|unit) ?#?[a-z0-9\-]+)?(?:,? [a-z][a-z'\-]+(?: [a-z][a-z'\-]+){0,2}(?:,? [a-z]{2})?,? [0-9]{5}(?-u:\b))?",
             ),
             (Pat::Date, date),
             (
@@ -653,6 +653,16 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("drivers license", Kw::Value(Label::License)),
     ("driver license", Kw::Value(Label::License)),
     ("driver's licence", Kw::Value(Label::License)),
+    // Misspelt as patients write it ("my drivers liscense # is 31 882 406", blind batch 57).
+    ("drivers liscense", Kw::Value(Label::License)),
+    ("driver's liscense", Kw::Value(Label::License)),
+    ("drivers lisence", Kw::Value(Label::License)),
+    ("drivers licence", Kw::Value(Label::License)),
+    // An immigrant's alien registration number ("ALIEN NUMBER........: A215448902", a
+    // refugee's overseas TB class notice, blind batch 57).
+    ("alien number", Kw::Value(Label::OtherId)),
+    ("alien no", Kw::Value(Label::OtherId)),
+    ("alien #", Kw::Value(Label::OtherId)),
     ("license number", Kw::Value(Label::License)),
     ("license #", Kw::Value(Label::License)),
     ("licence number", Kw::Value(Label::License)),
@@ -1469,6 +1479,12 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "skeletal Class III, Angle Class III molar", "a Le Fort I advancement": an orthodontic
+    // malocclusion's class and a maxillary osteotomy, not names (blind batch 57). "- Case:
+    // 27-year-old with ...": a teaching case, not a surname in a list.
+    "class",
+    "fort",
+    "case",
     // "A Risk-Stratified Trial for Newly Diagnosed Standard- and High-Risk B-ALL": a study's
     // title after "for" (blind batch 56).
     "newly",
@@ -8421,6 +8437,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "SN-MP 38 deg", "SN-GoGn": a cephalometric angle between two planes (the sella-nasion
+        // line), no serial number's "SN" (blind batch 57); "SN-88213" keeps its serial.
+        if kind == Kw::Value(Label::Device)
+            && bytes[ks..ke].eq_ignore_ascii_case(b"sn")
+            && bytes.get(ke) == Some(&b'-')
+            && bytes.get(ke + 1).is_some_and(u8::is_ascii_alphabetic)
+        {
+            continue;
+        }
         // "< 100 mg/dL: 15-30 g carbohydrate": a unit's "dL", no driver's licence (blind set
         // YJ).
         if kind == Kw::Value(Label::License) && ks > 0 && bytes[ks - 1] == b'/' {
@@ -9041,6 +9066,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         };
         let mut ve = ve;
         let v = &text[p..ve];
+        // "The SSN on the application ends in 4417": the last four digits of the number named
+        // before the keyword (`ssn_last_four` reads them), not the application's (blind batch
+        // 57).
+        if kind == Kw::Value(Label::OtherId) && {
+            let gap = &bytes[ke..p];
+            gap.len() <= 16
+                && gap
+                    .windows(4)
+                    .any(|w| w.eq_ignore_ascii_case(b"ends") || w.eq_ignore_ascii_case(b"endi"))
+        } {
+            continue;
+        }
         // "submit the claim (CMS-1500)": a claim form's name, no claim's number.
         if NUMBER_SHAPED_NAMES.eq_any(v) {
             continue;
@@ -9322,6 +9359,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "mco",
                     "aco",
                     "ipa",
+                    // A vendor platform's customer ("Tenant: larkspurchc (Org ID 30417)") and
+                    // a webinar's attendee ("Registration ID: 1419061870"), blind batch 57:
+                    // none of the style corpus's 33 is a patient's.
+                    "org",
+                    "organization",
+                    "tenant",
+                    "registration",
                 ];
                 if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
@@ -11506,7 +11550,19 @@ fn personalised_url(u: &str) -> bool {
     if path_only
         .as_bytes()
         .split(|c| matches!(c, b'/' | b'#'))
-        .any(|seg| words!["incident", "incidents", "ticket", "tickets"].eq_any_bytes(seg))
+        .any(|seg| {
+            // (A webinar's join link, "/webinar/j/88213?reg=1419061870&k=ad77", is its
+            // registrant's, a member of staff's: blind batch 57.)
+            words![
+                "incident",
+                "incidents",
+                "ticket",
+                "tickets",
+                "webinar",
+                "webinars"
+            ]
+            .eq_any_bytes(seg)
+        })
     {
         return false;
     }
@@ -11521,6 +11577,8 @@ fn personalised_url(u: &str) -> bool {
                 "inc", "wo", "store", "location",
                 // A scheduled report's run ("/ncm/central?run=2209183374", blind batch 35).
                 "run",
+                // A service desk's page to open ("/nav_to.do?uri=incident.do", blind batch 57).
+                "uri",
                 // A Teams meeting's tenant and organiser ("?context=%7b%22Tid%22%3a..."):
                 // the organisation's (blind set TU).
                 "context",
@@ -12032,6 +12090,8 @@ const ORG_WORDS_LIST: &[&str] = &[
     "labs",
     "lab",
     "laboratory",
+    // ("STATE BUREAU OF LABORATORIES, 92 LABORATORY DRIVE": a lab's letterhead, blind batch 57.)
+    "laboratories",
     "specialists",
     "neurology",
     "cardiology",
@@ -15358,6 +15418,19 @@ fn table_cells(row: &str, sep: u8, cells: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// "Patient (MRN)" as ("Patient", "MRN"), "Hartsock, M. (CR-00355102)" as ("Hartsock, M.",
+/// "CR-00355102"): a cell or a heading that ends with one bracketed part after a space.
+fn bracketed(cell: &str) -> Option<(&str, &str)> {
+    let body = cell.strip_suffix(')')?;
+    let k = body.rfind(" (")?;
+    let (outer, within) = (body[..k].trim_end(), &body[k + 2..]);
+    (!outer.is_empty()
+        && !within.is_empty()
+        && !within.contains(['(', ')'])
+        && !outer.contains(['(', ')']))
+    .then_some((outer, within))
+}
+
 /// Is `v` an amount of money ("9010.00", "18860.25"): digits, a point and two digits?
 fn money_shaped(v: &[u8]) -> bool {
     let n = v.len();
@@ -15403,6 +15476,7 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let mut cells = Vec::new();
     let mut labels: Vec<Option<Label>> = Vec::new();
+    let mut inner: Vec<Option<(Label, Label)>> = Vec::new();
     // The index in `doc.nl` of the first line break at or after the separator: separators
     // are found in text order, so it only moves on (no search of the text for line ends).
     let mut line = 0;
@@ -15439,6 +15513,25 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         table_cells(line, sep, &mut cells);
         labels.clear();
         labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
+        // "| Patient (MRN) |" over "| Hartsock, M. (CR-00355102) |": a heading that names a
+        // second field in brackets, each cell holding both (an infusion board, blind batch
+        // 57). The column is read by the heading before the bracket, the bracket's part of
+        // each cell by the heading's bracket.
+        inner.clear();
+        inner.extend(cells.iter().map(|&(a, z)| {
+            // (A patient's name and a number only a patient has: not "Time (PT)", a time
+            // zone, over a candidate's test time.)
+            let (outer, within) = bracketed(&line[a..z])?;
+            let l = column_label(within).filter(|&l| l != Label::Date && patient_only_column(l))?;
+            column_label(outer)
+                .filter(|&o| o == Label::Person)
+                .map(|o| (o, l))
+        }));
+        for (l, i) in labels.iter_mut().zip(&inner) {
+            if let Some((o, _)) = i {
+                *l = Some(*o);
+            }
+        }
         // "| Patient            | ASHBY-MOORE, CAROLYN  |": a row of a two-column table of
         // fields and their values, no heading (a payer portal's claim status, blind batch 54).
         // (A "|" row's cells include the empty ones outside its first and last bar.)
@@ -15508,15 +15601,17 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             || subject_column.is_some()
             || ward_round
             || column_of(&["patient", "patient name", "pt", "pt name"]).is_some();
-        let patient_only =
-            patient_column || labels.iter().flatten().any(|&l| patient_only_column(l));
+        let patient_only = patient_column
+            || labels.iter().flatten().any(|&l| patient_only_column(l))
+            || inner.iter().flatten().any(|&(_, l)| patient_only_column(l));
         // A "Patient" or "Pt" column is a table of patients on its own ("| Pt | Item | Clin |
         // Status |", a fabrication queue), its cells read as names only when they look like
         // one ("Brenneman, H."; not "Yes" or "new").
         // (A record number's column alone is one: "date,start,end,mrn,location", an
         // interpreter's encounter log, blind set YA.)
         let names_only = labels.iter().filter(|l| l.is_some()).count() < 2
-            && !labels.contains(&Some(Label::Mrn));
+            && !labels.contains(&Some(Label::Mrn))
+            && !inner.iter().flatten().any(|&(_, l)| l == Label::Mrn);
         if !patient_only || names_only && !patient_column {
             continue;
         }
@@ -15728,7 +15823,33 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 };
                 // ("2301H1Z8A / 2301H1Z8B": a pair of hearing aids, two serial numbers.)
                 let cell = &row[a..z];
-                if label != Label::Date && cell.contains(" / ") {
+                if let Some((_, within_label)) = inner[col]
+                    && let Some((outer, within)) = bracketed(cell)
+                {
+                    if cell_fits(label, outer) {
+                        push(
+                            out,
+                            Some(label),
+                            p + a,
+                            p + a + outer.len(),
+                            0.85,
+                            "table.column",
+                            why,
+                        );
+                    }
+                    if cell_fits(within_label, within) {
+                        let x = p + a + cell.len() - 1 - within.len();
+                        push(
+                            out,
+                            Some(within_label),
+                            x,
+                            x + within.len(),
+                            0.85,
+                            "table.column",
+                            why,
+                        );
+                    }
+                } else if label != Label::Date && cell.contains(" / ") {
                     let mut k = a;
                     for part in cell.split(" / ") {
                         if cell_fits(label, part.trim()) {
@@ -16704,6 +16825,32 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     {
         return;
     }
+    // "62 orchard view dr apt 3 elizabethtown pa 17022", "1562 glenrock dr, millbrook 17040":
+    // a lower-case street matched with its town and ZIP code (blind batch 57). The street and
+    // town end before the ZIP code, which is read after them below. The suffixes that are also
+    // everyday shorthand ("2 specialist dr appts", "the 3 way call") count only with an
+    // apartment or a ZIP code.
+    let lower = text.as_bytes()[st..en]
+        .iter()
+        .all(|c| !c.is_ascii_uppercase());
+    let zip_matched = en - st > 6
+        && text.as_bytes()[en - 5..en].iter().all(u8::is_ascii_digit)
+        && text.as_bytes()[en - 6] == b' ';
+    let en = if lower && zip_matched {
+        text[..en - 5].trim_end_matches(' ').len()
+    } else {
+        if lower
+            && !has_word(&text[st..en], words!["apt", "unit"])
+            && words![
+                "dr", "ct", "pl", "cir", "way", "ter", "court", "place", "circle", "terrace",
+                "pkwy", "parkway"
+            ]
+            .eq_any(last_word(&text[st..en], b" "))
+        {
+            return;
+        }
+        en
+    };
     // In capitals ("305 W LOCUST ST APT 2\nMILLBROOK, OH"): a street only with its city and
     // state, not "3 NEW DR ORDERS" or "HAD 2 HEAD CT".
     let m = &text.as_bytes()[st..en];

@@ -1491,7 +1491,13 @@ fn a_patients_street_in_a_sentence_lower_case_or_signed_is_an_address_and_a_venu
             ),
             (
                 "pt can't come tmrw. addr is 1184 s kedzie ave apt 2r chicago 60623",
-                "1184 s kedzie ave apt 2r",
+                "1184 s kedzie ave apt 2r chicago",
+            ),
+            // A lower-case "dr" with its town, state and ZIP code (blind batch 57).
+            (
+                "hi its tanya. address is 62 orchard view dr apt 3 elizabethtown pa 17022 \
+                 thx",
+                "62 orchard view dr apt 3 elizabethtown pa",
             ),
             (
                 "From: Gloria Esposito <gesposito58@gmail.com>\nSubject: my bill\n\nPlease \
@@ -1507,6 +1513,8 @@ fn a_patients_street_in_a_sentence_lower_case_or_signed_is_an_address_and_a_venu
         &[
             // A lower-case distance, a venue, and a clinic's signature in a reply to a patient.
             "the patient drove 3 days on the road to get here",
+            // "dr" is a doctor's here: no apartment and no ZIP code after it.
+            "pt says she has 2 specialist dr appts next week",
             "Patient education night: 6 p.m., Grandview Ballroom, 800 River Rd, Macon, GA",
             "From: Front Desk <frontdesk@ridgewaymed.example>\nTo: Fernando Alcaraz \
              <falcaraz.home@gmail.com>\n\nHi Fernando, yes we take new patients.\n\nBest,\n\
@@ -11767,4 +11775,89 @@ fn a_deliverys_ship_to_and_a_spanish_home_town_are_the_patients() {
     let spanish = "hola soy la mama de Sofia Reyes, fecha de nacimiento 02/11/2016, mi telefono \
                    (717) 555-0157. vivo en Steelton.";
     assert_has(&s, spanish, Label::Address, "Steelton");
+}
+
+#[test]
+fn a_patient_column_with_its_record_number_in_brackets_is_read_as_both() {
+    let s = Scanner::new();
+    // "| Patient (MRN) |" over "| Hartsock, M. (CR-00355102) |": an infusion board (blind batch
+    // 57).
+    let board = "Board for today:\n\n\
+        | Chair | Time  | Patient (MRN)                | Drug                  |\n\
+        |-------|-------|------------------------------|-----------------------|\n\
+        | 1     | 08:00 | Hartsock, M. (CR-00355102)   | infliximab 10 mg/kg   |\n\
+        | 2     | 08:30 | Yoder, L. (CR-00410876)      | vedolizumab 300 mg    |\n";
+    assert_has(&s, board, Label::Person, "Hartsock, M.");
+    assert_has(&s, board, Label::Mrn, "CR-00355102");
+    assert_has(&s, board, Label::Person, "Yoder, L.");
+    assert_has(&s, board, Label::Mrn, "CR-00410876");
+    // "Time (PT)" is a time zone, no patient: a candidate's test schedule stays unread.
+    let tests = "Confirmed:\n\n\
+        Candidate            | Language(s)     | Test date | Time (PT) | Proctor\n\
+        ---------------------+-----------------+-----------+-----------+-----------\n\
+        Faisal Haidari       | Pashto          | 12/05/25  | 9:00 AM   | M. Sadozai\n\
+        Chukwuemeka Obi      | Igbo            | 12/08/25  | 1:00 PM   | A. Nwachukwu\n";
+    assert_not_phi(&s, &[tests]);
+}
+
+#[test]
+fn orthodontic_classes_and_planes_and_platform_ids_are_no_patients() {
+    let s = Scanner::new();
+    // A de-identified study club case (blind batch 57): "Class III", "Le Fort I", "SN-MP".
+    assert_not_phi(
+        &s,
+        &[
+            "Subject: study club case\n\nRecords are de-identified.\n- 16-year-old male, skeletal \
+             Class III, Angle Class III molar bilaterally\n- ANB -3.5 deg, SN-MP 38 deg\n- \
+             Family history: father had a Le Fort I at age 19; mother Class I\n",
+            "Tenant:            larkspurchc (Org ID 30417)\nSession:  scheduled 10/14",
+            "You are registered.\n  Registration ID: 1419061870\n  Your join link: \
+             https://tbtrainingcenter.org/webinar/j/88213?reg=1419061870&k=ad77\n",
+            "Work notes: pumps docked.\nTo view or update this ticket, go to \
+             https://servicedesk.larkmontregional.org/nav_to.do?uri=incident.do\n",
+        ],
+    );
+    // A serial number's "SN" with digits after the hyphen is still one.
+    assert_has(
+        &s,
+        "Pt's home concentrator SN-88213470 alarms at night.",
+        Label::Device,
+        "88213470",
+    );
+    // A patient's own link with a token stays a patient's.
+    assert_has(
+        &s,
+        "Dear Ms. Farouk, your visit link: https://portal.example.org/visit?token=9f2Kq7LwX0ab",
+        Label::Url,
+        "https://portal.example.org/visit?token=9f2Kq7LwX0ab",
+    );
+}
+
+#[test]
+fn misspelt_licence_keys_an_alien_number_and_an_ssns_last_four_after_a_form() {
+    let s = Scanner::new();
+    assert_has(
+        &s,
+        "> my drivers liscense # is 31 882 406 (PA) exp 2028",
+        Label::License,
+        "31 882 406",
+    );
+    assert_has(
+        &s,
+        "NAME: RAHIMI, SAMIRA\nALIEN NUMBER........: A215448902\nVISA TYPE...........: IR1",
+        Label::OtherId,
+        "A215448902",
+    );
+    // "the application ends in 4417": the SSN's last four, no application number.
+    let recert =
+        "Hi Denise, the SSN on the application ends in 4417; I checked it against his card.";
+    assert_has(&s, recert, Label::Ssn, "4417");
+    assert_lacks(&s, recert, Label::OtherId, "4417");
+    // An application's own number is still one.
+    assert_has(
+        &s,
+        "Pt's Medicaid application APP-25-0091834 is pending.",
+        Label::OtherId,
+        "APP-25-0091834",
+    );
 }
