@@ -661,6 +661,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // An immigrant's alien registration number ("ALIEN NUMBER........: A215448902", a
     // refugee's overseas TB class notice, blind batch 57).
     ("alien number", Kw::Value(Label::OtherId)),
+    // A claim's patient control number, the billing office's account for the visit
+    // ("PAT CTRL NO....: SVI-3387120", a 277CA rejection report, blind batch 58).
+    ("pat ctrl no", Kw::Value(Label::Account)),
+    ("patient control number", Kw::Value(Label::Account)),
+    ("patient control no", Kw::Value(Label::Account)),
+    // Spanish "account" ("RE: cuenta SV-2291845 - plan de pagos", blind batch 58).
+    ("cuenta", Kw::Value(Label::Account)),
     ("alien no", Kw::Value(Label::OtherId)),
     ("alien #", Kw::Value(Label::OtherId)),
     ("license number", Kw::Value(Label::License)),
@@ -1479,6 +1486,11 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "for Biobank Core staff", "ROR slide for Grand Rounds": a research core and a teaching
+    // conference after "for" (blind batch 58).
+    "biobank",
+    "biorepository",
+    "rounds",
     // "skeletal Class III, Angle Class III molar", "a Le Fort I advancement": an orthodontic
     // malocclusion's class and a maxillary osteotomy, not names (blind batch 57). "- Case:
     // 27-year-old with ...": a teaching case, not a surname in a list.
@@ -8630,6 +8642,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "Opened vendor case with Carestream (Case 02197734)", "support case 118-2207": a
+        // vendor's support case about a machine, no patient's (blind batch 58).
+        if kw_text.eq_ignore_ascii_case("case")
+            // (Not a manufacturer's: "Manufacturer repair case: TW-RPR-5508127" is a
+            // patient's hearing aid's.)
+            && has_word(doc.before_line(ks, 48), words!["vendor", "support"])
+        {
+            continue;
+        }
         // A link's query parameter ("...view?doc=Lt7Qx92KfA3m&mbr=KB28840631"): the link is
         // the finding.
         // (Only a value's keyword: a negative one, "track?order=SO-6613027", still says the
@@ -9030,6 +9051,27 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         } else {
             ve
         };
+        // "Plate:    Colorado BWK-J47": the state's name before the number, which is the
+        // value (blind batch 58).
+        let (p, ve) = match kind {
+            Kw::Value(Label::Vehicle) => {
+                let w = bytes[p..]
+                    .iter()
+                    .take(16)
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .count();
+                if w >= 4
+                    && ve.is_none_or(|e| e == p + w)
+                    && bytes.get(p + w) == Some(&b' ')
+                    && STATE_NAMES.eq_any(&text[p..p + w])
+                {
+                    (p + w + 1, value_end(text, p + w + 1))
+                } else {
+                    (p, ve)
+                }
+            }
+            _ => (p, ve),
+        };
         // "MN plate: HXP 418": a plate's letters and digits apart (blind batch 44).
         // (Read for a vehicle's keyword only: the other values pass as found.)
         let letters = if kind == Kw::Value(Label::Vehicle) {
@@ -9362,6 +9404,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     // A vendor platform's customer ("Tenant: larkspurchc (Org ID 30417)") and
                     // a webinar's attendee ("Registration ID: 1419061870"), blind batch 57:
                     // none of the style corpus's 33 is a patient's.
+                    // An HL7 message's own number ("MSG CONTROL ID: LFM20251015142701883").
+                    "control",
                     "org",
                     "organization",
                     "tenant",
@@ -9498,6 +9542,32 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "coaches",
                     "mobile",
                 ];
+                // "plate P-1015-A on AmpliQ #2, NTC in H12 is amplifying": a laboratory's
+                // 96-well plate in a run, no car (blind batch 58).
+                if kw_text.eq_ignore_ascii_case("plate")
+                    && has_word(
+                        &text[floor_cb(text, ks.saturating_sub(300))
+                            ..ceil_cb(text, (ve + 300).min(text.len()))],
+                        // (Not "PCR", "Ct", "well" or "extraction": a patient's COVID test,
+                        // a CT scan, "as well" and a tooth's beside a car's plate.)
+                        words![
+                            "ntc",
+                            "ntcs",
+                            "wells",
+                            "qpcr",
+                            "amplifying",
+                            "amplification",
+                            "pipette",
+                            "thermocycler",
+                            "re-queueing",
+                            "96-well",
+                            "384-well",
+                            "master mix"
+                        ],
+                    )
+                {
+                    continue;
+                }
                 // ("three of your staff vehicles did not match the permit list ... plate WI
                 // ABV-2219": a landlord's garage audit of a tenant's staff, whoever "your" is;
                 // blind batch 42's plates with their state.)
@@ -11587,6 +11657,11 @@ fn personalised_url(u: &str) -> bool {
                 || k.starts_with("utm_")
             {
                 continue;
+            }
+            // ("/sp?id=ticket&table=incident": a service desk's page of tickets, blind batch
+            // 58.)
+            if words!["ticket", "tickets", "incident", "incidents"].eq_any(val) {
+                return false;
             }
             // ("?dept=case-management": a word, the same for every reader.)
             let word = val
@@ -15272,6 +15347,31 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "home" | "hometown" | "home town" => Label::Address,
         "mission" | "mission no" | "mission number" => Label::OtherId,
         "zip" | "zip code" | "zipcode" => Label::Zip,
+        // "acct,guarantor,old_address,old_zip,ncoa_new_address,new_zip": a billing service's
+        // returned statements with their forwarding addresses (blind batch 58).
+        "guarantor" | "guarantor name" => Label::Person,
+        h if h.rsplit_once(' ').is_some_and(|(whose, what)| {
+            words!["address", "zip"].eq_any(what)
+                && words![
+                    "old",
+                    "new",
+                    "prior",
+                    "previous",
+                    "current",
+                    "mailing",
+                    "forwarding",
+                    "ncoa new",
+                    "ncoa"
+                ]
+                .eq_any(whose)
+        }) =>
+        {
+            if h.ends_with("zip") {
+                Label::Zip
+            } else {
+                Label::Address
+            }
+        }
         "email" | "e mail" => Label::Email,
         // "patient_mrn", "pt_dob", "patient_phone": a patient's column, named with whose it is
         // (an equipment vendor's kit list, blind batch 37).
@@ -20777,6 +20877,9 @@ fn care_event_after(after: &str) -> bool {
 /// ("INC-0045521", "PO-26-1187", "INV-2026-00412").
 const TICKET_PREFIXES: &[&[u8]] = &[
     b"inc", b"req", b"chg", b"ritm", b"tkt", b"po", b"inv", b"ord",
+    // A laboratory's quality records: a nonconformance report ("NCR-2025-019") and a
+    // corrective action (blind batch 58).
+    b"ncr", b"capa",
 ];
 
 /// Does the record-shaped `id` start with one of `prefixes` before its first hyphen?

@@ -11861,3 +11861,73 @@ fn misspelt_licence_keys_an_alien_number_and_an_ssns_last_four_after_a_form() {
         "APP-25-0091834",
     );
 }
+
+#[test]
+fn a_billing_services_returned_statements_and_claim_keys_are_read() {
+    let s = Scanner::new();
+    // A statement vendor's NCOA matches (blind batch 58): the guarantor, the old and new
+    // addresses and their ZIP codes, by their headings.
+    let ncoa = "NCOA matches below.\n\n\
+        acct,guarantor,old_address,old_zip,ncoa_new_address,new_zip,move_eff\n\
+        SV-2204417,\"HOLLOWAY, TRENT\",\"55 Poplar St Apt 3, Steelton PA\",17113,\"2910 N 6th St, Harrisburg PA\",17110,2025-08\n\
+        CRR-40011263,\"NAKAMURA-REID, AIKO\",\"7 Fox Run Ct, Hummelstown PA\",17036,\"440 Market Sq Apt 12B, York PA\",17401,2025-09\n";
+    assert_has(&s, ncoa, Label::Account, "SV-2204417");
+    assert_has(&s, ncoa, Label::Zip, "17113");
+    assert_has(&s, ncoa, Label::Zip, "17401");
+    // A 277CA rejection's patient control number, and Spanish "cuenta".
+    assert_has(
+        &s,
+        "PATIENT........: OYELARAN, FUNMILAYO A\nPAT CTRL NO....: SVI-3387120\n",
+        Label::Account,
+        "SVI-3387120",
+    );
+    assert_has(
+        &s,
+        "Subject: RE: cuenta SV-2291845 - plan de pagos\n\nBuenos días Sra. Quintanilla,",
+        Label::Account,
+        "SV-2291845",
+    );
+    // A plate after its state's name.
+    assert_has(
+        &s,
+        "Patient's car, towed from lot B:\n  Plate:    Colorado BWK-J47\n",
+        Label::Vehicle,
+        "BWK-J47",
+    );
+}
+
+#[test]
+fn a_labs_plate_a_vendor_case_and_a_research_core_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            // A qPCR plate in a run (blind batch 58).
+            "[8:52 AM] Tamara Moreno\nplate P-1015-A on AmpliQ #2, NTC in H12 is amplifying at \
+             Ct 34 on the CNV target\n[8:57 AM] Dwayne Shah\nok. re-queueing all 92 on P-1016-A",
+            // A service desk's incident list and a vendor's support case about a machine.
+            "Reset AE title. Opened vendor case with Carestream (Case 02197734).\nTo view this \
+             incident, log in: https://servicedesk.example.org/sp?id=ticket&table=incident\n",
+            // A research core's staff certifications, and an away message about grand rounds.
+            "Our records show certifications for Biobank Core staff will expire soon. Cost is \
+             covered by EHS for Biobank Core (cost center 64-1182).",
+            "Subject: Automatic reply: ROR slide for Grand Rounds\n\nI am out of the office.",
+            // A laboratory's nonconformance report.
+            "Subject: NCR-2025-019 opened: identifier mismatch at accessioning\n\n\
+             NONCONFORMANCE REPORT NCR-2025-019\nStatus: OPEN",
+        ],
+    );
+    // A car's plate in a patient's note is still one; so is a patient's case number.
+    assert_has(
+        &s,
+        "Pt's daughter parked in the ED bay, plate KHT-4127, please move it.",
+        Label::Vehicle,
+        "KHT-4127",
+    );
+    assert_has(
+        &s,
+        "Mr. Haskell's appeal, case 2025-APL-00417, is with the plan.",
+        Label::OtherId,
+        "2025-APL-00417",
+    );
+}
