@@ -1025,7 +1025,14 @@ const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
 // (And Spanish "Sra." and "Srta.", Mrs. and Miss; not "Sr.", as often "Senior" in a job title:
 // "Sr. Analyst".)
-const TITLES_LIST: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "sra", "srta"];
+// Military ranks before a service member's surname ("SPC Brannigan", "SSG Liddell", "PV2
+// Pettibone": a National Guard unit's soldiers, blind batch 59); not those that are also
+// everyday abbreviations ("MSG" a message, "CPT" a billing code, "LTC" long-term care, "COL",
+// "MAJ"), nor a police officer's "Cpl.".
+const TITLES_LIST: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "pvt", "pv2", "pfc", "spc", "sgt", "ssg",
+    "sfc", "1sg", "sgm", "csm", "2lt", "1lt",
+];
 const TITLES: &Words = &Words::new(TITLES_LIST);
 const STAFF_TITLES_LIST: &[&str] = &[
     "dr",
@@ -1491,6 +1498,9 @@ const NOT_NAMES: &[&str] = &[
     "biobank",
     "biorepository",
     "rounds",
+    // "PA Criminal + FBI + Child Abuse": a background check's clearance after "Child", no
+    // child's name (blind batch 59).
+    "abuse",
     // "skeletal Class III, Angle Class III molar", "a Le Fort I advancement": an orthodontic
     // malocclusion's class and a maxillary osteotomy, not names (blind batch 57). "- Case:
     // 27-year-old with ...": a teaching case, not a surname in a list.
@@ -12167,6 +12177,9 @@ const ORG_WORDS_LIST: &[&str] = &[
     "laboratory",
     // ("STATE BUREAU OF LABORATORIES, 92 LABORATORY DRIVE": a lab's letterhead, blind batch 57.)
     "laboratories",
+    // ("Hargrove Family Eyecare" over its street: an optometrist's letterhead, blind batch 59.)
+    "eyecare",
+    "optometry",
     "specialists",
     "neurology",
     "cardiology",
@@ -15239,7 +15252,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
-        | "medicaid id" | "mbi" => Label::MemberId,
+        | "medicaid id" | "mbi"
+        // Medical Assistance, Pennsylvania's Medicaid ("client_last,client_first,ma_id,mco",
+        // a home care agency's authorisations, blind batch 59).
+        | "ma id" | "ma no" | "medicaid no" | "medicaid number" => Label::MemberId,
         // ("patient_name,dob,mrn,plan_member_id,...": a health centre's no-show list for a
         // health plan, blind batch 48.)
         // ("last_name,first_name,dob,clinic_mrn", "| SVMC MRN |": an organisation's chart
@@ -15718,12 +15734,73 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         // "| Child | DOB | CAC # | LE / CPS # |": in a table of patients by name, a column
         // whose heading ends with "#" numbers each one's case (blind batch 43). (Not a row's
         // own count, "#", nor a room, a bed, a line or a page.)
-        if labels.contains(&Some(Label::Person)) {
+        // ("| Patient | Hub ID |", "enrollment_id,last_name,first_name,dob", "MRN,Trauma_No",
+        // "LastName,FirstName,DoDID": the same with "ID" or "No" for "#", in a table of
+        // patients by name or by chart number, blind batch 59.)
+        if labels.contains(&Some(Label::Person)) || labels.contains(&Some(Label::Mrn)) {
             for (k, &(a, z)) in cells.iter().enumerate() {
                 let h = line[a..z].trim();
+                let numbered = h.ends_with('#')
+                    || h.len() >= 4 && h.ends_with("ID") && h.as_bytes()[h.len() - 3] != b' '
+                    || h.rsplit([' ', '_']).next().is_some_and(|w| {
+                        // (Not "number": "to_number" is a text message's phone.)
+                        words!["id", "no"].eq_any(w) && h.len() > w.len() + 1
+                    });
                 if labels[k].is_none()
                     && h.len() >= 3
-                    && h.ends_with('#')
+                    && numbered
+                    && !has_word(
+                        &h.replace('_', " "),
+                        words![
+                            "npi",
+                            "provider",
+                            "staff",
+                            "employee",
+                            "emp",
+                            "group",
+                            "tax",
+                            "payer",
+                            "order",
+                            "invoice",
+                            "po",
+                            "ticket",
+                            "vendor",
+                            "user",
+                            "batch",
+                            "run",
+                            "lot",
+                            "model",
+                            "serial",
+                            "plan",
+                            "job",
+                            "site",
+                            "store",
+                            "location",
+                            "facility",
+                            "clinic",
+                            "tracking",
+                            "ref",
+                            "reference",
+                            "confirmation",
+                            "badge",
+                            "license",
+                            "licence",
+                            "dea",
+                            "ncpdp",
+                            "bin",
+                            "pcn",
+                            "message",
+                            "msg",
+                            "control",
+                            "file",
+                            "document",
+                            "doc",
+                            "call",
+                            "phone",
+                            "fax",
+                            "ext"
+                        ],
+                    )
                     && !has_word(
                         h,
                         words![

@@ -11931,3 +11931,57 @@ fn a_labs_plate_a_vendor_case_and_a_research_core_are_no_patients() {
         "2025-APL-00417",
     );
 }
+
+#[test]
+fn an_id_or_no_column_in_a_table_of_patients_is_a_record_number() {
+    let s = Scanner::new();
+    // "| Patient | Hub ID |", "enrollment_id,last_name,...", "MRN,Trauma_No" (blind batch 59).
+    let visits = "Nurse visits this week:\n\n\
+        | Date/Time        | Patient               | Hub ID          | Phone           |\n\
+        |------------------|-----------------------|-----------------|-----------------|\n\
+        | Thu 10/16 9:30a  | Harold Mbeki-Sloane   | HCC-PT-0091583  | (717) 555-0161  |\n";
+    assert_has(&s, visits, Label::OtherId, "HCC-PT-0091583");
+    let readmits = "Rows returned: 2\n\n\
+        MRN,Trauma_No,Index_Disch,Readmit_Date,Readmit_Dx\n\
+        KR00482210,2026-001401,08/17/2026,08/29/2026,T81.41XA\n\
+        KR00479931,2026-001388,08/21/2026,09/04/2026,J18.9\n";
+    assert_has(&s, readmits, Label::OtherId, "2026-001401");
+    // Pennsylvania's Medicaid ("Medical Assistance") number by its heading.
+    let auths = "Auths expiring:\n\n\
+        client_last,client_first,ma_id,mco,auth_no,service,hrs_wk\n\
+        Abernathy,Chester,4255081967,KCHP,PA-2025-1021877,W1793,21\n";
+    assert_has(&s, auths, Label::MemberId, "4255081967");
+    // A staff roster's ID column and a text log's "to_number" stay unread.
+    let roster = "Roster:\n\nName,Employee ID,Unit,Phone\nDana Whitcomb,E-20417,3 West,x4412\n";
+    assert_lacks(&s, roster, Label::OtherId, "E-20417");
+    let sms = "Failed reminders:\n\nsent_time,to_number,first_name,order_id,status\n\
+        2025-03-11 09:00,+17175550318,Marta,SO-88123,failed\n";
+    assert_lacks(&s, sms, Label::OtherId, "+17175550318");
+}
+
+#[test]
+fn a_soldiers_rank_is_a_title_and_a_background_checks_clearance_no_name() {
+    let s = Scanner::new();
+    assert_has(
+        &s,
+        "Subject: LOD - SPC Brannigan - ankle injury during ACFT 1 Mar\n\nSir, SPC Brannigan \
+         rolled his ankle at drill and was seen at urgent care.",
+        Label::Person,
+        "Brannigan",
+    );
+    // "LTC" is long-term care and a police "Cpl." no patient.
+    assert_lacks(
+        &s,
+        "Please fax documents to (717) 555-0320, attention LTC Unit, or upload them.",
+        Label::Person,
+        "Unit",
+    );
+    assert_not_phi(
+        &s,
+        &[
+            "Invoice for March screening services.\n\nDate       Order #      Applicant             \
+           Package\n03/03/26   603118845    Samuel Okonkwo        PA Criminal + FBI + Child \
+           Abuse\n",
+        ],
+    );
+}
