@@ -1501,6 +1501,11 @@ const NOT_NAMES: &[&str] = &[
     // "PA Criminal + FBI + Child Abuse": a background check's clearance after "Child", no
     // child's name (blind batch 59).
     "abuse",
+    // "Subject: [CRITICAL VALUE] - MRN 40844120": a laboratory's alert before the chart
+    // number, no name (blind batch 60).
+    "critical",
+    // ("(CRITICAL HIGH, REF 3.5-5.1)": a result's flag and its reference range.)
+    "ref",
     // "skeletal Class III, Angle Class III molar", "a Le Fort I advancement": an orthodontic
     // malocclusion's class and a maxillary osteotomy, not names (blind batch 57). "- Case:
     // 27-year-old with ...": a teaching case, not a surname in a list.
@@ -2117,6 +2122,10 @@ const ORG_AFTER_LIST: &[&str] = &[
     "providers",
     "school",
     "academy",
+    // ("Cedar Knoll HS winter blood drive", "Cedar Knoll High School": blind batch 60.)
+    "hs",
+    "high",
+    "elementary",
     "pavilion",
     "ballroom",
     "hotel",
@@ -9130,6 +9139,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         } {
             continue;
         }
+        // "SSN (last 4, per claim):3308": the last four digits of the SSN named before, not
+        // the claim's (`ssn_last_four` reads them; blind batch 60).
+        if kind == Kw::Value(Label::OtherId) && {
+            let line = doc.before_line(ks, 24).as_bytes();
+            line.windows(6).any(|w| w.eq_ignore_ascii_case(b"last 4"))
+                || line
+                    .windows(9)
+                    .any(|w| w.eq_ignore_ascii_case(b"last four"))
+        } {
+            continue;
+        }
         // "submit the claim (CMS-1500)": a claim form's name, no claim's number.
         if NUMBER_SHAPED_NAMES.eq_any(v) {
             continue;
@@ -9416,6 +9436,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     // none of the style corpus's 33 is a patient's.
                     // An HL7 message's own number ("MSG CONTROL ID: LFM20251015142701883").
                     "control",
+                    // A course's accreditation ("Activity ID 25-GTHS-0418", blind batch 60).
+                    "activity",
+                    "course",
                     "org",
                     "organization",
                     "tenant",
@@ -11357,6 +11380,10 @@ fn patterns(
                             "contractor"
                         ],
                     )
+                    // ("Tobias Wendt   PA-C   (blank)   --   PA004412": a prescriber list's
+                    // state licence column, the physician assistant's credential before it,
+                    // blind batch 60.)
+                    || doc.before_line(st, 80).contains("PA-C")
                 };
                 // "Parts ordered (PA03670-0001 / PA03670-0002)": a supplier's part numbers.
                 let parts = || {
@@ -11583,6 +11610,9 @@ fn meeting_link(u: &str) -> bool {
             && (host.len() == d.len() || host[host.len() - d.len() - 1] == b'.')
     };
     (on(b"zoom.us") || on(b"zoomgov.com")) && (path.starts_with("j/") || path.starts_with("w/"))
+        // (A meeting's number and passcode on an organisation's own meeting host,
+        // "kiis-health.zoom.example/j/89344102271?pwd=Rr7vQk2", blind batch 60.)
+        || path.starts_with("j/") && path.contains("?pwd=")
         || on(b"teams.microsoft.com") && path.starts_with("l/meetup-join/")
         || on(b"webex.com")
         || on(b"meet.google.com")

@@ -109,6 +109,28 @@ def names():
     return out
 
 
+M64 = (1 << 64) - 1
+
+
+def word_key(word):
+    """The Rust model's key for a word (`word_key` in weak_verdict.rs: the crate's FxHasher over
+    the length, then eight bytes at a time with bit 5 of each set): two words of the vocabulary
+    must not share one."""
+    def add(h, x):
+        h = ((h << 5) | (h >> 59)) & M64
+        return ((h ^ x) * 0x517CC1B727220A95) & M64
+    h = add(0, len(word))
+    lower = 0x2020202020202020
+    n = len(word) // 8
+    for i in range(n):
+        h = add(h, int.from_bytes(word[8 * i:8 * i + 8], "little") | lower)
+    rest = word[8 * n:]
+    if rest:
+        mask = M64 >> (8 * (8 - len(rest)))
+        h = add(h, (int.from_bytes(rest.ljust(8, b"\0"), "little") | lower) & mask)
+    return h
+
+
 def vocabulary(docs, name_words):
     sets = defaultdict(set)
     cased = defaultdict(int)
@@ -120,12 +142,18 @@ def vocabulary(docs, name_words):
             cased[lw] += w[:1].isupper()
         for w in set(WORD.findall(d["text"].lower())):
             sets[w].add(set_of(d["id"]))
-    return {
+    vocab = {
         w
         for w, s in sets.items()
         if len(s) >= MIN_SETS
         and not (w in name_words and cased[w] > 0.6 * seen[w] and w not in TITLES)
     }
+    # Two words with one key ("continues" and "continuum", a collision of the 64-bit hash): the
+    # Rust model could not tell them apart, so neither enters.
+    keys = defaultdict(list)
+    for w in vocab:
+        keys[word_key(w)].append(w)
+    return {w for ws in keys.values() if len(ws) == 1 for w in ws}
 
 
 def features(d, vocab):

@@ -11985,3 +11985,38 @@ fn a_soldiers_rank_is_a_title_and_a_background_checks_clearance_no_name() {
         ],
     );
 }
+
+#[test]
+fn a_schools_name_a_meeting_passcode_a_pa_licence_and_an_hl7_date_are_no_patients() {
+    let s = Scanner::new();
+    assert_not_phi(
+        &s,
+        &[
+            // A high school's blood drive (blind batch 60).
+            "Subject: RE: Cedar Knoll HS winter blood drive - January date options\n\nHi \
+             Angela, I held Wednesday, January 14, 2026 for Cedar Knoll High School.",
+            // A webinar's join link on an organisation's own meeting host, and its course ID.
+            "Thank you for registering.\n   Wednesday, October 29, 2025 12:00 PM\nJOIN: \
+             https://kiis-health.zoom.example/j/89344102271?pwd=Rr7vQk2\nAccreditation: \
+             Activity ID 25-GTHS-0418.",
+            // A physician assistant's state licence in a prescriber list.
+            "Prescriber   Cred.   NPI       State Lic.   Status\nTobias Wendt PA-C    (blank)   \
+             PA004412     NPI missing\n",
+        ],
+    );
+    // A prior authorisation's number is still one.
+    assert_has(
+        &s,
+        "Mr. Feltner's auth came back approved, ref PA-2025-1021877, through 12/31.",
+        Label::OtherId,
+        "PA-2025-1021877",
+    );
+    // "SSN (last 4, per claim):3308": the SSN's last four, no claim number.
+    let claim = "Patient: Dennis Nagle\nClaim: 40598861\nSSN (last 4, per claim):3308\n";
+    assert_has(&s, claim, Label::Ssn, "3308");
+    assert_lacks(&s, claim, Label::OtherId, "3308");
+    // An HL7 segment's CCYYMMDD date is no twin of an eight-digit chart number.
+    let vxu = "PID|1||40844120^^^SFHC^MR||NGUYEN^ANH^T||20190412|F\n\
+               RXA|0|1|20251013||141^Influenza, seasonal^CVX|0.5|mL\n";
+    assert_lacks(&s, vxu, Label::Mrn, "20251013");
+}
