@@ -653,7 +653,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("drivers license", Kw::Value(Label::License)),
     ("driver license", Kw::Value(Label::License)),
     ("driver's licence", Kw::Value(Label::License)),
-    // Misspelt as patients write it ("my drivers liscense # is 31 882 406", blind batch 57).
+    // Misspelt as patients write it ("my drivers liscense # is 31 882 406", blind batch 57;
+    // "my lisence is PA 29 418 735", blind batch 61).
+    ("my lisence", Kw::Value(Label::License)),
+    ("my liscense", Kw::Value(Label::License)),
     ("drivers liscense", Kw::Value(Label::License)),
     ("driver's liscense", Kw::Value(Label::License)),
     ("drivers lisence", Kw::Value(Label::License)),
@@ -7193,7 +7196,8 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
         }
         // (In lower case as written: "the Harbor House shelter", "the Ainsworth Family
         // Foundation" are names of places and organisations.)
-        let after = &text[st + n..ceil_cb(text, (st + n + 12).min(text.len()))];
+        // (Up to " conservatorship" and the byte after it.)
+        let after = &text[st + n..ceil_cb(text, (st + n + 18).min(text.len()))];
         let household = [
             "family",
             "case",
@@ -7207,6 +7211,11 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             "order",
             "chart",
             "referral",
+            // ("the hearing in the Vandermolen guardianship matter": a ward's court case,
+            // blind batch 61.)
+            "guardianship",
+            "conservatorship",
+            "estate",
         ]
         .iter()
         .find_map(|w| after.strip_prefix(' ')?.strip_prefix(w))
@@ -11298,7 +11307,16 @@ fn patterns(
                         words!["sn", "s/n", "serial", "ser", "lot", "model"],
                     )
                 };
-                if dea_valid(v) && !serial() && !failing_sibling(text, st, v) {
+                // ("Rx number:        RX7140382": a pharmacy's prescription number, its
+                // letters and digits shaped like a DEA number's, blind batch 61.)
+                let rx_number = || {
+                    v.as_bytes()[..2].eq_ignore_ascii_case(b"rx")
+                        && has_word(
+                            doc.before_line(st, 24),
+                            words!["rx", "rx number", "rx #", "rx no"],
+                        )
+                };
+                if dea_valid(v) && !serial() && !rx_number() && !failing_sibling(text, st, v) {
                     push(
                         out,
                         Some(Label::Dea),
@@ -15779,7 +15797,9 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 if labels[k].is_none()
                     && h.len() >= 3
                     && numbered
-                    && !has_word(
+                    // (These words turn away only an "ID" or "No" heading: "Run#" over a
+                    // transport team's runs was read before them.)
+                    && (h.ends_with('#') || !has_word(
                         &h.replace('_', " "),
                         words![
                             "npi",
@@ -15830,7 +15850,7 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                             "fax",
                             "ext"
                         ],
-                    )
+                    ))
                     && !has_word(
                         h,
                         words![
@@ -15912,6 +15932,10 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                         "host/site",
                         "host",
                         "host site",
+                        // ("| Date | Time | Facility | Address | Main phone | Who |": an
+                        // ombudsman's visits to nursing homes, blind batch 61.)
+                        "facility",
+                        "facility name",
                         "venue",
                     ])
                     .is_some()

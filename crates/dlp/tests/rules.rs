@@ -12020,3 +12020,35 @@ fn a_schools_name_a_meeting_passcode_a_pa_licence_and_an_hl7_date_are_no_patient
                RXA|0|1|20251013||141^Influenza, seasonal^CVX|0.5|mL\n";
     assert_lacks(&s, vxu, Label::Mrn, "20251013");
 }
+
+#[test]
+fn a_wards_guardianship_an_rx_number_and_a_facility_visit_table() {
+    let s = Scanner::new();
+    // "the Vandermolen guardianship matter": a ward named by surname (blind batch 61).
+    assert_has(
+        &s,
+        "Please be advised that the hearing in the Whitaker guardianship matter, No. \
+         OC-2024-0388, has been continued.",
+        Label::Person,
+        "Whitaker",
+    );
+    // A prescription number shaped like a DEA number is the prescription's.
+    let rx = "Fill history:\nRx number:        RX7140382\nPrescriber:       ALCOTT, TERESA CRNP\n";
+    assert_lacks(&s, rx, Label::Dea, "RX7140382");
+    // An ombudsman's routine visits to nursing homes: their addresses are the facilities'.
+    assert_not_phi(
+        &s,
+        &["Here's next week.\n\n\
+           | Date      | Time  | Facility                     | Address                         | Main phone     | Who          |\n\
+           |-----------|-------|------------------------------|---------------------------------|----------------|--------------|\n\
+           | Tue 10/22 | 09:30 | St. Adalbert Manor           | 312 Church St, Fenwick 17340    | (717) 555-0700 | R. Vos       |\n\
+           | Thu 10/24 | 10:00 | Larkspur Glen Nursing        | 1250 Glenwood Pike, Beck's Mill 17368 | (717) 555-0800 | R. Vos |\n"],
+    );
+    // A misspelt licence after "my".
+    assert_has(
+        &s,
+        "> my lisence is PA 29 418 735 and the car is plate KZT-4471",
+        Label::License,
+        "PA 29 418 735",
+    );
+}
