@@ -270,6 +270,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("I live in Stamford and cannot be there every day", "Visited Sione and the family this
     // morning at the home in Beaverton", "closer to home in Grove City".)
     ("i live in", Kw::City),
+    // A caller's or a patient's own place ("or his number is 717-555-0188. We're in Camp
+    // Hill.", "im home now in Newburg, walking to the mailbox": blind batch 62).
+    ("we're in", Kw::City),
+    ("we are in", Kw::City),
+    ("home now in", Kw::City),
     ("we live in", Kw::City),
     ("the home in", Kw::City),
     ("to home in", Kw::City),
@@ -8525,6 +8530,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // "Attendee: Anjali Rao, MD ... Member #: NAPOC-M-04418": a professional society's
+        // member at its congress, no health plan's (blind batch 62).
+        if kind == Kw::Value(Label::MemberId)
+            && has_word(
+                before(text, ks, 300),
+                words![
+                    "attendee",
+                    "congress",
+                    "conference registration",
+                    "registering"
+                ],
+            )
+        {
+            continue;
+        }
         // "FSA plan ID 55120": an employer's spending account plan, the same for every
         // employee (blind batch 43), not a member's number.
         if matches!(kind, Kw::Value(Label::MemberId) | Kw::GenericId) && {
@@ -9146,6 +9166,32 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     .windows(4)
                     .any(|w| w.eq_ignore_ascii_case(b"ends") || w.eq_ignore_ascii_case(b"endi"))
         } {
+            continue;
+        }
+        // "Donor ID:            XXX-XX-4417": a Social Security number masked to its last four
+        // digits, whatever the key (a drug test's medical review officer report, blind batch
+        // 62).
+        if let Some(last4) = v.as_bytes().get(v.len().saturating_sub(4)..)
+            && v.len() == 11
+            && last4.iter().all(u8::is_ascii_digit)
+            && v.as_bytes()[..7].iter().enumerate().all(|(k, &c)| {
+                if k == 3 || k == 6 {
+                    c == b'-'
+                } else {
+                    matches!(c, b'X' | b'x' | b'*')
+                }
+            })
+        {
+            let why = "Social Security number masked to its last four digits";
+            push(
+                out,
+                Some(Label::Ssn),
+                p + 7,
+                p + 11,
+                0.95,
+                "ssn.masked",
+                why,
+            );
             continue;
         }
         // "SSN (last 4, per claim):3308": the last four digits of the SSN named before, not

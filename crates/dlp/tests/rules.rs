@@ -12052,3 +12052,38 @@ fn a_wards_guardianship_an_rx_number_and_a_facility_visit_table() {
         "PA 29 418 735",
     );
 }
+
+#[test]
+fn a_masked_ssn_a_societys_member_number_and_a_callers_town() {
+    let s = Scanner::new();
+    // A medical review officer's report: the donor's SSN masked to its last four (blind batch
+    // 62).
+    let mro = "Donor Name:          WOJCIK, KAYLA M\nDonor ID:            XXX-XX-4417\n\
+               Specimen ID:         2083417\n";
+    assert_has(&s, mro, Label::Ssn, "4417");
+    assert_lacks(&s, mro, Label::OtherId, "XXX-XX-4417");
+    // A professional society's member number at its congress is no health plan's.
+    assert_not_phi(
+        &s,
+        &[
+            "Thank you for registering for the Congress 2026.\n\nConfirmation #:   9266529688\n\
+           Attendee:         Anjali Rao, MD - Cedar Ridge Pediatric Orthopaedics\n\
+           Member #:         NAPOC-M-04418\n",
+        ],
+    );
+    // A plan's member number is still one.
+    assert_has(
+        &s,
+        "Pt's insurance: Keystone Health Plan, Member #: KHP-55120394, group 8841.",
+        Label::MemberId,
+        "KHP-55120394",
+    );
+    // "We're in Camp Hill": where a caller lives.
+    assert_has(
+        &s,
+        "Voicemail: \"Hi, this is about my husband's appointment, his number is 717-555-0188. \
+         We're in Camp Hill. Thank you.\"",
+        Label::Address,
+        "Camp Hill",
+    );
+}
