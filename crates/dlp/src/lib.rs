@@ -1528,15 +1528,7 @@ fn same_shape_ids(text: &str, kept: &[&Cand], cands: &[Cand], claimed: &mut Vec<
         let w = &b[st..e];
         // ("RXA|0|1|20251013||141^Influenza": a date written CCYYMMDD in an HL7 segment,
         // beside an eight-digit chart number, blind batch 60.)
-        let compact_date = w.len() == 8 && w.iter().all(u8::is_ascii_digit) && {
-            let n = |r: std::ops::Range<usize>| {
-                w[r].iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
-            };
-            (1900..=2099).contains(&n(0..4))
-                && (1..=12).contains(&n(4..6))
-                && (1..=31).contains(&n(6..8))
-        };
-        if !compact_date
+        if !rules::ccyymmdd(w)
             && let Some(&(_, label, score)) = shapes.iter().find(|(v, ..)| same_shape(v, w))
             && !bits_any(claimed, st, e)
             && !equipment_number_before(&b[st.saturating_sub(16)..st])

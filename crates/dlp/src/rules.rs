@@ -669,6 +669,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // An immigrant's alien registration number ("ALIEN NUMBER........: A215448902", a
     // refugee's overseas TB class notice, blind batch 57).
     ("alien number", Kw::Value(Label::OtherId)),
+    ("alien no", Kw::Value(Label::OtherId)),
+    ("alien #", Kw::Value(Label::OtherId)),
     // A claim's patient control number, the billing office's account for the visit
     // ("PAT CTRL NO....: SVI-3387120", a 277CA rejection report, blind batch 58).
     ("pat ctrl no", Kw::Value(Label::Account)),
@@ -676,8 +678,6 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("patient control no", Kw::Value(Label::Account)),
     // Spanish "account" ("RE: cuenta SV-2291845 - plan de pagos", blind batch 58).
     ("cuenta", Kw::Value(Label::Account)),
-    ("alien no", Kw::Value(Label::OtherId)),
-    ("alien #", Kw::Value(Label::OtherId)),
     ("license number", Kw::Value(Label::License)),
     ("license #", Kw::Value(Label::License)),
     ("licence number", Kw::Value(Label::License)),
@@ -8394,14 +8394,20 @@ fn compact_date_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
         p += 1;
     }
     let d = b.get(p..p + 8)?;
-    if !d.iter().all(u8::is_ascii_digit) || b.get(p + 8).is_some_and(u8::is_ascii_alphanumeric) {
-        return None;
+    (ccyymmdd(d) && !b.get(p + 8).is_some_and(u8::is_ascii_alphanumeric)).then_some((p, p + 8))
+}
+
+/// Is `d` a date written CCYYMMDD: eight digits, a year 1900-2099, a month and a day that can
+/// be?
+pub(crate) fn ccyymmdd(d: &[u8]) -> bool {
+    if d.len() != 8 || !d.iter().all(u8::is_ascii_digit) {
+        return false;
     }
     let num =
         |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
-    let (year, month, day) = (num(0..4), num(4..6), num(6..8));
-    ((1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day))
-        .then_some((p, p + 8))
+    (1900..=2099).contains(&num(0..4))
+        && (1..=12).contains(&num(4..6))
+        && (1..=31).contains(&num(6..8))
 }
 
 /// Is the policy number at `ks` a payer's coverage policy's, a document: the line before
@@ -9156,24 +9162,11 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         };
         let mut ve = ve;
         let v = &text[p..ve];
-        // "The SSN on the application ends in 4417": the last four digits of the number named
-        // before the keyword (`ssn_last_four` reads them), not the application's (blind batch
-        // 57).
-        if kind == Kw::Value(Label::OtherId) && {
-            let gap = &bytes[ke..p];
-            gap.len() <= 16
-                && gap
-                    .windows(4)
-                    .any(|w| w.eq_ignore_ascii_case(b"ends") || w.eq_ignore_ascii_case(b"endi"))
-        } {
-            continue;
-        }
         // "Donor ID:            XXX-XX-4417": a Social Security number masked to its last four
         // digits, whatever the key (a drug test's medical review officer report, blind batch
         // 62).
-        if let Some(last4) = v.as_bytes().get(v.len().saturating_sub(4)..)
-            && v.len() == 11
-            && last4.iter().all(u8::is_ascii_digit)
+        if v.len() == 11
+            && v.as_bytes()[7..].iter().all(u8::is_ascii_digit)
             && v.as_bytes()[..7].iter().enumerate().all(|(k, &c)| {
                 if k == 3 || k == 6 {
                     c == b'-'
@@ -9194,14 +9187,16 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             );
             continue;
         }
-        // "SSN (last 4, per claim):3308": the last four digits of the SSN named before, not
-        // the claim's (`ssn_last_four` reads them; blind batch 60).
+        // "The SSN on the application ends in 4417", "SSN (last 4, per claim):3308": the last
+        // four digits of the SSN named before the keyword (`ssn_last_four` reads them), not the
+        // application's or the claim's number (blind batches 57 and 60).
         if kind == Kw::Value(Label::OtherId) && {
+            let gap = &bytes[ke..p];
             let line = doc.before_line(ks, 24).as_bytes();
-            line.windows(6).any(|w| w.eq_ignore_ascii_case(b"last 4"))
-                || line
-                    .windows(9)
-                    .any(|w| w.eq_ignore_ascii_case(b"last four"))
+            let holds = |t: &[u8], w: &[u8]| t.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+            gap.len() <= 16 && (holds(gap, b"ends") || holds(gap, b"ending"))
+                || holds(line, b"last 4")
+                || holds(line, b"last four")
         } {
             continue;
         }
@@ -9489,15 +9484,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     // A vendor platform's customer ("Tenant: larkspurchc (Org ID 30417)") and
                     // a webinar's attendee ("Registration ID: 1419061870"), blind batch 57:
                     // none of the style corpus's 33 is a patient's.
+                    "org",
+                    "organization",
+                    "tenant",
+                    "registration",
                     // An HL7 message's own number ("MSG CONTROL ID: LFM20251015142701883").
                     "control",
                     // A course's accreditation ("Activity ID 25-GTHS-0418", blind batch 60).
                     "activity",
                     "course",
-                    "org",
-                    "organization",
-                    "tenant",
-                    "registration",
                 ];
                 if named_words.eq_any(named) || !named.is_empty() && named_words.eq_any(named2()) {
                     continue;
@@ -17093,9 +17088,10 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     }
     // Written in lower case ("addr is 1184 s kedzie ave apt 2r"): a text message's street, not
     // "3 days on the road" or "2 blocks down main st".
-    if text.as_bytes()[st..en]
+    let lower = text.as_bytes()[st..en]
         .iter()
-        .all(|c| !c.is_ascii_uppercase())
+        .all(|c| !c.is_ascii_uppercase());
+    if lower
         && text[st..en]
             .split(' ')
             .any(|w| NOT_IN_A_STREET.contains(&w))
@@ -17107,9 +17103,6 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
     // town end before the ZIP code, which is read after them below. The suffixes that are also
     // everyday shorthand ("2 specialist dr appts", "the 3 way call") count only with an
     // apartment or a ZIP code.
-    let lower = text.as_bytes()[st..en]
-        .iter()
-        .all(|c| !c.is_ascii_uppercase());
     let zip_matched = en - st > 6
         && text.as_bytes()[en - 5..en].iter().all(u8::is_ascii_digit)
         && text.as_bytes()[en - 6] == b' ';
