@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{}",
             if std::env::var_os("PREDICT_ALL").is_some() {
                 // Every finding, also those of a message judged not PHI (for studying the verdict).
-                let all: Vec<_> = r.findings.iter().map(|f| serde_json::json!({"start": f.start_char, "end": f.end_char, "label": f.label.as_str(), "score": f.score, "rule": f.rule})).collect();
+                let all: Vec<_> = r.findings.iter().map(|f| serde_json::json!({"start": f.start_char, "end": f.end_char, "label": f.label.as_str(), "score": f.score, "rule": f.rule, "why": f.reason})).collect();
                 serde_json::json!({"id": v["id"], "phi": r.contains_phi, "weak": r.weak_phi, "weak_rule": r.weak_verdict.map(|w| w.rules_say_phi), "strong": r.weak_verdict.map(|w| w.strong_evidence), "strong_findings": r.weak_verdict.map(|w| w.strong_findings), "weak_p": r.weak_verdict.and_then(|w| w.model_probability), "spans": spans, "all": all, "staff": scanner.staff_names(text)})
             } else {
                 serde_json::json!({"id": v["id"], "phi": r.contains_phi, "spans": spans})

@@ -555,6 +555,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("Booking: BK25-10541", "BOOKING#", "Booking BK25-11873   Housing: Med Obs 3".)
     ("booking", Kw::Value(Label::OtherId)),
     ("booking#", Kw::Value(Label::OtherId)),
+    // ("Inmate 2025-017902. Signed consent attached.", "by J. Baptiste, inmate 2025-014455",
+    // a jail's medical unit, blind batch 63.)
+    ("inmate", Kw::Value(Label::OtherId)),
+    ("inmate #", Kw::Value(Label::OtherId)),
+    ("inmate#", Kw::Value(Label::OtherId)),
     // An Epic hospital account record ("HAR          Disch Date   Deficiency Type" over its
     // numbers, a chart-completion notice, blind set UF).
     ("har", Kw::Value(Label::Account)),
@@ -1117,6 +1122,9 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "guardian",
     "contact",
     "saw",
+    // ("my update after seeing Nia on 11/17": a clinician's visit, blind batch 63; with a
+    // visit's day only, see `visit_day_after`.)
+    "seeing",
     "re",
     "regarding",
     "parent",
@@ -2849,6 +2857,9 @@ struct Doc<'a> {
     froms: Vec<usize>,
     /// The offset of each `To:` header line, in text order.
     tos: Vec<usize>,
+    /// The offset of each quoted `From:` or `To:` header line ("> From: bri coles <...>"), in
+    /// text order (not in `froms` or `tos`: a quoted message is no block of its own).
+    quoted_heads: Vec<usize>,
     /// Lines that start with a meeting's roll-call label ("Attendees:", "Present:"): each line's
     /// start and where its label ends, in text order.
     roll_calls: Vec<(usize, usize)>,
@@ -3173,6 +3184,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     let mut writer_domain: Option<&'a str> = None;
     let mut froms = Vec::new();
     let mut tos = Vec::new();
+    let mut quoted_heads = Vec::new();
     let mut roll_calls = Vec::new();
     let mut subject_lines = ([0; SUBJECT_LINES], 0);
     let bytes = text.as_bytes();
@@ -3192,6 +3204,16 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
         let Some(k) = k else { continue };
         let fb = lb[k];
+        if fb == b'>' {
+            let q = text[ls + k..line_end]
+                .trim_start_matches(['>', ' '])
+                .as_bytes();
+            if q.get(..5).is_some_and(|h| h.eq_ignore_ascii_case(b"from:"))
+                || q.get(..3).is_some_and(|h| h.eq_ignore_ascii_case(b"to:"))
+            {
+                quoted_heads.push(ls);
+            }
+        }
         if let Some(e) = roll_call_label(text, ls) {
             roll_calls.push((ls, e));
         }
@@ -3592,6 +3614,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         hiring,
         enrollment_subject,
         froms,
+        quoted_heads,
         tos,
         roll_calls,
         subject_lines,
@@ -6607,7 +6630,16 @@ const CARE_LIST_WORDS: &Words = words![
     "no show",
     "eligible",
     "screen",
-    "callback"
+    "callback",
+    // ("[ ] Kutz ... — fitted with light convex + ring today", "[ ] Adeyemi-Cole — add-on
+    // 6/13 7:30 AM for rash check": a wound and ostomy team's follow-ups, blind batch 63.)
+    "fitted",
+    "recheck",
+    "rash",
+    "wound",
+    "stoma",
+    "ostomy",
+    "rx"
 ];
 
 /// The rules read line by line, in one pass: a record number opening a line
@@ -14844,10 +14876,11 @@ fn lower_case_names_before_dob(
 /// initial (blind batch 35).
 fn lower_case_senders(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
-    for &ls in doc.froms.iter().chain(&doc.tos) {
+    for &ls in doc.froms.iter().chain(&doc.tos).chain(&doc.quoted_heads) {
         let le = doc.line_end(ls);
-        // (`Doc` noted the line because it starts "from:" or "to:" after any whitespace.)
-        let lt = text[ls..le].trim_start();
+        // (`Doc` noted the line because it starts "from:" or "to:" after any whitespace, or
+        // after quote marks: "> From: bri coles <bcoles_94@yahoo.com>", blind batch 63.)
+        let lt = text[ls..le].trim_start().trim_start_matches(['>', ' ']);
         let label = if lt.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from:")) {
             5
         } else if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
@@ -14913,7 +14946,13 @@ fn lower_case_senders(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand
     if !doc.consumer {
         return;
     }
-    for k in memchr::memmem::find_iter(b, b"> wrote:") {
+    // (In the reader's language too: "El lun, 17 nov 2025 a las 7:41 p. m., yesenia carrasco
+    // <...> escribió:", blind batch 63; Portuguese "escreveu:", French "a écrit :".)
+    let attributions = ["> wrote:", "> escribió:", "> escreveu:", "> a écrit"];
+    let ends = attributions
+        .iter()
+        .flat_map(|a| memchr::memmem::find_iter(b, a.as_bytes()));
+    for k in ends {
         let ls = doc.line_start(k);
         let Some(lt) = text[ls..k].rfind('<').map(|i| ls + i) else {
             continue;
@@ -15264,7 +15303,13 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         }
         prev_lower = c.is_ascii_lowercase();
     }
+    let numbered = h.trim_end_matches([':', ' ']).ends_with('#');
     let h = h.trim_end_matches(['#', ':', ' ']).trim();
+    // ("REQ#  SUBMITTED  INMATE#  NAME": a jail's booking number, not the inmate's name, blind
+    // batch 63.)
+    if numbered && words!["inmate", "offender", "booking", "detainee"].eq_any(h) {
+        return Some(Label::OtherId);
+    }
     // ("mrn,payer,auth_num,sessions_auth": "num" for "no", blind batch 42.)
     let renamed;
     let h = match h.strip_suffix(" num") {
@@ -16232,6 +16277,44 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             }
             cols.push((st, i));
         }
+        // A report's underline of dashes, one run a column ("CASE START PATIENT   MRN" over
+        // "---- ----- ------------  ---------", blind batch 63), says where each column is even
+        // where the headings stand one space apart.
+        if let Some(under) = b
+            .get(le + 1..)
+            .map(|r| &r[..memchr::memchr(b'\n', r).unwrap_or(r.len())])
+            .filter(|u| {
+                u.len() >= 8
+                    && u.iter().all(|&c| matches!(c, b'-' | b' ' | b'\r'))
+                    && u.windows(2).filter(|w| w == b"- ").count() >= 2
+            })
+        {
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            let mut i = 0;
+            while i < under.len() {
+                if under[i] == b'-' {
+                    let st = i;
+                    while i < under.len() && under[i] == b'-' {
+                        i += 1;
+                    }
+                    runs.push((st, i));
+                } else {
+                    i += 1;
+                }
+            }
+            // (Each run's heading text: from the run's start, its spaces off the end.)
+            let heads: Vec<(usize, usize)> = runs
+                .iter()
+                .filter(|&&(st, _)| st < head.len() && head[st] != b' ')
+                .map(|&(st, e)| {
+                    let e = e.min(head.len());
+                    (st, st + head[st..e].trim_ascii_end().len())
+                })
+                .collect();
+            if heads.len() == runs.len() && heads.len() > cols.len() {
+                cols = heads;
+            }
+        }
         if cols.len() < 3 || cols.iter().any(|&(s, e)| head[s..e].contains(&b'\t')) {
             continue;
         }
@@ -16310,6 +16393,12 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
                 break;
             }
             let rb = row.as_bytes();
+            // (A rule of dashes under the headings: "REQ#  SUBMITTED  INMATE#  NAME" over
+            // "------...", a jail kiosk's export, blind batch 63.)
+            if p == le + 1 && rb.iter().all(|&c| matches!(c, b'-' | b'=' | b' ' | b'\r')) {
+                p = re + 1;
+                continue;
+            }
             let ascii = row.is_ascii();
             char_at.clear();
             if !ascii {
@@ -19109,6 +19198,23 @@ fn persons(
         {
             if credential || extension_after(after) {
                 staff.push((t0.s, t0.e));
+            } else if bed_before(&text[..t0.s])
+                && !is_upper(text, t0)
+                && s.first_names.has_token(text, lc, t0, &mut buf)
+            {
+                // "heads up, MICU bed 7, Gloria. family decided this morning": a unit's patient
+                // by bed and given name (blind batch 63).
+                let why = "given name after a bed number";
+                push(
+                    out,
+                    Some(Label::Person),
+                    t0.s,
+                    t0.e,
+                    0.85,
+                    "person.bed",
+                    why,
+                );
+                patient_words.push((t0.s, t0.e));
             } else if matches!(
                 after.as_bytes().first(),
                 Some(b' ' | b',' | b':' | b'\'' | 0xE2)
@@ -19397,7 +19503,7 @@ fn persons(
         let greeted_pair = pw & PW_GREET != 0 && after.starts_with(" and ");
         // ("roster update for Loma Clara Community Health Center": "for", "about" and the
         // like also come before an organisation.)
-        let weak_cue = words!["for", "about", "re", "regarding", "saw"].eq_any(prev_word);
+        let weak_cue = words!["for", "about", "re", "regarding", "saw", "seeing"].eq_any(prev_word);
         // ("Client: Calloway Valley Medical Center (Client #4471-OH)": a vendor's client is a
         // business.)
         let org_cue = weak_cue || words!["client", "customer"].eq_any(prev_word);
@@ -19716,8 +19822,13 @@ fn persons(
             // nothing: the rules below decide ("regarding Deepak Raghunathan, DOB 05/29/1987").
             && !(weak_cue
                 && !(run.len() >= 2 && any_in || comma_form)
-                && !(run.len() == 1 && record_cue_after(after))
+                && !(run.len() == 1
+                    && (record_cue_after(after)
+                        || words!["saw", "seeing"].eq_any(prev_word) && visit_day_after(after)))
                 && !bracket_record())
+            // ("agreeable to seeing Leah Brightwater for therapy": the clinician; "seeing" says
+            // patient only before a visit's day.)
+            && (!prev_word.eq_ignore_ascii_case("seeing") || visit_day_after(after))
         {
             // "please contact Lorraine Gish at 717-555-0188": a member of staff to write to;
             // "Name     Degree   Specialty": a table's column headings.
@@ -19774,6 +19885,9 @@ fn persons(
                 "name before a hospital stay, a diagnosis or a visit",
             )
         } else if (run.len() >= 2 || comma_form)
+            // ("Brannock University Medical Center Institutional Review Board (IRB00004417)": a
+            // body's name before its registration number, blind batch 63.)
+            && !ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
             && (patient_id_after(after)
                 // ("Update on Amir Haddad (2210394)", "Dr V - Declan Moss CRG-0039754 labs": a
                 // surname the lists know is enough before a chart number.)
@@ -20778,7 +20892,21 @@ fn patient_id_after(after: &str) -> bool {
         .next()
         .unwrap_or("")
         .trim_end_matches('.');
-    words!["dob", "d.o.b", "mrn", "hrn", "born", "age"].eq_any(word)
+    words!["dob", "d.o.b", "mrn", "hrn", "born"].eq_any(word)
+        // ("Fluzone High-Dose (age 65+)": the ages a product is for, not a person's age, blind
+        // batch 63.)
+        || word.eq_ignore_ascii_case("age") && !{
+            let n = rest[3..].trim_start_matches([' ', ':']);
+            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+            let more = n[digits..].trim_start();
+            digits > 0
+                && (more.starts_with('+')
+                    || more
+                        .strip_prefix(['-', '\u{2013}'])
+                        .is_some_and(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+                    // ("(age 65 and older)".)
+                    || leading_letters(more).eq_ignore_ascii_case("and"))
+        }
         || rest.len() >= 13 && rest.as_bytes()[..13].eq_ignore_ascii_case(b"date of birth")
         // "incident NF25-000612, Hodan Warsame, DOS 3/14": a date of service, in capitals,
         // with its date.
@@ -21148,6 +21276,8 @@ fn surname_list_items(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand
         // The bullet or the item's number.
         match line.get(p..p + 2) {
             Some([b'*' | b'-', b' ']) => p += 2,
+            // (A checklist's box: " [ ] Alcott — hernia belt fitting", blind batch 63.)
+            Some([b'[', b' ' | b'x' | b'X']) if line.get(p + 2..p + 4) == Some(b"] ") => p += 4,
             Some([d, _]) if d.is_ascii_digit() => {
                 let n = line[p..].iter().take_while(|c| c.is_ascii_digit()).count();
                 if n > 2 || !matches!(line.get(p + n..p + n + 2), Some([b'.' | b')', b' '])) {
@@ -21926,6 +22056,76 @@ fn record_cue_after(after: &str) -> bool {
     id.get(n).is_none_or(|c| !c.is_ascii_alphanumeric()) && record_shaped(&id[..n])
 }
 
+/// Does `before` (the text before a word) end with a bed or a bay and its number, then a
+/// comma, a dash or a colon ("MICU bed 7, ", "bed 12 - ", "Bay 3A: ")?
+fn bed_before(before: &str) -> bool {
+    let t = before.trim_end_matches(' ');
+    let Some(t) = t
+        .strip_suffix(',')
+        .or_else(|| t.strip_suffix(" -"))
+        .or_else(|| t.strip_suffix(':'))
+    else {
+        return false;
+    };
+    let b = t.as_bytes();
+    // (A number of up to three digits, a letter after it: "7", "12", "3A".)
+    let mut n = b.len();
+    if n > 0 && b[n - 1].is_ascii_uppercase() {
+        n -= 1;
+    }
+    let digits = b[..n]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (1..=3).contains(&digits)
+        && b[..n - digits].ends_with(b" ")
+        // (Not a room: "Room 214, Morton Grove, IL" is an address, "conf rm 4B - Owen" a
+        // meeting.)
+        && words!["bed", "bay", "pod", "cubicle", "stretcher"]
+            .eq_any(last_word(&t[..n - digits - 1], b" \t\n(,"))
+}
+
+/// Does `after` (see [`after_name`]) name the day of a visit: " on 11/17", " on Tuesday", " on
+/// Nov 17", " today", " yesterday", " this morning"? ("after seeing Nia on 11/17", "saw Kiran
+/// yesterday": the person seen is a patient; "seeing Leah Brightwater for therapy" is the
+/// clinician.)
+fn visit_day_after(after: &str) -> bool {
+    let Some(r) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let w = leading_letters(r);
+    if w == "on" {
+        let next = r[2..].trim_start_matches(' ');
+        let day = leading_letters(next);
+        return next.starts_with(|c: char| c.is_ascii_digit())
+            || MONTH_NAMES.eq_any(day)
+            || words![
+                "mon",
+                "monday",
+                "tue",
+                "tues",
+                "tuesday",
+                "wed",
+                "wednesday",
+                "thu",
+                "thur",
+                "thurs",
+                "thursday",
+                "fri",
+                "friday",
+                "sat",
+                "saturday",
+                "sun",
+                "sunday"
+            ]
+            .eq_any(day);
+    }
+    words!["today", "yesterday"].eq_any(w)
+        || w == "this"
+            && words!["morning", "afternoon", "week"].eq_any(leading_letters(r[4..].trim_start()))
+}
+
 /// Does `after` start with " (", at most one word (maternal, paternal, step, ...) and a family
 /// relation ("Luz Delgado (maternal grandmother)", "Marisol Ruiz (mother/guardian)", "Hector
 /// Ruiz (father)")?
@@ -21967,6 +22167,16 @@ fn patient_apposition_after(after: &str) -> bool {
         return false;
     };
     let bracket = after.starts_with(" (");
+    // "filed 10/09/2025 by J. Baptiste, inmate 2025-014455": a jail's patient and the number
+    // it books him under (blind batch 63).
+    let w = leading_letters(r);
+    if words!["inmate", "detainee"].eq_any(w)
+        && r[w.len()..]
+            .trim_start_matches([' ', '#', ':'])
+            .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return true;
+    }
     let mut rest = r;
     // Up to three words before "pt" or "patient": the first says whose or which.
     for k in 0..4 {

@@ -12087,3 +12087,101 @@ fn a_masked_ssn_a_societys_member_number_and_a_callers_town() {
         "Camp Hill",
     );
 }
+
+#[test]
+fn a_bed_a_visit_day_quoted_headers_and_checklists_name_patients() {
+    let s = Scanner::new();
+    // A given name after a bed number (blind batch 63); a room in an address is no bed.
+    assert_has(
+        &s,
+        "hey - heads up, MICU bed 7, Gloria. family decided this morning on compassionate \
+         extubation",
+        Label::Person,
+        "Gloria",
+    );
+    assert_lacks(
+        &s,
+        "Mom moved last month to Bethany Terrace, 8425 Waukegan Rd, Room 214, Morton Grove, IL \
+         60053. The staff there are lovely.",
+        Label::Person,
+        "Morton",
+    );
+    // "seeing" a given name on a visit's day; "seeing" a therapist for therapy is no patient.
+    assert_has(
+        &s,
+        "Thanks for your patience - here's my update after seeing Nia on 11/17 (parent release \
+         on file).",
+        Label::Person,
+        "Nia",
+    );
+    assert_lacks(
+        &s,
+        "She's agreeable to seeing Leah Brightwater\nfor therapy; med management stays with us.",
+        Label::Person,
+        "Leah Brightwater",
+    );
+    // A quoted header's lower-case display name at a personal mailbox, and a Spanish reply's
+    // attribution.
+    assert_has(
+        &s,
+        "Called her at 11:20.\n\n> From: bri coles <bcoles_94@yahoo.com>\n> Sent: Wednesday, \
+         May 14, 2025 10:31 AM\n> Subject: fever + red spot\n",
+        Label::Person,
+        "bri coles",
+    );
+    assert_has(
+        &s,
+        "Saludos.\n\nEl lun, 17 nov 2025 a las 7:41 p. m., yesenia carrasco \
+         <yesi.carrasco23@hotmail.com> escribió:\n> buenas noches\n",
+        Label::Person,
+        "yesenia carrasco",
+    );
+    // A checklist's boxes are a list's bullets.
+    let list = "Quick list from huddle.\n\n [ ] Szabo — stoma marking booked 6/19 at 8:30.\n \
+                [ ] Alcott — hernia belt fitting; get abdominal measurements.\n";
+    assert_has(&s, list, Label::Person, "Alcott");
+    assert_has(&s, list, Label::Person, "Szabo");
+}
+
+#[test]
+fn dashed_underlines_jail_numbers_and_bodies_before_numbers() {
+    let s = Scanner::new();
+    // A report's underline of dashes gives the columns where headings stand one space apart.
+    let schedule = "CASE START PATIENT                     MRN       AGE/SEX\n\
+                    ---- ----- --------------------------- --------- --------\n\
+                    03   14:00 OYELARAN, FUNMILAYO         40198433  38/F\n";
+    assert_has(&s, schedule, Label::Person, "OYELARAN, FUNMILAYO");
+    // "INMATE#" heads a column of booking numbers, under a rule of dashes.
+    let kiosk = "REQ#      SUBMITTED         INMATE#       NAME                  POD\n\
+                 ----------------------------------------------------------------------\n\
+                 MR-77310  10/14/25 05:12    2025-014455   BAPTISTE, JEAN-ROBERT  A-07\n";
+    assert_has(&s, kiosk, Label::OtherId, "2025-014455");
+    assert_has(
+        &s,
+        "He states he doses with you daily. Inmate 2025-017902. Signed consent attached.",
+        Label::OtherId,
+        "2025-017902",
+    );
+    // An IRB's registration number after its name, a vaccine before the ages it is for.
+    assert_not_phi(
+        &s,
+        &[
+            "Brannock University Medical Center Institutional Review Board (IRB00004417)\n\n\
+           NOTICE OF APPROVAL - CONTINUING REVIEW\n",
+        ],
+    );
+    assert_not_phi(
+        &s,
+        &[
+            "Available: Flucelvax, Fluzone High-Dose (age 65+), and the 2025-2026 Comirnaty \
+           vaccine while supplies last.",
+        ],
+    );
+    // A person's age in brackets after the name still is one.
+    assert_has(
+        &s,
+        "Update on Harold Drummond (age 72), post-op day 1, doing well.",
+        Label::Person,
+        "Harold Drummond",
+    );
+}
