@@ -574,6 +574,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("incident report", Kw::Value(Label::OtherId)),
     // (A workplace drug test's donor: "DONOR ID: EMP TCF-0388".)
     ("donor id", Kw::Value(Label::OtherId)),
+    // A sperm bank's or an egg donor program's donor by number ("donor 4056", "Donor #:
+    // 2877", "hey marisa its bri (donor ED-0742)", blind batch 64): the bank's own patient.
+    ("donor", Kw::Value(Label::OtherId)),
+    ("donor #", Kw::Value(Label::OtherId)),
     // (Span-only: `SPAN_ONLY_CUES`, from here to "review request".)
     ("incident #", Kw::Value(Label::OtherId)),
     ("incident no", Kw::Value(Label::OtherId)),
@@ -7243,6 +7247,12 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             "household",
             "twins",
             "kids",
+            // ("Visited the Pruitt boys Sat (3/8) at the foster home", blind batch 64.)
+            "boys",
+            "girls",
+            "children",
+            "sibs",
+            "siblings",
             // ("anyone touched the Nakamura order yet?": a supplier's order for a patient,
             // named by her surname; blind batch 39.)
             "order",
@@ -7275,6 +7285,43 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             "person.household",
             why,
         );
+    }
+    // "Hearings: Castellanos sibs moved to 3/19": children in care named as a sibling group by
+    // their surname, "the" or not (a CASA program's staff notes, blind batch 64).
+    for word in [&b" sibs"[..], b" siblings"] {
+        for k in memchr::memmem::find_iter(b, word) {
+            let end = k + word.len();
+            if b.get(end).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let tb = text.as_bytes();
+            let n = tb[..k]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            let st = k - n;
+            if n < 3
+                || !tb[st].is_ascii_uppercase()
+                || !tb[st + 1].is_ascii_lowercase()
+                || st > 0 && tb[st - 1].is_ascii_alphanumeric()
+                || !surname_only(s, &lc[st..k])
+            {
+                continue;
+            }
+            let why = "a sibling group named by its surname (\"Castellanos sibs\")";
+            // (Strong evidence, unlike a family's: siblings named as a group are children in
+            // someone's care.)
+            push(
+                out,
+                Some(Label::Person),
+                st,
+                k,
+                0.8,
+                "person.household",
+                why,
+            );
+        }
     }
 }
 
@@ -12872,6 +12919,20 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if toll_free(&text[st..en]) {
         return org("toll-free number", out);
     }
+    // "EFT trace number:   9295225029", "Subject: 835 Remittance Available - EFT 9295225029": a
+    // payer's funds transfer to the practice, ten digits run together (blind batch 64).
+    if text.as_bytes()[st..en].iter().all(u8::is_ascii_digit) && {
+        let key = before_line(32)
+            .trim_end_matches([' ', ':', '#', '.'])
+            .as_bytes();
+        [&b"trace number"[..], b"trace no", b"trace", b"eft"]
+            .iter()
+            .any(|k| ends_with_word(key, k))
+    } {
+        let why = "a funds transfer's trace number";
+        push(out, None, st, en, 0.9, "phone.not", why);
+        return;
+    }
     // "Claimant phone:    (717) 555-0163", "Examinee phone:", "Debtor phone:": a form's
     // field names whose number it is (blind batches 34 and 35: a claim's, an independent
     // medical examination's and a collection agency's forms, with employers' and offices'
@@ -12970,7 +13031,10 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         && {
             // (Bytes: the window may cut a char.)
             let near = before_line(16).trim_end_matches([' ', ':']).as_bytes();
-            ends_with_word(near, b"text me") || ends_with_word(near, b"call me")
+            // ("you can reach me at 262-555-0186".)
+            [&b"text me"[..], b"call me", b"call me at", b"reach me at"]
+                .iter()
+                .any(|w| ends_with_word(near, w))
         }
         && !doc.on_quoted_line(st)
         && (doc.staff_writes_at(st) || !doc.consumer && addressed_to_a_group(text))
@@ -19166,7 +19230,9 @@ fn persons(
                     .any(|p| n.len() >= p.len() && n[..p.len()].eq_ignore_ascii_case(p))
             }
         };
-        let staff_before = pw & PW_STAFF != 0 && !record_subject()
+        // ("Driver:   Owen Strickler (resource parent)": the relation in brackets says whose
+        // household, whatever the label, blind batch 64.)
+        let staff_before = pw & PW_STAFF != 0 && !record_subject() && !relative_in_brackets_after(after)
             || staff_news()
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
@@ -19849,7 +19915,12 @@ fn persons(
             let business = ends_with_legal_form(doc.after_line(end, 80));
             // ("use the test patient ZZTEST, CCMONE": a record system's test patient.)
             let test_patient = test_patient_at(text, run[0].s);
-            if staff_contact || heading || reply_caps || business || test_patient {
+            // ("NAME (LAST, FIRST):  PETRENKO, OKSANA": the form's own words for the order of
+            // the name, blind batch 64.)
+            let order_words = run.iter().all(|t| {
+                words!["last", "first", "middle", "mi", "given", "family"].eq_any(&text[t.s..t.e])
+            });
+            if staff_contact || heading || reply_caps || business || test_patient || order_words {
                 (0.0, "", "")
             } else if prev_word.eq_ignore_ascii_case("contact") {
                 // "Customer: Brightwater Dental Group ... Contact: Lorraine Pettigrew": a form's
@@ -22147,7 +22218,13 @@ fn relative_in_brackets_after(after: &str) -> bool {
     match (words.next(), words.next()) {
         (Some(a), _) if relative(a) => true,
         (Some(a), Some(b)) => {
-            words!["maternal", "paternal", "legal", "foster", "adoptive"].eq_any(a) && relative(b)
+            // ("Owen Strickler (resource parent)", "(kinship caregiver)": a foster child's
+            // household, blind batch 64.)
+            words![
+                "maternal", "paternal", "legal", "foster", "adoptive", "resource", "kinship"
+            ]
+            .eq_any(a)
+                && (relative(b) || words!["parent", "parents", "caregiver"].eq_any(b))
         }
         _ => false,
     }

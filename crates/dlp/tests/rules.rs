@@ -12185,3 +12185,55 @@ fn dashed_underlines_jail_numbers_and_bodies_before_numbers() {
         "Harold Drummond",
     );
 }
+
+#[test]
+fn trace_numbers_sibling_groups_donors_and_foster_households() {
+    let s = Scanner::new();
+    // A payer's funds transfer trace number is no phone (blind batch 64); a phone after
+    // "Phone:" still is one.
+    let era = "Payment method:     ACH / EFT\nEFT trace number:   9295225029\nPayment date:       \
+               03/17/2026\n";
+    assert_lacks(&s, era, Label::Phone, "9295225029");
+    assert_has(
+        &s,
+        "Patient: Dolores Abernathy\nPhone:   9295225029\nDOB: 03/17/1950",
+        Label::Phone,
+        "9295225029",
+    );
+    // Children in care named as a sibling group by their surname.
+    assert_has(
+        &s,
+        "2. Hearings: Castellanos sibs moved to 3/19 (was 3/25). Beatriz to finalize health \
+         section by Thurs.",
+        Label::Person,
+        "Castellanos",
+    );
+    // A donor's number at a sperm bank; a donor drive's year is no number.
+    assert_has(
+        &s,
+        "Abnormal result below on donor 3318 from his routine quarterly panel.",
+        Label::OtherId,
+        "3318",
+    );
+    // A foster child's resource parent, named with the relation in brackets.
+    assert_has(
+        &s,
+        "Driver:            Owen Strickler (resource parent)\nDriver's license: PA 31 882 406",
+        Label::Person,
+        "Owen Strickler",
+    );
+    // A form's words for the order of a name are no name.
+    assert_lacks(
+        &s,
+        "ALIEN NUMBER:        A-208551947\nNAME (LAST, FIRST):  PETRENKO, OKSANA\n",
+        Label::Person,
+        "LAST, FIRST",
+    );
+    // A radiopharmaceutical is a drug.
+    assert_has(
+        &s,
+        "Cycle 3 of Pluvicto is set for 10/21; Thyrogen injections the two days before.",
+        Label::Medication,
+        "Pluvicto",
+    );
+}
