@@ -19468,7 +19468,8 @@ fn persons(
             || is_writer
             || colleague_mailbox
             || with_writer
-            || team_chat_speaker;
+            || team_chat_speaker
+            || start == ls && staff_roster_row(text, ls);
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));
@@ -22125,6 +22126,50 @@ fn record_cue_after(after: &str) -> bool {
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
         .count();
     id.get(n).is_none_or(|c| !c.is_ascii_alphanumeric()) && record_shaped(&id[..n])
+}
+
+/// Is the line at `ls` a row of a CSV roster of staff: a block of comma-separated lines whose
+/// heading's first cell names staff ("Volunteer,PATCH,Child Abuse History,FBI Fingerprint", a
+/// volunteer program's clearances, blind batch 64; "Provider,NPI,Specialty")? Each row's
+/// first cell is then a member of staff, not a patient.
+fn staff_roster_row(text: &str, ls: usize) -> bool {
+    let b = text.as_bytes();
+    let commas = |s: usize, e: usize| memchr::memchr_iter(b',', &b[s..e]).take(2).count() == 2;
+    let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |i| ls + i);
+    if !commas(ls, le) {
+        return false;
+    }
+    // Up over the block's rows to its first line (at most 80 rows).
+    let mut head = ls;
+    for _ in 0..80 {
+        if head < 2 {
+            break;
+        }
+        let ps = memchr::memrchr(b'\n', &b[..head - 1]).map_or(0, |i| i + 1);
+        if !commas(ps, head - 1) {
+            break;
+        }
+        head = ps;
+    }
+    if head == ls {
+        return false;
+    }
+    let first = text[head..].split([',', '\n']).next().unwrap_or("");
+    let first = first.trim().trim_matches('"').to_ascii_lowercase();
+    let first = first.trim_end_matches(" name").trim_end_matches("_name");
+    // (Not "employee" or "applicant": an occupational clinic's lists of those it examines are
+    // its patients.)
+    words![
+        "volunteer",
+        "volunteers",
+        "staff",
+        "staff member",
+        "provider",
+        "clinician",
+        "preceptor",
+        "instructor"
+    ]
+    .eq_any(first)
 }
 
 /// Does `before` (the text before a word) end with a bed or a bay and its number, then a

@@ -12236,4 +12236,14 @@ fn trace_numbers_sibling_groups_donors_and_foster_households() {
         Label::Medication,
         "Pluvicto",
     );
+    // A CSV roster of volunteers names staff; the same rows under "Patient" name patients.
+    let roster = |head: &str| {
+        format!(
+            "Where we are with the spring cohort.\n\n{head},PATCH,FBI Fingerprint,Notes\n\
+             Christine Hallberg,Cleared 02/21,Pending,CAH submitted 02/24\n\
+             Dennis Whitcomb,Cleared 02/19,Cleared 02/26,appt 03/14\n"
+        )
+    };
+    assert_lacks(&s, &roster("Volunteer"), Label::Person, "Dennis Whitcomb");
+    assert_has(&s, &roster("Patient"), Label::Person, "Dennis Whitcomb");
 }
