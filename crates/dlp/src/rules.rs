@@ -7251,8 +7251,6 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             "boys",
             "girls",
             "children",
-            "sibs",
-            "siblings",
             // ("anyone touched the Nakamura order yet?": a supplier's order for a patient,
             // named by her surname; blind batch 39.)
             "order",
@@ -7287,41 +7285,47 @@ fn household_surnames(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
         );
     }
     // "Hearings: Castellanos sibs moved to 3/19": children in care named as a sibling group by
-    // their surname, "the" or not (a CASA program's staff notes, blind batch 64).
-    for word in [&b" sibs"[..], b" siblings"] {
-        for k in memchr::memmem::find_iter(b, word) {
-            let end = k + word.len();
-            if b.get(end).is_some_and(u8::is_ascii_alphabetic) {
-                continue;
-            }
-            let tb = text.as_bytes();
-            let n = tb[..k]
-                .iter()
-                .rev()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count();
-            let st = k - n;
-            if n < 3
-                || !tb[st].is_ascii_uppercase()
-                || !tb[st + 1].is_ascii_lowercase()
-                || st > 0 && tb[st - 1].is_ascii_alphanumeric()
-                || !surname_only(s, &lc[st..k])
-            {
-                continue;
-            }
-            let why = "a sibling group named by its surname (\"Castellanos sibs\")";
-            // (Strong evidence, unlike a family's: siblings named as a group are children in
-            // someone's care.)
-            push(
-                out,
-                Some(Label::Person),
-                st,
-                k,
-                0.8,
-                "person.household",
-                why,
-            );
+    // their surname, "the" or not (a CASA program's staff notes, blind batch 64). (One search
+    // for " sib", then "s" or "lings" after it.)
+    let tb = text.as_bytes();
+    for k in memchr::memmem::find_iter(b, b" sib") {
+        let rest = &b[k + 4..];
+        let tail = if rest.starts_with(b"s") {
+            1
+        } else if rest.starts_with(b"lings") {
+            5
+        } else {
+            continue;
+        };
+        if rest.get(tail).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
         }
+        let n = tb[..k]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let st = k - n;
+        if n < 3
+            || !tb[st].is_ascii_uppercase()
+            || !tb[st + 1].is_ascii_lowercase()
+            || st > 0 && tb[st - 1].is_ascii_alphanumeric()
+            || !surname_only(s, &lc[st..k])
+        {
+            continue;
+        }
+        let why = "a sibling group named by its surname (\"Castellanos sibs\")";
+        // (Strong evidence, unlike a family's: siblings named as a group are children in
+        // someone's care.)
+        push(
+            out,
+            Some(Label::Person),
+            st,
+            k,
+            0.8,
+            "person.household",
+            why,
+        );
     }
 }
 
