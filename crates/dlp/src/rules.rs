@@ -1047,8 +1047,8 @@ const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 // everyday abbreviations ("MSG" a message, "CPT" a billing code, "LTC" long-term care, "COL",
 // "MAJ"), nor a police officer's "Cpl.".
 const TITLES_LIST: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "pvt", "pv2", "pfc", "spc", "sgt", "ssg",
-    "sfc", "1sg", "sgm", "csm", "2lt", "1lt",
+    "mr", "mrs", "ms", "miss", "mx", "sra", "srta", "doña", "pvt", "pv2", "pfc", "spc", "sgt",
+    "ssg", "sfc", "1sg", "sgm", "csm", "2lt", "1lt",
 ];
 const TITLES: &Words = &Words::new(TITLES_LIST);
 const STAFF_TITLES_LIST: &[&str] = &[
@@ -1170,7 +1170,10 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     // and a sports medicine office's ("ATHLETE:          WHITCOMB, JAYLEN M"; blind batch 52).
     "rider",
     "passenger",
-    "athlete"
+    "athlete",
+    // A Spanish report's patient ("Paciente:             Génesis Valeska Rayo Montenegro", an
+    // echocardiogram forwarded by a mission's partner clinic, blind batch 65).
+    "paciente"
 );
 // (And Spanish ones, "Estimada Graciela Montoya de la Cruz:", "Hola Graciela,": a clinic's
 // reminders and letters to its Spanish-speaking patients, blind set VC.)
@@ -2856,6 +2859,10 @@ struct Doc<'a> {
     /// "Out of Office:"): its dates are the writer's absence, its names and numbers colleagues'
     /// to turn to.
     auto_reply: bool,
+    /// A donor's thank-you letter or receipt, to a private person ([`donor_letter`]): the
+    /// names in it are the donor's and those the gift honours, the care it speaks of the
+    /// organisation's work.
+    donor_receipt: bool,
     /// The offset of each `From:` header line, in text order. The text after one, up to the
     /// next, is that writer's (in a reply chain, each quoted message has its own header).
     froms: Vec<usize>,
@@ -3482,7 +3489,8 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
     // thank-you letter, from the organisation's giving side.
     // (Two passes over the text at most: see `donor_letter`.)
-    if has_consumer && !nonclinical_office && donor_letter(text.as_bytes()) {
+    let donor_receipt = has_consumer && donor_letter(text.as_bytes());
+    if donor_receipt {
         nonclinical_office = true;
     }
     // (And a health plan's: "New sign-in to your Kestrel member account".)
@@ -3615,6 +3623,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         writer_domain,
         nonclinical_office,
         auto_reply,
+        donor_receipt,
         hiring,
         enrollment_subject,
         froms,
@@ -6118,6 +6127,8 @@ pub(crate) struct Scratch {
     pub(crate) auto_reply: bool,
     /// The last message's [`Doc::hiring`], for the verdict.
     pub(crate) hiring: bool,
+    /// The last message's [`Doc::donor_receipt`], for the verdict.
+    pub(crate) donor_receipt: bool,
     /// Where the last message's first unquoted `Subject:` line starts, for the verdict.
     pub(crate) subject_at: Option<usize>,
     /// The last message's [`Doc::internal`], for the verdict.
@@ -6169,6 +6180,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     sc.nonclinical_office = doc.nonclinical_office;
     sc.auto_reply = doc.auto_reply;
     sc.hiring = doc.hiring;
+    sc.donor_receipt = doc.donor_receipt;
     sc.subject_at = (doc.subject_lines.1 > 0).then_some(doc.subject_lines.0[0]);
     sc.internal = doc.internal;
     sc.staff_headers = !doc.froms.is_empty() && !doc.consumer;
@@ -6220,9 +6232,130 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     chat_timestamps(text, &doc, out);
     line_rules(text, &doc, out);
     patient_initials(text, toks, &doc, out);
+    military_addresses(text, &doc, out);
+    international_phones(text, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// "mi celular es +52 81 555 0193", "+33 6 55 50 12 84", "+82 10-5555-0127": a number dialled
+/// from abroad, a plus, a country's code (not North America's "+1", which the phone pattern
+/// reads) and two to six groups of digits apart by one space, hyphen or dot, six to twelve
+/// digits after the code. Judged like any other phone number ([`phone`]: a signature's, an
+/// office's, a patient's by the words around it); the families of a boarding school's, an
+/// embassy's and a mission's patients write from abroad (blind batch 65).
+fn international_phones(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for plus in memchr::memchr_iter(b'+', b) {
+        if plus > 0 && (b[plus - 1].is_ascii_alphanumeric() || b[plus - 1] == b'+') {
+            continue;
+        }
+        let code = b[plus + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(2..=3).contains(&code) || b[plus + 1] == b'0' || b[plus + 1] == b'1' {
+            continue;
+        }
+        // The groups after the code: each after one separator.
+        let (mut p, mut groups, mut digits) = (plus + 1 + code, 0, 0);
+        while groups < 6
+            && matches!(b.get(p), Some(b' ' | b'-' | b'.'))
+            && b.get(p + 1).is_some_and(u8::is_ascii_digit)
+        {
+            let n = b[p + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n > 8 {
+                break;
+            }
+            p += 1 + n;
+            groups += 1;
+            digits += n;
+        }
+        // (Not a sum or a range: "+20 mg", "+30 - 40".)
+        if !(2..=6).contains(&groups)
+            || !(6..=12).contains(&digits)
+            || b.get(p).is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        phone(text, doc, plus, p, doc.in_sig(plus), out);
+    }
+}
+
+/// "Ship to:  Unit 3410 Box 2271, DPO AA 34038": a military or diplomatic post's mail address
+/// (a unit or post office's number, the person's box, then "DPO", "APO" or "FPO" and the
+/// region), which no street pattern reads; an embassy health unit's patient, blind batch 65.
+/// Only with a box (the unit alone, "Unit 3410, DPO AA", is the post's own address) and
+/// outside a signature; a street address's weak evidence ("address.street").
+fn military_addresses(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for hit in memchr::memmem::find_iter(b, b"PO A") {
+        let Some(s) = hit.checked_sub(1) else {
+            continue;
+        };
+        if !matches!(b[s], b'D' | b'A' | b'F')
+            || s > 0 && b[s - 1].is_ascii_alphanumeric()
+            || !matches!(b.get(hit + 4), Some(b'A' | b'E' | b'P'))
+            || b.get(hit + 5).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            continue;
+        }
+        // Back over ", " or " ", then a number and a keyword before it ("Box 2271").
+        let number_and_word = |end: usize, words: &[&[u8]]| -> Option<usize> {
+            let mut p = end;
+            while p > 0 && matches!(b[p - 1], b' ' | b',') {
+                p -= 1;
+            }
+            let digits_end = p;
+            while p > 0 && b[p - 1].is_ascii_digit() {
+                p -= 1;
+            }
+            if !(1..=5).contains(&(digits_end - p)) || p == 0 || b[p - 1] != b' ' {
+                return None;
+            }
+            p -= 1;
+            words.iter().find_map(|w| {
+                let ws = p.checked_sub(w.len())?;
+                (b[ws..p].eq_ignore_ascii_case(w)
+                    && (ws == 0 || !b[ws - 1].is_ascii_alphanumeric()))
+                .then_some(ws)
+            })
+        };
+        let Some(box_at) = number_and_word(s, &[b"box"]) else {
+            continue;
+        };
+        let start = number_and_word(box_at, &[b"unit", b"psc", b"cmr"]).unwrap_or(box_at);
+        if doc.in_sig(start) {
+            continue;
+        }
+        let end = hit + 5;
+        let why = "military or diplomatic post's mail address (a box, then DPO, APO or FPO)";
+        push(
+            out,
+            Some(Label::Address),
+            start,
+            end,
+            0.8,
+            "address.street",
+            why,
+        );
+        let zip = b.get(end + 1..end + 6);
+        if b.get(end) == Some(&b' ')
+            && zip.is_some_and(|z| z.iter().all(u8::is_ascii_digit))
+            && !b.get(end + 6).is_some_and(u8::is_ascii_digit)
+        {
+            push(
+                out,
+                Some(Label::Zip),
+                end + 1,
+                end + 6,
+                0.8,
+                "zip.address",
+                why,
+            );
+        }
+    }
 }
 
 /// "Patient initials: S.H.", "fyi R.T. in 312 (00571934) had an AD episode", "R.T., 68M, NICM",
@@ -11009,10 +11142,29 @@ fn patterns(
                                 && value[p.len()..].iter().all(u8::is_ascii_digit)
                         })
                 };
+                // ("How did we do? https://survey.conestogatech.net/csat?t=318-44-7203" below
+                // "Your ticket 318-44-7203 has been marked RESOLVED": an IT service desk's
+                // satisfaction survey for the ticket, blind batch 65.)
+                let named_ticket = || {
+                    let value = u.rsplit('=').next().unwrap_or("").as_bytes();
+                    value.len() >= 5
+                        && value.iter().any(u8::is_ascii_digit)
+                        && memchr::memmem::find_iter(&bytes[..st], value).any(|k| {
+                            let before = bytes[k.saturating_sub(16)..k].trim_ascii_end();
+                            let before =
+                                before.strip_suffix(b"#").unwrap_or(before).trim_ascii_end();
+                            ["ticket", "incident", "request"].iter().any(|w| {
+                                before.len() >= w.len()
+                                    && before[before.len() - w.len()..]
+                                        .eq_ignore_ascii_case(w.as_bytes())
+                            })
+                        })
+                };
                 if personalised_url(u)
                     && !own_system_link(doc, u)
                     && !order_link()
                     && !ticket_link()
+                    && !named_ticket()
                 {
                     // A meeting's link with its passcode is one telehealth visit's or one
                     // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
@@ -12414,6 +12566,13 @@ const ORG_WORDS_LIST: &[&str] = &[
     "program",
     // ("Harborline Optical | (937) 555-0146".)
     "optical",
+    // ("Conestoga Tech Partners Solutions, 1840 Columbia Ave": a vendor's footer, blind
+    // batch 65.) (Not "logistics": a patient's employer, a warehouse, has its address
+    // labelled with the patient's.)
+    "solutions",
+    "technologies",
+    "corporation",
+    "corp",
 ];
 const ORG_WORDS: &Words = &Words::new(ORG_WORDS_LIST);
 
@@ -13737,16 +13896,34 @@ const DATE_NONPATIENT_LIST: &[&str] = &[
     "backordered",
 ];
 const DATE_NONPATIENT: &Words = &Words::new(DATE_NONPATIENT_LIST);
-const DATE_STRONG_LIST: &[&str] = &[
+/// Words for a birth date, then any extra words given: one list written once for
+/// [`DATE_STRONG_LIST`] and [`BIRTH_WORDS`].
+/// ("Fecha de nacimiento:  02/06/2022", "Date de naissance", "Data de nascimento": a Spanish,
+/// French or Portuguese form's birth date, blind batch 65.)
+macro_rules! birth_words {
+    ($($extra:expr),*) => {
+        &[
+            "dob",
+            "birth",
+            "born",
+            "d.o.b",
+            "nacimiento",
+            "naissance",
+            "nascimento",
+            $($extra),*
+        ]
+    };
+}
+
+/// Words that make the date after them a birth date.
+const BIRTH_WORDS: &Words = &Words::new(birth_words!());
+
+const DATE_STRONG_LIST: &[&str] = birth_words!(
     // A visit after care ("she DID agree to keep her cardiology f/u on 6/26", blind set SU):
     // the clinical shorthand only, not "follow-up", which also follows up a meeting.
     "f/u",
     "birthday",
     "bday",
-    "dob",
-    "birth",
-    "born",
-    "d.o.b",
     "admitted",
     "admission",
     "discharge",
@@ -13758,8 +13935,8 @@ const DATE_STRONG_LIST: &[&str] = &[
     "death",
     "deceased",
     "dod",
-    "passed away",
-];
+    "passed away"
+);
 const DATE_STRONG: &Words = &Words::new(DATE_STRONG_LIST);
 
 /// Is the time `v` (a clock time, no day in it) one of an office's hours: a range of weekdays
@@ -14330,7 +14507,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     let mut age_after = None;
     let rule = if !strong {
         "date.context"
-    } else if has_word_either(wide, line, st, words!["dob", "birth", "born", "d.o.b"]) {
+    } else if has_word_either(wide, line, st, BIRTH_WORDS) {
         if practitioner_block(doc, st) {
             not_a_patients("a practitioner's date of birth", out);
             return;
@@ -15414,7 +15591,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "mother maiden" | "mothers maiden" | "maiden name" | "mother maiden name"
         // A cord blood bank's intake of each unit's mother ("SITE  DONOR ID  MATERNAL MRN
         // MATERNAL NAME  DELIVERY DT/TM", blind batch 53).
-        | "maternal name" | "mother name" | "mother's name" => Label::Person,
+        | "maternal name" | "mother name" | "mother's name"
+        // A Spanish-speaking partner clinic's list ("| Exp. | Paciente | Edad | Cirugía |",
+        // a medical mission's follow-up, blind batch 65).
+        | "paciente" | "nombre del paciente" | "nombre paciente" => Label::Person,
         // A patient's hearing aids, chairs and pumps, listed by serial number.
         "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
             Label::Device
@@ -15451,6 +15631,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // ("visit_id,mrn,patient_name,visit_date,visit_time", "slot,mrn,patient,dob,study":
         // a patient table's visit times and slots, blind sets XI and XJ.)
         "visit time" | "slot" | "appt datetime" | "start time" | "arrival time" => Label::Date,
+        "expediente" | "no expediente" | "num expediente" => Label::Mrn,
+        "fecha de nacimiento" | "fecha nacimiento" | "fecha nac" => Label::Date,
         "mrn" | "medical record" | "medical record number" | "chart" | "chart no" | "hrn"
         | "health record" | "health record no" | "health record number" => Label::Mrn,
         "member id" | "member" | "member no" | "subscriber id" | "policy" | "policy no"
@@ -15556,13 +15738,16 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         }
         "ssn" => Label::Ssn,
         // (Only a cell over 89 is an identifier: see `cell_fits`.)
-        "age" | "age/sex" | "age sex" | "age/gender" => Label::Age,
+        "age" | "age/sex" | "age sex" | "age/gender" | "edad" | "edad/sexo" => Label::Age,
         "phone" | "home phone" | "cell" | "cell phone" | "mobile" | "parent phone"
         | "guardian phone" | "callback" | "callback phone" | "phone number" => Label::Phone,
-        "address" | "street" | "home address" | "city" | "town" => Label::Address,
+        "address" | "street" | "home address" | "city" | "town" | "domicilio" | "dirección"
+        | "direccion" => Label::Address,
         // A search and rescue team's log of its subjects ("| Mission | Date | Subject | Age |
         // Home |", blind batch 54).
-        "home" | "hometown" | "home town" => Label::Address,
+        // ("ahs_id,last_name,first_name,dob,home_city": a boarding school's new students,
+        // blind batch 65.)
+        "home" | "hometown" | "home town" | "home city" => Label::Address,
         "mission" | "mission no" | "mission number" => Label::OtherId,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         // "acct,guarantor,old_address,old_zip,ncoa_new_address,new_zip": a billing service's
@@ -16116,9 +16301,21 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 continue;
             }
             table_cells(row, sep, &mut cells);
-            if cells.len() != labels.len() {
+            // A comma inside an unquoted cell ("AHS-26-0043,Brennan-Ortiz,Maeve,2011-11-03,
+            // Providence, RI,...": a home city, blind batch 65) shifts the cells after it: the
+            // row is read up to the cell before the first one a space opens (", RI"; a
+            // separator has none after it), the cell the comma split.
+            let read = if cells.len() > labels.len() && sep == b',' {
+                let rb = row.as_bytes();
+                cells
+                    .iter()
+                    .position(|&(a, _)| a >= 2 && rb[a - 1] == b' ' && rb[a - 2] == b',')
+                    .map_or(0, |k| k.saturating_sub(1))
+            } else if cells.len() == labels.len() {
+                labels.len()
+            } else {
                 break;
-            }
+            };
             // ("K-HR-027,VBH3-22A70388,VBC2-229511,,,,RETURNED - IN CLEANING": a kit list's
             // row with its patient's cells empty is the vendor's stock, blind batch 37.)
             let whose = |l: &Option<Label>| {
@@ -16172,7 +16369,7 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                 p = row_end + 1;
                 continue;
             }
-            for (col, (&(a, z), label)) in cells.iter().zip(&labels).enumerate() {
+            for (col, (&(a, z), label)) in cells.iter().zip(&labels).enumerate().take(read) {
                 let Some(label) = *label else { continue };
                 let why = "cell under an identifier column heading";
                 if client_column == Some(col) && !client_is_person(&row[a..z]) {
@@ -18959,11 +19156,25 @@ fn persons(
         let prev_trim = trim_end_ascii_first(prev_line);
         // (Markdown emphasis too: "husband **Gary**".) (A byte loop: `trim_end_matches` with
         // a char array cost more than the look-up after it, callgrind.)
+        // (And HTML tags: "<tr><td>Patient:</td><td>Jillian Farrant</td>", a label and its
+        // value in a pasted table's cells, blind batch 65.)
         let unemphasised = {
             let b = prev_line.as_bytes();
             let mut p = b.len();
-            while p > 0 && matches!(b[p - 1], b'*' | b'_') {
-                p -= 1;
+            loop {
+                if p > 0 && matches!(b[p - 1], b'*' | b'_') {
+                    p -= 1;
+                } else if p > 0
+                    && b[p - 1] == b'>'
+                    && let Some(lt) = memchr::memrchr(b'<', &b[p.saturating_sub(12)..p - 1])
+                        .map(|i| p.saturating_sub(12) + i)
+                    && b.get(lt + 1)
+                        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'/')
+                {
+                    p = lt;
+                } else {
+                    break;
+                }
             }
             &prev_line[..p]
         };
@@ -19964,6 +20175,12 @@ fn persons(
             // ("Brannock University Medical Center Institutional Review Board (IRB00004417)": a
             // body's name before its registration number, blind batch 63.)
             && !ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
+            // ("Subject: Packing List PL-2025-3381": a document's kind before its number, a
+            // donor's shipment, blind batch 65.)
+            && !words![
+                "list", "slip", "manifest", "sheet", "log", "invoice", "receipt", "roster", "order"
+            ]
+            .eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
             && (patient_id_after(after)
                 // ("Update on Amir Haddad (2210394)", "Dr V - Declan Moss CRG-0039754 labs": a
                 // surname the lists know is enough before a chart number.)
@@ -22408,6 +22625,21 @@ fn credential_after(after: &str) -> bool {
         let Some(&first) = ab.get(k) else {
             return false;
         };
+        // ("Renata Sokolowski     | CT(ASCP)", "MLS(ASCP)CM": a laboratory credential with
+        // its certifying board in brackets, blind batch 65.)
+        let letters = ab[k..]
+            .iter()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if (2..=5).contains(&letters) && ab.get(k + letters) == Some(&b'(') {
+            let board = &ab[k + letters + 1..];
+            let n = board.iter().take_while(|c| c.is_ascii_uppercase()).count();
+            if board.get(n) == Some(&b')')
+                && [&b"ASCP"[..], b"ASCPI", b"AMT", b"ARRT", b"NRCC", b"AAB"].contains(&&board[..n])
+            {
+                return true;
+            }
+        }
         if !CREDENTIALS.may_start(first, ab.get(k + 1).copied()) {
             return false;
         }

@@ -12247,3 +12247,118 @@ fn trace_numbers_sibling_groups_donors_and_foster_households() {
     assert_lacks(&s, &roster("Volunteer"), Label::Person, "Dennis Whitcomb");
     assert_has(&s, &roster("Patient"), Label::Person, "Dennis Whitcomb");
 }
+
+#[test]
+fn numbers_from_abroad_post_boxes_spanish_forms_and_html_cells() {
+    let s = Scanner::new();
+    // A number dialled from abroad, in a parent's mail; a dose change or a range is none.
+    assert_has(
+        &s,
+        "mi celular es +52 81 555 0193, pueden llamarme a cualquier hora. es sobre mi hijo",
+        Label::Phone,
+        "+52 81 555 0193",
+    );
+    assert_lacks(
+        &s,
+        "Titrate +20 mg daily; target +30 - 40 units.",
+        Label::Phone,
+        "+20 mg",
+    );
+    assert_no_label(
+        &s,
+        Label::Phone,
+        &["Score moved +12 3 points over the quarter."],
+    );
+    // A military or diplomatic post's mail address with the person's box; the post's own
+    // unit alone is its address.
+    assert_has(
+        &s,
+        "Refill for the patient.\n  Ship to:     Unit 3410 Box 2271, DPO AA 34038 (patient pouch)",
+        Label::Address,
+        "Unit 3410 Box 2271, DPO AA",
+    );
+    assert_lacks(
+        &s,
+        "Refill for the patient.\n  Ship to:     Unit 3410, DPO AA 34038",
+        Label::Address,
+        "Unit 3410, DPO AA",
+    );
+    // A Spanish report's patient and birth date.
+    let eco = "  No. de estudio:       ECO-2025-1187\n  Paciente:             Génesis Valeska Rayo \
+               Montenegro\n  Fecha de nacimiento:  02/06/2022\n";
+    assert_has(&s, eco, Label::Person, "Génesis Valeska Rayo Montenegro");
+    assert_has(&s, eco, Label::Date, "02/06/2022");
+    // A label and its value in an HTML table's cells.
+    assert_has(
+        &s,
+        "<table>\n<tr><td>Patient:</td><td>Jillian Farrant</td></tr>\n<tr><td>Provider:</td><td>\
+         Marcus Eley</td></tr>\n</table>",
+        Label::Person,
+        "Jillian Farrant",
+    );
+}
+
+#[test]
+fn split_csv_cells_lab_credentials_packing_lists_surveys_and_donor_receipts() {
+    let s = Scanner::new();
+    // A comma inside an unquoted cell: the row is read up to the cell it split, and the
+    // rows after it are read too.
+    let csv = "Here's the export for the January starters.\n\n\
+               ahs_id,last_name,first_name,dob,home_city,missing_items\n\
+               AHS-26-0041,Nwachukwu,Chidera,2010-02-14,Abuja,\"physical exam\"\n\
+               AHS-26-0043,Brennan-Ortiz,Maeve,2011-11-03,Providence, RI,\"med authorization\"\n\
+               AHS-26-0044,Haddad,Yousef,2010-06-21,Amman,\"allergy plan\"\n";
+    assert_has(&s, csv, Label::Person, "Brennan-Ortiz");
+    assert_has(&s, csv, Label::Person, "Haddad");
+    assert_lacks(&s, csv, Label::Address, "RI");
+    // A cytotechnologist's credential with its board: a schedule of staff, no patients.
+    let schedule = "Our proficiency testing kits arrived.\n\n\
+                    | Participant           | Role          | Date  | Time     | Kit set |\n\
+                    |-----------------------|---------------|-------|----------|---------|\n\
+                    | Renata Sokolowski     | CT(ASCP)      | 10/20 | 8:00 AM  | PT-4471 |\n\
+                    | Yuki Hollander        | CT(ASCP)      | 10/22 | 1:00 PM  | PT-4473 |\n";
+    assert_lacks(&s, schedule, Label::Person, "Renata Sokolowski");
+    assert_has(
+        &s,
+        "| Participant | Role | Date |\n| Renata Sokolowski | grandmother | 10/20 |\n",
+        Label::Person,
+        "Renata Sokolowski",
+    );
+    // A document's kind before its number is no name.
+    assert_lacks(
+        &s,
+        "Subject: Packing List PL-2025-3381 / In-Kind Invoice 418-27-0093",
+        Label::Person,
+        "Packing List",
+    );
+    // A satisfaction survey for the ticket the message names; a token of its own is a
+    // personal link.
+    let ticket = |token: &str| {
+        format!(
+            "Subject: [Ticket 318-44-7203] MFA re-registration - RESOLVED\n\nYour ticket \
+             318-44-7203 has been marked RESOLVED.\n\nHow did we do? \
+             https://survey.conestogatech.net/csat?t={token}\n"
+        )
+    };
+    assert_no_label(&s, Label::Url, &[&ticket("318-44-7203")]);
+    assert_has(
+        &s,
+        &ticket("7Fq2Kx9Lm3Pz"),
+        Label::Url,
+        "https://survey.conestogatech.net/csat?t=7Fq2Kx9Lm3Pz",
+    );
+    // A donor's receipt: the names and the care it speaks of are no patient's; the same
+    // names beside a visit in a patient's mail are.
+    let receipt = "From: Lamplight Medical Missions via GiveLight <receipts@givelight.org>\n\
+                   To: haroldjweaver@comcast.net\nSubject: Thank you for your gift\n\n\
+                   Dear Harold and June,\n\nThank you for your generous gift. A child will have \
+                   her cleft palate repaired this fall.\n\n  Tribute:   In memory of Ruth A. \
+                   Weaver\n\nLamplight Medical Missions is a 501(c)(3) tax-exempt organisation.\n";
+    assert_not_phi(&s, &[receipt]);
+    assert_phi(
+        &s,
+        "From: Harold Weaver <haroldjweaver@comcast.net>\nTo: clinic@lamplightmissions.org\n\
+         Subject: my appointment\n\nDear team, my wife June had her cleft palate repair \
+         follow-up visit moved, can you call me?\n",
+    );
+}
