@@ -482,6 +482,17 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // (Not a "complaint #" to a device's maker.)
     ("complaint intake", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
+    // A maritime credential's file ("Mariner Reference Number:   4417209", "Ref No.: 4365092"
+    // in the National Maritime Center's letters, blind batch 66).
+    ("ref no", Kw::Value(Label::OtherId)),
+    ("ref. no", Kw::Value(Label::OtherId)),
+    ("reference no", Kw::Value(Label::OtherId)),
+    ("mariner reference", Kw::Value(Label::OtherId)),
+    // A runner's race number ("bib 4471", "Bib number:   15532": a race's medical team,
+    // blind batch 66); an immigrant's USCIS number ("the USCIS # on it is 219-334-870").
+    ("bib", Kw::Value(Label::OtherId)),
+    ("uscis #", Kw::Value(Label::OtherId)),
+    ("uscis number", Kw::Value(Label::OtherId)),
     ("ref #", Kw::Value(Label::OtherId)),
     ("ref#", Kw::Value(Label::OtherId)),
     ("intake #", Kw::Value(Label::OtherId)),
@@ -510,6 +521,10 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("Driver lic:   OH RS482917", "His CDL is Indiana license no. 2841-55-9067".)
     ("driver lic", Kw::Value(Label::License)),
     ("drivers lic", Kw::Value(Label::License)),
+    // ("OPERATOR LIC NO ....... 28417093   STATE: PA": a court's DUI referral, blind batch
+    // 66.)
+    ("operator lic", Kw::Value(Label::License)),
+    ("operator's lic", Kw::Value(Label::License)),
     ("license no", Kw::Value(Label::License)),
     ("id #", Kw::GenericId),
     ("id no", Kw::GenericId),
@@ -695,7 +710,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("birth certificate", Kw::Value(Label::License)),
     ("certificate number", Kw::Value(Label::License)),
     ("certification number", Kw::Value(Label::License)),
-    ("passport", Kw::Value(Label::License)),
+    // (A passport's number is one the authors of the style corpus call an identifier of
+    // its own, 18 times to 8 a licence's.)
+    ("passport", Kw::Value(Label::OtherId)),
     ("move ", Kw::Reschedule),
     ("reschedule ", Kw::Reschedule),
     ("resched ", Kw::Reschedule),
@@ -1516,6 +1533,12 @@ pub(crate) const BUSINESS_WORDS: &[&str] = &[
 ];
 
 const NOT_NAMES: &[&str] = &[
+    // "Subject: 2026 Client Bill Fee Schedule", "draft staffing for Spring Half 4/12/26": a
+    // price list after "Client", a half marathon after "for" (blind batch 66).
+    "fee",
+    "fees",
+    "schedule",
+    "half",
     // "for Biobank Core staff", "ROR slide for Grand Rounds": a research core and a teaching
     // conference after "for" (blind batch 58).
     "biobank",
@@ -8934,7 +8957,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // Short all-letter keywords must be written in capitals ("SN", "DEA", "VIN", "Rx").
         // ("mrn", "ssn", "npi", "mbi", "clm", "mbr" and "icn" are no English words: lower case
-        // says the same; nor is Spanish "soy", tested where it is read.)
+        // says the same; nor is Spanish "soy", tested where it is read; nor "bib" before a
+        // number, a runner's.)
         if kw_text.len() <= 3
             && kw_text.bytes().all(|b| b.is_ascii_alphabetic())
             && kw_text.bytes().all(|b| b.is_ascii_lowercase())
@@ -8949,6 +8973,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     | "icn"
                     | "acc"
                     | "kit"
+                    | "bib"
                     | "soy"
             )
         {
@@ -9289,8 +9314,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 };
                 // (Not in mail whose headers name no personal mailbox: a vendor's sign-in
                 // alert to a work mailbox locates a member of staff, blind set RA.)
+                // (Nor where the line says it is the patient's: "Patient joined  IP ...
+                // Location (approx.): Hershey, PA", a telehealth service's session log to the
+                // clinic, blind batch 66.)
                 let org = kw_text.eq_ignore_ascii_case("location")
-                    && !((doc.consumer || doc.froms.is_empty()) && approximate())
+                    && !((doc.consumer
+                        || doc.froms.is_empty()
+                        || has_word(doc.before_line(ks, 100), words!["patient", "client"]))
+                        && approximate())
                     || doc.in_sig(p);
                 // (A trip's start: span-only, "flying in from Seattle" may be a speaker's.)
                 let trip = TRIP_CUES.eq_any(kw_text);
@@ -15749,6 +15780,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // blind batch 65.)
         "home" | "hometown" | "home town" | "home city" => Label::Address,
         "mission" | "mission no" | "mission number" => Label::OtherId,
+        // A race medical team's runners ("ENCOUNTER  BIB  RUNNER", blind batch 66).
+        "bib" | "bib no" | "bib number" => Label::OtherId,
         "zip" | "zip code" | "zipcode" => Label::Zip,
         // "acct,guarantor,old_address,old_zip,ncoa_new_address,new_zip": a billing service's
         // returned statements with their forwarding addresses (blind batch 58).
@@ -16099,8 +16132,32 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         let ward_round = labels.contains(&Some(Label::Person))
             && column_of(&["room", "rm", "room/bed", "rm/bed", "bed"]).is_some()
             && column_of(&["unit", "floor", "ward"]).is_some();
+        // "line,service_date,employee,service,cpt,amount", "EMP_ID,LAST,FIRST,POSITION,VESSEL,
+        // TEST": an occupational clinic's invoice to an employer for the workers it examined,
+        // a drug testing consortium's random selection of workers to test (blind batch 66). A
+        // column of billing codes or of tests makes a table of names one of patients (not a
+        // staff roster's department or "Service"), and its "Employee" column their names.
+        let care_column = column_of(&[
+            "cpt",
+            "cpt code",
+            "test",
+            "test type",
+            "panel",
+            "reason for test",
+            "exam type",
+            "diagnosis",
+            "dx",
+        ])
+        .is_some();
+        if care_column
+            && let Some(c) = column_of(&["employee", "employee name", "emp name"])
+            && labels[c].is_none()
+        {
+            labels[c] = Some(Label::Person);
+        }
         // (A "Patient" column lists patients; a "Name" column may list staff.)
-        let patient_column = client_column.is_some()
+        let patient_column = care_column && labels.contains(&Some(Label::Person))
+            || client_column.is_some()
             || subject_column.is_some()
             || ward_round
             || column_of(&["patient", "patient name", "pt", "pt name"]).is_some();

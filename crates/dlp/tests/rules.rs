@@ -12362,3 +12362,88 @@ fn split_csv_cells_lab_credentials_packing_lists_surveys_and_donor_receipts() {
          follow-up visit moved, can you call me?\n",
     );
 }
+
+#[test]
+fn invoices_for_examined_workers_bibs_mariner_files_and_session_logs() {
+    let s = Scanner::new();
+    // An occupational clinic's invoice to an employer names the workers it examined; the
+    // same table without a billing code or a test lists staff.
+    let invoice = |heads: &str| {
+        format!(
+            "Attached is the January invoice.\n\n{heads}\n\
+             1,2026-01-07,Pham Quoc Bao,USCG medical exam,99455,185.00\n\
+             2,2026-01-13,Rommel Bautista,Visual acuity screen,99173,15.00\n"
+        )
+    };
+    assert_has(
+        &s,
+        &invoice("line,service_date,employee,service,cpt,amount"),
+        Label::Person,
+        "Rommel Bautista",
+    );
+    assert_lacks(
+        &s,
+        &invoice("line,start_date,employee,department,extension,hours"),
+        Label::Person,
+        "Rommel Bautista",
+    );
+    // A drug testing consortium's random selection: workers to test.
+    assert_has(
+        &s,
+        "Selected (primary):\nEMP_ID,LAST,FIRST,POSITION,VESSEL,TEST\n\
+         TWO-20418,HOLLIS,TREMAINE,AB,COASTAL ENDEAVOR,DRUG\n\
+         TWO-20977,VUKOVICH,ANTON,OS,COASTAL ENDEAVOR,DRUG\n",
+        Label::Person,
+        "VUKOVICH",
+    );
+    // A runner's bib; a mariner's file at the National Maritime Center; a passport.
+    assert_has(
+        &s,
+        "my husband collapsed after mile 23, his bib was 4471. he is at the hospital",
+        Label::OtherId,
+        "4471",
+    );
+    assert_has(
+        &s,
+        "Mariner: OKAFOR, JOSEPH\nMariner Reference Number:   4417209\nDate of Birth: 04/11/1971",
+        Label::OtherId,
+        "4417209",
+    );
+    assert_has(
+        &s,
+        "Patient: Amara Diallo   DOB 03/02/1990\nPassport no.:  A03318872",
+        Label::OtherId,
+        "A03318872",
+    );
+    // A court's licence field.
+    assert_has(
+        &s,
+        "DEFENDANT ............. HOLLOWAY, DALE\nOPERATOR LIC NO ....... 28417093   STATE: PA",
+        Label::License,
+        "28417093",
+    );
+    // A telehealth service's session log locates the patient; a staff sign-in alert from a
+    // vendor to a work mailbox does not.
+    let log = |who: &str| {
+        format!(
+            "From: VisitLink Telehealth <no-reply@visitlink-health.com>\n\
+             To: chartigan@clearslateskin.com\nSubject: Session record\n\n\
+             CONNECTION LOG\n  11:02:47  {who} joined    IP 73.152.218.46   Safari 17   \
+             Location (approx.): Hershey, PA\n"
+        )
+    };
+    assert_has(&s, &log("Patient"), Label::Address, "Hershey, PA");
+    assert_lacks(&s, &log("Provider"), Label::Address, "Hershey, PA");
+    // A price list after "Client", a half marathon after "for": no names.
+    assert_lacks(
+        &s,
+        "Subject: 2026 Client Bill Fee Schedule - effective April 1, 2026",
+        Label::Person,
+        "Bill",
+    );
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Subject: CAAC after-action numbers + draft staffing for Spring Half 4/12/26"],
+    );
+}
