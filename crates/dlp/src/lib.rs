@@ -1085,9 +1085,11 @@ impl Scanner {
                 let (p, words) = self.weak_model.probability(text, &r.findings, v);
                 v.model_probability = Some(p);
                 v.model_words = words;
+                // (Nor gives one to a donor's receipt: its words about care are the
+                // organisation's work, which the model reads as one patient's.)
                 if v.taken_back() {
                     r.contains_phi = false;
-                } else if v.given() {
+                } else if v.given() && !sc.donor_receipt {
                     r.contains_phi = true;
                 }
             }

@@ -491,6 +491,13 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A runner's race number ("bib 4471", "Bib number:   15532": a race's medical team,
     // blind batch 66); an immigrant's USCIS number ("the USCIS # on it is 219-334-870").
     ("bib", Kw::Value(Label::OtherId)),
+    // A pilot's FAA file ("FAA PI #: 5520614", "PI Number: 7730158") and MedXPress
+    // application ("his MedXPress # is 5583016627"), an aviation medical examiner's (blind
+    // batch 67).
+    ("pi #", Kw::Value(Label::OtherId)),
+    ("pi number", Kw::Value(Label::OtherId)),
+    ("medxpress #", Kw::Value(Label::OtherId)),
+    ("medxpress confirmation", Kw::Value(Label::OtherId)),
     ("uscis #", Kw::Value(Label::OtherId)),
     ("uscis number", Kw::Value(Label::OtherId)),
     ("ref #", Kw::Value(Label::OtherId)),
@@ -3512,10 +3519,13 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
     // "thank you for your generous gift of $2,500 ... a 501(c)(3) organization": a donor's
     // thank-you letter, from the organisation's giving side.
     // (Two passes over the text at most: see `donor_letter`.)
-    let donor_receipt = has_consumer && donor_letter(text.as_bytes());
-    if donor_receipt {
+    let donor = has_consumer && donor_letter(text.as_bytes());
+    if donor {
         nonclinical_office = true;
     }
+    // (A gift of money, not of blood: "Thank you for your donation ... your hemoglobin was
+    // low" is a blood centre's donor, its patient.)
+    let donor_receipt = donor && gift_of_money(text.as_bytes());
     // (And a health plan's: "New sign-in to your Kestrel member account".)
     if nonclinical_office
         && text.as_bytes().windows(14).any(|w| {
@@ -3881,6 +3891,21 @@ fn donor_letter(b: &[u8]) -> bool {
     }) || YOUR
         .find_iter(b)
         .any(|k| at(k, 0, b"your generous gift") || at(k, 0, b"your donation"))
+}
+
+/// Does a donor's letter ([`donor_letter`]) speak of a gift of money: a tax receipt's words
+/// ("501(c)(3)", "tax-deductible", "No goods or services were provided") or "your generous
+/// gift"? (Not "your donation" alone: a blood centre thanks its donors so.)
+fn gift_of_money(b: &[u8]) -> bool {
+    [
+        &b"501(c)(3)"[..],
+        b"tax-deductible",
+        b"tax deductible",
+        b"goods or services",
+        b"your generous gift",
+    ]
+    .iter()
+    .any(|p| memchr::memmem::find(b, p).is_some())
 }
 
 /// Finds "preventive maintenance" (a serial number's context; built once: a searcher built per
@@ -5375,9 +5400,10 @@ fn institutional(domain: &str) -> bool {
         || d.windows(5).any(|w| w.eq_ignore_ascii_case(b".edu."))
 }
 
-/// Is `local@domain` on a personal mailbox provider's domain ([`consumer_domain`])? Not on one
-/// merely named for mail with a clinician's credential in the local part:
-/// "trydzewski.md@lumenmail.net" is a physician's practice mailbox.
+/// Is `local@domain` on a personal mailbox provider's domain ([`consumer_domain`])? Not with a
+/// physician's credential in the local part ("stretiak.do@gmail.com", a physician's own), nor
+/// on one merely named for mail with a clinician's ("trydzewski.md@lumenmail.net", a
+/// physician's practice mailbox).
 fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
     let clinician = || {
         [&b".md"[..], b"_md", b".do", b".rn", b".np"]
@@ -5393,7 +5419,15 @@ fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
             .iter()
             .any(|r| local.eq_ignore_ascii_case(r.as_bytes()))
     };
-    consumer_domain(domain) && !(mail_named(domain) && (clinician() || role()))
+    // (Nor a physician's own mailbox at a mail provider: "Samuel Tretiak
+    // <stretiak.do@gmail.com>" copied on a de-identified peer review, blind batch 67. A
+    // nurse's, "jesstran.rn@icloud.com", is as often a patient's or an applicant's.)
+    let physician = || {
+        [&b".md"[..], b"_md", b".do"].iter().any(|c| {
+            local.len() > c.len() && local[local.len() - c.len()..].eq_ignore_ascii_case(c)
+        })
+    };
+    consumer_domain(domain) && !(physician() || mail_named(domain) && (clinician() || role()))
 }
 
 /// Local parts that name a role or a department, not a person ("orders@", "production@").
@@ -6255,11 +6289,68 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     chat_timestamps(text, &doc, out);
     line_rules(text, &doc, out);
     patient_initials(text, toks, &doc, out);
+    initial_and_surname_after_label(text, toks, &doc, out);
     military_addresses(text, &doc, out);
     international_phones(text, &doc, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
+}
+
+/// "Athlete:          G. Thibodeaux", "Patient: J. Farrant", "pt M. Okonjo": a patient's
+/// initial and surname after a label that says whose they are (a concussion test's report by
+/// initial, blind batch 67). The name rules grow a name from a word the lists know; a run that
+/// opens with an initial was read only when its surname alone was known after a cue.
+fn initial_and_surname_after_label(text: &str, toks: &[Tok], doc: &Doc<'_>, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    for i in 0..toks.len().saturating_sub(1) {
+        let (t0, t1) = (toks[i], toks[i + 1]);
+        if !(t0.e == t0.s + 1
+            && b[t0.s].is_ascii_uppercase()
+            && b.get(t0.e) == Some(&b'.')
+            && t1.s == t0.e + 2
+            && b[t0.e + 1] == b' '
+            && t1.cap
+            && (t0.s == 0 || matches!(b[t0.s - 1], b' ' | b'\t' | b':')))
+        {
+            continue;
+        }
+        let ls = doc.line_start(t0.s);
+        let head = &text[floor_cb(text, t0.s.saturating_sub(30).max(ls))..t0.s];
+        let label = head.trim_end_matches([' ', '\t']);
+        let colon = label.ends_with(':');
+        let label = label.trim_end_matches([':', '#']).trim_end();
+        let w = last_word(label, b" \t:(,-");
+        let whose = colon
+            && words![
+                "patient",
+                "pt",
+                "client",
+                "athlete",
+                "resident",
+                "member",
+                "participant",
+                "student",
+                "inmate",
+                "claimant",
+                "examinee",
+                "subscriber"
+            ]
+            .eq_any(w)
+            || words!["patient", "pt"].eq_any(w);
+        if !whose || !label.ends_with(w) || doc.in_sig(t0.s) {
+            continue;
+        }
+        // ("Osei-Bonsu": a hyphen joins the surname's parts.)
+        let mut end = t1.e;
+        let mut k = i + 2;
+        while b.get(end) == Some(&b'-') && toks.get(k).is_some_and(|t| t.s == end + 1 && t.cap) {
+            end = toks[k].e;
+            k += 1;
+        }
+        let why = "an initial and a surname after a label that says whose they are";
+        push(out, Some(Label::Person), t0.s, end, 0.85, "person.cue", why);
+    }
 }
 
 /// "mi celular es +52 81 555 0193", "+33 6 55 50 12 84", "+82 10-5555-0127": a number dialled
@@ -20920,7 +21011,13 @@ fn patient_at_work(doc: &Doc<'_>, lc: &str, head: &str, start: usize, rest: &str
     let block_end = doc.froms.get(i).copied().unwrap_or(lc.len());
     let block = &lc[block_start..block_end];
     if from {
-        return writes_of_own_care(block);
+        // (Not to all of the organisation's staff: "To: PCRC-AllStaff <...>" over a forms
+        // policy's "work excuse letter", a coordinator's reminder, blind batch 67.)
+        let heads = &block[..floor_cb(block, block.len().min(400))];
+        return writes_of_own_care(block)
+            && !["allstaff", "all-staff", "all staff", "all_staff"]
+                .iter()
+                .any(|w| heads.contains(w));
     }
     let Some((_, reader)) = header_mailbox(rest) else {
         return false;

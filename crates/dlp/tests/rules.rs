@@ -12447,3 +12447,96 @@ fn invoices_for_examined_workers_bibs_mariner_files_and_session_logs() {
         &["Subject: CAAC after-action numbers + draft staffing for Spring Half 4/12/26"],
     );
 }
+
+#[test]
+fn initials_before_surnames_all_staff_reminders_physicians_mail_and_pilot_files() {
+    let s = Scanner::new();
+    // An initial and a surname after a label that says whose: the whole name.
+    let report = "  Test ID:          NB-7731-0042\n  Athlete:          G. Thibodeaux\n  \
+                  Test date:        07/08/2025 14:06\n";
+    assert_has(&s, report, Label::Person, "G. Thibodeaux");
+    assert_has(
+        &s,
+        "Subject: [secure] shared pt R. Tillman - confusion, elevated ammonia",
+        Label::Person,
+        "R. Tillman",
+    );
+    // Not after a label for staff.
+    assert_lacks(
+        &s,
+        "  Proctor:          L. Brandvold\n  Comparison:       Baseline",
+        Label::Person,
+        "L. Brandvold",
+    );
+    // A coordinator's reminder to all staff about forms ("work excuse letter") is no
+    // patient writing of their own care; a patient's own note for work is.
+    let reminder = |to: &str| {
+        format!(
+            "From: Devin Marsh <dmarsh@harlowvalleyhealth.org>\nTo: {to}\n\
+             Subject: Reminder: forms policy\n\nSchool / work excuse letter   $0   3 days\n"
+        )
+    };
+    assert_lacks(
+        &s,
+        &reminder("PCRC-AllStaff <pcrc-allstaff@harlowvalleyhealth.org>"),
+        Label::Person,
+        "Devin Marsh",
+    );
+    assert_has(
+        &s,
+        &reminder("Forms Desk <forms@harlowvalleyhealth.org>"),
+        Label::Person,
+        "Devin Marsh",
+    );
+    // A physician's own mailbox at a mail provider is no patient's; a nurse's may be.
+    let cc = |mailbox: &str| {
+        format!(
+            "From: Priya Nandakumar <pnandakumar@crestlinehair.com>\nCc: Samuel Tretiak \
+             <{mailbox}>\nSubject: Case for Thursday peer review (de-identified)\n\n46M, \
+             Crohn's on adalimumab.\n"
+        )
+    };
+    assert_lacks(
+        &s,
+        &cc("stretiak.do@gmail.com"),
+        Label::Email,
+        "stretiak.do@gmail.com",
+    );
+    assert_has(
+        &s,
+        &cc("stretiak.rn@gmail.com"),
+        Label::Email,
+        "stretiak.rn@gmail.com",
+    );
+    // A pilot's FAA file number.
+    assert_has(
+        &s,
+        "Airman: Anne Solberg\nDOB: 09/22/1981\nFAA PI #: 5520614\n",
+        Label::OtherId,
+        "5520614",
+    );
+}
+
+#[test]
+fn a_blood_centres_donor_is_its_patient_a_money_donor_is_not() {
+    let s = Scanner::new();
+    // "Thank you for your donation" from a blood centre, with a deferral: the donor's care.
+    assert_phi(
+        &s,
+        "From: Keystone Rivers Blood Centers <noreply@krbloodcenters.org>\n\
+         To: gtillman77@fastmail.com\nSubject: About your recent visit\n\n\
+         Dear Gregory Tillman,\n\nThank you for your donation visit at our York Donor Center on \
+         03/08/2025. During your mini-physical your hemoglobin was below our minimum, so you \
+         are deferred; you are eligible to donate again on or after 04/07/2025.\n",
+    );
+    // The same thanks for a gift of money, with a tax receipt's words: no one's care.
+    assert_not_phi(
+        &s,
+        &[
+            "From: Keystone Rivers Blood Centers <noreply@krbloodcenters.org>\n\
+           To: gtillman77@fastmail.com\nSubject: Your gift\n\nDear Gregory Tillman,\n\n\
+           Thank you for your generous gift of $100 to our patient assistance fund. No goods \
+           or services were provided in exchange for this contribution.\n",
+        ],
+    );
+}
