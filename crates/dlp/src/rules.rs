@@ -494,6 +494,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // A pilot's FAA file ("FAA PI #: 5520614", "PI Number: 7730158") and MedXPress
     // application ("his MedXPress # is 5583016627"), an aviation medical examiner's (blind
     // batch 67).
+    // An EMS or set medic's patient care report ("PCR KSM-25-10876", "Our PCR # KSM-25-10879",
+    // blind batch 68); in capitals only (`keyword_values`), and a test's result or date after
+    // it is no identifier's shape.
+    ("pcr", Kw::Value(Label::OtherId)),
+    ("pcr #", Kw::Value(Label::OtherId)),
     ("pi #", Kw::Value(Label::OtherId)),
     ("pi number", Kw::Value(Label::OtherId)),
     ("medxpress #", Kw::Value(Label::OtherId)),
@@ -10614,6 +10619,15 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 "serial number keyword, no patient or personal device named near it",
             ),
             Label::Device => (0.9, "device.context", "serial number keyword"),
+            // ("HCV RNA, QUANT, REAL-TIME PCR (87522)", "Ref. PCR-2025-0917": a laboratory
+            // test's billing code, a reference whose letters the keyword is; a care report's
+            // number has a hyphen and stands apart, "PCR 2025-003188".)
+            Label::OtherId
+                if kw_text.eq_ignore_ascii_case("pcr")
+                    && (!v.contains('-') || bytes.get(ke) == Some(&b'-')) =>
+            {
+                continue;
+            }
             Label::OtherId if SPAN_ONLY_CUES.eq_any(kw_text) => (
                 0.45,
                 "other_id.cue",
@@ -15750,6 +15764,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
         "last fill" | "fill date" | "date filled" | "last filled" | "filled" => Label::Date,
         "collection date" | "collected" | "date collected" => Label::Date,
+        // ("emp_id,last_name,first_name,station,shift,last_physical,due_by": a fire
+        // department's members due for their annual physicals, blind batch 68.)
+        "last physical" | "physical date" | "last exam" | "last exam date" => Label::Date,
         // ("visit_id,mrn,patient_name,visit_date,visit_time", "slot,mrn,patient,dob,study":
         // a patient table's visit times and slots, blind sets XI and XJ.)
         "visit time" | "slot" | "appt datetime" | "start time" | "arrival time" => Label::Date,

@@ -12540,3 +12540,36 @@ fn a_blood_centres_donor_is_its_patient_a_money_donor_is_not() {
         ],
     );
 }
+
+#[test]
+fn members_due_for_physicals_and_care_report_numbers() {
+    let s = Scanner::new();
+    // A fire department's members due for their annual physicals: patients by name.
+    let due = "Here's the Battalion 2 list for scheduling coverage.\n\n\
+               emp_id,last_name,first_name,station,shift,last_physical,due_by,scheduled\n\
+               E-17720,Halvorsen,Eric,9,B,2024-08-29,2025-08-29,2025-10-21 07:00\n\
+               E-19154,Moreau-Diallo,Celeste,9,A,2024-09-10,2025-09-10,NOT SCHEDULED\n";
+    assert_has(&s, due, Label::Person, "Moreau-Diallo");
+    assert_has(&s, due, Label::Date, "2024-09-10");
+    // The same roster by shift alone lists staff.
+    assert_lacks(
+        &s,
+        "Here's the Battalion 2 roster.\n\nemp_id,last_name,first_name,station,shift\n\
+         E-17720,Halvorsen,Eric,9,B\nE-19154,Moreau-Diallo,Celeste,9,A\n",
+        Label::Person,
+        "Moreau-Diallo",
+    );
+    // A patient care report's number; a PCR test's billing code is none.
+    assert_has(
+        &s,
+        "Thread for the chart. PCR KSM-25-10876. he was the B-cam operator, felt dizzy at wrap",
+        Label::OtherId,
+        "KSM-25-10876",
+    );
+    assert_lacks(
+        &s,
+        "HCV RNA, QUANT, REAL-TIME PCR (87522) 1,840,000 IU/mL",
+        Label::OtherId,
+        "87522",
+    );
+}
