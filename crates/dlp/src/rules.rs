@@ -733,6 +733,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("last 4", Kw::LastFour),
     ("last four", Kw::LastFour),
     ("last4", Kw::LastFour),
+    // ("rm 5, Truong, L4 5164 - hCG POS": a processing station's shorthand for the last four,
+    // blind batch 69; four digits alone after it, not a vertebra's "L4-L5".)
+    ("l4", Kw::LastFour),
     ("last-4", Kw::LastFour),
     ("ends in", Kw::LastFour),
     ("ending in", Kw::LastFour),
@@ -821,6 +824,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("return authorization", Kw::Negative),
     ("confirmation", Kw::Negative),
     ("conference id", Kw::Negative),
+    // A portal's or a system's own message ("Notification ID 2291-88-4730 · Do not reply", a
+    // patient portal's pool alert to staff, blind batch 69).
+    ("notification id", Kw::Negative),
     ("meeting id", Kw::Negative),
     ("tracking", Kw::Negative),
     ("shipment", Kw::Negative),
@@ -12046,6 +12052,13 @@ fn meeting_link(u: &str) -> bool {
         || on(b"teams.microsoft.com") && path.starts_with("l/meetup-join/")
         || on(b"webex.com")
         || on(b"meet.google.com")
+        // (A webinar's or an event's join link with its registrant's key,
+        // "events.lymphtherapyalliance.org/w/8812/join?r=2797600555", blind batch 69.)
+        || path.contains("join")
+            && [&b"event"[..], b"webinar"].iter().any(|w| {
+                host.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w))
+                    || path.contains(std::str::from_utf8(w).unwrap_or(""))
+            })
 }
 
 fn personalised_url(u: &str) -> bool {
@@ -15650,7 +15663,7 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     // "SSN last 4", "Last 4 SSN", "SSN (last 4)": the digit is the count.
     let hb = heading.as_bytes();
     let holds = |w: &[u8]| hb.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    if hb.len() <= 16 && holds(b"ssn") && holds(b"last") {
+    if hb.len() <= 16 && holds(b"ssn") && (holds(b"last") || holds(b"l4")) {
         return Some(Label::Ssn);
     }
     // ("referral_no,vet_last,vet_first,last4,specialty": the last four digits of each
@@ -15691,6 +15704,13 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     if numbered && words!["inmate", "offender", "booking", "detainee"].eq_any(h) {
         return Some(Label::OtherId);
     }
+    // ("NAME (LAST, FIRST MI)": the name column, with the order of its parts in brackets;
+    // a processing station's roster, blind batch 69.)
+    let h = if h.starts_with("name (") && h.ends_with(')') && h.contains("last") {
+        "name"
+    } else {
+        h
+    };
     // ("mrn,payer,auth_num,sessions_auth": "num" for "no", blind batch 42.)
     let renamed;
     let h = match h.strip_suffix(" num") {
@@ -16662,6 +16682,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         let heading_like = || {
             let ke = usize::MAX - m.rev_end;
             let after = &b[ke..b.len().min(ke + 6)];
+            // ("SSN-L4  SVC  COMP": the last four's heading, a processing station's roster,
+            // blind batch 69.)
+            let after = after.strip_prefix(b"-L4").unwrap_or(after);
             let after = after
                 .strip_prefix(b" #")
                 .or_else(|| after.strip_prefix(b"#"))
@@ -16675,9 +16698,9 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         };
         let trigger = match kind {
             Kw::Heading | Kw::Value(Label::Mrn) => true,
-            Kw::Value(Label::OtherId | Label::MemberId | Label::Account | Label::Device) => {
-                heading_like()
-            }
+            Kw::Value(
+                Label::OtherId | Label::MemberId | Label::Account | Label::Device | Label::Ssn,
+            ) => heading_like(),
             _ => false,
         };
         if !trigger || m.start < done_to {

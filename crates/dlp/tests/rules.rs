@@ -12573,3 +12573,39 @@ fn members_due_for_physicals_and_care_report_numbers() {
         "87522",
     );
 }
+
+#[test]
+fn last_four_shorthand_rosters_webinar_links_and_notification_ids() {
+    let s = Scanner::new();
+    // "L4" before four digits: a Social Security number's last four; a vertebra is none.
+    assert_has(
+        &s,
+        "rm 5, Truong, L4 5164 - hCG POS, repeated on second sample",
+        Label::Ssn,
+        "5164",
+    );
+    assert_no_label(
+        &s,
+        Label::Ssn,
+        &["MRI shows a disc bulge at L4-L5 and L5-S1, 2025 study"],
+    );
+    // A processing station's roster: the name column and the last four.
+    let roster = "SEQ  NAME (LAST, FIRST MI)        SSN-L4  SVC  COMP  PROC TYPE\n\
+                  ---  ---------------------------  ------  ---  ----  ------------\n\
+                  001  PRYCE, DEVONTAE H            4471    A    RA    FULL PHYS\n";
+    assert_has(&s, roster, Label::Ssn, "4471");
+    assert_has(&s, roster, Label::Person, "PRYCE, DEVONTAE H");
+    // A webinar's join link is a meeting's (weak: words about care decide); a portal's
+    // token link is a person's.
+    let webinar = "Your registration is confirmed for Thursday, May 8, 2025.\n\
+                   Join: https://events.lymphtherapyalliance.org/w/8812/join?r=2797600555\n";
+    assert_not_phi(&s, &[webinar]);
+    // A system's notification number is no one's.
+    assert_lacks(
+        &s,
+        "To protect patient privacy, message content is not included.\n\
+         Notification ID 2291-88-4730 - Brightwater Children's Orthopaedics - Do not reply",
+        Label::OtherId,
+        "2291-88-4730",
+    );
+}
