@@ -16685,6 +16685,18 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
             // ("SSN-L4  SVC  COMP": the last four's heading, a processing station's roster,
             // blind batch 69.)
             let after = after.strip_prefix(b"-L4").unwrap_or(after);
+            // ("CLAIM NO         VOL ID          CLAIMANT", a claims engine's report, blind
+            // batch 70: the keyword "claim", then the heading's "NO".)
+            // (Not a device's "Serial No.": an equipment schedule's "Site  Date  Equipment
+            // Serial No." lists the organisation's machines.)
+            let after = if kind == Kw::Value(Label::OtherId) {
+                [&b" NO"[..], b" No", b" no"]
+                    .iter()
+                    .find_map(|w| after.strip_prefix(*w))
+                    .unwrap_or(after)
+            } else {
+                after
+            };
             let after = after
                 .strip_prefix(b" #")
                 .or_else(|| after.strip_prefix(b"#"))
@@ -19406,9 +19418,14 @@ fn persons(
             && prev_trim[..prev_trim.len() - 1]
                 .trim_end()
                 .ends_with(prev_word);
+        // "Patient reference:    STRAND, PHILIPPA": a vendor's credit memo names whose return
+        // it was (a hearing aid maker's, blind batch 70).
+        let patient_ref = words!["reference", "ref"].eq_any(prev_word)
+            && words!["patient", "pt"].eq_any(word_before(text, prev_word, b" "))
+            && prev_trim.ends_with(':');
         let pw = if pacific || csv_discipline {
             0
-        } else if newborn || records_of || rider_label {
+        } else if newborn || records_of || rider_label || patient_ref {
             PW_CUE
         } else {
             prev_words.flags(prev_word)

@@ -12609,3 +12609,38 @@ fn last_four_shorthand_rosters_webinar_links_and_notification_ids() {
         "2291-88-4730",
     );
 }
+
+#[test]
+fn a_vendors_patient_reference_and_a_claims_report_by_claim_no() {
+    let s = Scanner::new();
+    // A hearing aid maker's credit memo names whose return it was.
+    let memo = |label: &str| {
+        format!(
+            "Return authorization: RA 771920\n{label}:    STRAND, PHILIPPA\n\
+             Fit date:             09/15/2025\n"
+        )
+    };
+    // (By the label: the name lists alone find it too, as weak evidence.)
+    let by_label = |label: &str| {
+        let text = memo(label);
+        s.scan(&text).findings.iter().any(|f| {
+            f.rule == "person.cue" && &text[f.start_byte..f.end_byte] == "STRAND, PHILIPPA"
+        })
+    };
+    assert!(by_label("Patient reference"));
+    assert!(!by_label("Sales reference"));
+    // A claims engine's report: "CLAIM NO" heads a column of claims, "CLAIMANT" of names.
+    let report = "CLAIM NO         VOL ID          CLAIMANT                DOS         CPT\n\
+                  PSC-2024-06631   HSC-V-109832    VILLANUEVA, HECTOR R    02/19/2025  73721\n";
+    assert_has(&s, report, Label::OtherId, "PSC-2024-06631");
+    assert_has(&s, report, Label::Person, "VILLANUEVA, HECTOR R");
+    // An equipment schedule's "Serial No." column is the organisation's machines.
+    assert_no_label(
+        &s,
+        Label::Device,
+        &[
+            "Site            Date       Time         Equipment                         Serial No.\n\
+           Brookmere       03/21/25   8:00-11:00   GSI AudioStar Pro (Booth 1)       AS2-041177\n",
+        ],
+    );
+}
