@@ -53,7 +53,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
     std::sync::LazyLock::new(|| {
         let date: &'static str = Box::leak(
         format!(
-            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{4}}\.[0-9]{{2}}\.[0-9]{{2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}(?:st|nd|rd|th)? of {m}(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {mc}|[0-9]{{1,2}}/[0-9]{{1,2}}|{m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}/[0-9]{{4}}|[0-9]{{1,2}} de (?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)(?: de(?:l)? [0-9]{{4}})?)(?-u:\b)",
+            r"(?-u:\b)(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|(?:19|20)[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])|[0-9]{{4}}\.[0-9]{{2}}\.[0-9]{{2}}|[0-9]{{1,2}}[/\-.][0-9]{{1,2}}[/\-.](?:[0-9]{{4}}|[0-9]{{2}})|{m}\.? [0-9]{{1,2}}(?:st|nd|rd|th)?(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}-{m}-[0-9]{{2,4}}|[0-9]{{1,2}}(?:st|nd|rd|th)? of {m}(?:,? [0-9]{{4}})?|[0-9]{{1,2}}(?:st|nd|rd|th)? {mc}|[0-9]{{1,2}}/[0-9]{{1,2}}|{m}\.?,? [0-9]{{4}}|[0-9]{{1,2}}/[0-9]{{4}}|[0-9]{{1,2}} de (?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)(?: de(?:l)? [0-9]{{4}})?)(?-u:\b)",
             m = MONTH,
             mc = MONTH_CAPITALISED
         )
@@ -6303,6 +6303,7 @@ pub(crate) fn collect(s: &Scanner, text: &str, sc: &mut Scratch) {
     initial_and_surname_after_label(text, toks, &doc, out);
     military_addresses(text, &doc, out);
     international_phones(text, &doc, out);
+    spelled_out(text, out);
     crate::structured::hl7_segments(text, out);
     crate::structured::json_fields(text, out);
     sc.nl = doc.nl;
@@ -6405,6 +6406,103 @@ fn international_phones(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             continue;
         }
         phone(text, doc, plus, p, doc.in_sig(plus), out);
+    }
+}
+
+/// "my member number is B W H 7 1 0 4 4 8 2 6", "the account number on here is 7 0 0 5 2 0 2 2
+/// 3 1": a number said one character at a time, as a voicemail's transcript writes it (on the
+/// style corpus 22 such values, none found before). A run of five to twenty single letters or
+/// digits, each after one space or hyphen, four or more of them digits: the number the nearest
+/// word before it names (an account's, a member's, a phone's, a prescription's or a case's);
+/// with no word for a number, nothing. (A surname spelled after it is said, "Pacheco P A C H E
+/// C O", is left alone: the corpus's authors labelled about as many such spellings as not,
+/// and a spelling found beside its name joined the two into one finding.)
+fn spelled_out(text: &str, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    // A single character at `i`: alphanumeric, with no alphanumeric byte on either side (nor
+    // an apostrophe before it: "it's 1 0 5 5").
+    let single = |i: usize| {
+        alnum(i)
+            && !(i > 0 && (alnum(i - 1) || matches!(b[i - 1], b'\'' | b'\x99')))
+            && !alnum(i + 1)
+    };
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(b' ', b'-', &b[from..]) {
+        let sep = from + k;
+        from = sep + 1;
+        if sep == 0 || !single(sep - 1) || !single(sep + 1) {
+            continue;
+        }
+        let st = sep - 1;
+        let mut en = sep + 2;
+        let mut count = 2;
+        while matches!(b.get(en), Some(b' ' | b'-')) && single(en + 1) {
+            en += 2;
+            count += 1;
+        }
+        from = en;
+        // ("the number on the bottle says 6 0 2 2 7 1 4 I think": the pronoun after it.)
+        if matches!(b[en - 1], b'I' | b'i' | b'a' | b'A') && b[en - 2] == b' ' {
+            en -= 2;
+            count -= 1;
+        }
+        if !(5..=20).contains(&count) {
+            continue;
+        }
+        let digits = b[st..en].iter().filter(|c| c.is_ascii_digit()).count();
+        if digits < 4 {
+            continue;
+        }
+        let window = &text[floor_cb(text, st.saturating_sub(100))..st];
+        let lw = window.to_ascii_lowercase();
+        // The kind whose word is nearest before the value ("my member number is", "the case
+        // number on it is like").
+        let last = |ws: &[&str]| ws.iter().filter_map(|w| lw.rfind(w)).max();
+        let phone = (digits == 10 && digits == count)
+            .then(|| {
+                last(&[
+                    "call me",
+                    "call back",
+                    "phone",
+                    "cell",
+                    "reach me",
+                    "callback",
+                ])
+            })
+            .flatten();
+        let kinds = [
+            (phone, Label::Phone),
+            (last(&["account", "acct"]), Label::Account),
+            (
+                last(&[
+                    "member",
+                    "medicaid",
+                    "medicare",
+                    " id ",
+                    " i d ",
+                    "card",
+                    "policy",
+                    "insurance",
+                    "subscriber",
+                ]),
+                Label::MemberId,
+            ),
+            (
+                last(&["reference", "prescription", "rx", "case", "claim", "wic"]),
+                Label::OtherId,
+            ),
+        ];
+        let Some((_, label)) = kinds
+            .iter()
+            .filter_map(|&(at, label)| Some((at?, label)))
+            .max_by_key(|&(at, _)| at)
+            .or_else(|| last(&["number", "#"]).map(|at| (at, Label::OtherId)))
+        else {
+            continue;
+        };
+        let why = "a number said one character at a time";
+        push(out, Some(label), st, en, 0.85, "spelled.number", why);
     }
 }
 
@@ -8731,7 +8829,7 @@ fn compact_date_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
         p += 1;
     }
     let from = p;
-    while b.get(p) == Some(&b' ') && p - from < 12 {
+    while b.get(p) == Some(&b' ') && p - from < 24 {
         p += 1;
     }
     let d = b.get(p..p + 8)?;
@@ -11513,6 +11611,12 @@ fn patterns(
                     let b = text.as_bytes();
                     b.get(en) == Some(&b'%')
                         || b.get(en) == Some(&b'.') && b.get(en + 1).is_some_and(u8::is_ascii_digit)
+                } || v.len() == 8 && v.bytes().all(|c| c.is_ascii_digit()) && {
+                    // ("VX-20251014-2231", "Batch: 20250513-0600", "RPT_20251014.csv": a
+                    // number made from a day, a job's or a file's, not a patient's date.)
+                    let b = text.as_bytes();
+                    st > 0 && matches!(b[st - 1], b'-' | b'_' | b'#' | b'.' | b'/' | b'\\')
+                        || matches!(b.get(en), Some(b'-' | b'_' | b'.' | b'/'))
                 } || pain_score(text, st, v)
                     || gestational_weeks(text, st, en, v)
                     || expiry_of_a_lot_or_credential(text, st) => {}
@@ -14236,6 +14340,9 @@ fn date_plausible(v: &str) -> bool {
         // A month and a year ("08/2026").
         [m, y] if *y >= 1000 => (1..=12).contains(m),
         [m, d] => (1..=12).contains(m) && (1..=31).contains(d),
+        // Written CCYYMMDD ("DATE OF SERVICE:   20260312": an eligibility response's, an HL7
+        // message's).
+        [_] => ccyymmdd(b),
         // A four-digit year no calendar here has ("Quote #: Q-25-06-0392": a quote's number).
         [_, _, y] if (100..1800).contains(y) => false,
         [m, d, _] => {
@@ -15679,6 +15786,26 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
     {
         return Some(Label::Ssn);
     }
+    // An HL7 interface's report names each column by its segment and field, then says what it
+    // is: "PID-3 (MRN)", "OBR-7 COLLECT DT" (an interface engine's rejected results, blind
+    // batch 71). The field reference is read past, and a heading in parentheses read inside.
+    if let Some((field, rest)) = bare.split_once(' ')
+        && let Some((segment, number)) = field.split_once('-')
+        && segment.len() == 3
+        && segment
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && segment.as_bytes()[0].is_ascii_uppercase()
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|c| c.is_ascii_digit())
+    {
+        let rest = rest.trim();
+        let rest = rest
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or(rest);
+        return column_label(rest);
+    }
     // Headings are short words: prose between commas is passed over without lower-casing it.
     if heading.len() > 24 || heading.bytes().any(|c| c.is_ascii_digit()) {
         return None;
@@ -15783,7 +15910,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
         // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
         "last fill" | "fill date" | "date filled" | "last filled" | "filled" => Label::Date,
-        "collection date" | "collected" | "date collected" => Label::Date,
+        "collection date" | "collected" | "date collected" | "collect dt" | "collection dt"
+        | "collect date" => Label::Date,
         // ("emp_id,last_name,first_name,station,shift,last_physical,due_by": a fire
         // department's members due for their annual physicals, blind batch 68.)
         "last physical" | "physical date" | "last exam" | "last exam date" => Label::Date,
@@ -19519,8 +19647,17 @@ fn persons(
                 // ("by phone to Gus only (937-555-0310, ask for Tony Ruiz)": whom to ask for
                 // at an office, blind set UN.)
                 || prev_word.eq_ignore_ascii_case("for")
-                    && word_before(text, prev_word, b" ").eq_ignore_ascii_case("ask"))
-        {
+                    && word_before(text, prev_word, b" ").eq_ignore_ascii_case("ask")
+                // ("pituitary-dependent Cushing's", "self-insured, NW Indiana": the cue word
+                // ends a compound adjective, blind batch 71; "half-brother Jamari" and
+                // "Student-athlete: Siosaia T. Fifita" are still cues.)
+                || words!["dependent", "insured"].eq_any(prev_word) && {
+                    let o = (prev_word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+                    o >= 2
+                        && o <= text.len()
+                        && text.as_bytes()[o - 1] == b'-'
+                        && text.as_bytes()[o - 2].is_ascii_alphabetic()
+                }) {
             pw & !PW_CUE
         } else {
             pw

@@ -70,7 +70,11 @@
 //! least two long: what the training script reads), keep anything, judge a message with more
 //! than [`STRONG_FINDINGS_JUDGED`] strong findings, or say which words are PHI: a verdict it gives may stand with no identifier
 //! found, and says so in `carepost scan`'s report. Its vocabulary leaves out words that are mostly written capitalised and are
-//! in the name lists, so it does not learn the names of the corpus's people.
+//! in the name lists, so it does not learn the names of the corpus's people. The weights file
+//! leaves out the words whose weights are light, unless they are mostly written in lower case:
+//! the person-name model passes over the words this vocabulary knows, and an everyday word left
+//! out because it weighed little ("will", in session 48's retraining) was read as a name ("PT
+//! will see her").
 //!
 //! **Security:** pure; reads the text it is given and returns a number.
 
@@ -402,5 +406,25 @@ mod tests {
                 .iter()
                 .all(|w| !w.iter().any(u8::is_ascii_uppercase))
         );
+    }
+
+    #[test]
+    fn everyday_words_that_are_also_names_are_known_whatever_their_weight() {
+        // The person-name model passes over what the vocabulary knows. "will" weighed under the
+        // weights file's cut in session 48's retraining, left the file, and "PT will see her"
+        // named Will: light words mostly written in lower case are written out too.
+        let m = WeakVerdictModel::new();
+        for word in ["will", "may", "bill", "call", "more", "Will", "MAY"] {
+            assert!(m.knows(word.as_bytes()), "{word}");
+        }
+        // Names of the name lists mostly written capitalised stay out, and first names'
+        // possessives ("Zoe's": the person-name model judges them); surnames' possessives that
+        // are days or eponyms stay in.
+        for word in ["Priya", "Whitcomb", "Mark", "Zoe's", "priya's"] {
+            assert!(!m.knows(word.as_bytes()), "{word}");
+        }
+        for word in ["Monday's", "Parkinson's"] {
+            assert!(m.knows(word.as_bytes()), "{word}");
+        }
     }
 }

@@ -12644,3 +12644,66 @@ fn a_vendors_patient_reference_and_a_claims_report_by_claim_no() {
         ],
     );
 }
+
+#[test]
+fn hl7_field_headings_compact_dates_and_numbers_said_one_character_at_a_time() {
+    let s = Scanner::new();
+    // An interface engine's rejected results: "PID-3 (MRN)" heads the chart numbers, "OBR-7
+    // COLLECT DT" the collection times.
+    let alert = "MSG CTRL ID     PID-3 (MRN)       ACCESSION       OBR-7 COLLECT DT        ERROR\n\
+                 --------------  ----------------  --------------  ----------------------  -----\n\
+                 ANDRO0019382    LMH-0052274       SA-26-01192     202603021106            AE: DOB\n";
+    assert_has(&s, alert, Label::Mrn, "LMH-0052274");
+    assert_has(&s, alert, Label::Date, "202603021106");
+    // A column of ticket numbers under an HL7-looking heading that names no identifier.
+    assert_no_label(
+        &s,
+        Label::Mrn,
+        &["MSG CTRL ID     MSH-10 (CONTROL)  STATUS\n\
+           --------------  ----------------  ------\n\
+           ANDRO0019382    CTL-0052274       SENT\n"],
+    );
+    // A date written CCYYMMDD after a label, whatever the leader; not inside a job's number.
+    assert_has(
+        &s,
+        "MEMBER: KOWALSKI, PETER\nDOB ................. 19510417        Gender: M\n",
+        Label::Date,
+        "19510417",
+    );
+    assert_has(
+        &s,
+        "SUBSCRIBER: HALE, ROGER M\nDATE OF SERVICE:   20260312\nSERVICE TYPE 30\n",
+        Label::Date,
+        "20260312",
+    );
+    assert_no_label(
+        &s,
+        Label::Date,
+        &[
+            "Batch: 20250513-0600   Records received: 412",
+            "Saved to \\\\bw-fs01\\reports\\rejects\\20251014.csv for the billing team",
+            "QA review - call VX-20251014-2231-0457 (nice work)",
+        ],
+    );
+    // A voicemail's numbers, said one character at a time: the nearest word says whose.
+    let vm = "\"Hi, this is Dorothy Lindgren, my member number is B W H 7 1 0 4 4 8 2 6, and the \
+              account number on the letter is 4 0 0 1 8 8 7 2 6 5 9 I think. Thanks.\"";
+    assert_has(&s, vm, Label::MemberId, "B W H 7 1 0 4 4 8 2 6");
+    assert_has(&s, vm, Label::Account, "4 0 0 1 8 8 7 2 6 5 9");
+    // Letters alone, a list of grades, or a number no word names are left alone.
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &[
+            "Grades by quarter: A B B A C B, then the final.",
+            "Row 3 of the plate: 1 0 1 1 0 0 1 (controls in wells 1 and 5).",
+        ],
+    );
+    // "pituitary-dependent Cushing's": the compound adjective is no cue for a name.
+    assert_lacks(
+        &s,
+        "11-year-old mixed-breed dog, 28 kg, pituitary-dependent Cushing's, on trilostane",
+        Label::Person,
+        "Cushing",
+    );
+}
