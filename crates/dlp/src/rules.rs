@@ -10507,6 +10507,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         "refrigerator",
                         "fridge",
                         "freezer",
+                        // A walk-in cooler's service report ("Equipment ..... Walk-in mortuary
+                        // cooler ... Serial ........ 2209-44817-B", blind batch 72).
+                        // (Not "compressor": a patient's nebuliser has one.)
+                        "cooler",
                         // A visit-verification kiosk ("Product: Mobile Connect / Agency kiosk\n
                         // Device: Samsung Galaxy Tab A8, serial ...").
                         "kiosk",
@@ -14486,7 +14490,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         && (words![
             "full", "inch", "inches", "cup", "cups", "tab", "tabs", "tablet", "tablets",
             "strength", "mile", "miles", "tsp", "tbsp", "teaspoon", "empty", "pill", "days",
-            "sets", "bottles"
+            "sets", "bottles", "hp"
         ]
         .eq_any(leading_letters(doc.after_line(en, 12).trim_start()))
             // "31g 5/16\" 1cc syringes": inches (blind set YG); not a quoted cell's or
@@ -15877,7 +15881,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "maternal name" | "mother name" | "mother's name"
         // A Spanish-speaking partner clinic's list ("| Exp. | Paciente | Edad | Cirugía |",
         // a medical mission's follow-up, blind batch 65).
-        | "paciente" | "nombre del paciente" | "nombre paciente" => Label::Person,
+        | "paciente" | "nombre del paciente" | "nombre paciente"
+        // A quitline's pharmacy's returned shipments ("order_id,enrollee_name,ship_address,
+        // city,st,zip", blind batch 72).
+        | "enrollee name" | "beneficiary name" | "claimant name" | "insured name" => Label::Person,
         // A patient's hearing aids, chairs and pumps, listed by serial number.
         "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
             Label::Device
@@ -16052,6 +16059,8 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
                     "current",
                     "mailing",
                     "forwarding",
+                    "ship",
+                    "shipping",
                     "ncoa new",
                     "ncoa"
                 ]
@@ -16416,7 +16425,19 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             || client_column.is_some()
             || subject_column.is_some()
             || ward_round
-            || column_of(&["patient", "patient name", "pt", "pt name"]).is_some();
+            || column_of(&["patient", "patient name", "pt", "pt name"]).is_some()
+            // A program's enrollees and a plan's beneficiaries are its patients
+            // ("order_id,enrollee_name,ship_address,...": a quitline's returned shipments,
+            // blind batch 72).
+            || column_of(&[
+                "enrollee",
+                "enrollee name",
+                "beneficiary",
+                "beneficiary name",
+                "claimant",
+                "claimant name",
+            ])
+            .is_some();
         let patient_only = patient_column
             || labels.iter().flatten().any(|&l| patient_only_column(l))
             || inner.iter().flatten().any(|&(_, l)| patient_only_column(l));

@@ -12707,3 +12707,43 @@ fn hl7_field_headings_compact_dates_and_numbers_said_one_character_at_a_time() {
         "Cushing",
     );
 }
+
+#[test]
+fn enrollee_columns_and_a_walk_in_coolers_serial() {
+    let s = Scanner::new();
+    // A pharmacy's returned shipments for a quitline: the enrollee column lists its patients,
+    // the shipping address column their homes.
+    let report = "order_id,enrollee_name,ship_address,city,st,zip,items,carrier_status\n\
+                  NRT-2025-0193384,Sharon Kettering,88 Lamplighter Ln,Fulton,NY,13069,PATCH21x28,RTS\n\
+                  NRT-2025-0192876,Terrence Boyd,412 W Genesee St Apt 3R,Auburn,NY,13021,GUM4x100,RTS\n";
+    assert_has(&s, report, Label::Person, "Sharon Kettering");
+    assert_has(&s, report, Label::Address, "88 Lamplighter Ln");
+    // A supply order's shipping addresses, with no column of people, are the clinics': no
+    // table of patients.
+    let order = "order_id,ship_address,city,st,zip,items\n\
+                 PO-2025-0193384,88 Industrial Park Rd,Fulton,NY,13069,PATCH21x28\n\
+                 PO-2025-0192876,412 W Genesee St,Auburn,NY,13021,GUM4x100\n";
+    assert!(
+        !s.scan(order)
+            .findings
+            .iter()
+            .any(|f| f.rule == "table.column")
+    );
+    assert_not_phi(&s, &[order]);
+    // A walk-in cooler's service report: its serial number is the equipment's, and a motor's
+    // "1/3 HP" no date.
+    let ticket = "SERVICE REPORT  PT-118402\n\
+                  Equipment ..... Walk-in mortuary cooler, 8' x 10', Norlake condensing unit\n\
+                  Serial ........ 2209-44817-B\n\
+                  Work performed: Replaced condenser fan motor (1/3 HP, 1075 RPM) and fan blade.\n";
+    assert_lacks(&s, ticket, Label::Device, "2209-44817-B");
+    assert_lacks(&s, ticket, Label::Date, "1/3");
+    // A patient's nebuliser compressor still has its serial number.
+    assert_has(
+        &s,
+        "Patient: Ruth Anstey. Home unit: PARI Vios compressor, serial PV2207-118345 (owned by \
+         the resident), cleaned weekly.",
+        Label::Device,
+        "PV2207-118345",
+    );
+}
