@@ -12486,6 +12486,9 @@ fn nearest_cue_in(ctx: &str, patient: &Words, org: &Words) -> Option<bool> {
             // "him" says whose only as the one to call ("call him at", "tried him at"; not "get
             // him in this week? Happy to talk -", not "HIM", a records department).
             Some(true) if w.eq_ignore_ascii_case(b"him") && !him_to_call(w, before) => {}
+            // ("MoveWell PT - 212 Franklin St ... - (718) 555-0115": physical therapy, a
+            // business; the patient is "pt" or "Pt".)
+            Some(true) if w == b"PT" => {}
             Some(c) => return Some(c),
             None => {}
         }
@@ -12542,7 +12545,10 @@ macro_rules! phone_whose_words {
             "spouse", "proxy", "cellphone", "evening", "daytime", "parent", "friend", "neighbor",
             "landline", "house",
             // ("I'll call him at 330-555-0188 to schedule", "Can someone call him at ...?")
-            "him", $($extra),*
+            "him",
+            // ("pls call pt at 513-555-0672", "call mom 614-555-0196": whom the call is to,
+            // nearer the number than the "call" that makes an office's.)
+            "pt", "mom", "dad", "grandma", "grandpa", $($extra),*
         ]
     };
 }

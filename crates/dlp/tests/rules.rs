@@ -12747,3 +12747,26 @@ fn enrollee_columns_and_a_walk_in_coolers_serial() {
         "PV2207-118345",
     );
 }
+
+#[test]
+fn a_number_to_call_the_patient_or_a_parent_at_is_theirs() {
+    let s = Scanner::new();
+    // "call" alone makes an office's number; "pt" or "mom" nearer the number says whose.
+    assert_has(
+        &s,
+        "TR25-031388 swabs failed quant x2. pls call pt at 513-555-0672, best after 5.",
+        Label::Phone,
+        "513-555-0672",
+    );
+    assert_has(
+        &s,
+        "Strep culture positive for Liam, DOB 04/02/2019. Call mom 614-555-0196 with results.",
+        Label::Phone,
+        "614-555-0196",
+    );
+    assert_no_label(
+        &s,
+        Label::Phone,
+        &["Questions about the new schedule? Please call our front desk at 513-555-0100."],
+    );
+}
