@@ -8820,24 +8820,6 @@ fn ssn_valid(s: &str) -> bool {
     area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
 }
 
-/// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
-// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
-#[inline(never)]
-/// A date written CCYYMMDD right after a label at `ke` (a colon and spaces between): eight
-/// digits alone, a year 1900-2099, a month and a day that can be.
-fn compact_date_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
-    let mut p = ke;
-    if b.get(p) == Some(&b':') {
-        p += 1;
-    }
-    let from = p;
-    while b.get(p) == Some(&b' ') && p - from < 24 {
-        p += 1;
-    }
-    let d = b.get(p..p + 8)?;
-    (ccyymmdd(d) && !b.get(p + 8).is_some_and(u8::is_ascii_alphanumeric)).then_some((p, p + 8))
-}
-
 /// Is `d` a date written CCYYMMDD: eight digits, a year 1900-2099, a month and a day that can
 /// be?
 pub(crate) fn ccyymmdd(d: &[u8]) -> bool {
@@ -8875,6 +8857,9 @@ fn payer_policy_document(doc: &Doc<'_>, ks: usize) -> bool {
         )
 }
 
+/// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
 fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in kws {
@@ -8952,13 +8937,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         {
             continue;
         }
+        // (A heading's date, "Subscriber DOB:     19890305" written CCYYMMDD too, is the date
+        // patterns'.)
         if kind == Kw::Heading {
-            // "Subscriber DOB:     19890305": an eligibility response's (X12 271) date of
-            // birth, written CCYYMMDD, which the date patterns do not read.
-            if let Some((ds, de)) = compact_date_after(bytes, ke) {
-                let why = "date of birth written CCYYMMDD after its label";
-                push(out, Some(Label::Date), ds, de, 0.85, "date.dob", why);
-            }
             continue;
         }
         // (Sliced only here: most matches end above, inside a word or as a heading.)
