@@ -1579,6 +1579,9 @@ const NOT_NAMES: &[&str] = &[
     // 27-year-old with ...": a teaching case, not a surname in a list.
     "class",
     "fort",
+    // "re: Camp Hill coverage", "anyone for Camp Hill front desk": a town (and a surname
+    // too rare to lose much), not a patient after "re:" or "for" (blind batch 74).
+    "camp",
     "case",
     // "A Risk-Stratified Trial for Newly Diagnosed Standard- and High-Risk B-ALL": a study's
     // title after "for" (blind batch 56).
@@ -4035,6 +4038,9 @@ const PATIENT_CONTEXT_LIST: &[&str] = &[
     "discharged",
     "admitted",
     "refill",
+    // "EMS invoice ... for the transport on 07/14/2025 at 21:10, their run # ...": an
+    // ambulance's run with a patient (a camp's camper, blind batch 74).
+    "transport on",
     // An occupational health clinic's hearing test of a worker ("Employee: Connor McBride ...
     // Baseline audiogram: 05/16/2019").
     "audiogram",
@@ -10140,8 +10146,24 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                                 fleet,
                             ))
                 };
+                // "(per your itinerary ...) arriving 11:52 AM.\nPickup: Gus Ferreira will meet
+                // you ... in the white camp van (Ford Transit, PA plate ZKT-4471": a word that
+                // says whose in an earlier sentence owns no vehicle the plate's own sentence
+                // names (a camp's van collecting a volunteer doctor, blind batch 74).
+                // (Its line's sentence, and the noun in lower case: "Driver: Nguyen Van Minh
+                // (brother), Ohio plate" names a brother.)
+                let own_sentence = || {
+                    let line = doc.before_line(ks, 200);
+                    let sentence = &line[last_sentence_start(line.as_bytes())..];
+                    // (`whole_word_at` matches case and all.)
+                    [&b"van"[..], b"shuttle", b"bus"]
+                        .iter()
+                        .any(|w| !whole_word_at(sentence.as_bytes(), w).is_empty())
+                        && !has_word(sentence, VEHICLE_OWNERS)
+                };
                 if !has_word(near, VEHICLE_OWNERS)
                     && (fleet_near() || vehicle_kept_near(text, ks, ve))
+                    || own_sentence()
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
                     // line about "your home": the number's own line says whose.)
                     || {
@@ -12717,6 +12739,16 @@ fn org_above(text: &str, st: usize, depth: usize) -> bool {
         }
         if has_word(prev, ORG_WORDS) {
             return true;
+        }
+        // "Department:  Health Department\nName:  Gary Whitlock\nEmail: ...\nPhone: ...": a
+        // form's name field nearer than the organisation's says whose the block is (a county
+        // website's contact form, blind batch 74).
+        if prev
+            .trim_start()
+            .split_once(':')
+            .is_some_and(|(key, _)| words!["name", "full name", "your name"].eq_any(key.trim()))
+        {
+            return false;
         }
         rest = above;
     }
@@ -17213,9 +17245,6 @@ fn therapy_staffing_row(doc: &Doc<'_>, at: usize) -> bool {
     before.is_some_and(other) || after.is_some_and(other)
 }
 
-/// Does `line` (the bytes before a serial number's keyword) end with one of a fleet's
-/// numbered units, "Pump 3 (", "Cart 2, ", "Unit 14 - "? The word in capitals: "his pump 2"
-/// is no fleet.
 /// Is someone named near a serial number (the keyword at `ks`, its value ending at `ve`) who
 /// could own the device: a patient, a relative, "his" or "her", a title, an implant, a device
 /// worn or carried by a person? Read from 400 bytes before the keyword to 300 after the value.
@@ -17707,6 +17736,20 @@ fn person_name_alone(s: &Scanner, h: &str) -> bool {
         && s.surnames.contains(&last.to_ascii_lowercase())
 }
 
+/// Does `line` (the text before an address on its line) open a numbered list's item with a
+/// person's name alone before a comma ("1. Terrence Vail, approx 29 y/o M, ")? The address
+/// is that person's, whatever heading is above the list ("Partners:" in an STI clinic's
+/// field record, blind batch 74).
+fn person_listed(s: &Scanner, line: &str) -> bool {
+    let l = line.trim_start();
+    let n = l.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=2).contains(&n)
+        && l[n..].starts_with(['.', ')'])
+        && l[n + 1..]
+            .split_once(',')
+            .is_some_and(|(name, _)| person_name_alone(s, name.trim()))
+}
+
 /// Is `line` (the text before an address on its line) a form's key that names a place of
 /// business ("Site Address:", "Office address:", "Clinic Location:")?
 fn place_of_business_key(line: &str) -> bool {
@@ -17885,7 +17928,7 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
         ]
         .eq_any(leading_letters(doc.after_line(en, 24).trim_start()))
         || suite && !has_word(ctx, words!["home", "patient", "lives", "resides"])
-        || (has_word(line, ORG_WORDS) || org_above(text, st, 2))
+        || (has_word(line, ORG_WORDS) || org_above(text, st, 2) && !person_listed(s, line))
             && !has_word(
                 ctx,
                 words![
@@ -21047,6 +21090,29 @@ fn role_after(text: &str, end: usize, le: usize, after: &str) -> bool {
         .position(|c| !matches!(c, b',' | b';' | b' ' | b'|' | b'-' | b'/'))
         .unwrap_or(seg.len());
     let seg = &seg[lead..];
+    // ("Patient:  Wendell Ashcroft\nExaminer:  Helen Marsh, MD": the next line is a form's
+    // next field, its key a role, not the title of the name above; blind batch 74. Not
+    // "Candidate: Samira Haddadin\n  Position: Patient Access Rep": that key is the job.)
+    if !sep
+        && seg.find(':').is_some_and(|k| {
+            k <= 24
+                && seg.as_bytes()[..k]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphabetic() || c == b' ')
+                && !words![
+                    "position",
+                    "title",
+                    "job title",
+                    "role",
+                    "job",
+                    "department",
+                    "dept"
+                ]
+                .eq_any(&seg[..k])
+        })
+    {
+        return false;
+    }
     // On the next line, a title opens it ("Practice Manager", "charge nurse"), not a sentence
     // that goes on in lower case ("(interpreter on the call). Mrs. Pham\nasked if the driver
     // can ...", blind set TX).
@@ -23203,11 +23269,11 @@ fn town_at(text: &str, p: usize) -> Option<usize> {
         // as often a hospital); "Christmas Valley", "Cottage Grove": an everyday word before a
         // town's common noun.
         // ("New Cumberland", "Fort Loudon", "North Canton": a compass point's or a fort's word
-        // first, blind batch 38.)
+        // first, blind batch 38; "Camp Hill", batch 74.)
         let town_head = n == 0
             && (words![
                 "la", "le", "el", "de", "du", "new", "north", "south", "east", "west", "fort",
-                "port", "mount"
+                "port", "mount", "camp"
             ]
             .eq_any(w)
                 && next_word().is_some_and(|x| x.len() >= 3)

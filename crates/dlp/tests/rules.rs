@@ -12770,3 +12770,90 @@ fn a_number_to_call_the_patient_or_a_parent_at_is_theirs() {
         &["Questions about the new schedule? Please call our front desk at 513-555-0100."],
     );
 }
+
+#[test]
+fn a_form_field_below_a_name_and_a_listed_partners_home() {
+    let s = Scanner::new();
+    // "Examiner:" on the next line is the form's next field, not the patient's job title.
+    let report = "Examinee:          Wendell Ashcroft-Pike\nExaminer:          Helen Marsh, MD\n";
+    assert_has(&s, report, Label::Person, "Wendell Ashcroft-Pike");
+    // A title on the line under a name is still a signature, and "Position:" under a job
+    // candidate names the job.
+    let sig = "Thanks,\nRhonda Kaminski\nPractice Manager\n";
+    assert_lacks(&s, sig, Label::Person, "Rhonda Kaminski");
+    assert_not_phi(
+        &s,
+        &[
+            "Onboarding checklist:\n\n  Candidate: Samira Haddadin\n  Position: Patient Access Rep\n  Start date: Monday, April 7\n",
+        ],
+    );
+    // A numbered item that opens with a person's name: the address is theirs, under any
+    // heading ("Partners:" in an STI clinic's field record).
+    let field = "Partners:\n 1. Terrence Vail, approx 29 y/o M, 1412 Marigold Lane, Harwick, PA 17404, cell (717) 555-0186.\n";
+    assert_has(&s, field, Label::Address, "1412 Marigold Lane, Harwick, PA");
+    // A numbered list of community partners stays theirs.
+    assert_no_label(
+        &s,
+        Label::Address,
+        &[
+            "Community partners:\n 1. Harbor Family Clinic, 1412 Marigold Lane, Harwick, PA 17404.\n",
+        ],
+    );
+    // A contact form's phone under its "Name:" field is the writer's, though the
+    // department's name is above.
+    let form = "Department:     Health Department\nName:           Gary Whitlock\n\
+                Email:          gwhitlock61@aol.com\nPhone:          717-555-0172\n";
+    assert_has(&s, form, Label::Phone, "717-555-0172");
+    // An organisation's footer: name, then its phone.
+    assert_no_label(
+        &s,
+        Label::Phone,
+        &["Thanks for coming.\n\nTamarack County Health Department\nPhone:  717-555-0110\n"],
+    );
+}
+
+#[test]
+fn a_camps_van_a_town_called_camp_and_an_ambulance_transport() {
+    let s = Scanner::new();
+    // The camp's van collects a volunteer doctor: "your itinerary" a sentence before owns no
+    // vehicle.
+    let pickup = "Flight: American 4471 (per your itinerary) arriving 11:52 AM.\n\
+                  Pickup: Gus Ferreira will meet you at baggage claim in the white camp van (Ford Transit, PA plate ZKT-4471).";
+    assert_lacks(&s, pickup, Label::Vehicle, "ZKT-4471");
+    // A patient's own van, and a brother driving, keep their plates.
+    assert_has(
+        &s,
+        "Patient will drive himself. His van is a gray Odyssey, PA plate HXR-2290.",
+        Label::Vehicle,
+        "HXR-2290",
+    );
+    assert_has(
+        &s,
+        "Mileage reimbursement instead of the van this time, since her brother can drive \
+         her.\n\nMember: Nguyen Thi Lan\nDriver: Nguyen Van Minh (brother), Ohio plate JKM 4471\n",
+        Label::Vehicle,
+        "JKM 4471",
+    );
+    // "Camp Hill" after "re:" or "for" is a town, and still the patient's town after "We're in".
+    assert_not_phi(
+        &s,
+        &["Subject: re: Camp Hill coverage\n\nDo we have anyone for Camp Hill front desk Thurs?"],
+    );
+    assert_has(
+        &s,
+        "Hi, this is about my mom's appointment. We're in Camp Hill. Thank you.",
+        Label::Address,
+        "Camp Hill",
+    );
+    // An EMS bill for a transport on a date is a patient's run.
+    assert_phi(
+        &s,
+        "County EMS invoice came for the transport on 07/14/2025 at 21:10, their run # PCEMS-25-11873. $1,140.",
+    );
+    assert_not_phi(
+        &s,
+        &[
+            "County EMS invoice came for the fleet's annual inspection, invoice # PCEMS-25-11873. $1,140.",
+        ],
+    );
+}
