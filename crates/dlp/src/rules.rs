@@ -3903,12 +3903,15 @@ fn donor_letter(b: &[u8]) -> bool {
     let at = |k: usize, back: usize, p: &[u8]| {
         k >= back && b.get(k - back..).is_some_and(|r| r.starts_with(p))
     };
-    memchr::memchr2_iter(b'(', b'x', b).any(|k| match b[k] {
+    let phrase = memchr::memchr2_iter(b'(', b'x', b).any(|k| match b[k] {
         b'(' => at(k, 3, b"501(c)(3)"),
         _ => at(k, 2, b"tax-deductible"),
     }) || YOUR
         .find_iter(b)
-        .any(|k| at(k, 0, b"your generous gift") || at(k, 0, b"your donation"))
+        .any(|k| at(k, 0, b"your generous gift") || at(k, 0, b"your donation"));
+    // ("Resident fees are not tax-deductible": a nonprofit's receipt for a fee, a recovery
+    // residence's rent, no gift; blind batch 75. Looked for only after a phrase.)
+    phrase && memchr::memmem::find(b, b"not tax").is_none()
 }
 
 /// Does a donor's letter ([`donor_letter`]) speak of a gift of money: a tax receipt's words
@@ -7329,7 +7332,12 @@ fn line_labels(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             });
         match l.get(at..at + 4) {
             Some([b'z', b'i', b'p', _]) => zip_field(text, doc, at, out),
-            Some(b"city" | b"town") => city_field(text, lc, doc, at, out),
+            Some(b"city" | b"town") => city_field(text, lc, doc, at, 4, out),
+            // ("Hometown:       Abingdon, VA 24210": a sponsored child's family, blind batch
+            // 75.)
+            Some(b"home") if l.get(at + 4..at + 8) == Some(b"town") => {
+                city_field(text, lc, doc, at, 8, out);
+            }
             _ => {}
         }
     }
@@ -7339,15 +7347,16 @@ fn line_labels(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
 /// "Town:              Grove City, OH", "CITY: GAHANNA": a form's town field, its label opening
 /// the line (style corpus: all 8 such values were a patient's). The town (and its state) is an
 /// address, the ZIP code after it a ZIP code; weak evidence (0.7) that counts only beside words
-/// about care, not in a signature. `at`: where the label starts ([`line_labels`]).
-fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
+/// about care, not in a signature. `at`: where the label starts ([`line_labels`]), `len` its
+/// first word's length ("city", "hometown").
+fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, len: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let l = lc.as_bytes();
     if doc.in_sig(at) {
         return;
     }
     // The label: "city", "town", then "/ state", "/ zip" or ", state", ", zip" parts.
-    let mut k = at + 4;
+    let mut k = at + len;
     loop {
         let r = &l[k..l.len().min(k + 10)];
         let sep = r
@@ -14695,11 +14704,20 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         let cut = memchr::memrchr3_iter(b'.', b'!', b'?', &lb[..lb.len().saturating_sub(1)])
             .take_while(|&i| i >= 2)
             .find(|&i| {
-                // (Or after a closing bracket: "(same last name, DOB one day apart).
-                // Reportable - notification letter sent 2/21", blind set UF.)
+                // (Or after a closing bracket or quote: "(same last name, DOB one day apart).
+                // Reportable - notification letter sent 2/21", blind set UF; "section 4
+                // (\"Health history of birth relatives\"). Draft by Friday 3/14", batch 75.)
+                let closing = lb[i - 2..i]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| matches!(c, b')' | b'"' | b'\''))
+                    .count();
                 lb[i + 1] == b' '
-                    && (lb[i - 1].is_ascii_lowercase() && lb[i - 2].is_ascii_lowercase()
-                        || lb[i - 1] == b')' && lb[i - 2].is_ascii_lowercase())
+                    && if closing == 0 {
+                        lb[i - 1].is_ascii_lowercase() && lb[i - 2].is_ascii_lowercase()
+                    } else {
+                        i > closing && lb[i - closing - 1].is_ascii_lowercase()
+                    }
             })
             .map_or(0, |i| i + 2);
         let line = &line[cut..];
@@ -15938,6 +15956,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "delivery date" | "delivery dt/tm" | "date of delivery"
         // A patient table's appointment times ("| 08:00 | Lindqvist-Hart, Ebba | RNE-0061102").
         | "time" | "appt time" | "appointment time" | "appt" | "appointment" => Label::Date,
+        // ("case_no,subject_name,subject_dob", "member_dob": whose birth date, then "dob".)
+        h if h.ends_with(" dob") && h.bytes().all(|c| c.is_ascii_lowercase() || c == b' ') => {
+            Label::Date
+        }
         // A pharmacy's medication profile ("Rx #   Drug / Strength   Sig   Last fill").
         "last fill" | "fill date" | "date filled" | "last filled" | "filled" => Label::Date,
         "collection date" | "collected" | "date collected" | "collect dt" | "collection dt"
@@ -16006,6 +16028,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // batch 55).
         | "a number" | "a no" | "alien number"
         | "specimen id" | "specimen no" | "specimen"
+        // An eye bank's grafts, each one recipient's ("TISSUE ID  SURGERY DATE  SURGEON",
+        // blind batch 75).
+        | "tissue id" | "tissue no" | "graft id"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
         | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
             Label::OtherId
@@ -16036,7 +16061,14 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
                 "baby",
                 "newborn",
                 "mother",
-                "father"
+                "father",
+                // ("case_no,subject_name,subject_dob": an adoption agency's records requests;
+                // "donor_id,nok_first,nok_last,relationship,donor_first": an eye bank's donor
+                // families, the next of kin and the donor; blind batch 75.)
+                "subject",
+                "nok",
+                "donor",
+                "decedent"
             ]
             .eq_any(role)
                 && words!["last", "first", "last name", "first name", "name", "middle"]
@@ -17398,6 +17430,17 @@ fn surname_list_item(
                 .all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b')'))
             && lead.bytes().any(|c| c.is_ascii_digit())
         || room_lead(lead)
+        || {
+            // "- 8:00  Okafor - new consult", "* 11:00 Pruett - delivery": a bullet, then the
+            // slot's time (a dental practice's huddle notes, blind batch 75).
+            let rest = lead.trim_start_matches(['-', '*', '\u{2022}', '\u{2013}']);
+            let time = rest.trim_start();
+            rest.len() < lead.len()
+                && (1..=8).contains(&time.len())
+                && time.as_bytes()[0].is_ascii_digit()
+                && time.contains(':')
+                && time.bytes().all(|c| c.is_ascii_digit() || c == b':')
+        }
         || {
             // "- 512A Kowalczyk - shield weaned", "- 4W 411 Wojcik - SW saw her": a bullet,
             // then the room's code (one or two short codes with digits, the first starting

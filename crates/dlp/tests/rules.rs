@@ -12857,3 +12857,75 @@ fn a_camps_van_a_town_called_camp_and_an_ambulance_transport() {
         ],
     );
 }
+
+#[test]
+fn a_huddles_timed_bullets_and_a_fee_receipt_from_a_nonprofit() {
+    let s = Scanner::new();
+    // "- 11:00 Pruett - delivery": a bullet, the slot's time, then the patient's surname.
+    let huddle = "Quick notes from huddle:\n\n\
+                  - 9:20  Delgado-Pruitt - titration #3, bring the George Gauge, she's at 6 mm.\n\
+                  - 11:00 Pruett - delivery, lab case arrived yesterday, his BP meds to check.\n";
+    assert_has(&s, huddle, Label::Person, "Pruett");
+    assert_has(&s, huddle, Label::Person, "Delgado-Pruitt");
+    // A bullet and a count or a price is no slot.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Order summary:\n- 12 Walker - gauze rolls\n- $4.00 Walker - shipping\n"],
+    );
+    // A recovery residence's rent receipt names its resident: a nonprofit's fee ("not
+    // tax-deductible") is no donor's gift.
+    let receipt = "To: tgaddis1979@att.net\nSubject: Payment received\n\n\
+                   Resident:          Terrence Gaddis\nResident account:  RR-10382\n\
+                   Payment date:      03/10/2026\nApplied to:        Weekly fee\n\n\
+                   Cedar Path Recovery is a 501(c)(3) nonprofit. Resident fees are not tax-deductible.\n";
+    assert_phi(&s, receipt);
+    // A donor's thank-you letter still is one.
+    assert_not_phi(
+        &s,
+        &[
+            "To: tgaddis1979@att.net\nSubject: Thank you\n\nDear Terrence Gaddis,\n\n\
+           Thank you for your generous gift of $145.00 received 03/10/2026. Cedar Path Recovery \
+           is a 501(c)(3) nonprofit; no goods or services were provided.\n",
+        ],
+    );
+}
+
+#[test]
+fn a_birth_word_in_a_quoted_heading_and_columns_naming_whose() {
+    let s = Scanner::new();
+    // The sentence with "birth" ends at the quote's bracket: the deadline after it is no
+    // birth date.
+    assert_not_phi(
+        &s,
+        &[
+            "Please propose wording for section 4 (\"Health history of birth relatives\"). Draft by Friday 3/14 please.",
+        ],
+    );
+    assert_has(
+        &s,
+        "Health history of birth relatives: mother born 3/14/1961, diabetic.",
+        Label::Date,
+        "3/14/1961",
+    );
+    // "subject_name", "subject_dob", "case_no": an adoption agency's records requests.
+    let requests = "case_no,subject_name,subject_dob,record_type,status\n\
+                    CH-19-0208,\"Brandt, Elijah\",08/22/2019,non-identifying med hx,pending\n\
+                    CH-22-0311,\"Kowalczyk, Lily\",01/15/2021,immunization record,new\n";
+    assert_has(&s, requests, Label::OtherId, "CH-19-0208");
+    assert_has(&s, requests, Label::Date, "08/22/2019");
+    // "nok_first", "nok_last": an eye bank's donor families.
+    let families = "donor_id,nok_first,nok_last,relationship,donor_first,address,city,state,zip\n\
+                    CEB-25-0411,Patrice,Oduya,wife,Samuel,218 Kettle Run Rd,Mechanicsburg,PA,17050\n\
+                    CEB-25-0419,Gary,Lutz,son,Dorothy,1190 Sawmill Hollow Dr,Dillsburg,PA,17019\n";
+    assert_has(&s, families, Label::Person, "Lutz");
+    // A course's roster of subjects taught has none of these.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["subject_code,subject_title,room\nBIO-101,Anatomy,Hall B\nCHM-110,Chemistry,Lab 2\n"],
+    );
+    // "Hometown:" is a form's town field, like "City:".
+    let intake = "Sponsored child intake\n  Child:          Josh Abernathy\n  Hometown:       Abingdon, VA 24210\n  Admission:      Monday 10/20, cleft palate repair\n";
+    assert_has(&s, intake, Label::Address, "Abingdon, VA");
+}
