@@ -10645,6 +10645,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                         // (Carrier 48TC, serial 4419G20871)", blind set TU). (Not "work order":
                         // "I opened work order WO-260318 for your dad's chair"; not
                         // "compressor": a home nebulizer's.)
+                        // A nuclear pharmacy's radiation survey meter ("Post-incident survey
+                        // (Halvorsen HM-14 SN 220731): package surface 11 mR/h", blind batch
+                        // 76).
+                        "survey meter",
+                        "survey",
+                        "dose calibrator",
+                        "dosimeter",
                         "hvac",
                         "rtu",
                         "rooftop",
@@ -17201,7 +17208,9 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
             .find(|&(_, c)| !(c.is_ascii_alphabetic() || !c.is_ascii() && c.is_alphabetic()))
             .map_or(b.len(), |(k, _)| at + k);
         let w = &text[at..e];
-        if w.is_empty() {
+        // ("Records of Mo-99 breakthrough testing", "Tc-99m", "I-131": an isotope, a code
+        // with its number after a hyphen; blind batch 76.)
+        if w.is_empty() || b.get(e) == Some(&b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
             break;
         }
         let lower = if w.is_ascii() {
@@ -17617,6 +17626,36 @@ fn age_sex_after(after: &str) -> bool {
     let rest = &r[n..];
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
     matches!(rest.first(), Some(b'F' | b'M')) && !rest.get(1).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Does a body weight follow a surname after a dash: " - 248 lb", " - 73.5 kg"?
+fn weight_after(after: &str) -> bool {
+    let Some(r) = after
+        .strip_prefix(" - ")
+        .or_else(|| after.strip_prefix(" \u{2013} "))
+    else {
+        return false;
+    };
+    let r = r.as_bytes();
+    let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(2..=3).contains(&n) {
+        return false;
+    }
+    let mut rest = &r[n..];
+    // (A decimal's digits: "73.5 kg".)
+    if rest.first() == Some(&b'.') {
+        let d = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        rest = &rest[1 + d..];
+    }
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    [&b"lbs"[..], b"lb", b"kg"].iter().any(|u| {
+        rest.starts_with(u) && !rest.get(u.len()).is_some_and(u8::is_ascii_alphanumeric) && {
+            // ("Stryker - 500 lb capacity", "Hoyer - 400 lb max": equipment's limit.)
+            let next = rest[u.len()..].trim_ascii_start();
+            let w = next.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            !words!["capacity", "max", "limit", "rated", "maximum", "load"].eq_any_bytes(&next[..w])
+        }
+    })
 }
 
 /// After a surname in a day's list, its first initial and what follows it: "Kaminski, L -
@@ -20027,6 +20066,21 @@ fn persons(
                     // organisation has sessions too).
                     let why = "name before 's and a visit, a therapy or a record";
                     Some((t0.e, 0.75, "person.possessive_care", why))
+                } else if weight_after(after)
+                    && !is_upper(text, t0)
+                    && t0.e - t0.s >= 4
+                    && text[doc.line_start(t0.s)..t0.s]
+                        .trim_start_matches(['-', '*', ' ', '\t', '>'])
+                        .is_empty()
+                    && (s.surnames.has_token(text, lc, t0, &mut buf)
+                        || hyphenated_surname(s, text, lc, t0))
+                    && !s.first_names.has_token(text, lc, t0, &mut buf)
+                {
+                    // "Brubaker - 248 lb - rest 0715": a line opens with a surname and a body
+                    // weight, a patient's (a nuclear pharmacy's add-on doses, blind batch 76;
+                    // not "Hoyer lift - 400 lb capacity", see `weight_after`).
+                    let why = "surname opening a line before a body weight";
+                    Some((t0.e, 0.85, "person.weight", why))
                 } else {
                     surname_list_item(s, text, lc, doc, t0, after, &mut buf).map(|why| {
                         let e = t0.e + initial_after(after).unwrap_or(0);
@@ -20178,10 +20232,17 @@ fn persons(
         // "From: SecureMed Pharmacy Services - Billing <ar@...>\nTo: Denise Wachowski
         // <dwachowski@kesslercountyoh.gov>\n...\nDear Ms. Wachowski,": mail between two
         // organisations greets its reader, a member of the other's staff.
+        // ("Mr. Paik,\n\nThis is to confirm the routine announced inspection": the title
+        // alone opens the salutation's line, blind batch 76.)
         if title_before
             && run.len() == 1
-            && words!["dear", "hi", "hello"]
+            && (words!["dear", "hi", "hello"]
                 .eq_any(prev_line.split_whitespace().next().unwrap_or(""))
+                // (The comma first, and the line's start at most 8 bytes back: a line may be
+                // megabytes of "Mr. Aaaa, ".)
+                || text[end..].starts_with(",\n")
+                    && start - doc.line_start(start) <= 8
+                    && text[doc.line_start(start)..start].split_whitespace().count() == 1)
             && addressee_at_an_organisation(doc, &text[run[0].s..run[0].e])
         {
             staff.push((run[0].s, run[0].e));
@@ -20516,6 +20577,9 @@ fn persons(
             // "Patient Access Specialist", "Patient Financial Services": a job or a department;
             // "scheduled for Thu AM": a time.
             && !matches!(&text[run[run.len() - 1].s..run[run.len() - 1].e], "AM" | "PM")
+            // ("Records of Mo-99 breakthrough testing": an isotope, its mass number after a
+            // hyphen; blind batch 76.)
+            && !(after.starts_with('-') && after.as_bytes().get(1).is_some_and(u8::is_ascii_digit))
             // "Deadline for April MEC is 3/21", "the June P&T": a month and a committee's
             // letters name a meeting.
             && !(run.len() == 2
@@ -22733,9 +22797,14 @@ fn addressee_at_an_organisation(doc: &Doc<'_>, surname: &str) -> bool {
     let from_line = doc.header_line(from);
     // (From an office's role mailbox only, "ar@", "billing@", "support@": a person writing
     // "Dear Mr. Hatfield" to a work address may be telling a patient his results.)
+    // (Or from a government office: "Mr. Paik," from a state's radiation inspector to a
+    // pharmacy's manager about a licence, blind batch 76.)
     let role = header_mailbox(from_line)
         .and_then(|(_, a)| a.rsplit_once('@'))
-        .is_some_and(|(local, _)| ROLE_MAILBOXES.iter().any(|r| local.eq_ignore_ascii_case(r)));
+        .is_some_and(|(local, domain)| {
+            ROLE_MAILBOXES.iter().any(|r| local.eq_ignore_ascii_case(r))
+                || domain.to_ascii_lowercase().ends_with(".gov")
+        });
     if !role || !org_mailbox_line(from_line) {
         return false;
     }

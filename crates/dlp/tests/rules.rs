@@ -12929,3 +12929,50 @@ fn a_birth_word_in_a_quoted_heading_and_columns_naming_whose() {
     let intake = "Sponsored child intake\n  Child:          Josh Abernathy\n  Hometown:       Abingdon, VA 24210\n  Admission:      Monday 10/20, cleft palate repair\n";
     assert_has(&s, intake, Label::Address, "Abingdon, VA");
 }
+
+#[test]
+fn a_surname_and_a_weight_an_isotope_and_a_regulators_salutation() {
+    let s = Scanner::new();
+    // A cardiology lab's add-on doses by surname and body weight.
+    let order = "Priya - sorry, two more for tomorrow. Both 1-day rest/stress with Lexiscan.\n\n\
+                 Brubaker - 248 lb - rest 0715\nNguyen-Tran - 162 lb - rest 0745\n";
+    assert_has(&s, order, Label::Person, "Brubaker");
+    assert_phi(&s, order);
+    // A lift's or a bed's rated load is no patient's weight.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &[
+            "Equipment for the new bay:\n\nStryker - 500 lb capacity, rental\nHoyer - 400 lb max, owned\n",
+        ],
+    );
+    // "Mo-99" is molybdenum's isotope after "Records of", no name.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &[" 7. Records of Mo-99 breakthrough testing for each elution\n"],
+    );
+    assert_has(
+        &s,
+        "Please send the records of Maria Delgado to her new cardiologist.",
+        Label::Person,
+        "Maria Delgado",
+    );
+    // A state inspector greets the pharmacy's manager: "Mr. Paik," is the reader, at work.
+    let inspection = "From: Darren Whitsel <dwhitsel@brp-commonwealth.gov>\n\
+                      To: Gregory Paik <gpaik@ridgelinenp.com>\n\
+                      Subject: Announced inspection - Radioactive Materials License PA-0712\n\n\
+                      Mr. Paik,\n\nThis is to confirm the routine announced inspection on Tuesday, November 4, 2025.\n";
+    assert_lacks(&s, inspection, Label::Person, "Paik");
+    // A clinic writing to a patient's own mailbox still names its patient.
+    assert_has(
+        &s,
+        "From: Dana Whitcomb <dwhitcomb@ridgelinenp.com>\nTo: Gregory Paik <gpaik1961@gmail.com>\n\n\
+         Mr. Paik,\n\nYour stress test is Tuesday, November 4, 2025 at 7:15.\n",
+        Label::Person,
+        "Paik",
+    );
+    // A radiation survey meter's serial number is the pharmacy's instrument.
+    let survey = "Post-incident survey (Halvorsen HM-14 SN 220731): package surface 11 mR/h, cargo floor background.";
+    assert_no_label(&s, Label::Device, &[survey]);
+}
