@@ -5446,6 +5446,8 @@ fn consumer_mailbox(local: &[u8], domain: &str) -> bool {
     // (Nor a physician's own mailbox at a mail provider: "Samuel Tretiak
     // <stretiak.do@gmail.com>" copied on a de-identified peer review, blind batch 67. A
     // nurse's, "jesstran.rn@icloud.com", is as often a patient's or an applicant's.)
+    // (Not a veterinarian's or a dentist's, "hkarimi.dvm@gmail.com", "kevin.tran.dds@...":
+    // on the style corpus both were patients writing in.)
     let physician = || {
         [&b".md"[..], b"_md", b".do"].iter().any(|c| {
             local.len() > c.len() && local[local.len() - c.len()..].eq_ignore_ascii_case(c)
@@ -11985,6 +11987,17 @@ fn patterns(
                             && (from == 0 || !bytes[from - 1].is_ascii_alphanumeric())
                         {
                             st = from;
+                        } else if bytes[..st - 1]
+                            .iter()
+                            .rev()
+                            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                            .take(24)
+                            .any(u8::is_ascii_alphabetic)
+                        {
+                            // ("COURSE ID: LGR-25-PA-03-2291": the tail of a longer code with
+                            // letters of its own, a lifeguard course's, blind batch 77; not a
+                            // year's, "2025-PA-0813377".)
+                            continue;
                         }
                     }
                     push(
@@ -19550,8 +19563,11 @@ fn persons(
             let group = GROUP_WORDS.eq_any(first_word(rest))
                 // (A group's or an organisation's own name: "Second Chance Liver Support".)
                 || run.len() >= 2 && run.iter().any(|t| ORG_AFTER.eq_any(&text[t.s..t.e]));
+            // (Its own mailbox, up to the '>': "Cc: Carla Montes <cmontes@...org>; Owen Tatum
+            // <otatum@gmail.com>" gives Carla a work address, blind batch 77.)
+            let own = rest.find('>').map_or(rest, |k| &rest[..=k]);
             let personal =
-                rest.contains('@') && !group && (mentions_consumer_mail(rest) || own_domain());
+                own.contains('@') && !group && (mentions_consumer_mail(own) || own_domain());
             // (Not a patient's name for the rest of the message: "Hi Luis," below still greets
             // him, and the same name in a quoted header at the same work mailbox is no other
             // patient.)
@@ -20213,7 +20229,12 @@ fn persons(
             && {
                 let tl = prev_line.trim_end_matches([' ', '.']).as_bytes();
                 !matches!(tl.len().checked_sub(prev_word.len() + 1).map(|k| tl[k]), Some(b'/' | b'-'))
-            };
+            }
+            // ("the MS Cool-Down class": multiple sclerosis, in capitals with no dot, before
+            // a hyphenated word; blind batch 77. "MS JONES" is a title in capitals.)
+            && !(prev_line.trim_end().ends_with(" MS")
+                && text[run[0].s..run[run.len() - 1].e].contains('-')
+                && !run.iter().all(|&t| is_upper(text, t)));
         // "Simone Achebe, PT, DPT ... Ms. Achebe started with us March 9": the surname of a
         // member of staff named earlier with a credential.
         if title_before
@@ -20602,6 +20623,10 @@ fn persons(
                         "surgery", "associates", "partners", "medicine", "medical", "health",
                         "clinic", "group", "dental", "dermatology", "orthopedics", "pediatrics",
                         "services", "llc", "inc", "pllc", "pc", "co", "company", "sons",
+                        // ("Client: Hollow Brook Therapeutic Riding & Hippotherapy Center": a
+                        // vet's client, a riding centre, blind batch 77.)
+                        "center", "centre", "hospital", "institute", "foundation", "program",
+                        "therapy", "rehabilitation",
                     ],
                 ))
             // A weak cue ("for", "regarding") before words the name lists do not know says

@@ -12976,3 +12976,55 @@ fn a_surname_and_a_weight_an_isotope_and_a_regulators_salutation() {
     let survey = "Post-incident survey (Halvorsen HM-14 SN 220731): package surface 11 mR/h, cargo floor background.";
     assert_no_label(&s, Label::Device, &[survey]);
 }
+
+#[test]
+fn a_cc_lines_mailboxes_a_practice_after_an_ampersand_and_codes_inside_codes() {
+    let s = Scanner::new();
+    // Each display name on a Cc line has its own mailbox: Carla's is at work.
+    let cc = "From: Priya Hallman <phallman@steadfastcompanions.org>\n\
+              To: Dana Whitcomb <dwhitcomb@steadfastcompanions.org>\n\
+              Cc: Carla Montes <cmontes@steadfastcompanions.org>; Owen Tatum <otatum@gmail.com>\n\
+              Subject: count\n\nAll counts reconcile.\n";
+    assert_lacks(&s, cc, Label::Person, "Carla Montes");
+    assert_has(&s, cc, Label::Person, "Owen Tatum");
+    // A client that is a centre, its name joined by "&".
+    assert_no_label(
+        &s,
+        Label::Person,
+        &[
+            "INVOICE: CEV-20931\nClient: Hollow Brook Therapeutic Riding & Hippotherapy Center\nDate of service: 05/02/2025\n",
+        ],
+    );
+    assert_has(
+        &s,
+        "Client: Marisol Vega & Daughter\nDate of service: 05/02/2025, home visit",
+        Label::Person,
+        "Marisol Vega",
+    );
+    // "PA-03-2291" inside a course's code is no prior authorisation; after a year it is.
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &[
+            "COURSE: Lifeguarding Review\nCOURSE ID: LGR-25-PA-03-2291\nDATES: Saturday, March 29, 2025",
+        ],
+    );
+    assert_has(
+        &s,
+        "Prior authorization approved for the patient. Approval #: 2025-PA-0813377, valid 90 days.",
+        Label::OtherId,
+        "PA-0813377",
+    );
+    // "MS" in capitals before a hyphenated class name is multiple sclerosis.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &["Program pages for Arthritis Warm Water Swim and the MS Cool-Down class\n"],
+    );
+    assert_has(
+        &s,
+        "Spoke with Ms. Reyes-Whitt about her MRI on 3/14.",
+        Label::Person,
+        "Reyes-Whitt",
+    );
+}
