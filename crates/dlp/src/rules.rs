@@ -17221,9 +17221,7 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
             .find(|&(_, c)| !(c.is_ascii_alphabetic() || !c.is_ascii() && c.is_alphabetic()))
             .map_or(b.len(), |(k, _)| at + k);
         let w = &text[at..e];
-        // ("Records of Mo-99 breakthrough testing", "Tc-99m", "I-131": an isotope, a code
-        // with its number after a hyphen; blind batch 76.)
-        if w.is_empty() || b.get(e) == Some(&b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+        if w.is_empty() {
             break;
         }
         let lower = if w.is_ascii() {
