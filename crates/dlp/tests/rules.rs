@@ -13028,3 +13028,112 @@ fn a_cc_lines_mailboxes_a_practice_after_an_ampersand_and_codes_inside_codes() {
         "Reyes-Whitt",
     );
 }
+
+#[test]
+fn a_two_word_country_a_titled_names_relative_and_a_return_to_work() {
+    let s = Scanner::new();
+    // "Sierra" is a given name and "Leone" a surname, but together they are a country.
+    let travel = "34-year-old man, returned from rural Sierra Leone 10 days ago; \
+                  dengue less likely in Sierra Leone. Earlier trips: Costa Rica, Hong Kong.";
+    assert_no_label(&s, Label::Person, &[travel]);
+    assert_has(
+        &s,
+        "Patient: Sierra Leonard, seen 3/14 for fever after travel.",
+        Label::Person,
+        "Sierra Leonard",
+    );
+    // A titled name's relative is a patient's family, even in a huddle's notes to all staff.
+    let huddle = "From: Dana Whitcombe <dwhitcombe@brightwatertravelmed.com>\n\
+                  To: Clinical Staff <clinical@brightwatertravelmed.com>\n\
+                  Subject: Huddle notes 4/14\n\n\
+                  Present: Varga, Reilly, Castellanos, Whitcombe\n\n\
+                  Numbers today: 21 visits, 38 vaccine doses given.\n\n\
+                  Clinical follow-ups:\n \
+                  - Returned traveler sent to the ED this AM, being admitted. Dr. Reilly following. \
+                  Mr. Adeyemi's wife asked that we call her tomorrow; Dana will.\n\n\
+                  Supply / ops:\n - Fridge #2 excursion: 47 doses quarantined.\n \
+                  - ICVP booklets ordered (2 packs), arriving ~4/24.\n\n\
+                  Reminders:\n - HIPAA training due 4/30.\n - Don't text patients from personal phones.\n";
+    assert!(s.scan(huddle).contains_phi, "{:?}", labels(&s, huddle));
+    let office = huddle.replace(
+        "Mr. Adeyemi's wife asked that we call her tomorrow; Dana will.",
+        "Mr. Adeyemi's office asked that we call tomorrow; Dana will.",
+    );
+    // (Strong for the relative alone: an office's call is the title's weak evidence.)
+    let rules_of =
+        |t: &str| -> Vec<&'static str> { s.scan(t).findings.iter().map(|f| f.rule).collect() };
+    assert!(rules_of(huddle).contains(&"person.title_family"));
+    assert!(!rules_of(&office).contains(&"person.title_family"));
+    assert!(rules_of(&office).contains(&"person.title"));
+    // A rehabilitation patient's return to work, named by a given name alone.
+    let visit = "Hi Sandra,\n\nWith the signed release we have on file, I'd like to schedule the \
+                 job site analysis at your distribution center so we can plan Keshawn's graduated \
+                 return to work.\n\nProposed: Wednesday, March 19, 2025, 1:30-3:30 PM\n";
+    assert_has(&s, visit, Label::Person, "Keshawn");
+    assert_lacks(
+        &s,
+        "Welcome back! Keshawn's return from leave is Monday; HR has the badge.",
+        Label::Person,
+        "Keshawn",
+    );
+}
+
+#[test]
+fn a_birth_date_after_sending_a_makers_chart_a_companys_representative_and_a_shipment() {
+    let s = Scanner::new();
+    // A date later than the message was sent is no birth date: a test label's beyond-use date.
+    let label = "From: Service Desk <desk@bluestoneit.com>\nTo: Dana Whitcomb <dwhitcomb@svallergy.com>\n\
+                 Date: Tue, 16 Sep 2025 08:12:47 -0400\nSubject: printer\n\n\
+                 Test label printed using the built-in dummy record (TEST, PATIENT ZZ / DOB \
+                 01/01/1900 / VIAL 1:1000 GREEN / BUD 12/31/2099).\n";
+    let rule_of = |t: &str, v: &str| -> Option<&'static str> {
+        s.scan(t)
+            .findings
+            .iter()
+            .find(|f| &t[f.start_byte..f.end_byte] == v)
+            .map(|f| f.rule)
+    };
+    assert_ne!(rule_of(label, "12/31/2099"), Some("date.dob"));
+    let dob = label.replace("01/01/1900", "03/14/1961");
+    assert_eq!(rule_of(&dob, "03/14/1961"), Some("date.dob"));
+    // (With no Date header, nothing says when the message was sent.)
+    assert_eq!(rule_of("DOB 03/14/2061", "03/14/2061"), Some("date.dob"));
+    // Chart Industries' tank is no chart number; a chart number still is.
+    let tank = "Liquid nitrogen    Bulk fill, Chart Perma-Cyl 450 HP  1     ~420 L\n";
+    assert_no_label(&s, Label::Mrn, &[tank]);
+    assert_has(
+        &s,
+        "Patient seen today, chart GCH-00418276, follow up in 2 weeks.",
+        Label::Mrn,
+        "GCH-00418276",
+    );
+    // A company's representative named with the company is no patient; a patient from a
+    // hospital may be.
+    let cra = "Enrolled to date 38. The CRA is Tobias Renwick from Allegheny Lakes Clinical \
+               Research Network. One patient withdrew.";
+    assert!(
+        s.staff_names(cra)
+            .iter()
+            .any(|&(a, b)| &cra[a..b] == "Tobias"),
+        "{:?}",
+        s.staff_names(cra)
+    );
+    let transfer = "The patient Tobias Renwick from Allegheny Lakes Hospital arrives 3/14.";
+    assert!(
+        !s.staff_names(transfer)
+            .iter()
+            .any(|&(a, b)| &transfer[a..b] == "Tobias")
+    );
+    // A shipment's ID is no patient's.
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &["Placebo kits: next shipment ordered (Ship ID SHP-771-2040) for the patients."],
+    );
+    assert_has(
+        &s,
+        "Patient ID SHP-771-2040 was enrolled on 3/14.",
+        Label::Mrn,
+        "SHP-771-2040",
+    );
+}
