@@ -2257,6 +2257,8 @@ const ORG_AFTER_LIST: &[&str] = &[
     "synagogue",
     "parish",
     "ministries",
+    // ("Salvation Army, 50 E. King Street": a mobile van's stop at a charity, blind batch 81.)
+    "army",
     // Practices named for a place ("Maple Leaf Pediatrics").
     "pediatrics",
     "cardiology",
@@ -4316,7 +4318,7 @@ pub(crate) fn patient_context_near(
             let mut v: Vec<usize> = staff
                 .iter()
                 .map(|s| s.0)
-                .filter(|&x| !on_address_header(text, x))
+                .filter(|&x| !on_address_header(text, x) && !chat_speaker(text, x))
                 .collect();
             v.sort_unstable();
             v
@@ -4390,19 +4392,50 @@ fn dx_in_general(text: &str, st: usize, en: usize) -> bool {
     }
 }
 
+/// The text from the start of `at`'s line to `at`, when the line starts at most `reach` bytes
+/// back (or the text does).
+fn line_head(text: &str, at: usize, reach: usize) -> Option<&str> {
+    let head = before(text, at, reach);
+    match head.rfind('\n') {
+        Some(i) => Some(&head[i + 1..]),
+        None if head.len() == at => Some(head),
+        None => None,
+    }
+}
+
 /// Is byte `at` on an address header line ("From:", "> To:", "Cc:")?
 fn on_address_header(text: &str, at: usize) -> bool {
     // (At most 300 bytes back, so that many names on one long line cost linear time.)
-    let head = before(text, at, 300);
-    let line = match head.rfind('\n') {
-        Some(i) => &head[i + 1..],
-        None if head.len() == at => head,
-        None => return false,
+    let Some(line) = line_head(text, at, 300) else {
+        return false;
     };
     let line = line.trim_start_matches(['>', ' ', '\t']).as_bytes();
     [&b"from:"[..], b"to:", b"cc:", b"bcc:", b"reply-to:"]
         .iter()
         .any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h))
+}
+
+/// Is the name at `at` a chat's speaker, alone on its line after the time in brackets ("[1:24
+/// PM] Dana Whitcomb")? What they write below speaks of others: "he lies on that side" is
+/// the patient (a pasted Teams chat, blind batch 80).
+fn chat_speaker(text: &str, at: usize) -> bool {
+    let Some(line) = line_head(text, at, 40) else {
+        return false;
+    };
+    let line = line.trim_start();
+    // (The name's line up to 41 bytes: a longer one is no speaker's label.)
+    let rest = &text[at..ceil_cb(text, (at + 41).min(text.len()))];
+    let end = at + rest.find('\n').unwrap_or(rest.len());
+    // (The time in brackets, then the speaker's earlier names: "Whitcomb" is Dana's too.)
+    line.starts_with('[')
+        && line.find(']').is_some_and(|c| {
+            line[..c].bytes().any(|b| b.is_ascii_digit())
+                && line[c + 1..]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'-' | b'\''))
+        })
+        && text[at..end].len() <= 40
+        && !text[at..end].contains([':', ',', '.', '!', '?'])
 }
 
 /// Is the message's `Subject:` (in the first 2 KiB) about pay or hiring ("Payroll 12/11 - two
@@ -9839,6 +9872,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 .get(..9)
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"screening")))
             && !site_subject_shaped(v.as_bytes())
+            && !registry_subject_in_prose(kw_text, v, &text[ve..])
         {
             continue;
         }
@@ -10884,8 +10918,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 if STUDY_SUBJECT_CUES.eq_any(kw_text)
                     // A field's value ("Subject:  104-005", "Screening #: 104-S014"), not prose
                     // ("the log for subject 0412-011": an IRB office's instructions).
-                    && (kw_text.ends_with('#') || bytes[ke..p].contains(&b':'))
-                    && site_subject_shaped(v.as_bytes())
+                    && ((kw_text.ends_with('#') || bytes[ke..p].contains(&b':'))
+                        && site_subject_shaped(v.as_bytes())
+                        || registry_subject_in_prose(kw_text, v, &text[ve..]))
                     && !matches!(
                         v.as_bytes(),
                         [b'1', b'9', _, _, b'-', ..] | [b'2', b'0', _, _, b'-', ..]
@@ -12899,6 +12934,9 @@ fn org_above(text: &str, st: usize, depth: usize) -> bool {
 
 const ORG_WORDS_LIST: &[&str] = &[
     // ("Linda Ferraro, State Opioid Treatment Authority, (614) 555-0187".)
+    // ("Salvation Army, 50 E. King Street": a charity's site, blind batch 81; not "army"
+    // alone: "Employer: US Army" over a parent's work phone.)
+    "salvation army",
     "authority",
     "facilities",
     "campus",
@@ -20315,7 +20353,7 @@ fn persons(
             || colleague_mailbox
             || with_writer
             || team_chat_speaker
-            || start == ls && staff_roster_row(text, ls);
+            || start == ls && (staff_roster_row(text, ls) || payroll_table_row(text, ls));
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));
@@ -20916,7 +20954,14 @@ fn persons(
                 "person.id_after",
                 "name right before a date of birth or record number",
             )
-        } else if run.len() >= 2 && first_in && last_in && !all_upper && !place_named()
+        } else if run.len() >= 2
+            && first_in
+            && last_in
+            && !all_upper
+            && !place_named()
+            // ("Grace Church, 50 E. King Street": a church, though "Church" is a surname too;
+            // blind batch 81.)
+            && !ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
             || comma_form && first_in && last_in
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
             // order say name; one of the two in the lists is enough.
@@ -22038,6 +22083,13 @@ fn possessive_care_after(after: &str) -> bool {
         "treatment",
         "infusion",
         "infusions",
+        // ("Hank's pump is throwing BLOCKAGE every 20 min": a wound vac's patient, named to
+        // colleagues by a given name, blind batch 80.)
+        "pump",
+        "wound",
+        "dressing",
+        "cpap",
+        "catheter",
     ]
     .eq_any(word)
         // ("Brightwater's appointment line", "Oakview's discharge team": an organisation's.)
@@ -22788,6 +22840,41 @@ fn labelled_record_after(after: &str) -> bool {
 /// Is `v` a clinical trial's subject number: a site's three or four digits, a hyphen, then two
 /// to four digits, the first maybe a letter ("0412-011", "117-0081", "0412-G07")? Not a span of
 /// years ("2024-25").
+/// "Subject LMN-0287 consented at her 10/02/2025 clinic visit": a registry's or a study's
+/// subject numbered by its letters and digits (two to five capitals, a hyphen, three to five
+/// digits), named in prose by "subject" and followed by what the subject did (blind batch 81).
+/// (Not "Subject: PO-4471 delivery": a header or a field may name anything.)
+fn registry_subject_in_prose(kw_text: &str, v: &str, after: &str) -> bool {
+    let vb = v.as_bytes();
+    let letters = vb.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let digits = vb.len().saturating_sub(letters + 1);
+    kw_text.eq_ignore_ascii_case("subject")
+        && (2..=5).contains(&letters)
+        && vb.get(letters) == Some(&b'-')
+        && (3..=5).contains(&digits)
+        && vb[letters + 1..].iter().all(u8::is_ascii_digit)
+        && after.strip_prefix(' ').is_some_and(|r| {
+            words![
+                "consented",
+                "reconsented",
+                "enrolled",
+                "randomized",
+                "randomised",
+                "screened",
+                "withdrew",
+                "completed",
+                "missed",
+                "reported",
+                "experienced",
+                "discontinued",
+                "was",
+                "had",
+                "has"
+            ]
+            .eq_any(leading_letters(r))
+        })
+}
+
 fn site_subject_shaped(v: &[u8]) -> bool {
     let Some(h) = v.iter().position(|&c| c == b'-') else {
         return false;
@@ -23139,6 +23226,81 @@ fn staff_roster_row(text: &str, ls: usize) -> bool {
         "instructor"
     ]
     .eq_any(first)
+}
+
+/// Is the line at `ls` a row of a table of employees' hours or pay: a block of lines whose
+/// heading opens with an employee's column and names hours, a department or pay, and no
+/// test, code or service ("EMPLOYEE  EMP ID  DEPT  REG HRS  OT HRS  EXCEPTIONS", a payroll
+/// service's timesheet approvals, blind batch 80)? Each row's first cell is then a member of
+/// staff. (An occupational clinic's invoice lists employees with the tests it did: patients.)
+fn payroll_table_row(text: &str, ls: usize) -> bool {
+    let b = text.as_bytes();
+    // Up over the block's lines to its first (at most 40 rows).
+    let mut head = ls;
+    for _ in 0..40 {
+        if head < 2 || b[head - 2] == b'\n' {
+            break;
+        }
+        head = memchr::memrchr(b'\n', &b[..head - 1]).map_or(0, |i| i + 1);
+    }
+    if head == ls {
+        return false;
+    }
+    let le = memchr::memchr(b'\n', &b[head..]).map_or(b.len(), |i| head + i);
+    let heading = text[head..le]
+        .trim_start_matches(['|', ' '])
+        .to_ascii_lowercase();
+    let first = heading
+        .split(['\t', '|', ','])
+        .next()
+        .and_then(|c| c.split("  ").next())
+        .unwrap_or("")
+        .trim();
+    let cells = heading.replace(['\t', '|', ',', '_', '/'], " ");
+    words![
+        "employee",
+        "employee name",
+        "emp name",
+        "staff",
+        "staff member",
+        "worker"
+    ]
+    .eq_any(first)
+        && has_word(
+            &cells,
+            words![
+                "hrs",
+                "hours",
+                "dept",
+                "department",
+                "pto",
+                "overtime",
+                "ot",
+                "shift",
+                "pay",
+                "rate",
+                "wage",
+                "timesheet"
+            ],
+        )
+        && !has_word(
+            &cells,
+            words![
+                "cpt",
+                "test",
+                "tests",
+                "panel",
+                "exam",
+                "diagnosis",
+                "dx",
+                "service",
+                "result",
+                "results",
+                "vaccine",
+                "dose",
+                "dob"
+            ],
+        )
 }
 
 /// Does `before` (the text before a word) end with a bed or a bay and its number, then a

@@ -13137,3 +13137,81 @@ fn a_birth_date_after_sending_a_makers_chart_a_companys_representative_and_a_shi
         "SHP-771-2040",
     );
 }
+
+#[test]
+fn a_pump_named_by_its_patient_a_chats_speakers_and_a_payroll_table() {
+    let s = Scanner::new();
+    // A given name before "'s pump" in a pasted chat; the speaker's "he" below is the patient.
+    let chat = "From: Marcus Oyelaran <moyelaran@svhomemed.com>\n\
+                To: Dana Whitcomb <dwhitcomb@svhomemed.com>; Tom Kerchner <tkerchner@svhomemed.com>\n\
+                Subject: pump swap - chat copy\n\n\
+                Pasting our Teams chat so it goes in the account notes.\n\n\
+                [1:22 PM] Tom Kerchner\n  Hank's pump is throwing BLOCKAGE every 20 min even \
+                with new canister and tubing.\n\n\
+                [1:24 PM] Dana Whitcomb\n  did you check the tubing for a kink under the \
+                dressing? he lies on that side\n";
+    assert_has(&s, chat, Label::Person, "Hank");
+    assert!(s.scan(chat).contains_phi, "{:?}", labels(&s, chat));
+    // (A given name before what is no one's care is no patient's: "Hank's truck".)
+    assert_lacks(
+        &s,
+        "[1:22 PM] Tom Kerchner\n  Hank's truck is blocking dock B again.\n",
+        Label::Person,
+        "Hank",
+    );
+    // A payroll service's timesheet table lists staff, not patients.
+    let payroll = "From: PayLedger Workforce <notifications@payledger.com>\n\
+                   To: Keisha Brandt <kbrandt@summitridgevision.com>\n\
+                   Subject: 3 timesheets pending approval\n\n\
+                   The following timesheets are awaiting your approval.\n\n\
+                   EMPLOYEE            EMP ID    DEPT          REG HRS   OT HRS   EXCEPTIONS\n\
+                   Okafor, Tamsin      E-10422   Clinical      80.00     3.50     Missed punch 10/07 out\n\
+                   Santiago, Lupe      E-10468   Front Office  64.00     0.00     PTO 8.00 pending\n";
+    assert!(!s.scan(payroll).contains_phi, "{:?}", labels(&s, payroll));
+    // An occupational clinic's table of the employees it tested lists patients.
+    let tested = payroll
+        .replace(
+            "DEPT          REG HRS   OT HRS   EXCEPTIONS",
+            "TEST          RESULT",
+        )
+        .replace(
+            "Clinical      80.00     3.50     Missed punch 10/07 out",
+            "UDS 10-panel  negative",
+        )
+        .replace(
+            "Front Office  64.00     0.00     PTO 8.00 pending",
+            "UDS 10-panel  positive",
+        );
+    assert!(s.scan(&tested).contains_phi, "{:?}", labels(&s, &tested));
+}
+
+#[test]
+fn a_church_a_charitys_site_and_a_registry_subject_in_prose() {
+    let s = Scanner::new();
+    // "Church" ends a church's name, though it is a surname too; a van's stop at a charity.
+    let stops = "Confirmed June dates for our nurse to ride along:\n  \
+                 Tue 6/10  1:00-4:00 PM   Salvation Army, 50 E. King Street\n  \
+                 Tue 6/17  1:00-4:00 PM   Grace Church, 212 N. Duke Street\n\
+                 People tested (HCV Ab rapid): 47. Reactive: 19.\n";
+    assert_no_label(&s, Label::Person, &[stops]);
+    assert_no_label(&s, Label::Address, &[stops]);
+    assert!(!s.scan(stops).contains_phi, "{:?}", labels(&s, stops));
+    assert_has(
+        &s,
+        "Mrs. Church called about her hepatitis C results from 3/14.",
+        Label::Person,
+        "Church",
+    );
+    // A registry's subject, named by its letters and digits in prose, is one person.
+    let registry = "Subject LMN-0287 consented at her 10/02/2025 clinic visit, but the ICF is \
+                    not in the binder.";
+    assert_has(&s, registry, Label::OtherId, "LMN-0287");
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &[
+            "Re the subject PO-4471 delivery: the carton arrived dented.",
+            "Subject: PO-4471 delivery\n",
+        ],
+    );
+}
