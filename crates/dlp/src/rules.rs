@@ -2993,6 +2993,9 @@ struct Doc<'a> {
     /// A supplier's "Customer:" field names an organisation (asked for a serial number only,
     /// and answered once: [`Doc::organisation_customer`]).
     organisation_customer: std::cell::OnceCell<bool>,
+    /// The year the message was sent ([`message_year`]), asked for a birth date only and
+    /// answered once.
+    sent_year: std::cell::OnceCell<Option<u16>>,
 }
 
 impl<'a> Doc<'a> {
@@ -3057,6 +3060,11 @@ impl<'a> Doc<'a> {
                     )
             })
         })
+    }
+
+    /// The year the message was sent ([`message_year`]), read once.
+    fn sent_year(&self) -> Option<u16> {
+        *self.sent_year.get_or_init(|| message_year(self.text))
     }
 
     /// Does the mail speak of a preventive maintenance visit (a service company's, to the
@@ -3737,6 +3745,7 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
         first_subject: subject,
         security_alert: std::cell::OnceCell::new(),
         maintenance_visit: std::cell::OnceCell::new(),
+        sent_year: std::cell::OnceCell::new(),
         organisation_customer: std::cell::OnceCell::new(),
     }
 }
@@ -7457,10 +7466,15 @@ fn city_field(text: &str, lc: &str, doc: &Doc<'_>, at: usize, len: usize, out: &
             break;
         }
     }
-    if b.get(k) != Some(&b':') {
+    // ("City / State ........... Lakewood, CO": an intake form's dotted leader, blind batch
+    // 82.)
+    if b.get(k) == Some(&b':') {
+        k += 1;
+    } else if let Some(e) = dotted_leader_end(b, k) {
+        k = e;
+    } else {
         return;
     }
-    k += 1;
     let Some(st) = field_value_at(b, k) else {
         return;
     };
@@ -7537,6 +7551,8 @@ fn zip_field(text: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
     }
     if b.get(k) == Some(&b':') {
         k += 1;
+    } else if let Some(e) = dotted_leader_end(b, k) {
+        k = e;
     }
     let Some(st) = field_value_at(b, k) else {
         return;
@@ -7553,6 +7569,18 @@ fn zip_field(text: &str, doc: &Doc<'_>, at: usize, out: &mut Vec<Cand>) {
         "zip.field",
         "a form's ZIP code field",
     );
+}
+
+/// Where a dotted leader after a form's label ends ("ZIP .......... 80226"): one space, then
+/// at least three dots (at most 60 bytes in all), or `None`.
+fn dotted_leader_end(b: &[u8], k: usize) -> Option<usize> {
+    let dots = b
+        .get(k + 1..)?
+        .iter()
+        .take(60)
+        .take_while(|&&c| c == b'.')
+        .count();
+    (b.get(k) == Some(&b' ') && dots >= 3).then_some(k + 1 + dots)
 }
 
 /// Where a form field's value starts, its label ending at `k`: past one to forty spaces or
@@ -14997,7 +15025,7 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         // under a birth date, "(TEST, PATIENT ZZ / DOB 01/01/1900 / VIAL 1:1000 / BUD
         // 12/31/2099)", a vial's beyond-use date on a test label (blind batch 79). A date of
         // care at most, which counts only in mail about care.
-        if let (Some(born), Some(sent)) = (four_digit_year(&text[st..en]), message_year(text))
+        if let (Some(born), Some(sent)) = (four_digit_year(&text[st..en]), doc.sent_year())
             && born > sent
         {
             "date.event"

@@ -13215,3 +13215,25 @@ fn a_church_a_charitys_site_and_a_registry_subject_in_prose() {
         ],
     );
 }
+
+#[test]
+fn a_forms_town_and_zip_code_behind_a_dotted_leader() {
+    let s = Scanner::new();
+    let intake = "DONOR INTAKE - Kaylee Morrow (patient)\n\
+                  City / State ........... Lakewood, CO\n\
+                  ZIP .................... 80226\n\
+                  Phone .................. (720) 555-0193\n";
+    assert_has(&s, intake, Label::Address, "Lakewood, CO");
+    assert_has(&s, intake, Label::Zip, "80226");
+    // (Not a dotted line of prose: "ZIP ... we'll mail it" has no code.)
+    assert_no_label(
+        &s,
+        Label::Zip,
+        &["Patient asked about the ZIP ....... we will mail the kit to the clinic."],
+    );
+    assert_no_label(
+        &s,
+        Label::Address,
+        &["Patient asked about the City / State ........... form; none given."],
+    );
+}
