@@ -1569,15 +1569,19 @@ fn four_digit_year(s: &str) -> Option<u16> {
 }
 
 /// The year the message was sent: the first four-digit year on its first "Date:" or "Sent:"
-/// header line (within the first 4 KB), if it has one.
+/// header line (within the first 4 KB), if it has one. (Found by a vectorised search, not
+/// line by line: callgrind.)
 fn message_year(text: &str) -> Option<u16> {
-    let head = &text[..floor_cb(text, text.len().min(4096))];
-    head.split('\n').find_map(|l| {
-        let v = l
-            .strip_prefix("Date:")
-            .or_else(|| l.strip_prefix("Sent:"))?;
-        four_digit_year(v)
-    })
+    let head = &text.as_bytes()[..floor_cb(text, text.len().min(4096))];
+    let at_line_start = |k: &usize| *k == 0 || head[k - 1] == b'\n';
+    let first = |pat: &[u8]| memchr::memmem::find_iter(head, pat).find(at_line_start);
+    let k = match (first(b"Date:"), first(b"Sent:")) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let line = &text[k + 5..];
+    let end = line.find('\n').unwrap_or(line.len()).min(120);
+    four_digit_year(&line[..floor_cb(line, end)])
 }
 
 /// Countries and territories named by two words that the name lists also hold ("Sierra
