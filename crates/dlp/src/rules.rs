@@ -2261,8 +2261,6 @@ const ORG_AFTER_LIST: &[&str] = &[
     "synagogue",
     "parish",
     "ministries",
-    // ("Salvation Army, 50 E. King Street": a mobile van's stop at a charity, blind batch 81.)
-    "army",
     // Practices named for a place ("Maple Leaf Pediatrics").
     "pediatrics",
     "cardiology",
@@ -7923,12 +7921,10 @@ fn possessive_surnames(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
         let first_after = &after[..after
             .find([' ', '\n', ',', '.', ';', ':', ')'])
             .unwrap_or(after.len())];
-        let lower = w.to_ascii_lowercase();
-        if titled
-            && relative.eq_any(first_after)
-            && w.as_bytes()[0].is_ascii_uppercase()
-            && !NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
-        {
+        if titled && relative.eq_any(first_after) && w.as_bytes()[0].is_ascii_uppercase() && {
+            let lower = w.to_ascii_lowercase();
+            !NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
+        } {
             let why = "a titled name's relative (\"Mr. Adeyemi's wife\")";
             push(
                 out,
@@ -7946,6 +7942,7 @@ fn possessive_surnames(s: &Scanner, text: &str, out: &mut Vec<Cand>) {
             continue;
         }
         // (After a title, any word that is no everyday word: "mr okafor's daughter".)
+        let lower = w.to_ascii_lowercase();
         if !(titled && !NOT_NAMES_INDEX.contains(lower.as_bytes(), word_key(lower.as_bytes()))
             || surname_only(s, &lower))
         {
@@ -23267,29 +23264,33 @@ fn staff_roster_row(text: &str, ls: usize) -> bool {
 /// staff. (An occupational clinic's invoice lists employees with the tests it did: patients.)
 fn payroll_table_row(text: &str, ls: usize) -> bool {
     let b = text.as_bytes();
-    // Up over the block's lines to its first (at most 40 rows).
+    // Up over the block's lines to its first (at most 40 rows of at most 1 KB each: a table's
+    // rows are short, and a long line costs no search back through it).
     let mut head = ls;
     for _ in 0..40 {
         if head < 2 || b[head - 2] == b'\n' {
             break;
         }
-        head = memchr::memrchr(b'\n', &b[..head - 1]).map_or(0, |i| i + 1);
+        let from = (head - 1).saturating_sub(1024);
+        match memchr::memrchr(b'\n', &b[from..head - 1]) {
+            Some(i) => head = from + i + 1,
+            None if from == 0 => head = 0,
+            None => return false,
+        }
     }
     if head == ls {
         return false;
     }
-    let le = memchr::memchr(b'\n', &b[head..]).map_or(b.len(), |i| head + i);
-    let heading = text[head..le]
-        .trim_start_matches(['|', ' '])
-        .to_ascii_lowercase();
+    // The heading's first 300 bytes; its first cell before anything is copied.
+    let le = memchr::memchr(b'\n', &b[head..ls]).map_or(ls, |i| head + i);
+    let heading = text[head..floor_cb(text, le.min(head + 300))].trim_start_matches(['|', ' ']);
     let first = heading
         .split(['\t', '|', ','])
         .next()
         .and_then(|c| c.split("  ").next())
         .unwrap_or("")
         .trim();
-    let cells = heading.replace(['\t', '|', ',', '_', '/'], " ");
-    words![
+    if !words![
         "employee",
         "employee name",
         "emp name",
@@ -23298,41 +23299,46 @@ fn payroll_table_row(text: &str, ls: usize) -> bool {
         "worker"
     ]
     .eq_any(first)
-        && has_word(
-            &cells,
-            words![
-                "hrs",
-                "hours",
-                "dept",
-                "department",
-                "pto",
-                "overtime",
-                "ot",
-                "shift",
-                "pay",
-                "rate",
-                "wage",
-                "timesheet"
-            ],
-        )
-        && !has_word(
-            &cells,
-            words![
-                "cpt",
-                "test",
-                "tests",
-                "panel",
-                "exam",
-                "diagnosis",
-                "dx",
-                "service",
-                "result",
-                "results",
-                "vaccine",
-                "dose",
-                "dob"
-            ],
-        )
+    {
+        return false;
+    }
+    let cells = heading
+        .to_ascii_lowercase()
+        .replace(['\t', '|', ',', '_', '/'], " ");
+    has_word(
+        &cells,
+        words![
+            "hrs",
+            "hours",
+            "dept",
+            "department",
+            "pto",
+            "overtime",
+            "ot",
+            "shift",
+            "pay",
+            "rate",
+            "wage",
+            "timesheet"
+        ],
+    ) && !has_word(
+        &cells,
+        words![
+            "cpt",
+            "test",
+            "tests",
+            "panel",
+            "exam",
+            "diagnosis",
+            "dx",
+            "service",
+            "result",
+            "results",
+            "vaccine",
+            "dose",
+            "dob"
+        ],
+    )
 }
 
 /// Does `before` (the text before a word) end with a bed or a bay and its number, then a
