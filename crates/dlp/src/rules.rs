@@ -9633,7 +9633,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             let code = capitals && kw_text.ends_with(' ') && bytes.get(ke) == Some(&b' ');
             let acronym =
                 capitals && bytes.get(p + 1).is_some_and(|c| c.is_ascii_lowercase()) || code;
-            if !acronym && let Some(en) = name_after_cue(s, text, p) {
+            // ("MR SHOULDER RT WO CONTRAST": a study's order, not a man.)
+            let mr_study = capitals
+                && kw_text.trim_end().eq_ignore_ascii_case("mr")
+                && mr_study_order(doc.after_line(p, 60));
+            if !(acronym || mr_study)
+                && let Some(en) = name_after_cue(s, text, p)
+            {
                 let why = "name after a relative or title cue";
                 push(out, Some(Label::Person), p, en, 0.85, "person.cue", why);
             }
@@ -20132,6 +20138,23 @@ fn persons(
         // household, whatever the label, blind batch 64.)
         let staff_before = pw & PW_STAFF != 0 && !record_subject() && !relative_in_brackets_after(after)
             || staff_news()
+            // "Maria Okonkwo was promoted to charge nurse", "Dana Ruiz joins us as": a
+            // colleague's news.
+            || run.len() >= 2
+                && [
+                    " was promoted",
+                    " has been promoted",
+                    " was hired",
+                    " has been hired",
+                    " joins us",
+                    " joins our",
+                    " has joined our",
+                    " has joined the team",
+                    " is retiring",
+                    " will be retiring",
+                ]
+                .iter()
+                .any(|p| after.starts_with(p))
             || prev_line.ends_with("CN=\"")
             || prev_line.ends_with("CN=")
             || org_contact()
@@ -20145,12 +20168,46 @@ fn persons(
                 // Brubaker" is the patient.)
                 let field = prev_trim.ends_with(':');
                 let pb = prev_trim.trim_end_matches([':', ' ']).as_bytes();
+                // "Logged by: Joanne Pettibone", "Owner ... Reviewed by: Eric Pruett": who did
+                // the organisation's work on a record (none of the style corpus's 600 names
+                // after these fields is a patient's; "Received by:", "Requested by:", "Signed
+                // by:" and "Authorized by:" often name a relative, and stay out).
                 let cues: &[&[u8]] = if field {
-                    &[b"reply from", b"assigned to"]
+                    &[
+                        b"reply from",
+                        b"assigned to",
+                        b"ordered by",
+                        b"added by",
+                        b"approved by",
+                        b"updated by",
+                        b"submitted by",
+                        b"recorded by",
+                        b"reviewed by",
+                        b"prepared by",
+                        b"completed by",
+                        b"verified by",
+                        b"entered by",
+                        b"logged by",
+                        b"performed by",
+                        b"interpreted by",
+                        b"dictated by",
+                        b"transcribed by",
+                        b"created by",
+                        b"modified by",
+                        b"edited by",
+                        b"documented by",
+                        b"scheduled by",
+                        b"booked by",
+                        b"resolved by",
+                        b"closed by",
+                        b"processed by",
+                        b"handled by",
+                        b"administered by",
+                    ]
                 } else {
                     &[b"reply from"]
                 };
-                cues.iter().any(|w| ends_with_word(pb, w))
+                cues.iter().any(|w| ends_with_word(pb, w)) && !relative_in_brackets_after(after)
             };
         // A lone capitalised word outside a signature is a name only after a title, greeting or
         // patient/relative cue; without one, only the credential rule below can apply to it.
@@ -20402,6 +20459,8 @@ fn persons(
         let title_before = (pw & PW_TITLE != 0 || greeted_sr)
             // ("I really don't want to miss IOP": the verb, in lower case.)
             && prev_word != "miss"
+            // ("1. MR SHOULDER RT WO/W CONTRAST": a magnetic resonance study's order.)
+            && !(prev_word == "MR" && mr_study_order(doc.after_line(start, 60)))
             // ("Tomasz: Harlow MS AM, Birchwood PM": a middle school in the morning.)
             && !matches!(&text[run[0].s..run[0].e], "AM" | "PM")
             && prev_line.trim_end_matches([' ', '.']).ends_with(prev_word)
@@ -20991,6 +21050,9 @@ fn persons(
             // ("Grace Church, 50 E. King Street": a church, though "Church" is a surname too;
             // blind batch 81.)
             && !ORG_AFTER.eq_any(&text[run[run.len() - 1].s..run[run.len() - 1].e])
+            // ("our new midwife Tess Vandermolen needs the Nexplanon training": a colleague.
+            // Not "employee" or "driver": an occupational health clinic's patients.)
+            && (!colleague_word(prev_word) || words!["employee", "driver"].eq_any(prev_word))
             || comma_form && first_in && last_in
             // "OKONJO, CHIDI E" on a worklist or in a subject: the capitals and the comma
             // order say name; one of the two in the lists is enough.
@@ -21037,12 +21099,7 @@ fn persons(
                             || brand_shaped(w))
                 }
                 // ("our new midwife Tess Vandermolen needs the training": a colleague.)
-                && !(STAFF_ROLES.eq_any(prev_word)
-                    || words![
-                        "midwife", "nurse", "doctor", "np", "rn", "lpn", "cna", "hire", "colleague",
-                        "coworker", "employee", "intern"
-                    ]
-                    .eq_any(prev_word))
+                && !colleague_word(prev_word)
         {
             (
                 0.7,
@@ -23414,6 +23471,83 @@ fn visit_day_after(after: &str) -> bool {
 /// Does `after` start with " (", at most one word (maternal, paternal, step, ...) and a family
 /// relation ("Luz Delgado (maternal grandmother)", "Marisol Ruiz (mother/guardian)", "Hector
 /// Ruiz (father)")?
+/// "MR SHOULDER RT WO/W CONTRAST", "MR BRAIN WO CONTRAST": the capitals after "MR" (`after`,
+/// the rest of its line) name a body part or the study's side and contrast, not a man.
+fn mr_study_order(after: &str) -> bool {
+    let mut words = after
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6);
+    let Some(first) = words.next() else {
+        return false;
+    };
+    first.bytes().all(|c| !c.is_ascii_lowercase())
+        && (words![
+            "brain",
+            "head",
+            "orbits",
+            "face",
+            "neck",
+            "spine",
+            "cervical",
+            "thoracic",
+            "lumbar",
+            "sacrum",
+            "pelvis",
+            "abdomen",
+            "chest",
+            "breast",
+            "cardiac",
+            "heart",
+            "shoulder",
+            "elbow",
+            "wrist",
+            "hand",
+            "hip",
+            "knee",
+            "ankle",
+            "foot",
+            "femur",
+            "tibia",
+            "humerus",
+            "forearm",
+            "lower",
+            "upper",
+            "extremity",
+            "prostate",
+            "liver",
+            "pituitary",
+            "iac",
+            "angio",
+            "mra",
+            "mrcp",
+            "enterography"
+        ]
+        .eq_any(first)
+            || words.any(|w| words!["wo", "wwo", "contrast"].eq_any(w)))
+}
+
+/// A staff role or a word for a colleague right before a name: "our new midwife Tess
+/// Vandermolen", "new hire Dana Ruiz".
+fn colleague_word(prev_word: &str) -> bool {
+    STAFF_ROLES.eq_any(prev_word)
+        || words![
+            "midwife",
+            "nurse",
+            "doctor",
+            "np",
+            "rn",
+            "lpn",
+            "cna",
+            "hire",
+            "colleague",
+            "coworker",
+            "employee",
+            "intern"
+        ]
+        .eq_any(prev_word)
+}
+
 fn relative_in_brackets_after(after: &str) -> bool {
     let Some(r) = after.strip_prefix(" (") else {
         return false;
