@@ -14790,6 +14790,22 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
             && t[6] == b':'
             && t[7..9].iter().all(u8::is_ascii_digit)
     };
+    // "Patient joined:     03/11/2025 09:27:14", "SESSION ENDED ..... 2025-10-14 12:19:02": a
+    // visit's own record, to the second (all 36 such stamps on the style corpus are labelled;
+    // a fax's "Received:" or a report's "Generated:" stamp is not).
+    if seconds_after() && session_event_label(before_line(40)) {
+        let why = "a visit session's joined or ended stamp";
+        push(
+            out,
+            Some(Label::Date),
+            st,
+            en + 9,
+            0.65,
+            "date.session",
+            why,
+        );
+        return;
+    }
     if b.get(en) == Some(&b':') && b.get(en + 1).is_some_and(u8::is_ascii_digit) || seconds_after()
     {
         let why = "timestamp with seconds";
@@ -15125,6 +15141,23 @@ fn age_after_birth_date(text: &str, line: &str, en: usize) -> Option<(usize, usi
 /// Does the text before a date on its line end with a report's run or export label ("Run:",
 /// "Run date:", "Report run:", "Exported:", "Exported on")? Capitalised, and with its colon
 /// unless "on" follows.
+/// Does `before` (the line up to a date) end with a visit session's field label: "Patient
+/// joined:", "Provider joined", "Session ended", "Left", "Event onset" (then a colon, a
+/// dotted leader or spaces)?
+fn session_event_label(before: &str) -> bool {
+    let t = before.trim_end_matches([' ', '\t', ':', '.']).as_bytes();
+    [
+        &b"joined"[..],
+        b"ended",
+        b"left",
+        b"event onset",
+        b"session start",
+        b"session end",
+    ]
+    .iter()
+    .any(|l| ends_with_word(t, l))
+}
+
 fn report_stamp_label(before: &str) -> bool {
     let t = before.trim_end();
     let t = t
@@ -15960,7 +15993,11 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
             continue;
         }
         let (a, z) = content(i);
-        if !(3..=24).contains(&(z - a)) || !b[a].is_ascii_lowercase() {
+        // ("thx\nMeg\n\nSent from my iPhone": a capitalised given name alone too, read below
+        // only after a patient's closing word or above the mail program's line; blind batch
+        // 84.)
+        let capital = b[a].is_ascii_uppercase();
+        if !(3..=24).contains(&(z - a)) || !(b[a].is_ascii_lowercase() || capital) {
             continue;
         }
         let line = &text[a..z];
@@ -15968,10 +16005,18 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
         let first = parts.next().unwrap_or("");
         let second = parts.next();
         if parts.next().is_some()
-            || !line.bytes().all(|c| c.is_ascii_lowercase() || c == b' ')
+            || !line
+                .bytes()
+                .skip(usize::from(capital))
+                .all(|c| c.is_ascii_lowercase() || c == b' ')
             || first.len() < 3
             || second.is_some_and(str::is_empty)
-            || !s.first_names.contains(first)
+            || capital && second.is_some()
+            || !(if capital {
+                s.first_names.contains(&first.to_ascii_lowercase())
+            } else {
+                s.first_names.contains(first)
+            })
         {
             continue;
         }
@@ -16018,7 +16063,7 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
                 || starts_with((x, y), b"-----")
                 || starts_with((x, y), b"from:")
         }) && prev.is_some();
-        if !(closing || sent_from || last) || !doc.consumer_writes_at(a) {
+        if !(closing || sent_from || last && !capital) || !doc.consumer_writes_at(a) {
             continue;
         }
         let why = "given name in lower case signing mail from a personal mailbox";
@@ -20203,6 +20248,19 @@ fn persons(
                         b"processed by",
                         b"handled by",
                         b"administered by",
+                        // "Provider Name: Priyanka Venkataraman", "Ordering provider: ...",
+                        // "PCP: ...": a clinician's field (none of the style corpus's 2,300 is
+                        // a patient's name).
+                        b"provider",
+                        b"physician",
+                        b"prescriber",
+                        b"pcp",
+                        b"doctor",
+                        b"provider name",
+                        b"physician name",
+                        b"prescriber name",
+                        b"pcp name",
+                        b"doctor name",
                     ]
                 } else {
                     &[b"reply from"]
@@ -20439,7 +20497,8 @@ fn persons(
             || colleague_mailbox
             || with_writer
             || team_chat_speaker
-            || start == ls && (staff_roster_row(text, ls) || payroll_table_row(text, ls));
+            || start == ls && staff_roster_row(text, ls)
+            || payroll_table_row(text, ls, start);
         if is_staff {
             for t in run.iter() {
                 staff.push((t.s, t.e));
@@ -20674,6 +20733,15 @@ fn persons(
                     ]
                     .eq_any(&text[run[1].s..run[1].e])
                     || words!["the", "at", "on", "in", "near"].eq_any(prev_word)
+                    // ("driving up from Marlow Springs": travel from or to a place; not "Woods"
+                    // or "Hall", common surnames, "a letter from Dana Woods".)
+                    || words!["from", "to"].eq_any(prev_word)
+                        && words![
+                            "creek", "springs", "hollow", "ridge", "heights", "valley", "falls",
+                            "lakes", "meadows", "knoll", "crossing", "commons", "estates", "acres",
+                            "pines", "oaks", "shores", "cove", "glen", "landing", "terrace", "vista"
+                        ]
+                        .eq_any(&text[run[1].s..run[1].e])
                     || a.len() >= 4
                         && a.starts_with(b", ")
                         && a[2..4].iter().all(u8::is_ascii_uppercase)
@@ -23319,8 +23387,25 @@ fn staff_roster_row(text: &str, ls: usize) -> bool {
 /// test, code or service ("EMPLOYEE  EMP ID  DEPT  REG HRS  OT HRS  EXCEPTIONS", a payroll
 /// service's timesheet approvals, blind batch 80)? Each row's first cell is then a member of
 /// staff. (An occupational clinic's invoice lists employees with the tests it did: patients.)
-fn payroll_table_row(text: &str, ls: usize) -> bool {
+/// The name at `start` is in the employee's column: the first, or in a row of cells split by
+/// commas, bars or tabs ("2,2026-01-13,Rommel Bautista,Front desk,4410,38.5") the one the
+/// heading names so.
+fn payroll_table_row(text: &str, ls: usize, start: usize) -> bool {
     let b = text.as_bytes();
+    // (The cheap test first: at a line's start, or after a cell's separator within 200 bytes.)
+    let row = text[ls..start].trim_start_matches(['|', ' ']);
+    let column = if row.is_empty() {
+        0
+    } else if row.len() <= 200 && row.ends_with([',', '|', '\t', ' ']) {
+        row.bytes()
+            .filter(|c| matches!(c, b',' | b'|' | b'\t'))
+            .count()
+    } else {
+        return false;
+    };
+    if column > 0 && !row.trim_end_matches(' ').ends_with([',', '|', '\t']) {
+        return false;
+    }
     // Up over the block's lines to its first (at most 40 rows of at most 1 KB each: a table's
     // rows are short, and a long line costs no search back through it).
     let mut head = ls;
@@ -23341,12 +23426,16 @@ fn payroll_table_row(text: &str, ls: usize) -> bool {
     // The heading's first 300 bytes; its first cell before anything is copied.
     let le = memchr::memchr(b'\n', &b[head..ls]).map_or(ls, |i| head + i);
     let heading = text[head..floor_cb(text, le.min(head + 300))].trim_start_matches(['|', ' ']);
-    let first = heading
-        .split(['\t', '|', ','])
-        .next()
-        .and_then(|c| c.split("  ").next())
-        .unwrap_or("")
-        .trim();
+    let first = if column == 0 {
+        heading
+            .split(['\t', '|', ','])
+            .next()
+            .and_then(|c| c.split("  ").next())
+            .unwrap_or("")
+    } else {
+        heading.split(['\t', '|', ',']).nth(column).unwrap_or("")
+    }
+    .trim();
     if !words![
         "employee",
         "employee name",

@@ -13314,3 +13314,64 @@ fn a_magnetic_resonance_order_in_capitals_is_no_mans_name() {
         "JONES",
     );
 }
+
+#[test]
+fn a_visit_sessions_joined_and_ended_stamps_are_the_patients_dates() {
+    let s = Scanner::new();
+    let log = "VIRTUCARE SESSION SUMMARY\nPatient joined:     03/11/2025 09:27:14\n\
+               SESSION ENDED ..... 2025-10-14 12:19:02 EDT\n";
+    assert_has(&s, log, Label::Date, "03/11/2025 09:27:14");
+    assert_has(&s, log, Label::Date, "2025-10-14 12:19:02");
+    // A fax's received stamp and a report's run stamp, to the second, are a system's.
+    assert_no_label(
+        &s,
+        Label::Date,
+        &[
+            "Fax received:       03/11/2025 09:27:14\nPages: 3",
+            "Report generated: 2025-10-14 12:19:02\nRows: 41",
+        ],
+    );
+}
+
+#[test]
+fn a_capitalised_given_name_signs_a_patients_mail_after_a_closing_word() {
+    let s = Scanner::new();
+    let mail = |closing: &str| {
+        format!(
+            "From: cmorrow88@gmail.com\nTo: scheduling@brookclinic.org\nSubject: appt\n\n\
+             hi i need to move my results appointment, my sister cant drive me that day\n\n\
+             {closing}\nMeg\n\nSent from my iPhone\n"
+        )
+    };
+    assert_has(&s, &mail("thx"), Label::Person, "Meg");
+    // (The clinic's own reply, signed by a colleague, is not a patient's.)
+    assert_no_label(
+        &s,
+        Label::Person,
+        &[
+            "From: Scheduling <scheduling@brookclinic.org>\nTo: Front desk \
+           <frontdesk@brookclinic.org>\nSubject: room change\n\nRoom 4 is ready again.\n\nthx\n\
+           Meg\n",
+        ],
+    );
+}
+
+#[test]
+fn a_staff_tables_employee_column_and_a_trip_from_a_town() {
+    let s = Scanner::new();
+    // The employee's column of a staff table, wherever it stands, lists colleagues.
+    assert_no_label(
+        &s,
+        Label::Person,
+        &[
+            "Attached is the January roster.\n\nline,start_date,employee,department,extension,hours\n\
+           1,2026-01-07,Pham Quoc Bao,Front desk,4410,38.5\n\
+           2,2026-01-13,Rommel Bautista,Front desk,4411,40\n",
+        ],
+    );
+    // A town one drives up from is a place, though its first word is a given name.
+    let trip = "My husband Doug and I are driving up from Marlow Springs, we'll be at the \
+                trailhead by 9.";
+    assert_lacks(&s, trip, Label::Person, "Marlow Springs");
+    assert_has(&s, trip, Label::Person, "Doug");
+}
