@@ -14795,11 +14795,15 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     // a fax's "Received:" or a report's "Generated:" stamp is not).
     if seconds_after() && session_event_label(before_line(40)) {
         let why = "a visit session's joined or ended stamp";
+        // ("09:57:41 AM": with its half of the day.)
+        let half = b
+            .get(en + 9..en + 12)
+            .is_some_and(|t| t[0] == b' ' && matches!(t[1], b'A' | b'P') && t[2] == b'M');
         push(
             out,
             Some(Label::Date),
             st,
-            en + 9,
+            en + 9 + if half { 3 } else { 0 },
             0.65,
             "date.session",
             why,
@@ -15145,7 +15149,16 @@ fn age_after_birth_date(text: &str, line: &str, en: usize) -> Option<(usize, usi
 /// joined:", "Provider joined", "Session ended", "Left", "Event onset" (then a colon, a
 /// dotted leader or spaces)?
 fn session_event_label(before: &str) -> bool {
-    let t = before.trim_end_matches([' ', '\t', ':', '.']).as_bytes();
+    let t = before.trim_end_matches([' ', '\t', ':', '.']);
+    // ("Joined (claimant):": who joined, in brackets.)
+    let t = match t
+        .strip_suffix(')')
+        .and_then(|h| h.rfind('(').map(|i| &h[..i]))
+    {
+        Some(h) if t.len() - h.len() <= 16 => h.trim_end(),
+        _ => t,
+    }
+    .as_bytes();
     [
         &b"joined"[..],
         b"ended",
@@ -23096,13 +23109,23 @@ fn chart_number_with_letters_in_brackets(after: &str) -> bool {
         return false;
     };
     let caps = r.iter().take_while(|c| c.is_ascii_uppercase()).count();
-    let digits = r
-        .get(caps + 1..)
-        .map_or(0, |d| d.iter().take_while(|c| c.is_ascii_digit()).count());
+    // ("Haddad (JP-24-1187)": a probation case's year and number, groups of digits joined by
+    // hyphens; blind batch 85.)
+    let body = r.get(caps + 1..).map_or(&[][..], |d| {
+        &d[..d
+            .iter()
+            .take(16)
+            .take_while(|c| c.is_ascii_digit() || **c == b'-')
+            .count()]
+    });
+    let digits = body.iter().filter(|c| c.is_ascii_digit()).count();
     (1..=4).contains(&caps)
         && r.get(caps) == Some(&b'-')
         && (6..=10).contains(&digits)
-        && r.get(caps + 1 + digits) == Some(&b')')
+        && body.first().is_some_and(u8::is_ascii_digit)
+        && body.last().is_some_and(u8::is_ascii_digit)
+        && !body.windows(2).any(|w| w == b"--")
+        && r.get(caps + 1 + body.len()) == Some(&b')')
 }
 
 fn record_in_brackets_after(after: &str) -> bool {

@@ -13375,3 +13375,22 @@ fn a_staff_tables_employee_column_and_a_trip_from_a_town() {
     assert_lacks(&s, trip, Label::Person, "Marlow Springs");
     assert_has(&s, trip, Label::Person, "Doug");
 }
+
+#[test]
+fn a_surname_before_a_case_number_of_hyphenated_digit_groups_and_who_joined_in_brackets() {
+    let s = Scanner::new();
+    let note = "Hi Denise,\n\nQuick one. Haddad (JP-24-1187) is on the list for the detention \
+                review hearing Thursday 3/20 at 1:30.\n";
+    assert_has(&s, note, Label::Person, "Haddad");
+    // (A product's code in brackets after a maker's name is no patient's.)
+    assert_lacks(
+        &s,
+        "We ordered the Pierce (CV-22-4088) reagent kit for the lab.",
+        Label::Person,
+        "Pierce",
+    );
+    let log = "Session\n  Joined (claimant):    03/11/2025 09:57:41 AM\n  Ended:                \
+               03/11/2025 10:41:02 AM\n";
+    assert_has(&s, log, Label::Date, "03/11/2025 09:57:41 AM");
+    assert_has(&s, log, Label::Date, "03/11/2025 10:41:02 AM");
+}
