@@ -23415,20 +23415,18 @@ fn staff_roster_row(text: &str, ls: usize) -> bool {
 /// heading names so.
 fn payroll_table_row(text: &str, ls: usize, start: usize) -> bool {
     let b = text.as_bytes();
-    // (The cheap test first: at a line's start, or after a cell's separator within 200 bytes.)
+    // (The cheap test first: at a line's start, or right after a cell's separator within 200
+    // bytes; a name in prose is neither, and costs no walk up.)
     let row = text[ls..start].trim_start_matches(['|', ' ']);
     let column = if row.is_empty() {
         0
-    } else if row.len() <= 200 && row.ends_with([',', '|', '\t', ' ']) {
+    } else if row.len() <= 200 && row.trim_end_matches(' ').ends_with([',', '|', '\t']) {
         row.bytes()
             .filter(|c| matches!(c, b',' | b'|' | b'\t'))
             .count()
     } else {
         return false;
     };
-    if column > 0 && !row.trim_end_matches(' ').ends_with([',', '|', '\t']) {
-        return false;
-    }
     // Up over the block's lines to its first (at most 40 rows of at most 1 KB each: a table's
     // rows are short, and a long line costs no search back through it).
     let mut head = ls;
