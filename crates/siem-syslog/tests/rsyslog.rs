@@ -718,19 +718,44 @@ ruleset(name="siem") {{
 }}
 "#
         );
-        fs::write(dir.join("rsyslog.conf"), conf).expect("write rsyslog.conf");
+        fs::write(dir.join("rsyslog.conf"), &conf).expect("write rsyslog.conf");
         let mut rsyslog = Self {
             dir: dir.to_path_buf(),
             port,
             child: None,
         };
-        rsyslog.restart();
-        rsyslog
+        // A port `free_port` released can be taken again by another test (in this process
+        // or another) before rsyslogd binds it; rsyslogd then runs on without a listener
+        // while the other test's listener answers. Try a few fresh ports before failing.
+        for _ in 0..5 {
+            match rsyslog.try_restart() {
+                Ok(()) => return rsyslog,
+                Err(PortTaken) => {
+                    rsyslog.port = free_port();
+                    fs::write(
+                        dir.join("rsyslog.conf"),
+                        conf.replace(
+                            &format!("port=\"{port}\""),
+                            &format!("port=\"{}\"", rsyslog.port),
+                        ),
+                    )
+                    .expect("write rsyslog.conf");
+                }
+            }
+        }
+        panic!("five ports in a row were taken by other processes");
     }
 
     /// Start rsyslogd (again) with the same configuration and output files, and wait until
     /// it listens.
     fn restart(&mut self) {
+        if self.try_restart().is_err() {
+            panic!("port {} was taken by another process", self.port);
+        }
+    }
+
+    /// Start rsyslogd and wait until it (not another process) listens on the port.
+    fn try_restart(&mut self) -> Result<(), PortTaken> {
         assert!(self.child.is_none(), "already running");
         let log = fs::OpenOptions::new()
             .create(true)
@@ -750,7 +775,18 @@ ruleset(name="siem") {{
             .expect("spawn rsyslogd");
         self.child = Some(child);
         let start = Instant::now();
-        while !listening(self.port) {
+        loop {
+            let pid = self.child.as_ref().map(Child::id).expect("spawned");
+            match listener_inode(self.port) {
+                Some(inode) if process_owns_socket(pid, inode) => return Ok(()),
+                // Someone else's listener: give rsyslogd a moment in case the other
+                // listener is just closing, then give the port up.
+                Some(_) if start.elapsed() > Duration::from_secs(3) => {
+                    self.stop();
+                    return Err(PortTaken);
+                }
+                _ => {}
+            }
             if let Some(status) = self
                 .child
                 .as_mut()
@@ -859,14 +895,30 @@ impl Drop for Rsyslog {
 
 /// True when something listens on 127.0.0.1:`port` (read from /proc, so probing does not
 /// open a session rsyslog would log).
-fn listening(port: u16) -> bool {
+/// The port rsyslogd was to listen on is another process's.
+struct PortTaken;
+
+/// The socket inode of the listener on 127.0.0.1:`port`, if any.
+fn listener_inode(port: u16) -> Option<u64> {
     let wanted = format!("0100007F:{port:04X}");
     fs::read_to_string("/proc/net/tcp")
         .unwrap_or_default()
         .lines()
         .skip(1)
-        .any(|l| {
+        .find_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            f.len() > 3 && f[1] == wanted && f[3] == "0A"
+            (f.len() > 9 && f[1] == wanted && f[3] == "0A")
+                .then(|| f[9].parse().ok())
+                .flatten()
         })
+}
+
+/// Whether process `pid` holds the socket with `inode` open.
+fn process_owns_socket(pid: u32, inode: u64) -> bool {
+    let wanted = format!("socket:[{inode}]");
+    fs::read_dir(format!("/proc/{pid}/fd"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|fd| fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == wanted.as_str()))
 }
