@@ -486,6 +486,15 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // (Not a "complaint #" to a device's maker.)
     ("complaint intake", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
+    ("reference", Kw::Value(Label::OtherId)),
+    ("payer ref", Kw::Value(Label::OtherId)),
+    ("appt id", Kw::Value(Label::OtherId)),
+    ("appointment id", Kw::Value(Label::OtherId)),
+    ("accessioned as", Kw::Value(Label::OtherId)),
+    ("employee number", Kw::Value(Label::OtherId)),
+    ("contract no", Kw::Value(Label::OtherId)),
+    ("sharing code", Kw::Value(Label::OtherId)),
+    ("specimen ids", Kw::Value(Label::OtherId)),
     // A maritime credential's file ("Mariner Reference Number:   4417209", "Ref No.: 4365092"
     // in the National Maritime Center's letters, blind batch 66).
     ("ref no", Kw::Value(Label::OtherId)),
@@ -985,6 +994,14 @@ const SPAN_ONLY_CUES: &Words = &Words::new(&[
     "review request",
     // (A dental office's waterline test kit is no one's.)
     "kit",
+    // A bare "reference" is a plan's for one member's request as often as a vendor's for a
+    // repair or a maintenance window (the style corpus); a contract may be a funeral home's
+    // with one family or a supplier's; a monitor's sharing code is one patient's, but is
+    // named in app instructions too.
+    "reference",
+    "payer ref",
+    "contract no",
+    "sharing code",
 ]);
 
 /// Words that may sit between a keyword and its value ("SSN on file are 1234").
@@ -3380,8 +3397,10 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             && !CLOSINGS.first_may(fb)
             && fb != b'-'
             && !matches!(fb, b'f' | b'F' | b't' | b'T')
-            // (A line starting with "s" goes on only as a "Subject:" header.)
+            // (A line starting with "s" goes on only as a "Subject:" header, one with "D"
+            // only as a Spanish "De:" header.)
             && !subject_line
+            && (fb != b'D' || lb.get(k..k + 3) != Some(b"De:"))
         {
             continue;
         }
@@ -3437,14 +3456,22 @@ fn analyse<'a>(text: &'a str, business: bool, nl: Vec<usize>) -> Doc<'a> {
             }
             sigs.push((off.min(text.len()), end.min(text.len())));
         }
-        if fb.is_ascii() && !matches!(fb, b'f' | b'F' | b't' | b'T' | b's' | b'S') {
+        if fb.is_ascii() && !matches!(fb, b'f' | b'F' | b't' | b'T' | b's' | b'S' | b'D') {
             continue;
         }
         let lt = line.trim_start();
         if !matches!(
             lt.as_bytes().first(),
-            Some(b'f' | b'F' | b't' | b'T' | b's' | b'S')
+            Some(b'f' | b'F' | b't' | b'T' | b's' | b'S' | b'D')
         ) {
+            continue;
+        }
+        // A Spanish mail program's header of a forwarded or quoted message ("-----Mensaje
+        // original-----\nDe: Hector Quintanilla <hq72@hotmail.com>\nEnviado: ..."): its
+        // writer's block starts there, as at a "From:" (blind batch 86). Only with a mailbox on
+        // the line: "De:" also starts Spanish prose.
+        if lt.starts_with("De:") && lt.contains('@') {
+            froms.push(ls);
             continue;
         }
         if lt.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("to:")) {
@@ -7628,6 +7655,9 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         return;
     };
     let mut v = text[k + 8..doc.line_end(k)].trim();
+    if v.contains(" - ") {
+        subject_segment_surname(s, text, v, out);
+    }
     // (Most subjects end here: a capital, a space or a digit in their last word.)
     if !v
         .bytes()
@@ -7656,6 +7686,104 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
     }
     let why = "a surname in lower case that the subject names alone";
     push_subject_surnames(out, at, v.len(), why);
+}
+
+/// "Subject: failed delivery - Okonkwo - Tremfya", "Subject: Tolliver - asset snapshot",
+/// "Subject: DME order - Whitlock, Dolores - walker": staff name the patient a message is about
+/// in a part of its subject of its own, between dashes, by surname (perhaps with the given name
+/// after a comma), and again in the body (blind batch 86, and the style corpus's authors
+/// throughout). The part is one capitalised word of four or more letters that the surname list
+/// knows, the given-name list does not, and that is no everyday word; each capitalised mention
+/// is weak evidence (0.7, like the lists' names), so it counts only beside words about care.
+fn subject_segment_surname(s: &Scanner, text: &str, subject: &str, out: &mut Vec<Cand>) {
+    let mut v = subject;
+    while let Some(p) = [&b"re:"[..], b"fw:", b"fwd:"]
+        .iter()
+        .find(|p| v.len() > p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
+    {
+        v = v[p.len()..].trim_start();
+    }
+    for part in v.split(" - ").map(str::trim) {
+        let (surname, given) = match part.split_once(", ") {
+            Some((a, b)) => (a, Some(b)),
+            None => (part, None),
+        };
+        let sb = surname.as_bytes();
+        if sb.len() < 4
+            || !sb[0].is_ascii_uppercase()
+            || !sb[1..].iter().all(u8::is_ascii_lowercase)
+            || !surname_only(s, &surname.to_ascii_lowercase())
+        {
+            continue;
+        }
+        // ("Whitlock, Dolores": the given name after the comma belongs to the span.)
+        let len = match given {
+            None => surname.len(),
+            Some(g)
+                if g.len() >= 2
+                    && g.as_bytes()[0].is_ascii_uppercase()
+                    && g.bytes().all(|c| c.is_ascii_alphabetic())
+                    && s.first_names.contains(&g.to_ascii_lowercase()) =>
+            {
+                part.len()
+            }
+            // ("Achterberg, Vyvanse": what follows the comma is another field.)
+            Some(g) if !g.contains(' ') => surname.len(),
+            Some(_) => continue,
+        };
+        let at = whole_word_at(text.as_bytes(), sb);
+        // (The subject's own, and at least one more in the body or a quoted header.)
+        if at.len() < 2
+            || at
+                .iter()
+                .any(|&m| staff_or_place_mention(text, m, sb.len()))
+        {
+            continue;
+        }
+        let why = "a surname that a part of the subject names alone";
+        push_subject_surnames(out, at, surname.len(), why);
+        if len > surname.len() {
+            // The subject's "Surname, Given" as one name.
+            let st = subject.as_ptr() as usize - text.as_ptr() as usize
+                + (part.as_ptr() as usize - subject.as_ptr() as usize);
+            push(
+                out,
+                Some(Label::Person),
+                st,
+                st + len,
+                0.7,
+                "person.subject_surname",
+                why,
+            );
+        }
+    }
+}
+
+/// Does the mention of a subject's surname at `at` (`len` bytes) name a member of staff or a
+/// place: in an address header, after "Dr.", before a credential ("Okafor, DPM"), or before a
+/// capitalised word ("Wooster RNs", "Ridgeway Memorial", "our Kettering office")? Then the
+/// subject's part names a surgeon's block or a site, not a patient.
+fn staff_or_place_mention(text: &str, at: usize, len: usize) -> bool {
+    let b = text.as_bytes();
+    let before = &text[floor_cb(text, at.saturating_sub(12))..at];
+    let after = &text[at + len..];
+    let titled = [&b"dr. "[..], b"dr ", b"doctor ", b"our ", b"your ", b"at "]
+        .iter()
+        .any(|t| ends_with_word(before.as_bytes(), t));
+    let next_capital = after.strip_prefix(' ').is_some_and(|r| {
+        r.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && r.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase)
+    });
+    // ("Given Surname" with a credential: "Daniel Okafor, DPM"; and "Okafor, Daniel MD".)
+    let credential = credential_after(after)
+        || after.strip_prefix(", ").is_some_and(|r| {
+            let given_end = r.find([' ', '\n']).unwrap_or(r.len());
+            credential_after(&r[given_end..])
+        });
+    titled
+        || next_capital
+        || credential
+        || on_address_header(text, at) && b.get(at + len) != Some(&b'@')
 }
 
 /// Each mention of a surname the subject names (`at`, its starts; `len` bytes long): weak
@@ -9035,6 +9163,84 @@ fn payer_policy_document(doc: &Doc<'_>, ks: usize) -> bool {
 /// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
 #[inline(never)]
+/// May the value after a bare "reference" (at `ks..ke`) be one person's request's reference
+/// ([`keyword_values`])? Not a lab value's range, a purchase order, or the reference of a
+/// refund, a booking, a maker's notice, an audit or a maintenance window.
+fn patient_reference(text: &str, ks: usize, ke: usize) -> bool {
+    let b = text.as_bytes();
+    if ks > 0 && b[ks - 1] == b'(' && {
+        // "(reference 0.4-4.0)", "(reference <5.7)": a range after a lab value.
+        let v = &b[ke..b.len().min(ke + 16)];
+        let v = &v[v.iter().take_while(|&&c| c == b' ' || c == b':').count()..];
+        v.first()
+            .is_some_and(|&c| c.is_ascii_digit() || matches!(c, b'<' | b'>'))
+    } {
+        return false;
+    }
+    let value = text[ke..].trim_start_matches([' ', ':', '#', '\t']);
+    let first = value
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+        .next()
+        .unwrap_or("");
+    // A range ("30-100", "12.0-17.5": two numbers of up to four digits, decimals allowed) or
+    // a purchase order's "PO".
+    let token = value
+        .split(|c: char| c.is_ascii_whitespace() || matches!(c, ')' | ',' | ';'))
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.');
+    let number = |n: &str| {
+        let (whole, frac) = n.split_once('.').unwrap_or((n, "0"));
+        (1..=4).contains(&whole.len())
+            && whole.bytes().all(|c| c.is_ascii_digit())
+            && !frac.is_empty()
+            && frac.bytes().all(|c| c.is_ascii_digit())
+    };
+    let range = token
+        .split_once('-')
+        .is_some_and(|(lo, hi)| number(lo) && number(hi));
+    if first.eq_ignore_ascii_case("po") || range {
+        return false;
+    }
+    let head = text[..ks].trim_end_matches([' ', '(']);
+    let word_start = head
+        .bytes()
+        .rposition(|c| !(c.is_ascii_alphabetic() || c == b'-'))
+        .map_or(0, |i| i + 1);
+    let before = &head[word_start..];
+    !words![
+        "advisory",
+        "refund",
+        "overpayment",
+        "booking",
+        "risk",
+        "audit",
+        "file",
+        "complaint",
+        "standard",
+        "submission",
+        "provider-level",
+        "maintenance",
+        "template",
+        "order",
+        "invoice",
+        "kit",
+        "return",
+        "shipment",
+        "tracking",
+        "ticket",
+        "incident",
+        "change",
+        "release",
+        "recall",
+        "safety",
+        "license",
+        "key",
+        "quote"
+    ]
+    .eq_any(&before.to_ascii_lowercase())
+}
+
 fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in kws {
@@ -9171,6 +9377,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     .eq_any(last_word(h, b" "))
             })
         } {
+            continue;
+        }
+        // "Reference PA-2025-7730419", "payer reference number PA-26-3309184": a plan's or an
+        // office's reference for one person's request (blind batch 86). Not a lab value's range
+        // ("(reference 0.4-4.0)"), a purchase order ("reference PO 7700-2214") or the
+        // reference of something no patient owns: a refund, a booking, a maker's advisory, an
+        // audit, a maintenance window (the style corpus's authors leave those out).
+        if kw_text.eq_ignore_ascii_case("reference") && !patient_reference(text, ks, ke) {
             continue;
         }
         // Every message has a "Subject:" header: only one with a digit soon after the word
@@ -16306,7 +16520,18 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         // blind batch 75).
         | "tissue id" | "tissue no" | "graft id"
         // A draw's requisition ("| Time | Patient | Address | Tests | Req # |", blind batch 42).
-        | "req" | "req no" | "requisition" | "requisition no" | "requisition number" => {
+        | "req" | "req no" | "requisition" | "requisition no" | "requisition number"
+        // A prior authorisation portal's export ("key,patient_name,patient_dob,drug,payer,
+        // member_id,submitted,status,payer_ref", blind batch 86): the request's key and the
+        // plan's reference for it.
+        | "key" | "pa key" | "request key" | "payer ref" | "payer reference" | "plan ref" => {
+            Label::OtherId
+        }
+        // ("kvh_accession,last_name,first_name,dob": a laboratory's own accession, its name
+        // first, blind batch 86.)
+        h if (h.ends_with(" accession") || h.ends_with(" accession no"))
+            && h.bytes().all(|c| c.is_ascii_lowercase() || c == b' ') =>
+        {
             Label::OtherId
         }
         // "guarantor_last,guarantor_first", "member_name", "debtor_first": a person's role,

@@ -13394,3 +13394,112 @@ fn a_surname_before_a_case_number_of_hyphenated_digit_groups_and_who_joined_in_b
     assert_has(&s, log, Label::Date, "03/11/2025 09:57:41 AM");
     assert_has(&s, log, Label::Date, "03/11/2025 10:41:02 AM");
 }
+
+#[test]
+fn a_spanish_quoted_header_starts_the_patients_own_block() {
+    let s = Scanner::new();
+    let reply = |quoted_from: &str| {
+        format!(
+            "From: Lab Billing - Teresa Vela <tvela@kvhealth.org>\nTo: Hector Quintero \
+             <hquintero72@hotmail.com>\nSubject: RE: factura\n\nBuenos dias Sr. Quintero,\n\n\
+             Ya volvi a enviar el reclamo.\n\nTeresa Vela\nBilling Specialist\nTel. (717) \
+             555-0188\n\n-----Mensaje original-----\n{quoted_from}\nEnviado: lunes, 13 de \
+             octubre de 2025 19:05\nPara: billing-lab@kvhealth.org\nAsunto: factura\n\n\
+             Recibi una factura. If is easier you can call me at (717) 555-0194 after 5 pm.\n\n\
+             Gracias,\nHector Quintero\n"
+        )
+    };
+    // The quoted writer is the patient: "call me at" gives the patient's number.
+    let quoted = reply("De: Hector Quintero <hquintero72@hotmail.com>");
+    assert_has(&s, &quoted, Label::Phone, "(717) 555-0194");
+    assert_lacks(&s, &quoted, Label::Phone, "(717) 555-0188");
+    // Without a mailbox, "De:" is prose and the reply's writer (staff) still speaks.
+    assert_lacks(
+        &s,
+        &reply("De: parte de Hector Quintero"),
+        Label::Phone,
+        "(717) 555-0194",
+    );
+}
+
+#[test]
+fn a_plans_reference_and_an_exports_key_are_one_persons_request() {
+    let s = Scanner::new();
+    let denial = "Member: Jane Whitlock, DOB 07/18/1996\nYour request was not approved. You may \
+                  appeal within 60 calendar days of this notice. Reference PA-2025-7730419.\n";
+    assert_has(&s, denial, Label::OtherId, "PA-2025-7730419");
+    // A lab value's range, a purchase order and a vendor's refund are no one's request.
+    let labs = "Jane Whitlock, DOB 07/18/1996\nTSH: 5.6 mIU/L (reference 0.4-4.0)\n\
+                Hemoglobin: 13.4 g/dL (reference 12.0-17.5)\n";
+    assert_no_label(&s, Label::OtherId, &[labs]);
+    assert_no_label(
+        &s,
+        Label::OtherId,
+        &[
+            "Please send the invoice to our billing contact; reference PO 7700-2214.",
+            "Your card was refunded. Refund reference RF-00731944; allow 5-10 business days.",
+        ],
+    );
+    // Alone, a reference does not make a vendor's maintenance notice PHI.
+    let notice = "Subject: Scheduled maintenance\n\nThe portal is down Sunday from 1:00 AM to \
+                  3:30 AM.\n  Reference: MNT-2025-1019\n";
+    assert!(!s.scan(notice).contains_phi);
+    let export = "key,patient_name,patient_dob,drug,payer,member_id,status,payer_ref\n\
+                  AB7K2QX9,Delacroix Renee,1979-07-22,Zepbound 5mg,Buckeye,BMH771204389,DENIED,\
+                  PA-26-0310-884172\n\
+                  AB7M4RT2,Nakamura Jun,1983-01-30,Wegovy 2.4mg,Great Lakes,GLM337810265,\
+                  APPROVED,PA-GL-7731902\n";
+    assert_has(&s, export, Label::OtherId, "AB7K2QX9");
+    assert_has(&s, export, Label::OtherId, "PA-GL-7731902");
+    let manifest = "kvh_accession,last_name,first_name,dob,sex,test_code\n\
+                    CG25-041698,Whitlock,Genevieve,1996-07-18,F,CHR\n";
+    assert_has(&s, manifest, Label::OtherId, "CG25-041698");
+}
+
+#[test]
+fn an_employee_number_an_appointment_id_and_an_accession_in_prose() {
+    let s = Scanner::new();
+    let mail = "From: Nicole Hart <nhart77@gmail.com>\n\nPlease send the work note to my HR. \
+                My employee number there is HL-0047731 if they need it.\n";
+    assert_has(&s, mail, Label::OtherId, "HL-0047731");
+    let reminder = "Patient: Jane Whitlock\n  Visit: follow-up (video), 20 min\n  Appt ID:  \
+                    APT-5520918\n";
+    assert_has(&s, reminder, Label::OtherId, "APT-5520918");
+    let lab = "The amniotic fluid for Mrs. Whitlock arrived at room temp. Accessioned as \
+               CG25-041811. We've set up tissue culture.";
+    assert_has(&s, lab, Label::OtherId, "CG25-041811");
+}
+
+#[test]
+fn drugs_the_package_lists_by_their_drugbank_name_are_found() {
+    let s = Scanner::new();
+    let note = "Patient Jane Whitlock is not on ketoconazole or metyrapone. Options: lanreotide \
+                vs pasireotide LAR; cosyntropin stim at 8:00; Solu-Cortef 100 mg IM if vomiting.";
+    for drug in ["metyrapone", "pasireotide", "cosyntropin", "Solu-Cortef"] {
+        assert_has(&s, note, Label::Medication, drug);
+    }
+    // (Endogenous hormones and sweeteners the package also lists are no drugs here.)
+    assert_no_label(
+        &s,
+        Label::Medication,
+        &["Aldosterone and renin were drawn at 8 am; the drink had sucralose in it."],
+    );
+}
+
+#[test]
+fn a_surname_alone_in_a_part_of_the_subject_is_the_patients() {
+    let s = Scanner::new();
+    let mail = "From: Lonnie Park <lpark@stonewaterrx.com>\nTo: Tasha Bell <tbell@stonewaterrx.com>\n\
+                Subject: failed delivery - Okonkwo - Tremfya\n\nJavi was at the door at 2:10, no \
+                answer. Okonkwo needs the injection before Friday; please call to reschedule.\n";
+    assert_has(&s, mail, Label::Person, "Okonkwo");
+    // A surgeon's block and a dialysis unit's town are named the same way.
+    let block = "From: Gina Ross <gross@keelwater.com>\nTo: OR Scheduling <or@keelwater.com>\n\
+                 Subject: Case request - Mercer - 11/12/2025\n\nPlease book the following for Dr. \
+                 Mercer's Wednesday OR block: cataract surgery, right eye.\n";
+    assert_lacks(&s, block, Label::Person, "Mercer");
+    let site = "From: Kim Lutz <klutz@harborkidney.com>\nTo: Unit RNs <rns@harborkidney.com>\n\
+                Subject: Wooster - November monthly labs\n\nNovember monthlies for your Wooster \
+                patients are below; two hemoglobins under 9.\n";
+    assert_lacks(&s, site, Label::Person, "Wooster");
+}
