@@ -725,6 +725,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("pat ctrl no", Kw::Value(Label::Account)),
     ("patient control number", Kw::Value(Label::Account)),
     ("patient control no", Kw::Value(Label::Account)),
+    // ("PAT CTRL #:      400198342", "PATIENT CTRL #: 60013402288": a remittance's and a
+    // claim form's, blind batches 86 and 87.)
+    ("pat ctrl #", Kw::Value(Label::Account)),
+    ("patient ctrl #", Kw::Value(Label::Account)),
+    ("patient control #", Kw::Value(Label::Account)),
     // Spanish "account" ("RE: cuenta SV-2291845 - plan de pagos", blind batch 58).
     ("cuenta", Kw::Value(Label::Account)),
     ("license number", Kw::Value(Label::License)),
@@ -7708,11 +7713,26 @@ fn subject_segment_surname(s: &Scanner, text: &str, subject: &str, out: &mut Vec
             Some((a, b)) => (a, Some(b)),
             None => (part, None),
         };
+        // ("quarterly keto labs - Adebayo, Zuri 20501163": a chart number after the name,
+        // blind batch 87.)
+        let (given, chart) = match given.and_then(|g| g.split_once(' ')) {
+            Some((g, n))
+                if (6..=10).contains(&n.len()) && n.bytes().all(|c| c.is_ascii_digit()) =>
+            {
+                (Some(g), Some(n))
+            }
+            _ => (given, None),
+        };
         let sb = surname.as_bytes();
         if sb.len() < 4
             || !sb[0].is_ascii_uppercase()
             || !sb[1..].iter().all(u8::is_ascii_lowercase)
-            || !surname_only(s, &surname.to_ascii_lowercase())
+            // (With a chart number after the name, a surname the list lacks will do when the
+            // given name is in its list: "Adebayo, Zuri 20501163", not "Supplies, March
+            // 20501163".)
+            || !(surname_only(s, &surname.to_ascii_lowercase())
+                || chart.is_some()
+                    && given.is_some_and(|g| s.first_names.contains(&g.to_ascii_lowercase())))
         {
             continue;
         }
@@ -7723,12 +7743,13 @@ fn subject_segment_surname(s: &Scanner, text: &str, subject: &str, out: &mut Vec
                 if g.len() >= 2
                     && g.as_bytes()[0].is_ascii_uppercase()
                     && g.bytes().all(|c| c.is_ascii_alphabetic())
-                    && s.first_names.contains(&g.to_ascii_lowercase()) =>
+                    // (Any given name before a chart number.)
+                    && (chart.is_some() || s.first_names.contains(&g.to_ascii_lowercase())) =>
             {
-                part.len()
+                surname.len() + 2 + g.len()
             }
             // ("Achterberg, Vyvanse": what follows the comma is another field.)
-            Some(g) if !g.contains(' ') => surname.len(),
+            Some(g) if !g.contains(' ') && chart.is_none() => surname.len(),
             Some(_) => continue,
         };
         let at = whole_word_at(text.as_bytes(), sb);
@@ -7742,6 +7763,20 @@ fn subject_segment_surname(s: &Scanner, text: &str, subject: &str, out: &mut Vec
         }
         let why = "a surname that a part of the subject names alone";
         push_subject_surnames(out, at, surname.len(), why);
+        if let Some(n) = chart {
+            for m in whole_word_at(text.as_bytes(), n.as_bytes()) {
+                let why = "a chart number after the patient's name in the subject";
+                push(
+                    out,
+                    Some(Label::Mrn),
+                    m,
+                    m + n.len(),
+                    0.85,
+                    "mrn.subject",
+                    why,
+                );
+            }
+        }
         if len > surname.len() {
             // The subject's "Surname, Given" as one name.
             let st = subject.as_ptr() as usize - text.as_ptr() as usize
@@ -16413,7 +16448,10 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "paciente" | "nombre del paciente" | "nombre paciente"
         // A quitline's pharmacy's returned shipments ("order_id,enrollee_name,ship_address,
         // city,st,zip", blind batch 72).
-        | "enrollee name" | "beneficiary name" | "claimant name" | "insured name" => Label::Person,
+        | "enrollee name" | "beneficiary name" | "claimant name" | "insured name"
+        // A trial's screening log names each person by initials beside the chart number
+        // ("screen_id,mrn,initials,dob,study", blind batch 87).
+        | "initials" | "pt initials" | "patient initials" | "subject initials" => Label::Person,
         // A patient's hearing aids, chairs and pumps, listed by serial number.
         "serial" | "serials" | "serial(s)" | "serial no" | "serial number" | "s/n" | "sn" => {
             Label::Device
@@ -23378,6 +23416,18 @@ fn own_system_link(doc: &Doc<'_>, url: &str) -> bool {
     let Some(&from) = doc.froms.first() else {
         return false;
     };
+    // ("https://visit.kvuhealth.org/j/7Rk2xQ9mWv?pid=553018": a virtual visit system's rejoin
+    // link for one patient, sent to the doctor, blind batch 87.) A query naming a patient
+    // makes the link the patient's, whoever's system sent it.
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    if query.split('&').any(|kv| {
+        let key = kv.split('=').next().unwrap_or("");
+        ["pid", "patient", "patient_id", "patientid", "mrn", "pt"]
+            .iter()
+            .any(|k| key.eq_ignore_ascii_case(k))
+    }) {
+        return false;
+    }
     let head = &doc.text[from..];
     let head = &head[..floor_cb(head, head.find("\n\n").unwrap_or(head.len()).min(2048))];
     let domain = |line: &str| {

@@ -162,8 +162,21 @@ def vocabulary(docs, name_words, first_names):
     vocab = {w for ws in keys.values() if len(ws) == 1 for w in ws}
     # Words mostly written in lower case: everyday words, written out whatever their weight
     # (see `written`).
-    everyday = {w for w in vocab if cased[w] < 0.5 * seen[w]}
+    # And the days and months, with their possessives ("Monday's"): capitalised, but no one's
+    # name, and a light "Monday's" left out once let the person-name model judge it (session 53).
+    everyday = {
+        w
+        for w in vocab
+        if cased[w] < 0.5 * seen[w] or (w[:-2] if w.endswith(b"'s") else w) in CALENDAR
+    }
     return vocab, everyday
+
+
+CALENDAR = {
+    w.encode()
+    for w in "monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december".split()
+}
 
 
 def written(k, w, everyday):

@@ -13503,3 +13503,65 @@ fn a_surname_alone_in_a_part_of_the_subject_is_the_patients() {
                 patients are below; two hemoglobins under 9.\n";
     assert_lacks(&s, site, Label::Person, "Wooster");
 }
+
+#[test]
+fn a_screening_logs_initials_and_a_chart_number_after_the_name_in_the_subject() {
+    let s = Scanner::new();
+    let log = "screen_id,mrn,initials,dob,study,status\n\
+               2291-114-S012,00644102,R.T.,1958-04-21,ALD-NO-2291,ENROLLED\n\
+               2291-114-S013,00601377,D.W.K.,1971-11-09,ALD-NO-2291,SCREEN FAIL\n";
+    assert_has(&s, log, Label::Person, "R.T.");
+    assert_has(&s, log, Label::Person, "D.W.K.");
+    // (A staff table's initials column is no patient's: no chart number or birth date in it.)
+    assert_lacks(
+        &s,
+        "shift,nurse,initials,unit\nnight,Dana Ruiz,D.R.,4W\nday,Kim Lutz,K.L.,4W\n",
+        Label::Person,
+        "D.R.",
+    );
+    let mail = "From: Carla Voss <cvoss@brightwater.org>\nTo: Keto RN <keto@brightwater.org>\n\
+                Subject: RE: quarterly keto labs - Adebayo, Zuri 20501163\n\nBooked. Fasting \
+                draw Thursday at 7:30.\n\n> Subject: quarterly keto labs - Adebayo, Zuri \
+                20501163\n> Please schedule the fasting labs.\n";
+    assert_has(&s, mail, Label::Mrn, "20501163");
+    // (A number after a part that is no name stays a number.)
+    assert_lacks(
+        &s,
+        "Subject: RE: invoice - Supplies, March 20501163\n\nPaid.\n\n> Subject: invoice - \
+         Supplies, March 20501163\n",
+        Label::Mrn,
+        "20501163",
+    );
+}
+
+#[test]
+fn a_system_link_with_a_patient_in_its_query_is_the_patients() {
+    let s = Scanner::new();
+    let mail = |link: &str| {
+        format!(
+            "From: Virtual Care <virtualcare-alerts@kvuhealth.org>\nTo: Tobias Lind, MD \
+             <tlind@kvuhealth.org>\nSubject: Connection quality alert\n\nPATIENT ...... \
+             DELACROIX-BANE, MARGUERITE\nSESSION ENDED ... 02/11/2025 10:50:33 (PATIENT \
+             DISCONNECTED)\n\nREJOIN LINK (VALID 60 MIN):\n  {link}\n"
+        )
+    };
+    let patient = "https://visit.kvuhealth.org/j/7Rk2xQ9mWv?pid=553018";
+    assert_has(&s, &mail(patient), Label::Url, patient);
+    // (The same system's link to its own report, no patient in its query, is the system's.)
+    let report = "https://visit.kvuhealth.org/reports/view?run=RPT-20250211-88213";
+    assert_lacks(&s, &mail(report), Label::Url, report);
+}
+
+#[test]
+fn a_claims_patient_control_number_written_with_a_hash_is_an_account() {
+    let s = Scanner::new();
+    let remit = "PATIENT:         WHITLOCK, DOLORES\n  MBI:             4TK9-WR2-HN57\n  PAT CTRL #:      \
+                 400198342\n  ICN:             2202528144\n";
+    assert_has(&s, remit, Label::Account, "400198342");
+    // (A purchase order's control number is no patient's account.)
+    assert_no_label(
+        &s,
+        Label::Account,
+        &["Supplies received.\nPO control #: 400198342\nInvoice due 30 days."],
+    );
+}
