@@ -486,6 +486,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // (Not a "complaint #" to a device's maker.)
     ("complaint intake", Kw::Value(Label::OtherId)),
     ("reference #", Kw::Value(Label::OtherId)),
+    // (Read only where `patient_reference` allows; the "reference" among the negative
+    // keywords below still keeps the value from other readings, a lab range's digits from a
+    // phone number's.)
     ("reference", Kw::Value(Label::OtherId)),
     ("payer ref", Kw::Value(Label::OtherId)),
     ("appt id", Kw::Value(Label::OtherId)),
@@ -7672,12 +7675,7 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
     {
         return;
     }
-    while let Some(p) = [&b"re:"[..], b"fw:", b"fwd:"]
-        .iter()
-        .find(|p| v.len() > p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
-    {
-        v = v[p.len()..].trim_start();
-    }
+    v = without_reply_prefixes(v);
     if v.len() < 4 || !v.bytes().all(|c| c.is_ascii_lowercase()) {
         return;
     }
@@ -7693,6 +7691,17 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
     push_subject_surnames(out, at, v.len(), why);
 }
 
+/// A subject without its replies' and forwards' prefixes ("RE: RE: Fwd: okafor" is "okafor").
+fn without_reply_prefixes(mut v: &str) -> &str {
+    while let Some(p) = [&b"re:"[..], b"fw:", b"fwd:"]
+        .iter()
+        .find(|p| v.len() > p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
+    {
+        v = v[p.len()..].trim_start();
+    }
+    v
+}
+
 /// "Subject: failed delivery - Okonkwo - Tremfya", "Subject: Tolliver - asset snapshot",
 /// "Subject: DME order - Whitlock, Dolores - walker": staff name the patient a message is about
 /// in a part of its subject of its own, between dashes, by surname (perhaps with the given name
@@ -7701,14 +7710,7 @@ fn subject_surname(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
 /// knows, the given-name list does not, and that is no everyday word; each capitalised mention
 /// is weak evidence (0.7, like the lists' names), so it counts only beside words about care.
 fn subject_segment_surname(s: &Scanner, text: &str, subject: &str, out: &mut Vec<Cand>) {
-    let mut v = subject;
-    while let Some(p) = [&b"re:"[..], b"fw:", b"fwd:"]
-        .iter()
-        .find(|p| v.len() > p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p))
-    {
-        v = v[p.len()..].trim_start();
-    }
-    for part in v.split(" - ").map(str::trim) {
+    for part in without_reply_prefixes(subject).split(" - ").map(str::trim) {
         let (surname, given) = match part.split_once(", ") {
             Some((a, b)) => (a, Some(b)),
             None => (part, None),
@@ -9195,9 +9197,6 @@ fn payer_policy_document(doc: &Doc<'_>, ks: usize) -> bool {
         )
 }
 
-/// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
-// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
-#[inline(never)]
 /// May the value after a bare "reference" (at `ks..ke`) be one person's request's reference
 /// ([`keyword_values`])? Not a lab value's range, a purchase order, or the reference of a
 /// refund, a booking, a maker's notice, an audit or a maintenance window.
@@ -9273,9 +9272,12 @@ fn patient_reference(text: &str, ks: usize, ke: usize) -> bool {
         "key",
         "quote"
     ]
-    .eq_any(&before.to_ascii_lowercase())
+    .eq_any(before)
 }
 
+/// Keyword-labelled values: "MRN: 12345678", "Claim #: CLM-1", "last four of the SSN are 1234".
+// Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
+#[inline(never)]
 fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let bytes = text.as_bytes();
     for m in kws {
