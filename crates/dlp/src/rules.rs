@@ -3853,6 +3853,46 @@ fn reader_is_called_at(before: &str) -> bool {
     .any(|p| ends_with_word(t, p))
 }
 
+/// "The driver will call 215-555-0166 30 minutes ahead", "our tech will text 520-555-0181",
+/// "Daughter Carol will call (937) 555-0115 if any SOB", "wants a call back at 614.555.0186":
+/// the number someone is going to call, or asks to be called back at, is the patient's side
+/// (style corpus: 15 of 15 "will call" numbers and 8 of 8 asked-for call backs labelled),
+/// where a bare "call" before a number is an office's ("call (717) 555-0140 to schedule").
+/// Not "you will call", nor a transport form's "WILL CALL" (a pick-up on request).
+fn someone_will_call(before: &str) -> bool {
+    let t = before
+        .trim_end()
+        .trim_end_matches(" at")
+        .trim_end()
+        .as_bytes();
+    let Some(head) = [
+        &b"will call"[..],
+        b"will text",
+        b"'ll call",
+        b"'ll text",
+        b"call back",
+    ]
+    .iter()
+    .find(|p| ends_with_word(t, p) && t[t.len() - p.len()..].starts_with(&p[..1]))
+    .map(|p| t[..t.len() - p.len()].trim_ascii_end()) else {
+        return false;
+    };
+    if t.ends_with(b"call back") {
+        // Asked for: "wants a call back", "would like a call back", "requests call back".
+        return [&b"a"[..], b"wants", b"requests", b"requested"]
+            .iter()
+            .any(|w| ends_with_word(head, w));
+    }
+    // ("you'll call", "you will call", "patients will call", "I will call": the reader, the
+    // patients or a patient writing call the office. "We will call 440-555-3021 first" and "he'll
+    // call" are an office calling out.)
+    let who = &head[head
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |k| k + 1)..];
+    !who.is_empty() && !words!["you", "patients", "please", "pls", "i"].eq_any_bytes(who)
+}
+
 /// Is a number a pasted text thread's sender: alone at its line's start after a time stamp
 /// ("[03/10 7:52 PM] ", "10:15 PM ", "[Tue 9:15 AM] "; a quote's `>` allowed), and a colon
 /// right after it? Or at the line's start with no stamp, when the message after the colon
@@ -3918,30 +3958,34 @@ fn patient_phone_field(before: &str) -> bool {
         .iter()
         .rposition(|c| !c.is_ascii_alphabetic())
         .map_or(0, |k| k + 1)..];
-    words!["phone", "cell", "mobile", "tel", "telephone"].eq_any_bytes(kind)
-        && words![
-            // (Not "client": a courier's or a vendor's client is a business.)
-            "claimant",
-            "examinee",
-            "patient",
-            "pt",
-            "member",
-            "debtor",
-            "guarantor",
-            "subscriber",
-            "parent",
-            "guardian",
-            "beneficiary",
-            "applicant",
-            "enrollee",
-            "participant",
-            "insured",
-            "resident",
-            "injured",
-            "employee",
-            "worker"
-        ]
-        .eq_any_bytes(who)
+    // ("Family contact:", "Emergency contact:": a relative's.)
+    let relative_contact = words!["contact", "phone"].eq_any_bytes(kind)
+        && words!["family", "emergency"].eq_any_bytes(who);
+    relative_contact
+        || words!["phone", "cell", "mobile", "tel", "telephone"].eq_any_bytes(kind)
+            && words![
+                // (Not "client": a courier's or a vendor's client is a business.)
+                "claimant",
+                "examinee",
+                "patient",
+                "pt",
+                "member",
+                "debtor",
+                "guarantor",
+                "subscriber",
+                "parent",
+                "guardian",
+                "beneficiary",
+                "applicant",
+                "enrollee",
+                "participant",
+                "insured",
+                "resident",
+                "injured",
+                "employee",
+                "worker"
+            ]
+            .eq_any_bytes(who)
 }
 
 fn voicemail_caller_id(before: &str) -> bool {
@@ -13876,6 +13920,11 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         push(out, Some(Label::Phone), st, en, 0.9, "phone.context", why);
         return;
     }
+    if !employer && someone_will_call(before_line(40)) {
+        let why = "the number someone will call, or is asked to call back";
+        push(out, Some(Label::Phone), st, en, 0.8, "phone.context", why);
+        return;
+    }
     // "Subject: New voicemail from (330) 555-0183 (0:52)": a phone system's notice names its
     // caller by number (style corpus: 113 of 115 such numbers in mail about a patient were the
     // caller's own; the two others named a business after the number: "(WALGREENS #07712)").
@@ -18324,6 +18373,8 @@ const NOT_IN_A_STREET: &[&str] = &[
     "the", "a", "an", "on", "in", "of", "to", "at", "and", "for", "my", "your", "his", "her",
     "our", "their", "down", "up", "from", "by", "off", "days", "weeks", "hours", "times", "miles",
     "blocks", "minutes", "mins", "more", "other", "same", "main",
+    // ("about 6 hrs drive to yall", "a 45 minute drive": how far, not where.)
+    "hrs", "hr", "hour", "minute", "min", "mile", "mi", "km", "day", "week",
 ];
 
 /// Is `h` a person's name and nothing else: two or three capitalised words (a middle initial
@@ -19023,6 +19074,7 @@ fn medications(
     out: &mut Vec<Cand>,
 ) {
     let mut one = String::new();
+    let mut folded = String::new();
     // The token after the last drug name found: a name's later words are not looked up again.
     let mut next = 0;
     // Only the tokens that passed the first bit filter while tokenising (the others are in
@@ -19045,6 +19097,11 @@ fn medications(
                 Some(("medication.stem", "a generic drug name's stem"))
             } else if word.contains('-') && combination(s, word) {
                 Some(("medication.dictionary", "combination of drug names"))
+            } else if word.contains('-') && biologic(s, word) {
+                Some((
+                    "medication.dictionary",
+                    "a biologic's name and its maker's suffix",
+                ))
             } else {
                 None
             };
@@ -19070,8 +19127,12 @@ fn medications(
                 if run.windows(2).any(|w| !gap_is(text, w[0].e, w[1].s, b" ")) {
                     continue;
                 }
-                // Tokens joined by single spaces: the ASCII-lower-cased text is the joined name.
-                if s.meds.contains(&lc[run[0].s..run[n - 1].e]) {
+                // Tokens joined by single spaces: the ASCII-lower-cased text is the joined name
+                // (perhaps with a biologic's suffix: "efgartigimod alfa-fcab").
+                let joined = &lc[run[0].s..run[n - 1].e];
+                if s.meds.contains(joined)
+                    || biologic_core(joined).is_some_and(|core| s.meds.contains(core))
+                {
                     hit = Some(n);
                     break;
                 }
@@ -19083,6 +19144,14 @@ fn medications(
         // The filter let a hyphenated word through that is no entry (its bit is another
         // word's): it may still be a combination.
         if hit.is_none() && t.ascii && one.contains('-') && combination(s, one) {
+            hit = Some(1);
+        }
+        // (Or a biologic with its maker's suffix, "adalimumab-aaty".)
+        if hit.is_none() && t.ascii && one.contains('-') && biologic(s, one) {
+            hit = Some(1);
+        }
+        // A Spanish writer's accents on a drug's name: "losartán", "ondansetrón".
+        if hit.is_none() && !t.ascii && drug_name(s, fold_accents(one, &mut folded)) {
             hit = Some(1);
         }
         // (Or a drug name and a word about it: "fentanyl-naive".)
@@ -19142,11 +19211,7 @@ static USAN_STEM_LAST: [bool; 256] = {
 /// "hydrocodone-acetaminophen")? One part is a prescription drug, every part is a drug name or
 /// reads like one, and the first part does.
 fn combination(s: &Scanner, word: &str) -> bool {
-    let drug = |p: &str| {
-        s.med_words
-            .get(p.as_bytes(), word_key(p.as_bytes()))
-            .is_some_and(|f| f & MED_NAME != 0)
-    };
+    let drug = |p: &str| drug_name(s, p);
     let parts = || word.split('-');
     let first = parts().next().unwrap_or("");
     // Most hyphenated words ("follow-up") have no part the drug filter lets through.
@@ -19155,6 +19220,76 @@ fn combination(s: &Scanner, word: &str) -> bool {
         && (drug(first) || drug_like(first))
         && parts().any(drug)
         && parts().all(|p| drug(p) || drug_like(p))
+}
+
+/// Is the lower-case `word` a drug's name on its own in the dictionary?
+fn drug_name(s: &Scanner, word: &str) -> bool {
+    s.med_words
+        .get(word.as_bytes(), word_key(word.as_bytes()))
+        .is_some_and(|f| f & MED_NAME != 0)
+}
+
+/// Is the lower-case hyphenated `word` a biologic's name with the four-letter suffix the FDA
+/// gives each maker's product ("adalimumab-aaty", "bimekizumab-bkzx", "ranibizumab-eqrn")?
+/// The core is a drug in the dictionary or has a generic name's stem; biosimilars and new
+/// biologics come faster than any list.
+fn biologic(s: &Scanner, word: &str) -> bool {
+    biologic_core(word).is_some_and(|core| drug_name(s, core) || usan_stem(core))
+}
+
+/// The name before a biologic's four-letter suffix, when `word` (lower case) ends in one. The
+/// suffixes are meaningless letters; a few English words of four letters that follow a drug's
+/// name ("insulin-like", "heparin-free") are not suffixes.
+fn biologic_core(word: &str) -> Option<&str> {
+    let (core, suffix) = word.rsplit_once('-')?;
+    (core.len() >= 5
+        && suffix.len() == 4
+        && suffix.bytes().all(|c| c.is_ascii_lowercase())
+        && !matches!(
+            suffix,
+            "like"
+                | "free"
+                | "only"
+                | "type"
+                | "safe"
+                | "dose"
+                | "load"
+                | "days"
+                | "week"
+                | "time"
+                | "term"
+                | "rich"
+                | "less"
+                | "site"
+                | "used"
+                | "tier"
+                | "size"
+                | "base"
+                | "test"
+                | "care"
+                | "drip"
+                | "push"
+                | "pump"
+                | "plus"
+        ))
+    .then_some(core)
+}
+
+/// `word` (lower case) with the accents of Spanish and its neighbours taken off, into `buf`
+/// ("losartán" → "losartan"); other letters as they are.
+fn fold_accents<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    buf.extend(word.chars().map(|c| match c {
+        'á' | 'à' | 'â' | 'ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        c => c,
+    }));
+    buf.as_str()
 }
 
 /// Does a lower-case word read like a drug ingredient (an over-the-counter one, or a generic
