@@ -208,6 +208,8 @@ pub(crate) enum Kw {
     Reschedule,
     /// "key": a prior authorisation portal's request key may follow ([`request_key_after`]).
     RequestKey,
+    /// "Friday the ", "Monday, the ": a day's ordinal may follow ([`weekday_ordinal_date`]).
+    WeekdayThe,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -751,6 +753,20 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("resched ", Kw::Reschedule),
     ("bump ", Kw::Reschedule),
     ("key", Kw::RequestKey),
+    ("monday the ", Kw::WeekdayThe),
+    ("tuesday the ", Kw::WeekdayThe),
+    ("wednesday the ", Kw::WeekdayThe),
+    ("thursday the ", Kw::WeekdayThe),
+    ("friday the ", Kw::WeekdayThe),
+    ("saturday the ", Kw::WeekdayThe),
+    ("sunday the ", Kw::WeekdayThe),
+    ("monday, the ", Kw::WeekdayThe),
+    ("tuesday, the ", Kw::WeekdayThe),
+    ("wednesday, the ", Kw::WeekdayThe),
+    ("thursday, the ", Kw::WeekdayThe),
+    ("friday, the ", Kw::WeekdayThe),
+    ("saturday, the ", Kw::WeekdayThe),
+    ("sunday, the ", Kw::WeekdayThe),
     ("last 4", Kw::LastFour),
     ("last four", Kw::LastFour),
     ("last4", Kw::LastFour),
@@ -5717,6 +5733,32 @@ fn personal_local(local: &[u8]) -> bool {
 
 /// Is `domain` a personal mailbox provider's: one of [`CONSUMER_MAIL`], or a large provider's
 /// own name under any suffix ("yahoo.com.au", "hotmail.it", "outlook.example")?
+/// "To: Jonah Ellery <jellery@harrowcreekswallow.com>" and "Join link (unique to you, do not
+/// share): https://swallowed-learning.com/live/join?r=jellery-82F1": a link that carries the
+/// mailbox name of the message's recipient at a work domain is that member of staff's own (a
+/// course's or a conference's registration, a vendor's portal), not a patient's (blind batch
+/// 91). Mailbox names of four letters or more, in the link's last part; the first `To:` header
+/// only.
+fn recipients_own_link(doc: &Doc<'_>, url: &str) -> bool {
+    let Some(&to) = doc.tos.first() else {
+        return false;
+    };
+    let line = &doc.text[to..doc.line_end(to)];
+    // (In the link's last part, where a token is: not "/scheduling/" in a path for the
+    // scheduling@ mailbox.)
+    let u = url.rsplit('/').next().unwrap_or(url).as_bytes();
+    line.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+        .filter_map(|w| w.split_once('@'))
+        .any(|(local, domain)| {
+            local.len() >= 4
+                && local
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'.')
+                && memchr::memmem::find(u, local.as_bytes()).is_some()
+                && !consumer_domain(domain)
+        })
+}
+
 fn consumer_domain(domain: &str) -> bool {
     CONSUMER_MAIL.eq_any(domain) || consumer_brand(domain) || mail_named(domain)
 }
@@ -8530,6 +8572,73 @@ static THE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"birth"));
 
+/// Ordinals in words, first to ninth ([`spoken_birth_dates`], [`weekday_ordinal_date`]).
+const ORDINAL_UNITS: [&str; 9] = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+];
+/// Ordinals in words, tenth to twentieth.
+const ORDINAL_TEENS: [&str; 11] = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+/// "on Friday the 7th", "Thursday the twelfth", "Monday, the 23rd": a day named by its
+/// weekday and its ordinal, as patients write and say it (the style corpus's authors label 189
+/// of the 194 in mail about a patient, none of which a rule found). After a weekday and "the"
+/// ([`Kw::WeekdayThe`], `ks..ke`), an ordinal in digits or words; the span goes to [`date`],
+/// which judges it by its context like any date.
+fn weekday_ordinal_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    // The word at `p` when it is one of `list` (lower case): where it ends.
+    let word_in = |p: usize, list: &[&str]| -> Option<usize> {
+        let e = p + b
+            .get(p..)?
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        (e > p && list.iter().any(|w| w.eq_ignore_ascii_case(&text[p..e]))).then_some(e)
+    };
+    let p = ke;
+    let rest = &b[p..];
+    // "7th", "23rd": one or two digits, a day of a month, and its suffix.
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let end = if (1..=2).contains(&digits) {
+        let day = rest[..digits]
+            .iter()
+            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+        let suffix = rest.get(digits..digits + 2).unwrap_or(b"");
+        ((1..=31).contains(&day)
+            && [&b"st"[..], b"nd", b"rd", b"th"]
+                .iter()
+                .any(|x| suffix.eq_ignore_ascii_case(x))
+            && !b.get(p + digits + 2).is_some_and(u8::is_ascii_alphanumeric))
+        .then_some(p + digits + 2)
+    } else {
+        word_in(p, &ORDINAL_UNITS)
+            .or_else(|| word_in(p, &ORDINAL_TEENS))
+            .or_else(|| word_in(p, &["thirtieth"]))
+            .or_else(|| {
+                // "twenty-third", "twenty third", "thirty first".
+                let e = word_in(p, &["twenty", "thirty"])?;
+                matches!(b.get(e), Some(b' ' | b'-'))
+                    .then(|| word_in(e + 1, &ORDINAL_UNITS))
+                    .flatten()
+            })
+    };
+    if let Some(end) = end {
+        date(text, doc, ks, end, 0.0, out);
+    }
+}
+
 /// "My birthday is June third nineteen sixty two", "date of birth is march twenty-first,
 /// nineteen fifty": a birth date spoken into a voicemail and transcribed in words. Within 24
 /// bytes after "birth" (of "birthday", "date of birth", "birthdate"), a month's name, an
@@ -8609,22 +8718,8 @@ fn spoken_phone_numbers(lc: &str, toks: &[Tok], out: &mut Vec<Cand>) {
 }
 
 fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
-    const UNITS: [&str; 9] = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    ];
-    const TEENS: [&str; 11] = [
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ];
+    const UNITS: [&str; 9] = ORDINAL_UNITS;
+    const TEENS: [&str; 11] = ORDINAL_TEENS;
     const YEAR_TENS: [&str; 10] = [
         "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
@@ -9357,6 +9452,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             continue;
         }
         let kind = KEYWORDS[m.pattern].1;
+        if kind == Kw::WeekdayThe {
+            weekday_ordinal_date(text, doc, ks, ke, out);
+            continue;
+        }
         // "PA registration KHT-4072": a car's registration only after its state (not a DEA
         // registration, a patient's registration or a conference's).
         if kind == Kw::Value(Label::Vehicle)
@@ -10475,7 +10574,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             | Kw::Heading
             | Kw::LastFour
             | Kw::Reschedule
-            | Kw::RequestKey => continue,
+            | Kw::RequestKey
+            | Kw::WeekdayThe => continue,
         };
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
         if label == Label::OtherId && nd < 4 && !letters_code {
@@ -11911,6 +12011,8 @@ fn patterns(
                     && !order_link()
                     && !ticket_link()
                     && !named_ticket()
+                    && (!recipients_own_link(doc, u)
+                        || has_word(doc.before_line(st, 40), words!["patient", "pt"]))
                 {
                     // A meeting's link with its passcode is one telehealth visit's or one
                     // meeting's of staff ("Join Zoom Meeting https://zoom.us/j/84420199317?
@@ -13886,6 +13988,41 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
         push(out, None, st, en, 0.9, "phone.not", why);
         return;
     }
+    // "Merchant ID: 400-118-7730", "Fax Job ID: 1730258841", "Message ID: 4471029385": the
+    // value of a field named a business's or a system's ID is that ID, shaped like a phone
+    // number or not (a lender's notice, blind batch 91). (Not "Member ID" or "Patient ID":
+    // those name the patient's, which other rules read; nor "Caller ID".)
+    {
+        let label = before_line(24)
+            .trim_end_matches([' ', ':', '#', '.'])
+            .as_bytes();
+        if let Some(head) = label
+            .strip_suffix(b" ID")
+            .or_else(|| label.strip_suffix(b" Id"))
+            && [
+                &b"merchant"[..],
+                b"tax",
+                b"vendor",
+                b"provider",
+                b"payee",
+                b"facility",
+                b"terminal",
+                b"store",
+                b"job",
+                b"message",
+                b"transaction",
+                b"voicemail",
+                b"batch",
+                b"trace",
+            ]
+            .iter()
+            .any(|w| ends_with_word(head.trim_ascii_end(), w))
+        {
+            let why = "the value of a business's or a system's ID field";
+            push(out, None, st, en, 0.9, "phone.not", why);
+            return;
+        }
+    }
     // "Claimant phone:    (717) 555-0163", "Examinee phone:", "Debtor phone:": a form's
     // field names whose number it is (blind batches 34 and 35: a claim's, an independent
     // medical examination's and a collection agency's forms, with employers' and offices'
@@ -13939,7 +14076,15 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 "medical",
                 "clinic",
                 "hospital",
-                "insurance"
+                "insurance",
+                // ("From: (610) 555-0177   Caller ID: CASCADE SURGICAL": a vendor.)
+                "surgical",
+                "labs",
+                "laboratory",
+                "imaging",
+                "dental",
+                "inc",
+                "llc"
             ],
         )
     {
@@ -14289,8 +14434,12 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // ("I have POA and signed the paper your office sent. My cell is 414-555-0139": with a
     // word that says whose, only the number's own sentence counts.)
     let near24 = before_line(24);
+    // ("I'm at work until 5, cell is 412-555-0164": nor a clause before the number's own.)
     let near24 = if whose {
-        near24.rfind(". ").map_or(near24, |i| &near24[i + 2..])
+        let sentence = near24.rfind(". ").map_or(near24, |i| &near24[i + 2..]);
+        sentence
+            .rfind(", ")
+            .map_or(sentence, |i| &sentence[i + 2..])
     } else {
         near24
     };
@@ -14397,6 +14546,10 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
                 "dad",
                 "caregiver",
                 "home",
+                // ("I'm his power of attorney so please call me at ...": a relative's role,
+                // not an attorney's.)
+                "power of attorney",
+                "poa",
             ],
         )
     {

@@ -13686,3 +13686,120 @@ fn a_number_someone_will_call_or_is_asked_to_call_back_is_the_patients() {
         assert!(!has(&s, text, Label::Phone, phone), "{text}");
     }
 }
+
+#[test]
+fn a_day_named_by_its_weekday_and_ordinal_is_a_date() {
+    let s = Scanner::new();
+    for (text, day) in [
+        (
+            "hi its brenda, my son had his skull surgery with Doctor Kettering on Friday the 7th and his eyes are swollen",
+            "Friday the 7th",
+        ),
+        (
+            "Voicemail: this is Carl Haines, I'm having my knee replacement on Thursday the twelfth and nobody called me",
+            "Thursday the twelfth",
+        ),
+        (
+            "Ms. Ortiz asked to move her infusion to Monday the twenty-third, same time.",
+            "Monday the twenty-third",
+        ),
+    ] {
+        assert!(has(&s, text, Label::Date, day), "{:?}", labels(&s, text));
+    }
+    assert!(has(
+        &s,
+        "my dad Walter Greer has the heart cath on Friday, the fourteenth, and nobody called",
+        Label::Date,
+        "Friday, the fourteenth"
+    ));
+    // A weekday with no ordinal after it, an ordinal that counts something.
+    for text in [
+        "Holiday the 4th floor will be closed for Ms. Ortiz's unit.",
+        "Ms. Ortiz: Thursday the infusion room is closed.",
+    ] {
+        assert!(
+            !labels(&s, text)
+                .iter()
+                .any(|(l, v)| *l == Label::Date && v.contains("the ")),
+            "{:?}",
+            labels(&s, text)
+        );
+    }
+}
+
+#[test]
+fn a_writers_cell_after_a_clause_about_work_and_a_relatives_power_of_attorney() {
+    let s = Scanner::new();
+    let text = "From: Tomasz W <t.wierzbicki77@outlook.com>\nTo: billing@coldwaterridgedental.com\n\n\
+                I want someone to call me about my crown. I'm at work until 5, cell is 412-555-0164.";
+    assert!(
+        has(&s, text, Label::Phone, "412-555-0164"),
+        "{:?}",
+        labels(&s, text)
+    );
+    let poa = "Voicemail: my name is Deshawn Tillery, I'm calling for my father, Eugene Tillery. I'm \
+               his power of attorney so please call me at 717-555-0455 before you schedule.";
+    assert!(
+        has(&s, poa, Label::Phone, "717-555-0455"),
+        "{:?}",
+        labels(&s, poa)
+    );
+    // A work line is still the office's.
+    let office = "Patient Ann Lee, DOB 01/02/1950. Reach Dr. Patel at the office, direct line \
+                  717-555-0190.";
+    assert!(
+        !has(&s, office, Label::Phone, "717-555-0190"),
+        "{:?}",
+        labels(&s, office)
+    );
+}
+
+#[test]
+fn a_link_carrying_a_staff_recipients_mailbox_name_is_theirs() {
+    let s = Scanner::new();
+    let course = "From: SwallowEd Learning <registrations@swallowed-learning.com>\n\
+                  To: Jonah Ellery <jellery@harrowcreekswallow.com>\nSubject: You're registered\n\n\
+                  Join link (unique to you, do not share): \
+                  https://swallowed-learning.com/live/join?r=jellery-82F1\n";
+    assert!(
+        !has_label(&s, course, Label::Url),
+        "{:?}",
+        labels(&s, course)
+    );
+    // A patient's link in mail to the same member of staff is still the patient's, and so is a
+    // link the line calls the patient's though the provider's name is in it.
+    let patient = "From: Portal <noreply@visitbridge-health.com>\n\
+                   To: Priya Raman <praman@hbtrc.org>\nSubject: visit for Ann Lee, DOB 01/02/1950\n\n\
+                   Patient join link: https://visit.visitbridge-health.com/j/hbtrc-praman?t=Qm4x7KpA2vR9\n";
+    assert!(
+        has_label(&s, patient, Label::Url),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn a_business_or_systems_id_field_is_no_phone_number() {
+    let s = Scanner::new();
+    let notice = "CareBridge Patient Lending - Provider Decision Notice\n\
+                  Merchant: Coldwater Ridge Prosthodontics   Merchant ID: 400-118-7730\n\
+                  Applicant: Maureen A. Tillotson, DOB 12/11/1959\n";
+    assert!(
+        !has(&s, notice, Label::Phone, "400-118-7730"),
+        "{:?}",
+        labels(&s, notice)
+    );
+    // A patient's ID shaped like a phone number still counts, and so does a caller's number.
+    let member = "Patient: Ann Lee DOB 1/2/1950\nMember ID: 717-555-0123";
+    assert!(
+        labels(&s, member).iter().any(|(_, v)| v == "717-555-0123"),
+        "{:?}",
+        labels(&s, member)
+    );
+    let vm = "New voicemail for Ann Lee, DOB 1/2/1950\nCaller ID: (717) 555-0188";
+    assert!(
+        has(&s, vm, Label::Phone, "(717) 555-0188"),
+        "{:?}",
+        labels(&s, vm)
+    );
+}
