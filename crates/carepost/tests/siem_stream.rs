@@ -14,7 +14,10 @@ use std::time::Duration;
 
 use support::postfix::{PeerTls, PostfixPeer};
 use support::smtp::{Swaks, SwaksTls};
-use support::{Carepost, Config, TestDir, free_port, poll_for, unique_token, wait_for_port};
+use support::{
+    Carepost, Config, PortListener, TestDir, free_port, poll_for, unique_token,
+    wait_for_own_listener,
+};
 
 struct Rsyslogd(Child);
 
@@ -37,11 +40,16 @@ fn audit_events_stream_to_rsyslog_over_verified_tls() {
         .expect("peer dir")
         .to_path_buf();
     let dir = TestDir::new("rsyslog");
-    let port = free_port();
     let d = dir.path().display().to_string();
     fs::create_dir_all(dir.join("work")).expect("work dir");
-    let conf = format!(
-        r#"global(workDirectory="{d}/work" maxMessageSize="64k"
+    // A port `free_port` released may be taken by another test binary before rsyslogd binds
+    // it; rsyslogd then runs on without a listener while the other process answers. A few
+    // fresh ports, each checked to be rsyslogd's own listener.
+    let (port, _rsyslogd) = (0..5)
+        .find_map(|_| {
+            let port = free_port();
+            let conf = format!(
+                r#"global(workDirectory="{d}/work" maxMessageSize="64k"
   DefaultNetstreamDriver="gtls"
   DefaultNetstreamDriverCAFile="{ca}"
   DefaultNetstreamDriverCertFile="{cert}"
@@ -53,27 +61,31 @@ ruleset(name="siem") {{
   action(type="omfile" file="{d}/siem.log" template="fields" flushOnTXEnd="on")
 }}
 "#,
-        ca = peer.ca_file().display(),
-        cert = peer_dir.join("conf/cert.pem").display(),
-        key = peer_dir.join("conf/key.pem").display(),
-    );
-    fs::write(dir.join("rsyslog.conf"), conf).expect("write rsyslog.conf");
-    let child = Command::new("/usr/sbin/rsyslogd")
-        .arg("-n")
-        .arg("-f")
-        .arg(dir.join("rsyslog.conf"))
-        .arg("-i")
-        .arg(dir.join("rsyslogd.pid"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn rsyslogd");
-    let _rsyslogd = Rsyslogd(child);
-    assert!(
-        wait_for_port(port, Duration::from_secs(30)),
-        "rsyslogd did not listen"
-    );
+                ca = peer.ca_file().display(),
+                cert = peer_dir.join("conf/cert.pem").display(),
+                key = peer_dir.join("conf/key.pem").display(),
+            );
+            fs::write(dir.join("rsyslog.conf"), conf).expect("write rsyslog.conf");
+            let child = Command::new("/usr/sbin/rsyslogd")
+                .arg("-n")
+                .arg("-f")
+                .arg(dir.join("rsyslog.conf"))
+                .arg("-i")
+                .arg(dir.join("rsyslogd.pid"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn rsyslogd");
+            let pid = child.id();
+            let rsyslogd = Rsyslogd(child);
+            match wait_for_own_listener(pid, port, Duration::from_secs(30)) {
+                PortListener::Own => Some((port, rsyslogd)),
+                PortListener::Other => None,
+                PortListener::Nobody => panic!("rsyslogd did not listen on {port}"),
+            }
+        })
+        .expect("five ports in a row were taken by other processes");
 
     let mut cfg = Config::delivering_to("dest.test", &peer);
     cfg.extra_toml = format!(

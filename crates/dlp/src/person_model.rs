@@ -246,7 +246,7 @@ impl PersonModel {
             // (The key reads the word in lower case.)
             let maybe_name = rules::bit(&self.name_keys[..], key);
             // (Most capitalised words start a sentence or a line: everyday words.)
-            if !(upper || maybe_name) || upper && vocabulary.knows(word) {
+            if !(upper || maybe_name) || upper && (vocabulary.knows(word) || rules::microbe(word)) {
                 return true;
             }
             let first = maybe_name && s.first_names.get_any_case(word, key).is_some();

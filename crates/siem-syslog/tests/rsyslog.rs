@@ -893,12 +893,11 @@ impl Drop for Rsyslog {
     }
 }
 
-/// True when something listens on 127.0.0.1:`port` (read from /proc, so probing does not
-/// open a session rsyslog would log).
 /// The port rsyslogd was to listen on is another process's.
 struct PortTaken;
 
-/// The socket inode of the listener on 127.0.0.1:`port`, if any.
+/// The socket inode of the listener on 127.0.0.1:`port`, if any (read from /proc, so probing
+/// does not open a session rsyslog would log).
 fn listener_inode(port: u16) -> Option<u64> {
     let wanted = format!("0100007F:{port:04X}");
     fs::read_to_string("/proc/net/tcp")

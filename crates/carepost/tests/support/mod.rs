@@ -179,6 +179,57 @@ pub(crate) fn wait_for_port(port: u16, timeout: Duration) -> bool {
     false
 }
 
+/// Who listens on 127.0.0.1:`port` once `pid` has had `timeout` to bind it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum PortListener {
+    /// Process `pid` holds the listening socket.
+    Own,
+    /// Another process does: `free_port` released the port and someone else (another test
+    /// binary running at the same time) took it before `pid` bound it. rsyslogd, for one, then
+    /// runs on without a listener of its own.
+    Other,
+    /// No one listens.
+    Nobody,
+}
+
+/// Waits (bounded by `timeout`) until process `pid` listens on 127.0.0.1:`port`, reading
+/// /proc (no probing connection a daemon would log): the listener's socket inode must be one of
+/// `pid`'s open files, not merely a listener on the port.
+pub(crate) fn wait_for_own_listener(pid: u32, port: u16, timeout: Duration) -> PortListener {
+    let wanted = format!("0100007F:{port:04X}");
+    let listener_inode = || {
+        fs::read_to_string("/proc/net/tcp")
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .find_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                (f.len() > 9 && f[1] == wanted && f[3] == "0A")
+                    .then(|| f[9].parse::<u64>().ok())
+                    .flatten()
+            })
+    };
+    let owns = |inode: u64| {
+        let socket = format!("socket:[{inode}]");
+        fs::read_dir(format!("/proc/{pid}/fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|fd| fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == socket.as_str()))
+    };
+    let deadline = Instant::now() + timeout;
+    let mut last = PortListener::Nobody;
+    while Instant::now() < deadline {
+        last = match listener_inode() {
+            Some(inode) if owns(inode) => return PortListener::Own,
+            Some(_) => PortListener::Other,
+            None => PortListener::Nobody,
+        };
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    last
+}
+
 /// Polls `f` every `every` until it returns `Some`, for at most `timeout`; panics with
 /// `what` (and the last value `describe` gives) on timeout.
 pub(crate) fn wait_until<T>(
