@@ -8854,9 +8854,15 @@ fn spanish_weekday_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &m
         || after.first().is_some_and(|&c| {
             c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'/' | b'.' | b'h')
         })
-        || [&b" de "[..], b" am", b" pm", b" a.m", b" p.m", b" a "]
+        || [&b" de "[..], b" am", b" pm", b" a.m", b" p.m"]
             .iter()
             .any(|w| lower_starts(w))
+        // ("lunes 2 a viernes 6": a range of days; "el lunes 14 a las 10" is a visit's day.)
+        || lower_starts(b" a ") && !lower_starts(b" a la")
+        || text[..ks].ends_with(" a ")
+            && text.as_bytes()[..ks.saturating_sub(3)]
+                .last()
+                .is_some_and(u8::is_ascii_digit)
     {
         return;
     }
@@ -13203,10 +13209,17 @@ fn personalised_url(u: &str) -> bool {
         // two or more digits among its letters, or is a code in capitals ("KB7Q"), or mixes
         // case.)
         let lower = p.iter().any(u8::is_ascii_lowercase);
+        // ("/trail21", "/walk25": a word in lower case and a short number after it are a
+        // page's name too, a study's or an event's; blind batch 93.)
+        let word_and_number = {
+            let letters = p.iter().take_while(|c| c.is_ascii_lowercase()).count();
+            letters >= 3 && (1..=3).contains(&(p.len() - letters)) && digits == p.len() - letters
+        };
         p.len() >= 4
             && ((digits >= 2 || digits == 1 && !lower) && digits < p.len() || mixed_case)
             && !word_and_year(p)
             && !fiscal_year(p)
+            && !word_and_number
     };
     path.as_bytes()
         .split(|c| matches!(c, b'/' | b'?' | b'&' | b'=' | b'#'))
@@ -18221,6 +18234,27 @@ fn name_after_cue(s: &Scanner, text: &str, p: usize) -> Option<usize> {
         {
             break;
         }
+        // ("Our spring Caregiver Skills Workshop": an unknown capitalised word followed by
+        // another that is no name is a title's, not a relative's name.)
+        if capital && !known && {
+            let next = &text[e..];
+            let w2 = next
+                .strip_prefix(' ')
+                .map(|r| {
+                    let k = r
+                        .bytes()
+                        .position(|c| !c.is_ascii_alphabetic())
+                        .unwrap_or(r.len());
+                    &r[..k]
+                })
+                .unwrap_or("");
+            w2.len() >= 3 && w2.as_bytes()[0].is_ascii_uppercase() && {
+                let l2 = w2.to_ascii_lowercase();
+                !(s.first_names.contains(&l2) || s.surnames.contains(&l2))
+            }
+        } {
+            return None;
+        }
         if !initial {
             end = Some(e);
         }
@@ -21693,6 +21727,17 @@ fn persons(
                         .as_bytes()
                         .first()
                         .is_some_and(u8::is_ascii_uppercase)
+                }))
+            // ("Our spring Caregiver Skills Workshop": a capitalised cue word after a word in
+            // lower case opens a title, when the name lists know none of the words after it.)
+            && (form_label
+                || any_in
+                || !(prev_word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && {
+                    let k = prev_word.as_ptr() as usize - prev_line.as_ptr() as usize;
+                    last_word(prev_line[..k].trim_end(), b" \t")
+                        .as_bytes()
+                        .first()
+                        .is_some_and(u8::is_ascii_lowercase)
                 }))
             // ("New applicant - Psychiatric Mental Health Nurse Practitioner"; "our mail-order
             // partner CareFill": a brand.)

@@ -13904,3 +13904,57 @@ fn a_days_ordinal_in_a_sentence_about_a_visit_is_a_date() {
         labels(&s, month)
     );
 }
+
+#[test]
+fn a_word_and_a_short_number_in_a_link_and_a_title_after_a_relative_cue_are_no_patients() {
+    let s = Scanner::new();
+    let flyer = "Research study: TRAIL-21, walking and balance in adults with fragile X.\n\
+                 Principal investigator: Alan Okonkwo-Reyes, MD\n\
+                 Call (412) 555-0122 or visit https://www.ridgefield.edu/trail21";
+    assert!(!has_label(&s, flyer, Label::Url), "{:?}", labels(&s, flyer));
+    let class = "Dear families and care partners,\n\nOur spring Caregiver Skills Workshop is free.";
+    assert!(
+        !has_label(&s, class, Label::Person),
+        "{:?}",
+        labels(&s, class)
+    );
+    // A token in a link and a relative's name after the cue still count.
+    let link = "Your survey, Ann Lee: https://survey.example.org/s/RVAC/7Hk29QmXv3";
+    assert!(has_label(&s, link, Label::Url), "{:?}", labels(&s, link));
+    let son = "Pt lives with her son Tavio, who drives her to dialysis.";
+    assert!(
+        has(&s, son, Label::Person, "Tavio"),
+        "{:?}",
+        labels(&s, son)
+    );
+}
+
+#[test]
+fn a_spanish_weekday_before_a_las_and_enzyme_replacement_drugs() {
+    let s = Scanner::new();
+    let es =
+        "hola, soy la mamá de Mateo, él tiene su infusión el lunes 14 a las 10 pero tiene examen";
+    assert!(has(&s, es, Label::Date, "lunes 14"), "{:?}", labels(&s, es));
+    let range = "Horario de la clínica: lunes 2 a viernes 6, de 8 a 5. Llame al 717-555-0100.";
+    assert!(
+        !has_label(&s, range, Label::Date),
+        "{:?}",
+        labels(&s, range)
+    );
+    let ert = "Compare ERT (imiglucerase, velaglucerase alfa, taliglucerase alfa) and agalsidase \
+               beta (Fabrazyme) or pegunigalsidase alfa (Elfabrio).";
+    for drug in [
+        "velaglucerase alfa",
+        "taliglucerase alfa",
+        "agalsidase beta",
+        "Fabrazyme",
+        "pegunigalsidase alfa",
+        "Elfabrio",
+    ] {
+        assert!(
+            has(&s, ert, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, ert)
+        );
+    }
+}
