@@ -8685,17 +8685,12 @@ fn weekday_ordinal_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &m
     };
     let p = ke;
     let rest = &b[p..];
-    // "7th", "23rd": one or two digits, a day of a month, and its suffix.
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    let end = if (1..=2).contains(&digits) {
-        let day = rest[..digits]
-            .iter()
-            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+    // "7th", "23rd": a day of a month in digits, and its suffix.
+    let end = if let Some(digits) = day_digits(rest) {
         let suffix = rest.get(digits..digits + 2).unwrap_or(b"");
-        ((1..=31).contains(&day)
-            && [&b"st"[..], b"nd", b"rd", b"th"]
-                .iter()
-                .any(|x| suffix.eq_ignore_ascii_case(x))
+        ([&b"st"[..], b"nd", b"rd", b"th"]
+            .iter()
+            .any(|x| suffix.eq_ignore_ascii_case(x))
             && !b.get(p + digits + 2).is_some_and(u8::is_ascii_alphanumeric))
         .then_some(p + digits + 2)
     } else {
@@ -8715,6 +8710,19 @@ fn weekday_ordinal_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &m
     }
 }
 
+/// How many digits open `b` when they are one or two and read a day of a month (1 to 31);
+/// [`weekday_ordinal_date`], [`the_ordinal_date`], [`spanish_weekday_date`].
+fn day_digits(b: &[u8]) -> Option<usize> {
+    let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    ((1..=2).contains(&n)
+        && (1..=31).contains(
+            &b[..n]
+                .iter()
+                .fold(0u32, |d, c| d * 10 + u32::from(c - b'0')),
+        ))
+    .then_some(n)
+}
+
 /// "my follow-up on the 19th", "should i just wait for her appt on the 17th?", "I'd like to see
 /// you sooner than the 25th": a day's ordinal (`st..en`, "the 19th") in a sentence that speaks
 /// of a visit, a procedure or a booking (the style corpus's authors label 106 of the 127 such in
@@ -8725,11 +8733,7 @@ fn weekday_ordinal_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &m
 fn the_ordinal_date(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let ord = st + 4;
-    let digits = b[ord..en].iter().take_while(|c| c.is_ascii_digit()).count();
-    let day = b[ord..ord + digits]
-        .iter()
-        .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
-    if !(1..=31).contains(&day) {
+    if day_digits(&b[ord..en]).is_none() {
         return;
     }
     let after = leading_letters(text[en..].trim_start_matches(' '));
@@ -8840,18 +8844,13 @@ fn the_ordinal_date(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut V
 fn spanish_weekday_date(text: &str, doc: &Doc<'_>, ks: usize, ke: usize, out: &mut Vec<Cand>) {
     let b = text.as_bytes();
     let rest = &b[ke..];
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    if !(1..=2).contains(&digits) {
+    let Some(digits) = day_digits(rest) else {
         return;
-    }
-    let day = rest[..digits]
-        .iter()
-        .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+    };
     let after = &rest[digits..];
     let lower_starts =
         |w: &[u8]| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w);
-    if !(1..=31).contains(&day)
-        || after.first().is_some_and(|&c| {
+    if after.first().is_some_and(|&c| {
             c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'/' | b'.' | b'h')
         })
         || [&b" de "[..], b" am", b" pm", b" a.m", b" p.m"]
@@ -8948,8 +8947,6 @@ fn spoken_phone_numbers(lc: &str, toks: &[Tok], out: &mut Vec<Cand>) {
 }
 
 fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
-    const UNITS: [&str; 9] = ORDINAL_UNITS;
-    const TEENS: [&str; 11] = ORDINAL_TEENS;
     const YEAR_TENS: [&str; 10] = [
         "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
@@ -9022,11 +9019,11 @@ fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) 
         if lc[p..].starts_with("the ") {
             p += 4;
         }
-        let ordinal = word_in(p, &UNITS)
-            .or_else(|| word_in(p, &TEENS))
+        let ordinal = word_in(p, &ORDINAL_UNITS)
+            .or_else(|| word_in(p, &ORDINAL_TEENS))
             .or_else(|| {
                 let e = word_in(p, &["twenty", "thirty"])?;
-                next(e).and_then(|q| word_in(q, &UNITS))
+                next(e).and_then(|q| word_in(q, &ORDINAL_UNITS))
             })
             .or_else(|| word_in(p, &["thirtieth"]));
         let cardinal = || {
@@ -19708,16 +19705,7 @@ fn biologic_core(word: &str) -> Option<&str> {
 /// ("losartán" → "losartan"); other letters as they are.
 fn fold_accents<'b>(word: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
-    buf.extend(word.chars().map(|c| match c {
-        'á' | 'à' | 'â' | 'ä' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        c => c,
-    }));
+    buf.extend(word.chars().map(without_accent));
     buf.as_str()
 }
 
