@@ -13958,3 +13958,97 @@ fn a_spanish_weekday_before_a_las_and_enzyme_replacement_drugs() {
         );
     }
 }
+
+#[test]
+fn colleagues_greeted_with_a_doctor_and_a_vendors_stock_and_footer_are_no_patients() {
+    let s = Scanner::new();
+    let invitation = "From: Ashley Brenneman <abrenneman@meridianwoundtech.com>\n\
+                      To: araman@svlsc-foot.org; cbrandt@svlsc-foot.org\n\n\
+                      Dr. Raman, Dr. Lindqvist and Ms. Brandt,\n\n\
+                      I'd love to have your team join us for an evening program on NPWT.";
+    assert!(
+        !has_label(&s, invitation, Label::Person),
+        "{:?}",
+        labels(&s, invitation)
+    );
+    // A patient greeted alone is still named.
+    let reply = "From: Tess Yoder <tyoder@svlsc-foot.org>\nTo: Nora Brandt <nbrandt62@gmail.com>\n\n\
+                 Dear Ms. Brandt,\n\nYour wound looks better. Keep the dressing dry until 10/21.";
+    assert!(
+        has(&s, reply, Label::Person, "Brandt"),
+        "{:?}",
+        labels(&s, reply)
+    );
+    let count = "Subject: Q1 consignment count - Camp Hill\n\n\
+                 MN-3220    Helix 32 Rechargeable IPG    SN HX3220-77120 06/30/2027  1\n\
+                 MN-1180    Vantage lead, 60 cm          LT24-09912      08/31/2026  6";
+    assert!(
+        !has_label(&s, count, Label::Device),
+        "{:?}",
+        labels(&s, count)
+    );
+    // A patient's pump: the serial number ends before the next column's date.
+    let pump = "Mr. Abel Ruiz had his pump exchanged; pump SN HX3220-77120 06/30/2027 per the log.";
+    assert!(
+        has(&s, pump, Label::Device, "HX3220-77120"),
+        "{:?}",
+        labels(&s, pump)
+    );
+    let release = "Customer: Susquehanna Valley Pain & Spine (Site ID CP-PA-05521)\n\
+                   Scheduled deployment: 03/15/2025 22:00 ET";
+    assert!(
+        !has_label(&s, release, Label::OtherId),
+        "{:?}",
+        labels(&s, release)
+    );
+    let auth = "Prior auth for Ms. Lee approved (KC-PA-2503-1177420).";
+    assert!(
+        has(&s, auth, Label::OtherId, "KC-PA-2503-1177420"),
+        "{:?}",
+        labels(&s, auth)
+    );
+    let lots =
+        "Recall: Lots: HCQ24117A (exp 10/2026), HCQ24122B. Patients on HCQ 200 mg were called.";
+    let found: Vec<_> = labels(&s, lots)
+        .into_iter()
+        .filter(|(l, _)| *l == Label::Medication)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let footer = "Thanks for riding with us.\n\n\
+                  KeyRide NEMT, 610 Transit Center Blvd, Lancaster Fields, PA 17601";
+    assert!(
+        !has_label(&s, footer, Label::Address),
+        "{:?}",
+        labels(&s, footer)
+    );
+    let home = "Pt Dolores Fenn, DOB 3/4/1950, pickup at home.\n\
+                Residence, 87 Millrace Ln, New Cumberland, PA 17070";
+    assert!(
+        has_label(&s, home, Label::Address),
+        "{:?}",
+        labels(&s, home)
+    );
+}
+
+#[test]
+fn an_unknown_surname_in_a_list_of_known_ones_is_a_patient() {
+    let s = Scanner::new();
+    let eod = "EOD loose ends:\n\
+               - Mellinger - admitted PVG, rm 5 West, wife asking about shoes.\n\
+               - Weidman - VM about odor, sent to ED for IV abx.\n\
+               - Kachmar - pharmacy hold: changed to celecoxib.";
+    assert!(
+        has(&s, eod, Label::Person, "Kachmar"),
+        "{:?}",
+        labels(&s, eod)
+    );
+    // Unknown words opening a list with one known surname are no one's.
+    let agenda = "Agenda:\n- Budget - review the numbers.\n- Quarterly - staffing plans.\n\
+                  - Weidman - VM about odor, sent to ED for IV abx.\n- Kachmar - new permits.\n\
+                  - Zorbly - nothing.";
+    assert!(
+        !has(&s, agenda, Label::Person, "Kachmar"),
+        "{:?}",
+        labels(&s, agenda)
+    );
+}
