@@ -14052,3 +14052,68 @@ fn an_unknown_surname_in_a_list_of_known_ones_is_a_patient() {
         labels(&s, agenda)
     );
 }
+
+#[test]
+fn a_voicemail_callers_number_then_name_and_a_labelled_surname_alone() {
+    let s = Scanner::new();
+    let vm = "Subject: New voicemail from (570) 555-0129 - HALLORAN T - 1 min 42 sec\n\n\
+              You received a new voicemail.\n\n\
+              From:      (717) 555-0193  HALVORSEN D\n\
+              Mailbox:   50143 HTC Nurse Line\n\
+              Transcription: hi it's about my daughter's factor refill, she bled again.";
+    for (label, value) in [
+        (Label::Person, "HALLORAN T"),
+        (Label::Person, "HALVORSEN D"),
+        (Label::Phone, "(570) 555-0129"),
+        (Label::Phone, "(717) 555-0193"),
+    ] {
+        assert!(has(&s, vm, label, value), "{value}: {:?}", labels(&s, vm));
+    }
+    // A carrier's town and state, a business's name: no caller's name.
+    for text in [
+        "You have a new voice message.\n\nFrom:       (307) 555-0128  CHEYENNE WY\n\
+         Transcription: calling about the invoice for the exam tables.",
+        "You have a new voice message.\n\nFrom:       (717) 555-0122 HARLOW VALLEY PE\n\
+         Transcription: calling about the invoice.",
+    ] {
+        assert!(
+            !has_label(&s, text, Label::Person),
+            "{:?}",
+            labels(&s, text)
+        );
+    }
+    let letter =
+        "Enrollment hold through 04/15/2026 per Dear Investigator letter dated 02/26/2026.";
+    assert!(
+        !has_label(&s, letter, Label::Person),
+        "{:?}",
+        labels(&s, letter)
+    );
+    let shipment = "Shipment confirmation.\n\nPatient: VANTONGEREN\n\
+                    Delivery window: 02/10/2026 4:00-7:00 PM";
+    assert!(
+        has(&s, shipment, Label::Person, "VANTONGEREN"),
+        "{:?}",
+        labels(&s, shipment)
+    );
+    for text in [
+        "Patient: Stable\nVitals reviewed, no changes.",
+        "Patient: DECEASED\nDOB: 02/10/1940",
+        "Patient: JUNIPER  (Canine, Labrador Retriever, F, 14 wk)",
+    ] {
+        assert!(
+            !has_label(&s, text, Label::Person),
+            "{:?}",
+            labels(&s, text)
+        );
+    }
+    let drugs =
+        "Opdualag (nivolumab and relatlimab-rmbw) and Amtagvi; Lymphazurin (isosulfan blue).";
+    for drug in ["Opdualag", "Amtagvi", "Lymphazurin", "isosulfan blue"] {
+        assert!(
+            has(&s, drugs, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, drugs)
+        );
+    }
+}
