@@ -1136,6 +1136,9 @@ const CREDENTIALS_LIST: &[&str] = &[
     // Podiatrists, audiologists and fellows of their colleges ("Thomas C. Okafor, DPM" in a
     // medical staff office's reappointment letter, blind set QY; "Lena Ortiz, AuD").
     "dpm", "aud", "ccc-a", "facfas", "faap", "faafp", "facog", "facep",
+    // Prosthetists, orthotists, pedorthists and mastectomy fitters ("Elliot Vance, CPO", blind
+    // batch 96; 33 and 11 of them in the style corpus, none a patient).
+    "cpo", "cped", "cfm", "cfo", "lpo",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -8554,13 +8557,31 @@ fn voicemail_callers(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
             ],
         )
     };
+    // (Not a carrier's town and state, "CHEYENNE WY", "(LAKEPORT WI)", nor a business's or a
+    // shelter's name, "HARLOW VALLEY PE", "ST BRENDANS SHLT".)
+    let place_or_business = |p: usize, e: usize| {
+        let name = &text[p..e];
+        STATES.contains(&last_word(name, b" "))
+            || matches!(
+                name.split(' ').next(),
+                Some("ST" | "St" | "SAINT" | "Saint")
+            )
+            || name
+                .split(' ')
+                .any(|w| PLACE_WORDS.eq_any(w) || ORG_WORDS.eq_any(w))
+    };
     // Caller ID: "from" (a line's "From:" or a subject's "voicemail from"), then a name then a
     // phone number, or a phone number then the name in brackets.
-    for k in memchr::memmem::find_iter(lb, b"from") {
-        if k > 0 && lb[k - 1].is_ascii_alphabetic() || !matches!(lb.get(k + 4), Some(b' ' | b':')) {
+    // ("Caller:     (717) 555-0119  LUTZ KAREN": a notice's caller field, blind batch 96.)
+    let callers = memchr::memmem::find_iter(lb, b"caller:").map(|k| (k, 6));
+    for (k, n) in memchr::memmem::find_iter(lb, b"from")
+        .map(|k| (k, 4))
+        .chain(callers)
+    {
+        if k > 0 && lb[k - 1].is_ascii_alphabetic() || !matches!(lb.get(k + n), Some(b' ' | b':')) {
             continue;
         }
-        let mut p = k + 4;
+        let mut p = k + n;
         if b.get(p) == Some(&b':') {
             p += 1;
         }
@@ -8590,18 +8611,17 @@ fn voicemail_callers(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
                 if b.get(ns..ns + 2) == Some(b"- ") && b[pe] == b' ' {
                     ns += 2;
                 }
+                // (Or in quotes: "From: (717) 555-0288  \"PRUITT D\"".)
+                let quoted = ns > pe && b.get(ns) == Some(&b'"');
+                let ns = ns + usize::from(quoted);
                 if ns > pe
                     && let Some(e) = name_at(ns)
                     && b[ns..e].iter().all(|c| !c.is_ascii_lowercase())
                     && e - ns >= 3
-                    && matches!(b.get(e), None | Some(b'\n' | b'\r' | b' '))
+                    && (!quoted || b.get(e) == Some(&b'"'))
+                    && (quoted || matches!(b.get(e), None | Some(b'\n' | b'\r' | b' ')))
                     && !no_name(ns, e)
-                    // (Not a carrier's town and state, "CHEYENNE WY", nor a business's name,
-                    // "HARLOW VALLEY PE".)
-                    && !STATES.contains(&last_word(&text[ns..e], b" "))
-                    && !text[ns..e]
-                        .split(' ')
-                        .any(|w| PLACE_WORDS.eq_any(w) || ORG_WORDS.eq_any(w))
+                    && !place_or_business(ns, e)
                 {
                     push(out, Some(Label::Person), ns, e, 0.75, "person.caller", why);
                 }
@@ -8618,6 +8638,7 @@ fn voicemail_callers(s: &Scanner, text: &str, lc: &str, out: &mut Vec<Cand>) {
                 && let Some(e) = name_at(ns)
                 && b.get(e) == Some(&b')')
                 && !no_name(ns, e)
+                && !place_or_business(ns, e)
             {
                 push(out, Some(Label::Person), ns, e, 0.75, "person.caller", why);
             }
@@ -14902,6 +14923,16 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if RROR.find(sentence.as_bytes()).is_some() && {
         let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
         has_word(sentence, words!["error"]) && has_word(sentence, words!["received", "notify"])
+    } {
+        return org("a confidentiality notice's number", out);
+    }
+    // "If you are not the intended recipient, please notify the sender at (920) 555-0186 and
+    // destroy all copies": the same notice without "error" (blind batches 95 and 96).
+    if sentence.ends_with("the sender at ") && {
+        let sentence = &sentence[last_sentence_start(sentence.as_bytes())..];
+        has_word(sentence, words!["notify"])
+            && (has_word(sentence, words!["intended recipient"])
+                || has_word(before(text, st, 240), words!["intended recipient"]))
     } {
         return org("a confidentiality notice's number", out);
     }

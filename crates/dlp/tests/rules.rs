@@ -14117,3 +14117,63 @@ fn a_voicemail_callers_number_then_name_and_a_labelled_surname_alone() {
         );
     }
 }
+
+#[test]
+fn a_caller_field_a_quoted_caller_id_a_footers_sender_and_a_prosthetists_credential() {
+    let s = Scanner::new();
+    let care = "Transcription: hi, my son's blood test results, can the doctor call me about his \
+                medication.";
+    let caller =
+        format!("You have a new voicemail.\n\nCaller:     (717) 555-0119  LUTZ KAREN\n{care}");
+    assert!(
+        has(&s, &caller, Label::Person, "LUTZ KAREN"),
+        "{:?}",
+        labels(&s, &caller)
+    );
+    let quoted = format!("You have a new voicemail.\n\nFrom: (717) 555-0288  \"PRUITT D\"\n{care}");
+    assert!(
+        has(&s, &quoted, Label::Person, "PRUITT D"),
+        "{:?}",
+        labels(&s, &quoted)
+    );
+    for caller_id in ["(LAKEPORT WI)", "ST BRENDANS SHLT"] {
+        let text =
+            format!("You have a new voicemail.\n\nCaller: (608) 555-0152  {caller_id}\n{care}");
+        assert!(
+            !has(&s, &text, Label::Person, caller_id.trim_matches(['(', ')'])),
+            "{:?}",
+            labels(&s, &text)
+        );
+    }
+    let footer = "Pt Dolores Fenn, DOB 3/4/1950, asked for her records.\n\n\
+                  CONFIDENTIALITY: If you are not the intended recipient, please notify the \
+                  sender at (920) 555-0186 and destroy all copies.";
+    assert!(
+        !has_label(&s, footer, Label::Phone),
+        "{:?}",
+        labels(&s, footer)
+    );
+    // A patient's own number in the same message still counts.
+    let own = "Pt Dolores Fenn, DOB 3/4/1950, asked for her records; her cell is (920) 555-0143.";
+    assert!(
+        has(&s, own, Label::Phone, "(920) 555-0143"),
+        "{:?}",
+        labels(&s, own)
+    );
+    let hire = "Subject: New hire onboarding - Elliot Vance, CPO (start Mon 12/1)\n\n\
+                Name:                 Elliot Vance, CPO\n\
+                Start date:           Monday, December 1, 2025";
+    assert!(
+        !has_label(&s, hire, Label::Person),
+        "{:?}",
+        labels(&s, hire)
+    );
+    let drugs = "Non-preferred: Humatrope, Zomacton, Nutropin AQ; ritlecitinib (Litfulo).";
+    for drug in ["Humatrope", "Zomacton", "Nutropin AQ", "Litfulo"] {
+        assert!(
+            has(&s, drugs, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, drugs)
+        );
+    }
+}
