@@ -14177,3 +14177,42 @@ fn a_caller_field_a_quoted_caller_id_a_footers_sender_and_a_prosthetists_credent
         );
     }
 }
+
+#[test]
+fn a_paralegal_or_an_adjuster_greeted_by_surname_is_no_patient() {
+    let s = Scanner::new();
+    let law = "From: Tamsin Greer <tgreer@cvhealth.org>\n\
+               To: Monique Tran <mtran@brennancastellano-law.com>\n\
+               Subject: RE: Records Request - Donna Vukovich - Your File BC-25-0419\n\n\
+               Ms. Tran,\n\nWe received your request and the HIPAA authorization for Ms. \
+               Vukovich, DOB 11/17/1969.";
+    assert!(
+        !has(&s, law, Label::Person, "Tran"),
+        "{:?}",
+        labels(&s, law)
+    );
+    assert!(
+        has(&s, law, Label::Person, "Vukovich"),
+        "{:?}",
+        labels(&s, law)
+    );
+    let adjuster = "From: Gus Harlow <gharlow@talusridgemed.com>\n\
+                    To: Marcy Ellender <mellender@cdcompins.com>\n\
+                    Subject: RE: Records request - Claim WC-24-558107 - Delacroix\n\n\
+                    Ms. Ellender,\n\nOffice notes for DOS 05/02/2024 were sent to your fax.";
+    assert!(
+        !has(&s, adjuster, Label::Person, "Ellender"),
+        "{:?}",
+        labels(&s, adjuster)
+    );
+    // A patient greeted at her own mailbox stays a patient.
+    let patient = "From: Tamsin Greer <tgreer@cvhealth.org>\n\
+                   To: Donna Vukovich <dvukovich@gmail.com>\n\
+                   Subject: your results\n\n\
+                   Ms. Vukovich,\n\nYour MRI from 10/02/2025 is normal.";
+    assert!(
+        has(&s, patient, Label::Person, "Vukovich"),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
