@@ -1155,6 +1155,10 @@ const TITLES_LIST: &[&str] = &[
 const TITLES: &Words = &Words::new(TITLES_LIST);
 const STAFF_TITLES_LIST: &[&str] = &[
     "dr",
+    // Spanish "Dra." and "Doctora" ("Doctora: Dra. Anjali Rao-Whitfield" in a bilingual
+    // appointment letter, blind batch 98).
+    "dra",
+    "doctora",
     "doctor",
     "prof",
     "professor",
@@ -1852,6 +1856,7 @@ const NOT_NAMES: &[&str] = &[
     "fwd",
     "fw",
     "dr",
+    "dra",
     "mr",
     "mrs",
     "ms",

@@ -14216,3 +14216,34 @@ fn a_paralegal_or_an_adjuster_greeted_by_surname_is_no_patient() {
         labels(&s, patient)
     );
 }
+
+#[test]
+fn a_spanish_doctors_title_names_staff_and_antidotes_are_drugs() {
+    let s = Scanner::new();
+    let letter = "Cita confirmada / Appointment confirmed\n  Fecha: 15 de octubre de 2025\n  \
+                  Doctora: Dra. Anjali Rao-Whitfield\n  Paciente: Marisol Ybarra, DOB 03/02/1980";
+    assert!(
+        !has(&s, letter, Label::Person, "Anjali Rao-Whitfield"),
+        "{:?}",
+        labels(&s, letter)
+    );
+    assert!(
+        has(&s, letter, Label::Person, "Marisol Ybarra"),
+        "{:?}",
+        labels(&s, letter)
+    );
+    let kit = "Antidote kit: hydroxocobalamin (Cyanokit), methylene blue (ProvayBlue), Anascorp \
+               and Calcium Disodium Versenate.";
+    for drug in [
+        "Cyanokit",
+        "ProvayBlue",
+        "Anascorp",
+        "Calcium Disodium Versenate",
+    ] {
+        assert!(
+            has(&s, kit, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, kit)
+        );
+    }
+}
