@@ -10,6 +10,10 @@
 //!
 //! Every wait has a deadline; every rsyslogd started is stopped by its PID.
 
+#[path = "support/proc_listener.rs"]
+mod proc_listener;
+
+use proc_listener::{listener_inode, process_owns_socket};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write as _;
@@ -895,29 +899,3 @@ impl Drop for Rsyslog {
 
 /// The port rsyslogd was to listen on is another process's.
 struct PortTaken;
-
-/// The socket inode of the listener on 127.0.0.1:`port`, if any (read from /proc, so probing
-/// does not open a session rsyslog would log).
-fn listener_inode(port: u16) -> Option<u64> {
-    let wanted = format!("0100007F:{port:04X}");
-    fs::read_to_string("/proc/net/tcp")
-        .unwrap_or_default()
-        .lines()
-        .skip(1)
-        .find_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            (f.len() > 9 && f[1] == wanted && f[3] == "0A")
-                .then(|| f[9].parse().ok())
-                .flatten()
-        })
-}
-
-/// Whether process `pid` holds the socket with `inode` open.
-fn process_owns_socket(pid: u32, inode: u64) -> bool {
-    let wanted = format!("socket:[{inode}]");
-    fs::read_dir(format!("/proc/{pid}/fd"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|fd| fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == wanted.as_str()))
-}

@@ -21,8 +21,11 @@ pub(crate) mod http;
 #[path = "../../../access/tests/support/mmdb_writer.rs"]
 pub(crate) mod mmdb;
 pub(crate) mod oidc;
+// The /proc listener check is siem-syslog's tests' too; it lives with them.
 pub(crate) mod portal;
 pub(crate) mod postfix;
+#[path = "../../../siem-syslog/tests/support/proc_listener.rs"]
+mod proc_listener;
 pub(crate) mod smtp;
 
 use std::fs;
@@ -196,32 +199,13 @@ pub(crate) enum PortListener {
 /// /proc (no probing connection a daemon would log): the listener's socket inode must be one of
 /// `pid`'s open files, not merely a listener on the port.
 pub(crate) fn wait_for_own_listener(pid: u32, port: u16, timeout: Duration) -> PortListener {
-    let wanted = format!("0100007F:{port:04X}");
-    let listener_inode = || {
-        fs::read_to_string("/proc/net/tcp")
-            .unwrap_or_default()
-            .lines()
-            .skip(1)
-            .find_map(|l| {
-                let f: Vec<&str> = l.split_whitespace().collect();
-                (f.len() > 9 && f[1] == wanted && f[3] == "0A")
-                    .then(|| f[9].parse::<u64>().ok())
-                    .flatten()
-            })
-    };
-    let owns = |inode: u64| {
-        let socket = format!("socket:[{inode}]");
-        fs::read_dir(format!("/proc/{pid}/fd"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|fd| fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == socket.as_str()))
-    };
     let deadline = Instant::now() + timeout;
     let mut last = PortListener::Nobody;
     while Instant::now() < deadline {
-        last = match listener_inode() {
-            Some(inode) if owns(inode) => return PortListener::Own,
+        last = match proc_listener::listener_inode(port) {
+            Some(inode) if proc_listener::process_owns_socket(pid, inode) => {
+                return PortListener::Own;
+            }
             Some(_) => PortListener::Other,
             None => PortListener::Nobody,
         };
