@@ -9396,7 +9396,9 @@ fn subject_dates(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     }
     let mut name_lines: Vec<usize> = out
         .iter()
-        .filter(|c| c.label == Some(Label::Person) && c.score >= 0.7)
+        // ("Subject: Kreyòl interpreter needed Fri 3/14 09:00 - Peds Retina clinic - MRN
+        // P00469927": a patient named by record number, blind batch 99.)
+        .filter(|c| matches!(c.label, Some(Label::Person | Label::Mrn)) && c.score >= 0.7)
         .map(|c| doc.line_start(c.start))
         .collect();
     if name_lines.is_empty() {
@@ -10466,7 +10468,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             _ => (p, ve),
         };
-        // "MN plate: HXP 418": a plate's letters and digits apart (blind batch 44).
+        // "MN plate: HXP 418": a plate's letters and digits apart (blind batch 44); "FL plate
+        // QJX M47", the second group a letter and digits (blind batch 99).
         // (Read for a vehicle's keyword only: the other values pass as found.)
         let letters = if kind == Kw::Value(Label::Vehicle) {
             bytes[p..]
@@ -10482,12 +10485,14 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 && ve.is_none_or(|v| v == e)
                 && bytes.get(e) == Some(&b' ') =>
             {
-                let n = bytes[e + 1..]
+                let group = &bytes[e + 1..];
+                let n = group
                     .iter()
                     .take(6)
-                    .take_while(|c| c.is_ascii_digit())
+                    .take_while(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
                     .count();
                 if (2..=5).contains(&n)
+                    && group[..n].iter().filter(|c| c.is_ascii_digit()).count() >= 2
                     && !bytes.get(e + 1 + n).is_some_and(u8::is_ascii_alphanumeric)
                 {
                     Some(e + 1 + n)
@@ -11053,14 +11058,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     continue;
                 }
                 // ("a gray Toyota Highlander, Ohio plate JRK 8305, parked in the ambulance
-                // bay": a visitor's car where it should not be, not an ambulance; blind set TQ.)
+                // bay": a visitor's car where it should not be, not an ambulance; blind set TQ;
+                // "towed from the fire/ambulance lane", blind batch 99.)
                 let fleet_near = || {
+                    const PLACES: [&str; 3] =
+                        ["ambulance bay", "ambulance lane", "ambulance entrance"];
                     has_word(near, fleet)
-                        && (!has_word(near, words!["ambulance bay"])
-                            || has_word(
-                                &near.to_ascii_lowercase().replace("ambulance bay", ""),
-                                fleet,
-                            ))
+                        && (!has_word(
+                            near,
+                            words!["ambulance bay", "ambulance lane", "ambulance entrance"],
+                        ) || has_word(
+                            &PLACES
+                                .iter()
+                                .fold(near.to_ascii_lowercase(), |n, w| n.replace(w, "")),
+                            fleet,
+                        ))
                 };
                 // "(per your itinerary ...) arriving 11:52 AM.\nPickup: Gus Ferreira will meet
                 // you ... in the white camp van (Ford Transit, PA plate ZKT-4471": a word that
@@ -11068,16 +11080,22 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 // names (a camp's van collecting a volunteer doctor, blind batch 74).
                 // (Its line's sentence, and the noun in lower case: "Driver: Nguyen Van Minh
                 // (brother), Ohio plate" names a brother.)
+                // ("our van plate is JKT 4829 (ohio)": in mail from a personal mailbox, "our"
+                // is the family's; blind batch 99.)
+                let family = |t: &str| doc.consumer && has_word(t, words!["our"]);
                 let own_sentence = || {
                     let line = doc.before_line(ks, 200);
                     let sentence = &line[last_sentence_start(line.as_bytes())..];
+
                     // (`whole_word_at` matches case and all.)
                     [&b"van"[..], b"shuttle", b"bus"]
                         .iter()
                         .any(|w| !whole_word_at(sentence.as_bytes(), w).is_empty())
                         && !has_word(sentence, VEHICLE_OWNERS)
+                        && !family(sentence)
                 };
                 if !has_word(near, VEHICLE_OWNERS)
+                    && !family(near)
                     && (fleet_near() || vehicle_kept_near(text, ks, ve))
                     || own_sentence()
                     // ("Fleet vehicles: ... Unit 1 (white Explorer, OH plate TRDA 01)", under a
@@ -12883,10 +12901,23 @@ fn patterns(
                     || doc.business && (!v.contains('-') || doc.after_line(en, 80).contains('$'));
                 // "Customer: Susquehanna Valley Pain & Spine (Site ID CP-PA-05521)": a vendor's
                 // number for its customer's site (an EHR's release notice, blind batch 94).
+                // ("Service contract: SC-PA-00917 (Platinum, expires 06/30/2026)": a vendor's
+                // number for its contract, quote or work order, blind batch 99.)
                 let site = || {
                     has_word(
                         doc.before_line(st, 24),
-                        words!["site id", "site #", "site no", "site number"],
+                        words![
+                            "site id",
+                            "site #",
+                            "site no",
+                            "site number",
+                            "contract",
+                            "agreement",
+                            "quote",
+                            "invoice",
+                            "work order",
+                            "purchase order"
+                        ],
                     )
                 };
                 // Five digits at least: "PA-2026" alone is a year, "UM-12" a room.
@@ -15120,6 +15151,8 @@ const DATE_PATIENT_LIST: &[&str] = &[
     "treated",
     "received",
     "expires",
+    "opening",
+    "slot",
 ];
 const DATE_PATIENT: &Words = &Words::new(DATE_PATIENT_LIST);
 // Not here: "through", "until", "since", "starting", "order(ed)", "delivery", "expected",
@@ -17755,6 +17788,16 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
                     | Label::Email
             )
         });
+        // "| Day | Time | Provider | Block | Slot |": a clinic's weekly template of blocks,
+        // times and slot lengths, no one's visit (blind batch 99). A table whose only
+        // identifier columns are times and dates, beside a column of weekdays, lists no patient.
+        if !patient_column
+            && !records
+            && labels.iter().flatten().all(|&l| l == Label::Date)
+            && column_of(&["day", "weekday", "day of week", "dow"]).is_some()
+        {
+            continue;
+        }
         if !patient_column
             && (column_of(&["preceptor", "preceptor_pref", "preceptor pref"]).is_some()
                 || !records

@@ -14247,3 +14247,115 @@ fn a_spanish_doctors_title_names_staff_and_antidotes_are_drugs() {
         );
     }
 }
+
+#[test]
+fn a_weekly_template_and_a_vendors_contract_name_no_patient() {
+    let s = Scanner::new();
+    let template = "Template changes go live Monday.\n\n\
+                    | Day | Time        | Provider     | Block              | Slot   |\n\
+                    |-----|-------------|--------------|--------------------|--------|\n\
+                    | Mon | 8:00-12:00  | Dr. Lindgren | New neuro-ophth    | 60 min |\n\
+                    | Thu | 13:00-17:00 | Dr. Okafor   | Toxin block        | 15 min |\n";
+    assert!(
+        !has_label(&s, template, Label::Date),
+        "{:?}",
+        labels(&s, template)
+    );
+    // A day's list of patients keeps its times, weekday column or not.
+    let list = "Tomorrow's chairs:\n\n\
+                | Day | Time  | Patient        | MRN      |\n\
+                |-----|-------|----------------|----------|\n\
+                | Wed | 08:15 | Hollis, Renata | 00482913 |\n";
+    assert!(
+        has(&s, list, Label::Date, "08:15"),
+        "{:?}",
+        labels(&s, list)
+    );
+    let contract = "Our engineer will check in at Suite 310.\n\n\
+                    Service contract: SC-PA-00917 (Platinum, expires 06/30/2026)";
+    assert!(
+        !has_label(&s, contract, Label::OtherId),
+        "{:?}",
+        labels(&s, contract)
+    );
+    let auth = "Re: Maren Holt - the insurer approved it, reference SC-PA-00917.";
+    assert!(
+        has(&s, auth, Label::OtherId, "SC-PA-00917"),
+        "{:?}",
+        labels(&s, auth)
+    );
+}
+
+#[test]
+fn plates_in_two_groups_a_familys_van_and_a_held_slot() {
+    let s = Scanner::new();
+    let permit = "Parking permit for baby Greer's parents.\n  \
+                  Vehicle:   2016 Nissan Altima, silver, FL plate QJX M47\n  Permit:    NICU";
+    assert!(
+        has(&s, permit, Label::Vehicle, "QJX M47"),
+        "{:?}",
+        labels(&s, permit)
+    );
+    // A second group of letters is a word, not the plate's.
+    let word = "Parking for her parents: FL plate QJX MAIN lot.";
+    assert!(
+        !has(&s, word, Label::Vehicle, "QJX MAIN"),
+        "{:?}",
+        labels(&s, word)
+    );
+    let family = "From: shawna pruett <shawnap_1988@yahoo.com>\nTo: NICU <nicu@kidshealth.org>\n\
+                  Subject: parking\n\nthe garage charged us. our van plate is JKT 4829 (ohio).";
+    assert!(
+        has(&s, family, Label::Vehicle, "JKT 4829"),
+        "{:?}",
+        labels(&s, family)
+    );
+    // The clinic's own van, in its own mail, is no one's.
+    let clinic = "From: Dana Reyes <dreyes@kidshealth.org>\nTo: Staff <staff@kidshealth.org>\n\
+                  Subject: parking\n\nour van plate is JKT 4829, please keep the bay clear.";
+    assert!(
+        !has_label(&s, clinic, Label::Vehicle),
+        "{:?}",
+        labels(&s, clinic)
+    );
+    let towed = "A vehicle was towed from the fire/ambulance lane after two warnings.\n\n\
+                 Vehicle: silver Toyota RAV4, PA plate KLM-4827\n\n\
+                 The owner said she had been in your office for her appointment.";
+    assert!(
+        has(&s, towed, Label::Vehicle, "KLM-4827"),
+        "{:?}",
+        labels(&s, towed)
+    );
+    let slot = "Hi Ms. Pruett,\n\nI held a nurse-visit slot for you on Thursday 8/14 at 3:20 pm.";
+    assert!(has(&s, slot, Label::Date, "8/14"), "{:?}", labels(&s, slot));
+    let meeting = "Hi all,\n\nThe quality meeting was held 8/14 in room 2.";
+    assert!(
+        !has(&s, meeting, Label::Date, "8/14"),
+        "{:?}",
+        labels(&s, meeting)
+    );
+    let subject = "From: Lia Grant <lgrant@kidshealth.org>\nTo: Language Services \
+                   <language@kidshealth.org>\nSubject: Interpreter needed Fri 3/14 09:00 - \
+                   Retina clinic - MRN P00469927\n\nPlease book Haitian Creole.";
+    assert!(
+        has(&s, subject, Label::Date, "3/14"),
+        "{:?}",
+        labels(&s, subject)
+    );
+    let staff = "From: Lia Grant <lgrant@kidshealth.org>\nTo: Staff <staff@kidshealth.org>\n\
+                 Subject: Interpreter in-service Fri 3/14 09:00 - Retina clinic\n\nAll welcome.";
+    assert!(
+        !has(&s, staff, Label::Date, "3/14"),
+        "{:?}",
+        labels(&s, staff)
+    );
+    let drugs = "Options: trientine tetrahydrochloride (Cuvrior), penicillamine (Depen) or zinc \
+                 acetate.";
+    for drug in ["Cuvrior", "Depen", "zinc acetate"] {
+        assert!(
+            has(&s, drugs, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, drugs)
+        );
+    }
+}
