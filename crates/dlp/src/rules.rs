@@ -220,6 +220,9 @@ pub(crate) enum Kw {
     /// "jueves ", "lunes ": a Spanish weekday; a day's number may follow
     /// ([`spanish_weekday_date`]).
     WeekdayEs,
+    /// "Visit:", "Session:", "meeting=": a video visit's or a session's number may follow
+    /// ([`session_id_after`]).
+    SessionId,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -379,6 +382,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("recipient number", Kw::Value(Label::MemberId)),
     ("recipient no", Kw::Value(Label::MemberId)),
     ("recipient id", Kw::Value(Label::MemberId)),
+    // (A Medicaid program's "Recipient #:", blind batch 100.)
+    ("recipient #", Kw::Value(Label::MemberId)),
     ("subscriber id", Kw::Value(Label::MemberId)),
     ("subscriber #", Kw::Value(Label::MemberId)),
     ("subscriber number", Kw::Value(Label::MemberId)),
@@ -763,6 +768,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("resched ", Kw::Reschedule),
     ("bump ", Kw::Reschedule),
     ("key", Kw::RequestKey),
+    // (With their separator: "visit" and "session" alone are everywhere.)
+    ("visit:", Kw::SessionId),
+    ("visit=", Kw::SessionId),
+    ("session:", Kw::SessionId),
+    ("session=", Kw::SessionId),
+    ("meeting=", Kw::SessionId),
     ("monday the ", Kw::WeekdayThe),
     ("tuesday the ", Kw::WeekdayThe),
     ("wednesday the ", Kw::WeekdayThe),
@@ -1139,6 +1150,9 @@ const CREDENTIALS_LIST: &[&str] = &[
     // Prosthetists, orthotists, pedorthists and mastectomy fitters ("Elliot Vance, CPO", blind
     // batch 96; 33 and 11 of them in the style corpus, none a patient).
     "cpo", "cped", "cfm", "cfo", "lpo",
+    // An attorney ("Jonathan R. Hallworth, Esq.", blind batch 100: 26 of 31 such names in the
+    // style corpus are no patient's, a records request's or a claim's lawyer).
+    "esq",
 ];
 const CREDENTIALS: &Words = &Words::new(CREDENTIALS_LIST);
 
@@ -6027,6 +6041,35 @@ fn request_key_after(b: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
     .then_some((vs, vs + n))
 }
 
+/// The number after "Visit:", "Session:" or "meeting=" (`ke`, just past the separator), if
+/// one is written as a telehealth platform writes its visits' and sessions' numbers: capital
+/// letters first, then digits and hyphens, four digits at least ("Visit:  V-48213997",
+/// "Session:      VL-20260310-004417", "meeting=VV-8841-22603"; blind batches 99 and 100,
+/// where each was the patient's). Not a visit's kind ("Visit:  24-month corrected age"), a
+/// date ("CLINIC VISIT:  11MAR25") or a web session's token ("session=88a1f0").
+fn session_id_after(b: &[u8], ke: usize) -> Option<(usize, usize)> {
+    let vs = ke
+        + b[ke..]
+            .iter()
+            .take(16)
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+    let n = b[vs..]
+        .iter()
+        .take(29)
+        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == b'-')
+        .count();
+    let v = &b[vs..vs + n];
+    let letters = v.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+    ((1..=5).contains(&letters)
+        && n <= 28
+        && digits >= 4
+        && !v.ends_with(b"-")
+        && !b.get(vs + n).is_some_and(u8::is_ascii_alphanumeric))
+    .then_some((vs, vs + n))
+}
+
 /// Is `v` (letters, digits and hyphens) shaped like a record number: five digits or more, at
 /// most 20 bytes, and not a phone number ("in case the number is 555-0123", "(555-0123)")?
 fn record_shaped(v: &[u8]) -> bool {
@@ -9958,6 +10001,21 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             }
             continue;
         }
+        if kind == Kw::SessionId {
+            if let Some((vs, ve)) = session_id_after(bytes, ke) {
+                let why = "a video visit's or a session's number";
+                push(
+                    out,
+                    Some(Label::OtherId),
+                    vs,
+                    ve,
+                    0.8,
+                    "other_id.session",
+                    why,
+                );
+            }
+            continue;
+        }
         if kind == Kw::LastFour {
             if let Some((ds, de)) = ssn_last_four(text, ks, ke) {
                 let why = "last four digits of a Social Security number";
@@ -10169,12 +10227,18 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     .take(40)
                     .position(|&c| c == b':' || c == b'\n')
                     .map(|i| p + i);
+                // ("Lens serial OD:       NS-2419-77301": which eye's lens, or which ear's
+                // aid, blind batch 100.)
+                let side = |w: &[u8]| {
+                    [&b"OD"[..], b"OS", b"OU", b"L", b"R", b"AD", b"AS"].contains(&w.trim_ascii())
+                };
                 if let Some(c) = colon.filter(|&c| {
                     bytes[c] == b':'
                         && c > p
-                        && bytes[p..c]
+                        && (bytes[p..c]
                             .iter()
                             .all(|b| b.is_ascii_lowercase() || *b == b' ')
+                            || side(&bytes[p..c]))
                         && bytes[p..c]
                             .split(|b| *b == b' ')
                             .filter(|w| !w.is_empty())
@@ -10908,7 +10972,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             | Kw::Reschedule
             | Kw::RequestKey
             | Kw::WeekdayThe
-            | Kw::WeekdayEs => continue,
+            | Kw::WeekdayEs
+            | Kw::SessionId => continue,
         };
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
         if label == Label::OtherId && nd < 4 && !letters_code {
@@ -14064,6 +14129,129 @@ fn last_sentence_start(w: &[u8]) -> usize {
 
 /// Is the number at `st` where the reader is asked to fax something: "fax" earlier in its
 /// sentence (at most 80 bytes back, on its line or the one before) and " to " right before it?
+/// Is the line holding `at` between two lines of a message's header ("From: Kendra V <...>",
+/// "Date: 10/13/2025 8:22 PM", "To: him-roi@..."; quoted or not)? Then its "Date:" dates the
+/// message, however the date is written (23 such dates were taken for a patient's on the
+/// style corpus, none is labelled).
+fn between_header_lines(doc: &Doc<'_>, at: usize) -> bool {
+    let ls = doc.line_start(at);
+    let le = doc.line_end(at);
+    if ls == 0 || le >= doc.text.len() {
+        return false;
+    }
+    let header = |line: &str| {
+        let l = line.trim_start_matches(['>', ' ']).as_bytes();
+        [&b"from:"[..], b"to:", b"sent:", b"subject:", b"cc:"]
+            .iter()
+            .any(|h| l.len() >= h.len() && l[..h.len()].eq_ignore_ascii_case(h))
+    };
+    let prev = &doc.text[doc.line_start(ls - 1)..ls - 1];
+    let next = &doc.text[le + 1..doc.line_end(le + 1)];
+    header(prev) && header(next)
+}
+
+/// Is the date just after `head` (its line's text before it) one end of a period after an
+/// "Effective:" field, "EFFECTIVE:  03/09/2026 THROUGH 03/08/2027", "Enrollment effective:
+/// 03/10/2026 - 12/31/2026" (`after`: the line's text after the date)? A prior authorisation's
+/// or an assistance program's period for one patient: 74 of 75 such dates in messages with a
+/// patient are labelled on the style corpus (blind batches 99 and 100 missed four). Not a
+/// clinician's privileges or a credentialing cycle.
+fn authorisation_period(head: &str, after: &str) -> bool {
+    let field = |h: &str| {
+        let h = h.trim_end_matches([' ', '\t', ':', '.']).as_bytes();
+        let h = h
+            .strip_suffix(b" dates")
+            .or_else(|| h.strip_suffix(b" date"))
+            .unwrap_or(h);
+        h.len() >= 9
+            && h[h.len() - 9..].eq_ignore_ascii_case(b"effective")
+            && !has_word(
+                std::str::from_utf8(h).unwrap_or(""),
+                words![
+                    "privileges",
+                    "privilege",
+                    "cycle",
+                    "policy",
+                    "contract",
+                    "rate",
+                    "rates"
+                ],
+            )
+    };
+    let range_word = |w: &str| w == "-" || words!["through", "thru", "to"].eq_any(w);
+    // The first end: the field, then the date, then "through" and a digit.
+    let a = after.trim_start();
+    let word = a.split(' ').next().unwrap_or("");
+    let first = field(head)
+        && range_word(word)
+        && a[word.len()..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit());
+    first || {
+        // The second end: the field, a date and "through" before it.
+        let h = head.trim_end();
+        let w = h.rsplit(' ').next().unwrap_or("");
+        range_word(w) && {
+            let h = h[..h.len() - w.len()].trim_end();
+            let d = h.rsplit(' ').next().unwrap_or("");
+            !d.is_empty()
+                && d.bytes().all(|c| c.is_ascii_digit() || c == b'/')
+                && d.bytes().any(|c| c == b'/')
+                && field(&h[..h.len() - d.len()])
+        }
+    }
+}
+
+/// "Subject: eFax received from (614) 555-0119 - 6 pages", "Inbound fax received 03/10/2026
+/// 08:57 from 614-555-0288": the number a received fax came from, in its notice, is the sending
+/// office's (a referring practice, a lab, a pharmacy: 21 such numbers on the style corpus were
+/// taken for a patient's, none is labelled). Unless the number comes again in the text other
+/// than after "from" ("PHONE: 717-555-0127" on the form a parent faxed from home: then it is
+/// theirs, and the rules go on).
+fn fax_notice_sender(text: &str, ls: usize, st: usize, en: usize) -> bool {
+    let line = text[ls..st].trim_end_matches([' ', ':']);
+    let lb = line.as_bytes();
+    if lb.len() < 4 || !lb[lb.len() - 4..].eq_ignore_ascii_case(b"from") {
+        return false;
+    }
+    let fax = lb.windows(3).any(|w| w.eq_ignore_ascii_case(b"fax"));
+    let digits: Vec<u8> = text.as_bytes()[st..en]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    if !fax || digits.len() < 10 {
+        return false;
+    }
+    let (head, last4) = digits.split_at(digits.len() - 4);
+    let head = &head[head.len() - 6..];
+    let last4 = std::str::from_utf8(last4).unwrap_or("");
+    let b = text.as_bytes();
+    // Another writing of the same number, not after "from", nor on a letterhead's line with
+    // the sender's state and ZIP code ("410 Linden Creek Blvd, Carlisle, PA 17015   Ph (717)
+    // 555-0130   Fax (717) 555-0134", the referring office's, blind batch 100).
+    let letterhead = |i: usize| {
+        let line = &b[text[..i].rfind('\n').map_or(0, |k| k + 1)..i];
+        line.windows(8).any(|w| {
+            w[0].is_ascii_uppercase()
+                && w[1].is_ascii_uppercase()
+                && w[2] == b' '
+                && w[3..].iter().all(u8::is_ascii_digit)
+        })
+    };
+    let again = text.match_indices(last4).any(|(i, _)| {
+        let w = &b[i.saturating_sub(16)..i];
+        let wd: Vec<u8> = w.iter().copied().filter(u8::is_ascii_digit).collect();
+        let before = text[floor_cb(text, i.saturating_sub(24))..i].to_ascii_lowercase();
+        !(st..en).contains(&i)
+            && wd.ends_with(head)
+            && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+            && !before.contains("from")
+            && !letterhead(i)
+    });
+    !again
+}
+
 fn fax_destination(text: &str, st: usize) -> bool {
     let b = text.as_bytes();
     let from = floor_cb(text, st.saturating_sub(80));
@@ -14338,6 +14526,9 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // 937-555-0199": where the reader is asked to fax something, the writer's office.
     if !employer && fax_destination(text, st) {
         return office("a fax number the reader is asked to send to", out);
+    }
+    if fax_notice_sender(text, ls, st, en) {
+        return office("the sending number in a received fax's notice", out);
     }
     // "You can fax it to my office at (717) 555-0122", "fax it back to me at\n(717) 555-0186":
     // in a patient's or a relative's own writing, the writer's fax (blind batch 44).
@@ -14668,14 +14859,30 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     if line_before.trim_start_matches(['>', ' ']).len() <= 12 && ls > 0 && label_only() && {
         let above = doc.lines_before(ls - 1, 1);
+        // ("PA driver's license: 31884207\nNew address: ...\nCell: (614) 555-0137": a
+        // patient's own details in a records request, the licence's "driver" no job; blind
+        // batch 100.)
         above.len() <= 200
             && above.split('\n').all(|l| l.len() <= 90)
             && has_word(above, STAFF_ROLES)
+            && (!above
+                .as_bytes()
+                .windows(5)
+                .any(|w| w.eq_ignore_ascii_case(b"licen"))
+                || has_word(
+                    &above
+                        .to_ascii_lowercase()
+                        .replace("driver's licen", "")
+                        .replace("drivers licen", "")
+                        .replace("driver license", ""),
+                    STAFF_ROLES,
+                ))
             && !has_word(above, RELATIVES)
             && !has_word(
                 above,
                 words![
-                    "patient", "pt", "my", "his", "her", "mom", "dad", "client", "member"
+                    "patient", "pt", "my", "his", "her", "mom", "dad", "client", "member", "dob",
+                    "ssn"
                 ],
             )
     } {
@@ -15039,7 +15246,9 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     {
         return office("the organisation's own HR fax in mail among staff", out);
     }
-    let label = if fax || employer || fax_in_sentence() {
+    // ("fax (717) 555-0622, phone (717) 555-0620": an employer's phone after its fax, the
+    // label word nearest the number saying which; blind batch 100.)
+    let label = if fax || employer && near_label != Some(false) || fax_in_sentence() {
         Label::Fax
     } else {
         Label::Phone
@@ -15689,7 +15898,8 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
                 "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lun", "mié", "mie", "jue", "vie",
                 "sáb", "sab", "dom"
             ],
-        ) || head.contains("mar, "))
+        ) || head.contains("mar, ")
+            || between_header_lines(doc, st))
         || starts("enviado:")
     {
         not_a_patients("the message's Date: header", out);
@@ -15826,6 +16036,8 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
         // "the family meeting for Mr. Mykola Bondarenko tomorrow, 10/9 at 3:00 PM": a
         // patient's family meets the care team (a meeting, but about someone's care).
         let cue = match nearest_cue(doc, st, 70, DATE_PATIENT, DATE_NONPATIENT) {
+            // "EFFECTIVE:  03/09/2026 THROUGH 03/08/2027": an approval's period, the patient's.
+            _ if authorisation_period(line, doc.after_line(en, 24)) => Some(true),
             Some(false)
                 if {
                     let w = before(text, st, 70);
@@ -21647,13 +21859,17 @@ fn persons(
                     .next()
                     .is_some_and(|w| matches!(w, "I" | "me" | "my" | "her" | "his"));
             // "Maple Creek Family Medicine": up to two more capitalised words, then the
-            // organisation word.
+            // organisation word. ("Laurel Ford Hand & Wrist Institute", "... Hand &amp; Wrist
+            // Institute": an ampersand among them, blind batch 100.)
             let org_later = || {
                 after
                     .split(' ')
                     .skip(1)
                     .take(3)
-                    .take_while(|w| w.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
+                    .take_while(|w| {
+                        w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                            || matches!(*w, "&" | "&amp;")
+                    })
                     .skip(1)
                     .any(|w| ORG_AFTER.eq_any(w.trim_end_matches(|c: char| !c.is_alphanumeric())))
             };

@@ -14359,3 +14359,176 @@ fn plates_in_two_groups_a_familys_van_and_a_held_slot() {
         );
     }
 }
+
+#[test]
+fn an_employers_phone_after_its_fax_and_a_cell_under_a_driving_licence() {
+    let s = Scanner::new();
+    let leave = "Derek's employer HR wants it faxed directly, Attn: Leave Administration, fax (717) \
+                 555-0622, phone (717) 555-0620, employer address 1900 Steel Way, Lititz, PA \
+                 17543.";
+    assert!(
+        has(&s, leave, Label::Phone, "(717) 555-0620"),
+        "{:?}",
+        labels(&s, leave)
+    );
+    assert!(
+        !has(&s, leave, Label::Phone, "(717) 555-0622"),
+        "{:?}",
+        labels(&s, leave)
+    );
+    let request = "From: Kendra V <kendra.vashti@gmail.com>\nSubject: send my records\n\n\
+                   Name: Kendra Louise Vashti\nDOB: 03/28/1987\n\
+                   PA driver's license: 31884207\n\
+                   New address: 3318 Birchmont Lane, Dublin, OH 43017\n\
+                   Cell: (614) 555-0137\n\nThank you!!";
+    assert!(
+        has(&s, request, Label::Phone, "(614) 555-0137"),
+        "{:?}",
+        labels(&s, request)
+    );
+    // A driver's own number under a transport company's signature is still no patient's.
+    let driver = "The van will be at the entrance at 9.\n\nMarcus Delgado\nLead driver\n\
+                  Cell: (614) 555-0137\n";
+    assert!(
+        !has_label(&s, driver, Label::Phone),
+        "{:?}",
+        labels(&s, driver)
+    );
+}
+
+#[test]
+fn a_received_faxs_sender_is_an_office_and_visit_numbers_are_identifiers() {
+    let s = Scanner::new();
+    let notice = "From: eFax <efax@kidshealth.org>\nTo: Intake <intake@kidshealth.org>\n\
+                  Subject: eFax received from (614) 555-0119 - 6 pages\n\n\
+                  New referral for Mr. Hale, DOB 01/02/1950, sleep study.";
+    assert!(
+        !has(&s, notice, Label::Fax, "(614) 555-0119")
+            && !has(&s, notice, Label::Phone, "(614) 555-0119"),
+        "{:?}",
+        labels(&s, notice)
+    );
+    // The same number again on the cover sheet a patient faxed: then it is theirs.
+    let own = "Subject: Inbound fax from (406) 555-0171 - 3 pages\n\n\
+               Inbound fax received 07/08/2025 15:33 MDT, 3 pages, from 406-555-0171.\n\n\
+               FAX\nTo:      Medical Records\nFrom:    Dominic Fierro\n\
+               Fax:     406-555-0171     Phone: 406-555-0170\n\nRe: Request for my records\n\n\
+               I am requesting copies of ALL my records for my injuries from this year. My \
+               DOB is 03/04/1980.";
+    assert!(
+        has(&s, own, Label::Fax, "406-555-0171") || has(&s, own, Label::Phone, "406-555-0171"),
+        "{:?}",
+        labels(&s, own)
+    );
+    let visit = "Your video visit with Ashley Tran, NP:\n  When:   Thursday 3:00 PM\n  \
+                 Visit:  V-48213997\n  Log: visit=VV-2603-118427 client_ip=73.162.44.219";
+    for id in ["V-48213997", "VV-2603-118427"] {
+        assert!(
+            has(&s, visit, Label::OtherId, id),
+            "{id}: {:?}",
+            labels(&s, visit)
+        );
+    }
+    let kind = "Study reminder for Ella:\n  Visit:      24-month corrected age\n  \
+                Link: https://example.org/s?session=88a1f0";
+    assert!(
+        !has_label(&s, kind, Label::OtherId),
+        "{:?}",
+        labels(&s, kind)
+    );
+    let medicaid = "Member: Rosa Tate\nMedicaid Recipient #: 5720418836\nDOB: 11/09/1996";
+    assert!(
+        has(&s, medicaid, Label::MemberId, "5720418836"),
+        "{:?}",
+        labels(&s, medicaid)
+    );
+    let lens = "Warranty claim for Chidi Okonkwo\nLens serial OD:       NS-2419-77301\n";
+    assert!(
+        has(&s, lens, Label::Device, "NS-2419-77301"),
+        "{:?}",
+        labels(&s, lens)
+    );
+    let counsel = "Very truly yours,\n\nMonica Ferreira\nLitigation Paralegal to Jonathan R. \
+                   Hallworth, Esq.\nHallworth & Pryce, LLC";
+    assert!(
+        !labels(&s, counsel)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("Hallworth")),
+        "{:?}",
+        labels(&s, counsel)
+    );
+    let practice = "Questions? Call us.\n\nLaurel Ford Hand & Wrist Institute | 1725 Harrowgate \
+                    Drive, Suite 200";
+    assert!(
+        !has_label(&s, practice, Label::Person),
+        "{:?}",
+        labels(&s, practice)
+    );
+    let patient = "Hi team,\n\nLaurel Ford & her daughter came in for the splint check today.";
+    assert!(
+        has(&s, patient, Label::Person, "Laurel Ford"),
+        "{:?}",
+        labels(&s, patient)
+    );
+}
+
+#[test]
+fn an_approvals_effective_period_is_the_patients_and_enteral_levodopa_is_a_drug() {
+    let s = Scanner::new();
+    let approval = "PRIOR AUTHORIZATION - APPROVED\nMember: Harold Tate  DOB 02/14/1951\n\
+                    Drug: Duodopa (carbidopa and levodopa enteral suspension)\n\
+                    EFFECTIVE:             03/09/2026 THROUGH 03/08/2027\n";
+    for date in ["03/09/2026", "03/08/2027"] {
+        assert!(
+            has(&s, approval, Label::Date, date),
+            "{date}: {:?}",
+            labels(&s, approval)
+        );
+    }
+    assert!(
+        has(&s, approval, Label::Medication, "Duodopa"),
+        "{:?}",
+        labels(&s, approval)
+    );
+    let privileges = "Welcome aboard, Dr. Lindgren.\n\n\
+                      Privileges effective:    03/15/2025 - 06/30/2025\n";
+    assert!(
+        !has_label(&s, privileges, Label::Date),
+        "{:?}",
+        labels(&s, privileges)
+    );
+    let spanish = "Sí, puede tomar su mesalamina como siempre; el glicopirrolato también.";
+    for drug in ["mesalamina", "glicopirrolato"] {
+        assert!(
+            has(&s, spanish, Label::Medication, drug),
+            "{drug}: {:?}",
+            labels(&s, spanish)
+        );
+    }
+}
+
+#[test]
+fn a_date_between_header_lines_dates_the_message() {
+    let s = Scanner::new();
+    let forward = "Please send her records.\n\n----- Original message -----\n\
+                   From: Kendra V <kendra.vashti@gmail.com>\nDate: 10/13/2025 8:22 PM\n\
+                   To: him-roi@harrowgatehealth.org\nSubject: send my records\n\n\
+                   Name: Kendra Louise Vashti\nDOB: 03/28/1987\nLast visit 09/30/2025.";
+    assert!(
+        !has(&s, forward, Label::Date, "10/13/2025"),
+        "{:?}",
+        labels(&s, forward)
+    );
+    assert!(
+        has(&s, forward, Label::Date, "03/28/1987"),
+        "{:?}",
+        labels(&s, forward)
+    );
+    // A visit's "Date:" field among a form's fields is the visit's.
+    let form = "Patient: Kendra Vashti\nDate: 10/13/2025\nProcedure: flexible laryngoscopy\n";
+    assert!(
+        has(&s, form, Label::Date, "10/13/2025"),
+        "{:?}",
+        labels(&s, form)
+    );
+}
