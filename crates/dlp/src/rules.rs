@@ -119,7 +119,9 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             (Pat::StateCode, state_code),
             (
                 Pat::AgeLoose,
-                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | \()",
+                // ("shes 92 but sharp as a tack": a relative's age in a parent's hurried
+                // mail, blind batch 101.)
+                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t|[Ss]he'?s|[Hh]e'?s) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | but | \()",
             ),
             (
                 Pat::CaseRef,
@@ -14211,10 +14213,18 @@ fn authorisation_period(head: &str, after: &str) -> bool {
 fn fax_notice_sender(text: &str, ls: usize, st: usize, en: usize) -> bool {
     let line = text[ls..st].trim_end_matches([' ', ':']);
     let lb = line.as_bytes();
-    if lb.len() < 4 || !lb[lb.len() - 4..].eq_ignore_ascii_case(b"from") {
+    let ends = |w: &[u8]| lb.len() >= w.len() && lb[lb.len() - w.len()..].eq_ignore_ascii_case(w);
+    let has_fax = |b: &[u8]| b.windows(3).any(|w| w.eq_ignore_ascii_case(b"fax"));
+    // ("You have received a 4-page fax.\nCaller ID: (717) 555-0260 HARMONY PEDS": a fax
+    // server's notice names the sender by its caller ID, on the line after; blind batch 101.)
+    let fax = if ends(b"from") {
+        has_fax(lb)
+    } else if lb.eq_ignore_ascii_case(b"caller id") && ls > 0 {
+        let prev = &text.as_bytes()[text[..ls - 1].rfind('\n').map_or(0, |k| k + 1)..ls - 1];
+        has_fax(prev)
+    } else {
         return false;
-    }
-    let fax = lb.windows(3).any(|w| w.eq_ignore_ascii_case(b"fax"));
+    };
     let digits: Vec<u8> = text.as_bytes()[st..en]
         .iter()
         .copied()
@@ -14529,6 +14539,29 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     }
     if fax_notice_sender(text, ls, st, en) {
         return office("the sending number in a received fax's notice", out);
+    }
+    // "Conversation with +1 (717) 555-0161 (\"Kat\")", "Subject: Conversation export: +1
+    // 717-555-0161": a practice texting tool's thread with a patient or a relative, named by
+    // their number (35 such numbers in the style corpus, each labelled; blind batch 101).
+    {
+        let head = before_line(28).trim_end_matches([' ', ':']).as_bytes();
+        let head = head.strip_suffix(b" +1").unwrap_or(head);
+        let ends = |w: &[u8]| {
+            head.len() >= w.len() && head[head.len() - w.len()..].eq_ignore_ascii_case(w)
+        };
+        if ends(b"conversation with") || ends(b"conversation export") {
+            let why = "the number a texting thread is with";
+            push(
+                out,
+                Some(Label::Phone),
+                st,
+                en,
+                0.85,
+                "phone.conversation",
+                why,
+            );
+            return;
+        }
     }
     // "You can fax it to my office at (717) 555-0122", "fax it back to me at\n(717) 555-0186":
     // in a patient's or a relative's own writing, the writer's fax (blind batch 44).
@@ -25294,13 +25327,13 @@ fn credential_after(after: &str) -> bool {
             // are the number's program, Medical Assistance, not a credential; after a comma
             // they are one: "Colleen Mabry, MD        1601131422   OB/GYN", a provider's
             // NPI in a report's row, blind set SD.)
-            && (after.starts_with(", ")
-                || ab[m..]
-                    .iter()
-                    .skip_while(|&&c| c == b' ')
-                    .take_while(|c| c.is_ascii_digit())
-                    .count()
-                    < 6)
+            // ("VOSS, HELENA MD          1473571432": a prescriber's NPI, valid, after the
+            // credential in a utilisation report's row, blind batch 101.)
+            && (after.starts_with(", ") || {
+                let digits = &after[m..].trim_start_matches(' ');
+                let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+                n < 6 || n == 10 && npi_valid(&digits[..n])
+            })
     }
 }
 

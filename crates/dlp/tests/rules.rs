@@ -14532,3 +14532,62 @@ fn a_date_between_header_lines_dates_the_message() {
         labels(&s, form)
     );
 }
+
+#[test]
+fn a_texting_threads_number_and_a_prescriber_before_a_valid_npi() {
+    let s = Scanner::new();
+    let export = "From: TextDesk Messaging <export@textdesk.example.com>\n\
+                  Subject: Conversation export: +1 717-555-0161\n\n\
+                  Conversation with +1 (717) 555-0161 (\"Kat\")\nOffice line: (717) 555-0140\n";
+    assert!(
+        has(&s, export, Label::Phone, "+1 (717) 555-0161"),
+        "{:?}",
+        labels(&s, export)
+    );
+    assert!(
+        !has(&s, export, Label::Phone, "(717) 555-0140"),
+        "{:?}",
+        labels(&s, export)
+    );
+    let report = "DAILY TEMPLATE UTILIZATION REPORT\n\
+                  PROVIDER                 NPI          SLOTS  BOOKED\n\
+                  VOSS, HELENA MD          1473571432     18     17\n";
+    assert!(
+        !has_label(&s, report, Label::Person),
+        "{:?}",
+        labels(&s, report)
+    );
+    // Letters before a number that is no NPI are a program's: a Medical Assistance number.
+    let rides = "Rides tomorrow:\nKayla Ostrowski   MA 8804472930   PU 7:40 AM\n";
+    assert!(
+        has(&s, rides, Label::Person, "Kayla Ostrowski"),
+        "{:?}",
+        labels(&s, rides)
+    );
+}
+
+#[test]
+fn a_relatives_age_in_a_hurried_note_and_a_fax_servers_caller_id() {
+    let s = Scanner::new();
+    let note = "also can my grandma fill out the form? shes 92 but sharp as a tack lol.";
+    assert!(has(&s, note, Label::Age, "92"), "{:?}", labels(&s, note));
+    let score = "his HR was 96 but came down after the fluids.";
+    assert!(!has_label(&s, score, Label::Age), "{:?}", labels(&s, score));
+    let fax = "From: Fax Server <fax@lanternhill.org>\nSubject: New fax - 4 pages\n\n\
+               You have received a 4-page fax.\nCaller ID: (717) 555-0260 HARMONY PEDS\n\
+               Received: 10/14/2025 09:43\n\nReferral for Brody Kessler, DOB 03/02/2016.";
+    assert!(
+        !has(&s, fax, Label::Phone, "(717) 555-0260")
+            && !has(&s, fax, Label::Fax, "(717) 555-0260"),
+        "{:?}",
+        labels(&s, fax)
+    );
+    // A voice mail's caller ID stays the caller's.
+    let voicemail = "New voicemail (0:48)\nCaller ID: (717) 555-0260\n\n\"hi this is Dana Pruitt, \
+                     calling about my son's appointment\"";
+    assert!(
+        has(&s, voicemail, Label::Phone, "(717) 555-0260"),
+        "{:?}",
+        labels(&s, voicemail)
+    );
+}
