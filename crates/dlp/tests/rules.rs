@@ -14591,3 +14591,60 @@ fn a_relatives_age_in_a_hurried_note_and_a_fax_servers_caller_id() {
         labels(&s, voicemail)
     );
 }
+
+#[test]
+fn the_party_across_a_texting_line_and_a_monitors_imei() {
+    let s = Scanner::new();
+    let thread = "--- Text conversation | Solstice Main (717) 555-0142 <-> +1 717-555-0158 ---\n\
+                  [Mon 10/13 5:00 PM] SOLSTICE: Hi, reminder of your appt tomorrow.\n";
+    assert!(
+        has(&s, thread, Label::Phone, "+1 717-555-0158"),
+        "{:?}",
+        labels(&s, thread)
+    );
+    assert!(
+        !has(&s, thread, Label::Phone, "(717) 555-0142"),
+        "{:?}",
+        labels(&s, thread)
+    );
+    let alert = "RPM alert for Dolores Haddad, DOB 04/02/1958\nDevice serial: 2024091504487K\n\
+                 Cellular hub IMEI:     356938035643809\n";
+    assert!(
+        has(&s, alert, Label::Device, "356938035643809"),
+        "{:?}",
+        labels(&s, alert)
+    );
+}
+
+#[test]
+fn a_labs_client_line_and_a_provider_by_npi() {
+    let s = Scanner::new();
+    let report = "KEYSTONE REFERENCE LABORATORIES\n\
+                  415 N DUKE ST, LANCASTER PA 17602   CLIENT SVCS (717) 555-0166\n\n\
+                  PATIENT:  SHEPARD, KAYLA J            SEX: F   DOB: 03/14/1990\n";
+    assert!(
+        !has(&s, report, Label::Phone, "(717) 555-0166"),
+        "{:?}",
+        labels(&s, report)
+    );
+    let patient = "PATIENT:  SHEPARD, KAYLA J   DOB: 03/14/1990\nHome phone (717) 555-0166\n";
+    assert!(
+        has(&s, patient, Label::Phone, "(717) 555-0166"),
+        "{:?}",
+        labels(&s, patient)
+    );
+    let claim = "Claim for Darnell Price, DOB 02/02/1980\nDate(s) of svc:   09/22/2025\n\
+                 Rendering:        RAMAN, PRIYA  NPI 1720943814\n";
+    assert!(
+        !labels(&s, claim)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("RAMAN")),
+        "{:?}",
+        labels(&s, claim)
+    );
+    assert!(
+        has(&s, claim, Label::Person, "Darnell Price"),
+        "{:?}",
+        labels(&s, claim)
+    );
+}
