@@ -11,6 +11,12 @@ use std::time::Duration;
 use super::postfix::{PeerTls, PostfixPeer, SinkMessage};
 use super::{Carepost, Config, TestDir, poll_for, run};
 
+/// How long a test waits for a mail to reach the peer: long enough for a copy whose first
+/// attempt was deferred (a busy CI machine's TLS handshake timing out, say) to go again, as the
+/// queue's first retry comes after one minute plus up to 10% jitter (`queue::retry`). A wait of
+/// 60 s ended just before that retry (a portal test's code mail, session 56's CI).
+const MAIL_WAIT: Duration = Duration::from_secs(90);
+
 pub(crate) const SENDER: &str = "frontdesk@clinic.test";
 
 pub(crate) struct PortalFixture {
@@ -94,7 +100,7 @@ impl PortalFixture {
     /// The newest message in the sink for `to` whose text contains `needle`, waiting for it.
     pub(crate) fn wait_for_mail(&self, to: &str, needle: &str, skip: usize) -> SinkMessage {
         let rcpt = format!("<{to}>");
-        poll_for(Duration::from_secs(60), Duration::from_millis(100), || {
+        poll_for(MAIL_WAIT, Duration::from_millis(100), || {
             let found: Vec<SinkMessage> = self
                 .peer
                 .messages()
@@ -121,14 +127,20 @@ impl PortalFixture {
     /// The one-time code in the `n`th code mail to `to` (counting from 0).
     pub(crate) fn code(&self, to: &str, n: usize) -> String {
         let rcpt = format!("<{to}>");
-        let mail = poll_for(Duration::from_secs(60), Duration::from_millis(100), || {
+        let mail = poll_for(MAIL_WAIT, Duration::from_millis(100), || {
             self.peer
                 .messages()
                 .into_iter()
                 .filter(|m| m.contains(&rcpt) && !m.contains("/p/") && code_in(&m.text()).is_some())
                 .nth(n)
         })
-        .unwrap_or_else(|| panic!("no code mail #{n} for {to}\n{}", self.peer.describe()));
+        .unwrap_or_else(|| {
+            panic!(
+                "no code mail #{n} for {to}\n{}\n{}",
+                self.peer.describe(),
+                self.cp.describe()
+            )
+        });
         code_in(&mail.text()).unwrap_or_default()
     }
 }
