@@ -4074,7 +4074,7 @@ fn voicemail_caller_id(before: &str) -> bool {
 /// transcript quotes a caller.
 fn voicemail_system_line(line: &str) -> bool {
     let b = line.as_bytes();
-    let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    let has = |w: &[u8]| holds_any_case(b, w);
     has(b"voicemail")
         || has(b"voice mail")
         || has(b"phone system")
@@ -4565,10 +4565,7 @@ fn on_address_header(text: &str, at: usize) -> bool {
     let Some(line) = line_head(text, at, 300) else {
         return false;
     };
-    let line = line.trim_start_matches(['>', ' ', '\t']).as_bytes();
-    [&b"from:"[..], b"to:", b"cc:", b"bcc:", b"reply-to:"]
-        .iter()
-        .any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h))
+    header_named(line, &[b"from:", b"to:", b"cc:", b"bcc:", b"reply-to:"])
 }
 
 /// Is the name at `at` a chat's speaker, alone on its line after the time in brackets ("[1:24
@@ -7614,6 +7611,21 @@ pub(crate) fn ends_with_word(h: &[u8], w: &[u8]) -> bool {
             .is_none_or(|i| !h[i].is_ascii_alphabetic())
 }
 
+/// Do the bytes `h` hold `w` anywhere, in any case of ASCII letters ("CLIENT SVCS" holds
+/// "client svcs")?
+fn holds_any_case(h: &[u8], w: &[u8]) -> bool {
+    h.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w))
+}
+
+/// Is `line` (quoted or not) a message header line that starts with one of `heads` ("from:",
+/// "to:"), in any case?
+fn header_named(line: &str, heads: &[&[u8]]) -> bool {
+    let l = line.trim_start_matches(['>', ' ', '\t']).as_bytes();
+    heads
+        .iter()
+        .any(|h| l.len() >= h.len() && l[..h.len()].eq_ignore_ascii_case(h))
+}
+
 /// Where `word` stands in `b` as a whole word (no letter or digit either side).
 fn whole_word_at(b: &[u8], word: &[u8]) -> Vec<usize> {
     memchr::memmem::find_iter(b, word)
@@ -10622,7 +10634,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if kind == Kw::Value(Label::OtherId) && {
             let gap = &bytes[ke..p];
             let line = doc.before_line(ks, 24).as_bytes();
-            let holds = |t: &[u8], w: &[u8]| t.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+            let holds = holds_any_case;
             gap.len() <= 16 && (holds(gap, b"ends") || holds(gap, b"ending"))
                 || holds(line, b"last 4")
                 || holds(line, b"last four")
@@ -14154,12 +14166,8 @@ fn between_header_lines(doc: &Doc<'_>, at: usize) -> bool {
     if ls == 0 || le >= doc.text.len() {
         return false;
     }
-    let header = |line: &str| {
-        let l = line.trim_start_matches(['>', ' ']).as_bytes();
-        [&b"from:"[..], b"to:", b"sent:", b"subject:", b"cc:"]
-            .iter()
-            .any(|h| l.len() >= h.len() && l[..h.len()].eq_ignore_ascii_case(h))
-    };
+    let header =
+        |line: &str| header_named(line, &[b"from:", b"to:", b"sent:", b"subject:", b"cc:"]);
     let prev = &doc.text[doc.line_start(ls - 1)..ls - 1];
     let next = &doc.text[le + 1..doc.line_end(le + 1)];
     header(prev) && header(next)
@@ -14226,15 +14234,13 @@ fn authorisation_period(head: &str, after: &str) -> bool {
 fn fax_notice_sender(text: &str, ls: usize, st: usize, en: usize) -> bool {
     let line = text[ls..st].trim_end_matches([' ', ':']);
     let lb = line.as_bytes();
-    let ends = |w: &[u8]| lb.len() >= w.len() && lb[lb.len() - w.len()..].eq_ignore_ascii_case(w);
-    let has_fax = |b: &[u8]| b.windows(3).any(|w| w.eq_ignore_ascii_case(b"fax"));
     // ("You have received a 4-page fax.\nCaller ID: (717) 555-0260 HARMONY PEDS": a fax
     // server's notice names the sender by its caller ID, on the line after; blind batch 101.)
-    let fax = if ends(b"from") {
-        has_fax(lb)
+    let fax = if ends_with_word(lb, b"from") {
+        holds_any_case(lb, b"fax")
     } else if lb.eq_ignore_ascii_case(b"caller id") && ls > 0 {
         let prev = &text.as_bytes()[text[..ls - 1].rfind('\n').map_or(0, |k| k + 1)..ls - 1];
-        has_fax(prev)
+        holds_any_case(prev, b"fax")
     } else {
         return false;
     };
@@ -14558,12 +14564,9 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     // in the style corpus were taken for a patient's, none is; blind batches 101 and 102).
     let lab_client_line = {
         let l = before_line(48);
-        let holds = |w: &[u8]| {
-            l.as_bytes()
-                .windows(w.len())
-                .any(|x| x.eq_ignore_ascii_case(w))
-        };
-        holds(b"client svcs") || holds(b"client services") || has_word(l, words!["clia"])
+        holds_any_case(l.as_bytes(), b"client svcs")
+            || holds_any_case(l.as_bytes(), b"client services")
+            || has_word(l, words!["clia"])
     };
     if lab_client_line {
         return office("a laboratory's client services number", out);
@@ -14574,9 +14577,7 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     {
         let head = before_line(28).trim_end_matches([' ', ':']).as_bytes();
         let head = head.strip_suffix(b" +1").unwrap_or(head);
-        let ends = |w: &[u8]| {
-            head.len() >= w.len() && head[head.len() - w.len()..].eq_ignore_ascii_case(w)
-        };
+        let ends = |w: &[u8]| ends_with_word(head, w);
         // ("--- Text conversation | Solstice Main (717) 555-0142 <-> +1 717-555-0158 ---": the
         // party across from the practice's line; 22 such numbers in the style corpus, each
         // labelled; blind batch 102.)
@@ -17217,7 +17218,7 @@ fn lower_case_sign_offs(s: &Scanner, text: &str, doc: &Doc<'_>, out: &mut Vec<Ca
 pub(crate) fn column_label(heading: &str) -> Option<Label> {
     // "SSN last 4", "Last 4 SSN", "SSN (last 4)": the digit is the count.
     let hb = heading.as_bytes();
-    let holds = |w: &[u8]| hb.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    let holds = |w: &[u8]| holds_any_case(hb, w);
     if hb.len() <= 16 && holds(b"ssn") && (holds(b"last") || holds(b"l4")) {
         return Some(Label::Ssn);
     }
