@@ -2402,7 +2402,7 @@ fn a_list_of_patients_orders_is_about_care_but_a_list_of_reps_or_colleagues_is_n
                   meals\n- Lemaster: change to 2K bath, diet ed\nThanks, Sandy";
     let overnight = "From: Rachel Ostrander <rostrander@cedarhollow.example>\nTo: Team West RNs \
                      <teamwest@cedarhollow.example>\nSubject: overnight\n\n- Consuelo Arredondo \
-                     - dtr called 01:15, already on senna. Advised bisacodyl supp from home \
+                     - dtr called 01:15, already on senna. Advised lactulose 20 g from home \
                      supply.";
     assert_phi(&s, orders);
     assert_phi(&s, overnight);
@@ -14646,5 +14646,211 @@ fn a_labs_client_line_and_a_provider_by_npi() {
         has(&s, claim, Label::Person, "Darnell Price"),
         "{:?}",
         labels(&s, claim)
+    );
+}
+
+#[test]
+fn when_a_members_cover_began_is_their_date_and_a_bulletins_is_not() {
+    let s = Scanner::new();
+    let eligibility = "Patient: Dennis Batiste   DOB 05/19/1971\n\
+                       Member ID: KMC771045821\nCoverage effective:   11/01/2025\n\
+                       PART A EFFECTIVE: 12/01/2004\n";
+    assert!(
+        has(&s, eligibility, Label::Date, "11/01/2025"),
+        "{:?}",
+        labels(&s, eligibility)
+    );
+    assert!(
+        has(&s, eligibility, Label::Date, "12/01/2004"),
+        "{:?}",
+        labels(&s, eligibility)
+    );
+    let bulletin = "Patient: Dennis Batiste   DOB 05/19/1971\n\
+                    Provider Bulletin PB-2025-017: PAP device coverage criteria update, \
+                    effective 05/01/2025\n";
+    assert!(
+        !has(&s, bulletin, Label::Date, "05/01/2025"),
+        "{:?}",
+        labels(&s, bulletin)
+    );
+}
+
+#[test]
+fn a_title_that_ends_the_line_before_a_name() {
+    let s = Scanner::new();
+    let wrapped = "Everything moves to Dr. V's cysto block. The one that matters most is Mrs.\n\
+                   Delacroix - her stent pull is now Thursday 10/16 at 1:00 with Dr. V.\n";
+    assert!(
+        has(&s, wrapped, Label::Person, "Delacroix"),
+        "{:?}",
+        labels(&s, wrapped)
+    );
+    let imaging = "Patient: Rosa Delgado, DOB 04/02/1958. Start prednisone or consider MR.\n\
+                   Reported by: the radiology desk\n";
+    assert!(
+        !has(&s, imaging, Label::Person, "Reported"),
+        "{:?}",
+        labels(&s, imaging)
+    );
+    let millis = "Patient: Rosa Delgado, DOB 04/02/1958. Jitter 86 ms.\n\
+                  Media relay used: turn-east-2\n";
+    assert!(
+        !has(&s, millis, Label::Person, "Media"),
+        "{:?}",
+        labels(&s, millis)
+    );
+}
+
+#[test]
+fn a_spanish_mail_clients_from_line() {
+    let s = Scanner::new();
+    let personal = "Gracias.\n\n-----Mensaje original-----\n\
+                    De: Yoli Batista <yoli.batista77@hotmail.com>\n\
+                    Enviado: lunes, 13 de octubre de 2025 21:37\nPara: info@summitcrestrx.com\n\
+                    Asunto: cambio de direccion\n\nmandan el tacrolimus a la nueva direccion\n";
+    assert!(
+        has(&s, personal, Label::Person, "Yoli Batista"),
+        "{:?}",
+        labels(&s, personal)
+    );
+    let staff = "Gracias.\n\n-----Mensaje original-----\n\
+                 De: Dana Whitcomb <dwhitcomb@svclinic.org>\n\
+                 Para: Front Desk <frontdesk@svclinic.org>\nAsunto: horario\n\n\
+                 La clinica abre a las 8.\n";
+    assert!(
+        !has_label(&s, staff, Label::Person),
+        "{:?}",
+        labels(&s, staff)
+    );
+}
+
+#[test]
+fn the_numbered_side_of_a_pasted_texting_thread() {
+    let s = Scanner::new();
+    let thread = "----- On-call phone (717) 555-0149, Mon 10/13 -----\n\
+                  +1 (484) 555-0109 9:47 PM: hi this is kevin ostrowski kidney pt. missed my tacro\n\
+                  On-call 9:52 PM: Hi Kevin, this is Kelsey, the on-call nurse at Summit Crest.\n\
+                  On-call 10:01 PM: Can you get to Capital Valley Labs tomorrow at 8:30?\n\
+                  +1 (484) 555-0109 10:03 PM: yes. tues 830 works\n";
+    let found = labels(&s, thread);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(l, v)| *l == Label::Phone && v == "+1 (484) 555-0109")
+            .count(),
+        2,
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(_, v)| v.contains("9:52")), "{found:?}");
+    let letterhead = "Capital Valley Laboratories\n(484) 555-0109 8:00 AM to 5:00 PM\n\
+                      Patient: Kevin Ostrowski, DOB 02/02/1980\n";
+    assert!(
+        !has(&s, letterhead, Label::Phone, "(484) 555-0109"),
+        "{:?}",
+        labels(&s, letterhead)
+    );
+}
+
+#[test]
+fn initials_with_a_record_number_in_brackets() {
+    let s = Scanner::new();
+    let handoff =
+        "HOLDS / FLAGS\n- G.L. (HV-14877) - hospital hold, WSMH 4W. Dr F spoke w/ unit.\n";
+    assert!(
+        has(&s, handoff, Label::Person, "G.L."),
+        "{:?}",
+        labels(&s, handoff)
+    );
+    assert!(
+        has(&s, handoff, Label::Mrn, "HV-14877"),
+        "{:?}",
+        labels(&s, handoff)
+    );
+    // A statute's letters with a section number, or a bracket with more than a number.
+    let statute = "See C.R.S. (25-1-801) for the records rule.\nA.B. (see note 1234) is fine.\n";
+    assert!(
+        !has_label(&s, statute, Label::Person),
+        "{:?}",
+        labels(&s, statute)
+    );
+}
+
+#[test]
+fn a_time_that_is_someones_slot() {
+    let s = Scanner::new();
+    let visit = "Subject: telehealth kept dropping\n\nMy 10:15 video visit (Haddad, testosterone \
+                 follow-up) kept freezing. Read the fluid from your 9:30 aspiration on Beatriz \
+                 (10/14, L knee).\n";
+    assert!(
+        has(&s, visit, Label::Date, "10:15"),
+        "{:?}",
+        labels(&s, visit)
+    );
+    assert!(
+        has(&s, visit, Label::Date, "9:30"),
+        "{:?}",
+        labels(&s, visit)
+    );
+    // Not a surgeon's case, nor a time no visit follows.
+    let other = "Patient: Omar Haddad, DOB 02/02/1980\nCan you advise before your 8:00 case? \
+                 My 12:30 works for lunch.\n";
+    assert!(
+        !has(&s, other, Label::Date, "8:00") && !has(&s, other, Label::Date, "12:30"),
+        "{:?}",
+        labels(&s, other)
+    );
+}
+
+#[test]
+fn a_pharmacys_shipping_notice_greets_its_patient() {
+    let s = Scanner::new();
+    let shipped = "From: Summit Crest Pharmacy <noreply@summitcrestrx.com>\n\
+                   To: renata.szabo@outlook.com\nSubject: Your order has shipped\n\n\
+                   Hi Renata,\n\nGood news - your order is on the way.\n\
+                   Tacrolimus 1 mg capsule   Qty 180\n";
+    assert!(
+        has(&s, shipped, Label::Person, "Renata"),
+        "{:?}",
+        labels(&s, shipped)
+    );
+    // A vendor's order mail between two organisations greets a buyer.
+    let supplies = "From: Medline Orders <orders@medline.com>\n\
+                    To: Purchasing <purchasing@summitclinic.org>\nSubject: Your order has shipped\n\n\
+                    Hi Renata,\n\nYour order of 40 boxes of gloves is on the way. Invoice attached.\n";
+    assert!(
+        !has(&s, supplies, Label::Person, "Renata"),
+        "{:?}",
+        labels(&s, supplies)
+    );
+}
+
+#[test]
+fn over_the_counter_drugs_vaccines_and_analytes_are_no_medication() {
+    let s = Scanner::new();
+    let plan = "Continue docusate and MiraLAX as needed; no Imodium until the clinic OKs it. \
+                Flu vaccine clinic Friday. Start tacrolimus 2 mg BID.\n";
+    let found = labels(&s, plan);
+    assert!(
+        found
+            .iter()
+            .any(|(l, v)| *l == Label::Medication && v == "tacrolimus"),
+        "{found:?}"
+    );
+    for otc in ["docusate", "MiraLAX", "Imodium", "Flu vaccine"] {
+        assert!(
+            !found
+                .iter()
+                .any(|(l, v)| *l == Label::Medication && v.contains(otc)),
+            "{otc}: {found:?}"
+        );
+    }
+    let lab = "Subject: ** CRITICAL ** ORTIZ-HANLON, DENISE R - NA, CORTISOL\n\n\
+               CORTISOL, AM     1.1   L\nURIC ACID        9.8   H\n";
+    let found = labels(&s, lab);
+    assert!(
+        !found
+            .iter()
+            .any(|(l, v)| *l == Label::Person && (v.contains("CORTISOL") || v.contains("URIC"))),
+        "{found:?}"
     );
 }
