@@ -98,7 +98,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER|DOB))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER|DOB))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t[ \n]the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -895,6 +895,7 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // RA-77120").
     ("return authorization", Kw::Negative),
     ("confirmation", Kw::Negative),
+    ("job id", Kw::Negative),
     ("conference id", Kw::Negative),
     // A portal's or a system's own message ("Notification ID 2291-88-4730 · Do not reply", a
     // patient portal's pool alert to staff, blind batch 69).
@@ -1745,6 +1746,9 @@ const NOT_NAMES: &[&str] = &[
     // capitals, blind batch 103; cortisol left the drug list, where it had stood in for this.)
     "cortisol",
     "uric",
+    // ("CK, TOTAL", "VITAMIN D, 25-OH, TOTAL": a lab table's analyte and its fraction, read
+    // as "Surname, Given" in capitals; blind batch 104.)
+    "total",
     // "RE: Open House postcard proof v2": an event ("House" is a surname), not a name.
     "open",
     // "RESULT AVAILABLE - HLA ANTIBODY SCREEN", "HLA LAB": human leukocyte antigens (blind
@@ -2386,6 +2390,10 @@ const ORG_AFTER_LIST: &[&str] = &[
     "resources",
     // ("Caregiver Coffee Hour: every Friday": a gathering.)
     "hour",
+    // ("our Caregiver Resource Fair on Saturday", "for Sunshine Act reporting": an event and
+    // a law, blind batch 104.)
+    "fair",
+    "act",
     // ("formulary changes for Laurel Bend facilities", "Willow Crest campus": a facility's
     // name.)
     "facilities",
@@ -7093,11 +7101,15 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let why = "a chat log's time stamp";
     for i in 0..=doc.nl.len() {
         let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
-        // (Most lines start with a lower-case letter, a digit or punctuation: one byte read.)
-        if !b
-            .get(ls)
-            .is_some_and(|&c| matches!(c, b'[' | b'<' | b' ' | b'\t' | b'>' | b'A'..=b'Z'))
-        {
+        // (Most lines start with a lower-case letter, a digit or punctuation: one byte read;
+        // a digit, then a date's slash within its first three bytes.)
+        if !b.get(ls).is_some_and(|&c| match c {
+            b'[' | b'<' | b' ' | b'\t' | b'>' | b'A'..=b'Z' => true,
+            b'0'..=b'9' => b
+                .get(ls + 1..ls + 3)
+                .is_some_and(|m| m[0] == b'/' || m[1] == b'/'),
+            _ => false,
+        }) {
             continue;
         }
         let le = doc.nl.get(i).copied().unwrap_or(b.len());
@@ -7146,6 +7158,35 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             if first >= 3 && MONTH_NAMES.eq_any(&text[is..is + first]) {
                 push(out, None, is, ie, 0.99, "date.chat_stamp", why);
             }
+            continue;
+        }
+        // (Bytes first: a date's slash after a digit or two, or a month's three letters.)
+        let dated = if c0.is_ascii_digit() {
+            b.get(p + 1) == Some(&b'/')
+                || b.get(p + 1).is_some_and(u8::is_ascii_digit) && b.get(p + 2) == Some(&b'/')
+        } else {
+            c0.is_ascii_uppercase()
+                && b.get(p + 1..p + 3).is_some_and(|m| {
+                    matches!(
+                        [c0, m[0] | 0x20, m[1] | 0x20],
+                        [b'J', b'a', b'n']
+                            | [b'F', b'e', b'b']
+                            | [b'M', b'a', b'r' | b'y']
+                            | [b'A', b'p', b'r']
+                            | [b'J', b'u', b'n' | b'l']
+                            | [b'A', b'u', b'g']
+                            | [b'S', b'e', b'p']
+                            | [b'O', b'c', b't']
+                            | [b'N', b'o', b'v']
+                            | [b'D', b'e', b'c']
+                    )
+                })
+        };
+        if dated && let Some(en) = dated_stamp_end(text, p, le) {
+            push(out, None, p, en, 0.99, "date.chat_stamp", why);
+            continue;
+        }
+        if c0.is_ascii_digit() {
             continue;
         }
         // "<Clinic> 7:50 AM:", "JC 9:02 AM:", "Ruth 9:05 AM:": a sender's tag, then the time,
@@ -7240,6 +7281,69 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             push(out, None, st, en, 0.99, "date.chat_stamp", why);
         }
     }
+}
+
+/// "3/10 11:52 PM - Hale RN: AFPD bringing in a male", "Sep 16 4:02 PM - (614) 555-0963: hi":
+/// a pasted thread's line opening with a date and a time, then " - ", the sender and a colon
+/// (the style corpus labels 5 of 36 such stamps; blind batch 104). Where the stamp (from `p`,
+/// the line's first non-blank byte, up to `le`) ends.
+fn dated_stamp_end(text: &str, p: usize, le: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    // (The time's colon, after a digit, within the line's first 24 bytes: one vectorised
+    // search turns away most lines, headers' "From:" too; callgrind.)
+    let head = &b[p..le.min(p + 24)];
+    let colon = memchr::memchr(b':', head)?;
+    if colon == 0 || !head[colon - 1].is_ascii_digit() {
+        return None;
+    }
+    // The date: a month's name and a day ("Sep 16", "Sep 16,"), or digits and slashes with a
+    // slash ("3/10", "10/13/25").
+    let mut k = p;
+    if b.get(p)?.is_ascii_uppercase() {
+        while k < le && b[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        if !MONTH_NAMES.eq_any(&text[p..k]) || b.get(k) != Some(&b' ') {
+            return None;
+        }
+        k += 1;
+        let d = b[k..le].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&d) {
+            return None;
+        }
+        k += d;
+    } else {
+        while k < le && (b[k].is_ascii_digit() || b[k] == b'/') {
+            k += 1;
+        }
+        if !b[p..k].contains(&b'/') {
+            return None;
+        }
+    }
+    if b.get(k) == Some(&b',') {
+        k += 1;
+    }
+    if b.get(k) != Some(&b' ') {
+        return None;
+    }
+    // The time, "4:02 PM", "11:52pm", "07:05".
+    let t = k + 1;
+    let h = b[t..le].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&h)
+        || b.get(t + h) != Some(&b':')
+        || !b
+            .get(t + h + 1..t + h + 3)
+            .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    let en = clock_suffix_end(b, t + h + 3, le);
+    // Then " - " and a sender's colon on the line.
+    let rest = b.get(en..le)?;
+    (rest.starts_with(b" - ") || rest.starts_with(" \u{2013} ".as_bytes()))
+        .then_some(())
+        .and_then(|()| memchr::memchr(b':', &rest[3..rest.len().min(60)]))
+        .map(|_| en)
 }
 
 /// "0412877 - no-showed 3/10, rescheduled thu 3/13 10:30", "- 4401196 - surg consult
@@ -11861,7 +11965,7 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         if matches!(
             label,
             Label::Account | Label::OtherId | Label::Mrn | Label::MemberId
-        ) && (looks_like_date(v) || looks_like_phone(v) || procedure_codes(v))
+        ) && (looks_like_date(v) || looks_like_phone(v) || procedure_codes(v) || version(v))
         {
             continue;
         }
@@ -11875,6 +11979,17 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         };
         push(out, Some(label), p, ve, score, rule, reason);
     }
+}
+
+/// A document's version, "v03-2026", "V2.1" ("Updated IV Iron Referral Form v03-2026": the
+/// form's, after the referral's keyword; blind batch 104): a "v", one or two digits, then the
+/// value's end, a hyphen or a dot.
+fn version(v: &str) -> bool {
+    let b = v.as_bytes();
+    let d = b.iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
+    b.first().is_some_and(|c| c | 0x20 == b'v')
+        && (1..=2).contains(&d)
+        && matches!(b.get(1 + d), None | Some(b'-' | b'.'))
 }
 
 /// A US phone number's shape, "614-555-0191" or "614.555.0191" ("her cell in chart is
@@ -12766,9 +12881,28 @@ fn patterns(
                         ]
                         .eq_any(leading_letters(doc.after_line(en, 16).trim_start()))
                 };
+                // "-- Note added by Greta Solberg, CRNP, 12:52 PM --", "Reply from Jill Brandt,
+                // CMA (12/07/2026 10:12 AM)": when a note or a reply was written, no time of
+                // care (the style corpus labels 1 of 101 such times).
+                let note_stamp = || {
+                    let line = doc.before_line(st, 60);
+                    let by = line.rfind(" by ").or_else(|| line.rfind(" from "));
+                    by.is_some_and(|k| {
+                        let w = last_word(&line[..k], b" ");
+                        words![
+                            "note", "notes", "comment", "reply", "entry", "added", "public"
+                        ]
+                        .eq_any(w)
+                            && !has_word(
+                                &line[k..],
+                                words!["at", "visit", "appointment", "appt", "scheduled", "slot"],
+                            )
+                    })
+                };
                 if (has_ampm || at_before || after_date || owned_slot())
                     && !call_time
                     && !chat_stamp(text, doc, en)
+                    && !note_stamp()
                 {
                     date(text, doc, st, en, -0.1, out);
                 }
@@ -13148,6 +13282,8 @@ fn patterns(
                     // (Both windows end at `st`: one search.)
                     has_word_either(wide, sentence, st, npi)
                 };
+                // ("FAX DELIVERY FAILED - Job 1941921063 to 17175550178": a fax server's job
+                // number, blind batch 104.)
                 let negative = words![
                     "confirmation",
                     "order",
@@ -13156,6 +13292,7 @@ fn patterns(
                     "tracking",
                     "reference",
                     "conference",
+                    "job",
                 ];
                 if has_word_either(wide, sentence, st, negative) && !(npi_valid(v) && npi_cue()) {
                     push(
@@ -18032,8 +18169,19 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         {
             labels[c] = Some(Label::Person);
         }
+        // "family,child,child_age,adults,kids,phone,notes": a pediatric clinic's list of the
+        // children it sees, by family (a metabolic clinic's cooking class, blind batch 104);
+        // the "family" column holds their surnames.
+        let child_column = column_of(&["child", "child name", "minor"]);
+        if child_column.is_some()
+            && let Some(c) = column_of(&["family", "family name"])
+            && labels[c].is_none()
+        {
+            labels[c] = Some(Label::Person);
+        }
         // (A "Patient" column lists patients; a "Name" column may list staff.)
         let patient_column = care_column && labels.contains(&Some(Label::Person))
+            || child_column.is_some()
             || client_column.is_some()
             || subject_column.is_some()
             || ward_round
@@ -20105,6 +20253,44 @@ fn drug_before_modifier(s: &Scanner, word: &str, lower: &str, after: &str) -> Op
     .then_some(k)
 }
 
+/// "post-artesunate delayed hemolysis", "pre-Ocrevus labs", "PRE-RITUXIMAB": where a
+/// hyphenated word (`lower`, lower-cased) is a prefix of time or negation and a drug's name,
+/// where the name starts (the corpora's authors label the drug alone: 12 of the 13 such on the
+/// style corpus; blind batch 104).
+fn drug_after_prefix(s: &Scanner, lower: &str) -> Option<usize> {
+    let (prefix, rest) = lower.split_once('-')?;
+    (matches!(prefix, "post" | "pre" | "non" | "peri")
+        && rest.len() >= 5
+        && rest.bytes().all(|c| c.is_ascii_lowercase())
+        && drug_name(s, rest))
+    .then_some(prefix.len() + 1)
+}
+
+/// [`drug_after_prefix`] for the token `t` (`lower`, its lower-cased text): pushes the drug
+/// name's finding and says whether it did.
+fn drug_after_prefix_at(s: &Scanner, t: Tok, lower: &str, out: &mut Vec<Cand>) -> bool {
+    // (Two bytes first: the prefix's hyphen is the fourth or the fifth byte of a word of nine
+    // or more; asked of every word the drug pass looks up, callgrind.)
+    let w = lower.as_bytes();
+    if w.len() < 9 || w[3] != b'-' && w[4] != b'-' {
+        return false;
+    }
+    let Some(k) = drug_after_prefix(s, lower) else {
+        return false;
+    };
+    let why = "drug name after a prefix and a hyphen";
+    push(
+        out,
+        Some(Label::Medication),
+        t.s + k,
+        t.e,
+        0.85,
+        "medication.dictionary",
+        why,
+    );
+    true
+}
+
 /// Drug names: one hash lookup per word token; multi-word names only after a known first word.
 /// An ASCII token whose [`word_key`] bit is clear is in neither dictionary and is skipped.
 // Once per scan: kept out of line (callgrind: fewer instructions than inlined into `collect`).
@@ -20152,7 +20338,9 @@ fn medications(
             if let Some((rule, why)) = found {
                 push(out, Some(Label::Medication), t.s, t.e, 0.85, rule, why);
                 next = i + 1;
-            } else if drug_before_modifier_at(s, text, t, word, out) {
+            } else if drug_before_modifier_at(s, text, t, word, out)
+                || drug_after_prefix_at(s, t, word, out)
+            {
                 next = i + 1;
             }
             continue;
@@ -20198,8 +20386,13 @@ fn medications(
         if hit.is_none() && !t.ascii && drug_name(s, fold_accents(one, &mut folded)) {
             hit = Some(1);
         }
-        // (Or a drug name and a word about it: "fentanyl-naive".)
-        if hit.is_none() && t.ascii && drug_before_modifier_at(s, text, t, one, out) {
+        // (Or a drug name and a word about it, "fentanyl-naive"; or a prefix and a drug
+        // name, "post-artesunate".)
+        if hit.is_none()
+            && t.ascii
+            && (drug_before_modifier_at(s, text, t, one, out)
+                || drug_after_prefix_at(s, t, one, out))
+        {
             next = i + 1;
             continue;
         }
@@ -20494,9 +20687,19 @@ fn general_token(text: &str, i: usize, med_filter: &[u64]) -> Result<(Tok, bool)
         let e = letters_end(b, i + 1);
         match b.get(e) {
             Some(&d) if joins_word(d) => {
-                // (Ingredient names are long: a short first part is a prefix or a word.)
-                hyphen = d == b'-' && e - i >= 5;
-                word_end(text, e, true)
+                // (Ingredient names are long: a short first part is a prefix or a word; of
+                // the prefixes, those of time and negation may come before a drug's name,
+                // "post-artesunate", see `drug_after_prefix`.)
+                let (we, wa) = word_end(text, e, true);
+                hyphen = d == b'-'
+                    && (e - i >= 5
+                        || we - e >= 6 && {
+                            let p = &b[i..e];
+                            [&b"post"[..], b"pre", b"non", b"peri"]
+                                .iter()
+                                .any(|x| p.eq_ignore_ascii_case(x))
+                        });
+                (we, wa)
             }
             _ => (e, true),
         }

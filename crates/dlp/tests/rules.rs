@@ -14854,3 +14854,131 @@ fn over_the_counter_drugs_vaccines_and_analytes_are_no_medication() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_pediatric_clinics_list_of_children_by_family() {
+    let s = Scanner::new();
+    let rsvp = "Hi both - here's the RSVP list for the Saturday class.\n\n\
+                family,child,child_age,adults,kids,phone,notes\n\
+                Marrone,Luca,2,2,2,412-555-0106,sibling is 5\n\
+                Okafor,Chidera,15,1,1,412-555-0112,teen wants to cook herself\n";
+    for v in ["Marrone", "Luca", "412-555-0106", "Chidera"] {
+        assert!(
+            labels(&s, rsvp).iter().any(|(_, x)| x == v),
+            "{v}: {:?}",
+            labels(&s, rsvp)
+        );
+    }
+    // A staff roster by name and phone is no list of patients.
+    let roster = "On-call list\n\nname,role,phone\nMarrone Luca,RN,412-555-0106\n";
+    assert!(
+        !has(&s, roster, Label::Phone, "412-555-0106"),
+        "{:?}",
+        labels(&s, roster)
+    );
+}
+
+#[test]
+fn an_event_a_law_a_fax_job_a_forms_version_and_a_lab_fraction_are_no_identifiers() {
+    let s = Scanner::new();
+    let lions = "Thank you for speaking. We'd love to have you back for our Caregiver Resource \
+                 Fair on Saturday. Please send the NPIs for Sunshine Act reporting.\n";
+    assert!(
+        !has_label(&s, lions, Label::Person),
+        "{:?}",
+        labels(&s, lions)
+    );
+    let fax = "Subject: FAX DELIVERY FAILED - Job 1941921063 to 17175550178\n\n\
+               COVER SUBJECT .... Updated IV Iron Referral Form v03-2026 + criteria\n";
+    let found = labels(&s, fax);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, v)| v == "1941921063" || v == "v03-2026"),
+        "{found:?}"
+    );
+    let lab = "Patient: Rosa Delgado  DOB 04/02/1958\nCK, TOTAL      88   U/L\n\
+               VITAMIN D, 25-OH, TOTAL   18  L\n";
+    assert!(
+        !labels(&s, lab)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("TOTAL")),
+        "{:?}",
+        labels(&s, lab)
+    );
+    // A referral's own number still counts.
+    let referral = "Patient: Rosa Delgado  DOB 04/02/1958\nReferral #: RF-25-0088231\n";
+    assert!(
+        has(&s, referral, Label::OtherId, "RF-25-0088231"),
+        "{:?}",
+        labels(&s, referral)
+    );
+}
+
+#[test]
+fn an_age_after_a_line_break_and_a_drug_after_a_prefix() {
+    let s = Scanner::new();
+    let estate = "My mother passed away at your hospital on September 27, 2025 at\n\
+                  the age of 94. I am the executor of her estate.\n";
+    assert!(
+        has(&s, estate, Label::Age, "94"),
+        "{:?}",
+        labels(&s, estate)
+    );
+    let young = "My mother passed away on September 27, 2025 at\nthe age of 64.\n";
+    assert!(!has_label(&s, young, Label::Age), "{:?}", labels(&s, young));
+    let plan = "Monitor for post-artesunate delayed hemolysis; pre-Ocrevus labs drawn.\n";
+    assert!(
+        has(&s, plan, Label::Medication, "artesunate"),
+        "{:?}",
+        labels(&s, plan)
+    );
+    assert!(
+        has(&s, plan, Label::Medication, "Ocrevus"),
+        "{:?}",
+        labels(&s, plan)
+    );
+    assert!(
+        !has(
+            &s,
+            "post-operative and pre-printed forms\n",
+            Label::Medication,
+            "operative"
+        ),
+        "a prefix before a word that is no drug"
+    );
+}
+
+#[test]
+fn when_a_thread_line_or_a_note_was_written_is_no_date_of_care() {
+    let s = Scanner::new();
+    let thread = "Patient: Samir Haddad  DOB 02/02/1980\n--- pasted ---\n\
+                  10/13 9:41 PM - (463) 555-0134: hey its shawn, my incision is red\n\
+                  10/13 9:58 PM - Briarwood On-Call: Hi Shawn, any fever?\n";
+    let found = labels(&s, thread);
+    assert!(
+        !found
+            .iter()
+            .any(|(l, v)| *l == Label::Date && (v.contains("9:41") || v.contains("9:58"))),
+        "{found:?}"
+    );
+    let note = "Patient: Samir Haddad  DOB 02/02/1980\n\n\
+                -- Note added by Greta Solberg, CRNP, 12:52 PM --\nApproved x 90 days.\n";
+    assert!(
+        !labels(&s, note)
+            .iter()
+            .any(|(l, v)| *l == Label::Date && v.contains("12:52")),
+        "{:?}",
+        labels(&s, note)
+    );
+    // A visit's time in a note is still the patient's.
+    let booked = "Patient: Samir Haddad  DOB 02/02/1980\n\
+                  (note added by J. Pruitt): pt scheduled 10/16 2:30 PM MRI L knee\n";
+    assert!(
+        labels(&s, booked)
+            .iter()
+            .any(|(l, v)| *l == Label::Date && v.contains("2:30")),
+        "{:?}",
+        labels(&s, booked)
+    );
+}
