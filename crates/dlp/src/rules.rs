@@ -1138,6 +1138,8 @@ const CREDENTIALS_LIST: &[&str] = &[
     // Aides in home care ("Latoya Simms, HHA"); ophthalmic technicians and dialysis
     // technicians ("Luis Ortega, COT", "CCHT").
     "hha", "chha", "stna", "lna", "pca", "cot", "coa", "comt", "ccht", "cht", "cnn",
+    // A cardiographic or motility lab's technician ("Derek Osei, CCT", blind batch 105).
+    "cct",
     // Paramedics and EMTs ("Luis Ortega, NRP, CP-C"), infection preventionists ("CIC"),
     // clinical social workers in Ohio ("LISW-S"), coders and documentation specialists ("CCS",
     // "CCDS", "CDIP"), imaging and emergency nurses ("RDCS", "RVT", "CEN", "CNOR").
@@ -11058,6 +11060,9 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     "submitter",
                     // ("Partner: Bridgeway Free Clinic (Partner ID 60-1187)".)
                     "partner",
+                    // A research board's number for a study ("IRB ID: STUDY00021457", a
+                    // continuing review's approval, blind batch 105), no participant's.
+                    "irb",
                     // Staff's own ("Luis Carrasco (Staff ID 4471)", "routed to a different
                     // interpreter (ID HC-0417)").
                     "staff",
@@ -18411,10 +18416,25 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             // separator has none after it), the cell the comma split.
             let read = if cells.len() > labels.len() && sep == b',' {
                 let rb = row.as_bytes();
-                cells
+                let split = cells
                     .iter()
-                    .position(|&(a, _)| a >= 2 && rb[a - 1] == b' ' && rb[a - 2] == b',')
-                    .map_or(0, |k| k.saturating_sub(1))
+                    .position(|&(a, _)| a >= 2 && rb[a - 1] == b' ' && rb[a - 2] == b',');
+                match split {
+                    // ("patient_name,mobile,...\nBautista, Marisol,7175550121,...": the name
+                    // column's "Last, First" unquoted, one cell too many; the two halves are
+                    // the name, the cells after it line up again. A reminder service's
+                    // undelivered texts, blind batch 105.)
+                    Some(k)
+                        if k >= 1
+                            && cells.len() == labels.len() + 1
+                            && labels[k - 1] == Some(Label::Person) =>
+                    {
+                        cells[k - 1].1 = cells[k].1;
+                        cells.remove(k);
+                        labels.len()
+                    }
+                    k => k.map_or(0, |k| k.saturating_sub(1)),
+                }
             } else if cells.len() == labels.len() {
                 labels.len()
             } else {
@@ -18747,6 +18767,34 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         if !(labels.iter().flatten().any(|&l| patient_only_column(l)) || device_list)
             || labels.iter().filter(|l| l.is_some()).count() < 2 && !specimen_list && !device_list
         {
+            continue;
+        }
+        // "Time   Name   Dept   Employee ID": a roster of staff by department or role (an
+        // employee health office's fit-testing slots, blind batch 105), where no heading
+        // names a patient or a chart.
+        let roster = (0..cols.len()).any(|k| {
+            words![
+                "dept",
+                "department",
+                "role",
+                "position",
+                "job title",
+                "title"
+            ]
+            .eq_any(cell(k))
+        }) && !(0..cols.len()).any(|k| {
+            words![
+                "patient",
+                "pt",
+                "patient name",
+                "mrn",
+                "dob",
+                "member",
+                "member id"
+            ]
+            .eq_any(cell(k))
+        });
+        if roster {
             continue;
         }
         // (A device list's serials alone are weak evidence: words about care decide.)
@@ -21996,7 +22044,7 @@ fn persons(
                     && ab[1].is_ascii_uppercase()
                     && after.is_char_boundary(2 + dot)
                     && record_in_brackets_after(&after[2 + dot..]);
-                let found = if record_in_brackets_after(after)
+                let found = if (record_in_brackets_after(after) || chart_fields_in_brackets(after))
                     && !is_upper(text, t0)
                     && !code_range_in_brackets(after)
                     // ("- Sclerotherapy (36471): ...": a procedure and its CPT code.)
@@ -24859,6 +24907,18 @@ fn chart_number_with_letters_in_brackets(after: &str) -> bool {
 
 fn record_in_brackets_after(after: &str) -> bool {
     record_opening_brackets_after(after, false)
+}
+
+/// " (92, MRN 00219847): admitted 5W", " (DOB 08/11/2015): Giardia antigen POSITIVE": a
+/// bracket right after the word that gives a chart number or a birth date by its label (the
+/// style corpus labels the seven surnames and given names so written at a list item's start;
+/// blind batch 105).
+fn chart_fields_in_brackets(after: &str) -> bool {
+    after.starts_with(" (") && {
+        let inside = &after[2..];
+        let inside = &inside[..inside.find(')').unwrap_or(0)];
+        inside.len() <= 40 && has_word(inside, words!["mrn", "dob"])
+    }
 }
 
 /// Is the word at `p` a record system's test patient's surname, "ZZ" to sort last and "TEST"

@@ -14982,3 +14982,78 @@ fn when_a_thread_line_or_a_note_was_written_is_no_date_of_care() {
         labels(&s, booked)
     );
 }
+
+#[test]
+fn a_csv_rows_unquoted_last_first_name() {
+    let s = Scanner::new();
+    let report = "RemindrLink daily exceptions report\n\n\
+                  patient_name,mobile,appt_date,appt_time,location,provider,error_code\n\
+                  Bautista, Marisol,7175550121,2025-11-07,08:00,Camp Hill,Ramaswamy,30007\n\
+                  Nguyen-Pratt, Owen,7175550198,2025-11-07,09:20,Carlisle,Halvorsen,21614\n";
+    for v in [
+        "Bautista, Marisol",
+        "7175550121",
+        "Nguyen-Pratt, Owen",
+        "7175550198",
+    ] {
+        assert!(
+            labels(&s, report).iter().any(|(_, x)| x == v),
+            "{v}: {:?}",
+            labels(&s, report)
+        );
+    }
+    // A split city is no name: the row is read up to it, as before.
+    let roster = "mrn,patient,dob,city,phone\n\
+                  AHS-0043,Brennan-Ortiz,2011-11-03,Providence, RI,4015550123\n";
+    assert!(
+        !labels(&s, roster)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v.contains("RI")),
+        "{:?}",
+        labels(&s, roster)
+    );
+}
+
+#[test]
+fn a_staff_roster_and_a_studys_irb_number_are_no_patients() {
+    let s = Scanner::new();
+    let fit = "From: Pruitt, Deanna <dpruitt@bellmontridge.org>\n\
+               To: GI-All-Staff <gi-allstaff@bellmontridge.org>\n\
+               Subject: Action needed: N95 fit testing slots\n\n\
+               Hi GI team,\n\nTwo items from HR / Employee Health:\n\n\
+               N95 FIT TESTING (required annually)\n\n\
+               Time    Name                     Dept                 Employee ID\n\
+               08:00   Carla Benitez, RN        Motility/Endo        E-204417\n\
+               08:15   Derek Osei, CCT          Motility Lab         E-231906\n";
+    assert!(!has_label(&s, fit, Label::Person), "{:?}", labels(&s, fit));
+    // A patients' list in the same layout is still read.
+    let clinic = "Time    Patient                  MRN          DOB\n\
+                  08:00   Carla Benitez            00418822     03/14/1961\n";
+    assert!(
+        has(&s, clinic, Label::Mrn, "00418822"),
+        "{:?}",
+        labels(&s, clinic)
+    );
+    let irb = "NOTICE OF APPROVAL\nInvestigator:  Tomasz Wieczorek, MD\n\
+               IRB ID:              STUDY00021457\n";
+    assert!(!has_label(&s, irb, Label::OtherId), "{:?}", labels(&s, irb));
+}
+
+#[test]
+fn a_list_items_name_before_its_chart_fields_in_brackets() {
+    let s = Scanner::new();
+    let handoff = "Night team - open items:\n\n\
+                   - Aumann (92, MRN 00219847): admitted 5W. APS referral made.\n";
+    assert!(
+        has(&s, handoff, Label::Person, "Aumann"),
+        "{:?}",
+        labels(&s, handoff)
+    );
+    // A procedure's code in brackets is no chart field.
+    let menu = "Fee schedule:\n\n- Sclerotherapy (36471): $180 per session\n";
+    assert!(
+        !has_label(&s, menu, Label::Person),
+        "{:?}",
+        labels(&s, menu)
+    );
+}
