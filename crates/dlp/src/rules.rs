@@ -7103,15 +7103,11 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     let why = "a chat log's time stamp";
     for i in 0..=doc.nl.len() {
         let ls = if i == 0 { 0 } else { doc.nl[i - 1] + 1 };
-        // (Most lines start with a lower-case letter, a digit or punctuation: one byte read;
-        // a digit, then a date's slash within its first three bytes.)
-        if !b.get(ls).is_some_and(|&c| match c {
-            b'[' | b'<' | b' ' | b'\t' | b'>' | b'A'..=b'Z' => true,
-            b'0'..=b'9' => b
-                .get(ls + 1..ls + 3)
-                .is_some_and(|m| m[0] == b'/' || m[1] == b'/'),
-            _ => false,
-        }) {
+        // (Most lines start with a lower-case letter, a digit or punctuation: one byte read.)
+        if !b
+            .get(ls)
+            .is_some_and(|&c| matches!(c, b'[' | b'<' | b' ' | b'\t' | b'>' | b'A'..=b'Z'))
+        {
             continue;
         }
         let le = doc.nl.get(i).copied().unwrap_or(b.len());
@@ -7160,35 +7156,6 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             if first >= 3 && MONTH_NAMES.eq_any(&text[is..is + first]) {
                 push(out, None, is, ie, 0.99, "date.chat_stamp", why);
             }
-            continue;
-        }
-        // (Bytes first: a date's slash after a digit or two, or a month's three letters.)
-        let dated = if c0.is_ascii_digit() {
-            b.get(p + 1) == Some(&b'/')
-                || b.get(p + 1).is_some_and(u8::is_ascii_digit) && b.get(p + 2) == Some(&b'/')
-        } else {
-            c0.is_ascii_uppercase()
-                && b.get(p + 1..p + 3).is_some_and(|m| {
-                    matches!(
-                        [c0, m[0] | 0x20, m[1] | 0x20],
-                        [b'J', b'a', b'n']
-                            | [b'F', b'e', b'b']
-                            | [b'M', b'a', b'r' | b'y']
-                            | [b'A', b'p', b'r']
-                            | [b'J', b'u', b'n' | b'l']
-                            | [b'A', b'u', b'g']
-                            | [b'S', b'e', b'p']
-                            | [b'O', b'c', b't']
-                            | [b'N', b'o', b'v']
-                            | [b'D', b'e', b'c']
-                    )
-                })
-        };
-        if dated && let Some(en) = dated_stamp_end(text, p, le) {
-            push(out, None, p, en, 0.99, "date.chat_stamp", why);
-            continue;
-        }
-        if c0.is_ascii_digit() {
             continue;
         }
         // "<Clinic> 7:50 AM:", "JC 9:02 AM:", "Ruth 9:05 AM:": a sender's tag, then the time,
@@ -7283,69 +7250,6 @@ fn chat_timestamps(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
             push(out, None, st, en, 0.99, "date.chat_stamp", why);
         }
     }
-}
-
-/// "3/10 11:52 PM - Hale RN: AFPD bringing in a male", "Sep 16 4:02 PM - (614) 555-0963: hi":
-/// a pasted thread's line opening with a date and a time, then " - ", the sender and a colon
-/// (the style corpus labels 5 of 36 such stamps; blind batch 104). Where the stamp (from `p`,
-/// the line's first non-blank byte, up to `le`) ends.
-fn dated_stamp_end(text: &str, p: usize, le: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    // (The time's colon, after a digit, within the line's first 24 bytes: one vectorised
-    // search turns away most lines, headers' "From:" too; callgrind.)
-    let head = &b[p..le.min(p + 24)];
-    let colon = memchr::memchr(b':', head)?;
-    if colon == 0 || !head[colon - 1].is_ascii_digit() {
-        return None;
-    }
-    // The date: a month's name and a day ("Sep 16", "Sep 16,"), or digits and slashes with a
-    // slash ("3/10", "10/13/25").
-    let mut k = p;
-    if b.get(p)?.is_ascii_uppercase() {
-        while k < le && b[k].is_ascii_alphabetic() {
-            k += 1;
-        }
-        if !MONTH_NAMES.eq_any(&text[p..k]) || b.get(k) != Some(&b' ') {
-            return None;
-        }
-        k += 1;
-        let d = b[k..le].iter().take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=2).contains(&d) {
-            return None;
-        }
-        k += d;
-    } else {
-        while k < le && (b[k].is_ascii_digit() || b[k] == b'/') {
-            k += 1;
-        }
-        if !b[p..k].contains(&b'/') {
-            return None;
-        }
-    }
-    if b.get(k) == Some(&b',') {
-        k += 1;
-    }
-    if b.get(k) != Some(&b' ') {
-        return None;
-    }
-    // The time, "4:02 PM", "11:52pm", "07:05".
-    let t = k + 1;
-    let h = b[t..le].iter().take_while(|c| c.is_ascii_digit()).count();
-    if !(1..=2).contains(&h)
-        || b.get(t + h) != Some(&b':')
-        || !b
-            .get(t + h + 1..t + h + 3)
-            .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
-    {
-        return None;
-    }
-    let en = clock_suffix_end(b, t + h + 3, le);
-    // Then " - " and a sender's colon on the line.
-    let rest = b.get(en..le)?;
-    (rest.starts_with(b" - ") || rest.starts_with(" \u{2013} ".as_bytes()))
-        .then_some(())
-        .and_then(|()| memchr::memchr(b':', &rest[3..rest.len().min(60)]))
-        .map(|_| en)
 }
 
 /// "0412877 - no-showed 3/10, rescheduled thu 3/13 10:30", "- 4401196 - surg consult
@@ -7562,6 +7466,7 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
         .iter()
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
+    let mut month = false;
     if word > 0 {
         // (Most lines open with a word of prose: a digit after its space, or nothing, first.)
         if !(3..=9).contains(&word) || !b.get(p + word + 1).is_some_and(u8::is_ascii_digit) {
@@ -7578,14 +7483,29 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
                     && words!["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"]
                         .eq_any(&w[..w.len() - 3])
         };
+        // ("Sep 16 4:02 PM - (614) 555-0963: hi": or a month's name and its day, blind batch
+        // 104.)
+        let w = std::str::from_utf8(&b[p..p + word]).ok()?;
+        month = MONTH_NAMES.eq_any(w);
         // (The space inside the line: `le` is its end without trailing spaces.)
-        if !day(std::str::from_utf8(&b[p..p + word]).ok()?)
-            || p + word + 1 >= le
-            || b[p + word] != b' '
-        {
+        if !(month || day(w)) || p + word + 1 >= le || b[p + word] != b' ' {
             return None;
         }
         p += word + 1;
+        if month {
+            let d = b[p..le].iter().take_while(|c| c.is_ascii_digit()).count();
+            if !(1..=2).contains(&d) {
+                return None;
+            }
+            p += d;
+            if b.get(p) == Some(&b',') {
+                p += 1;
+            }
+            if p + 1 >= le || b[p] != b' ' {
+                return None;
+            }
+            p += 1;
+        }
         // (Two spaces may part a stamp's pieces.)
         if b[p] == b' ' {
             p += 1;
@@ -7605,8 +7525,14 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
     };
     let mut n = run(p);
     let part = &b[p..p + n];
-    if part.contains(&b'/') && !part.contains(&b':') && p + n + 1 < le && b[p + n] == b' ' {
-        p += n + 1;
+    // ("03/10/25, 6:41 PM": a comma may close the date.)
+    let comma = b.get(p + n) == Some(&b',') && part.contains(&b'/');
+    if part.contains(&b'/')
+        && !part.contains(&b':')
+        && p + n + usize::from(comma) + 1 < le
+        && b[p + n + usize::from(comma)] == b' '
+    {
+        p += n + usize::from(comma) + 1;
         if p + 1 < le && b[p] == b' ' {
             p += 1;
         }
@@ -7617,11 +7543,24 @@ fn stamp_forward(b: &[u8], mut p: usize, le: usize) -> Option<usize> {
     if !(1..=2).contains(&colon) || time.len() != colon + 3 {
         return None;
     }
-    Some(clock_suffix_end(b, p + n, le))
+    let en = clock_suffix_end(b, p + n, le);
+    // (A month's name or a comma only in a phone's export, its stamp then " - ": "Wed 4/2,
+    // 9:30 AM" in a list of options is a visit's time.)
+    (!(month || comma) || dash_after(&b[en..le]).is_some()).then_some(en)
+}
+
+/// The length of the " - " (or " – ") that `rest` opens with, if it does: a phone's export
+/// between a message's stamp and its sender.
+fn dash_after(rest: &[u8]) -> Option<usize> {
+    [&b" - "[..], " \u{2013} ".as_bytes()]
+        .into_iter()
+        .find(|d| rest.starts_with(d))
+        .map(<[u8]>::len)
 }
 
 /// "Tue 10/14 7:16 AM  Dwayne P: saw ...", "12:41  Yesenia: hi": the stamp opening the line
-/// (after quote marks), two spaces or more, then a sender of one to three words and a colon.
+/// (after quote marks), two spaces or more, then a sender of one to three words and a colon;
+/// or " - " and any sender up to its colon.
 fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
     let mut p = ls;
     while p < le && matches!(b[p], b'>' | b' ') {
@@ -7635,6 +7574,15 @@ fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
     }
     let st = p;
     let en = stamp_forward(b, p, le)?;
+    // ("3/10 11:52 PM - Hale RN: AFPD bringing", "10/13/25 9:41 PM - Susq Camp Hill - Jen:":
+    // or a dash between the stamp and the sender, a phone's export; any sender then, up to
+    // its colon (blind batch 104).)
+    if let Some(d) = dash_after(&b[en..le]) {
+        // (The sender's colon, not a time's: "10:00 AM - 11:00 AM - MD consult" is a visit.)
+        let rest = &b[en + d..le.min(en + d + 40)];
+        let colon = memchr::memchr(b':', rest)?;
+        return (!rest.get(colon + 1).is_some_and(u8::is_ascii_digit)).then_some((st, en));
+    }
     let gap = b[en..le]
         .iter()
         .take_while(|&&c| c == b' ' || c == b'\t')
