@@ -374,6 +374,11 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("MA ID: 2201867439", "MA# 3300718452": Pennsylvania's Medical Assistance; Washington's
     // ProviderOne client ID.)
     ("ma id", Kw::Value(Label::MemberId)),
+    // ("MA recipient:  8402219675", "Recip # 9001447262": a medical assistance program's
+    // recipient number, blind batch 106.)
+    ("ma recipient", Kw::Value(Label::MemberId)),
+    ("medical assistance", Kw::Value(Label::MemberId)),
+    ("recip #", Kw::Value(Label::MemberId)),
     ("ma#", Kw::Value(Label::MemberId)),
     ("ma #", Kw::Value(Label::MemberId)),
     ("medical assistance id", Kw::Value(Label::MemberId)),
@@ -5900,6 +5905,127 @@ fn mail_named(domain: &str) -> bool {
 /// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
 /// (at most 120 bytes on, up to `.`, `?`, `!` or a line break): [`record_shaped`]
 /// ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
+/// Is the cue a state medical assistance program's name ("Medicaid", "Medicaid ID", "Medical
+/// Assistance", "MA recipient")?
+fn state_program_cue(kw: &str) -> bool {
+    let b = kw.as_bytes();
+    let starts = |p: &[u8]| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+    starts(b"medicaid")
+        || starts(b"medical assistance")
+        || starts(b"ma recip")
+        || b.eq_ignore_ascii_case(b"ma id")
+        || b.eq_ignore_ascii_case(b"recip #")
+}
+
+/// The member number after a state program's name, in its line and sentence, at most 56 bytes
+/// on: up to four words (not one that makes it an organisation's or a case's number: "Medicaid
+/// provider ID 44001873") and brackets, commas, colons and dashes, then a [`record_shaped`]
+/// token with seven digits or more ("is now 100482736", "IDs on the letter are 519038274",
+/// "(ACCESS): 4410293857", "was just approved (RIN 418822605").
+fn program_number_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let end = (from + 56).min(b.len());
+    let mut p = from;
+    let mut words = 0;
+    while p < end {
+        let c = b[p];
+        // (Two spaces are a table's column gap, unless a label's colon is before them: "MA ID
+        // (ACCESS):   8801447263", not "PA Medicaid (MA)      Marcus Delgado, PA-C
+        // 1211884915".)
+        if c == b' ' && b.get(p + 1) == Some(&b' ') && b[p - 1] != b':' && b[p - 1] != b' ' {
+            return None;
+        }
+        if matches!(c, b' ' | b'(' | b')' | b',' | b':' | b'-' | b'#' | b'\t') {
+            p += 1;
+            continue;
+        }
+        if matches!(c, b'\n' | b'.' | b'?' | b'!' | b';') {
+            return None;
+        }
+        let n = b[p..end]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c >= 0x80)
+            .count();
+        if n == 0 {
+            return None;
+        }
+        let tok = &b[p..p + n];
+        if tok.iter().any(u8::is_ascii_digit) {
+            let digits = tok.iter().filter(|c| c.is_ascii_digit()).count();
+            // ("PA-25-1152090", "TRACE-...": a prior authorisation's or a trace's number.)
+            let prefix = tok.split(|&c| c == b'-').next().unwrap_or(b"");
+            return (digits >= 7
+                && record_shaped(tok)
+                && b.get(p + n) != Some(&b'/')
+                && !words!["pa", "ref", "case", "clm", "auth", "trace", "inv"]
+                    .eq_any_bytes(prefix))
+            .then_some((p, p + n));
+        }
+        words += 1;
+        let w = std::str::from_utf8(tok).unwrap_or("");
+        if words > 4
+            || n > 14
+            || words![
+                "provider",
+                "providers",
+                "tax",
+                "group",
+                "facility",
+                "agency",
+                "vendor",
+                "npi",
+                "ptan",
+                "promise",
+                "office",
+                "billing",
+                "rate",
+                "rates",
+                "fee",
+                "fees",
+                "case",
+                "claim",
+                "claims",
+                "trace",
+                "our",
+                "we",
+                "waiver",
+                "expansion",
+                "application",
+                "budget",
+                "payment",
+                "payments",
+                "check",
+                "eft",
+                "remit",
+                "invoice",
+                "phone",
+                "fax",
+                "call",
+                "line",
+                "help",
+                "hotline",
+                "reference",
+                "ref",
+                "approval",
+                "file",
+                "pa",
+                "auth",
+                "authorization",
+                "mco",
+                "denial",
+                "letter",
+                "planning",
+                "caso",
+                "solicitud"
+            ]
+            .eq_any(w)
+        {
+            return None;
+        }
+        p += n;
+    }
+    None
+}
+
 fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, usize)> {
     let end = (from + 120).min(b.len());
     // (Two vectorised searches: a byte loop over the 120 bytes cost more.)
@@ -10458,6 +10584,38 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             push(out, Some(label), vs, ve, score, rule, why);
             continue;
         }
+        // "His Medicaid ID is now 100482736", "Medicaid ID (ACCESS): 4410293857", "PA Medicaid
+        // (LTC) 7604418235", "Tiene Medicaid, numero 8812047736": a state program's member
+        // number a few words or a bracketed aside after the program's name.
+        // (The program's name alone, "Medical Assistance", is read only so: "Medical Assistance
+        // (PH-95 / disability category)" names a category.)
+        let program_alone = kw_text.eq_ignore_ascii_case("medical assistance");
+        if kind == Kw::Value(Label::MemberId)
+            && state_program_cue(kw_text)
+            && (program_alone
+                || !bytes[p..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                    .any(u8::is_ascii_digit))
+            && let Some((vs, ve)) = program_number_after(bytes, ke)
+        {
+            let why = "a state program's member number a few words after its name";
+            // (Weaker than a number's own cue: "Medicaid denial letter (reference
+            // MH-DN-5521804)".)
+            push(
+                out,
+                Some(Label::MemberId),
+                vs,
+                ve,
+                0.7,
+                "member_id.program",
+                why,
+            );
+            continue;
+        }
+        if program_alone {
+            continue;
+        }
         // "the copy of your driver's license we have on file (RT449182)", "The driver's license
         // number you typed, 07719432, doesn't match": the number later in the sentence, in
         // brackets or after a comma. Span-only (scored under [`crate::PHI_THRESHOLD`]).
@@ -12151,16 +12309,64 @@ fn known_start(b: &[u8], pid: usize, at: usize, en: usize) -> Option<usize> {
 /// ("[Tue 9:15 AM] +1 (206) 555-0185: R", "[9:47 PM] On-call RN: ...")? The stamp says when a
 /// message of the chat was sent, like a header's date (none of the style corpus's 60 such
 /// stamps was labelled).
+///
+/// Or does it close a sender's stamp in brackets, the sender alone before it at the line's start
+/// and a colon after it ("Beth Andrade SRMC (10:14 AM): you here?", "Daryl (4:21pm): van 2
+/// overheating", "Rosa Delgado added a note (3:41 PM):"; none of the style corpus's 85 such
+/// stamps was labelled)?
 fn chat_stamp(text: &str, doc: &Doc<'_>, en: usize) -> bool {
     let b = text.as_bytes();
     let mut e = en;
-    while e < b.len() && e - en < 4 && matches!(b[e], b'.' | b' ' | b'M' | b'm') {
+    while e < b.len()
+        && e - en < 4
+        && matches!(b[e], b'.' | b' ' | b'M' | b'm' | b'A' | b'P' | b'a' | b'p')
+    {
         e += 1;
     }
-    b.get(e) == Some(&b']') && {
-        let head = &text[doc.line_start(en)..en];
-        let lead = head.trim_start_matches([' ', '\t', '>']);
-        lead.starts_with('[') && !lead[1..].contains(['[', ']']) && lead.len() <= 30
+    match b.get(e) {
+        Some(b']') => {
+            let head = &text[doc.line_start(en)..en];
+            let lead = head.trim_start_matches([' ', '\t', '>']);
+            lead.starts_with('[') && !lead[1..].contains(['[', ']']) && lead.len() <= 30
+        }
+        Some(b')') if b.get(e + 1) == Some(&b':') => {
+            let head = &text[doc.line_start(en)..en];
+            let Some(open) = head.rfind(" (") else {
+                return false;
+            };
+            // (The sender: letters, spaces and dots, at most 40 bytes; the time alone in the
+            // brackets.)
+            let who = head[..open].trim_start_matches([' ', '\t', '>']);
+            // (Not a visit's time: "Her visit is Thursday (10:30 AM): please confirm".)
+            (1..=40).contains(&who.len())
+                && who.as_bytes()[0].is_ascii_uppercase()
+                && !has_word(
+                    who,
+                    words![
+                        "visit",
+                        "appt",
+                        "appointment",
+                        "surgery",
+                        "procedure",
+                        "scheduled",
+                        "arrive",
+                        "arrival",
+                        "is",
+                        "at"
+                    ],
+                )
+                && who
+                    .bytes()
+                    .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\''))
+                && head[open + 2..].bytes().all(|c| {
+                    c.is_ascii_digit()
+                        || matches!(
+                            c,
+                            b':' | b' ' | b'.' | b'A' | b'P' | b'M' | b'a' | b'p' | b'm'
+                        )
+                })
+        }
+        _ => false,
     }
 }
 
@@ -13934,6 +14140,56 @@ const PHONE_ORG_LIST: &[&str] = staff_role_words!(
 );
 const PHONE_ORG: &Words = &Words::new(PHONE_ORG_LIST);
 
+/// Is the number at `st` someone's at work, by the words right before it (`near`, the line up to
+/// it): "work", perhaps "cell", "line", "phone" or "number" after it and "is" or "at" before the
+/// number, after "his", "her", "their" or a relative's possessive ("dad's work line"); after
+/// "my", "at" or "or" in a patient's or a relative's own writing ("or at work at
+/// 570-555-0117"); or on a contact line after another number ("cell 480-555-0186  work
+/// 480-555-0143"). Not in a signature ("Work cell (937) 555-0146"), nor a fax.
+fn work_number_of_a_person(doc: &Doc<'_>, st: usize, near: &str) -> bool {
+    // (Cheapest first: "work" among the last bytes.)
+    let b = near.as_bytes();
+    let tail = &b[b.len().saturating_sub(24)..];
+    if !memchr::memchr2_iter(b'w', b'W', tail).any(|i| {
+        tail.get(i + 1..i + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"ork"))
+    }) || doc.in_sig(st)
+    {
+        return false;
+    }
+    let mut head = near.trim_end_matches([' ', ':', '#', '\t']);
+    for w in ["at", "is"] {
+        if ends_with_word(head.as_bytes(), w.as_bytes()) {
+            head = head[..head.len() - w.len()].trim_end();
+        }
+    }
+    let last = last_word(head, b" ");
+    if words!["cell", "line", "phone", "number", "no"].eq_any(last) {
+        head = head[..head.len() - last.len()].trim_end();
+    }
+    if !last_word(head, b" ").eq_ignore_ascii_case("work")
+        || has_word(near, words!["fax", "faxed", "faxing"])
+    {
+        return false;
+    }
+    let head = head[..head.len() - 4].trim_end_matches([' ', ',']);
+    let who = last_word(head, b" ");
+    let possessive = who.ends_with("'s") || who.ends_with("\u{2019}s");
+    if words!["his", "her", "their"].eq_any(who)
+        || possessive && !who.eq_ignore_ascii_case("employer's")
+    {
+        return true;
+    }
+    // ("you can call me back at 717-555-0156 or at work at 717-555-0172": a caller's, in a
+    // voice mail's transcript too; not a colleague's "page me ... or call my work cell".)
+    if words!["my", "at", "or"].eq_any(who) {
+        return doc.consumer_writes_at(st)
+            || !doc.staff_writes_at(st) && has_word(near, words!["me", "my", "i'm", "im"]);
+    }
+    // A contact line: another number, then "work" (a cell's or a home's).
+    head.bytes().any(|c| c.is_ascii_digit()) && has_word(head, words!["cell", "home", "mobile"])
+}
+
 /// A value at the start of its line, with an organisation's name on one of the `depth` lines
 /// above (a footer: name, then a phone line, then the street). A short label may come first
 /// ("Phone ", "Ph ", "c ", "559-555-0195 | fax "), but no word that says whose.
@@ -14810,6 +15066,14 @@ fn phone(text: &str, doc: &Doc<'_>, st: usize, en: usize, sig: bool, out: &mut V
     if doc.consumer && writer_fax_before(text, st) && !doc.staff_writes_at(st) {
         let why = "the fax number a patient or a relative asks to be sent to";
         push(out, Some(Label::Fax), st, en, 0.8, "fax.writer", why);
+        return;
+    }
+    // "or my work 717-555-0113 after 3", "her work cell 740 555 0162", "cell 480-555-0186  work
+    // 480-555-0143": a patient's or a relative's number at work is theirs (the style corpus
+    // labels 73 of the 101 numbers after "work"; the rest a colleague's "Work cell").
+    if work_number_of_a_person(doc, st, before_line(48)) {
+        let why = "a patient's or a relative's number at work";
+        push(out, Some(Label::Phone), st, en, 0.85, "phone.work", why);
         return;
     }
     let org = |why: &'static str, out: &mut Vec<Cand>| {
@@ -16050,6 +16314,43 @@ fn department_at(w: &[u8], i: usize) -> bool {
     })
 }
 
+/// Is the date or time at `st` on a divider line: its line, past a quote's marks, opens and
+/// closes with two dashes or more ("---- Reply from ... (12/07/2026 10:12 AM) ----", "-- Note
+/// added by Teresa Alcott, CRNP, 05/14/2025 07:02 --")? Not when the divider names a visit, pages
+/// or an admission ("--- pages 2-3: office note 02/26/2026 ---", "(visit of 09/30/2025)"): those
+/// are a record's parts, the patient's. (Batch 106 and the style corpus: 102 false dates gone, 12
+/// true ones lost, most of them a pasted text thread's day, "--- texts, Saturday Oct 11 ---".)
+fn divider_stamp(text: &str, doc: &Doc<'_>, st: usize) -> bool {
+    let b = text.as_bytes();
+    let (ls, le) = (doc.line_start(st), doc.line_end(st));
+    let line = text[ls..le].trim_start_matches([' ', '\t', '>']).trim_end();
+    // (A divider is short: a note written between dashes is no divider.)
+    (9..=120).contains(&line.len())
+        && line.starts_with("--")
+        && line.ends_with("--")
+        && b[st..le].contains(&b'-')
+        && !has_word(
+            line,
+            words![
+                "visit",
+                "visits",
+                "page",
+                "pages",
+                "encounter",
+                "appointment",
+                "appt",
+                "admission",
+                "admitted",
+                "discharge",
+                "discharged",
+                "surgery",
+                "procedure",
+                "dos",
+                "triage"
+            ],
+        )
+}
+
 fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec<Cand>) {
     if !date_plausible(&text[st..en]) {
         return;
@@ -16167,6 +16468,13 @@ fn date(text: &str, doc: &Doc<'_>, st: usize, en: usize, adj: f32, out: &mut Vec
     {
         let why = "timestamp with seconds";
         not_a_patients(why, out);
+        return;
+    }
+    // "---- Reply from Jill Brandt, CMA (12/07/2026 10:12 AM) ----", "----- SMS log export
+    // 03/18/2025 -----": a divider in a pasted thread or export dates the reply or the export,
+    // not care (the style corpus labels 5 of 40 such dates, and those name a visit or pages).
+    if divider_stamp(text, doc, st) {
+        not_a_patients("a thread divider's stamp", out);
         return;
     }
     let wide = before(text, st, 40);
@@ -19129,6 +19437,30 @@ fn self_introduction(s: &Scanner, text: &str, doc: &Doc<'_>, ks: usize, p: usize
     lead.len() <= 32 && ws.next().is_some_and(|w| HELLOS.eq_any(w)) && ws.count() <= 3
 }
 
+/// The code right after a word, when a dash follows it: a room's ("2W-218") or a chart number
+/// ("40027816") in " 2W-218 - admitted" (two to ten letters, digits and hyphens, a digit
+/// first).
+fn code_then_dash(after: &str) -> Option<&str> {
+    let rest = after.strip_prefix(' ')?;
+    // (A digit first: the codes read so are a room's or a chart's, and most words after a
+    // capitalised one are passed over at once.)
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = rest
+        .bytes()
+        .take(11)
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        .count();
+    let code = &rest[..n];
+    ((2..=10).contains(&n)
+        && code.bytes().any(|c| c.is_ascii_digit())
+        && [" - ", " \u{2013} "]
+            .iter()
+            .any(|d| rest[n..].starts_with(d)))
+    .then_some(code)
+}
+
 /// A surname alone at the start of a list item, as a front desk or a charge nurse writes the
 /// day's patients ("- Fenwick ch 6 - ANC 0.9, held", "- Castellanos (9am no-show): reached her",
 /// "  Yoshida (1:00) - insurance termed"): the token is in the surname list and not in the
@@ -19145,12 +19477,20 @@ fn surname_list_item(
     buf: &mut String,
 ) -> Option<&'static str> {
     // Cheapest first: most lone capitalised words are followed by none of these.
-    let follows = [" (", " - ", " \u{2013} ", ": ", " ch "]
+    let follows = [" (", " - ", " \u{2013} ", ": ", " ch ", " -> "]
         .iter()
         .any(|f| after.starts_with(f))
         || initial_after(after).is_some()
         || age_sex_after(after);
-    if !follows || t.e - t.s < 4 || is_upper(text, t) {
+    // "- Oduya 2W-218 - admitted today", "- BRANDT 40027816 - admitted 7W-712": a room's code or
+    // a chart number between the surname and the item's dash (a hand-off list, blind batch
+    // 106); a chart number lets a surname in capitals count.
+    let code = if follows { None } else { code_then_dash(after) };
+    if !follows && code.is_none()
+        || t.e - t.s < 4
+        || is_upper(text, t)
+            && !code.is_some_and(|c| c.len() >= 6 && c.bytes().all(|d| d.is_ascii_digit()))
+    {
         return None;
     }
     let lead = text[doc.line_start(t.s)..t.s].trim();

@@ -15057,3 +15057,142 @@ fn a_list_items_name_before_its_chart_fields_in_brackets() {
         labels(&s, menu)
     );
 }
+
+#[test]
+fn a_senders_stamp_in_brackets_and_a_thread_dividers_date_are_no_care() {
+    let s = Scanner::new();
+    let chat = "---------- pasted from Messages ----------\n\
+                Beth Andrade SRMC (10:14 AM): you here? im at the desk by bed 7\n\
+                Dale K (10:15 AM): yep walking in now\n";
+    assert!(!has_label(&s, chat, Label::Date), "{:?}", labels(&s, chat));
+    // A visit's time in brackets is still one.
+    let visit = "Hi Mrs. Quist,\n\nYour biopsy is booked for Thursday 3/19 (10:30 AM): \
+                 please arrive early.\n";
+    assert!(
+        has(&s, visit, Label::Date, "10:30 AM"),
+        "{:?}",
+        labels(&s, visit)
+    );
+    let thread = "Patient portal thread\n\n\
+                  ---- Reply from Jill Brandt, CMA (12/07/2026 10:12 AM) ----\n\
+                  Hi Sandra, the refill went to your pharmacy.\n";
+    assert!(
+        !has(&s, thread, Label::Date, "12/07/2026"),
+        "{:?}",
+        labels(&s, thread)
+    );
+    // A divider that names a record's pages or a visit dates the patient's care.
+    let record = "Records attached for Mr. Halvorsen, DOB 04/11/1950.\n\n\
+                  --- pages 2-3: office note 02/26/2026, medication list ---\n";
+    assert!(
+        has(&s, record, Label::Date, "02/26/2026"),
+        "{:?}",
+        labels(&s, record)
+    );
+}
+
+#[test]
+fn a_hand_off_items_surname_before_a_room_or_a_chart_number() {
+    let s = Scanner::new();
+    let handoff = "IN HOUSE\n\
+                   - Rawlings 2W-218 - admitted today, auth thru 10/21.\n\
+                   - LAMOUREUX 40078845 - labs ordered (BMP, hepatic panel).\n\
+                   - Venable -> Willow Bend Fri 10/17, trip booked.\n";
+    for name in ["Rawlings", "LAMOUREUX", "Venable"] {
+        assert!(
+            has(&s, handoff, Label::Person, name),
+            "{name}: {:?}",
+            labels(&s, handoff)
+        );
+    }
+    // A unit's name in capitals before a room's code is no one.
+    let units = "Bed board\n- MICU 2W-218 - closed for cleaning\n- PACU 3E-04 - open\n";
+    assert!(
+        !has_label(&s, units, Label::Person),
+        "{:?}",
+        labels(&s, units)
+    );
+}
+
+#[test]
+fn a_state_programs_member_number_a_few_words_on() {
+    let s = Scanner::new();
+    for (text, v) in [
+        (
+            "the new insurance card came. His Medicaid ID is now 100482736 and the old one \
+             doesn't work.",
+            "100482736",
+        ),
+        (
+            "Member name:  Darius Whitlock\nMA ID (ACCESS):   8841275306\n",
+            "8841275306",
+        ),
+        (
+            "Ella tiene Medicare y Medical Assistance (numero 4401928376) no se si lo tienen.",
+            "4401928376",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::MemberId, v),
+            "{v}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // An organisation's number under the program, or a letter's reference, is no member's.
+    for text in [
+        "Our Medicaid provider ID is 44001873 if you need it.",
+        "Checklist:\n  8. [x] Medicaid denial letter (reference MH-DN-5521804)\n",
+        "Su solicitud de Medical Assistance, numero de caso 440-2917-38, sigue pendiente.",
+    ] {
+        assert!(
+            !has_label(&s, text, Label::MemberId),
+            "{:?}",
+            labels(&s, text)
+        );
+    }
+}
+
+#[test]
+fn hemin_is_a_drug_and_porphobilinogen_an_analyte() {
+    let s = Scanner::new();
+    let order = "Pharmacy please note two hemin preps before 8 AM for the infusion suite.";
+    assert!(
+        has(&s, order, Label::Medication, "hemin"),
+        "{:?}",
+        labels(&s, order)
+    );
+    let lab = "Send STAT spot urine porphobilinogen (PBG) with creatinine.";
+    assert!(
+        !has_label(&s, lab, Label::Medication),
+        "{:?}",
+        labels(&s, lab)
+    );
+}
+
+#[test]
+fn a_callers_or_a_relatives_number_at_work() {
+    let s = Scanner::new();
+    for (text, v) in [
+        (
+            "Voicemail transcript:\n\"Hi, it's Renee Ostrowski, you can call me back at \
+             570-555-0192, that's my cell, or at work at 570-555-0117 till 3. Thank you, bye.\"",
+            "570-555-0117",
+        ),
+        (
+            "Mom's cell 614 555 0172, dad's work line 614-555-0109 ext 3301 (he's at the plant).",
+            "614-555-0109",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::Phone, v),
+            "{v}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // A colleague's work cell, in a signature or in mail among staff, is the organisation's.
+    let sig = "Thanks,\nDwayne Pruitt\nSafeSteps Coordinator\nCrestline Valley Area Agency on Aging\n\
+               Work cell (937) 555-0146 | Office (937) 555-0140\n";
+    assert!(!has_label(&s, sig, Label::Phone), "{:?}", labels(&s, sig));
+    let fax = "Please have the corrected statement faxed to her work at (937) 555-0189.";
+    assert!(!has_label(&s, fax, Label::Phone), "{:?}", labels(&s, fax));
+}
