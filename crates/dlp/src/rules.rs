@@ -1846,6 +1846,10 @@ const NOT_NAMES: &[&str] = &[
     "wed",
     "thur",
     "thurs",
+    // ("ground floor for great-grandma Fri.", "OR Fri.": blind batch 107; not "Sun", a
+    // surname, nor "Sat", a given name.)
+    "fri",
+    "mon",
     "patient",
     // Roles a form or a subject puts before a name ("RE: Claimant WHITFIELD, BRANDON",
     // "Partner's cell"): the name starts after them.
@@ -9210,7 +9214,20 @@ fn the_ordinal_date(text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &mut V
             "see him",
             "see her",
             "laser",
-            "test"
+            "test",
+            // (A doctor's, a study's, a move's or a going home's day: "with Dr. Castellanos on
+            // the 13th", "move my colonoscopy on the 24th", "still going home on the 17th?";
+            // on the style corpus 27 such labelled, 7 not.)
+            "dr",
+            "doctor",
+            "colonoscopy",
+            "endoscopy",
+            "ultrasound",
+            "ct",
+            "x-ray",
+            "move",
+            "home",
+            "leaving"
         ],
     ) {
         return;
@@ -18324,6 +18341,21 @@ fn table_columns(text: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
         table_cells(line, sep, &mut cells);
         labels.clear();
         labels.extend(cells.iter().map(|&(a, z)| column_label(&line[a..z])));
+        // "Cadexomer iodine,Iodosorb,...,Rx,Rx,Non-formulary" under "category,product,...": a
+        // row right under another of the same shape (as many separators, not a rule of dashes)
+        // is the table's data, not a heading, whatever its cells say (a formulary's "Rx" is no
+        // prescription's number; blind batch 107).
+        if labels.iter().any(Option::is_some) && ls >= 2 && {
+            let prev = &b[doc.line_start(ls - 1)..ls - 1];
+            let count = |r: &[u8]| memchr::memchr_iter(sep, r).count();
+            // (Not a sentence above a heading, "Hi team, the list, by time:": its commas are
+            // followed by spaces, a CSV row's are not.)
+            count(prev) == count(line.as_bytes())
+                && prev.iter().any(u8::is_ascii_alphanumeric)
+                && (sep != b',' || memchr::memmem::find(prev, b", ").is_none())
+        } {
+            continue;
+        }
         // "| Patient (MRN) |" over "| Hartsock, M. (CR-00355102) |": a heading that names a
         // second field in brackets, each cell holding both (an infusion board, blind batch
         // 57). The column is read by the heading before the bracket, the bracket's part of
@@ -18905,9 +18937,17 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         };
         let trigger = match kind {
             Kw::Heading | Kw::Value(Label::Mrn) => true,
+            // ("CLIENT ID     PAYER ID     VISIT DATE   SCHED": a visit verification system's
+            // exceptions by the agency's client number, blind batch 107.)
             Kw::Value(
                 Label::OtherId | Label::MemberId | Label::Account | Label::Device | Label::Ssn,
             ) => heading_like(),
+            // (In capitals only, a report's heading: "Patient ID:   12345" is a form's field.)
+            Kw::GenericId => {
+                b.get(m.start..m.start + 2) == Some(&b"ID"[..])
+                    && !b.get(m.start + 2).is_some_and(u8::is_ascii_alphanumeric)
+                    && heading_like()
+            }
             _ => false,
         };
         if !trigger || m.start < done_to {
@@ -18917,7 +18957,11 @@ fn aligned_tables(text: &str, kws: &[KwMatch], out: &mut Vec<Cand>) {
         let le = memchr::memchr(b'\n', &b[m.start..]).map_or(b.len(), |i| m.start + i);
         done_to = le;
         let head = &b[ls..le];
-        if head.len() > 400 || !head.windows(2).any(|w| w == b"  ") || !head.is_ascii() {
+        if head.len() > 400
+            || !head.windows(2).any(|w| w == b"  ")
+            || !head.is_ascii()
+            || kind == Kw::GenericId && head.contains(&b':')
+        {
             continue;
         }
         // Heading cells: runs of non-space bytes joined by single spaces.
@@ -19438,27 +19482,16 @@ fn self_introduction(s: &Scanner, text: &str, doc: &Doc<'_>, ks: usize, p: usize
 }
 
 /// The code right after a word, when a dash follows it: a room's ("2W-218") or a chart number
-/// ("40027816") in " 2W-218 - admitted" (two to ten letters, digits and hyphens, a digit
-/// first).
+/// ("40027816") in " 2W-218 - admitted" (a code [`skip_codes`] reads, a digit first).
 fn code_then_dash(after: &str) -> Option<&str> {
-    let rest = after.strip_prefix(' ')?;
     // (A digit first: the codes read so are a room's or a chart's, and most words after a
     // capitalised one are passed over at once.)
-    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+    if !after.as_bytes().get(1).is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let n = rest
-        .bytes()
-        .take(11)
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        .count();
-    let code = &rest[..n];
-    ((2..=10).contains(&n)
-        && code.bytes().any(|c| c.is_ascii_digit())
-        && [" - ", " \u{2013} "]
-            .iter()
-            .any(|d| rest[n..].starts_with(d)))
-    .then_some(code)
+    let rest = skip_codes(after, 1, 10);
+    (rest.len() < after.len() && [" - ", " \u{2013} "].iter().any(|d| rest.starts_with(d)))
+        .then(|| &after[1..after.len() - rest.len()])
 }
 
 /// A surname alone at the start of a list item, as a front desk or a charge nurse writes the
@@ -19477,9 +19510,17 @@ fn surname_list_item(
     buf: &mut String,
 ) -> Option<&'static str> {
     // Cheapest first: most lone capitalised words are followed by none of these.
+    // ("bed 03  Okafor      - Corinne did the add-on": a dash lined up with spaces.)
+    let padded = || {
+        after.starts_with("  ") && {
+            let t = after.trim_start_matches(' ');
+            t.starts_with("- ") || t.starts_with("\u{2013} ")
+        }
+    };
     let follows = [" (", " - ", " \u{2013} ", ": ", " ch ", " -> "]
         .iter()
         .any(|f| after.starts_with(f))
+        || padded()
         || initial_after(after).is_some()
         || age_sex_after(after);
     // "- Oduya 2W-218 - admitted today", "- BRANDT 40027816 - admitted 7W-712": a room's code or

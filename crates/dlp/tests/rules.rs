@@ -15196,3 +15196,79 @@ fn a_callers_or_a_relatives_number_at_work() {
     let fax = "Please have the corrected statement faxed to her work at (937) 555-0189.";
     assert!(!has_label(&s, fax, Label::Phone), "{:?}", labels(&s, fax));
 }
+
+#[test]
+fn a_csv_row_under_a_row_of_the_same_shape_is_no_heading() {
+    let s = Scanner::new();
+    let formulary = "Here's the draft formulary comparison. No patient data in the file.\n\n\
+                     category,product,type,unit,2025_cost,2026_cost,status,notes\n\
+                     Cadexomer iodine,Iodosorb,gel,40 g,Rx,Rx,Non-formulary,WOC approval\n\
+                     Foam,Allevyn Life,bordered foam,12.9 cm,$8.80,$8.45,Formulary,\n";
+    assert!(
+        !has_label(&s, formulary, Label::OtherId),
+        "{:?}",
+        labels(&s, formulary)
+    );
+    // A heading under a sentence with commas is still one.
+    let list = "Hi team, the refills, by patient:\n\n\
+                patient,rx,drug,qty\n\
+                Marisol Ybarra,6620186,lisinopril 10 mg,30\n";
+    assert!(
+        has(&s, list, Label::OtherId, "6620186"),
+        "{:?}",
+        labels(&s, list)
+    );
+}
+
+#[test]
+fn a_visit_verification_reports_client_numbers_and_a_bed_lists_surnames() {
+    let s = Scanner::new();
+    let evv = "THE FOLLOWING VISITS HAVE EXCEPTIONS.\n\n\
+               CLIENT ID     PAYER ID         VISIT DATE   SCHED      CLINICIAN\n\
+               ------------  ---------------  -----------  ---------  ---------------\n\
+               LR-2203314    4410837265       11/17/2025   0900-1000  OYELARAN, M\n\
+               LR-2214087    MCR              11/17/2025   1400-1500  HALVORSEN, T\n";
+    assert!(
+        has(&s, evv, Label::Mrn, "LR-2203314"),
+        "{:?}",
+        labels(&s, evv)
+    );
+    let beds = "Evening handoff:\n\n\
+                bed 03  Okafor      - did the newborn add-on. OR Fri.\n\
+                bed 12  Brandt      - room opens tonight, ground floor for great-grandma Fri.\n";
+    assert!(
+        has(&s, beds, Label::Person, "Okafor"),
+        "{:?}",
+        labels(&s, beds)
+    );
+    // A weekday's short form is no one's name.
+    assert!(
+        !labels(&s, beds)
+            .iter()
+            .any(|(l, v)| *l == Label::Person && v == "Fri"),
+        "{:?}",
+        labels(&s, beds)
+    );
+}
+
+#[test]
+fn a_days_ordinal_after_a_doctor_a_study_or_going_home() {
+    let s = Scanner::new();
+    for text in [
+        "From: Rosa Quintero <rosaq1961@yahoo.com>\nTo: Front Desk <frontdesk@lakesidegi.org>\n\
+         Subject: Re: Elena Quintero\n\nmy mother sees dr castellanos on the 13th, i cant \
+         take her that day\n\nRosa",
+        "From: Judy Nyquist <jnyquist54@gmail.com>\nTo: Front Desk <frontdesk@svch.org>\n\
+         Subject: Re: Arvid Nyquist - swing bed\n\nthank u. also is he still going home on \
+         the 17th?? nobody told me anything\n\njudy",
+    ] {
+        assert!(has_label(&s, text, Label::Date), "{:?}", labels(&s, text));
+    }
+    // A floor's or a dose's ordinal is none.
+    let lounge = "Our family lounge is on the 2nd floor, next to the chapel.";
+    assert!(
+        !has_label(&s, lounge, Label::Date),
+        "{:?}",
+        labels(&s, lounge)
+    );
+}
