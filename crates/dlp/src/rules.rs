@@ -7717,22 +7717,70 @@ fn stamp_then_sender(b: &[u8], ls: usize, le: usize) -> Option<Span> {
         .iter()
         .take_while(|&&c| c == b' ' || c == b'\t')
         .count();
-    if gap < 2 {
+    // ("Wed 10/16 10:47 AM Destiny: ok": one space after a stamp with its date, when a name and
+    // its colon follow, a phone's texting log (blind batch 108); not "3/12 9:00 AM Colonoscopy:
+    // arrive by 8", a visit's line.)
+    let dated = || b[st..en].contains(&b'/');
+    if gap == 0 || gap == 1 && !dated() {
         return None;
     }
     let rest = &b[en + gap..le.min(en + gap + 40)];
     let colon = rest.iter().position(|&c| c == b':')?;
     let sender = &rest[..colon];
+    if gap == 1
+        && (has_word(
+            std::str::from_utf8(sender).unwrap_or(""),
+            words![
+                "visit",
+                "appt",
+                "appointment",
+                "procedure",
+                "surgery",
+                "colonoscopy",
+                "arrival",
+                "arrive",
+                "check",
+                "labs",
+                "lab",
+                "infusion",
+                "injection",
+                "dose",
+                "scan",
+                "consult",
+                "follow",
+                "call",
+                "note",
+                "update",
+                "status"
+            ],
+        ) || rest.get(colon + 1).is_some_and(u8::is_ascii_digit))
+    {
+        return None;
+    }
     let words = sender.split(|&c| c == b' ').count();
     // (Or a phone number: "Today 7:15 AM  +1 (406) 555-0142:".)
     let phone = sender.iter().filter(|c| c.is_ascii_digit()).count() >= 10
         && sender
             .iter()
             .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'(' | b')' | b'-' | b'.'));
+    // ("Tue 3/11 11:52 AM  SVH Route 2: Hi Don": a number may end a team's line's name, not a
+    // room's, a bay's or a chair's, where a visit's slot is kept.)
+    let (name, number) = match sender.iter().rposition(|&c| c == b' ') {
+        Some(k) if k + 1 < sender.len() && sender[k + 1..].iter().all(u8::is_ascii_digit) => {
+            (&sender[..k], true)
+        }
+        _ => (sender, false),
+    };
+    let place = number
+        && has_word(
+            std::str::from_utf8(name).unwrap_or(""),
+            words!["room", "rm", "bay", "chair", "bed", "or", "suite", "exam"],
+        );
     (phone
         || rest.first().is_some_and(u8::is_ascii_uppercase)
             && (1..=3).contains(&words)
-            && sender
+            && !place
+            && name
                 .iter()
                 .all(|c| c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'-' | b'\'')))
     .then_some((st, en))
@@ -17958,6 +18006,9 @@ pub(crate) fn column_label(heading: &str) -> Option<Label> {
         | "referral" | "icn" | "docket" | "docket no" | "appeal" | "appeal no"
         | "case no" | "case number" | "case id" | "enc id" | "encounter id" | "encounter no"
         | "referral no" | "referral id" | "run no" | "trip id" | "student id" | "request id"
+        // ("| Bldg | Stu ID | Student | Gr |": a school nurse's immunization exclusions, blind
+        // batch 108.)
+        | "stu id" | "stu no" | "student no" | "student number"
         // ("visit_id,mrn,patient_name,visit_date": a home care agency's visit, blind set XJ.)
         | "visit id" | "visit no" | "visit number"
         // An ambulance service's run ("Incident #   DOS   Patient").

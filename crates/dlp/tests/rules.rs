@@ -15272,3 +15272,41 @@ fn a_days_ordinal_after_a_doctor_a_study_or_going_home() {
         labels(&s, lounge)
     );
 }
+
+#[test]
+fn a_texting_logs_dated_stamp_before_a_senders_name_and_one_space() {
+    let s = Scanner::new();
+    let log = "Texts with the family, pasted:\n\n\
+               Tue 10/15 10:02 PM Me: Yes, the second exam is planned for about 8 AM.\n\
+               Wed 10/16 10:47 AM Destiny: mom wants to know when the surgery is\n\
+               Tue 3/11 11:52 AM  SVH Route 2: Hi Don, we can swap the pump Thursday\n";
+    assert!(
+        !labels(&s, log)
+            .iter()
+            .any(|(l, v)| *l == Label::Date && (v == "10/16" || v == "10:47 AM" || v == "3/11")),
+        "{:?}",
+        labels(&s, log)
+    );
+    // A visit's line keeps its date: "Colonoscopy" is no sender, nor a room's number.
+    let visits = "Your visits:\n\nThu 3/12 9:00 AM Colonoscopy: arrive by 8:00\n\
+                  Fri 3/13 10:00 AM  Room 3: follow-up with Dr. Haddad\n";
+    assert!(
+        has(&s, visits, Label::Date, "3/12"),
+        "{:?}",
+        labels(&s, visits)
+    );
+}
+
+#[test]
+fn a_school_nurses_table_by_student_number() {
+    let s = Scanner::new();
+    let table = "Letters went home. Please confirm who goes on the exclusion letter.\n\n\
+                 | Bldg | Stu ID    | Student                | Gr | Missing  | Parent phone   |\n\
+                 |------|-----------|------------------------|----|----------|----------------|\n\
+                 | CRMS | 203190044 | Okonkwo, Daniel        | 7  | Tdap     | (717) 555-0107 |\n";
+    assert!(
+        has(&s, table, Label::OtherId, "203190044"),
+        "{:?}",
+        labels(&s, table)
+    );
+}
