@@ -5906,9 +5906,6 @@ fn mail_named(domain: &str) -> bool {
         })
 }
 
-/// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
-/// (at most 120 bytes on, up to `.`, `?`, `!` or a line break): [`record_shaped`]
-/// ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
 /// Is the cue a state medical assistance program's name ("Medicaid", "Medicaid ID", "Medical
 /// Assistance", "MA recipient")?
 fn state_program_cue(kw: &str) -> bool {
@@ -6030,6 +6027,9 @@ fn program_number_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// The record number after "is", "it's" or "be" later in the sentence that starts at `from`
+/// (at most 120 bytes on, up to `.`, `?`, `!` or a line break): [`record_shaped`]
+/// ("GCH-00418276", "CC-20417"), not a ticket's or an order's ("INC-0045521").
 fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, usize)> {
     let end = (from + 120).min(b.len());
     // (Two vectorised searches: a byte loop over the 120 bytes cost more.)
