@@ -5906,6 +5906,13 @@ fn mail_named(domain: &str) -> bool {
         })
 }
 
+/// Words between a number's cue and the number that make it an organisation's ("Our Medicaid
+/// provider ID is 44001873", "tax ID", "group number"): [`record_number_later`],
+/// [`program_number_after`].
+const ORG_NUMBER_WORDS: &Words = words![
+    "provider", "tax", "group", "facility", "agency", "vendor", "npi"
+];
+
 /// Is the cue a state medical assistance program's name ("Medicaid", "Medicaid ID", "Medical
 /// Assistance", "MA recipient")?
 fn state_program_cue(kw: &str) -> bool {
@@ -5965,15 +5972,9 @@ fn program_number_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
         let w = std::str::from_utf8(tok).unwrap_or("");
         if words > 4
             || n > 14
+            || ORG_NUMBER_WORDS.eq_any(w)
             || words![
-                "provider",
                 "providers",
-                "tax",
-                "group",
-                "facility",
-                "agency",
-                "vendor",
-                "npi",
                 "ptan",
                 "promise",
                 "office",
@@ -6070,14 +6071,7 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
         // organisation's own number.)
         let ours =
             has_word(between, words!["our"]) && !has_word(between, words!["our side", "our end"]);
-        if ours
-            || has_word(
-                between,
-                words![
-                    "provider", "tax", "group", "facility", "agency", "vendor", "npi"
-                ],
-            )
-        {
+        if ours || has_word(between, ORG_NUMBER_WORDS) {
             return None;
         }
         let vs = from + sp + lead.len();
