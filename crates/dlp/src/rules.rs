@@ -225,6 +225,8 @@ pub(crate) enum Kw {
     /// "Visit:", "Session:", "meeting=": a video visit's or a session's number may follow
     /// ([`session_id_after`]).
     SessionId,
+    /// "ninety", "a hundred": an age said in words may start here ([`spoken_age`]).
+    SpokenAge,
 }
 
 pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
@@ -635,6 +637,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     // ("his bk# is B25-002971 for ur paperwork", a deputy's text, blind set TZ.)
     ("bk#", Kw::Value(Label::OtherId)),
     ("bk #", Kw::Value(Label::OtherId)),
+    // ("BK 2025-011733 (D-Pod, cell D-108) steps down": a jail's booking number, blind batch
+    // 109. In capitals only, as every short keyword: "bk" is no word.)
+    ("bk", Kw::Value(Label::OtherId)),
     ("rx number", Kw::Value(Label::OtherId)),
     ("incident number", Kw::Value(Label::OtherId)),
     // ("Incident report IR-2025-1183 is in CareVantage": a report about a resident's fall.)
@@ -781,6 +786,9 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("session:", Kw::SessionId),
     ("session=", Kw::SessionId),
     ("meeting=", Kw::SessionId),
+    ("ninety", Kw::SpokenAge),
+    ("a hundred", Kw::SpokenAge),
+    ("one hundred", Kw::SpokenAge),
     ("monday the ", Kw::WeekdayThe),
     ("tuesday the ", Kw::WeekdayThe),
     ("wednesday the ", Kw::WeekdayThe),
@@ -1304,6 +1312,9 @@ const PERSON_CUES_LIST: &[&str] = relative_words!(
     "rider",
     "passenger",
     "athlete",
+    // A survey's or a petition's ("Respondent:       Bev (bev.kreiner55@att.net)", blind batch
+    // 109).
+    "respondent",
     // A Spanish report's patient ("Paciente:             Génesis Valeska Rayo Montenegro", an
     // echocardiogram forwarded by a mission's partner clinic, blind batch 65).
     "paciente"
@@ -9388,6 +9399,104 @@ fn spoken_phone_numbers(lc: &str, toks: &[Tok], out: &mut Vec<Cand>) {
     }
 }
 
+/// At a keyword "ninety", "a hundred" or "one hundred" (`st..kw_end`, [`Kw::SpokenAge`]): "He's
+/// ninety-one and he's on the CPAP", "Mom's ninety three", "I'm ninety-one years old", "she
+/// turned a hundred and two", an age over 89 said in words, as a voicemail's transcript or a
+/// relative's mail says it (19 found on the style corpus, none before; blind batch 109). Only
+/// after words that say someone is that old ("he's", "she is", "turned", "aged"); not a
+/// temperature, a weight or a pressure ("ninety-nine point four", "ninety over sixty"), nor a
+/// speaker's correction ("she's ninety-- no, eighty-nine").
+fn spoken_age(text: &str, st: usize, kw_end: usize, out: &mut Vec<Cand>) {
+    const ONES: [&str; 9] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    const CUES: [&str; 27] = [
+        "he's",
+        "she's",
+        "i'm",
+        "he is",
+        "she is",
+        "i am",
+        "he was",
+        "she was",
+        "mom's",
+        "mom is",
+        "dad's",
+        "dad is",
+        "mother's",
+        "mother is",
+        "father's",
+        "father is",
+        "who's",
+        "who is",
+        "turned",
+        "turns",
+        "turning",
+        "aged",
+        "age",
+        "will be",
+        "he'll be",
+        "she'll be",
+        "i'll be",
+    ];
+    let b = text.as_bytes();
+    let alpha_at = |p: usize| b.get(p).is_some_and(u8::is_ascii_alphabetic);
+    // ("nineties", "hundreds": no age.)
+    if alpha_at(kw_end) {
+        return;
+    }
+    // A unit word ("one" to "nine") starting at `p`: where it ends.
+    let unit_at = |p: usize| -> Option<usize> {
+        let w = leading_letters(text.get(p..)?);
+        ONES.iter()
+            .any(|u| u.eq_ignore_ascii_case(w))
+            .then_some(p + w.len())
+    };
+    // The unit after a hyphen or a space ("ninety-one", "a hundred and two").
+    let mut en = kw_end;
+    let unit = match b.get(en) {
+        Some(b'-' | b' ') => unit_at(en + 1).or_else(|| {
+            b[en..]
+                .starts_with(b" and ")
+                .then(|| unit_at(en + 5))
+                .flatten()
+        }),
+        _ => None,
+    };
+    if let Some(e) = unit {
+        en = e;
+    }
+    let after = &text[en..floor_cb(text, (en + 12).min(text.len()))];
+    if after.starts_with("--")
+        || after.starts_with(['%', '/', '.'])
+            && after.as_bytes().get(1).is_some_and(u8::is_ascii_digit)
+        || words![
+            "point", "percent", "degrees", "pounds", "lbs", "dollars", "mg", "over", "days",
+            "minutes", "hours", "units", "ml"
+        ]
+        .eq_any(leading_letters(after.trim_start()))
+    {
+        return;
+    }
+    // The cue right before, across a line break ("He's\nninety-one"), either apostrophe.
+    // (Read only where a keyword matched: one small copy.)
+    let before = text[floor_cb(text, st.saturating_sub(16))..st]
+        .trim_end()
+        .to_ascii_lowercase()
+        .replace('\u{2019}', "'");
+    let cued = CUES.iter().any(|c| {
+        before.ends_with(c)
+            && before
+                .as_bytes()
+                .get(before.len().wrapping_sub(c.len() + 1))
+                .is_none_or(|c| !c.is_ascii_alphabetic())
+    });
+    if cued {
+        let why = "an age over 89 said in words";
+        push(out, Some(Label::Age), st, en, 0.85, "age.spoken", why);
+    }
+}
+
 fn spoken_birth_dates(text: &str, lc: &str, doc: &Doc<'_>, out: &mut Vec<Cand>) {
     const YEAR_TENS: [&str; 10] = [
         "oh", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -9628,8 +9737,21 @@ fn ssn_last_four(text: &str, i: usize, p: usize) -> Option<(usize, usize)> {
         && {
             let gap = text[p..ds].trim_matches([' ', ':', '(', '#', '=']);
             gap.is_empty()
-                || ["is", "are", "was", "of ssn", "ssn", "ss", "social"]
-                    .iter()
+                // ("Her last four on file is 4471", a benefits caseworker's check, blind batch
+                // 109.)
+                || [
+                    "is",
+                    "are",
+                    "was",
+                    "of ssn",
+                    "ssn",
+                    "ss",
+                    "social",
+                    "on file is",
+                    "on file",
+                    "on record is",
+                ]
+                .iter()
                     .any(|w| gap.eq_ignore_ascii_case(w))
         };
     let ok = (direct || has_word(near, words!["ssn", "ss", "social"]))
@@ -10127,6 +10249,10 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             weekday_ordinal_date(text, doc, ks, ke, out);
             continue;
         }
+        if kind == Kw::SpokenAge {
+            spoken_age(text, ks, ke, out);
+            continue;
+        }
         if kind == Kw::WeekdayEs {
             spanish_weekday_date(text, doc, ks, ke, out);
             continue;
@@ -10418,6 +10544,13 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                     | "bib"
                     | "soy"
             )
+        {
+            continue;
+        }
+        // "our file BK-2025-0417", "Kit BK-25-06613", "TW-BK-58214": letters that open or
+        // sit inside a number, not a booking's keyword before one.
+        if kw_text.eq_ignore_ascii_case("bk")
+            && (bytes.get(ke) == Some(&b'-') || ks > 0 && matches!(bytes[ks - 1], b'-' | b'_'))
         {
             continue;
         }
@@ -11316,7 +11449,8 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             | Kw::RequestKey
             | Kw::WeekdayThe
             | Kw::WeekdayEs
-            | Kw::SessionId => continue,
+            | Kw::SessionId
+            | Kw::SpokenAge => continue,
         };
         // Claim, Rx and accession numbers run longer: "policies RX-114" names a policy.
         if label == Label::OtherId && nd < 4 && !letters_code {
@@ -12148,6 +12282,38 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
             score
         };
         push(out, Some(label), p, ve, score, rule, reason);
+        // "bagged under Rx 6104482, 6104483 and 6104484": numbers of the same length listed
+        // after the keyword's are of its kind (blind batch 109).
+        if matches!(
+            label,
+            Label::OtherId | Label::Mrn | Label::Account | Label::MemberId
+        ) && nd == v.len()
+            && nd >= 5
+        {
+            let mut at = ve;
+            for _ in 0..8 {
+                let Some(gap) = [", and ", ", ", " and ", " & "]
+                    .iter()
+                    .find(|g| bytes[at..].starts_with(g.as_bytes()))
+                else {
+                    break;
+                };
+                let st = at + gap.len();
+                let n = bytes[st..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if n != nd
+                    || bytes
+                        .get(st + n)
+                        .is_some_and(|&c| is_word_byte(c) || c == b'-')
+                {
+                    break;
+                }
+                push(out, Some(label), st, st + n, score, rule, reason);
+                at = st + n;
+            }
+        }
     }
 }
 
@@ -13585,7 +13751,7 @@ fn undotted_codes(text: &str, doc: &Doc<'_>, spans: &[(usize, usize)], out: &mut
         // every row.)
         let line = &b[doc.line_start(st).max(st.saturating_sub(200))
             ..doc.line_end(st).min(en + 200).max(en)];
-        if bracketed || has_dotted_code(line) {
+        if bracketed || has_dotted_code(line) || under_or_over_dotted_code(doc, st, en) {
             push(
                 out,
                 Some(Label::Icd10),
@@ -13606,6 +13772,43 @@ fn code_family_after(doc: &Doc<'_>, en: usize) -> bool {
         "family", "code", "codes", "series", "stage", "range", "category", "block"
     ]
     .eq_any(leading_letters(doc.after_line(en, 16).trim_start()))
+}
+
+/// Does the code at `st..en`, first on its line (after an indent or a bullet) and followed by
+/// its description, stand in a column of codes: a dotted code at the same place on the line
+/// above or below? ("Diagnoses:  H25.9 Age-related cataract\n            I10 Essential
+/// (primary) hypertension", "  - E11.42  Type 2 ...\n  - L84     Pre-ulcerative callus":
+/// blind batch 109.)
+fn under_or_over_dotted_code(doc: &Doc<'_>, st: usize, en: usize) -> bool {
+    let b = doc.text.as_bytes();
+    let ls = doc.line_start(st);
+    let col = st - ls;
+    if !b[ls..st]
+        .iter()
+        .all(|c| matches!(c, b' ' | b'\t' | b'-' | b'*' | b'>'))
+        || !b.get(en).is_some_and(|&c| c == b' ' || c == b'\t')
+        || !b[en..doc.line_end(st)]
+            .iter()
+            .find(|&&c| c != b' ' && c != b'\t')
+            .is_some_and(u8::is_ascii_alphabetic)
+    {
+        return false;
+    }
+    let dotted_at = |line_start: usize, line_end: usize| {
+        let line = &b[line_start..line_end];
+        line.len() > col + 4
+            && (col == 0 || !line[col - 1].is_ascii_alphanumeric())
+            && has_dotted_code(&line[col..(col + 8).min(line.len())])
+            && line[col + 3] == b'.'
+    };
+    let above = ls > 0 && {
+        let pe = ls - 1;
+        dotted_at(doc.line_start(pe), pe)
+    };
+    above || {
+        let le = doc.line_end(st);
+        le < b.len() && dotted_at(le + 1, doc.line_end(le + 1))
+    }
 }
 
 /// Does `line` hold a dotted code shape (`[A-Z][0-9][0-9A-Z].[0-9A-Z]`, as "R07.89")?
@@ -14053,6 +14256,8 @@ macro_rules! phone_whose_words {
             "my", "me", "i", "you", "your", "reached", "mobile", "cell", "home", "patient",
             // ("Mi celular es 717-555-0817": Spanish. Not "mi": Michigan's "MI 49441".)
             "celular", "cel",
+            // ("mi telefono es 484-555-0117": blind batch 109.)
+            "mi telefono", "mi teléfono", "mi numero", "mi número",
             "prefers", "daughter", "son", "wife", "husband", "mother", "father", "brother",
             "sister", "caregiver", "employer", "hr", "their", "his", "her", "guardian",
             "spouse", "proxy", "cellphone", "evening", "daytime", "parent", "friend", "neighbor",
@@ -20281,6 +20486,8 @@ fn address(s: &Scanner, text: &str, doc: &Doc<'_>, st: usize, en: usize, out: &m
                 // "in front of my house at", "our tenant Tamika Boone at", "Pickup: Tue 8:10
                 // AM at", "Mr. Lyle Dempsey at": a home, a ride's pick-up, a named person.
                 "house",
+                // "Per the family, the household at 605 Hummel Street" (blind batch 109).
+                "household",
                 "tenant",
                 "pickup",
                 "pick-up",

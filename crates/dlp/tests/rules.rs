@@ -15310,3 +15310,134 @@ fn a_school_nurses_table_by_student_number() {
         labels(&s, table)
     );
 }
+
+#[test]
+fn a_three_character_code_in_a_column_of_dotted_codes() {
+    let s = Scanner::new();
+    for (text, code) in [
+        (
+            "Referral\nDiagnoses:         H25.9 Age-related cataract, unspecified\n\
+             \x20                  I10 Essential (primary) hypertension\nUrgency: routine",
+            "I10",
+        ),
+        (
+            "Qualifying findings:\n  - E11.42  Type 2 diabetes mellitus with polyneuropathy\n\
+             \x20 - L84     Pre-ulcerative callus, plantar 1st met head\n",
+            "L84",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::Icd10, code),
+            "{code}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // Not a code at another place on the line, nor at another place than the dotted code's.
+    for text in [
+        "Seen today:\n  E11.9 Type 2 diabetes\n  Room I10 is closed for cleaning\n",
+        "Seen today:\n  E11.9 Type 2 diabetes\n      I10 Essential hypertension\n",
+    ] {
+        assert!(
+            !has(&s, text, Label::Icd10, "I10"),
+            "{:?}",
+            labels(&s, text)
+        );
+    }
+}
+
+#[test]
+fn a_households_address_and_numbers_listed_after_a_keywords() {
+    let s = Scanner::new();
+    let household = "Grace,\n\nVemlidy PA came through for Esperance this morning. Can you \
+                     set up household contact\ntesting? Per the family, the household at 605 \
+                     Hummel Street, Harrisburg, PA 17104 is:\n";
+    assert!(
+        has_label(&s, household, Label::Address),
+        "{:?}",
+        labels(&s, household)
+    );
+    let rx = "All three are filled and bagged under Rx 6104482, 6104483 and 6104484. He can \
+              pick up at the counter.";
+    for n in ["6104482", "6104483", "6104484"] {
+        assert!(has(&s, rx, Label::OtherId, n), "{n}: {:?}", labels(&s, rx));
+    }
+    // A number of another length after the list is not one of them.
+    let count = "Filled under Rx 6104482, 14 films, and 7 days.";
+    assert!(
+        !has(&s, count, Label::OtherId, "14"),
+        "{:?}",
+        labels(&s, count)
+    );
+}
+
+#[test]
+fn a_jails_booking_number_a_respondent_and_a_spanish_writers_phone() {
+    let s = Scanner::new();
+    let booking = "Supervisors,\n\nEffective now (1600), BK 2025-011733 (D-Pod, cell D-108) \
+                   steps down from constant observation to close observation.";
+    assert!(
+        has(&s, booking, Label::OtherId, "2025-011733"),
+        "{:?}",
+        labels(&s, booking)
+    );
+    // Letters inside an item's or a file's number are no booking's keyword.
+    let file = "Subject: Request for records - our file BK-2025-0417\n\nPlease send the chart.";
+    assert!(
+        !has(&s, file, Label::OtherId, "2025-0417"),
+        "{:?}",
+        labels(&s, file)
+    );
+    let survey = "LOW SCORE ALERT\n\nSurvey code:      CV7Q4K-22918\n\
+                  Respondent:       Bev (bev.kreiner55@att.net)\nOverall (0-10):   4\n";
+    assert!(
+        has(&s, survey, Label::Person, "Bev"),
+        "{:?}",
+        labels(&s, survey)
+    );
+    let phone = "From: Mari Quintanilla <mari.quintanilla61@hotmail.com>\n\
+                 Subject: pregunta sobre la maquina CPAP\n\nla maquina dice mask fit. \
+                 mi telefono es 484-555-0117. gracias";
+    assert!(
+        has(&s, phone, Label::Phone, "484-555-0117"),
+        "{:?}",
+        labels(&s, phone)
+    );
+    let ssn = "I have the suspension record for Amber L. Szymanski, DOB 12/30/1988.\n\
+               Her last four on file is 4471 - please confirm that matches what you have.";
+    assert!(has(&s, ssn, Label::Ssn, "4471"), "{:?}", labels(&s, ssn));
+}
+
+#[test]
+fn an_age_over_89_said_in_words() {
+    let s = Scanner::new();
+    for (text, age) in [
+        (
+            "Hi, this is Ruth Achterberg's daughter, her birthday is March 3rd 1934. She's \
+             ninety-one and she's been on the CPAP since August.",
+            "ninety-one",
+        ),
+        (
+            "he's ninety one, he'll be ninety two this spring, so mornings are better",
+            "ninety two",
+        ),
+        (
+            "Mom turned a hundred and two in May and still does her own shopping.",
+            "a hundred and two",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::Age, age),
+            "{age}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // A temperature, a weight, a speaker's correction, a day count: no age.
+    for text in [
+        "She doesn't have a fever I think, she's ninety-nine point four this morning.",
+        "um she's ninety-- no, she's eighty-nine, sorry",
+        "Disp #120 (one hundred twenty), 1 refill; he's at one ninety now.",
+        "The form turns ninety days old on Friday.",
+    ] {
+        assert!(!has_label(&s, text, Label::Age), "{:?}", labels(&s, text));
+    }
+}
