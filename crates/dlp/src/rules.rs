@@ -290,6 +290,12 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("lives alone in", Kw::City),
     ("living alone in", Kw::City),
     ("lives out in", Kw::City),
+    // ("We live out in Mechanicsburg so the 1:00 time works", "we live up in Bloomsburg",
+    // "they live in Wauwatosa": blind batch 110.)
+    ("live out in", Kw::City),
+    ("live up in", Kw::City),
+    ("lives up in", Kw::City),
+    ("they live in", Kw::City),
     // ("I live in Stamford and cannot be there every day", "Visited Sione and the family this
     // morning at the home in Beaverton", "closer to home in Grove City".)
     ("i live in", Kw::City),
@@ -1857,6 +1863,9 @@ const NOT_NAMES: &[&str] = &[
     "wed",
     "thur",
     "thurs",
+    // ("TEST ...... LEAD, BLOOD (VENOUS)": a lab test's specimen, no given name; never a
+    // name on the style corpus, six false ones; blind batch 110.)
+    "blood",
     // ("ground floor for great-grandma Fri.", "OR Fri.": blind batch 107; not "Sun", a
     // surname, nor "Sat", a given name.)
     "fri",
@@ -19817,10 +19826,19 @@ fn surname_list_item(
                         && w.bytes().all(|c| c.is_ascii_alphanumeric())
                         && w.bytes().any(|c| c.is_ascii_digit())
                 };
+                // "- LC25-0318 Marsh: spoke w/ mom": a case's number, letters, digits and a
+                // hyphen (a lead program's end-of-day list, blind batch 110).
+                let case_code = |w: &str| {
+                    (7..=14).contains(&w.len())
+                        && w.contains('-')
+                        && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                        && w.bytes().filter(u8::is_ascii_digit).count() >= 4
+                };
                 first.as_bytes().first().is_some_and(u8::is_ascii_digit)
                     && room_code(first)
                     && codes.clone().count() <= 1
-                    && codes.all(room_code)
+                    && codes.clone().all(room_code)
+                    || case_code(first) && codes.count() == 0
                     || room_lead(rest.trim_start())
             }
         };
@@ -19839,10 +19857,18 @@ fn surname_list_item(
             "price", "cost", "rate", "fee", "freight", "shipping", "credit", "total"
         ]
         .eq_any(&text[t.s..t.e]);
+    // ("3. Pica (F98.3)": a discharge summary's diagnosis before its code, blind batch 110.)
+    let diagnosis = || {
+        after.strip_prefix(" (").is_some_and(|r| {
+            let code = &r.as_bytes()[..r.len().min(9)];
+            has_dotted_code(code) && code.contains(&b')')
+        })
+    };
     (!days
         && !label
         && (s.surnames.has_token(text, lc, t, buf) || hyphenated_surname(s, text, lc, t))
-        && !s.first_names.has_token(text, lc, t, buf))
+        && !s.first_names.has_token(text, lc, t, buf)
+        && !diagnosis())
     .then_some("surname alone at the start of a list item")
 }
 

@@ -15441,3 +15441,65 @@ fn an_age_over_89_said_in_words() {
         assert!(!has_label(&s, text, Label::Age), "{:?}", labels(&s, text));
     }
 }
+
+#[test]
+fn a_record_number_found_once_is_found_again_and_in_a_file_name() {
+    let s = Scanner::new();
+    let text = "Attachments: Label_6620418.pdf\n\n\
+                Hi Devon, Rx 6620418 for Mr. Pearce shipped today by courier. The box \
+                says 6620418 on its side.";
+    let found = labels(&s, text)
+        .iter()
+        .filter(|(l, v)| *l == Label::OtherId && v == "6620418")
+        .count();
+    assert_eq!(found, 3, "{:?}", labels(&s, text));
+    // Not inside a longer number, nor glued to letters.
+    let longer = "Hi Devon, Rx 6620418 for Mr. Pearce shipped.\nRefill 6620418-02 and \
+                  lot X6620418 are the pharmacy's.";
+    assert!(
+        !labels(&s, longer)
+            .iter()
+            .any(|(_, v)| v.contains("-02") || v.starts_with('X')),
+        "{:?}",
+        labels(&s, longer)
+    );
+    assert_eq!(
+        labels(&s, longer)
+            .iter()
+            .filter(|(_, v)| v == "6620418")
+            .count(),
+        1,
+        "{:?}",
+        labels(&s, longer)
+    );
+}
+
+#[test]
+fn a_case_number_before_a_surname_in_a_list_a_diagnosis_and_a_specimen() {
+    let s = Scanner::new();
+    let list = "L - quick list, I'm out till noon tomorrow.\n\n\
+                - LC25-0309 Delgado: mom called 3:20 re fever 101, ROI on file.\n\
+                - LC25-0318 Marsh: spoke w/ mom, EI home visit Mon 10/20 10:30.\n";
+    assert!(
+        has(&s, list, Label::Person, "Marsh"),
+        "{:?}",
+        labels(&s, list)
+    );
+    let summary = "DISCHARGE DIAGNOSES\n1. Lead poisoning, accidental (T56.0X1A)\n\
+                   2. Iron deficiency anemia (D50.9)\n3. Pica (F98.3)\n";
+    assert!(
+        !has_label(&s, summary, Label::Person),
+        "{:?}",
+        labels(&s, summary)
+    );
+    let lab = "MEMBER ID LHP40388127-02\n\nTEST ............... LEAD, BLOOD (VENOUS)   \
+               LOINC 77307-7   CPT 83655\nRESULT ............. 14.2 ug/dL";
+    assert!(!has_label(&s, lab, Label::Person), "{:?}", labels(&s, lab));
+    let town = "He really looks forward to it. We live out in Mechanicsburg so the 1:00 time \
+                works much better for us.";
+    assert!(
+        has(&s, town, Label::Address, "Mechanicsburg"),
+        "{:?}",
+        labels(&s, town)
+    );
+}
