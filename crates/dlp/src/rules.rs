@@ -28,8 +28,9 @@ pub(crate) enum Pat {
     /// "UM26-1129874" (utilisation review), "DN-55-910427" (denial), "GRV-26-04412"
     /// (grievance), "AUTH-77120938".
     CaseRef,
-    /// An age over 89 after "is", "are", "am", "was" or "at", then a comma or "and" ("grandma
-    /// is 93, lives with her", "at 91 and with the knee"): [`Pat::Age`]'s subjects ("she is",
+    /// An age over 89 after "is", "are", "am", "was" or "at", or after a relative and a comma
+    /// ("his mother, 91, lives with them"), then a comma or "and" ("grandma is 93, lives with
+    /// her", "at 91 and with the knee"): [`Pat::Age`]'s subjects ("she is",
     /// "mom is") are not always there ("Client is 93, A&O x2", "since you are 91 and"). The
     /// byte after the number is part of the match, so a unit cannot follow it.
     AgeLoose,
@@ -87,9 +88,11 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 r"(?-u:\b)[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{2}[0-9]{2}(?-u:\b)",
             ),
             (Pat::Vin, r"(?-u:\b)[A-HJ-NPR-Z0-9]{17}(?-u:\b)"),
+            // (A floor after the street: "330 BRIDGE ST FL 1, NEW CUMBERLAND, PA", an adult day
+            // center's route sheet, blind batch 111; one or two digits, not Florida's ZIP.)
             (
                 Pat::Address,
-                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)){0,2}(?:(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive|dr|ct|pl|cir|way|ter|pkwy|court|place|circle|terrace|parkway)(?-u:\b)(?:,? (?:apt|unit) ?#?[a-z0-9\-]+)?(?:,? [a-z][a-z'\-]+(?: [a-z][a-z'\-]+){0,2}(?:,? [a-z]{2})?,? [0-9]{5}(?-u:\b))?",
+                r"(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:State|US|County|Co\.) )?(?:Hwy|Highway|Route|Rte|Road|Rd) [0-9]{1,4}[A-Z]?(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b)|(?-u:\b)(?:[NSEW][0-9]{2,6}|[0-9]{1,6}) (?:(?:[NSEW]\.? )?(?:Calle|Camino|Avenida|Paseo|Via) (?:(?:de la|de los|de las|del|de) )?[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)?|(?:[A-Z0-9][A-Za-z0-9.'\-]* ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Circle|Cir|Way|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Square|Sq|Crossing|Run|Path|Pike|Alley|Row|Plaza|Point|Ridge|Heights|Cove|Creek|Hollow|Glen|Bend|Crescent|Cres|STREET|ST|AVENUE|AVE|ROAD|RD|LANE|LN|DRIVE|DR|BOULEVARD|BLVD|COURT|CT|PLACE|PL|CIRCLE|CIR|WAY|TERRACE|TER|PARKWAY|PKWY|HIGHWAY|HWY|TRAIL|TRL|LOOP))(?-u:\b)\.?(?: (?:NE|NW|SE|SW|N|S|E|W)(?-u:\b))?(?:,? (?:(?:Apt|Suite|Ste|Unit|Lot|Space|Trlr|Bldg|Room|Rm|APT|SUITE|STE|UNIT|LOT|ROOM)(?-u:\b)\.?|#) ?#?[A-Za-z0-9\-]+|, [0-9]{1,2}(?:st|nd|rd|th) (?:[Ff]loor|FLOOR)|,? (?:FL|Fl|Floor|FLOOR) [0-9]{1,2}(?-u:\b)){0,2}(?:(?:, ?|\n[ \t]{0,32})[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3},? [A-Z]{2}(?-u:\b))?|(?-u:\b)[0-9]{1,6} (?:[nsew] )?(?:[a-z0-9][a-z0-9'\-]* ){1,3}(?:st|ave|rd|blvd|ln|street|avenue|road|lane|drive|dr|ct|pl|cir|way|ter|pkwy|court|place|circle|terrace|parkway)(?-u:\b)(?:,? (?:apt|unit) ?#?[a-z0-9\-]+)?(?:,? [a-z][a-z'\-]+(?: [a-z][a-z'\-]+){0,2}(?:,? [a-z]{2})?,? [0-9]{5}(?-u:\b))?",
             ),
             (Pat::Date, date),
             (
@@ -121,7 +124,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 Pat::AgeLoose,
                 // ("shes 92 but sharp as a tack": a relative's age in a parent's hurried
                 // mail, blind batch 101.)
-                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t|[Ss]he'?s|[Hh]e'?s) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | but | \()",
+                // ("her maternal grandmother, 94, is living and well", "his mother, 91, lives
+                // with them", "with her mom being 91 and": a relative's age after a comma,
+                // blind batch 111.)
+                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t|[Ss]he'?s|[Hh]e'?s|(?:[Mm]other|[Ff]ather|[Gg]randmother|[Gg]randfather|[Gg]randma|[Gg]randpa|[Mm]om|[Dd]ad|[Aa]unt|[Uu]ncle|[Hh]usband|[Ww]ife),? (?:now|being)|(?:[Mm]other|[Ff]ather|[Gg]randmother|[Gg]randfather|[Gg]randma|[Gg]randpa|[Mm]om|[Dd]ad|[Aa]unt|[Uu]ncle|[Hh]usband|[Ww]ife),) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | but | \()",
             ),
             (
                 Pat::CaseRef,
@@ -561,6 +567,8 @@ pub(crate) const KEYWORDS: &[(&str, Kw)] = &[
     ("dispute #", Kw::Value(Label::OtherId)),
     ("auth", Kw::Value(Label::OtherId)),
     ("medicaid", Kw::Value(Label::MemberId)),
+    // ("his medicade # is 7704518826": a caregiver's spelling, blind batch 111.)
+    ("medicade", Kw::Value(Label::MemberId)),
     ("medi-cal", Kw::Value(Label::MemberId)),
     // A plan's name before the member's number ("Secondary: AARP supplement 39172840611",
     // "Badger State Medigap BSM447120893", "MassHealth ID: 100551806932"): six digits or more.
@@ -6062,12 +6070,13 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
     let s = &b[from..stop];
     // At each space: is a lead word next? (A byte scan of at most 120 bytes.)
     for sp in memchr::memchr_iter(b' ', s) {
-        if !matches!(s.get(sp + 1), Some(b'i' | b'b' | b'a' | b's' | b'e')) {
+        if !matches!(s.get(sp + 1), Some(b'i' | b'b' | b'a' | b's' | b'e' | b'r')) {
             continue;
         }
         // A serial number also after "as" or "starts" ("the pacemaker serial number as
         // PJN418227S", "serial on the back starts GX4J117205"; not "billed on the same day as
-        // 92526").
+        // 92526"), and after "says" or "reads" ("serial on the bottom says 22151093378", blind
+        // batch 111).
         let leads: &[&[u8]] = if device {
             &[
                 b" is ",
@@ -6076,6 +6085,8 @@ fn record_number_later(b: &[u8], from: usize, device: bool) -> Option<(usize, us
                 b" be ",
                 b" as ",
                 b" starts ",
+                b" says ",
+                b" reads ",
             ]
         } else {
             // (Spanish "es": "el número del kit nuevo es KT-7731882", blind batch 42.)
@@ -9096,6 +9107,34 @@ static THE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// Finds "birth" in the lower-cased text ([`spoken_birth_dates`]; built once).
 static BIRTH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"birth"));
+
+/// "Linh's grandmother turned 94 on Sunday", "My mom (she's 92, don't ask how) is making her
+/// famous soup", "Bev's mom, 90, is coming": in mail to all staff, a colleague's relative's
+/// age, named by the relation on the line before the age at `st` (blind sets UL and UM); not
+/// "Opal Henning (Apt 114) -- turning 101!" in a residents' newsletter.
+fn colleagues_relative_age(text: &str, doc: &Doc<'_>, st: usize) -> bool {
+    let line = doc.before_line(st, 40);
+    has_word(
+        line,
+        words![
+            "grandmother",
+            "grandfather",
+            "grandma",
+            "grandpa",
+            "mom",
+            "dad",
+            "mother",
+            "father",
+            "aunt",
+            "uncle",
+            "nana",
+            "granny"
+        ],
+    ) && !has_word(
+        line,
+        words!["patient", "pt", "resident", "client", "member", "your"],
+    ) && addressed_to_a_group(text)
+}
 
 /// Ordinals in words, first to ninth ([`spoken_birth_dates`], [`weekday_ordinal_date`]).
 const ORDINAL_UNITS: [&str; 9] = [
@@ -13347,34 +13386,8 @@ fn patterns(
                 }
                 // "3 clients were aged 90+": a bracket of ages in a report, no one's age.
                 let bracket = text.as_bytes().get(en) == Some(&b'+');
-                // "Linh's grandmother turned 94 on Sunday", "My mom (she's 92, don't ask how)
-                // is making her famous soup": in mail to all staff, a colleague's relative's
-                // age, named by the relation just before it (blind sets UL and UM); not "Opal
-                // Henning (Apt 114) -- turning 101!" in a residents' newsletter.
-                let colleagues_relative = || {
-                    let line = doc.before_line(st, 40);
-                    has_word(
-                        line,
-                        words![
-                            "grandmother",
-                            "grandfather",
-                            "grandma",
-                            "grandpa",
-                            "mom",
-                            "dad",
-                            "mother",
-                            "father",
-                            "aunt",
-                            "uncle",
-                            "nana",
-                            "granny"
-                        ],
-                    ) && !has_word(
-                        line,
-                        words!["patient", "pt", "resident", "client", "member", "your"],
-                    ) && addressed_to_a_group(text)
-                };
-                if (90..=125).contains(&n) && !bracket && !colleagues_relative() {
+                // (Not a colleague's relative's age in mail to all staff.)
+                if (90..=125).contains(&n) && !bracket && !colleagues_relative_age(text, doc, st) {
                     push(
                         out,
                         Some(Label::Age),
@@ -13606,7 +13619,11 @@ fn patterns(
                             "quote",
                             "invoice",
                             "work order",
-                            "purchase order"
+                            "purchase order",
+                            // ("Product Advisory PA-2025-03": a maker's advisory to its
+                            // customers, blind batch 111.)
+                            "advisory",
+                            "bulletin"
                         ],
                     )
                 };
@@ -24374,6 +24391,8 @@ fn form_name_label(head: &str) -> bool {
     let Some(label) = head.strip_suffix(':') else {
         return false;
     };
+    // ("PATIENT NAME ........: OYELARAN, FOLASADE A": a report's dot leaders, blind batch 111.)
+    let label = label.trim_end_matches(['.', ' ']);
     let line = label.rsplit('\n').next().unwrap_or(label);
     let line = line.trim_start_matches([' ', '\t', '>', '|', '*', '-']);
     let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());

@@ -15503,3 +15503,106 @@ fn a_case_number_before_a_surname_in_a_list_a_diagnosis_and_a_specimen() {
         labels(&s, town)
     );
 }
+
+#[test]
+fn a_relatives_age_after_a_comma_a_dotted_name_label_a_floor_and_a_serial_that_says() {
+    let s = Scanner::new();
+    for (text, age) in [
+        (
+            "Family hx note for your chart: her maternal grandmother, 94, is living and well.",
+            "94",
+        ),
+        (
+            "Notes for you:\n - lives w/ his dad, 93, who uses a walker -> check the stairs",
+            "93",
+        ),
+        (
+            "Breast cancer at 44; maternal grandmother, now 91, with breast cancer at 63.",
+            "91",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::Age, age),
+            "{age}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // A relative's weight or a reading is none.
+    let weight = "Her father, 95 kg at the last visit, is stable.";
+    assert!(
+        !has_label(&s, weight, Label::Age),
+        "{:?}",
+        labels(&s, weight)
+    );
+    let report = "RESULT NOTIFICATION\nPATIENT NAME ........: OYELARAN, FOLASADE A\n\
+                  DATE OF BIRTH .......: 07/22/1979\n";
+    assert!(
+        has(&s, report, Label::Person, "OYELARAN, FOLASADE A"),
+        "{:?}",
+        labels(&s, report)
+    );
+    let route = "STOP  PU     PARTICIPANT           ADDRESS\n\
+                 4     07:51  QUINONES, RAFAEL     330 BRIDGE ST FL 1, NEW CUMBERLAND, PA 17070\n";
+    assert!(
+        has(
+            &s,
+            route,
+            Label::Address,
+            "330 BRIDGE ST FL 1, NEW CUMBERLAND, PA"
+        ),
+        "{:?}",
+        labels(&s, route)
+    );
+    // Florida after a street is a state, not a floor.
+    let florida = "Mail it to 1200 Brickell Ave, Miami, FL 33131 please.";
+    assert!(
+        !labels(&s, florida).iter().any(|(_, v)| v.contains("FL 33")),
+        "{:?}",
+        labels(&s, florida)
+    );
+    let member = "From: angela <angela.r1951@yahoo.com>\n\nhe got a bill for 3 months?? his \
+                  medicade # is 7704518826 and the last 4 of his social is 6621";
+    assert!(
+        has(&s, member, Label::MemberId, "7704518826"),
+        "{:?}",
+        labels(&s, member)
+    );
+    let serial = "my cpap stopped blowing air last nite. serial on the bottom says 22151093378 if \
+                  that helps";
+    assert!(
+        has(&s, serial, Label::Device, "22151093378"),
+        "{:?}",
+        labels(&s, serial)
+    );
+}
+
+#[test]
+fn a_makers_advisory_number_is_no_prior_authorisation() {
+    let s = Scanner::new();
+    let advisory = "Subject: Product Advisory PA-2025-03 - Specimen collection cards\n\n\
+                    Dear Newborn Screening Program Partner, lots 903-2409A to 903-2409F absorb \
+                    slowly; no recall is required.";
+    // (The subject's number is still a weak finding, as any subject's: no evidence.)
+    assert!(
+        !labels(&s, advisory)
+            .iter()
+            .any(|(l, v)| *l == Label::OtherId && v == "PA-2025-03")
+            || !s.scan(advisory).contains_phi,
+        "{:?}",
+        labels(&s, advisory)
+    );
+    let body = "Dear Newborn Screening Program Partner, Meridian is issuing Product Advisory \
+                PA-2025-03 for lots 903-2409A to 903-2409F; no recall is required.";
+    assert!(
+        !has_label(&s, body, Label::OtherId),
+        "{:?}",
+        labels(&s, body)
+    );
+    let approval = "Subject: Determination: APPROVED - Ref PA-2025-10-0884617\n\n\
+                    Prior authorization approved for Marisol Vega, DOB 04/12/1988.";
+    assert!(
+        has(&s, approval, Label::OtherId, "PA-2025-10-0884617"),
+        "{:?}",
+        labels(&s, approval)
+    );
+}
