@@ -26,7 +26,7 @@ pub(crate) enum Pat {
     /// A case number that says what it is by its prefix: "PA-26-0917734" (prior
     /// authorisation), "ROI-27-004471" (release of information), "APL-26-00917" (appeal),
     /// "UM26-1129874" (utilisation review), "DN-55-910427" (denial), "GRV-26-04412"
-    /// (grievance), "AUTH-77120938".
+    /// (grievance), "AUTH-77120938"; and a court's docket ("CP-36-CR-0004417-2025").
     CaseRef,
     /// An age over 89 after "is", "are", "am", "was" or "at", or after a relative and a comma
     /// ("his mother, 91, lives with them"), then a comma or "and" ("grandma is 93, lives with
@@ -101,7 +101,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::Age,
-                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER|DOB))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|died at|[Aa]t[ \n]the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
+                r"(?-u:\b)(?:[0-9]{2,3}(?:-year-old|-years?-old| ?y/o| ?yo[FM]?| ?y\.o\.| years? old| yrs? old| years of age| YEARS? OLD| YRS? OLD| años)|(?:[Aa]ge|[Aa]ged|AGE)(?: at [a-z]{3,12}| ?/ ?(?:[Ss]ex|SEX|[Gg]ender|GENDER|DOB))?:? {0,24}[0-9]{2,3}|(?:[Ss]he's|[Hh]e's|[Ss]he is|[Hh]e is|[Ss]he was|[Hh]e was|[Ii] am|[Ii]'m|I AM|(?:[Mm]om|[Dd]ad|[Mm]other|[Ff]ather) is|[Ss]he'll be|[Hh]e'll be|[Ss]he will be|[Hh]e will be|died at|[Aa]t[ \n]the age of|AT THE AGE OF|turned|turns|turning)[ \n][0-9]{2,3}|[0-9]{2,3} y|[Aa]t [0-9]{2,3},? (?:he|she|he's|she's|you|you're)|At [0-9]{2,3}(?:,| and| with| I))(?-u:\b)",
             ),
             (
                 Pat::Ssn,
@@ -131,7 +131,10 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
             ),
             (
                 Pat::CaseRef,
-                r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)",
+                // (And a Pennsylvania court's docket, "CP-36-CR-0004417-2025": a defendant's
+                // case in a jail's or an evaluator's mail, labelled in all 73 of the style
+                // corpus's; blind batches 109 and 112.)
+                r"(?-u:\b)(?:PA|ROI|APL|UM|DN|GRV|AUTH)-?[0-9]{2}[0-9]*(?:-[0-9]+){0,2}(?-u:\b)|(?-u:\b)(?:CP|MD|MJ)-[0-9]{2}-(?:CR|CV|MD|MH|JV|DP|OC|FA|NT|TR|SA|SU)-[0-9]{5,7}-[0-9]{4}(?-u:\b)",
             ),
             (
                 Pat::Initials,
@@ -11456,7 +11459,23 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
                 {
                     continue;
                 }
-                if has_word(
+                // "PA ID card:      33 918 402", "PA photo ID 29 418 337", "Ohio ID RT482913":
+                // a state's identification card, a licence of a kind (blind batches 109 and
+                // 112): nine characters at most, two of them letters at most (not a plan's
+                // member number after its state, "Anthem BCBS OH  ID YRK884512093").
+                let state_named = |w: &str| {
+                    STATES.contains(&w) || w.eq_ignore_ascii_case("state") || STATE_NAMES.eq_any(w)
+                };
+                let card_shaped = {
+                    let chars = v.bytes().filter(u8::is_ascii_alphanumeric).count();
+                    chars <= 9 && v.bytes().filter(u8::is_ascii_alphabetic).count() <= 2
+                };
+                if card_shaped
+                    && (state_named(named)
+                        || named.eq_ignore_ascii_case("photo") && state_named(named2()))
+                {
+                    Label::License
+                } else if has_word(
                     ctx,
                     words![
                         "member",
@@ -13668,7 +13687,7 @@ fn patterns(
                         en,
                         0.85,
                         "other_id.case_ref",
-                        "authorisation, appeal or records-request number by its prefix",
+                        "authorisation, appeal, records-request or docket number by its prefix",
                     );
                 }
             }

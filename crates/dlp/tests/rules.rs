@@ -15606,3 +15606,56 @@ fn a_makers_advisory_number_is_no_prior_authorisation() {
         labels(&s, approval)
     );
 }
+
+#[test]
+fn a_court_docket_and_an_age_a_relative_will_be() {
+    let s = Scanner::new();
+    let docket = "Subject: RE: Commonwealth v. Ahrens, CP-36-CR-0004417-2025 - report status\n\n\
+                  Ms. Voss,\n\nI can confirm that the evaluation report is final.";
+    assert!(
+        has(&s, docket, Label::OtherId, "CP-36-CR-0004417-2025"),
+        "{:?}",
+        labels(&s, docket)
+    );
+    // A form's number of the same letters is no docket.
+    let form = "Please use form CP-36-CR for the request; the fee is $25.";
+    assert!(
+        !has_label(&s, form, Label::OtherId),
+        "{:?}",
+        labels(&s, form)
+    );
+    let age = "Also just to say, Mum's birthday is March 22 - she'll be 91. Would it be all \
+               right to bring a cake?";
+    assert!(has(&s, age, Label::Age, "91"), "{:?}", labels(&s, age));
+    let days = "The refill will be ready in two days; he'll be 90 days supplied after that.";
+    assert!(!has_label(&s, days, Label::Age), "{:?}", labels(&s, days));
+}
+
+#[test]
+fn a_states_identification_card_is_a_licence() {
+    let s = Scanner::new();
+    for (text, id) in [
+        (
+            "Applicant: Oksana Melnyk\n  SSN (last 4):    6612\n  PA ID card:      33 918 402\n",
+            "33 918 402",
+        ),
+        (
+            "ID verified:   PA photo ID 29 418 337\n2nd contact:   Great-aunt Bea",
+            "29 418 337",
+        ),
+    ] {
+        assert!(
+            has(&s, text, Label::License, id),
+            "{id}: {:?}",
+            labels(&s, text)
+        );
+    }
+    // A plan's member number after the plan's state is a member's.
+    let plan = "Patient: Dana Fisk   DOB 07/14/1986\nAnthem BCBS OH  ID YRK884512093  Group \
+                00219847\n";
+    assert!(
+        !has(&s, plan, Label::License, "YRK884512093"),
+        "{:?}",
+        labels(&s, plan)
+    );
+}
