@@ -10600,8 +10600,24 @@ fn keyword_values(s: &Scanner, text: &str, kws: &[KwMatch], doc: &Doc<'_>, out: 
         }
         // "our file BK-2025-0417", "Kit BK-25-06613", "TW-BK-58214": letters that open or
         // sit inside a number, not a booking's keyword before one.
+        // ("BK 1200 copies/mL": the BK virus's load in a transplant clinic's mail; a booking's
+        // number has a hyphen or a letter, "BK 25-010964", "BK: B25-001866".)
         if kw_text.eq_ignore_ascii_case("bk")
-            && (bytes.get(ke) == Some(&b'-') || ks > 0 && matches!(bytes[ks - 1], b'-' | b'_'))
+            && (bytes.get(ke) == Some(&b'-') || ks > 0 && matches!(bytes[ks - 1], b'-' | b'_') || {
+                let from = ke
+                    + bytes[ke..]
+                        .iter()
+                        .take(4)
+                        .take_while(|c| matches!(c, b' ' | b':' | b'#'))
+                        .count();
+                let token = &bytes[from..];
+                let n = token
+                    .iter()
+                    .take(16)
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                    .count();
+                !(token[..n].contains(&b'-') || token.first().is_some_and(u8::is_ascii_uppercase))
+            })
         {
             continue;
         }

@@ -15380,6 +15380,14 @@ fn a_jails_booking_number_a_respondent_and_a_spanish_writers_phone() {
         "{:?}",
         labels(&s, booking)
     );
+    // The BK virus's load is no booking.
+    let load = "Renal transplant follow-up: BK 1200 copies/mL, down from 4500; continue \
+                tacrolimus.";
+    assert!(
+        !has_label(&s, load, Label::OtherId),
+        "{:?}",
+        labels(&s, load)
+    );
     // Letters inside an item's or a file's number are no booking's keyword.
     let file = "Subject: Request for records - our file BK-2025-0417\n\nPlease send the chart.";
     assert!(
