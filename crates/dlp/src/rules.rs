@@ -127,7 +127,7 @@ pub(crate) static PATTERNS: std::sync::LazyLock<Vec<(Pat, &'static str)>> =
                 // ("her maternal grandmother, 94, is living and well", "his mother, 91, lives
                 // with them", "with her mom being 91 and": a relative's age after a comma,
                 // blind batch 111.)
-                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t|[Ss]he'?s|[Hh]e'?s|(?:[Mm]other|[Ff]ather|[Gg]randmother|[Gg]randfather|[Gg]randma|[Gg]randpa|[Mm]om|[Dd]ad|[Aa]unt|[Uu]ncle|[Hh]usband|[Ww]ife),? (?:now|being)|(?:[Mm]other|[Ff]ather|[Gg]randmother|[Gg]randfather|[Gg]randma|[Gg]randpa|[Mm]om|[Dd]ad|[Aa]unt|[Uu]ncle|[Hh]usband|[Ww]ife),) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | but | \()",
+                r"(?-u:\b)(?:is|is now|are|am|was|[Aa]t|[Ss]he'?s|[Hh]e'?s|(?:[Mm]other|[Ff]ather|[Gg]randmother|[Gg]randfather|[Gg]randma|[Gg]randpa|[Mm]om|[Dd]ad|[Aa]unt|[Uu]ncle|[Hh]usband|[Ww]ife)(?:,? (?:now|being)|,)) (?:9[0-9]|1[01][0-9])(?:[,;)]| and | with | but | \()",
             ),
             (
                 Pat::CaseRef,
